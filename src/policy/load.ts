@@ -1,0 +1,286 @@
+/**
+ * Loads a policy file (SPEC §2): YAML → JSON Schema → checks the schema cannot express (dates,
+ * version ranges, image names) → settings defaults. Every problem names the file, line and key path.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { Ajv, type ErrorObject } from "ajv";
+import semver from "semver";
+import { isMap, isScalar, LineCounter, type Node, parseDocument, type YAMLMap } from "yaml";
+import policySchema from "../../schema/policy.schema.json" with { type: "json" };
+import { PolicyError, type PolicyProblem, UsageError } from "../errors.js";
+import { InvalidReferenceError, parseImageRef } from "../image/reference.js";
+import defaultPolicyText from "./default-policy.yml";
+import { hasGlob } from "./glob.js";
+import { lintPolicy } from "./lint.js";
+import type { LoadedPolicy, Policy } from "./types.js";
+
+export const DEFAULT_POLICY_PATH = ".github/base-image-policy.yml";
+export const BUILT_IN = "built-in default";
+export { defaultPolicyText };
+
+type KeyPath = (string | number)[];
+
+let validateSchema: ReturnType<Ajv["compile"]> | undefined;
+function schemaValidator() {
+  validateSchema ??= new Ajv({ allErrors: true, strict: true }).compile(policySchema);
+  return validateSchema;
+}
+
+/**
+ * The policy to judge with: `explicitPath` when given (it must exist), else the default path when
+ * that file exists, else the built-in default.
+ */
+export function loadPolicy(explicitPath: string | undefined, cwd = process.cwd()): LoadedPolicy {
+  const path = explicitPath ?? DEFAULT_POLICY_PATH;
+  const file = resolve(cwd, path);
+  if (!existsSync(file)) {
+    if (explicitPath !== undefined) {
+      throw new UsageError(
+        `policy file ${explicitPath} does not exist (run "base-image-guard init" to create one)`,
+      );
+    }
+    return parsePolicy(defaultPolicyText, BUILT_IN);
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new UsageError(`cannot read policy file ${path}: ${(error as Error).message}`);
+  }
+  return parsePolicy(text, path);
+}
+
+export function parsePolicy(text: string, file: string): LoadedPolicy {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineOf = (offset: number | undefined) =>
+    offset === undefined ? 0 : lineCounter.linePos(offset).line;
+  if (doc.errors.length > 0) {
+    throw new PolicyError(
+      file,
+      doc.errors.map((e) => ({ line: lineOf(e.pos[0]), keyPath: "", message: `YAML syntax: ${e.message}` })),
+    );
+  }
+  const data: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  const nodeAt = (path: KeyPath) => doc.getIn(path, true) as Node | undefined;
+  /** Line of the nearest node on `path` that the YAML has (a missing key reports its parent). */
+  const lineAt = (path: KeyPath): number => {
+    for (let p = path; ; p = p.slice(0, -1)) {
+      const node = p.length === 0 ? doc.contents : nodeAt(p);
+      if (node?.range) return lineOf(node.range[0]);
+      if (p.length === 0) return 0;
+    }
+  };
+  const locate: Locate = { nodeAt, lineAt, lineOf };
+
+  const validate = schemaValidator();
+  if (!validate(data)) {
+    const problems = (validate.errors ?? [])
+      .filter((e) => e.keyword !== "if" && e.keyword !== "anyOf")
+      .map((e) => schemaProblem(e, locate));
+    throw new PolicyError(file, dedupe(problems));
+  }
+  const raw = data as Partial<Policy> & { maxFileSize?: number | string };
+  const problems = semanticProblems(raw, lineAt);
+  if (problems.length > 0) throw new PolicyError(file, problems);
+
+  const policy: Policy = {
+    ...raw,
+    mode: raw.mode ?? "enforce",
+    dockerfile: { stages: "all", copyFrom: "check", ...raw.dockerfile },
+    exceptions: raw.exceptions ?? [],
+    include: raw.include ?? DEFAULT_SETTINGS.include,
+    exclude: raw.exclude ?? DEFAULT_SETTINGS.exclude,
+    maxFileSize: parseSize(raw.maxFileSize ?? "10MB"),
+  };
+  return { policy, source: file, warnings: lintPolicy(policy) };
+}
+
+const DEFAULT_SETTINGS = (() => {
+  const doc = parseDocument(defaultPolicyText).toJS() as Policy;
+  return { include: doc.include, exclude: doc.exclude };
+})();
+
+function keyPathText(path: KeyPath): string {
+  return path.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join("");
+}
+
+function pathOf(instancePath: string): KeyPath {
+  if (instancePath === "") return [];
+  return instancePath
+    .slice(1)
+    .split("/")
+    .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+interface Locate {
+  nodeAt(path: KeyPath): Node | undefined;
+  lineAt(path: KeyPath): number;
+  lineOf(offset: number | undefined): number;
+}
+
+function schemaProblem(error: ErrorObject, { nodeAt, lineAt, lineOf }: Locate): PolicyProblem {
+  const path = pathOf(error.instancePath);
+  const keyPath = keyPathText(path);
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case "additionalProperties": {
+      const key = String(params.additionalProperty);
+      const map = nodeAt(path);
+      const pair = isMap(map)
+        ? (map as YAMLMap).items.find((p) => isScalar(p.key) && p.key.value === key)
+        : undefined;
+      const line = isScalar(pair?.key) ? lineOf(pair.key.range?.[0]) : lineAt(path);
+      const allowed = allowedKeys(path);
+      return {
+        line,
+        keyPath: keyPathText([...path, key]),
+        message: `unknown key "${key}"${allowed ? `; allowed keys: ${allowed}` : ""}`,
+      };
+    }
+    case "type": {
+      const node = nodeAt(path);
+      const written = isScalar(node) ? (node.source ?? String(node.value)) : undefined;
+      const asNumber = error.schema === "string" && isScalar(node) && typeof node.value === "number";
+      return {
+        line: lineAt(path),
+        keyPath,
+        message: asNumber
+          ? `expected a string, got the number ${written}; quote it ("${written}") because YAML reads 20.10 as 20.1`
+          : `expected ${error.schema === "array" ? "a list" : `a ${String(error.schema)}`}`,
+      };
+    }
+    case "enum":
+      return {
+        line: lineAt(path),
+        keyPath,
+        message: `expected one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`,
+      };
+    case "required":
+      return {
+        line: lineAt(path),
+        keyPath,
+        message: `missing required key "${String(params.missingProperty)}"`,
+      };
+    case "pattern":
+      return { line: lineAt(path), keyPath, message: patternAdvice(path) };
+    default:
+      return { line: lineAt(path), keyPath, message: error.message ?? "is not valid" };
+  }
+}
+
+function allowedKeys(path: KeyPath): string | undefined {
+  let schema: Record<string, unknown> | undefined = policySchema as Record<string, unknown>;
+  for (const key of path) {
+    if (!schema) return undefined;
+    schema =
+      typeof key === "number"
+        ? (schema.items as Record<string, unknown> | undefined)
+        : (schema.properties as Record<string, Record<string, unknown>> | undefined)?.[key];
+  }
+  const properties = schema?.properties as Record<string, unknown> | undefined;
+  return properties ? Object.keys(properties).join(", ") : undefined;
+}
+
+function patternAdvice(path: KeyPath): string {
+  const last = path[path.length - 1];
+  if (last === "expires") return "expected a date written YYYY-MM-DD, such as 2027-03-31";
+  if (last === "label") return "expected key=value, such as security.enforce=high";
+  if (path[0] === "maxFileSize") return 'expected a size such as "10MB", "512KB" or a number of bytes';
+  return "does not have the expected form";
+}
+
+function dedupe(problems: PolicyProblem[]): PolicyProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.line}|${p.keyPath}|${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+const RELEASE = /^\d+(?:\.\d+)*$/;
+
+/** Checks JSON Schema cannot express: real dates, semver ranges, parseable image names. */
+function semanticProblems(policy: Partial<Policy>, lineAt: (path: KeyPath) => number): PolicyProblem[] {
+  const problems: PolicyProblem[] = [];
+  const add = (path: KeyPath, message: string) =>
+    problems.push({ line: lineAt(path), keyPath: keyPathText(path), message });
+
+  const checkImages = (
+    key: string,
+    list: string[] | undefined,
+    repositoryOnly: boolean,
+    prefix: KeyPath = [],
+  ) => {
+    list?.forEach((entry, i) => {
+      const problem = imageEntryProblem(entry, repositoryOnly);
+      if (problem) add([...prefix, key, i], problem);
+    });
+  };
+  checkImages("approved", policy.approved, true);
+  checkImages("deprecated", policy.deprecated, false);
+  checkImages("images", policy.minimal?.images, true, ["minimal"]);
+
+  for (const [distribution, allowed] of Object.entries(policy.versions ?? {})) {
+    allowed.forEach((value, i) => {
+      if (!RELEASE.test(value) && semver.validRange(value) === null) {
+        add(
+          ["versions", distribution, i],
+          `"${value}" is neither a release such as "22.04" nor a semver range such as ">=3.19" or "3.x"`,
+        );
+      }
+    });
+  }
+  policy.exceptions?.forEach((exception, i) => {
+    const problem = imageEntryProblem(exception.image, false);
+    if (problem) add(["exceptions", i, "image"], problem);
+    if (!isCalendarDate(exception.expires)) {
+      add(["exceptions", i, "expires"], `"${exception.expires}" is not a calendar date (YYYY-MM-DD)`);
+    }
+  });
+  return problems;
+}
+
+function imageEntryProblem(entry: string, repositoryOnly: boolean): string | undefined {
+  if (hasGlob(entry)) return undefined;
+  try {
+    const ref = parseImageRef(entry);
+    if (
+      repositoryOnly &&
+      (ref.raw.includes("@") || ref.raw.slice(ref.raw.lastIndexOf("/") + 1).includes(":"))
+    ) {
+      return `"${entry}" names a tag or digest; this list holds repositories (write ${ref.repository})`;
+    }
+    return undefined;
+  } catch (error) {
+    return error instanceof InvalidReferenceError ? error.message : String(error);
+  }
+}
+
+function isCalendarDate(text: string): boolean {
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+
+const SIZE_UNITS: Record<string, number> = {
+  B: 1,
+  KB: 1024,
+  KIB: 1024,
+  MB: 1024 ** 2,
+  MIB: 1024 ** 2,
+  GB: 1024 ** 3,
+  GIB: 1024 ** 3,
+};
+
+/** `10MB` → bytes (binary units: MB and MiB both mean 2^20). */
+export function parseSize(size: number | string): number {
+  if (typeof size === "number") return size;
+  const match = /^(\d+(?:\.\d+)?)\s*([A-Za-z]*)$/.exec(size.trim());
+  const unit = SIZE_UNITS[(match?.[2] || "B").toUpperCase()];
+  if (!match || unit === undefined) throw new UsageError(`"${size}" is not a size such as 10MB`);
+  return Math.floor(Number(match[1]) * unit);
+}

@@ -1,0 +1,64 @@
+/**
+ * The one matcher behind the allowlist, the blocklist, minimal images, versions keys and exceptions
+ * (SPEC §3.1, §3.2). Entries are compiled once per policy; matching an image is then a few string
+ * comparisons.
+ */
+import { type ImageRef, normalizeRepository } from "../image/reference.js";
+import { releaseMatches, releaseOf } from "../image/release.js";
+import { globToRegExp, hasGlob } from "./glob.js";
+
+export type ImageMatcher = (image: ImageRef) => boolean;
+
+/**
+ * §3.1: an entry is a repository and matches that exact normalised repository, any tag or digest;
+ * `/*` one level below, `/**` any depth, other globs against the normalised repository.
+ */
+export function repositoryMatcher(entry: string): ImageMatcher {
+  if (hasGlob(entry)) {
+    const pattern = globToRegExp(entry);
+    return (image) => pattern.test(image.repository);
+  }
+  const repository = normalizeRepository(entry);
+  return (image) => image.repository === repository;
+}
+
+/** Splits `name[:release][@digest]` where `:` after the last `/` starts the release. */
+function splitEntry(entry: string): { name: string; release?: string; digest?: string } {
+  let rest = entry;
+  let digest: string | undefined;
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  const colon = rest.indexOf(":", rest.lastIndexOf("/") + 1);
+  if (colon < 0) return { name: rest, ...(digest && { digest }) };
+  return { name: rest.slice(0, colon), release: rest.slice(colon + 1), ...(digest && { digest }) };
+}
+
+/**
+ * §3.2: a deprecated entry (and an exception's `image`, and a `versions` key) is `name[:release]`
+ * or a glob. A bare name matches the last path segment on any registry; a name with `/` the
+ * normalised repository; `:release` compares releases (codenames included), never strings.
+ */
+export function imageMatcher(entry: string): ImageMatcher {
+  if (hasGlob(entry)) {
+    const pattern = globToRegExp(entry);
+    if (entry.includes("/")) return (image) => pattern.test(image.normalized);
+    return (image) => pattern.test(image.tag === undefined ? image.name : `${image.name}:${image.tag}`);
+  }
+  const { name, release, digest } = splitEntry(entry);
+  const nameMatches: ImageMatcher = name.includes("/")
+    ? (
+        (repository) => (image) =>
+          image.repository === repository
+      )(normalizeRepository(name))
+    : (image) => image.name === name;
+  return (image) => {
+    if (!nameMatches(image)) return false;
+    if (digest !== undefined && image.digest !== digest) return false;
+    if (release === undefined) return true;
+    const actual = releaseOf(image);
+    return actual !== undefined && releaseMatches(actual, release);
+  };
+}

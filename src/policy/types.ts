@@ -1,0 +1,34 @@
+import type { RuleId } from "../rules/catalog.js";
+
+export type Mode = "enforce" | "audit";
+
+export interface PolicyException {
+  image: string;
+  rules?: RuleId[];
+  reason: string;
+  /** YYYY-MM-DD, the last day the exception applies. */
+  expires: string;
+}
+
+/** A validated policy (SPEC §2). Rule keys left out of a file stay undefined: that rule is off. */
+export interface Policy {
+  mode: Mode;
+  approved?: string[];
+  deprecated?: string[];
+  minimal?: { label: string; images: string[]; namespaces?: string[] };
+  versions?: Record<string, string[]>;
+  dockerfile: { stages: "all" | "final"; copyFrom: "check" | "ignore" };
+  exceptions: PolicyException[];
+  include: string[];
+  exclude: string[];
+  /** Bytes. */
+  maxFileSize: number;
+}
+
+export interface LoadedPolicy {
+  policy: Policy;
+  /** The file it came from, or `built-in default`. */
+  source: string;
+  /** Policy lint: entries that are valid but probably not what was meant. */
+  warnings: string[];
+}

@@ -1,0 +1,45 @@
+import type { ImageRef } from "../image/reference.js";
+import type { CompiledPolicy } from "../policy/compile.js";
+import type { Occurrence } from "../sources/types.js";
+import type { RuleId } from "./catalog.js";
+
+export type Severity = "error" | "warning";
+
+/** One violated rule of one image occurrence (SPEC §5.1). */
+export interface Finding {
+  rule: RuleId;
+  severity: Severity;
+  file: string;
+  line: number;
+  column: number;
+  /** The image as judged: after variable expansion, or as written when unresolved. */
+  image: string;
+  normalized?: string;
+  message: string;
+}
+
+/** A finding taken out of `findings` by an inline suppression or a policy exception (SPEC §3.6). */
+export interface SuppressedFinding {
+  rule: RuleId;
+  file: string;
+  line: number;
+  image: string;
+  reason: string;
+  /** The exception's expiry date; null for inline suppressions. */
+  expires: string | null;
+}
+
+/** What a rule says about an image: why it is wrong. */
+export interface Verdict {
+  rule: RuleId;
+  message: string;
+}
+
+export interface RuleContext {
+  policy: CompiledPolicy;
+  /** Labels of every Namespace manifest in the scanned set, by name. */
+  namespaceLabels: Readonly<Record<string, Record<string, string>>>;
+}
+
+/** A rule judges one resolved image; undefined means it passes. */
+export type Rule = (image: ImageRef, occurrence: Occurrence, context: RuleContext) => Verdict | undefined;

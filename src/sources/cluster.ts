@@ -1,0 +1,46 @@
+/**
+ * A live cluster's pods (SPEC §4): the output of `kubectl get pods -A -o json`. Each pod is its own
+ * "file", `cluster/<namespace>/<pod>`, with no line (0).
+ */
+import { isKubernetesObject, kubernetesImages } from "./kubernetes.js";
+import { imageState } from "./resolve.js";
+import { emptyResult, type SourceResult } from "./types.js";
+
+export function readPodList(text: string, origin: string): SourceResult {
+  const result = emptyResult();
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    result.problems.push({
+      file: origin,
+      line: 0,
+      column: 0,
+      message: `pod list is not JSON (expected the output of "kubectl get pods -A -o json"): ${(error as Error).message}`,
+    });
+    return result;
+  }
+  const pods = isKubernetesObject(data) && Array.isArray(data.items) ? data.items : [data];
+  for (const pod of pods) {
+    if (!isKubernetesObject(pod)) continue;
+    for (const found of kubernetesImages(pod).images) {
+      const namespace = found.workload.namespace ?? "default";
+      const text = typeof found.value === "string" ? found.value : "";
+      result.occurrences.push({
+        file: `cluster/${namespace}/${found.workload.name}`,
+        line: 0,
+        column: 0,
+        source: "cluster",
+        text,
+        image: text ? imageState(text) : { kind: "invalid", reason: "image must be a non-empty string" },
+        workload: { ...found.workload, namespace },
+        ...(found.container && { container: found.container }),
+        labels: found.labels,
+      });
+    }
+  }
+  if (pods.length === 1 && !isKubernetesObject(pods[0])) {
+    result.problems.push({ file: origin, line: 0, column: 0, message: "not a Kubernetes pod list" });
+  }
+  return result;
+}

@@ -1,0 +1,237 @@
+/**
+ * Dockerfile source (SPEC §4): every FROM, plus external images in `COPY --from` and
+ * `RUN --mount=…,from=`, with global ARG defaults and `--build-arg` values expanded. Stage
+ * references and `scratch` are not images. Parsing is dockerfile-ast's, so parser directives, the
+ * escape character, line continuations and heredocs follow Docker's rules.
+ */
+import {
+  type Copy,
+  DockerfileParser,
+  type From,
+  type Instruction,
+  type Label,
+  type Run,
+} from "dockerfile-ast";
+import { resolveImage } from "./resolve.js";
+import type { Occurrence, ParseProblem, SourceResult } from "./types.js";
+import { expandVariables, type Variables } from "./variables.js";
+
+export interface DockerfileOptions {
+  /** `--build-arg` values; they override global ARG defaults (only for ARGs the file declares). */
+  buildArgs?: Readonly<Record<string, string>>;
+  /** Read images in COPY --from / RUN --mount=from (policy `dockerfile.copyFrom: check`). */
+  copyFrom?: boolean;
+}
+
+/** Instructions Docker knows; anything else is a parse error, as `docker build` says. */
+const INSTRUCTIONS = new Set([
+  "ADD",
+  "ARG",
+  "CMD",
+  "COPY",
+  "ENTRYPOINT",
+  "ENV",
+  "EXPOSE",
+  "FROM",
+  "HEALTHCHECK",
+  "LABEL",
+  "MAINTAINER",
+  "ONBUILD",
+  "RUN",
+  "SHELL",
+  "STOPSIGNAL",
+  "USER",
+  "VOLUME",
+  "WORKDIR",
+]);
+
+interface Stage {
+  index: number;
+  name?: string;
+  /** Index of the earlier stage this one is built `FROM`, if any. */
+  parent?: number;
+  /** The occurrence of its base image, when that is a real image. */
+  base?: Occurrence;
+  labels: Record<string, string>;
+}
+
+export function readDockerfile(text: string, file: string, options: DockerfileOptions = {}): SourceResult {
+  const problems: ParseProblem[] = [];
+  const problem = (line: number, column: number, message: string) =>
+    problems.push({ file, line: line + 1, column: column + 1, message });
+
+  const dockerfile = DockerfileParser.parse(text);
+  const escapeChar = dockerfile.getEscapeCharacter();
+  const globals = new Map<string, string | undefined>();
+  for (const arg of dockerfile.getInitialARGs()) {
+    const property = arg.getProperty();
+    const name = property?.getName();
+    if (!property || !name) continue;
+    globals.set(name, options.buildArgs?.[name] ?? argDefault(property.getValue(), globals, escapeChar));
+  }
+
+  const stages: Stage[] = [];
+  const occurrences: Occurrence[] = [];
+  const stageIndex = (reference: string): number | undefined => {
+    if (/^\d+$/.test(reference)) {
+      const index = Number(reference);
+      return index < stages.length ? index : undefined;
+    }
+    const index = stages.findIndex((s) => s.name === reference.toLowerCase());
+    return index >= 0 ? index : undefined;
+  };
+  const occurrence = (
+    instruction: Instruction,
+    written: string,
+    at: { line: number; character: number },
+    via: Occurrence["via"],
+  ): Occurrence => {
+    const start = instruction.getRange().start;
+    const { text: resolved, image } = resolveImage(written, globals, escapeChar);
+    return {
+      file,
+      line: start.line + 1,
+      column: (at.line === start.line ? at.character : start.character) + 1,
+      source: "dockerfile",
+      text: resolved,
+      image,
+      via,
+      stage: { index: Math.max(stages.length - 1, 0), final: false },
+      labels: {},
+    };
+  };
+
+  for (const instruction of dockerfile.getInstructions()) {
+    const keyword = instruction.getKeyword();
+    const start = instruction.getRange().start;
+    if (!INSTRUCTIONS.has(keyword)) {
+      problem(start.line, start.character, `unknown instruction "${instruction.getInstruction()}"`);
+      continue;
+    }
+    if (keyword === "FROM") {
+      readFrom(instruction as From);
+      continue;
+    }
+    const stage = stages[stages.length - 1];
+    if (!stage) {
+      if (keyword !== "ARG") problem(start.line, start.character, `${keyword} before the first FROM`);
+      continue;
+    }
+    if (keyword === "LABEL") {
+      for (const property of (instruction as Label).getProperties()) {
+        const name = property.getName();
+        if (name) stage.labels[name] = property.getValue() ?? "";
+      }
+    } else if (options.copyFrom !== false && (keyword === "COPY" || keyword === "RUN")) {
+      readExternalSources(instruction as Copy | Run);
+    }
+  }
+
+  function readFrom(from: From): void {
+    const start = from.getRange().start;
+    const args = from.getArguments();
+    const first = args[0];
+    if (!first) {
+      problem(start.line, start.character, "FROM without an image");
+      return;
+    }
+    const hasAlias = args.length === 3 && args[1]?.getValue().toLowerCase() === "as";
+    if (args.length !== 1 && !hasAlias) {
+      problem(start.line, start.character, 'FROM takes one image and an optional "AS name"');
+      return;
+    }
+    const stage: Stage = { index: stages.length, labels: {} };
+    if (hasAlias) stage.name = (args[2]?.getValue() ?? "").toLowerCase();
+    const written = first.getValue();
+    const parent = stageIndex(written);
+    stages.push(stage);
+    if (parent !== undefined && !/^\d+$/.test(written)) {
+      stage.parent = parent;
+      return;
+    }
+    const found = occurrence(from, written, first.getRange().start, "from");
+    if (found.text.toLowerCase() === "scratch") return;
+    if (stage.name !== undefined && found.stage) found.stage.name = stage.name;
+    stage.base = found;
+    occurrences.push(found);
+  }
+
+  function readExternalSources(instruction: Copy | Run): void {
+    for (const flag of instruction.getFlags()) {
+      if (flag.getName() === "from") {
+        externalSource(instruction, flag.getValue(), flag.getValueRange()?.start, "copy-from");
+      } else if (flag.getName() === "mount") {
+        const from = flag.getOption("from");
+        if (from) externalSource(instruction, from.getValue(), from.getValueRange()?.start, "mount-from");
+      }
+    }
+  }
+
+  function externalSource(
+    instruction: Instruction,
+    written: string | null,
+    at: { line: number; character: number } | undefined,
+    via: "copy-from" | "mount-from",
+  ): void {
+    if (!written || !at || stageIndex(written) !== undefined) return;
+    const found = occurrence(instruction, written, at, via);
+    const name = stages[stages.length - 1]?.name;
+    if (name !== undefined && found.stage) found.stage.name = name;
+    occurrences.push(found);
+  }
+
+  markFinalImage(stages, occurrences);
+  if (stages.length === 0 && problems.length === 0) {
+    problems.push({
+      file,
+      line: 1,
+      column: 1,
+      message: text.trim() === "" ? "empty Dockerfile: no FROM instruction" : "no FROM instruction",
+    });
+  }
+  const last = dockerfile.getInstructions().at(-1);
+  if (last && endsWithContinuation(text, escapeChar)) {
+    const start = last.getRange().start;
+    problem(
+      start.line,
+      start.character,
+      "file ends inside an instruction (line continuation at end of file)",
+    );
+  }
+  return { occurrences, problems, namespaces: {} };
+}
+
+/** ARG defaults may use earlier ARGs; one that uses an ARG without a value has no value either. */
+function argDefault(value: string | null, globals: Variables, escapeChar: string): string | undefined {
+  if (value === null) return undefined;
+  const expansion = expandVariables(value, globals, escapeChar);
+  return expansion.missing.length > 0 ? undefined : expansion.value;
+}
+
+/**
+ * Marks what ends up in the final image: the final stage, and the stages it is built FROM. The
+ * base of that chain carries the LABELs of the whole chain (SPEC §3.3: a Dockerfile is
+ * high-security by a LABEL in its final stage, and labels are inherited from the base stage).
+ */
+function markFinalImage(stages: Stage[], occurrences: Occurrence[]): void {
+  const final = stages[stages.length - 1];
+  if (!final) return;
+  const chain: Stage[] = [];
+  for (let stage: Stage | undefined = final; stage && !chain.includes(stage); ) {
+    chain.push(stage);
+    stage = stage.parent === undefined ? undefined : stages[stage.parent];
+  }
+  const labels = Object.assign({}, ...chain.map((s) => s.labels).reverse());
+  const root = chain[chain.length - 1];
+  if (root?.base) root.base.labels = labels;
+  for (const occurrence of occurrences) {
+    if (!occurrence.stage) continue;
+    const inChain = chain.some((s) => s.index === occurrence.stage?.index);
+    occurrence.stage.final = occurrence.via === "from" ? inChain : occurrence.stage.index === final.index;
+  }
+}
+
+function endsWithContinuation(text: string, escapeChar: string): boolean {
+  const trimmed = text.replace(/[ \t\r\n]+$/, "");
+  return trimmed.endsWith(escapeChar) && !trimmed.endsWith(escapeChar + escapeChar);
+}

@@ -1,0 +1,77 @@
+/**
+ * Shell-style variable expansion as Dockerfiles (global ARGs) and compose files use it:
+ * `$X`, `${X}`, `${X:-default}`, `${X-default}`, `${X:+alt}`, `${X+alt}`.
+ * A variable that is referenced but has no value is reported as missing so the caller can fail
+ * closed (SPEC §3.5) rather than guess.
+ */
+
+/** Name → value; `undefined` for a variable that is declared without a value. */
+export type Variables = ReadonlyMap<string, string | undefined>;
+
+export interface Expansion {
+  value: string;
+  /** Variables used without a value, in order of first use. */
+  missing: string[];
+}
+
+const REFERENCE =
+  /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])((?:[^}\\]|\\.)*))?\}|([A-Za-z_][A-Za-z0-9_]*))/y;
+
+export function expandVariables(text: string, variables: Variables, escapeChar = "\\"): Expansion {
+  if (!text.includes("$")) return { value: text, missing: [] };
+  let value = "";
+  const missing: string[] = [];
+  const note = (name: string) => {
+    if (!missing.includes(name)) missing.push(name);
+  };
+  const expandWord = (word: string) => {
+    const inner = expandVariables(word, variables, escapeChar);
+    inner.missing.forEach(note);
+    return inner.value;
+  };
+  for (let i = 0; i < text.length; ) {
+    const char = text[i] as string;
+    if (char === escapeChar && text[i + 1] === "$") {
+      value += "$";
+      i += 2;
+      continue;
+    }
+    if (char !== "$") {
+      value += char;
+      i++;
+      continue;
+    }
+    REFERENCE.lastIndex = i;
+    const match = REFERENCE.exec(text);
+    if (!match) {
+      value += char;
+      i++;
+      continue;
+    }
+    i = REFERENCE.lastIndex;
+    const name = (match[1] ?? match[4]) as string;
+    const operator = match[2];
+    const word = match[3] ?? "";
+    const current = variables.get(name);
+    const isSet = current !== undefined;
+    const isNonEmpty = isSet && current !== "";
+    switch (operator) {
+      case ":-":
+        value += isNonEmpty ? current : expandWord(word);
+        break;
+      case "-":
+        value += isSet ? current : expandWord(word);
+        break;
+      case ":+":
+        value += isNonEmpty ? expandWord(word) : "";
+        break;
+      case "+":
+        value += isSet ? expandWord(word) : "";
+        break;
+      default:
+        if (isSet) value += current;
+        else note(name);
+    }
+  }
+  return { value, missing };
+}
