@@ -1,0 +1,47 @@
+/** Test helpers: a fixture repository in, the check result out. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterAll } from "vitest";
+import { parse, stringify } from "yaml";
+import { type CheckOptions, type CheckResult, runCheck } from "../src/check.js";
+import { defaultPolicyText, parsePolicy } from "../src/policy/load.js";
+import type { LoadedPolicy } from "../src/policy/types.js";
+
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Writes `files` (path → content) into a fresh temporary folder and returns its path. */
+export function fixture(files: Record<string, string | Buffer>): string {
+  const dir = mkdtempSync(join(tmpdir(), "big-test-"));
+  made.push(dir);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+export const defaultPolicy = (): LoadedPolicy => parsePolicy(defaultPolicyText, "built-in default");
+
+/** The default policy with top-level keys replaced, e.g. `withPolicy({ dockerfile: { stages: "final" } })`. */
+export function withPolicy(overrides: Record<string, unknown>): LoadedPolicy {
+  const base = parse(defaultPolicyText) as Record<string, unknown>;
+  return parsePolicy(stringify({ ...base, ...overrides }), "test-policy.yml");
+}
+
+/** Runs the engine over a fixture repository. */
+export function check(
+  files: Record<string, string | Buffer>,
+  options: Partial<Omit<CheckOptions, "cwd">> = {},
+): CheckResult {
+  const cwd = fixture(files);
+  return runCheck({ paths: [], loaded: defaultPolicy(), today: new Date("2026-11-27T12:00:00Z"), ...options, cwd });
+}
+
+/** The findings as `line rule` strings: short enough to read like the spec. */
+export function verdicts(result: CheckResult): string[] {
+  return result.findings.map((f) => `${f.file}:${f.line} ${f.rule}`);
+}

@@ -1,0 +1,152 @@
+/** SPEC §3: every example the spec gives, with exactly the stated verdict, under the built-in default policy. */
+import { describe, expect, it } from "vitest";
+import { compilePolicy } from "../../src/policy/compile.js";
+import { judge } from "../../src/rules/index.js";
+import { imageState } from "../../src/sources/resolve.js";
+import type { Occurrence } from "../../src/sources/types.js";
+import { defaultPolicy, withPolicy } from "../helpers.js";
+
+const DIGEST = `sha256:${"0123456789abcdef".repeat(4)}`;
+
+function rulesFor(text: string, policy = defaultPolicy()): string[] {
+  const occurrence: Occurrence = {
+    file: "Dockerfile",
+    line: 1,
+    column: 6,
+    source: "dockerfile",
+    text,
+    image: imageState(text),
+    via: "from",
+    stage: { index: 0, final: true },
+    labels: {},
+  };
+  return judge(occurrence, { policy: compilePolicy(policy.policy), namespaceLabels: {} }).map((v) => v.rule);
+}
+
+function messageFor(text: string, rule: string): string | undefined {
+  const occurrence: Occurrence = {
+    file: "Dockerfile",
+    line: 1,
+    column: 6,
+    source: "dockerfile",
+    text,
+    image: imageState(text),
+    labels: {},
+  };
+  return judge(occurrence, { policy: compilePolicy(defaultPolicy().policy), namespaceLabels: {} }).find(
+    (v) => v.rule === rule,
+  )?.message;
+}
+
+describe("SPEC §3.1 approved-base-images", () => {
+  it.each([
+    "registry.example.com/base/alpine:3.19",
+    `registry.example.com/base/alpine@${DIGEST}`,
+    "registry.example.com/base/wolfi",
+  ])("%s is approved", (image) => {
+    expect(rulesFor(image)).not.toContain("approved-base-images");
+  });
+
+  it.each([
+    "registry.example.com/base/alpine-evil:3.19",
+    "registry.example.com/base/alpinex",
+    "alpine:3.19",
+    "registry.example.com/alpine:3.19",
+  ])("%s is not approved", (image) => {
+    expect(rulesFor(image)).toContain("approved-base-images");
+  });
+
+  it("matches one level below with /* and any depth with /**", () => {
+    const oneLevel = withPolicy({ approved: ["registry.example.com/base/*"] });
+    expect(rulesFor("registry.example.com/base/anything:1", oneLevel)).not.toContain("approved-base-images");
+    expect(rulesFor("registry.example.com/base/team/app:1", oneLevel)).toContain("approved-base-images");
+    const anyDepth = withPolicy({ approved: ["registry.example.com/base/**"] });
+    expect(rulesFor("registry.example.com/base/team/app:1", anyDepth)).not.toContain("approved-base-images");
+    expect(rulesFor("registry.example.com/other/app:1", anyDepth)).toContain("approved-base-images");
+  });
+
+  it("suggests the approved repository with the same distribution name", () => {
+    expect(messageFor("ubuntu:20.04", "approved-base-images")).toMatch(/use registry\.example\.com\/base\/ubuntu:24\.04$/);
+    expect(messageFor("alpine:3.19", "approved-base-images")).toMatch(/use registry\.example\.com\/base\/alpine$/);
+    expect(messageFor("nginx:1.27", "approved-base-images")).not.toMatch(/; use/);
+  });
+});
+
+describe("SPEC §3.2 block-deprecated-base-images", () => {
+  it.each([
+    ["debian:stretch-slim", "debian:9"],
+    ["ubuntu:bionic-20230530", "ubuntu:18.04"],
+    ["alpine:3.12.12", "alpine:3.12"],
+    ["alpine:3.12-slim", "alpine:3.12"],
+    [`centos@${DIGEST}`, "centos"],
+    ["quay.io/centos/centos:stream9", "centos"],
+    ["registry.example.com/base/centos", "centos"],
+    ["centos:7", "centos"],
+    ["index.docker.io/library/ubuntu:18.04", "ubuntu:18.04"],
+    ["debian:9.13", "debian:9"],
+    ["debian:9-slim", "debian:9"],
+  ])("%s is deprecated by entry %s", (image, entry) => {
+    expect(rulesFor(image)).toContain("block-deprecated-base-images");
+    expect(messageFor(image, "block-deprecated-base-images")).toContain(`(matches policy entry "${entry}")`);
+  });
+
+  it.each(["alpine:3.120", "alpine:3.1", "debian:10", "debian:bookworm", "python:3.8-stretch", "ubuntu:22.04"])(
+    "%s is not deprecated",
+    (image) => {
+      expect(rulesFor(image)).not.toContain("block-deprecated-base-images");
+    },
+  );
+
+  it("matches glob entries without / against name:tag and with / against the normalised reference", () => {
+    const globs = withPolicy({ deprecated: ["*ubuntu:18.04*", "docker.io/library/node:1?"] });
+    expect(rulesFor("ubuntu:18.04-slim", globs)).toContain("block-deprecated-base-images");
+    expect(rulesFor("node:16", globs)).toContain("block-deprecated-base-images");
+    expect(rulesFor("node:20.1", globs)).not.toContain("block-deprecated-base-images");
+  });
+
+  it("reports centos:7 as both not approved and deprecated (SPEC §3.5: each violated rule is its own finding)", () => {
+    expect(rulesFor("centos:7")).toEqual(["approved-base-images", "block-deprecated-base-images"]);
+  });
+});
+
+describe("SPEC §3.4 validate-base-image-version", () => {
+  it.each(["ubuntu:jammy", "registry.example.com/base/ubuntu:22.04-20240115", "ubuntu:22.04.3", "ubuntu:noble"])(
+    "%s passes the version rule",
+    (image) => {
+      expect(rulesFor(image)).not.toContain("validate-base-image-version");
+    },
+  );
+
+  it("fails ubuntu:20.04 because 20.04 is not allowed", () => {
+    expect(rulesFor("ubuntu:20.04")).toContain("validate-base-image-version");
+    expect(messageFor("ubuntu:20.04", "validate-base-image-version")).toContain("ubuntu 20.04");
+  });
+
+  it.each(["ubuntu:latest", "ubuntu", `ubuntu@${DIGEST}`, "ubuntu:rolling"])(
+    "fails %s with 'cannot verify release'",
+    (image) => {
+      expect(messageFor(image, "validate-base-image-version")).toMatch(/^cannot verify release of /);
+    },
+  );
+
+  it("accepts semver ranges, coercing 3.19 to 3.19.0", () => {
+    const ranges = withPolicy({ versions: { alpine: [">=3.19"], node: ["^20", "22.x"] } });
+    expect(rulesFor("alpine:3.19", ranges)).not.toContain("validate-base-image-version");
+    expect(rulesFor("alpine:3.20.1", ranges)).not.toContain("validate-base-image-version");
+    expect(rulesFor("alpine:3.18", ranges)).toContain("validate-base-image-version");
+    expect(rulesFor("node:20.11-alpine", ranges)).not.toContain("validate-base-image-version");
+    expect(rulesFor("node:18", ranges)).toContain("validate-base-image-version");
+  });
+});
+
+describe("SPEC §3.5 other findings", () => {
+  it.each(["CENTOS:7", "ubuntu:18.04:x"])("%s is a parse-error and nothing else", (image) => {
+    expect(rulesFor(image)).toEqual(["parse-error"]);
+  });
+
+  it("keeps the policy file complete on its own: a rule left out is off (SPEC §2)", () => {
+    const onlyDeprecated = withPolicy({ approved: undefined, versions: undefined, minimal: undefined });
+    expect(rulesFor("nginx:1.27", onlyDeprecated)).toEqual([]);
+    expect(rulesFor("centos:7", onlyDeprecated)).toEqual(["block-deprecated-base-images"]);
+  });
+});
