@@ -29856,11 +29856,12 @@ function schemaProblem(error, { nodeAt, lineAt, lineOf }) {
     case "type": {
       const node = nodeAt(path);
       const written = (0, import_yaml3.isScalar)(node) ? node.source ?? String(node.value) : void 0;
-      const asNumber = error.schema === "string" && (0, import_yaml3.isScalar)(node) && typeof node.value === "number";
+      const expected = String(params.type);
+      const asNumber = expected === "string" && (0, import_yaml3.isScalar)(node) && typeof node.value === "number";
       return {
         line: lineAt(path),
         keyPath,
-        message: asNumber ? `expected a string, got the number ${written}; quote it ("${written}") because YAML reads 20.10 as 20.1` : `expected ${error.schema === "array" ? "a list" : `a ${String(error.schema)}`}`
+        message: asNumber ? `expected a string, got the number ${written}; quote it ("${written}") because YAML reads 20.10 as 20.1` : `expected ${TYPE_NAMES[expected] ?? expected}`
       };
     }
     case "enum":
@@ -29881,6 +29882,13 @@ function schemaProblem(error, { nodeAt, lineAt, lineOf }) {
       return { line: lineAt(path), keyPath, message: error.message ?? "is not valid" };
   }
 }
+var TYPE_NAMES = {
+  array: "a list",
+  object: "a mapping of keys to values",
+  string: "a string",
+  integer: "a whole number",
+  "integer,string": "a number of bytes or a size such as 10MB"
+};
 function allowedKeys(path) {
   let schema = policy_schema_default;
   for (const key of path) {

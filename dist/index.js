@@ -45968,11 +45968,12 @@ function schemaProblem(error2, { nodeAt, lineAt, lineOf }) {
     case "type": {
       const node = nodeAt(path);
       const written = (0, import_yaml3.isScalar)(node) ? node.source ?? String(node.value) : void 0;
-      const asNumber = error2.schema === "string" && (0, import_yaml3.isScalar)(node) && typeof node.value === "number";
+      const expected = String(params.type);
+      const asNumber = expected === "string" && (0, import_yaml3.isScalar)(node) && typeof node.value === "number";
       return {
         line: lineAt(path),
         keyPath,
-        message: asNumber ? `expected a string, got the number ${written}; quote it ("${written}") because YAML reads 20.10 as 20.1` : `expected ${error2.schema === "array" ? "a list" : `a ${String(error2.schema)}`}`
+        message: asNumber ? `expected a string, got the number ${written}; quote it ("${written}") because YAML reads 20.10 as 20.1` : `expected ${TYPE_NAMES[expected] ?? expected}`
       };
     }
     case "enum":
@@ -45993,6 +45994,13 @@ function schemaProblem(error2, { nodeAt, lineAt, lineOf }) {
       return { line: lineAt(path), keyPath, message: error2.message ?? "is not valid" };
   }
 }
+var TYPE_NAMES = {
+  array: "a list",
+  object: "a mapping of keys to values",
+  string: "a string",
+  integer: "a whole number",
+  "integer,string": "a number of bytes or a size such as 10MB"
+};
 function allowedKeys(path) {
   let schema = policy_schema_default;
   for (const key of path) {

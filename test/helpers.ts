@@ -38,7 +38,13 @@ export function check(
   options: Partial<Omit<CheckOptions, "cwd">> = {},
 ): CheckResult {
   const cwd = fixture(files);
-  return runCheck({ paths: [], loaded: defaultPolicy(), today: new Date("2026-11-27T12:00:00Z"), ...options, cwd });
+  return runCheck({
+    paths: [],
+    loaded: defaultPolicy(),
+    today: new Date("2026-11-27T12:00:00Z"),
+    ...options,
+    cwd,
+  });
 }
 
 /** The findings as `line rule` strings: short enough to read like the spec. */

@@ -143,13 +143,14 @@ function schemaProblem(error: ErrorObject, { nodeAt, lineAt, lineOf }: Locate): 
     case "type": {
       const node = nodeAt(path);
       const written = isScalar(node) ? (node.source ?? String(node.value)) : undefined;
-      const asNumber = error.schema === "string" && isScalar(node) && typeof node.value === "number";
+      const expected = String(params.type);
+      const asNumber = expected === "string" && isScalar(node) && typeof node.value === "number";
       return {
         line: lineAt(path),
         keyPath,
         message: asNumber
           ? `expected a string, got the number ${written}; quote it ("${written}") because YAML reads 20.10 as 20.1`
-          : `expected ${error.schema === "array" ? "a list" : `a ${String(error.schema)}`}`,
+          : `expected ${TYPE_NAMES[expected] ?? expected}`,
       };
     }
     case "enum":
@@ -170,6 +171,14 @@ function schemaProblem(error: ErrorObject, { nodeAt, lineAt, lineOf }: Locate): 
       return { line: lineAt(path), keyPath, message: error.message ?? "is not valid" };
   }
 }
+
+const TYPE_NAMES: Record<string, string> = {
+  array: "a list",
+  object: "a mapping of keys to values",
+  string: "a string",
+  integer: "a whole number",
+  "integer,string": "a number of bytes or a size such as 10MB",
+};
 
 function allowedKeys(path: KeyPath): string | undefined {
   let schema: Record<string, unknown> | undefined = policySchema as Record<string, unknown>;

@@ -21,14 +21,23 @@ describe("SPEC §4 Dockerfiles: stages", () => {
   });
 
   it("judges only the final image with dockerfile.stages: final", () => {
-    const result = check({ Dockerfile: multiStage }, { loaded: withPolicy({ dockerfile: { stages: "final" } }) });
+    const result = check(
+      { Dockerfile: multiStage },
+      { loaded: withPolicy({ dockerfile: { stages: "final" } }) },
+    );
     expect(verdicts(result)).toEqual([]);
   });
 
   it("follows the final stage back to its base image with stages: final", () => {
     const dockerfile = "FROM ubuntu:20.04 AS base\nFROM alpine:3.19 AS other\nFROM base\n";
-    const result = check({ Dockerfile: dockerfile }, { loaded: withPolicy({ dockerfile: { stages: "final" } }) });
-    expect(verdicts(result)).toEqual(["Dockerfile:1 approved-base-images", "Dockerfile:1 validate-base-image-version"]);
+    const result = check(
+      { Dockerfile: dockerfile },
+      { loaded: withPolicy({ dockerfile: { stages: "final" } }) },
+    );
+    expect(verdicts(result)).toEqual([
+      "Dockerfile:1 approved-base-images",
+      "Dockerfile:1 validate-base-image-version",
+    ]);
   });
 
   it("treats scratch as no image", () => {
@@ -68,8 +77,13 @@ describe("SPEC §3.5 ARG expansion and unresolved-image", () => {
   it("lets --build-arg override the default", () => {
     const dockerfile = `ARG BASE=${APPROVED}\nFROM \${BASE}\n`;
     const result = check({ Dockerfile: dockerfile }, { buildArgs: { BASE: "centos:7" } });
-    expect(verdicts(result)).toEqual(["Dockerfile:2 approved-base-images", "Dockerfile:2 block-deprecated-base-images"]);
-    expect(check({ Dockerfile: "ARG BASE\nFROM ${BASE}\n" }, { buildArgs: { BASE: APPROVED } }).findings).toEqual([]);
+    expect(verdicts(result)).toEqual([
+      "Dockerfile:2 approved-base-images",
+      "Dockerfile:2 block-deprecated-base-images",
+    ]);
+    expect(
+      check({ Dockerfile: "ARG BASE\nFROM ${BASE}\n" }, { buildArgs: { BASE: APPROVED } }).findings,
+    ).toEqual([]);
   });
 
   it("never judges text inside a heredoc as an instruction", () => {
@@ -126,7 +140,11 @@ describe("SPEC §3.3 Dockerfile LABEL makes the final image high-security", () =
 describe("SPEC §3.5 broken Dockerfiles are parse-errors, never crashes", () => {
   it.each([
     ["an empty file", "", /empty Dockerfile/],
-    ["a truncated file", "FROM registry.example.com/base/alpine:3.19\nRUN apk add \\\n", /ends inside an instruction/],
+    [
+      "a truncated file",
+      "FROM registry.example.com/base/alpine:3.19\nRUN apk add \\\n",
+      /ends inside an instruction/,
+    ],
     ["FROM without an image", "FROM\n", /FROM without an image/],
     ["an unknown instruction", "FROM registry.example.com/base/alpine:3.19\nFRM x\n", /unknown instruction/],
     ["no FROM at all", "RUN true\n", /before the first FROM/],

@@ -22,7 +22,12 @@ describe("SPEC §4 Kubernetes manifests", () => {
       "              image: centos:7",
     ].join("\n");
     const result = check({ "k8s/cronjob.yaml": cronjob });
-    expect(result.findings[0]).toMatchObject({ file: "k8s/cronjob.yaml", line: 12, column: 22, image: "centos:7" });
+    expect(result.findings[0]).toMatchObject({
+      file: "k8s/cronjob.yaml",
+      line: 12,
+      column: 22,
+      image: "centos:7",
+    });
   });
 
   it("checks initContainers, containers and ephemeralContainers", () => {
@@ -44,12 +49,13 @@ spec:
   });
 
   it("reads every kind of SPEC §4, List items and multi-document files", () => {
-    const template = (kind: string, path: string) => `apiVersion: v1\nkind: ${kind}\nmetadata: {name: x}\n${path}`;
+    const template = (kind: string, path: string) =>
+      `apiVersion: v1\nkind: ${kind}\nmetadata: {name: x}\n${path}`;
     const spec = "spec: {containers: [{name: a, image: nginx:1}]}";
     const docs = [
       template("Pod", spec),
-      ...["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"].map((kind) =>
-        template(kind, `spec: {template: {${spec}}}`),
+      ...["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"].map(
+        (kind) => template(kind, `spec: {template: {${spec}}}`),
       ),
       template("PodTemplate", `template: {${spec}}`),
       template("List", `items: [{apiVersion: v1, kind: Pod, metadata: {name: y}, ${spec}}]`),
@@ -61,14 +67,18 @@ spec:
   });
 
   it("ignores YAML that is neither Kubernetes nor compose", () => {
-    const result = check({ ".github/workflows/ci.yml": "on: push\njobs: {build: {runs-on: ubuntu-latest, container: {image: centos:7}}}\n" });
+    const result = check({
+      ".github/workflows/ci.yml":
+        "on: push\njobs: {build: {runs-on: ubuntu-latest, container: {image: centos:7}}}\n",
+    });
     expect(result.findings).toEqual([]);
     expect(result.files).toBe(1);
   });
 });
 
 describe("SPEC §3.3 high-security workloads need minimal images", () => {
-  const namespace = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: payments\n  labels:\n    security.enforce: high\n";
+  const namespace =
+    "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: payments\n  labels:\n    security.enforce: high\n";
   const deployment = (image: string, extra = "") => `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -91,7 +101,9 @@ spec:
   });
 
   it("passes a minimal image there", () => {
-    expect(check({ "k8s/namespace.yaml": namespace, "k8s/api.yaml": deployment(MINIMAL) }).findings).toEqual([]);
+    expect(check({ "k8s/namespace.yaml": namespace, "k8s/api.yaml": deployment(MINIMAL) }).findings).toEqual(
+      [],
+    );
   });
 
   it("reads the label from the pod template", () => {
@@ -132,7 +144,10 @@ describe("SPEC §4 cluster pod lists", () => {
         apiVersion: "v1",
         kind: "Pod",
         metadata: { name: "api-7d9f", namespace: "shop" },
-        spec: { containers: [{ name: "api", image: "ubuntu:18.04" }], initContainers: [{ name: "i", image: MINIMAL }] },
+        spec: {
+          containers: [{ name: "api", image: "ubuntu:18.04" }],
+          initContainers: [{ name: "i", image: MINIMAL }],
+        },
       },
     ],
   });
@@ -197,7 +212,8 @@ spec: [
   });
 
   it("reports an image: that is not a string", () => {
-    const pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {containers: [{name: a, image: null}]}\n";
+    const pod =
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {containers: [{name: a, image: null}]}\n";
     expect(verdicts(check({ "pod.yaml": pod }))).toEqual(["pod.yaml:4 parse-error"]);
   });
 });
