@@ -15,6 +15,7 @@ export default defineConfig({
   ],
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["test/setup/build-dist.ts"],
     testTimeout: 30_000,
   },
 });

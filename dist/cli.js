@@ -28422,7 +28422,7 @@ var package_default = {
   scripts: {
     build: "node scripts/build.mjs",
     typecheck: "tsc --noEmit",
-    lint: "biome check .",
+    lint: "biome check --error-on-warnings .",
     format: "biome check --write .",
     test: "vitest run",
     bench: "node scripts/bench.mjs"
@@ -28724,8 +28724,9 @@ function listSome(items, max = 4) {
 var approvedBaseImages = (image, _occurrence, { policy }) => {
   const approved = policy.approved;
   if (!approved || approved.some((a) => a.matches(image))) return void 0;
-  const message = `${image.raw} is not an approved base image (approved: ${listSome(approved.map((a) => a.entry))})`;
-  return { rule: "approved-base-images", message: withSuggestion(message, image, policy) };
+  const use = suggestion(image, policy);
+  const message = use ? `${image.raw} is not an approved base image; use ${use}` : `${image.raw} is not an approved base image (approved: ${listSome(approved.map((a) => a.entry))})`;
+  return { rule: "approved-base-images", message };
 };
 
 // src/rules/deprecated.ts
@@ -29578,7 +29579,7 @@ function runCheck(options) {
     mode,
     policySource: options.loaded.source,
     policyWarnings: options.loaded.warnings,
-    files: scanned.length - (options.podList ? 1 : 0),
+    files: scanned.length,
     images,
     findings: findings.sort(byPosition),
     suppressed: suppressed.sort(byPosition),
@@ -30125,7 +30126,7 @@ function renderText(result, options) {
       out.push(style.file(finding.file));
       currentFile = finding.file;
     }
-    const where = `${finding.line}:${finding.column}`.padEnd(7);
+    const where = (finding.line > 0 ? `${finding.line}:${finding.column}` : "-").padEnd(7);
     const severity = finding.severity === "error" ? style.error("error  ") : style.warning("warning");
     out.push(`  ${where} ${severity}  ${finding.message}  ${style.dim(finding.rule)}`);
   }

@@ -44836,8 +44836,9 @@ function listSome(items, max = 4) {
 var approvedBaseImages = (image, _occurrence, { policy }) => {
   const approved = policy.approved;
   if (!approved || approved.some((a) => a.matches(image))) return void 0;
-  const message = `${image.raw} is not an approved base image (approved: ${listSome(approved.map((a) => a.entry))})`;
-  return { rule: "approved-base-images", message: withSuggestion(message, image, policy) };
+  const use = suggestion(image, policy);
+  const message = use ? `${image.raw} is not an approved base image; use ${use}` : `${image.raw} is not an approved base image (approved: ${listSome(approved.map((a) => a.entry))})`;
+  return { rule: "approved-base-images", message };
 };
 
 // src/rules/deprecated.ts
@@ -45690,7 +45691,7 @@ function runCheck(options) {
     mode,
     policySource: options.loaded.source,
     policyWarnings: options.loaded.warnings,
-    files: scanned.length - (options.podList ? 1 : 0),
+    files: scanned.length,
     images,
     findings: findings.sort(byPosition),
     suppressed: suppressed.sort(byPosition),

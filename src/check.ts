@@ -148,7 +148,7 @@ export function runCheck(options: CheckOptions): CheckResult {
     mode,
     policySource: options.loaded.source,
     policyWarnings: options.loaded.warnings,
-    files: scanned.length - (options.podList ? 1 : 0),
+    files: scanned.length,
     images,
     findings: findings.sort(byPosition),
     suppressed: suppressed.sort(byPosition),

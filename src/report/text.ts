@@ -25,7 +25,7 @@ export function renderText(result: CheckResult, options: { color: boolean }): st
       out.push(style.file(finding.file));
       currentFile = finding.file;
     }
-    const where = `${finding.line}:${finding.column}`.padEnd(7);
+    const where = (finding.line > 0 ? `${finding.line}:${finding.column}` : "-").padEnd(7);
     const severity = finding.severity === "error" ? style.error("error  ") : style.warning("warning");
     out.push(`  ${where} ${severity}  ${finding.message}  ${style.dim(finding.rule)}`);
   }

@@ -1,10 +1,14 @@
 /** approved-base-images (SPEC §3.1): the image's repository is on the allowlist. */
-import { listSome, withSuggestion } from "./suggest.js";
+import { listSome, suggestion } from "./suggest.js";
 import type { Rule } from "./types.js";
 
 export const approvedBaseImages: Rule = (image, _occurrence, { policy }) => {
   const approved = policy.approved;
   if (!approved || approved.some((a) => a.matches(image))) return undefined;
-  const message = `${image.raw} is not an approved base image (approved: ${listSome(approved.map((a) => a.entry))})`;
-  return { rule: "approved-base-images", message: withSuggestion(message, image, policy) };
+  // Name the one approved image to move to when there is one; otherwise show what is approved.
+  const use = suggestion(image, policy);
+  const message = use
+    ? `${image.raw} is not an approved base image; use ${use}`
+    : `${image.raw} is not an approved base image (approved: ${listSome(approved.map((a) => a.entry))})`;
+  return { rule: "approved-base-images", message };
 };

@@ -1,0 +1,258 @@
+// npm run bench: checks a generated 10,000-file repository and compares with grep over the same tree.
+// Targets (issue 3): check <= 3x grep, peak RSS <= 200 MB, `dist/cli.js --version` <= 150 ms.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+
+const ROOT = resolve(".bench/repo");
+const CLI = resolve("dist/cli.js");
+const RSS_PROBE = resolve("scripts/bench-rss.mjs");
+const TOTAL = 10_000;
+const RUNS = 5;
+
+/** Deterministic pseudo-random numbers, so every run measures the same tree. */
+function random(seed) {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state / 0x7fffffff;
+  };
+}
+
+const IMAGES = [
+  "registry.example.com/base/alpine:3.19",
+  "registry.example.com/base/ubuntu:24.04",
+  "registry.example.com/base/distroless:static",
+  "registry.example.com/base/wolfi:latest",
+  "ubuntu:20.04",
+  "centos:7",
+  "node:20-alpine",
+  "python:3.12-slim",
+  "golang:1.22",
+  "debian:bookworm-slim",
+];
+
+function dockerfile(pick, i) {
+  return `# syntax=docker/dockerfile:1
+ARG BASE=${pick(IMAGES)}
+FROM ${pick(IMAGES)} AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN --mount=type=cache,target=/root/.cache go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -o /out/service-${i} ./cmd/service \\
+    && strip /out/service-${i}
+
+FROM \${BASE}
+LABEL org.opencontainers.image.title="service-${i}"
+COPY --from=build /out/service-${i} /usr/local/bin/service
+USER 1000:1000
+ENTRYPOINT ["/usr/local/bin/service"]
+`;
+}
+
+function deployment(pick, i) {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: service-${i}
+  namespace: team-${i % 40}
+  labels:
+    app.kubernetes.io/name: service-${i}
+    app.kubernetes.io/part-of: platform
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: service-${i}
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: service-${i}
+    spec:
+      serviceAccountName: service-${i}
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 1000
+      initContainers:
+        - name: migrate
+          image: ${pick(IMAGES)}
+          command: ["/usr/local/bin/service", "migrate"]
+      containers:
+        - name: app
+          image: ${pick(IMAGES)}
+          ports:
+            - containerPort: 8080
+              name: http
+          resources:
+            requests: {cpu: 100m, memory: 128Mi}
+            limits: {cpu: "1", memory: 512Mi}
+          readinessProbe:
+            httpGet: {path: /healthz, port: http}
+          env:
+            - name: LOG_LEVEL
+              value: info
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: service-${i}
+  namespace: team-${i % 40}
+spec:
+  selector:
+    app.kubernetes.io/name: service-${i}
+  ports:
+    - port: 80
+      targetPort: http
+`;
+}
+
+function configMap(_pick, i) {
+  return `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings-${i}
+data:
+  LOG_LEVEL: info
+  FEATURE_FLAGS: "a,b,c"
+  config.json: |
+    {"service": "service-${i}", "replicas": 3, "timeoutSeconds": 30}
+`;
+}
+
+function cronJob(pick, i) {
+  return `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: job-${i}
+spec:
+  schedule: "${i % 60} 2 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+            - name: job
+              image: ${pick(IMAGES)}
+              args: ["--once"]
+`;
+}
+
+function compose(pick, i) {
+  return `services:
+  app-${i}:
+    image: ${pick(IMAGES)}
+    ports: ["8080:8080"]
+  cache:
+    image: ${pick(IMAGES)}
+`;
+}
+
+function workflow(_pick, i) {
+  return `name: ci-${i}
+on: [push]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: make test
+`;
+}
+
+function source(_pick, i) {
+  return `export function handler${i}(input: string): string {\n  return input.trim().toLowerCase();\n}\n`.repeat(
+    8,
+  );
+}
+
+function markdown(_pick, i) {
+  return `# Service ${i}\n\nRuns on the platform. See the runbook for on-call steps.\n\n`.repeat(6);
+}
+
+/** Share of the 10,000 files per kind: what a platform monorepo tends to hold. */
+const MIX = [
+  [0.15, (i) => `services/svc-${i}/Dockerfile`, dockerfile],
+  [0.3, (i) => `deploy/team-${i % 40}/svc-${i}.yaml`, deployment],
+  [0.1, (i) => `deploy/team-${i % 40}/config-${i}.yaml`, configMap],
+  [0.05, (i) => `jobs/job-${i}.yaml`, cronJob],
+  [0.05, (i) => `compose/stack-${i}/compose.yml`, compose],
+  [0.05, (i) => `ci/${i}/.github/workflows/ci-${i}.yml`, workflow],
+  [0.2, (i) => `services/svc-${i}/src/handler.ts`, source],
+  [0.1, (i) => `services/svc-${i}/README.md`, markdown],
+];
+
+function generate() {
+  const marker = join(ROOT, ".generated");
+  if (existsSync(marker) && readFileSync(marker, "utf8") === String(TOTAL)) return;
+  rmSync(ROOT, { recursive: true, force: true });
+  const rand = random(42);
+  const pick = (list) => list[Math.floor(rand() * list.length)];
+  let written = 0;
+  for (const [share, pathOf, content] of MIX) {
+    const count = Math.round(share * TOTAL);
+    for (let i = 0; i < count; i++) {
+      const path = join(ROOT, pathOf(written + i));
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, content(pick, written + i));
+    }
+    written += count;
+  }
+  writeFileSync(marker, String(TOTAL));
+}
+
+function time(command, args, options = {}) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command, args, { stdio: ["ignore", "ignore", "pipe"], ...options });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0 && result.status !== 1) {
+    throw new Error(`${command} ${args.join(" ")} failed (${result.status}): ${result.stderr}`);
+  }
+  return ms;
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+if (!existsSync(CLI)) execFileSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit" });
+generate();
+const files = Number(
+  execFileSync("sh", ["-c", `find . -type f ! -name .generated | wc -l`], { cwd: ROOT, encoding: "utf8" }),
+);
+
+const grepMs = [];
+const checkMs = [];
+const rss = [];
+const rssFile = resolve(".bench/rss");
+for (let run = 0; run < RUNS; run++) {
+  grepMs.push(time("grep", ["-rnE", "^\\s*FROM|image:", "."], { cwd: ROOT }));
+  checkMs.push(
+    time(
+      process.execPath,
+      ["--import", RSS_PROBE, CLI, "check", ".", "--format", "json", "--output", "/dev/null"],
+      {
+        cwd: ROOT,
+        env: { ...process.env, BENCH_RSS_FILE: rssFile },
+      },
+    ),
+  );
+  rss.push(Number(readFileSync(rssFile, "utf8")) / 1024);
+}
+const versionMs = median(Array.from({ length: RUNS }, () => time(process.execPath, [CLI, "--version"])));
+
+const grep = median(grepMs);
+const check = median(checkMs);
+const rows = [
+  ["files in the tree", String(files), ""],
+  ["grep -rnE '^\\s*FROM|image:' (median of 5)", `${grep.toFixed(0)} ms`, ""],
+  [
+    "check, JSON report (median of 5)",
+    `${check.toFixed(0)} ms`,
+    `${Math.round((files / check) * 1000)} files/s`,
+  ],
+  ["check ÷ grep", `${(check / grep).toFixed(2)}x`, "target <= 3x"],
+  ["peak RSS of check (max of 5)", `${Math.max(...rss).toFixed(0)} MB`, "target <= 200 MB"],
+  ["dist/cli.js --version (median of 5)", `${versionMs.toFixed(0)} ms`, "target <= 150 ms"],
+];
+console.log("| measure | value | note |\n| --- | --- | --- |");
+for (const [what, value, note] of rows) console.log(`| ${what} | ${value} | ${note} |`);
