@@ -34,6 +34,11 @@ const POD_TEMPLATE_PATHS: Record<string, KeyPath[]> = {
 };
 
 const CONTAINER_LISTS = ["initContainers", "containers", "ephemeralContainers"] as const;
+type ContainerList = (typeof CONTAINER_LISTS)[number];
+
+function isContainerList(key: string): key is ContainerList {
+  return (CONTAINER_LISTS as readonly string[]).includes(key);
+}
 
 function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -102,7 +107,9 @@ export function kubernetesImages(object: Json, prefix: KeyPath = []): Kubernetes
   const podPath = [...(templatePaths[templatePaths.length - 1] as KeyPath), "spec"];
   const podSpec = at(object, podPath);
   if (!isObject(podSpec)) return result;
-  for (const list of CONTAINER_LISTS) {
+  // In the pod spec's own key order, which is the order of the text: the fast YAML path relies on it.
+  for (const list of Object.keys(podSpec)) {
+    if (!isContainerList(list)) continue;
     const containers = podSpec[list];
     if (!Array.isArray(containers)) continue;
     containers.forEach((container, i) => {

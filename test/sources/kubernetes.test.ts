@@ -193,7 +193,12 @@ spec: [
       const name = String.fromCharCode(97 + i);
       lines.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(",")}]`);
     }
-    lines.push("kind: Pod", "apiVersion: v1");
+    lines.push(
+      "kind: Pod",
+      "apiVersion: v1",
+      "metadata: {name: bomb}",
+      "spec: {containers: [{name: a, image: centos:7}]}",
+    );
     const result = check({ "bomb.yaml": lines.join("\n") });
     expect(verdicts(result)).toEqual(["bomb.yaml:1 parse-error"]);
     expect(result.findings[0]?.message).toMatch(/alias/);
