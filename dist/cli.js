@@ -28381,7 +28381,7 @@ var require_ajv = __commonJS({
 
 // src/cli.ts
 import { execFileSync } from "node:child_process";
-import { existsSync as existsSync3, mkdirSync, readFileSync as readFileSync4, writeFileSync } from "node:fs";
+import { existsSync as existsSync3, mkdirSync, readFileSync as readFileSync3, writeFileSync } from "node:fs";
 import { dirname as dirname2, resolve as resolve3 } from "node:path";
 
 // node_modules/commander/esm.mjs
@@ -28453,7 +28453,7 @@ var package_default = {
 };
 
 // src/check.ts
-import { readFileSync as readFileSync2, statSync as statSync2 } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 
 // src/policy/compile.ts
 var import_semver = __toESM(require_semver2(), 1);
@@ -32535,48 +32535,52 @@ function readExact(text, file) {
 }
 var NotSure = class extends Error {
 };
-var UNSURE = /(?:^|[\s[{,])[&*!][^\s[\]{},]|^%/m;
-var DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t]|\r?$)/;
+var UNSURE = /(?:^|[\s[{,])(?:[&*][\w.-]|![\w!<])|^%/m;
+var DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t]|\r?$)(.*)$/gm;
+var IMAGE_LINE = /^([ \t]*(?:-[ \t]+)*)image[ \t]*:[ \t]*(\S.*?)?[ \t]*\r?$/gm;
 function readFast(text, file) {
   if (UNSURE.test(text)) return void 0;
-  const lines = text.split("\n");
   const result = emptyResult();
   try {
     let start = 0;
-    for (let i = 0; i <= lines.length; i++) {
-      const line = lines[i];
-      if (line !== void 0 && !DOCUMENT_MARKER.test(line)) continue;
-      if (line !== void 0 && line.slice(3).trim() !== "" && !line.slice(3).trim().startsWith("#")) {
-        throw new NotSure();
-      }
-      if (i > start) readFastDocument(lines, start, i, file, result);
-      start = i + 1;
+    for (const marker of text.matchAll(DOCUMENT_MARKER)) {
+      const rest = (marker[1] ?? "").trim();
+      if (rest !== "" && !rest.startsWith("#")) throw new NotSure();
+      readFastDocument(text, start, marker.index, file, result);
+      start = marker.index + marker[0].length;
     }
+    readFastDocument(text, start, text.length, file, result);
   } catch (error) {
     if (error instanceof NotSure || error instanceof yaml.YAMLException) return void 0;
     throw error;
   }
   return result;
 }
-var IMAGE_LINE = /^([ \t]*(?:-[ \t]+)*)image[ \t]*:[ \t]*(\S.*?)?[ \t]*\r?$/;
-function readFastDocument(lines, from, to, file, result) {
-  const chunk = lines.slice(from, to).join("\n");
+function readFastDocument(text, from, to, file, result) {
+  const chunk = from === 0 && to === text.length ? text : text.slice(from, to);
+  if (chunk.trim() === "") return;
   const data = yaml.load(chunk);
   const candidates = [];
-  for (let i = from; i < to; i++) {
-    const match = IMAGE_LINE.exec(lines[i]);
-    if (!match) continue;
+  let line = countNewlines(text, 0, from) + 1;
+  let counted = 0;
+  for (const match of chunk.matchAll(IMAGE_LINE)) {
+    line += countNewlines(chunk, counted, match.index);
+    counted = match.index;
     const prefix = match[1];
     const written = match[2];
+    const valueAt = written === void 0 ? match[0].indexOf(":") : match[0].indexOf(written, prefix.length + 5);
     candidates.push({
-      line: i + 1,
-      col: prefix.length + lines[i].slice(prefix.length).indexOf(written ?? ":") + 1,
+      line,
+      col: valueAt + 1,
       value: written === void 0 ? void 0 : scalarText(written)
     });
   }
   let next = 0;
   const locate = (path) => {
-    const wanted = path.reduce((value, key) => value?.[key], data);
+    const wanted = path.reduce(
+      (value, key) => value?.[key],
+      data
+    );
     if (typeof wanted !== "string") throw new NotSure();
     while (next < candidates.length && candidates[next]?.value !== wanted) next++;
     const candidate = candidates[next++];
@@ -32584,6 +32588,11 @@ function readFastDocument(lines, from, to, file, result) {
     return { line: candidate.line, col: candidate.col };
   };
   collect({ data, locate }, file, result);
+}
+function countNewlines(text, from, to) {
+  let count = 0;
+  for (let i = text.indexOf("\n", from); i >= 0 && i < to; i = text.indexOf("\n", i + 1)) count++;
+  return count;
 }
 function scalarText(written) {
   const first = written[0];
@@ -32631,7 +32640,10 @@ function collect(doc, file, result) {
 }
 function judgeable(value, interpolate) {
   if (typeof value !== "string" || value.trim() === "") {
-    return { text: String(value ?? ""), image: { kind: "invalid", reason: "image must be a non-empty string" } };
+    return {
+      text: String(value ?? ""),
+      image: { kind: "invalid", reason: "image must be a non-empty string" }
+    };
   }
   return interpolate ? resolveImage(value, NO_VARIABLES, "$") : { text: value, image: imageState(value) };
 }
@@ -32733,14 +32745,25 @@ function runCheck(options) {
   };
 }
 function readCandidate(candidate, maxFileSize) {
-  const size = statSync2(candidate.absolute).size;
-  if (size > maxFileSize)
-    return { skip: `larger than maxFileSize (${formatSize(size)} > ${formatSize(maxFileSize)})` };
-  const bytes = readFileSync2(candidate.absolute);
+  const fd = openSync(candidate.absolute, "r");
+  let bytes;
+  try {
+    const { size } = fstatSync(fd);
+    if (size > maxFileSize) {
+      return { skip: `larger than maxFileSize (${formatSize(size)} > ${formatSize(maxFileSize)})` };
+    }
+    bytes = Buffer.allocUnsafe(size);
+    let read = 0;
+    for (let n = 1; read < size && n > 0; read += n) n = readSync(fd, bytes, read, size - read, read);
+    bytes = bytes.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
   if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return { skip: "binary file" };
   const text = bytes.toString("utf8");
-  if (candidate.kind === "yaml" && text.includes("{{"))
+  if (candidate.kind === "yaml" && text.includes("{{")) {
     return { skip: "template (contains {{ }}), not plain YAML" };
+  }
   return { text };
 }
 function formatSize(bytes) {
@@ -32761,7 +32784,7 @@ function exitCodeOf(result) {
 var import_ajv = __toESM(require_ajv(), 1);
 var import_semver2 = __toESM(require_semver2(), 1);
 var import_yaml3 = __toESM(require_dist(), 1);
-import { existsSync as existsSync2, readFileSync as readFileSync3 } from "node:fs";
+import { existsSync as existsSync2, readFileSync as readFileSync2 } from "node:fs";
 import { resolve as resolve2 } from "node:path";
 
 // schema/policy.schema.json
@@ -32927,7 +32950,7 @@ function loadPolicy(explicitPath, cwd = process.cwd()) {
   }
   let text;
   try {
-    text = readFileSync3(file, "utf8");
+    text = readFileSync2(file, "utf8");
   } catch (error) {
     throw new UsageError(`cannot read policy file ${path}: ${error.message}`);
   }
@@ -33331,7 +33354,7 @@ function useColor(stream) {
 }
 function readPodList2(from, cwd) {
   try {
-    return from === "-" ? { text: readFileSync4(0, "utf8"), origin: "stdin" } : { text: readFileSync4(resolve3(cwd, from), "utf8"), origin: from };
+    return from === "-" ? { text: readFileSync3(0, "utf8"), origin: "stdin" } : { text: readFileSync3(resolve3(cwd, from), "utf8"), origin: from };
   } catch (error) {
     throw new InputError(`cannot read pod list ${from}: ${error.message}`);
   }

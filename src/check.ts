@@ -2,7 +2,7 @@
  * The check engine (DESIGN "The flow"): discover → sources → rules → findings. Reads files, never
  * writes; the entry points decide what to print and how to exit.
  */
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { compilePolicy } from "./policy/compile.js";
 import type { LoadedPolicy, Mode } from "./policy/types.js";
 import type { RuleId } from "./rules/catalog.js";
@@ -156,16 +156,30 @@ export function runCheck(options: CheckOptions): CheckResult {
   };
 }
 
-/** Reads a candidate as text, or says why it is skipped (SPEC §3.5: counted and named, never judged clean). */
+/**
+ * Reads a candidate as text, or says why it is skipped (SPEC §3.5: counted and named, never judged
+ * clean). One open, fstat and read per file: the size is checked before anything is read.
+ */
 function readCandidate(candidate: Candidate, maxFileSize: number): { text: string } | { skip: string } {
-  const size = statSync(candidate.absolute).size;
-  if (size > maxFileSize)
-    return { skip: `larger than maxFileSize (${formatSize(size)} > ${formatSize(maxFileSize)})` };
-  const bytes = readFileSync(candidate.absolute);
+  const fd = openSync(candidate.absolute, "r");
+  let bytes: Buffer;
+  try {
+    const { size } = fstatSync(fd);
+    if (size > maxFileSize) {
+      return { skip: `larger than maxFileSize (${formatSize(size)} > ${formatSize(maxFileSize)})` };
+    }
+    bytes = Buffer.allocUnsafe(size);
+    let read = 0;
+    for (let n = 1; read < size && n > 0; read += n) n = readSync(fd, bytes, read, size - read, read);
+    bytes = bytes.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
   if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return { skip: "binary file" };
   const text = bytes.toString("utf8");
-  if (candidate.kind === "yaml" && text.includes("{{"))
+  if (candidate.kind === "yaml" && text.includes("{{")) {
     return { skip: "template (contains {{ }}), not plain YAML" };
+  }
   return { text };
 }
 

@@ -74,25 +74,27 @@ export function readExact(text: string, file: string): SourceResult {
 /** Signals that the fast path is not sure and the exact path must read the file. */
 class NotSure extends Error {}
 
-/** Constructs the fast path leaves to the exact one. */
-const UNSURE = /(?:^|[\s[{,])[&*!][^\s[\]{},]|^%/m;
-const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t]|\r?$)/;
+/**
+ * Constructs the fast path leaves to the exact one: anchors and aliases (`&a`, `*a`, but not the
+ * stars of a cron schedule), tags (`!Ref`, `!!str`) and directives (`%YAML`).
+ */
+const UNSURE = /(?:^|[\s[{,])(?:[&*][\w.-]|![\w!<])|^%/m;
+/** `---` or `...` at the start of a line, with the rest of that line. */
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t]|\r?$)(.*)$/gm;
+const IMAGE_LINE = /^([ \t]*(?:-[ \t]+)*)image[ \t]*:[ \t]*(\S.*?)?[ \t]*\r?$/gm;
 
 export function readFast(text: string, file: string): SourceResult | undefined {
   if (UNSURE.test(text)) return undefined;
-  const lines = text.split("\n");
   const result = emptyResult();
   try {
     let start = 0;
-    for (let i = 0; i <= lines.length; i++) {
-      const line = lines[i];
-      if (line !== undefined && !DOCUMENT_MARKER.test(line)) continue;
-      if (line !== undefined && line.slice(3).trim() !== "" && !line.slice(3).trim().startsWith("#")) {
-        throw new NotSure();
-      }
-      if (i > start) readFastDocument(lines, start, i, file, result);
-      start = i + 1;
+    for (const marker of text.matchAll(DOCUMENT_MARKER)) {
+      const rest = (marker[1] ?? "").trim();
+      if (rest !== "" && !rest.startsWith("#")) throw new NotSure();
+      readFastDocument(text, start, marker.index, file, result);
+      start = marker.index + marker[0].length;
     }
+    readFastDocument(text, start, text.length, file, result);
   } catch (error) {
     if (error instanceof NotSure || error instanceof jsYaml.YAMLException) return undefined;
     throw error;
@@ -100,27 +102,24 @@ export function readFast(text: string, file: string): SourceResult | undefined {
   return result;
 }
 
-const IMAGE_LINE = /^([ \t]*(?:-[ \t]+)*)image[ \t]*:[ \t]*(\S.*?)?[ \t]*\r?$/;
-
-function readFastDocument(
-  lines: string[],
-  from: number,
-  to: number,
-  file: string,
-  result: SourceResult,
-): void {
-  const chunk = lines.slice(from, to).join("\n");
+function readFastDocument(text: string, from: number, to: number, file: string, result: SourceResult): void {
+  const chunk = from === 0 && to === text.length ? text : text.slice(from, to);
+  if (chunk.trim() === "") return;
   const data = jsYaml.load(chunk);
   // `image:` lines of this document in text order; images found are matched to them in order.
   const candidates: { line: number; col: number; value: string | undefined }[] = [];
-  for (let i = from; i < to; i++) {
-    const match = IMAGE_LINE.exec(lines[i] as string);
-    if (!match) continue;
+  let line = countNewlines(text, 0, from) + 1;
+  let counted = 0;
+  for (const match of chunk.matchAll(IMAGE_LINE)) {
+    line += countNewlines(chunk, counted, match.index);
+    counted = match.index;
     const prefix = match[1] as string;
     const written = match[2];
+    const valueAt =
+      written === undefined ? match[0].indexOf(":") : match[0].indexOf(written, prefix.length + 5);
     candidates.push({
-      line: i + 1,
-      col: prefix.length + (lines[i] as string).slice(prefix.length).indexOf(written ?? ":") + 1,
+      line,
+      col: valueAt + 1,
       value: written === undefined ? undefined : scalarText(written),
     });
   }
@@ -138,6 +137,12 @@ function readFastDocument(
     return { line: candidate.line, col: candidate.col };
   };
   collect({ data, locate }, file, result);
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let i = text.indexOf("\n", from); i >= 0 && i < to; i = text.indexOf("\n", i + 1)) count++;
+  return count;
 }
 
 /** The string a one-line YAML scalar stands for, or undefined when it is not one the fast path reads. */

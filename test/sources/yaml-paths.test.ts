@@ -84,6 +84,21 @@ services:
   b:
     image: alpine:3.19
 `,
+  "a CronJob schedule full of stars": `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: c}
+spec:
+  schedule: "*/5 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers:
+            - name: c
+              image: alpine:3.19
+`,
+  "a custom tag":
+    "apiVersion: v1\nkind: Pod\nmetadata: {name: !Sub x}\nspec: {containers: [{name: a, image: centos:7}]}\n",
   "a compose file with interpolation": `services:
   web:
     image: \${WEB_IMAGE:-nginx:1.27}
@@ -116,6 +131,7 @@ describe("SPEC §4 YAML: the fast path agrees with the exact path", () => {
       "plain, quoted and commented values",
       "CRLF line endings",
       "another key called image before the containers",
+      "a CronJob schedule full of stars",
     ]) {
       expect(readFast(SAMPLES[name] as string, "f.yaml"), name).toBeDefined();
     }
