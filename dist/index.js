@@ -44562,9 +44562,6 @@ function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 
-// src/check.ts
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-
 // src/policy/compile.ts
 var import_semver = __toESM(require_semver2(), 1);
 
@@ -45341,6 +45338,9 @@ function displayPath(cwd, absolute) {
   const path = relative(cwd, absolute);
   return (path === "" ? "." : path).split(sep).join("/");
 }
+
+// src/sources/read.ts
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 
 // src/sources/dockerfile.ts
 var import_dockerfile_ast = __toESM(require_main(), 1);
@@ -48669,7 +48669,7 @@ function readFast(text, file) {
 function readFastDocument(text, from, to, file, result) {
   const chunk = from === 0 && to === text.length ? text : text.slice(from, to);
   if (chunk.trim() === "") return;
-  const data = yaml.load(chunk);
+  const data = yaml.load(chunk, { schema: yaml.CORE_SCHEMA });
   const candidates = [];
   let line = countNewlines(text, 0, from) + 1;
   let counted = 0;
@@ -48761,8 +48761,49 @@ function firstLine(message) {
   return message.split("\n")[0] ?? message;
 }
 
-// src/check.ts
+// src/sources/read.ts
 var BINARY_SNIFF_BYTES = 8e3;
+function readSource(candidate, options) {
+  const file = candidate.path;
+  const read = readText(candidate.absolute, options.maxFileSize);
+  if ("skip" in read) return { file, skip: read.skip };
+  const { text } = read;
+  if (candidate.kind === "yaml" && text.includes("{{"))
+    return { file, skip: "template (contains {{ }}), not plain YAML" };
+  const result = candidate.kind === "yaml" ? readYaml(text, file) : readDockerfile(text, file, { buildArgs: options.buildArgs, copyFrom: options.copyFrom });
+  const suppressions = readSuppressions(text);
+  return {
+    file,
+    result,
+    suppressions: [...suppressions.valid.values()],
+    suppressionProblems: suppressions.problems
+  };
+}
+function readText(path, maxFileSize) {
+  const fd = openSync(path, "r");
+  let bytes;
+  try {
+    const { size } = fstatSync(fd);
+    if (size > maxFileSize) {
+      return { skip: `larger than maxFileSize (${formatSize(size)} > ${formatSize(maxFileSize)})` };
+    }
+    bytes = Buffer.allocUnsafe(size);
+    let read = 0;
+    for (let n = 1; read < size && n > 0; read += n) n = readSync(fd, bytes, read, size - read, read);
+    bytes = bytes.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
+  if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return { skip: "binary file" };
+  return { text: bytes.toString("utf8") };
+}
+function formatSize(bytes) {
+  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${bytes} B`;
+}
+
+// src/check.ts
 function runCheck(options) {
   const { policy } = options.loaded;
   const mode = options.mode ?? policy.mode;
@@ -48778,20 +48819,23 @@ function runCheck(options) {
   const skipped = [];
   const scanned = [];
   const invalidSuppressions = [];
+  const readOptions = {
+    maxFileSize: policy.maxFileSize,
+    buildArgs: options.buildArgs ?? {},
+    copyFrom: policy.dockerfile.copyFrom === "check"
+  };
   for (const candidate of candidates) {
-    const read = readCandidate(candidate, policy.maxFileSize);
-    if ("skip" in read) {
-      skipped.push({ file: candidate.path, reason: read.skip });
+    const outcome = readSource(candidate, readOptions);
+    if ("skip" in outcome) {
+      skipped.push({ file: outcome.file, reason: outcome.skip });
       continue;
     }
-    const result = candidate.kind === "yaml" ? readYaml(read.text, candidate.path) : readDockerfile(read.text, candidate.path, {
-      buildArgs: options.buildArgs ?? {},
-      copyFrom: policy.dockerfile.copyFrom === "check"
+    for (const problem of outcome.suppressionProblems)
+      invalidSuppressions.push({ file: outcome.file, ...problem });
+    scanned.push({
+      result: outcome.result,
+      suppressions: new Map(outcome.suppressions.map((s) => [s.line, s]))
     });
-    const suppressions = readSuppressions(read.text);
-    for (const problem of suppressions.problems)
-      invalidSuppressions.push({ file: candidate.path, ...problem });
-    scanned.push({ result, suppressions: suppressions.valid });
   }
   if (options.podList) {
     scanned.push({
@@ -48853,33 +48897,6 @@ function runCheck(options) {
     suppressed: suppressed.sort(byPosition),
     skipped
   };
-}
-function readCandidate(candidate, maxFileSize) {
-  const fd = openSync(candidate.absolute, "r");
-  let bytes;
-  try {
-    const { size } = fstatSync(fd);
-    if (size > maxFileSize) {
-      return { skip: `larger than maxFileSize (${formatSize(size)} > ${formatSize(maxFileSize)})` };
-    }
-    bytes = Buffer.allocUnsafe(size);
-    let read = 0;
-    for (let n = 1; read < size && n > 0; read += n) n = readSync(fd, bytes, read, size - read, read);
-    bytes = bytes.subarray(0, read);
-  } finally {
-    closeSync(fd);
-  }
-  if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return { skip: "binary file" };
-  const text = bytes.toString("utf8");
-  if (candidate.kind === "yaml" && text.includes("{{")) {
-    return { skip: "template (contains {{ }}), not plain YAML" };
-  }
-  return { text };
-}
-function formatSize(bytes) {
-  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${bytes} B`;
 }
 function byPosition(a, b) {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;

@@ -2,18 +2,16 @@
  * The check engine (DESIGN "The flow"): discover → sources → rules → findings. Reads files, never
  * writes; the entry points decide what to print and how to exit.
  */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { compilePolicy } from "./policy/compile.js";
 import type { LoadedPolicy, Mode } from "./policy/types.js";
 import type { RuleId } from "./rules/catalog.js";
 import { judge } from "./rules/index.js";
 import type { Finding, SuppressedFinding } from "./rules/types.js";
-import { readSuppressions, type Suppression, waiverFor } from "./rules/waivers.js";
+import { type Suppression, waiverFor } from "./rules/waivers.js";
 import { readPodList } from "./sources/cluster.js";
-import { type Candidate, discoverFiles } from "./sources/discover.js";
-import { readDockerfile } from "./sources/dockerfile.js";
+import { discoverFiles } from "./sources/discover.js";
+import { readSource } from "./sources/read.js";
 import type { Occurrence, ParseProblem, SourceResult } from "./sources/types.js";
-import { readYaml } from "./sources/yaml.js";
 
 export interface CheckOptions {
   /** Files and folders to scan, relative to `cwd`. None (and no pod list) means `cwd`. */
@@ -47,9 +45,6 @@ export interface CheckResult {
   skipped: Skip[];
 }
 
-/** Files that hold a NUL byte in their first 8 KiB are binary, as git decides it. */
-const BINARY_SNIFF_BYTES = 8000;
-
 export function runCheck(options: CheckOptions): CheckResult {
   const { policy } = options.loaded;
   const mode = options.mode ?? policy.mode;
@@ -67,23 +62,23 @@ export function runCheck(options: CheckOptions): CheckResult {
   const skipped: Skip[] = [];
   const scanned: { result: SourceResult; suppressions: Map<number, Suppression> }[] = [];
   const invalidSuppressions: ParseProblem[] = [];
+  const readOptions = {
+    maxFileSize: policy.maxFileSize,
+    buildArgs: options.buildArgs ?? {},
+    copyFrom: policy.dockerfile.copyFrom === "check",
+  };
   for (const candidate of candidates) {
-    const read = readCandidate(candidate, policy.maxFileSize);
-    if ("skip" in read) {
-      skipped.push({ file: candidate.path, reason: read.skip });
+    const outcome = readSource(candidate, readOptions);
+    if ("skip" in outcome) {
+      skipped.push({ file: outcome.file, reason: outcome.skip });
       continue;
     }
-    const result =
-      candidate.kind === "yaml"
-        ? readYaml(read.text, candidate.path)
-        : readDockerfile(read.text, candidate.path, {
-            buildArgs: options.buildArgs ?? {},
-            copyFrom: policy.dockerfile.copyFrom === "check",
-          });
-    const suppressions = readSuppressions(read.text);
-    for (const problem of suppressions.problems)
-      invalidSuppressions.push({ file: candidate.path, ...problem });
-    scanned.push({ result, suppressions: suppressions.valid });
+    for (const problem of outcome.suppressionProblems)
+      invalidSuppressions.push({ file: outcome.file, ...problem });
+    scanned.push({
+      result: outcome.result,
+      suppressions: new Map(outcome.suppressions.map((s) => [s.line, s])),
+    });
   }
   if (options.podList) {
     scanned.push({
@@ -154,39 +149,6 @@ export function runCheck(options: CheckOptions): CheckResult {
     suppressed: suppressed.sort(byPosition),
     skipped,
   };
-}
-
-/**
- * Reads a candidate as text, or says why it is skipped (SPEC §3.5: counted and named, never judged
- * clean). One open, fstat and read per file: the size is checked before anything is read.
- */
-function readCandidate(candidate: Candidate, maxFileSize: number): { text: string } | { skip: string } {
-  const fd = openSync(candidate.absolute, "r");
-  let bytes: Buffer;
-  try {
-    const { size } = fstatSync(fd);
-    if (size > maxFileSize) {
-      return { skip: `larger than maxFileSize (${formatSize(size)} > ${formatSize(maxFileSize)})` };
-    }
-    bytes = Buffer.allocUnsafe(size);
-    let read = 0;
-    for (let n = 1; read < size && n > 0; read += n) n = readSync(fd, bytes, read, size - read, read);
-    bytes = bytes.subarray(0, read);
-  } finally {
-    closeSync(fd);
-  }
-  if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return { skip: "binary file" };
-  const text = bytes.toString("utf8");
-  if (candidate.kind === "yaml" && text.includes("{{")) {
-    return { skip: "template (contains {{ }}), not plain YAML" };
-  }
-  return { text };
-}
-
-function formatSize(bytes: number): string {
-  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${bytes} B`;
 }
 
 function byPosition<T extends { file: string; line: number; rule: string }>(a: T, b: T): number {

@@ -105,7 +105,8 @@ export function readFast(text: string, file: string): SourceResult | undefined {
 function readFastDocument(text: string, from: number, to: number, file: string, result: SourceResult): void {
   const chunk = from === 0 && to === text.length ? text : text.slice(from, to);
   if (chunk.trim() === "") return;
-  const data = jsYaml.load(chunk);
+  // The YAML 1.2 core schema, as the exact path reads it: no timestamps, no `<<` merges.
+  const data = jsYaml.load(chunk, { schema: jsYaml.CORE_SCHEMA });
   // `image:` lines of this document in text order; images found are matched to them in order.
   const candidates: { line: number; col: number; value: string | undefined }[] = [];
   let line = countNewlines(text, 0, from) + 1;
