@@ -1,5 +1,7 @@
-// Bundles the two entry points into dist/ (committed: the Action runs dist/index.js as is).
+// Bundles the two entry points into dist/ (committed: the Action runs dist/index.js as is), after
+// compiling the policy schema into its standalone validator.
 import { build } from "esbuild";
+import "./generate-validator.mjs";
 
 const shared = {
   bundle: true,

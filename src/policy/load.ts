@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { Ajv, type ErrorObject } from "ajv";
+import type { ErrorObject } from "ajv";
 import semver from "semver";
 import { isMap, isScalar, LineCounter, type Node, parseDocument, type YAMLMap } from "yaml";
 import policySchema from "../../schema/policy.schema.json" with { type: "json" };
@@ -14,18 +14,13 @@ import defaultPolicyText from "./default-policy.yml";
 import { hasGlob } from "./glob.js";
 import { lintPolicy } from "./lint.js";
 import type { LoadedPolicy, Policy } from "./types.js";
+import validate from "./validate-policy.generated.js";
 
 export const DEFAULT_POLICY_PATH = ".github/base-image-policy.yml";
 export const BUILT_IN = "built-in default";
 export { defaultPolicyText };
 
 type KeyPath = (string | number)[];
-
-let validateSchema: ReturnType<Ajv["compile"]> | undefined;
-function schemaValidator() {
-  validateSchema ??= new Ajv({ allErrors: true, strict: true }).compile(policySchema);
-  return validateSchema;
-}
 
 /**
  * The policy to judge with: `explicitPath` when given (it must exist), else the default path when
@@ -74,7 +69,6 @@ export function parsePolicy(text: string, file: string): LoadedPolicy {
   };
   const locate: Locate = { nodeAt, lineAt, lineOf };
 
-  const validate = schemaValidator();
   if (!validate(data)) {
     const problems = (validate.errors ?? [])
       .filter((e) => e.keyword !== "if" && e.keyword !== "anyOf")
@@ -166,7 +160,7 @@ function schemaProblem(error: ErrorObject, { nodeAt, lineAt, lineOf }: Locate): 
         message: `missing required key "${String(params.missingProperty)}"`,
       };
     case "pattern":
-      return { line: lineAt(path), keyPath, message: patternAdvice(path) };
+      return { line: lineAt(path), keyPath, message: patternAdvice(path, String(params.pattern)) };
     default:
       return { line: lineAt(path), keyPath, message: error.message ?? "is not valid" };
   }
@@ -193,10 +187,11 @@ function allowedKeys(path: KeyPath): string | undefined {
   return properties ? Object.keys(properties).join(", ") : undefined;
 }
 
-function patternAdvice(path: KeyPath): string {
+function patternAdvice(path: KeyPath, pattern: string): string {
   const last = path[path.length - 1];
   if (last === "expires") return "expected a date written YYYY-MM-DD, such as 2027-03-31";
   if (last === "label") return "expected key=value, such as security.enforce=high";
+  if (pattern === "\\S") return "must not be empty";
   if (path[0] === "maxFileSize") return 'expected a size such as "10MB", "512KB" or a number of bytes';
   return "does not have the expected form";
 }

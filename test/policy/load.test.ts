@@ -50,6 +50,10 @@ describe("SPEC §2 policy validation", () => {
     );
   });
 
+  it("rejects empty entries", () => {
+    expect(problemsOf('approved: [""]\n')).toEqual(["1 approved[0]: must not be empty"]);
+  });
+
   it("requires a reason and an expiry on exceptions", () => {
     expect(problemsOf("exceptions:\n  - image: centos:7\n")).toEqual([
       '2 exceptions[0]: missing required key "reason"',
