@@ -22262,29 +22262,21 @@ function discoverFiles(paths, options) {
     const inside = base === "" ? path : path.slice(base.length + 1);
     return inside !== "" && !inside.startsWith("../") && rules.ignores(isDirectory ? `${inside}/` : inside);
   });
-  const walk = (absoluteDir, matchBase, scopes) => {
-    const entries = readdirSync(absoluteDir, { withFileTypes: true }).sort(
-      (a, b) => a.name < b.name ? -1 : 1
-    );
-    const relativeDir = toPosix(relative(matchBase, absoluteDir));
+  const walk = (absoluteDir, relativeDir, scopes, display) => {
+    const entries = readdirSync(absoluteDir, { withFileTypes: true });
     if (entries.some((e) => e.name === ".gitignore" && e.isFile())) {
       const rules = (0, import_ignore.default)().add(readFileSync(join(absoluteDir, ".gitignore"), "utf8"));
       scopes = [...scopes, { base: relativeDir, rules }];
     }
     for (const entry of entries) {
-      const absolute = join(absoluteDir, entry.name);
+      const absolute = `${absoluteDir}${sep}${entry.name}`;
       const path = relativeDir === "" ? entry.name : `${relativeDir}/${entry.name}`;
       if (entry.isDirectory()) {
         if (entry.name === ".git" || excluded(path) || ignoredBy(scopes, path, true)) continue;
-        walk(absolute, matchBase, scopes);
+        walk(absolute, path, scopes, display);
       } else if (entry.isFile()) {
-        const kind = fileKind(entry.name);
         if (!included(path) || excluded(path) || ignoredBy(scopes, path, false)) continue;
-        found.set(absolute, {
-          path: displayPath(options.cwd, absolute),
-          absolute,
-          kind: kind ?? "dockerfile"
-        });
+        found.set(absolute, { path: display(path, absolute), absolute, kind: fileKind(entry.name) ?? "dockerfile" });
       }
     }
   };
@@ -22301,9 +22293,12 @@ function discoverFiles(paths, options) {
       found.set(absolute, { path: displayPath(options.cwd, absolute), absolute, kind });
       continue;
     }
-    const insideCwd = !relative(options.cwd, absolute).startsWith("..");
-    const matchBase = insideCwd ? options.cwd : absolute;
-    walk(absolute, matchBase, insideCwd ? ancestorScopes(options.cwd, absolute) : []);
+    const fromCwd = toPosix(relative(options.cwd, absolute));
+    if (fromCwd === ".." || fromCwd.startsWith("../")) {
+      walk(absolute, "", [], (_path, file) => displayPath(options.cwd, file));
+    } else {
+      walk(absolute, fromCwd, ancestorScopes(options.cwd, absolute), (path) => path);
+    }
   }
   return [...found.values()].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 }
@@ -22353,6 +22348,7 @@ function readDockerfile(text, file, options = {}) {
   const problems = [];
   const problem = (line, column, message) => problems.push({ file, line: line + 1, column: column + 1, message });
   const dockerfile = import_dockerfile_ast.DockerfileParser.parse(text);
+  const lines = text.split("\n");
   const escapeChar = dockerfile.getEscapeCharacter();
   const globals = /* @__PURE__ */ new Map();
   for (const arg of dockerfile.getInitialARGs()) {
@@ -22440,6 +22436,8 @@ function readDockerfile(text, file, options = {}) {
     occurrences.push(found);
   }
   function readExternalSources(instruction) {
+    const { start, end } = instruction.getRange();
+    if (!lines.slice(start.line, end.line + 1).some((line) => line.includes("--"))) return;
     for (const flag of instruction.getFlags()) {
       if (flag.getName() === "from") {
         externalSource(instruction, flag.getValue(), flag.getValueRange()?.start, "copy-from");

@@ -33,6 +33,9 @@ export function fileKind(name: string): FileKind | undefined {
   return undefined;
 }
 
+/** The path reports print for a file: `path` is relative to where globs match, `absolute` is its full path. */
+type DisplayOf = (path: string, absolute: string) => string;
+
 interface IgnoreScope {
   /** Folder of the .gitignore, relative to the working directory ("" for the working directory). */
   base: string;
@@ -52,28 +55,30 @@ export function discoverFiles(paths: string[], options: DiscoverOptions): Candid
       return inside !== "" && !inside.startsWith("../") && rules.ignores(isDirectory ? `${inside}/` : inside);
     });
 
-  const walk = (absoluteDir: string, matchBase: string, scopes: IgnoreScope[]): void => {
-    const entries = readdirSync(absoluteDir, { withFileTypes: true }).sort((a, b) =>
-      a.name < b.name ? -1 : 1,
-    );
-    const relativeDir = toPosix(relative(matchBase, absoluteDir));
+  /** `relativeDir` is `absoluteDir` relative to `matchBase`, built up on the way down (no path.relative per file). */
+  const walk = (
+    absoluteDir: string,
+    relativeDir: string,
+    scopes: IgnoreScope[],
+    display: DisplayOf,
+  ): void => {
+    const entries = readdirSync(absoluteDir, { withFileTypes: true });
     if (entries.some((e) => e.name === ".gitignore" && e.isFile())) {
       const rules = ignore().add(readFileSync(join(absoluteDir, ".gitignore"), "utf8"));
       scopes = [...scopes, { base: relativeDir, rules }];
     }
     for (const entry of entries) {
-      const absolute = join(absoluteDir, entry.name);
+      const absolute = `${absoluteDir}${sep}${entry.name}`;
       const path = relativeDir === "" ? entry.name : `${relativeDir}/${entry.name}`;
       if (entry.isDirectory()) {
         if (entry.name === ".git" || excluded(path) || ignoredBy(scopes, path, true)) continue;
-        walk(absolute, matchBase, scopes);
+        walk(absolute, path, scopes, display);
       } else if (entry.isFile()) {
-        const kind = fileKind(entry.name);
         if (!included(path) || excluded(path) || ignoredBy(scopes, path, false)) continue;
         found.set(absolute, {
-          path: displayPath(options.cwd, absolute),
+          path: display(path, absolute),
           absolute,
-          kind: kind ?? "dockerfile",
+          kind: fileKind(entry.name) ?? "dockerfile",
         });
       }
     }
@@ -93,9 +98,14 @@ export function discoverFiles(paths: string[], options: DiscoverOptions): Candid
       found.set(absolute, { path: displayPath(options.cwd, absolute), absolute, kind });
       continue;
     }
-    const insideCwd = !relative(options.cwd, absolute).startsWith("..");
-    const matchBase = insideCwd ? options.cwd : absolute;
-    walk(absolute, matchBase, insideCwd ? ancestorScopes(options.cwd, absolute) : []);
+    // Globs and .gitignore files match paths relative to the working directory, or to the scanned
+    // folder when it lies outside it.
+    const fromCwd = toPosix(relative(options.cwd, absolute));
+    if (fromCwd === ".." || fromCwd.startsWith("../")) {
+      walk(absolute, "", [], (_path, file) => displayPath(options.cwd, file));
+    } else {
+      walk(absolute, fromCwd, ancestorScopes(options.cwd, absolute), (path) => path);
+    }
   }
   return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -61,6 +61,7 @@ export function readDockerfile(text: string, file: string, options: DockerfileOp
     problems.push({ file, line: line + 1, column: column + 1, message });
 
   const dockerfile = DockerfileParser.parse(text);
+  const lines = text.split("\n");
   const escapeChar = dockerfile.getEscapeCharacter();
   const globals = new Map<string, string | undefined>();
   for (const arg of dockerfile.getInitialARGs()) {
@@ -157,6 +158,9 @@ export function readDockerfile(text: string, file: string, options: DockerfileOp
   }
 
   function readExternalSources(instruction: Copy | Run): void {
+    // Parsing flags is the costly part of dockerfile-ast; most COPY and RUN lines have none.
+    const { start, end } = instruction.getRange();
+    if (!lines.slice(start.line, end.line + 1).some((line) => line.includes("--"))) return;
     for (const flag of instruction.getFlags()) {
       if (flag.getName() === "from") {
         externalSource(instruction, flag.getValue(), flag.getValueRange()?.start, "copy-from");

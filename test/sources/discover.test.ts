@@ -1,7 +1,8 @@
 /** SPEC §2 include/exclude, .gitignore, and SPEC §4 file classification and skips. */
 import { describe, expect, it } from "vitest";
+import { runCheck } from "../../src/check.js";
 import { fileKind } from "../../src/sources/discover.js";
-import { check, withPolicy } from "../helpers.js";
+import { check, defaultPolicy, fixture, withPolicy } from "../helpers.js";
 
 const DOCKERFILE = "FROM nginx:1.27\n";
 
@@ -54,6 +55,12 @@ describe("SPEC §4 file discovery", () => {
     expect(result.skipped).toEqual([
       { file: "Dockerfile", reason: "larger than maxFileSize (2.0 KB > 1.0 KB)" },
     ]);
+  });
+
+  it("reports files of a folder outside the working directory relative to it", () => {
+    const outside = fixture({ "svc/Dockerfile": DOCKERFILE });
+    const result = runCheck({ paths: [outside], cwd: fixture({}), loaded: defaultPolicy() });
+    expect(result.findings[0]?.file).toMatch(/^\.\.\/[^/]+\/svc\/Dockerfile$/);
   });
 
   it("checks only the given paths", () => {
