@@ -22276,7 +22276,11 @@ function discoverFiles(paths, options) {
         walk(absolute, path, scopes, display);
       } else if (entry.isFile()) {
         if (!included(path) || excluded(path) || ignoredBy(scopes, path, false)) continue;
-        found.set(absolute, { path: display(path, absolute), absolute, kind: fileKind(entry.name) ?? "dockerfile" });
+        found.set(absolute, {
+          path: display(path, absolute),
+          absolute,
+          kind: fileKind(entry.name) ?? "dockerfile"
+        });
       }
     }
   };

@@ -52,6 +52,15 @@ describe("SPEC §5 exit codes", () => {
     expect(run(["check", "--build-arg", "NOVALUE"], { cwd }).code).toBe(2);
   });
 
+  it("exits 0 for a repository whose only Dockerfile is binary, and names the skip", () => {
+    const out = run(["check"], {
+      cwd: fixture({ Dockerfile: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1]) }),
+    });
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain("skipped Dockerfile: binary file");
+    expect(out.stdout).toContain("1 skipped");
+  });
+
   it("exits 1, not 0, for a parse-error: a broken file never passes silently", () => {
     const out = run(["check"], { cwd: fixture({ "k8s/bad.yaml": "kind: Pod\n  image: [\n" }) });
     expect(out.code).toBe(1);
