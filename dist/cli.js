@@ -21640,30 +21640,32 @@ var MAX_NAME_LENGTH = 255;
 function isRegistryComponent(component) {
   return component.includes(".") || component.includes(":") || component === "localhost" || component.startsWith("[");
 }
+function splitReference(text) {
+  let name = text;
+  let digest;
+  const at2 = name.indexOf("@");
+  if (at2 >= 0) {
+    digest = name.slice(at2 + 1);
+    name = name.slice(0, at2);
+  }
+  const colon = name.indexOf(":", name.lastIndexOf("/") + 1);
+  const tag = colon >= 0 ? name.slice(colon + 1) : void 0;
+  if (colon >= 0) name = name.slice(0, colon);
+  return { name, ...tag !== void 0 && { tag }, ...digest !== void 0 && { digest } };
+}
 function parseImageRef(raw) {
   const text = raw.trim();
   if (text === "") throw new InvalidReferenceError(raw, "it is empty");
-  let rest = text;
-  let digest;
-  const at2 = rest.indexOf("@");
-  if (at2 >= 0) {
-    digest = rest.slice(at2 + 1);
-    rest = rest.slice(0, at2);
-    if (!DIGEST.test(digest))
-      throw new InvalidReferenceError(raw, `"${digest}" is not a digest (algorithm:hex)`);
+  const { name: rest, tag: writtenTag, digest } = splitReference(text);
+  if (digest !== void 0 && !DIGEST.test(digest)) {
+    throw new InvalidReferenceError(raw, `"${digest}" is not a digest (algorithm:hex)`);
   }
-  let tag;
-  const lastSlash = rest.lastIndexOf("/");
-  const colon = rest.indexOf(":", lastSlash + 1);
-  if (colon >= 0) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!TAG.test(tag)) {
-      throw new InvalidReferenceError(
-        raw,
-        tag.includes(":") ? "it has more than one tag" : `"${tag}" is not a valid tag`
-      );
-    }
+  let tag = writtenTag;
+  if (tag !== void 0 && !TAG.test(tag)) {
+    throw new InvalidReferenceError(
+      raw,
+      tag.includes(":") ? "it has more than one tag" : `"${tag}" is not a valid tag`
+    );
   }
   const components = rest.split("/");
   let registry = DEFAULT_REGISTRY;
@@ -21713,25 +21715,13 @@ function repositoryMatcher(entry) {
   const repository = normalizeRepository(entry);
   return (image) => image.repository === repository;
 }
-function splitEntry(entry) {
-  let rest = entry;
-  let digest;
-  const at2 = rest.indexOf("@");
-  if (at2 >= 0) {
-    digest = rest.slice(at2 + 1);
-    rest = rest.slice(0, at2);
-  }
-  const colon = rest.indexOf(":", rest.lastIndexOf("/") + 1);
-  if (colon < 0) return { name: rest, ...digest && { digest } };
-  return { name: rest.slice(0, colon), release: rest.slice(colon + 1), ...digest && { digest } };
-}
 function imageMatcher(entry) {
   if (hasGlob(entry)) {
     const pattern = globToRegExp(entry);
     if (entry.includes("/")) return (image) => pattern.test(image.normalized);
     return (image) => pattern.test(image.tag === void 0 ? image.name : `${image.name}:${image.tag}`);
   }
-  const { name, release, digest } = splitEntry(entry);
+  const { name, tag: release, digest } = splitReference(entry);
   const nameMatches = name.includes("/") ? /* @__PURE__ */ ((repository) => (image) => image.repository === repository)(normalizeRepository(name)) : (image) => image.name === name;
   return (image) => {
     if (!nameMatches(image)) return false;

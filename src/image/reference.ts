@@ -54,32 +54,38 @@ function isRegistryComponent(component: string): boolean {
   );
 }
 
+/**
+ * Splits `name[:tag][@digest]` without judging the parts: the tag starts at the first `:` after
+ * the last `/` (a `:` before it is a registry port).
+ */
+export function splitReference(text: string): { name: string; tag?: string; digest?: string } {
+  let name = text;
+  let digest: string | undefined;
+  const at = name.indexOf("@");
+  if (at >= 0) {
+    digest = name.slice(at + 1);
+    name = name.slice(0, at);
+  }
+  const colon = name.indexOf(":", name.lastIndexOf("/") + 1);
+  const tag = colon >= 0 ? name.slice(colon + 1) : undefined;
+  if (colon >= 0) name = name.slice(0, colon);
+  return { name, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
+}
+
 export function parseImageRef(raw: string): ImageRef {
   const text = raw.trim();
   if (text === "") throw new InvalidReferenceError(raw, "it is empty");
 
-  let rest = text;
-  let digest: string | undefined;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-    if (!DIGEST.test(digest))
-      throw new InvalidReferenceError(raw, `"${digest}" is not a digest (algorithm:hex)`);
+  const { name: rest, tag: writtenTag, digest } = splitReference(text);
+  if (digest !== undefined && !DIGEST.test(digest)) {
+    throw new InvalidReferenceError(raw, `"${digest}" is not a digest (algorithm:hex)`);
   }
-
-  let tag: string | undefined;
-  const lastSlash = rest.lastIndexOf("/");
-  const colon = rest.indexOf(":", lastSlash + 1);
-  if (colon >= 0) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!TAG.test(tag)) {
-      throw new InvalidReferenceError(
-        raw,
-        tag.includes(":") ? "it has more than one tag" : `"${tag}" is not a valid tag`,
-      );
-    }
+  let tag = writtenTag;
+  if (tag !== undefined && !TAG.test(tag)) {
+    throw new InvalidReferenceError(
+      raw,
+      tag.includes(":") ? "it has more than one tag" : `"${tag}" is not a valid tag`,
+    );
   }
 
   const components = rest.split("/");

@@ -3,7 +3,7 @@
  * (SPEC §3.1, §3.2). Entries are compiled once per policy; matching an image is then a few string
  * comparisons.
  */
-import { type ImageRef, normalizeRepository } from "../image/reference.js";
+import { type ImageRef, normalizeRepository, splitReference } from "../image/reference.js";
 import { releaseMatches, releaseOf } from "../image/release.js";
 import { globToRegExp, hasGlob } from "./glob.js";
 
@@ -22,20 +22,6 @@ export function repositoryMatcher(entry: string): ImageMatcher {
   return (image) => image.repository === repository;
 }
 
-/** Splits `name[:release][@digest]` where `:` after the last `/` starts the release. */
-function splitEntry(entry: string): { name: string; release?: string; digest?: string } {
-  let rest = entry;
-  let digest: string | undefined;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  const colon = rest.indexOf(":", rest.lastIndexOf("/") + 1);
-  if (colon < 0) return { name: rest, ...(digest && { digest }) };
-  return { name: rest.slice(0, colon), release: rest.slice(colon + 1), ...(digest && { digest }) };
-}
-
 /**
  * §3.2: a deprecated entry (and an exception's `image`, and a `versions` key) is `name[:release]`
  * or a glob. A bare name matches the last path segment on any registry; a name with `/` the
@@ -47,7 +33,8 @@ export function imageMatcher(entry: string): ImageMatcher {
     if (entry.includes("/")) return (image) => pattern.test(image.normalized);
     return (image) => pattern.test(image.tag === undefined ? image.name : `${image.name}:${image.tag}`);
   }
-  const { name, release, digest } = splitEntry(entry);
+  // A deprecated entry's "tag" is a release: `alpine:3.12` means release 3.12, not the tag "3.12".
+  const { name, tag: release, digest } = splitReference(entry);
   const nameMatches: ImageMatcher = name.includes("/")
     ? (
         (repository) => (image) =>

@@ -8,7 +8,8 @@ import { defaultPolicy, withPolicy } from "../helpers.js";
 
 const DIGEST = `sha256:${"0123456789abcdef".repeat(4)}`;
 
-function rulesFor(text: string, policy = defaultPolicy()): string[] {
+/** What the rules say about `text` used in a Dockerfile's only FROM. */
+function verdictsFor(text: string, policy = defaultPolicy()) {
   const occurrence: Occurrence = {
     file: "Dockerfile",
     line: 1,
@@ -20,23 +21,11 @@ function rulesFor(text: string, policy = defaultPolicy()): string[] {
     stage: { index: 0, final: true },
     labels: {},
   };
-  return judge(occurrence, { policy: compilePolicy(policy.policy), namespaceLabels: {} }).map((v) => v.rule);
+  return judge(occurrence, { policy: compilePolicy(policy.policy), namespaceLabels: {} });
 }
 
-function messageFor(text: string, rule: string): string | undefined {
-  const occurrence: Occurrence = {
-    file: "Dockerfile",
-    line: 1,
-    column: 6,
-    source: "dockerfile",
-    text,
-    image: imageState(text),
-    labels: {},
-  };
-  return judge(occurrence, { policy: compilePolicy(defaultPolicy().policy), namespaceLabels: {} }).find(
-    (v) => v.rule === rule,
-  )?.message;
-}
+const rulesFor = (text: string, policy = defaultPolicy()) => verdictsFor(text, policy).map((v) => v.rule);
+const messageFor = (text: string, rule: string) => verdictsFor(text).find((v) => v.rule === rule)?.message;
 
 describe("SPEC §3.1 approved-base-images", () => {
   it.each([
