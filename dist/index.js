@@ -38265,6 +38265,16 @@ function resolveImage(written, variables, escapeChar) {
   if (missing.length > 0) return { text: written, image: { kind: "unresolved", missing } };
   return { text: value, image: imageState(value) };
 }
+var NO_VARIABLES = /* @__PURE__ */ new Map();
+function imageOfValue(value, interpolate = false) {
+  if (typeof value !== "string" || value.trim() === "") {
+    return {
+      text: String(value ?? ""),
+      image: { kind: "invalid", reason: "image must be a non-empty string" }
+    };
+  }
+  return interpolate ? resolveImage(value, NO_VARIABLES, "$") : { text: value, image: imageState(value) };
+}
 
 // src/sources/types.ts
 function emptyResult() {
@@ -38291,14 +38301,12 @@ function readPodList(text, origin) {
     if (!isKubernetesObject(pod)) continue;
     for (const found of kubernetesImages(pod).images) {
       const namespace = found.workload.namespace ?? "default";
-      const text2 = typeof found.value === "string" ? found.value : "";
       result.occurrences.push({
         file: `cluster/${namespace}/${found.workload.name}`,
         line: 0,
         column: 0,
         source: "cluster",
-        text: text2,
-        image: text2 ? imageState(text2) : { kind: "invalid", reason: "image must be a non-empty string" },
+        ...imageOfValue(found.value),
         workload: { ...found.workload, namespace },
         ...found.container && { container: found.container },
         labels: found.labels
@@ -38482,7 +38490,7 @@ function readDockerfile(text, file, options = {}) {
       text: resolved,
       image,
       via,
-      stage: { index: Math.max(stages.length - 1, 0), final: false },
+      stage: { index: stages.length - 1, final: false },
       labels: {}
     };
   };
@@ -41696,7 +41704,6 @@ function composeImages(file) {
 
 // src/sources/yaml.ts
 var MAX_ALIAS_COUNT = 1e3;
-var NO_VARIABLES = /* @__PURE__ */ new Map();
 function readYaml(text, file) {
   if (!text.includes("image") && !text.includes("Namespace")) return emptyResult();
   const fast = readFast(text, file);
@@ -41821,7 +41828,7 @@ function collect(doc, file, result) {
   }
   for (const found of images) {
     const at2 = doc.locate(found.path) ?? { line: 0, col: 0 };
-    const { text: imageText, image } = judgeable(found.value, fromCompose);
+    const { text: imageText, image } = imageOfValue(found.value, fromCompose);
     result.occurrences.push({
       file,
       line: at2.line,
@@ -41834,15 +41841,6 @@ function collect(doc, file, result) {
       labels: found.labels
     });
   }
-}
-function judgeable(value, interpolate) {
-  if (typeof value !== "string" || value.trim() === "") {
-    return {
-      text: String(value ?? ""),
-      image: { kind: "invalid", reason: "image must be a non-empty string" }
-    };
-  }
-  return interpolate ? resolveImage(value, NO_VARIABLES, "$") : { text: value, image: imageState(value) };
 }
 function firstLine(message) {
   return message.split("\n")[0] ?? message;
@@ -42862,21 +42860,26 @@ function parsePolicy(text, file) {
   const raw = data;
   const problems = semanticProblems(raw, lineAt);
   if (problems.length > 0) throw new PolicyError(file, problems);
+  const settings = builtInSettings();
   const policy = {
     ...raw,
-    mode: raw.mode ?? "enforce",
-    dockerfile: { stages: "all", copyFrom: "check", ...raw.dockerfile },
+    mode: raw.mode ?? settings.mode,
+    dockerfile: { ...settings.dockerfile, ...raw.dockerfile },
     exceptions: raw.exceptions ?? [],
-    include: raw.include ?? DEFAULT_SETTINGS.include,
-    exclude: raw.exclude ?? DEFAULT_SETTINGS.exclude,
-    maxFileSize: parseSize(raw.maxFileSize ?? "10MB")
+    include: raw.include ?? settings.include,
+    exclude: raw.exclude ?? settings.exclude,
+    maxFileSize: raw.maxFileSize === void 0 ? settings.maxFileSize : parseSize(raw.maxFileSize)
   };
   return { policy, source: file, warnings: lintPolicy(policy) };
 }
-var DEFAULT_SETTINGS = (() => {
-  const doc = (0, import_yaml3.parseDocument)(default_policy_default).toJS();
-  return { include: doc.include, exclude: doc.exclude };
-})();
+var settingsCache;
+function builtInSettings() {
+  if (!settingsCache) {
+    const { mode, dockerfile, include, exclude, maxFileSize } = (0, import_yaml3.parseDocument)(default_policy_default).toJS();
+    settingsCache = { mode, dockerfile, include, exclude, maxFileSize: parseSize(maxFileSize) };
+  }
+  return settingsCache;
+}
 function keyPathText(path) {
   return path.map((k, i) => typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`).join("");
 }

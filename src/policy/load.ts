@@ -79,22 +79,30 @@ export function parsePolicy(text: string, file: string): LoadedPolicy {
   const problems = semanticProblems(raw, lineAt);
   if (problems.length > 0) throw new PolicyError(file, problems);
 
+  const settings = builtInSettings();
   const policy: Policy = {
     ...raw,
-    mode: raw.mode ?? "enforce",
-    dockerfile: { stages: "all", copyFrom: "check", ...raw.dockerfile },
+    mode: raw.mode ?? settings.mode,
+    dockerfile: { ...settings.dockerfile, ...raw.dockerfile },
     exceptions: raw.exceptions ?? [],
-    include: raw.include ?? DEFAULT_SETTINGS.include,
-    exclude: raw.exclude ?? DEFAULT_SETTINGS.exclude,
-    maxFileSize: parseSize(raw.maxFileSize ?? "10MB"),
+    include: raw.include ?? settings.include,
+    exclude: raw.exclude ?? settings.exclude,
+    maxFileSize: raw.maxFileSize === undefined ? settings.maxFileSize : parseSize(raw.maxFileSize),
   };
   return { policy, source: file, warnings: lintPolicy(policy) };
 }
 
-const DEFAULT_SETTINGS = (() => {
-  const doc = parseDocument(defaultPolicyText).toJS() as Policy;
-  return { include: doc.include, exclude: doc.exclude };
-})();
+type Settings = Pick<Policy, "mode" | "dockerfile" | "include" | "exclude" | "maxFileSize">;
+let settingsCache: Settings | undefined;
+
+/** The settings a policy file may leave out (SPEC §2), read from the built-in default: one source. */
+function builtInSettings(): Settings {
+  if (!settingsCache) {
+    const { mode, dockerfile, include, exclude, maxFileSize } = parseDocument(defaultPolicyText).toJS();
+    settingsCache = { mode, dockerfile, include, exclude, maxFileSize: parseSize(maxFileSize) };
+  }
+  return settingsCache;
+}
 
 function keyPathText(path: KeyPath): string {
   return path.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join("");

@@ -3,7 +3,7 @@
  * "file", `cluster/<namespace>/<pod>`, with no line (0).
  */
 import { isKubernetesObject, kubernetesImages } from "./kubernetes.js";
-import { imageState } from "./resolve.js";
+import { imageOfValue } from "./resolve.js";
 import { emptyResult, type SourceResult } from "./types.js";
 
 export function readPodList(text: string, origin: string): SourceResult {
@@ -25,14 +25,12 @@ export function readPodList(text: string, origin: string): SourceResult {
     if (!isKubernetesObject(pod)) continue;
     for (const found of kubernetesImages(pod).images) {
       const namespace = found.workload.namespace ?? "default";
-      const text = typeof found.value === "string" ? found.value : "";
       result.occurrences.push({
         file: `cluster/${namespace}/${found.workload.name}`,
         line: 0,
         column: 0,
         source: "cluster",
-        text,
-        image: text ? imageState(text) : { kind: "invalid", reason: "image must be a non-empty string" },
+        ...imageOfValue(found.value),
         workload: { ...found.workload, namespace },
         ...(found.container && { container: found.container }),
         labels: found.labels,

@@ -97,7 +97,7 @@ export function readDockerfile(text: string, file: string, options: DockerfileOp
       text: resolved,
       image,
       via,
-      stage: { index: Math.max(stages.length - 1, 0), final: false },
+      stage: { index: stages.length - 1, final: false },
       labels: {},
     };
   };

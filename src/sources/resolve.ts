@@ -22,3 +22,19 @@ export function resolveImage(
   if (missing.length > 0) return { text: written, image: { kind: "unresolved", missing } };
   return { text: value, image: imageState(value) };
 }
+
+const NO_VARIABLES: Variables = new Map();
+
+/**
+ * The image an `image:` value in a manifest names. Compose interpolates `${VAR:-default}` (with
+ * `$$` for a literal `$`); Kubernetes takes the string as it is.
+ */
+export function imageOfValue(value: unknown, interpolate = false): { text: string; image: ImageState } {
+  if (typeof value !== "string" || value.trim() === "") {
+    return {
+      text: String(value ?? ""),
+      image: { kind: "invalid", reason: "image must be a non-empty string" },
+    };
+  }
+  return interpolate ? resolveImage(value, NO_VARIABLES, "$") : { text: value, image: imageState(value) };
+}

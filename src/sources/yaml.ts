@@ -12,12 +12,11 @@ import jsYaml from "js-yaml";
 import { LineCounter, type Node, parseAllDocuments } from "yaml";
 import { composeImages, isComposeFile } from "./compose.js";
 import { type ImageAt, isKubernetesObject, type KeyPath, kubernetesImages } from "./kubernetes.js";
-import { imageState, resolveImage } from "./resolve.js";
-import { emptyResult, type ImageState, type SourceResult } from "./types.js";
+import { imageOfValue } from "./resolve.js";
+import { emptyResult, type SourceResult } from "./types.js";
 
 /** YAML aliases beyond this many in one document are treated as an alias bomb. */
 const MAX_ALIAS_COUNT = 1000;
-const NO_VARIABLES = new Map<string, string>();
 
 interface Position {
   line: number;
@@ -179,7 +178,7 @@ function collect(doc: ParsedDocument, file: string, result: SourceResult): void 
   }
   for (const found of images) {
     const at = doc.locate(found.path) ?? { line: 0, col: 0 };
-    const { text: imageText, image } = judgeable(found.value, fromCompose);
+    const { text: imageText, image } = imageOfValue(found.value, fromCompose);
     result.occurrences.push({
       file,
       line: at.line,
@@ -192,17 +191,6 @@ function collect(doc: ParsedDocument, file: string, result: SourceResult): void 
       labels: found.labels,
     });
   }
-}
-
-/** Compose interpolates `${VAR:-default}` ($$ escapes); Kubernetes takes the string as it is. */
-function judgeable(value: unknown, interpolate: boolean): { text: string; image: ImageState } {
-  if (typeof value !== "string" || value.trim() === "") {
-    return {
-      text: String(value ?? ""),
-      image: { kind: "invalid", reason: "image must be a non-empty string" },
-    };
-  }
-  return interpolate ? resolveImage(value, NO_VARIABLES, "$") : { text: value, image: imageState(value) };
 }
 
 function firstLine(message: string): string {
