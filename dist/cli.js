@@ -21524,6 +21524,7 @@ var package_default = {
   },
   dependencies: {
     "@actions/core": "3.0.1",
+    "@actions/github": "9.1.1",
     commander: "14.0.3",
     "dockerfile-ast": "0.7.1",
     ignore: "7.0.16",
@@ -22251,7 +22252,7 @@ function fileKind(name) {
   return void 0;
 }
 function discoverFiles(paths, options) {
-  const matchOptions = { dot: true };
+  const matchOptions = { dot: true, flags: "s" };
   const included = (0, import_picomatch.default)(options.include, matchOptions);
   const excluded = options.exclude.length > 0 ? (0, import_picomatch.default)(options.exclude, matchOptions) : () => false;
   const found = /* @__PURE__ */ new Map();
@@ -26704,24 +26705,27 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
 // src/policy/load.ts
 var DEFAULT_POLICY_PATH = ".github/base-image-policy.yml";
 var BUILT_IN = "built-in default";
-function loadPolicy(explicitPath, cwd = process.cwd()) {
-  const path = explicitPath ?? DEFAULT_POLICY_PATH;
-  const file = resolve2(cwd, path);
-  if (!existsSync2(file)) {
-    if (explicitPath !== void 0) {
-      throw new UsageError(
-        `policy file ${explicitPath} does not exist (run "base-image-guard init" to create one)`
-      );
+function workingTreeReader(cwd) {
+  return (path) => {
+    const file = resolve2(cwd, path);
+    if (!existsSync2(file)) return void 0;
+    try {
+      return readFileSync2(file, "utf8");
+    } catch (error) {
+      throw new UsageError(`cannot read policy file ${path}: ${error.message}`);
     }
-    return parsePolicy(default_policy_default, BUILT_IN);
+  };
+}
+function loadPolicy(explicitPath, cwd = process.cwd(), read = workingTreeReader(cwd)) {
+  const path = explicitPath ?? DEFAULT_POLICY_PATH;
+  const text = read(path);
+  if (text !== void 0) return parsePolicy(text, path);
+  if (explicitPath !== void 0) {
+    throw new UsageError(
+      `policy file ${explicitPath} does not exist (run "base-image-guard init" to create one)`
+    );
   }
-  let text;
-  try {
-    text = readFileSync2(file, "utf8");
-  } catch (error) {
-    throw new UsageError(`cannot read policy file ${path}: ${error.message}`);
-  }
-  return parsePolicy(text, path);
+  return parsePolicy(default_policy_default, BUILT_IN);
 }
 function parsePolicy(text, file) {
   const lineCounter = new import_yaml3.LineCounter();
@@ -26921,6 +26925,32 @@ function parseSize(size) {
   return Math.floor(Number(match[1]) * unit);
 }
 
+// src/report/annotations.ts
+function annotationsOf(result) {
+  const annotations = [];
+  for (const warning of result.policyWarnings) {
+    annotations.push({ level: "warning", title: "base-image-guard policy", message: warning });
+  }
+  for (const skip of result.skipped) {
+    annotations.push({
+      level: "notice",
+      title: "base-image-guard skipped",
+      message: `not checked: ${skip.reason}`,
+      file: skip.file
+    });
+  }
+  for (const finding of result.findings) {
+    annotations.push({
+      level: finding.severity,
+      title: finding.rule,
+      message: finding.message,
+      file: finding.file,
+      ...finding.line > 0 && { line: finding.line, column: finding.column }
+    });
+  }
+  return annotations;
+}
+
 // src/report/workflow-commands.ts
 function escapeData(text) {
   return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
@@ -26935,29 +26965,9 @@ function workflowCommand(name, properties, message) {
 
 // src/report/github.ts
 function renderGithub(result) {
-  const lines = [];
-  for (const warning of result.policyWarnings) {
-    lines.push(workflowCommand("warning", { title: "base-image-guard policy" }, warning));
-  }
-  for (const skip of result.skipped) {
-    lines.push(
-      workflowCommand(
-        "notice",
-        { file: skip.file, title: "base-image-guard skipped" },
-        `not checked: ${skip.reason}`
-      )
-    );
-  }
-  for (const finding of result.findings) {
-    const position = finding.line > 0 ? { line: finding.line, col: finding.column } : {};
-    lines.push(
-      workflowCommand(
-        finding.severity,
-        { file: finding.file, ...position, title: finding.rule },
-        finding.message
-      )
-    );
-  }
+  const lines = annotationsOf(result).map(
+    ({ level, title, message, file, line, column }) => workflowCommand(level, { file, line, col: column, title }, message)
+  );
   return lines.length > 0 ? `${lines.join("\n")}
 ` : "";
 }

@@ -22,28 +22,41 @@ export { defaultPolicyText };
 
 type KeyPath = (string | number)[];
 
-/**
- * The policy to judge with: `explicitPath` when given (it must exist), else the default path when
- * that file exists, else the built-in default.
- */
-export function loadPolicy(explicitPath: string | undefined, cwd = process.cwd()): LoadedPolicy {
-  const path = explicitPath ?? DEFAULT_POLICY_PATH;
-  const file = resolve(cwd, path);
-  if (!existsSync(file)) {
-    if (explicitPath !== undefined) {
-      throw new UsageError(
-        `policy file ${explicitPath} does not exist (run "base-image-guard init" to create one)`,
-      );
+/** Reads a policy file's text; undefined when there is no such file. */
+export type PolicyReader = (path: string) => string | undefined;
+
+/** Reads policy files from the working tree. */
+export function workingTreeReader(cwd: string): PolicyReader {
+  return (path) => {
+    const file = resolve(cwd, path);
+    if (!existsSync(file)) return undefined;
+    try {
+      return readFileSync(file, "utf8");
+    } catch (error) {
+      throw new UsageError(`cannot read policy file ${path}: ${(error as Error).message}`);
     }
-    return parsePolicy(defaultPolicyText, BUILT_IN);
+  };
+}
+
+/**
+ * The policy to judge with (SPEC §2): `explicitPath` when given (it must exist), else the default
+ * path when that file exists, else the built-in default. `read` says where files come from: the
+ * working tree, or a pull request's base branch (SPEC §3.6).
+ */
+export function loadPolicy(
+  explicitPath: string | undefined,
+  cwd = process.cwd(),
+  read: PolicyReader = workingTreeReader(cwd),
+): LoadedPolicy {
+  const path = explicitPath ?? DEFAULT_POLICY_PATH;
+  const text = read(path);
+  if (text !== undefined) return parsePolicy(text, path);
+  if (explicitPath !== undefined) {
+    throw new UsageError(
+      `policy file ${explicitPath} does not exist (run "base-image-guard init" to create one)`,
+    );
   }
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new UsageError(`cannot read policy file ${path}: ${(error as Error).message}`);
-  }
-  return parsePolicy(text, path);
+  return parsePolicy(defaultPolicyText, BUILT_IN);
 }
 
 export function parsePolicy(text: string, file: string): LoadedPolicy {

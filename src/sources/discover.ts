@@ -43,7 +43,8 @@ interface IgnoreScope {
 }
 
 export function discoverFiles(paths: string[], options: DiscoverOptions): Candidate[] {
-  const matchOptions = { dot: true };
+  // dotAll: a path may hold a line break, and must still match `**` (and never slip past a check).
+  const matchOptions = { dot: true, flags: "s" };
   const included = picomatch(options.include, matchOptions);
   const excluded = options.exclude.length > 0 ? picomatch(options.exclude, matchOptions) : () => false;
   const found = new Map<string, Candidate>();

@@ -39,6 +39,11 @@ describe("SPEC §4 file discovery", () => {
     ]);
   });
 
+  it("checks files whose path holds a line break", () => {
+    const result = check({ "odd\nname/Dockerfile": DOCKERFILE });
+    expect(result.findings.map((f) => f.file)).toEqual(["odd\nname/Dockerfile"]);
+  });
+
   it("honours nested .gitignore files", () => {
     const result = check({
       "a/.gitignore": "generated.Dockerfile\n",

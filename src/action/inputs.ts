@@ -1,0 +1,84 @@
+/**
+ * The Action's inputs (action.yml), read and checked in one place. Defaults here equal action.yml's
+ * (a test compares them), so a runner that sends none behaves like one that sends all.
+ */
+import { UsageError } from "../errors.js";
+import type { Mode } from "../policy/types.js";
+
+export const INPUT_DEFAULTS = {
+  command: "check",
+  policy: "",
+  paths: ".",
+  mode: "",
+  "changed-files-only": "false",
+  annotations: "true",
+  "sarif-file": "",
+  summary: "true",
+  comment: "false",
+  "github-token": "",
+  "base-dir": "base",
+  registry: "",
+  images: "",
+  push: "true",
+  scan: "true",
+  severity: "CRITICAL,HIGH",
+  sign: "true",
+  builder: "auto",
+} as const;
+
+export type InputName = keyof typeof INPUT_DEFAULTS;
+
+export interface CheckInputs {
+  command: "check" | "rebuild" | "plan";
+  policy?: string;
+  paths: string[];
+  mode?: Mode;
+  changedFilesOnly: boolean;
+  annotations: boolean;
+  sarifFile?: string;
+  summary: boolean;
+  comment: boolean;
+  token: string;
+}
+
+type GetInput = (name: InputName) => string;
+
+export function inputReader(getInput: (name: string) => string): GetInput {
+  return (name) => getInput(name).trim() || INPUT_DEFAULTS[name];
+}
+
+export function booleanInput(get: GetInput, name: InputName): boolean {
+  const value = get(name).toLowerCase();
+  if (value === "true") return true;
+  if (value === "false") return false;
+  throw new UsageError(`input ${name} must be true or false, got "${get(name)}"`);
+}
+
+function oneOf<T extends string>(get: GetInput, name: InputName, allowed: readonly T[]): T {
+  const value = get(name);
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`input ${name} must be one of ${allowed.join(", ")}, got "${value}"`);
+}
+
+/** Splits a list input on spaces, commas and new lines. */
+export function listInput(get: GetInput, name: InputName): string[] {
+  return get(name)
+    .split(/[\s,]+/)
+    .filter(Boolean);
+}
+
+export function readCheckInputs(get: GetInput): CheckInputs {
+  const mode = get("mode");
+  return {
+    command: oneOf(get, "command", ["check", "rebuild", "plan"] as const),
+    ...(get("policy") && { policy: get("policy") }),
+    paths: get("paths").split(/\s+/).filter(Boolean),
+    ...(mode && { mode: oneOf(get, "mode", ["enforce", "audit"] as const) }),
+    changedFilesOnly: booleanInput(get, "changed-files-only"),
+    annotations: booleanInput(get, "annotations"),
+    ...(get("sarif-file") && { sarifFile: get("sarif-file") }),
+    summary: booleanInput(get, "summary"),
+    comment: booleanInput(get, "comment"),
+    token: get("github-token"),
+  };
+}

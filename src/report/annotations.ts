@@ -1,0 +1,40 @@
+/**
+ * What a check result says as annotations, whatever prints them: `--format github` writes workflow
+ * commands itself, the Action hands them to `@actions/core` (SPEC §6).
+ */
+import type { CheckResult } from "../check.js";
+
+export interface Annotation {
+  level: "error" | "warning" | "notice";
+  title: string;
+  message: string;
+  file?: string;
+  /** 1-based; absent where there is no position (cluster pods, policy warnings). */
+  line?: number;
+  column?: number;
+}
+
+export function annotationsOf(result: CheckResult): Annotation[] {
+  const annotations: Annotation[] = [];
+  for (const warning of result.policyWarnings) {
+    annotations.push({ level: "warning", title: "base-image-guard policy", message: warning });
+  }
+  for (const skip of result.skipped) {
+    annotations.push({
+      level: "notice",
+      title: "base-image-guard skipped",
+      message: `not checked: ${skip.reason}`,
+      file: skip.file,
+    });
+  }
+  for (const finding of result.findings) {
+    annotations.push({
+      level: finding.severity,
+      title: finding.rule,
+      message: finding.message,
+      file: finding.file,
+      ...(finding.line > 0 && { line: finding.line, column: finding.column }),
+    });
+  }
+  return annotations;
+}

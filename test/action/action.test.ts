@@ -1,0 +1,281 @@
+/**
+ * SPEC §6: dist/index.js run as the runner runs it — a child `node` with INPUT_* variables,
+ * GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_EVENT_PATH and GITHUB_WORKSPACE — against a fake
+ * GitHub API on 127.0.0.1 that records every request.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { INPUT_DEFAULTS } from "../../src/action/inputs.js";
+import { fixture } from "../helpers.js";
+import { type FakeGitHub, type FakeGitHubOptions, startFakeGitHub } from "./github-api-server.js";
+
+const ACTION = resolve("dist/index.js");
+const EVENT = resolve("test/fixtures/events/pull_request.json");
+const TOKEN = "ghs_fakeTokenValue0123456789abcdefABCDEF";
+const STRICT_POLICY = "approved: [registry.example.com/base/alpine]\ndeprecated: [centos]\n";
+
+interface ActionRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+let api: FakeGitHub | undefined;
+afterEach(async () => {
+  await api?.close();
+  api = undefined;
+});
+
+async function fakeGitHub(options: Partial<FakeGitHubOptions> = {}): Promise<FakeGitHub> {
+  api = await startFakeGitHub({ changedFiles: [], baseFiles: {}, ...options });
+  return api;
+}
+
+function runAction(
+  workspace: string,
+  inputs: Record<string, string>,
+  extra: { event?: string; eventName?: string; apiUrl?: string } = {},
+): Promise<ActionRun> {
+  const temp = mkdtempSync(join(tmpdir(), "big-runner-"));
+  const outputFile = join(temp, "output");
+  const summaryFile = join(temp, "summary");
+  writeFileSync(outputFile, "");
+  writeFileSync(summaryFile, "");
+  // Only what a runner sets: none of this machine's own GITHUB_* or proxy variables leak in.
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? temp,
+    GITHUB_ACTIONS: "true",
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_EVENT_NAME: extra.eventName ?? "pull_request",
+    GITHUB_EVENT_PATH: extra.event ?? EVENT,
+    GITHUB_REPOSITORY: "acme/shop",
+    GITHUB_SERVER_URL: "https://github.com",
+    GITHUB_RUN_ID: "4242",
+    GITHUB_API_URL: extra.apiUrl ?? api?.url ?? "http://127.0.0.1:9",
+    RUNNER_TEMP: temp,
+  };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  return new Promise((done) => {
+    execFile(process.execPath, [ACTION], { cwd: workspace, env }, (error, stdout, stderr) => {
+      const outputs: Record<string, string> = {};
+      for (const m of readFileSync(outputFile, "utf8").matchAll(/^(\S+?)<<(\S+)\n([\s\S]*?)\n\2$/gm)) {
+        outputs[m[1] as string] = m[3] as string;
+      }
+      done({
+        code: error ? Number(error.code ?? 1) : 0,
+        stdout,
+        stderr,
+        outputs,
+        summary: readFileSync(summaryFile, "utf8"),
+      });
+    });
+  });
+}
+
+const repository = () =>
+  fixture({
+    "services/billing/Dockerfile": "FROM centos:7\n",
+    "services/api/Dockerfile": "FROM registry.example.com/base/alpine:3.19\n",
+    "services/untouched/Dockerfile": "FROM nginx:1.27\n",
+    // The pull request loosens the policy; the base branch's policy must still judge it.
+    ".github/base-image-policy.yml": "approved: ['**']\n",
+  });
+
+const CHANGED = [
+  "services/billing/Dockerfile",
+  "services/api/Dockerfile",
+  ".github/base-image-policy.yml",
+  ...Array.from({ length: 247 }, (_, i) => `docs/page-${i}.md`),
+];
+
+describe("SPEC §6 the Action on a pull request", () => {
+  it("annotates, summarises, writes outputs and SARIF, comments once, and fails the step in enforce mode", async () => {
+    const github = await fakeGitHub({
+      changedFiles: CHANGED,
+      baseFiles: { ".github/base-image-policy.yml": STRICT_POLICY },
+    });
+    const workspace = repository();
+    const run = await runAction(workspace, {
+      "github-token": TOKEN,
+      "changed-files-only": "true",
+      comment: "true",
+      "sarif-file": "results/base-image-guard.sarif",
+    });
+
+    expect(run.code).toBe(1);
+    const commands = run.stdout
+      .split("\n")
+      .filter((line) => line.startsWith("::") && !line.startsWith("::add-mask::"));
+    expect(commands).toEqual([
+      "::notice title=base-image-guard policy,file=.github/base-image-policy.yml::This pull request changes .github/base-image-policy.yml; the change takes effect after it is merged.",
+      "::error title=approved-base-images,file=services/billing/Dockerfile,line=1,col=6::centos:7 is not an approved base image (approved: registry.example.com/base/alpine)",
+      '::error title=block-deprecated-base-images,file=services/billing/Dockerfile,line=1,col=6::centos:7 is deprecated (matches policy entry "centos")',
+      "::error::❌ base-image-guard: 2 base-image violations (enforce mode)",
+    ]);
+
+    expect(run.outputs.violations).toBe("2");
+    const report = JSON.parse(readFileSync(run.outputs.report as string, "utf8"));
+    // The billing and api Dockerfiles and the (image-free) policy file: the untouched Dockerfile is not read.
+    expect(report.summary).toMatchObject({ files: 3, images: 2, errors: 2 });
+    expect(run.outputs.sarif).toBe(join(workspace, "results/base-image-guard.sarif"));
+    const sarif = JSON.parse(readFileSync(run.outputs.sarif as string, "utf8"));
+    expect(sarif.runs[0].automationDetails.id).toBe("base-image-guard/./");
+    expect(sarif.runs[0].results).toHaveLength(2);
+
+    expect(run.summary).toContain("### ❌ base-image-guard: 2 base-image violations (enforce mode)");
+    expect(run.summary).toContain("| <code>approved-base-images</code> | 1 |");
+    expect(run.summary).toContain(
+      "| <code>services/billing/Dockerfile</code> | 1 | <code>block-deprecated-base-images</code> | <code>centos:7</code> | centos:7 is deprecated (matches policy entry &quot;centos&quot;) |".replace(
+        "&quot;centos&quot;",
+        '"centos"',
+      ),
+    );
+
+    // Pagination past 100 files, the base branch's policy, then one new comment.
+    const asked = github.requests.map((r) => `${r.method} ${r.path}`);
+    expect(asked).toEqual([
+      "GET /repos/acme/shop/pulls/7/files?per_page=100",
+      "GET /repos/acme/shop/pulls/7/files?per_page=100&page=2",
+      "GET /repos/acme/shop/pulls/7/files?per_page=100&page=3",
+      "GET /repos/acme/shop/contents/.github%2Fbase-image-policy.yml?ref=1111111111111111111111111111111111111111",
+      "GET /repos/acme/shop/issues/7/comments?per_page=100",
+      "POST /repos/acme/shop/issues/7/comments",
+    ]);
+    expect(github.requests.every((r) => r.authorization === `token ${TOKEN}`)).toBe(true);
+    expect(github.comments).toHaveLength(1);
+    expect(github.comments[0]?.body).toMatch(
+      /^<!-- base-image-guard:sticky-comment -->\n### ❌ base-image-guard/,
+    );
+
+    // The token reaches the runner only in its add-mask command, never in any report.
+    expect(run.stdout.replace(`::add-mask::${TOKEN}`, "")).not.toContain(TOKEN);
+    expect(run.summary).not.toContain(TOKEN);
+    expect(github.comments[0]?.body).not.toContain(TOKEN);
+    expect(readFileSync(run.outputs.report as string, "utf8")).not.toContain(TOKEN);
+  });
+
+  it("updates the same comment on the next run, and marks it resolved when findings drop to zero", async () => {
+    const github = await fakeGitHub({
+      changedFiles: CHANGED,
+      baseFiles: { ".github/base-image-policy.yml": STRICT_POLICY },
+    });
+    const workspace = repository();
+    const inputs = { "github-token": TOKEN, "changed-files-only": "true", comment: "true" };
+    await runAction(workspace, inputs);
+    writeFileSync(join(workspace, "services/billing/Dockerfile"), "FROM centos:8\n");
+    await runAction(workspace, inputs);
+    expect(github.comments).toHaveLength(1);
+    expect(github.comments[0]?.body).toContain("centos:8");
+
+    writeFileSync(
+      join(workspace, "services/billing/Dockerfile"),
+      "FROM registry.example.com/base/alpine:3.20\n",
+    );
+    const fixed = await runAction(workspace, inputs);
+    expect(fixed.code).toBe(0);
+    expect(github.comments).toHaveLength(1);
+    expect(github.comments[0]?.body).toContain("✅ base-image-guard: no base-image violations");
+    const writes = github.requests.filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path}`);
+    expect(writes).toEqual([
+      "POST /repos/acme/shop/issues/7/comments",
+      "PATCH /repos/acme/shop/issues/comments/100",
+      "PATCH /repos/acme/shop/issues/comments/100",
+    ]);
+  });
+
+  it("degrades to annotations and summary with a notice when the token cannot write comments", async () => {
+    await fakeGitHub({ changedFiles: CHANGED, baseFiles: {}, commentWriteStatus: 403 });
+    const run = await runAction(repository(), { "github-token": TOKEN, comment: "true", mode: "audit" });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("::notice::No pull request comment: the token may not write comments");
+    expect(run.summary).toContain("base-image-guard");
+  });
+
+  it("does not try to comment on a pull request from a fork", async () => {
+    const github = await fakeGitHub({ changedFiles: CHANGED, baseFiles: {} });
+    const event = JSON.parse(readFileSync(EVENT, "utf8"));
+    event.pull_request.head.repo.full_name = "someone/shop";
+    const eventPath = join(fixture({}), "event.json");
+    writeFileSync(eventPath, JSON.stringify(event));
+    const run = await runAction(
+      repository(),
+      { "github-token": TOKEN, comment: "true" },
+      { event: eventPath },
+    );
+    expect(run.stdout).toContain("::notice::No pull request comment: the pull request comes from a fork");
+    expect(github.requests.some((r) => r.path.includes("/comments"))).toBe(false);
+  });
+
+  it("checks every file, with the working tree's policy, outside pull requests; audit mode never fails", async () => {
+    const workspace = fixture({ "a/Dockerfile": "FROM centos:7\n", "b/Dockerfile": "FROM nginx:1\n" });
+    const run = await runAction(
+      workspace,
+      { mode: "audit", "changed-files-only": "true" },
+      { eventName: "push" },
+    );
+    expect(run.code).toBe(0);
+    expect(run.outputs.violations).toBe("3");
+    expect(run.stdout).toContain(
+      "::warning title=block-deprecated-base-images,file=a/Dockerfile,line=1,col=6::",
+    );
+  });
+
+  it("stops with a clear error for an invalid input or policy", async () => {
+    const workspace = fixture({ Dockerfile: "FROM centos:7\n", "p.yml": "mode: sometimes\n" });
+    const bad = await runAction(workspace, { annotations: "yes" }, { eventName: "push" });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('::error::input annotations must be true or false, got "yes"');
+    const policy = await runAction(workspace, { policy: "p.yml" }, { eventName: "push" });
+    expect(policy.stdout).toContain('p.yml:1: mode: expected one of "enforce", "audit"');
+    expect(policy.stdout).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("non-negotiable 7: hostile file names and images cannot inject workflow commands", () => {
+  it("escapes %, comma, colon, :: and newlines in annotations and the summary", async () => {
+    const workspace = fixture({
+      "evil%2C,x::y/Dockerfile": "FROM centos:7\n",
+      "new\nline::error::pwned/Dockerfile": "FROM centos:7\n",
+      "pod.yaml":
+        'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: "a\\n::error::x|<b>@all"}]}\n',
+    });
+    const run = await runAction(workspace, { mode: "audit" }, { eventName: "push" });
+    const lines = run.stdout.split("\n").filter((line) => line.startsWith("::"));
+    expect(lines.every((line) => /^::(warning|notice|error|add-mask)[ :]/.test(line))).toBe(true);
+    expect(
+      lines.filter((line) => line.includes("pwned")).every((line) => line.startsWith("::warning title=")),
+    ).toBe(true);
+    expect(run.stdout).toContain("file=evil%252C%2Cx%3A%3Ay/Dockerfile");
+    expect(run.stdout).toContain("file=new%0Aline%3A%3Aerror%3A%3Apwned/Dockerfile");
+    expect(run.stdout).not.toMatch(/^::error::x/m);
+    expect(run.summary).toContain("a ::error::x&#124;&lt;b&gt;&#64;all");
+    expect(run.summary).not.toContain("<b>");
+  });
+});
+
+describe("action.yml", () => {
+  const action = parse(readFileSync("action.yml", "utf8"));
+
+  it("runs dist/index.js on node24 and declares every input and output of SPEC §6", () => {
+    expect(action.runs).toEqual({ using: "node24", main: "dist/index.js" });
+    expect(Object.keys(action.inputs).sort()).toEqual(Object.keys(INPUT_DEFAULTS).sort());
+    expect(Object.keys(action.outputs).sort()).toEqual(["images", "matrix", "report", "sarif", "violations"]);
+  });
+
+  it("has the same defaults as the code", () => {
+    for (const [name, input] of Object.entries(action.inputs as Record<string, { default: string }>)) {
+      const expected =
+        name === "github-token" ? "${{ github.token }}" : INPUT_DEFAULTS[name as keyof typeof INPUT_DEFAULTS];
+      expect(input.default, name).toBe(expected);
+    }
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * A stand-in for api.github.com on 127.0.0.1: answers the few endpoints the Action calls and
+ * records every request, so tests can assert exactly what was asked.
+ */
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  authorization?: string;
+  body?: unknown;
+}
+
+export interface FakeGitHub {
+  url: string;
+  requests: RecordedRequest[];
+  comments: { id: number; body: string }[];
+  close(): Promise<void>;
+}
+
+export interface FakeGitHubOptions {
+  /** File names the pull request changes (paginated 100 per page, as GitHub does). */
+  changedFiles: string[];
+  /** Files at the base commit, by path. */
+  baseFiles: Record<string, string>;
+  /** Answer comment writes with this status instead (403: a read-only token). */
+  commentWriteStatus?: number;
+}
+
+async function bodyOf(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  return text ? JSON.parse(text) : undefined;
+}
+
+export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeGitHub> {
+  const requests: RecordedRequest[] = [];
+  const comments: { id: number; body: string }[] = [];
+  let nextId = 100;
+  let url = "";
+  const server: Server = createServer(async (request, response) => {
+    const parsed = new URL(request.url ?? "/", "http://127.0.0.1");
+    const body = await bodyOf(request);
+    requests.push({
+      method: request.method ?? "",
+      path: `${parsed.pathname}${parsed.search}`,
+      ...(request.headers.authorization && { authorization: request.headers.authorization }),
+      ...(body !== undefined && { body }),
+    });
+    const json = (status: number, data: unknown, headers: Record<string, string> = {}) => {
+      response.writeHead(status, { "content-type": "application/json", ...headers });
+      response.end(JSON.stringify(data));
+    };
+    const path = parsed.pathname;
+    const contents = /^\/repos\/acme\/shop\/contents\/(.+)$/.exec(path);
+    const commentById = /^\/repos\/acme\/shop\/issues\/comments\/(\d+)$/.exec(path);
+    if (path === "/repos/acme/shop/pulls/7/files") {
+      const page = Number(parsed.searchParams.get("page") ?? "1");
+      const perPage = Number(parsed.searchParams.get("per_page") ?? "30");
+      const slice = options.changedFiles.slice((page - 1) * perPage, page * perPage);
+      const last = Math.ceil(options.changedFiles.length / perPage);
+      const link: Record<string, string> = {};
+      if (page < last)
+        link.link = `<${url}/repos/acme/shop/pulls/7/files?per_page=${perPage}&page=${page + 1}>; rel="next"`;
+      return json(
+        200,
+        slice.map((filename) => ({ filename, status: "modified" })),
+        link,
+      );
+    }
+    if (contents) {
+      const file = decodeURIComponent(contents[1] as string);
+      const text = options.baseFiles[file];
+      if (
+        parsed.searchParams.get("ref") !== "1111111111111111111111111111111111111111" ||
+        text === undefined
+      ) {
+        return json(404, { message: "Not Found" });
+      }
+      response.writeHead(200, { "content-type": "text/plain" });
+      return response.end(text);
+    }
+    if (path === "/repos/acme/shop/issues/7/comments") {
+      if (request.method === "GET") return json(200, comments);
+      if (options.commentWriteStatus)
+        return json(options.commentWriteStatus, { message: "Resource not accessible by integration" });
+      const comment = { id: nextId++, body: (body as { body: string }).body };
+      comments.push(comment);
+      return json(201, comment);
+    }
+    if (commentById && request.method === "PATCH") {
+      const comment = comments.find((c) => c.id === Number(commentById[1]));
+      if (!comment) return json(404, { message: "Not Found" });
+      comment.body = (body as { body: string }).body;
+      return json(200, comment);
+    }
+    json(404, { message: `no fake for ${request.method} ${path}` });
+  });
+  await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    requests,
+    comments,
+    close: () => new Promise((done) => server.close(() => done())),
+  };
+}
