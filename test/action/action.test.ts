@@ -3,8 +3,8 @@
  * GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_EVENT_PATH and GITHUB_WORKSPACE — against a fake
  * GitHub API on 127.0.0.1 that records every request.
  */
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -277,5 +277,44 @@ describe("action.yml", () => {
         name === "github-token" ? "${{ github.token }}" : INPUT_DEFAULTS[name as keyof typeof INPUT_DEFAULTS];
       expect(input.default, name).toBe(expected);
     }
+  });
+});
+
+describe("SPEC §6 without the API: git in the workspace answers", () => {
+  it("lists changed files with git diff and reads the base branch's policy with git show", async () => {
+    const workspace = fixture({
+      ".github/base-image-policy.yml": STRICT_POLICY,
+      "old/Dockerfile": "FROM nginx:1.27\n",
+    });
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+        cwd: workspace,
+        encoding: "utf8",
+      }).trim();
+    git("init", "-q");
+    git("add", "-A");
+    git("commit", "-qm", "base");
+    const base = git("rev-parse", "HEAD");
+    writeFileSync(join(workspace, ".github/base-image-policy.yml"), "approved: ['**']\n");
+    mkdirSync(join(workspace, "new"));
+    writeFileSync(join(workspace, "new/Dockerfile"), "FROM centos:7\n");
+    git("add", "-A");
+    git("commit", "-qm", "head");
+    const head = git("rev-parse", "HEAD");
+    const event = JSON.parse(readFileSync(EVENT, "utf8"));
+    event.pull_request.base.sha = base;
+    event.pull_request.head.sha = head;
+    const eventPath = join(fixture({}), "event.json");
+    writeFileSync(eventPath, JSON.stringify(event));
+
+    // No token: the API is never asked, and git must answer.
+    const run = await runAction(workspace, { "changed-files-only": "true" }, { event: eventPath });
+    expect(run.code).toBe(1);
+    expect(
+      JSON.parse(readFileSync(run.outputs.report as string, "utf8")).findings.map(
+        (f: { file: string; rule: string }) => `${f.file} ${f.rule}`,
+      ),
+    ).toEqual(["new/Dockerfile approved-base-images", "new/Dockerfile block-deprecated-base-images"]);
+    expect(run.stdout).toContain("This pull request changes .github/base-image-policy.yml");
   });
 });
