@@ -1210,17 +1210,17 @@ var require_suggestSimilar = __commonJS({
 // node_modules/commander/lib/command.js
 var require_command = __commonJS({
   "node_modules/commander/lib/command.js"(exports) {
-    var EventEmitter = __require("node:events").EventEmitter;
+    var EventEmitter2 = __require("node:events").EventEmitter;
     var childProcess = __require("node:child_process");
-    var path = __require("node:path");
-    var fs = __require("node:fs");
+    var path4 = __require("node:path");
+    var fs2 = __require("node:fs");
     var process2 = __require("node:process");
     var { Argument: Argument2, humanReadableArgName } = require_argument();
     var { CommanderError: CommanderError2 } = require_error();
     var { Help: Help2, stripColor } = require_help();
     var { Option: Option2, DualOptions } = require_option();
     var { suggestSimilar } = require_suggestSimilar();
-    var Command3 = class _Command extends EventEmitter {
+    var Command3 = class _Command extends EventEmitter2 {
       /**
        * Initialize a new `Command`.
        *
@@ -2207,7 +2207,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} subcommandName
        */
       _checkForMissingExecutable(executableFile, executableDir, subcommandName) {
-        if (fs.existsSync(executableFile)) return;
+        if (fs2.existsSync(executableFile)) return;
         const executableDirMessage = executableDir ? `searched for local subcommand relative to directory '${executableDir}'` : "no directory for search for local subcommand, use .executableDir() to supply a custom directory";
         const executableMissing = `'${executableFile}' does not exist
  - if '${subcommandName}' is not meant to be an executable command, remove description parameter from '.command()' and use '.description()' instead
@@ -2225,11 +2225,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
         let launchWithNode = false;
         const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
         function findFile(baseDir, baseName) {
-          const localBin = path.resolve(baseDir, baseName);
-          if (fs.existsSync(localBin)) return localBin;
-          if (sourceExt.includes(path.extname(baseName))) return void 0;
+          const localBin = path4.resolve(baseDir, baseName);
+          if (fs2.existsSync(localBin)) return localBin;
+          if (sourceExt.includes(path4.extname(baseName))) return void 0;
           const foundExt = sourceExt.find(
-            (ext) => fs.existsSync(`${localBin}${ext}`)
+            (ext) => fs2.existsSync(`${localBin}${ext}`)
           );
           if (foundExt) return `${localBin}${foundExt}`;
           return void 0;
@@ -2241,21 +2241,21 @@ Expecting one of '${allowedValues.join("', '")}'`);
         if (this._scriptPath) {
           let resolvedScriptPath;
           try {
-            resolvedScriptPath = fs.realpathSync(this._scriptPath);
+            resolvedScriptPath = fs2.realpathSync(this._scriptPath);
           } catch {
             resolvedScriptPath = this._scriptPath;
           }
-          executableDir = path.resolve(
-            path.dirname(resolvedScriptPath),
+          executableDir = path4.resolve(
+            path4.dirname(resolvedScriptPath),
             executableDir
           );
         }
         if (executableDir) {
           let localFile = findFile(executableDir, executableFile);
           if (!localFile && !subcommand._executableFile && this._scriptPath) {
-            const legacyName = path.basename(
+            const legacyName = path4.basename(
               this._scriptPath,
-              path.extname(this._scriptPath)
+              path4.extname(this._scriptPath)
             );
             if (legacyName !== this._name) {
               localFile = findFile(
@@ -2266,7 +2266,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           executableFile = localFile || executableFile;
         }
-        launchWithNode = sourceExt.includes(path.extname(executableFile));
+        launchWithNode = sourceExt.includes(path4.extname(executableFile));
         let proc;
         if (process2.platform !== "win32") {
           if (launchWithNode) {
@@ -3181,7 +3181,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {Command}
        */
       nameFromFilename(filename) {
-        this._name = path.basename(filename, path.extname(filename));
+        this._name = path4.basename(filename, path4.extname(filename));
         return this;
       }
       /**
@@ -3195,9 +3195,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path2) {
-        if (path2 === void 0) return this._executableDir;
-        this._executableDir = path2;
+      executableDir(path5) {
+        if (path5 === void 0) return this._executableDir;
+        this._executableDir = path5;
         return this;
       }
       /**
@@ -3974,7 +3974,7 @@ var require_parse = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse = (version2, options, throwErrors = false) => {
+    var parse2 = (version2, options, throwErrors = false) => {
       if (version2 instanceof SemVer) {
         return version2;
       }
@@ -3987,7 +3987,7 @@ var require_parse = __commonJS({
         throw er;
       }
     };
-    module.exports = parse;
+    module.exports = parse2;
   }
 });
 
@@ -3995,9 +3995,9 @@ var require_parse = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse = require_parse();
+    var parse2 = require_parse();
     var valid = (version2, options) => {
-      const v = parse(version2, options);
+      const v = parse2(version2, options);
       return v ? v.version : null;
     };
     module.exports = valid;
@@ -4008,9 +4008,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse = require_parse();
+    var parse2 = require_parse();
     var clean = (version2, options) => {
-      const s = parse(version2.trim().replace(/^[=v]+/, ""), options);
+      const s = parse2(version2.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module.exports = clean;
@@ -4045,10 +4045,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse = require_parse();
+    var parse2 = require_parse();
     var diff = (version1, version2) => {
-      const v1 = parse(version1, null, true);
-      const v2 = parse(version2, null, true);
+      const v1 = parse2(version1, null, true);
+      const v2 = parse2(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -4119,9 +4119,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse = require_parse();
+    var parse2 = require_parse();
     var prerelease = (version2, options) => {
-      const parsed = parse(version2, options);
+      const parsed = parse2(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -4307,7 +4307,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse = require_parse();
+    var parse2 = require_parse();
     var { safeRe: re, t } = require_re();
     var coerce2 = (version2, options) => {
       if (version2 instanceof SemVer) {
@@ -4342,7 +4342,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      return parse2(`${major}.${minor}.${patch}${prerelease}${build}`, options);
     };
     module.exports = coerce2;
   }
@@ -4352,11 +4352,11 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse = require_parse();
-    var constants = require_constants();
+    var parse2 = require_parse();
+    var constants2 = require_constants();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
-      if (!constants.RELEASE_TYPES.includes(truncation)) {
+      if (!constants2.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version2, options);
@@ -4364,7 +4364,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version2, options) => {
       const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
-      return parse(versionStringToParse, options);
+      return parse2(versionStringToParse, options);
     };
     var doTruncation = (version2, truncation) => {
       if (isPrerelease(truncation)) {
@@ -5596,10 +5596,10 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants = require_constants();
+    var constants2 = require_constants();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse = require_parse();
+    var parse2 = require_parse();
     var valid = require_valid();
     var clean = require_clean();
     var inc = require_inc();
@@ -5638,7 +5638,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse,
+      parse: parse2,
       valid,
       clean,
       inc,
@@ -5680,8 +5680,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants2.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants2.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -6190,26 +6190,26 @@ var require_ignore = __commonJS({
       const index = body.indexOf(SLASH);
       return index < 0 || index === body.length - 1;
     };
-    var basenameOf = (path) => {
-      const end = path.length - 1;
-      const index = path.lastIndexOf(
+    var basenameOf = (path4) => {
+      const end = path4.length - 1;
+      const index = path4.lastIndexOf(
         SLASH,
-        path[end] === SLASH ? end - 1 : end
+        path4[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path : path.slice(index + 1);
+      return index < 0 ? path4 : path4.slice(index + 1);
     };
-    var parentOf = (path) => {
-      if (path.charCodeAt(0) === SLASH_CODE || path.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path.split(SLASH).filter(Boolean);
+    var parentOf = (path4) => {
+      if (path4.charCodeAt(0) === SLASH_CODE || path4.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path4.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path.length - 1;
-      const cut = path.lastIndexOf(
+      const end = path4.length - 1;
+      const cut = path4.lastIndexOf(
         SLASH,
-        path.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path4.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path4.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -6359,7 +6359,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path) {
+      testLiteral(path4) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -6368,7 +6368,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path)) {
+          if (rule.checkRegex.test(path4)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -6388,15 +6388,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path, mode) {
+      test(path4, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename = shortcut ? basenameOf(path) : path;
+        const basename3 = shortcut ? basenameOf(path4) : path4;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename : path
+            shortcut && rule._basenameOnly ? basename3 : path4
           )) {
             const { negative } = rule;
             const ret = {
@@ -6418,17 +6418,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path, originalPath, doThrow) => {
-      if (!isString(path)) {
+    var checkPath = (path4, originalPath, doThrow) => {
+      if (!isString(path4)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path) {
+      if (!path4) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path)) {
+      if (checkPath.isNotRelative(path4)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -6437,25 +6437,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path) => {
-      const first = path.charCodeAt(0);
+    var isNotRelative = (path4) => {
+      const first = path4.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path.length === 1) {
+      if (path4.length === 1) {
         return true;
       }
-      const second = path.charCodeAt(1);
+      const second = path4.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path.length === 2 || path.charCodeAt(2) === SLASH_CODE;
+      return path4.length === 2 || path4.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -6486,58 +6486,58 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path) {
+      _test(originalPath, cache, path4) {
         checkPath(
-          path,
+          path4,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path ? this._t(path, cache) : {
+        return path4 ? this._t(path4, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path = convertPath(target);
-        if (!path || path.charCodeAt(path.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path);
+        const path4 = convertPath(target);
+        if (!path4 || path4.charCodeAt(path4.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path4);
         }
-        const dir = this._t(path, this._testCache);
+        const dir = this._t(path4, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path);
+        const literal = this._rules.testLiteral(path4);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path, cache) {
-        if (path in cache) {
-          return cache[path];
+      _t(path4, cache) {
+        if (path4 in cache) {
+          return cache[path4];
         }
-        const parentPath = parentOf(path);
+        const parentPath = parentOf(path4);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path] = parent && parent.ignored ? parent : this._rules.test(path, MODE_IGNORE);
+        return cache[path4] = parent && parent.ignored ? parent : this._rules.test(path4, MODE_IGNORE);
       }
-      ignores(path) {
-        return this._test(path, this._ignoreCache, convertPath(path)).ignored;
+      ignores(path4) {
+        return this._test(path4, this._ignoreCache, convertPath(path4)).ignored;
       }
       createFilter() {
-        return (path) => !this.ignores(path);
+        return (path4) => !this.ignores(path4);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path) {
-        return this._test(path, this._testCache, convertPath(path));
+      test(path4) {
+        return this._test(path4, this._testCache, convertPath(path4));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path) => checkPath(convertPath(path), path, RETURN_FALSE);
+    var isPathValid = (path4) => checkPath(convertPath(path4), path4, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path) || isNotRelative(path);
+      checkPath.isNotRelative = (path4) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path4) || isNotRelative(path4);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -6807,8 +6807,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.basename = (path, { windows } = {}) => {
-      const segs = path.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path4, { windows } = {}) => {
+      const segs = path4.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -7160,7 +7160,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants = require_constants2();
+    var constants2 = require_constants2();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -7168,7 +7168,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants;
+    } = constants2;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -7377,7 +7377,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -7409,7 +7409,7 @@ var require_parse2 = __commonJS({
       }
       return { risky: false };
     };
-    var parse = (input, options) => {
+    var parse2 = (input, options) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -7423,8 +7423,8 @@ var require_parse2 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants2.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -7553,16 +7553,16 @@ var require_parse2 = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open = tokens[token.tokensIndex];
-          open.type = "text";
-          open.value = literal;
-          open.output = safeOutput || utils.escapeRegex(literal);
+          const open2 = tokens[token.tokensIndex];
+          open2.type = "text";
+          open2.value = literal;
+          open2.output = safeOutput || utils.escapeRegex(literal);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open.output;
+          state.output = token.output + open2.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -7579,7 +7579,7 @@ var require_parse2 = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse(rest, { ...options, fastpaths: false }).output;
+            const expression = parse2(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -7782,15 +7782,15 @@ var require_parse2 = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open = {
+          const open2 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open);
-          push(open);
+          braces.push(open2);
+          push(open2);
           continue;
         }
         if (value === "}") {
@@ -8102,7 +8102,7 @@ var require_parse2 = __commonJS({
       }
       return state;
     };
-    parse.fastpaths = (input, options) => {
+    parse2.fastpaths = (input, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input.length;
@@ -8120,7 +8120,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants.globChars(opts.windows);
+      } = constants2.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -8167,7 +8167,7 @@ var require_parse2 = __commonJS({
       }
       return source;
     };
-    module.exports = parse;
+    module.exports = parse2;
   }
 });
 
@@ -8176,9 +8176,9 @@ var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan = require_scan();
-    var parse = require_parse2();
+    var parse2 = require_parse2();
     var utils = require_utils();
-    var constants = require_constants2();
+    var constants2 = require_constants2();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -8264,7 +8264,7 @@ var require_picomatch = __commonJS({
     picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
     picomatch2.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
-      return parse(pattern, { ...options, fastpaths: false });
+      return parse2(pattern, { ...options, fastpaths: false });
     };
     picomatch2.scan = (input, options) => scan(input, options);
     picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -8290,10 +8290,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse.fastpaths(input, options);
+        parsed.output = parse2.fastpaths(input, options);
       }
       if (!parsed.output) {
-        parsed = parse(input, options);
+        parsed = parse2(input, options);
       }
       return picomatch2.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -8306,7 +8306,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants;
+    picomatch2.constants = constants2;
     module.exports = picomatch2;
   }
 });
@@ -13033,9 +13033,9 @@ var require_workdir = __commonJS({
        *         found
        */
       getAbsolutePath() {
-        const path = this.getPath();
-        if (path === null || path.startsWith("/")) {
-          return path;
+        const path4 = this.getPath();
+        if (path4 === null || path4.startsWith("/")) {
+          return path4;
         }
         const startLine = this.getRange().start.line;
         const hierarchy = this.dockerfile.getStageHierarchy(startLine);
@@ -13047,7 +13047,7 @@ var require_workdir = __commonJS({
               if (parent === void 0 || parent === null) {
                 return void 0;
               }
-              return parent.endsWith("/") ? parent + path : parent + "/" + path;
+              return parent.endsWith("/") ? parent + path4 : parent + "/" + path4;
             }
           }
         }
@@ -14135,11 +14135,11 @@ var require_main = __commonJS({
     ];
     var DockerfileParser2;
     (function(DockerfileParser3) {
-      function parse(content) {
+      function parse2(content) {
         let parser = new parser_1.Parser();
         return parser.parse(content);
       }
-      DockerfileParser3.parse = parse;
+      DockerfileParser3.parse = parse2;
     })(DockerfileParser2 || (exports.DockerfileParser = DockerfileParser2 = {}));
   }
 });
@@ -14221,17 +14221,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path) {
-      const ctrl = callVisitor(key, node, visitor, path);
+    function visit_(key, node, visitor, path4) {
+      const ctrl = callVisitor(key, node, visitor, path4);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path, ctrl);
-        return visit_(key, ctrl, visitor, path);
+        replaceNode(key, path4, ctrl);
+        return visit_(key, ctrl, visitor, path4);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path = Object.freeze(path.concat(node));
+          path4 = Object.freeze(path4.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path);
+            const ci = visit_(i, node.items[i], visitor, path4);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -14242,13 +14242,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path = Object.freeze(path.concat(node));
-          const ck = visit_("key", node.key, visitor, path);
+          path4 = Object.freeze(path4.concat(node));
+          const ck = visit_("key", node.key, visitor, path4);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path);
+          const cv = visit_("value", node.value, visitor, path4);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -14269,17 +14269,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path) {
-      const ctrl = await callVisitor(key, node, visitor, path);
+    async function visitAsync_(key, node, visitor, path4) {
+      const ctrl = await callVisitor(key, node, visitor, path4);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path, ctrl);
-        return visitAsync_(key, ctrl, visitor, path);
+        replaceNode(key, path4, ctrl);
+        return visitAsync_(key, ctrl, visitor, path4);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path = Object.freeze(path.concat(node));
+          path4 = Object.freeze(path4.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path);
+            const ci = await visitAsync_(i, node.items[i], visitor, path4);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -14290,13 +14290,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path = Object.freeze(path.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path);
+          path4 = Object.freeze(path4.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path4);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path);
+          const cv = await visitAsync_("value", node.value, visitor, path4);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -14323,23 +14323,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path) {
+    function callVisitor(key, node, visitor, path4) {
       if (typeof visitor === "function")
-        return visitor(key, node, path);
+        return visitor(key, node, path4);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path);
+        return visitor.Map?.(key, node, path4);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path);
+        return visitor.Seq?.(key, node, path4);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path);
+        return visitor.Pair?.(key, node, path4);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path);
+        return visitor.Scalar?.(key, node, path4);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path);
+        return visitor.Alias?.(key, node, path4);
       return void 0;
     }
-    function replaceNode(key, path, node) {
-      const parent = path[path.length - 1];
+    function replaceNode(key, path4, node) {
+      const parent = path4[path4.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -14951,10 +14951,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path, value) {
+    function collectionFromPath(schema2, path4, value) {
       let v = value;
-      for (let i = path.length - 1; i >= 0; --i) {
-        const k = path[i];
+      for (let i = path4.length - 1; i >= 0; --i) {
+        const k = path4[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -14973,7 +14973,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path) => path == null || typeof path === "object" && !!path[Symbol.iterator]().next().done;
+    var isEmptyPath = (path4) => path4 == null || typeof path4 === "object" && !!path4[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -15003,11 +15003,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path, value) {
-        if (isEmptyPath(path))
+      addIn(path4, value) {
+        if (isEmptyPath(path4))
           this.add(value);
         else {
-          const [key, ...rest] = path;
+          const [key, ...rest] = path4;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -15021,8 +15021,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path) {
-        const [key, ...rest] = path;
+      deleteIn(path4) {
+        const [key, ...rest] = path4;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -15036,8 +15036,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path, keepScalar) {
-        const [key, ...rest] = path;
+      getIn(path4, keepScalar) {
+        const [key, ...rest] = path4;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -15055,8 +15055,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path) {
-        const [key, ...rest] = path;
+      hasIn(path4) {
+        const [key, ...rest] = path4;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -15066,8 +15066,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path, value) {
-        const [key, ...rest] = path;
+      setIn(path4, value) {
+        const [key, ...rest] = path4;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -17582,9 +17582,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path, value) {
+      addIn(path4, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path, value);
+          this.contents.addIn(path4, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -17659,14 +17659,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path) {
-        if (Collection.isEmptyPath(path)) {
+      deleteIn(path4) {
+        if (Collection.isEmptyPath(path4)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path4) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -17681,10 +17681,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path, keepScalar) {
-        if (Collection.isEmptyPath(path))
+      getIn(path4, keepScalar) {
+        if (Collection.isEmptyPath(path4))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path4, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -17695,10 +17695,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path) {
-        if (Collection.isEmptyPath(path))
+      hasIn(path4) {
+        if (Collection.isEmptyPath(path4))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path4) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -17715,13 +17715,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path, value) {
-        if (Collection.isEmptyPath(path)) {
+      setIn(path4, value) {
+        if (Collection.isEmptyPath(path4)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path4), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path, value);
+          this.contents.setIn(path4, value);
         }
       }
       /**
@@ -18107,10 +18107,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -18124,7 +18124,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep2) {
+          if (!keyProps.anchor && !keyProps.tag && !sep3) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -18148,7 +18148,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -18164,7 +18164,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -18255,7 +18255,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep2 = "";
+        let sep3 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -18269,13 +18269,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep2 + cb;
-              sep2 = "";
+                comment += sep3 + cb;
+              sep3 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep2 += source;
+                sep3 += source;
               hasSpace = true;
               break;
             default:
@@ -18318,18 +18318,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value) {
+          if (!props.anchor && !props.tag && !sep3 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -18383,8 +18383,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep2 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+        if (!isMap2 && !sep3 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -18396,7 +18396,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -18407,8 +18407,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep2)
-                for (const st of sep2) {
+              if (sep3)
+                for (const st of sep3) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -18425,7 +18425,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -18605,7 +18605,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep2 = "";
+      let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -18622,24 +18622,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep2 === " ")
-            sep2 = "\n";
-          else if (!prevMoreIndented && sep2 === "\n")
-            sep2 = "\n\n";
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          if (sep3 === " ")
+            sep3 = "\n";
+          else if (!prevMoreIndented && sep3 === "\n")
+            sep3 = "\n\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep2 === "\n")
+          if (sep3 === "\n")
             value += "\n";
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          value += sep2 + content;
-          sep2 = " ";
+          value += sep3 + content;
+          sep3 = " ";
           prevMoreIndented = false;
         }
       }
@@ -18822,25 +18822,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep2 = " ";
+      let sep3 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep2 === "\n")
-            res += sep2;
+          if (sep3 === "\n")
+            res += sep3;
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          res += sep2 + lm;
-          sep2 = " ";
+          res += sep3 + lm;
+          sep3 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep2 + (match?.[1] ?? "");
+      return res + sep3 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -19650,14 +19650,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep2, value }) {
+    function stringifyItem({ start, key, sep: sep3, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep2)
-        for (const st of sep2)
+      if (sep3)
+        for (const st of sep3)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -19682,9 +19682,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path) => {
+    visit.itemAtPath = (cst, path4) => {
       let item = cst;
-      for (const [field, index] of path) {
+      for (const [field, index] of path4) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -19693,23 +19693,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path) => {
-      const parent = visit.itemAtPath(cst, path.slice(0, -1));
-      const field = path[path.length - 1][0];
+    visit.parentCollection = (cst, path4) => {
+      const parent = visit.itemAtPath(cst, path4.slice(0, -1));
+      const field = path4[path4.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path, item, visitor) {
-      let ctrl = visitor(item, path);
+    function _visit(path4, item, visitor) {
+      let ctrl = visitor(item, path4);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path4.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19720,10 +19720,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path);
+            ctrl = ctrl(item, path4);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path4) : ctrl;
     }
     exports.visit = visit;
   }
@@ -20824,18 +20824,18 @@ var require_parser2 = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep2;
+          let sep3;
           if (scalar.end) {
-            sep2 = scalar.end;
-            sep2.push(this.sourceToken);
+            sep3 = scalar.end;
+            sep3.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep2 = [this.sourceToken];
+            sep3 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep2 }]
+            items: [{ start, key: scalar, sep: sep3 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -20988,15 +20988,15 @@ var require_parser2 = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep2 = it.sep;
-                  sep2.push(this.sourceToken);
+                  const sep3 = it.sep;
+                  sep3.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep2 }]
+                    items: [{ start: start2, key, sep: sep3 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -21025,14 +21025,14 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs = this.flowScalar(this.type);
+              const fs2 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map2.items.push({ start, key: fs, sep: [] });
+                map2.items.push({ start, key: fs2, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs);
+                this.stack.push(fs2);
               } else {
-                Object.assign(it, { key: fs, sep: [] });
+                Object.assign(it, { key: fs2, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -21160,13 +21160,13 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs = this.flowScalar(this.type);
+              const fs2 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs, sep: [] });
+                fc.items.push({ start: [], key: fs2, sep: [] });
               else if (it.sep)
-                this.stack.push(fs);
+                this.stack.push(fs2);
               else
-                Object.assign(it, { key: fs, sep: [] });
+                Object.assign(it, { key: fs2, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -21190,13 +21190,13 @@ var require_parser2 = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep2 = fc.end.splice(1, fc.end.length);
-            sep2.push(this.sourceToken);
+            const sep3 = fc.end.splice(1, fc.end.length);
+            sep3.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep2 }]
+              items: [{ start, key: fc, sep: sep3 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -21374,7 +21374,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse(src, reviver, options) {
+    function parse2(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -21415,7 +21415,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse;
+    exports.parse = parse2;
     exports.parseAllDocuments = parseAllDocuments2;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
@@ -21475,9 +21475,9 @@ var require_dist = __commonJS({
 });
 
 // src/cli.ts
-import { execFileSync } from "node:child_process";
-import { existsSync as existsSync3, mkdirSync, readFileSync as readFileSync3, writeFileSync } from "node:fs";
-import { dirname as dirname2, resolve as resolve3 } from "node:path";
+import { execFileSync as execFileSync2 } from "node:child_process";
+import { existsSync as existsSync4, mkdirSync, readFileSync as readFileSync6, writeFileSync } from "node:fs";
+import { dirname as dirname4, resolve as resolve4 } from "node:path";
 
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
@@ -21524,7 +21524,9 @@ var package_default = {
   },
   dependencies: {
     "@actions/core": "3.0.1",
+    "@actions/exec": "3.0.0",
     "@actions/github": "9.1.1",
+    "@actions/io": "3.0.2",
     commander: "14.0.3",
     "dockerfile-ast": "0.7.1",
     ignore: "7.0.16",
@@ -21685,8 +21687,8 @@ function parseImageRef(raw) {
     }
   }
   if (registry === DEFAULT_REGISTRY && components.length === 1) components.unshift(OFFICIAL_NAMESPACE);
-  const path = components.join("/");
-  const repository = `${registry}/${path}`;
+  const path4 = components.join("/");
+  const repository = `${registry}/${path4}`;
   if (repository.length > MAX_NAME_LENGTH) throw new InvalidReferenceError(raw, "the name is too long");
   if (tag === void 0 && digest === void 0) tag = "latest";
   let normalized = repository;
@@ -21695,7 +21697,7 @@ function parseImageRef(raw) {
   return {
     raw,
     registry,
-    path,
+    path: path4,
     repository,
     name: components[components.length - 1],
     ...tag !== void 0 && { tag },
@@ -22012,9 +22014,9 @@ function isContainerList(key) {
 function isObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function at(value, path) {
+function at(value, path4) {
   let current = value;
-  for (const key of path) {
+  for (const key of path4) {
     if (typeof current !== "object" || current === null) return void 0;
     current = current[key];
   }
@@ -22256,10 +22258,10 @@ function discoverFiles(paths, options) {
   const included = (0, import_picomatch.default)(options.include, matchOptions);
   const excluded = options.exclude.length > 0 ? (0, import_picomatch.default)(options.exclude, matchOptions) : () => false;
   const found = /* @__PURE__ */ new Map();
-  const toPosix = (path) => sep === "/" ? path : path.split(sep).join("/");
-  const ignoredBy = (scopes, path, isDirectory) => scopes.some(({ base, rules }) => {
-    const inside = base === "" ? path : path.slice(base.length + 1);
-    return inside !== "" && !inside.startsWith("../") && rules.ignores(isDirectory ? `${inside}/` : inside);
+  const toPosix = (path4) => sep === "/" ? path4 : path4.split(sep).join("/");
+  const ignoredBy = (scopes, path4, isDirectory2) => scopes.some(({ base, rules }) => {
+    const inside = base === "" ? path4 : path4.slice(base.length + 1);
+    return inside !== "" && !inside.startsWith("../") && rules.ignores(isDirectory2 ? `${inside}/` : inside);
   });
   const walk = (absoluteDir, relativeDir, scopes, display) => {
     const entries = readdirSync(absoluteDir, { withFileTypes: true });
@@ -22269,14 +22271,14 @@ function discoverFiles(paths, options) {
     }
     for (const entry of entries) {
       const absolute = `${absoluteDir}${sep}${entry.name}`;
-      const path = relativeDir === "" ? entry.name : `${relativeDir}/${entry.name}`;
+      const path4 = relativeDir === "" ? entry.name : `${relativeDir}/${entry.name}`;
       if (entry.isDirectory()) {
-        if (entry.name === ".git" || excluded(path) || ignoredBy(scopes, path, true)) continue;
-        walk(absolute, path, scopes, display);
+        if (entry.name === ".git" || excluded(path4) || ignoredBy(scopes, path4, true)) continue;
+        walk(absolute, path4, scopes, display);
       } else if (entry.isFile()) {
-        if (!included(path) || excluded(path) || ignoredBy(scopes, path, false)) continue;
+        if (!included(path4) || excluded(path4) || ignoredBy(scopes, path4, false)) continue;
         found.set(absolute, {
-          path: display(path, absolute),
+          path: display(path4, absolute),
           absolute,
           kind: fileKind(entry.name) ?? "dockerfile"
         });
@@ -22300,7 +22302,7 @@ function discoverFiles(paths, options) {
     if (fromCwd === ".." || fromCwd.startsWith("../")) {
       walk(absolute, "", [], (_path, file) => displayPath(options.cwd, file));
     } else {
-      walk(absolute, fromCwd, ancestorScopes(options.cwd, absolute), (path) => path);
+      walk(absolute, fromCwd, ancestorScopes(options.cwd, absolute), (path4) => path4);
     }
   }
   return [...found.values()].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
@@ -22318,8 +22320,8 @@ function ancestorScopes(cwd, dir) {
   return scopes;
 }
 function displayPath(cwd, absolute) {
-  const path = relative(cwd, absolute);
-  return (path === "" ? "." : path).split(sep).join("/");
+  const path4 = relative(cwd, absolute);
+  return (path4 === "" ? "." : path4).split(sep).join("/");
 }
 
 // src/sources/read.ts
@@ -25620,8 +25622,8 @@ function readExact(text, file) {
       result.problems.push({ file, line, column: col, message });
       continue;
     }
-    const locate = (path) => {
-      const node = doc.getIn(path, true);
+    const locate = (path4) => {
+      const node = doc.getIn(path4, true);
       return position(node?.range?.[0] ?? doc.range[0]);
     };
     collect({ data, locate }, file, result);
@@ -25671,8 +25673,8 @@ function readFastDocument(text, from, to, file, result) {
     });
   }
   let next = 0;
-  const locate = (path) => {
-    const wanted = path.reduce(
+  const locate = (path4) => {
+    const wanted = path4.reduce(
       (value, key) => value?.[key],
       data
     );
@@ -25755,8 +25757,8 @@ function readSource(candidate, options) {
     suppressionProblems: suppressions.problems
   };
 }
-function readText(path, maxFileSize) {
-  const fd = openSync(path, "r");
+function readText(path4, maxFileSize) {
+  const fd = openSync(path4, "r");
   let bytes;
   try {
     const { size } = fstatSync(fd);
@@ -26706,20 +26708,20 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
 var DEFAULT_POLICY_PATH = ".github/base-image-policy.yml";
 var BUILT_IN = "built-in default";
 function workingTreeReader(cwd) {
-  return (path) => {
-    const file = resolve2(cwd, path);
+  return (path4) => {
+    const file = resolve2(cwd, path4);
     if (!existsSync2(file)) return void 0;
     try {
       return readFileSync2(file, "utf8");
     } catch (error) {
-      throw new UsageError(`cannot read policy file ${path}: ${error.message}`);
+      throw new UsageError(`cannot read policy file ${path4}: ${error.message}`);
     }
   };
 }
 function loadPolicy(explicitPath, cwd = process.cwd(), read = workingTreeReader(cwd)) {
-  const path = explicitPath ?? DEFAULT_POLICY_PATH;
-  const text = read(path);
-  if (text !== void 0) return parsePolicy(text, path);
+  const path4 = explicitPath ?? DEFAULT_POLICY_PATH;
+  const text = read(path4);
+  if (text !== void 0) return parsePolicy(text, path4);
   if (explicitPath !== void 0) {
     throw new UsageError(
       `policy file ${explicitPath} does not exist (run "base-image-guard init" to create one)`
@@ -26738,9 +26740,9 @@ function parsePolicy(text, file) {
     );
   }
   const data = doc.toJS({ maxAliasCount: 100 }) ?? {};
-  const nodeAt = (path) => doc.getIn(path, true);
-  const lineAt = (path) => {
-    for (let p = path; ; p = p.slice(0, -1)) {
+  const nodeAt = (path4) => doc.getIn(path4, true);
+  const lineAt = (path4) => {
+    for (let p = path4; ; p = p.slice(0, -1)) {
       const node = p.length === 0 ? doc.contents : nodeAt(p);
       if (node?.range) return lineOf(node.range[0]);
       if (p.length === 0) return 0;
@@ -26774,57 +26776,57 @@ function builtInSettings() {
   }
   return settingsCache;
 }
-function keyPathText(path) {
-  return path.map((k, i) => typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`).join("");
+function keyPathText(path4) {
+  return path4.map((k, i) => typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`).join("");
 }
 function pathOf(instancePath) {
   if (instancePath === "") return [];
   return instancePath.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
 }
 function schemaProblem(error, { nodeAt, lineAt, lineOf }) {
-  const path = pathOf(error.instancePath);
-  const keyPath = keyPathText(path);
+  const path4 = pathOf(error.instancePath);
+  const keyPath = keyPathText(path4);
   const params = error.params;
   switch (error.keyword) {
     case "additionalProperties": {
       const key = String(params.additionalProperty);
-      const map2 = nodeAt(path);
+      const map2 = nodeAt(path4);
       const pair = (0, import_yaml3.isMap)(map2) ? map2.items.find((p) => (0, import_yaml3.isScalar)(p.key) && p.key.value === key) : void 0;
-      const line = (0, import_yaml3.isScalar)(pair?.key) ? lineOf(pair.key.range?.[0]) : lineAt(path);
-      const allowed = allowedKeys(path);
+      const line = (0, import_yaml3.isScalar)(pair?.key) ? lineOf(pair.key.range?.[0]) : lineAt(path4);
+      const allowed = allowedKeys(path4);
       return {
         line,
-        keyPath: keyPathText([...path, key]),
+        keyPath: keyPathText([...path4, key]),
         message: `unknown key "${key}"${allowed ? `; allowed keys: ${allowed}` : ""}`
       };
     }
     case "type": {
-      const node = nodeAt(path);
+      const node = nodeAt(path4);
       const written = (0, import_yaml3.isScalar)(node) ? node.source ?? String(node.value) : void 0;
       const expected = String(params.type);
       const asNumber = expected === "string" && (0, import_yaml3.isScalar)(node) && typeof node.value === "number";
       return {
-        line: lineAt(path),
+        line: lineAt(path4),
         keyPath,
         message: asNumber ? `expected a string, got the number ${written}; quote it ("${written}") because YAML reads 20.10 as 20.1` : `expected ${TYPE_NAMES[expected] ?? expected}`
       };
     }
     case "enum":
       return {
-        line: lineAt(path),
+        line: lineAt(path4),
         keyPath,
         message: `expected one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`
       };
     case "required":
       return {
-        line: lineAt(path),
+        line: lineAt(path4),
         keyPath,
         message: `missing required key "${String(params.missingProperty)}"`
       };
     case "pattern":
-      return { line: lineAt(path), keyPath, message: patternAdvice(path, String(params.pattern)) };
+      return { line: lineAt(path4), keyPath, message: patternAdvice(path4, String(params.pattern)) };
     default:
-      return { line: lineAt(path), keyPath, message: error.message ?? "is not valid" };
+      return { line: lineAt(path4), keyPath, message: error.message ?? "is not valid" };
   }
 }
 var TYPE_NAMES = {
@@ -26834,21 +26836,21 @@ var TYPE_NAMES = {
   integer: "a whole number",
   "integer,string": "a number of bytes or a size such as 10MB"
 };
-function allowedKeys(path) {
+function allowedKeys(path4) {
   let schema2 = policy_schema_default;
-  for (const key of path) {
+  for (const key of path4) {
     if (!schema2) return void 0;
     schema2 = typeof key === "number" ? schema2.items : schema2.properties?.[key];
   }
   const properties = schema2?.properties;
   return properties ? Object.keys(properties).join(", ") : void 0;
 }
-function patternAdvice(path, pattern) {
-  const last = path[path.length - 1];
+function patternAdvice(path4, pattern) {
+  const last = path4[path4.length - 1];
   if (last === "expires") return "expected a date written YYYY-MM-DD, such as 2027-03-31";
   if (last === "label") return "expected key=value, such as security.enforce=high";
   if (pattern === "\\S") return "must not be empty";
-  if (path[0] === "maxFileSize") return 'expected a size such as "10MB", "512KB" or a number of bytes';
+  if (path4[0] === "maxFileSize") return 'expected a size such as "10MB", "512KB" or a number of bytes';
   return "does not have the expected form";
 }
 function dedupe(problems) {
@@ -26863,7 +26865,7 @@ function dedupe(problems) {
 var RELEASE2 = /^\d+(?:\.\d+)*$/;
 function semanticProblems(policy, lineAt) {
   const problems = [];
-  const add = (path, message) => problems.push({ line: lineAt(path), keyPath: keyPathText(path), message });
+  const add = (path4, message) => problems.push({ line: lineAt(path4), keyPath: keyPathText(path4), message });
   const checkImages = (key, list, repositoryOnly, prefix = []) => {
     list?.forEach((entry, i) => {
       const problem = imageEntryProblem(entry, repositoryOnly);
@@ -26923,6 +26925,1224 @@ function parseSize(size) {
   const unit = SIZE_UNITS[(match?.[2] || "B").toUpperCase()];
   if (!match || unit === void 0) throw new UsageError(`"${size}" is not a size such as 10MB`);
   return Math.floor(Number(match[1]) * unit);
+}
+
+// src/rebuild/index.ts
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as join7 } from "node:path";
+
+// src/rebuild/builders.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+import { join as join4 } from "node:path";
+
+// node_modules/@actions/exec/lib/exec.js
+import { StringDecoder } from "string_decoder";
+
+// node_modules/@actions/exec/lib/toolrunner.js
+import * as os from "os";
+import * as events from "events";
+import * as child from "child_process";
+import * as path3 from "path";
+
+// node_modules/@actions/io/lib/io.js
+import * as path2 from "path";
+
+// node_modules/@actions/io/lib/io-util.js
+import * as fs from "fs";
+import * as path from "path";
+var __awaiter = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve5, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs.promises;
+var IS_WINDOWS = process.platform === "win32";
+var READONLY = fs.constants.O_RDONLY;
+function exists(fsPath) {
+  return __awaiter(this, void 0, void 0, function* () {
+    try {
+      yield stat(fsPath);
+    } catch (err) {
+      if (err.code === "ENOENT") {
+        return false;
+      }
+      throw err;
+    }
+    return true;
+  });
+}
+function isRooted(p) {
+  p = normalizeSeparators(p);
+  if (!p) {
+    throw new Error('isRooted() parameter "p" cannot be empty');
+  }
+  if (IS_WINDOWS) {
+    return p.startsWith("\\") || /^[A-Z]:/i.test(p);
+  }
+  return p.startsWith("/");
+}
+function tryGetExecutablePath(filePath, extensions) {
+  return __awaiter(this, void 0, void 0, function* () {
+    let stats = void 0;
+    try {
+      stats = yield stat(filePath);
+    } catch (err) {
+      if (err.code !== "ENOENT") {
+        console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+      }
+    }
+    if (stats && stats.isFile()) {
+      if (IS_WINDOWS) {
+        const upperExt = path.extname(filePath).toUpperCase();
+        if (extensions.some((validExt) => validExt.toUpperCase() === upperExt)) {
+          return filePath;
+        }
+      } else {
+        if (isUnixExecutable(stats)) {
+          return filePath;
+        }
+      }
+    }
+    const originalFilePath = filePath;
+    for (const extension of extensions) {
+      filePath = originalFilePath + extension;
+      stats = void 0;
+      try {
+        stats = yield stat(filePath);
+      } catch (err) {
+        if (err.code !== "ENOENT") {
+          console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+        }
+      }
+      if (stats && stats.isFile()) {
+        if (IS_WINDOWS) {
+          try {
+            const directory = path.dirname(filePath);
+            const upperName = path.basename(filePath).toUpperCase();
+            for (const actualName of yield readdir(directory)) {
+              if (upperName === actualName.toUpperCase()) {
+                filePath = path.join(directory, actualName);
+                break;
+              }
+            }
+          } catch (err) {
+            console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+          }
+          return filePath;
+        } else {
+          if (isUnixExecutable(stats)) {
+            return filePath;
+          }
+        }
+      }
+    }
+    return "";
+  });
+}
+function normalizeSeparators(p) {
+  p = p || "";
+  if (IS_WINDOWS) {
+    p = p.replace(/\//g, "\\");
+    return p.replace(/\\\\+/g, "\\");
+  }
+  return p.replace(/\/\/+/g, "/");
+}
+function isUnixExecutable(stats) {
+  return (stats.mode & 1) > 0 || (stats.mode & 8) > 0 && process.getgid !== void 0 && stats.gid === process.getgid() || (stats.mode & 64) > 0 && process.getuid !== void 0 && stats.uid === process.getuid();
+}
+
+// node_modules/@actions/io/lib/io.js
+var __awaiter2 = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve5, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+function which(tool, check2) {
+  return __awaiter2(this, void 0, void 0, function* () {
+    if (!tool) {
+      throw new Error("parameter 'tool' is required");
+    }
+    if (check2) {
+      const result = yield which(tool, false);
+      if (!result) {
+        if (IS_WINDOWS) {
+          throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+        } else {
+          throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+        }
+      }
+      return result;
+    }
+    const matches = yield findInPath(tool);
+    if (matches && matches.length > 0) {
+      return matches[0];
+    }
+    return "";
+  });
+}
+function findInPath(tool) {
+  return __awaiter2(this, void 0, void 0, function* () {
+    if (!tool) {
+      throw new Error("parameter 'tool' is required");
+    }
+    const extensions = [];
+    if (IS_WINDOWS && process.env["PATHEXT"]) {
+      for (const extension of process.env["PATHEXT"].split(path2.delimiter)) {
+        if (extension) {
+          extensions.push(extension);
+        }
+      }
+    }
+    if (isRooted(tool)) {
+      const filePath = yield tryGetExecutablePath(tool, extensions);
+      if (filePath) {
+        return [filePath];
+      }
+      return [];
+    }
+    if (tool.includes(path2.sep)) {
+      return [];
+    }
+    const directories = [];
+    if (process.env.PATH) {
+      for (const p of process.env.PATH.split(path2.delimiter)) {
+        if (p) {
+          directories.push(p);
+        }
+      }
+    }
+    const matches = [];
+    for (const directory of directories) {
+      const filePath = yield tryGetExecutablePath(path2.join(directory, tool), extensions);
+      if (filePath) {
+        matches.push(filePath);
+      }
+    }
+    return matches;
+  });
+}
+
+// node_modules/@actions/exec/lib/toolrunner.js
+import { setTimeout } from "timers";
+var __awaiter3 = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve5, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+var IS_WINDOWS2 = process.platform === "win32";
+var ToolRunner = class extends events.EventEmitter {
+  constructor(toolPath, args, options) {
+    super();
+    if (!toolPath) {
+      throw new Error("Parameter 'toolPath' cannot be null or empty.");
+    }
+    this.toolPath = toolPath;
+    this.args = args || [];
+    this.options = options || {};
+  }
+  _debug(message) {
+    if (this.options.listeners && this.options.listeners.debug) {
+      this.options.listeners.debug(message);
+    }
+  }
+  _getCommandString(options, noPrefix) {
+    const toolPath = this._getSpawnFileName();
+    const args = this._getSpawnArgs(options);
+    let cmd = noPrefix ? "" : "[command]";
+    if (IS_WINDOWS2) {
+      if (this._isCmdFile()) {
+        cmd += toolPath;
+        for (const a of args) {
+          cmd += ` ${a}`;
+        }
+      } else if (options.windowsVerbatimArguments) {
+        cmd += `"${toolPath}"`;
+        for (const a of args) {
+          cmd += ` ${a}`;
+        }
+      } else {
+        cmd += this._windowsQuoteCmdArg(toolPath);
+        for (const a of args) {
+          cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+        }
+      }
+    } else {
+      cmd += toolPath;
+      for (const a of args) {
+        cmd += ` ${a}`;
+      }
+    }
+    return cmd;
+  }
+  _processLineBuffer(data, strBuffer, onLine) {
+    try {
+      let s = strBuffer + data.toString();
+      let n = s.indexOf(os.EOL);
+      while (n > -1) {
+        const line = s.substring(0, n);
+        onLine(line);
+        s = s.substring(n + os.EOL.length);
+        n = s.indexOf(os.EOL);
+      }
+      return s;
+    } catch (err) {
+      this._debug(`error processing line. Failed with error ${err}`);
+      return "";
+    }
+  }
+  _getSpawnFileName() {
+    if (IS_WINDOWS2) {
+      if (this._isCmdFile()) {
+        return process.env["COMSPEC"] || "cmd.exe";
+      }
+    }
+    return this.toolPath;
+  }
+  _getSpawnArgs(options) {
+    if (IS_WINDOWS2) {
+      if (this._isCmdFile()) {
+        let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+        for (const a of this.args) {
+          argline += " ";
+          argline += options.windowsVerbatimArguments ? a : this._windowsQuoteCmdArg(a);
+        }
+        argline += '"';
+        return [argline];
+      }
+    }
+    return this.args;
+  }
+  _endsWith(str2, end) {
+    return str2.endsWith(end);
+  }
+  _isCmdFile() {
+    const upperToolPath = this.toolPath.toUpperCase();
+    return this._endsWith(upperToolPath, ".CMD") || this._endsWith(upperToolPath, ".BAT");
+  }
+  _windowsQuoteCmdArg(arg) {
+    if (!this._isCmdFile()) {
+      return this._uvQuoteCmdArg(arg);
+    }
+    if (!arg) {
+      return '""';
+    }
+    const cmdSpecialChars = [
+      " ",
+      "	",
+      "&",
+      "(",
+      ")",
+      "[",
+      "]",
+      "{",
+      "}",
+      "^",
+      "=",
+      ";",
+      "!",
+      "'",
+      "+",
+      ",",
+      "`",
+      "~",
+      "|",
+      "<",
+      ">",
+      '"'
+    ];
+    let needsQuotes = false;
+    for (const char of arg) {
+      if (cmdSpecialChars.some((x) => x === char)) {
+        needsQuotes = true;
+        break;
+      }
+    }
+    if (!needsQuotes) {
+      return arg;
+    }
+    let reverse = '"';
+    let quoteHit = true;
+    for (let i = arg.length; i > 0; i--) {
+      reverse += arg[i - 1];
+      if (quoteHit && arg[i - 1] === "\\") {
+        reverse += "\\";
+      } else if (arg[i - 1] === '"') {
+        quoteHit = true;
+        reverse += '"';
+      } else {
+        quoteHit = false;
+      }
+    }
+    reverse += '"';
+    return reverse.split("").reverse().join("");
+  }
+  _uvQuoteCmdArg(arg) {
+    if (!arg) {
+      return '""';
+    }
+    if (!arg.includes(" ") && !arg.includes("	") && !arg.includes('"')) {
+      return arg;
+    }
+    if (!arg.includes('"') && !arg.includes("\\")) {
+      return `"${arg}"`;
+    }
+    let reverse = '"';
+    let quoteHit = true;
+    for (let i = arg.length; i > 0; i--) {
+      reverse += arg[i - 1];
+      if (quoteHit && arg[i - 1] === "\\") {
+        reverse += "\\";
+      } else if (arg[i - 1] === '"') {
+        quoteHit = true;
+        reverse += "\\";
+      } else {
+        quoteHit = false;
+      }
+    }
+    reverse += '"';
+    return reverse.split("").reverse().join("");
+  }
+  _cloneExecOptions(options) {
+    options = options || {};
+    const result = {
+      cwd: options.cwd || process.cwd(),
+      env: options.env || process.env,
+      silent: options.silent || false,
+      windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+      failOnStdErr: options.failOnStdErr || false,
+      ignoreReturnCode: options.ignoreReturnCode || false,
+      delay: options.delay || 1e4
+    };
+    result.outStream = options.outStream || process.stdout;
+    result.errStream = options.errStream || process.stderr;
+    return result;
+  }
+  _getSpawnOptions(options, toolPath) {
+    options = options || {};
+    const result = {};
+    result.cwd = options.cwd;
+    result.env = options.env;
+    result["windowsVerbatimArguments"] = options.windowsVerbatimArguments || this._isCmdFile();
+    if (options.windowsVerbatimArguments) {
+      result.argv0 = `"${toolPath}"`;
+    }
+    return result;
+  }
+  /**
+   * Exec a tool.
+   * Output will be streamed to the live console.
+   * Returns promise with return code
+   *
+   * @param     tool     path to tool to exec
+   * @param     options  optional exec options.  See ExecOptions
+   * @returns   number
+   */
+  exec() {
+    return __awaiter3(this, void 0, void 0, function* () {
+      if (!isRooted(this.toolPath) && (this.toolPath.includes("/") || IS_WINDOWS2 && this.toolPath.includes("\\"))) {
+        this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+      }
+      this.toolPath = yield which(this.toolPath, true);
+      return new Promise((resolve5, reject) => __awaiter3(this, void 0, void 0, function* () {
+        this._debug(`exec tool: ${this.toolPath}`);
+        this._debug("arguments:");
+        for (const arg of this.args) {
+          this._debug(`   ${arg}`);
+        }
+        const optionsNonNull = this._cloneExecOptions(this.options);
+        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+          optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os.EOL);
+        }
+        const state = new ExecState(optionsNonNull, this.toolPath);
+        state.on("debug", (message) => {
+          this._debug(message);
+        });
+        if (this.options.cwd && !(yield exists(this.options.cwd))) {
+          return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+        }
+        const fileName = this._getSpawnFileName();
+        const cp = child.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+        let stdbuffer = "";
+        if (cp.stdout) {
+          cp.stdout.on("data", (data) => {
+            if (this.options.listeners && this.options.listeners.stdout) {
+              this.options.listeners.stdout(data);
+            }
+            if (!optionsNonNull.silent && optionsNonNull.outStream) {
+              optionsNonNull.outStream.write(data);
+            }
+            stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+              if (this.options.listeners && this.options.listeners.stdline) {
+                this.options.listeners.stdline(line);
+              }
+            });
+          });
+        }
+        let errbuffer = "";
+        if (cp.stderr) {
+          cp.stderr.on("data", (data) => {
+            state.processStderr = true;
+            if (this.options.listeners && this.options.listeners.stderr) {
+              this.options.listeners.stderr(data);
+            }
+            if (!optionsNonNull.silent && optionsNonNull.errStream && optionsNonNull.outStream) {
+              const s = optionsNonNull.failOnStdErr ? optionsNonNull.errStream : optionsNonNull.outStream;
+              s.write(data);
+            }
+            errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+              if (this.options.listeners && this.options.listeners.errline) {
+                this.options.listeners.errline(line);
+              }
+            });
+          });
+        }
+        cp.on("error", (err) => {
+          state.processError = err.message;
+          state.processExited = true;
+          state.processClosed = true;
+          state.CheckComplete();
+        });
+        cp.on("exit", (code) => {
+          state.processExitCode = code;
+          state.processExited = true;
+          this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+          state.CheckComplete();
+        });
+        cp.on("close", (code) => {
+          state.processExitCode = code;
+          state.processExited = true;
+          state.processClosed = true;
+          this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+          state.CheckComplete();
+        });
+        state.on("done", (error, exitCode) => {
+          if (stdbuffer.length > 0) {
+            this.emit("stdline", stdbuffer);
+          }
+          if (errbuffer.length > 0) {
+            this.emit("errline", errbuffer);
+          }
+          cp.removeAllListeners();
+          if (error) {
+            reject(error);
+          } else {
+            resolve5(exitCode);
+          }
+        });
+        if (this.options.input) {
+          if (!cp.stdin) {
+            throw new Error("child process missing stdin");
+          }
+          cp.stdin.end(this.options.input);
+        }
+      }));
+    });
+  }
+};
+function argStringToArray(argString) {
+  const args = [];
+  let inQuotes = false;
+  let escaped = false;
+  let arg = "";
+  function append(c) {
+    if (escaped && c !== '"') {
+      arg += "\\";
+    }
+    arg += c;
+    escaped = false;
+  }
+  for (let i = 0; i < argString.length; i++) {
+    const c = argString.charAt(i);
+    if (c === '"') {
+      if (!escaped) {
+        inQuotes = !inQuotes;
+      } else {
+        append(c);
+      }
+      continue;
+    }
+    if (c === "\\" && escaped) {
+      append(c);
+      continue;
+    }
+    if (c === "\\" && inQuotes) {
+      escaped = true;
+      continue;
+    }
+    if (c === " " && !inQuotes) {
+      if (arg.length > 0) {
+        args.push(arg);
+        arg = "";
+      }
+      continue;
+    }
+    append(c);
+  }
+  if (arg.length > 0) {
+    args.push(arg.trim());
+  }
+  return args;
+}
+var ExecState = class _ExecState extends events.EventEmitter {
+  constructor(options, toolPath) {
+    super();
+    this.processClosed = false;
+    this.processError = "";
+    this.processExitCode = 0;
+    this.processExited = false;
+    this.processStderr = false;
+    this.delay = 1e4;
+    this.done = false;
+    this.timeout = null;
+    if (!toolPath) {
+      throw new Error("toolPath must not be empty");
+    }
+    this.options = options;
+    this.toolPath = toolPath;
+    if (options.delay) {
+      this.delay = options.delay;
+    }
+  }
+  CheckComplete() {
+    if (this.done) {
+      return;
+    }
+    if (this.processClosed) {
+      this._setResult();
+    } else if (this.processExited) {
+      this.timeout = setTimeout(_ExecState.HandleTimeout, this.delay, this);
+    }
+  }
+  _debug(message) {
+    this.emit("debug", message);
+  }
+  _setResult() {
+    let error;
+    if (this.processExited) {
+      if (this.processError) {
+        error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+      } else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+        error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+      } else if (this.processStderr && this.options.failOnStdErr) {
+        error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+      }
+    }
+    if (this.timeout) {
+      clearTimeout(this.timeout);
+      this.timeout = null;
+    }
+    this.done = true;
+    this.emit("done", error, this.processExitCode);
+  }
+  static HandleTimeout(state) {
+    if (state.done) {
+      return;
+    }
+    if (!state.processClosed && state.processExited) {
+      const message = `The STDIO streams did not close within ${state.delay / 1e3} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+      state._debug(message);
+    }
+    state._setResult();
+  }
+};
+
+// node_modules/@actions/exec/lib/exec.js
+var __awaiter4 = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve5, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+function exec(commandLine2, args, options) {
+  return __awaiter4(this, void 0, void 0, function* () {
+    const commandArgs = argStringToArray(commandLine2);
+    if (commandArgs.length === 0) {
+      throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+    }
+    const toolPath = commandArgs[0];
+    args = commandArgs.slice(1).concat(args || []);
+    const runner = new ToolRunner(toolPath, args, options);
+    return runner.exec();
+  });
+}
+function getExecOutput(commandLine2, args, options) {
+  return __awaiter4(this, void 0, void 0, function* () {
+    var _a, _b;
+    let stdout = "";
+    let stderr = "";
+    const stdoutDecoder = new StringDecoder("utf8");
+    const stderrDecoder = new StringDecoder("utf8");
+    const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+    const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+    const stdErrListener = (data) => {
+      stderr += stderrDecoder.write(data);
+      if (originalStdErrListener) {
+        originalStdErrListener(data);
+      }
+    };
+    const stdOutListener = (data) => {
+      stdout += stdoutDecoder.write(data);
+      if (originalStdoutListener) {
+        originalStdoutListener(data);
+      }
+    };
+    const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+    const exitCode = yield exec(commandLine2, args, Object.assign(Object.assign({}, options), { listeners }));
+    stdout += stdoutDecoder.end();
+    stderr += stderrDecoder.end();
+    return {
+      exitCode,
+      stdout,
+      stderr
+    };
+  });
+}
+
+// src/rebuild/tools.ts
+var INSTALL_HINTS = {
+  docker: "use a runner with Docker (ubuntu-latest has it) and docker/setup-buildx-action, or install docker.io",
+  buildah: "install it with apt-get install buildah (Debian/Ubuntu)",
+  trivy: "add aquasecurity/setup-trivy to the workflow, or install trivy from Aqua Security's packages",
+  cosign: "add sigstore/cosign-installer to the workflow, or install cosign from Sigstore's releases"
+};
+var MissingToolError = class extends GuardError {
+  constructor(tool) {
+    super(`${tool} is not installed or not on PATH: ${INSTALL_HINTS[tool]}`);
+    this.tool = tool;
+  }
+  tool;
+};
+function execRunner() {
+  return {
+    dryRun: false,
+    async has(tool) {
+      return await which(tool, false) !== "";
+    },
+    async run(tool, args, options = {}) {
+      if (await which(tool, false) === "") throw new MissingToolError(tool);
+      const env = options.env ? { ...process.env, ...options.env } : void 0;
+      const result = await getExecOutput(tool, args, { ignoreReturnCode: true, ...env && { env } });
+      return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+    }
+  };
+}
+function dryRunner(print) {
+  return {
+    dryRun: true,
+    async has() {
+      return true;
+    },
+    async run(tool, args) {
+      print(commandLine(tool, args));
+      return { exitCode: 0, stdout: "", stderr: "" };
+    }
+  };
+}
+function commandLine(tool, args) {
+  const quote = (arg) => /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
+  return [tool, ...args].map(quote).join(" ");
+}
+
+// src/rebuild/builders.ts
+var DRY_RUN_DIGEST = "sha256:<digest-reported-by-push>";
+var DIGEST2 = /sha256:[0-9a-f]{64}/;
+function buildFlags(image, refs, labels) {
+  return [
+    "--file",
+    image.dockerfile,
+    ...refs.flatMap((ref) => ["--tag", ref]),
+    ...Object.entries(labels).flatMap(([key, value]) => ["--label", `${key}=${value}`]),
+    ...image.platform ? ["--platform", image.platform] : []
+  ];
+}
+function safeName(ref) {
+  return ref.replace(/[^\w.-]+/g, "_");
+}
+function dockerBuilder(tools, buildx) {
+  return {
+    name: buildx ? "docker buildx" : "docker",
+    tool: "docker",
+    build: (image, refs, labels) => tools.run(
+      "docker",
+      buildx ? ["buildx", "build", ...buildFlags(image, refs, labels), "--pull", "--load", image.context] : ["build", ...buildFlags(image, refs, labels), "--pull", image.context]
+    ),
+    // Trivy reads the image from the local Docker engine: nothing leaves the machine before the scan.
+    scanTarget: async (ref) => ({ args: ["--image-src", "docker", ref] }),
+    async push(ref) {
+      const result = await tools.run("docker", ["push", ref]);
+      if (result.exitCode !== 0) return { failed: result };
+      if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
+      const digest = DIGEST2.exec(result.stdout)?.[0];
+      return digest ? { digest } : { failed: { ...result, stderr: `docker push reported no digest for ${ref}` } };
+    }
+  };
+}
+function buildahBuilder(tools) {
+  return {
+    name: "buildah",
+    tool: "buildah",
+    build: (image, refs, labels) => tools.run("buildah", ["bud", ...buildFlags(image, refs, labels), "--pull-always", image.context]),
+    // Trivy cannot read buildah's storage: export the image to an OCI archive and scan that.
+    async scanTarget(ref, workDir) {
+      const archive = join4(workDir, `${safeName(ref)}.oci.tar`);
+      const result = await tools.run("buildah", ["push", ref, `oci-archive:${archive}`]);
+      return result.exitCode === 0 ? { args: ["--input", archive] } : { failed: result };
+    },
+    async push(ref, workDir) {
+      const digestFile = join4(workDir, `${safeName(ref)}.digest`);
+      const result = await tools.run("buildah", ["push", "--digestfile", digestFile, ref, `docker://${ref}`]);
+      if (result.exitCode !== 0) return { failed: result };
+      if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
+      const digest = DIGEST2.exec(readFileSync3(digestFile, "utf8"))?.[0];
+      return digest ? { digest } : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
+    }
+  };
+}
+async function chooseBuilder(choice, tools) {
+  if (choice === "buildah") {
+    if (!await tools.has("buildah")) throw new MissingToolError("buildah");
+    return buildahBuilder(tools);
+  }
+  if (await tools.has("docker")) {
+    const buildx = tools.dryRun || (await tools.run("docker", ["buildx", "version"])).exitCode === 0;
+    return dockerBuilder(tools, buildx);
+  }
+  if (choice === "docker") throw new MissingToolError("docker");
+  if (await tools.has("buildah")) return buildahBuilder(tools);
+  throw new UsageError(
+    "no image builder found: install Docker (with docker/setup-buildx-action in a workflow) or buildah"
+  );
+}
+
+// src/rebuild/library.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync4 } from "node:fs";
+import { join as join5, relative as relative3 } from "node:path";
+var NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+function readLibrary(baseDir, cwd, only = []) {
+  const dir = join5(cwd, baseDir);
+  if (!existsSync3(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
+  const imagesFile = join5(dir, "images.yml");
+  const entries = existsSync3(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
+  const images = entries.map((entry) => describe(entry, baseDir, cwd));
+  const unknown = only.filter((name) => !images.some((image) => image.name === name));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `no base image called ${unknown.join(", ")} in ${baseDir} (have: ${images.map((i) => i.name).join(", ")})`
+    );
+  }
+  return only.length > 0 ? images.filter((image) => only.includes(image.name)) : images;
+}
+function fromFileNames(dir) {
+  return readdirSync2(dir).filter((file) => file.endsWith(".Dockerfile")).sort().map((file) => ({ name: file.slice(0, -".Dockerfile".length), dockerfile: file }));
+}
+function readImagesFile(path4, baseDir) {
+  const where = `${baseDir}/images.yml`;
+  let data;
+  try {
+    data = (0, import_yaml4.parse)(readFileSync4(path4, "utf8"));
+  } catch (error) {
+    throw new UsageError(`${where} is not valid YAML: ${error.message}`);
+  }
+  const list = data?.images;
+  if (!Array.isArray(list)) throw new UsageError(`${where}: expected "images:" with a list of images`);
+  return list.map((raw, i) => {
+    const at2 = `${where}: images[${i}]`;
+    if (typeof raw?.name !== "string" || !NAME.test(raw.name)) {
+      throw new UsageError(`${at2}.name: expected a lowercase image name such as "alpine"`);
+    }
+    const strings = (value, key) => {
+      if (value === void 0) return void 0;
+      if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === "string" && v !== "")) {
+        throw new UsageError(`${at2}.${key}: expected a list of strings`);
+      }
+      return value;
+    };
+    const tags = strings(raw.tags, "tags");
+    const platforms = strings(raw.platforms, "platforms");
+    if (platforms && platforms.length > 1) {
+      throw new UsageError(
+        `${at2}.platforms: one platform per entry, because each image is scanned before it is pushed; add an entry per platform with its own name`
+      );
+    }
+    if (raw.dockerfile !== void 0 && typeof raw.dockerfile !== "string") {
+      throw new UsageError(`${at2}.dockerfile: expected a file name`);
+    }
+    return {
+      name: raw.name,
+      dockerfile: raw.dockerfile ?? `${raw.name}.Dockerfile`,
+      ...tags && { tags },
+      ...platforms?.[0] && { platform: platforms[0] }
+    };
+  });
+}
+function describe(entry, baseDir, cwd) {
+  const path4 = join5(cwd, baseDir, entry.dockerfile);
+  const display = relative3(cwd, path4).split("\\").join("/");
+  if (!existsSync3(path4)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
+  const { occurrences, problems } = readDockerfile(readFileSync4(path4, "utf8"), display);
+  if (problems[0]) throw new UsageError(`${display}:${problems[0].line}: ${problems[0].message}`);
+  const base = occurrences.find((o) => o.via === "from" && o.stage?.final);
+  if (base?.image.kind !== "image") {
+    throw new UsageError(`${display}: cannot tell which upstream image the final stage is built FROM`);
+  }
+  const upstream = base.image.ref;
+  const tags = entry.tags ?? (upstream.tag ? [upstream.tag] : []);
+  if (tags.length === 0) {
+    throw new UsageError(
+      `${display}: the upstream ${upstream.raw} has no tag; give the image tags in images.yml`
+    );
+  }
+  return {
+    name: entry.name,
+    dockerfile: display,
+    context: relative3(cwd, join5(cwd, baseDir)).split("\\").join("/") || ".",
+    upstream,
+    tags,
+    ...entry.platform && { platform: entry.platform }
+  };
+}
+
+// src/rebuild/pipeline.ts
+import { readFileSync as readFileSync5 } from "node:fs";
+import { join as join6 } from "node:path";
+
+// src/rebuild/trivy.ts
+var SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
+function emptyCounts() {
+  return { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 0 };
+}
+function summarizeScan(json2) {
+  const report = JSON.parse(json2);
+  const counts = emptyCounts();
+  const vulnerabilities = [];
+  for (const result of report.Results ?? []) {
+    for (const v of result.Vulnerabilities ?? []) {
+      const severity = SEVERITIES.includes(v.Severity ?? "") ? v.Severity : "UNKNOWN";
+      counts[severity]++;
+      vulnerabilities.push({
+        id: v.VulnerabilityID ?? "",
+        package: v.PkgName ?? "",
+        installed: v.InstalledVersion ?? "",
+        fixed: v.FixedVersion ?? "",
+        severity
+      });
+    }
+  }
+  return { counts, vulnerabilities };
+}
+
+// src/rebuild/pipeline.ts
+function toolError(tool, result) {
+  const said = (result.stderr.trim() || result.stdout.trim()).split("\n").slice(-15).join("\n");
+  return `${tool} exited with ${result.exitCode}${said ? `: ${said}` : ""}`;
+}
+function imageTags(image, options) {
+  const stamp = options.date.toISOString().slice(0, 10).replace(/-/g, "");
+  const repository = `${options.registry.replace(/\/+$/, "")}/${image.name}`;
+  return image.tags.flatMap((tag) => [`${repository}:${tag}`, `${repository}:${tag}-${stamp}`]);
+}
+function ociLabels(image, options) {
+  const prefix = "org.opencontainers.image";
+  return {
+    [`${prefix}.created`]: options.date.toISOString(),
+    ...options.source && { [`${prefix}.source`]: options.source },
+    ...options.revision && { [`${prefix}.revision`]: options.revision },
+    [`${prefix}.base.name`]: image.upstream.normalized.replace(/@.*$/, ""),
+    ...image.upstream.digest && { [`${prefix}.base.digest`]: image.upstream.digest }
+  };
+}
+async function rebuildImage(image, options, builder, tools) {
+  const refs = imageTags(image, options);
+  const outcome = {
+    name: image.name,
+    tags: refs,
+    vulnerabilities: emptyCounts(),
+    cves: [],
+    scanned: false,
+    signed: false,
+    attested: false,
+    status: "built"
+  };
+  const fail = (step, error) => ({
+    ...outcome,
+    status: "failed",
+    failedStep: step,
+    error
+  });
+  const primary = refs[0];
+  const repository = primary.slice(0, primary.lastIndexOf(":"));
+  const built = await builder.build(image, refs, ociLabels(image, options));
+  if (built.exitCode !== 0) return fail("build", toolError(builder.tool, built));
+  const report = join6(options.workDir, `${image.name}.trivy.json`);
+  if (options.scan) {
+    const target = await builder.scanTarget(primary, options.workDir);
+    if ("failed" in target) return fail("scan", toolError(builder.tool, target.failed));
+    const severity = options.severity.join(",");
+    const scan = await tools.run("trivy", [
+      "image",
+      "--severity",
+      severity,
+      "--exit-code",
+      "1",
+      "--format",
+      "json",
+      "--output",
+      report,
+      ...target.args
+    ]);
+    if (scan.exitCode !== 0 && scan.exitCode !== 1) return fail("scan", toolError("trivy", scan));
+    if (!tools.dryRun) {
+      const summary = summarizeScan(readFileSync5(report, "utf8"));
+      outcome.vulnerabilities = summary.counts;
+      outcome.cves = summary.vulnerabilities;
+    }
+    outcome.scanned = true;
+    if (scan.exitCode === 1) {
+      const found = options.severity.map((s) => `${outcome.vulnerabilities[s]} ${s}`).join(", ");
+      const ids = [...new Set(outcome.cves.map((v) => v.id))].join(", ");
+      return fail("scan", `not pushed: the scan found ${found} vulnerabilities${ids ? ` (${ids})` : ""}`);
+    }
+  }
+  if (!options.push) return outcome;
+  for (const ref of refs) {
+    const pushed = await builder.push(ref, options.workDir);
+    if ("failed" in pushed) return fail("push", toolError(builder.tool, pushed.failed));
+    outcome.digest ??= pushed.digest;
+  }
+  outcome.status = "pushed";
+  const key = options.key ? ["--key", options.key] : [];
+  const signed = `${repository}@${outcome.digest}`;
+  if (options.sign) {
+    const sign = await tools.run("cosign", ["sign", "--yes", ...key, signed]);
+    if (sign.exitCode !== 0) return fail("sign", toolError("cosign", sign));
+    outcome.signed = true;
+  }
+  if (options.attest && options.scan) {
+    const predicate = join6(options.workDir, `${image.name}.cosign-vuln.json`);
+    const convert = await tools.run("trivy", [
+      "convert",
+      "--format",
+      "cosign-vuln",
+      "--output",
+      predicate,
+      report
+    ]);
+    if (convert.exitCode !== 0) return fail("attest", toolError("trivy", convert));
+    const attest = await tools.run("cosign", [
+      "attest",
+      "--yes",
+      ...key,
+      "--type",
+      "vuln",
+      "--predicate",
+      predicate,
+      signed
+    ]);
+    if (attest.exitCode !== 0) return fail("attest", toolError("cosign", attest));
+    outcome.attested = true;
+  }
+  return outcome;
+}
+async function requireTools(options, tools) {
+  const needed = [
+    ...options.scan ? ["trivy"] : [],
+    ...options.sign || options.attest ? ["cosign"] : []
+  ];
+  for (const tool of needed) if (!await tools.has(tool)) throw new MissingToolError(tool);
+}
+async function rebuildLibrary(images, options, builder, tools, onImage = () => {
+}) {
+  const outcomes = [];
+  for (const image of images) {
+    onImage(image);
+    outcomes.push(await rebuildImage(image, options, builder, tools));
+  }
+  return outcomes;
+}
+
+// src/rebuild/index.ts
+var DRY_RUN_WORK_DIR = "/tmp/base-image-guard-rebuild";
+function parseSeverity(text) {
+  const list = text.split(",").map((s) => s.trim().toUpperCase()).filter(Boolean);
+  const wrong = list.filter((s) => !SEVERITIES.includes(s));
+  if (list.length === 0 || wrong.length > 0) {
+    throw new UsageError(
+      `severity must be a comma-separated list of ${SEVERITIES.join(", ")}; got "${text}"`
+    );
+  }
+  return list;
+}
+function provenance(cwd, env = process.env) {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  const date = epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1e3) : /* @__PURE__ */ new Date();
+  const source = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}` : void 0;
+  let revision = env.GITHUB_SHA;
+  if (!revision) {
+    try {
+      revision = execFileSync("git", ["rev-parse", "HEAD"], {
+        cwd,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"]
+      }).trim();
+    } catch {
+      revision = void 0;
+    }
+  }
+  return { date, ...source && { source }, ...revision && { revision } };
+}
+function libraryOf(settings) {
+  return readLibrary(settings.baseDir, settings.cwd, settings.images);
+}
+async function runRebuild(settings, tools, onImage = () => {
+}) {
+  if (!settings.registry) throw new UsageError("registry is required, such as ghcr.io/acme/base");
+  const images = libraryOf(settings);
+  const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync(join7(tmpdir(), "base-image-guard-rebuild-"));
+  const options = {
+    registry: settings.registry,
+    scan: settings.scan,
+    severity: parseSeverity(settings.severity),
+    push: settings.push,
+    sign: settings.sign,
+    attest: settings.attest,
+    ...settings.key && { key: settings.key },
+    ...provenance(settings.cwd),
+    workDir
+  };
+  try {
+    await requireTools(options, tools);
+    const builder = await chooseBuilder(settings.builder, tools);
+    return await rebuildLibrary(images, options, builder, tools, onImage);
+  } finally {
+    if (!tools.dryRun) rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+// src/rebuild/plan.ts
+function matrixOf(images) {
+  return {
+    include: images.map((image) => ({
+      name: image.name,
+      dockerfile: image.dockerfile,
+      upstream: image.upstream.raw
+    }))
+  };
+}
+
+// src/rebuild/report.ts
+function imagesOutput(outcomes) {
+  return JSON.stringify(
+    outcomes.map((o) => ({
+      name: o.name,
+      tags: o.tags,
+      digest: o.digest ?? null,
+      vulnerabilities: o.vulnerabilities,
+      signed: o.signed,
+      status: o.status,
+      ...o.failedStep && { failedStep: o.failedStep, error: o.error }
+    }))
+  );
+}
+function renderRebuildText(outcomes) {
+  return outcomes.map((o) => {
+    const head = `${o.status === "failed" ? "\u2716" : "\u2714"} ${o.name}: ${o.status === "failed" ? `${o.failedStep} failed` : o.status}`;
+    const digest = o.digest ? ` ${o.digest}` : "";
+    const vulns = o.scanned ? ` (critical ${o.vulnerabilities.CRITICAL}, high ${o.vulnerabilities.HIGH})` : "";
+    const signed = o.signed ? ", signed" : "";
+    const error = o.error ? `
+    ${o.error.replace(/\n/g, "\n    ")}` : "";
+    return `${head}${digest}${vulns}${signed}${error}`;
+  }).join("\n").concat("\n");
 }
 
 // src/report/annotations.ts
@@ -27136,7 +28356,7 @@ function useColor(stream) {
 }
 function readPodList2(from, cwd) {
   try {
-    return from === "-" ? { text: readFileSync3(0, "utf8"), origin: "stdin" } : { text: readFileSync3(resolve3(cwd, from), "utf8"), origin: from };
+    return from === "-" ? { text: readFileSync6(0, "utf8"), origin: "stdin" } : { text: readFileSync6(resolve4(cwd, from), "utf8"), origin: from };
   } catch (error) {
     throw new InputError(`cannot read pod list ${from}: ${error.message}`);
   }
@@ -27144,7 +28364,7 @@ function readPodList2(from, cwd) {
 function changedFiles(ref, cwd) {
   const git = (args) => {
     try {
-      return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+      return execFileSync2("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
     } catch (error) {
       const stderr = error.stderr?.trim();
       throw new InputError(`--changed-since ${ref}: git ${args[0]} failed${stderr ? `: ${stderr}` : ""}`);
@@ -27180,16 +28400,56 @@ function check(paths, flags) {
 `);
   }
   if (flags.output !== void 0) {
-    try {
-      mkdirSync(dirname2(resolve3(cwd, flags.output)), { recursive: true });
-      writeFileSync(resolve3(cwd, flags.output), report);
-    } catch (error) {
-      throw new InputError(`cannot write ${flags.output}: ${error.message}`);
-    }
+    writeReport(cwd, flags.output, report);
   } else {
     process.stdout.write(report);
   }
   return exitCodeOf(result);
+}
+async function rebuild(flags) {
+  const cwd = process.cwd();
+  const settings = {
+    cwd,
+    baseDir: flags.baseDir,
+    images: flags.image,
+    registry: flags.registry ?? "",
+    push: flags.push === true,
+    scan: flags.scan === true,
+    severity: flags.severity,
+    sign: flags.sign === true,
+    attest: flags.attest === true,
+    ...flags.key && { key: flags.key },
+    builder: flags.builder
+  };
+  if (flags.plan) {
+    process.stdout.write(`${JSON.stringify(matrixOf(libraryOf(settings)))}
+`);
+    return 0;
+  }
+  if (settings.push && !settings.scan) {
+    process.stderr.write("warning: --push without --scan pushes images nobody scanned\n");
+  }
+  const print = (line) => process.stdout.write(`${line}
+`);
+  const tools = flags.dryRun ? dryRunner(print) : execRunner();
+  const outcomes = await runRebuild(
+    settings,
+    tools,
+    (image) => print(`${flags.dryRun ? "#" : "=="} ${image.name}: ${image.dockerfile}, from ${image.upstream.raw}`)
+  );
+  if (!flags.dryRun) process.stdout.write(`
+${renderRebuildText(outcomes)}`);
+  if (flags.output !== void 0) writeReport(cwd, flags.output, `${imagesOutput(outcomes)}
+`);
+  return outcomes.some((o) => o.status === "failed") ? 1 : 0;
+}
+function writeReport(cwd, path4, text) {
+  try {
+    mkdirSync(dirname4(resolve4(cwd, path4)), { recursive: true });
+    writeFileSync(resolve4(cwd, path4), text);
+  } catch (error) {
+    throw new InputError(`cannot write ${path4}: ${error.message}`);
+  }
 }
 function validatePolicy(file) {
   const loaded = loadPolicy(file);
@@ -27200,11 +28460,11 @@ function validatePolicy(file) {
   return 0;
 }
 function init(options) {
-  const target = resolve3(options.path);
-  if (existsSync3(target) && !options.force) {
+  const target = resolve4(options.path);
+  if (existsSync4(target) && !options.force) {
     throw new UsageError(`${options.path} already exists; use --force to overwrite it`);
   }
-  mkdirSync(dirname2(target), { recursive: true });
+  mkdirSync(dirname4(target), { recursive: true });
   writeFileSync(target, default_policy_default);
   process.stdout.write(
     `wrote ${options.path}: the built-in default policy, commented; edit approved and deprecated first
@@ -27226,18 +28486,29 @@ function program2(setExitCode) {
     "after",
     "\nExit codes: 0 no violation (or audit mode), 1 violations in enforce mode, 2 usage, policy or I/O error."
   ).action((paths, flags) => setExitCode(check(paths, flags)));
+  cli.command("rebuild").description("build, scan, push and sign the base-image library (base/*.Dockerfile)").option("--base-dir <dir>", "folder of <name>.Dockerfile files and an optional images.yml", "base").option("--registry <registry>", "registry and namespace to push to, such as ghcr.io/acme/base").option(
+    "--image <name>",
+    "rebuild only this image (repeatable)",
+    (v, all) => [...all, v],
+    []
+  ).option("--push", "push images that pass the scan").option("--scan", "scan each local image with Trivy before it is pushed").option("--severity <list>", "Trivy severities that fail the scan", "CRITICAL,HIGH").option("--sign", "sign pushed images with cosign, by digest").option("--key <key>", "cosign key (path, env://VAR or KMS URI); keyless without it").option("--attest", "attach the scan result as a cosign vuln attestation").addOption(
+    new Option("--builder <builder>", "image builder").choices(["auto", "docker", "buildah"]).default("auto")
+  ).option("--plan", "print the GitHub Actions matrix (one entry per image) and exit").option("--dry-run", "print every command that would run, in order, and run none").option("--output <file>", "write the images JSON (name, tags, digest, vulnerabilities, signed, status)").addHelpText(
+    "after",
+    "\nExit codes: 0 every image rebuilt, 1 an image failed, 2 usage error or missing tool."
+  ).action(async (flags) => setExitCode(await rebuild(flags)));
   const policy = cli.command("policy").description("work with policy files");
   policy.command("validate").description("validate a policy file and print lint warnings").argument("[file]", `policy file (default: ${DEFAULT_POLICY_PATH})`).action((file) => setExitCode(validatePolicy(file)));
   cli.command("init").description("write a commented starter policy file").option("--path <file>", "where to write it", DEFAULT_POLICY_PATH).option("--force", "overwrite an existing file").action((options) => setExitCode(init(options)));
   for (const command of [cli, ...cli.commands, ...policy.commands]) command.exitOverride();
   return cli;
 }
-function main(argv) {
+async function main(argv) {
   let exitCode = 0;
   try {
-    program2((code) => {
+    await program2((code) => {
       exitCode = code;
-    }).parse(argv, { from: "user" });
+    }).parseAsync(argv, { from: "user" });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -27258,7 +28529,7 @@ This is a bug; please report it with the command you ran.
     return 2;
   }
 }
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));
 export {
   main
 };

@@ -42640,7 +42640,9 @@ var package_default = {
   },
   dependencies: {
     "@actions/core": "3.0.1",
+    "@actions/exec": "3.0.0",
     "@actions/github": "9.1.1",
+    "@actions/io": "3.0.2",
     commander: "14.0.3",
     "dockerfile-ast": "0.7.1",
     ignore: "7.0.16",

@@ -12,6 +12,11 @@ import { exitCodeOf, runCheck } from "./check.js";
 import { GuardError, InputError, UsageError } from "./errors.js";
 import { DEFAULT_POLICY_PATH, defaultPolicyText, loadPolicy } from "./policy/load.js";
 import type { Mode } from "./policy/types.js";
+import type { BuilderChoice } from "./rebuild/builders.js";
+import { libraryOf, runRebuild } from "./rebuild/index.js";
+import { matrixOf } from "./rebuild/plan.js";
+import { imagesOutput, renderRebuildText } from "./rebuild/report.js";
+import { dryRunner, execRunner } from "./rebuild/tools.js";
 import { FORMATS, type Format, render, sarifCategory } from "./report/index.js";
 
 const { version } = packageJson;
@@ -86,16 +91,68 @@ function check(paths: string[], flags: CheckFlags): number {
     for (const skip of result.skipped) process.stderr.write(`skipped ${skip.file}: ${skip.reason}\n`);
   }
   if (flags.output !== undefined) {
-    try {
-      mkdirSync(dirname(resolve(cwd, flags.output)), { recursive: true });
-      writeFileSync(resolve(cwd, flags.output), report);
-    } catch (error) {
-      throw new InputError(`cannot write ${flags.output}: ${(error as Error).message}`);
-    }
+    writeReport(cwd, flags.output, report);
   } else {
     process.stdout.write(report);
   }
   return exitCodeOf(result);
+}
+
+interface RebuildFlags {
+  baseDir: string;
+  registry?: string;
+  image: string[];
+  push?: boolean;
+  scan?: boolean;
+  severity: string;
+  sign?: boolean;
+  key?: string;
+  attest?: boolean;
+  builder: BuilderChoice;
+  plan?: boolean;
+  dryRun?: boolean;
+  output?: string;
+}
+
+async function rebuild(flags: RebuildFlags): Promise<number> {
+  const cwd = process.cwd();
+  const settings = {
+    cwd,
+    baseDir: flags.baseDir,
+    images: flags.image,
+    registry: flags.registry ?? "",
+    push: flags.push === true,
+    scan: flags.scan === true,
+    severity: flags.severity,
+    sign: flags.sign === true,
+    attest: flags.attest === true,
+    ...(flags.key && { key: flags.key }),
+    builder: flags.builder,
+  };
+  if (flags.plan) {
+    process.stdout.write(`${JSON.stringify(matrixOf(libraryOf(settings)))}\n`);
+    return 0;
+  }
+  if (settings.push && !settings.scan) {
+    process.stderr.write("warning: --push without --scan pushes images nobody scanned\n");
+  }
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+  const tools = flags.dryRun ? dryRunner(print) : execRunner();
+  const outcomes = await runRebuild(settings, tools, (image) =>
+    print(`${flags.dryRun ? "#" : "=="} ${image.name}: ${image.dockerfile}, from ${image.upstream.raw}`),
+  );
+  if (!flags.dryRun) process.stdout.write(`\n${renderRebuildText(outcomes)}`);
+  if (flags.output !== undefined) writeReport(cwd, flags.output, `${imagesOutput(outcomes)}\n`);
+  return outcomes.some((o) => o.status === "failed") ? 1 : 0;
+}
+
+function writeReport(cwd: string, path: string, text: string): void {
+  try {
+    mkdirSync(dirname(resolve(cwd, path)), { recursive: true });
+    writeFileSync(resolve(cwd, path), text);
+  } catch (error) {
+    throw new InputError(`cannot write ${path}: ${(error as Error).message}`);
+  }
 }
 
 function validatePolicy(file: string | undefined): number {
@@ -150,6 +207,37 @@ function program(setExitCode: (code: number) => void): Command {
     )
     .action((paths: string[], flags: CheckFlags) => setExitCode(check(paths, flags)));
 
+  cli
+    .command("rebuild")
+    .description("build, scan, push and sign the base-image library (base/*.Dockerfile)")
+    .option("--base-dir <dir>", "folder of <name>.Dockerfile files and an optional images.yml", "base")
+    .option("--registry <registry>", "registry and namespace to push to, such as ghcr.io/acme/base")
+    .option(
+      "--image <name>",
+      "rebuild only this image (repeatable)",
+      (v: string, all: string[]) => [...all, v],
+      [],
+    )
+    .option("--push", "push images that pass the scan")
+    .option("--scan", "scan each local image with Trivy before it is pushed")
+    .option("--severity <list>", "Trivy severities that fail the scan", "CRITICAL,HIGH")
+    .option("--sign", "sign pushed images with cosign, by digest")
+    .option("--key <key>", "cosign key (path, env://VAR or KMS URI); keyless without it")
+    .option("--attest", "attach the scan result as a cosign vuln attestation")
+    .addOption(
+      new Option("--builder <builder>", "image builder")
+        .choices(["auto", "docker", "buildah"])
+        .default("auto"),
+    )
+    .option("--plan", "print the GitHub Actions matrix (one entry per image) and exit")
+    .option("--dry-run", "print every command that would run, in order, and run none")
+    .option("--output <file>", "write the images JSON (name, tags, digest, vulnerabilities, signed, status)")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 every image rebuilt, 1 an image failed, 2 usage error or missing tool.",
+    )
+    .action(async (flags: RebuildFlags) => setExitCode(await rebuild(flags)));
+
   const policy = cli.command("policy").description("work with policy files");
   policy
     .command("validate")
@@ -168,12 +256,12 @@ function program(setExitCode: (code: number) => void): Command {
   return cli;
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   try {
-    program((code) => {
+    await program((code) => {
       exitCode = code;
-    }).parse(argv, { from: "user" });
+    }).parseAsync(argv, { from: "user" });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -193,4 +281,4 @@ export function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

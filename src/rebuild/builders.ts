@@ -1,0 +1,107 @@
+/**
+ * How each builder builds, exposes a local image to Trivy, and pushes: `docker buildx build`,
+ * plain `docker build` where buildx is missing, or `buildah bud` (SPEC §7). Chosen by `builder`,
+ * auto-detected by default.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { UsageError } from "../errors.js";
+import type { BaseImage } from "./library.js";
+import { MissingToolError, type ToolResult, type ToolRunner } from "./tools.js";
+
+export type BuilderChoice = "auto" | "docker" | "buildah";
+
+export interface Builder {
+  readonly name: "docker buildx" | "docker" | "buildah";
+  readonly tool: "docker" | "buildah";
+  build(image: BaseImage, refs: string[], labels: Record<string, string>): Promise<ToolResult>;
+  /** Arguments that point `trivy image` at the local image (exporting it first where Trivy cannot read it). */
+  scanTarget(ref: string, workDir: string): Promise<{ args: string[] } | { failed: ToolResult }>;
+  /** Pushes one reference and returns the digest the registry reports for it. */
+  push(ref: string, workDir: string): Promise<{ digest: string } | { failed: ToolResult }>;
+}
+
+/** Stands for the digest in a dry run, where nothing is pushed. */
+export const DRY_RUN_DIGEST = "sha256:<digest-reported-by-push>";
+const DIGEST = /sha256:[0-9a-f]{64}/;
+
+function buildFlags(image: BaseImage, refs: string[], labels: Record<string, string>): string[] {
+  return [
+    "--file",
+    image.dockerfile,
+    ...refs.flatMap((ref) => ["--tag", ref]),
+    ...Object.entries(labels).flatMap(([key, value]) => ["--label", `${key}=${value}`]),
+    ...(image.platform ? ["--platform", image.platform] : []),
+  ];
+}
+
+function safeName(ref: string): string {
+  return ref.replace(/[^\w.-]+/g, "_");
+}
+
+function dockerBuilder(tools: ToolRunner, buildx: boolean): Builder {
+  return {
+    name: buildx ? "docker buildx" : "docker",
+    tool: "docker",
+    build: (image, refs, labels) =>
+      tools.run(
+        "docker",
+        buildx
+          ? ["buildx", "build", ...buildFlags(image, refs, labels), "--pull", "--load", image.context]
+          : ["build", ...buildFlags(image, refs, labels), "--pull", image.context],
+      ),
+    // Trivy reads the image from the local Docker engine: nothing leaves the machine before the scan.
+    scanTarget: async (ref) => ({ args: ["--image-src", "docker", ref] }),
+    async push(ref) {
+      const result = await tools.run("docker", ["push", ref]);
+      if (result.exitCode !== 0) return { failed: result };
+      if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
+      const digest = DIGEST.exec(result.stdout)?.[0];
+      return digest
+        ? { digest }
+        : { failed: { ...result, stderr: `docker push reported no digest for ${ref}` } };
+    },
+  };
+}
+
+function buildahBuilder(tools: ToolRunner): Builder {
+  return {
+    name: "buildah",
+    tool: "buildah",
+    build: (image, refs, labels) =>
+      tools.run("buildah", ["bud", ...buildFlags(image, refs, labels), "--pull-always", image.context]),
+    // Trivy cannot read buildah's storage: export the image to an OCI archive and scan that.
+    async scanTarget(ref, workDir) {
+      const archive = join(workDir, `${safeName(ref)}.oci.tar`);
+      const result = await tools.run("buildah", ["push", ref, `oci-archive:${archive}`]);
+      return result.exitCode === 0 ? { args: ["--input", archive] } : { failed: result };
+    },
+    async push(ref, workDir) {
+      const digestFile = join(workDir, `${safeName(ref)}.digest`);
+      const result = await tools.run("buildah", ["push", "--digestfile", digestFile, ref, `docker://${ref}`]);
+      if (result.exitCode !== 0) return { failed: result };
+      if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
+      const digest = DIGEST.exec(readFileSync(digestFile, "utf8"))?.[0];
+      return digest
+        ? { digest }
+        : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
+    },
+  };
+}
+
+export async function chooseBuilder(choice: BuilderChoice, tools: ToolRunner): Promise<Builder> {
+  if (choice === "buildah") {
+    if (!(await tools.has("buildah"))) throw new MissingToolError("buildah");
+    return buildahBuilder(tools);
+  }
+  if (await tools.has("docker")) {
+    // A dry run assumes buildx rather than printing the probe as if it were part of the rebuild.
+    const buildx = tools.dryRun || (await tools.run("docker", ["buildx", "version"])).exitCode === 0;
+    return dockerBuilder(tools, buildx);
+  }
+  if (choice === "docker") throw new MissingToolError("docker");
+  if (await tools.has("buildah")) return buildahBuilder(tools);
+  throw new UsageError(
+    "no image builder found: install Docker (with docker/setup-buildx-action in a workflow) or buildah",
+  );
+}

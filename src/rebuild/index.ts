@@ -1,0 +1,104 @@
+/**
+ * The rebuild as the CLI and the Action run it: settings in, outcomes out. Reads the library,
+ * checks the tools, picks the builder and runs the pipeline in a scratch folder it removes after.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { UsageError } from "../errors.js";
+import { type BuilderChoice, chooseBuilder } from "./builders.js";
+import { type BaseImage, readLibrary } from "./library.js";
+import { type ImageOutcome, type RebuildOptions, rebuildLibrary, requireTools } from "./pipeline.js";
+import type { ToolRunner } from "./tools.js";
+import { SEVERITIES, type Severity } from "./trivy.js";
+
+export interface RebuildSettings {
+  cwd: string;
+  baseDir: string;
+  /** Image names to rebuild; all when empty. */
+  images: string[];
+  registry: string;
+  push: boolean;
+  scan: boolean;
+  severity: string;
+  sign: boolean;
+  attest: boolean;
+  key?: string;
+  builder: BuilderChoice;
+}
+
+/** Placeholder for the scratch folder in a dry run, so printed command lines are stable. */
+export const DRY_RUN_WORK_DIR = "/tmp/base-image-guard-rebuild";
+
+export function parseSeverity(text: string): Severity[] {
+  const list = text
+    .split(",")
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
+  const wrong = list.filter((s) => !(SEVERITIES as readonly string[]).includes(s));
+  if (list.length === 0 || wrong.length > 0) {
+    throw new UsageError(
+      `severity must be a comma-separated list of ${SEVERITIES.join(", ")}; got "${text}"`,
+    );
+  }
+  return list as Severity[];
+}
+
+/** When the image is built (SOURCE_DATE_EPOCH for reproducible runs) and from which commit. */
+export function provenance(
+  cwd: string,
+  env = process.env,
+): Pick<RebuildOptions, "date" | "source" | "revision"> {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  const date = epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
+  const source =
+    env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY
+      ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}`
+      : undefined;
+  let revision = env.GITHUB_SHA;
+  if (!revision) {
+    try {
+      revision = execFileSync("git", ["rev-parse", "HEAD"], {
+        cwd,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      }).trim();
+    } catch {
+      revision = undefined;
+    }
+  }
+  return { date, ...(source && { source }), ...(revision && { revision }) };
+}
+
+export function libraryOf(settings: Pick<RebuildSettings, "baseDir" | "cwd" | "images">): BaseImage[] {
+  return readLibrary(settings.baseDir, settings.cwd, settings.images);
+}
+
+export async function runRebuild(
+  settings: RebuildSettings,
+  tools: ToolRunner,
+  onImage: (image: BaseImage) => void = () => {},
+): Promise<ImageOutcome[]> {
+  if (!settings.registry) throw new UsageError("registry is required, such as ghcr.io/acme/base");
+  const images = libraryOf(settings);
+  const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync(join(tmpdir(), "base-image-guard-rebuild-"));
+  const options: RebuildOptions = {
+    registry: settings.registry,
+    scan: settings.scan,
+    severity: parseSeverity(settings.severity),
+    push: settings.push,
+    sign: settings.sign,
+    attest: settings.attest,
+    ...(settings.key && { key: settings.key }),
+    ...provenance(settings.cwd),
+    workDir,
+  };
+  try {
+    await requireTools(options, tools);
+    const builder = await chooseBuilder(settings.builder, tools);
+    return await rebuildLibrary(images, options, builder, tools, onImage);
+  } finally {
+    if (!tools.dryRun) rmSync(workDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The base-image library (SPEC §7): `base/<name>.Dockerfile`, or the entries of `base/images.yml`.
+ * Each image's upstream is the base of its Dockerfile's final stage, read with the check engine's
+ * own Dockerfile source, so both agree on what a Dockerfile builds from.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { parse } from "yaml";
+import { UsageError } from "../errors.js";
+import type { ImageRef } from "../image/reference.js";
+import { readDockerfile } from "../sources/dockerfile.js";
+
+export interface BaseImage {
+  name: string;
+  /** Dockerfile path relative to the working directory. */
+  dockerfile: string;
+  /** Build context: the library folder. */
+  context: string;
+  /** The image the final stage is built FROM. */
+  upstream: ImageRef;
+  /** Tags to publish; each also gets an immutable `<tag>-<YYYYMMDD>` twin. Default: the upstream tag. */
+  tags: string[];
+  /** Build platform, such as linux/amd64; the builder's default when absent. */
+  platform?: string;
+}
+
+interface ImagesFileEntry {
+  name?: unknown;
+  dockerfile?: unknown;
+  tags?: unknown;
+  platforms?: unknown;
+}
+
+const NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+export function readLibrary(baseDir: string, cwd: string, only: string[] = []): BaseImage[] {
+  const dir = join(cwd, baseDir);
+  if (!existsSync(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
+  const imagesFile = join(dir, "images.yml");
+  const entries = existsSync(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
+  const images = entries.map((entry) => describe(entry, baseDir, cwd));
+  const unknown = only.filter((name) => !images.some((image) => image.name === name));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `no base image called ${unknown.join(", ")} in ${baseDir} (have: ${images.map((i) => i.name).join(", ")})`,
+    );
+  }
+  return only.length > 0 ? images.filter((image) => only.includes(image.name)) : images;
+}
+
+interface Entry {
+  name: string;
+  dockerfile: string;
+  tags?: string[];
+  platform?: string;
+}
+
+function fromFileNames(dir: string): Entry[] {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith(".Dockerfile"))
+    .sort()
+    .map((file) => ({ name: file.slice(0, -".Dockerfile".length), dockerfile: file }));
+}
+
+function readImagesFile(path: string, baseDir: string): Entry[] {
+  const where = `${baseDir}/images.yml`;
+  let data: unknown;
+  try {
+    data = parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new UsageError(`${where} is not valid YAML: ${(error as Error).message}`);
+  }
+  const list = (data as { images?: unknown } | null)?.images;
+  if (!Array.isArray(list)) throw new UsageError(`${where}: expected "images:" with a list of images`);
+  return list.map((raw: ImagesFileEntry, i) => {
+    const at = `${where}: images[${i}]`;
+    if (typeof raw?.name !== "string" || !NAME.test(raw.name)) {
+      throw new UsageError(`${at}.name: expected a lowercase image name such as "alpine"`);
+    }
+    const strings = (value: unknown, key: string) => {
+      if (value === undefined) return undefined;
+      if (
+        !Array.isArray(value) ||
+        value.length === 0 ||
+        !value.every((v) => typeof v === "string" && v !== "")
+      ) {
+        throw new UsageError(`${at}.${key}: expected a list of strings`);
+      }
+      return value as string[];
+    };
+    const tags = strings(raw.tags, "tags");
+    const platforms = strings(raw.platforms, "platforms");
+    if (platforms && platforms.length > 1) {
+      throw new UsageError(
+        `${at}.platforms: one platform per entry, because each image is scanned before it is pushed; ` +
+          "add an entry per platform with its own name",
+      );
+    }
+    if (raw.dockerfile !== undefined && typeof raw.dockerfile !== "string") {
+      throw new UsageError(`${at}.dockerfile: expected a file name`);
+    }
+    return {
+      name: raw.name,
+      dockerfile: (raw.dockerfile as string | undefined) ?? `${raw.name}.Dockerfile`,
+      ...(tags && { tags }),
+      ...(platforms?.[0] && { platform: platforms[0] }),
+    };
+  });
+}
+
+function describe(entry: Entry, baseDir: string, cwd: string): BaseImage {
+  const path = join(cwd, baseDir, entry.dockerfile);
+  const display = relative(cwd, path).split("\\").join("/");
+  if (!existsSync(path)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
+  const { occurrences, problems } = readDockerfile(readFileSync(path, "utf8"), display);
+  if (problems[0]) throw new UsageError(`${display}:${problems[0].line}: ${problems[0].message}`);
+  const base = occurrences.find((o) => o.via === "from" && o.stage?.final);
+  if (base?.image.kind !== "image") {
+    throw new UsageError(`${display}: cannot tell which upstream image the final stage is built FROM`);
+  }
+  const upstream = base.image.ref;
+  const tags = entry.tags ?? (upstream.tag ? [upstream.tag] : []);
+  if (tags.length === 0) {
+    throw new UsageError(
+      `${display}: the upstream ${upstream.raw} has no tag; give the image tags in images.yml`,
+    );
+  }
+  return {
+    name: entry.name,
+    dockerfile: display,
+    context: relative(cwd, join(cwd, baseDir)).split("\\").join("/") || ".",
+    upstream,
+    tags,
+    ...(entry.platform && { platform: entry.platform }),
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * The rebuild of one base image, and of the library (SPEC §7): build → scan the local image →
+ * push only when clean → sign the pushed digest → optionally attest the scan. One image's failure
+ * never stops the others; every outcome says which step failed and the tool's own words.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Builder } from "./builders.js";
+import type { BaseImage } from "./library.js";
+import { MissingToolError, type Tool, type ToolResult, type ToolRunner } from "./tools.js";
+import { emptyCounts, type ScanSummary, type Severity, summarizeScan } from "./trivy.js";
+
+export interface RebuildOptions {
+  /** Registry and namespace, such as ghcr.io/acme/base. */
+  registry: string;
+  scan: boolean;
+  severity: Severity[];
+  push: boolean;
+  sign: boolean;
+  attest: boolean;
+  /** cosign --key value (a path, env://VAR or a KMS URI); keyless when absent. */
+  key?: string;
+  /** Stamps the immutable tag and the `created` label. */
+  date: Date;
+  /** OCI source and revision labels, when known. */
+  source?: string;
+  revision?: string;
+  /** Where scan reports, archives and digest files go. */
+  workDir: string;
+}
+
+export type Step = "build" | "scan" | "push" | "sign" | "attest";
+
+export interface ImageOutcome {
+  name: string;
+  tags: string[];
+  digest?: string;
+  vulnerabilities: Record<Severity, number>;
+  /** Vulnerabilities at the failing severities, with the version that fixes each. */
+  cves: ScanSummary["vulnerabilities"];
+  scanned: boolean;
+  signed: boolean;
+  attested: boolean;
+  status: "pushed" | "built" | "failed";
+  failedStep?: Step;
+  error?: string;
+}
+
+/** The last lines of what a tool said, enough to see why it failed. */
+function toolError(tool: string, result: ToolResult): string {
+  const said = (result.stderr.trim() || result.stdout.trim()).split("\n").slice(-15).join("\n");
+  return `${tool} exited with ${result.exitCode}${said ? `: ${said}` : ""}`;
+}
+
+export function imageTags(image: BaseImage, options: Pick<RebuildOptions, "registry" | "date">): string[] {
+  const stamp = options.date.toISOString().slice(0, 10).replace(/-/g, "");
+  const repository = `${options.registry.replace(/\/+$/, "")}/${image.name}`;
+  return image.tags.flatMap((tag) => [`${repository}:${tag}`, `${repository}:${tag}-${stamp}`]);
+}
+
+export function ociLabels(image: BaseImage, options: RebuildOptions): Record<string, string> {
+  const prefix = "org.opencontainers.image";
+  return {
+    [`${prefix}.created`]: options.date.toISOString(),
+    ...(options.source && { [`${prefix}.source`]: options.source }),
+    ...(options.revision && { [`${prefix}.revision`]: options.revision }),
+    [`${prefix}.base.name`]: image.upstream.normalized.replace(/@.*$/, ""),
+    ...(image.upstream.digest && { [`${prefix}.base.digest`]: image.upstream.digest }),
+  };
+}
+
+export async function rebuildImage(
+  image: BaseImage,
+  options: RebuildOptions,
+  builder: Builder,
+  tools: ToolRunner,
+): Promise<ImageOutcome> {
+  const refs = imageTags(image, options);
+  const outcome: ImageOutcome = {
+    name: image.name,
+    tags: refs,
+    vulnerabilities: emptyCounts(),
+    cves: [],
+    scanned: false,
+    signed: false,
+    attested: false,
+    status: "built",
+  };
+  const fail = (step: Step, error: string): ImageOutcome => ({
+    ...outcome,
+    status: "failed",
+    failedStep: step,
+    error,
+  });
+  const primary = refs[0] as string;
+  const repository = primary.slice(0, primary.lastIndexOf(":"));
+
+  const built = await builder.build(image, refs, ociLabels(image, options));
+  if (built.exitCode !== 0) return fail("build", toolError(builder.tool, built));
+
+  const report = join(options.workDir, `${image.name}.trivy.json`);
+  if (options.scan) {
+    const target = await builder.scanTarget(primary, options.workDir);
+    if ("failed" in target) return fail("scan", toolError(builder.tool, target.failed));
+    const severity = options.severity.join(",");
+    const scan = await tools.run("trivy", [
+      "image",
+      "--severity",
+      severity,
+      "--exit-code",
+      "1",
+      "--format",
+      "json",
+      "--output",
+      report,
+      ...target.args,
+    ]);
+    if (scan.exitCode !== 0 && scan.exitCode !== 1) return fail("scan", toolError("trivy", scan));
+    if (!tools.dryRun) {
+      const summary = summarizeScan(readFileSync(report, "utf8"));
+      outcome.vulnerabilities = summary.counts;
+      outcome.cves = summary.vulnerabilities;
+    }
+    outcome.scanned = true;
+    if (scan.exitCode === 1) {
+      const found = options.severity.map((s) => `${outcome.vulnerabilities[s]} ${s}`).join(", ");
+      const ids = [...new Set(outcome.cves.map((v) => v.id))].join(", ");
+      return fail("scan", `not pushed: the scan found ${found} vulnerabilities${ids ? ` (${ids})` : ""}`);
+    }
+  }
+
+  if (!options.push) return outcome;
+  for (const ref of refs) {
+    const pushed = await builder.push(ref, options.workDir);
+    if ("failed" in pushed) return fail("push", toolError(builder.tool, pushed.failed));
+    outcome.digest ??= pushed.digest;
+  }
+  outcome.status = "pushed";
+
+  const key = options.key ? ["--key", options.key] : [];
+  const signed = `${repository}@${outcome.digest}`;
+  if (options.sign) {
+    const sign = await tools.run("cosign", ["sign", "--yes", ...key, signed]);
+    if (sign.exitCode !== 0) return fail("sign", toolError("cosign", sign));
+    outcome.signed = true;
+  }
+  if (options.attest && options.scan) {
+    const predicate = join(options.workDir, `${image.name}.cosign-vuln.json`);
+    const convert = await tools.run("trivy", [
+      "convert",
+      "--format",
+      "cosign-vuln",
+      "--output",
+      predicate,
+      report,
+    ]);
+    if (convert.exitCode !== 0) return fail("attest", toolError("trivy", convert));
+    const attest = await tools.run("cosign", [
+      "attest",
+      "--yes",
+      ...key,
+      "--type",
+      "vuln",
+      "--predicate",
+      predicate,
+      signed,
+    ]);
+    if (attest.exitCode !== 0) return fail("attest", toolError("cosign", attest));
+    outcome.attested = true;
+  }
+  return outcome;
+}
+
+/** Fails before anything is built when a tool the options need is missing (SPEC §7). */
+export async function requireTools(options: RebuildOptions, tools: ToolRunner): Promise<void> {
+  const needed: Tool[] = [
+    ...(options.scan ? (["trivy"] as const) : []),
+    ...(options.sign || options.attest ? (["cosign"] as const) : []),
+  ];
+  for (const tool of needed) if (!(await tools.has(tool))) throw new MissingToolError(tool);
+}
+
+/** Rebuilds every image in turn; a failed image is reported and the next one still runs. */
+export async function rebuildLibrary(
+  images: BaseImage[],
+  options: RebuildOptions,
+  builder: Builder,
+  tools: ToolRunner,
+  onImage: (image: BaseImage) => void = () => {},
+): Promise<ImageOutcome[]> {
+  const outcomes: ImageOutcome[] = [];
+  for (const image of images) {
+    onImage(image);
+    outcomes.push(await rebuildImage(image, options, builder, tools));
+  }
+  return outcomes;
+}

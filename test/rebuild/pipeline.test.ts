@@ -1,0 +1,285 @@
+/**
+ * SPEC §7 rebuild, run as users run it (`node dist/cli.js rebuild …`) with fake docker, buildah,
+ * trivy and cosign first on PATH: they record their argv and answer as the real tools do.
+ */
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { fixture } from "../helpers.js";
+
+const CLI = resolve("dist/cli.js");
+const FAKES = resolve("test/fixtures/fake-tools");
+const REGISTRY = "registry.example.com/base";
+const DATE = "20261130";
+/** 2026-11-30T00:00:00Z: the immutable tag and the created label. */
+const SOURCE_DATE_EPOCH = "1795996800";
+
+interface Call {
+  tool: string;
+  args: string[];
+}
+
+/** A folder of tools: the fakes named (all by default), and node, which they run on. */
+function toolsDir(tools = ["docker", "buildah", "trivy", "cosign"]): string {
+  const dir = join(fixture({}), "bin");
+  mkdirSync(dir);
+  for (const tool of tools) symlinkSync(join(FAKES, "bin", tool), join(dir, tool));
+  symlinkSync(process.execPath, join(dir, "node"));
+  return dir;
+}
+
+function library(): string {
+  const repo = fixture({});
+  cpSync("base", join(repo, "base"), { recursive: true });
+  return repo;
+}
+
+async function rebuild(
+  args: string[],
+  env: Record<string, string> = {},
+  options: { bin?: string; cwd?: string } = {},
+) {
+  const cwd = options.cwd ?? library();
+  const log = join(cwd, "tools.log");
+  writeFileSync(log, "");
+  const result = await new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
+    execFile(
+      process.execPath,
+      [CLI, "rebuild", ...args],
+      {
+        cwd,
+        env: {
+          PATH: options.bin ?? toolsDir(),
+          FAKE_TOOLS_LOG: log,
+          SOURCE_DATE_EPOCH,
+          GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567",
+          GITHUB_SERVER_URL: "https://github.com",
+          GITHUB_REPOSITORY: "acme/platform",
+          ...env,
+        },
+      },
+      (error, stdout, stderr) => done({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    ),
+  );
+  const calls: Call[] = readFileSync(log, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+  const outputFile = join(cwd, "images.json");
+  const images = existsSync(outputFile) ? JSON.parse(readFileSync(outputFile, "utf8")) : undefined;
+  return { ...result, calls, images };
+}
+
+/** What the fake registry reports as the digest of a repository (as fake-tool.mjs computes it). */
+const digestOf = (repository: string) => `sha256:${createHash("sha256").update(repository).digest("hex")}`;
+const line = (call: Call) => `${call.tool} ${call.args.join(" ")}`;
+const FULL = ["--registry", REGISTRY, "--scan", "--push", "--sign", "--output", "images.json"];
+
+describe("SPEC §7 rebuild pipeline", () => {
+  it("builds, scans the local image, pushes, then signs the pushed digest, for every image", async () => {
+    const run = await rebuild(FULL);
+    expect(run.code, run.stderr).toBe(0);
+    const alpine = run.calls.filter(
+      (c) => c.args.some((a) => a.includes("alpine")) || (c.args[0] === "buildx" && c.args[1] === "version"),
+    );
+    expect(alpine.map(line)).toEqual([
+      "docker buildx version",
+      `docker buildx build --file base/alpine.Dockerfile --tag ${REGISTRY}/alpine:3.20 --tag ${REGISTRY}/alpine:3.20-${DATE} ` +
+        "--label org.opencontainers.image.created=2026-11-30T00:00:00.000Z " +
+        "--label org.opencontainers.image.source=https://github.com/acme/platform " +
+        "--label org.opencontainers.image.revision=0123456789abcdef0123456789abcdef01234567 " +
+        "--label org.opencontainers.image.base.name=docker.io/library/alpine:3.20 --platform linux/amd64 --pull --load base",
+      expect.stringMatching(
+        new RegExp(
+          `^trivy image --severity CRITICAL,HIGH --exit-code 1 --format json --output \\S+/alpine\\.trivy\\.json --image-src docker ${REGISTRY}/alpine:3\\.20$`,
+        ),
+      ),
+      `docker push ${REGISTRY}/alpine:3.20`,
+      `docker push ${REGISTRY}/alpine:3.20-${DATE}`,
+      `cosign sign --yes ${REGISTRY}/alpine@${digestOf(`${REGISTRY}/alpine`)}`,
+    ]);
+    // Every image in the same order of steps, and every signature by digest, never by tag.
+    for (const name of ["alpine", "ubuntu", "distroless", "wolfi"]) {
+      const steps = run.calls
+        .filter((c) => c.args.some((a) => a.includes(`/${name}`)))
+        .map((c) => `${c.tool} ${c.args[0]}`);
+      expect(steps, name).toEqual([
+        "docker buildx",
+        "trivy image",
+        "docker push",
+        "docker push",
+        "cosign sign",
+      ]);
+    }
+    expect(
+      run.calls
+        .filter((c) => c.tool === "cosign")
+        .every((c) => /@sha256:[0-9a-f]{64}$/.test(c.args.at(-1) ?? "")),
+    ).toBe(true);
+    expect(
+      run.images.map((i: { name: string; status: string; signed: boolean; digest: string }) => [
+        i.name,
+        i.status,
+        i.signed,
+        i.digest,
+      ]),
+    ).toEqual(
+      ["alpine", "ubuntu", "distroless", "wolfi"].map((name) => [
+        name,
+        "pushed",
+        true,
+        digestOf(`${REGISTRY}/${name}`),
+      ]),
+    );
+  });
+
+  it("does not push or sign an image whose scan finds a CRITICAL vulnerability; the others go on", async () => {
+    const run = await rebuild(FULL, { FAKE_TRIVY_VULNERABLE: "ubuntu" });
+    expect(run.code).toBe(1);
+    expect(
+      run.calls.filter((c) => c.args.some((a) => a.includes("/ubuntu"))).map((c) => `${c.tool} ${c.args[0]}`),
+    ).toEqual(["docker buildx", "trivy image"]);
+    const ubuntu = run.images.find((i: { name: string }) => i.name === "ubuntu");
+    expect(ubuntu).toMatchObject({
+      status: "failed",
+      failedStep: "scan",
+      signed: false,
+      digest: null,
+      vulnerabilities: { CRITICAL: 1, HIGH: 1 },
+    });
+    expect(ubuntu.error).toBe(
+      "not pushed: the scan found 1 CRITICAL, 1 HIGH vulnerabilities (CVE-2024-6387, CVE-2024-2961)",
+    );
+    expect(run.stdout).toContain("✖ ubuntu: scan failed");
+    expect(run.stdout).toContain("CVE-2024-6387, CVE-2024-2961");
+    for (const name of ["alpine", "distroless", "wolfi"]) {
+      expect(run.images.find((i: { name: string }) => i.name === name)).toMatchObject({
+        status: "pushed",
+        signed: true,
+      });
+    }
+  });
+
+  it("reports a build, a push and a signing failure with the tool's stderr, and still runs the rest", async () => {
+    const run = await rebuild(FULL, {
+      FAKE_FAIL: "docker:build:alpine,docker:push:distroless,cosign:sign:wolfi",
+    });
+    expect(run.code).toBe(1);
+    const byName = Object.fromEntries(run.images.map((i: { name: string }) => [i.name, i]));
+    expect(byName.alpine).toMatchObject({ status: "failed", failedStep: "build" });
+    expect(byName.alpine.error).toContain("docker exited with 1: ERROR: failed to solve: process");
+    expect(byName.distroless).toMatchObject({ status: "failed", failedStep: "push", signed: false });
+    expect(byName.distroless.error).toContain("denied: permission_denied: write_package");
+    expect(byName.wolfi).toMatchObject({ status: "failed", failedStep: "sign", signed: false });
+    expect(byName.wolfi.error).toContain("cosign exited with 1: Error: signing [registry/wolfi]");
+    expect(byName.ubuntu).toMatchObject({ status: "pushed", signed: true });
+    expect(run.stdout).toContain("✖ alpine: build failed");
+  });
+
+  it("--dry-run prints every command for the four base images, in order, and runs none", async () => {
+    const run = await rebuild([
+      "--registry",
+      REGISTRY,
+      "--scan",
+      "--push",
+      "--sign",
+      "--attest",
+      "--key",
+      "env://COSIGN_KEY",
+      "--dry-run",
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.calls).toEqual([]);
+    const golden = "test/fixtures/golden/rebuild-dry-run.txt";
+    if (process.env.UPDATE_GOLDEN) writeFileSync(golden, run.stdout);
+    expect(run.stdout).toBe(readFileSync(golden, "utf8"));
+  });
+
+  it("builds with buildah: exports the image for Trivy and signs the digest buildah wrote", async () => {
+    const run = await rebuild([...FULL, "--builder", "buildah", "--image", "alpine"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(
+      run.calls.map(
+        (c) => `${c.tool} ${c.args[0]}${c.args[0] === "push" ? ` ${c.args.at(-1)?.split(":")[0]}` : ""}`,
+      ),
+    ).toEqual([
+      "buildah bud",
+      "buildah push oci-archive",
+      "trivy image",
+      "buildah push docker",
+      "buildah push docker",
+      "cosign sign",
+    ]);
+    expect(run.calls[2]?.args).toContain("--input");
+    expect(run.calls.at(-1)?.args.at(-1)).toBe(`${REGISTRY}/alpine@${digestOf(`${REGISTRY}/alpine`)}`);
+  });
+
+  it("falls back to plain docker build where buildx is missing", async () => {
+    const run = await rebuild([...FULL, "--image", "wolfi"], { FAKE_NO_BUILDX: "1" });
+    expect(run.code).toBe(0);
+    expect(run.calls.map((c) => `${c.tool} ${c.args[0]}`).slice(0, 2)).toEqual([
+      "docker buildx",
+      "docker build",
+    ]);
+  });
+
+  it("names a missing tool and how to install it, before building anything", async () => {
+    const run = await rebuild(FULL, {}, { bin: toolsDir(["docker", "cosign"]) });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      "trivy is not installed or not on PATH: add aquasecurity/setup-trivy to the workflow",
+    );
+    expect(run.calls).toEqual([]);
+  });
+
+  it("--plan prints the GitHub Actions matrix", async () => {
+    const run = await rebuild(["--plan"]);
+    expect(JSON.parse(run.stdout)).toEqual({
+      include: [
+        { name: "alpine", dockerfile: "base/alpine.Dockerfile", upstream: "alpine:3.20" },
+        { name: "ubuntu", dockerfile: "base/ubuntu.Dockerfile", upstream: "ubuntu:24.04" },
+        {
+          name: "distroless",
+          dockerfile: "base/distroless.Dockerfile",
+          upstream: "gcr.io/distroless/static-debian12:latest",
+        },
+        {
+          name: "wolfi",
+          dockerfile: "base/wolfi.Dockerfile",
+          upstream: "cgr.dev/chainguard/wolfi-base:latest",
+        },
+      ],
+    });
+  });
+
+  it("takes image names from the file names when there is no images.yml", async () => {
+    const cwd = fixture({
+      "base/tools.Dockerfile": "FROM registry.example.com/base/alpine:3.20\nRUN true\n",
+    });
+    const run = await rebuild(["--plan"], {}, { cwd });
+    expect(JSON.parse(run.stdout).include.map((i: { name: string }) => i.name)).toEqual(["tools"]);
+  });
+});
+
+describe("the base/ library", () => {
+  it("passes base-image-guard check under the built-in policy", async () => {
+    const run = await new Promise<{ code: number; stdout: string }>((done) =>
+      execFile(process.execPath, [CLI, "check", "base/", "--format", "json"], (error, stdout) =>
+        done({ code: error ? Number(error.code) : 0, stdout }),
+      ),
+    );
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).summary).toMatchObject({ errors: 0, files: 5 });
+  });
+
+  it("runs as user 1000:1000 and claims no scan result in a label", () => {
+    for (const name of ["alpine", "ubuntu", "distroless", "wolfi"]) {
+      const text = readFileSync(join("base", `${name}.Dockerfile`), "utf8");
+      expect(text.trimEnd().split("\n").at(-1), name).toBe("USER 1000:1000");
+      expect(text, name).not.toMatch(/LABEL[^\n]*(scan|vulnerab|cve)/i);
+    }
+    expect(dirname("base/images.yml")).toBe("base");
+  });
+});
