@@ -9,7 +9,7 @@ import { dirname, join, resolve } from "node:path";
 import * as core from "@actions/core";
 import * as github from "@actions/github";
 import packageJson from "../package.json" with { type: "json" };
-import { type CheckInputs, inputReader, readCheckInputs } from "./action/inputs.js";
+import { type CheckInputs, inputReader, readCheckInputs, readRebuildInputs } from "./action/inputs.js";
 import {
   COMMENT_MARKER,
   changedFiles,
@@ -23,6 +23,10 @@ import { type CheckResult, exitCodeOf, runCheck } from "./check.js";
 import { GuardError } from "./errors.js";
 import { DEFAULT_POLICY_PATH, loadPolicy } from "./policy/load.js";
 import type { LoadedPolicy } from "./policy/types.js";
+import { libraryOf, runRebuild } from "./rebuild/index.js";
+import { matrixOf } from "./rebuild/plan.js";
+import { imagesOutput, renderRebuildSummary } from "./rebuild/report.js";
+import { execRunner } from "./rebuild/tools.js";
 import { annotationsOf } from "./report/annotations.js";
 import { sarifCategory } from "./report/index.js";
 import { renderJson } from "./report/json.js";
@@ -124,7 +128,7 @@ function moreAt(): { moreAt?: string } {
 }
 
 async function check(inputs: CheckInputs): Promise<void> {
-  const cwd = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
+  const cwd = workspace();
   const { context } = github;
   const pr = pullRequestOf(context.eventName, context.payload, process.env.GITHUB_REPOSITORY ?? "");
   const octokit = inputs.token ? github.getOctokit(inputs.token) : undefined;
@@ -170,13 +174,47 @@ async function check(inputs: CheckInputs): Promise<void> {
   else core.info(headline(result));
 }
 
+/** `command: plan`: the matrix the weekly workflow fans out over, one runner per image. */
+function plan(get: ReturnType<typeof inputReader>): void {
+  const { baseDir, images } = readRebuildInputs(get);
+  const matrix = matrixOf(libraryOf({ cwd: workspace(), baseDir, images }));
+  core.setOutput("matrix", JSON.stringify(matrix));
+  core.info(`matrix: ${matrix.include.map((i) => i.name).join(", ")}`);
+}
+
+/** `command: rebuild` (SPEC §7): the same pipeline as the CLI, with the summary table and `images` output. */
+async function rebuild(get: ReturnType<typeof inputReader>): Promise<void> {
+  const inputs = readRebuildInputs(get);
+  // A signing key, when the workflow provides one, is passed by reference and never echoed.
+  for (const secret of [process.env.COSIGN_KEY, process.env.COSIGN_PASSWORD])
+    if (secret) core.setSecret(secret);
+  const outcomes = await runRebuild(
+    { cwd: workspace(), ...inputs, ...(process.env.COSIGN_KEY && { key: "env://COSIGN_KEY" }) },
+    execRunner(),
+    (image) => core.info(`== ${image.name}: ${image.dockerfile}, from ${image.upstream.raw}`),
+  );
+  core.setOutput("images", imagesOutput(outcomes));
+  await core.summary.addRaw(renderRebuildSummary(outcomes)).write();
+  const failed = outcomes.filter((o) => o.status === "failed");
+  for (const o of failed)
+    core.error(`${o.name}: ${o.failedStep} failed: ${o.error}`, { title: "base image rebuild" });
+  if (failed.length > 0)
+    core.setFailed(
+      `${failed.length} of ${outcomes.length} base images failed: ${failed.map((o) => o.name).join(", ")}`,
+    );
+}
+
+function workspace(): string {
+  return resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
+}
+
 async function run(): Promise<void> {
   try {
-    const inputs = readCheckInputs(inputReader(core.getInput));
+    const get = inputReader(core.getInput);
+    const inputs = readCheckInputs(get);
     if (inputs.token) core.setSecret(inputs.token);
-    if (inputs.command !== "check") {
-      throw new GuardError(`command ${inputs.command} is not available in this version`);
-    }
+    if (inputs.command === "plan") return plan(get);
+    if (inputs.command === "rebuild") return await rebuild(get);
     await check(inputs);
   } catch (error) {
     core.setFailed(

@@ -23,6 +23,7 @@ export const INPUT_DEFAULTS = {
   scan: "true",
   severity: "CRITICAL,HIGH",
   sign: "true",
+  attest: "false",
   builder: "auto",
 } as const;
 
@@ -80,5 +81,31 @@ export function readCheckInputs(get: GetInput): CheckInputs {
     summary: booleanInput(get, "summary"),
     comment: booleanInput(get, "comment"),
     token: get("github-token"),
+  };
+}
+
+export interface RebuildInputs {
+  baseDir: string;
+  registry: string;
+  images: string[];
+  push: boolean;
+  scan: boolean;
+  severity: string;
+  sign: boolean;
+  attest: boolean;
+  builder: "auto" | "docker" | "buildah";
+}
+
+export function readRebuildInputs(get: GetInput): RebuildInputs {
+  return {
+    baseDir: get("base-dir"),
+    registry: get("registry"),
+    images: listInput(get, "images"),
+    push: booleanInput(get, "push"),
+    scan: booleanInput(get, "scan"),
+    severity: get("severity"),
+    sign: booleanInput(get, "sign"),
+    attest: booleanInput(get, "attest"),
+    builder: oneOf(get, "builder", ["auto", "docker", "buildah"] as const),
   };
 }

@@ -4,7 +4,7 @@
  * GitHub API on 127.0.0.1 that records every request.
  */
 import { execFile, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -40,7 +40,7 @@ async function fakeGitHub(options: Partial<FakeGitHubOptions> = {}): Promise<Fak
 function runAction(
   workspace: string,
   inputs: Record<string, string>,
-  extra: { event?: string; eventName?: string; apiUrl?: string } = {},
+  extra: { event?: string; eventName?: string; apiUrl?: string; env?: Record<string, string> } = {},
 ): Promise<ActionRun> {
   const temp = mkdtempSync(join(tmpdir(), "big-runner-"));
   const outputFile = join(temp, "output");
@@ -62,6 +62,7 @@ function runAction(
     GITHUB_RUN_ID: "4242",
     GITHUB_API_URL: extra.apiUrl ?? api?.url ?? "http://127.0.0.1:9",
     RUNNER_TEMP: temp,
+    ...extra.env,
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   return new Promise((done) => {
@@ -316,5 +317,79 @@ describe("SPEC §6 without the API: git in the workspace answers", () => {
       ),
     ).toEqual(["new/Dockerfile approved-base-images", "new/Dockerfile block-deprecated-base-images"]);
     expect(run.stdout).toContain("This pull request changes .github/base-image-policy.yml");
+  });
+});
+
+describe("SPEC §6/§7 command: rebuild and plan", () => {
+  const fakeTools = () => {
+    const dir = join(fixture({}), "bin");
+    mkdirSync(dir);
+    for (const tool of ["docker", "trivy", "cosign"])
+      symlinkSync(resolve("test/fixtures/fake-tools/bin", tool), join(dir, tool));
+    symlinkSync(process.execPath, join(dir, "node"));
+    return dir;
+  };
+  const libraryRepo = () => {
+    const repo = fixture({});
+    cpSync("base", join(repo, "base"), { recursive: true });
+    return repo;
+  };
+
+  it("plan sets the matrix output", async () => {
+    const run = await runAction(
+      libraryRepo(),
+      { command: "plan", images: "alpine wolfi" },
+      { eventName: "schedule" },
+    );
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.outputs.matrix as string).include.map((i: { name: string }) => i.name)).toEqual([
+      "alpine",
+      "wolfi",
+    ]);
+  });
+
+  it("rebuild signs with the workflow's key by reference, never echoes it, and reports every image", async () => {
+    const key =
+      "-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nc2VjcmV0\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----";
+    const log = join(fixture({}), "tools.log");
+    const run = await runAction(
+      libraryRepo(),
+      { command: "rebuild", registry: "ghcr.io/acme/base", images: "alpine,ubuntu" },
+      {
+        eventName: "schedule",
+        env: {
+          PATH: fakeTools(),
+          FAKE_TOOLS_LOG: log,
+          FAKE_TRIVY_VULNERABLE: "ubuntu",
+          COSIGN_KEY: key,
+          COSIGN_PASSWORD: "hunter2-passphrase",
+        },
+      },
+    );
+    expect(run.code).toBe(1);
+    const calls = readFileSync(log, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { tool: string; args: string[] });
+    const sign = calls.find((c) => c.tool === "cosign");
+    expect(sign?.args.slice(0, 3)).toEqual(["sign", "--yes", "--key"]);
+    expect(sign?.args[3]).toBe("env://COSIGN_KEY");
+    const images = JSON.parse(run.outputs.images as string);
+    expect(images.map((i: { name: string; status: string }) => `${i.name} ${i.status}`)).toEqual([
+      "alpine pushed",
+      "ubuntu failed",
+    ]);
+    expect(run.summary).toContain("### ❌ base images: 1 of 2 failed (ubuntu)");
+    expect(run.summary).toContain(
+      "| CVE-2024-6387 | openssh-client | 1:9.6p1-3ubuntu13 | 1:9.6p1-3ubuntu13.3 | CRITICAL |",
+    );
+    expect(run.stdout).toContain("::error title=base image rebuild::ubuntu: scan failed: not pushed");
+    const masked = run.stdout
+      .split("\n")
+      .filter((l) => !l.startsWith("::add-mask::"))
+      .join("\n");
+    expect(masked).not.toContain("c2VjcmV0");
+    expect(masked).not.toContain("hunter2-passphrase");
+    expect(run.summary).not.toContain("hunter2-passphrase");
   });
 });
