@@ -255,4 +255,5 @@ const rows = [
   ["dist/cli.js --version (median of 5)", `${versionMs.toFixed(0)} ms`, "target <= 150 ms"],
 ];
 console.log("| measure | value | note |\n| --- | --- | --- |");
-for (const [what, value, note] of rows) console.log(`| ${what} | ${value} | ${note} |`);
+const cell = (text) => text.replace(/\|/g, "\\|");
+for (const [what, value, note] of rows) console.log(`| ${cell(what)} | ${value} | ${note} |`);
