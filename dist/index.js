@@ -2173,9 +2173,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve6, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve5(data);
+              return err ? reject(err) : resolve6(data);
             });
           });
         }
@@ -2213,12 +2213,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve6, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve5(data);
+              ) : resolve6(data);
             });
           });
         }
@@ -4485,8 +4485,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve5, reject) => {
-        res = resolve5;
+      const promise = new Promise((resolve6, reject) => {
+        res = resolve6;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6737,12 +6737,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve6, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve6;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7412,12 +7412,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve6, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve6;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7896,16 +7896,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve5) => {
+        return new Promise((resolve6) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve5;
+            this[kClosedResolve] = resolve6;
           } else {
-            resolve5(null);
+            resolve6(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve5) => {
+        return new Promise((resolve6) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7916,7 +7916,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve5(null);
+            resolve6(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7967,7 +7967,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve5, reject) => {
+        const socket = await new Promise((resolve6, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7979,7 +7979,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve5(socket2);
+              resolve6(socket2);
             }
           });
         });
@@ -8315,8 +8315,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve5) => {
-            this[kClosedResolve] = resolve5;
+          await new Promise((resolve6) => {
+            this[kClosedResolve] = resolve6;
           });
         }
       }
@@ -9585,7 +9585,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve5, reject) => {
+        return await new Promise((resolve6, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9598,7 +9598,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve5(null);
+              resolve6(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9617,7 +9617,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type2) {
       assert(!stream[kConsume]);
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve6, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9634,7 +9634,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type: type2,
               stream,
-              resolve: resolve5,
+              resolve: resolve6,
               reject,
               length: 0,
               body: []
@@ -9704,18 +9704,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type: type2, body, resolve: resolve5, stream, length } = consume2;
+      const { type: type2, body, resolve: resolve6, stream, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve5(chunksDecode(body, length));
+          resolve6(chunksDecode(body, length));
         } else if (type2 === "json") {
-          resolve5(JSON.parse(chunksDecode(body, length)));
+          resolve6(JSON.parse(chunksDecode(body, length)));
         } else if (type2 === "arrayBuffer") {
-          resolve5(chunksConcat(body, length).buffer);
+          resolve6(chunksConcat(body, length).buffer);
         } else if (type2 === "blob") {
-          resolve5(new Blob(body, { type: stream[kContentType] }));
+          resolve6(new Blob(body, { type: stream[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve5(chunksConcat(body, length));
+          resolve6(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9972,9 +9972,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -10197,9 +10197,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -10484,9 +10484,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -10578,9 +10578,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -14443,7 +14443,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve5, reject) => agent.dispatch(
+        return new Promise((resolve6, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14519,7 +14519,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve5({
+              resolve6({
                 status,
                 statusText,
                 headersList,
@@ -14562,7 +14562,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve5({
+              resolve6({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18303,8 +18303,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve5) => {
-        setTimeout(resolve5, ms).unref();
+      return new Promise((resolve6) => {
+        setTimeout(resolve6, ms).unref();
       });
     }
     module.exports = {
@@ -19286,11 +19286,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter7 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve6) {
+          resolve6(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve6, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -19306,7 +19306,7 @@ var require_lib = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -19393,26 +19393,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter7(this, void 0, void 0, function* () {
-          return new Promise((resolve5) => __awaiter7(this, void 0, void 0, function* () {
+          return new Promise((resolve6) => __awaiter7(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve5(output.toString());
+              resolve6(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter7(this, void 0, void 0, function* () {
-          return new Promise((resolve5) => __awaiter7(this, void 0, void 0, function* () {
+          return new Promise((resolve6) => __awaiter7(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve5(Buffer.concat(chunks));
+              resolve6(Buffer.concat(chunks));
             });
           }));
         });
@@ -19620,14 +19620,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter7(this, void 0, void 0, function* () {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve6, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve5(res);
+                resolve6(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -19871,12 +19871,12 @@ var require_lib = __commonJS({
         return __awaiter7(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve5) => setTimeout(() => resolve5(), ms));
+          return new Promise((resolve6) => setTimeout(() => resolve6(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter7(this, void 0, void 0, function* () {
-          return new Promise((resolve5, reject) => __awaiter7(this, void 0, void 0, function* () {
+          return new Promise((resolve6, reject) => __awaiter7(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -19884,7 +19884,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve5(response);
+              resolve6(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -19923,7 +19923,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve5(response);
+              resolve6(response);
             }
           }));
         });
@@ -37933,11 +37933,6 @@ var require_dist = __commonJS({
   }
 });
 
-// src/action.ts
-import { mkdirSync, writeFileSync } from "node:fs";
-import { tmpdir as tmpdir2 } from "node:os";
-import { dirname as dirname4, join as join8, resolve as resolve4 } from "node:path";
-
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
 
@@ -38100,11 +38095,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -38120,7 +38115,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -38400,11 +38395,11 @@ import * as fs2 from "fs";
 import * as path from "path";
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -38420,7 +38415,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -38524,11 +38519,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -38544,7 +38539,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -38618,11 +38613,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -38638,7 +38633,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -38857,7 +38852,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve5, reject) => __awaiter4(this, void 0, void 0, function* () {
+      return new Promise((resolve6, reject) => __awaiter4(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -38940,7 +38935,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject(error2);
           } else {
-            resolve5(exitCode);
+            resolve6(exitCode);
           }
         });
         if (this.options.input) {
@@ -39063,11 +39058,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -39083,7 +39078,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -39181,6 +39176,11 @@ function info(message) {
   process.stdout.write(message + os5.EOL);
 }
 
+// src/action/check.ts
+import { mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname as dirname4, join as join4, resolve as resolve5 } from "node:path";
+
 // node_modules/@actions/github/lib/github.js
 var github_exports = {};
 __export(github_exports, {
@@ -39244,11 +39244,11 @@ var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -39264,7 +39264,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -43407,190 +43407,6 @@ var package_default = {
   }
 };
 
-// src/errors.ts
-var GuardError = class extends Error {
-  exitCode = 2;
-  constructor(message) {
-    super(message);
-    this.name = new.target.name;
-  }
-};
-var PolicyError = class extends GuardError {
-  constructor(file, problems) {
-    super(`policy ${file} is not valid:
-${problems.map((p) => `  ${formatProblem(file, p)}`).join("\n")}`);
-    this.file = file;
-    this.problems = problems;
-  }
-  file;
-  problems;
-};
-function formatProblem(file, problem) {
-  const where = problem.line > 0 ? `${file}:${problem.line}` : file;
-  return `${where}: ${problem.keyPath ? `${problem.keyPath}: ` : ""}${problem.message}`;
-}
-var UsageError = class extends GuardError {
-};
-var InputError = class extends GuardError {
-};
-
-// src/action/inputs.ts
-var INPUT_DEFAULTS = {
-  command: "check",
-  policy: "",
-  paths: ".",
-  mode: "",
-  "changed-files-only": "false",
-  annotations: "true",
-  "sarif-file": "",
-  summary: "true",
-  comment: "false",
-  "github-token": "",
-  "base-dir": "base",
-  registry: "",
-  images: "",
-  push: "true",
-  scan: "true",
-  severity: "CRITICAL,HIGH",
-  sign: "true",
-  attest: "false",
-  builder: "auto"
-};
-function inputReader(getInput2) {
-  return (name) => getInput2(name).trim() || INPUT_DEFAULTS[name];
-}
-function booleanInput(get, name) {
-  const value = get(name).toLowerCase();
-  if (value === "true") return true;
-  if (value === "false") return false;
-  throw new UsageError(`input ${name} must be true or false, got "${get(name)}"`);
-}
-function oneOf(get, name, allowed) {
-  const value = get(name);
-  if (allowed.includes(value)) return value;
-  throw new UsageError(`input ${name} must be one of ${allowed.join(", ")}, got "${value}"`);
-}
-function listInput(get, name) {
-  return get(name).split(/[\s,]+/).filter(Boolean);
-}
-function readCheckInputs(get) {
-  const mode = get("mode");
-  return {
-    command: oneOf(get, "command", ["check", "rebuild", "plan"]),
-    ...get("policy") && { policy: get("policy") },
-    paths: get("paths").split(/\s+/).filter(Boolean),
-    ...mode && { mode: oneOf(get, "mode", ["enforce", "audit"]) },
-    changedFilesOnly: booleanInput(get, "changed-files-only"),
-    annotations: booleanInput(get, "annotations"),
-    ...get("sarif-file") && { sarifFile: get("sarif-file") },
-    summary: booleanInput(get, "summary"),
-    comment: booleanInput(get, "comment"),
-    token: get("github-token")
-  };
-}
-function readRebuildInputs(get) {
-  return {
-    baseDir: get("base-dir"),
-    registry: get("registry"),
-    images: listInput(get, "images"),
-    push: booleanInput(get, "push"),
-    scan: booleanInput(get, "scan"),
-    severity: get("severity"),
-    sign: booleanInput(get, "sign"),
-    attest: booleanInput(get, "attest"),
-    builder: oneOf(get, "builder", ["auto", "docker", "buildah"])
-  };
-}
-
-// src/action/pull-request.ts
-import { execFileSync } from "node:child_process";
-function pullRequestOf(eventName, payload, repository) {
-  if (eventName !== "pull_request" && eventName !== "pull_request_target") return void 0;
-  const pr = payload.pull_request;
-  if (!pr) return void 0;
-  const [owner = "", repo = ""] = repository.split("/");
-  return {
-    owner,
-    repo,
-    number: pr.number,
-    baseSha: pr.base.sha,
-    headSha: pr.head.sha,
-    fromFork: pr.head.repo?.full_name !== pr.base.repo.full_name
-  };
-}
-function git(cwd, args) {
-  return execFileSync("git", args, {
-    cwd,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-    maxBuffer: 64 << 20
-  });
-}
-async function changedFiles(octokit, pr, cwd) {
-  if (octokit) {
-    try {
-      const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
-        owner: pr.owner,
-        repo: pr.repo,
-        pull_number: pr.number,
-        per_page: 100
-      });
-      return new Set(files.filter((f) => f.status !== "removed").map((f) => f.filename));
-    } catch {
-    }
-  }
-  const output = git(cwd, ["diff", "--name-only", "--diff-filter=ACMRT", `${pr.baseSha}...${pr.headSha}`]);
-  return new Set(output.split("\n").filter(Boolean));
-}
-async function fileAtBase(octokit, pr, path4, cwd) {
-  if (octokit) {
-    try {
-      const response = await octokit.rest.repos.getContent({
-        owner: pr.owner,
-        repo: pr.repo,
-        path: path4,
-        ref: pr.baseSha,
-        mediaType: { format: "raw" }
-      });
-      return String(response.data);
-    } catch (error2) {
-      if (error2.status === 404) return void 0;
-    }
-  }
-  try {
-    return git(cwd, ["show", `${pr.baseSha}:${path4}`]);
-  } catch (error2) {
-    const stderr = String(error2.stderr ?? "");
-    if (/does not exist|exists on disk, but not in/.test(stderr)) return void 0;
-    throw new Error(
-      `cannot read ${path4} at the base commit ${pr.baseSha}: ${stderr.trim() || error2.message}`
-    );
-  }
-}
-var COMMENT_MARKER = "<!-- base-image-guard:sticky-comment -->";
-async function upsertComment(octokit, pr, body, resolvedBody) {
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-    owner: pr.owner,
-    repo: pr.repo,
-    issue_number: pr.number,
-    per_page: 100
-  });
-  const existing = comments.find((c) => c.body?.includes(COMMENT_MARKER));
-  const target = { owner: pr.owner, repo: pr.repo };
-  if (body !== void 0) {
-    if (existing) {
-      if (existing.body === body) return "unchanged";
-      await octokit.rest.issues.updateComment({ ...target, comment_id: existing.id, body });
-      return "updated";
-    }
-    await octokit.rest.issues.createComment({ ...target, issue_number: pr.number, body });
-    return "created";
-  }
-  if (!existing || existing.body === resolvedBody) return "unchanged";
-  await octokit.rest.issues.updateComment({ ...target, comment_id: existing.id, body: resolvedBody });
-  return "resolved";
-}
-
 // src/policy/compile.ts
 var import_semver = __toESM(require_semver2(), 1);
 
@@ -44258,6 +44074,35 @@ var import_ignore = __toESM(require_ignore(), 1);
 var import_picomatch = __toESM(require_picomatch2(), 1);
 import { existsSync as existsSync3, readdirSync, readFileSync as readFileSync2, statSync } from "node:fs";
 import { dirname as dirname3, isAbsolute, join as join3, relative as relative2, resolve as resolve2, sep as sep3 } from "node:path";
+
+// src/errors.ts
+var GuardError = class extends Error {
+  exitCode = 2;
+  constructor(message) {
+    super(message);
+    this.name = new.target.name;
+  }
+};
+var PolicyError = class extends GuardError {
+  constructor(file, problems) {
+    super(`policy ${file} is not valid:
+${problems.map((p) => `  ${formatProblem(file, p)}`).join("\n")}`);
+    this.file = file;
+    this.problems = problems;
+  }
+  file;
+  problems;
+};
+function formatProblem(file, problem) {
+  const where = problem.line > 0 ? `${file}:${problem.line}` : file;
+  return `${where}: ${problem.keyPath ? `${problem.keyPath}: ` : ""}${problem.message}`;
+}
+var UsageError = class extends GuardError {
+};
+var InputError = class extends GuardError {
+};
+
+// src/sources/discover.ts
 var YAML_EXTENSION = /\.ya?ml$/i;
 var DOCKERFILE_NAME = /^(?:Dockerfile|Containerfile)(?:\..+)?$|\.(?:Dockerfile|Containerfile)$/i;
 function fileKind(name) {
@@ -48939,570 +48784,6 @@ function parseSize(size) {
   return Math.floor(Number(match[1]) * unit);
 }
 
-// src/rebuild/index.ts
-import { execFileSync as execFileSync2 } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join as join7 } from "node:path";
-
-// src/rebuild/builders.ts
-import { readFileSync as readFileSync4 } from "node:fs";
-import { join as join4 } from "node:path";
-
-// src/rebuild/tools.ts
-var INSTALL_HINTS = {
-  docker: "use a runner with Docker (ubuntu-latest has it) and docker/setup-buildx-action, or install docker.io",
-  buildah: "install it with apt-get install buildah (Debian/Ubuntu)",
-  trivy: "add aquasecurity/setup-trivy to the workflow, or install trivy from Aqua Security's packages",
-  cosign: "add sigstore/cosign-installer to the workflow, or install cosign from Sigstore's releases"
-};
-var MissingToolError = class extends GuardError {
-  constructor(tool) {
-    super(`${tool} is not installed or not on PATH: ${INSTALL_HINTS[tool]}`);
-    this.tool = tool;
-  }
-  tool;
-};
-function execRunner() {
-  return {
-    dryRun: false,
-    async has(tool) {
-      return await which(tool, false) !== "";
-    },
-    async run(tool, args, options = {}) {
-      if (await which(tool, false) === "") throw new MissingToolError(tool);
-      const env = options.env ? { ...process.env, ...options.env } : void 0;
-      const result = await getExecOutput(tool, args, { ignoreReturnCode: true, ...env && { env } });
-      return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
-    }
-  };
-}
-
-// src/rebuild/builders.ts
-var DRY_RUN_DIGEST = "sha256:<digest-reported-by-push>";
-var DIGEST2 = /sha256:[0-9a-f]{64}/;
-function buildFlags(image, refs, labels) {
-  return [
-    "--file",
-    image.dockerfile,
-    ...refs.flatMap((ref) => ["--tag", ref]),
-    ...Object.entries(labels).flatMap(([key, value]) => ["--label", `${key}=${value}`]),
-    ...image.platform ? ["--platform", image.platform] : []
-  ];
-}
-function safeName(ref) {
-  return ref.replace(/[^\w.-]+/g, "_");
-}
-function dockerBuilder(tools, buildx) {
-  return {
-    name: buildx ? "docker buildx" : "docker",
-    tool: "docker",
-    build: (image, refs, labels) => tools.run(
-      "docker",
-      buildx ? ["buildx", "build", ...buildFlags(image, refs, labels), "--pull", "--load", image.context] : ["build", ...buildFlags(image, refs, labels), "--pull", image.context]
-    ),
-    // Trivy reads the image from the local Docker engine: nothing leaves the machine before the scan.
-    scanTarget: async (ref) => ({ args: ["--image-src", "docker", ref] }),
-    async push(ref) {
-      const result = await tools.run("docker", ["push", ref]);
-      if (result.exitCode !== 0) return { failed: result };
-      if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
-      const digest = DIGEST2.exec(result.stdout)?.[0];
-      return digest ? { digest } : { failed: { ...result, stderr: `docker push reported no digest for ${ref}` } };
-    }
-  };
-}
-function buildahBuilder(tools) {
-  return {
-    name: "buildah",
-    tool: "buildah",
-    build: (image, refs, labels) => tools.run("buildah", ["bud", ...buildFlags(image, refs, labels), "--pull-always", image.context]),
-    // Trivy cannot read buildah's storage: export the image to an OCI archive and scan that.
-    async scanTarget(ref, workDir) {
-      const archive = join4(workDir, `${safeName(ref)}.oci.tar`);
-      const result = await tools.run("buildah", ["push", ref, `oci-archive:${archive}`]);
-      return result.exitCode === 0 ? { args: ["--input", archive] } : { failed: result };
-    },
-    async push(ref, workDir) {
-      const digestFile = join4(workDir, `${safeName(ref)}.digest`);
-      const result = await tools.run("buildah", ["push", "--digestfile", digestFile, ref, `docker://${ref}`]);
-      if (result.exitCode !== 0) return { failed: result };
-      if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
-      const digest = DIGEST2.exec(readFileSync4(digestFile, "utf8"))?.[0];
-      return digest ? { digest } : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
-    }
-  };
-}
-async function chooseBuilder(choice, tools) {
-  if (choice === "buildah") {
-    if (!await tools.has("buildah")) throw new MissingToolError("buildah");
-    return buildahBuilder(tools);
-  }
-  if (await tools.has("docker")) {
-    const buildx = tools.dryRun || (await tools.run("docker", ["buildx", "version"])).exitCode === 0;
-    return dockerBuilder(tools, buildx);
-  }
-  if (choice === "docker") throw new MissingToolError("docker");
-  if (await tools.has("buildah")) return buildahBuilder(tools);
-  throw new UsageError(
-    "no image builder found: install Docker (with docker/setup-buildx-action in a workflow) or buildah"
-  );
-}
-
-// src/rebuild/library.ts
-var import_yaml4 = __toESM(require_dist(), 1);
-import { existsSync as existsSync5, readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
-import { join as join5, relative as relative3 } from "node:path";
-var NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
-function readLibrary(baseDir, cwd, only = []) {
-  const dir = join5(cwd, baseDir);
-  if (!existsSync5(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
-  const imagesFile = join5(dir, "images.yml");
-  const entries = existsSync5(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
-  const images = entries.map((entry) => describe(entry, baseDir, cwd));
-  const unknown = only.filter((name) => !images.some((image) => image.name === name));
-  if (unknown.length > 0) {
-    throw new UsageError(
-      `no base image called ${unknown.join(", ")} in ${baseDir} (have: ${images.map((i) => i.name).join(", ")})`
-    );
-  }
-  return only.length > 0 ? images.filter((image) => only.includes(image.name)) : images;
-}
-function fromFileNames(dir) {
-  return readdirSync2(dir).filter((file) => file.endsWith(".Dockerfile")).sort().map((file) => ({ name: file.slice(0, -".Dockerfile".length), dockerfile: file }));
-}
-function readImagesFile(path4, baseDir) {
-  const where = `${baseDir}/images.yml`;
-  let data;
-  try {
-    data = (0, import_yaml4.parse)(readFileSync5(path4, "utf8"));
-  } catch (error2) {
-    throw new UsageError(`${where} is not valid YAML: ${error2.message}`);
-  }
-  const list = data?.images;
-  if (!Array.isArray(list)) throw new UsageError(`${where}: expected "images:" with a list of images`);
-  return list.map((raw, i) => {
-    const at2 = `${where}: images[${i}]`;
-    if (typeof raw?.name !== "string" || !NAME.test(raw.name)) {
-      throw new UsageError(`${at2}.name: expected a lowercase image name such as "alpine"`);
-    }
-    const strings = (value, key) => {
-      if (value === void 0) return void 0;
-      if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === "string" && v !== "")) {
-        throw new UsageError(`${at2}.${key}: expected a list of strings`);
-      }
-      return value;
-    };
-    const tags = strings(raw.tags, "tags");
-    const platforms = strings(raw.platforms, "platforms");
-    if (platforms && platforms.length > 1) {
-      throw new UsageError(
-        `${at2}.platforms: one platform per entry, because each image is scanned before it is pushed; add an entry per platform with its own name`
-      );
-    }
-    if (raw.dockerfile !== void 0 && typeof raw.dockerfile !== "string") {
-      throw new UsageError(`${at2}.dockerfile: expected a file name`);
-    }
-    return {
-      name: raw.name,
-      dockerfile: raw.dockerfile ?? `${raw.name}.Dockerfile`,
-      ...tags && { tags },
-      ...platforms?.[0] && { platform: platforms[0] }
-    };
-  });
-}
-function describe(entry, baseDir, cwd) {
-  const path4 = join5(cwd, baseDir, entry.dockerfile);
-  const display = relative3(cwd, path4).split("\\").join("/");
-  if (!existsSync5(path4)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
-  const { occurrences, problems } = readDockerfile(readFileSync5(path4, "utf8"), display);
-  if (problems[0]) throw new UsageError(`${display}:${problems[0].line}: ${problems[0].message}`);
-  const base = occurrences.find((o) => o.via === "from" && o.stage?.final);
-  if (base?.image.kind !== "image") {
-    throw new UsageError(`${display}: cannot tell which upstream image the final stage is built FROM`);
-  }
-  const upstream = base.image.ref;
-  const tags = entry.tags ?? (upstream.tag ? [upstream.tag] : []);
-  if (tags.length === 0) {
-    throw new UsageError(
-      `${display}: the upstream ${upstream.raw} has no tag; give the image tags in images.yml`
-    );
-  }
-  return {
-    name: entry.name,
-    dockerfile: display,
-    context: relative3(cwd, join5(cwd, baseDir)).split("\\").join("/") || ".",
-    upstream,
-    tags,
-    ...entry.platform && { platform: entry.platform }
-  };
-}
-
-// src/rebuild/pipeline.ts
-import { readFileSync as readFileSync6 } from "node:fs";
-import { join as join6 } from "node:path";
-
-// src/rebuild/trivy.ts
-var SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
-function emptyCounts() {
-  return { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 0 };
-}
-function summarizeScan(json2) {
-  const report = JSON.parse(json2);
-  const counts = emptyCounts();
-  const vulnerabilities = [];
-  for (const result of report.Results ?? []) {
-    for (const v of result.Vulnerabilities ?? []) {
-      const severity = SEVERITIES.includes(v.Severity ?? "") ? v.Severity : "UNKNOWN";
-      counts[severity]++;
-      vulnerabilities.push({
-        id: v.VulnerabilityID ?? "",
-        package: v.PkgName ?? "",
-        installed: v.InstalledVersion ?? "",
-        fixed: v.FixedVersion ?? "",
-        severity
-      });
-    }
-  }
-  return { counts, vulnerabilities };
-}
-
-// src/rebuild/pipeline.ts
-function toolError(tool, result) {
-  const said = (result.stderr.trim() || result.stdout.trim()).split("\n").slice(-15).join("\n");
-  return `${tool} exited with ${result.exitCode}${said ? `: ${said}` : ""}`;
-}
-function imageTags(image, options) {
-  const stamp = options.date.toISOString().slice(0, 10).replace(/-/g, "");
-  const repository = `${options.registry.replace(/\/+$/, "")}/${image.name}`;
-  return image.tags.flatMap((tag) => [`${repository}:${tag}`, `${repository}:${tag}-${stamp}`]);
-}
-function ociLabels(image, options) {
-  const prefix = "org.opencontainers.image";
-  return {
-    [`${prefix}.created`]: options.date.toISOString(),
-    ...options.source && { [`${prefix}.source`]: options.source },
-    ...options.revision && { [`${prefix}.revision`]: options.revision },
-    [`${prefix}.base.name`]: image.upstream.normalized.replace(/@.*$/, ""),
-    ...image.upstream.digest && { [`${prefix}.base.digest`]: image.upstream.digest }
-  };
-}
-async function rebuildImage(image, options, builder, tools) {
-  const refs = imageTags(image, options);
-  const outcome = {
-    name: image.name,
-    tags: refs,
-    vulnerabilities: emptyCounts(),
-    cves: [],
-    scanned: false,
-    signed: false,
-    attested: false,
-    status: "built"
-  };
-  const fail = (step, error2) => ({
-    ...outcome,
-    status: "failed",
-    failedStep: step,
-    error: error2
-  });
-  const primary = refs[0];
-  const repository = primary.slice(0, primary.lastIndexOf(":"));
-  const built = await builder.build(image, refs, ociLabels(image, options));
-  if (built.exitCode !== 0) return fail("build", toolError(builder.tool, built));
-  const report = join6(options.workDir, `${image.name}.trivy.json`);
-  if (options.scan) {
-    const target = await builder.scanTarget(primary, options.workDir);
-    if ("failed" in target) return fail("scan", toolError(builder.tool, target.failed));
-    const severity = options.severity.join(",");
-    const scan = await tools.run("trivy", [
-      "image",
-      "--severity",
-      severity,
-      "--exit-code",
-      "1",
-      "--format",
-      "json",
-      "--output",
-      report,
-      ...target.args
-    ]);
-    if (scan.exitCode !== 0 && scan.exitCode !== 1) return fail("scan", toolError("trivy", scan));
-    if (!tools.dryRun) {
-      const summary2 = summarizeScan(readFileSync6(report, "utf8"));
-      outcome.vulnerabilities = summary2.counts;
-      outcome.cves = summary2.vulnerabilities;
-    }
-    outcome.scanned = true;
-    if (scan.exitCode === 1) {
-      const found = options.severity.map((s) => `${outcome.vulnerabilities[s]} ${s}`).join(", ");
-      const ids = [...new Set(outcome.cves.map((v) => v.id))].join(", ");
-      return fail("scan", `not pushed: the scan found ${found} vulnerabilities${ids ? ` (${ids})` : ""}`);
-    }
-  }
-  if (!options.push) return outcome;
-  for (const ref of refs) {
-    const pushed = await builder.push(ref, options.workDir);
-    if ("failed" in pushed) return fail("push", toolError(builder.tool, pushed.failed));
-    outcome.digest ??= pushed.digest;
-  }
-  outcome.status = "pushed";
-  const key = options.key ? ["--key", options.key] : [];
-  const signed = `${repository}@${outcome.digest}`;
-  if (options.sign) {
-    const sign = await tools.run("cosign", ["sign", "--yes", ...key, signed]);
-    if (sign.exitCode !== 0) return fail("sign", toolError("cosign", sign));
-    outcome.signed = true;
-  }
-  if (options.attest && options.scan) {
-    const predicate = join6(options.workDir, `${image.name}.cosign-vuln.json`);
-    const convert = await tools.run("trivy", [
-      "convert",
-      "--format",
-      "cosign-vuln",
-      "--output",
-      predicate,
-      report
-    ]);
-    if (convert.exitCode !== 0) return fail("attest", toolError("trivy", convert));
-    const attest = await tools.run("cosign", [
-      "attest",
-      "--yes",
-      ...key,
-      "--type",
-      "vuln",
-      "--predicate",
-      predicate,
-      signed
-    ]);
-    if (attest.exitCode !== 0) return fail("attest", toolError("cosign", attest));
-    outcome.attested = true;
-  }
-  return outcome;
-}
-async function requireTools(options, tools) {
-  const needed = [
-    ...options.scan ? ["trivy"] : [],
-    ...options.sign || options.attest ? ["cosign"] : []
-  ];
-  for (const tool of needed) if (!await tools.has(tool)) throw new MissingToolError(tool);
-}
-async function rebuildLibrary(images, options, builder, tools, onImage = () => {
-}) {
-  const outcomes = [];
-  for (const image of images) {
-    onImage(image);
-    outcomes.push(await rebuildImage(image, options, builder, tools));
-  }
-  return outcomes;
-}
-
-// src/rebuild/index.ts
-var DRY_RUN_WORK_DIR = "/tmp/base-image-guard-rebuild";
-function parseSeverity(text) {
-  const list = text.split(",").map((s) => s.trim().toUpperCase()).filter(Boolean);
-  const wrong = list.filter((s) => !SEVERITIES.includes(s));
-  if (list.length === 0 || wrong.length > 0) {
-    throw new UsageError(
-      `severity must be a comma-separated list of ${SEVERITIES.join(", ")}; got "${text}"`
-    );
-  }
-  return list;
-}
-function provenance(cwd, env = process.env) {
-  const epoch = env.SOURCE_DATE_EPOCH;
-  const date = epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1e3) : /* @__PURE__ */ new Date();
-  const source = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}` : void 0;
-  let revision = env.GITHUB_SHA;
-  if (!revision) {
-    try {
-      revision = execFileSync2("git", ["rev-parse", "HEAD"], {
-        cwd,
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "ignore"]
-      }).trim();
-    } catch {
-      revision = void 0;
-    }
-  }
-  return { date, ...source && { source }, ...revision && { revision } };
-}
-function libraryOf(settings) {
-  return readLibrary(settings.baseDir, settings.cwd, settings.images);
-}
-async function runRebuild(settings, tools, onImage = () => {
-}) {
-  if (!settings.registry) throw new UsageError("registry is required, such as ghcr.io/acme/base");
-  const images = libraryOf(settings);
-  const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync(join7(tmpdir(), "base-image-guard-rebuild-"));
-  const options = {
-    registry: settings.registry,
-    scan: settings.scan,
-    severity: parseSeverity(settings.severity),
-    push: settings.push,
-    sign: settings.sign,
-    attest: settings.attest,
-    ...settings.key && { key: settings.key },
-    ...provenance(settings.cwd),
-    workDir
-  };
-  try {
-    await requireTools(options, tools);
-    const builder = await chooseBuilder(settings.builder, tools);
-    return await rebuildLibrary(images, options, builder, tools, onImage);
-  } finally {
-    if (!tools.dryRun) rmSync(workDir, { recursive: true, force: true });
-  }
-}
-
-// src/rebuild/plan.ts
-function matrixOf(images) {
-  return {
-    include: images.map((image) => ({
-      name: image.name,
-      dockerfile: image.dockerfile,
-      upstream: image.upstream.raw
-    }))
-  };
-}
-
-// src/report/markdown.ts
-function cell(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "&#124;").replace(/@/g, "&#64;").replace(/`/g, "&#96;").replace(/\r?\n|\r/g, " ");
-}
-var code = (text) => text === "" ? "" : `<code>${cell(text)}</code>`;
-var bytes = (text) => Buffer.byteLength(text, "utf8");
-function headline(result) {
-  const count = result.findings.length;
-  if (count === 0) return "\u2705 base-image-guard: no base-image violations";
-  const icon = result.mode === "enforce" ? "\u274C" : "\u26A0\uFE0F";
-  return `${icon} base-image-guard: ${count} base-image ${count === 1 ? "violation" : "violations"} (${result.mode} mode)`;
-}
-function renderMarkdown(result, options) {
-  const head = [];
-  if (options.preamble) head.push(options.preamble);
-  head.push(`### ${headline(result)}`, "");
-  head.push(
-    `Policy: ${code(result.policySource)} \xB7 ${result.files} files \xB7 ${result.images} images \xB7 ${result.suppressed.length} suppressed \xB7 ${result.skipped.length} skipped`,
-    ""
-  );
-  const byRule = /* @__PURE__ */ new Map();
-  for (const finding of result.findings) byRule.set(finding.rule, (byRule.get(finding.rule) ?? 0) + 1);
-  if (byRule.size > 0) {
-    head.push("| rule | findings |", "| --- | ---: |");
-    for (const [rule, count] of [...byRule].sort()) head.push(`| ${code(rule)} | ${count} |`);
-    head.push("", "| file | line | rule | image | message |", "| --- | ---: | --- | --- | --- |");
-  }
-  const tail = detailsSections(result);
-  const cutNote = (cut2) => `
-> ${cut2} more ${cut2 === 1 ? "finding is" : "findings are"} not shown here, to stay within the size limit. The JSON report and the SARIF file list them all${options.moreAt ? `: ${options.moreAt}` : "."}
-`;
-  let size = bytes(head.join("\n")) + bytes(tail) + bytes(cutNote(result.findings.length)) + 2;
-  if (size > options.maxBytes) throw new Error(`markdown limit ${options.maxBytes} is too small`);
-  const rows = [];
-  for (const f of result.findings) {
-    const row = `| ${code(f.file)} | ${f.line} | ${code(f.rule)} | ${code(f.image)} | ${cell(f.message)} |`;
-    if (size + bytes(row) + 1 > options.maxBytes) break;
-    rows.push(row);
-    size += bytes(row) + 1;
-  }
-  const cut = result.findings.length - rows.length;
-  return `${[...head, ...rows].join("\n")}
-${cut > 0 ? cutNote(cut) : ""}${tail}`;
-}
-function detailsSections(result) {
-  const MAX_ROWS = 200;
-  const parts = [];
-  if (result.suppressed.length > 0) {
-    const rows = result.suppressed.slice(0, MAX_ROWS).map(
-      (s) => `| ${code(s.file)} | ${s.line} | ${code(s.rule)} | ${code(s.image)} | ${cell(s.reason)} | ${s.expires ?? ""} |`
-    );
-    parts.push(
-      `<details><summary>${result.suppressed.length} suppressed</summary>
-`,
-      "| file | line | rule | image | reason | expires |",
-      "| --- | ---: | --- | --- | --- | --- |",
-      ...rows,
-      more(result.suppressed.length, MAX_ROWS),
-      "</details>"
-    );
-  }
-  if (result.skipped.length > 0) {
-    const rows = result.skipped.slice(0, MAX_ROWS).map((s) => `| ${code(s.file)} | ${cell(s.reason)} |`);
-    parts.push(
-      `<details><summary>${result.skipped.length} skipped (not checked)</summary>
-`,
-      "| file | reason |",
-      "| --- | --- |",
-      ...rows,
-      more(result.skipped.length, MAX_ROWS),
-      "</details>"
-    );
-  }
-  return parts.length > 0 ? `
-${parts.filter((p) => p !== "").join("\n")}
-` : "";
-}
-function more(total, shown) {
-  return total > shown ? `
-\u2026 and ${total - shown} more.
-` : "";
-}
-
-// src/rebuild/report.ts
-function imagesOutput(outcomes) {
-  return JSON.stringify(
-    outcomes.map((o) => ({
-      name: o.name,
-      tags: o.tags,
-      digest: o.digest ?? null,
-      vulnerabilities: o.vulnerabilities,
-      signed: o.signed,
-      status: o.status,
-      ...o.failedStep && { failedStep: o.failedStep, error: o.error }
-    }))
-  );
-}
-var code2 = (text) => `<code>${cell(text)}</code>`;
-function renderRebuildSummary(outcomes) {
-  const failed = outcomes.filter((o) => o.status === "failed");
-  const lines = [
-    failed.length === 0 ? `### \u2705 base images: ${outcomes.length} rebuilt` : `### \u274C base images: ${failed.length} of ${outcomes.length} failed (${failed.map((o) => o.name).join(", ")})`,
-    "",
-    "| image | tags | digest | critical | high | signed | status |",
-    "| --- | --- | --- | ---: | ---: | --- | --- |"
-  ];
-  for (const o of outcomes) {
-    const status = o.status === "failed" ? `\u274C ${o.failedStep} failed` : o.status;
-    lines.push(
-      `| ${code2(o.name)} | ${o.tags.map(code2).join("<br>")} | ${o.digest ? code2(o.digest) : "\u2014"} | ${o.scanned ? o.vulnerabilities.CRITICAL : "\u2014"} | ${o.scanned ? o.vulnerabilities.HIGH : "\u2014"} | ${o.signed ? "\u2705" : "\u2014"} | ${status} |`
-    );
-  }
-  for (const o of failed) {
-    lines.push(
-      "",
-      `#### ${cell(o.name)}: ${o.failedStep} failed`,
-      "",
-      "```",
-      (o.error ?? "").replace(/```/g, "'''"),
-      "```"
-    );
-    if (o.cves.length > 0) {
-      lines.push(
-        "",
-        "| CVE | package | installed | fixed in | severity |",
-        "| --- | --- | --- | --- | --- |"
-      );
-      for (const v of o.cves) {
-        lines.push(
-          `| ${cell(v.id)} | ${cell(v.package)} | ${cell(v.installed)} | ${cell(v.fixed) || "no fix yet"} | ${v.severity} |`
-        );
-      }
-    }
-  }
-  return `${lines.join("\n")}
-`;
-}
-
 // src/report/annotations.ts
 function annotationsOf(result) {
   const annotations = [];
@@ -49627,7 +48908,251 @@ function sarifCategory(paths) {
   return `base-image-guard/${paths.length > 0 ? paths.join(",") : "."}`;
 }
 
-// src/action.ts
+// src/report/markdown.ts
+function cell(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "&#124;").replace(/@/g, "&#64;").replace(/`/g, "&#96;").replace(/\r?\n|\r/g, " ");
+}
+var code = (text) => text === "" ? "" : `<code>${cell(text)}</code>`;
+var bytes = (text) => Buffer.byteLength(text, "utf8");
+function headline(result) {
+  const count = result.findings.length;
+  if (count === 0) return "\u2705 base-image-guard: no base-image violations";
+  const icon = result.mode === "enforce" ? "\u274C" : "\u26A0\uFE0F";
+  return `${icon} base-image-guard: ${count} base-image ${count === 1 ? "violation" : "violations"} (${result.mode} mode)`;
+}
+function renderMarkdown(result, options) {
+  const head = [];
+  if (options.preamble) head.push(options.preamble);
+  head.push(`### ${headline(result)}`, "");
+  head.push(
+    `Policy: ${code(result.policySource)} \xB7 ${result.files} files \xB7 ${result.images} images \xB7 ${result.suppressed.length} suppressed \xB7 ${result.skipped.length} skipped`,
+    ""
+  );
+  const byRule = /* @__PURE__ */ new Map();
+  for (const finding of result.findings) byRule.set(finding.rule, (byRule.get(finding.rule) ?? 0) + 1);
+  if (byRule.size > 0) {
+    head.push("| rule | findings |", "| --- | ---: |");
+    for (const [rule, count] of [...byRule].sort()) head.push(`| ${code(rule)} | ${count} |`);
+    head.push("", "| file | line | rule | image | message |", "| --- | ---: | --- | --- | --- |");
+  }
+  const tail = detailsSections(result);
+  const cutNote = (cut2) => `
+> ${cut2} more ${cut2 === 1 ? "finding is" : "findings are"} not shown here, to stay within the size limit. The JSON report and the SARIF file list them all${options.moreAt ? `: ${options.moreAt}` : "."}
+`;
+  let size = bytes(head.join("\n")) + bytes(tail) + bytes(cutNote(result.findings.length)) + 2;
+  if (size > options.maxBytes) throw new Error(`markdown limit ${options.maxBytes} is too small`);
+  const rows = [];
+  for (const f of result.findings) {
+    const row = `| ${code(f.file)} | ${f.line} | ${code(f.rule)} | ${code(f.image)} | ${cell(f.message)} |`;
+    if (size + bytes(row) + 1 > options.maxBytes) break;
+    rows.push(row);
+    size += bytes(row) + 1;
+  }
+  const cut = result.findings.length - rows.length;
+  return `${[...head, ...rows].join("\n")}
+${cut > 0 ? cutNote(cut) : ""}${tail}`;
+}
+function detailsSections(result) {
+  const MAX_ROWS = 200;
+  const parts = [];
+  if (result.suppressed.length > 0) {
+    const rows = result.suppressed.slice(0, MAX_ROWS).map(
+      (s) => `| ${code(s.file)} | ${s.line} | ${code(s.rule)} | ${code(s.image)} | ${cell(s.reason)} | ${s.expires ?? ""} |`
+    );
+    parts.push(
+      `<details><summary>${result.suppressed.length} suppressed</summary>
+`,
+      "| file | line | rule | image | reason | expires |",
+      "| --- | ---: | --- | --- | --- | --- |",
+      ...rows,
+      more(result.suppressed.length, MAX_ROWS),
+      "</details>"
+    );
+  }
+  if (result.skipped.length > 0) {
+    const rows = result.skipped.slice(0, MAX_ROWS).map((s) => `| ${code(s.file)} | ${cell(s.reason)} |`);
+    parts.push(
+      `<details><summary>${result.skipped.length} skipped (not checked)</summary>
+`,
+      "| file | reason |",
+      "| --- | --- |",
+      ...rows,
+      more(result.skipped.length, MAX_ROWS),
+      "</details>"
+    );
+  }
+  return parts.length > 0 ? `
+${parts.filter((p) => p !== "").join("\n")}
+` : "";
+}
+function more(total, shown) {
+  return total > shown ? `
+\u2026 and ${total - shown} more.
+` : "";
+}
+
+// src/action/inputs.ts
+import { resolve as resolve4 } from "node:path";
+var INPUT_DEFAULTS = {
+  command: "check",
+  policy: "",
+  paths: ".",
+  mode: "",
+  "changed-files-only": "false",
+  annotations: "true",
+  "sarif-file": "",
+  summary: "true",
+  comment: "false",
+  "github-token": "",
+  "base-dir": "base",
+  registry: "",
+  images: "",
+  push: "true",
+  scan: "true",
+  severity: "CRITICAL,HIGH",
+  sign: "true",
+  attest: "false",
+  builder: "auto"
+};
+function workspace() {
+  return resolve4(process.env.GITHUB_WORKSPACE ?? process.cwd());
+}
+function inputReader(getInput2) {
+  return (name) => getInput2(name).trim() || INPUT_DEFAULTS[name];
+}
+function booleanInput(get, name) {
+  const value = get(name).toLowerCase();
+  if (value === "true") return true;
+  if (value === "false") return false;
+  throw new UsageError(`input ${name} must be true or false, got "${get(name)}"`);
+}
+function oneOf(get, name, allowed) {
+  const value = get(name);
+  if (allowed.includes(value)) return value;
+  throw new UsageError(`input ${name} must be one of ${allowed.join(", ")}, got "${value}"`);
+}
+function listInput(get, name) {
+  return get(name).split(/[\s,]+/).filter(Boolean);
+}
+function readCheckInputs(get) {
+  const mode = get("mode");
+  return {
+    command: oneOf(get, "command", ["check", "rebuild", "plan"]),
+    ...get("policy") && { policy: get("policy") },
+    paths: get("paths").split(/\s+/).filter(Boolean),
+    ...mode && { mode: oneOf(get, "mode", ["enforce", "audit"]) },
+    changedFilesOnly: booleanInput(get, "changed-files-only"),
+    annotations: booleanInput(get, "annotations"),
+    ...get("sarif-file") && { sarifFile: get("sarif-file") },
+    summary: booleanInput(get, "summary"),
+    comment: booleanInput(get, "comment"),
+    token: get("github-token")
+  };
+}
+function readRebuildInputs(get) {
+  return {
+    baseDir: get("base-dir"),
+    registry: get("registry"),
+    images: listInput(get, "images"),
+    push: booleanInput(get, "push"),
+    scan: booleanInput(get, "scan"),
+    severity: get("severity"),
+    sign: booleanInput(get, "sign"),
+    attest: booleanInput(get, "attest"),
+    builder: oneOf(get, "builder", ["auto", "docker", "buildah"])
+  };
+}
+
+// src/action/pull-request.ts
+import { execFileSync } from "node:child_process";
+function pullRequestOf(eventName, payload, repository) {
+  if (eventName !== "pull_request" && eventName !== "pull_request_target") return void 0;
+  const pr = payload.pull_request;
+  if (!pr) return void 0;
+  const [owner = "", repo = ""] = repository.split("/");
+  return {
+    owner,
+    repo,
+    number: pr.number,
+    baseSha: pr.base.sha,
+    headSha: pr.head.sha,
+    fromFork: pr.head.repo?.full_name !== pr.base.repo.full_name
+  };
+}
+function git(cwd, args) {
+  return execFileSync("git", args, {
+    cwd,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    maxBuffer: 64 << 20
+  });
+}
+async function changedFiles(octokit, pr, cwd) {
+  if (octokit) {
+    try {
+      const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
+        owner: pr.owner,
+        repo: pr.repo,
+        pull_number: pr.number,
+        per_page: 100
+      });
+      return new Set(files.filter((f) => f.status !== "removed").map((f) => f.filename));
+    } catch {
+    }
+  }
+  const output = git(cwd, ["diff", "--name-only", "--diff-filter=ACMRT", `${pr.baseSha}...${pr.headSha}`]);
+  return new Set(output.split("\n").filter(Boolean));
+}
+async function fileAtBase(octokit, pr, path4, cwd) {
+  if (octokit) {
+    try {
+      const response = await octokit.rest.repos.getContent({
+        owner: pr.owner,
+        repo: pr.repo,
+        path: path4,
+        ref: pr.baseSha,
+        mediaType: { format: "raw" }
+      });
+      return String(response.data);
+    } catch (error2) {
+      if (error2.status === 404) return void 0;
+    }
+  }
+  try {
+    return git(cwd, ["show", `${pr.baseSha}:${path4}`]);
+  } catch (error2) {
+    const stderr = String(error2.stderr ?? "");
+    if (/does not exist|exists on disk, but not in/.test(stderr)) return void 0;
+    throw new Error(
+      `cannot read ${path4} at the base commit ${pr.baseSha}: ${stderr.trim() || error2.message}`
+    );
+  }
+}
+var COMMENT_MARKER = "<!-- base-image-guard:sticky-comment -->";
+async function upsertComment(octokit, pr, body, resolvedBody) {
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    owner: pr.owner,
+    repo: pr.repo,
+    issue_number: pr.number,
+    per_page: 100
+  });
+  const existing = comments.find((c) => c.body?.includes(COMMENT_MARKER));
+  const target = { owner: pr.owner, repo: pr.repo };
+  if (body !== void 0) {
+    if (existing) {
+      if (existing.body === body) return "unchanged";
+      await octokit.rest.issues.updateComment({ ...target, comment_id: existing.id, body });
+      return "updated";
+    }
+    await octokit.rest.issues.createComment({ ...target, issue_number: pr.number, body });
+    return "created";
+  }
+  if (!existing || existing.body === resolvedBody) return "unchanged";
+  await octokit.rest.issues.updateComment({ ...target, comment_id: existing.id, body: resolvedBody });
+  return "resolved";
+}
+
+// src/action/check.ts
 var SUMMARY_LIMIT_BYTES = 1e6;
 var COMMENT_LIMIT_BYTES = 6e4;
 function runUrl() {
@@ -49722,12 +49247,12 @@ async function check(inputs) {
     ...inputs.changedFilesOnly && changed && { onlyFiles: changed }
   });
   if (inputs.annotations) annotate(result);
-  const reportPath = join8(process.env.RUNNER_TEMP ?? tmpdir2(), "base-image-guard", "report.json");
+  const reportPath = join4(process.env.RUNNER_TEMP ?? tmpdir(), "base-image-guard", "report.json");
   writeFile2(reportPath, renderJson(result));
   setOutput("report", reportPath);
   setOutput("violations", String(result.findings.length));
   if (inputs.sarifFile) {
-    const sarifPath = resolve4(cwd, inputs.sarifFile);
+    const sarifPath = resolve5(cwd, inputs.sarifFile);
     const sarif = toSarif(result, { version: package_default.version, category: sarifCategory(inputs.paths) });
     writeFile2(sarifPath, `${JSON.stringify(sarif, null, 2)}
 `);
@@ -49740,6 +49265,489 @@ async function check(inputs) {
   if (exitCodeOf(result) !== 0) setFailed(headline(result));
   else info(headline(result));
 }
+
+// src/rebuild/index.ts
+import { execFileSync as execFileSync2 } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join8 } from "node:path";
+
+// src/rebuild/builders.ts
+import { readFileSync as readFileSync4 } from "node:fs";
+import { join as join5 } from "node:path";
+
+// src/rebuild/tools.ts
+var INSTALL_HINTS = {
+  docker: "use a runner with Docker (ubuntu-latest has it) and docker/setup-buildx-action, or install docker.io",
+  buildah: "install it with apt-get install buildah (Debian/Ubuntu)",
+  trivy: "add aquasecurity/setup-trivy to the workflow, or install trivy from Aqua Security's packages",
+  cosign: "add sigstore/cosign-installer to the workflow, or install cosign from Sigstore's releases"
+};
+var MissingToolError = class extends GuardError {
+  constructor(tool) {
+    super(`${tool} is not installed or not on PATH: ${INSTALL_HINTS[tool]}`);
+    this.tool = tool;
+  }
+  tool;
+};
+function execRunner() {
+  return {
+    dryRun: false,
+    async has(tool) {
+      return await which(tool, false) !== "";
+    },
+    async run(tool, args, options = {}) {
+      if (await which(tool, false) === "") throw new MissingToolError(tool);
+      const env = options.env ? { ...process.env, ...options.env } : void 0;
+      const result = await getExecOutput(tool, args, { ignoreReturnCode: true, ...env && { env } });
+      return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+    }
+  };
+}
+
+// src/rebuild/builders.ts
+var DRY_RUN_DIGEST = "sha256:<digest-reported-by-push>";
+var DIGEST2 = /sha256:[0-9a-f]{64}/;
+function buildFlags(image, refs, labels) {
+  return [
+    "--file",
+    image.dockerfile,
+    ...refs.flatMap((ref) => ["--tag", ref]),
+    ...Object.entries(labels).flatMap(([key, value]) => ["--label", `${key}=${value}`]),
+    ...image.platform ? ["--platform", image.platform] : []
+  ];
+}
+function safeName(ref) {
+  return ref.replace(/[^\w.-]+/g, "_");
+}
+function dockerBuilder(tools, buildx) {
+  return {
+    name: buildx ? "docker buildx" : "docker",
+    tool: "docker",
+    build: (image, refs, labels) => tools.run(
+      "docker",
+      buildx ? ["buildx", "build", ...buildFlags(image, refs, labels), "--pull", "--load", image.context] : ["build", ...buildFlags(image, refs, labels), "--pull", image.context]
+    ),
+    // Trivy reads the image from the local Docker engine: nothing leaves the machine before the scan.
+    scanTarget: async (ref) => ({ args: ["--image-src", "docker", ref] }),
+    async push(ref) {
+      const result = await tools.run("docker", ["push", ref]);
+      if (result.exitCode !== 0) return { failed: result };
+      if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
+      const digest = DIGEST2.exec(result.stdout)?.[0];
+      return digest ? { digest } : { failed: { ...result, stderr: `docker push reported no digest for ${ref}` } };
+    }
+  };
+}
+function buildahBuilder(tools) {
+  return {
+    name: "buildah",
+    tool: "buildah",
+    build: (image, refs, labels) => tools.run("buildah", ["bud", ...buildFlags(image, refs, labels), "--pull-always", image.context]),
+    // Trivy cannot read buildah's storage: export the image to an OCI archive and scan that.
+    async scanTarget(ref, workDir) {
+      const archive = join5(workDir, `${safeName(ref)}.oci.tar`);
+      const result = await tools.run("buildah", ["push", ref, `oci-archive:${archive}`]);
+      return result.exitCode === 0 ? { args: ["--input", archive] } : { failed: result };
+    },
+    async push(ref, workDir) {
+      const digestFile = join5(workDir, `${safeName(ref)}.digest`);
+      const result = await tools.run("buildah", ["push", "--digestfile", digestFile, ref, `docker://${ref}`]);
+      if (result.exitCode !== 0) return { failed: result };
+      if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
+      const digest = DIGEST2.exec(readFileSync4(digestFile, "utf8"))?.[0];
+      return digest ? { digest } : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
+    }
+  };
+}
+async function chooseBuilder(choice, tools) {
+  if (choice === "buildah") {
+    if (!await tools.has("buildah")) throw new MissingToolError("buildah");
+    return buildahBuilder(tools);
+  }
+  if (await tools.has("docker")) {
+    const buildx = tools.dryRun || (await tools.run("docker", ["buildx", "version"])).exitCode === 0;
+    return dockerBuilder(tools, buildx);
+  }
+  if (choice === "docker") throw new MissingToolError("docker");
+  if (await tools.has("buildah")) return buildahBuilder(tools);
+  throw new UsageError(
+    "no image builder found: install Docker (with docker/setup-buildx-action in a workflow) or buildah"
+  );
+}
+
+// src/rebuild/library.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+import { existsSync as existsSync5, readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
+import { join as join6, relative as relative3 } from "node:path";
+var NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+function readLibrary(baseDir, cwd, only = []) {
+  const dir = join6(cwd, baseDir);
+  if (!existsSync5(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
+  const imagesFile = join6(dir, "images.yml");
+  const entries = existsSync5(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
+  const images = entries.map((entry) => describe(entry, baseDir, cwd));
+  const unknown = only.filter((name) => !images.some((image) => image.name === name));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `no base image called ${unknown.join(", ")} in ${baseDir} (have: ${images.map((i) => i.name).join(", ")})`
+    );
+  }
+  return only.length > 0 ? images.filter((image) => only.includes(image.name)) : images;
+}
+function fromFileNames(dir) {
+  return readdirSync2(dir).filter((file) => file.endsWith(".Dockerfile")).sort().map((file) => ({ name: file.slice(0, -".Dockerfile".length), dockerfile: file }));
+}
+function readImagesFile(path4, baseDir) {
+  const where = `${baseDir}/images.yml`;
+  let data;
+  try {
+    data = (0, import_yaml4.parse)(readFileSync5(path4, "utf8"));
+  } catch (error2) {
+    throw new UsageError(`${where} is not valid YAML: ${error2.message}`);
+  }
+  const list = data?.images;
+  if (!Array.isArray(list)) throw new UsageError(`${where}: expected "images:" with a list of images`);
+  return list.map((raw, i) => {
+    const at2 = `${where}: images[${i}]`;
+    if (typeof raw?.name !== "string" || !NAME.test(raw.name)) {
+      throw new UsageError(`${at2}.name: expected a lowercase image name such as "alpine"`);
+    }
+    const strings = (value, key) => {
+      if (value === void 0) return void 0;
+      if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === "string" && v !== "")) {
+        throw new UsageError(`${at2}.${key}: expected a list of strings`);
+      }
+      return value;
+    };
+    const tags = strings(raw.tags, "tags");
+    const platforms = strings(raw.platforms, "platforms");
+    if (platforms && platforms.length > 1) {
+      throw new UsageError(
+        `${at2}.platforms: one platform per entry, because each image is scanned before it is pushed; add an entry per platform with its own name`
+      );
+    }
+    if (raw.dockerfile !== void 0 && typeof raw.dockerfile !== "string") {
+      throw new UsageError(`${at2}.dockerfile: expected a file name`);
+    }
+    return {
+      name: raw.name,
+      dockerfile: raw.dockerfile ?? `${raw.name}.Dockerfile`,
+      ...tags && { tags },
+      ...platforms?.[0] && { platform: platforms[0] }
+    };
+  });
+}
+function describe(entry, baseDir, cwd) {
+  const path4 = join6(cwd, baseDir, entry.dockerfile);
+  const display = relative3(cwd, path4).split("\\").join("/");
+  if (!existsSync5(path4)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
+  const { occurrences, problems } = readDockerfile(readFileSync5(path4, "utf8"), display);
+  if (problems[0]) throw new UsageError(`${display}:${problems[0].line}: ${problems[0].message}`);
+  const base = occurrences.find((o) => o.via === "from" && o.stage?.final);
+  if (base?.image.kind !== "image") {
+    throw new UsageError(`${display}: cannot tell which upstream image the final stage is built FROM`);
+  }
+  const upstream = base.image.ref;
+  const tags = entry.tags ?? (upstream.tag ? [upstream.tag] : []);
+  if (tags.length === 0) {
+    throw new UsageError(
+      `${display}: the upstream ${upstream.raw} has no tag; give the image tags in images.yml`
+    );
+  }
+  return {
+    name: entry.name,
+    dockerfile: display,
+    context: relative3(cwd, join6(cwd, baseDir)).split("\\").join("/") || ".",
+    upstream,
+    tags,
+    ...entry.platform && { platform: entry.platform }
+  };
+}
+
+// src/rebuild/pipeline.ts
+import { readFileSync as readFileSync6 } from "node:fs";
+import { join as join7 } from "node:path";
+
+// src/rebuild/trivy.ts
+var SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
+function emptyCounts() {
+  return { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 0 };
+}
+function summarizeScan(json2) {
+  const report = JSON.parse(json2);
+  const counts = emptyCounts();
+  const vulnerabilities = [];
+  for (const result of report.Results ?? []) {
+    for (const v of result.Vulnerabilities ?? []) {
+      const severity = SEVERITIES.includes(v.Severity ?? "") ? v.Severity : "UNKNOWN";
+      counts[severity]++;
+      vulnerabilities.push({
+        id: v.VulnerabilityID ?? "",
+        package: v.PkgName ?? "",
+        installed: v.InstalledVersion ?? "",
+        fixed: v.FixedVersion ?? "",
+        severity
+      });
+    }
+  }
+  return { counts, vulnerabilities };
+}
+
+// src/rebuild/pipeline.ts
+function toolError(tool, result) {
+  const said = (result.stderr.trim() || result.stdout.trim()).split("\n").slice(-15).join("\n");
+  return `${tool} exited with ${result.exitCode}${said ? `: ${said}` : ""}`;
+}
+function imageTags(image, options) {
+  const stamp = options.date.toISOString().slice(0, 10).replace(/-/g, "");
+  const repository = `${options.registry.replace(/\/+$/, "")}/${image.name}`;
+  return image.tags.flatMap((tag) => [`${repository}:${tag}`, `${repository}:${tag}-${stamp}`]);
+}
+function ociLabels(image, options) {
+  const prefix = "org.opencontainers.image";
+  return {
+    [`${prefix}.created`]: options.date.toISOString(),
+    ...options.source && { [`${prefix}.source`]: options.source },
+    ...options.revision && { [`${prefix}.revision`]: options.revision },
+    [`${prefix}.base.name`]: image.upstream.normalized.replace(/@.*$/, ""),
+    ...image.upstream.digest && { [`${prefix}.base.digest`]: image.upstream.digest }
+  };
+}
+async function rebuildImage(image, options, builder, tools) {
+  const refs = imageTags(image, options);
+  const outcome = {
+    name: image.name,
+    tags: refs,
+    vulnerabilities: emptyCounts(),
+    cves: [],
+    scanned: false,
+    signed: false,
+    attested: false,
+    status: "built"
+  };
+  const fail = (step, error2) => ({
+    ...outcome,
+    status: "failed",
+    failedStep: step,
+    error: error2
+  });
+  const primary = refs[0];
+  const repository = primary.slice(0, primary.lastIndexOf(":"));
+  const built = await builder.build(image, refs, ociLabels(image, options));
+  if (built.exitCode !== 0) return fail("build", toolError(builder.tool, built));
+  const report = join7(options.workDir, `${image.name}.trivy.json`);
+  if (options.scan) {
+    const target = await builder.scanTarget(primary, options.workDir);
+    if ("failed" in target) return fail("scan", toolError(builder.tool, target.failed));
+    const severity = options.severity.join(",");
+    const scan = await tools.run("trivy", [
+      "image",
+      "--severity",
+      severity,
+      "--exit-code",
+      "1",
+      "--format",
+      "json",
+      "--output",
+      report,
+      ...target.args
+    ]);
+    if (scan.exitCode !== 0 && scan.exitCode !== 1) return fail("scan", toolError("trivy", scan));
+    if (!tools.dryRun) {
+      const summary2 = summarizeScan(readFileSync6(report, "utf8"));
+      outcome.vulnerabilities = summary2.counts;
+      outcome.cves = summary2.vulnerabilities;
+    }
+    outcome.scanned = true;
+    if (scan.exitCode === 1) {
+      const found = options.severity.map((s) => `${outcome.vulnerabilities[s]} ${s}`).join(", ");
+      const ids = [...new Set(outcome.cves.map((v) => v.id))].join(", ");
+      return fail("scan", `not pushed: the scan found ${found} vulnerabilities${ids ? ` (${ids})` : ""}`);
+    }
+  }
+  if (!options.push) return outcome;
+  for (const ref of refs) {
+    const pushed = await builder.push(ref, options.workDir);
+    if ("failed" in pushed) return fail("push", toolError(builder.tool, pushed.failed));
+    outcome.digest ??= pushed.digest;
+  }
+  outcome.status = "pushed";
+  const key = options.key ? ["--key", options.key] : [];
+  const signed = `${repository}@${outcome.digest}`;
+  if (options.sign) {
+    const sign = await tools.run("cosign", ["sign", "--yes", ...key, signed]);
+    if (sign.exitCode !== 0) return fail("sign", toolError("cosign", sign));
+    outcome.signed = true;
+  }
+  if (options.attest && options.scan) {
+    const predicate = join7(options.workDir, `${image.name}.cosign-vuln.json`);
+    const convert = await tools.run("trivy", [
+      "convert",
+      "--format",
+      "cosign-vuln",
+      "--output",
+      predicate,
+      report
+    ]);
+    if (convert.exitCode !== 0) return fail("attest", toolError("trivy", convert));
+    const attest = await tools.run("cosign", [
+      "attest",
+      "--yes",
+      ...key,
+      "--type",
+      "vuln",
+      "--predicate",
+      predicate,
+      signed
+    ]);
+    if (attest.exitCode !== 0) return fail("attest", toolError("cosign", attest));
+    outcome.attested = true;
+  }
+  return outcome;
+}
+async function requireTools(options, tools) {
+  const needed = [
+    ...options.scan ? ["trivy"] : [],
+    ...options.sign || options.attest ? ["cosign"] : []
+  ];
+  for (const tool of needed) if (!await tools.has(tool)) throw new MissingToolError(tool);
+}
+async function rebuildLibrary(images, options, builder, tools, onImage = () => {
+}) {
+  const outcomes = [];
+  for (const image of images) {
+    onImage(image);
+    outcomes.push(await rebuildImage(image, options, builder, tools));
+  }
+  return outcomes;
+}
+
+// src/rebuild/index.ts
+var DRY_RUN_WORK_DIR = "/tmp/base-image-guard-rebuild";
+function parseSeverity(text) {
+  const list = text.split(",").map((s) => s.trim().toUpperCase()).filter(Boolean);
+  const wrong = list.filter((s) => !SEVERITIES.includes(s));
+  if (list.length === 0 || wrong.length > 0) {
+    throw new UsageError(
+      `severity must be a comma-separated list of ${SEVERITIES.join(", ")}; got "${text}"`
+    );
+  }
+  return list;
+}
+function provenance(cwd, env = process.env) {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  const date = epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1e3) : /* @__PURE__ */ new Date();
+  const source = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}` : void 0;
+  let revision = env.GITHUB_SHA;
+  if (!revision) {
+    try {
+      revision = execFileSync2("git", ["rev-parse", "HEAD"], {
+        cwd,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"]
+      }).trim();
+    } catch {
+      revision = void 0;
+    }
+  }
+  return { date, ...source && { source }, ...revision && { revision } };
+}
+function libraryOf(settings) {
+  return readLibrary(settings.baseDir, settings.cwd, settings.images);
+}
+async function runRebuild(settings, tools, onImage = () => {
+}) {
+  if (!settings.registry) throw new UsageError("registry is required, such as ghcr.io/acme/base");
+  const images = libraryOf(settings);
+  const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync(join8(tmpdir2(), "base-image-guard-rebuild-"));
+  const options = {
+    registry: settings.registry,
+    scan: settings.scan,
+    severity: parseSeverity(settings.severity),
+    push: settings.push,
+    sign: settings.sign,
+    attest: settings.attest,
+    ...settings.key && { key: settings.key },
+    ...provenance(settings.cwd),
+    workDir
+  };
+  try {
+    await requireTools(options, tools);
+    const builder = await chooseBuilder(settings.builder, tools);
+    return await rebuildLibrary(images, options, builder, tools, onImage);
+  } finally {
+    if (!tools.dryRun) rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+// src/rebuild/plan.ts
+function matrixOf(images) {
+  return {
+    include: images.map((image) => ({
+      name: image.name,
+      dockerfile: image.dockerfile,
+      upstream: image.upstream.raw
+    }))
+  };
+}
+
+// src/rebuild/report.ts
+function imagesOutput(outcomes) {
+  return JSON.stringify(
+    outcomes.map((o) => ({
+      name: o.name,
+      tags: o.tags,
+      digest: o.digest ?? null,
+      vulnerabilities: o.vulnerabilities,
+      signed: o.signed,
+      status: o.status,
+      ...o.failedStep && { failedStep: o.failedStep, error: o.error }
+    }))
+  );
+}
+var code2 = (text) => `<code>${cell(text)}</code>`;
+function renderRebuildSummary(outcomes) {
+  const failed = outcomes.filter((o) => o.status === "failed");
+  const lines = [
+    failed.length === 0 ? `### \u2705 base images: ${outcomes.length} rebuilt` : `### \u274C base images: ${failed.length} of ${outcomes.length} failed (${failed.map((o) => o.name).join(", ")})`,
+    "",
+    "| image | tags | digest | critical | high | signed | status |",
+    "| --- | --- | --- | ---: | ---: | --- | --- |"
+  ];
+  for (const o of outcomes) {
+    const status = o.status === "failed" ? `\u274C ${o.failedStep} failed` : o.status;
+    lines.push(
+      `| ${code2(o.name)} | ${o.tags.map(code2).join("<br>")} | ${o.digest ? code2(o.digest) : "\u2014"} | ${o.scanned ? o.vulnerabilities.CRITICAL : "\u2014"} | ${o.scanned ? o.vulnerabilities.HIGH : "\u2014"} | ${o.signed ? "\u2705" : "\u2014"} | ${status} |`
+    );
+  }
+  for (const o of failed) {
+    lines.push(
+      "",
+      `#### ${cell(o.name)}: ${o.failedStep} failed`,
+      "",
+      "```",
+      (o.error ?? "").replace(/```/g, "'''"),
+      "```"
+    );
+    if (o.cves.length > 0) {
+      lines.push(
+        "",
+        "| CVE | package | installed | fixed in | severity |",
+        "| --- | --- | --- | --- | --- |"
+      );
+      for (const v of o.cves) {
+        lines.push(
+          `| ${cell(v.id)} | ${cell(v.package)} | ${cell(v.installed)} | ${cell(v.fixed) || "no fix yet"} | ${v.severity} |`
+        );
+      }
+    }
+  }
+  return `${lines.join("\n")}
+`;
+}
+
+// src/action/rebuild.ts
 function plan(get) {
   const { baseDir, images } = readRebuildInputs(get);
   const matrix = matrixOf(libraryOf({ cwd: workspace(), baseDir, images }));
@@ -49765,9 +49773,8 @@ async function rebuild(get) {
       `${failed.length} of ${outcomes.length} base images failed: ${failed.map((o) => o.name).join(", ")}`
     );
 }
-function workspace() {
-  return resolve4(process.env.GITHUB_WORKSPACE ?? process.cwd());
-}
+
+// src/action.ts
 async function run() {
   try {
     const get = inputReader(getInput);

@@ -2,6 +2,7 @@
  * The Action's inputs (action.yml), read and checked in one place. Defaults here equal action.yml's
  * (a test compares them), so a runner that sends none behaves like one that sends all.
  */
+import { resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import type { Mode } from "../policy/types.js";
 
@@ -42,7 +43,12 @@ export interface CheckInputs {
   token: string;
 }
 
-type GetInput = (name: InputName) => string;
+export type GetInput = (name: InputName) => string;
+
+/** The checked-out repository the runner gives the Action. */
+export function workspace(): string {
+  return resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
+}
 
 export function inputReader(getInput: (name: string) => string): GetInput {
   return (name) => getInput(name).trim() || INPUT_DEFAULTS[name];

@@ -1,0 +1,170 @@
+/**
+ * `command: check` in the Action (SPEC §6): the engine's result as annotations, job summary, JSON
+ * report, SARIF, outputs and the sticky PR comment; on pull requests, the base branch's policy
+ * and optionally only the changed files.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import * as core from "@actions/core";
+import * as github from "@actions/github";
+import packageJson from "../../package.json" with { type: "json" };
+import { type CheckResult, exitCodeOf, runCheck } from "../check.js";
+import { DEFAULT_POLICY_PATH, loadPolicy } from "../policy/load.js";
+import type { LoadedPolicy } from "../policy/types.js";
+import { annotationsOf } from "../report/annotations.js";
+import { sarifCategory } from "../report/index.js";
+import { renderJson } from "../report/json.js";
+import { headline, renderMarkdown } from "../report/markdown.js";
+import { toSarif } from "../report/sarif.js";
+import { type CheckInputs, workspace } from "./inputs.js";
+import {
+  COMMENT_MARKER,
+  changedFiles,
+  fileAtBase,
+  type Octokit,
+  type PullRequest,
+  pullRequestOf,
+  upsertComment,
+} from "./pull-request.js";
+
+/** GitHub refuses job summaries over 1 MiB; stay clearly below. */
+const SUMMARY_LIMIT_BYTES = 1_000_000;
+/** GitHub comments hold at most 65,536 characters. */
+const COMMENT_LIMIT_BYTES = 60_000;
+
+function runUrl(): string | undefined {
+  const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = process.env;
+  return GITHUB_SERVER_URL && GITHUB_REPOSITORY && GITHUB_RUN_ID
+    ? `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}`
+    : undefined;
+}
+
+function writeFile(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+/** On a pull request the policy comes from the base branch, so the PR cannot loosen what judges it. */
+async function policyFor(
+  inputs: CheckInputs,
+  cwd: string,
+  pr: PullRequest | undefined,
+  octokit: Octokit | undefined,
+  changed: Set<string> | undefined,
+): Promise<LoadedPolicy> {
+  if (!pr) return loadPolicy(inputs.policy, cwd);
+  const path = inputs.policy ?? DEFAULT_POLICY_PATH;
+  let base: string | undefined;
+  try {
+    base = await fileAtBase(octokit, pr, path, cwd);
+  } catch (error) {
+    core.warning(
+      `Could not read ${path} from the base branch (${(error as Error).message}); using the checked-out policy. ` +
+        "Give the job contents: read, or check out with fetch-depth: 0.",
+    );
+    return loadPolicy(inputs.policy, cwd);
+  }
+  if (changed?.has(path)) {
+    core.notice(`This pull request changes ${path}; the change takes effect after it is merged.`, {
+      title: "base-image-guard policy",
+      file: path,
+    });
+  }
+  return loadPolicy(inputs.policy, cwd, (wanted) => (wanted === path ? base : undefined));
+}
+
+const ANNOTATE = { error: core.error, warning: core.warning, notice: core.notice } as const;
+
+function annotate(result: CheckResult): void {
+  for (const a of annotationsOf(result)) {
+    ANNOTATE[a.level](a.message, {
+      title: a.title,
+      ...(a.file !== undefined && { file: a.file }),
+      ...(a.line !== undefined && { startLine: a.line, startColumn: a.column }),
+    });
+  }
+}
+
+async function comment(
+  octokit: Octokit | undefined,
+  pr: PullRequest | undefined,
+  result: CheckResult,
+): Promise<void> {
+  if (!pr) {
+    core.info("comment: not a pull request, no comment to keep");
+    return;
+  }
+  const degrade = (why: string) =>
+    core.notice(`No pull request comment: ${why}. The annotations and the job summary show the findings.`);
+  if (!octokit) return degrade("no github-token");
+  if (pr.fromFork) return degrade("the pull request comes from a fork, whose token cannot write comments");
+  const body =
+    result.findings.length > 0
+      ? renderMarkdown(result, { maxBytes: COMMENT_LIMIT_BYTES, preamble: COMMENT_MARKER, ...moreAt() })
+      : undefined;
+  const resolved = `${COMMENT_MARKER}\n### ${headline(result)}\n\nEvery finding of earlier runs is fixed as of ${pr.headSha.slice(0, 7)}.\n`;
+  try {
+    const outcome = await upsertComment(octokit, pr, body, resolved);
+    core.info(`comment: ${outcome}`);
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    degrade(
+      status === 403 || status === 404
+        ? "the token may not write comments (needs pull-requests: write)"
+        : String(error),
+    );
+  }
+}
+
+function moreAt(): { moreAt?: string } {
+  const url = runUrl();
+  return url ? { moreAt: url } : {};
+}
+
+export async function check(inputs: CheckInputs): Promise<void> {
+  const cwd = workspace();
+  const { context } = github;
+  const pr = pullRequestOf(context.eventName, context.payload, process.env.GITHUB_REPOSITORY ?? "");
+  const octokit = inputs.token ? github.getOctokit(inputs.token) : undefined;
+  let changed: Set<string> | undefined;
+  if (pr) {
+    try {
+      changed = await changedFiles(octokit, pr, cwd);
+    } catch (error) {
+      core.warning(
+        `Could not list the pull request's files (${(error as Error).message}); checking every file.`,
+      );
+    }
+  } else if (inputs.changedFilesOnly) {
+    core.info("changed-files-only: not a pull request, so every file is checked");
+  }
+
+  const loaded = await policyFor(inputs, cwd, pr, octokit, changed);
+  const result = runCheck({
+    paths: inputs.paths,
+    cwd,
+    loaded,
+    ...(inputs.mode && { mode: inputs.mode }),
+    ...(inputs.changedFilesOnly && changed && { onlyFiles: changed }),
+  });
+
+  if (inputs.annotations) annotate(result);
+  const reportPath = join(process.env.RUNNER_TEMP ?? tmpdir(), "base-image-guard", "report.json");
+  writeFile(reportPath, renderJson(result));
+  core.setOutput("report", reportPath);
+  core.setOutput("violations", String(result.findings.length));
+  if (inputs.sarifFile) {
+    const sarifPath = resolve(cwd, inputs.sarifFile);
+    const sarif = toSarif(result, { version: packageJson.version, category: sarifCategory(inputs.paths) });
+    writeFile(sarifPath, `${JSON.stringify(sarif, null, 2)}\n`);
+    core.setOutput("sarif", sarifPath);
+  }
+  if (inputs.summary) {
+    await core.summary.addRaw(renderMarkdown(result, { maxBytes: SUMMARY_LIMIT_BYTES })).write();
+  }
+  if (inputs.comment) await comment(octokit, pr, result);
+
+  if (exitCodeOf(result) !== 0) core.setFailed(headline(result));
+  else core.info(headline(result));
+}

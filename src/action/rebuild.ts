@@ -1,0 +1,37 @@
+/** `command: plan` and `command: rebuild` in the Action (SPEC §6, §7): the CLI's pipeline with Actions outputs. */
+import * as core from "@actions/core";
+import { libraryOf, runRebuild } from "../rebuild/index.js";
+import { matrixOf } from "../rebuild/plan.js";
+import { imagesOutput, renderRebuildSummary } from "../rebuild/report.js";
+import { execRunner } from "../rebuild/tools.js";
+import { type GetInput, readRebuildInputs, workspace } from "./inputs.js";
+
+/** `command: plan`: the matrix the weekly workflow fans out over, one runner per image. */
+export function plan(get: GetInput): void {
+  const { baseDir, images } = readRebuildInputs(get);
+  const matrix = matrixOf(libraryOf({ cwd: workspace(), baseDir, images }));
+  core.setOutput("matrix", JSON.stringify(matrix));
+  core.info(`matrix: ${matrix.include.map((i) => i.name).join(", ")}`);
+}
+
+/** `command: rebuild` (SPEC §7): the same pipeline as the CLI, with the summary table and `images` output. */
+export async function rebuild(get: GetInput): Promise<void> {
+  const inputs = readRebuildInputs(get);
+  // A signing key, when the workflow provides one, is passed by reference and never echoed.
+  for (const secret of [process.env.COSIGN_KEY, process.env.COSIGN_PASSWORD])
+    if (secret) core.setSecret(secret);
+  const outcomes = await runRebuild(
+    { cwd: workspace(), ...inputs, ...(process.env.COSIGN_KEY && { key: "env://COSIGN_KEY" }) },
+    execRunner(),
+    (image) => core.info(`== ${image.name}: ${image.dockerfile}, from ${image.upstream.raw}`),
+  );
+  core.setOutput("images", imagesOutput(outcomes));
+  await core.summary.addRaw(renderRebuildSummary(outcomes)).write();
+  const failed = outcomes.filter((o) => o.status === "failed");
+  for (const o of failed)
+    core.error(`${o.name}: ${o.failedStep} failed: ${o.error}`, { title: "base image rebuild" });
+  if (failed.length > 0)
+    core.setFailed(
+      `${failed.length} of ${outcomes.length} base images failed: ${failed.map((o) => o.name).join(", ")}`,
+    );
+}
