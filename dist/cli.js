@@ -22372,9 +22372,10 @@ function readDockerfile(text, file, options = {}) {
     const index = stages.findIndex((s) => s.name === reference.toLowerCase());
     return index >= 0 ? index : void 0;
   };
-  const occurrence = (instruction, written, at2, via) => {
+  const resolve5 = (written) => resolveImage(written, globals, escapeChar);
+  const isStage = ({ text: text2, image }, allowIndex) => image.kind !== "unresolved" && (allowIndex || !/^\d+$/.test(text2)) && stageIndex(text2) !== void 0;
+  const occurrence = (instruction, { text: resolved, image }, at2, via) => {
     const start = instruction.getRange().start;
-    const { text: resolved, image } = resolveImage(written, globals, escapeChar);
     return {
       file,
       line: start.line + 1,
@@ -22427,14 +22428,14 @@ function readDockerfile(text, file, options = {}) {
     }
     const stage = { index: stages.length, labels: {} };
     if (hasAlias) stage.name = (args[2]?.getValue() ?? "").toLowerCase();
-    const written = first.getValue();
-    const parent = stageIndex(written);
+    const resolved = resolve5(first.getValue());
+    const parent = isStage(resolved, false) ? stageIndex(resolved.text) : void 0;
     stages.push(stage);
-    if (parent !== void 0 && !/^\d+$/.test(written)) {
+    if (parent !== void 0) {
       stage.parent = parent;
       return;
     }
-    const found = occurrence(from, written, first.getRange().start, "from");
+    const found = occurrence(from, resolved, first.getRange().start, "from");
     if (found.text.toLowerCase() === "scratch") return;
     if (stage.name !== void 0 && found.stage) found.stage.name = stage.name;
     stage.base = found;
@@ -22453,8 +22454,10 @@ function readDockerfile(text, file, options = {}) {
     }
   }
   function externalSource(instruction, written, at2, via) {
-    if (!written || !at2 || stageIndex(written) !== void 0) return;
-    const found = occurrence(instruction, written, at2, via);
+    if (!written || !at2) return;
+    const resolved = resolve5(written);
+    if (isStage(resolved, true)) return;
+    const found = occurrence(instruction, resolved, at2, via);
     const name = stages[stages.length - 1]?.name;
     if (name !== void 0 && found.stage) found.stage.name = name;
     occurrences.push(found);

@@ -81,14 +81,18 @@ export function readDockerfile(text: string, file: string, options: DockerfileOp
     const index = stages.findIndex((s) => s.name === reference.toLowerCase());
     return index >= 0 ? index : undefined;
   };
+  /** The image text after global ARGs, and what it names; a stage name is checked on this text. */
+  const resolve = (written: string) => resolveImage(written, globals, escapeChar);
+  /** Whether resolved text names an earlier stage (by name, or by index where `allowIndex`). */
+  const isStage = ({ text, image }: ReturnType<typeof resolve>, allowIndex: boolean) =>
+    image.kind !== "unresolved" && (allowIndex || !/^\d+$/.test(text)) && stageIndex(text) !== undefined;
   const occurrence = (
     instruction: Instruction,
-    written: string,
+    { text: resolved, image }: ReturnType<typeof resolve>,
     at: { line: number; character: number },
     via: Occurrence["via"],
   ): Occurrence => {
     const start = instruction.getRange().start;
-    const { text: resolved, image } = resolveImage(written, globals, escapeChar);
     return {
       file,
       line: start.line + 1,
@@ -143,14 +147,15 @@ export function readDockerfile(text: string, file: string, options: DockerfileOp
     }
     const stage: Stage = { index: stages.length, labels: {} };
     if (hasAlias) stage.name = (args[2]?.getValue() ?? "").toLowerCase();
-    const written = first.getValue();
-    const parent = stageIndex(written);
+    // `FROM builder`, also as `ARG BASE=builder` + `FROM ${BASE}`, continues an earlier stage.
+    const resolved = resolve(first.getValue());
+    const parent = isStage(resolved, false) ? stageIndex(resolved.text) : undefined;
     stages.push(stage);
-    if (parent !== undefined && !/^\d+$/.test(written)) {
+    if (parent !== undefined) {
       stage.parent = parent;
       return;
     }
-    const found = occurrence(from, written, first.getRange().start, "from");
+    const found = occurrence(from, resolved, first.getRange().start, "from");
     if (found.text.toLowerCase() === "scratch") return;
     if (stage.name !== undefined && found.stage) found.stage.name = stage.name;
     stage.base = found;
@@ -177,8 +182,10 @@ export function readDockerfile(text: string, file: string, options: DockerfileOp
     at: { line: number; character: number } | undefined,
     via: "copy-from" | "mount-from",
   ): void {
-    if (!written || !at || stageIndex(written) !== undefined) return;
-    const found = occurrence(instruction, written, at, via);
+    if (!written || !at) return;
+    const resolved = resolve(written);
+    if (isStage(resolved, true)) return;
+    const found = occurrence(instruction, resolved, at, via);
     const name = stages[stages.length - 1]?.name;
     if (name !== undefined && found.stage) found.stage.name = name;
     occurrences.push(found);

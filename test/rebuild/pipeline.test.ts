@@ -234,6 +234,21 @@ describe("SPEC §7 rebuild pipeline", () => {
     expect(run.calls).toEqual([]);
   });
 
+  it("exits 2 without a registry, with a bad severity or an unknown image", async () => {
+    const noRegistry = await rebuild(["--scan"]);
+    expect(noRegistry).toMatchObject({
+      code: 2,
+      stderr: "base-image-guard: registry is required, such as ghcr.io/acme/base\n",
+    });
+    expect((await rebuild(["--registry", REGISTRY, "--scan", "--severity", "BAD"])).code).toBe(2);
+    const unknown = await rebuild(["--registry", REGISTRY, "--image", "debian"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(
+      "no base image called debian in base (have: alpine, ubuntu, distroless, wolfi)",
+    );
+    expect(noRegistry.calls).toEqual([]);
+  });
+
   it("--plan prints the GitHub Actions matrix", async () => {
     const run = await rebuild(["--plan"]);
     expect(JSON.parse(run.stdout)).toEqual({

@@ -40,6 +40,19 @@ describe("SPEC §4 Dockerfiles: stages", () => {
     ]);
   });
 
+  it("recognises stage references made through ARGs", () => {
+    const dockerfile = [
+      "ARG BUILDER=build",
+      "FROM registry.example.com/base/alpine:3.19 AS build",
+      "FROM ${BUILDER}",
+      "COPY --from=${BUILDER} /out /out",
+      "RUN --mount=type=bind,from=$BUILDER,target=/src true",
+    ].join("\n");
+    const result = check({ Dockerfile: dockerfile });
+    expect(result.findings).toEqual([]);
+    expect(result.images).toBe(1);
+  });
+
   it("treats scratch as no image", () => {
     expect(check({ Dockerfile: "FROM scratch\nCOPY app /\n" }).findings).toEqual([]);
   });
