@@ -43799,8 +43799,8 @@ function readSuppressions(text) {
   if (!text.includes(MARKER)) return { valid, problems };
   const lines = text.split(/\r?\n/);
   lines.forEach((content, index) => {
-    const hash = content.indexOf("#");
-    if (hash < 0 || !content.slice(hash).replace(/^#\s*/, "").startsWith(`${MARKER} `)) return;
+    const hash = content.search(/\S/);
+    if (content[hash] !== "#" || !content.slice(hash).replace(/^#\s*/, "").startsWith(`${MARKER} `)) return;
     const line = index + 1;
     const column = hash + 1;
     const match = SUPPRESSION.exec(content.slice(hash));

@@ -32,8 +32,10 @@ export function readSuppressions(text: string): {
   if (!text.includes(MARKER)) return { valid, problems };
   const lines = text.split(/\r?\n/);
   lines.forEach((content, index) => {
-    const hash = content.indexOf("#");
-    if (hash < 0 || !content.slice(hash).replace(/^#\s*/, "").startsWith(`${MARKER} `)) return;
+    // Only a comment on a line of its own is a suppression: text after code (a RUN argument, a
+    // trailing YAML comment) is not, and must not waive the line below it.
+    const hash = content.search(/\S/);
+    if (content[hash] !== "#" || !content.slice(hash).replace(/^#\s*/, "").startsWith(`${MARKER} `)) return;
     const line = index + 1;
     const column = hash + 1;
     const match = SUPPRESSION.exec(content.slice(hash));

@@ -62,6 +62,18 @@ spec:
     expect(result.findings[0]?.message).toContain("unknown rule approved");
   });
 
+  it("is a comment on a line of its own, never text after code", () => {
+    const compose = [
+      "services:",
+      '  a: {image: "nginx:1.27"} # base-image-guard ignore=approved-base-images reason="x"',
+      '  b: {image: "nginx:1.28"}',
+    ].join("\n");
+    expect(verdicts(check({ "compose.yaml": compose }))).toEqual([
+      "compose.yaml:2 approved-base-images",
+      "compose.yaml:3 approved-base-images",
+    ]);
+  });
+
   it("applies only to the line directly below", () => {
     const dockerfile = '# base-image-guard ignore=approved-base-images reason="x"\n\nFROM nginx:1.27\n';
     expect(verdicts(check({ Dockerfile: dockerfile }))).toEqual(["Dockerfile:3 approved-base-images"]);
