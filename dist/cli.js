@@ -28373,10 +28373,9 @@ function changedFiles(ref, cwd) {
       throw new InputError(`--changed-since ${ref}: git ${args[0]} failed${stderr ? `: ${stderr}` : ""}`);
     }
   };
-  const changed = git(["diff", "--name-only", "--relative", "--diff-filter=ACMR", ref, "--"]);
-  const untracked = git(["ls-files", "--others", "--exclude-standard"]);
-  return new Set(`${changed}
-${untracked}`.split("\n").filter(Boolean));
+  const changed = git(["diff", "--name-only", "-z", "--relative", "--diff-filter=ACMR", ref, "--"]);
+  const untracked = git(["ls-files", "-z", "--others", "--exclude-standard"]);
+  return new Set(`${changed}\0${untracked}`.split("\0").filter(Boolean));
 }
 function check(paths, flags) {
   const cwd = process.cwd();

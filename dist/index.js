@@ -49090,6 +49090,7 @@ function git(cwd, args) {
     maxBuffer: 64 << 20
   });
 }
+var API_FILE_LIMIT = 3e3;
 async function changedFiles(octokit, pr, cwd) {
   if (octokit) {
     try {
@@ -49099,12 +49100,14 @@ async function changedFiles(octokit, pr, cwd) {
         pull_number: pr.number,
         per_page: 100
       });
-      return new Set(files.filter((f) => f.status !== "removed").map((f) => f.filename));
+      if (files.length < API_FILE_LIMIT) {
+        return new Set(files.filter((f) => f.status !== "removed").map((f) => f.filename));
+      }
     } catch {
     }
   }
-  const output = git(cwd, ["diff", "--name-only", "--diff-filter=ACMRT", `${pr.baseSha}...${pr.headSha}`]);
-  return new Set(output.split("\n").filter(Boolean));
+  const output = git(cwd, ["diff", "--name-only", "-z", "--diff-filter=ACMRT", `${pr.baseSha}...${pr.headSha}`]);
+  return new Set(output.split("\0").filter(Boolean));
 }
 async function fileAtBase(octokit, pr, path4, cwd) {
   if (octokit) {

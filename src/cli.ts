@@ -63,9 +63,10 @@ function changedFiles(ref: string, cwd: string): Set<string> {
       throw new InputError(`--changed-since ${ref}: git ${args[0]} failed${stderr ? `: ${stderr}` : ""}`);
     }
   };
-  const changed = git(["diff", "--name-only", "--relative", "--diff-filter=ACMR", ref, "--"]);
-  const untracked = git(["ls-files", "--others", "--exclude-standard"]);
-  return new Set(`${changed}\n${untracked}`.split("\n").filter(Boolean));
+  // -z: names as they are, not C-quoted (a name may hold a newline or a quote).
+  const changed = git(["diff", "--name-only", "-z", "--relative", "--diff-filter=ACMR", ref, "--"]);
+  const untracked = git(["ls-files", "-z", "--others", "--exclude-standard"]);
+  return new Set(`${changed}\0${untracked}`.split("\0").filter(Boolean));
 }
 
 function check(paths: string[], flags: CheckFlags): number {

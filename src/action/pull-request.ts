@@ -54,6 +54,8 @@ function git(cwd: string, args: string[]): string {
   });
 }
 
+const API_FILE_LIMIT = 3000;
+
 /** Paths the pull request adds or changes (not removes), relative to the repository root. */
 export async function changedFiles(
   octokit: Octokit | undefined,
@@ -68,13 +70,22 @@ export async function changedFiles(
         pull_number: pr.number,
         per_page: 100,
       });
-      return new Set(files.filter((f) => f.status !== "removed").map((f) => f.filename));
+      // The API lists at most 3,000 files; a longer list may be cut, so git must answer instead.
+      if (files.length < API_FILE_LIMIT) {
+        return new Set(files.filter((f) => f.status !== "removed").map((f) => f.filename));
+      }
     } catch {
       // Fall through to git, which needs the base commit in the checkout (fetch-depth: 0).
     }
   }
-  const output = git(cwd, ["diff", "--name-only", "--diff-filter=ACMRT", `${pr.baseSha}...${pr.headSha}`]);
-  return new Set(output.split("\n").filter(Boolean));
+  const output = git(cwd, [
+    "diff",
+    "--name-only",
+    "-z",
+    "--diff-filter=ACMRT",
+    `${pr.baseSha}...${pr.headSha}`,
+  ]);
+  return new Set(output.split("\0").filter(Boolean));
 }
 
 /** A file's text at the base commit, or undefined when the base has no such file. */
