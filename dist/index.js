@@ -49106,7 +49106,13 @@ async function changedFiles(octokit, pr, cwd) {
     } catch {
     }
   }
-  const output = git(cwd, ["diff", "--name-only", "-z", "--diff-filter=ACMRT", `${pr.baseSha}...${pr.headSha}`]);
+  const output = git(cwd, [
+    "diff",
+    "--name-only",
+    "-z",
+    "--diff-filter=ACMRT",
+    `${pr.baseSha}...${pr.headSha}`
+  ]);
   return new Set(output.split("\0").filter(Boolean));
 }
 async function fileAtBase(octokit, pr, path4, cwd) {

@@ -6,7 +6,7 @@ import { type BaseImage, readLibrary } from "../../src/rebuild/library.js";
 import { imageTags, ociLabels } from "../../src/rebuild/pipeline.js";
 import { fixture } from "../helpers.js";
 
-const UPSTREAM = "FROM alpine:3.20@sha256:" + "a".repeat(64) + "\nRUN apk upgrade --no-cache\n";
+const UPSTREAM = `FROM alpine:3.20@sha256:${"a".repeat(64)}\nRUN apk upgrade --no-cache\n`;
 
 describe("SPEC §7 library discovery", () => {
   it("names images after their Dockerfiles and tags them like their upstream", () => {
