@@ -22084,7 +22084,22 @@ function kubernetesImages(object, prefix = []) {
 }
 
 // src/sources/variables.ts
-var REFERENCE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])((?:[^}\\]|\\.)*))?\}|([A-Za-z_][A-Za-z0-9_]*))/y;
+var REFERENCE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(:?[-+])?|([A-Za-z_][A-Za-z0-9_]*))/y;
+function closingBrace(text, from, escapeChar) {
+  let depth = 0;
+  for (let i = from; i < text.length; i++) {
+    const char = text[i];
+    if (char === escapeChar) i++;
+    else if (char === "$" && text[i + 1] === "{") {
+      depth++;
+      i++;
+    } else if (char === "}") {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return -1;
+}
 function expandVariables(text, variables, escapeChar = "\\") {
   if (!text.includes("$")) return { value: text, missing: [] };
   let value = "";
@@ -22111,15 +22126,17 @@ function expandVariables(text, variables, escapeChar = "\\") {
     }
     REFERENCE.lastIndex = i;
     const match = REFERENCE.exec(text);
-    if (!match) {
+    const braced = match?.[1] !== void 0;
+    const close = match && braced ? closingBrace(text, REFERENCE.lastIndex, escapeChar) : -1;
+    if (!match || braced && close < 0 || braced && !match[2] && close !== REFERENCE.lastIndex) {
       value += char;
       i++;
       continue;
     }
-    i = REFERENCE.lastIndex;
-    const name = match[1] ?? match[4];
+    const name = match[1] ?? match[3];
     const operator = match[2];
-    const word = match[3] ?? "";
+    const word = braced ? text.slice(REFERENCE.lastIndex, close) : "";
+    i = braced ? close + 1 : REFERENCE.lastIndex;
     const current = variables.get(name);
     const isSet = current !== void 0;
     const isNonEmpty = isSet && current !== "";

@@ -14,8 +14,25 @@ export interface Expansion {
   missing: string[];
 }
 
-const REFERENCE =
-  /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])((?:[^}\\]|\\.)*))?\}|([A-Za-z_][A-Za-z0-9_]*))/y;
+/** `$NAME`, or the start of `${NAME`, `${NAME:-`, `${NAME-`, `${NAME:+`, `${NAME+`. */
+const REFERENCE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(:?[-+])?|([A-Za-z_][A-Za-z0-9_]*))/y;
+
+/** Index of the `}` that closes a `${…}` whose word starts at `from`; words may nest `${…}`. */
+function closingBrace(text: string, from: number, escapeChar: string): number {
+  let depth = 0;
+  for (let i = from; i < text.length; i++) {
+    const char = text[i];
+    if (char === escapeChar) i++;
+    else if (char === "$" && text[i + 1] === "{") {
+      depth++;
+      i++;
+    } else if (char === "}") {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return -1;
+}
 
 export function expandVariables(text: string, variables: Variables, escapeChar = "\\"): Expansion {
   if (!text.includes("$")) return { value: text, missing: [] };
@@ -43,15 +60,18 @@ export function expandVariables(text: string, variables: Variables, escapeChar =
     }
     REFERENCE.lastIndex = i;
     const match = REFERENCE.exec(text);
-    if (!match) {
+    const braced = match?.[1] !== undefined;
+    const close = match && braced ? closingBrace(text, REFERENCE.lastIndex, escapeChar) : -1;
+    if (!match || (braced && close < 0) || (braced && !match[2] && close !== REFERENCE.lastIndex)) {
+      // Not a reference Docker would expand (`$` alone, an unclosed or malformed `${`): literal text.
       value += char;
       i++;
       continue;
     }
-    i = REFERENCE.lastIndex;
-    const name = (match[1] ?? match[4]) as string;
+    const name = (match[1] ?? match[3]) as string;
     const operator = match[2];
-    const word = match[3] ?? "";
+    const word = braced ? text.slice(REFERENCE.lastIndex, close) : "";
+    i = braced ? close + 1 : REFERENCE.lastIndex;
     const current = variables.get(name);
     const isSet = current !== undefined;
     const isNonEmpty = isSet && current !== "";
