@@ -28359,7 +28359,8 @@ function render(format, result, options) {
   }
 }
 function sarifCategory(paths) {
-  return `base-image-guard/${paths.length > 0 ? paths.join(",") : "."}`;
+  const names = paths.map((path4) => path4.replace(/\/+$/, "") || "/");
+  return `base-image-guard/${names.length > 0 ? names.join(",") : "."}`;
 }
 
 // src/cli.ts
@@ -28447,6 +28448,9 @@ async function rebuild(flags) {
   }
   if (settings.push && !settings.scan) {
     process.stderr.write("warning: --push without --scan pushes images nobody scanned\n");
+  }
+  if ((settings.sign || settings.attest) && !settings.push) {
+    process.stderr.write("warning: --sign and --attest need --push: only pushed digests are signed\n");
   }
   const print = (line) => process.stdout.write(`${line}
 `);

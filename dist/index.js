@@ -48925,7 +48925,8 @@ var COLOR = { file: ansi("4"), error: ansi("31"), warning: ansi("33"), dim: ansi
 
 // src/report/index.ts
 function sarifCategory(paths) {
-  return `base-image-guard/${paths.length > 0 ? paths.join(",") : "."}`;
+  const names = paths.map((path4) => path4.replace(/\/+$/, "") || "/");
+  return `base-image-guard/${names.length > 0 ? names.join(",") : "."}`;
 }
 
 // src/report/markdown.ts

@@ -137,6 +137,9 @@ async function rebuild(flags: RebuildFlags): Promise<number> {
   if (settings.push && !settings.scan) {
     process.stderr.write("warning: --push without --scan pushes images nobody scanned\n");
   }
+  if ((settings.sign || settings.attest) && !settings.push) {
+    process.stderr.write("warning: --sign and --attest need --push: only pushed digests are signed\n");
+  }
   const print = (line: string) => process.stdout.write(`${line}\n`);
   const tools = flags.dryRun ? dryRunner(print) : execRunner();
   const outcomes = await runRebuild(settings, tools, (image) =>

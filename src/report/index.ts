@@ -28,6 +28,8 @@ export function render(format: Format, result: CheckResult, options: RenderOptio
   }
 }
 
+/** `base-image-guard/<paths>`: one SARIF category per set of checked paths (SPEC §6). */
 export function sarifCategory(paths: string[]): string {
-  return `base-image-guard/${paths.length > 0 ? paths.join(",") : "."}`;
+  const names = paths.map((path) => path.replace(/\/+$/, "") || "/");
+  return `base-image-guard/${names.length > 0 ? names.join(",") : "."}`;
 }

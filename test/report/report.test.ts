@@ -4,6 +4,7 @@ import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import type { CheckResult } from "../../src/check.js";
 import { renderGithub } from "../../src/report/github.js";
+import { sarifCategory } from "../../src/report/index.js";
 import { toJsonReport } from "../../src/report/json.js";
 import { toSarif } from "../../src/report/sarif.js";
 import { renderText } from "../../src/report/text.js";
@@ -106,6 +107,11 @@ describe("SARIF 2.1.0", () => {
       artifactLocation: { uri: "services/api/Dockerfile", uriBaseId: "%SRCROOT%" },
       region: { startLine: 3, startColumn: 6 },
     });
+  });
+
+  it("names its category after the checked paths", () => {
+    expect(sarifCategory(["examples/", "k8s"])).toBe("base-image-guard/examples,k8s");
+    expect(sarifCategory([])).toBe("base-image-guard/.");
   });
 
   it("keeps fingerprints stable when lines move", () => {
