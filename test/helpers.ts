@@ -1,7 +1,7 @@
 /** Test helpers: a fixture repository in, the check result out. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { afterAll } from "vitest";
 import { parse, stringify } from "yaml";
 import { type CheckOptions, type CheckResult, runCheck } from "../src/check.js";
@@ -50,4 +50,23 @@ export function check(
 /** The findings as `line rule` strings: short enough to read like the spec. */
 export function verdicts(result: CheckResult): string[] {
   return result.findings.map((f) => `${f.file}:${f.line} ${f.rule}`);
+}
+
+/**
+ * A folder to put on PATH holding the named fake tools (test/fixtures/fake-tools) and node, which
+ * they run on. Only what it holds can be found there.
+ */
+export function fakeToolsDir(tools = ["docker", "buildah", "trivy", "cosign"]): string {
+  const dir = join(fixture({}), "bin");
+  mkdirSync(dir);
+  for (const tool of tools) symlinkSync(resolve("test/fixtures/fake-tools/bin", tool), join(dir, tool));
+  symlinkSync(process.execPath, join(dir, "node"));
+  return dir;
+}
+
+/** A repository holding a copy of this project's base-image library (base/). */
+export function libraryRepository(): string {
+  const repo = fixture({});
+  cpSync("base", join(repo, "base"), { recursive: true });
+  return repo;
 }

@@ -4,13 +4,13 @@
  * GitHub API on 127.0.0.1 that records every request.
  */
 import { execFile, execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { INPUT_DEFAULTS } from "../../src/action/inputs.js";
-import { fixture } from "../helpers.js";
+import { fakeToolsDir, fixture, libraryRepository } from "../helpers.js";
 import { type FakeGitHub, type FakeGitHubOptions, startFakeGitHub } from "./github-api-server.js";
 
 const ACTION = resolve("dist/index.js");
@@ -321,23 +321,9 @@ describe("SPEC §6 without the API: git in the workspace answers", () => {
 });
 
 describe("SPEC §6/§7 command: rebuild and plan", () => {
-  const fakeTools = () => {
-    const dir = join(fixture({}), "bin");
-    mkdirSync(dir);
-    for (const tool of ["docker", "trivy", "cosign"])
-      symlinkSync(resolve("test/fixtures/fake-tools/bin", tool), join(dir, tool));
-    symlinkSync(process.execPath, join(dir, "node"));
-    return dir;
-  };
-  const libraryRepo = () => {
-    const repo = fixture({});
-    cpSync("base", join(repo, "base"), { recursive: true });
-    return repo;
-  };
-
   it("plan sets the matrix output", async () => {
     const run = await runAction(
-      libraryRepo(),
+      libraryRepository(),
       { command: "plan", images: "alpine wolfi" },
       { eventName: "schedule" },
     );
@@ -353,12 +339,12 @@ describe("SPEC §6/§7 command: rebuild and plan", () => {
       "-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nc2VjcmV0\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----";
     const log = join(fixture({}), "tools.log");
     const run = await runAction(
-      libraryRepo(),
+      libraryRepository(),
       { command: "rebuild", registry: "ghcr.io/acme/base", images: "alpine,ubuntu" },
       {
         eventName: "schedule",
         env: {
-          PATH: fakeTools(),
+          PATH: fakeToolsDir(["docker", "trivy", "cosign"]),
           FAKE_TOOLS_LOG: log,
           FAKE_TRIVY_VULNERABLE: "ubuntu",
           COSIGN_KEY: key,

@@ -7,22 +7,13 @@
  * reason printed.
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fixture } from "../helpers.js";
+import { fakeToolsDir, fixture } from "../helpers.js";
 
 const CLI = resolve("dist/cli.js");
-const FAKES = resolve("test/fixtures/fake-tools/bin");
 const REVISION = "0123456789abcdef0123456789abcdef01234567";
 
 function missing(): string | undefined {
@@ -189,9 +180,7 @@ async function expectPublished(
     `FROM ${host}/upstream/alpine:3.19\nRUN echo "patched by ${builder}" > /etc/motd\nUSER 1000:1000\n`,
   );
   // Trivy and cosign are fakes; the builder, skopeo and the registry are real.
-  const bin = join(repo, "bin");
-  mkdirSync(bin);
-  for (const tool of ["trivy", "cosign"]) symlinkSync(join(FAKES, tool), join(bin, tool));
+  const bin = fakeToolsDir(["trivy", "cosign"]);
   const log = join(repo, "tools.log");
   writeFileSync(log, "");
   const registry = `${host}/${builder}`;

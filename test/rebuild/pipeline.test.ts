@@ -4,13 +4,12 @@
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { fixture } from "../helpers.js";
+import { fakeToolsDir, fixture, libraryRepository } from "../helpers.js";
 
 const CLI = resolve("dist/cli.js");
-const FAKES = resolve("test/fixtures/fake-tools");
 const REGISTRY = "registry.example.com/base";
 const DATE = "20261130";
 /** 2026-11-30T00:00:00Z: the immutable tag and the created label. */
@@ -21,27 +20,12 @@ interface Call {
   args: string[];
 }
 
-/** A folder of tools: the fakes named (all by default), and node, which they run on. */
-function toolsDir(tools = ["docker", "buildah", "trivy", "cosign"]): string {
-  const dir = join(fixture({}), "bin");
-  mkdirSync(dir);
-  for (const tool of tools) symlinkSync(join(FAKES, "bin", tool), join(dir, tool));
-  symlinkSync(process.execPath, join(dir, "node"));
-  return dir;
-}
-
-function library(): string {
-  const repo = fixture({});
-  cpSync("base", join(repo, "base"), { recursive: true });
-  return repo;
-}
-
 async function rebuild(
   args: string[],
   env: Record<string, string> = {},
   options: { bin?: string; cwd?: string } = {},
 ) {
-  const cwd = options.cwd ?? library();
+  const cwd = options.cwd ?? libraryRepository();
   const log = join(cwd, "tools.log");
   writeFileSync(log, "");
   const result = await new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
@@ -51,7 +35,7 @@ async function rebuild(
       {
         cwd,
         env: {
-          PATH: options.bin ?? toolsDir(),
+          PATH: options.bin ?? fakeToolsDir(),
           FAKE_TOOLS_LOG: log,
           SOURCE_DATE_EPOCH,
           GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567",
@@ -226,7 +210,7 @@ describe("SPEC §7 rebuild pipeline", () => {
   });
 
   it("names a missing tool and how to install it, before building anything", async () => {
-    const run = await rebuild(FULL, {}, { bin: toolsDir(["docker", "cosign"]) });
+    const run = await rebuild(FULL, {}, { bin: fakeToolsDir(["docker", "cosign"]) });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
       "trivy is not installed or not on PATH: add aquasecurity/setup-trivy to the workflow",
