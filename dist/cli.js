@@ -25740,7 +25740,7 @@ function collect(doc, file, result) {
     return;
   }
   for (const found of images) {
-    const at2 = doc.locate(found.path) ?? { line: 0, col: 0 };
+    const at2 = doc.locate(found.path);
     const { text: imageText, image } = imageOfValue(found.value, fromCompose);
     result.occurrences.push({
       file,

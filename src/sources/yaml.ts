@@ -26,7 +26,7 @@ interface Position {
 /** One parsed document and a way to find where a value found in it sits in the file. */
 interface ParsedDocument {
   data: unknown;
-  locate(path: KeyPath): Position | undefined;
+  locate(path: KeyPath): Position;
 }
 
 export function readYaml(text: string, file: string): SourceResult {
@@ -177,7 +177,7 @@ function collect(doc: ParsedDocument, file: string, result: SourceResult): void 
     return;
   }
   for (const found of images) {
-    const at = doc.locate(found.path) ?? { line: 0, col: 0 };
+    const at = doc.locate(found.path);
     const { text: imageText, image } = imageOfValue(found.value, fromCompose);
     result.occurrences.push({
       file,
