@@ -47627,12 +47627,7 @@ function readSource(candidate, options) {
     return { file, skip: "template (contains {{ }}), not plain YAML" };
   const result = candidate.kind === "yaml" ? readYaml(text, file) : readDockerfile(text, file, { buildArgs: options.buildArgs, copyFrom: options.copyFrom });
   const suppressions = readSuppressions(text);
-  return {
-    file,
-    result,
-    suppressions: [...suppressions.valid.values()],
-    suppressionProblems: suppressions.problems
-  };
+  return { file, result, suppressions: suppressions.valid, suppressionProblems: suppressions.problems };
 }
 function readText(path4, maxFileSize) {
   const fd = openSync(path4, "r");
@@ -47687,10 +47682,7 @@ function runCheck(options) {
     }
     for (const problem of outcome.suppressionProblems)
       invalidSuppressions.push({ file: outcome.file, ...problem });
-    scanned.push({
-      result: outcome.result,
-      suppressions: new Map(outcome.suppressions.map((s) => [s.line, s]))
-    });
+    scanned.push({ result: outcome.result, suppressions: outcome.suppressions });
   }
   if (options.podList) {
     scanned.push({

@@ -75,10 +75,7 @@ export function runCheck(options: CheckOptions): CheckResult {
     }
     for (const problem of outcome.suppressionProblems)
       invalidSuppressions.push({ file: outcome.file, ...problem });
-    scanned.push({
-      result: outcome.result,
-      suppressions: new Map(outcome.suppressions.map((s) => [s.line, s])),
-    });
+    scanned.push({ result: outcome.result, suppressions: outcome.suppressions });
   }
   if (options.podList) {
     scanned.push({

@@ -1,7 +1,6 @@
 /**
  * One file in, what the sources found in it out: read (or skip, with the reason), parse as YAML or
- * Dockerfile, and read its suppression comments. A pure function of the file's bytes and the
- * options, so it can run on any thread (parallel.ts).
+ * Dockerfile, and read its suppression comments.
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { readSuppressions, type Suppression, type SuppressionProblem } from "../rules/waivers.js";
@@ -22,7 +21,8 @@ export type FileOutcome =
   | {
       file: string;
       result: SourceResult;
-      suppressions: Suppression[];
+      /** Valid suppressions by the line of their comment. */
+      suppressions: Map<number, Suppression>;
       suppressionProblems: SuppressionProblem[];
     };
 
@@ -41,12 +41,7 @@ export function readSource(candidate: Candidate, options: ReadOptions): FileOutc
       ? readYaml(text, file)
       : readDockerfile(text, file, { buildArgs: options.buildArgs, copyFrom: options.copyFrom });
   const suppressions = readSuppressions(text);
-  return {
-    file,
-    result,
-    suppressions: [...suppressions.valid.values()],
-    suppressionProblems: suppressions.problems,
-  };
+  return { file, result, suppressions: suppressions.valid, suppressionProblems: suppressions.problems };
 }
 
 /**
