@@ -22269,17 +22269,17 @@ var require_ignore = __commonJS({
       }
     };
     var NEVER_MATCH = "[]";
-    var PLACEHOLDER = "\0";
+    var PLACEHOLDER2 = "\0";
     var REGEX_RESTORE_PLACEHOLDER = new RegExp(
-      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
+      `${PLACEHOLDER2}(\\d+)${PLACEHOLDER2}`,
       "g"
     );
     var TRAILING_WILDCARD = "\uE000";
     var TRAILING_DOUBLESTAR = "\uE001";
-    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
+    var isReserved = (char) => char === PLACEHOLDER2 || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
     var extractBrackets = (pattern) => {
       const sources = [];
-      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
+      const hold = (source) => `${PLACEHOLDER2}${sources.push(source) - 1}${PLACEHOLDER2}`;
       const { length } = pattern;
       let out = EMPTY;
       let index = 0;
@@ -22851,11 +22851,11 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename3 = shortcut ? basenameOf(path4) : path4;
+        const basename5 = shortcut ? basenameOf(path4) : path4;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename3 : path4
+            shortcut && rule._basenameOnly ? basename5 : path4
           )) {
             const { negative } = rule;
             const ret = {
@@ -24137,9 +24137,9 @@ var require_parse3 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix = POSIX_REGEX_SOURCE[rest2];
-                if (posix) {
-                  prev.value = pre + posix;
+                const posix2 = POSIX_REGEX_SOURCE[rest2];
+                if (posix2) {
+                  prev.value = pre + posix2;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -24656,7 +24656,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix = opts.windows;
+      const posix2 = opts.windows;
       const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -24666,8 +24666,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix });
-        const result = { glob, state, regex, posix, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix2 });
+        const result = { glob, state, regex, posix: posix2, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -24692,7 +24692,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex, options, { glob, posix } = {}) => {
+    picomatch2.test = (input, regex, options, { glob, posix: posix2 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -24700,7 +24700,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix2 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -24709,16 +24709,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex, options, posix);
+          match = picomatch2.matchBase(input, regex, options, posix2);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix = options && options.windows) => {
+    picomatch2.matchBase = (input, glob, options, posix2 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix }));
+      return regex.test(utils.basename(input, { windows: posix2 }));
     };
     picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
     picomatch2.parse = (pattern, options) => {
@@ -30614,12 +30614,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
-    var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
+    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -30640,7 +30640,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar2(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar3(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -30649,14 +30649,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias;
+    exports.isAlias = isAlias2;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap2;
+    exports.isMap = isMap3;
     exports.isNode = isNode;
-    exports.isPair = isPair;
-    exports.isScalar = isScalar2;
-    exports.isSeq = isSeq;
+    exports.isPair = isPair2;
+    exports.isScalar = isScalar3;
+    exports.isSeq = isSeq2;
   }
 });
 
@@ -32278,7 +32278,7 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge3.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge3.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default);
+    var isMergeKey2 = (ctx, key) => (merge3.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge3.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default);
     function addMergeToJSMap(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
@@ -32316,7 +32316,7 @@ var require_merge = __commonJS({
       return ctx && identity.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
     }
     exports.addMergeToJSMap = addMergeToJSMap;
-    exports.isMergeKey = isMergeKey;
+    exports.isMergeKey = isMergeKey2;
     exports.merge = merge3;
   }
 });
@@ -34566,10 +34566,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep4, value } = collItem;
+        const { start, key, sep: sep5, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -34583,7 +34583,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep4) {
+          if (!keyProps.anchor && !keyProps.tag && !sep5) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -34607,7 +34607,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -34623,7 +34623,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -34714,7 +34714,7 @@ var require_resolve_end = __commonJS({
       let comment2 = "";
       if (end) {
         let hasSpace = false;
-        let sep4 = "";
+        let sep5 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -34728,13 +34728,13 @@ var require_resolve_end = __commonJS({
               if (!comment2)
                 comment2 = cb;
               else
-                comment2 += sep4 + cb;
-              sep4 = "";
+                comment2 += sep5 + cb;
+              sep5 = "";
               break;
             }
             case "newline":
               if (comment2)
-                sep4 += source;
+                sep5 += source;
               hasSpace = true;
               break;
             default:
@@ -34764,9 +34764,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap2 = fc.start.source === "{";
-      const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap3 = fc.start.source === "{";
+      const fcName = isMap3 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -34777,18 +34777,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep4, value } = collItem;
+        const { start, key, sep: sep5, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep4 && !value) {
+          if (!props.anchor && !props.tag && !sep5 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -34802,7 +34802,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -34842,8 +34842,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep4 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
+        if (!isMap3 && !sep5 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -34855,7 +34855,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -34865,9 +34865,9 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep4)
-                for (const st of sep4) {
+            if (!isMap3 && !props.found && ctx.options.strict) {
+              if (sep5)
+                for (const st of sep5) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -34884,7 +34884,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -34897,7 +34897,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap2) {
+          if (isMap3) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -34913,7 +34913,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap2 ? "}" : "]";
+      const expectedEnd = isMap3 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -35064,7 +35064,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep4 = "";
+      let sep5 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -35081,24 +35081,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep4 + indent.slice(trimIndent) + content;
-          sep4 = "\n";
+          value += sep5 + indent.slice(trimIndent) + content;
+          sep5 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep4 === " ")
-            sep4 = "\n";
-          else if (!prevMoreIndented && sep4 === "\n")
-            sep4 = "\n\n";
-          value += sep4 + indent.slice(trimIndent) + content;
-          sep4 = "\n";
+          if (sep5 === " ")
+            sep5 = "\n";
+          else if (!prevMoreIndented && sep5 === "\n")
+            sep5 = "\n\n";
+          value += sep5 + indent.slice(trimIndent) + content;
+          sep5 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep4 === "\n")
+          if (sep5 === "\n")
             value += "\n";
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          value += sep4 + content;
-          sep4 = " ";
+          value += sep5 + content;
+          sep5 = " ";
           prevMoreIndented = false;
         }
       }
@@ -35281,25 +35281,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep4 = " ";
+      let sep5 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep4 === "\n")
-            res += sep4;
+          if (sep5 === "\n")
+            res += sep5;
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          res += sep4 + lm;
-          sep4 = " ";
+          res += sep5 + lm;
+          sep5 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep4 + (match?.[1] ?? "");
+      return res + sep5 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -36109,14 +36109,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep4, value }) {
+    function stringifyItem({ start, key, sep: sep5, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep4)
-        for (const st of sep4)
+      if (sep5)
+        for (const st of sep5)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -36200,7 +36200,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -36284,7 +36284,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar3;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -37283,18 +37283,18 @@ var require_parser2 = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep4;
+          let sep5;
           if (scalar.end) {
-            sep4 = scalar.end;
-            sep4.push(this.sourceToken);
+            sep5 = scalar.end;
+            sep5.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep4 = [this.sourceToken];
+            sep5 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep4 }]
+            items: [{ start, key: scalar, sep: sep5 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -37447,15 +37447,15 @@ var require_parser2 = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep4 = it.sep;
-                  sep4.push(this.sourceToken);
+                  const sep5 = it.sep;
+                  sep5.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep4 }]
+                    items: [{ start: start2, key, sep: sep5 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -37649,13 +37649,13 @@ var require_parser2 = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep4 = fc.end.splice(1, fc.end.length);
-            sep4.push(this.sourceToken);
+            const sep5 = fc.end.splice(1, fc.end.length);
+            sep5.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep4 }]
+              items: [{ start, key: fc, sep: sep5 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -39179,7 +39179,7 @@ function info(message) {
 // src/action/check.ts
 import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname as dirname4, join as join4, resolve as resolve5 } from "node:path";
+import { dirname as dirname5, join as join5, resolve as resolve5 } from "node:path";
 
 // node_modules/@actions/github/lib/github.js
 var github_exports = {};
@@ -43495,10 +43495,29 @@ var PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 var DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?$/;
 var IPV6_DOMAIN = /^\[[a-fA-F0-9:]+\](?::[0-9]+)?$/;
 var TAG = /^[\w][\w.-]{0,127}$/;
-var DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
+var DIGEST_HEX_LENGTH = { sha256: 64, sha384: 96, sha512: 128 };
+var LOWER_HEX = /^[a-f0-9]+$/;
+var IMAGE_ID = /^[a-f0-9]{64}$/;
 var MAX_NAME_LENGTH = 255;
 function isRegistryComponent(component) {
-  return component.includes(".") || component.includes(":") || component === "localhost" || component.startsWith("[");
+  return component.includes(".") || component.includes(":") || component === "localhost" || component.startsWith("[") || component !== component.toLowerCase();
+}
+function matchRegistry(registry) {
+  const host = registry.toLowerCase().replace(/:443$/, "");
+  return DOCKER_HUB_ALIASES.has(host) ? DEFAULT_REGISTRY : host;
+}
+function digestProblem(digest) {
+  const colon = digest.indexOf(":");
+  const algorithm = digest.slice(0, colon);
+  const hex = digest.slice(colon + 1);
+  const length = DIGEST_HEX_LENGTH[algorithm];
+  if (colon < 0 || length === void 0) {
+    return `"${digest}" is not a digest (sha256:, sha384: or sha512: followed by hex)`;
+  }
+  if (!LOWER_HEX.test(hex) || hex.length !== length) {
+    return `"${digest}" is not a digest: ${algorithm} takes ${length} lower-case hex digits`;
+  }
+  return void 0;
 }
 function splitReference(text) {
   let name = text;
@@ -43514,12 +43533,12 @@ function splitReference(text) {
   return { name, ...tag !== void 0 && { tag }, ...digest !== void 0 && { digest } };
 }
 function parseImageRef(raw) {
-  const text = raw.trim();
+  const text = raw.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, "");
   if (text === "") throw new InvalidReferenceError(raw, "it is empty");
+  if (IMAGE_ID.test(text)) throw new InvalidReferenceError(raw, "a 64-hex string is an image ID, not a name");
   const { name: rest, tag: writtenTag, digest } = splitReference(text);
-  if (digest !== void 0 && !DIGEST.test(digest)) {
-    throw new InvalidReferenceError(raw, `"${digest}" is not a digest (algorithm:hex)`);
-  }
+  const badDigest = digest === void 0 ? void 0 : digestProblem(digest);
+  if (badDigest) throw new InvalidReferenceError(raw, badDigest);
   let tag = writtenTag;
   if (tag !== void 0 && !TAG.test(tag)) {
     throw new InvalidReferenceError(
@@ -43548,9 +43567,11 @@ function parseImageRef(raw) {
   const repository = `${registry}/${path4}`;
   if (repository.length > MAX_NAME_LENGTH) throw new InvalidReferenceError(raw, "the name is too long");
   if (tag === void 0 && digest === void 0) tag = "latest";
-  let normalized = repository;
-  if (tag !== void 0) normalized += `:${tag}`;
-  if (digest !== void 0) normalized += `@${digest}`;
+  let suffix = "";
+  if (tag !== void 0) suffix += `:${tag}`;
+  if (digest !== void 0) suffix += `@${digest}`;
+  const normalized = repository + suffix;
+  const matchRepository = `${matchRegistry(registry)}/${path4}`;
   return {
     raw,
     registry,
@@ -43559,30 +43580,49 @@ function parseImageRef(raw) {
     name: components[components.length - 1],
     ...tag !== void 0 && { tag },
     ...digest !== void 0 && { digest },
-    normalized
+    normalized,
+    match: { repository: matchRepository, normalized: matchRepository + suffix }
   };
 }
 function normalizeRepository(name) {
-  return parseImageRef(name).repository;
+  return parseImageRef(name).match.repository;
+}
+function normalizeGlob(entry) {
+  const slash = entry.indexOf("/");
+  const first = slash < 0 ? entry : entry.slice(0, slash);
+  if (/^[*?]/.test(entry)) return entry;
+  if (slash < 0) return `${DEFAULT_REGISTRY}/${OFFICIAL_NAMESPACE}/${entry}`;
+  if (/[*?]/.test(first)) return entry;
+  if (isRegistryComponent(first)) {
+    const registry = matchRegistry(first);
+    const rest = entry.slice(slash + 1);
+    if (registry === DEFAULT_REGISTRY && !rest.includes("/") && !/^[*?]/.test(rest))
+      return `${DEFAULT_REGISTRY}/${OFFICIAL_NAMESPACE}/${rest}`;
+    return `${registry}/${rest}`;
+  }
+  return `${DEFAULT_REGISTRY}/${entry}`;
 }
 
 // src/policy/match.ts
 function repositoryMatcher(entry) {
   if (hasGlob(entry)) {
-    const pattern = globToRegExp(entry);
-    return (image) => pattern.test(image.repository);
+    const pattern = globToRegExp(normalizeGlob(entry));
+    return (image) => pattern.test(image.match.repository);
   }
   const repository = normalizeRepository(entry);
-  return (image) => image.repository === repository;
+  return (image) => image.match.repository === repository;
 }
 function imageMatcher(entry) {
   if (hasGlob(entry)) {
+    if (entry.includes("/")) {
+      const pattern3 = globToRegExp(normalizeGlob(entry));
+      return (image) => pattern3.test(image.match.normalized);
+    }
     const pattern = globToRegExp(entry);
-    if (entry.includes("/")) return (image) => pattern.test(image.normalized);
     return (image) => pattern.test(image.tag === void 0 ? image.name : `${image.name}:${image.tag}`);
   }
   const { name, tag: release, digest } = splitReference(entry);
-  const nameMatches = name.includes("/") ? /* @__PURE__ */ ((repository) => (image) => image.repository === repository)(normalizeRepository(name)) : (image) => image.name === name;
+  const nameMatches = name.includes("/") ? /* @__PURE__ */ ((repository) => (image) => image.match.repository === repository)(normalizeRepository(name)) : (image) => image.name === name;
   return (image) => {
     if (!nameMatches(image)) return false;
     if (digest !== void 0 && image.digest !== digest) return false;
@@ -43642,6 +43682,70 @@ function allowedReleases(distribution, allowed) {
 function coerce(release) {
   const [major = 0, minor = 0, patch = 0] = release.split(".").map((part) => Number.parseInt(part, 10));
   return `${major}.${minor}.${patch}`;
+}
+
+// src/policy/lint.ts
+var GLOB_AFTER_NAME = /[a-z0-9._-][*?]/;
+function lintPolicy(policy, today = /* @__PURE__ */ new Date()) {
+  const warnings = [];
+  const lists = [
+    ["approved", policy.approved],
+    ["minimal.images", policy.minimal?.images]
+  ];
+  for (const [key, entries] of lists) {
+    entries?.forEach((entry, i) => {
+      if (hasGlob(entry) && !normalizeGlob(entry).replace(/\*\*/g, "/").includes("/")) {
+        warnings.push(
+          `${key}[${i}]: "${entry}" can never match: "*" stops at "/", and every repository has one (docker.io/library/nginx); write "**" to match everything, or name the repositories`
+        );
+      } else if (hasGlob(entry) && GLOB_AFTER_NAME.test(entry)) {
+        const example = entry.replace(/\*\*?|\?/, "-evil");
+        warnings.push(
+          `${key}[${i}]: "${entry}" can match more than intended (for example ${example}); list exact repositories, or end a path with "/*" to allow everything below it`
+        );
+      }
+    });
+  }
+  const isoToday = today.toISOString().slice(0, 10);
+  policy.exceptions.forEach((exception2, i) => {
+    if (exception2.expires < isoToday) {
+      warnings.push(`exceptions[${i}]: the exception for ${exception2.image} expired on ${exception2.expires}`);
+    }
+  });
+  return warnings;
+}
+function lintAgainstImages(policy, occurrences) {
+  const repositories = /* @__PURE__ */ new Set();
+  for (const occurrence of occurrences) {
+    if (occurrence.image.kind === "image") repositories.add(occurrence.image.ref.match.repository);
+  }
+  const warnings = [];
+  const lists = [
+    ["approved", policy.approved],
+    ["minimal.images", policy.minimal?.images]
+  ];
+  for (const [key, entries] of lists) {
+    entries?.forEach(({ entry, matches }, i) => {
+      if (hasGlob(entry)) return;
+      const matched = occurrences.some((o) => o.image.kind === "image" && matches(o.image.ref));
+      if (matched) return;
+      const prefix = `${normalizedEntry(entry)}/`;
+      const below = [...repositories].find((repository) => repository.startsWith(prefix));
+      if (below) {
+        warnings.push(
+          `${key}[${i}]: "${entry}" is a repository and matches no image, but ${below} is used: did you mean "${entry}/**"?`
+        );
+      }
+    });
+  }
+  return warnings;
+}
+function normalizedEntry(entry) {
+  try {
+    return normalizeRepository(entry);
+  } catch {
+    return entry;
+  }
 }
 
 // src/rules/suggest.ts
@@ -43707,6 +43811,24 @@ function highSecurityReason(occurrence, { policy, namespaceLabels }) {
   return void 0;
 }
 
+// src/rules/pinning.ts
+var requirePinnedImage = (image, _occurrence, { policy }) => {
+  const pinning = policy.policy.pinning;
+  if (pinning === void 0 || image.digest !== void 0) return void 0;
+  if (pinning === "digest") {
+    return {
+      rule: "require-pinned-image",
+      message: `${image.raw} is not pinned by digest; write it as ${image.repository}${image.tag ? `:${image.tag}` : ""}@sha256:<digest>`
+    };
+  }
+  const written = image.raw.slice(image.raw.lastIndexOf("/") + 1);
+  if (written.includes(":") && image.tag !== "latest") return void 0;
+  return {
+    rule: "require-pinned-image",
+    message: `${image.raw} does not name a version (${image.tag === "latest" && written.includes(":") ? "latest moves" : "no tag means latest"}); pin a tag or a digest`
+  };
+};
+
 // src/rules/version.ts
 var validateBaseImageVersion = (image, _occurrence, { policy }) => {
   const versions = policy.versions.find((v) => v.matches(image));
@@ -43727,14 +43849,20 @@ var IMAGE_RULES = [
   approvedBaseImages,
   blockDeprecatedBaseImages,
   requireMinimalBaseImages,
-  validateBaseImageVersion
+  validateBaseImageVersion,
+  requirePinnedImage
 ];
 function judge(occurrence, context3) {
   if (!isJudged(occurrence, context3)) return [];
   const { image } = occurrence;
   switch (image.kind) {
     case "unresolved":
-      return [{ rule: "unresolved-image", message: unresolvedMessage(occurrence, image.missing) }];
+      return [
+        {
+          rule: "unresolved-image",
+          message: unresolvedMessage(occurrence, image.missing, image.placeholder)
+        }
+      ];
     case "invalid":
       return [{ rule: "parse-error", message: image.reason }];
     case "image":
@@ -43745,7 +43873,11 @@ function isJudged(occurrence, { policy }) {
   if (occurrence.source !== "dockerfile" || policy.policy.dockerfile.stages === "all") return true;
   return occurrence.stage?.final === true;
 }
-function unresolvedMessage(occurrence, missing) {
+function unresolvedMessage(occurrence, missing, placeholder) {
+  if (placeholder !== void 0) {
+    const fix = placeholder.startsWith("${{") ? "a workflow expression is only known when the job runs; write the image out or check it where it is defined" : "another tool fills it in; render the manifests and check them with --manifests";
+    return `cannot tell which image ${occurrence.text} is: ${placeholder} is a placeholder (${fix})`;
+  }
   const names = missing.join(", ");
   if (occurrence.source === "dockerfile") {
     const args = missing.map((name) => `--build-arg ${name}=\u2026`).join(" ");
@@ -43772,9 +43904,13 @@ var RULES = {
     title: "Image release is not allowed",
     help: "The tag must name a release the policy's `versions` allows; `latest` and digest-only references cannot be verified (SPEC \xA73.4)."
   },
+  "require-pinned-image": {
+    title: "Image is not pinned",
+    help: "The policy's `pinning` asks every image to carry a digest (`pinning: digest`) or an explicit tag other than `latest` (`pinning: tag`) (SPEC \xA73.4a). Pin the image."
+  },
   "unresolved-image": {
     title: "Image reference cannot be resolved",
-    help: "The image uses an ARG or variable with no default and no --build-arg value, so the checker cannot tell which image is built (SPEC \xA73.5). Give the ARG a default or pass --build-arg."
+    help: "The image uses an ARG or variable with no default and no --build-arg value, a `${{ }}` expression, or another tool's placeholder, so the checker cannot tell which image it is (SPEC \xA73.5). Give the variable a default, pass --build-arg, or render the manifests and check them with --manifests."
   },
   "parse-error": {
     title: "File or image reference cannot be parsed",
@@ -43792,16 +43928,18 @@ function isRuleId(value) {
 
 // src/rules/waivers.ts
 var MARKER = "base-image-guard";
+var ATTEMPT = /^#\s*base-image-guard\s+ignore\b/;
 var SUPPRESSION = /^\s*#\s*base-image-guard\s+ignore=(\S*)(?:\s+reason=(?:"([^"]*)"|'([^']*)'))?\s*$/;
-function readSuppressions(text) {
+function readSuppressions(text, notComments) {
   const valid = /* @__PURE__ */ new Map();
   const problems = [];
   if (!text.includes(MARKER)) return { valid, problems };
   const lines = text.split(/\r?\n/);
   lines.forEach((content, index) => {
     const hash = content.search(/\S/);
-    if (content[hash] !== "#" || !content.slice(hash).replace(/^#\s*/, "").startsWith(`${MARKER} `)) return;
+    if (content[hash] !== "#" || !ATTEMPT.test(content.slice(hash))) return;
     const line = index + 1;
+    if (notComments?.has(line)) return;
     const column = hash + 1;
     const match = SUPPRESSION.exec(content.slice(hash));
     if (!match) {
@@ -43829,8 +43967,7 @@ function readSuppressions(text) {
   });
   return { valid, problems };
 }
-function waiverFor(rule, line, image, suppressions, policy, today) {
-  const suppression = suppressions.get(line - 1);
+function waiverFor(rule, suppression, image, policy, today) {
   if (suppression?.rules.includes(rule))
     return { kind: "suppressed", reason: suppression.reason, expires: null };
   if (!image) return void 0;
@@ -43849,6 +43986,29 @@ function waiverFor(rule, line, image, suppressions, policy, today) {
   return expired;
 }
 
+// src/sources/image-keys.ts
+function isObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function imageOfMap(value, path4, written, defaults2 = {}) {
+  if (!isObject(value)) return void 0;
+  const text = (key) => {
+    const raw = value[key];
+    if (raw === void 0 || raw === null) return "";
+    if (typeof raw === "object") return "";
+    return (written([...path4, key]) ?? String(raw)).trim();
+  };
+  const repository = text("repository");
+  if (repository === "") return void 0;
+  const registry = defaults2.registry || text("registry");
+  const digest = text("digest");
+  const tag = text("tag") || defaults2.tag || "";
+  let image = registry ? `${registry.replace(/\/+$/, "")}/${repository}` : repository;
+  if (digest) image += `@${digest}`;
+  else if (tag) image += `:${tag}`;
+  return { path: [...path4, "repository"], value: image };
+}
+
 // src/sources/kubernetes.ts
 var POD_TEMPLATE_PATHS = {
   Pod: [[]],
@@ -43864,12 +44024,17 @@ var POD_TEMPLATE_PATHS = {
   ],
   PodTemplate: [["template"]]
 };
+var NOT_READ_GROUPS = /* @__PURE__ */ new Set([
+  "apiextensions.k8s.io",
+  "kyverno.io",
+  "policies.kyverno.io",
+  "admissionregistration.k8s.io",
+  "templates.gatekeeper.sh",
+  "constraints.gatekeeper.sh"
+]);
 var CONTAINER_LISTS = ["initContainers", "containers", "ephemeralContainers"];
 function isContainerList(key) {
   return CONTAINER_LISTS.includes(key);
-}
-function isObject(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function at(value, path4) {
   let current = value;
@@ -43890,7 +44055,11 @@ function stringLabels(value) {
 function isKubernetesObject(value) {
   return isObject(value) && typeof value.kind === "string" && typeof value.apiVersion === "string";
 }
-function kubernetesImages(object, prefix = []) {
+function isNotRead(object) {
+  const group = String(object.apiVersion).split("/")[0] ?? "";
+  return object.kind === "CustomResourceDefinition" || String(object.apiVersion).includes("/") && NOT_READ_GROUPS.has(group);
+}
+function kubernetesImages(object, written, prefix = []) {
   const result = { images: [], namespaces: {} };
   const kind = String(object.kind);
   const metadata = isObject(object.metadata) ? object.metadata : {};
@@ -43899,26 +44068,33 @@ function kubernetesImages(object, prefix = []) {
     if (name) result.namespaces[name] = stringLabels(metadata.labels);
     return result;
   }
-  if (kind === "List" || kind.endsWith("List")) {
-    const items = Array.isArray(object.items) ? object.items : [];
-    items.forEach((item, i) => {
-      if (!isObject(item) || typeof item.kind !== "string") return;
-      const inner = kubernetesImages(item, [...prefix, "items", i]);
+  if (isNotRead(object)) return result;
+  if ((kind === "List" || kind.endsWith("List")) && Array.isArray(object.items)) {
+    object.items.forEach((item, i) => {
+      if (!isKubernetesObject(item)) return;
+      const inner = kubernetesImages(item, written, [...prefix, "items", i]);
       result.images.push(...inner.images);
       Object.assign(result.namespaces, inner.namespaces);
     });
     return result;
   }
-  const templatePaths = POD_TEMPLATE_PATHS[kind];
-  if (!templatePaths) return result;
-  const labels = stringLabels(metadata.labels);
-  for (const templatePath of templatePaths)
-    Object.assign(labels, stringLabels(at(object, [...templatePath, "metadata", "labels"])));
   const workload = {
     kind,
     name,
     ...typeof metadata.namespace === "string" && { namespace: metadata.namespace }
   };
+  const ownLabels = stringLabels(metadata.labels);
+  const templatePaths = POD_TEMPLATE_PATHS[kind];
+  if (!templatePaths) {
+    for (const [key, value] of Object.entries(object)) {
+      if (key === "metadata" || key === "status") continue;
+      walkObject(value, [...prefix, key], { workload, labels: ownLabels, written }, result.images);
+    }
+    return result;
+  }
+  const labels = { ...ownLabels };
+  for (const templatePath of templatePaths)
+    Object.assign(labels, stringLabels(at(object, [...templatePath, "metadata", "labels"])));
   const podPath = [...templatePaths[templatePaths.length - 1], "spec"];
   const podSpec = at(object, podPath);
   if (!isObject(podSpec)) return result;
@@ -43927,7 +44103,8 @@ function kubernetesImages(object, prefix = []) {
     const containers = podSpec[list];
     if (!Array.isArray(containers)) continue;
     containers.forEach((container, i) => {
-      if (!isObject(container) || !("image" in container)) return;
+      if (!isObject(container) || container.image === void 0 || container.image === null || container.image === "")
+        return;
       result.images.push({
         path: [...prefix, ...podPath, list, i, "image"],
         value: container.image,
@@ -43939,9 +44116,52 @@ function kubernetesImages(object, prefix = []) {
   }
   return result;
 }
+function walkObject(value, path4, context3, out) {
+  if (Array.isArray(value)) {
+    const list = path4[path4.length - 1];
+    value.forEach((item, i) => {
+      if (isContainerList(list) && isObject(item) && typeof item.image === "string" && item.image !== "") {
+        out.push({
+          path: [...path4, i, "image"],
+          value: item.image,
+          workload: context3.workload,
+          container: { name: typeof item.name === "string" ? item.name : String(i), list },
+          labels: context3.labels
+        });
+        for (const [key, child2] of Object.entries(item))
+          if (key !== "image") walkObject(child2, [...path4, i, key], context3, out);
+        return;
+      }
+      walkObject(item, [...path4, i], context3, out);
+    });
+    return;
+  }
+  if (!isObject(value)) return;
+  for (const [key, child2] of Object.entries(value)) {
+    const childPath = [...path4, key];
+    if (key === "image") {
+      const found = imageAtKey(child2, childPath, context3);
+      if (found) out.push(found);
+      continue;
+    }
+    let inner = context3;
+    if (key === "template" && isObject(child2) && isObject(child2.metadata) && isObject(child2.metadata.labels)) {
+      inner = { ...context3, labels: { ...context3.labels, ...stringLabels(child2.metadata.labels) } };
+    }
+    walkObject(child2, childPath, inner, out);
+  }
+}
+function imageAtKey(value, path4, context3) {
+  if (typeof value === "string") {
+    if (value === "") return void 0;
+    return { path: path4, value, workload: context3.workload, labels: context3.labels };
+  }
+  const map2 = imageOfMap(value, path4, context3.written);
+  return map2 && { ...map2, workload: context3.workload, labels: context3.labels };
+}
 
 // src/sources/variables.ts
-var REFERENCE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(:?[-+])?|([A-Za-z_][A-Za-z0-9_]*))/y;
+var REFERENCE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(:?[-+?])?|([A-Za-z_][A-Za-z0-9_]*))/y;
 function closingBrace(text, from, escapeChar) {
   let depth = 0;
   for (let i = from; i < text.length; i++) {
@@ -44010,6 +44230,14 @@ function expandVariables(text, variables, escapeChar = "\\") {
       case "+":
         value += isSet ? expandWord(word) : "";
         break;
+      case ":?":
+        if (isNonEmpty) value += current;
+        else note(name);
+        break;
+      case "?":
+        if (isSet) value += current;
+        else note(name);
+        break;
       default:
         if (isSet) value += current;
         else note(name);
@@ -44032,15 +44260,19 @@ function resolveImage(written, variables, escapeChar) {
   if (missing.length > 0) return { text: written, image: { kind: "unresolved", missing } };
   return { text: value, image: imageState(value) };
 }
-var NO_VARIABLES = /* @__PURE__ */ new Map();
-function imageOfValue(value, interpolate = false) {
+var PLACEHOLDER = /\$\{\{[^}]*\}\}|\{\{[^}]*\}\}|\$\([^)]*\)|<[^<>]*>|^ko:\/\/.*/;
+function imageOfValue(value, options = {}) {
   if (typeof value !== "string" || value.trim() === "") {
     return {
       text: String(value ?? ""),
       image: { kind: "invalid", reason: "image must be a non-empty string" }
     };
   }
-  return interpolate ? resolveImage(value, NO_VARIABLES, "$") : { text: value, image: imageState(value) };
+  const placeholder = PLACEHOLDER.exec(value)?.[0];
+  if (placeholder !== void 0) {
+    return { text: value, image: { kind: "unresolved", missing: [], placeholder } };
+  }
+  return options.variables ? resolveImage(value, options.variables, "$") : { text: value, image: imageState(value) };
 }
 
 // src/sources/types.ts
@@ -44066,15 +44298,16 @@ function readPodList(text, origin) {
   const pods = isKubernetesObject(data) && Array.isArray(data.items) ? data.items : [data];
   for (const pod of pods) {
     if (!isKubernetesObject(pod)) continue;
-    for (const found of kubernetesImages(pod).images) {
-      const namespace = found.workload.namespace ?? "default";
+    for (const found of kubernetesImages(pod, () => void 0).images) {
+      const namespace = found.workload?.namespace ?? "default";
+      const name = found.workload?.name ?? "";
       result.occurrences.push({
-        file: `cluster/${namespace}/${found.workload.name}`,
+        file: `cluster/${namespace}/${name}`,
         line: 0,
         column: 0,
         source: "cluster",
         ...imageOfValue(found.value),
-        workload: { ...found.workload, namespace },
+        workload: { kind: found.workload?.kind ?? "Pod", name, namespace },
         ...found.container && { container: found.container },
         labels: found.labels
       });
@@ -44089,8 +44322,8 @@ function readPodList(text, origin) {
 // src/sources/discover.ts
 var import_ignore = __toESM(require_ignore(), 1);
 var import_picomatch = __toESM(require_picomatch2(), 1);
-import { existsSync as existsSync3, readdirSync, readFileSync as readFileSync2, statSync } from "node:fs";
-import { dirname as dirname3, isAbsolute, join as join3, relative as relative2, resolve as resolve2, sep as sep3 } from "node:path";
+import { existsSync as existsSync3, lstatSync, readdirSync, readFileSync as readFileSync2, realpathSync, statSync } from "node:fs";
+import { basename as basename3, dirname as dirname3, isAbsolute, join as join3, relative as relative2, resolve as resolve2, sep as sep3 } from "node:path";
 
 // src/errors.ts
 var GuardError = class extends Error {
@@ -44119,12 +44352,56 @@ var UsageError = class extends GuardError {
 var InputError = class extends GuardError {
 };
 
+// src/git.ts
+import { execFileSync } from "node:child_process";
+var GitError = class extends Error {
+  constructor(args, stderr) {
+    super(`git ${args[0] ?? ""} failed${stderr ? `: ${stderr}` : ""}`);
+    this.args = args;
+    this.stderr = stderr;
+    this.name = "GitError";
+  }
+  args;
+  stderr;
+};
+function git(cwd, args) {
+  try {
+    return execFileSync("git", args, {
+      cwd,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 256 << 20
+    });
+  } catch (error2) {
+    const stderr = String(error2.stderr ?? error2.message).trim();
+    throw new GitError(args, stderr);
+  }
+}
+function nulSeparated(output) {
+  return output.split("\0").filter(Boolean);
+}
+function isInsideWorkTree(dir) {
+  try {
+    return git(dir, ["rev-parse", "--is-inside-work-tree"]).trim() === "true";
+  } catch {
+    return false;
+  }
+}
+function repositoryFiles(dir) {
+  return nulSeparated(git(dir, ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."]));
+}
+
 // src/sources/discover.ts
 var YAML_EXTENSION = /\.ya?ml$/i;
-var DOCKERFILE_NAME = /^(?:Dockerfile|Containerfile)(?:\..+)?$|\.(?:Dockerfile|Containerfile)$/i;
+var JSON_EXTENSION = /\.json$/i;
+var DOCKERFILE_NAME = /^(?:dockerfile|containerfile)(?:[._-].*)?$|\.(?:dockerfile|containerfile)$/i;
+var NOT_A_DOCKERFILE = /\.(?:md|markdown|rst|adoc|txt|html?|json|ya?ml|toml|xml|ini|cfg|csv|lock|sh|bash|zsh|fish|ps1|psm1|bat|cmd|go|py|pyc|js|mjs|cjs|ts|mts|cts|tsx|jsx|rb|rs|java|kt|kts|scala|groovy|c|cc|cpp|cxx|h|hpp|cs|fs|php|pl|swift|lua|sql|r|patch|diff|dockerignore|png|jpe?g|gif|svg|ico|gz|tgz|zip|tar)$/i;
+var KUSTOMIZATION_NAME = "Kustomization";
 function fileKind(name) {
-  if (YAML_EXTENSION.test(name)) return "yaml";
-  if (DOCKERFILE_NAME.test(name)) return "dockerfile";
+  if (YAML_EXTENSION.test(name) || name === KUSTOMIZATION_NAME) return "yaml";
+  if (JSON_EXTENSION.test(name)) return "json";
+  if (DOCKERFILE_NAME.test(name) && !NOT_A_DOCKERFILE.test(name) && !name.startsWith("."))
+    return "dockerfile";
   return void 0;
 }
 function discoverFiles(paths, options) {
@@ -44132,12 +44409,34 @@ function discoverFiles(paths, options) {
   const included = (0, import_picomatch.default)(options.include, matchOptions);
   const excluded = options.exclude.length > 0 ? (0, import_picomatch.default)(options.exclude, matchOptions) : () => false;
   const found = /* @__PURE__ */ new Map();
+  const skipped = /* @__PURE__ */ new Map();
+  const skip = (file, reason) => skipped.set(file, { file, reason });
   const toPosix = (path4) => sep3 === "/" ? path4 : path4.split(sep3).join("/");
-  const ignoredBy = (scopes, path4, isDirectory2) => scopes.some(({ base, rules }) => {
-    const inside = base === "" ? path4 : path4.slice(base.length + 1);
-    return inside !== "" && !inside.startsWith("../") && rules.ignores(isDirectory2 ? `${inside}/` : inside);
-  });
-  const walk = (absoluteDir, relativeDir, scopes, display) => {
+  const consider = (root, path4, absolute) => {
+    if (!included(path4) || excluded(path4)) return;
+    const name = path4.slice(path4.lastIndexOf("/") + 1);
+    const kind = fileKind(name);
+    if (!kind) return;
+    const display = root.display(path4, absolute);
+    let stats;
+    try {
+      stats = lstatSync(absolute);
+    } catch {
+      skip(display, "listed by git but missing from the work tree");
+      return;
+    }
+    if (stats.isSymbolicLink()) {
+      const target = linkTarget(absolute);
+      if (!target) return skip(display, "broken symbolic link");
+      if (!isInside(target, root.real))
+        return skip(display, "symbolic link out of the scanned tree, not followed");
+      if (!statSync(target).isFile()) return;
+    } else if (!stats.isFile()) {
+      return;
+    }
+    found.set(absolute, { path: display, absolute, kind });
+  };
+  const walk = (root, absoluteDir, relativeDir, scopes) => {
     const entries = readdirSync(absoluteDir, { withFileTypes: true });
     if (entries.some((e) => e.name === ".gitignore" && e.isFile())) {
       const rules = (0, import_ignore.default)().add(readFileSync2(join3(absoluteDir, ".gitignore"), "utf8"));
@@ -44146,16 +44445,25 @@ function discoverFiles(paths, options) {
     for (const entry of entries) {
       const absolute = `${absoluteDir}${sep3}${entry.name}`;
       const path4 = relativeDir === "" ? entry.name : `${relativeDir}/${entry.name}`;
-      if (entry.isDirectory()) {
+      let isDirectory2 = entry.isDirectory();
+      if (entry.isSymbolicLink()) {
+        const target = linkTarget(absolute);
+        if (target && statSync(target).isDirectory()) {
+          if (!isInside(target, root.real) && !excluded(path4) && !ignoredBy(scopes, path4, true)) {
+            skip(
+              root.display(path4, absolute),
+              "symbolic link to a folder out of the scanned tree, not followed"
+            );
+          }
+          continue;
+        }
+        isDirectory2 = false;
+      }
+      if (isDirectory2) {
         if (entry.name === ".git" || excluded(path4) || ignoredBy(scopes, path4, true)) continue;
-        walk(absolute, path4, scopes, display);
-      } else if (entry.isFile()) {
-        if (!included(path4) || excluded(path4) || ignoredBy(scopes, path4, false)) continue;
-        found.set(absolute, {
-          path: display(path4, absolute),
-          absolute,
-          kind: fileKind(entry.name) ?? "dockerfile"
-        });
+        walk(root, absolute, path4, scopes);
+      } else if (!ignoredBy(scopes, path4, false)) {
+        consider(root, path4, absolute);
       }
     }
   };
@@ -44168,18 +44476,58 @@ function discoverFiles(paths, options) {
       throw new InputError(`path ${given} does not exist`);
     }
     if (stats.isFile()) {
-      const kind = fileKind(absolute.split(sep3).pop() ?? "") ?? "dockerfile";
+      const kind = fileKind(basename3(absolute)) ?? "dockerfile";
       found.set(absolute, { path: displayPath(options.cwd, absolute), absolute, kind });
       continue;
     }
     const fromCwd = toPosix(relative2(options.cwd, absolute));
-    if (fromCwd === ".." || fromCwd.startsWith("../")) {
-      walk(absolute, "", [], (_path, file) => displayPath(options.cwd, file));
+    const outside = fromCwd === ".." || fromCwd.startsWith("../") || isAbsolute(fromCwd);
+    const root = {
+      absolute,
+      real: realpathSync(absolute),
+      relative: outside ? "" : fromCwd,
+      display: outside ? (_path, file) => displayPath(options.cwd, file) : (path4) => path4
+    };
+    const prefix = root.relative === "" ? "" : `${root.relative}/`;
+    const tracked = isInsideWorkTree(absolute) ? repositoryFiles(absolute) : [];
+    if (tracked.length > 0) {
+      for (const file of tracked) {
+        const path4 = `${prefix}${file}`;
+        if (isUnder(path4, excluded)) continue;
+        consider(root, path4, join3(absolute, file));
+      }
     } else {
-      walk(absolute, fromCwd, ancestorScopes(options.cwd, absolute), (path4) => path4);
+      walk(root, absolute, root.relative, outside ? [] : ancestorScopes(options.cwd, absolute));
     }
   }
-  return [...found.values()].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  const byPath = (a, b) => {
+    const x = a.path ?? a.file ?? "";
+    const y = b.path ?? b.file ?? "";
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+  return { candidates: [...found.values()].sort(byPath), skipped: [...skipped.values()].sort(byPath) };
+}
+function isUnder(path4, excluded) {
+  for (let at2 = path4.indexOf("/"); at2 >= 0; at2 = path4.indexOf("/", at2 + 1)) {
+    if (excluded(path4.slice(0, at2))) return true;
+  }
+  return false;
+}
+function ignoredBy(scopes, path4, isDirectory2) {
+  return scopes.some(({ base, rules }) => {
+    const inside = base === "" ? path4 : path4.slice(base.length + 1);
+    return inside !== "" && !inside.startsWith("../") && rules.ignores(isDirectory2 ? `${inside}/` : inside);
+  });
+}
+function linkTarget(path4) {
+  try {
+    return realpathSync(path4);
+  } catch {
+    return void 0;
+  }
+}
+function isInside(path4, folder) {
+  return path4 === folder || path4.startsWith(folder.endsWith(sep3) ? folder : `${folder}${sep3}`);
 }
 function ancestorScopes(cwd, dir) {
   const scopes = [];
@@ -44198,8 +44546,178 @@ function displayPath(cwd, absolute) {
   return (path4 === "" ? "." : path4).split(sep3).join("/");
 }
 
+// src/sources/kustomize.ts
+import { posix } from "node:path";
+var NAMES = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
+function isKustomizationName(name) {
+  return NAMES.has(name);
+}
+function readKustomization(doc, file) {
+  const data = doc.data;
+  if (!isObject(data)) return void 0;
+  const dir = posix.dirname(file);
+  const resources = [];
+  for (const key of ["resources", "bases"]) {
+    const list = data[key];
+    if (!Array.isArray(list)) continue;
+    for (const entry of list) {
+      if (typeof entry !== "string" || /^[a-z][a-z0-9+.-]*:\/\/|^(?:github\.com|gitlab\.com|bitbucket\.org)\//i.test(entry))
+        continue;
+      resources.push(posix.normalize(posix.join(dir, entry)).replace(/\/$/, ""));
+    }
+  }
+  const images = [];
+  if (Array.isArray(data.images)) {
+    data.images.forEach((entry, i) => {
+      if (!isObject(entry) || typeof entry.name !== "string" || entry.name === "") return;
+      const text = (key) => {
+        const value = entry[key];
+        if (value === void 0 || value === null || value === "") return void 0;
+        return doc.written(["images", i, key]) ?? String(value);
+      };
+      const newName = text("newName");
+      const newTag = text("newTag");
+      const digest = text("digest");
+      images.push({
+        name: entry.name,
+        ...newName !== void 0 && { newName },
+        ...newTag !== void 0 && { newTag },
+        ...digest !== void 0 && { digest },
+        line: doc.locate(["images", i]).line
+      });
+    });
+  }
+  return { file, resources, images };
+}
+function entryMatches(entry, image) {
+  const { name } = splitReference(image);
+  const written = splitReference(entry.name);
+  if (written.tag !== void 0 || written.digest !== void 0) return image === entry.name;
+  return name === entry.name;
+}
+function rewrite(entry, image) {
+  const { name, tag, digest } = splitReference(image);
+  let suffix = digest !== void 0 ? `@${digest}` : tag !== void 0 ? `:${tag}` : "";
+  if (entry.newTag !== void 0) suffix = `:${entry.newTag}`;
+  if (entry.digest !== void 0) suffix = `@${entry.digest}`;
+  return `${entry.newName ?? name}${suffix}`;
+}
+function applyKustomizations(kustomizations, byFile) {
+  const byDir = new Map(kustomizations.map((k) => [posix.dirname(k.file), k]));
+  const memo = /* @__PURE__ */ new Map();
+  const rewritten = [];
+  const replaced = /* @__PURE__ */ new Set();
+  const produce = (k, seen) => {
+    const done = memo.get(k);
+    if (done) return done;
+    if (seen.has(k)) return [];
+    seen.add(k);
+    const items = [];
+    for (const resource of k.resources) {
+      const inner = byDir.get(resource);
+      if (inner) {
+        items.push(...produce(inner, seen));
+        continue;
+      }
+      for (const origin of byFile.get(resource) ?? []) {
+        if (origin.source === "kubernetes" && origin.image.kind === "image")
+          items.push({ origin, text: origin.text });
+      }
+    }
+    const out = items.map((item) => {
+      let text = item.text;
+      let matched;
+      for (const entry of k.images) {
+        if (!entryMatches(entry, text)) continue;
+        text = rewrite(entry, text);
+        matched ??= entry;
+      }
+      if (matched) {
+        replaced.add(item.origin);
+        rewritten.push({
+          ...item.origin,
+          text,
+          image: imageState(text),
+          rewrittenBy: { file: k.file, line: matched.line, written: item.origin.text }
+        });
+      }
+      return { origin: item.origin, text };
+    });
+    memo.set(k, out);
+    return out;
+  };
+  for (const k of kustomizations) produce(k, /* @__PURE__ */ new Set());
+  return { rewritten, replaced };
+}
+
 // src/sources/read.ts
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, existsSync as existsSync4, fstatSync, openSync, readFileSync as readFileSync3, readSync } from "node:fs";
+import { basename as basename4, dirname as dirname4, join as join4, sep as sep4 } from "node:path";
+
+// src/sources/compose.ts
+function isComposeFile(value) {
+  return isObject(value) && isObject(value.services) && !("kind" in value) && !("apiVersion" in value);
+}
+function composeImages(file) {
+  const images = [];
+  for (const [name, service] of Object.entries(file.services)) {
+    if (!isObject(service) || service.image === void 0 || service.image === null) continue;
+    if (service.build !== void 0 && service.build !== null) continue;
+    images.push({
+      path: ["services", name, "image"],
+      value: service.image,
+      workload: { kind: "service", name },
+      labels: {}
+    });
+  }
+  return images;
+}
+function parseEnvFile(text) {
+  const values = /* @__PURE__ */ new Map();
+  const lines = text.replace(/\r\n?/g, "\n").split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].replace(/^\s*export\s+/, "");
+    const match = /^\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s?(.*)$/.exec(line);
+    if (!match) continue;
+    const key = match[1];
+    let raw = match[2].trimStart();
+    let value;
+    if (raw.startsWith("'")) {
+      let end = raw.indexOf("'", 1);
+      while (end < 0 && i + 1 < lines.length) {
+        raw += `
+${lines[++i]}`;
+        end = raw.indexOf("'", 1);
+      }
+      value = end < 0 ? raw.slice(1) : raw.slice(1, end);
+    } else if (raw.startsWith('"')) {
+      let end = closingQuote(raw);
+      while (end < 0 && i + 1 < lines.length) {
+        raw += `
+${lines[++i]}`;
+        end = closingQuote(raw);
+      }
+      const inner = end < 0 ? raw.slice(1) : raw.slice(1, end);
+      const unescaped = inner.replace(
+        /\\([\\"nrt$])/g,
+        (_, c) => c === "n" ? "\n" : c === "r" ? "\r" : c === "t" ? "	" : c === "$" ? "\\$" : c
+      );
+      value = expandVariables(unescaped, values, "\\").value;
+    } else {
+      const comment2 = raw.search(/\s#/);
+      value = expandVariables((comment2 >= 0 ? raw.slice(0, comment2) : raw).trim(), values, "\\").value;
+    }
+    values.set(key, value);
+  }
+  return values;
+}
+function closingQuote(text) {
+  for (let i = 1; i < text.length; i++) {
+    if (text[i] === "\\") i++;
+    else if (text[i] === '"') return i;
+  }
+  return -1;
+}
 
 // src/sources/dockerfile.ts
 var import_dockerfile_ast = __toESM(require_main(), 1);
@@ -44226,7 +44744,7 @@ var INSTRUCTIONS = /* @__PURE__ */ new Set([
 function readDockerfile(text, file, options = {}) {
   const problems = [];
   const problem = (line, column, message) => problems.push({ file, line: line + 1, column: column + 1, message });
-  const dockerfile = import_dockerfile_ast.DockerfileParser.parse(text);
+  const dockerfile = import_dockerfile_ast.DockerfileParser.parse(asBuildKitReadsIt(text));
   const lines = text.split("\n");
   const escapeChar = dockerfile.getEscapeCharacter();
   const globals = /* @__PURE__ */ new Map();
@@ -44278,7 +44796,12 @@ function readDockerfile(text, file, options = {}) {
       if (keyword !== "ARG") problem(start.line, start.character, `${keyword} before the first FROM`);
       continue;
     }
-    if (keyword === "LABEL") {
+    if (keyword === "ONBUILD") {
+      const trigger = instruction.getTriggerInstruction();
+      const triggerKeyword = trigger?.getKeyword();
+      if (trigger && options.copyFrom !== false && (triggerKeyword === "COPY" || triggerKeyword === "RUN"))
+        readExternalSources(trigger);
+    } else if (keyword === "LABEL") {
       for (const property of instruction.getProperties()) {
         const name = property.getName();
         if (name) stage.labels[name] = property.getValue() ?? "";
@@ -44354,7 +44877,68 @@ function readDockerfile(text, file, options = {}) {
       "file ends inside an instruction (line continuation at end of file)"
     );
   }
-  return { occurrences, problems, namespaces: {} };
+  return {
+    occurrences,
+    problems,
+    namespaces: {},
+    heredocLines: heredocLines(dockerfile.getInstructions(), text)
+  };
+}
+function heredocLines(instructions, text) {
+  const lines = /* @__PURE__ */ new Set();
+  if (!text.includes("<<")) return lines;
+  for (const instruction of instructions) {
+    const withHeredocs = instruction;
+    if (typeof withHeredocs.getHeredocs !== "function") continue;
+    for (const heredoc of withHeredocs.getHeredocs()) {
+      const range = heredoc.getContentRange();
+      if (!range) continue;
+      for (let line = range.start.line; line <= range.end.line; line++) lines.add(line + 1);
+    }
+  }
+  return lines;
+}
+var DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
+var KNOWN_DIRECTIVES = /* @__PURE__ */ new Set(["syntax", "escape", "check"]);
+function asBuildKitReadsIt(text) {
+  const lines = text.split("\n");
+  let escapeChar = "\\";
+  let ended = false;
+  let changed = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].replace(/\r$/, "");
+    const match = DIRECTIVE.exec(line);
+    if (!ended && match && KNOWN_DIRECTIVES.has(match[1].toLowerCase())) {
+      if (match[1].toLowerCase() === "escape" && (match[2] === "`" || match[2] === "\\"))
+        escapeChar = match[2];
+      continue;
+    }
+    ended = true;
+    if (!line.startsWith("#") && !/^\s+#/.test(line)) break;
+    if (match) {
+      lines[i] = lines[i].replace("=", " ");
+      changed = true;
+    }
+  }
+  const result = changed ? lines.join("\n") : text;
+  const marker = `${escapeChar}<<`;
+  if (!result.includes(marker)) return result;
+  let out = "";
+  for (let i = 0; i < result.length; i++) {
+    const char = result[i];
+    if (char === escapeChar) {
+      if (result.startsWith(marker, i)) {
+        out += `${escapeChar}< `;
+        i += 2;
+        continue;
+      }
+      out += char + (result[i + 1] ?? "");
+      i++;
+      continue;
+    }
+    out += char;
+  }
+  return out;
 }
 function argDefault(value, globals, escapeChar) {
   if (value === null) return void 0;
@@ -44381,6 +44965,88 @@ function markFinalImage(stages, occurrences) {
 function endsWithContinuation(text, escapeChar) {
   const trimmed = text.replace(/[ \t\r\n]+$/, "");
   return trimmed.endsWith(escapeChar) && !trimmed.endsWith(escapeChar + escapeChar);
+}
+
+// src/sources/helm.ts
+var VALUES_FILE = /^values(?:[-.][^/]*)?\.ya?ml$/i;
+function isValuesFileName(name) {
+  return VALUES_FILE.test(name);
+}
+function helmValuesImages(data, written, appVersion) {
+  const images = [];
+  if (!isObject(data)) return images;
+  const global2 = isObject(data.global) ? data.global : {};
+  const registry = typeof global2.imageRegistry === "string" && global2.imageRegistry.trim() !== "" ? global2.imageRegistry.trim() : void 0;
+  const defaults2 = {
+    ...registry !== void 0 && { registry },
+    ...appVersion !== void 0 && { tag: appVersion }
+  };
+  const walk = (value, path4) => {
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => {
+        walk(item, [...path4, i]);
+      });
+      return;
+    }
+    if (!isObject(value)) return;
+    for (const [key, child2] of Object.entries(value)) {
+      const childPath = [...path4, key];
+      if (key !== "image") {
+        walk(child2, childPath);
+        continue;
+      }
+      const workload = { kind: "values", name: path4.join(".") || "(top level)" };
+      if (typeof child2 === "string" && child2.trim() !== "") {
+        images.push({ path: childPath, value: child2, workload, labels: {} });
+      } else {
+        const map2 = imageOfMap(child2, childPath, written, defaults2);
+        if (map2) images.push({ ...map2, workload, labels: {} });
+      }
+    }
+  };
+  walk(data, []);
+  return images;
+}
+
+// src/sources/workflows.ts
+var WORKFLOW_PATH = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i;
+function isWorkflowPath(path4) {
+  return WORKFLOW_PATH.test(path4);
+}
+var DOCKER_STEP = "docker://";
+function workflowImages(data) {
+  const images = [];
+  if (!isObject(data) || !isObject(data.jobs)) return images;
+  for (const [job, definition] of Object.entries(data.jobs)) {
+    if (!isObject(definition)) continue;
+    const workload = { kind: "job", name: job };
+    const push = (path4, value) => {
+      if (value === void 0 || value === null || value === "") return;
+      images.push({ path: ["jobs", job, ...path4], value, workload, labels: {} });
+    };
+    const container = definition.container;
+    if (typeof container === "string") push(["container"], container);
+    else if (isObject(container)) push(["container", "image"], container.image);
+    if (isObject(definition.services)) {
+      for (const [name, service] of Object.entries(definition.services)) {
+        if (typeof service === "string") push(["services", name], service);
+        else if (isObject(service)) push(["services", name, "image"], service.image);
+      }
+    }
+    if (Array.isArray(definition.steps)) {
+      definition.steps.forEach((step, i) => {
+        if (isObject(step) && typeof step.uses === "string" && step.uses.startsWith(DOCKER_STEP)) {
+          images.push({
+            path: ["jobs", job, "steps", i, "uses"],
+            value: step.uses.slice(DOCKER_STEP.length),
+            workload,
+            labels: {}
+          });
+        }
+      });
+    }
+  }
+  return images;
 }
 
 // node_modules/js-yaml/dist/js-yaml.mjs
@@ -45967,7 +46633,7 @@ function requireLoader() {
     let _result;
     const _anchor = state.anchor;
     let terminator;
-    let isPair;
+    let isPair2;
     let isExplicitPair;
     let isMapping;
     const overridableKeys = /* @__PURE__ */ Object.create(null);
@@ -46006,11 +46672,11 @@ function requireLoader() {
         throwError(state, "expected the node content, but found ','");
       }
       keyTag = keyNode = valueNode = null;
-      isPair = isExplicitPair = false;
+      isPair2 = isExplicitPair = false;
       if (ch === 63) {
         const following = state.input.charCodeAt(state.position + 1);
         if (isWsOrEol(following)) {
-          isPair = isExplicitPair = true;
+          isPair2 = isExplicitPair = true;
           state.position++;
           skipSeparationSpace(state, true, nodeIndent);
         }
@@ -46024,7 +46690,7 @@ function requireLoader() {
       skipSeparationSpace(state, true, nodeIndent);
       ch = state.input.charCodeAt(state.position);
       if ((isExplicitPair || state.line === _line) && ch === 58) {
-        isPair = true;
+        isPair2 = true;
         ch = state.input.charCodeAt(++state.position);
         skipSeparationSpace(state, true, nodeIndent);
         composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
@@ -46032,7 +46698,7 @@ function requireLoader() {
       }
       if (isMapping) {
         storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos);
-      } else if (isPair) {
+      } else if (isPair2) {
         _result.push(storeMappingPair(state, null, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos));
       } else {
         _result.push(keyNode);
@@ -47451,43 +48117,20 @@ var {
 
 // src/sources/yaml.ts
 var import_yaml = __toESM(require_dist(), 1);
-
-// src/sources/compose.ts
-function isComposeFile(value) {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const services = value.services;
-  return typeof services === "object" && services !== null && !Array.isArray(services) && !("kind" in value);
-}
-function composeImages(file) {
-  const images = [];
-  for (const [name, service] of Object.entries(file.services)) {
-    if (typeof service !== "object" || service === null || !("image" in service)) continue;
-    images.push({
-      path: ["services", name, "image"],
-      value: service.image,
-      workload: { kind: "service", name },
-      labels: {}
-    });
-  }
-  return images;
-}
-
-// src/sources/yaml.ts
 var MAX_ALIAS_COUNT = 1e3;
-function readYaml(text, file) {
-  if (!text.includes("image") && !text.includes("Namespace")) return emptyResult();
-  const fast = readFast(text, file);
-  return fast ?? readExact(text, file);
+function readYamlFile(text, file, options = {}) {
+  return (options.exact ? void 0 : readFast(text)) ?? readExact(text, file);
 }
 function readExact(text, file) {
-  const result = emptyResult();
+  const documents = [];
+  const problems = [];
   const lineCounter = new import_yaml.LineCounter();
   const position = (offset) => lineCounter.linePos(offset);
-  for (const doc of (0, import_yaml.parseAllDocuments)(text, { lineCounter, prettyErrors: false })) {
+  for (const doc of (0, import_yaml.parseAllDocuments)(text, { lineCounter, prettyErrors: false, merge: true })) {
     const error2 = doc.errors[0];
     if (error2) {
       const { line, col } = position(error2.pos[0]);
-      result.problems.push({ file, line, column: col, message: `YAML syntax: ${firstLine(error2.message)}` });
+      problems.push({ file, line, column: col, message: `YAML syntax: ${firstLine(error2.message)}` });
       continue;
     }
     let data;
@@ -47496,72 +48139,142 @@ function readExact(text, file) {
     } catch (cause) {
       const { line, col } = position(doc.range[0]);
       const message = /alias/i.test(String(cause)) ? `YAML uses aliases too often (more than ${MAX_ALIAS_COUNT}); refusing to expand a possible alias bomb` : `YAML cannot be read: ${cause.message}`;
-      result.problems.push({ file, line, column: col, message });
+      problems.push({ file, line, column: col, message });
       continue;
     }
-    const locate = (path4) => {
-      const node = doc.getIn(path4, true);
-      return position(node?.range?.[0] ?? doc.range[0]);
-    };
-    collect({ data, locate }, file, result);
+    const start = doc.contents?.range?.[0] ?? doc.range[0];
+    documents.push({
+      data,
+      line: position(start).line,
+      locate: (path4) => position(nodeAt(doc, path4)?.range?.[0] ?? start),
+      written: (path4) => {
+        const node = nodeAt(doc, path4);
+        if (!(0, import_yaml.isScalar)(node)) return void 0;
+        return typeof node.source === "string" ? node.source : String(node.value);
+      }
+    });
   }
-  return result;
+  return { documents, problems };
+}
+function nodeAt(doc, path4) {
+  let node = doc.contents;
+  for (const key of path4) {
+    node = valueAt(doc, node, key, 0);
+    if (node === void 0) return void 0;
+  }
+  return node;
+}
+function deref(doc, node) {
+  return (0, import_yaml.isAlias)(node) ? node.resolve(doc) : node;
+}
+function isMergeKey(key) {
+  if (!(0, import_yaml.isScalar)(key)) return false;
+  const value = key.value;
+  return value === "<<" || typeof value === "symbol" && value.description === "<<";
+}
+function valueAt(doc, container, key, depth) {
+  const node = deref(doc, container);
+  if ((0, import_yaml.isSeq)(node)) return typeof key === "number" ? node.items[key] : void 0;
+  if (!(0, import_yaml.isMap)(node) || depth > 50) return void 0;
+  for (const pair of node.items) {
+    if ((0, import_yaml.isPair)(pair) && (0, import_yaml.isScalar)(pair.key) && String(pair.key.value) === String(key) && !isMergeKey(pair.key))
+      return pair.value ?? pair.key;
+  }
+  for (const pair of node.items) {
+    if (!(0, import_yaml.isPair)(pair) || !isMergeKey(pair.key)) continue;
+    const source = deref(doc, pair.value);
+    const sources = (0, import_yaml.isSeq)(source) ? source.items : [source];
+    for (const each of sources) {
+      const found = valueAt(doc, each, key, depth + 1);
+      if (found !== void 0) return found;
+    }
+  }
+  return void 0;
 }
 var NotSure = class extends Error {
 };
-var UNSURE = /(?:^|[\s[{,])(?:[&*][\w.-]|![\w!<])|^%/m;
+var UNSURE = /(?:^|[\s[{,])(?:[&*][\w.-]|![\w!<]|<<[ \t]*:)|^%/m;
 var DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t]|\r?$)(.*)$/gm;
-var IMAGE_LINE = /^([ \t]*(?:-[ \t]+)*)image[ \t]*:[ \t]*(\S.*?)?[ \t]*\r?$/gm;
-function readFast(text, file) {
+var IMAGE_LINE = /^([ \t]*(?:-[ \t]+)*)image[ \t]*:(?:[ \t]+(\S.*?))?[ \t]*\r?$/gm;
+function readFast(text) {
   if (UNSURE.test(text)) return void 0;
-  const result = emptyResult();
+  const documents = [];
   try {
     let start = 0;
     for (const marker of text.matchAll(DOCUMENT_MARKER)) {
       const rest = (marker[1] ?? "").trim();
       if (rest !== "" && !rest.startsWith("#")) throw new NotSure();
-      readFastDocument(text, start, marker.index, file, result);
+      readFastDocument(text, start, marker.index, documents);
       start = marker.index + marker[0].length;
     }
-    readFastDocument(text, start, text.length, file, result);
+    readFastDocument(text, start, text.length, documents);
   } catch (error2) {
     if (error2 instanceof NotSure || error2 instanceof yaml.YAMLException) return void 0;
     throw error2;
   }
-  return result;
+  return { documents, problems: [] };
 }
-function readFastDocument(text, from, to, file, result) {
+function readFastDocument(text, from, to, documents) {
   const chunk = from === 0 && to === text.length ? text : text.slice(from, to);
   if (chunk.trim() === "") return;
   const data = yaml.load(chunk, { schema: yaml.CORE_SCHEMA });
-  const candidates = [];
-  let line = countNewlines(text, 0, from) + 1;
+  const firstLine2 = countNewlines(text, 0, from) + 1;
+  const lines = [];
+  let line = firstLine2;
   let counted = 0;
   for (const match of chunk.matchAll(IMAGE_LINE)) {
     line += countNewlines(chunk, counted, match.index);
     counted = match.index;
     const prefix = match[1];
     const written = match[2];
-    const valueAt = written === void 0 ? match[0].indexOf(":") : match[0].indexOf(written, prefix.length + 5);
-    candidates.push({
-      line,
-      col: valueAt + 1,
-      value: written === void 0 ? void 0 : scalarText(written)
-    });
+    const valueAt2 = written === void 0 ? match[0].indexOf(":") : match[0].indexOf(written, prefix.length + 5);
+    lines.push({ line, col: valueAt2 + 1, value: written === void 0 ? void 0 : scalarText(written) });
   }
-  let next = 0;
-  const locate = (path4) => {
-    const wanted = path4.reduce(
-      (value, key) => value?.[key],
-      data
-    );
-    if (typeof wanted !== "string") throw new NotSure();
-    while (next < candidates.length && candidates[next]?.value !== wanted) next++;
-    const candidate = candidates[next++];
-    if (!candidate) throw new NotSure();
-    return { line: candidate.line, col: candidate.col };
-  };
-  collect({ data, locate }, file, result);
+  const keys = [];
+  imageKeys(data, [], keys);
+  if (keys.length !== lines.length) throw new NotSure();
+  const positions = /* @__PURE__ */ new Map();
+  keys.forEach((path4, i) => {
+    const value = valueAtPath(data, path4);
+    const at2 = lines[i];
+    const same = typeof value === "string" ? at2.value === value : value === null && at2.value === void 0;
+    if (!same) throw new NotSure();
+    positions.set(pathKey(path4), { line: at2.line, col: at2.col });
+  });
+  documents.push({
+    data,
+    line: firstLine2,
+    locate: (path4) => {
+      const found = positions.get(pathKey(path4));
+      if (!found) throw new NotSure();
+      return found;
+    },
+    written: (path4) => {
+      const value = valueAtPath(data, path4);
+      return typeof value === "string" ? value : void 0;
+    }
+  });
+}
+function imageKeys(value, path4, out) {
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => {
+      imageKeys(item, [...path4, i], out);
+    });
+    return;
+  }
+  if (typeof value !== "object" || value === null) return;
+  for (const key of Object.keys(value)) {
+    if (/^\d+$/.test(key)) throw new NotSure();
+    const child2 = value[key];
+    if (key === "image") out.push([...path4, key]);
+    imageKeys(child2, [...path4, key], out);
+  }
+}
+function valueAtPath(data, path4) {
+  return path4.reduce((value, key) => value?.[key], data);
+}
+function pathKey(path4) {
+  return path4.join("\0");
 }
 function countNewlines(text, from, to) {
   let count = 0;
@@ -47579,38 +48292,9 @@ function scalarText(written) {
     const match = /^'((?:[^']|'')*)'/.exec(written);
     return match ? match[1].replace(/''/g, "'") : void 0;
   }
-  if (first === "{" || first === "[" || first === "|" || first === ">") return void 0;
+  if (first === "{" || first === "[" || first === "|" || first === ">" || first === "#") return void 0;
   const comment2 = written.search(/[ \t]#/);
   return (comment2 >= 0 ? written.slice(0, comment2) : written).trimEnd();
-}
-function collect(doc, file, result) {
-  let images;
-  let fromCompose = false;
-  if (isKubernetesObject(doc.data)) {
-    const found = kubernetesImages(doc.data);
-    images = found.images;
-    Object.assign(result.namespaces, found.namespaces);
-  } else if (isComposeFile(doc.data)) {
-    images = composeImages(doc.data);
-    fromCompose = true;
-  } else {
-    return;
-  }
-  for (const found of images) {
-    const at2 = doc.locate(found.path);
-    const { text: imageText, image } = imageOfValue(found.value, fromCompose);
-    result.occurrences.push({
-      file,
-      line: at2.line,
-      column: at2.col,
-      source: fromCompose ? "compose" : "kubernetes",
-      text: imageText,
-      image,
-      workload: found.workload,
-      ...found.container && { container: found.container },
-      labels: found.labels
-    });
-  }
 }
 function firstLine(message) {
   return message.split("\n")[0] ?? message;
@@ -47618,19 +48302,175 @@ function firstLine(message) {
 
 // src/sources/read.ts
 var BINARY_SNIFF_BYTES = 8e3;
+var Layout = class {
+  charts = /* @__PURE__ */ new Map();
+  envs = /* @__PURE__ */ new Map();
+  /** The chart whose folder holds `dir`, when `dir` holds a Chart.yaml. */
+  chartAt(dir) {
+    let chart = this.charts.get(dir);
+    if (chart === void 0) {
+      const file = join4(dir, "Chart.yaml");
+      chart = null;
+      if (existsSync4(file)) {
+        const appVersion = /^appVersion:[ \t]*["']?([^"'\s#]+)/m.exec(safeRead(file))?.[1];
+        chart = appVersion === void 0 ? {} : { appVersion };
+      }
+      this.charts.set(dir, chart);
+    }
+    return chart ?? void 0;
+  }
+  /** The chart folder when `absolute` lies under that chart's `templates/` folder. */
+  templateChart(absolute) {
+    const parts = absolute.split(sep4);
+    for (let i = parts.length - 2; i > 0; i--) {
+      if (parts[i] !== "templates") continue;
+      const chartDir = parts.slice(0, i).join(sep4);
+      if (this.chartAt(chartDir)) return chartDir;
+    }
+    return void 0;
+  }
+  /** Variables of the `.env` file in `dir` (empty when there is none). */
+  envAt(dir) {
+    let env = this.envs.get(dir);
+    if (!env) {
+      const file = join4(dir, ".env");
+      env = existsSync4(file) ? parseEnvFile(safeRead(file)) : /* @__PURE__ */ new Map();
+      this.envs.set(dir, env);
+    }
+    return env;
+  }
+};
+function safeRead(file) {
+  try {
+    return readFileSync3(file, "utf8");
+  } catch {
+    return "";
+  }
+}
+var TEMPLATE_MARK = "{{";
 function readSource(candidate, options) {
   const file = candidate.path;
+  const name = basename4(candidate.absolute);
+  const dir = dirname4(candidate.absolute);
+  const folder = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : ".";
+  if (candidate.kind !== "dockerfile") {
+    const chart = options.layout.templateChart(candidate.absolute);
+    if (chart !== void 0) {
+      const chartFolder = folder.slice(
+        0,
+        folder.lastIndexOf("/templates") >= 0 ? folder.lastIndexOf("/templates") : folder.length
+      );
+      return {
+        file,
+        skip: "Helm chart template: render it with helm template \u2026 | base-image-guard check --manifests -",
+        group: `${chartFolder === "" ? "." : chartFolder}/templates`
+      };
+    }
+  }
   const read = readText(candidate.absolute, options.maxFileSize);
   if ("skip" in read) return { file, skip: read.skip };
   const { text } = read;
-  if (candidate.kind === "yaml" && text.includes("{{"))
-    return { file, skip: "template (contains {{ }}), not plain YAML" };
-  const result = candidate.kind === "yaml" ? readYaml(text, file) : readDockerfile(text, file, { buildArgs: options.buildArgs, copyFrom: options.copyFrom });
-  const suppressions = readSuppressions(text);
-  return { file, result, suppressions: suppressions.valid, suppressionProblems: suppressions.problems };
+  let result;
+  let heredocLines2;
+  if (candidate.kind === "dockerfile") {
+    const dockerfile = readDockerfile(text, file, {
+      buildArgs: options.buildArgs,
+      copyFrom: options.copyFrom
+    });
+    if (dockerfile.problems.length > 0 && (text.includes(TEMPLATE_MARK) || /%%[A-Za-z0-9_]+%%/.test(text))) {
+      return {
+        file,
+        skip: "template (placeholders such as {{ }} or %%\u2026%%), not a Dockerfile",
+        group: folder
+      };
+    }
+    result = dockerfile;
+    heredocLines2 = dockerfile.heredocLines;
+  } else {
+    const role = roleOf(file, name, dir, candidate, options);
+    if (role === void 0) return { file, result: emptyResult(), suppressionProblems: [] };
+    result = readYamlSource(text, file, role, options, dir);
+    if (result.problems.length > 0 && result.occurrences.length === 0 && text.includes(TEMPLATE_MARK)) {
+      return { file, skip: "template (contains {{ }} and is not valid YAML)", group: folder };
+    }
+  }
+  const suppressions = readSuppressions(text, heredocLines2);
+  for (const found of [...result.occurrences, ...result.problems]) {
+    const suppression = suppressions.valid.get(found.line - 1);
+    if (suppression) found.suppression = suppression;
+  }
+  return { file, result, suppressionProblems: suppressions.problems };
+}
+function roleOf(file, name, dir, candidate, options) {
+  if (candidate.kind === "json") return { kind: "manifest", json: true };
+  if (isWorkflowPath(file)) return options.workflows ? { kind: "workflow" } : void 0;
+  if (isKustomizationName(name)) return { kind: "kustomization" };
+  if (isValuesFileName(name)) {
+    const chart = options.layout.chartAt(dir);
+    if (chart) return { kind: "values", ...chart };
+  }
+  return { kind: "manifest", json: false };
+}
+var MIGHT_HOLD_IMAGES = /image|Namespace|docker:\/\/|container/;
+function readYamlSource(text, file, role, options, dir) {
+  const result = emptyResult();
+  if (role.kind === "manifest" && !MIGHT_HOLD_IMAGES.test(text)) return result;
+  if (role.kind === "manifest" && role.json && !(text.includes('"apiVersion"') && text.includes('"kind"')))
+    return result;
+  const exact = role.kind !== "manifest" || role.json;
+  const parsed = readYamlFile(text, file, { exact });
+  result.problems.push(...parsed.problems);
+  for (const doc of parsed.documents) {
+    switch (role.kind) {
+      case "workflow":
+        collect(doc, workflowImages(doc.data), "workflow", file, result);
+        break;
+      case "kustomization":
+        result.kustomization = readKustomization(doc, file);
+        break;
+      case "values":
+        collect(doc, helmValuesImages(doc.data, doc.written, role.appVersion), "helm", file, result);
+        break;
+      case "manifest":
+        readManifest(doc, file, result, options.layout.envAt(dir));
+        break;
+    }
+  }
+  return result;
+}
+function readManifest(doc, file, result, env = /* @__PURE__ */ new Map()) {
+  if (isKubernetesObject(doc.data)) {
+    const found = kubernetesImages(doc.data, doc.written);
+    Object.assign(result.namespaces, found.namespaces);
+    collect(doc, found.images, "kubernetes", file, result);
+  } else if (isComposeFile(doc.data)) {
+    collect(doc, composeImages(doc.data), "compose", file, result, { variables: env });
+  }
+}
+function collect(doc, images, source, file, result, valueOptions = {}) {
+  for (const found of images) {
+    const at2 = doc.locate(found.path);
+    const { text: imageText, image } = imageOfValue(found.value, valueOptions);
+    result.occurrences.push({
+      file,
+      line: at2.line,
+      column: at2.col,
+      source,
+      text: imageText,
+      image,
+      ...found.workload && { workload: found.workload },
+      ...found.container && { container: found.container },
+      labels: found.labels
+    });
+  }
 }
 function readText(path4, maxFileSize) {
-  const fd = openSync(path4, "r");
+  let fd;
+  try {
+    fd = openSync(path4, "r");
+  } catch (error2) {
+    return { skip: `cannot be read (${error2.code ?? "error"})` };
+  }
   let bytes2;
   try {
     const { size } = fstatSync(fd);
@@ -47641,6 +48481,8 @@ function readText(path4, maxFileSize) {
     let read = 0;
     for (let n = 1; read < size && n > 0; read += n) n = readSync(fd, bytes2, read, size - read, read);
     bytes2 = bytes2.subarray(0, read);
+  } catch (error2) {
+    return { skip: `cannot be read (${error2.code ?? "error"})` };
   } finally {
     closeSync(fd);
   }
@@ -47653,54 +48495,84 @@ function formatSize(bytes2) {
   return `${bytes2} B`;
 }
 
+// src/sources/manifests.ts
+var SOURCE_COMMENT = /^#[ \t]*Source:[ \t]*(\S.*?)[ \t]*\r?$/;
+var DOCUMENT_START = /^---(?:[ \t]|\r?$)/;
+function readManifestStream(text, origin) {
+  const result = emptyResult();
+  const parsed = readYamlFile(text, origin);
+  for (const doc of parsed.documents) readManifest(doc, origin, result);
+  result.problems.push(...parsed.problems);
+  const sources = [void 0];
+  let current;
+  for (const line of text.split("\n")) {
+    if (DOCUMENT_START.test(line)) current = void 0;
+    const source = SOURCE_COMMENT.exec(line)?.[1];
+    if (source !== void 0) current = source;
+    sources.push(current);
+  }
+  for (const found of [...result.occurrences, ...result.problems]) {
+    const source = sources[found.line];
+    if (source === void 0) continue;
+    found.file = source;
+    found.line = 0;
+    found.column = 0;
+  }
+  return result;
+}
+
 // src/check.ts
 function runCheck(options) {
   const { policy } = options.loaded;
   const mode = options.mode ?? policy.mode;
   const compiled = compilePolicy(policy);
   const today = (options.today ?? /* @__PURE__ */ new Date()).toISOString().slice(0, 10);
-  const paths = options.paths.length > 0 || options.podList ? options.paths : ["."];
-  let candidates = discoverFiles(paths, {
+  const streams = options.podList || options.manifests;
+  const paths = options.paths.length > 0 || streams ? options.paths : ["."];
+  const discovery = discoverFiles(paths, {
     cwd: options.cwd,
     include: policy.include,
     exclude: policy.exclude
   });
-  if (options.onlyFiles) candidates = candidates.filter((c) => options.onlyFiles?.has(c.path));
-  const skipped = [];
-  const scanned = [];
+  const only = options.onlyFiles;
+  const candidates = only ? discovery.candidates.filter((c) => only.has(c.path)) : discovery.candidates;
+  const skipped = only ? discovery.skipped.filter((s) => only.has(s.file)) : [...discovery.skipped];
+  const results = [];
   const invalidSuppressions = [];
   const readOptions = {
     maxFileSize: policy.maxFileSize,
     buildArgs: options.buildArgs ?? {},
-    copyFrom: policy.dockerfile.copyFrom === "check"
+    copyFrom: policy.dockerfile.copyFrom === "check",
+    workflows: policy.workflows === "check",
+    layout: new Layout()
   };
   for (const candidate of candidates) {
     const outcome = readSource(candidate, readOptions);
     if ("skip" in outcome) {
-      skipped.push({ file: outcome.file, reason: outcome.skip });
+      skipped.push({
+        file: outcome.file,
+        reason: outcome.skip,
+        ...outcome.group && { group: outcome.group }
+      });
       continue;
     }
     for (const problem of outcome.suppressionProblems)
       invalidSuppressions.push({ file: outcome.file, ...problem });
-    scanned.push({ result: outcome.result, suppressions: outcome.suppressions });
+    results.push(outcome.result);
   }
-  if (options.podList) {
-    scanned.push({
-      result: readPodList(options.podList.text, options.podList.origin),
-      suppressions: /* @__PURE__ */ new Map()
-    });
-  }
-  const namespaceLabels = Object.assign({}, ...scanned.map((s) => s.result.namespaces));
+  if (options.manifests) results.push(readManifestStream(options.manifests.text, options.manifests.origin));
+  if (options.podList) results.push(readPodList(options.podList.text, options.podList.origin));
+  const occurrences = kustomized(results);
+  const namespaceLabels = Object.assign({}, ...results.map((r) => r.namespaces));
   const context3 = { policy: compiled, namespaceLabels };
   const severity = mode === "enforce" ? "error" : "warning";
   const findings = [];
   const suppressed = [];
-  let images = 0;
-  const report = (rule, at2, message, suppressions) => {
+  const report = (rule, at2, message) => {
     const occurrence = "source" in at2 ? at2 : void 0;
     const ref = occurrence?.image.kind === "image" ? occurrence.image.ref : void 0;
     const image = occurrence?.text ?? "";
-    const waiver = waiverFor(rule, at2.line, ref, suppressions, compiled, today);
+    const waiver = waiverFor(rule, at2.suppression, ref, compiled, today);
     if (waiver?.kind === "suppressed") {
       suppressed.push({
         rule,
@@ -47712,6 +48584,11 @@ function runCheck(options) {
       });
       return;
     }
+    const rewritten = occurrence?.rewrittenBy;
+    const notes = [
+      rewritten && `as rewritten by ${rewritten.file}:${rewritten.line} from ${rewritten.written}`,
+      waiver?.kind === "expired" && waiver.note
+    ].filter(Boolean);
     findings.push({
       rule,
       severity,
@@ -47720,16 +48597,14 @@ function runCheck(options) {
       column: at2.column,
       image,
       ...ref && { normalized: ref.normalized },
-      message: waiver?.kind === "expired" ? `${message} (${waiver.note})` : message
+      message: notes.length > 0 ? `${message} (${notes.join("; ")})` : message
     });
   };
-  for (const { result, suppressions } of scanned) {
-    for (const problem of result.problems) report("parse-error", problem, problem.message, suppressions);
-    for (const occurrence of result.occurrences) {
-      images++;
-      for (const verdict of judge(occurrence, context3))
-        report(verdict.rule, occurrence, verdict.message, suppressions);
-    }
+  for (const result of results) {
+    for (const problem of result.problems) report("parse-error", problem, problem.message);
+  }
+  for (const occurrence of occurrences) {
+    for (const verdict of judge(occurrence, context3)) report(verdict.rule, occurrence, verdict.message);
   }
   for (const problem of invalidSuppressions) {
     findings.push({ rule: "invalid-suppression", severity, ...problem, image: "" });
@@ -47737,13 +48612,26 @@ function runCheck(options) {
   return {
     mode,
     policySource: options.loaded.source,
-    policyWarnings: options.loaded.warnings,
-    files: scanned.length,
-    images,
+    policyWarnings: [...options.loaded.warnings, ...lintAgainstImages(compiled, occurrences)],
+    files: results.length,
+    images: occurrences.length,
     findings: findings.sort(byPosition),
     suppressed: suppressed.sort(byPosition),
     skipped
   };
+}
+function kustomized(results) {
+  const all = results.flatMap((r) => r.occurrences);
+  const kustomizations = results.map((r) => r.kustomization).filter((k) => k !== void 0);
+  if (kustomizations.length === 0) return all;
+  const byFile = /* @__PURE__ */ new Map();
+  for (const occurrence of all) {
+    const list = byFile.get(occurrence.file);
+    if (list) list.push(occurrence);
+    else byFile.set(occurrence.file, [occurrence]);
+  }
+  const { rewritten, replaced } = applyKustomizations(kustomizations, byFile);
+  return [...all.filter((o) => !replaced.has(o)), ...rewritten];
 }
 function byPosition(a, b) {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
@@ -47756,8 +48644,8 @@ function exitCodeOf(result) {
 
 // src/policy/load.ts
 var import_semver2 = __toESM(require_semver2(), 1);
-var import_yaml3 = __toESM(require_dist(), 1);
-import { existsSync as existsSync4, readFileSync as readFileSync3 } from "node:fs";
+var import_yaml4 = __toESM(require_dist(), 1);
+import { existsSync as existsSync5, readFileSync as readFileSync4 } from "node:fs";
 import { resolve as resolve3 } from "node:path";
 
 // schema/policy.schema.json
@@ -47813,6 +48701,14 @@ var policy_schema_default = {
         }
       }
     },
+    pinning: {
+      description: "digest: every image carries a digest. tag: every image carries a tag other than latest, or a digest (rule require-pinned-image).",
+      enum: ["digest", "tag"]
+    },
+    workflows: {
+      description: "Whether images of GitHub workflow jobs (container, services, docker:// steps) are judged.",
+      enum: ["check", "ignore"]
+    },
     dockerfile: {
       type: "object",
       additionalProperties: false,
@@ -47843,6 +48739,7 @@ var policy_schema_default = {
                 "block-deprecated-base-images",
                 "require-minimal-base-images",
                 "validate-base-image-version",
+                "require-pinned-image",
                 "unresolved-image"
               ]
             }
@@ -47873,38 +48770,11 @@ var policy_schema_default = {
 };
 
 // src/policy/default-policy.yml
-var default_policy_default = '# base-image-guard policy (SPEC \xA72). Editors validate this file with schema/policy.schema.json:\n# yaml-language-server: $schema=https://raw.githubusercontent.com/org/base-image-guard/main/schema/policy.schema.json\n#\n# A policy file is complete on its own: leave out approved, deprecated, minimal or versions and\n# that rule is off. mode, dockerfile, include, exclude and maxFileSize fall back to these values.\n\n# enforce: violations fail the check (exit 1). audit: report them, never fail.\nmode: enforce\n\n# Allowlist of repositories (rule approved-base-images). An entry matches that exact repository,\n# any tag or digest; `\u2026/base/*` matches one level below, `\u2026/base/**` any depth.\napproved:\n  - registry.example.com/base/alpine\n  - registry.example.com/base/ubuntu\n  - registry.example.com/base/distroless\n  - registry.example.com/base/wolfi\n\n# Blocklist of end-of-life images (rule block-deprecated-base-images). A bare name matches the last\n# path segment on any registry; `:release` matches that release and its point releases, codenames\n# included (debian:9 matches debian:stretch-slim).\ndeprecated:\n  - centos\n  - ubuntu:18.04\n  - alpine:3.12\n  - debian:9\n\n# High-security workloads (rule require-minimal-base-images): a workload or Namespace with this\n# label, or a Dockerfile whose final stage has it as a LABEL, must use one of these images.\nminimal:\n  label: security.enforce=high\n  images:\n    - registry.example.com/base/distroless\n    - registry.example.com/base/wolfi\n\n# Allowed releases per distribution (rule validate-base-image-version): releases ("22.04") and/or\n# semver ranges (">=3.19"). Quote them: YAML reads 20.10 as a number.\nversions:\n  ubuntu: ["22.04", "24.04"]\n\ndockerfile:\n  stages: all # all | final: which FROM stages must be approved\n  copyFrom: check # check | ignore: images in COPY --from and RUN --mount=from\n\n# Time-boxed waivers. Each needs a reason and an expiry date; after that date it stops applying.\n#   - image: docker.io/library/centos:7\n#     rules: [block-deprecated-base-images]\n#     reason: "legacy billing batch, migration tracked in OPS-123"\n#     expires: 2027-03-31\nexceptions: []\n\ninclude: ["**/Dockerfile", "**/*.Dockerfile", "**/Dockerfile.*", "**/Containerfile", "**/*.yaml", "**/*.yml"]\nexclude: ["**/node_modules/**", "**/.git/**", "**/vendor/**"]\nmaxFileSize: 10MB\n';
-
-// src/policy/lint.ts
-var GLOB_AFTER_NAME = /[a-z0-9._-][*?]/;
-function lintPolicy(policy, today = /* @__PURE__ */ new Date()) {
-  const warnings = [];
-  const lists = [
-    ["approved", policy.approved],
-    ["minimal.images", policy.minimal?.images]
-  ];
-  for (const [key, entries] of lists) {
-    entries?.forEach((entry, i) => {
-      if (hasGlob(entry) && GLOB_AFTER_NAME.test(entry)) {
-        const example = entry.replace(/\*\*?|\?/, "-evil");
-        warnings.push(
-          `${key}[${i}]: "${entry}" can match more than intended (for example ${example}); list exact repositories, or end a path with "/*" to allow everything below it`
-        );
-      }
-    });
-  }
-  const isoToday = today.toISOString().slice(0, 10);
-  policy.exceptions.forEach((exception2, i) => {
-    if (exception2.expires < isoToday) {
-      warnings.push(`exceptions[${i}]: the exception for ${exception2.image} expired on ${exception2.expires}`);
-    }
-  });
-  return warnings;
-}
+var default_policy_default = '# base-image-guard policy (SPEC \xA72). Editors validate this file with schema/policy.schema.json:\n# yaml-language-server: $schema=https://raw.githubusercontent.com/org/base-image-guard/main/schema/policy.schema.json\n#\n# A policy file is complete on its own: leave out approved, deprecated, minimal, versions or pinning\n# and that rule is off (a file with none of them is an error). mode, workflows, dockerfile, include,\n# exclude and maxFileSize fall back to these values.\n\n# enforce: violations fail the check (exit 1). audit: report them, never fail.\nmode: enforce\n\n# Allowlist of repositories (rule approved-base-images). An entry matches that exact repository,\n# any tag or digest; `\u2026/base/*` matches one level below, `\u2026/base/**` any depth.\napproved:\n  - registry.example.com/base/alpine\n  - registry.example.com/base/ubuntu\n  - registry.example.com/base/distroless\n  - registry.example.com/base/wolfi\n\n# Blocklist of end-of-life images (rule block-deprecated-base-images). A bare name matches the last\n# path segment on any registry; `:release` matches that release and its point releases, codenames\n# included (debian:9 matches debian:stretch-slim).\ndeprecated:\n  - centos\n  - ubuntu:18.04\n  - alpine:3.12\n  - debian:9\n\n# High-security workloads (rule require-minimal-base-images): a workload or Namespace with this\n# label, or a Dockerfile whose final stage has it as a LABEL, must use one of these images.\nminimal:\n  label: security.enforce=high\n  images:\n    - registry.example.com/base/distroless\n    - registry.example.com/base/wolfi\n\n# Allowed releases per distribution (rule validate-base-image-version): releases ("22.04") and/or\n# semver ranges (">=3.19"). Quote them: YAML reads 20.10 as a number.\nversions:\n  ubuntu: ["22.04", "24.04"]\n\n# Pinning (rule require-pinned-image): digest = every image carries @sha256:\u2026; tag = an explicit\n# tag other than latest, or a digest. Off unless set:\n# pinning: tag\n\ndockerfile:\n  stages: all # all | final: which FROM stages must be approved\n  copyFrom: check # check | ignore: images in COPY --from and RUN --mount=from\n\n# Time-boxed waivers. Each needs a reason and an expiry date; after that date it stops applying.\n#   - image: docker.io/library/centos:7\n#     rules: [block-deprecated-base-images]\n#     reason: "legacy billing batch, migration tracked in OPS-123"\n#     expires: 2027-03-31\nexceptions: []\n\n# Images in GitHub workflows (job container, services, docker:// steps): check | ignore.\nworkflows: check\n\n# Every file: SPEC \xA74 decides by name and content what each one is (Dockerfile, manifest, chart\n# values, kustomization, compose file, workflow). Narrow it only to leave folders out.\ninclude: ["**"]\nexclude: ["**/node_modules/**", "**/.git/**", "**/vendor/**"]\nmaxFileSize: 10MB\n';
 
 // src/policy/validate-policy.generated.js
 var validate_policy_generated_default = validate10;
-var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://raw.githubusercontent.com/org/base-image-guard/main/schema/policy.schema.json", "title": "base-image-guard policy", "description": "Which container base images a repository may use (SPEC \xA72).", "type": "object", "additionalProperties": false, "properties": { "mode": { "description": "enforce: violations fail the check. audit: report, never fail.", "enum": ["enforce", "audit"] }, "approved": { "description": "Allowlist of repositories (rule approved-base-images).", "$ref": "#/definitions/imageList" }, "deprecated": { "description": "Blocklist of end-of-life images: name[:release] or a glob (rule block-deprecated-base-images).", "$ref": "#/definitions/imageList" }, "minimal": { "description": "Images that high-security workloads must use (rule require-minimal-base-images).", "type": "object", "additionalProperties": false, "required": ["label", "images"], "properties": { "label": { "description": "key=value label that marks a workload, Namespace or final Dockerfile stage as high-security.", "type": "string", "pattern": "^[^=\\s]+=[^\\s]*$" }, "images": { "$ref": "#/definitions/imageList" }, "namespaces": { "description": "Namespaces whose workloads are high-security even without a Namespace manifest in the scanned set.", "type": "array", "items": { "type": "string", "pattern": "\\S" } } } }, "versions": { "description": "Allowed releases per distribution (rule validate-base-image-version).", "type": "object", "additionalProperties": { "type": "array", "minItems": 1, "items": { "description": 'A release such as "22.04" or a semver range such as ">=3.19". Always quoted.', "type": "string", "pattern": "\\S" } } }, "dockerfile": { "type": "object", "additionalProperties": false, "properties": { "stages": { "description": "Which FROM stages must be approved.", "enum": ["all", "final"] }, "copyFrom": { "description": "Whether images in COPY --from and RUN --mount=from are judged.", "enum": ["check", "ignore"] } } }, "exceptions": { "description": "Time-boxed waivers.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["image", "reason", "expires"], "properties": { "image": { "description": "Matched like a deprecated entry.", "type": "string", "pattern": "\\S" }, "rules": { "description": "Rules the exception covers; all when left out.", "type": "array", "minItems": 1, "items": { "enum": ["approved-base-images", "block-deprecated-base-images", "require-minimal-base-images", "validate-base-image-version", "unresolved-image"] } }, "reason": { "type": "string", "pattern": "\\S" }, "expires": { "description": "Last day the exception applies, YYYY-MM-DD.", "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" } } } }, "include": { "$ref": "#/definitions/globList" }, "exclude": { "$ref": "#/definitions/globList" }, "maxFileSize": { "description": 'Files larger than this are skipped and reported: bytes, or a size such as "10MB".', "anyOf": [{ "type": "integer", "minimum": 1 }, { "type": "string", "pattern": "^\\d+(\\.\\d+)?\\s*([KMG]i?B|B)?$" }] } }, "definitions": { "imageList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } }, "globList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } } } };
+var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://raw.githubusercontent.com/org/base-image-guard/main/schema/policy.schema.json", "title": "base-image-guard policy", "description": "Which container base images a repository may use (SPEC \xA72).", "type": "object", "additionalProperties": false, "properties": { "mode": { "description": "enforce: violations fail the check. audit: report, never fail.", "enum": ["enforce", "audit"] }, "approved": { "description": "Allowlist of repositories (rule approved-base-images).", "$ref": "#/definitions/imageList" }, "deprecated": { "description": "Blocklist of end-of-life images: name[:release] or a glob (rule block-deprecated-base-images).", "$ref": "#/definitions/imageList" }, "minimal": { "description": "Images that high-security workloads must use (rule require-minimal-base-images).", "type": "object", "additionalProperties": false, "required": ["label", "images"], "properties": { "label": { "description": "key=value label that marks a workload, Namespace or final Dockerfile stage as high-security.", "type": "string", "pattern": "^[^=\\s]+=[^\\s]*$" }, "images": { "$ref": "#/definitions/imageList" }, "namespaces": { "description": "Namespaces whose workloads are high-security even without a Namespace manifest in the scanned set.", "type": "array", "items": { "type": "string", "pattern": "\\S" } } } }, "versions": { "description": "Allowed releases per distribution (rule validate-base-image-version).", "type": "object", "additionalProperties": { "type": "array", "minItems": 1, "items": { "description": 'A release such as "22.04" or a semver range such as ">=3.19". Always quoted.', "type": "string", "pattern": "\\S" } } }, "pinning": { "description": "digest: every image carries a digest. tag: every image carries a tag other than latest, or a digest (rule require-pinned-image).", "enum": ["digest", "tag"] }, "workflows": { "description": "Whether images of GitHub workflow jobs (container, services, docker:// steps) are judged.", "enum": ["check", "ignore"] }, "dockerfile": { "type": "object", "additionalProperties": false, "properties": { "stages": { "description": "Which FROM stages must be approved.", "enum": ["all", "final"] }, "copyFrom": { "description": "Whether images in COPY --from and RUN --mount=from are judged.", "enum": ["check", "ignore"] } } }, "exceptions": { "description": "Time-boxed waivers.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["image", "reason", "expires"], "properties": { "image": { "description": "Matched like a deprecated entry.", "type": "string", "pattern": "\\S" }, "rules": { "description": "Rules the exception covers; all when left out.", "type": "array", "minItems": 1, "items": { "enum": ["approved-base-images", "block-deprecated-base-images", "require-minimal-base-images", "validate-base-image-version", "require-pinned-image", "unresolved-image"] } }, "reason": { "type": "string", "pattern": "\\S" }, "expires": { "description": "Last day the exception applies, YYYY-MM-DD.", "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" } } } }, "include": { "$ref": "#/definitions/globList" }, "exclude": { "$ref": "#/definitions/globList" }, "maxFileSize": { "description": 'Files larger than this are skipped and reported: bytes, or a size such as "10MB".', "anyOf": [{ "type": "integer", "minimum": 1 }, { "type": "string", "pattern": "^\\d+(\\.\\d+)?\\s*([KMG]i?B|B)?$" }] } }, "definitions": { "imageList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } }, "globList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } } } };
 var func2 = Object.prototype.hasOwnProperty;
 var pattern0 = new RegExp("\\S", "u");
 var pattern2 = new RegExp("^[^=\\s]+=[^\\s]*$", "u");
@@ -48204,36 +49074,36 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
+    if (data.pinning !== void 0) {
+      let data14 = data.pinning;
+      if (!(data14 === "digest" || data14 === "tag")) {
+        const err25 = { instancePath: instancePath + "/pinning", schemaPath: "#/properties/pinning/enum", keyword: "enum", params: { allowedValues: schema11.properties.pinning.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err25];
+        } else {
+          vErrors.push(err25);
+        }
+        errors++;
+      }
+    }
+    if (data.workflows !== void 0) {
+      let data15 = data.workflows;
+      if (!(data15 === "check" || data15 === "ignore")) {
+        const err26 = { instancePath: instancePath + "/workflows", schemaPath: "#/properties/workflows/enum", keyword: "enum", params: { allowedValues: schema11.properties.workflows.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err26];
+        } else {
+          vErrors.push(err26);
+        }
+        errors++;
+      }
+    }
     if (data.dockerfile !== void 0) {
-      let data14 = data.dockerfile;
-      if (data14 && typeof data14 == "object" && !Array.isArray(data14)) {
-        for (const key3 in data14) {
+      let data16 = data.dockerfile;
+      if (data16 && typeof data16 == "object" && !Array.isArray(data16)) {
+        for (const key3 in data16) {
           if (!(key3 === "stages" || key3 === "copyFrom")) {
-            const err25 = { instancePath: instancePath + "/dockerfile", schemaPath: "#/properties/dockerfile/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
-            if (vErrors === null) {
-              vErrors = [err25];
-            } else {
-              vErrors.push(err25);
-            }
-            errors++;
-          }
-        }
-        if (data14.stages !== void 0) {
-          let data15 = data14.stages;
-          if (!(data15 === "all" || data15 === "final")) {
-            const err26 = { instancePath: instancePath + "/dockerfile/stages", schemaPath: "#/properties/dockerfile/properties/stages/enum", keyword: "enum", params: { allowedValues: schema11.properties.dockerfile.properties.stages.enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err26];
-            } else {
-              vErrors.push(err26);
-            }
-            errors++;
-          }
-        }
-        if (data14.copyFrom !== void 0) {
-          let data16 = data14.copyFrom;
-          if (!(data16 === "check" || data16 === "ignore")) {
-            const err27 = { instancePath: instancePath + "/dockerfile/copyFrom", schemaPath: "#/properties/dockerfile/properties/copyFrom/enum", keyword: "enum", params: { allowedValues: schema11.properties.dockerfile.properties.copyFrom.enum }, message: "must be equal to one of the allowed values" };
+            const err27 = { instancePath: instancePath + "/dockerfile", schemaPath: "#/properties/dockerfile/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
               vErrors = [err27];
             } else {
@@ -48242,43 +49112,49 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
+        if (data16.stages !== void 0) {
+          let data17 = data16.stages;
+          if (!(data17 === "all" || data17 === "final")) {
+            const err28 = { instancePath: instancePath + "/dockerfile/stages", schemaPath: "#/properties/dockerfile/properties/stages/enum", keyword: "enum", params: { allowedValues: schema11.properties.dockerfile.properties.stages.enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err28];
+            } else {
+              vErrors.push(err28);
+            }
+            errors++;
+          }
+        }
+        if (data16.copyFrom !== void 0) {
+          let data18 = data16.copyFrom;
+          if (!(data18 === "check" || data18 === "ignore")) {
+            const err29 = { instancePath: instancePath + "/dockerfile/copyFrom", schemaPath: "#/properties/dockerfile/properties/copyFrom/enum", keyword: "enum", params: { allowedValues: schema11.properties.dockerfile.properties.copyFrom.enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err29];
+            } else {
+              vErrors.push(err29);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err28 = { instancePath: instancePath + "/dockerfile", schemaPath: "#/properties/dockerfile/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err30 = { instancePath: instancePath + "/dockerfile", schemaPath: "#/properties/dockerfile/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err28];
+          vErrors = [err30];
         } else {
-          vErrors.push(err28);
+          vErrors.push(err30);
         }
         errors++;
       }
     }
     if (data.exceptions !== void 0) {
-      let data17 = data.exceptions;
-      if (Array.isArray(data17)) {
-        const len5 = data17.length;
+      let data19 = data.exceptions;
+      if (Array.isArray(data19)) {
+        const len5 = data19.length;
         for (let i5 = 0; i5 < len5; i5++) {
-          let data18 = data17[i5];
-          if (data18 && typeof data18 == "object" && !Array.isArray(data18)) {
-            if (data18.image === void 0) {
-              const err29 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'" };
-              if (vErrors === null) {
-                vErrors = [err29];
-              } else {
-                vErrors.push(err29);
-              }
-              errors++;
-            }
-            if (data18.reason === void 0) {
-              const err30 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
-              if (vErrors === null) {
-                vErrors = [err30];
-              } else {
-                vErrors.push(err30);
-              }
-              errors++;
-            }
-            if (data18.expires === void 0) {
-              const err31 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "expires" }, message: "must have required property 'expires'" };
+          let data20 = data19[i5];
+          if (data20 && typeof data20 == "object" && !Array.isArray(data20)) {
+            if (data20.image === void 0) {
+              const err31 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'" };
               if (vErrors === null) {
                 vErrors = [err31];
               } else {
@@ -48286,31 +49162,27 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            for (const key4 in data18) {
-              if (!(key4 === "image" || key4 === "rules" || key4 === "reason" || key4 === "expires")) {
-                const err32 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
-                if (vErrors === null) {
-                  vErrors = [err32];
-                } else {
-                  vErrors.push(err32);
-                }
-                errors++;
-              }
-            }
-            if (data18.image !== void 0) {
-              let data19 = data18.image;
-              if (typeof data19 === "string") {
-                if (!pattern0.test(data19)) {
-                  const err33 = { instancePath: instancePath + "/exceptions/" + i5 + "/image", schemaPath: "#/properties/exceptions/items/properties/image/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
-                  if (vErrors === null) {
-                    vErrors = [err33];
-                  } else {
-                    vErrors.push(err33);
-                  }
-                  errors++;
-                }
+            if (data20.reason === void 0) {
+              const err32 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
+              if (vErrors === null) {
+                vErrors = [err32];
               } else {
-                const err34 = { instancePath: instancePath + "/exceptions/" + i5 + "/image", schemaPath: "#/properties/exceptions/items/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                vErrors.push(err32);
+              }
+              errors++;
+            }
+            if (data20.expires === void 0) {
+              const err33 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "expires" }, message: "must have required property 'expires'" };
+              if (vErrors === null) {
+                vErrors = [err33];
+              } else {
+                vErrors.push(err33);
+              }
+              errors++;
+            }
+            for (const key4 in data20) {
+              if (!(key4 === "image" || key4 === "rules" || key4 === "reason" || key4 === "expires")) {
+                const err34 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
                 if (vErrors === null) {
                   vErrors = [err34];
                 } else {
@@ -48319,11 +49191,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data18.rules !== void 0) {
-              let data20 = data18.rules;
-              if (Array.isArray(data20)) {
-                if (data20.length < 1) {
-                  const err35 = { instancePath: instancePath + "/exceptions/" + i5 + "/rules", schemaPath: "#/properties/exceptions/items/properties/rules/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            if (data20.image !== void 0) {
+              let data21 = data20.image;
+              if (typeof data21 === "string") {
+                if (!pattern0.test(data21)) {
+                  const err35 = { instancePath: instancePath + "/exceptions/" + i5 + "/image", schemaPath: "#/properties/exceptions/items/properties/image/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
                   if (vErrors === null) {
                     vErrors = [err35];
                   } else {
@@ -48331,43 +49203,43 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len6 = data20.length;
+              } else {
+                const err36 = { instancePath: instancePath + "/exceptions/" + i5 + "/image", schemaPath: "#/properties/exceptions/items/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err36];
+                } else {
+                  vErrors.push(err36);
+                }
+                errors++;
+              }
+            }
+            if (data20.rules !== void 0) {
+              let data22 = data20.rules;
+              if (Array.isArray(data22)) {
+                if (data22.length < 1) {
+                  const err37 = { instancePath: instancePath + "/exceptions/" + i5 + "/rules", schemaPath: "#/properties/exceptions/items/properties/rules/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                  if (vErrors === null) {
+                    vErrors = [err37];
+                  } else {
+                    vErrors.push(err37);
+                  }
+                  errors++;
+                }
+                const len6 = data22.length;
                 for (let i6 = 0; i6 < len6; i6++) {
-                  let data21 = data20[i6];
-                  if (!(data21 === "approved-base-images" || data21 === "block-deprecated-base-images" || data21 === "require-minimal-base-images" || data21 === "validate-base-image-version" || data21 === "unresolved-image")) {
-                    const err36 = { instancePath: instancePath + "/exceptions/" + i5 + "/rules/" + i6, schemaPath: "#/properties/exceptions/items/properties/rules/items/enum", keyword: "enum", params: { allowedValues: schema11.properties.exceptions.items.properties.rules.items.enum }, message: "must be equal to one of the allowed values" };
+                  let data23 = data22[i6];
+                  if (!(data23 === "approved-base-images" || data23 === "block-deprecated-base-images" || data23 === "require-minimal-base-images" || data23 === "validate-base-image-version" || data23 === "require-pinned-image" || data23 === "unresolved-image")) {
+                    const err38 = { instancePath: instancePath + "/exceptions/" + i5 + "/rules/" + i6, schemaPath: "#/properties/exceptions/items/properties/rules/items/enum", keyword: "enum", params: { allowedValues: schema11.properties.exceptions.items.properties.rules.items.enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err36];
+                      vErrors = [err38];
                     } else {
-                      vErrors.push(err36);
+                      vErrors.push(err38);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err37 = { instancePath: instancePath + "/exceptions/" + i5 + "/rules", schemaPath: "#/properties/exceptions/items/properties/rules/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err37];
-                } else {
-                  vErrors.push(err37);
-                }
-                errors++;
-              }
-            }
-            if (data18.reason !== void 0) {
-              let data22 = data18.reason;
-              if (typeof data22 === "string") {
-                if (!pattern0.test(data22)) {
-                  const err38 = { instancePath: instancePath + "/exceptions/" + i5 + "/reason", schemaPath: "#/properties/exceptions/items/properties/reason/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
-                  if (vErrors === null) {
-                    vErrors = [err38];
-                  } else {
-                    vErrors.push(err38);
-                  }
-                  errors++;
-                }
-              } else {
-                const err39 = { instancePath: instancePath + "/exceptions/" + i5 + "/reason", schemaPath: "#/properties/exceptions/items/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                const err39 = { instancePath: instancePath + "/exceptions/" + i5 + "/rules", schemaPath: "#/properties/exceptions/items/properties/rules/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err39];
                 } else {
@@ -48376,11 +49248,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data18.expires !== void 0) {
-              let data23 = data18.expires;
-              if (typeof data23 === "string") {
-                if (!pattern8.test(data23)) {
-                  const err40 = { instancePath: instancePath + "/exceptions/" + i5 + "/expires", schemaPath: "#/properties/exceptions/items/properties/expires/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
+            if (data20.reason !== void 0) {
+              let data24 = data20.reason;
+              if (typeof data24 === "string") {
+                if (!pattern0.test(data24)) {
+                  const err40 = { instancePath: instancePath + "/exceptions/" + i5 + "/reason", schemaPath: "#/properties/exceptions/items/properties/reason/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
                   if (vErrors === null) {
                     vErrors = [err40];
                   } else {
@@ -48389,7 +49261,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err41 = { instancePath: instancePath + "/exceptions/" + i5 + "/expires", schemaPath: "#/properties/exceptions/items/properties/expires/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                const err41 = { instancePath: instancePath + "/exceptions/" + i5 + "/reason", schemaPath: "#/properties/exceptions/items/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
                   vErrors = [err41];
                 } else {
@@ -48398,139 +49270,137 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
+            if (data20.expires !== void 0) {
+              let data25 = data20.expires;
+              if (typeof data25 === "string") {
+                if (!pattern8.test(data25)) {
+                  const err42 = { instancePath: instancePath + "/exceptions/" + i5 + "/expires", schemaPath: "#/properties/exceptions/items/properties/expires/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
+                  if (vErrors === null) {
+                    vErrors = [err42];
+                  } else {
+                    vErrors.push(err42);
+                  }
+                  errors++;
+                }
+              } else {
+                const err43 = { instancePath: instancePath + "/exceptions/" + i5 + "/expires", schemaPath: "#/properties/exceptions/items/properties/expires/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err43];
+                } else {
+                  vErrors.push(err43);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err42 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            const err44 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
             if (vErrors === null) {
-              vErrors = [err42];
+              vErrors = [err44];
             } else {
-              vErrors.push(err42);
+              vErrors.push(err44);
             }
             errors++;
           }
         }
       } else {
-        const err43 = { instancePath: instancePath + "/exceptions", schemaPath: "#/properties/exceptions/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err45 = { instancePath: instancePath + "/exceptions", schemaPath: "#/properties/exceptions/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err43];
+          vErrors = [err45];
         } else {
-          vErrors.push(err43);
+          vErrors.push(err45);
         }
         errors++;
       }
     }
     if (data.include !== void 0) {
-      let data24 = data.include;
-      if (Array.isArray(data24)) {
-        const len7 = data24.length;
+      let data26 = data.include;
+      if (Array.isArray(data26)) {
+        const len7 = data26.length;
         for (let i7 = 0; i7 < len7; i7++) {
-          let data25 = data24[i7];
-          if (typeof data25 === "string") {
-            if (!pattern0.test(data25)) {
-              const err44 = { instancePath: instancePath + "/include/" + i7, schemaPath: "#/definitions/globList/items/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
+          let data27 = data26[i7];
+          if (typeof data27 === "string") {
+            if (!pattern0.test(data27)) {
+              const err46 = { instancePath: instancePath + "/include/" + i7, schemaPath: "#/definitions/globList/items/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
               if (vErrors === null) {
-                vErrors = [err44];
+                vErrors = [err46];
               } else {
-                vErrors.push(err44);
+                vErrors.push(err46);
               }
               errors++;
             }
           } else {
-            const err45 = { instancePath: instancePath + "/include/" + i7, schemaPath: "#/definitions/globList/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err47 = { instancePath: instancePath + "/include/" + i7, schemaPath: "#/definitions/globList/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err45];
+              vErrors = [err47];
             } else {
-              vErrors.push(err45);
+              vErrors.push(err47);
             }
             errors++;
           }
         }
       } else {
-        const err46 = { instancePath: instancePath + "/include", schemaPath: "#/definitions/globList/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err48 = { instancePath: instancePath + "/include", schemaPath: "#/definitions/globList/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err46];
+          vErrors = [err48];
         } else {
-          vErrors.push(err46);
+          vErrors.push(err48);
         }
         errors++;
       }
     }
     if (data.exclude !== void 0) {
-      let data26 = data.exclude;
-      if (Array.isArray(data26)) {
-        const len8 = data26.length;
+      let data28 = data.exclude;
+      if (Array.isArray(data28)) {
+        const len8 = data28.length;
         for (let i8 = 0; i8 < len8; i8++) {
-          let data27 = data26[i8];
-          if (typeof data27 === "string") {
-            if (!pattern0.test(data27)) {
-              const err47 = { instancePath: instancePath + "/exclude/" + i8, schemaPath: "#/definitions/globList/items/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
+          let data29 = data28[i8];
+          if (typeof data29 === "string") {
+            if (!pattern0.test(data29)) {
+              const err49 = { instancePath: instancePath + "/exclude/" + i8, schemaPath: "#/definitions/globList/items/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
               if (vErrors === null) {
-                vErrors = [err47];
+                vErrors = [err49];
               } else {
-                vErrors.push(err47);
+                vErrors.push(err49);
               }
               errors++;
             }
           } else {
-            const err48 = { instancePath: instancePath + "/exclude/" + i8, schemaPath: "#/definitions/globList/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err50 = { instancePath: instancePath + "/exclude/" + i8, schemaPath: "#/definitions/globList/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err48];
+              vErrors = [err50];
             } else {
-              vErrors.push(err48);
+              vErrors.push(err50);
             }
             errors++;
           }
         }
       } else {
-        const err49 = { instancePath: instancePath + "/exclude", schemaPath: "#/definitions/globList/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err51 = { instancePath: instancePath + "/exclude", schemaPath: "#/definitions/globList/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err49];
+          vErrors = [err51];
         } else {
-          vErrors.push(err49);
+          vErrors.push(err51);
         }
         errors++;
       }
     }
     if (data.maxFileSize !== void 0) {
-      let data28 = data.maxFileSize;
-      const _errs64 = errors;
+      let data30 = data.maxFileSize;
+      const _errs66 = errors;
       let valid28 = false;
-      const _errs65 = errors;
-      if (!(typeof data28 == "number" && (!(data28 % 1) && !isNaN(data28)) && isFinite(data28))) {
-        const err50 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+      const _errs67 = errors;
+      if (!(typeof data30 == "number" && (!(data30 % 1) && !isNaN(data30)) && isFinite(data30))) {
+        const err52 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
         if (vErrors === null) {
-          vErrors = [err50];
+          vErrors = [err52];
         } else {
-          vErrors.push(err50);
+          vErrors.push(err52);
         }
         errors++;
       }
-      if (typeof data28 == "number" && isFinite(data28)) {
-        if (data28 < 1 || isNaN(data28)) {
-          const err51 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
-          if (vErrors === null) {
-            vErrors = [err51];
-          } else {
-            vErrors.push(err51);
-          }
-          errors++;
-        }
-      }
-      var _valid0 = _errs65 === errors;
-      valid28 = valid28 || _valid0;
-      if (!valid28) {
-        const _errs67 = errors;
-        if (typeof data28 === "string") {
-          if (!pattern11.test(data28)) {
-            const err52 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/1/pattern", keyword: "pattern", params: { pattern: "^\\d+(\\.\\d+)?\\s*([KMG]i?B|B)?$" }, message: 'must match pattern "^\\d+(\\.\\d+)?\\s*([KMG]i?B|B)?$"' };
-            if (vErrors === null) {
-              vErrors = [err52];
-            } else {
-              vErrors.push(err52);
-            }
-            errors++;
-          }
-        } else {
-          const err53 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+      if (typeof data30 == "number" && isFinite(data30)) {
+        if (data30 < 1 || isNaN(data30)) {
+          const err53 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
           if (vErrors === null) {
             vErrors = [err53];
           } else {
@@ -48538,22 +49408,46 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        var _valid0 = _errs67 === errors;
+      }
+      var _valid0 = _errs67 === errors;
+      valid28 = valid28 || _valid0;
+      if (!valid28) {
+        const _errs69 = errors;
+        if (typeof data30 === "string") {
+          if (!pattern11.test(data30)) {
+            const err54 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/1/pattern", keyword: "pattern", params: { pattern: "^\\d+(\\.\\d+)?\\s*([KMG]i?B|B)?$" }, message: 'must match pattern "^\\d+(\\.\\d+)?\\s*([KMG]i?B|B)?$"' };
+            if (vErrors === null) {
+              vErrors = [err54];
+            } else {
+              vErrors.push(err54);
+            }
+            errors++;
+          }
+        } else {
+          const err55 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+          if (vErrors === null) {
+            vErrors = [err55];
+          } else {
+            vErrors.push(err55);
+          }
+          errors++;
+        }
+        var _valid0 = _errs69 === errors;
         valid28 = valid28 || _valid0;
       }
       if (!valid28) {
-        const err54 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+        const err56 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
         if (vErrors === null) {
-          vErrors = [err54];
+          vErrors = [err56];
         } else {
-          vErrors.push(err54);
+          vErrors.push(err56);
         }
         errors++;
       } else {
-        errors = _errs64;
+        errors = _errs66;
         if (vErrors !== null) {
-          if (_errs64) {
-            vErrors.length = _errs64;
+          if (_errs66) {
+            vErrors.length = _errs66;
           } else {
             vErrors = null;
           }
@@ -48561,11 +49455,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err55 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err57 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err55];
+      vErrors = [err57];
     } else {
-      vErrors.push(err55);
+      vErrors.push(err57);
     }
     errors++;
   }
@@ -48579,9 +49473,9 @@ var BUILT_IN = "built-in default";
 function workingTreeReader(cwd) {
   return (path4) => {
     const file = resolve3(cwd, path4);
-    if (!existsSync4(file)) return void 0;
+    if (!existsSync5(file)) return void 0;
     try {
-      return readFileSync3(file, "utf8");
+      return readFileSync4(file, "utf8");
     } catch (error2) {
       throw new UsageError(`cannot read policy file ${path4}: ${error2.message}`);
     }
@@ -48599,8 +49493,8 @@ function loadPolicy(explicitPath, cwd = process.cwd(), read = workingTreeReader(
   return parsePolicy(default_policy_default, BUILT_IN);
 }
 function parsePolicy(text, file) {
-  const lineCounter = new import_yaml3.LineCounter();
-  const doc = (0, import_yaml3.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new import_yaml4.LineCounter();
+  const doc = (0, import_yaml4.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const lineOf = (offset) => offset === void 0 ? 0 : lineCounter.linePos(offset).line;
   if (doc.errors.length > 0) {
     throw new PolicyError(
@@ -48609,15 +49503,15 @@ function parsePolicy(text, file) {
     );
   }
   const data = doc.toJS({ maxAliasCount: 100 }) ?? {};
-  const nodeAt = (path4) => doc.getIn(path4, true);
+  const nodeAt2 = (path4) => doc.getIn(path4, true);
   const lineAt = (path4) => {
     for (let p = path4; ; p = p.slice(0, -1)) {
-      const node = p.length === 0 ? doc.contents : nodeAt(p);
+      const node = p.length === 0 ? doc.contents : nodeAt2(p);
       if (node?.range) return lineOf(node.range[0]);
       if (p.length === 0) return 0;
     }
   };
-  const locate = { nodeAt, lineAt, lineOf };
+  const locate = { nodeAt: nodeAt2, lineAt, lineOf };
   if (!validate_policy_generated_default(data)) {
     const problems2 = (validate_policy_generated_default.errors ?? []).filter((e) => e.keyword !== "if" && e.keyword !== "anyOf").map((e) => schemaProblem(e, locate));
     throw new PolicyError(file, dedupe(problems2));
@@ -48625,10 +49519,20 @@ function parsePolicy(text, file) {
   const raw = data;
   const problems = semanticProblems(raw, lineAt);
   if (problems.length > 0) throw new PolicyError(file, problems);
+  if (!RULE_KEYS.some((key) => raw[key] !== void 0)) {
+    throw new PolicyError(file, [
+      {
+        line: 0,
+        keyPath: "",
+        message: `the policy has no rules: add at least one of ${RULE_KEYS.join(", ")} (run "base-image-guard init" for a starter file)`
+      }
+    ]);
+  }
   const settings = builtInSettings();
   const policy = {
     ...raw,
     mode: raw.mode ?? settings.mode,
+    workflows: raw.workflows ?? settings.workflows,
     dockerfile: { ...settings.dockerfile, ...raw.dockerfile },
     exceptions: raw.exceptions ?? [],
     include: raw.include ?? settings.include,
@@ -48637,11 +49541,12 @@ function parsePolicy(text, file) {
   };
   return { policy, source: file, warnings: lintPolicy(policy) };
 }
+var RULE_KEYS = ["approved", "deprecated", "minimal", "versions", "pinning"];
 var settingsCache;
 function builtInSettings() {
   if (!settingsCache) {
-    const { mode, dockerfile, include, exclude, maxFileSize } = (0, import_yaml3.parseDocument)(default_policy_default).toJS();
-    settingsCache = { mode, dockerfile, include, exclude, maxFileSize: parseSize(maxFileSize) };
+    const { mode, workflows, dockerfile, include, exclude, maxFileSize } = (0, import_yaml4.parseDocument)(default_policy_default).toJS();
+    settingsCache = { mode, workflows, dockerfile, include, exclude, maxFileSize: parseSize(maxFileSize) };
   }
   return settingsCache;
 }
@@ -48652,16 +49557,16 @@ function pathOf(instancePath) {
   if (instancePath === "") return [];
   return instancePath.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
 }
-function schemaProblem(error2, { nodeAt, lineAt, lineOf }) {
+function schemaProblem(error2, { nodeAt: nodeAt2, lineAt, lineOf }) {
   const path4 = pathOf(error2.instancePath);
   const keyPath = keyPathText(path4);
   const params = error2.params;
   switch (error2.keyword) {
     case "additionalProperties": {
       const key = String(params.additionalProperty);
-      const map2 = nodeAt(path4);
-      const pair = (0, import_yaml3.isMap)(map2) ? map2.items.find((p) => (0, import_yaml3.isScalar)(p.key) && p.key.value === key) : void 0;
-      const line = (0, import_yaml3.isScalar)(pair?.key) ? lineOf(pair.key.range?.[0]) : lineAt(path4);
+      const map2 = nodeAt2(path4);
+      const pair = (0, import_yaml4.isMap)(map2) ? map2.items.find((p) => (0, import_yaml4.isScalar)(p.key) && p.key.value === key) : void 0;
+      const line = (0, import_yaml4.isScalar)(pair?.key) ? lineOf(pair.key.range?.[0]) : lineAt(path4);
       const allowed = allowedKeys(path4);
       return {
         line,
@@ -48670,10 +49575,10 @@ function schemaProblem(error2, { nodeAt, lineAt, lineOf }) {
       };
     }
     case "type": {
-      const node = nodeAt(path4);
-      const written = (0, import_yaml3.isScalar)(node) ? node.source ?? String(node.value) : void 0;
+      const node = nodeAt2(path4);
+      const written = (0, import_yaml4.isScalar)(node) ? node.source ?? String(node.value) : void 0;
       const expected = String(params.type);
-      const asNumber = expected === "string" && (0, import_yaml3.isScalar)(node) && typeof node.value === "number";
+      const asNumber = expected === "string" && (0, import_yaml4.isScalar)(node) && typeof node.value === "number";
       return {
         line: lineAt(path4),
         keyPath,
@@ -48796,18 +49701,43 @@ function parseSize(size) {
   return Math.floor(Number(match[1]) * unit);
 }
 
+// src/report/skips.ts
+function skipNotices(skipped) {
+  const notices = [];
+  const groups = /* @__PURE__ */ new Map();
+  const folders = /* @__PURE__ */ new Map();
+  for (const skip of skipped) {
+    if (skip.group === void 0) {
+      notices.push({ where: skip.file, count: 1, reason: skip.reason });
+      continue;
+    }
+    const key = `${skip.group}\0${skip.reason}`;
+    const group = groups.get(key);
+    if (group) {
+      group.count++;
+      continue;
+    }
+    const notice2 = { where: skip.file, count: 1, reason: skip.reason };
+    groups.set(key, notice2);
+    notices.push(notice2);
+    folders.set(notice2, skip.group);
+  }
+  for (const [notice2, folder] of folders) if (notice2.count > 1) notice2.where = folder;
+  return notices;
+}
+
 // src/report/annotations.ts
 function annotationsOf(result) {
   const annotations = [];
   for (const warning2 of result.policyWarnings) {
     annotations.push({ level: "warning", title: "base-image-guard policy", message: warning2 });
   }
-  for (const skip of result.skipped) {
+  for (const notice2 of skipNotices(result.skipped)) {
     annotations.push({
       level: "notice",
       title: "base-image-guard skipped",
-      message: `not checked: ${skip.reason}`,
-      file: skip.file
+      message: notice2.count > 1 ? `not checked (${notice2.count} files): ${notice2.reason}` : `not checked: ${notice2.reason}`,
+      file: notice2.where
     });
   }
   for (const finding of result.findings) {
@@ -48983,14 +49913,15 @@ function detailsSections(result) {
     );
   }
   if (result.skipped.length > 0) {
-    const rows = result.skipped.slice(0, MAX_ROWS).map((s) => `| ${code(s.file)} | ${cell(s.reason)} |`);
+    const notices = skipNotices(result.skipped);
+    const rows = notices.slice(0, MAX_ROWS).map((n) => `| ${code(n.where)} | ${n.count} | ${cell(n.reason)} |`);
     parts.push(
       `<details><summary>${result.skipped.length} skipped (not checked)</summary>
 `,
-      "| file | reason |",
-      "| --- | --- |",
+      "| file or folder | files | reason |",
+      "| --- | ---: | --- |",
       ...rows,
-      more(result.skipped.length, MAX_ROWS),
+      more(notices.length, MAX_ROWS),
       "</details>"
     );
   }
@@ -49077,7 +50008,6 @@ function readRebuildInputs(get) {
 }
 
 // src/action/pull-request.ts
-import { execFileSync } from "node:child_process";
 function pullRequestOf(eventName, payload, repository) {
   if (eventName !== "pull_request" && eventName !== "pull_request_target") return void 0;
   const pr = payload.pull_request;
@@ -49091,14 +50021,6 @@ function pullRequestOf(eventName, payload, repository) {
     headSha: pr.head.sha,
     fromFork: pr.head.repo?.full_name !== pr.base.repo.full_name
   };
-}
-function git(cwd, args) {
-  return execFileSync("git", args, {
-    cwd,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-    maxBuffer: 64 << 20
-  });
 }
 var API_FILE_LIMIT = 3e3;
 async function changedFiles(octokit, pr, cwd) {
@@ -49123,7 +50045,7 @@ async function changedFiles(octokit, pr, cwd) {
     "--diff-filter=ACMRT",
     `${pr.baseSha}...${pr.headSha}`
   ]);
-  return new Set(output.split("\0").filter(Boolean));
+  return new Set(nulSeparated(output));
 }
 async function fileAtBase(octokit, pr, path4, cwd) {
   if (octokit) {
@@ -49143,7 +50065,7 @@ async function fileAtBase(octokit, pr, path4, cwd) {
   try {
     return git(cwd, ["show", `${pr.baseSha}:${path4}`]);
   } catch (error2) {
-    const stderr = String(error2.stderr ?? "");
+    const stderr = error2 instanceof GitError ? error2.stderr : String(error2);
     if (/does not exist|exists on disk, but not in/.test(stderr)) return void 0;
     throw new Error(
       `cannot read ${path4} at the base commit ${pr.baseSha}: ${stderr.trim() || error2.message}`
@@ -49182,7 +50104,7 @@ function runUrl() {
   return GITHUB_SERVER_URL && GITHUB_REPOSITORY && GITHUB_RUN_ID ? `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}` : void 0;
 }
 function writeFile2(path4, text) {
-  mkdirSync(dirname4(path4), { recursive: true });
+  mkdirSync(dirname5(path4), { recursive: true });
   writeFileSync(path4, text);
 }
 async function policyFor(inputs, cwd, pr, octokit, changed) {
@@ -49269,7 +50191,7 @@ async function check(inputs) {
     ...inputs.changedFilesOnly && changed && { onlyFiles: changed }
   });
   if (inputs.annotations) annotate(result);
-  const reportPath = join4(process.env.RUNNER_TEMP ?? tmpdir(), "base-image-guard", "report.json");
+  const reportPath = join5(process.env.RUNNER_TEMP ?? tmpdir(), "base-image-guard", "report.json");
   writeFile2(reportPath, renderJson(result));
   setOutput("report", reportPath);
   setOutput("violations", String(result.findings.length));
@@ -49292,11 +50214,11 @@ async function check(inputs) {
 import { execFileSync as execFileSync2 } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join8 } from "node:path";
+import { join as join9 } from "node:path";
 
 // src/rebuild/builders.ts
-import { readFileSync as readFileSync4 } from "node:fs";
-import { join as join5 } from "node:path";
+import { readFileSync as readFileSync5 } from "node:fs";
+import { join as join6 } from "node:path";
 
 // src/rebuild/tools.ts
 var INSTALL_HINTS = {
@@ -49329,7 +50251,7 @@ function execRunner() {
 
 // src/rebuild/builders.ts
 var DRY_RUN_DIGEST = "sha256:<digest-reported-by-push>";
-var DIGEST2 = /sha256:[0-9a-f]{64}/;
+var DIGEST = /sha256:[0-9a-f]{64}/;
 function buildFlags(image, refs, labels) {
   return [
     "--file",
@@ -49356,7 +50278,7 @@ function dockerBuilder(tools, buildx) {
       const result = await tools.run("docker", ["push", ref]);
       if (result.exitCode !== 0) return { failed: result };
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
-      const digest = DIGEST2.exec(result.stdout)?.[0];
+      const digest = DIGEST.exec(result.stdout)?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `docker push reported no digest for ${ref}` } };
     }
   };
@@ -49368,16 +50290,16 @@ function buildahBuilder(tools) {
     build: (image, refs, labels) => tools.run("buildah", ["bud", ...buildFlags(image, refs, labels), "--pull-always", image.context]),
     // Trivy cannot read buildah's storage: export the image to an OCI archive and scan that.
     async scanTarget(ref, workDir) {
-      const archive = join5(workDir, `${safeName(ref)}.oci.tar`);
+      const archive = join6(workDir, `${safeName(ref)}.oci.tar`);
       const result = await tools.run("buildah", ["push", ref, `oci-archive:${archive}`]);
       return result.exitCode === 0 ? { args: ["--input", archive] } : { failed: result };
     },
     async push(ref, workDir) {
-      const digestFile = join5(workDir, `${safeName(ref)}.digest`);
+      const digestFile = join6(workDir, `${safeName(ref)}.digest`);
       const result = await tools.run("buildah", ["push", "--digestfile", digestFile, ref, `docker://${ref}`]);
       if (result.exitCode !== 0) return { failed: result };
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
-      const digest = DIGEST2.exec(readFileSync4(digestFile, "utf8"))?.[0];
+      const digest = DIGEST.exec(readFileSync5(digestFile, "utf8"))?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
     }
   };
@@ -49399,15 +50321,15 @@ async function chooseBuilder(choice, tools) {
 }
 
 // src/rebuild/library.ts
-var import_yaml4 = __toESM(require_dist(), 1);
-import { existsSync as existsSync5, readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
-import { join as join6, relative as relative3 } from "node:path";
+var import_yaml5 = __toESM(require_dist(), 1);
+import { existsSync as existsSync6, readdirSync as readdirSync2, readFileSync as readFileSync6 } from "node:fs";
+import { join as join7, relative as relative3 } from "node:path";
 var NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 function readLibrary(baseDir, cwd, only = []) {
-  const dir = join6(cwd, baseDir);
-  if (!existsSync5(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
-  const imagesFile = join6(dir, "images.yml");
-  const entries = existsSync5(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
+  const dir = join7(cwd, baseDir);
+  if (!existsSync6(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
+  const imagesFile = join7(dir, "images.yml");
+  const entries = existsSync6(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
   const images = entries.map((entry) => describe(entry, baseDir, cwd));
   const unknown = only.filter((name) => !images.some((image) => image.name === name));
   if (unknown.length > 0) {
@@ -49424,7 +50346,7 @@ function readImagesFile(path4, baseDir) {
   const where = `${baseDir}/images.yml`;
   let data;
   try {
-    data = (0, import_yaml4.parse)(readFileSync5(path4, "utf8"));
+    data = (0, import_yaml5.parse)(readFileSync6(path4, "utf8"));
   } catch (error2) {
     throw new UsageError(`${where} is not valid YAML: ${error2.message}`);
   }
@@ -49461,10 +50383,10 @@ function readImagesFile(path4, baseDir) {
   });
 }
 function describe(entry, baseDir, cwd) {
-  const path4 = join6(cwd, baseDir, entry.dockerfile);
+  const path4 = join7(cwd, baseDir, entry.dockerfile);
   const display = relative3(cwd, path4).split("\\").join("/");
-  if (!existsSync5(path4)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
-  const { occurrences, problems } = readDockerfile(readFileSync5(path4, "utf8"), display);
+  if (!existsSync6(path4)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
+  const { occurrences, problems } = readDockerfile(readFileSync6(path4, "utf8"), display);
   if (problems[0]) throw new UsageError(`${display}:${problems[0].line}: ${problems[0].message}`);
   const base = occurrences.find((o) => o.via === "from" && o.stage?.final);
   if (base?.image.kind !== "image") {
@@ -49480,7 +50402,7 @@ function describe(entry, baseDir, cwd) {
   return {
     name: entry.name,
     dockerfile: display,
-    context: relative3(cwd, join6(cwd, baseDir)).split("\\").join("/") || ".",
+    context: relative3(cwd, join7(cwd, baseDir)).split("\\").join("/") || ".",
     upstream,
     tags,
     ...entry.platform && { platform: entry.platform }
@@ -49488,8 +50410,8 @@ function describe(entry, baseDir, cwd) {
 }
 
 // src/rebuild/pipeline.ts
-import { readFileSync as readFileSync6 } from "node:fs";
-import { join as join7 } from "node:path";
+import { readFileSync as readFileSync7 } from "node:fs";
+import { join as join8 } from "node:path";
 
 // src/rebuild/trivy.ts
 var SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
@@ -49558,7 +50480,7 @@ async function rebuildImage(image, options, builder, tools) {
   const repository = primary.slice(0, primary.lastIndexOf(":"));
   const built = await builder.build(image, refs, ociLabels(image, options));
   if (built.exitCode !== 0) return fail("build", toolError(builder.tool, built));
-  const report = join7(options.workDir, `${image.name}.trivy.json`);
+  const report = join8(options.workDir, `${image.name}.trivy.json`);
   if (options.scan) {
     const target = await builder.scanTarget(primary, options.workDir);
     if ("failed" in target) return fail("scan", toolError(builder.tool, target.failed));
@@ -49577,7 +50499,7 @@ async function rebuildImage(image, options, builder, tools) {
     ]);
     if (scan.exitCode !== 0 && scan.exitCode !== 1) return fail("scan", toolError("trivy", scan));
     if (!tools.dryRun) {
-      const summary2 = summarizeScan(readFileSync6(report, "utf8"));
+      const summary2 = summarizeScan(readFileSync7(report, "utf8"));
       outcome.vulnerabilities = summary2.counts;
       outcome.cves = summary2.vulnerabilities;
     }
@@ -49603,7 +50525,7 @@ async function rebuildImage(image, options, builder, tools) {
     outcome.signed = true;
   }
   if (options.attest && options.scan) {
-    const predicate = join7(options.workDir, `${image.name}.cosign-vuln.json`);
+    const predicate = join8(options.workDir, `${image.name}.cosign-vuln.json`);
     const convert = await tools.run("trivy", [
       "convert",
       "--format",
@@ -49682,7 +50604,7 @@ async function runRebuild(settings, tools, onImage = () => {
 }) {
   if (!settings.registry) throw new UsageError("registry is required, such as ghcr.io/acme/base");
   const images = libraryOf(settings);
-  const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync(join8(tmpdir2(), "base-image-guard-rebuild-"));
+  const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync(join9(tmpdir2(), "base-image-guard-rebuild-"));
   const options = {
     registry: settings.registry,
     scan: settings.scan,

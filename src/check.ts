@@ -3,18 +3,21 @@
  * writes; the entry points decide what to print and how to exit.
  */
 import { compilePolicy } from "./policy/compile.js";
+import { lintAgainstImages } from "./policy/lint.js";
 import type { LoadedPolicy, Mode } from "./policy/types.js";
 import type { RuleId } from "./rules/catalog.js";
 import { judge } from "./rules/index.js";
 import type { Finding, SuppressedFinding } from "./rules/types.js";
-import { type Suppression, waiverFor } from "./rules/waivers.js";
+import { waiverFor } from "./rules/waivers.js";
 import { readPodList } from "./sources/cluster.js";
 import { discoverFiles } from "./sources/discover.js";
-import { readSource } from "./sources/read.js";
+import { applyKustomizations, type Kustomization } from "./sources/kustomize.js";
+import { readManifestStream } from "./sources/manifests.js";
+import { Layout, readSource } from "./sources/read.js";
 import type { Occurrence, ParseProblem, SourceResult } from "./sources/types.js";
 
 export interface CheckOptions {
-  /** Files and folders to scan, relative to `cwd`. None (and no pod list) means `cwd`. */
+  /** Files and folders to scan, relative to `cwd`. None (and no pod list or manifests) means `cwd`. */
   paths: string[];
   cwd: string;
   loaded: LoadedPolicy;
@@ -23,6 +26,8 @@ export interface CheckOptions {
   buildArgs?: Record<string, string>;
   /** A cluster pod list (`--from-json`): its text and where it came from. */
   podList?: { text: string; origin: string };
+  /** Rendered manifests (`--manifests`): `helm template` or `kustomize build` output. */
+  manifests?: { text: string; origin: string };
   /** Only these display paths are checked (`--changed-since`); each is still judged whole. */
   onlyFiles?: ReadonlySet<string>;
   /** Decides whether exceptions have expired; today by default. */
@@ -32,6 +37,8 @@ export interface CheckOptions {
 export interface Skip {
   file: string;
   reason: string;
+  /** Skips with the same reason and group are one notice (a chart's templates, a folder). */
+  group?: string;
 }
 
 export interface CheckResult {
@@ -51,56 +58,55 @@ export function runCheck(options: CheckOptions): CheckResult {
   const compiled = compilePolicy(policy);
   const today = (options.today ?? new Date()).toISOString().slice(0, 10);
 
-  const paths = options.paths.length > 0 || options.podList ? options.paths : ["."];
-  let candidates = discoverFiles(paths, {
+  const streams = options.podList || options.manifests;
+  const paths = options.paths.length > 0 || streams ? options.paths : ["."];
+  const discovery = discoverFiles(paths, {
     cwd: options.cwd,
     include: policy.include,
     exclude: policy.exclude,
   });
-  if (options.onlyFiles) candidates = candidates.filter((c) => options.onlyFiles?.has(c.path));
+  const only = options.onlyFiles;
+  const candidates = only ? discovery.candidates.filter((c) => only.has(c.path)) : discovery.candidates;
 
-  const skipped: Skip[] = [];
-  const scanned: { result: SourceResult; suppressions: Map<number, Suppression> }[] = [];
+  const skipped: Skip[] = only ? discovery.skipped.filter((s) => only.has(s.file)) : [...discovery.skipped];
+  const results: SourceResult[] = [];
   const invalidSuppressions: ParseProblem[] = [];
   const readOptions = {
     maxFileSize: policy.maxFileSize,
     buildArgs: options.buildArgs ?? {},
     copyFrom: policy.dockerfile.copyFrom === "check",
+    workflows: policy.workflows === "check",
+    layout: new Layout(),
   };
   for (const candidate of candidates) {
     const outcome = readSource(candidate, readOptions);
     if ("skip" in outcome) {
-      skipped.push({ file: outcome.file, reason: outcome.skip });
+      skipped.push({
+        file: outcome.file,
+        reason: outcome.skip,
+        ...(outcome.group && { group: outcome.group }),
+      });
       continue;
     }
     for (const problem of outcome.suppressionProblems)
       invalidSuppressions.push({ file: outcome.file, ...problem });
-    scanned.push({ result: outcome.result, suppressions: outcome.suppressions });
+    results.push(outcome.result);
   }
-  if (options.podList) {
-    scanned.push({
-      result: readPodList(options.podList.text, options.podList.origin),
-      suppressions: new Map(),
-    });
-  }
+  if (options.manifests) results.push(readManifestStream(options.manifests.text, options.manifests.origin));
+  if (options.podList) results.push(readPodList(options.podList.text, options.podList.origin));
 
-  const namespaceLabels = Object.assign({}, ...scanned.map((s) => s.result.namespaces));
+  const occurrences = kustomized(results);
+  const namespaceLabels = Object.assign({}, ...results.map((r) => r.namespaces));
   const context = { policy: compiled, namespaceLabels };
   const severity = mode === "enforce" ? "error" : "warning";
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
-  let images = 0;
 
-  const report = (
-    rule: RuleId,
-    at: Occurrence | ParseProblem,
-    message: string,
-    suppressions: Map<number, Suppression>,
-  ) => {
+  const report = (rule: RuleId, at: Occurrence | ParseProblem, message: string) => {
     const occurrence = "source" in at ? at : undefined;
     const ref = occurrence?.image.kind === "image" ? occurrence.image.ref : undefined;
     const image = occurrence?.text ?? "";
-    const waiver = waiverFor(rule, at.line, ref, suppressions, compiled, today);
+    const waiver = waiverFor(rule, at.suppression, ref, compiled, today);
     if (waiver?.kind === "suppressed") {
       suppressed.push({
         rule,
@@ -112,6 +118,11 @@ export function runCheck(options: CheckOptions): CheckResult {
       });
       return;
     }
+    const rewritten = occurrence?.rewrittenBy;
+    const notes = [
+      rewritten && `as rewritten by ${rewritten.file}:${rewritten.line} from ${rewritten.written}`,
+      waiver?.kind === "expired" && waiver.note,
+    ].filter(Boolean);
     findings.push({
       rule,
       severity,
@@ -120,17 +131,15 @@ export function runCheck(options: CheckOptions): CheckResult {
       column: at.column,
       image,
       ...(ref && { normalized: ref.normalized }),
-      message: waiver?.kind === "expired" ? `${message} (${waiver.note})` : message,
+      message: notes.length > 0 ? `${message} (${notes.join("; ")})` : message,
     });
   };
 
-  for (const { result, suppressions } of scanned) {
-    for (const problem of result.problems) report("parse-error", problem, problem.message, suppressions);
-    for (const occurrence of result.occurrences) {
-      images++;
-      for (const verdict of judge(occurrence, context))
-        report(verdict.rule, occurrence, verdict.message, suppressions);
-    }
+  for (const result of results) {
+    for (const problem of result.problems) report("parse-error", problem, problem.message);
+  }
+  for (const occurrence of occurrences) {
+    for (const verdict of judge(occurrence, context)) report(verdict.rule, occurrence, verdict.message);
   }
   for (const problem of invalidSuppressions) {
     findings.push({ rule: "invalid-suppression", severity, ...problem, image: "" });
@@ -139,13 +148,30 @@ export function runCheck(options: CheckOptions): CheckResult {
   return {
     mode,
     policySource: options.loaded.source,
-    policyWarnings: options.loaded.warnings,
-    files: scanned.length,
-    images,
+    policyWarnings: [...options.loaded.warnings, ...lintAgainstImages(compiled, occurrences)],
+    files: results.length,
+    images: occurrences.length,
     findings: findings.sort(byPosition),
     suppressed: suppressed.sort(byPosition),
     skipped,
   };
+}
+
+/** Every occurrence, with resource images that a kustomization rewrites judged as rewritten. */
+function kustomized(results: SourceResult[]): Occurrence[] {
+  const all = results.flatMap((r) => r.occurrences);
+  const kustomizations = results
+    .map((r) => r.kustomization)
+    .filter((k): k is Kustomization => k !== undefined);
+  if (kustomizations.length === 0) return all;
+  const byFile = new Map<string, Occurrence[]>();
+  for (const occurrence of all) {
+    const list = byFile.get(occurrence.file);
+    if (list) list.push(occurrence);
+    else byFile.set(occurrence.file, [occurrence]);
+  }
+  const { rewritten, replaced } = applyKustomizations(kustomizations, byFile);
+  return [...all.filter((o) => !replaced.has(o)), ...rewritten];
 }
 
 function byPosition<T extends { file: string; line: number; rule: string }>(a: T, b: T): number {

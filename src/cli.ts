@@ -3,13 +3,13 @@
  * The CLI (SPEC §5): argument parsing → engine → report → exit code. Exit 0 clean or audit,
  * 1 violations in enforce mode, 2 usage, policy or I/O errors.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import packageJson from "../package.json" with { type: "json" };
 import { exitCodeOf, runCheck } from "./check.js";
 import { GuardError, InputError, UsageError } from "./errors.js";
+import { GitError, git, nulSeparated } from "./git.js";
 import { DEFAULT_POLICY_PATH, defaultPolicyText, loadPolicy } from "./policy/load.js";
 import type { Mode } from "./policy/types.js";
 import type { BuilderChoice } from "./rebuild/builders.js";
@@ -18,6 +18,7 @@ import { matrixOf } from "./rebuild/plan.js";
 import { imagesOutput, renderRebuildText } from "./rebuild/report.js";
 import { dryRunner, execRunner } from "./rebuild/tools.js";
 import { FORMATS, type Format, render, sarifCategory } from "./report/index.js";
+import { skipLine, skipNotices } from "./report/skips.js";
 
 const { version } = packageJson;
 
@@ -28,6 +29,7 @@ interface CheckFlags {
   mode?: Mode;
   buildArg: Record<string, string>;
   fromJson?: string;
+  manifests?: string;
   changedSince?: string;
 }
 
@@ -43,34 +45,42 @@ function useColor(stream: NodeJS.WriteStream): boolean {
   return stream.isTTY === true;
 }
 
-function readPodList(from: string, cwd: string): { text: string; origin: string } {
+/** A file named by an option, or stdin for `-`. */
+function readInput(
+  from: string,
+  cwd: string,
+  what: string,
+  stdinName: string,
+): { text: string; origin: string } {
   try {
     return from === "-"
-      ? { text: readFileSync(0, "utf8"), origin: "stdin" }
+      ? { text: readFileSync(0, "utf8"), origin: stdinName }
       : { text: readFileSync(resolve(cwd, from), "utf8"), origin: from };
   } catch (error) {
-    throw new InputError(`cannot read pod list ${from}: ${(error as Error).message}`);
+    throw new InputError(`cannot read ${what} ${from}: ${(error as Error).message}`);
   }
 }
 
 /** Files changed since REF (committed, staged, unstaged and untracked), relative to cwd. */
 function changedFiles(ref: string, cwd: string): Set<string> {
-  const git = (args: string[]) => {
-    try {
-      return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    } catch (error) {
-      const stderr = (error as { stderr?: string }).stderr?.trim();
-      throw new InputError(`--changed-since ${ref}: git ${args[0]} failed${stderr ? `: ${stderr}` : ""}`);
-    }
-  };
-  // -z: names as they are, not C-quoted (a name may hold a newline or a quote).
-  const changed = git(["diff", "--name-only", "-z", "--relative", "--diff-filter=ACMR", ref, "--"]);
-  const untracked = git(["ls-files", "-z", "--others", "--exclude-standard"]);
-  return new Set(`${changed}\0${untracked}`.split("\0").filter(Boolean));
+  // A ref is never an option: `--changed-since=--output=F` must not reach git as one.
+  if (ref.startsWith("-")) throw new UsageError(`--changed-since takes a git ref, got "${ref}"`);
+  try {
+    // -z: names as they are, not C-quoted (a name may hold a newline or a quote).
+    const changed = git(cwd, ["diff", "--name-only", "-z", "--relative", "--diff-filter=ACMR", ref, "--"]);
+    const untracked = git(cwd, ["ls-files", "-z", "--others", "--exclude-standard"]);
+    return new Set([...nulSeparated(changed), ...nulSeparated(untracked)]);
+  } catch (error) {
+    if (error instanceof GitError) throw new InputError(`--changed-since ${ref}: ${error.message}`);
+    throw error;
+  }
 }
 
 function check(paths: string[], flags: CheckFlags): number {
   const cwd = process.cwd();
+  if (flags.fromJson === "-" && flags.manifests === "-") {
+    throw new UsageError("--from-json - and --manifests - cannot both read stdin; give one of them a file");
+  }
   const loaded = loadPolicy(flags.policy, cwd);
   const result = runCheck({
     paths,
@@ -78,7 +88,8 @@ function check(paths: string[], flags: CheckFlags): number {
     loaded,
     ...(flags.mode && { mode: flags.mode }),
     buildArgs: flags.buildArg,
-    ...(flags.fromJson && { podList: readPodList(flags.fromJson, cwd) }),
+    ...(flags.fromJson && { podList: readInput(flags.fromJson, cwd, "pod list", "stdin") }),
+    ...(flags.manifests && { manifests: readInput(flags.manifests, cwd, "manifests", "<stdin>") }),
     ...(flags.changedSince && { onlyFiles: changedFiles(flags.changedSince, cwd) }),
   });
   const toFile = flags.output !== undefined;
@@ -89,7 +100,7 @@ function check(paths: string[], flags: CheckFlags): number {
   });
   if (flags.format !== "text") {
     for (const warning of result.policyWarnings) process.stderr.write(`policy warning: ${warning}\n`);
-    for (const skip of result.skipped) process.stderr.write(`skipped ${skip.file}: ${skip.reason}\n`);
+    for (const notice of skipNotices(result.skipped)) process.stderr.write(`skipped ${skipLine(notice)}\n`);
   }
   if (flags.output !== undefined) {
     writeReport(cwd, flags.output, report);
@@ -203,6 +214,10 @@ function program(setExitCode: (code: number) => void): Command {
     .option(
       "--from-json <file>",
       'judge a cluster: the output of "kubectl get pods -A -o json", or - for stdin',
+    )
+    .option(
+      "--manifests <file>",
+      "judge rendered manifests: helm template or kustomize build output, or - for stdin (# Source: comments name the files)",
     )
     .option("--changed-since <ref>", "check only files changed since a git ref (each changed file whole)")
     .addHelpText(

@@ -3,8 +3,9 @@
  * changes, the policy on its base branch (SPEC §3.6), and the one comment it keeps up to date.
  * API first; `git` in the workspace where the API cannot answer.
  */
-import { execFileSync } from "node:child_process";
+
 import type { getOctokit } from "@actions/github";
+import { GitError, git, nulSeparated } from "../git.js";
 
 export type Octokit = ReturnType<typeof getOctokit>;
 
@@ -45,15 +46,6 @@ export function pullRequestOf(
   };
 }
 
-function git(cwd: string, args: string[]): string {
-  return execFileSync("git", args, {
-    cwd,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-    maxBuffer: 64 << 20,
-  });
-}
-
 const API_FILE_LIMIT = 3000;
 
 /** Paths the pull request adds or changes (not removes), relative to the repository root. */
@@ -85,7 +77,7 @@ export async function changedFiles(
     "--diff-filter=ACMRT",
     `${pr.baseSha}...${pr.headSha}`,
   ]);
-  return new Set(output.split("\0").filter(Boolean));
+  return new Set(nulSeparated(output));
 }
 
 /** A file's text at the base commit, or undefined when the base has no such file. */
@@ -113,7 +105,7 @@ export async function fileAtBase(
   try {
     return git(cwd, ["show", `${pr.baseSha}:${path}`]);
   } catch (error) {
-    const stderr = String((error as { stderr?: string }).stderr ?? "");
+    const stderr = error instanceof GitError ? error.stderr : String(error);
     if (/does not exist|exists on disk, but not in/.test(stderr)) return undefined;
     throw new Error(
       `cannot read ${path} at the base commit ${pr.baseSha}: ${stderr.trim() || (error as Error).message}`,

@@ -19,6 +19,12 @@ export interface ImageRef {
   digest?: string;
   /** `repository[:tag][@digest]`, with `:latest` added when neither tag nor digest is given. */
   normalized: string;
+  /**
+   * What policies match (never displayed): `repository` and `normalized` with the registry host
+   * lower-cased and a `:443` port dropped, so `K8S.GCR.IO/pause` and `k8s.gcr.io:443/pause` are
+   * `k8s.gcr.io/pause` (SPEC §3).
+   */
+  match: { repository: string; normalized: string };
 }
 
 /** Thrown (and turned into a `parse-error` finding by callers) for a string that is not a reference. */
@@ -41,17 +47,42 @@ const DOMAIN =
   /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?$/;
 const IPV6_DOMAIN = /^\[[a-fA-F0-9:]+\](?::[0-9]+)?$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
+/** Digests Docker accepts (opencontainers/go-digest): a registered algorithm and lower-case hex of its length. */
+const DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
+const LOWER_HEX = /^[a-f0-9]+$/;
+/** A bare 64-hex string is an image ID, not a name (distribution's ParseNormalizedNamed). */
+const IMAGE_ID = /^[a-f0-9]{64}$/;
 const MAX_NAME_LENGTH = 255;
 
-/** The registry is the first component only if it looks like a host (SPEC §3). */
-function isRegistryComponent(component: string): boolean {
+/** The registry is the first component only if it looks like a host: `.`, `:`, `localhost` or an upper-case letter (SPEC §3). */
+export function isRegistryComponent(component: string): boolean {
   return (
     component.includes(".") ||
     component.includes(":") ||
     component === "localhost" ||
-    component.startsWith("[")
+    component.startsWith("[") ||
+    component !== component.toLowerCase()
   );
+}
+
+/** The registry as policies match it: host lower-cased, `:443` dropped, Docker Hub aliases folded. */
+export function matchRegistry(registry: string): string {
+  const host = registry.toLowerCase().replace(/:443$/, "");
+  return DOCKER_HUB_ALIASES.has(host) ? DEFAULT_REGISTRY : host;
+}
+
+function digestProblem(digest: string): string | undefined {
+  const colon = digest.indexOf(":");
+  const algorithm = digest.slice(0, colon);
+  const hex = digest.slice(colon + 1);
+  const length = DIGEST_HEX_LENGTH[algorithm];
+  if (colon < 0 || length === undefined) {
+    return `"${digest}" is not a digest (sha256:, sha384: or sha512: followed by hex)`;
+  }
+  if (!LOWER_HEX.test(hex) || hex.length !== length) {
+    return `"${digest}" is not a digest: ${algorithm} takes ${length} lower-case hex digits`;
+  }
+  return undefined;
 }
 
 /**
@@ -73,13 +104,14 @@ export function splitReference(text: string): { name: string; tag?: string; dige
 }
 
 export function parseImageRef(raw: string): ImageRef {
-  const text = raw.trim();
+  // Only ASCII blanks around a reference are layout; anything else (a no-break space) is part of it.
+  const text = raw.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, "");
   if (text === "") throw new InvalidReferenceError(raw, "it is empty");
+  if (IMAGE_ID.test(text)) throw new InvalidReferenceError(raw, "a 64-hex string is an image ID, not a name");
 
   const { name: rest, tag: writtenTag, digest } = splitReference(text);
-  if (digest !== undefined && !DIGEST.test(digest)) {
-    throw new InvalidReferenceError(raw, `"${digest}" is not a digest (algorithm:hex)`);
-  }
+  const badDigest = digest === undefined ? undefined : digestProblem(digest);
+  if (badDigest) throw new InvalidReferenceError(raw, badDigest);
   let tag = writtenTag;
   if (tag !== undefined && !TAG.test(tag)) {
     throw new InvalidReferenceError(
@@ -113,9 +145,11 @@ export function parseImageRef(raw: string): ImageRef {
   if (repository.length > MAX_NAME_LENGTH) throw new InvalidReferenceError(raw, "the name is too long");
   if (tag === undefined && digest === undefined) tag = "latest";
 
-  let normalized = repository;
-  if (tag !== undefined) normalized += `:${tag}`;
-  if (digest !== undefined) normalized += `@${digest}`;
+  let suffix = "";
+  if (tag !== undefined) suffix += `:${tag}`;
+  if (digest !== undefined) suffix += `@${digest}`;
+  const normalized = repository + suffix;
+  const matchRepository = `${matchRegistry(registry)}/${path}`;
   return {
     raw,
     registry,
@@ -125,10 +159,33 @@ export function parseImageRef(raw: string): ImageRef {
     ...(tag !== undefined && { tag }),
     ...(digest !== undefined && { digest }),
     normalized,
+    match: { repository: matchRepository, normalized: matchRepository + suffix },
   };
 }
 
-/** Normalises a repository name without tag or digest (policy entries): `ubuntu` → `docker.io/library/ubuntu`. */
+/** Normalises a repository name for matching (policy entries): `ubuntu` → `docker.io/library/ubuntu`. */
 export function normalizeRepository(name: string): string {
-  return parseImageRef(name).repository;
+  return parseImageRef(name).match.repository;
+}
+
+/**
+ * A policy glob normalised like a reference (SPEC §3): the part before the first glob character
+ * decides the registry. `nginx*` → `docker.io/library/nginx*`, `myorg/**` → `docker.io/myorg/**`,
+ * `index.docker.io/library/*` → `docker.io/library/*`; an entry that starts with a glob, or whose
+ * first component holds one, is matched as written.
+ */
+export function normalizeGlob(entry: string): string {
+  const slash = entry.indexOf("/");
+  const first = slash < 0 ? entry : entry.slice(0, slash);
+  if (/^[*?]/.test(entry)) return entry;
+  if (slash < 0) return `${DEFAULT_REGISTRY}/${OFFICIAL_NAMESPACE}/${entry}`;
+  if (/[*?]/.test(first)) return entry;
+  if (isRegistryComponent(first)) {
+    const registry = matchRegistry(first);
+    const rest = entry.slice(slash + 1);
+    if (registry === DEFAULT_REGISTRY && !rest.includes("/") && !/^[*?]/.test(rest))
+      return `${DEFAULT_REGISTRY}/${OFFICIAL_NAMESPACE}/${rest}`;
+    return `${registry}/${rest}`;
+  }
+  return `${DEFAULT_REGISTRY}/${entry}`;
 }

@@ -1,6 +1,9 @@
 /**
  * Policy lint: valid entries that probably do not say what was meant. Warnings, never errors.
  */
+import { normalizeGlob, normalizeRepository } from "../image/reference.js";
+import type { Occurrence } from "../sources/types.js";
+import type { CompiledPolicy } from "./compile.js";
 import { hasGlob } from "./glob.js";
 import type { Policy } from "./types.js";
 
@@ -15,7 +18,12 @@ export function lintPolicy(policy: Policy, today = new Date()): string[] {
   ];
   for (const [key, entries] of lists) {
     entries?.forEach((entry, i) => {
-      if (hasGlob(entry) && GLOB_AFTER_NAME.test(entry)) {
+      if (hasGlob(entry) && !normalizeGlob(entry).replace(/\*\*/g, "/").includes("/")) {
+        warnings.push(
+          `${key}[${i}]: "${entry}" can never match: "*" stops at "/", and every repository has one ` +
+            '(docker.io/library/nginx); write "**" to match everything, or name the repositories',
+        );
+      } else if (hasGlob(entry) && GLOB_AFTER_NAME.test(entry)) {
         const example = entry.replace(/\*\*?|\?/, "-evil");
         warnings.push(
           `${key}[${i}]: "${entry}" can match more than intended (for example ${example}); ` +
@@ -31,4 +39,43 @@ export function lintPolicy(policy: Policy, today = new Date()): string[] {
     }
   });
   return warnings;
+}
+
+/**
+ * Warnings that need the scanned images (SPEC §3): an exact `approved` or `minimal.images` entry
+ * that matches none of them while some live below it was probably meant as a namespace.
+ */
+export function lintAgainstImages(policy: CompiledPolicy, occurrences: readonly Occurrence[]): string[] {
+  const repositories = new Set<string>();
+  for (const occurrence of occurrences) {
+    if (occurrence.image.kind === "image") repositories.add(occurrence.image.ref.match.repository);
+  }
+  const warnings: string[] = [];
+  const lists = [
+    ["approved", policy.approved],
+    ["minimal.images", policy.minimal?.images],
+  ] as const;
+  for (const [key, entries] of lists) {
+    entries?.forEach(({ entry, matches }, i) => {
+      if (hasGlob(entry)) return;
+      const matched = occurrences.some((o) => o.image.kind === "image" && matches(o.image.ref));
+      if (matched) return;
+      const prefix = `${normalizedEntry(entry)}/`;
+      const below = [...repositories].find((repository) => repository.startsWith(prefix));
+      if (below) {
+        warnings.push(
+          `${key}[${i}]: "${entry}" is a repository and matches no image, but ${below} is used: did you mean "${entry}/**"?`,
+        );
+      }
+    });
+  }
+  return warnings;
+}
+
+function normalizedEntry(entry: string): string {
+  try {
+    return normalizeRepository(entry);
+  } catch {
+    return entry;
+  }
 }

@@ -91,11 +91,21 @@ export function parsePolicy(text: string, file: string): LoadedPolicy {
   const raw = data as Partial<Policy> & { maxFileSize?: number | string };
   const problems = semanticProblems(raw, lineAt);
   if (problems.length > 0) throw new PolicyError(file, problems);
+  if (!RULE_KEYS.some((key) => raw[key] !== undefined)) {
+    throw new PolicyError(file, [
+      {
+        line: 0,
+        keyPath: "",
+        message: `the policy has no rules: add at least one of ${RULE_KEYS.join(", ")} (run "base-image-guard init" for a starter file)`,
+      },
+    ]);
+  }
 
   const settings = builtInSettings();
   const policy: Policy = {
     ...raw,
     mode: raw.mode ?? settings.mode,
+    workflows: raw.workflows ?? settings.workflows,
     dockerfile: { ...settings.dockerfile, ...raw.dockerfile },
     exceptions: raw.exceptions ?? [],
     include: raw.include ?? settings.include,
@@ -105,14 +115,18 @@ export function parsePolicy(text: string, file: string): LoadedPolicy {
   return { policy, source: file, warnings: lintPolicy(policy) };
 }
 
-type Settings = Pick<Policy, "mode" | "dockerfile" | "include" | "exclude" | "maxFileSize">;
+/** The keys that turn rules on (SPEC §2): a policy file without any of them is an error, not a pass. */
+const RULE_KEYS = ["approved", "deprecated", "minimal", "versions", "pinning"] as const;
+
+type Settings = Pick<Policy, "mode" | "workflows" | "dockerfile" | "include" | "exclude" | "maxFileSize">;
 let settingsCache: Settings | undefined;
 
 /** The settings a policy file may leave out (SPEC §2), read from the built-in default: one source. */
 function builtInSettings(): Settings {
   if (!settingsCache) {
-    const { mode, dockerfile, include, exclude, maxFileSize } = parseDocument(defaultPolicyText).toJS();
-    settingsCache = { mode, dockerfile, include, exclude, maxFileSize: parseSize(maxFileSize) };
+    const { mode, workflows, dockerfile, include, exclude, maxFileSize } =
+      parseDocument(defaultPolicyText).toJS();
+    settingsCache = { mode, workflows, dockerfile, include, exclude, maxFileSize: parseSize(maxFileSize) };
   }
   return settingsCache;
 }

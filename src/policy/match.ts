@@ -3,7 +3,7 @@
  * (SPEC §3.1, §3.2). Entries are compiled once per policy; matching an image is then a few string
  * comparisons.
  */
-import { type ImageRef, normalizeRepository, splitReference } from "../image/reference.js";
+import { type ImageRef, normalizeGlob, normalizeRepository, splitReference } from "../image/reference.js";
 import { releaseMatches, releaseOf } from "../image/release.js";
 import { globToRegExp, hasGlob } from "./glob.js";
 
@@ -15,11 +15,11 @@ export type ImageMatcher = (image: ImageRef) => boolean;
  */
 export function repositoryMatcher(entry: string): ImageMatcher {
   if (hasGlob(entry)) {
-    const pattern = globToRegExp(entry);
-    return (image) => pattern.test(image.repository);
+    const pattern = globToRegExp(normalizeGlob(entry));
+    return (image) => pattern.test(image.match.repository);
   }
   const repository = normalizeRepository(entry);
-  return (image) => image.repository === repository;
+  return (image) => image.match.repository === repository;
 }
 
 /**
@@ -29,8 +29,11 @@ export function repositoryMatcher(entry: string): ImageMatcher {
  */
 export function imageMatcher(entry: string): ImageMatcher {
   if (hasGlob(entry)) {
+    if (entry.includes("/")) {
+      const pattern = globToRegExp(normalizeGlob(entry));
+      return (image) => pattern.test(image.match.normalized);
+    }
     const pattern = globToRegExp(entry);
-    if (entry.includes("/")) return (image) => pattern.test(image.normalized);
     return (image) => pattern.test(image.tag === undefined ? image.name : `${image.name}:${image.tag}`);
   }
   // A deprecated entry's "tag" is a release: `alpine:3.12` means release 3.12, not the tag "3.12".
@@ -38,7 +41,7 @@ export function imageMatcher(entry: string): ImageMatcher {
   const nameMatches: ImageMatcher = name.includes("/")
     ? (
         (repository) => (image) =>
-          image.repository === repository
+          image.match.repository === repository
       )(normalizeRepository(name))
     : (image) => image.name === name;
   return (image) => {

@@ -17,6 +17,10 @@ export interface Policy {
   deprecated?: string[];
   minimal?: { label: string; images: string[]; namespaces?: string[] };
   versions?: Record<string, string[]>;
+  /** SPEC §3.4a: every image carries a digest, or an explicit tag other than latest. */
+  pinning?: "digest" | "tag";
+  /** SPEC §4: read GitHub workflow job containers, services and docker:// steps. */
+  workflows: "check" | "ignore";
   dockerfile: { stages: "all" | "final"; copyFrom: "check" | "ignore" };
   exceptions: PolicyException[];
   include: string[];

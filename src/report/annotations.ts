@@ -2,7 +2,9 @@
  * What a check result says as annotations, whatever prints them: `--format github` writes workflow
  * commands itself, the Action hands them to `@actions/core` (SPEC §6).
  */
+
 import type { CheckResult } from "../check.js";
+import { skipNotices } from "./skips.js";
 
 export interface Annotation {
   level: "error" | "warning" | "notice";
@@ -19,12 +21,15 @@ export function annotationsOf(result: CheckResult): Annotation[] {
   for (const warning of result.policyWarnings) {
     annotations.push({ level: "warning", title: "base-image-guard policy", message: warning });
   }
-  for (const skip of result.skipped) {
+  for (const notice of skipNotices(result.skipped)) {
     annotations.push({
       level: "notice",
       title: "base-image-guard skipped",
-      message: `not checked: ${skip.reason}`,
-      file: skip.file,
+      message:
+        notice.count > 1
+          ? `not checked (${notice.count} files): ${notice.reason}`
+          : `not checked: ${notice.reason}`,
+      file: notice.where,
     });
   }
   for (const finding of result.findings) {

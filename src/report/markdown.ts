@@ -4,7 +4,9 @@
  * from files is escaped, so a file name or message cannot break the table, inject HTML or
  * @-mention anyone.
  */
+
 import type { CheckResult } from "../check.js";
+import { skipNotices } from "./skips.js";
 
 export interface MarkdownOptions {
   /** Hard limit for the whole document, in bytes (the job summary's is 1 MiB, a comment's 65,536 characters). */
@@ -93,13 +95,16 @@ function detailsSections(result: CheckResult): string {
     );
   }
   if (result.skipped.length > 0) {
-    const rows = result.skipped.slice(0, MAX_ROWS).map((s) => `| ${code(s.file)} | ${cell(s.reason)} |`);
+    const notices = skipNotices(result.skipped);
+    const rows = notices
+      .slice(0, MAX_ROWS)
+      .map((n) => `| ${code(n.where)} | ${n.count} | ${cell(n.reason)} |`);
     parts.push(
       `<details><summary>${result.skipped.length} skipped (not checked)</summary>\n`,
-      "| file | reason |",
-      "| --- | --- |",
+      "| file or folder | files | reason |",
+      "| --- | ---: | --- |",
       ...rows,
-      more(result.skipped.length, MAX_ROWS),
+      more(notices.length, MAX_ROWS),
       "</details>",
     );
   }

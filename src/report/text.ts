@@ -1,5 +1,7 @@
 /** `--format text`: findings grouped by file, one line each; colour only when asked (a TTY without NO_COLOR). */
+
 import type { CheckResult } from "../check.js";
+import { skipLine, skipNotices } from "./skips.js";
 
 interface Style {
   file(text: string): string;
@@ -31,7 +33,7 @@ export function renderText(result: CheckResult, options: { color: boolean }): st
   }
   if (result.findings.length > 0) out.push("");
 
-  for (const skip of result.skipped) out.push(`${style.dim("skipped")} ${skip.file}: ${skip.reason}`);
+  for (const notice of skipNotices(result.skipped)) out.push(`${style.dim("skipped")} ${skipLine(notice)}`);
   for (const s of result.suppressed) {
     const until = s.expires ? ` until ${s.expires}` : "";
     out.push(`${style.dim("suppressed")} ${s.file}:${s.line} ${s.rule} ${s.image}: ${s.reason}${until}`);

@@ -16,9 +16,13 @@ export const RULES = {
     title: "Image release is not allowed",
     help: "The tag must name a release the policy's `versions` allows; `latest` and digest-only references cannot be verified (SPEC §3.4).",
   },
+  "require-pinned-image": {
+    title: "Image is not pinned",
+    help: "The policy's `pinning` asks every image to carry a digest (`pinning: digest`) or an explicit tag other than `latest` (`pinning: tag`) (SPEC §3.4a). Pin the image.",
+  },
   "unresolved-image": {
     title: "Image reference cannot be resolved",
-    help: "The image uses an ARG or variable with no default and no --build-arg value, so the checker cannot tell which image is built (SPEC §3.5). Give the ARG a default or pass --build-arg.",
+    help: "The image uses an ARG or variable with no default and no --build-arg value, a `${{ }}` expression, or another tool's placeholder, so the checker cannot tell which image it is (SPEC §3.5). Give the variable a default, pass --build-arg, or render the manifests and check them with --manifests.",
   },
   "parse-error": {
     title: "File or image reference cannot be parsed",

@@ -6,6 +6,7 @@ import type { Occurrence } from "../sources/types.js";
 import { approvedBaseImages } from "./approved.js";
 import { blockDeprecatedBaseImages } from "./deprecated.js";
 import { requireMinimalBaseImages } from "./minimal.js";
+import { requirePinnedImage } from "./pinning.js";
 import type { Rule, RuleContext, Verdict } from "./types.js";
 import { validateBaseImageVersion } from "./version.js";
 
@@ -14,6 +15,7 @@ const IMAGE_RULES: Rule[] = [
   blockDeprecatedBaseImages,
   requireMinimalBaseImages,
   validateBaseImageVersion,
+  requirePinnedImage,
 ];
 
 export function judge(occurrence: Occurrence, context: RuleContext): Verdict[] {
@@ -21,7 +23,12 @@ export function judge(occurrence: Occurrence, context: RuleContext): Verdict[] {
   const { image } = occurrence;
   switch (image.kind) {
     case "unresolved":
-      return [{ rule: "unresolved-image", message: unresolvedMessage(occurrence, image.missing) }];
+      return [
+        {
+          rule: "unresolved-image",
+          message: unresolvedMessage(occurrence, image.missing, image.placeholder),
+        },
+      ];
     case "invalid":
       return [{ rule: "parse-error", message: image.reason }];
     case "image":
@@ -35,7 +42,13 @@ function isJudged(occurrence: Occurrence, { policy }: RuleContext): boolean {
   return occurrence.stage?.final === true;
 }
 
-function unresolvedMessage(occurrence: Occurrence, missing: string[]): string {
+function unresolvedMessage(occurrence: Occurrence, missing: string[], placeholder?: string): string {
+  if (placeholder !== undefined) {
+    const fix = placeholder.startsWith("${{")
+      ? "a workflow expression is only known when the job runs; write the image out or check it where it is defined"
+      : "another tool fills it in; render the manifests and check them with --manifests";
+    return `cannot tell which image ${occurrence.text} is: ${placeholder} is a placeholder (${fix})`;
+  }
   const names = missing.join(", ");
   if (occurrence.source === "dockerfile") {
     const args = missing.map((name) => `--build-arg ${name}=…`).join(" ");

@@ -7,6 +7,8 @@ import type { CompiledPolicy } from "../policy/compile.js";
 import { isRuleId, type RuleId } from "./catalog.js";
 
 const MARKER = "base-image-guard";
+/** A comment that tries to be a suppression: `# base-image-guard ignore…`. */
+const ATTEMPT = /^#\s*base-image-guard\s+ignore\b/;
 const SUPPRESSION = /^\s*#\s*base-image-guard\s+ignore=(\S*)(?:\s+reason=(?:"([^"]*)"|'([^']*)'))?\s*$/;
 
 export interface Suppression {
@@ -22,8 +24,16 @@ export interface SuppressionProblem {
   message: string;
 }
 
-/** Reads every suppression comment of a file; invalid ones are problems and suppress nothing. */
-export function readSuppressions(text: string): {
+/**
+ * Reads every suppression comment of a file; invalid ones are problems and suppress nothing. A
+ * comment is a suppression attempt when it starts with `base-image-guard ignore`; other comments
+ * that mention the product (a policy file's header) are just comments. Lines in `notComments`
+ * (the text of a Dockerfile heredoc) are never comments.
+ */
+export function readSuppressions(
+  text: string,
+  notComments?: ReadonlySet<number>,
+): {
   valid: Map<number, Suppression>;
   problems: SuppressionProblem[];
 } {
@@ -35,8 +45,9 @@ export function readSuppressions(text: string): {
     // Only a comment on a line of its own is a suppression: text after code (a RUN argument, a
     // trailing YAML comment) is not, and must not waive the line below it.
     const hash = content.search(/\S/);
-    if (content[hash] !== "#" || !content.slice(hash).replace(/^#\s*/, "").startsWith(`${MARKER} `)) return;
+    if (content[hash] !== "#" || !ATTEMPT.test(content.slice(hash))) return;
     const line = index + 1;
+    if (notComments?.has(line)) return;
     const column = hash + 1;
     const match = SUPPRESSION.exec(content.slice(hash));
     if (!match) {
@@ -71,18 +82,17 @@ export type Waiver =
   | undefined;
 
 /**
- * Whether a finding of `rule` on `image` at `line` is waived: by a valid suppression on the line
- * directly above, else by an exception that covers the image and rule and has not expired.
+ * Whether a finding of `rule` on `image` is waived: by the valid suppression its source attached
+ * (the comment directly above), else by an exception that covers the image and rule and has not
+ * expired.
  */
 export function waiverFor(
   rule: RuleId,
-  line: number,
+  suppression: Suppression | undefined,
   image: ImageRef | undefined,
-  suppressions: ReadonlyMap<number, Suppression>,
   policy: CompiledPolicy,
   today: string,
 ): Waiver {
-  const suppression = suppressions.get(line - 1);
   if (suppression?.rules.includes(rule))
     return { kind: "suppressed", reason: suppression.reason, expires: null };
   if (!image) return undefined;

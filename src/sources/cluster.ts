@@ -23,15 +23,16 @@ export function readPodList(text: string, origin: string): SourceResult {
   const pods = isKubernetesObject(data) && Array.isArray(data.items) ? data.items : [data];
   for (const pod of pods) {
     if (!isKubernetesObject(pod)) continue;
-    for (const found of kubernetesImages(pod).images) {
-      const namespace = found.workload.namespace ?? "default";
+    for (const found of kubernetesImages(pod, () => undefined).images) {
+      const namespace = found.workload?.namespace ?? "default";
+      const name = found.workload?.name ?? "";
       result.occurrences.push({
-        file: `cluster/${namespace}/${found.workload.name}`,
+        file: `cluster/${namespace}/${name}`,
         line: 0,
         column: 0,
         source: "cluster",
         ...imageOfValue(found.value),
-        workload: { ...found.workload, namespace },
+        workload: { kind: found.workload?.kind ?? "Pod", name, namespace },
         ...(found.container && { container: found.container }),
         labels: found.labels,
       });

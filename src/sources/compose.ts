@@ -1,22 +1,77 @@
-/** Compose files (SPEC §4): `services.<name>.image`. */
-import type { ImageAt } from "./kubernetes.js";
+/**
+ * Compose files (SPEC §4): `services.<name>.image` of services without `build:` (with `build:`,
+ * `image:` names what is built, and its Dockerfile is checked instead), interpolated from the
+ * `.env` file beside the compose file — never from the shell environment, so a result does not
+ * depend on who runs the check.
+ */
+import { type ImageAt, isObject } from "./image-keys.js";
+import { expandVariables } from "./variables.js";
 
 export function isComposeFile(value: unknown): value is { services: Record<string, unknown> } {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const services = (value as Record<string, unknown>).services;
-  return typeof services === "object" && services !== null && !Array.isArray(services) && !("kind" in value);
+  return isObject(value) && isObject(value.services) && !("kind" in value) && !("apiVersion" in value);
 }
 
 export function composeImages(file: { services: Record<string, unknown> }): ImageAt[] {
   const images: ImageAt[] = [];
   for (const [name, service] of Object.entries(file.services)) {
-    if (typeof service !== "object" || service === null || !("image" in service)) continue;
+    if (!isObject(service) || service.image === undefined || service.image === null) continue;
+    if (service.build !== undefined && service.build !== null) continue;
     images.push({
       path: ["services", name, "image"],
-      value: (service as { image: unknown }).image,
+      value: service.image,
       workload: { kind: "service", name },
       labels: {},
     });
   }
   return images;
+}
+
+/**
+ * A `.env` file as docker compose reads it: `KEY=VALUE` lines, optional `export `, `#` comments,
+ * single quotes literal, double quotes with escapes, ` #` comments after unquoted values, and
+ * references to earlier keys (`${A}` in an unquoted or double-quoted value).
+ */
+export function parseEnvFile(text: string): Map<string, string> {
+  const values = new Map<string, string>();
+  const lines = text.replace(/\r\n?/g, "\n").split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = (lines[i] as string).replace(/^\s*export\s+/, "");
+    const match = /^\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s?(.*)$/.exec(line);
+    if (!match) continue;
+    const key = match[1] as string;
+    let raw = (match[2] as string).trimStart();
+    let value: string;
+    if (raw.startsWith("'")) {
+      let end = raw.indexOf("'", 1);
+      while (end < 0 && i + 1 < lines.length) {
+        raw += `\n${lines[++i]}`;
+        end = raw.indexOf("'", 1);
+      }
+      value = end < 0 ? raw.slice(1) : raw.slice(1, end);
+    } else if (raw.startsWith('"')) {
+      let end = closingQuote(raw);
+      while (end < 0 && i + 1 < lines.length) {
+        raw += `\n${lines[++i]}`;
+        end = closingQuote(raw);
+      }
+      const inner = end < 0 ? raw.slice(1) : raw.slice(1, end);
+      const unescaped = inner.replace(/\\([\\"nrt$])/g, (_, c: string) =>
+        c === "n" ? "\n" : c === "r" ? "\r" : c === "t" ? "\t" : c === "$" ? "\\$" : c,
+      );
+      value = expandVariables(unescaped, values, "\\").value;
+    } else {
+      const comment = raw.search(/\s#/);
+      value = expandVariables((comment >= 0 ? raw.slice(0, comment) : raw).trim(), values, "\\").value;
+    }
+    values.set(key, value);
+  }
+  return values;
+}
+
+function closingQuote(text: string): number {
+  for (let i = 1; i < text.length; i++) {
+    if (text[i] === "\\") i++;
+    else if (text[i] === '"') return i;
+  }
+  return -1;
 }

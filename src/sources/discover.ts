@@ -1,14 +1,18 @@
 /**
- * Which files to read (SPEC §2 include/exclude, §4): walks the given paths, honours `.gitignore`
- * files on the way down, and classifies each file as YAML (by extension, first) or Dockerfile.
+ * Which files to read (SPEC §2 include/exclude, §4). Inside a git work tree the file set is the
+ * repository's own (`git ls-files`: a tracked file is checked even when a .gitignore names it);
+ * elsewhere the tree is walked with its nested `.gitignore` files. Symbolic links to files inside
+ * the tree are read at the link's path; links out of the tree are never followed and are reported.
+ * Each file is then classified by name: YAML and JSON by extension first, then Dockerfile names.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
 import { InputError } from "../errors.js";
+import { isInsideWorkTree, repositoryFiles } from "../git.js";
 
-export type FileKind = "dockerfile" | "yaml";
+export type FileKind = "dockerfile" | "yaml" | "json";
 
 export interface Candidate {
   /** Relative to the working directory, `/`-separated: what reports print. */
@@ -17,52 +21,99 @@ export interface Candidate {
   kind: FileKind;
 }
 
+/** A file that would have been read but is not (SPEC §3.5: counted and named, never silent). */
+export interface DiscoverySkip {
+  file: string;
+  reason: string;
+}
+
 export interface DiscoverOptions {
   cwd: string;
   include: string[];
   exclude: string[];
 }
 
-const YAML_EXTENSION = /\.ya?ml$/i;
-const DOCKERFILE_NAME = /^(?:Dockerfile|Containerfile)(?:\..+)?$|\.(?:Dockerfile|Containerfile)$/i;
+export interface Discovery {
+  candidates: Candidate[];
+  skipped: DiscoverySkip[];
+}
 
-/** YAML by extension before any Dockerfile name pattern (SPEC §4): `Dockerfile.yaml` is YAML. */
+const YAML_EXTENSION = /\.ya?ml$/i;
+const JSON_EXTENSION = /\.json$/i;
+/** `Dockerfile`, `Containerfile`, either followed by `.`, `-` or `_` and anything; `*.Dockerfile`. */
+const DOCKERFILE_NAME = /^(?:dockerfile|containerfile)(?:[._-].*)?$|\.(?:dockerfile|containerfile)$/i;
+/**
+ * Names that end in a document, data, script or source-code extension are never Dockerfiles
+ * (SPEC §4): `dockerfile_test.go` is Go source, `Dockerfile.md` a document.
+ */
+const NOT_A_DOCKERFILE =
+  /\.(?:md|markdown|rst|adoc|txt|html?|json|ya?ml|toml|xml|ini|cfg|csv|lock|sh|bash|zsh|fish|ps1|psm1|bat|cmd|go|py|pyc|js|mjs|cjs|ts|mts|cts|tsx|jsx|rb|rs|java|kt|kts|scala|groovy|c|cc|cpp|cxx|h|hpp|cs|fs|php|pl|swift|lua|sql|r|patch|diff|dockerignore|png|jpe?g|gif|svg|ico|gz|tgz|zip|tar)$/i;
+/** A kustomization file may have no extension (SPEC §4 Kustomize). */
+const KUSTOMIZATION_NAME = "Kustomization";
+
+/** YAML and JSON by extension before any Dockerfile name pattern (SPEC §4): `Dockerfile.yaml` is YAML. */
 export function fileKind(name: string): FileKind | undefined {
-  if (YAML_EXTENSION.test(name)) return "yaml";
-  if (DOCKERFILE_NAME.test(name)) return "dockerfile";
+  if (YAML_EXTENSION.test(name) || name === KUSTOMIZATION_NAME) return "yaml";
+  if (JSON_EXTENSION.test(name)) return "json";
+  if (DOCKERFILE_NAME.test(name) && !NOT_A_DOCKERFILE.test(name) && !name.startsWith("."))
+    return "dockerfile";
   return undefined;
 }
 
-/** The path reports print for a file: `path` is relative to where globs match, `absolute` is its full path. */
-type DisplayOf = (path: string, absolute: string) => string;
-
 interface IgnoreScope {
-  /** Folder of the .gitignore, relative to the working directory ("" for the working directory). */
+  /** Folder of the .gitignore, relative to where globs match ("" for that folder itself). */
   base: string;
   rules: Ignore;
 }
 
-export function discoverFiles(paths: string[], options: DiscoverOptions): Candidate[] {
+/** How one scanned folder maps to what reports print. */
+interface Root {
+  absolute: string;
+  /** Real path of the folder: symbolic links must resolve inside it. */
+  real: string;
+  /** The folder relative to where globs match (the working directory, or the folder itself). */
+  relative: string;
+  /** The path reports print for a file at `path` (relative to where globs match). */
+  display(path: string, absolute: string): string;
+}
+
+export function discoverFiles(paths: string[], options: DiscoverOptions): Discovery {
   // dotAll: a path may hold a line break, and must still match `**` (and never slip past a check).
   const matchOptions = { dot: true, flags: "s" };
   const included = picomatch(options.include, matchOptions);
   const excluded = options.exclude.length > 0 ? picomatch(options.exclude, matchOptions) : () => false;
   const found = new Map<string, Candidate>();
+  const skipped = new Map<string, DiscoverySkip>();
+  const skip = (file: string, reason: string) => skipped.set(file, { file, reason });
   const toPosix = (path: string) => (sep === "/" ? path : path.split(sep).join("/"));
 
-  const ignoredBy = (scopes: IgnoreScope[], path: string, isDirectory: boolean) =>
-    scopes.some(({ base, rules }) => {
-      const inside = base === "" ? path : path.slice(base.length + 1);
-      return inside !== "" && !inside.startsWith("../") && rules.ignores(isDirectory ? `${inside}/` : inside);
-    });
+  /** Adds a file found under `root` at `path`: filtered by include/exclude and classified by name. */
+  const consider = (root: Root, path: string, absolute: string) => {
+    if (!included(path) || excluded(path)) return;
+    const name = path.slice(path.lastIndexOf("/") + 1);
+    const kind = fileKind(name);
+    if (!kind) return;
+    const display = root.display(path, absolute);
+    let stats: ReturnType<typeof lstatSync>;
+    try {
+      stats = lstatSync(absolute);
+    } catch {
+      skip(display, "listed by git but missing from the work tree");
+      return;
+    }
+    if (stats.isSymbolicLink()) {
+      const target = linkTarget(absolute);
+      if (!target) return skip(display, "broken symbolic link");
+      if (!isInside(target, root.real))
+        return skip(display, "symbolic link out of the scanned tree, not followed");
+      if (!statSync(target).isFile()) return;
+    } else if (!stats.isFile()) {
+      return;
+    }
+    found.set(absolute, { path: display, absolute, kind });
+  };
 
-  /** `relativeDir` is `absoluteDir` relative to `matchBase`, built up on the way down (no path.relative per file). */
-  const walk = (
-    absoluteDir: string,
-    relativeDir: string,
-    scopes: IgnoreScope[],
-    display: DisplayOf,
-  ): void => {
+  const walk = (root: Root, absoluteDir: string, relativeDir: string, scopes: IgnoreScope[]): void => {
     const entries = readdirSync(absoluteDir, { withFileTypes: true });
     if (entries.some((e) => e.name === ".gitignore" && e.isFile())) {
       const rules = ignore().add(readFileSync(join(absoluteDir, ".gitignore"), "utf8"));
@@ -71,16 +122,26 @@ export function discoverFiles(paths: string[], options: DiscoverOptions): Candid
     for (const entry of entries) {
       const absolute = `${absoluteDir}${sep}${entry.name}`;
       const path = relativeDir === "" ? entry.name : `${relativeDir}/${entry.name}`;
-      if (entry.isDirectory()) {
+      let isDirectory = entry.isDirectory();
+      if (entry.isSymbolicLink()) {
+        const target = linkTarget(absolute);
+        if (target && statSync(target).isDirectory()) {
+          // A folder link inside the tree is read at its real path; one out of it is never followed.
+          if (!isInside(target, root.real) && !excluded(path) && !ignoredBy(scopes, path, true)) {
+            skip(
+              root.display(path, absolute),
+              "symbolic link to a folder out of the scanned tree, not followed",
+            );
+          }
+          continue;
+        }
+        isDirectory = false;
+      }
+      if (isDirectory) {
         if (entry.name === ".git" || excluded(path) || ignoredBy(scopes, path, true)) continue;
-        walk(absolute, path, scopes, display);
-      } else if (entry.isFile()) {
-        if (!included(path) || excluded(path) || ignoredBy(scopes, path, false)) continue;
-        found.set(absolute, {
-          path: display(path, absolute),
-          absolute,
-          kind: fileKind(entry.name) ?? "dockerfile",
-        });
+        walk(root, absolute, path, scopes);
+      } else if (!ignoredBy(scopes, path, false)) {
+        consider(root, path, absolute);
       }
     }
   };
@@ -94,21 +155,66 @@ export function discoverFiles(paths: string[], options: DiscoverOptions): Candid
       throw new InputError(`path ${given} does not exist`);
     }
     if (stats.isFile()) {
-      // A file named on the command line is read whatever its name.
-      const kind = fileKind(absolute.split(sep).pop() ?? "") ?? "dockerfile";
+      // A file named on the command line is read whatever its name: by extension, else as a Dockerfile.
+      const kind = fileKind(basename(absolute)) ?? "dockerfile";
       found.set(absolute, { path: displayPath(options.cwd, absolute), absolute, kind });
       continue;
     }
     // Globs and .gitignore files match paths relative to the working directory, or to the scanned
     // folder when it lies outside it.
     const fromCwd = toPosix(relative(options.cwd, absolute));
-    if (fromCwd === ".." || fromCwd.startsWith("../")) {
-      walk(absolute, "", [], (_path, file) => displayPath(options.cwd, file));
+    const outside = fromCwd === ".." || fromCwd.startsWith("../") || isAbsolute(fromCwd);
+    const root: Root = {
+      absolute,
+      real: realpathSync(absolute),
+      relative: outside ? "" : fromCwd,
+      display: outside ? (_path, file) => displayPath(options.cwd, file) : (path) => path,
+    };
+    const prefix = root.relative === "" ? "" : `${root.relative}/`;
+    const tracked = isInsideWorkTree(absolute) ? repositoryFiles(absolute) : [];
+    if (tracked.length > 0) {
+      for (const file of tracked) {
+        const path = `${prefix}${file}`;
+        if (isUnder(path, excluded)) continue;
+        consider(root, path, join(absolute, file));
+      }
     } else {
-      walk(absolute, fromCwd, ancestorScopes(options.cwd, absolute), (path) => path);
+      walk(root, absolute, root.relative, outside ? [] : ancestorScopes(options.cwd, absolute));
     }
   }
-  return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const byPath = <T extends { path?: string; file?: string }>(a: T, b: T) => {
+    const x = a.path ?? a.file ?? "";
+    const y = b.path ?? b.file ?? "";
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+  return { candidates: [...found.values()].sort(byPath), skipped: [...skipped.values()].sort(byPath) };
+}
+
+/** True when a folder on the way to `path` is excluded (git lists files, not folders). */
+function isUnder(path: string, excluded: (path: string) => boolean): boolean {
+  for (let at = path.indexOf("/"); at >= 0; at = path.indexOf("/", at + 1)) {
+    if (excluded(path.slice(0, at))) return true;
+  }
+  return false;
+}
+
+function ignoredBy(scopes: IgnoreScope[], path: string, isDirectory: boolean): boolean {
+  return scopes.some(({ base, rules }) => {
+    const inside = base === "" ? path : path.slice(base.length + 1);
+    return inside !== "" && !inside.startsWith("../") && rules.ignores(isDirectory ? `${inside}/` : inside);
+  });
+}
+
+function linkTarget(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function isInside(path: string, folder: string): boolean {
+  return path === folder || path.startsWith(folder.endsWith(sep) ? folder : `${folder}${sep}`);
 }
 
 /** .gitignore files between the working directory and a scanned folder below it. */

@@ -10,6 +10,7 @@ import {
   type From,
   type Instruction,
   type Label,
+  type Onbuild,
   type Run,
 } from "dockerfile-ast";
 import { resolveImage } from "./resolve.js";
@@ -55,12 +56,21 @@ interface Stage {
   labels: Record<string, string>;
 }
 
-export function readDockerfile(text: string, file: string, options: DockerfileOptions = {}): SourceResult {
+/** What a Dockerfile holds, plus the lines of heredoc text (never instructions nor comments). */
+export interface DockerfileResult extends SourceResult {
+  heredocLines: Set<number>;
+}
+
+export function readDockerfile(
+  text: string,
+  file: string,
+  options: DockerfileOptions = {},
+): DockerfileResult {
   const problems: ParseProblem[] = [];
   const problem = (line: number, column: number, message: string) =>
     problems.push({ file, line: line + 1, column: column + 1, message });
 
-  const dockerfile = DockerfileParser.parse(text);
+  const dockerfile = DockerfileParser.parse(asBuildKitReadsIt(text));
   const lines = text.split("\n");
   const escapeChar = dockerfile.getEscapeCharacter();
   const globals = new Map<string, string | undefined>();
@@ -122,7 +132,13 @@ export function readDockerfile(text: string, file: string, options: DockerfileOp
       if (keyword !== "ARG") problem(start.line, start.character, `${keyword} before the first FROM`);
       continue;
     }
-    if (keyword === "LABEL") {
+    if (keyword === "ONBUILD") {
+      // ONBUILD runs its instruction in images built FROM this one: judged like that instruction.
+      const trigger = (instruction as Onbuild).getTriggerInstruction();
+      const triggerKeyword = trigger?.getKeyword();
+      if (trigger && options.copyFrom !== false && (triggerKeyword === "COPY" || triggerKeyword === "RUN"))
+        readExternalSources(trigger as Copy | Run);
+    } else if (keyword === "LABEL") {
       for (const property of (instruction as Label).getProperties()) {
         const name = property.getName();
         if (name) stage.labels[name] = property.getValue() ?? "";
@@ -209,7 +225,81 @@ export function readDockerfile(text: string, file: string, options: DockerfileOp
       "file ends inside an instruction (line continuation at end of file)",
     );
   }
-  return { occurrences, problems, namespaces: {} };
+  return {
+    occurrences,
+    problems,
+    namespaces: {},
+    heredocLines: heredocLines(dockerfile.getInstructions(), text),
+  };
+}
+
+/** 1-based lines of heredoc text: never instructions, and never suppression comments. */
+function heredocLines(instructions: Instruction[], text: string): Set<number> {
+  const lines = new Set<number>();
+  if (!text.includes("<<")) return lines;
+  for (const instruction of instructions) {
+    const withHeredocs = instruction as unknown as Partial<Pick<Run, "getHeredocs">>;
+    if (typeof withHeredocs.getHeredocs !== "function") continue;
+    for (const heredoc of withHeredocs.getHeredocs()) {
+      const range = heredoc.getContentRange();
+      if (!range) continue;
+      for (let line = range.start.line; line <= range.end.line; line++) lines.add(line + 1);
+    }
+  }
+  return lines;
+}
+
+/** A parser directive line as BuildKit reads it (frontend/dockerfile/parser/directives.go). */
+const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
+const KNOWN_DIRECTIVES = new Set(["syntax", "escape", "check"]);
+
+/**
+ * The text with what dockerfile-ast reads differently from BuildKit made plain, keeping every
+ * position: directive-looking comments after the directives end (BuildKit stops at the first line
+ * that is not a known directive, so a later `# escape=` does not apply), and heredoc markers
+ * whose `<` is escaped (`\<<EOT` is not a heredoc).
+ */
+function asBuildKitReadsIt(text: string): string {
+  const lines = text.split("\n");
+  let escapeChar = "\\";
+  let ended = false;
+  let changed = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = (lines[i] as string).replace(/\r$/, "");
+    const match = DIRECTIVE.exec(line);
+    if (!ended && match && KNOWN_DIRECTIVES.has((match[1] as string).toLowerCase())) {
+      if ((match[1] as string).toLowerCase() === "escape" && (match[2] === "`" || match[2] === "\\"))
+        escapeChar = match[2];
+      continue;
+    }
+    ended = true;
+    if (!line.startsWith("#") && !/^\s+#/.test(line)) break;
+    if (match) {
+      lines[i] = (lines[i] as string).replace("=", " ");
+      changed = true;
+    }
+  }
+  const result = changed ? lines.join("\n") : text;
+  // An escaped `<` is a literal: `\<<EOT` (or `` `<<EOT `` under `escape=```) starts no heredoc,
+  // unless the escape character is itself escaped.
+  const marker = `${escapeChar}<<`;
+  if (!result.includes(marker)) return result;
+  let out = "";
+  for (let i = 0; i < result.length; i++) {
+    const char = result[i] as string;
+    if (char === escapeChar) {
+      if (result.startsWith(marker, i)) {
+        out += `${escapeChar}< `;
+        i += 2;
+        continue;
+      }
+      out += char + (result[i + 1] ?? "");
+      i++;
+      continue;
+    }
+    out += char;
+  }
+  return out;
 }
 
 /** ARG defaults may use earlier ARGs; one that uses an ARG without a value has no value either. */

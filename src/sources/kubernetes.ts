@@ -1,21 +1,12 @@
 /**
- * Kubernetes objects (SPEC §4): where each workload kind keeps its pod spec, and which labels can
- * mark it high-security. Works on plain parsed objects; the caller maps paths back to positions.
+ * Kubernetes objects (SPEC §4): workload kinds read their pod spec's three container lists; any
+ * other object is walked whole (outside its own `metadata` and `status`) for `image` keys, a
+ * string or a Helm-style map. CRDs and admission policies are not read: their `image` keys are
+ * patterns. Works on plain parsed objects; the caller maps paths back to positions.
  */
-import type { Occurrence, WorkloadContext } from "./types.js";
-
-export type KeyPath = (string | number)[];
-
-/** An image value found in a parsed document, with the path that leads to it. */
-export interface ImageAt {
-  path: KeyPath;
-  value: unknown;
-  workload: WorkloadContext;
-  container?: Occurrence["container"];
-  labels: Record<string, string>;
-}
-
-type Json = Record<string, unknown>;
+import { type ImageAt, imageOfMap, isObject, type Json, type Written } from "./image-keys.js";
+import type { WorkloadContext } from "./types.js";
+import type { KeyPath } from "./yaml.js";
 
 /** Path from the object to its pod template (metadata + spec), by kind. `[]` means the object is the pod. */
 const POD_TEMPLATE_PATHS: Record<string, KeyPath[]> = {
@@ -33,15 +24,21 @@ const POD_TEMPLATE_PATHS: Record<string, KeyPath[]> = {
   PodTemplate: [["template"]],
 };
 
+/** API groups whose objects hold image patterns, not images (SPEC §4). */
+const NOT_READ_GROUPS = new Set([
+  "apiextensions.k8s.io",
+  "kyverno.io",
+  "policies.kyverno.io",
+  "admissionregistration.k8s.io",
+  "templates.gatekeeper.sh",
+  "constraints.gatekeeper.sh",
+]);
+
 const CONTAINER_LISTS = ["initContainers", "containers", "ephemeralContainers"] as const;
 type ContainerList = (typeof CONTAINER_LISTS)[number];
 
-function isContainerList(key: string): key is ContainerList {
-  return (CONTAINER_LISTS as readonly string[]).includes(key);
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+function isContainerList(key: unknown): key is ContainerList {
+  return (CONTAINER_LISTS as readonly unknown[]).includes(key);
 }
 
 function at(value: unknown, path: KeyPath): unknown {
@@ -66,14 +63,23 @@ export function isKubernetesObject(value: unknown): value is Json {
   return isObject(value) && typeof value.kind === "string" && typeof value.apiVersion === "string";
 }
 
+/** CRDs and admission policies: their `image` keys are patterns or schemas, never images. */
+export function isNotRead(object: Json): boolean {
+  const group = String(object.apiVersion).split("/")[0] ?? "";
+  return (
+    object.kind === "CustomResourceDefinition" ||
+    (String(object.apiVersion).includes("/") && NOT_READ_GROUPS.has(group))
+  );
+}
+
 export interface KubernetesImages {
   images: ImageAt[];
   /** Labels of Namespace objects, by name. */
   namespaces: Record<string, Record<string, string>>;
 }
 
-/** Every container image in a Kubernetes object, including the items of `List` kinds. */
-export function kubernetesImages(object: Json, prefix: KeyPath = []): KubernetesImages {
+/** Every image in a Kubernetes object, including the items of `List` kinds. */
+export function kubernetesImages(object: Json, written: Written, prefix: KeyPath = []): KubernetesImages {
   const result: KubernetesImages = { images: [], namespaces: {} };
   const kind = String(object.kind);
   const metadata = isObject(object.metadata) ? object.metadata : {};
@@ -83,37 +89,49 @@ export function kubernetesImages(object: Json, prefix: KeyPath = []): Kubernetes
     if (name) result.namespaces[name] = stringLabels(metadata.labels);
     return result;
   }
-  if (kind === "List" || kind.endsWith("List")) {
-    const items = Array.isArray(object.items) ? object.items : [];
-    items.forEach((item, i) => {
-      if (!isObject(item) || typeof item.kind !== "string") return;
-      const inner = kubernetesImages(item, [...prefix, "items", i]);
+  if (isNotRead(object)) return result;
+  if ((kind === "List" || kind.endsWith("List")) && Array.isArray(object.items)) {
+    object.items.forEach((item, i) => {
+      if (!isKubernetesObject(item)) return;
+      const inner = kubernetesImages(item, written, [...prefix, "items", i]);
       result.images.push(...inner.images);
       Object.assign(result.namespaces, inner.namespaces);
     });
     return result;
   }
-  const templatePaths = POD_TEMPLATE_PATHS[kind];
-  if (!templatePaths) return result;
-
-  const labels = stringLabels(metadata.labels);
-  for (const templatePath of templatePaths)
-    Object.assign(labels, stringLabels(at(object, [...templatePath, "metadata", "labels"])));
   const workload: WorkloadContext = {
     kind,
     name,
     ...(typeof metadata.namespace === "string" && { namespace: metadata.namespace }),
   };
+  const ownLabels = stringLabels(metadata.labels);
+  const templatePaths = POD_TEMPLATE_PATHS[kind];
+  if (!templatePaths) {
+    // Any other object: every `image` key outside its own metadata and status.
+    for (const [key, value] of Object.entries(object)) {
+      if (key === "metadata" || key === "status") continue;
+      walkObject(value, [...prefix, key], { workload, labels: ownLabels, written }, result.images);
+    }
+    return result;
+  }
+  const labels = { ...ownLabels };
+  for (const templatePath of templatePaths)
+    Object.assign(labels, stringLabels(at(object, [...templatePath, "metadata", "labels"])));
   const podPath = [...(templatePaths[templatePaths.length - 1] as KeyPath), "spec"];
   const podSpec = at(object, podPath);
   if (!isObject(podSpec)) return result;
-  // In the pod spec's own key order, which is the order of the text: the fast YAML path relies on it.
   for (const list of Object.keys(podSpec)) {
     if (!isContainerList(list)) continue;
     const containers = podSpec[list];
     if (!Array.isArray(containers)) continue;
     containers.forEach((container, i) => {
-      if (!isObject(container) || !("image" in container)) return;
+      if (
+        !isObject(container) ||
+        container.image === undefined ||
+        container.image === null ||
+        container.image === ""
+      )
+        return;
       result.images.push({
         path: [...prefix, ...podPath, list, i, "image"],
         value: container.image,
@@ -124,4 +142,64 @@ export function kubernetesImages(object: Json, prefix: KeyPath = []): Kubernetes
     });
   }
   return result;
+}
+
+interface WalkContext {
+  workload: WorkloadContext;
+  labels: Record<string, string>;
+  written: Written;
+}
+
+/**
+ * Every `image` key below `value`: a non-empty string, or a map with a non-empty `repository`.
+ * Labels are the object's, joined by those of the nearest enclosing `template.metadata.labels`.
+ */
+function walkObject(value: unknown, path: KeyPath, context: WalkContext, out: ImageAt[]): void {
+  if (Array.isArray(value)) {
+    const list = path[path.length - 1];
+    value.forEach((item, i) => {
+      if (isContainerList(list) && isObject(item) && typeof item.image === "string" && item.image !== "") {
+        out.push({
+          path: [...path, i, "image"],
+          value: item.image,
+          workload: context.workload,
+          container: { name: typeof item.name === "string" ? item.name : String(i), list },
+          labels: context.labels,
+        });
+        for (const [key, child] of Object.entries(item))
+          if (key !== "image") walkObject(child, [...path, i, key], context, out);
+        return;
+      }
+      walkObject(item, [...path, i], context, out);
+    });
+    return;
+  }
+  if (!isObject(value)) return;
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = [...path, key];
+    if (key === "image") {
+      const found = imageAtKey(child, childPath, context);
+      if (found) out.push(found);
+      continue;
+    }
+    let inner = context;
+    if (
+      key === "template" &&
+      isObject(child) &&
+      isObject(child.metadata) &&
+      isObject(child.metadata.labels)
+    ) {
+      inner = { ...context, labels: { ...context.labels, ...stringLabels(child.metadata.labels) } };
+    }
+    walkObject(child, childPath, inner, out);
+  }
+}
+
+function imageAtKey(value: unknown, path: KeyPath, context: WalkContext): ImageAt | undefined {
+  if (typeof value === "string") {
+    if (value === "") return undefined;
+    return { path, value, workload: context.workload, labels: context.labels };
+  }
+  const map = imageOfMap(value, path, context.written);
+  return map && { ...map, workload: context.workload, labels: context.labels };
 }

@@ -1,47 +1,267 @@
 /**
- * One file in, what the sources found in it out: read (or skip, with the reason), parse as YAML or
- * Dockerfile, and read its suppression comments.
+ * One file in, what the sources found in it out: read (or skip, with the reason), decide what the
+ * file is (SPEC §4: by path, then by content), parse it, and attach each occurrence's suppression.
  */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { readSuppressions, type Suppression, type SuppressionProblem } from "../rules/waivers.js";
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
+import { basename, dirname, join, sep } from "node:path";
+import { readSuppressions, type SuppressionProblem } from "../rules/waivers.js";
+import { composeImages, isComposeFile, parseEnvFile } from "./compose.js";
 import type { Candidate } from "./discover.js";
 import { readDockerfile } from "./dockerfile.js";
-import type { SourceResult } from "./types.js";
-import { readYaml } from "./yaml.js";
+import { helmValuesImages, isValuesFileName } from "./helm.js";
+import type { ImageAt } from "./image-keys.js";
+import { isKubernetesObject, kubernetesImages } from "./kubernetes.js";
+import { isKustomizationName, readKustomization } from "./kustomize.js";
+import { imageOfValue, type ValueOptions } from "./resolve.js";
+import { emptyResult, type SourceKind, type SourceResult } from "./types.js";
+import { isWorkflowPath, workflowImages } from "./workflows.js";
+import { readYamlFile, type YamlDocument } from "./yaml.js";
 
 export interface ReadOptions {
   /** Bytes; larger files are skipped. */
   maxFileSize: number;
   buildArgs: Record<string, string>;
   copyFrom: boolean;
+  /** Read GitHub workflow containers (policy `workflows: check`). */
+  workflows: boolean;
+  layout: Layout;
 }
 
 export type FileOutcome =
-  | { file: string; skip: string }
-  | {
-      file: string;
-      result: SourceResult;
-      /** Valid suppressions by the line of their comment. */
-      suppressions: Map<number, Suppression>;
-      suppressionProblems: SuppressionProblem[];
-    };
+  | { file: string; skip: string; group?: string }
+  | { file: string; result: SourceResult; suppressionProblems: SuppressionProblem[] };
 
 /** Files that hold a NUL byte in their first 8 KiB are binary, as git decides it. */
 const BINARY_SNIFF_BYTES = 8000;
 
+/**
+ * What the folders around a file say about it: Helm charts (a folder with Chart.yaml) and the
+ * `.env` beside a compose file. Looked up once per folder.
+ */
+export class Layout {
+  private readonly charts = new Map<string, { appVersion?: string } | null>();
+  private readonly envs = new Map<string, Map<string, string>>();
+
+  /** The chart whose folder holds `dir`, when `dir` holds a Chart.yaml. */
+  chartAt(dir: string): { appVersion?: string } | undefined {
+    let chart = this.charts.get(dir);
+    if (chart === undefined) {
+      const file = join(dir, "Chart.yaml");
+      chart = null;
+      if (existsSync(file)) {
+        const appVersion = /^appVersion:[ \t]*["']?([^"'\s#]+)/m.exec(safeRead(file))?.[1];
+        chart = appVersion === undefined ? {} : { appVersion };
+      }
+      this.charts.set(dir, chart);
+    }
+    return chart ?? undefined;
+  }
+
+  /** The chart folder when `absolute` lies under that chart's `templates/` folder. */
+  templateChart(absolute: string): string | undefined {
+    const parts = absolute.split(sep);
+    for (let i = parts.length - 2; i > 0; i--) {
+      if (parts[i] !== "templates") continue;
+      const chartDir = parts.slice(0, i).join(sep);
+      if (this.chartAt(chartDir)) return chartDir;
+    }
+    return undefined;
+  }
+
+  /** Variables of the `.env` file in `dir` (empty when there is none). */
+  envAt(dir: string): Map<string, string> {
+    let env = this.envs.get(dir);
+    if (!env) {
+      const file = join(dir, ".env");
+      env = existsSync(file) ? parseEnvFile(safeRead(file)) : new Map();
+      this.envs.set(dir, env);
+    }
+    return env;
+  }
+}
+
+function safeRead(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+const TEMPLATE_MARK = "{{";
+
 export function readSource(candidate: Candidate, options: ReadOptions): FileOutcome {
   const file = candidate.path;
+  const name = basename(candidate.absolute);
+  const dir = dirname(candidate.absolute);
+  const folder = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : ".";
+  if (candidate.kind !== "dockerfile") {
+    const chart = options.layout.templateChart(candidate.absolute);
+    if (chart !== undefined) {
+      const chartFolder = folder.slice(
+        0,
+        folder.lastIndexOf("/templates") >= 0 ? folder.lastIndexOf("/templates") : folder.length,
+      );
+      return {
+        file,
+        skip: "Helm chart template: render it with helm template … | base-image-guard check --manifests -",
+        group: `${chartFolder === "" ? "." : chartFolder}/templates`,
+      };
+    }
+  }
   const read = readText(candidate.absolute, options.maxFileSize);
   if ("skip" in read) return { file, skip: read.skip };
   const { text } = read;
-  if (candidate.kind === "yaml" && text.includes("{{"))
-    return { file, skip: "template (contains {{ }}), not plain YAML" };
-  const result =
-    candidate.kind === "yaml"
-      ? readYaml(text, file)
-      : readDockerfile(text, file, { buildArgs: options.buildArgs, copyFrom: options.copyFrom });
-  const suppressions = readSuppressions(text);
-  return { file, result, suppressions: suppressions.valid, suppressionProblems: suppressions.problems };
+
+  let result: SourceResult;
+  let heredocLines: ReadonlySet<number> | undefined;
+  if (candidate.kind === "dockerfile") {
+    const dockerfile = readDockerfile(text, file, {
+      buildArgs: options.buildArgs,
+      copyFrom: options.copyFrom,
+    });
+    if (dockerfile.problems.length > 0 && (text.includes(TEMPLATE_MARK) || /%%[A-Za-z0-9_]+%%/.test(text))) {
+      return {
+        file,
+        skip: "template (placeholders such as {{ }} or %%…%%), not a Dockerfile",
+        group: folder,
+      };
+    }
+    result = dockerfile;
+    heredocLines = dockerfile.heredocLines;
+  } else {
+    const role = roleOf(file, name, dir, candidate, options);
+    if (role === undefined) return { file, result: emptyResult(), suppressionProblems: [] };
+    result = readYamlSource(text, file, role, options, dir);
+    if (result.problems.length > 0 && result.occurrences.length === 0 && text.includes(TEMPLATE_MARK)) {
+      return { file, skip: "template (contains {{ }} and is not valid YAML)", group: folder };
+    }
+  }
+  const suppressions = readSuppressions(text, heredocLines);
+  for (const found of [...result.occurrences, ...result.problems]) {
+    const suppression = suppressions.valid.get(found.line - 1);
+    if (suppression) found.suppression = suppression;
+  }
+  return { file, result, suppressionProblems: suppressions.problems };
+}
+
+type Role =
+  | { kind: "workflow" }
+  | { kind: "kustomization" }
+  | { kind: "values"; appVersion?: string }
+  | { kind: "manifest"; json: boolean };
+
+/** What a YAML or JSON file is, by its path (SPEC §4); undefined for files no source reads. */
+function roleOf(
+  file: string,
+  name: string,
+  dir: string,
+  candidate: Candidate,
+  options: ReadOptions,
+): Role | undefined {
+  if (candidate.kind === "json") return { kind: "manifest", json: true };
+  if (isWorkflowPath(file)) return options.workflows ? { kind: "workflow" } : undefined;
+  if (isKustomizationName(name)) return { kind: "kustomization" };
+  if (isValuesFileName(name)) {
+    const chart = options.layout.chartAt(dir);
+    if (chart) return { kind: "values", ...chart };
+  }
+  return { kind: "manifest", json: false };
+}
+
+/** Words a file must contain to hold anything a YAML source reads. */
+const MIGHT_HOLD_IMAGES = /image|Namespace|docker:\/\/|container/;
+
+function readYamlSource(
+  text: string,
+  file: string,
+  role: Role,
+  options: ReadOptions,
+  dir: string,
+): SourceResult {
+  const result = emptyResult();
+  if (role.kind === "manifest" && !MIGHT_HOLD_IMAGES.test(text)) return result;
+  if (role.kind === "manifest" && role.json && !(text.includes('"apiVersion"') && text.includes('"kind"')))
+    return result;
+  const exact = role.kind !== "manifest" || role.json;
+  const parsed = readYamlFile(text, file, { exact });
+  result.problems.push(...parsed.problems);
+  for (const doc of parsed.documents) {
+    switch (role.kind) {
+      case "workflow":
+        collect(doc, workflowImages(doc.data), "workflow", file, result);
+        break;
+      case "kustomization":
+        result.kustomization = readKustomization(doc, file);
+        break;
+      case "values":
+        collect(doc, helmValuesImages(doc.data, doc.written, role.appVersion), "helm", file, result);
+        break;
+      case "manifest":
+        readManifest(doc, file, result, options.layout.envAt(dir));
+        break;
+    }
+  }
+  return result;
+}
+
+/**
+ * A manifest file's text as the sources read it (Kubernetes objects and compose files), on the
+ * fast path with the exact one as fallback, or on the exact path only: the differential test and
+ * script compare the two.
+ */
+export function readManifestText(
+  text: string,
+  file: string,
+  options: { exact?: boolean } = {},
+): SourceResult {
+  const result = emptyResult();
+  const parsed = readYamlFile(text, file, options);
+  result.problems.push(...parsed.problems);
+  for (const doc of parsed.documents) readManifest(doc, file, result);
+  return result;
+}
+
+/** A Kubernetes object or a compose file; anything else is ignored (SPEC §4). */
+export function readManifest(
+  doc: YamlDocument,
+  file: string,
+  result: SourceResult,
+  env: ReadonlyMap<string, string> = new Map(),
+): void {
+  if (isKubernetesObject(doc.data)) {
+    const found = kubernetesImages(doc.data, doc.written);
+    Object.assign(result.namespaces, found.namespaces);
+    collect(doc, found.images, "kubernetes", file, result);
+  } else if (isComposeFile(doc.data)) {
+    collect(doc, composeImages(doc.data), "compose", file, result, { variables: env });
+  }
+}
+
+/** Occurrences of one document, whichever parser read it. */
+export function collect(
+  doc: YamlDocument,
+  images: ImageAt[],
+  source: SourceKind,
+  file: string,
+  result: SourceResult,
+  valueOptions: ValueOptions = {},
+): void {
+  for (const found of images) {
+    const at = doc.locate(found.path);
+    const { text: imageText, image } = imageOfValue(found.value, valueOptions);
+    result.occurrences.push({
+      file,
+      line: at.line,
+      column: at.col,
+      source,
+      text: imageText,
+      image,
+      ...(found.workload && { workload: found.workload }),
+      ...(found.container && { container: found.container }),
+      labels: found.labels,
+    });
+  }
 }
 
 /**
@@ -49,7 +269,12 @@ export function readSource(candidate: Candidate, options: ReadOptions): FileOutc
  * One open, fstat and read per file: the size is checked before anything is read.
  */
 function readText(path: string, maxFileSize: number): { text: string } | { skip: string } {
-  const fd = openSync(path, "r");
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (error) {
+    return { skip: `cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})` };
+  }
   let bytes: Buffer;
   try {
     const { size } = fstatSync(fd);
@@ -60,6 +285,8 @@ function readText(path: string, maxFileSize: number): { text: string } | { skip:
     let read = 0;
     for (let n = 1; read < size && n > 0; read += n) n = readSync(fd, bytes, read, size - read, read);
     bytes = bytes.subarray(0, read);
+  } catch (error) {
+    return { skip: `cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})` };
   } finally {
     closeSync(fd);
   }

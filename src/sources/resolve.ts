@@ -23,18 +23,37 @@ export function resolveImage(
   return { text: value, image: imageState(value) };
 }
 
-const NO_VARIABLES: Variables = new Map();
+/**
+ * Placeholders that another tool fills in before the image exists (SPEC §4): a GitHub
+ * expression, Helm/Argo `{{ … }}`, Tekton `$(params.x)`, `<image>`, and ko's `ko://` build paths.
+ */
+const PLACEHOLDER = /\$\{\{[^}]*\}\}|\{\{[^}]*\}\}|\$\([^)]*\)|<[^<>]*>|^ko:\/\/.*/;
+
+/** How image values in a manifest are read. */
+export interface ValueOptions {
+  /** Compose interpolation (`${VAR:-default}`, `$$` for `$`) from these variables (its `.env`). */
+  variables?: Variables;
+}
 
 /**
- * The image an `image:` value in a manifest names. Compose interpolates `${VAR:-default}` (with
- * `$$` for a literal `$`); Kubernetes takes the string as it is.
+ * The image an `image:` value in a manifest names. Another tool's placeholder is unresolved;
+ * compose interpolates from its `.env`; Kubernetes takes the string as it is.
  */
-export function imageOfValue(value: unknown, interpolate = false): { text: string; image: ImageState } {
+export function imageOfValue(
+  value: unknown,
+  options: ValueOptions = {},
+): { text: string; image: ImageState } {
   if (typeof value !== "string" || value.trim() === "") {
     return {
       text: String(value ?? ""),
       image: { kind: "invalid", reason: "image must be a non-empty string" },
     };
   }
-  return interpolate ? resolveImage(value, NO_VARIABLES, "$") : { text: value, image: imageState(value) };
+  const placeholder = PLACEHOLDER.exec(value)?.[0];
+  if (placeholder !== undefined) {
+    return { text: value, image: { kind: "unresolved", missing: [], placeholder } };
+  }
+  return options.variables
+    ? resolveImage(value, options.variables, "$")
+    : { text: value, image: imageState(value) };
 }

@@ -1,12 +1,17 @@
 import type { ImageRef } from "../image/reference.js";
+import type { Suppression } from "../rules/waivers.js";
+import type { Kustomization } from "./kustomize.js";
 
-export type SourceKind = "dockerfile" | "kubernetes" | "compose" | "cluster";
+export type SourceKind = "dockerfile" | "kubernetes" | "helm" | "compose" | "workflow" | "cluster";
 
 /** What a source found where an image belongs: a reference, or why it is not one. */
 export type ImageState =
   | { kind: "image"; ref: ImageRef }
-  /** `FROM ${BASE}` with BASE never given a value (SPEC §3.5 `unresolved-image`). */
-  | { kind: "unresolved"; missing: string[] }
+  /**
+   * `FROM ${BASE}` with BASE never given a value, a `${{ … }}` expression, or another tool's
+   * placeholder (SPEC §3.5 `unresolved-image`).
+   */
+  | { kind: "unresolved"; missing: string[]; placeholder?: string }
   /** Not a valid reference (`CENTOS:7`): a `parse-error` finding. */
   | { kind: "invalid"; reason: string };
 
@@ -19,7 +24,7 @@ export interface WorkloadContext {
 /** One place where a file (or the cluster) uses an image (DESIGN: Occurrence). */
 export interface Occurrence {
   file: string;
-  /** 1-based; 0 where there is no position (cluster pods). */
+  /** 1-based; 0 where there is no position (cluster pods, rendered manifests with `# Source:`). */
   line: number;
   column: number;
   source: SourceKind;
@@ -37,6 +42,10 @@ export interface Occurrence {
    * are joined in by the rules, since the Namespace may sit in another file.
    */
   labels: Record<string, string>;
+  /** The valid suppression comment directly above, attached by the source that read the file. */
+  suppression?: Suppression;
+  /** Set when a kustomization rewrote the image written at this line (SPEC §4 Kustomize). */
+  rewrittenBy?: { file: string; line: number; written: string };
 }
 
 /** A file the checker could not read as what it claims to be: a `parse-error` finding. */
@@ -45,6 +54,7 @@ export interface ParseProblem {
   line: number;
   column: number;
   message: string;
+  suppression?: Suppression;
 }
 
 export interface SourceResult {
@@ -52,6 +62,8 @@ export interface SourceResult {
   problems: ParseProblem[];
   /** Labels of Namespace manifests, by namespace name. */
   namespaces: Record<string, Record<string, string>>;
+  /** A kustomization's image rewrites, applied across files by the engine. */
+  kustomization?: Kustomization;
 }
 
 export function emptyResult(): SourceResult {

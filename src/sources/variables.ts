@@ -1,6 +1,7 @@
 /**
  * Shell-style variable expansion as Dockerfiles (global ARGs) and compose files use it:
- * `$X`, `${X}`, `${X:-default}`, `${X-default}`, `${X:+alt}`, `${X+alt}`.
+ * `$X`, `${X}`, `${X:-default}`, `${X-default}`, `${X:+alt}`, `${X+alt}`, and compose's
+ * `${X:?error}`, `${X?error}` (a variable that must be set).
  * A variable that is referenced but has no value is reported as missing so the caller can fail
  * closed (SPEC §3.5) rather than guess.
  */
@@ -14,8 +15,8 @@ export interface Expansion {
   missing: string[];
 }
 
-/** `$NAME`, or the start of `${NAME`, `${NAME:-`, `${NAME-`, `${NAME:+`, `${NAME+`. */
-const REFERENCE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(:?[-+])?|([A-Za-z_][A-Za-z0-9_]*))/y;
+/** `$NAME`, or the start of `${NAME`, `${NAME:-`, `${NAME-`, `${NAME:+`, `${NAME+`, `${NAME:?`, `${NAME?`. */
+const REFERENCE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(:?[-+?])?|([A-Za-z_][A-Za-z0-9_]*))/y;
 
 /** Index of the `}` that closes a `${…}` whose word starts at `from`; words may nest `${…}`. */
 function closingBrace(text: string, from: number, escapeChar: string): number {
@@ -87,6 +88,14 @@ export function expandVariables(text: string, variables: Variables, escapeChar =
         break;
       case "+":
         value += isSet ? expandWord(word) : "";
+        break;
+      case ":?":
+        if (isNonEmpty) value += current;
+        else note(name);
+        break;
+      case "?":
+        if (isSet) value += current;
+        else note(name);
         break;
       default:
         if (isSet) value += current;

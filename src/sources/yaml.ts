@@ -1,53 +1,75 @@
 /**
- * YAML files (SPEC §4): each document is a Kubernetes object, a compose file, or ignored. Images
- * are reported at the line of their `image:` value.
+ * YAML documents with a way back from a value to its position in the file (SPEC §4).
  *
  * Two parsers, one result. The fast path (js-yaml, ~8x faster than a position-keeping parse, see
- * shared/notes/performance.md) reads each document's structure and finds the positions of the few
- * `image:` values by scanning their lines. Anything it is not sure of — anchors, aliases, tags,
- * directives, flow-style containers, a syntax error — sends the whole file to the exact path
- * (`yaml` with positions and alias limits). Tests check that both paths agree.
+ * shared/notes/performance.md) reads each document's structure and finds the positions of its
+ * `image:` values by scanning their lines. It is used only when every `image` key of the document
+ * pairs up, in order and by value, with exactly one `image:` line of its text; anything else —
+ * anchors, aliases, merge keys, tags, directives, flow style around an image, an `image:` line
+ * inside a block scalar, a map-valued image — sends the whole file to the exact path (`yaml` with
+ * positions, YAML 1.1 merge keys as Kubernetes reads them, and an alias limit). A differential test
+ * checks that both paths agree.
  */
 import jsYaml from "js-yaml";
-import { LineCounter, type Node, parseAllDocuments } from "yaml";
-import { composeImages, isComposeFile } from "./compose.js";
-import { type ImageAt, isKubernetesObject, type KeyPath, kubernetesImages } from "./kubernetes.js";
-import { imageOfValue } from "./resolve.js";
-import { emptyResult, type SourceResult } from "./types.js";
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseAllDocuments,
+} from "yaml";
+import type { ParseProblem } from "./types.js";
+
+export type KeyPath = (string | number)[];
 
 /** YAML aliases beyond this many in one document are treated as an alias bomb. */
 const MAX_ALIAS_COUNT = 1000;
 
-interface Position {
+export interface Position {
   line: number;
   col: number;
 }
 
 /** One parsed document and a way to find where a value found in it sits in the file. */
-interface ParsedDocument {
+export interface YamlDocument {
   data: unknown;
+  /** 1-based line of the document's first line (after a `---` marker). */
+  line: number;
+  /** Position of the value at `path` (the document's start when there is none). */
   locate(path: KeyPath): Position;
+  /** The scalar at `path` as written (`1.10`, not the number 1.1); undefined when not a scalar. */
+  written(path: KeyPath): string | undefined;
 }
 
-export function readYaml(text: string, file: string): SourceResult {
-  // A file that never says "image" or "Namespace" holds nothing this checker reads: SPEC §4
-  // ignores YAML that is not a workload or compose file, so it is not parsed at all. Every
-  // document of any other file is parsed, and its syntax errors reported.
-  if (!text.includes("image") && !text.includes("Namespace")) return emptyResult();
-  const fast = readFast(text, file);
-  return fast ?? readExact(text, file);
+export interface YamlFile {
+  documents: YamlDocument[];
+  problems: ParseProblem[];
+}
+
+export interface YamlOptions {
+  /** Skip the fast path (files whose reader needs more than `image:` positions). */
+  exact?: boolean;
+}
+
+export function readYamlFile(text: string, file: string, options: YamlOptions = {}): YamlFile {
+  return (options.exact ? undefined : readFast(text)) ?? readExact(text, file);
 }
 
 /** The exact path: `yaml` documents with positions; syntax errors and alias bombs become problems. */
-export function readExact(text: string, file: string): SourceResult {
-  const result = emptyResult();
+export function readExact(text: string, file: string): YamlFile {
+  const documents: YamlDocument[] = [];
+  const problems: ParseProblem[] = [];
   const lineCounter = new LineCounter();
   const position = (offset: number) => lineCounter.linePos(offset);
-  for (const doc of parseAllDocuments(text, { lineCounter, prettyErrors: false })) {
+  for (const doc of parseAllDocuments(text, { lineCounter, prettyErrors: false, merge: true })) {
     const error = doc.errors[0];
     if (error) {
       const { line, col } = position(error.pos[0]);
-      result.problems.push({ file, line, column: col, message: `YAML syntax: ${firstLine(error.message)}` });
+      problems.push({ file, line, column: col, message: `YAML syntax: ${firstLine(error.message)}` });
       continue;
     }
     let data: unknown;
@@ -58,16 +80,62 @@ export function readExact(text: string, file: string): SourceResult {
       const message = /alias/i.test(String(cause))
         ? `YAML uses aliases too often (more than ${MAX_ALIAS_COUNT}); refusing to expand a possible alias bomb`
         : `YAML cannot be read: ${(cause as Error).message}`;
-      result.problems.push({ file, line, column: col, message });
+      problems.push({ file, line, column: col, message });
       continue;
     }
-    const locate = (path: KeyPath) => {
-      const node = doc.getIn(path, true) as Node | undefined;
-      return position(node?.range?.[0] ?? doc.range[0]);
-    };
-    collect({ data, locate }, file, result);
+    const start = doc.contents?.range?.[0] ?? doc.range[0];
+    documents.push({
+      data,
+      line: position(start).line,
+      locate: (path) => position(nodeAt(doc, path)?.range?.[0] ?? start),
+      written: (path) => {
+        const node = nodeAt(doc, path);
+        if (!isScalar(node)) return undefined;
+        return typeof node.source === "string" ? node.source : String(node.value);
+      },
+    });
   }
-  return result;
+  return { documents, problems };
+}
+
+/** The node at `path`, following aliases and `<<` merge keys as the data was built. */
+function nodeAt(doc: Document, path: KeyPath): Node | undefined {
+  let node: unknown = doc.contents;
+  for (const key of path) {
+    node = valueAt(doc, node, key, 0);
+    if (node === undefined) return undefined;
+  }
+  return node as Node;
+}
+
+function deref(doc: Document, node: unknown): unknown {
+  return isAlias(node) ? node.resolve(doc) : node;
+}
+
+function isMergeKey(key: unknown): boolean {
+  if (!isScalar(key)) return false;
+  const value = key.value;
+  return value === "<<" || (typeof value === "symbol" && value.description === "<<");
+}
+
+function valueAt(doc: Document, container: unknown, key: string | number, depth: number): unknown {
+  const node = deref(doc, container);
+  if (isSeq(node)) return typeof key === "number" ? node.items[key] : undefined;
+  if (!isMap(node) || depth > 50) return undefined;
+  for (const pair of node.items) {
+    if (isPair(pair) && isScalar(pair.key) && String(pair.key.value) === String(key) && !isMergeKey(pair.key))
+      return pair.value ?? pair.key;
+  }
+  for (const pair of node.items) {
+    if (!isPair(pair) || !isMergeKey(pair.key)) continue;
+    const source = deref(doc, pair.value);
+    const sources = isSeq(source) ? source.items : [source];
+    for (const each of sources) {
+      const found = valueAt(doc, each, key, depth + 1);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
 }
 
 /** Signals that the fast path is not sure and the exact path must read the file. */
@@ -75,40 +143,41 @@ class NotSure extends Error {}
 
 /**
  * Constructs the fast path leaves to the exact one: anchors and aliases (`&a`, `*a`, but not the
- * stars of a cron schedule), tags (`!Ref`, `!!str`) and directives (`%YAML`).
+ * stars of a cron schedule), tags (`!Ref`, `!!str`), directives (`%YAML`) and merge keys (`<<:`).
  */
-const UNSURE = /(?:^|[\s[{,])(?:[&*][\w.-]|![\w!<])|^%/m;
+const UNSURE = /(?:^|[\s[{,])(?:[&*][\w.-]|![\w!<]|<<[ \t]*:)|^%/m;
 /** `---` or `...` at the start of a line, with the rest of that line. */
 const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t]|\r?$)(.*)$/gm;
-const IMAGE_LINE = /^([ \t]*(?:-[ \t]+)*)image[ \t]*:[ \t]*(\S.*?)?[ \t]*\r?$/gm;
+const IMAGE_LINE = /^([ \t]*(?:-[ \t]+)*)image[ \t]*:(?:[ \t]+(\S.*?))?[ \t]*\r?$/gm;
 
-export function readFast(text: string, file: string): SourceResult | undefined {
+export function readFast(text: string): YamlFile | undefined {
   if (UNSURE.test(text)) return undefined;
-  const result = emptyResult();
+  const documents: YamlDocument[] = [];
   try {
     let start = 0;
     for (const marker of text.matchAll(DOCUMENT_MARKER)) {
       const rest = (marker[1] ?? "").trim();
       if (rest !== "" && !rest.startsWith("#")) throw new NotSure();
-      readFastDocument(text, start, marker.index, file, result);
+      readFastDocument(text, start, marker.index, documents);
       start = marker.index + marker[0].length;
     }
-    readFastDocument(text, start, text.length, file, result);
+    readFastDocument(text, start, text.length, documents);
   } catch (error) {
     if (error instanceof NotSure || error instanceof jsYaml.YAMLException) return undefined;
     throw error;
   }
-  return result;
+  return { documents, problems: [] };
 }
 
-function readFastDocument(text: string, from: number, to: number, file: string, result: SourceResult): void {
+function readFastDocument(text: string, from: number, to: number, documents: YamlDocument[]): void {
   const chunk = from === 0 && to === text.length ? text : text.slice(from, to);
   if (chunk.trim() === "") return;
-  // The YAML 1.2 core schema, as the exact path reads it: no timestamps, no `<<` merges.
+  // The YAML 1.2 core schema, as the exact path reads it: no timestamps.
   const data = jsYaml.load(chunk, { schema: jsYaml.CORE_SCHEMA });
-  // `image:` lines of this document in text order; images found are matched to them in order.
-  const candidates: { line: number; col: number; value: string | undefined }[] = [];
-  let line = countNewlines(text, 0, from) + 1;
+  const firstLine = countNewlines(text, 0, from) + 1;
+  // `image:` lines of this document in text order.
+  const lines: { line: number; col: number; value: string | undefined }[] = [];
+  let line = firstLine;
   let counted = 0;
   for (const match of chunk.matchAll(IMAGE_LINE)) {
     line += countNewlines(chunk, counted, match.index);
@@ -117,26 +186,61 @@ function readFastDocument(text: string, from: number, to: number, file: string, 
     const written = match[2];
     const valueAt =
       written === undefined ? match[0].indexOf(":") : match[0].indexOf(written, prefix.length + 5);
-    candidates.push({
-      line,
-      col: valueAt + 1,
-      value: written === undefined ? undefined : scalarText(written),
-    });
+    lines.push({ line, col: valueAt + 1, value: written === undefined ? undefined : scalarText(written) });
   }
-  // Other keys may be called image too (an annotation, a CRD field): skip lines whose value differs.
-  let next = 0;
-  const locate = (path: KeyPath): Position => {
-    const wanted = path.reduce<unknown>(
-      (value, key) => (value as Record<string | number, unknown>)?.[key],
-      data,
-    );
-    if (typeof wanted !== "string") throw new NotSure();
-    while (next < candidates.length && candidates[next]?.value !== wanted) next++;
-    const candidate = candidates[next++];
-    if (!candidate) throw new NotSure();
-    return { line: candidate.line, col: candidate.col };
-  };
-  collect({ data, locate }, file, result);
+  // Every `image` key of the data, in the order of the text, must pair with one of those lines.
+  const keys: KeyPath[] = [];
+  imageKeys(data, [], keys);
+  if (keys.length !== lines.length) throw new NotSure();
+  const positions = new Map<string, Position>();
+  keys.forEach((path, i) => {
+    const value = valueAtPath(data, path);
+    const at = lines[i] as (typeof lines)[number];
+    const same = typeof value === "string" ? at.value === value : value === null && at.value === undefined;
+    if (!same) throw new NotSure();
+    positions.set(pathKey(path), { line: at.line, col: at.col });
+  });
+  documents.push({
+    data,
+    line: firstLine,
+    locate: (path) => {
+      const found = positions.get(pathKey(path));
+      if (!found) throw new NotSure();
+      return found;
+    },
+    written: (path) => {
+      const value = valueAtPath(data, path);
+      return typeof value === "string" ? value : undefined;
+    },
+  });
+}
+
+/**
+ * Paths of every key named `image`, in text order. A mapping with a key that looks like an array
+ * index would be iterated out of text order by JavaScript, so the fast path gives up on it.
+ */
+function imageKeys(value: unknown, path: KeyPath, out: KeyPath[]): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => {
+      imageKeys(item, [...path, i], out);
+    });
+    return;
+  }
+  if (typeof value !== "object" || value === null) return;
+  for (const key of Object.keys(value)) {
+    if (/^\d+$/.test(key)) throw new NotSure();
+    const child = (value as Record<string, unknown>)[key];
+    if (key === "image") out.push([...path, key]);
+    imageKeys(child, [...path, key], out);
+  }
+}
+
+function valueAtPath(data: unknown, path: KeyPath): unknown {
+  return path.reduce<unknown>((value, key) => (value as Record<string | number, unknown>)?.[key], data);
+}
+
+function pathKey(path: KeyPath): string {
+  return path.join("\u0000");
 }
 
 function countNewlines(text: string, from: number, to: number): number {
@@ -157,40 +261,9 @@ function scalarText(written: string): string | undefined {
     const match = /^'((?:[^']|'')*)'/.exec(written);
     return match ? (match[1] as string).replace(/''/g, "'") : undefined;
   }
-  if (first === "{" || first === "[" || first === "|" || first === ">") return undefined;
+  if (first === "{" || first === "[" || first === "|" || first === ">" || first === "#") return undefined;
   const comment = written.search(/[ \t]#/);
   return (comment >= 0 ? written.slice(0, comment) : written).trimEnd();
-}
-
-/** Occurrences of one document, whichever parser read it. */
-function collect(doc: ParsedDocument, file: string, result: SourceResult): void {
-  let images: ImageAt[];
-  let fromCompose = false;
-  if (isKubernetesObject(doc.data)) {
-    const found = kubernetesImages(doc.data);
-    images = found.images;
-    Object.assign(result.namespaces, found.namespaces);
-  } else if (isComposeFile(doc.data)) {
-    images = composeImages(doc.data);
-    fromCompose = true;
-  } else {
-    return;
-  }
-  for (const found of images) {
-    const at = doc.locate(found.path);
-    const { text: imageText, image } = imageOfValue(found.value, fromCompose);
-    result.occurrences.push({
-      file,
-      line: at.line,
-      column: at.col,
-      source: fromCompose ? "compose" : "kubernetes",
-      text: imageText,
-      image,
-      workload: found.workload,
-      ...(found.container && { container: found.container }),
-      labels: found.labels,
-    });
-  }
 }
 
 function firstLine(message: string): string {

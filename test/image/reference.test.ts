@@ -32,6 +32,10 @@ describe("SPEC §3 normalisation", () => {
       tag: "24.04",
       digest: DIGEST,
       normalized: `registry.example.com/base/ubuntu:24.04@${DIGEST}`,
+      match: {
+        repository: "registry.example.com/base/ubuntu",
+        normalized: `registry.example.com/base/ubuntu:24.04@${DIGEST}`,
+      },
     });
   });
 

@@ -78,7 +78,8 @@ describe("SPEC §2 policy validation", () => {
     expect(policy.versions).toBeUndefined();
     expect(policy.mode).toBe("enforce");
     expect(policy.dockerfile).toEqual({ stages: "all", copyFrom: "check" });
-    expect(policy.include).toContain("**/Dockerfile");
+    expect(policy.include).toEqual(["**"]);
+    expect(policy.workflows).toBe("check");
     expect(policy.maxFileSize).toBe(10 * 1024 * 1024);
   });
 
@@ -87,7 +88,7 @@ describe("SPEC §2 policy validation", () => {
   });
 
   it("reads .github/base-image-policy.yml when it exists", () => {
-    const cwd = fixture({ ".github/base-image-policy.yml": "mode: audit\n" });
+    const cwd = fixture({ ".github/base-image-policy.yml": "mode: audit\ndeprecated: [centos]\n" });
     expect(loadPolicy(undefined, cwd)).toMatchObject({
       source: ".github/base-image-policy.yml",
       policy: { mode: "audit" },

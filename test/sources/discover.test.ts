@@ -28,12 +28,11 @@ describe("SPEC §4 file discovery", () => {
       "build/Dockerfile": DOCKERFILE,
       "vendor/x/Dockerfile": DOCKERFILE,
       ".gitignore": "build/\n",
-      "docs/Dockerfile.md": "not matched? it is: **/Dockerfile.* matches any suffix\n",
+      "docs/Dockerfile.md": "a document about Dockerfiles, not one (SPEC §4)\n",
       "notes.txt": DOCKERFILE,
     });
     expect([...new Set(result.findings.map((f) => f.file))]).toEqual([
       "base/alpine.Dockerfile",
-      "docs/Dockerfile.md",
       "svc/Dockerfile",
       "svc/Dockerfile.dev",
     ]);

@@ -59,20 +59,21 @@ spec:
       ),
       template("PodTemplate", `template: {${spec}}`),
       template("List", `items: [{apiVersion: v1, kind: Pod, metadata: {name: y}, ${spec}}]`),
+      // SPEC §4 "any other Kubernetes object": every image key outside metadata and status.
       template("ConfigMap", "data: {image: nginx:1}"),
     ];
     const result = check({ "all.yaml": docs.join("\n---\n") });
-    expect(result.images).toBe(9);
+    expect(result.images).toBe(10);
     expect(result.findings.every((f) => f.image === "nginx:1")).toBe(true);
   });
 
-  it("ignores YAML that is neither Kubernetes nor compose", () => {
+  it("ignores YAML that is neither Kubernetes, compose nor a source of SPEC §4", () => {
     const result = check({
-      ".github/workflows/ci.yml":
-        "on: push\njobs: {build: {runs-on: ubuntu-latest, container: {image: centos:7}}}\n",
+      "config/settings.yml": "image: centos:7\nservers: [a, b]\n",
+      "mkdocs.yml": "site_name: x\ntheme: {name: material}\n",
     });
     expect(result.findings).toEqual([]);
-    expect(result.files).toBe(1);
+    expect(result.files).toBe(2);
   });
 });
 
@@ -204,10 +205,48 @@ spec: [
     expect(result.findings[0]?.message).toMatch(/alias/);
   });
 
-  it("skips a Helm template and names it", () => {
-    const result = check({ "chart/templates/deploy.yaml": "image: {{ .Values.image }}\n" });
+  it("skips a Helm chart's templates/ and names them, grouped per chart (SPEC §3.5)", () => {
+    const result = check({
+      "chart/Chart.yaml": "apiVersion: v2\nname: c\nversion: 1.0.0\n",
+      "chart/templates/deploy.yaml": "image: {{ .Values.image }}\n",
+      "chart/templates/tests/pod.yaml": "kind: Pod\n",
+    });
     expect(result.findings).toEqual([]);
-    expect(result.skipped[0]?.file).toBe("chart/templates/deploy.yaml");
+    expect(result.skipped.map((s) => [s.file, s.group])).toEqual([
+      ["chart/templates/deploy.yaml", "chart/templates"],
+      ["chart/templates/tests/pod.yaml", "chart/templates"],
+    ]);
+  });
+
+  it("skips a YAML file outside a chart only when it does not parse and holds {{ (SPEC §3.5)", () => {
+    const result = check({
+      "deploy/app.yaml": "kind: Pod\nspec:\n  image: {{ .Values.image }}:{{ .Values.tag }}\n",
+    });
+    expect(result.findings).toEqual([]);
+    expect(result.skipped).toMatchObject([{ file: "deploy/app.yaml", group: "deploy" }]);
+  });
+
+  it("reads a YAML file that parses whatever its strings hold: {{ in a ConfigMap never hides the Deployment (issue 8)", () => {
+    const text = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: dashboards}
+data:
+  grafana.json: |
+    {"title": "{{ cluster }}", "panels": []}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: grafana}
+spec:
+  template:
+    spec:
+      containers:
+        - name: grafana
+          image: centos:7
+`;
+    const result = check({ "samples/addons/grafana.yaml": text });
+    expect(result.skipped).toEqual([]);
+    expect(verdicts(result)).toContain("samples/addons/grafana.yaml:16 block-deprecated-base-images");
   });
 
   it("treats an empty YAML file as nothing to check", () => {
@@ -218,7 +257,15 @@ spec: [
 
   it("reports an image: that is not a string", () => {
     const pod =
-      "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {containers: [{name: a, image: null}]}\n";
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {containers: [{name: a, image: 42}]}\n";
     expect(verdicts(check({ "pod.yaml": pod }))).toEqual(["pod.yaml:4 parse-error"]);
+  });
+
+  it('reads image: null and image: "" as no image (SPEC §4 details)', () => {
+    const pod =
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {containers: [{name: a, image: null}, {name: b, image: ""}]}\n';
+    const result = check({ "pod.yaml": pod });
+    expect(result.findings).toEqual([]);
+    expect(result.images).toBe(0);
   });
 });

@@ -1,0 +1,62 @@
+/**
+ * What the YAML sources share: an image value found in a parsed document with the path that leads
+ * to it, and the Helm convention of an image written as a map (SPEC §4: `registry` + `repository`
+ * + `tag` / `digest`).
+ */
+import type { Occurrence, WorkloadContext } from "./types.js";
+import type { KeyPath } from "./yaml.js";
+
+export type Json = Record<string, unknown>;
+
+/** The scalar at a path as written in the file (`1.10` stays `1.10`). */
+export type Written = (path: KeyPath) => string | undefined;
+
+/** An image value found in a parsed document, with the path of the line to report. */
+export interface ImageAt {
+  path: KeyPath;
+  /** The image text (a string as written, or composed from a map), or a value that is not one. */
+  value: unknown;
+  workload?: WorkloadContext;
+  container?: Occurrence["container"];
+  labels: Record<string, string>;
+}
+
+export function isObject(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export interface MapDefaults {
+  /** A registry that overrides each map's own (`global.imageRegistry`). */
+  registry?: string;
+  /** The tag when the map has none (a chart's `appVersion`). */
+  tag?: string;
+}
+
+/**
+ * An image written as a map, reported at its `repository` line: `registry/repository:tag`, or
+ * `registry/repository@digest` when a digest is given (a non-empty digest wins, as charts render
+ * it). Undefined when the map has no non-empty `repository`.
+ */
+export function imageOfMap(
+  value: unknown,
+  path: KeyPath,
+  written: Written,
+  defaults: MapDefaults = {},
+): Pick<ImageAt, "path" | "value"> | undefined {
+  if (!isObject(value)) return undefined;
+  const text = (key: string) => {
+    const raw = value[key];
+    if (raw === undefined || raw === null) return "";
+    if (typeof raw === "object") return "";
+    return (written([...path, key]) ?? String(raw)).trim();
+  };
+  const repository = text("repository");
+  if (repository === "") return undefined;
+  const registry = defaults.registry || text("registry");
+  const digest = text("digest");
+  const tag = text("tag") || defaults.tag || "";
+  let image = registry ? `${registry.replace(/\/+$/, "")}/${repository}` : repository;
+  if (digest) image += `@${digest}`;
+  else if (tag) image += `:${tag}`;
+  return { path: [...path, "repository"], value: image };
+}

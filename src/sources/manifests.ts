@@ -1,0 +1,37 @@
+/**
+ * Rendered manifests (SPEC §4 `--manifests FILE|-`): the multi-document YAML that `helm template`
+ * and `kustomize build` print, read like Kubernetes files. A `# Source: <path>` comment before a
+ * document sets `file` to that path (line 0: the rendered text has no line in the source);
+ * otherwise `file` is the stream's name with the line in the stream.
+ */
+import { readManifest } from "./read.js";
+import { emptyResult, type SourceResult } from "./types.js";
+import { readYamlFile } from "./yaml.js";
+
+const SOURCE_COMMENT = /^#[ \t]*Source:[ \t]*(\S.*?)[ \t]*\r?$/;
+const DOCUMENT_START = /^---(?:[ \t]|\r?$)/;
+
+export function readManifestStream(text: string, origin: string): SourceResult {
+  const result = emptyResult();
+  const parsed = readYamlFile(text, origin);
+  for (const doc of parsed.documents) readManifest(doc, origin, result);
+  result.problems.push(...parsed.problems);
+
+  // For each line, the `# Source:` path in force: set by the comment, cleared by the next `---`.
+  const sources: (string | undefined)[] = [undefined];
+  let current: string | undefined;
+  for (const line of text.split("\n")) {
+    if (DOCUMENT_START.test(line)) current = undefined;
+    const source = SOURCE_COMMENT.exec(line)?.[1];
+    if (source !== undefined) current = source;
+    sources.push(current);
+  }
+  for (const found of [...result.occurrences, ...result.problems]) {
+    const source = sources[found.line];
+    if (source === undefined) continue;
+    found.file = source;
+    found.line = 0;
+    found.column = 0;
+  }
+  return result;
+}
