@@ -43910,7 +43910,7 @@ var RULES = {
   },
   "unresolved-image": {
     title: "Image reference cannot be resolved",
-    help: "The image uses an ARG or variable with no default and no --build-arg value, a `${{ }}` expression, or another tool's placeholder, so the checker cannot tell which image it is (SPEC \xA73.5). Give the variable a default, pass --build-arg, or render the manifests and check them with --manifests."
+    help: "The image uses an ARG or variable with no default and no --build-arg value, a GitHub expression, or another tool's placeholder, so the checker cannot tell which image it is (SPEC \xA73.5). Give the variable a default, pass --build-arg, or render the manifests and check them with --manifests."
   },
   "parse-error": {
     title: "File or image reference cannot be parsed",
@@ -44185,7 +44185,7 @@ function expandVariables(text, variables, escapeChar = "\\") {
     if (!missing.includes(name)) missing.push(name);
   };
   const expandWord = (word) => {
-    const inner = expandVariables(word, variables, escapeChar);
+    const inner = expandVariables(unquote(word, escapeChar), variables, escapeChar);
     inner.missing.forEach(note);
     return inner.value;
   };
@@ -44245,6 +44245,25 @@ function expandVariables(text, variables, escapeChar = "\\") {
   }
   return { value, missing };
 }
+function unquote(word, escapeChar) {
+  if (!word.includes('"') && !word.includes("'")) return word;
+  let out = "";
+  let quote;
+  for (let i = 0; i < word.length; i++) {
+    const char = word[i];
+    if (char === escapeChar && quote !== "'" && i + 1 < word.length) {
+      out += char + word[i + 1];
+      i++;
+    } else if (quote === void 0 && (char === '"' || char === "'")) {
+      quote = char;
+    } else if (char === quote) {
+      quote = void 0;
+    } else {
+      out += char;
+    }
+  }
+  return out;
+}
 
 // src/sources/resolve.ts
 function imageState(text) {
@@ -44260,7 +44279,7 @@ function resolveImage(written, variables, escapeChar) {
   if (missing.length > 0) return { text: written, image: { kind: "unresolved", missing } };
   return { text: value, image: imageState(value) };
 }
-var PLACEHOLDER = /\$\{\{[^}]*\}\}|\{\{[^}]*\}\}|\$\([^)]*\)|<[^<>]*>|^ko:\/\/.*/;
+var PLACEHOLDER = /\$\{\{[^}]*\}\}|\{\{[^}]*\}\}|\$\([^)]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|<[^<>]*>|^ko:\/\/.*/;
 function imageOfValue(value, options = {}) {
   if (typeof value !== "string" || value.trim() === "") {
     return {
@@ -44268,11 +44287,14 @@ function imageOfValue(value, options = {}) {
       image: { kind: "invalid", reason: "image must be a non-empty string" }
     };
   }
-  const placeholder = PLACEHOLDER.exec(value)?.[0];
+  const resolved = options.variables ? resolveImage(value, options.variables, "$") : void 0;
+  if (resolved?.image.kind === "unresolved") return resolved;
+  const text = resolved?.text ?? value;
+  const placeholder = PLACEHOLDER.exec(text)?.[0];
   if (placeholder !== void 0) {
-    return { text: value, image: { kind: "unresolved", missing: [], placeholder } };
+    return { text, image: { kind: "unresolved", missing: [], placeholder } };
   }
-  return options.variables ? resolveImage(value, options.variables, "$") : { text: value, image: imageState(value) };
+  return resolved ?? { text, image: imageState(text) };
 }
 
 // src/sources/types.ts

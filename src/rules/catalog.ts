@@ -22,7 +22,7 @@ export const RULES = {
   },
   "unresolved-image": {
     title: "Image reference cannot be resolved",
-    help: "The image uses an ARG or variable with no default and no --build-arg value, a `${{ }}` expression, or another tool's placeholder, so the checker cannot tell which image it is (SPEC §3.5). Give the variable a default, pass --build-arg, or render the manifests and check them with --manifests.",
+    help: "The image uses an ARG or variable with no default and no --build-arg value, a GitHub expression, or another tool's placeholder, so the checker cannot tell which image it is (SPEC §3.5). Give the variable a default, pass --build-arg, or render the manifests and check them with --manifests.",
   },
   "parse-error": {
     title: "File or image reference cannot be parsed",

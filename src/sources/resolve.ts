@@ -25,9 +25,11 @@ export function resolveImage(
 
 /**
  * Placeholders that another tool fills in before the image exists (SPEC §4): a GitHub
- * expression, Helm/Argo `{{ … }}`, Tekton `$(params.x)`, `<image>`, and ko's `ko://` build paths.
+ * expression, Helm/Argo `{{ … }}`, Tekton `$(params.x)`, envsubst's `$VAR` / `${VAR}`, `<image>`,
+ * and ko's `ko://` build paths.
  */
-const PLACEHOLDER = /\$\{\{[^}]*\}\}|\{\{[^}]*\}\}|\$\([^)]*\)|<[^<>]*>|^ko:\/\/.*/;
+const PLACEHOLDER =
+  /\$\{\{[^}]*\}\}|\{\{[^}]*\}\}|\$\([^)]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|<[^<>]*>|^ko:\/\/.*/;
 
 /** How image values in a manifest are read. */
 export interface ValueOptions {
@@ -49,11 +51,13 @@ export function imageOfValue(
       image: { kind: "invalid", reason: "image must be a non-empty string" },
     };
   }
-  const placeholder = PLACEHOLDER.exec(value)?.[0];
+  // Compose interpolates its own variables first; what is left is judged like any other value.
+  const resolved = options.variables ? resolveImage(value, options.variables, "$") : undefined;
+  if (resolved?.image.kind === "unresolved") return resolved;
+  const text = resolved?.text ?? value;
+  const placeholder = PLACEHOLDER.exec(text)?.[0];
   if (placeholder !== undefined) {
-    return { text: value, image: { kind: "unresolved", missing: [], placeholder } };
+    return { text, image: { kind: "unresolved", missing: [], placeholder } };
   }
-  return options.variables
-    ? resolveImage(value, options.variables, "$")
-    : { text: value, image: imageState(value) };
+  return resolved ?? { text, image: imageState(text) };
 }

@@ -43,7 +43,8 @@ export function expandVariables(text: string, variables: Variables, escapeChar =
     if (!missing.includes(name)) missing.push(name);
   };
   const expandWord = (word: string) => {
-    const inner = expandVariables(word, variables, escapeChar);
+    // The word of `${X:-"word"}` is a shell word: its quotes are removed, as BuildKit's lexer does.
+    const inner = expandVariables(unquote(word, escapeChar), variables, escapeChar);
     inner.missing.forEach(note);
     return inner.value;
   };
@@ -103,4 +104,25 @@ export function expandVariables(text: string, variables: Variables, escapeChar =
     }
   }
   return { value, missing };
+}
+
+/** A shell word without its unescaped quote characters: `"a b"` → `a b`, `'x'` → `x`. */
+function unquote(word: string, escapeChar: string): string {
+  if (!word.includes('"') && !word.includes("'")) return word;
+  let out = "";
+  let quote: string | undefined;
+  for (let i = 0; i < word.length; i++) {
+    const char = word[i] as string;
+    if (char === escapeChar && quote !== "'" && i + 1 < word.length) {
+      out += char + (word[i + 1] as string);
+      i++;
+    } else if (quote === undefined && (char === '"' || char === "'")) {
+      quote = char;
+    } else if (char === quote) {
+      quote = undefined;
+    } else {
+      out += char;
+    }
+  }
+  return out;
 }

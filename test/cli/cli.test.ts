@@ -136,6 +136,37 @@ describe("SPEC §5 commands and options", () => {
     expect(run(["init", "--force"], { cwd }).code).toBe(0);
   });
 
+  it("init then check passes: the starter file's comments are not suppressions (issue 8)", () => {
+    const cwd = fixture({ Dockerfile: GOOD });
+    expect(run(["init"], { cwd }).code).toBe(0);
+    const out = run(["check", "--format", "json"], { cwd });
+    expect(JSON.parse(out.stdout).findings).toEqual([]);
+    expect(out.code).toBe(0);
+  });
+
+  it("exits 2 for a policy file with no rules, never passing everything (SPEC §2)", () => {
+    const cwd = fixture({ Dockerfile: BAD, ".github/base-image-policy.yml": "# TODO\n" });
+    const out = run(["check"], { cwd });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("the policy has no rules");
+  });
+
+  it("reads rendered manifests from stdin with --manifests - (SPEC §4)", () => {
+    const input =
+      "---\n# Source: app/templates/pod.yaml\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: centos:7}]}\n";
+    const out = run(["check", "--manifests", "-", "--format", "json"], { cwd: fixture({}), input });
+    expect(out.code).toBe(1);
+    expect(JSON.parse(out.stdout).findings.map((f: { file: string }) => f.file)).toContain(
+      "app/templates/pod.yaml",
+    );
+  });
+
+  it("refuses a --changed-since value that git would read as an option", () => {
+    const out = run(["check", "--changed-since=--output=x"], { cwd: fixture({ Dockerfile: GOOD }) });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("takes a git ref");
+  });
+
   it("policy validate prints lint warnings and exits 2 for an invalid file", () => {
     const cwd = fixture({
       "p.yml": "approved: [registry.example.com/base/alpine*]\n",

@@ -86,3 +86,32 @@ describe("SPEC §3.2 releases", () => {
     expect(releaseMatches(release, wanted)).toBe(expected);
   });
 });
+
+describe("SPEC §3 references as the distribution project's grammar has them (issue 8)", () => {
+  it.each([
+    [`alpine@sha256:${"a".repeat(63)}`, /64 lower-case hex/],
+    [`alpine@sha256:${"a".repeat(65)}`, /64 lower-case hex/],
+    [`alpine@sha256:${"A".repeat(64)}`, /64 lower-case hex/],
+    [`alpine@md5:${"a".repeat(32)}`, /not a digest/],
+    ["alpine:3.20\u00a0", /not a valid tag/],
+    ["a".repeat(64), /image ID/],
+  ])("rejects %j", (raw, reason) => {
+    expect(() => parseImageRef(raw)).toThrow(reason);
+  });
+
+  it.each([
+    `alpine@sha256:${"a".repeat(64)}`,
+    `alpine@sha384:${"a".repeat(96)}`,
+    `alpine@sha512:${"a".repeat(128)}`,
+  ])("accepts %s", (raw) => {
+    expect(parseImageRef(raw).digest).toBeDefined();
+  });
+
+  it("reads an upper-case first component as a registry host, and matches hosts without case or :443", () => {
+    expect(parseImageRef("K8S.GCR.IO/pause").registry).toBe("K8S.GCR.IO");
+    expect(parseImageRef("Example/app").registry).toBe("Example");
+    expect(parseImageRef("K8S.GCR.IO/pause").match.repository).toBe("k8s.gcr.io/pause");
+    expect(parseImageRef("k8s.gcr.io:443/pause:3.9").match.normalized).toBe("k8s.gcr.io/pause:3.9");
+    expect(parseImageRef("k8s.gcr.io:443/pause:3.9").normalized).toBe("k8s.gcr.io:443/pause:3.9");
+  });
+});

@@ -1,5 +1,6 @@
 /** SPEC §2 policy files: validation stops the run with file, line and key path; never a silent fallback. */
 import { describe, expect, it } from "vitest";
+import { runCheck } from "../../src/check.js";
 import { PolicyError, UsageError } from "../../src/errors.js";
 import { BUILT_IN, loadPolicy, parsePolicy, parseSize } from "../../src/policy/load.js";
 import { fixture } from "../helpers.js";
@@ -115,6 +116,30 @@ describe("SPEC §3.1 policy lint", () => {
       expect.stringMatching(
         /^approved\[0\]: "registry\.example\.com\/base\/alpine\*" can match more than intended \(for example registry\.example\.com\/base\/alpine-evil\)/,
       ),
+    ]);
+  });
+});
+
+describe("SPEC §2 a policy without rules, and the linter (issue 8)", () => {
+  it.each(["", "# only comments\n", "mode: audit\n", "include: ['**']\n"])(
+    "rejects %j: the policy has no rules",
+    (text) => {
+      expect(() => parsePolicy(text, "p.yml")).toThrow(/the policy has no rules/);
+    },
+  );
+
+  it('warns about an entry that can never match ("*" alone)', () => {
+    expect(parsePolicy('approved: ["*"]\n', "p.yml").warnings[0]).toMatch(/can never match/);
+  });
+
+  it("warns about an exact entry under which the scanned images live (did you mean …/**?)", () => {
+    const result = runCheck({
+      paths: [],
+      cwd: fixture({ Dockerfile: "FROM ghcr.io/acme/api:1\n" }),
+      loaded: parsePolicy("approved: [ghcr.io/acme]\n", "p.yml"),
+    });
+    expect(result.policyWarnings).toEqual([
+      'approved[0]: "ghcr.io/acme" is a repository and matches no image, but ghcr.io/acme/api is used: did you mean "ghcr.io/acme/**"?',
     ]);
   });
 });

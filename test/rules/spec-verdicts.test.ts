@@ -1,10 +1,12 @@
 /** SPEC §3: every example the spec gives, with exactly the stated verdict, under the built-in default policy. */
 import { describe, expect, it } from "vitest";
+import { runCheck } from "../../src/check.js";
 import { compilePolicy } from "../../src/policy/compile.js";
+import { parsePolicy } from "../../src/policy/load.js";
 import { judge } from "../../src/rules/index.js";
 import { imageState } from "../../src/sources/resolve.js";
 import type { Occurrence } from "../../src/sources/types.js";
-import { defaultPolicy, withPolicy } from "../helpers.js";
+import { defaultPolicy, fixture, withPolicy } from "../helpers.js";
 
 const DIGEST = `sha256:${"0123456789abcdef".repeat(4)}`;
 
@@ -147,5 +149,51 @@ describe("SPEC §3.5 other findings", () => {
     const onlyDeprecated = withPolicy({ approved: undefined, versions: undefined, minimal: undefined });
     expect(rulesFor("nginx:1.27", onlyDeprecated)).toEqual([]);
     expect(rulesFor("centos:7", onlyDeprecated)).toEqual(["block-deprecated-base-images"]);
+  });
+});
+
+describe("SPEC §3 matching: hosts and globs normalised like references (issue 8)", () => {
+  const judgeWith = (policy: Record<string, unknown>, image: string) =>
+    runCheck({
+      paths: [],
+      cwd: fixture({ Dockerfile: `FROM ${image}\n` }),
+      loaded: withPolicy(policy),
+    }).findings.map((f) => f.rule);
+
+  it.each(["K8S.GCR.IO/pause:3.9", "k8s.gcr.io:443/pause:3.9"])(
+    "%s does not get past deprecated k8s.gcr.io/**",
+    (image) => {
+      expect(judgeWith({ deprecated: ["k8s.gcr.io/**"] }, image)).toContain("block-deprecated-base-images");
+    },
+  );
+
+  it.each([
+    ["index.docker.io/library/*", "nginx:1.27"],
+    ["nginx*", "nginx:1.27"],
+    ["acme/**", "acme/team/api:1"],
+    ["**/nginx", "nginx:1.27"],
+  ])("approved %s matches %s", (entry, image) => {
+    expect(judgeWith({ approved: [entry] }, image)).toEqual([]);
+  });
+});
+
+describe("SPEC §3.4a pinning", () => {
+  const judgeWith = (pinning: string, image: string) =>
+    runCheck({
+      paths: [],
+      cwd: fixture({ Dockerfile: `FROM ${image}\n` }),
+      loaded: parsePolicy(`pinning: ${pinning}\n`, "p.yml"),
+    }).findings.map((f) => f.rule);
+  const digest = `sha256:${"d".repeat(64)}`;
+
+  it.each([
+    ["tag", "nginx", ["require-pinned-image"]],
+    ["tag", "nginx:latest", ["require-pinned-image"]],
+    ["tag", "nginx:1.27", []],
+    ["tag", `nginx@${digest}`, []],
+    ["digest", "nginx:1.27", ["require-pinned-image"]],
+    ["digest", `nginx:1.27@${digest}`, []],
+  ])("pinning: %s judges %s", (pinning, image, rules) => {
+    expect(judgeWith(pinning, image)).toEqual(rules);
   });
 });

@@ -1,4 +1,7 @@
 /** SPEC §2 include/exclude, .gitignore, and SPEC §4 file classification and skips. */
+import { execFileSync } from "node:child_process";
+import { symlinkSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCheck } from "../../src/check.js";
 import { fileKind } from "../../src/sources/discover.js";
@@ -70,5 +73,76 @@ describe("SPEC §4 file discovery", () => {
   it("checks only the given paths", () => {
     const result = check({ "a/Dockerfile": DOCKERFILE, "b/Dockerfile": DOCKERFILE }, { paths: ["b"] });
     expect(result.findings.map((f) => f.file)).toEqual(["b/Dockerfile"]);
+  });
+});
+
+describe("SPEC §4 Dockerfile names (issue 8: real names the walk used to omit)", () => {
+  it.each([
+    "dockerfile",
+    "app.dockerfile",
+    "Dockerfile-WINDOWS_LTSC2019",
+    "Dockerfile_arm",
+    "Containerfile.dev",
+    "api.Containerfile",
+  ])("%s is a Dockerfile", (name) => {
+    expect(fileKind(name)).toBe("dockerfile");
+  });
+
+  it.each([
+    "dockerfile_test.go",
+    "Dockerfile.md",
+    "Dockerfile.sh",
+    "Dockerfile.dockerignore",
+    ".dockerignore",
+    "dockerfile.json",
+    "Dockerfiles.txt",
+  ])("%s is not a Dockerfile", (name) => {
+    expect(fileKind(name)).not.toBe("dockerfile");
+  });
+
+  it("classifies JSON manifests and an extension-less Kustomization", () => {
+    expect(fileKind("pods.json")).toBe("json");
+    expect(fileKind("Kustomization")).toBe("yaml");
+  });
+});
+
+describe("SPEC §4 the file set: the repository's files, links never followed out of the tree", () => {
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync("git", ["-c", "user.email=t@t", "-c", "user.name=t", ...args], { cwd, stdio: "ignore" });
+
+  it("checks a committed Dockerfile that a .gitignore names (issue 8)", () => {
+    const repo = fixture({
+      ".gitignore": "build/\n",
+      "build/Dockerfile": "FROM centos:7\n",
+      Dockerfile: DOCKERFILE,
+    });
+    git(repo, "init", "-q");
+    git(repo, "add", "-f", "build/Dockerfile", "Dockerfile", ".gitignore");
+    git(repo, "commit", "-qm", "x");
+    const result = runCheck({ paths: [], cwd: repo, loaded: defaultPolicy() });
+    expect([...new Set(result.findings.map((f) => f.file))]).toEqual(["Dockerfile", "build/Dockerfile"]);
+  });
+
+  it("leaves out untracked files that a .gitignore names, inside a work tree", () => {
+    const repo = fixture({
+      ".gitignore": "tmp/\n",
+      "tmp/Dockerfile": "FROM centos:7\n",
+      Dockerfile: DOCKERFILE,
+    });
+    git(repo, "init", "-q");
+    const result = runCheck({ paths: [], cwd: repo, loaded: defaultPolicy() });
+    expect(result.findings.map((f) => f.file)).toEqual(["Dockerfile"]);
+  });
+
+  it("reads an in-tree symlinked Dockerfile at the link's path and reports a link out of the tree", () => {
+    const outside = fixture({ Dockerfile: "FROM debian:9\n" });
+    const repo = fixture({ "real/Dockerfile": "FROM centos:7\n" });
+    symlinkSync(join(repo, "real/Dockerfile"), join(repo, "Dockerfile"));
+    symlinkSync(join(outside, "Dockerfile"), join(repo, "Dockerfile.outside"));
+    const result = runCheck({ paths: [], cwd: repo, loaded: defaultPolicy() });
+    expect([...new Set(result.findings.map((f) => f.file))]).toEqual(["Dockerfile", "real/Dockerfile"]);
+    expect(result.skipped).toEqual([
+      { file: "Dockerfile.outside", reason: "symbolic link out of the scanned tree, not followed" },
+    ]);
   });
 });

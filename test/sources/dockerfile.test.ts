@@ -173,3 +173,49 @@ describe("SPEC §3.5 broken Dockerfiles are parse-errors, never crashes", () => 
     expect(result.skipped).toEqual([{ file: "Dockerfile", reason: "binary file" }]);
   });
 });
+
+describe("SPEC §4 Dockerfiles as BuildKit reads them (issue 8)", () => {
+  it("ends parser directives at an unknown one: a later # escape= does not apply", () => {
+    // With ` as the escape character the FROM would swallow the next line; BuildKit keeps \.
+    const text = "# foo=bar\n# escape=`\nFROM centos:7 `\nFROM debian:9\n";
+    expect(verdicts(check({ Dockerfile: text })).filter((v) => v.includes("deprecated"))).toEqual([
+      "Dockerfile:4 block-deprecated-base-images",
+    ]);
+    expect(verdicts(check({ Dockerfile: text })).filter((v) => v.includes("parse-error"))).toEqual([
+      "Dockerfile:3 parse-error",
+    ]);
+  });
+
+  it("reads RUN echo x \\<<EOT as no heredoc: the FROM below is an instruction", () => {
+    const text = "FROM registry.example.com/base/alpine:3.20\nRUN echo x \\<<EOT\nFROM centos:7\n";
+    expect(verdicts(check({ Dockerfile: text }))).toContain("Dockerfile:3 block-deprecated-base-images");
+  });
+
+  it("never reads heredoc text as an instruction or a suppression comment", () => {
+    const text = [
+      "FROM registry.example.com/base/alpine:3.20",
+      "RUN <<EOT",
+      '# base-image-guard ignore=block-deprecated-base-images reason="inside a heredoc"',
+      "EOT",
+      "FROM centos:7",
+    ].join("\n");
+    const result = check({ Dockerfile: text });
+    expect(result.suppressed).toEqual([]);
+    expect(verdicts(result)).toContain("Dockerfile:5 block-deprecated-base-images");
+  });
+
+  it("judges ONBUILD COPY --from=<image> like the COPY it carries", () => {
+    const text = "FROM registry.example.com/base/alpine:3.20\nONBUILD COPY --from=centos:7 /a /b\n";
+    expect(verdicts(check({ Dockerfile: text }))).toContain("Dockerfile:2 block-deprecated-base-images");
+  });
+
+  it("removes the quotes of a ${X:+\"word\"} word as BuildKit's lexer does (moby's delve stage)", () => {
+    const text = [
+      "ARG SUPPORTED=yes",
+      'ARG SUPPORTED=${SUPPORTED:+"unsupported"}',
+      "FROM registry.example.com/base/alpine:3.20 AS delve-unsupported",
+      "FROM delve-${SUPPORTED} AS delve",
+    ].join("\n");
+    expect(check({ Dockerfile: text }).findings).toEqual([]);
+  });
+});

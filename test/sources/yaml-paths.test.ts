@@ -2,7 +2,7 @@
  * The fast YAML path must give exactly what the exact path gives (SPEC §4: the line of the
  * `image:` value), or hand the file over. Every sample is read both ways and compared.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readManifestText } from "../../src/sources/read.js";
