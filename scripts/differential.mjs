@@ -1,0 +1,64 @@
+// Differential check of the YAML reader (issue 8): every YAML file under the given folders (default:
+// ../shared/corpus/real, the real third-party corpus) is read on the fast path (with the exact path
+// as its fallback) and on the exact path alone; both must find the same occurrences, lines and
+// columns. Prints how many files took the fast path and every disagreement; exits 1 on any.
+// Dockerfiles have one parser (dockerfile-ast) today, so there is nothing to compare for them yet.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { build } from "esbuild";
+
+const roots = process.argv.slice(2);
+if (roots.length === 0) roots.push("../shared/corpus/real");
+
+const out = mkdtempSync(join(tmpdir(), "big-differential-"));
+await build({
+  entryPoints: [resolve("scripts/differential-entry.ts")],
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  outfile: join(out, "entry.mjs"),
+  loader: { ".yml": "text" },
+  logLevel: "warning",
+  // Bundled CommonJS dependencies still call require() for Node built-ins (as scripts/build.mjs).
+  banner: {
+    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  },
+});
+const { readManifestText, readFast } = await import(pathToFileURL(join(out, "entry.mjs")).href);
+rmSync(out, { recursive: true, force: true });
+
+function* yamlFiles(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* yamlFiles(path);
+    else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) yield path;
+  }
+}
+
+let files = 0;
+let fast = 0;
+let occurrences = 0;
+const disagreements = [];
+for (const root of roots) {
+  if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
+    console.error(`differential: ${root} is not a folder`);
+    process.exit(2);
+  }
+  for (const file of yamlFiles(root)) {
+    const text = readFileSync(file, "utf8");
+    files++;
+    if (readFast(text) !== undefined) fast++;
+    const a = readManifestText(text, file);
+    const b = readManifestText(text, file, { exact: true });
+    occurrences += b.occurrences.length;
+    const key = (r) => JSON.stringify([r.occurrences, r.problems]);
+    if (key(a) !== key(b)) disagreements.push(file);
+  }
+}
+console.log(
+  `differential: ${files} YAML files, ${fast} on the fast path, ${occurrences} images; ${disagreements.length} disagreement(s)`,
+);
+for (const file of disagreements) console.log(`  differs: ${file}`);
+process.exit(disagreements.length > 0 ? 1 : 0);
