@@ -43377,7 +43377,8 @@ var package_default = {
     lint: "biome check --error-on-warnings .",
     format: "biome check --write .",
     test: "vitest run",
-    bench: "node scripts/bench.mjs"
+    bench: "node scripts/bench.mjs",
+    differential: "node scripts/differential.mjs"
   },
   dependencies: {
     "@actions/core": "3.0.1",
