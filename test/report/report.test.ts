@@ -22,6 +22,8 @@ const repository = {
   "k8s/pod.yaml":
     "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {containers: [{name: a, image: 'ubuntu:18.04:x'}]}\n",
   "bin/Dockerfile": Buffer.from([0, 1, 2]),
+  "chart/Chart.yaml": "apiVersion: v2\nname: c\nversion: 1.0.0\n",
+  "chart/templates/deployment.yaml": "image: {{ .Values.image }}\n",
 };
 
 describe("SPEC §5.1 JSON report", () => {
@@ -35,12 +37,12 @@ describe("SPEC §5.1 JSON report", () => {
 
   it("has the exact shape of the spec's example", () => {
     expect(report.summary).toEqual({
-      files: 3,
+      files: 4,
       images: 4,
       errors: 3,
       warnings: 0,
       suppressed: 1,
-      skipped: 1,
+      skipped: 2,
     });
     expect(report.findings[2]).toEqual({
       rule: "block-deprecated-base-images",
@@ -162,7 +164,7 @@ describe("text report", () => {
       "suppressed services/web/Dockerfile:2 approved-base-images nginx:1.27: vendor image, SEC-42\n",
     );
     expect(text.trimEnd().split("\n").at(-1)).toBe(
-      "✖ 3 errors, 0 warnings in 3 files, 4 images (1 suppressed, 1 skipped; policy: built-in default, mode: enforce)",
+      "✖ 3 errors, 0 warnings in 4 files, 4 images (1 suppressed, 2 skipped; policy: built-in default, mode: enforce)",
     );
     expect(text).not.toContain("\u001b[");
   });
