@@ -22577,12 +22577,16 @@ function discoverFiles(paths, options) {
   const skipped = /* @__PURE__ */ new Map();
   const skip = (file, reason) => skipped.set(file, { file, reason });
   const toPosix = (path4) => sep === "/" ? path4 : path4.split(sep).join("/");
-  const consider = (root, path4, absolute) => {
+  const consider = (root, path4, absolute, regular = false) => {
     if (!included(path4) || excluded(path4)) return;
     const name = path4.slice(path4.lastIndexOf("/") + 1);
     const kind = fileKind(name);
     if (!kind) return;
     const display = root.display(path4, absolute);
+    if (regular) {
+      found.set(absolute, { path: display, absolute, kind });
+      return;
+    }
     let stats;
     try {
       stats = lstatSync(absolute);
@@ -22628,7 +22632,7 @@ function discoverFiles(paths, options) {
         if (entry.name === ".git" || excluded(path4) || ignoredBy(scopes, path4, true)) continue;
         walk(root, absolute, path4, scopes);
       } else if (!ignoredBy(scopes, path4, false)) {
-        consider(root, path4, absolute);
+        consider(root, path4, absolute, entry.isFile());
       }
     }
   };
@@ -22662,7 +22666,9 @@ function discoverFiles(paths, options) {
         consider(root, path4, join(absolute, file));
       }
     } else {
-      walk(root, absolute, root.relative, outside ? [] : ancestorScopes(options.cwd, absolute));
+      const above = outside ? [] : ancestorScopes(options.cwd, absolute);
+      const scopes = root.relative !== "" && ignoredBy(above, root.relative, true) ? [] : above;
+      walk(root, absolute, root.relative, scopes);
     }
   }
   const byPath = (a, b) => {
@@ -26422,17 +26428,24 @@ function readFastDocument(text, from, to, documents) {
 }
 function imageKeys(value, path4, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, i) => {
-      imageKeys(item, [...path4, i], out);
-    });
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      if (typeof item !== "object" || item === null) continue;
+      path4.push(i);
+      imageKeys(item, path4, out);
+      path4.pop();
+    }
     return;
   }
   if (typeof value !== "object" || value === null) return;
-  for (const key of Object.keys(value)) {
-    if (/^\d+$/.test(key)) throw new NotSure();
+  for (const key in value) {
+    if (key.charCodeAt(0) <= 57 && /^\d+$/.test(key)) throw new NotSure();
     const child2 = value[key];
     if (key === "image") out.push([...path4, key]);
-    imageKeys(child2, [...path4, key], out);
+    if (typeof child2 !== "object" || child2 === null) continue;
+    path4.push(key);
+    imageKeys(child2, path4, out);
+    path4.pop();
   }
 }
 function valueAtPath(data, path4) {
@@ -26577,9 +26590,11 @@ function roleOf(file, name, dir, candidate, options) {
   return { kind: "manifest", json: false };
 }
 var MIGHT_HOLD_IMAGES = /image|Namespace|docker:\/\/|container/;
+var WORKFLOW_MIGHT_HOLD_IMAGES = /container|services|docker:\/\//;
 function readYamlSource(text, file, role, options, dir) {
   const result = emptyResult();
   if (role.kind === "manifest" && !MIGHT_HOLD_IMAGES.test(text)) return result;
+  if (role.kind === "workflow" && !WORKFLOW_MIGHT_HOLD_IMAGES.test(text)) return result;
   if (role.kind === "manifest" && role.json && !(text.includes('"apiVersion"') && text.includes('"kind"')))
     return result;
   const exact = role.kind !== "manifest" || role.json;

@@ -87,13 +87,20 @@ export function discoverFiles(paths: string[], options: DiscoverOptions): Discov
   const skip = (file: string, reason: string) => skipped.set(file, { file, reason });
   const toPosix = (path: string) => (sep === "/" ? path : path.split(sep).join("/"));
 
-  /** Adds a file found under `root` at `path`: filtered by include/exclude and classified by name. */
-  const consider = (root: Root, path: string, absolute: string) => {
+  /**
+   * Adds a file found under `root` at `path`: filtered by include/exclude and classified by name.
+   * `regular` is true when the walk already knows it is a plain file (no link, no folder).
+   */
+  const consider = (root: Root, path: string, absolute: string, regular = false) => {
     if (!included(path) || excluded(path)) return;
     const name = path.slice(path.lastIndexOf("/") + 1);
     const kind = fileKind(name);
     if (!kind) return;
     const display = root.display(path, absolute);
+    if (regular) {
+      found.set(absolute, { path: display, absolute, kind });
+      return;
+    }
     let stats: ReturnType<typeof lstatSync>;
     try {
       stats = lstatSync(absolute);
@@ -141,7 +148,7 @@ export function discoverFiles(paths: string[], options: DiscoverOptions): Discov
         if (entry.name === ".git" || excluded(path) || ignoredBy(scopes, path, true)) continue;
         walk(root, absolute, path, scopes);
       } else if (!ignoredBy(scopes, path, false)) {
-        consider(root, path, absolute);
+        consider(root, path, absolute, entry.isFile());
       }
     }
   };
@@ -179,7 +186,11 @@ export function discoverFiles(paths: string[], options: DiscoverOptions): Discov
         consider(root, path, join(absolute, file));
       }
     } else {
-      walk(root, absolute, root.relative, outside ? [] : ancestorScopes(options.cwd, absolute));
+      // A folder named on the command line is checked even when a .gitignore above it names it:
+      // ignoring it would check nothing and pass. Its own .gitignore files still apply inside it.
+      const above = outside ? [] : ancestorScopes(options.cwd, absolute);
+      const scopes = root.relative !== "" && ignoredBy(above, root.relative, true) ? [] : above;
+      walk(root, absolute, root.relative, scopes);
     }
   }
   const byPath = <T extends { path?: string; file?: string }>(a: T, b: T) => {

@@ -169,8 +169,10 @@ function roleOf(
   return { kind: "manifest", json: false };
 }
 
-/** Words a file must contain to hold anything a YAML source reads. */
+/** Words a file must contain to hold anything a YAML source reads (a superset: never a miss). */
 const MIGHT_HOLD_IMAGES = /image|Namespace|docker:\/\/|container/;
+/** A workflow names images only in a job's container or services, or a docker:// step. */
+const WORKFLOW_MIGHT_HOLD_IMAGES = /container|services|docker:\/\//;
 
 function readYamlSource(
   text: string,
@@ -181,6 +183,7 @@ function readYamlSource(
 ): SourceResult {
   const result = emptyResult();
   if (role.kind === "manifest" && !MIGHT_HOLD_IMAGES.test(text)) return result;
+  if (role.kind === "workflow" && !WORKFLOW_MIGHT_HOLD_IMAGES.test(text)) return result;
   if (role.kind === "manifest" && role.json && !(text.includes('"apiVersion"') && text.includes('"kind"')))
     return result;
   const exact = role.kind !== "manifest" || role.json;

@@ -220,18 +220,26 @@ function readFastDocument(text: string, from: number, to: number, documents: Yam
  * index would be iterated out of text order by JavaScript, so the fast path gives up on it.
  */
 function imageKeys(value: unknown, path: KeyPath, out: KeyPath[]): void {
+  // One path stack for the whole walk: only the paths of `image` keys are copied.
   if (Array.isArray(value)) {
-    value.forEach((item, i) => {
-      imageKeys(item, [...path, i], out);
-    });
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      if (typeof item !== "object" || item === null) continue;
+      path.push(i);
+      imageKeys(item, path, out);
+      path.pop();
+    }
     return;
   }
   if (typeof value !== "object" || value === null) return;
-  for (const key of Object.keys(value)) {
-    if (/^\d+$/.test(key)) throw new NotSure();
+  for (const key in value) {
+    if (key.charCodeAt(0) <= 57 && /^\d+$/.test(key)) throw new NotSure();
     const child = (value as Record<string, unknown>)[key];
     if (key === "image") out.push([...path, key]);
-    imageKeys(child, [...path, key], out);
+    if (typeof child !== "object" || child === null) continue;
+    path.push(key);
+    imageKeys(child, path, out);
+    path.pop();
   }
 }
 

@@ -146,3 +146,16 @@ describe("SPEC §4 the file set: the repository's files, links never followed ou
     ]);
   });
 });
+
+describe("SPEC §3.5 a folder named on the command line is never silently empty", () => {
+  it.each([false, true])(
+    "checks a named folder that a .gitignore above it ignores (in a git work tree: %s)",
+    (inGit) => {
+      const cwd = fixture({ ".gitignore": ".bench/\n", ".bench/repo/Dockerfile": "FROM centos:7\n" });
+      if (inGit) execFileSync("git", ["init", "-q"], { cwd });
+      const result = runCheck({ paths: [".bench/repo"], cwd, loaded: defaultPolicy() });
+      expect(result.files).toBe(1);
+      expect(result.findings.map((f) => f.file)).toContain(".bench/repo/Dockerfile");
+    },
+  );
+});
