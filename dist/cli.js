@@ -27882,7 +27882,6 @@ function parseSize(size) {
 }
 
 // src/rebuild/index.ts
-import { execFileSync as execFileSync2 } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join as join8 } from "node:path";
@@ -29023,11 +29022,7 @@ function provenance(cwd, env = process.env) {
   let revision = env.GITHUB_SHA;
   if (!revision) {
     try {
-      revision = execFileSync2("git", ["rev-parse", "HEAD"], {
-        cwd,
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "ignore"]
-      }).trim();
+      revision = git(cwd, ["rev-parse", "HEAD"]).trim();
     } catch {
       revision = void 0;
     }

@@ -50249,7 +50249,6 @@ async function check(inputs) {
 }
 
 // src/rebuild/index.ts
-import { execFileSync as execFileSync2 } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
 import { join as join9 } from "node:path";
@@ -50624,11 +50623,7 @@ function provenance(cwd, env = process.env) {
   let revision = env.GITHUB_SHA;
   if (!revision) {
     try {
-      revision = execFileSync2("git", ["rev-parse", "HEAD"], {
-        cwd,
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "ignore"]
-      }).trim();
+      revision = git(cwd, ["rev-parse", "HEAD"]).trim();
     } catch {
       revision = void 0;
     }

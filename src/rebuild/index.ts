@@ -2,11 +2,12 @@
  * The rebuild as the CLI and the Action run it: settings in, outcomes out. Reads the library,
  * checks the tools, picks the builder and runs the pipeline in a scratch folder it removes after.
  */
-import { execFileSync } from "node:child_process";
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UsageError } from "../errors.js";
+import { git } from "../git.js";
 import { type BuilderChoice, chooseBuilder } from "./builders.js";
 import { type BaseImage, readLibrary } from "./library.js";
 import { type ImageOutcome, type RebuildOptions, rebuildLibrary, requireTools } from "./pipeline.js";
@@ -59,11 +60,7 @@ export function provenance(
   let revision = env.GITHUB_SHA;
   if (!revision) {
     try {
-      revision = execFileSync("git", ["rev-parse", "HEAD"], {
-        cwd,
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "ignore"],
-      }).trim();
+      revision = git(cwd, ["rev-parse", "HEAD"]).trim();
     } catch {
       revision = undefined;
     }

@@ -116,6 +116,25 @@ spec:
     expect(images(check({ "pod.yaml": pod }))).toEqual(["pod.yaml:7 block-deprecated-base-images centos:7"]);
   });
 
+  it("never lets a suppression above an annotation's image: line waive the container below (issue 8)", () => {
+    const pod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  annotations:
+    docs: |
+      # base-image-guard ignore=block-deprecated-base-images reason="only an example"
+      image: centos:7
+spec:
+  containers:
+    - name: a
+      image: centos:7
+`;
+    const result = check({ "pod.yaml": pod });
+    expect(result.suppressed).toEqual([]);
+    expect(images(result)).toEqual(["pod.yaml:12 block-deprecated-base-images centos:7"]);
+  });
+
   it("turns another tool's placeholder into unresolved-image, never a pass (SPEC §4 details)", () => {
     const task =
       "apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: t}\nspec:\n  steps:\n    - {name: a, image: $(params.builder)}\n    - {name: b, image: '{{inputs.parameters.image}}'}\n    - {name: c, image: ko://github.com/acme/cmd/app}\n";
