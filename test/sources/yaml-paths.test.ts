@@ -2,7 +2,7 @@
  * The fast YAML path must give exactly what the exact path gives (SPEC §4: the line of the
  * `image:` value), or hand the file over. Every sample is read both ways and compared.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readManifestText } from "../../src/sources/read.js";
@@ -130,14 +130,15 @@ spec:
   "a syntax error in a document without images": `${pod("  containers:\n    - name: a\n      image: centos:7\n")}\n---\nkind: Service\nspec: {ports: [\n`,
 };
 
-for (const name of [
-  "k8s/payments-deployment.yaml",
-  "k8s/report-cronjob.yaml",
-  "k8s/db-statefulset.yaml",
-  "docker-compose.yml",
-]) {
-  SAMPLES[`examples/${name}`] = readFileSync(join("examples", name), "utf8");
+// Every YAML file of the example repository is a sample too.
+function* yamlFiles(dir: string): Generator<string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* yamlFiles(path);
+    else if (/\.ya?ml$/.test(entry.name)) yield path;
+  }
 }
+for (const path of yamlFiles("examples")) SAMPLES[path] = readFileSync(path, "utf8");
 
 describe("SPEC §4 YAML: the fast path agrees with the exact path", () => {
   const exact = (text: string) => readManifestText(text, "f.yaml", { exact: true });
