@@ -44138,8 +44138,10 @@ function walkObject(value, path4, context3, out) {
     return;
   }
   if (!isObject(value)) return;
+  const notImages = path4[path4.length - 1] === "rbd";
   for (const [key, child2] of Object.entries(value)) {
     const childPath = [...path4, key];
+    if (key === "image" && notImages) continue;
     if (key === "image") {
       const found = imageAtKey(child2, childPath, context3);
       if (found) out.push(found);
@@ -44771,148 +44773,175 @@ var INSTRUCTIONS = /* @__PURE__ */ new Set([
   "WORKDIR"
 ]);
 function readDockerfile(text, file, options = {}) {
-  const problems = [];
-  const problem = (line, column, message) => problems.push({ file, line: line + 1, column: column + 1, message });
   const dockerfile = import_dockerfile_ast.DockerfileParser.parse(asBuildKitReadsIt(text));
-  const lines = text.split("\n");
   const escapeChar = dockerfile.getEscapeCharacter();
+  const reader = new StageReader(
+    file,
+    text,
+    globalArgs(dockerfile, options.buildArgs ?? {}, escapeChar),
+    escapeChar
+  );
+  for (const instruction of dockerfile.getInstructions())
+    reader.read(instruction, options.copyFrom !== false);
+  const result = reader.finish(text, dockerfile.getInstructions().at(-1));
+  return { ...result, heredocLines: heredocLines(dockerfile.getInstructions(), text) };
+}
+function globalArgs(dockerfile, buildArgs, escapeChar) {
   const globals = /* @__PURE__ */ new Map();
   for (const arg of dockerfile.getInitialARGs()) {
     const property = arg.getProperty();
     const name = property?.getName();
     if (!property || !name) continue;
-    globals.set(name, options.buildArgs?.[name] ?? argDefault(property.getValue(), globals, escapeChar));
+    globals.set(name, buildArgs[name] ?? argDefault(property.getValue(), globals, escapeChar));
   }
-  const stages = [];
-  const occurrences = [];
-  const stageIndex = (reference) => {
-    if (/^\d+$/.test(reference)) {
-      const index2 = Number(reference);
-      return index2 < stages.length ? index2 : void 0;
-    }
-    const index = stages.findIndex((s) => s.name === reference.toLowerCase());
-    return index >= 0 ? index : void 0;
-  };
-  const resolve6 = (written) => resolveImage(written, globals, escapeChar);
-  const isStage = ({ text: text2, image }, allowIndex) => image.kind !== "unresolved" && (allowIndex || !/^\d+$/.test(text2)) && stageIndex(text2) !== void 0;
-  const occurrence = (instruction, { text: resolved, image }, at2, via) => {
-    const start = instruction.getRange().start;
-    return {
-      file,
-      line: start.line + 1,
-      column: (at2.line === start.line ? at2.character : start.character) + 1,
-      source: "dockerfile",
-      text: resolved,
-      image,
-      via,
-      stage: { index: stages.length - 1, final: false },
-      labels: {}
-    };
-  };
-  for (const instruction of dockerfile.getInstructions()) {
+  return globals;
+}
+var StageReader = class {
+  constructor(file, text, globals, escapeChar) {
+    this.file = file;
+    this.globals = globals;
+    this.escapeChar = escapeChar;
+    this.lines = text.split("\n");
+  }
+  file;
+  globals;
+  escapeChar;
+  stages = [];
+  occurrences = [];
+  problems = [];
+  lines;
+  problem(line, column, message) {
+    this.problems.push({ file: this.file, line: line + 1, column: column + 1, message });
+  }
+  read(instruction, copyFrom) {
     const keyword = instruction.getKeyword();
     const start = instruction.getRange().start;
     if (!INSTRUCTIONS.has(keyword)) {
-      problem(start.line, start.character, `unknown instruction "${instruction.getInstruction()}"`);
-      continue;
+      this.problem(start.line, start.character, `unknown instruction "${instruction.getInstruction()}"`);
+      return;
     }
     if (keyword === "FROM") {
-      readFrom(instruction);
-      continue;
+      this.from(instruction);
+      return;
     }
-    const stage = stages[stages.length - 1];
+    const stage = this.stages[this.stages.length - 1];
     if (!stage) {
-      if (keyword !== "ARG") problem(start.line, start.character, `${keyword} before the first FROM`);
-      continue;
+      if (keyword !== "ARG") this.problem(start.line, start.character, `${keyword} before the first FROM`);
+      return;
     }
-    if (keyword === "ONBUILD") {
-      const trigger = instruction.getTriggerInstruction();
-      const triggerKeyword = trigger?.getKeyword();
-      if (trigger && options.copyFrom !== false && (triggerKeyword === "COPY" || triggerKeyword === "RUN"))
-        readExternalSources(trigger);
-    } else if (keyword === "LABEL") {
+    if (keyword === "LABEL") {
       for (const property of instruction.getProperties()) {
         const name = property.getName();
         if (name) stage.labels[name] = property.getValue() ?? "";
       }
-    } else if (options.copyFrom !== false && (keyword === "COPY" || keyword === "RUN")) {
-      readExternalSources(instruction);
+      return;
     }
+    const judged = keyword === "ONBUILD" ? instruction.getTriggerInstruction() : instruction;
+    const judgedKeyword = judged?.getKeyword();
+    if (judged && copyFrom && (judgedKeyword === "COPY" || judgedKeyword === "RUN"))
+      this.externalSources(judged);
   }
-  function readFrom(from) {
+  /** The image text after global ARGs, and what it names; a stage name is checked on this text. */
+  resolve(written) {
+    return resolveImage(written, this.globals, this.escapeChar);
+  }
+  stageIndex(reference) {
+    if (/^\d+$/.test(reference)) {
+      const index2 = Number(reference);
+      return index2 < this.stages.length ? index2 : void 0;
+    }
+    const index = this.stages.findIndex((s) => s.name === reference.toLowerCase());
+    return index >= 0 ? index : void 0;
+  }
+  /** Whether resolved text names an earlier stage (by name, or by index where `allowIndex`). */
+  isStage({ text, image }, allowIndex) {
+    return image.kind !== "unresolved" && (allowIndex || !/^\d+$/.test(text)) && this.stageIndex(text) !== void 0;
+  }
+  occurrence(instruction, { text, image }, at2, via) {
+    const start = instruction.getRange().start;
+    const name = this.stages[this.stages.length - 1]?.name;
+    return {
+      file: this.file,
+      line: start.line + 1,
+      column: (at2.line === start.line ? at2.character : start.character) + 1,
+      source: "dockerfile",
+      text,
+      image,
+      via,
+      stage: { index: this.stages.length - 1, ...name !== void 0 && { name }, final: false },
+      labels: {}
+    };
+  }
+  from(from) {
     const start = from.getRange().start;
     const args = from.getArguments();
     const first = args[0];
     if (!first) {
-      problem(start.line, start.character, "FROM without an image");
+      this.problem(start.line, start.character, "FROM without an image");
       return;
     }
     const hasAlias = args.length === 3 && args[1]?.getValue().toLowerCase() === "as";
     if (args.length !== 1 && !hasAlias) {
-      problem(start.line, start.character, 'FROM takes one image and an optional "AS name"');
+      this.problem(start.line, start.character, 'FROM takes one image and an optional "AS name"');
       return;
     }
-    const stage = { index: stages.length, labels: {} };
+    const stage = { index: this.stages.length, labels: {} };
     if (hasAlias) stage.name = (args[2]?.getValue() ?? "").toLowerCase();
-    const resolved = resolve6(first.getValue());
-    const parent = isStage(resolved, false) ? stageIndex(resolved.text) : void 0;
-    stages.push(stage);
+    const resolved = this.resolve(first.getValue());
+    const parent = this.isStage(resolved, false) ? this.stageIndex(resolved.text) : void 0;
+    this.stages.push(stage);
     if (parent !== void 0) {
       stage.parent = parent;
       return;
     }
-    const found = occurrence(from, resolved, first.getRange().start, "from");
+    const found = this.occurrence(from, resolved, first.getRange().start, "from");
     if (found.text.toLowerCase() === "scratch") return;
-    if (stage.name !== void 0 && found.stage) found.stage.name = stage.name;
     stage.base = found;
-    occurrences.push(found);
+    this.occurrences.push(found);
   }
-  function readExternalSources(instruction) {
+  externalSources(instruction) {
     const { start, end } = instruction.getRange();
-    if (!lines.slice(start.line, end.line + 1).some((line) => line.includes("--"))) return;
+    if (!this.lines.slice(start.line, end.line + 1).some((line) => line.includes("--"))) return;
     for (const flag of instruction.getFlags()) {
       if (flag.getName() === "from") {
-        externalSource(instruction, flag.getValue(), flag.getValueRange()?.start, "copy-from");
+        this.externalSource(instruction, flag.getValue(), flag.getValueRange()?.start, "copy-from");
       } else if (flag.getName() === "mount") {
         const from = flag.getOption("from");
-        if (from) externalSource(instruction, from.getValue(), from.getValueRange()?.start, "mount-from");
+        if (from)
+          this.externalSource(instruction, from.getValue(), from.getValueRange()?.start, "mount-from");
       }
     }
   }
-  function externalSource(instruction, written, at2, via) {
+  externalSource(instruction, written, at2, via) {
     if (!written || !at2) return;
-    const resolved = resolve6(written);
-    if (isStage(resolved, true)) return;
-    const found = occurrence(instruction, resolved, at2, via);
-    const name = stages[stages.length - 1]?.name;
-    if (name !== void 0 && found.stage) found.stage.name = name;
-    occurrences.push(found);
+    const resolved = this.resolve(written);
+    if (this.isStage(resolved, true)) return;
+    this.occurrences.push(this.occurrence(instruction, resolved, at2, via));
   }
-  markFinalImage(stages, occurrences);
-  if (stages.length === 0 && problems.length === 0) {
-    problems.push({
-      file,
-      line: 1,
-      column: 1,
-      message: text.trim() === "" ? "empty Dockerfile: no FROM instruction" : "no FROM instruction"
-    });
+  /** Marks the final image, and reports a file without FROM or ending inside an instruction. */
+  finish(text, last) {
+    const { stages, occurrences, problems, file } = this;
+    const escapeChar = this.escapeChar;
+    markFinalImage(stages, occurrences);
+    if (stages.length === 0 && problems.length === 0) {
+      problems.push({
+        file,
+        line: 1,
+        column: 1,
+        message: text.trim() === "" ? "empty Dockerfile: no FROM instruction" : "no FROM instruction"
+      });
+    }
+    if (last && endsWithContinuation(text, escapeChar)) {
+      const start = last.getRange().start;
+      this.problem(
+        start.line,
+        start.character,
+        "file ends inside an instruction (line continuation at end of file)"
+      );
+    }
+    return { occurrences, problems, namespaces: {} };
   }
-  const last = dockerfile.getInstructions().at(-1);
-  if (last && endsWithContinuation(text, escapeChar)) {
-    const start = last.getRange().start;
-    problem(
-      start.line,
-      start.character,
-      "file ends inside an instruction (line continuation at end of file)"
-    );
-  }
-  return {
-    occurrences,
-    problems,
-    namespaces: {},
-    heredocLines: heredocLines(dockerfile.getInstructions(), text)
-  };
-}
+};
 function heredocLines(instructions, text) {
   const lines = /* @__PURE__ */ new Set();
   if (!text.includes("<<")) return lines;

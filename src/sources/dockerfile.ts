@@ -14,7 +14,7 @@ import {
   type Run,
 } from "dockerfile-ast";
 import { resolveImage } from "./resolve.js";
-import type { Occurrence, ParseProblem, SourceResult } from "./types.js";
+import type { ImageState, Occurrence, ParseProblem, SourceResult } from "./types.js";
 import { expandVariables, type Variables } from "./variables.js";
 
 export interface DockerfileOptions {
@@ -66,171 +66,209 @@ export function readDockerfile(
   file: string,
   options: DockerfileOptions = {},
 ): DockerfileResult {
-  const problems: ParseProblem[] = [];
-  const problem = (line: number, column: number, message: string) =>
-    problems.push({ file, line: line + 1, column: column + 1, message });
-
   const dockerfile = DockerfileParser.parse(asBuildKitReadsIt(text));
-  const lines = text.split("\n");
   const escapeChar = dockerfile.getEscapeCharacter();
+  const reader = new StageReader(
+    file,
+    text,
+    globalArgs(dockerfile, options.buildArgs ?? {}, escapeChar),
+    escapeChar,
+  );
+  for (const instruction of dockerfile.getInstructions())
+    reader.read(instruction, options.copyFrom !== false);
+  const result = reader.finish(text, dockerfile.getInstructions().at(-1));
+  return { ...result, heredocLines: heredocLines(dockerfile.getInstructions(), text) };
+}
+
+/** Global ARGs (before the first FROM): `--build-arg` values override the defaults of declared ARGs. */
+function globalArgs(
+  dockerfile: ReturnType<typeof DockerfileParser.parse>,
+  buildArgs: Readonly<Record<string, string>>,
+  escapeChar: string,
+): Map<string, string | undefined> {
   const globals = new Map<string, string | undefined>();
   for (const arg of dockerfile.getInitialARGs()) {
     const property = arg.getProperty();
     const name = property?.getName();
     if (!property || !name) continue;
-    globals.set(name, options.buildArgs?.[name] ?? argDefault(property.getValue(), globals, escapeChar));
+    globals.set(name, buildArgs[name] ?? argDefault(property.getValue(), globals, escapeChar));
+  }
+  return globals;
+}
+
+/** Builds the stages of a Dockerfile instruction by instruction, and the images they use. */
+class StageReader {
+  readonly stages: Stage[] = [];
+  readonly occurrences: Occurrence[] = [];
+  readonly problems: ParseProblem[] = [];
+  private readonly lines: string[];
+
+  constructor(
+    private readonly file: string,
+    text: string,
+    private readonly globals: Map<string, string | undefined>,
+    private readonly escapeChar: string,
+  ) {
+    this.lines = text.split("\n");
   }
 
-  const stages: Stage[] = [];
-  const occurrences: Occurrence[] = [];
-  const stageIndex = (reference: string): number | undefined => {
-    if (/^\d+$/.test(reference)) {
-      const index = Number(reference);
-      return index < stages.length ? index : undefined;
-    }
-    const index = stages.findIndex((s) => s.name === reference.toLowerCase());
-    return index >= 0 ? index : undefined;
-  };
-  /** The image text after global ARGs, and what it names; a stage name is checked on this text. */
-  const resolve = (written: string) => resolveImage(written, globals, escapeChar);
-  /** Whether resolved text names an earlier stage (by name, or by index where `allowIndex`). */
-  const isStage = ({ text, image }: ReturnType<typeof resolve>, allowIndex: boolean) =>
-    image.kind !== "unresolved" && (allowIndex || !/^\d+$/.test(text)) && stageIndex(text) !== undefined;
-  const occurrence = (
-    instruction: Instruction,
-    { text: resolved, image }: ReturnType<typeof resolve>,
-    at: { line: number; character: number },
-    via: Occurrence["via"],
-  ): Occurrence => {
-    const start = instruction.getRange().start;
-    return {
-      file,
-      line: start.line + 1,
-      column: (at.line === start.line ? at.character : start.character) + 1,
-      source: "dockerfile",
-      text: resolved,
-      image,
-      via,
-      stage: { index: stages.length - 1, final: false },
-      labels: {},
-    };
-  };
+  problem(line: number, column: number, message: string): void {
+    this.problems.push({ file: this.file, line: line + 1, column: column + 1, message });
+  }
 
-  for (const instruction of dockerfile.getInstructions()) {
+  read(instruction: Instruction, copyFrom: boolean): void {
     const keyword = instruction.getKeyword();
     const start = instruction.getRange().start;
     if (!INSTRUCTIONS.has(keyword)) {
-      problem(start.line, start.character, `unknown instruction "${instruction.getInstruction()}"`);
-      continue;
+      this.problem(start.line, start.character, `unknown instruction "${instruction.getInstruction()}"`);
+      return;
     }
     if (keyword === "FROM") {
-      readFrom(instruction as From);
-      continue;
+      this.from(instruction as From);
+      return;
     }
-    const stage = stages[stages.length - 1];
+    const stage = this.stages[this.stages.length - 1];
     if (!stage) {
-      if (keyword !== "ARG") problem(start.line, start.character, `${keyword} before the first FROM`);
-      continue;
+      if (keyword !== "ARG") this.problem(start.line, start.character, `${keyword} before the first FROM`);
+      return;
     }
-    if (keyword === "ONBUILD") {
-      // ONBUILD runs its instruction in images built FROM this one: judged like that instruction.
-      const trigger = (instruction as Onbuild).getTriggerInstruction();
-      const triggerKeyword = trigger?.getKeyword();
-      if (trigger && options.copyFrom !== false && (triggerKeyword === "COPY" || triggerKeyword === "RUN"))
-        readExternalSources(trigger as Copy | Run);
-    } else if (keyword === "LABEL") {
+    if (keyword === "LABEL") {
       for (const property of (instruction as Label).getProperties()) {
         const name = property.getName();
         if (name) stage.labels[name] = property.getValue() ?? "";
       }
-    } else if (options.copyFrom !== false && (keyword === "COPY" || keyword === "RUN")) {
-      readExternalSources(instruction as Copy | Run);
+      return;
     }
+    // ONBUILD runs its instruction in images built FROM this one: judged like that instruction.
+    const judged = keyword === "ONBUILD" ? (instruction as Onbuild).getTriggerInstruction() : instruction;
+    const judgedKeyword = judged?.getKeyword();
+    if (judged && copyFrom && (judgedKeyword === "COPY" || judgedKeyword === "RUN"))
+      this.externalSources(judged as Copy | Run);
   }
 
-  function readFrom(from: From): void {
+  /** The image text after global ARGs, and what it names; a stage name is checked on this text. */
+  private resolve(written: string): { text: string; image: ImageState } {
+    return resolveImage(written, this.globals, this.escapeChar);
+  }
+
+  private stageIndex(reference: string): number | undefined {
+    if (/^\d+$/.test(reference)) {
+      const index = Number(reference);
+      return index < this.stages.length ? index : undefined;
+    }
+    const index = this.stages.findIndex((s) => s.name === reference.toLowerCase());
+    return index >= 0 ? index : undefined;
+  }
+
+  /** Whether resolved text names an earlier stage (by name, or by index where `allowIndex`). */
+  private isStage({ text, image }: { text: string; image: ImageState }, allowIndex: boolean): boolean {
+    return (
+      image.kind !== "unresolved" &&
+      (allowIndex || !/^\d+$/.test(text)) &&
+      this.stageIndex(text) !== undefined
+    );
+  }
+
+  private occurrence(
+    instruction: Instruction,
+    { text, image }: { text: string; image: ImageState },
+    at: { line: number; character: number },
+    via: Occurrence["via"],
+  ): Occurrence {
+    const start = instruction.getRange().start;
+    const name = this.stages[this.stages.length - 1]?.name;
+    return {
+      file: this.file,
+      line: start.line + 1,
+      column: (at.line === start.line ? at.character : start.character) + 1,
+      source: "dockerfile",
+      text,
+      image,
+      via,
+      stage: { index: this.stages.length - 1, ...(name !== undefined && { name }), final: false },
+      labels: {},
+    };
+  }
+
+  private from(from: From): void {
     const start = from.getRange().start;
     const args = from.getArguments();
     const first = args[0];
     if (!first) {
-      problem(start.line, start.character, "FROM without an image");
+      this.problem(start.line, start.character, "FROM without an image");
       return;
     }
     const hasAlias = args.length === 3 && args[1]?.getValue().toLowerCase() === "as";
     if (args.length !== 1 && !hasAlias) {
-      problem(start.line, start.character, 'FROM takes one image and an optional "AS name"');
+      this.problem(start.line, start.character, 'FROM takes one image and an optional "AS name"');
       return;
     }
-    const stage: Stage = { index: stages.length, labels: {} };
+    const stage: Stage = { index: this.stages.length, labels: {} };
     if (hasAlias) stage.name = (args[2]?.getValue() ?? "").toLowerCase();
     // `FROM builder`, also as `ARG BASE=builder` + `FROM ${BASE}`, continues an earlier stage.
-    const resolved = resolve(first.getValue());
-    const parent = isStage(resolved, false) ? stageIndex(resolved.text) : undefined;
-    stages.push(stage);
+    const resolved = this.resolve(first.getValue());
+    const parent = this.isStage(resolved, false) ? this.stageIndex(resolved.text) : undefined;
+    this.stages.push(stage);
     if (parent !== undefined) {
       stage.parent = parent;
       return;
     }
-    const found = occurrence(from, resolved, first.getRange().start, "from");
+    const found = this.occurrence(from, resolved, first.getRange().start, "from");
     if (found.text.toLowerCase() === "scratch") return;
-    if (stage.name !== undefined && found.stage) found.stage.name = stage.name;
     stage.base = found;
-    occurrences.push(found);
+    this.occurrences.push(found);
   }
 
-  function readExternalSources(instruction: Copy | Run): void {
+  private externalSources(instruction: Copy | Run): void {
     // Parsing flags is the costly part of dockerfile-ast; most COPY and RUN lines have none.
     const { start, end } = instruction.getRange();
-    if (!lines.slice(start.line, end.line + 1).some((line) => line.includes("--"))) return;
+    if (!this.lines.slice(start.line, end.line + 1).some((line) => line.includes("--"))) return;
     for (const flag of instruction.getFlags()) {
       if (flag.getName() === "from") {
-        externalSource(instruction, flag.getValue(), flag.getValueRange()?.start, "copy-from");
+        this.externalSource(instruction, flag.getValue(), flag.getValueRange()?.start, "copy-from");
       } else if (flag.getName() === "mount") {
         const from = flag.getOption("from");
-        if (from) externalSource(instruction, from.getValue(), from.getValueRange()?.start, "mount-from");
+        if (from)
+          this.externalSource(instruction, from.getValue(), from.getValueRange()?.start, "mount-from");
       }
     }
   }
 
-  function externalSource(
+  private externalSource(
     instruction: Instruction,
     written: string | null,
     at: { line: number; character: number } | undefined,
     via: "copy-from" | "mount-from",
   ): void {
     if (!written || !at) return;
-    const resolved = resolve(written);
-    if (isStage(resolved, true)) return;
-    const found = occurrence(instruction, resolved, at, via);
-    const name = stages[stages.length - 1]?.name;
-    if (name !== undefined && found.stage) found.stage.name = name;
-    occurrences.push(found);
+    const resolved = this.resolve(written);
+    if (this.isStage(resolved, true)) return;
+    this.occurrences.push(this.occurrence(instruction, resolved, at, via));
   }
 
-  markFinalImage(stages, occurrences);
-  if (stages.length === 0 && problems.length === 0) {
-    problems.push({
-      file,
-      line: 1,
-      column: 1,
-      message: text.trim() === "" ? "empty Dockerfile: no FROM instruction" : "no FROM instruction",
-    });
+  /** Marks the final image, and reports a file without FROM or ending inside an instruction. */
+  finish(text: string, last: Instruction | undefined): SourceResult {
+    const { stages, occurrences, problems, file } = this;
+    const escapeChar = this.escapeChar;
+    markFinalImage(stages, occurrences);
+    if (stages.length === 0 && problems.length === 0) {
+      problems.push({
+        file,
+        line: 1,
+        column: 1,
+        message: text.trim() === "" ? "empty Dockerfile: no FROM instruction" : "no FROM instruction",
+      });
+    }
+    if (last && endsWithContinuation(text, escapeChar)) {
+      const start = last.getRange().start;
+      this.problem(
+        start.line,
+        start.character,
+        "file ends inside an instruction (line continuation at end of file)",
+      );
+    }
+    return { occurrences, problems, namespaces: {} };
   }
-  const last = dockerfile.getInstructions().at(-1);
-  if (last && endsWithContinuation(text, escapeChar)) {
-    const start = last.getRange().start;
-    problem(
-      start.line,
-      start.character,
-      "file ends inside an instruction (line continuation at end of file)",
-    );
-  }
-  return {
-    occurrences,
-    problems,
-    namespaces: {},
-    heredocLines: heredocLines(dockerfile.getInstructions(), text),
-  };
 }
 
 /** 1-based lines of heredoc text: never instructions, and never suppression comments. */

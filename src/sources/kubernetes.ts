@@ -175,8 +175,11 @@ function walkObject(value: unknown, path: KeyPath, context: WalkContext, out: Im
     return;
   }
   if (!isObject(value)) return;
+  // `rbd.image` names a Ceph block device (an RBD volume source), not a container image.
+  const notImages = path[path.length - 1] === "rbd";
   for (const [key, child] of Object.entries(value)) {
     const childPath = [...path, key];
+    if (key === "image" && notImages) continue;
     if (key === "image") {
       const found = imageAtKey(child, childPath, context);
       if (found) out.push(found);

@@ -95,6 +95,12 @@ spec:
     expect(result.images).toBe(0);
   });
 
+  it("does not read a Ceph RBD volume's image (a block device name) as a container image", () => {
+    const pv =
+      "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv}\nspec:\n  rbd:\n    monitors: [10.0.0.1:6789]\n    pool: kube\n    image: foo\n";
+    expect(check({ "pv.yaml": pv }).images).toBe(0);
+  });
+
   it("reads a JSON manifest named on the command line as a manifest, not a Dockerfile (issue 8)", () => {
     const pod = JSON.stringify(
       {
