@@ -50076,10 +50076,15 @@ function readRebuildInputs(get) {
 
 // src/action/pull-request.ts
 function pullRequestOf(eventName, payload, repository) {
+  const [owner = "", repo = ""] = repository.split("/");
+  if (eventName === "merge_group") {
+    const group = payload.merge_group;
+    if (!group) return void 0;
+    return { owner, repo, baseSha: group.base_sha, headSha: group.head_sha, fromFork: false };
+  }
   if (eventName !== "pull_request" && eventName !== "pull_request_target") return void 0;
   const pr = payload.pull_request;
   if (!pr) return void 0;
-  const [owner = "", repo = ""] = repository.split("/");
   return {
     owner,
     repo,
@@ -50091,7 +50096,7 @@ function pullRequestOf(eventName, payload, repository) {
 }
 var API_FILE_LIMIT = 3e3;
 async function changedFiles(octokit, pr, cwd) {
-  if (octokit) {
+  if (octokit && pr.number !== void 0) {
     try {
       const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
         owner: pr.owner,
@@ -50105,12 +50110,14 @@ async function changedFiles(octokit, pr, cwd) {
     } catch {
     }
   }
+  ensureCommit(cwd, pr.baseSha);
   const output = git(cwd, [
     "diff",
     "--name-only",
     "-z",
     "--diff-filter=ACMRT",
-    `${pr.baseSha}...${pr.headSha}`
+    `${pr.baseSha}...${pr.headSha}`,
+    "--"
   ]);
   return new Set(nulSeparated(output));
 }
@@ -50129,15 +50136,37 @@ async function fileAtBase(octokit, pr, path4, cwd) {
       if (error2.status === 404) return void 0;
     }
   }
+  ensureCommit(cwd, pr.baseSha);
+  const object = `${pr.baseSha}:${path4}`;
   try {
-    return git(cwd, ["show", `${pr.baseSha}:${path4}`]);
-  } catch (error2) {
-    const stderr = error2 instanceof GitError ? error2.stderr : String(error2);
-    if (/does not exist|exists on disk, but not in/.test(stderr)) return void 0;
-    throw new Error(
-      `cannot read ${path4} at the base commit ${pr.baseSha}: ${stderr.trim() || error2.message}`
-    );
+    git(cwd, ["cat-file", "-e", object]);
+  } catch {
+    return void 0;
   }
+  return git(cwd, ["show", object]);
+}
+var COMMIT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+var BaseCommitError = class extends GuardError {
+};
+function ensureCommit(cwd, sha) {
+  if (!COMMIT.test(sha)) throw new BaseCommitError(`the event's base commit "${sha}" is not a commit id`);
+  const present = () => {
+    try {
+      git(cwd, ["cat-file", "-e", `${sha}^{commit}`]);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (present()) return;
+  try {
+    git(cwd, ["fetch", "--no-tags", "--depth=1", "origin", sha]);
+  } catch {
+  }
+  if (present()) return;
+  throw new BaseCommitError(
+    `the base commit ${sha} is not in the checkout and could not be fetched, so the policy that judges this change cannot be read from it. Check out with fetch-depth: 0, or give the step a github-token with contents: read.`
+  );
 }
 var COMMENT_MARKER = "<!-- base-image-guard:sticky-comment -->";
 async function upsertComment(octokit, pr, body, resolvedBody) {
@@ -50177,15 +50206,7 @@ function writeFile2(path4, text) {
 async function policyFor(inputs, cwd, pr, octokit, changed) {
   if (!pr) return loadPolicy(inputs.policy, cwd);
   const path4 = inputs.policy ?? DEFAULT_POLICY_PATH;
-  let base;
-  try {
-    base = await fileAtBase(octokit, pr, path4, cwd);
-  } catch (error2) {
-    warning(
-      `Could not read ${path4} from the base branch (${error2.message}); using the checked-out policy. Give the job contents: read, or check out with fetch-depth: 0.`
-    );
-    return loadPolicy(inputs.policy, cwd);
-  }
+  const base = await fileAtBase(octokit, pr, path4, cwd);
   if (changed?.has(path4)) {
     notice(`This pull request changes ${path4}; the change takes effect after it is merged.`, {
       title: "base-image-guard policy",
@@ -50211,6 +50232,7 @@ async function comment(octokit, pr, result) {
   }
   const degrade = (why) => notice(`No pull request comment: ${why}. The annotations and the job summary show the findings.`);
   if (!octokit) return degrade("no github-token");
+  if (pr.number === void 0) return degrade("a merge group has no pull request to comment on");
   if (pr.fromFork) return degrade("the pull request comes from a fork, whose token cannot write comments");
   const body = result.findings.length > 0 ? renderMarkdown(result, { maxBytes: COMMENT_LIMIT_BYTES, preamble: COMMENT_MARKER, ...moreAt() }) : void 0;
   const resolved = `${COMMENT_MARKER}
@@ -50219,7 +50241,7 @@ async function comment(octokit, pr, result) {
 Every finding of earlier runs is fixed as of ${pr.headSha.slice(0, 7)}.
 `;
   try {
-    const outcome = await upsertComment(octokit, pr, body, resolved);
+    const outcome = await upsertComment(octokit, { ...pr, number: pr.number }, body, resolved);
     info(`comment: ${outcome}`);
   } catch (error2) {
     const status = error2.status;
@@ -50793,6 +50815,7 @@ async function run() {
     setFailed(
       error2 instanceof GuardError ? error2.message : `internal error: ${error2.message}`
     );
+    if (error2 instanceof GuardError) process.exitCode = 2;
   }
 }
 await run();

@@ -20,6 +20,8 @@ async function run(): Promise<void> {
     core.setFailed(
       error instanceof GuardError ? error.message : `internal error: ${(error as Error).message}`,
     );
+    // SPEC §5: a usage, policy or I/O error is exit 2, as on the command line.
+    if (error instanceof GuardError) process.exitCode = 2;
   }
 }
 

@@ -55,16 +55,9 @@ async function policyFor(
 ): Promise<LoadedPolicy> {
   if (!pr) return loadPolicy(inputs.policy, cwd);
   const path = inputs.policy ?? DEFAULT_POLICY_PATH;
-  let base: string | undefined;
-  try {
-    base = await fileAtBase(octokit, pr, path, cwd);
-  } catch (error) {
-    core.warning(
-      `Could not read ${path} from the base branch (${(error as Error).message}); using the checked-out policy. ` +
-        "Give the job contents: read, or check out with fetch-depth: 0.",
-    );
-    return loadPolicy(inputs.policy, cwd);
-  }
+  // Never the checked-out policy nor the built-in default when the base cannot be read (SPEC §6):
+  // fileAtBase throws, and the step stops with exit 2.
+  const base = await fileAtBase(octokit, pr, path, cwd);
   if (changed?.has(path)) {
     core.notice(`This pull request changes ${path}; the change takes effect after it is merged.`, {
       title: "base-image-guard policy",
@@ -98,6 +91,7 @@ async function comment(
   const degrade = (why: string) =>
     core.notice(`No pull request comment: ${why}. The annotations and the job summary show the findings.`);
   if (!octokit) return degrade("no github-token");
+  if (pr.number === undefined) return degrade("a merge group has no pull request to comment on");
   if (pr.fromFork) return degrade("the pull request comes from a fork, whose token cannot write comments");
   const body =
     result.findings.length > 0
@@ -105,7 +99,7 @@ async function comment(
       : undefined;
   const resolved = `${COMMENT_MARKER}\n### ${headline(result)}\n\nEvery finding of earlier runs is fixed as of ${pr.headSha.slice(0, 7)}.\n`;
   try {
-    const outcome = await upsertComment(octokit, pr, body, resolved);
+    const outcome = await upsertComment(octokit, { ...pr, number: pr.number }, body, resolved);
     core.info(`comment: ${outcome}`);
   } catch (error) {
     const status = (error as { status?: number }).status;

@@ -5,18 +5,28 @@
  */
 
 import type { getOctokit } from "@actions/github";
-import { GitError, git, nulSeparated } from "../git.js";
+import { GuardError } from "../errors.js";
+import { git, nulSeparated } from "../git.js";
 
 export type Octokit = ReturnType<typeof getOctokit>;
 
+/**
+ * A change the Action judges against its base: a pull request, or a merge queue's group
+ * (`merge_group`), which has a base and a head but no number to list files or comment on.
+ */
 export interface PullRequest {
   owner: string;
   repo: string;
-  number: number;
+  /** The pull request's number; undefined for a merge group. */
+  number?: number;
   baseSha: string;
   headSha: string;
   /** Opened from a fork: the token cannot write to the base repository. */
   fromFork: boolean;
+}
+
+interface MergeGroupEvent {
+  merge_group?: { base_sha: string; head_sha: string };
 }
 
 interface PullRequestEvent {
@@ -32,10 +42,15 @@ export function pullRequestOf(
   payload: unknown,
   repository: string,
 ): PullRequest | undefined {
+  const [owner = "", repo = ""] = repository.split("/");
+  if (eventName === "merge_group") {
+    const group = (payload as MergeGroupEvent).merge_group;
+    if (!group) return undefined;
+    return { owner, repo, baseSha: group.base_sha, headSha: group.head_sha, fromFork: false };
+  }
   if (eventName !== "pull_request" && eventName !== "pull_request_target") return undefined;
   const pr = (payload as PullRequestEvent).pull_request;
   if (!pr) return undefined;
-  const [owner = "", repo = ""] = repository.split("/");
   return {
     owner,
     repo,
@@ -54,7 +69,7 @@ export async function changedFiles(
   pr: PullRequest,
   cwd: string,
 ): Promise<Set<string>> {
-  if (octokit) {
+  if (octokit && pr.number !== undefined) {
     try {
       const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
         owner: pr.owner,
@@ -70,12 +85,14 @@ export async function changedFiles(
       // Fall through to git, which needs the base commit in the checkout (fetch-depth: 0).
     }
   }
+  ensureCommit(cwd, pr.baseSha);
   const output = git(cwd, [
     "diff",
     "--name-only",
     "-z",
     "--diff-filter=ACMRT",
     `${pr.baseSha}...${pr.headSha}`,
+    "--",
   ]);
   return new Set(nulSeparated(output));
 }
@@ -102,15 +119,50 @@ export async function fileAtBase(
       // Fall through to git.
     }
   }
+  // git answers "exists on disk, but not in <sha>" both when the file is missing at the base and
+  // when the base commit is missing from a shallow checkout: make sure the commit is here first.
+  ensureCommit(cwd, pr.baseSha);
+  const object = `${pr.baseSha}:${path}`;
   try {
-    return git(cwd, ["show", `${pr.baseSha}:${path}`]);
-  } catch (error) {
-    const stderr = error instanceof GitError ? error.stderr : String(error);
-    if (/does not exist|exists on disk, but not in/.test(stderr)) return undefined;
-    throw new Error(
-      `cannot read ${path} at the base commit ${pr.baseSha}: ${stderr.trim() || (error as Error).message}`,
-    );
+    git(cwd, ["cat-file", "-e", object]);
+  } catch {
+    return undefined;
   }
+  return git(cwd, ["show", object]);
+}
+
+/** A commit the base is read from is never a value git could take for an option. */
+const COMMIT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+
+export class BaseCommitError extends GuardError {}
+
+/**
+ * Makes sure `sha` is in the checkout, fetching it from origin when the checkout is shallow; else
+ * stops the step (SPEC §6): judging by the built-in default or the head's own policy would let the
+ * change loosen the policy that judges it.
+ */
+function ensureCommit(cwd: string, sha: string): void {
+  if (!COMMIT.test(sha)) throw new BaseCommitError(`the event's base commit "${sha}" is not a commit id`);
+  const present = () => {
+    try {
+      git(cwd, ["cat-file", "-e", `${sha}^{commit}`]);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (present()) return;
+  try {
+    git(cwd, ["fetch", "--no-tags", "--depth=1", "origin", sha]);
+  } catch {
+    // Reported below with the fix.
+  }
+  if (present()) return;
+  throw new BaseCommitError(
+    `the base commit ${sha} is not in the checkout and could not be fetched, so the policy that ` +
+      "judges this change cannot be read from it. Check out with fetch-depth: 0, or give the step " +
+      "a github-token with contents: read.",
+  );
 }
 
 export const COMMENT_MARKER = "<!-- base-image-guard:sticky-comment -->";
@@ -123,7 +175,7 @@ export type CommentOutcome = "created" | "updated" | "resolved" | "unchanged";
  */
 export async function upsertComment(
   octokit: Octokit,
-  pr: PullRequest,
+  pr: PullRequest & { number: number },
   body: string | undefined,
   resolvedBody: string,
 ): Promise<CommentOutcome> {
