@@ -29097,6 +29097,27 @@ function matrixOf(images) {
   };
 }
 
+// src/report/neutralise.ts
+var UNSAFE_FOR_TERMINAL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+function controls(text) {
+  return text.replace(
+    UNSAFE_FOR_TERMINAL,
+    (char) => char === "\n" || char === "\r" ? char : terminal(char)
+  );
+}
+function terminal(text) {
+  return text.replace(UNSAFE_FOR_TERMINAL, (char) => {
+    if (char === "\n") return "\\n";
+    if (char === "\r") return "\\r";
+    const code = char.charCodeAt(0);
+    return code > 255 ? `\\u${code.toString(16).padStart(4, "0")}` : `\\x${code.toString(16).padStart(2, "0")}`;
+  });
+}
+function terminalLineStart(path4) {
+  const safe = terminal(path4);
+  return safe.startsWith("::") ? `./${safe}` : safe;
+}
+
 // src/report/skips.ts
 function skipNotices(skipped) {
   const notices = [];
@@ -29153,6 +29174,13 @@ function renderRebuildText(outcomes) {
 
 // src/report/annotations.ts
 function annotationsOf(result) {
+  return rawAnnotations(result).map((a) => ({
+    ...a,
+    message: controls(a.message),
+    ...a.file !== void 0 && { file: controls(a.file) }
+  }));
+}
+function rawAnnotations(result) {
   const annotations = [];
   for (const warning of result.policyWarnings) {
     annotations.push({ level: "warning", title: "base-image-guard policy", message: warning });
@@ -29179,7 +29207,7 @@ function annotationsOf(result) {
 
 // src/report/workflow-commands.ts
 function escapeData(text) {
-  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  return controls(text).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
 function escapeProperty(text) {
   return escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
@@ -29294,24 +29322,27 @@ var COLOR = { file: ansi("4"), error: ansi("31"), warning: ansi("33"), dim: ansi
 function renderText(result, options) {
   const style = options.color ? COLOR : PLAIN;
   const out = [];
-  for (const warning of result.policyWarnings) out.push(`${style.warning("policy warning")} ${warning}`);
+  for (const warning of result.policyWarnings)
+    out.push(`${style.warning("policy warning")} ${terminal(warning)}`);
   if (out.length > 0) out.push("");
   let currentFile;
   for (const finding of result.findings) {
     if (finding.file !== currentFile) {
       if (currentFile !== void 0) out.push("");
-      out.push(style.file(finding.file));
+      out.push(style.file(terminalLineStart(finding.file)));
       currentFile = finding.file;
     }
     const where = (finding.line > 0 ? `${finding.line}:${finding.column}` : "-").padEnd(7);
     const severity = finding.severity === "error" ? style.error("error  ") : style.warning("warning");
-    out.push(`  ${where} ${severity}  ${finding.message}  ${style.dim(finding.rule)}`);
+    out.push(`  ${where} ${severity}  ${terminal(finding.message)}  ${style.dim(finding.rule)}`);
   }
   if (result.findings.length > 0) out.push("");
-  for (const notice of skipNotices(result.skipped)) out.push(`${style.dim("skipped")} ${skipLine(notice)}`);
+  for (const notice of skipNotices(result.skipped))
+    out.push(`${style.dim("skipped")} ${terminal(skipLine(notice))}`);
   for (const s of result.suppressed) {
     const until = s.expires ? ` until ${s.expires}` : "";
-    out.push(`${style.dim("suppressed")} ${s.file}:${s.line} ${s.rule} ${s.image}: ${s.reason}${until}`);
+    const what = `${s.file}:${s.line} ${s.rule} ${s.image}: ${s.reason}${until}`;
+    out.push(`${style.dim("suppressed")} ${terminal(what)}`);
   }
   if (result.skipped.length > 0 || result.suppressed.length > 0) out.push("");
   const errors = result.findings.filter((f) => f.severity === "error").length;
@@ -29321,7 +29352,9 @@ function renderText(result, options) {
   const extra = `${result.suppressed.length} suppressed, ${result.skipped.length} skipped`;
   const verdict = result.findings.length === 0 ? "\u2714 no violations" : `\u2716 ${counts}`;
   const paint = result.findings.length === 0 ? (t) => t : errors > 0 ? style.error : style.warning;
-  out.push(`${paint(verdict)} in ${scope} (${extra}; policy: ${result.policySource}, mode: ${result.mode})`);
+  out.push(
+    `${paint(verdict)} in ${scope} (${extra}; policy: ${terminal(result.policySource)}, mode: ${result.mode})`
+  );
   return `${out.join("\n")}
 `;
 }
@@ -29402,9 +29435,11 @@ function check(paths, flags) {
     category: sarifCategory(paths)
   });
   if (flags.format !== "text") {
-    for (const warning of result.policyWarnings) process.stderr.write(`policy warning: ${warning}
+    for (const warning of result.policyWarnings)
+      process.stderr.write(`policy warning: ${terminal(warning)}
 `);
-    for (const notice of skipNotices(result.skipped)) process.stderr.write(`skipped ${skipLine(notice)}
+    for (const notice of skipNotices(result.skipped))
+      process.stderr.write(`skipped ${terminal(skipLine(notice))}
 `);
   }
   if (flags.output !== void 0) {
@@ -29466,7 +29501,7 @@ function validatePolicy(file) {
   const loaded = loadPolicy(file);
   process.stdout.write(`policy ${loaded.source} is valid
 `);
-  for (const warning of loaded.warnings) process.stdout.write(`warning: ${warning}
+  for (const warning of loaded.warnings) process.stdout.write(`warning: ${terminal(warning)}
 `);
   return 0;
 }
@@ -29517,7 +29552,18 @@ function program2(setExitCode) {
   for (const command of [cli, ...cli.commands, ...policy.commands]) command.exitOverride();
   return cli;
 }
+function guardStdout() {
+  process.stdout.on("error", (error) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    process.stderr.write(
+      `base-image-guard: cannot write to standard output: ${error.code ?? error.message}
+`
+    );
+    process.exit(2);
+  });
+}
 async function main(argv) {
+  guardStdout();
   let exitCode = 0;
   try {
     await program2((code) => {
@@ -29529,12 +29575,13 @@ async function main(argv) {
       return error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof GuardError) {
-      process.stderr.write(`base-image-guard: ${error.message}
+      const lines = error.message.split("\n").map(terminal);
+      process.stderr.write(`base-image-guard: ${lines.join("\n")}
 `);
       return error.exitCode;
     }
     process.stderr.write(
-      `base-image-guard: internal error: ${error.message}
+      `base-image-guard: internal error: ${terminal(error.message)}
 This is a bug; please report it with the command you ran.
 `
     );

@@ -30665,7 +30665,7 @@ var require_visit = __commonJS({
   "node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var BREAK = /* @__PURE__ */ Symbol("break visit");
+    var BREAK2 = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
     function visit(node, visitor) {
@@ -30677,7 +30677,7 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit.BREAK = BREAK;
+    visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
     function visit_(key, node, visitor, path4) {
@@ -30693,8 +30693,8 @@ var require_visit = __commonJS({
             const ci = visit_(i, node.items[i], visitor, path4);
             if (typeof ci === "number")
               i = ci - 1;
-            else if (ci === BREAK)
-              return BREAK;
+            else if (ci === BREAK2)
+              return BREAK2;
             else if (ci === REMOVE) {
               node.items.splice(i, 1);
               i -= 1;
@@ -30703,13 +30703,13 @@ var require_visit = __commonJS({
         } else if (identity.isPair(node)) {
           path4 = Object.freeze(path4.concat(node));
           const ck = visit_("key", node.key, visitor, path4);
-          if (ck === BREAK)
-            return BREAK;
+          if (ck === BREAK2)
+            return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
           const cv = visit_("value", node.value, visitor, path4);
-          if (cv === BREAK)
-            return BREAK;
+          if (cv === BREAK2)
+            return BREAK2;
           else if (cv === REMOVE)
             node.value = null;
         }
@@ -30725,7 +30725,7 @@ var require_visit = __commonJS({
       } else
         await visitAsync_(null, node, visitor_, Object.freeze([]));
     }
-    visitAsync.BREAK = BREAK;
+    visitAsync.BREAK = BREAK2;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
     async function visitAsync_(key, node, visitor, path4) {
@@ -30741,8 +30741,8 @@ var require_visit = __commonJS({
             const ci = await visitAsync_(i, node.items[i], visitor, path4);
             if (typeof ci === "number")
               i = ci - 1;
-            else if (ci === BREAK)
-              return BREAK;
+            else if (ci === BREAK2)
+              return BREAK2;
             else if (ci === REMOVE) {
               node.items.splice(i, 1);
               i -= 1;
@@ -30751,13 +30751,13 @@ var require_visit = __commonJS({
         } else if (identity.isPair(node)) {
           path4 = Object.freeze(path4.concat(node));
           const ck = await visitAsync_("key", node.key, visitor, path4);
-          if (ck === BREAK)
-            return BREAK;
+          if (ck === BREAK2)
+            return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
           const cv = await visitAsync_("value", node.value, visitor, path4);
-          if (cv === BREAK)
-            return BREAK;
+          if (cv === BREAK2)
+            return BREAK2;
           else if (cv === REMOVE)
             node.value = null;
         }
@@ -36130,7 +36130,7 @@ var require_cst_stringify = __commonJS({
 var require_cst_visit = __commonJS({
   "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
     "use strict";
-    var BREAK = /* @__PURE__ */ Symbol("break visit");
+    var BREAK2 = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
     function visit(cst, visitor) {
@@ -36138,7 +36138,7 @@ var require_cst_visit = __commonJS({
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit.BREAK = BREAK;
+    visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
     visit.itemAtPath = (cst, path4) => {
@@ -36171,8 +36171,8 @@ var require_cst_visit = __commonJS({
             const ci = _visit(Object.freeze(path4.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
-            else if (ci === BREAK)
-              return BREAK;
+            else if (ci === BREAK2)
+              return BREAK2;
             else if (ci === REMOVE) {
               token.items.splice(i, 1);
               i -= 1;
@@ -49768,6 +49768,28 @@ function parseSize(size) {
   return Math.floor(Number(match[1]) * unit);
 }
 
+// src/report/neutralise.ts
+var UNSAFE_FOR_TERMINAL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+var MARK = /\u{0}/gu;
+function controls(text) {
+  return text.replace(
+    UNSAFE_FOR_TERMINAL,
+    (char) => char === "\n" || char === "\r" ? char : terminal(char)
+  );
+}
+function terminal(text) {
+  return text.replace(UNSAFE_FOR_TERMINAL, (char) => {
+    if (char === "\n") return "\\n";
+    if (char === "\r") return "\\r";
+    const code3 = char.charCodeAt(0);
+    return code3 > 255 ? `\\u${code3.toString(16).padStart(4, "0")}` : `\\x${code3.toString(16).padStart(2, "0")}`;
+  });
+}
+var BREAK = "<span></span>";
+function markdown(text) {
+  return text.replace(/[\r\n\u2028\u2029]+/g, " ").replace(UNSAFE_FOR_TERMINAL, "").replace(/@/g, "@\0").replace(/#/g, "#\0").replace(/\bGH-/gi, (m) => `${m}\0`).replace(/:\/\//g, ":\0//").replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}\0.`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "&#124;").replace(/`/g, "&#96;").replace(/\[/g, "&#91;").replace(/\]/g, "&#93;").replace(/\\/g, "&#92;").replace(MARK, BREAK);
+}
+
 // src/report/skips.ts
 function skipNotices(skipped) {
   const notices = [];
@@ -49795,6 +49817,13 @@ function skipNotices(skipped) {
 
 // src/report/annotations.ts
 function annotationsOf(result) {
+  return rawAnnotations(result).map((a) => ({
+    ...a,
+    message: controls(a.message),
+    ...a.file !== void 0 && { file: controls(a.file) }
+  }));
+}
+function rawAnnotations(result) {
   const annotations = [];
   for (const warning2 of result.policyWarnings) {
     annotations.push({ level: "warning", title: "base-image-guard policy", message: warning2 });
@@ -49919,9 +49948,7 @@ function sarifCategory(paths) {
 }
 
 // src/report/markdown.ts
-function cell(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "&#124;").replace(/@/g, "&#64;").replace(/`/g, "&#96;").replace(/\r?\n|\r/g, " ");
-}
+var cell = markdown;
 var code = (text) => text === "" ? "" : `<code>${cell(text)}</code>`;
 var bytes = (text) => Buffer.byteLength(text, "utf8");
 function headline(result) {
@@ -49945,12 +49972,11 @@ function renderMarkdown(result, options) {
     for (const [rule, count] of [...byRule].sort()) head.push(`| ${code(rule)} | ${count} |`);
     head.push("", "| file | line | rule | image | message |", "| --- | ---: | --- | --- | --- |");
   }
-  const tail = detailsSections(result);
+  const tail = detailsSections(result, Math.floor(options.maxBytes / 4));
   const cutNote = (cut2) => `
 > ${cut2} more ${cut2 === 1 ? "finding is" : "findings are"} not shown here, to stay within the size limit. The JSON report and the SARIF file list them all${options.moreAt ? `: ${options.moreAt}` : "."}
 `;
   let size = bytes(head.join("\n")) + bytes(tail) + bytes(cutNote(result.findings.length)) + 2;
-  if (size > options.maxBytes) throw new Error(`markdown limit ${options.maxBytes} is too small`);
   const rows = [];
   for (const f of result.findings) {
     const row = `| ${code(f.file)} | ${f.line} | ${code(f.rule)} | ${code(f.image)} | ${cell(f.message)} |`;
@@ -49962,34 +49988,45 @@ function renderMarkdown(result, options) {
   return `${[...head, ...rows].join("\n")}
 ${cut > 0 ? cutNote(cut) : ""}${tail}`;
 }
-function detailsSections(result) {
+function detailsSections(result, budget) {
   const MAX_ROWS = 200;
+  let left = budget;
+  const section = (summary2, header, all) => {
+    const fixed = [`<details><summary>${summary2}</summary>
+`, ...header, "</details>"];
+    left -= bytes(fixed.join("\n")) + bytes(more(all.length, 0)) + 2;
+    const rows = [];
+    for (const row of all.slice(0, MAX_ROWS)) {
+      if (bytes(row) + 1 > left) break;
+      rows.push(row);
+      left -= bytes(row) + 1;
+    }
+    if (left < 0) return [];
+    return [fixed[0], ...header, ...rows, more(all.length, rows.length), "</details>"];
+  };
   const parts = [];
   if (result.suppressed.length > 0) {
-    const rows = result.suppressed.slice(0, MAX_ROWS).map(
+    const rows = result.suppressed.map(
       (s) => `| ${code(s.file)} | ${s.line} | ${code(s.rule)} | ${code(s.image)} | ${cell(s.reason)} | ${s.expires ?? ""} |`
     );
     parts.push(
-      `<details><summary>${result.suppressed.length} suppressed</summary>
-`,
-      "| file | line | rule | image | reason | expires |",
-      "| --- | ---: | --- | --- | --- | --- |",
-      ...rows,
-      more(result.suppressed.length, MAX_ROWS),
-      "</details>"
+      ...section(
+        `${result.suppressed.length} suppressed`,
+        ["| file | line | rule | image | reason | expires |", "| --- | ---: | --- | --- | --- | --- |"],
+        rows
+      )
     );
   }
   if (result.skipped.length > 0) {
-    const notices = skipNotices(result.skipped);
-    const rows = notices.slice(0, MAX_ROWS).map((n) => `| ${code(n.where)} | ${n.count} | ${cell(n.reason)} |`);
+    const rows = skipNotices(result.skipped).map(
+      (n) => `| ${code(n.where)} | ${n.count} | ${cell(n.reason)} |`
+    );
     parts.push(
-      `<details><summary>${result.skipped.length} skipped (not checked)</summary>
-`,
-      "| file or folder | files | reason |",
-      "| --- | ---: | --- |",
-      ...rows,
-      more(notices.length, MAX_ROWS),
-      "</details>"
+      ...section(
+        `${result.skipped.length} skipped (not checked)`,
+        ["| file or folder | files | reason |", "| --- | ---: | --- |"],
+        rows
+      )
     );
   }
   return parts.length > 0 ? `

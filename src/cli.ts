@@ -18,6 +18,7 @@ import { matrixOf } from "./rebuild/plan.js";
 import { imagesOutput, renderRebuildText } from "./rebuild/report.js";
 import { dryRunner, execRunner } from "./rebuild/tools.js";
 import { FORMATS, type Format, render, sarifCategory } from "./report/index.js";
+import { terminal } from "./report/neutralise.js";
 import { skipLine, skipNotices } from "./report/skips.js";
 
 const { version } = packageJson;
@@ -99,8 +100,10 @@ function check(paths: string[], flags: CheckFlags): number {
     category: sarifCategory(paths),
   });
   if (flags.format !== "text") {
-    for (const warning of result.policyWarnings) process.stderr.write(`policy warning: ${warning}\n`);
-    for (const notice of skipNotices(result.skipped)) process.stderr.write(`skipped ${skipLine(notice)}\n`);
+    for (const warning of result.policyWarnings)
+      process.stderr.write(`policy warning: ${terminal(warning)}\n`);
+    for (const notice of skipNotices(result.skipped))
+      process.stderr.write(`skipped ${terminal(skipLine(notice))}\n`);
   }
   if (flags.output !== undefined) {
     writeReport(cwd, flags.output, report);
@@ -173,7 +176,7 @@ function writeReport(cwd: string, path: string, text: string): void {
 function validatePolicy(file: string | undefined): number {
   const loaded = loadPolicy(file);
   process.stdout.write(`policy ${loaded.source} is valid\n`);
-  for (const warning of loaded.warnings) process.stdout.write(`warning: ${warning}\n`);
+  for (const warning of loaded.warnings) process.stdout.write(`warning: ${terminal(warning)}\n`);
   return 0;
 }
 
@@ -275,7 +278,22 @@ function program(setExitCode: (code: number) => void): Command {
   return cli;
 }
 
+/**
+ * stdout closed early (`| head`) ends the run quietly with its exit code; a stdout that cannot be
+ * written (`>/dev/full`) is an I/O error, exit 2 (SPEC §5). Never a stack trace.
+ */
+function guardStdout(): void {
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    process.stderr.write(
+      `base-image-guard: cannot write to standard output: ${error.code ?? error.message}\n`,
+    );
+    process.exit(2);
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  guardStdout();
   let exitCode = 0;
   try {
     await program((code) => {
@@ -288,11 +306,13 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof GuardError) {
-      process.stderr.write(`base-image-guard: ${error.message}\n`);
+      // Messages keep their own line breaks (a policy's problems, one per line); nothing else passes.
+      const lines = error.message.split("\n").map(terminal);
+      process.stderr.write(`base-image-guard: ${lines.join("\n")}\n`);
       return error.exitCode;
     }
     process.stderr.write(
-      `base-image-guard: internal error: ${(error as Error).message}\n` +
+      `base-image-guard: internal error: ${terminal((error as Error).message)}\n` +
         "This is a bug; please report it with the command you ran.\n",
     );
     if (process.env.BASE_IMAGE_GUARD_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);

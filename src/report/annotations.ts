@@ -4,6 +4,7 @@
  */
 
 import type { CheckResult } from "../check.js";
+import { controls } from "./neutralise.js";
 import { skipNotices } from "./skips.js";
 
 export interface Annotation {
@@ -16,7 +17,16 @@ export interface Annotation {
   column?: number;
 }
 
+/** Annotations with control characters shown as escapes; line breaks are left to the command encoding. */
 export function annotationsOf(result: CheckResult): Annotation[] {
+  return rawAnnotations(result).map((a) => ({
+    ...a,
+    message: controls(a.message),
+    ...(a.file !== undefined && { file: controls(a.file) }),
+  }));
+}
+
+function rawAnnotations(result: CheckResult): Annotation[] {
   const annotations: Annotation[] = [];
   for (const warning of result.policyWarnings) {
     annotations.push({ level: "warning", title: "base-image-guard policy", message: warning });

@@ -6,6 +6,7 @@
  */
 
 import type { CheckResult } from "../check.js";
+import { markdown } from "./neutralise.js";
 import { skipNotices } from "./skips.js";
 
 export interface MarkdownOptions {
@@ -17,17 +18,8 @@ export interface MarkdownOptions {
   moreAt?: string;
 }
 
-/** Escapes text for a table cell: HTML, pipes, newlines and @-mentions. */
-export function cell(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/\|/g, "&#124;")
-    .replace(/@/g, "&#64;")
-    .replace(/`/g, "&#96;")
-    .replace(/\r?\n|\r/g, " ");
-}
+/** Escapes text for a table cell (and any other markdown): see neutralise.ts. */
+export const cell = markdown;
 
 const code = (text: string) => (text === "" ? "" : `<code>${cell(text)}</code>`);
 const bytes = (text: string) => Buffer.byteLength(text, "utf8");
@@ -56,13 +48,13 @@ export function renderMarkdown(result: CheckResult, options: MarkdownOptions): s
     head.push("", "| file | line | rule | image | message |", "| --- | ---: | --- | --- | --- |");
   }
 
-  const tail = detailsSections(result);
-  // Reserve room for the tail and the longest possible "cut" note before adding rows.
+  // Limits are met by cutting, never by failing: the suppressed and skipped sections get at most a
+  // quarter of the room, findings the rest, and whatever does not fit is counted, not shown.
+  const tail = detailsSections(result, Math.floor(options.maxBytes / 4));
   const cutNote = (cut: number) =>
     `\n> ${cut} more ${cut === 1 ? "finding is" : "findings are"} not shown here, to stay within the size limit. ` +
     `The JSON report and the SARIF file list them all${options.moreAt ? `: ${options.moreAt}` : "."}\n`;
   let size = bytes(head.join("\n")) + bytes(tail) + bytes(cutNote(result.findings.length)) + 2;
-  if (size > options.maxBytes) throw new Error(`markdown limit ${options.maxBytes} is too small`);
   const rows: string[] = [];
   for (const f of result.findings) {
     const row = `| ${code(f.file)} | ${f.line} | ${code(f.rule)} | ${code(f.image)} | ${cell(f.message)} |`;
@@ -74,38 +66,49 @@ export function renderMarkdown(result: CheckResult, options: MarkdownOptions): s
   return `${[...head, ...rows].join("\n")}\n${cut > 0 ? cutNote(cut) : ""}${tail}`;
 }
 
-/** Suppressed and skipped files, folded: they matter, but less than findings. Capped so they never crowd out findings. */
-function detailsSections(result: CheckResult): string {
+/**
+ * Suppressed and skipped files, folded: they matter, but less than findings. Capped in rows and in
+ * bytes (`budget`, shared by both sections) so they never crowd out findings.
+ */
+function detailsSections(result: CheckResult, budget: number): string {
   const MAX_ROWS = 200;
+  let left = budget;
+  const section = (summary: string, header: string[], all: string[]): string[] => {
+    const fixed = [`<details><summary>${summary}</summary>\n`, ...header, "</details>"];
+    left -= bytes(fixed.join("\n")) + bytes(more(all.length, 0)) + 2;
+    const rows: string[] = [];
+    for (const row of all.slice(0, MAX_ROWS)) {
+      if (bytes(row) + 1 > left) break;
+      rows.push(row);
+      left -= bytes(row) + 1;
+    }
+    if (left < 0) return [];
+    return [fixed[0] as string, ...header, ...rows, more(all.length, rows.length), "</details>"];
+  };
   const parts: string[] = [];
   if (result.suppressed.length > 0) {
-    const rows = result.suppressed
-      .slice(0, MAX_ROWS)
-      .map(
-        (s) =>
-          `| ${code(s.file)} | ${s.line} | ${code(s.rule)} | ${code(s.image)} | ${cell(s.reason)} | ${s.expires ?? ""} |`,
-      );
+    const rows = result.suppressed.map(
+      (s) =>
+        `| ${code(s.file)} | ${s.line} | ${code(s.rule)} | ${code(s.image)} | ${cell(s.reason)} | ${s.expires ?? ""} |`,
+    );
     parts.push(
-      `<details><summary>${result.suppressed.length} suppressed</summary>\n`,
-      "| file | line | rule | image | reason | expires |",
-      "| --- | ---: | --- | --- | --- | --- |",
-      ...rows,
-      more(result.suppressed.length, MAX_ROWS),
-      "</details>",
+      ...section(
+        `${result.suppressed.length} suppressed`,
+        ["| file | line | rule | image | reason | expires |", "| --- | ---: | --- | --- | --- | --- |"],
+        rows,
+      ),
     );
   }
   if (result.skipped.length > 0) {
-    const notices = skipNotices(result.skipped);
-    const rows = notices
-      .slice(0, MAX_ROWS)
-      .map((n) => `| ${code(n.where)} | ${n.count} | ${cell(n.reason)} |`);
+    const rows = skipNotices(result.skipped).map(
+      (n) => `| ${code(n.where)} | ${n.count} | ${cell(n.reason)} |`,
+    );
     parts.push(
-      `<details><summary>${result.skipped.length} skipped (not checked)</summary>\n`,
-      "| file or folder | files | reason |",
-      "| --- | ---: | --- |",
-      ...rows,
-      more(notices.length, MAX_ROWS),
-      "</details>",
+      ...section(
+        `${result.skipped.length} skipped (not checked)`,
+        ["| file or folder | files | reason |", "| --- | ---: | --- |"],
+        rows,
+      ),
     );
   }
   return parts.length > 0 ? `\n${parts.filter((p) => p !== "").join("\n")}\n` : "";

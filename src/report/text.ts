@@ -1,6 +1,7 @@
 /** `--format text`: findings grouped by file, one line each; colour only when asked (a TTY without NO_COLOR). */
 
 import type { CheckResult } from "../check.js";
+import { terminal, terminalLineStart } from "./neutralise.js";
 import { skipLine, skipNotices } from "./skips.js";
 
 interface Style {
@@ -17,26 +18,29 @@ const COLOR: Style = { file: ansi("4"), error: ansi("31"), warning: ansi("33"), 
 export function renderText(result: CheckResult, options: { color: boolean }): string {
   const style = options.color ? COLOR : PLAIN;
   const out: string[] = [];
-  for (const warning of result.policyWarnings) out.push(`${style.warning("policy warning")} ${warning}`);
+  for (const warning of result.policyWarnings)
+    out.push(`${style.warning("policy warning")} ${terminal(warning)}`);
   if (out.length > 0) out.push("");
 
   let currentFile: string | undefined;
   for (const finding of result.findings) {
     if (finding.file !== currentFile) {
       if (currentFile !== undefined) out.push("");
-      out.push(style.file(finding.file));
+      out.push(style.file(terminalLineStart(finding.file)));
       currentFile = finding.file;
     }
     const where = (finding.line > 0 ? `${finding.line}:${finding.column}` : "-").padEnd(7);
     const severity = finding.severity === "error" ? style.error("error  ") : style.warning("warning");
-    out.push(`  ${where} ${severity}  ${finding.message}  ${style.dim(finding.rule)}`);
+    out.push(`  ${where} ${severity}  ${terminal(finding.message)}  ${style.dim(finding.rule)}`);
   }
   if (result.findings.length > 0) out.push("");
 
-  for (const notice of skipNotices(result.skipped)) out.push(`${style.dim("skipped")} ${skipLine(notice)}`);
+  for (const notice of skipNotices(result.skipped))
+    out.push(`${style.dim("skipped")} ${terminal(skipLine(notice))}`);
   for (const s of result.suppressed) {
     const until = s.expires ? ` until ${s.expires}` : "";
-    out.push(`${style.dim("suppressed")} ${s.file}:${s.line} ${s.rule} ${s.image}: ${s.reason}${until}`);
+    const what = `${s.file}:${s.line} ${s.rule} ${s.image}: ${s.reason}${until}`;
+    out.push(`${style.dim("suppressed")} ${terminal(what)}`);
   }
   if (result.skipped.length > 0 || result.suppressed.length > 0) out.push("");
 
@@ -47,7 +51,9 @@ export function renderText(result: CheckResult, options: { color: boolean }): st
   const extra = `${result.suppressed.length} suppressed, ${result.skipped.length} skipped`;
   const verdict = result.findings.length === 0 ? "✔ no violations" : `✖ ${counts}`;
   const paint = result.findings.length === 0 ? (t: string) => t : errors > 0 ? style.error : style.warning;
-  out.push(`${paint(verdict)} in ${scope} (${extra}; policy: ${result.policySource}, mode: ${result.mode})`);
+  out.push(
+    `${paint(verdict)} in ${scope} (${extra}; policy: ${terminal(result.policySource)}, mode: ${result.mode})`,
+  );
   return `${out.join("\n")}\n`;
 }
 

@@ -3,10 +3,11 @@
  * file names, image strings, messages — goes through these escapes, so none can end a command or
  * start a new one (non-negotiable 7).
  */
+import { controls } from "./neutralise.js";
 
-/** Escapes a command's message: `%`, CR and LF. */
+/** Escapes a command's message: `%`, CR and LF; other control characters (ESC) are shown as escapes. */
 export function escapeData(text: string): string {
-  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  return controls(text).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
 
 /** Escapes a property value: as data, plus `:` and `,` which separate properties. */

@@ -258,7 +258,7 @@ describe("non-negotiable 7: hostile file names and images cannot inject workflow
     expect(run.stdout).toContain("file=evil%252C%2Cx%3A%3Ay/Dockerfile");
     expect(run.stdout).toContain("file=new%0Aline%3A%3Aerror%3A%3Apwned/Dockerfile");
     expect(run.stdout).not.toMatch(/^::error::x/m);
-    expect(run.summary).toContain("a ::error::x&#124;&lt;b&gt;&#64;all");
+    expect(run.summary).toContain("a ::error::x&#124;&lt;b&gt;@<span></span>all");
     expect(run.summary).not.toContain("<b>");
   });
 });

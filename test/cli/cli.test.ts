@@ -19,6 +19,36 @@ function run(args: string[], options: { cwd?: string; input?: string } = {}) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+describe("issue 9: a closed or full stdout is never a stack trace", () => {
+  const many = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`s${i}/Dockerfile`, BAD]));
+
+  it("exits quietly when stdout closes early (| head -c 10)", () => {
+    const cwd = fixture(many);
+    const out = spawnSync(
+      "bash",
+      ["-c", `node ${JSON.stringify(CLI)} check --format json | head -c 10; echo "rc=\${PIPESTATUS[0]}" >&2`],
+      {
+        cwd,
+        encoding: "utf8",
+      },
+    );
+    expect(out.stdout).toHaveLength(10);
+    expect(out.stderr).not.toMatch(/Error|at /);
+    expect(out.stderr).toMatch(/rc=[01]\n/);
+  });
+
+  it("exits 2 with a message when stdout cannot be written (>/dev/full)", () => {
+    const cwd = fixture(many);
+    const out = spawnSync("bash", ["-c", `node ${JSON.stringify(CLI)} check --format json >/dev/full`], {
+      cwd,
+      encoding: "utf8",
+    });
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain("cannot write to standard output: ENOSPC");
+    expect(out.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
 describe("SPEC §5 exit codes", () => {
   it("exits 0 when there is no violation", () => {
     const out = run(["check"], { cwd: fixture({ Dockerfile: GOOD }) });

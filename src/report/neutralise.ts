@@ -1,0 +1,76 @@
+/**
+ * The one place that makes untrusted text (file names, image strings, messages, reasons) inert in
+ * each kind of output (non-negotiable 7). Workflow-command escaping is in workflow-commands.ts,
+ * JSON and SARIF are escaped by JSON itself.
+ */
+
+/**
+ * Control characters (C0, DEL, C1 — ESC starts terminal sequences, CR/LF start new lines) and
+ * bidirectional overrides (which reorder what a reader sees) shown as visible escapes.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+export const UNSAFE_FOR_TERMINAL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+/** The NUL that marks where markdown text is split (see `markdown`). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the mark is a NUL on purpose.
+const MARK = /\u{0}/gu;
+
+/**
+ * The same, but leaving line breaks to an encoder that keeps them inert (workflow commands turn
+ * them into %0A, so a file name with a newline still names its file).
+ */
+export function controls(text: string): string {
+  return text.replace(UNSAFE_FOR_TERMINAL, (char) =>
+    char === "\n" || char === "\r" ? char : terminal(char),
+  );
+}
+
+export function terminal(text: string): string {
+  return text.replace(UNSAFE_FOR_TERMINAL, (char) => {
+    if (char === "\n") return "\\n";
+    if (char === "\r") return "\\r";
+    const code = char.charCodeAt(0);
+    return code > 0xff
+      ? `\\u${code.toString(16).padStart(4, "0")}`
+      : `\\x${code.toString(16).padStart(2, "0")}`;
+  });
+}
+
+/**
+ * A line of terminal output that begins with untrusted text must not begin with `::`, which the
+ * Actions runner reads as a workflow command. A path keeps its meaning with `./` in front.
+ */
+export function terminalLineStart(path: string): string {
+  const safe = terminal(path);
+  return safe.startsWith("::") ? `./${safe}` : safe;
+}
+
+/** An empty element: splits a text node so GitHub's autolinks, mentions and references cannot span it. */
+const BREAK = "<span></span>";
+
+/**
+ * Text for GitHub-flavoured markdown (job summary, PR comment, table cells): no HTML, no table
+ * breaks, no links or images (`[t](u)`, `![x](u)`), no bare-URL autolinks, no @-mentions and no
+ * `#2`, `owner/repo#2` or `GH-2` references. GitHub links mentions and references after rendering, on the
+ * text as read, so entities alone do not stop them: an empty element splits the text instead.
+ */
+export function markdown(text: string): string {
+  // Where text must be split, a NUL marks the place (control characters are gone by then); the
+  // marks become empty elements after the escaping, which would otherwise escape them too.
+  return text
+    .replace(/[\r\n\u2028\u2029]+/g, " ")
+    .replace(UNSAFE_FOR_TERMINAL, "")
+    .replace(/@/g, "@\u0000")
+    .replace(/#/g, "#\u0000")
+    .replace(/\bGH-/gi, (m) => `${m}\u0000`)
+    .replace(/:\/\//g, ":\u0000//")
+    .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}\u0000.`)
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/\|/g, "&#124;")
+    .replace(/`/g, "&#96;")
+    .replace(/\[/g, "&#91;")
+    .replace(/\]/g, "&#93;")
+    .replace(/\\/g, "&#92;")
+    .replace(MARK, BREAK);
+}
