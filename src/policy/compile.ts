@@ -3,8 +3,8 @@
  * rule matches the same way (SPEC §3).
  */
 import semver from "semver";
+import { hasGlob } from "../glob.js";
 import { releaseMatches } from "../image/release.js";
-import { hasGlob } from "./glob.js";
 import { type ImageMatcher, imageMatcher, repositoryMatcher } from "./match.js";
 import type { Policy, PolicyException } from "./types.js";
 

@@ -1,10 +1,11 @@
 /**
  * Policy lint: valid entries that probably do not say what was meant. Warnings, never errors.
  */
+
+import { hasGlob } from "../glob.js";
 import { normalizeGlob, normalizeRepository } from "../image/reference.js";
 import type { Occurrence } from "../sources/types.js";
 import type { CompiledPolicy } from "./compile.js";
-import { hasGlob } from "./glob.js";
 import type { Policy } from "./types.js";
 
 /** A `*` or `?` glued to a name (`…/alpine*`) also matches `…/alpine-evil` (SPEC §3.1). */

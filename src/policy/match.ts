@@ -3,9 +3,10 @@
  * (SPEC §3.1, §3.2). Entries are compiled once per policy; matching an image is then a few string
  * comparisons.
  */
+
+import { compileGlob, hasGlob } from "../glob.js";
 import { type ImageRef, normalizeGlob, normalizeRepository, splitReference } from "../image/reference.js";
 import { releaseMatches, releaseOf } from "../image/release.js";
-import { globToRegExp, hasGlob } from "./glob.js";
 
 export type ImageMatcher = (image: ImageRef) => boolean;
 
@@ -15,8 +16,8 @@ export type ImageMatcher = (image: ImageRef) => boolean;
  */
 export function repositoryMatcher(entry: string): ImageMatcher {
   if (hasGlob(entry)) {
-    const pattern = globToRegExp(normalizeGlob(entry));
-    return (image) => pattern.test(image.match.repository);
+    const matches = compileGlob(normalizeGlob(entry), "policy");
+    return (image) => matches(image.match.repository);
   }
   const repository = normalizeRepository(entry);
   return (image) => image.match.repository === repository;
@@ -30,11 +31,11 @@ export function repositoryMatcher(entry: string): ImageMatcher {
 export function imageMatcher(entry: string): ImageMatcher {
   if (hasGlob(entry)) {
     if (entry.includes("/")) {
-      const pattern = globToRegExp(normalizeGlob(entry));
-      return (image) => pattern.test(image.match.normalized);
+      const matches = compileGlob(normalizeGlob(entry), "policy");
+      return (image) => matches(image.match.normalized);
     }
-    const pattern = globToRegExp(entry);
-    return (image) => pattern.test(image.tag === undefined ? image.name : `${image.name}:${image.tag}`);
+    const matches = compileGlob(entry, "policy");
+    return (image) => matches(image.tag === undefined ? image.name : `${image.name}:${image.tag}`);
   }
   // A deprecated entry's "tag" is a release: `alpine:3.12` means release 3.12, not the tag "3.12".
   const { name, tag: release, digest } = splitReference(entry);

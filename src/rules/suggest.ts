@@ -2,9 +2,10 @@
  * "use registry.example.com/base/ubuntu:24.04": an approved repository with the image's
  * distribution name, at the newest release the policy allows (SPEC §3, issue 3 scope 5).
  */
+
+import { hasGlob } from "../glob.js";
 import type { ImageRef } from "../image/reference.js";
 import type { CompiledPolicy } from "../policy/compile.js";
-import { hasGlob } from "../policy/glob.js";
 
 export function suggestion(image: ImageRef, policy: CompiledPolicy): string | undefined {
   const approved = policy.approved?.filter((a) => !hasGlob(a.entry)) ?? [];

@@ -8,9 +8,9 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
-import picomatch from "picomatch";
-import { InputError } from "../errors.js";
+import { InputError, UsageError } from "../errors.js";
 import { isInsideWorkTree, repositoryFiles } from "../git.js";
+import { compileGlobs, GlobError } from "../glob.js";
 
 export type FileKind = "dockerfile" | "yaml" | "json";
 
@@ -78,10 +78,16 @@ interface Root {
 }
 
 export function discoverFiles(paths: string[], options: DiscoverOptions): Discovery {
-  // dotAll: a path may hold a line break, and must still match `**` (and never slip past a check).
-  const matchOptions = { dot: true, flags: "s" };
-  const included = picomatch(options.include, matchOptions);
-  const excluded = options.exclude.length > 0 ? picomatch(options.exclude, matchOptions) : () => false;
+  // Linear-time globs (issue 9); `**` and `*` match any character but "/", line breaks included.
+  let included: (path: string) => boolean;
+  let excluded: (path: string) => boolean;
+  try {
+    included = compileGlobs(options.include, "path");
+    excluded = compileGlobs(options.exclude, "path");
+  } catch (error) {
+    if (error instanceof GlobError) throw new UsageError(`policy include/exclude: ${error.message}`);
+    throw error;
+  }
   const found = new Map<string, Candidate>();
   const skipped = new Map<string, DiscoverySkip>();
   const skip = (file: string, reason: string) => skipped.set(file, { file, reason });
