@@ -41731,16 +41731,21 @@ function characterClass(pattern, start) {
   return void 0;
 }
 function automaton({ tokens, skips }) {
+  if (tokens.length === 1 && tokens[0]?.kind === "any") return () => true;
   const size = tokens.length + 1;
+  const required = requiredText(tokens, skips);
+  let current = new Uint8Array(size);
+  let next = new Uint8Array(size);
+  const close = (states) => {
+    for (let i = 0; i < size; i++) {
+      if (!states[i]) continue;
+      const targets = skips[i];
+      if (targets) for (const to of targets) states[to] = 1;
+    }
+  };
   return (text) => {
-    let current = new Uint8Array(size);
-    let next = new Uint8Array(size);
-    const close = (states) => {
-      for (let i = 0; i < size; i++) {
-        if (!states[i]) continue;
-        for (const to of skips[i] ?? []) states[to] = 1;
-      }
-    };
+    if (required !== "" && !text.includes(required)) return false;
+    current.fill(0);
     current[0] = 1;
     close(current);
     for (let at2 = 0; at2 < text.length; at2++) {
@@ -41779,6 +41784,23 @@ function automaton({ tokens, skips }) {
     }
     return current[tokens.length] === 1;
   };
+}
+function requiredText(tokens, skips) {
+  const optional = /* @__PURE__ */ new Set();
+  skips.forEach((targets, from) => {
+    for (const to of targets ?? []) for (let i = from; i < to; i++) if (to > from + 1) optional.add(i);
+  });
+  let best = "";
+  let run2 = "";
+  tokens.forEach((token, i) => {
+    if (token.kind === "char" && !optional.has(i)) {
+      run2 += token.char;
+      if (run2.length > best.length) best = run2;
+    } else {
+      run2 = "";
+    }
+  });
+  return best;
 }
 function expandBraces(pattern) {
   const open2 = findBrace(pattern);

@@ -133,17 +133,23 @@ function characterClass(pattern: string, start: number): { token: Token; end: nu
 
 /** Runs the automaton over the text: one pass, a set of positions at a time. */
 function automaton({ tokens, skips }: { tokens: Token[]; skips: number[][] }): Matcher {
+  if (tokens.length === 1 && tokens[0]?.kind === "any") return () => true;
   const size = tokens.length + 1;
+  const required = requiredText(tokens, skips);
+  // Two state sets, reused by every call (JavaScript runs one call at a time).
+  let current = new Uint8Array(size);
+  let next = new Uint8Array(size);
+  const close = (states: Uint8Array) => {
+    // Skips only go forward, so one pass in order reaches every position.
+    for (let i = 0; i < size; i++) {
+      if (!states[i]) continue;
+      const targets = skips[i];
+      if (targets) for (const to of targets) states[to] = 1;
+    }
+  };
   return (text) => {
-    let current = new Uint8Array(size);
-    let next = new Uint8Array(size);
-    const close = (states: Uint8Array) => {
-      // Skips only go forward, so one pass in order reaches every position.
-      for (let i = 0; i < size; i++) {
-        if (!states[i]) continue;
-        for (const to of skips[i] ?? []) states[to] = 1;
-      }
-    };
+    if (required !== "" && !text.includes(required)) return false;
+    current.fill(0);
     current[0] = 1;
     close(current);
     for (let at = 0; at < text.length; at++) {
@@ -182,6 +188,28 @@ function automaton({ tokens, skips }: { tokens: Token[]; skips: number[][] }): M
     }
     return current[tokens.length] === 1;
   };
+}
+
+/**
+ * The longest run of literal characters every match must contain: a cheap first test. Characters
+ * a skip can jump over (the "/" of "**" + "/") do not count.
+ */
+function requiredText(tokens: Token[], skips: number[][]): string {
+  const optional = new Set<number>();
+  skips.forEach((targets, from) => {
+    for (const to of targets ?? []) for (let i = from; i < to; i++) if (to > from + 1) optional.add(i);
+  });
+  let best = "";
+  let run = "";
+  tokens.forEach((token, i) => {
+    if (token.kind === "char" && !optional.has(i)) {
+      run += token.char;
+      if (run.length > best.length) best = run;
+    } else {
+      run = "";
+    }
+  });
+  return best;
 }
 
 /** `{a,b}c` → `ac`, `bc` (nested too); a brace without a comma at its level is literal. */
