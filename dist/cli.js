@@ -4353,10 +4353,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
     var parse2 = require_parse();
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
-      if (!constants2.RELEASE_TYPES.includes(truncation)) {
+      if (!constants3.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version2, options);
@@ -5596,7 +5596,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse2 = require_parse();
@@ -5680,8 +5680,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants2.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants2.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants3.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants3.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -19699,7 +19699,7 @@ var require_dist = __commonJS({
 });
 
 // src/cli.ts
-import { existsSync as existsSync5, mkdirSync, readFileSync as readFileSync7, writeFileSync } from "node:fs";
+import { existsSync as existsSync4, mkdirSync, readFileSync as readFileSync7, writeFileSync } from "node:fs";
 import { dirname as dirname5, resolve as resolve4 } from "node:path";
 
 // node_modules/commander/esm.mjs
@@ -20868,7 +20868,18 @@ function readPodList(text, origin) {
     });
     return result;
   }
-  const pods = isKubernetesObject(data) && Array.isArray(data.items) ? data.items : [data];
+  const kind = isKubernetesObject(data) ? String(data.kind) : void 0;
+  const isList = (kind === "List" || kind === "PodList") && Array.isArray(data.items);
+  if (!isList && kind !== "Pod") {
+    result.problems.push({
+      file: origin,
+      line: 0,
+      column: 0,
+      message: `not a Kubernetes pod list${kind ? ` (kind ${kind})` : ""}: give the output of "kubectl get pods -A -o json"`
+    });
+    return result;
+  }
+  const pods = isList ? data.items : [data];
   for (const pod of pods) {
     if (!isKubernetesObject(pod)) continue;
     for (const found of kubernetesImages(pod, () => void 0).images) {
@@ -20886,15 +20897,12 @@ function readPodList(text, origin) {
       });
     }
   }
-  if (pods.length === 1 && !isKubernetesObject(pods[0])) {
-    result.problems.push({ file: origin, line: 0, column: 0, message: "not a Kubernetes pod list" });
-  }
   return result;
 }
 
 // src/sources/discover.ts
 var import_ignore = __toESM(require_ignore(), 1);
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 
 // src/errors.ts
@@ -20959,8 +20967,25 @@ function isInsideWorkTree(dir) {
     return false;
   }
 }
-function repositoryFiles(dir) {
-  return nulSeparated(git(dir, ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."]));
+function trackedFiles(dir) {
+  let output;
+  try {
+    output = execFileSync("git", ["ls-files", "-z", "--cached", "--", "."], {
+      cwd: dir,
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 256 << 20
+    });
+  } catch {
+    return [];
+  }
+  const names = [];
+  let start = 0;
+  for (let end = output.indexOf(0); end >= 0; start = end + 1, end = output.indexOf(0, start)) {
+    const bytes = output.subarray(start, end);
+    const name = bytes.toString("utf8");
+    if (Buffer.from(name, "utf8").equals(bytes)) names.push(name);
+  }
+  return names;
 }
 
 // src/sources/discover.ts
@@ -21012,25 +21037,37 @@ function discoverFiles(paths, options) {
       if (!target) return skip(display, "broken symbolic link");
       if (!isInside(target, root.real))
         return skip(display, "symbolic link out of the scanned tree, not followed");
-      if (!statSync(target).isFile()) return;
+      if (!statOrUndefined(target)?.isFile()) return;
     } else if (!stats.isFile()) {
+      if (!stats.isDirectory()) skip(display, "not a regular file (a FIFO, socket or device), not read");
       return;
     }
     found.set(absolute, { path: display, absolute, kind });
   };
   const walk = (root, absoluteDir, relativeDir, scopes) => {
-    const entries = readdirSync(absoluteDir, { withFileTypes: true });
-    if (entries.some((e) => e.name === ".gitignore" && e.isFile())) {
-      const rules = (0, import_ignore.default)().add(readFileSync(join(absoluteDir, ".gitignore"), "utf8"));
-      scopes = [...scopes, { base: relativeDir, rules }];
+    let entries;
+    try {
+      entries = readdirSync(absoluteDir, { withFileTypes: true, encoding: "buffer" });
+    } catch (error) {
+      skip(root.display(relativeDir, absoluteDir) || ".", `folder cannot be read (${errorCode(error)})`);
+      return;
     }
+    const gitignore = entries.find((e) => e.name.toString() === ".gitignore" && e.isFile());
+    const rules = gitignore && readIgnoreFile(join(absoluteDir, ".gitignore"));
+    if (rules) scopes = [...scopes, { base: relativeDir, rules }];
     for (const entry of entries) {
-      const absolute = `${absoluteDir}${sep}${entry.name}`;
-      const path4 = relativeDir === "" ? entry.name : `${relativeDir}/${entry.name}`;
+      const name = entry.name.toString("utf8");
+      const path4 = relativeDir === "" ? name : `${relativeDir}/${name}`;
+      if (!Buffer.from(name, "utf8").equals(entry.name)) {
+        if (!excluded(path4))
+          skip(root.display(path4, `${absoluteDir}${sep}${name}`), "name is not valid UTF-8, not read");
+        continue;
+      }
+      const absolute = `${absoluteDir}${sep}${name}`;
       let isDirectory2 = entry.isDirectory();
       if (entry.isSymbolicLink()) {
         const target = linkTarget(absolute);
-        if (target && statSync(target).isDirectory()) {
+        if (target && statOrUndefined(target)?.isDirectory()) {
           if (!isInside(target, root.real) && !excluded(path4) && !ignoredBy(scopes, path4, true)) {
             skip(
               root.display(path4, absolute),
@@ -21042,7 +21079,7 @@ function discoverFiles(paths, options) {
         isDirectory2 = false;
       }
       if (isDirectory2) {
-        if (entry.name === ".git" || excluded(path4) || ignoredBy(scopes, path4, true)) continue;
+        if (name === ".git" || excluded(path4) || ignoredBy(scopes, path4, true)) continue;
         walk(root, absolute, path4, scopes);
       } else if (!ignoredBy(scopes, path4, false)) {
         consider(root, path4, absolute, entry.isFile());
@@ -21051,11 +21088,11 @@ function discoverFiles(paths, options) {
   };
   for (const given of paths) {
     const absolute = isAbsolute(given) ? given : resolve(options.cwd, given);
-    let stats;
-    try {
-      stats = statSync(absolute);
-    } catch {
-      throw new InputError(`path ${given} does not exist`);
+    const stats = statOrUndefined(absolute);
+    if (!stats) throw new InputError(`path ${given} does not exist`);
+    if (!stats.isFile() && !stats.isDirectory()) {
+      skip(displayPath(options.cwd, absolute), "not a regular file (a FIFO, socket or device), not read");
+      continue;
     }
     if (stats.isFile()) {
       const kind = fileKind(basename(absolute)) ?? "dockerfile";
@@ -21070,18 +21107,16 @@ function discoverFiles(paths, options) {
       relative: outside ? "" : fromCwd,
       display: outside ? (_path, file) => displayPath(options.cwd, file) : (path4) => path4
     };
+    const above = outside ? [] : ancestorScopes(options.cwd, absolute);
+    const scopes = root.relative !== "" && ignoredBy(above, root.relative, true) ? [] : above;
+    walk(root, absolute, root.relative, scopes);
     const prefix = root.relative === "" ? "" : `${root.relative}/`;
-    const tracked = isInsideWorkTree(absolute) ? repositoryFiles(absolute) : [];
-    if (tracked.length > 0) {
-      for (const file of tracked) {
-        const path4 = `${prefix}${file}`;
-        if (isUnder(path4, excluded)) continue;
-        consider(root, path4, join(absolute, file));
-      }
-    } else {
-      const above = outside ? [] : ancestorScopes(options.cwd, absolute);
-      const scopes = root.relative !== "" && ignoredBy(above, root.relative, true) ? [] : above;
-      walk(root, absolute, root.relative, scopes);
+    const tracked = isInsideWorkTree(absolute) ? trackedFiles(absolute) : [];
+    for (const file of tracked) {
+      const path4 = `${prefix}${file}`;
+      const fileAbsolute = join(absolute, file);
+      if (found.has(fileAbsolute) || isUnder(path4, excluded)) continue;
+      consider(root, path4, fileAbsolute);
     }
   }
   const byPath = (a, b) => {
@@ -21116,14 +21151,31 @@ function isInside(path4, folder) {
 function ancestorScopes(cwd, dir) {
   const scopes = [];
   for (let current = dirname(dir); current.startsWith(cwd) && current !== dir; current = dirname(current)) {
-    const file = join(current, ".gitignore");
-    if (existsSync(file)) {
-      const base = relative(cwd, current).split(sep).join("/");
-      scopes.unshift({ base, rules: (0, import_ignore.default)().add(readFileSync(file, "utf8")) });
-    }
+    const rules = readIgnoreFile(join(current, ".gitignore"));
+    if (rules) scopes.unshift({ base: relative(cwd, current).split(sep).join("/"), rules });
     if (current === cwd) break;
   }
   return scopes;
+}
+var MAX_IGNORE_FILE_BYTES = 1 << 20;
+function readIgnoreFile(path4) {
+  const stats = statOrUndefined(path4);
+  if (!stats?.isFile() || stats.size > MAX_IGNORE_FILE_BYTES) return void 0;
+  try {
+    return (0, import_ignore.default)().add(readFileSync(path4, "utf8"));
+  } catch {
+    return void 0;
+  }
+}
+function statOrUndefined(path4) {
+  try {
+    return statSync(path4);
+  } catch {
+    return void 0;
+  }
+}
+function errorCode(error) {
+  return error.code ?? String(error);
 }
 function displayPath(cwd, absolute) {
   const path4 = relative(cwd, absolute);
@@ -21235,7 +21287,7 @@ function applyKustomizations(kustomizations, byFile) {
 }
 
 // src/sources/read.ts
-import { closeSync, existsSync as existsSync2, fstatSync, openSync, readFileSync as readFileSync2, readSync } from "node:fs";
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync as readFileSync2, readSync } from "node:fs";
 import { basename as basename2, dirname as dirname2, join as join2, sep as sep2 } from "node:path";
 
 // src/sources/compose.ts
@@ -21362,6 +21414,8 @@ var StageReader = class {
   stages = [];
   occurrences = [];
   problems = [];
+  /** Stage names to the first stage of that name: lookups in constant time (linear in the file). */
+  stageNames = /* @__PURE__ */ new Map();
   lines;
   problem(line, column, message) {
     this.problems.push({ file: this.file, line: line + 1, column: column + 1, message });
@@ -21400,11 +21454,10 @@ var StageReader = class {
   }
   stageIndex(reference) {
     if (/^\d+$/.test(reference)) {
-      const index2 = Number(reference);
-      return index2 < this.stages.length ? index2 : void 0;
+      const index = Number(reference);
+      return index < this.stages.length ? index : void 0;
     }
-    const index = this.stages.findIndex((s) => s.name === reference.toLowerCase());
-    return index >= 0 ? index : void 0;
+    return this.stageNames.get(reference.toLowerCase());
   }
   /** Whether resolved text names an earlier stage (by name, or by index where `allowIndex`). */
   isStage({ text, image }, allowIndex) {
@@ -21443,6 +21496,8 @@ var StageReader = class {
     const resolved = this.resolve(first.getValue());
     const parent = this.isStage(resolved, false) ? this.stageIndex(resolved.text) : void 0;
     this.stages.push(stage);
+    if (stage.name !== void 0 && !this.stageNames.has(stage.name))
+      this.stageNames.set(stage.name, stage.index);
     if (parent !== void 0) {
       stage.parent = parent;
       return;
@@ -21560,17 +21615,20 @@ function markFinalImage(stages, occurrences) {
   const final = stages[stages.length - 1];
   if (!final) return;
   const chain = [];
-  for (let stage = final; stage && !chain.includes(stage); ) {
+  const inChain = /* @__PURE__ */ new Set();
+  for (let stage = final; stage && !inChain.has(stage.index); ) {
     chain.push(stage);
+    inChain.add(stage.index);
     stage = stage.parent === void 0 ? void 0 : stages[stage.parent];
   }
-  const labels = Object.assign({}, ...chain.map((s) => s.labels).reverse());
+  const labels = {};
+  for (let i = chain.length - 1; i >= 0; i--) Object.assign(labels, chain[i]?.labels);
   const root = chain[chain.length - 1];
   if (root?.base) root.base.labels = labels;
   for (const occurrence of occurrences) {
     if (!occurrence.stage) continue;
-    const inChain = chain.some((s) => s.index === occurrence.stage?.index);
-    occurrence.stage.final = occurrence.via === "from" ? inChain : occurrence.stage.index === final.index;
+    const isInChain = inChain.has(occurrence.stage.index);
+    occurrence.stage.final = occurrence.via === "from" ? isInChain : occurrence.stage.index === final.index;
   }
 }
 function endsWithContinuation(text, escapeChar) {
@@ -24812,24 +24870,25 @@ function readFast(text) {
   const documents = [];
   try {
     let start = 0;
+    let line = 1;
     for (const marker of text.matchAll(DOCUMENT_MARKER)) {
       const rest = (marker[1] ?? "").trim();
       if (rest !== "" && !rest.startsWith("#")) throw new NotSure();
-      readFastDocument(text, start, marker.index, documents);
+      readFastDocument(text, start, marker.index, line, documents);
+      line += countNewlines(text, start, marker.index + marker[0].length);
       start = marker.index + marker[0].length;
     }
-    readFastDocument(text, start, text.length, documents);
+    readFastDocument(text, start, text.length, line, documents);
   } catch (error) {
     if (error instanceof NotSure || error instanceof yaml.YAMLException) return void 0;
     throw error;
   }
   return { documents, problems: [] };
 }
-function readFastDocument(text, from, to, documents) {
+function readFastDocument(text, from, to, firstLine2, documents) {
   const chunk = from === 0 && to === text.length ? text : text.slice(from, to);
   if (chunk.trim() === "") return;
   const data = yaml.load(chunk, { schema: yaml.CORE_SCHEMA });
-  const firstLine2 = countNewlines(text, 0, from) + 1;
   const lines = [];
   let line = firstLine2;
   let counted = 0;
@@ -24929,7 +24988,7 @@ var Layout = class {
     if (chart === void 0) {
       const file = join2(dir, "Chart.yaml");
       chart = null;
-      if (existsSync2(file)) {
+      if (existsSync(file)) {
         const appVersion = /^appVersion:[ \t]*["']?([^"'\s#]+)/m.exec(safeRead(file))?.[1];
         chart = appVersion === void 0 ? {} : { appVersion };
       }
@@ -24952,7 +25011,7 @@ var Layout = class {
     let env = this.envs.get(dir);
     if (!env) {
       const file = join2(dir, ".env");
-      env = existsSync2(file) ? parseEnvFile(safeRead(file)) : /* @__PURE__ */ new Map();
+      env = existsSync(file) ? parseEnvFile(safeRead(file)) : /* @__PURE__ */ new Map();
       this.envs.set(dir, env);
     }
     return env;
@@ -25087,13 +25146,15 @@ function collect(doc, images, source, file, result, valueOptions = {}) {
 function readText(path4, maxFileSize) {
   let fd;
   try {
-    fd = openSync(path4, "r");
+    fd = openSync(path4, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     return { skip: `cannot be read (${error.code ?? "error"})` };
   }
   let bytes;
   try {
-    const { size } = fstatSync(fd);
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return { skip: "not a regular file (a FIFO, socket or device), not read" };
+    const { size } = stats;
     if (size > maxFileSize) {
       return { skip: `larger than maxFileSize (${formatSize(size)} > ${formatSize(maxFileSize)})` };
     }
@@ -25265,7 +25326,7 @@ function exitCodeOf(result) {
 // src/policy/load.ts
 var import_semver2 = __toESM(require_semver2(), 1);
 var import_yaml4 = __toESM(require_dist(), 1);
-import { existsSync as existsSync3, readFileSync as readFileSync3 } from "node:fs";
+import { existsSync as existsSync2, readFileSync as readFileSync3 } from "node:fs";
 import { resolve as resolve2 } from "node:path";
 
 // schema/policy.schema.json
@@ -26093,7 +26154,7 @@ var BUILT_IN = "built-in default";
 function workingTreeReader(cwd) {
   return (path4) => {
     const file = resolve2(cwd, path4);
-    if (!existsSync3(file)) return void 0;
+    if (!existsSync2(file)) return void 0;
     try {
       return readFileSync3(file, "utf8");
     } catch (error) {
@@ -26122,7 +26183,18 @@ function parsePolicy(text, file) {
       doc.errors.map((e) => ({ line: lineOf(e.pos[0]), keyPath: "", message: `YAML syntax: ${e.message}` }))
     );
   }
-  const data = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  let data;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (error) {
+    throw new PolicyError(file, [
+      {
+        line: 0,
+        keyPath: "",
+        message: /alias/i.test(String(error)) ? "YAML uses aliases too often (more than 100); refusing to expand a possible alias bomb" : `YAML cannot be read: ${error.message}`
+      }
+    ]);
+  }
   const nodeAt2 = (path4) => doc.getIn(path4, true);
   const lineAt = (path4) => {
     for (let p = path4; ; p = p.slice(0, -1)) {
@@ -26322,7 +26394,7 @@ function parseSize(size) {
 }
 
 // src/rebuild/index.ts
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync as rmSync2 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join as join8 } from "node:path";
 
@@ -27198,14 +27270,14 @@ async function chooseBuilder(choice, tools) {
 
 // src/rebuild/library.ts
 var import_yaml5 = __toESM(require_dist(), 1);
-import { existsSync as existsSync4, readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
+import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
 import { join as join6, relative as relative3 } from "node:path";
 var NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 function readLibrary(baseDir, cwd, only = []) {
   const dir = join6(cwd, baseDir);
-  if (!existsSync4(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
+  if (!existsSync3(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
   const imagesFile = join6(dir, "images.yml");
-  const entries = existsSync4(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
+  const entries = existsSync3(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
   const images = entries.map((entry) => describe(entry, baseDir, cwd));
   const unknown = only.filter((name) => !images.some((image) => image.name === name));
   if (unknown.length > 0) {
@@ -27261,7 +27333,7 @@ function readImagesFile(path4, baseDir) {
 function describe(entry, baseDir, cwd) {
   const path4 = join6(cwd, baseDir, entry.dockerfile);
   const display = relative3(cwd, path4).split("\\").join("/");
-  if (!existsSync4(path4)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
+  if (!existsSync3(path4)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
   const { occurrences, problems } = readDockerfile(readFileSync5(path4, "utf8"), display);
   if (problems[0]) throw new UsageError(`${display}:${problems[0].line}: ${problems[0].message}`);
   const base = occurrences.find((o) => o.via === "from" && o.stage?.final);
@@ -27286,7 +27358,7 @@ function describe(entry, baseDir, cwd) {
 }
 
 // src/rebuild/pipeline.ts
-import { readFileSync as readFileSync6 } from "node:fs";
+import { readFileSync as readFileSync6, rmSync } from "node:fs";
 import { join as join7 } from "node:path";
 
 // src/rebuild/trivy.ts
@@ -27361,6 +27433,7 @@ async function rebuildImage(image, options, builder, tools) {
     const target = await builder.scanTarget(primary, options.workDir);
     if ("failed" in target) return fail("scan", toolError(builder.tool, target.failed));
     const severity = options.severity.join(",");
+    if (!tools.dryRun) rmSync(report, { force: true });
     const scan = await tools.run("trivy", [
       "image",
       "--severity",
@@ -27375,7 +27448,8 @@ async function rebuildImage(image, options, builder, tools) {
     ]);
     if (scan.exitCode !== 0 && scan.exitCode !== 1) return fail("scan", toolError("trivy", scan));
     if (!tools.dryRun) {
-      const summary = summarizeScan(readFileSync6(report, "utf8"));
+      const summary = readScanReport(report);
+      if (!summary) return fail("scan", `${toolError("trivy", scan)} (no scan report: the scan did not run)`);
       outcome.vulnerabilities = summary.counts;
       outcome.cves = summary.vulnerabilities;
     }
@@ -27433,12 +27507,33 @@ async function requireTools(options, tools) {
   ];
   for (const tool of needed) if (!await tools.has(tool)) throw new MissingToolError(tool);
 }
+function readScanReport(path4) {
+  try {
+    return summarizeScan(readFileSync6(path4, "utf8"));
+  } catch {
+    return void 0;
+  }
+}
 async function rebuildLibrary(images, options, builder, tools, onImage = () => {
 }) {
   const outcomes = [];
   for (const image of images) {
     onImage(image);
-    outcomes.push(await rebuildImage(image, options, builder, tools));
+    try {
+      outcomes.push(await rebuildImage(image, options, builder, tools));
+    } catch (error) {
+      outcomes.push({
+        name: image.name,
+        tags: imageTags(image, options),
+        vulnerabilities: emptyCounts(),
+        cves: [],
+        scanned: false,
+        signed: false,
+        attested: false,
+        status: "failed",
+        error: `unexpected error: ${error.message}`
+      });
+    }
   }
   return outcomes;
 }
@@ -27493,7 +27588,7 @@ async function runRebuild(settings, tools, onImage = () => {
     const builder = await chooseBuilder(settings.builder, tools);
     return await rebuildLibrary(images, options, builder, tools, onImage);
   } finally {
-    if (!tools.dryRun) rmSync(workDir, { recursive: true, force: true });
+    if (!tools.dryRun) rmSync2(workDir, { recursive: true, force: true });
   }
 }
 
@@ -27918,7 +28013,7 @@ function validatePolicy(file) {
 }
 function init(options) {
   const target = resolve4(options.path);
-  if (existsSync5(target) && !options.force) {
+  if (existsSync4(target) && !options.force) {
     throw new UsageError(`${options.path} already exists; use --force to overwrite it`);
   }
   mkdirSync(dirname5(target), { recursive: true });

@@ -5798,7 +5798,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants3 = require_constants2();
+    var constants4 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5873,7 +5873,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5968,11 +5968,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants3.ERROR.OK) {
+          if (ret !== constants4.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants3.ERROR.PAUSED) {
+            } else if (ret === constants4.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5995,10 +5995,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants3.ERROR.OK) {
+        if (ret === constants4.ERROR.OK) {
           return null;
         }
-        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6015,7 +6015,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants3.ERROR[ret], data);
+        return new HTTPParserError(message, constants4.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6195,7 +6195,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants3.ERROR.PAUSED : 0;
+        return pause ? constants4.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6217,7 +6217,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6253,13 +6253,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -20812,10 +20812,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
     var parse4 = require_parse2();
-    var constants3 = require_constants6();
+    var constants4 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version, truncation, options) => {
-      if (!constants3.RELEASE_TYPES.includes(truncation)) {
+      if (!constants4.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version, options);
@@ -22055,7 +22055,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants3 = require_constants6();
+    var constants4 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse4 = require_parse2();
@@ -22139,8 +22139,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants3.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants3.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants4.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants4.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -42726,7 +42726,18 @@ function readPodList(text, origin) {
     });
     return result;
   }
-  const pods = isKubernetesObject(data) && Array.isArray(data.items) ? data.items : [data];
+  const kind = isKubernetesObject(data) ? String(data.kind) : void 0;
+  const isList = (kind === "List" || kind === "PodList") && Array.isArray(data.items);
+  if (!isList && kind !== "Pod") {
+    result.problems.push({
+      file: origin,
+      line: 0,
+      column: 0,
+      message: `not a Kubernetes pod list${kind ? ` (kind ${kind})` : ""}: give the output of "kubectl get pods -A -o json"`
+    });
+    return result;
+  }
+  const pods = isList ? data.items : [data];
   for (const pod of pods) {
     if (!isKubernetesObject(pod)) continue;
     for (const found of kubernetesImages(pod, () => void 0).images) {
@@ -42744,15 +42755,12 @@ function readPodList(text, origin) {
       });
     }
   }
-  if (pods.length === 1 && !isKubernetesObject(pods[0])) {
-    result.problems.push({ file: origin, line: 0, column: 0, message: "not a Kubernetes pod list" });
-  }
   return result;
 }
 
 // src/sources/discover.ts
 var import_ignore = __toESM(require_ignore(), 1);
-import { existsSync as existsSync3, lstatSync, readdirSync, readFileSync as readFileSync2, realpathSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync as readFileSync2, realpathSync, statSync } from "node:fs";
 import { basename as basename3, dirname as dirname3, isAbsolute, join as join3, relative as relative2, resolve as resolve2, sep as sep3 } from "node:path";
 
 // src/errors.ts
@@ -42817,8 +42825,25 @@ function isInsideWorkTree(dir) {
     return false;
   }
 }
-function repositoryFiles(dir) {
-  return nulSeparated(git(dir, ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."]));
+function trackedFiles(dir) {
+  let output;
+  try {
+    output = execFileSync("git", ["ls-files", "-z", "--cached", "--", "."], {
+      cwd: dir,
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 256 << 20
+    });
+  } catch {
+    return [];
+  }
+  const names = [];
+  let start = 0;
+  for (let end = output.indexOf(0); end >= 0; start = end + 1, end = output.indexOf(0, start)) {
+    const bytes2 = output.subarray(start, end);
+    const name = bytes2.toString("utf8");
+    if (Buffer.from(name, "utf8").equals(bytes2)) names.push(name);
+  }
+  return names;
 }
 
 // src/sources/discover.ts
@@ -42870,25 +42895,37 @@ function discoverFiles(paths, options) {
       if (!target) return skip(display, "broken symbolic link");
       if (!isInside(target, root.real))
         return skip(display, "symbolic link out of the scanned tree, not followed");
-      if (!statSync(target).isFile()) return;
+      if (!statOrUndefined(target)?.isFile()) return;
     } else if (!stats.isFile()) {
+      if (!stats.isDirectory()) skip(display, "not a regular file (a FIFO, socket or device), not read");
       return;
     }
     found.set(absolute, { path: display, absolute, kind });
   };
   const walk = (root, absoluteDir, relativeDir, scopes) => {
-    const entries = readdirSync(absoluteDir, { withFileTypes: true });
-    if (entries.some((e) => e.name === ".gitignore" && e.isFile())) {
-      const rules = (0, import_ignore.default)().add(readFileSync2(join3(absoluteDir, ".gitignore"), "utf8"));
-      scopes = [...scopes, { base: relativeDir, rules }];
+    let entries;
+    try {
+      entries = readdirSync(absoluteDir, { withFileTypes: true, encoding: "buffer" });
+    } catch (error2) {
+      skip(root.display(relativeDir, absoluteDir) || ".", `folder cannot be read (${errorCode(error2)})`);
+      return;
     }
+    const gitignore = entries.find((e) => e.name.toString() === ".gitignore" && e.isFile());
+    const rules = gitignore && readIgnoreFile(join3(absoluteDir, ".gitignore"));
+    if (rules) scopes = [...scopes, { base: relativeDir, rules }];
     for (const entry of entries) {
-      const absolute = `${absoluteDir}${sep3}${entry.name}`;
-      const path4 = relativeDir === "" ? entry.name : `${relativeDir}/${entry.name}`;
+      const name = entry.name.toString("utf8");
+      const path4 = relativeDir === "" ? name : `${relativeDir}/${name}`;
+      if (!Buffer.from(name, "utf8").equals(entry.name)) {
+        if (!excluded(path4))
+          skip(root.display(path4, `${absoluteDir}${sep3}${name}`), "name is not valid UTF-8, not read");
+        continue;
+      }
+      const absolute = `${absoluteDir}${sep3}${name}`;
       let isDirectory2 = entry.isDirectory();
       if (entry.isSymbolicLink()) {
         const target = linkTarget(absolute);
-        if (target && statSync(target).isDirectory()) {
+        if (target && statOrUndefined(target)?.isDirectory()) {
           if (!isInside(target, root.real) && !excluded(path4) && !ignoredBy(scopes, path4, true)) {
             skip(
               root.display(path4, absolute),
@@ -42900,7 +42937,7 @@ function discoverFiles(paths, options) {
         isDirectory2 = false;
       }
       if (isDirectory2) {
-        if (entry.name === ".git" || excluded(path4) || ignoredBy(scopes, path4, true)) continue;
+        if (name === ".git" || excluded(path4) || ignoredBy(scopes, path4, true)) continue;
         walk(root, absolute, path4, scopes);
       } else if (!ignoredBy(scopes, path4, false)) {
         consider(root, path4, absolute, entry.isFile());
@@ -42909,11 +42946,11 @@ function discoverFiles(paths, options) {
   };
   for (const given of paths) {
     const absolute = isAbsolute(given) ? given : resolve2(options.cwd, given);
-    let stats;
-    try {
-      stats = statSync(absolute);
-    } catch {
-      throw new InputError(`path ${given} does not exist`);
+    const stats = statOrUndefined(absolute);
+    if (!stats) throw new InputError(`path ${given} does not exist`);
+    if (!stats.isFile() && !stats.isDirectory()) {
+      skip(displayPath(options.cwd, absolute), "not a regular file (a FIFO, socket or device), not read");
+      continue;
     }
     if (stats.isFile()) {
       const kind = fileKind(basename3(absolute)) ?? "dockerfile";
@@ -42928,18 +42965,16 @@ function discoverFiles(paths, options) {
       relative: outside ? "" : fromCwd,
       display: outside ? (_path, file) => displayPath(options.cwd, file) : (path4) => path4
     };
+    const above = outside ? [] : ancestorScopes(options.cwd, absolute);
+    const scopes = root.relative !== "" && ignoredBy(above, root.relative, true) ? [] : above;
+    walk(root, absolute, root.relative, scopes);
     const prefix = root.relative === "" ? "" : `${root.relative}/`;
-    const tracked = isInsideWorkTree(absolute) ? repositoryFiles(absolute) : [];
-    if (tracked.length > 0) {
-      for (const file of tracked) {
-        const path4 = `${prefix}${file}`;
-        if (isUnder(path4, excluded)) continue;
-        consider(root, path4, join3(absolute, file));
-      }
-    } else {
-      const above = outside ? [] : ancestorScopes(options.cwd, absolute);
-      const scopes = root.relative !== "" && ignoredBy(above, root.relative, true) ? [] : above;
-      walk(root, absolute, root.relative, scopes);
+    const tracked = isInsideWorkTree(absolute) ? trackedFiles(absolute) : [];
+    for (const file of tracked) {
+      const path4 = `${prefix}${file}`;
+      const fileAbsolute = join3(absolute, file);
+      if (found.has(fileAbsolute) || isUnder(path4, excluded)) continue;
+      consider(root, path4, fileAbsolute);
     }
   }
   const byPath = (a, b) => {
@@ -42974,14 +43009,31 @@ function isInside(path4, folder) {
 function ancestorScopes(cwd, dir) {
   const scopes = [];
   for (let current = dirname3(dir); current.startsWith(cwd) && current !== dir; current = dirname3(current)) {
-    const file = join3(current, ".gitignore");
-    if (existsSync3(file)) {
-      const base = relative2(cwd, current).split(sep3).join("/");
-      scopes.unshift({ base, rules: (0, import_ignore.default)().add(readFileSync2(file, "utf8")) });
-    }
+    const rules = readIgnoreFile(join3(current, ".gitignore"));
+    if (rules) scopes.unshift({ base: relative2(cwd, current).split(sep3).join("/"), rules });
     if (current === cwd) break;
   }
   return scopes;
+}
+var MAX_IGNORE_FILE_BYTES = 1 << 20;
+function readIgnoreFile(path4) {
+  const stats = statOrUndefined(path4);
+  if (!stats?.isFile() || stats.size > MAX_IGNORE_FILE_BYTES) return void 0;
+  try {
+    return (0, import_ignore.default)().add(readFileSync2(path4, "utf8"));
+  } catch {
+    return void 0;
+  }
+}
+function statOrUndefined(path4) {
+  try {
+    return statSync(path4);
+  } catch {
+    return void 0;
+  }
+}
+function errorCode(error2) {
+  return error2.code ?? String(error2);
 }
 function displayPath(cwd, absolute) {
   const path4 = relative2(cwd, absolute);
@@ -43093,7 +43145,7 @@ function applyKustomizations(kustomizations, byFile) {
 }
 
 // src/sources/read.ts
-import { closeSync, existsSync as existsSync4, fstatSync, openSync, readFileSync as readFileSync3, readSync } from "node:fs";
+import { closeSync, constants as constants3, existsSync as existsSync3, fstatSync, openSync, readFileSync as readFileSync3, readSync } from "node:fs";
 import { basename as basename4, dirname as dirname4, join as join4, sep as sep4 } from "node:path";
 
 // src/sources/compose.ts
@@ -43220,6 +43272,8 @@ var StageReader = class {
   stages = [];
   occurrences = [];
   problems = [];
+  /** Stage names to the first stage of that name: lookups in constant time (linear in the file). */
+  stageNames = /* @__PURE__ */ new Map();
   lines;
   problem(line, column, message) {
     this.problems.push({ file: this.file, line: line + 1, column: column + 1, message });
@@ -43258,11 +43312,10 @@ var StageReader = class {
   }
   stageIndex(reference) {
     if (/^\d+$/.test(reference)) {
-      const index2 = Number(reference);
-      return index2 < this.stages.length ? index2 : void 0;
+      const index = Number(reference);
+      return index < this.stages.length ? index : void 0;
     }
-    const index = this.stages.findIndex((s) => s.name === reference.toLowerCase());
-    return index >= 0 ? index : void 0;
+    return this.stageNames.get(reference.toLowerCase());
   }
   /** Whether resolved text names an earlier stage (by name, or by index where `allowIndex`). */
   isStage({ text, image }, allowIndex) {
@@ -43301,6 +43354,8 @@ var StageReader = class {
     const resolved = this.resolve(first.getValue());
     const parent = this.isStage(resolved, false) ? this.stageIndex(resolved.text) : void 0;
     this.stages.push(stage);
+    if (stage.name !== void 0 && !this.stageNames.has(stage.name))
+      this.stageNames.set(stage.name, stage.index);
     if (parent !== void 0) {
       stage.parent = parent;
       return;
@@ -43418,17 +43473,20 @@ function markFinalImage(stages, occurrences) {
   const final = stages[stages.length - 1];
   if (!final) return;
   const chain = [];
-  for (let stage = final; stage && !chain.includes(stage); ) {
+  const inChain = /* @__PURE__ */ new Set();
+  for (let stage = final; stage && !inChain.has(stage.index); ) {
     chain.push(stage);
+    inChain.add(stage.index);
     stage = stage.parent === void 0 ? void 0 : stages[stage.parent];
   }
-  const labels = Object.assign({}, ...chain.map((s) => s.labels).reverse());
+  const labels = {};
+  for (let i = chain.length - 1; i >= 0; i--) Object.assign(labels, chain[i]?.labels);
   const root = chain[chain.length - 1];
   if (root?.base) root.base.labels = labels;
   for (const occurrence of occurrences) {
     if (!occurrence.stage) continue;
-    const inChain = chain.some((s) => s.index === occurrence.stage?.index);
-    occurrence.stage.final = occurrence.via === "from" ? inChain : occurrence.stage.index === final.index;
+    const isInChain = inChain.has(occurrence.stage.index);
+    occurrence.stage.final = occurrence.via === "from" ? isInChain : occurrence.stage.index === final.index;
   }
 }
 function endsWithContinuation(text, escapeChar) {
@@ -46670,24 +46728,25 @@ function readFast(text) {
   const documents = [];
   try {
     let start = 0;
+    let line = 1;
     for (const marker of text.matchAll(DOCUMENT_MARKER)) {
       const rest = (marker[1] ?? "").trim();
       if (rest !== "" && !rest.startsWith("#")) throw new NotSure();
-      readFastDocument(text, start, marker.index, documents);
+      readFastDocument(text, start, marker.index, line, documents);
+      line += countNewlines(text, start, marker.index + marker[0].length);
       start = marker.index + marker[0].length;
     }
-    readFastDocument(text, start, text.length, documents);
+    readFastDocument(text, start, text.length, line, documents);
   } catch (error2) {
     if (error2 instanceof NotSure || error2 instanceof yaml.YAMLException) return void 0;
     throw error2;
   }
   return { documents, problems: [] };
 }
-function readFastDocument(text, from, to, documents) {
+function readFastDocument(text, from, to, firstLine2, documents) {
   const chunk = from === 0 && to === text.length ? text : text.slice(from, to);
   if (chunk.trim() === "") return;
   const data = yaml.load(chunk, { schema: yaml.CORE_SCHEMA });
-  const firstLine2 = countNewlines(text, 0, from) + 1;
   const lines = [];
   let line = firstLine2;
   let counted = 0;
@@ -46787,7 +46846,7 @@ var Layout = class {
     if (chart === void 0) {
       const file = join4(dir, "Chart.yaml");
       chart = null;
-      if (existsSync4(file)) {
+      if (existsSync3(file)) {
         const appVersion = /^appVersion:[ \t]*["']?([^"'\s#]+)/m.exec(safeRead(file))?.[1];
         chart = appVersion === void 0 ? {} : { appVersion };
       }
@@ -46810,7 +46869,7 @@ var Layout = class {
     let env = this.envs.get(dir);
     if (!env) {
       const file = join4(dir, ".env");
-      env = existsSync4(file) ? parseEnvFile(safeRead(file)) : /* @__PURE__ */ new Map();
+      env = existsSync3(file) ? parseEnvFile(safeRead(file)) : /* @__PURE__ */ new Map();
       this.envs.set(dir, env);
     }
     return env;
@@ -46945,13 +47004,15 @@ function collect(doc, images, source, file, result, valueOptions = {}) {
 function readText(path4, maxFileSize) {
   let fd;
   try {
-    fd = openSync(path4, "r");
+    fd = openSync(path4, constants3.O_RDONLY | constants3.O_NONBLOCK);
   } catch (error2) {
     return { skip: `cannot be read (${error2.code ?? "error"})` };
   }
   let bytes2;
   try {
-    const { size } = fstatSync(fd);
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return { skip: "not a regular file (a FIFO, socket or device), not read" };
+    const { size } = stats;
     if (size > maxFileSize) {
       return { skip: `larger than maxFileSize (${formatSize(size)} > ${formatSize(maxFileSize)})` };
     }
@@ -47123,7 +47184,7 @@ function exitCodeOf(result) {
 // src/policy/load.ts
 var import_semver2 = __toESM(require_semver2(), 1);
 var import_yaml4 = __toESM(require_dist(), 1);
-import { existsSync as existsSync5, readFileSync as readFileSync4 } from "node:fs";
+import { existsSync as existsSync4, readFileSync as readFileSync4 } from "node:fs";
 import { resolve as resolve3 } from "node:path";
 
 // schema/policy.schema.json
@@ -47951,7 +48012,7 @@ var BUILT_IN = "built-in default";
 function workingTreeReader(cwd) {
   return (path4) => {
     const file = resolve3(cwd, path4);
-    if (!existsSync5(file)) return void 0;
+    if (!existsSync4(file)) return void 0;
     try {
       return readFileSync4(file, "utf8");
     } catch (error2) {
@@ -47980,7 +48041,18 @@ function parsePolicy(text, file) {
       doc.errors.map((e) => ({ line: lineOf(e.pos[0]), keyPath: "", message: `YAML syntax: ${e.message}` }))
     );
   }
-  const data = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  let data;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (error2) {
+    throw new PolicyError(file, [
+      {
+        line: 0,
+        keyPath: "",
+        message: /alias/i.test(String(error2)) ? "YAML uses aliases too often (more than 100); refusing to expand a possible alias bomb" : `YAML cannot be read: ${error2.message}`
+      }
+    ]);
+  }
   const nodeAt2 = (path4) => doc.getIn(path4, true);
   const lineAt = (path4) => {
     for (let p = path4; ; p = p.slice(0, -1)) {
@@ -48748,7 +48820,7 @@ async function check(inputs) {
 }
 
 // src/rebuild/index.ts
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync as rmSync2 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
 import { join as join9 } from "node:path";
 
@@ -48858,14 +48930,14 @@ async function chooseBuilder(choice, tools) {
 
 // src/rebuild/library.ts
 var import_yaml5 = __toESM(require_dist(), 1);
-import { existsSync as existsSync6, readdirSync as readdirSync2, readFileSync as readFileSync6 } from "node:fs";
+import { existsSync as existsSync5, readdirSync as readdirSync2, readFileSync as readFileSync6 } from "node:fs";
 import { join as join7, relative as relative3 } from "node:path";
 var NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 function readLibrary(baseDir, cwd, only = []) {
   const dir = join7(cwd, baseDir);
-  if (!existsSync6(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
+  if (!existsSync5(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
   const imagesFile = join7(dir, "images.yml");
-  const entries = existsSync6(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
+  const entries = existsSync5(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
   const images = entries.map((entry) => describe(entry, baseDir, cwd));
   const unknown = only.filter((name) => !images.some((image) => image.name === name));
   if (unknown.length > 0) {
@@ -48921,7 +48993,7 @@ function readImagesFile(path4, baseDir) {
 function describe(entry, baseDir, cwd) {
   const path4 = join7(cwd, baseDir, entry.dockerfile);
   const display = relative3(cwd, path4).split("\\").join("/");
-  if (!existsSync6(path4)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
+  if (!existsSync5(path4)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
   const { occurrences, problems } = readDockerfile(readFileSync6(path4, "utf8"), display);
   if (problems[0]) throw new UsageError(`${display}:${problems[0].line}: ${problems[0].message}`);
   const base = occurrences.find((o) => o.via === "from" && o.stage?.final);
@@ -48946,7 +49018,7 @@ function describe(entry, baseDir, cwd) {
 }
 
 // src/rebuild/pipeline.ts
-import { readFileSync as readFileSync7 } from "node:fs";
+import { readFileSync as readFileSync7, rmSync } from "node:fs";
 import { join as join8 } from "node:path";
 
 // src/rebuild/trivy.ts
@@ -49021,6 +49093,7 @@ async function rebuildImage(image, options, builder, tools) {
     const target = await builder.scanTarget(primary, options.workDir);
     if ("failed" in target) return fail("scan", toolError(builder.tool, target.failed));
     const severity = options.severity.join(",");
+    if (!tools.dryRun) rmSync(report, { force: true });
     const scan = await tools.run("trivy", [
       "image",
       "--severity",
@@ -49035,7 +49108,8 @@ async function rebuildImage(image, options, builder, tools) {
     ]);
     if (scan.exitCode !== 0 && scan.exitCode !== 1) return fail("scan", toolError("trivy", scan));
     if (!tools.dryRun) {
-      const summary2 = summarizeScan(readFileSync7(report, "utf8"));
+      const summary2 = readScanReport(report);
+      if (!summary2) return fail("scan", `${toolError("trivy", scan)} (no scan report: the scan did not run)`);
       outcome.vulnerabilities = summary2.counts;
       outcome.cves = summary2.vulnerabilities;
     }
@@ -49093,12 +49167,33 @@ async function requireTools(options, tools) {
   ];
   for (const tool of needed) if (!await tools.has(tool)) throw new MissingToolError(tool);
 }
+function readScanReport(path4) {
+  try {
+    return summarizeScan(readFileSync7(path4, "utf8"));
+  } catch {
+    return void 0;
+  }
+}
 async function rebuildLibrary(images, options, builder, tools, onImage = () => {
 }) {
   const outcomes = [];
   for (const image of images) {
     onImage(image);
-    outcomes.push(await rebuildImage(image, options, builder, tools));
+    try {
+      outcomes.push(await rebuildImage(image, options, builder, tools));
+    } catch (error2) {
+      outcomes.push({
+        name: image.name,
+        tags: imageTags(image, options),
+        vulnerabilities: emptyCounts(),
+        cves: [],
+        scanned: false,
+        signed: false,
+        attested: false,
+        status: "failed",
+        error: `unexpected error: ${error2.message}`
+      });
+    }
   }
   return outcomes;
 }
@@ -49153,7 +49248,7 @@ async function runRebuild(settings, tools, onImage = () => {
     const builder = await chooseBuilder(settings.builder, tools);
     return await rebuildLibrary(images, options, builder, tools, onImage);
   } finally {
-    if (!tools.dryRun) rmSync(workDir, { recursive: true, force: true });
+    if (!tools.dryRun) rmSync2(workDir, { recursive: true, force: true });
   }
 }
 

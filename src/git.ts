@@ -44,9 +44,26 @@ export function isInsideWorkTree(dir: string): boolean {
 }
 
 /**
- * The repository's files below `dir`, relative to it: tracked ones (even when a .gitignore names
- * them) and untracked ones that no .gitignore excludes.
+ * The tracked files below `dir`, relative to it, from the index alone (git reads no .gitignore for
+ * this). Names that are not valid UTF-8 are left out: the walk reports them.
  */
-export function repositoryFiles(dir: string): string[] {
-  return nulSeparated(git(dir, ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."]));
+export function trackedFiles(dir: string): string[] {
+  let output: Buffer;
+  try {
+    output = execFileSync("git", ["ls-files", "-z", "--cached", "--", "."], {
+      cwd: dir,
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 256 << 20,
+    });
+  } catch {
+    return [];
+  }
+  const names: string[] = [];
+  let start = 0;
+  for (let end = output.indexOf(0); end >= 0; start = end + 1, end = output.indexOf(0, start)) {
+    const bytes = output.subarray(start, end);
+    const name = bytes.toString("utf8");
+    if (Buffer.from(name, "utf8").equals(bytes)) names.push(name);
+  }
+  return names;
 }

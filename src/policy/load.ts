@@ -70,7 +70,20 @@ export function parsePolicy(text: string, file: string): LoadedPolicy {
       doc.errors.map((e) => ({ line: lineOf(e.pos[0]), keyPath: "", message: `YAML syntax: ${e.message}` })),
     );
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (error) {
+    throw new PolicyError(file, [
+      {
+        line: 0,
+        keyPath: "",
+        message: /alias/i.test(String(error))
+          ? "YAML uses aliases too often (more than 100); refusing to expand a possible alias bomb"
+          : `YAML cannot be read: ${(error as Error).message}`,
+      },
+    ]);
+  }
   const nodeAt = (path: KeyPath) => doc.getIn(path, true) as Node | undefined;
   /** Line of the nearest node on `path` that the YAML has (a missing key reports its parent). */
   const lineAt = (path: KeyPath): number => {

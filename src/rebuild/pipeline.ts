@@ -3,7 +3,7 @@
  * push only when clean → sign the pushed digest → optionally attest the scan. One image's failure
  * never stops the others; every outcome says which step failed and the tool's own words.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Builder } from "./builders.js";
 import type { BaseImage } from "./library.js";
@@ -103,6 +103,7 @@ export async function rebuildImage(
     const target = await builder.scanTarget(primary, options.workDir);
     if ("failed" in target) return fail("scan", toolError(builder.tool, target.failed));
     const severity = options.severity.join(",");
+    if (!tools.dryRun) rmSync(report, { force: true });
     const scan = await tools.run("trivy", [
       "image",
       "--severity",
@@ -117,7 +118,10 @@ export async function rebuildImage(
     ]);
     if (scan.exitCode !== 0 && scan.exitCode !== 1) return fail("scan", toolError("trivy", scan));
     if (!tools.dryRun) {
-      const summary = summarizeScan(readFileSync(report, "utf8"));
+      // Exit 1 means "vulnerabilities found" only with a report: Trivy also exits 1 when it fails
+      // (a database download error), and a failed scan is a failed image, never a finding.
+      const summary = readScanReport(report);
+      if (!summary) return fail("scan", `${toolError("trivy", scan)} (no scan report: the scan did not run)`);
       outcome.vulnerabilities = summary.counts;
       outcome.cves = summary.vulnerabilities;
     }
@@ -181,6 +185,15 @@ export async function requireTools(options: RebuildOptions, tools: ToolRunner): 
 }
 
 /** Rebuilds every image in turn; a failed image is reported and the next one still runs. */
+/** A Trivy JSON report, or undefined when there is none or it is not one. */
+function readScanReport(path: string): ScanSummary | undefined {
+  try {
+    return summarizeScan(readFileSync(path, "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
 export async function rebuildLibrary(
   images: BaseImage[],
   options: RebuildOptions,
@@ -191,7 +204,22 @@ export async function rebuildLibrary(
   const outcomes: ImageOutcome[] = [];
   for (const image of images) {
     onImage(image);
-    outcomes.push(await rebuildImage(image, options, builder, tools));
+    try {
+      outcomes.push(await rebuildImage(image, options, builder, tools));
+    } catch (error) {
+      // Whatever goes wrong with one image fails that image, never the images after it.
+      outcomes.push({
+        name: image.name,
+        tags: imageTags(image, options),
+        vulnerabilities: emptyCounts(),
+        cves: [],
+        scanned: false,
+        signed: false,
+        attested: false,
+        status: "failed",
+        error: `unexpected error: ${(error as Error).message}`,
+      });
+    }
   }
   return outcomes;
 }

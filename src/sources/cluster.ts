@@ -20,7 +20,21 @@ export function readPodList(text: string, origin: string): SourceResult {
     });
     return result;
   }
-  const pods = isKubernetesObject(data) && Array.isArray(data.items) ? data.items : [data];
+  // A pod list (`kubectl get pods -o json`: kind List or PodList), or one Pod. Anything else — a
+  // ConfigMap, a Deployment — is not what --from-json reads, and says so instead of passing.
+  const kind = isKubernetesObject(data) ? String(data.kind) : undefined;
+  const isList =
+    (kind === "List" || kind === "PodList") && Array.isArray((data as { items?: unknown }).items);
+  if (!isList && kind !== "Pod") {
+    result.problems.push({
+      file: origin,
+      line: 0,
+      column: 0,
+      message: `not a Kubernetes pod list${kind ? ` (kind ${kind})` : ""}: give the output of "kubectl get pods -A -o json"`,
+    });
+    return result;
+  }
+  const pods = isList ? (data as { items: unknown[] }).items : [data];
   for (const pod of pods) {
     if (!isKubernetesObject(pod)) continue;
     for (const found of kubernetesImages(pod, () => undefined).images) {
@@ -37,9 +51,6 @@ export function readPodList(text: string, origin: string): SourceResult {
         labels: found.labels,
       });
     }
-  }
-  if (pods.length === 1 && !isKubernetesObject(pods[0])) {
-    result.problems.push({ file: origin, line: 0, column: 0, message: "not a Kubernetes pod list" });
   }
   return result;
 }

@@ -5,11 +5,11 @@
  * the tree are read at the link's path; links out of the tree are never followed and are reported.
  * Each file is then classified by name: YAML and JSON by extension first, then Dockerfile names.
  */
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { type Dirent, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import { InputError, UsageError } from "../errors.js";
-import { isInsideWorkTree, repositoryFiles } from "../git.js";
+import { isInsideWorkTree, trackedFiles } from "../git.js";
 import { compileGlobs, GlobError } from "../glob.js";
 
 export type FileKind = "dockerfile" | "yaml" | "json";
@@ -119,26 +119,40 @@ export function discoverFiles(paths: string[], options: DiscoverOptions): Discov
       if (!target) return skip(display, "broken symbolic link");
       if (!isInside(target, root.real))
         return skip(display, "symbolic link out of the scanned tree, not followed");
-      if (!statSync(target).isFile()) return;
+      if (!statOrUndefined(target)?.isFile()) return;
     } else if (!stats.isFile()) {
+      // A FIFO, socket or device with a Dockerfile or manifest name: never opened (it could block).
+      if (!stats.isDirectory()) skip(display, "not a regular file (a FIFO, socket or device), not read");
       return;
     }
     found.set(absolute, { path: display, absolute, kind });
   };
 
   const walk = (root: Root, absoluteDir: string, relativeDir: string, scopes: IgnoreScope[]): void => {
-    const entries = readdirSync(absoluteDir, { withFileTypes: true });
-    if (entries.some((e) => e.name === ".gitignore" && e.isFile())) {
-      const rules = ignore().add(readFileSync(join(absoluteDir, ".gitignore"), "utf8"));
-      scopes = [...scopes, { base: relativeDir, rules }];
+    let entries: Dirent<Buffer>[];
+    try {
+      entries = readdirSync(absoluteDir, { withFileTypes: true, encoding: "buffer" });
+    } catch (error) {
+      skip(root.display(relativeDir, absoluteDir) || ".", `folder cannot be read (${errorCode(error)})`);
+      return;
     }
+    const gitignore = entries.find((e) => e.name.toString() === ".gitignore" && e.isFile());
+    const rules = gitignore && readIgnoreFile(join(absoluteDir, ".gitignore"));
+    if (rules) scopes = [...scopes, { base: relativeDir, rules }];
     for (const entry of entries) {
-      const absolute = `${absoluteDir}${sep}${entry.name}`;
-      const path = relativeDir === "" ? entry.name : `${relativeDir}/${entry.name}`;
+      const name = entry.name.toString("utf8");
+      const path = relativeDir === "" ? name : `${relativeDir}/${name}`;
+      if (!Buffer.from(name, "utf8").equals(entry.name)) {
+        // The name cannot be written as text: reported, never silently passed (and never a crash).
+        if (!excluded(path))
+          skip(root.display(path, `${absoluteDir}${sep}${name}`), "name is not valid UTF-8, not read");
+        continue;
+      }
+      const absolute = `${absoluteDir}${sep}${name}`;
       let isDirectory = entry.isDirectory();
       if (entry.isSymbolicLink()) {
         const target = linkTarget(absolute);
-        if (target && statSync(target).isDirectory()) {
+        if (target && statOrUndefined(target)?.isDirectory()) {
           // A folder link inside the tree is read at its real path; one out of it is never followed.
           if (!isInside(target, root.real) && !excluded(path) && !ignoredBy(scopes, path, true)) {
             skip(
@@ -151,7 +165,7 @@ export function discoverFiles(paths: string[], options: DiscoverOptions): Discov
         isDirectory = false;
       }
       if (isDirectory) {
-        if (entry.name === ".git" || excluded(path) || ignoredBy(scopes, path, true)) continue;
+        if (name === ".git" || excluded(path) || ignoredBy(scopes, path, true)) continue;
         walk(root, absolute, path, scopes);
       } else if (!ignoredBy(scopes, path, false)) {
         consider(root, path, absolute, entry.isFile());
@@ -161,11 +175,11 @@ export function discoverFiles(paths: string[], options: DiscoverOptions): Discov
 
   for (const given of paths) {
     const absolute = isAbsolute(given) ? given : resolve(options.cwd, given);
-    let stats: ReturnType<typeof statSync>;
-    try {
-      stats = statSync(absolute);
-    } catch {
-      throw new InputError(`path ${given} does not exist`);
+    const stats = statOrUndefined(absolute);
+    if (!stats) throw new InputError(`path ${given} does not exist`);
+    if (!stats.isFile() && !stats.isDirectory()) {
+      skip(displayPath(options.cwd, absolute), "not a regular file (a FIFO, socket or device), not read");
+      continue;
     }
     if (stats.isFile()) {
       // A file named on the command line is read whatever its name: by extension, else as a Dockerfile.
@@ -183,20 +197,20 @@ export function discoverFiles(paths: string[], options: DiscoverOptions): Discov
       relative: outside ? "" : fromCwd,
       display: outside ? (_path, file) => displayPath(options.cwd, file) : (path) => path,
     };
+    // A folder named on the command line is checked even when a .gitignore above it names it:
+    // ignoring it would check nothing and pass. Its own .gitignore files still apply inside it.
+    const above = outside ? [] : ancestorScopes(options.cwd, absolute);
+    const scopes = root.relative !== "" && ignoredBy(above, root.relative, true) ? [] : above;
+    walk(root, absolute, root.relative, scopes);
+    // Inside a git work tree, tracked files are checked even when a .gitignore names them. Only the
+    // index is asked: git itself never reads a .gitignore here (a FIFO one would hang it).
     const prefix = root.relative === "" ? "" : `${root.relative}/`;
-    const tracked = isInsideWorkTree(absolute) ? repositoryFiles(absolute) : [];
-    if (tracked.length > 0) {
-      for (const file of tracked) {
-        const path = `${prefix}${file}`;
-        if (isUnder(path, excluded)) continue;
-        consider(root, path, join(absolute, file));
-      }
-    } else {
-      // A folder named on the command line is checked even when a .gitignore above it names it:
-      // ignoring it would check nothing and pass. Its own .gitignore files still apply inside it.
-      const above = outside ? [] : ancestorScopes(options.cwd, absolute);
-      const scopes = root.relative !== "" && ignoredBy(above, root.relative, true) ? [] : above;
-      walk(root, absolute, root.relative, scopes);
+    const tracked = isInsideWorkTree(absolute) ? trackedFiles(absolute) : [];
+    for (const file of tracked) {
+      const path = `${prefix}${file}`;
+      const fileAbsolute = join(absolute, file);
+      if (found.has(fileAbsolute) || isUnder(path, excluded)) continue;
+      consider(root, path, fileAbsolute);
     }
   }
   const byPath = <T extends { path?: string; file?: string }>(a: T, b: T) => {
@@ -238,14 +252,40 @@ function isInside(path: string, folder: string): boolean {
 function ancestorScopes(cwd: string, dir: string): IgnoreScope[] {
   const scopes: IgnoreScope[] = [];
   for (let current = dirname(dir); current.startsWith(cwd) && current !== dir; current = dirname(current)) {
-    const file = join(current, ".gitignore");
-    if (existsSync(file)) {
-      const base = relative(cwd, current).split(sep).join("/");
-      scopes.unshift({ base, rules: ignore().add(readFileSync(file, "utf8")) });
-    }
+    const rules = readIgnoreFile(join(current, ".gitignore"));
+    if (rules) scopes.unshift({ base: relative(cwd, current).split(sep).join("/"), rules });
     if (current === cwd) break;
   }
   return scopes;
+}
+
+/** A .gitignore larger than this is not read (a link to /dev/zero must not fill the memory). */
+const MAX_IGNORE_FILE_BYTES = 1 << 20;
+
+/**
+ * The rules of a .gitignore that is a regular file of sane size; undefined for anything else (a
+ * folder, a FIFO, a link to a device): without its rules more files are checked, never fewer.
+ */
+function readIgnoreFile(path: string): Ignore | undefined {
+  const stats = statOrUndefined(path);
+  if (!stats?.isFile() || stats.size > MAX_IGNORE_FILE_BYTES) return undefined;
+  try {
+    return ignore().add(readFileSync(path, "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? String(error);
 }
 
 export function displayPath(cwd: string, absolute: string): string {

@@ -101,6 +101,8 @@ class StageReader {
   readonly stages: Stage[] = [];
   readonly occurrences: Occurrence[] = [];
   readonly problems: ParseProblem[] = [];
+  /** Stage names to the first stage of that name: lookups in constant time (linear in the file). */
+  private readonly stageNames = new Map<string, number>();
   private readonly lines: string[];
 
   constructor(
@@ -156,8 +158,7 @@ class StageReader {
       const index = Number(reference);
       return index < this.stages.length ? index : undefined;
     }
-    const index = this.stages.findIndex((s) => s.name === reference.toLowerCase());
-    return index >= 0 ? index : undefined;
+    return this.stageNames.get(reference.toLowerCase());
   }
 
   /** Whether resolved text names an earlier stage (by name, or by index where `allowIndex`). */
@@ -209,6 +210,8 @@ class StageReader {
     const resolved = this.resolve(first.getValue());
     const parent = this.isStage(resolved, false) ? this.stageIndex(resolved.text) : undefined;
     this.stages.push(stage);
+    if (stage.name !== undefined && !this.stageNames.has(stage.name))
+      this.stageNames.set(stage.name, stage.index);
     if (parent !== undefined) {
       stage.parent = parent;
       return;
@@ -356,17 +359,20 @@ function markFinalImage(stages: Stage[], occurrences: Occurrence[]): void {
   const final = stages[stages.length - 1];
   if (!final) return;
   const chain: Stage[] = [];
-  for (let stage: Stage | undefined = final; stage && !chain.includes(stage); ) {
+  const inChain = new Set<number>();
+  for (let stage: Stage | undefined = final; stage && !inChain.has(stage.index); ) {
     chain.push(stage);
+    inChain.add(stage.index);
     stage = stage.parent === undefined ? undefined : stages[stage.parent];
   }
-  const labels = Object.assign({}, ...chain.map((s) => s.labels).reverse());
+  const labels: Record<string, string> = {};
+  for (let i = chain.length - 1; i >= 0; i--) Object.assign(labels, chain[i]?.labels);
   const root = chain[chain.length - 1];
   if (root?.base) root.base.labels = labels;
   for (const occurrence of occurrences) {
     if (!occurrence.stage) continue;
-    const inChain = chain.some((s) => s.index === occurrence.stage?.index);
-    occurrence.stage.final = occurrence.via === "from" ? inChain : occurrence.stage.index === final.index;
+    const isInChain = inChain.has(occurrence.stage.index);
+    occurrence.stage.final = occurrence.via === "from" ? isInChain : occurrence.stage.index === final.index;
   }
 }
 

@@ -2,7 +2,7 @@
  * One file in, what the sources found in it out: read (or skip, with the reason), decide what the
  * file is (SPEC §4: by path, then by content), parse it, and attach each occurrence's suppression.
  */
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { basename, dirname, join, sep } from "node:path";
 import { readSuppressions, type SuppressionProblem } from "../rules/waivers.js";
 import { composeImages, isComposeFile, parseEnvFile } from "./compose.js";
@@ -274,13 +274,16 @@ export function collect(
 function readText(path: string, maxFileSize: number): { text: string } | { skip: string } {
   let fd: number;
   try {
-    fd = openSync(path, "r");
+    // O_NONBLOCK: a FIFO that slipped through must not block the run (regular files are unaffected).
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     return { skip: `cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})` };
   }
   let bytes: Buffer;
   try {
-    const { size } = fstatSync(fd);
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return { skip: "not a regular file (a FIFO, socket or device), not read" };
+    const { size } = stats;
     if (size > maxFileSize) {
       return { skip: `larger than maxFileSize (${formatSize(size)} > ${formatSize(maxFileSize)})` };
     }

@@ -154,14 +154,17 @@ export function readFast(text: string): YamlFile | undefined {
   if (UNSURE.test(text)) return undefined;
   const documents: YamlDocument[] = [];
   try {
+    // Lines are counted as the documents go by, never from the start again: linear in the file.
     let start = 0;
+    let line = 1;
     for (const marker of text.matchAll(DOCUMENT_MARKER)) {
       const rest = (marker[1] ?? "").trim();
       if (rest !== "" && !rest.startsWith("#")) throw new NotSure();
-      readFastDocument(text, start, marker.index, documents);
+      readFastDocument(text, start, marker.index, line, documents);
+      line += countNewlines(text, start, marker.index + marker[0].length);
       start = marker.index + marker[0].length;
     }
-    readFastDocument(text, start, text.length, documents);
+    readFastDocument(text, start, text.length, line, documents);
   } catch (error) {
     if (error instanceof NotSure || error instanceof jsYaml.YAMLException) return undefined;
     throw error;
@@ -169,12 +172,17 @@ export function readFast(text: string): YamlFile | undefined {
   return { documents, problems: [] };
 }
 
-function readFastDocument(text: string, from: number, to: number, documents: YamlDocument[]): void {
+function readFastDocument(
+  text: string,
+  from: number,
+  to: number,
+  firstLine: number,
+  documents: YamlDocument[],
+): void {
   const chunk = from === 0 && to === text.length ? text : text.slice(from, to);
   if (chunk.trim() === "") return;
   // The YAML 1.2 core schema, as the exact path reads it: no timestamps.
   const data = jsYaml.load(chunk, { schema: jsYaml.CORE_SCHEMA });
-  const firstLine = countNewlines(text, 0, from) + 1;
   // `image:` lines of this document in text order.
   const lines: { line: number; col: number; value: string | undefined }[] = [];
   let line = firstLine;

@@ -162,6 +162,21 @@ describe("SPEC §7 rebuild pipeline", () => {
     expect(run.stdout).toContain("✖ alpine: build failed");
   });
 
+  it("fails an image whose Trivy run fails without a report, never reading it as vulnerabilities, and builds the rest (issue 9)", async () => {
+    const run = await rebuild(FULL, { FAKE_FAIL: "trivy:scan:alpine" });
+    expect(run.code).toBe(1);
+    const byName = Object.fromEntries(run.images.map((i: { name: string }) => [i.name, i]));
+    expect(byName.alpine).toMatchObject({ status: "failed", failedStep: "scan" });
+    expect(byName.alpine.error).toContain("failed to download vulnerability DB");
+    expect(byName.alpine.error).toContain("no scan report");
+    expect(
+      run.calls.some((c) => c.tool === "docker" && c.args[0] === "push" && c.args[1]?.includes("/alpine:")),
+    ).toBe(false);
+    for (const name of ["ubuntu", "distroless", "wolfi"])
+      expect(byName[name]).toMatchObject({ status: "pushed", signed: true });
+    expect(run.stderr).not.toContain("internal error");
+  });
+
   it("--dry-run prints every command for the four base images, in order, and runs none", async () => {
     const run = await rebuild([
       "--registry",
