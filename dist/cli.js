@@ -27679,14 +27679,54 @@ function renderRebuildText(outcomes) {
 }
 
 // src/report/annotations.ts
-function annotationsOf(result) {
-  return rawAnnotations(result).map((a) => ({
+var ANNOTATIONS_PER_LEVEL = 10;
+var RULE_ORDER = [
+  "block-deprecated-base-images",
+  "unresolved-image",
+  "parse-error",
+  "require-minimal-base-images",
+  "validate-base-image-version",
+  "approved-base-images",
+  "require-pinned-image",
+  "invalid-suppression"
+];
+function annotationsOf(result, options = {}) {
+  const perLevel = options.perLevel ?? ANNOTATIONS_PER_LEVEL;
+  const all = [...headlineAnnotation(result), ...rawAnnotations(result, options.firstFiles)];
+  const chosen = [];
+  for (const level of ["error", "warning", "notice"]) {
+    const ofLevel = all.filter((a) => a.level === level);
+    if (perLevel <= 0 || ofLevel.length <= perLevel) {
+      chosen.push(...ofLevel);
+      continue;
+    }
+    const shown = ofLevel.slice(0, perLevel - 1);
+    const more = ofLevel.length - shown.length;
+    chosen.push(...shown, {
+      level,
+      title: "base-image-guard",
+      message: `${more} more ${level === "notice" ? "notices" : `${level}s`} not shown here (GitHub shows ${perLevel} per step): the job summary, the JSON report and the SARIF file list them all`
+    });
+  }
+  return chosen.map((a) => ({
     ...a,
     message: controls(a.message),
     ...a.file !== void 0 && { file: controls(a.file) }
   }));
 }
-function rawAnnotations(result) {
+function headlineAnnotation(result) {
+  const count = result.findings.length;
+  if (count <= 1) return [];
+  const files = new Set(result.findings.map((f) => f.file)).size;
+  return [
+    {
+      level: result.mode === "enforce" ? "error" : "warning",
+      title: "base-image-guard",
+      message: `${count} base-image violations in ${files} ${files === 1 ? "file" : "files"} (${result.mode} mode)`
+    }
+  ];
+}
+function rawAnnotations(result, firstFiles) {
   const annotations = [];
   for (const warning of result.policyWarnings) {
     annotations.push({ level: "warning", title: "base-image-guard policy", message: warning });
@@ -27699,7 +27739,14 @@ function rawAnnotations(result) {
       file: notice.where
     });
   }
-  for (const finding of result.findings) {
+  const rank = (rule) => {
+    const at2 = RULE_ORDER.indexOf(rule);
+    return at2 < 0 ? RULE_ORDER.length : at2;
+  };
+  const byRelevance = [...result.findings].sort(
+    (a, b) => Number(!firstFiles?.has(a.file)) - Number(!firstFiles?.has(b.file)) || rank(a.rule) - rank(b.rule)
+  );
+  for (const finding of byRelevance) {
     annotations.push({
       level: finding.severity,
       title: finding.rule,

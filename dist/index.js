@@ -48299,14 +48299,54 @@ function skipNotices(skipped) {
 }
 
 // src/report/annotations.ts
-function annotationsOf(result) {
-  return rawAnnotations(result).map((a) => ({
+var ANNOTATIONS_PER_LEVEL = 10;
+var RULE_ORDER = [
+  "block-deprecated-base-images",
+  "unresolved-image",
+  "parse-error",
+  "require-minimal-base-images",
+  "validate-base-image-version",
+  "approved-base-images",
+  "require-pinned-image",
+  "invalid-suppression"
+];
+function annotationsOf(result, options = {}) {
+  const perLevel = options.perLevel ?? ANNOTATIONS_PER_LEVEL;
+  const all = [...headlineAnnotation(result), ...rawAnnotations(result, options.firstFiles)];
+  const chosen = [];
+  for (const level of ["error", "warning", "notice"]) {
+    const ofLevel = all.filter((a) => a.level === level);
+    if (perLevel <= 0 || ofLevel.length <= perLevel) {
+      chosen.push(...ofLevel);
+      continue;
+    }
+    const shown = ofLevel.slice(0, perLevel - 1);
+    const more2 = ofLevel.length - shown.length;
+    chosen.push(...shown, {
+      level,
+      title: "base-image-guard",
+      message: `${more2} more ${level === "notice" ? "notices" : `${level}s`} not shown here (GitHub shows ${perLevel} per step): the job summary, the JSON report and the SARIF file list them all`
+    });
+  }
+  return chosen.map((a) => ({
     ...a,
     message: controls(a.message),
     ...a.file !== void 0 && { file: controls(a.file) }
   }));
 }
-function rawAnnotations(result) {
+function headlineAnnotation(result) {
+  const count = result.findings.length;
+  if (count <= 1) return [];
+  const files = new Set(result.findings.map((f) => f.file)).size;
+  return [
+    {
+      level: result.mode === "enforce" ? "error" : "warning",
+      title: "base-image-guard",
+      message: `${count} base-image violations in ${files} ${files === 1 ? "file" : "files"} (${result.mode} mode)`
+    }
+  ];
+}
+function rawAnnotations(result, firstFiles) {
   const annotations = [];
   for (const warning2 of result.policyWarnings) {
     annotations.push({ level: "warning", title: "base-image-guard policy", message: warning2 });
@@ -48319,7 +48359,14 @@ function rawAnnotations(result) {
       file: notice2.where
     });
   }
-  for (const finding of result.findings) {
+  const rank = (rule) => {
+    const at2 = RULE_ORDER.indexOf(rule);
+    return at2 < 0 ? RULE_ORDER.length : at2;
+  };
+  const byRelevance = [...result.findings].sort(
+    (a, b) => Number(!firstFiles?.has(a.file)) - Number(!firstFiles?.has(b.file)) || rank(a.rule) - rank(b.rule)
+  );
+  for (const finding of byRelevance) {
     annotations.push({
       level: finding.severity,
       title: finding.rule,
@@ -48736,8 +48783,8 @@ async function policyFor(inputs, cwd, pr, octokit, changed) {
   return loadPolicy(inputs.policy, cwd, (wanted) => wanted === path4 ? base : void 0);
 }
 var ANNOTATE = { error, warning, notice };
-function annotate(result) {
-  for (const a of annotationsOf(result)) {
+function annotate(result, changed) {
+  for (const a of annotationsOf(result, changed ? { firstFiles: changed } : {})) {
     ANNOTATE[a.level](a.message, {
       title: a.title,
       ...a.file !== void 0 && { file: a.file },
@@ -48799,7 +48846,7 @@ async function check(inputs) {
     ...inputs.mode && { mode: inputs.mode },
     ...inputs.changedFilesOnly && changed && { onlyFiles: changed }
   });
-  if (inputs.annotations) annotate(result);
+  if (inputs.annotations) annotate(result, changed);
   const reportPath = join5(process.env.RUNNER_TEMP ?? tmpdir(), "base-image-guard", "report.json");
   writeFile2(reportPath, renderJson(result));
   setOutput("report", reportPath);
@@ -48815,8 +48862,14 @@ async function check(inputs) {
     await summary.addRaw(renderMarkdown(result, { maxBytes: SUMMARY_LIMIT_BYTES })).write();
   }
   if (inputs.comment) await comment(octokit, pr, result);
-  if (exitCodeOf(result) !== 0) setFailed(headline(result));
-  else info(headline(result));
+  if (exitCodeOf(result) === 0) {
+    info(headline(result));
+  } else if (inputs.annotations && result.findings.length > 1) {
+    info(headline(result));
+    process.exitCode = 1;
+  } else {
+    setFailed(headline(result));
+  }
 }
 
 // src/rebuild/index.ts

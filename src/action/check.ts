@@ -69,8 +69,8 @@ async function policyFor(
 
 const ANNOTATE = { error: core.error, warning: core.warning, notice: core.notice } as const;
 
-function annotate(result: CheckResult): void {
-  for (const a of annotationsOf(result)) {
+function annotate(result: CheckResult, changed: ReadonlySet<string> | undefined): void {
+  for (const a of annotationsOf(result, changed ? { firstFiles: changed } : {})) {
     ANNOTATE[a.level](a.message, {
       title: a.title,
       ...(a.file !== undefined && { file: a.file }),
@@ -143,7 +143,7 @@ export async function check(inputs: CheckInputs): Promise<void> {
     ...(inputs.changedFilesOnly && changed && { onlyFiles: changed }),
   });
 
-  if (inputs.annotations) annotate(result);
+  if (inputs.annotations) annotate(result, changed);
   const reportPath = join(process.env.RUNNER_TEMP ?? tmpdir(), "base-image-guard", "report.json");
   writeFile(reportPath, renderJson(result));
   core.setOutput("report", reportPath);
@@ -159,6 +159,14 @@ export async function check(inputs: CheckInputs): Promise<void> {
   }
   if (inputs.comment) await comment(octokit, pr, result);
 
-  if (exitCodeOf(result) !== 0) core.setFailed(headline(result));
-  else core.info(headline(result));
+  if (exitCodeOf(result) === 0) {
+    core.info(headline(result));
+  } else if (inputs.annotations && result.findings.length > 1) {
+    // The headline was the first annotation; a second one from setFailed would take a slot of the
+    // ten GitHub shows.
+    core.info(headline(result));
+    process.exitCode = 1;
+  } else {
+    core.setFailed(headline(result));
+  }
 }

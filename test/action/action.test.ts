@@ -118,9 +118,9 @@ describe("SPEC §6 the Action on a pull request", () => {
       .filter((line) => line.startsWith("::") && !line.startsWith("::add-mask::"));
     expect(commands).toEqual([
       "::notice title=base-image-guard policy,file=.github/base-image-policy.yml::This pull request changes .github/base-image-policy.yml; the change takes effect after it is merged.",
-      "::error title=approved-base-images,file=services/billing/Dockerfile,line=1,col=6::centos:7 is not an approved base image (approved: registry.example.com/base/alpine)",
+      "::error title=base-image-guard::2 base-image violations in 1 file (enforce mode)",
       '::error title=block-deprecated-base-images,file=services/billing/Dockerfile,line=1,col=6::centos:7 is deprecated (matches policy entry "centos")',
-      "::error::❌ base-image-guard: 2 base-image violations (enforce mode)",
+      "::error title=approved-base-images,file=services/billing/Dockerfile,line=1,col=6::centos:7 is not an approved base image (approved: registry.example.com/base/alpine)",
     ]);
 
     expect(run.outputs.violations).toBe("2");
