@@ -19744,7 +19744,8 @@ var package_default = {
     format: "biome check --write .",
     test: "vitest run",
     bench: "node scripts/bench.mjs",
-    differential: "node scripts/differential.mjs"
+    differential: "node scripts/differential.mjs",
+    hostile: "node scripts/hostile-bench.mjs"
   },
   dependencies: {
     "@actions/core": "3.0.1",
@@ -19875,7 +19876,7 @@ function characterClass(pattern, start) {
 function automaton({ tokens, skips }) {
   if (tokens.length === 1 && tokens[0]?.kind === "any") return () => true;
   const size = tokens.length + 1;
-  const required = requiredText(tokens, skips);
+  const required = requiredTexts(tokens, skips);
   let current = new Uint8Array(size);
   let next = new Uint8Array(size);
   const close = (states) => {
@@ -19886,7 +19887,7 @@ function automaton({ tokens, skips }) {
     }
   };
   return (text) => {
-    if (required !== "" && !text.includes(required)) return false;
+    for (const part of required) if (!text.includes(part)) return false;
     current.fill(0);
     current[0] = 1;
     close(current);
@@ -19927,22 +19928,23 @@ function automaton({ tokens, skips }) {
     return current[tokens.length] === 1;
   };
 }
-function requiredText(tokens, skips) {
+function requiredTexts(tokens, skips) {
   const optional = /* @__PURE__ */ new Set();
   skips.forEach((targets, from) => {
     for (const to of targets ?? []) for (let i = from; i < to; i++) if (to > from + 1) optional.add(i);
   });
-  let best = "";
+  const runs = /* @__PURE__ */ new Set();
   let run = "";
   tokens.forEach((token, i) => {
     if (token.kind === "char" && !optional.has(i)) {
       run += token.char;
-      if (run.length > best.length) best = run;
     } else {
+      if (run !== "") runs.add(run);
       run = "";
     }
   });
-  return best;
+  if (run !== "") runs.add(run);
+  return [...runs].sort((a, b) => b.length - a.length);
 }
 function expandBraces(pattern) {
   const open2 = findBrace(pattern);

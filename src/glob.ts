@@ -135,7 +135,7 @@ function characterClass(pattern: string, start: number): { token: Token; end: nu
 function automaton({ tokens, skips }: { tokens: Token[]; skips: number[][] }): Matcher {
   if (tokens.length === 1 && tokens[0]?.kind === "any") return () => true;
   const size = tokens.length + 1;
-  const required = requiredText(tokens, skips);
+  const required = requiredTexts(tokens, skips);
   // Two state sets, reused by every call (JavaScript runs one call at a time).
   let current = new Uint8Array(size);
   let next = new Uint8Array(size);
@@ -148,7 +148,7 @@ function automaton({ tokens, skips }: { tokens: Token[]; skips: number[][] }): M
     }
   };
   return (text) => {
-    if (required !== "" && !text.includes(required)) return false;
+    for (const part of required) if (!text.includes(part)) return false;
     current.fill(0);
     current[0] = 1;
     close(current);
@@ -191,25 +191,27 @@ function automaton({ tokens, skips }: { tokens: Token[]; skips: number[][] }): M
 }
 
 /**
- * The longest run of literal characters every match must contain: a cheap first test. Characters
- * a skip can jump over (the "/" of "**" + "/") do not count.
+ * The runs of literal characters every match must contain: a cheap first test. Characters a skip
+ * can jump over (the "/" of "**" + "/") do not count.
  */
-function requiredText(tokens: Token[], skips: number[][]): string {
+function requiredTexts(tokens: Token[], skips: number[][]): string[] {
   const optional = new Set<number>();
   skips.forEach((targets, from) => {
     for (const to of targets ?? []) for (let i = from; i < to; i++) if (to > from + 1) optional.add(i);
   });
-  let best = "";
+  const runs = new Set<string>();
   let run = "";
   tokens.forEach((token, i) => {
     if (token.kind === "char" && !optional.has(i)) {
       run += token.char;
-      if (run.length > best.length) best = run;
     } else {
+      if (run !== "") runs.add(run);
       run = "";
     }
   });
-  return best;
+  if (run !== "") runs.add(run);
+  // Longest first: the most selective test runs first.
+  return [...runs].sort((a, b) => b.length - a.length);
 }
 
 /** `{a,b}c` → `ac`, `bc` (nested too); a brace without a comma at its level is literal. */
