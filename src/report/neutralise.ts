@@ -10,6 +10,12 @@
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 export const UNSAFE_FOR_TERMINAL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+/** True when text holds a character `terminal` would escape (for tests and checks). */
+export function hasUnsafeCharacter(text: string): boolean {
+  UNSAFE_FOR_TERMINAL.lastIndex = 0;
+  return UNSAFE_FOR_TERMINAL.test(text);
+}
+
 /** The NUL that marks where markdown text is split (see `markdown`). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the mark is a NUL on purpose.
 const MARK = /\u{0}/gu;
@@ -61,9 +67,9 @@ export function markdown(text: string): string {
     .replace(UNSAFE_FOR_TERMINAL, "")
     .replace(/@/g, "@\u0000")
     .replace(/#/g, "#\u0000")
-    .replace(/\bGH-/gi, (m) => `${m}\u0000`)
+    .replace(/GH-/gi, (m) => `${m}\u0000`)
     .replace(/:\/\//g, ":\u0000//")
-    .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}\u0000.`)
+    .replace(/www\./gi, (m) => `${m.slice(0, 3)}\u0000.`)
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
