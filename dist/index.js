@@ -48681,6 +48681,8 @@ async function changedFiles(octokit, pr, cwd) {
     }
   }
   ensureCommit(cwd, pr.baseSha);
+  if (!COMMIT.test(pr.headSha))
+    throw new BaseCommitError(`the event's head commit "${pr.headSha}" is not a commit id`);
   const output = git(cwd, [
     "diff",
     "--name-only",

@@ -86,6 +86,8 @@ export async function changedFiles(
     }
   }
   ensureCommit(cwd, pr.baseSha);
+  if (!COMMIT.test(pr.headSha))
+    throw new BaseCommitError(`the event's head commit "${pr.headSha}" is not a commit id`);
   const output = git(cwd, [
     "diff",
     "--name-only",
