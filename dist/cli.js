@@ -21358,201 +21358,51 @@ function closingQuote(text) {
   return -1;
 }
 
-// src/sources/dockerfile.ts
+// src/sources/dockerfile-model.ts
 var import_dockerfile_ast = __toESM(require_main(), 1);
-var INSTRUCTIONS = /* @__PURE__ */ new Set([
-  "ADD",
-  "ARG",
-  "CMD",
-  "COPY",
-  "ENTRYPOINT",
-  "ENV",
-  "EXPOSE",
-  "FROM",
-  "HEALTHCHECK",
-  "LABEL",
-  "MAINTAINER",
-  "ONBUILD",
-  "RUN",
-  "SHELL",
-  "STOPSIGNAL",
-  "USER",
-  "VOLUME",
-  "WORKDIR"
-]);
-function readDockerfile(text, file, options = {}) {
+function exactModel(text) {
   const dockerfile = import_dockerfile_ast.DockerfileParser.parse(asBuildKitReadsIt(text));
-  const escapeChar = dockerfile.getEscapeCharacter();
-  const reader = new StageReader(
-    file,
-    text,
-    globalArgs(dockerfile, options.buildArgs ?? {}, escapeChar),
-    escapeChar
-  );
-  for (const instruction of dockerfile.getInstructions())
-    reader.read(instruction, options.copyFrom !== false);
-  const result = reader.finish(text, dockerfile.getInstructions().at(-1));
-  return { ...result, heredocLines: heredocLines(dockerfile.getInstructions(), text) };
-}
-function globalArgs(dockerfile, buildArgs, escapeChar) {
-  const globals = /* @__PURE__ */ new Map();
+  const initialArgs = [];
   for (const arg of dockerfile.getInitialARGs()) {
     const property = arg.getProperty();
     const name = property?.getName();
-    if (!property || !name) continue;
-    globals.set(name, buildArgs[name] ?? argDefault(property.getValue(), globals, escapeChar));
+    if (property && name) initialArgs.push({ name, value: property.getValue() });
   }
-  return globals;
+  const instructions = dockerfile.getInstructions();
+  return {
+    escapeChar: dockerfile.getEscapeCharacter(),
+    initialArgs,
+    instructions: instructions.map(adapt),
+    heredocLines: heredocLines(instructions, text)
+  };
 }
-var StageReader = class {
-  constructor(file, text, globals, escapeChar) {
-    this.file = file;
-    this.globals = globals;
-    this.escapeChar = escapeChar;
-    this.lines = text.split("\n");
-  }
-  file;
-  globals;
-  escapeChar;
-  stages = [];
-  occurrences = [];
-  problems = [];
-  /** Stage names to the first stage of that name: lookups in constant time (linear in the file). */
-  stageNames = /* @__PURE__ */ new Map();
-  lines;
-  problem(line, column, message) {
-    this.problems.push({ file: this.file, line: line + 1, column: column + 1, message });
-  }
-  read(instruction, copyFrom) {
-    const keyword = instruction.getKeyword();
-    const start = instruction.getRange().start;
-    if (!INSTRUCTIONS.has(keyword)) {
-      this.problem(start.line, start.character, `unknown instruction "${instruction.getInstruction()}"`);
-      return;
-    }
-    if (keyword === "FROM") {
-      this.from(instruction);
-      return;
-    }
-    const stage = this.stages[this.stages.length - 1];
-    if (!stage) {
-      if (keyword !== "ARG") this.problem(start.line, start.character, `${keyword} before the first FROM`);
-      return;
-    }
-    if (keyword === "LABEL") {
-      for (const property of instruction.getProperties()) {
-        const name = property.getName();
-        if (name) stage.labels[name] = property.getValue() ?? "";
+function adapt(instruction) {
+  const range = instruction.getRange();
+  return {
+    keyword: instruction.getKeyword(),
+    written: instruction.getInstruction() ?? "",
+    start: range.start,
+    lines: { first: range.start.line, last: range.end.line },
+    args: () => instruction.getArguments().map((arg) => ({ value: arg.getValue(), start: arg.getRange().start })),
+    labels: () => instruction.getProperties().flatMap((property) => {
+      const name = property.getName();
+      return name ? [{ name, value: property.getValue() ?? "" }] : [];
+    }),
+    flags: () => instruction.getFlags().map((flag) => ({
+      name: flag.getName(),
+      value: flag.getValue(),
+      valueStart: flag.getValueRange()?.start,
+      option: (name) => {
+        const option = flag.getOption(name);
+        return option ? { value: option.getValue(), valueStart: option.getValueRange()?.start } : void 0;
       }
-      return;
+    })),
+    trigger: () => {
+      const trigger = instruction.getTriggerInstruction();
+      return trigger ? adapt(trigger) : void 0;
     }
-    const judged = keyword === "ONBUILD" ? instruction.getTriggerInstruction() : instruction;
-    const judgedKeyword = judged?.getKeyword();
-    if (judged && copyFrom && (judgedKeyword === "COPY" || judgedKeyword === "RUN"))
-      this.externalSources(judged);
-  }
-  /** The image text after global ARGs, and what it names; a stage name is checked on this text. */
-  resolve(written) {
-    return resolveImage(written, this.globals, this.escapeChar);
-  }
-  stageIndex(reference) {
-    if (/^\d+$/.test(reference)) {
-      const index = Number(reference);
-      return index < this.stages.length ? index : void 0;
-    }
-    return this.stageNames.get(reference.toLowerCase());
-  }
-  /** Whether resolved text names an earlier stage (by name, or by index where `allowIndex`). */
-  isStage({ text, image }, allowIndex) {
-    return image.kind !== "unresolved" && (allowIndex || !/^\d+$/.test(text)) && this.stageIndex(text) !== void 0;
-  }
-  occurrence(instruction, { text, image }, at2, via) {
-    const start = instruction.getRange().start;
-    const name = this.stages[this.stages.length - 1]?.name;
-    return {
-      file: this.file,
-      line: start.line + 1,
-      column: (at2.line === start.line ? at2.character : start.character) + 1,
-      source: "dockerfile",
-      text,
-      image,
-      via,
-      stage: { index: this.stages.length - 1, ...name !== void 0 && { name }, final: false },
-      labels: {}
-    };
-  }
-  from(from) {
-    const start = from.getRange().start;
-    const args = from.getArguments();
-    const first = args[0];
-    if (!first) {
-      this.problem(start.line, start.character, "FROM without an image");
-      return;
-    }
-    const hasAlias = args.length === 3 && args[1]?.getValue().toLowerCase() === "as";
-    if (args.length !== 1 && !hasAlias) {
-      this.problem(start.line, start.character, 'FROM takes one image and an optional "AS name"');
-      return;
-    }
-    const stage = { index: this.stages.length, labels: {} };
-    if (hasAlias) stage.name = (args[2]?.getValue() ?? "").toLowerCase();
-    const resolved = this.resolve(first.getValue());
-    const parent = this.isStage(resolved, false) ? this.stageIndex(resolved.text) : void 0;
-    this.stages.push(stage);
-    if (stage.name !== void 0 && !this.stageNames.has(stage.name))
-      this.stageNames.set(stage.name, stage.index);
-    if (parent !== void 0) {
-      stage.parent = parent;
-      return;
-    }
-    const found = this.occurrence(from, resolved, first.getRange().start, "from");
-    if (found.text.toLowerCase() === "scratch") return;
-    stage.base = found;
-    this.occurrences.push(found);
-  }
-  externalSources(instruction) {
-    const { start, end } = instruction.getRange();
-    if (!this.lines.slice(start.line, end.line + 1).some((line) => line.includes("--"))) return;
-    for (const flag of instruction.getFlags()) {
-      if (flag.getName() === "from") {
-        this.externalSource(instruction, flag.getValue(), flag.getValueRange()?.start, "copy-from");
-      } else if (flag.getName() === "mount") {
-        const from = flag.getOption("from");
-        if (from)
-          this.externalSource(instruction, from.getValue(), from.getValueRange()?.start, "mount-from");
-      }
-    }
-  }
-  externalSource(instruction, written, at2, via) {
-    if (!written || !at2) return;
-    const resolved = this.resolve(written);
-    if (this.isStage(resolved, true)) return;
-    this.occurrences.push(this.occurrence(instruction, resolved, at2, via));
-  }
-  /** Marks the final image, and reports a file without FROM or ending inside an instruction. */
-  finish(text, last) {
-    const { stages, occurrences, problems, file } = this;
-    const escapeChar = this.escapeChar;
-    markFinalImage(stages, occurrences);
-    if (stages.length === 0 && problems.length === 0) {
-      problems.push({
-        file,
-        line: 1,
-        column: 1,
-        message: text.trim() === "" ? "empty Dockerfile: no FROM instruction" : "no FROM instruction"
-      });
-    }
-    if (last && endsWithContinuation(text, escapeChar)) {
-      const start = last.getRange().start;
-      this.problem(
-        start.line,
-        start.character,
-        "file ends inside an instruction (line continuation at end of file)"
-      );
-    }
-    return { occurrences, problems, namespaces: {} };
-  }
-};
+  };
+}
 function heredocLines(instructions, text) {
   const lines = /* @__PURE__ */ new Set();
   if (!text.includes("<<")) return lines;
@@ -21609,6 +21459,188 @@ function asBuildKitReadsIt(text) {
   }
   return out;
 }
+
+// src/sources/dockerfile.ts
+var INSTRUCTIONS = /* @__PURE__ */ new Set([
+  "ADD",
+  "ARG",
+  "CMD",
+  "COPY",
+  "ENTRYPOINT",
+  "ENV",
+  "EXPOSE",
+  "FROM",
+  "HEALTHCHECK",
+  "LABEL",
+  "MAINTAINER",
+  "ONBUILD",
+  "RUN",
+  "SHELL",
+  "STOPSIGNAL",
+  "USER",
+  "VOLUME",
+  "WORKDIR"
+]);
+function readDockerfile(text, file, options = {}) {
+  return readModel(exactModel(text), text, file, options);
+}
+function readModel(model, text, file, options = {}) {
+  const { escapeChar } = model;
+  const reader = new StageReader(file, text, globalArgs(model, options.buildArgs ?? {}), escapeChar);
+  for (const instruction of model.instructions) reader.read(instruction, options.copyFrom !== false);
+  const result = reader.finish(text, model.instructions.at(-1));
+  return { ...result, heredocLines: model.heredocLines };
+}
+function globalArgs(model, buildArgs) {
+  const globals = /* @__PURE__ */ new Map();
+  for (const { name, value } of model.initialArgs) {
+    globals.set(name, buildArgs[name] ?? argDefault(value, globals, model.escapeChar));
+  }
+  return globals;
+}
+var StageReader = class {
+  constructor(file, text, globals, escapeChar) {
+    this.file = file;
+    this.globals = globals;
+    this.escapeChar = escapeChar;
+    this.lines = text.split("\n");
+  }
+  file;
+  globals;
+  escapeChar;
+  stages = [];
+  occurrences = [];
+  problems = [];
+  /** Stage names to the first stage of that name: lookups in constant time (linear in the file). */
+  stageNames = /* @__PURE__ */ new Map();
+  lines;
+  problem(line, column, message) {
+    this.problems.push({ file: this.file, line: line + 1, column: column + 1, message });
+  }
+  read(instruction, copyFrom) {
+    const { keyword, start } = instruction;
+    if (!INSTRUCTIONS.has(keyword)) {
+      this.problem(start.line, start.character, `unknown instruction "${instruction.written}"`);
+      return;
+    }
+    if (keyword === "FROM") {
+      this.from(instruction);
+      return;
+    }
+    const stage = this.stages[this.stages.length - 1];
+    if (!stage) {
+      if (keyword !== "ARG") this.problem(start.line, start.character, `${keyword} before the first FROM`);
+      return;
+    }
+    if (keyword === "LABEL") {
+      for (const { name, value } of instruction.labels()) stage.labels[name] = value;
+      return;
+    }
+    const judged = keyword === "ONBUILD" ? instruction.trigger() : instruction;
+    if (judged && copyFrom && (judged.keyword === "COPY" || judged.keyword === "RUN"))
+      this.externalSources(judged);
+  }
+  /** The image text after global ARGs, and what it names; a stage name is checked on this text. */
+  resolve(written) {
+    return resolveImage(written, this.globals, this.escapeChar);
+  }
+  stageIndex(reference) {
+    if (/^\d+$/.test(reference)) {
+      const index = Number(reference);
+      return index < this.stages.length ? index : void 0;
+    }
+    return this.stageNames.get(reference.toLowerCase());
+  }
+  /** Whether resolved text names an earlier stage (by name, or by index where `allowIndex`). */
+  isStage({ text, image }, allowIndex) {
+    return image.kind !== "unresolved" && (allowIndex || !/^\d+$/.test(text)) && this.stageIndex(text) !== void 0;
+  }
+  occurrence(instruction, { text, image }, at2, via) {
+    const { start } = instruction;
+    const name = this.stages[this.stages.length - 1]?.name;
+    return {
+      file: this.file,
+      line: start.line + 1,
+      column: (at2.line === start.line ? at2.character : start.character) + 1,
+      source: "dockerfile",
+      text,
+      image,
+      via,
+      stage: { index: this.stages.length - 1, ...name !== void 0 && { name }, final: false },
+      labels: {}
+    };
+  }
+  from(from) {
+    const { start } = from;
+    const args = from.args();
+    const first = args[0];
+    if (!first) {
+      this.problem(start.line, start.character, "FROM without an image");
+      return;
+    }
+    const hasAlias = args.length === 3 && args[1]?.value.toLowerCase() === "as";
+    if (args.length !== 1 && !hasAlias) {
+      this.problem(start.line, start.character, 'FROM takes one image and an optional "AS name"');
+      return;
+    }
+    const stage = { index: this.stages.length, labels: {} };
+    if (hasAlias) stage.name = (args[2]?.value ?? "").toLowerCase();
+    const resolved = this.resolve(first.value);
+    const parent = this.isStage(resolved, false) ? this.stageIndex(resolved.text) : void 0;
+    this.stages.push(stage);
+    if (stage.name !== void 0 && !this.stageNames.has(stage.name))
+      this.stageNames.set(stage.name, stage.index);
+    if (parent !== void 0) {
+      stage.parent = parent;
+      return;
+    }
+    const found = this.occurrence(from, resolved, first.start, "from");
+    if (found.text.toLowerCase() === "scratch") return;
+    stage.base = found;
+    this.occurrences.push(found);
+  }
+  externalSources(instruction) {
+    const { first, last } = instruction.lines;
+    if (!this.lines.slice(first, last + 1).some((line) => line.includes("--"))) return;
+    for (const flag of instruction.flags()) {
+      if (flag.name === "from") {
+        this.externalSource(instruction, flag.value, flag.valueStart, "copy-from");
+      } else if (flag.name === "mount") {
+        const from = flag.option("from");
+        if (from) this.externalSource(instruction, from.value, from.valueStart, "mount-from");
+      }
+    }
+  }
+  externalSource(instruction, written, at2, via) {
+    if (!written || !at2) return;
+    const resolved = this.resolve(written);
+    if (this.isStage(resolved, true)) return;
+    this.occurrences.push(this.occurrence(instruction, resolved, at2, via));
+  }
+  /** Marks the final image, and reports a file without FROM or ending inside an instruction. */
+  finish(text, last) {
+    const { stages, occurrences, problems, file } = this;
+    const escapeChar = this.escapeChar;
+    markFinalImage(stages, occurrences);
+    if (stages.length === 0 && problems.length === 0) {
+      problems.push({
+        file,
+        line: 1,
+        column: 1,
+        message: text.trim() === "" ? "empty Dockerfile: no FROM instruction" : "no FROM instruction"
+      });
+    }
+    if (last && endsWithContinuation(text, escapeChar)) {
+      const { start } = last;
+      this.problem(
+        start.line,
+        start.character,
+        "file ends inside an instruction (line continuation at end of file)"
+      );
+    }
+    return { occurrences, problems, namespaces: {} };
+  }
+};
 function argDefault(value, globals, escapeChar) {
   if (value === null) return void 0;
   const expansion = expandVariables(value, globals, escapeChar);

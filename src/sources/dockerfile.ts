@@ -5,14 +5,11 @@
  * escape character, line continuations and heredocs follow Docker's rules.
  */
 import {
-  type Copy,
-  DockerfileParser,
-  type From,
-  type Instruction,
-  type Label,
-  type Onbuild,
-  type Run,
-} from "dockerfile-ast";
+  type DockerfileModel,
+  type DockerInstruction,
+  exactModel,
+  type Position,
+} from "./dockerfile-model.js";
 import { resolveImage } from "./resolve.js";
 import type { ImageState, Occurrence, ParseProblem, SourceResult } from "./types.js";
 import { expandVariables, type Variables } from "./variables.js";
@@ -66,32 +63,31 @@ export function readDockerfile(
   file: string,
   options: DockerfileOptions = {},
 ): DockerfileResult {
-  const dockerfile = DockerfileParser.parse(asBuildKitReadsIt(text));
-  const escapeChar = dockerfile.getEscapeCharacter();
-  const reader = new StageReader(
-    file,
-    text,
-    globalArgs(dockerfile, options.buildArgs ?? {}, escapeChar),
-    escapeChar,
-  );
-  for (const instruction of dockerfile.getInstructions())
-    reader.read(instruction, options.copyFrom !== false);
-  const result = reader.finish(text, dockerfile.getInstructions().at(-1));
-  return { ...result, heredocLines: heredocLines(dockerfile.getInstructions(), text) };
+  return readModel(exactModel(text), text, file, options);
+}
+
+/** The Dockerfile source over a parsed model: stages, images, problems. */
+export function readModel(
+  model: DockerfileModel,
+  text: string,
+  file: string,
+  options: DockerfileOptions = {},
+): DockerfileResult {
+  const { escapeChar } = model;
+  const reader = new StageReader(file, text, globalArgs(model, options.buildArgs ?? {}), escapeChar);
+  for (const instruction of model.instructions) reader.read(instruction, options.copyFrom !== false);
+  const result = reader.finish(text, model.instructions.at(-1));
+  return { ...result, heredocLines: model.heredocLines };
 }
 
 /** Global ARGs (before the first FROM): `--build-arg` values override the defaults of declared ARGs. */
 function globalArgs(
-  dockerfile: ReturnType<typeof DockerfileParser.parse>,
+  model: DockerfileModel,
   buildArgs: Readonly<Record<string, string>>,
-  escapeChar: string,
 ): Map<string, string | undefined> {
   const globals = new Map<string, string | undefined>();
-  for (const arg of dockerfile.getInitialARGs()) {
-    const property = arg.getProperty();
-    const name = property?.getName();
-    if (!property || !name) continue;
-    globals.set(name, buildArgs[name] ?? argDefault(property.getValue(), globals, escapeChar));
+  for (const { name, value } of model.initialArgs) {
+    globals.set(name, buildArgs[name] ?? argDefault(value, globals, model.escapeChar));
   }
   return globals;
 }
@@ -118,15 +114,14 @@ class StageReader {
     this.problems.push({ file: this.file, line: line + 1, column: column + 1, message });
   }
 
-  read(instruction: Instruction, copyFrom: boolean): void {
-    const keyword = instruction.getKeyword();
-    const start = instruction.getRange().start;
+  read(instruction: DockerInstruction, copyFrom: boolean): void {
+    const { keyword, start } = instruction;
     if (!INSTRUCTIONS.has(keyword)) {
-      this.problem(start.line, start.character, `unknown instruction "${instruction.getInstruction()}"`);
+      this.problem(start.line, start.character, `unknown instruction "${instruction.written}"`);
       return;
     }
     if (keyword === "FROM") {
-      this.from(instruction as From);
+      this.from(instruction);
       return;
     }
     const stage = this.stages[this.stages.length - 1];
@@ -135,17 +130,13 @@ class StageReader {
       return;
     }
     if (keyword === "LABEL") {
-      for (const property of (instruction as Label).getProperties()) {
-        const name = property.getName();
-        if (name) stage.labels[name] = property.getValue() ?? "";
-      }
+      for (const { name, value } of instruction.labels()) stage.labels[name] = value;
       return;
     }
     // ONBUILD runs its instruction in images built FROM this one: judged like that instruction.
-    const judged = keyword === "ONBUILD" ? (instruction as Onbuild).getTriggerInstruction() : instruction;
-    const judgedKeyword = judged?.getKeyword();
-    if (judged && copyFrom && (judgedKeyword === "COPY" || judgedKeyword === "RUN"))
-      this.externalSources(judged as Copy | Run);
+    const judged = keyword === "ONBUILD" ? instruction.trigger() : instruction;
+    if (judged && copyFrom && (judged.keyword === "COPY" || judged.keyword === "RUN"))
+      this.externalSources(judged);
   }
 
   /** The image text after global ARGs, and what it names; a stage name is checked on this text. */
@@ -171,12 +162,12 @@ class StageReader {
   }
 
   private occurrence(
-    instruction: Instruction,
+    instruction: DockerInstruction,
     { text, image }: { text: string; image: ImageState },
-    at: { line: number; character: number },
+    at: Position,
     via: Occurrence["via"],
   ): Occurrence {
-    const start = instruction.getRange().start;
+    const { start } = instruction;
     const name = this.stages[this.stages.length - 1]?.name;
     return {
       file: this.file,
@@ -191,23 +182,23 @@ class StageReader {
     };
   }
 
-  private from(from: From): void {
-    const start = from.getRange().start;
-    const args = from.getArguments();
+  private from(from: DockerInstruction): void {
+    const { start } = from;
+    const args = from.args();
     const first = args[0];
     if (!first) {
       this.problem(start.line, start.character, "FROM without an image");
       return;
     }
-    const hasAlias = args.length === 3 && args[1]?.getValue().toLowerCase() === "as";
+    const hasAlias = args.length === 3 && args[1]?.value.toLowerCase() === "as";
     if (args.length !== 1 && !hasAlias) {
       this.problem(start.line, start.character, 'FROM takes one image and an optional "AS name"');
       return;
     }
     const stage: Stage = { index: this.stages.length, labels: {} };
-    if (hasAlias) stage.name = (args[2]?.getValue() ?? "").toLowerCase();
+    if (hasAlias) stage.name = (args[2]?.value ?? "").toLowerCase();
     // `FROM builder`, also as `ARG BASE=builder` + `FROM ${BASE}`, continues an earlier stage.
-    const resolved = this.resolve(first.getValue());
+    const resolved = this.resolve(first.value);
     const parent = this.isStage(resolved, false) ? this.stageIndex(resolved.text) : undefined;
     this.stages.push(stage);
     if (stage.name !== undefined && !this.stageNames.has(stage.name))
@@ -216,31 +207,30 @@ class StageReader {
       stage.parent = parent;
       return;
     }
-    const found = this.occurrence(from, resolved, first.getRange().start, "from");
+    const found = this.occurrence(from, resolved, first.start, "from");
     if (found.text.toLowerCase() === "scratch") return;
     stage.base = found;
     this.occurrences.push(found);
   }
 
-  private externalSources(instruction: Copy | Run): void {
+  private externalSources(instruction: DockerInstruction): void {
     // Parsing flags is the costly part of dockerfile-ast; most COPY and RUN lines have none.
-    const { start, end } = instruction.getRange();
-    if (!this.lines.slice(start.line, end.line + 1).some((line) => line.includes("--"))) return;
-    for (const flag of instruction.getFlags()) {
-      if (flag.getName() === "from") {
-        this.externalSource(instruction, flag.getValue(), flag.getValueRange()?.start, "copy-from");
-      } else if (flag.getName() === "mount") {
-        const from = flag.getOption("from");
-        if (from)
-          this.externalSource(instruction, from.getValue(), from.getValueRange()?.start, "mount-from");
+    const { first, last } = instruction.lines;
+    if (!this.lines.slice(first, last + 1).some((line) => line.includes("--"))) return;
+    for (const flag of instruction.flags()) {
+      if (flag.name === "from") {
+        this.externalSource(instruction, flag.value, flag.valueStart, "copy-from");
+      } else if (flag.name === "mount") {
+        const from = flag.option("from");
+        if (from) this.externalSource(instruction, from.value, from.valueStart, "mount-from");
       }
     }
   }
 
   private externalSource(
-    instruction: Instruction,
+    instruction: DockerInstruction,
     written: string | null,
-    at: { line: number; character: number } | undefined,
+    at: Position | undefined,
     via: "copy-from" | "mount-from",
   ): void {
     if (!written || !at) return;
@@ -250,7 +240,7 @@ class StageReader {
   }
 
   /** Marks the final image, and reports a file without FROM or ending inside an instruction. */
-  finish(text: string, last: Instruction | undefined): SourceResult {
+  finish(text: string, last: DockerInstruction | undefined): SourceResult {
     const { stages, occurrences, problems, file } = this;
     const escapeChar = this.escapeChar;
     markFinalImage(stages, occurrences);
@@ -263,7 +253,7 @@ class StageReader {
       });
     }
     if (last && endsWithContinuation(text, escapeChar)) {
-      const start = last.getRange().start;
+      const { start } = last;
       this.problem(
         start.line,
         start.character,
@@ -272,75 +262,6 @@ class StageReader {
     }
     return { occurrences, problems, namespaces: {} };
   }
-}
-
-/** 1-based lines of heredoc text: never instructions, and never suppression comments. */
-function heredocLines(instructions: Instruction[], text: string): Set<number> {
-  const lines = new Set<number>();
-  if (!text.includes("<<")) return lines;
-  for (const instruction of instructions) {
-    const withHeredocs = instruction as unknown as Partial<Pick<Run, "getHeredocs">>;
-    if (typeof withHeredocs.getHeredocs !== "function") continue;
-    for (const heredoc of withHeredocs.getHeredocs()) {
-      const range = heredoc.getContentRange();
-      if (!range) continue;
-      for (let line = range.start.line; line <= range.end.line; line++) lines.add(line + 1);
-    }
-  }
-  return lines;
-}
-
-/** A parser directive line as BuildKit reads it (frontend/dockerfile/parser/directives.go). */
-const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
-const KNOWN_DIRECTIVES = new Set(["syntax", "escape", "check"]);
-
-/**
- * The text with what dockerfile-ast reads differently from BuildKit made plain, keeping every
- * position: directive-looking comments after the directives end (BuildKit stops at the first line
- * that is not a known directive, so a later `# escape=` does not apply), and heredoc markers
- * whose `<` is escaped (`\<<EOT` is not a heredoc).
- */
-function asBuildKitReadsIt(text: string): string {
-  const lines = text.split("\n");
-  let escapeChar = "\\";
-  let ended = false;
-  let changed = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] as string).replace(/\r$/, "");
-    const match = DIRECTIVE.exec(line);
-    if (!ended && match && KNOWN_DIRECTIVES.has((match[1] as string).toLowerCase())) {
-      if ((match[1] as string).toLowerCase() === "escape" && (match[2] === "`" || match[2] === "\\"))
-        escapeChar = match[2];
-      continue;
-    }
-    ended = true;
-    if (!line.startsWith("#") && !/^\s+#/.test(line)) break;
-    if (match) {
-      lines[i] = (lines[i] as string).replace("=", " ");
-      changed = true;
-    }
-  }
-  const result = changed ? lines.join("\n") : text;
-  // An escaped `<` is a literal: `\<<EOT` (or `` `<<EOT `` under `escape=```) starts no heredoc,
-  // unless the escape character is itself escaped.
-  const marker = `${escapeChar}<<`;
-  if (!result.includes(marker)) return result;
-  let out = "";
-  for (let i = 0; i < result.length; i++) {
-    const char = result[i] as string;
-    if (char === escapeChar) {
-      if (result.startsWith(marker, i)) {
-        out += `${escapeChar}< `;
-        i += 2;
-        continue;
-      }
-      out += char + (result[i + 1] ?? "");
-      i++;
-      continue;
-    }
-    out += char;
-  }
-  return out;
 }
 
 /** ARG defaults may use earlier ARGs; one that uses an ARG without a value has no value either. */
