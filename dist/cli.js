@@ -5697,7 +5697,7 @@ var require_ignore = __commonJS({
     var UNDEFINED = void 0;
     var EMPTY = "";
     var SPACE = " ";
-    var ESCAPE = "\\";
+    var ESCAPE2 = "\\";
     var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
     var BOM = "\uFEFF";
     var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
@@ -5735,7 +5735,7 @@ var require_ignore = __commonJS({
       xdigit: "0-9A-Fa-f"
     };
     var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
-    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
+    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE2 + char;
     var NON_SLASH = "(?!\\/)";
     var classSource = (negated, body) => {
       if (negated) {
@@ -5760,14 +5760,14 @@ var require_ignore = __commonJS({
         if (char === UNDEFINED) {
           return null;
         }
-        if (char === ESCAPE) {
+        if (char === ESCAPE2) {
           const escaped = pattern[++index];
           body += escapeMember(escaped);
           prev = escaped;
         } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
           index++;
           let to = pattern[index];
-          if (to === ESCAPE) {
+          if (to === ESCAPE2) {
             to = pattern[index += 1];
           }
           if (prev <= to) {
@@ -5826,7 +5826,7 @@ var require_ignore = __commonJS({
       let index = 0;
       while (index < length) {
         const char = pattern[index];
-        if (char === ESCAPE) {
+        if (char === ESCAPE2) {
           const escaped = pattern[index + 1];
           if (escaped === SLASH && index + 2 === length) {
             out += hold(NEVER_MATCH);
@@ -5834,7 +5834,7 @@ var require_ignore = __commonJS({
             out += pattern.slice(index, index + 2);
           } else {
             out += hold(
-              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
+              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE2 + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
             );
           }
           index += 2;
@@ -5842,13 +5842,13 @@ var require_ignore = __commonJS({
           out += hold(`[${char}]`);
           index++;
         } else if (char === "[") {
-          const scanned = scanBracket(pattern, index);
-          if (scanned === null) {
+          const scanned2 = scanBracket(pattern, index);
+          if (scanned2 === null) {
             out += hold(NEVER_MATCH);
             index = length;
           } else {
-            out += hold(scanned.source);
-            index = scanned.end + 1;
+            out += hold(scanned2.source);
+            index = scanned2.end + 1;
           }
         } else {
           out += char;
@@ -5877,7 +5877,7 @@ var require_ignore = __commonJS({
         //   quadratic.
         /(\\+)( ?)/g,
         (_, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE : run,
-        ESCAPE + SPACE
+        ESCAPE2 + SPACE
       ],
       // git's wildmatch() reads a run of two or more asterisks as one globstar
       //   whenever the run fills a path segment: it starts the pattern or follows
@@ -6007,14 +6007,14 @@ var require_ignore = __commonJS({
         // For example, if a user escape a '\\*',
         // after step 3, the result will be '\\\\\\*'
         /\\\\\\(?=[$.|*+(){^])/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
+        () => ESCAPE2,
+        ESCAPE2 + ESCAPE2
       ],
       [
         // '\\\\' -> '\\'
         /\\\\/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
+        () => ESCAPE2,
+        ESCAPE2 + ESCAPE2
       ],
       [
         // Every real bracket expression -- POSIX classes included -- has already
@@ -6089,19 +6089,19 @@ var require_ignore = __commonJS({
             end++;
           }
           while (end < length && source[end] !== "]") {
-            end += source[end] === ESCAPE ? 2 : 1;
+            end += source[end] === ESCAPE2 ? 2 : 1;
           }
           end++;
           tokens.push({ single: source.slice(index, end) });
           index = end;
-        } else if (char === ESCAPE) {
+        } else if (char === ESCAPE2) {
           tokens.push({ single: source.slice(index, index + 2) });
           index += 2;
         } else if (char === "(") {
           let depth = 0;
           let end = index;
           do {
-            if (source[end] === ESCAPE) {
+            if (source[end] === ESCAPE2) {
               end++;
             } else if (source[end] === "(") {
               depth++;
@@ -6255,7 +6255,7 @@ var require_ignore = __commonJS({
     };
     var hasTrailingBackslash = (str2) => {
       let count = 0;
-      while (str2[str2.length - count - 1] === ESCAPE) {
+      while (str2[str2.length - count - 1] === ESCAPE2) {
         count++;
       }
       return count % 2 === 1;
@@ -6280,7 +6280,7 @@ var require_ignore = __commonJS({
         return body.slice(0, lineEnd);
       }
       let backslashes = 0;
-      while (body[end - backslashes - 1] === ESCAPE) {
+      while (body[end - backslashes - 1] === ESCAPE2) {
         backslashes++;
       }
       return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
@@ -21460,6 +21460,197 @@ function asBuildKitReadsIt(text) {
   return out;
 }
 
+// src/sources/dockerfile-fast.ts
+var ESCAPE = "\\";
+function fastModel(text) {
+  if (text.includes("<<") || /^[ \t]*#.*escape/im.test(text)) return void 0;
+  const lines = text.split("\n");
+  const instructions = [];
+  const initialArgs = [];
+  let seenFrom = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = stripCR(lines[i]);
+    const startChar = firstNonBlank(line);
+    if (startChar < 0 || line[startChar] === "#") continue;
+    const segments = [];
+    let current = { line: i, offset: startChar, text: line.slice(startChar) };
+    for (; ; ) {
+      if (/\\[ \t]+$/.test(current.text)) return void 0;
+      const continues = current.text.endsWith(ESCAPE) && !current.text.endsWith(ESCAPE + ESCAPE);
+      if (!continues) {
+        segments.push(current);
+        break;
+      }
+      segments.push({ ...current, text: current.text.slice(0, -1) });
+      let next = i + 1;
+      while (next < lines.length) {
+        const candidate = stripCR(lines[next]);
+        const at2 = firstNonBlank(candidate);
+        if (at2 >= 0 && candidate[at2] !== "#") break;
+        if (at2 < 0) return void 0;
+        next++;
+      }
+      if (next >= lines.length) break;
+      i = next;
+      current = { line: i, offset: 0, text: stripCR(lines[i]) };
+    }
+    const instruction = scanned(lines, segments);
+    if (!instruction) return void 0;
+    if (instruction.keyword === "FROM") seenFrom = true;
+    if (!seenFrom && instruction.keyword === "ARG") {
+      const arg = argOf(lines, instruction);
+      if (arg === null) return void 0;
+      if (arg) initialArgs.push(arg);
+    }
+    instructions.push(instruction);
+  }
+  return { escapeChar: ESCAPE, initialArgs, instructions, heredocLines: /* @__PURE__ */ new Set() };
+}
+function stripCR(line) {
+  return line.endsWith("\r") ? line.slice(0, -1) : line;
+}
+function firstNonBlank(line) {
+  for (let i = 0; i < line.length; i++) if (line[i] !== " " && line[i] !== "	") return i;
+  return -1;
+}
+function scanned(lines, segments) {
+  const head = segments[0];
+  const written = /^\S+/.exec(head.text)?.[0] ?? "";
+  if (written === "") return void 0;
+  const keyword = written.toUpperCase();
+  const first = head.line;
+  const last = segments[segments.length - 1].line;
+  const start = { line: first, character: head.offset };
+  const alone = () => exactModel(lines.slice(first, last + 1).join("\n")).instructions[0];
+  const shifted = (position) => position && { line: position.line + first, character: position.character };
+  let cachedAlone = null;
+  const parsedAlone = () => {
+    if (cachedAlone === null) cachedAlone = alone();
+    return cachedAlone;
+  };
+  return {
+    keyword,
+    written,
+    start,
+    lines: { first, last },
+    args: () => {
+      const words = fromArgs(segments, written.length);
+      if (words) return words;
+      return (parsedAlone()?.args() ?? []).map((word) => ({
+        value: word.value,
+        start: shifted(word.start)
+      }));
+    },
+    labels: () => parsedAlone()?.labels() ?? [],
+    flags: () => leadingFlags(segments, written.length) ?? (parsedAlone()?.flags() ?? []).map((flag) => ({
+      name: flag.name,
+      value: flag.value,
+      valueStart: shifted(flag.valueStart),
+      option: (name) => {
+        const option = flag.option(name);
+        return option && { value: option.value, valueStart: shifted(option.valueStart) };
+      }
+    })),
+    trigger: () => {
+      const trigger = parsedAlone()?.trigger();
+      if (!trigger) return void 0;
+      return {
+        ...trigger,
+        start: shifted(trigger.start),
+        lines: { first: trigger.lines.first + first, last: trigger.lines.last + first },
+        flags: () => trigger.flags().map((flag) => ({
+          name: flag.name,
+          value: flag.value,
+          valueStart: shifted(flag.valueStart),
+          option: (name) => {
+            const option = flag.option(name);
+            return option && { value: option.value, valueStart: shifted(option.valueStart) };
+          }
+        }))
+      };
+    }
+  };
+}
+function fromArgs(segments, keywordLength) {
+  if (segments.length !== 1) return void 0;
+  const { line, offset, text } = segments[0];
+  if (/["'\\`]/.test(text)) return void 0;
+  const words = [];
+  const pattern = /\S+/g;
+  pattern.lastIndex = keywordLength;
+  let flagsDone = false;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    if (match[0].startsWith("--")) {
+      if (flagsDone) return void 0;
+      continue;
+    }
+    flagsDone = true;
+    words.push({ value: match[0], start: { line, character: offset + match.index } });
+  }
+  return words;
+}
+function leadingFlags(segments, keywordLength) {
+  const words = [];
+  let first = true;
+  for (const segment of segments) {
+    const pattern = /\S+/g;
+    pattern.lastIndex = first ? keywordLength : 0;
+    first = false;
+    for (let match = pattern.exec(segment.text); match; match = pattern.exec(segment.text)) {
+      if (!match[0].startsWith("--")) return finishFlags(words);
+      if (match.index + match[0].length === segment.text.length && segment !== segments[segments.length - 1]) {
+        if (/["'\\`]/.test(match[0])) return void 0;
+        const next = segments[segments.indexOf(segment) + 1];
+        if (next && !/^[ \t]/.test(next.text)) return void 0;
+      }
+      if (/["'\\`]/.test(match[0])) return void 0;
+      words.push({ text: match[0], start: { line: segment.line, character: segment.offset + match.index } });
+    }
+  }
+  return finishFlags(words);
+}
+function finishFlags(words) {
+  return words.map(({ text, start }) => {
+    const equals = text.indexOf("=");
+    const name = text.slice(2, equals < 0 ? void 0 : equals);
+    const value = equals < 0 ? null : text.slice(equals + 1);
+    const valueStart = equals < 0 ? void 0 : { line: start.line, character: start.character + equals + 1 };
+    return {
+      name,
+      value,
+      valueStart,
+      option: (wanted) => {
+        if (value === null || valueStart === void 0) return void 0;
+        let at2 = 0;
+        for (const part of value.split(",")) {
+          const sign = part.indexOf("=");
+          if ((sign < 0 ? part : part.slice(0, sign)) === wanted) {
+            return {
+              value: sign < 0 ? null : part.slice(sign + 1),
+              valueStart: sign < 0 ? void 0 : { line: valueStart.line, character: valueStart.character + at2 + sign + 1 }
+            };
+          }
+          at2 += part.length + 1;
+        }
+        return void 0;
+      }
+    };
+  });
+}
+function argOf(lines, instruction) {
+  const { first, last } = instruction.lines;
+  const text = lines.slice(first, last + 1).join("\n");
+  if (first !== last || /["'\\`$]/.test(text)) {
+    return exactModel(text).initialArgs[0];
+  }
+  const words = stripCR(text).trim().split(/\s+/).slice(1);
+  if (words.length !== 1) return words.length === 0 ? void 0 : null;
+  const word = words[0];
+  const equals = word.indexOf("=");
+  if (equals === 0) return null;
+  return equals < 0 ? { name: word, value: null } : { name: word.slice(0, equals), value: word.slice(equals + 1) };
+}
+
 // src/sources/dockerfile.ts
 var INSTRUCTIONS = /* @__PURE__ */ new Set([
   "ADD",
@@ -21482,7 +21673,7 @@ var INSTRUCTIONS = /* @__PURE__ */ new Set([
   "WORKDIR"
 ]);
 function readDockerfile(text, file, options = {}) {
-  return readModel(exactModel(text), text, file, options);
+  return readModel(fastModel(text) ?? exactModel(text), text, file, options);
 }
 function readModel(model, text, file, options = {}) {
   const { escapeChar } = model;

@@ -1,8 +1,7 @@
-// Differential check of the YAML reader (issue 8): every YAML file under the given folders (default:
-// ../shared/corpus/real, the real third-party corpus) is read on the fast path (with the exact path
-// as its fallback) and on the exact path alone; both must find the same occurrences, lines and
-// columns. Prints how many files took the fast path and every disagreement; exits 1 on any.
-// Dockerfiles have one parser (dockerfile-ast) today, so there is nothing to compare for them yet.
+// Differential check of the readers (issues 8 and 10): every YAML file and Dockerfile under the
+// given folders (default: ../shared/corpus/real, the real third-party corpus) is read on the fast
+// path and on the exact path alone; both must find the same occurrences, problems, lines and
+// columns. Prints how many files took the fast paths and every disagreement; exits 1 on any.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -26,16 +25,25 @@ await build({
     js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
   },
 });
-const { readManifestText, readFast } = await import(pathToFileURL(join(out, "entry.mjs")).href);
+const { readManifestText, readFast, readModel, fastModel, exactModel } = await import(
+  pathToFileURL(join(out, "entry.mjs")).href
+);
 rmSync(out, { recursive: true, force: true });
 
-function* yamlFiles(dir) {
+function* filesOf(dir, pattern) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* yamlFiles(path);
-    else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) yield path;
+    if (entry.isDirectory()) yield* filesOf(path, pattern);
+    else if (entry.isFile() && pattern.test(entry.name)) yield path;
   }
 }
+const YAML = /\.ya?ml$/i;
+/** Dockerfile names of SPEC §4 (a superset here: a file that is not one is read anyway). */
+const DOCKERFILE = /^(?:dockerfile|containerfile)(?:[._-].*)?$|\.(?:dockerfile|containerfile)$/i;
+
+let dockerfiles = 0;
+let dockerFast = 0;
+let dockerImages = 0;
 
 let files = 0;
 let fast = 0;
@@ -46,7 +54,19 @@ for (const root of roots) {
     console.error(`differential: ${root} is not a folder`);
     process.exit(2);
   }
-  for (const file of yamlFiles(root)) {
+  for (const file of filesOf(root, DOCKERFILE)) {
+    const text = readFileSync(file, "utf8");
+    dockerfiles++;
+    const fast = fastModel(text);
+    if (!fast) continue;
+    dockerFast++;
+    const a = readModel(fast, text, file);
+    const b = readModel(exactModel(text), text, file);
+    dockerImages += b.occurrences.length;
+    const key = (r) => JSON.stringify([r.occurrences, r.problems]);
+    if (key(a) !== key(b)) disagreements.push(file);
+  }
+  for (const file of filesOf(root, YAML)) {
     const text = readFileSync(file, "utf8");
     files++;
     if (readFast(text) !== undefined) fast++;
@@ -58,7 +78,9 @@ for (const root of roots) {
   }
 }
 console.log(
-  `differential: ${files} YAML files, ${fast} on the fast path, ${occurrences} images; ${disagreements.length} disagreement(s)`,
+  `differential: ${files} YAML files, ${fast} on the fast path, ${occurrences} images; ` +
+    `${dockerfiles} Dockerfiles, ${dockerFast} on the fast path, ${dockerImages} images; ` +
+    `${disagreements.length} disagreement(s)`,
 );
 for (const file of disagreements) console.log(`  differs: ${file}`);
 process.exit(disagreements.length > 0 ? 1 : 0);

@@ -4,6 +4,8 @@
  * references and `scratch` are not images. Parsing is dockerfile-ast's, so parser directives, the
  * escape character, line continuations and heredocs follow Docker's rules.
  */
+
+import { fastModel } from "./dockerfile-fast.js";
 import {
   type DockerfileModel,
   type DockerInstruction,
@@ -63,7 +65,8 @@ export function readDockerfile(
   file: string,
   options: DockerfileOptions = {},
 ): DockerfileResult {
-  return readModel(exactModel(text), text, file, options);
+  // The fast path where it is sure (issue 10); dockerfile-ast for everything else.
+  return readModel(fastModel(text) ?? exactModel(text), text, file, options);
 }
 
 /** The Dockerfile source over a parsed model: stages, images, problems. */

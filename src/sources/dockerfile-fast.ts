@@ -1,0 +1,265 @@
+/**
+ * The Dockerfile fast path (issue 10): splits a Dockerfile into instructions by hand — lines,
+ * continuations, comments — which is all most files need, instead of dockerfile-ast's full parse
+ * (it builds every instruction twice and re-tokenises arguments many times). Where an instruction
+ * needs more than its keyword and position (flags, LABELs, ONBUILD, an ARG with quotes), only that
+ * instruction's own lines are handed to dockerfile-ast, so values and positions are its own.
+ * Anything it cannot be sure of — heredocs, an escape directive, an escape character followed by
+ * blanks — returns undefined and the whole file takes the exact path. A differential test holds
+ * both paths to the same occurrences, lines and columns over every fixture and real file.
+ */
+import {
+  type DockerfileModel,
+  type DockerInstruction,
+  exactModel,
+  type Flag,
+  type Position,
+  type Word,
+} from "./dockerfile-model.js";
+
+const ESCAPE = "\\";
+
+export function fastModel(text: string): DockerfileModel | undefined {
+  // Heredocs and escape directives change what a line is; leave them to the exact parser.
+  if (text.includes("<<") || /^[ \t]*#.*escape/im.test(text)) return undefined;
+  const lines = text.split("\n");
+  const instructions: DockerInstruction[] = [];
+  const initialArgs: DockerfileModel["initialArgs"] = [];
+  let seenFrom = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = stripCR(lines[i] as string);
+    const startChar = firstNonBlank(line);
+    if (startChar < 0 || line[startChar] === "#") continue;
+    // The instruction's segments: its first line from the keyword on, then continuation lines.
+    const segments: { line: number; offset: number; text: string }[] = [];
+    let current = { line: i, offset: startChar, text: line.slice(startChar) };
+    for (;;) {
+      if (/\\[ \t]+$/.test(current.text)) return undefined;
+      const continues = current.text.endsWith(ESCAPE) && !current.text.endsWith(ESCAPE + ESCAPE);
+      if (!continues) {
+        segments.push(current);
+        break;
+      }
+      segments.push({ ...current, text: current.text.slice(0, -1) });
+      // Comment and blank lines inside a continuation are skipped, as Docker does.
+      let next = i + 1;
+      while (next < lines.length) {
+        const candidate = stripCR(lines[next] as string);
+        const at = firstNonBlank(candidate);
+        if (at >= 0 && candidate[at] !== "#") break;
+        if (at < 0) return undefined;
+        next++;
+      }
+      if (next >= lines.length) break;
+      i = next;
+      current = { line: i, offset: 0, text: stripCR(lines[i] as string) };
+    }
+    const instruction = scanned(lines, segments);
+    if (!instruction) return undefined;
+    if (instruction.keyword === "FROM") seenFrom = true;
+    if (!seenFrom && instruction.keyword === "ARG") {
+      const arg = argOf(lines, instruction);
+      if (arg === null) return undefined;
+      if (arg) initialArgs.push(arg);
+    }
+    instructions.push(instruction);
+  }
+  return { escapeChar: ESCAPE, initialArgs, instructions, heredocLines: new Set() };
+}
+
+function stripCR(line: string): string {
+  return line.endsWith("\r") ? line.slice(0, -1) : line;
+}
+
+function firstNonBlank(line: string): number {
+  for (let i = 0; i < line.length; i++) if (line[i] !== " " && line[i] !== "\t") return i;
+  return -1;
+}
+
+/** One instruction from its segments; undefined when the fast path is not sure. */
+function scanned(
+  lines: string[],
+  segments: { line: number; offset: number; text: string }[],
+): DockerInstruction | undefined {
+  const head = segments[0] as (typeof segments)[number];
+  const written = /^\S+/.exec(head.text)?.[0] ?? "";
+  // A line that is only an escape character: dockerfile-ast makes it an instruction of its own.
+  if (written === "") return undefined;
+  const keyword = written.toUpperCase();
+  const first = head.line;
+  const last = (segments[segments.length - 1] as (typeof segments)[number]).line;
+  const start: Position = { line: first, character: head.offset };
+  // The instruction's own text, for dockerfile-ast where details are needed: positions shift by
+  // `first` lines, columns stay as in the file.
+  const alone = () => exactModel(lines.slice(first, last + 1).join("\n")).instructions[0];
+  const shifted = (position: Position | undefined): Position | undefined =>
+    position && { line: position.line + first, character: position.character };
+  let cachedAlone: DockerInstruction | undefined | null = null;
+  const parsedAlone = () => {
+    if (cachedAlone === null) cachedAlone = alone();
+    return cachedAlone;
+  };
+  return {
+    keyword,
+    written,
+    start,
+    lines: { first, last },
+    args: () => {
+      const words = fromArgs(segments, written.length);
+      if (words) return words;
+      return (parsedAlone()?.args() ?? []).map((word) => ({
+        value: word.value,
+        start: shifted(word.start) as Position,
+      }));
+    },
+    labels: () => parsedAlone()?.labels() ?? [],
+    flags: () =>
+      leadingFlags(segments, written.length) ??
+      (parsedAlone()?.flags() ?? []).map((flag) => ({
+        name: flag.name,
+        value: flag.value,
+        valueStart: shifted(flag.valueStart),
+        option: (name: string) => {
+          const option = flag.option(name);
+          return option && { value: option.value, valueStart: shifted(option.valueStart) };
+        },
+      })),
+    trigger: () => {
+      const trigger = parsedAlone()?.trigger();
+      if (!trigger) return undefined;
+      return {
+        ...trigger,
+        start: shifted(trigger.start) as Position,
+        lines: { first: trigger.lines.first + first, last: trigger.lines.last + first },
+        flags: () =>
+          trigger.flags().map((flag) => ({
+            name: flag.name,
+            value: flag.value,
+            valueStart: shifted(flag.valueStart),
+            option: (name: string) => {
+              const option = flag.option(name);
+              return option && { value: option.value, valueStart: shifted(option.valueStart) };
+            },
+          })),
+      };
+    },
+  };
+}
+
+/**
+ * FROM's words (flags left out) with their positions, when the line is plain: one line, no
+ * quotes, no escapes. Otherwise undefined, and dockerfile-ast reads the instruction.
+ */
+function fromArgs(
+  segments: { line: number; offset: number; text: string }[],
+  keywordLength: number,
+): Word[] | undefined {
+  if (segments.length !== 1) return undefined;
+  const { line, offset, text } = segments[0] as (typeof segments)[number];
+  if (/["'\\`]/.test(text)) return undefined;
+  const words: Word[] = [];
+  const pattern = /\S+/g;
+  pattern.lastIndex = keywordLength;
+  let flagsDone = false;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    if (match[0].startsWith("--")) {
+      if (flagsDone) return undefined;
+      continue;
+    }
+    flagsDone = true;
+    words.push({ value: match[0], start: { line, character: offset + match.index } });
+  }
+  return words;
+}
+
+/** A flag word: `--name` or `--name=value`, its value's position. */
+interface FlagWord {
+  text: string;
+  start: Position;
+}
+
+/**
+ * COPY / RUN flags — the leading words that start with `--` — when they are plain: no quotes, no
+ * escapes, no word split across lines. [] at once for the many RUN lines that start with a command.
+ * Otherwise undefined, and dockerfile-ast reads the instruction.
+ */
+function leadingFlags(
+  segments: { line: number; offset: number; text: string }[],
+  keywordLength: number,
+): Flag[] | undefined {
+  const words: FlagWord[] = [];
+  let first = true;
+  for (const segment of segments) {
+    const pattern = /\S+/g;
+    pattern.lastIndex = first ? keywordLength : 0;
+    first = false;
+    for (let match = pattern.exec(segment.text); match; match = pattern.exec(segment.text)) {
+      if (!match[0].startsWith("--")) return finishFlags(words);
+      // A word that ends where the segment ends may go on on the next line: not sure.
+      if (
+        match.index + match[0].length === segment.text.length &&
+        segment !== segments[segments.length - 1]
+      ) {
+        if (/["'\\`]/.test(match[0])) return undefined;
+        const next = segments[segments.indexOf(segment) + 1];
+        if (next && !/^[ \t]/.test(next.text)) return undefined;
+      }
+      if (/["'\\`]/.test(match[0])) return undefined;
+      words.push({ text: match[0], start: { line: segment.line, character: segment.offset + match.index } });
+    }
+  }
+  return finishFlags(words);
+}
+
+function finishFlags(words: FlagWord[]): Flag[] {
+  return words.map(({ text, start }) => {
+    const equals = text.indexOf("=");
+    const name = text.slice(2, equals < 0 ? undefined : equals);
+    const value = equals < 0 ? null : text.slice(equals + 1);
+    const valueStart = equals < 0 ? undefined : { line: start.line, character: start.character + equals + 1 };
+    return {
+      name,
+      value,
+      valueStart,
+      option: (wanted: string) => {
+        if (value === null || valueStart === undefined) return undefined;
+        let at = 0;
+        for (const part of value.split(",")) {
+          const sign = part.indexOf("=");
+          if ((sign < 0 ? part : part.slice(0, sign)) === wanted) {
+            return {
+              value: sign < 0 ? null : part.slice(sign + 1),
+              valueStart:
+                sign < 0
+                  ? undefined
+                  : { line: valueStart.line, character: valueStart.character + at + sign + 1 },
+            };
+          }
+          at += part.length + 1;
+        }
+        return undefined;
+      },
+    };
+  });
+}
+
+/** A global ARG's name and default; null when the fast path is not sure, undefined for none. */
+function argOf(
+  lines: string[],
+  instruction: DockerInstruction,
+): { name: string; value: string | null } | null | undefined {
+  const { first, last } = instruction.lines;
+  const text = lines.slice(first, last + 1).join("\n");
+  if (first !== last || /["'\\`$]/.test(text)) {
+    // Quotes, escapes or variables: dockerfile-ast reads this ARG alone.
+    return exactModel(text).initialArgs[0];
+  }
+  const words = stripCR(text).trim().split(/\s+/).slice(1);
+  if (words.length !== 1) return words.length === 0 ? undefined : null;
+  const word = words[0] as string;
+  const equals = word.indexOf("=");
+  if (equals === 0) return null;
+  return equals < 0
+    ? { name: word, value: null }
+    : { name: word.slice(0, equals), value: word.slice(equals + 1) };
+}
