@@ -42908,18 +42908,19 @@ function discoverFiles(paths, options) {
   const walk = (root, absoluteDir, relativeDir, scopes) => {
     let entries;
     try {
-      entries = readdirSync(absoluteDir, { withFileTypes: true, encoding: "buffer" });
+      entries = readdirSync(absoluteDir, { withFileTypes: true });
     } catch (error2) {
       skip(root.display(relativeDir, absoluteDir) || ".", `folder cannot be read (${errorCode(error2)})`);
       return;
     }
-    const gitignore = entries.find((e) => e.name.toString() === ".gitignore" && e.isFile());
+    const invalid = entries.some((e) => e.name.includes("\uFFFD")) ? invalidNames(absoluteDir) : void 0;
+    const gitignore = entries.find((e) => e.name === ".gitignore" && e.isFile());
     const rules = gitignore && readIgnoreFile(join3(absoluteDir, ".gitignore"));
     if (rules) scopes = [...scopes, { base: relativeDir, rules }];
     for (const entry of entries) {
-      const name = entry.name.toString("utf8");
+      const name = entry.name;
       const path4 = relativeDir === "" ? name : `${relativeDir}/${name}`;
-      if (!Buffer.from(name, "utf8").equals(entry.name)) {
+      if (invalid?.has(name)) {
         if (!excluded(path4))
           skip(root.display(path4, `${absoluteDir}${sep3}${name}`), "name is not valid UTF-8, not read");
         continue;
@@ -43027,6 +43028,14 @@ function readIgnoreFile(path4) {
   } catch {
     return void 0;
   }
+}
+function invalidNames(dir) {
+  const names = /* @__PURE__ */ new Set();
+  for (const raw of readdirSync(dir, { encoding: "buffer" })) {
+    const name = raw.toString("utf8");
+    if (!Buffer.from(name, "utf8").equals(raw)) names.add(name);
+  }
+  return names;
 }
 function statOrUndefined(path4) {
   try {
@@ -46946,7 +46955,8 @@ function valueAt(doc, container, key, depth) {
 }
 var NotSure = class extends Error {
 };
-var UNSURE = /(?:^|[\s[{,])(?:[&*][\w.-]|![\w!<]|<<[ \t]*:)|^%/m;
+var UNSURE = /(?:^|[\s[{,])<<[ \t]*:|^%/m;
+var MAX_FAST_NODES = 1e6;
 var DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t]|\r?$)(.*)$/gm;
 var IMAGE_LINE = /^([ \t]*(?:-[ \t]+)*)image[ \t]*:(?:[ \t]+(\S.*?))?[ \t]*\r?$/gm;
 function readFast(text) {
@@ -46991,7 +47001,9 @@ function readFastDocument(text, from, to, firstLine2, documents) {
   keys.forEach((path4, i) => {
     const value = valueAtPath(data, path4);
     const at2 = lines[i];
-    const same = typeof value === "string" ? at2.value === value : value === null && at2.value === void 0;
+    const isMap3 = typeof value === "object" && value !== null && !Array.isArray(value);
+    if (isMap3 && "repository" in value) throw new NotSure();
+    const same = typeof value === "string" ? at2.value === value : (value === null || isMap3) && at2.value === void 0;
     if (!same) throw new NotSure();
     positions.set(pathKey(path4), { line: at2.line, col: at2.col });
   });
@@ -47009,13 +47021,14 @@ function readFastDocument(text, from, to, firstLine2, documents) {
     }
   });
 }
-function imageKeys(value, path4, out) {
+function imageKeys(value, path4, out, budget = { nodes: MAX_FAST_NODES }) {
+  if (--budget.nodes < 0) throw new NotSure();
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const item = value[i];
       if (typeof item !== "object" || item === null) continue;
       path4.push(i);
-      imageKeys(item, path4, out);
+      imageKeys(item, path4, out, budget);
       path4.pop();
     }
     return;
@@ -47027,7 +47040,7 @@ function imageKeys(value, path4, out) {
     if (key === "image") out.push([...path4, key]);
     if (typeof child2 !== "object" || child2 === null) continue;
     path4.push(key);
-    imageKeys(child2, path4, out);
+    imageKeys(child2, path4, out, budget);
     path4.pop();
   }
 }

@@ -129,20 +129,22 @@ export function discoverFiles(paths: string[], options: DiscoverOptions): Discov
   };
 
   const walk = (root: Root, absoluteDir: string, relativeDir: string, scopes: IgnoreScope[]): void => {
-    let entries: Dirent<Buffer>[];
+    let entries: Dirent[];
     try {
-      entries = readdirSync(absoluteDir, { withFileTypes: true, encoding: "buffer" });
+      entries = readdirSync(absoluteDir, { withFileTypes: true });
     } catch (error) {
       skip(root.display(relativeDir, absoluteDir) || ".", `folder cannot be read (${errorCode(error)})`);
       return;
     }
-    const gitignore = entries.find((e) => e.name.toString() === ".gitignore" && e.isFile());
+    // Names that are not UTF-8 arrive with U+FFFD in them; only then are the raw bytes looked at.
+    const invalid = entries.some((e) => e.name.includes("\uFFFD")) ? invalidNames(absoluteDir) : undefined;
+    const gitignore = entries.find((e) => e.name === ".gitignore" && e.isFile());
     const rules = gitignore && readIgnoreFile(join(absoluteDir, ".gitignore"));
     if (rules) scopes = [...scopes, { base: relativeDir, rules }];
     for (const entry of entries) {
-      const name = entry.name.toString("utf8");
+      const name = entry.name;
       const path = relativeDir === "" ? name : `${relativeDir}/${name}`;
-      if (!Buffer.from(name, "utf8").equals(entry.name)) {
+      if (invalid?.has(name)) {
         // The name cannot be written as text: reported, never silently passed (and never a crash).
         if (!excluded(path))
           skip(root.display(path, `${absoluteDir}${sep}${name}`), "name is not valid UTF-8, not read");
@@ -274,6 +276,16 @@ function readIgnoreFile(path: string): Ignore | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The names in a folder that are not valid UTF-8, as Node decodes them (with U+FFFD). */
+function invalidNames(dir: string): Set<string> {
+  const names = new Set<string>();
+  for (const raw of readdirSync(dir, { encoding: "buffer" })) {
+    const name = raw.toString("utf8");
+    if (!Buffer.from(name, "utf8").equals(raw)) names.add(name);
+  }
+  return names;
 }
 
 function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined {

@@ -142,10 +142,14 @@ function valueAt(doc: Document, container: unknown, key: string | number, depth:
 class NotSure extends Error {}
 
 /**
- * Constructs the fast path leaves to the exact one: anchors and aliases (`&a`, `*a`, but not the
- * stars of a cron schedule), tags (`!Ref`, `!!str`), directives (`%YAML`) and merge keys (`<<:`).
+ * Constructs the fast path leaves to the exact one: merge keys (`<<:`), which js-yaml's core
+ * schema does not merge, and directives (`%YAML`). Anchors, aliases and tags need no such care: an
+ * image value that is not its line's text fails the pairing below, a tag js-yaml does not know is
+ * an error that hands the file over, and an alias bomb runs out of the node budget.
  */
-const UNSURE = /(?:^|[\s[{,])(?:[&*][\w.-]|![\w!<]|<<[ \t]*:)|^%/m;
+const UNSURE = /(?:^|[\s[{,])<<[ \t]*:|^%/m;
+/** Nodes the fast path visits in one document before it leaves the file to the exact path. */
+const MAX_FAST_NODES = 1_000_000;
 /** `---` or `...` at the start of a line, with the rest of that line. */
 const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t]|\r?$)(.*)$/gm;
 const IMAGE_LINE = /^([ \t]*(?:-[ \t]+)*)image[ \t]*:(?:[ \t]+(\S.*?))?[ \t]*\r?$/gm;
@@ -204,7 +208,12 @@ function readFastDocument(
   keys.forEach((path, i) => {
     const value = valueAtPath(data, path);
     const at = lines[i] as (typeof lines)[number];
-    const same = typeof value === "string" ? at.value === value : value === null && at.value === undefined;
+    // A map under `image` (a custom resource's own layout) pairs with its line when it has no
+    // `repository`; with one, its position is the `repository:` line, which only the exact path knows.
+    const isMap = typeof value === "object" && value !== null && !Array.isArray(value);
+    if (isMap && "repository" in value) throw new NotSure();
+    const same =
+      typeof value === "string" ? at.value === value : (value === null || isMap) && at.value === undefined;
     if (!same) throw new NotSure();
     positions.set(pathKey(path), { line: at.line, col: at.col });
   });
@@ -227,14 +236,17 @@ function readFastDocument(
  * Paths of every key named `image`, in text order. A mapping with a key that looks like an array
  * index would be iterated out of text order by JavaScript, so the fast path gives up on it.
  */
-function imageKeys(value: unknown, path: KeyPath, out: KeyPath[]): void {
+function imageKeys(value: unknown, path: KeyPath, out: KeyPath[], budget = { nodes: MAX_FAST_NODES }): void {
+  // Aliases share objects: a document of a few lines can stand for billions of nodes. Past the
+  // budget the exact path, with its alias limit, reads the file.
+  if (--budget.nodes < 0) throw new NotSure();
   // One path stack for the whole walk: only the paths of `image` keys are copied.
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const item = value[i];
       if (typeof item !== "object" || item === null) continue;
       path.push(i);
-      imageKeys(item, path, out);
+      imageKeys(item, path, out, budget);
       path.pop();
     }
     return;
@@ -246,7 +258,7 @@ function imageKeys(value: unknown, path: KeyPath, out: KeyPath[]): void {
     if (key === "image") out.push([...path, key]);
     if (typeof child !== "object" || child === null) continue;
     path.push(key);
-    imageKeys(child, path, out);
+    imageKeys(child, path, out, budget);
     path.pop();
   }
 }
