@@ -9,6 +9,9 @@ const shared = {
   target: "node20",
   format: "esm",
   loader: { ".yml": "text" },
+  // No "module" condition: dockerfile-ast's require() of vscode-languageserver-types then gets its
+  // UMD build, not the ESM one whose getter wrappers cost ~140 ms per run (issue 10).
+  conditions: [],
   legalComments: "linked",
   // Bundled CommonJS dependencies still call require() for Node built-ins.
   banner: {
