@@ -43813,8 +43813,9 @@ function markFinalImage(stages, occurrences) {
   }
 }
 function endsWithContinuation(text, escapeChar) {
-  const trimmed = text.replace(/[ \t\r\n]+$/, "");
-  return trimmed.endsWith(escapeChar) && !trimmed.endsWith(escapeChar + escapeChar);
+  let end = text.length;
+  while (end > 0 && " 	\r\n".includes(text[end - 1])) end--;
+  return text[end - 1] === escapeChar && text[end - 2] !== escapeChar;
 }
 
 // src/sources/helm.ts

@@ -301,6 +301,8 @@ function markFinalImage(stages: Stage[], occurrences: Occurrence[]): void {
 }
 
 function endsWithContinuation(text: string, escapeChar: string): boolean {
-  const trimmed = text.replace(/[ \t\r\n]+$/, "");
-  return trimmed.endsWith(escapeChar) && !trimmed.endsWith(escapeChar + escapeChar);
+  // From the end, past blanks: a regular expression anchored at the end scans the whole text.
+  let end = text.length;
+  while (end > 0 && " \t\r\n".includes(text[end - 1] as string)) end--;
+  return text[end - 1] === escapeChar && text[end - 2] !== escapeChar;
 }
