@@ -25357,14 +25357,12 @@ function readSource(candidate, options) {
   if (candidate.kind !== "dockerfile") {
     const chart = options.layout.templateChart(candidate.absolute);
     if (chart !== void 0) {
-      const chartFolder = folder.slice(
-        0,
-        folder.lastIndexOf("/templates") >= 0 ? folder.lastIndexOf("/templates") : folder.length
-      );
+      const below = candidate.absolute.slice(chart.length + 1).split(sep2).length;
+      const chartFolder = file.split("/").slice(0, -below).join("/");
       return {
         file,
         skip: "Helm chart template: render it with helm template \u2026 | base-image-guard check --manifests -",
-        group: `${chartFolder === "" ? "." : chartFolder}/templates`
+        group: chartFolder === "" ? "templates" : `${chartFolder}/templates`
       };
     }
   }

@@ -98,14 +98,13 @@ export function readSource(candidate: Candidate, options: ReadOptions): FileOutc
   if (candidate.kind !== "dockerfile") {
     const chart = options.layout.templateChart(candidate.absolute);
     if (chart !== undefined) {
-      const chartFolder = folder.slice(
-        0,
-        folder.lastIndexOf("/templates") >= 0 ? folder.lastIndexOf("/templates") : folder.length,
-      );
+      // The chart's folder as reports print it: the file's path without its part below the chart.
+      const below = candidate.absolute.slice(chart.length + 1).split(sep).length;
+      const chartFolder = file.split("/").slice(0, -below).join("/");
       return {
         file,
         skip: "Helm chart template: render it with helm template … | base-image-guard check --manifests -",
-        group: `${chartFolder === "" ? "." : chartFolder}/templates`,
+        group: chartFolder === "" ? "templates" : `${chartFolder}/templates`,
       };
     }
   }

@@ -269,3 +269,14 @@ spec:
     expect(result.images).toBe(0);
   });
 });
+
+describe("SPEC §3.5 template notices are grouped per chart", () => {
+  it("names a chart at the root of the scanned tree by its templates/ folder", () => {
+    const result = check({
+      "Chart.yaml": "apiVersion: v2\nname: c\nversion: 1.0.0\n",
+      "templates/a.yaml": "image: {{ .Values.image }}\n",
+      "templates/b.yaml": "image: {{ .Values.image }}\n",
+    });
+    expect(result.skipped.map((s) => s.group)).toEqual(["templates", "templates"]);
+  });
+});
