@@ -20645,159 +20645,6 @@ function imageOfMap(value, path4, written, defaults = {}) {
   return { path: [...path4, "repository"], value: image };
 }
 
-// src/sources/kubernetes.ts
-var POD_TEMPLATE_PATHS = {
-  Pod: [[]],
-  Deployment: [["spec", "template"]],
-  StatefulSet: [["spec", "template"]],
-  DaemonSet: [["spec", "template"]],
-  ReplicaSet: [["spec", "template"]],
-  ReplicationController: [["spec", "template"]],
-  Job: [["spec", "template"]],
-  CronJob: [
-    ["spec", "jobTemplate"],
-    ["spec", "jobTemplate", "spec", "template"]
-  ],
-  PodTemplate: [["template"]]
-};
-var NOT_READ_GROUPS = /* @__PURE__ */ new Set([
-  "apiextensions.k8s.io",
-  "kyverno.io",
-  "policies.kyverno.io",
-  "admissionregistration.k8s.io",
-  "templates.gatekeeper.sh",
-  "constraints.gatekeeper.sh"
-]);
-var CONTAINER_LISTS = ["initContainers", "containers", "ephemeralContainers"];
-function isContainerList(key) {
-  return CONTAINER_LISTS.includes(key);
-}
-function at(value, path4) {
-  let current = value;
-  for (const key of path4) {
-    if (typeof current !== "object" || current === null) return void 0;
-    current = current[key];
-  }
-  return current;
-}
-function stringLabels(value) {
-  if (!isObject(value)) return {};
-  const labels = {};
-  for (const [key, label] of Object.entries(value)) {
-    if (label !== null && label !== void 0) labels[key] = String(label);
-  }
-  return labels;
-}
-function isKubernetesObject(value) {
-  return isObject(value) && typeof value.kind === "string" && typeof value.apiVersion === "string";
-}
-function isNotRead(object) {
-  const group = String(object.apiVersion).split("/")[0] ?? "";
-  return object.kind === "CustomResourceDefinition" || String(object.apiVersion).includes("/") && NOT_READ_GROUPS.has(group);
-}
-function kubernetesImages(object, written, prefix = []) {
-  const result = { images: [], namespaces: {} };
-  const kind = String(object.kind);
-  const metadata = isObject(object.metadata) ? object.metadata : {};
-  const name = typeof metadata.name === "string" ? metadata.name : "";
-  if (kind === "Namespace") {
-    if (name) result.namespaces[name] = stringLabels(metadata.labels);
-    return result;
-  }
-  if (isNotRead(object)) return result;
-  if ((kind === "List" || kind.endsWith("List")) && Array.isArray(object.items)) {
-    object.items.forEach((item, i) => {
-      if (!isKubernetesObject(item)) return;
-      const inner = kubernetesImages(item, written, [...prefix, "items", i]);
-      result.images.push(...inner.images);
-      Object.assign(result.namespaces, inner.namespaces);
-    });
-    return result;
-  }
-  const workload = {
-    kind,
-    name,
-    ...typeof metadata.namespace === "string" && { namespace: metadata.namespace }
-  };
-  const ownLabels = stringLabels(metadata.labels);
-  const templatePaths = POD_TEMPLATE_PATHS[kind];
-  if (!templatePaths) {
-    for (const [key, value] of Object.entries(object)) {
-      if (key === "metadata" || key === "status") continue;
-      walkObject(value, [...prefix, key], { workload, labels: ownLabels, written }, result.images);
-    }
-    return result;
-  }
-  const labels = { ...ownLabels };
-  for (const templatePath of templatePaths)
-    Object.assign(labels, stringLabels(at(object, [...templatePath, "metadata", "labels"])));
-  const podPath = [...templatePaths[templatePaths.length - 1], "spec"];
-  const podSpec = at(object, podPath);
-  if (!isObject(podSpec)) return result;
-  for (const list of Object.keys(podSpec)) {
-    if (!isContainerList(list)) continue;
-    const containers = podSpec[list];
-    if (!Array.isArray(containers)) continue;
-    containers.forEach((container, i) => {
-      if (!isObject(container) || container.image === void 0 || container.image === null || container.image === "")
-        return;
-      result.images.push({
-        path: [...prefix, ...podPath, list, i, "image"],
-        value: container.image,
-        workload,
-        container: { name: typeof container.name === "string" ? container.name : String(i), list },
-        labels
-      });
-    });
-  }
-  return result;
-}
-function walkObject(value, path4, context, out) {
-  if (Array.isArray(value)) {
-    const list = path4[path4.length - 1];
-    value.forEach((item, i) => {
-      if (isContainerList(list) && isObject(item) && typeof item.image === "string" && item.image !== "") {
-        out.push({
-          path: [...path4, i, "image"],
-          value: item.image,
-          workload: context.workload,
-          container: { name: typeof item.name === "string" ? item.name : String(i), list },
-          labels: context.labels
-        });
-        for (const [key, child2] of Object.entries(item))
-          if (key !== "image") walkObject(child2, [...path4, i, key], context, out);
-        return;
-      }
-      walkObject(item, [...path4, i], context, out);
-    });
-    return;
-  }
-  if (!isObject(value)) return;
-  const notImages = path4[path4.length - 1] === "rbd";
-  for (const [key, child2] of Object.entries(value)) {
-    const childPath = [...path4, key];
-    if (key === "image" && notImages) continue;
-    if (key === "image") {
-      const found = imageAtKey(child2, childPath, context);
-      if (found) out.push(found);
-      continue;
-    }
-    let inner = context;
-    if (key === "template" && isObject(child2) && isObject(child2.metadata) && isObject(child2.metadata.labels)) {
-      inner = { ...context, labels: { ...context.labels, ...stringLabels(child2.metadata.labels) } };
-    }
-    walkObject(child2, childPath, inner, out);
-  }
-}
-function imageAtKey(value, path4, context) {
-  if (typeof value === "string") {
-    if (value === "") return void 0;
-    return { path: path4, value, workload: context.workload, labels: context.labels };
-  }
-  const map2 = imageOfMap(value, path4, context.written);
-  return map2 && { ...map2, workload: context.workload, labels: context.labels };
-}
-
 // src/sources/variables.ts
 var REFERENCE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(:?[-+?])?|([A-Za-z_][A-Za-z0-9_]*))/y;
 function closingBrace(text, from, escapeChar) {
@@ -20904,6 +20751,9 @@ function unquote(word, escapeChar) {
 }
 
 // src/sources/resolve.ts
+function detach(text) {
+  return text.length < 13 ? text : Buffer.from(text, "utf8").toString("utf8");
+}
 function imageState(text) {
   try {
     return { kind: "image", ref: parseImageRef(text) };
@@ -20914,8 +20764,9 @@ function imageState(text) {
 }
 function resolveImage(written, variables, escapeChar) {
   const { value, missing } = expandVariables(written, variables, escapeChar);
-  if (missing.length > 0) return { text: written, image: { kind: "unresolved", missing } };
-  return { text: value, image: imageState(value) };
+  if (missing.length > 0) return { text: detach(written), image: { kind: "unresolved", missing } };
+  const text = detach(value);
+  return { text, image: imageState(text) };
 }
 var PLACEHOLDER = /\$\{\{[^}]*\}\}|\{\{[^}]*\}\}|\$\([^)]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|<[^<>]*>|^ko:\/\/.*/;
 function imageOfValue(value, options = {}) {
@@ -20927,12 +20778,165 @@ function imageOfValue(value, options = {}) {
   }
   const resolved = options.variables ? resolveImage(value, options.variables, "$") : void 0;
   if (resolved?.image.kind === "unresolved") return resolved;
-  const text = resolved?.text ?? value;
+  const text = resolved?.text ?? detach(value);
   const placeholder = PLACEHOLDER.exec(text)?.[0];
   if (placeholder !== void 0) {
     return { text, image: { kind: "unresolved", missing: [], placeholder } };
   }
   return resolved ?? { text, image: imageState(text) };
+}
+
+// src/sources/kubernetes.ts
+var POD_TEMPLATE_PATHS = {
+  Pod: [[]],
+  Deployment: [["spec", "template"]],
+  StatefulSet: [["spec", "template"]],
+  DaemonSet: [["spec", "template"]],
+  ReplicaSet: [["spec", "template"]],
+  ReplicationController: [["spec", "template"]],
+  Job: [["spec", "template"]],
+  CronJob: [
+    ["spec", "jobTemplate"],
+    ["spec", "jobTemplate", "spec", "template"]
+  ],
+  PodTemplate: [["template"]]
+};
+var NOT_READ_GROUPS = /* @__PURE__ */ new Set([
+  "apiextensions.k8s.io",
+  "kyverno.io",
+  "policies.kyverno.io",
+  "admissionregistration.k8s.io",
+  "templates.gatekeeper.sh",
+  "constraints.gatekeeper.sh"
+]);
+var CONTAINER_LISTS = ["initContainers", "containers", "ephemeralContainers"];
+function isContainerList(key) {
+  return CONTAINER_LISTS.includes(key);
+}
+function at(value, path4) {
+  let current = value;
+  for (const key of path4) {
+    if (typeof current !== "object" || current === null) return void 0;
+    current = current[key];
+  }
+  return current;
+}
+function stringLabels(value) {
+  if (!isObject(value)) return {};
+  const labels = {};
+  for (const [key, label] of Object.entries(value)) {
+    if (label !== null && label !== void 0) labels[detach(key)] = detach(String(label));
+  }
+  return labels;
+}
+function isKubernetesObject(value) {
+  return isObject(value) && typeof value.kind === "string" && typeof value.apiVersion === "string";
+}
+function isNotRead(object) {
+  const group = String(object.apiVersion).split("/")[0] ?? "";
+  return object.kind === "CustomResourceDefinition" || String(object.apiVersion).includes("/") && NOT_READ_GROUPS.has(group);
+}
+function kubernetesImages(object, written, prefix = []) {
+  const result = { images: [], namespaces: {} };
+  const kind = String(object.kind);
+  const metadata = isObject(object.metadata) ? object.metadata : {};
+  const name = typeof metadata.name === "string" ? metadata.name : "";
+  if (kind === "Namespace") {
+    if (name) result.namespaces[name] = stringLabels(metadata.labels);
+    return result;
+  }
+  if (isNotRead(object)) return result;
+  if ((kind === "List" || kind.endsWith("List")) && Array.isArray(object.items)) {
+    object.items.forEach((item, i) => {
+      if (!isKubernetesObject(item)) return;
+      const inner = kubernetesImages(item, written, [...prefix, "items", i]);
+      result.images.push(...inner.images);
+      Object.assign(result.namespaces, inner.namespaces);
+    });
+    return result;
+  }
+  const workload = {
+    kind: detach(kind),
+    name: detach(name),
+    ...typeof metadata.namespace === "string" && { namespace: detach(metadata.namespace) }
+  };
+  const ownLabels = stringLabels(metadata.labels);
+  const templatePaths = POD_TEMPLATE_PATHS[kind];
+  if (!templatePaths) {
+    for (const [key, value] of Object.entries(object)) {
+      if (key === "metadata" || key === "status") continue;
+      walkObject(value, [...prefix, key], { workload, labels: ownLabels, written }, result.images);
+    }
+    return result;
+  }
+  const labels = { ...ownLabels };
+  for (const templatePath of templatePaths)
+    Object.assign(labels, stringLabels(at(object, [...templatePath, "metadata", "labels"])));
+  const podPath = [...templatePaths[templatePaths.length - 1], "spec"];
+  const podSpec = at(object, podPath);
+  if (!isObject(podSpec)) return result;
+  for (const list of Object.keys(podSpec)) {
+    if (!isContainerList(list)) continue;
+    const containers = podSpec[list];
+    if (!Array.isArray(containers)) continue;
+    containers.forEach((container, i) => {
+      if (!isObject(container) || container.image === void 0 || container.image === null || container.image === "")
+        return;
+      result.images.push({
+        path: [...prefix, ...podPath, list, i, "image"],
+        value: container.image,
+        workload,
+        container: { name: typeof container.name === "string" ? detach(container.name) : String(i), list },
+        labels
+      });
+    });
+  }
+  return result;
+}
+function walkObject(value, path4, context, out) {
+  if (Array.isArray(value)) {
+    const list = path4[path4.length - 1];
+    value.forEach((item, i) => {
+      if (isContainerList(list) && isObject(item) && typeof item.image === "string" && item.image !== "") {
+        out.push({
+          path: [...path4, i, "image"],
+          value: item.image,
+          workload: context.workload,
+          container: { name: typeof item.name === "string" ? detach(item.name) : String(i), list },
+          labels: context.labels
+        });
+        for (const [key, child2] of Object.entries(item))
+          if (key !== "image") walkObject(child2, [...path4, i, key], context, out);
+        return;
+      }
+      walkObject(item, [...path4, i], context, out);
+    });
+    return;
+  }
+  if (!isObject(value)) return;
+  const notImages = path4[path4.length - 1] === "rbd";
+  for (const [key, child2] of Object.entries(value)) {
+    const childPath = [...path4, key];
+    if (key === "image" && notImages) continue;
+    if (key === "image") {
+      const found = imageAtKey(child2, childPath, context);
+      if (found) out.push(found);
+      continue;
+    }
+    let inner = context;
+    if (key === "template" && isObject(child2) && isObject(child2.metadata) && isObject(child2.metadata.labels)) {
+      inner = { ...context, labels: { ...context.labels, ...stringLabels(child2.metadata.labels) } };
+    }
+    walkObject(child2, childPath, inner, out);
+  }
+}
+function imageAtKey(value, path4, context) {
+  if (typeof value === "string") {
+    if (value === "") return void 0;
+    return { path: path4, value, workload: context.workload, labels: context.labels };
+  }
+  const map2 = imageOfMap(value, path4, context.written);
+  return map2 && { ...map2, workload: context.workload, labels: context.labels };
 }
 
 // src/sources/types.ts
@@ -21817,7 +21821,7 @@ var StageReader = class {
       return;
     }
     if (keyword === "LABEL") {
-      for (const { name, value } of instruction.labels()) stage.labels[name] = value;
+      for (const { name, value } of instruction.labels()) stage.labels[detach(name)] = detach(value);
       return;
     }
     const judged = keyword === "ONBUILD" ? instruction.trigger() : instruction;
@@ -21868,7 +21872,7 @@ var StageReader = class {
       return;
     }
     const stage = { index: this.stages.length, labels: {} };
-    if (hasAlias) stage.name = (args[2]?.value ?? "").toLowerCase();
+    if (hasAlias) stage.name = detach((args[2]?.value ?? "").toLowerCase());
     const resolved = this.resolve(first.value);
     const parent = this.isStage(resolved, false) ? this.stageIndex(resolved.text) : void 0;
     this.stages.push(stage);

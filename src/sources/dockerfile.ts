@@ -12,7 +12,7 @@ import {
   exactModel,
   type Position,
 } from "./dockerfile-model.js";
-import { resolveImage } from "./resolve.js";
+import { detach, resolveImage } from "./resolve.js";
 import type { ImageState, Occurrence, ParseProblem, SourceResult } from "./types.js";
 import { expandVariables, type Variables } from "./variables.js";
 
@@ -133,7 +133,7 @@ class StageReader {
       return;
     }
     if (keyword === "LABEL") {
-      for (const { name, value } of instruction.labels()) stage.labels[name] = value;
+      for (const { name, value } of instruction.labels()) stage.labels[detach(name)] = detach(value);
       return;
     }
     // ONBUILD runs its instruction in images built FROM this one: judged like that instruction.
@@ -199,7 +199,7 @@ class StageReader {
       return;
     }
     const stage: Stage = { index: this.stages.length, labels: {} };
-    if (hasAlias) stage.name = (args[2]?.value ?? "").toLowerCase();
+    if (hasAlias) stage.name = detach((args[2]?.value ?? "").toLowerCase());
     // `FROM builder`, also as `ARG BASE=builder` + `FROM ${BASE}`, continues an earlier stage.
     const resolved = this.resolve(first.value);
     const parent = this.isStage(resolved, false) ? this.stageIndex(resolved.text) : undefined;

@@ -5,6 +5,7 @@
  * patterns. Works on plain parsed objects; the caller maps paths back to positions.
  */
 import { type ImageAt, imageOfMap, isObject, type Json, type Written } from "./image-keys.js";
+import { detach } from "./resolve.js";
 import type { WorkloadContext } from "./types.js";
 import type { KeyPath } from "./yaml.js";
 
@@ -54,7 +55,7 @@ function stringLabels(value: unknown): Record<string, string> {
   if (!isObject(value)) return {};
   const labels: Record<string, string> = {};
   for (const [key, label] of Object.entries(value)) {
-    if (label !== null && label !== undefined) labels[key] = String(label);
+    if (label !== null && label !== undefined) labels[detach(key)] = detach(String(label));
   }
   return labels;
 }
@@ -100,9 +101,9 @@ export function kubernetesImages(object: Json, written: Written, prefix: KeyPath
     return result;
   }
   const workload: WorkloadContext = {
-    kind,
-    name,
-    ...(typeof metadata.namespace === "string" && { namespace: metadata.namespace }),
+    kind: detach(kind),
+    name: detach(name),
+    ...(typeof metadata.namespace === "string" && { namespace: detach(metadata.namespace) }),
   };
   const ownLabels = stringLabels(metadata.labels);
   const templatePaths = POD_TEMPLATE_PATHS[kind];
@@ -136,7 +137,7 @@ export function kubernetesImages(object: Json, written: Written, prefix: KeyPath
         path: [...prefix, ...podPath, list, i, "image"],
         value: container.image,
         workload,
-        container: { name: typeof container.name === "string" ? container.name : String(i), list },
+        container: { name: typeof container.name === "string" ? detach(container.name) : String(i), list },
         labels,
       });
     });
@@ -163,7 +164,7 @@ function walkObject(value: unknown, path: KeyPath, context: WalkContext, out: Im
           path: [...path, i, "image"],
           value: item.image,
           workload: context.workload,
-          container: { name: typeof item.name === "string" ? item.name : String(i), list },
+          container: { name: typeof item.name === "string" ? detach(item.name) : String(i), list },
           labels: context.labels,
         });
         for (const [key, child] of Object.entries(item))

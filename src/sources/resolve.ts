@@ -2,6 +2,15 @@ import { InvalidReferenceError, parseImageRef } from "../image/reference.js";
 import type { ImageState } from "./types.js";
 import { expandVariables, type Variables } from "./variables.js";
 
+/**
+ * A copy of a string that owns its characters. A substring of a file's text (what parsers and
+ * regular expressions return) keeps the whole file alive as long as it lives; occurrences and
+ * their labels live to the end of the run, so they keep copies (issue 10: flat memory).
+ */
+export function detach(text: string): string {
+  return text.length < 13 ? text : Buffer.from(text, "utf8").toString("utf8");
+}
+
 /** Parses image text into an ImageState; an invalid reference becomes a reason, not an exception. */
 export function imageState(text: string): ImageState {
   try {
@@ -19,8 +28,9 @@ export function resolveImage(
   escapeChar?: string,
 ): { text: string; image: ImageState } {
   const { value, missing } = expandVariables(written, variables, escapeChar);
-  if (missing.length > 0) return { text: written, image: { kind: "unresolved", missing } };
-  return { text: value, image: imageState(value) };
+  if (missing.length > 0) return { text: detach(written), image: { kind: "unresolved", missing } };
+  const text = detach(value);
+  return { text, image: imageState(text) };
 }
 
 /**
@@ -54,7 +64,7 @@ export function imageOfValue(
   // Compose interpolates its own variables first; what is left is judged like any other value.
   const resolved = options.variables ? resolveImage(value, options.variables, "$") : undefined;
   if (resolved?.image.kind === "unresolved") return resolved;
-  const text = resolved?.text ?? value;
+  const text = resolved?.text ?? detach(value);
   const placeholder = PLACEHOLDER.exec(text)?.[0];
   if (placeholder !== undefined) {
     return { text, image: { kind: "unresolved", missing: [], placeholder } };
