@@ -19783,7 +19783,7 @@ var require_dist = __commonJS({
 });
 
 // src/cli.ts
-import { existsSync as existsSync4, mkdirSync, readFileSync as readFileSync7, writeFileSync } from "node:fs";
+import { closeSync as closeSync2, existsSync as existsSync4, mkdirSync, openSync as openSync2, readFileSync as readFileSync7, writeFileSync, writeSync } from "node:fs";
 import { dirname as dirname5, resolve as resolve4 } from "node:path";
 
 // node_modules/commander/esm.mjs
@@ -28124,8 +28124,37 @@ function toJsonReport(result) {
   };
 }
 function renderJson(result) {
-  return `${JSON.stringify(toJsonReport(result), null, 2)}
+  return [...jsonChunks(result)].join("");
+}
+function* jsonChunks(result) {
+  const report = toJsonReport(result);
+  const indent = (text, by) => text.replace(/\n/g, `
+${by}`);
+  yield `{
+  "version": ${report.version},
+  "mode": ${JSON.stringify(report.mode)},
 `;
+  yield `  "summary": ${indent(JSON.stringify(report.summary, null, 2), "  ")},
+`;
+  const lists = [
+    ["findings", report.findings],
+    ["suppressed", report.suppressed],
+    ["skipped", report.skipped]
+  ];
+  for (const [index, [key, list]] of lists.entries()) {
+    const end = index === lists.length - 1 ? "\n" : ",\n";
+    if (list.length === 0) {
+      yield `  ${JSON.stringify(key)}: []${end}`;
+      continue;
+    }
+    yield `  ${JSON.stringify(key)}: [
+`;
+    for (let i = 0; i < list.length; i++) {
+      yield `    ${indent(JSON.stringify(list[i], null, 2), "    ")}${i === list.length - 1 ? "\n" : ",\n"}`;
+    }
+    yield `  ]${end}`;
+  }
+  yield "}\n";
 }
 
 // src/report/sarif.ts
@@ -28308,11 +28337,6 @@ function check(paths, flags) {
     ...flags.changedSince && { onlyFiles: changedFiles(flags.changedSince, cwd) }
   });
   const toFile = flags.output !== void 0;
-  const report = render(flags.format, result, {
-    color: !toFile && useColor(process.stdout),
-    version,
-    category: sarifCategory(paths)
-  });
   if (flags.format !== "text") {
     for (const warning of result.policyWarnings)
       process.stderr.write(`policy warning: ${terminal(warning)}
@@ -28321,11 +28345,14 @@ function check(paths, flags) {
       process.stderr.write(`skipped ${terminal(skipLine(notice))}
 `);
   }
-  if (flags.output !== void 0) {
-    writeReport(cwd, flags.output, report);
-  } else {
-    process.stdout.write(report);
-  }
+  const chunks = flags.format === "json" ? jsonChunks(result) : [
+    render(flags.format, result, {
+      color: !toFile && useColor(process.stdout),
+      version,
+      category: sarifCategory(paths)
+    })
+  ];
+  writeChunks(chunks, flags.output === void 0 ? void 0 : resolve4(cwd, flags.output), flags.output);
   return exitCodeOf(result);
 }
 async function rebuild(flags) {
@@ -28367,6 +28394,41 @@ ${renderRebuildText(outcomes)}`);
   if (flags.output !== void 0) writeReport(cwd, flags.output, `${imagesOutput(outcomes)}
 `);
   return outcomes.some((o) => o.status === "failed") ? 1 : 0;
+}
+var WRITE_BATCH = 1 << 20;
+function writeChunks(chunks, path4, shown) {
+  let batch = "";
+  if (path4 === void 0) {
+    for (const chunk of chunks) {
+      batch += chunk;
+      if (batch.length >= WRITE_BATCH) {
+        process.stdout.write(batch);
+        batch = "";
+      }
+    }
+    process.stdout.write(batch);
+    return;
+  }
+  let fd;
+  try {
+    mkdirSync(dirname5(path4), { recursive: true });
+    fd = openSync2(path4, "w");
+    const flush = (descriptor) => {
+      const bytes = Buffer.from(batch, "utf8");
+      for (let written = 0; written < bytes.length; ) written += writeSync(descriptor, bytes, written);
+      batch = "";
+    };
+    for (const chunk of chunks) {
+      batch += chunk;
+      if (batch.length >= WRITE_BATCH) flush(fd);
+    }
+    flush(fd);
+  } catch (error) {
+    const errno = error.code;
+    throw new InputError(`cannot write ${shown ?? path4}: ${errno ?? error.message}`);
+  } finally {
+    if (fd !== void 0) closeSync2(fd);
+  }
 }
 function writeReport(cwd, path4, text) {
   try {

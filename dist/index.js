@@ -48727,8 +48727,37 @@ function toJsonReport(result) {
   };
 }
 function renderJson(result) {
-  return `${JSON.stringify(toJsonReport(result), null, 2)}
+  return [...jsonChunks(result)].join("");
+}
+function* jsonChunks(result) {
+  const report = toJsonReport(result);
+  const indent = (text, by) => text.replace(/\n/g, `
+${by}`);
+  yield `{
+  "version": ${report.version},
+  "mode": ${JSON.stringify(report.mode)},
 `;
+  yield `  "summary": ${indent(JSON.stringify(report.summary, null, 2), "  ")},
+`;
+  const lists = [
+    ["findings", report.findings],
+    ["suppressed", report.suppressed],
+    ["skipped", report.skipped]
+  ];
+  for (const [index, [key, list]] of lists.entries()) {
+    const end = index === lists.length - 1 ? "\n" : ",\n";
+    if (list.length === 0) {
+      yield `  ${JSON.stringify(key)}: []${end}`;
+      continue;
+    }
+    yield `  ${JSON.stringify(key)}: [
+`;
+    for (let i = 0; i < list.length; i++) {
+      yield `    ${indent(JSON.stringify(list[i], null, 2), "    ")}${i === list.length - 1 ? "\n" : ",\n"}`;
+    }
+    yield `  ]${end}`;
+  }
+  yield "}\n";
 }
 
 // src/report/sarif.ts

@@ -3,7 +3,7 @@
  * The CLI (SPEC §5): argument parsing → engine → report → exit code. Exit 0 clean or audit,
  * 1 violations in enforce mode, 2 usage, policy or I/O errors.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import packageJson from "../package.json" with { type: "json" };
@@ -18,6 +18,7 @@ import { matrixOf } from "./rebuild/plan.js";
 import { imagesOutput, renderRebuildText } from "./rebuild/report.js";
 import { dryRunner, execRunner } from "./rebuild/tools.js";
 import { FORMATS, type Format, render, sarifCategory } from "./report/index.js";
+import { jsonChunks } from "./report/json.js";
 import { terminal } from "./report/neutralise.js";
 import { skipLine, skipNotices } from "./report/skips.js";
 
@@ -94,22 +95,24 @@ function check(paths: string[], flags: CheckFlags): number {
     ...(flags.changedSince && { onlyFiles: changedFiles(flags.changedSince, cwd) }),
   });
   const toFile = flags.output !== undefined;
-  const report = render(flags.format, result, {
-    color: !toFile && useColor(process.stdout),
-    version,
-    category: sarifCategory(paths),
-  });
   if (flags.format !== "text") {
     for (const warning of result.policyWarnings)
       process.stderr.write(`policy warning: ${terminal(warning)}\n`);
     for (const notice of skipNotices(result.skipped))
       process.stderr.write(`skipped ${terminal(skipLine(notice))}\n`);
   }
-  if (flags.output !== undefined) {
-    writeReport(cwd, flags.output, report);
-  } else {
-    process.stdout.write(report);
-  }
+  // The JSON report is written as it is produced; the other formats are small enough to build.
+  const chunks =
+    flags.format === "json"
+      ? jsonChunks(result)
+      : [
+          render(flags.format, result, {
+            color: !toFile && useColor(process.stdout),
+            version,
+            category: sarifCategory(paths),
+          }),
+        ];
+  writeChunks(chunks, flags.output === undefined ? undefined : resolve(cwd, flags.output), flags.output);
   return exitCodeOf(result);
 }
 
@@ -162,6 +165,49 @@ async function rebuild(flags: RebuildFlags): Promise<number> {
   if (!flags.dryRun) process.stdout.write(`\n${renderRebuildText(outcomes)}`);
   if (flags.output !== undefined) writeReport(cwd, flags.output, `${imagesOutput(outcomes)}\n`);
   return outcomes.some((o) => o.status === "failed") ? 1 : 0;
+}
+
+/** Bytes gathered before one write: few system calls, bounded memory. */
+const WRITE_BATCH = 1 << 20;
+
+/**
+ * Writes a report's pieces in batches: to a file synchronously, or to stdout through its stream
+ * (a pipe may be non-blocking; the stream waits for it, and guardStdout handles its errors). A
+ * file that cannot be written is an I/O error (exit 2).
+ */
+function writeChunks(chunks: Iterable<string>, path: string | undefined, shown: string | undefined): void {
+  let batch = "";
+  if (path === undefined) {
+    for (const chunk of chunks) {
+      batch += chunk;
+      if (batch.length >= WRITE_BATCH) {
+        process.stdout.write(batch);
+        batch = "";
+      }
+    }
+    process.stdout.write(batch);
+    return;
+  }
+  let fd: number | undefined;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    fd = openSync(path, "w");
+    const flush = (descriptor: number) => {
+      const bytes = Buffer.from(batch, "utf8");
+      for (let written = 0; written < bytes.length; ) written += writeSync(descriptor, bytes, written);
+      batch = "";
+    };
+    for (const chunk of chunks) {
+      batch += chunk;
+      if (batch.length >= WRITE_BATCH) flush(fd);
+    }
+    flush(fd);
+  } catch (error) {
+    const errno = (error as NodeJS.ErrnoException).code;
+    throw new InputError(`cannot write ${shown ?? path}: ${errno ?? (error as Error).message}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 function writeReport(cwd: string, path: string, text: string): void {

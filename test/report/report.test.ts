@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { CheckResult } from "../../src/check.js";
 import { renderGithub } from "../../src/report/github.js";
 import { sarifCategory } from "../../src/report/index.js";
-import { toJsonReport } from "../../src/report/json.js";
+import { jsonChunks, toJsonReport } from "../../src/report/json.js";
 import { toSarif } from "../../src/report/sarif.js";
 import { renderText } from "../../src/report/text.js";
 import { escapeData, escapeProperty } from "../../src/report/workflow-commands.js";
@@ -171,5 +171,19 @@ describe("text report", () => {
 
   it("colours when asked", () => {
     expect(renderText(check(repository), { color: true })).toContain("\u001b[31m");
+  });
+});
+
+describe("issue 10: the JSON report written in pieces", () => {
+  it("is byte for byte JSON.stringify(report, null, 2), empty lists included", () => {
+    const trees: Record<string, string | Buffer>[] = [
+      repository,
+      {},
+      { Dockerfile: "FROM registry.example.com/base/alpine:3.20\n" },
+    ];
+    for (const files of trees) {
+      const result = check(files);
+      expect([...jsonChunks(result)].join("")).toBe(`${JSON.stringify(toJsonReport(result), null, 2)}\n`);
+    }
   });
 });
