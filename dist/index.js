@@ -43480,13 +43480,22 @@ function scanned(lines, segments) {
   const first = head.line;
   const last = segments[segments.length - 1].line;
   const start = { line: first, character: head.offset };
-  const alone = () => exactModel(lines.slice(first, last + 1).join("\n")).instructions[0];
-  const shifted = (position) => position && { line: position.line + first, character: position.character };
   let cachedAlone = null;
   const parsedAlone = () => {
-    if (cachedAlone === null) cachedAlone = alone();
+    if (cachedAlone === null)
+      cachedAlone = exactModel(lines.slice(first, last + 1).join("\n")).instructions[0];
     return cachedAlone;
   };
+  const shifted = (position) => position && { line: position.line + first, character: position.character };
+  const shiftedFlag = (flag) => ({
+    name: flag.name,
+    value: flag.value,
+    valueStart: shifted(flag.valueStart),
+    option: (name) => {
+      const option = flag.option(name);
+      return option && { value: option.value, valueStart: shifted(option.valueStart) };
+    }
+  });
   return {
     keyword,
     written,
@@ -43501,15 +43510,7 @@ function scanned(lines, segments) {
       }));
     },
     labels: () => parsedAlone()?.labels() ?? [],
-    flags: () => leadingFlags(segments, written.length) ?? (parsedAlone()?.flags() ?? []).map((flag) => ({
-      name: flag.name,
-      value: flag.value,
-      valueStart: shifted(flag.valueStart),
-      option: (name) => {
-        const option = flag.option(name);
-        return option && { value: option.value, valueStart: shifted(option.valueStart) };
-      }
-    })),
+    flags: () => leadingFlags(segments, written.length) ?? (parsedAlone()?.flags() ?? []).map(shiftedFlag),
     trigger: () => {
       const trigger = parsedAlone()?.trigger();
       if (!trigger) return void 0;
@@ -43517,15 +43518,7 @@ function scanned(lines, segments) {
         ...trigger,
         start: shifted(trigger.start),
         lines: { first: trigger.lines.first + first, last: trigger.lines.last + first },
-        flags: () => trigger.flags().map((flag) => ({
-          name: flag.name,
-          value: flag.value,
-          valueStart: shifted(flag.valueStart),
-          option: (name) => {
-            const option = flag.option(name);
-            return option && { value: option.value, valueStart: shifted(option.valueStart) };
-          }
-        }))
+        flags: () => trigger.flags().map(shiftedFlag)
       };
     }
   };

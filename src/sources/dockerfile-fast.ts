@@ -89,16 +89,25 @@ function scanned(
   const first = head.line;
   const last = (segments[segments.length - 1] as (typeof segments)[number]).line;
   const start: Position = { line: first, character: head.offset };
-  // The instruction's own text, for dockerfile-ast where details are needed: positions shift by
-  // `first` lines, columns stay as in the file.
-  const alone = () => exactModel(lines.slice(first, last + 1).join("\n")).instructions[0];
-  const shifted = (position: Position | undefined): Position | undefined =>
-    position && { line: position.line + first, character: position.character };
+  // The instruction's own text, for dockerfile-ast where details are needed (once, lazily):
+  // positions shift by `first` lines, columns stay as in the file.
   let cachedAlone: DockerInstruction | undefined | null = null;
   const parsedAlone = () => {
-    if (cachedAlone === null) cachedAlone = alone();
+    if (cachedAlone === null)
+      cachedAlone = exactModel(lines.slice(first, last + 1).join("\n")).instructions[0];
     return cachedAlone;
   };
+  const shifted = (position: Position | undefined): Position | undefined =>
+    position && { line: position.line + first, character: position.character };
+  const shiftedFlag = (flag: Flag): Flag => ({
+    name: flag.name,
+    value: flag.value,
+    valueStart: shifted(flag.valueStart),
+    option: (name: string) => {
+      const option = flag.option(name);
+      return option && { value: option.value, valueStart: shifted(option.valueStart) };
+    },
+  });
   return {
     keyword,
     written,
@@ -113,17 +122,7 @@ function scanned(
       }));
     },
     labels: () => parsedAlone()?.labels() ?? [],
-    flags: () =>
-      leadingFlags(segments, written.length) ??
-      (parsedAlone()?.flags() ?? []).map((flag) => ({
-        name: flag.name,
-        value: flag.value,
-        valueStart: shifted(flag.valueStart),
-        option: (name: string) => {
-          const option = flag.option(name);
-          return option && { value: option.value, valueStart: shifted(option.valueStart) };
-        },
-      })),
+    flags: () => leadingFlags(segments, written.length) ?? (parsedAlone()?.flags() ?? []).map(shiftedFlag),
     trigger: () => {
       const trigger = parsedAlone()?.trigger();
       if (!trigger) return undefined;
@@ -131,16 +130,7 @@ function scanned(
         ...trigger,
         start: shifted(trigger.start) as Position,
         lines: { first: trigger.lines.first + first, last: trigger.lines.last + first },
-        flags: () =>
-          trigger.flags().map((flag) => ({
-            name: flag.name,
-            value: flag.value,
-            valueStart: shifted(flag.valueStart),
-            option: (name: string) => {
-              const option = flag.option(name);
-              return option && { value: option.value, valueStart: shifted(option.valueStart) };
-            },
-          })),
+        flags: () => trigger.flags().map(shiftedFlag),
       };
     },
   };
