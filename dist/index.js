@@ -47269,7 +47269,7 @@ function roleOf(file, name, dir, candidate, options) {
   }
   return { kind: "manifest", json: false };
 }
-var MIGHT_HOLD_IMAGES = /image|Namespace|docker:\/\/|container/;
+var MIGHT_HOLD_IMAGES = /image|Namespace/;
 var WORKFLOW_MIGHT_HOLD_IMAGES = /container|services|docker:\/\//;
 function readYamlSource(text, file, role, options, dir) {
   const result = emptyResult();

@@ -168,8 +168,11 @@ function roleOf(
   return { kind: "manifest", json: false };
 }
 
-/** Words a file must contain to hold anything a YAML source reads (a superset: never a miss). */
-const MIGHT_HOLD_IMAGES = /image|Namespace|docker:\/\/|container/;
+/**
+ * Words a manifest must contain to hold anything it is read for (a superset: never a miss): an
+ * image key, or a Namespace's labels. Workflows have their own words below.
+ */
+const MIGHT_HOLD_IMAGES = /image|Namespace/;
 /** A workflow names images only in a job's container or services, or a docker:// step. */
 const WORKFLOW_MIGHT_HOLD_IMAGES = /container|services|docker:\/\//;
 
