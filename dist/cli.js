@@ -28149,6 +28149,17 @@ ${by}`);
   }
   yield "}\n";
 }
+function* jsonLines(result) {
+  const report = toJsonReport(result);
+  for (const finding of report.findings) yield `${JSON.stringify({ type: "finding", ...finding })}
+`;
+  for (const entry of report.suppressed) yield `${JSON.stringify({ type: "suppressed", ...entry })}
+`;
+  for (const entry of report.skipped) yield `${JSON.stringify({ type: "skipped", ...entry })}
+`;
+  yield `${JSON.stringify({ type: "summary", version: report.version, mode: report.mode, ...report.summary })}
+`;
+}
 
 // src/report/sarif.ts
 import { createHash } from "node:crypto";
@@ -28264,7 +28275,7 @@ function plural(count, word) {
 }
 
 // src/report/index.ts
-var FORMATS = ["text", "json", "sarif", "github"];
+var FORMATS = ["text", "json", "jsonl", "sarif", "github"];
 function render(format, result, options) {
   switch (format) {
     case "text":
@@ -28274,6 +28285,8 @@ function render(format, result, options) {
     case "sarif":
       return `${JSON.stringify(toSarif(result, options), null, 2)}
 `;
+    case "jsonl":
+      return [...jsonLines(result)].join("");
     case "github":
       return renderGithub(result);
   }
@@ -28338,7 +28351,7 @@ function check(paths, flags) {
       process.stderr.write(`skipped ${terminal(skipLine(notice))}
 `);
   }
-  const chunks = flags.format === "json" ? jsonChunks(result) : [
+  const chunks = flags.format === "json" ? jsonChunks(result) : flags.format === "jsonl" ? jsonLines(result) : [
     render(flags.format, result, {
       color: !toFile && useColor(process.stdout),
       version,

@@ -18,7 +18,7 @@ import { matrixOf } from "./rebuild/plan.js";
 import { imagesOutput, renderRebuildText } from "./rebuild/report.js";
 import { dryRunner, execRunner } from "./rebuild/tools.js";
 import { FORMATS, type Format, render, sarifCategory } from "./report/index.js";
-import { jsonChunks } from "./report/json.js";
+import { jsonChunks, jsonLines } from "./report/json.js";
 import { terminal } from "./report/neutralise.js";
 import { skipLine, skipNotices } from "./report/skips.js";
 
@@ -101,17 +101,19 @@ function check(paths: string[], flags: CheckFlags): number {
     for (const notice of skipNotices(result.skipped))
       process.stderr.write(`skipped ${terminal(skipLine(notice))}\n`);
   }
-  // The JSON report is written as it is produced; the other formats are small enough to build.
+  // JSON and JSON Lines are written as they are produced; the other formats are small enough to build.
   const chunks =
     flags.format === "json"
       ? jsonChunks(result)
-      : [
-          render(flags.format, result, {
-            color: !toFile && useColor(process.stdout),
-            version,
-            category: sarifCategory(paths),
-          }),
-        ];
+      : flags.format === "jsonl"
+        ? jsonLines(result)
+        : [
+            render(flags.format, result, {
+              color: !toFile && useColor(process.stdout),
+              version,
+              category: sarifCategory(paths),
+            }),
+          ];
   writeChunks(chunks, flags.output === undefined ? undefined : resolve(cwd, flags.output), flags.output);
   return exitCodeOf(result);
 }

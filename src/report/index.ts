@@ -1,11 +1,11 @@
 /** Every output format is a pure function of the check result (DESIGN "The flow"). */
 import type { CheckResult } from "../check.js";
 import { renderGithub } from "./github.js";
-import { renderJson } from "./json.js";
+import { jsonLines, renderJson } from "./json.js";
 import { toSarif } from "./sarif.js";
 import { renderText } from "./text.js";
 
-export const FORMATS = ["text", "json", "sarif", "github"] as const;
+export const FORMATS = ["text", "json", "jsonl", "sarif", "github"] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface RenderOptions {
@@ -23,6 +23,8 @@ export function render(format: Format, result: CheckResult, options: RenderOptio
       return renderJson(result);
     case "sarif":
       return `${JSON.stringify(toSarif(result, options), null, 2)}\n`;
+    case "jsonl":
+      return [...jsonLines(result)].join("");
     case "github":
       return renderGithub(result);
   }

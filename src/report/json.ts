@@ -70,3 +70,15 @@ export function* jsonChunks(result: CheckResult): Generator<string> {
   }
   yield "}\n";
 }
+
+/**
+ * JSON Lines (`--format jsonl`, issue 10): one object per line — each finding, suppressed finding
+ * and skipped file with its `type`, then the summary — for tools that read a report as a stream.
+ */
+export function* jsonLines(result: CheckResult): Generator<string> {
+  const report = toJsonReport(result);
+  for (const finding of report.findings) yield `${JSON.stringify({ type: "finding", ...finding })}\n`;
+  for (const entry of report.suppressed) yield `${JSON.stringify({ type: "suppressed", ...entry })}\n`;
+  for (const entry of report.skipped) yield `${JSON.stringify({ type: "skipped", ...entry })}\n`;
+  yield `${JSON.stringify({ type: "summary", version: report.version, mode: report.mode, ...report.summary })}\n`;
+}

@@ -49,6 +49,42 @@ describe("issue 9: a closed or full stdout is never a stack trace", () => {
   });
 });
 
+describe("issue 10: --format jsonl", () => {
+  it("prints one JSON object per line: findings, suppressed, skipped, then the summary", () => {
+    const cwd = fixture({
+      "a/Dockerfile": BAD,
+      "b/Dockerfile":
+        '# base-image-guard ignore=approved-base-images,block-deprecated-base-images reason="SEC-1"\nFROM centos:7\n',
+      "bin/Dockerfile": Buffer.from([0, 1]),
+    });
+    const out = run(["check", "--format", "jsonl"], { cwd });
+    expect(out.code).toBe(1);
+    const lines = out.stdout
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines.map((l) => l.type)).toEqual([
+      "finding",
+      "finding",
+      "suppressed",
+      "suppressed",
+      "skipped",
+      "summary",
+    ]);
+    expect(lines.at(-1)).toMatchObject({
+      type: "summary",
+      version: 1,
+      files: 2,
+      images: 2,
+      errors: 2,
+      suppressed: 2,
+      skipped: 1,
+    });
+    const json = JSON.parse(run(["check", "--format", "json"], { cwd }).stdout);
+    expect(lines.filter((l) => l.type === "finding").map(({ type: _, ...f }) => f)).toEqual(json.findings);
+  });
+});
+
 describe("SPEC §5 exit codes", () => {
   it("exits 0 when there is no violation", () => {
     const out = run(["check"], { cwd: fixture({ Dockerfile: GOOD }) });
