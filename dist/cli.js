@@ -20269,6 +20269,10 @@ function imageMatcher(entry) {
 }
 
 // src/policy/compile.ts
+function listSome(items, max = 4) {
+  const shown = items.slice(0, max).join(", ");
+  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
+}
 var RELEASE = /^\d+(?:\.\d+)*$/;
 function compilePolicy(policy) {
   const repositories = (list) => list.map((entry) => ({ entry, matches: repositoryMatcher(entry) }));
@@ -20284,7 +20288,10 @@ function compilePolicy(policy) {
       exception: exception2
     }))
   };
-  if (policy.approved) compiled.approved = repositories(policy.approved);
+  if (policy.approved) {
+    compiled.approved = repositories(policy.approved);
+    compiled.approvedList = listSome(policy.approved);
+  }
   if (policy.deprecated) compiled.deprecated = images(policy.deprecated);
   if (policy.minimal) {
     const [key = "", value = ""] = splitLabel(policy.minimal.label);
@@ -20293,6 +20300,7 @@ function compilePolicy(policy) {
       value,
       label: policy.minimal.label,
       images: repositories(policy.minimal.images),
+      list: listSome(policy.minimal.images),
       namespaces: new Set(policy.minimal.namespaces ?? [])
     };
   }
@@ -20350,23 +20358,19 @@ function lintPolicy(policy, today = /* @__PURE__ */ new Date()) {
   });
   return warnings;
 }
-function lintAgainstImages(policy, occurrences) {
-  const repositories = /* @__PURE__ */ new Set();
-  for (const occurrence of occurrences) {
-    if (occurrence.image.kind === "image") repositories.add(occurrence.image.ref.match.repository);
-  }
+function lintAgainstImages(policy, repositories) {
   const warnings = [];
   const lists = [
     ["approved", policy.approved],
     ["minimal.images", policy.minimal?.images]
   ];
   for (const [key, entries] of lists) {
-    entries?.forEach(({ entry, matches }, i) => {
+    entries?.forEach(({ entry }, i) => {
       if (hasGlob(entry)) return;
-      const matched = occurrences.some((o) => o.image.kind === "image" && matches(o.image.ref));
-      if (matched) return;
-      const prefix = `${normalizedEntry(entry)}/`;
-      const below = [...repositories].find((repository) => repository.startsWith(prefix));
+      const repository = normalizedEntry(entry);
+      if (repositories.has(repository)) return;
+      const prefix = `${repository}/`;
+      const below = [...repositories].find((used) => used.startsWith(prefix));
       if (below) {
         warnings.push(
           `${key}[${i}]: "${entry}" is a repository and matches no image, but ${below} is used: did you mean "${entry}/**"?`
@@ -20399,17 +20403,13 @@ function withSuggestion(message, image, policy) {
 function lastSegment(repository) {
   return repository.slice(repository.lastIndexOf("/") + 1);
 }
-function listSome(items, max = 4) {
-  const shown = items.slice(0, max).join(", ");
-  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
-}
 
 // src/rules/approved.ts
 var approvedBaseImages = (image, _occurrence, { policy }) => {
   const approved = policy.approved;
   if (!approved || approved.some((a) => a.matches(image))) return void 0;
   const use = suggestion(image, policy);
-  const message = use ? `${image.raw} is not an approved base image; use ${use}` : `${image.raw} is not an approved base image (approved: ${listSome(approved.map((a) => a.entry))})`;
+  const message = use ? `${image.raw} is not an approved base image; use ${use}` : `${image.raw} is not an approved base image (approved: ${policy.approvedList})`;
   return { rule: "approved-base-images", message };
 };
 
@@ -20429,7 +20429,7 @@ var requireMinimalBaseImages = (image, occurrence, context) => {
   if (why === void 0 || minimal.images.some((m) => m.matches(image))) return void 0;
   return {
     rule: "require-minimal-base-images",
-    message: `${image.raw} is not a minimal image, but ${why}; use one of ${listSome(minimal.images.map((m) => m.entry))}`
+    message: `${image.raw} is not a minimal image, but ${why}; use one of ${minimal.list}`
   };
 };
 function highSecurityReason(occurrence, { policy, namespaceLabels }) {
@@ -25537,7 +25537,6 @@ function runCheck(options) {
   const only = options.onlyFiles;
   const candidates = only ? discovery.candidates.filter((c) => only.has(c.path)) : discovery.candidates;
   const skipped = only ? discovery.skipped.filter((s) => only.has(s.file)) : [...discovery.skipped];
-  const results = [];
   const invalidSuppressions = [];
   const readOptions = {
     maxFileSize: policy.maxFileSize,
@@ -25546,28 +25545,12 @@ function runCheck(options) {
     workflows: policy.workflows === "check",
     layout: new Layout()
   };
-  for (const candidate of candidates) {
-    const outcome = readSource(candidate, readOptions);
-    if ("skip" in outcome) {
-      skipped.push({
-        file: outcome.file,
-        reason: outcome.skip,
-        ...outcome.group && { group: outcome.group }
-      });
-      continue;
-    }
-    for (const problem of outcome.suppressionProblems)
-      invalidSuppressions.push({ file: outcome.file, ...problem });
-    results.push(outcome.result);
-  }
-  if (options.manifests) results.push(readManifestStream(options.manifests.text, options.manifests.origin));
-  if (options.podList) results.push(readPodList(options.podList.text, options.podList.origin));
-  const occurrences = kustomized(results);
-  const namespaceLabels = Object.assign({}, ...results.map((r) => r.namespaces));
-  const context = { policy: compiled, namespaceLabels };
   const severity = mode === "enforce" ? "error" : "warning";
   const findings = [];
   const suppressed = [];
+  const repositories = /* @__PURE__ */ new Set();
+  let files = 0;
+  let images = 0;
   const report = (rule, at2, message) => {
     const occurrence = "source" in at2 ? at2 : void 0;
     const ref = occurrence?.image.kind === "image" ? occurrence.image.ref : void 0;
@@ -25600,21 +25583,55 @@ function runCheck(options) {
       message: notes.length > 0 ? `${message} (${notes.join("; ")})` : message
     });
   };
-  for (const result of results) {
-    for (const problem of result.problems) report("parse-error", problem, problem.message);
+  const judgeAll = (problems, occurrences, namespaceLabels) => {
+    const context = { policy: compiled, namespaceLabels };
+    for (const problem of problems) report("parse-error", problem, problem.message);
+    for (const occurrence of occurrences) {
+      images++;
+      if (occurrence.image.kind === "image") repositories.add(occurrence.image.ref.match.repository);
+      for (const verdict of judge(occurrence, context)) report(verdict.rule, occurrence, verdict.message);
+    }
+  };
+  const deferred = [];
+  const needsWholeRepository = (result) => result.kustomization !== void 0 || Object.keys(result.namespaces).length > 0 || result.occurrences.some((o) => o.source === "kubernetes" || o.source === "cluster");
+  for (const candidate of candidates) {
+    const outcome = readSource(candidate, readOptions);
+    if ("skip" in outcome) {
+      skipped.push({
+        file: outcome.file,
+        reason: outcome.skip,
+        ...outcome.group && { group: outcome.group }
+      });
+      continue;
+    }
+    files++;
+    for (const problem of outcome.suppressionProblems)
+      invalidSuppressions.push({ file: outcome.file, ...problem });
+    if (needsWholeRepository(outcome.result)) deferred.push(outcome.result);
+    else judgeAll(outcome.result.problems, outcome.result.occurrences, {});
   }
-  for (const occurrence of occurrences) {
-    for (const verdict of judge(occurrence, context)) report(verdict.rule, occurrence, verdict.message);
+  for (const stream of [
+    options.manifests && readManifestStream(options.manifests.text, options.manifests.origin),
+    options.podList && readPodList(options.podList.text, options.podList.origin)
+  ]) {
+    if (!stream) continue;
+    files++;
+    deferred.push(stream);
   }
+  judgeAll(
+    deferred.flatMap((r) => r.problems),
+    kustomized(deferred),
+    Object.assign({}, ...deferred.map((r) => r.namespaces))
+  );
   for (const problem of invalidSuppressions) {
     findings.push({ rule: "invalid-suppression", severity, ...problem, image: "" });
   }
   return {
     mode,
     policySource: options.loaded.source,
-    policyWarnings: [...options.loaded.warnings, ...lintAgainstImages(compiled, occurrences)],
-    files: results.length,
-    images: occurrences.length,
+    policyWarnings: [...options.loaded.warnings, ...lintAgainstImages(compiled, repositories)],
+    files,
+    images,
     findings: findings.sort(byPosition),
     suppressed: suppressed.sort(byPosition),
     skipped

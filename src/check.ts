@@ -69,7 +69,6 @@ export function runCheck(options: CheckOptions): CheckResult {
   const candidates = only ? discovery.candidates.filter((c) => only.has(c.path)) : discovery.candidates;
 
   const skipped: Skip[] = only ? discovery.skipped.filter((s) => only.has(s.file)) : [...discovery.skipped];
-  const results: SourceResult[] = [];
   const invalidSuppressions: ParseProblem[] = [];
   const readOptions = {
     maxFileSize: policy.maxFileSize,
@@ -78,29 +77,13 @@ export function runCheck(options: CheckOptions): CheckResult {
     workflows: policy.workflows === "check",
     layout: new Layout(),
   };
-  for (const candidate of candidates) {
-    const outcome = readSource(candidate, readOptions);
-    if ("skip" in outcome) {
-      skipped.push({
-        file: outcome.file,
-        reason: outcome.skip,
-        ...(outcome.group && { group: outcome.group }),
-      });
-      continue;
-    }
-    for (const problem of outcome.suppressionProblems)
-      invalidSuppressions.push({ file: outcome.file, ...problem });
-    results.push(outcome.result);
-  }
-  if (options.manifests) results.push(readManifestStream(options.manifests.text, options.manifests.origin));
-  if (options.podList) results.push(readPodList(options.podList.text, options.podList.origin));
-
-  const occurrences = kustomized(results);
-  const namespaceLabels = Object.assign({}, ...results.map((r) => r.namespaces));
-  const context = { policy: compiled, namespaceLabels };
   const severity = mode === "enforce" ? "error" : "warning";
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
+  /** Repositories of every image judged, for the policy linter. */
+  const repositories = new Set<string>();
+  let files = 0;
+  let images = 0;
 
   const report = (rule: RuleId, at: Occurrence | ParseProblem, message: string) => {
     const occurrence = "source" in at ? at : undefined;
@@ -134,13 +117,58 @@ export function runCheck(options: CheckOptions): CheckResult {
       message: notes.length > 0 ? `${message} (${notes.join("; ")})` : message,
     });
   };
+  const judgeAll = (
+    problems: readonly ParseProblem[],
+    occurrences: readonly Occurrence[],
+    namespaceLabels: Record<string, Record<string, string>>,
+  ) => {
+    const context = { policy: compiled, namespaceLabels };
+    for (const problem of problems) report("parse-error", problem, problem.message);
+    for (const occurrence of occurrences) {
+      images++;
+      if (occurrence.image.kind === "image") repositories.add(occurrence.image.ref.match.repository);
+      for (const verdict of judge(occurrence, context)) report(verdict.rule, occurrence, verdict.message);
+    }
+  };
 
-  for (const result of results) {
-    for (const problem of result.problems) report("parse-error", problem, problem.message);
+  // A file is judged as soon as it is read, and let go (issue 10: memory flat in the number of
+  // files), unless it needs the whole repository: Kubernetes images wait for every Namespace's
+  // labels and every kustomization's rewrites.
+  const deferred: SourceResult[] = [];
+  const needsWholeRepository = (result: SourceResult) =>
+    result.kustomization !== undefined ||
+    Object.keys(result.namespaces).length > 0 ||
+    result.occurrences.some((o) => o.source === "kubernetes" || o.source === "cluster");
+  for (const candidate of candidates) {
+    const outcome = readSource(candidate, readOptions);
+    if ("skip" in outcome) {
+      skipped.push({
+        file: outcome.file,
+        reason: outcome.skip,
+        ...(outcome.group && { group: outcome.group }),
+      });
+      continue;
+    }
+    files++;
+    for (const problem of outcome.suppressionProblems)
+      invalidSuppressions.push({ file: outcome.file, ...problem });
+    if (needsWholeRepository(outcome.result)) deferred.push(outcome.result);
+    else judgeAll(outcome.result.problems, outcome.result.occurrences, {});
   }
-  for (const occurrence of occurrences) {
-    for (const verdict of judge(occurrence, context)) report(verdict.rule, occurrence, verdict.message);
+  for (const stream of [
+    options.manifests && readManifestStream(options.manifests.text, options.manifests.origin),
+    options.podList && readPodList(options.podList.text, options.podList.origin),
+  ]) {
+    if (!stream) continue;
+    files++;
+    deferred.push(stream);
   }
+
+  judgeAll(
+    deferred.flatMap((r) => r.problems),
+    kustomized(deferred),
+    Object.assign({}, ...deferred.map((r) => r.namespaces)),
+  );
   for (const problem of invalidSuppressions) {
     findings.push({ rule: "invalid-suppression", severity, ...problem, image: "" });
   }
@@ -148,9 +176,9 @@ export function runCheck(options: CheckOptions): CheckResult {
   return {
     mode,
     policySource: options.loaded.source,
-    policyWarnings: [...options.loaded.warnings, ...lintAgainstImages(compiled, occurrences)],
-    files: results.length,
-    images: occurrences.length,
+    policyWarnings: [...options.loaded.warnings, ...lintAgainstImages(compiled, repositories)],
+    files,
+    images,
     findings: findings.sort(byPosition),
     suppressed: suppressed.sort(byPosition),
     skipped,

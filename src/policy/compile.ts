@@ -8,6 +8,12 @@ import { releaseMatches } from "../image/release.js";
 import { type ImageMatcher, imageMatcher, repositoryMatcher } from "./match.js";
 import type { Policy, PolicyException } from "./types.js";
 
+/** "a, b, c, d and 2 more": keeps messages one line long. */
+export function listSome(items: readonly string[], max = 4): string {
+  const shown = items.slice(0, max).join(", ");
+  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
+}
+
 export interface Entry {
   entry: string;
   matches: ImageMatcher;
@@ -26,8 +32,18 @@ export interface AllowedReleases {
 export interface CompiledPolicy {
   policy: Policy;
   approved?: Entry[];
+  /** "a, b, c, d and 2 more": the approved list as messages show it, built once. */
+  approvedList?: string;
   deprecated?: Entry[];
-  minimal?: { key: string; value: string; label: string; images: Entry[]; namespaces: Set<string> };
+  minimal?: {
+    key: string;
+    value: string;
+    label: string;
+    images: Entry[];
+    /** The minimal images as messages show them, built once. */
+    list: string;
+    namespaces: Set<string>;
+  };
   versions: AllowedReleases[];
   exceptions: (Entry & { exception: PolicyException })[];
 }
@@ -49,7 +65,10 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
       exception,
     })),
   };
-  if (policy.approved) compiled.approved = repositories(policy.approved);
+  if (policy.approved) {
+    compiled.approved = repositories(policy.approved);
+    compiled.approvedList = listSome(policy.approved);
+  }
   if (policy.deprecated) compiled.deprecated = images(policy.deprecated);
   if (policy.minimal) {
     const [key = "", value = ""] = splitLabel(policy.minimal.label);
@@ -58,6 +77,7 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
       value,
       label: policy.minimal.label,
       images: repositories(policy.minimal.images),
+      list: listSome(policy.minimal.images),
       namespaces: new Set(policy.minimal.namespaces ?? []),
     };
   }

@@ -4,7 +4,6 @@
 
 import { hasGlob } from "../glob.js";
 import { normalizeGlob, normalizeRepository } from "../image/reference.js";
-import type { Occurrence } from "../sources/types.js";
 import type { CompiledPolicy } from "./compile.js";
 import type { Policy } from "./types.js";
 
@@ -45,24 +44,22 @@ export function lintPolicy(policy: Policy, today = new Date()): string[] {
 /**
  * Warnings that need the scanned images (SPEC §3): an exact `approved` or `minimal.images` entry
  * that matches none of them while some live below it was probably meant as a namespace.
+ * `repositories` are the scanned images' repositories as matched (`ImageRef.match.repository`).
  */
-export function lintAgainstImages(policy: CompiledPolicy, occurrences: readonly Occurrence[]): string[] {
-  const repositories = new Set<string>();
-  for (const occurrence of occurrences) {
-    if (occurrence.image.kind === "image") repositories.add(occurrence.image.ref.match.repository);
-  }
+export function lintAgainstImages(policy: CompiledPolicy, repositories: ReadonlySet<string>): string[] {
   const warnings: string[] = [];
   const lists = [
     ["approved", policy.approved],
     ["minimal.images", policy.minimal?.images],
   ] as const;
   for (const [key, entries] of lists) {
-    entries?.forEach(({ entry, matches }, i) => {
+    entries?.forEach(({ entry }, i) => {
       if (hasGlob(entry)) return;
-      const matched = occurrences.some((o) => o.image.kind === "image" && matches(o.image.ref));
-      if (matched) return;
-      const prefix = `${normalizedEntry(entry)}/`;
-      const below = [...repositories].find((repository) => repository.startsWith(prefix));
+      const repository = normalizedEntry(entry);
+      // An exact entry matches exactly its repository (SPEC §3.1).
+      if (repositories.has(repository)) return;
+      const prefix = `${repository}/`;
+      const below = [...repositories].find((used) => used.startsWith(prefix));
       if (below) {
         warnings.push(
           `${key}[${i}]: "${entry}" is a repository and matches no image, but ${below} is used: did you mean "${entry}/**"?`,

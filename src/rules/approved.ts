@@ -1,5 +1,5 @@
 /** approved-base-images (SPEC §3.1): the image's repository is on the allowlist. */
-import { listSome, suggestion } from "./suggest.js";
+import { suggestion } from "./suggest.js";
 import type { Rule } from "./types.js";
 
 export const approvedBaseImages: Rule = (image, _occurrence, { policy }) => {
@@ -9,6 +9,6 @@ export const approvedBaseImages: Rule = (image, _occurrence, { policy }) => {
   const use = suggestion(image, policy);
   const message = use
     ? `${image.raw} is not an approved base image; use ${use}`
-    : `${image.raw} is not an approved base image (approved: ${listSome(approved.map((a) => a.entry))})`;
+    : `${image.raw} is not an approved base image (approved: ${policy.approvedList})`;
   return { rule: "approved-base-images", message };
 };

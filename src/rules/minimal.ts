@@ -3,7 +3,6 @@
  * template's, its Namespace's, or a Dockerfile's final-stage LABEL) uses a minimal image.
  */
 import type { Occurrence } from "../sources/types.js";
-import { listSome } from "./suggest.js";
 import type { Rule, RuleContext } from "./types.js";
 
 export const requireMinimalBaseImages: Rule = (image, occurrence, context) => {
@@ -13,9 +12,7 @@ export const requireMinimalBaseImages: Rule = (image, occurrence, context) => {
   if (why === undefined || minimal.images.some((m) => m.matches(image))) return undefined;
   return {
     rule: "require-minimal-base-images",
-    message:
-      `${image.raw} is not a minimal image, but ${why}; ` +
-      `use one of ${listSome(minimal.images.map((m) => m.entry))}`,
+    message: `${image.raw} is not a minimal image, but ${why}; ` + `use one of ${minimal.list}`,
   };
 };
 

@@ -24,9 +24,3 @@ export function withSuggestion(message: string, image: ImageRef, policy: Compile
 function lastSegment(repository: string): string {
   return repository.slice(repository.lastIndexOf("/") + 1);
 }
-
-/** "a, b, c and 2 more": keeps messages one line long. */
-export function listSome(items: string[], max = 4): string {
-  const shown = items.slice(0, max).join(", ");
-  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
-}
