@@ -47456,7 +47456,9 @@ function runCheck(options) {
   };
   const deferred = [];
   const needsWholeRepository = (result) => result.kustomization !== void 0 || Object.keys(result.namespaces).length > 0 || result.occurrences.some((o) => o.source === "kubernetes" || o.source === "cluster");
-  for (const candidate of candidates) {
+  for (let i = 0; i < candidates.length; i++) {
+    const candidate = candidates[i];
+    candidates[i] = void 0;
     const outcome = readSource(candidate, readOptions);
     if ("skip" in outcome) {
       skipped.push({

@@ -10,7 +10,7 @@ import { judge } from "./rules/index.js";
 import type { Finding, SuppressedFinding } from "./rules/types.js";
 import { waiverFor } from "./rules/waivers.js";
 import { readPodList } from "./sources/cluster.js";
-import { discoverFiles } from "./sources/discover.js";
+import { type Candidate, discoverFiles } from "./sources/discover.js";
 import { applyKustomizations, type Kustomization } from "./sources/kustomize.js";
 import { readManifestStream } from "./sources/manifests.js";
 import { Layout, readSource } from "./sources/read.js";
@@ -66,8 +66,10 @@ export function runCheck(options: CheckOptions): CheckResult {
     exclude: policy.exclude,
   });
   const only = options.onlyFiles;
-  const candidates = only ? discovery.candidates.filter((c) => only.has(c.path)) : discovery.candidates;
-
+  // Each entry is let go once its file is read (issue 10: memory flat in the number of files).
+  const candidates: (Candidate | undefined)[] = only
+    ? discovery.candidates.filter((c) => only.has(c.path))
+    : discovery.candidates;
   const skipped: Skip[] = only ? discovery.skipped.filter((s) => only.has(s.file)) : [...discovery.skipped];
   const invalidSuppressions: ParseProblem[] = [];
   const readOptions = {
@@ -139,7 +141,9 @@ export function runCheck(options: CheckOptions): CheckResult {
     result.kustomization !== undefined ||
     Object.keys(result.namespaces).length > 0 ||
     result.occurrences.some((o) => o.source === "kubernetes" || o.source === "cluster");
-  for (const candidate of candidates) {
+  for (let i = 0; i < candidates.length; i++) {
+    const candidate = candidates[i] as Candidate;
+    candidates[i] = undefined;
     const outcome = readSource(candidate, readOptions);
     if ("skip" in outcome) {
       skipped.push({
