@@ -55,7 +55,7 @@ const IMAGE_ID = /^[a-f0-9]{64}$/;
 const MAX_NAME_LENGTH = 255;
 
 /** The registry is the first component only if it looks like a host: `.`, `:`, `localhost` or an upper-case letter (SPEC §3). */
-export function isRegistryComponent(component: string): boolean {
+function isRegistryComponent(component: string): boolean {
   return (
     component.includes(".") ||
     component.includes(":") ||
@@ -66,7 +66,7 @@ export function isRegistryComponent(component: string): boolean {
 }
 
 /** The registry as policies match it: host lower-cased, `:443` dropped, Docker Hub aliases folded. */
-export function matchRegistry(registry: string): string {
+function matchRegistry(registry: string): string {
   const host = registry.toLowerCase().replace(/:443$/, "");
   return DOCKER_HUB_ALIASES.has(host) ? DEFAULT_REGISTRY : host;
 }

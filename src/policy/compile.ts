@@ -9,7 +9,7 @@ import { type ImageMatcher, imageMatcher, repositoryMatcher } from "./match.js";
 import type { Policy, PolicyException } from "./types.js";
 
 /** "a, b, c, d and 2 more": keeps messages one line long. */
-export function listSome(items: readonly string[], max = 4): string {
+function listSome(items: readonly string[], max = 4): string {
   const shown = items.slice(0, max).join(", ");
   return items.length > max ? `${shown} and ${items.length - max} more` : shown;
 }

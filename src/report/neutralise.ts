@@ -9,7 +9,7 @@
  * bidirectional overrides (which reorder what a reader sees) shown as visible escapes.
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-export const UNSAFE_FOR_TERMINAL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_FOR_TERMINAL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 /** True when text holds a character `terminal` would escape (for tests and checks). */
 export function hasUnsafeCharacter(text: string): boolean {
   UNSAFE_FOR_TERMINAL.lastIndex = 0;

@@ -129,8 +129,8 @@ function heredocLines(instructions: Instruction[], text: string): Set<number> {
 }
 
 /** A parser directive line as BuildKit reads it (frontend/dockerfile/parser/directives.go). */
-export const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
-export const KNOWN_DIRECTIVES = new Set(["syntax", "escape", "check"]);
+const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
+const KNOWN_DIRECTIVES = new Set(["syntax", "escape", "check"]);
 
 /**
  * The text with what dockerfile-ast reads differently from BuildKit made plain, keeping every
@@ -138,7 +138,7 @@ export const KNOWN_DIRECTIVES = new Set(["syntax", "escape", "check"]);
  * that is not a known directive, so a later `# escape=` does not apply), and heredoc markers
  * whose `<` is escaped (`\<<EOT` is not a heredoc).
  */
-export function asBuildKitReadsIt(text: string): string {
+function asBuildKitReadsIt(text: string): string {
   const lines = text.split("\n");
   let escapeChar = "\\";
   let ended = false;

@@ -65,7 +65,7 @@ export function isKubernetesObject(value: unknown): value is Json {
 }
 
 /** CRDs and admission policies: their `image` keys are patterns or schemas, never images. */
-export function isNotRead(object: Json): boolean {
+function isNotRead(object: Json): boolean {
   const group = String(object.apiVersion).split("/")[0] ?? "";
   return (
     object.kind === "CustomResourceDefinition" ||

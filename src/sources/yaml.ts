@@ -60,7 +60,7 @@ export function readYamlFile(text: string, file: string, options: YamlOptions = 
 }
 
 /** The exact path: `yaml` documents with positions; syntax errors and alias bombs become problems. */
-export function readExact(text: string, file: string): YamlFile {
+function readExact(text: string, file: string): YamlFile {
   const documents: YamlDocument[] = [];
   const problems: ParseProblem[] = [];
   const lineCounter = new LineCounter();
