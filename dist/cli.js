@@ -28416,8 +28416,9 @@ async function rebuild(flags) {
   );
   if (!flags.dryRun) process.stdout.write(`
 ${renderRebuildText(outcomes)}`);
-  if (flags.output !== void 0) writeReport(cwd, flags.output, `${imagesOutput(outcomes)}
-`);
+  if (flags.output !== void 0)
+    writeChunks([`${imagesOutput(outcomes)}
+`], resolve4(cwd, flags.output), flags.output);
   return outcomes.some((o) => o.status === "failed") ? 1 : 0;
 }
 var WRITE_BATCH = 1 << 20;
@@ -28453,14 +28454,6 @@ function writeChunks(chunks, path4, shown) {
     throw new InputError(`cannot write ${shown ?? path4}: ${errno ?? error.message}`);
   } finally {
     if (fd !== void 0) closeSync2(fd);
-  }
-}
-function writeReport(cwd, path4, text) {
-  try {
-    mkdirSync(dirname5(resolve4(cwd, path4)), { recursive: true });
-    writeFileSync(resolve4(cwd, path4), text);
-  } catch (error) {
-    throw new InputError(`cannot write ${path4}: ${error.message}`);
   }
 }
 function validatePolicy(file) {

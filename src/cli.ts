@@ -165,7 +165,8 @@ async function rebuild(flags: RebuildFlags): Promise<number> {
     print(`${flags.dryRun ? "#" : "=="} ${image.name}: ${image.dockerfile}, from ${image.upstream.raw}`),
   );
   if (!flags.dryRun) process.stdout.write(`\n${renderRebuildText(outcomes)}`);
-  if (flags.output !== undefined) writeReport(cwd, flags.output, `${imagesOutput(outcomes)}\n`);
+  if (flags.output !== undefined)
+    writeChunks([`${imagesOutput(outcomes)}\n`], resolve(cwd, flags.output), flags.output);
   return outcomes.some((o) => o.status === "failed") ? 1 : 0;
 }
 
@@ -209,15 +210,6 @@ function writeChunks(chunks: Iterable<string>, path: string | undefined, shown: 
     throw new InputError(`cannot write ${shown ?? path}: ${errno ?? (error as Error).message}`);
   } finally {
     if (fd !== undefined) closeSync(fd);
-  }
-}
-
-function writeReport(cwd: string, path: string, text: string): void {
-  try {
-    mkdirSync(dirname(resolve(cwd, path)), { recursive: true });
-    writeFileSync(resolve(cwd, path), text);
-  } catch (error) {
-    throw new InputError(`cannot write ${path}: ${(error as Error).message}`);
   }
 }
 
