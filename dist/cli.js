@@ -19783,7 +19783,7 @@ var require_dist = __commonJS({
 });
 
 // src/cli.ts
-import { closeSync as closeSync2, existsSync as existsSync4, mkdirSync, openSync as openSync2, readFileSync as readFileSync7, writeFileSync, writeSync } from "node:fs";
+import { closeSync as closeSync2, existsSync as existsSync3, mkdirSync, openSync as openSync2, readFileSync as readFileSync6, writeFileSync, writeSync } from "node:fs";
 import { dirname as dirname5, resolve as resolve4 } from "node:path";
 
 // node_modules/commander/esm.mjs
@@ -20993,7 +20993,7 @@ function readPodList(text, origin) {
 
 // src/sources/discover.ts
 var import_ignore = __toESM(require_ignore(), 1);
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, realpathSync, statSync as statSync2 } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 
 // src/errors.ts
@@ -21077,6 +21077,19 @@ function trackedFiles(dir) {
     if (Buffer.from(name, "utf8").equals(bytes)) names.push(name);
   }
   return names;
+}
+
+// src/sources/small-file.ts
+import { readFileSync, statSync } from "node:fs";
+var MAX_SIDE_FILE_BYTES = 1 << 20;
+function readSideFile(path4) {
+  try {
+    const stats = statSync(path4);
+    if (!stats.isFile() || stats.size > MAX_SIDE_FILE_BYTES) return void 0;
+    return readFileSync(path4, "utf8");
+  } catch {
+    return void 0;
+  }
 }
 
 // src/sources/discover.ts
@@ -21249,15 +21262,9 @@ function ancestorScopes(cwd, dir) {
   }
   return scopes;
 }
-var MAX_IGNORE_FILE_BYTES = 1 << 20;
 function readIgnoreFile(path4) {
-  const stats = statOrUndefined(path4);
-  if (!stats?.isFile() || stats.size > MAX_IGNORE_FILE_BYTES) return void 0;
-  try {
-    return (0, import_ignore.default)().add(readFileSync(path4, "utf8"));
-  } catch {
-    return void 0;
-  }
+  const text = readSideFile(path4);
+  return text === void 0 ? void 0 : (0, import_ignore.default)().add(text);
 }
 function invalidNames(dir) {
   const names = /* @__PURE__ */ new Set();
@@ -21269,7 +21276,7 @@ function invalidNames(dir) {
 }
 function statOrUndefined(path4) {
   try {
-    return statSync(path4);
+    return statSync2(path4);
   } catch {
     return void 0;
   }
@@ -21387,7 +21394,7 @@ function applyKustomizations(kustomizations, byFile) {
 }
 
 // src/sources/read.ts
-import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync as readFileSync2, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { basename as basename2, dirname as dirname2, join as join2, sep as sep2 } from "node:path";
 
 // src/sources/compose.ts
@@ -25307,10 +25314,10 @@ var Layout = class {
   chartAt(dir) {
     let chart = this.charts.get(dir);
     if (chart === void 0) {
-      const file = join2(dir, "Chart.yaml");
+      const text = readSideFile(join2(dir, "Chart.yaml"));
       chart = null;
-      if (existsSync(file)) {
-        const appVersion = /^appVersion:[ \t]*["']?([^"'\s#]+)/m.exec(safeRead(file))?.[1];
+      if (text !== void 0) {
+        const appVersion = /^appVersion:[ \t]*["']?([^"'\s#]+)/m.exec(text)?.[1];
         chart = appVersion === void 0 ? {} : { appVersion };
       }
       this.charts.set(dir, chart);
@@ -25331,20 +25338,13 @@ var Layout = class {
   envAt(dir) {
     let env = this.envs.get(dir);
     if (!env) {
-      const file = join2(dir, ".env");
-      env = existsSync(file) ? parseEnvFile(safeRead(file)) : /* @__PURE__ */ new Map();
+      const text = readSideFile(join2(dir, ".env"));
+      env = text === void 0 ? /* @__PURE__ */ new Map() : parseEnvFile(text);
       this.envs.set(dir, env);
     }
     return env;
   }
 };
-function safeRead(file) {
-  try {
-    return readFileSync2(file, "utf8");
-  } catch {
-    return "";
-  }
-}
 var TEMPLATE_MARK = "{{";
 function readSource(candidate, options) {
   const file = candidate.path;
@@ -25664,7 +25664,7 @@ function exitCodeOf(result) {
 // src/policy/load.ts
 var import_semver2 = __toESM(require_semver2(), 1);
 var import_yaml4 = __toESM(require_dist(), 1);
-import { existsSync as existsSync2, readFileSync as readFileSync3 } from "node:fs";
+import { existsSync, readFileSync as readFileSync2 } from "node:fs";
 import { resolve as resolve2 } from "node:path";
 
 // schema/policy.schema.json
@@ -26492,9 +26492,9 @@ var BUILT_IN = "built-in default";
 function workingTreeReader(cwd) {
   return (path4) => {
     const file = resolve2(cwd, path4);
-    if (!existsSync2(file)) return void 0;
+    if (!existsSync(file)) return void 0;
     try {
-      return readFileSync3(file, "utf8");
+      return readFileSync2(file, "utf8");
     } catch (error) {
       throw new UsageError(`cannot read policy file ${path4}: ${error.message}`);
     }
@@ -26737,7 +26737,7 @@ import { tmpdir } from "node:os";
 import { join as join8 } from "node:path";
 
 // src/rebuild/builders.ts
-import { readFileSync as readFileSync4 } from "node:fs";
+import { readFileSync as readFileSync3 } from "node:fs";
 import { join as join5 } from "node:path";
 
 // node_modules/@actions/exec/lib/exec.js
@@ -27585,7 +27585,7 @@ function buildahBuilder(tools) {
       const result = await tools.run("buildah", ["push", "--digestfile", digestFile, ref, `docker://${ref}`]);
       if (result.exitCode !== 0) return { failed: result };
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
-      const digest = DIGEST.exec(readFileSync4(digestFile, "utf8"))?.[0];
+      const digest = DIGEST.exec(readFileSync3(digestFile, "utf8"))?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
     }
   };
@@ -27608,14 +27608,14 @@ async function chooseBuilder(choice, tools) {
 
 // src/rebuild/library.ts
 var import_yaml5 = __toESM(require_dist(), 1);
-import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
+import { existsSync as existsSync2, readdirSync as readdirSync2, readFileSync as readFileSync4 } from "node:fs";
 import { join as join6, relative as relative3 } from "node:path";
 var NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 function readLibrary(baseDir, cwd, only = []) {
   const dir = join6(cwd, baseDir);
-  if (!existsSync3(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
+  if (!existsSync2(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
   const imagesFile = join6(dir, "images.yml");
-  const entries = existsSync3(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
+  const entries = existsSync2(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
   const images = entries.map((entry) => describe(entry, baseDir, cwd));
   const unknown = only.filter((name) => !images.some((image) => image.name === name));
   if (unknown.length > 0) {
@@ -27632,7 +27632,7 @@ function readImagesFile(path4, baseDir) {
   const where = `${baseDir}/images.yml`;
   let data;
   try {
-    data = (0, import_yaml5.parse)(readFileSync5(path4, "utf8"));
+    data = (0, import_yaml5.parse)(readFileSync4(path4, "utf8"));
   } catch (error) {
     throw new UsageError(`${where} is not valid YAML: ${error.message}`);
   }
@@ -27671,8 +27671,8 @@ function readImagesFile(path4, baseDir) {
 function describe(entry, baseDir, cwd) {
   const path4 = join6(cwd, baseDir, entry.dockerfile);
   const display = relative3(cwd, path4).split("\\").join("/");
-  if (!existsSync3(path4)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
-  const { occurrences, problems } = readDockerfile(readFileSync5(path4, "utf8"), display);
+  if (!existsSync2(path4)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
+  const { occurrences, problems } = readDockerfile(readFileSync4(path4, "utf8"), display);
   if (problems[0]) throw new UsageError(`${display}:${problems[0].line}: ${problems[0].message}`);
   const base = occurrences.find((o) => o.via === "from" && o.stage?.final);
   if (base?.image.kind !== "image") {
@@ -27696,7 +27696,7 @@ function describe(entry, baseDir, cwd) {
 }
 
 // src/rebuild/pipeline.ts
-import { readFileSync as readFileSync6, rmSync } from "node:fs";
+import { readFileSync as readFileSync5, rmSync } from "node:fs";
 import { join as join7 } from "node:path";
 
 // src/rebuild/trivy.ts
@@ -27847,7 +27847,7 @@ async function requireTools(options, tools) {
 }
 function readScanReport(path4) {
   try {
-    return summarizeScan(readFileSync6(path4, "utf8"));
+    return summarizeScan(readFileSync5(path4, "utf8"));
   } catch {
     return void 0;
   }
@@ -28329,7 +28329,7 @@ function useColor(stream) {
 }
 function readInput(from, cwd, what, stdinName) {
   try {
-    return from === "-" ? { text: readFileSync7(0, "utf8"), origin: stdinName } : { text: readFileSync7(resolve4(cwd, from), "utf8"), origin: from };
+    return from === "-" ? { text: readFileSync6(0, "utf8"), origin: stdinName } : { text: readFileSync6(resolve4(cwd, from), "utf8"), origin: from };
   } catch (error) {
     throw new InputError(`cannot read ${what} ${from}: ${error.message}`);
   }
@@ -28466,7 +28466,7 @@ function validatePolicy(file) {
 }
 function init(options) {
   const target = resolve4(options.path);
-  if (existsSync4(target) && !options.force) {
+  if (existsSync3(target) && !options.force) {
     throw new UsageError(`${options.path} already exists; use --force to overwrite it`);
   }
   mkdirSync(dirname5(target), { recursive: true });

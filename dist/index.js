@@ -42855,7 +42855,7 @@ function readPodList(text, origin) {
 
 // src/sources/discover.ts
 var import_ignore = __toESM(require_ignore(), 1);
-import { lstatSync, readdirSync, readFileSync as readFileSync2, realpathSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, realpathSync, statSync as statSync2 } from "node:fs";
 import { basename as basename3, dirname as dirname3, isAbsolute, join as join3, relative as relative2, resolve as resolve2, sep as sep3 } from "node:path";
 
 // src/errors.ts
@@ -42939,6 +42939,19 @@ function trackedFiles(dir) {
     if (Buffer.from(name, "utf8").equals(bytes2)) names.push(name);
   }
   return names;
+}
+
+// src/sources/small-file.ts
+import { readFileSync as readFileSync2, statSync } from "node:fs";
+var MAX_SIDE_FILE_BYTES = 1 << 20;
+function readSideFile(path4) {
+  try {
+    const stats = statSync(path4);
+    if (!stats.isFile() || stats.size > MAX_SIDE_FILE_BYTES) return void 0;
+    return readFileSync2(path4, "utf8");
+  } catch {
+    return void 0;
+  }
 }
 
 // src/sources/discover.ts
@@ -43111,15 +43124,9 @@ function ancestorScopes(cwd, dir) {
   }
   return scopes;
 }
-var MAX_IGNORE_FILE_BYTES = 1 << 20;
 function readIgnoreFile(path4) {
-  const stats = statOrUndefined(path4);
-  if (!stats?.isFile() || stats.size > MAX_IGNORE_FILE_BYTES) return void 0;
-  try {
-    return (0, import_ignore.default)().add(readFileSync2(path4, "utf8"));
-  } catch {
-    return void 0;
-  }
+  const text = readSideFile(path4);
+  return text === void 0 ? void 0 : (0, import_ignore.default)().add(text);
 }
 function invalidNames(dir) {
   const names = /* @__PURE__ */ new Set();
@@ -43131,7 +43138,7 @@ function invalidNames(dir) {
 }
 function statOrUndefined(path4) {
   try {
-    return statSync(path4);
+    return statSync2(path4);
   } catch {
     return void 0;
   }
@@ -43249,7 +43256,7 @@ function applyKustomizations(kustomizations, byFile) {
 }
 
 // src/sources/read.ts
-import { closeSync, constants as constants3, existsSync as existsSync3, fstatSync, openSync, readFileSync as readFileSync3, readSync } from "node:fs";
+import { closeSync, constants as constants3, fstatSync, openSync, readSync } from "node:fs";
 import { basename as basename4, dirname as dirname4, join as join4, sep as sep4 } from "node:path";
 
 // src/sources/compose.ts
@@ -47169,10 +47176,10 @@ var Layout = class {
   chartAt(dir) {
     let chart = this.charts.get(dir);
     if (chart === void 0) {
-      const file = join4(dir, "Chart.yaml");
+      const text = readSideFile(join4(dir, "Chart.yaml"));
       chart = null;
-      if (existsSync3(file)) {
-        const appVersion = /^appVersion:[ \t]*["']?([^"'\s#]+)/m.exec(safeRead(file))?.[1];
+      if (text !== void 0) {
+        const appVersion = /^appVersion:[ \t]*["']?([^"'\s#]+)/m.exec(text)?.[1];
         chart = appVersion === void 0 ? {} : { appVersion };
       }
       this.charts.set(dir, chart);
@@ -47193,20 +47200,13 @@ var Layout = class {
   envAt(dir) {
     let env = this.envs.get(dir);
     if (!env) {
-      const file = join4(dir, ".env");
-      env = existsSync3(file) ? parseEnvFile(safeRead(file)) : /* @__PURE__ */ new Map();
+      const text = readSideFile(join4(dir, ".env"));
+      env = text === void 0 ? /* @__PURE__ */ new Map() : parseEnvFile(text);
       this.envs.set(dir, env);
     }
     return env;
   }
 };
-function safeRead(file) {
-  try {
-    return readFileSync3(file, "utf8");
-  } catch {
-    return "";
-  }
-}
 var TEMPLATE_MARK = "{{";
 function readSource(candidate, options) {
   const file = candidate.path;
@@ -47526,7 +47526,7 @@ function exitCodeOf(result) {
 // src/policy/load.ts
 var import_semver2 = __toESM(require_semver2(), 1);
 var import_yaml4 = __toESM(require_dist(), 1);
-import { existsSync as existsSync4, readFileSync as readFileSync4 } from "node:fs";
+import { existsSync as existsSync3, readFileSync as readFileSync3 } from "node:fs";
 import { resolve as resolve3 } from "node:path";
 
 // schema/policy.schema.json
@@ -48354,9 +48354,9 @@ var BUILT_IN = "built-in default";
 function workingTreeReader(cwd) {
   return (path4) => {
     const file = resolve3(cwd, path4);
-    if (!existsSync4(file)) return void 0;
+    if (!existsSync3(file)) return void 0;
     try {
-      return readFileSync4(file, "utf8");
+      return readFileSync3(file, "utf8");
     } catch (error2) {
       throw new UsageError(`cannot read policy file ${path4}: ${error2.message}`);
     }
@@ -49251,7 +49251,7 @@ import { tmpdir as tmpdir2 } from "node:os";
 import { join as join9 } from "node:path";
 
 // src/rebuild/builders.ts
-import { readFileSync as readFileSync5 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
 import { join as join6 } from "node:path";
 
 // src/rebuild/tools.ts
@@ -49333,7 +49333,7 @@ function buildahBuilder(tools) {
       const result = await tools.run("buildah", ["push", "--digestfile", digestFile, ref, `docker://${ref}`]);
       if (result.exitCode !== 0) return { failed: result };
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
-      const digest = DIGEST.exec(readFileSync5(digestFile, "utf8"))?.[0];
+      const digest = DIGEST.exec(readFileSync4(digestFile, "utf8"))?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
     }
   };
@@ -49356,14 +49356,14 @@ async function chooseBuilder(choice, tools) {
 
 // src/rebuild/library.ts
 var import_yaml5 = __toESM(require_dist(), 1);
-import { existsSync as existsSync5, readdirSync as readdirSync2, readFileSync as readFileSync6 } from "node:fs";
+import { existsSync as existsSync4, readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
 import { join as join7, relative as relative3 } from "node:path";
 var NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 function readLibrary(baseDir, cwd, only = []) {
   const dir = join7(cwd, baseDir);
-  if (!existsSync5(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
+  if (!existsSync4(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
   const imagesFile = join7(dir, "images.yml");
-  const entries = existsSync5(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
+  const entries = existsSync4(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
   const images = entries.map((entry) => describe(entry, baseDir, cwd));
   const unknown = only.filter((name) => !images.some((image) => image.name === name));
   if (unknown.length > 0) {
@@ -49380,7 +49380,7 @@ function readImagesFile(path4, baseDir) {
   const where = `${baseDir}/images.yml`;
   let data;
   try {
-    data = (0, import_yaml5.parse)(readFileSync6(path4, "utf8"));
+    data = (0, import_yaml5.parse)(readFileSync5(path4, "utf8"));
   } catch (error2) {
     throw new UsageError(`${where} is not valid YAML: ${error2.message}`);
   }
@@ -49419,8 +49419,8 @@ function readImagesFile(path4, baseDir) {
 function describe(entry, baseDir, cwd) {
   const path4 = join7(cwd, baseDir, entry.dockerfile);
   const display = relative3(cwd, path4).split("\\").join("/");
-  if (!existsSync5(path4)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
-  const { occurrences, problems } = readDockerfile(readFileSync6(path4, "utf8"), display);
+  if (!existsSync4(path4)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
+  const { occurrences, problems } = readDockerfile(readFileSync5(path4, "utf8"), display);
   if (problems[0]) throw new UsageError(`${display}:${problems[0].line}: ${problems[0].message}`);
   const base = occurrences.find((o) => o.via === "from" && o.stage?.final);
   if (base?.image.kind !== "image") {
@@ -49444,7 +49444,7 @@ function describe(entry, baseDir, cwd) {
 }
 
 // src/rebuild/pipeline.ts
-import { readFileSync as readFileSync7, rmSync } from "node:fs";
+import { readFileSync as readFileSync6, rmSync } from "node:fs";
 import { join as join8 } from "node:path";
 
 // src/rebuild/trivy.ts
@@ -49595,7 +49595,7 @@ async function requireTools(options, tools) {
 }
 function readScanReport(path4) {
   try {
-    return summarizeScan(readFileSync7(path4, "utf8"));
+    return summarizeScan(readFileSync6(path4, "utf8"));
   } catch {
     return void 0;
   }

@@ -5,12 +5,13 @@
  * the tree are read at the link's path; links out of the tree are never followed and are reported.
  * Each file is then classified by name: YAML and JSON by extension first, then Dockerfile names.
  */
-import { type Dirent, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { type Dirent, lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import { InputError, UsageError } from "../errors.js";
 import { isInsideWorkTree, trackedFiles } from "../git.js";
 import { compileGlobs, GlobError } from "../glob.js";
+import { readSideFile } from "./small-file.js";
 
 export type FileKind = "dockerfile" | "yaml" | "json";
 
@@ -261,21 +262,13 @@ function ancestorScopes(cwd: string, dir: string): IgnoreScope[] {
   return scopes;
 }
 
-/** A .gitignore larger than this is not read (a link to /dev/zero must not fill the memory). */
-const MAX_IGNORE_FILE_BYTES = 1 << 20;
-
 /**
  * The rules of a .gitignore that is a regular file of sane size; undefined for anything else (a
  * folder, a FIFO, a link to a device): without its rules more files are checked, never fewer.
  */
 function readIgnoreFile(path: string): Ignore | undefined {
-  const stats = statOrUndefined(path);
-  if (!stats?.isFile() || stats.size > MAX_IGNORE_FILE_BYTES) return undefined;
-  try {
-    return ignore().add(readFileSync(path, "utf8"));
-  } catch {
-    return undefined;
-  }
+  const text = readSideFile(path);
+  return text === undefined ? undefined : ignore().add(text);
 }
 
 /** The names in a folder that are not valid UTF-8, as Node decodes them (with U+FFFD). */

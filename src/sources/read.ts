@@ -2,7 +2,7 @@
  * One file in, what the sources found in it out: read (or skip, with the reason), decide what the
  * file is (SPEC §4: by path, then by content), parse it, and attach each occurrence's suppression.
  */
-import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { basename, dirname, join, sep } from "node:path";
 import { readSuppressions, type SuppressionProblem } from "../rules/waivers.js";
 import { composeImages, isComposeFile, parseEnvFile } from "./compose.js";
@@ -13,6 +13,7 @@ import type { ImageAt } from "./image-keys.js";
 import { isKubernetesObject, kubernetesImages } from "./kubernetes.js";
 import { isKustomizationName, readKustomization } from "./kustomize.js";
 import { imageOfValue, type ValueOptions } from "./resolve.js";
+import { readSideFile } from "./small-file.js";
 import { emptyResult, type SourceKind, type SourceResult } from "./types.js";
 import { isWorkflowPath, workflowImages } from "./workflows.js";
 import { readYamlFile, type YamlDocument } from "./yaml.js";
@@ -46,10 +47,10 @@ export class Layout {
   chartAt(dir: string): { appVersion?: string } | undefined {
     let chart = this.charts.get(dir);
     if (chart === undefined) {
-      const file = join(dir, "Chart.yaml");
+      const text = readSideFile(join(dir, "Chart.yaml"));
       chart = null;
-      if (existsSync(file)) {
-        const appVersion = /^appVersion:[ \t]*["']?([^"'\s#]+)/m.exec(safeRead(file))?.[1];
+      if (text !== undefined) {
+        const appVersion = /^appVersion:[ \t]*["']?([^"'\s#]+)/m.exec(text)?.[1];
         chart = appVersion === undefined ? {} : { appVersion };
       }
       this.charts.set(dir, chart);
@@ -72,19 +73,11 @@ export class Layout {
   envAt(dir: string): Map<string, string> {
     let env = this.envs.get(dir);
     if (!env) {
-      const file = join(dir, ".env");
-      env = existsSync(file) ? parseEnvFile(safeRead(file)) : new Map();
+      const text = readSideFile(join(dir, ".env"));
+      env = text === undefined ? new Map() : parseEnvFile(text);
       this.envs.set(dir, env);
     }
     return env;
-  }
-}
-
-function safeRead(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return "";
   }
 }
 

@@ -49,6 +49,18 @@ describe("issue 9: hostile file systems", () => {
     expect(json(out.stdout).findings.map((f) => f.file)).toContain("sub/Dockerfile");
   });
 
+  it("a FIFO .env or Chart.yaml is never opened (compose and chart side files)", () => {
+    const cwd = fixture({
+      "app/compose.yaml": "services:\n  a: {image: centos:7}\n",
+      "chart/values.yaml": "image: debian:9\n",
+    });
+    spawnSync("mkfifo", [join(cwd, "app/.env")]);
+    spawnSync("mkfifo", [join(cwd, "chart/Chart.yaml")]);
+    const out = cli(cwd, ["check", "--format", "json"]);
+    expect(out.code).toBe(1);
+    expect(json(out.stdout).findings.map((f) => f.file)).toContain("app/compose.yaml");
+  });
+
   it("a .gitignore linked to /dev/zero is not read (it would fill the memory)", () => {
     const cwd = fixture({ "sub/Dockerfile": "FROM centos:7\n" });
     symlinkSync("/dev/zero", join(cwd, "sub/.gitignore"));
