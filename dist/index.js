@@ -47292,19 +47292,19 @@ function readYamlSource(text, file, role, options, dir) {
         collect(doc, helmValuesImages(doc.data, doc.written, role.appVersion), "helm", file, result);
         break;
       case "manifest":
-        readManifest(doc, file, result, options.layout.envAt(dir));
+        readManifest(doc, file, result, () => options.layout.envAt(dir));
         break;
     }
   }
   return result;
 }
-function readManifest(doc, file, result, env = /* @__PURE__ */ new Map()) {
+function readManifest(doc, file, result, env = () => /* @__PURE__ */ new Map()) {
   if (isKubernetesObject(doc.data)) {
     const found = kubernetesImages(doc.data, doc.written);
     Object.assign(result.namespaces, found.namespaces);
     collect(doc, found.images, "kubernetes", file, result);
   } else if (isComposeFile(doc.data)) {
-    collect(doc, composeImages(doc.data), "compose", file, result, { variables: env });
+    collect(doc, composeImages(doc.data), "compose", file, result, { variables: env() });
   }
 }
 function collect(doc, images, source, file, result, valueOptions = {}) {

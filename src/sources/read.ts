@@ -196,7 +196,7 @@ function readYamlSource(
         collect(doc, helmValuesImages(doc.data, doc.written, role.appVersion), "helm", file, result);
         break;
       case "manifest":
-        readManifest(doc, file, result, options.layout.envAt(dir));
+        readManifest(doc, file, result, () => options.layout.envAt(dir));
         break;
     }
   }
@@ -225,14 +225,15 @@ export function readManifest(
   doc: YamlDocument,
   file: string,
   result: SourceResult,
-  env: ReadonlyMap<string, string> = new Map(),
+  /** The `.env` beside the file, looked up only for a compose file. */
+  env: () => ReadonlyMap<string, string> = () => new Map(),
 ): void {
   if (isKubernetesObject(doc.data)) {
     const found = kubernetesImages(doc.data, doc.written);
     Object.assign(result.namespaces, found.namespaces);
     collect(doc, found.images, "kubernetes", file, result);
   } else if (isComposeFile(doc.data)) {
-    collect(doc, composeImages(doc.data), "compose", file, result, { variables: env });
+    collect(doc, composeImages(doc.data), "compose", file, result, { variables: env() });
   }
 }
 
