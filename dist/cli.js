@@ -632,8 +632,8 @@ var require_help = __commonJS({
        * @param {string} str
        * @returns {number}
        */
-      displayWidth(str2) {
-        return stripColor(str2).length;
+      displayWidth(str3) {
+        return stripColor(str3).length;
       }
       /**
        * Style the title for displaying in the help. Called with 'Usage:', 'Options:', etc.
@@ -641,11 +641,11 @@ var require_help = __commonJS({
        * @param {string} str
        * @returns {string}
        */
-      styleTitle(str2) {
-        return str2;
+      styleTitle(str3) {
+        return str3;
       }
-      styleUsage(str2) {
-        return str2.split(" ").map((word) => {
+      styleUsage(str3) {
+        return str3.split(" ").map((word) => {
           if (word === "[options]") return this.styleOptionText(word);
           if (word === "[command]") return this.styleSubcommandText(word);
           if (word[0] === "[" || word[0] === "<")
@@ -653,46 +653,46 @@ var require_help = __commonJS({
           return this.styleCommandText(word);
         }).join(" ");
       }
-      styleCommandDescription(str2) {
-        return this.styleDescriptionText(str2);
+      styleCommandDescription(str3) {
+        return this.styleDescriptionText(str3);
       }
-      styleOptionDescription(str2) {
-        return this.styleDescriptionText(str2);
+      styleOptionDescription(str3) {
+        return this.styleDescriptionText(str3);
       }
-      styleSubcommandDescription(str2) {
-        return this.styleDescriptionText(str2);
+      styleSubcommandDescription(str3) {
+        return this.styleDescriptionText(str3);
       }
-      styleArgumentDescription(str2) {
-        return this.styleDescriptionText(str2);
+      styleArgumentDescription(str3) {
+        return this.styleDescriptionText(str3);
       }
-      styleDescriptionText(str2) {
-        return str2;
+      styleDescriptionText(str3) {
+        return str3;
       }
-      styleOptionTerm(str2) {
-        return this.styleOptionText(str2);
+      styleOptionTerm(str3) {
+        return this.styleOptionText(str3);
       }
-      styleSubcommandTerm(str2) {
-        return str2.split(" ").map((word) => {
+      styleSubcommandTerm(str3) {
+        return str3.split(" ").map((word) => {
           if (word === "[options]") return this.styleOptionText(word);
           if (word[0] === "[" || word[0] === "<")
             return this.styleArgumentText(word);
           return this.styleSubcommandText(word);
         }).join(" ");
       }
-      styleArgumentTerm(str2) {
-        return this.styleArgumentText(str2);
+      styleArgumentTerm(str3) {
+        return this.styleArgumentText(str3);
       }
-      styleOptionText(str2) {
-        return str2;
+      styleOptionText(str3) {
+        return str3;
       }
-      styleArgumentText(str2) {
-        return str2;
+      styleArgumentText(str3) {
+        return str3;
       }
-      styleSubcommandText(str2) {
-        return str2;
+      styleSubcommandText(str3) {
+        return str3;
       }
-      styleCommandText(str2) {
-        return str2;
+      styleCommandText(str3) {
+        return str3;
       }
       /**
        * Calculate the pad width from the maximum term length.
@@ -715,8 +715,8 @@ var require_help = __commonJS({
        * @param {string} str
        * @returns {boolean}
        */
-      preformatted(str2) {
-        return /\n[^\S\r\n]/.test(str2);
+      preformatted(str3) {
+        return /\n[^\S\r\n]/.test(str3);
       }
       /**
        * Format the "item", which consists of a term and description. Pad the term and wrap the description, indenting the following lines.
@@ -762,9 +762,9 @@ ${itemIndentStr}`);
        * @param {number} width
        * @returns {string}
        */
-      boxWrap(str2, width) {
-        if (width < this.minWidthToWrap) return str2;
-        const rawLines = str2.split(/\r\n|\n/);
+      boxWrap(str3, width) {
+        if (width < this.minWidthToWrap) return str3;
+        const rawLines = str3.split(/\r\n|\n/);
         const chunkPattern = /[\s]*[^\s]+/g;
         const wrappedLines = [];
         rawLines.forEach((line) => {
@@ -792,9 +792,9 @@ ${itemIndentStr}`);
         return wrappedLines.join("\n");
       }
     };
-    function stripColor(str2) {
+    function stripColor(str3) {
       const sgrPattern = /\x1b\[\d*(;\d*)*m/g;
-      return str2.replace(sgrPattern, "");
+      return str3.replace(sgrPattern, "");
     }
     exports.Help = Help2;
     exports.stripColor = stripColor;
@@ -1065,9 +1065,9 @@ var require_option = __commonJS({
         return option.negate === (negativeValue === value);
       }
     };
-    function camelcase(str2) {
-      return str2.split("-").reduce((str3, word) => {
-        return str3 + word[0].toUpperCase() + word.slice(1);
+    function camelcase(str3) {
+      return str3.split("-").reduce((str4, word) => {
+        return str4 + word[0].toUpperCase() + word.slice(1);
       });
     }
     function splitOptionFlags(flags) {
@@ -1248,14 +1248,14 @@ var require_command = __commonJS({
         this._showSuggestionAfterError = true;
         this._savedState = null;
         this._outputConfiguration = {
-          writeOut: (str2) => process2.stdout.write(str2),
-          writeErr: (str2) => process2.stderr.write(str2),
-          outputError: (str2, write) => write(str2),
+          writeOut: (str3) => process2.stdout.write(str3),
+          writeErr: (str3) => process2.stderr.write(str3),
+          outputError: (str3, write) => write(str3),
           getOutHelpWidth: () => process2.stdout.isTTY ? process2.stdout.columns : void 0,
           getErrHelpWidth: () => process2.stderr.isTTY ? process2.stderr.columns : void 0,
           getOutHasColors: () => useColor2() ?? (process2.stdout.isTTY && process2.stdout.hasColors?.()),
           getErrHasColors: () => useColor2() ?? (process2.stderr.isTTY && process2.stderr.hasColors?.()),
-          stripColor: (str2) => stripColor(str2)
+          stripColor: (str3) => stripColor(str3)
         };
         this._hidden = false;
         this._helpOption = void 0;
@@ -2979,18 +2979,18 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [description]
        * @return {(this | string | undefined)} `this` command for chaining, or version string if no arguments
        */
-      version(str2, flags, description) {
-        if (str2 === void 0) return this._version;
-        this._version = str2;
+      version(str3, flags, description) {
+        if (str3 === void 0) return this._version;
+        this._version = str3;
         flags = flags || "-V, --version";
         description = description || "output the version number";
         const versionOption = this.createOption(flags, description);
         this._versionOptionName = versionOption.attributeName();
         this._registerOption(versionOption);
         this.on("option:" + versionOption.name(), () => {
-          this._outputConfiguration.writeOut(`${str2}
+          this._outputConfiguration.writeOut(`${str3}
 `);
-          this._exit(0, "commander.version", str2);
+          this._exit(0, "commander.version", str3);
         });
         return this;
       }
@@ -3001,10 +3001,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {object} [argsDescription]
        * @return {(string|Command)}
        */
-      description(str2, argsDescription) {
-        if (str2 === void 0 && argsDescription === void 0)
+      description(str3, argsDescription) {
+        if (str3 === void 0 && argsDescription === void 0)
           return this._description;
-        this._description = str2;
+        this._description = str3;
         if (argsDescription) {
           this._argsDescription = argsDescription;
         }
@@ -3016,9 +3016,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [str]
        * @return {(string|Command)}
        */
-      summary(str2) {
-        if (str2 === void 0) return this._summary;
-        this._summary = str2;
+      summary(str3) {
+        if (str3 === void 0) return this._summary;
+        this._summary = str3;
         return this;
       }
       /**
@@ -3066,8 +3066,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [str]
        * @return {(string|Command)}
        */
-      usage(str2) {
-        if (str2 === void 0) {
+      usage(str3) {
+        if (str3 === void 0) {
           if (this._usage) return this._usage;
           const args = this.registeredArguments.map((arg) => {
             return humanReadableArgName(arg);
@@ -3078,7 +3078,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
             this.registeredArguments.length ? args : []
           ).join(" ");
         }
-        this._usage = str2;
+        this._usage = str3;
         return this;
       }
       /**
@@ -3087,9 +3087,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [str]
        * @return {(string|Command)}
        */
-      name(str2) {
-        if (str2 === void 0) return this._name;
-        this._name = str2;
+      name(str3) {
+        if (str3 === void 0) return this._name;
+        this._name = str3;
         return this;
       }
       /**
@@ -3223,17 +3223,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
         let hasColors;
         let helpWidth;
         if (error) {
-          baseWrite = (str2) => this._outputConfiguration.writeErr(str2);
+          baseWrite = (str3) => this._outputConfiguration.writeErr(str3);
           hasColors = this._outputConfiguration.getErrHasColors();
           helpWidth = this._outputConfiguration.getErrHelpWidth();
         } else {
-          baseWrite = (str2) => this._outputConfiguration.writeOut(str2);
+          baseWrite = (str3) => this._outputConfiguration.writeOut(str3);
           hasColors = this._outputConfiguration.getOutHasColors();
           helpWidth = this._outputConfiguration.getOutHelpWidth();
         }
-        const write = (str2) => {
-          if (!hasColors) str2 = this._outputConfiguration.stripColor(str2);
-          return baseWrite(str2);
+        const write = (str3) => {
+          if (!hasColors) str3 = this._outputConfiguration.stripColor(str3);
+          return baseWrite(str3);
         };
         return { error, write, hasColors, helpWidth };
       }
@@ -3839,8 +3839,8 @@ var require_semver = __commonJS({
       }
       // preminor will bump the version up to the next minor release, and immediately
       // down to pre-release. premajor and prepatch work the same way.
-      inc(release, identifier, identifierBase) {
-        if (release.startsWith("pre")) {
+      inc(release2, identifier, identifierBase) {
+        if (release2.startsWith("pre")) {
           if (!identifier && identifierBase === false) {
             throw new Error("invalid increment argument: identifier is empty");
           }
@@ -3851,7 +3851,7 @@ var require_semver = __commonJS({
             }
           }
         }
-        switch (release) {
+        switch (release2) {
           case "premajor":
             this.prerelease.length = 0;
             this.patch = 0;
@@ -3943,7 +3943,7 @@ var require_semver = __commonJS({
             break;
           }
           default:
-            throw new Error(`invalid increment argument: ${release}`);
+            throw new Error(`invalid increment argument: ${release2}`);
         }
         this.raw = this.format();
         if (this.build.length) {
@@ -4009,7 +4009,7 @@ var require_inc = __commonJS({
   "node_modules/semver/functions/inc.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var inc = (version2, release, options, identifier, identifierBase) => {
+    var inc = (version2, release2, options, identifier, identifierBase) => {
       if (typeof options === "string") {
         identifierBase = identifier;
         identifier = options;
@@ -4019,7 +4019,7 @@ var require_inc = __commonJS({
         return new SemVer(
           version2 instanceof SemVer ? version2.version : version2,
           options
-        ).inc(release, identifier, identifierBase).version;
+        ).inc(release2, identifier, identifierBase).version;
       } catch (er) {
         return null;
       }
@@ -5209,9 +5209,9 @@ var require_min_version = __commonJS({
       for (let i = 0; i < range.set.length; ++i) {
         const comparators = range.set[i];
         let setMin = null;
-        comparators.forEach((comparator) => {
-          const compver = new SemVer(comparator.semver.version);
-          switch (comparator.operator) {
+        comparators.forEach((comparator2) => {
+          const compver = new SemVer(comparator2.semver.version);
+          switch (comparator2.operator) {
             case ">":
               if (compver.prerelease.length === 0) {
                 compver.patch++;
@@ -5231,7 +5231,7 @@ var require_min_version = __commonJS({
               break;
             /* istanbul ignore next */
             default:
-              throw new Error(`Unexpected operation: ${comparator.operator}`);
+              throw new Error(`Unexpected operation: ${comparator2.operator}`);
           }
         });
         if (setMin && (!minver || gt(minver, setMin))) {
@@ -5305,16 +5305,16 @@ var require_outside = __commonJS({
         const comparators = range.set[i];
         let high = null;
         let low = null;
-        comparators.forEach((comparator) => {
-          if (comparator.semver === ANY) {
-            comparator = new Comparator(">=0.0.0");
+        comparators.forEach((comparator2) => {
+          if (comparator2.semver === ANY) {
+            comparator2 = new Comparator(">=0.0.0");
           }
-          high = high || comparator;
-          low = low || comparator;
-          if (gtfn(comparator.semver, high.semver, options)) {
-            high = comparator;
-          } else if (ltfn(comparator.semver, low.semver, options)) {
-            low = comparator;
+          high = high || comparator2;
+          low = low || comparator2;
+          if (gtfn(comparator2.semver, high.semver, options)) {
+            high = comparator2;
+          } else if (ltfn(comparator2.semver, low.semver, options)) {
+            low = comparator2;
           }
         });
         if (high.operator === comp || high.operator === ecomp) {
@@ -5735,8 +5735,8 @@ var require_ignore = __commonJS({
       const { length } = pattern;
       let index = start + 1;
       let negated = EMPTY;
-      const lead = pattern[index];
-      if (lead === "!" || lead === "^") {
+      const lead2 = pattern[index];
+      if (lead2 === "!" || lead2 === "^") {
         negated = "^";
         index++;
       }
@@ -5954,7 +5954,7 @@ var require_ignore = __commonJS({
         // Zero, one or several directories
         // should not use '*', or it will be replaced by the next replacer
         // Check if it is not the last `'/**'`
-        (_, index, str2) => index + 6 < str2.length ? str2.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        (_, index, str3) => index + 6 < str3.length ? str3.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
         "*"
       ],
       // normal intermediate wildcards
@@ -6233,16 +6233,16 @@ var require_ignore = __commonJS({
         return this._make(MODE_CHECK_IGNORE, key);
       }
       _make(mode, key) {
-        const str2 = pinWildcards(
+        const str3 = pinWildcards(
           mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
         );
-        const regex = this.ignoreCase ? new RegExp(str2, "i") : new RegExp(str2);
+        const regex = this.ignoreCase ? new RegExp(str3, "i") : new RegExp(str3);
         return define2(this, key, regex);
       }
     };
-    var hasTrailingBackslash = (str2) => {
+    var hasTrailingBackslash = (str3) => {
       let count = 0;
-      while (str2[str2.length - count - 1] === ESCAPE2) {
+      while (str3[str3.length - count - 1] === ESCAPE2) {
         count++;
       }
       return count % 2 === 1;
@@ -6521,7 +6521,7 @@ var require_ignore = __commonJS({
     var factory = (options) => new Ignore(options);
     var isPathValid = (path4) => checkPath(convertPath(path4), path4, RETURN_FALSE);
     var setupWindows = () => {
-      const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
+      const makePosix = (str3) => /^\\\\\?\\/.test(str3) || /["<>|\u0000-\u001F]+/u.test(str3) ? str3 : str3.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
       checkPath.isNotRelative = (path4) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path4) || isNotRelative(path4);
@@ -7133,8 +7133,8 @@ var require_main = __commonJS({
       var ChangeAnnotations = (
         /** @class */
         (function() {
-          function ChangeAnnotations2(annotations) {
-            this._annotations = annotations === void 0 ? /* @__PURE__ */ Object.create(null) : annotations;
+          function ChangeAnnotations2(annotations2) {
+            this._annotations = annotations2 === void 0 ? /* @__PURE__ */ Object.create(null) : annotations2;
             this._counter = 0;
             this._size = 0;
           }
@@ -13399,13 +13399,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str3) => str3.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str3, indent, comment) => str3.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str3.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -13559,16 +13559,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
-    function lineLengthOverLimit(str2, lineWidth, indentLength) {
+    var containsDocumentMarker = (str3) => /^(%|---|\.\.\.)/m.test(str3);
+    function lineLengthOverLimit(str3, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str2.length;
+      const strLen = str3.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str2[i] === "\n") {
+        if (str3[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -13585,11 +13585,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str2 = "";
+      let str3 = "";
       let start = 0;
       for (let i = 0, ch = json2[i]; ch; ch = json2[++i]) {
         if (ch === " " && json2[i + 1] === "\\" && json2[i + 2] === "n") {
-          str2 += json2.slice(start, i) + "\\ ";
+          str3 += json2.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
@@ -13598,38 +13598,38 @@ var require_stringifyString = __commonJS({
           switch (json2[i + 1]) {
             case "u":
               {
-                str2 += json2.slice(start, i);
+                str3 += json2.slice(start, i);
                 const code = json2.substr(i + 2, 4);
                 switch (code) {
                   case "0000":
-                    str2 += "\\0";
+                    str3 += "\\0";
                     break;
                   case "0007":
-                    str2 += "\\a";
+                    str3 += "\\a";
                     break;
                   case "000b":
-                    str2 += "\\v";
+                    str3 += "\\v";
                     break;
                   case "001b":
-                    str2 += "\\e";
+                    str3 += "\\e";
                     break;
                   case "0085":
-                    str2 += "\\N";
+                    str3 += "\\N";
                     break;
                   case "00a0":
-                    str2 += "\\_";
+                    str3 += "\\_";
                     break;
                   case "2028":
-                    str2 += "\\L";
+                    str3 += "\\L";
                     break;
                   case "2029":
-                    str2 += "\\P";
+                    str3 += "\\P";
                     break;
                   default:
                     if (code.substr(0, 2) === "00")
-                      str2 += "\\x" + code.substr(2);
+                      str3 += "\\x" + code.substr(2);
                     else
-                      str2 += json2.substr(i, 6);
+                      str3 += json2.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
@@ -13639,14 +13639,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json2[i + 2] === '"' || json2.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str2 += json2.slice(start, i) + "\n\n";
+                str3 += json2.slice(start, i) + "\n\n";
                 while (json2[i + 2] === "\\" && json2[i + 3] === "n" && json2[i + 4] !== '"') {
-                  str2 += "\n";
+                  str3 += "\n";
                   i += 2;
                 }
-                str2 += indent;
+                str3 += indent;
                 if (json2[i + 2] === " ")
-                  str2 += "\\";
+                  str3 += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -13655,8 +13655,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str2 = start ? str2 + json2.slice(start) : json2;
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str3 = start ? str3 + json2.slice(start) : json2;
+      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -13784,15 +13784,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str2 = value.replace(/\n+/g, `$&
+      const str3 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str3);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -13944,11 +13944,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str3 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str2;
-      return identity.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
-${ctx.indent}${str2}`;
+        return str3;
+      return identity.isScalar(node) || str3[0] === "{" || str3[0] === "[" ? `${props} ${str3}` : `${props}
+${ctx.indent}${str3}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify;
@@ -13983,8 +13983,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
+      let str3 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str3.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -13993,27 +13993,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
+          return str3 === "" ? "?" : explicitKey ? `? ${str3}` : str3;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str2 = `? ${str2}`;
+        str3 = `? ${str3}`;
         if (keyComment && !keyCommentDone) {
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str2;
+        return str3;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
-        str2 = `? ${str2}
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
+        str3 = `? ${str3}
 ${indent}:`;
       } else {
-        str2 = `${str2}:`;
+        str3 = `${str3}:`;
         if (keyComment)
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity.isNode(value)) {
@@ -14029,7 +14029,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity.isScalar(value))
-        ctx.indentAtStart = str2.length + 1;
+        ctx.indentAtStart = str3.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -14073,16 +14073,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str2 += ws + valueStr;
+      str3 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(valueComment));
+        str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str2;
+      return str3;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -14309,31 +14309,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str3 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str4 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
+          str4 += stringifyComment.lineComment(str4, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str3);
+        lines.push(blockItemPrefix + str4);
       }
-      let str2;
+      let str3;
       if (lines.length === 0) {
-        str2 = flowChars.start + flowChars.end;
+        str3 = flowChars.start + flowChars.end;
       } else {
-        str2 = lines[0];
+        str3 = lines[0];
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
-          str2 += line ? `
+          str3 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str3 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str2;
+      return str3;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -14376,21 +14376,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str2 = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
+        let str3 = stringify.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str3.includes("\n"));
         if (i < items.length - 1) {
-          str2 += ",";
+          str3 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str3.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str2 += ",";
+            str3 += ",";
           }
         }
         if (comment)
-          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
-        lines.push(str2);
+          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment));
+        lines.push(str3);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -14402,11 +14402,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str2 = start;
+          let str3 = start;
           for (const line of lines)
-            str2 += line ? `
+            str3 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str2}
+          return `${str3}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -14738,7 +14738,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str2) => str2,
+      resolve: (str3) => str3,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -14776,7 +14776,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
+      resolve: (str3) => new Scalar.Scalar(str3[0] === "t" || str3[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -14828,7 +14828,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -14837,7 +14837,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2),
+      resolve: (str3) => parseFloat(str3),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -14848,11 +14848,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str2) {
-        const node = new Scalar.Scalar(parseFloat(str2));
-        const dot = str2.indexOf(".");
-        if (dot !== -1 && str2[str2.length - 1] === "0")
-          node.minFractionDigits = str2.length - dot - 1;
+      resolve(str3) {
+        const node = new Scalar.Scalar(parseFloat(str3));
+        const dot = str3.indexOf(".");
+        if (dot !== -1 && str3[str3.length - 1] === "0")
+          node.minFractionDigits = str3.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -14869,7 +14869,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
+    var intResolve = (str3, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -14882,7 +14882,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
     var int2 = {
@@ -14890,7 +14890,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -14899,7 +14899,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int2;
@@ -14952,7 +14952,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str2) => str2,
+        resolve: (str3) => str3,
         stringify: stringifyJSON
       },
       {
@@ -14969,7 +14969,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str2) => str2 === "true",
+        resolve: (str3) => str3 === "true",
         stringify: stringifyJSON
       },
       {
@@ -14977,7 +14977,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
+        resolve: (str3, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -14985,7 +14985,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str2) => parseFloat(str2),
+        resolve: (str3) => parseFloat(str3),
         stringify: stringifyJSON
       }
     ];
@@ -14993,9 +14993,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str2, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str2)}`);
-        return str2;
+      resolve(str3, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str3)}`);
+        return str3;
       }
     };
     var schema2 = [map2.map, seq2.seq].concat(jsonScalars, jsonError);
@@ -15027,10 +15027,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str2 = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str2.length);
-          for (let i = 0; i < str2.length; ++i)
-            buffer[i] = str2.charCodeAt(i);
+          const str3 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str3.length);
+          for (let i = 0; i < str3.length; ++i)
+            buffer[i] = str3.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -15041,28 +15041,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str2;
+        let str3;
         if (typeof node_buffer.Buffer === "function") {
-          str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str3 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i = 0; i < buf.length; ++i)
             s += String.fromCharCode(buf[i]);
-          str2 = btoa(s);
+          str3 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type2 ?? (type2 = Scalar.Scalar.BLOCK_LITERAL);
         if (type2 !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str2.length / lineWidth);
+          const n = Math.ceil(str3.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str2.substr(o, lineWidth);
+            lines[i] = str3.substr(o, lineWidth);
           }
-          str2 = lines.join(type2 === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str3 = lines.join(type2 === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type: type2, value: str2 }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type: type2, value: str3 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary2;
@@ -15268,7 +15268,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -15277,7 +15277,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
+      resolve: (str3) => parseFloat(str3.replace(/_/g, "")),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -15288,11 +15288,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str2) {
-        const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
-        const dot = str2.indexOf(".");
+      resolve(str3) {
+        const node = new Scalar.Scalar(parseFloat(str3.replace(/_/g, "")));
+        const dot = str3.indexOf(".");
         if (dot !== -1) {
-          const f = str2.substring(dot + 1).replace(/_/g, "");
+          const f = str3.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -15312,34 +15312,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str2, offset, radix, { intAsBigInt }) {
-      const sign = str2[0];
+    function intResolve(str3, offset, radix, { intAsBigInt }) {
+      const sign = str3[0];
       if (sign === "-" || sign === "+")
         offset += 1;
-      str2 = str2.substring(offset).replace(/_/g, "");
+      str3 = str3.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str2 = `0b${str2}`;
+            str3 = `0b${str3}`;
             break;
           case 8:
-            str2 = `0o${str2}`;
+            str3 = `0o${str3}`;
             break;
           case 16:
-            str2 = `0x${str2}`;
+            str3 = `0x${str3}`;
             break;
         }
-        const n2 = BigInt(str2);
+        const n2 = BigInt(str3);
         return sign === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n = parseInt(str2, radix);
+      const n = parseInt(str3, radix);
       return sign === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str2 = value.toString(radix);
-        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
+        const str3 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str3.substr(1) : prefix + str3;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -15349,7 +15349,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -15358,7 +15358,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
     var int2 = {
@@ -15366,7 +15366,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -15375,7 +15375,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int2;
@@ -15479,9 +15479,9 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str2, asBigInt) {
-      const sign = str2[0];
-      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
+    function parseSexagesimal(str3, asBigInt) {
+      const sign = str3[0];
+      const parts = sign === "-" || sign === "+" ? str3.substring(1) : str3;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
       return sign === "-" ? num(-1) * res : res;
@@ -15518,7 +15518,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
+      resolve: (str3, _onError, { intAsBigInt }) => parseSexagesimal(str3, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -15527,7 +15527,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str2) => parseSexagesimal(str2, false),
+      resolve: (str3) => parseSexagesimal(str3, false),
       stringify: stringifySexagesimal
     };
     var timestamp2 = {
@@ -15538,8 +15538,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str2) {
-        const match = str2.match(timestamp2.test);
+      resolve(str3) {
+        const match = str3.match(timestamp2.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -19845,6 +19845,7 @@ var package_default = {
   },
   devDependencies: {
     "@biomejs/biome": "2.6.8",
+    "@bufbuild/cel": "^0.6.1",
     "@types/js-yaml": "4.0.9",
     "@types/node": "20.19.43",
     "@types/picomatch": "4.0.3",
@@ -19859,2188 +19860,6 @@ var package_default = {
     vitest: "4.1.12"
   }
 };
-
-// src/policy/compile.ts
-var import_semver = __toESM(require_semver2(), 1);
-
-// src/glob.ts
-var GlobError = class extends Error {
-};
-var MAX_ALTERNATIVES = 256;
-function hasGlob(pattern) {
-  return pattern.includes("*") || pattern.includes("?");
-}
-function compileGlob(pattern, dialect) {
-  const alternatives = dialect === "path" ? expandBraces(pattern) : [pattern];
-  const automata = alternatives.map((alternative) => automaton(tokenize(alternative, dialect)));
-  return (text) => automata.some((run) => run(text));
-}
-function compileGlobs(patterns, dialect) {
-  const matchers = patterns.map((pattern) => compileGlob(pattern, dialect));
-  return (text) => matchers.some((matches) => matches(text));
-}
-function tokenize(pattern, dialect) {
-  const tokens = [];
-  const skips = [];
-  const skip = (from, to) => {
-    const targets = skips[from];
-    if (targets) targets.push(to);
-    else skips[from] = [to];
-  };
-  for (let i = 0; i < pattern.length; i++) {
-    const char = pattern[i];
-    if (char === "*") {
-      const double = pattern[i + 1] === "*";
-      if (!double) {
-        tokens.push({ kind: "star" });
-        continue;
-      }
-      let end = i + 2;
-      while (pattern[end] === "*") end++;
-      const segmentStart = i === 0 || pattern[i - 1] === "/";
-      const segmentEnd = end === pattern.length || pattern[end] === "/";
-      if (dialect === "policy" || segmentStart && segmentEnd) {
-        if (dialect === "path" && pattern[end] === "/") {
-          const at3 = tokens.length;
-          tokens.push({ kind: "empty" }, { kind: "any" }, { kind: "char", char: "/" });
-          skip(at3, at3 + 1);
-          skip(at3, at3 + 3);
-          i = end;
-          continue;
-        }
-        const at2 = tokens.length;
-        tokens.push({ kind: "any" });
-        if (dialect === "path" && end === pattern.length && at2 > 0 && tokens[at2 - 1]?.kind === "char")
-          skip(at2 - 1, at2 + 1);
-      } else {
-        tokens.push({ kind: "star" });
-      }
-      i = end - 1;
-    } else if (char === "?") {
-      tokens.push({ kind: "one" });
-    } else if (dialect === "path" && char === "\\" && i + 1 < pattern.length) {
-      tokens.push({ kind: "char", char: pattern[++i] });
-    } else if (dialect === "path" && char === "[") {
-      const parsed = characterClass(pattern, i);
-      if (parsed) {
-        tokens.push(parsed.token);
-        i = parsed.end;
-      } else {
-        tokens.push({ kind: "char", char });
-      }
-    } else {
-      tokens.push({ kind: "char", char });
-    }
-  }
-  for (let i = 0; i < tokens.length; i++) {
-    const kind = tokens[i]?.kind;
-    if (kind === "star" || kind === "any") skip(i, i + 1);
-  }
-  return { tokens, skips };
-}
-function characterClass(pattern, start) {
-  let i = start + 1;
-  const negated = pattern[i] === "!" || pattern[i] === "^";
-  if (negated) i++;
-  const ranges = [];
-  let first = true;
-  for (; i < pattern.length; i++) {
-    const char = pattern[i];
-    if (char === "]" && !first) return { token: { kind: "class", ranges, negated }, end: i };
-    first = false;
-    const literal = char === "\\" && i + 1 < pattern.length ? pattern[++i] : char;
-    if (pattern[i + 1] === "-" && i + 2 < pattern.length && pattern[i + 2] !== "]") {
-      ranges.push([literal, pattern[i + 2]]);
-      i += 2;
-    } else {
-      ranges.push([literal, literal]);
-    }
-  }
-  return void 0;
-}
-function automaton({ tokens, skips }) {
-  if (tokens.length === 1 && tokens[0]?.kind === "any") return () => true;
-  const size = tokens.length + 1;
-  const required = requiredTexts(tokens, skips);
-  let current = new Uint8Array(size);
-  let next = new Uint8Array(size);
-  const close = (states) => {
-    for (let i = 0; i < size; i++) {
-      if (!states[i]) continue;
-      const targets = skips[i];
-      if (targets) for (const to of targets) states[to] = 1;
-    }
-  };
-  return (text) => {
-    for (const part of required) if (!text.includes(part)) return false;
-    current.fill(0);
-    current[0] = 1;
-    close(current);
-    for (let at2 = 0; at2 < text.length; at2++) {
-      const char = text[at2];
-      next.fill(0);
-      let alive = false;
-      for (let i = 0; i < tokens.length; i++) {
-        if (!current[i]) continue;
-        const token = tokens[i];
-        switch (token.kind) {
-          case "empty":
-            break;
-          case "char":
-            if (char === token.char) next[i + 1] = 1;
-            break;
-          case "one":
-            if (char !== "/") next[i + 1] = 1;
-            break;
-          case "star":
-            if (char !== "/") next[i] = 1;
-            break;
-          case "any":
-            next[i] = 1;
-            break;
-          case "class": {
-            const inside = token.ranges.some(([low, high]) => char >= low && char <= high);
-            if (char !== "/" && inside !== token.negated) next[i + 1] = 1;
-            break;
-          }
-        }
-      }
-      close(next);
-      for (let i = 0; i < size; i++) if (next[i]) alive = true;
-      if (!alive) return false;
-      [current, next] = [next, current];
-    }
-    return current[tokens.length] === 1;
-  };
-}
-function requiredTexts(tokens, skips) {
-  const optional = /* @__PURE__ */ new Set();
-  skips.forEach((targets, from) => {
-    for (const to of targets ?? []) for (let i = from; i < to; i++) if (to > from + 1) optional.add(i);
-  });
-  const runs = /* @__PURE__ */ new Set();
-  let run = "";
-  tokens.forEach((token, i) => {
-    if (token.kind === "char" && !optional.has(i)) {
-      run += token.char;
-    } else {
-      if (run !== "") runs.add(run);
-      run = "";
-    }
-  });
-  if (run !== "") runs.add(run);
-  return [...runs].sort((a, b) => b.length - a.length);
-}
-function expandBraces(pattern) {
-  const open2 = findBrace(pattern);
-  if (!open2) return [pattern];
-  const { start, end, parts } = open2;
-  const results = [];
-  for (const part of parts) {
-    for (const expanded of expandBraces(pattern.slice(0, start) + part + pattern.slice(end + 1))) {
-      results.push(expanded);
-      if (results.length > MAX_ALTERNATIVES) {
-        throw new GlobError(`pattern "${pattern}" expands to more than ${MAX_ALTERNATIVES} alternatives`);
-      }
-    }
-  }
-  return results;
-}
-function findBrace(pattern) {
-  for (let start = 0; start < pattern.length; start++) {
-    if (pattern[start] === "\\") {
-      start++;
-      continue;
-    }
-    if (pattern[start] !== "{") continue;
-    let depth = 0;
-    const commas = [];
-    for (let i = start; i < pattern.length; i++) {
-      const char = pattern[i];
-      if (char === "\\") i++;
-      else if (char === "{") depth++;
-      else if (char === "}" && --depth === 0) {
-        if (commas.length === 0) break;
-        const bounds = [start, ...commas, i];
-        const parts = bounds.slice(1).map((to, k) => pattern.slice(bounds[k] + 1, to));
-        return { start, end: i, parts };
-      } else if (char === "," && depth === 1) commas.push(i);
-    }
-  }
-  return void 0;
-}
-
-// src/image/codenames.json
-var codenames_default = {
-  $comment: "Distribution codenames and the release each stands for (SPEC \xA73.2). Sources: wiki.debian.org/DebianReleases and wiki.ubuntu.com/Releases, checked 2026-11-27. Keys are the image's last path segment.",
-  debian: {
-    jessie: "8",
-    stretch: "9",
-    buster: "10",
-    bullseye: "11",
-    bookworm: "12",
-    trixie: "13",
-    forky: "14"
-  },
-  ubuntu: {
-    trusty: "14.04",
-    xenial: "16.04",
-    bionic: "18.04",
-    focal: "20.04",
-    jammy: "22.04",
-    noble: "24.04"
-  }
-};
-
-// src/image/release.ts
-var { $comment: _source, ...codenames } = codenames_default;
-var CODENAMES = codenames;
-var LEADING_VERSION = /^(\d+(?:\.\d+)*)(?=$|[^\d.]|\.(?!\d))/;
-var FIRST_WORD = /^[a-z]+/;
-function releaseOfTag(name, tag) {
-  if (tag === void 0) return void 0;
-  const version2 = LEADING_VERSION.exec(tag);
-  if (version2) return version2[1];
-  const codenames2 = CODENAMES[name];
-  if (!codenames2) return void 0;
-  const word = FIRST_WORD.exec(tag)?.[0];
-  return word !== void 0 && Object.hasOwn(codenames2, word) ? codenames2[word] : void 0;
-}
-function releaseOf(image) {
-  return releaseOfTag(image.name, image.tag);
-}
-function releaseMatches(release, wanted) {
-  return release === wanted || release.startsWith(`${wanted}.`);
-}
-
-// src/image/reference.ts
-var InvalidReferenceError = class extends Error {
-  constructor(reference, reason) {
-    super(`"${reference}" is not a valid image reference: ${reason}`);
-    this.reference = reference;
-    this.reason = reason;
-    this.name = "InvalidReferenceError";
-  }
-  reference;
-  reason;
-};
-var DEFAULT_REGISTRY = "docker.io";
-var DOCKER_HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
-var OFFICIAL_NAMESPACE = "library";
-var PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-var DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?$/;
-var IPV6_DOMAIN = /^\[[a-fA-F0-9:]+\](?::[0-9]+)?$/;
-var TAG = /^[\w][\w.-]{0,127}$/;
-var DIGEST_HEX_LENGTH = { sha256: 64, sha384: 96, sha512: 128 };
-var LOWER_HEX = /^[a-f0-9]+$/;
-var IMAGE_ID = /^[a-f0-9]{64}$/;
-var MAX_NAME_LENGTH = 255;
-function isRegistryComponent(component) {
-  return component.includes(".") || component.includes(":") || component === "localhost" || component.startsWith("[") || component !== component.toLowerCase();
-}
-function matchRegistry(registry) {
-  const host = registry.toLowerCase().replace(/:443$/, "");
-  return DOCKER_HUB_ALIASES.has(host) ? DEFAULT_REGISTRY : host;
-}
-function digestProblem(digest) {
-  const colon = digest.indexOf(":");
-  const algorithm = digest.slice(0, colon);
-  const hex = digest.slice(colon + 1);
-  const length = DIGEST_HEX_LENGTH[algorithm];
-  if (colon < 0 || length === void 0) {
-    return `"${digest}" is not a digest (sha256:, sha384: or sha512: followed by hex)`;
-  }
-  if (!LOWER_HEX.test(hex) || hex.length !== length) {
-    return `"${digest}" is not a digest: ${algorithm} takes ${length} lower-case hex digits`;
-  }
-  return void 0;
-}
-function splitReference(text) {
-  let name = text;
-  let digest;
-  const at2 = name.indexOf("@");
-  if (at2 >= 0) {
-    digest = name.slice(at2 + 1);
-    name = name.slice(0, at2);
-  }
-  const colon = name.indexOf(":", name.lastIndexOf("/") + 1);
-  const tag = colon >= 0 ? name.slice(colon + 1) : void 0;
-  if (colon >= 0) name = name.slice(0, colon);
-  return { name, ...tag !== void 0 && { tag }, ...digest !== void 0 && { digest } };
-}
-function parseImageRef(raw) {
-  const text = raw.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, "");
-  if (text === "") throw new InvalidReferenceError(raw, "it is empty");
-  if (IMAGE_ID.test(text)) throw new InvalidReferenceError(raw, "a 64-hex string is an image ID, not a name");
-  const { name: rest, tag: writtenTag, digest } = splitReference(text);
-  const badDigest = digest === void 0 ? void 0 : digestProblem(digest);
-  if (badDigest) throw new InvalidReferenceError(raw, badDigest);
-  let tag = writtenTag;
-  if (tag !== void 0 && !TAG.test(tag)) {
-    throw new InvalidReferenceError(
-      raw,
-      tag.includes(":") ? "it has more than one tag" : `"${tag}" is not a valid tag`
-    );
-  }
-  const components = rest.split("/");
-  let registry = DEFAULT_REGISTRY;
-  const first = components[0] ?? "";
-  if (components.length > 1 && isRegistryComponent(first)) {
-    if (!DOMAIN.test(first) && !IPV6_DOMAIN.test(first)) {
-      throw new InvalidReferenceError(raw, `"${first}" is not a valid registry host`);
-    }
-    registry = components.shift();
-    if (DOCKER_HUB_ALIASES.has(registry)) registry = DEFAULT_REGISTRY;
-  }
-  for (const component of components) {
-    if (!PATH_COMPONENT.test(component)) {
-      const why = /[A-Z]/.test(component) ? "repository names must be lowercase" : `"${component}" is not a valid repository name component`;
-      throw new InvalidReferenceError(raw, why);
-    }
-  }
-  if (registry === DEFAULT_REGISTRY && components.length === 1) components.unshift(OFFICIAL_NAMESPACE);
-  const path4 = components.join("/");
-  const repository = `${registry}/${path4}`;
-  if (repository.length > MAX_NAME_LENGTH) throw new InvalidReferenceError(raw, "the name is too long");
-  if (tag === void 0 && digest === void 0) tag = "latest";
-  let suffix = "";
-  if (tag !== void 0) suffix += `:${tag}`;
-  if (digest !== void 0) suffix += `@${digest}`;
-  const normalized = repository + suffix;
-  const matchRepository = `${matchRegistry(registry)}/${path4}`;
-  return {
-    raw,
-    registry,
-    path: path4,
-    repository,
-    name: components[components.length - 1],
-    ...tag !== void 0 && { tag },
-    ...digest !== void 0 && { digest },
-    normalized,
-    match: { repository: matchRepository, normalized: matchRepository + suffix }
-  };
-}
-function normalizeRepository(name) {
-  return parseImageRef(name).match.repository;
-}
-function normalizeGlob(entry) {
-  const slash = entry.indexOf("/");
-  const first = slash < 0 ? entry : entry.slice(0, slash);
-  if (/^[*?]/.test(entry)) return entry;
-  if (slash < 0) return `${DEFAULT_REGISTRY}/${OFFICIAL_NAMESPACE}/${entry}`;
-  if (/[*?]/.test(first)) return entry;
-  if (isRegistryComponent(first)) {
-    const registry = matchRegistry(first);
-    const rest = entry.slice(slash + 1);
-    if (registry === DEFAULT_REGISTRY && !rest.includes("/") && !/^[*?]/.test(rest))
-      return `${DEFAULT_REGISTRY}/${OFFICIAL_NAMESPACE}/${rest}`;
-    return `${registry}/${rest}`;
-  }
-  return `${DEFAULT_REGISTRY}/${entry}`;
-}
-
-// src/policy/match.ts
-function repositoryMatcher(entry) {
-  if (hasGlob(entry)) {
-    const matches = compileGlob(normalizeGlob(entry), "policy");
-    return (image) => matches(image.match.repository);
-  }
-  const repository = normalizeRepository(entry);
-  return (image) => image.match.repository === repository;
-}
-function imageMatcher(entry) {
-  if (hasGlob(entry)) {
-    if (entry.includes("/")) {
-      const matches2 = compileGlob(normalizeGlob(entry), "policy");
-      return (image) => matches2(image.match.normalized);
-    }
-    const matches = compileGlob(entry, "policy");
-    return (image) => matches(image.tag === void 0 ? image.name : `${image.name}:${image.tag}`);
-  }
-  const { name, tag: release, digest } = splitReference(entry);
-  const nameMatches = name.includes("/") ? /* @__PURE__ */ ((repository) => (image) => image.match.repository === repository)(normalizeRepository(name)) : (image) => image.name === name;
-  return (image) => {
-    if (!nameMatches(image)) return false;
-    if (digest !== void 0 && image.digest !== digest) return false;
-    if (release === void 0) return true;
-    const actual = releaseOf(image);
-    return actual !== void 0 && releaseMatches(actual, release);
-  };
-}
-
-// src/policy/compile.ts
-function listSome(items, max = 4) {
-  const shown = items.slice(0, max).join(", ");
-  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
-}
-var RELEASE = /^\d+(?:\.\d+)*$/;
-function compilePolicy(policy) {
-  const repositories = (list) => list.map((entry) => ({ entry, matches: repositoryMatcher(entry) }));
-  const images = (list) => list.map((entry) => ({ entry, matches: imageMatcher(entry) }));
-  const compiled = {
-    policy,
-    versions: Object.entries(policy.versions ?? {}).map(
-      ([distribution, allowed]) => allowedReleases(distribution, allowed)
-    ),
-    exceptions: policy.exceptions.map((exception2) => ({
-      entry: exception2.image,
-      matches: imageMatcher(exception2.image),
-      exception: exception2
-    }))
-  };
-  if (policy.approved) {
-    compiled.approved = repositories(policy.approved);
-    compiled.approvedList = listSome(policy.approved);
-  }
-  if (policy.deprecated) compiled.deprecated = images(policy.deprecated);
-  if (policy.minimal) {
-    const [key = "", value = ""] = splitLabel(policy.minimal.label);
-    compiled.minimal = {
-      key,
-      value,
-      label: policy.minimal.label,
-      images: repositories(policy.minimal.images),
-      list: listSome(policy.minimal.images),
-      namespaces: new Set(policy.minimal.namespaces ?? [])
-    };
-  }
-  return compiled;
-}
-function splitLabel(label) {
-  const at2 = label.indexOf("=");
-  return [label.slice(0, at2), label.slice(at2 + 1)];
-}
-function allowedReleases(distribution, allowed) {
-  const releases = allowed.filter((value) => RELEASE.test(value));
-  const ranges = allowed.filter((value) => !RELEASE.test(value));
-  const matches = imageMatcher(hasGlob(distribution) ? distribution : distribution.replace(/:.*$/, ""));
-  const newest = [...releases].sort((a, b) => import_semver.default.compare(coerce(b), coerce(a)))[0];
-  return {
-    distribution,
-    matches,
-    allowed,
-    allows: (release) => releases.some((r) => releaseMatches(release, r)) || ranges.some((range) => import_semver.default.satisfies(coerce(release), range)),
-    ...newest !== void 0 && { newest }
-  };
-}
-function coerce(release) {
-  const [major = 0, minor = 0, patch = 0] = release.split(".").map((part) => Number.parseInt(part, 10));
-  return `${major}.${minor}.${patch}`;
-}
-
-// src/policy/lint.ts
-var GLOB_AFTER_NAME = /[a-z0-9._-][*?]/;
-function lintPolicy(policy, today = /* @__PURE__ */ new Date()) {
-  const warnings = [];
-  const lists = [
-    ["approved", policy.approved],
-    ["minimal.images", policy.minimal?.images]
-  ];
-  for (const [key, entries] of lists) {
-    entries?.forEach((entry, i) => {
-      if (hasGlob(entry) && !normalizeGlob(entry).replace(/\*\*/g, "/").includes("/")) {
-        warnings.push(
-          `${key}[${i}]: "${entry}" can never match: "*" stops at "/", and every repository has one (docker.io/library/nginx); write "**" to match everything, or name the repositories`
-        );
-      } else if (hasGlob(entry) && GLOB_AFTER_NAME.test(entry)) {
-        const example = entry.replace(/\*\*?|\?/, "-evil");
-        warnings.push(
-          `${key}[${i}]: "${entry}" can match more than intended (for example ${example}); list exact repositories, or end a path with "/*" to allow everything below it`
-        );
-      }
-    });
-  }
-  const isoToday = today.toISOString().slice(0, 10);
-  policy.exceptions.forEach((exception2, i) => {
-    if (exception2.expires < isoToday) {
-      warnings.push(`exceptions[${i}]: the exception for ${exception2.image} expired on ${exception2.expires}`);
-    }
-  });
-  return warnings;
-}
-function lintAgainstImages(policy, repositories) {
-  const warnings = [];
-  const lists = [
-    ["approved", policy.approved],
-    ["minimal.images", policy.minimal?.images]
-  ];
-  for (const [key, entries] of lists) {
-    entries?.forEach(({ entry }, i) => {
-      if (hasGlob(entry)) return;
-      const repository = normalizedEntry(entry);
-      if (repositories.has(repository)) return;
-      const prefix = `${repository}/`;
-      const below = [...repositories].find((used) => used.startsWith(prefix));
-      if (below) {
-        warnings.push(
-          `${key}[${i}]: "${entry}" is a repository and matches no image, but ${below} is used: did you mean "${entry}/**"?`
-        );
-      }
-    });
-  }
-  return warnings;
-}
-function normalizedEntry(entry) {
-  try {
-    return normalizeRepository(entry);
-  } catch {
-    return entry;
-  }
-}
-
-// src/rules/suggest.ts
-function suggestion(image, policy) {
-  const approved = policy.approved?.filter((a) => !hasGlob(a.entry)) ?? [];
-  const sameName = approved.find((a) => a.matches(image)) ?? approved.find((a) => lastSegment(a.entry) === image.name);
-  if (!sameName) return void 0;
-  const release = policy.versions.find((v) => v.matches(image))?.newest;
-  return release === void 0 ? sameName.entry : `${sameName.entry}:${release}`;
-}
-function withSuggestion(message, image, policy) {
-  const use = suggestion(image, policy);
-  return use === void 0 || use === image.raw ? message : `${message}; use ${use}`;
-}
-function lastSegment(repository) {
-  return repository.slice(repository.lastIndexOf("/") + 1);
-}
-
-// src/rules/approved.ts
-var approvedBaseImages = (image, _occurrence, { policy }) => {
-  const approved = policy.approved;
-  if (!approved || approved.some((a) => a.matches(image))) return void 0;
-  const use = suggestion(image, policy);
-  const message = use ? `${image.raw} is not an approved base image; use ${use}` : `${image.raw} is not an approved base image (approved: ${policy.approvedList})`;
-  return { rule: "approved-base-images", message };
-};
-
-// src/rules/deprecated.ts
-var blockDeprecatedBaseImages = (image, _occurrence, { policy }) => {
-  const match = policy.deprecated?.find((d) => d.matches(image));
-  if (!match) return void 0;
-  const message = `${image.raw} is deprecated (matches policy entry "${match.entry}")`;
-  return { rule: "block-deprecated-base-images", message: withSuggestion(message, image, policy) };
-};
-
-// src/rules/minimal.ts
-var requireMinimalBaseImages = (image, occurrence, context) => {
-  const minimal = context.policy.minimal;
-  if (!minimal) return void 0;
-  const why = highSecurityReason(occurrence, context);
-  if (why === void 0 || minimal.images.some((m) => m.matches(image))) return void 0;
-  return {
-    rule: "require-minimal-base-images",
-    message: `${image.raw} is not a minimal image, but ${why}; use one of ${minimal.list}`
-  };
-};
-function highSecurityReason(occurrence, { policy, namespaceLabels }) {
-  const minimal = policy.minimal;
-  if (!minimal) return void 0;
-  const subject = occurrence.workload ? `${occurrence.workload.kind} ${occurrence.workload.name} is high-security` : "the image's final stage is high-security";
-  if (occurrence.labels[minimal.key] === minimal.value) return `${subject} (label ${minimal.label})`;
-  const namespace = occurrence.workload?.namespace;
-  if (namespace === void 0) return void 0;
-  if (namespaceLabels[namespace]?.[minimal.key] === minimal.value) {
-    return `${subject} (label ${minimal.label} on Namespace ${namespace})`;
-  }
-  if (minimal.namespaces.has(namespace))
-    return `${subject} (Namespace ${namespace} is listed in minimal.namespaces)`;
-  return void 0;
-}
-
-// src/rules/pinning.ts
-var requirePinnedImage = (image, _occurrence, { policy }) => {
-  const pinning = policy.policy.pinning;
-  if (pinning === void 0 || image.digest !== void 0) return void 0;
-  if (pinning === "digest") {
-    return {
-      rule: "require-pinned-image",
-      message: `${image.raw} is not pinned by digest; write it as ${image.repository}${image.tag ? `:${image.tag}` : ""}@sha256:<digest>`
-    };
-  }
-  const written = image.raw.slice(image.raw.lastIndexOf("/") + 1);
-  if (written.includes(":") && image.tag !== "latest") return void 0;
-  return {
-    rule: "require-pinned-image",
-    message: `${image.raw} does not name a version (${image.tag === "latest" && written.includes(":") ? "latest moves" : "no tag means latest"}); pin a tag or a digest`
-  };
-};
-
-// src/rules/version.ts
-var validateBaseImageVersion = (image, _occurrence, { policy }) => {
-  const versions = policy.versions.find((v) => v.matches(image));
-  if (!versions) return void 0;
-  const allowed = versions.allowed.join(", ");
-  const release = releaseOf(image);
-  if (release === void 0) {
-    const message2 = `cannot verify release of ${image.raw}: its tag does not name a ${versions.distribution} release (allowed: ${allowed})`;
-    return { rule: "validate-base-image-version", message: withSuggestion(message2, image, policy) };
-  }
-  if (versions.allows(release)) return void 0;
-  const message = `${image.raw} is ${versions.distribution} ${release}, which the policy does not allow (allowed: ${allowed})`;
-  return { rule: "validate-base-image-version", message: withSuggestion(message, image, policy) };
-};
-
-// src/rules/index.ts
-var IMAGE_RULES = [
-  approvedBaseImages,
-  blockDeprecatedBaseImages,
-  requireMinimalBaseImages,
-  validateBaseImageVersion,
-  requirePinnedImage
-];
-function judge(occurrence, context) {
-  if (!isJudged(occurrence, context)) return [];
-  const { image } = occurrence;
-  switch (image.kind) {
-    case "unresolved":
-      return [
-        {
-          rule: "unresolved-image",
-          message: unresolvedMessage(occurrence, image.missing, image.placeholder)
-        }
-      ];
-    case "invalid":
-      return [{ rule: "parse-error", message: image.reason }];
-    case "image":
-      return IMAGE_RULES.map((rule) => rule(image.ref, occurrence, context)).filter((v) => v !== void 0);
-  }
-}
-function isJudged(occurrence, { policy }) {
-  if (occurrence.source !== "dockerfile" || policy.policy.dockerfile.stages === "all") return true;
-  return occurrence.stage?.final === true;
-}
-function unresolvedMessage(occurrence, missing, placeholder) {
-  if (placeholder !== void 0) {
-    const fix = placeholder.startsWith("${{") ? "a workflow expression is only known when the job runs; write the image out or check it where it is defined" : "another tool fills it in; render the manifests and check them with --manifests";
-    return `cannot tell which image ${occurrence.text} is: ${placeholder} is a placeholder (${fix})`;
-  }
-  const names = missing.join(", ");
-  if (occurrence.source === "dockerfile") {
-    const args = missing.map((name) => `--build-arg ${name}=\u2026`).join(" ");
-    return `cannot tell which image ${occurrence.text} is: ARG ${names} has no value; give it a default or pass ${args}`;
-  }
-  return `cannot tell which image ${occurrence.text} is: variable ${names} has no default; write \${${missing[0]}:-default}`;
-}
-
-// src/rules/catalog.ts
-var RULES = {
-  "approved-base-images": {
-    title: "Image is not from an approved repository",
-    help: "Every image must come from a repository on the policy's `approved` list (SPEC \xA73.1). Use the approved image named in the message."
-  },
-  "block-deprecated-base-images": {
-    title: "Image is deprecated or end-of-life",
-    help: "The image matches the policy's `deprecated` list (SPEC \xA73.2). Move to a supported release of an approved image."
-  },
-  "require-minimal-base-images": {
-    title: "High-security workload uses a non-minimal image",
-    help: "Workloads labelled with the policy's `minimal.label` must use one of `minimal.images` (SPEC \xA73.3)."
-  },
-  "validate-base-image-version": {
-    title: "Image release is not allowed",
-    help: "The tag must name a release the policy's `versions` allows; `latest` and digest-only references cannot be verified (SPEC \xA73.4)."
-  },
-  "require-pinned-image": {
-    title: "Image is not pinned",
-    help: "The policy's `pinning` asks every image to carry a digest (`pinning: digest`) or an explicit tag other than `latest` (`pinning: tag`) (SPEC \xA73.4a). Pin the image."
-  },
-  "unresolved-image": {
-    title: "Image reference cannot be resolved",
-    help: "The image uses an ARG or variable with no default and no --build-arg value, a GitHub expression, or another tool's placeholder, so the checker cannot tell which image it is (SPEC \xA73.5). Give the variable a default, pass --build-arg, or render the manifests and check them with --manifests."
-  },
-  "parse-error": {
-    title: "File or image reference cannot be parsed",
-    help: "The checker could not read this file or image reference, so it could not judge it (SPEC \xA73.5). Fix the syntax."
-  },
-  "invalid-suppression": {
-    title: "Suppression comment is not valid",
-    help: 'A `# base-image-guard ignore=<rule> reason="<why>"` comment needs a known rule and a reason; without them it suppresses nothing (SPEC \xA73.6).'
-  }
-};
-var RULE_IDS = Object.keys(RULES);
-function isRuleId(value) {
-  return Object.hasOwn(RULES, value);
-}
-
-// src/rules/waivers.ts
-var MARKER = "base-image-guard";
-var ATTEMPT = /^#\s*base-image-guard\s+ignore\b/;
-var SUPPRESSION = /^\s*#\s*base-image-guard\s+ignore=(\S*)(?:\s+reason=(?:"([^"]*)"|'([^']*)'))?\s*$/;
-function readSuppressions(text, notComments) {
-  const valid = /* @__PURE__ */ new Map();
-  const problems = [];
-  if (!text.includes(MARKER)) return { valid, problems };
-  const lines = text.split(/\r?\n/);
-  lines.forEach((content, index) => {
-    const hash = content.search(/\S/);
-    if (content[hash] !== "#" || !ATTEMPT.test(content.slice(hash))) return;
-    const line = index + 1;
-    if (notComments?.has(line)) return;
-    const column = hash + 1;
-    const match = SUPPRESSION.exec(content.slice(hash));
-    if (!match) {
-      problems.push({
-        line,
-        column,
-        message: `not a suppression comment: write # ${MARKER} ignore=<rule>[,<rule>] reason="<why>"`
-      });
-      return;
-    }
-    const names = (match[1] ?? "").split(",").filter(Boolean);
-    const unknown = names.filter((name) => !isRuleId(name));
-    const reason = (match[2] ?? match[3] ?? "").trim();
-    if (names.length === 0 || unknown.length > 0) {
-      problems.push({
-        line,
-        column,
-        message: `suppression names ${names.length === 0 ? "no rule" : `unknown rule ${unknown.join(", ")}`}; it suppresses nothing`
-      });
-    } else if (reason === "") {
-      problems.push({ line, column, message: 'suppression without reason="\u2026" suppresses nothing; say why' });
-    } else {
-      valid.set(line, { line, rules: names, reason });
-    }
-  });
-  return { valid, problems };
-}
-function waiverFor(rule, suppression, image, policy, today) {
-  if (suppression?.rules.includes(rule))
-    return { kind: "suppressed", reason: suppression.reason, expires: null };
-  if (!image) return void 0;
-  let expired;
-  for (const { matches, exception: exception2 } of policy.exceptions) {
-    if (exception2.rules && !exception2.rules.includes(rule)) continue;
-    if (!matches(image)) continue;
-    if (today <= exception2.expires) {
-      return { kind: "suppressed", reason: exception2.reason, expires: exception2.expires };
-    }
-    expired ??= {
-      kind: "expired",
-      note: `policy exception for ${exception2.image} ("${exception2.reason}") expired on ${exception2.expires}`
-    };
-  }
-  return expired;
-}
-
-// src/sources/image-keys.ts
-function isObject(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function imageOfMap(value, path4, written, defaults = {}) {
-  if (!isObject(value)) return void 0;
-  const text = (key) => {
-    const raw = value[key];
-    if (raw === void 0 || raw === null) return "";
-    if (typeof raw === "object") return "";
-    return (written([...path4, key]) ?? String(raw)).trim();
-  };
-  const repository = text("repository");
-  if (repository === "") return void 0;
-  const registry = defaults.registry || text("registry");
-  const digest = text("digest");
-  const tag = text("tag") || defaults.tag || "";
-  let image = registry ? `${registry.replace(/\/+$/, "")}/${repository}` : repository;
-  if (digest) image += `@${digest}`;
-  else if (tag) image += `:${tag}`;
-  return { path: [...path4, "repository"], value: image };
-}
-
-// src/sources/variables.ts
-var REFERENCE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(:?[-+?])?|([A-Za-z_][A-Za-z0-9_]*))/y;
-function closingBrace(text, from, escapeChar) {
-  let depth = 0;
-  for (let i = from; i < text.length; i++) {
-    const char = text[i];
-    if (char === escapeChar) i++;
-    else if (char === "$" && text[i + 1] === "{") {
-      depth++;
-      i++;
-    } else if (char === "}") {
-      if (depth === 0) return i;
-      depth--;
-    }
-  }
-  return -1;
-}
-function expandVariables(text, variables, escapeChar = "\\") {
-  if (!text.includes("$")) return { value: text, missing: [] };
-  let value = "";
-  const missing = [];
-  const note = (name) => {
-    if (!missing.includes(name)) missing.push(name);
-  };
-  const expandWord = (word) => {
-    const inner = expandVariables(unquote(word, escapeChar), variables, escapeChar);
-    inner.missing.forEach(note);
-    return inner.value;
-  };
-  for (let i = 0; i < text.length; ) {
-    const char = text[i];
-    if (char === escapeChar && text[i + 1] === "$") {
-      value += "$";
-      i += 2;
-      continue;
-    }
-    if (char !== "$") {
-      value += char;
-      i++;
-      continue;
-    }
-    REFERENCE.lastIndex = i;
-    const match = REFERENCE.exec(text);
-    const braced = match?.[1] !== void 0;
-    const close = match && braced ? closingBrace(text, REFERENCE.lastIndex, escapeChar) : -1;
-    if (!match || braced && close < 0 || braced && !match[2] && close !== REFERENCE.lastIndex) {
-      value += char;
-      i++;
-      continue;
-    }
-    const name = match[1] ?? match[3];
-    const operator = match[2];
-    const word = braced ? text.slice(REFERENCE.lastIndex, close) : "";
-    i = braced ? close + 1 : REFERENCE.lastIndex;
-    const current = variables.get(name);
-    const isSet = current !== void 0;
-    const isNonEmpty = isSet && current !== "";
-    switch (operator) {
-      case ":-":
-        value += isNonEmpty ? current : expandWord(word);
-        break;
-      case "-":
-        value += isSet ? current : expandWord(word);
-        break;
-      case ":+":
-        value += isNonEmpty ? expandWord(word) : "";
-        break;
-      case "+":
-        value += isSet ? expandWord(word) : "";
-        break;
-      case ":?":
-        if (isNonEmpty) value += current;
-        else note(name);
-        break;
-      case "?":
-        if (isSet) value += current;
-        else note(name);
-        break;
-      default:
-        if (isSet) value += current;
-        else note(name);
-    }
-  }
-  return { value, missing };
-}
-function unquote(word, escapeChar) {
-  if (!word.includes('"') && !word.includes("'")) return word;
-  let out = "";
-  let quote;
-  for (let i = 0; i < word.length; i++) {
-    const char = word[i];
-    if (char === escapeChar && quote !== "'" && i + 1 < word.length) {
-      out += char + word[i + 1];
-      i++;
-    } else if (quote === void 0 && (char === '"' || char === "'")) {
-      quote = char;
-    } else if (char === quote) {
-      quote = void 0;
-    } else {
-      out += char;
-    }
-  }
-  return out;
-}
-
-// src/sources/resolve.ts
-function detach(text) {
-  return text.length < 13 ? text : Buffer.from(text, "utf8").toString("utf8");
-}
-function imageState(text) {
-  try {
-    return { kind: "image", ref: parseImageRef(text) };
-  } catch (error) {
-    if (error instanceof InvalidReferenceError) return { kind: "invalid", reason: error.message };
-    throw error;
-  }
-}
-function resolveImage(written, variables, escapeChar) {
-  const { value, missing } = expandVariables(written, variables, escapeChar);
-  if (missing.length > 0) return { text: detach(written), image: { kind: "unresolved", missing } };
-  const text = detach(value);
-  return { text, image: imageState(text) };
-}
-var PLACEHOLDER = /\$\{\{[^}]*\}\}|\{\{[^}]*\}\}|\$\([^)]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|<[^<>]*>|^ko:\/\/.*/;
-function imageOfValue(value, options = {}) {
-  if (typeof value !== "string" || value.trim() === "") {
-    return {
-      text: String(value ?? ""),
-      image: { kind: "invalid", reason: "image must be a non-empty string" }
-    };
-  }
-  const resolved = options.variables ? resolveImage(value, options.variables, "$") : void 0;
-  if (resolved?.image.kind === "unresolved") return resolved;
-  const text = resolved?.text ?? detach(value);
-  const placeholder = PLACEHOLDER.exec(text)?.[0];
-  if (placeholder !== void 0) {
-    return { text, image: { kind: "unresolved", missing: [], placeholder } };
-  }
-  return resolved ?? { text, image: imageState(text) };
-}
-
-// src/sources/kubernetes.ts
-var POD_TEMPLATE_PATHS = {
-  Pod: [[]],
-  Deployment: [["spec", "template"]],
-  StatefulSet: [["spec", "template"]],
-  DaemonSet: [["spec", "template"]],
-  ReplicaSet: [["spec", "template"]],
-  ReplicationController: [["spec", "template"]],
-  Job: [["spec", "template"]],
-  CronJob: [
-    ["spec", "jobTemplate"],
-    ["spec", "jobTemplate", "spec", "template"]
-  ],
-  PodTemplate: [["template"]]
-};
-var NOT_READ_GROUPS = /* @__PURE__ */ new Set([
-  "apiextensions.k8s.io",
-  "kyverno.io",
-  "policies.kyverno.io",
-  "admissionregistration.k8s.io",
-  "templates.gatekeeper.sh",
-  "constraints.gatekeeper.sh"
-]);
-var CONTAINER_LISTS = ["initContainers", "containers", "ephemeralContainers"];
-function isContainerList(key) {
-  return CONTAINER_LISTS.includes(key);
-}
-function at(value, path4) {
-  let current = value;
-  for (const key of path4) {
-    if (typeof current !== "object" || current === null) return void 0;
-    current = current[key];
-  }
-  return current;
-}
-function stringLabels(value) {
-  if (!isObject(value)) return {};
-  const labels = {};
-  for (const [key, label] of Object.entries(value)) {
-    if (label !== null && label !== void 0) labels[detach(key)] = detach(String(label));
-  }
-  return labels;
-}
-function isKubernetesObject(value) {
-  return isObject(value) && typeof value.kind === "string" && typeof value.apiVersion === "string";
-}
-function isNotRead(object) {
-  const group = String(object.apiVersion).split("/")[0] ?? "";
-  return object.kind === "CustomResourceDefinition" || String(object.apiVersion).includes("/") && NOT_READ_GROUPS.has(group);
-}
-function kubernetesImages(object, written, prefix = []) {
-  const result = { images: [], namespaces: {} };
-  const kind = String(object.kind);
-  const metadata = isObject(object.metadata) ? object.metadata : {};
-  const name = typeof metadata.name === "string" ? metadata.name : "";
-  if (kind === "Namespace") {
-    if (name) result.namespaces[name] = stringLabels(metadata.labels);
-    return result;
-  }
-  if (isNotRead(object)) return result;
-  if ((kind === "List" || kind.endsWith("List")) && Array.isArray(object.items)) {
-    object.items.forEach((item, i) => {
-      if (!isKubernetesObject(item)) return;
-      const inner = kubernetesImages(item, written, [...prefix, "items", i]);
-      result.images.push(...inner.images);
-      Object.assign(result.namespaces, inner.namespaces);
-    });
-    return result;
-  }
-  const workload = {
-    kind: detach(kind),
-    name: detach(name),
-    ...typeof metadata.namespace === "string" && { namespace: detach(metadata.namespace) }
-  };
-  const ownLabels = stringLabels(metadata.labels);
-  const templatePaths = POD_TEMPLATE_PATHS[kind];
-  if (!templatePaths) {
-    for (const [key, value] of Object.entries(object)) {
-      if (key === "metadata" || key === "status") continue;
-      walkObject(value, [...prefix, key], { workload, labels: ownLabels, written }, result.images);
-    }
-    return result;
-  }
-  const labels = { ...ownLabels };
-  for (const templatePath of templatePaths)
-    Object.assign(labels, stringLabels(at(object, [...templatePath, "metadata", "labels"])));
-  const podPath = [...templatePaths[templatePaths.length - 1], "spec"];
-  const podSpec = at(object, podPath);
-  if (!isObject(podSpec)) return result;
-  for (const list of Object.keys(podSpec)) {
-    if (!isContainerList(list)) continue;
-    const containers = podSpec[list];
-    if (!Array.isArray(containers)) continue;
-    containers.forEach((container, i) => {
-      if (!isObject(container) || container.image === void 0 || container.image === null || container.image === "")
-        return;
-      result.images.push({
-        path: [...prefix, ...podPath, list, i, "image"],
-        value: container.image,
-        workload,
-        container: { name: typeof container.name === "string" ? detach(container.name) : String(i), list },
-        labels
-      });
-    });
-  }
-  return result;
-}
-function walkObject(value, path4, context, out) {
-  if (Array.isArray(value)) {
-    const list = path4[path4.length - 1];
-    value.forEach((item, i) => {
-      if (isContainerList(list) && isObject(item) && typeof item.image === "string" && item.image !== "") {
-        out.push({
-          path: [...path4, i, "image"],
-          value: item.image,
-          workload: context.workload,
-          container: { name: typeof item.name === "string" ? detach(item.name) : String(i), list },
-          labels: context.labels
-        });
-        for (const [key, child2] of Object.entries(item))
-          if (key !== "image") walkObject(child2, [...path4, i, key], context, out);
-        return;
-      }
-      walkObject(item, [...path4, i], context, out);
-    });
-    return;
-  }
-  if (!isObject(value)) return;
-  const notImages = path4[path4.length - 1] === "rbd";
-  for (const [key, child2] of Object.entries(value)) {
-    const childPath = [...path4, key];
-    if (key === "image" && notImages) continue;
-    if (key === "image") {
-      const found = imageAtKey(child2, childPath, context);
-      if (found) out.push(found);
-      continue;
-    }
-    let inner = context;
-    if (key === "template" && isObject(child2) && isObject(child2.metadata) && isObject(child2.metadata.labels)) {
-      inner = { ...context, labels: { ...context.labels, ...stringLabels(child2.metadata.labels) } };
-    }
-    walkObject(child2, childPath, inner, out);
-  }
-}
-function imageAtKey(value, path4, context) {
-  if (typeof value === "string") {
-    if (value === "") return void 0;
-    return { path: path4, value, workload: context.workload, labels: context.labels };
-  }
-  const map2 = imageOfMap(value, path4, context.written);
-  return map2 && { ...map2, workload: context.workload, labels: context.labels };
-}
-
-// src/sources/types.ts
-function emptyResult() {
-  return { occurrences: [], problems: [], namespaces: {} };
-}
-
-// src/sources/cluster.ts
-function readPodList(text, origin) {
-  const result = emptyResult();
-  let data;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    result.problems.push({
-      file: origin,
-      line: 0,
-      column: 0,
-      message: `pod list is not JSON (expected the output of "kubectl get pods -A -o json"): ${error.message}`
-    });
-    return result;
-  }
-  const kind = isKubernetesObject(data) ? String(data.kind) : void 0;
-  const isList = (kind === "List" || kind === "PodList") && Array.isArray(data.items);
-  if (!isList && kind !== "Pod") {
-    result.problems.push({
-      file: origin,
-      line: 0,
-      column: 0,
-      message: `not a Kubernetes pod list${kind ? ` (kind ${kind})` : ""}: give the output of "kubectl get pods -A -o json"`
-    });
-    return result;
-  }
-  const pods = isList ? data.items : [data];
-  for (const pod of pods) {
-    if (!isKubernetesObject(pod)) continue;
-    for (const found of kubernetesImages(pod, () => void 0).images) {
-      const namespace = found.workload?.namespace ?? "default";
-      const name = found.workload?.name ?? "";
-      result.occurrences.push({
-        file: `cluster/${namespace}/${name}`,
-        line: 0,
-        column: 0,
-        source: "cluster",
-        ...imageOfValue(found.value),
-        workload: { kind: found.workload?.kind ?? "Pod", name, namespace },
-        ...found.container && { container: found.container },
-        labels: found.labels
-      });
-    }
-  }
-  return result;
-}
-
-// src/sources/discover.ts
-var import_ignore = __toESM(require_ignore(), 1);
-import { lstatSync, readdirSync, realpathSync, statSync as statSync2 } from "node:fs";
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-
-// src/errors.ts
-var GuardError = class extends Error {
-  exitCode = 2;
-  constructor(message) {
-    super(message);
-    this.name = new.target.name;
-  }
-};
-var PolicyError = class extends GuardError {
-  constructor(file, problems) {
-    super(`policy ${file} is not valid:
-${problems.map((p) => `  ${formatProblem(file, p)}`).join("\n")}`);
-    this.file = file;
-    this.problems = problems;
-  }
-  file;
-  problems;
-};
-function formatProblem(file, problem) {
-  const where = problem.line > 0 ? `${file}:${problem.line}` : file;
-  return `${where}: ${problem.keyPath ? `${problem.keyPath}: ` : ""}${problem.message}`;
-}
-var UsageError = class extends GuardError {
-};
-var InputError = class extends GuardError {
-};
-
-// src/git.ts
-import { execFileSync } from "node:child_process";
-var GitError = class extends Error {
-  constructor(args, stderr) {
-    super(`git ${args[0] ?? ""} failed${stderr ? `: ${stderr}` : ""}`);
-    this.args = args;
-    this.stderr = stderr;
-    this.name = "GitError";
-  }
-  args;
-  stderr;
-};
-function git(cwd, args) {
-  try {
-    return execFileSync("git", args, {
-      cwd,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      maxBuffer: 256 << 20
-    });
-  } catch (error) {
-    const stderr = String(error.stderr ?? error.message).trim();
-    throw new GitError(args, stderr);
-  }
-}
-function nulSeparated(output) {
-  return output.split("\0").filter(Boolean);
-}
-function isInsideWorkTree(dir) {
-  try {
-    return git(dir, ["rev-parse", "--is-inside-work-tree"]).trim() === "true";
-  } catch {
-    return false;
-  }
-}
-function trackedFiles(dir) {
-  let output;
-  try {
-    output = execFileSync("git", ["ls-files", "-z", "--cached", "--", "."], {
-      cwd: dir,
-      stdio: ["ignore", "pipe", "pipe"],
-      maxBuffer: 256 << 20
-    });
-  } catch {
-    return [];
-  }
-  const names = [];
-  let start = 0;
-  for (let end = output.indexOf(0); end >= 0; start = end + 1, end = output.indexOf(0, start)) {
-    const bytes = output.subarray(start, end);
-    const name = bytes.toString("utf8");
-    if (Buffer.from(name, "utf8").equals(bytes)) names.push(name);
-  }
-  return names;
-}
-
-// src/sources/small-file.ts
-import { readFileSync, statSync } from "node:fs";
-var MAX_SIDE_FILE_BYTES = 1 << 20;
-function readSideFile(path4) {
-  try {
-    const stats = statSync(path4);
-    if (!stats.isFile() || stats.size > MAX_SIDE_FILE_BYTES) return void 0;
-    return readFileSync(path4, "utf8");
-  } catch {
-    return void 0;
-  }
-}
-
-// src/sources/discover.ts
-var YAML_EXTENSION = /\.ya?ml$/i;
-var JSON_EXTENSION = /\.json$/i;
-var DOCKERFILE_NAME = /^(?:dockerfile|containerfile)(?:[._-].*)?$|\.(?:dockerfile|containerfile)$/i;
-var NOT_A_DOCKERFILE = /\.(?:md|markdown|rst|adoc|txt|html?|json|ya?ml|toml|xml|ini|cfg|csv|lock|sh|bash|zsh|fish|ps1|psm1|bat|cmd|go|py|pyc|js|mjs|cjs|ts|mts|cts|tsx|jsx|rb|rs|java|kt|kts|scala|groovy|c|cc|cpp|cxx|h|hpp|cs|fs|php|pl|swift|lua|sql|r|patch|diff|dockerignore|png|jpe?g|gif|svg|ico|gz|tgz|zip|tar)$/i;
-var KUSTOMIZATION_NAME = "Kustomization";
-function fileKind(name) {
-  if (YAML_EXTENSION.test(name) || name === KUSTOMIZATION_NAME) return "yaml";
-  if (JSON_EXTENSION.test(name)) return "json";
-  if (DOCKERFILE_NAME.test(name) && !NOT_A_DOCKERFILE.test(name) && !name.startsWith("."))
-    return "dockerfile";
-  return void 0;
-}
-function discoverFiles(paths, options) {
-  let included;
-  let excluded;
-  try {
-    included = compileGlobs(options.include, "path");
-    excluded = compileGlobs(options.exclude, "path");
-  } catch (error) {
-    if (error instanceof GlobError) throw new UsageError(`policy include/exclude: ${error.message}`);
-    throw error;
-  }
-  const found = /* @__PURE__ */ new Map();
-  const skipped = /* @__PURE__ */ new Map();
-  const skip = (file, reason) => skipped.set(file, { file, reason });
-  const toPosix = (path4) => sep === "/" ? path4 : path4.split(sep).join("/");
-  const consider = (root, path4, absolute, regular = false) => {
-    if (!included(path4) || excluded(path4)) return;
-    const name = path4.slice(path4.lastIndexOf("/") + 1);
-    const kind = fileKind(name);
-    if (!kind) return;
-    const display = root.display(path4, absolute);
-    if (regular) {
-      found.set(absolute, { path: display, absolute, kind });
-      return;
-    }
-    let stats;
-    try {
-      stats = lstatSync(absolute);
-    } catch {
-      skip(display, "listed by git but missing from the work tree");
-      return;
-    }
-    if (stats.isSymbolicLink()) {
-      const target = linkTarget(absolute);
-      if (!target) return skip(display, "broken symbolic link");
-      if (!isInside(target, root.real))
-        return skip(display, "symbolic link out of the scanned tree, not followed");
-      if (!statOrUndefined(target)?.isFile()) return;
-    } else if (!stats.isFile()) {
-      if (!stats.isDirectory()) skip(display, "not a regular file (a FIFO, socket or device), not read");
-      return;
-    }
-    found.set(absolute, { path: display, absolute, kind });
-  };
-  const walk = (root, absoluteDir, relativeDir, scopes) => {
-    let entries;
-    try {
-      entries = readdirSync(absoluteDir, { withFileTypes: true });
-    } catch (error) {
-      skip(root.display(relativeDir, absoluteDir) || ".", `folder cannot be read (${errorCode(error)})`);
-      return;
-    }
-    const invalid = entries.some((e) => e.name.includes("\uFFFD")) ? invalidNames(absoluteDir) : void 0;
-    const gitignore = entries.find((e) => e.name === ".gitignore" && e.isFile());
-    const rules = gitignore && readIgnoreFile(join(absoluteDir, ".gitignore"));
-    if (rules) scopes = [...scopes, { base: relativeDir, rules }];
-    for (const entry of entries) {
-      const name = entry.name;
-      const path4 = relativeDir === "" ? name : `${relativeDir}/${name}`;
-      if (invalid?.has(name)) {
-        if (!excluded(path4))
-          skip(root.display(path4, `${absoluteDir}${sep}${name}`), "name is not valid UTF-8, not read");
-        continue;
-      }
-      const absolute = `${absoluteDir}${sep}${name}`;
-      let isDirectory2 = entry.isDirectory();
-      if (entry.isSymbolicLink()) {
-        const target = linkTarget(absolute);
-        if (target && statOrUndefined(target)?.isDirectory()) {
-          if (!isInside(target, root.real) && !excluded(path4) && !ignoredBy(scopes, path4, true)) {
-            skip(
-              root.display(path4, absolute),
-              "symbolic link to a folder out of the scanned tree, not followed"
-            );
-          }
-          continue;
-        }
-        isDirectory2 = false;
-      }
-      if (isDirectory2) {
-        if (name === ".git" || excluded(path4) || ignoredBy(scopes, path4, true)) continue;
-        walk(root, absolute, path4, scopes);
-      } else if (!ignoredBy(scopes, path4, false)) {
-        consider(root, path4, absolute, entry.isFile());
-      }
-    }
-  };
-  for (const given of paths) {
-    const absolute = isAbsolute(given) ? given : resolve(options.cwd, given);
-    const stats = statOrUndefined(absolute);
-    if (!stats) throw new InputError(`path ${given} does not exist`);
-    if (!stats.isFile() && !stats.isDirectory()) {
-      skip(displayPath(options.cwd, absolute), "not a regular file (a FIFO, socket or device), not read");
-      continue;
-    }
-    if (stats.isFile()) {
-      const kind = fileKind(basename(absolute)) ?? "dockerfile";
-      found.set(absolute, { path: displayPath(options.cwd, absolute), absolute, kind });
-      continue;
-    }
-    const fromCwd = toPosix(relative(options.cwd, absolute));
-    const outside = fromCwd === ".." || fromCwd.startsWith("../") || isAbsolute(fromCwd);
-    const root = {
-      absolute,
-      real: realpathSync(absolute),
-      relative: outside ? "" : fromCwd,
-      display: outside ? (_path, file) => displayPath(options.cwd, file) : (path4) => path4
-    };
-    const above = outside ? [] : ancestorScopes(options.cwd, absolute);
-    const scopes = root.relative !== "" && ignoredBy(above, root.relative, true) ? [] : above;
-    walk(root, absolute, root.relative, scopes);
-    const prefix = root.relative === "" ? "" : `${root.relative}/`;
-    const tracked = isInsideWorkTree(absolute) ? trackedFiles(absolute) : [];
-    for (const file of tracked) {
-      const path4 = `${prefix}${file}`;
-      const fileAbsolute = join(absolute, file);
-      if (found.has(fileAbsolute) || isUnder(path4, excluded)) continue;
-      consider(root, path4, fileAbsolute);
-    }
-  }
-  const byPath = (a, b) => {
-    const x = a.path ?? a.file ?? "";
-    const y = b.path ?? b.file ?? "";
-    return x < y ? -1 : x > y ? 1 : 0;
-  };
-  return { candidates: [...found.values()].sort(byPath), skipped: [...skipped.values()].sort(byPath) };
-}
-function isUnder(path4, excluded) {
-  for (let at2 = path4.indexOf("/"); at2 >= 0; at2 = path4.indexOf("/", at2 + 1)) {
-    if (excluded(path4.slice(0, at2))) return true;
-  }
-  return false;
-}
-function ignoredBy(scopes, path4, isDirectory2) {
-  return scopes.some(({ base, rules }) => {
-    const inside = base === "" ? path4 : path4.slice(base.length + 1);
-    return inside !== "" && !inside.startsWith("../") && rules.ignores(isDirectory2 ? `${inside}/` : inside);
-  });
-}
-function linkTarget(path4) {
-  try {
-    return realpathSync(path4);
-  } catch {
-    return void 0;
-  }
-}
-function isInside(path4, folder) {
-  return path4 === folder || path4.startsWith(folder.endsWith(sep) ? folder : `${folder}${sep}`);
-}
-function ancestorScopes(cwd, dir) {
-  const scopes = [];
-  for (let current = dirname(dir); current.startsWith(cwd) && current !== dir; current = dirname(current)) {
-    const rules = readIgnoreFile(join(current, ".gitignore"));
-    if (rules) scopes.unshift({ base: relative(cwd, current).split(sep).join("/"), rules });
-    if (current === cwd) break;
-  }
-  return scopes;
-}
-function readIgnoreFile(path4) {
-  const text = readSideFile(path4);
-  return text === void 0 ? void 0 : (0, import_ignore.default)().add(text);
-}
-function invalidNames(dir) {
-  const names = /* @__PURE__ */ new Set();
-  for (const raw of readdirSync(dir, { encoding: "buffer" })) {
-    const name = raw.toString("utf8");
-    if (!Buffer.from(name, "utf8").equals(raw)) names.add(name);
-  }
-  return names;
-}
-function statOrUndefined(path4) {
-  try {
-    return statSync2(path4);
-  } catch {
-    return void 0;
-  }
-}
-function errorCode(error) {
-  return error.code ?? String(error);
-}
-function displayPath(cwd, absolute) {
-  const path4 = relative(cwd, absolute);
-  return (path4 === "" ? "." : path4).split(sep).join("/");
-}
-
-// src/sources/kustomize.ts
-import { posix } from "node:path";
-var NAMES = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
-function isKustomizationName(name) {
-  return NAMES.has(name);
-}
-function readKustomization(doc, file) {
-  const data = doc.data;
-  if (!isObject(data)) return void 0;
-  const dir = posix.dirname(file);
-  const resources = [];
-  for (const key of ["resources", "bases"]) {
-    const list = data[key];
-    if (!Array.isArray(list)) continue;
-    for (const entry of list) {
-      if (typeof entry !== "string" || /^[a-z][a-z0-9+.-]*:\/\/|^(?:github\.com|gitlab\.com|bitbucket\.org)\//i.test(entry))
-        continue;
-      resources.push(posix.normalize(posix.join(dir, entry)).replace(/\/$/, ""));
-    }
-  }
-  const images = [];
-  if (Array.isArray(data.images)) {
-    data.images.forEach((entry, i) => {
-      if (!isObject(entry) || typeof entry.name !== "string" || entry.name === "") return;
-      const text = (key) => {
-        const value = entry[key];
-        if (value === void 0 || value === null || value === "") return void 0;
-        return doc.written(["images", i, key]) ?? String(value);
-      };
-      const newName = text("newName");
-      const newTag = text("newTag");
-      const digest = text("digest");
-      images.push({
-        name: entry.name,
-        ...newName !== void 0 && { newName },
-        ...newTag !== void 0 && { newTag },
-        ...digest !== void 0 && { digest },
-        line: doc.locate(["images", i]).line
-      });
-    });
-  }
-  return { file, resources, images };
-}
-function entryMatches(entry, image) {
-  const { name } = splitReference(image);
-  const written = splitReference(entry.name);
-  if (written.tag !== void 0 || written.digest !== void 0) return image === entry.name;
-  return name === entry.name;
-}
-function rewrite(entry, image) {
-  const { name, tag, digest } = splitReference(image);
-  let suffix = digest !== void 0 ? `@${digest}` : tag !== void 0 ? `:${tag}` : "";
-  if (entry.newTag !== void 0) suffix = `:${entry.newTag}`;
-  if (entry.digest !== void 0) suffix = `@${entry.digest}`;
-  return `${entry.newName ?? name}${suffix}`;
-}
-function applyKustomizations(kustomizations, byFile) {
-  const byDir = new Map(kustomizations.map((k) => [posix.dirname(k.file), k]));
-  const memo = /* @__PURE__ */ new Map();
-  const rewritten = [];
-  const replaced = /* @__PURE__ */ new Set();
-  const produce = (k, seen) => {
-    const done = memo.get(k);
-    if (done) return done;
-    if (seen.has(k)) return [];
-    seen.add(k);
-    const items = [];
-    for (const resource of k.resources) {
-      const inner = byDir.get(resource);
-      if (inner) {
-        items.push(...produce(inner, seen));
-        continue;
-      }
-      for (const origin of byFile.get(resource) ?? []) {
-        if (origin.source === "kubernetes" && origin.image.kind === "image")
-          items.push({ origin, text: origin.text });
-      }
-    }
-    const out = items.map((item) => {
-      let text = item.text;
-      let matched;
-      for (const entry of k.images) {
-        if (!entryMatches(entry, text)) continue;
-        text = rewrite(entry, text);
-        matched ??= entry;
-      }
-      if (matched) {
-        replaced.add(item.origin);
-        rewritten.push({
-          ...item.origin,
-          text,
-          image: imageState(text),
-          rewrittenBy: { file: k.file, line: matched.line, written: item.origin.text }
-        });
-      }
-      return { origin: item.origin, text };
-    });
-    memo.set(k, out);
-    return out;
-  };
-  for (const k of kustomizations) produce(k, /* @__PURE__ */ new Set());
-  return { rewritten, replaced };
-}
-
-// src/sources/read.ts
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { basename as basename2, dirname as dirname2, join as join2, sep as sep2 } from "node:path";
-
-// src/sources/compose.ts
-function isComposeFile(value) {
-  return isObject(value) && isObject(value.services) && !("kind" in value) && !("apiVersion" in value);
-}
-function composeImages(file) {
-  const images = [];
-  for (const [name, service] of Object.entries(file.services)) {
-    if (!isObject(service) || service.image === void 0 || service.image === null) continue;
-    if (service.build !== void 0 && service.build !== null) continue;
-    images.push({
-      path: ["services", name, "image"],
-      value: service.image,
-      workload: { kind: "service", name },
-      labels: {}
-    });
-  }
-  return images;
-}
-function parseEnvFile(text) {
-  const values = /* @__PURE__ */ new Map();
-  const lines = text.replace(/\r\n?/g, "\n").split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].replace(/^\s*export\s+/, "");
-    const match = /^\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s?(.*)$/.exec(line);
-    if (!match) continue;
-    const key = match[1];
-    let raw = match[2].trimStart();
-    let value;
-    if (raw.startsWith("'")) {
-      let end = raw.indexOf("'", 1);
-      while (end < 0 && i + 1 < lines.length) {
-        raw += `
-${lines[++i]}`;
-        end = raw.indexOf("'", 1);
-      }
-      value = end < 0 ? raw.slice(1) : raw.slice(1, end);
-    } else if (raw.startsWith('"')) {
-      let end = closingQuote(raw);
-      while (end < 0 && i + 1 < lines.length) {
-        raw += `
-${lines[++i]}`;
-        end = closingQuote(raw);
-      }
-      const inner = end < 0 ? raw.slice(1) : raw.slice(1, end);
-      const unescaped = inner.replace(
-        /\\([\\"nrt$])/g,
-        (_, c) => c === "n" ? "\n" : c === "r" ? "\r" : c === "t" ? "	" : c === "$" ? "\\$" : c
-      );
-      value = expandVariables(unescaped, values, "\\").value;
-    } else {
-      const comment = raw.search(/\s#/);
-      value = expandVariables((comment >= 0 ? raw.slice(0, comment) : raw).trim(), values, "\\").value;
-    }
-    values.set(key, value);
-  }
-  return values;
-}
-function closingQuote(text) {
-  for (let i = 1; i < text.length; i++) {
-    if (text[i] === "\\") i++;
-    else if (text[i] === '"') return i;
-  }
-  return -1;
-}
-
-// src/sources/dockerfile-model.ts
-var import_dockerfile_ast = __toESM(require_main3(), 1);
-function exactModel(text) {
-  const dockerfile = import_dockerfile_ast.DockerfileParser.parse(asBuildKitReadsIt(text));
-  const initialArgs = [];
-  for (const arg of dockerfile.getInitialARGs()) {
-    const property = arg.getProperty();
-    const name = property?.getName();
-    if (property && name) initialArgs.push({ name, value: property.getValue() });
-  }
-  const instructions = dockerfile.getInstructions();
-  return {
-    escapeChar: dockerfile.getEscapeCharacter(),
-    initialArgs,
-    instructions: instructions.map(adapt),
-    heredocLines: heredocLines(instructions, text)
-  };
-}
-function adapt(instruction) {
-  const range = instruction.getRange();
-  return {
-    keyword: instruction.getKeyword(),
-    written: instruction.getInstruction() ?? "",
-    start: range.start,
-    lines: { first: range.start.line, last: range.end.line },
-    args: () => instruction.getArguments().map((arg) => ({ value: arg.getValue(), start: arg.getRange().start })),
-    labels: () => instruction.getProperties().flatMap((property) => {
-      const name = property.getName();
-      return name ? [{ name, value: property.getValue() ?? "" }] : [];
-    }),
-    flags: () => instruction.getFlags().map((flag) => ({
-      name: flag.getName(),
-      value: flag.getValue(),
-      valueStart: flag.getValueRange()?.start,
-      option: (name) => {
-        const option = flag.getOption(name);
-        return option ? { value: option.getValue(), valueStart: option.getValueRange()?.start } : void 0;
-      }
-    })),
-    trigger: () => {
-      const trigger = instruction.getTriggerInstruction();
-      return trigger ? adapt(trigger) : void 0;
-    }
-  };
-}
-function heredocLines(instructions, text) {
-  const lines = /* @__PURE__ */ new Set();
-  if (!text.includes("<<")) return lines;
-  for (const instruction of instructions) {
-    const withHeredocs = instruction;
-    if (typeof withHeredocs.getHeredocs !== "function") continue;
-    for (const heredoc of withHeredocs.getHeredocs()) {
-      const range = heredoc.getContentRange();
-      if (!range) continue;
-      for (let line = range.start.line; line <= range.end.line; line++) lines.add(line + 1);
-    }
-  }
-  return lines;
-}
-var DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
-var KNOWN_DIRECTIVES = /* @__PURE__ */ new Set(["syntax", "escape", "check"]);
-function asBuildKitReadsIt(text) {
-  const lines = text.split("\n");
-  let escapeChar = "\\";
-  let ended = false;
-  let changed = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].replace(/\r$/, "");
-    const match = DIRECTIVE.exec(line);
-    if (!ended && match && KNOWN_DIRECTIVES.has(match[1].toLowerCase())) {
-      if (match[1].toLowerCase() === "escape" && (match[2] === "`" || match[2] === "\\"))
-        escapeChar = match[2];
-      continue;
-    }
-    ended = true;
-    if (!line.startsWith("#") && !/^\s+#/.test(line)) break;
-    if (match) {
-      lines[i] = lines[i].replace("=", " ");
-      changed = true;
-    }
-  }
-  const result = changed ? lines.join("\n") : text;
-  const marker = `${escapeChar}<<`;
-  if (!result.includes(marker)) return result;
-  let out = "";
-  for (let i = 0; i < result.length; i++) {
-    const char = result[i];
-    if (char === escapeChar) {
-      if (result.startsWith(marker, i)) {
-        out += `${escapeChar}< `;
-        i += 2;
-        continue;
-      }
-      out += char + (result[i + 1] ?? "");
-      i++;
-      continue;
-    }
-    out += char;
-  }
-  return out;
-}
-
-// src/sources/dockerfile-fast.ts
-var ESCAPE = "\\";
-function fastModel(text) {
-  if (text.includes("<<") || /^[ \t]*#.*escape/im.test(text)) return void 0;
-  const lines = text.split("\n");
-  const instructions = [];
-  const initialArgs = [];
-  let seenFrom = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = stripCR(lines[i]);
-    const startChar = firstNonBlank(line);
-    if (startChar < 0 || line[startChar] === "#") continue;
-    const segments = [];
-    let current = { line: i, offset: startChar, text: line.slice(startChar) };
-    for (; ; ) {
-      if (/\\[ \t]+$/.test(current.text)) return void 0;
-      const continues = current.text.endsWith(ESCAPE) && !current.text.endsWith(ESCAPE + ESCAPE);
-      if (!continues) {
-        segments.push(current);
-        break;
-      }
-      segments.push({ ...current, text: current.text.slice(0, -1) });
-      let next = i + 1;
-      while (next < lines.length) {
-        const candidate = stripCR(lines[next]);
-        const at2 = firstNonBlank(candidate);
-        if (at2 >= 0 && candidate[at2] !== "#") break;
-        if (at2 < 0) return void 0;
-        next++;
-      }
-      if (next >= lines.length) break;
-      i = next;
-      current = { line: i, offset: 0, text: stripCR(lines[i]) };
-    }
-    const instruction = scanned(lines, segments);
-    if (!instruction) return void 0;
-    if (instruction.keyword === "FROM") seenFrom = true;
-    if (!seenFrom && instruction.keyword === "ARG") {
-      const arg = argOf(lines, instruction);
-      if (arg === null) return void 0;
-      if (arg) initialArgs.push(arg);
-    }
-    instructions.push(instruction);
-  }
-  return { escapeChar: ESCAPE, initialArgs, instructions, heredocLines: /* @__PURE__ */ new Set() };
-}
-function stripCR(line) {
-  return line.endsWith("\r") ? line.slice(0, -1) : line;
-}
-function firstNonBlank(line) {
-  for (let i = 0; i < line.length; i++) if (line[i] !== " " && line[i] !== "	") return i;
-  return -1;
-}
-function scanned(lines, segments) {
-  const head = segments[0];
-  const written = /^\S+/.exec(head.text)?.[0] ?? "";
-  if (written === "") return void 0;
-  const keyword = written.toUpperCase();
-  const first = head.line;
-  const last = segments[segments.length - 1].line;
-  const start = { line: first, character: head.offset };
-  let cachedAlone = null;
-  const parsedAlone = () => {
-    if (cachedAlone === null)
-      cachedAlone = exactModel(lines.slice(first, last + 1).join("\n")).instructions[0];
-    return cachedAlone;
-  };
-  const shifted = (position) => position && { line: position.line + first, character: position.character };
-  const shiftedFlag = (flag) => ({
-    name: flag.name,
-    value: flag.value,
-    valueStart: shifted(flag.valueStart),
-    option: (name) => {
-      const option = flag.option(name);
-      return option && { value: option.value, valueStart: shifted(option.valueStart) };
-    }
-  });
-  return {
-    keyword,
-    written,
-    start,
-    lines: { first, last },
-    args: () => {
-      const words = fromArgs(segments, written.length);
-      if (words) return words;
-      return (parsedAlone()?.args() ?? []).map((word) => ({
-        value: word.value,
-        start: shifted(word.start)
-      }));
-    },
-    labels: () => parsedAlone()?.labels() ?? [],
-    flags: () => leadingFlags(segments, written.length) ?? (parsedAlone()?.flags() ?? []).map(shiftedFlag),
-    trigger: () => {
-      const trigger = parsedAlone()?.trigger();
-      if (!trigger) return void 0;
-      return {
-        ...trigger,
-        start: shifted(trigger.start),
-        lines: { first: trigger.lines.first + first, last: trigger.lines.last + first },
-        flags: () => trigger.flags().map(shiftedFlag)
-      };
-    }
-  };
-}
-function fromArgs(segments, keywordLength) {
-  if (segments.length !== 1) return void 0;
-  const { line, offset, text } = segments[0];
-  if (/["'\\`]/.test(text)) return void 0;
-  const words = [];
-  const pattern = /\S+/g;
-  pattern.lastIndex = keywordLength;
-  let flagsDone = false;
-  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-    if (match[0].startsWith("--")) {
-      if (flagsDone) return void 0;
-      continue;
-    }
-    flagsDone = true;
-    words.push({ value: match[0], start: { line, character: offset + match.index } });
-  }
-  return words;
-}
-function leadingFlags(segments, keywordLength) {
-  const words = [];
-  let first = true;
-  for (const segment of segments) {
-    const pattern = /\S+/g;
-    pattern.lastIndex = first ? keywordLength : 0;
-    first = false;
-    for (let match = pattern.exec(segment.text); match; match = pattern.exec(segment.text)) {
-      if (!match[0].startsWith("--")) return finishFlags(words);
-      if (match.index + match[0].length === segment.text.length && segment !== segments[segments.length - 1]) {
-        if (/["'\\`]/.test(match[0])) return void 0;
-        const next = segments[segments.indexOf(segment) + 1];
-        if (next && !/^[ \t]/.test(next.text)) return void 0;
-      }
-      if (/["'\\`]/.test(match[0])) return void 0;
-      words.push({ text: match[0], start: { line: segment.line, character: segment.offset + match.index } });
-    }
-  }
-  return finishFlags(words);
-}
-function finishFlags(words) {
-  return words.map(({ text, start }) => {
-    const equals = text.indexOf("=");
-    const name = text.slice(2, equals < 0 ? void 0 : equals);
-    const value = equals < 0 ? null : text.slice(equals + 1);
-    const valueStart = equals < 0 ? void 0 : { line: start.line, character: start.character + equals + 1 };
-    return {
-      name,
-      value,
-      valueStart,
-      option: (wanted) => {
-        if (value === null || valueStart === void 0) return void 0;
-        let at2 = 0;
-        for (const part of value.split(",")) {
-          const sign = part.indexOf("=");
-          if ((sign < 0 ? part : part.slice(0, sign)) === wanted) {
-            return {
-              value: sign < 0 ? null : part.slice(sign + 1),
-              valueStart: sign < 0 ? void 0 : { line: valueStart.line, character: valueStart.character + at2 + sign + 1 }
-            };
-          }
-          at2 += part.length + 1;
-        }
-        return void 0;
-      }
-    };
-  });
-}
-function argOf(lines, instruction) {
-  const { first, last } = instruction.lines;
-  const text = lines.slice(first, last + 1).join("\n");
-  if (first !== last || /["'\\`$]/.test(text)) {
-    return exactModel(text).initialArgs[0];
-  }
-  const words = stripCR(text).trim().split(/\s+/).slice(1);
-  if (words.length !== 1) return words.length === 0 ? void 0 : null;
-  const word = words[0];
-  const equals = word.indexOf("=");
-  if (equals === 0) return null;
-  return equals < 0 ? { name: word, value: null } : { name: word.slice(0, equals), value: word.slice(equals + 1) };
-}
-
-// src/sources/dockerfile.ts
-var INSTRUCTIONS = /* @__PURE__ */ new Set([
-  "ADD",
-  "ARG",
-  "CMD",
-  "COPY",
-  "ENTRYPOINT",
-  "ENV",
-  "EXPOSE",
-  "FROM",
-  "HEALTHCHECK",
-  "LABEL",
-  "MAINTAINER",
-  "ONBUILD",
-  "RUN",
-  "SHELL",
-  "STOPSIGNAL",
-  "USER",
-  "VOLUME",
-  "WORKDIR"
-]);
-function readDockerfile(text, file, options = {}) {
-  return readModel(fastModel(text) ?? exactModel(text), text, file, options);
-}
-function readModel(model, text, file, options = {}) {
-  const { escapeChar } = model;
-  const reader = new StageReader(file, text, globalArgs(model, options.buildArgs ?? {}), escapeChar);
-  for (const instruction of model.instructions) reader.read(instruction, options.copyFrom !== false);
-  const result = reader.finish(text, model.instructions.at(-1));
-  return { ...result, heredocLines: model.heredocLines };
-}
-function globalArgs(model, buildArgs) {
-  const globals = /* @__PURE__ */ new Map();
-  for (const { name, value } of model.initialArgs) {
-    globals.set(name, buildArgs[name] ?? argDefault(value, globals, model.escapeChar));
-  }
-  return globals;
-}
-var StageReader = class {
-  constructor(file, text, globals, escapeChar) {
-    this.file = file;
-    this.globals = globals;
-    this.escapeChar = escapeChar;
-    this.lines = text.split("\n");
-  }
-  file;
-  globals;
-  escapeChar;
-  stages = [];
-  occurrences = [];
-  problems = [];
-  /** Stage names to the first stage of that name: lookups in constant time (linear in the file). */
-  stageNames = /* @__PURE__ */ new Map();
-  lines;
-  problem(line, column, message) {
-    this.problems.push({ file: this.file, line: line + 1, column: column + 1, message });
-  }
-  read(instruction, copyFrom) {
-    const { keyword, start } = instruction;
-    if (!INSTRUCTIONS.has(keyword)) {
-      this.problem(start.line, start.character, `unknown instruction "${instruction.written}"`);
-      return;
-    }
-    if (keyword === "FROM") {
-      this.from(instruction);
-      return;
-    }
-    const stage = this.stages[this.stages.length - 1];
-    if (!stage) {
-      if (keyword !== "ARG") this.problem(start.line, start.character, `${keyword} before the first FROM`);
-      return;
-    }
-    if (keyword === "LABEL") {
-      for (const { name, value } of instruction.labels()) stage.labels[detach(name)] = detach(value);
-      return;
-    }
-    const judged = keyword === "ONBUILD" ? instruction.trigger() : instruction;
-    if (judged && copyFrom && (judged.keyword === "COPY" || judged.keyword === "RUN"))
-      this.externalSources(judged);
-  }
-  /** The image text after global ARGs, and what it names; a stage name is checked on this text. */
-  resolve(written) {
-    return resolveImage(written, this.globals, this.escapeChar);
-  }
-  stageIndex(reference) {
-    if (/^\d+$/.test(reference)) {
-      const index = Number(reference);
-      return index < this.stages.length ? index : void 0;
-    }
-    return this.stageNames.get(reference.toLowerCase());
-  }
-  /** Whether resolved text names an earlier stage (by name, or by index where `allowIndex`). */
-  isStage({ text, image }, allowIndex) {
-    return image.kind !== "unresolved" && (allowIndex || !/^\d+$/.test(text)) && this.stageIndex(text) !== void 0;
-  }
-  occurrence(instruction, { text, image }, at2, via) {
-    const { start } = instruction;
-    const name = this.stages[this.stages.length - 1]?.name;
-    return {
-      file: this.file,
-      line: start.line + 1,
-      column: (at2.line === start.line ? at2.character : start.character) + 1,
-      source: "dockerfile",
-      text,
-      image,
-      via,
-      stage: { index: this.stages.length - 1, ...name !== void 0 && { name }, final: false },
-      labels: {}
-    };
-  }
-  from(from) {
-    const { start } = from;
-    const args = from.args();
-    const first = args[0];
-    if (!first) {
-      this.problem(start.line, start.character, "FROM without an image");
-      return;
-    }
-    const hasAlias = args.length === 3 && args[1]?.value.toLowerCase() === "as";
-    if (args.length !== 1 && !hasAlias) {
-      this.problem(start.line, start.character, 'FROM takes one image and an optional "AS name"');
-      return;
-    }
-    const stage = { index: this.stages.length, labels: {} };
-    if (hasAlias) stage.name = detach((args[2]?.value ?? "").toLowerCase());
-    const resolved = this.resolve(first.value);
-    const parent = this.isStage(resolved, false) ? this.stageIndex(resolved.text) : void 0;
-    this.stages.push(stage);
-    if (stage.name !== void 0 && !this.stageNames.has(stage.name))
-      this.stageNames.set(stage.name, stage.index);
-    if (parent !== void 0) {
-      stage.parent = parent;
-      return;
-    }
-    const found = this.occurrence(from, resolved, first.start, "from");
-    if (found.text.toLowerCase() === "scratch") return;
-    stage.base = found;
-    this.occurrences.push(found);
-  }
-  externalSources(instruction) {
-    const { first, last } = instruction.lines;
-    if (!this.lines.slice(first, last + 1).some((line) => line.includes("--"))) return;
-    for (const flag of instruction.flags()) {
-      if (flag.name === "from") {
-        this.externalSource(instruction, flag.value, flag.valueStart, "copy-from");
-      } else if (flag.name === "mount") {
-        const from = flag.option("from");
-        if (from) this.externalSource(instruction, from.value, from.valueStart, "mount-from");
-      }
-    }
-  }
-  externalSource(instruction, written, at2, via) {
-    if (!written || !at2) return;
-    const resolved = this.resolve(written);
-    if (this.isStage(resolved, true)) return;
-    this.occurrences.push(this.occurrence(instruction, resolved, at2, via));
-  }
-  /** Marks the final image, and reports a file without FROM or ending inside an instruction. */
-  finish(text, last) {
-    const { stages, occurrences, problems, file } = this;
-    const escapeChar = this.escapeChar;
-    markFinalImage(stages, occurrences);
-    if (stages.length === 0 && problems.length === 0) {
-      problems.push({
-        file,
-        line: 1,
-        column: 1,
-        message: text.trim() === "" ? "empty Dockerfile: no FROM instruction" : "no FROM instruction"
-      });
-    }
-    if (last && endsWithContinuation(text, escapeChar)) {
-      const { start } = last;
-      this.problem(
-        start.line,
-        start.character,
-        "file ends inside an instruction (line continuation at end of file)"
-      );
-    }
-    return { occurrences, problems, namespaces: {} };
-  }
-};
-function argDefault(value, globals, escapeChar) {
-  if (value === null) return void 0;
-  const expansion = expandVariables(value, globals, escapeChar);
-  return expansion.missing.length > 0 ? void 0 : expansion.value;
-}
-function markFinalImage(stages, occurrences) {
-  const final = stages[stages.length - 1];
-  if (!final) return;
-  const chain = [];
-  const inChain = /* @__PURE__ */ new Set();
-  for (let stage = final; stage && !inChain.has(stage.index); ) {
-    chain.push(stage);
-    inChain.add(stage.index);
-    stage = stage.parent === void 0 ? void 0 : stages[stage.parent];
-  }
-  const labels = {};
-  for (let i = chain.length - 1; i >= 0; i--) Object.assign(labels, chain[i]?.labels);
-  const root = chain[chain.length - 1];
-  if (root?.base) root.base.labels = labels;
-  for (const occurrence of occurrences) {
-    if (!occurrence.stage) continue;
-    const isInChain = inChain.has(occurrence.stage.index);
-    occurrence.stage.final = occurrence.via === "from" ? isInChain : occurrence.stage.index === final.index;
-  }
-}
-function endsWithContinuation(text, escapeChar) {
-  let end = text.length;
-  while (end > 0 && " 	\r\n".includes(text[end - 1])) end--;
-  return text[end - 1] === escapeChar && text[end - 2] !== escapeChar;
-}
-
-// src/sources/helm.ts
-var VALUES_FILE = /^values(?:[-.][^/]*)?\.ya?ml$/i;
-function isValuesFileName(name) {
-  return VALUES_FILE.test(name);
-}
-function helmValuesImages(data, written, appVersion) {
-  const images = [];
-  if (!isObject(data)) return images;
-  const global = isObject(data.global) ? data.global : {};
-  const registry = typeof global.imageRegistry === "string" && global.imageRegistry.trim() !== "" ? global.imageRegistry.trim() : void 0;
-  const defaults = {
-    ...registry !== void 0 && { registry },
-    ...appVersion !== void 0 && { tag: appVersion }
-  };
-  const walk = (value, path4) => {
-    if (Array.isArray(value)) {
-      value.forEach((item, i) => {
-        walk(item, [...path4, i]);
-      });
-      return;
-    }
-    if (!isObject(value)) return;
-    for (const [key, child2] of Object.entries(value)) {
-      const childPath = [...path4, key];
-      if (key !== "image") {
-        walk(child2, childPath);
-        continue;
-      }
-      const workload = { kind: "values", name: path4.join(".") || "(top level)" };
-      if (typeof child2 === "string" && child2.trim() !== "") {
-        images.push({ path: childPath, value: child2, workload, labels: {} });
-      } else {
-        const map2 = imageOfMap(child2, childPath, written, defaults);
-        if (map2) images.push({ ...map2, workload, labels: {} });
-      }
-    }
-  };
-  walk(data, []);
-  return images;
-}
-
-// src/sources/workflows.ts
-var WORKFLOW_PATH = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i;
-function isWorkflowPath(path4) {
-  return WORKFLOW_PATH.test(path4);
-}
-var DOCKER_STEP = "docker://";
-function workflowImages(data) {
-  const images = [];
-  if (!isObject(data) || !isObject(data.jobs)) return images;
-  for (const [job, definition] of Object.entries(data.jobs)) {
-    if (!isObject(definition)) continue;
-    const workload = { kind: "job", name: job };
-    const push = (path4, value) => {
-      if (value === void 0 || value === null || value === "") return;
-      images.push({ path: ["jobs", job, ...path4], value, workload, labels: {} });
-    };
-    const container = definition.container;
-    if (typeof container === "string") push(["container"], container);
-    else if (isObject(container)) push(["container", "image"], container.image);
-    if (isObject(definition.services)) {
-      for (const [name, service] of Object.entries(definition.services)) {
-        if (typeof service === "string") push(["services", name], service);
-        else if (isObject(service)) push(["services", name, "image"], service.image);
-      }
-    }
-    if (Array.isArray(definition.steps)) {
-      definition.steps.forEach((step, i) => {
-        if (isObject(step) && typeof step.uses === "string" && step.uses.startsWith(DOCKER_STEP)) {
-          images.push({
-            path: ["jobs", job, "steps", i, "uses"],
-            value: step.uses.slice(DOCKER_STEP.length),
-            workload,
-            labels: {}
-          });
-        }
-      });
-    }
-  }
-  return images;
-}
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
@@ -24548,10 +22367,10 @@ function requireDumper() {
   function generateNextLine(state, level) {
     return "\n" + common2.repeat(" ", state.indent * level);
   }
-  function testImplicitResolving(state, str2) {
+  function testImplicitResolving(state, str22) {
     for (let index = 0, length = state.implicitTypes.length; index < length; index += 1) {
       const type2 = state.implicitTypes[index];
-      if (type2.resolve(str2)) {
+      if (type2.resolve(str22)) {
         return true;
       }
     }
@@ -25108,6 +22927,2705 @@ var {
   safeDump
 } = yaml;
 
+// src/admission/cel.ts
+var import_semver2 = __toESM(require_semver2(), 1);
+
+// src/glob.ts
+var GlobError = class extends Error {
+};
+var MAX_ALTERNATIVES = 256;
+function hasGlob(pattern) {
+  return pattern.includes("*") || pattern.includes("?");
+}
+function compileGlob(pattern, dialect) {
+  const alternatives = dialect === "path" ? expandBraces(pattern) : [pattern];
+  const automata = alternatives.map((alternative) => automaton(tokenize(alternative, dialect)));
+  return (text) => automata.some((run) => run(text));
+}
+function compileGlobs(patterns, dialect) {
+  const matchers = patterns.map((pattern) => compileGlob(pattern, dialect));
+  return (text) => matchers.some((matches) => matches(text));
+}
+function tokenize(pattern, dialect) {
+  const tokens = [];
+  const skips = [];
+  const skip = (from, to) => {
+    const targets = skips[from];
+    if (targets) targets.push(to);
+    else skips[from] = [to];
+  };
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i];
+    if (char === "*") {
+      const double = pattern[i + 1] === "*";
+      if (!double) {
+        tokens.push({ kind: "star" });
+        continue;
+      }
+      let end = i + 2;
+      while (pattern[end] === "*") end++;
+      const segmentStart = i === 0 || pattern[i - 1] === "/";
+      const segmentEnd = end === pattern.length || pattern[end] === "/";
+      if (dialect === "policy" || segmentStart && segmentEnd) {
+        if (dialect === "path" && pattern[end] === "/") {
+          const at3 = tokens.length;
+          tokens.push({ kind: "empty" }, { kind: "any" }, { kind: "char", char: "/" });
+          skip(at3, at3 + 1);
+          skip(at3, at3 + 3);
+          i = end;
+          continue;
+        }
+        const at2 = tokens.length;
+        tokens.push({ kind: "any" });
+        if (dialect === "path" && end === pattern.length && at2 > 0 && tokens[at2 - 1]?.kind === "char")
+          skip(at2 - 1, at2 + 1);
+      } else {
+        tokens.push({ kind: "star" });
+      }
+      i = end - 1;
+    } else if (char === "?") {
+      tokens.push({ kind: "one" });
+    } else if (dialect === "path" && char === "\\" && i + 1 < pattern.length) {
+      tokens.push({ kind: "char", char: pattern[++i] });
+    } else if (dialect === "path" && char === "[") {
+      const parsed = characterClass(pattern, i);
+      if (parsed) {
+        tokens.push(parsed.token);
+        i = parsed.end;
+      } else {
+        tokens.push({ kind: "char", char });
+      }
+    } else {
+      tokens.push({ kind: "char", char });
+    }
+  }
+  for (let i = 0; i < tokens.length; i++) {
+    const kind = tokens[i]?.kind;
+    if (kind === "star" || kind === "any") skip(i, i + 1);
+  }
+  return { tokens, skips };
+}
+function characterClass(pattern, start) {
+  let i = start + 1;
+  const negated = pattern[i] === "!" || pattern[i] === "^";
+  if (negated) i++;
+  const ranges = [];
+  let first = true;
+  for (; i < pattern.length; i++) {
+    const char = pattern[i];
+    if (char === "]" && !first) return { token: { kind: "class", ranges, negated }, end: i };
+    first = false;
+    const literal = char === "\\" && i + 1 < pattern.length ? pattern[++i] : char;
+    if (pattern[i + 1] === "-" && i + 2 < pattern.length && pattern[i + 2] !== "]") {
+      ranges.push([literal, pattern[i + 2]]);
+      i += 2;
+    } else {
+      ranges.push([literal, literal]);
+    }
+  }
+  return void 0;
+}
+function automaton({ tokens, skips }) {
+  if (tokens.length === 1 && tokens[0]?.kind === "any") return () => true;
+  const size = tokens.length + 1;
+  const required = requiredTexts(tokens, skips);
+  let current = new Uint8Array(size);
+  let next = new Uint8Array(size);
+  const close = (states) => {
+    for (let i = 0; i < size; i++) {
+      if (!states[i]) continue;
+      const targets = skips[i];
+      if (targets) for (const to of targets) states[to] = 1;
+    }
+  };
+  return (text) => {
+    for (const part of required) if (!text.includes(part)) return false;
+    current.fill(0);
+    current[0] = 1;
+    close(current);
+    for (let at2 = 0; at2 < text.length; at2++) {
+      const char = text[at2];
+      next.fill(0);
+      let alive = false;
+      for (let i = 0; i < tokens.length; i++) {
+        if (!current[i]) continue;
+        const token = tokens[i];
+        switch (token.kind) {
+          case "empty":
+            break;
+          case "char":
+            if (char === token.char) next[i + 1] = 1;
+            break;
+          case "one":
+            if (char !== "/") next[i + 1] = 1;
+            break;
+          case "star":
+            if (char !== "/") next[i] = 1;
+            break;
+          case "any":
+            next[i] = 1;
+            break;
+          case "class": {
+            const inside = token.ranges.some(([low, high]) => char >= low && char <= high);
+            if (char !== "/" && inside !== token.negated) next[i + 1] = 1;
+            break;
+          }
+        }
+      }
+      close(next);
+      for (let i = 0; i < size; i++) if (next[i]) alive = true;
+      if (!alive) return false;
+      [current, next] = [next, current];
+    }
+    return current[tokens.length] === 1;
+  };
+}
+function requiredTexts(tokens, skips) {
+  const optional = /* @__PURE__ */ new Set();
+  skips.forEach((targets, from) => {
+    for (const to of targets ?? []) for (let i = from; i < to; i++) if (to > from + 1) optional.add(i);
+  });
+  const runs = /* @__PURE__ */ new Set();
+  let run = "";
+  tokens.forEach((token, i) => {
+    if (token.kind === "char" && !optional.has(i)) {
+      run += token.char;
+    } else {
+      if (run !== "") runs.add(run);
+      run = "";
+    }
+  });
+  if (run !== "") runs.add(run);
+  return [...runs].sort((a, b) => b.length - a.length);
+}
+function expandBraces(pattern) {
+  const open2 = findBrace(pattern);
+  if (!open2) return [pattern];
+  const { start, end, parts } = open2;
+  const results = [];
+  for (const part of parts) {
+    for (const expanded of expandBraces(pattern.slice(0, start) + part + pattern.slice(end + 1))) {
+      results.push(expanded);
+      if (results.length > MAX_ALTERNATIVES) {
+        throw new GlobError(`pattern "${pattern}" expands to more than ${MAX_ALTERNATIVES} alternatives`);
+      }
+    }
+  }
+  return results;
+}
+function findBrace(pattern) {
+  for (let start = 0; start < pattern.length; start++) {
+    if (pattern[start] === "\\") {
+      start++;
+      continue;
+    }
+    if (pattern[start] !== "{") continue;
+    let depth = 0;
+    const commas = [];
+    for (let i = start; i < pattern.length; i++) {
+      const char = pattern[i];
+      if (char === "\\") i++;
+      else if (char === "{") depth++;
+      else if (char === "}" && --depth === 0) {
+        if (commas.length === 0) break;
+        const bounds = [start, ...commas, i];
+        const parts = bounds.slice(1).map((to, k) => pattern.slice(bounds[k] + 1, to));
+        return { start, end: i, parts };
+      } else if (char === "," && depth === 1) commas.push(i);
+    }
+  }
+  return void 0;
+}
+
+// src/image/reference.ts
+var InvalidReferenceError = class extends Error {
+  constructor(reference, reason) {
+    super(`"${reference}" is not a valid image reference: ${reason}`);
+    this.reference = reference;
+    this.reason = reason;
+    this.name = "InvalidReferenceError";
+  }
+  reference;
+  reason;
+};
+var DEFAULT_REGISTRY = "docker.io";
+var DOCKER_HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
+var OFFICIAL_NAMESPACE = "library";
+var PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+var DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?$/;
+var IPV6_DOMAIN = /^\[[a-fA-F0-9:]+\](?::[0-9]+)?$/;
+var TAG = /^[\w][\w.-]{0,127}$/;
+var DIGEST_HEX_LENGTH = { sha256: 64, sha384: 96, sha512: 128 };
+var LOWER_HEX = /^[a-f0-9]+$/;
+var IMAGE_ID = /^[a-f0-9]{64}$/;
+var MAX_NAME_LENGTH = 255;
+function isRegistryComponent(component) {
+  return component.includes(".") || component.includes(":") || component === "localhost" || component.startsWith("[") || component !== component.toLowerCase();
+}
+function matchRegistry(registry) {
+  const host = registry.toLowerCase().replace(/:443$/, "");
+  return DOCKER_HUB_ALIASES.has(host) ? DEFAULT_REGISTRY : host;
+}
+function digestProblem(digest) {
+  const colon = digest.indexOf(":");
+  const algorithm = digest.slice(0, colon);
+  const hex = digest.slice(colon + 1);
+  const length = DIGEST_HEX_LENGTH[algorithm];
+  if (colon < 0 || length === void 0) {
+    return `"${digest}" is not a digest (sha256:, sha384: or sha512: followed by hex)`;
+  }
+  if (!LOWER_HEX.test(hex) || hex.length !== length) {
+    return `"${digest}" is not a digest: ${algorithm} takes ${length} lower-case hex digits`;
+  }
+  return void 0;
+}
+function splitReference(text) {
+  let name = text;
+  let digest;
+  const at2 = name.indexOf("@");
+  if (at2 >= 0) {
+    digest = name.slice(at2 + 1);
+    name = name.slice(0, at2);
+  }
+  const colon = name.indexOf(":", name.lastIndexOf("/") + 1);
+  const tag = colon >= 0 ? name.slice(colon + 1) : void 0;
+  if (colon >= 0) name = name.slice(0, colon);
+  return { name, ...tag !== void 0 && { tag }, ...digest !== void 0 && { digest } };
+}
+function parseImageRef(raw) {
+  const text = raw.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, "");
+  if (text === "") throw new InvalidReferenceError(raw, "it is empty");
+  if (IMAGE_ID.test(text)) throw new InvalidReferenceError(raw, "a 64-hex string is an image ID, not a name");
+  const { name: rest, tag: writtenTag, digest } = splitReference(text);
+  const badDigest = digest === void 0 ? void 0 : digestProblem(digest);
+  if (badDigest) throw new InvalidReferenceError(raw, badDigest);
+  let tag = writtenTag;
+  if (tag !== void 0 && !TAG.test(tag)) {
+    throw new InvalidReferenceError(
+      raw,
+      tag.includes(":") ? "it has more than one tag" : `"${tag}" is not a valid tag`
+    );
+  }
+  const components = rest.split("/");
+  let registry = DEFAULT_REGISTRY;
+  const first = components[0] ?? "";
+  if (components.length > 1 && isRegistryComponent(first)) {
+    if (!DOMAIN.test(first) && !IPV6_DOMAIN.test(first)) {
+      throw new InvalidReferenceError(raw, `"${first}" is not a valid registry host`);
+    }
+    registry = components.shift();
+    if (DOCKER_HUB_ALIASES.has(registry)) registry = DEFAULT_REGISTRY;
+  }
+  for (const component of components) {
+    if (!PATH_COMPONENT.test(component)) {
+      const why = /[A-Z]/.test(component) ? "repository names must be lowercase" : `"${component}" is not a valid repository name component`;
+      throw new InvalidReferenceError(raw, why);
+    }
+  }
+  if (registry === DEFAULT_REGISTRY && components.length === 1) components.unshift(OFFICIAL_NAMESPACE);
+  const path4 = components.join("/");
+  const repository = `${registry}/${path4}`;
+  if (repository.length > MAX_NAME_LENGTH) throw new InvalidReferenceError(raw, "the name is too long");
+  if (tag === void 0 && digest === void 0) tag = "latest";
+  let suffix = "";
+  if (tag !== void 0) suffix += `:${tag}`;
+  if (digest !== void 0) suffix += `@${digest}`;
+  const normalized = repository + suffix;
+  const matchRepository = `${matchRegistry(registry)}/${path4}`;
+  return {
+    raw,
+    registry,
+    path: path4,
+    repository,
+    name: components[components.length - 1],
+    ...tag !== void 0 && { tag },
+    ...digest !== void 0 && { digest },
+    normalized,
+    match: { repository: matchRepository, normalized: matchRepository + suffix }
+  };
+}
+function normalizeRepository(name) {
+  return parseImageRef(name).match.repository;
+}
+function normalizeGlob(entry) {
+  const slash = entry.indexOf("/");
+  const first = slash < 0 ? entry : entry.slice(0, slash);
+  if (/^[*?]/.test(entry)) return entry;
+  if (slash < 0) return `${DEFAULT_REGISTRY}/${OFFICIAL_NAMESPACE}/${entry}`;
+  if (/[*?]/.test(first)) return entry;
+  if (isRegistryComponent(first)) {
+    const registry = matchRegistry(first);
+    const rest = entry.slice(slash + 1);
+    if (registry === DEFAULT_REGISTRY && !rest.includes("/") && !/^[*?]/.test(rest))
+      return `${DEFAULT_REGISTRY}/${OFFICIAL_NAMESPACE}/${rest}`;
+    return `${registry}/${rest}`;
+  }
+  return `${DEFAULT_REGISTRY}/${entry}`;
+}
+
+// src/image/codenames.json
+var codenames_default = {
+  $comment: "Distribution codenames and the release each stands for (SPEC \xA73.2). Sources: wiki.debian.org/DebianReleases and wiki.ubuntu.com/Releases, checked 2026-11-27. Keys are the image's last path segment.",
+  debian: {
+    jessie: "8",
+    stretch: "9",
+    buster: "10",
+    bullseye: "11",
+    bookworm: "12",
+    trixie: "13",
+    forky: "14"
+  },
+  ubuntu: {
+    trusty: "14.04",
+    xenial: "16.04",
+    bionic: "18.04",
+    focal: "20.04",
+    jammy: "22.04",
+    noble: "24.04"
+  }
+};
+
+// src/image/release.ts
+var { $comment: _source, ...codenames } = codenames_default;
+var CODENAMES = codenames;
+function codenamesOf() {
+  return CODENAMES;
+}
+var LEADING_VERSION = /^(\d+(?:\.\d+)*)(?=$|[^\d.]|\.(?!\d))/;
+var FIRST_WORD = /^[a-z]+/;
+function releaseOfTag(name, tag) {
+  if (tag === void 0) return void 0;
+  const version2 = LEADING_VERSION.exec(tag);
+  if (version2) return version2[1];
+  const codenames2 = CODENAMES[name];
+  if (!codenames2) return void 0;
+  const word = FIRST_WORD.exec(tag)?.[0];
+  return word !== void 0 && Object.hasOwn(codenames2, word) ? codenames2[word] : void 0;
+}
+function releaseOf(image) {
+  return releaseOfTag(image.name, image.tag);
+}
+function releaseMatches(release2, wanted) {
+  return release2 === wanted || release2.startsWith(`${wanted}.`);
+}
+
+// src/policy/compile.ts
+var import_semver = __toESM(require_semver2(), 1);
+
+// src/policy/match.ts
+function repositoryMatcher(entry) {
+  if (hasGlob(entry)) {
+    const matches = compileGlob(normalizeGlob(entry), "policy");
+    return (image) => matches(image.match.repository);
+  }
+  const repository = normalizeRepository(entry);
+  return (image) => image.match.repository === repository;
+}
+function imageMatcher(entry) {
+  if (hasGlob(entry)) {
+    if (entry.includes("/")) {
+      const matches2 = compileGlob(normalizeGlob(entry), "policy");
+      return (image) => matches2(image.match.normalized);
+    }
+    const matches = compileGlob(entry, "policy");
+    return (image) => matches(image.tag === void 0 ? image.name : `${image.name}:${image.tag}`);
+  }
+  const { name, tag: release2, digest } = splitReference(entry);
+  const nameMatches = name.includes("/") ? /* @__PURE__ */ ((repository) => (image) => image.match.repository === repository)(normalizeRepository(name)) : (image) => image.name === name;
+  return (image) => {
+    if (!nameMatches(image)) return false;
+    if (digest !== void 0 && image.digest !== digest) return false;
+    if (release2 === void 0) return true;
+    const actual = releaseOf(image);
+    return actual !== void 0 && releaseMatches(actual, release2);
+  };
+}
+
+// src/policy/compile.ts
+function listSome(items, max = 4) {
+  const shown = items.slice(0, max).join(", ");
+  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
+}
+var RELEASE = /^\d+(?:\.\d+)*$/;
+function compilePolicy(policy) {
+  const repositories = (list) => list.map((entry) => ({ entry, matches: repositoryMatcher(entry) }));
+  const images = (list) => list.map((entry) => ({ entry, matches: imageMatcher(entry) }));
+  const compiled = {
+    policy,
+    versions: Object.entries(policy.versions ?? {}).map(
+      ([distribution, allowed]) => allowedReleases(distribution, allowed)
+    ),
+    exceptions: policy.exceptions.map((exception2) => ({
+      entry: exception2.image,
+      matches: imageMatcher(exception2.image),
+      exception: exception2
+    }))
+  };
+  if (policy.approved) {
+    compiled.approved = repositories(policy.approved);
+    compiled.approvedList = listSome(policy.approved);
+  }
+  if (policy.deprecated) compiled.deprecated = images(policy.deprecated);
+  if (policy.minimal) {
+    const [key = "", value = ""] = splitLabel(policy.minimal.label);
+    compiled.minimal = {
+      key,
+      value,
+      label: policy.minimal.label,
+      images: repositories(policy.minimal.images),
+      list: listSome(policy.minimal.images),
+      namespaces: new Set(policy.minimal.namespaces ?? [])
+    };
+  }
+  return compiled;
+}
+function splitLabel(label) {
+  const at2 = label.indexOf("=");
+  return [label.slice(0, at2), label.slice(at2 + 1)];
+}
+function allowedReleases(distribution, allowed) {
+  const releases = allowed.filter((value) => RELEASE.test(value));
+  const ranges = allowed.filter((value) => !RELEASE.test(value));
+  const matches = imageMatcher(hasGlob(distribution) ? distribution : distribution.replace(/:.*$/, ""));
+  const newest = [...releases].sort((a, b) => import_semver.default.compare(coerce(b), coerce(a)))[0];
+  return {
+    distribution,
+    matches,
+    allowed,
+    allows: (release2) => releases.some((r) => releaseMatches(release2, r)) || ranges.some((range) => rangeAllows(release2, range)),
+    ...newest !== void 0 && { newest }
+  };
+}
+function rangeAllows(release2, range) {
+  if (release2.split(".").slice(0, 3).some((part) => part.length > 15))
+    return false;
+  return import_semver.default.satisfies(coerce(release2), range);
+}
+function coerce(release2) {
+  const [major = 0, minor = 0, patch = 0] = release2.split(".").map((part) => Number.parseInt(part, 10));
+  return `${major}.${minor}.${patch}`;
+}
+
+// src/admission/patterns.ts
+function escapeRegex(text) {
+  return text.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&");
+}
+function globToRegex(glob) {
+  let out = "";
+  for (let i = 0; i < glob.length; i++) {
+    const char = glob[i];
+    if (char === "*") {
+      let end = i + 1;
+      while (glob[end] === "*") end++;
+      out += end - i >= 2 ? ".*" : "[^/]*";
+      i = end - 1;
+    } else if (char === "?") {
+      out += "[^/]";
+    } else {
+      out += escapeRegex(char);
+    }
+  }
+  return `(?s)^${out}$`;
+}
+var ALNUM = "[a-zA-Z0-9]";
+var DOMAIN_LABEL = `${ALNUM}(?:[a-zA-Z0-9-]*${ALNUM})?`;
+var DOMAIN2 = `${DOMAIN_LABEL}(?:\\.${DOMAIN_LABEL})*(?::[0-9]+)?`;
+var IPV6 = "\\[[a-fA-F0-9:]+\\](?::[0-9]+)?";
+var PATH_COMPONENT2 = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+var PLAIN_FIRST = "[a-z0-9]+(?:(?:_|__|-+)[a-z0-9]+)*";
+var TAG2 = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}";
+var DIGEST = "(?:sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})";
+var REFERENCE_REGEX = `^[ \\t\\r\\n]*(?:(?:${DOMAIN2}|${IPV6}|${PLAIN_FIRST})/(?:${PATH_COMPONENT2}/)*${PATH_COMPONENT2}|${PATH_COMPONENT2})(?::${TAG2})?(?:@${DIGEST})?[ \\t\\r\\n]*$`;
+var IMAGE_ID_REGEX = "^[ \\t\\r\\n]*[a-f0-9]{64}[ \\t\\r\\n]*$";
+
+// src/admission/cel.ts
+var POD_KINDS = {
+  Pod: "spec",
+  Deployment: "spec.template.spec",
+  StatefulSet: "spec.template.spec",
+  DaemonSet: "spec.template.spec",
+  ReplicaSet: "spec.template.spec",
+  ReplicationController: "spec.template.spec",
+  Job: "spec.template.spec",
+  CronJob: "spec.jobTemplate.spec.template.spec"
+};
+function str2(text) {
+  return JSON.stringify(text);
+}
+var T = "variables.target";
+var DOCKER_HUB_ALIASES2 = ["docker.io", "index.docker.io", "registry-1.docker.io"];
+function present(root, path4) {
+  const steps = path4.split(".");
+  return steps.map((_, i) => `has(${root}.${steps.slice(0, i + 1).join(".")})`).join(" && ");
+}
+function podSpecs() {
+  const specAt = (path4) => `(${present(T, path4)} ? [${T}.${path4}] : [])`;
+  const controllers = Object.entries(POD_KINDS).filter(([kind]) => kind !== "Pod" && kind !== "CronJob");
+  return [
+    `${T}.kind == "Pod" ? ${specAt(POD_KINDS.Pod)}`,
+    `${T}.kind == "CronJob" ? ${specAt(POD_KINDS.CronJob)}`,
+    `${T}.kind in [${controllers.map(([kind]) => str2(kind)).join(", ")}] ? ${specAt("spec.template.spec")}`,
+    "[]"
+  ].join(" : ");
+}
+function containers() {
+  const list = (name) => `(has(variables.podSpecs[0].${name}) ? variables.podSpecs[0].${name} : [])`;
+  return `size(variables.podSpecs) == 0 ? [] : ${list("initContainers")} + ${list("containers")} + ${list("ephemeralContainers")}`;
+}
+function labelSources() {
+  const labels = (path4) => `(${present(T, `${path4}.labels`)} ? [${T}.${path4}.labels] : [])`;
+  return [
+    `(${T}.kind == "CronJob" ? ${labels("spec.jobTemplate.spec.template.metadata")} + ${labels("spec.jobTemplate.metadata")} : [])`,
+    `(${T}.kind != "Pod" && ${T}.kind != "CronJob" ? ${labels("spec.template.metadata")} : [])`,
+    labels("metadata")
+  ].join(" + ");
+}
+function referenceStages() {
+  const valid = `i.matches(${str2(REFERENCE_REGEX)}) && !i.matches(${str2(IMAGE_ID_REGEX)})`;
+  const split = [
+    `"raw": i`,
+    `"nd": i.trim().indexOf("@") >= 0 ? i.trim().substring(0, i.trim().indexOf("@")) : i.trim()`,
+    `"dg": i.trim().indexOf("@") >= 0 ? i.trim().substring(i.trim().indexOf("@") + 1) : ""`
+  ];
+  const colon = `x.nd.indexOf(":", x.nd.lastIndexOf("/") + 1)`;
+  const nameAndTag = [
+    `"raw": x.raw`,
+    `"dg": x.dg`,
+    `"n": ${colon} >= 0 ? x.nd.substring(0, ${colon}) : x.nd`,
+    `"tag": ${colon} >= 0 ? x.nd.substring(${colon} + 1) : (x.dg == "" ? "latest" : "")`,
+    `"wt": ${colon} >= 0 ? "y" : ""`
+  ];
+  const first = `x.n.split("/")[0]`;
+  const isRegistry = `(size(x.n.split("/")) > 1 && (${first}.contains(".") || ${first}.contains(":") || ${first} == "localhost" || ${first}.startsWith("[") || ${first} != ${first}.lowerAscii()))`;
+  const host = `(${first}.lowerAscii().endsWith(":443") ? ${first}.lowerAscii().substring(0, size(${first}.lowerAscii()) - 4) : ${first}.lowerAscii())`;
+  const aliases = `[${DOCKER_HUB_ALIASES2.map(str2).join(", ")}]`;
+  const matchRegistry2 = `(${isRegistry} ? (${host} in ${aliases} ? "docker.io" : ${host}) : "docker.io")`;
+  const displayRegistry = `(${isRegistry} ? (${first} in ${aliases} ? "docker.io" : ${first}) : "docker.io")`;
+  const path4 = `(${isRegistry} ? x.n.substring(size(${first}) + 1) : x.n)`;
+  const library = `(${displayRegistry} == "docker.io" && !${path4}.contains("/") ? "library/" : "")`;
+  const tagPart = `(x.tag != "" ? ":" + x.tag : "")`;
+  const parts = [
+    `"raw": x.raw`,
+    `"dg": x.dg`,
+    `"tag": x.tag`,
+    `"wt": x.wt`,
+    `"repo": ${matchRegistry2} + "/" + ${library} + ${path4}`,
+    `"drepo": ${displayRegistry} + "/" + ${library} + ${path4}`,
+    `"name": x.n.split("/")[size(x.n.split("/")) - 1]`,
+    `"norm": ${matchRegistry2} + "/" + ${library} + ${path4} + ${tagPart} + (x.dg != "" ? "@" + x.dg : "")`,
+    `"nt": x.n.split("/")[size(x.n.split("/")) - 1] + ${tagPart}`
+  ];
+  const carry = (keys) => keys.map((key) => `"${key}": x.${key}`);
+  const base = ["raw", "dg", "tag", "wt", "repo", "norm", "name", "nt"];
+  const withLead = [...carry(base), `"lead": ${lead()}`];
+  const withRelease = [...carry(base), `"rel": ${release()}`];
+  const rel = `x.rel.split(".")`;
+  const component = (n) => `(size(${rel}) > ${n} ? ${rel}[${n}] : "0")`;
+  const withComponents = [...carry([...base, "rel"]), ...[0, 1, 2].map((n) => `"c${n}": ${component(n)}`)];
+  const map2 = (fields) => `{${fields.join(", ")}}`;
+  return [
+    {
+      name: "images",
+      expression: `variables.containers.filter(c, has(c.image) && c.image != "").map(c, c.image)`
+    },
+    { name: "split", expression: `variables.images.filter(i, ${valid}).map(i, ${map2(split)})` },
+    { name: "named", expression: `variables.split.map(x, ${map2(nameAndTag)})` },
+    { name: "parts", expression: `variables.named.map(x, ${map2(parts)})` },
+    { name: "refs", expression: `variables.parts.filter(x, size(x.drepo) <= 255).map(x, ${map2(withLead)})` },
+    { name: "versions", expression: `variables.refs.map(x, ${map2(withRelease)})` },
+    { name: "releases", expression: `variables.versions.map(x, ${map2(withComponents)})` }
+  ];
+}
+function lead() {
+  const stops = [..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-"];
+  return `x.tag.matches("^[0-9]") ? x.tag${stops.map((c) => `.replace(${str2(c)}, "/")`).join("")}.split("/")[0] : ""`;
+}
+function release() {
+  const cut = `(x.lead.indexOf("..") >= 0 ? x.lead.substring(0, x.lead.indexOf("..")) : x.lead)`;
+  const version2 = `(${cut}.endsWith(".") ? ${cut}.substring(0, size(${cut}) - 1) : ${cut})`;
+  let byCodename = `""`;
+  for (const [name, table] of Object.entries(codenamesOf()).reverse()) {
+    for (const [word, number] of Object.entries(table).reverse()) {
+      byCodename = `(x.name == ${str2(name)} && x.tag.matches(${str2(`^${word}([^a-z]|$)`)}) ? ${str2(number)} : ${byCodename})`;
+    }
+  }
+  return `x.lead != "" ? ${version2} : ${byCodename}`;
+}
+function releaseIs(wanted) {
+  return `(x.rel == ${str2(wanted)} || x.rel.startsWith(${str2(`${wanted}.`)}))`;
+}
+function repositoryMatches(entry) {
+  if (hasGlob(entry)) return `x.repo.matches(${str2(globToRegex(normalizeGlob(entry)))})`;
+  return `x.repo == ${str2(normalizeRepository(entry))}`;
+}
+function anyRepository(entries) {
+  const exact = entries.filter((entry) => !hasGlob(entry)).map(normalizeRepository);
+  const globs = entries.filter(hasGlob).map(repositoryMatches);
+  const terms = [
+    ...exact.length > 0 ? [`x.repo in [${[...new Set(exact)].map(str2).join(", ")}]`] : [],
+    ...globs
+  ];
+  return terms.length === 0 ? "false" : `(${terms.join(" || ")})`;
+}
+function imageMatches(entry) {
+  if (hasGlob(entry)) {
+    return entry.includes("/") ? `x.norm.matches(${str2(globToRegex(normalizeGlob(entry)))})` : `x.nt.matches(${str2(globToRegex(entry))})`;
+  }
+  const { name, tag: wanted, digest } = splitReference(entry);
+  const terms = [
+    name.includes("/") ? `x.repo == ${str2(normalizeRepository(name))}` : `x.name == ${str2(name)}`
+  ];
+  if (digest !== void 0) terms.push(`x.dg == ${str2(digest)}`);
+  if (wanted !== void 0) terms.push(releaseIs(wanted));
+  return `(${terms.join(" && ")})`;
+}
+function comparator(operator, version2) {
+  const [a, b, c] = [version2.major, version2.minor, version2.patch];
+  const [M, m, p] = ["int(x.c0)", "int(x.c1)", "int(x.c2)"];
+  const atLeast = `(${M} > ${a} || (${M} == ${a} && (${m} > ${b} || (${m} == ${b} && ${p} >= ${c}))))`;
+  const above = `(${M} > ${a} || (${M} == ${a} && (${m} > ${b} || (${m} == ${b} && ${p} > ${c}))))`;
+  const equal = `(${M} == ${a} && ${m} == ${b} && ${p} == ${c})`;
+  const pre = version2.prerelease.length > 0;
+  switch (operator) {
+    case ">=":
+      return atLeast;
+    case ">":
+      return pre ? atLeast : above;
+    case "<":
+      return `!${atLeast}`;
+    case "<=":
+      return pre ? `!${atLeast}` : `!${above}`;
+    default:
+      return pre ? "false" : equal;
+  }
+}
+function rangeMatches(range) {
+  const parsed = new import_semver2.default.Range(range);
+  const alternatives = parsed.set.map((comparators) => {
+    const terms = comparators.filter((c) => c.value !== "").map((c) => comparator(c.operator, c.semver));
+    return terms.length === 0 ? "true" : terms.join(" && ");
+  });
+  const small = [0, 1, 2].map((n) => `size(x.c${n}) <= 15`).join(" && ");
+  return `(x.rel != "" && ${small} && (${alternatives.map((a) => `(${a})`).join(" || ")}))`;
+}
+function versionAllowed(versions) {
+  let expression = "true";
+  for (const [distribution, allowed] of Object.entries(versions).reverse()) {
+    const key = hasGlob(distribution) ? distribution : distribution.replace(/:.*$/, "");
+    const listed = allowed.filter((value) => RELEASE.test(value)).map(releaseIs);
+    const ranges = allowed.filter((value) => !RELEASE.test(value)).map(rangeMatches);
+    const terms = [...listed, ...ranges];
+    const ok = terms.length === 0 ? "false" : `(x.rel != "" && (${terms.join(" || ")}))`;
+    expression = `(${imageMatches(key)} ? ${ok} : ${expression})`;
+  }
+  return expression;
+}
+function pinned(pinning) {
+  return pinning === "digest" ? `x.dg != ""` : `(x.dg != "" || (x.wt != "" && x.tag != "latest"))`;
+}
+function splitLabel2(label) {
+  const at2 = label.indexOf("=");
+  return [label.slice(0, at2), label.slice(at2 + 1)];
+}
+function highSecurity(minimal) {
+  const [key, value] = splitLabel2(minimal.label);
+  const k = str2(key);
+  const own = `(size(variables.labelSources.filter(l, ${k} in l)) > 0 && variables.labelSources.filter(l, ${k} in l)[0][${k}] == ${str2(value)})`;
+  const namespace = `(namespaceObject != null && has(namespaceObject.metadata) && has(namespaceObject.metadata.labels) && ${k} in namespaceObject.metadata.labels && namespaceObject.metadata.labels[${k}] == ${str2(value)})`;
+  const listed = minimal.namespaces?.length ? [`request.namespace in [${minimal.namespaces.map(str2).join(", ")}]`] : [];
+  return [own, namespace, ...listed].join(" || ");
+}
+function exceptionTerm(exception2, index, mode) {
+  const matches = imageMatches(exception2.image);
+  if (mode.kind === "compiled") return matches;
+  return `(${str2(mode.ids[index])} in exceptions.allowedValues && ${matches})`;
+}
+function liveExceptions(policy, today) {
+  return policy.exceptions.filter((exception2) => today <= exception2.expires);
+}
+function excepted(rule, live, mode) {
+  const terms = live.map((exception2, index) => ({ exception: exception2, index })).filter(({ exception: exception2 }) => !exception2.rules || exception2.rules.includes(rule)).map(({ exception: exception2, index }) => exceptionTerm(exception2, index, mode));
+  return terms.length === 0 ? "false" : `(${terms.join(" || ")})`;
+}
+function listSome2(items, max = 4) {
+  const shown = items.slice(0, max).join(", ");
+  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
+}
+function celProgram(policy, options) {
+  const live = liveExceptions(policy, options.today);
+  const variables = [
+    { name: "target", expression: "object" },
+    { name: "podSpecs", expression: podSpecs() },
+    { name: "containers", expression: containers() },
+    ...referenceStages()
+  ];
+  const validations2 = [];
+  const rule = (id, variable, expression, what) => {
+    variables.push({ name: variable, expression });
+    validations2.push({
+      rule: id,
+      variable,
+      expression: `size(variables.${variable}) == 0`,
+      message: `${id}: an image ${what}`,
+      messageExpression: `${str2(`${id}: `)} + variables.${variable}.join(", ") + ${str2(` ${what}`)}`
+    });
+  };
+  const violating = (id, violates) => `variables.releases.filter(x, (${violates}) && !${excepted(id, live, options.exceptions)}).map(x, x.raw)`;
+  rule(
+    "parse-error",
+    "invalidImages",
+    `variables.images.filter(i, !(${`i.matches(${str2(REFERENCE_REGEX)}) && !i.matches(${str2(IMAGE_ID_REGEX)})`})) + variables.parts.filter(x, size(x.drepo) > 255).map(x, x.raw)`,
+    "is not a valid image reference"
+  );
+  if (policy.approved) {
+    const use = listSome2(policy.approved);
+    rule(
+      "approved-base-images",
+      "notApproved",
+      violating("approved-base-images", `!${anyRepository(policy.approved)}`),
+      `is not an approved base image; use one of ${use}`
+    );
+  }
+  if (policy.deprecated) {
+    const terms = policy.deprecated.map(imageMatches);
+    const move = policy.approved ? `; move to one of ${listSome2(policy.approved)}` : "";
+    rule(
+      "block-deprecated-base-images",
+      "deprecatedImages",
+      violating("block-deprecated-base-images", `(${terms.join(" || ")})`),
+      `is deprecated or end-of-life${move}`
+    );
+  }
+  if (policy.minimal) {
+    variables.push({ name: "labelSources", expression: labelSources() });
+    variables.push({ name: "highSecurity", expression: highSecurity(policy.minimal) });
+    rule(
+      "require-minimal-base-images",
+      "notMinimal",
+      `variables.highSecurity ? ${violating("require-minimal-base-images", `!${anyRepository(policy.minimal.images)}`)} : []`,
+      `is not a minimal image, but the workload is high-security (${policy.minimal.label}); use one of ${listSome2(policy.minimal.images)}`
+    );
+  }
+  if (policy.versions) {
+    const allowed = Object.entries(policy.versions).map(([name, list]) => `${name} ${list.join(", ")}`).join("; ");
+    rule(
+      "validate-base-image-version",
+      "releaseNotAllowed",
+      violating("validate-base-image-version", `!${versionAllowed(policy.versions)}`),
+      `names a release the policy does not allow, or none it can verify (allowed: ${allowed})`
+    );
+  }
+  if (policy.pinning) {
+    const how = policy.pinning === "digest" ? "is not pinned by digest (@sha256:\u2026)" : "does not name a version (pin a tag other than latest, or a digest)";
+    rule(
+      "require-pinned-image",
+      "unpinned",
+      violating("require-pinned-image", `!(${pinned(policy.pinning)})`),
+      how
+    );
+  }
+  return { variables, validations: validations2 };
+}
+
+// src/admission/export.ts
+var TARGETS = ["kyverno", "vap", "kyverno-clusterpolicy"];
+var POLICY_NAME = "enforce-base-images";
+var RESOURCES = [
+  {
+    apiGroups: [""],
+    apiVersions: ["v1"],
+    resources: ["pods", "pods/ephemeralcontainers", "replicationcontrollers"]
+  },
+  {
+    apiGroups: ["apps"],
+    apiVersions: ["v1"],
+    resources: ["deployments", "statefulsets", "daemonsets", "replicasets"]
+  },
+  { apiGroups: ["batch"], apiVersions: ["v1"], resources: ["jobs", "cronjobs"] }
+];
+var AUTOGEN_CONTROLLERS = ["deployments", "statefulsets", "daemonsets", "replicasets", "jobs", "cronjobs"];
+var KINDS = [
+  "Pod",
+  "ReplicationController",
+  "Deployment",
+  "StatefulSet",
+  "DaemonSet",
+  "ReplicaSet",
+  "Job",
+  "CronJob"
+];
+function resourceRules() {
+  return RESOURCES.map((rule) => ({ ...rule, operations: ["CREATE", "UPDATE"] }));
+}
+function annotations(options) {
+  return {
+    "policies.kyverno.io/title": "Enforce approved base images",
+    "policies.kyverno.io/category": "Supply chain",
+    "policies.kyverno.io/subject": "Pod",
+    "policies.kyverno.io/description": "Every container image must come from an approved, supported base image. Generated by base-image-guard from the same policy file that gates pull requests.",
+    "base-image-guard/source": options.source,
+    "base-image-guard/version": options.version
+  };
+}
+function validations(program3) {
+  return program3.validations.map((v) => ({
+    expression: v.expression,
+    message: v.message,
+    messageExpression: v.messageExpression
+  }));
+}
+function kyverno(policy, options) {
+  const live = liveExceptions(policy, options.today);
+  const ids = live.map((_, i) => `${POLICY_NAME}-exception-${i + 1}`);
+  const program3 = celProgram(policy, { today: options.today, exceptions: { kind: "kyverno", ids } });
+  const validating = {
+    apiVersion: "policies.kyverno.io/v1",
+    kind: "ValidatingPolicy",
+    metadata: { name: POLICY_NAME, annotations: annotations(options) },
+    spec: {
+      validationActions: policy.mode === "enforce" ? ["Deny"] : ["Audit"],
+      failurePolicy: "Fail",
+      evaluation: { admission: { enabled: true }, background: { enabled: true } },
+      // The expressions read pods and controllers by kind and never name object.spec or
+      // object.metadata, so whatever autogen generates evaluates them unchanged (SPEC §8).
+      autogen: { podControllers: { controllers: AUTOGEN_CONTROLLERS } },
+      matchConstraints: { resourceRules: resourceRules() },
+      variables: program3.variables,
+      validations: validations(program3)
+    }
+  };
+  const exceptions = live.map((exception2, i) => ({
+    apiVersion: "policies.kyverno.io/v1",
+    kind: "PolicyException",
+    metadata: {
+      name: ids[i],
+      namespace: "kyverno",
+      annotations: { "base-image-guard/source": options.source }
+    },
+    spec: {
+      policyRefs: [{ name: POLICY_NAME, kind: "ValidatingPolicy" }],
+      // The policy reads this value and waives only the listed image and rules with it.
+      allowedValues: [ids[i]],
+      // The policy file's date is the last day the exception applies (SPEC §3.6).
+      expiresAt: `${exception2.expires}T23:59:59Z`,
+      properties: {
+        image: exception2.image,
+        rules: exception2.rules?.join(",") ?? "all",
+        reason: exception2.reason
+      }
+    }
+  }));
+  return [validating, ...exceptions];
+}
+function vap(policy, options) {
+  const program3 = celProgram(policy, { today: options.today, exceptions: { kind: "compiled" } });
+  return [
+    {
+      apiVersion: "admissionregistration.k8s.io/v1",
+      kind: "ValidatingAdmissionPolicy",
+      metadata: { name: POLICY_NAME, annotations: annotations(options) },
+      spec: {
+        failurePolicy: "Fail",
+        matchConstraints: { resourceRules: resourceRules() },
+        variables: program3.variables,
+        validations: validations(program3)
+      }
+    },
+    {
+      apiVersion: "admissionregistration.k8s.io/v1",
+      kind: "ValidatingAdmissionPolicyBinding",
+      metadata: { name: POLICY_NAME },
+      spec: {
+        policyName: POLICY_NAME,
+        validationActions: policy.mode === "enforce" ? ["Deny"] : ["Warn", "Audit"]
+      }
+    }
+  ];
+}
+function clusterPolicy(policy, options) {
+  const program3 = celProgram(policy, { today: options.today, exceptions: { kind: "compiled" } });
+  return [
+    {
+      apiVersion: "kyverno.io/v1",
+      kind: "ClusterPolicy",
+      metadata: {
+        name: POLICY_NAME,
+        annotations: {
+          ...annotations(options),
+          // Every controller is matched directly; autogen would only duplicate the rule.
+          "pod-policies.kyverno.io/autogen-controllers": "none"
+        }
+      },
+      spec: {
+        // Per-rule failureAction came in Kyverno 1.13; the policy-wide field works from 1.11 on.
+        validationFailureAction: policy.mode === "enforce" ? "Enforce" : "Audit",
+        background: true,
+        rules: [
+          {
+            name: POLICY_NAME,
+            match: { any: [{ resources: { kinds: KINDS, operations: ["CREATE", "UPDATE"] } }] },
+            validate: {
+              cel: {
+                variables: program3.variables,
+                expressions: validations(program3)
+              }
+            }
+          }
+        ]
+      }
+    }
+  ];
+}
+function exportResources(policy, options) {
+  switch (options.target) {
+    case "kyverno":
+      return kyverno(policy, options);
+    case "vap":
+      return vap(policy, options);
+    case "kyverno-clusterpolicy":
+      return clusterPolicy(policy, options);
+  }
+}
+var HOW_TO_APPLY = {
+  kyverno: "Kyverno 1.17 or later: kubectl apply -f <this file>",
+  vap: "Kubernetes 1.30 or later (no Kyverno needed): kubectl apply -f <this file>",
+  "kyverno-clusterpolicy": "Kyverno 1.11 to 1.16 (CEL rules in a ClusterPolicy): kubectl apply -f <this file>"
+};
+function oneLine(text) {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, " ");
+}
+function exportPolicy(policy, options) {
+  const resources = exportResources(policy, options);
+  const live = liveExceptions(policy, options.today).length;
+  const header = [
+    `# Generated by base-image-guard ${options.version} from ${oneLine(options.source)}.`,
+    "# Do not edit: change the policy file and run",
+    `#   base-image-guard policy export --to ${options.target}`,
+    `# ${HOW_TO_APPLY[options.target]}`,
+    ...options.target !== "kyverno" && live > 0 ? [
+      `# ${live} policy exception(s) live on ${options.today} are compiled into the expressions and do`,
+      "# not expire in the cluster: re-export on a schedule so that expired exceptions leave it."
+    ] : []
+  ];
+  const body = resources.map((resource) => dump(resource, { lineWidth: -1, noRefs: true })).join("---\n");
+  return `${header.join("\n")}
+${body}`;
+}
+
+// src/policy/lint.ts
+var GLOB_AFTER_NAME = /[a-z0-9._-][*?]/;
+function lintPolicy(policy, today = /* @__PURE__ */ new Date()) {
+  const warnings = [];
+  const lists = [
+    ["approved", policy.approved],
+    ["minimal.images", policy.minimal?.images]
+  ];
+  for (const [key, entries] of lists) {
+    entries?.forEach((entry, i) => {
+      if (hasGlob(entry) && !normalizeGlob(entry).replace(/\*\*/g, "/").includes("/")) {
+        warnings.push(
+          `${key}[${i}]: "${entry}" can never match: "*" stops at "/", and every repository has one (docker.io/library/nginx); write "**" to match everything, or name the repositories`
+        );
+      } else if (hasGlob(entry) && GLOB_AFTER_NAME.test(entry)) {
+        const example = entry.replace(/\*\*?|\?/, "-evil");
+        warnings.push(
+          `${key}[${i}]: "${entry}" can match more than intended (for example ${example}); list exact repositories, or end a path with "/*" to allow everything below it`
+        );
+      }
+    });
+  }
+  const isoToday = today.toISOString().slice(0, 10);
+  policy.exceptions.forEach((exception2, i) => {
+    if (exception2.expires < isoToday) {
+      warnings.push(`exceptions[${i}]: the exception for ${exception2.image} expired on ${exception2.expires}`);
+    }
+  });
+  return warnings;
+}
+function lintAgainstImages(policy, repositories) {
+  const warnings = [];
+  const lists = [
+    ["approved", policy.approved],
+    ["minimal.images", policy.minimal?.images]
+  ];
+  for (const [key, entries] of lists) {
+    entries?.forEach(({ entry }, i) => {
+      if (hasGlob(entry)) return;
+      const repository = normalizedEntry(entry);
+      if (repositories.has(repository)) return;
+      const prefix = `${repository}/`;
+      const below = [...repositories].find((used) => used.startsWith(prefix));
+      if (below) {
+        warnings.push(
+          `${key}[${i}]: "${entry}" is a repository and matches no image, but ${below} is used: did you mean "${entry}/**"?`
+        );
+      }
+    });
+  }
+  return warnings;
+}
+function normalizedEntry(entry) {
+  try {
+    return normalizeRepository(entry);
+  } catch {
+    return entry;
+  }
+}
+
+// src/rules/suggest.ts
+function suggestion(image, policy) {
+  const approved = policy.approved?.filter((a) => !hasGlob(a.entry)) ?? [];
+  const sameName = approved.find((a) => a.matches(image)) ?? approved.find((a) => lastSegment(a.entry) === image.name);
+  if (!sameName) return void 0;
+  const release2 = policy.versions.find((v) => v.matches(image))?.newest;
+  return release2 === void 0 ? sameName.entry : `${sameName.entry}:${release2}`;
+}
+function withSuggestion(message, image, policy) {
+  const use = suggestion(image, policy);
+  return use === void 0 || use === image.raw ? message : `${message}; use ${use}`;
+}
+function lastSegment(repository) {
+  return repository.slice(repository.lastIndexOf("/") + 1);
+}
+
+// src/rules/approved.ts
+var approvedBaseImages = (image, _occurrence, { policy }) => {
+  const approved = policy.approved;
+  if (!approved || approved.some((a) => a.matches(image))) return void 0;
+  const use = suggestion(image, policy);
+  const message = use ? `${image.raw} is not an approved base image; use ${use}` : `${image.raw} is not an approved base image (approved: ${policy.approvedList})`;
+  return { rule: "approved-base-images", message };
+};
+
+// src/rules/deprecated.ts
+var blockDeprecatedBaseImages = (image, _occurrence, { policy }) => {
+  const match = policy.deprecated?.find((d) => d.matches(image));
+  if (!match) return void 0;
+  const message = `${image.raw} is deprecated (matches policy entry "${match.entry}")`;
+  return { rule: "block-deprecated-base-images", message: withSuggestion(message, image, policy) };
+};
+
+// src/rules/minimal.ts
+var requireMinimalBaseImages = (image, occurrence, context) => {
+  const minimal = context.policy.minimal;
+  if (!minimal) return void 0;
+  const why = highSecurityReason(occurrence, context);
+  if (why === void 0 || minimal.images.some((m) => m.matches(image))) return void 0;
+  return {
+    rule: "require-minimal-base-images",
+    message: `${image.raw} is not a minimal image, but ${why}; use one of ${minimal.list}`
+  };
+};
+function highSecurityReason(occurrence, { policy, namespaceLabels }) {
+  const minimal = policy.minimal;
+  if (!minimal) return void 0;
+  const subject = occurrence.workload ? `${occurrence.workload.kind} ${occurrence.workload.name} is high-security` : "the image's final stage is high-security";
+  if (occurrence.labels[minimal.key] === minimal.value) return `${subject} (label ${minimal.label})`;
+  const namespace = occurrence.workload?.namespace;
+  if (namespace === void 0) return void 0;
+  if (namespaceLabels[namespace]?.[minimal.key] === minimal.value) {
+    return `${subject} (label ${minimal.label} on Namespace ${namespace})`;
+  }
+  if (minimal.namespaces.has(namespace))
+    return `${subject} (Namespace ${namespace} is listed in minimal.namespaces)`;
+  return void 0;
+}
+
+// src/rules/pinning.ts
+var requirePinnedImage = (image, _occurrence, { policy }) => {
+  const pinning = policy.policy.pinning;
+  if (pinning === void 0 || image.digest !== void 0) return void 0;
+  if (pinning === "digest") {
+    return {
+      rule: "require-pinned-image",
+      message: `${image.raw} is not pinned by digest; write it as ${image.repository}${image.tag ? `:${image.tag}` : ""}@sha256:<digest>`
+    };
+  }
+  const written = image.raw.slice(image.raw.lastIndexOf("/") + 1);
+  if (written.includes(":") && image.tag !== "latest") return void 0;
+  return {
+    rule: "require-pinned-image",
+    message: `${image.raw} does not name a version (${image.tag === "latest" && written.includes(":") ? "latest moves" : "no tag means latest"}); pin a tag or a digest`
+  };
+};
+
+// src/rules/version.ts
+var validateBaseImageVersion = (image, _occurrence, { policy }) => {
+  const versions = policy.versions.find((v) => v.matches(image));
+  if (!versions) return void 0;
+  const allowed = versions.allowed.join(", ");
+  const release2 = releaseOf(image);
+  if (release2 === void 0) {
+    const message2 = `cannot verify release of ${image.raw}: its tag does not name a ${versions.distribution} release (allowed: ${allowed})`;
+    return { rule: "validate-base-image-version", message: withSuggestion(message2, image, policy) };
+  }
+  if (versions.allows(release2)) return void 0;
+  const message = `${image.raw} is ${versions.distribution} ${release2}, which the policy does not allow (allowed: ${allowed})`;
+  return { rule: "validate-base-image-version", message: withSuggestion(message, image, policy) };
+};
+
+// src/rules/index.ts
+var IMAGE_RULES = [
+  approvedBaseImages,
+  blockDeprecatedBaseImages,
+  requireMinimalBaseImages,
+  validateBaseImageVersion,
+  requirePinnedImage
+];
+function judge(occurrence, context) {
+  if (!isJudged(occurrence, context)) return [];
+  const { image } = occurrence;
+  switch (image.kind) {
+    case "unresolved":
+      return [
+        {
+          rule: "unresolved-image",
+          message: unresolvedMessage(occurrence, image.missing, image.placeholder)
+        }
+      ];
+    case "invalid":
+      return [{ rule: "parse-error", message: image.reason }];
+    case "image":
+      return IMAGE_RULES.map((rule) => rule(image.ref, occurrence, context)).filter((v) => v !== void 0);
+  }
+}
+function isJudged(occurrence, { policy }) {
+  if (occurrence.source !== "dockerfile" || policy.policy.dockerfile.stages === "all") return true;
+  return occurrence.stage?.final === true;
+}
+function unresolvedMessage(occurrence, missing, placeholder) {
+  if (placeholder !== void 0) {
+    const fix = placeholder.startsWith("${{") ? "a workflow expression is only known when the job runs; write the image out or check it where it is defined" : "another tool fills it in; render the manifests and check them with --manifests";
+    return `cannot tell which image ${occurrence.text} is: ${placeholder} is a placeholder (${fix})`;
+  }
+  const names = missing.join(", ");
+  if (occurrence.source === "dockerfile") {
+    const args = missing.map((name) => `--build-arg ${name}=\u2026`).join(" ");
+    return `cannot tell which image ${occurrence.text} is: ARG ${names} has no value; give it a default or pass ${args}`;
+  }
+  return `cannot tell which image ${occurrence.text} is: variable ${names} has no default; write \${${missing[0]}:-default}`;
+}
+
+// src/rules/catalog.ts
+var RULES = {
+  "approved-base-images": {
+    title: "Image is not from an approved repository",
+    help: "Every image must come from a repository on the policy's `approved` list (SPEC \xA73.1). Use the approved image named in the message."
+  },
+  "block-deprecated-base-images": {
+    title: "Image is deprecated or end-of-life",
+    help: "The image matches the policy's `deprecated` list (SPEC \xA73.2). Move to a supported release of an approved image."
+  },
+  "require-minimal-base-images": {
+    title: "High-security workload uses a non-minimal image",
+    help: "Workloads labelled with the policy's `minimal.label` must use one of `minimal.images` (SPEC \xA73.3)."
+  },
+  "validate-base-image-version": {
+    title: "Image release is not allowed",
+    help: "The tag must name a release the policy's `versions` allows; `latest` and digest-only references cannot be verified (SPEC \xA73.4)."
+  },
+  "require-pinned-image": {
+    title: "Image is not pinned",
+    help: "The policy's `pinning` asks every image to carry a digest (`pinning: digest`) or an explicit tag other than `latest` (`pinning: tag`) (SPEC \xA73.4a). Pin the image."
+  },
+  "unresolved-image": {
+    title: "Image reference cannot be resolved",
+    help: "The image uses an ARG or variable with no default and no --build-arg value, a GitHub expression, or another tool's placeholder, so the checker cannot tell which image it is (SPEC \xA73.5). Give the variable a default, pass --build-arg, or render the manifests and check them with --manifests."
+  },
+  "parse-error": {
+    title: "File or image reference cannot be parsed",
+    help: "The checker could not read this file or image reference, so it could not judge it (SPEC \xA73.5). Fix the syntax."
+  },
+  "invalid-suppression": {
+    title: "Suppression comment is not valid",
+    help: 'A `# base-image-guard ignore=<rule> reason="<why>"` comment needs a known rule and a reason; without them it suppresses nothing (SPEC \xA73.6).'
+  }
+};
+var RULE_IDS = Object.keys(RULES);
+function isRuleId(value) {
+  return Object.hasOwn(RULES, value);
+}
+
+// src/rules/waivers.ts
+var MARKER = "base-image-guard";
+var ATTEMPT = /^#\s*base-image-guard\s+ignore\b/;
+var SUPPRESSION = /^\s*#\s*base-image-guard\s+ignore=(\S*)(?:\s+reason=(?:"([^"]*)"|'([^']*)'))?\s*$/;
+function readSuppressions(text, notComments) {
+  const valid = /* @__PURE__ */ new Map();
+  const problems = [];
+  if (!text.includes(MARKER)) return { valid, problems };
+  const lines = text.split(/\r?\n/);
+  lines.forEach((content, index) => {
+    const hash = content.search(/\S/);
+    if (content[hash] !== "#" || !ATTEMPT.test(content.slice(hash))) return;
+    const line = index + 1;
+    if (notComments?.has(line)) return;
+    const column = hash + 1;
+    const match = SUPPRESSION.exec(content.slice(hash));
+    if (!match) {
+      problems.push({
+        line,
+        column,
+        message: `not a suppression comment: write # ${MARKER} ignore=<rule>[,<rule>] reason="<why>"`
+      });
+      return;
+    }
+    const names = (match[1] ?? "").split(",").filter(Boolean);
+    const unknown = names.filter((name) => !isRuleId(name));
+    const reason = (match[2] ?? match[3] ?? "").trim();
+    if (names.length === 0 || unknown.length > 0) {
+      problems.push({
+        line,
+        column,
+        message: `suppression names ${names.length === 0 ? "no rule" : `unknown rule ${unknown.join(", ")}`}; it suppresses nothing`
+      });
+    } else if (reason === "") {
+      problems.push({ line, column, message: 'suppression without reason="\u2026" suppresses nothing; say why' });
+    } else {
+      valid.set(line, { line, rules: names, reason });
+    }
+  });
+  return { valid, problems };
+}
+function waiverFor(rule, suppression, image, policy, today) {
+  if (suppression?.rules.includes(rule))
+    return { kind: "suppressed", reason: suppression.reason, expires: null };
+  if (!image) return void 0;
+  let expired;
+  for (const { matches, exception: exception2 } of policy.exceptions) {
+    if (exception2.rules && !exception2.rules.includes(rule)) continue;
+    if (!matches(image)) continue;
+    if (today <= exception2.expires) {
+      return { kind: "suppressed", reason: exception2.reason, expires: exception2.expires };
+    }
+    expired ??= {
+      kind: "expired",
+      note: `policy exception for ${exception2.image} ("${exception2.reason}") expired on ${exception2.expires}`
+    };
+  }
+  return expired;
+}
+
+// src/sources/image-keys.ts
+function isObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function imageOfMap(value, path4, written, defaults = {}) {
+  if (!isObject(value)) return void 0;
+  const text = (key) => {
+    const raw = value[key];
+    if (raw === void 0 || raw === null) return "";
+    if (typeof raw === "object") return "";
+    return (written([...path4, key]) ?? String(raw)).trim();
+  };
+  const repository = text("repository");
+  if (repository === "") return void 0;
+  const registry = defaults.registry || text("registry");
+  const digest = text("digest");
+  const tag = text("tag") || defaults.tag || "";
+  let image = registry ? `${registry.replace(/\/+$/, "")}/${repository}` : repository;
+  if (digest) image += `@${digest}`;
+  else if (tag) image += `:${tag}`;
+  return { path: [...path4, "repository"], value: image };
+}
+
+// src/sources/variables.ts
+var REFERENCE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(:?[-+?])?|([A-Za-z_][A-Za-z0-9_]*))/y;
+function closingBrace(text, from, escapeChar) {
+  let depth = 0;
+  for (let i = from; i < text.length; i++) {
+    const char = text[i];
+    if (char === escapeChar) i++;
+    else if (char === "$" && text[i + 1] === "{") {
+      depth++;
+      i++;
+    } else if (char === "}") {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return -1;
+}
+function expandVariables(text, variables, escapeChar = "\\") {
+  if (!text.includes("$")) return { value: text, missing: [] };
+  let value = "";
+  const missing = [];
+  const note = (name) => {
+    if (!missing.includes(name)) missing.push(name);
+  };
+  const expandWord = (word) => {
+    const inner = expandVariables(unquote(word, escapeChar), variables, escapeChar);
+    inner.missing.forEach(note);
+    return inner.value;
+  };
+  for (let i = 0; i < text.length; ) {
+    const char = text[i];
+    if (char === escapeChar && text[i + 1] === "$") {
+      value += "$";
+      i += 2;
+      continue;
+    }
+    if (char !== "$") {
+      value += char;
+      i++;
+      continue;
+    }
+    REFERENCE.lastIndex = i;
+    const match = REFERENCE.exec(text);
+    const braced = match?.[1] !== void 0;
+    const close = match && braced ? closingBrace(text, REFERENCE.lastIndex, escapeChar) : -1;
+    if (!match || braced && close < 0 || braced && !match[2] && close !== REFERENCE.lastIndex) {
+      value += char;
+      i++;
+      continue;
+    }
+    const name = match[1] ?? match[3];
+    const operator = match[2];
+    const word = braced ? text.slice(REFERENCE.lastIndex, close) : "";
+    i = braced ? close + 1 : REFERENCE.lastIndex;
+    const current = variables.get(name);
+    const isSet = current !== void 0;
+    const isNonEmpty = isSet && current !== "";
+    switch (operator) {
+      case ":-":
+        value += isNonEmpty ? current : expandWord(word);
+        break;
+      case "-":
+        value += isSet ? current : expandWord(word);
+        break;
+      case ":+":
+        value += isNonEmpty ? expandWord(word) : "";
+        break;
+      case "+":
+        value += isSet ? expandWord(word) : "";
+        break;
+      case ":?":
+        if (isNonEmpty) value += current;
+        else note(name);
+        break;
+      case "?":
+        if (isSet) value += current;
+        else note(name);
+        break;
+      default:
+        if (isSet) value += current;
+        else note(name);
+    }
+  }
+  return { value, missing };
+}
+function unquote(word, escapeChar) {
+  if (!word.includes('"') && !word.includes("'")) return word;
+  let out = "";
+  let quote;
+  for (let i = 0; i < word.length; i++) {
+    const char = word[i];
+    if (char === escapeChar && quote !== "'" && i + 1 < word.length) {
+      out += char + word[i + 1];
+      i++;
+    } else if (quote === void 0 && (char === '"' || char === "'")) {
+      quote = char;
+    } else if (char === quote) {
+      quote = void 0;
+    } else {
+      out += char;
+    }
+  }
+  return out;
+}
+
+// src/sources/resolve.ts
+function detach(text) {
+  return text.length < 13 ? text : Buffer.from(text, "utf8").toString("utf8");
+}
+function imageState(text) {
+  try {
+    return { kind: "image", ref: parseImageRef(text) };
+  } catch (error) {
+    if (error instanceof InvalidReferenceError) return { kind: "invalid", reason: error.message };
+    throw error;
+  }
+}
+function resolveImage(written, variables, escapeChar) {
+  const { value, missing } = expandVariables(written, variables, escapeChar);
+  if (missing.length > 0) return { text: detach(written), image: { kind: "unresolved", missing } };
+  const text = detach(value);
+  return { text, image: imageState(text) };
+}
+var PLACEHOLDER = /\$\{\{[^}]*\}\}|\{\{[^}]*\}\}|\$\([^)]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|<[^<>]*>|^ko:\/\/.*/;
+function imageOfValue(value, options = {}) {
+  if (typeof value !== "string" || value.trim() === "") {
+    return {
+      text: String(value ?? ""),
+      image: { kind: "invalid", reason: "image must be a non-empty string" }
+    };
+  }
+  const resolved = options.variables ? resolveImage(value, options.variables, "$") : void 0;
+  if (resolved?.image.kind === "unresolved") return resolved;
+  const text = resolved?.text ?? detach(value);
+  const placeholder = PLACEHOLDER.exec(text)?.[0];
+  if (placeholder !== void 0) {
+    return { text, image: { kind: "unresolved", missing: [], placeholder } };
+  }
+  return resolved ?? { text, image: imageState(text) };
+}
+
+// src/sources/kubernetes.ts
+var POD_TEMPLATE_PATHS = {
+  Pod: [[]],
+  Deployment: [["spec", "template"]],
+  StatefulSet: [["spec", "template"]],
+  DaemonSet: [["spec", "template"]],
+  ReplicaSet: [["spec", "template"]],
+  ReplicationController: [["spec", "template"]],
+  Job: [["spec", "template"]],
+  CronJob: [
+    ["spec", "jobTemplate"],
+    ["spec", "jobTemplate", "spec", "template"]
+  ],
+  PodTemplate: [["template"]]
+};
+var NOT_READ_GROUPS = /* @__PURE__ */ new Set([
+  "apiextensions.k8s.io",
+  "kyverno.io",
+  "policies.kyverno.io",
+  "admissionregistration.k8s.io",
+  "templates.gatekeeper.sh",
+  "constraints.gatekeeper.sh"
+]);
+var CONTAINER_LISTS = ["initContainers", "containers", "ephemeralContainers"];
+function isContainerList(key) {
+  return CONTAINER_LISTS.includes(key);
+}
+function at(value, path4) {
+  let current = value;
+  for (const key of path4) {
+    if (typeof current !== "object" || current === null) return void 0;
+    current = current[key];
+  }
+  return current;
+}
+function stringLabels(value) {
+  if (!isObject(value)) return {};
+  const labels = {};
+  for (const [key, label] of Object.entries(value)) {
+    if (label !== null && label !== void 0) labels[detach(key)] = detach(String(label));
+  }
+  return labels;
+}
+function isKubernetesObject(value) {
+  return isObject(value) && typeof value.kind === "string" && typeof value.apiVersion === "string";
+}
+function isNotRead(object) {
+  const group = String(object.apiVersion).split("/")[0] ?? "";
+  return object.kind === "CustomResourceDefinition" || String(object.apiVersion).includes("/") && NOT_READ_GROUPS.has(group);
+}
+function kubernetesImages(object, written, prefix = []) {
+  const result = { images: [], namespaces: {} };
+  const kind = String(object.kind);
+  const metadata = isObject(object.metadata) ? object.metadata : {};
+  const name = typeof metadata.name === "string" ? metadata.name : "";
+  if (kind === "Namespace") {
+    if (name) result.namespaces[name] = stringLabels(metadata.labels);
+    return result;
+  }
+  if (isNotRead(object)) return result;
+  if ((kind === "List" || kind.endsWith("List")) && Array.isArray(object.items)) {
+    object.items.forEach((item, i) => {
+      if (!isKubernetesObject(item)) return;
+      const inner = kubernetesImages(item, written, [...prefix, "items", i]);
+      result.images.push(...inner.images);
+      Object.assign(result.namespaces, inner.namespaces);
+    });
+    return result;
+  }
+  const workload = {
+    kind: detach(kind),
+    name: detach(name),
+    ...typeof metadata.namespace === "string" && { namespace: detach(metadata.namespace) }
+  };
+  const ownLabels = stringLabels(metadata.labels);
+  const templatePaths = POD_TEMPLATE_PATHS[kind];
+  if (!templatePaths) {
+    for (const [key, value] of Object.entries(object)) {
+      if (key === "metadata" || key === "status") continue;
+      walkObject(value, [...prefix, key], { workload, labels: ownLabels, written }, result.images);
+    }
+    return result;
+  }
+  const labels = { ...ownLabels };
+  for (const templatePath of templatePaths)
+    Object.assign(labels, stringLabels(at(object, [...templatePath, "metadata", "labels"])));
+  const podPath = [...templatePaths[templatePaths.length - 1], "spec"];
+  const podSpec = at(object, podPath);
+  if (!isObject(podSpec)) return result;
+  for (const list of Object.keys(podSpec)) {
+    if (!isContainerList(list)) continue;
+    const containers2 = podSpec[list];
+    if (!Array.isArray(containers2)) continue;
+    containers2.forEach((container, i) => {
+      if (!isObject(container) || container.image === void 0 || container.image === null || container.image === "")
+        return;
+      result.images.push({
+        path: [...prefix, ...podPath, list, i, "image"],
+        value: container.image,
+        workload,
+        container: { name: typeof container.name === "string" ? detach(container.name) : String(i), list },
+        labels
+      });
+    });
+  }
+  return result;
+}
+function walkObject(value, path4, context, out) {
+  if (Array.isArray(value)) {
+    const list = path4[path4.length - 1];
+    value.forEach((item, i) => {
+      if (isContainerList(list) && isObject(item) && typeof item.image === "string" && item.image !== "") {
+        out.push({
+          path: [...path4, i, "image"],
+          value: item.image,
+          workload: context.workload,
+          container: { name: typeof item.name === "string" ? detach(item.name) : String(i), list },
+          labels: context.labels
+        });
+        for (const [key, child2] of Object.entries(item))
+          if (key !== "image") walkObject(child2, [...path4, i, key], context, out);
+        return;
+      }
+      walkObject(item, [...path4, i], context, out);
+    });
+    return;
+  }
+  if (!isObject(value)) return;
+  const notImages = path4[path4.length - 1] === "rbd";
+  for (const [key, child2] of Object.entries(value)) {
+    const childPath = [...path4, key];
+    if (key === "image" && notImages) continue;
+    if (key === "image") {
+      const found = imageAtKey(child2, childPath, context);
+      if (found) out.push(found);
+      continue;
+    }
+    let inner = context;
+    if (key === "template" && isObject(child2) && isObject(child2.metadata) && isObject(child2.metadata.labels)) {
+      inner = { ...context, labels: { ...context.labels, ...stringLabels(child2.metadata.labels) } };
+    }
+    walkObject(child2, childPath, inner, out);
+  }
+}
+function imageAtKey(value, path4, context) {
+  if (typeof value === "string") {
+    if (value === "") return void 0;
+    return { path: path4, value, workload: context.workload, labels: context.labels };
+  }
+  const map2 = imageOfMap(value, path4, context.written);
+  return map2 && { ...map2, workload: context.workload, labels: context.labels };
+}
+
+// src/sources/types.ts
+function emptyResult() {
+  return { occurrences: [], problems: [], namespaces: {} };
+}
+
+// src/sources/cluster.ts
+function readPodList(text, origin) {
+  const result = emptyResult();
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    result.problems.push({
+      file: origin,
+      line: 0,
+      column: 0,
+      message: `pod list is not JSON (expected the output of "kubectl get pods -A -o json"): ${error.message}`
+    });
+    return result;
+  }
+  const kind = isKubernetesObject(data) ? String(data.kind) : void 0;
+  const isList = (kind === "List" || kind === "PodList") && Array.isArray(data.items);
+  if (!isList && kind !== "Pod") {
+    result.problems.push({
+      file: origin,
+      line: 0,
+      column: 0,
+      message: `not a Kubernetes pod list${kind ? ` (kind ${kind})` : ""}: give the output of "kubectl get pods -A -o json"`
+    });
+    return result;
+  }
+  const pods = isList ? data.items : [data];
+  for (const pod of pods) {
+    if (!isKubernetesObject(pod)) continue;
+    for (const found of kubernetesImages(pod, () => void 0).images) {
+      const namespace = found.workload?.namespace ?? "default";
+      const name = found.workload?.name ?? "";
+      result.occurrences.push({
+        file: `cluster/${namespace}/${name}`,
+        line: 0,
+        column: 0,
+        source: "cluster",
+        ...imageOfValue(found.value),
+        workload: { kind: found.workload?.kind ?? "Pod", name, namespace },
+        ...found.container && { container: found.container },
+        labels: found.labels
+      });
+    }
+  }
+  return result;
+}
+
+// src/sources/discover.ts
+var import_ignore = __toESM(require_ignore(), 1);
+import { lstatSync, readdirSync, realpathSync, statSync as statSync2 } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+
+// src/errors.ts
+var GuardError = class extends Error {
+  exitCode = 2;
+  constructor(message) {
+    super(message);
+    this.name = new.target.name;
+  }
+};
+var PolicyError = class extends GuardError {
+  constructor(file, problems) {
+    super(`policy ${file} is not valid:
+${problems.map((p) => `  ${formatProblem(file, p)}`).join("\n")}`);
+    this.file = file;
+    this.problems = problems;
+  }
+  file;
+  problems;
+};
+function formatProblem(file, problem) {
+  const where = problem.line > 0 ? `${file}:${problem.line}` : file;
+  return `${where}: ${problem.keyPath ? `${problem.keyPath}: ` : ""}${problem.message}`;
+}
+var UsageError = class extends GuardError {
+};
+var InputError = class extends GuardError {
+};
+
+// src/git.ts
+import { execFileSync } from "node:child_process";
+var GitError = class extends Error {
+  constructor(args, stderr) {
+    super(`git ${args[0] ?? ""} failed${stderr ? `: ${stderr}` : ""}`);
+    this.args = args;
+    this.stderr = stderr;
+    this.name = "GitError";
+  }
+  args;
+  stderr;
+};
+function git(cwd, args) {
+  try {
+    return execFileSync("git", args, {
+      cwd,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 256 << 20
+    });
+  } catch (error) {
+    const stderr = String(error.stderr ?? error.message).trim();
+    throw new GitError(args, stderr);
+  }
+}
+function nulSeparated(output) {
+  return output.split("\0").filter(Boolean);
+}
+function isInsideWorkTree(dir) {
+  try {
+    return git(dir, ["rev-parse", "--is-inside-work-tree"]).trim() === "true";
+  } catch {
+    return false;
+  }
+}
+function trackedFiles(dir) {
+  let output;
+  try {
+    output = execFileSync("git", ["ls-files", "-z", "--cached", "--", "."], {
+      cwd: dir,
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 256 << 20
+    });
+  } catch {
+    return [];
+  }
+  const names = [];
+  let start = 0;
+  for (let end = output.indexOf(0); end >= 0; start = end + 1, end = output.indexOf(0, start)) {
+    const bytes = output.subarray(start, end);
+    const name = bytes.toString("utf8");
+    if (Buffer.from(name, "utf8").equals(bytes)) names.push(name);
+  }
+  return names;
+}
+
+// src/sources/small-file.ts
+import { readFileSync, statSync } from "node:fs";
+var MAX_SIDE_FILE_BYTES = 1 << 20;
+function readSideFile(path4) {
+  try {
+    const stats = statSync(path4);
+    if (!stats.isFile() || stats.size > MAX_SIDE_FILE_BYTES) return void 0;
+    return readFileSync(path4, "utf8");
+  } catch {
+    return void 0;
+  }
+}
+
+// src/sources/discover.ts
+var YAML_EXTENSION = /\.ya?ml$/i;
+var JSON_EXTENSION = /\.json$/i;
+var DOCKERFILE_NAME = /^(?:dockerfile|containerfile)(?:[._-].*)?$|\.(?:dockerfile|containerfile)$/i;
+var NOT_A_DOCKERFILE = /\.(?:md|markdown|rst|adoc|txt|html?|json|ya?ml|toml|xml|ini|cfg|csv|lock|sh|bash|zsh|fish|ps1|psm1|bat|cmd|go|py|pyc|js|mjs|cjs|ts|mts|cts|tsx|jsx|rb|rs|java|kt|kts|scala|groovy|c|cc|cpp|cxx|h|hpp|cs|fs|php|pl|swift|lua|sql|r|patch|diff|dockerignore|png|jpe?g|gif|svg|ico|gz|tgz|zip|tar)$/i;
+var KUSTOMIZATION_NAME = "Kustomization";
+function fileKind(name) {
+  if (YAML_EXTENSION.test(name) || name === KUSTOMIZATION_NAME) return "yaml";
+  if (JSON_EXTENSION.test(name)) return "json";
+  if (DOCKERFILE_NAME.test(name) && !NOT_A_DOCKERFILE.test(name) && !name.startsWith("."))
+    return "dockerfile";
+  return void 0;
+}
+function discoverFiles(paths, options) {
+  let included;
+  let excluded;
+  try {
+    included = compileGlobs(options.include, "path");
+    excluded = compileGlobs(options.exclude, "path");
+  } catch (error) {
+    if (error instanceof GlobError) throw new UsageError(`policy include/exclude: ${error.message}`);
+    throw error;
+  }
+  const found = /* @__PURE__ */ new Map();
+  const skipped = /* @__PURE__ */ new Map();
+  const skip = (file, reason) => skipped.set(file, { file, reason });
+  const toPosix = (path4) => sep === "/" ? path4 : path4.split(sep).join("/");
+  const consider = (root, path4, absolute, regular = false) => {
+    if (!included(path4) || excluded(path4)) return;
+    const name = path4.slice(path4.lastIndexOf("/") + 1);
+    const kind = fileKind(name);
+    if (!kind) return;
+    const display = root.display(path4, absolute);
+    if (regular) {
+      found.set(absolute, { path: display, absolute, kind });
+      return;
+    }
+    let stats;
+    try {
+      stats = lstatSync(absolute);
+    } catch {
+      skip(display, "listed by git but missing from the work tree");
+      return;
+    }
+    if (stats.isSymbolicLink()) {
+      const target = linkTarget(absolute);
+      if (!target) return skip(display, "broken symbolic link");
+      if (!isInside(target, root.real))
+        return skip(display, "symbolic link out of the scanned tree, not followed");
+      if (!statOrUndefined(target)?.isFile()) return;
+    } else if (!stats.isFile()) {
+      if (!stats.isDirectory()) skip(display, "not a regular file (a FIFO, socket or device), not read");
+      return;
+    }
+    found.set(absolute, { path: display, absolute, kind });
+  };
+  const walk = (root, absoluteDir, relativeDir, scopes) => {
+    let entries;
+    try {
+      entries = readdirSync(absoluteDir, { withFileTypes: true });
+    } catch (error) {
+      skip(root.display(relativeDir, absoluteDir) || ".", `folder cannot be read (${errorCode(error)})`);
+      return;
+    }
+    const invalid = entries.some((e) => e.name.includes("\uFFFD")) ? invalidNames(absoluteDir) : void 0;
+    const gitignore = entries.find((e) => e.name === ".gitignore" && e.isFile());
+    const rules = gitignore && readIgnoreFile(join(absoluteDir, ".gitignore"));
+    if (rules) scopes = [...scopes, { base: relativeDir, rules }];
+    for (const entry of entries) {
+      const name = entry.name;
+      const path4 = relativeDir === "" ? name : `${relativeDir}/${name}`;
+      if (invalid?.has(name)) {
+        if (!excluded(path4))
+          skip(root.display(path4, `${absoluteDir}${sep}${name}`), "name is not valid UTF-8, not read");
+        continue;
+      }
+      const absolute = `${absoluteDir}${sep}${name}`;
+      let isDirectory2 = entry.isDirectory();
+      if (entry.isSymbolicLink()) {
+        const target = linkTarget(absolute);
+        if (target && statOrUndefined(target)?.isDirectory()) {
+          if (!isInside(target, root.real) && !excluded(path4) && !ignoredBy(scopes, path4, true)) {
+            skip(
+              root.display(path4, absolute),
+              "symbolic link to a folder out of the scanned tree, not followed"
+            );
+          }
+          continue;
+        }
+        isDirectory2 = false;
+      }
+      if (isDirectory2) {
+        if (name === ".git" || excluded(path4) || ignoredBy(scopes, path4, true)) continue;
+        walk(root, absolute, path4, scopes);
+      } else if (!ignoredBy(scopes, path4, false)) {
+        consider(root, path4, absolute, entry.isFile());
+      }
+    }
+  };
+  for (const given of paths) {
+    const absolute = isAbsolute(given) ? given : resolve(options.cwd, given);
+    const stats = statOrUndefined(absolute);
+    if (!stats) throw new InputError(`path ${given} does not exist`);
+    if (!stats.isFile() && !stats.isDirectory()) {
+      skip(displayPath(options.cwd, absolute), "not a regular file (a FIFO, socket or device), not read");
+      continue;
+    }
+    if (stats.isFile()) {
+      const kind = fileKind(basename(absolute)) ?? "dockerfile";
+      found.set(absolute, { path: displayPath(options.cwd, absolute), absolute, kind });
+      continue;
+    }
+    const fromCwd = toPosix(relative(options.cwd, absolute));
+    const outside = fromCwd === ".." || fromCwd.startsWith("../") || isAbsolute(fromCwd);
+    const root = {
+      absolute,
+      real: realpathSync(absolute),
+      relative: outside ? "" : fromCwd,
+      display: outside ? (_path, file) => displayPath(options.cwd, file) : (path4) => path4
+    };
+    const above = outside ? [] : ancestorScopes(options.cwd, absolute);
+    const scopes = root.relative !== "" && ignoredBy(above, root.relative, true) ? [] : above;
+    walk(root, absolute, root.relative, scopes);
+    const prefix = root.relative === "" ? "" : `${root.relative}/`;
+    const tracked = isInsideWorkTree(absolute) ? trackedFiles(absolute) : [];
+    for (const file of tracked) {
+      const path4 = `${prefix}${file}`;
+      const fileAbsolute = join(absolute, file);
+      if (found.has(fileAbsolute) || isUnder(path4, excluded)) continue;
+      consider(root, path4, fileAbsolute);
+    }
+  }
+  const byPath = (a, b) => {
+    const x = a.path ?? a.file ?? "";
+    const y = b.path ?? b.file ?? "";
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+  return { candidates: [...found.values()].sort(byPath), skipped: [...skipped.values()].sort(byPath) };
+}
+function isUnder(path4, excluded) {
+  for (let at2 = path4.indexOf("/"); at2 >= 0; at2 = path4.indexOf("/", at2 + 1)) {
+    if (excluded(path4.slice(0, at2))) return true;
+  }
+  return false;
+}
+function ignoredBy(scopes, path4, isDirectory2) {
+  return scopes.some(({ base, rules }) => {
+    const inside = base === "" ? path4 : path4.slice(base.length + 1);
+    return inside !== "" && !inside.startsWith("../") && rules.ignores(isDirectory2 ? `${inside}/` : inside);
+  });
+}
+function linkTarget(path4) {
+  try {
+    return realpathSync(path4);
+  } catch {
+    return void 0;
+  }
+}
+function isInside(path4, folder) {
+  return path4 === folder || path4.startsWith(folder.endsWith(sep) ? folder : `${folder}${sep}`);
+}
+function ancestorScopes(cwd, dir) {
+  const scopes = [];
+  for (let current = dirname(dir); current.startsWith(cwd) && current !== dir; current = dirname(current)) {
+    const rules = readIgnoreFile(join(current, ".gitignore"));
+    if (rules) scopes.unshift({ base: relative(cwd, current).split(sep).join("/"), rules });
+    if (current === cwd) break;
+  }
+  return scopes;
+}
+function readIgnoreFile(path4) {
+  const text = readSideFile(path4);
+  return text === void 0 ? void 0 : (0, import_ignore.default)().add(text);
+}
+function invalidNames(dir) {
+  const names = /* @__PURE__ */ new Set();
+  for (const raw of readdirSync(dir, { encoding: "buffer" })) {
+    const name = raw.toString("utf8");
+    if (!Buffer.from(name, "utf8").equals(raw)) names.add(name);
+  }
+  return names;
+}
+function statOrUndefined(path4) {
+  try {
+    return statSync2(path4);
+  } catch {
+    return void 0;
+  }
+}
+function errorCode(error) {
+  return error.code ?? String(error);
+}
+function displayPath(cwd, absolute) {
+  const path4 = relative(cwd, absolute);
+  return (path4 === "" ? "." : path4).split(sep).join("/");
+}
+
+// src/sources/kustomize.ts
+import { posix } from "node:path";
+var NAMES = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
+function isKustomizationName(name) {
+  return NAMES.has(name);
+}
+function readKustomization(doc, file) {
+  const data = doc.data;
+  if (!isObject(data)) return void 0;
+  const dir = posix.dirname(file);
+  const resources = [];
+  for (const key of ["resources", "bases"]) {
+    const list = data[key];
+    if (!Array.isArray(list)) continue;
+    for (const entry of list) {
+      if (typeof entry !== "string" || /^[a-z][a-z0-9+.-]*:\/\/|^(?:github\.com|gitlab\.com|bitbucket\.org)\//i.test(entry))
+        continue;
+      resources.push(posix.normalize(posix.join(dir, entry)).replace(/\/$/, ""));
+    }
+  }
+  const images = [];
+  if (Array.isArray(data.images)) {
+    data.images.forEach((entry, i) => {
+      if (!isObject(entry) || typeof entry.name !== "string" || entry.name === "") return;
+      const text = (key) => {
+        const value = entry[key];
+        if (value === void 0 || value === null || value === "") return void 0;
+        return doc.written(["images", i, key]) ?? String(value);
+      };
+      const newName = text("newName");
+      const newTag = text("newTag");
+      const digest = text("digest");
+      images.push({
+        name: entry.name,
+        ...newName !== void 0 && { newName },
+        ...newTag !== void 0 && { newTag },
+        ...digest !== void 0 && { digest },
+        line: doc.locate(["images", i]).line
+      });
+    });
+  }
+  return { file, resources, images };
+}
+function entryMatches(entry, image) {
+  const { name } = splitReference(image);
+  const written = splitReference(entry.name);
+  if (written.tag !== void 0 || written.digest !== void 0) return image === entry.name;
+  return name === entry.name;
+}
+function rewrite(entry, image) {
+  const { name, tag, digest } = splitReference(image);
+  let suffix = digest !== void 0 ? `@${digest}` : tag !== void 0 ? `:${tag}` : "";
+  if (entry.newTag !== void 0) suffix = `:${entry.newTag}`;
+  if (entry.digest !== void 0) suffix = `@${entry.digest}`;
+  return `${entry.newName ?? name}${suffix}`;
+}
+function applyKustomizations(kustomizations, byFile) {
+  const byDir = new Map(kustomizations.map((k) => [posix.dirname(k.file), k]));
+  const memo = /* @__PURE__ */ new Map();
+  const rewritten = [];
+  const replaced = /* @__PURE__ */ new Set();
+  const produce = (k, seen) => {
+    const done = memo.get(k);
+    if (done) return done;
+    if (seen.has(k)) return [];
+    seen.add(k);
+    const items = [];
+    for (const resource of k.resources) {
+      const inner = byDir.get(resource);
+      if (inner) {
+        items.push(...produce(inner, seen));
+        continue;
+      }
+      for (const origin of byFile.get(resource) ?? []) {
+        if (origin.source === "kubernetes" && origin.image.kind === "image")
+          items.push({ origin, text: origin.text });
+      }
+    }
+    const out = items.map((item) => {
+      let text = item.text;
+      let matched;
+      for (const entry of k.images) {
+        if (!entryMatches(entry, text)) continue;
+        text = rewrite(entry, text);
+        matched ??= entry;
+      }
+      if (matched) {
+        replaced.add(item.origin);
+        rewritten.push({
+          ...item.origin,
+          text,
+          image: imageState(text),
+          rewrittenBy: { file: k.file, line: matched.line, written: item.origin.text }
+        });
+      }
+      return { origin: item.origin, text };
+    });
+    memo.set(k, out);
+    return out;
+  };
+  for (const k of kustomizations) produce(k, /* @__PURE__ */ new Set());
+  return { rewritten, replaced };
+}
+
+// src/sources/read.ts
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { basename as basename2, dirname as dirname2, join as join2, sep as sep2 } from "node:path";
+
+// src/sources/compose.ts
+function isComposeFile(value) {
+  return isObject(value) && isObject(value.services) && !("kind" in value) && !("apiVersion" in value);
+}
+function composeImages(file) {
+  const images = [];
+  for (const [name, service] of Object.entries(file.services)) {
+    if (!isObject(service) || service.image === void 0 || service.image === null) continue;
+    if (service.build !== void 0 && service.build !== null) continue;
+    images.push({
+      path: ["services", name, "image"],
+      value: service.image,
+      workload: { kind: "service", name },
+      labels: {}
+    });
+  }
+  return images;
+}
+function parseEnvFile(text) {
+  const values = /* @__PURE__ */ new Map();
+  const lines = text.replace(/\r\n?/g, "\n").split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].replace(/^\s*export\s+/, "");
+    const match = /^\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s?(.*)$/.exec(line);
+    if (!match) continue;
+    const key = match[1];
+    let raw = match[2].trimStart();
+    let value;
+    if (raw.startsWith("'")) {
+      let end = raw.indexOf("'", 1);
+      while (end < 0 && i + 1 < lines.length) {
+        raw += `
+${lines[++i]}`;
+        end = raw.indexOf("'", 1);
+      }
+      value = end < 0 ? raw.slice(1) : raw.slice(1, end);
+    } else if (raw.startsWith('"')) {
+      let end = closingQuote(raw);
+      while (end < 0 && i + 1 < lines.length) {
+        raw += `
+${lines[++i]}`;
+        end = closingQuote(raw);
+      }
+      const inner = end < 0 ? raw.slice(1) : raw.slice(1, end);
+      const unescaped = inner.replace(
+        /\\([\\"nrt$])/g,
+        (_, c) => c === "n" ? "\n" : c === "r" ? "\r" : c === "t" ? "	" : c === "$" ? "\\$" : c
+      );
+      value = expandVariables(unescaped, values, "\\").value;
+    } else {
+      const comment = raw.search(/\s#/);
+      value = expandVariables((comment >= 0 ? raw.slice(0, comment) : raw).trim(), values, "\\").value;
+    }
+    values.set(key, value);
+  }
+  return values;
+}
+function closingQuote(text) {
+  for (let i = 1; i < text.length; i++) {
+    if (text[i] === "\\") i++;
+    else if (text[i] === '"') return i;
+  }
+  return -1;
+}
+
+// src/sources/dockerfile-model.ts
+var import_dockerfile_ast = __toESM(require_main3(), 1);
+function exactModel(text) {
+  const dockerfile = import_dockerfile_ast.DockerfileParser.parse(asBuildKitReadsIt(text));
+  const initialArgs = [];
+  for (const arg of dockerfile.getInitialARGs()) {
+    const property = arg.getProperty();
+    const name = property?.getName();
+    if (property && name) initialArgs.push({ name, value: property.getValue() });
+  }
+  const instructions = dockerfile.getInstructions();
+  return {
+    escapeChar: dockerfile.getEscapeCharacter(),
+    initialArgs,
+    instructions: instructions.map(adapt),
+    heredocLines: heredocLines(instructions, text)
+  };
+}
+function adapt(instruction) {
+  const range = instruction.getRange();
+  return {
+    keyword: instruction.getKeyword(),
+    written: instruction.getInstruction() ?? "",
+    start: range.start,
+    lines: { first: range.start.line, last: range.end.line },
+    args: () => instruction.getArguments().map((arg) => ({ value: arg.getValue(), start: arg.getRange().start })),
+    labels: () => instruction.getProperties().flatMap((property) => {
+      const name = property.getName();
+      return name ? [{ name, value: property.getValue() ?? "" }] : [];
+    }),
+    flags: () => instruction.getFlags().map((flag) => ({
+      name: flag.getName(),
+      value: flag.getValue(),
+      valueStart: flag.getValueRange()?.start,
+      option: (name) => {
+        const option = flag.getOption(name);
+        return option ? { value: option.getValue(), valueStart: option.getValueRange()?.start } : void 0;
+      }
+    })),
+    trigger: () => {
+      const trigger = instruction.getTriggerInstruction();
+      return trigger ? adapt(trigger) : void 0;
+    }
+  };
+}
+function heredocLines(instructions, text) {
+  const lines = /* @__PURE__ */ new Set();
+  if (!text.includes("<<")) return lines;
+  for (const instruction of instructions) {
+    const withHeredocs = instruction;
+    if (typeof withHeredocs.getHeredocs !== "function") continue;
+    for (const heredoc of withHeredocs.getHeredocs()) {
+      const range = heredoc.getContentRange();
+      if (!range) continue;
+      for (let line = range.start.line; line <= range.end.line; line++) lines.add(line + 1);
+    }
+  }
+  return lines;
+}
+var DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
+var KNOWN_DIRECTIVES = /* @__PURE__ */ new Set(["syntax", "escape", "check"]);
+function asBuildKitReadsIt(text) {
+  const lines = text.split("\n");
+  let escapeChar = "\\";
+  let ended = false;
+  let changed = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].replace(/\r$/, "");
+    const match = DIRECTIVE.exec(line);
+    if (!ended && match && KNOWN_DIRECTIVES.has(match[1].toLowerCase())) {
+      if (match[1].toLowerCase() === "escape" && (match[2] === "`" || match[2] === "\\"))
+        escapeChar = match[2];
+      continue;
+    }
+    ended = true;
+    if (!line.startsWith("#") && !/^\s+#/.test(line)) break;
+    if (match) {
+      lines[i] = lines[i].replace("=", " ");
+      changed = true;
+    }
+  }
+  const result = changed ? lines.join("\n") : text;
+  const marker = `${escapeChar}<<`;
+  if (!result.includes(marker)) return result;
+  let out = "";
+  for (let i = 0; i < result.length; i++) {
+    const char = result[i];
+    if (char === escapeChar) {
+      if (result.startsWith(marker, i)) {
+        out += `${escapeChar}< `;
+        i += 2;
+        continue;
+      }
+      out += char + (result[i + 1] ?? "");
+      i++;
+      continue;
+    }
+    out += char;
+  }
+  return out;
+}
+
+// src/sources/dockerfile-fast.ts
+var ESCAPE = "\\";
+function fastModel(text) {
+  if (text.includes("<<") || /^[ \t]*#.*escape/im.test(text)) return void 0;
+  const lines = text.split("\n");
+  const instructions = [];
+  const initialArgs = [];
+  let seenFrom = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = stripCR(lines[i]);
+    const startChar = firstNonBlank(line);
+    if (startChar < 0 || line[startChar] === "#") continue;
+    const segments = [];
+    let current = { line: i, offset: startChar, text: line.slice(startChar) };
+    for (; ; ) {
+      if (/\\[ \t]+$/.test(current.text)) return void 0;
+      const continues = current.text.endsWith(ESCAPE) && !current.text.endsWith(ESCAPE + ESCAPE);
+      if (!continues) {
+        segments.push(current);
+        break;
+      }
+      segments.push({ ...current, text: current.text.slice(0, -1) });
+      let next = i + 1;
+      while (next < lines.length) {
+        const candidate = stripCR(lines[next]);
+        const at2 = firstNonBlank(candidate);
+        if (at2 >= 0 && candidate[at2] !== "#") break;
+        if (at2 < 0) return void 0;
+        next++;
+      }
+      if (next >= lines.length) break;
+      i = next;
+      current = { line: i, offset: 0, text: stripCR(lines[i]) };
+    }
+    const instruction = scanned(lines, segments);
+    if (!instruction) return void 0;
+    if (instruction.keyword === "FROM") seenFrom = true;
+    if (!seenFrom && instruction.keyword === "ARG") {
+      const arg = argOf(lines, instruction);
+      if (arg === null) return void 0;
+      if (arg) initialArgs.push(arg);
+    }
+    instructions.push(instruction);
+  }
+  return { escapeChar: ESCAPE, initialArgs, instructions, heredocLines: /* @__PURE__ */ new Set() };
+}
+function stripCR(line) {
+  return line.endsWith("\r") ? line.slice(0, -1) : line;
+}
+function firstNonBlank(line) {
+  for (let i = 0; i < line.length; i++) if (line[i] !== " " && line[i] !== "	") return i;
+  return -1;
+}
+function scanned(lines, segments) {
+  const head = segments[0];
+  const written = /^\S+/.exec(head.text)?.[0] ?? "";
+  if (written === "") return void 0;
+  const keyword = written.toUpperCase();
+  const first = head.line;
+  const last = segments[segments.length - 1].line;
+  const start = { line: first, character: head.offset };
+  let cachedAlone = null;
+  const parsedAlone = () => {
+    if (cachedAlone === null)
+      cachedAlone = exactModel(lines.slice(first, last + 1).join("\n")).instructions[0];
+    return cachedAlone;
+  };
+  const shifted = (position) => position && { line: position.line + first, character: position.character };
+  const shiftedFlag = (flag) => ({
+    name: flag.name,
+    value: flag.value,
+    valueStart: shifted(flag.valueStart),
+    option: (name) => {
+      const option = flag.option(name);
+      return option && { value: option.value, valueStart: shifted(option.valueStart) };
+    }
+  });
+  return {
+    keyword,
+    written,
+    start,
+    lines: { first, last },
+    args: () => {
+      const words = fromArgs(segments, written.length);
+      if (words) return words;
+      return (parsedAlone()?.args() ?? []).map((word) => ({
+        value: word.value,
+        start: shifted(word.start)
+      }));
+    },
+    labels: () => parsedAlone()?.labels() ?? [],
+    flags: () => leadingFlags(segments, written.length) ?? (parsedAlone()?.flags() ?? []).map(shiftedFlag),
+    trigger: () => {
+      const trigger = parsedAlone()?.trigger();
+      if (!trigger) return void 0;
+      return {
+        ...trigger,
+        start: shifted(trigger.start),
+        lines: { first: trigger.lines.first + first, last: trigger.lines.last + first },
+        flags: () => trigger.flags().map(shiftedFlag)
+      };
+    }
+  };
+}
+function fromArgs(segments, keywordLength) {
+  if (segments.length !== 1) return void 0;
+  const { line, offset, text } = segments[0];
+  if (/["'\\`]/.test(text)) return void 0;
+  const words = [];
+  const pattern = /\S+/g;
+  pattern.lastIndex = keywordLength;
+  let flagsDone = false;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    if (match[0].startsWith("--")) {
+      if (flagsDone) return void 0;
+      continue;
+    }
+    flagsDone = true;
+    words.push({ value: match[0], start: { line, character: offset + match.index } });
+  }
+  return words;
+}
+function leadingFlags(segments, keywordLength) {
+  const words = [];
+  let first = true;
+  for (const segment of segments) {
+    const pattern = /\S+/g;
+    pattern.lastIndex = first ? keywordLength : 0;
+    first = false;
+    for (let match = pattern.exec(segment.text); match; match = pattern.exec(segment.text)) {
+      if (!match[0].startsWith("--")) return finishFlags(words);
+      if (match.index + match[0].length === segment.text.length && segment !== segments[segments.length - 1]) {
+        if (/["'\\`]/.test(match[0])) return void 0;
+        const next = segments[segments.indexOf(segment) + 1];
+        if (next && !/^[ \t]/.test(next.text)) return void 0;
+      }
+      if (/["'\\`]/.test(match[0])) return void 0;
+      words.push({ text: match[0], start: { line: segment.line, character: segment.offset + match.index } });
+    }
+  }
+  return finishFlags(words);
+}
+function finishFlags(words) {
+  return words.map(({ text, start }) => {
+    const equals = text.indexOf("=");
+    const name = text.slice(2, equals < 0 ? void 0 : equals);
+    const value = equals < 0 ? null : text.slice(equals + 1);
+    const valueStart = equals < 0 ? void 0 : { line: start.line, character: start.character + equals + 1 };
+    return {
+      name,
+      value,
+      valueStart,
+      option: (wanted) => {
+        if (value === null || valueStart === void 0) return void 0;
+        let at2 = 0;
+        for (const part of value.split(",")) {
+          const sign = part.indexOf("=");
+          if ((sign < 0 ? part : part.slice(0, sign)) === wanted) {
+            return {
+              value: sign < 0 ? null : part.slice(sign + 1),
+              valueStart: sign < 0 ? void 0 : { line: valueStart.line, character: valueStart.character + at2 + sign + 1 }
+            };
+          }
+          at2 += part.length + 1;
+        }
+        return void 0;
+      }
+    };
+  });
+}
+function argOf(lines, instruction) {
+  const { first, last } = instruction.lines;
+  const text = lines.slice(first, last + 1).join("\n");
+  if (first !== last || /["'\\`$]/.test(text)) {
+    return exactModel(text).initialArgs[0];
+  }
+  const words = stripCR(text).trim().split(/\s+/).slice(1);
+  if (words.length !== 1) return words.length === 0 ? void 0 : null;
+  const word = words[0];
+  const equals = word.indexOf("=");
+  if (equals === 0) return null;
+  return equals < 0 ? { name: word, value: null } : { name: word.slice(0, equals), value: word.slice(equals + 1) };
+}
+
+// src/sources/dockerfile.ts
+var INSTRUCTIONS = /* @__PURE__ */ new Set([
+  "ADD",
+  "ARG",
+  "CMD",
+  "COPY",
+  "ENTRYPOINT",
+  "ENV",
+  "EXPOSE",
+  "FROM",
+  "HEALTHCHECK",
+  "LABEL",
+  "MAINTAINER",
+  "ONBUILD",
+  "RUN",
+  "SHELL",
+  "STOPSIGNAL",
+  "USER",
+  "VOLUME",
+  "WORKDIR"
+]);
+function readDockerfile(text, file, options = {}) {
+  return readModel(fastModel(text) ?? exactModel(text), text, file, options);
+}
+function readModel(model, text, file, options = {}) {
+  const { escapeChar } = model;
+  const reader = new StageReader(file, text, globalArgs(model, options.buildArgs ?? {}), escapeChar);
+  for (const instruction of model.instructions) reader.read(instruction, options.copyFrom !== false);
+  const result = reader.finish(text, model.instructions.at(-1));
+  return { ...result, heredocLines: model.heredocLines };
+}
+function globalArgs(model, buildArgs) {
+  const globals = /* @__PURE__ */ new Map();
+  for (const { name, value } of model.initialArgs) {
+    globals.set(name, buildArgs[name] ?? argDefault(value, globals, model.escapeChar));
+  }
+  return globals;
+}
+var StageReader = class {
+  constructor(file, text, globals, escapeChar) {
+    this.file = file;
+    this.globals = globals;
+    this.escapeChar = escapeChar;
+    this.lines = text.split("\n");
+  }
+  file;
+  globals;
+  escapeChar;
+  stages = [];
+  occurrences = [];
+  problems = [];
+  /** Stage names to the first stage of that name: lookups in constant time (linear in the file). */
+  stageNames = /* @__PURE__ */ new Map();
+  lines;
+  problem(line, column, message) {
+    this.problems.push({ file: this.file, line: line + 1, column: column + 1, message });
+  }
+  read(instruction, copyFrom) {
+    const { keyword, start } = instruction;
+    if (!INSTRUCTIONS.has(keyword)) {
+      this.problem(start.line, start.character, `unknown instruction "${instruction.written}"`);
+      return;
+    }
+    if (keyword === "FROM") {
+      this.from(instruction);
+      return;
+    }
+    const stage = this.stages[this.stages.length - 1];
+    if (!stage) {
+      if (keyword !== "ARG") this.problem(start.line, start.character, `${keyword} before the first FROM`);
+      return;
+    }
+    if (keyword === "LABEL") {
+      for (const { name, value } of instruction.labels()) stage.labels[detach(name)] = detach(value);
+      return;
+    }
+    const judged = keyword === "ONBUILD" ? instruction.trigger() : instruction;
+    if (judged && copyFrom && (judged.keyword === "COPY" || judged.keyword === "RUN"))
+      this.externalSources(judged);
+  }
+  /** The image text after global ARGs, and what it names; a stage name is checked on this text. */
+  resolve(written) {
+    return resolveImage(written, this.globals, this.escapeChar);
+  }
+  stageIndex(reference) {
+    if (/^\d+$/.test(reference)) {
+      const index = Number(reference);
+      return index < this.stages.length ? index : void 0;
+    }
+    return this.stageNames.get(reference.toLowerCase());
+  }
+  /** Whether resolved text names an earlier stage (by name, or by index where `allowIndex`). */
+  isStage({ text, image }, allowIndex) {
+    return image.kind !== "unresolved" && (allowIndex || !/^\d+$/.test(text)) && this.stageIndex(text) !== void 0;
+  }
+  occurrence(instruction, { text, image }, at2, via) {
+    const { start } = instruction;
+    const name = this.stages[this.stages.length - 1]?.name;
+    return {
+      file: this.file,
+      line: start.line + 1,
+      column: (at2.line === start.line ? at2.character : start.character) + 1,
+      source: "dockerfile",
+      text,
+      image,
+      via,
+      stage: { index: this.stages.length - 1, ...name !== void 0 && { name }, final: false },
+      labels: {}
+    };
+  }
+  from(from) {
+    const { start } = from;
+    const args = from.args();
+    const first = args[0];
+    if (!first) {
+      this.problem(start.line, start.character, "FROM without an image");
+      return;
+    }
+    const hasAlias = args.length === 3 && args[1]?.value.toLowerCase() === "as";
+    if (args.length !== 1 && !hasAlias) {
+      this.problem(start.line, start.character, 'FROM takes one image and an optional "AS name"');
+      return;
+    }
+    const stage = { index: this.stages.length, labels: {} };
+    if (hasAlias) stage.name = detach((args[2]?.value ?? "").toLowerCase());
+    const resolved = this.resolve(first.value);
+    const parent = this.isStage(resolved, false) ? this.stageIndex(resolved.text) : void 0;
+    this.stages.push(stage);
+    if (stage.name !== void 0 && !this.stageNames.has(stage.name))
+      this.stageNames.set(stage.name, stage.index);
+    if (parent !== void 0) {
+      stage.parent = parent;
+      return;
+    }
+    const found = this.occurrence(from, resolved, first.start, "from");
+    if (found.text.toLowerCase() === "scratch") return;
+    stage.base = found;
+    this.occurrences.push(found);
+  }
+  externalSources(instruction) {
+    const { first, last } = instruction.lines;
+    if (!this.lines.slice(first, last + 1).some((line) => line.includes("--"))) return;
+    for (const flag of instruction.flags()) {
+      if (flag.name === "from") {
+        this.externalSource(instruction, flag.value, flag.valueStart, "copy-from");
+      } else if (flag.name === "mount") {
+        const from = flag.option("from");
+        if (from) this.externalSource(instruction, from.value, from.valueStart, "mount-from");
+      }
+    }
+  }
+  externalSource(instruction, written, at2, via) {
+    if (!written || !at2) return;
+    const resolved = this.resolve(written);
+    if (this.isStage(resolved, true)) return;
+    this.occurrences.push(this.occurrence(instruction, resolved, at2, via));
+  }
+  /** Marks the final image, and reports a file without FROM or ending inside an instruction. */
+  finish(text, last) {
+    const { stages, occurrences, problems, file } = this;
+    const escapeChar = this.escapeChar;
+    markFinalImage(stages, occurrences);
+    if (stages.length === 0 && problems.length === 0) {
+      problems.push({
+        file,
+        line: 1,
+        column: 1,
+        message: text.trim() === "" ? "empty Dockerfile: no FROM instruction" : "no FROM instruction"
+      });
+    }
+    if (last && endsWithContinuation(text, escapeChar)) {
+      const { start } = last;
+      this.problem(
+        start.line,
+        start.character,
+        "file ends inside an instruction (line continuation at end of file)"
+      );
+    }
+    return { occurrences, problems, namespaces: {} };
+  }
+};
+function argDefault(value, globals, escapeChar) {
+  if (value === null) return void 0;
+  const expansion = expandVariables(value, globals, escapeChar);
+  return expansion.missing.length > 0 ? void 0 : expansion.value;
+}
+function markFinalImage(stages, occurrences) {
+  const final = stages[stages.length - 1];
+  if (!final) return;
+  const chain = [];
+  const inChain = /* @__PURE__ */ new Set();
+  for (let stage = final; stage && !inChain.has(stage.index); ) {
+    chain.push(stage);
+    inChain.add(stage.index);
+    stage = stage.parent === void 0 ? void 0 : stages[stage.parent];
+  }
+  const labels = {};
+  for (let i = chain.length - 1; i >= 0; i--) Object.assign(labels, chain[i]?.labels);
+  const root = chain[chain.length - 1];
+  if (root?.base) root.base.labels = labels;
+  for (const occurrence of occurrences) {
+    if (!occurrence.stage) continue;
+    const isInChain = inChain.has(occurrence.stage.index);
+    occurrence.stage.final = occurrence.via === "from" ? isInChain : occurrence.stage.index === final.index;
+  }
+}
+function endsWithContinuation(text, escapeChar) {
+  let end = text.length;
+  while (end > 0 && " 	\r\n".includes(text[end - 1])) end--;
+  return text[end - 1] === escapeChar && text[end - 2] !== escapeChar;
+}
+
+// src/sources/helm.ts
+var VALUES_FILE = /^values(?:[-.][^/]*)?\.ya?ml$/i;
+function isValuesFileName(name) {
+  return VALUES_FILE.test(name);
+}
+function helmValuesImages(data, written, appVersion) {
+  const images = [];
+  if (!isObject(data)) return images;
+  const global = isObject(data.global) ? data.global : {};
+  const registry = typeof global.imageRegistry === "string" && global.imageRegistry.trim() !== "" ? global.imageRegistry.trim() : void 0;
+  const defaults = {
+    ...registry !== void 0 && { registry },
+    ...appVersion !== void 0 && { tag: appVersion }
+  };
+  const walk = (value, path4) => {
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => {
+        walk(item, [...path4, i]);
+      });
+      return;
+    }
+    if (!isObject(value)) return;
+    for (const [key, child2] of Object.entries(value)) {
+      const childPath = [...path4, key];
+      if (key !== "image") {
+        walk(child2, childPath);
+        continue;
+      }
+      const workload = { kind: "values", name: path4.join(".") || "(top level)" };
+      if (typeof child2 === "string" && child2.trim() !== "") {
+        images.push({ path: childPath, value: child2, workload, labels: {} });
+      } else {
+        const map2 = imageOfMap(child2, childPath, written, defaults);
+        if (map2) images.push({ ...map2, workload, labels: {} });
+      }
+    }
+  };
+  walk(data, []);
+  return images;
+}
+
+// src/sources/workflows.ts
+var WORKFLOW_PATH = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i;
+function isWorkflowPath(path4) {
+  return WORKFLOW_PATH.test(path4);
+}
+var DOCKER_STEP = "docker://";
+function workflowImages(data) {
+  const images = [];
+  if (!isObject(data) || !isObject(data.jobs)) return images;
+  for (const [job, definition] of Object.entries(data.jobs)) {
+    if (!isObject(definition)) continue;
+    const workload = { kind: "job", name: job };
+    const push = (path4, value) => {
+      if (value === void 0 || value === null || value === "") return;
+      images.push({ path: ["jobs", job, ...path4], value, workload, labels: {} });
+    };
+    const container = definition.container;
+    if (typeof container === "string") push(["container"], container);
+    else if (isObject(container)) push(["container", "image"], container.image);
+    if (isObject(definition.services)) {
+      for (const [name, service] of Object.entries(definition.services)) {
+        if (typeof service === "string") push(["services", name], service);
+        else if (isObject(service)) push(["services", name, "image"], service.image);
+      }
+    }
+    if (Array.isArray(definition.steps)) {
+      definition.steps.forEach((step, i) => {
+        if (isObject(step) && typeof step.uses === "string" && step.uses.startsWith(DOCKER_STEP)) {
+          images.push({
+            path: ["jobs", job, "steps", i, "uses"],
+            value: step.uses.slice(DOCKER_STEP.length),
+            workload,
+            labels: {}
+          });
+        }
+      });
+    }
+  }
+  return images;
+}
+
 // src/sources/yaml.ts
 var import_yaml = __toESM(require_dist(), 1);
 var MAX_ALIAS_COUNT = 1e3;
@@ -25662,7 +26180,7 @@ function exitCodeOf(result) {
 }
 
 // src/policy/load.ts
-var import_semver2 = __toESM(require_semver2(), 1);
+var import_semver3 = __toESM(require_semver2(), 1);
 var import_yaml4 = __toESM(require_dist(), 1);
 import { existsSync, readFileSync as readFileSync2 } from "node:fs";
 import { resolve as resolve2 } from "node:path";
@@ -26681,7 +27199,7 @@ function semanticProblems(policy, lineAt) {
   checkImages("images", policy.minimal?.images, true, ["minimal"]);
   for (const [distribution, allowed] of Object.entries(policy.versions ?? {})) {
     allowed.forEach((value, i) => {
-      if (!RELEASE2.test(value) && import_semver2.default.validRange(value) === null) {
+      if (!RELEASE2.test(value) && import_semver3.default.validRange(value) === null) {
         add(
           ["versions", distribution, i],
           `"${value}" is neither a release such as "22.04" nor a semver range such as ">=3.19" or "3.x"`
@@ -27083,8 +27601,8 @@ var ToolRunner = class extends events.EventEmitter {
     }
     return this.args;
   }
-  _endsWith(str2, end) {
-    return str2.endsWith(end);
+  _endsWith(str3, end) {
+    return str3.endsWith(end);
   }
   _isCmdFile() {
     const upperToolPath = this.toolPath.toUpperCase();
@@ -27537,7 +28055,7 @@ function commandLine(tool, args) {
 
 // src/rebuild/builders.ts
 var DRY_RUN_DIGEST = "sha256:<digest-reported-by-push>";
-var DIGEST = /sha256:[0-9a-f]{64}/;
+var DIGEST2 = /sha256:[0-9a-f]{64}/;
 function buildFlags(image, refs, labels) {
   return [
     "--file",
@@ -27564,7 +28082,7 @@ function dockerBuilder(tools, buildx) {
       const result = await tools.run("docker", ["push", ref]);
       if (result.exitCode !== 0) return { failed: result };
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
-      const digest = DIGEST.exec(result.stdout)?.[0];
+      const digest = DIGEST2.exec(result.stdout)?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `docker push reported no digest for ${ref}` } };
     }
   };
@@ -27585,7 +28103,7 @@ function buildahBuilder(tools) {
       const result = await tools.run("buildah", ["push", "--digestfile", digestFile, ref, `docker://${ref}`]);
       if (result.exitCode !== 0) return { failed: result };
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
-      const digest = DIGEST.exec(readFileSync3(digestFile, "utf8"))?.[0];
+      const digest = DIGEST2.exec(readFileSync3(digestFile, "utf8"))?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
     }
   };
@@ -28065,12 +28583,12 @@ function headlineAnnotation(result) {
   ];
 }
 function rawAnnotations(result, firstFiles) {
-  const annotations = [];
+  const annotations2 = [];
   for (const warning of result.policyWarnings) {
-    annotations.push({ level: "warning", title: "base-image-guard policy", message: warning });
+    annotations2.push({ level: "warning", title: "base-image-guard policy", message: warning });
   }
   for (const notice of skipNotices(result.skipped)) {
-    annotations.push({
+    annotations2.push({
       level: "notice",
       title: "base-image-guard skipped",
       message: notice.count > 1 ? `not checked (${notice.count} files): ${notice.reason}` : `not checked: ${notice.reason}`,
@@ -28085,7 +28603,7 @@ function rawAnnotations(result, firstFiles) {
     (a, b) => Number(!firstFiles?.has(a.file)) - Number(!firstFiles?.has(b.file)) || rank(a.rule) - rank(b.rule)
   );
   for (const finding of byRelevance) {
-    annotations.push({
+    annotations2.push({
       level: finding.severity,
       title: finding.rule,
       message: finding.message,
@@ -28093,7 +28611,7 @@ function rawAnnotations(result, firstFiles) {
       ...finding.line > 0 && { line: finding.line, column: finding.column }
     });
   }
-  return annotations;
+  return annotations2;
 }
 
 // src/report/workflow-commands.ts
@@ -28464,6 +28982,29 @@ function validatePolicy(file) {
 `);
   return 0;
 }
+function dayOf(text, option) {
+  if (text === void 0) return (/* @__PURE__ */ new Date()).toISOString().slice(0, 10);
+  const date = /* @__PURE__ */ new Date(`${text}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== text) {
+    throw new UsageError(`${option} takes a date as YYYY-MM-DD, got "${text}"`);
+  }
+  return text;
+}
+function exportAdmission(flags) {
+  const loaded = loadPolicy(flags.policy);
+  for (const warning of loaded.warnings) process.stderr.write(`warning: ${terminal(warning)}
+`);
+  const text = exportPolicy(loaded.policy, {
+    target: flags.to,
+    source: loaded.source,
+    version,
+    today: dayOf(flags.today, "--today")
+  });
+  writeChunks([text], flags.output, flags.output);
+  if (flags.output !== void 0) process.stderr.write(`wrote ${terminal(flags.output)} (${flags.to})
+`);
+  return 0;
+}
 function init(options) {
   const target = resolve4(options.path);
   if (existsSync3(target) && !options.force) {
@@ -28507,6 +29048,12 @@ function program2(setExitCode) {
   ).action(async (flags) => setExitCode(await rebuild(flags)));
   const policy = cli.command("policy").description("work with policy files");
   policy.command("validate").description("validate a policy file and print lint warnings").argument("[file]", `policy file (default: ${DEFAULT_POLICY_PATH})`).action((file) => setExitCode(validatePolicy(file)));
+  policy.command("export").description("write the policy as admission policies that reject in the cluster what check rejects").addOption(
+    new Option(
+      "--to <target>",
+      "kyverno (ValidatingPolicy), vap (ValidatingAdmissionPolicy) or kyverno-clusterpolicy"
+    ).choices(TARGETS).default("kyverno")
+  ).option("--policy <file>", `policy file (default: ${DEFAULT_POLICY_PATH}, else the built-in default)`).option("--output <file>", "write to a file instead of stdout").option("--today <date>", "the day exceptions are judged live on (YYYY-MM-DD; default today)").action((flags) => setExitCode(exportAdmission(flags)));
   cli.command("init").description("write a commented starter policy file").option("--path <file>", "where to write it", DEFAULT_POLICY_PATH).option("--force", "overwrite an existing file").action((options) => setExitCode(init(options)));
   for (const command of [cli, ...cli.commands, ...policy.commands]) command.exitOverride();
   return cli;

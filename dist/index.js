@@ -41707,6 +41707,7 @@ var package_default = {
   },
   devDependencies: {
     "@biomejs/biome": "2.6.8",
+    "@bufbuild/cel": "^0.6.1",
     "@types/js-yaml": "4.0.9",
     "@types/node": "20.19.43",
     "@types/picomatch": "4.0.3",
@@ -42181,9 +42182,14 @@ function allowedReleases(distribution, allowed) {
     distribution,
     matches,
     allowed,
-    allows: (release) => releases.some((r) => releaseMatches(release, r)) || ranges.some((range) => import_semver.default.satisfies(coerce(release), range)),
+    allows: (release) => releases.some((r) => releaseMatches(release, r)) || ranges.some((range) => rangeAllows(release, range)),
     ...newest !== void 0 && { newest }
   };
+}
+function rangeAllows(release, range) {
+  if (release.split(".").slice(0, 3).some((part) => part.length > 15))
+    return false;
+  return import_semver.default.satisfies(coerce(release), range);
 }
 function coerce(release) {
   const [major = 0, minor = 0, patch = 0] = release.split(".").map((part) => Number.parseInt(part, 10));

@@ -7,6 +7,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync
 import { dirname, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import packageJson from "../package.json" with { type: "json" };
+import { exportPolicy, TARGETS, type Target } from "./admission/export.js";
 import { exitCodeOf, runCheck } from "./check.js";
 import { GuardError, InputError, UsageError } from "./errors.js";
 import { GitError, git, nulSeparated } from "./git.js";
@@ -220,6 +221,41 @@ function validatePolicy(file: string | undefined): number {
   return 0;
 }
 
+interface ExportFlags {
+  to: Target;
+  policy?: string;
+  output?: string;
+  today?: string;
+}
+
+/** YYYY-MM-DD, a real day; today (UTC) when not given. */
+function dayOf(text: string | undefined, option: string): string {
+  if (text === undefined) return new Date().toISOString().slice(0, 10);
+  const date = new Date(`${text}T00:00:00Z`);
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(text) ||
+    Number.isNaN(date.getTime()) ||
+    date.toISOString().slice(0, 10) !== text
+  ) {
+    throw new UsageError(`${option} takes a date as YYYY-MM-DD, got "${text}"`);
+  }
+  return text;
+}
+
+function exportAdmission(flags: ExportFlags): number {
+  const loaded = loadPolicy(flags.policy);
+  for (const warning of loaded.warnings) process.stderr.write(`warning: ${terminal(warning)}\n`);
+  const text = exportPolicy(loaded.policy, {
+    target: flags.to,
+    source: loaded.source,
+    version,
+    today: dayOf(flags.today, "--today"),
+  });
+  writeChunks([text], flags.output, flags.output);
+  if (flags.output !== undefined) process.stderr.write(`wrote ${terminal(flags.output)} (${flags.to})\n`);
+  return 0;
+}
+
 function init(options: { path: string; force?: boolean }): number {
   const target = resolve(options.path);
   if (existsSync(target) && !options.force) {
@@ -306,6 +342,21 @@ function program(setExitCode: (code: number) => void): Command {
     .description("validate a policy file and print lint warnings")
     .argument("[file]", `policy file (default: ${DEFAULT_POLICY_PATH})`)
     .action((file: string | undefined) => setExitCode(validatePolicy(file)));
+  policy
+    .command("export")
+    .description("write the policy as admission policies that reject in the cluster what check rejects")
+    .addOption(
+      new Option(
+        "--to <target>",
+        "kyverno (ValidatingPolicy), vap (ValidatingAdmissionPolicy) or kyverno-clusterpolicy",
+      )
+        .choices(TARGETS)
+        .default("kyverno"),
+    )
+    .option("--policy <file>", `policy file (default: ${DEFAULT_POLICY_PATH}, else the built-in default)`)
+    .option("--output <file>", "write to a file instead of stdout")
+    .option("--today <date>", "the day exceptions are judged live on (YYYY-MM-DD; default today)")
+    .action((flags: ExportFlags) => setExitCode(exportAdmission(flags)));
 
   cli
     .command("init")

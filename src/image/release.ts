@@ -9,6 +9,11 @@ type CodenameTable = Record<string, Record<string, string>>;
 const { $comment: _source, ...codenames } = codenameData;
 const CODENAMES: CodenameTable = codenames;
 
+/** The codename table, by the image's last path segment. */
+export function codenamesOf(): Readonly<CodenameTable> {
+  return CODENAMES;
+}
+
 const LEADING_VERSION = /^(\d+(?:\.\d+)*)(?=$|[^\d.]|\.(?!\d))/;
 const FIRST_WORD = /^[a-z]+/;
 

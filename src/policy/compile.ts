@@ -48,7 +48,7 @@ export interface CompiledPolicy {
   exceptions: (Entry & { exception: PolicyException })[];
 }
 
-const RELEASE = /^\d+(?:\.\d+)*$/;
+export const RELEASE = /^\d+(?:\.\d+)*$/;
 
 export function compilePolicy(policy: Policy): CompiledPolicy {
   const repositories = (list: string[]) =>
@@ -99,10 +99,24 @@ function allowedReleases(distribution: string, allowed: string[]): AllowedReleas
     matches,
     allowed,
     allows: (release) =>
-      releases.some((r) => releaseMatches(release, r)) ||
-      ranges.some((range) => semver.satisfies(coerce(release), range)),
+      releases.some((r) => releaseMatches(release, r)) || ranges.some((range) => rangeAllows(release, range)),
     ...(newest !== undefined && { newest }),
   };
+}
+
+/**
+ * True when the release, coerced, is in the range. A component of more than 15 digits is no number
+ * the checker compares (nor can the admission exports, whose CEL integers it would overflow).
+ */
+function rangeAllows(release: string, range: string): boolean {
+  if (
+    release
+      .split(".")
+      .slice(0, 3)
+      .some((part) => part.length > 15)
+  )
+    return false;
+  return semver.satisfies(coerce(release), range);
 }
 
 /**

@@ -1,0 +1,407 @@
+/**
+ * The policy as CEL (SPEC §8): variables that find every container image of a pod or pod
+ * controller, normalise it as SPEC §3 does, and list the images each rule rejects; one validation
+ * per rule. Generated from the policy, never written per policy; the same program serves the
+ * Kyverno ValidatingPolicy, the ValidatingAdmissionPolicy and the legacy ClusterPolicy's `cel`.
+ *
+ * Only standard CEL and the strings extension are used (`matches`, `split`, `indexOf`,
+ * `substring`, `lowerAscii`, `trim`, `join`, `replace`), which Kubernetes, Kyverno and the
+ * conformance-tested evaluator of the equivalence test all have. No expression contains the text
+ * `object.spec` or `object.metadata`, so Kyverno's autogen, which rewrites exactly those, leaves
+ * every expression as written: they read pods and every controller by `kind` themselves.
+ */
+import semver from "semver";
+import { hasGlob } from "../glob.js";
+import { normalizeGlob, normalizeRepository, splitReference } from "../image/reference.js";
+import { codenamesOf } from "../image/release.js";
+import { RELEASE } from "../policy/compile.js";
+import type { Policy, PolicyException } from "../policy/types.js";
+import type { RuleId } from "../rules/catalog.js";
+import { globToRegex, IMAGE_ID_REGEX, REFERENCE_REGEX } from "./patterns.js";
+
+export interface CelVariable {
+  name: string;
+  expression: string;
+}
+
+export interface CelValidation {
+  /** The rule whose verdict this validation gives. `parse-error` also stands for `unresolved-image`. */
+  rule: RuleId;
+  /** The variable listing the images this rule rejects. */
+  variable: string;
+  expression: string;
+  message: string;
+  messageExpression: string;
+}
+
+export interface CelProgram {
+  variables: CelVariable[];
+  validations: CelValidation[];
+}
+
+/** How live exceptions reach the expressions. */
+export type ExceptionMode =
+  /** Compiled in: only those live at export time, and they cannot expire in the cluster. */
+  | { kind: "compiled" }
+  /** Kyverno: each exception is a PolicyException whose `allowedValues` holds its id. */
+  | { kind: "kyverno"; ids: string[] };
+
+export interface CelOptions {
+  /** YYYY-MM-DD: exceptions that expired before this day are left out. */
+  today: string;
+  exceptions: ExceptionMode;
+}
+
+/** The kinds whose pod spec the program reads, with the path to it (SPEC §8). */
+export const POD_KINDS = {
+  Pod: "spec",
+  Deployment: "spec.template.spec",
+  StatefulSet: "spec.template.spec",
+  DaemonSet: "spec.template.spec",
+  ReplicaSet: "spec.template.spec",
+  ReplicationController: "spec.template.spec",
+  Job: "spec.template.spec",
+  CronJob: "spec.jobTemplate.spec.template.spec",
+} as const;
+
+/** A CEL string literal. JSON's escapes (`\\`, `\"`, `\n`, `\uXXXX`) are CEL's too. */
+export function str(text: string): string {
+  return JSON.stringify(text);
+}
+
+const T = "variables.target";
+const DOCKER_HUB_ALIASES = ["docker.io", "index.docker.io", "registry-1.docker.io"];
+
+/** `a.b.c` present under `root`, each step guarded with `has()`. */
+function present(root: string, path: string): string {
+  const steps = path.split(".");
+  return steps.map((_, i) => `has(${root}.${steps.slice(0, i + 1).join(".")})`).join(" && ");
+}
+
+function podSpecs(): string {
+  const specAt = (path: string) => `(${present(T, path)} ? [${T}.${path}] : [])`;
+  const controllers = Object.entries(POD_KINDS).filter(([kind]) => kind !== "Pod" && kind !== "CronJob");
+  return [
+    `${T}.kind == "Pod" ? ${specAt(POD_KINDS.Pod)}`,
+    `${T}.kind == "CronJob" ? ${specAt(POD_KINDS.CronJob)}`,
+    `${T}.kind in [${controllers.map(([kind]) => str(kind)).join(", ")}] ? ${specAt("spec.template.spec")}`,
+    "[]",
+  ].join(" : ");
+}
+
+/** Every container of the pod spec: containers, initContainers and ephemeralContainers. */
+function containers(): string {
+  const list = (name: string) => `(has(variables.podSpecs[0].${name}) ? variables.podSpecs[0].${name} : [])`;
+  return `size(variables.podSpecs) == 0 ? [] : ${list("initContainers")} + ${list("containers")} + ${list("ephemeralContainers")}`;
+}
+
+/**
+ * The label maps that can make the workload high-security, nearest first: the pod template's, a
+ * CronJob's job template's, the object's own (SPEC §3.3; the checker merges them in that order).
+ */
+function labelSources(): string {
+  const labels = (path: string) => `(${present(T, `${path}.labels`)} ? [${T}.${path}.labels] : [])`;
+  return [
+    `(${T}.kind == "CronJob" ? ${labels("spec.jobTemplate.spec.template.metadata")} + ${labels("spec.jobTemplate.metadata")} : [])`,
+    `(${T}.kind != "Pod" && ${T}.kind != "CronJob" ? ${labels("spec.template.metadata")} : [])`,
+    labels("metadata"),
+  ].join(" + ");
+}
+
+/** Stages that take an image string apart as parseImageRef does; each adds fields to a map of strings. */
+function referenceStages(): CelVariable[] {
+  const valid = `i.matches(${str(REFERENCE_REGEX)}) && !i.matches(${str(IMAGE_ID_REGEX)})`;
+  const split = [
+    `"raw": i`,
+    `"nd": i.trim().indexOf("@") >= 0 ? i.trim().substring(0, i.trim().indexOf("@")) : i.trim()`,
+    `"dg": i.trim().indexOf("@") >= 0 ? i.trim().substring(i.trim().indexOf("@") + 1) : ""`,
+  ];
+  const colon = `x.nd.indexOf(":", x.nd.lastIndexOf("/") + 1)`;
+  const nameAndTag = [
+    `"raw": x.raw`,
+    `"dg": x.dg`,
+    `"n": ${colon} >= 0 ? x.nd.substring(0, ${colon}) : x.nd`,
+    `"tag": ${colon} >= 0 ? x.nd.substring(${colon} + 1) : (x.dg == "" ? "latest" : "")`,
+    `"wt": ${colon} >= 0 ? "y" : ""`,
+  ];
+  const first = `x.n.split("/")[0]`;
+  const isRegistry = `(size(x.n.split("/")) > 1 && (${first}.contains(".") || ${first}.contains(":") || ${first} == "localhost" || ${first}.startsWith("[") || ${first} != ${first}.lowerAscii()))`;
+  const host = `(${first}.lowerAscii().endsWith(":443") ? ${first}.lowerAscii().substring(0, size(${first}.lowerAscii()) - 4) : ${first}.lowerAscii())`;
+  const aliases = `[${DOCKER_HUB_ALIASES.map(str).join(", ")}]`;
+  const matchRegistry = `(${isRegistry} ? (${host} in ${aliases} ? "docker.io" : ${host}) : "docker.io")`;
+  const displayRegistry = `(${isRegistry} ? (${first} in ${aliases} ? "docker.io" : ${first}) : "docker.io")`;
+  const path = `(${isRegistry} ? x.n.substring(size(${first}) + 1) : x.n)`;
+  const library = `(${displayRegistry} == "docker.io" && !${path}.contains("/") ? "library/" : "")`;
+  const tagPart = `(x.tag != "" ? ":" + x.tag : "")`;
+  const parts = [
+    `"raw": x.raw`,
+    `"dg": x.dg`,
+    `"tag": x.tag`,
+    `"wt": x.wt`,
+    `"repo": ${matchRegistry} + "/" + ${library} + ${path}`,
+    `"drepo": ${displayRegistry} + "/" + ${library} + ${path}`,
+    `"name": x.n.split("/")[size(x.n.split("/")) - 1]`,
+    `"norm": ${matchRegistry} + "/" + ${library} + ${path} + ${tagPart} + (x.dg != "" ? "@" + x.dg : "")`,
+    `"nt": x.n.split("/")[size(x.n.split("/")) - 1] + ${tagPart}`,
+  ];
+  const carry = (keys: string[]) => keys.map((key) => `"${key}": x.${key}`);
+  const base = ["raw", "dg", "tag", "wt", "repo", "norm", "name", "nt"];
+  const withLead = [...carry(base), `"lead": ${lead()}`];
+  const withRelease = [...carry(base), `"rel": ${release()}`];
+  const rel = `x.rel.split(".")`;
+  const component = (n: number) => `(size(${rel}) > ${n} ? ${rel}[${n}] : "0")`;
+  const withComponents = [...carry([...base, "rel"]), ...[0, 1, 2].map((n) => `"c${n}": ${component(n)}`)];
+  const map = (fields: string[]) => `{${fields.join(", ")}}`;
+  return [
+    {
+      name: "images",
+      expression: `variables.containers.filter(c, has(c.image) && c.image != "").map(c, c.image)`,
+    },
+    { name: "split", expression: `variables.images.filter(i, ${valid}).map(i, ${map(split)})` },
+    { name: "named", expression: `variables.split.map(x, ${map(nameAndTag)})` },
+    { name: "parts", expression: `variables.named.map(x, ${map(parts)})` },
+    { name: "refs", expression: `variables.parts.filter(x, size(x.drepo) <= 255).map(x, ${map(withLead)})` },
+    { name: "versions", expression: `variables.refs.map(x, ${map(withRelease)})` },
+    { name: "releases", expression: `variables.versions.map(x, ${map(withComponents)})` },
+  ];
+}
+
+/**
+ * The digits and dots a tag starts with (src/image/release.ts reads its release from them), ""
+ * for a tag that starts otherwise. Every character that may follow a version in a tag (letters,
+ * `_`, `-`) is turned into `/`, which no tag holds, and the text is cut there.
+ */
+function lead(): string {
+  const stops = [..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-"];
+  return `x.tag.matches("^[0-9]") ? x.tag${stops.map((c) => `.replace(${str(c)}, "/")`).join("")}.split("/")[0] : ""`;
+}
+
+/**
+ * The release a tag names: the longest `\d+(\.\d+)*` its lead starts with, else for debian and
+ * ubuntu a codename as its first word; "" when it names none.
+ */
+function release(): string {
+  const cut = `(x.lead.indexOf("..") >= 0 ? x.lead.substring(0, x.lead.indexOf("..")) : x.lead)`;
+  const version = `(${cut}.endsWith(".") ? ${cut}.substring(0, size(${cut}) - 1) : ${cut})`;
+  let byCodename = `""`;
+  for (const [name, table] of Object.entries(codenamesOf()).reverse()) {
+    for (const [word, number] of Object.entries(table).reverse()) {
+      byCodename = `(x.name == ${str(name)} && x.tag.matches(${str(`^${word}([^a-z]|$)`)}) ? ${str(number)} : ${byCodename})`;
+    }
+  }
+  return `x.lead != "" ? ${version} : ${byCodename}`;
+}
+
+/** `x.rel` is `wanted` or continues it at a component boundary (releaseMatches). */
+function releaseIs(wanted: string): string {
+  return `(x.rel == ${str(wanted)} || x.rel.startsWith(${str(`${wanted}.`)}))`;
+}
+
+/** SPEC §3.1 (repositoryMatcher): the exact normalised repository, or a glob over it. */
+function repositoryMatches(entry: string): string {
+  if (hasGlob(entry)) return `x.repo.matches(${str(globToRegex(normalizeGlob(entry)))})`;
+  return `x.repo == ${str(normalizeRepository(entry))}`;
+}
+
+function anyRepository(entries: readonly string[]): string {
+  const exact = entries.filter((entry) => !hasGlob(entry)).map(normalizeRepository);
+  const globs = entries.filter(hasGlob).map(repositoryMatches);
+  const terms = [
+    ...(exact.length > 0 ? [`x.repo in [${[...new Set(exact)].map(str).join(", ")}]`] : []),
+    ...globs,
+  ];
+  return terms.length === 0 ? "false" : `(${terms.join(" || ")})`;
+}
+
+/** SPEC §3.2 (imageMatcher): `name[:release]`, a repository, or a glob. */
+export function imageMatches(entry: string): string {
+  if (hasGlob(entry)) {
+    return entry.includes("/")
+      ? `x.norm.matches(${str(globToRegex(normalizeGlob(entry)))})`
+      : `x.nt.matches(${str(globToRegex(entry))})`;
+  }
+  const { name, tag: wanted, digest } = splitReference(entry);
+  const terms = [
+    name.includes("/") ? `x.repo == ${str(normalizeRepository(name))}` : `x.name == ${str(name)}`,
+  ];
+  if (digest !== undefined) terms.push(`x.dg == ${str(digest)}`);
+  if (wanted !== undefined) terms.push(releaseIs(wanted));
+  return `(${terms.join(" && ")})`;
+}
+
+/** A semver comparator over the image's coerced release, with integer comparisons. */
+function comparator(operator: string, version: semver.SemVer): string {
+  const [a, b, c] = [version.major, version.minor, version.patch];
+  const [M, m, p] = ["int(x.c0)", "int(x.c1)", "int(x.c2)"];
+  const atLeast = `(${M} > ${a} || (${M} == ${a} && (${m} > ${b} || (${m} == ${b} && ${p} >= ${c}))))`;
+  const above = `(${M} > ${a} || (${M} == ${a} && (${m} > ${b} || (${m} == ${b} && ${p} > ${c}))))`;
+  const equal = `(${M} == ${a} && ${m} == ${b} && ${p} == ${c})`;
+  // A release never has a pre-release part, so it sorts after a comparator's pre-release of the same numbers.
+  const pre = version.prerelease.length > 0;
+  switch (operator) {
+    case ">=":
+      return atLeast;
+    case ">":
+      return pre ? atLeast : above;
+    case "<":
+      return `!${atLeast}`;
+    case "<=":
+      return pre ? `!${atLeast}` : `!${above}`;
+    default:
+      return pre ? "false" : equal;
+  }
+}
+
+/** A semver range (`>=3.19`, `^3.19`, `3.x`) as integer comparisons; the checker's coerce() in CEL. */
+function rangeMatches(range: string): string {
+  const parsed = new semver.Range(range);
+  const alternatives = parsed.set.map((comparators) => {
+    const terms = comparators.filter((c) => c.value !== "").map((c) => comparator(c.operator, c.semver));
+    return terms.length === 0 ? "true" : terms.join(" && ");
+  });
+  // Components the checker cannot coerce (more than 15 digits) satisfy no range.
+  const small = [0, 1, 2].map((n) => `size(x.c${n}) <= 15`).join(" && ");
+  return `(x.rel != "" && ${small} && (${alternatives.map((a) => `(${a})`).join(" || ")}))`;
+}
+
+/** SPEC §3.4: the first `versions` key that matches decides; its release must be listed or in range. */
+function versionAllowed(versions: Record<string, string[]>): string {
+  let expression = "true";
+  for (const [distribution, allowed] of Object.entries(versions).reverse()) {
+    const key = hasGlob(distribution) ? distribution : distribution.replace(/:.*$/, "");
+    const listed = allowed.filter((value) => RELEASE.test(value)).map(releaseIs);
+    const ranges = allowed.filter((value) => !RELEASE.test(value)).map(rangeMatches);
+    const terms = [...listed, ...ranges];
+    const ok = terms.length === 0 ? "false" : `(x.rel != "" && (${terms.join(" || ")}))`;
+    expression = `(${imageMatches(key)} ? ${ok} : ${expression})`;
+  }
+  return expression;
+}
+
+function pinned(pinning: "digest" | "tag"): string {
+  return pinning === "digest" ? `x.dg != ""` : `(x.dg != "" || (x.wt != "" && x.tag != "latest"))`;
+}
+
+function splitLabel(label: string): [string, string] {
+  const at = label.indexOf("=");
+  return [label.slice(0, at), label.slice(at + 1)];
+}
+
+/** SPEC §3.3: the label on the workload, its pod template, its Namespace, or a listed namespace. */
+function highSecurity(minimal: NonNullable<Policy["minimal"]>): string {
+  const [key, value] = splitLabel(minimal.label);
+  const k = str(key);
+  const own = `(size(variables.labelSources.filter(l, ${k} in l)) > 0 && variables.labelSources.filter(l, ${k} in l)[0][${k}] == ${str(value)})`;
+  const namespace = `(namespaceObject != null && has(namespaceObject.metadata) && has(namespaceObject.metadata.labels) && ${k} in namespaceObject.metadata.labels && namespaceObject.metadata.labels[${k}] == ${str(value)})`;
+  const listed = minimal.namespaces?.length
+    ? [`request.namespace in [${minimal.namespaces.map(str).join(", ")}]`]
+    : [];
+  return [own, namespace, ...listed].join(" || ");
+}
+
+function exceptionTerm(exception: PolicyException, index: number, mode: ExceptionMode): string {
+  const matches = imageMatches(exception.image);
+  if (mode.kind === "compiled") return matches;
+  return `(${str(mode.ids[index] as string)} in exceptions.allowedValues && ${matches})`;
+}
+
+/** Exceptions live on `today` (expired ones are left out, SPEC §8). */
+export function liveExceptions(policy: Policy, today: string): PolicyException[] {
+  return policy.exceptions.filter((exception) => today <= exception.expires);
+}
+
+function excepted(rule: RuleId, live: PolicyException[], mode: ExceptionMode): string {
+  const terms = live
+    .map((exception, index) => ({ exception, index }))
+    .filter(({ exception }) => !exception.rules || exception.rules.includes(rule))
+    .map(({ exception, index }) => exceptionTerm(exception, index, mode));
+  return terms.length === 0 ? "false" : `(${terms.join(" || ")})`;
+}
+
+function listSome(items: readonly string[], max = 4): string {
+  const shown = items.slice(0, max).join(", ");
+  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
+}
+
+export function celProgram(policy: Policy, options: CelOptions): CelProgram {
+  const live = liveExceptions(policy, options.today);
+  const variables: CelVariable[] = [
+    { name: "target", expression: "object" },
+    { name: "podSpecs", expression: podSpecs() },
+    { name: "containers", expression: containers() },
+    ...referenceStages(),
+  ];
+  const validations: CelValidation[] = [];
+  const rule = (id: RuleId, variable: string, expression: string, what: string) => {
+    variables.push({ name: variable, expression });
+    validations.push({
+      rule: id,
+      variable,
+      expression: `size(variables.${variable}) == 0`,
+      message: `${id}: an image ${what}`,
+      messageExpression: `${str(`${id}: `)} + variables.${variable}.join(", ") + ${str(` ${what}`)}`,
+    });
+  };
+  const violating = (id: RuleId, violates: string) =>
+    `variables.releases.filter(x, (${violates}) && !${excepted(id, live, options.exceptions)}).map(x, x.raw)`;
+
+  rule(
+    "parse-error",
+    "invalidImages",
+    `variables.images.filter(i, !(${`i.matches(${str(REFERENCE_REGEX)}) && !i.matches(${str(IMAGE_ID_REGEX)})`})) + variables.parts.filter(x, size(x.drepo) > 255).map(x, x.raw)`,
+    "is not a valid image reference",
+  );
+  if (policy.approved) {
+    const use = listSome(policy.approved);
+    rule(
+      "approved-base-images",
+      "notApproved",
+      violating("approved-base-images", `!${anyRepository(policy.approved)}`),
+      `is not an approved base image; use one of ${use}`,
+    );
+  }
+  if (policy.deprecated) {
+    const terms = policy.deprecated.map(imageMatches);
+    const move = policy.approved ? `; move to one of ${listSome(policy.approved)}` : "";
+    rule(
+      "block-deprecated-base-images",
+      "deprecatedImages",
+      violating("block-deprecated-base-images", `(${terms.join(" || ")})`),
+      `is deprecated or end-of-life${move}`,
+    );
+  }
+  if (policy.minimal) {
+    variables.push({ name: "labelSources", expression: labelSources() });
+    variables.push({ name: "highSecurity", expression: highSecurity(policy.minimal) });
+    rule(
+      "require-minimal-base-images",
+      "notMinimal",
+      `variables.highSecurity ? ${violating("require-minimal-base-images", `!${anyRepository(policy.minimal.images)}`)} : []`,
+      `is not a minimal image, but the workload is high-security (${policy.minimal.label}); use one of ${listSome(policy.minimal.images)}`,
+    );
+  }
+  if (policy.versions) {
+    const allowed = Object.entries(policy.versions)
+      .map(([name, list]) => `${name} ${list.join(", ")}`)
+      .join("; ");
+    rule(
+      "validate-base-image-version",
+      "releaseNotAllowed",
+      violating("validate-base-image-version", `!${versionAllowed(policy.versions)}`),
+      `names a release the policy does not allow, or none it can verify (allowed: ${allowed})`,
+    );
+  }
+  if (policy.pinning) {
+    const how =
+      policy.pinning === "digest"
+        ? "is not pinned by digest (@sha256:…)"
+        : "does not name a version (pin a tag other than latest, or a digest)";
+    rule(
+      "require-pinned-image",
+      "unpinned",
+      violating("require-pinned-image", `!(${pinned(policy.pinning)})`),
+      how,
+    );
+  }
+  return { variables, validations };
+}
