@@ -19829,7 +19829,8 @@ var package_default = {
     test: "vitest run",
     bench: "node scripts/bench.mjs",
     differential: "node scripts/differential.mjs",
-    hostile: "node scripts/hostile-bench.mjs"
+    hostile: "node scripts/hostile-bench.mjs",
+    policies: "node scripts/export-policies.mjs"
   },
   dependencies: {
     "@actions/core": "3.0.1",
@@ -19855,6 +19856,7 @@ var package_default = {
     ajv: "8.20.0",
     esbuild: "0.28.2",
     "fast-check": "4.11.0",
+    "kubernetes-models": "^4.5.1",
     picomatch: "4.0.7",
     typescript: "7.0.2",
     vitest: "4.1.12"
@@ -23819,28 +23821,31 @@ function kyverno(policy, options) {
 }
 function vap(policy, options) {
   const program3 = celProgram(policy, { today: options.today, exceptions: { kind: "compiled" } });
-  return [
-    {
-      apiVersion: "admissionregistration.k8s.io/v1",
-      kind: "ValidatingAdmissionPolicy",
-      metadata: { name: POLICY_NAME, annotations: annotations(options) },
-      spec: {
-        failurePolicy: "Fail",
-        matchConstraints: { resourceRules: resourceRules() },
-        variables: program3.variables,
-        validations: validations(program3)
-      }
-    },
-    {
-      apiVersion: "admissionregistration.k8s.io/v1",
-      kind: "ValidatingAdmissionPolicyBinding",
-      metadata: { name: POLICY_NAME },
-      spec: {
-        policyName: POLICY_NAME,
-        validationActions: policy.mode === "enforce" ? ["Deny"] : ["Warn", "Audit"]
-      }
+  const admissionPolicy = {
+    apiVersion: "admissionregistration.k8s.io/v1",
+    kind: "ValidatingAdmissionPolicy",
+    metadata: { name: POLICY_NAME, annotations: annotations(options) },
+    spec: {
+      failurePolicy: "Fail",
+      matchConstraints: { resourceRules: resourceRules() },
+      variables: program3.variables,
+      validations: program3.validations.map(({ expression, message, messageExpression }) => ({
+        expression,
+        message,
+        messageExpression
+      }))
     }
-  ];
+  };
+  const binding = {
+    apiVersion: "admissionregistration.k8s.io/v1",
+    kind: "ValidatingAdmissionPolicyBinding",
+    metadata: { name: POLICY_NAME },
+    spec: {
+      policyName: POLICY_NAME,
+      validationActions: policy.mode === "enforce" ? ["Deny"] : ["Warn", "Audit"]
+    }
+  };
+  return [admissionPolicy, binding];
 }
 function clusterPolicy(policy, options) {
   const program3 = celProgram(policy, { today: options.today, exceptions: { kind: "compiled" } });

@@ -41691,7 +41691,8 @@ var package_default = {
     test: "vitest run",
     bench: "node scripts/bench.mjs",
     differential: "node scripts/differential.mjs",
-    hostile: "node scripts/hostile-bench.mjs"
+    hostile: "node scripts/hostile-bench.mjs",
+    policies: "node scripts/export-policies.mjs"
   },
   dependencies: {
     "@actions/core": "3.0.1",
@@ -41717,6 +41718,7 @@ var package_default = {
     ajv: "8.20.0",
     esbuild: "0.28.2",
     "fast-check": "4.11.0",
+    "kubernetes-models": "^4.5.1",
     picomatch: "4.0.7",
     typescript: "7.0.2",
     vitest: "4.1.12"

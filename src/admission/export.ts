@@ -4,6 +4,12 @@
  * (src/admission/cel.ts); they differ only in the resources around it.
  */
 import { dump } from "js-yaml";
+// Types only (erased from the bundle): the compiler checks every field of the Kubernetes-native
+// export against the Kubernetes API, where a misspelt field would be pruned without a word.
+import type {
+  IValidatingAdmissionPolicy,
+  IValidatingAdmissionPolicyBinding,
+} from "kubernetes-models/admissionregistration.k8s.io/v1";
 import type { Policy } from "../policy/types.js";
 import { type CelProgram, celProgram, liveExceptions } from "./cel.js";
 
@@ -119,28 +125,31 @@ function kyverno(policy: Policy, options: ExportOptions): Resource[] {
 
 function vap(policy: Policy, options: ExportOptions): Resource[] {
   const program = celProgram(policy, { today: options.today, exceptions: { kind: "compiled" } });
-  return [
-    {
-      apiVersion: "admissionregistration.k8s.io/v1",
-      kind: "ValidatingAdmissionPolicy",
-      metadata: { name: POLICY_NAME, annotations: annotations(options) },
-      spec: {
-        failurePolicy: "Fail",
-        matchConstraints: { resourceRules: resourceRules() },
-        variables: program.variables,
-        validations: validations(program),
-      },
+  const admissionPolicy: IValidatingAdmissionPolicy = {
+    apiVersion: "admissionregistration.k8s.io/v1",
+    kind: "ValidatingAdmissionPolicy",
+    metadata: { name: POLICY_NAME, annotations: annotations(options) },
+    spec: {
+      failurePolicy: "Fail",
+      matchConstraints: { resourceRules: resourceRules() },
+      variables: program.variables,
+      validations: program.validations.map(({ expression, message, messageExpression }) => ({
+        expression,
+        message,
+        messageExpression,
+      })),
     },
-    {
-      apiVersion: "admissionregistration.k8s.io/v1",
-      kind: "ValidatingAdmissionPolicyBinding",
-      metadata: { name: POLICY_NAME },
-      spec: {
-        policyName: POLICY_NAME,
-        validationActions: policy.mode === "enforce" ? ["Deny"] : ["Warn", "Audit"],
-      },
+  };
+  const binding: IValidatingAdmissionPolicyBinding = {
+    apiVersion: "admissionregistration.k8s.io/v1",
+    kind: "ValidatingAdmissionPolicyBinding",
+    metadata: { name: POLICY_NAME },
+    spec: {
+      policyName: POLICY_NAME,
+      validationActions: policy.mode === "enforce" ? ["Deny"] : ["Warn", "Audit"],
     },
-  ];
+  };
+  return [admissionPolicy as unknown as Resource, binding as unknown as Resource];
 }
 
 function clusterPolicy(policy: Policy, options: ExportOptions): Resource[] {

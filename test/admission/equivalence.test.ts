@@ -4,8 +4,9 @@
  * Evaluated with @bufbuild/cel (conformance-tested, strings extension); any difference fails.
  */
 import { describe, expect, test } from "vitest";
-import { type CelProgram, celProgram, liveExceptions } from "../../src/admission/cel.js";
+import { TARGETS } from "../../src/admission/export.js";
 import { type Bindings, evaluate } from "./evaluate.js";
+import { exportedResources, programOf } from "./exported.js";
 import { type KubernetesObject, kubernetesObjects } from "./objects.js";
 import { POLICIES } from "./policies.js";
 import { checkVerdict } from "./verdicts.js";
@@ -41,18 +42,34 @@ test("the fixtures hold every pod-bearing kind", () => {
 });
 
 describe.each(Object.entries(POLICIES))("policy: %s", (_name, policy) => {
-  const ids = liveExceptions(policy, TODAY).map((_, i) => `exception-${i}`);
-  const programs: Record<string, CelProgram> = {
-    compiled: celProgram(policy, { today: TODAY, exceptions: { kind: "compiled" } }),
-    kyverno: celProgram(policy, { today: TODAY, exceptions: { kind: "kyverno", ids } }),
-  };
+  // The exports as written to disk and read back: what a cluster would be given.
+  const exports = TARGETS.map((target) => ({
+    target,
+    ...programOf(exportedResources(policy, target, TODAY)),
+  }));
   test.each(
-    workloads.map((w) => [`${w.file}#${w.index} ${w.object.kind} ${w.object.metadata?.name}`, w] as const),
+    workloads.map(
+      (w) => [`${w.file}#${w.index} ${w.object.kind} ${String(w.object.metadata?.name)}`, w] as const,
+    ),
   )("%s", (_label, target) => {
     const expected = checkVerdict(policy, [...namespaces.map((n) => n.object), target.object], TODAY);
-    for (const [how, program] of Object.entries(programs)) {
-      const { rejected } = evaluate(program, bindings(target, ids));
-      expect({ how, rejected }).toEqual({ how, rejected: expected });
+    for (const { target: to, program, allowedValues } of exports) {
+      const { rejected } = evaluate(program, bindings(target, allowedValues));
+      expect({ to, rejected }).toEqual({ to, rejected: expected });
     }
   });
+});
+
+test("a Kyverno export without its PolicyExceptions applies no exception", () => {
+  const policy = POLICIES["globs and version ranges"];
+  if (!policy) throw new Error("policy");
+  const { program } = programOf(exportedResources(policy, "kyverno", TODAY));
+  const pod = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "p" },
+    spec: { containers: [{ name: "a", image: "centos:7" }] },
+  };
+  expect(evaluate(program, { object: pod }).rejected["block-deprecated-base-images"]).toEqual(["centos:7"]);
+  expect(checkVerdict(policy, [pod], TODAY)["block-deprecated-base-images"]).toBeUndefined();
 });
