@@ -41692,7 +41692,8 @@ var package_default = {
     bench: "node scripts/bench.mjs",
     differential: "node scripts/differential.mjs",
     hostile: "node scripts/hostile-bench.mjs",
-    policies: "node scripts/export-policies.mjs"
+    policies: "node scripts/export-policies.mjs",
+    "admission-differential": "node scripts/admission-differential.mjs"
   },
   dependencies: {
     "@actions/core": "3.0.1",
