@@ -5675,6783 +5675,6 @@ var require_semver2 = __commonJS({
   }
 });
 
-// node_modules/ignore/index.js
-var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports, module) {
-    function makeArray(subject) {
-      return Array.isArray(subject) ? subject : [subject];
-    }
-    var UNDEFINED = void 0;
-    var EMPTY = "";
-    var SPACE = " ";
-    var ESCAPE2 = "\\";
-    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
-    var BOM = "\uFEFF";
-    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
-    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
-    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
-    var REGEX_SPLITALL_CRLF = /\r?\n/g;
-    var DOUBLE_SLASH = "//";
-    var SLASH_CODE = 47;
-    var DOT_CODE = 46;
-    var SLASH = "/";
-    var TMP_KEY_IGNORE = "node-ignore";
-    if (typeof Symbol !== "undefined") {
-      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
-    }
-    var KEY_IGNORE = TMP_KEY_IGNORE;
-    var define2 = (object, key, value) => {
-      Object.defineProperty(object, key, { value });
-      return value;
-    };
-    var RETURN_FALSE = () => false;
-    var POSIX_CLASSES = {
-      alnum: "0-9A-Za-z",
-      alpha: "A-Za-z",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1f\\x7f",
-      digit: "0-9",
-      graph: "!-.0-~",
-      lower: "a-z",
-      print: " -.0-~",
-      punct: "!-.:-@\\[-`{-~",
-      // git's `sane-ctype.h` classifies \v and \f as control, not space,
-      //   unlike C's `isspace`
-      space: " \\t\\n\\r",
-      upper: "A-Z",
-      xdigit: "0-9A-Fa-f"
-    };
-    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
-    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE2 + char;
-    var NON_SLASH = "(?!\\/)";
-    var classSource = (negated, body) => {
-      if (negated) {
-        return `[^\\/${body}]`;
-      }
-      const source = `[${body}]`;
-      return new RegExp(source).test("/") ? NON_SLASH + source : source;
-    };
-    var scanBracket = (pattern, start) => {
-      const { length } = pattern;
-      let index = start + 1;
-      let negated = EMPTY;
-      const lead2 = pattern[index];
-      if (lead2 === "!" || lead2 === "^") {
-        negated = "^";
-        index++;
-      }
-      let body = EMPTY;
-      let prev = EMPTY;
-      for (; ; ) {
-        const char = pattern[index];
-        if (char === UNDEFINED) {
-          return null;
-        }
-        if (char === ESCAPE2) {
-          const escaped = pattern[++index];
-          body += escapeMember(escaped);
-          prev = escaped;
-        } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
-          index++;
-          let to = pattern[index];
-          if (to === ESCAPE2) {
-            to = pattern[index += 1];
-          }
-          if (prev <= to) {
-            body += `-${escapeMember(to)}`;
-          }
-          prev = EMPTY;
-        } else if (char === "[" && pattern[index + 1] === ":") {
-          const nameStart = index + 2;
-          let end = nameStart;
-          while (end < length && pattern[end] !== "]") {
-            end++;
-          }
-          if (end === length) {
-            return null;
-          }
-          if (end > nameStart && pattern[end - 1] === ":") {
-            const name = pattern.slice(nameStart, end - 1);
-            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
-              return null;
-            }
-            body += POSIX_CLASSES[name];
-            prev = EMPTY;
-            index = end;
-          } else {
-            body += escapeMember("[");
-            prev = "[";
-            index = nameStart - 2;
-          }
-        } else {
-          body += escapeMember(char);
-          prev = char;
-        }
-        index++;
-        if (pattern[index] === "]") {
-          return {
-            end: index,
-            source: classSource(negated, body)
-          };
-        }
-      }
-    };
-    var NEVER_MATCH = "[]";
-    var PLACEHOLDER2 = "\0";
-    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
-      `${PLACEHOLDER2}(\\d+)${PLACEHOLDER2}`,
-      "g"
-    );
-    var TRAILING_WILDCARD = "\uE000";
-    var TRAILING_DOUBLESTAR = "\uE001";
-    var isReserved = (char) => char === PLACEHOLDER2 || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
-    var extractBrackets = (pattern) => {
-      const sources = [];
-      const hold = (source) => `${PLACEHOLDER2}${sources.push(source) - 1}${PLACEHOLDER2}`;
-      const { length } = pattern;
-      let out = EMPTY;
-      let index = 0;
-      while (index < length) {
-        const char = pattern[index];
-        if (char === ESCAPE2) {
-          const escaped = pattern[index + 1];
-          if (escaped === SLASH && index + 2 === length) {
-            out += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
-            out += pattern.slice(index, index + 2);
-          } else {
-            out += hold(
-              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE2 + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
-            );
-          }
-          index += 2;
-        } else if (isReserved(char)) {
-          out += hold(`[${char}]`);
-          index++;
-        } else if (char === "[") {
-          const scanned2 = scanBracket(pattern, index);
-          if (scanned2 === null) {
-            out += hold(NEVER_MATCH);
-            index = length;
-          } else {
-            out += hold(scanned2.source);
-            index = scanned2.end + 1;
-          }
-        } else {
-          out += char;
-          index++;
-        }
-      }
-      return {
-        source: out,
-        sources
-      };
-    };
-    var DIRECT = null;
-    var REGEX_INNER_SLASH = /\/(?!$)/;
-    var WILDCARD = "[^\\/]*";
-    var REPLACERS = [
-      // Replace (\ ) with ' '
-      // Only a space: an escaped tab or other whitespace is already a literal by
-      //   the time it reaches here, and a bare tab must be left as one, not turned
-      //   into a space.
-      // (\ ) -> ' '
-      // (\\ ) -> '\\ '
-      // (\\\ ) -> '\\ '
-      [
-        // A run of backslashes is taken whole, from its first one, so no match
-        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
-        //   quadratic.
-        /(\\+)( ?)/g,
-        (_, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE : run,
-        ESCAPE2 + SPACE
-      ],
-      // git's wildmatch() reads a run of two or more asterisks as one globstar
-      //   whenever the run fills a path segment: it starts the pattern or follows
-      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
-      //   already `**`; a longer one is folded into `**` here, so the steps
-      //   below only ever have to know `**`.
-      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
-      // git also takes a run beside a literal prefix (`a***/b`) or beside an
-      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
-      //   lists both, under "A run of asterisks".
-      [
-        /(^|\/)\*{3,}(?=\/|$)/g,
-        (_, start) => `${start}**`,
-        "*"
-      ],
-      // Escape metacharacters
-      // which is written down by users but means special for regular expressions.
-      // > There are 12 characters with special meanings:
-      // > - the backslash \,
-      // > - the caret ^,
-      // > - the dollar sign $,
-      // > - the period or dot .,
-      // > - the vertical bar or pipe symbol |,
-      // > - the question mark ?,
-      // > - the asterisk or star *,
-      // > - the plus sign +,
-      // > - the opening parenthesis (,
-      // > - the closing parenthesis ),
-      // > - and the opening square bracket [,
-      // > - the opening curly brace {,
-      // > These special characters are often called "metacharacters".
-      [
-        /[\\$.|*+(){^]/g,
-        (match) => `\\${match}`
-      ],
-      [
-        // > a question mark (?) matches a single character
-        /(?!\\)\?/g,
-        () => "[^/]",
-        "?"
-      ],
-      // leading slash
-      [
-        // > A leading slash matches the beginning of the pathname.
-        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
-        // A leading slash matches the beginning of the pathname
-        /^\//,
-        () => "^",
-        SLASH
-      ],
-      // replace special metacharacter slash after the leading slash
-      [
-        /\//g,
-        () => "\\/",
-        SLASH
-      ],
-      [
-        // > A leading "**" followed by a slash means match in all directories.
-        // > For example, "**/foo" matches file or directory "foo" anywhere,
-        // > the same as pattern "foo".
-        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
-        // >   under directory "foo".
-        // Notice that the '*'s have been replaced as '\\*'
-        /^\^*(?:\\\*\\\*\\\/)+/,
-        // '**/foo' <-> 'foo'
-        () => "(?:^|\\/)",
-        "*"
-      ],
-      // starting
-      [
-        // there will be no leading '/'
-        //   (which has been replaced by section "leading slash")
-        // If starts with '**', adding a '^' to the regular expression also works
-        DIRECT,
-        (source, pattern) => {
-          if (!source || source[0] === "^" || source[0] === "(") {
-            return source;
-          }
-          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
-          return anchor + source;
-        }
-      ],
-      // two globstars
-      [
-        // Use lookahead assertions so that we could match more than one `'/**'`
-        /\\\/\\\*\\\*(?=\\\/|$)/g,
-        // Zero, one or several directories
-        // should not use '*', or it will be replaced by the next replacer
-        // Check if it is not the last `'/**'`
-        (_, index, str3) => index + 6 < str3.length ? str3.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
-        "*"
-      ],
-      // normal intermediate wildcards
-      [
-        // Never replace escaped '*'
-        // ignore rule '\*' will match the path '*'
-        // 'abc.*/' -> go
-        // 'abc.*'  -> skip this rule,
-        //    coz trailing single wildcard will be handed by [trailing wildcard]
-        /(^|[^\\])(?:\\\*)+(?!$)/g,
-        // '*.js' matches '.js'
-        // '*.js' doesn't match 'abc'
-        // 1. An asterisk "*" matches anything except a slash.
-        // 2. Other consecutive asterisks are considered regular asterisks
-        //    and collapse into one non-slash wildcard run.
-        (_, p1) => p1 + WILDCARD,
-        "*"
-      ],
-      // trailing wildcard, held apart from a literal star
-      [
-        // The step above leaves a trailing `*` alone, so a single `\*` is all that
-        //   can be left at the end here, and what stands in front of it says which
-        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
-        //   nothing before it; a literal arrives as the user's own escape, which
-        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
-        //   There is no third case: every backslash still reaching the chain is
-        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
-        //   own character, so a longer run can never form. This runs while the
-        //   two are still distinct, before the unescape steps below collapse the
-        //   literal onto the very `\*` a wildcard leaves behind.
-        /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
-        "*"
-      ],
-      [
-        // unescape, revert step 3 except for back slash
-        // For example, if a user escape a '\\*',
-        // after step 3, the result will be '\\\\\\*'
-        /\\\\\\(?=[$.|*+(){^])/g,
-        () => ESCAPE2,
-        ESCAPE2 + ESCAPE2
-      ],
-      [
-        // '\\\\' -> '\\'
-        /\\\\/g,
-        () => ESCAPE2,
-        ESCAPE2 + ESCAPE2
-      ],
-      [
-        // Every real bracket expression -- POSIX classes included -- has already
-        //   been held aside by `extractBrackets`, so the only `[` left in the
-        //   pattern is an escaped, literal one.
-        // A backslash could only stand at the end of the range if it quoted the
-        //   `]`, and `\]` is held aside long before this.
-        /\\\[([^\]/]*?)($|\])/g,
-        // '\\[bar]' -> '\\\\[bar]'
-        (match, range, close) => `\\[${range}${close}`,
-        "["
-      ],
-      // ending
-      [
-        // 'js' will not match 'js.'
-        // 'ab' will not match 'abc'
-        DIRECT,
-        // WTF!
-        // https://git-scm.com/docs/gitignore
-        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
-        // which re-fixes #24, #38
-        // > If there is a separator at the end of the pattern then the pattern
-        // > will only match directories, otherwise the pattern can match both
-        // > files and directories.
-        // 'js*' will not match 'a.js'
-        // 'js/' will not match 'a.js'
-        // 'js' will match 'a.js' and 'a.js/'
-        (source) => {
-          const last = source[source.length - 1];
-          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
-            return source;
-          }
-          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
-        }
-      ]
-    ];
-    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
-    var MODE_IGNORE = "regex";
-    var MODE_CHECK_IGNORE = "checkRegex";
-    var UNDERSCORE = "_";
-    var replaceTrailingWildcard = (_, p1) => {
-      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
-      return `${prefix}(?=$|\\/$)`;
-    };
-    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
-    var replaceTrailingDoublestar = () => "[\\s\\S]";
-    var separatorAfter = (run, at2) => {
-      let separator = EMPTY;
-      for (let index = at2 + 1; index < run.length && !run[index].wildcard; index++) {
-        separator += run[index].single;
-      }
-      return separator;
-    };
-    var pinWildcards = (source) => {
-      if (source.indexOf(WILDCARD) < 0) {
-        return source;
-      }
-      const tokens = [];
-      const { length } = source;
-      let index = 0;
-      while (index < length) {
-        const char = source[index];
-        if (source.startsWith(WILDCARD, index)) {
-          tokens.push({ wildcard: true });
-          index += WILDCARD.length;
-        } else if (char === "[") {
-          let end = index + 1;
-          if (source[end] === "^") {
-            end++;
-          }
-          if (source[end] === "]") {
-            end++;
-          }
-          while (end < length && source[end] !== "]") {
-            end += source[end] === ESCAPE2 ? 2 : 1;
-          }
-          end++;
-          tokens.push({ single: source.slice(index, end) });
-          index = end;
-        } else if (char === ESCAPE2) {
-          tokens.push({ single: source.slice(index, index + 2) });
-          index += 2;
-        } else if (char === "(") {
-          let depth = 0;
-          let end = index;
-          do {
-            if (source[end] === ESCAPE2) {
-              end++;
-            } else if (source[end] === "(") {
-              depth++;
-            } else if (source[end] === ")") {
-              depth--;
-            }
-            end++;
-          } while (end < length && depth > 0);
-          if ("*+?".indexOf(source[end]) >= 0) {
-            end++;
-          }
-          tokens.push({ boundary: source.slice(index, end) });
-          index = end;
-        } else if (char === "^" || char === "$") {
-          tokens.push({ boundary: char });
-          index++;
-        } else {
-          tokens.push({ single: char });
-          index++;
-        }
-      }
-      let out = EMPTY;
-      let run = [];
-      const flush = () => {
-        let lastWildcard;
-        run.forEach((token, at2) => {
-          if (token.wildcard) {
-            lastWildcard = at2;
-          }
-        });
-        run.forEach((token, at2) => {
-          if (!token.wildcard) {
-            out += token.single;
-            return;
-          }
-          out += at2 === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run, at2)})[^\\/])*`;
-        });
-        run = [];
-      };
-      tokens.forEach((token) => {
-        if (token.boundary === void 0) {
-          run.push(token);
-          return;
-        }
-        flush();
-        out += token.boundary;
-      });
-      flush();
-      return out;
-    };
-    var makeRegexPrefix = (pattern) => {
-      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
-        pattern = "**";
-      }
-      const { source, sources } = extractBrackets(pattern);
-      const replaced = REPLACERS.reduce(
-        // A pass whose matcher finds nothing hands back the very string it was
-        //   given, so asking first costs a search and saves a rewrite. Ten of the
-        //   fifteen passes never fire for a typical .gitignore line, and between
-        //   them they were 45% of this chain.
-        (prev, [matcher, replacer, required]) => {
-          if (matcher === DIRECT) {
-            return replacer(prev, pattern);
-          }
-          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
-            return prev;
-          }
-          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern)) : prev;
-        },
-        source
-      );
-      return sources.length ? replaced.replace(
-        REGEX_RESTORE_PLACEHOLDER,
-        (match, index) => sources[index]
-      ) : replaced;
-    };
-    var checkSourceOf = (body, prefix) => {
-      if (body[body.length - 1] === SLASH) {
-        prefix = makeRegexPrefix(body.slice(0, -1));
-      }
-      const head = prefix.slice(0, -1);
-      const last = prefix[prefix.length - 1];
-      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
-    };
-    var matchesBasename = (body) => {
-      const index = body.indexOf(SLASH);
-      return index < 0 || index === body.length - 1;
-    };
-    var basenameOf = (path4) => {
-      const end = path4.length - 1;
-      const index = path4.lastIndexOf(
-        SLASH,
-        path4[end] === SLASH ? end - 1 : end
-      );
-      return index < 0 ? path4 : path4.slice(index + 1);
-    };
-    var parentOf = (path4) => {
-      if (path4.charCodeAt(0) === SLASH_CODE || path4.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path4.split(SLASH).filter(Boolean);
-        slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
-      }
-      const end = path4.length - 1;
-      const cut = path4.lastIndexOf(
-        SLASH,
-        path4.charCodeAt(end) === SLASH_CODE ? end - 1 : end
-      );
-      return cut < 0 ? EMPTY : path4.slice(0, cut + 1);
-    };
-    var isString = (subject) => typeof subject === "string";
-    var checkPattern = (pattern) => pattern && isString(pattern);
-    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
-    var IgnoreRule = class {
-      constructor(pattern, mark, body, ignoreCase, negative, prefix) {
-        this.pattern = pattern;
-        this.mark = mark;
-        this.negative = negative;
-        define2(this, "body", body);
-        define2(this, "ignoreCase", ignoreCase);
-        define2(this, "regexPrefix", prefix);
-      }
-      // Worked out on first use and kept behind an own property, the way `regex`
-      //   caches itself in `_regex`. Deciding it in the constructor instead would
-      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
-      //   every compile -- including the compiles of rules that are never matched
-      //   against anything.
-      get _basenameOnly() {
-        return define2(this, "_basenameOnly", matchesBasename(this.body));
-      }
-      get regex() {
-        const key = UNDERSCORE + MODE_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_IGNORE, key);
-      }
-      get checkRegex() {
-        const key = UNDERSCORE + MODE_CHECK_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_CHECK_IGNORE, key);
-      }
-      _make(mode, key) {
-        const str3 = pinWildcards(
-          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
-        );
-        const regex = this.ignoreCase ? new RegExp(str3, "i") : new RegExp(str3);
-        return define2(this, key, regex);
-      }
-    };
-    var hasTrailingBackslash = (str3) => {
-      let count = 0;
-      while (str3[str3.length - count - 1] === ESCAPE2) {
-        count++;
-      }
-      return count % 2 === 1;
-    };
-    var trimEnd = (body, stripLineEnd) => {
-      let lineEnd = body.length;
-      let end;
-      for (; ; ) {
-        if (stripLineEnd && body[lineEnd - 1] === "\r") {
-          lineEnd--;
-        }
-        end = lineEnd;
-        while (body[end - 1] === SPACE) {
-          end--;
-        }
-        if (!stripLineEnd || body[end - 1] !== "\n") {
-          break;
-        }
-        lineEnd = end - 1;
-      }
-      if (end === lineEnd) {
-        return body.slice(0, lineEnd);
-      }
-      let backslashes = 0;
-      while (body[end - backslashes - 1] === ESCAPE2) {
-        backslashes++;
-      }
-      return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
-    };
-    var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
-      let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
-      if (body[0] === "#") {
-        return;
-      }
-      let negative = false;
-      if (body[0] === "!") {
-        negative = true;
-        body = body.slice(1);
-      }
-      const last = body[body.length - 1];
-      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
-        body = trimEnd(body, stripLineEnd);
-      }
-      if (!body || hasTrailingBackslash(body)) {
-        return;
-      }
-      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
-      const regexPrefix = makeRegexPrefix(body);
-      return new IgnoreRule(
-        pattern,
-        mark,
-        body,
-        ignoreCase,
-        negative,
-        regexPrefix
-      );
-    };
-    var RuleManager = class {
-      constructor(ignoreCase) {
-        this._ignoreCase = ignoreCase;
-        this._rules = [];
-        this._basenameCount = 0;
-      }
-      _add(pattern, index) {
-        if (pattern && pattern[KEY_IGNORE]) {
-          this._rules = this._rules.concat(pattern._rules._rules);
-          this._basenameCount += pattern._rules._basenameCount;
-          this._added = true;
-          return;
-        }
-        const isStr = isString(pattern);
-        const raw = isStr ? pattern : pattern.pattern;
-        const rule = checkPattern(raw) && createRule(
-          raw,
-          isStr ? UNDEFINED : pattern.mark,
-          this._ignoreCase,
-          !this._split,
-          this._stripBOM && !index
-        );
-        if (rule) {
-          this._added = true;
-          this._rules.push(rule);
-          if (matchesBasename(rule.body)) {
-            this._basenameCount++;
-          }
-        }
-      }
-      // @param {Array<string> | string | Ignore} pattern
-      add(pattern) {
-        this._added = false;
-        this._split = isString(pattern);
-        this._stripBOM = !this._split || pattern[0] === BOM;
-        makeArray(
-          this._split ? splitPattern(pattern) : pattern
-        ).forEach(this._add, this);
-        if (this._added) {
-          this._literalRules = UNDEFINED;
-        }
-        return this._added;
-      }
-      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
-      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
-      //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path4) {
-        const rules = this._literalRules || (this._literalRules = this._rules.filter(
-          ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
-        ));
-        let ignored = false;
-        let unignored = false;
-        let matchedRule;
-        for (let index = rules.length - 1; index >= 0; index--) {
-          const rule = rules[index];
-          if (rule.checkRegex.test(path4)) {
-            ignored = !rule.negative;
-            unignored = rule.negative;
-            matchedRule = rule.negative ? UNDEFINED : rule;
-            break;
-          }
-        }
-        const ret = {
-          ignored,
-          unignored
-        };
-        if (matchedRule) {
-          ret.rule = matchedRule;
-        }
-        return ret;
-      }
-      // Test one single path without recursively checking parent directories
-      //
-      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
-      // @returns {TestResult}
-      test(path4, mode) {
-        const rules = this._rules;
-        const { length } = rules;
-        const shortcut = this._basenameCount * 2 >= length;
-        const basename5 = shortcut ? basenameOf(path4) : path4;
-        for (let index = length - 1; index >= 0; index--) {
-          const rule = rules[index];
-          if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename5 : path4
-          )) {
-            const { negative } = rule;
-            const ret = {
-              ignored: !negative,
-              unignored: negative
-            };
-            if (!negative) {
-              ret.rule = rule;
-            }
-            return ret;
-          }
-        }
-        return {
-          ignored: false,
-          unignored: false
-        };
-      }
-    };
-    var throwError = (message, Ctor) => {
-      throw new Ctor(message);
-    };
-    var checkPath = (path4, originalPath, doThrow) => {
-      if (!isString(path4)) {
-        return doThrow(
-          `path must be a string, but got \`${originalPath}\``,
-          TypeError
-        );
-      }
-      if (!path4) {
-        return doThrow(`path must not be empty`, TypeError);
-      }
-      if (checkPath.isNotRelative(path4)) {
-        const r = "`path.relative()`d";
-        return doThrow(
-          `path should be a ${r} string, but got "${originalPath}"`,
-          RangeError
-        );
-      }
-      return true;
-    };
-    var isNotRelative = (path4) => {
-      const first = path4.charCodeAt(0);
-      if (first === SLASH_CODE) {
-        return true;
-      }
-      if (first !== DOT_CODE) {
-        return false;
-      }
-      if (path4.length === 1) {
-        return true;
-      }
-      const second = path4.charCodeAt(1);
-      if (second === SLASH_CODE) {
-        return true;
-      }
-      if (second !== DOT_CODE) {
-        return false;
-      }
-      return path4.length === 2 || path4.charCodeAt(2) === SLASH_CODE;
-    };
-    checkPath.isNotRelative = isNotRelative;
-    checkPath.convert = (p) => p;
-    var convertPath = (target) => isString(target) && checkPath.convert(target);
-    var Ignore = class {
-      constructor({
-        ignorecase = true,
-        ignoreCase = ignorecase,
-        allowRelativePaths = false
-      } = {}) {
-        define2(this, KEY_IGNORE, true);
-        this._rules = new RuleManager(ignoreCase);
-        this._strictPathCheck = !allowRelativePaths;
-        this._initCache();
-      }
-      _initCache() {
-        this._ignoreCache = /* @__PURE__ */ Object.create(null);
-        this._testCache = /* @__PURE__ */ Object.create(null);
-      }
-      add(pattern) {
-        if (this._rules.add(pattern)) {
-          this._initCache();
-        }
-        return this;
-      }
-      // legacy
-      addPattern(pattern) {
-        return this.add(pattern);
-      }
-      // @returns {TestResult}
-      _test(originalPath, cache, path4) {
-        checkPath(
-          path4,
-          originalPath,
-          this._strictPathCheck ? throwError : RETURN_FALSE
-        );
-        return path4 ? this._t(path4, cache) : {
-          ignored: false,
-          unignored: false
-        };
-      }
-      checkIgnore(target) {
-        const path4 = convertPath(target);
-        if (!path4 || path4.charCodeAt(path4.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path4);
-        }
-        const dir = this._t(path4, this._testCache);
-        if (dir.ignored) {
-          return dir;
-        }
-        const literal = this._rules.testLiteral(path4);
-        return literal.ignored || literal.unignored ? literal : dir;
-      }
-      _t(path4, cache) {
-        if (path4 in cache) {
-          return cache[path4];
-        }
-        const parentPath = parentOf(path4);
-        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path4] = parent && parent.ignored ? parent : this._rules.test(path4, MODE_IGNORE);
-      }
-      ignores(path4) {
-        return this._test(path4, this._ignoreCache, convertPath(path4)).ignored;
-      }
-      createFilter() {
-        return (path4) => !this.ignores(path4);
-      }
-      filter(paths) {
-        return makeArray(paths).filter(this.createFilter());
-      }
-      // @returns {TestResult}
-      test(path4) {
-        return this._test(path4, this._testCache, convertPath(path4));
-      }
-    };
-    var factory = (options) => new Ignore(options);
-    var isPathValid = (path4) => checkPath(convertPath(path4), path4, RETURN_FALSE);
-    var setupWindows = () => {
-      const makePosix = (str3) => /^\\\\\?\\/.test(str3) || /["<>|\u0000-\u001F]+/u.test(str3) ? str3 : str3.replace(/\\/g, "/");
-      checkPath.convert = makePosix;
-      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path4) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path4) || isNotRelative(path4);
-    };
-    if (
-      // Detect `process` so that it can run in browsers.
-      typeof process !== "undefined" && process.platform === "win32"
-    ) {
-      setupWindows();
-    }
-    module.exports = factory;
-    factory.default = factory;
-    module.exports.isPathValid = isPathValid;
-    define2(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
-  }
-});
-
-// node_modules/dockerfile-ast/lib/argument.js
-var require_argument2 = __commonJS({
-  "node_modules/dockerfile-ast/lib/argument.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Argument = void 0;
-    var Argument2 = class {
-      constructor(value, range) {
-        this.value = value;
-        this.range = range;
-      }
-      toString() {
-        return this.value;
-      }
-      getRange() {
-        return this.range;
-      }
-      getValue() {
-        return this.value;
-      }
-      isAfter(position) {
-        if (this.range.end.line < position.line) {
-          return false;
-        }
-        return this.range.start.line > position.line ? true : this.range.start.character > position.character;
-      }
-      isBefore(position) {
-        if (this.range.start.line < position.line) {
-          return true;
-        }
-        return this.range.end.line > position.line ? false : this.range.end.character < position.character;
-      }
-    };
-    exports.Argument = Argument2;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/jsonArgument.js
-var require_jsonArgument = __commonJS({
-  "node_modules/dockerfile-ast/lib/jsonArgument.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.JSONArgument = void 0;
-    var argument_1 = require_argument2();
-    var JSONArgument = class extends argument_1.Argument {
-      constructor(value, range, jsonRange) {
-        super(value, range);
-        this.jsonRange = jsonRange;
-      }
-      getJSONRange() {
-        return this.jsonRange;
-      }
-      getJSONValue() {
-        let value = super.getValue();
-        value = value.substring(1, value.length - 1);
-        return value;
-      }
-    };
-    exports.JSONArgument = JSONArgument;
-  }
-});
-
-// node_modules/vscode-languageserver-types/lib/umd/main.js
-var require_main = __commonJS({
-  "node_modules/vscode-languageserver-types/lib/umd/main.js"(exports, module) {
-    (function(factory) {
-      if (typeof module === "object" && typeof module.exports === "object") {
-        var v = factory(__require, exports);
-        if (v !== void 0) module.exports = v;
-      } else if (typeof define === "function" && define.amd) {
-        define(["require", "exports"], factory);
-      }
-    })(function(require2, exports2) {
-      "use strict";
-      Object.defineProperty(exports2, "__esModule", { value: true });
-      exports2.TextDocument = exports2.EOL = exports2.WorkspaceFolder = exports2.InlineCompletionContext = exports2.SelectedCompletionInfo = exports2.InlineCompletionTriggerKind = exports2.InlineCompletionList = exports2.InlineCompletionItem = exports2.StringValue = exports2.InlayHint = exports2.InlayHintLabelPart = exports2.InlayHintKind = exports2.InlineValueContext = exports2.InlineValueEvaluatableExpression = exports2.InlineValueVariableLookup = exports2.InlineValueText = exports2.SemanticTokens = exports2.SemanticTokenModifiers = exports2.SemanticTokenTypes = exports2.SelectionRange = exports2.DocumentLink = exports2.FormattingOptions = exports2.CodeLens = exports2.CodeAction = exports2.CodeActionTag = exports2.CodeActionContext = exports2.CodeActionTriggerKind = exports2.CodeActionKind = exports2.DocumentSymbol = exports2.WorkspaceSymbol = exports2.SymbolInformation = exports2.SymbolTag = exports2.SymbolKind = exports2.DocumentHighlight = exports2.DocumentHighlightKind = exports2.SignatureInformation = exports2.ParameterInformation = exports2.Hover = exports2.MarkedString = exports2.CompletionList = exports2.CompletionItem = exports2.CompletionItemLabelDetails = exports2.ApplyKind = exports2.InsertTextMode = exports2.InsertReplaceEdit = exports2.CompletionItemTag = exports2.InsertTextFormat = exports2.CompletionItemKind = exports2.MarkupContent = exports2.MarkupKind = exports2.TextDocumentItem = exports2.LanguageKind = exports2.OptionalVersionedTextDocumentIdentifier = exports2.VersionedTextDocumentIdentifier = exports2.TextDocumentIdentifier = exports2.WorkspaceChange = exports2.SnippetTextEdit = exports2.WorkspaceEdit = exports2.DeleteFile = exports2.RenameFile = exports2.CreateFile = exports2.TextDocumentEdit = exports2.AnnotatedTextEdit = exports2.ChangeAnnotationIdentifier = exports2.ChangeAnnotation = exports2.TextEdit = exports2.Command = exports2.Diagnostic = exports2.CodeDescription = exports2.DiagnosticTag = exports2.DiagnosticSeverity = exports2.DiagnosticRelatedInformation = exports2.FoldingRange = exports2.FoldingRangeKind = exports2.ColorPresentation = exports2.ColorInformation = exports2.Color = exports2.LocationLink = exports2.Location = exports2.Range = exports2.Position = exports2.uinteger = exports2.integer = exports2.URI = exports2.DocumentUri = void 0;
-      var DocumentUri;
-      (function(DocumentUri2) {
-        function is(value) {
-          return typeof value === "string";
-        }
-        DocumentUri2.is = is;
-      })(DocumentUri || (exports2.DocumentUri = DocumentUri = {}));
-      var URI;
-      (function(URI2) {
-        function is(value) {
-          return typeof value === "string";
-        }
-        URI2.is = is;
-      })(URI || (exports2.URI = URI = {}));
-      var integer;
-      (function(integer2) {
-        integer2.MIN_VALUE = -2147483648;
-        integer2.MAX_VALUE = 2147483647;
-        function is(value) {
-          return typeof value === "number" && integer2.MIN_VALUE <= value && value <= integer2.MAX_VALUE;
-        }
-        integer2.is = is;
-      })(integer || (exports2.integer = integer = {}));
-      var uinteger;
-      (function(uinteger2) {
-        uinteger2.MIN_VALUE = 0;
-        uinteger2.MAX_VALUE = 2147483647;
-        function is(value) {
-          return typeof value === "number" && uinteger2.MIN_VALUE <= value && value <= uinteger2.MAX_VALUE;
-        }
-        uinteger2.is = is;
-      })(uinteger || (exports2.uinteger = uinteger = {}));
-      var Position;
-      (function(Position2) {
-        function create(line, character) {
-          if (line === Number.MAX_VALUE) {
-            line = uinteger.MAX_VALUE;
-          }
-          if (character === Number.MAX_VALUE) {
-            character = uinteger.MAX_VALUE;
-          }
-          return { line, character };
-        }
-        Position2.create = create;
-        function is(value) {
-          var candidate = value;
-          return Is.objectLiteral(candidate) && Is.uinteger(candidate.line) && Is.uinteger(candidate.character);
-        }
-        Position2.is = is;
-      })(Position || (exports2.Position = Position = {}));
-      var Range;
-      (function(Range2) {
-        function create(one, two, three, four) {
-          if (Is.uinteger(one) && Is.uinteger(two) && Is.uinteger(three) && Is.uinteger(four)) {
-            return { start: Position.create(one, two), end: Position.create(three, four) };
-          } else if (Position.is(one) && Position.is(two)) {
-            return { start: one, end: two };
-          } else {
-            throw new Error("Range#create called with invalid arguments[".concat(one, ", ").concat(two, ", ").concat(three, ", ").concat(four, "]"));
-          }
-        }
-        Range2.create = create;
-        function is(value) {
-          var candidate = value;
-          return Is.objectLiteral(candidate) && Position.is(candidate.start) && Position.is(candidate.end);
-        }
-        Range2.is = is;
-      })(Range || (exports2.Range = Range = {}));
-      var Location;
-      (function(Location2) {
-        function create(uri, range) {
-          return { uri, range };
-        }
-        Location2.create = create;
-        function is(value) {
-          var candidate = value;
-          return Is.objectLiteral(candidate) && Range.is(candidate.range) && (Is.string(candidate.uri) || Is.undefined(candidate.uri));
-        }
-        Location2.is = is;
-      })(Location || (exports2.Location = Location = {}));
-      var LocationLink;
-      (function(LocationLink2) {
-        function create(targetUri, targetRange, targetSelectionRange, originSelectionRange) {
-          return { targetUri, targetRange, targetSelectionRange, originSelectionRange };
-        }
-        LocationLink2.create = create;
-        function is(value) {
-          var candidate = value;
-          return Is.objectLiteral(candidate) && Range.is(candidate.targetRange) && Is.string(candidate.targetUri) && Range.is(candidate.targetSelectionRange) && (Range.is(candidate.originSelectionRange) || Is.undefined(candidate.originSelectionRange));
-        }
-        LocationLink2.is = is;
-      })(LocationLink || (exports2.LocationLink = LocationLink = {}));
-      var Color;
-      (function(Color2) {
-        function create(red, green, blue, alpha) {
-          return {
-            red,
-            green,
-            blue,
-            alpha
-          };
-        }
-        Color2.create = create;
-        function is(value) {
-          var candidate = value;
-          return Is.objectLiteral(candidate) && Is.numberRange(candidate.red, 0, 1) && Is.numberRange(candidate.green, 0, 1) && Is.numberRange(candidate.blue, 0, 1) && Is.numberRange(candidate.alpha, 0, 1);
-        }
-        Color2.is = is;
-      })(Color || (exports2.Color = Color = {}));
-      var ColorInformation;
-      (function(ColorInformation2) {
-        function create(range, color) {
-          return {
-            range,
-            color
-          };
-        }
-        ColorInformation2.create = create;
-        function is(value) {
-          var candidate = value;
-          return Is.objectLiteral(candidate) && Range.is(candidate.range) && Color.is(candidate.color);
-        }
-        ColorInformation2.is = is;
-      })(ColorInformation || (exports2.ColorInformation = ColorInformation = {}));
-      var ColorPresentation;
-      (function(ColorPresentation2) {
-        function create(label, textEdit, additionalTextEdits) {
-          return {
-            label,
-            textEdit,
-            additionalTextEdits
-          };
-        }
-        ColorPresentation2.create = create;
-        function is(value) {
-          var candidate = value;
-          return Is.objectLiteral(candidate) && Is.string(candidate.label) && (Is.undefined(candidate.textEdit) || TextEdit.is(candidate.textEdit)) && (Is.undefined(candidate.additionalTextEdits) || Is.typedArray(candidate.additionalTextEdits, TextEdit.is));
-        }
-        ColorPresentation2.is = is;
-      })(ColorPresentation || (exports2.ColorPresentation = ColorPresentation = {}));
-      var FoldingRangeKind;
-      (function(FoldingRangeKind2) {
-        FoldingRangeKind2.Comment = "comment";
-        FoldingRangeKind2.Imports = "imports";
-        FoldingRangeKind2.Region = "region";
-      })(FoldingRangeKind || (exports2.FoldingRangeKind = FoldingRangeKind = {}));
-      var FoldingRange;
-      (function(FoldingRange2) {
-        function create(startLine, endLine, startCharacter, endCharacter, kind, collapsedText) {
-          var result = {
-            startLine,
-            endLine
-          };
-          if (Is.defined(startCharacter)) {
-            result.startCharacter = startCharacter;
-          }
-          if (Is.defined(endCharacter)) {
-            result.endCharacter = endCharacter;
-          }
-          if (Is.defined(kind)) {
-            result.kind = kind;
-          }
-          if (Is.defined(collapsedText)) {
-            result.collapsedText = collapsedText;
-          }
-          return result;
-        }
-        FoldingRange2.create = create;
-        function is(value) {
-          var candidate = value;
-          return Is.objectLiteral(candidate) && Is.uinteger(candidate.startLine) && Is.uinteger(candidate.endLine) && (Is.undefined(candidate.startCharacter) || Is.uinteger(candidate.startCharacter)) && (Is.undefined(candidate.endCharacter) || Is.uinteger(candidate.endCharacter)) && (Is.undefined(candidate.kind) || Is.string(candidate.kind));
-        }
-        FoldingRange2.is = is;
-      })(FoldingRange || (exports2.FoldingRange = FoldingRange = {}));
-      var DiagnosticRelatedInformation;
-      (function(DiagnosticRelatedInformation2) {
-        function create(location, message) {
-          return {
-            location,
-            message
-          };
-        }
-        DiagnosticRelatedInformation2.create = create;
-        function is(value) {
-          var candidate = value;
-          return Is.defined(candidate) && Location.is(candidate.location) && Is.string(candidate.message);
-        }
-        DiagnosticRelatedInformation2.is = is;
-      })(DiagnosticRelatedInformation || (exports2.DiagnosticRelatedInformation = DiagnosticRelatedInformation = {}));
-      var DiagnosticSeverity;
-      (function(DiagnosticSeverity2) {
-        DiagnosticSeverity2.Error = 1;
-        DiagnosticSeverity2.Warning = 2;
-        DiagnosticSeverity2.Information = 3;
-        DiagnosticSeverity2.Hint = 4;
-      })(DiagnosticSeverity || (exports2.DiagnosticSeverity = DiagnosticSeverity = {}));
-      var DiagnosticTag;
-      (function(DiagnosticTag2) {
-        DiagnosticTag2.Unnecessary = 1;
-        DiagnosticTag2.Deprecated = 2;
-      })(DiagnosticTag || (exports2.DiagnosticTag = DiagnosticTag = {}));
-      var CodeDescription;
-      (function(CodeDescription2) {
-        function is(value) {
-          var candidate = value;
-          return Is.objectLiteral(candidate) && Is.string(candidate.href);
-        }
-        CodeDescription2.is = is;
-      })(CodeDescription || (exports2.CodeDescription = CodeDescription = {}));
-      var Diagnostic;
-      (function(Diagnostic2) {
-        function create(range, message, severity, code, source, relatedInformation) {
-          var result = { range, message };
-          if (Is.defined(severity)) {
-            result.severity = severity;
-          }
-          if (Is.defined(code)) {
-            result.code = code;
-          }
-          if (Is.defined(source)) {
-            result.source = source;
-          }
-          if (Is.defined(relatedInformation)) {
-            result.relatedInformation = relatedInformation;
-          }
-          return result;
-        }
-        Diagnostic2.create = create;
-        function is(value) {
-          var _a;
-          var candidate = value;
-          return Is.defined(candidate) && Range.is(candidate.range) && (Is.string(candidate.message) || MarkupContent.is(candidate.message)) && (Is.number(candidate.severity) || Is.undefined(candidate.severity)) && (Is.integer(candidate.code) || Is.string(candidate.code) || Is.undefined(candidate.code)) && (Is.undefined(candidate.codeDescription) || Is.string((_a = candidate.codeDescription) === null || _a === void 0 ? void 0 : _a.href)) && (Is.string(candidate.source) || Is.undefined(candidate.source)) && (Is.undefined(candidate.relatedInformation) || Is.typedArray(candidate.relatedInformation, DiagnosticRelatedInformation.is));
-        }
-        Diagnostic2.is = is;
-        function is3_17(value) {
-          return Is.string(value.message);
-        }
-        Diagnostic2.is3_17 = is3_17;
-        function getMessageString(diagnostic) {
-          if (Is.string(diagnostic.message)) {
-            return diagnostic.message;
-          } else if (MarkupContent.is(diagnostic.message)) {
-            return diagnostic.message.value;
-          } else {
-            throw new Error("Unknown message type ".concat(typeof diagnostic.message));
-          }
-        }
-        Diagnostic2.getMessageString = getMessageString;
-      })(Diagnostic || (exports2.Diagnostic = Diagnostic = {}));
-      var Command2;
-      (function(Command3) {
-        function create(title, command) {
-          var args = [];
-          for (var _i = 2; _i < arguments.length; _i++) {
-            args[_i - 2] = arguments[_i];
-          }
-          var result = { title, command };
-          if (Is.defined(args) && args.length > 0) {
-            result.arguments = args;
-          }
-          return result;
-        }
-        Command3.create = create;
-        function is(value) {
-          var candidate = value;
-          return Is.defined(candidate) && Is.string(candidate.title) && (candidate.tooltip === void 0 || Is.string(candidate.tooltip)) && Is.string(candidate.command);
-        }
-        Command3.is = is;
-      })(Command2 || (exports2.Command = Command2 = {}));
-      var TextEdit;
-      (function(TextEdit2) {
-        function replace(range, newText) {
-          return { range, newText };
-        }
-        TextEdit2.replace = replace;
-        function insert(position, newText) {
-          return { range: { start: position, end: position }, newText };
-        }
-        TextEdit2.insert = insert;
-        function del(range) {
-          return { range, newText: "" };
-        }
-        TextEdit2.del = del;
-        function is(value) {
-          var candidate = value;
-          return Is.objectLiteral(candidate) && Is.string(candidate.newText) && Range.is(candidate.range);
-        }
-        TextEdit2.is = is;
-      })(TextEdit || (exports2.TextEdit = TextEdit = {}));
-      var ChangeAnnotation;
-      (function(ChangeAnnotation2) {
-        function create(label, needsConfirmation, description) {
-          var result = { label };
-          if (needsConfirmation !== void 0) {
-            result.needsConfirmation = needsConfirmation;
-          }
-          if (description !== void 0) {
-            result.description = description;
-          }
-          return result;
-        }
-        ChangeAnnotation2.create = create;
-        function is(value) {
-          var candidate = value;
-          return Is.objectLiteral(candidate) && Is.string(candidate.label) && (Is.boolean(candidate.needsConfirmation) || candidate.needsConfirmation === void 0) && (Is.string(candidate.description) || candidate.description === void 0);
-        }
-        ChangeAnnotation2.is = is;
-      })(ChangeAnnotation || (exports2.ChangeAnnotation = ChangeAnnotation = {}));
-      var ChangeAnnotationIdentifier;
-      (function(ChangeAnnotationIdentifier2) {
-        function is(value) {
-          var candidate = value;
-          return Is.string(candidate);
-        }
-        ChangeAnnotationIdentifier2.is = is;
-      })(ChangeAnnotationIdentifier || (exports2.ChangeAnnotationIdentifier = ChangeAnnotationIdentifier = {}));
-      var AnnotatedTextEdit;
-      (function(AnnotatedTextEdit2) {
-        function replace(range, newText, annotation) {
-          return { range, newText, annotationId: annotation };
-        }
-        AnnotatedTextEdit2.replace = replace;
-        function insert(position, newText, annotation) {
-          return { range: { start: position, end: position }, newText, annotationId: annotation };
-        }
-        AnnotatedTextEdit2.insert = insert;
-        function del(range, annotation) {
-          return { range, newText: "", annotationId: annotation };
-        }
-        AnnotatedTextEdit2.del = del;
-        function is(value) {
-          var candidate = value;
-          return TextEdit.is(candidate) && (ChangeAnnotation.is(candidate.annotationId) || ChangeAnnotationIdentifier.is(candidate.annotationId));
-        }
-        AnnotatedTextEdit2.is = is;
-      })(AnnotatedTextEdit || (exports2.AnnotatedTextEdit = AnnotatedTextEdit = {}));
-      var TextDocumentEdit;
-      (function(TextDocumentEdit2) {
-        function create(textDocument, edits) {
-          return { textDocument, edits };
-        }
-        TextDocumentEdit2.create = create;
-        function is(value) {
-          var candidate = value;
-          return Is.defined(candidate) && OptionalVersionedTextDocumentIdentifier.is(candidate.textDocument) && Array.isArray(candidate.edits);
-        }
-        TextDocumentEdit2.is = is;
-      })(TextDocumentEdit || (exports2.TextDocumentEdit = TextDocumentEdit = {}));
-      var CreateFile;
-      (function(CreateFile2) {
-        function create(uri, options, annotation) {
-          var result = {
-            kind: "create",
-            uri
-          };
-          if (options !== void 0 && (options.overwrite !== void 0 || options.ignoreIfExists !== void 0)) {
-            result.options = options;
-          }
-          if (annotation !== void 0) {
-            result.annotationId = annotation;
-          }
-          return result;
-        }
-        CreateFile2.create = create;
-        function is(value) {
-          var candidate = value;
-          return candidate && candidate.kind === "create" && Is.string(candidate.uri) && (candidate.options === void 0 || (candidate.options.overwrite === void 0 || Is.boolean(candidate.options.overwrite)) && (candidate.options.ignoreIfExists === void 0 || Is.boolean(candidate.options.ignoreIfExists))) && (candidate.annotationId === void 0 || ChangeAnnotationIdentifier.is(candidate.annotationId));
-        }
-        CreateFile2.is = is;
-      })(CreateFile || (exports2.CreateFile = CreateFile = {}));
-      var RenameFile;
-      (function(RenameFile2) {
-        function create(oldUri, newUri, options, annotation) {
-          var result = {
-            kind: "rename",
-            oldUri,
-            newUri
-          };
-          if (options !== void 0 && (options.overwrite !== void 0 || options.ignoreIfExists !== void 0)) {
-            result.options = options;
-          }
-          if (annotation !== void 0) {
-            result.annotationId = annotation;
-          }
-          return result;
-        }
-        RenameFile2.create = create;
-        function is(value) {
-          var candidate = value;
-          return candidate && candidate.kind === "rename" && Is.string(candidate.oldUri) && Is.string(candidate.newUri) && (candidate.options === void 0 || (candidate.options.overwrite === void 0 || Is.boolean(candidate.options.overwrite)) && (candidate.options.ignoreIfExists === void 0 || Is.boolean(candidate.options.ignoreIfExists))) && (candidate.annotationId === void 0 || ChangeAnnotationIdentifier.is(candidate.annotationId));
-        }
-        RenameFile2.is = is;
-      })(RenameFile || (exports2.RenameFile = RenameFile = {}));
-      var DeleteFile;
-      (function(DeleteFile2) {
-        function create(uri, options, annotation) {
-          var result = {
-            kind: "delete",
-            uri
-          };
-          if (options !== void 0 && (options.recursive !== void 0 || options.ignoreIfNotExists !== void 0)) {
-            result.options = options;
-          }
-          if (annotation !== void 0) {
-            result.annotationId = annotation;
-          }
-          return result;
-        }
-        DeleteFile2.create = create;
-        function is(value) {
-          var candidate = value;
-          return candidate && candidate.kind === "delete" && Is.string(candidate.uri) && (candidate.options === void 0 || (candidate.options.recursive === void 0 || Is.boolean(candidate.options.recursive)) && (candidate.options.ignoreIfNotExists === void 0 || Is.boolean(candidate.options.ignoreIfNotExists))) && (candidate.annotationId === void 0 || ChangeAnnotationIdentifier.is(candidate.annotationId));
-        }
-        DeleteFile2.is = is;
-      })(DeleteFile || (exports2.DeleteFile = DeleteFile = {}));
-      var WorkspaceEdit;
-      (function(WorkspaceEdit2) {
-        function is(value) {
-          var candidate = value;
-          return candidate && (candidate.changes !== void 0 || candidate.documentChanges !== void 0) && (candidate.documentChanges === void 0 || candidate.documentChanges.every(function(change) {
-            if (Is.string(change.kind)) {
-              return CreateFile.is(change) || RenameFile.is(change) || DeleteFile.is(change);
-            } else {
-              return TextDocumentEdit.is(change);
-            }
-          }));
-        }
-        WorkspaceEdit2.is = is;
-      })(WorkspaceEdit || (exports2.WorkspaceEdit = WorkspaceEdit = {}));
-      var TextEditChangeImpl = (
-        /** @class */
-        (function() {
-          function TextEditChangeImpl2(edits, changeAnnotations) {
-            this.edits = edits;
-            this.changeAnnotations = changeAnnotations;
-          }
-          TextEditChangeImpl2.prototype.insert = function(position, newText, annotation) {
-            var edit;
-            var id;
-            if (annotation === void 0) {
-              edit = TextEdit.insert(position, newText);
-            } else if (ChangeAnnotationIdentifier.is(annotation)) {
-              id = annotation;
-              edit = AnnotatedTextEdit.insert(position, newText, annotation);
-            } else {
-              this.assertChangeAnnotations(this.changeAnnotations);
-              id = this.changeAnnotations.manage(annotation);
-              edit = AnnotatedTextEdit.insert(position, newText, id);
-            }
-            this.edits.push(edit);
-            if (id !== void 0) {
-              return id;
-            }
-          };
-          TextEditChangeImpl2.prototype.replace = function(range, newText, annotation) {
-            var edit;
-            var id;
-            if (annotation === void 0) {
-              edit = TextEdit.replace(range, newText);
-            } else if (ChangeAnnotationIdentifier.is(annotation)) {
-              id = annotation;
-              edit = AnnotatedTextEdit.replace(range, newText, annotation);
-            } else {
-              this.assertChangeAnnotations(this.changeAnnotations);
-              id = this.changeAnnotations.manage(annotation);
-              edit = AnnotatedTextEdit.replace(range, newText, id);
-            }
-            this.edits.push(edit);
-            if (id !== void 0) {
-              return id;
-            }
-          };
-          TextEditChangeImpl2.prototype.delete = function(range, annotation) {
-            var edit;
-            var id;
-            if (annotation === void 0) {
-              edit = TextEdit.del(range);
-            } else if (ChangeAnnotationIdentifier.is(annotation)) {
-              id = annotation;
-              edit = AnnotatedTextEdit.del(range, annotation);
-            } else {
-              this.assertChangeAnnotations(this.changeAnnotations);
-              id = this.changeAnnotations.manage(annotation);
-              edit = AnnotatedTextEdit.del(range, id);
-            }
-            this.edits.push(edit);
-            if (id !== void 0) {
-              return id;
-            }
-          };
-          TextEditChangeImpl2.prototype.add = function(edit) {
-            this.edits.push(edit);
-          };
-          TextEditChangeImpl2.prototype.all = function() {
-            return this.edits;
-          };
-          TextEditChangeImpl2.prototype.clear = function() {
-            this.edits.splice(0, this.edits.length);
-          };
-          TextEditChangeImpl2.prototype.assertChangeAnnotations = function(value) {
-            if (value === void 0) {
-              throw new Error("Text edit change is not configured to manage change annotations.");
-            }
-          };
-          return TextEditChangeImpl2;
-        })()
-      );
-      var SnippetTextEdit;
-      (function(SnippetTextEdit2) {
-        function is(value) {
-          var candidate = value;
-          return Is.objectLiteral(candidate) && Range.is(candidate.range) && StringValue.isSnippet(candidate.snippet) && (candidate.annotationId === void 0 || (ChangeAnnotation.is(candidate.annotationId) || ChangeAnnotationIdentifier.is(candidate.annotationId)));
-        }
-        SnippetTextEdit2.is = is;
-      })(SnippetTextEdit || (exports2.SnippetTextEdit = SnippetTextEdit = {}));
-      var ChangeAnnotations = (
-        /** @class */
-        (function() {
-          function ChangeAnnotations2(annotations2) {
-            this._annotations = annotations2 === void 0 ? /* @__PURE__ */ Object.create(null) : annotations2;
-            this._counter = 0;
-            this._size = 0;
-          }
-          ChangeAnnotations2.prototype.all = function() {
-            return this._annotations;
-          };
-          Object.defineProperty(ChangeAnnotations2.prototype, "size", {
-            get: function() {
-              return this._size;
-            },
-            enumerable: false,
-            configurable: true
-          });
-          ChangeAnnotations2.prototype.manage = function(idOrAnnotation, annotation) {
-            var id;
-            if (ChangeAnnotationIdentifier.is(idOrAnnotation)) {
-              id = idOrAnnotation;
-            } else {
-              id = this.nextId();
-              annotation = idOrAnnotation;
-            }
-            if (this._annotations[id] !== void 0) {
-              throw new Error("Id ".concat(id, " is already in use."));
-            }
-            if (annotation === void 0) {
-              throw new Error("No annotation provided for id ".concat(id));
-            }
-            this._annotations[id] = annotation;
-            this._size++;
-            return id;
-          };
-          ChangeAnnotations2.prototype.nextId = function() {
-            this._counter++;
-            return this._counter.toString();
-          };
-          return ChangeAnnotations2;
-        })()
-      );
-      var WorkspaceChange = (
-        /** @class */
-        (function() {
-          function WorkspaceChange2(workspaceEdit) {
-            var _this = this;
-            this._textEditChanges = /* @__PURE__ */ Object.create(null);
-            if (workspaceEdit !== void 0) {
-              this._workspaceEdit = workspaceEdit;
-              if (workspaceEdit.documentChanges) {
-                this._changeAnnotations = new ChangeAnnotations(workspaceEdit.changeAnnotations);
-                workspaceEdit.changeAnnotations = this._changeAnnotations.all();
-                workspaceEdit.documentChanges.forEach(function(change) {
-                  if (TextDocumentEdit.is(change)) {
-                    var textEditChange = new TextEditChangeImpl(change.edits, _this._changeAnnotations);
-                    _this._textEditChanges[change.textDocument.uri] = textEditChange;
-                  }
-                });
-              } else if (workspaceEdit.changes) {
-                Object.keys(workspaceEdit.changes).forEach(function(key) {
-                  var textEditChange = new TextEditChangeImpl(workspaceEdit.changes[key]);
-                  _this._textEditChanges[key] = textEditChange;
-                });
-              }
-            } else {
-              this._workspaceEdit = {};
-            }
-          }
-          Object.defineProperty(WorkspaceChange2.prototype, "edit", {
-            /**
-             * Returns the underlying {@link WorkspaceEdit} literal
-             * use to be returned from a workspace edit operation like rename.
-             */
-            get: function() {
-              this.initDocumentChanges();
-              if (this._changeAnnotations !== void 0) {
-                if (this._changeAnnotations.size === 0) {
-                  this._workspaceEdit.changeAnnotations = void 0;
-                } else {
-                  this._workspaceEdit.changeAnnotations = this._changeAnnotations.all();
-                }
-              }
-              return this._workspaceEdit;
-            },
-            enumerable: false,
-            configurable: true
-          });
-          WorkspaceChange2.prototype.getTextEditChange = function(key) {
-            if (OptionalVersionedTextDocumentIdentifier.is(key)) {
-              this.initDocumentChanges();
-              if (this._workspaceEdit.documentChanges === void 0) {
-                throw new Error("Workspace edit is not configured for document changes.");
-              }
-              var textDocument = { uri: key.uri, version: key.version };
-              var result = this._textEditChanges[textDocument.uri];
-              if (!result) {
-                var edits = [];
-                var textDocumentEdit = {
-                  textDocument,
-                  edits
-                };
-                this._workspaceEdit.documentChanges.push(textDocumentEdit);
-                result = new TextEditChangeImpl(edits, this._changeAnnotations);
-                this._textEditChanges[textDocument.uri] = result;
-              }
-              return result;
-            } else {
-              this.initChanges();
-              if (this._workspaceEdit.changes === void 0) {
-                throw new Error("Workspace edit is not configured for normal text edit changes.");
-              }
-              var result = this._textEditChanges[key];
-              if (!result) {
-                var edits = [];
-                this._workspaceEdit.changes[key] = edits;
-                result = new TextEditChangeImpl(edits);
-                this._textEditChanges[key] = result;
-              }
-              return result;
-            }
-          };
-          WorkspaceChange2.prototype.initDocumentChanges = function() {
-            if (this._workspaceEdit.documentChanges === void 0 && this._workspaceEdit.changes === void 0) {
-              this._changeAnnotations = new ChangeAnnotations();
-              this._workspaceEdit.documentChanges = [];
-              this._workspaceEdit.changeAnnotations = this._changeAnnotations.all();
-            }
-          };
-          WorkspaceChange2.prototype.initChanges = function() {
-            if (this._workspaceEdit.documentChanges === void 0 && this._workspaceEdit.changes === void 0) {
-              this._workspaceEdit.changes = /* @__PURE__ */ Object.create(null);
-            }
-          };
-          WorkspaceChange2.prototype.createFile = function(uri, optionsOrAnnotation, options) {
-            this.initDocumentChanges();
-            if (this._workspaceEdit.documentChanges === void 0) {
-              throw new Error("Workspace edit is not configured for document changes.");
-            }
-            var annotation;
-            if (ChangeAnnotation.is(optionsOrAnnotation) || ChangeAnnotationIdentifier.is(optionsOrAnnotation)) {
-              annotation = optionsOrAnnotation;
-            } else {
-              options = optionsOrAnnotation;
-            }
-            var operation;
-            var id;
-            if (annotation === void 0) {
-              operation = CreateFile.create(uri, options);
-            } else {
-              id = ChangeAnnotationIdentifier.is(annotation) ? annotation : this._changeAnnotations.manage(annotation);
-              operation = CreateFile.create(uri, options, id);
-            }
-            this._workspaceEdit.documentChanges.push(operation);
-            if (id !== void 0) {
-              return id;
-            }
-          };
-          WorkspaceChange2.prototype.renameFile = function(oldUri, newUri, optionsOrAnnotation, options) {
-            this.initDocumentChanges();
-            if (this._workspaceEdit.documentChanges === void 0) {
-              throw new Error("Workspace edit is not configured for document changes.");
-            }
-            var annotation;
-            if (ChangeAnnotation.is(optionsOrAnnotation) || ChangeAnnotationIdentifier.is(optionsOrAnnotation)) {
-              annotation = optionsOrAnnotation;
-            } else {
-              options = optionsOrAnnotation;
-            }
-            var operation;
-            var id;
-            if (annotation === void 0) {
-              operation = RenameFile.create(oldUri, newUri, options);
-            } else {
-              id = ChangeAnnotationIdentifier.is(annotation) ? annotation : this._changeAnnotations.manage(annotation);
-              operation = RenameFile.create(oldUri, newUri, options, id);
-            }
-            this._workspaceEdit.documentChanges.push(operation);
-            if (id !== void 0) {
-              return id;
-            }
-          };
-          WorkspaceChange2.prototype.deleteFile = function(uri, optionsOrAnnotation, options) {
-            this.initDocumentChanges();
-            if (this._workspaceEdit.documentChanges === void 0) {
-              throw new Error("Workspace edit is not configured for document changes.");
-            }
-            var annotation;
-            if (ChangeAnnotation.is(optionsOrAnnotation) || ChangeAnnotationIdentifier.is(optionsOrAnnotation)) {
-              annotation = optionsOrAnnotation;
-            } else {
-              options = optionsOrAnnotation;
-            }
-            var operation;
-            var id;
-            if (annotation === void 0) {
-              operation = DeleteFile.create(uri, options);
-            } else {
-              id = ChangeAnnotationIdentifier.is(annotation) ? annotation : this._changeAnnotations.manage(annotation);
-              operation = DeleteFile.create(uri, options, id);
-            }
-            this._workspaceEdit.documentChanges.push(operation);
-            if (id !== void 0) {
-              return id;
-            }
-          };
-          return WorkspaceChange2;
-        })()
-      );
-      exports2.WorkspaceChange = WorkspaceChange;
-      var TextDocumentIdentifier;
-      (function(TextDocumentIdentifier2) {
-        function create(uri) {
-          return { uri };
-        }
-        TextDocumentIdentifier2.create = create;
-        function is(value) {
-          var candidate = value;
-          return Is.defined(candidate) && Is.string(candidate.uri);
-        }
-        TextDocumentIdentifier2.is = is;
-      })(TextDocumentIdentifier || (exports2.TextDocumentIdentifier = TextDocumentIdentifier = {}));
-      var VersionedTextDocumentIdentifier;
-      (function(VersionedTextDocumentIdentifier2) {
-        function create(uri, version2) {
-          return { uri, version: version2 };
-        }
-        VersionedTextDocumentIdentifier2.create = create;
-        function is(value) {
-          var candidate = value;
-          return Is.defined(candidate) && Is.string(candidate.uri) && Is.integer(candidate.version);
-        }
-        VersionedTextDocumentIdentifier2.is = is;
-      })(VersionedTextDocumentIdentifier || (exports2.VersionedTextDocumentIdentifier = VersionedTextDocumentIdentifier = {}));
-      var OptionalVersionedTextDocumentIdentifier;
-      (function(OptionalVersionedTextDocumentIdentifier2) {
-        function create(uri, version2) {
-          return { uri, version: version2 };
-        }
-        OptionalVersionedTextDocumentIdentifier2.create = create;
-        function is(value) {
-          var candidate = value;
-          return Is.defined(candidate) && Is.string(candidate.uri) && (candidate.version === null || Is.integer(candidate.version));
-        }
-        OptionalVersionedTextDocumentIdentifier2.is = is;
-      })(OptionalVersionedTextDocumentIdentifier || (exports2.OptionalVersionedTextDocumentIdentifier = OptionalVersionedTextDocumentIdentifier = {}));
-      var LanguageKind;
-      (function(LanguageKind2) {
-        LanguageKind2.ABAP = "abap";
-        LanguageKind2.WindowsBat = "bat";
-        LanguageKind2.BibTeX = "bibtex";
-        LanguageKind2.Clojure = "clojure";
-        LanguageKind2.Coffeescript = "coffeescript";
-        LanguageKind2.C = "c";
-        LanguageKind2.CPP = "cpp";
-        LanguageKind2.CSharp = "csharp";
-        LanguageKind2.CSS = "css";
-        LanguageKind2.D = "d";
-        LanguageKind2.Delphi = "pascal";
-        LanguageKind2.Diff = "diff";
-        LanguageKind2.Dart = "dart";
-        LanguageKind2.Dockerfile = "dockerfile";
-        LanguageKind2.Elixir = "elixir";
-        LanguageKind2.Erlang = "erlang";
-        LanguageKind2.FSharp = "fsharp";
-        LanguageKind2.GitCommit = "git-commit";
-        LanguageKind2.GitRebase = "git-rebase";
-        LanguageKind2.Go = "go";
-        LanguageKind2.Groovy = "groovy";
-        LanguageKind2.Handlebars = "handlebars";
-        LanguageKind2.Haskell = "haskell";
-        LanguageKind2.HTML = "html";
-        LanguageKind2.Ini = "ini";
-        LanguageKind2.Java = "java";
-        LanguageKind2.JavaScript = "javascript";
-        LanguageKind2.JavaScriptReact = "javascriptreact";
-        LanguageKind2.JSON = "json";
-        LanguageKind2.LaTeX = "latex";
-        LanguageKind2.Less = "less";
-        LanguageKind2.Lua = "lua";
-        LanguageKind2.Makefile = "makefile";
-        LanguageKind2.Markdown = "markdown";
-        LanguageKind2.ObjectiveC = "objective-c";
-        LanguageKind2.ObjectiveCPP = "objective-cpp";
-        LanguageKind2.Pascal = "pascal";
-        LanguageKind2.Perl = "perl";
-        LanguageKind2.Perl6 = "perl6";
-        LanguageKind2.PHP = "php";
-        LanguageKind2.Plaintext = "plaintext";
-        LanguageKind2.Powershell = "powershell";
-        LanguageKind2.Pug = "jade";
-        LanguageKind2.Python = "python";
-        LanguageKind2.R = "r";
-        LanguageKind2.Razor = "razor";
-        LanguageKind2.Ruby = "ruby";
-        LanguageKind2.Rust = "rust";
-        LanguageKind2.SCSS = "scss";
-        LanguageKind2.SASS = "sass";
-        LanguageKind2.Scala = "scala";
-        LanguageKind2.ShaderLab = "shaderlab";
-        LanguageKind2.ShellScript = "shellscript";
-        LanguageKind2.SQL = "sql";
-        LanguageKind2.Swift = "swift";
-        LanguageKind2.TypeScript = "typescript";
-        LanguageKind2.TypeScriptReact = "typescriptreact";
-        LanguageKind2.TeX = "tex";
-        LanguageKind2.VisualBasic = "vb";
-        LanguageKind2.XML = "xml";
-        LanguageKind2.XSL = "xsl";
-        LanguageKind2.YAML = "yaml";
-      })(LanguageKind || (exports2.LanguageKind = LanguageKind = {}));
-      var TextDocumentItem;
-      (function(TextDocumentItem2) {
-        function create(uri, languageId, version2, text) {
-          return { uri, languageId, version: version2, text };
-        }
-        TextDocumentItem2.create = create;
-        function is(value) {
-          var candidate = value;
-          return Is.defined(candidate) && Is.string(candidate.uri) && Is.string(candidate.languageId) && Is.integer(candidate.version) && Is.string(candidate.text);
-        }
-        TextDocumentItem2.is = is;
-      })(TextDocumentItem || (exports2.TextDocumentItem = TextDocumentItem = {}));
-      var MarkupKind;
-      (function(MarkupKind2) {
-        MarkupKind2.PlainText = "plaintext";
-        MarkupKind2.Markdown = "markdown";
-        function is(value) {
-          var candidate = value;
-          return candidate === MarkupKind2.PlainText || candidate === MarkupKind2.Markdown;
-        }
-        MarkupKind2.is = is;
-      })(MarkupKind || (exports2.MarkupKind = MarkupKind = {}));
-      var MarkupContent;
-      (function(MarkupContent2) {
-        function is(value) {
-          var candidate = value;
-          return Is.objectLiteral(value) && MarkupKind.is(candidate.kind) && Is.string(candidate.value);
-        }
-        MarkupContent2.is = is;
-      })(MarkupContent || (exports2.MarkupContent = MarkupContent = {}));
-      var CompletionItemKind;
-      (function(CompletionItemKind2) {
-        CompletionItemKind2.Text = 1;
-        CompletionItemKind2.Method = 2;
-        CompletionItemKind2.Function = 3;
-        CompletionItemKind2.Constructor = 4;
-        CompletionItemKind2.Field = 5;
-        CompletionItemKind2.Variable = 6;
-        CompletionItemKind2.Class = 7;
-        CompletionItemKind2.Interface = 8;
-        CompletionItemKind2.Module = 9;
-        CompletionItemKind2.Property = 10;
-        CompletionItemKind2.Unit = 11;
-        CompletionItemKind2.Value = 12;
-        CompletionItemKind2.Enum = 13;
-        CompletionItemKind2.Keyword = 14;
-        CompletionItemKind2.Snippet = 15;
-        CompletionItemKind2.Color = 16;
-        CompletionItemKind2.File = 17;
-        CompletionItemKind2.Reference = 18;
-        CompletionItemKind2.Folder = 19;
-        CompletionItemKind2.EnumMember = 20;
-        CompletionItemKind2.Constant = 21;
-        CompletionItemKind2.Struct = 22;
-        CompletionItemKind2.Event = 23;
-        CompletionItemKind2.Operator = 24;
-        CompletionItemKind2.TypeParameter = 25;
-      })(CompletionItemKind || (exports2.CompletionItemKind = CompletionItemKind = {}));
-      var InsertTextFormat;
-      (function(InsertTextFormat2) {
-        InsertTextFormat2.PlainText = 1;
-        InsertTextFormat2.Snippet = 2;
-      })(InsertTextFormat || (exports2.InsertTextFormat = InsertTextFormat = {}));
-      var CompletionItemTag;
-      (function(CompletionItemTag2) {
-        CompletionItemTag2.Deprecated = 1;
-      })(CompletionItemTag || (exports2.CompletionItemTag = CompletionItemTag = {}));
-      var InsertReplaceEdit;
-      (function(InsertReplaceEdit2) {
-        function create(newText, insert, replace) {
-          return { newText, insert, replace };
-        }
-        InsertReplaceEdit2.create = create;
-        function is(value) {
-          var candidate = value;
-          return candidate && Is.string(candidate.newText) && Range.is(candidate.insert) && Range.is(candidate.replace);
-        }
-        InsertReplaceEdit2.is = is;
-      })(InsertReplaceEdit || (exports2.InsertReplaceEdit = InsertReplaceEdit = {}));
-      var InsertTextMode;
-      (function(InsertTextMode2) {
-        InsertTextMode2.asIs = 1;
-        InsertTextMode2.adjustIndentation = 2;
-      })(InsertTextMode || (exports2.InsertTextMode = InsertTextMode = {}));
-      var ApplyKind;
-      (function(ApplyKind2) {
-        ApplyKind2.Replace = 1;
-        ApplyKind2.Merge = 2;
-      })(ApplyKind || (exports2.ApplyKind = ApplyKind = {}));
-      var CompletionItemLabelDetails;
-      (function(CompletionItemLabelDetails2) {
-        function is(value) {
-          var candidate = value;
-          return candidate && (Is.string(candidate.detail) || candidate.detail === void 0) && (Is.string(candidate.description) || candidate.description === void 0);
-        }
-        CompletionItemLabelDetails2.is = is;
-      })(CompletionItemLabelDetails || (exports2.CompletionItemLabelDetails = CompletionItemLabelDetails = {}));
-      var CompletionItem;
-      (function(CompletionItem2) {
-        function create(label) {
-          return { label };
-        }
-        CompletionItem2.create = create;
-      })(CompletionItem || (exports2.CompletionItem = CompletionItem = {}));
-      var CompletionList;
-      (function(CompletionList2) {
-        function create(items, isIncomplete) {
-          return { items: items ? items : [], isIncomplete: !!isIncomplete };
-        }
-        CompletionList2.create = create;
-      })(CompletionList || (exports2.CompletionList = CompletionList = {}));
-      var MarkedString;
-      (function(MarkedString2) {
-        function fromPlainText(plainText) {
-          return plainText.replace(/[\\`*_{}[\]()#+\-.!]/g, "\\$&");
-        }
-        MarkedString2.fromPlainText = fromPlainText;
-        function is(value) {
-          var candidate = value;
-          return Is.string(candidate) || Is.objectLiteral(candidate) && Is.string(candidate.language) && Is.string(candidate.value);
-        }
-        MarkedString2.is = is;
-      })(MarkedString || (exports2.MarkedString = MarkedString = {}));
-      var Hover;
-      (function(Hover2) {
-        function is(value) {
-          var candidate = value;
-          return !!candidate && Is.objectLiteral(candidate) && (MarkupContent.is(candidate.contents) || MarkedString.is(candidate.contents) || Is.typedArray(candidate.contents, MarkedString.is)) && (value.range === void 0 || Range.is(value.range));
-        }
-        Hover2.is = is;
-      })(Hover || (exports2.Hover = Hover = {}));
-      var ParameterInformation;
-      (function(ParameterInformation2) {
-        function create(label, documentation) {
-          return documentation ? { label, documentation } : { label };
-        }
-        ParameterInformation2.create = create;
-      })(ParameterInformation || (exports2.ParameterInformation = ParameterInformation = {}));
-      var SignatureInformation;
-      (function(SignatureInformation2) {
-        function create(label, documentation) {
-          var parameters = [];
-          for (var _i = 2; _i < arguments.length; _i++) {
-            parameters[_i - 2] = arguments[_i];
-          }
-          var result = { label };
-          if (Is.defined(documentation)) {
-            result.documentation = documentation;
-          }
-          if (Is.defined(parameters)) {
-            result.parameters = parameters;
-          } else {
-            result.parameters = [];
-          }
-          return result;
-        }
-        SignatureInformation2.create = create;
-      })(SignatureInformation || (exports2.SignatureInformation = SignatureInformation = {}));
-      var DocumentHighlightKind;
-      (function(DocumentHighlightKind2) {
-        DocumentHighlightKind2.Text = 1;
-        DocumentHighlightKind2.Read = 2;
-        DocumentHighlightKind2.Write = 3;
-      })(DocumentHighlightKind || (exports2.DocumentHighlightKind = DocumentHighlightKind = {}));
-      var DocumentHighlight;
-      (function(DocumentHighlight2) {
-        function create(range, kind) {
-          var result = { range };
-          if (Is.number(kind)) {
-            result.kind = kind;
-          }
-          return result;
-        }
-        DocumentHighlight2.create = create;
-      })(DocumentHighlight || (exports2.DocumentHighlight = DocumentHighlight = {}));
-      var SymbolKind;
-      (function(SymbolKind2) {
-        SymbolKind2.File = 1;
-        SymbolKind2.Module = 2;
-        SymbolKind2.Namespace = 3;
-        SymbolKind2.Package = 4;
-        SymbolKind2.Class = 5;
-        SymbolKind2.Method = 6;
-        SymbolKind2.Property = 7;
-        SymbolKind2.Field = 8;
-        SymbolKind2.Constructor = 9;
-        SymbolKind2.Enum = 10;
-        SymbolKind2.Interface = 11;
-        SymbolKind2.Function = 12;
-        SymbolKind2.Variable = 13;
-        SymbolKind2.Constant = 14;
-        SymbolKind2.String = 15;
-        SymbolKind2.Number = 16;
-        SymbolKind2.Boolean = 17;
-        SymbolKind2.Array = 18;
-        SymbolKind2.Object = 19;
-        SymbolKind2.Key = 20;
-        SymbolKind2.Null = 21;
-        SymbolKind2.EnumMember = 22;
-        SymbolKind2.Struct = 23;
-        SymbolKind2.Event = 24;
-        SymbolKind2.Operator = 25;
-        SymbolKind2.TypeParameter = 26;
-      })(SymbolKind || (exports2.SymbolKind = SymbolKind = {}));
-      var SymbolTag;
-      (function(SymbolTag2) {
-        SymbolTag2.Deprecated = 1;
-      })(SymbolTag || (exports2.SymbolTag = SymbolTag = {}));
-      var SymbolInformation;
-      (function(SymbolInformation2) {
-        function create(name, kind, range, uri, containerName) {
-          var result = {
-            name,
-            kind,
-            location: { uri, range }
-          };
-          if (containerName) {
-            result.containerName = containerName;
-          }
-          return result;
-        }
-        SymbolInformation2.create = create;
-      })(SymbolInformation || (exports2.SymbolInformation = SymbolInformation = {}));
-      var WorkspaceSymbol;
-      (function(WorkspaceSymbol2) {
-        function create(name, kind, uri, range) {
-          return range !== void 0 ? { name, kind, location: { uri, range } } : { name, kind, location: { uri } };
-        }
-        WorkspaceSymbol2.create = create;
-      })(WorkspaceSymbol || (exports2.WorkspaceSymbol = WorkspaceSymbol = {}));
-      var DocumentSymbol;
-      (function(DocumentSymbol2) {
-        function create(name, detail, kind, range, selectionRange, children) {
-          var result = {
-            name,
-            detail,
-            kind,
-            range,
-            selectionRange
-          };
-          if (children !== void 0) {
-            result.children = children;
-          }
-          return result;
-        }
-        DocumentSymbol2.create = create;
-        function is(value) {
-          var candidate = value;
-          return candidate && Is.string(candidate.name) && Is.number(candidate.kind) && Range.is(candidate.range) && Range.is(candidate.selectionRange) && (candidate.detail === void 0 || Is.string(candidate.detail)) && (candidate.deprecated === void 0 || Is.boolean(candidate.deprecated)) && (candidate.children === void 0 || Array.isArray(candidate.children)) && (candidate.tags === void 0 || Array.isArray(candidate.tags));
-        }
-        DocumentSymbol2.is = is;
-      })(DocumentSymbol || (exports2.DocumentSymbol = DocumentSymbol = {}));
-      var CodeActionKind;
-      (function(CodeActionKind2) {
-        CodeActionKind2.Empty = "";
-        CodeActionKind2.QuickFix = "quickfix";
-        CodeActionKind2.Refactor = "refactor";
-        CodeActionKind2.RefactorExtract = "refactor.extract";
-        CodeActionKind2.RefactorInline = "refactor.inline";
-        CodeActionKind2.RefactorMove = "refactor.move";
-        CodeActionKind2.RefactorRewrite = "refactor.rewrite";
-        CodeActionKind2.Source = "source";
-        CodeActionKind2.SourceOrganizeImports = "source.organizeImports";
-        CodeActionKind2.SourceFixAll = "source.fixAll";
-        CodeActionKind2.Notebook = "notebook";
-      })(CodeActionKind || (exports2.CodeActionKind = CodeActionKind = {}));
-      var CodeActionTriggerKind;
-      (function(CodeActionTriggerKind2) {
-        CodeActionTriggerKind2.Invoked = 1;
-        CodeActionTriggerKind2.Automatic = 2;
-      })(CodeActionTriggerKind || (exports2.CodeActionTriggerKind = CodeActionTriggerKind = {}));
-      var CodeActionContext;
-      (function(CodeActionContext2) {
-        function create(diagnostics, only, triggerKind) {
-          var result = { diagnostics };
-          if (only !== void 0 && only !== null) {
-            result.only = only;
-          }
-          if (triggerKind !== void 0 && triggerKind !== null) {
-            result.triggerKind = triggerKind;
-          }
-          return result;
-        }
-        CodeActionContext2.create = create;
-        function is(value) {
-          var candidate = value;
-          return Is.defined(candidate) && Is.typedArray(candidate.diagnostics, Diagnostic.is) && (candidate.only === void 0 || Is.typedArray(candidate.only, Is.string)) && (candidate.triggerKind === void 0 || candidate.triggerKind === CodeActionTriggerKind.Invoked || candidate.triggerKind === CodeActionTriggerKind.Automatic);
-        }
-        CodeActionContext2.is = is;
-      })(CodeActionContext || (exports2.CodeActionContext = CodeActionContext = {}));
-      var CodeActionTag;
-      (function(CodeActionTag2) {
-        CodeActionTag2.LLMGenerated = 1;
-        function is(value) {
-          return Is.defined(value) && value === CodeActionTag2.LLMGenerated;
-        }
-        CodeActionTag2.is = is;
-      })(CodeActionTag || (exports2.CodeActionTag = CodeActionTag = {}));
-      var CodeAction;
-      (function(CodeAction2) {
-        function create(title, kindOrCommandOrEdit, kind) {
-          var result = { title };
-          var checkKind = true;
-          if (typeof kindOrCommandOrEdit === "string") {
-            checkKind = false;
-            result.kind = kindOrCommandOrEdit;
-          } else if (Command2.is(kindOrCommandOrEdit)) {
-            result.command = kindOrCommandOrEdit;
-          } else {
-            result.edit = kindOrCommandOrEdit;
-          }
-          if (checkKind && kind !== void 0) {
-            result.kind = kind;
-          }
-          return result;
-        }
-        CodeAction2.create = create;
-        function is(value) {
-          var candidate = value;
-          return candidate && Is.string(candidate.title) && (candidate.diagnostics === void 0 || Is.typedArray(candidate.diagnostics, Diagnostic.is)) && (candidate.kind === void 0 || Is.string(candidate.kind)) && (candidate.edit !== void 0 || candidate.command !== void 0) && (candidate.command === void 0 || Command2.is(candidate.command)) && (candidate.isPreferred === void 0 || Is.boolean(candidate.isPreferred)) && (candidate.edit === void 0 || WorkspaceEdit.is(candidate.edit)) && (candidate.tags === void 0 || Is.typedArray(candidate.tags, CodeActionTag.is));
-        }
-        CodeAction2.is = is;
-      })(CodeAction || (exports2.CodeAction = CodeAction = {}));
-      var CodeLens;
-      (function(CodeLens2) {
-        function create(range, data) {
-          var result = { range };
-          if (Is.defined(data)) {
-            result.data = data;
-          }
-          return result;
-        }
-        CodeLens2.create = create;
-        function is(value) {
-          var candidate = value;
-          return Is.defined(candidate) && Range.is(candidate.range) && (Is.undefined(candidate.command) || Command2.is(candidate.command));
-        }
-        CodeLens2.is = is;
-      })(CodeLens || (exports2.CodeLens = CodeLens = {}));
-      var FormattingOptions;
-      (function(FormattingOptions2) {
-        function create(tabSize, insertSpaces) {
-          return { tabSize, insertSpaces };
-        }
-        FormattingOptions2.create = create;
-        function is(value) {
-          var candidate = value;
-          return Is.defined(candidate) && Is.uinteger(candidate.tabSize) && Is.boolean(candidate.insertSpaces);
-        }
-        FormattingOptions2.is = is;
-      })(FormattingOptions || (exports2.FormattingOptions = FormattingOptions = {}));
-      var DocumentLink;
-      (function(DocumentLink2) {
-        function create(range, target, data) {
-          return { range, target, data };
-        }
-        DocumentLink2.create = create;
-        function is(value) {
-          var candidate = value;
-          return Is.defined(candidate) && Range.is(candidate.range) && (Is.undefined(candidate.target) || Is.string(candidate.target));
-        }
-        DocumentLink2.is = is;
-      })(DocumentLink || (exports2.DocumentLink = DocumentLink = {}));
-      var SelectionRange;
-      (function(SelectionRange2) {
-        function create(range, parent) {
-          return { range, parent };
-        }
-        SelectionRange2.create = create;
-        function is(value) {
-          var candidate = value;
-          return Is.objectLiteral(candidate) && Range.is(candidate.range) && (candidate.parent === void 0 || SelectionRange2.is(candidate.parent));
-        }
-        SelectionRange2.is = is;
-      })(SelectionRange || (exports2.SelectionRange = SelectionRange = {}));
-      var SemanticTokenTypes;
-      (function(SemanticTokenTypes2) {
-        SemanticTokenTypes2["namespace"] = "namespace";
-        SemanticTokenTypes2["type"] = "type";
-        SemanticTokenTypes2["class"] = "class";
-        SemanticTokenTypes2["enum"] = "enum";
-        SemanticTokenTypes2["interface"] = "interface";
-        SemanticTokenTypes2["struct"] = "struct";
-        SemanticTokenTypes2["typeParameter"] = "typeParameter";
-        SemanticTokenTypes2["parameter"] = "parameter";
-        SemanticTokenTypes2["variable"] = "variable";
-        SemanticTokenTypes2["property"] = "property";
-        SemanticTokenTypes2["enumMember"] = "enumMember";
-        SemanticTokenTypes2["event"] = "event";
-        SemanticTokenTypes2["function"] = "function";
-        SemanticTokenTypes2["method"] = "method";
-        SemanticTokenTypes2["macro"] = "macro";
-        SemanticTokenTypes2["keyword"] = "keyword";
-        SemanticTokenTypes2["modifier"] = "modifier";
-        SemanticTokenTypes2["comment"] = "comment";
-        SemanticTokenTypes2["string"] = "string";
-        SemanticTokenTypes2["number"] = "number";
-        SemanticTokenTypes2["regexp"] = "regexp";
-        SemanticTokenTypes2["operator"] = "operator";
-        SemanticTokenTypes2["decorator"] = "decorator";
-        SemanticTokenTypes2["label"] = "label";
-      })(SemanticTokenTypes || (exports2.SemanticTokenTypes = SemanticTokenTypes = {}));
-      var SemanticTokenModifiers;
-      (function(SemanticTokenModifiers2) {
-        SemanticTokenModifiers2["declaration"] = "declaration";
-        SemanticTokenModifiers2["definition"] = "definition";
-        SemanticTokenModifiers2["readonly"] = "readonly";
-        SemanticTokenModifiers2["static"] = "static";
-        SemanticTokenModifiers2["deprecated"] = "deprecated";
-        SemanticTokenModifiers2["abstract"] = "abstract";
-        SemanticTokenModifiers2["async"] = "async";
-        SemanticTokenModifiers2["modification"] = "modification";
-        SemanticTokenModifiers2["documentation"] = "documentation";
-        SemanticTokenModifiers2["defaultLibrary"] = "defaultLibrary";
-      })(SemanticTokenModifiers || (exports2.SemanticTokenModifiers = SemanticTokenModifiers = {}));
-      var SemanticTokens;
-      (function(SemanticTokens2) {
-        function is(value) {
-          var candidate = value;
-          return Is.objectLiteral(candidate) && (candidate.resultId === void 0 || typeof candidate.resultId === "string") && Array.isArray(candidate.data) && (candidate.data.length === 0 || typeof candidate.data[0] === "number");
-        }
-        SemanticTokens2.is = is;
-      })(SemanticTokens || (exports2.SemanticTokens = SemanticTokens = {}));
-      var InlineValueText;
-      (function(InlineValueText2) {
-        function create(range, text) {
-          return { range, text };
-        }
-        InlineValueText2.create = create;
-        function is(value) {
-          var candidate = value;
-          return candidate !== void 0 && candidate !== null && Range.is(candidate.range) && Is.string(candidate.text);
-        }
-        InlineValueText2.is = is;
-      })(InlineValueText || (exports2.InlineValueText = InlineValueText = {}));
-      var InlineValueVariableLookup;
-      (function(InlineValueVariableLookup2) {
-        function create(range, variableName, caseSensitiveLookup) {
-          return { range, variableName, caseSensitiveLookup };
-        }
-        InlineValueVariableLookup2.create = create;
-        function is(value) {
-          var candidate = value;
-          return candidate !== void 0 && candidate !== null && Range.is(candidate.range) && Is.boolean(candidate.caseSensitiveLookup) && (Is.string(candidate.variableName) || candidate.variableName === void 0);
-        }
-        InlineValueVariableLookup2.is = is;
-      })(InlineValueVariableLookup || (exports2.InlineValueVariableLookup = InlineValueVariableLookup = {}));
-      var InlineValueEvaluatableExpression;
-      (function(InlineValueEvaluatableExpression2) {
-        function create(range, expression) {
-          return { range, expression };
-        }
-        InlineValueEvaluatableExpression2.create = create;
-        function is(value) {
-          var candidate = value;
-          return candidate !== void 0 && candidate !== null && Range.is(candidate.range) && (Is.string(candidate.expression) || candidate.expression === void 0);
-        }
-        InlineValueEvaluatableExpression2.is = is;
-      })(InlineValueEvaluatableExpression || (exports2.InlineValueEvaluatableExpression = InlineValueEvaluatableExpression = {}));
-      var InlineValueContext;
-      (function(InlineValueContext2) {
-        function create(frameId, stoppedLocation) {
-          return { frameId, stoppedLocation };
-        }
-        InlineValueContext2.create = create;
-        function is(value) {
-          var candidate = value;
-          return Is.defined(candidate) && Range.is(value.stoppedLocation);
-        }
-        InlineValueContext2.is = is;
-      })(InlineValueContext || (exports2.InlineValueContext = InlineValueContext = {}));
-      var InlayHintKind;
-      (function(InlayHintKind2) {
-        InlayHintKind2.Type = 1;
-        InlayHintKind2.Parameter = 2;
-        function is(value) {
-          return value === 1 || value === 2;
-        }
-        InlayHintKind2.is = is;
-      })(InlayHintKind || (exports2.InlayHintKind = InlayHintKind = {}));
-      var InlayHintLabelPart;
-      (function(InlayHintLabelPart2) {
-        function create(value) {
-          return { value };
-        }
-        InlayHintLabelPart2.create = create;
-        function is(value) {
-          var candidate = value;
-          return Is.objectLiteral(candidate) && (candidate.tooltip === void 0 || Is.string(candidate.tooltip) || MarkupContent.is(candidate.tooltip)) && (candidate.location === void 0 || Location.is(candidate.location)) && (candidate.command === void 0 || Command2.is(candidate.command));
-        }
-        InlayHintLabelPart2.is = is;
-      })(InlayHintLabelPart || (exports2.InlayHintLabelPart = InlayHintLabelPart = {}));
-      var InlayHint;
-      (function(InlayHint2) {
-        function create(position, label, kind) {
-          var result = { position, label };
-          if (kind !== void 0) {
-            result.kind = kind;
-          }
-          return result;
-        }
-        InlayHint2.create = create;
-        function is(value) {
-          var candidate = value;
-          return Is.objectLiteral(candidate) && Position.is(candidate.position) && (Is.string(candidate.label) || Is.typedArray(candidate.label, InlayHintLabelPart.is)) && (candidate.kind === void 0 || InlayHintKind.is(candidate.kind)) && candidate.textEdits === void 0 || Is.typedArray(candidate.textEdits, TextEdit.is) && (candidate.tooltip === void 0 || Is.string(candidate.tooltip) || MarkupContent.is(candidate.tooltip)) && (candidate.paddingLeft === void 0 || Is.boolean(candidate.paddingLeft)) && (candidate.paddingRight === void 0 || Is.boolean(candidate.paddingRight));
-        }
-        InlayHint2.is = is;
-      })(InlayHint || (exports2.InlayHint = InlayHint = {}));
-      var StringValue;
-      (function(StringValue2) {
-        function createSnippet(value) {
-          return { kind: "snippet", value };
-        }
-        StringValue2.createSnippet = createSnippet;
-        function isSnippet(value) {
-          var candidate = value;
-          return Is.objectLiteral(candidate) && candidate.kind === "snippet" && Is.string(candidate.value);
-        }
-        StringValue2.isSnippet = isSnippet;
-      })(StringValue || (exports2.StringValue = StringValue = {}));
-      var InlineCompletionItem;
-      (function(InlineCompletionItem2) {
-        function create(insertText, filterText, range, command) {
-          return { insertText, filterText, range, command };
-        }
-        InlineCompletionItem2.create = create;
-      })(InlineCompletionItem || (exports2.InlineCompletionItem = InlineCompletionItem = {}));
-      var InlineCompletionList;
-      (function(InlineCompletionList2) {
-        function create(items) {
-          return { items };
-        }
-        InlineCompletionList2.create = create;
-      })(InlineCompletionList || (exports2.InlineCompletionList = InlineCompletionList = {}));
-      var InlineCompletionTriggerKind;
-      (function(InlineCompletionTriggerKind2) {
-        InlineCompletionTriggerKind2.Invoked = 1;
-        InlineCompletionTriggerKind2.Automatic = 2;
-      })(InlineCompletionTriggerKind || (exports2.InlineCompletionTriggerKind = InlineCompletionTriggerKind = {}));
-      var SelectedCompletionInfo;
-      (function(SelectedCompletionInfo2) {
-        function create(range, text) {
-          return { range, text };
-        }
-        SelectedCompletionInfo2.create = create;
-      })(SelectedCompletionInfo || (exports2.SelectedCompletionInfo = SelectedCompletionInfo = {}));
-      var InlineCompletionContext;
-      (function(InlineCompletionContext2) {
-        function create(triggerKind, selectedCompletionInfo) {
-          return { triggerKind, selectedCompletionInfo };
-        }
-        InlineCompletionContext2.create = create;
-      })(InlineCompletionContext || (exports2.InlineCompletionContext = InlineCompletionContext = {}));
-      var WorkspaceFolder;
-      (function(WorkspaceFolder2) {
-        function is(value) {
-          var candidate = value;
-          return Is.objectLiteral(candidate) && URI.is(candidate.uri) && Is.string(candidate.name);
-        }
-        WorkspaceFolder2.is = is;
-      })(WorkspaceFolder || (exports2.WorkspaceFolder = WorkspaceFolder = {}));
-      exports2.EOL = ["\n", "\r\n", "\r"];
-      var TextDocument;
-      (function(TextDocument2) {
-        function create(uri, languageId, version2, content) {
-          return new FullTextDocument(uri, languageId, version2, content);
-        }
-        TextDocument2.create = create;
-        function is(value) {
-          var candidate = value;
-          return Is.defined(candidate) && Is.string(candidate.uri) && (Is.undefined(candidate.languageId) || Is.string(candidate.languageId)) && Is.uinteger(candidate.lineCount) && Is.func(candidate.getText) && Is.func(candidate.positionAt) && Is.func(candidate.offsetAt) ? true : false;
-        }
-        TextDocument2.is = is;
-        function applyEdits(document, edits) {
-          var text = document.getText();
-          var sortedEdits = mergeSort(edits, function(a, b) {
-            var diff = a.range.start.line - b.range.start.line;
-            if (diff === 0) {
-              return a.range.start.character - b.range.start.character;
-            }
-            return diff;
-          });
-          var lastModifiedOffset = text.length;
-          for (var i = sortedEdits.length - 1; i >= 0; i--) {
-            var e = sortedEdits[i];
-            var startOffset = document.offsetAt(e.range.start);
-            var endOffset = document.offsetAt(e.range.end);
-            if (endOffset <= lastModifiedOffset) {
-              text = text.substring(0, startOffset) + e.newText + text.substring(endOffset, text.length);
-            } else {
-              throw new Error("Overlapping edit");
-            }
-            lastModifiedOffset = startOffset;
-          }
-          return text;
-        }
-        TextDocument2.applyEdits = applyEdits;
-        function mergeSort(data, compare) {
-          if (data.length <= 1) {
-            return data;
-          }
-          var p = data.length / 2 | 0;
-          var left = data.slice(0, p);
-          var right = data.slice(p);
-          mergeSort(left, compare);
-          mergeSort(right, compare);
-          var leftIdx = 0;
-          var rightIdx = 0;
-          var i = 0;
-          while (leftIdx < left.length && rightIdx < right.length) {
-            var ret = compare(left[leftIdx], right[rightIdx]);
-            if (ret <= 0) {
-              data[i++] = left[leftIdx++];
-            } else {
-              data[i++] = right[rightIdx++];
-            }
-          }
-          while (leftIdx < left.length) {
-            data[i++] = left[leftIdx++];
-          }
-          while (rightIdx < right.length) {
-            data[i++] = right[rightIdx++];
-          }
-          return data;
-        }
-      })(TextDocument || (exports2.TextDocument = TextDocument = {}));
-      var FullTextDocument = (
-        /** @class */
-        (function() {
-          function FullTextDocument2(uri, languageId, version2, content) {
-            this._uri = uri;
-            this._languageId = languageId;
-            this._version = version2;
-            this._content = content;
-            this._lineOffsets = void 0;
-          }
-          Object.defineProperty(FullTextDocument2.prototype, "uri", {
-            get: function() {
-              return this._uri;
-            },
-            enumerable: false,
-            configurable: true
-          });
-          Object.defineProperty(FullTextDocument2.prototype, "languageId", {
-            get: function() {
-              return this._languageId;
-            },
-            enumerable: false,
-            configurable: true
-          });
-          Object.defineProperty(FullTextDocument2.prototype, "version", {
-            get: function() {
-              return this._version;
-            },
-            enumerable: false,
-            configurable: true
-          });
-          FullTextDocument2.prototype.getText = function(range) {
-            if (range) {
-              var start = this.offsetAt(range.start);
-              var end = this.offsetAt(range.end);
-              return this._content.substring(start, end);
-            }
-            return this._content;
-          };
-          FullTextDocument2.prototype.update = function(event, version2) {
-            this._content = event.text;
-            this._version = version2;
-            this._lineOffsets = void 0;
-          };
-          FullTextDocument2.prototype.getLineOffsets = function() {
-            if (this._lineOffsets === void 0) {
-              var lineOffsets = [];
-              var text = this._content;
-              var isLineStart = true;
-              for (var i = 0; i < text.length; i++) {
-                if (isLineStart) {
-                  lineOffsets.push(i);
-                  isLineStart = false;
-                }
-                var ch = text.charAt(i);
-                isLineStart = ch === "\r" || ch === "\n";
-                if (ch === "\r" && i + 1 < text.length && text.charAt(i + 1) === "\n") {
-                  i++;
-                }
-              }
-              if (isLineStart && text.length > 0) {
-                lineOffsets.push(text.length);
-              }
-              this._lineOffsets = lineOffsets;
-            }
-            return this._lineOffsets;
-          };
-          FullTextDocument2.prototype.positionAt = function(offset) {
-            offset = Math.max(Math.min(offset, this._content.length), 0);
-            var lineOffsets = this.getLineOffsets();
-            var low = 0, high = lineOffsets.length;
-            if (high === 0) {
-              return Position.create(0, offset);
-            }
-            while (low < high) {
-              var mid = Math.floor((low + high) / 2);
-              if (lineOffsets[mid] > offset) {
-                high = mid;
-              } else {
-                low = mid + 1;
-              }
-            }
-            var line = low - 1;
-            return Position.create(line, offset - lineOffsets[line]);
-          };
-          FullTextDocument2.prototype.offsetAt = function(position) {
-            var lineOffsets = this.getLineOffsets();
-            if (position.line >= lineOffsets.length) {
-              return this._content.length;
-            } else if (position.line < 0) {
-              return 0;
-            }
-            var lineOffset = lineOffsets[position.line];
-            var nextLineOffset = position.line + 1 < lineOffsets.length ? lineOffsets[position.line + 1] : this._content.length;
-            return Math.max(Math.min(lineOffset + position.character, nextLineOffset), lineOffset);
-          };
-          Object.defineProperty(FullTextDocument2.prototype, "lineCount", {
-            get: function() {
-              return this.getLineOffsets().length;
-            },
-            enumerable: false,
-            configurable: true
-          });
-          return FullTextDocument2;
-        })()
-      );
-      var Is;
-      (function(Is2) {
-        var toString = Object.prototype.toString;
-        function defined(value) {
-          return typeof value !== "undefined";
-        }
-        Is2.defined = defined;
-        function undefined2(value) {
-          return typeof value === "undefined";
-        }
-        Is2.undefined = undefined2;
-        function boolean(value) {
-          return value === true || value === false;
-        }
-        Is2.boolean = boolean;
-        function string(value) {
-          return toString.call(value) === "[object String]";
-        }
-        Is2.string = string;
-        function number(value) {
-          return toString.call(value) === "[object Number]";
-        }
-        Is2.number = number;
-        function numberRange(value, min, max) {
-          return toString.call(value) === "[object Number]" && min <= value && value <= max;
-        }
-        Is2.numberRange = numberRange;
-        function integer2(value) {
-          return toString.call(value) === "[object Number]" && -2147483648 <= value && value <= 2147483647;
-        }
-        Is2.integer = integer2;
-        function uinteger2(value) {
-          return toString.call(value) === "[object Number]" && 0 <= value && value <= 2147483647;
-        }
-        Is2.uinteger = uinteger2;
-        function func(value) {
-          return toString.call(value) === "[object Function]";
-        }
-        Is2.func = func;
-        function objectLiteral(value) {
-          return value !== null && typeof value === "object";
-        }
-        Is2.objectLiteral = objectLiteral;
-        function typedArray(value, check2) {
-          return Array.isArray(value) && value.every(check2);
-        }
-        Is2.typedArray = typedArray;
-      })(Is || (Is = {}));
-    });
-  }
-});
-
-// node_modules/dockerfile-ast/lib/line.js
-var require_line = __commonJS({
-  "node_modules/dockerfile-ast/lib/line.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Line = void 0;
-    var Line = class {
-      constructor(document, range) {
-        this.document = document;
-        this.range = range;
-      }
-      getRange() {
-        return this.range;
-      }
-      getTextContent() {
-        return this.document.getText().substring(this.document.offsetAt(this.range.start), this.document.offsetAt(this.range.end));
-      }
-      isAfter(line) {
-        return this.range.start.line > line.range.start.line;
-      }
-      isBefore(line) {
-        return this.range.start.line < line;
-      }
-    };
-    exports.Line = Line;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/util.js
-var require_util = __commonJS({
-  "node_modules/dockerfile-ast/lib/util.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Util = void 0;
-    var Util = class _Util {
-      static isUTF8BOM(char) {
-        const uintArray = Uint8Array.from(Buffer.from(char, "UTF-8"));
-        return uintArray[0] === 239 && uintArray[1] == 187 && uintArray[2] == 191;
-      }
-      static isWhitespace(char) {
-        return char === " " || char === "	" || _Util.isNewline(char);
-      }
-      static isNewline(char) {
-        return char === "\r" || char === "\n";
-      }
-      static findLeadingNonWhitespace(content, escapeChar) {
-        whitespaceCheck: for (let i = 0; i < content.length; i++) {
-          switch (content.charAt(i)) {
-            case " ":
-            case "	":
-              continue;
-            case escapeChar:
-              escapeCheck: for (let j = i + 1; j < content.length; j++) {
-                switch (content.charAt(j)) {
-                  case " ":
-                  case "	":
-                    continue;
-                  case "\r":
-                    i = j + 1;
-                    continue whitespaceCheck;
-                  case "\n":
-                    i = j;
-                    continue whitespaceCheck;
-                  default:
-                    break escapeCheck;
-                }
-              }
-              return -1;
-            default:
-              return i;
-          }
-        }
-        return -1;
-      }
-      /**
-       * Determines if the given position is contained within the given range.
-       *
-       * @param position the position to check
-       * @param range the range to see if the position is inside of
-       */
-      static isInsideRange(position, range) {
-        if (range.start.line === range.end.line) {
-          return range.start.line === position.line && range.start.character <= position.character && position.character <= range.end.character;
-        } else if (range.start.line === position.line) {
-          return range.start.character <= position.character;
-        } else if (range.end.line === position.line) {
-          return position.character <= range.end.character;
-        }
-        return range.start.line < position.line && position.line < range.end.line;
-      }
-      static parseHeredocName(value) {
-        value = value.substring(2);
-        if (value.charAt(0) === "-") {
-          value = value.substring(1);
-        }
-        if (value.charAt(0) === '"') {
-          if (value.charAt(value.length - 1) !== '"') {
-            return null;
-          }
-          value = value.substring(1, value.length - 1);
-        }
-        if (value.charAt(0) === "'") {
-          if (value.charAt(value.length - 1) !== "'") {
-            return null;
-          }
-          value = value.substring(1, value.length - 1);
-        }
-        if (value.charAt(0) === "<") {
-          return null;
-        }
-        return value;
-      }
-    };
-    exports.Util = Util;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/comment.js
-var require_comment = __commonJS({
-  "node_modules/dockerfile-ast/lib/comment.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Comment = void 0;
-    var vscode_languageserver_types_1 = require_main();
-    var line_1 = require_line();
-    var util_1 = require_util();
-    var Comment = class extends line_1.Line {
-      constructor(document, range) {
-        super(document, range);
-      }
-      toString() {
-        const content = this.getContent();
-        if (content) {
-          return "# " + content;
-        }
-        return "#";
-      }
-      /**
-       * Returns the content of this comment. This excludes leading and
-       * trailing whitespace as well as the # symbol. If the comment only
-       * consists of whitespace, the empty string will be returned.
-       */
-      getContent() {
-        let range = this.getContentRange();
-        if (range === null) {
-          return "";
-        }
-        return this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
-      }
-      /**
-       * Returns a range that includes the content of the comment
-       * excluding any leading and trailing whitespace as well as the #
-       * symbol. May return null if the comment only consists of whitespace
-       * characters.
-       */
-      getContentRange() {
-        let range = this.getRange();
-        const startOffset = this.document.offsetAt(range.start);
-        let raw = this.document.getText().substring(startOffset, this.document.offsetAt(range.end));
-        let start = -1;
-        let end = -1;
-        for (let i = 1; i < raw.length; i++) {
-          if (!util_1.Util.isWhitespace(raw.charAt(i))) {
-            start = i;
-            break;
-          }
-        }
-        if (start === -1) {
-          return null;
-        }
-        for (let i = raw.length - 1; i >= 1; i--) {
-          if (!util_1.Util.isWhitespace(raw.charAt(i))) {
-            end = i + 1;
-            break;
-          }
-        }
-        return vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + start), this.document.positionAt(startOffset + end));
-      }
-    };
-    exports.Comment = Comment;
-  }
-});
-
-// node_modules/vscode-languageserver-textdocument/lib/umd/main.js
-var require_main2 = __commonJS({
-  "node_modules/vscode-languageserver-textdocument/lib/umd/main.js"(exports, module) {
-    var __spreadArray = exports && exports.__spreadArray || function(to, from, pack) {
-      if (pack || arguments.length === 2) for (var i = 0, l = from.length, ar; i < l; i++) {
-        if (ar || !(i in from)) {
-          if (!ar) ar = Array.prototype.slice.call(from, 0, i);
-          ar[i] = from[i];
-        }
-      }
-      return to.concat(ar || Array.prototype.slice.call(from));
-    };
-    (function(factory) {
-      if (typeof module === "object" && typeof module.exports === "object") {
-        var v = factory(__require, exports);
-        if (v !== void 0) module.exports = v;
-      } else if (typeof define === "function" && define.amd) {
-        define(["require", "exports"], factory);
-      }
-    })(function(require2, exports2) {
-      "use strict";
-      Object.defineProperty(exports2, "__esModule", { value: true });
-      exports2.TextDocument = void 0;
-      var FullTextDocument = (
-        /** @class */
-        (function() {
-          function FullTextDocument2(uri, languageId, version2, content) {
-            this._uri = uri;
-            this._languageId = languageId;
-            this._version = version2;
-            this._content = content;
-            this._lineOffsets = void 0;
-          }
-          Object.defineProperty(FullTextDocument2.prototype, "uri", {
-            get: function() {
-              return this._uri;
-            },
-            enumerable: false,
-            configurable: true
-          });
-          Object.defineProperty(FullTextDocument2.prototype, "languageId", {
-            get: function() {
-              return this._languageId;
-            },
-            enumerable: false,
-            configurable: true
-          });
-          Object.defineProperty(FullTextDocument2.prototype, "version", {
-            get: function() {
-              return this._version;
-            },
-            enumerable: false,
-            configurable: true
-          });
-          FullTextDocument2.prototype.getText = function(range) {
-            if (range) {
-              var start = this.offsetAt(range.start);
-              var end = this.offsetAt(range.end);
-              return this._content.substring(start, end);
-            }
-            return this._content;
-          };
-          FullTextDocument2.prototype.update = function(changes, version2) {
-            for (var _i = 0, changes_1 = changes; _i < changes_1.length; _i++) {
-              var change = changes_1[_i];
-              if (FullTextDocument2.isIncremental(change)) {
-                var range = getWellformedRange(change.range);
-                var startOffset = this.offsetAt(range.start);
-                var endOffset = this.offsetAt(range.end);
-                this._content = this._content.substring(0, startOffset) + change.text + this._content.substring(endOffset, this._content.length);
-                var insertedEndOffset = startOffset + change.text.length;
-                var crlfAtStart = this._content.charCodeAt(startOffset - 1) === 13 && this._content.charCodeAt(startOffset) === 10;
-                var crlfAtEnd = this._content.charCodeAt(insertedEndOffset - 1) === 13 && this._content.charCodeAt(insertedEndOffset) === 10;
-                if (crlfAtStart || crlfAtEnd) {
-                  this._lineOffsets = void 0;
-                  continue;
-                }
-                var startLine = Math.max(range.start.line, 0);
-                var endLine = Math.max(range.end.line, 0);
-                var lineOffsets = this._lineOffsets;
-                var addedLineOffsets = computeLineOffsets(change.text, false, startOffset);
-                if (endLine - startLine === addedLineOffsets.length) {
-                  for (var i = 0, len = addedLineOffsets.length; i < len; i++) {
-                    lineOffsets[i + startLine + 1] = addedLineOffsets[i];
-                  }
-                } else {
-                  if (addedLineOffsets.length < 1e4) {
-                    lineOffsets.splice.apply(lineOffsets, __spreadArray([startLine + 1, endLine - startLine], addedLineOffsets, false));
-                  } else {
-                    this._lineOffsets = lineOffsets = lineOffsets.slice(0, startLine + 1).concat(addedLineOffsets, lineOffsets.slice(endLine + 1));
-                  }
-                }
-                var diff = change.text.length - (endOffset - startOffset);
-                if (diff !== 0) {
-                  for (var i = startLine + 1 + addedLineOffsets.length, len = lineOffsets.length; i < len; i++) {
-                    lineOffsets[i] = lineOffsets[i] + diff;
-                  }
-                }
-              } else if (FullTextDocument2.isFull(change)) {
-                this._content = change.text;
-                this._lineOffsets = void 0;
-              } else {
-                throw new Error("Unknown change event received");
-              }
-            }
-            this._version = version2;
-          };
-          FullTextDocument2.prototype.getLineOffsets = function() {
-            if (this._lineOffsets === void 0) {
-              this._lineOffsets = computeLineOffsets(this._content, true);
-            }
-            return this._lineOffsets;
-          };
-          FullTextDocument2.prototype.positionAt = function(offset) {
-            offset = Math.max(Math.min(offset, this._content.length), 0);
-            var lineOffsets = this.getLineOffsets();
-            var low = 0, high = lineOffsets.length;
-            if (high === 0) {
-              return { line: 0, character: offset };
-            }
-            while (low < high) {
-              var mid = Math.floor((low + high) / 2);
-              if (lineOffsets[mid] > offset) {
-                high = mid;
-              } else {
-                low = mid + 1;
-              }
-            }
-            var line = low - 1;
-            offset = this.ensureBeforeEOL(offset, lineOffsets[line]);
-            return { line, character: offset - lineOffsets[line] };
-          };
-          FullTextDocument2.prototype.offsetAt = function(position) {
-            var lineOffsets = this.getLineOffsets();
-            if (position.line >= lineOffsets.length) {
-              return this._content.length;
-            } else if (position.line < 0) {
-              return 0;
-            }
-            var lineOffset = lineOffsets[position.line];
-            if (position.character <= 0) {
-              return lineOffset;
-            }
-            var nextLineOffset = position.line + 1 < lineOffsets.length ? lineOffsets[position.line + 1] : this._content.length;
-            var offset = Math.min(lineOffset + position.character, nextLineOffset);
-            return this.ensureBeforeEOL(offset, lineOffset);
-          };
-          FullTextDocument2.prototype.getLineRange = function(line) {
-            var lineOffsets = this.getLineOffsets();
-            if (line >= lineOffsets.length) {
-              var lastLine = lineOffsets.length - 1;
-              return { start: { line: lastLine, character: 0 }, end: { line: lastLine, character: this._content.length - lineOffsets[lastLine] } };
-            } else if (line < 0) {
-              return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-            }
-            var startOffset = lineOffsets[line];
-            var nextLineOffset = line + 1 < lineOffsets.length ? lineOffsets[line + 1] : this._content.length;
-            var endOffset = this.ensureBeforeEOL(nextLineOffset, startOffset);
-            return { start: { line, character: 0 }, end: { line, character: endOffset - startOffset } };
-          };
-          FullTextDocument2.prototype.getEOLCharacters = function(line) {
-            var lineOffsets = this.getLineOffsets();
-            if (line >= lineOffsets.length) {
-              return "";
-            } else if (line < 0) {
-              return "";
-            }
-            var nextLineOffset = line + 1 < lineOffsets.length ? lineOffsets[line + 1] : this._content.length;
-            var eolOffset = this.ensureBeforeEOL(nextLineOffset, lineOffsets[line]);
-            return this._content.substring(eolOffset, nextLineOffset);
-          };
-          FullTextDocument2.prototype.ensureBeforeEOL = function(offset, lineOffset) {
-            while (offset > lineOffset && isEOL(this._content.charCodeAt(offset - 1))) {
-              offset--;
-            }
-            return offset;
-          };
-          Object.defineProperty(FullTextDocument2.prototype, "lineCount", {
-            get: function() {
-              return this.getLineOffsets().length;
-            },
-            enumerable: false,
-            configurable: true
-          });
-          FullTextDocument2.isIncremental = function(event) {
-            var candidate = event;
-            return candidate !== void 0 && candidate !== null && typeof candidate.text === "string" && candidate.range !== void 0 && (candidate.rangeLength === void 0 || typeof candidate.rangeLength === "number");
-          };
-          FullTextDocument2.isFull = function(event) {
-            var candidate = event;
-            return candidate !== void 0 && candidate !== null && typeof candidate.text === "string" && candidate.range === void 0 && candidate.rangeLength === void 0;
-          };
-          return FullTextDocument2;
-        })()
-      );
-      var TextDocument;
-      (function(TextDocument2) {
-        function create(uri, languageId, version2, content) {
-          return new FullTextDocument(uri, languageId, version2, content);
-        }
-        TextDocument2.create = create;
-        function update(document, changes, version2) {
-          if (document instanceof FullTextDocument) {
-            document.update(changes, version2);
-            return document;
-          } else {
-            throw new Error("TextDocument.update: document must be created by TextDocument.create");
-          }
-        }
-        TextDocument2.update = update;
-        function applyEdits(document, edits) {
-          var text = document.getText();
-          var sortedEdits = mergeSort(edits.map(getWellformedEdit), function(a, b) {
-            var diff = a.range.start.line - b.range.start.line;
-            if (diff === 0) {
-              return a.range.start.character - b.range.start.character;
-            }
-            return diff;
-          });
-          var lastModifiedOffset = 0;
-          var spans = [];
-          for (var _i = 0, sortedEdits_1 = sortedEdits; _i < sortedEdits_1.length; _i++) {
-            var e = sortedEdits_1[_i];
-            var startOffset = document.offsetAt(e.range.start);
-            if (startOffset < lastModifiedOffset) {
-              throw new Error("Overlapping edit");
-            } else if (startOffset > lastModifiedOffset) {
-              spans.push(text.substring(lastModifiedOffset, startOffset));
-            }
-            if (e.newText.length) {
-              spans.push(e.newText);
-            }
-            lastModifiedOffset = document.offsetAt(e.range.end);
-          }
-          spans.push(text.substr(lastModifiedOffset));
-          return spans.join("");
-        }
-        TextDocument2.applyEdits = applyEdits;
-      })(TextDocument || (exports2.TextDocument = TextDocument = {}));
-      function mergeSort(data, compare) {
-        if (data.length <= 1) {
-          return data;
-        }
-        var p = data.length / 2 | 0;
-        var left = data.slice(0, p);
-        var right = data.slice(p);
-        mergeSort(left, compare);
-        mergeSort(right, compare);
-        var leftIdx = 0;
-        var rightIdx = 0;
-        var i = 0;
-        while (leftIdx < left.length && rightIdx < right.length) {
-          var ret = compare(left[leftIdx], right[rightIdx]);
-          if (ret <= 0) {
-            data[i++] = left[leftIdx++];
-          } else {
-            data[i++] = right[rightIdx++];
-          }
-        }
-        while (leftIdx < left.length) {
-          data[i++] = left[leftIdx++];
-        }
-        while (rightIdx < right.length) {
-          data[i++] = right[rightIdx++];
-        }
-        return data;
-      }
-      function computeLineOffsets(text, isAtLineStart, textOffset) {
-        if (textOffset === void 0) {
-          textOffset = 0;
-        }
-        var result = isAtLineStart ? [textOffset] : [];
-        for (var i = 0; i < text.length; i++) {
-          var ch = text.charCodeAt(i);
-          if (isEOL(ch)) {
-            if (ch === 13 && i + 1 < text.length && text.charCodeAt(i + 1) === 10) {
-              i++;
-            }
-            result.push(textOffset + i + 1);
-          }
-        }
-        return result;
-      }
-      function isEOL(char) {
-        return char === 13 || char === 10;
-      }
-      function getWellformedRange(range) {
-        var start = range.start;
-        var end = range.end;
-        if (start.line > end.line || start.line === end.line && start.character > end.character) {
-          return { start: end, end: start };
-        }
-        return range;
-      }
-      function getWellformedEdit(textEdit) {
-        var range = getWellformedRange(textEdit.range);
-        if (range !== textEdit.range) {
-          return { newText: textEdit.newText, range };
-        }
-        return textEdit;
-      }
-    });
-  }
-});
-
-// node_modules/dockerfile-ast/lib/parserDirective.js
-var require_parserDirective = __commonJS({
-  "node_modules/dockerfile-ast/lib/parserDirective.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.ParserDirective = void 0;
-    var main_1 = require_main3();
-    var line_1 = require_line();
-    var ParserDirective = class extends line_1.Line {
-      constructor(document, range, nameRange, valueRange) {
-        super(document, range);
-        this.nameRange = nameRange;
-        this.valueRange = valueRange;
-      }
-      toString() {
-        return "# " + this.getName() + "=" + this.getValue();
-      }
-      getNameRange() {
-        return this.nameRange;
-      }
-      getValueRange() {
-        return this.valueRange;
-      }
-      getName() {
-        return this.document.getText().substring(this.document.offsetAt(this.nameRange.start), this.document.offsetAt(this.nameRange.end));
-      }
-      getValue() {
-        return this.document.getText().substring(this.document.offsetAt(this.valueRange.start), this.document.offsetAt(this.valueRange.end));
-      }
-      getDirective() {
-        const directive = main_1.Directive[this.getName().toLowerCase()];
-        return directive === void 0 ? null : directive;
-      }
-    };
-    exports.ParserDirective = ParserDirective;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/heredoc.js
-var require_heredoc = __commonJS({
-  "node_modules/dockerfile-ast/lib/heredoc.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Heredoc = void 0;
-    var Heredoc = class {
-      constructor(startRange, name, nameRange, contentRange, endRange) {
-        this.startRange = startRange;
-        this.name = name;
-        this.nameRange = nameRange;
-        this.contentRange = contentRange;
-        this.endRange = endRange;
-      }
-      /**
-       * Returns the name of the here-document.
-       *
-       * This API is experimental and subject to change.
-       */
-      getName() {
-        return this.name;
-      }
-      /**
-       * Returns the range of the start operator and the name. If the
-       * here-document is initialized with <<EOT then the start range would
-       * encompass all five characters.
-       *
-       * This API is experimental and subject to change.
-       */
-      getStartRange() {
-        return this.startRange;
-      }
-      /**
-       * Returns the range of this here-document's name that is declared at
-       * the beginning of the here-document with the operator. If the
-       * here-document is initialized with <<EOT then the name range would
-       * encompass the latter three "EOT" characters.
-       *
-       * This API is experimental and subject to change.
-       */
-      getNameRange() {
-        return this.nameRange;
-      }
-      /**
-       * Returns the range of the content of this here-document. This may
-       * be null if the here-document has no content because:
-       * - the start range is the only thing that was declared
-       * - the end range was declared immediately and there is no content
-       *
-       * This API is experimental and subject to change.
-       */
-      getContentRange() {
-        return this.contentRange;
-      }
-      /**
-       * Returns the range of the here-document's name on a line that
-       * represents the end of the here-document.
-       *
-       * This API is experimental and subject to change.
-       */
-      getDelimiterRange() {
-        return this.endRange;
-      }
-    };
-    exports.Heredoc = Heredoc;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/variable.js
-var require_variable = __commonJS({
-  "node_modules/dockerfile-ast/lib/variable.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Variable = void 0;
-    var Variable = class {
-      constructor(name, nameRange, range, modifier, modifierRange, substitutionParameter, substitutionRange, defined, buildVariable, stringValue) {
-        this.name = name;
-        this.nameRange = nameRange;
-        this.range = range;
-        this.modifier = modifier;
-        this.modifierRange = modifierRange;
-        this.substitutionParameter = substitutionParameter;
-        this.substitutionRange = substitutionRange;
-        this.defined = defined;
-        this.buildVariable = buildVariable;
-        this.stringValue = stringValue;
-      }
-      toString() {
-        return this.stringValue;
-      }
-      getName() {
-        return this.name;
-      }
-      getNameRange() {
-        return this.nameRange;
-      }
-      /**
-       * Returns the range of the entire variable. This includes the symbols for
-       * the declaration of the variable such as the $, {, and } symbols.
-       *
-       * @return the range in the document that this variable encompasses in its
-       *         entirety
-       */
-      getRange() {
-        return this.range;
-      }
-      /**
-       * Returns the modifier character that has been set for
-       * specifying how this variable should be expanded and resolved.
-       * If this variable is ${variable:+value} then the modifier
-       * character is '+'. Will be the empty string if the variable is
-       * declared as ${variable:}. Otherwise, will be null if this
-       * variable will not use variable substitution at all (such as
-       * ${variable} or $variable).
-       *
-       * @return this variable's modifier character, or the empty
-       *         string if it does not have one, or null if this
-       *         variable will not use variable substitution
-       */
-      getModifier() {
-        return this.modifier;
-      }
-      getModifierRange() {
-        return this.modifierRange;
-      }
-      /**
-       * Returns the parameter that will be used for substitution if
-       * this variable uses modifiers to define how its value should be
-       * resolved. If this variable is ${variable:+value} then the
-       * substitution value will be 'value'. Will be the empty string
-       * if the variable is declared as ${variable:+} or some other
-       * variant where the only thing that follows the modifier
-       * character (excluding considerations of escape characters and
-       * so on) is the variable's closing bracket. May be null if this
-       * variable does not have a modifier character defined (such as
-       * ${variable} or $variable).
-       *
-       * @return this variable's substitution parameter, or the empty
-       *         string if it does not have one, or null if there is
-       *         not one defined
-       */
-      getSubstitutionParameter() {
-        return this.substitutionParameter;
-      }
-      getSubstitutionRange() {
-        return this.substitutionRange;
-      }
-      /**
-       * Returns whether this variable has been defined or not.
-       *
-       * @return true if this variable has been defined, false otherwise
-       */
-      isDefined() {
-        return this.defined;
-      }
-      isBuildVariable() {
-        return this.buildVariable === true;
-      }
-      isEnvironmentVariable() {
-        return this.buildVariable === false;
-      }
-    };
-    exports.Variable = Variable;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/instruction.js
-var require_instruction = __commonJS({
-  "node_modules/dockerfile-ast/lib/instruction.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Instruction = void 0;
-    var vscode_languageserver_types_1 = require_main();
-    var util_1 = require_util();
-    var line_1 = require_line();
-    var argument_1 = require_argument2();
-    var heredoc_1 = require_heredoc();
-    var variable_1 = require_variable();
-    var main_1 = require_main3();
-    var Instruction = class extends line_1.Line {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range);
-        this.dockerfile = dockerfile;
-        this.escapeChar = escapeChar;
-        this.instruction = instruction;
-        this.instructionRange = instructionRange;
-      }
-      toString() {
-        let value = this.getKeyword();
-        for (let arg of this.getRawArguments()) {
-          value += " ";
-          value += arg.getValue();
-        }
-        return value;
-      }
-      getRangeContent(range) {
-        if (range === null) {
-          return null;
-        }
-        return this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
-      }
-      getInstructionRange() {
-        return this.instructionRange;
-      }
-      getInstruction() {
-        return this.instruction;
-      }
-      getKeyword() {
-        return this.getInstruction().toUpperCase();
-      }
-      getArgumentsRange() {
-        let args = this.getArguments();
-        if (args.length === 0) {
-          return null;
-        }
-        return vscode_languageserver_types_1.Range.create(args[0].getRange().start, args[args.length - 1].getRange().end);
-      }
-      getArgumentsRanges() {
-        let args = this.getArguments();
-        if (args.length === 0) {
-          return [];
-        }
-        if (args[0].getRange().start.line === args[args.length - 1].getRange().end.line) {
-          return [vscode_languageserver_types_1.Range.create(args[0].getRange().start, args[args.length - 1].getRange().end)];
-        }
-        let ranges = [];
-        let end = -1;
-        let startPosition = args[0].getRange().start;
-        let range = this.getInstructionRange();
-        let extra = this.document.offsetAt(startPosition) - this.document.offsetAt(range.start);
-        let content = this.getTextContent();
-        let fullArgs = content.substring(extra, this.document.offsetAt(args[args.length - 1].getRange().end) - this.document.offsetAt(range.start));
-        let offset = this.document.offsetAt(range.start) + extra;
-        let start = false;
-        let comment = false;
-        for (let i = 0; i < fullArgs.length; i++) {
-          let char = fullArgs.charAt(i);
-          if (char === this.escapeChar) {
-            let next = fullArgs.charAt(i + 1);
-            if (next === " " || next === "	") {
-              whitespaceCheck: for (let j = i + 2; j < fullArgs.length; j++) {
-                switch (fullArgs.charAt(j)) {
-                  case " ":
-                  case "	":
-                    continue;
-                  case "\r":
-                    j++;
-                  case "\n":
-                    if (startPosition !== null) {
-                      ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
-                    }
-                    startPosition = null;
-                    start = true;
-                    comment = false;
-                    i = j;
-                    break whitespaceCheck;
-                  default:
-                    break whitespaceCheck;
-                }
-              }
-            } else if (next === "\r") {
-              if (startPosition !== null) {
-                ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
-                startPosition = null;
-              }
-              start = true;
-              comment = false;
-              i += 2;
-            } else if (next === "\n") {
-              if (startPosition !== null) {
-                ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
-              }
-              startPosition = null;
-              start = true;
-              comment = false;
-              i++;
-            } else {
-              i++;
-            }
-          } else if (util_1.Util.isNewline(char)) {
-            if (comment) {
-              startPosition = null;
-              start = true;
-              comment = false;
-            }
-          } else {
-            if (!comment) {
-              if (startPosition === null) {
-                if (char === "#") {
-                  comment = true;
-                  continue;
-                }
-                let position = this.document.positionAt(offset + i);
-                if (position.character !== 0) {
-                  startPosition = vscode_languageserver_types_1.Position.create(position.line, 0);
-                }
-              }
-              end = i;
-            }
-          }
-        }
-        if (startPosition === null) {
-          ranges.push(vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + end), this.document.positionAt(offset + end + 1)));
-        } else {
-          ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
-        }
-        return ranges;
-      }
-      getRawArgumentsContent() {
-        let args = this.getArguments();
-        if (args.length === 0) {
-          return null;
-        }
-        return this.getRangeContent(vscode_languageserver_types_1.Range.create(args[0].getRange().start, args[args.length - 1].getRange().end));
-      }
-      getArgumentsContent() {
-        let args = this.getArguments();
-        if (args.length === 0) {
-          return null;
-        }
-        let content = "";
-        let ranges = this.getArgumentsRanges();
-        let documentText = this.document.getText();
-        for (let range of ranges) {
-          content += documentText.substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
-        }
-        return content;
-      }
-      getArguments() {
-        return this.getRawArguments();
-      }
-      getRawArguments() {
-        let args = [];
-        let range = this.getInstructionRange();
-        let extra = this.document.offsetAt(range.end) - this.document.offsetAt(range.start);
-        let content = this.getTextContent();
-        let fullArgs = content.substring(extra);
-        let offset = this.document.offsetAt(range.start) + extra;
-        let start = false;
-        let comment = false;
-        let found = -1;
-        let escapedWhitespaceDetected = false;
-        let escaping = false;
-        let escapeMarker = -1;
-        let escapedArg = "";
-        for (let i = 0; i < fullArgs.length; i++) {
-          let char = fullArgs.charAt(i);
-          if (util_1.Util.isWhitespace(char)) {
-            if (escaping) {
-              escapedWhitespaceDetected = true;
-              if (util_1.Util.isNewline(char)) {
-                escapedWhitespaceDetected = false;
-                if (comment) {
-                  comment = false;
-                  start = true;
-                }
-              }
-              continue;
-            } else if (found !== -1) {
-              if (escapeMarker === -1) {
-                args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + i))));
-              } else {
-                args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + escapeMarker))));
-              }
-              escapeMarker = -1;
-              escapedArg = "";
-              found = -1;
-            }
-          } else if (char === this.escapeChar) {
-            let next = fullArgs.charAt(i + 1);
-            if (next === " " || next === "	") {
-              whitespaceCheck: for (let j = i + 2; j < fullArgs.length; j++) {
-                let newlineCheck = fullArgs.charAt(j);
-                switch (newlineCheck) {
-                  case " ":
-                  case "	":
-                    continue;
-                  case "\r":
-                    j++;
-                  case "\n":
-                    comment = false;
-                    escaping = true;
-                    start = true;
-                    if (found !== -1) {
-                      escapeMarker = i;
-                    }
-                    i = j;
-                    break whitespaceCheck;
-                  default:
-                    escapeMarker = i;
-                    if (found === -1) {
-                      i = j - 1;
-                    }
-                    break whitespaceCheck;
-                }
-              }
-            } else if (next === "\r") {
-              comment = false;
-              escaping = true;
-              start = true;
-              if (found !== -1 && escapeMarker === -1) {
-                escapeMarker = i;
-              }
-              i += 2;
-            } else if (next === "\n") {
-              comment = false;
-              escaping = true;
-              start = true;
-              if (found !== -1 && escapeMarker === -1) {
-                escapeMarker = i;
-              }
-              i++;
-            } else {
-              if (escapedWhitespaceDetected && escapeMarker !== -1) {
-                args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + escapeMarker))));
-                escapedArg = "";
-                found = -1;
-              }
-              escapeMarker = -1;
-              escapedWhitespaceDetected = false;
-              escaping = false;
-              if (next === "$") {
-                escapedArg = escapedArg + char + next;
-              } else if (next === "") {
-                break;
-              } else {
-                escapedArg = escapedArg + next;
-              }
-              if (found === -1) {
-                found = i;
-              }
-              i++;
-            }
-          } else if (!comment) {
-            if (start && char === "#") {
-              comment = true;
-            } else {
-              if (escapedWhitespaceDetected && escapeMarker !== -1) {
-                args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + escapeMarker))));
-                escapedArg = "";
-                found = -1;
-              }
-              escapedWhitespaceDetected = false;
-              escaping = false;
-              escapeMarker = -1;
-              escapedArg = escapedArg + char;
-              if (found === -1) {
-                found = i;
-              }
-            }
-            start = false;
-          }
-        }
-        if (found !== -1) {
-          if (escapeMarker === -1) {
-            args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + fullArgs.length))));
-          } else {
-            args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + escapeMarker))));
-          }
-        }
-        return args;
-      }
-      getExpandedArguments() {
-        let args = this.getArguments();
-        for (let i = 0; i < args.length; i++) {
-          const argRange = args[i].getRange();
-          let offset = this.document.offsetAt(argRange.start);
-          const variables = this.parseVariables(offset, args[i].getValue());
-          const swaps = [];
-          let requiresExpansion = false;
-          for (let variable of variables) {
-            const value = this.dockerfile.resolveVariable(variable.getName(), variable.getNameRange().start.line);
-            swaps.push(value);
-            requiresExpansion = requiresExpansion || value !== void 0;
-          }
-          if (requiresExpansion) {
-            let expanded = "";
-            for (let j = 0; j < swaps.length; j++) {
-              const variableRange = variables[j].getRange();
-              const start = this.document.offsetAt(variableRange.start);
-              const end = this.document.offsetAt(variableRange.end);
-              if (swaps[j]) {
-                expanded += this.document.getText().substring(offset, start);
-                expanded += swaps[j];
-                offset = end;
-              } else {
-                expanded += this.document.getText().substring(offset, end);
-                offset = end;
-              }
-            }
-            const argEnd = this.document.offsetAt(argRange.end);
-            if (argEnd !== offset) {
-              expanded += this.document.getText().substring(offset, argEnd);
-            }
-            args[i] = new argument_1.Argument(expanded, argRange);
-          }
-        }
-        return args;
-      }
-      getVariables() {
-        const variables = [];
-        const args = this.getRawArguments();
-        for (const arg of args) {
-          let range = arg.getRange();
-          let rawValue = this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
-          const parsedVariables = this.parseVariables(this.document.offsetAt(arg.getRange().start), rawValue);
-          for (const parsedVariable of parsedVariables) {
-            variables.push(parsedVariable);
-          }
-        }
-        return variables;
-      }
-      parseVariables(offset, arg) {
-        let variables = [];
-        variableLoop: for (let i = 0; i < arg.length; i++) {
-          switch (arg.charAt(i)) {
-            case this.escapeChar:
-              if (arg.charAt(i + 1) === "$") {
-                i++;
-              }
-              break;
-            case "$":
-              if (arg.charAt(i + 1) === "{") {
-                let escapedString = "${";
-                let escapedName = "";
-                let nameEnd = -1;
-                let escapedSubstitutionParameter = "";
-                let substitutionStart = -1;
-                let substitutionEnd = -1;
-                let modifierRead = -1;
-                nameLoop: for (let j = i + 2; j < arg.length; j++) {
-                  let char = arg.charAt(j);
-                  switch (char) {
-                    case this.escapeChar:
-                      for (let k = j + 1; k < arg.length; k++) {
-                        switch (arg.charAt(k)) {
-                          case " ":
-                          case "	":
-                          case "\r":
-                            continue;
-                          case "\n":
-                            j = k;
-                            continue nameLoop;
-                        }
-                      }
-                      break;
-                    case "}":
-                      escapedString += "}";
-                      let modifier = null;
-                      let modifierRange = null;
-                      let substitutionParameter = modifierRead !== -1 ? escapedSubstitutionParameter : null;
-                      let substitutionRange = null;
-                      if (nameEnd === -1) {
-                        nameEnd = j;
-                      } else if (nameEnd + 1 === j) {
-                        modifier = "";
-                        modifierRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + nameEnd + 1), this.document.positionAt(offset + nameEnd + 1));
-                      } else {
-                        if (substitutionStart === -1) {
-                          substitutionStart = modifierRead + 1;
-                          substitutionEnd = modifierRead + 1;
-                        } else {
-                          substitutionEnd = substitutionEnd + 1;
-                        }
-                        modifier = arg.substring(modifierRead, modifierRead + 1);
-                        modifierRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + modifierRead), this.document.positionAt(offset + modifierRead + 1));
-                        substitutionRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + substitutionStart), this.document.positionAt(offset + substitutionEnd));
-                      }
-                      let start = this.document.positionAt(offset + i);
-                      variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 2), this.document.positionAt(offset + nameEnd)), vscode_languageserver_types_1.Range.create(start, this.document.positionAt(offset + j + 1)), modifier, modifierRange, substitutionParameter, substitutionRange, this.dockerfile.resolveVariable(escapedName, start.line) !== void 0, this.isBuildVariable(escapedName, start.line), escapedString));
-                      i = j;
-                      continue variableLoop;
-                    case ":":
-                      if (nameEnd === -1) {
-                        nameEnd = j;
-                      } else if (modifierRead !== -1) {
-                        if (substitutionStart === -1) {
-                          substitutionStart = j;
-                          substitutionEnd = j;
-                        } else {
-                          substitutionEnd = j;
-                        }
-                        escapedSubstitutionParameter += ":";
-                      } else {
-                        modifierRead = j;
-                      }
-                      escapedString += ":";
-                      break;
-                    case "\n":
-                    case "\r":
-                    case " ":
-                    case "	":
-                      break;
-                    default:
-                      if (nameEnd === -1) {
-                        escapedName += char;
-                      } else if (modifierRead !== -1) {
-                        if (substitutionStart === -1) {
-                          substitutionStart = j;
-                          substitutionEnd = j;
-                        } else {
-                          substitutionEnd = j;
-                        }
-                        escapedSubstitutionParameter += char;
-                      } else {
-                        modifierRead = j;
-                      }
-                      escapedString += char;
-                      break;
-                  }
-                }
-                break variableLoop;
-              } else if (util_1.Util.isWhitespace(arg.charAt(i + 1)) || i === arg.length - 1) {
-                continue;
-              } else {
-                let escapedName = "";
-                nameLoop: for (let j = i + 1; j < arg.length; j++) {
-                  let char = arg.charAt(j);
-                  switch (char) {
-                    case "\r":
-                    case "\n":
-                    case " ":
-                    case "	":
-                      continue;
-                    case "$":
-                    case "'":
-                    case '"':
-                      let varStart = this.document.positionAt(offset + i);
-                      variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 1), this.document.positionAt(offset + j)), vscode_languageserver_types_1.Range.create(varStart, this.document.positionAt(offset + j)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, varStart.line) !== void 0, this.isBuildVariable(escapedName, varStart.line), "$" + escapedName));
-                      i = j - 1;
-                      continue variableLoop;
-                    case this.escapeChar:
-                      for (let k = j + 1; k < arg.length; k++) {
-                        switch (arg.charAt(k)) {
-                          case " ":
-                          case "	":
-                          case "\r":
-                            continue;
-                          case "\n":
-                            j = k;
-                            continue nameLoop;
-                        }
-                      }
-                      let start2 = this.document.positionAt(offset + i);
-                      variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 1), this.document.positionAt(offset + j)), vscode_languageserver_types_1.Range.create(start2, this.document.positionAt(offset + j)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, start2.line) !== void 0, this.isBuildVariable(escapedName, start2.line), "$" + escapedName));
-                      break variableLoop;
-                  }
-                  if (char.match(/^[a-z0-9_]+$/i) === null) {
-                    let varStart = this.document.positionAt(offset + i);
-                    variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 1), this.document.positionAt(offset + j)), vscode_languageserver_types_1.Range.create(varStart, this.document.positionAt(offset + j)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, varStart.line) !== void 0, this.isBuildVariable(escapedName, varStart.line), "$" + escapedName));
-                    i = j - 1;
-                    continue variableLoop;
-                  }
-                  escapedName += char;
-                }
-                let start = this.document.positionAt(offset + i);
-                variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 1), this.document.positionAt(offset + arg.length)), vscode_languageserver_types_1.Range.create(start, this.document.positionAt(offset + arg.length)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, start.line) !== void 0, this.isBuildVariable(escapedName, start.line), "$" + escapedName));
-              }
-              break variableLoop;
-          }
-        }
-        return variables;
-      }
-      isBuildVariable(variable, line) {
-        if (this.getKeyword() === main_1.Keyword.FROM) {
-          for (const initialArg of this.dockerfile.getInitialARGs()) {
-            const arg = initialArg;
-            const property = arg.getProperty();
-            if (property && variable === property.getName()) {
-              return true;
-            }
-          }
-          return void 0;
-        }
-        let image = this.dockerfile.getContainingImage(vscode_languageserver_types_1.Position.create(line, 0));
-        let envs = image.getENVs();
-        for (let i = envs.length - 1; i >= 0; i--) {
-          if (envs[i].isBefore(line)) {
-            for (let property of envs[i].getProperties()) {
-              if (property.getName() === variable) {
-                return false;
-              }
-            }
-          }
-        }
-        let args = image.getARGs();
-        for (let i = args.length - 1; i >= 0; i--) {
-          if (args[i].isBefore(line)) {
-            let property = args[i].getProperty();
-            if (property && property.getName() === variable) {
-              return true;
-            }
-          }
-        }
-        return void 0;
-      }
-      createSingleLineHeredocs(args) {
-        const heredocs = [];
-        for (const arg of args) {
-          const value = arg.getValue();
-          if (value.startsWith("<<") && util_1.Util.parseHeredocName(value) !== null) {
-            const startRange = arg.getRange();
-            const nameRange = this.getNameRange(startRange);
-            const name = this.getName(nameRange);
-            heredocs.push(new heredoc_1.Heredoc(startRange, name, nameRange, null, null));
-          }
-        }
-        return heredocs;
-      }
-      getName(nameRange) {
-        const content = this.document.getText(nameRange);
-        let escaping = false;
-        let name = "";
-        nameLoop: for (let i = 0; i < content.length; i++) {
-          const ch = content.charAt(i);
-          switch (ch) {
-            case this.escapeChar:
-              escaping = true;
-              for (let j = i + 1; j < content.length; j++) {
-                switch (content.charAt(j)) {
-                  case " ":
-                  case "	":
-                    break;
-                  case "\r":
-                    i = j + 1;
-                    continue nameLoop;
-                  case "\n":
-                    i = j;
-                    continue nameLoop;
-                  default:
-                    name += content.charAt(j);
-                    i = j;
-                    continue nameLoop;
-                }
-              }
-              break;
-            case "#":
-              if (escaping) {
-                for (let j = i + 1; j < content.length; j++) {
-                  switch (content.charAt(j)) {
-                    case "\n":
-                      i = j;
-                      continue nameLoop;
-                  }
-                }
-              }
-            case " ":
-            case "	":
-            case "\r":
-            case "\n":
-              if (escaping) {
-                break;
-              }
-            default:
-              name += ch;
-              break;
-          }
-        }
-        return name;
-      }
-      getNameRange(startRange) {
-        const content = this.document.getText(startRange);
-        let endFound = false;
-        let searchHyphen = false;
-        let start = -1;
-        let end = -1;
-        let escaping = false;
-        let quote = null;
-        contentLoop: for (let i = 0; i < content.length; i++) {
-          const ch = content.charAt(i);
-          switch (ch) {
-            case '"':
-            case "'":
-              if (quote === ch) {
-                break contentLoop;
-              }
-              quote = ch;
-              continue;
-            case this.escapeChar:
-              for (let j = i + 1; j < content.length; j++) {
-                switch (content.charAt(j)) {
-                  case "\n":
-                    escaping = true;
-                    j = i;
-                    continue contentLoop;
-                }
-              }
-              break;
-            case " ":
-            case "	":
-            case "\r":
-            case "\n":
-              break;
-            case "<":
-              if (endFound) {
-                searchHyphen = true;
-              } else {
-                endFound = true;
-              }
-              break;
-            case "-":
-              if (searchHyphen) {
-                searchHyphen = false;
-                break;
-              }
-            case "#":
-              if (escaping) {
-                for (let j = i + 1; j < content.length; j++) {
-                  switch (content.charAt(j)) {
-                    case "\n":
-                      i = j;
-                      continue contentLoop;
-                  }
-                }
-              }
-            default:
-              if (start === -1) {
-                start = i;
-              }
-              if (quote !== null) {
-                end = i + 1;
-                break;
-              }
-              break contentLoop;
-          }
-        }
-        if (start === -1) {
-          return vscode_languageserver_types_1.Range.create(startRange.end, startRange.end);
-        }
-        const nameStart = this.document.positionAt(this.document.offsetAt(startRange.start) + start);
-        const nameEnd = quote !== null ? this.document.positionAt(this.document.offsetAt(startRange.start) + end) : startRange.end;
-        return vscode_languageserver_types_1.Range.create(nameStart, nameEnd);
-      }
-      getHeredocs() {
-        const args = this.getArguments();
-        if (args.length === 0) {
-          return [];
-        }
-        const heredocs = [];
-        const range = this.getRange();
-        if (range.start.line === range.end.line) {
-          return this.createSingleLineHeredocs(args);
-        }
-        const heredocDefinitions = [];
-        let heredocsProcessed = false;
-        let escaping = false;
-        let contentStart = -1;
-        let contentEnd = -1;
-        let lineStart = -1;
-        let currentHeredoc = 0;
-        const startOffset = this.document.offsetAt(args[0].getRange().start);
-        const content = this.getRangeContent(vscode_languageserver_types_1.Range.create(args[0].getRange().start, this.getRange().end));
-        contentLoop: for (let i = 0; i < content.length; i++) {
-          switch (content.charAt(i)) {
-            case this.escapeChar:
-              escaping = true;
-              for (let j = i + 1; j < content.length; j++) {
-                switch (content.charAt(j)) {
-                  case " ":
-                  case "	":
-                    break;
-                  case "\r":
-                    j++;
-                  case "\n":
-                    i = j;
-                    continue contentLoop;
-                  default:
-                    i = j;
-                    continue contentLoop;
-                }
-              }
-              break;
-            case "\r":
-              break;
-            case "\n":
-              if (escaping) {
-                break;
-              }
-              if (heredocsProcessed) {
-                if (contentStart === -1) {
-                  contentStart = i;
-                }
-                contentEnd = i;
-                const arg = heredocDefinitions[currentHeredoc];
-                const startRange = arg.getRange();
-                const nameRange = this.getNameRange(startRange);
-                const name = this.getName(nameRange);
-                const delimiterRange = this.getDelimiterRange(arg, name, vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + lineStart), this.document.positionAt(startOffset + i)));
-                if (delimiterRange !== null) {
-                  const contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), this.document.positionAt(startOffset + lineStart - 1));
-                  heredocs.push(new heredoc_1.Heredoc(startRange, name, nameRange, contentRange, delimiterRange));
-                  contentStart = -1;
-                  currentHeredoc++;
-                }
-                lineStart = -1;
-              } else {
-                const offsetLimit = startOffset + i;
-                for (const arg of args) {
-                  if (this.document.offsetAt(arg.getRange().start) < offsetLimit) {
-                    if (arg.getValue().startsWith("<<")) {
-                      heredocDefinitions.push(arg);
-                    }
-                  } else {
-                    break;
-                  }
-                }
-                heredocsProcessed = true;
-                lineStart = -1;
-                continue contentLoop;
-              }
-              break;
-            case " ":
-            case "	":
-              if (escaping) {
-                break;
-              }
-            case "#":
-              if (escaping) {
-                for (let j = i + 1; j < content.length; j++) {
-                  switch (content.charAt(j)) {
-                    case "\n":
-                      i = j;
-                      continue contentLoop;
-                  }
-                }
-              }
-            default:
-              if (escaping) {
-                escaping = false;
-              }
-              if (heredocsProcessed) {
-                if (contentStart === -1) {
-                  contentStart = i;
-                }
-                if (lineStart === -1) {
-                  lineStart = i;
-                }
-              }
-              break;
-          }
-        }
-        if (heredocsProcessed) {
-          const arg = heredocDefinitions[currentHeredoc];
-          const startRange = arg.getRange();
-          const nameRange = this.getNameRange(startRange);
-          const name = this.getName(nameRange);
-          let contentRange = null;
-          const delimiterRange = this.getDelimiterRange(arg, name, vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + lineStart), range.end));
-          if (delimiterRange === null) {
-            contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), range.end);
-          } else if (contentEnd !== -1) {
-            contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), this.document.positionAt(startOffset + contentEnd));
-          }
-          heredocs.push(new heredoc_1.Heredoc(startRange, name, nameRange, contentRange, delimiterRange));
-          currentHeredoc++;
-          for (let i = currentHeredoc; i < heredocDefinitions.length; i++) {
-            const arg2 = heredocDefinitions[currentHeredoc];
-            const startRange2 = arg2.getRange();
-            const nameRange2 = this.getNameRange(startRange2);
-            const name2 = this.getName(nameRange2);
-            heredocs.push(new heredoc_1.Heredoc(startRange2, name2, nameRange2, null, null));
-            currentHeredoc++;
-          }
-        } else {
-          return this.createSingleLineHeredocs(args);
-        }
-        return heredocs;
-      }
-      getDelimiterRange(startArg, name, candidateRange) {
-        const text = this.document.getText(candidateRange);
-        if (startArg.getValue().startsWith("<<-")) {
-          let index = 0;
-          while (text.charAt(index) === "	") {
-            index++;
-          }
-          if (text.substring(index) === name) {
-            return vscode_languageserver_types_1.Range.create(vscode_languageserver_types_1.Position.create(candidateRange.start.line, index), candidateRange.end);
-          }
-          return null;
-        }
-        return text === name ? candidateRange : null;
-      }
-    };
-    exports.Instruction = Instruction;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/flagOption.js
-var require_flagOption = __commonJS({
-  "node_modules/dockerfile-ast/lib/flagOption.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.FlagOption = void 0;
-    var FlagOption = class {
-      constructor(range, name, nameRange, value, valueRange) {
-        this.range = range;
-        this.name = name;
-        this.nameRange = nameRange;
-        this.value = value;
-        this.valueRange = valueRange;
-      }
-      toString() {
-        if (this.valueRange !== null) {
-          return this.name + "=" + this.value;
-        }
-        return this.name;
-      }
-      getRange() {
-        return this.range;
-      }
-      getName() {
-        return this.name;
-      }
-      getNameRange() {
-        return this.nameRange;
-      }
-      getValue() {
-        return this.value;
-      }
-      getValueRange() {
-        return this.valueRange;
-      }
-    };
-    exports.FlagOption = FlagOption;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/flag.js
-var require_flag = __commonJS({
-  "node_modules/dockerfile-ast/lib/flag.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Flag = void 0;
-    var vscode_languageserver_types_1 = require_main();
-    var flagOption_1 = require_flagOption();
-    var Flag = class {
-      constructor(document, range, name, nameRange, value, valueRange) {
-        this.options = [];
-        this.range = range;
-        this.name = name;
-        this.nameRange = nameRange;
-        this.value = value;
-        this.valueRange = valueRange;
-        if (this.value !== null) {
-          let offset = document.offsetAt(valueRange.start);
-          let nameStart = -1;
-          let valueStart = -1;
-          let hasOptions = false;
-          for (let i = 0; i < value.length; i++) {
-            switch (value.charAt(i)) {
-              case "=":
-                hasOptions = true;
-                if (valueStart === -1) {
-                  valueStart = i + 1;
-                  break;
-                }
-                break;
-              case ",":
-                this.options.push(this.createFlagOption(document, value, offset, nameStart, valueStart, i));
-                nameStart = -1;
-                valueStart = -1;
-                break;
-              default:
-                if (nameStart === -1) {
-                  nameStart = i;
-                }
-                break;
-            }
-          }
-          if (hasOptions && nameStart !== -1) {
-            this.options.push(this.createFlagOption(document, value, offset, nameStart, valueStart, value.length));
-          }
-        }
-      }
-      createFlagOption(document, content, documentOffset, nameStart, valueStart, valueEnd) {
-        const optionRange = vscode_languageserver_types_1.Range.create(document.positionAt(documentOffset + nameStart), document.positionAt(documentOffset + valueEnd));
-        if (valueStart === -1) {
-          return new flagOption_1.FlagOption(optionRange, content.substring(nameStart, valueEnd), optionRange, null, null);
-        }
-        return new flagOption_1.FlagOption(optionRange, content.substring(nameStart, valueStart - 1), vscode_languageserver_types_1.Range.create(document.positionAt(documentOffset + nameStart), document.positionAt(documentOffset + valueStart - 1)), content.substring(valueStart, valueEnd), vscode_languageserver_types_1.Range.create(document.positionAt(documentOffset + valueStart), document.positionAt(documentOffset + valueEnd)));
-      }
-      toString() {
-        if (this.valueRange) {
-          return "--" + this.name + "=" + this.value;
-        }
-        return "--" + this.name;
-      }
-      /**
-       * Returns the range that encompasses this entire flag. This includes the
-       * -- prefix in the beginning to the last character of the flag's value (if
-       * it has been defined).
-       *
-       * @return the entire range of this flag
-       */
-      getRange() {
-        return this.range;
-      }
-      /**
-       * Returns the name of this flag. The name does not include the -- prefix.
-       * Thus, for HEALTHCHECK's --interval flag, interval is the flag's name and
-       * not --interval.
-       *
-       * @return this flag's name
-       */
-      getName() {
-        return this.name;
-      }
-      /**
-       * Returns the range that encompasses the flag's name
-       *
-       * @return the range containing the flag's name
-       */
-      getNameRange() {
-        return this.nameRange;
-      }
-      /**
-       * Returns the value that has been set to this flag. May be null if the
-       * flag is invalid and has no value set like a --start-period. If the flag
-       * is instead a --start-period= with an equals sign then the flag's value
-       * is the empty string.
-       *
-       * @return this flag's value if it has been defined, null otherwise
-       */
-      getValue() {
-        return this.value;
-      }
-      /**
-       * Returns the range that encompasses this flag's value. If no value has
-       * been set then null will be returned.
-       *
-       * @return the range containing this flag's value, or null if the flag
-       *         has no value defined
-       */
-      getValueRange() {
-        return this.valueRange;
-      }
-      getOption(name) {
-        for (const option of this.options) {
-          if (option.getName() === name) {
-            return option;
-          }
-        }
-        return null;
-      }
-      getOptions() {
-        return this.options;
-      }
-      hasOptions() {
-        return this.options.length > 0;
-      }
-    };
-    exports.Flag = Flag;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/modifiableInstruction.js
-var require_modifiableInstruction = __commonJS({
-  "node_modules/dockerfile-ast/lib/modifiableInstruction.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.ModifiableInstruction = void 0;
-    var vscode_languageserver_types_1 = require_main();
-    var flag_1 = require_flag();
-    var instruction_1 = require_instruction();
-    var ModifiableInstruction = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
-      }
-      getFlags() {
-        if (!this.flags) {
-          this.flags = [];
-          for (let arg of this.getArguments()) {
-            let value = arg.getValue();
-            if (this.stopSearchingForFlags(value)) {
-              return this.flags;
-            } else if (value.indexOf("--") === 0) {
-              let range = arg.getRange();
-              let rawValue = this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
-              let nameIndex = value.indexOf("=");
-              let index = rawValue.indexOf("=");
-              let firstMatch = false;
-              let secondMatch = false;
-              let startIndex = -1;
-              nameSearchLoop: for (let i = 0; i < rawValue.length; i++) {
-                switch (rawValue.charAt(i)) {
-                  case "\\":
-                  case " ":
-                  case "	":
-                  case "\r":
-                  case "\n":
-                    break;
-                  case "-":
-                    if (secondMatch) {
-                      startIndex = i;
-                      break nameSearchLoop;
-                    } else if (firstMatch) {
-                      secondMatch = true;
-                    } else {
-                      firstMatch = true;
-                    }
-                    break;
-                  default:
-                    startIndex = i;
-                    break nameSearchLoop;
-                }
-              }
-              let nameStart = this.document.positionAt(this.document.offsetAt(range.start) + startIndex);
-              if (index === -1) {
-                this.flags.push(new flag_1.Flag(this.document, range, value.substring(2), vscode_languageserver_types_1.Range.create(nameStart, range.end), null, null));
-              } else if (index === value.length - 1) {
-                let nameEnd = this.document.positionAt(this.document.offsetAt(range.start) + index);
-                this.flags.push(new flag_1.Flag(this.document, range, value.substring(2, index), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), "", vscode_languageserver_types_1.Range.create(range.end, range.end)));
-              } else {
-                let nameEnd = this.document.positionAt(this.document.offsetAt(range.start) + index);
-                this.flags.push(new flag_1.Flag(this.document, range, value.substring(2, nameIndex), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), value.substring(nameIndex + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(this.document.offsetAt(range.start) + index + 1), range.end)));
-              }
-            }
-          }
-        }
-        return this.flags;
-      }
-      getArguments() {
-        const args = super.getArguments();
-        const flags = this.getFlags();
-        if (flags.length === 0) {
-          return args;
-        }
-        for (let i = 0; i < flags.length; i++) {
-          args.shift();
-        }
-        return args;
-      }
-    };
-    exports.ModifiableInstruction = ModifiableInstruction;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/jsonInstruction.js
-var require_jsonInstruction = __commonJS({
-  "node_modules/dockerfile-ast/lib/jsonInstruction.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.JSONInstruction = void 0;
-    var vscode_languageserver_types_1 = require_main();
-    var argument_1 = require_argument2();
-    var jsonArgument_1 = require_jsonArgument();
-    var modifiableInstruction_1 = require_modifiableInstruction();
-    var JSONInstruction = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
-        this.openingBracket = null;
-        this.closingBracket = null;
-        this.jsonStrings = [];
-        const argsContent = this.getRawArgumentsContent();
-        if (argsContent === null) {
-          return;
-        }
-        const args = this.getArguments();
-        if (args.length === 1 && args[0].getValue() === "[]") {
-          let argRange = args[0].getRange();
-          this.openingBracket = new argument_1.Argument("[", vscode_languageserver_types_1.Range.create(argRange.start.line, argRange.start.character, argRange.start.line, argRange.start.character + 1));
-          this.closingBracket = new argument_1.Argument("]", vscode_languageserver_types_1.Range.create(argRange.start.line, argRange.start.character + 1, argRange.end.line, argRange.end.character));
-          return;
-        } else if (args.length === 2 && args[0].getValue() === "[" && args[1].getValue() === "]") {
-          this.openingBracket = args[0];
-          this.closingBracket = args[1];
-          return;
-        }
-        const argsOffset = document.offsetAt(this.getArgumentsRange().start);
-        let start = -1;
-        let last = "";
-        let quoted = false;
-        let escapedArg = "";
-        argsCheck: for (let i = 0; i < argsContent.length; i++) {
-          let char = argsContent.charAt(i);
-          switch (char) {
-            case "[":
-              if (last === "") {
-                this.openingBracket = new argument_1.Argument("[", vscode_languageserver_types_1.Range.create(document.positionAt(argsOffset + i), document.positionAt(argsOffset + i + 1)));
-                last = "[";
-              } else if (quoted) {
-                escapedArg = escapedArg + char;
-              } else {
-                break argsCheck;
-              }
-              break;
-            case '"':
-              if (last === "[" || last === ",") {
-                start = i;
-                quoted = true;
-                last = '"';
-                escapedArg = escapedArg + char;
-                continue;
-              } else if (last === '"') {
-                if (quoted) {
-                  escapedArg = escapedArg + char;
-                  quoted = false;
-                  this.jsonStrings.push(new jsonArgument_1.JSONArgument(escapedArg, vscode_languageserver_types_1.Range.create(document.positionAt(argsOffset + start), document.positionAt(argsOffset + i + 1)), vscode_languageserver_types_1.Range.create(document.positionAt(argsOffset + start + 1), document.positionAt(argsOffset + i))));
-                  escapedArg = "";
-                } else {
-                  break argsCheck;
-                }
-              } else {
-                break argsCheck;
-              }
-              break;
-            case ",":
-              if (quoted) {
-                escapedArg = escapedArg + char;
-              } else {
-                if (last === '"') {
-                  last = ",";
-                } else {
-                  break argsCheck;
-                }
-              }
-              break;
-            case "]":
-              if (quoted) {
-                escapedArg = escapedArg + char;
-              } else if (last !== "") {
-                this.closingBracket = new argument_1.Argument("]", vscode_languageserver_types_1.Range.create(document.positionAt(argsOffset + i), document.positionAt(argsOffset + i + 1)));
-                break argsCheck;
-              }
-              break;
-            case " ":
-            case "	":
-              break;
-            case "\\":
-              if (quoted) {
-                switch (argsContent.charAt(i + 1)) {
-                  case '"':
-                  case "\\":
-                    escapedArg = escapedArg + argsContent.charAt(i + 1);
-                    i++;
-                    continue;
-                  case " ":
-                  case "	":
-                    escapeCheck: for (let j = i + 2; j < argsContent.length; j++) {
-                      switch (argsContent.charAt(j)) {
-                        case "\r":
-                          j++;
-                        case "\n":
-                          i = j;
-                          continue argsCheck;
-                        case " ":
-                        case "	":
-                          break;
-                        default:
-                          break escapeCheck;
-                      }
-                    }
-                    break;
-                  case "\r":
-                    i++;
-                  default:
-                    i++;
-                    continue;
-                }
-              } else {
-                escapeCheck: for (let j = i + 1; j < argsContent.length; j++) {
-                  switch (argsContent.charAt(j)) {
-                    case "\r":
-                      j++;
-                    case "\n":
-                      i = j;
-                      continue argsCheck;
-                    case " ":
-                    case "	":
-                      break;
-                    default:
-                      break escapeCheck;
-                  }
-                }
-              }
-              break argsCheck;
-            default:
-              if (!quoted) {
-                break argsCheck;
-              }
-              escapedArg = escapedArg + char;
-              break;
-          }
-        }
-      }
-      stopSearchingForFlags(_value) {
-        return true;
-      }
-      getOpeningBracket() {
-        return this.openingBracket;
-      }
-      getJSONStrings() {
-        return this.jsonStrings;
-      }
-      getClosingBracket() {
-        return this.closingBracket;
-      }
-    };
-    exports.JSONInstruction = JSONInstruction;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/instructions/add.js
-var require_add = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/add.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Add = void 0;
-    var jsonInstruction_1 = require_jsonInstruction();
-    var Add = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
-      }
-      stopSearchingForFlags(argument) {
-        return argument.indexOf("--") === -1;
-      }
-    };
-    exports.Add = Add;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/property.js
-var require_property = __commonJS({
-  "node_modules/dockerfile-ast/lib/property.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Property = void 0;
-    var vscode_languageserver_types_1 = require_main();
-    var util_1 = require_util();
-    var Property = class _Property {
-      constructor(document, escapeChar, arg, arg2) {
-        this.assignmentOperatorRange = null;
-        this.assignmentOperator = null;
-        this.valueRange = null;
-        this.value = null;
-        this.document = document;
-        this.escapeChar = escapeChar;
-        this.nameRange = _Property.getNameRange(document, arg);
-        let value = document.getText().substring(document.offsetAt(this.nameRange.start), document.offsetAt(this.nameRange.end));
-        this.name = _Property.getValue(value, escapeChar);
-        if (arg2) {
-          this.valueRange = arg2.getRange();
-          value = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
-          this.value = _Property.getValue(value, escapeChar);
-          this.range = vscode_languageserver_types_1.Range.create(this.nameRange.start, this.valueRange.end);
-        } else {
-          let argRange = arg.getRange();
-          if (this.nameRange.start.line === argRange.start.line && this.nameRange.start.character === argRange.start.character && this.nameRange.end.line === argRange.end.line && this.nameRange.end.character === argRange.end.character) {
-          } else {
-            this.valueRange = _Property.getValueRange(document, arg);
-            value = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
-            this.value = _Property.getValue(value, escapeChar);
-            this.assignmentOperatorRange = vscode_languageserver_types_1.Range.create(this.nameRange.end, this.valueRange.start);
-            this.assignmentOperator = "=";
-          }
-          this.range = argRange;
-        }
-      }
-      getRange() {
-        return this.range;
-      }
-      getName() {
-        return this.name;
-      }
-      getNameRange() {
-        return this.nameRange;
-      }
-      getValue() {
-        return this.value;
-      }
-      getValueRange() {
-        return this.valueRange;
-      }
-      /**
-       * Retrieves the operator used for delimiting between the name and
-       * value of this property. This will either be the "=" character
-       * or null if a character was not used or if this property has no
-       * value defined.
-       */
-      getAssignmentOperator() {
-        return this.assignmentOperator;
-      }
-      getAssignmentOperatorRange() {
-        return this.assignmentOperatorRange;
-      }
-      /**
-       * Returns the value of this property including any enclosing
-       * single or double quotes and relevant escape characters.
-       * Escaped newlines and its associated contiguous whitespace
-       * characters however will not be returned as they are deemed to
-       * be uninteresting to clients trying to return a Dockerfile.
-       *
-       * @return the unescaped value of this property or null if this
-       *         property has no associated value
-       */
-      getUnescapedValue() {
-        if (this.valueRange === null) {
-          return null;
-        }
-        let escaped = false;
-        let rawValue = "";
-        let value = this.document.getText().substring(this.document.offsetAt(this.valueRange.start), this.document.offsetAt(this.valueRange.end));
-        rawLoop: for (let i = 0; i < value.length; i++) {
-          let char = value.charAt(i);
-          switch (char) {
-            case this.escapeChar:
-              for (let j = i + 1; j < value.length; j++) {
-                switch (value.charAt(j)) {
-                  case "\r":
-                    j++;
-                  case "\n":
-                    escaped = true;
-                    i = j;
-                    continue rawLoop;
-                  case " ":
-                  case "	":
-                    break;
-                  default:
-                    rawValue = rawValue + char;
-                    continue rawLoop;
-                }
-              }
-              rawValue = rawValue + char;
-              break;
-            case "\r":
-            case "\n":
-              break;
-            case " ":
-            case "	":
-              if (!escaped) {
-                rawValue = rawValue + char;
-              }
-              break;
-            case "#":
-              if (escaped) {
-                for (let j = i + 1; j < value.length; j++) {
-                  switch (value.charAt(j)) {
-                    case "\r":
-                      j++;
-                    case "\n":
-                      i = j;
-                      continue rawLoop;
-                  }
-                }
-              } else {
-                rawValue = rawValue + char;
-              }
-              break;
-            default:
-              rawValue = rawValue + char;
-              escaped = false;
-              break;
-          }
-        }
-        return rawValue;
-      }
-      static getNameRange(document, arg) {
-        let value = arg.getValue();
-        let index = value.indexOf("=");
-        if (index !== -1) {
-          let initial = value.charAt(0);
-          let before = value.charAt(index - 1);
-          if (initial === '"' && before === '"' || initial === "'" && before === "'" || initial !== '"' && initial !== "'") {
-            return vscode_languageserver_types_1.Range.create(arg.getRange().start, document.positionAt(document.offsetAt(arg.getRange().start) + index));
-          }
-        }
-        return arg.getRange();
-      }
-      static getValueRange(document, arg) {
-        return vscode_languageserver_types_1.Range.create(document.positionAt(document.offsetAt(arg.getRange().start) + arg.getValue().indexOf("=") + 1), document.positionAt(document.offsetAt(arg.getRange().end)));
-      }
-      /**
-       * Returns the actual value of this key-value pair. The value will
-       * have its escape characters removed if applicable. If the value
-       * spans multiple lines and there are comments nested within the
-       * lines, they too will be removed.
-       *
-       * @return the value that this key-value pair will actually be, may
-       *         be null if no value is defined, may be the empty string
-       *         if the value only consists of whitespace
-       */
-      static getValue(value, escapeChar) {
-        let escaped = false;
-        const skip = util_1.Util.findLeadingNonWhitespace(value, escapeChar);
-        if (skip !== 0 && value.charAt(skip) === "#") {
-          escaped = true;
-        }
-        value = value.substring(skip);
-        let first = value.charAt(0);
-        let last = value.charAt(value.length - 1);
-        let literal = first === "'" || first === '"';
-        let inSingle = first === "'" && last === "'";
-        let inDouble = false;
-        if (first === '"') {
-          for (let i = 1; i < value.length; i++) {
-            if (value.charAt(i) === escapeChar) {
-              i++;
-            } else if (value.charAt(i) === '"' && i === value.length - 1) {
-              inDouble = true;
-            }
-          }
-        }
-        if (inSingle || inDouble) {
-          value = value.substring(1, value.length - 1);
-        }
-        let commentCheck = -1;
-        let escapedValue = "";
-        let start = 0;
-        parseValue: for (let i = 0; i < value.length; i++) {
-          let char = value.charAt(i);
-          switch (char) {
-            case escapeChar:
-              if (i + 1 === value.length) {
-                escapedValue = escapedValue + escapeChar;
-                break parseValue;
-              }
-              char = value.charAt(i + 1);
-              if (char === " " || char === "	") {
-                whitespaceCheck: for (let j = i + 2; j < value.length; j++) {
-                  let char2 = value.charAt(j);
-                  switch (char2) {
-                    case " ":
-                    case "	":
-                      break;
-                    case "\r":
-                      j++;
-                    case "\n":
-                      escaped = true;
-                      i = j;
-                      continue parseValue;
-                    default:
-                      if (!inDouble && !inSingle && !literal) {
-                        if (char2 === escapeChar) {
-                          escapedValue = escapedValue + char;
-                          i = i + 1;
-                        } else {
-                          escapedValue = escapedValue + char + char2;
-                          i = j;
-                        }
-                        continue parseValue;
-                      }
-                      break whitespaceCheck;
-                  }
-                }
-              }
-              if (inDouble) {
-                if (char === "\r") {
-                  escaped = true;
-                  i = i + 2;
-                } else if (char === "\n") {
-                  escaped = true;
-                  i++;
-                } else if (char !== '"') {
-                  if (char === escapeChar) {
-                    i++;
-                  }
-                  escapedValue = escapedValue + escapeChar;
-                }
-                continue parseValue;
-              } else if (inSingle || literal) {
-                if (char === "\r") {
-                  escaped = true;
-                  i = i + 2;
-                } else if (char === "\n") {
-                  escaped = true;
-                  i++;
-                } else {
-                  escapedValue = escapedValue + escapeChar;
-                }
-                continue parseValue;
-              } else if (char === escapeChar) {
-                escapedValue = escapedValue + escapeChar;
-                i++;
-              } else if (char === "\r") {
-                escaped = true;
-                i = i + 2;
-              } else if (char === "\n") {
-                escaped = true;
-                i++;
-                start = i;
-              } else {
-                escapedValue = escapedValue + char;
-                i++;
-              }
-              break;
-            case " ":
-            case "	":
-              if (escaped && commentCheck === -1) {
-                commentCheck = i;
-              }
-              escapedValue = escapedValue + char;
-              break;
-            case "\r":
-              i++;
-            case "\n":
-              if (escaped && commentCheck !== -1) {
-                escapedValue = escapedValue.substring(0, escapedValue.length - (i - commentCheck - 1));
-                commentCheck = -1;
-              }
-              break;
-            case "#":
-              if (escaped) {
-                if (commentCheck !== -1) {
-                  escapedValue = escapedValue.substring(0, escapedValue.length - (i - commentCheck));
-                  commentCheck = -1;
-                }
-                newlineCheck: for (let j = i + 1; j < value.length; j++) {
-                  switch (value.charAt(j)) {
-                    case "\r":
-                      j++;
-                    case "\n":
-                      i = j;
-                      break newlineCheck;
-                  }
-                }
-                continue parseValue;
-              }
-            default:
-              if (escaped) {
-                escaped = false;
-                commentCheck = -1;
-              }
-              escapedValue = escapedValue + char;
-              break;
-          }
-        }
-        return escapedValue;
-      }
-    };
-    exports.Property = Property;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/propertyInstruction.js
-var require_propertyInstruction = __commonJS({
-  "node_modules/dockerfile-ast/lib/propertyInstruction.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.PropertyInstruction = void 0;
-    var vscode_languageserver_types_1 = require_main();
-    var instruction_1 = require_instruction();
-    var property_1 = require_property();
-    var argument_1 = require_argument2();
-    var util_1 = require_util();
-    var PropertyInstruction = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
-        this.properties = void 0;
-      }
-      getProperties() {
-        if (this.properties === void 0) {
-          let args = this.getPropertyArguments();
-          if (args.length === 0) {
-            this.properties = [];
-          } else if (args.length === 1) {
-            this.properties = [new property_1.Property(this.document, this.escapeChar, args[0])];
-          } else if (args.length === 2) {
-            if (args[0].getValue().indexOf("=") === -1) {
-              this.properties = [new property_1.Property(this.document, this.escapeChar, args[0], args[1])];
-            } else {
-              this.properties = [
-                new property_1.Property(this.document, this.escapeChar, args[0]),
-                new property_1.Property(this.document, this.escapeChar, args[1])
-              ];
-            }
-          } else if (args[0].getValue().indexOf("=") === -1) {
-            let text = this.document.getText();
-            let start = args[1].getRange().start;
-            let end = args[args.length - 1].getRange().end;
-            text = text.substring(this.document.offsetAt(start), this.document.offsetAt(end));
-            this.properties = [new property_1.Property(this.document, this.escapeChar, args[0], new argument_1.Argument(text, vscode_languageserver_types_1.Range.create(args[1].getRange().start, args[args.length - 1].getRange().end)))];
-          } else {
-            this.properties = [];
-            for (let i = 0; i < args.length; i++) {
-              this.properties.push(new property_1.Property(this.document, this.escapeChar, args[i]));
-            }
-          }
-        }
-        return this.properties;
-      }
-      /**
-       * Goes from the back of the string and returns the first
-       * non-whitespace character that is found. If an escape character
-       * is found with newline characters, the escape character will
-       * not be considered a non-whitespace character and its index in
-       * the string will not be returned.
-       *
-       * @param content the string to search through
-       * @return the index in the string for the first non-whitespace
-       *         character when searching from the end of the string
-       */
-      findTrailingNonWhitespace(content) {
-        let index = content.length;
-        whitespaceCheck: for (let i = content.length - 1; i >= 0; i--) {
-          switch (content.charAt(i)) {
-            case " ":
-            case "	":
-              continue;
-            case "\n":
-              if (content.charAt(i - 1) === "\r") {
-                i = i - 1;
-              }
-            case "\r":
-              newlineCheck: for (let j = i - 1; j >= 0; j--) {
-                switch (content.charAt(j)) {
-                  case " ":
-                  case "	":
-                  case "\r":
-                  case "\n":
-                  case this.escapeChar:
-                    continue;
-                  default:
-                    index = j;
-                    break newlineCheck;
-                }
-              }
-              break whitespaceCheck;
-            default:
-              index = i;
-              break whitespaceCheck;
-          }
-        }
-        return index;
-      }
-      getPropertyArguments() {
-        const args = [];
-        let range = this.getInstructionRange();
-        let instructionNameEndOffset = this.document.offsetAt(range.end);
-        let extra = instructionNameEndOffset - this.document.offsetAt(range.start);
-        let content = this.getTextContent();
-        let fullArgs = content.substring(extra);
-        let start = util_1.Util.findLeadingNonWhitespace(fullArgs, this.escapeChar);
-        if (start === -1) {
-          return [];
-        }
-        const startPosition = this.document.positionAt(instructionNameEndOffset + start);
-        let escaped = range.start.line !== startPosition.line;
-        let endingEscape = false;
-        let mark = -1;
-        let end = this.findTrailingNonWhitespace(fullArgs);
-        content = fullArgs.substring(start, end + 1);
-        let argStart = escaped ? -1 : 0;
-        let spaced = false;
-        argumentLoop: for (let i = 0; i < content.length; i++) {
-          let char = content.charAt(i);
-          switch (char) {
-            case this.escapeChar:
-              if (i + 1 === content.length) {
-                endingEscape = true;
-                break argumentLoop;
-              }
-              if (!escaped) {
-                mark = i;
-              }
-              switch (content.charAt(i + 1)) {
-                case " ":
-                case "	":
-                  if (!util_1.Util.isWhitespace(content.charAt(i + 2))) {
-                    i = i + 1;
-                    continue argumentLoop;
-                  }
-                  whitespaceCheck: for (let j = i + 2; j < content.length; j++) {
-                    switch (content.charAt(j)) {
-                      case "\r":
-                        j++;
-                      case "\n":
-                        escaped = true;
-                        i = j;
-                        continue argumentLoop;
-                      case " ":
-                      case "	":
-                        break;
-                      default:
-                        args.push(new argument_1.Argument(content.substring(argStart, i), vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + i + 2))));
-                        argStart = j;
-                        break whitespaceCheck;
-                    }
-                  }
-                  i = argStart - 1;
-                  continue argumentLoop;
-                case "\r":
-                  i++;
-                case "\n":
-                  escaped = true;
-                  i = i + 1;
-                  continue argumentLoop;
-                case this.escapeChar:
-                  if (argStart === -1) {
-                    argStart = i;
-                  }
-                  i = i + 1;
-                  continue argumentLoop;
-                default:
-                  if (argStart === -1) {
-                    argStart = i;
-                  }
-                  continue argumentLoop;
-              }
-            case "'":
-            case '"':
-              if (spaced) {
-                this.createSpacedArgument(argStart, args, content, mark, instructionNameEndOffset, start);
-                argStart = i;
-                spaced = false;
-              }
-              if (argStart === -1) {
-                argStart = i;
-              }
-              for (let j = i + 1; j < content.length; j++) {
-                switch (content.charAt(j)) {
-                  case char:
-                    if (content.charAt(j + 1) !== " " && content.charAt(j + 1) !== "") {
-                      i = j;
-                      continue argumentLoop;
-                    }
-                    args.push(new argument_1.Argument(content.substring(argStart, j + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + j + 1))));
-                    i = j;
-                    argStart = -1;
-                    continue argumentLoop;
-                  case this.escapeChar:
-                    j++;
-                    break;
-                }
-              }
-              break argumentLoop;
-            case " ":
-            case "	":
-              if (escaped) {
-                if (argStart !== -1) {
-                  spaced = true;
-                }
-              } else if (argStart !== -1) {
-                args.push(new argument_1.Argument(content.substring(argStart, i), vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + i))));
-                argStart = -1;
-              }
-              break;
-            case "\r":
-              i++;
-            case "\n":
-              spaced = false;
-              break;
-            case "#":
-              if (escaped) {
-                for (let j = i + 1; j < content.length; j++) {
-                  switch (content.charAt(j)) {
-                    case "\r":
-                      j++;
-                    case "\n":
-                      i = j;
-                      spaced = false;
-                      continue argumentLoop;
-                  }
-                }
-                if (argStart !== -1) {
-                  let value = content.substring(argStart, mark);
-                  args.push(new argument_1.Argument(value, vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + mark))));
-                  argStart = -1;
-                }
-                break argumentLoop;
-              } else if (argStart === -1) {
-                argStart = i;
-              }
-              break;
-            default:
-              if (spaced) {
-                this.createSpacedArgument(argStart, args, content, mark, instructionNameEndOffset, start);
-                argStart = i;
-                spaced = false;
-              }
-              escaped = false;
-              if (argStart === -1) {
-                argStart = i;
-              }
-              if (char === "$" && content.charAt(i + 1) === "{") {
-                let singleQuotes = false;
-                let doubleQuotes = false;
-                let escaped2 = false;
-                for (let j = i + 1; j < content.length; j++) {
-                  switch (content.charAt(j)) {
-                    case this.escapeChar:
-                      escaped2 = true;
-                      break;
-                    case "\r":
-                    case "\n":
-                      break;
-                    case "'":
-                      singleQuotes = !singleQuotes;
-                      escaped2 = false;
-                      break;
-                    case '"':
-                      doubleQuotes = !doubleQuotes;
-                      escaped2 = false;
-                      break;
-                    case " ":
-                    case "	":
-                      if (escaped2 || singleQuotes || doubleQuotes) {
-                        break;
-                      }
-                      i = j - 1;
-                      continue argumentLoop;
-                    case "}":
-                      i = j;
-                      continue argumentLoop;
-                    default:
-                      escaped2 = false;
-                      break;
-                  }
-                }
-                break argumentLoop;
-              }
-              break;
-          }
-        }
-        if (argStart !== -1 && argStart !== content.length) {
-          let end2 = endingEscape ? content.length - 1 : content.length;
-          let value = content.substring(argStart, end2);
-          args.push(new argument_1.Argument(value, vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + end2))));
-        }
-        return args;
-      }
-      createSpacedArgument(argStart, args, content, mark, instructionNameEndOffset, start) {
-        if (argStart !== -1) {
-          args.push(new argument_1.Argument(content.substring(argStart, mark), vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + mark))));
-        }
-      }
-    };
-    exports.PropertyInstruction = PropertyInstruction;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/instructions/arg.js
-var require_arg = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/arg.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Arg = void 0;
-    var property_1 = require_property();
-    var propertyInstruction_1 = require_propertyInstruction();
-    var Arg = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
-        this.property = null;
-        const args = this.getPropertyArguments();
-        if (args.length === 1) {
-          this.property = new property_1.Property(this.document, this.escapeChar, args[0]);
-        } else {
-          this.property = null;
-        }
-      }
-      /**
-       * Returns the variable defined by this ARG. This may be null if
-       * this ARG instruction is malformed and has no variable
-       * declaration.
-       */
-      getProperty() {
-        return this.property;
-      }
-    };
-    exports.Arg = Arg;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/instructions/cmd.js
-var require_cmd = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/cmd.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Cmd = void 0;
-    var jsonInstruction_1 = require_jsonInstruction();
-    var Cmd = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
-      }
-    };
-    exports.Cmd = Cmd;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/instructions/copy.js
-var require_copy = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/copy.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Copy = void 0;
-    var jsonInstruction_1 = require_jsonInstruction();
-    var Copy = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
-      }
-      stopSearchingForFlags(argument) {
-        return argument.indexOf("--") === -1;
-      }
-      getFromFlag() {
-        let flags = super.getFlags();
-        return flags.length === 1 && flags[0].getName() === "from" ? flags[0] : null;
-      }
-      /**
-       * Returns there here-documents that are defined in this RUN
-       * instruction.
-       *
-       * This API is experimental and subject to change.
-       */
-      getHeredocs() {
-        return super.getHeredocs();
-      }
-    };
-    exports.Copy = Copy;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/instructions/env.js
-var require_env = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/env.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Env = void 0;
-    var propertyInstruction_1 = require_propertyInstruction();
-    var Env = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
-      }
-      getProperties() {
-        return super.getProperties();
-      }
-    };
-    exports.Env = Env;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/instructions/entrypoint.js
-var require_entrypoint = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/entrypoint.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Entrypoint = void 0;
-    var jsonInstruction_1 = require_jsonInstruction();
-    var Entrypoint = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
-      }
-    };
-    exports.Entrypoint = Entrypoint;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/instructions/from.js
-var require_from = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/from.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.From = void 0;
-    var vscode_languageserver_types_1 = require_main();
-    var modifiableInstruction_1 = require_modifiableInstruction();
-    var From = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
-      }
-      stopSearchingForFlags(argument) {
-        return argument.indexOf("--") === -1;
-      }
-      getImage() {
-        const args = this.getArguments();
-        return args.length > 0 ? args[0].getValue() : null;
-      }
-      /**
-       * Returns the name of the image that will be used as the base image.
-       *
-       * @return the base image's name, or null if unspecified
-       */
-      getImageName() {
-        const imageName = this.getRangeContent(this.getImageNameRange());
-        if (imageName === null) {
-          return null;
-        }
-        let commented = false;
-        let escaped = false;
-        let name = "";
-        for (let i = 0; i < imageName.length; i++) {
-          const ch = imageName.charAt(i);
-          switch (ch) {
-            case this.escapeChar:
-              escaped = true;
-              break;
-            case "\r":
-              continue;
-            case "\n":
-              commented = false;
-              break;
-            case " ":
-            case "	":
-              break;
-            case "#":
-              if (escaped) {
-                commented = true;
-              } else {
-                name = name + ch;
-                escaped = false;
-              }
-              break;
-            default:
-              if (!commented) {
-                name = name + ch;
-                escaped = false;
-              }
-              break;
-          }
-        }
-        return name;
-      }
-      /**
-       * Returns the range that covers the name of the image used by
-       * this instruction.
-       *
-       * @return the range of the name of this instruction's argument,
-       *         or null if no image has been specified
-       */
-      getImageNameRange() {
-        let range = this.getImageRange();
-        if (range) {
-          let registryRange = this.getRegistryRange();
-          if (registryRange) {
-            range.start = this.document.positionAt(this.document.offsetAt(registryRange.end) + 1);
-          }
-          let tagRange = this.getImageTagRange();
-          let digestRange = this.getImageDigestRange();
-          if (tagRange === null) {
-            if (digestRange !== null) {
-              range.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
-            }
-          } else {
-            range.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
-          }
-          return range;
-        }
-        return null;
-      }
-      /**
-       * Returns the range that covers the image argument of this
-       * instruction. This includes the tag or digest of the image if
-       * it has been specified by the instruction.
-       *
-       * @return the range of the image argument, or null if no image
-       *         has been specified
-       */
-      getImageRange() {
-        let args = this.getArguments();
-        return args.length !== 0 ? args[0].getRange() : null;
-      }
-      getImageTag() {
-        return this.getRangeContent(this.getImageTagRange());
-      }
-      /**
-       * Returns the range in the document that the tag of the base
-       * image encompasses.
-       *
-       * @return the base image's tag's range in the document, or null
-       *         if no tag has been specified
-       */
-      getImageTagRange() {
-        const range = this.getImageRange();
-        if (range) {
-          const rangeStartOffset = this.document.offsetAt(range.start);
-          const content = this.getRangeContent(range);
-          const atIndex = this.indexOf(rangeStartOffset, content, "@");
-          const slashIndex = content.indexOf("/");
-          if (atIndex === -1) {
-            const colonIndex = this.lastIndexOf(rangeStartOffset, content, ":");
-            if (colonIndex > slashIndex) {
-              return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + colonIndex + 1), range.end);
-            }
-          }
-          const subcontent = content.substring(0, atIndex);
-          const subcolonIndex = subcontent.indexOf(":");
-          if (subcolonIndex === -1) {
-            return null;
-          }
-          if (slashIndex === -1) {
-            return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + subcolonIndex + 1), this.document.positionAt(rangeStartOffset + atIndex));
-          }
-          if (subcolonIndex < slashIndex) {
-            return null;
-          }
-          return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + subcolonIndex + 1), this.document.positionAt(rangeStartOffset + subcontent.length));
-        }
-        return null;
-      }
-      getImageDigest() {
-        return this.getRangeContent(this.getImageDigestRange());
-      }
-      /**
-       * Returns the range in the document that the digest of the base
-       * image encompasses.
-       *
-       * @return the base image's digest's range in the document, or null
-       *         if no digest has been specified
-       */
-      getImageDigestRange() {
-        let range = this.getImageRange();
-        if (range) {
-          let content = this.getRangeContent(range);
-          let index = this.lastIndexOf(this.document.offsetAt(range.start), content, "@");
-          if (index !== -1) {
-            return vscode_languageserver_types_1.Range.create(range.start.line, range.start.character + index + 1, range.end.line, range.end.character);
-          }
-        }
-        return null;
-      }
-      indexOf(documentOffset, content, searchString) {
-        let index = content.indexOf(searchString);
-        const variables = this.getVariables();
-        for (let i = 0; i < variables.length; i++) {
-          const position = documentOffset + index;
-          const variableRange = variables[i].getRange();
-          if (this.document.offsetAt(variableRange.start) < position && position < this.document.offsetAt(variableRange.end)) {
-            const offset = this.document.offsetAt(variableRange.end) - documentOffset;
-            const substring = content.substring(offset);
-            const subIndex = substring.indexOf(searchString);
-            if (subIndex === -1) {
-              return -1;
-            }
-            index = subIndex + offset;
-            i = -1;
-            continue;
-          }
-        }
-        return index;
-      }
-      lastIndexOf(documentOffset, content, searchString) {
-        let index = content.lastIndexOf(searchString);
-        const variables = this.getVariables();
-        for (let i = 0; i < variables.length; i++) {
-          const position = documentOffset + index;
-          const variableRange = variables[i].getRange();
-          if (this.document.offsetAt(variableRange.start) < position && position < this.document.offsetAt(variableRange.end)) {
-            index = content.substring(0, index).lastIndexOf(searchString);
-            if (index === -1) {
-              return -1;
-            }
-            i = -1;
-            continue;
-          }
-        }
-        return index;
-      }
-      getRegistry() {
-        return this.getRangeContent(this.getRegistryRange());
-      }
-      getRegistryRange() {
-        const range = this.getImageRange();
-        if (range) {
-          const tagRange = this.getImageTagRange();
-          const digestRange = this.getImageDigestRange();
-          if (tagRange === null) {
-            if (digestRange !== null) {
-              range.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
-            }
-          } else {
-            range.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
-          }
-          const content = this.getRangeContent(range);
-          const rangeStart = this.document.offsetAt(range.start);
-          const startingSlashIndex = this.indexOf(rangeStart, content, "/");
-          if (startingSlashIndex === -1) {
-            return null;
-          }
-          const portIndex = this.indexOf(rangeStart, content, ":");
-          const dotIndex = this.indexOf(rangeStart, content, ".");
-          if (portIndex !== -1 || dotIndex !== -1) {
-            return vscode_languageserver_types_1.Range.create(range.start, this.document.positionAt(rangeStart + startingSlashIndex));
-          }
-          const registry = content.substring(0, startingSlashIndex);
-          if (registry === "localhost") {
-            return vscode_languageserver_types_1.Range.create(range.start, this.document.positionAt(rangeStart + startingSlashIndex));
-          }
-        }
-        return null;
-      }
-      getBuildStage() {
-        let range = this.getBuildStageRange();
-        return range === null ? null : this.getRangeContent(range);
-      }
-      getBuildStageRange() {
-        let args = this.getArguments();
-        if (args.length > 2 && args[1].getValue().toUpperCase() === "AS") {
-          return args[2].getRange();
-        }
-        return null;
-      }
-      getPlatformFlag() {
-        let flags = super.getFlags();
-        return flags.length === 1 && flags[0].getName() === "platform" ? flags[0] : null;
-      }
-    };
-    exports.From = From;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/instructions/healthcheck.js
-var require_healthcheck = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/healthcheck.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Healthcheck = void 0;
-    var modifiableInstruction_1 = require_modifiableInstruction();
-    var Healthcheck = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
-      }
-      stopSearchingForFlags(argument) {
-        argument = argument.toUpperCase();
-        return argument === "CMD" || argument === "NONE";
-      }
-      getSubcommand() {
-        let args = this.getArguments();
-        return args.length !== 0 ? args[0] : null;
-      }
-    };
-    exports.Healthcheck = Healthcheck;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/instructions/label.js
-var require_label = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/label.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Label = void 0;
-    var propertyInstruction_1 = require_propertyInstruction();
-    var util_1 = require_util();
-    var Label = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
-      }
-      getVariables() {
-        const variables = super.getVariables();
-        const properties = this.getProperties();
-        for (const property of properties) {
-          const value = property.getUnescapedValue();
-          if (value !== null && value.length > 2 && value.charAt(0) === "'" && value.charAt(value.length - 1) === "'") {
-            const range = property.getValueRange();
-            for (let i = 0; i < variables.length; i++) {
-              if (util_1.Util.isInsideRange(variables[i].getRange().start, range)) {
-                variables.splice(i, 1);
-                i--;
-              }
-            }
-          }
-        }
-        return variables;
-      }
-      getProperties() {
-        return super.getProperties();
-      }
-    };
-    exports.Label = Label;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/instructions/onbuild.js
-var require_onbuild = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/onbuild.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Onbuild = void 0;
-    var vscode_languageserver_types_1 = require_main();
-    var parser_1 = require_parser();
-    var instruction_1 = require_instruction();
-    var Onbuild = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
-      }
-      getTrigger() {
-        let trigger = this.getTriggerWord();
-        return trigger === null ? null : trigger.toUpperCase();
-      }
-      getTriggerWord() {
-        return this.getRangeContent(this.getTriggerRange());
-      }
-      getTriggerRange() {
-        let args = this.getArguments();
-        return args.length > 0 ? args[0].getRange() : null;
-      }
-      getTriggerInstruction() {
-        let triggerRange = this.getTriggerRange();
-        if (triggerRange === null) {
-          return null;
-        }
-        let args = this.getArguments();
-        return parser_1.Parser.createInstruction(this.document, this.dockerfile, this.escapeChar, vscode_languageserver_types_1.Range.create(args[0].getRange().start, this.getRange().end), this.getTriggerWord(), triggerRange);
-      }
-    };
-    exports.Onbuild = Onbuild;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/instructions/run.js
-var require_run = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/run.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Run = void 0;
-    var jsonInstruction_1 = require_jsonInstruction();
-    var Run = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
-      }
-      stopSearchingForFlags(argument) {
-        return argument.indexOf("--") === -1;
-      }
-      /**
-       * Returns there here-documents that are defined in this RUN
-       * instruction.
-       *
-       * This API is experimental and subject to change.
-       */
-      getHeredocs() {
-        return super.getHeredocs();
-      }
-    };
-    exports.Run = Run;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/instructions/shell.js
-var require_shell = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/shell.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Shell = void 0;
-    var jsonInstruction_1 = require_jsonInstruction();
-    var Shell = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
-      }
-    };
-    exports.Shell = Shell;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/instructions/stopsignal.js
-var require_stopsignal = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/stopsignal.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Stopsignal = void 0;
-    var instruction_1 = require_instruction();
-    var Stopsignal = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
-      }
-    };
-    exports.Stopsignal = Stopsignal;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/instructions/workdir.js
-var require_workdir = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/workdir.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Workdir = void 0;
-    var instruction_1 = require_instruction();
-    var Workdir = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
-      }
-      /**
-       * Returns the path that has been defined. Note that this path may
-       * be absolute or relative depending on what was written in the
-       * instruction.
-       *
-       * @return the working directory's path, or null if this
-       *         instruction has no arguments
-       */
-      getPath() {
-        return this.getArgumentsContent();
-      }
-      /**
-       * Returns the absolute path that this instruction resolves to. The
-       * function will inspect prior WORKDIR instructions in the current
-       * image or another build stage in the Dockerfile to try to
-       * determine this.
-       *
-       * @return the absolute path of the working directory, or null if
-       *         this instruction has no arguments, or undefined if it
-       *         cannot be determined because only relative paths could be
-       *         found
-       */
-      getAbsolutePath() {
-        const path4 = this.getPath();
-        if (path4 === null || path4.startsWith("/")) {
-          return path4;
-        }
-        const startLine = this.getRange().start.line;
-        const hierarchy = this.dockerfile.getStageHierarchy(startLine);
-        for (let i = hierarchy.length - 1; i >= 0; i--) {
-          const workdirs = hierarchy[i].getWORKDIRs();
-          for (let j = workdirs.length - 1; j >= 0; j--) {
-            if (workdirs[j].getRange().start.line < startLine) {
-              const parent = workdirs[j].getAbsolutePath();
-              if (parent === void 0 || parent === null) {
-                return void 0;
-              }
-              return parent.endsWith("/") ? parent + path4 : parent + "/" + path4;
-            }
-          }
-        }
-        return void 0;
-      }
-    };
-    exports.Workdir = Workdir;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/instructions/user.js
-var require_user = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/user.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.User = void 0;
-    var instruction_1 = require_instruction();
-    var User = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
-      }
-    };
-    exports.User = User;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/instructions/volume.js
-var require_volume = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/volume.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Volume = void 0;
-    var jsonInstruction_1 = require_jsonInstruction();
-    var Volume = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
-      }
-    };
-    exports.Volume = Volume;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/imageTemplate.js
-var require_imageTemplate = __commonJS({
-  "node_modules/dockerfile-ast/lib/imageTemplate.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.ImageTemplate = void 0;
-    var vscode_languageserver_types_1 = require_main();
-    var arg_1 = require_arg();
-    var cmd_1 = require_cmd();
-    var copy_1 = require_copy();
-    var env_1 = require_env();
-    var entrypoint_1 = require_entrypoint();
-    var from_1 = require_from();
-    var healthcheck_1 = require_healthcheck();
-    var onbuild_1 = require_onbuild();
-    var util_1 = require_util();
-    var workdir_1 = require_workdir();
-    var ImageTemplate = class {
-      constructor() {
-        this.comments = [];
-        this.instructions = [];
-      }
-      addComment(comment) {
-        this.comments.push(comment);
-      }
-      getComments() {
-        return this.comments;
-      }
-      addInstruction(instruction) {
-        this.instructions.push(instruction);
-      }
-      getInstructions() {
-        return this.instructions;
-      }
-      getInstructionAt(line) {
-        for (let instruction of this.instructions) {
-          if (util_1.Util.isInsideRange(vscode_languageserver_types_1.Position.create(line, 0), instruction.getRange())) {
-            return instruction;
-          }
-        }
-        return null;
-      }
-      /**
-       * Gets all the ARG instructions that are defined in this image.
-       */
-      getARGs() {
-        let args = [];
-        for (let instruction of this.instructions) {
-          if (instruction instanceof arg_1.Arg) {
-            args.push(instruction);
-          }
-        }
-        return args;
-      }
-      /**
-       * Gets all the CMD instructions that are defined in this image.
-       */
-      getCMDs() {
-        let cmds = [];
-        for (let instruction of this.instructions) {
-          if (instruction instanceof cmd_1.Cmd) {
-            cmds.push(instruction);
-          }
-        }
-        return cmds;
-      }
-      /**
-       * Gets all the COPY instructions that are defined in this image.
-       */
-      getCOPYs() {
-        let copies = [];
-        for (let instruction of this.instructions) {
-          if (instruction instanceof copy_1.Copy) {
-            copies.push(instruction);
-          }
-        }
-        return copies;
-      }
-      /**
-       * Gets all the ENTRYPOINT instructions that are defined in this image.
-       */
-      getENTRYPOINTs() {
-        let froms = [];
-        for (let instruction of this.instructions) {
-          if (instruction instanceof entrypoint_1.Entrypoint) {
-            froms.push(instruction);
-          }
-        }
-        return froms;
-      }
-      /**
-       * Gets all the ENV instructions that are defined in this image.
-       */
-      getENVs() {
-        let args = [];
-        for (let instruction of this.instructions) {
-          if (instruction instanceof env_1.Env) {
-            args.push(instruction);
-          }
-        }
-        return args;
-      }
-      getFROM() {
-        for (const instruction of this.instructions) {
-          if (instruction instanceof from_1.From) {
-            return instruction;
-          }
-        }
-        return null;
-      }
-      /**
-       * Gets all the FROM instructions that are defined in this image.
-       */
-      getFROMs() {
-        let froms = [];
-        for (let instruction of this.instructions) {
-          if (instruction instanceof from_1.From) {
-            froms.push(instruction);
-          }
-        }
-        return froms;
-      }
-      /**
-       * Gets all the HEALTHCHECK instructions that are defined in this image.
-       */
-      getHEALTHCHECKs() {
-        let froms = [];
-        for (let instruction of this.instructions) {
-          if (instruction instanceof healthcheck_1.Healthcheck) {
-            froms.push(instruction);
-          }
-        }
-        return froms;
-      }
-      getWORKDIRs() {
-        const workdirs = [];
-        for (const instruction of this.instructions) {
-          if (instruction instanceof workdir_1.Workdir) {
-            workdirs.push(instruction);
-          }
-        }
-        return workdirs;
-      }
-      getOnbuildTriggers() {
-        let triggers = [];
-        for (let instruction of this.instructions) {
-          if (instruction instanceof onbuild_1.Onbuild) {
-            let trigger = instruction.getTriggerInstruction();
-            if (trigger) {
-              triggers.push(trigger);
-            }
-          }
-        }
-        return triggers;
-      }
-      getAvailableVariables(currentLine) {
-        const variables = [];
-        for (const arg of this.getARGs()) {
-          if (arg.isBefore(currentLine)) {
-            const property = arg.getProperty();
-            if (property) {
-              const variable = property.getName();
-              if (variables.indexOf(variable) === -1) {
-                variables.push(variable);
-              }
-            }
-          }
-        }
-        for (const env of this.getENVs()) {
-          if (env.isBefore(currentLine)) {
-            for (const property of env.getProperties()) {
-              const variable = property.getName();
-              if (variables.indexOf(variable) === -1) {
-                variables.push(variable);
-              }
-            }
-          }
-        }
-        return variables;
-      }
-      /**
-       * Resolves a variable with the given name at the specified line
-       * to its value. If null is returned, then the variable has been
-       * defined but no value was given. If undefined is returned, then
-       * a variable with the given name has not been defined yet as of
-       * the given line.
-       *
-       * @param variable the name of the variable to resolve
-       * @param line the line number that the variable is on, zero-based
-       * @return the value of the variable as defined by an ARG or ENV
-       *         instruction, or null if no value has been specified, or
-       *         undefined if a variable with the given name has not
-       *         been defined
-       */
-      resolveVariable(variable, line) {
-        let envs = this.getENVs();
-        for (let i = envs.length - 1; i >= 0; i--) {
-          if (envs[i].isBefore(line)) {
-            for (let property of envs[i].getProperties()) {
-              if (property.getName() === variable) {
-                return property.getValue();
-              }
-            }
-          }
-        }
-        let args = this.getARGs();
-        for (let i = args.length - 1; i >= 0; i--) {
-          if (args[i].isBefore(line)) {
-            let property = args[i].getProperty();
-            if (property && property.getName() === variable) {
-              return property.getValue();
-            }
-          }
-        }
-        return void 0;
-      }
-      getRange() {
-        const instructions = this.getInstructions();
-        if (instructions.length === 0) {
-          return vscode_languageserver_types_1.Range.create(0, 0, 0, 0);
-        }
-        const instructionStart = instructions[0].getRange().start;
-        const instructionEnd = instructions[instructions.length - 1].getRange().end;
-        return vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
-      }
-      contains(position) {
-        const range = this.getRange();
-        if (range === null) {
-          return false;
-        }
-        return util_1.Util.isInsideRange(position, range);
-      }
-    };
-    exports.ImageTemplate = ImageTemplate;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/dockerfile.js
-var require_dockerfile = __commonJS({
-  "node_modules/dockerfile-ast/lib/dockerfile.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Dockerfile = void 0;
-    var vscode_languageserver_types_1 = require_main();
-    var ast = require_main3();
-    var imageTemplate_1 = require_imageTemplate();
-    var from_1 = require_from();
-    var util_1 = require_util();
-    var main_1 = require_main3();
-    var Dockerfile = class extends imageTemplate_1.ImageTemplate {
-      constructor(document) {
-        super();
-        this.initialInstructions = new imageTemplate_1.ImageTemplate();
-        this.buildStages = [];
-        this.directives = [];
-        this.foundFrom = false;
-        this.document = document;
-      }
-      getEscapeCharacter() {
-        for (const directive of this.directives) {
-          if (directive.getDirective() === ast.Directive.escape) {
-            const value = directive.getValue();
-            if (value === "\\" || value === "`") {
-              return value;
-            }
-          }
-        }
-        return "\\";
-      }
-      getInitialARGs() {
-        return this.initialInstructions.getARGs();
-      }
-      getContainingImage(position) {
-        let range = vscode_languageserver_types_1.Range.create(vscode_languageserver_types_1.Position.create(0, 0), this.document.positionAt(this.document.getText().length));
-        if (!util_1.Util.isInsideRange(position, range)) {
-          return null;
-        }
-        if (this.initialInstructions.getComments().length > 0 || this.initialInstructions.getInstructions().length > 0) {
-          if (util_1.Util.isInsideRange(position, this.initialInstructions.getRange())) {
-            return this.initialInstructions;
-          }
-        }
-        for (const buildStage of this.buildStages) {
-          if (util_1.Util.isInsideRange(position, buildStage.getRange())) {
-            return buildStage;
-          }
-        }
-        return this;
-      }
-      addInstruction(instruction) {
-        if (instruction.getKeyword() === main_1.Keyword.FROM) {
-          this.currentBuildStage = new imageTemplate_1.ImageTemplate();
-          this.buildStages.push(this.currentBuildStage);
-          this.foundFrom = true;
-        } else if (!this.foundFrom) {
-          this.initialInstructions.addInstruction(instruction);
-        }
-        if (this.foundFrom) {
-          this.currentBuildStage.addInstruction(instruction);
-        }
-        super.addInstruction(instruction);
-      }
-      setDirectives(directives) {
-        this.directives = directives;
-      }
-      getDirective() {
-        return this.directives.length === 0 ? null : this.directives[0];
-      }
-      getDirectives() {
-        return this.directives;
-      }
-      resolveVariable(variable, line) {
-        for (let from of this.getFROMs()) {
-          let range = from.getRange();
-          if (range.start.line <= line && line <= range.end.line) {
-            let initialARGs = new imageTemplate_1.ImageTemplate();
-            for (let instruction of this.initialInstructions.getARGs()) {
-              initialARGs.addInstruction(instruction);
-            }
-            return initialARGs.resolveVariable(variable, line);
-          }
-        }
-        let image = this.getContainingImage(vscode_languageserver_types_1.Position.create(line, 0));
-        if (image === null) {
-          return void 0;
-        }
-        let resolvedVariable = image.resolveVariable(variable, line);
-        if (resolvedVariable === null) {
-          let initialARGs = new imageTemplate_1.ImageTemplate();
-          for (let instruction of this.initialInstructions.getARGs()) {
-            initialARGs.addInstruction(instruction);
-          }
-          return initialARGs.resolveVariable(variable, line);
-        }
-        return resolvedVariable;
-      }
-      getAvailableVariables(currentLine) {
-        if (this.getInstructionAt(currentLine) instanceof from_1.From) {
-          let variables = [];
-          for (let arg of this.getInitialARGs()) {
-            let property = arg.getProperty();
-            if (property) {
-              variables.push(property.getName());
-            }
-          }
-          return variables;
-        }
-        let image = this.getContainingImage(vscode_languageserver_types_1.Position.create(currentLine, 0));
-        return image ? image.getAvailableVariables(currentLine) : [];
-      }
-      getParentStage(image) {
-        const templateFrom = image.getFROM();
-        const imageName = templateFrom === null ? null : templateFrom.getImageName();
-        if (imageName === null) {
-          return null;
-        }
-        for (const from of this.getFROMs()) {
-          if (from.getBuildStage() === imageName) {
-            const range = from.getRange();
-            if (range.start.line === templateFrom.getRange().start.line) {
-              return null;
-            }
-            return this.getContainingImage(range.start);
-          }
-        }
-        return null;
-      }
-      getStageHierarchy(line) {
-        const image = this.getContainingImage(vscode_languageserver_types_1.Position.create(line, 0));
-        if (image === null) {
-          return [];
-        }
-        const stages = [image];
-        let stage = this.getParentStage(image);
-        while (stage !== null) {
-          stages.splice(0, 0, stage);
-          stage = this.getParentStage(stage);
-        }
-        return stages;
-      }
-      getAvailableWorkingDirectories(line) {
-        const availableDirectories = /* @__PURE__ */ new Set();
-        for (const image of this.getStageHierarchy(line)) {
-          for (const workdir of image.getWORKDIRs()) {
-            if (workdir.getRange().end.line < line) {
-              let directory = workdir.getAbsolutePath();
-              if (directory !== void 0 && directory !== null) {
-                if (!directory.endsWith("/")) {
-                  directory += "/";
-                }
-                availableDirectories.add(directory);
-              }
-            }
-          }
-        }
-        return Array.from(availableDirectories);
-      }
-      /**
-       * Internally reorganize the comments in the Dockerfile and allocate
-       * them to the relevant build stages that they belong to.
-       */
-      organizeComments() {
-        const comments = this.getComments();
-        for (let i = 0; i < comments.length; i++) {
-          if (util_1.Util.isInsideRange(comments[i].getRange().end, this.initialInstructions.getRange())) {
-            this.initialInstructions.addComment(comments[i]);
-          } else {
-            for (const buildStage of this.buildStages) {
-              if (util_1.Util.isInsideRange(comments[i].getRange().start, buildStage.getRange())) {
-                buildStage.addComment(comments[i]);
-              }
-            }
-          }
-        }
-      }
-      getRange() {
-        const comments = this.getComments();
-        const instructions = this.getInstructions();
-        let range = null;
-        if (comments.length === 0) {
-          if (instructions.length > 0) {
-            range = vscode_languageserver_types_1.Range.create(instructions[0].getRange().start, instructions[instructions.length - 1].getRange().end);
-          }
-        } else if (instructions.length === 0) {
-          range = vscode_languageserver_types_1.Range.create(comments[0].getRange().start, comments[comments.length - 1].getRange().end);
-        } else {
-          const commentStart = comments[0].getRange().start;
-          const commentEnd = comments[comments.length - 1].getRange().end;
-          const instructionStart = instructions[0].getRange().start;
-          const instructionEnd = instructions[instructions.length - 1].getRange().end;
-          if (commentStart.line < instructionStart.line) {
-            if (commentEnd.line < instructionEnd.line) {
-              range = vscode_languageserver_types_1.Range.create(commentStart, instructionEnd);
-            }
-            range = vscode_languageserver_types_1.Range.create(commentStart, commentEnd);
-          } else if (commentEnd.line < instructionEnd.line) {
-            range = vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
-          } else {
-            range = vscode_languageserver_types_1.Range.create(instructionStart, commentEnd);
-          }
-        }
-        if (range === null) {
-          if (this.directives.length === 0) {
-            return null;
-          }
-          return this.directives[0].getRange();
-        } else if (this.directives.length === 0) {
-          return range;
-        }
-        return vscode_languageserver_types_1.Range.create(this.directives[0].getRange().start, range.end);
-      }
-    };
-    exports.Dockerfile = Dockerfile;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/parser.js
-var require_parser = __commonJS({
-  "node_modules/dockerfile-ast/lib/parser.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Parser = void 0;
-    var vscode_languageserver_textdocument_1 = require_main2();
-    var vscode_languageserver_types_1 = require_main();
-    var comment_1 = require_comment();
-    var parserDirective_1 = require_parserDirective();
-    var instruction_1 = require_instruction();
-    var add_1 = require_add();
-    var arg_1 = require_arg();
-    var cmd_1 = require_cmd();
-    var copy_1 = require_copy();
-    var env_1 = require_env();
-    var entrypoint_1 = require_entrypoint();
-    var from_1 = require_from();
-    var healthcheck_1 = require_healthcheck();
-    var label_1 = require_label();
-    var onbuild_1 = require_onbuild();
-    var run_1 = require_run();
-    var shell_1 = require_shell();
-    var stopsignal_1 = require_stopsignal();
-    var workdir_1 = require_workdir();
-    var user_1 = require_user();
-    var volume_1 = require_volume();
-    var dockerfile_1 = require_dockerfile();
-    var util_1 = require_util();
-    var main_1 = require_main3();
-    var Parser = class _Parser {
-      constructor() {
-        this.escapeChar = null;
-      }
-      static createInstruction(document, dockerfile, escapeChar, lineRange, instruction, instructionRange) {
-        switch (instruction.toUpperCase()) {
-          case "ADD":
-            return new add_1.Add(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
-          case "ARG":
-            return new arg_1.Arg(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
-          case "CMD":
-            return new cmd_1.Cmd(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
-          case "COPY":
-            return new copy_1.Copy(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
-          case "ENTRYPOINT":
-            return new entrypoint_1.Entrypoint(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
-          case "ENV":
-            return new env_1.Env(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
-          case "FROM":
-            return new from_1.From(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
-          case "HEALTHCHECK":
-            return new healthcheck_1.Healthcheck(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
-          case "LABEL":
-            return new label_1.Label(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
-          case "ONBUILD":
-            return new onbuild_1.Onbuild(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
-          case "RUN":
-            return new run_1.Run(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
-          case "SHELL":
-            return new shell_1.Shell(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
-          case "STOPSIGNAL":
-            return new stopsignal_1.Stopsignal(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
-          case "WORKDIR":
-            return new workdir_1.Workdir(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
-          case "USER":
-            return new user_1.User(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
-          case "VOLUME":
-            return new volume_1.Volume(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
-        }
-        return new instruction_1.Instruction(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
-      }
-      getParserDirectives(document, buffer) {
-        const directives = [];
-        this.escapeChar = "";
-        const offset = util_1.Util.isUTF8BOM(buffer.substring(0, 1)) ? 1 : 0;
-        directiveCheck: for (let i = offset; i < buffer.length; i++) {
-          switch (buffer.charAt(i)) {
-            case " ":
-            case "	":
-              break;
-            case "\r":
-            case "\n":
-              break directiveCheck;
-            case "#":
-              let directiveStart = -1;
-              let directiveEnd = -1;
-              for (let j = i + 1; j < buffer.length; j++) {
-                let char = buffer.charAt(j);
-                switch (char) {
-                  case " ":
-                  case "	":
-                    if (directiveStart !== -1 && directiveEnd === -1) {
-                      directiveEnd = j;
-                    }
-                    break;
-                  case "\r":
-                  case "\n":
-                    break directiveCheck;
-                  case "=":
-                    let valueStart = -1;
-                    let valueEnd = -1;
-                    if (directiveEnd === -1) {
-                      directiveEnd = j;
-                    }
-                    let lineEnd = buffer.length;
-                    directiveValue: for (let k = j + 1; k < buffer.length; k++) {
-                      char = buffer.charAt(k);
-                      switch (char) {
-                        case "\r":
-                        case "\n":
-                          if (valueStart !== -1 && valueEnd === -1) {
-                            valueEnd = k;
-                          }
-                          lineEnd = k;
-                          break directiveValue;
-                        case "	":
-                        case " ":
-                          if (valueStart !== -1 && valueEnd === -1) {
-                            valueEnd = k;
-                          }
-                          continue;
-                        default:
-                          if (valueStart === -1) {
-                            valueStart = k;
-                          }
-                          break;
-                      }
-                    }
-                    if (directiveStart === -1) {
-                      break directiveCheck;
-                    }
-                    if (valueStart === -1) {
-                      valueStart = j + 1;
-                      valueEnd = lineEnd;
-                    } else if (valueEnd === -1) {
-                      valueEnd = buffer.length;
-                    }
-                    const lineRange = vscode_languageserver_types_1.Range.create(document.positionAt(i), document.positionAt(lineEnd));
-                    const nameRange = vscode_languageserver_types_1.Range.create(document.positionAt(directiveStart), document.positionAt(directiveEnd));
-                    const valueRange = vscode_languageserver_types_1.Range.create(document.positionAt(valueStart), document.positionAt(valueEnd));
-                    directives.push(new parserDirective_1.ParserDirective(document, lineRange, nameRange, valueRange));
-                    directiveStart = -1;
-                    if (buffer.charAt(valueEnd) === "\r") {
-                      i = valueEnd + 1;
-                    } else {
-                      i = valueEnd;
-                    }
-                    continue directiveCheck;
-                  default:
-                    if (directiveStart === -1) {
-                      directiveStart = j;
-                    }
-                    break;
-                }
-              }
-              break;
-            default:
-              break directiveCheck;
-          }
-        }
-        return directives;
-      }
-      parse(buffer) {
-        this.document = vscode_languageserver_textdocument_1.TextDocument.create("", "", 0, buffer);
-        this.buffer = buffer;
-        let dockerfile = new dockerfile_1.Dockerfile(this.document);
-        let directives = this.getParserDirectives(this.document, this.buffer);
-        let offset = 0;
-        this.escapeChar = "\\";
-        if (directives.length > 0) {
-          dockerfile.setDirectives(directives);
-          this.escapeChar = dockerfile.getEscapeCharacter();
-          offset = this.document.offsetAt(vscode_languageserver_types_1.Position.create(directives.length, 0));
-        } else if (util_1.Util.isUTF8BOM(buffer.substring(0, 1))) {
-          offset = 1;
-        }
-        for (let i = offset; i < this.buffer.length; i++) {
-          const char = this.buffer.charAt(i);
-          switch (char) {
-            case " ":
-            case "	":
-            case "\r":
-            case "\n":
-              break;
-            case "#":
-              i = this.processComment(dockerfile, i);
-              break;
-            default:
-              i = this.processInstruction(dockerfile, char, i);
-              break;
-          }
-        }
-        dockerfile.organizeComments();
-        return dockerfile;
-      }
-      processInstruction(dockerfile, char, start) {
-        let instruction = char;
-        let instructionEnd = -1;
-        let escapedInstruction = false;
-        instructionCheck: for (let i = start + 1; i < this.buffer.length; i++) {
-          char = this.buffer.charAt(i);
-          switch (char) {
-            case this.escapeChar:
-              escapedInstruction = true;
-              char = this.buffer.charAt(i + 1);
-              if (char === "\r" || char === "\n") {
-                if (instructionEnd === -1) {
-                  instructionEnd = i;
-                }
-                i++;
-              } else if (char === " " || char === "	") {
-                for (let j = i + 2; j < this.buffer.length; j++) {
-                  switch (this.buffer.charAt(j)) {
-                    case " ":
-                    case "	":
-                      break;
-                    case "\r":
-                    case "\n":
-                      i = j;
-                      continue instructionCheck;
-                    default:
-                      instructionEnd = i + 1;
-                      instruction = instruction + this.escapeChar;
-                      i = j - 2;
-                      continue instructionCheck;
-                  }
-                }
-                instructionEnd = i + 1;
-                instruction = instruction + this.escapeChar;
-                break instructionCheck;
-              } else {
-                instructionEnd = i + 1;
-                instruction = instruction + this.escapeChar;
-                escapedInstruction = false;
-              }
-              break;
-            case " ":
-            case "	":
-              if (escapedInstruction) {
-                escapeCheck: for (let j = i + 1; j < this.buffer.length; j++) {
-                  switch (this.buffer.charAt(j)) {
-                    case " ":
-                    case "	":
-                      break;
-                    case "\r":
-                    case "\n":
-                      i = j;
-                      continue instructionCheck;
-                    default:
-                      break escapeCheck;
-                  }
-                }
-                escapedInstruction = false;
-              }
-              if (instructionEnd === -1) {
-                instructionEnd = i;
-              }
-              i = this.processArguments(dockerfile, instruction, instructionEnd, start, i);
-              dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, instructionEnd, i));
-              return i;
-            case "\r":
-            case "\n":
-              if (escapedInstruction) {
-                continue;
-              }
-              if (instructionEnd === -1) {
-                instructionEnd = i;
-              }
-              dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, i, i));
-              return i;
-            case "#":
-              if (escapedInstruction) {
-                continue;
-              }
-            default:
-              instructionEnd = i + 1;
-              instruction = instruction + char;
-              escapedInstruction = false;
-              break;
-          }
-        }
-        if (instructionEnd === -1) {
-          instructionEnd = this.buffer.length;
-        }
-        dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, instructionEnd, this.buffer.length));
-        return this.buffer.length;
-      }
-      processHeredocs(instruction, offset) {
-        let keyword = instruction.getKeyword();
-        if (keyword === main_1.Keyword.ONBUILD) {
-          instruction = instruction.getTriggerInstruction();
-          if (instruction === null) {
-            return offset;
-          }
-          keyword = instruction.getKeyword();
-        }
-        if (keyword !== main_1.Keyword.ADD && keyword !== main_1.Keyword.COPY && keyword !== main_1.Keyword.RUN) {
-          return offset;
-        }
-        const heredocs = [];
-        let tabbed = false;
-        for (const arg of instruction.getArguments()) {
-          const value = arg.getValue();
-          if (value.startsWith("<<") && value.length > 2) {
-            if (value.startsWith("<<-")) {
-              tabbed = true;
-            }
-            const name = util_1.Util.parseHeredocName(value);
-            if (name !== null) {
-              heredocs.push(name);
-            }
-          }
-        }
-        if (heredocs.length > 0) {
-          for (const heredoc of heredocs) {
-            offset = this.parseHeredoc(heredoc, offset, tabbed);
-          }
-        }
-        return offset;
-      }
-      processArguments(dockerfile, instruction, instructionEnd, start, offset) {
-        let escaped = false;
-        argumentsCheck: for (let i = offset + 1; i < this.buffer.length; i++) {
-          switch (this.buffer.charAt(i)) {
-            case "\r":
-            case "\n":
-              if (escaped) {
-                continue;
-              }
-              return this.processHeredocs(this.createInstruction(dockerfile, instruction, start, instructionEnd, i), i);
-            case this.escapeChar:
-              const next = this.buffer.charAt(i + 1);
-              if (next === "\n" || next === "\r") {
-                escaped = true;
-                i++;
-              } else if (next === " " || next === "	") {
-                for (let j = i + 2; j < this.buffer.length; j++) {
-                  switch (this.buffer.charAt(j)) {
-                    case " ":
-                    case "	":
-                      break;
-                    case "\r":
-                    case "\n":
-                      escaped = true;
-                    default:
-                      i = j;
-                      continue argumentsCheck;
-                  }
-                }
-                return this.buffer.length;
-              }
-              continue;
-            case "#":
-              if (escaped) {
-                i = this.processComment(dockerfile, i);
-                continue argumentsCheck;
-              }
-              break;
-            case " ":
-            case "	":
-              break;
-            default:
-              if (escaped) {
-                escaped = false;
-              }
-              break;
-          }
-        }
-        return this.buffer.length;
-      }
-      processComment(dockerfile, start) {
-        let end = this.buffer.length;
-        commentLoop: for (let i = start + 1; i < this.buffer.length; i++) {
-          switch (this.buffer.charAt(i)) {
-            case "\r":
-            case "\n":
-              end = i;
-              break commentLoop;
-          }
-        }
-        const range = vscode_languageserver_types_1.Range.create(this.document.positionAt(start), this.document.positionAt(end));
-        dockerfile.addComment(new comment_1.Comment(this.document, range));
-        return end;
-      }
-      parseHeredoc(heredocName, offset, tabbed) {
-        let startWord = -1;
-        let lineStart = true;
-        for (let i = offset; i < this.buffer.length; i++) {
-          switch (this.buffer.charAt(i)) {
-            case " ":
-              lineStart = false;
-              break;
-            case "	":
-              if (!tabbed) {
-                lineStart = false;
-              }
-              break;
-            case "\r":
-            case "\n":
-              if (startWord !== -1 && heredocName === this.buffer.substring(startWord, i)) {
-                return i;
-              }
-              startWord = -1;
-              lineStart = true;
-              break;
-            default:
-              if (lineStart) {
-                startWord = i;
-                lineStart = false;
-              }
-              break;
-          }
-        }
-        return this.buffer.length;
-      }
-      createInstruction(dockerfile, instruction, start, instructionEnd, end) {
-        const startPosition = this.document.positionAt(start);
-        const instructionRange = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(instructionEnd));
-        const lineRange = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(end));
-        return _Parser.createInstruction(this.document, dockerfile, this.escapeChar, lineRange, instruction, instructionRange);
-      }
-    };
-    exports.Parser = Parser;
-  }
-});
-
-// node_modules/dockerfile-ast/lib/main.js
-var require_main3 = __commonJS({
-  "node_modules/dockerfile-ast/lib/main.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.DockerfileParser = exports.DefaultVariables = exports.Directive = exports.Keyword = exports.Workdir = exports.Volume = exports.User = exports.Stopsignal = exports.Shell = exports.Run = exports.PropertyInstruction = exports.Onbuild = exports.ModifiableInstruction = exports.Label = exports.JSONInstruction = exports.Heredoc = exports.Healthcheck = exports.From = exports.Env = exports.Entrypoint = exports.Copy = exports.Cmd = exports.Arg = exports.Add = exports.Variable = exports.Property = exports.ParserDirective = exports.Line = exports.Instruction = exports.Flag = exports.Comment = exports.JSONArgument = exports.Argument = void 0;
-    var argument_1 = require_argument2();
-    Object.defineProperty(exports, "Argument", { enumerable: true, get: function() {
-      return argument_1.Argument;
-    } });
-    var jsonArgument_1 = require_jsonArgument();
-    Object.defineProperty(exports, "JSONArgument", { enumerable: true, get: function() {
-      return jsonArgument_1.JSONArgument;
-    } });
-    var comment_1 = require_comment();
-    Object.defineProperty(exports, "Comment", { enumerable: true, get: function() {
-      return comment_1.Comment;
-    } });
-    var parser_1 = require_parser();
-    var flag_1 = require_flag();
-    Object.defineProperty(exports, "Flag", { enumerable: true, get: function() {
-      return flag_1.Flag;
-    } });
-    var instruction_1 = require_instruction();
-    Object.defineProperty(exports, "Instruction", { enumerable: true, get: function() {
-      return instruction_1.Instruction;
-    } });
-    var line_1 = require_line();
-    Object.defineProperty(exports, "Line", { enumerable: true, get: function() {
-      return line_1.Line;
-    } });
-    var parserDirective_1 = require_parserDirective();
-    Object.defineProperty(exports, "ParserDirective", { enumerable: true, get: function() {
-      return parserDirective_1.ParserDirective;
-    } });
-    var property_1 = require_property();
-    Object.defineProperty(exports, "Property", { enumerable: true, get: function() {
-      return property_1.Property;
-    } });
-    var variable_1 = require_variable();
-    Object.defineProperty(exports, "Variable", { enumerable: true, get: function() {
-      return variable_1.Variable;
-    } });
-    var add_1 = require_add();
-    Object.defineProperty(exports, "Add", { enumerable: true, get: function() {
-      return add_1.Add;
-    } });
-    var arg_1 = require_arg();
-    Object.defineProperty(exports, "Arg", { enumerable: true, get: function() {
-      return arg_1.Arg;
-    } });
-    var cmd_1 = require_cmd();
-    Object.defineProperty(exports, "Cmd", { enumerable: true, get: function() {
-      return cmd_1.Cmd;
-    } });
-    var copy_1 = require_copy();
-    Object.defineProperty(exports, "Copy", { enumerable: true, get: function() {
-      return copy_1.Copy;
-    } });
-    var entrypoint_1 = require_entrypoint();
-    Object.defineProperty(exports, "Entrypoint", { enumerable: true, get: function() {
-      return entrypoint_1.Entrypoint;
-    } });
-    var env_1 = require_env();
-    Object.defineProperty(exports, "Env", { enumerable: true, get: function() {
-      return env_1.Env;
-    } });
-    var from_1 = require_from();
-    Object.defineProperty(exports, "From", { enumerable: true, get: function() {
-      return from_1.From;
-    } });
-    var healthcheck_1 = require_healthcheck();
-    Object.defineProperty(exports, "Healthcheck", { enumerable: true, get: function() {
-      return healthcheck_1.Healthcheck;
-    } });
-    var heredoc_1 = require_heredoc();
-    Object.defineProperty(exports, "Heredoc", { enumerable: true, get: function() {
-      return heredoc_1.Heredoc;
-    } });
-    var jsonInstruction_1 = require_jsonInstruction();
-    Object.defineProperty(exports, "JSONInstruction", { enumerable: true, get: function() {
-      return jsonInstruction_1.JSONInstruction;
-    } });
-    var label_1 = require_label();
-    Object.defineProperty(exports, "Label", { enumerable: true, get: function() {
-      return label_1.Label;
-    } });
-    var modifiableInstruction_1 = require_modifiableInstruction();
-    Object.defineProperty(exports, "ModifiableInstruction", { enumerable: true, get: function() {
-      return modifiableInstruction_1.ModifiableInstruction;
-    } });
-    var onbuild_1 = require_onbuild();
-    Object.defineProperty(exports, "Onbuild", { enumerable: true, get: function() {
-      return onbuild_1.Onbuild;
-    } });
-    var propertyInstruction_1 = require_propertyInstruction();
-    Object.defineProperty(exports, "PropertyInstruction", { enumerable: true, get: function() {
-      return propertyInstruction_1.PropertyInstruction;
-    } });
-    var run_1 = require_run();
-    Object.defineProperty(exports, "Run", { enumerable: true, get: function() {
-      return run_1.Run;
-    } });
-    var shell_1 = require_shell();
-    Object.defineProperty(exports, "Shell", { enumerable: true, get: function() {
-      return shell_1.Shell;
-    } });
-    var stopsignal_1 = require_stopsignal();
-    Object.defineProperty(exports, "Stopsignal", { enumerable: true, get: function() {
-      return stopsignal_1.Stopsignal;
-    } });
-    var user_1 = require_user();
-    Object.defineProperty(exports, "User", { enumerable: true, get: function() {
-      return user_1.User;
-    } });
-    var volume_1 = require_volume();
-    Object.defineProperty(exports, "Volume", { enumerable: true, get: function() {
-      return volume_1.Volume;
-    } });
-    var workdir_1 = require_workdir();
-    Object.defineProperty(exports, "Workdir", { enumerable: true, get: function() {
-      return workdir_1.Workdir;
-    } });
-    var Keyword;
-    (function(Keyword2) {
-      Keyword2["ADD"] = "ADD";
-      Keyword2["ARG"] = "ARG";
-      Keyword2["CMD"] = "CMD";
-      Keyword2["COPY"] = "COPY";
-      Keyword2["ENTRYPOINT"] = "ENTRYPOINT";
-      Keyword2["ENV"] = "ENV";
-      Keyword2["EXPOSE"] = "EXPOSE";
-      Keyword2["FROM"] = "FROM";
-      Keyword2["HEALTHCHECK"] = "HEALTHCHECK";
-      Keyword2["LABEL"] = "LABEL";
-      Keyword2["MAINTAINER"] = "MAINTAINER";
-      Keyword2["ONBUILD"] = "ONBUILD";
-      Keyword2["RUN"] = "RUN";
-      Keyword2["SHELL"] = "SHELL";
-      Keyword2["STOPSIGNAL"] = "STOPSIGNAL";
-      Keyword2["USER"] = "USER";
-      Keyword2["VOLUME"] = "VOLUME";
-      Keyword2["WORKDIR"] = "WORKDIR";
-    })(Keyword || (exports.Keyword = Keyword = {}));
-    var Directive;
-    (function(Directive2) {
-      Directive2["escape"] = "escape";
-      Directive2["syntax"] = "syntax";
-    })(Directive || (exports.Directive = Directive = {}));
-    exports.DefaultVariables = [
-      "ALL_PROXY",
-      "all_proxy",
-      "FTP_PROXY",
-      "ftp_proxy",
-      "HTTP_PROXY",
-      "http_proxy",
-      "HTTPS_PROXY",
-      "https_proxy",
-      "NO_PROXY",
-      "no_proxy"
-    ];
-    var DockerfileParser2;
-    (function(DockerfileParser3) {
-      function parse2(content) {
-        let parser = new parser_1.Parser();
-        return parser.parse(content);
-      }
-      DockerfileParser3.parse = parse2;
-    })(DockerfileParser2 || (exports.DockerfileParser = DockerfileParser2 = {}));
-  }
-});
-
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -18760,7 +11983,7 @@ var require_line_counter = __commonJS({
 });
 
 // node_modules/yaml/dist/parse/parser.js
-var require_parser2 = __commonJS({
+var require_parser = __commonJS({
   "node_modules/yaml/dist/parse/parser.js"(exports) {
     "use strict";
     var node_process = __require("process");
@@ -19643,7 +12866,7 @@ var require_public_api = __commonJS({
     var log = require_log();
     var identity = require_identity();
     var lineCounter = require_line_counter();
-    var parser = require_parser2();
+    var parser = require_parser();
     function parseOptions(options) {
       const prettyErrors = options.prettyErrors !== false;
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
@@ -19747,7 +12970,7 @@ var require_dist = __commonJS({
     var cst = require_cst();
     var lexer = require_lexer();
     var lineCounter = require_line_counter();
-    var parser = require_parser2();
+    var parser = require_parser();
     var publicApi = require_public_api();
     var visit = require_visit();
     exports.Composer = composer.Composer;
@@ -19779,6 +13002,6783 @@ var require_dist = __commonJS({
     exports.stringify = publicApi.stringify;
     exports.visit = visit.visit;
     exports.visitAsync = visit.visitAsync;
+  }
+});
+
+// node_modules/ignore/index.js
+var require_ignore = __commonJS({
+  "node_modules/ignore/index.js"(exports, module) {
+    function makeArray(subject) {
+      return Array.isArray(subject) ? subject : [subject];
+    }
+    var UNDEFINED = void 0;
+    var EMPTY = "";
+    var SPACE = " ";
+    var ESCAPE2 = "\\";
+    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
+    var BOM = "\uFEFF";
+    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
+    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
+    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
+    var REGEX_SPLITALL_CRLF = /\r?\n/g;
+    var DOUBLE_SLASH = "//";
+    var SLASH_CODE = 47;
+    var DOT_CODE = 46;
+    var SLASH = "/";
+    var TMP_KEY_IGNORE = "node-ignore";
+    if (typeof Symbol !== "undefined") {
+      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
+    }
+    var KEY_IGNORE = TMP_KEY_IGNORE;
+    var define2 = (object, key, value) => {
+      Object.defineProperty(object, key, { value });
+      return value;
+    };
+    var RETURN_FALSE = () => false;
+    var POSIX_CLASSES = {
+      alnum: "0-9A-Za-z",
+      alpha: "A-Za-z",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1f\\x7f",
+      digit: "0-9",
+      graph: "!-.0-~",
+      lower: "a-z",
+      print: " -.0-~",
+      punct: "!-.:-@\\[-`{-~",
+      // git's `sane-ctype.h` classifies \v and \f as control, not space,
+      //   unlike C's `isspace`
+      space: " \\t\\n\\r",
+      upper: "A-Z",
+      xdigit: "0-9A-Fa-f"
+    };
+    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
+    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE2 + char;
+    var NON_SLASH = "(?!\\/)";
+    var classSource = (negated, body) => {
+      if (negated) {
+        return `[^\\/${body}]`;
+      }
+      const source = `[${body}]`;
+      return new RegExp(source).test("/") ? NON_SLASH + source : source;
+    };
+    var scanBracket = (pattern, start) => {
+      const { length } = pattern;
+      let index = start + 1;
+      let negated = EMPTY;
+      const lead2 = pattern[index];
+      if (lead2 === "!" || lead2 === "^") {
+        negated = "^";
+        index++;
+      }
+      let body = EMPTY;
+      let prev = EMPTY;
+      for (; ; ) {
+        const char = pattern[index];
+        if (char === UNDEFINED) {
+          return null;
+        }
+        if (char === ESCAPE2) {
+          const escaped = pattern[++index];
+          body += escapeMember(escaped);
+          prev = escaped;
+        } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
+          index++;
+          let to = pattern[index];
+          if (to === ESCAPE2) {
+            to = pattern[index += 1];
+          }
+          if (prev <= to) {
+            body += `-${escapeMember(to)}`;
+          }
+          prev = EMPTY;
+        } else if (char === "[" && pattern[index + 1] === ":") {
+          const nameStart = index + 2;
+          let end = nameStart;
+          while (end < length && pattern[end] !== "]") {
+            end++;
+          }
+          if (end === length) {
+            return null;
+          }
+          if (end > nameStart && pattern[end - 1] === ":") {
+            const name = pattern.slice(nameStart, end - 1);
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
+              return null;
+            }
+            body += POSIX_CLASSES[name];
+            prev = EMPTY;
+            index = end;
+          } else {
+            body += escapeMember("[");
+            prev = "[";
+            index = nameStart - 2;
+          }
+        } else {
+          body += escapeMember(char);
+          prev = char;
+        }
+        index++;
+        if (pattern[index] === "]") {
+          return {
+            end: index,
+            source: classSource(negated, body)
+          };
+        }
+      }
+    };
+    var NEVER_MATCH = "[]";
+    var PLACEHOLDER2 = "\0";
+    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
+      `${PLACEHOLDER2}(\\d+)${PLACEHOLDER2}`,
+      "g"
+    );
+    var TRAILING_WILDCARD = "\uE000";
+    var TRAILING_DOUBLESTAR = "\uE001";
+    var isReserved = (char) => char === PLACEHOLDER2 || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
+    var extractBrackets = (pattern) => {
+      const sources = [];
+      const hold = (source) => `${PLACEHOLDER2}${sources.push(source) - 1}${PLACEHOLDER2}`;
+      const { length } = pattern;
+      let out = EMPTY;
+      let index = 0;
+      while (index < length) {
+        const char = pattern[index];
+        if (char === ESCAPE2) {
+          const escaped = pattern[index + 1];
+          if (escaped === SLASH && index + 2 === length) {
+            out += hold(NEVER_MATCH);
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
+            out += pattern.slice(index, index + 2);
+          } else {
+            out += hold(
+              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE2 + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
+            );
+          }
+          index += 2;
+        } else if (isReserved(char)) {
+          out += hold(`[${char}]`);
+          index++;
+        } else if (char === "[") {
+          const scanned2 = scanBracket(pattern, index);
+          if (scanned2 === null) {
+            out += hold(NEVER_MATCH);
+            index = length;
+          } else {
+            out += hold(scanned2.source);
+            index = scanned2.end + 1;
+          }
+        } else {
+          out += char;
+          index++;
+        }
+      }
+      return {
+        source: out,
+        sources
+      };
+    };
+    var DIRECT = null;
+    var REGEX_INNER_SLASH = /\/(?!$)/;
+    var WILDCARD = "[^\\/]*";
+    var REPLACERS = [
+      // Replace (\ ) with ' '
+      // Only a space: an escaped tab or other whitespace is already a literal by
+      //   the time it reaches here, and a bare tab must be left as one, not turned
+      //   into a space.
+      // (\ ) -> ' '
+      // (\\ ) -> '\\ '
+      // (\\\ ) -> '\\ '
+      [
+        // A run of backslashes is taken whole, from its first one, so no match
+        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
+        //   quadratic.
+        /(\\+)( ?)/g,
+        (_, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE : run,
+        ESCAPE2 + SPACE
+      ],
+      // git's wildmatch() reads a run of two or more asterisks as one globstar
+      //   whenever the run fills a path segment: it starts the pattern or follows
+      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
+      //   already `**`; a longer one is folded into `**` here, so the steps
+      //   below only ever have to know `**`.
+      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
+      // git also takes a run beside a literal prefix (`a***/b`) or beside an
+      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
+      //   lists both, under "A run of asterisks".
+      [
+        /(^|\/)\*{3,}(?=\/|$)/g,
+        (_, start) => `${start}**`,
+        "*"
+      ],
+      // Escape metacharacters
+      // which is written down by users but means special for regular expressions.
+      // > There are 12 characters with special meanings:
+      // > - the backslash \,
+      // > - the caret ^,
+      // > - the dollar sign $,
+      // > - the period or dot .,
+      // > - the vertical bar or pipe symbol |,
+      // > - the question mark ?,
+      // > - the asterisk or star *,
+      // > - the plus sign +,
+      // > - the opening parenthesis (,
+      // > - the closing parenthesis ),
+      // > - and the opening square bracket [,
+      // > - the opening curly brace {,
+      // > These special characters are often called "metacharacters".
+      [
+        /[\\$.|*+(){^]/g,
+        (match) => `\\${match}`
+      ],
+      [
+        // > a question mark (?) matches a single character
+        /(?!\\)\?/g,
+        () => "[^/]",
+        "?"
+      ],
+      // leading slash
+      [
+        // > A leading slash matches the beginning of the pathname.
+        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
+        // A leading slash matches the beginning of the pathname
+        /^\//,
+        () => "^",
+        SLASH
+      ],
+      // replace special metacharacter slash after the leading slash
+      [
+        /\//g,
+        () => "\\/",
+        SLASH
+      ],
+      [
+        // > A leading "**" followed by a slash means match in all directories.
+        // > For example, "**/foo" matches file or directory "foo" anywhere,
+        // > the same as pattern "foo".
+        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
+        // >   under directory "foo".
+        // Notice that the '*'s have been replaced as '\\*'
+        /^\^*(?:\\\*\\\*\\\/)+/,
+        // '**/foo' <-> 'foo'
+        () => "(?:^|\\/)",
+        "*"
+      ],
+      // starting
+      [
+        // there will be no leading '/'
+        //   (which has been replaced by section "leading slash")
+        // If starts with '**', adding a '^' to the regular expression also works
+        DIRECT,
+        (source, pattern) => {
+          if (!source || source[0] === "^" || source[0] === "(") {
+            return source;
+          }
+          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
+          return anchor + source;
+        }
+      ],
+      // two globstars
+      [
+        // Use lookahead assertions so that we could match more than one `'/**'`
+        /\\\/\\\*\\\*(?=\\\/|$)/g,
+        // Zero, one or several directories
+        // should not use '*', or it will be replaced by the next replacer
+        // Check if it is not the last `'/**'`
+        (_, index, str3) => index + 6 < str3.length ? str3.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        "*"
+      ],
+      // normal intermediate wildcards
+      [
+        // Never replace escaped '*'
+        // ignore rule '\*' will match the path '*'
+        // 'abc.*/' -> go
+        // 'abc.*'  -> skip this rule,
+        //    coz trailing single wildcard will be handed by [trailing wildcard]
+        /(^|[^\\])(?:\\\*)+(?!$)/g,
+        // '*.js' matches '.js'
+        // '*.js' doesn't match 'abc'
+        // 1. An asterisk "*" matches anything except a slash.
+        // 2. Other consecutive asterisks are considered regular asterisks
+        //    and collapse into one non-slash wildcard run.
+        (_, p1) => p1 + WILDCARD,
+        "*"
+      ],
+      // trailing wildcard, held apart from a literal star
+      [
+        // The step above leaves a trailing `*` alone, so a single `\*` is all that
+        //   can be left at the end here, and what stands in front of it says which
+        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
+        //   nothing before it; a literal arrives as the user's own escape, which
+        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
+        //   There is no third case: every backslash still reaching the chain is
+        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
+        //   own character, so a longer run can never form. This runs while the
+        //   two are still distinct, before the unescape steps below collapse the
+        //   literal onto the very `\*` a wildcard leaves behind.
+        /(^|[^\\])((?:\\\\)*)\\\*$/,
+        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
+        "*"
+      ],
+      [
+        // unescape, revert step 3 except for back slash
+        // For example, if a user escape a '\\*',
+        // after step 3, the result will be '\\\\\\*'
+        /\\\\\\(?=[$.|*+(){^])/g,
+        () => ESCAPE2,
+        ESCAPE2 + ESCAPE2
+      ],
+      [
+        // '\\\\' -> '\\'
+        /\\\\/g,
+        () => ESCAPE2,
+        ESCAPE2 + ESCAPE2
+      ],
+      [
+        // Every real bracket expression -- POSIX classes included -- has already
+        //   been held aside by `extractBrackets`, so the only `[` left in the
+        //   pattern is an escaped, literal one.
+        // A backslash could only stand at the end of the range if it quoted the
+        //   `]`, and `\]` is held aside long before this.
+        /\\\[([^\]/]*?)($|\])/g,
+        // '\\[bar]' -> '\\\\[bar]'
+        (match, range, close) => `\\[${range}${close}`,
+        "["
+      ],
+      // ending
+      [
+        // 'js' will not match 'js.'
+        // 'ab' will not match 'abc'
+        DIRECT,
+        // WTF!
+        // https://git-scm.com/docs/gitignore
+        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
+        // which re-fixes #24, #38
+        // > If there is a separator at the end of the pattern then the pattern
+        // > will only match directories, otherwise the pattern can match both
+        // > files and directories.
+        // 'js*' will not match 'a.js'
+        // 'js/' will not match 'a.js'
+        // 'js' will match 'a.js' and 'a.js/'
+        (source) => {
+          const last = source[source.length - 1];
+          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
+            return source;
+          }
+          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
+        }
+      ]
+    ];
+    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
+    var MODE_IGNORE = "regex";
+    var MODE_CHECK_IGNORE = "checkRegex";
+    var UNDERSCORE = "_";
+    var replaceTrailingWildcard = (_, p1) => {
+      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
+      return `${prefix}(?=$|\\/$)`;
+    };
+    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
+    var replaceTrailingDoublestar = () => "[\\s\\S]";
+    var separatorAfter = (run, at3) => {
+      let separator = EMPTY;
+      for (let index = at3 + 1; index < run.length && !run[index].wildcard; index++) {
+        separator += run[index].single;
+      }
+      return separator;
+    };
+    var pinWildcards = (source) => {
+      if (source.indexOf(WILDCARD) < 0) {
+        return source;
+      }
+      const tokens = [];
+      const { length } = source;
+      let index = 0;
+      while (index < length) {
+        const char = source[index];
+        if (source.startsWith(WILDCARD, index)) {
+          tokens.push({ wildcard: true });
+          index += WILDCARD.length;
+        } else if (char === "[") {
+          let end = index + 1;
+          if (source[end] === "^") {
+            end++;
+          }
+          if (source[end] === "]") {
+            end++;
+          }
+          while (end < length && source[end] !== "]") {
+            end += source[end] === ESCAPE2 ? 2 : 1;
+          }
+          end++;
+          tokens.push({ single: source.slice(index, end) });
+          index = end;
+        } else if (char === ESCAPE2) {
+          tokens.push({ single: source.slice(index, index + 2) });
+          index += 2;
+        } else if (char === "(") {
+          let depth = 0;
+          let end = index;
+          do {
+            if (source[end] === ESCAPE2) {
+              end++;
+            } else if (source[end] === "(") {
+              depth++;
+            } else if (source[end] === ")") {
+              depth--;
+            }
+            end++;
+          } while (end < length && depth > 0);
+          if ("*+?".indexOf(source[end]) >= 0) {
+            end++;
+          }
+          tokens.push({ boundary: source.slice(index, end) });
+          index = end;
+        } else if (char === "^" || char === "$") {
+          tokens.push({ boundary: char });
+          index++;
+        } else {
+          tokens.push({ single: char });
+          index++;
+        }
+      }
+      let out = EMPTY;
+      let run = [];
+      const flush = () => {
+        let lastWildcard;
+        run.forEach((token, at3) => {
+          if (token.wildcard) {
+            lastWildcard = at3;
+          }
+        });
+        run.forEach((token, at3) => {
+          if (!token.wildcard) {
+            out += token.single;
+            return;
+          }
+          out += at3 === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run, at3)})[^\\/])*`;
+        });
+        run = [];
+      };
+      tokens.forEach((token) => {
+        if (token.boundary === void 0) {
+          run.push(token);
+          return;
+        }
+        flush();
+        out += token.boundary;
+      });
+      flush();
+      return out;
+    };
+    var makeRegexPrefix = (pattern) => {
+      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
+        pattern = "**";
+      }
+      const { source, sources } = extractBrackets(pattern);
+      const replaced = REPLACERS.reduce(
+        // A pass whose matcher finds nothing hands back the very string it was
+        //   given, so asking first costs a search and saves a rewrite. Ten of the
+        //   fifteen passes never fire for a typical .gitignore line, and between
+        //   them they were 45% of this chain.
+        (prev, [matcher, replacer, required]) => {
+          if (matcher === DIRECT) {
+            return replacer(prev, pattern);
+          }
+          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
+            return prev;
+          }
+          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern)) : prev;
+        },
+        source
+      );
+      return sources.length ? replaced.replace(
+        REGEX_RESTORE_PLACEHOLDER,
+        (match, index) => sources[index]
+      ) : replaced;
+    };
+    var checkSourceOf = (body, prefix) => {
+      if (body[body.length - 1] === SLASH) {
+        prefix = makeRegexPrefix(body.slice(0, -1));
+      }
+      const head = prefix.slice(0, -1);
+      const last = prefix[prefix.length - 1];
+      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
+    };
+    var matchesBasename = (body) => {
+      const index = body.indexOf(SLASH);
+      return index < 0 || index === body.length - 1;
+    };
+    var basenameOf = (path4) => {
+      const end = path4.length - 1;
+      const index = path4.lastIndexOf(
+        SLASH,
+        path4[end] === SLASH ? end - 1 : end
+      );
+      return index < 0 ? path4 : path4.slice(index + 1);
+    };
+    var parentOf = (path4) => {
+      if (path4.charCodeAt(0) === SLASH_CODE || path4.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path4.split(SLASH).filter(Boolean);
+        slices.pop();
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
+      }
+      const end = path4.length - 1;
+      const cut = path4.lastIndexOf(
+        SLASH,
+        path4.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+      );
+      return cut < 0 ? EMPTY : path4.slice(0, cut + 1);
+    };
+    var isString = (subject) => typeof subject === "string";
+    var checkPattern = (pattern) => pattern && isString(pattern);
+    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
+    var IgnoreRule = class {
+      constructor(pattern, mark, body, ignoreCase, negative, prefix) {
+        this.pattern = pattern;
+        this.mark = mark;
+        this.negative = negative;
+        define2(this, "body", body);
+        define2(this, "ignoreCase", ignoreCase);
+        define2(this, "regexPrefix", prefix);
+      }
+      // Worked out on first use and kept behind an own property, the way `regex`
+      //   caches itself in `_regex`. Deciding it in the constructor instead would
+      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
+      //   every compile -- including the compiles of rules that are never matched
+      //   against anything.
+      get _basenameOnly() {
+        return define2(this, "_basenameOnly", matchesBasename(this.body));
+      }
+      get regex() {
+        const key = UNDERSCORE + MODE_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_IGNORE, key);
+      }
+      get checkRegex() {
+        const key = UNDERSCORE + MODE_CHECK_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_CHECK_IGNORE, key);
+      }
+      _make(mode, key) {
+        const str3 = pinWildcards(
+          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
+        );
+        const regex = this.ignoreCase ? new RegExp(str3, "i") : new RegExp(str3);
+        return define2(this, key, regex);
+      }
+    };
+    var hasTrailingBackslash = (str3) => {
+      let count = 0;
+      while (str3[str3.length - count - 1] === ESCAPE2) {
+        count++;
+      }
+      return count % 2 === 1;
+    };
+    var trimEnd = (body, stripLineEnd) => {
+      let lineEnd = body.length;
+      let end;
+      for (; ; ) {
+        if (stripLineEnd && body[lineEnd - 1] === "\r") {
+          lineEnd--;
+        }
+        end = lineEnd;
+        while (body[end - 1] === SPACE) {
+          end--;
+        }
+        if (!stripLineEnd || body[end - 1] !== "\n") {
+          break;
+        }
+        lineEnd = end - 1;
+      }
+      if (end === lineEnd) {
+        return body.slice(0, lineEnd);
+      }
+      let backslashes = 0;
+      while (body[end - backslashes - 1] === ESCAPE2) {
+        backslashes++;
+      }
+      return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
+    };
+    var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
+      let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
+      if (body[0] === "#") {
+        return;
+      }
+      let negative = false;
+      if (body[0] === "!") {
+        negative = true;
+        body = body.slice(1);
+      }
+      const last = body[body.length - 1];
+      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
+        body = trimEnd(body, stripLineEnd);
+      }
+      if (!body || hasTrailingBackslash(body)) {
+        return;
+      }
+      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
+      const regexPrefix = makeRegexPrefix(body);
+      return new IgnoreRule(
+        pattern,
+        mark,
+        body,
+        ignoreCase,
+        negative,
+        regexPrefix
+      );
+    };
+    var RuleManager = class {
+      constructor(ignoreCase) {
+        this._ignoreCase = ignoreCase;
+        this._rules = [];
+        this._basenameCount = 0;
+      }
+      _add(pattern, index) {
+        if (pattern && pattern[KEY_IGNORE]) {
+          this._rules = this._rules.concat(pattern._rules._rules);
+          this._basenameCount += pattern._rules._basenameCount;
+          this._added = true;
+          return;
+        }
+        const isStr = isString(pattern);
+        const raw = isStr ? pattern : pattern.pattern;
+        const rule = checkPattern(raw) && createRule(
+          raw,
+          isStr ? UNDEFINED : pattern.mark,
+          this._ignoreCase,
+          !this._split,
+          this._stripBOM && !index
+        );
+        if (rule) {
+          this._added = true;
+          this._rules.push(rule);
+          if (matchesBasename(rule.body)) {
+            this._basenameCount++;
+          }
+        }
+      }
+      // @param {Array<string> | string | Ignore} pattern
+      add(pattern) {
+        this._added = false;
+        this._split = isString(pattern);
+        this._stripBOM = !this._split || pattern[0] === BOM;
+        makeArray(
+          this._split ? splitPattern(pattern) : pattern
+        ).forEach(this._add, this);
+        if (this._added) {
+          this._literalRules = UNDEFINED;
+        }
+        return this._added;
+      }
+      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
+      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
+      //   are left out once, rather than tested or compiled for every path.
+      testLiteral(path4) {
+        const rules = this._literalRules || (this._literalRules = this._rules.filter(
+          ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
+        ));
+        let ignored = false;
+        let unignored = false;
+        let matchedRule;
+        for (let index = rules.length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule.checkRegex.test(path4)) {
+            ignored = !rule.negative;
+            unignored = rule.negative;
+            matchedRule = rule.negative ? UNDEFINED : rule;
+            break;
+          }
+        }
+        const ret = {
+          ignored,
+          unignored
+        };
+        if (matchedRule) {
+          ret.rule = matchedRule;
+        }
+        return ret;
+      }
+      // Test one single path without recursively checking parent directories
+      //
+      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
+      // @returns {TestResult}
+      test(path4, mode) {
+        const rules = this._rules;
+        const { length } = rules;
+        const shortcut = this._basenameCount * 2 >= length;
+        const basename5 = shortcut ? basenameOf(path4) : path4;
+        for (let index = length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule[mode].test(
+            shortcut && rule._basenameOnly ? basename5 : path4
+          )) {
+            const { negative } = rule;
+            const ret = {
+              ignored: !negative,
+              unignored: negative
+            };
+            if (!negative) {
+              ret.rule = rule;
+            }
+            return ret;
+          }
+        }
+        return {
+          ignored: false,
+          unignored: false
+        };
+      }
+    };
+    var throwError = (message, Ctor) => {
+      throw new Ctor(message);
+    };
+    var checkPath = (path4, originalPath, doThrow) => {
+      if (!isString(path4)) {
+        return doThrow(
+          `path must be a string, but got \`${originalPath}\``,
+          TypeError
+        );
+      }
+      if (!path4) {
+        return doThrow(`path must not be empty`, TypeError);
+      }
+      if (checkPath.isNotRelative(path4)) {
+        const r = "`path.relative()`d";
+        return doThrow(
+          `path should be a ${r} string, but got "${originalPath}"`,
+          RangeError
+        );
+      }
+      return true;
+    };
+    var isNotRelative = (path4) => {
+      const first = path4.charCodeAt(0);
+      if (first === SLASH_CODE) {
+        return true;
+      }
+      if (first !== DOT_CODE) {
+        return false;
+      }
+      if (path4.length === 1) {
+        return true;
+      }
+      const second = path4.charCodeAt(1);
+      if (second === SLASH_CODE) {
+        return true;
+      }
+      if (second !== DOT_CODE) {
+        return false;
+      }
+      return path4.length === 2 || path4.charCodeAt(2) === SLASH_CODE;
+    };
+    checkPath.isNotRelative = isNotRelative;
+    checkPath.convert = (p) => p;
+    var convertPath = (target) => isString(target) && checkPath.convert(target);
+    var Ignore = class {
+      constructor({
+        ignorecase = true,
+        ignoreCase = ignorecase,
+        allowRelativePaths = false
+      } = {}) {
+        define2(this, KEY_IGNORE, true);
+        this._rules = new RuleManager(ignoreCase);
+        this._strictPathCheck = !allowRelativePaths;
+        this._initCache();
+      }
+      _initCache() {
+        this._ignoreCache = /* @__PURE__ */ Object.create(null);
+        this._testCache = /* @__PURE__ */ Object.create(null);
+      }
+      add(pattern) {
+        if (this._rules.add(pattern)) {
+          this._initCache();
+        }
+        return this;
+      }
+      // legacy
+      addPattern(pattern) {
+        return this.add(pattern);
+      }
+      // @returns {TestResult}
+      _test(originalPath, cache, path4) {
+        checkPath(
+          path4,
+          originalPath,
+          this._strictPathCheck ? throwError : RETURN_FALSE
+        );
+        return path4 ? this._t(path4, cache) : {
+          ignored: false,
+          unignored: false
+        };
+      }
+      checkIgnore(target) {
+        const path4 = convertPath(target);
+        if (!path4 || path4.charCodeAt(path4.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path4);
+        }
+        const dir = this._t(path4, this._testCache);
+        if (dir.ignored) {
+          return dir;
+        }
+        const literal = this._rules.testLiteral(path4);
+        return literal.ignored || literal.unignored ? literal : dir;
+      }
+      _t(path4, cache) {
+        if (path4 in cache) {
+          return cache[path4];
+        }
+        const parentPath = parentOf(path4);
+        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
+        return cache[path4] = parent && parent.ignored ? parent : this._rules.test(path4, MODE_IGNORE);
+      }
+      ignores(path4) {
+        return this._test(path4, this._ignoreCache, convertPath(path4)).ignored;
+      }
+      createFilter() {
+        return (path4) => !this.ignores(path4);
+      }
+      filter(paths) {
+        return makeArray(paths).filter(this.createFilter());
+      }
+      // @returns {TestResult}
+      test(path4) {
+        return this._test(path4, this._testCache, convertPath(path4));
+      }
+    };
+    var factory = (options) => new Ignore(options);
+    var isPathValid = (path4) => checkPath(convertPath(path4), path4, RETURN_FALSE);
+    var setupWindows = () => {
+      const makePosix = (str3) => /^\\\\\?\\/.test(str3) || /["<>|\u0000-\u001F]+/u.test(str3) ? str3 : str3.replace(/\\/g, "/");
+      checkPath.convert = makePosix;
+      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
+      checkPath.isNotRelative = (path4) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path4) || isNotRelative(path4);
+    };
+    if (
+      // Detect `process` so that it can run in browsers.
+      typeof process !== "undefined" && process.platform === "win32"
+    ) {
+      setupWindows();
+    }
+    module.exports = factory;
+    factory.default = factory;
+    module.exports.isPathValid = isPathValid;
+    define2(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
+  }
+});
+
+// node_modules/dockerfile-ast/lib/argument.js
+var require_argument2 = __commonJS({
+  "node_modules/dockerfile-ast/lib/argument.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Argument = void 0;
+    var Argument2 = class {
+      constructor(value, range) {
+        this.value = value;
+        this.range = range;
+      }
+      toString() {
+        return this.value;
+      }
+      getRange() {
+        return this.range;
+      }
+      getValue() {
+        return this.value;
+      }
+      isAfter(position) {
+        if (this.range.end.line < position.line) {
+          return false;
+        }
+        return this.range.start.line > position.line ? true : this.range.start.character > position.character;
+      }
+      isBefore(position) {
+        if (this.range.start.line < position.line) {
+          return true;
+        }
+        return this.range.end.line > position.line ? false : this.range.end.character < position.character;
+      }
+    };
+    exports.Argument = Argument2;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/jsonArgument.js
+var require_jsonArgument = __commonJS({
+  "node_modules/dockerfile-ast/lib/jsonArgument.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.JSONArgument = void 0;
+    var argument_1 = require_argument2();
+    var JSONArgument = class extends argument_1.Argument {
+      constructor(value, range, jsonRange) {
+        super(value, range);
+        this.jsonRange = jsonRange;
+      }
+      getJSONRange() {
+        return this.jsonRange;
+      }
+      getJSONValue() {
+        let value = super.getValue();
+        value = value.substring(1, value.length - 1);
+        return value;
+      }
+    };
+    exports.JSONArgument = JSONArgument;
+  }
+});
+
+// node_modules/vscode-languageserver-types/lib/umd/main.js
+var require_main = __commonJS({
+  "node_modules/vscode-languageserver-types/lib/umd/main.js"(exports, module) {
+    (function(factory) {
+      if (typeof module === "object" && typeof module.exports === "object") {
+        var v = factory(__require, exports);
+        if (v !== void 0) module.exports = v;
+      } else if (typeof define === "function" && define.amd) {
+        define(["require", "exports"], factory);
+      }
+    })(function(require2, exports2) {
+      "use strict";
+      Object.defineProperty(exports2, "__esModule", { value: true });
+      exports2.TextDocument = exports2.EOL = exports2.WorkspaceFolder = exports2.InlineCompletionContext = exports2.SelectedCompletionInfo = exports2.InlineCompletionTriggerKind = exports2.InlineCompletionList = exports2.InlineCompletionItem = exports2.StringValue = exports2.InlayHint = exports2.InlayHintLabelPart = exports2.InlayHintKind = exports2.InlineValueContext = exports2.InlineValueEvaluatableExpression = exports2.InlineValueVariableLookup = exports2.InlineValueText = exports2.SemanticTokens = exports2.SemanticTokenModifiers = exports2.SemanticTokenTypes = exports2.SelectionRange = exports2.DocumentLink = exports2.FormattingOptions = exports2.CodeLens = exports2.CodeAction = exports2.CodeActionTag = exports2.CodeActionContext = exports2.CodeActionTriggerKind = exports2.CodeActionKind = exports2.DocumentSymbol = exports2.WorkspaceSymbol = exports2.SymbolInformation = exports2.SymbolTag = exports2.SymbolKind = exports2.DocumentHighlight = exports2.DocumentHighlightKind = exports2.SignatureInformation = exports2.ParameterInformation = exports2.Hover = exports2.MarkedString = exports2.CompletionList = exports2.CompletionItem = exports2.CompletionItemLabelDetails = exports2.ApplyKind = exports2.InsertTextMode = exports2.InsertReplaceEdit = exports2.CompletionItemTag = exports2.InsertTextFormat = exports2.CompletionItemKind = exports2.MarkupContent = exports2.MarkupKind = exports2.TextDocumentItem = exports2.LanguageKind = exports2.OptionalVersionedTextDocumentIdentifier = exports2.VersionedTextDocumentIdentifier = exports2.TextDocumentIdentifier = exports2.WorkspaceChange = exports2.SnippetTextEdit = exports2.WorkspaceEdit = exports2.DeleteFile = exports2.RenameFile = exports2.CreateFile = exports2.TextDocumentEdit = exports2.AnnotatedTextEdit = exports2.ChangeAnnotationIdentifier = exports2.ChangeAnnotation = exports2.TextEdit = exports2.Command = exports2.Diagnostic = exports2.CodeDescription = exports2.DiagnosticTag = exports2.DiagnosticSeverity = exports2.DiagnosticRelatedInformation = exports2.FoldingRange = exports2.FoldingRangeKind = exports2.ColorPresentation = exports2.ColorInformation = exports2.Color = exports2.LocationLink = exports2.Location = exports2.Range = exports2.Position = exports2.uinteger = exports2.integer = exports2.URI = exports2.DocumentUri = void 0;
+      var DocumentUri;
+      (function(DocumentUri2) {
+        function is(value) {
+          return typeof value === "string";
+        }
+        DocumentUri2.is = is;
+      })(DocumentUri || (exports2.DocumentUri = DocumentUri = {}));
+      var URI;
+      (function(URI2) {
+        function is(value) {
+          return typeof value === "string";
+        }
+        URI2.is = is;
+      })(URI || (exports2.URI = URI = {}));
+      var integer;
+      (function(integer2) {
+        integer2.MIN_VALUE = -2147483648;
+        integer2.MAX_VALUE = 2147483647;
+        function is(value) {
+          return typeof value === "number" && integer2.MIN_VALUE <= value && value <= integer2.MAX_VALUE;
+        }
+        integer2.is = is;
+      })(integer || (exports2.integer = integer = {}));
+      var uinteger;
+      (function(uinteger2) {
+        uinteger2.MIN_VALUE = 0;
+        uinteger2.MAX_VALUE = 2147483647;
+        function is(value) {
+          return typeof value === "number" && uinteger2.MIN_VALUE <= value && value <= uinteger2.MAX_VALUE;
+        }
+        uinteger2.is = is;
+      })(uinteger || (exports2.uinteger = uinteger = {}));
+      var Position;
+      (function(Position2) {
+        function create(line, character) {
+          if (line === Number.MAX_VALUE) {
+            line = uinteger.MAX_VALUE;
+          }
+          if (character === Number.MAX_VALUE) {
+            character = uinteger.MAX_VALUE;
+          }
+          return { line, character };
+        }
+        Position2.create = create;
+        function is(value) {
+          var candidate = value;
+          return Is.objectLiteral(candidate) && Is.uinteger(candidate.line) && Is.uinteger(candidate.character);
+        }
+        Position2.is = is;
+      })(Position || (exports2.Position = Position = {}));
+      var Range;
+      (function(Range2) {
+        function create(one, two, three, four) {
+          if (Is.uinteger(one) && Is.uinteger(two) && Is.uinteger(three) && Is.uinteger(four)) {
+            return { start: Position.create(one, two), end: Position.create(three, four) };
+          } else if (Position.is(one) && Position.is(two)) {
+            return { start: one, end: two };
+          } else {
+            throw new Error("Range#create called with invalid arguments[".concat(one, ", ").concat(two, ", ").concat(three, ", ").concat(four, "]"));
+          }
+        }
+        Range2.create = create;
+        function is(value) {
+          var candidate = value;
+          return Is.objectLiteral(candidate) && Position.is(candidate.start) && Position.is(candidate.end);
+        }
+        Range2.is = is;
+      })(Range || (exports2.Range = Range = {}));
+      var Location;
+      (function(Location2) {
+        function create(uri, range) {
+          return { uri, range };
+        }
+        Location2.create = create;
+        function is(value) {
+          var candidate = value;
+          return Is.objectLiteral(candidate) && Range.is(candidate.range) && (Is.string(candidate.uri) || Is.undefined(candidate.uri));
+        }
+        Location2.is = is;
+      })(Location || (exports2.Location = Location = {}));
+      var LocationLink;
+      (function(LocationLink2) {
+        function create(targetUri, targetRange, targetSelectionRange, originSelectionRange) {
+          return { targetUri, targetRange, targetSelectionRange, originSelectionRange };
+        }
+        LocationLink2.create = create;
+        function is(value) {
+          var candidate = value;
+          return Is.objectLiteral(candidate) && Range.is(candidate.targetRange) && Is.string(candidate.targetUri) && Range.is(candidate.targetSelectionRange) && (Range.is(candidate.originSelectionRange) || Is.undefined(candidate.originSelectionRange));
+        }
+        LocationLink2.is = is;
+      })(LocationLink || (exports2.LocationLink = LocationLink = {}));
+      var Color;
+      (function(Color2) {
+        function create(red, green, blue, alpha) {
+          return {
+            red,
+            green,
+            blue,
+            alpha
+          };
+        }
+        Color2.create = create;
+        function is(value) {
+          var candidate = value;
+          return Is.objectLiteral(candidate) && Is.numberRange(candidate.red, 0, 1) && Is.numberRange(candidate.green, 0, 1) && Is.numberRange(candidate.blue, 0, 1) && Is.numberRange(candidate.alpha, 0, 1);
+        }
+        Color2.is = is;
+      })(Color || (exports2.Color = Color = {}));
+      var ColorInformation;
+      (function(ColorInformation2) {
+        function create(range, color) {
+          return {
+            range,
+            color
+          };
+        }
+        ColorInformation2.create = create;
+        function is(value) {
+          var candidate = value;
+          return Is.objectLiteral(candidate) && Range.is(candidate.range) && Color.is(candidate.color);
+        }
+        ColorInformation2.is = is;
+      })(ColorInformation || (exports2.ColorInformation = ColorInformation = {}));
+      var ColorPresentation;
+      (function(ColorPresentation2) {
+        function create(label, textEdit, additionalTextEdits) {
+          return {
+            label,
+            textEdit,
+            additionalTextEdits
+          };
+        }
+        ColorPresentation2.create = create;
+        function is(value) {
+          var candidate = value;
+          return Is.objectLiteral(candidate) && Is.string(candidate.label) && (Is.undefined(candidate.textEdit) || TextEdit.is(candidate.textEdit)) && (Is.undefined(candidate.additionalTextEdits) || Is.typedArray(candidate.additionalTextEdits, TextEdit.is));
+        }
+        ColorPresentation2.is = is;
+      })(ColorPresentation || (exports2.ColorPresentation = ColorPresentation = {}));
+      var FoldingRangeKind;
+      (function(FoldingRangeKind2) {
+        FoldingRangeKind2.Comment = "comment";
+        FoldingRangeKind2.Imports = "imports";
+        FoldingRangeKind2.Region = "region";
+      })(FoldingRangeKind || (exports2.FoldingRangeKind = FoldingRangeKind = {}));
+      var FoldingRange;
+      (function(FoldingRange2) {
+        function create(startLine, endLine, startCharacter, endCharacter, kind, collapsedText) {
+          var result = {
+            startLine,
+            endLine
+          };
+          if (Is.defined(startCharacter)) {
+            result.startCharacter = startCharacter;
+          }
+          if (Is.defined(endCharacter)) {
+            result.endCharacter = endCharacter;
+          }
+          if (Is.defined(kind)) {
+            result.kind = kind;
+          }
+          if (Is.defined(collapsedText)) {
+            result.collapsedText = collapsedText;
+          }
+          return result;
+        }
+        FoldingRange2.create = create;
+        function is(value) {
+          var candidate = value;
+          return Is.objectLiteral(candidate) && Is.uinteger(candidate.startLine) && Is.uinteger(candidate.endLine) && (Is.undefined(candidate.startCharacter) || Is.uinteger(candidate.startCharacter)) && (Is.undefined(candidate.endCharacter) || Is.uinteger(candidate.endCharacter)) && (Is.undefined(candidate.kind) || Is.string(candidate.kind));
+        }
+        FoldingRange2.is = is;
+      })(FoldingRange || (exports2.FoldingRange = FoldingRange = {}));
+      var DiagnosticRelatedInformation;
+      (function(DiagnosticRelatedInformation2) {
+        function create(location, message) {
+          return {
+            location,
+            message
+          };
+        }
+        DiagnosticRelatedInformation2.create = create;
+        function is(value) {
+          var candidate = value;
+          return Is.defined(candidate) && Location.is(candidate.location) && Is.string(candidate.message);
+        }
+        DiagnosticRelatedInformation2.is = is;
+      })(DiagnosticRelatedInformation || (exports2.DiagnosticRelatedInformation = DiagnosticRelatedInformation = {}));
+      var DiagnosticSeverity;
+      (function(DiagnosticSeverity2) {
+        DiagnosticSeverity2.Error = 1;
+        DiagnosticSeverity2.Warning = 2;
+        DiagnosticSeverity2.Information = 3;
+        DiagnosticSeverity2.Hint = 4;
+      })(DiagnosticSeverity || (exports2.DiagnosticSeverity = DiagnosticSeverity = {}));
+      var DiagnosticTag;
+      (function(DiagnosticTag2) {
+        DiagnosticTag2.Unnecessary = 1;
+        DiagnosticTag2.Deprecated = 2;
+      })(DiagnosticTag || (exports2.DiagnosticTag = DiagnosticTag = {}));
+      var CodeDescription;
+      (function(CodeDescription2) {
+        function is(value) {
+          var candidate = value;
+          return Is.objectLiteral(candidate) && Is.string(candidate.href);
+        }
+        CodeDescription2.is = is;
+      })(CodeDescription || (exports2.CodeDescription = CodeDescription = {}));
+      var Diagnostic;
+      (function(Diagnostic2) {
+        function create(range, message, severity, code, source, relatedInformation) {
+          var result = { range, message };
+          if (Is.defined(severity)) {
+            result.severity = severity;
+          }
+          if (Is.defined(code)) {
+            result.code = code;
+          }
+          if (Is.defined(source)) {
+            result.source = source;
+          }
+          if (Is.defined(relatedInformation)) {
+            result.relatedInformation = relatedInformation;
+          }
+          return result;
+        }
+        Diagnostic2.create = create;
+        function is(value) {
+          var _a;
+          var candidate = value;
+          return Is.defined(candidate) && Range.is(candidate.range) && (Is.string(candidate.message) || MarkupContent.is(candidate.message)) && (Is.number(candidate.severity) || Is.undefined(candidate.severity)) && (Is.integer(candidate.code) || Is.string(candidate.code) || Is.undefined(candidate.code)) && (Is.undefined(candidate.codeDescription) || Is.string((_a = candidate.codeDescription) === null || _a === void 0 ? void 0 : _a.href)) && (Is.string(candidate.source) || Is.undefined(candidate.source)) && (Is.undefined(candidate.relatedInformation) || Is.typedArray(candidate.relatedInformation, DiagnosticRelatedInformation.is));
+        }
+        Diagnostic2.is = is;
+        function is3_17(value) {
+          return Is.string(value.message);
+        }
+        Diagnostic2.is3_17 = is3_17;
+        function getMessageString(diagnostic) {
+          if (Is.string(diagnostic.message)) {
+            return diagnostic.message;
+          } else if (MarkupContent.is(diagnostic.message)) {
+            return diagnostic.message.value;
+          } else {
+            throw new Error("Unknown message type ".concat(typeof diagnostic.message));
+          }
+        }
+        Diagnostic2.getMessageString = getMessageString;
+      })(Diagnostic || (exports2.Diagnostic = Diagnostic = {}));
+      var Command2;
+      (function(Command3) {
+        function create(title, command) {
+          var args = [];
+          for (var _i = 2; _i < arguments.length; _i++) {
+            args[_i - 2] = arguments[_i];
+          }
+          var result = { title, command };
+          if (Is.defined(args) && args.length > 0) {
+            result.arguments = args;
+          }
+          return result;
+        }
+        Command3.create = create;
+        function is(value) {
+          var candidate = value;
+          return Is.defined(candidate) && Is.string(candidate.title) && (candidate.tooltip === void 0 || Is.string(candidate.tooltip)) && Is.string(candidate.command);
+        }
+        Command3.is = is;
+      })(Command2 || (exports2.Command = Command2 = {}));
+      var TextEdit;
+      (function(TextEdit2) {
+        function replace(range, newText) {
+          return { range, newText };
+        }
+        TextEdit2.replace = replace;
+        function insert(position, newText) {
+          return { range: { start: position, end: position }, newText };
+        }
+        TextEdit2.insert = insert;
+        function del(range) {
+          return { range, newText: "" };
+        }
+        TextEdit2.del = del;
+        function is(value) {
+          var candidate = value;
+          return Is.objectLiteral(candidate) && Is.string(candidate.newText) && Range.is(candidate.range);
+        }
+        TextEdit2.is = is;
+      })(TextEdit || (exports2.TextEdit = TextEdit = {}));
+      var ChangeAnnotation;
+      (function(ChangeAnnotation2) {
+        function create(label, needsConfirmation, description) {
+          var result = { label };
+          if (needsConfirmation !== void 0) {
+            result.needsConfirmation = needsConfirmation;
+          }
+          if (description !== void 0) {
+            result.description = description;
+          }
+          return result;
+        }
+        ChangeAnnotation2.create = create;
+        function is(value) {
+          var candidate = value;
+          return Is.objectLiteral(candidate) && Is.string(candidate.label) && (Is.boolean(candidate.needsConfirmation) || candidate.needsConfirmation === void 0) && (Is.string(candidate.description) || candidate.description === void 0);
+        }
+        ChangeAnnotation2.is = is;
+      })(ChangeAnnotation || (exports2.ChangeAnnotation = ChangeAnnotation = {}));
+      var ChangeAnnotationIdentifier;
+      (function(ChangeAnnotationIdentifier2) {
+        function is(value) {
+          var candidate = value;
+          return Is.string(candidate);
+        }
+        ChangeAnnotationIdentifier2.is = is;
+      })(ChangeAnnotationIdentifier || (exports2.ChangeAnnotationIdentifier = ChangeAnnotationIdentifier = {}));
+      var AnnotatedTextEdit;
+      (function(AnnotatedTextEdit2) {
+        function replace(range, newText, annotation) {
+          return { range, newText, annotationId: annotation };
+        }
+        AnnotatedTextEdit2.replace = replace;
+        function insert(position, newText, annotation) {
+          return { range: { start: position, end: position }, newText, annotationId: annotation };
+        }
+        AnnotatedTextEdit2.insert = insert;
+        function del(range, annotation) {
+          return { range, newText: "", annotationId: annotation };
+        }
+        AnnotatedTextEdit2.del = del;
+        function is(value) {
+          var candidate = value;
+          return TextEdit.is(candidate) && (ChangeAnnotation.is(candidate.annotationId) || ChangeAnnotationIdentifier.is(candidate.annotationId));
+        }
+        AnnotatedTextEdit2.is = is;
+      })(AnnotatedTextEdit || (exports2.AnnotatedTextEdit = AnnotatedTextEdit = {}));
+      var TextDocumentEdit;
+      (function(TextDocumentEdit2) {
+        function create(textDocument, edits) {
+          return { textDocument, edits };
+        }
+        TextDocumentEdit2.create = create;
+        function is(value) {
+          var candidate = value;
+          return Is.defined(candidate) && OptionalVersionedTextDocumentIdentifier.is(candidate.textDocument) && Array.isArray(candidate.edits);
+        }
+        TextDocumentEdit2.is = is;
+      })(TextDocumentEdit || (exports2.TextDocumentEdit = TextDocumentEdit = {}));
+      var CreateFile;
+      (function(CreateFile2) {
+        function create(uri, options, annotation) {
+          var result = {
+            kind: "create",
+            uri
+          };
+          if (options !== void 0 && (options.overwrite !== void 0 || options.ignoreIfExists !== void 0)) {
+            result.options = options;
+          }
+          if (annotation !== void 0) {
+            result.annotationId = annotation;
+          }
+          return result;
+        }
+        CreateFile2.create = create;
+        function is(value) {
+          var candidate = value;
+          return candidate && candidate.kind === "create" && Is.string(candidate.uri) && (candidate.options === void 0 || (candidate.options.overwrite === void 0 || Is.boolean(candidate.options.overwrite)) && (candidate.options.ignoreIfExists === void 0 || Is.boolean(candidate.options.ignoreIfExists))) && (candidate.annotationId === void 0 || ChangeAnnotationIdentifier.is(candidate.annotationId));
+        }
+        CreateFile2.is = is;
+      })(CreateFile || (exports2.CreateFile = CreateFile = {}));
+      var RenameFile;
+      (function(RenameFile2) {
+        function create(oldUri, newUri, options, annotation) {
+          var result = {
+            kind: "rename",
+            oldUri,
+            newUri
+          };
+          if (options !== void 0 && (options.overwrite !== void 0 || options.ignoreIfExists !== void 0)) {
+            result.options = options;
+          }
+          if (annotation !== void 0) {
+            result.annotationId = annotation;
+          }
+          return result;
+        }
+        RenameFile2.create = create;
+        function is(value) {
+          var candidate = value;
+          return candidate && candidate.kind === "rename" && Is.string(candidate.oldUri) && Is.string(candidate.newUri) && (candidate.options === void 0 || (candidate.options.overwrite === void 0 || Is.boolean(candidate.options.overwrite)) && (candidate.options.ignoreIfExists === void 0 || Is.boolean(candidate.options.ignoreIfExists))) && (candidate.annotationId === void 0 || ChangeAnnotationIdentifier.is(candidate.annotationId));
+        }
+        RenameFile2.is = is;
+      })(RenameFile || (exports2.RenameFile = RenameFile = {}));
+      var DeleteFile;
+      (function(DeleteFile2) {
+        function create(uri, options, annotation) {
+          var result = {
+            kind: "delete",
+            uri
+          };
+          if (options !== void 0 && (options.recursive !== void 0 || options.ignoreIfNotExists !== void 0)) {
+            result.options = options;
+          }
+          if (annotation !== void 0) {
+            result.annotationId = annotation;
+          }
+          return result;
+        }
+        DeleteFile2.create = create;
+        function is(value) {
+          var candidate = value;
+          return candidate && candidate.kind === "delete" && Is.string(candidate.uri) && (candidate.options === void 0 || (candidate.options.recursive === void 0 || Is.boolean(candidate.options.recursive)) && (candidate.options.ignoreIfNotExists === void 0 || Is.boolean(candidate.options.ignoreIfNotExists))) && (candidate.annotationId === void 0 || ChangeAnnotationIdentifier.is(candidate.annotationId));
+        }
+        DeleteFile2.is = is;
+      })(DeleteFile || (exports2.DeleteFile = DeleteFile = {}));
+      var WorkspaceEdit;
+      (function(WorkspaceEdit2) {
+        function is(value) {
+          var candidate = value;
+          return candidate && (candidate.changes !== void 0 || candidate.documentChanges !== void 0) && (candidate.documentChanges === void 0 || candidate.documentChanges.every(function(change) {
+            if (Is.string(change.kind)) {
+              return CreateFile.is(change) || RenameFile.is(change) || DeleteFile.is(change);
+            } else {
+              return TextDocumentEdit.is(change);
+            }
+          }));
+        }
+        WorkspaceEdit2.is = is;
+      })(WorkspaceEdit || (exports2.WorkspaceEdit = WorkspaceEdit = {}));
+      var TextEditChangeImpl = (
+        /** @class */
+        (function() {
+          function TextEditChangeImpl2(edits, changeAnnotations) {
+            this.edits = edits;
+            this.changeAnnotations = changeAnnotations;
+          }
+          TextEditChangeImpl2.prototype.insert = function(position, newText, annotation) {
+            var edit;
+            var id;
+            if (annotation === void 0) {
+              edit = TextEdit.insert(position, newText);
+            } else if (ChangeAnnotationIdentifier.is(annotation)) {
+              id = annotation;
+              edit = AnnotatedTextEdit.insert(position, newText, annotation);
+            } else {
+              this.assertChangeAnnotations(this.changeAnnotations);
+              id = this.changeAnnotations.manage(annotation);
+              edit = AnnotatedTextEdit.insert(position, newText, id);
+            }
+            this.edits.push(edit);
+            if (id !== void 0) {
+              return id;
+            }
+          };
+          TextEditChangeImpl2.prototype.replace = function(range, newText, annotation) {
+            var edit;
+            var id;
+            if (annotation === void 0) {
+              edit = TextEdit.replace(range, newText);
+            } else if (ChangeAnnotationIdentifier.is(annotation)) {
+              id = annotation;
+              edit = AnnotatedTextEdit.replace(range, newText, annotation);
+            } else {
+              this.assertChangeAnnotations(this.changeAnnotations);
+              id = this.changeAnnotations.manage(annotation);
+              edit = AnnotatedTextEdit.replace(range, newText, id);
+            }
+            this.edits.push(edit);
+            if (id !== void 0) {
+              return id;
+            }
+          };
+          TextEditChangeImpl2.prototype.delete = function(range, annotation) {
+            var edit;
+            var id;
+            if (annotation === void 0) {
+              edit = TextEdit.del(range);
+            } else if (ChangeAnnotationIdentifier.is(annotation)) {
+              id = annotation;
+              edit = AnnotatedTextEdit.del(range, annotation);
+            } else {
+              this.assertChangeAnnotations(this.changeAnnotations);
+              id = this.changeAnnotations.manage(annotation);
+              edit = AnnotatedTextEdit.del(range, id);
+            }
+            this.edits.push(edit);
+            if (id !== void 0) {
+              return id;
+            }
+          };
+          TextEditChangeImpl2.prototype.add = function(edit) {
+            this.edits.push(edit);
+          };
+          TextEditChangeImpl2.prototype.all = function() {
+            return this.edits;
+          };
+          TextEditChangeImpl2.prototype.clear = function() {
+            this.edits.splice(0, this.edits.length);
+          };
+          TextEditChangeImpl2.prototype.assertChangeAnnotations = function(value) {
+            if (value === void 0) {
+              throw new Error("Text edit change is not configured to manage change annotations.");
+            }
+          };
+          return TextEditChangeImpl2;
+        })()
+      );
+      var SnippetTextEdit;
+      (function(SnippetTextEdit2) {
+        function is(value) {
+          var candidate = value;
+          return Is.objectLiteral(candidate) && Range.is(candidate.range) && StringValue.isSnippet(candidate.snippet) && (candidate.annotationId === void 0 || (ChangeAnnotation.is(candidate.annotationId) || ChangeAnnotationIdentifier.is(candidate.annotationId)));
+        }
+        SnippetTextEdit2.is = is;
+      })(SnippetTextEdit || (exports2.SnippetTextEdit = SnippetTextEdit = {}));
+      var ChangeAnnotations = (
+        /** @class */
+        (function() {
+          function ChangeAnnotations2(annotations2) {
+            this._annotations = annotations2 === void 0 ? /* @__PURE__ */ Object.create(null) : annotations2;
+            this._counter = 0;
+            this._size = 0;
+          }
+          ChangeAnnotations2.prototype.all = function() {
+            return this._annotations;
+          };
+          Object.defineProperty(ChangeAnnotations2.prototype, "size", {
+            get: function() {
+              return this._size;
+            },
+            enumerable: false,
+            configurable: true
+          });
+          ChangeAnnotations2.prototype.manage = function(idOrAnnotation, annotation) {
+            var id;
+            if (ChangeAnnotationIdentifier.is(idOrAnnotation)) {
+              id = idOrAnnotation;
+            } else {
+              id = this.nextId();
+              annotation = idOrAnnotation;
+            }
+            if (this._annotations[id] !== void 0) {
+              throw new Error("Id ".concat(id, " is already in use."));
+            }
+            if (annotation === void 0) {
+              throw new Error("No annotation provided for id ".concat(id));
+            }
+            this._annotations[id] = annotation;
+            this._size++;
+            return id;
+          };
+          ChangeAnnotations2.prototype.nextId = function() {
+            this._counter++;
+            return this._counter.toString();
+          };
+          return ChangeAnnotations2;
+        })()
+      );
+      var WorkspaceChange = (
+        /** @class */
+        (function() {
+          function WorkspaceChange2(workspaceEdit) {
+            var _this = this;
+            this._textEditChanges = /* @__PURE__ */ Object.create(null);
+            if (workspaceEdit !== void 0) {
+              this._workspaceEdit = workspaceEdit;
+              if (workspaceEdit.documentChanges) {
+                this._changeAnnotations = new ChangeAnnotations(workspaceEdit.changeAnnotations);
+                workspaceEdit.changeAnnotations = this._changeAnnotations.all();
+                workspaceEdit.documentChanges.forEach(function(change) {
+                  if (TextDocumentEdit.is(change)) {
+                    var textEditChange = new TextEditChangeImpl(change.edits, _this._changeAnnotations);
+                    _this._textEditChanges[change.textDocument.uri] = textEditChange;
+                  }
+                });
+              } else if (workspaceEdit.changes) {
+                Object.keys(workspaceEdit.changes).forEach(function(key) {
+                  var textEditChange = new TextEditChangeImpl(workspaceEdit.changes[key]);
+                  _this._textEditChanges[key] = textEditChange;
+                });
+              }
+            } else {
+              this._workspaceEdit = {};
+            }
+          }
+          Object.defineProperty(WorkspaceChange2.prototype, "edit", {
+            /**
+             * Returns the underlying {@link WorkspaceEdit} literal
+             * use to be returned from a workspace edit operation like rename.
+             */
+            get: function() {
+              this.initDocumentChanges();
+              if (this._changeAnnotations !== void 0) {
+                if (this._changeAnnotations.size === 0) {
+                  this._workspaceEdit.changeAnnotations = void 0;
+                } else {
+                  this._workspaceEdit.changeAnnotations = this._changeAnnotations.all();
+                }
+              }
+              return this._workspaceEdit;
+            },
+            enumerable: false,
+            configurable: true
+          });
+          WorkspaceChange2.prototype.getTextEditChange = function(key) {
+            if (OptionalVersionedTextDocumentIdentifier.is(key)) {
+              this.initDocumentChanges();
+              if (this._workspaceEdit.documentChanges === void 0) {
+                throw new Error("Workspace edit is not configured for document changes.");
+              }
+              var textDocument = { uri: key.uri, version: key.version };
+              var result = this._textEditChanges[textDocument.uri];
+              if (!result) {
+                var edits = [];
+                var textDocumentEdit = {
+                  textDocument,
+                  edits
+                };
+                this._workspaceEdit.documentChanges.push(textDocumentEdit);
+                result = new TextEditChangeImpl(edits, this._changeAnnotations);
+                this._textEditChanges[textDocument.uri] = result;
+              }
+              return result;
+            } else {
+              this.initChanges();
+              if (this._workspaceEdit.changes === void 0) {
+                throw new Error("Workspace edit is not configured for normal text edit changes.");
+              }
+              var result = this._textEditChanges[key];
+              if (!result) {
+                var edits = [];
+                this._workspaceEdit.changes[key] = edits;
+                result = new TextEditChangeImpl(edits);
+                this._textEditChanges[key] = result;
+              }
+              return result;
+            }
+          };
+          WorkspaceChange2.prototype.initDocumentChanges = function() {
+            if (this._workspaceEdit.documentChanges === void 0 && this._workspaceEdit.changes === void 0) {
+              this._changeAnnotations = new ChangeAnnotations();
+              this._workspaceEdit.documentChanges = [];
+              this._workspaceEdit.changeAnnotations = this._changeAnnotations.all();
+            }
+          };
+          WorkspaceChange2.prototype.initChanges = function() {
+            if (this._workspaceEdit.documentChanges === void 0 && this._workspaceEdit.changes === void 0) {
+              this._workspaceEdit.changes = /* @__PURE__ */ Object.create(null);
+            }
+          };
+          WorkspaceChange2.prototype.createFile = function(uri, optionsOrAnnotation, options) {
+            this.initDocumentChanges();
+            if (this._workspaceEdit.documentChanges === void 0) {
+              throw new Error("Workspace edit is not configured for document changes.");
+            }
+            var annotation;
+            if (ChangeAnnotation.is(optionsOrAnnotation) || ChangeAnnotationIdentifier.is(optionsOrAnnotation)) {
+              annotation = optionsOrAnnotation;
+            } else {
+              options = optionsOrAnnotation;
+            }
+            var operation;
+            var id;
+            if (annotation === void 0) {
+              operation = CreateFile.create(uri, options);
+            } else {
+              id = ChangeAnnotationIdentifier.is(annotation) ? annotation : this._changeAnnotations.manage(annotation);
+              operation = CreateFile.create(uri, options, id);
+            }
+            this._workspaceEdit.documentChanges.push(operation);
+            if (id !== void 0) {
+              return id;
+            }
+          };
+          WorkspaceChange2.prototype.renameFile = function(oldUri, newUri, optionsOrAnnotation, options) {
+            this.initDocumentChanges();
+            if (this._workspaceEdit.documentChanges === void 0) {
+              throw new Error("Workspace edit is not configured for document changes.");
+            }
+            var annotation;
+            if (ChangeAnnotation.is(optionsOrAnnotation) || ChangeAnnotationIdentifier.is(optionsOrAnnotation)) {
+              annotation = optionsOrAnnotation;
+            } else {
+              options = optionsOrAnnotation;
+            }
+            var operation;
+            var id;
+            if (annotation === void 0) {
+              operation = RenameFile.create(oldUri, newUri, options);
+            } else {
+              id = ChangeAnnotationIdentifier.is(annotation) ? annotation : this._changeAnnotations.manage(annotation);
+              operation = RenameFile.create(oldUri, newUri, options, id);
+            }
+            this._workspaceEdit.documentChanges.push(operation);
+            if (id !== void 0) {
+              return id;
+            }
+          };
+          WorkspaceChange2.prototype.deleteFile = function(uri, optionsOrAnnotation, options) {
+            this.initDocumentChanges();
+            if (this._workspaceEdit.documentChanges === void 0) {
+              throw new Error("Workspace edit is not configured for document changes.");
+            }
+            var annotation;
+            if (ChangeAnnotation.is(optionsOrAnnotation) || ChangeAnnotationIdentifier.is(optionsOrAnnotation)) {
+              annotation = optionsOrAnnotation;
+            } else {
+              options = optionsOrAnnotation;
+            }
+            var operation;
+            var id;
+            if (annotation === void 0) {
+              operation = DeleteFile.create(uri, options);
+            } else {
+              id = ChangeAnnotationIdentifier.is(annotation) ? annotation : this._changeAnnotations.manage(annotation);
+              operation = DeleteFile.create(uri, options, id);
+            }
+            this._workspaceEdit.documentChanges.push(operation);
+            if (id !== void 0) {
+              return id;
+            }
+          };
+          return WorkspaceChange2;
+        })()
+      );
+      exports2.WorkspaceChange = WorkspaceChange;
+      var TextDocumentIdentifier;
+      (function(TextDocumentIdentifier2) {
+        function create(uri) {
+          return { uri };
+        }
+        TextDocumentIdentifier2.create = create;
+        function is(value) {
+          var candidate = value;
+          return Is.defined(candidate) && Is.string(candidate.uri);
+        }
+        TextDocumentIdentifier2.is = is;
+      })(TextDocumentIdentifier || (exports2.TextDocumentIdentifier = TextDocumentIdentifier = {}));
+      var VersionedTextDocumentIdentifier;
+      (function(VersionedTextDocumentIdentifier2) {
+        function create(uri, version2) {
+          return { uri, version: version2 };
+        }
+        VersionedTextDocumentIdentifier2.create = create;
+        function is(value) {
+          var candidate = value;
+          return Is.defined(candidate) && Is.string(candidate.uri) && Is.integer(candidate.version);
+        }
+        VersionedTextDocumentIdentifier2.is = is;
+      })(VersionedTextDocumentIdentifier || (exports2.VersionedTextDocumentIdentifier = VersionedTextDocumentIdentifier = {}));
+      var OptionalVersionedTextDocumentIdentifier;
+      (function(OptionalVersionedTextDocumentIdentifier2) {
+        function create(uri, version2) {
+          return { uri, version: version2 };
+        }
+        OptionalVersionedTextDocumentIdentifier2.create = create;
+        function is(value) {
+          var candidate = value;
+          return Is.defined(candidate) && Is.string(candidate.uri) && (candidate.version === null || Is.integer(candidate.version));
+        }
+        OptionalVersionedTextDocumentIdentifier2.is = is;
+      })(OptionalVersionedTextDocumentIdentifier || (exports2.OptionalVersionedTextDocumentIdentifier = OptionalVersionedTextDocumentIdentifier = {}));
+      var LanguageKind;
+      (function(LanguageKind2) {
+        LanguageKind2.ABAP = "abap";
+        LanguageKind2.WindowsBat = "bat";
+        LanguageKind2.BibTeX = "bibtex";
+        LanguageKind2.Clojure = "clojure";
+        LanguageKind2.Coffeescript = "coffeescript";
+        LanguageKind2.C = "c";
+        LanguageKind2.CPP = "cpp";
+        LanguageKind2.CSharp = "csharp";
+        LanguageKind2.CSS = "css";
+        LanguageKind2.D = "d";
+        LanguageKind2.Delphi = "pascal";
+        LanguageKind2.Diff = "diff";
+        LanguageKind2.Dart = "dart";
+        LanguageKind2.Dockerfile = "dockerfile";
+        LanguageKind2.Elixir = "elixir";
+        LanguageKind2.Erlang = "erlang";
+        LanguageKind2.FSharp = "fsharp";
+        LanguageKind2.GitCommit = "git-commit";
+        LanguageKind2.GitRebase = "git-rebase";
+        LanguageKind2.Go = "go";
+        LanguageKind2.Groovy = "groovy";
+        LanguageKind2.Handlebars = "handlebars";
+        LanguageKind2.Haskell = "haskell";
+        LanguageKind2.HTML = "html";
+        LanguageKind2.Ini = "ini";
+        LanguageKind2.Java = "java";
+        LanguageKind2.JavaScript = "javascript";
+        LanguageKind2.JavaScriptReact = "javascriptreact";
+        LanguageKind2.JSON = "json";
+        LanguageKind2.LaTeX = "latex";
+        LanguageKind2.Less = "less";
+        LanguageKind2.Lua = "lua";
+        LanguageKind2.Makefile = "makefile";
+        LanguageKind2.Markdown = "markdown";
+        LanguageKind2.ObjectiveC = "objective-c";
+        LanguageKind2.ObjectiveCPP = "objective-cpp";
+        LanguageKind2.Pascal = "pascal";
+        LanguageKind2.Perl = "perl";
+        LanguageKind2.Perl6 = "perl6";
+        LanguageKind2.PHP = "php";
+        LanguageKind2.Plaintext = "plaintext";
+        LanguageKind2.Powershell = "powershell";
+        LanguageKind2.Pug = "jade";
+        LanguageKind2.Python = "python";
+        LanguageKind2.R = "r";
+        LanguageKind2.Razor = "razor";
+        LanguageKind2.Ruby = "ruby";
+        LanguageKind2.Rust = "rust";
+        LanguageKind2.SCSS = "scss";
+        LanguageKind2.SASS = "sass";
+        LanguageKind2.Scala = "scala";
+        LanguageKind2.ShaderLab = "shaderlab";
+        LanguageKind2.ShellScript = "shellscript";
+        LanguageKind2.SQL = "sql";
+        LanguageKind2.Swift = "swift";
+        LanguageKind2.TypeScript = "typescript";
+        LanguageKind2.TypeScriptReact = "typescriptreact";
+        LanguageKind2.TeX = "tex";
+        LanguageKind2.VisualBasic = "vb";
+        LanguageKind2.XML = "xml";
+        LanguageKind2.XSL = "xsl";
+        LanguageKind2.YAML = "yaml";
+      })(LanguageKind || (exports2.LanguageKind = LanguageKind = {}));
+      var TextDocumentItem;
+      (function(TextDocumentItem2) {
+        function create(uri, languageId, version2, text) {
+          return { uri, languageId, version: version2, text };
+        }
+        TextDocumentItem2.create = create;
+        function is(value) {
+          var candidate = value;
+          return Is.defined(candidate) && Is.string(candidate.uri) && Is.string(candidate.languageId) && Is.integer(candidate.version) && Is.string(candidate.text);
+        }
+        TextDocumentItem2.is = is;
+      })(TextDocumentItem || (exports2.TextDocumentItem = TextDocumentItem = {}));
+      var MarkupKind;
+      (function(MarkupKind2) {
+        MarkupKind2.PlainText = "plaintext";
+        MarkupKind2.Markdown = "markdown";
+        function is(value) {
+          var candidate = value;
+          return candidate === MarkupKind2.PlainText || candidate === MarkupKind2.Markdown;
+        }
+        MarkupKind2.is = is;
+      })(MarkupKind || (exports2.MarkupKind = MarkupKind = {}));
+      var MarkupContent;
+      (function(MarkupContent2) {
+        function is(value) {
+          var candidate = value;
+          return Is.objectLiteral(value) && MarkupKind.is(candidate.kind) && Is.string(candidate.value);
+        }
+        MarkupContent2.is = is;
+      })(MarkupContent || (exports2.MarkupContent = MarkupContent = {}));
+      var CompletionItemKind;
+      (function(CompletionItemKind2) {
+        CompletionItemKind2.Text = 1;
+        CompletionItemKind2.Method = 2;
+        CompletionItemKind2.Function = 3;
+        CompletionItemKind2.Constructor = 4;
+        CompletionItemKind2.Field = 5;
+        CompletionItemKind2.Variable = 6;
+        CompletionItemKind2.Class = 7;
+        CompletionItemKind2.Interface = 8;
+        CompletionItemKind2.Module = 9;
+        CompletionItemKind2.Property = 10;
+        CompletionItemKind2.Unit = 11;
+        CompletionItemKind2.Value = 12;
+        CompletionItemKind2.Enum = 13;
+        CompletionItemKind2.Keyword = 14;
+        CompletionItemKind2.Snippet = 15;
+        CompletionItemKind2.Color = 16;
+        CompletionItemKind2.File = 17;
+        CompletionItemKind2.Reference = 18;
+        CompletionItemKind2.Folder = 19;
+        CompletionItemKind2.EnumMember = 20;
+        CompletionItemKind2.Constant = 21;
+        CompletionItemKind2.Struct = 22;
+        CompletionItemKind2.Event = 23;
+        CompletionItemKind2.Operator = 24;
+        CompletionItemKind2.TypeParameter = 25;
+      })(CompletionItemKind || (exports2.CompletionItemKind = CompletionItemKind = {}));
+      var InsertTextFormat;
+      (function(InsertTextFormat2) {
+        InsertTextFormat2.PlainText = 1;
+        InsertTextFormat2.Snippet = 2;
+      })(InsertTextFormat || (exports2.InsertTextFormat = InsertTextFormat = {}));
+      var CompletionItemTag;
+      (function(CompletionItemTag2) {
+        CompletionItemTag2.Deprecated = 1;
+      })(CompletionItemTag || (exports2.CompletionItemTag = CompletionItemTag = {}));
+      var InsertReplaceEdit;
+      (function(InsertReplaceEdit2) {
+        function create(newText, insert, replace) {
+          return { newText, insert, replace };
+        }
+        InsertReplaceEdit2.create = create;
+        function is(value) {
+          var candidate = value;
+          return candidate && Is.string(candidate.newText) && Range.is(candidate.insert) && Range.is(candidate.replace);
+        }
+        InsertReplaceEdit2.is = is;
+      })(InsertReplaceEdit || (exports2.InsertReplaceEdit = InsertReplaceEdit = {}));
+      var InsertTextMode;
+      (function(InsertTextMode2) {
+        InsertTextMode2.asIs = 1;
+        InsertTextMode2.adjustIndentation = 2;
+      })(InsertTextMode || (exports2.InsertTextMode = InsertTextMode = {}));
+      var ApplyKind;
+      (function(ApplyKind2) {
+        ApplyKind2.Replace = 1;
+        ApplyKind2.Merge = 2;
+      })(ApplyKind || (exports2.ApplyKind = ApplyKind = {}));
+      var CompletionItemLabelDetails;
+      (function(CompletionItemLabelDetails2) {
+        function is(value) {
+          var candidate = value;
+          return candidate && (Is.string(candidate.detail) || candidate.detail === void 0) && (Is.string(candidate.description) || candidate.description === void 0);
+        }
+        CompletionItemLabelDetails2.is = is;
+      })(CompletionItemLabelDetails || (exports2.CompletionItemLabelDetails = CompletionItemLabelDetails = {}));
+      var CompletionItem;
+      (function(CompletionItem2) {
+        function create(label) {
+          return { label };
+        }
+        CompletionItem2.create = create;
+      })(CompletionItem || (exports2.CompletionItem = CompletionItem = {}));
+      var CompletionList;
+      (function(CompletionList2) {
+        function create(items, isIncomplete) {
+          return { items: items ? items : [], isIncomplete: !!isIncomplete };
+        }
+        CompletionList2.create = create;
+      })(CompletionList || (exports2.CompletionList = CompletionList = {}));
+      var MarkedString;
+      (function(MarkedString2) {
+        function fromPlainText(plainText) {
+          return plainText.replace(/[\\`*_{}[\]()#+\-.!]/g, "\\$&");
+        }
+        MarkedString2.fromPlainText = fromPlainText;
+        function is(value) {
+          var candidate = value;
+          return Is.string(candidate) || Is.objectLiteral(candidate) && Is.string(candidate.language) && Is.string(candidate.value);
+        }
+        MarkedString2.is = is;
+      })(MarkedString || (exports2.MarkedString = MarkedString = {}));
+      var Hover;
+      (function(Hover2) {
+        function is(value) {
+          var candidate = value;
+          return !!candidate && Is.objectLiteral(candidate) && (MarkupContent.is(candidate.contents) || MarkedString.is(candidate.contents) || Is.typedArray(candidate.contents, MarkedString.is)) && (value.range === void 0 || Range.is(value.range));
+        }
+        Hover2.is = is;
+      })(Hover || (exports2.Hover = Hover = {}));
+      var ParameterInformation;
+      (function(ParameterInformation2) {
+        function create(label, documentation) {
+          return documentation ? { label, documentation } : { label };
+        }
+        ParameterInformation2.create = create;
+      })(ParameterInformation || (exports2.ParameterInformation = ParameterInformation = {}));
+      var SignatureInformation;
+      (function(SignatureInformation2) {
+        function create(label, documentation) {
+          var parameters = [];
+          for (var _i = 2; _i < arguments.length; _i++) {
+            parameters[_i - 2] = arguments[_i];
+          }
+          var result = { label };
+          if (Is.defined(documentation)) {
+            result.documentation = documentation;
+          }
+          if (Is.defined(parameters)) {
+            result.parameters = parameters;
+          } else {
+            result.parameters = [];
+          }
+          return result;
+        }
+        SignatureInformation2.create = create;
+      })(SignatureInformation || (exports2.SignatureInformation = SignatureInformation = {}));
+      var DocumentHighlightKind;
+      (function(DocumentHighlightKind2) {
+        DocumentHighlightKind2.Text = 1;
+        DocumentHighlightKind2.Read = 2;
+        DocumentHighlightKind2.Write = 3;
+      })(DocumentHighlightKind || (exports2.DocumentHighlightKind = DocumentHighlightKind = {}));
+      var DocumentHighlight;
+      (function(DocumentHighlight2) {
+        function create(range, kind) {
+          var result = { range };
+          if (Is.number(kind)) {
+            result.kind = kind;
+          }
+          return result;
+        }
+        DocumentHighlight2.create = create;
+      })(DocumentHighlight || (exports2.DocumentHighlight = DocumentHighlight = {}));
+      var SymbolKind;
+      (function(SymbolKind2) {
+        SymbolKind2.File = 1;
+        SymbolKind2.Module = 2;
+        SymbolKind2.Namespace = 3;
+        SymbolKind2.Package = 4;
+        SymbolKind2.Class = 5;
+        SymbolKind2.Method = 6;
+        SymbolKind2.Property = 7;
+        SymbolKind2.Field = 8;
+        SymbolKind2.Constructor = 9;
+        SymbolKind2.Enum = 10;
+        SymbolKind2.Interface = 11;
+        SymbolKind2.Function = 12;
+        SymbolKind2.Variable = 13;
+        SymbolKind2.Constant = 14;
+        SymbolKind2.String = 15;
+        SymbolKind2.Number = 16;
+        SymbolKind2.Boolean = 17;
+        SymbolKind2.Array = 18;
+        SymbolKind2.Object = 19;
+        SymbolKind2.Key = 20;
+        SymbolKind2.Null = 21;
+        SymbolKind2.EnumMember = 22;
+        SymbolKind2.Struct = 23;
+        SymbolKind2.Event = 24;
+        SymbolKind2.Operator = 25;
+        SymbolKind2.TypeParameter = 26;
+      })(SymbolKind || (exports2.SymbolKind = SymbolKind = {}));
+      var SymbolTag;
+      (function(SymbolTag2) {
+        SymbolTag2.Deprecated = 1;
+      })(SymbolTag || (exports2.SymbolTag = SymbolTag = {}));
+      var SymbolInformation;
+      (function(SymbolInformation2) {
+        function create(name, kind, range, uri, containerName) {
+          var result = {
+            name,
+            kind,
+            location: { uri, range }
+          };
+          if (containerName) {
+            result.containerName = containerName;
+          }
+          return result;
+        }
+        SymbolInformation2.create = create;
+      })(SymbolInformation || (exports2.SymbolInformation = SymbolInformation = {}));
+      var WorkspaceSymbol;
+      (function(WorkspaceSymbol2) {
+        function create(name, kind, uri, range) {
+          return range !== void 0 ? { name, kind, location: { uri, range } } : { name, kind, location: { uri } };
+        }
+        WorkspaceSymbol2.create = create;
+      })(WorkspaceSymbol || (exports2.WorkspaceSymbol = WorkspaceSymbol = {}));
+      var DocumentSymbol;
+      (function(DocumentSymbol2) {
+        function create(name, detail, kind, range, selectionRange, children) {
+          var result = {
+            name,
+            detail,
+            kind,
+            range,
+            selectionRange
+          };
+          if (children !== void 0) {
+            result.children = children;
+          }
+          return result;
+        }
+        DocumentSymbol2.create = create;
+        function is(value) {
+          var candidate = value;
+          return candidate && Is.string(candidate.name) && Is.number(candidate.kind) && Range.is(candidate.range) && Range.is(candidate.selectionRange) && (candidate.detail === void 0 || Is.string(candidate.detail)) && (candidate.deprecated === void 0 || Is.boolean(candidate.deprecated)) && (candidate.children === void 0 || Array.isArray(candidate.children)) && (candidate.tags === void 0 || Array.isArray(candidate.tags));
+        }
+        DocumentSymbol2.is = is;
+      })(DocumentSymbol || (exports2.DocumentSymbol = DocumentSymbol = {}));
+      var CodeActionKind;
+      (function(CodeActionKind2) {
+        CodeActionKind2.Empty = "";
+        CodeActionKind2.QuickFix = "quickfix";
+        CodeActionKind2.Refactor = "refactor";
+        CodeActionKind2.RefactorExtract = "refactor.extract";
+        CodeActionKind2.RefactorInline = "refactor.inline";
+        CodeActionKind2.RefactorMove = "refactor.move";
+        CodeActionKind2.RefactorRewrite = "refactor.rewrite";
+        CodeActionKind2.Source = "source";
+        CodeActionKind2.SourceOrganizeImports = "source.organizeImports";
+        CodeActionKind2.SourceFixAll = "source.fixAll";
+        CodeActionKind2.Notebook = "notebook";
+      })(CodeActionKind || (exports2.CodeActionKind = CodeActionKind = {}));
+      var CodeActionTriggerKind;
+      (function(CodeActionTriggerKind2) {
+        CodeActionTriggerKind2.Invoked = 1;
+        CodeActionTriggerKind2.Automatic = 2;
+      })(CodeActionTriggerKind || (exports2.CodeActionTriggerKind = CodeActionTriggerKind = {}));
+      var CodeActionContext;
+      (function(CodeActionContext2) {
+        function create(diagnostics, only, triggerKind) {
+          var result = { diagnostics };
+          if (only !== void 0 && only !== null) {
+            result.only = only;
+          }
+          if (triggerKind !== void 0 && triggerKind !== null) {
+            result.triggerKind = triggerKind;
+          }
+          return result;
+        }
+        CodeActionContext2.create = create;
+        function is(value) {
+          var candidate = value;
+          return Is.defined(candidate) && Is.typedArray(candidate.diagnostics, Diagnostic.is) && (candidate.only === void 0 || Is.typedArray(candidate.only, Is.string)) && (candidate.triggerKind === void 0 || candidate.triggerKind === CodeActionTriggerKind.Invoked || candidate.triggerKind === CodeActionTriggerKind.Automatic);
+        }
+        CodeActionContext2.is = is;
+      })(CodeActionContext || (exports2.CodeActionContext = CodeActionContext = {}));
+      var CodeActionTag;
+      (function(CodeActionTag2) {
+        CodeActionTag2.LLMGenerated = 1;
+        function is(value) {
+          return Is.defined(value) && value === CodeActionTag2.LLMGenerated;
+        }
+        CodeActionTag2.is = is;
+      })(CodeActionTag || (exports2.CodeActionTag = CodeActionTag = {}));
+      var CodeAction;
+      (function(CodeAction2) {
+        function create(title, kindOrCommandOrEdit, kind) {
+          var result = { title };
+          var checkKind = true;
+          if (typeof kindOrCommandOrEdit === "string") {
+            checkKind = false;
+            result.kind = kindOrCommandOrEdit;
+          } else if (Command2.is(kindOrCommandOrEdit)) {
+            result.command = kindOrCommandOrEdit;
+          } else {
+            result.edit = kindOrCommandOrEdit;
+          }
+          if (checkKind && kind !== void 0) {
+            result.kind = kind;
+          }
+          return result;
+        }
+        CodeAction2.create = create;
+        function is(value) {
+          var candidate = value;
+          return candidate && Is.string(candidate.title) && (candidate.diagnostics === void 0 || Is.typedArray(candidate.diagnostics, Diagnostic.is)) && (candidate.kind === void 0 || Is.string(candidate.kind)) && (candidate.edit !== void 0 || candidate.command !== void 0) && (candidate.command === void 0 || Command2.is(candidate.command)) && (candidate.isPreferred === void 0 || Is.boolean(candidate.isPreferred)) && (candidate.edit === void 0 || WorkspaceEdit.is(candidate.edit)) && (candidate.tags === void 0 || Is.typedArray(candidate.tags, CodeActionTag.is));
+        }
+        CodeAction2.is = is;
+      })(CodeAction || (exports2.CodeAction = CodeAction = {}));
+      var CodeLens;
+      (function(CodeLens2) {
+        function create(range, data) {
+          var result = { range };
+          if (Is.defined(data)) {
+            result.data = data;
+          }
+          return result;
+        }
+        CodeLens2.create = create;
+        function is(value) {
+          var candidate = value;
+          return Is.defined(candidate) && Range.is(candidate.range) && (Is.undefined(candidate.command) || Command2.is(candidate.command));
+        }
+        CodeLens2.is = is;
+      })(CodeLens || (exports2.CodeLens = CodeLens = {}));
+      var FormattingOptions;
+      (function(FormattingOptions2) {
+        function create(tabSize, insertSpaces) {
+          return { tabSize, insertSpaces };
+        }
+        FormattingOptions2.create = create;
+        function is(value) {
+          var candidate = value;
+          return Is.defined(candidate) && Is.uinteger(candidate.tabSize) && Is.boolean(candidate.insertSpaces);
+        }
+        FormattingOptions2.is = is;
+      })(FormattingOptions || (exports2.FormattingOptions = FormattingOptions = {}));
+      var DocumentLink;
+      (function(DocumentLink2) {
+        function create(range, target, data) {
+          return { range, target, data };
+        }
+        DocumentLink2.create = create;
+        function is(value) {
+          var candidate = value;
+          return Is.defined(candidate) && Range.is(candidate.range) && (Is.undefined(candidate.target) || Is.string(candidate.target));
+        }
+        DocumentLink2.is = is;
+      })(DocumentLink || (exports2.DocumentLink = DocumentLink = {}));
+      var SelectionRange;
+      (function(SelectionRange2) {
+        function create(range, parent) {
+          return { range, parent };
+        }
+        SelectionRange2.create = create;
+        function is(value) {
+          var candidate = value;
+          return Is.objectLiteral(candidate) && Range.is(candidate.range) && (candidate.parent === void 0 || SelectionRange2.is(candidate.parent));
+        }
+        SelectionRange2.is = is;
+      })(SelectionRange || (exports2.SelectionRange = SelectionRange = {}));
+      var SemanticTokenTypes;
+      (function(SemanticTokenTypes2) {
+        SemanticTokenTypes2["namespace"] = "namespace";
+        SemanticTokenTypes2["type"] = "type";
+        SemanticTokenTypes2["class"] = "class";
+        SemanticTokenTypes2["enum"] = "enum";
+        SemanticTokenTypes2["interface"] = "interface";
+        SemanticTokenTypes2["struct"] = "struct";
+        SemanticTokenTypes2["typeParameter"] = "typeParameter";
+        SemanticTokenTypes2["parameter"] = "parameter";
+        SemanticTokenTypes2["variable"] = "variable";
+        SemanticTokenTypes2["property"] = "property";
+        SemanticTokenTypes2["enumMember"] = "enumMember";
+        SemanticTokenTypes2["event"] = "event";
+        SemanticTokenTypes2["function"] = "function";
+        SemanticTokenTypes2["method"] = "method";
+        SemanticTokenTypes2["macro"] = "macro";
+        SemanticTokenTypes2["keyword"] = "keyword";
+        SemanticTokenTypes2["modifier"] = "modifier";
+        SemanticTokenTypes2["comment"] = "comment";
+        SemanticTokenTypes2["string"] = "string";
+        SemanticTokenTypes2["number"] = "number";
+        SemanticTokenTypes2["regexp"] = "regexp";
+        SemanticTokenTypes2["operator"] = "operator";
+        SemanticTokenTypes2["decorator"] = "decorator";
+        SemanticTokenTypes2["label"] = "label";
+      })(SemanticTokenTypes || (exports2.SemanticTokenTypes = SemanticTokenTypes = {}));
+      var SemanticTokenModifiers;
+      (function(SemanticTokenModifiers2) {
+        SemanticTokenModifiers2["declaration"] = "declaration";
+        SemanticTokenModifiers2["definition"] = "definition";
+        SemanticTokenModifiers2["readonly"] = "readonly";
+        SemanticTokenModifiers2["static"] = "static";
+        SemanticTokenModifiers2["deprecated"] = "deprecated";
+        SemanticTokenModifiers2["abstract"] = "abstract";
+        SemanticTokenModifiers2["async"] = "async";
+        SemanticTokenModifiers2["modification"] = "modification";
+        SemanticTokenModifiers2["documentation"] = "documentation";
+        SemanticTokenModifiers2["defaultLibrary"] = "defaultLibrary";
+      })(SemanticTokenModifiers || (exports2.SemanticTokenModifiers = SemanticTokenModifiers = {}));
+      var SemanticTokens;
+      (function(SemanticTokens2) {
+        function is(value) {
+          var candidate = value;
+          return Is.objectLiteral(candidate) && (candidate.resultId === void 0 || typeof candidate.resultId === "string") && Array.isArray(candidate.data) && (candidate.data.length === 0 || typeof candidate.data[0] === "number");
+        }
+        SemanticTokens2.is = is;
+      })(SemanticTokens || (exports2.SemanticTokens = SemanticTokens = {}));
+      var InlineValueText;
+      (function(InlineValueText2) {
+        function create(range, text) {
+          return { range, text };
+        }
+        InlineValueText2.create = create;
+        function is(value) {
+          var candidate = value;
+          return candidate !== void 0 && candidate !== null && Range.is(candidate.range) && Is.string(candidate.text);
+        }
+        InlineValueText2.is = is;
+      })(InlineValueText || (exports2.InlineValueText = InlineValueText = {}));
+      var InlineValueVariableLookup;
+      (function(InlineValueVariableLookup2) {
+        function create(range, variableName, caseSensitiveLookup) {
+          return { range, variableName, caseSensitiveLookup };
+        }
+        InlineValueVariableLookup2.create = create;
+        function is(value) {
+          var candidate = value;
+          return candidate !== void 0 && candidate !== null && Range.is(candidate.range) && Is.boolean(candidate.caseSensitiveLookup) && (Is.string(candidate.variableName) || candidate.variableName === void 0);
+        }
+        InlineValueVariableLookup2.is = is;
+      })(InlineValueVariableLookup || (exports2.InlineValueVariableLookup = InlineValueVariableLookup = {}));
+      var InlineValueEvaluatableExpression;
+      (function(InlineValueEvaluatableExpression2) {
+        function create(range, expression) {
+          return { range, expression };
+        }
+        InlineValueEvaluatableExpression2.create = create;
+        function is(value) {
+          var candidate = value;
+          return candidate !== void 0 && candidate !== null && Range.is(candidate.range) && (Is.string(candidate.expression) || candidate.expression === void 0);
+        }
+        InlineValueEvaluatableExpression2.is = is;
+      })(InlineValueEvaluatableExpression || (exports2.InlineValueEvaluatableExpression = InlineValueEvaluatableExpression = {}));
+      var InlineValueContext;
+      (function(InlineValueContext2) {
+        function create(frameId, stoppedLocation) {
+          return { frameId, stoppedLocation };
+        }
+        InlineValueContext2.create = create;
+        function is(value) {
+          var candidate = value;
+          return Is.defined(candidate) && Range.is(value.stoppedLocation);
+        }
+        InlineValueContext2.is = is;
+      })(InlineValueContext || (exports2.InlineValueContext = InlineValueContext = {}));
+      var InlayHintKind;
+      (function(InlayHintKind2) {
+        InlayHintKind2.Type = 1;
+        InlayHintKind2.Parameter = 2;
+        function is(value) {
+          return value === 1 || value === 2;
+        }
+        InlayHintKind2.is = is;
+      })(InlayHintKind || (exports2.InlayHintKind = InlayHintKind = {}));
+      var InlayHintLabelPart;
+      (function(InlayHintLabelPart2) {
+        function create(value) {
+          return { value };
+        }
+        InlayHintLabelPart2.create = create;
+        function is(value) {
+          var candidate = value;
+          return Is.objectLiteral(candidate) && (candidate.tooltip === void 0 || Is.string(candidate.tooltip) || MarkupContent.is(candidate.tooltip)) && (candidate.location === void 0 || Location.is(candidate.location)) && (candidate.command === void 0 || Command2.is(candidate.command));
+        }
+        InlayHintLabelPart2.is = is;
+      })(InlayHintLabelPart || (exports2.InlayHintLabelPart = InlayHintLabelPart = {}));
+      var InlayHint;
+      (function(InlayHint2) {
+        function create(position, label, kind) {
+          var result = { position, label };
+          if (kind !== void 0) {
+            result.kind = kind;
+          }
+          return result;
+        }
+        InlayHint2.create = create;
+        function is(value) {
+          var candidate = value;
+          return Is.objectLiteral(candidate) && Position.is(candidate.position) && (Is.string(candidate.label) || Is.typedArray(candidate.label, InlayHintLabelPart.is)) && (candidate.kind === void 0 || InlayHintKind.is(candidate.kind)) && candidate.textEdits === void 0 || Is.typedArray(candidate.textEdits, TextEdit.is) && (candidate.tooltip === void 0 || Is.string(candidate.tooltip) || MarkupContent.is(candidate.tooltip)) && (candidate.paddingLeft === void 0 || Is.boolean(candidate.paddingLeft)) && (candidate.paddingRight === void 0 || Is.boolean(candidate.paddingRight));
+        }
+        InlayHint2.is = is;
+      })(InlayHint || (exports2.InlayHint = InlayHint = {}));
+      var StringValue;
+      (function(StringValue2) {
+        function createSnippet(value) {
+          return { kind: "snippet", value };
+        }
+        StringValue2.createSnippet = createSnippet;
+        function isSnippet(value) {
+          var candidate = value;
+          return Is.objectLiteral(candidate) && candidate.kind === "snippet" && Is.string(candidate.value);
+        }
+        StringValue2.isSnippet = isSnippet;
+      })(StringValue || (exports2.StringValue = StringValue = {}));
+      var InlineCompletionItem;
+      (function(InlineCompletionItem2) {
+        function create(insertText, filterText, range, command) {
+          return { insertText, filterText, range, command };
+        }
+        InlineCompletionItem2.create = create;
+      })(InlineCompletionItem || (exports2.InlineCompletionItem = InlineCompletionItem = {}));
+      var InlineCompletionList;
+      (function(InlineCompletionList2) {
+        function create(items) {
+          return { items };
+        }
+        InlineCompletionList2.create = create;
+      })(InlineCompletionList || (exports2.InlineCompletionList = InlineCompletionList = {}));
+      var InlineCompletionTriggerKind;
+      (function(InlineCompletionTriggerKind2) {
+        InlineCompletionTriggerKind2.Invoked = 1;
+        InlineCompletionTriggerKind2.Automatic = 2;
+      })(InlineCompletionTriggerKind || (exports2.InlineCompletionTriggerKind = InlineCompletionTriggerKind = {}));
+      var SelectedCompletionInfo;
+      (function(SelectedCompletionInfo2) {
+        function create(range, text) {
+          return { range, text };
+        }
+        SelectedCompletionInfo2.create = create;
+      })(SelectedCompletionInfo || (exports2.SelectedCompletionInfo = SelectedCompletionInfo = {}));
+      var InlineCompletionContext;
+      (function(InlineCompletionContext2) {
+        function create(triggerKind, selectedCompletionInfo) {
+          return { triggerKind, selectedCompletionInfo };
+        }
+        InlineCompletionContext2.create = create;
+      })(InlineCompletionContext || (exports2.InlineCompletionContext = InlineCompletionContext = {}));
+      var WorkspaceFolder;
+      (function(WorkspaceFolder2) {
+        function is(value) {
+          var candidate = value;
+          return Is.objectLiteral(candidate) && URI.is(candidate.uri) && Is.string(candidate.name);
+        }
+        WorkspaceFolder2.is = is;
+      })(WorkspaceFolder || (exports2.WorkspaceFolder = WorkspaceFolder = {}));
+      exports2.EOL = ["\n", "\r\n", "\r"];
+      var TextDocument;
+      (function(TextDocument2) {
+        function create(uri, languageId, version2, content) {
+          return new FullTextDocument(uri, languageId, version2, content);
+        }
+        TextDocument2.create = create;
+        function is(value) {
+          var candidate = value;
+          return Is.defined(candidate) && Is.string(candidate.uri) && (Is.undefined(candidate.languageId) || Is.string(candidate.languageId)) && Is.uinteger(candidate.lineCount) && Is.func(candidate.getText) && Is.func(candidate.positionAt) && Is.func(candidate.offsetAt) ? true : false;
+        }
+        TextDocument2.is = is;
+        function applyEdits(document, edits) {
+          var text = document.getText();
+          var sortedEdits = mergeSort(edits, function(a, b) {
+            var diff = a.range.start.line - b.range.start.line;
+            if (diff === 0) {
+              return a.range.start.character - b.range.start.character;
+            }
+            return diff;
+          });
+          var lastModifiedOffset = text.length;
+          for (var i = sortedEdits.length - 1; i >= 0; i--) {
+            var e = sortedEdits[i];
+            var startOffset = document.offsetAt(e.range.start);
+            var endOffset = document.offsetAt(e.range.end);
+            if (endOffset <= lastModifiedOffset) {
+              text = text.substring(0, startOffset) + e.newText + text.substring(endOffset, text.length);
+            } else {
+              throw new Error("Overlapping edit");
+            }
+            lastModifiedOffset = startOffset;
+          }
+          return text;
+        }
+        TextDocument2.applyEdits = applyEdits;
+        function mergeSort(data, compare) {
+          if (data.length <= 1) {
+            return data;
+          }
+          var p = data.length / 2 | 0;
+          var left = data.slice(0, p);
+          var right = data.slice(p);
+          mergeSort(left, compare);
+          mergeSort(right, compare);
+          var leftIdx = 0;
+          var rightIdx = 0;
+          var i = 0;
+          while (leftIdx < left.length && rightIdx < right.length) {
+            var ret = compare(left[leftIdx], right[rightIdx]);
+            if (ret <= 0) {
+              data[i++] = left[leftIdx++];
+            } else {
+              data[i++] = right[rightIdx++];
+            }
+          }
+          while (leftIdx < left.length) {
+            data[i++] = left[leftIdx++];
+          }
+          while (rightIdx < right.length) {
+            data[i++] = right[rightIdx++];
+          }
+          return data;
+        }
+      })(TextDocument || (exports2.TextDocument = TextDocument = {}));
+      var FullTextDocument = (
+        /** @class */
+        (function() {
+          function FullTextDocument2(uri, languageId, version2, content) {
+            this._uri = uri;
+            this._languageId = languageId;
+            this._version = version2;
+            this._content = content;
+            this._lineOffsets = void 0;
+          }
+          Object.defineProperty(FullTextDocument2.prototype, "uri", {
+            get: function() {
+              return this._uri;
+            },
+            enumerable: false,
+            configurable: true
+          });
+          Object.defineProperty(FullTextDocument2.prototype, "languageId", {
+            get: function() {
+              return this._languageId;
+            },
+            enumerable: false,
+            configurable: true
+          });
+          Object.defineProperty(FullTextDocument2.prototype, "version", {
+            get: function() {
+              return this._version;
+            },
+            enumerable: false,
+            configurable: true
+          });
+          FullTextDocument2.prototype.getText = function(range) {
+            if (range) {
+              var start = this.offsetAt(range.start);
+              var end = this.offsetAt(range.end);
+              return this._content.substring(start, end);
+            }
+            return this._content;
+          };
+          FullTextDocument2.prototype.update = function(event, version2) {
+            this._content = event.text;
+            this._version = version2;
+            this._lineOffsets = void 0;
+          };
+          FullTextDocument2.prototype.getLineOffsets = function() {
+            if (this._lineOffsets === void 0) {
+              var lineOffsets = [];
+              var text = this._content;
+              var isLineStart = true;
+              for (var i = 0; i < text.length; i++) {
+                if (isLineStart) {
+                  lineOffsets.push(i);
+                  isLineStart = false;
+                }
+                var ch = text.charAt(i);
+                isLineStart = ch === "\r" || ch === "\n";
+                if (ch === "\r" && i + 1 < text.length && text.charAt(i + 1) === "\n") {
+                  i++;
+                }
+              }
+              if (isLineStart && text.length > 0) {
+                lineOffsets.push(text.length);
+              }
+              this._lineOffsets = lineOffsets;
+            }
+            return this._lineOffsets;
+          };
+          FullTextDocument2.prototype.positionAt = function(offset) {
+            offset = Math.max(Math.min(offset, this._content.length), 0);
+            var lineOffsets = this.getLineOffsets();
+            var low = 0, high = lineOffsets.length;
+            if (high === 0) {
+              return Position.create(0, offset);
+            }
+            while (low < high) {
+              var mid = Math.floor((low + high) / 2);
+              if (lineOffsets[mid] > offset) {
+                high = mid;
+              } else {
+                low = mid + 1;
+              }
+            }
+            var line = low - 1;
+            return Position.create(line, offset - lineOffsets[line]);
+          };
+          FullTextDocument2.prototype.offsetAt = function(position) {
+            var lineOffsets = this.getLineOffsets();
+            if (position.line >= lineOffsets.length) {
+              return this._content.length;
+            } else if (position.line < 0) {
+              return 0;
+            }
+            var lineOffset = lineOffsets[position.line];
+            var nextLineOffset = position.line + 1 < lineOffsets.length ? lineOffsets[position.line + 1] : this._content.length;
+            return Math.max(Math.min(lineOffset + position.character, nextLineOffset), lineOffset);
+          };
+          Object.defineProperty(FullTextDocument2.prototype, "lineCount", {
+            get: function() {
+              return this.getLineOffsets().length;
+            },
+            enumerable: false,
+            configurable: true
+          });
+          return FullTextDocument2;
+        })()
+      );
+      var Is;
+      (function(Is2) {
+        var toString = Object.prototype.toString;
+        function defined(value) {
+          return typeof value !== "undefined";
+        }
+        Is2.defined = defined;
+        function undefined2(value) {
+          return typeof value === "undefined";
+        }
+        Is2.undefined = undefined2;
+        function boolean(value) {
+          return value === true || value === false;
+        }
+        Is2.boolean = boolean;
+        function string(value) {
+          return toString.call(value) === "[object String]";
+        }
+        Is2.string = string;
+        function number(value) {
+          return toString.call(value) === "[object Number]";
+        }
+        Is2.number = number;
+        function numberRange(value, min, max) {
+          return toString.call(value) === "[object Number]" && min <= value && value <= max;
+        }
+        Is2.numberRange = numberRange;
+        function integer2(value) {
+          return toString.call(value) === "[object Number]" && -2147483648 <= value && value <= 2147483647;
+        }
+        Is2.integer = integer2;
+        function uinteger2(value) {
+          return toString.call(value) === "[object Number]" && 0 <= value && value <= 2147483647;
+        }
+        Is2.uinteger = uinteger2;
+        function func(value) {
+          return toString.call(value) === "[object Function]";
+        }
+        Is2.func = func;
+        function objectLiteral(value) {
+          return value !== null && typeof value === "object";
+        }
+        Is2.objectLiteral = objectLiteral;
+        function typedArray(value, check2) {
+          return Array.isArray(value) && value.every(check2);
+        }
+        Is2.typedArray = typedArray;
+      })(Is || (Is = {}));
+    });
+  }
+});
+
+// node_modules/dockerfile-ast/lib/line.js
+var require_line = __commonJS({
+  "node_modules/dockerfile-ast/lib/line.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Line = void 0;
+    var Line = class {
+      constructor(document, range) {
+        this.document = document;
+        this.range = range;
+      }
+      getRange() {
+        return this.range;
+      }
+      getTextContent() {
+        return this.document.getText().substring(this.document.offsetAt(this.range.start), this.document.offsetAt(this.range.end));
+      }
+      isAfter(line) {
+        return this.range.start.line > line.range.start.line;
+      }
+      isBefore(line) {
+        return this.range.start.line < line;
+      }
+    };
+    exports.Line = Line;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/util.js
+var require_util = __commonJS({
+  "node_modules/dockerfile-ast/lib/util.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Util = void 0;
+    var Util = class _Util {
+      static isUTF8BOM(char) {
+        const uintArray = Uint8Array.from(Buffer.from(char, "UTF-8"));
+        return uintArray[0] === 239 && uintArray[1] == 187 && uintArray[2] == 191;
+      }
+      static isWhitespace(char) {
+        return char === " " || char === "	" || _Util.isNewline(char);
+      }
+      static isNewline(char) {
+        return char === "\r" || char === "\n";
+      }
+      static findLeadingNonWhitespace(content, escapeChar) {
+        whitespaceCheck: for (let i = 0; i < content.length; i++) {
+          switch (content.charAt(i)) {
+            case " ":
+            case "	":
+              continue;
+            case escapeChar:
+              escapeCheck: for (let j = i + 1; j < content.length; j++) {
+                switch (content.charAt(j)) {
+                  case " ":
+                  case "	":
+                    continue;
+                  case "\r":
+                    i = j + 1;
+                    continue whitespaceCheck;
+                  case "\n":
+                    i = j;
+                    continue whitespaceCheck;
+                  default:
+                    break escapeCheck;
+                }
+              }
+              return -1;
+            default:
+              return i;
+          }
+        }
+        return -1;
+      }
+      /**
+       * Determines if the given position is contained within the given range.
+       *
+       * @param position the position to check
+       * @param range the range to see if the position is inside of
+       */
+      static isInsideRange(position, range) {
+        if (range.start.line === range.end.line) {
+          return range.start.line === position.line && range.start.character <= position.character && position.character <= range.end.character;
+        } else if (range.start.line === position.line) {
+          return range.start.character <= position.character;
+        } else if (range.end.line === position.line) {
+          return position.character <= range.end.character;
+        }
+        return range.start.line < position.line && position.line < range.end.line;
+      }
+      static parseHeredocName(value) {
+        value = value.substring(2);
+        if (value.charAt(0) === "-") {
+          value = value.substring(1);
+        }
+        if (value.charAt(0) === '"') {
+          if (value.charAt(value.length - 1) !== '"') {
+            return null;
+          }
+          value = value.substring(1, value.length - 1);
+        }
+        if (value.charAt(0) === "'") {
+          if (value.charAt(value.length - 1) !== "'") {
+            return null;
+          }
+          value = value.substring(1, value.length - 1);
+        }
+        if (value.charAt(0) === "<") {
+          return null;
+        }
+        return value;
+      }
+    };
+    exports.Util = Util;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/comment.js
+var require_comment = __commonJS({
+  "node_modules/dockerfile-ast/lib/comment.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Comment = void 0;
+    var vscode_languageserver_types_1 = require_main();
+    var line_1 = require_line();
+    var util_1 = require_util();
+    var Comment = class extends line_1.Line {
+      constructor(document, range) {
+        super(document, range);
+      }
+      toString() {
+        const content = this.getContent();
+        if (content) {
+          return "# " + content;
+        }
+        return "#";
+      }
+      /**
+       * Returns the content of this comment. This excludes leading and
+       * trailing whitespace as well as the # symbol. If the comment only
+       * consists of whitespace, the empty string will be returned.
+       */
+      getContent() {
+        let range = this.getContentRange();
+        if (range === null) {
+          return "";
+        }
+        return this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+      }
+      /**
+       * Returns a range that includes the content of the comment
+       * excluding any leading and trailing whitespace as well as the #
+       * symbol. May return null if the comment only consists of whitespace
+       * characters.
+       */
+      getContentRange() {
+        let range = this.getRange();
+        const startOffset = this.document.offsetAt(range.start);
+        let raw = this.document.getText().substring(startOffset, this.document.offsetAt(range.end));
+        let start = -1;
+        let end = -1;
+        for (let i = 1; i < raw.length; i++) {
+          if (!util_1.Util.isWhitespace(raw.charAt(i))) {
+            start = i;
+            break;
+          }
+        }
+        if (start === -1) {
+          return null;
+        }
+        for (let i = raw.length - 1; i >= 1; i--) {
+          if (!util_1.Util.isWhitespace(raw.charAt(i))) {
+            end = i + 1;
+            break;
+          }
+        }
+        return vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + start), this.document.positionAt(startOffset + end));
+      }
+    };
+    exports.Comment = Comment;
+  }
+});
+
+// node_modules/vscode-languageserver-textdocument/lib/umd/main.js
+var require_main2 = __commonJS({
+  "node_modules/vscode-languageserver-textdocument/lib/umd/main.js"(exports, module) {
+    var __spreadArray = exports && exports.__spreadArray || function(to, from, pack) {
+      if (pack || arguments.length === 2) for (var i = 0, l = from.length, ar; i < l; i++) {
+        if (ar || !(i in from)) {
+          if (!ar) ar = Array.prototype.slice.call(from, 0, i);
+          ar[i] = from[i];
+        }
+      }
+      return to.concat(ar || Array.prototype.slice.call(from));
+    };
+    (function(factory) {
+      if (typeof module === "object" && typeof module.exports === "object") {
+        var v = factory(__require, exports);
+        if (v !== void 0) module.exports = v;
+      } else if (typeof define === "function" && define.amd) {
+        define(["require", "exports"], factory);
+      }
+    })(function(require2, exports2) {
+      "use strict";
+      Object.defineProperty(exports2, "__esModule", { value: true });
+      exports2.TextDocument = void 0;
+      var FullTextDocument = (
+        /** @class */
+        (function() {
+          function FullTextDocument2(uri, languageId, version2, content) {
+            this._uri = uri;
+            this._languageId = languageId;
+            this._version = version2;
+            this._content = content;
+            this._lineOffsets = void 0;
+          }
+          Object.defineProperty(FullTextDocument2.prototype, "uri", {
+            get: function() {
+              return this._uri;
+            },
+            enumerable: false,
+            configurable: true
+          });
+          Object.defineProperty(FullTextDocument2.prototype, "languageId", {
+            get: function() {
+              return this._languageId;
+            },
+            enumerable: false,
+            configurable: true
+          });
+          Object.defineProperty(FullTextDocument2.prototype, "version", {
+            get: function() {
+              return this._version;
+            },
+            enumerable: false,
+            configurable: true
+          });
+          FullTextDocument2.prototype.getText = function(range) {
+            if (range) {
+              var start = this.offsetAt(range.start);
+              var end = this.offsetAt(range.end);
+              return this._content.substring(start, end);
+            }
+            return this._content;
+          };
+          FullTextDocument2.prototype.update = function(changes, version2) {
+            for (var _i = 0, changes_1 = changes; _i < changes_1.length; _i++) {
+              var change = changes_1[_i];
+              if (FullTextDocument2.isIncremental(change)) {
+                var range = getWellformedRange(change.range);
+                var startOffset = this.offsetAt(range.start);
+                var endOffset = this.offsetAt(range.end);
+                this._content = this._content.substring(0, startOffset) + change.text + this._content.substring(endOffset, this._content.length);
+                var insertedEndOffset = startOffset + change.text.length;
+                var crlfAtStart = this._content.charCodeAt(startOffset - 1) === 13 && this._content.charCodeAt(startOffset) === 10;
+                var crlfAtEnd = this._content.charCodeAt(insertedEndOffset - 1) === 13 && this._content.charCodeAt(insertedEndOffset) === 10;
+                if (crlfAtStart || crlfAtEnd) {
+                  this._lineOffsets = void 0;
+                  continue;
+                }
+                var startLine = Math.max(range.start.line, 0);
+                var endLine = Math.max(range.end.line, 0);
+                var lineOffsets = this._lineOffsets;
+                var addedLineOffsets = computeLineOffsets(change.text, false, startOffset);
+                if (endLine - startLine === addedLineOffsets.length) {
+                  for (var i = 0, len = addedLineOffsets.length; i < len; i++) {
+                    lineOffsets[i + startLine + 1] = addedLineOffsets[i];
+                  }
+                } else {
+                  if (addedLineOffsets.length < 1e4) {
+                    lineOffsets.splice.apply(lineOffsets, __spreadArray([startLine + 1, endLine - startLine], addedLineOffsets, false));
+                  } else {
+                    this._lineOffsets = lineOffsets = lineOffsets.slice(0, startLine + 1).concat(addedLineOffsets, lineOffsets.slice(endLine + 1));
+                  }
+                }
+                var diff = change.text.length - (endOffset - startOffset);
+                if (diff !== 0) {
+                  for (var i = startLine + 1 + addedLineOffsets.length, len = lineOffsets.length; i < len; i++) {
+                    lineOffsets[i] = lineOffsets[i] + diff;
+                  }
+                }
+              } else if (FullTextDocument2.isFull(change)) {
+                this._content = change.text;
+                this._lineOffsets = void 0;
+              } else {
+                throw new Error("Unknown change event received");
+              }
+            }
+            this._version = version2;
+          };
+          FullTextDocument2.prototype.getLineOffsets = function() {
+            if (this._lineOffsets === void 0) {
+              this._lineOffsets = computeLineOffsets(this._content, true);
+            }
+            return this._lineOffsets;
+          };
+          FullTextDocument2.prototype.positionAt = function(offset) {
+            offset = Math.max(Math.min(offset, this._content.length), 0);
+            var lineOffsets = this.getLineOffsets();
+            var low = 0, high = lineOffsets.length;
+            if (high === 0) {
+              return { line: 0, character: offset };
+            }
+            while (low < high) {
+              var mid = Math.floor((low + high) / 2);
+              if (lineOffsets[mid] > offset) {
+                high = mid;
+              } else {
+                low = mid + 1;
+              }
+            }
+            var line = low - 1;
+            offset = this.ensureBeforeEOL(offset, lineOffsets[line]);
+            return { line, character: offset - lineOffsets[line] };
+          };
+          FullTextDocument2.prototype.offsetAt = function(position) {
+            var lineOffsets = this.getLineOffsets();
+            if (position.line >= lineOffsets.length) {
+              return this._content.length;
+            } else if (position.line < 0) {
+              return 0;
+            }
+            var lineOffset = lineOffsets[position.line];
+            if (position.character <= 0) {
+              return lineOffset;
+            }
+            var nextLineOffset = position.line + 1 < lineOffsets.length ? lineOffsets[position.line + 1] : this._content.length;
+            var offset = Math.min(lineOffset + position.character, nextLineOffset);
+            return this.ensureBeforeEOL(offset, lineOffset);
+          };
+          FullTextDocument2.prototype.getLineRange = function(line) {
+            var lineOffsets = this.getLineOffsets();
+            if (line >= lineOffsets.length) {
+              var lastLine = lineOffsets.length - 1;
+              return { start: { line: lastLine, character: 0 }, end: { line: lastLine, character: this._content.length - lineOffsets[lastLine] } };
+            } else if (line < 0) {
+              return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+            }
+            var startOffset = lineOffsets[line];
+            var nextLineOffset = line + 1 < lineOffsets.length ? lineOffsets[line + 1] : this._content.length;
+            var endOffset = this.ensureBeforeEOL(nextLineOffset, startOffset);
+            return { start: { line, character: 0 }, end: { line, character: endOffset - startOffset } };
+          };
+          FullTextDocument2.prototype.getEOLCharacters = function(line) {
+            var lineOffsets = this.getLineOffsets();
+            if (line >= lineOffsets.length) {
+              return "";
+            } else if (line < 0) {
+              return "";
+            }
+            var nextLineOffset = line + 1 < lineOffsets.length ? lineOffsets[line + 1] : this._content.length;
+            var eolOffset = this.ensureBeforeEOL(nextLineOffset, lineOffsets[line]);
+            return this._content.substring(eolOffset, nextLineOffset);
+          };
+          FullTextDocument2.prototype.ensureBeforeEOL = function(offset, lineOffset) {
+            while (offset > lineOffset && isEOL(this._content.charCodeAt(offset - 1))) {
+              offset--;
+            }
+            return offset;
+          };
+          Object.defineProperty(FullTextDocument2.prototype, "lineCount", {
+            get: function() {
+              return this.getLineOffsets().length;
+            },
+            enumerable: false,
+            configurable: true
+          });
+          FullTextDocument2.isIncremental = function(event) {
+            var candidate = event;
+            return candidate !== void 0 && candidate !== null && typeof candidate.text === "string" && candidate.range !== void 0 && (candidate.rangeLength === void 0 || typeof candidate.rangeLength === "number");
+          };
+          FullTextDocument2.isFull = function(event) {
+            var candidate = event;
+            return candidate !== void 0 && candidate !== null && typeof candidate.text === "string" && candidate.range === void 0 && candidate.rangeLength === void 0;
+          };
+          return FullTextDocument2;
+        })()
+      );
+      var TextDocument;
+      (function(TextDocument2) {
+        function create(uri, languageId, version2, content) {
+          return new FullTextDocument(uri, languageId, version2, content);
+        }
+        TextDocument2.create = create;
+        function update(document, changes, version2) {
+          if (document instanceof FullTextDocument) {
+            document.update(changes, version2);
+            return document;
+          } else {
+            throw new Error("TextDocument.update: document must be created by TextDocument.create");
+          }
+        }
+        TextDocument2.update = update;
+        function applyEdits(document, edits) {
+          var text = document.getText();
+          var sortedEdits = mergeSort(edits.map(getWellformedEdit), function(a, b) {
+            var diff = a.range.start.line - b.range.start.line;
+            if (diff === 0) {
+              return a.range.start.character - b.range.start.character;
+            }
+            return diff;
+          });
+          var lastModifiedOffset = 0;
+          var spans = [];
+          for (var _i = 0, sortedEdits_1 = sortedEdits; _i < sortedEdits_1.length; _i++) {
+            var e = sortedEdits_1[_i];
+            var startOffset = document.offsetAt(e.range.start);
+            if (startOffset < lastModifiedOffset) {
+              throw new Error("Overlapping edit");
+            } else if (startOffset > lastModifiedOffset) {
+              spans.push(text.substring(lastModifiedOffset, startOffset));
+            }
+            if (e.newText.length) {
+              spans.push(e.newText);
+            }
+            lastModifiedOffset = document.offsetAt(e.range.end);
+          }
+          spans.push(text.substr(lastModifiedOffset));
+          return spans.join("");
+        }
+        TextDocument2.applyEdits = applyEdits;
+      })(TextDocument || (exports2.TextDocument = TextDocument = {}));
+      function mergeSort(data, compare) {
+        if (data.length <= 1) {
+          return data;
+        }
+        var p = data.length / 2 | 0;
+        var left = data.slice(0, p);
+        var right = data.slice(p);
+        mergeSort(left, compare);
+        mergeSort(right, compare);
+        var leftIdx = 0;
+        var rightIdx = 0;
+        var i = 0;
+        while (leftIdx < left.length && rightIdx < right.length) {
+          var ret = compare(left[leftIdx], right[rightIdx]);
+          if (ret <= 0) {
+            data[i++] = left[leftIdx++];
+          } else {
+            data[i++] = right[rightIdx++];
+          }
+        }
+        while (leftIdx < left.length) {
+          data[i++] = left[leftIdx++];
+        }
+        while (rightIdx < right.length) {
+          data[i++] = right[rightIdx++];
+        }
+        return data;
+      }
+      function computeLineOffsets(text, isAtLineStart, textOffset) {
+        if (textOffset === void 0) {
+          textOffset = 0;
+        }
+        var result = isAtLineStart ? [textOffset] : [];
+        for (var i = 0; i < text.length; i++) {
+          var ch = text.charCodeAt(i);
+          if (isEOL(ch)) {
+            if (ch === 13 && i + 1 < text.length && text.charCodeAt(i + 1) === 10) {
+              i++;
+            }
+            result.push(textOffset + i + 1);
+          }
+        }
+        return result;
+      }
+      function isEOL(char) {
+        return char === 13 || char === 10;
+      }
+      function getWellformedRange(range) {
+        var start = range.start;
+        var end = range.end;
+        if (start.line > end.line || start.line === end.line && start.character > end.character) {
+          return { start: end, end: start };
+        }
+        return range;
+      }
+      function getWellformedEdit(textEdit) {
+        var range = getWellformedRange(textEdit.range);
+        if (range !== textEdit.range) {
+          return { newText: textEdit.newText, range };
+        }
+        return textEdit;
+      }
+    });
+  }
+});
+
+// node_modules/dockerfile-ast/lib/parserDirective.js
+var require_parserDirective = __commonJS({
+  "node_modules/dockerfile-ast/lib/parserDirective.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ParserDirective = void 0;
+    var main_1 = require_main3();
+    var line_1 = require_line();
+    var ParserDirective = class extends line_1.Line {
+      constructor(document, range, nameRange, valueRange) {
+        super(document, range);
+        this.nameRange = nameRange;
+        this.valueRange = valueRange;
+      }
+      toString() {
+        return "# " + this.getName() + "=" + this.getValue();
+      }
+      getNameRange() {
+        return this.nameRange;
+      }
+      getValueRange() {
+        return this.valueRange;
+      }
+      getName() {
+        return this.document.getText().substring(this.document.offsetAt(this.nameRange.start), this.document.offsetAt(this.nameRange.end));
+      }
+      getValue() {
+        return this.document.getText().substring(this.document.offsetAt(this.valueRange.start), this.document.offsetAt(this.valueRange.end));
+      }
+      getDirective() {
+        const directive = main_1.Directive[this.getName().toLowerCase()];
+        return directive === void 0 ? null : directive;
+      }
+    };
+    exports.ParserDirective = ParserDirective;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/heredoc.js
+var require_heredoc = __commonJS({
+  "node_modules/dockerfile-ast/lib/heredoc.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Heredoc = void 0;
+    var Heredoc = class {
+      constructor(startRange, name, nameRange, contentRange, endRange) {
+        this.startRange = startRange;
+        this.name = name;
+        this.nameRange = nameRange;
+        this.contentRange = contentRange;
+        this.endRange = endRange;
+      }
+      /**
+       * Returns the name of the here-document.
+       *
+       * This API is experimental and subject to change.
+       */
+      getName() {
+        return this.name;
+      }
+      /**
+       * Returns the range of the start operator and the name. If the
+       * here-document is initialized with <<EOT then the start range would
+       * encompass all five characters.
+       *
+       * This API is experimental and subject to change.
+       */
+      getStartRange() {
+        return this.startRange;
+      }
+      /**
+       * Returns the range of this here-document's name that is declared at
+       * the beginning of the here-document with the operator. If the
+       * here-document is initialized with <<EOT then the name range would
+       * encompass the latter three "EOT" characters.
+       *
+       * This API is experimental and subject to change.
+       */
+      getNameRange() {
+        return this.nameRange;
+      }
+      /**
+       * Returns the range of the content of this here-document. This may
+       * be null if the here-document has no content because:
+       * - the start range is the only thing that was declared
+       * - the end range was declared immediately and there is no content
+       *
+       * This API is experimental and subject to change.
+       */
+      getContentRange() {
+        return this.contentRange;
+      }
+      /**
+       * Returns the range of the here-document's name on a line that
+       * represents the end of the here-document.
+       *
+       * This API is experimental and subject to change.
+       */
+      getDelimiterRange() {
+        return this.endRange;
+      }
+    };
+    exports.Heredoc = Heredoc;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/variable.js
+var require_variable = __commonJS({
+  "node_modules/dockerfile-ast/lib/variable.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Variable = void 0;
+    var Variable = class {
+      constructor(name, nameRange, range, modifier, modifierRange, substitutionParameter, substitutionRange, defined, buildVariable, stringValue) {
+        this.name = name;
+        this.nameRange = nameRange;
+        this.range = range;
+        this.modifier = modifier;
+        this.modifierRange = modifierRange;
+        this.substitutionParameter = substitutionParameter;
+        this.substitutionRange = substitutionRange;
+        this.defined = defined;
+        this.buildVariable = buildVariable;
+        this.stringValue = stringValue;
+      }
+      toString() {
+        return this.stringValue;
+      }
+      getName() {
+        return this.name;
+      }
+      getNameRange() {
+        return this.nameRange;
+      }
+      /**
+       * Returns the range of the entire variable. This includes the symbols for
+       * the declaration of the variable such as the $, {, and } symbols.
+       *
+       * @return the range in the document that this variable encompasses in its
+       *         entirety
+       */
+      getRange() {
+        return this.range;
+      }
+      /**
+       * Returns the modifier character that has been set for
+       * specifying how this variable should be expanded and resolved.
+       * If this variable is ${variable:+value} then the modifier
+       * character is '+'. Will be the empty string if the variable is
+       * declared as ${variable:}. Otherwise, will be null if this
+       * variable will not use variable substitution at all (such as
+       * ${variable} or $variable).
+       *
+       * @return this variable's modifier character, or the empty
+       *         string if it does not have one, or null if this
+       *         variable will not use variable substitution
+       */
+      getModifier() {
+        return this.modifier;
+      }
+      getModifierRange() {
+        return this.modifierRange;
+      }
+      /**
+       * Returns the parameter that will be used for substitution if
+       * this variable uses modifiers to define how its value should be
+       * resolved. If this variable is ${variable:+value} then the
+       * substitution value will be 'value'. Will be the empty string
+       * if the variable is declared as ${variable:+} or some other
+       * variant where the only thing that follows the modifier
+       * character (excluding considerations of escape characters and
+       * so on) is the variable's closing bracket. May be null if this
+       * variable does not have a modifier character defined (such as
+       * ${variable} or $variable).
+       *
+       * @return this variable's substitution parameter, or the empty
+       *         string if it does not have one, or null if there is
+       *         not one defined
+       */
+      getSubstitutionParameter() {
+        return this.substitutionParameter;
+      }
+      getSubstitutionRange() {
+        return this.substitutionRange;
+      }
+      /**
+       * Returns whether this variable has been defined or not.
+       *
+       * @return true if this variable has been defined, false otherwise
+       */
+      isDefined() {
+        return this.defined;
+      }
+      isBuildVariable() {
+        return this.buildVariable === true;
+      }
+      isEnvironmentVariable() {
+        return this.buildVariable === false;
+      }
+    };
+    exports.Variable = Variable;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instruction.js
+var require_instruction = __commonJS({
+  "node_modules/dockerfile-ast/lib/instruction.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Instruction = void 0;
+    var vscode_languageserver_types_1 = require_main();
+    var util_1 = require_util();
+    var line_1 = require_line();
+    var argument_1 = require_argument2();
+    var heredoc_1 = require_heredoc();
+    var variable_1 = require_variable();
+    var main_1 = require_main3();
+    var Instruction = class extends line_1.Line {
+      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range);
+        this.dockerfile = dockerfile;
+        this.escapeChar = escapeChar;
+        this.instruction = instruction;
+        this.instructionRange = instructionRange;
+      }
+      toString() {
+        let value = this.getKeyword();
+        for (let arg of this.getRawArguments()) {
+          value += " ";
+          value += arg.getValue();
+        }
+        return value;
+      }
+      getRangeContent(range) {
+        if (range === null) {
+          return null;
+        }
+        return this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+      }
+      getInstructionRange() {
+        return this.instructionRange;
+      }
+      getInstruction() {
+        return this.instruction;
+      }
+      getKeyword() {
+        return this.getInstruction().toUpperCase();
+      }
+      getArgumentsRange() {
+        let args = this.getArguments();
+        if (args.length === 0) {
+          return null;
+        }
+        return vscode_languageserver_types_1.Range.create(args[0].getRange().start, args[args.length - 1].getRange().end);
+      }
+      getArgumentsRanges() {
+        let args = this.getArguments();
+        if (args.length === 0) {
+          return [];
+        }
+        if (args[0].getRange().start.line === args[args.length - 1].getRange().end.line) {
+          return [vscode_languageserver_types_1.Range.create(args[0].getRange().start, args[args.length - 1].getRange().end)];
+        }
+        let ranges = [];
+        let end = -1;
+        let startPosition = args[0].getRange().start;
+        let range = this.getInstructionRange();
+        let extra = this.document.offsetAt(startPosition) - this.document.offsetAt(range.start);
+        let content = this.getTextContent();
+        let fullArgs = content.substring(extra, this.document.offsetAt(args[args.length - 1].getRange().end) - this.document.offsetAt(range.start));
+        let offset = this.document.offsetAt(range.start) + extra;
+        let start = false;
+        let comment = false;
+        for (let i = 0; i < fullArgs.length; i++) {
+          let char = fullArgs.charAt(i);
+          if (char === this.escapeChar) {
+            let next = fullArgs.charAt(i + 1);
+            if (next === " " || next === "	") {
+              whitespaceCheck: for (let j = i + 2; j < fullArgs.length; j++) {
+                switch (fullArgs.charAt(j)) {
+                  case " ":
+                  case "	":
+                    continue;
+                  case "\r":
+                    j++;
+                  case "\n":
+                    if (startPosition !== null) {
+                      ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
+                    }
+                    startPosition = null;
+                    start = true;
+                    comment = false;
+                    i = j;
+                    break whitespaceCheck;
+                  default:
+                    break whitespaceCheck;
+                }
+              }
+            } else if (next === "\r") {
+              if (startPosition !== null) {
+                ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
+                startPosition = null;
+              }
+              start = true;
+              comment = false;
+              i += 2;
+            } else if (next === "\n") {
+              if (startPosition !== null) {
+                ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
+              }
+              startPosition = null;
+              start = true;
+              comment = false;
+              i++;
+            } else {
+              i++;
+            }
+          } else if (util_1.Util.isNewline(char)) {
+            if (comment) {
+              startPosition = null;
+              start = true;
+              comment = false;
+            }
+          } else {
+            if (!comment) {
+              if (startPosition === null) {
+                if (char === "#") {
+                  comment = true;
+                  continue;
+                }
+                let position = this.document.positionAt(offset + i);
+                if (position.character !== 0) {
+                  startPosition = vscode_languageserver_types_1.Position.create(position.line, 0);
+                }
+              }
+              end = i;
+            }
+          }
+        }
+        if (startPosition === null) {
+          ranges.push(vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + end), this.document.positionAt(offset + end + 1)));
+        } else {
+          ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
+        }
+        return ranges;
+      }
+      getRawArgumentsContent() {
+        let args = this.getArguments();
+        if (args.length === 0) {
+          return null;
+        }
+        return this.getRangeContent(vscode_languageserver_types_1.Range.create(args[0].getRange().start, args[args.length - 1].getRange().end));
+      }
+      getArgumentsContent() {
+        let args = this.getArguments();
+        if (args.length === 0) {
+          return null;
+        }
+        let content = "";
+        let ranges = this.getArgumentsRanges();
+        let documentText = this.document.getText();
+        for (let range of ranges) {
+          content += documentText.substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+        }
+        return content;
+      }
+      getArguments() {
+        return this.getRawArguments();
+      }
+      getRawArguments() {
+        let args = [];
+        let range = this.getInstructionRange();
+        let extra = this.document.offsetAt(range.end) - this.document.offsetAt(range.start);
+        let content = this.getTextContent();
+        let fullArgs = content.substring(extra);
+        let offset = this.document.offsetAt(range.start) + extra;
+        let start = false;
+        let comment = false;
+        let found = -1;
+        let escapedWhitespaceDetected = false;
+        let escaping = false;
+        let escapeMarker = -1;
+        let escapedArg = "";
+        for (let i = 0; i < fullArgs.length; i++) {
+          let char = fullArgs.charAt(i);
+          if (util_1.Util.isWhitespace(char)) {
+            if (escaping) {
+              escapedWhitespaceDetected = true;
+              if (util_1.Util.isNewline(char)) {
+                escapedWhitespaceDetected = false;
+                if (comment) {
+                  comment = false;
+                  start = true;
+                }
+              }
+              continue;
+            } else if (found !== -1) {
+              if (escapeMarker === -1) {
+                args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + i))));
+              } else {
+                args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + escapeMarker))));
+              }
+              escapeMarker = -1;
+              escapedArg = "";
+              found = -1;
+            }
+          } else if (char === this.escapeChar) {
+            let next = fullArgs.charAt(i + 1);
+            if (next === " " || next === "	") {
+              whitespaceCheck: for (let j = i + 2; j < fullArgs.length; j++) {
+                let newlineCheck = fullArgs.charAt(j);
+                switch (newlineCheck) {
+                  case " ":
+                  case "	":
+                    continue;
+                  case "\r":
+                    j++;
+                  case "\n":
+                    comment = false;
+                    escaping = true;
+                    start = true;
+                    if (found !== -1) {
+                      escapeMarker = i;
+                    }
+                    i = j;
+                    break whitespaceCheck;
+                  default:
+                    escapeMarker = i;
+                    if (found === -1) {
+                      i = j - 1;
+                    }
+                    break whitespaceCheck;
+                }
+              }
+            } else if (next === "\r") {
+              comment = false;
+              escaping = true;
+              start = true;
+              if (found !== -1 && escapeMarker === -1) {
+                escapeMarker = i;
+              }
+              i += 2;
+            } else if (next === "\n") {
+              comment = false;
+              escaping = true;
+              start = true;
+              if (found !== -1 && escapeMarker === -1) {
+                escapeMarker = i;
+              }
+              i++;
+            } else {
+              if (escapedWhitespaceDetected && escapeMarker !== -1) {
+                args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + escapeMarker))));
+                escapedArg = "";
+                found = -1;
+              }
+              escapeMarker = -1;
+              escapedWhitespaceDetected = false;
+              escaping = false;
+              if (next === "$") {
+                escapedArg = escapedArg + char + next;
+              } else if (next === "") {
+                break;
+              } else {
+                escapedArg = escapedArg + next;
+              }
+              if (found === -1) {
+                found = i;
+              }
+              i++;
+            }
+          } else if (!comment) {
+            if (start && char === "#") {
+              comment = true;
+            } else {
+              if (escapedWhitespaceDetected && escapeMarker !== -1) {
+                args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + escapeMarker))));
+                escapedArg = "";
+                found = -1;
+              }
+              escapedWhitespaceDetected = false;
+              escaping = false;
+              escapeMarker = -1;
+              escapedArg = escapedArg + char;
+              if (found === -1) {
+                found = i;
+              }
+            }
+            start = false;
+          }
+        }
+        if (found !== -1) {
+          if (escapeMarker === -1) {
+            args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + fullArgs.length))));
+          } else {
+            args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + escapeMarker))));
+          }
+        }
+        return args;
+      }
+      getExpandedArguments() {
+        let args = this.getArguments();
+        for (let i = 0; i < args.length; i++) {
+          const argRange = args[i].getRange();
+          let offset = this.document.offsetAt(argRange.start);
+          const variables = this.parseVariables(offset, args[i].getValue());
+          const swaps = [];
+          let requiresExpansion = false;
+          for (let variable of variables) {
+            const value = this.dockerfile.resolveVariable(variable.getName(), variable.getNameRange().start.line);
+            swaps.push(value);
+            requiresExpansion = requiresExpansion || value !== void 0;
+          }
+          if (requiresExpansion) {
+            let expanded = "";
+            for (let j = 0; j < swaps.length; j++) {
+              const variableRange = variables[j].getRange();
+              const start = this.document.offsetAt(variableRange.start);
+              const end = this.document.offsetAt(variableRange.end);
+              if (swaps[j]) {
+                expanded += this.document.getText().substring(offset, start);
+                expanded += swaps[j];
+                offset = end;
+              } else {
+                expanded += this.document.getText().substring(offset, end);
+                offset = end;
+              }
+            }
+            const argEnd = this.document.offsetAt(argRange.end);
+            if (argEnd !== offset) {
+              expanded += this.document.getText().substring(offset, argEnd);
+            }
+            args[i] = new argument_1.Argument(expanded, argRange);
+          }
+        }
+        return args;
+      }
+      getVariables() {
+        const variables = [];
+        const args = this.getRawArguments();
+        for (const arg of args) {
+          let range = arg.getRange();
+          let rawValue = this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+          const parsedVariables = this.parseVariables(this.document.offsetAt(arg.getRange().start), rawValue);
+          for (const parsedVariable of parsedVariables) {
+            variables.push(parsedVariable);
+          }
+        }
+        return variables;
+      }
+      parseVariables(offset, arg) {
+        let variables = [];
+        variableLoop: for (let i = 0; i < arg.length; i++) {
+          switch (arg.charAt(i)) {
+            case this.escapeChar:
+              if (arg.charAt(i + 1) === "$") {
+                i++;
+              }
+              break;
+            case "$":
+              if (arg.charAt(i + 1) === "{") {
+                let escapedString = "${";
+                let escapedName = "";
+                let nameEnd = -1;
+                let escapedSubstitutionParameter = "";
+                let substitutionStart = -1;
+                let substitutionEnd = -1;
+                let modifierRead = -1;
+                nameLoop: for (let j = i + 2; j < arg.length; j++) {
+                  let char = arg.charAt(j);
+                  switch (char) {
+                    case this.escapeChar:
+                      for (let k = j + 1; k < arg.length; k++) {
+                        switch (arg.charAt(k)) {
+                          case " ":
+                          case "	":
+                          case "\r":
+                            continue;
+                          case "\n":
+                            j = k;
+                            continue nameLoop;
+                        }
+                      }
+                      break;
+                    case "}":
+                      escapedString += "}";
+                      let modifier = null;
+                      let modifierRange = null;
+                      let substitutionParameter = modifierRead !== -1 ? escapedSubstitutionParameter : null;
+                      let substitutionRange = null;
+                      if (nameEnd === -1) {
+                        nameEnd = j;
+                      } else if (nameEnd + 1 === j) {
+                        modifier = "";
+                        modifierRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + nameEnd + 1), this.document.positionAt(offset + nameEnd + 1));
+                      } else {
+                        if (substitutionStart === -1) {
+                          substitutionStart = modifierRead + 1;
+                          substitutionEnd = modifierRead + 1;
+                        } else {
+                          substitutionEnd = substitutionEnd + 1;
+                        }
+                        modifier = arg.substring(modifierRead, modifierRead + 1);
+                        modifierRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + modifierRead), this.document.positionAt(offset + modifierRead + 1));
+                        substitutionRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + substitutionStart), this.document.positionAt(offset + substitutionEnd));
+                      }
+                      let start = this.document.positionAt(offset + i);
+                      variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 2), this.document.positionAt(offset + nameEnd)), vscode_languageserver_types_1.Range.create(start, this.document.positionAt(offset + j + 1)), modifier, modifierRange, substitutionParameter, substitutionRange, this.dockerfile.resolveVariable(escapedName, start.line) !== void 0, this.isBuildVariable(escapedName, start.line), escapedString));
+                      i = j;
+                      continue variableLoop;
+                    case ":":
+                      if (nameEnd === -1) {
+                        nameEnd = j;
+                      } else if (modifierRead !== -1) {
+                        if (substitutionStart === -1) {
+                          substitutionStart = j;
+                          substitutionEnd = j;
+                        } else {
+                          substitutionEnd = j;
+                        }
+                        escapedSubstitutionParameter += ":";
+                      } else {
+                        modifierRead = j;
+                      }
+                      escapedString += ":";
+                      break;
+                    case "\n":
+                    case "\r":
+                    case " ":
+                    case "	":
+                      break;
+                    default:
+                      if (nameEnd === -1) {
+                        escapedName += char;
+                      } else if (modifierRead !== -1) {
+                        if (substitutionStart === -1) {
+                          substitutionStart = j;
+                          substitutionEnd = j;
+                        } else {
+                          substitutionEnd = j;
+                        }
+                        escapedSubstitutionParameter += char;
+                      } else {
+                        modifierRead = j;
+                      }
+                      escapedString += char;
+                      break;
+                  }
+                }
+                break variableLoop;
+              } else if (util_1.Util.isWhitespace(arg.charAt(i + 1)) || i === arg.length - 1) {
+                continue;
+              } else {
+                let escapedName = "";
+                nameLoop: for (let j = i + 1; j < arg.length; j++) {
+                  let char = arg.charAt(j);
+                  switch (char) {
+                    case "\r":
+                    case "\n":
+                    case " ":
+                    case "	":
+                      continue;
+                    case "$":
+                    case "'":
+                    case '"':
+                      let varStart = this.document.positionAt(offset + i);
+                      variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 1), this.document.positionAt(offset + j)), vscode_languageserver_types_1.Range.create(varStart, this.document.positionAt(offset + j)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, varStart.line) !== void 0, this.isBuildVariable(escapedName, varStart.line), "$" + escapedName));
+                      i = j - 1;
+                      continue variableLoop;
+                    case this.escapeChar:
+                      for (let k = j + 1; k < arg.length; k++) {
+                        switch (arg.charAt(k)) {
+                          case " ":
+                          case "	":
+                          case "\r":
+                            continue;
+                          case "\n":
+                            j = k;
+                            continue nameLoop;
+                        }
+                      }
+                      let start2 = this.document.positionAt(offset + i);
+                      variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 1), this.document.positionAt(offset + j)), vscode_languageserver_types_1.Range.create(start2, this.document.positionAt(offset + j)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, start2.line) !== void 0, this.isBuildVariable(escapedName, start2.line), "$" + escapedName));
+                      break variableLoop;
+                  }
+                  if (char.match(/^[a-z0-9_]+$/i) === null) {
+                    let varStart = this.document.positionAt(offset + i);
+                    variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 1), this.document.positionAt(offset + j)), vscode_languageserver_types_1.Range.create(varStart, this.document.positionAt(offset + j)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, varStart.line) !== void 0, this.isBuildVariable(escapedName, varStart.line), "$" + escapedName));
+                    i = j - 1;
+                    continue variableLoop;
+                  }
+                  escapedName += char;
+                }
+                let start = this.document.positionAt(offset + i);
+                variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 1), this.document.positionAt(offset + arg.length)), vscode_languageserver_types_1.Range.create(start, this.document.positionAt(offset + arg.length)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, start.line) !== void 0, this.isBuildVariable(escapedName, start.line), "$" + escapedName));
+              }
+              break variableLoop;
+          }
+        }
+        return variables;
+      }
+      isBuildVariable(variable, line) {
+        if (this.getKeyword() === main_1.Keyword.FROM) {
+          for (const initialArg of this.dockerfile.getInitialARGs()) {
+            const arg = initialArg;
+            const property = arg.getProperty();
+            if (property && variable === property.getName()) {
+              return true;
+            }
+          }
+          return void 0;
+        }
+        let image = this.dockerfile.getContainingImage(vscode_languageserver_types_1.Position.create(line, 0));
+        let envs = image.getENVs();
+        for (let i = envs.length - 1; i >= 0; i--) {
+          if (envs[i].isBefore(line)) {
+            for (let property of envs[i].getProperties()) {
+              if (property.getName() === variable) {
+                return false;
+              }
+            }
+          }
+        }
+        let args = image.getARGs();
+        for (let i = args.length - 1; i >= 0; i--) {
+          if (args[i].isBefore(line)) {
+            let property = args[i].getProperty();
+            if (property && property.getName() === variable) {
+              return true;
+            }
+          }
+        }
+        return void 0;
+      }
+      createSingleLineHeredocs(args) {
+        const heredocs = [];
+        for (const arg of args) {
+          const value = arg.getValue();
+          if (value.startsWith("<<") && util_1.Util.parseHeredocName(value) !== null) {
+            const startRange = arg.getRange();
+            const nameRange = this.getNameRange(startRange);
+            const name = this.getName(nameRange);
+            heredocs.push(new heredoc_1.Heredoc(startRange, name, nameRange, null, null));
+          }
+        }
+        return heredocs;
+      }
+      getName(nameRange) {
+        const content = this.document.getText(nameRange);
+        let escaping = false;
+        let name = "";
+        nameLoop: for (let i = 0; i < content.length; i++) {
+          const ch = content.charAt(i);
+          switch (ch) {
+            case this.escapeChar:
+              escaping = true;
+              for (let j = i + 1; j < content.length; j++) {
+                switch (content.charAt(j)) {
+                  case " ":
+                  case "	":
+                    break;
+                  case "\r":
+                    i = j + 1;
+                    continue nameLoop;
+                  case "\n":
+                    i = j;
+                    continue nameLoop;
+                  default:
+                    name += content.charAt(j);
+                    i = j;
+                    continue nameLoop;
+                }
+              }
+              break;
+            case "#":
+              if (escaping) {
+                for (let j = i + 1; j < content.length; j++) {
+                  switch (content.charAt(j)) {
+                    case "\n":
+                      i = j;
+                      continue nameLoop;
+                  }
+                }
+              }
+            case " ":
+            case "	":
+            case "\r":
+            case "\n":
+              if (escaping) {
+                break;
+              }
+            default:
+              name += ch;
+              break;
+          }
+        }
+        return name;
+      }
+      getNameRange(startRange) {
+        const content = this.document.getText(startRange);
+        let endFound = false;
+        let searchHyphen = false;
+        let start = -1;
+        let end = -1;
+        let escaping = false;
+        let quote = null;
+        contentLoop: for (let i = 0; i < content.length; i++) {
+          const ch = content.charAt(i);
+          switch (ch) {
+            case '"':
+            case "'":
+              if (quote === ch) {
+                break contentLoop;
+              }
+              quote = ch;
+              continue;
+            case this.escapeChar:
+              for (let j = i + 1; j < content.length; j++) {
+                switch (content.charAt(j)) {
+                  case "\n":
+                    escaping = true;
+                    j = i;
+                    continue contentLoop;
+                }
+              }
+              break;
+            case " ":
+            case "	":
+            case "\r":
+            case "\n":
+              break;
+            case "<":
+              if (endFound) {
+                searchHyphen = true;
+              } else {
+                endFound = true;
+              }
+              break;
+            case "-":
+              if (searchHyphen) {
+                searchHyphen = false;
+                break;
+              }
+            case "#":
+              if (escaping) {
+                for (let j = i + 1; j < content.length; j++) {
+                  switch (content.charAt(j)) {
+                    case "\n":
+                      i = j;
+                      continue contentLoop;
+                  }
+                }
+              }
+            default:
+              if (start === -1) {
+                start = i;
+              }
+              if (quote !== null) {
+                end = i + 1;
+                break;
+              }
+              break contentLoop;
+          }
+        }
+        if (start === -1) {
+          return vscode_languageserver_types_1.Range.create(startRange.end, startRange.end);
+        }
+        const nameStart = this.document.positionAt(this.document.offsetAt(startRange.start) + start);
+        const nameEnd = quote !== null ? this.document.positionAt(this.document.offsetAt(startRange.start) + end) : startRange.end;
+        return vscode_languageserver_types_1.Range.create(nameStart, nameEnd);
+      }
+      getHeredocs() {
+        const args = this.getArguments();
+        if (args.length === 0) {
+          return [];
+        }
+        const heredocs = [];
+        const range = this.getRange();
+        if (range.start.line === range.end.line) {
+          return this.createSingleLineHeredocs(args);
+        }
+        const heredocDefinitions = [];
+        let heredocsProcessed = false;
+        let escaping = false;
+        let contentStart = -1;
+        let contentEnd = -1;
+        let lineStart = -1;
+        let currentHeredoc = 0;
+        const startOffset = this.document.offsetAt(args[0].getRange().start);
+        const content = this.getRangeContent(vscode_languageserver_types_1.Range.create(args[0].getRange().start, this.getRange().end));
+        contentLoop: for (let i = 0; i < content.length; i++) {
+          switch (content.charAt(i)) {
+            case this.escapeChar:
+              escaping = true;
+              for (let j = i + 1; j < content.length; j++) {
+                switch (content.charAt(j)) {
+                  case " ":
+                  case "	":
+                    break;
+                  case "\r":
+                    j++;
+                  case "\n":
+                    i = j;
+                    continue contentLoop;
+                  default:
+                    i = j;
+                    continue contentLoop;
+                }
+              }
+              break;
+            case "\r":
+              break;
+            case "\n":
+              if (escaping) {
+                break;
+              }
+              if (heredocsProcessed) {
+                if (contentStart === -1) {
+                  contentStart = i;
+                }
+                contentEnd = i;
+                const arg = heredocDefinitions[currentHeredoc];
+                const startRange = arg.getRange();
+                const nameRange = this.getNameRange(startRange);
+                const name = this.getName(nameRange);
+                const delimiterRange = this.getDelimiterRange(arg, name, vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + lineStart), this.document.positionAt(startOffset + i)));
+                if (delimiterRange !== null) {
+                  const contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), this.document.positionAt(startOffset + lineStart - 1));
+                  heredocs.push(new heredoc_1.Heredoc(startRange, name, nameRange, contentRange, delimiterRange));
+                  contentStart = -1;
+                  currentHeredoc++;
+                }
+                lineStart = -1;
+              } else {
+                const offsetLimit = startOffset + i;
+                for (const arg of args) {
+                  if (this.document.offsetAt(arg.getRange().start) < offsetLimit) {
+                    if (arg.getValue().startsWith("<<")) {
+                      heredocDefinitions.push(arg);
+                    }
+                  } else {
+                    break;
+                  }
+                }
+                heredocsProcessed = true;
+                lineStart = -1;
+                continue contentLoop;
+              }
+              break;
+            case " ":
+            case "	":
+              if (escaping) {
+                break;
+              }
+            case "#":
+              if (escaping) {
+                for (let j = i + 1; j < content.length; j++) {
+                  switch (content.charAt(j)) {
+                    case "\n":
+                      i = j;
+                      continue contentLoop;
+                  }
+                }
+              }
+            default:
+              if (escaping) {
+                escaping = false;
+              }
+              if (heredocsProcessed) {
+                if (contentStart === -1) {
+                  contentStart = i;
+                }
+                if (lineStart === -1) {
+                  lineStart = i;
+                }
+              }
+              break;
+          }
+        }
+        if (heredocsProcessed) {
+          const arg = heredocDefinitions[currentHeredoc];
+          const startRange = arg.getRange();
+          const nameRange = this.getNameRange(startRange);
+          const name = this.getName(nameRange);
+          let contentRange = null;
+          const delimiterRange = this.getDelimiterRange(arg, name, vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + lineStart), range.end));
+          if (delimiterRange === null) {
+            contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), range.end);
+          } else if (contentEnd !== -1) {
+            contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), this.document.positionAt(startOffset + contentEnd));
+          }
+          heredocs.push(new heredoc_1.Heredoc(startRange, name, nameRange, contentRange, delimiterRange));
+          currentHeredoc++;
+          for (let i = currentHeredoc; i < heredocDefinitions.length; i++) {
+            const arg2 = heredocDefinitions[currentHeredoc];
+            const startRange2 = arg2.getRange();
+            const nameRange2 = this.getNameRange(startRange2);
+            const name2 = this.getName(nameRange2);
+            heredocs.push(new heredoc_1.Heredoc(startRange2, name2, nameRange2, null, null));
+            currentHeredoc++;
+          }
+        } else {
+          return this.createSingleLineHeredocs(args);
+        }
+        return heredocs;
+      }
+      getDelimiterRange(startArg, name, candidateRange) {
+        const text = this.document.getText(candidateRange);
+        if (startArg.getValue().startsWith("<<-")) {
+          let index = 0;
+          while (text.charAt(index) === "	") {
+            index++;
+          }
+          if (text.substring(index) === name) {
+            return vscode_languageserver_types_1.Range.create(vscode_languageserver_types_1.Position.create(candidateRange.start.line, index), candidateRange.end);
+          }
+          return null;
+        }
+        return text === name ? candidateRange : null;
+      }
+    };
+    exports.Instruction = Instruction;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/flagOption.js
+var require_flagOption = __commonJS({
+  "node_modules/dockerfile-ast/lib/flagOption.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.FlagOption = void 0;
+    var FlagOption = class {
+      constructor(range, name, nameRange, value, valueRange) {
+        this.range = range;
+        this.name = name;
+        this.nameRange = nameRange;
+        this.value = value;
+        this.valueRange = valueRange;
+      }
+      toString() {
+        if (this.valueRange !== null) {
+          return this.name + "=" + this.value;
+        }
+        return this.name;
+      }
+      getRange() {
+        return this.range;
+      }
+      getName() {
+        return this.name;
+      }
+      getNameRange() {
+        return this.nameRange;
+      }
+      getValue() {
+        return this.value;
+      }
+      getValueRange() {
+        return this.valueRange;
+      }
+    };
+    exports.FlagOption = FlagOption;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/flag.js
+var require_flag = __commonJS({
+  "node_modules/dockerfile-ast/lib/flag.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Flag = void 0;
+    var vscode_languageserver_types_1 = require_main();
+    var flagOption_1 = require_flagOption();
+    var Flag = class {
+      constructor(document, range, name, nameRange, value, valueRange) {
+        this.options = [];
+        this.range = range;
+        this.name = name;
+        this.nameRange = nameRange;
+        this.value = value;
+        this.valueRange = valueRange;
+        if (this.value !== null) {
+          let offset = document.offsetAt(valueRange.start);
+          let nameStart = -1;
+          let valueStart = -1;
+          let hasOptions = false;
+          for (let i = 0; i < value.length; i++) {
+            switch (value.charAt(i)) {
+              case "=":
+                hasOptions = true;
+                if (valueStart === -1) {
+                  valueStart = i + 1;
+                  break;
+                }
+                break;
+              case ",":
+                this.options.push(this.createFlagOption(document, value, offset, nameStart, valueStart, i));
+                nameStart = -1;
+                valueStart = -1;
+                break;
+              default:
+                if (nameStart === -1) {
+                  nameStart = i;
+                }
+                break;
+            }
+          }
+          if (hasOptions && nameStart !== -1) {
+            this.options.push(this.createFlagOption(document, value, offset, nameStart, valueStart, value.length));
+          }
+        }
+      }
+      createFlagOption(document, content, documentOffset, nameStart, valueStart, valueEnd) {
+        const optionRange = vscode_languageserver_types_1.Range.create(document.positionAt(documentOffset + nameStart), document.positionAt(documentOffset + valueEnd));
+        if (valueStart === -1) {
+          return new flagOption_1.FlagOption(optionRange, content.substring(nameStart, valueEnd), optionRange, null, null);
+        }
+        return new flagOption_1.FlagOption(optionRange, content.substring(nameStart, valueStart - 1), vscode_languageserver_types_1.Range.create(document.positionAt(documentOffset + nameStart), document.positionAt(documentOffset + valueStart - 1)), content.substring(valueStart, valueEnd), vscode_languageserver_types_1.Range.create(document.positionAt(documentOffset + valueStart), document.positionAt(documentOffset + valueEnd)));
+      }
+      toString() {
+        if (this.valueRange) {
+          return "--" + this.name + "=" + this.value;
+        }
+        return "--" + this.name;
+      }
+      /**
+       * Returns the range that encompasses this entire flag. This includes the
+       * -- prefix in the beginning to the last character of the flag's value (if
+       * it has been defined).
+       *
+       * @return the entire range of this flag
+       */
+      getRange() {
+        return this.range;
+      }
+      /**
+       * Returns the name of this flag. The name does not include the -- prefix.
+       * Thus, for HEALTHCHECK's --interval flag, interval is the flag's name and
+       * not --interval.
+       *
+       * @return this flag's name
+       */
+      getName() {
+        return this.name;
+      }
+      /**
+       * Returns the range that encompasses the flag's name
+       *
+       * @return the range containing the flag's name
+       */
+      getNameRange() {
+        return this.nameRange;
+      }
+      /**
+       * Returns the value that has been set to this flag. May be null if the
+       * flag is invalid and has no value set like a --start-period. If the flag
+       * is instead a --start-period= with an equals sign then the flag's value
+       * is the empty string.
+       *
+       * @return this flag's value if it has been defined, null otherwise
+       */
+      getValue() {
+        return this.value;
+      }
+      /**
+       * Returns the range that encompasses this flag's value. If no value has
+       * been set then null will be returned.
+       *
+       * @return the range containing this flag's value, or null if the flag
+       *         has no value defined
+       */
+      getValueRange() {
+        return this.valueRange;
+      }
+      getOption(name) {
+        for (const option of this.options) {
+          if (option.getName() === name) {
+            return option;
+          }
+        }
+        return null;
+      }
+      getOptions() {
+        return this.options;
+      }
+      hasOptions() {
+        return this.options.length > 0;
+      }
+    };
+    exports.Flag = Flag;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/modifiableInstruction.js
+var require_modifiableInstruction = __commonJS({
+  "node_modules/dockerfile-ast/lib/modifiableInstruction.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ModifiableInstruction = void 0;
+    var vscode_languageserver_types_1 = require_main();
+    var flag_1 = require_flag();
+    var instruction_1 = require_instruction();
+    var ModifiableInstruction = class extends instruction_1.Instruction {
+      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      getFlags() {
+        if (!this.flags) {
+          this.flags = [];
+          for (let arg of this.getArguments()) {
+            let value = arg.getValue();
+            if (this.stopSearchingForFlags(value)) {
+              return this.flags;
+            } else if (value.indexOf("--") === 0) {
+              let range = arg.getRange();
+              let rawValue = this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+              let nameIndex = value.indexOf("=");
+              let index = rawValue.indexOf("=");
+              let firstMatch = false;
+              let secondMatch = false;
+              let startIndex = -1;
+              nameSearchLoop: for (let i = 0; i < rawValue.length; i++) {
+                switch (rawValue.charAt(i)) {
+                  case "\\":
+                  case " ":
+                  case "	":
+                  case "\r":
+                  case "\n":
+                    break;
+                  case "-":
+                    if (secondMatch) {
+                      startIndex = i;
+                      break nameSearchLoop;
+                    } else if (firstMatch) {
+                      secondMatch = true;
+                    } else {
+                      firstMatch = true;
+                    }
+                    break;
+                  default:
+                    startIndex = i;
+                    break nameSearchLoop;
+                }
+              }
+              let nameStart = this.document.positionAt(this.document.offsetAt(range.start) + startIndex);
+              if (index === -1) {
+                this.flags.push(new flag_1.Flag(this.document, range, value.substring(2), vscode_languageserver_types_1.Range.create(nameStart, range.end), null, null));
+              } else if (index === value.length - 1) {
+                let nameEnd = this.document.positionAt(this.document.offsetAt(range.start) + index);
+                this.flags.push(new flag_1.Flag(this.document, range, value.substring(2, index), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), "", vscode_languageserver_types_1.Range.create(range.end, range.end)));
+              } else {
+                let nameEnd = this.document.positionAt(this.document.offsetAt(range.start) + index);
+                this.flags.push(new flag_1.Flag(this.document, range, value.substring(2, nameIndex), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), value.substring(nameIndex + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(this.document.offsetAt(range.start) + index + 1), range.end)));
+              }
+            }
+          }
+        }
+        return this.flags;
+      }
+      getArguments() {
+        const args = super.getArguments();
+        const flags = this.getFlags();
+        if (flags.length === 0) {
+          return args;
+        }
+        for (let i = 0; i < flags.length; i++) {
+          args.shift();
+        }
+        return args;
+      }
+    };
+    exports.ModifiableInstruction = ModifiableInstruction;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/jsonInstruction.js
+var require_jsonInstruction = __commonJS({
+  "node_modules/dockerfile-ast/lib/jsonInstruction.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.JSONInstruction = void 0;
+    var vscode_languageserver_types_1 = require_main();
+    var argument_1 = require_argument2();
+    var jsonArgument_1 = require_jsonArgument();
+    var modifiableInstruction_1 = require_modifiableInstruction();
+    var JSONInstruction = class extends modifiableInstruction_1.ModifiableInstruction {
+      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+        this.openingBracket = null;
+        this.closingBracket = null;
+        this.jsonStrings = [];
+        const argsContent = this.getRawArgumentsContent();
+        if (argsContent === null) {
+          return;
+        }
+        const args = this.getArguments();
+        if (args.length === 1 && args[0].getValue() === "[]") {
+          let argRange = args[0].getRange();
+          this.openingBracket = new argument_1.Argument("[", vscode_languageserver_types_1.Range.create(argRange.start.line, argRange.start.character, argRange.start.line, argRange.start.character + 1));
+          this.closingBracket = new argument_1.Argument("]", vscode_languageserver_types_1.Range.create(argRange.start.line, argRange.start.character + 1, argRange.end.line, argRange.end.character));
+          return;
+        } else if (args.length === 2 && args[0].getValue() === "[" && args[1].getValue() === "]") {
+          this.openingBracket = args[0];
+          this.closingBracket = args[1];
+          return;
+        }
+        const argsOffset = document.offsetAt(this.getArgumentsRange().start);
+        let start = -1;
+        let last = "";
+        let quoted = false;
+        let escapedArg = "";
+        argsCheck: for (let i = 0; i < argsContent.length; i++) {
+          let char = argsContent.charAt(i);
+          switch (char) {
+            case "[":
+              if (last === "") {
+                this.openingBracket = new argument_1.Argument("[", vscode_languageserver_types_1.Range.create(document.positionAt(argsOffset + i), document.positionAt(argsOffset + i + 1)));
+                last = "[";
+              } else if (quoted) {
+                escapedArg = escapedArg + char;
+              } else {
+                break argsCheck;
+              }
+              break;
+            case '"':
+              if (last === "[" || last === ",") {
+                start = i;
+                quoted = true;
+                last = '"';
+                escapedArg = escapedArg + char;
+                continue;
+              } else if (last === '"') {
+                if (quoted) {
+                  escapedArg = escapedArg + char;
+                  quoted = false;
+                  this.jsonStrings.push(new jsonArgument_1.JSONArgument(escapedArg, vscode_languageserver_types_1.Range.create(document.positionAt(argsOffset + start), document.positionAt(argsOffset + i + 1)), vscode_languageserver_types_1.Range.create(document.positionAt(argsOffset + start + 1), document.positionAt(argsOffset + i))));
+                  escapedArg = "";
+                } else {
+                  break argsCheck;
+                }
+              } else {
+                break argsCheck;
+              }
+              break;
+            case ",":
+              if (quoted) {
+                escapedArg = escapedArg + char;
+              } else {
+                if (last === '"') {
+                  last = ",";
+                } else {
+                  break argsCheck;
+                }
+              }
+              break;
+            case "]":
+              if (quoted) {
+                escapedArg = escapedArg + char;
+              } else if (last !== "") {
+                this.closingBracket = new argument_1.Argument("]", vscode_languageserver_types_1.Range.create(document.positionAt(argsOffset + i), document.positionAt(argsOffset + i + 1)));
+                break argsCheck;
+              }
+              break;
+            case " ":
+            case "	":
+              break;
+            case "\\":
+              if (quoted) {
+                switch (argsContent.charAt(i + 1)) {
+                  case '"':
+                  case "\\":
+                    escapedArg = escapedArg + argsContent.charAt(i + 1);
+                    i++;
+                    continue;
+                  case " ":
+                  case "	":
+                    escapeCheck: for (let j = i + 2; j < argsContent.length; j++) {
+                      switch (argsContent.charAt(j)) {
+                        case "\r":
+                          j++;
+                        case "\n":
+                          i = j;
+                          continue argsCheck;
+                        case " ":
+                        case "	":
+                          break;
+                        default:
+                          break escapeCheck;
+                      }
+                    }
+                    break;
+                  case "\r":
+                    i++;
+                  default:
+                    i++;
+                    continue;
+                }
+              } else {
+                escapeCheck: for (let j = i + 1; j < argsContent.length; j++) {
+                  switch (argsContent.charAt(j)) {
+                    case "\r":
+                      j++;
+                    case "\n":
+                      i = j;
+                      continue argsCheck;
+                    case " ":
+                    case "	":
+                      break;
+                    default:
+                      break escapeCheck;
+                  }
+                }
+              }
+              break argsCheck;
+            default:
+              if (!quoted) {
+                break argsCheck;
+              }
+              escapedArg = escapedArg + char;
+              break;
+          }
+        }
+      }
+      stopSearchingForFlags(_value) {
+        return true;
+      }
+      getOpeningBracket() {
+        return this.openingBracket;
+      }
+      getJSONStrings() {
+        return this.jsonStrings;
+      }
+      getClosingBracket() {
+        return this.closingBracket;
+      }
+    };
+    exports.JSONInstruction = JSONInstruction;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/add.js
+var require_add = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/add.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Add = void 0;
+    var jsonInstruction_1 = require_jsonInstruction();
+    var Add = class extends jsonInstruction_1.JSONInstruction {
+      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      stopSearchingForFlags(argument) {
+        return argument.indexOf("--") === -1;
+      }
+    };
+    exports.Add = Add;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/property.js
+var require_property = __commonJS({
+  "node_modules/dockerfile-ast/lib/property.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Property = void 0;
+    var vscode_languageserver_types_1 = require_main();
+    var util_1 = require_util();
+    var Property = class _Property {
+      constructor(document, escapeChar, arg, arg2) {
+        this.assignmentOperatorRange = null;
+        this.assignmentOperator = null;
+        this.valueRange = null;
+        this.value = null;
+        this.document = document;
+        this.escapeChar = escapeChar;
+        this.nameRange = _Property.getNameRange(document, arg);
+        let value = document.getText().substring(document.offsetAt(this.nameRange.start), document.offsetAt(this.nameRange.end));
+        this.name = _Property.getValue(value, escapeChar);
+        if (arg2) {
+          this.valueRange = arg2.getRange();
+          value = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
+          this.value = _Property.getValue(value, escapeChar);
+          this.range = vscode_languageserver_types_1.Range.create(this.nameRange.start, this.valueRange.end);
+        } else {
+          let argRange = arg.getRange();
+          if (this.nameRange.start.line === argRange.start.line && this.nameRange.start.character === argRange.start.character && this.nameRange.end.line === argRange.end.line && this.nameRange.end.character === argRange.end.character) {
+          } else {
+            this.valueRange = _Property.getValueRange(document, arg);
+            value = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
+            this.value = _Property.getValue(value, escapeChar);
+            this.assignmentOperatorRange = vscode_languageserver_types_1.Range.create(this.nameRange.end, this.valueRange.start);
+            this.assignmentOperator = "=";
+          }
+          this.range = argRange;
+        }
+      }
+      getRange() {
+        return this.range;
+      }
+      getName() {
+        return this.name;
+      }
+      getNameRange() {
+        return this.nameRange;
+      }
+      getValue() {
+        return this.value;
+      }
+      getValueRange() {
+        return this.valueRange;
+      }
+      /**
+       * Retrieves the operator used for delimiting between the name and
+       * value of this property. This will either be the "=" character
+       * or null if a character was not used or if this property has no
+       * value defined.
+       */
+      getAssignmentOperator() {
+        return this.assignmentOperator;
+      }
+      getAssignmentOperatorRange() {
+        return this.assignmentOperatorRange;
+      }
+      /**
+       * Returns the value of this property including any enclosing
+       * single or double quotes and relevant escape characters.
+       * Escaped newlines and its associated contiguous whitespace
+       * characters however will not be returned as they are deemed to
+       * be uninteresting to clients trying to return a Dockerfile.
+       *
+       * @return the unescaped value of this property or null if this
+       *         property has no associated value
+       */
+      getUnescapedValue() {
+        if (this.valueRange === null) {
+          return null;
+        }
+        let escaped = false;
+        let rawValue = "";
+        let value = this.document.getText().substring(this.document.offsetAt(this.valueRange.start), this.document.offsetAt(this.valueRange.end));
+        rawLoop: for (let i = 0; i < value.length; i++) {
+          let char = value.charAt(i);
+          switch (char) {
+            case this.escapeChar:
+              for (let j = i + 1; j < value.length; j++) {
+                switch (value.charAt(j)) {
+                  case "\r":
+                    j++;
+                  case "\n":
+                    escaped = true;
+                    i = j;
+                    continue rawLoop;
+                  case " ":
+                  case "	":
+                    break;
+                  default:
+                    rawValue = rawValue + char;
+                    continue rawLoop;
+                }
+              }
+              rawValue = rawValue + char;
+              break;
+            case "\r":
+            case "\n":
+              break;
+            case " ":
+            case "	":
+              if (!escaped) {
+                rawValue = rawValue + char;
+              }
+              break;
+            case "#":
+              if (escaped) {
+                for (let j = i + 1; j < value.length; j++) {
+                  switch (value.charAt(j)) {
+                    case "\r":
+                      j++;
+                    case "\n":
+                      i = j;
+                      continue rawLoop;
+                  }
+                }
+              } else {
+                rawValue = rawValue + char;
+              }
+              break;
+            default:
+              rawValue = rawValue + char;
+              escaped = false;
+              break;
+          }
+        }
+        return rawValue;
+      }
+      static getNameRange(document, arg) {
+        let value = arg.getValue();
+        let index = value.indexOf("=");
+        if (index !== -1) {
+          let initial = value.charAt(0);
+          let before = value.charAt(index - 1);
+          if (initial === '"' && before === '"' || initial === "'" && before === "'" || initial !== '"' && initial !== "'") {
+            return vscode_languageserver_types_1.Range.create(arg.getRange().start, document.positionAt(document.offsetAt(arg.getRange().start) + index));
+          }
+        }
+        return arg.getRange();
+      }
+      static getValueRange(document, arg) {
+        return vscode_languageserver_types_1.Range.create(document.positionAt(document.offsetAt(arg.getRange().start) + arg.getValue().indexOf("=") + 1), document.positionAt(document.offsetAt(arg.getRange().end)));
+      }
+      /**
+       * Returns the actual value of this key-value pair. The value will
+       * have its escape characters removed if applicable. If the value
+       * spans multiple lines and there are comments nested within the
+       * lines, they too will be removed.
+       *
+       * @return the value that this key-value pair will actually be, may
+       *         be null if no value is defined, may be the empty string
+       *         if the value only consists of whitespace
+       */
+      static getValue(value, escapeChar) {
+        let escaped = false;
+        const skip = util_1.Util.findLeadingNonWhitespace(value, escapeChar);
+        if (skip !== 0 && value.charAt(skip) === "#") {
+          escaped = true;
+        }
+        value = value.substring(skip);
+        let first = value.charAt(0);
+        let last = value.charAt(value.length - 1);
+        let literal = first === "'" || first === '"';
+        let inSingle = first === "'" && last === "'";
+        let inDouble = false;
+        if (first === '"') {
+          for (let i = 1; i < value.length; i++) {
+            if (value.charAt(i) === escapeChar) {
+              i++;
+            } else if (value.charAt(i) === '"' && i === value.length - 1) {
+              inDouble = true;
+            }
+          }
+        }
+        if (inSingle || inDouble) {
+          value = value.substring(1, value.length - 1);
+        }
+        let commentCheck = -1;
+        let escapedValue = "";
+        let start = 0;
+        parseValue: for (let i = 0; i < value.length; i++) {
+          let char = value.charAt(i);
+          switch (char) {
+            case escapeChar:
+              if (i + 1 === value.length) {
+                escapedValue = escapedValue + escapeChar;
+                break parseValue;
+              }
+              char = value.charAt(i + 1);
+              if (char === " " || char === "	") {
+                whitespaceCheck: for (let j = i + 2; j < value.length; j++) {
+                  let char2 = value.charAt(j);
+                  switch (char2) {
+                    case " ":
+                    case "	":
+                      break;
+                    case "\r":
+                      j++;
+                    case "\n":
+                      escaped = true;
+                      i = j;
+                      continue parseValue;
+                    default:
+                      if (!inDouble && !inSingle && !literal) {
+                        if (char2 === escapeChar) {
+                          escapedValue = escapedValue + char;
+                          i = i + 1;
+                        } else {
+                          escapedValue = escapedValue + char + char2;
+                          i = j;
+                        }
+                        continue parseValue;
+                      }
+                      break whitespaceCheck;
+                  }
+                }
+              }
+              if (inDouble) {
+                if (char === "\r") {
+                  escaped = true;
+                  i = i + 2;
+                } else if (char === "\n") {
+                  escaped = true;
+                  i++;
+                } else if (char !== '"') {
+                  if (char === escapeChar) {
+                    i++;
+                  }
+                  escapedValue = escapedValue + escapeChar;
+                }
+                continue parseValue;
+              } else if (inSingle || literal) {
+                if (char === "\r") {
+                  escaped = true;
+                  i = i + 2;
+                } else if (char === "\n") {
+                  escaped = true;
+                  i++;
+                } else {
+                  escapedValue = escapedValue + escapeChar;
+                }
+                continue parseValue;
+              } else if (char === escapeChar) {
+                escapedValue = escapedValue + escapeChar;
+                i++;
+              } else if (char === "\r") {
+                escaped = true;
+                i = i + 2;
+              } else if (char === "\n") {
+                escaped = true;
+                i++;
+                start = i;
+              } else {
+                escapedValue = escapedValue + char;
+                i++;
+              }
+              break;
+            case " ":
+            case "	":
+              if (escaped && commentCheck === -1) {
+                commentCheck = i;
+              }
+              escapedValue = escapedValue + char;
+              break;
+            case "\r":
+              i++;
+            case "\n":
+              if (escaped && commentCheck !== -1) {
+                escapedValue = escapedValue.substring(0, escapedValue.length - (i - commentCheck - 1));
+                commentCheck = -1;
+              }
+              break;
+            case "#":
+              if (escaped) {
+                if (commentCheck !== -1) {
+                  escapedValue = escapedValue.substring(0, escapedValue.length - (i - commentCheck));
+                  commentCheck = -1;
+                }
+                newlineCheck: for (let j = i + 1; j < value.length; j++) {
+                  switch (value.charAt(j)) {
+                    case "\r":
+                      j++;
+                    case "\n":
+                      i = j;
+                      break newlineCheck;
+                  }
+                }
+                continue parseValue;
+              }
+            default:
+              if (escaped) {
+                escaped = false;
+                commentCheck = -1;
+              }
+              escapedValue = escapedValue + char;
+              break;
+          }
+        }
+        return escapedValue;
+      }
+    };
+    exports.Property = Property;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/propertyInstruction.js
+var require_propertyInstruction = __commonJS({
+  "node_modules/dockerfile-ast/lib/propertyInstruction.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.PropertyInstruction = void 0;
+    var vscode_languageserver_types_1 = require_main();
+    var instruction_1 = require_instruction();
+    var property_1 = require_property();
+    var argument_1 = require_argument2();
+    var util_1 = require_util();
+    var PropertyInstruction = class extends instruction_1.Instruction {
+      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+        this.properties = void 0;
+      }
+      getProperties() {
+        if (this.properties === void 0) {
+          let args = this.getPropertyArguments();
+          if (args.length === 0) {
+            this.properties = [];
+          } else if (args.length === 1) {
+            this.properties = [new property_1.Property(this.document, this.escapeChar, args[0])];
+          } else if (args.length === 2) {
+            if (args[0].getValue().indexOf("=") === -1) {
+              this.properties = [new property_1.Property(this.document, this.escapeChar, args[0], args[1])];
+            } else {
+              this.properties = [
+                new property_1.Property(this.document, this.escapeChar, args[0]),
+                new property_1.Property(this.document, this.escapeChar, args[1])
+              ];
+            }
+          } else if (args[0].getValue().indexOf("=") === -1) {
+            let text = this.document.getText();
+            let start = args[1].getRange().start;
+            let end = args[args.length - 1].getRange().end;
+            text = text.substring(this.document.offsetAt(start), this.document.offsetAt(end));
+            this.properties = [new property_1.Property(this.document, this.escapeChar, args[0], new argument_1.Argument(text, vscode_languageserver_types_1.Range.create(args[1].getRange().start, args[args.length - 1].getRange().end)))];
+          } else {
+            this.properties = [];
+            for (let i = 0; i < args.length; i++) {
+              this.properties.push(new property_1.Property(this.document, this.escapeChar, args[i]));
+            }
+          }
+        }
+        return this.properties;
+      }
+      /**
+       * Goes from the back of the string and returns the first
+       * non-whitespace character that is found. If an escape character
+       * is found with newline characters, the escape character will
+       * not be considered a non-whitespace character and its index in
+       * the string will not be returned.
+       *
+       * @param content the string to search through
+       * @return the index in the string for the first non-whitespace
+       *         character when searching from the end of the string
+       */
+      findTrailingNonWhitespace(content) {
+        let index = content.length;
+        whitespaceCheck: for (let i = content.length - 1; i >= 0; i--) {
+          switch (content.charAt(i)) {
+            case " ":
+            case "	":
+              continue;
+            case "\n":
+              if (content.charAt(i - 1) === "\r") {
+                i = i - 1;
+              }
+            case "\r":
+              newlineCheck: for (let j = i - 1; j >= 0; j--) {
+                switch (content.charAt(j)) {
+                  case " ":
+                  case "	":
+                  case "\r":
+                  case "\n":
+                  case this.escapeChar:
+                    continue;
+                  default:
+                    index = j;
+                    break newlineCheck;
+                }
+              }
+              break whitespaceCheck;
+            default:
+              index = i;
+              break whitespaceCheck;
+          }
+        }
+        return index;
+      }
+      getPropertyArguments() {
+        const args = [];
+        let range = this.getInstructionRange();
+        let instructionNameEndOffset = this.document.offsetAt(range.end);
+        let extra = instructionNameEndOffset - this.document.offsetAt(range.start);
+        let content = this.getTextContent();
+        let fullArgs = content.substring(extra);
+        let start = util_1.Util.findLeadingNonWhitespace(fullArgs, this.escapeChar);
+        if (start === -1) {
+          return [];
+        }
+        const startPosition = this.document.positionAt(instructionNameEndOffset + start);
+        let escaped = range.start.line !== startPosition.line;
+        let endingEscape = false;
+        let mark = -1;
+        let end = this.findTrailingNonWhitespace(fullArgs);
+        content = fullArgs.substring(start, end + 1);
+        let argStart = escaped ? -1 : 0;
+        let spaced = false;
+        argumentLoop: for (let i = 0; i < content.length; i++) {
+          let char = content.charAt(i);
+          switch (char) {
+            case this.escapeChar:
+              if (i + 1 === content.length) {
+                endingEscape = true;
+                break argumentLoop;
+              }
+              if (!escaped) {
+                mark = i;
+              }
+              switch (content.charAt(i + 1)) {
+                case " ":
+                case "	":
+                  if (!util_1.Util.isWhitespace(content.charAt(i + 2))) {
+                    i = i + 1;
+                    continue argumentLoop;
+                  }
+                  whitespaceCheck: for (let j = i + 2; j < content.length; j++) {
+                    switch (content.charAt(j)) {
+                      case "\r":
+                        j++;
+                      case "\n":
+                        escaped = true;
+                        i = j;
+                        continue argumentLoop;
+                      case " ":
+                      case "	":
+                        break;
+                      default:
+                        args.push(new argument_1.Argument(content.substring(argStart, i), vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + i + 2))));
+                        argStart = j;
+                        break whitespaceCheck;
+                    }
+                  }
+                  i = argStart - 1;
+                  continue argumentLoop;
+                case "\r":
+                  i++;
+                case "\n":
+                  escaped = true;
+                  i = i + 1;
+                  continue argumentLoop;
+                case this.escapeChar:
+                  if (argStart === -1) {
+                    argStart = i;
+                  }
+                  i = i + 1;
+                  continue argumentLoop;
+                default:
+                  if (argStart === -1) {
+                    argStart = i;
+                  }
+                  continue argumentLoop;
+              }
+            case "'":
+            case '"':
+              if (spaced) {
+                this.createSpacedArgument(argStart, args, content, mark, instructionNameEndOffset, start);
+                argStart = i;
+                spaced = false;
+              }
+              if (argStart === -1) {
+                argStart = i;
+              }
+              for (let j = i + 1; j < content.length; j++) {
+                switch (content.charAt(j)) {
+                  case char:
+                    if (content.charAt(j + 1) !== " " && content.charAt(j + 1) !== "") {
+                      i = j;
+                      continue argumentLoop;
+                    }
+                    args.push(new argument_1.Argument(content.substring(argStart, j + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + j + 1))));
+                    i = j;
+                    argStart = -1;
+                    continue argumentLoop;
+                  case this.escapeChar:
+                    j++;
+                    break;
+                }
+              }
+              break argumentLoop;
+            case " ":
+            case "	":
+              if (escaped) {
+                if (argStart !== -1) {
+                  spaced = true;
+                }
+              } else if (argStart !== -1) {
+                args.push(new argument_1.Argument(content.substring(argStart, i), vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + i))));
+                argStart = -1;
+              }
+              break;
+            case "\r":
+              i++;
+            case "\n":
+              spaced = false;
+              break;
+            case "#":
+              if (escaped) {
+                for (let j = i + 1; j < content.length; j++) {
+                  switch (content.charAt(j)) {
+                    case "\r":
+                      j++;
+                    case "\n":
+                      i = j;
+                      spaced = false;
+                      continue argumentLoop;
+                  }
+                }
+                if (argStart !== -1) {
+                  let value = content.substring(argStart, mark);
+                  args.push(new argument_1.Argument(value, vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + mark))));
+                  argStart = -1;
+                }
+                break argumentLoop;
+              } else if (argStart === -1) {
+                argStart = i;
+              }
+              break;
+            default:
+              if (spaced) {
+                this.createSpacedArgument(argStart, args, content, mark, instructionNameEndOffset, start);
+                argStart = i;
+                spaced = false;
+              }
+              escaped = false;
+              if (argStart === -1) {
+                argStart = i;
+              }
+              if (char === "$" && content.charAt(i + 1) === "{") {
+                let singleQuotes = false;
+                let doubleQuotes = false;
+                let escaped2 = false;
+                for (let j = i + 1; j < content.length; j++) {
+                  switch (content.charAt(j)) {
+                    case this.escapeChar:
+                      escaped2 = true;
+                      break;
+                    case "\r":
+                    case "\n":
+                      break;
+                    case "'":
+                      singleQuotes = !singleQuotes;
+                      escaped2 = false;
+                      break;
+                    case '"':
+                      doubleQuotes = !doubleQuotes;
+                      escaped2 = false;
+                      break;
+                    case " ":
+                    case "	":
+                      if (escaped2 || singleQuotes || doubleQuotes) {
+                        break;
+                      }
+                      i = j - 1;
+                      continue argumentLoop;
+                    case "}":
+                      i = j;
+                      continue argumentLoop;
+                    default:
+                      escaped2 = false;
+                      break;
+                  }
+                }
+                break argumentLoop;
+              }
+              break;
+          }
+        }
+        if (argStart !== -1 && argStart !== content.length) {
+          let end2 = endingEscape ? content.length - 1 : content.length;
+          let value = content.substring(argStart, end2);
+          args.push(new argument_1.Argument(value, vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + end2))));
+        }
+        return args;
+      }
+      createSpacedArgument(argStart, args, content, mark, instructionNameEndOffset, start) {
+        if (argStart !== -1) {
+          args.push(new argument_1.Argument(content.substring(argStart, mark), vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + mark))));
+        }
+      }
+    };
+    exports.PropertyInstruction = PropertyInstruction;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/arg.js
+var require_arg = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/arg.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Arg = void 0;
+    var property_1 = require_property();
+    var propertyInstruction_1 = require_propertyInstruction();
+    var Arg = class extends propertyInstruction_1.PropertyInstruction {
+      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+        this.property = null;
+        const args = this.getPropertyArguments();
+        if (args.length === 1) {
+          this.property = new property_1.Property(this.document, this.escapeChar, args[0]);
+        } else {
+          this.property = null;
+        }
+      }
+      /**
+       * Returns the variable defined by this ARG. This may be null if
+       * this ARG instruction is malformed and has no variable
+       * declaration.
+       */
+      getProperty() {
+        return this.property;
+      }
+    };
+    exports.Arg = Arg;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/cmd.js
+var require_cmd = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/cmd.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Cmd = void 0;
+    var jsonInstruction_1 = require_jsonInstruction();
+    var Cmd = class extends jsonInstruction_1.JSONInstruction {
+      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      }
+    };
+    exports.Cmd = Cmd;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/copy.js
+var require_copy = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/copy.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Copy = void 0;
+    var jsonInstruction_1 = require_jsonInstruction();
+    var Copy = class extends jsonInstruction_1.JSONInstruction {
+      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      stopSearchingForFlags(argument) {
+        return argument.indexOf("--") === -1;
+      }
+      getFromFlag() {
+        let flags = super.getFlags();
+        return flags.length === 1 && flags[0].getName() === "from" ? flags[0] : null;
+      }
+      /**
+       * Returns there here-documents that are defined in this RUN
+       * instruction.
+       *
+       * This API is experimental and subject to change.
+       */
+      getHeredocs() {
+        return super.getHeredocs();
+      }
+    };
+    exports.Copy = Copy;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/env.js
+var require_env = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/env.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Env = void 0;
+    var propertyInstruction_1 = require_propertyInstruction();
+    var Env = class extends propertyInstruction_1.PropertyInstruction {
+      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      getProperties() {
+        return super.getProperties();
+      }
+    };
+    exports.Env = Env;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/entrypoint.js
+var require_entrypoint = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/entrypoint.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Entrypoint = void 0;
+    var jsonInstruction_1 = require_jsonInstruction();
+    var Entrypoint = class extends jsonInstruction_1.JSONInstruction {
+      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      }
+    };
+    exports.Entrypoint = Entrypoint;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/from.js
+var require_from = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/from.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.From = void 0;
+    var vscode_languageserver_types_1 = require_main();
+    var modifiableInstruction_1 = require_modifiableInstruction();
+    var From = class extends modifiableInstruction_1.ModifiableInstruction {
+      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      stopSearchingForFlags(argument) {
+        return argument.indexOf("--") === -1;
+      }
+      getImage() {
+        const args = this.getArguments();
+        return args.length > 0 ? args[0].getValue() : null;
+      }
+      /**
+       * Returns the name of the image that will be used as the base image.
+       *
+       * @return the base image's name, or null if unspecified
+       */
+      getImageName() {
+        const imageName = this.getRangeContent(this.getImageNameRange());
+        if (imageName === null) {
+          return null;
+        }
+        let commented = false;
+        let escaped = false;
+        let name = "";
+        for (let i = 0; i < imageName.length; i++) {
+          const ch = imageName.charAt(i);
+          switch (ch) {
+            case this.escapeChar:
+              escaped = true;
+              break;
+            case "\r":
+              continue;
+            case "\n":
+              commented = false;
+              break;
+            case " ":
+            case "	":
+              break;
+            case "#":
+              if (escaped) {
+                commented = true;
+              } else {
+                name = name + ch;
+                escaped = false;
+              }
+              break;
+            default:
+              if (!commented) {
+                name = name + ch;
+                escaped = false;
+              }
+              break;
+          }
+        }
+        return name;
+      }
+      /**
+       * Returns the range that covers the name of the image used by
+       * this instruction.
+       *
+       * @return the range of the name of this instruction's argument,
+       *         or null if no image has been specified
+       */
+      getImageNameRange() {
+        let range = this.getImageRange();
+        if (range) {
+          let registryRange = this.getRegistryRange();
+          if (registryRange) {
+            range.start = this.document.positionAt(this.document.offsetAt(registryRange.end) + 1);
+          }
+          let tagRange = this.getImageTagRange();
+          let digestRange = this.getImageDigestRange();
+          if (tagRange === null) {
+            if (digestRange !== null) {
+              range.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
+            }
+          } else {
+            range.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
+          }
+          return range;
+        }
+        return null;
+      }
+      /**
+       * Returns the range that covers the image argument of this
+       * instruction. This includes the tag or digest of the image if
+       * it has been specified by the instruction.
+       *
+       * @return the range of the image argument, or null if no image
+       *         has been specified
+       */
+      getImageRange() {
+        let args = this.getArguments();
+        return args.length !== 0 ? args[0].getRange() : null;
+      }
+      getImageTag() {
+        return this.getRangeContent(this.getImageTagRange());
+      }
+      /**
+       * Returns the range in the document that the tag of the base
+       * image encompasses.
+       *
+       * @return the base image's tag's range in the document, or null
+       *         if no tag has been specified
+       */
+      getImageTagRange() {
+        const range = this.getImageRange();
+        if (range) {
+          const rangeStartOffset = this.document.offsetAt(range.start);
+          const content = this.getRangeContent(range);
+          const atIndex = this.indexOf(rangeStartOffset, content, "@");
+          const slashIndex = content.indexOf("/");
+          if (atIndex === -1) {
+            const colonIndex = this.lastIndexOf(rangeStartOffset, content, ":");
+            if (colonIndex > slashIndex) {
+              return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + colonIndex + 1), range.end);
+            }
+          }
+          const subcontent = content.substring(0, atIndex);
+          const subcolonIndex = subcontent.indexOf(":");
+          if (subcolonIndex === -1) {
+            return null;
+          }
+          if (slashIndex === -1) {
+            return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + subcolonIndex + 1), this.document.positionAt(rangeStartOffset + atIndex));
+          }
+          if (subcolonIndex < slashIndex) {
+            return null;
+          }
+          return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + subcolonIndex + 1), this.document.positionAt(rangeStartOffset + subcontent.length));
+        }
+        return null;
+      }
+      getImageDigest() {
+        return this.getRangeContent(this.getImageDigestRange());
+      }
+      /**
+       * Returns the range in the document that the digest of the base
+       * image encompasses.
+       *
+       * @return the base image's digest's range in the document, or null
+       *         if no digest has been specified
+       */
+      getImageDigestRange() {
+        let range = this.getImageRange();
+        if (range) {
+          let content = this.getRangeContent(range);
+          let index = this.lastIndexOf(this.document.offsetAt(range.start), content, "@");
+          if (index !== -1) {
+            return vscode_languageserver_types_1.Range.create(range.start.line, range.start.character + index + 1, range.end.line, range.end.character);
+          }
+        }
+        return null;
+      }
+      indexOf(documentOffset, content, searchString) {
+        let index = content.indexOf(searchString);
+        const variables = this.getVariables();
+        for (let i = 0; i < variables.length; i++) {
+          const position = documentOffset + index;
+          const variableRange = variables[i].getRange();
+          if (this.document.offsetAt(variableRange.start) < position && position < this.document.offsetAt(variableRange.end)) {
+            const offset = this.document.offsetAt(variableRange.end) - documentOffset;
+            const substring = content.substring(offset);
+            const subIndex = substring.indexOf(searchString);
+            if (subIndex === -1) {
+              return -1;
+            }
+            index = subIndex + offset;
+            i = -1;
+            continue;
+          }
+        }
+        return index;
+      }
+      lastIndexOf(documentOffset, content, searchString) {
+        let index = content.lastIndexOf(searchString);
+        const variables = this.getVariables();
+        for (let i = 0; i < variables.length; i++) {
+          const position = documentOffset + index;
+          const variableRange = variables[i].getRange();
+          if (this.document.offsetAt(variableRange.start) < position && position < this.document.offsetAt(variableRange.end)) {
+            index = content.substring(0, index).lastIndexOf(searchString);
+            if (index === -1) {
+              return -1;
+            }
+            i = -1;
+            continue;
+          }
+        }
+        return index;
+      }
+      getRegistry() {
+        return this.getRangeContent(this.getRegistryRange());
+      }
+      getRegistryRange() {
+        const range = this.getImageRange();
+        if (range) {
+          const tagRange = this.getImageTagRange();
+          const digestRange = this.getImageDigestRange();
+          if (tagRange === null) {
+            if (digestRange !== null) {
+              range.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
+            }
+          } else {
+            range.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
+          }
+          const content = this.getRangeContent(range);
+          const rangeStart = this.document.offsetAt(range.start);
+          const startingSlashIndex = this.indexOf(rangeStart, content, "/");
+          if (startingSlashIndex === -1) {
+            return null;
+          }
+          const portIndex = this.indexOf(rangeStart, content, ":");
+          const dotIndex = this.indexOf(rangeStart, content, ".");
+          if (portIndex !== -1 || dotIndex !== -1) {
+            return vscode_languageserver_types_1.Range.create(range.start, this.document.positionAt(rangeStart + startingSlashIndex));
+          }
+          const registry = content.substring(0, startingSlashIndex);
+          if (registry === "localhost") {
+            return vscode_languageserver_types_1.Range.create(range.start, this.document.positionAt(rangeStart + startingSlashIndex));
+          }
+        }
+        return null;
+      }
+      getBuildStage() {
+        let range = this.getBuildStageRange();
+        return range === null ? null : this.getRangeContent(range);
+      }
+      getBuildStageRange() {
+        let args = this.getArguments();
+        if (args.length > 2 && args[1].getValue().toUpperCase() === "AS") {
+          return args[2].getRange();
+        }
+        return null;
+      }
+      getPlatformFlag() {
+        let flags = super.getFlags();
+        return flags.length === 1 && flags[0].getName() === "platform" ? flags[0] : null;
+      }
+    };
+    exports.From = From;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/healthcheck.js
+var require_healthcheck = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/healthcheck.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Healthcheck = void 0;
+    var modifiableInstruction_1 = require_modifiableInstruction();
+    var Healthcheck = class extends modifiableInstruction_1.ModifiableInstruction {
+      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      stopSearchingForFlags(argument) {
+        argument = argument.toUpperCase();
+        return argument === "CMD" || argument === "NONE";
+      }
+      getSubcommand() {
+        let args = this.getArguments();
+        return args.length !== 0 ? args[0] : null;
+      }
+    };
+    exports.Healthcheck = Healthcheck;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/label.js
+var require_label = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/label.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Label = void 0;
+    var propertyInstruction_1 = require_propertyInstruction();
+    var util_1 = require_util();
+    var Label = class extends propertyInstruction_1.PropertyInstruction {
+      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      getVariables() {
+        const variables = super.getVariables();
+        const properties = this.getProperties();
+        for (const property of properties) {
+          const value = property.getUnescapedValue();
+          if (value !== null && value.length > 2 && value.charAt(0) === "'" && value.charAt(value.length - 1) === "'") {
+            const range = property.getValueRange();
+            for (let i = 0; i < variables.length; i++) {
+              if (util_1.Util.isInsideRange(variables[i].getRange().start, range)) {
+                variables.splice(i, 1);
+                i--;
+              }
+            }
+          }
+        }
+        return variables;
+      }
+      getProperties() {
+        return super.getProperties();
+      }
+    };
+    exports.Label = Label;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/onbuild.js
+var require_onbuild = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/onbuild.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Onbuild = void 0;
+    var vscode_languageserver_types_1 = require_main();
+    var parser_1 = require_parser2();
+    var instruction_1 = require_instruction();
+    var Onbuild = class extends instruction_1.Instruction {
+      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      getTrigger() {
+        let trigger = this.getTriggerWord();
+        return trigger === null ? null : trigger.toUpperCase();
+      }
+      getTriggerWord() {
+        return this.getRangeContent(this.getTriggerRange());
+      }
+      getTriggerRange() {
+        let args = this.getArguments();
+        return args.length > 0 ? args[0].getRange() : null;
+      }
+      getTriggerInstruction() {
+        let triggerRange = this.getTriggerRange();
+        if (triggerRange === null) {
+          return null;
+        }
+        let args = this.getArguments();
+        return parser_1.Parser.createInstruction(this.document, this.dockerfile, this.escapeChar, vscode_languageserver_types_1.Range.create(args[0].getRange().start, this.getRange().end), this.getTriggerWord(), triggerRange);
+      }
+    };
+    exports.Onbuild = Onbuild;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/run.js
+var require_run = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/run.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Run = void 0;
+    var jsonInstruction_1 = require_jsonInstruction();
+    var Run = class extends jsonInstruction_1.JSONInstruction {
+      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      stopSearchingForFlags(argument) {
+        return argument.indexOf("--") === -1;
+      }
+      /**
+       * Returns there here-documents that are defined in this RUN
+       * instruction.
+       *
+       * This API is experimental and subject to change.
+       */
+      getHeredocs() {
+        return super.getHeredocs();
+      }
+    };
+    exports.Run = Run;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/shell.js
+var require_shell = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/shell.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Shell = void 0;
+    var jsonInstruction_1 = require_jsonInstruction();
+    var Shell = class extends jsonInstruction_1.JSONInstruction {
+      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      }
+    };
+    exports.Shell = Shell;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/stopsignal.js
+var require_stopsignal = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/stopsignal.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Stopsignal = void 0;
+    var instruction_1 = require_instruction();
+    var Stopsignal = class extends instruction_1.Instruction {
+      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      }
+    };
+    exports.Stopsignal = Stopsignal;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/workdir.js
+var require_workdir = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/workdir.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Workdir = void 0;
+    var instruction_1 = require_instruction();
+    var Workdir = class extends instruction_1.Instruction {
+      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      /**
+       * Returns the path that has been defined. Note that this path may
+       * be absolute or relative depending on what was written in the
+       * instruction.
+       *
+       * @return the working directory's path, or null if this
+       *         instruction has no arguments
+       */
+      getPath() {
+        return this.getArgumentsContent();
+      }
+      /**
+       * Returns the absolute path that this instruction resolves to. The
+       * function will inspect prior WORKDIR instructions in the current
+       * image or another build stage in the Dockerfile to try to
+       * determine this.
+       *
+       * @return the absolute path of the working directory, or null if
+       *         this instruction has no arguments, or undefined if it
+       *         cannot be determined because only relative paths could be
+       *         found
+       */
+      getAbsolutePath() {
+        const path4 = this.getPath();
+        if (path4 === null || path4.startsWith("/")) {
+          return path4;
+        }
+        const startLine = this.getRange().start.line;
+        const hierarchy = this.dockerfile.getStageHierarchy(startLine);
+        for (let i = hierarchy.length - 1; i >= 0; i--) {
+          const workdirs = hierarchy[i].getWORKDIRs();
+          for (let j = workdirs.length - 1; j >= 0; j--) {
+            if (workdirs[j].getRange().start.line < startLine) {
+              const parent = workdirs[j].getAbsolutePath();
+              if (parent === void 0 || parent === null) {
+                return void 0;
+              }
+              return parent.endsWith("/") ? parent + path4 : parent + "/" + path4;
+            }
+          }
+        }
+        return void 0;
+      }
+    };
+    exports.Workdir = Workdir;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/user.js
+var require_user = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/user.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.User = void 0;
+    var instruction_1 = require_instruction();
+    var User = class extends instruction_1.Instruction {
+      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      }
+    };
+    exports.User = User;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/volume.js
+var require_volume = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/volume.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Volume = void 0;
+    var jsonInstruction_1 = require_jsonInstruction();
+    var Volume = class extends jsonInstruction_1.JSONInstruction {
+      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      }
+    };
+    exports.Volume = Volume;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/imageTemplate.js
+var require_imageTemplate = __commonJS({
+  "node_modules/dockerfile-ast/lib/imageTemplate.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ImageTemplate = void 0;
+    var vscode_languageserver_types_1 = require_main();
+    var arg_1 = require_arg();
+    var cmd_1 = require_cmd();
+    var copy_1 = require_copy();
+    var env_1 = require_env();
+    var entrypoint_1 = require_entrypoint();
+    var from_1 = require_from();
+    var healthcheck_1 = require_healthcheck();
+    var onbuild_1 = require_onbuild();
+    var util_1 = require_util();
+    var workdir_1 = require_workdir();
+    var ImageTemplate = class {
+      constructor() {
+        this.comments = [];
+        this.instructions = [];
+      }
+      addComment(comment) {
+        this.comments.push(comment);
+      }
+      getComments() {
+        return this.comments;
+      }
+      addInstruction(instruction) {
+        this.instructions.push(instruction);
+      }
+      getInstructions() {
+        return this.instructions;
+      }
+      getInstructionAt(line) {
+        for (let instruction of this.instructions) {
+          if (util_1.Util.isInsideRange(vscode_languageserver_types_1.Position.create(line, 0), instruction.getRange())) {
+            return instruction;
+          }
+        }
+        return null;
+      }
+      /**
+       * Gets all the ARG instructions that are defined in this image.
+       */
+      getARGs() {
+        let args = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof arg_1.Arg) {
+            args.push(instruction);
+          }
+        }
+        return args;
+      }
+      /**
+       * Gets all the CMD instructions that are defined in this image.
+       */
+      getCMDs() {
+        let cmds = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof cmd_1.Cmd) {
+            cmds.push(instruction);
+          }
+        }
+        return cmds;
+      }
+      /**
+       * Gets all the COPY instructions that are defined in this image.
+       */
+      getCOPYs() {
+        let copies = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof copy_1.Copy) {
+            copies.push(instruction);
+          }
+        }
+        return copies;
+      }
+      /**
+       * Gets all the ENTRYPOINT instructions that are defined in this image.
+       */
+      getENTRYPOINTs() {
+        let froms = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof entrypoint_1.Entrypoint) {
+            froms.push(instruction);
+          }
+        }
+        return froms;
+      }
+      /**
+       * Gets all the ENV instructions that are defined in this image.
+       */
+      getENVs() {
+        let args = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof env_1.Env) {
+            args.push(instruction);
+          }
+        }
+        return args;
+      }
+      getFROM() {
+        for (const instruction of this.instructions) {
+          if (instruction instanceof from_1.From) {
+            return instruction;
+          }
+        }
+        return null;
+      }
+      /**
+       * Gets all the FROM instructions that are defined in this image.
+       */
+      getFROMs() {
+        let froms = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof from_1.From) {
+            froms.push(instruction);
+          }
+        }
+        return froms;
+      }
+      /**
+       * Gets all the HEALTHCHECK instructions that are defined in this image.
+       */
+      getHEALTHCHECKs() {
+        let froms = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof healthcheck_1.Healthcheck) {
+            froms.push(instruction);
+          }
+        }
+        return froms;
+      }
+      getWORKDIRs() {
+        const workdirs = [];
+        for (const instruction of this.instructions) {
+          if (instruction instanceof workdir_1.Workdir) {
+            workdirs.push(instruction);
+          }
+        }
+        return workdirs;
+      }
+      getOnbuildTriggers() {
+        let triggers = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof onbuild_1.Onbuild) {
+            let trigger = instruction.getTriggerInstruction();
+            if (trigger) {
+              triggers.push(trigger);
+            }
+          }
+        }
+        return triggers;
+      }
+      getAvailableVariables(currentLine) {
+        const variables = [];
+        for (const arg of this.getARGs()) {
+          if (arg.isBefore(currentLine)) {
+            const property = arg.getProperty();
+            if (property) {
+              const variable = property.getName();
+              if (variables.indexOf(variable) === -1) {
+                variables.push(variable);
+              }
+            }
+          }
+        }
+        for (const env of this.getENVs()) {
+          if (env.isBefore(currentLine)) {
+            for (const property of env.getProperties()) {
+              const variable = property.getName();
+              if (variables.indexOf(variable) === -1) {
+                variables.push(variable);
+              }
+            }
+          }
+        }
+        return variables;
+      }
+      /**
+       * Resolves a variable with the given name at the specified line
+       * to its value. If null is returned, then the variable has been
+       * defined but no value was given. If undefined is returned, then
+       * a variable with the given name has not been defined yet as of
+       * the given line.
+       *
+       * @param variable the name of the variable to resolve
+       * @param line the line number that the variable is on, zero-based
+       * @return the value of the variable as defined by an ARG or ENV
+       *         instruction, or null if no value has been specified, or
+       *         undefined if a variable with the given name has not
+       *         been defined
+       */
+      resolveVariable(variable, line) {
+        let envs = this.getENVs();
+        for (let i = envs.length - 1; i >= 0; i--) {
+          if (envs[i].isBefore(line)) {
+            for (let property of envs[i].getProperties()) {
+              if (property.getName() === variable) {
+                return property.getValue();
+              }
+            }
+          }
+        }
+        let args = this.getARGs();
+        for (let i = args.length - 1; i >= 0; i--) {
+          if (args[i].isBefore(line)) {
+            let property = args[i].getProperty();
+            if (property && property.getName() === variable) {
+              return property.getValue();
+            }
+          }
+        }
+        return void 0;
+      }
+      getRange() {
+        const instructions = this.getInstructions();
+        if (instructions.length === 0) {
+          return vscode_languageserver_types_1.Range.create(0, 0, 0, 0);
+        }
+        const instructionStart = instructions[0].getRange().start;
+        const instructionEnd = instructions[instructions.length - 1].getRange().end;
+        return vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
+      }
+      contains(position) {
+        const range = this.getRange();
+        if (range === null) {
+          return false;
+        }
+        return util_1.Util.isInsideRange(position, range);
+      }
+    };
+    exports.ImageTemplate = ImageTemplate;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/dockerfile.js
+var require_dockerfile = __commonJS({
+  "node_modules/dockerfile-ast/lib/dockerfile.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Dockerfile = void 0;
+    var vscode_languageserver_types_1 = require_main();
+    var ast = require_main3();
+    var imageTemplate_1 = require_imageTemplate();
+    var from_1 = require_from();
+    var util_1 = require_util();
+    var main_1 = require_main3();
+    var Dockerfile = class extends imageTemplate_1.ImageTemplate {
+      constructor(document) {
+        super();
+        this.initialInstructions = new imageTemplate_1.ImageTemplate();
+        this.buildStages = [];
+        this.directives = [];
+        this.foundFrom = false;
+        this.document = document;
+      }
+      getEscapeCharacter() {
+        for (const directive of this.directives) {
+          if (directive.getDirective() === ast.Directive.escape) {
+            const value = directive.getValue();
+            if (value === "\\" || value === "`") {
+              return value;
+            }
+          }
+        }
+        return "\\";
+      }
+      getInitialARGs() {
+        return this.initialInstructions.getARGs();
+      }
+      getContainingImage(position) {
+        let range = vscode_languageserver_types_1.Range.create(vscode_languageserver_types_1.Position.create(0, 0), this.document.positionAt(this.document.getText().length));
+        if (!util_1.Util.isInsideRange(position, range)) {
+          return null;
+        }
+        if (this.initialInstructions.getComments().length > 0 || this.initialInstructions.getInstructions().length > 0) {
+          if (util_1.Util.isInsideRange(position, this.initialInstructions.getRange())) {
+            return this.initialInstructions;
+          }
+        }
+        for (const buildStage of this.buildStages) {
+          if (util_1.Util.isInsideRange(position, buildStage.getRange())) {
+            return buildStage;
+          }
+        }
+        return this;
+      }
+      addInstruction(instruction) {
+        if (instruction.getKeyword() === main_1.Keyword.FROM) {
+          this.currentBuildStage = new imageTemplate_1.ImageTemplate();
+          this.buildStages.push(this.currentBuildStage);
+          this.foundFrom = true;
+        } else if (!this.foundFrom) {
+          this.initialInstructions.addInstruction(instruction);
+        }
+        if (this.foundFrom) {
+          this.currentBuildStage.addInstruction(instruction);
+        }
+        super.addInstruction(instruction);
+      }
+      setDirectives(directives) {
+        this.directives = directives;
+      }
+      getDirective() {
+        return this.directives.length === 0 ? null : this.directives[0];
+      }
+      getDirectives() {
+        return this.directives;
+      }
+      resolveVariable(variable, line) {
+        for (let from of this.getFROMs()) {
+          let range = from.getRange();
+          if (range.start.line <= line && line <= range.end.line) {
+            let initialARGs = new imageTemplate_1.ImageTemplate();
+            for (let instruction of this.initialInstructions.getARGs()) {
+              initialARGs.addInstruction(instruction);
+            }
+            return initialARGs.resolveVariable(variable, line);
+          }
+        }
+        let image = this.getContainingImage(vscode_languageserver_types_1.Position.create(line, 0));
+        if (image === null) {
+          return void 0;
+        }
+        let resolvedVariable = image.resolveVariable(variable, line);
+        if (resolvedVariable === null) {
+          let initialARGs = new imageTemplate_1.ImageTemplate();
+          for (let instruction of this.initialInstructions.getARGs()) {
+            initialARGs.addInstruction(instruction);
+          }
+          return initialARGs.resolveVariable(variable, line);
+        }
+        return resolvedVariable;
+      }
+      getAvailableVariables(currentLine) {
+        if (this.getInstructionAt(currentLine) instanceof from_1.From) {
+          let variables = [];
+          for (let arg of this.getInitialARGs()) {
+            let property = arg.getProperty();
+            if (property) {
+              variables.push(property.getName());
+            }
+          }
+          return variables;
+        }
+        let image = this.getContainingImage(vscode_languageserver_types_1.Position.create(currentLine, 0));
+        return image ? image.getAvailableVariables(currentLine) : [];
+      }
+      getParentStage(image) {
+        const templateFrom = image.getFROM();
+        const imageName = templateFrom === null ? null : templateFrom.getImageName();
+        if (imageName === null) {
+          return null;
+        }
+        for (const from of this.getFROMs()) {
+          if (from.getBuildStage() === imageName) {
+            const range = from.getRange();
+            if (range.start.line === templateFrom.getRange().start.line) {
+              return null;
+            }
+            return this.getContainingImage(range.start);
+          }
+        }
+        return null;
+      }
+      getStageHierarchy(line) {
+        const image = this.getContainingImage(vscode_languageserver_types_1.Position.create(line, 0));
+        if (image === null) {
+          return [];
+        }
+        const stages = [image];
+        let stage = this.getParentStage(image);
+        while (stage !== null) {
+          stages.splice(0, 0, stage);
+          stage = this.getParentStage(stage);
+        }
+        return stages;
+      }
+      getAvailableWorkingDirectories(line) {
+        const availableDirectories = /* @__PURE__ */ new Set();
+        for (const image of this.getStageHierarchy(line)) {
+          for (const workdir of image.getWORKDIRs()) {
+            if (workdir.getRange().end.line < line) {
+              let directory = workdir.getAbsolutePath();
+              if (directory !== void 0 && directory !== null) {
+                if (!directory.endsWith("/")) {
+                  directory += "/";
+                }
+                availableDirectories.add(directory);
+              }
+            }
+          }
+        }
+        return Array.from(availableDirectories);
+      }
+      /**
+       * Internally reorganize the comments in the Dockerfile and allocate
+       * them to the relevant build stages that they belong to.
+       */
+      organizeComments() {
+        const comments = this.getComments();
+        for (let i = 0; i < comments.length; i++) {
+          if (util_1.Util.isInsideRange(comments[i].getRange().end, this.initialInstructions.getRange())) {
+            this.initialInstructions.addComment(comments[i]);
+          } else {
+            for (const buildStage of this.buildStages) {
+              if (util_1.Util.isInsideRange(comments[i].getRange().start, buildStage.getRange())) {
+                buildStage.addComment(comments[i]);
+              }
+            }
+          }
+        }
+      }
+      getRange() {
+        const comments = this.getComments();
+        const instructions = this.getInstructions();
+        let range = null;
+        if (comments.length === 0) {
+          if (instructions.length > 0) {
+            range = vscode_languageserver_types_1.Range.create(instructions[0].getRange().start, instructions[instructions.length - 1].getRange().end);
+          }
+        } else if (instructions.length === 0) {
+          range = vscode_languageserver_types_1.Range.create(comments[0].getRange().start, comments[comments.length - 1].getRange().end);
+        } else {
+          const commentStart = comments[0].getRange().start;
+          const commentEnd = comments[comments.length - 1].getRange().end;
+          const instructionStart = instructions[0].getRange().start;
+          const instructionEnd = instructions[instructions.length - 1].getRange().end;
+          if (commentStart.line < instructionStart.line) {
+            if (commentEnd.line < instructionEnd.line) {
+              range = vscode_languageserver_types_1.Range.create(commentStart, instructionEnd);
+            }
+            range = vscode_languageserver_types_1.Range.create(commentStart, commentEnd);
+          } else if (commentEnd.line < instructionEnd.line) {
+            range = vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
+          } else {
+            range = vscode_languageserver_types_1.Range.create(instructionStart, commentEnd);
+          }
+        }
+        if (range === null) {
+          if (this.directives.length === 0) {
+            return null;
+          }
+          return this.directives[0].getRange();
+        } else if (this.directives.length === 0) {
+          return range;
+        }
+        return vscode_languageserver_types_1.Range.create(this.directives[0].getRange().start, range.end);
+      }
+    };
+    exports.Dockerfile = Dockerfile;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/parser.js
+var require_parser2 = __commonJS({
+  "node_modules/dockerfile-ast/lib/parser.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Parser = void 0;
+    var vscode_languageserver_textdocument_1 = require_main2();
+    var vscode_languageserver_types_1 = require_main();
+    var comment_1 = require_comment();
+    var parserDirective_1 = require_parserDirective();
+    var instruction_1 = require_instruction();
+    var add_1 = require_add();
+    var arg_1 = require_arg();
+    var cmd_1 = require_cmd();
+    var copy_1 = require_copy();
+    var env_1 = require_env();
+    var entrypoint_1 = require_entrypoint();
+    var from_1 = require_from();
+    var healthcheck_1 = require_healthcheck();
+    var label_1 = require_label();
+    var onbuild_1 = require_onbuild();
+    var run_1 = require_run();
+    var shell_1 = require_shell();
+    var stopsignal_1 = require_stopsignal();
+    var workdir_1 = require_workdir();
+    var user_1 = require_user();
+    var volume_1 = require_volume();
+    var dockerfile_1 = require_dockerfile();
+    var util_1 = require_util();
+    var main_1 = require_main3();
+    var Parser = class _Parser {
+      constructor() {
+        this.escapeChar = null;
+      }
+      static createInstruction(document, dockerfile, escapeChar, lineRange, instruction, instructionRange) {
+        switch (instruction.toUpperCase()) {
+          case "ADD":
+            return new add_1.Add(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "ARG":
+            return new arg_1.Arg(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "CMD":
+            return new cmd_1.Cmd(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "COPY":
+            return new copy_1.Copy(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "ENTRYPOINT":
+            return new entrypoint_1.Entrypoint(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "ENV":
+            return new env_1.Env(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "FROM":
+            return new from_1.From(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "HEALTHCHECK":
+            return new healthcheck_1.Healthcheck(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "LABEL":
+            return new label_1.Label(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "ONBUILD":
+            return new onbuild_1.Onbuild(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "RUN":
+            return new run_1.Run(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "SHELL":
+            return new shell_1.Shell(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "STOPSIGNAL":
+            return new stopsignal_1.Stopsignal(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "WORKDIR":
+            return new workdir_1.Workdir(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "USER":
+            return new user_1.User(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "VOLUME":
+            return new volume_1.Volume(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+        }
+        return new instruction_1.Instruction(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      getParserDirectives(document, buffer) {
+        const directives = [];
+        this.escapeChar = "";
+        const offset = util_1.Util.isUTF8BOM(buffer.substring(0, 1)) ? 1 : 0;
+        directiveCheck: for (let i = offset; i < buffer.length; i++) {
+          switch (buffer.charAt(i)) {
+            case " ":
+            case "	":
+              break;
+            case "\r":
+            case "\n":
+              break directiveCheck;
+            case "#":
+              let directiveStart = -1;
+              let directiveEnd = -1;
+              for (let j = i + 1; j < buffer.length; j++) {
+                let char = buffer.charAt(j);
+                switch (char) {
+                  case " ":
+                  case "	":
+                    if (directiveStart !== -1 && directiveEnd === -1) {
+                      directiveEnd = j;
+                    }
+                    break;
+                  case "\r":
+                  case "\n":
+                    break directiveCheck;
+                  case "=":
+                    let valueStart = -1;
+                    let valueEnd = -1;
+                    if (directiveEnd === -1) {
+                      directiveEnd = j;
+                    }
+                    let lineEnd = buffer.length;
+                    directiveValue: for (let k = j + 1; k < buffer.length; k++) {
+                      char = buffer.charAt(k);
+                      switch (char) {
+                        case "\r":
+                        case "\n":
+                          if (valueStart !== -1 && valueEnd === -1) {
+                            valueEnd = k;
+                          }
+                          lineEnd = k;
+                          break directiveValue;
+                        case "	":
+                        case " ":
+                          if (valueStart !== -1 && valueEnd === -1) {
+                            valueEnd = k;
+                          }
+                          continue;
+                        default:
+                          if (valueStart === -1) {
+                            valueStart = k;
+                          }
+                          break;
+                      }
+                    }
+                    if (directiveStart === -1) {
+                      break directiveCheck;
+                    }
+                    if (valueStart === -1) {
+                      valueStart = j + 1;
+                      valueEnd = lineEnd;
+                    } else if (valueEnd === -1) {
+                      valueEnd = buffer.length;
+                    }
+                    const lineRange = vscode_languageserver_types_1.Range.create(document.positionAt(i), document.positionAt(lineEnd));
+                    const nameRange = vscode_languageserver_types_1.Range.create(document.positionAt(directiveStart), document.positionAt(directiveEnd));
+                    const valueRange = vscode_languageserver_types_1.Range.create(document.positionAt(valueStart), document.positionAt(valueEnd));
+                    directives.push(new parserDirective_1.ParserDirective(document, lineRange, nameRange, valueRange));
+                    directiveStart = -1;
+                    if (buffer.charAt(valueEnd) === "\r") {
+                      i = valueEnd + 1;
+                    } else {
+                      i = valueEnd;
+                    }
+                    continue directiveCheck;
+                  default:
+                    if (directiveStart === -1) {
+                      directiveStart = j;
+                    }
+                    break;
+                }
+              }
+              break;
+            default:
+              break directiveCheck;
+          }
+        }
+        return directives;
+      }
+      parse(buffer) {
+        this.document = vscode_languageserver_textdocument_1.TextDocument.create("", "", 0, buffer);
+        this.buffer = buffer;
+        let dockerfile = new dockerfile_1.Dockerfile(this.document);
+        let directives = this.getParserDirectives(this.document, this.buffer);
+        let offset = 0;
+        this.escapeChar = "\\";
+        if (directives.length > 0) {
+          dockerfile.setDirectives(directives);
+          this.escapeChar = dockerfile.getEscapeCharacter();
+          offset = this.document.offsetAt(vscode_languageserver_types_1.Position.create(directives.length, 0));
+        } else if (util_1.Util.isUTF8BOM(buffer.substring(0, 1))) {
+          offset = 1;
+        }
+        for (let i = offset; i < this.buffer.length; i++) {
+          const char = this.buffer.charAt(i);
+          switch (char) {
+            case " ":
+            case "	":
+            case "\r":
+            case "\n":
+              break;
+            case "#":
+              i = this.processComment(dockerfile, i);
+              break;
+            default:
+              i = this.processInstruction(dockerfile, char, i);
+              break;
+          }
+        }
+        dockerfile.organizeComments();
+        return dockerfile;
+      }
+      processInstruction(dockerfile, char, start) {
+        let instruction = char;
+        let instructionEnd = -1;
+        let escapedInstruction = false;
+        instructionCheck: for (let i = start + 1; i < this.buffer.length; i++) {
+          char = this.buffer.charAt(i);
+          switch (char) {
+            case this.escapeChar:
+              escapedInstruction = true;
+              char = this.buffer.charAt(i + 1);
+              if (char === "\r" || char === "\n") {
+                if (instructionEnd === -1) {
+                  instructionEnd = i;
+                }
+                i++;
+              } else if (char === " " || char === "	") {
+                for (let j = i + 2; j < this.buffer.length; j++) {
+                  switch (this.buffer.charAt(j)) {
+                    case " ":
+                    case "	":
+                      break;
+                    case "\r":
+                    case "\n":
+                      i = j;
+                      continue instructionCheck;
+                    default:
+                      instructionEnd = i + 1;
+                      instruction = instruction + this.escapeChar;
+                      i = j - 2;
+                      continue instructionCheck;
+                  }
+                }
+                instructionEnd = i + 1;
+                instruction = instruction + this.escapeChar;
+                break instructionCheck;
+              } else {
+                instructionEnd = i + 1;
+                instruction = instruction + this.escapeChar;
+                escapedInstruction = false;
+              }
+              break;
+            case " ":
+            case "	":
+              if (escapedInstruction) {
+                escapeCheck: for (let j = i + 1; j < this.buffer.length; j++) {
+                  switch (this.buffer.charAt(j)) {
+                    case " ":
+                    case "	":
+                      break;
+                    case "\r":
+                    case "\n":
+                      i = j;
+                      continue instructionCheck;
+                    default:
+                      break escapeCheck;
+                  }
+                }
+                escapedInstruction = false;
+              }
+              if (instructionEnd === -1) {
+                instructionEnd = i;
+              }
+              i = this.processArguments(dockerfile, instruction, instructionEnd, start, i);
+              dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, instructionEnd, i));
+              return i;
+            case "\r":
+            case "\n":
+              if (escapedInstruction) {
+                continue;
+              }
+              if (instructionEnd === -1) {
+                instructionEnd = i;
+              }
+              dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, i, i));
+              return i;
+            case "#":
+              if (escapedInstruction) {
+                continue;
+              }
+            default:
+              instructionEnd = i + 1;
+              instruction = instruction + char;
+              escapedInstruction = false;
+              break;
+          }
+        }
+        if (instructionEnd === -1) {
+          instructionEnd = this.buffer.length;
+        }
+        dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, instructionEnd, this.buffer.length));
+        return this.buffer.length;
+      }
+      processHeredocs(instruction, offset) {
+        let keyword = instruction.getKeyword();
+        if (keyword === main_1.Keyword.ONBUILD) {
+          instruction = instruction.getTriggerInstruction();
+          if (instruction === null) {
+            return offset;
+          }
+          keyword = instruction.getKeyword();
+        }
+        if (keyword !== main_1.Keyword.ADD && keyword !== main_1.Keyword.COPY && keyword !== main_1.Keyword.RUN) {
+          return offset;
+        }
+        const heredocs = [];
+        let tabbed = false;
+        for (const arg of instruction.getArguments()) {
+          const value = arg.getValue();
+          if (value.startsWith("<<") && value.length > 2) {
+            if (value.startsWith("<<-")) {
+              tabbed = true;
+            }
+            const name = util_1.Util.parseHeredocName(value);
+            if (name !== null) {
+              heredocs.push(name);
+            }
+          }
+        }
+        if (heredocs.length > 0) {
+          for (const heredoc of heredocs) {
+            offset = this.parseHeredoc(heredoc, offset, tabbed);
+          }
+        }
+        return offset;
+      }
+      processArguments(dockerfile, instruction, instructionEnd, start, offset) {
+        let escaped = false;
+        argumentsCheck: for (let i = offset + 1; i < this.buffer.length; i++) {
+          switch (this.buffer.charAt(i)) {
+            case "\r":
+            case "\n":
+              if (escaped) {
+                continue;
+              }
+              return this.processHeredocs(this.createInstruction(dockerfile, instruction, start, instructionEnd, i), i);
+            case this.escapeChar:
+              const next = this.buffer.charAt(i + 1);
+              if (next === "\n" || next === "\r") {
+                escaped = true;
+                i++;
+              } else if (next === " " || next === "	") {
+                for (let j = i + 2; j < this.buffer.length; j++) {
+                  switch (this.buffer.charAt(j)) {
+                    case " ":
+                    case "	":
+                      break;
+                    case "\r":
+                    case "\n":
+                      escaped = true;
+                    default:
+                      i = j;
+                      continue argumentsCheck;
+                  }
+                }
+                return this.buffer.length;
+              }
+              continue;
+            case "#":
+              if (escaped) {
+                i = this.processComment(dockerfile, i);
+                continue argumentsCheck;
+              }
+              break;
+            case " ":
+            case "	":
+              break;
+            default:
+              if (escaped) {
+                escaped = false;
+              }
+              break;
+          }
+        }
+        return this.buffer.length;
+      }
+      processComment(dockerfile, start) {
+        let end = this.buffer.length;
+        commentLoop: for (let i = start + 1; i < this.buffer.length; i++) {
+          switch (this.buffer.charAt(i)) {
+            case "\r":
+            case "\n":
+              end = i;
+              break commentLoop;
+          }
+        }
+        const range = vscode_languageserver_types_1.Range.create(this.document.positionAt(start), this.document.positionAt(end));
+        dockerfile.addComment(new comment_1.Comment(this.document, range));
+        return end;
+      }
+      parseHeredoc(heredocName, offset, tabbed) {
+        let startWord = -1;
+        let lineStart = true;
+        for (let i = offset; i < this.buffer.length; i++) {
+          switch (this.buffer.charAt(i)) {
+            case " ":
+              lineStart = false;
+              break;
+            case "	":
+              if (!tabbed) {
+                lineStart = false;
+              }
+              break;
+            case "\r":
+            case "\n":
+              if (startWord !== -1 && heredocName === this.buffer.substring(startWord, i)) {
+                return i;
+              }
+              startWord = -1;
+              lineStart = true;
+              break;
+            default:
+              if (lineStart) {
+                startWord = i;
+                lineStart = false;
+              }
+              break;
+          }
+        }
+        return this.buffer.length;
+      }
+      createInstruction(dockerfile, instruction, start, instructionEnd, end) {
+        const startPosition = this.document.positionAt(start);
+        const instructionRange = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(instructionEnd));
+        const lineRange = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(end));
+        return _Parser.createInstruction(this.document, dockerfile, this.escapeChar, lineRange, instruction, instructionRange);
+      }
+    };
+    exports.Parser = Parser;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/main.js
+var require_main3 = __commonJS({
+  "node_modules/dockerfile-ast/lib/main.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.DockerfileParser = exports.DefaultVariables = exports.Directive = exports.Keyword = exports.Workdir = exports.Volume = exports.User = exports.Stopsignal = exports.Shell = exports.Run = exports.PropertyInstruction = exports.Onbuild = exports.ModifiableInstruction = exports.Label = exports.JSONInstruction = exports.Heredoc = exports.Healthcheck = exports.From = exports.Env = exports.Entrypoint = exports.Copy = exports.Cmd = exports.Arg = exports.Add = exports.Variable = exports.Property = exports.ParserDirective = exports.Line = exports.Instruction = exports.Flag = exports.Comment = exports.JSONArgument = exports.Argument = void 0;
+    var argument_1 = require_argument2();
+    Object.defineProperty(exports, "Argument", { enumerable: true, get: function() {
+      return argument_1.Argument;
+    } });
+    var jsonArgument_1 = require_jsonArgument();
+    Object.defineProperty(exports, "JSONArgument", { enumerable: true, get: function() {
+      return jsonArgument_1.JSONArgument;
+    } });
+    var comment_1 = require_comment();
+    Object.defineProperty(exports, "Comment", { enumerable: true, get: function() {
+      return comment_1.Comment;
+    } });
+    var parser_1 = require_parser2();
+    var flag_1 = require_flag();
+    Object.defineProperty(exports, "Flag", { enumerable: true, get: function() {
+      return flag_1.Flag;
+    } });
+    var instruction_1 = require_instruction();
+    Object.defineProperty(exports, "Instruction", { enumerable: true, get: function() {
+      return instruction_1.Instruction;
+    } });
+    var line_1 = require_line();
+    Object.defineProperty(exports, "Line", { enumerable: true, get: function() {
+      return line_1.Line;
+    } });
+    var parserDirective_1 = require_parserDirective();
+    Object.defineProperty(exports, "ParserDirective", { enumerable: true, get: function() {
+      return parserDirective_1.ParserDirective;
+    } });
+    var property_1 = require_property();
+    Object.defineProperty(exports, "Property", { enumerable: true, get: function() {
+      return property_1.Property;
+    } });
+    var variable_1 = require_variable();
+    Object.defineProperty(exports, "Variable", { enumerable: true, get: function() {
+      return variable_1.Variable;
+    } });
+    var add_1 = require_add();
+    Object.defineProperty(exports, "Add", { enumerable: true, get: function() {
+      return add_1.Add;
+    } });
+    var arg_1 = require_arg();
+    Object.defineProperty(exports, "Arg", { enumerable: true, get: function() {
+      return arg_1.Arg;
+    } });
+    var cmd_1 = require_cmd();
+    Object.defineProperty(exports, "Cmd", { enumerable: true, get: function() {
+      return cmd_1.Cmd;
+    } });
+    var copy_1 = require_copy();
+    Object.defineProperty(exports, "Copy", { enumerable: true, get: function() {
+      return copy_1.Copy;
+    } });
+    var entrypoint_1 = require_entrypoint();
+    Object.defineProperty(exports, "Entrypoint", { enumerable: true, get: function() {
+      return entrypoint_1.Entrypoint;
+    } });
+    var env_1 = require_env();
+    Object.defineProperty(exports, "Env", { enumerable: true, get: function() {
+      return env_1.Env;
+    } });
+    var from_1 = require_from();
+    Object.defineProperty(exports, "From", { enumerable: true, get: function() {
+      return from_1.From;
+    } });
+    var healthcheck_1 = require_healthcheck();
+    Object.defineProperty(exports, "Healthcheck", { enumerable: true, get: function() {
+      return healthcheck_1.Healthcheck;
+    } });
+    var heredoc_1 = require_heredoc();
+    Object.defineProperty(exports, "Heredoc", { enumerable: true, get: function() {
+      return heredoc_1.Heredoc;
+    } });
+    var jsonInstruction_1 = require_jsonInstruction();
+    Object.defineProperty(exports, "JSONInstruction", { enumerable: true, get: function() {
+      return jsonInstruction_1.JSONInstruction;
+    } });
+    var label_1 = require_label();
+    Object.defineProperty(exports, "Label", { enumerable: true, get: function() {
+      return label_1.Label;
+    } });
+    var modifiableInstruction_1 = require_modifiableInstruction();
+    Object.defineProperty(exports, "ModifiableInstruction", { enumerable: true, get: function() {
+      return modifiableInstruction_1.ModifiableInstruction;
+    } });
+    var onbuild_1 = require_onbuild();
+    Object.defineProperty(exports, "Onbuild", { enumerable: true, get: function() {
+      return onbuild_1.Onbuild;
+    } });
+    var propertyInstruction_1 = require_propertyInstruction();
+    Object.defineProperty(exports, "PropertyInstruction", { enumerable: true, get: function() {
+      return propertyInstruction_1.PropertyInstruction;
+    } });
+    var run_1 = require_run();
+    Object.defineProperty(exports, "Run", { enumerable: true, get: function() {
+      return run_1.Run;
+    } });
+    var shell_1 = require_shell();
+    Object.defineProperty(exports, "Shell", { enumerable: true, get: function() {
+      return shell_1.Shell;
+    } });
+    var stopsignal_1 = require_stopsignal();
+    Object.defineProperty(exports, "Stopsignal", { enumerable: true, get: function() {
+      return stopsignal_1.Stopsignal;
+    } });
+    var user_1 = require_user();
+    Object.defineProperty(exports, "User", { enumerable: true, get: function() {
+      return user_1.User;
+    } });
+    var volume_1 = require_volume();
+    Object.defineProperty(exports, "Volume", { enumerable: true, get: function() {
+      return volume_1.Volume;
+    } });
+    var workdir_1 = require_workdir();
+    Object.defineProperty(exports, "Workdir", { enumerable: true, get: function() {
+      return workdir_1.Workdir;
+    } });
+    var Keyword;
+    (function(Keyword2) {
+      Keyword2["ADD"] = "ADD";
+      Keyword2["ARG"] = "ARG";
+      Keyword2["CMD"] = "CMD";
+      Keyword2["COPY"] = "COPY";
+      Keyword2["ENTRYPOINT"] = "ENTRYPOINT";
+      Keyword2["ENV"] = "ENV";
+      Keyword2["EXPOSE"] = "EXPOSE";
+      Keyword2["FROM"] = "FROM";
+      Keyword2["HEALTHCHECK"] = "HEALTHCHECK";
+      Keyword2["LABEL"] = "LABEL";
+      Keyword2["MAINTAINER"] = "MAINTAINER";
+      Keyword2["ONBUILD"] = "ONBUILD";
+      Keyword2["RUN"] = "RUN";
+      Keyword2["SHELL"] = "SHELL";
+      Keyword2["STOPSIGNAL"] = "STOPSIGNAL";
+      Keyword2["USER"] = "USER";
+      Keyword2["VOLUME"] = "VOLUME";
+      Keyword2["WORKDIR"] = "WORKDIR";
+    })(Keyword || (exports.Keyword = Keyword = {}));
+    var Directive;
+    (function(Directive2) {
+      Directive2["escape"] = "escape";
+      Directive2["syntax"] = "syntax";
+    })(Directive || (exports.Directive = Directive = {}));
+    exports.DefaultVariables = [
+      "ALL_PROXY",
+      "all_proxy",
+      "FTP_PROXY",
+      "ftp_proxy",
+      "HTTP_PROXY",
+      "http_proxy",
+      "HTTPS_PROXY",
+      "https_proxy",
+      "NO_PROXY",
+      "no_proxy"
+    ];
+    var DockerfileParser2;
+    (function(DockerfileParser3) {
+      function parse2(content) {
+        let parser = new parser_1.Parser();
+        return parser.parse(content);
+      }
+      DockerfileParser3.parse = parse2;
+    })(DockerfileParser2 || (exports.DockerfileParser = DockerfileParser2 = {}));
   }
 });
 
@@ -19878,7 +19878,7 @@ function requireCommon() {
   function isNothing(subject) {
     return typeof subject === "undefined" || subject === null;
   }
-  function isObject2(subject) {
+  function isObject3(subject) {
     return typeof subject === "object" && subject !== null;
   }
   function toArray(sequence) {
@@ -19907,7 +19907,7 @@ function requireCommon() {
     return number === 0 && Number.NEGATIVE_INFINITY === 1 / number;
   }
   common.isNothing = isNothing;
-  common.isObject = isObject2;
+  common.isObject = isObject3;
   common.toArray = toArray;
   common.repeat = repeat;
   common.isNegativeZero = isNegativeZero;
@@ -22930,6 +22930,27 @@ var {
   safeDump
 } = yaml;
 
+// src/report/neutralise.ts
+var UNSAFE_FOR_TERMINAL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+function controls(text) {
+  return text.replace(
+    UNSAFE_FOR_TERMINAL,
+    (char) => char === "\n" || char === "\r" ? char : terminal(char)
+  );
+}
+function terminal(text) {
+  return text.replace(UNSAFE_FOR_TERMINAL, (char) => {
+    if (char === "\n") return "\\n";
+    if (char === "\r") return "\\r";
+    const code = char.charCodeAt(0);
+    return code > 255 ? `\\u${code.toString(16).padStart(4, "0")}` : `\\x${code.toString(16).padStart(2, "0")}`;
+  });
+}
+function terminalLineStart(path4) {
+  const safe = terminal(path4);
+  return safe.startsWith("::") ? `./${safe}` : safe;
+}
+
 // src/admission/cel.ts
 var import_semver2 = __toESM(require_semver2(), 1);
 
@@ -22941,8 +22962,8 @@ function hasGlob(pattern) {
   return pattern.includes("*") || pattern.includes("?");
 }
 function compileGlob(pattern, dialect) {
-  const alternatives = dialect === "path" ? expandBraces(pattern) : [pattern];
-  const automata = alternatives.map((alternative) => automaton(tokenize(alternative, dialect)));
+  const alternatives2 = dialect === "path" ? expandBraces(pattern) : [pattern];
+  const automata = alternatives2.map((alternative) => automaton(tokenize(alternative, dialect)));
   return (text) => automata.some((run) => run(text));
 }
 function compileGlobs(patterns, dialect) {
@@ -22971,17 +22992,17 @@ function tokenize(pattern, dialect) {
       const segmentEnd = end === pattern.length || pattern[end] === "/";
       if (dialect === "policy" || segmentStart && segmentEnd) {
         if (dialect === "path" && pattern[end] === "/") {
-          const at3 = tokens.length;
+          const at4 = tokens.length;
           tokens.push({ kind: "empty" }, { kind: "any" }, { kind: "char", char: "/" });
-          skip(at3, at3 + 1);
-          skip(at3, at3 + 3);
+          skip(at4, at4 + 1);
+          skip(at4, at4 + 3);
           i = end;
           continue;
         }
-        const at2 = tokens.length;
+        const at3 = tokens.length;
         tokens.push({ kind: "any" });
-        if (dialect === "path" && end === pattern.length && at2 > 0 && tokens[at2 - 1]?.kind === "char")
-          skip(at2 - 1, at2 + 1);
+        if (dialect === "path" && end === pattern.length && at3 > 0 && tokens[at3 - 1]?.kind === "char")
+          skip(at3 - 1, at3 + 1);
       } else {
         tokens.push({ kind: "star" });
       }
@@ -23046,8 +23067,8 @@ function automaton({ tokens, skips }) {
     current.fill(0);
     current[0] = 1;
     close(current);
-    for (let at2 = 0; at2 < text.length; at2++) {
-      const char = text[at2];
+    for (let at3 = 0; at3 < text.length; at3++) {
+      const char = text[at3];
       next.fill(0);
       let alive = false;
       for (let i = 0; i < tokens.length; i++) {
@@ -23185,10 +23206,10 @@ function digestProblem(digest) {
 function splitReference(text) {
   let name = text;
   let digest;
-  const at2 = name.indexOf("@");
-  if (at2 >= 0) {
-    digest = name.slice(at2 + 1);
-    name = name.slice(0, at2);
+  const at3 = name.indexOf("@");
+  if (at3 >= 0) {
+    digest = name.slice(at3 + 1);
+    name = name.slice(0, at3);
   }
   const colon = name.indexOf(":", name.lastIndexOf("/") + 1);
   const tag = colon >= 0 ? name.slice(colon + 1) : void 0;
@@ -23383,8 +23404,8 @@ function compilePolicy(policy) {
   return compiled;
 }
 function splitLabel(label) {
-  const at2 = label.indexOf("=");
-  return [label.slice(0, at2), label.slice(at2 + 1)];
+  const at3 = label.indexOf("=");
+  return [label.slice(0, at3), label.slice(at3 + 1)];
 }
 function allowedReleases(distribution, allowed) {
   const releases = allowed.filter((value) => RELEASE.test(value));
@@ -23604,12 +23625,12 @@ function comparator(operator, version2) {
 }
 function rangeMatches(range) {
   const parsed = new import_semver2.default.Range(range);
-  const alternatives = parsed.set.map((comparators) => {
+  const alternatives2 = parsed.set.map((comparators) => {
     const terms = comparators.filter((c) => c.value !== "").map((c) => comparator(c.operator, c.semver));
     return terms.length === 0 ? "true" : terms.join(" && ");
   });
   const small = [0, 1, 2].map((n) => `size(x.c${n}) <= 15`).join(" && ");
-  return `(x.rel != "" && ${small} && (${alternatives.map((a) => `(${a})`).join(" || ")}))`;
+  return `(x.rel != "" && ${small} && (${alternatives2.map((a) => `(${a})`).join(" || ")}))`;
 }
 function versionAllowed(versions) {
   let expression = "true";
@@ -23627,8 +23648,8 @@ function pinned(pinning) {
   return pinning === "digest" ? `x.dg != ""` : `(x.dg != "" || (x.wt != "" && x.tag != "latest"))`;
 }
 function splitLabel2(label) {
-  const at2 = label.indexOf("=");
-  return [label.slice(0, at2), label.slice(at2 + 1)];
+  const at3 = label.indexOf("=");
+  return [label.slice(0, at3), label.slice(at3 + 1)];
 }
 function highSecurity(minimal) {
   const [key, value] = splitLabel2(minimal.label);
@@ -23733,6 +23754,8 @@ function celProgram(policy, options) {
 // src/admission/export.ts
 var TARGETS = ["kyverno", "vap", "kyverno-clusterpolicy"];
 var POLICY_NAME = "enforce-base-images";
+var POLICY_ANNOTATION = "base-image-guard/policy";
+var EXCEPTIONS_AS_OF_ANNOTATION = "base-image-guard/exceptions-as-of";
 var RESOURCES = [
   {
     apiGroups: [""],
@@ -23760,14 +23783,16 @@ var KINDS = [
 function resourceRules() {
   return RESOURCES.map((rule) => ({ ...rule, operations: ["CREATE", "UPDATE"] }));
 }
-function annotations(options) {
+function annotations(policy, options) {
   return {
     "policies.kyverno.io/title": "Enforce approved base images",
     "policies.kyverno.io/category": "Supply chain",
     "policies.kyverno.io/subject": "Pod",
     "policies.kyverno.io/description": "Every container image must come from an approved, supported base image. Generated by base-image-guard from the same policy file that gates pull requests.",
     "base-image-guard/source": options.source,
-    "base-image-guard/version": options.version
+    "base-image-guard/version": options.version,
+    [POLICY_ANNOTATION]: JSON.stringify(policy),
+    ...policy.exceptions.length > 0 && { [EXCEPTIONS_AS_OF_ANNOTATION]: options.today }
   };
 }
 function validations(program3) {
@@ -23784,7 +23809,7 @@ function kyverno(policy, options) {
   const validating = {
     apiVersion: "policies.kyverno.io/v1",
     kind: "ValidatingPolicy",
-    metadata: { name: POLICY_NAME, annotations: annotations(options) },
+    metadata: { name: POLICY_NAME, annotations: annotations(policy, options) },
     spec: {
       validationActions: policy.mode === "enforce" ? ["Deny"] : ["Audit"],
       failurePolicy: "Fail",
@@ -23825,7 +23850,7 @@ function vap(policy, options) {
   const admissionPolicy = {
     apiVersion: "admissionregistration.k8s.io/v1",
     kind: "ValidatingAdmissionPolicy",
-    metadata: { name: POLICY_NAME, annotations: annotations(options) },
+    metadata: { name: POLICY_NAME, annotations: annotations(policy, options) },
     spec: {
       failurePolicy: "Fail",
       matchConstraints: { resourceRules: resourceRules() },
@@ -23857,7 +23882,7 @@ function clusterPolicy(policy, options) {
       metadata: {
         name: POLICY_NAME,
         annotations: {
-          ...annotations(options),
+          ...annotations(policy, options),
           // Every controller is matched directly; autogen would only duplicate the rule.
           "pod-policies.kyverno.io/autogen-controllers": "none"
         }
@@ -23897,14 +23922,11 @@ var HOW_TO_APPLY = {
   vap: "Kubernetes 1.30 or later (no Kyverno needed): kubectl apply -f <this file>",
   "kyverno-clusterpolicy": "Kyverno 1.11 to 1.16 (CEL rules in a ClusterPolicy): kubectl apply -f <this file>"
 };
-function oneLine(text) {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, " ");
-}
 function exportPolicy(policy, options) {
   const resources = exportResources(policy, options);
   const live = liveExceptions(policy, options.today).length;
   const header = [
-    `# Generated by base-image-guard ${options.version} from ${oneLine(options.source)}.`,
+    `# Generated by base-image-guard ${options.version} from ${terminal(options.source)}.`,
     "# Do not edit: change the policy file and run",
     `#   base-image-guard policy export --to ${options.target}`,
     `# ${HOW_TO_APPLY[options.target]}`,
@@ -23917,674 +23939,6 @@ function exportPolicy(policy, options) {
   return `${header.join("\n")}
 ${body}`;
 }
-
-// src/policy/lint.ts
-var GLOB_AFTER_NAME = /[a-z0-9._-][*?]/;
-function lintPolicy(policy, today = /* @__PURE__ */ new Date()) {
-  const warnings = [];
-  const lists = [
-    ["approved", policy.approved],
-    ["minimal.images", policy.minimal?.images]
-  ];
-  for (const [key, entries] of lists) {
-    entries?.forEach((entry, i) => {
-      if (hasGlob(entry) && !normalizeGlob(entry).replace(/\*\*/g, "/").includes("/")) {
-        warnings.push(
-          `${key}[${i}]: "${entry}" can never match: "*" stops at "/", and every repository has one (docker.io/library/nginx); write "**" to match everything, or name the repositories`
-        );
-      } else if (hasGlob(entry) && GLOB_AFTER_NAME.test(entry)) {
-        const example = entry.replace(/\*\*?|\?/, "-evil");
-        warnings.push(
-          `${key}[${i}]: "${entry}" can match more than intended (for example ${example}); list exact repositories, or end a path with "/*" to allow everything below it`
-        );
-      }
-    });
-  }
-  const isoToday = today.toISOString().slice(0, 10);
-  policy.exceptions.forEach((exception2, i) => {
-    if (exception2.expires < isoToday) {
-      warnings.push(`exceptions[${i}]: the exception for ${exception2.image} expired on ${exception2.expires}`);
-    }
-  });
-  return warnings;
-}
-function lintAgainstImages(policy, repositories) {
-  const warnings = [];
-  const lists = [
-    ["approved", policy.approved],
-    ["minimal.images", policy.minimal?.images]
-  ];
-  for (const [key, entries] of lists) {
-    entries?.forEach(({ entry }, i) => {
-      if (hasGlob(entry)) return;
-      const repository = normalizedEntry(entry);
-      if (repositories.has(repository)) return;
-      const prefix = `${repository}/`;
-      const below = [...repositories].find((used) => used.startsWith(prefix));
-      if (below) {
-        warnings.push(
-          `${key}[${i}]: "${entry}" is a repository and matches no image, but ${below} is used: did you mean "${entry}/**"?`
-        );
-      }
-    });
-  }
-  return warnings;
-}
-function normalizedEntry(entry) {
-  try {
-    return normalizeRepository(entry);
-  } catch {
-    return entry;
-  }
-}
-
-// src/rules/suggest.ts
-function suggestion(image, policy) {
-  const approved = policy.approved?.filter((a) => !hasGlob(a.entry)) ?? [];
-  const sameName = approved.find((a) => a.matches(image)) ?? approved.find((a) => lastSegment(a.entry) === image.name);
-  if (!sameName) return void 0;
-  const release2 = policy.versions.find((v) => v.matches(image))?.newest;
-  return release2 === void 0 ? sameName.entry : `${sameName.entry}:${release2}`;
-}
-function withSuggestion(message, image, policy) {
-  const use = suggestion(image, policy);
-  return use === void 0 || use === image.raw ? message : `${message}; use ${use}`;
-}
-function lastSegment(repository) {
-  return repository.slice(repository.lastIndexOf("/") + 1);
-}
-
-// src/rules/approved.ts
-var approvedBaseImages = (image, _occurrence, { policy }) => {
-  const approved = policy.approved;
-  if (!approved || approved.some((a) => a.matches(image))) return void 0;
-  const use = suggestion(image, policy);
-  const message = use ? `${image.raw} is not an approved base image; use ${use}` : `${image.raw} is not an approved base image (approved: ${policy.approvedList})`;
-  return { rule: "approved-base-images", message };
-};
-
-// src/rules/deprecated.ts
-var blockDeprecatedBaseImages = (image, _occurrence, { policy }) => {
-  const match = policy.deprecated?.find((d) => d.matches(image));
-  if (!match) return void 0;
-  const message = `${image.raw} is deprecated (matches policy entry "${match.entry}")`;
-  return { rule: "block-deprecated-base-images", message: withSuggestion(message, image, policy) };
-};
-
-// src/rules/minimal.ts
-var requireMinimalBaseImages = (image, occurrence, context) => {
-  const minimal = context.policy.minimal;
-  if (!minimal) return void 0;
-  const why = highSecurityReason(occurrence, context);
-  if (why === void 0 || minimal.images.some((m) => m.matches(image))) return void 0;
-  return {
-    rule: "require-minimal-base-images",
-    message: `${image.raw} is not a minimal image, but ${why}; use one of ${minimal.list}`
-  };
-};
-function highSecurityReason(occurrence, { policy, namespaceLabels }) {
-  const minimal = policy.minimal;
-  if (!minimal) return void 0;
-  const subject = occurrence.workload ? `${occurrence.workload.kind} ${occurrence.workload.name} is high-security` : "the image's final stage is high-security";
-  if (occurrence.labels[minimal.key] === minimal.value) return `${subject} (label ${minimal.label})`;
-  const namespace = occurrence.workload?.namespace;
-  if (namespace === void 0) return void 0;
-  if (namespaceLabels[namespace]?.[minimal.key] === minimal.value) {
-    return `${subject} (label ${minimal.label} on Namespace ${namespace})`;
-  }
-  if (minimal.namespaces.has(namespace))
-    return `${subject} (Namespace ${namespace} is listed in minimal.namespaces)`;
-  return void 0;
-}
-
-// src/rules/pinning.ts
-var requirePinnedImage = (image, _occurrence, { policy }) => {
-  const pinning = policy.policy.pinning;
-  if (pinning === void 0 || image.digest !== void 0) return void 0;
-  if (pinning === "digest") {
-    return {
-      rule: "require-pinned-image",
-      message: `${image.raw} is not pinned by digest; write it as ${image.repository}${image.tag ? `:${image.tag}` : ""}@sha256:<digest>`
-    };
-  }
-  const written = image.raw.slice(image.raw.lastIndexOf("/") + 1);
-  if (written.includes(":") && image.tag !== "latest") return void 0;
-  return {
-    rule: "require-pinned-image",
-    message: `${image.raw} does not name a version (${image.tag === "latest" && written.includes(":") ? "latest moves" : "no tag means latest"}); pin a tag or a digest`
-  };
-};
-
-// src/rules/version.ts
-var validateBaseImageVersion = (image, _occurrence, { policy }) => {
-  const versions = policy.versions.find((v) => v.matches(image));
-  if (!versions) return void 0;
-  const allowed = versions.allowed.join(", ");
-  const release2 = releaseOf(image);
-  if (release2 === void 0) {
-    const message2 = `cannot verify release of ${image.raw}: its tag does not name a ${versions.distribution} release (allowed: ${allowed})`;
-    return { rule: "validate-base-image-version", message: withSuggestion(message2, image, policy) };
-  }
-  if (versions.allows(release2)) return void 0;
-  const message = `${image.raw} is ${versions.distribution} ${release2}, which the policy does not allow (allowed: ${allowed})`;
-  return { rule: "validate-base-image-version", message: withSuggestion(message, image, policy) };
-};
-
-// src/rules/index.ts
-var IMAGE_RULES = [
-  approvedBaseImages,
-  blockDeprecatedBaseImages,
-  requireMinimalBaseImages,
-  validateBaseImageVersion,
-  requirePinnedImage
-];
-function judge(occurrence, context) {
-  if (!isJudged(occurrence, context)) return [];
-  const { image } = occurrence;
-  switch (image.kind) {
-    case "unresolved":
-      return [
-        {
-          rule: "unresolved-image",
-          message: unresolvedMessage(occurrence, image.missing, image.placeholder)
-        }
-      ];
-    case "invalid":
-      return [{ rule: "parse-error", message: image.reason }];
-    case "image":
-      return IMAGE_RULES.map((rule) => rule(image.ref, occurrence, context)).filter((v) => v !== void 0);
-  }
-}
-function isJudged(occurrence, { policy }) {
-  if (occurrence.source !== "dockerfile" || policy.policy.dockerfile.stages === "all") return true;
-  return occurrence.stage?.final === true;
-}
-function unresolvedMessage(occurrence, missing, placeholder) {
-  if (placeholder !== void 0) {
-    const fix = placeholder.startsWith("${{") ? "a workflow expression is only known when the job runs; write the image out or check it where it is defined" : "another tool fills it in; render the manifests and check them with --manifests";
-    return `cannot tell which image ${occurrence.text} is: ${placeholder} is a placeholder (${fix})`;
-  }
-  const names = missing.join(", ");
-  if (occurrence.source === "dockerfile") {
-    const args = missing.map((name) => `--build-arg ${name}=\u2026`).join(" ");
-    return `cannot tell which image ${occurrence.text} is: ARG ${names} has no value; give it a default or pass ${args}`;
-  }
-  return `cannot tell which image ${occurrence.text} is: variable ${names} has no default; write \${${missing[0]}:-default}`;
-}
-
-// src/rules/catalog.ts
-var RULES = {
-  "approved-base-images": {
-    title: "Image is not from an approved repository",
-    help: "Every image must come from a repository on the policy's `approved` list (SPEC \xA73.1). Use the approved image named in the message."
-  },
-  "block-deprecated-base-images": {
-    title: "Image is deprecated or end-of-life",
-    help: "The image matches the policy's `deprecated` list (SPEC \xA73.2). Move to a supported release of an approved image."
-  },
-  "require-minimal-base-images": {
-    title: "High-security workload uses a non-minimal image",
-    help: "Workloads labelled with the policy's `minimal.label` must use one of `minimal.images` (SPEC \xA73.3)."
-  },
-  "validate-base-image-version": {
-    title: "Image release is not allowed",
-    help: "The tag must name a release the policy's `versions` allows; `latest` and digest-only references cannot be verified (SPEC \xA73.4)."
-  },
-  "require-pinned-image": {
-    title: "Image is not pinned",
-    help: "The policy's `pinning` asks every image to carry a digest (`pinning: digest`) or an explicit tag other than `latest` (`pinning: tag`) (SPEC \xA73.4a). Pin the image."
-  },
-  "unresolved-image": {
-    title: "Image reference cannot be resolved",
-    help: "The image uses an ARG or variable with no default and no --build-arg value, a GitHub expression, or another tool's placeholder, so the checker cannot tell which image it is (SPEC \xA73.5). Give the variable a default, pass --build-arg, or render the manifests and check them with --manifests."
-  },
-  "parse-error": {
-    title: "File or image reference cannot be parsed",
-    help: "The checker could not read this file or image reference, so it could not judge it (SPEC \xA73.5). Fix the syntax."
-  },
-  "invalid-suppression": {
-    title: "Suppression comment is not valid",
-    help: 'A `# base-image-guard ignore=<rule> reason="<why>"` comment needs a known rule and a reason; without them it suppresses nothing (SPEC \xA73.6).'
-  }
-};
-var RULE_IDS = Object.keys(RULES);
-function isRuleId(value) {
-  return Object.hasOwn(RULES, value);
-}
-
-// src/rules/waivers.ts
-var MARKER = "base-image-guard";
-var ATTEMPT = /^#\s*base-image-guard\s+ignore\b/;
-var SUPPRESSION = /^\s*#\s*base-image-guard\s+ignore=(\S*)(?:\s+reason=(?:"([^"]*)"|'([^']*)'))?\s*$/;
-function readSuppressions(text, notComments) {
-  const valid = /* @__PURE__ */ new Map();
-  const problems = [];
-  if (!text.includes(MARKER)) return { valid, problems };
-  const lines = text.split(/\r?\n/);
-  lines.forEach((content, index) => {
-    const hash = content.search(/\S/);
-    if (content[hash] !== "#" || !ATTEMPT.test(content.slice(hash))) return;
-    const line = index + 1;
-    if (notComments?.has(line)) return;
-    const column = hash + 1;
-    const match = SUPPRESSION.exec(content.slice(hash));
-    if (!match) {
-      problems.push({
-        line,
-        column,
-        message: `not a suppression comment: write # ${MARKER} ignore=<rule>[,<rule>] reason="<why>"`
-      });
-      return;
-    }
-    const names = (match[1] ?? "").split(",").filter(Boolean);
-    const unknown = names.filter((name) => !isRuleId(name));
-    const reason = (match[2] ?? match[3] ?? "").trim();
-    if (names.length === 0 || unknown.length > 0) {
-      problems.push({
-        line,
-        column,
-        message: `suppression names ${names.length === 0 ? "no rule" : `unknown rule ${unknown.join(", ")}`}; it suppresses nothing`
-      });
-    } else if (reason === "") {
-      problems.push({ line, column, message: 'suppression without reason="\u2026" suppresses nothing; say why' });
-    } else {
-      valid.set(line, { line, rules: names, reason });
-    }
-  });
-  return { valid, problems };
-}
-function waiverFor(rule, suppression, image, policy, today) {
-  if (suppression?.rules.includes(rule))
-    return { kind: "suppressed", reason: suppression.reason, expires: null };
-  if (!image) return void 0;
-  let expired;
-  for (const { matches, exception: exception2 } of policy.exceptions) {
-    if (exception2.rules && !exception2.rules.includes(rule)) continue;
-    if (!matches(image)) continue;
-    if (today <= exception2.expires) {
-      return { kind: "suppressed", reason: exception2.reason, expires: exception2.expires };
-    }
-    expired ??= {
-      kind: "expired",
-      note: `policy exception for ${exception2.image} ("${exception2.reason}") expired on ${exception2.expires}`
-    };
-  }
-  return expired;
-}
-
-// src/sources/image-keys.ts
-function isObject(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function imageOfMap(value, path4, written, defaults = {}) {
-  if (!isObject(value)) return void 0;
-  const text = (key) => {
-    const raw = value[key];
-    if (raw === void 0 || raw === null) return "";
-    if (typeof raw === "object") return "";
-    return (written([...path4, key]) ?? String(raw)).trim();
-  };
-  const repository = text("repository");
-  if (repository === "") return void 0;
-  const registry = defaults.registry || text("registry");
-  const digest = text("digest");
-  const tag = text("tag") || defaults.tag || "";
-  let image = registry ? `${registry.replace(/\/+$/, "")}/${repository}` : repository;
-  if (digest) image += `@${digest}`;
-  else if (tag) image += `:${tag}`;
-  return { path: [...path4, "repository"], value: image };
-}
-
-// src/sources/variables.ts
-var REFERENCE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(:?[-+?])?|([A-Za-z_][A-Za-z0-9_]*))/y;
-function closingBrace(text, from, escapeChar) {
-  let depth = 0;
-  for (let i = from; i < text.length; i++) {
-    const char = text[i];
-    if (char === escapeChar) i++;
-    else if (char === "$" && text[i + 1] === "{") {
-      depth++;
-      i++;
-    } else if (char === "}") {
-      if (depth === 0) return i;
-      depth--;
-    }
-  }
-  return -1;
-}
-function expandVariables(text, variables, escapeChar = "\\") {
-  if (!text.includes("$")) return { value: text, missing: [] };
-  let value = "";
-  const missing = [];
-  const note = (name) => {
-    if (!missing.includes(name)) missing.push(name);
-  };
-  const expandWord = (word) => {
-    const inner = expandVariables(unquote(word, escapeChar), variables, escapeChar);
-    inner.missing.forEach(note);
-    return inner.value;
-  };
-  for (let i = 0; i < text.length; ) {
-    const char = text[i];
-    if (char === escapeChar && text[i + 1] === "$") {
-      value += "$";
-      i += 2;
-      continue;
-    }
-    if (char !== "$") {
-      value += char;
-      i++;
-      continue;
-    }
-    REFERENCE.lastIndex = i;
-    const match = REFERENCE.exec(text);
-    const braced = match?.[1] !== void 0;
-    const close = match && braced ? closingBrace(text, REFERENCE.lastIndex, escapeChar) : -1;
-    if (!match || braced && close < 0 || braced && !match[2] && close !== REFERENCE.lastIndex) {
-      value += char;
-      i++;
-      continue;
-    }
-    const name = match[1] ?? match[3];
-    const operator = match[2];
-    const word = braced ? text.slice(REFERENCE.lastIndex, close) : "";
-    i = braced ? close + 1 : REFERENCE.lastIndex;
-    const current = variables.get(name);
-    const isSet = current !== void 0;
-    const isNonEmpty = isSet && current !== "";
-    switch (operator) {
-      case ":-":
-        value += isNonEmpty ? current : expandWord(word);
-        break;
-      case "-":
-        value += isSet ? current : expandWord(word);
-        break;
-      case ":+":
-        value += isNonEmpty ? expandWord(word) : "";
-        break;
-      case "+":
-        value += isSet ? expandWord(word) : "";
-        break;
-      case ":?":
-        if (isNonEmpty) value += current;
-        else note(name);
-        break;
-      case "?":
-        if (isSet) value += current;
-        else note(name);
-        break;
-      default:
-        if (isSet) value += current;
-        else note(name);
-    }
-  }
-  return { value, missing };
-}
-function unquote(word, escapeChar) {
-  if (!word.includes('"') && !word.includes("'")) return word;
-  let out = "";
-  let quote;
-  for (let i = 0; i < word.length; i++) {
-    const char = word[i];
-    if (char === escapeChar && quote !== "'" && i + 1 < word.length) {
-      out += char + word[i + 1];
-      i++;
-    } else if (quote === void 0 && (char === '"' || char === "'")) {
-      quote = char;
-    } else if (char === quote) {
-      quote = void 0;
-    } else {
-      out += char;
-    }
-  }
-  return out;
-}
-
-// src/sources/resolve.ts
-function detach(text) {
-  return text.length < 13 ? text : Buffer.from(text, "utf8").toString("utf8");
-}
-function imageState(text) {
-  try {
-    return { kind: "image", ref: parseImageRef(text) };
-  } catch (error) {
-    if (error instanceof InvalidReferenceError) return { kind: "invalid", reason: error.message };
-    throw error;
-  }
-}
-function resolveImage(written, variables, escapeChar) {
-  const { value, missing } = expandVariables(written, variables, escapeChar);
-  if (missing.length > 0) return { text: detach(written), image: { kind: "unresolved", missing } };
-  const text = detach(value);
-  return { text, image: imageState(text) };
-}
-var PLACEHOLDER = /\$\{\{[^}]*\}\}|\{\{[^}]*\}\}|\$\([^)]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|<[^<>]*>|^ko:\/\/.*/;
-function imageOfValue(value, options = {}) {
-  if (typeof value !== "string" || value.trim() === "") {
-    return {
-      text: String(value ?? ""),
-      image: { kind: "invalid", reason: "image must be a non-empty string" }
-    };
-  }
-  const resolved = options.variables ? resolveImage(value, options.variables, "$") : void 0;
-  if (resolved?.image.kind === "unresolved") return resolved;
-  const text = resolved?.text ?? detach(value);
-  const placeholder = PLACEHOLDER.exec(text)?.[0];
-  if (placeholder !== void 0) {
-    return { text, image: { kind: "unresolved", missing: [], placeholder } };
-  }
-  return resolved ?? { text, image: imageState(text) };
-}
-
-// src/sources/kubernetes.ts
-var POD_TEMPLATE_PATHS = {
-  Pod: [[]],
-  Deployment: [["spec", "template"]],
-  StatefulSet: [["spec", "template"]],
-  DaemonSet: [["spec", "template"]],
-  ReplicaSet: [["spec", "template"]],
-  ReplicationController: [["spec", "template"]],
-  Job: [["spec", "template"]],
-  CronJob: [
-    ["spec", "jobTemplate"],
-    ["spec", "jobTemplate", "spec", "template"]
-  ],
-  PodTemplate: [["template"]]
-};
-var NOT_READ_GROUPS = /* @__PURE__ */ new Set([
-  "apiextensions.k8s.io",
-  "kyverno.io",
-  "policies.kyverno.io",
-  "admissionregistration.k8s.io",
-  "templates.gatekeeper.sh",
-  "constraints.gatekeeper.sh"
-]);
-var CONTAINER_LISTS = ["initContainers", "containers", "ephemeralContainers"];
-function isContainerList(key) {
-  return CONTAINER_LISTS.includes(key);
-}
-function at(value, path4) {
-  let current = value;
-  for (const key of path4) {
-    if (typeof current !== "object" || current === null) return void 0;
-    current = current[key];
-  }
-  return current;
-}
-function stringLabels(value) {
-  if (!isObject(value)) return {};
-  const labels = {};
-  for (const [key, label] of Object.entries(value)) {
-    if (label !== null && label !== void 0) labels[detach(key)] = detach(String(label));
-  }
-  return labels;
-}
-function isKubernetesObject(value) {
-  return isObject(value) && typeof value.kind === "string" && typeof value.apiVersion === "string";
-}
-function isNotRead(object) {
-  const group = String(object.apiVersion).split("/")[0] ?? "";
-  return object.kind === "CustomResourceDefinition" || String(object.apiVersion).includes("/") && NOT_READ_GROUPS.has(group);
-}
-function kubernetesImages(object, written, prefix = []) {
-  const result = { images: [], namespaces: {} };
-  const kind = String(object.kind);
-  const metadata = isObject(object.metadata) ? object.metadata : {};
-  const name = typeof metadata.name === "string" ? metadata.name : "";
-  if (kind === "Namespace") {
-    if (name) result.namespaces[name] = stringLabels(metadata.labels);
-    return result;
-  }
-  if (isNotRead(object)) return result;
-  if ((kind === "List" || kind.endsWith("List")) && Array.isArray(object.items)) {
-    object.items.forEach((item, i) => {
-      if (!isKubernetesObject(item)) return;
-      const inner = kubernetesImages(item, written, [...prefix, "items", i]);
-      result.images.push(...inner.images);
-      Object.assign(result.namespaces, inner.namespaces);
-    });
-    return result;
-  }
-  const workload = {
-    kind: detach(kind),
-    name: detach(name),
-    ...typeof metadata.namespace === "string" && { namespace: detach(metadata.namespace) }
-  };
-  const ownLabels = stringLabels(metadata.labels);
-  const templatePaths = POD_TEMPLATE_PATHS[kind];
-  if (!templatePaths) {
-    for (const [key, value] of Object.entries(object)) {
-      if (key === "metadata" || key === "status") continue;
-      walkObject(value, [...prefix, key], { workload, labels: ownLabels, written }, result.images);
-    }
-    return result;
-  }
-  const labels = { ...ownLabels };
-  for (const templatePath of templatePaths)
-    Object.assign(labels, stringLabels(at(object, [...templatePath, "metadata", "labels"])));
-  const podPath = [...templatePaths[templatePaths.length - 1], "spec"];
-  const podSpec = at(object, podPath);
-  if (!isObject(podSpec)) return result;
-  for (const list of Object.keys(podSpec)) {
-    if (!isContainerList(list)) continue;
-    const containers2 = podSpec[list];
-    if (!Array.isArray(containers2)) continue;
-    containers2.forEach((container, i) => {
-      if (!isObject(container) || container.image === void 0 || container.image === null || container.image === "")
-        return;
-      result.images.push({
-        path: [...prefix, ...podPath, list, i, "image"],
-        value: container.image,
-        workload,
-        container: { name: typeof container.name === "string" ? detach(container.name) : String(i), list },
-        labels
-      });
-    });
-  }
-  return result;
-}
-function walkObject(value, path4, context, out) {
-  if (Array.isArray(value)) {
-    const list = path4[path4.length - 1];
-    value.forEach((item, i) => {
-      if (isContainerList(list) && isObject(item) && typeof item.image === "string" && item.image !== "") {
-        out.push({
-          path: [...path4, i, "image"],
-          value: item.image,
-          workload: context.workload,
-          container: { name: typeof item.name === "string" ? detach(item.name) : String(i), list },
-          labels: context.labels
-        });
-        for (const [key, child2] of Object.entries(item))
-          if (key !== "image") walkObject(child2, [...path4, i, key], context, out);
-        return;
-      }
-      walkObject(item, [...path4, i], context, out);
-    });
-    return;
-  }
-  if (!isObject(value)) return;
-  const notImages = path4[path4.length - 1] === "rbd";
-  for (const [key, child2] of Object.entries(value)) {
-    const childPath = [...path4, key];
-    if (key === "image" && notImages) continue;
-    if (key === "image") {
-      const found = imageAtKey(child2, childPath, context);
-      if (found) out.push(found);
-      continue;
-    }
-    let inner = context;
-    if (key === "template" && isObject(child2) && isObject(child2.metadata) && isObject(child2.metadata.labels)) {
-      inner = { ...context, labels: { ...context.labels, ...stringLabels(child2.metadata.labels) } };
-    }
-    walkObject(child2, childPath, inner, out);
-  }
-}
-function imageAtKey(value, path4, context) {
-  if (typeof value === "string") {
-    if (value === "") return void 0;
-    return { path: path4, value, workload: context.workload, labels: context.labels };
-  }
-  const map2 = imageOfMap(value, path4, context.written);
-  return map2 && { ...map2, workload: context.workload, labels: context.labels };
-}
-
-// src/sources/types.ts
-function emptyResult() {
-  return { occurrences: [], problems: [], namespaces: {} };
-}
-
-// src/sources/cluster.ts
-function readPodList(text, origin) {
-  const result = emptyResult();
-  let data;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    result.problems.push({
-      file: origin,
-      line: 0,
-      column: 0,
-      message: `pod list is not JSON (expected the output of "kubectl get pods -A -o json"): ${error.message}`
-    });
-    return result;
-  }
-  const kind = isKubernetesObject(data) ? String(data.kind) : void 0;
-  const isList = (kind === "List" || kind === "PodList") && Array.isArray(data.items);
-  if (!isList && kind !== "Pod") {
-    result.problems.push({
-      file: origin,
-      line: 0,
-      column: 0,
-      message: `not a Kubernetes pod list${kind ? ` (kind ${kind})` : ""}: give the output of "kubectl get pods -A -o json"`
-    });
-    return result;
-  }
-  const pods = isList ? data.items : [data];
-  for (const pod of pods) {
-    if (!isKubernetesObject(pod)) continue;
-    for (const found of kubernetesImages(pod, () => void 0).images) {
-      const namespace = found.workload?.namespace ?? "default";
-      const name = found.workload?.name ?? "";
-      result.occurrences.push({
-        file: `cluster/${namespace}/${name}`,
-        line: 0,
-        column: 0,
-        source: "cluster",
-        ...imageOfValue(found.value),
-        workload: { kind: found.workload?.kind ?? "Pod", name, namespace },
-        ...found.container && { container: found.container },
-        labels: found.labels
-      });
-    }
-  }
-  return result;
-}
-
-// src/sources/discover.ts
-var import_ignore = __toESM(require_ignore(), 1);
-import { lstatSync, readdirSync, realpathSync, statSync as statSync2 } from "node:fs";
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 
 // src/errors.ts
 var GuardError = class extends Error {
@@ -24613,1583 +23967,11 @@ var UsageError = class extends GuardError {
 var InputError = class extends GuardError {
 };
 
-// src/git.ts
-import { execFileSync } from "node:child_process";
-var GitError = class extends Error {
-  constructor(args, stderr) {
-    super(`git ${args[0] ?? ""} failed${stderr ? `: ${stderr}` : ""}`);
-    this.args = args;
-    this.stderr = stderr;
-    this.name = "GitError";
-  }
-  args;
-  stderr;
-};
-function git(cwd, args) {
-  try {
-    return execFileSync("git", args, {
-      cwd,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      maxBuffer: 256 << 20
-    });
-  } catch (error) {
-    const stderr = String(error.stderr ?? error.message).trim();
-    throw new GitError(args, stderr);
-  }
-}
-function nulSeparated(output) {
-  return output.split("\0").filter(Boolean);
-}
-function isInsideWorkTree(dir) {
-  try {
-    return git(dir, ["rev-parse", "--is-inside-work-tree"]).trim() === "true";
-  } catch {
-    return false;
-  }
-}
-function trackedFiles(dir) {
-  let output;
-  try {
-    output = execFileSync("git", ["ls-files", "-z", "--cached", "--", "."], {
-      cwd: dir,
-      stdio: ["ignore", "pipe", "pipe"],
-      maxBuffer: 256 << 20
-    });
-  } catch {
-    return [];
-  }
-  const names = [];
-  let start = 0;
-  for (let end = output.indexOf(0); end >= 0; start = end + 1, end = output.indexOf(0, start)) {
-    const bytes = output.subarray(start, end);
-    const name = bytes.toString("utf8");
-    if (Buffer.from(name, "utf8").equals(bytes)) names.push(name);
-  }
-  return names;
-}
-
-// src/sources/small-file.ts
-import { readFileSync, statSync } from "node:fs";
-var MAX_SIDE_FILE_BYTES = 1 << 20;
-function readSideFile(path4) {
-  try {
-    const stats = statSync(path4);
-    if (!stats.isFile() || stats.size > MAX_SIDE_FILE_BYTES) return void 0;
-    return readFileSync(path4, "utf8");
-  } catch {
-    return void 0;
-  }
-}
-
-// src/sources/discover.ts
-var YAML_EXTENSION = /\.ya?ml$/i;
-var JSON_EXTENSION = /\.json$/i;
-var DOCKERFILE_NAME = /^(?:dockerfile|containerfile)(?:[._-].*)?$|\.(?:dockerfile|containerfile)$/i;
-var NOT_A_DOCKERFILE = /\.(?:md|markdown|rst|adoc|txt|html?|json|ya?ml|toml|xml|ini|cfg|csv|lock|sh|bash|zsh|fish|ps1|psm1|bat|cmd|go|py|pyc|js|mjs|cjs|ts|mts|cts|tsx|jsx|rb|rs|java|kt|kts|scala|groovy|c|cc|cpp|cxx|h|hpp|cs|fs|php|pl|swift|lua|sql|r|patch|diff|dockerignore|png|jpe?g|gif|svg|ico|gz|tgz|zip|tar)$/i;
-var KUSTOMIZATION_NAME = "Kustomization";
-function fileKind(name) {
-  if (YAML_EXTENSION.test(name) || name === KUSTOMIZATION_NAME) return "yaml";
-  if (JSON_EXTENSION.test(name)) return "json";
-  if (DOCKERFILE_NAME.test(name) && !NOT_A_DOCKERFILE.test(name) && !name.startsWith("."))
-    return "dockerfile";
-  return void 0;
-}
-function discoverFiles(paths, options) {
-  let included;
-  let excluded;
-  try {
-    included = compileGlobs(options.include, "path");
-    excluded = compileGlobs(options.exclude, "path");
-  } catch (error) {
-    if (error instanceof GlobError) throw new UsageError(`policy include/exclude: ${error.message}`);
-    throw error;
-  }
-  const found = /* @__PURE__ */ new Map();
-  const skipped = /* @__PURE__ */ new Map();
-  const skip = (file, reason) => skipped.set(file, { file, reason });
-  const toPosix = (path4) => sep === "/" ? path4 : path4.split(sep).join("/");
-  const consider = (root, path4, absolute, regular = false) => {
-    if (!included(path4) || excluded(path4)) return;
-    const name = path4.slice(path4.lastIndexOf("/") + 1);
-    const kind = fileKind(name);
-    if (!kind) return;
-    const display = root.display(path4, absolute);
-    if (regular) {
-      found.set(absolute, { path: display, absolute, kind });
-      return;
-    }
-    let stats;
-    try {
-      stats = lstatSync(absolute);
-    } catch {
-      skip(display, "listed by git but missing from the work tree");
-      return;
-    }
-    if (stats.isSymbolicLink()) {
-      const target = linkTarget(absolute);
-      if (!target) return skip(display, "broken symbolic link");
-      if (!isInside(target, root.real))
-        return skip(display, "symbolic link out of the scanned tree, not followed");
-      if (!statOrUndefined(target)?.isFile()) return;
-    } else if (!stats.isFile()) {
-      if (!stats.isDirectory()) skip(display, "not a regular file (a FIFO, socket or device), not read");
-      return;
-    }
-    found.set(absolute, { path: display, absolute, kind });
-  };
-  const walk = (root, absoluteDir, relativeDir, scopes) => {
-    let entries;
-    try {
-      entries = readdirSync(absoluteDir, { withFileTypes: true });
-    } catch (error) {
-      skip(root.display(relativeDir, absoluteDir) || ".", `folder cannot be read (${errorCode(error)})`);
-      return;
-    }
-    const invalid = entries.some((e) => e.name.includes("\uFFFD")) ? invalidNames(absoluteDir) : void 0;
-    const gitignore = entries.find((e) => e.name === ".gitignore" && e.isFile());
-    const rules = gitignore && readIgnoreFile(join(absoluteDir, ".gitignore"));
-    if (rules) scopes = [...scopes, { base: relativeDir, rules }];
-    for (const entry of entries) {
-      const name = entry.name;
-      const path4 = relativeDir === "" ? name : `${relativeDir}/${name}`;
-      if (invalid?.has(name)) {
-        if (!excluded(path4))
-          skip(root.display(path4, `${absoluteDir}${sep}${name}`), "name is not valid UTF-8, not read");
-        continue;
-      }
-      const absolute = `${absoluteDir}${sep}${name}`;
-      let isDirectory2 = entry.isDirectory();
-      if (entry.isSymbolicLink()) {
-        const target = linkTarget(absolute);
-        if (target && statOrUndefined(target)?.isDirectory()) {
-          if (!isInside(target, root.real) && !excluded(path4) && !ignoredBy(scopes, path4, true)) {
-            skip(
-              root.display(path4, absolute),
-              "symbolic link to a folder out of the scanned tree, not followed"
-            );
-          }
-          continue;
-        }
-        isDirectory2 = false;
-      }
-      if (isDirectory2) {
-        if (name === ".git" || excluded(path4) || ignoredBy(scopes, path4, true)) continue;
-        walk(root, absolute, path4, scopes);
-      } else if (!ignoredBy(scopes, path4, false)) {
-        consider(root, path4, absolute, entry.isFile());
-      }
-    }
-  };
-  for (const given of paths) {
-    const absolute = isAbsolute(given) ? given : resolve(options.cwd, given);
-    const stats = statOrUndefined(absolute);
-    if (!stats) throw new InputError(`path ${given} does not exist`);
-    if (!stats.isFile() && !stats.isDirectory()) {
-      skip(displayPath(options.cwd, absolute), "not a regular file (a FIFO, socket or device), not read");
-      continue;
-    }
-    if (stats.isFile()) {
-      const kind = fileKind(basename(absolute)) ?? "dockerfile";
-      found.set(absolute, { path: displayPath(options.cwd, absolute), absolute, kind });
-      continue;
-    }
-    const fromCwd = toPosix(relative(options.cwd, absolute));
-    const outside = fromCwd === ".." || fromCwd.startsWith("../") || isAbsolute(fromCwd);
-    const root = {
-      absolute,
-      real: realpathSync(absolute),
-      relative: outside ? "" : fromCwd,
-      display: outside ? (_path, file) => displayPath(options.cwd, file) : (path4) => path4
-    };
-    const above = outside ? [] : ancestorScopes(options.cwd, absolute);
-    const scopes = root.relative !== "" && ignoredBy(above, root.relative, true) ? [] : above;
-    walk(root, absolute, root.relative, scopes);
-    const prefix = root.relative === "" ? "" : `${root.relative}/`;
-    const tracked = isInsideWorkTree(absolute) ? trackedFiles(absolute) : [];
-    for (const file of tracked) {
-      const path4 = `${prefix}${file}`;
-      const fileAbsolute = join(absolute, file);
-      if (found.has(fileAbsolute) || isUnder(path4, excluded)) continue;
-      consider(root, path4, fileAbsolute);
-    }
-  }
-  const byPath = (a, b) => {
-    const x = a.path ?? a.file ?? "";
-    const y = b.path ?? b.file ?? "";
-    return x < y ? -1 : x > y ? 1 : 0;
-  };
-  return { candidates: [...found.values()].sort(byPath), skipped: [...skipped.values()].sort(byPath) };
-}
-function isUnder(path4, excluded) {
-  for (let at2 = path4.indexOf("/"); at2 >= 0; at2 = path4.indexOf("/", at2 + 1)) {
-    if (excluded(path4.slice(0, at2))) return true;
-  }
-  return false;
-}
-function ignoredBy(scopes, path4, isDirectory2) {
-  return scopes.some(({ base, rules }) => {
-    const inside = base === "" ? path4 : path4.slice(base.length + 1);
-    return inside !== "" && !inside.startsWith("../") && rules.ignores(isDirectory2 ? `${inside}/` : inside);
-  });
-}
-function linkTarget(path4) {
-  try {
-    return realpathSync(path4);
-  } catch {
-    return void 0;
-  }
-}
-function isInside(path4, folder) {
-  return path4 === folder || path4.startsWith(folder.endsWith(sep) ? folder : `${folder}${sep}`);
-}
-function ancestorScopes(cwd, dir) {
-  const scopes = [];
-  for (let current = dirname(dir); current.startsWith(cwd) && current !== dir; current = dirname(current)) {
-    const rules = readIgnoreFile(join(current, ".gitignore"));
-    if (rules) scopes.unshift({ base: relative(cwd, current).split(sep).join("/"), rules });
-    if (current === cwd) break;
-  }
-  return scopes;
-}
-function readIgnoreFile(path4) {
-  const text = readSideFile(path4);
-  return text === void 0 ? void 0 : (0, import_ignore.default)().add(text);
-}
-function invalidNames(dir) {
-  const names = /* @__PURE__ */ new Set();
-  for (const raw of readdirSync(dir, { encoding: "buffer" })) {
-    const name = raw.toString("utf8");
-    if (!Buffer.from(name, "utf8").equals(raw)) names.add(name);
-  }
-  return names;
-}
-function statOrUndefined(path4) {
-  try {
-    return statSync2(path4);
-  } catch {
-    return void 0;
-  }
-}
-function errorCode(error) {
-  return error.code ?? String(error);
-}
-function displayPath(cwd, absolute) {
-  const path4 = relative(cwd, absolute);
-  return (path4 === "" ? "." : path4).split(sep).join("/");
-}
-
-// src/sources/kustomize.ts
-import { posix } from "node:path";
-var NAMES = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
-function isKustomizationName(name) {
-  return NAMES.has(name);
-}
-function readKustomization(doc, file) {
-  const data = doc.data;
-  if (!isObject(data)) return void 0;
-  const dir = posix.dirname(file);
-  const resources = [];
-  for (const key of ["resources", "bases"]) {
-    const list = data[key];
-    if (!Array.isArray(list)) continue;
-    for (const entry of list) {
-      if (typeof entry !== "string" || /^[a-z][a-z0-9+.-]*:\/\/|^(?:github\.com|gitlab\.com|bitbucket\.org)\//i.test(entry))
-        continue;
-      resources.push(posix.normalize(posix.join(dir, entry)).replace(/\/$/, ""));
-    }
-  }
-  const images = [];
-  if (Array.isArray(data.images)) {
-    data.images.forEach((entry, i) => {
-      if (!isObject(entry) || typeof entry.name !== "string" || entry.name === "") return;
-      const text = (key) => {
-        const value = entry[key];
-        if (value === void 0 || value === null || value === "") return void 0;
-        return doc.written(["images", i, key]) ?? String(value);
-      };
-      const newName = text("newName");
-      const newTag = text("newTag");
-      const digest = text("digest");
-      images.push({
-        name: entry.name,
-        ...newName !== void 0 && { newName },
-        ...newTag !== void 0 && { newTag },
-        ...digest !== void 0 && { digest },
-        line: doc.locate(["images", i]).line
-      });
-    });
-  }
-  return { file, resources, images };
-}
-function entryMatches(entry, image) {
-  const { name } = splitReference(image);
-  const written = splitReference(entry.name);
-  if (written.tag !== void 0 || written.digest !== void 0) return image === entry.name;
-  return name === entry.name;
-}
-function rewrite(entry, image) {
-  const { name, tag, digest } = splitReference(image);
-  let suffix = digest !== void 0 ? `@${digest}` : tag !== void 0 ? `:${tag}` : "";
-  if (entry.newTag !== void 0) suffix = `:${entry.newTag}`;
-  if (entry.digest !== void 0) suffix = `@${entry.digest}`;
-  return `${entry.newName ?? name}${suffix}`;
-}
-function applyKustomizations(kustomizations, byFile) {
-  const byDir = new Map(kustomizations.map((k) => [posix.dirname(k.file), k]));
-  const memo = /* @__PURE__ */ new Map();
-  const rewritten = [];
-  const replaced = /* @__PURE__ */ new Set();
-  const produce = (k, seen) => {
-    const done = memo.get(k);
-    if (done) return done;
-    if (seen.has(k)) return [];
-    seen.add(k);
-    const items = [];
-    for (const resource of k.resources) {
-      const inner = byDir.get(resource);
-      if (inner) {
-        items.push(...produce(inner, seen));
-        continue;
-      }
-      for (const origin of byFile.get(resource) ?? []) {
-        if (origin.source === "kubernetes" && origin.image.kind === "image")
-          items.push({ origin, text: origin.text });
-      }
-    }
-    const out = items.map((item) => {
-      let text = item.text;
-      let matched;
-      for (const entry of k.images) {
-        if (!entryMatches(entry, text)) continue;
-        text = rewrite(entry, text);
-        matched ??= entry;
-      }
-      if (matched) {
-        replaced.add(item.origin);
-        rewritten.push({
-          ...item.origin,
-          text,
-          image: imageState(text),
-          rewrittenBy: { file: k.file, line: matched.line, written: item.origin.text }
-        });
-      }
-      return { origin: item.origin, text };
-    });
-    memo.set(k, out);
-    return out;
-  };
-  for (const k of kustomizations) produce(k, /* @__PURE__ */ new Set());
-  return { rewritten, replaced };
-}
-
-// src/sources/read.ts
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { basename as basename2, dirname as dirname2, join as join2, sep as sep2 } from "node:path";
-
-// src/sources/compose.ts
-function isComposeFile(value) {
-  return isObject(value) && isObject(value.services) && !("kind" in value) && !("apiVersion" in value);
-}
-function composeImages(file) {
-  const images = [];
-  for (const [name, service] of Object.entries(file.services)) {
-    if (!isObject(service) || service.image === void 0 || service.image === null) continue;
-    if (service.build !== void 0 && service.build !== null) continue;
-    images.push({
-      path: ["services", name, "image"],
-      value: service.image,
-      workload: { kind: "service", name },
-      labels: {}
-    });
-  }
-  return images;
-}
-function parseEnvFile(text) {
-  const values = /* @__PURE__ */ new Map();
-  const lines = text.replace(/\r\n?/g, "\n").split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].replace(/^\s*export\s+/, "");
-    const match = /^\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s?(.*)$/.exec(line);
-    if (!match) continue;
-    const key = match[1];
-    let raw = match[2].trimStart();
-    let value;
-    if (raw.startsWith("'")) {
-      let end = raw.indexOf("'", 1);
-      while (end < 0 && i + 1 < lines.length) {
-        raw += `
-${lines[++i]}`;
-        end = raw.indexOf("'", 1);
-      }
-      value = end < 0 ? raw.slice(1) : raw.slice(1, end);
-    } else if (raw.startsWith('"')) {
-      let end = closingQuote(raw);
-      while (end < 0 && i + 1 < lines.length) {
-        raw += `
-${lines[++i]}`;
-        end = closingQuote(raw);
-      }
-      const inner = end < 0 ? raw.slice(1) : raw.slice(1, end);
-      const unescaped = inner.replace(
-        /\\([\\"nrt$])/g,
-        (_, c) => c === "n" ? "\n" : c === "r" ? "\r" : c === "t" ? "	" : c === "$" ? "\\$" : c
-      );
-      value = expandVariables(unescaped, values, "\\").value;
-    } else {
-      const comment = raw.search(/\s#/);
-      value = expandVariables((comment >= 0 ? raw.slice(0, comment) : raw).trim(), values, "\\").value;
-    }
-    values.set(key, value);
-  }
-  return values;
-}
-function closingQuote(text) {
-  for (let i = 1; i < text.length; i++) {
-    if (text[i] === "\\") i++;
-    else if (text[i] === '"') return i;
-  }
-  return -1;
-}
-
-// src/sources/dockerfile-model.ts
-var import_dockerfile_ast = __toESM(require_main3(), 1);
-function exactModel(text) {
-  const dockerfile = import_dockerfile_ast.DockerfileParser.parse(asBuildKitReadsIt(text));
-  const initialArgs = [];
-  for (const arg of dockerfile.getInitialARGs()) {
-    const property = arg.getProperty();
-    const name = property?.getName();
-    if (property && name) initialArgs.push({ name, value: property.getValue() });
-  }
-  const instructions = dockerfile.getInstructions();
-  return {
-    escapeChar: dockerfile.getEscapeCharacter(),
-    initialArgs,
-    instructions: instructions.map(adapt),
-    heredocLines: heredocLines(instructions, text)
-  };
-}
-function adapt(instruction) {
-  const range = instruction.getRange();
-  return {
-    keyword: instruction.getKeyword(),
-    written: instruction.getInstruction() ?? "",
-    start: range.start,
-    lines: { first: range.start.line, last: range.end.line },
-    args: () => instruction.getArguments().map((arg) => ({ value: arg.getValue(), start: arg.getRange().start })),
-    labels: () => instruction.getProperties().flatMap((property) => {
-      const name = property.getName();
-      return name ? [{ name, value: property.getValue() ?? "" }] : [];
-    }),
-    flags: () => instruction.getFlags().map((flag) => ({
-      name: flag.getName(),
-      value: flag.getValue(),
-      valueStart: flag.getValueRange()?.start,
-      option: (name) => {
-        const option = flag.getOption(name);
-        return option ? { value: option.getValue(), valueStart: option.getValueRange()?.start } : void 0;
-      }
-    })),
-    trigger: () => {
-      const trigger = instruction.getTriggerInstruction();
-      return trigger ? adapt(trigger) : void 0;
-    }
-  };
-}
-function heredocLines(instructions, text) {
-  const lines = /* @__PURE__ */ new Set();
-  if (!text.includes("<<")) return lines;
-  for (const instruction of instructions) {
-    const withHeredocs = instruction;
-    if (typeof withHeredocs.getHeredocs !== "function") continue;
-    for (const heredoc of withHeredocs.getHeredocs()) {
-      const range = heredoc.getContentRange();
-      if (!range) continue;
-      for (let line = range.start.line; line <= range.end.line; line++) lines.add(line + 1);
-    }
-  }
-  return lines;
-}
-var DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
-var KNOWN_DIRECTIVES = /* @__PURE__ */ new Set(["syntax", "escape", "check"]);
-function asBuildKitReadsIt(text) {
-  const lines = text.split("\n");
-  let escapeChar = "\\";
-  let ended = false;
-  let changed = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].replace(/\r$/, "");
-    const match = DIRECTIVE.exec(line);
-    if (!ended && match && KNOWN_DIRECTIVES.has(match[1].toLowerCase())) {
-      if (match[1].toLowerCase() === "escape" && (match[2] === "`" || match[2] === "\\"))
-        escapeChar = match[2];
-      continue;
-    }
-    ended = true;
-    if (!line.startsWith("#") && !/^\s+#/.test(line)) break;
-    if (match) {
-      lines[i] = lines[i].replace("=", " ");
-      changed = true;
-    }
-  }
-  const result = changed ? lines.join("\n") : text;
-  const marker = `${escapeChar}<<`;
-  if (!result.includes(marker)) return result;
-  let out = "";
-  for (let i = 0; i < result.length; i++) {
-    const char = result[i];
-    if (char === escapeChar) {
-      if (result.startsWith(marker, i)) {
-        out += `${escapeChar}< `;
-        i += 2;
-        continue;
-      }
-      out += char + (result[i + 1] ?? "");
-      i++;
-      continue;
-    }
-    out += char;
-  }
-  return out;
-}
-
-// src/sources/dockerfile-fast.ts
-var ESCAPE = "\\";
-function fastModel(text) {
-  if (text.includes("<<") || /^[ \t]*#.*escape/im.test(text)) return void 0;
-  const lines = text.split("\n");
-  const instructions = [];
-  const initialArgs = [];
-  let seenFrom = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = stripCR(lines[i]);
-    const startChar = firstNonBlank(line);
-    if (startChar < 0 || line[startChar] === "#") continue;
-    const segments = [];
-    let current = { line: i, offset: startChar, text: line.slice(startChar) };
-    for (; ; ) {
-      if (/\\[ \t]+$/.test(current.text)) return void 0;
-      const continues = current.text.endsWith(ESCAPE) && !current.text.endsWith(ESCAPE + ESCAPE);
-      if (!continues) {
-        segments.push(current);
-        break;
-      }
-      segments.push({ ...current, text: current.text.slice(0, -1) });
-      let next = i + 1;
-      while (next < lines.length) {
-        const candidate = stripCR(lines[next]);
-        const at2 = firstNonBlank(candidate);
-        if (at2 >= 0 && candidate[at2] !== "#") break;
-        if (at2 < 0) return void 0;
-        next++;
-      }
-      if (next >= lines.length) break;
-      i = next;
-      current = { line: i, offset: 0, text: stripCR(lines[i]) };
-    }
-    const instruction = scanned(lines, segments);
-    if (!instruction) return void 0;
-    if (instruction.keyword === "FROM") seenFrom = true;
-    if (!seenFrom && instruction.keyword === "ARG") {
-      const arg = argOf(lines, instruction);
-      if (arg === null) return void 0;
-      if (arg) initialArgs.push(arg);
-    }
-    instructions.push(instruction);
-  }
-  return { escapeChar: ESCAPE, initialArgs, instructions, heredocLines: /* @__PURE__ */ new Set() };
-}
-function stripCR(line) {
-  return line.endsWith("\r") ? line.slice(0, -1) : line;
-}
-function firstNonBlank(line) {
-  for (let i = 0; i < line.length; i++) if (line[i] !== " " && line[i] !== "	") return i;
-  return -1;
-}
-function scanned(lines, segments) {
-  const head = segments[0];
-  const written = /^\S+/.exec(head.text)?.[0] ?? "";
-  if (written === "") return void 0;
-  const keyword = written.toUpperCase();
-  const first = head.line;
-  const last = segments[segments.length - 1].line;
-  const start = { line: first, character: head.offset };
-  let cachedAlone = null;
-  const parsedAlone = () => {
-    if (cachedAlone === null)
-      cachedAlone = exactModel(lines.slice(first, last + 1).join("\n")).instructions[0];
-    return cachedAlone;
-  };
-  const shifted = (position) => position && { line: position.line + first, character: position.character };
-  const shiftedFlag = (flag) => ({
-    name: flag.name,
-    value: flag.value,
-    valueStart: shifted(flag.valueStart),
-    option: (name) => {
-      const option = flag.option(name);
-      return option && { value: option.value, valueStart: shifted(option.valueStart) };
-    }
-  });
-  return {
-    keyword,
-    written,
-    start,
-    lines: { first, last },
-    args: () => {
-      const words = fromArgs(segments, written.length);
-      if (words) return words;
-      return (parsedAlone()?.args() ?? []).map((word) => ({
-        value: word.value,
-        start: shifted(word.start)
-      }));
-    },
-    labels: () => parsedAlone()?.labels() ?? [],
-    flags: () => leadingFlags(segments, written.length) ?? (parsedAlone()?.flags() ?? []).map(shiftedFlag),
-    trigger: () => {
-      const trigger = parsedAlone()?.trigger();
-      if (!trigger) return void 0;
-      return {
-        ...trigger,
-        start: shifted(trigger.start),
-        lines: { first: trigger.lines.first + first, last: trigger.lines.last + first },
-        flags: () => trigger.flags().map(shiftedFlag)
-      };
-    }
-  };
-}
-function fromArgs(segments, keywordLength) {
-  if (segments.length !== 1) return void 0;
-  const { line, offset, text } = segments[0];
-  if (/["'\\`]/.test(text)) return void 0;
-  const words = [];
-  const pattern = /\S+/g;
-  pattern.lastIndex = keywordLength;
-  let flagsDone = false;
-  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-    if (match[0].startsWith("--")) {
-      if (flagsDone) return void 0;
-      continue;
-    }
-    flagsDone = true;
-    words.push({ value: match[0], start: { line, character: offset + match.index } });
-  }
-  return words;
-}
-function leadingFlags(segments, keywordLength) {
-  const words = [];
-  let first = true;
-  for (const segment of segments) {
-    const pattern = /\S+/g;
-    pattern.lastIndex = first ? keywordLength : 0;
-    first = false;
-    for (let match = pattern.exec(segment.text); match; match = pattern.exec(segment.text)) {
-      if (!match[0].startsWith("--")) return finishFlags(words);
-      if (match.index + match[0].length === segment.text.length && segment !== segments[segments.length - 1]) {
-        if (/["'\\`]/.test(match[0])) return void 0;
-        const next = segments[segments.indexOf(segment) + 1];
-        if (next && !/^[ \t]/.test(next.text)) return void 0;
-      }
-      if (/["'\\`]/.test(match[0])) return void 0;
-      words.push({ text: match[0], start: { line: segment.line, character: segment.offset + match.index } });
-    }
-  }
-  return finishFlags(words);
-}
-function finishFlags(words) {
-  return words.map(({ text, start }) => {
-    const equals = text.indexOf("=");
-    const name = text.slice(2, equals < 0 ? void 0 : equals);
-    const value = equals < 0 ? null : text.slice(equals + 1);
-    const valueStart = equals < 0 ? void 0 : { line: start.line, character: start.character + equals + 1 };
-    return {
-      name,
-      value,
-      valueStart,
-      option: (wanted) => {
-        if (value === null || valueStart === void 0) return void 0;
-        let at2 = 0;
-        for (const part of value.split(",")) {
-          const sign = part.indexOf("=");
-          if ((sign < 0 ? part : part.slice(0, sign)) === wanted) {
-            return {
-              value: sign < 0 ? null : part.slice(sign + 1),
-              valueStart: sign < 0 ? void 0 : { line: valueStart.line, character: valueStart.character + at2 + sign + 1 }
-            };
-          }
-          at2 += part.length + 1;
-        }
-        return void 0;
-      }
-    };
-  });
-}
-function argOf(lines, instruction) {
-  const { first, last } = instruction.lines;
-  const text = lines.slice(first, last + 1).join("\n");
-  if (first !== last || /["'\\`$]/.test(text)) {
-    return exactModel(text).initialArgs[0];
-  }
-  const words = stripCR(text).trim().split(/\s+/).slice(1);
-  if (words.length !== 1) return words.length === 0 ? void 0 : null;
-  const word = words[0];
-  const equals = word.indexOf("=");
-  if (equals === 0) return null;
-  return equals < 0 ? { name: word, value: null } : { name: word.slice(0, equals), value: word.slice(equals + 1) };
-}
-
-// src/sources/dockerfile.ts
-var INSTRUCTIONS = /* @__PURE__ */ new Set([
-  "ADD",
-  "ARG",
-  "CMD",
-  "COPY",
-  "ENTRYPOINT",
-  "ENV",
-  "EXPOSE",
-  "FROM",
-  "HEALTHCHECK",
-  "LABEL",
-  "MAINTAINER",
-  "ONBUILD",
-  "RUN",
-  "SHELL",
-  "STOPSIGNAL",
-  "USER",
-  "VOLUME",
-  "WORKDIR"
-]);
-function readDockerfile(text, file, options = {}) {
-  return readModel(fastModel(text) ?? exactModel(text), text, file, options);
-}
-function readModel(model, text, file, options = {}) {
-  const { escapeChar } = model;
-  const reader = new StageReader(file, text, globalArgs(model, options.buildArgs ?? {}), escapeChar);
-  for (const instruction of model.instructions) reader.read(instruction, options.copyFrom !== false);
-  const result = reader.finish(text, model.instructions.at(-1));
-  return { ...result, heredocLines: model.heredocLines };
-}
-function globalArgs(model, buildArgs) {
-  const globals = /* @__PURE__ */ new Map();
-  for (const { name, value } of model.initialArgs) {
-    globals.set(name, buildArgs[name] ?? argDefault(value, globals, model.escapeChar));
-  }
-  return globals;
-}
-var StageReader = class {
-  constructor(file, text, globals, escapeChar) {
-    this.file = file;
-    this.globals = globals;
-    this.escapeChar = escapeChar;
-    this.lines = text.split("\n");
-  }
-  file;
-  globals;
-  escapeChar;
-  stages = [];
-  occurrences = [];
-  problems = [];
-  /** Stage names to the first stage of that name: lookups in constant time (linear in the file). */
-  stageNames = /* @__PURE__ */ new Map();
-  lines;
-  problem(line, column, message) {
-    this.problems.push({ file: this.file, line: line + 1, column: column + 1, message });
-  }
-  read(instruction, copyFrom) {
-    const { keyword, start } = instruction;
-    if (!INSTRUCTIONS.has(keyword)) {
-      this.problem(start.line, start.character, `unknown instruction "${instruction.written}"`);
-      return;
-    }
-    if (keyword === "FROM") {
-      this.from(instruction);
-      return;
-    }
-    const stage = this.stages[this.stages.length - 1];
-    if (!stage) {
-      if (keyword !== "ARG") this.problem(start.line, start.character, `${keyword} before the first FROM`);
-      return;
-    }
-    if (keyword === "LABEL") {
-      for (const { name, value } of instruction.labels()) stage.labels[detach(name)] = detach(value);
-      return;
-    }
-    const judged = keyword === "ONBUILD" ? instruction.trigger() : instruction;
-    if (judged && copyFrom && (judged.keyword === "COPY" || judged.keyword === "RUN"))
-      this.externalSources(judged);
-  }
-  /** The image text after global ARGs, and what it names; a stage name is checked on this text. */
-  resolve(written) {
-    return resolveImage(written, this.globals, this.escapeChar);
-  }
-  stageIndex(reference) {
-    if (/^\d+$/.test(reference)) {
-      const index = Number(reference);
-      return index < this.stages.length ? index : void 0;
-    }
-    return this.stageNames.get(reference.toLowerCase());
-  }
-  /** Whether resolved text names an earlier stage (by name, or by index where `allowIndex`). */
-  isStage({ text, image }, allowIndex) {
-    return image.kind !== "unresolved" && (allowIndex || !/^\d+$/.test(text)) && this.stageIndex(text) !== void 0;
-  }
-  occurrence(instruction, { text, image }, at2, via) {
-    const { start } = instruction;
-    const name = this.stages[this.stages.length - 1]?.name;
-    return {
-      file: this.file,
-      line: start.line + 1,
-      column: (at2.line === start.line ? at2.character : start.character) + 1,
-      source: "dockerfile",
-      text,
-      image,
-      via,
-      stage: { index: this.stages.length - 1, ...name !== void 0 && { name }, final: false },
-      labels: {}
-    };
-  }
-  from(from) {
-    const { start } = from;
-    const args = from.args();
-    const first = args[0];
-    if (!first) {
-      this.problem(start.line, start.character, "FROM without an image");
-      return;
-    }
-    const hasAlias = args.length === 3 && args[1]?.value.toLowerCase() === "as";
-    if (args.length !== 1 && !hasAlias) {
-      this.problem(start.line, start.character, 'FROM takes one image and an optional "AS name"');
-      return;
-    }
-    const stage = { index: this.stages.length, labels: {} };
-    if (hasAlias) stage.name = detach((args[2]?.value ?? "").toLowerCase());
-    const resolved = this.resolve(first.value);
-    const parent = this.isStage(resolved, false) ? this.stageIndex(resolved.text) : void 0;
-    this.stages.push(stage);
-    if (stage.name !== void 0 && !this.stageNames.has(stage.name))
-      this.stageNames.set(stage.name, stage.index);
-    if (parent !== void 0) {
-      stage.parent = parent;
-      return;
-    }
-    const found = this.occurrence(from, resolved, first.start, "from");
-    if (found.text.toLowerCase() === "scratch") return;
-    stage.base = found;
-    this.occurrences.push(found);
-  }
-  externalSources(instruction) {
-    const { first, last } = instruction.lines;
-    if (!this.lines.slice(first, last + 1).some((line) => line.includes("--"))) return;
-    for (const flag of instruction.flags()) {
-      if (flag.name === "from") {
-        this.externalSource(instruction, flag.value, flag.valueStart, "copy-from");
-      } else if (flag.name === "mount") {
-        const from = flag.option("from");
-        if (from) this.externalSource(instruction, from.value, from.valueStart, "mount-from");
-      }
-    }
-  }
-  externalSource(instruction, written, at2, via) {
-    if (!written || !at2) return;
-    const resolved = this.resolve(written);
-    if (this.isStage(resolved, true)) return;
-    this.occurrences.push(this.occurrence(instruction, resolved, at2, via));
-  }
-  /** Marks the final image, and reports a file without FROM or ending inside an instruction. */
-  finish(text, last) {
-    const { stages, occurrences, problems, file } = this;
-    const escapeChar = this.escapeChar;
-    markFinalImage(stages, occurrences);
-    if (stages.length === 0 && problems.length === 0) {
-      problems.push({
-        file,
-        line: 1,
-        column: 1,
-        message: text.trim() === "" ? "empty Dockerfile: no FROM instruction" : "no FROM instruction"
-      });
-    }
-    if (last && endsWithContinuation(text, escapeChar)) {
-      const { start } = last;
-      this.problem(
-        start.line,
-        start.character,
-        "file ends inside an instruction (line continuation at end of file)"
-      );
-    }
-    return { occurrences, problems, namespaces: {} };
-  }
-};
-function argDefault(value, globals, escapeChar) {
-  if (value === null) return void 0;
-  const expansion = expandVariables(value, globals, escapeChar);
-  return expansion.missing.length > 0 ? void 0 : expansion.value;
-}
-function markFinalImage(stages, occurrences) {
-  const final = stages[stages.length - 1];
-  if (!final) return;
-  const chain = [];
-  const inChain = /* @__PURE__ */ new Set();
-  for (let stage = final; stage && !inChain.has(stage.index); ) {
-    chain.push(stage);
-    inChain.add(stage.index);
-    stage = stage.parent === void 0 ? void 0 : stages[stage.parent];
-  }
-  const labels = {};
-  for (let i = chain.length - 1; i >= 0; i--) Object.assign(labels, chain[i]?.labels);
-  const root = chain[chain.length - 1];
-  if (root?.base) root.base.labels = labels;
-  for (const occurrence of occurrences) {
-    if (!occurrence.stage) continue;
-    const isInChain = inChain.has(occurrence.stage.index);
-    occurrence.stage.final = occurrence.via === "from" ? isInChain : occurrence.stage.index === final.index;
-  }
-}
-function endsWithContinuation(text, escapeChar) {
-  let end = text.length;
-  while (end > 0 && " 	\r\n".includes(text[end - 1])) end--;
-  return text[end - 1] === escapeChar && text[end - 2] !== escapeChar;
-}
-
-// src/sources/helm.ts
-var VALUES_FILE = /^values(?:[-.][^/]*)?\.ya?ml$/i;
-function isValuesFileName(name) {
-  return VALUES_FILE.test(name);
-}
-function helmValuesImages(data, written, appVersion) {
-  const images = [];
-  if (!isObject(data)) return images;
-  const global = isObject(data.global) ? data.global : {};
-  const registry = typeof global.imageRegistry === "string" && global.imageRegistry.trim() !== "" ? global.imageRegistry.trim() : void 0;
-  const defaults = {
-    ...registry !== void 0 && { registry },
-    ...appVersion !== void 0 && { tag: appVersion }
-  };
-  const walk = (value, path4) => {
-    if (Array.isArray(value)) {
-      value.forEach((item, i) => {
-        walk(item, [...path4, i]);
-      });
-      return;
-    }
-    if (!isObject(value)) return;
-    for (const [key, child2] of Object.entries(value)) {
-      const childPath = [...path4, key];
-      if (key !== "image") {
-        walk(child2, childPath);
-        continue;
-      }
-      const workload = { kind: "values", name: path4.join(".") || "(top level)" };
-      if (typeof child2 === "string" && child2.trim() !== "") {
-        images.push({ path: childPath, value: child2, workload, labels: {} });
-      } else {
-        const map2 = imageOfMap(child2, childPath, written, defaults);
-        if (map2) images.push({ ...map2, workload, labels: {} });
-      }
-    }
-  };
-  walk(data, []);
-  return images;
-}
-
-// src/sources/workflows.ts
-var WORKFLOW_PATH = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i;
-function isWorkflowPath(path4) {
-  return WORKFLOW_PATH.test(path4);
-}
-var DOCKER_STEP = "docker://";
-function workflowImages(data) {
-  const images = [];
-  if (!isObject(data) || !isObject(data.jobs)) return images;
-  for (const [job, definition] of Object.entries(data.jobs)) {
-    if (!isObject(definition)) continue;
-    const workload = { kind: "job", name: job };
-    const push = (path4, value) => {
-      if (value === void 0 || value === null || value === "") return;
-      images.push({ path: ["jobs", job, ...path4], value, workload, labels: {} });
-    };
-    const container = definition.container;
-    if (typeof container === "string") push(["container"], container);
-    else if (isObject(container)) push(["container", "image"], container.image);
-    if (isObject(definition.services)) {
-      for (const [name, service] of Object.entries(definition.services)) {
-        if (typeof service === "string") push(["services", name], service);
-        else if (isObject(service)) push(["services", name, "image"], service.image);
-      }
-    }
-    if (Array.isArray(definition.steps)) {
-      definition.steps.forEach((step, i) => {
-        if (isObject(step) && typeof step.uses === "string" && step.uses.startsWith(DOCKER_STEP)) {
-          images.push({
-            path: ["jobs", job, "steps", i, "uses"],
-            value: step.uses.slice(DOCKER_STEP.length),
-            workload,
-            labels: {}
-          });
-        }
-      });
-    }
-  }
-  return images;
-}
-
-// src/sources/yaml.ts
-var import_yaml = __toESM(require_dist(), 1);
-var MAX_ALIAS_COUNT = 1e3;
-function readYamlFile(text, file, options = {}) {
-  return (options.exact ? void 0 : readFast(text)) ?? readExact(text, file);
-}
-function readExact(text, file) {
-  const documents = [];
-  const problems = [];
-  const lineCounter = new import_yaml.LineCounter();
-  const position = (offset) => lineCounter.linePos(offset);
-  for (const doc of (0, import_yaml.parseAllDocuments)(text, { lineCounter, prettyErrors: false, merge: true })) {
-    const error = doc.errors[0];
-    if (error) {
-      const { line, col } = position(error.pos[0]);
-      problems.push({ file, line, column: col, message: `YAML syntax: ${firstLine(error.message)}` });
-      continue;
-    }
-    let data;
-    try {
-      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (cause) {
-      const { line, col } = position(doc.range[0]);
-      const message = /alias/i.test(String(cause)) ? `YAML uses aliases too often (more than ${MAX_ALIAS_COUNT}); refusing to expand a possible alias bomb` : `YAML cannot be read: ${cause.message}`;
-      problems.push({ file, line, column: col, message });
-      continue;
-    }
-    const start = doc.contents?.range?.[0] ?? doc.range[0];
-    documents.push({
-      data,
-      line: position(start).line,
-      locate: (path4) => position(nodeAt(doc, path4)?.range?.[0] ?? start),
-      written: (path4) => {
-        const node = nodeAt(doc, path4);
-        if (!(0, import_yaml.isScalar)(node)) return void 0;
-        return typeof node.source === "string" ? node.source : String(node.value);
-      }
-    });
-  }
-  return { documents, problems };
-}
-function nodeAt(doc, path4) {
-  let node = doc.contents;
-  for (const key of path4) {
-    node = valueAt(doc, node, key, 0);
-    if (node === void 0) return void 0;
-  }
-  return node;
-}
-function deref(doc, node) {
-  return (0, import_yaml.isAlias)(node) ? node.resolve(doc) : node;
-}
-function isMergeKey(key) {
-  if (!(0, import_yaml.isScalar)(key)) return false;
-  const value = key.value;
-  return value === "<<" || typeof value === "symbol" && value.description === "<<";
-}
-function valueAt(doc, container, key, depth) {
-  const node = deref(doc, container);
-  if ((0, import_yaml.isSeq)(node)) return typeof key === "number" ? node.items[key] : void 0;
-  if (!(0, import_yaml.isMap)(node) || depth > 50) return void 0;
-  for (const pair of node.items) {
-    if ((0, import_yaml.isPair)(pair) && (0, import_yaml.isScalar)(pair.key) && String(pair.key.value) === String(key) && !isMergeKey(pair.key))
-      return pair.value ?? pair.key;
-  }
-  for (const pair of node.items) {
-    if (!(0, import_yaml.isPair)(pair) || !isMergeKey(pair.key)) continue;
-    const source = deref(doc, pair.value);
-    const sources = (0, import_yaml.isSeq)(source) ? source.items : [source];
-    for (const each of sources) {
-      const found = valueAt(doc, each, key, depth + 1);
-      if (found !== void 0) return found;
-    }
-  }
-  return void 0;
-}
-var NotSure = class extends Error {
-};
-var UNSURE = /(?:^|[\s[{,])<<[ \t]*:|^%/m;
-var MAX_FAST_NODES = 1e6;
-var DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t]|\r?$)(.*)$/gm;
-var IMAGE_LINE = /^([ \t]*(?:-[ \t]+)*)image[ \t]*:(?:[ \t]+(\S.*?))?[ \t]*\r?$/gm;
-function readFast(text) {
-  if (UNSURE.test(text)) return void 0;
-  const documents = [];
-  try {
-    let start = 0;
-    let line = 1;
-    for (const marker of text.matchAll(DOCUMENT_MARKER)) {
-      const rest = (marker[1] ?? "").trim();
-      if (rest !== "" && !rest.startsWith("#")) throw new NotSure();
-      readFastDocument(text, start, marker.index, line, documents);
-      line += countNewlines(text, start, marker.index + marker[0].length);
-      start = marker.index + marker[0].length;
-    }
-    readFastDocument(text, start, text.length, line, documents);
-  } catch (error) {
-    if (error instanceof NotSure || error instanceof yaml.YAMLException) return void 0;
-    throw error;
-  }
-  return { documents, problems: [] };
-}
-function readFastDocument(text, from, to, firstLine2, documents) {
-  const chunk = from === 0 && to === text.length ? text : text.slice(from, to);
-  if (chunk.trim() === "") return;
-  const data = yaml.load(chunk, { schema: yaml.CORE_SCHEMA });
-  const lines = [];
-  let line = firstLine2;
-  let counted = 0;
-  for (const match of chunk.matchAll(IMAGE_LINE)) {
-    line += countNewlines(chunk, counted, match.index);
-    counted = match.index;
-    const prefix = match[1];
-    const written = match[2];
-    const valueAt2 = written === void 0 ? match[0].indexOf(":") : match[0].indexOf(written, prefix.length + 5);
-    lines.push({ line, col: valueAt2 + 1, value: written === void 0 ? void 0 : scalarText(written) });
-  }
-  const keys = [];
-  imageKeys(data, [], keys);
-  if (keys.length !== lines.length) throw new NotSure();
-  const positions = /* @__PURE__ */ new Map();
-  keys.forEach((path4, i) => {
-    const value = valueAtPath(data, path4);
-    const at2 = lines[i];
-    const isMap3 = typeof value === "object" && value !== null && !Array.isArray(value);
-    if (isMap3 && "repository" in value) throw new NotSure();
-    const same = typeof value === "string" ? at2.value === value : (value === null || isMap3) && at2.value === void 0;
-    if (!same) throw new NotSure();
-    positions.set(pathKey(path4), { line: at2.line, col: at2.col });
-  });
-  documents.push({
-    data,
-    line: firstLine2,
-    locate: (path4) => {
-      const found = positions.get(pathKey(path4));
-      if (!found) throw new NotSure();
-      return found;
-    },
-    written: (path4) => {
-      const value = valueAtPath(data, path4);
-      return typeof value === "string" ? value : void 0;
-    }
-  });
-}
-function imageKeys(value, path4, out, budget = { nodes: MAX_FAST_NODES }) {
-  if (--budget.nodes < 0) throw new NotSure();
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const item = value[i];
-      if (typeof item !== "object" || item === null) continue;
-      path4.push(i);
-      imageKeys(item, path4, out, budget);
-      path4.pop();
-    }
-    return;
-  }
-  if (typeof value !== "object" || value === null) return;
-  for (const key in value) {
-    if (key.charCodeAt(0) <= 57 && /^\d+$/.test(key)) throw new NotSure();
-    const child2 = value[key];
-    if (key === "image") out.push([...path4, key]);
-    if (typeof child2 !== "object" || child2 === null) continue;
-    path4.push(key);
-    imageKeys(child2, path4, out, budget);
-    path4.pop();
-  }
-}
-function valueAtPath(data, path4) {
-  return path4.reduce((value, key) => value?.[key], data);
-}
-function pathKey(path4) {
-  return path4.join("\0");
-}
-function countNewlines(text, from, to) {
-  let count = 0;
-  for (let i = text.indexOf("\n", from); i >= 0 && i < to; i = text.indexOf("\n", i + 1)) count++;
-  return count;
-}
-function scalarText(written) {
-  const first = written[0];
-  if (first === '"') {
-    const end = written.indexOf('"', 1);
-    if (end < 0 || written.slice(1, end).includes("\\")) return void 0;
-    return written.slice(1, end);
-  }
-  if (first === "'") {
-    const match = /^'((?:[^']|'')*)'/.exec(written);
-    return match ? match[1].replace(/''/g, "'") : void 0;
-  }
-  if (first === "{" || first === "[" || first === "|" || first === ">" || first === "#") return void 0;
-  const comment = written.search(/[ \t]#/);
-  return (comment >= 0 ? written.slice(0, comment) : written).trimEnd();
-}
-function firstLine(message) {
-  return message.split("\n")[0] ?? message;
-}
-
-// src/sources/read.ts
-var BINARY_SNIFF_BYTES = 8e3;
-var Layout = class {
-  charts = /* @__PURE__ */ new Map();
-  envs = /* @__PURE__ */ new Map();
-  /** The chart whose folder holds `dir`, when `dir` holds a Chart.yaml. */
-  chartAt(dir) {
-    let chart = this.charts.get(dir);
-    if (chart === void 0) {
-      const text = readSideFile(join2(dir, "Chart.yaml"));
-      chart = null;
-      if (text !== void 0) {
-        const appVersion = /^appVersion:[ \t]*["']?([^"'\s#]+)/m.exec(text)?.[1];
-        chart = appVersion === void 0 ? {} : { appVersion };
-      }
-      this.charts.set(dir, chart);
-    }
-    return chart ?? void 0;
-  }
-  /** The chart folder when `absolute` lies under that chart's `templates/` folder. */
-  templateChart(absolute) {
-    const parts = absolute.split(sep2);
-    for (let i = parts.length - 2; i > 0; i--) {
-      if (parts[i] !== "templates") continue;
-      const chartDir = parts.slice(0, i).join(sep2);
-      if (this.chartAt(chartDir)) return chartDir;
-    }
-    return void 0;
-  }
-  /** Variables of the `.env` file in `dir` (empty when there is none). */
-  envAt(dir) {
-    let env = this.envs.get(dir);
-    if (!env) {
-      const text = readSideFile(join2(dir, ".env"));
-      env = text === void 0 ? /* @__PURE__ */ new Map() : parseEnvFile(text);
-      this.envs.set(dir, env);
-    }
-    return env;
-  }
-};
-var TEMPLATE_MARK = "{{";
-function readSource(candidate, options) {
-  const file = candidate.path;
-  const name = basename2(candidate.absolute);
-  const dir = dirname2(candidate.absolute);
-  const folder = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : ".";
-  if (candidate.kind !== "dockerfile") {
-    const chart = options.layout.templateChart(candidate.absolute);
-    if (chart !== void 0) {
-      const below = candidate.absolute.slice(chart.length + 1).split(sep2).length;
-      const chartFolder = file.split("/").slice(0, -below).join("/");
-      return {
-        file,
-        skip: "Helm chart template: render it with helm template \u2026 | base-image-guard check --manifests -",
-        group: chartFolder === "" ? "templates" : `${chartFolder}/templates`
-      };
-    }
-  }
-  const read = readText(candidate.absolute, options.maxFileSize);
-  if ("skip" in read) return { file, skip: read.skip };
-  const { text } = read;
-  let result;
-  let heredocLines2;
-  if (candidate.kind === "dockerfile") {
-    const dockerfile = readDockerfile(text, file, {
-      buildArgs: options.buildArgs,
-      copyFrom: options.copyFrom
-    });
-    if (dockerfile.problems.length > 0 && (text.includes(TEMPLATE_MARK) || /%%[A-Za-z0-9_]+%%/.test(text))) {
-      return {
-        file,
-        skip: "template (placeholders such as {{ }} or %%\u2026%%), not a Dockerfile",
-        group: folder
-      };
-    }
-    result = dockerfile;
-    heredocLines2 = dockerfile.heredocLines;
-  } else {
-    const role = roleOf(file, name, dir, candidate, options);
-    if (role === void 0) return { file, result: emptyResult(), suppressionProblems: [] };
-    result = readYamlSource(text, file, role, options, dir);
-    if (result.problems.length > 0 && result.occurrences.length === 0 && text.includes(TEMPLATE_MARK)) {
-      return { file, skip: "template (contains {{ }} and is not valid YAML)", group: folder };
-    }
-  }
-  const suppressions = readSuppressions(text, heredocLines2);
-  for (const found of [...result.occurrences, ...result.problems]) {
-    const suppression = suppressions.valid.get(found.line - 1);
-    if (suppression) found.suppression = suppression;
-  }
-  return { file, result, suppressionProblems: suppressions.problems };
-}
-function roleOf(file, name, dir, candidate, options) {
-  if (candidate.kind === "json") return { kind: "manifest", json: true };
-  if (isWorkflowPath(file)) return options.workflows ? { kind: "workflow" } : void 0;
-  if (isKustomizationName(name)) return { kind: "kustomization" };
-  if (isValuesFileName(name)) {
-    const chart = options.layout.chartAt(dir);
-    if (chart) return { kind: "values", ...chart };
-  }
-  return { kind: "manifest", json: false };
-}
-var MIGHT_HOLD_IMAGES = /image|Namespace/;
-var WORKFLOW_MIGHT_HOLD_IMAGES = /container|services|docker:\/\//;
-function readYamlSource(text, file, role, options, dir) {
-  const result = emptyResult();
-  if (role.kind === "manifest" && !MIGHT_HOLD_IMAGES.test(text)) return result;
-  if (role.kind === "workflow" && !WORKFLOW_MIGHT_HOLD_IMAGES.test(text)) return result;
-  if (role.kind === "manifest" && role.json && !(text.includes('"apiVersion"') && text.includes('"kind"')))
-    return result;
-  const exact = role.kind !== "manifest" || role.json;
-  const parsed = readYamlFile(text, file, { exact });
-  result.problems.push(...parsed.problems);
-  for (const doc of parsed.documents) {
-    switch (role.kind) {
-      case "workflow":
-        collect(doc, workflowImages(doc.data), "workflow", file, result);
-        break;
-      case "kustomization":
-        result.kustomization = readKustomization(doc, file);
-        break;
-      case "values":
-        collect(doc, helmValuesImages(doc.data, doc.written, role.appVersion), "helm", file, result);
-        break;
-      case "manifest":
-        readManifest(doc, file, result, () => options.layout.envAt(dir));
-        break;
-    }
-  }
-  return result;
-}
-function readManifest(doc, file, result, env = () => /* @__PURE__ */ new Map()) {
-  if (isKubernetesObject(doc.data)) {
-    const found = kubernetesImages(doc.data, doc.written);
-    Object.assign(result.namespaces, found.namespaces);
-    collect(doc, found.images, "kubernetes", file, result);
-  } else if (isComposeFile(doc.data)) {
-    collect(doc, composeImages(doc.data), "compose", file, result, { variables: env() });
-  }
-}
-function collect(doc, images, source, file, result, valueOptions = {}) {
-  for (const found of images) {
-    const at2 = doc.locate(found.path);
-    const { text: imageText, image } = imageOfValue(found.value, valueOptions);
-    result.occurrences.push({
-      file,
-      line: at2.line,
-      column: at2.col,
-      source,
-      text: imageText,
-      image,
-      ...found.workload && { workload: found.workload },
-      ...found.container && { container: found.container },
-      labels: found.labels
-    });
-  }
-}
-function readText(path4, maxFileSize) {
-  let fd;
-  try {
-    fd = openSync(path4, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    return { skip: `cannot be read (${error.code ?? "error"})` };
-  }
-  let bytes;
-  try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile()) return { skip: "not a regular file (a FIFO, socket or device), not read" };
-    const { size } = stats;
-    if (size > maxFileSize) {
-      return { skip: `larger than maxFileSize (${formatSize(size)} > ${formatSize(maxFileSize)})` };
-    }
-    bytes = Buffer.allocUnsafe(size);
-    let read = 0;
-    for (let n = 1; read < size && n > 0; read += n) n = readSync(fd, bytes, read, size - read, read);
-    bytes = bytes.subarray(0, read);
-  } catch (error) {
-    return { skip: `cannot be read (${error.code ?? "error"})` };
-  } finally {
-    closeSync(fd);
-  }
-  if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return { skip: "binary file" };
-  return { text: bytes.toString("utf8") };
-}
-function formatSize(bytes) {
-  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${bytes} B`;
-}
-
-// src/sources/manifests.ts
-var SOURCE_COMMENT = /^#[ \t]*Source:[ \t]*(\S.*?)[ \t]*\r?$/;
-var DOCUMENT_START = /^---(?:[ \t]|\r?$)/;
-function readManifestStream(text, origin) {
-  const result = emptyResult();
-  const parsed = readYamlFile(text, origin);
-  for (const doc of parsed.documents) readManifest(doc, origin, result);
-  result.problems.push(...parsed.problems);
-  const sources = [void 0];
-  let current;
-  for (const line of text.split("\n")) {
-    if (DOCUMENT_START.test(line)) current = void 0;
-    const source = SOURCE_COMMENT.exec(line)?.[1];
-    if (source !== void 0) current = source;
-    sources.push(current);
-  }
-  for (const found of [...result.occurrences, ...result.problems]) {
-    const source = sources[found.line];
-    if (source === void 0) continue;
-    found.file = source;
-    found.line = 0;
-    found.column = 0;
-  }
-  return result;
-}
-
-// src/check.ts
-function runCheck(options) {
-  const { policy } = options.loaded;
-  const mode = options.mode ?? policy.mode;
-  const compiled = compilePolicy(policy);
-  const today = (options.today ?? /* @__PURE__ */ new Date()).toISOString().slice(0, 10);
-  const streams = options.podList || options.manifests;
-  const paths = options.paths.length > 0 || streams ? options.paths : ["."];
-  const discovery = discoverFiles(paths, {
-    cwd: options.cwd,
-    include: policy.include,
-    exclude: policy.exclude
-  });
-  const only = options.onlyFiles;
-  const candidates = only ? discovery.candidates.filter((c) => only.has(c.path)) : discovery.candidates;
-  const skipped = only ? discovery.skipped.filter((s) => only.has(s.file)) : [...discovery.skipped];
-  const invalidSuppressions = [];
-  const readOptions = {
-    maxFileSize: policy.maxFileSize,
-    buildArgs: options.buildArgs ?? {},
-    copyFrom: policy.dockerfile.copyFrom === "check",
-    workflows: policy.workflows === "check",
-    layout: new Layout()
-  };
-  const severity = mode === "enforce" ? "error" : "warning";
-  const findings = [];
-  const suppressed = [];
-  const repositories = /* @__PURE__ */ new Set();
-  let files = 0;
-  let images = 0;
-  const report = (rule, at2, message) => {
-    const occurrence = "source" in at2 ? at2 : void 0;
-    const ref = occurrence?.image.kind === "image" ? occurrence.image.ref : void 0;
-    const image = occurrence?.text ?? "";
-    const waiver = waiverFor(rule, at2.suppression, ref, compiled, today);
-    if (waiver?.kind === "suppressed") {
-      suppressed.push({
-        rule,
-        file: at2.file,
-        line: at2.line,
-        image,
-        reason: waiver.reason,
-        expires: waiver.expires
-      });
-      return;
-    }
-    const rewritten = occurrence?.rewrittenBy;
-    const notes = [
-      rewritten && `as rewritten by ${rewritten.file}:${rewritten.line} from ${rewritten.written}`,
-      waiver?.kind === "expired" && waiver.note
-    ].filter(Boolean);
-    findings.push({
-      rule,
-      severity,
-      file: at2.file,
-      line: at2.line,
-      column: at2.column,
-      image,
-      ...ref && { normalized: ref.normalized },
-      message: notes.length > 0 ? `${message} (${notes.join("; ")})` : message
-    });
-  };
-  const judgeAll = (problems, occurrences, namespaceLabels) => {
-    const context = { policy: compiled, namespaceLabels };
-    for (const problem of problems) report("parse-error", problem, problem.message);
-    for (const occurrence of occurrences) {
-      images++;
-      if (occurrence.image.kind === "image") repositories.add(occurrence.image.ref.match.repository);
-      for (const verdict of judge(occurrence, context)) report(verdict.rule, occurrence, verdict.message);
-    }
-  };
-  const deferred = [];
-  const needsWholeRepository = (result) => result.kustomization !== void 0 || Object.keys(result.namespaces).length > 0 || result.occurrences.some((o) => o.source === "kubernetes" || o.source === "cluster");
-  for (let i = 0; i < candidates.length; i++) {
-    const candidate = candidates[i];
-    candidates[i] = void 0;
-    const outcome = readSource(candidate, readOptions);
-    if ("skip" in outcome) {
-      skipped.push({
-        file: outcome.file,
-        reason: outcome.skip,
-        ...outcome.group && { group: outcome.group }
-      });
-      continue;
-    }
-    files++;
-    for (const problem of outcome.suppressionProblems)
-      invalidSuppressions.push({ file: outcome.file, ...problem });
-    if (needsWholeRepository(outcome.result)) deferred.push(outcome.result);
-    else judgeAll(outcome.result.problems, outcome.result.occurrences, {});
-  }
-  for (const stream of [
-    options.manifests && readManifestStream(options.manifests.text, options.manifests.origin),
-    options.podList && readPodList(options.podList.text, options.podList.origin)
-  ]) {
-    if (!stream) continue;
-    files++;
-    deferred.push(stream);
-  }
-  judgeAll(
-    deferred.flatMap((r) => r.problems),
-    kustomized(deferred),
-    Object.assign({}, ...deferred.map((r) => r.namespaces))
-  );
-  for (const problem of invalidSuppressions) {
-    findings.push({ rule: "invalid-suppression", severity, ...problem, image: "" });
-  }
-  return {
-    mode,
-    policySource: options.loaded.source,
-    policyWarnings: [...options.loaded.warnings, ...lintAgainstImages(compiled, repositories)],
-    files,
-    images,
-    findings: findings.sort(byPosition),
-    suppressed: suppressed.sort(byPosition),
-    skipped
-  };
-}
-function kustomized(results) {
-  const all = results.flatMap((r) => r.occurrences);
-  const kustomizations = results.map((r) => r.kustomization).filter((k) => k !== void 0);
-  if (kustomizations.length === 0) return all;
-  const byFile = /* @__PURE__ */ new Map();
-  for (const occurrence of all) {
-    const list = byFile.get(occurrence.file);
-    if (list) list.push(occurrence);
-    else byFile.set(occurrence.file, [occurrence]);
-  }
-  const { rewritten, replaced } = applyKustomizations(kustomizations, byFile);
-  return [...all.filter((o) => !replaced.has(o)), ...rewritten];
-}
-function byPosition(a, b) {
-  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  if (a.line !== b.line) return a.line - b.line;
-  return a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0;
-}
-function exitCodeOf(result) {
-  return result.mode === "enforce" && result.findings.length > 0 ? 1 : 0;
-}
-
 // src/policy/load.ts
 var import_semver3 = __toESM(require_semver2(), 1);
-var import_yaml4 = __toESM(require_dist(), 1);
-import { existsSync, readFileSync as readFileSync2 } from "node:fs";
-import { resolve as resolve2 } from "node:path";
+var import_yaml = __toESM(require_dist(), 1);
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 
 // schema/policy.schema.json
 var policy_schema_default = {
@@ -26314,6 +24096,66 @@ var policy_schema_default = {
 
 // src/policy/default-policy.yml
 var default_policy_default = '# base-image-guard policy (SPEC \xA72). Editors validate this file with schema/policy.schema.json:\n# yaml-language-server: $schema=https://raw.githubusercontent.com/org/base-image-guard/main/schema/policy.schema.json\n#\n# A policy file is complete on its own: leave out approved, deprecated, minimal, versions or pinning\n# and that rule is off (a file with none of them is an error). mode, workflows, dockerfile, include,\n# exclude and maxFileSize fall back to these values.\n\n# enforce: violations fail the check (exit 1). audit: report them, never fail.\nmode: enforce\n\n# Allowlist of repositories (rule approved-base-images). An entry matches that exact repository,\n# any tag or digest; `\u2026/base/*` matches one level below, `\u2026/base/**` any depth.\napproved:\n  - registry.example.com/base/alpine\n  - registry.example.com/base/ubuntu\n  - registry.example.com/base/distroless\n  - registry.example.com/base/wolfi\n\n# Blocklist of end-of-life images (rule block-deprecated-base-images). A bare name matches the last\n# path segment on any registry; `:release` matches that release and its point releases, codenames\n# included (debian:9 matches debian:stretch-slim).\ndeprecated:\n  - centos\n  - ubuntu:18.04\n  - alpine:3.12\n  - debian:9\n\n# High-security workloads (rule require-minimal-base-images): a workload or Namespace with this\n# label, or a Dockerfile whose final stage has it as a LABEL, must use one of these images.\nminimal:\n  label: security.enforce=high\n  images:\n    - registry.example.com/base/distroless\n    - registry.example.com/base/wolfi\n\n# Allowed releases per distribution (rule validate-base-image-version): releases ("22.04") and/or\n# semver ranges (">=3.19"). Quote them: YAML reads 20.10 as a number.\nversions:\n  ubuntu: ["22.04", "24.04"]\n\n# Pinning (rule require-pinned-image): digest = every image carries @sha256:\u2026; tag = an explicit\n# tag other than latest, or a digest. Off unless set:\n# pinning: tag\n\ndockerfile:\n  stages: all # all | final: which FROM stages must be approved\n  copyFrom: check # check | ignore: images in COPY --from and RUN --mount=from\n\n# Time-boxed waivers. Each needs a reason and an expiry date; after that date it stops applying.\n#   - image: docker.io/library/centos:7\n#     rules: [block-deprecated-base-images]\n#     reason: "legacy billing batch, migration tracked in OPS-123"\n#     expires: 2027-03-31\nexceptions: []\n\n# Images in GitHub workflows (job container, services, docker:// steps): check | ignore.\nworkflows: check\n\n# Every file: SPEC \xA74 decides by name and content what each one is (Dockerfile, manifest, chart\n# values, kustomization, compose file, workflow). Narrow it only to leave folders out.\ninclude: ["**"]\nexclude: ["**/node_modules/**", "**/.git/**", "**/vendor/**"]\nmaxFileSize: 10MB\n';
+
+// src/policy/lint.ts
+var GLOB_AFTER_NAME = /[a-z0-9._-][*?]/;
+function lintPolicy(policy, today = /* @__PURE__ */ new Date()) {
+  const warnings = [];
+  const lists = [
+    ["approved", policy.approved],
+    ["minimal.images", policy.minimal?.images]
+  ];
+  for (const [key, entries] of lists) {
+    entries?.forEach((entry, i) => {
+      if (hasGlob(entry) && !normalizeGlob(entry).replace(/\*\*/g, "/").includes("/")) {
+        warnings.push(
+          `${key}[${i}]: "${entry}" can never match: "*" stops at "/", and every repository has one (docker.io/library/nginx); write "**" to match everything, or name the repositories`
+        );
+      } else if (hasGlob(entry) && GLOB_AFTER_NAME.test(entry)) {
+        const example = entry.replace(/\*\*?|\?/, "-evil");
+        warnings.push(
+          `${key}[${i}]: "${entry}" can match more than intended (for example ${example}); list exact repositories, or end a path with "/*" to allow everything below it`
+        );
+      }
+    });
+  }
+  const isoToday = today.toISOString().slice(0, 10);
+  policy.exceptions.forEach((exception2, i) => {
+    if (exception2.expires < isoToday) {
+      warnings.push(`exceptions[${i}]: the exception for ${exception2.image} expired on ${exception2.expires}`);
+    }
+  });
+  return warnings;
+}
+function lintAgainstImages(policy, repositories) {
+  const warnings = [];
+  const lists = [
+    ["approved", policy.approved],
+    ["minimal.images", policy.minimal?.images]
+  ];
+  for (const [key, entries] of lists) {
+    entries?.forEach(({ entry }, i) => {
+      if (hasGlob(entry)) return;
+      const repository = normalizedEntry(entry);
+      if (repositories.has(repository)) return;
+      const prefix = `${repository}/`;
+      const below = [...repositories].find((used) => used.startsWith(prefix));
+      if (below) {
+        warnings.push(
+          `${key}[${i}]: "${entry}" is a repository and matches no image, but ${below} is used: did you mean "${entry}/**"?`
+        );
+      }
+    });
+  }
+  return warnings;
+}
+function normalizedEntry(entry) {
+  try {
+    return normalizeRepository(entry);
+  } catch {
+    return entry;
+  }
+}
 
 // src/policy/validate-policy.generated.js
 var validate_policy_generated_default = validate10;
@@ -27015,10 +24857,10 @@ var DEFAULT_POLICY_PATH = ".github/base-image-policy.yml";
 var BUILT_IN = "built-in default";
 function workingTreeReader(cwd) {
   return (path4) => {
-    const file = resolve2(cwd, path4);
+    const file = resolve(cwd, path4);
     if (!existsSync(file)) return void 0;
     try {
-      return readFileSync2(file, "utf8");
+      return readFileSync(file, "utf8");
     } catch (error) {
       throw new UsageError(`cannot read policy file ${path4}: ${error.message}`);
     }
@@ -27036,8 +24878,8 @@ function loadPolicy(explicitPath, cwd = process.cwd(), read = workingTreeReader(
   return parsePolicy(default_policy_default, BUILT_IN);
 }
 function parsePolicy(text, file) {
-  const lineCounter = new import_yaml4.LineCounter();
-  const doc = (0, import_yaml4.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new import_yaml.LineCounter();
+  const doc = (0, import_yaml.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const lineOf = (offset) => offset === void 0 ? 0 : lineCounter.linePos(offset).line;
   if (doc.errors.length > 0) {
     throw new PolicyError(
@@ -27099,7 +24941,7 @@ var RULE_KEYS = ["approved", "deprecated", "minimal", "versions", "pinning"];
 var settingsCache;
 function builtInSettings() {
   if (!settingsCache) {
-    const { mode, workflows, dockerfile, include, exclude, maxFileSize } = (0, import_yaml4.parseDocument)(default_policy_default).toJS();
+    const { mode, workflows, dockerfile, include, exclude, maxFileSize } = (0, import_yaml.parseDocument)(default_policy_default).toJS();
     settingsCache = { mode, workflows, dockerfile, include, exclude, maxFileSize: parseSize(maxFileSize) };
   }
   return settingsCache;
@@ -27119,8 +24961,8 @@ function schemaProblem(error, { nodeAt: nodeAt2, lineAt, lineOf }) {
     case "additionalProperties": {
       const key = String(params.additionalProperty);
       const map2 = nodeAt2(path4);
-      const pair = (0, import_yaml4.isMap)(map2) ? map2.items.find((p) => (0, import_yaml4.isScalar)(p.key) && p.key.value === key) : void 0;
-      const line = (0, import_yaml4.isScalar)(pair?.key) ? lineOf(pair.key.range?.[0]) : lineAt(path4);
+      const pair = (0, import_yaml.isMap)(map2) ? map2.items.find((p) => (0, import_yaml.isScalar)(p.key) && p.key.value === key) : void 0;
+      const line = (0, import_yaml.isScalar)(pair?.key) ? lineOf(pair.key.range?.[0]) : lineAt(path4);
       const allowed = allowedKeys(path4);
       return {
         line,
@@ -27130,9 +24972,9 @@ function schemaProblem(error, { nodeAt: nodeAt2, lineAt, lineOf }) {
     }
     case "type": {
       const node = nodeAt2(path4);
-      const written = (0, import_yaml4.isScalar)(node) ? node.source ?? String(node.value) : void 0;
+      const written = (0, import_yaml.isScalar)(node) ? node.source ?? String(node.value) : void 0;
       const expected = String(params.type);
-      const asNumber = expected === "string" && (0, import_yaml4.isScalar)(node) && typeof node.value === "number";
+      const asNumber = expected === "string" && (0, import_yaml.isScalar)(node) && typeof node.value === "number";
       return {
         line: lineAt(path4),
         keyPath,
@@ -27253,6 +25095,2518 @@ function parseSize(size) {
   const unit = SIZE_UNITS[(match?.[2] || "B").toUpperCase()];
   if (!match || unit === void 0) throw new UsageError(`"${size}" is not a size such as 10MB`);
   return Math.floor(Number(match[1]) * unit);
+}
+
+// src/admission/import.ts
+var isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
+function at(value, ...path4) {
+  let current = value;
+  for (const key of path4) current = isObject(current) ? current[key] : void 0;
+  return current;
+}
+var TARGET_OF = {
+  ValidatingPolicy: "kyverno",
+  ValidatingAdmissionPolicy: "vap",
+  ClusterPolicy: "kyverno-clusterpolicy"
+};
+function importPolicy(text, file) {
+  let documents;
+  try {
+    documents = loadAll(text, void 0, { json: false });
+  } catch (error) {
+    const mark = error.mark;
+    throw new InputError(
+      `${file}${mark ? `:${mark.line + 1}` : ""}: not YAML (${error.message.split("\n")[0]}); give a Kyverno policy file`
+    );
+  }
+  const resources = documents.filter(isObject);
+  const ours = resources.find((r) => typeof at(r, "metadata", "annotations", POLICY_ANNOTATION) === "string");
+  if (ours) return importExport(ours, resources, file);
+  return importForeign(resources);
+}
+function importExport(resource, resources, file) {
+  const annotations2 = at(resource, "metadata", "annotations");
+  const policy = parsePolicy(
+    String(annotations2[POLICY_ANNOTATION]),
+    `${file} (annotation ${POLICY_ANNOTATION})`
+  ).policy;
+  const warnings = [];
+  const target = TARGET_OF[String(resource.kind)];
+  const today = String(annotations2[EXCEPTIONS_AS_OF_ANNOTATION] ?? "1970-01-01");
+  if (target) {
+    const expected = exportResources(policy, { target, source: "", version: "", today });
+    const same = (r) => JSON.stringify(at(r, "spec"));
+    const found = resources.filter((r) => TARGET_OF[String(r.kind)] === target);
+    const regenerated = expected.filter((r) => TARGET_OF[String(r.kind)] === target);
+    if (found.length !== regenerated.length || found.some((r, i) => same(r) !== same(regenerated[i]))) {
+      warnings.push(
+        `${resource.kind} ${String(at(resource, "metadata", "name"))}: its spec differs from what the policy in its ${POLICY_ANNOTATION} annotation exports (edited by hand?); imported that policy, not the edits`
+      );
+    }
+  }
+  return { policy, warnings };
+}
+var CONTAINER_LISTS = ["containers", "initContainers", "ephemeralContainers"];
+function importForeign(resources) {
+  const found = { approved: [], deprecated: [], versions: {}, warnings: [] };
+  for (const resource of resources) {
+    const kind = String(resource.kind);
+    const name = String(at(resource, "metadata", "name") ?? "(unnamed)");
+    if (kind === "ClusterPolicy" || kind === "Policy") classicPolicy(resource, name, found);
+    else if (kind === "ValidatingPolicy" || kind === "ValidatingAdmissionPolicy")
+      celPolicy(resource, name, found);
+    else if (kind === "PolicyException") {
+      found.warnings.push(
+        `PolicyException ${name}: exempts whole resources, which a policy file cannot say; not imported (write an exceptions entry per image)`
+      );
+    } else if (kind !== "ValidatingAdmissionPolicyBinding") {
+      found.warnings.push(`${kind} ${name}: not a Kyverno policy; left out`);
+    }
+  }
+  const rules = {
+    ...found.approved.length > 0 && { approved: unique(found.approved) },
+    ...found.deprecated.length > 0 && { deprecated: unique(found.deprecated) },
+    ...found.minimal && { minimal: { label: found.minimal.label, images: unique(found.minimal.images) } },
+    ...Object.keys(found.versions).length > 0 && { versions: found.versions },
+    ...found.pinning && { pinning: found.pinning }
+  };
+  if (Object.keys(rules).length === 0) return { warnings: found.warnings };
+  const text = JSON.stringify({ mode: found.mode ?? "enforce", ...rules });
+  return { policy: parsePolicy(text, "imported policy").policy, warnings: found.warnings };
+}
+function unique(list) {
+  return [...new Set(list)];
+}
+function modeOf(value) {
+  if (typeof value !== "string") return void 0;
+  if (/^enforce$/i.test(value) || value === "Deny") return "enforce";
+  if (/^audit$/i.test(value) || value === "Audit" || value === "Warn") return "audit";
+  return void 0;
+}
+function translate(pattern, forBlocklist) {
+  const p = pattern.trim();
+  if (p === "*:*" || p === "?*:?*") return { pinning: "tag" };
+  if (p === "*@*" || p === "*@sha256:*" || p === "*@sha256:?*") return { pinning: "digest" };
+  if (p === "*" || p === "?*" || p === "") return {};
+  if (p.endsWith("/*") && !hasGlob(p.slice(0, -2))) {
+    return {
+      entry: `${p.slice(0, -2)}/**`,
+      note: `Kyverno's "*" also crosses "/": "${p}" imported as "${p.slice(0, -2)}/**"`
+    };
+  }
+  if (p.endsWith(":*") && !hasGlob(p.slice(0, -2))) return { entry: p.slice(0, -2) };
+  if (p.endsWith("*") && !hasGlob(p.slice(0, -1))) {
+    const base = p.slice(0, -1).replace(/[:@]$/, "");
+    return {
+      entry: base,
+      note: `"${p}" is a prefix glob that also admits ${base}-evil; imported as the exact ${forBlocklist ? "name" : "repository"} "${base}"`
+    };
+  }
+  if (hasGlob(p)) {
+    const widened = p.replace(/(?<!\*)\*(?!\*)/g, "**");
+    return { entry: widened, note: `Kyverno's "*" also crosses "/": "${p}" imported as "${widened}"` };
+  }
+  return { entry: p };
+}
+function alternatives(pattern) {
+  return pattern.split("|").map((part) => part.trim()).filter(Boolean).map(
+    (part) => part.startsWith("!") ? { text: part.slice(1).trim(), negated: true } : { text: part, negated: false }
+  );
+}
+function imagePatterns(pattern, list = "") {
+  if (Array.isArray(pattern)) return pattern.flatMap((item) => imagePatterns(item, list));
+  if (!isObject(pattern)) return [];
+  const out = [];
+  for (const [rawKey, value] of Object.entries(pattern)) {
+    const key = rawKey.replace(/^[=+^X]?\((.*)\)$/, "$1");
+    if (key === "image" && typeof value === "string") out.push({ list, value });
+    else out.push(...imagePatterns(value, CONTAINER_LISTS.includes(key) ? key : list));
+  }
+  return out;
+}
+function conditionsOf(block) {
+  if (Array.isArray(block)) return block.filter(isObject);
+  if (!isObject(block)) return [];
+  return [...conditionsOf(block.any), ...conditionsOf(block.all)];
+}
+function valuesOf(value) {
+  if (Array.isArray(value)) return value.map(String);
+  return typeof value === "string" ? [value] : [];
+}
+function labelOf(rule) {
+  const filters = [
+    ...at(rule, "match", "any") ?? [],
+    ...at(rule, "match", "all") ?? []
+  ];
+  for (const filter of [at(rule, "match"), ...filters]) {
+    for (const selector of ["selector", "namespaceSelector"]) {
+      const labels = at(filter, "resources", selector, "matchLabels");
+      if (isObject(labels)) {
+        const [key, value] = Object.entries(labels)[0] ?? [];
+        if (key !== void 0) return `${key}=${String(value)}`;
+      }
+    }
+  }
+  return void 0;
+}
+function matchedKinds(rule) {
+  const filters = [
+    ...at(rule, "match", "any") ?? [],
+    ...at(rule, "match", "all") ?? []
+  ];
+  return [at(rule, "match"), ...filters].flatMap((f) => valuesOf(at(f, "resources", "kinds")));
+}
+function deadPrecondition(rule, ruleName) {
+  const kinds = matchedKinds(rule).map((k) => k.split("/").pop());
+  for (const condition of conditionsOf(rule.preconditions)) {
+    const key = String(condition.key ?? "").replace(/\s/g, "");
+    const values = valuesOf(condition.value);
+    if (!/^(Equals|In|AnyIn|AllIn)$/.test(String(condition.operator)) || values.length === 0) continue;
+    if (key === "{{request.object.kind}}" && kinds.length > 0 && !values.some((v) => kinds.includes(v))) {
+      return `rule ${ruleName}: its precondition (request.object.kind ${condition.operator} ${values.join(", ")}) never holds for the kinds it matches (${kinds.join(", ")}), so the rule never ran; imported as if it applied`;
+    }
+    if (key === "{{request.operation}}" && !values.some((v) => ["CREATE", "UPDATE", "DELETE", "CONNECT"].includes(v))) {
+      return `rule ${ruleName}: its precondition (request.operation ${condition.operator} ${values.join(", ")}) never holds (operations are upper case), so the rule never ran; imported as if it applied`;
+    }
+  }
+  return void 0;
+}
+function classicPolicy(resource, policyName, found) {
+  found.mode ??= modeOf(at(resource, "spec", "validationFailureAction"));
+  const rules = at(resource, "spec", "rules") ?? [];
+  for (const rule of rules.filter(isObject)) {
+    const ruleName = `${policyName}/${String(rule.name ?? "(unnamed)")}`;
+    const validate = at(rule, "validate");
+    if (!isObject(validate)) continue;
+    found.mode ??= modeOf(validate.failureAction);
+    const dead = deadPrecondition(rule, ruleName);
+    if (dead) found.warnings.push(dead);
+    const label = labelOf(rule);
+    const patterns = [
+      ...imagePatterns(validate.pattern),
+      ...(validate.anyPattern ?? []).flatMap((p) => imagePatterns(p)),
+      ...(validate.foreach ?? []).flatMap((f) => imagePatterns(at(f, "pattern")))
+    ];
+    const lists = new Set(patterns.map((p) => p.list).filter(Boolean));
+    if (lists.size > 0 && !lists.has("initContainers")) {
+      found.warnings.push(
+        `rule ${ruleName}: checks ${[...lists].join(", ")} only; the imported policy checks containers, initContainers and ephemeralContainers`
+      );
+    }
+    const allowed = [];
+    for (const { value } of dedupePatterns(patterns)) {
+      for (const { text, negated } of alternatives(value)) {
+        if (negated && text === "*:latest") {
+          found.pinning ??= "tag";
+          continue;
+        }
+        const t = translate(text, negated);
+        if (t.note) found.warnings.push(`rule ${ruleName}: ${t.note}`);
+        if (negated) {
+          if (t.entry) found.deprecated.push(t.entry);
+        } else if (t.pinning) {
+          if (t.pinning === "digest" || found.pinning === void 0) found.pinning = t.pinning;
+        } else if (t.entry) allowed.push(t.entry);
+      }
+    }
+    if (allowed.length > 0) {
+      if (label) found.minimal = { label, images: [...found.minimal?.images ?? [], ...allowed] };
+      else found.approved.push(...allowed);
+    }
+    const denies = [
+      ...conditionsOf(at(validate, "deny", "conditions")),
+      ...(validate.foreach ?? []).flatMap((f) => conditionsOf(at(f, "deny", "conditions")))
+    ];
+    denyConditions(denies, ruleName, rule, found);
+  }
+}
+function dedupePatterns(patterns) {
+  const seen = /* @__PURE__ */ new Set();
+  return patterns.filter((p) => !seen.has(p.value) && seen.add(p.value));
+}
+function denyConditions(conditions, ruleName, rule, found) {
+  const distribution = distributionOf(rule);
+  for (const condition of conditions) {
+    const key = String(condition.key ?? "").replace(/\s/g, "");
+    if (!/image|element/i.test(key)) continue;
+    const values = valuesOf(condition.value);
+    const operator = String(condition.operator);
+    if (/images\.containers|spec\.containers/.test(key)) {
+      found.warnings.push(
+        `rule ${ruleName}: ${condition.key} reads containers only; the imported policy checks containers, initContainers and ephemeralContainers`
+      );
+    }
+    if (/\.name(\}\}|$)/.test(key) || /containers[^}]*\.name/.test(key)) {
+      found.warnings.push(
+        `rule ${ruleName}: ${condition.key} reads container names where images were meant, so it never matched an image; imported as a condition on images`
+      );
+    }
+    if (/\.tag(\}\}|$)/.test(key)) {
+      if (/NotIn|NotEquals/.test(operator) && distribution) {
+        found.versions[distribution] = unique([...found.versions[distribution] ?? [], ...values]);
+      } else {
+        found.warnings.push(
+          `rule ${ruleName}: a condition on tags without a distribution it applies to; not imported`
+        );
+      }
+      continue;
+    }
+    const negative = /NotIn|NotEquals/.test(operator);
+    for (const value of values) {
+      const t = translate(value, !negative);
+      if (t.note) found.warnings.push(`rule ${ruleName}: ${t.note}`);
+      if (!t.entry) continue;
+      if (negative) found.approved.push(t.entry);
+      else found.deprecated.push(t.entry);
+    }
+  }
+}
+function distributionOf(rule) {
+  for (const condition of conditionsOf(rule.preconditions)) {
+    if (!/image|element/i.test(String(condition.key ?? ""))) continue;
+    for (const value of valuesOf(condition.value)) {
+      const bare = value.replace(/[*?]/g, "").split(/[:@]/)[0]?.split("/").pop();
+      if (bare && /^[a-z][a-z0-9._-]*$/.test(bare)) return bare;
+    }
+  }
+  return /ubuntu|debian|alpine/.exec(String(rule.name ?? ""))?.[0];
+}
+function celPolicy(resource, policyName, found) {
+  const actions = at(resource, "spec", "validationActions");
+  if (Array.isArray(actions)) found.mode ??= actions.includes("Deny") ? "enforce" : "audit";
+  const validations2 = (at(resource, "spec", "validations") ?? []).filter(isObject);
+  let understood = 0;
+  for (const [index, validation] of validations2.entries()) {
+    const expression = String(validation.expression ?? "");
+    const where = `${policyName} validation ${index + 1}`;
+    const prefixes = [...expression.matchAll(/image\.startsWith\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
+      (m) => m[1]
+    );
+    for (const prefix of prefixes) {
+      understood++;
+      const negated = new RegExp(
+        `!\\s*\\w+\\.image\\.startsWith\\(\\s*['"]${prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`
+      ).test(expression);
+      const entry = prefix.endsWith("/") ? `${prefix}**` : prefix;
+      if (!prefix.endsWith("/")) {
+        found.warnings.push(
+          `${where}: startsWith('${prefix}') also admits ${prefix}-evil; imported as the exact repository "${prefix}"`
+        );
+      }
+      (negated ? found.deprecated : found.approved).push(entry);
+    }
+    if (/image\.endsWith\(\s*['"]:latest['"]\s*\)/.test(expression) || /image\.contains\(\s*['"]:['"]\s*\)/.test(expression)) {
+      understood++;
+      found.pinning ??= "tag";
+    }
+    if (/image\.contains\(\s*['"]@(sha256:)?['"]\s*\)/.test(expression)) {
+      understood++;
+      found.pinning = "digest";
+    }
+  }
+  if (validations2.length > 0 && understood === 0) {
+    found.warnings.push(
+      `${policyName}: no image test this import understands (startsWith, endsWith(':latest'), contains('@')); left out`
+    );
+  }
+}
+
+// src/rules/suggest.ts
+function suggestion(image, policy) {
+  const approved = policy.approved?.filter((a) => !hasGlob(a.entry)) ?? [];
+  const sameName = approved.find((a) => a.matches(image)) ?? approved.find((a) => lastSegment(a.entry) === image.name);
+  if (!sameName) return void 0;
+  const release2 = policy.versions.find((v) => v.matches(image))?.newest;
+  return release2 === void 0 ? sameName.entry : `${sameName.entry}:${release2}`;
+}
+function withSuggestion(message, image, policy) {
+  const use = suggestion(image, policy);
+  return use === void 0 || use === image.raw ? message : `${message}; use ${use}`;
+}
+function lastSegment(repository) {
+  return repository.slice(repository.lastIndexOf("/") + 1);
+}
+
+// src/rules/approved.ts
+var approvedBaseImages = (image, _occurrence, { policy }) => {
+  const approved = policy.approved;
+  if (!approved || approved.some((a) => a.matches(image))) return void 0;
+  const use = suggestion(image, policy);
+  const message = use ? `${image.raw} is not an approved base image; use ${use}` : `${image.raw} is not an approved base image (approved: ${policy.approvedList})`;
+  return { rule: "approved-base-images", message };
+};
+
+// src/rules/deprecated.ts
+var blockDeprecatedBaseImages = (image, _occurrence, { policy }) => {
+  const match = policy.deprecated?.find((d) => d.matches(image));
+  if (!match) return void 0;
+  const message = `${image.raw} is deprecated (matches policy entry "${match.entry}")`;
+  return { rule: "block-deprecated-base-images", message: withSuggestion(message, image, policy) };
+};
+
+// src/rules/minimal.ts
+var requireMinimalBaseImages = (image, occurrence, context) => {
+  const minimal = context.policy.minimal;
+  if (!minimal) return void 0;
+  const why = highSecurityReason(occurrence, context);
+  if (why === void 0 || minimal.images.some((m) => m.matches(image))) return void 0;
+  return {
+    rule: "require-minimal-base-images",
+    message: `${image.raw} is not a minimal image, but ${why}; use one of ${minimal.list}`
+  };
+};
+function highSecurityReason(occurrence, { policy, namespaceLabels }) {
+  const minimal = policy.minimal;
+  if (!minimal) return void 0;
+  const subject = occurrence.workload ? `${occurrence.workload.kind} ${occurrence.workload.name} is high-security` : "the image's final stage is high-security";
+  if (occurrence.labels[minimal.key] === minimal.value) return `${subject} (label ${minimal.label})`;
+  const namespace = occurrence.workload?.namespace;
+  if (namespace === void 0) return void 0;
+  if (namespaceLabels[namespace]?.[minimal.key] === minimal.value) {
+    return `${subject} (label ${minimal.label} on Namespace ${namespace})`;
+  }
+  if (minimal.namespaces.has(namespace))
+    return `${subject} (Namespace ${namespace} is listed in minimal.namespaces)`;
+  return void 0;
+}
+
+// src/rules/pinning.ts
+var requirePinnedImage = (image, _occurrence, { policy }) => {
+  const pinning = policy.policy.pinning;
+  if (pinning === void 0 || image.digest !== void 0) return void 0;
+  if (pinning === "digest") {
+    return {
+      rule: "require-pinned-image",
+      message: `${image.raw} is not pinned by digest; write it as ${image.repository}${image.tag ? `:${image.tag}` : ""}@sha256:<digest>`
+    };
+  }
+  const written = image.raw.slice(image.raw.lastIndexOf("/") + 1);
+  if (written.includes(":") && image.tag !== "latest") return void 0;
+  return {
+    rule: "require-pinned-image",
+    message: `${image.raw} does not name a version (${image.tag === "latest" && written.includes(":") ? "latest moves" : "no tag means latest"}); pin a tag or a digest`
+  };
+};
+
+// src/rules/version.ts
+var validateBaseImageVersion = (image, _occurrence, { policy }) => {
+  const versions = policy.versions.find((v) => v.matches(image));
+  if (!versions) return void 0;
+  const allowed = versions.allowed.join(", ");
+  const release2 = releaseOf(image);
+  if (release2 === void 0) {
+    const message2 = `cannot verify release of ${image.raw}: its tag does not name a ${versions.distribution} release (allowed: ${allowed})`;
+    return { rule: "validate-base-image-version", message: withSuggestion(message2, image, policy) };
+  }
+  if (versions.allows(release2)) return void 0;
+  const message = `${image.raw} is ${versions.distribution} ${release2}, which the policy does not allow (allowed: ${allowed})`;
+  return { rule: "validate-base-image-version", message: withSuggestion(message, image, policy) };
+};
+
+// src/rules/index.ts
+var IMAGE_RULES = [
+  approvedBaseImages,
+  blockDeprecatedBaseImages,
+  requireMinimalBaseImages,
+  validateBaseImageVersion,
+  requirePinnedImage
+];
+function judge(occurrence, context) {
+  if (!isJudged(occurrence, context)) return [];
+  const { image } = occurrence;
+  switch (image.kind) {
+    case "unresolved":
+      return [
+        {
+          rule: "unresolved-image",
+          message: unresolvedMessage(occurrence, image.missing, image.placeholder)
+        }
+      ];
+    case "invalid":
+      return [{ rule: "parse-error", message: image.reason }];
+    case "image":
+      return IMAGE_RULES.map((rule) => rule(image.ref, occurrence, context)).filter((v) => v !== void 0);
+  }
+}
+function isJudged(occurrence, { policy }) {
+  if (occurrence.source !== "dockerfile" || policy.policy.dockerfile.stages === "all") return true;
+  return occurrence.stage?.final === true;
+}
+function unresolvedMessage(occurrence, missing, placeholder) {
+  if (placeholder !== void 0) {
+    const fix = placeholder.startsWith("${{") ? "a workflow expression is only known when the job runs; write the image out or check it where it is defined" : "another tool fills it in; render the manifests and check them with --manifests";
+    return `cannot tell which image ${occurrence.text} is: ${placeholder} is a placeholder (${fix})`;
+  }
+  const names = missing.join(", ");
+  if (occurrence.source === "dockerfile") {
+    const args = missing.map((name) => `--build-arg ${name}=\u2026`).join(" ");
+    return `cannot tell which image ${occurrence.text} is: ARG ${names} has no value; give it a default or pass ${args}`;
+  }
+  return `cannot tell which image ${occurrence.text} is: variable ${names} has no default; write \${${missing[0]}:-default}`;
+}
+
+// src/rules/catalog.ts
+var RULES = {
+  "approved-base-images": {
+    title: "Image is not from an approved repository",
+    help: "Every image must come from a repository on the policy's `approved` list (SPEC \xA73.1). Use the approved image named in the message."
+  },
+  "block-deprecated-base-images": {
+    title: "Image is deprecated or end-of-life",
+    help: "The image matches the policy's `deprecated` list (SPEC \xA73.2). Move to a supported release of an approved image."
+  },
+  "require-minimal-base-images": {
+    title: "High-security workload uses a non-minimal image",
+    help: "Workloads labelled with the policy's `minimal.label` must use one of `minimal.images` (SPEC \xA73.3)."
+  },
+  "validate-base-image-version": {
+    title: "Image release is not allowed",
+    help: "The tag must name a release the policy's `versions` allows; `latest` and digest-only references cannot be verified (SPEC \xA73.4)."
+  },
+  "require-pinned-image": {
+    title: "Image is not pinned",
+    help: "The policy's `pinning` asks every image to carry a digest (`pinning: digest`) or an explicit tag other than `latest` (`pinning: tag`) (SPEC \xA73.4a). Pin the image."
+  },
+  "unresolved-image": {
+    title: "Image reference cannot be resolved",
+    help: "The image uses an ARG or variable with no default and no --build-arg value, a GitHub expression, or another tool's placeholder, so the checker cannot tell which image it is (SPEC \xA73.5). Give the variable a default, pass --build-arg, or render the manifests and check them with --manifests."
+  },
+  "parse-error": {
+    title: "File or image reference cannot be parsed",
+    help: "The checker could not read this file or image reference, so it could not judge it (SPEC \xA73.5). Fix the syntax."
+  },
+  "invalid-suppression": {
+    title: "Suppression comment is not valid",
+    help: 'A `# base-image-guard ignore=<rule> reason="<why>"` comment needs a known rule and a reason; without them it suppresses nothing (SPEC \xA73.6).'
+  }
+};
+var RULE_IDS = Object.keys(RULES);
+function isRuleId(value) {
+  return Object.hasOwn(RULES, value);
+}
+
+// src/rules/waivers.ts
+var MARKER = "base-image-guard";
+var ATTEMPT = /^#\s*base-image-guard\s+ignore\b/;
+var SUPPRESSION = /^\s*#\s*base-image-guard\s+ignore=(\S*)(?:\s+reason=(?:"([^"]*)"|'([^']*)'))?\s*$/;
+function readSuppressions(text, notComments) {
+  const valid = /* @__PURE__ */ new Map();
+  const problems = [];
+  if (!text.includes(MARKER)) return { valid, problems };
+  const lines = text.split(/\r?\n/);
+  lines.forEach((content, index) => {
+    const hash = content.search(/\S/);
+    if (content[hash] !== "#" || !ATTEMPT.test(content.slice(hash))) return;
+    const line = index + 1;
+    if (notComments?.has(line)) return;
+    const column = hash + 1;
+    const match = SUPPRESSION.exec(content.slice(hash));
+    if (!match) {
+      problems.push({
+        line,
+        column,
+        message: `not a suppression comment: write # ${MARKER} ignore=<rule>[,<rule>] reason="<why>"`
+      });
+      return;
+    }
+    const names = (match[1] ?? "").split(",").filter(Boolean);
+    const unknown = names.filter((name) => !isRuleId(name));
+    const reason = (match[2] ?? match[3] ?? "").trim();
+    if (names.length === 0 || unknown.length > 0) {
+      problems.push({
+        line,
+        column,
+        message: `suppression names ${names.length === 0 ? "no rule" : `unknown rule ${unknown.join(", ")}`}; it suppresses nothing`
+      });
+    } else if (reason === "") {
+      problems.push({ line, column, message: 'suppression without reason="\u2026" suppresses nothing; say why' });
+    } else {
+      valid.set(line, { line, rules: names, reason });
+    }
+  });
+  return { valid, problems };
+}
+function waiverFor(rule, suppression, image, policy, today) {
+  if (suppression?.rules.includes(rule))
+    return { kind: "suppressed", reason: suppression.reason, expires: null };
+  if (!image) return void 0;
+  let expired;
+  for (const { matches, exception: exception2 } of policy.exceptions) {
+    if (exception2.rules && !exception2.rules.includes(rule)) continue;
+    if (!matches(image)) continue;
+    if (today <= exception2.expires) {
+      return { kind: "suppressed", reason: exception2.reason, expires: exception2.expires };
+    }
+    expired ??= {
+      kind: "expired",
+      note: `policy exception for ${exception2.image} ("${exception2.reason}") expired on ${exception2.expires}`
+    };
+  }
+  return expired;
+}
+
+// src/sources/image-keys.ts
+function isObject2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function imageOfMap(value, path4, written, defaults = {}) {
+  if (!isObject2(value)) return void 0;
+  const text = (key) => {
+    const raw = value[key];
+    if (raw === void 0 || raw === null) return "";
+    if (typeof raw === "object") return "";
+    return (written([...path4, key]) ?? String(raw)).trim();
+  };
+  const repository = text("repository");
+  if (repository === "") return void 0;
+  const registry = defaults.registry || text("registry");
+  const digest = text("digest");
+  const tag = text("tag") || defaults.tag || "";
+  let image = registry ? `${registry.replace(/\/+$/, "")}/${repository}` : repository;
+  if (digest) image += `@${digest}`;
+  else if (tag) image += `:${tag}`;
+  return { path: [...path4, "repository"], value: image };
+}
+
+// src/sources/variables.ts
+var REFERENCE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(:?[-+?])?|([A-Za-z_][A-Za-z0-9_]*))/y;
+function closingBrace(text, from, escapeChar) {
+  let depth = 0;
+  for (let i = from; i < text.length; i++) {
+    const char = text[i];
+    if (char === escapeChar) i++;
+    else if (char === "$" && text[i + 1] === "{") {
+      depth++;
+      i++;
+    } else if (char === "}") {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return -1;
+}
+function expandVariables(text, variables, escapeChar = "\\") {
+  if (!text.includes("$")) return { value: text, missing: [] };
+  let value = "";
+  const missing = [];
+  const note = (name) => {
+    if (!missing.includes(name)) missing.push(name);
+  };
+  const expandWord = (word) => {
+    const inner = expandVariables(unquote(word, escapeChar), variables, escapeChar);
+    inner.missing.forEach(note);
+    return inner.value;
+  };
+  for (let i = 0; i < text.length; ) {
+    const char = text[i];
+    if (char === escapeChar && text[i + 1] === "$") {
+      value += "$";
+      i += 2;
+      continue;
+    }
+    if (char !== "$") {
+      value += char;
+      i++;
+      continue;
+    }
+    REFERENCE.lastIndex = i;
+    const match = REFERENCE.exec(text);
+    const braced = match?.[1] !== void 0;
+    const close = match && braced ? closingBrace(text, REFERENCE.lastIndex, escapeChar) : -1;
+    if (!match || braced && close < 0 || braced && !match[2] && close !== REFERENCE.lastIndex) {
+      value += char;
+      i++;
+      continue;
+    }
+    const name = match[1] ?? match[3];
+    const operator = match[2];
+    const word = braced ? text.slice(REFERENCE.lastIndex, close) : "";
+    i = braced ? close + 1 : REFERENCE.lastIndex;
+    const current = variables.get(name);
+    const isSet = current !== void 0;
+    const isNonEmpty = isSet && current !== "";
+    switch (operator) {
+      case ":-":
+        value += isNonEmpty ? current : expandWord(word);
+        break;
+      case "-":
+        value += isSet ? current : expandWord(word);
+        break;
+      case ":+":
+        value += isNonEmpty ? expandWord(word) : "";
+        break;
+      case "+":
+        value += isSet ? expandWord(word) : "";
+        break;
+      case ":?":
+        if (isNonEmpty) value += current;
+        else note(name);
+        break;
+      case "?":
+        if (isSet) value += current;
+        else note(name);
+        break;
+      default:
+        if (isSet) value += current;
+        else note(name);
+    }
+  }
+  return { value, missing };
+}
+function unquote(word, escapeChar) {
+  if (!word.includes('"') && !word.includes("'")) return word;
+  let out = "";
+  let quote;
+  for (let i = 0; i < word.length; i++) {
+    const char = word[i];
+    if (char === escapeChar && quote !== "'" && i + 1 < word.length) {
+      out += char + word[i + 1];
+      i++;
+    } else if (quote === void 0 && (char === '"' || char === "'")) {
+      quote = char;
+    } else if (char === quote) {
+      quote = void 0;
+    } else {
+      out += char;
+    }
+  }
+  return out;
+}
+
+// src/sources/resolve.ts
+function detach(text) {
+  return text.length < 13 ? text : Buffer.from(text, "utf8").toString("utf8");
+}
+function imageState(text) {
+  try {
+    return { kind: "image", ref: parseImageRef(text) };
+  } catch (error) {
+    if (error instanceof InvalidReferenceError) return { kind: "invalid", reason: error.message };
+    throw error;
+  }
+}
+function resolveImage(written, variables, escapeChar) {
+  const { value, missing } = expandVariables(written, variables, escapeChar);
+  if (missing.length > 0) return { text: detach(written), image: { kind: "unresolved", missing } };
+  const text = detach(value);
+  return { text, image: imageState(text) };
+}
+var PLACEHOLDER = /\$\{\{[^}]*\}\}|\{\{[^}]*\}\}|\$\([^)]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|<[^<>]*>|^ko:\/\/.*/;
+function imageOfValue(value, options = {}) {
+  if (typeof value !== "string" || value.trim() === "") {
+    return {
+      text: String(value ?? ""),
+      image: { kind: "invalid", reason: "image must be a non-empty string" }
+    };
+  }
+  const resolved = options.variables ? resolveImage(value, options.variables, "$") : void 0;
+  if (resolved?.image.kind === "unresolved") return resolved;
+  const text = resolved?.text ?? detach(value);
+  const placeholder = PLACEHOLDER.exec(text)?.[0];
+  if (placeholder !== void 0) {
+    return { text, image: { kind: "unresolved", missing: [], placeholder } };
+  }
+  return resolved ?? { text, image: imageState(text) };
+}
+
+// src/sources/kubernetes.ts
+var POD_TEMPLATE_PATHS = {
+  Pod: [[]],
+  Deployment: [["spec", "template"]],
+  StatefulSet: [["spec", "template"]],
+  DaemonSet: [["spec", "template"]],
+  ReplicaSet: [["spec", "template"]],
+  ReplicationController: [["spec", "template"]],
+  Job: [["spec", "template"]],
+  CronJob: [
+    ["spec", "jobTemplate"],
+    ["spec", "jobTemplate", "spec", "template"]
+  ],
+  PodTemplate: [["template"]]
+};
+var NOT_READ_GROUPS = /* @__PURE__ */ new Set([
+  "apiextensions.k8s.io",
+  "kyverno.io",
+  "policies.kyverno.io",
+  "admissionregistration.k8s.io",
+  "templates.gatekeeper.sh",
+  "constraints.gatekeeper.sh"
+]);
+var CONTAINER_LISTS2 = ["initContainers", "containers", "ephemeralContainers"];
+function isContainerList(key) {
+  return CONTAINER_LISTS2.includes(key);
+}
+function at2(value, path4) {
+  let current = value;
+  for (const key of path4) {
+    if (typeof current !== "object" || current === null) return void 0;
+    current = current[key];
+  }
+  return current;
+}
+function stringLabels(value) {
+  if (!isObject2(value)) return {};
+  const labels = {};
+  for (const [key, label] of Object.entries(value)) {
+    if (label !== null && label !== void 0) labels[detach(key)] = detach(String(label));
+  }
+  return labels;
+}
+function isKubernetesObject(value) {
+  return isObject2(value) && typeof value.kind === "string" && typeof value.apiVersion === "string";
+}
+function isNotRead(object) {
+  const group = String(object.apiVersion).split("/")[0] ?? "";
+  return object.kind === "CustomResourceDefinition" || String(object.apiVersion).includes("/") && NOT_READ_GROUPS.has(group);
+}
+function kubernetesImages(object, written, prefix = []) {
+  const result = { images: [], namespaces: {} };
+  const kind = String(object.kind);
+  const metadata = isObject2(object.metadata) ? object.metadata : {};
+  const name = typeof metadata.name === "string" ? metadata.name : "";
+  if (kind === "Namespace") {
+    if (name) result.namespaces[name] = stringLabels(metadata.labels);
+    return result;
+  }
+  if (isNotRead(object)) return result;
+  if ((kind === "List" || kind.endsWith("List")) && Array.isArray(object.items)) {
+    object.items.forEach((item, i) => {
+      if (!isKubernetesObject(item)) return;
+      const inner = kubernetesImages(item, written, [...prefix, "items", i]);
+      result.images.push(...inner.images);
+      Object.assign(result.namespaces, inner.namespaces);
+    });
+    return result;
+  }
+  const workload = {
+    kind: detach(kind),
+    name: detach(name),
+    ...typeof metadata.namespace === "string" && { namespace: detach(metadata.namespace) }
+  };
+  const ownLabels = stringLabels(metadata.labels);
+  const templatePaths = POD_TEMPLATE_PATHS[kind];
+  if (!templatePaths) {
+    for (const [key, value] of Object.entries(object)) {
+      if (key === "metadata" || key === "status") continue;
+      walkObject(value, [...prefix, key], { workload, labels: ownLabels, written }, result.images);
+    }
+    return result;
+  }
+  const labels = { ...ownLabels };
+  for (const templatePath of templatePaths)
+    Object.assign(labels, stringLabels(at2(object, [...templatePath, "metadata", "labels"])));
+  const podPath = [...templatePaths[templatePaths.length - 1], "spec"];
+  const podSpec = at2(object, podPath);
+  if (!isObject2(podSpec)) return result;
+  for (const list of Object.keys(podSpec)) {
+    if (!isContainerList(list)) continue;
+    const containers2 = podSpec[list];
+    if (!Array.isArray(containers2)) continue;
+    containers2.forEach((container, i) => {
+      if (!isObject2(container) || container.image === void 0 || container.image === null || container.image === "")
+        return;
+      result.images.push({
+        path: [...prefix, ...podPath, list, i, "image"],
+        value: container.image,
+        workload,
+        container: { name: typeof container.name === "string" ? detach(container.name) : String(i), list },
+        labels
+      });
+    });
+  }
+  return result;
+}
+function walkObject(value, path4, context, out) {
+  if (Array.isArray(value)) {
+    const list = path4[path4.length - 1];
+    value.forEach((item, i) => {
+      if (isContainerList(list) && isObject2(item) && typeof item.image === "string" && item.image !== "") {
+        out.push({
+          path: [...path4, i, "image"],
+          value: item.image,
+          workload: context.workload,
+          container: { name: typeof item.name === "string" ? detach(item.name) : String(i), list },
+          labels: context.labels
+        });
+        for (const [key, child2] of Object.entries(item))
+          if (key !== "image") walkObject(child2, [...path4, i, key], context, out);
+        return;
+      }
+      walkObject(item, [...path4, i], context, out);
+    });
+    return;
+  }
+  if (!isObject2(value)) return;
+  const notImages = path4[path4.length - 1] === "rbd";
+  for (const [key, child2] of Object.entries(value)) {
+    const childPath = [...path4, key];
+    if (key === "image" && notImages) continue;
+    if (key === "image") {
+      const found = imageAtKey(child2, childPath, context);
+      if (found) out.push(found);
+      continue;
+    }
+    let inner = context;
+    if (key === "template" && isObject2(child2) && isObject2(child2.metadata) && isObject2(child2.metadata.labels)) {
+      inner = { ...context, labels: { ...context.labels, ...stringLabels(child2.metadata.labels) } };
+    }
+    walkObject(child2, childPath, inner, out);
+  }
+}
+function imageAtKey(value, path4, context) {
+  if (typeof value === "string") {
+    if (value === "") return void 0;
+    return { path: path4, value, workload: context.workload, labels: context.labels };
+  }
+  const map2 = imageOfMap(value, path4, context.written);
+  return map2 && { ...map2, workload: context.workload, labels: context.labels };
+}
+
+// src/sources/types.ts
+function emptyResult() {
+  return { occurrences: [], problems: [], namespaces: {} };
+}
+
+// src/sources/cluster.ts
+function readPodList(text, origin) {
+  const result = emptyResult();
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    result.problems.push({
+      file: origin,
+      line: 0,
+      column: 0,
+      message: `pod list is not JSON (expected the output of "kubectl get pods -A -o json"): ${error.message}`
+    });
+    return result;
+  }
+  const kind = isKubernetesObject(data) ? String(data.kind) : void 0;
+  const isList = (kind === "List" || kind === "PodList") && Array.isArray(data.items);
+  if (!isList && kind !== "Pod") {
+    result.problems.push({
+      file: origin,
+      line: 0,
+      column: 0,
+      message: `not a Kubernetes pod list${kind ? ` (kind ${kind})` : ""}: give the output of "kubectl get pods -A -o json"`
+    });
+    return result;
+  }
+  const pods = isList ? data.items : [data];
+  for (const pod of pods) {
+    if (!isKubernetesObject(pod)) continue;
+    for (const found of kubernetesImages(pod, () => void 0).images) {
+      const namespace = found.workload?.namespace ?? "default";
+      const name = found.workload?.name ?? "";
+      result.occurrences.push({
+        file: `cluster/${namespace}/${name}`,
+        line: 0,
+        column: 0,
+        source: "cluster",
+        ...imageOfValue(found.value),
+        workload: { kind: found.workload?.kind ?? "Pod", name, namespace },
+        ...found.container && { container: found.container },
+        labels: found.labels
+      });
+    }
+  }
+  return result;
+}
+
+// src/sources/discover.ts
+var import_ignore = __toESM(require_ignore(), 1);
+import { lstatSync, readdirSync, realpathSync, statSync as statSync2 } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve as resolve2, sep } from "node:path";
+
+// src/git.ts
+import { execFileSync } from "node:child_process";
+var GitError = class extends Error {
+  constructor(args, stderr) {
+    super(`git ${args[0] ?? ""} failed${stderr ? `: ${stderr}` : ""}`);
+    this.args = args;
+    this.stderr = stderr;
+    this.name = "GitError";
+  }
+  args;
+  stderr;
+};
+function git(cwd, args) {
+  try {
+    return execFileSync("git", args, {
+      cwd,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 256 << 20
+    });
+  } catch (error) {
+    const stderr = String(error.stderr ?? error.message).trim();
+    throw new GitError(args, stderr);
+  }
+}
+function nulSeparated(output) {
+  return output.split("\0").filter(Boolean);
+}
+function isInsideWorkTree(dir) {
+  try {
+    return git(dir, ["rev-parse", "--is-inside-work-tree"]).trim() === "true";
+  } catch {
+    return false;
+  }
+}
+function trackedFiles(dir) {
+  let output;
+  try {
+    output = execFileSync("git", ["ls-files", "-z", "--cached", "--", "."], {
+      cwd: dir,
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 256 << 20
+    });
+  } catch {
+    return [];
+  }
+  const names = [];
+  let start = 0;
+  for (let end = output.indexOf(0); end >= 0; start = end + 1, end = output.indexOf(0, start)) {
+    const bytes = output.subarray(start, end);
+    const name = bytes.toString("utf8");
+    if (Buffer.from(name, "utf8").equals(bytes)) names.push(name);
+  }
+  return names;
+}
+
+// src/sources/small-file.ts
+import { readFileSync as readFileSync2, statSync } from "node:fs";
+var MAX_SIDE_FILE_BYTES = 1 << 20;
+function readSideFile(path4) {
+  try {
+    const stats = statSync(path4);
+    if (!stats.isFile() || stats.size > MAX_SIDE_FILE_BYTES) return void 0;
+    return readFileSync2(path4, "utf8");
+  } catch {
+    return void 0;
+  }
+}
+
+// src/sources/discover.ts
+var YAML_EXTENSION = /\.ya?ml$/i;
+var JSON_EXTENSION = /\.json$/i;
+var DOCKERFILE_NAME = /^(?:dockerfile|containerfile)(?:[._-].*)?$|\.(?:dockerfile|containerfile)$/i;
+var NOT_A_DOCKERFILE = /\.(?:md|markdown|rst|adoc|txt|html?|json|ya?ml|toml|xml|ini|cfg|csv|lock|sh|bash|zsh|fish|ps1|psm1|bat|cmd|go|py|pyc|js|mjs|cjs|ts|mts|cts|tsx|jsx|rb|rs|java|kt|kts|scala|groovy|c|cc|cpp|cxx|h|hpp|cs|fs|php|pl|swift|lua|sql|r|patch|diff|dockerignore|png|jpe?g|gif|svg|ico|gz|tgz|zip|tar)$/i;
+var KUSTOMIZATION_NAME = "Kustomization";
+function fileKind(name) {
+  if (YAML_EXTENSION.test(name) || name === KUSTOMIZATION_NAME) return "yaml";
+  if (JSON_EXTENSION.test(name)) return "json";
+  if (DOCKERFILE_NAME.test(name) && !NOT_A_DOCKERFILE.test(name) && !name.startsWith("."))
+    return "dockerfile";
+  return void 0;
+}
+function discoverFiles(paths, options) {
+  let included;
+  let excluded;
+  try {
+    included = compileGlobs(options.include, "path");
+    excluded = compileGlobs(options.exclude, "path");
+  } catch (error) {
+    if (error instanceof GlobError) throw new UsageError(`policy include/exclude: ${error.message}`);
+    throw error;
+  }
+  const found = /* @__PURE__ */ new Map();
+  const skipped = /* @__PURE__ */ new Map();
+  const skip = (file, reason) => skipped.set(file, { file, reason });
+  const toPosix = (path4) => sep === "/" ? path4 : path4.split(sep).join("/");
+  const consider = (root, path4, absolute, regular = false) => {
+    if (!included(path4) || excluded(path4)) return;
+    const name = path4.slice(path4.lastIndexOf("/") + 1);
+    const kind = fileKind(name);
+    if (!kind) return;
+    const display = root.display(path4, absolute);
+    if (regular) {
+      found.set(absolute, { path: display, absolute, kind });
+      return;
+    }
+    let stats;
+    try {
+      stats = lstatSync(absolute);
+    } catch {
+      skip(display, "listed by git but missing from the work tree");
+      return;
+    }
+    if (stats.isSymbolicLink()) {
+      const target = linkTarget(absolute);
+      if (!target) return skip(display, "broken symbolic link");
+      if (!isInside(target, root.real))
+        return skip(display, "symbolic link out of the scanned tree, not followed");
+      if (!statOrUndefined(target)?.isFile()) return;
+    } else if (!stats.isFile()) {
+      if (!stats.isDirectory()) skip(display, "not a regular file (a FIFO, socket or device), not read");
+      return;
+    }
+    found.set(absolute, { path: display, absolute, kind });
+  };
+  const walk = (root, absoluteDir, relativeDir, scopes) => {
+    let entries;
+    try {
+      entries = readdirSync(absoluteDir, { withFileTypes: true });
+    } catch (error) {
+      skip(root.display(relativeDir, absoluteDir) || ".", `folder cannot be read (${errorCode(error)})`);
+      return;
+    }
+    const invalid = entries.some((e) => e.name.includes("\uFFFD")) ? invalidNames(absoluteDir) : void 0;
+    const gitignore = entries.find((e) => e.name === ".gitignore" && e.isFile());
+    const rules = gitignore && readIgnoreFile(join(absoluteDir, ".gitignore"));
+    if (rules) scopes = [...scopes, { base: relativeDir, rules }];
+    for (const entry of entries) {
+      const name = entry.name;
+      const path4 = relativeDir === "" ? name : `${relativeDir}/${name}`;
+      if (invalid?.has(name)) {
+        if (!excluded(path4))
+          skip(root.display(path4, `${absoluteDir}${sep}${name}`), "name is not valid UTF-8, not read");
+        continue;
+      }
+      const absolute = `${absoluteDir}${sep}${name}`;
+      let isDirectory2 = entry.isDirectory();
+      if (entry.isSymbolicLink()) {
+        const target = linkTarget(absolute);
+        if (target && statOrUndefined(target)?.isDirectory()) {
+          if (!isInside(target, root.real) && !excluded(path4) && !ignoredBy(scopes, path4, true)) {
+            skip(
+              root.display(path4, absolute),
+              "symbolic link to a folder out of the scanned tree, not followed"
+            );
+          }
+          continue;
+        }
+        isDirectory2 = false;
+      }
+      if (isDirectory2) {
+        if (name === ".git" || excluded(path4) || ignoredBy(scopes, path4, true)) continue;
+        walk(root, absolute, path4, scopes);
+      } else if (!ignoredBy(scopes, path4, false)) {
+        consider(root, path4, absolute, entry.isFile());
+      }
+    }
+  };
+  for (const given of paths) {
+    const absolute = isAbsolute(given) ? given : resolve2(options.cwd, given);
+    const stats = statOrUndefined(absolute);
+    if (!stats) throw new InputError(`path ${given} does not exist`);
+    if (!stats.isFile() && !stats.isDirectory()) {
+      skip(displayPath(options.cwd, absolute), "not a regular file (a FIFO, socket or device), not read");
+      continue;
+    }
+    if (stats.isFile()) {
+      const kind = fileKind(basename(absolute)) ?? "dockerfile";
+      found.set(absolute, { path: displayPath(options.cwd, absolute), absolute, kind });
+      continue;
+    }
+    const fromCwd = toPosix(relative(options.cwd, absolute));
+    const outside = fromCwd === ".." || fromCwd.startsWith("../") || isAbsolute(fromCwd);
+    const root = {
+      absolute,
+      real: realpathSync(absolute),
+      relative: outside ? "" : fromCwd,
+      display: outside ? (_path, file) => displayPath(options.cwd, file) : (path4) => path4
+    };
+    const above = outside ? [] : ancestorScopes(options.cwd, absolute);
+    const scopes = root.relative !== "" && ignoredBy(above, root.relative, true) ? [] : above;
+    walk(root, absolute, root.relative, scopes);
+    const prefix = root.relative === "" ? "" : `${root.relative}/`;
+    const tracked = isInsideWorkTree(absolute) ? trackedFiles(absolute) : [];
+    for (const file of tracked) {
+      const path4 = `${prefix}${file}`;
+      const fileAbsolute = join(absolute, file);
+      if (found.has(fileAbsolute) || isUnder(path4, excluded)) continue;
+      consider(root, path4, fileAbsolute);
+    }
+  }
+  const byPath = (a, b) => {
+    const x = a.path ?? a.file ?? "";
+    const y = b.path ?? b.file ?? "";
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+  return { candidates: [...found.values()].sort(byPath), skipped: [...skipped.values()].sort(byPath) };
+}
+function isUnder(path4, excluded) {
+  for (let at3 = path4.indexOf("/"); at3 >= 0; at3 = path4.indexOf("/", at3 + 1)) {
+    if (excluded(path4.slice(0, at3))) return true;
+  }
+  return false;
+}
+function ignoredBy(scopes, path4, isDirectory2) {
+  return scopes.some(({ base, rules }) => {
+    const inside = base === "" ? path4 : path4.slice(base.length + 1);
+    return inside !== "" && !inside.startsWith("../") && rules.ignores(isDirectory2 ? `${inside}/` : inside);
+  });
+}
+function linkTarget(path4) {
+  try {
+    return realpathSync(path4);
+  } catch {
+    return void 0;
+  }
+}
+function isInside(path4, folder) {
+  return path4 === folder || path4.startsWith(folder.endsWith(sep) ? folder : `${folder}${sep}`);
+}
+function ancestorScopes(cwd, dir) {
+  const scopes = [];
+  for (let current = dirname(dir); current.startsWith(cwd) && current !== dir; current = dirname(current)) {
+    const rules = readIgnoreFile(join(current, ".gitignore"));
+    if (rules) scopes.unshift({ base: relative(cwd, current).split(sep).join("/"), rules });
+    if (current === cwd) break;
+  }
+  return scopes;
+}
+function readIgnoreFile(path4) {
+  const text = readSideFile(path4);
+  return text === void 0 ? void 0 : (0, import_ignore.default)().add(text);
+}
+function invalidNames(dir) {
+  const names = /* @__PURE__ */ new Set();
+  for (const raw of readdirSync(dir, { encoding: "buffer" })) {
+    const name = raw.toString("utf8");
+    if (!Buffer.from(name, "utf8").equals(raw)) names.add(name);
+  }
+  return names;
+}
+function statOrUndefined(path4) {
+  try {
+    return statSync2(path4);
+  } catch {
+    return void 0;
+  }
+}
+function errorCode(error) {
+  return error.code ?? String(error);
+}
+function displayPath(cwd, absolute) {
+  const path4 = relative(cwd, absolute);
+  return (path4 === "" ? "." : path4).split(sep).join("/");
+}
+
+// src/sources/kustomize.ts
+import { posix } from "node:path";
+var NAMES = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
+function isKustomizationName(name) {
+  return NAMES.has(name);
+}
+function readKustomization(doc, file) {
+  const data = doc.data;
+  if (!isObject2(data)) return void 0;
+  const dir = posix.dirname(file);
+  const resources = [];
+  for (const key of ["resources", "bases"]) {
+    const list = data[key];
+    if (!Array.isArray(list)) continue;
+    for (const entry of list) {
+      if (typeof entry !== "string" || /^[a-z][a-z0-9+.-]*:\/\/|^(?:github\.com|gitlab\.com|bitbucket\.org)\//i.test(entry))
+        continue;
+      resources.push(posix.normalize(posix.join(dir, entry)).replace(/\/$/, ""));
+    }
+  }
+  const images = [];
+  if (Array.isArray(data.images)) {
+    data.images.forEach((entry, i) => {
+      if (!isObject2(entry) || typeof entry.name !== "string" || entry.name === "") return;
+      const text = (key) => {
+        const value = entry[key];
+        if (value === void 0 || value === null || value === "") return void 0;
+        return doc.written(["images", i, key]) ?? String(value);
+      };
+      const newName = text("newName");
+      const newTag = text("newTag");
+      const digest = text("digest");
+      images.push({
+        name: entry.name,
+        ...newName !== void 0 && { newName },
+        ...newTag !== void 0 && { newTag },
+        ...digest !== void 0 && { digest },
+        line: doc.locate(["images", i]).line
+      });
+    });
+  }
+  return { file, resources, images };
+}
+function entryMatches(entry, image) {
+  const { name } = splitReference(image);
+  const written = splitReference(entry.name);
+  if (written.tag !== void 0 || written.digest !== void 0) return image === entry.name;
+  return name === entry.name;
+}
+function rewrite(entry, image) {
+  const { name, tag, digest } = splitReference(image);
+  let suffix = digest !== void 0 ? `@${digest}` : tag !== void 0 ? `:${tag}` : "";
+  if (entry.newTag !== void 0) suffix = `:${entry.newTag}`;
+  if (entry.digest !== void 0) suffix = `@${entry.digest}`;
+  return `${entry.newName ?? name}${suffix}`;
+}
+function applyKustomizations(kustomizations, byFile) {
+  const byDir = new Map(kustomizations.map((k) => [posix.dirname(k.file), k]));
+  const memo = /* @__PURE__ */ new Map();
+  const rewritten = [];
+  const replaced = /* @__PURE__ */ new Set();
+  const produce = (k, seen) => {
+    const done = memo.get(k);
+    if (done) return done;
+    if (seen.has(k)) return [];
+    seen.add(k);
+    const items = [];
+    for (const resource of k.resources) {
+      const inner = byDir.get(resource);
+      if (inner) {
+        items.push(...produce(inner, seen));
+        continue;
+      }
+      for (const origin of byFile.get(resource) ?? []) {
+        if (origin.source === "kubernetes" && origin.image.kind === "image")
+          items.push({ origin, text: origin.text });
+      }
+    }
+    const out = items.map((item) => {
+      let text = item.text;
+      let matched;
+      for (const entry of k.images) {
+        if (!entryMatches(entry, text)) continue;
+        text = rewrite(entry, text);
+        matched ??= entry;
+      }
+      if (matched) {
+        replaced.add(item.origin);
+        rewritten.push({
+          ...item.origin,
+          text,
+          image: imageState(text),
+          rewrittenBy: { file: k.file, line: matched.line, written: item.origin.text }
+        });
+      }
+      return { origin: item.origin, text };
+    });
+    memo.set(k, out);
+    return out;
+  };
+  for (const k of kustomizations) produce(k, /* @__PURE__ */ new Set());
+  return { rewritten, replaced };
+}
+
+// src/sources/read.ts
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { basename as basename2, dirname as dirname2, join as join2, sep as sep2 } from "node:path";
+
+// src/sources/compose.ts
+function isComposeFile(value) {
+  return isObject2(value) && isObject2(value.services) && !("kind" in value) && !("apiVersion" in value);
+}
+function composeImages(file) {
+  const images = [];
+  for (const [name, service] of Object.entries(file.services)) {
+    if (!isObject2(service) || service.image === void 0 || service.image === null) continue;
+    if (service.build !== void 0 && service.build !== null) continue;
+    images.push({
+      path: ["services", name, "image"],
+      value: service.image,
+      workload: { kind: "service", name },
+      labels: {}
+    });
+  }
+  return images;
+}
+function parseEnvFile(text) {
+  const values = /* @__PURE__ */ new Map();
+  const lines = text.replace(/\r\n?/g, "\n").split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].replace(/^\s*export\s+/, "");
+    const match = /^\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s?(.*)$/.exec(line);
+    if (!match) continue;
+    const key = match[1];
+    let raw = match[2].trimStart();
+    let value;
+    if (raw.startsWith("'")) {
+      let end = raw.indexOf("'", 1);
+      while (end < 0 && i + 1 < lines.length) {
+        raw += `
+${lines[++i]}`;
+        end = raw.indexOf("'", 1);
+      }
+      value = end < 0 ? raw.slice(1) : raw.slice(1, end);
+    } else if (raw.startsWith('"')) {
+      let end = closingQuote(raw);
+      while (end < 0 && i + 1 < lines.length) {
+        raw += `
+${lines[++i]}`;
+        end = closingQuote(raw);
+      }
+      const inner = end < 0 ? raw.slice(1) : raw.slice(1, end);
+      const unescaped = inner.replace(
+        /\\([\\"nrt$])/g,
+        (_, c) => c === "n" ? "\n" : c === "r" ? "\r" : c === "t" ? "	" : c === "$" ? "\\$" : c
+      );
+      value = expandVariables(unescaped, values, "\\").value;
+    } else {
+      const comment = raw.search(/\s#/);
+      value = expandVariables((comment >= 0 ? raw.slice(0, comment) : raw).trim(), values, "\\").value;
+    }
+    values.set(key, value);
+  }
+  return values;
+}
+function closingQuote(text) {
+  for (let i = 1; i < text.length; i++) {
+    if (text[i] === "\\") i++;
+    else if (text[i] === '"') return i;
+  }
+  return -1;
+}
+
+// src/sources/dockerfile-model.ts
+var import_dockerfile_ast = __toESM(require_main3(), 1);
+function exactModel(text) {
+  const dockerfile = import_dockerfile_ast.DockerfileParser.parse(asBuildKitReadsIt(text));
+  const initialArgs = [];
+  for (const arg of dockerfile.getInitialARGs()) {
+    const property = arg.getProperty();
+    const name = property?.getName();
+    if (property && name) initialArgs.push({ name, value: property.getValue() });
+  }
+  const instructions = dockerfile.getInstructions();
+  return {
+    escapeChar: dockerfile.getEscapeCharacter(),
+    initialArgs,
+    instructions: instructions.map(adapt),
+    heredocLines: heredocLines(instructions, text)
+  };
+}
+function adapt(instruction) {
+  const range = instruction.getRange();
+  return {
+    keyword: instruction.getKeyword(),
+    written: instruction.getInstruction() ?? "",
+    start: range.start,
+    lines: { first: range.start.line, last: range.end.line },
+    args: () => instruction.getArguments().map((arg) => ({ value: arg.getValue(), start: arg.getRange().start })),
+    labels: () => instruction.getProperties().flatMap((property) => {
+      const name = property.getName();
+      return name ? [{ name, value: property.getValue() ?? "" }] : [];
+    }),
+    flags: () => instruction.getFlags().map((flag) => ({
+      name: flag.getName(),
+      value: flag.getValue(),
+      valueStart: flag.getValueRange()?.start,
+      option: (name) => {
+        const option = flag.getOption(name);
+        return option ? { value: option.getValue(), valueStart: option.getValueRange()?.start } : void 0;
+      }
+    })),
+    trigger: () => {
+      const trigger = instruction.getTriggerInstruction();
+      return trigger ? adapt(trigger) : void 0;
+    }
+  };
+}
+function heredocLines(instructions, text) {
+  const lines = /* @__PURE__ */ new Set();
+  if (!text.includes("<<")) return lines;
+  for (const instruction of instructions) {
+    const withHeredocs = instruction;
+    if (typeof withHeredocs.getHeredocs !== "function") continue;
+    for (const heredoc of withHeredocs.getHeredocs()) {
+      const range = heredoc.getContentRange();
+      if (!range) continue;
+      for (let line = range.start.line; line <= range.end.line; line++) lines.add(line + 1);
+    }
+  }
+  return lines;
+}
+var DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
+var KNOWN_DIRECTIVES = /* @__PURE__ */ new Set(["syntax", "escape", "check"]);
+function asBuildKitReadsIt(text) {
+  const lines = text.split("\n");
+  let escapeChar = "\\";
+  let ended = false;
+  let changed = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].replace(/\r$/, "");
+    const match = DIRECTIVE.exec(line);
+    if (!ended && match && KNOWN_DIRECTIVES.has(match[1].toLowerCase())) {
+      if (match[1].toLowerCase() === "escape" && (match[2] === "`" || match[2] === "\\"))
+        escapeChar = match[2];
+      continue;
+    }
+    ended = true;
+    if (!line.startsWith("#") && !/^\s+#/.test(line)) break;
+    if (match) {
+      lines[i] = lines[i].replace("=", " ");
+      changed = true;
+    }
+  }
+  const result = changed ? lines.join("\n") : text;
+  const marker = `${escapeChar}<<`;
+  if (!result.includes(marker)) return result;
+  let out = "";
+  for (let i = 0; i < result.length; i++) {
+    const char = result[i];
+    if (char === escapeChar) {
+      if (result.startsWith(marker, i)) {
+        out += `${escapeChar}< `;
+        i += 2;
+        continue;
+      }
+      out += char + (result[i + 1] ?? "");
+      i++;
+      continue;
+    }
+    out += char;
+  }
+  return out;
+}
+
+// src/sources/dockerfile-fast.ts
+var ESCAPE = "\\";
+function fastModel(text) {
+  if (text.includes("<<") || /^[ \t]*#.*escape/im.test(text)) return void 0;
+  const lines = text.split("\n");
+  const instructions = [];
+  const initialArgs = [];
+  let seenFrom = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = stripCR(lines[i]);
+    const startChar = firstNonBlank(line);
+    if (startChar < 0 || line[startChar] === "#") continue;
+    const segments = [];
+    let current = { line: i, offset: startChar, text: line.slice(startChar) };
+    for (; ; ) {
+      if (/\\[ \t]+$/.test(current.text)) return void 0;
+      const continues = current.text.endsWith(ESCAPE) && !current.text.endsWith(ESCAPE + ESCAPE);
+      if (!continues) {
+        segments.push(current);
+        break;
+      }
+      segments.push({ ...current, text: current.text.slice(0, -1) });
+      let next = i + 1;
+      while (next < lines.length) {
+        const candidate = stripCR(lines[next]);
+        const at3 = firstNonBlank(candidate);
+        if (at3 >= 0 && candidate[at3] !== "#") break;
+        if (at3 < 0) return void 0;
+        next++;
+      }
+      if (next >= lines.length) break;
+      i = next;
+      current = { line: i, offset: 0, text: stripCR(lines[i]) };
+    }
+    const instruction = scanned(lines, segments);
+    if (!instruction) return void 0;
+    if (instruction.keyword === "FROM") seenFrom = true;
+    if (!seenFrom && instruction.keyword === "ARG") {
+      const arg = argOf(lines, instruction);
+      if (arg === null) return void 0;
+      if (arg) initialArgs.push(arg);
+    }
+    instructions.push(instruction);
+  }
+  return { escapeChar: ESCAPE, initialArgs, instructions, heredocLines: /* @__PURE__ */ new Set() };
+}
+function stripCR(line) {
+  return line.endsWith("\r") ? line.slice(0, -1) : line;
+}
+function firstNonBlank(line) {
+  for (let i = 0; i < line.length; i++) if (line[i] !== " " && line[i] !== "	") return i;
+  return -1;
+}
+function scanned(lines, segments) {
+  const head = segments[0];
+  const written = /^\S+/.exec(head.text)?.[0] ?? "";
+  if (written === "") return void 0;
+  const keyword = written.toUpperCase();
+  const first = head.line;
+  const last = segments[segments.length - 1].line;
+  const start = { line: first, character: head.offset };
+  let cachedAlone = null;
+  const parsedAlone = () => {
+    if (cachedAlone === null)
+      cachedAlone = exactModel(lines.slice(first, last + 1).join("\n")).instructions[0];
+    return cachedAlone;
+  };
+  const shifted = (position) => position && { line: position.line + first, character: position.character };
+  const shiftedFlag = (flag) => ({
+    name: flag.name,
+    value: flag.value,
+    valueStart: shifted(flag.valueStart),
+    option: (name) => {
+      const option = flag.option(name);
+      return option && { value: option.value, valueStart: shifted(option.valueStart) };
+    }
+  });
+  return {
+    keyword,
+    written,
+    start,
+    lines: { first, last },
+    args: () => {
+      const words = fromArgs(segments, written.length);
+      if (words) return words;
+      return (parsedAlone()?.args() ?? []).map((word) => ({
+        value: word.value,
+        start: shifted(word.start)
+      }));
+    },
+    labels: () => parsedAlone()?.labels() ?? [],
+    flags: () => leadingFlags(segments, written.length) ?? (parsedAlone()?.flags() ?? []).map(shiftedFlag),
+    trigger: () => {
+      const trigger = parsedAlone()?.trigger();
+      if (!trigger) return void 0;
+      return {
+        ...trigger,
+        start: shifted(trigger.start),
+        lines: { first: trigger.lines.first + first, last: trigger.lines.last + first },
+        flags: () => trigger.flags().map(shiftedFlag)
+      };
+    }
+  };
+}
+function fromArgs(segments, keywordLength) {
+  if (segments.length !== 1) return void 0;
+  const { line, offset, text } = segments[0];
+  if (/["'\\`]/.test(text)) return void 0;
+  const words = [];
+  const pattern = /\S+/g;
+  pattern.lastIndex = keywordLength;
+  let flagsDone = false;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    if (match[0].startsWith("--")) {
+      if (flagsDone) return void 0;
+      continue;
+    }
+    flagsDone = true;
+    words.push({ value: match[0], start: { line, character: offset + match.index } });
+  }
+  return words;
+}
+function leadingFlags(segments, keywordLength) {
+  const words = [];
+  let first = true;
+  for (const segment of segments) {
+    const pattern = /\S+/g;
+    pattern.lastIndex = first ? keywordLength : 0;
+    first = false;
+    for (let match = pattern.exec(segment.text); match; match = pattern.exec(segment.text)) {
+      if (!match[0].startsWith("--")) return finishFlags(words);
+      if (match.index + match[0].length === segment.text.length && segment !== segments[segments.length - 1]) {
+        if (/["'\\`]/.test(match[0])) return void 0;
+        const next = segments[segments.indexOf(segment) + 1];
+        if (next && !/^[ \t]/.test(next.text)) return void 0;
+      }
+      if (/["'\\`]/.test(match[0])) return void 0;
+      words.push({ text: match[0], start: { line: segment.line, character: segment.offset + match.index } });
+    }
+  }
+  return finishFlags(words);
+}
+function finishFlags(words) {
+  return words.map(({ text, start }) => {
+    const equals = text.indexOf("=");
+    const name = text.slice(2, equals < 0 ? void 0 : equals);
+    const value = equals < 0 ? null : text.slice(equals + 1);
+    const valueStart = equals < 0 ? void 0 : { line: start.line, character: start.character + equals + 1 };
+    return {
+      name,
+      value,
+      valueStart,
+      option: (wanted) => {
+        if (value === null || valueStart === void 0) return void 0;
+        let at3 = 0;
+        for (const part of value.split(",")) {
+          const sign = part.indexOf("=");
+          if ((sign < 0 ? part : part.slice(0, sign)) === wanted) {
+            return {
+              value: sign < 0 ? null : part.slice(sign + 1),
+              valueStart: sign < 0 ? void 0 : { line: valueStart.line, character: valueStart.character + at3 + sign + 1 }
+            };
+          }
+          at3 += part.length + 1;
+        }
+        return void 0;
+      }
+    };
+  });
+}
+function argOf(lines, instruction) {
+  const { first, last } = instruction.lines;
+  const text = lines.slice(first, last + 1).join("\n");
+  if (first !== last || /["'\\`$]/.test(text)) {
+    return exactModel(text).initialArgs[0];
+  }
+  const words = stripCR(text).trim().split(/\s+/).slice(1);
+  if (words.length !== 1) return words.length === 0 ? void 0 : null;
+  const word = words[0];
+  const equals = word.indexOf("=");
+  if (equals === 0) return null;
+  return equals < 0 ? { name: word, value: null } : { name: word.slice(0, equals), value: word.slice(equals + 1) };
+}
+
+// src/sources/dockerfile.ts
+var INSTRUCTIONS = /* @__PURE__ */ new Set([
+  "ADD",
+  "ARG",
+  "CMD",
+  "COPY",
+  "ENTRYPOINT",
+  "ENV",
+  "EXPOSE",
+  "FROM",
+  "HEALTHCHECK",
+  "LABEL",
+  "MAINTAINER",
+  "ONBUILD",
+  "RUN",
+  "SHELL",
+  "STOPSIGNAL",
+  "USER",
+  "VOLUME",
+  "WORKDIR"
+]);
+function readDockerfile(text, file, options = {}) {
+  return readModel(fastModel(text) ?? exactModel(text), text, file, options);
+}
+function readModel(model, text, file, options = {}) {
+  const { escapeChar } = model;
+  const reader = new StageReader(file, text, globalArgs(model, options.buildArgs ?? {}), escapeChar);
+  for (const instruction of model.instructions) reader.read(instruction, options.copyFrom !== false);
+  const result = reader.finish(text, model.instructions.at(-1));
+  return { ...result, heredocLines: model.heredocLines };
+}
+function globalArgs(model, buildArgs) {
+  const globals = /* @__PURE__ */ new Map();
+  for (const { name, value } of model.initialArgs) {
+    globals.set(name, buildArgs[name] ?? argDefault(value, globals, model.escapeChar));
+  }
+  return globals;
+}
+var StageReader = class {
+  constructor(file, text, globals, escapeChar) {
+    this.file = file;
+    this.globals = globals;
+    this.escapeChar = escapeChar;
+    this.lines = text.split("\n");
+  }
+  file;
+  globals;
+  escapeChar;
+  stages = [];
+  occurrences = [];
+  problems = [];
+  /** Stage names to the first stage of that name: lookups in constant time (linear in the file). */
+  stageNames = /* @__PURE__ */ new Map();
+  lines;
+  problem(line, column, message) {
+    this.problems.push({ file: this.file, line: line + 1, column: column + 1, message });
+  }
+  read(instruction, copyFrom) {
+    const { keyword, start } = instruction;
+    if (!INSTRUCTIONS.has(keyword)) {
+      this.problem(start.line, start.character, `unknown instruction "${instruction.written}"`);
+      return;
+    }
+    if (keyword === "FROM") {
+      this.from(instruction);
+      return;
+    }
+    const stage = this.stages[this.stages.length - 1];
+    if (!stage) {
+      if (keyword !== "ARG") this.problem(start.line, start.character, `${keyword} before the first FROM`);
+      return;
+    }
+    if (keyword === "LABEL") {
+      for (const { name, value } of instruction.labels()) stage.labels[detach(name)] = detach(value);
+      return;
+    }
+    const judged = keyword === "ONBUILD" ? instruction.trigger() : instruction;
+    if (judged && copyFrom && (judged.keyword === "COPY" || judged.keyword === "RUN"))
+      this.externalSources(judged);
+  }
+  /** The image text after global ARGs, and what it names; a stage name is checked on this text. */
+  resolve(written) {
+    return resolveImage(written, this.globals, this.escapeChar);
+  }
+  stageIndex(reference) {
+    if (/^\d+$/.test(reference)) {
+      const index = Number(reference);
+      return index < this.stages.length ? index : void 0;
+    }
+    return this.stageNames.get(reference.toLowerCase());
+  }
+  /** Whether resolved text names an earlier stage (by name, or by index where `allowIndex`). */
+  isStage({ text, image }, allowIndex) {
+    return image.kind !== "unresolved" && (allowIndex || !/^\d+$/.test(text)) && this.stageIndex(text) !== void 0;
+  }
+  occurrence(instruction, { text, image }, at3, via) {
+    const { start } = instruction;
+    const name = this.stages[this.stages.length - 1]?.name;
+    return {
+      file: this.file,
+      line: start.line + 1,
+      column: (at3.line === start.line ? at3.character : start.character) + 1,
+      source: "dockerfile",
+      text,
+      image,
+      via,
+      stage: { index: this.stages.length - 1, ...name !== void 0 && { name }, final: false },
+      labels: {}
+    };
+  }
+  from(from) {
+    const { start } = from;
+    const args = from.args();
+    const first = args[0];
+    if (!first) {
+      this.problem(start.line, start.character, "FROM without an image");
+      return;
+    }
+    const hasAlias = args.length === 3 && args[1]?.value.toLowerCase() === "as";
+    if (args.length !== 1 && !hasAlias) {
+      this.problem(start.line, start.character, 'FROM takes one image and an optional "AS name"');
+      return;
+    }
+    const stage = { index: this.stages.length, labels: {} };
+    if (hasAlias) stage.name = detach((args[2]?.value ?? "").toLowerCase());
+    const resolved = this.resolve(first.value);
+    const parent = this.isStage(resolved, false) ? this.stageIndex(resolved.text) : void 0;
+    this.stages.push(stage);
+    if (stage.name !== void 0 && !this.stageNames.has(stage.name))
+      this.stageNames.set(stage.name, stage.index);
+    if (parent !== void 0) {
+      stage.parent = parent;
+      return;
+    }
+    const found = this.occurrence(from, resolved, first.start, "from");
+    if (found.text.toLowerCase() === "scratch") return;
+    stage.base = found;
+    this.occurrences.push(found);
+  }
+  externalSources(instruction) {
+    const { first, last } = instruction.lines;
+    if (!this.lines.slice(first, last + 1).some((line) => line.includes("--"))) return;
+    for (const flag of instruction.flags()) {
+      if (flag.name === "from") {
+        this.externalSource(instruction, flag.value, flag.valueStart, "copy-from");
+      } else if (flag.name === "mount") {
+        const from = flag.option("from");
+        if (from) this.externalSource(instruction, from.value, from.valueStart, "mount-from");
+      }
+    }
+  }
+  externalSource(instruction, written, at3, via) {
+    if (!written || !at3) return;
+    const resolved = this.resolve(written);
+    if (this.isStage(resolved, true)) return;
+    this.occurrences.push(this.occurrence(instruction, resolved, at3, via));
+  }
+  /** Marks the final image, and reports a file without FROM or ending inside an instruction. */
+  finish(text, last) {
+    const { stages, occurrences, problems, file } = this;
+    const escapeChar = this.escapeChar;
+    markFinalImage(stages, occurrences);
+    if (stages.length === 0 && problems.length === 0) {
+      problems.push({
+        file,
+        line: 1,
+        column: 1,
+        message: text.trim() === "" ? "empty Dockerfile: no FROM instruction" : "no FROM instruction"
+      });
+    }
+    if (last && endsWithContinuation(text, escapeChar)) {
+      const { start } = last;
+      this.problem(
+        start.line,
+        start.character,
+        "file ends inside an instruction (line continuation at end of file)"
+      );
+    }
+    return { occurrences, problems, namespaces: {} };
+  }
+};
+function argDefault(value, globals, escapeChar) {
+  if (value === null) return void 0;
+  const expansion = expandVariables(value, globals, escapeChar);
+  return expansion.missing.length > 0 ? void 0 : expansion.value;
+}
+function markFinalImage(stages, occurrences) {
+  const final = stages[stages.length - 1];
+  if (!final) return;
+  const chain = [];
+  const inChain = /* @__PURE__ */ new Set();
+  for (let stage = final; stage && !inChain.has(stage.index); ) {
+    chain.push(stage);
+    inChain.add(stage.index);
+    stage = stage.parent === void 0 ? void 0 : stages[stage.parent];
+  }
+  const labels = {};
+  for (let i = chain.length - 1; i >= 0; i--) Object.assign(labels, chain[i]?.labels);
+  const root = chain[chain.length - 1];
+  if (root?.base) root.base.labels = labels;
+  for (const occurrence of occurrences) {
+    if (!occurrence.stage) continue;
+    const isInChain = inChain.has(occurrence.stage.index);
+    occurrence.stage.final = occurrence.via === "from" ? isInChain : occurrence.stage.index === final.index;
+  }
+}
+function endsWithContinuation(text, escapeChar) {
+  let end = text.length;
+  while (end > 0 && " 	\r\n".includes(text[end - 1])) end--;
+  return text[end - 1] === escapeChar && text[end - 2] !== escapeChar;
+}
+
+// src/sources/helm.ts
+var VALUES_FILE = /^values(?:[-.][^/]*)?\.ya?ml$/i;
+function isValuesFileName(name) {
+  return VALUES_FILE.test(name);
+}
+function helmValuesImages(data, written, appVersion) {
+  const images = [];
+  if (!isObject2(data)) return images;
+  const global = isObject2(data.global) ? data.global : {};
+  const registry = typeof global.imageRegistry === "string" && global.imageRegistry.trim() !== "" ? global.imageRegistry.trim() : void 0;
+  const defaults = {
+    ...registry !== void 0 && { registry },
+    ...appVersion !== void 0 && { tag: appVersion }
+  };
+  const walk = (value, path4) => {
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => {
+        walk(item, [...path4, i]);
+      });
+      return;
+    }
+    if (!isObject2(value)) return;
+    for (const [key, child2] of Object.entries(value)) {
+      const childPath = [...path4, key];
+      if (key !== "image") {
+        walk(child2, childPath);
+        continue;
+      }
+      const workload = { kind: "values", name: path4.join(".") || "(top level)" };
+      if (typeof child2 === "string" && child2.trim() !== "") {
+        images.push({ path: childPath, value: child2, workload, labels: {} });
+      } else {
+        const map2 = imageOfMap(child2, childPath, written, defaults);
+        if (map2) images.push({ ...map2, workload, labels: {} });
+      }
+    }
+  };
+  walk(data, []);
+  return images;
+}
+
+// src/sources/workflows.ts
+var WORKFLOW_PATH = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i;
+function isWorkflowPath(path4) {
+  return WORKFLOW_PATH.test(path4);
+}
+var DOCKER_STEP = "docker://";
+function workflowImages(data) {
+  const images = [];
+  if (!isObject2(data) || !isObject2(data.jobs)) return images;
+  for (const [job, definition] of Object.entries(data.jobs)) {
+    if (!isObject2(definition)) continue;
+    const workload = { kind: "job", name: job };
+    const push = (path4, value) => {
+      if (value === void 0 || value === null || value === "") return;
+      images.push({ path: ["jobs", job, ...path4], value, workload, labels: {} });
+    };
+    const container = definition.container;
+    if (typeof container === "string") push(["container"], container);
+    else if (isObject2(container)) push(["container", "image"], container.image);
+    if (isObject2(definition.services)) {
+      for (const [name, service] of Object.entries(definition.services)) {
+        if (typeof service === "string") push(["services", name], service);
+        else if (isObject2(service)) push(["services", name, "image"], service.image);
+      }
+    }
+    if (Array.isArray(definition.steps)) {
+      definition.steps.forEach((step, i) => {
+        if (isObject2(step) && typeof step.uses === "string" && step.uses.startsWith(DOCKER_STEP)) {
+          images.push({
+            path: ["jobs", job, "steps", i, "uses"],
+            value: step.uses.slice(DOCKER_STEP.length),
+            workload,
+            labels: {}
+          });
+        }
+      });
+    }
+  }
+  return images;
+}
+
+// src/sources/yaml.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+var MAX_ALIAS_COUNT = 1e3;
+function readYamlFile(text, file, options = {}) {
+  return (options.exact ? void 0 : readFast(text)) ?? readExact(text, file);
+}
+function readExact(text, file) {
+  const documents = [];
+  const problems = [];
+  const lineCounter = new import_yaml2.LineCounter();
+  const position = (offset) => lineCounter.linePos(offset);
+  for (const doc of (0, import_yaml2.parseAllDocuments)(text, { lineCounter, prettyErrors: false, merge: true })) {
+    const error = doc.errors[0];
+    if (error) {
+      const { line, col } = position(error.pos[0]);
+      problems.push({ file, line, column: col, message: `YAML syntax: ${firstLine(error.message)}` });
+      continue;
+    }
+    let data;
+    try {
+      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (cause) {
+      const { line, col } = position(doc.range[0]);
+      const message = /alias/i.test(String(cause)) ? `YAML uses aliases too often (more than ${MAX_ALIAS_COUNT}); refusing to expand a possible alias bomb` : `YAML cannot be read: ${cause.message}`;
+      problems.push({ file, line, column: col, message });
+      continue;
+    }
+    const start = doc.contents?.range?.[0] ?? doc.range[0];
+    documents.push({
+      data,
+      line: position(start).line,
+      locate: (path4) => position(nodeAt(doc, path4)?.range?.[0] ?? start),
+      written: (path4) => {
+        const node = nodeAt(doc, path4);
+        if (!(0, import_yaml2.isScalar)(node)) return void 0;
+        return typeof node.source === "string" ? node.source : String(node.value);
+      }
+    });
+  }
+  return { documents, problems };
+}
+function nodeAt(doc, path4) {
+  let node = doc.contents;
+  for (const key of path4) {
+    node = valueAt(doc, node, key, 0);
+    if (node === void 0) return void 0;
+  }
+  return node;
+}
+function deref(doc, node) {
+  return (0, import_yaml2.isAlias)(node) ? node.resolve(doc) : node;
+}
+function isMergeKey(key) {
+  if (!(0, import_yaml2.isScalar)(key)) return false;
+  const value = key.value;
+  return value === "<<" || typeof value === "symbol" && value.description === "<<";
+}
+function valueAt(doc, container, key, depth) {
+  const node = deref(doc, container);
+  if ((0, import_yaml2.isSeq)(node)) return typeof key === "number" ? node.items[key] : void 0;
+  if (!(0, import_yaml2.isMap)(node) || depth > 50) return void 0;
+  for (const pair of node.items) {
+    if ((0, import_yaml2.isPair)(pair) && (0, import_yaml2.isScalar)(pair.key) && String(pair.key.value) === String(key) && !isMergeKey(pair.key))
+      return pair.value ?? pair.key;
+  }
+  for (const pair of node.items) {
+    if (!(0, import_yaml2.isPair)(pair) || !isMergeKey(pair.key)) continue;
+    const source = deref(doc, pair.value);
+    const sources = (0, import_yaml2.isSeq)(source) ? source.items : [source];
+    for (const each of sources) {
+      const found = valueAt(doc, each, key, depth + 1);
+      if (found !== void 0) return found;
+    }
+  }
+  return void 0;
+}
+var NotSure = class extends Error {
+};
+var UNSURE = /(?:^|[\s[{,])<<[ \t]*:|^%/m;
+var MAX_FAST_NODES = 1e6;
+var DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t]|\r?$)(.*)$/gm;
+var IMAGE_LINE = /^([ \t]*(?:-[ \t]+)*)image[ \t]*:(?:[ \t]+(\S.*?))?[ \t]*\r?$/gm;
+function readFast(text) {
+  if (UNSURE.test(text)) return void 0;
+  const documents = [];
+  try {
+    let start = 0;
+    let line = 1;
+    for (const marker of text.matchAll(DOCUMENT_MARKER)) {
+      const rest = (marker[1] ?? "").trim();
+      if (rest !== "" && !rest.startsWith("#")) throw new NotSure();
+      readFastDocument(text, start, marker.index, line, documents);
+      line += countNewlines(text, start, marker.index + marker[0].length);
+      start = marker.index + marker[0].length;
+    }
+    readFastDocument(text, start, text.length, line, documents);
+  } catch (error) {
+    if (error instanceof NotSure || error instanceof yaml.YAMLException) return void 0;
+    throw error;
+  }
+  return { documents, problems: [] };
+}
+function readFastDocument(text, from, to, firstLine2, documents) {
+  const chunk = from === 0 && to === text.length ? text : text.slice(from, to);
+  if (chunk.trim() === "") return;
+  const data = yaml.load(chunk, { schema: yaml.CORE_SCHEMA });
+  const lines = [];
+  let line = firstLine2;
+  let counted = 0;
+  for (const match of chunk.matchAll(IMAGE_LINE)) {
+    line += countNewlines(chunk, counted, match.index);
+    counted = match.index;
+    const prefix = match[1];
+    const written = match[2];
+    const valueAt2 = written === void 0 ? match[0].indexOf(":") : match[0].indexOf(written, prefix.length + 5);
+    lines.push({ line, col: valueAt2 + 1, value: written === void 0 ? void 0 : scalarText(written) });
+  }
+  const keys = [];
+  imageKeys(data, [], keys);
+  if (keys.length !== lines.length) throw new NotSure();
+  const positions = /* @__PURE__ */ new Map();
+  keys.forEach((path4, i) => {
+    const value = valueAtPath(data, path4);
+    const at3 = lines[i];
+    const isMap3 = typeof value === "object" && value !== null && !Array.isArray(value);
+    if (isMap3 && "repository" in value) throw new NotSure();
+    const same = typeof value === "string" ? at3.value === value : (value === null || isMap3) && at3.value === void 0;
+    if (!same) throw new NotSure();
+    positions.set(pathKey(path4), { line: at3.line, col: at3.col });
+  });
+  documents.push({
+    data,
+    line: firstLine2,
+    locate: (path4) => {
+      const found = positions.get(pathKey(path4));
+      if (!found) throw new NotSure();
+      return found;
+    },
+    written: (path4) => {
+      const value = valueAtPath(data, path4);
+      return typeof value === "string" ? value : void 0;
+    }
+  });
+}
+function imageKeys(value, path4, out, budget = { nodes: MAX_FAST_NODES }) {
+  if (--budget.nodes < 0) throw new NotSure();
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      if (typeof item !== "object" || item === null) continue;
+      path4.push(i);
+      imageKeys(item, path4, out, budget);
+      path4.pop();
+    }
+    return;
+  }
+  if (typeof value !== "object" || value === null) return;
+  for (const key in value) {
+    if (key.charCodeAt(0) <= 57 && /^\d+$/.test(key)) throw new NotSure();
+    const child2 = value[key];
+    if (key === "image") out.push([...path4, key]);
+    if (typeof child2 !== "object" || child2 === null) continue;
+    path4.push(key);
+    imageKeys(child2, path4, out, budget);
+    path4.pop();
+  }
+}
+function valueAtPath(data, path4) {
+  return path4.reduce((value, key) => value?.[key], data);
+}
+function pathKey(path4) {
+  return path4.join("\0");
+}
+function countNewlines(text, from, to) {
+  let count = 0;
+  for (let i = text.indexOf("\n", from); i >= 0 && i < to; i = text.indexOf("\n", i + 1)) count++;
+  return count;
+}
+function scalarText(written) {
+  const first = written[0];
+  if (first === '"') {
+    const end = written.indexOf('"', 1);
+    if (end < 0 || written.slice(1, end).includes("\\")) return void 0;
+    return written.slice(1, end);
+  }
+  if (first === "'") {
+    const match = /^'((?:[^']|'')*)'/.exec(written);
+    return match ? match[1].replace(/''/g, "'") : void 0;
+  }
+  if (first === "{" || first === "[" || first === "|" || first === ">" || first === "#") return void 0;
+  const comment = written.search(/[ \t]#/);
+  return (comment >= 0 ? written.slice(0, comment) : written).trimEnd();
+}
+function firstLine(message) {
+  return message.split("\n")[0] ?? message;
+}
+
+// src/sources/read.ts
+var BINARY_SNIFF_BYTES = 8e3;
+var Layout = class {
+  charts = /* @__PURE__ */ new Map();
+  envs = /* @__PURE__ */ new Map();
+  /** The chart whose folder holds `dir`, when `dir` holds a Chart.yaml. */
+  chartAt(dir) {
+    let chart = this.charts.get(dir);
+    if (chart === void 0) {
+      const text = readSideFile(join2(dir, "Chart.yaml"));
+      chart = null;
+      if (text !== void 0) {
+        const appVersion = /^appVersion:[ \t]*["']?([^"'\s#]+)/m.exec(text)?.[1];
+        chart = appVersion === void 0 ? {} : { appVersion };
+      }
+      this.charts.set(dir, chart);
+    }
+    return chart ?? void 0;
+  }
+  /** The chart folder when `absolute` lies under that chart's `templates/` folder. */
+  templateChart(absolute) {
+    const parts = absolute.split(sep2);
+    for (let i = parts.length - 2; i > 0; i--) {
+      if (parts[i] !== "templates") continue;
+      const chartDir = parts.slice(0, i).join(sep2);
+      if (this.chartAt(chartDir)) return chartDir;
+    }
+    return void 0;
+  }
+  /** Variables of the `.env` file in `dir` (empty when there is none). */
+  envAt(dir) {
+    let env = this.envs.get(dir);
+    if (!env) {
+      const text = readSideFile(join2(dir, ".env"));
+      env = text === void 0 ? /* @__PURE__ */ new Map() : parseEnvFile(text);
+      this.envs.set(dir, env);
+    }
+    return env;
+  }
+};
+var TEMPLATE_MARK = "{{";
+function readSource(candidate, options) {
+  const file = candidate.path;
+  const name = basename2(candidate.absolute);
+  const dir = dirname2(candidate.absolute);
+  const folder = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : ".";
+  if (candidate.kind !== "dockerfile") {
+    const chart = options.layout.templateChart(candidate.absolute);
+    if (chart !== void 0) {
+      const below = candidate.absolute.slice(chart.length + 1).split(sep2).length;
+      const chartFolder = file.split("/").slice(0, -below).join("/");
+      return {
+        file,
+        skip: "Helm chart template: render it with helm template \u2026 | base-image-guard check --manifests -",
+        group: chartFolder === "" ? "templates" : `${chartFolder}/templates`
+      };
+    }
+  }
+  const read = readText(candidate.absolute, options.maxFileSize);
+  if ("skip" in read) return { file, skip: read.skip };
+  const { text } = read;
+  let result;
+  let heredocLines2;
+  if (candidate.kind === "dockerfile") {
+    const dockerfile = readDockerfile(text, file, {
+      buildArgs: options.buildArgs,
+      copyFrom: options.copyFrom
+    });
+    if (dockerfile.problems.length > 0 && (text.includes(TEMPLATE_MARK) || /%%[A-Za-z0-9_]+%%/.test(text))) {
+      return {
+        file,
+        skip: "template (placeholders such as {{ }} or %%\u2026%%), not a Dockerfile",
+        group: folder
+      };
+    }
+    result = dockerfile;
+    heredocLines2 = dockerfile.heredocLines;
+  } else {
+    const role = roleOf(file, name, dir, candidate, options);
+    if (role === void 0) return { file, result: emptyResult(), suppressionProblems: [] };
+    result = readYamlSource(text, file, role, options, dir);
+    if (result.problems.length > 0 && result.occurrences.length === 0 && text.includes(TEMPLATE_MARK)) {
+      return { file, skip: "template (contains {{ }} and is not valid YAML)", group: folder };
+    }
+  }
+  const suppressions = readSuppressions(text, heredocLines2);
+  for (const found of [...result.occurrences, ...result.problems]) {
+    const suppression = suppressions.valid.get(found.line - 1);
+    if (suppression) found.suppression = suppression;
+  }
+  return { file, result, suppressionProblems: suppressions.problems };
+}
+function roleOf(file, name, dir, candidate, options) {
+  if (candidate.kind === "json") return { kind: "manifest", json: true };
+  if (isWorkflowPath(file)) return options.workflows ? { kind: "workflow" } : void 0;
+  if (isKustomizationName(name)) return { kind: "kustomization" };
+  if (isValuesFileName(name)) {
+    const chart = options.layout.chartAt(dir);
+    if (chart) return { kind: "values", ...chart };
+  }
+  return { kind: "manifest", json: false };
+}
+var MIGHT_HOLD_IMAGES = /image|Namespace/;
+var WORKFLOW_MIGHT_HOLD_IMAGES = /container|services|docker:\/\//;
+function readYamlSource(text, file, role, options, dir) {
+  const result = emptyResult();
+  if (role.kind === "manifest" && !MIGHT_HOLD_IMAGES.test(text)) return result;
+  if (role.kind === "workflow" && !WORKFLOW_MIGHT_HOLD_IMAGES.test(text)) return result;
+  if (role.kind === "manifest" && role.json && !(text.includes('"apiVersion"') && text.includes('"kind"')))
+    return result;
+  const exact = role.kind !== "manifest" || role.json;
+  const parsed = readYamlFile(text, file, { exact });
+  result.problems.push(...parsed.problems);
+  for (const doc of parsed.documents) {
+    switch (role.kind) {
+      case "workflow":
+        collect(doc, workflowImages(doc.data), "workflow", file, result);
+        break;
+      case "kustomization":
+        result.kustomization = readKustomization(doc, file);
+        break;
+      case "values":
+        collect(doc, helmValuesImages(doc.data, doc.written, role.appVersion), "helm", file, result);
+        break;
+      case "manifest":
+        readManifest(doc, file, result, () => options.layout.envAt(dir));
+        break;
+    }
+  }
+  return result;
+}
+function readManifest(doc, file, result, env = () => /* @__PURE__ */ new Map()) {
+  if (isKubernetesObject(doc.data)) {
+    const found = kubernetesImages(doc.data, doc.written);
+    Object.assign(result.namespaces, found.namespaces);
+    collect(doc, found.images, "kubernetes", file, result);
+  } else if (isComposeFile(doc.data)) {
+    collect(doc, composeImages(doc.data), "compose", file, result, { variables: env() });
+  }
+}
+function collect(doc, images, source, file, result, valueOptions = {}) {
+  for (const found of images) {
+    const at3 = doc.locate(found.path);
+    const { text: imageText, image } = imageOfValue(found.value, valueOptions);
+    result.occurrences.push({
+      file,
+      line: at3.line,
+      column: at3.col,
+      source,
+      text: imageText,
+      image,
+      ...found.workload && { workload: found.workload },
+      ...found.container && { container: found.container },
+      labels: found.labels
+    });
+  }
+}
+function readText(path4, maxFileSize) {
+  let fd;
+  try {
+    fd = openSync(path4, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    return { skip: `cannot be read (${error.code ?? "error"})` };
+  }
+  let bytes;
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return { skip: "not a regular file (a FIFO, socket or device), not read" };
+    const { size } = stats;
+    if (size > maxFileSize) {
+      return { skip: `larger than maxFileSize (${formatSize(size)} > ${formatSize(maxFileSize)})` };
+    }
+    bytes = Buffer.allocUnsafe(size);
+    let read = 0;
+    for (let n = 1; read < size && n > 0; read += n) n = readSync(fd, bytes, read, size - read, read);
+    bytes = bytes.subarray(0, read);
+  } catch (error) {
+    return { skip: `cannot be read (${error.code ?? "error"})` };
+  } finally {
+    closeSync(fd);
+  }
+  if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return { skip: "binary file" };
+  return { text: bytes.toString("utf8") };
+}
+function formatSize(bytes) {
+  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${bytes} B`;
+}
+
+// src/sources/manifests.ts
+var SOURCE_COMMENT = /^#[ \t]*Source:[ \t]*(\S.*?)[ \t]*\r?$/;
+var DOCUMENT_START = /^---(?:[ \t]|\r?$)/;
+function readManifestStream(text, origin) {
+  const result = emptyResult();
+  const parsed = readYamlFile(text, origin);
+  for (const doc of parsed.documents) readManifest(doc, origin, result);
+  result.problems.push(...parsed.problems);
+  const sources = [void 0];
+  let current;
+  for (const line of text.split("\n")) {
+    if (DOCUMENT_START.test(line)) current = void 0;
+    const source = SOURCE_COMMENT.exec(line)?.[1];
+    if (source !== void 0) current = source;
+    sources.push(current);
+  }
+  for (const found of [...result.occurrences, ...result.problems]) {
+    const source = sources[found.line];
+    if (source === void 0) continue;
+    found.file = source;
+    found.line = 0;
+    found.column = 0;
+  }
+  return result;
+}
+
+// src/check.ts
+function runCheck(options) {
+  const { policy } = options.loaded;
+  const mode = options.mode ?? policy.mode;
+  const compiled = compilePolicy(policy);
+  const today = (options.today ?? /* @__PURE__ */ new Date()).toISOString().slice(0, 10);
+  const streams = options.podList || options.manifests;
+  const paths = options.paths.length > 0 || streams ? options.paths : ["."];
+  const discovery = discoverFiles(paths, {
+    cwd: options.cwd,
+    include: policy.include,
+    exclude: policy.exclude
+  });
+  const only = options.onlyFiles;
+  const candidates = only ? discovery.candidates.filter((c) => only.has(c.path)) : discovery.candidates;
+  const skipped = only ? discovery.skipped.filter((s) => only.has(s.file)) : [...discovery.skipped];
+  const invalidSuppressions = [];
+  const readOptions = {
+    maxFileSize: policy.maxFileSize,
+    buildArgs: options.buildArgs ?? {},
+    copyFrom: policy.dockerfile.copyFrom === "check",
+    workflows: policy.workflows === "check",
+    layout: new Layout()
+  };
+  const severity = mode === "enforce" ? "error" : "warning";
+  const findings = [];
+  const suppressed = [];
+  const repositories = /* @__PURE__ */ new Set();
+  let files = 0;
+  let images = 0;
+  const report = (rule, at3, message) => {
+    const occurrence = "source" in at3 ? at3 : void 0;
+    const ref = occurrence?.image.kind === "image" ? occurrence.image.ref : void 0;
+    const image = occurrence?.text ?? "";
+    const waiver = waiverFor(rule, at3.suppression, ref, compiled, today);
+    if (waiver?.kind === "suppressed") {
+      suppressed.push({
+        rule,
+        file: at3.file,
+        line: at3.line,
+        image,
+        reason: waiver.reason,
+        expires: waiver.expires
+      });
+      return;
+    }
+    const rewritten = occurrence?.rewrittenBy;
+    const notes = [
+      rewritten && `as rewritten by ${rewritten.file}:${rewritten.line} from ${rewritten.written}`,
+      waiver?.kind === "expired" && waiver.note
+    ].filter(Boolean);
+    findings.push({
+      rule,
+      severity,
+      file: at3.file,
+      line: at3.line,
+      column: at3.column,
+      image,
+      ...ref && { normalized: ref.normalized },
+      message: notes.length > 0 ? `${message} (${notes.join("; ")})` : message
+    });
+  };
+  const judgeAll = (problems, occurrences, namespaceLabels) => {
+    const context = { policy: compiled, namespaceLabels };
+    for (const problem of problems) report("parse-error", problem, problem.message);
+    for (const occurrence of occurrences) {
+      images++;
+      if (occurrence.image.kind === "image") repositories.add(occurrence.image.ref.match.repository);
+      for (const verdict of judge(occurrence, context)) report(verdict.rule, occurrence, verdict.message);
+    }
+  };
+  const deferred = [];
+  const needsWholeRepository = (result) => result.kustomization !== void 0 || Object.keys(result.namespaces).length > 0 || result.occurrences.some((o) => o.source === "kubernetes" || o.source === "cluster");
+  for (let i = 0; i < candidates.length; i++) {
+    const candidate = candidates[i];
+    candidates[i] = void 0;
+    const outcome = readSource(candidate, readOptions);
+    if ("skip" in outcome) {
+      skipped.push({
+        file: outcome.file,
+        reason: outcome.skip,
+        ...outcome.group && { group: outcome.group }
+      });
+      continue;
+    }
+    files++;
+    for (const problem of outcome.suppressionProblems)
+      invalidSuppressions.push({ file: outcome.file, ...problem });
+    if (needsWholeRepository(outcome.result)) deferred.push(outcome.result);
+    else judgeAll(outcome.result.problems, outcome.result.occurrences, {});
+  }
+  for (const stream of [
+    options.manifests && readManifestStream(options.manifests.text, options.manifests.origin),
+    options.podList && readPodList(options.podList.text, options.podList.origin)
+  ]) {
+    if (!stream) continue;
+    files++;
+    deferred.push(stream);
+  }
+  judgeAll(
+    deferred.flatMap((r) => r.problems),
+    kustomized(deferred),
+    Object.assign({}, ...deferred.map((r) => r.namespaces))
+  );
+  for (const problem of invalidSuppressions) {
+    findings.push({ rule: "invalid-suppression", severity, ...problem, image: "" });
+  }
+  return {
+    mode,
+    policySource: options.loaded.source,
+    policyWarnings: [...options.loaded.warnings, ...lintAgainstImages(compiled, repositories)],
+    files,
+    images,
+    findings: findings.sort(byPosition),
+    suppressed: suppressed.sort(byPosition),
+    skipped
+  };
+}
+function kustomized(results) {
+  const all = results.flatMap((r) => r.occurrences);
+  const kustomizations = results.map((r) => r.kustomization).filter((k) => k !== void 0);
+  if (kustomizations.length === 0) return all;
+  const byFile = /* @__PURE__ */ new Map();
+  for (const occurrence of all) {
+    const list = byFile.get(occurrence.file);
+    if (list) list.push(occurrence);
+    else byFile.set(occurrence.file, [occurrence]);
+  }
+  const { rewritten, replaced } = applyKustomizations(kustomizations, byFile);
+  return [...all.filter((o) => !replaced.has(o)), ...rewritten];
+}
+function byPosition(a, b) {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if (a.line !== b.line) return a.line - b.line;
+  return a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0;
+}
+function exitCodeOf(result) {
+  return result.mode === "enforce" && result.findings.length > 0 ? 1 : 0;
+}
+
+// src/policy/write.ts
+var SETTINGS = ["workflows", "dockerfile", "include", "exclude", "maxFileSize"];
+function policyText(policy, header = []) {
+  const defaults = parsePolicy(default_policy_default, BUILT_IN).policy;
+  const out = { mode: policy.mode };
+  for (const key of ["approved", "deprecated", "minimal", "versions", "pinning"]) {
+    if (policy[key] !== void 0) out[key] = policy[key];
+  }
+  if (policy.exceptions.length > 0) out.exceptions = policy.exceptions;
+  for (const key of SETTINGS) {
+    if (JSON.stringify(policy[key]) !== JSON.stringify(defaults[key])) out[key] = policy[key];
+  }
+  const comments = header.map((line) => `# ${line}`.trimEnd());
+  const body = dump(out, { lineWidth: -1, noRefs: true, quotingType: '"' });
+  return `${comments.length > 0 ? `${comments.join("\n")}
+` : ""}${body}`;
 }
 
 // src/rebuild/index.ts
@@ -28163,14 +28517,14 @@ function readImagesFile(path4, baseDir) {
   const list = data?.images;
   if (!Array.isArray(list)) throw new UsageError(`${where}: expected "images:" with a list of images`);
   return list.map((raw, i) => {
-    const at2 = `${where}: images[${i}]`;
+    const at3 = `${where}: images[${i}]`;
     if (typeof raw?.name !== "string" || !NAME.test(raw.name)) {
-      throw new UsageError(`${at2}.name: expected a lowercase image name such as "alpine"`);
+      throw new UsageError(`${at3}.name: expected a lowercase image name such as "alpine"`);
     }
     const strings = (value, key) => {
       if (value === void 0) return void 0;
       if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === "string" && v !== "")) {
-        throw new UsageError(`${at2}.${key}: expected a list of strings`);
+        throw new UsageError(`${at3}.${key}: expected a list of strings`);
       }
       return value;
     };
@@ -28178,11 +28532,11 @@ function readImagesFile(path4, baseDir) {
     const platforms = strings(raw.platforms, "platforms");
     if (platforms && platforms.length > 1) {
       throw new UsageError(
-        `${at2}.platforms: one platform per entry, because each image is scanned before it is pushed; add an entry per platform with its own name`
+        `${at3}.platforms: one platform per entry, because each image is scanned before it is pushed; add an entry per platform with its own name`
       );
     }
     if (raw.dockerfile !== void 0 && typeof raw.dockerfile !== "string") {
-      throw new UsageError(`${at2}.dockerfile: expected a file name`);
+      throw new UsageError(`${at3}.dockerfile: expected a file name`);
     }
     return {
       name: raw.name,
@@ -28465,27 +28819,6 @@ function matrixOf(images) {
   };
 }
 
-// src/report/neutralise.ts
-var UNSAFE_FOR_TERMINAL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-function controls(text) {
-  return text.replace(
-    UNSAFE_FOR_TERMINAL,
-    (char) => char === "\n" || char === "\r" ? char : terminal(char)
-  );
-}
-function terminal(text) {
-  return text.replace(UNSAFE_FOR_TERMINAL, (char) => {
-    if (char === "\n") return "\\n";
-    if (char === "\r") return "\\r";
-    const code = char.charCodeAt(0);
-    return code > 255 ? `\\u${code.toString(16).padStart(4, "0")}` : `\\x${code.toString(16).padStart(2, "0")}`;
-  });
-}
-function terminalLineStart(path4) {
-  const safe = terminal(path4);
-  return safe.startsWith("::") ? `./${safe}` : safe;
-}
-
 // src/report/skips.ts
 function skipNotices(skipped) {
   const notices = [];
@@ -28602,8 +28935,8 @@ function rawAnnotations(result, firstFiles) {
     });
   }
   const rank = (rule) => {
-    const at2 = RULE_ORDER.indexOf(rule);
-    return at2 < 0 ? RULE_ORDER.length : at2;
+    const at3 = RULE_ORDER.indexOf(rule);
+    return at3 < 0 ? RULE_ORDER.length : at3;
   };
   const byRelevance = [...result.findings].sort(
     (a, b) => Number(!firstFiles?.has(a.file)) - Number(!firstFiles?.has(b.file)) || rank(a.rule) - rank(b.rule)
@@ -28842,9 +29175,9 @@ function sarifCategory(paths) {
 // src/cli.ts
 var { version } = package_default;
 function collectBuildArg(value, previous) {
-  const at2 = value.indexOf("=");
-  if (at2 <= 0) throw new UsageError(`--build-arg takes KEY=VALUE, got "${value}"`);
-  return { ...previous, [value.slice(0, at2)]: value.slice(at2 + 1) };
+  const at3 = value.indexOf("=");
+  if (at3 <= 0) throw new UsageError(`--build-arg takes KEY=VALUE, got "${value}"`);
+  return { ...previous, [value.slice(0, at3)]: value.slice(at3 + 1) };
 }
 function useColor(stream) {
   if ("NO_COLOR" in process.env) return false;
@@ -29011,6 +29344,31 @@ function exportAdmission(flags) {
 `);
   return 0;
 }
+function importAdmission(file, flags) {
+  let text;
+  try {
+    text = file === "-" ? readFileSync6(0, "utf8") : readFileSync6(resolve4(file), "utf8");
+  } catch (error) {
+    throw new InputError(
+      `cannot read ${file}: ${error.code ?? error.message}`
+    );
+  }
+  const shown = file === "-" ? "standard input" : file;
+  const { policy, warnings } = importPolicy(text, shown);
+  for (const warning of warnings) process.stderr.write(`warning: ${terminal(warning)}
+`);
+  if (!policy) {
+    throw new UsageError(
+      `${shown} holds nothing importable: no Kyverno rule in it tests container images (see SPEC \xA78 for the forms read)`
+    );
+  }
+  const header = [
+    `Imported by base-image-guard ${version} from ${terminal(shown)}.`,
+    ...warnings.length > 0 ? [`Review: the import printed ${warnings.length} warning(s) about what it assumed.`] : []
+  ];
+  writeChunks([policyText(policy, header)], flags.output, flags.output);
+  return 0;
+}
 function init(options) {
   const target = resolve4(options.path);
   if (existsSync3(target) && !options.force) {
@@ -29060,6 +29418,12 @@ function program2(setExitCode) {
       "kyverno (ValidatingPolicy), vap (ValidatingAdmissionPolicy) or kyverno-clusterpolicy"
     ).choices(TARGETS).default("kyverno")
   ).option("--policy <file>", `policy file (default: ${DEFAULT_POLICY_PATH}, else the built-in default)`).option("--output <file>", "write to a file instead of stdout").option("--today <date>", "the day exceptions are judged live on (YYYY-MM-DD; default today)").action((flags) => setExitCode(exportAdmission(flags)));
+  policy.command("import").description(
+    "read a Kyverno policy (ClusterPolicy, ValidatingPolicy, ValidatingAdmissionPolicy) into a policy file"
+  ).argument("<file>", "the Kyverno policy YAML, or - for stdin").option("--output <file>", "write the policy file here instead of stdout").addHelpText(
+    "after",
+    "\nWarnings on stderr name every assumption. Exit 0 imported, 2 nothing importable or unreadable."
+  ).action((file, flags) => setExitCode(importAdmission(file, flags)));
   cli.command("init").description("write a commented starter policy file").option("--path <file>", "where to write it", DEFAULT_POLICY_PATH).option("--force", "overwrite an existing file").action((options) => setExitCode(init(options)));
   for (const command of [cli, ...cli.commands, ...policy.commands]) command.exitOverride();
   return cli;

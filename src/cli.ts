@@ -8,11 +8,13 @@ import { dirname, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import packageJson from "../package.json" with { type: "json" };
 import { exportPolicy, TARGETS, type Target } from "./admission/export.js";
+import { importPolicy } from "./admission/import.js";
 import { exitCodeOf, runCheck } from "./check.js";
 import { GuardError, InputError, UsageError } from "./errors.js";
 import { GitError, git, nulSeparated } from "./git.js";
 import { DEFAULT_POLICY_PATH, defaultPolicyText, loadPolicy } from "./policy/load.js";
 import type { Mode } from "./policy/types.js";
+import { policyText } from "./policy/write.js";
 import type { BuilderChoice } from "./rebuild/builders.js";
 import { libraryOf, runRebuild } from "./rebuild/index.js";
 import { matrixOf } from "./rebuild/plan.js";
@@ -256,6 +258,33 @@ function exportAdmission(flags: ExportFlags): number {
   return 0;
 }
 
+function importAdmission(file: string, flags: { output?: string }): number {
+  let text: string;
+  try {
+    text = file === "-" ? readFileSync(0, "utf8") : readFileSync(resolve(file), "utf8");
+  } catch (error) {
+    throw new InputError(
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  const shown = file === "-" ? "standard input" : file;
+  const { policy, warnings } = importPolicy(text, shown);
+  for (const warning of warnings) process.stderr.write(`warning: ${terminal(warning)}\n`);
+  if (!policy) {
+    throw new UsageError(
+      `${shown} holds nothing importable: no Kyverno rule in it tests container images (see SPEC §8 for the forms read)`,
+    );
+  }
+  const header = [
+    `Imported by base-image-guard ${version} from ${terminal(shown)}.`,
+    ...(warnings.length > 0
+      ? [`Review: the import printed ${warnings.length} warning(s) about what it assumed.`]
+      : []),
+  ];
+  writeChunks([policyText(policy, header)], flags.output, flags.output);
+  return 0;
+}
+
 function init(options: { path: string; force?: boolean }): number {
   const target = resolve(options.path);
   if (existsSync(target) && !options.force) {
@@ -357,6 +386,18 @@ function program(setExitCode: (code: number) => void): Command {
     .option("--output <file>", "write to a file instead of stdout")
     .option("--today <date>", "the day exceptions are judged live on (YYYY-MM-DD; default today)")
     .action((flags: ExportFlags) => setExitCode(exportAdmission(flags)));
+  policy
+    .command("import")
+    .description(
+      "read a Kyverno policy (ClusterPolicy, ValidatingPolicy, ValidatingAdmissionPolicy) into a policy file",
+    )
+    .argument("<file>", "the Kyverno policy YAML, or - for stdin")
+    .option("--output <file>", "write the policy file here instead of stdout")
+    .addHelpText(
+      "after",
+      "\nWarnings on stderr name every assumption. Exit 0 imported, 2 nothing importable or unreadable.",
+    )
+    .action((file: string, flags: { output?: string }) => setExitCode(importAdmission(file, flags)));
 
   cli
     .command("init")

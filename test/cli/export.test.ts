@@ -91,3 +91,43 @@ describe("policy export", () => {
     expect(invalid.stdout).toBe("");
   });
 });
+
+describe("policy import", () => {
+  const seed = readFileSync("test/fixtures/kyverno-import/seed-enforce-base-images.yaml", "utf8");
+
+  it("prints the policy file on stdout and every assumption on stderr (exit 0)", () => {
+    const cwd = fixture({ "seed.yaml": seed });
+    const out = run(["policy", "import", "seed.yaml"], cwd);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(
+      /^# Imported by base-image-guard .* from seed\.yaml\.\n# Review: the import printed \d+ warning\(s\)/,
+    );
+    expect(out.stdout).toContain("  - registry.example.com/base/alpine\n");
+    expect(
+      out.stderr.split("\n").filter((l) => l.startsWith("warning: rule enforce-base-images/")).length,
+    ).toBeGreaterThanOrEqual(5);
+    // What it prints is a valid policy file.
+    const again = fixture({ "p.yml": out.stdout });
+    expect(run(["policy", "validate", "p.yml"], again).code).toBe(0);
+  });
+
+  it("reads an export back and writes it where --output says", () => {
+    const cwd = fixture({ ".github/base-image-policy.yml": POLICY });
+    expect(run(["policy", "export", "--to", "vap", "--output", "vap.yaml"], cwd).code).toBe(0);
+    const out = run(["policy", "import", "vap.yaml", "--output", "back.yml"], cwd);
+    expect([out.code, out.stderr]).toEqual([0, ""]);
+    expect(readFileSync(join(cwd, "back.yml"), "utf8")).toContain("reason: billing batch, OPS-123");
+  });
+
+  it("exits 2 for a file with nothing importable, a missing file and a file that is not YAML", () => {
+    const cwd = fixture({ "labels.yaml": "kind: ClusterPolicy\nspec:\n  rules: []\n", "bad.yaml": "a: [\n" });
+    const none = run(["policy", "import", "labels.yaml"], cwd);
+    expect([none.code, none.stdout]).toEqual([2, ""]);
+    expect(none.stderr).toContain("labels.yaml holds nothing importable");
+    const missing = run(["policy", "import", "nope.yaml"], cwd);
+    expect([missing.code, missing.stderr]).toEqual([2, "base-image-guard: cannot read nope.yaml: ENOENT\n"]);
+    const bad = run(["policy", "import", "bad.yaml"], cwd);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^base-image-guard: bad\.yaml:2: not YAML/);
+  });
+});
