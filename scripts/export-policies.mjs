@@ -5,22 +5,22 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-const FILES = {
-  kyverno: "policies/enforce-base-images.kyverno.yaml",
-  vap: "policies/enforce-base-images.vap.yaml",
-  "kyverno-clusterpolicy": "policies/enforce-base-images.clusterpolicy.yaml",
-};
-
 // An empty working folder: the built-in default, never a policy file that happens to lie around.
 const empty = mkdtempSync(join(tmpdir(), "big-policies-"));
 try {
-  for (const [target, file] of Object.entries(FILES)) {
-    execFileSync(
-      process.execPath,
-      [resolve("dist/cli.js"), "policy", "export", "--to", target, "--output", resolve(file)],
-      { cwd: empty, stdio: "inherit" },
-    );
-  }
+  execFileSync(
+    process.execPath,
+    [
+      resolve("dist/cli.js"),
+      "policy",
+      "export",
+      "--to",
+      "kyverno,vap,kyverno-clusterpolicy",
+      "--output-dir",
+      resolve("policies"),
+    ],
+    { cwd: empty, stdio: "inherit" },
+  );
 } finally {
   rmSync(empty, { recursive: true, force: true });
 }

@@ -4,6 +4,7 @@
  */
 import * as core from "@actions/core";
 import { check } from "./action/check.js";
+import { exportPolicies } from "./action/export.js";
 import { inputReader, readCheckInputs } from "./action/inputs.js";
 import { plan, rebuild } from "./action/rebuild.js";
 import { GuardError } from "./errors.js";
@@ -15,6 +16,7 @@ async function run(): Promise<void> {
     if (inputs.token) core.setSecret(inputs.token);
     if (inputs.command === "plan") return plan(get);
     if (inputs.command === "rebuild") return await rebuild(get);
+    if (inputs.command === "export") return exportPolicies(get);
     await check(inputs);
   } catch (error) {
     core.setFailed(

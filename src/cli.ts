@@ -4,10 +4,10 @@
  * 1 violations in enforce mode, 2 usage, policy or I/O errors.
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import packageJson from "../package.json" with { type: "json" };
-import { exportPolicy, TARGETS, type Target } from "./admission/export.js";
+import { EXPORT_FILES, exportPolicy, TARGETS, targetsOf } from "./admission/export.js";
 import { importPolicy } from "./admission/import.js";
 import { exitCodeOf, runCheck } from "./check.js";
 import { GuardError, InputError, UsageError } from "./errors.js";
@@ -224,9 +224,10 @@ function validatePolicy(file: string | undefined): number {
 }
 
 interface ExportFlags {
-  to: Target;
+  to: string;
   policy?: string;
   output?: string;
+  outputDir?: string;
   today?: string;
 }
 
@@ -245,16 +246,23 @@ function dayOf(text: string | undefined, option: string): string {
 }
 
 function exportAdmission(flags: ExportFlags): number {
+  const targets = targetsOf(flags.to, "--to");
+  if (flags.output !== undefined && flags.outputDir !== undefined) {
+    throw new UsageError("--output and --output-dir cannot be used together");
+  }
+  if (flags.output !== undefined && targets.length > 1) {
+    throw new UsageError("--output writes one target; use --output-dir for several");
+  }
   const loaded = loadPolicy(flags.policy);
   for (const warning of loaded.warnings) process.stderr.write(`warning: ${terminal(warning)}\n`);
-  const text = exportPolicy(loaded.policy, {
-    target: flags.to,
-    source: loaded.source,
-    version,
-    today: dayOf(flags.today, "--today"),
+  const today = dayOf(flags.today, "--today");
+  targets.forEach((target, i) => {
+    const text = exportPolicy(loaded.policy, { target, source: loaded.source, version, today });
+    const file = flags.outputDir !== undefined ? join(flags.outputDir, EXPORT_FILES[target]) : flags.output;
+    // Several targets on stdout are one YAML stream.
+    writeChunks([file === undefined && i > 0 ? `---\n${text}` : text], file, file);
+    if (file !== undefined) process.stderr.write(`wrote ${terminal(file)} (${target})\n`);
   });
-  writeChunks([text], flags.output, flags.output);
-  if (flags.output !== undefined) process.stderr.write(`wrote ${terminal(flags.output)} (${flags.to})\n`);
   return 0;
 }
 
@@ -374,16 +382,14 @@ function program(setExitCode: (code: number) => void): Command {
   policy
     .command("export")
     .description("write the policy as admission policies that reject in the cluster what check rejects")
-    .addOption(
-      new Option(
-        "--to <target>",
-        "kyverno (ValidatingPolicy), vap (ValidatingAdmissionPolicy) or kyverno-clusterpolicy",
-      )
-        .choices(TARGETS)
-        .default("kyverno"),
+    .option(
+      "--to <targets>",
+      `kyverno (ValidatingPolicy), vap (ValidatingAdmissionPolicy), kyverno-clusterpolicy, or several: ${TARGETS.join(",")}`,
+      "kyverno",
     )
     .option("--policy <file>", `policy file (default: ${DEFAULT_POLICY_PATH}, else the built-in default)`)
     .option("--output <file>", "write to a file instead of stdout")
+    .option("--output-dir <dir>", `write each target to <dir>/${EXPORT_FILES.kyverno} and its like`)
     .option("--today <date>", "the day exceptions are judged live on (YYYY-MM-DD; default today)")
     .action((flags: ExportFlags) => setExitCode(exportAdmission(flags)));
   policy

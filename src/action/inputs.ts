@@ -26,12 +26,14 @@ export const INPUT_DEFAULTS = {
   sign: "true",
   attest: "false",
   builder: "auto",
+  "export-to": "kyverno,vap,kyverno-clusterpolicy",
+  "export-dir": "policies",
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
 
 export interface CheckInputs {
-  command: "check" | "rebuild" | "plan";
+  command: "check" | "rebuild" | "plan" | "export";
   policy?: string;
   paths: string[];
   mode?: Mode;
@@ -77,7 +79,7 @@ export function listInput(get: GetInput, name: InputName): string[] {
 export function readCheckInputs(get: GetInput): CheckInputs {
   const mode = get("mode");
   return {
-    command: oneOf(get, "command", ["check", "rebuild", "plan"] as const),
+    command: oneOf(get, "command", ["check", "rebuild", "plan", "export"] as const),
     ...(get("policy") && { policy: get("policy") }),
     paths: get("paths").split(/\s+/).filter(Boolean),
     ...(mode && { mode: oneOf(get, "mode", ["enforce", "audit"] as const) }),

@@ -10,6 +10,7 @@ import type {
   IValidatingAdmissionPolicy,
   IValidatingAdmissionPolicyBinding,
 } from "kubernetes-models/admissionregistration.k8s.io/v1";
+import { UsageError } from "../errors.js";
 import type { Policy } from "../policy/types.js";
 import { terminal } from "../report/neutralise.js";
 import { type CelProgram, celProgram, liveExceptions } from "./cel.js";
@@ -18,6 +19,23 @@ export const TARGETS = ["kyverno", "vap", "kyverno-clusterpolicy"] as const;
 export type Target = (typeof TARGETS)[number];
 
 export const POLICY_NAME = "enforce-base-images";
+
+/** The file each target is written to by `--output-dir` and the Action (policies/ in this repository). */
+export const EXPORT_FILES: Record<Target, string> = {
+  kyverno: `${POLICY_NAME}.kyverno.yaml`,
+  vap: `${POLICY_NAME}.vap.yaml`,
+  "kyverno-clusterpolicy": `${POLICY_NAME}.clusterpolicy.yaml`,
+};
+
+/** `kyverno,vap` → targets, each known, none twice. */
+export function targetsOf(list: string, what: string): Target[] {
+  const names = list.split(/[\s,]+/).filter(Boolean);
+  const unknown = names.filter((name) => !(TARGETS as readonly string[]).includes(name));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new UsageError(`${what} takes targets among ${TARGETS.join(", ")}, got "${list}"`);
+  }
+  return [...new Set(names)] as Target[];
+}
 /** The policy an export was generated from, so `policy import` gives it back exactly. */
 export const POLICY_ANNOTATION = "base-image-guard/policy";
 /** The day live exceptions were chosen on, when the policy has any. */

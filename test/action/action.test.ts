@@ -269,7 +269,14 @@ describe("action.yml", () => {
   it("runs dist/index.js on node24 and declares every input and output of SPEC §6", () => {
     expect(action.runs).toEqual({ using: "node24", main: "dist/index.js" });
     expect(Object.keys(action.inputs).sort()).toEqual(Object.keys(INPUT_DEFAULTS).sort());
-    expect(Object.keys(action.outputs).sort()).toEqual(["images", "matrix", "report", "sarif", "violations"]);
+    expect(Object.keys(action.outputs).sort()).toEqual([
+      "files",
+      "images",
+      "matrix",
+      "report",
+      "sarif",
+      "violations",
+    ]);
   });
 
   it("has the same defaults as the code", () => {
@@ -429,5 +436,35 @@ describe("SPEC §6/§7 command: rebuild and plan", () => {
     expect(masked).not.toContain("c2VjcmV0");
     expect(masked).not.toContain("hunter2-passphrase");
     expect(run.summary).not.toContain("hunter2-passphrase");
+  });
+});
+
+describe("SPEC §8 command: export", () => {
+  it("writes every admission target into export-dir from the workspace's policy, and lists them in files", async () => {
+    const workspace = fixture({
+      ".github/base-image-policy.yml": "mode: audit\napproved: [registry.example.com/base/**]\n",
+    });
+    const run = await runAction(workspace, { command: "export" }, { eventName: "push" });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.outputs.files ?? "[]")).toEqual([
+      "policies/enforce-base-images.kyverno.yaml",
+      "policies/enforce-base-images.vap.yaml",
+      "policies/enforce-base-images.clusterpolicy.yaml",
+    ]);
+    const vap = readFileSync(join(workspace, "policies/enforce-base-images.vap.yaml"), "utf8");
+    expect(vap).toContain("from .github/base-image-policy.yml.");
+    expect(vap).toContain("validationActions:\n    - Warn\n    - Audit");
+  });
+
+  it("fails the step (exit 2) for an unknown target", async () => {
+    const run = await runAction(
+      fixture({}),
+      { command: "export", "export-to": "kyverno,opa" },
+      { eventName: "push" },
+    );
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain(
+      "::error::input export-to takes targets among kyverno, vap, kyverno-clusterpolicy",
+    );
   });
 });
