@@ -23674,12 +23674,8 @@ function versionAllowed(versions) {
 function pinned(pinning) {
   return pinning === "digest" ? `x.dg != ""` : `(x.dg != "" || (x.wt != "" && x.tag != "latest"))`;
 }
-function splitLabel2(label) {
-  const at3 = label.indexOf("=");
-  return [label.slice(0, at3), label.slice(at3 + 1)];
-}
 function highSecurity(minimal) {
-  const [key, value] = splitLabel2(minimal.label);
+  const [key, value] = splitLabel(minimal.label);
   const k = str2(key);
   const own = `(size(variables.labelSources.filter(l, ${k} in l)) > 0 && variables.labelSources.filter(l, ${k} in l)[0][${k}] == ${str2(value)})`;
   const namespace = `(namespaceObject != null && has(namespaceObject.metadata) && has(namespaceObject.metadata.labels) && ${k} in namespaceObject.metadata.labels && namespaceObject.metadata.labels[${k}] == ${str2(value)})`;
@@ -23697,10 +23693,6 @@ function liveExceptions(policy, today) {
 function excepted(rule, live, mode) {
   const terms = live.map((exception2, index) => ({ exception: exception2, index })).filter(({ exception: exception2 }) => !exception2.rules || exception2.rules.includes(rule)).map(({ exception: exception2, index }) => exceptionTerm(exception2, index, mode));
   return terms.length === 0 ? "false" : `(${terms.join(" || ")})`;
-}
-function listSome2(items, max = 4) {
-  const shown = items.slice(0, max).join(", ");
-  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
 }
 function celProgram(policy, options) {
   const live = liveExceptions(policy, options.today);
@@ -23729,7 +23721,7 @@ function celProgram(policy, options) {
     "is not a valid image reference"
   );
   if (policy.approved) {
-    const use = listSome2(policy.approved);
+    const use = listSome(policy.approved);
     rule(
       "approved-base-images",
       "notApproved",
@@ -23739,7 +23731,7 @@ function celProgram(policy, options) {
   }
   if (policy.deprecated) {
     const terms = policy.deprecated.map(imageMatches);
-    const move = policy.approved ? `; move to one of ${listSome2(policy.approved)}` : "";
+    const move = policy.approved ? `; move to one of ${listSome(policy.approved)}` : "";
     rule(
       "block-deprecated-base-images",
       "deprecatedImages",
@@ -23754,7 +23746,7 @@ function celProgram(policy, options) {
       "require-minimal-base-images",
       "notMinimal",
       `variables.highSecurity ? ${violating("require-minimal-base-images", `!${anyRepository(policy.minimal.images)}`)} : []`,
-      `is not a minimal image, but the workload is high-security (${policy.minimal.label}); use one of ${listSome2(policy.minimal.images)}`
+      `is not a minimal image, but the workload is high-security (${policy.minimal.label}); use one of ${listSome(policy.minimal.images)}`
     );
   }
   if (policy.versions) {

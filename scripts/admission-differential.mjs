@@ -1,32 +1,10 @@
-// Admission equivalence over real manifests (issue 11, SPEC §8): every pod-bearing object under the
-// given folders (default: ../shared/corpus/real) is judged by check and by each export's CEL
-// (read back from the exported YAML) under every test policy; verdicts must agree rule by rule
-// and image by image. Prints the counts and every disagreement; exits 1 on any.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { build } from "esbuild";
+import { importBundled } from "./bundled.mjs";
 
 const roots = process.argv.slice(2);
 if (roots.length === 0) roots.push("../shared/corpus/real");
 const TODAY = "2026-11-27";
 
-const out = mkdtempSync(join(tmpdir(), "big-admission-"));
-await build({
-  entryPoints: [resolve("scripts/admission-entry.ts")],
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  outfile: join(out, "entry.mjs"),
-  loader: { ".yml": "text" },
-  logLevel: "warning",
-  banner: {
-    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-  },
-});
-const lib = await import(pathToFileURL(join(out, "entry.mjs")).href);
-rmSync(out, { recursive: true, force: true });
+const lib = await importBundled("scripts/admission-entry.ts");
 
 /** Rule → images, keys sorted: the order rules are listed in is not a verdict. */
 const stable = (rejected) =>

@@ -2,33 +2,16 @@
 // given folders (default: ../shared/corpus/real, the real third-party corpus) is read on the fast
 // path and on the exact path alone; both must find the same occurrences, problems, lines and
 // columns. Prints how many files took the fast paths and every disagreement; exits 1 on any.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { build } from "esbuild";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { importBundled } from "./bundled.mjs";
 
 const roots = process.argv.slice(2);
 if (roots.length === 0) roots.push("../shared/corpus/real");
 
-const out = mkdtempSync(join(tmpdir(), "big-differential-"));
-await build({
-  entryPoints: [resolve("scripts/differential-entry.ts")],
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  outfile: join(out, "entry.mjs"),
-  loader: { ".yml": "text" },
-  logLevel: "warning",
-  // Bundled CommonJS dependencies still call require() for Node built-ins (as scripts/build.mjs).
-  banner: {
-    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-  },
-});
-const { readManifestText, readFast, readModel, fastModel, exactModel } = await import(
-  pathToFileURL(join(out, "entry.mjs")).href
+const { readManifestText, readFast, readModel, fastModel, exactModel } = await importBundled(
+  "scripts/differential-entry.ts",
 );
-rmSync(out, { recursive: true, force: true });
 
 function* filesOf(dir, pattern) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

@@ -14,7 +14,7 @@ import semver from "semver";
 import { hasGlob } from "../glob.js";
 import { normalizeGlob, normalizeRepository, splitReference } from "../image/reference.js";
 import { codenamesOf } from "../image/release.js";
-import { RELEASE } from "../policy/compile.js";
+import { listSome, RELEASE, splitLabel } from "../policy/compile.js";
 import type { Policy, PolicyException } from "../policy/types.js";
 import type { RuleId } from "../rules/catalog.js";
 import { globToRegex, IMAGE_ID_REGEX, REFERENCE_REGEX } from "./patterns.js";
@@ -282,11 +282,6 @@ function pinned(pinning: "digest" | "tag"): string {
   return pinning === "digest" ? `x.dg != ""` : `(x.dg != "" || (x.wt != "" && x.tag != "latest"))`;
 }
 
-function splitLabel(label: string): [string, string] {
-  const at = label.indexOf("=");
-  return [label.slice(0, at), label.slice(at + 1)];
-}
-
 /** SPEC §3.3: the label on the workload, its pod template, its Namespace, or a listed namespace. */
 function highSecurity(minimal: NonNullable<Policy["minimal"]>): string {
   const [key, value] = splitLabel(minimal.label);
@@ -316,11 +311,6 @@ function excepted(rule: RuleId, live: PolicyException[], mode: ExceptionMode): s
     .filter(({ exception }) => !exception.rules || exception.rules.includes(rule))
     .map(({ exception, index }) => exceptionTerm(exception, index, mode));
   return terms.length === 0 ? "false" : `(${terms.join(" || ")})`;
-}
-
-function listSome(items: readonly string[], max = 4): string {
-  const shown = items.slice(0, max).join(", ");
-  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
 }
 
 export function celProgram(policy: Policy, options: CelOptions): CelProgram {

@@ -9,7 +9,7 @@ import { type ImageMatcher, imageMatcher, repositoryMatcher } from "./match.js";
 import type { Policy, PolicyException } from "./types.js";
 
 /** "a, b, c, d and 2 more": keeps messages one line long. */
-function listSome(items: readonly string[], max = 4): string {
+export function listSome(items: readonly string[], max = 4): string {
   const shown = items.slice(0, max).join(", ");
   return items.length > max ? `${shown} and ${items.length - max} more` : shown;
 }
@@ -84,7 +84,7 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
   return compiled;
 }
 
-function splitLabel(label: string): [string, string] {
+export function splitLabel(label: string): [string, string] {
   const at = label.indexOf("=");
   return [label.slice(0, at), label.slice(at + 1)];
 }
