@@ -24099,8 +24099,8 @@ var policy_schema_default = {
   }
 };
 
-// src/policy/default-policy.yml
-var default_policy_default = '# base-image-guard policy (SPEC \xA72). Editors validate this file with schema/policy.schema.json:\n# yaml-language-server: $schema=https://raw.githubusercontent.com/org/base-image-guard/main/schema/policy.schema.json\n#\n# A policy file is complete on its own: leave out approved, deprecated, minimal, versions or pinning\n# and that rule is off (a file with none of them is an error). mode, workflows, dockerfile, include,\n# exclude and maxFileSize fall back to these values.\n\n# enforce: violations fail the check (exit 1). audit: report them, never fail.\nmode: enforce\n\n# Allowlist of repositories (rule approved-base-images). An entry matches that exact repository,\n# any tag or digest; `\u2026/base/*` matches one level below, `\u2026/base/**` any depth.\napproved:\n  - registry.example.com/base/alpine\n  - registry.example.com/base/ubuntu\n  - registry.example.com/base/distroless\n  - registry.example.com/base/wolfi\n\n# Blocklist of end-of-life images (rule block-deprecated-base-images). A bare name matches the last\n# path segment on any registry; `:release` matches that release and its point releases, codenames\n# included (debian:9 matches debian:stretch-slim).\ndeprecated:\n  - centos\n  - ubuntu:18.04\n  - alpine:3.12\n  - debian:9\n\n# High-security workloads (rule require-minimal-base-images): a workload or Namespace with this\n# label, or a Dockerfile whose final stage has it as a LABEL, must use one of these images.\nminimal:\n  label: security.enforce=high\n  images:\n    - registry.example.com/base/distroless\n    - registry.example.com/base/wolfi\n\n# Allowed releases per distribution (rule validate-base-image-version): releases ("22.04") and/or\n# semver ranges (">=3.19"). Quote them: YAML reads 20.10 as a number.\nversions:\n  ubuntu: ["22.04", "24.04"]\n\n# Pinning (rule require-pinned-image): digest = every image carries @sha256:\u2026; tag = an explicit\n# tag other than latest, or a digest. Off unless set:\n# pinning: tag\n\ndockerfile:\n  stages: all # all | final: which FROM stages must be approved\n  copyFrom: check # check | ignore: images in COPY --from and RUN --mount=from\n\n# Time-boxed waivers. Each needs a reason and an expiry date; after that date it stops applying.\n#   - image: docker.io/library/centos:7\n#     rules: [block-deprecated-base-images]\n#     reason: "legacy billing batch, migration tracked in OPS-123"\n#     expires: 2027-03-31\nexceptions: []\n\n# Images in GitHub workflows (job container, services, docker:// steps): check | ignore.\nworkflows: check\n\n# Every file: SPEC \xA74 decides by name and content what each one is (Dockerfile, manifest, chart\n# values, kustomization, compose file, workflow). Narrow it only to leave folders out.\ninclude: ["**"]\nexclude: ["**/node_modules/**", "**/.git/**", "**/vendor/**"]\nmaxFileSize: 10MB\n';
+// src/policy/default-policy.generated.ts
+var default_policy_generated_default = '# base-image-guard policy (SPEC \xA72). Editors validate this file with schema/policy.schema.json:\n# yaml-language-server: $schema=https://raw.githubusercontent.com/org/base-image-guard/main/schema/policy.schema.json\n#\n# A policy file is complete on its own: leave out approved, deprecated, minimal, versions or pinning\n# and that rule is off (a file with none of them is an error). mode, workflows, dockerfile, include,\n# exclude and maxFileSize fall back to these values.\n\n# enforce: violations fail the check (exit 1). audit: report them, never fail.\nmode: enforce\n\n# Allowlist of repositories (rule approved-base-images). An entry matches that exact repository,\n# any tag or digest; `\u2026/base/*` matches one level below, `\u2026/base/**` any depth.\napproved:\n  - registry.example.com/base/alpine\n  - registry.example.com/base/ubuntu\n  - registry.example.com/base/distroless\n  - registry.example.com/base/wolfi\n\n# Blocklist of end-of-life images (rule block-deprecated-base-images). A bare name matches the last\n# path segment on any registry; `:release` matches that release and its point releases, codenames\n# included (debian:9 matches debian:stretch-slim).\ndeprecated:\n  - centos\n  - ubuntu:18.04\n  - alpine:3.12\n  - debian:9\n\n# High-security workloads (rule require-minimal-base-images): a workload or Namespace with this\n# label, or a Dockerfile whose final stage has it as a LABEL, must use one of these images.\nminimal:\n  label: security.enforce=high\n  images:\n    - registry.example.com/base/distroless\n    - registry.example.com/base/wolfi\n\n# Allowed releases per distribution (rule validate-base-image-version): releases ("22.04") and/or\n# semver ranges (">=3.19"). Quote them: YAML reads 20.10 as a number.\nversions:\n  ubuntu: ["22.04", "24.04"]\n\n# Pinning (rule require-pinned-image): digest = every image carries @sha256:\u2026; tag = an explicit\n# tag other than latest, or a digest. Off unless set:\n# pinning: tag\n\ndockerfile:\n  stages: all # all | final: which FROM stages must be approved\n  copyFrom: check # check | ignore: images in COPY --from and RUN --mount=from\n\n# Time-boxed waivers. Each needs a reason and an expiry date; after that date it stops applying.\n#   - image: docker.io/library/centos:7\n#     rules: [block-deprecated-base-images]\n#     reason: "legacy billing batch, migration tracked in OPS-123"\n#     expires: 2027-03-31\nexceptions: []\n\n# Images in GitHub workflows (job container, services, docker:// steps): check | ignore.\nworkflows: check\n\n# Every file: SPEC \xA74 decides by name and content what each one is (Dockerfile, manifest, chart\n# values, kustomization, compose file, workflow). Narrow it only to leave folders out.\ninclude: ["**"]\nexclude: ["**/node_modules/**", "**/.git/**", "**/vendor/**"]\nmaxFileSize: 10MB\n';
 
 // src/policy/lint.ts
 var GLOB_AFTER_NAME = /[a-z0-9._-][*?]/;
@@ -24880,7 +24880,7 @@ function loadPolicy(explicitPath, cwd = process.cwd(), read = workingTreeReader(
       `policy file ${explicitPath} does not exist (run "base-image-guard init" to create one)`
     );
   }
-  return parsePolicy(default_policy_default, BUILT_IN);
+  return parsePolicy(default_policy_generated_default, BUILT_IN);
 }
 function parsePolicy(text, file) {
   const lineCounter = new import_yaml.LineCounter();
@@ -24946,7 +24946,7 @@ var RULE_KEYS = ["approved", "deprecated", "minimal", "versions", "pinning"];
 var settingsCache;
 function builtInSettings() {
   if (!settingsCache) {
-    const { mode, workflows, dockerfile, include, exclude, maxFileSize } = (0, import_yaml.parseDocument)(default_policy_default).toJS();
+    const { mode, workflows, dockerfile, include, exclude, maxFileSize } = (0, import_yaml.parseDocument)(default_policy_generated_default).toJS();
     settingsCache = { mode, workflows, dockerfile, include, exclude, maxFileSize: parseSize(maxFileSize) };
   }
   return settingsCache;
@@ -25554,35 +25554,43 @@ function unresolvedMessage(occurrence, missing, placeholder) {
 var RULES = {
   "approved-base-images": {
     title: "Image is not from an approved repository",
-    help: "Every image must come from a repository on the policy's `approved` list (SPEC \xA73.1). Use the approved image named in the message."
+    help: "Every image must come from a repository on the policy's `approved` list, the organisation's curated, rebuilt and scanned base images. An entry matches that exact repository with any tag or digest; `\u2026/*` one level below and `\u2026/**` any depth. Move to the approved image the message names, or add the repository to `approved` if it is meant to be allowed.",
+    securitySeverity: "7.5"
   },
   "block-deprecated-base-images": {
     title: "Image is deprecated or end-of-life",
-    help: "The image matches the policy's `deprecated` list (SPEC \xA73.2). Move to a supported release of an approved image."
+    help: "The image matches an entry of the policy's `deprecated` list: a release past its support, which receives no security fixes. A bare name (`centos`) matches that image on any registry; `name:release` matches the release and its point releases and variants, codenames included (`debian:9` matches `debian:stretch-slim`). Move to a supported release of an approved image.",
+    securitySeverity: "8.0"
   },
   "require-minimal-base-images": {
     title: "High-security workload uses a non-minimal image",
-    help: "Workloads labelled with the policy's `minimal.label` must use one of `minimal.images` (SPEC \xA73.3)."
+    help: "The workload is high-security \u2014 the policy's `minimal.label` is on it, on its pod template, on its Namespace (or the Namespace is listed in `minimal.namespaces`), or, for a Dockerfile, a LABEL of its final stage \u2014 and its image is not one of `minimal.images` (distroless or similar images with no shell or package manager). Use one of the minimal images.",
+    securitySeverity: "7.0"
   },
   "validate-base-image-version": {
     title: "Image release is not allowed",
-    help: "The tag must name a release the policy's `versions` allows; `latest` and digest-only references cannot be verified (SPEC \xA73.4)."
+    help: "The policy's `versions` lists the releases allowed for this distribution (exact releases such as `22.04`, or ranges such as `>=3.19`). The image's tag names another release, or names none at all (`latest`, no tag, a digest only), which cannot be verified. Use an allowed release.",
+    securitySeverity: "5.5"
   },
   "require-pinned-image": {
     title: "Image is not pinned",
-    help: "The policy's `pinning` asks every image to carry a digest (`pinning: digest`) or an explicit tag other than `latest` (`pinning: tag`) (SPEC \xA73.4a). Pin the image."
+    help: "The policy's `pinning` asks every image to carry a digest (`pinning: digest`: `image:tag@sha256:\u2026`) or an explicit tag other than `latest` (`pinning: tag`), so a build or deployment cannot change under you. Pin the image.",
+    securitySeverity: "4.0"
   },
   "unresolved-image": {
     title: "Image reference cannot be resolved",
-    help: "The image uses an ARG or variable with no default and no --build-arg value, a GitHub expression, or another tool's placeholder, so the checker cannot tell which image it is (SPEC \xA73.5). Give the variable a default, pass --build-arg, or render the manifests and check them with --manifests."
+    help: "The image uses an ARG or variable with no default and no --build-arg value, a GitHub expression, or another tool's placeholder, so the checker cannot tell which image it is and fails closed. Give the variable a default, pass --build-arg, or render the manifests (helm template, kustomize build) and check them with --manifests.",
+    securitySeverity: "6.0"
   },
   "parse-error": {
     title: "File or image reference cannot be parsed",
-    help: "The checker could not read this file or image reference, so it could not judge it (SPEC \xA73.5). Fix the syntax."
+    help: "The checker could not read this file (malformed YAML, a Dockerfile it cannot parse) or this string is not a valid image reference, so nothing in it could be judged. Fix the syntax.",
+    securitySeverity: "6.0"
   },
   "invalid-suppression": {
     title: "Suppression comment is not valid",
-    help: 'A `# base-image-guard ignore=<rule> reason="<why>"` comment needs a known rule and a reason; without them it suppresses nothing (SPEC \xA73.6).'
+    help: 'A `# base-image-guard ignore=<rule> reason="<why>"` comment on the line above an image needs a known rule and a reason; without them it suppresses nothing. Name the rule and say why.',
+    securitySeverity: "3.0"
   }
 };
 var RULE_IDS = Object.keys(RULES);
@@ -27599,7 +27607,7 @@ function exitCodeOf(result) {
 // src/policy/write.ts
 var SETTINGS = ["workflows", "dockerfile", "include", "exclude", "maxFileSize"];
 function policyText(policy, header = []) {
-  const defaults = parsePolicy(default_policy_default, BUILT_IN).policy;
+  const defaults = parsePolicy(default_policy_generated_default, BUILT_IN).policy;
   const out = { mode: policy.mode };
   for (const key of ["approved", "deprecated", "minimal", "versions", "pinning"]) {
     if (policy[key] !== void 0) out[key] = policy[key];
@@ -29044,7 +29052,8 @@ function* jsonLines(result) {
 
 // src/report/sarif.ts
 import { createHash } from "node:crypto";
-var INFORMATION_URI = "https://github.com/org/base-image-guard";
+var MAX_SARIF_RESULTS = 2e4;
+var INFORMATION_URI = "https://www.npmjs.com/package/base-image-guard";
 function toSarif(result, options) {
   const rules = RULE_IDS.map((id) => ({
     id,
@@ -29052,9 +29061,11 @@ function toSarif(result, options) {
     shortDescription: { text: RULES[id].title },
     fullDescription: { text: RULES[id].help },
     help: { text: RULES[id].help, markdown: RULES[id].help },
-    helpUri: `${INFORMATION_URI}#rules`,
     defaultConfiguration: { level: "error" },
-    properties: { tags: ["security", "containers", "supply-chain"] }
+    properties: {
+      tags: ["security", "containers", "supply-chain"],
+      "security-severity": RULES[id].securitySeverity
+    }
   }));
   const seen = /* @__PURE__ */ new Map();
   const fingerprint = (rule, file, image) => {
@@ -29069,7 +29080,7 @@ function toSarif(result, options) {
       ...line > 0 && { region: { startLine: line, ...column && column > 0 && { startColumn: column } } }
     }
   });
-  const results = result.findings.map((finding) => ({
+  const all = result.findings.map((finding) => ({
     ruleId: finding.rule,
     ruleIndex: RULE_IDS.indexOf(finding.rule),
     level: finding.severity,
@@ -29078,7 +29089,7 @@ function toSarif(result, options) {
     partialFingerprints: { "baseImageGuard/v1": fingerprint(finding.rule, finding.file, finding.image) }
   }));
   for (const s of result.suppressed) {
-    results.push({
+    all.push({
       ruleId: s.rule,
       ruleIndex: RULE_IDS.indexOf(s.rule),
       level: "note",
@@ -29088,7 +29099,11 @@ function toSarif(result, options) {
       suppressions: [{ kind: s.expires === null ? "inSource" : "external", justification: s.reason }]
     });
   }
-  return {
+  const rank = { error: 0, warning: 1, note: 2, none: 3 };
+  const max = options.maxResults ?? MAX_SARIF_RESULTS;
+  const results = all.length > max ? [...all].sort((a, b) => rank[a.level ?? "none"] - rank[b.level ?? "none"]).slice(0, max) : all;
+  const dropped = all.length - results.length;
+  const log = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
     runs: [
@@ -29101,11 +29116,27 @@ function toSarif(result, options) {
             rules
           }
         },
-        automationDetails: { id: `${options.category}/` },
+        ...options.category !== void 0 && { automationDetails: { id: `${options.category}/` } },
+        ...dropped > 0 && {
+          invocations: [
+            {
+              executionSuccessful: true,
+              toolExecutionNotifications: [
+                {
+                  level: "warning",
+                  message: {
+                    text: `${dropped} of ${all.length} results left out (code scanning takes at most 25,000 per run); the least severe went first. The JSON report lists them all.`
+                  }
+                }
+              ]
+            }
+          ]
+        },
         results
       }
     ]
   };
+  return { log, dropped };
 }
 
 // src/report/text.ts
@@ -29164,17 +29195,13 @@ function render(format, result, options) {
     case "json":
       return renderJson(result);
     case "sarif":
-      return `${JSON.stringify(toSarif(result, options), null, 2)}
+      return `${JSON.stringify(toSarif(result, options).log, null, 2)}
 `;
     case "jsonl":
       return [...jsonLines(result)].join("");
     case "github":
       return renderGithub(result);
   }
-}
-function sarifCategory(paths) {
-  const names = paths.map((path4) => path4.replace(/\/+$/, "") || "/");
-  return `base-image-guard/${names.length > 0 ? names.join(",") : "."}`;
 }
 
 // src/cli.ts
@@ -29236,7 +29263,7 @@ function check(paths, flags) {
     render(flags.format, result, {
       color: !toFile && useColor(process.stdout),
       version,
-      category: sarifCategory(paths)
+      ...flags.sarifCategory !== void 0 && { category: flags.sarifCategory }
     })
   ];
   writeChunks(chunks, flags.output === void 0 ? void 0 : resolve4(cwd, flags.output), flags.output);
@@ -29387,7 +29414,7 @@ function init(options) {
     throw new UsageError(`${options.path} already exists; use --force to overwrite it`);
   }
   mkdirSync(dirname5(target), { recursive: true });
-  writeFileSync(target, default_policy_default);
+  writeFileSync(target, default_policy_generated_default);
   process.stdout.write(
     `wrote ${options.path}: the built-in default policy, commented; edit approved and deprecated first
 `
@@ -29407,7 +29434,10 @@ function program2(setExitCode) {
   ).option(
     "--manifests <file>",
     "judge rendered manifests: helm template or kustomize build output, or - for stdin (# Source: comments name the files)"
-  ).option("--changed-since <ref>", "check only files changed since a git ref (each changed file whole)").addHelpText(
+  ).option("--changed-since <ref>", "check only files changed since a git ref (each changed file whole)").option(
+    "--sarif-category <id>",
+    "SARIF automationDetails.id, one per upload in a workflow (default: none, so upload-sarif's category applies)"
+  ).addHelpText(
     "after",
     "\nExit codes: 0 no violation (or audit mode), 1 violations in enforce mode, 2 usage, policy or I/O error."
   ).action((paths, flags) => setExitCode(check(paths, flags)));
@@ -29477,7 +29507,6 @@ This is a bug; please report it with the command you ran.
     return 2;
   }
 }
+
+// src/cli-entry.ts
 process.exitCode = await main(process.argv.slice(2));
-export {
-  main
-};

@@ -20025,14 +20025,14 @@ var require_re = __commonJS({
       return value;
     };
     var createToken = (name, value, isGlobal) => {
-      const safe = makeSafeRegex(value);
+      const safe2 = makeSafeRegex(value);
       const index = R++;
       debug2(name, index, value);
       t[name] = index;
       src[index] = value;
-      safeSrc[index] = safe;
+      safeSrc[index] = safe2;
       re[index] = new RegExp(value, isGlobal ? "g" : void 0);
-      safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
+      safeRe[index] = new RegExp(safe2, isGlobal ? "g" : void 0);
     };
     createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
     createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
@@ -42400,35 +42400,43 @@ function unresolvedMessage(occurrence, missing, placeholder) {
 var RULES = {
   "approved-base-images": {
     title: "Image is not from an approved repository",
-    help: "Every image must come from a repository on the policy's `approved` list (SPEC \xA73.1). Use the approved image named in the message."
+    help: "Every image must come from a repository on the policy's `approved` list, the organisation's curated, rebuilt and scanned base images. An entry matches that exact repository with any tag or digest; `\u2026/*` one level below and `\u2026/**` any depth. Move to the approved image the message names, or add the repository to `approved` if it is meant to be allowed.",
+    securitySeverity: "7.5"
   },
   "block-deprecated-base-images": {
     title: "Image is deprecated or end-of-life",
-    help: "The image matches the policy's `deprecated` list (SPEC \xA73.2). Move to a supported release of an approved image."
+    help: "The image matches an entry of the policy's `deprecated` list: a release past its support, which receives no security fixes. A bare name (`centos`) matches that image on any registry; `name:release` matches the release and its point releases and variants, codenames included (`debian:9` matches `debian:stretch-slim`). Move to a supported release of an approved image.",
+    securitySeverity: "8.0"
   },
   "require-minimal-base-images": {
     title: "High-security workload uses a non-minimal image",
-    help: "Workloads labelled with the policy's `minimal.label` must use one of `minimal.images` (SPEC \xA73.3)."
+    help: "The workload is high-security \u2014 the policy's `minimal.label` is on it, on its pod template, on its Namespace (or the Namespace is listed in `minimal.namespaces`), or, for a Dockerfile, a LABEL of its final stage \u2014 and its image is not one of `minimal.images` (distroless or similar images with no shell or package manager). Use one of the minimal images.",
+    securitySeverity: "7.0"
   },
   "validate-base-image-version": {
     title: "Image release is not allowed",
-    help: "The tag must name a release the policy's `versions` allows; `latest` and digest-only references cannot be verified (SPEC \xA73.4)."
+    help: "The policy's `versions` lists the releases allowed for this distribution (exact releases such as `22.04`, or ranges such as `>=3.19`). The image's tag names another release, or names none at all (`latest`, no tag, a digest only), which cannot be verified. Use an allowed release.",
+    securitySeverity: "5.5"
   },
   "require-pinned-image": {
     title: "Image is not pinned",
-    help: "The policy's `pinning` asks every image to carry a digest (`pinning: digest`) or an explicit tag other than `latest` (`pinning: tag`) (SPEC \xA73.4a). Pin the image."
+    help: "The policy's `pinning` asks every image to carry a digest (`pinning: digest`: `image:tag@sha256:\u2026`) or an explicit tag other than `latest` (`pinning: tag`), so a build or deployment cannot change under you. Pin the image.",
+    securitySeverity: "4.0"
   },
   "unresolved-image": {
     title: "Image reference cannot be resolved",
-    help: "The image uses an ARG or variable with no default and no --build-arg value, a GitHub expression, or another tool's placeholder, so the checker cannot tell which image it is (SPEC \xA73.5). Give the variable a default, pass --build-arg, or render the manifests and check them with --manifests."
+    help: "The image uses an ARG or variable with no default and no --build-arg value, a GitHub expression, or another tool's placeholder, so the checker cannot tell which image it is and fails closed. Give the variable a default, pass --build-arg, or render the manifests (helm template, kustomize build) and check them with --manifests.",
+    securitySeverity: "6.0"
   },
   "parse-error": {
     title: "File or image reference cannot be parsed",
-    help: "The checker could not read this file or image reference, so it could not judge it (SPEC \xA73.5). Fix the syntax."
+    help: "The checker could not read this file (malformed YAML, a Dockerfile it cannot parse) or this string is not a valid image reference, so nothing in it could be judged. Fix the syntax.",
+    securitySeverity: "6.0"
   },
   "invalid-suppression": {
     title: "Suppression comment is not valid",
-    help: 'A `# base-image-guard ignore=<rule> reason="<why>"` comment needs a known rule and a reason; without them it suppresses nothing (SPEC \xA73.6).'
+    help: 'A `# base-image-guard ignore=<rule> reason="<why>"` comment on the line above an image needs a known rule and a reason; without them it suppresses nothing. Name the rule and say why.',
+    securitySeverity: "3.0"
   }
 };
 var RULE_IDS = Object.keys(RULES);
@@ -47662,8 +47670,8 @@ var policy_schema_default = {
   }
 };
 
-// src/policy/default-policy.yml
-var default_policy_default = '# base-image-guard policy (SPEC \xA72). Editors validate this file with schema/policy.schema.json:\n# yaml-language-server: $schema=https://raw.githubusercontent.com/org/base-image-guard/main/schema/policy.schema.json\n#\n# A policy file is complete on its own: leave out approved, deprecated, minimal, versions or pinning\n# and that rule is off (a file with none of them is an error). mode, workflows, dockerfile, include,\n# exclude and maxFileSize fall back to these values.\n\n# enforce: violations fail the check (exit 1). audit: report them, never fail.\nmode: enforce\n\n# Allowlist of repositories (rule approved-base-images). An entry matches that exact repository,\n# any tag or digest; `\u2026/base/*` matches one level below, `\u2026/base/**` any depth.\napproved:\n  - registry.example.com/base/alpine\n  - registry.example.com/base/ubuntu\n  - registry.example.com/base/distroless\n  - registry.example.com/base/wolfi\n\n# Blocklist of end-of-life images (rule block-deprecated-base-images). A bare name matches the last\n# path segment on any registry; `:release` matches that release and its point releases, codenames\n# included (debian:9 matches debian:stretch-slim).\ndeprecated:\n  - centos\n  - ubuntu:18.04\n  - alpine:3.12\n  - debian:9\n\n# High-security workloads (rule require-minimal-base-images): a workload or Namespace with this\n# label, or a Dockerfile whose final stage has it as a LABEL, must use one of these images.\nminimal:\n  label: security.enforce=high\n  images:\n    - registry.example.com/base/distroless\n    - registry.example.com/base/wolfi\n\n# Allowed releases per distribution (rule validate-base-image-version): releases ("22.04") and/or\n# semver ranges (">=3.19"). Quote them: YAML reads 20.10 as a number.\nversions:\n  ubuntu: ["22.04", "24.04"]\n\n# Pinning (rule require-pinned-image): digest = every image carries @sha256:\u2026; tag = an explicit\n# tag other than latest, or a digest. Off unless set:\n# pinning: tag\n\ndockerfile:\n  stages: all # all | final: which FROM stages must be approved\n  copyFrom: check # check | ignore: images in COPY --from and RUN --mount=from\n\n# Time-boxed waivers. Each needs a reason and an expiry date; after that date it stops applying.\n#   - image: docker.io/library/centos:7\n#     rules: [block-deprecated-base-images]\n#     reason: "legacy billing batch, migration tracked in OPS-123"\n#     expires: 2027-03-31\nexceptions: []\n\n# Images in GitHub workflows (job container, services, docker:// steps): check | ignore.\nworkflows: check\n\n# Every file: SPEC \xA74 decides by name and content what each one is (Dockerfile, manifest, chart\n# values, kustomization, compose file, workflow). Narrow it only to leave folders out.\ninclude: ["**"]\nexclude: ["**/node_modules/**", "**/.git/**", "**/vendor/**"]\nmaxFileSize: 10MB\n';
+// src/policy/default-policy.generated.ts
+var default_policy_generated_default = '# base-image-guard policy (SPEC \xA72). Editors validate this file with schema/policy.schema.json:\n# yaml-language-server: $schema=https://raw.githubusercontent.com/org/base-image-guard/main/schema/policy.schema.json\n#\n# A policy file is complete on its own: leave out approved, deprecated, minimal, versions or pinning\n# and that rule is off (a file with none of them is an error). mode, workflows, dockerfile, include,\n# exclude and maxFileSize fall back to these values.\n\n# enforce: violations fail the check (exit 1). audit: report them, never fail.\nmode: enforce\n\n# Allowlist of repositories (rule approved-base-images). An entry matches that exact repository,\n# any tag or digest; `\u2026/base/*` matches one level below, `\u2026/base/**` any depth.\napproved:\n  - registry.example.com/base/alpine\n  - registry.example.com/base/ubuntu\n  - registry.example.com/base/distroless\n  - registry.example.com/base/wolfi\n\n# Blocklist of end-of-life images (rule block-deprecated-base-images). A bare name matches the last\n# path segment on any registry; `:release` matches that release and its point releases, codenames\n# included (debian:9 matches debian:stretch-slim).\ndeprecated:\n  - centos\n  - ubuntu:18.04\n  - alpine:3.12\n  - debian:9\n\n# High-security workloads (rule require-minimal-base-images): a workload or Namespace with this\n# label, or a Dockerfile whose final stage has it as a LABEL, must use one of these images.\nminimal:\n  label: security.enforce=high\n  images:\n    - registry.example.com/base/distroless\n    - registry.example.com/base/wolfi\n\n# Allowed releases per distribution (rule validate-base-image-version): releases ("22.04") and/or\n# semver ranges (">=3.19"). Quote them: YAML reads 20.10 as a number.\nversions:\n  ubuntu: ["22.04", "24.04"]\n\n# Pinning (rule require-pinned-image): digest = every image carries @sha256:\u2026; tag = an explicit\n# tag other than latest, or a digest. Off unless set:\n# pinning: tag\n\ndockerfile:\n  stages: all # all | final: which FROM stages must be approved\n  copyFrom: check # check | ignore: images in COPY --from and RUN --mount=from\n\n# Time-boxed waivers. Each needs a reason and an expiry date; after that date it stops applying.\n#   - image: docker.io/library/centos:7\n#     rules: [block-deprecated-base-images]\n#     reason: "legacy billing batch, migration tracked in OPS-123"\n#     expires: 2027-03-31\nexceptions: []\n\n# Images in GitHub workflows (job container, services, docker:// steps): check | ignore.\nworkflows: check\n\n# Every file: SPEC \xA74 decides by name and content what each one is (Dockerfile, manifest, chart\n# values, kustomization, compose file, workflow). Narrow it only to leave folders out.\ninclude: ["**"]\nexclude: ["**/node_modules/**", "**/.git/**", "**/vendor/**"]\nmaxFileSize: 10MB\n';
 
 // src/policy/validate-policy.generated.js
 var validate_policy_generated_default = validate10;
@@ -48383,7 +48391,7 @@ function loadPolicy(explicitPath, cwd = process.cwd(), read = workingTreeReader(
       `policy file ${explicitPath} does not exist (run "base-image-guard init" to create one)`
     );
   }
-  return parsePolicy(default_policy_default, BUILT_IN);
+  return parsePolicy(default_policy_generated_default, BUILT_IN);
 }
 function parsePolicy(text, file) {
   const lineCounter = new import_yaml4.LineCounter();
@@ -48449,7 +48457,7 @@ var RULE_KEYS = ["approved", "deprecated", "minimal", "versions", "pinning"];
 var settingsCache;
 function builtInSettings() {
   if (!settingsCache) {
-    const { mode, workflows, dockerfile, include, exclude, maxFileSize } = (0, import_yaml4.parseDocument)(default_policy_default).toJS();
+    const { mode, workflows, dockerfile, include, exclude, maxFileSize } = (0, import_yaml4.parseDocument)(default_policy_generated_default).toJS();
     settingsCache = { mode, workflows, dockerfile, include, exclude, maxFileSize: parseSize(maxFileSize) };
   }
   return settingsCache;
@@ -48784,82 +48792,6 @@ ${by}`);
   yield "}\n";
 }
 
-// src/report/sarif.ts
-import { createHash } from "node:crypto";
-var INFORMATION_URI = "https://github.com/org/base-image-guard";
-function toSarif(result, options) {
-  const rules = RULE_IDS.map((id) => ({
-    id,
-    name: id.replace(/(^|-)([a-z])/g, (_, _dash, c) => c.toUpperCase()),
-    shortDescription: { text: RULES[id].title },
-    fullDescription: { text: RULES[id].help },
-    help: { text: RULES[id].help, markdown: RULES[id].help },
-    helpUri: `${INFORMATION_URI}#rules`,
-    defaultConfiguration: { level: "error" },
-    properties: { tags: ["security", "containers", "supply-chain"] }
-  }));
-  const seen = /* @__PURE__ */ new Map();
-  const fingerprint = (rule, file, image) => {
-    const key = `${rule}\0${file}\0${image}`;
-    const nth = (seen.get(key) ?? 0) + 1;
-    seen.set(key, nth);
-    return createHash("sha256").update(`${key}\0${nth}`).digest("hex").slice(0, 32);
-  };
-  const location = (file, line, column) => ({
-    physicalLocation: {
-      artifactLocation: { uri: encodeURI(file), uriBaseId: "%SRCROOT%" },
-      ...line > 0 && { region: { startLine: line, ...column && column > 0 && { startColumn: column } } }
-    }
-  });
-  const results = result.findings.map((finding) => ({
-    ruleId: finding.rule,
-    ruleIndex: RULE_IDS.indexOf(finding.rule),
-    level: finding.severity,
-    message: { text: finding.message },
-    locations: [location(finding.file, finding.line, finding.column)],
-    partialFingerprints: { "baseImageGuard/v1": fingerprint(finding.rule, finding.file, finding.image) }
-  }));
-  for (const s of result.suppressed) {
-    results.push({
-      ruleId: s.rule,
-      ruleIndex: RULE_IDS.indexOf(s.rule),
-      level: "note",
-      message: { text: `${s.image} (${s.rule}) is suppressed: ${s.reason}` },
-      locations: [location(s.file, s.line)],
-      partialFingerprints: { "baseImageGuard/v1": fingerprint(s.rule, s.file, s.image) },
-      suppressions: [{ kind: s.expires === null ? "inSource" : "external", justification: s.reason }]
-    });
-  }
-  return {
-    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "base-image-guard",
-            version: options.version,
-            informationUri: INFORMATION_URI,
-            rules
-          }
-        },
-        automationDetails: { id: `${options.category}/` },
-        results
-      }
-    ]
-  };
-}
-
-// src/report/text.ts
-var ansi = (code3) => (text) => `\x1B[${code3}m${text}\x1B[0m`;
-var COLOR = { file: ansi("4"), error: ansi("31"), warning: ansi("33"), dim: ansi("2") };
-
-// src/report/index.ts
-function sarifCategory(paths) {
-  const names = paths.map((path4) => path4.replace(/\/+$/, "") || "/");
-  return `base-image-guard/${names.length > 0 ? names.join(",") : "."}`;
-}
-
 // src/report/markdown.ts
 var cell = markdown;
 var code = (text) => text === "" ? "" : `<code>${cell(text)}</code>`;
@@ -48952,6 +48884,95 @@ function more(total, shown) {
 ` : "";
 }
 
+// src/report/sarif.ts
+import { createHash } from "node:crypto";
+var MAX_SARIF_RESULTS = 2e4;
+var INFORMATION_URI = "https://www.npmjs.com/package/base-image-guard";
+function toSarif(result, options) {
+  const rules = RULE_IDS.map((id) => ({
+    id,
+    name: id.replace(/(^|-)([a-z])/g, (_, _dash, c) => c.toUpperCase()),
+    shortDescription: { text: RULES[id].title },
+    fullDescription: { text: RULES[id].help },
+    help: { text: RULES[id].help, markdown: RULES[id].help },
+    defaultConfiguration: { level: "error" },
+    properties: {
+      tags: ["security", "containers", "supply-chain"],
+      "security-severity": RULES[id].securitySeverity
+    }
+  }));
+  const seen = /* @__PURE__ */ new Map();
+  const fingerprint = (rule, file, image) => {
+    const key = `${rule}\0${file}\0${image}`;
+    const nth = (seen.get(key) ?? 0) + 1;
+    seen.set(key, nth);
+    return createHash("sha256").update(`${key}\0${nth}`).digest("hex").slice(0, 32);
+  };
+  const location = (file, line, column) => ({
+    physicalLocation: {
+      artifactLocation: { uri: encodeURI(file), uriBaseId: "%SRCROOT%" },
+      ...line > 0 && { region: { startLine: line, ...column && column > 0 && { startColumn: column } } }
+    }
+  });
+  const all = result.findings.map((finding) => ({
+    ruleId: finding.rule,
+    ruleIndex: RULE_IDS.indexOf(finding.rule),
+    level: finding.severity,
+    message: { text: finding.message },
+    locations: [location(finding.file, finding.line, finding.column)],
+    partialFingerprints: { "baseImageGuard/v1": fingerprint(finding.rule, finding.file, finding.image) }
+  }));
+  for (const s of result.suppressed) {
+    all.push({
+      ruleId: s.rule,
+      ruleIndex: RULE_IDS.indexOf(s.rule),
+      level: "note",
+      message: { text: `${s.image} (${s.rule}) is suppressed: ${s.reason}` },
+      locations: [location(s.file, s.line)],
+      partialFingerprints: { "baseImageGuard/v1": fingerprint(s.rule, s.file, s.image) },
+      suppressions: [{ kind: s.expires === null ? "inSource" : "external", justification: s.reason }]
+    });
+  }
+  const rank = { error: 0, warning: 1, note: 2, none: 3 };
+  const max = options.maxResults ?? MAX_SARIF_RESULTS;
+  const results = all.length > max ? [...all].sort((a, b) => rank[a.level ?? "none"] - rank[b.level ?? "none"]).slice(0, max) : all;
+  const dropped = all.length - results.length;
+  const log = {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "base-image-guard",
+            version: options.version,
+            informationUri: INFORMATION_URI,
+            rules
+          }
+        },
+        ...options.category !== void 0 && { automationDetails: { id: `${options.category}/` } },
+        ...dropped > 0 && {
+          invocations: [
+            {
+              executionSuccessful: true,
+              toolExecutionNotifications: [
+                {
+                  level: "warning",
+                  message: {
+                    text: `${dropped} of ${all.length} results left out (code scanning takes at most 25,000 per run); the least severe went first. The JSON report lists them all.`
+                  }
+                }
+              ]
+            }
+          ]
+        },
+        results
+      }
+    ]
+  };
+  return { log, dropped };
+}
+
 // src/action/inputs.ts
 import { resolve as resolve4 } from "node:path";
 var INPUT_DEFAULTS = {
@@ -48962,6 +48983,7 @@ var INPUT_DEFAULTS = {
   "changed-files-only": "false",
   annotations: "true",
   "sarif-file": "",
+  "sarif-category": "",
   summary: "true",
   comment: "false",
   "github-token": "",
@@ -49007,6 +49029,7 @@ function readCheckInputs(get) {
     changedFilesOnly: booleanInput(get, "changed-files-only"),
     annotations: booleanInput(get, "annotations"),
     ...get("sarif-file") && { sarifFile: get("sarif-file") },
+    ...get("sarif-category") && { sarifCategory: get("sarif-category") },
     summary: booleanInput(get, "summary"),
     comment: booleanInput(get, "comment"),
     token: get("github-token")
@@ -49122,15 +49145,17 @@ function ensureCommit(cwd, sha) {
     `the base commit ${sha} is not in the checkout and could not be fetched, so the policy that judges this change cannot be read from it. Check out with fetch-depth: 0, or give the step a github-token with contents: read.`
   );
 }
-var COMMENT_MARKER = "<!-- base-image-guard:sticky-comment -->";
-async function upsertComment(octokit, pr, body, resolvedBody) {
+function commentMarker(step) {
+  return `<!-- base-image-guard:sticky-comment:${step} -->`;
+}
+async function upsertComment(octokit, pr, marker, body, resolvedBody) {
   const comments = await octokit.paginate(octokit.rest.issues.listComments, {
     owner: pr.owner,
     repo: pr.repo,
     issue_number: pr.number,
     per_page: 100
   });
-  const existing = comments.find((c) => c.body?.includes(COMMENT_MARKER));
+  const existing = comments.find((c) => c.body?.includes(marker));
   const target = { owner: pr.owner, repo: pr.repo };
   if (body !== void 0) {
     if (existing) {
@@ -49144,6 +49169,26 @@ async function upsertComment(octokit, pr, body, resolvedBody) {
   if (!existing || existing.body === resolvedBody) return "unchanged";
   await octokit.rest.issues.updateComment({ ...target, comment_id: existing.id, body: resolvedBody });
   return "resolved";
+}
+
+// src/action/step.ts
+function safe(text) {
+  return text.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^[-.]+|-+$/g, "") || "step";
+}
+function stepId(env = process.env) {
+  return safe(env.GITHUB_ACTION ?? "check");
+}
+function defaultSarifCategory(env = process.env) {
+  return `base-image-guard/${safe(env.GITHUB_JOB ?? "job")}/${stepId(env)}`;
+}
+
+// src/action/summary.ts
+async function writeSummary(markdown2) {
+  if (!process.env.GITHUB_STEP_SUMMARY) {
+    info("No job summary: GITHUB_STEP_SUMMARY is not set (not running on a GitHub runner).");
+    return;
+  }
+  await summary.addRaw(markdown2).write();
 }
 
 // src/action/check.ts
@@ -49188,14 +49233,18 @@ async function comment(octokit, pr, result) {
   if (!octokit) return degrade("no github-token");
   if (pr.number === void 0) return degrade("a merge group has no pull request to comment on");
   if (pr.fromFork) return degrade("the pull request comes from a fork, whose token cannot write comments");
-  const body = result.findings.length > 0 ? renderMarkdown(result, { maxBytes: COMMENT_LIMIT_BYTES, preamble: COMMENT_MARKER, ...moreAt() }) : void 0;
-  const resolved = `${COMMENT_MARKER}
+  const marker = commentMarker(stepId());
+  const preamble = `${marker}
+<sub>As of ${pr.headSha.slice(0, 7)}.</sub>
+`;
+  const body = result.findings.length > 0 ? renderMarkdown(result, { maxBytes: COMMENT_LIMIT_BYTES, preamble, ...moreAt() }) : void 0;
+  const resolved = `${marker}
 ### ${headline(result)}
 
 Every finding of earlier runs is fixed as of ${pr.headSha.slice(0, 7)}.
 `;
   try {
-    const outcome = await upsertComment(octokit, { ...pr, number: pr.number }, body, resolved);
+    const outcome = await upsertComment(octokit, { ...pr, number: pr.number }, marker, body, resolved);
     info(`comment: ${outcome}`);
   } catch (error2) {
     const status = error2.status;
@@ -49234,19 +49283,28 @@ async function check(inputs) {
     ...inputs.changedFilesOnly && changed && { onlyFiles: changed }
   });
   if (inputs.annotations) annotate(result, changed);
-  const reportPath = join5(process.env.RUNNER_TEMP ?? tmpdir(), "base-image-guard", "report.json");
+  const reportPath = join5(process.env.RUNNER_TEMP ?? tmpdir(), "base-image-guard", stepId(), "report.json");
   writeFile2(reportPath, renderJson(result));
   setOutput("report", reportPath);
   setOutput("violations", String(result.findings.length));
   if (inputs.sarifFile) {
     const sarifPath = resolve5(cwd, inputs.sarifFile);
-    const sarif = toSarif(result, { version: package_default.version, category: sarifCategory(inputs.paths) });
-    writeFile2(sarifPath, `${JSON.stringify(sarif, null, 2)}
+    const { log, dropped } = toSarif(result, {
+      version: package_default.version,
+      category: inputs.sarifCategory ?? defaultSarifCategory()
+    });
+    if (dropped > 0) {
+      warning(
+        `SARIF: ${dropped} of ${result.findings.length + result.suppressed.length} results left out, the least severe first: code scanning takes at most 25,000 per run. The JSON report lists them all.`,
+        { title: "base-image-guard" }
+      );
+    }
+    writeFile2(sarifPath, `${JSON.stringify(log, null, 2)}
 `);
     setOutput("sarif", sarifPath);
   }
   if (inputs.summary) {
-    await summary.addRaw(renderMarkdown(result, { maxBytes: SUMMARY_LIMIT_BYTES })).write();
+    await writeSummary(renderMarkdown(result, { maxBytes: SUMMARY_LIMIT_BYTES }));
   }
   if (inputs.comment) await comment(octokit, pr, result);
   if (exitCodeOf(result) === 0) {
@@ -50320,7 +50378,7 @@ async function rebuild(get) {
     (image) => info(`== ${image.name}: ${image.dockerfile}, from ${image.upstream.raw}`)
   );
   setOutput("images", imagesOutput(outcomes));
-  await summary.addRaw(renderRebuildSummary(outcomes)).write();
+  await writeSummary(renderRebuildSummary(outcomes));
   const failed = outcomes.filter((o) => o.status === "failed");
   for (const o of failed)
     error(`${o.name}: ${o.failedStep} failed: ${o.error}`, { title: "base image rebuild" });
@@ -50347,5 +50405,7 @@ async function run() {
     if (error2 instanceof GuardError) process.exitCode = 2;
   }
 }
+
+// src/action-entry.ts
 await run();
 /*! For license information please see index.js.LEGAL.txt */

@@ -1,14 +1,14 @@
-// Bundles the two entry points into dist/ (committed: the Action runs dist/index.js as is), after
+// Bundles the two entry points (thin files that run src/cli.ts main() and src/action.ts run()) into dist/ (committed: the Action runs dist/index.js as is), after
 // compiling the policy schema into its standalone validator.
 import { build } from "esbuild";
 import "./generate-validator.mjs";
+import "./generate-default-policy.mjs";
 
 const shared = {
   bundle: true,
   platform: "node",
   target: "node20",
   format: "esm",
-  loader: { ".yml": "text" },
   // No "module" condition: dockerfile-ast's require() of vscode-languageserver-types then gets its
   // UMD build, not the ESM one whose getter wrappers cost ~140 ms per run (issue 10).
   conditions: [],
@@ -20,4 +20,8 @@ const shared = {
   logLevel: "warning",
 };
 
-await build({ ...shared, entryPoints: { cli: "src/cli.ts", index: "src/action.ts" }, outdir: "dist" });
+await build({
+  ...shared,
+  entryPoints: { cli: "src/cli-entry.ts", index: "src/action-entry.ts" },
+  outdir: "dist",
+});

@@ -15,7 +15,6 @@ export async function importBundled(entry) {
       platform: "node",
       format: "esm",
       outfile: join(out, "entry.mjs"),
-      loader: { ".yml": "text" },
       logLevel: "warning",
       // Bundled CommonJS dependencies still call require() for Node built-ins (as scripts/build.mjs).
       banner: {

@@ -1,6 +1,7 @@
 /**
- * The GitHub Action entry (SPEC §6): reads the command and hands over to src/action/. Everything
- * that talks to GitHub lives there; the engine never knows it runs in Actions.
+ * The GitHub Action (SPEC §6): reads the command and hands over to src/action/. Everything that talks
+ * to GitHub lives there; the engine never knows it runs in Actions. Importing this module does
+ * nothing: src/action-entry.ts (dist/index.js) calls run(), and so can @github/local-action.
  */
 import * as core from "@actions/core";
 import { check } from "./action/check.js";
@@ -9,7 +10,7 @@ import { inputReader, readCheckInputs } from "./action/inputs.js";
 import { plan, rebuild } from "./action/rebuild.js";
 import { GuardError } from "./errors.js";
 
-async function run(): Promise<void> {
+export async function run(): Promise<void> {
   try {
     const get = inputReader(core.getInput);
     const inputs = readCheckInputs(get);
@@ -26,5 +27,3 @@ async function run(): Promise<void> {
     if (error instanceof GuardError) process.exitCode = 2;
   }
 }
-
-await run();

@@ -1,7 +1,7 @@
-#!/usr/bin/env node
 /**
  * The CLI (SPEC §5): argument parsing → engine → report → exit code. Exit 0 clean or audit,
- * 1 violations in enforce mode, 2 usage, policy or I/O errors.
+ * 1 violations in enforce mode, 2 usage, policy or I/O errors. Importing it does nothing:
+ * src/cli-entry.ts (dist/cli.js) calls main().
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -20,7 +20,7 @@ import { libraryOf, runRebuild } from "./rebuild/index.js";
 import { matrixOf } from "./rebuild/plan.js";
 import { imagesOutput, renderRebuildText } from "./rebuild/report.js";
 import { dryRunner, execRunner } from "./rebuild/tools.js";
-import { FORMATS, type Format, render, sarifCategory } from "./report/index.js";
+import { FORMATS, type Format, render } from "./report/index.js";
 import { jsonChunks, jsonLines } from "./report/json.js";
 import { terminal } from "./report/neutralise.js";
 import { skipLine, skipNotices } from "./report/skips.js";
@@ -36,6 +36,7 @@ interface CheckFlags {
   fromJson?: string;
   manifests?: string;
   changedSince?: string;
+  sarifCategory?: string;
 }
 
 function collectBuildArg(value: string, previous: Record<string, string>): Record<string, string> {
@@ -114,7 +115,7 @@ function check(paths: string[], flags: CheckFlags): number {
             render(flags.format, result, {
               color: !toFile && useColor(process.stdout),
               version,
-              category: sarifCategory(paths),
+              ...(flags.sarifCategory !== undefined && { category: flags.sarifCategory }),
             }),
           ];
   writeChunks(chunks, flags.output === undefined ? undefined : resolve(cwd, flags.output), flags.output);
@@ -336,6 +337,10 @@ function program(setExitCode: (code: number) => void): Command {
       "judge rendered manifests: helm template or kustomize build output, or - for stdin (# Source: comments name the files)",
     )
     .option("--changed-since <ref>", "check only files changed since a git ref (each changed file whole)")
+    .option(
+      "--sarif-category <id>",
+      "SARIF automationDetails.id, one per upload in a workflow (default: none, so upload-sarif's category applies)",
+    )
     .addHelpText(
       "after",
       "\nExit codes: 0 no violation (or audit mode), 1 violations in enforce mode, 2 usage, policy or I/O error.",
@@ -457,5 +462,3 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
 }
-
-process.exitCode = await main(process.argv.slice(2));

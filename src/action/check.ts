@@ -13,20 +13,21 @@ import { type CheckResult, exitCodeOf, runCheck } from "../check.js";
 import { DEFAULT_POLICY_PATH, loadPolicy } from "../policy/load.js";
 import type { LoadedPolicy } from "../policy/types.js";
 import { annotationsOf } from "../report/annotations.js";
-import { sarifCategory } from "../report/index.js";
 import { renderJson } from "../report/json.js";
 import { headline, renderMarkdown } from "../report/markdown.js";
 import { toSarif } from "../report/sarif.js";
 import { type CheckInputs, workspace } from "./inputs.js";
 import {
-  COMMENT_MARKER,
   changedFiles,
+  commentMarker,
   fileAtBase,
   type Octokit,
   type PullRequest,
   pullRequestOf,
   upsertComment,
 } from "./pull-request.js";
+import { defaultSarifCategory, stepId } from "./step.js";
+import { writeSummary } from "./summary.js";
 
 /** GitHub refuses job summaries over 1 MiB; stay clearly below. */
 const SUMMARY_LIMIT_BYTES = 1_000_000;
@@ -93,13 +94,15 @@ async function comment(
   if (!octokit) return degrade("no github-token");
   if (pr.number === undefined) return degrade("a merge group has no pull request to comment on");
   if (pr.fromFork) return degrade("the pull request comes from a fork, whose token cannot write comments");
+  const marker = commentMarker(stepId());
+  const preamble = `${marker}\n<sub>As of ${pr.headSha.slice(0, 7)}.</sub>\n`;
   const body =
     result.findings.length > 0
-      ? renderMarkdown(result, { maxBytes: COMMENT_LIMIT_BYTES, preamble: COMMENT_MARKER, ...moreAt() })
+      ? renderMarkdown(result, { maxBytes: COMMENT_LIMIT_BYTES, preamble, ...moreAt() })
       : undefined;
-  const resolved = `${COMMENT_MARKER}\n### ${headline(result)}\n\nEvery finding of earlier runs is fixed as of ${pr.headSha.slice(0, 7)}.\n`;
+  const resolved = `${marker}\n### ${headline(result)}\n\nEvery finding of earlier runs is fixed as of ${pr.headSha.slice(0, 7)}.\n`;
   try {
-    const outcome = await upsertComment(octokit, { ...pr, number: pr.number }, body, resolved);
+    const outcome = await upsertComment(octokit, { ...pr, number: pr.number }, marker, body, resolved);
     core.info(`comment: ${outcome}`);
   } catch (error) {
     const status = (error as { status?: number }).status;
@@ -144,18 +147,28 @@ export async function check(inputs: CheckInputs): Promise<void> {
   });
 
   if (inputs.annotations) annotate(result, changed);
-  const reportPath = join(process.env.RUNNER_TEMP ?? tmpdir(), "base-image-guard", "report.json");
+  // One report per step: a second check step in the job must not overwrite the first one's.
+  const reportPath = join(process.env.RUNNER_TEMP ?? tmpdir(), "base-image-guard", stepId(), "report.json");
   writeFile(reportPath, renderJson(result));
   core.setOutput("report", reportPath);
   core.setOutput("violations", String(result.findings.length));
   if (inputs.sarifFile) {
     const sarifPath = resolve(cwd, inputs.sarifFile);
-    const sarif = toSarif(result, { version: packageJson.version, category: sarifCategory(inputs.paths) });
-    writeFile(sarifPath, `${JSON.stringify(sarif, null, 2)}\n`);
+    const { log, dropped } = toSarif(result, {
+      version: packageJson.version,
+      category: inputs.sarifCategory ?? defaultSarifCategory(),
+    });
+    if (dropped > 0) {
+      core.warning(
+        `SARIF: ${dropped} of ${result.findings.length + result.suppressed.length} results left out, the least severe first: code scanning takes at most 25,000 per run. The JSON report lists them all.`,
+        { title: "base-image-guard" },
+      );
+    }
+    writeFile(sarifPath, `${JSON.stringify(log, null, 2)}\n`);
     core.setOutput("sarif", sarifPath);
   }
   if (inputs.summary) {
-    await core.summary.addRaw(renderMarkdown(result, { maxBytes: SUMMARY_LIMIT_BYTES })).write();
+    await writeSummary(renderMarkdown(result, { maxBytes: SUMMARY_LIMIT_BYTES }));
   }
   if (inputs.comment) await comment(octokit, pr, result);
 

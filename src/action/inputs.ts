@@ -14,6 +14,7 @@ export const INPUT_DEFAULTS = {
   "changed-files-only": "false",
   annotations: "true",
   "sarif-file": "",
+  "sarif-category": "",
   summary: "true",
   comment: "false",
   "github-token": "",
@@ -40,6 +41,8 @@ export interface CheckInputs {
   changedFilesOnly: boolean;
   annotations: boolean;
   sarifFile?: string;
+  /** SARIF automationDetails.id; default `base-image-guard/<job>/<step>`. */
+  sarifCategory?: string;
   summary: boolean;
   comment: boolean;
   token: string;
@@ -86,6 +89,7 @@ export function readCheckInputs(get: GetInput): CheckInputs {
     changedFilesOnly: booleanInput(get, "changed-files-only"),
     annotations: booleanInput(get, "annotations"),
     ...(get("sarif-file") && { sarifFile: get("sarif-file") }),
+    ...(get("sarif-category") && { sarifCategory: get("sarif-category") }),
     summary: booleanInput(get, "summary"),
     comment: booleanInput(get, "comment"),
     token: get("github-token"),

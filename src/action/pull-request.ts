@@ -167,7 +167,10 @@ function ensureCommit(cwd: string, sha: string): void {
   );
 }
 
-export const COMMENT_MARKER = "<!-- base-image-guard:sticky-comment -->";
+/** The hidden marker of a step's comment: each step that comments keeps its own (SPEC §6). */
+export function commentMarker(step: string): string {
+  return `<!-- base-image-guard:sticky-comment:${step} -->`;
+}
 
 export type CommentOutcome = "created" | "updated" | "resolved" | "unchanged";
 
@@ -178,6 +181,7 @@ export type CommentOutcome = "created" | "updated" | "resolved" | "unchanged";
 export async function upsertComment(
   octokit: Octokit,
   pr: PullRequest & { number: number },
+  marker: string,
   body: string | undefined,
   resolvedBody: string,
 ): Promise<CommentOutcome> {
@@ -187,7 +191,7 @@ export async function upsertComment(
     issue_number: pr.number,
     per_page: 100,
   });
-  const existing = comments.find((c) => c.body?.includes(COMMENT_MARKER));
+  const existing = comments.find((c) => c.body?.includes(marker));
   const target = { owner: pr.owner, repo: pr.repo };
   if (body !== undefined) {
     if (existing) {

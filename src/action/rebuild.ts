@@ -5,6 +5,7 @@ import { matrixOf } from "../rebuild/plan.js";
 import { imagesOutput, renderRebuildSummary } from "../rebuild/report.js";
 import { execRunner } from "../rebuild/tools.js";
 import { type GetInput, readRebuildInputs, workspace } from "./inputs.js";
+import { writeSummary } from "./summary.js";
 
 /** `command: plan`: the matrix the weekly workflow fans out over, one runner per image. */
 export function plan(get: GetInput): void {
@@ -26,7 +27,7 @@ export async function rebuild(get: GetInput): Promise<void> {
     (image) => core.info(`== ${image.name}: ${image.dockerfile}, from ${image.upstream.raw}`),
   );
   core.setOutput("images", imagesOutput(outcomes));
-  await core.summary.addRaw(renderRebuildSummary(outcomes)).write();
+  await writeSummary(renderRebuildSummary(outcomes));
   const failed = outcomes.filter((o) => o.status === "failed");
   for (const o of failed)
     core.error(`${o.name}: ${o.failedStep} failed: ${o.error}`, { title: "base image rebuild" });

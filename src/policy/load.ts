@@ -11,7 +11,7 @@ import policySchema from "../../schema/policy.schema.json" with { type: "json" }
 import { PolicyError, type PolicyProblem, UsageError } from "../errors.js";
 import { hasGlob } from "../glob.js";
 import { InvalidReferenceError, parseImageRef } from "../image/reference.js";
-import defaultPolicyText from "./default-policy.yml";
+import defaultPolicyText from "./default-policy.generated.js";
 import { lintPolicy } from "./lint.js";
 import type { LoadedPolicy, Policy } from "./types.js";
 import validate from "./validate-policy.generated.js";

@@ -11,8 +11,8 @@ export type Format = (typeof FORMATS)[number];
 export interface RenderOptions {
   color: boolean;
   version: string;
-  /** SARIF category: `base-image-guard/<paths>`. */
-  category: string;
+  /** SARIF `automationDetails.id`; left out when not given (see sarif.ts). */
+  category?: string;
 }
 
 export function render(format: Format, result: CheckResult, options: RenderOptions): string {
@@ -22,16 +22,10 @@ export function render(format: Format, result: CheckResult, options: RenderOptio
     case "json":
       return renderJson(result);
     case "sarif":
-      return `${JSON.stringify(toSarif(result, options), null, 2)}\n`;
+      return `${JSON.stringify(toSarif(result, options).log, null, 2)}\n`;
     case "jsonl":
       return [...jsonLines(result)].join("");
     case "github":
       return renderGithub(result);
   }
-}
-
-/** `base-image-guard/<paths>`: one SARIF category per set of checked paths (SPEC §6). */
-export function sarifCategory(paths: string[]): string {
-  const names = paths.map((path) => path.replace(/\/+$/, "") || "/");
-  return `base-image-guard/${names.length > 0 ? names.join(",") : "."}`;
 }

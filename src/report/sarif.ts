@@ -1,6 +1,8 @@
 /**
- * SARIF 2.1.0 for code scanning (SPEC §5, §6): one rule per rule id with help text, every finding
- * a result, suppressed ones marked as suppressed, and fingerprints that survive moved lines.
+ * SARIF 2.1.0 for code scanning (SPEC §5, §6): one rule per rule id with help text and a
+ * security-severity, every finding a result, suppressed ones marked as suppressed, and fingerprints
+ * that survive moved lines. Code scanning refuses a run of more than 25,000 results, so results
+ * are capped below that, errors first, and the cut is said in the run itself.
  */
 import { createHash } from "node:crypto";
 import type { Log, ReportingDescriptor, Result } from "sarif";
@@ -9,22 +11,38 @@ import { RULE_IDS, RULES, type RuleId } from "../rules/catalog.js";
 
 export interface SarifOptions {
   version: string;
-  /** `runAutomationDetails.id` category, so several uploads in one workflow do not collide. */
-  category: string;
+  /**
+   * `runAutomationDetails.id`, so several uploads in one workflow do not collide. Left out when not
+   * given: upload-sarif's own `category` then applies (a category in the file would override it).
+   */
+  category?: string;
+  /** At most this many results (code scanning's limit is 25,000 per run). */
+  maxResults?: number;
 }
 
-const INFORMATION_URI = "https://github.com/org/base-image-guard";
+/** Below code scanning's 25,000 results per run. */
+export const MAX_SARIF_RESULTS = 20_000;
 
-export function toSarif(result: CheckResult, options: SarifOptions): Log {
+export interface Sarif {
+  log: Log;
+  /** Results left out to stay below the limit (the least severe ones). */
+  dropped: number;
+}
+
+const INFORMATION_URI = "https://www.npmjs.com/package/base-image-guard";
+
+export function toSarif(result: CheckResult, options: SarifOptions): Sarif {
   const rules: ReportingDescriptor[] = RULE_IDS.map((id) => ({
     id,
     name: id.replace(/(^|-)([a-z])/g, (_, _dash: string, c: string) => c.toUpperCase()),
     shortDescription: { text: RULES[id].title },
     fullDescription: { text: RULES[id].help },
     help: { text: RULES[id].help, markdown: RULES[id].help },
-    helpUri: `${INFORMATION_URI}#rules`,
     defaultConfiguration: { level: "error" },
-    properties: { tags: ["security", "containers", "supply-chain"] },
+    properties: {
+      tags: ["security", "containers", "supply-chain"],
+      "security-severity": RULES[id].securitySeverity,
+    },
   }));
   const seen = new Map<string, number>();
   const fingerprint = (rule: RuleId, file: string, image: string) => {
@@ -40,7 +58,7 @@ export function toSarif(result: CheckResult, options: SarifOptions): Log {
     },
   });
 
-  const results: Result[] = result.findings.map((finding) => ({
+  const all: Result[] = result.findings.map((finding) => ({
     ruleId: finding.rule,
     ruleIndex: RULE_IDS.indexOf(finding.rule),
     level: finding.severity,
@@ -49,7 +67,7 @@ export function toSarif(result: CheckResult, options: SarifOptions): Log {
     partialFingerprints: { "baseImageGuard/v1": fingerprint(finding.rule, finding.file, finding.image) },
   }));
   for (const s of result.suppressed) {
-    results.push({
+    all.push({
       ruleId: s.rule,
       ruleIndex: RULE_IDS.indexOf(s.rule),
       level: "note",
@@ -60,7 +78,15 @@ export function toSarif(result: CheckResult, options: SarifOptions): Log {
     });
   }
 
-  return {
+  // Errors, then warnings, then suppressed notes; a stable sort keeps each group in report order.
+  const rank = { error: 0, warning: 1, note: 2, none: 3 } as const;
+  const max = options.maxResults ?? MAX_SARIF_RESULTS;
+  const results =
+    all.length > max
+      ? [...all].sort((a, b) => rank[a.level ?? "none"] - rank[b.level ?? "none"]).slice(0, max)
+      : all;
+  const dropped = all.length - results.length;
+  const log: Log = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
     runs: [
@@ -73,9 +99,25 @@ export function toSarif(result: CheckResult, options: SarifOptions): Log {
             rules,
           },
         },
-        automationDetails: { id: `${options.category}/` },
+        ...(options.category !== undefined && { automationDetails: { id: `${options.category}/` } }),
+        ...(dropped > 0 && {
+          invocations: [
+            {
+              executionSuccessful: true,
+              toolExecutionNotifications: [
+                {
+                  level: "warning",
+                  message: {
+                    text: `${dropped} of ${all.length} results left out (code scanning takes at most 25,000 per run); the least severe went first. The JSON report lists them all.`,
+                  },
+                },
+              ],
+            },
+          ],
+        }),
         results,
       },
     ],
   };
+  return { log, dropped };
 }

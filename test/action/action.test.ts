@@ -60,6 +60,8 @@ function runAction(
     GITHUB_REPOSITORY: "acme/shop",
     GITHUB_SERVER_URL: "https://github.com",
     GITHUB_RUN_ID: "4242",
+    GITHUB_JOB: "guard",
+    GITHUB_ACTION: "base-images",
     GITHUB_API_URL: extra.apiUrl ?? api?.url ?? "http://127.0.0.1:9",
     RUNNER_TEMP: temp,
     ...extra.env,
@@ -129,7 +131,8 @@ describe("SPEC §6 the Action on a pull request", () => {
     expect(report.summary).toMatchObject({ files: 3, images: 2, errors: 2 });
     expect(run.outputs.sarif).toBe(join(workspace, "results/base-image-guard.sarif"));
     const sarif = JSON.parse(readFileSync(run.outputs.sarif as string, "utf8"));
-    expect(sarif.runs[0].automationDetails.id).toBe("base-image-guard/./");
+    expect(sarif.runs[0].automationDetails.id).toBe("base-image-guard/guard/base-images/");
+    expect(run.outputs.report).toMatch(/\/base-image-guard\/base-images\/report\.json$/);
     expect(sarif.runs[0].results).toHaveLength(2);
 
     expect(run.summary).toContain("### ❌ base-image-guard: 2 base-image violations (enforce mode)");
@@ -154,7 +157,7 @@ describe("SPEC §6 the Action on a pull request", () => {
     expect(github.requests.every((r) => r.authorization === `token ${TOKEN}`)).toBe(true);
     expect(github.comments).toHaveLength(1);
     expect(github.comments[0]?.body).toMatch(
-      /^<!-- base-image-guard:sticky-comment -->\n### ❌ base-image-guard/,
+      /^<!-- base-image-guard:sticky-comment:base-images -->\n<sub>As of [0-9a-f]{7}\.<\/sub>\n\n### ❌ base-image-guard/,
     );
 
     // The token reaches the runner only in its add-mask command, never in any report.
@@ -191,6 +194,33 @@ describe("SPEC §6 the Action on a pull request", () => {
       "PATCH /repos/acme/shop/issues/comments/100",
       "PATCH /repos/acme/shop/issues/comments/100",
     ]);
+  });
+
+  it("keeps each step's report, SARIF category and comment apart", async () => {
+    const github = await fakeGitHub({ changedFiles: CHANGED });
+    const workspace = repository();
+    const inputs = { "github-token": TOKEN, comment: "true", "sarif-file": "out.sarif", mode: "audit" };
+    const first = await runAction(workspace, { ...inputs, paths: "services/billing" });
+    const firstSarif = JSON.parse(readFileSync(join(workspace, "out.sarif"), "utf8"));
+    const second = await runAction(
+      workspace,
+      { ...inputs, paths: "services/untouched", "sarif-file": "second.sarif" },
+      { env: { GITHUB_ACTION: "__org_base-image-guard_2" } },
+    );
+    const secondSarif = JSON.parse(readFileSync(join(workspace, "second.sarif"), "utf8"));
+    expect(first.outputs.report).not.toBe(second.outputs.report);
+    expect(readFileSync(first.outputs.report as string, "utf8")).toContain("centos:7");
+    expect(firstSarif.runs[0].automationDetails.id).toBe("base-image-guard/guard/base-images/");
+    expect(secondSarif.runs[0].automationDetails.id).toBe("base-image-guard/guard/__org_base-image-guard_2/");
+    expect(github.comments.map((c) => c.body.split("\n")[0])).toEqual([
+      "<!-- base-image-guard:sticky-comment:base-images -->",
+      "<!-- base-image-guard:sticky-comment:__org_base-image-guard_2 -->",
+    ]);
+    // An explicit category wins.
+    await runAction(workspace, { ...inputs, "sarif-category": "images/prod" });
+    expect(JSON.parse(readFileSync(join(workspace, "out.sarif"), "utf8")).runs[0].automationDetails.id).toBe(
+      "images/prod/",
+    );
   });
 
   it("degrades to annotations and summary with a notice when the token cannot write comments", async () => {

@@ -4,7 +4,6 @@ import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import type { CheckResult } from "../../src/check.js";
 import { renderGithub } from "../../src/report/github.js";
-import { sarifCategory } from "../../src/report/index.js";
 import { jsonChunks, toJsonReport } from "../../src/report/json.js";
 import { toSarif } from "../../src/report/sarif.js";
 import { renderText } from "../../src/report/text.js";
@@ -91,14 +90,14 @@ describe("SPEC §5.1 JSON report", () => {
 
 describe("SARIF 2.1.0", () => {
   const sarif = (result: CheckResult) =>
-    toSarif(result, { version: "1.2.3", category: "base-image-guard/." });
+    toSarif(result, { version: "1.2.3", category: "base-image-guard/build/check" }).log;
 
   it("describes every rule and every finding, with suppressed ones marked", () => {
     const log = sarif(check(repository));
     const run = log.runs[0];
     expect(log.version).toBe("2.1.0");
     expect(run?.tool.driver.rules?.map((r) => r.id)).toEqual(RULE_IDS);
-    expect(run?.automationDetails?.id).toBe("base-image-guard/./");
+    expect(run?.automationDetails?.id).toBe("base-image-guard/build/check/");
     expect(run?.results?.map((r) => [r.ruleId, r.level, r.suppressions?.[0]?.kind])).toEqual([
       ["parse-error", "error", undefined],
       ["approved-base-images", "error", undefined],
@@ -111,9 +110,28 @@ describe("SARIF 2.1.0", () => {
     });
   });
 
-  it("names its category after the checked paths", () => {
-    expect(sarifCategory(["examples/", "k8s"])).toBe("base-image-guard/examples,k8s");
-    expect(sarifCategory([])).toBe("base-image-guard/.");
+  it("sets a category only when given one, so upload-sarif's category: applies otherwise", () => {
+    const { log } = toSarif(check(repository), { version: "1.2.3" });
+    expect(log.runs[0]?.automationDetails).toBeUndefined();
+  });
+
+  it("gives every rule a security-severity and help that stands on its own", () => {
+    for (const rule of sarif(check(repository)).runs[0]?.tool.driver.rules ?? []) {
+      expect(Number(rule.properties?.["security-severity"])).toBeGreaterThan(0);
+      expect(rule.help?.text).not.toMatch(/SPEC|§/);
+      expect(rule.helpUri ?? "").not.toContain("github.com/org/");
+    }
+  });
+
+  it("stays below code scanning's result limit, errors first, and says what it left out", () => {
+    const { log, dropped } = toSarif(check(repository), { version: "1.2.3", maxResults: 2 });
+    const run = log.runs[0];
+    expect(dropped).toBe(2);
+    expect(run?.results?.map((r) => r.level)).toEqual(["error", "error"]);
+    expect(run?.invocations?.[0]?.toolExecutionNotifications?.[0]?.message.text).toMatch(
+      /^2 of 4 results left out \(code scanning takes at most 25,000 per run\)/,
+    );
+    expect(toSarif(check(repository), { version: "1.2.3" }).dropped).toBe(0);
   });
 
   it("keeps fingerprints stable when lines move", () => {

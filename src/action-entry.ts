@@ -1,0 +1,4 @@
+/** dist/index.js, the file action.yml runs: the Action, started. */
+import { run } from "./action.js";
+
+await run();
