@@ -25416,6 +25416,69 @@ function celPolicy(resource, policyName, found) {
   }
 }
 
+// src/report/fingerprint.ts
+import { createHash } from "node:crypto";
+function fingerprints(items) {
+  const seen = /* @__PURE__ */ new Map();
+  const out = [];
+  for (const { rule, file, image } of items) {
+    const key = `${rule}\0${file}\0${image}`;
+    const nth = (seen.get(key) ?? 0) + 1;
+    seen.set(key, nth);
+    out.push(createHash("sha256").update(`${key}\0${nth}`).digest("hex").slice(0, 32));
+  }
+  return out;
+}
+
+// src/baseline.ts
+function readBaseline(text, file) {
+  let report;
+  try {
+    report = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(
+      `baseline ${file} is not JSON (${error.message}); give a report written by "base-image-guard baseline" or check --format json`
+    );
+  }
+  const lists = report !== null && typeof report === "object" ? report : {};
+  const findings = lists.findings;
+  const suppressed = Array.isArray(lists.suppressed) ? lists.suppressed : [];
+  if (!Array.isArray(findings) || ![...findings, ...suppressed].every(isFingerprinted)) {
+    throw new InputError(
+      `baseline ${file} is not a base-image-guard JSON report (no findings list of rule, file and image); write one with "base-image-guard baseline"`
+    );
+  }
+  const known = [...findings, ...suppressed.filter((s) => s.baseline === true)];
+  return new Set(fingerprints(known));
+}
+function isFingerprinted(value) {
+  if (value === null || typeof value !== "object") return false;
+  const { rule, file, image } = value;
+  return typeof rule === "string" && typeof file === "string" && typeof image === "string";
+}
+function applyBaseline(result, known, file) {
+  const prints = fingerprints(result.findings);
+  const findings = result.findings.filter((_, i) => !known.has(prints[i]));
+  const inBaseline = result.findings.filter((_, i) => known.has(prints[i]));
+  return {
+    ...result,
+    findings,
+    suppressed: [
+      ...result.suppressed,
+      ...inBaseline.map((f) => ({
+        rule: f.rule,
+        file: f.file,
+        line: f.line,
+        image: f.image,
+        reason: `already in the baseline ${file}`,
+        expires: null,
+        baseline: true
+      }))
+    ],
+    baselineFile: file
+  };
+}
+
 // src/rules/suggest.ts
 function suggestion(image, policy) {
   const approved = policy.approved?.filter((a) => !hasGlob(a.entry)) ?? [];
@@ -29051,7 +29114,6 @@ function* jsonLines(result) {
 }
 
 // src/report/sarif.ts
-import { createHash } from "node:crypto";
 var MAX_SARIF_RESULTS = 2e4;
 var INFORMATION_URI = "https://www.npmjs.com/package/base-image-guard";
 function toSarif(result, options) {
@@ -29067,36 +29129,35 @@ function toSarif(result, options) {
       "security-severity": RULES[id].securitySeverity
     }
   }));
-  const seen = /* @__PURE__ */ new Map();
-  const fingerprint = (rule, file, image) => {
-    const key = `${rule}\0${file}\0${image}`;
-    const nth = (seen.get(key) ?? 0) + 1;
-    seen.set(key, nth);
-    return createHash("sha256").update(`${key}\0${nth}`).digest("hex").slice(0, 32);
-  };
+  const findingPrints = fingerprints(result.findings);
+  const suppressedPrints = fingerprints(result.suppressed);
   const location = (file, line, column) => ({
     physicalLocation: {
       artifactLocation: { uri: encodeURI(file), uriBaseId: "%SRCROOT%" },
       ...line > 0 && { region: { startLine: line, ...column && column > 0 && { startColumn: column } } }
     }
   });
-  const all = result.findings.map((finding) => ({
+  const all = result.findings.map((finding, i) => ({
     ruleId: finding.rule,
     ruleIndex: RULE_IDS.indexOf(finding.rule),
     level: finding.severity,
     message: { text: finding.message },
     locations: [location(finding.file, finding.line, finding.column)],
-    partialFingerprints: { "baseImageGuard/v1": fingerprint(finding.rule, finding.file, finding.image) }
+    partialFingerprints: { "baseImageGuard/v1": findingPrints[i] },
+    ...result.baselineFile !== void 0 && { baselineState: "new" }
   }));
-  for (const s of result.suppressed) {
+  for (const [i, s] of result.suppressed.entries()) {
     all.push({
       ruleId: s.rule,
       ruleIndex: RULE_IDS.indexOf(s.rule),
       level: "note",
       message: { text: `${s.image} (${s.rule}) is suppressed: ${s.reason}` },
       locations: [location(s.file, s.line)],
-      partialFingerprints: { "baseImageGuard/v1": fingerprint(s.rule, s.file, s.image) },
-      suppressions: [{ kind: s.expires === null ? "inSource" : "external", justification: s.reason }]
+      partialFingerprints: { "baseImageGuard/v1": suppressedPrints[i] },
+      suppressions: [
+        { kind: s.expires === null && !s.baseline ? "inSource" : "external", justification: s.reason }
+      ],
+      ...s.baseline && { baselineState: "unchanged" }
     });
   }
   const rank = { error: 0, warning: 1, note: 2, none: 3 };
@@ -29163,17 +29224,24 @@ function renderText(result, options) {
   if (result.findings.length > 0) out.push("");
   for (const notice of skipNotices(result.skipped))
     out.push(`${style.dim("skipped")} ${terminal(skipLine(notice))}`);
+  const baseline = result.suppressed.filter((s) => s.baseline).length;
   for (const s of result.suppressed) {
+    if (s.baseline) continue;
     const until = s.expires ? ` until ${s.expires}` : "";
     const what = `${s.file}:${s.line} ${s.rule} ${s.image}: ${s.reason}${until}`;
     out.push(`${style.dim("suppressed")} ${terminal(what)}`);
+  }
+  if (baseline > 0) {
+    out.push(
+      `${style.dim("baseline")} ${plural(baseline, "known finding")} of ${terminal(result.baselineFile ?? "the baseline")} not counted (the JSON report lists them)`
+    );
   }
   if (result.skipped.length > 0 || result.suppressed.length > 0) out.push("");
   const errors = result.findings.filter((f) => f.severity === "error").length;
   const warnings = result.findings.length - errors;
   const counts = `${plural(errors, "error")}, ${plural(warnings, "warning")}`;
   const scope = `${plural(result.files, "file")}, ${plural(result.images, "image")}`;
-  const extra = `${result.suppressed.length} suppressed, ${result.skipped.length} skipped`;
+  const extra = baseline > 0 ? `${result.suppressed.length - baseline} suppressed, ${baseline} in the baseline, ${result.skipped.length} skipped` : `${result.suppressed.length} suppressed, ${result.skipped.length} skipped`;
   const verdict = result.findings.length === 0 ? "\u2714 no violations" : `\u2716 ${counts}`;
   const paint = result.findings.length === 0 ? (t) => t : errors > 0 ? style.error : style.warning;
   out.push(
@@ -29240,7 +29308,8 @@ function check(paths, flags) {
     throw new UsageError("--from-json - and --manifests - cannot both read stdin; give one of them a file");
   }
   const loaded = loadPolicy(flags.policy, cwd);
-  const result = runCheck({
+  const baseline = flags.baseline === void 0 ? void 0 : readBaseline(readInput(flags.baseline, cwd, "baseline", "stdin").text, flags.baseline);
+  const checked = runCheck({
     paths,
     cwd,
     loaded,
@@ -29250,6 +29319,7 @@ function check(paths, flags) {
     ...flags.manifests && { manifests: readInput(flags.manifests, cwd, "manifests", "<stdin>") },
     ...flags.changedSince && { onlyFiles: changedFiles(flags.changedSince, cwd) }
   });
+  const result = baseline === void 0 ? checked : applyBaseline(checked, baseline, flags.baseline);
   const toFile = flags.output !== void 0;
   if (flags.format !== "text") {
     for (const warning of result.policyWarnings)
@@ -29408,6 +29478,22 @@ function importAdmission(file, flags) {
   writeChunks([policyText(policy, header)], flags.output, flags.output);
   return 0;
 }
+function writeBaseline(paths, flags) {
+  const cwd = process.cwd();
+  const result = runCheck({
+    paths,
+    cwd,
+    loaded: loadPolicy(flags.policy, cwd),
+    mode: "audit",
+    buildArgs: flags.buildArg
+  });
+  writeChunks(jsonChunks(result), resolve4(cwd, flags.output), flags.output);
+  process.stdout.write(
+    `wrote ${terminal(flags.output)}: ${result.findings.length} known ${result.findings.length === 1 ? "finding" : "findings"}; run check --baseline ${terminal(flags.output)} and only new ones fail
+`
+  );
+  return 0;
+}
 function init(options) {
   const target = resolve4(options.path);
   if (existsSync3(target) && !options.force) {
@@ -29435,6 +29521,9 @@ function program2(setExitCode) {
     "--manifests <file>",
     "judge rendered manifests: helm template or kustomize build output, or - for stdin (# Source: comments name the files)"
   ).option("--changed-since <ref>", "check only files changed since a git ref (each changed file whole)").option(
+    "--baseline <file>",
+    "a JSON report of known findings (base-image-guard baseline): only findings not in it fail"
+  ).option(
     "--sarif-category <id>",
     "SARIF automationDetails.id, one per upload in a workflow (default: none, so upload-sarif's category applies)"
   ).addHelpText(
@@ -29452,6 +29541,12 @@ function program2(setExitCode) {
     "after",
     "\nExit codes: 0 every image rebuilt, 1 an image failed, 2 usage error or missing tool."
   ).action(async (flags) => setExitCode(await rebuild(flags)));
+  cli.command("baseline").description("write the current findings as a baseline: with check --baseline only new findings fail").argument("[paths...]", "files and folders to scan (default: the current folder)").option("--policy <file>", `policy file (default: ${DEFAULT_POLICY_PATH}, else the built-in default)`).option("--output <file>", "where to write it", "base-image-guard-baseline.json").option(
+    "--build-arg <key=value>",
+    "value for a Dockerfile ARG, like docker build (repeatable)",
+    collectBuildArg,
+    {}
+  ).action((paths, flags) => setExitCode(writeBaseline(paths, flags)));
   const policy = cli.command("policy").description("work with policy files");
   policy.command("validate").description("validate a policy file and print lint warnings").argument("[file]", `policy file (default: ${DEFAULT_POLICY_PATH})`).action((file) => setExitCode(validatePolicy(file)));
   policy.command("export").description("write the policy as admission policies that reject in the cluster what check rejects").option(

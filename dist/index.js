@@ -37489,9 +37489,9 @@ function info(message) {
 }
 
 // src/action/check.ts
-import { mkdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname as dirname5, join as join5, resolve as resolve5 } from "node:path";
+import { mkdirSync, readFileSync as readFileSync4, writeFileSync } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { dirname as dirname5, join as join6, resolve as resolve5 } from "node:path";
 
 // node_modules/@actions/github/lib/github.js
 var github_exports = {};
@@ -41726,6 +41726,96 @@ var package_default = {
   }
 };
 
+// src/errors.ts
+var GuardError = class extends Error {
+  exitCode = 2;
+  constructor(message) {
+    super(message);
+    this.name = new.target.name;
+  }
+};
+var PolicyError = class extends GuardError {
+  constructor(file, problems) {
+    super(`policy ${file} is not valid:
+${problems.map((p) => `  ${formatProblem(file, p)}`).join("\n")}`);
+    this.file = file;
+    this.problems = problems;
+  }
+  file;
+  problems;
+};
+function formatProblem(file, problem) {
+  const where = problem.line > 0 ? `${file}:${problem.line}` : file;
+  return `${where}: ${problem.keyPath ? `${problem.keyPath}: ` : ""}${problem.message}`;
+}
+var UsageError = class extends GuardError {
+};
+var InputError = class extends GuardError {
+};
+
+// src/report/fingerprint.ts
+import { createHash } from "node:crypto";
+function fingerprints(items) {
+  const seen = /* @__PURE__ */ new Map();
+  const out = [];
+  for (const { rule, file, image } of items) {
+    const key = `${rule}\0${file}\0${image}`;
+    const nth = (seen.get(key) ?? 0) + 1;
+    seen.set(key, nth);
+    out.push(createHash("sha256").update(`${key}\0${nth}`).digest("hex").slice(0, 32));
+  }
+  return out;
+}
+
+// src/baseline.ts
+function readBaseline(text, file) {
+  let report;
+  try {
+    report = JSON.parse(text);
+  } catch (error2) {
+    throw new InputError(
+      `baseline ${file} is not JSON (${error2.message}); give a report written by "base-image-guard baseline" or check --format json`
+    );
+  }
+  const lists = report !== null && typeof report === "object" ? report : {};
+  const findings = lists.findings;
+  const suppressed = Array.isArray(lists.suppressed) ? lists.suppressed : [];
+  if (!Array.isArray(findings) || ![...findings, ...suppressed].every(isFingerprinted)) {
+    throw new InputError(
+      `baseline ${file} is not a base-image-guard JSON report (no findings list of rule, file and image); write one with "base-image-guard baseline"`
+    );
+  }
+  const known = [...findings, ...suppressed.filter((s) => s.baseline === true)];
+  return new Set(fingerprints(known));
+}
+function isFingerprinted(value) {
+  if (value === null || typeof value !== "object") return false;
+  const { rule, file, image } = value;
+  return typeof rule === "string" && typeof file === "string" && typeof image === "string";
+}
+function applyBaseline(result, known, file) {
+  const prints = fingerprints(result.findings);
+  const findings = result.findings.filter((_, i) => !known.has(prints[i]));
+  const inBaseline = result.findings.filter((_, i) => known.has(prints[i]));
+  return {
+    ...result,
+    findings,
+    suppressed: [
+      ...result.suppressed,
+      ...inBaseline.map((f) => ({
+        rule: f.rule,
+        file: f.file,
+        line: f.line,
+        image: f.image,
+        reason: `already in the baseline ${file}`,
+        expires: null,
+        baseline: true
+      }))
+    ],
+    baselineFile: file
+  };
+}
+
 // src/policy/compile.ts
 var import_semver = __toESM(require_semver2(), 1);
 
@@ -42877,33 +42967,6 @@ function readPodList(text, origin) {
 var import_ignore = __toESM(require_ignore(), 1);
 import { lstatSync, readdirSync, realpathSync, statSync as statSync2 } from "node:fs";
 import { basename as basename3, dirname as dirname3, isAbsolute, join as join3, relative as relative2, resolve as resolve2, sep as sep3 } from "node:path";
-
-// src/errors.ts
-var GuardError = class extends Error {
-  exitCode = 2;
-  constructor(message) {
-    super(message);
-    this.name = new.target.name;
-  }
-};
-var PolicyError = class extends GuardError {
-  constructor(file, problems) {
-    super(`policy ${file} is not valid:
-${problems.map((p) => `  ${formatProblem(file, p)}`).join("\n")}`);
-    this.file = file;
-    this.problems = problems;
-  }
-  file;
-  problems;
-};
-function formatProblem(file, problem) {
-  const where = problem.line > 0 ? `${file}:${problem.line}` : file;
-  return `${where}: ${problem.keyPath ? `${problem.keyPath}: ` : ""}${problem.message}`;
-}
-var UsageError = class extends GuardError {
-};
-var InputError = class extends GuardError {
-};
 
 // src/git.ts
 import { execFileSync } from "node:child_process";
@@ -48885,7 +48948,6 @@ function more(total, shown) {
 }
 
 // src/report/sarif.ts
-import { createHash } from "node:crypto";
 var MAX_SARIF_RESULTS = 2e4;
 var INFORMATION_URI = "https://www.npmjs.com/package/base-image-guard";
 function toSarif(result, options) {
@@ -48901,36 +48963,35 @@ function toSarif(result, options) {
       "security-severity": RULES[id].securitySeverity
     }
   }));
-  const seen = /* @__PURE__ */ new Map();
-  const fingerprint = (rule, file, image) => {
-    const key = `${rule}\0${file}\0${image}`;
-    const nth = (seen.get(key) ?? 0) + 1;
-    seen.set(key, nth);
-    return createHash("sha256").update(`${key}\0${nth}`).digest("hex").slice(0, 32);
-  };
+  const findingPrints = fingerprints(result.findings);
+  const suppressedPrints = fingerprints(result.suppressed);
   const location = (file, line, column) => ({
     physicalLocation: {
       artifactLocation: { uri: encodeURI(file), uriBaseId: "%SRCROOT%" },
       ...line > 0 && { region: { startLine: line, ...column && column > 0 && { startColumn: column } } }
     }
   });
-  const all = result.findings.map((finding) => ({
+  const all = result.findings.map((finding, i) => ({
     ruleId: finding.rule,
     ruleIndex: RULE_IDS.indexOf(finding.rule),
     level: finding.severity,
     message: { text: finding.message },
     locations: [location(finding.file, finding.line, finding.column)],
-    partialFingerprints: { "baseImageGuard/v1": fingerprint(finding.rule, finding.file, finding.image) }
+    partialFingerprints: { "baseImageGuard/v1": findingPrints[i] },
+    ...result.baselineFile !== void 0 && { baselineState: "new" }
   }));
-  for (const s of result.suppressed) {
+  for (const [i, s] of result.suppressed.entries()) {
     all.push({
       ruleId: s.rule,
       ruleIndex: RULE_IDS.indexOf(s.rule),
       level: "note",
       message: { text: `${s.image} (${s.rule}) is suppressed: ${s.reason}` },
       locations: [location(s.file, s.line)],
-      partialFingerprints: { "baseImageGuard/v1": fingerprint(s.rule, s.file, s.image) },
-      suppressions: [{ kind: s.expires === null ? "inSource" : "external", justification: s.reason }]
+      partialFingerprints: { "baseImageGuard/v1": suppressedPrints[i] },
+      suppressions: [
+        { kind: s.expires === null && !s.baseline ? "inSource" : "external", justification: s.reason }
+      ],
+      ...s.baseline && { baselineState: "unchanged" }
     });
   }
   const rank = { error: 0, warning: 1, note: 2, none: 3 };
@@ -48984,6 +49045,8 @@ var INPUT_DEFAULTS = {
   annotations: "true",
   "sarif-file": "",
   "sarif-category": "",
+  baseline: "",
+  "new-findings-only": "false",
   summary: "true",
   comment: "false",
   "github-token": "",
@@ -49030,6 +49093,8 @@ function readCheckInputs(get) {
     annotations: booleanInput(get, "annotations"),
     ...get("sarif-file") && { sarifFile: get("sarif-file") },
     ...get("sarif-category") && { sarifCategory: get("sarif-category") },
+    ...get("baseline") && { baseline: get("baseline") },
+    newFindingsOnly: booleanInput(get, "new-findings-only"),
     summary: booleanInput(get, "summary"),
     comment: booleanInput(get, "comment"),
     token: get("github-token")
@@ -49048,6 +49113,11 @@ function readRebuildInputs(get) {
     builder: oneOf(get, "builder", ["auto", "docker", "buildah"])
   };
 }
+
+// src/action/new-findings.ts
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as join5 } from "node:path";
 
 // src/action/pull-request.ts
 function pullRequestOf(eventName, payload, repository) {
@@ -49171,6 +49241,29 @@ async function upsertComment(octokit, pr, marker, body, resolvedBody) {
   return "resolved";
 }
 
+// src/action/new-findings.ts
+function baseCommitFindings(cwd, pr, options) {
+  ensureCommit(cwd, pr.baseSha);
+  const tree = mkdtempSync(join5(process.env.RUNNER_TEMP ?? tmpdir(), "big-base-"));
+  try {
+    git(cwd, ["worktree", "add", "--detach", "--force", tree, pr.baseSha]);
+    const result = runCheck({
+      paths: options.paths,
+      cwd: tree,
+      loaded: options.loaded,
+      mode: "audit",
+      ...options.onlyFiles && { onlyFiles: options.onlyFiles }
+    });
+    return new Set(fingerprints(result.findings));
+  } finally {
+    try {
+      git(cwd, ["worktree", "remove", "--force", tree]);
+    } catch {
+    }
+    rmSync(tree, { recursive: true, force: true });
+  }
+}
+
 // src/action/step.ts
 function safe(text) {
   return text.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^[-.]+|-+$/g, "") || "step";
@@ -49253,6 +49346,34 @@ Every finding of earlier runs is fixed as of ${pr.headSha.slice(0, 7)}.
     );
   }
 }
+function knownFindings(inputs, cwd, pr, loaded, onlyFiles) {
+  const sets = [];
+  const names = [];
+  if (inputs.baseline) {
+    let text;
+    try {
+      text = readFileSync4(resolve5(cwd, inputs.baseline), "utf8");
+    } catch (error2) {
+      throw new InputError(
+        `baseline ${inputs.baseline}: ${error2.code ?? error2.message}`
+      );
+    }
+    sets.push(readBaseline(text, inputs.baseline));
+    names.push(inputs.baseline);
+  }
+  if (inputs.newFindingsOnly) {
+    if (pr) {
+      sets.push(
+        baseCommitFindings(cwd, pr, { paths: inputs.paths, loaded, ...onlyFiles && { onlyFiles } })
+      );
+      names.push(`the base commit ${pr.baseSha.slice(0, 7)}`);
+    } else {
+      info("new-findings-only: not a pull request, so every finding counts");
+    }
+  }
+  if (sets.length === 0) return void 0;
+  return { fingerprints: new Set(sets.flatMap((set2) => [...set2])), name: names.join(" and ") };
+}
 function moreAt() {
   const url = runUrl();
   return url ? { moreAt: url } : {};
@@ -49275,15 +49396,18 @@ async function check(inputs) {
     info("changed-files-only: not a pull request, so every file is checked");
   }
   const loaded = await policyFor(inputs, cwd, pr, octokit, changed);
-  const result = runCheck({
+  const onlyFiles = inputs.changedFilesOnly ? changed : void 0;
+  const known = knownFindings(inputs, cwd, pr, loaded, onlyFiles);
+  const checked = runCheck({
     paths: inputs.paths,
     cwd,
     loaded,
     ...inputs.mode && { mode: inputs.mode },
-    ...inputs.changedFilesOnly && changed && { onlyFiles: changed }
+    ...onlyFiles && { onlyFiles }
   });
+  const result = known ? applyBaseline(checked, known.fingerprints, known.name) : checked;
   if (inputs.annotations) annotate(result, changed);
-  const reportPath = join5(process.env.RUNNER_TEMP ?? tmpdir(), "base-image-guard", stepId(), "report.json");
+  const reportPath = join6(process.env.RUNNER_TEMP ?? tmpdir2(), "base-image-guard", stepId(), "report.json");
   writeFile2(reportPath, renderJson(result));
   setOutput("report", reportPath);
   setOutput("violations", String(result.findings.length));
@@ -49319,7 +49443,7 @@ async function check(inputs) {
 
 // src/action/export.ts
 import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import { join as join6, relative as relative3, resolve as resolve6 } from "node:path";
+import { join as join7, relative as relative3, resolve as resolve6 } from "node:path";
 
 // src/admission/cel.ts
 var import_semver3 = __toESM(require_semver2(), 1);
@@ -49851,7 +49975,7 @@ function exportPolicies(get) {
   mkdirSync2(dir, { recursive: true });
   const files = [];
   for (const target of targets) {
-    const file = join6(dir, EXPORT_FILES[target]);
+    const file = join7(dir, EXPORT_FILES[target]);
     writeFileSync2(
       file,
       exportPolicy(loaded.policy, { target, source: loaded.source, version: package_default.version, today })
@@ -49863,13 +49987,13 @@ function exportPolicies(get) {
 }
 
 // src/rebuild/index.ts
-import { mkdtempSync, rmSync as rmSync2 } from "node:fs";
-import { tmpdir as tmpdir2 } from "node:os";
-import { join as join10 } from "node:path";
+import { mkdtempSync as mkdtempSync2, rmSync as rmSync3 } from "node:fs";
+import { tmpdir as tmpdir3 } from "node:os";
+import { join as join11 } from "node:path";
 
 // src/rebuild/builders.ts
-import { readFileSync as readFileSync4 } from "node:fs";
-import { join as join7 } from "node:path";
+import { readFileSync as readFileSync5 } from "node:fs";
+import { join as join8 } from "node:path";
 
 // src/rebuild/tools.ts
 var INSTALL_HINTS = {
@@ -49941,16 +50065,16 @@ function buildahBuilder(tools) {
     build: (image, refs, labels) => tools.run("buildah", ["bud", ...buildFlags(image, refs, labels), "--pull-always", image.context]),
     // Trivy cannot read buildah's storage: export the image to an OCI archive and scan that.
     async scanTarget(ref, workDir) {
-      const archive = join7(workDir, `${safeName(ref)}.oci.tar`);
+      const archive = join8(workDir, `${safeName(ref)}.oci.tar`);
       const result = await tools.run("buildah", ["push", ref, `oci-archive:${archive}`]);
       return result.exitCode === 0 ? { args: ["--input", archive] } : { failed: result };
     },
     async push(ref, workDir) {
-      const digestFile = join7(workDir, `${safeName(ref)}.digest`);
+      const digestFile = join8(workDir, `${safeName(ref)}.digest`);
       const result = await tools.run("buildah", ["push", "--digestfile", digestFile, ref, `docker://${ref}`]);
       if (result.exitCode !== 0) return { failed: result };
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
-      const digest = DIGEST2.exec(readFileSync4(digestFile, "utf8"))?.[0];
+      const digest = DIGEST2.exec(readFileSync5(digestFile, "utf8"))?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
     }
   };
@@ -49973,13 +50097,13 @@ async function chooseBuilder(choice, tools) {
 
 // src/rebuild/library.ts
 var import_yaml5 = __toESM(require_dist(), 1);
-import { existsSync as existsSync4, readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
-import { join as join8, relative as relative4 } from "node:path";
+import { existsSync as existsSync4, readdirSync as readdirSync2, readFileSync as readFileSync6 } from "node:fs";
+import { join as join9, relative as relative4 } from "node:path";
 var NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 function readLibrary(baseDir, cwd, only = []) {
-  const dir = join8(cwd, baseDir);
+  const dir = join9(cwd, baseDir);
   if (!existsSync4(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
-  const imagesFile = join8(dir, "images.yml");
+  const imagesFile = join9(dir, "images.yml");
   const entries = existsSync4(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
   const images = entries.map((entry) => describe(entry, baseDir, cwd));
   const unknown = only.filter((name) => !images.some((image) => image.name === name));
@@ -49997,7 +50121,7 @@ function readImagesFile(path4, baseDir) {
   const where = `${baseDir}/images.yml`;
   let data;
   try {
-    data = (0, import_yaml5.parse)(readFileSync5(path4, "utf8"));
+    data = (0, import_yaml5.parse)(readFileSync6(path4, "utf8"));
   } catch (error2) {
     throw new UsageError(`${where} is not valid YAML: ${error2.message}`);
   }
@@ -50034,10 +50158,10 @@ function readImagesFile(path4, baseDir) {
   });
 }
 function describe(entry, baseDir, cwd) {
-  const path4 = join8(cwd, baseDir, entry.dockerfile);
+  const path4 = join9(cwd, baseDir, entry.dockerfile);
   const display = relative4(cwd, path4).split("\\").join("/");
   if (!existsSync4(path4)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
-  const { occurrences, problems } = readDockerfile(readFileSync5(path4, "utf8"), display);
+  const { occurrences, problems } = readDockerfile(readFileSync6(path4, "utf8"), display);
   if (problems[0]) throw new UsageError(`${display}:${problems[0].line}: ${problems[0].message}`);
   const base = occurrences.find((o) => o.via === "from" && o.stage?.final);
   if (base?.image.kind !== "image") {
@@ -50053,7 +50177,7 @@ function describe(entry, baseDir, cwd) {
   return {
     name: entry.name,
     dockerfile: display,
-    context: relative4(cwd, join8(cwd, baseDir)).split("\\").join("/") || ".",
+    context: relative4(cwd, join9(cwd, baseDir)).split("\\").join("/") || ".",
     upstream,
     tags,
     ...entry.platform && { platform: entry.platform }
@@ -50061,8 +50185,8 @@ function describe(entry, baseDir, cwd) {
 }
 
 // src/rebuild/pipeline.ts
-import { readFileSync as readFileSync6, rmSync } from "node:fs";
-import { join as join9 } from "node:path";
+import { readFileSync as readFileSync7, rmSync as rmSync2 } from "node:fs";
+import { join as join10 } from "node:path";
 
 // src/rebuild/trivy.ts
 var SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
@@ -50131,12 +50255,12 @@ async function rebuildImage(image, options, builder, tools) {
   const repository = primary.slice(0, primary.lastIndexOf(":"));
   const built = await builder.build(image, refs, ociLabels(image, options));
   if (built.exitCode !== 0) return fail("build", toolError(builder.tool, built));
-  const report = join9(options.workDir, `${image.name}.trivy.json`);
+  const report = join10(options.workDir, `${image.name}.trivy.json`);
   if (options.scan) {
     const target = await builder.scanTarget(primary, options.workDir);
     if ("failed" in target) return fail("scan", toolError(builder.tool, target.failed));
     const severity = options.severity.join(",");
-    if (!tools.dryRun) rmSync(report, { force: true });
+    if (!tools.dryRun) rmSync2(report, { force: true });
     const scan = await tools.run("trivy", [
       "image",
       "--severity",
@@ -50178,7 +50302,7 @@ async function rebuildImage(image, options, builder, tools) {
     outcome.signed = true;
   }
   if (options.attest && options.scan) {
-    const predicate = join9(options.workDir, `${image.name}.cosign-vuln.json`);
+    const predicate = join10(options.workDir, `${image.name}.cosign-vuln.json`);
     const convert = await tools.run("trivy", [
       "convert",
       "--format",
@@ -50212,7 +50336,7 @@ async function requireTools(options, tools) {
 }
 function readScanReport(path4) {
   try {
-    return summarizeScan(readFileSync6(path4, "utf8"));
+    return summarizeScan(readFileSync7(path4, "utf8"));
   } catch {
     return void 0;
   }
@@ -50274,7 +50398,7 @@ async function runRebuild(settings, tools, onImage = () => {
 }) {
   if (!settings.registry) throw new UsageError("registry is required, such as ghcr.io/acme/base");
   const images = libraryOf(settings);
-  const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync(join10(tmpdir2(), "base-image-guard-rebuild-"));
+  const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync2(join11(tmpdir3(), "base-image-guard-rebuild-"));
   const options = {
     registry: settings.registry,
     scan: settings.scan,
@@ -50291,7 +50415,7 @@ async function runRebuild(settings, tools, onImage = () => {
     const builder = await chooseBuilder(settings.builder, tools);
     return await rebuildLibrary(images, options, builder, tools, onImage);
   } finally {
-    if (!tools.dryRun) rmSync2(workDir, { recursive: true, force: true });
+    if (!tools.dryRun) rmSync3(workDir, { recursive: true, force: true });
   }
 }
 

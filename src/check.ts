@@ -50,6 +50,8 @@ export interface CheckResult {
   findings: Finding[];
   suppressed: SuppressedFinding[];
   skipped: Skip[];
+  /** The baseline report the findings were compared with (`--baseline`), when there was one. */
+  baselineFile?: string;
 }
 
 export function runCheck(options: CheckOptions): CheckResult {

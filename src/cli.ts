@@ -9,6 +9,7 @@ import { Command, CommanderError, Option } from "commander";
 import packageJson from "../package.json" with { type: "json" };
 import { EXPORT_FILES, exportPolicy, TARGETS, targetsOf } from "./admission/export.js";
 import { importPolicy } from "./admission/import.js";
+import { applyBaseline, readBaseline } from "./baseline.js";
 import { exitCodeOf, runCheck } from "./check.js";
 import { GuardError, InputError, UsageError } from "./errors.js";
 import { GitError, git, nulSeparated } from "./git.js";
@@ -37,6 +38,7 @@ interface CheckFlags {
   manifests?: string;
   changedSince?: string;
   sarifCategory?: string;
+  baseline?: string;
 }
 
 function collectBuildArg(value: string, previous: Record<string, string>): Record<string, string> {
@@ -88,7 +90,12 @@ function check(paths: string[], flags: CheckFlags): number {
     throw new UsageError("--from-json - and --manifests - cannot both read stdin; give one of them a file");
   }
   const loaded = loadPolicy(flags.policy, cwd);
-  const result = runCheck({
+  // Read before the scan: a baseline that cannot be used stops the run before any work.
+  const baseline =
+    flags.baseline === undefined
+      ? undefined
+      : readBaseline(readInput(flags.baseline, cwd, "baseline", "stdin").text, flags.baseline);
+  const checked = runCheck({
     paths,
     cwd,
     loaded,
@@ -98,6 +105,8 @@ function check(paths: string[], flags: CheckFlags): number {
     ...(flags.manifests && { manifests: readInput(flags.manifests, cwd, "manifests", "<stdin>") }),
     ...(flags.changedSince && { onlyFiles: changedFiles(flags.changedSince, cwd) }),
   });
+  const result =
+    baseline === undefined ? checked : applyBaseline(checked, baseline, flags.baseline as string);
   const toFile = flags.output !== undefined;
   if (flags.format !== "text") {
     for (const warning of result.policyWarnings)
@@ -294,6 +303,30 @@ function importAdmission(file: string, flags: { output?: string }): number {
   return 0;
 }
 
+interface BaselineFlags {
+  policy?: string;
+  output: string;
+  buildArg: Record<string, string>;
+}
+
+/** `baseline`: every current finding into a JSON report that `check --baseline` reads. Exit 0. */
+function writeBaseline(paths: string[], flags: BaselineFlags): number {
+  const cwd = process.cwd();
+  const result = runCheck({
+    paths,
+    cwd,
+    loaded: loadPolicy(flags.policy, cwd),
+    mode: "audit",
+    buildArgs: flags.buildArg,
+  });
+  writeChunks(jsonChunks(result), resolve(cwd, flags.output), flags.output);
+  process.stdout.write(
+    `wrote ${terminal(flags.output)}: ${result.findings.length} known ${result.findings.length === 1 ? "finding" : "findings"}; ` +
+      `run check --baseline ${terminal(flags.output)} and only new ones fail\n`,
+  );
+  return 0;
+}
+
 function init(options: { path: string; force?: boolean }): number {
   const target = resolve(options.path);
   if (existsSync(target) && !options.force) {
@@ -338,6 +371,10 @@ function program(setExitCode: (code: number) => void): Command {
     )
     .option("--changed-since <ref>", "check only files changed since a git ref (each changed file whole)")
     .option(
+      "--baseline <file>",
+      "a JSON report of known findings (base-image-guard baseline): only findings not in it fail",
+    )
+    .option(
       "--sarif-category <id>",
       "SARIF automationDetails.id, one per upload in a workflow (default: none, so upload-sarif's category applies)",
     )
@@ -377,6 +414,20 @@ function program(setExitCode: (code: number) => void): Command {
       "\nExit codes: 0 every image rebuilt, 1 an image failed, 2 usage error or missing tool.",
     )
     .action(async (flags: RebuildFlags) => setExitCode(await rebuild(flags)));
+
+  cli
+    .command("baseline")
+    .description("write the current findings as a baseline: with check --baseline only new findings fail")
+    .argument("[paths...]", "files and folders to scan (default: the current folder)")
+    .option("--policy <file>", `policy file (default: ${DEFAULT_POLICY_PATH}, else the built-in default)`)
+    .option("--output <file>", "where to write it", "base-image-guard-baseline.json")
+    .option(
+      "--build-arg <key=value>",
+      "value for a Dockerfile ARG, like docker build (repeatable)",
+      collectBuildArg,
+      {},
+    )
+    .action((paths: string[], flags: BaselineFlags) => setExitCode(writeBaseline(paths, flags)));
 
   const policy = cli.command("policy").description("work with policy files");
   policy

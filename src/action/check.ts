@@ -3,13 +3,15 @@
  * report, SARIF, outputs and the sticky PR comment; on pull requests, the base branch's policy
  * and optionally only the changed files.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import * as core from "@actions/core";
 import * as github from "@actions/github";
 import packageJson from "../../package.json" with { type: "json" };
+import { applyBaseline, readBaseline } from "../baseline.js";
 import { type CheckResult, exitCodeOf, runCheck } from "../check.js";
+import { InputError } from "../errors.js";
 import { DEFAULT_POLICY_PATH, loadPolicy } from "../policy/load.js";
 import type { LoadedPolicy } from "../policy/types.js";
 import { annotationsOf } from "../report/annotations.js";
@@ -17,6 +19,7 @@ import { renderJson } from "../report/json.js";
 import { headline, renderMarkdown } from "../report/markdown.js";
 import { toSarif } from "../report/sarif.js";
 import { type CheckInputs, workspace } from "./inputs.js";
+import { baseCommitFindings } from "./new-findings.js";
 import {
   changedFiles,
   commentMarker,
@@ -114,6 +117,42 @@ async function comment(
   }
 }
 
+/** The findings that do not fail: a baseline file's, the base commit's (new-findings-only), or both. */
+function knownFindings(
+  inputs: CheckInputs,
+  cwd: string,
+  pr: PullRequest | undefined,
+  loaded: LoadedPolicy,
+  onlyFiles: ReadonlySet<string> | undefined,
+): { fingerprints: Set<string>; name: string } | undefined {
+  const sets: Set<string>[] = [];
+  const names: string[] = [];
+  if (inputs.baseline) {
+    let text: string;
+    try {
+      text = readFileSync(resolve(cwd, inputs.baseline), "utf8");
+    } catch (error) {
+      throw new InputError(
+        `baseline ${inputs.baseline}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
+    }
+    sets.push(readBaseline(text, inputs.baseline));
+    names.push(inputs.baseline);
+  }
+  if (inputs.newFindingsOnly) {
+    if (pr) {
+      sets.push(
+        baseCommitFindings(cwd, pr, { paths: inputs.paths, loaded, ...(onlyFiles && { onlyFiles }) }),
+      );
+      names.push(`the base commit ${pr.baseSha.slice(0, 7)}`);
+    } else {
+      core.info("new-findings-only: not a pull request, so every finding counts");
+    }
+  }
+  if (sets.length === 0) return undefined;
+  return { fingerprints: new Set(sets.flatMap((set) => [...set])), name: names.join(" and ") };
+}
+
 function moreAt(): { moreAt?: string } {
   const url = runUrl();
   return url ? { moreAt: url } : {};
@@ -138,13 +177,16 @@ export async function check(inputs: CheckInputs): Promise<void> {
   }
 
   const loaded = await policyFor(inputs, cwd, pr, octokit, changed);
-  const result = runCheck({
+  const onlyFiles = inputs.changedFilesOnly ? changed : undefined;
+  const known = knownFindings(inputs, cwd, pr, loaded, onlyFiles);
+  const checked = runCheck({
     paths: inputs.paths,
     cwd,
     loaded,
     ...(inputs.mode && { mode: inputs.mode }),
-    ...(inputs.changedFilesOnly && changed && { onlyFiles: changed }),
+    ...(onlyFiles && { onlyFiles }),
   });
+  const result = known ? applyBaseline(checked, known.fingerprints, known.name) : checked;
 
   if (inputs.annotations) annotate(result, changed);
   // One report per step: a second check step in the job must not overwrite the first one's.

@@ -15,6 +15,8 @@ export const INPUT_DEFAULTS = {
   annotations: "true",
   "sarif-file": "",
   "sarif-category": "",
+  baseline: "",
+  "new-findings-only": "false",
   summary: "true",
   comment: "false",
   "github-token": "",
@@ -41,6 +43,10 @@ export interface CheckInputs {
   changedFilesOnly: boolean;
   annotations: boolean;
   sarifFile?: string;
+  /** A baseline JSON report in the workspace: findings in it do not fail. */
+  baseline?: string;
+  /** On pull requests, the base commit's findings are the baseline. */
+  newFindingsOnly: boolean;
   /** SARIF automationDetails.id; default `base-image-guard/<job>/<step>`. */
   sarifCategory?: string;
   summary: boolean;
@@ -90,6 +96,8 @@ export function readCheckInputs(get: GetInput): CheckInputs {
     annotations: booleanInput(get, "annotations"),
     ...(get("sarif-file") && { sarifFile: get("sarif-file") }),
     ...(get("sarif-category") && { sarifCategory: get("sarif-category") }),
+    ...(get("baseline") && { baseline: get("baseline") }),
+    newFindingsOnly: booleanInput(get, "new-findings-only"),
     summary: booleanInput(get, "summary"),
     comment: booleanInput(get, "comment"),
     token: get("github-token"),

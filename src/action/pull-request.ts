@@ -143,7 +143,7 @@ export class BaseCommitError extends GuardError {}
  * stops the step (SPEC §6): judging by the built-in default or the head's own policy would let the
  * change loosen the policy that judges it.
  */
-function ensureCommit(cwd: string, sha: string): void {
+export function ensureCommit(cwd: string, sha: string): void {
   if (!COMMIT.test(sha)) throw new BaseCommitError(`the event's base commit "${sha}" is not a commit id`);
   const present = () => {
     try {

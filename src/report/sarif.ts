@@ -4,10 +4,10 @@
  * that survive moved lines. Code scanning refuses a run of more than 25,000 results, so results
  * are capped below that, errors first, and the cut is said in the run itself.
  */
-import { createHash } from "node:crypto";
 import type { Log, ReportingDescriptor, Result } from "sarif";
 import type { CheckResult } from "../check.js";
-import { RULE_IDS, RULES, type RuleId } from "../rules/catalog.js";
+import { RULE_IDS, RULES } from "../rules/catalog.js";
+import { fingerprints } from "./fingerprint.js";
 
 export interface SarifOptions {
   version: string;
@@ -44,13 +44,8 @@ export function toSarif(result: CheckResult, options: SarifOptions): Sarif {
       "security-severity": RULES[id].securitySeverity,
     },
   }));
-  const seen = new Map<string, number>();
-  const fingerprint = (rule: RuleId, file: string, image: string) => {
-    const key = `${rule}\u0000${file}\u0000${image}`;
-    const nth = (seen.get(key) ?? 0) + 1;
-    seen.set(key, nth);
-    return createHash("sha256").update(`${key}\u0000${nth}`).digest("hex").slice(0, 32);
-  };
+  const findingPrints = fingerprints(result.findings);
+  const suppressedPrints = fingerprints(result.suppressed);
   const location = (file: string, line: number, column?: number) => ({
     physicalLocation: {
       artifactLocation: { uri: encodeURI(file), uriBaseId: "%SRCROOT%" },
@@ -58,23 +53,27 @@ export function toSarif(result: CheckResult, options: SarifOptions): Sarif {
     },
   });
 
-  const all: Result[] = result.findings.map((finding) => ({
+  const all: Result[] = result.findings.map((finding, i) => ({
     ruleId: finding.rule,
     ruleIndex: RULE_IDS.indexOf(finding.rule),
     level: finding.severity,
     message: { text: finding.message },
     locations: [location(finding.file, finding.line, finding.column)],
-    partialFingerprints: { "baseImageGuard/v1": fingerprint(finding.rule, finding.file, finding.image) },
+    partialFingerprints: { "baseImageGuard/v1": findingPrints[i] as string },
+    ...(result.baselineFile !== undefined && { baselineState: "new" as const }),
   }));
-  for (const s of result.suppressed) {
+  for (const [i, s] of result.suppressed.entries()) {
     all.push({
       ruleId: s.rule,
       ruleIndex: RULE_IDS.indexOf(s.rule),
       level: "note",
       message: { text: `${s.image} (${s.rule}) is suppressed: ${s.reason}` },
       locations: [location(s.file, s.line)],
-      partialFingerprints: { "baseImageGuard/v1": fingerprint(s.rule, s.file, s.image) },
-      suppressions: [{ kind: s.expires === null ? "inSource" : "external", justification: s.reason }],
+      partialFingerprints: { "baseImageGuard/v1": suppressedPrints[i] as string },
+      suppressions: [
+        { kind: s.expires === null && !s.baseline ? "inSource" : "external", justification: s.reason },
+      ],
+      ...(s.baseline && { baselineState: "unchanged" as const }),
     });
   }
 

@@ -37,10 +37,18 @@ export function renderText(result: CheckResult, options: { color: boolean }): st
 
   for (const notice of skipNotices(result.skipped))
     out.push(`${style.dim("skipped")} ${terminal(skipLine(notice))}`);
+  const baseline = result.suppressed.filter((s) => s.baseline).length;
   for (const s of result.suppressed) {
+    if (s.baseline) continue;
     const until = s.expires ? ` until ${s.expires}` : "";
     const what = `${s.file}:${s.line} ${s.rule} ${s.image}: ${s.reason}${until}`;
     out.push(`${style.dim("suppressed")} ${terminal(what)}`);
+  }
+  // Known findings are counted, not listed: a baseline of thousands must not bury the new ones.
+  if (baseline > 0) {
+    out.push(
+      `${style.dim("baseline")} ${plural(baseline, "known finding")} of ${terminal(result.baselineFile ?? "the baseline")} not counted (the JSON report lists them)`,
+    );
   }
   if (result.skipped.length > 0 || result.suppressed.length > 0) out.push("");
 
@@ -48,7 +56,10 @@ export function renderText(result: CheckResult, options: { color: boolean }): st
   const warnings = result.findings.length - errors;
   const counts = `${plural(errors, "error")}, ${plural(warnings, "warning")}`;
   const scope = `${plural(result.files, "file")}, ${plural(result.images, "image")}`;
-  const extra = `${result.suppressed.length} suppressed, ${result.skipped.length} skipped`;
+  const extra =
+    baseline > 0
+      ? `${result.suppressed.length - baseline} suppressed, ${baseline} in the baseline, ${result.skipped.length} skipped`
+      : `${result.suppressed.length} suppressed, ${result.skipped.length} skipped`;
   const verdict = result.findings.length === 0 ? "✔ no violations" : `✖ ${counts}`;
   const paint = result.findings.length === 0 ? (t: string) => t : errors > 0 ? style.error : style.warning;
   out.push(

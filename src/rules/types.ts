@@ -25,8 +25,10 @@ export interface SuppressedFinding {
   line: number;
   image: string;
   reason: string;
-  /** The exception's expiry date; null for inline suppressions. */
+  /** The exception's expiry date; null for inline suppressions and the baseline. */
   expires: string | null;
+  /** Present (true) when the finding was already in the baseline (`--baseline`): known, not new. */
+  baseline?: true;
 }
 
 /** What a rule says about an image: why it is wrong. */

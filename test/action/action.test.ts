@@ -3,7 +3,7 @@
  * GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_EVENT_PATH and GITHUB_WORKSPACE — against a fake
  * GitHub API on 127.0.0.1 that records every request.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -496,5 +496,77 @@ describe("SPEC §8 command: export", () => {
     expect(run.stdout).toContain(
       "::error::input export-to takes targets among kyverno, vap, kyverno-clusterpolicy",
     );
+  });
+});
+
+describe("issue 12: gradual rollout", () => {
+  /** A base commit with 30 known findings, and a head that adds one. */
+  function legacyRepository() {
+    const files: Record<string, string> = { ".github/base-image-policy.yml": "deprecated: [centos]\n" };
+    for (let i = 0; i < 30; i++) files[`legacy/s${i}/Dockerfile`] = "FROM centos:7\n";
+    const workspace = fixture(files);
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+        cwd: workspace,
+        encoding: "utf8",
+      }).trim();
+    git("init", "-q");
+    git("add", "-A");
+    git("commit", "-qm", "base");
+    const base = git("rev-parse", "HEAD");
+    mkdirSync(join(workspace, "new"));
+    writeFileSync(join(workspace, "new/Dockerfile"), "FROM centos:8\n");
+    writeFileSync(join(workspace, "legacy/s0/Dockerfile"), "# a comment moves the line\nFROM centos:7\n");
+    git("add", "-A");
+    git("commit", "-qm", "head");
+    return { workspace, base, head: git("rev-parse", "HEAD"), git };
+  }
+
+  it("new-findings-only: the base commit's findings are the baseline, so only the added one fails", async () => {
+    const { workspace, base, head, git } = legacyRepository();
+    const run = await runAction(
+      workspace,
+      { "new-findings-only": "true" },
+      { event: eventFile("pull_request", base, head) },
+    );
+    expect(run.code).toBe(1);
+    expect(run.outputs.violations).toBe("1");
+    expect(run.stdout).toContain(
+      "::error title=block-deprecated-base-images,file=new/Dockerfile,line=1,col=6::centos:8 is deprecated",
+    );
+    const report = JSON.parse(readFileSync(run.outputs.report as string, "utf8"));
+    expect(report.suppressed.filter((s: { baseline?: boolean }) => s.baseline)).toHaveLength(30);
+    // The base commit was judged beside the workspace and left nothing behind.
+    expect(git("worktree", "list").split("\n")).toHaveLength(1);
+    expect(git("status", "--porcelain")).toBe("");
+    // Without it, all 31 fail.
+    const all = await runAction(workspace, {}, { event: eventFile("pull_request", base, head) });
+    expect(all.outputs.violations).toBe("31");
+  });
+
+  it("baseline: a committed baseline report keeps known findings from failing", async () => {
+    const { workspace, base, head } = legacyRepository();
+    const known = spawnSync(
+      process.execPath,
+      [resolve("dist/cli.js"), "baseline", "--output", "known.json", "legacy"],
+      {
+        cwd: workspace,
+        encoding: "utf8",
+      },
+    );
+    expect(known.status).toBe(0);
+    const run = await runAction(
+      workspace,
+      { baseline: "known.json" },
+      { event: eventFile("pull_request", base, head) },
+    );
+    expect(run.outputs.violations).toBe("1");
+    const missing = await runAction(
+      workspace,
+      { baseline: "nope.json" },
+      { event: eventFile("pull_request", base, head) },
+    );
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toContain("::error::baseline nope.json: ENOENT");
   });
 });
