@@ -1,0 +1,36 @@
+/** Issue 12: the project's workflows as an adopter's security review reads them. */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, it } from "vitest";
+import { parse } from "yaml";
+
+type Step = { uses?: string; with?: Record<string, unknown> };
+type Workflow = { jobs: Record<string, { steps?: Step[] }> };
+
+const workflows = [".github/workflows", "examples/.github/workflows"].flatMap((dir) =>
+  readdirSync(dir)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .map((name) => join(dir, name)),
+);
+
+it("checks out with persist-credentials: false and pins every action by commit", () => {
+  for (const file of workflows) {
+    const workflow = parse(readFileSync(file, "utf8")) as Workflow;
+    for (const [job, { steps = [] }] of Object.entries(workflow.jobs)) {
+      for (const step of steps) {
+        if (!step.uses || step.uses.startsWith("./")) continue;
+        expect(step.uses, `${file} ${job}`).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
+        if (step.uses.startsWith("actions/checkout@")) {
+          expect(step.with?.["persist-credentials"], `${file} ${job}`).toBe(false);
+        }
+      }
+    }
+  }
+});
+
+it("Dependabot keeps the actions and npm packages current", () => {
+  const config = parse(readFileSync(".github/dependabot.yml", "utf8")) as {
+    updates: { "package-ecosystem": string }[];
+  };
+  expect(config.updates.map((u) => u["package-ecosystem"]).sort()).toEqual(["github-actions", "npm"]);
+});
