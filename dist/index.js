@@ -4107,17 +4107,17 @@ var require_util2 = __commonJS({
       if (!redirectStatusSet.has(response.status)) {
         return null;
       }
-      let location = response.headersList.get("location", true);
-      if (location !== null && isValidHeaderValue(location)) {
-        if (!isValidEncodedURL(location)) {
-          location = normalizeBinaryStringToUtf8(location);
+      let location2 = response.headersList.get("location", true);
+      if (location2 !== null && isValidHeaderValue(location2)) {
+        if (!isValidEncodedURL(location2)) {
+          location2 = normalizeBinaryStringToUtf8(location2);
         }
-        location = new URL(location, responseURL(response));
+        location2 = new URL(location2, responseURL(response));
       }
-      if (location && !location.hash) {
-        location.hash = requestFragment;
+      if (location2 && !location2.hash) {
+        location2.hash = requestFragment;
       }
-      return location;
+      return location2;
     }
     function isValidEncodedURL(url) {
       for (let i = 0; i < url.length; ++i) {
@@ -14465,14 +14465,14 @@ var require_fetch = __commonJS({
               if (status < 200) {
                 return;
               }
-              let location = "";
+              let location2 = "";
               const headersList = new HeadersList();
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              location = headersList.get("location", true);
+              location2 = headersList.get("location", true);
               const decoders = [];
-              const willFollow = location && request2.redirect === "follow" && redirectStatusSet.has(status);
+              const willFollow = location2 && request2.redirect === "follow" && redirectStatusSet.has(status);
               if (request2.method !== "HEAD" && request2.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
                 const contentEncoding = headersList.get("content-encoding", true);
                 const codings = contentEncoding ? contentEncoding.toLowerCase().split(",") : [];
@@ -23393,9 +23393,9 @@ var require_main = __commonJS({
       })(FoldingRange || (exports2.FoldingRange = FoldingRange = {}));
       var DiagnosticRelatedInformation;
       (function(DiagnosticRelatedInformation2) {
-        function create(location, message) {
+        function create(location2, message) {
           return {
-            location,
+            location: location2,
             message
           };
         }
@@ -48672,7 +48672,7 @@ function markdown(text) {
 // src/report/skips.ts
 function skipNotices(skipped) {
   const notices = [];
-  const groups = /* @__PURE__ */ new Map();
+  const groups2 = /* @__PURE__ */ new Map();
   const folders = /* @__PURE__ */ new Map();
   for (const skip of skipped) {
     if (skip.group === void 0) {
@@ -48680,13 +48680,13 @@ function skipNotices(skipped) {
       continue;
     }
     const key = `${skip.group}\0${skip.reason}`;
-    const group = groups.get(key);
+    const group = groups2.get(key);
     if (group) {
       group.count++;
       continue;
     }
     const notice2 = { where: skip.file, count: 1, reason: skip.reason };
-    groups.set(key, notice2);
+    groups2.set(key, notice2);
     notices.push(notice2);
     folders.set(notice2, skip.group);
   }
@@ -48827,6 +48827,7 @@ ${by}`);
 }
 
 // src/report/markdown.ts
+var WHERE_MAX = 5;
 var cell = markdown;
 var code = (text) => text === "" ? "" : `<code>${cell(text)}</code>`;
 var bytes = (text) => Buffer.byteLength(text, "utf8");
@@ -48849,23 +48850,45 @@ function renderMarkdown(result, options) {
   if (byRule.size > 0) {
     head.push("| rule | findings |", "| --- | ---: |");
     for (const [rule, count] of [...byRule].sort()) head.push(`| ${code(rule)} | ${count} |`);
-    head.push("", "| file | line | rule | image | message |", "| --- | ---: | --- | --- | --- |");
+    head.push("", "| image | rule | findings | where | what to do |", "| --- | --- | ---: | --- | --- |");
   }
   const tail = detailsSections(result, Math.floor(options.maxBytes / 4));
   const cutNote = (cut2) => `
-> ${cut2} more ${cut2 === 1 ? "finding is" : "findings are"} not shown here, to stay within the size limit. The JSON report and the SARIF file list them all${options.moreAt ? `: ${options.moreAt}` : "."}
+> ${cut2} more ${cut2 === 1 ? "finding is" : "findings are"} not shown here, to stay within the size limit. The JSON report lists them all: ${options.moreAt ?? "base-image-guard check --format json"}.
 `;
   let size = bytes(head.join("\n")) + bytes(tail) + bytes(cutNote(result.findings.length)) + 2;
   const rows = [];
-  for (const f of result.findings) {
-    const row = `| ${code(f.file)} | ${f.line} | ${code(f.rule)} | ${code(f.image)} | ${cell(f.message)} |`;
+  let shown = 0;
+  for (const group of groups(result.findings)) {
+    const where = group.findings.slice(0, WHERE_MAX).map((f) => location(f, options.blobBase));
+    const more2 = group.findings.length > WHERE_MAX ? ` and ${group.findings.length - WHERE_MAX} more` : "";
+    const row = `| ${code(group.image)} | ${code(group.rule)} | ${group.findings.length} | ${where.join(", ")}${more2} | ${cell(group.message)} |`;
     if (size + bytes(row) + 1 > options.maxBytes) break;
     rows.push(row);
     size += bytes(row) + 1;
+    shown += group.findings.length;
   }
-  const cut = result.findings.length - rows.length;
+  const cut = result.findings.length - shown;
   return `${[...head, ...rows].join("\n")}
 ${cut > 0 ? cutNote(cut) : ""}${tail}`;
+}
+function groups(findings) {
+  const byKey = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    const key = `${f.image}\0${f.rule}`;
+    const group = byKey.get(key);
+    if (group) group.findings.push(f);
+    else byKey.set(key, { image: f.image, rule: f.rule, message: f.message, findings: [f] });
+  }
+  return [...byKey.values()].sort((a, b) => b.findings.length - a.findings.length);
+}
+function location(f, blobBase) {
+  const text = f.line > 0 ? `${f.file}:${f.line}` : f.file;
+  if (blobBase === void 0) return code(text);
+  const encode = (segment) => encodeURIComponent(segment).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const path4 = f.file.split("/").map(encode).join("/");
+  const url = `${blobBase}${path4}${f.line > 0 ? `#L${f.line}` : ""}`;
+  return `[${code(text)}](${url})`;
 }
 function detailsSections(result, budget) {
   const MAX_ROWS = 200;
@@ -48936,7 +48959,7 @@ function toSarif(result, options) {
   }));
   const findingPrints = fingerprints(result.findings);
   const suppressedPrints = fingerprints(result.suppressed);
-  const location = (file, line, column) => ({
+  const location2 = (file, line, column) => ({
     physicalLocation: {
       artifactLocation: { uri: encodeURI(file), uriBaseId: "%SRCROOT%" },
       ...line > 0 && { region: { startLine: line, ...column && column > 0 && { startColumn: column } } }
@@ -48947,7 +48970,7 @@ function toSarif(result, options) {
     ruleIndex: RULE_IDS.indexOf(finding.rule),
     level: finding.severity,
     message: { text: finding.message },
-    locations: [location(finding.file, finding.line, finding.column)],
+    locations: [location2(finding.file, finding.line, finding.column)],
     partialFingerprints: { "baseImageGuard/v1": findingPrints[i] },
     ...result.baselineFile !== void 0 && { baselineState: "new" }
   }));
@@ -48957,7 +48980,7 @@ function toSarif(result, options) {
       ruleIndex: RULE_IDS.indexOf(s.rule),
       level: "note",
       message: { text: `${s.image} (${s.rule}) is suppressed: ${s.reason}` },
-      locations: [location(s.file, s.line)],
+      locations: [location2(s.file, s.line)],
       partialFingerprints: { "baseImageGuard/v1": suppressedPrints[i] },
       suppressions: [
         { kind: s.expires === null && !s.baseline ? "inSource" : "external", justification: s.reason }
@@ -49301,7 +49324,7 @@ async function comment(octokit, pr, result) {
   const preamble = `${marker}
 <sub>As of ${pr.headSha.slice(0, 7)}.</sub>
 `;
-  const body = result.findings.length > 0 ? renderMarkdown(result, { maxBytes: COMMENT_LIMIT_BYTES, preamble, ...moreAt() }) : void 0;
+  const body = result.findings.length > 0 ? renderMarkdown(result, { maxBytes: COMMENT_LIMIT_BYTES, preamble, ...markdownOptions(pr.headSha) }) : void 0;
   const resolved = `${marker}
 ### ${headline(result)}
 
@@ -49345,9 +49368,12 @@ function knownFindings(inputs, cwd, pr, loaded, onlyFiles) {
   if (sets.length === 0) return void 0;
   return { fingerprints: new Set(sets.flatMap((set2) => [...set2])), name: names.join(" and ") };
 }
-function moreAt() {
-  const url = runUrl();
-  return url ? { moreAt: url } : {};
+function markdownOptions(sha) {
+  const { GITHUB_SERVER_URL, GITHUB_REPOSITORY } = process.env;
+  const run2 = runUrl();
+  const moreAt = `the \`report\` output of step \`${stepId()}\`${run2 ? ` in [this run](${run2})` : ""} (keep it with actions/upload-artifact)`;
+  const blobBase = GITHUB_SERVER_URL && GITHUB_REPOSITORY && sha && /^[0-9a-f]{40}$/.test(sha) ? `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/blob/${sha}/` : void 0;
+  return { moreAt, ...blobBase && { blobBase } };
 }
 async function check(inputs) {
   const cwd = workspace();
@@ -49399,7 +49425,8 @@ async function check(inputs) {
     setOutput("sarif", sarifPath);
   }
   if (inputs.summary) {
-    await writeSummary(renderMarkdown(result, { maxBytes: SUMMARY_LIMIT_BYTES }));
+    const sha = pr?.headSha ?? process.env.GITHUB_SHA;
+    await writeSummary(renderMarkdown(result, { maxBytes: SUMMARY_LIMIT_BYTES, ...markdownOptions(sha) }));
   }
   if (inputs.comment) await comment(octokit, pr, result);
   if (exitCodeOf(result) === 0) {

@@ -101,7 +101,7 @@ async function comment(
   const preamble = `${marker}\n<sub>As of ${pr.headSha.slice(0, 7)}.</sub>\n`;
   const body =
     result.findings.length > 0
-      ? renderMarkdown(result, { maxBytes: COMMENT_LIMIT_BYTES, preamble, ...moreAt() })
+      ? renderMarkdown(result, { maxBytes: COMMENT_LIMIT_BYTES, preamble, ...markdownOptions(pr.headSha) })
       : undefined;
   const resolved = `${marker}\n### ${headline(result)}\n\nEvery finding of earlier runs is fixed as of ${pr.headSha.slice(0, 7)}.\n`;
   try {
@@ -153,9 +153,18 @@ function knownFindings(
   return { fingerprints: new Set(sets.flatMap((set) => [...set])), name: names.join(" and ") };
 }
 
-function moreAt(): { moreAt?: string } {
-  const url = runUrl();
-  return url ? { moreAt: url } : {};
+/** What the summary and comment say about the rows they cut, and where their links point. */
+function markdownOptions(sha: string | undefined): { moreAt: string; blobBase?: string } {
+  const { GITHUB_SERVER_URL, GITHUB_REPOSITORY } = process.env;
+  const run = runUrl();
+  const moreAt =
+    `the \`report\` output of step \`${stepId()}\`${run ? ` in [this run](${run})` : ""} ` +
+    "(keep it with actions/upload-artifact)";
+  const blobBase =
+    GITHUB_SERVER_URL && GITHUB_REPOSITORY && sha && /^[0-9a-f]{40}$/.test(sha)
+      ? `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/blob/${sha}/`
+      : undefined;
+  return { moreAt, ...(blobBase && { blobBase }) };
 }
 
 export async function check(inputs: CheckInputs): Promise<void> {
@@ -210,7 +219,8 @@ export async function check(inputs: CheckInputs): Promise<void> {
     core.setOutput("sarif", sarifPath);
   }
   if (inputs.summary) {
-    await writeSummary(renderMarkdown(result, { maxBytes: SUMMARY_LIMIT_BYTES }));
+    const sha = pr?.headSha ?? process.env.GITHUB_SHA;
+    await writeSummary(renderMarkdown(result, { maxBytes: SUMMARY_LIMIT_BYTES, ...markdownOptions(sha) }));
   }
   if (inputs.comment) await comment(octokit, pr, result);
 

@@ -1,11 +1,13 @@
 /**
- * Markdown for the job summary and the sticky PR comment (SPEC §6): counts by rule, then a table of
- * every finding, cut safely below a size limit with a note of how many rows were cut. All text
- * from files is escaped, so a file name or message cannot break the table, inject HTML or
- * @-mention anyone.
+ * Markdown for the job summary and the sticky PR comment (SPEC §6): counts by rule, then one row
+ * per image and rule — how often, where (links to the lines at the commit judged), and what to do —
+ * so a thousand `FROM centos:7` are one row, not a thousand. Cut safely below a size limit with a
+ * note of how much was cut. All text from files is escaped, so a file name or message cannot break
+ * the table, inject HTML or @-mention anyone.
  */
 
 import type { CheckResult } from "../check.js";
+import type { Finding } from "../rules/types.js";
 import { markdown } from "./neutralise.js";
 import { skipNotices } from "./skips.js";
 
@@ -14,9 +16,14 @@ export interface MarkdownOptions {
   maxBytes: number;
   /** Prepended verbatim (the comment's hidden marker). */
   preamble?: string;
-  /** Link to the full report (the workflow run), shown when rows are cut. */
+  /** Where the full JSON report can be had, said when rows are cut (markdown, trusted). */
   moreAt?: string;
+  /** `https://github.com/<owner>/<repo>/blob/<sha>/`: locations become links to the lines judged. */
+  blobBase?: string;
 }
+
+/** Locations listed per row before "and N more". */
+const WHERE_MAX = 5;
 
 /** Escapes text for a table cell (and any other markdown): see neutralise.ts. */
 export const cell = markdown;
@@ -45,7 +52,7 @@ export function renderMarkdown(result: CheckResult, options: MarkdownOptions): s
   if (byRule.size > 0) {
     head.push("| rule | findings |", "| --- | ---: |");
     for (const [rule, count] of [...byRule].sort()) head.push(`| ${code(rule)} | ${count} |`);
-    head.push("", "| file | line | rule | image | message |", "| --- | ---: | --- | --- | --- |");
+    head.push("", "| image | rule | findings | where | what to do |", "| --- | --- | ---: | --- | --- |");
   }
 
   // Limits are met by cutting, never by failing: the suppressed and skipped sections get at most a
@@ -53,17 +60,53 @@ export function renderMarkdown(result: CheckResult, options: MarkdownOptions): s
   const tail = detailsSections(result, Math.floor(options.maxBytes / 4));
   const cutNote = (cut: number) =>
     `\n> ${cut} more ${cut === 1 ? "finding is" : "findings are"} not shown here, to stay within the size limit. ` +
-    `The JSON report and the SARIF file list them all${options.moreAt ? `: ${options.moreAt}` : "."}\n`;
+    `The JSON report lists them all: ${options.moreAt ?? "base-image-guard check --format json"}.\n`;
   let size = bytes(head.join("\n")) + bytes(tail) + bytes(cutNote(result.findings.length)) + 2;
   const rows: string[] = [];
-  for (const f of result.findings) {
-    const row = `| ${code(f.file)} | ${f.line} | ${code(f.rule)} | ${code(f.image)} | ${cell(f.message)} |`;
+  let shown = 0;
+  for (const group of groups(result.findings)) {
+    const where = group.findings.slice(0, WHERE_MAX).map((f) => location(f, options.blobBase));
+    const more = group.findings.length > WHERE_MAX ? ` and ${group.findings.length - WHERE_MAX} more` : "";
+    const row = `| ${code(group.image)} | ${code(group.rule)} | ${group.findings.length} | ${where.join(", ")}${more} | ${cell(group.message)} |`;
     if (size + bytes(row) + 1 > options.maxBytes) break;
     rows.push(row);
     size += bytes(row) + 1;
+    shown += group.findings.length;
   }
-  const cut = result.findings.length - rows.length;
+  const cut = result.findings.length - shown;
   return `${[...head, ...rows].join("\n")}\n${cut > 0 ? cutNote(cut) : ""}${tail}`;
+}
+
+interface Group {
+  image: string;
+  rule: string;
+  /** The first finding's message: the same image breaks the same rule for the same reason. */
+  message: string;
+  findings: Finding[];
+}
+
+/** Findings by image and rule, the most frequent first (ties in report order). */
+function groups(findings: readonly Finding[]): Group[] {
+  const byKey = new Map<string, Group>();
+  for (const f of findings) {
+    const key = `${f.image}\u0000${f.rule}`;
+    const group = byKey.get(key);
+    if (group) group.findings.push(f);
+    else byKey.set(key, { image: f.image, rule: f.rule, message: f.message, findings: [f] });
+  }
+  return [...byKey.values()].sort((a, b) => b.findings.length - a.findings.length);
+}
+
+/** `file:line`, linked to the line at the commit judged when there is a blob base. */
+function location(f: Finding, blobBase: string | undefined): string {
+  const text = f.line > 0 ? `${f.file}:${f.line}` : f.file;
+  if (blobBase === undefined) return code(text);
+  // encodeURIComponent leaves ( and ), which would end the markdown link early.
+  const encode = (segment: string) =>
+    encodeURIComponent(segment).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const path = f.file.split("/").map(encode).join("/");
+  const url = `${blobBase}${path}${f.line > 0 ? `#L${f.line}` : ""}`;
+  return `[${code(text)}](${url})`;
 }
 
 /**

@@ -137,11 +137,10 @@ describe("SPEC §6 the Action on a pull request", () => {
 
     expect(run.summary).toContain("### ❌ base-image-guard: 2 base-image violations (enforce mode)");
     expect(run.summary).toContain("| <code>approved-base-images</code> | 1 |");
+    // One row per image and rule, the location linked to its line at the pull request's head.
+    const event = JSON.parse(readFileSync(EVENT, "utf8"));
     expect(run.summary).toContain(
-      "| <code>services/billing/Dockerfile</code> | 1 | <code>block-deprecated-base-images</code> | <code>centos:7</code> | centos:7 is deprecated (matches policy entry &quot;centos&quot;) |".replace(
-        "&quot;centos&quot;",
-        '"centos"',
-      ),
+      `| <code>centos:7</code> | <code>block-deprecated-base-images</code> | 1 | [<code>services/billing/Dockerfile:1</code>](https://github.com/acme/shop/blob/${event.pull_request.head.sha}/services/billing/Dockerfile#L1) | centos:7 is deprecated (matches policy entry "centos") |`,
     );
 
     // Pagination past 100 files, the base branch's policy, then one new comment.

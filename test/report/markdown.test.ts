@@ -1,5 +1,9 @@
-/** SPEC §6 job summary and PR comment: every finding listed, cut safely below the size limit. */
+/**
+ * SPEC §6 job summary and PR comment (issue 12): one row per image and rule with its count, where
+ * it is (links to the lines at the commit judged) and what to do; cut safely below the size limit.
+ */
 import { describe, expect, it } from "vitest";
+import type { CheckResult } from "../../src/check.js";
 import { renderMarkdown } from "../../src/report/markdown.js";
 import { check } from "../helpers.js";
 
@@ -8,26 +12,41 @@ const many = Object.fromEntries(
 );
 
 describe("markdown summary", () => {
-  it("lists every finding when it fits, with counts by rule", () => {
-    const text = renderMarkdown(check({ "a/Dockerfile": "FROM centos:7\n" }), { maxBytes: 1_000_000 });
+  it("groups near-identical findings: one row per image and rule, the most frequent first", () => {
+    const text = renderMarkdown(check({ ...many, "one/Dockerfile": "FROM nginx:1.27\n" }), {
+      maxBytes: 1_000_000,
+    });
     expect(text).toContain(
-      "| <code>approved-base-images</code> | 1 |\n| <code>block-deprecated-base-images</code> | 1 |",
+      "| <code>approved-base-images</code> | 301 |\n| <code>block-deprecated-base-images</code> | 300 |",
     );
-    expect(text.match(/^\| <code>a\/Dockerfile<\/code>/gm)).toHaveLength(2);
+    const rows = text.split("\n").filter((line) => /^\| <code>(centos|nginx)/.test(line));
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toMatch(
+      /^\| <code>centos:7<\/code> \| <code>approved-base-images<\/code> \| 300 \| <code>svc-0\/Dockerfile:1<\/code>, .* and 295 more \| centos:7 is not an approved base image/,
+    );
+    expect(rows[2]).toMatch(
+      /^\| <code>nginx:1\.27<\/code> \| <code>approved-base-images<\/code> \| 1 \| <code>one\/Dockerfile:1<\/code> \|/,
+    );
     expect(text).not.toContain("not shown");
   });
 
-  it("cuts rows below the limit and says how many were cut and where to find them", () => {
-    const result = check(many);
-    const text = renderMarkdown(result, {
-      maxBytes: 20_000,
-      moreAt: "https://github.com/acme/shop/actions/runs/1",
-    });
+  it("links every location to its line at the commit judged, escaping what would break the link", () => {
+    const base = "https://github.com/acme/shop/blob/0123456789abcdef0123456789abcdef01234567/";
+    const result = check({ "odd (dir)/Dockerfile": "# x\nFROM centos:7\n" });
+    const text = renderMarkdown(result, { maxBytes: 100_000, blobBase: base });
+    expect(text).toContain(`[<code>odd (dir)/Dockerfile:2</code>](${base}odd%20%28dir%29/Dockerfile#L2)`);
+  });
+
+  it("cuts rows below the limit, says how many findings were cut and where the full report is", () => {
+    const images: Record<string, string> = {};
+    for (let i = 0; i < 400; i++) images[`svc-${i}/Dockerfile`] = `FROM centos:7.${i}\n`;
+    const result: CheckResult = check(images);
+    const text = renderMarkdown(result, { maxBytes: 20_000, moreAt: "the `report` output of step `guard`" });
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(20_000);
-    const shown = text.match(/^\| <code>svc-/gm)?.length ?? 0;
+    const shown = text.match(/^\| <code>centos:7\./gm)?.length ?? 0;
     expect(shown).toBeGreaterThan(10);
     expect(text).toContain(
-      `> ${600 - shown} more findings are not shown here, to stay within the size limit. The JSON report and the SARIF file list them all: https://github.com/acme/shop/actions/runs/1`,
+      `> ${800 - shown} more findings are not shown here, to stay within the size limit. The JSON report lists them all: the \`report\` output of step \`guard\`.`,
     );
   });
 });
