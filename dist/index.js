@@ -49028,6 +49028,44 @@ function toSarif(result, options) {
   return { log, dropped };
 }
 
+// src/action/central-policy.ts
+function centralPolicyOf(input) {
+  const match = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)\/([^@]+)@([A-Za-z0-9._/-]+)$/.exec(input ?? "");
+  if (!match) return void 0;
+  const [, owner, repo, path4, ref] = match;
+  if (path4.split("/").some((segment) => segment === ".." || segment === "")) {
+    throw new UsageError(
+      `policy ${input}: the path inside the repository must not have empty or ".." segments`
+    );
+  }
+  return { owner, repo, path: path4, ref };
+}
+function centralPolicyName(policy) {
+  return `${policy.owner}/${policy.repo}/${policy.path}@${policy.ref}`;
+}
+async function readCentralPolicy(octokit, policy) {
+  const name = centralPolicyName(policy);
+  if (!octokit) throw new UsageError(`policy ${name} is read through the API: give the step a github-token`);
+  try {
+    const response = await octokit.rest.repos.getContent({
+      owner: policy.owner,
+      repo: policy.repo,
+      path: policy.path,
+      ref: policy.ref,
+      mediaType: { format: "raw" }
+    });
+    return String(response.data);
+  } catch (error2) {
+    const status = error2.status;
+    if (status === 404 || status === 403) {
+      throw new UsageError(
+        `policy ${name} cannot be read (HTTP ${status}): check the name and ref, and give the step a token that can read ${policy.owner}/${policy.repo} (the default GITHUB_TOKEN reads only this repository)`
+      );
+    }
+    throw new InputError(`policy ${name}: ${error2.message}`);
+  }
+}
+
 // src/action/inputs.ts
 import { resolve as resolve4 } from "node:path";
 var INPUT_DEFAULTS = {
@@ -49290,6 +49328,13 @@ function writeFile2(path4, text) {
   writeFileSync(path4, text);
 }
 async function policyFor(inputs, cwd, pr, octokit, changed) {
+  const central = centralPolicyOf(inputs.policy);
+  if (central) {
+    const name = centralPolicyName(central);
+    const text = await readCentralPolicy(octokit, central);
+    info(`policy: ${name} (central, read through the API)`);
+    return loadPolicy(name, cwd, (wanted) => wanted === name ? text : void 0);
+  }
   if (!pr) return loadPolicy(inputs.policy, cwd);
   const path4 = inputs.policy ?? DEFAULT_POLICY_PATH;
   const base = await fileAtBase(octokit, pr, path4, cwd);

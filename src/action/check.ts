@@ -18,6 +18,7 @@ import { annotationsOf } from "../report/annotations.js";
 import { renderJson } from "../report/json.js";
 import { headline, renderMarkdown } from "../report/markdown.js";
 import { toSarif } from "../report/sarif.js";
+import { centralPolicyName, centralPolicyOf, readCentralPolicy } from "./central-policy.js";
 import { type CheckInputs, workspace } from "./inputs.js";
 import { baseCommitFindings } from "./new-findings.js";
 import {
@@ -57,6 +58,13 @@ async function policyFor(
   octokit: Octokit | undefined,
   changed: Set<string> | undefined,
 ): Promise<LoadedPolicy> {
+  const central = centralPolicyOf(inputs.policy);
+  if (central) {
+    const name = centralPolicyName(central);
+    const text = await readCentralPolicy(octokit, central);
+    core.info(`policy: ${name} (central, read through the API)`);
+    return loadPolicy(name, cwd, (wanted) => (wanted === name ? text : undefined));
+  }
   if (!pr) return loadPolicy(inputs.policy, cwd);
   const path = inputs.policy ?? DEFAULT_POLICY_PATH;
   // Never the checked-out policy nor the built-in default when the base cannot be read (SPEC §6):

@@ -569,3 +569,45 @@ describe("issue 12: gradual rollout", () => {
     expect(missing.stdout).toContain("::error::baseline nope.json: ENOENT");
   });
 });
+
+describe("issue 12: an organisation's central policy", () => {
+  const CENTRAL = "mode: enforce\napproved: [registry.example.com/base/alpine]\n";
+
+  it("reads owner/repo/path@ref through the API, on pull requests and pushes alike", async () => {
+    const github = await fakeGitHub({
+      changedFiles: ["services/billing/Dockerfile"],
+      otherFiles: { "acme/policies/base-images.yml@v3": CENTRAL },
+    });
+    const workspace = repository();
+    const run = await runAction(workspace, {
+      "github-token": TOKEN,
+      policy: "acme/policies/base-images.yml@v3",
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("policy: acme/policies/base-images.yml@v3 (central, read through the API)");
+    expect(run.stdout).toContain(
+      "centos:7 is not an approved base image (approved: registry.example.com/base/alpine)",
+    );
+    expect(github.requests.map((r) => `${r.method} ${r.path}`)).toContain(
+      "GET /repos/acme/policies/contents/base-images.yml?ref=v3",
+    );
+    const push = await runAction(
+      workspace,
+      { "github-token": TOKEN, policy: "acme/policies/base-images.yml@v3" },
+      { eventName: "push" },
+    );
+    expect(push.outputs.violations).toBe(run.outputs.violations);
+  });
+
+  it("stops with exit 2 and what to do when the policy cannot be read", async () => {
+    await fakeGitHub({ changedFiles: [] });
+    const run = await runAction(repository(), {
+      "github-token": TOKEN,
+      policy: "acme/policies/nope.yml@main",
+    });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain(
+      "::error::policy acme/policies/nope.yml@main cannot be read (HTTP 404): check the name and ref, and give the step a token that can read acme/policies",
+    );
+  });
+});

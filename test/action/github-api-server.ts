@@ -26,6 +26,8 @@ export interface FakeGitHubOptions {
   baseFiles: Record<string, string>;
   /** Answer comment writes with this status instead (403: a read-only token). */
   commentWriteStatus?: number;
+  /** Files of other repositories, by `owner/repo/path@ref` (an organisation's central policy). */
+  otherFiles?: Record<string, string>;
 }
 
 async function bodyOf(request: IncomingMessage): Promise<unknown> {
@@ -55,6 +57,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     };
     const path = parsed.pathname;
     const contents = /^\/repos\/acme\/shop\/contents\/(.+)$/.exec(path);
+    const elsewhere = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(path);
     const commentById = /^\/repos\/acme\/shop\/issues\/comments\/(\d+)$/.exec(path);
     if (path === "/repos/acme/shop/pulls/7/files") {
       const page = Number(parsed.searchParams.get("page") ?? "1");
@@ -79,6 +82,14 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       ) {
         return json(404, { message: "Not Found" });
       }
+      response.writeHead(200, { "content-type": "text/plain" });
+      return response.end(text);
+    }
+    if (elsewhere) {
+      const [, owner, repo, file] = elsewhere;
+      const key = `${owner}/${repo}/${decodeURIComponent(file as string)}@${parsed.searchParams.get("ref")}`;
+      const text = options.otherFiles?.[key];
+      if (text === undefined) return json(404, { message: "Not Found" });
       response.writeHead(200, { "content-type": "text/plain" });
       return response.end(text);
     }
