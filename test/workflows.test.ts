@@ -34,3 +34,22 @@ it("Dependabot keeps the actions and npm packages current", () => {
   };
   expect(config.updates.map((u) => u["package-ecosystem"]).sort()).toEqual(["github-actions", "npm"]);
 });
+
+it("the library rebuild is reusable: workflow_call inputs, the Action from its own repository, called weekly here", () => {
+  const reusable = parse(readFileSync(".github/workflows/update-base-images.yml", "utf8")) as Workflow & {
+    on: { workflow_call: { inputs: Record<string, unknown> } };
+  };
+  expect(Object.keys(reusable.on.workflow_call.inputs).sort()).toEqual(
+    ["base-dir", "images", "registry", "tool-ref", "tool-repository"].sort(),
+  );
+  // `uses: ./` would name the caller's repository root, which has no action.yml.
+  const local = Object.values(reusable.jobs).flatMap((job) =>
+    (job.steps ?? []).filter((s) => s.uses?.startsWith("./")),
+  );
+  expect(local.map((s) => s.uses)).toEqual(["./.base-image-guard", "./.base-image-guard"]);
+  const weekly = parse(readFileSync(".github/workflows/weekly-base-images.yml", "utf8")) as {
+    jobs: Record<string, { uses?: string; with?: Record<string, string> }>;
+  };
+  expect(weekly.jobs.update?.uses).toBe("./.github/workflows/update-base-images.yml");
+  expect(weekly.jobs.update?.with?.["tool-ref"]).toBe("${{ github.sha }}");
+});
