@@ -19849,6 +19849,7 @@ var package_default = {
     "content-type": "2.1.0"
   },
   devDependencies: {
+    "@actions/artifact": "^6.2.1",
     "@actions/core": "3.0.1",
     "@actions/exec": "3.0.0",
     "@actions/github": "9.1.1",

@@ -32,6 +32,7 @@ import {
 } from "./pull-request.js";
 import { defaultSarifCategory, stepId } from "./step.js";
 import { writeSummary } from "./summary.js";
+import { uploadReport } from "./upload-report.js";
 
 /** GitHub refuses job summaries over 1 MiB; stay clearly below. */
 const SUMMARY_LIMIT_BYTES = 1_000_000;
@@ -95,6 +96,7 @@ async function comment(
   octokit: Octokit | undefined,
   pr: PullRequest | undefined,
   result: CheckResult,
+  artifact: string | undefined,
 ): Promise<void> {
   if (!pr) {
     core.info("comment: not a pull request, no comment to keep");
@@ -109,7 +111,11 @@ async function comment(
   const preamble = `${marker}\n<sub>As of ${pr.headSha.slice(0, 7)}.</sub>\n`;
   const body =
     result.findings.length > 0
-      ? renderMarkdown(result, { maxBytes: COMMENT_LIMIT_BYTES, preamble, ...markdownOptions(pr.headSha) })
+      ? renderMarkdown(result, {
+          maxBytes: COMMENT_LIMIT_BYTES,
+          preamble,
+          ...markdownOptions(pr.headSha, artifact),
+        })
       : undefined;
   const resolved = `${marker}\n### ${headline(result)}\n\nEvery finding of earlier runs is fixed as of ${pr.headSha.slice(0, 7)}.\n`;
   try {
@@ -162,17 +168,25 @@ function knownFindings(
 }
 
 /** What the summary and comment say about the rows they cut, and where their links point. */
-function markdownOptions(sha: string | undefined): { moreAt: string; blobBase?: string } {
+function markdownOptions(
+  sha: string | undefined,
+  artifact: string | undefined,
+): { moreAt: string; fullReport?: string; blobBase?: string } {
   const { GITHUB_SERVER_URL, GITHUB_REPOSITORY } = process.env;
   const run = runUrl();
-  const moreAt =
-    `the \`report\` output of step \`${stepId()}\`${run ? ` in [this run](${run})` : ""} ` +
-    "(keep it with actions/upload-artifact)";
+  const moreAt = artifact
+    ? `[the report artifact](${artifact})`
+    : `the \`report\` output of step \`${stepId()}\`${run ? ` in [this run](${run})` : ""} ` +
+      "(set upload-report: true to keep it as an artifact)";
   const blobBase =
     GITHUB_SERVER_URL && GITHUB_REPOSITORY && sha && /^[0-9a-f]{40}$/.test(sha)
       ? `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/blob/${sha}/`
       : undefined;
-  return { moreAt, ...(blobBase && { blobBase }) };
+  return {
+    moreAt,
+    ...(artifact && { fullReport: `[JSON and SARIF](${artifact})` }),
+    ...(blobBase && { blobBase }),
+  };
 }
 
 export async function check(inputs: CheckInputs): Promise<void> {
@@ -226,11 +240,19 @@ export async function check(inputs: CheckInputs): Promise<void> {
     writeFile(sarifPath, `${JSON.stringify(log, null, 2)}\n`);
     core.setOutput("sarif", sarifPath);
   }
+  const artifact = inputs.uploadReport
+    ? await uploadReport(stepId(), dirname(reportPath), [
+        reportPath,
+        ...(inputs.sarifFile ? [resolve(cwd, inputs.sarifFile)] : []),
+      ])
+    : undefined;
   if (inputs.summary) {
     const sha = pr?.headSha ?? process.env.GITHUB_SHA;
-    await writeSummary(renderMarkdown(result, { maxBytes: SUMMARY_LIMIT_BYTES, ...markdownOptions(sha) }));
+    await writeSummary(
+      renderMarkdown(result, { maxBytes: SUMMARY_LIMIT_BYTES, ...markdownOptions(sha, artifact) }),
+    );
   }
-  if (inputs.comment) await comment(octokit, pr, result);
+  if (inputs.comment) await comment(octokit, pr, result, artifact);
 
   if (exitCodeOf(result) === 0) {
     core.info(headline(result));

@@ -15,6 +15,7 @@ export const INPUT_DEFAULTS = {
   annotations: "true",
   "sarif-file": "",
   "sarif-category": "",
+  "upload-report": "false",
   baseline: "",
   "new-findings-only": "false",
   summary: "true",
@@ -43,6 +44,8 @@ export interface CheckInputs {
   changedFilesOnly: boolean;
   annotations: boolean;
   sarifFile?: string;
+  /** Keep the JSON report (and SARIF) as a workflow artifact. */
+  uploadReport: boolean;
   /** A baseline JSON report in the workspace: findings in it do not fail. */
   baseline?: string;
   /** On pull requests, the base commit's findings are the baseline. */
@@ -96,6 +99,7 @@ export function readCheckInputs(get: GetInput): CheckInputs {
     annotations: booleanInput(get, "annotations"),
     ...(get("sarif-file") && { sarifFile: get("sarif-file") }),
     ...(get("sarif-category") && { sarifCategory: get("sarif-category") }),
+    uploadReport: booleanInput(get, "upload-report"),
     ...(get("baseline") && { baseline: get("baseline") }),
     newFindingsOnly: booleanInput(get, "new-findings-only"),
     summary: booleanInput(get, "summary"),

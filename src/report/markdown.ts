@@ -18,6 +18,8 @@ export interface MarkdownOptions {
   preamble?: string;
   /** Where the full JSON report can be had, said when rows are cut (markdown, trusted). */
   moreAt?: string;
+  /** A link to the full report (markdown, trusted), shown under the counts. */
+  fullReport?: string;
   /** `https://github.com/<owner>/<repo>/blob/<sha>/`: locations become links to the lines judged. */
   blobBase?: string;
 }
@@ -44,7 +46,8 @@ export function renderMarkdown(result: CheckResult, options: MarkdownOptions): s
   head.push(`### ${headline(result)}`, "");
   head.push(
     `Policy: ${code(result.policySource)} · ${result.files} files · ${result.images} images · ` +
-      `${result.suppressed.length} suppressed · ${result.skipped.length} skipped`,
+      `${result.suppressed.length} suppressed · ${result.skipped.length} skipped` +
+      (options.fullReport ? ` · full report: ${options.fullReport}` : ""),
     "",
   );
   const byRule = new Map<string, number>();

@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { INPUT_DEFAULTS } from "../../src/action/inputs.js";
 import { fakeToolsDir, fixture, libraryRepository } from "../helpers.js";
+import { startFakeArtifacts } from "./artifact-service.js";
 import { type FakeGitHub, type FakeGitHubOptions, startFakeGitHub } from "./github-api-server.js";
 
 const ACTION = resolve("dist/index.js");
@@ -303,6 +304,7 @@ describe("action.yml", () => {
       "images",
       "matrix",
       "report",
+      "report-artifact",
       "sarif",
       "violations",
     ]);
@@ -609,5 +611,53 @@ describe("issue 12: an organisation's central policy", () => {
     expect(run.stdout).toContain(
       "::error::policy acme/policies/nope.yml@main cannot be read (HTTP 404): check the name and ref, and give the step a token that can read acme/policies",
     );
+  });
+});
+
+describe("issue 12: upload-report", () => {
+  it("keeps the JSON report and SARIF as one artifact, and the summary links it", async () => {
+    const artifacts = await startFakeArtifacts();
+    try {
+      await fakeGitHub({ changedFiles: CHANGED });
+      const workspace = repository();
+      const run = await runAction(
+        workspace,
+        { "upload-report": "true", "sarif-file": "out.sarif", mode: "audit" },
+        {
+          eventName: "push",
+          env: { ACTIONS_RESULTS_URL: `${artifacts.url}/`, ACTIONS_RUNTIME_TOKEN: artifacts.token },
+        },
+      );
+      expect(run.code).toBe(0);
+      expect(run.stdout).not.toContain("could not be uploaded");
+      expect(run.outputs["report-artifact"]).toBe(
+        "https://github.com/acme/shop/actions/runs/4242/artifacts/4100",
+      );
+      const zip = artifacts.uploads.get("base-image-guard-report-base-images");
+      expect(zip?.subarray(0, 2).toString()).toBe("PK");
+      // The zip's central directory names both files.
+      expect(zip?.toString("latin1")).toContain("report.json");
+      expect(zip?.toString("latin1")).toContain("out.sarif");
+      expect(run.summary).toContain("](https://github.com/acme/shop/actions/runs/4242/artifacts/4100)");
+    } finally {
+      await artifacts.close();
+    }
+  });
+
+  it("a failed upload is a warning, not the step's verdict", async () => {
+    await fakeGitHub({ changedFiles: CHANGED });
+    const run = await runAction(
+      repository(),
+      { "upload-report": "true", mode: "audit" },
+      {
+        eventName: "push",
+        env: { ACTIONS_RESULTS_URL: "http://127.0.0.1:9/", ACTIONS_RUNTIME_TOKEN: "not-a-jwt" },
+      },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      "::warning title=base-image-guard::The report could not be uploaded as an artifact",
+    );
+    expect(run.outputs["report-artifact"]).toBeUndefined();
   });
 });
