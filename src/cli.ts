@@ -138,6 +138,7 @@ interface RebuildFlags {
   push?: boolean;
   scan?: boolean;
   severity: string;
+  ignoreUnfixed?: boolean;
   sign?: boolean;
   key?: string;
   attest?: boolean;
@@ -157,6 +158,7 @@ async function rebuild(flags: RebuildFlags): Promise<number> {
     push: flags.push === true,
     scan: flags.scan === true,
     severity: flags.severity,
+    ignoreUnfixed: flags.ignoreUnfixed === true,
     sign: flags.sign === true,
     attest: flags.attest === true,
     ...(flags.key && { key: flags.key }),
@@ -398,6 +400,10 @@ function program(setExitCode: (code: number) => void): Command {
     .option("--push", "push images that pass the scan")
     .option("--scan", "scan each local image with Trivy before it is pushed")
     .option("--severity <list>", "Trivy severities that fail the scan", "CRITICAL,HIGH")
+    .option(
+      "--ignore-unfixed",
+      "let vulnerabilities with no fixed version pass the scan (a .trivyignore or .vex.json beside each Dockerfile is always read)",
+    )
     .option("--sign", "sign pushed images with cosign, by digest")
     .option("--key <key>", "cosign key (path, env://VAR or KMS URI); keyless without it")
     .option("--attest", "attach the scan result as a cosign vuln attestation")

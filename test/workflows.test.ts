@@ -40,13 +40,22 @@ it("the library rebuild is reusable: workflow_call inputs, the Action from its o
     on: { workflow_call: { inputs: Record<string, unknown> } };
   };
   expect(Object.keys(reusable.on.workflow_call.inputs).sort()).toEqual(
-    ["base-dir", "images", "registry", "tool-ref", "tool-repository"].sort(),
+    ["base-dir", "images", "registry", "tool-ref", "tool-repository", "trivy-version"].sort(),
   );
   // `uses: ./` would name the caller's repository root, which has no action.yml.
   const local = Object.values(reusable.jobs).flatMap((job) =>
     (job.steps ?? []).filter((s) => s.uses?.startsWith("./")),
   );
   expect(local.map((s) => s.uses)).toEqual(["./.base-image-guard", "./.base-image-guard"]);
+  // Trivy pinned, never latest; provenance attested where the image is pushed.
+  const steps = Object.values(reusable.jobs).flatMap((job) => job.steps ?? []);
+  expect(steps.find((s) => s.uses?.startsWith("aquasecurity/setup-trivy@"))?.with?.version).toBe(
+    "${{ inputs.trivy-version }}",
+  );
+  expect((reusable.on.workflow_call.inputs["trivy-version"] as { default: string }).default).toMatch(
+    /^v\d+\.\d+\.\d+$/,
+  );
+  expect(steps.some((s) => s.uses?.startsWith("actions/attest-build-provenance@"))).toBe(true);
   const weekly = parse(readFileSync(".github/workflows/weekly-base-images.yml", "utf8")) as {
     jobs: Record<string, { uses?: string; with?: Record<string, string> }>;
   };

@@ -27,6 +27,7 @@ export const INPUT_DEFAULTS = {
   push: "true",
   scan: "true",
   severity: "CRITICAL,HIGH",
+  "ignore-unfixed": "true",
   sign: "true",
   attest: "false",
   builder: "auto",
@@ -115,6 +116,7 @@ export interface RebuildInputs {
   push: boolean;
   scan: boolean;
   severity: string;
+  ignoreUnfixed: boolean;
   sign: boolean;
   attest: boolean;
   builder: "auto" | "docker" | "buildah";
@@ -128,6 +130,7 @@ export function readRebuildInputs(get: GetInput): RebuildInputs {
     push: booleanInput(get, "push"),
     scan: booleanInput(get, "scan"),
     severity: get("severity"),
+    ignoreUnfixed: booleanInput(get, "ignore-unfixed"),
     sign: booleanInput(get, "sign"),
     attest: booleanInput(get, "attest"),
     builder: oneOf(get, "builder", ["auto", "docker", "buildah"] as const),

@@ -21,11 +21,25 @@ export async function rebuild(get: GetInput): Promise<void> {
   // A signing key, when the workflow provides one, is passed by reference and never echoed.
   for (const secret of [process.env.COSIGN_KEY, process.env.COSIGN_PASSWORD])
     if (secret) core.setSecret(secret);
+  // One collapsible log group per step of each image (build, scan, sbom, push, sign, attest).
+  let open = false;
+  const close = () => {
+    if (open) core.endGroup();
+    open = false;
+  };
   const outcomes = await runRebuild(
     { cwd: workspace(), ...inputs, ...(process.env.COSIGN_KEY && { key: "env://COSIGN_KEY" }) },
     execRunner(),
-    (image) => core.info(`== ${image.name}: ${image.dockerfile}, from ${image.upstream.raw}`),
-  );
+    (image) => {
+      close();
+      core.info(`== ${image.name}: ${image.dockerfile}, from ${image.upstream.raw}`);
+    },
+    (image, step) => {
+      close();
+      core.startGroup(`${image}: ${step}`);
+      open = true;
+    },
+  ).finally(close);
   core.setOutput("images", imagesOutput(outcomes));
   await writeSummary(renderRebuildSummary(outcomes));
   const failed = outcomes.filter((o) => o.status === "failed");

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UsageError } from "../errors.js";
 import { git } from "../git.js";
+import { InvalidReferenceError, parseImageRef } from "../image/reference.js";
 import { type BuilderChoice, chooseBuilder } from "./builders.js";
 import { type BaseImage, readLibrary } from "./library.js";
 import { type ImageOutcome, type RebuildOptions, rebuildLibrary, requireTools } from "./pipeline.js";
@@ -23,6 +24,8 @@ export interface RebuildSettings {
   push: boolean;
   scan: boolean;
   severity: string;
+  /** Trivy --ignore-unfixed. */
+  ignoreUnfixed: boolean;
   sign: boolean;
   attest: boolean;
   key?: string;
@@ -72,24 +75,56 @@ export function libraryOf(settings: Pick<RebuildSettings, "baseDir" | "cwd" | "i
   return readLibrary(settings.baseDir, settings.cwd, settings.images);
 }
 
+/**
+ * The registry and namespace images are pushed to, checked before anything is built: registries
+ * refuse upper case and a scheme late, after the build and scan (issue 13). `ghcr.io/Acme-Corp/base`
+ * from github.repository_owner is the usual way in.
+ */
+export function validateRegistry(registry: string): string {
+  const value = registry.trim().replace(/\/+$/, "");
+  if (value === "") throw new UsageError("registry is required, such as ghcr.io/acme/base");
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    throw new UsageError(
+      `registry ${value} has a scheme; write it without one, such as ${value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "")}`,
+    );
+  }
+  if (value !== value.toLowerCase()) {
+    throw new UsageError(
+      `registry ${value} has upper-case letters, which registries refuse; write ${value.toLowerCase()}`,
+    );
+  }
+  try {
+    parseImageRef(`${value}/probe:tag`);
+  } catch (error) {
+    const why = error instanceof InvalidReferenceError ? error.reason : (error as Error).message;
+    throw new UsageError(
+      `registry ${value} is not a registry and namespace such as ghcr.io/acme/base (${why})`,
+    );
+  }
+  return value;
+}
+
 export async function runRebuild(
   settings: RebuildSettings,
   tools: ToolRunner,
   onImage: (image: BaseImage) => void = () => {},
+  onStep?: RebuildOptions["onStep"],
 ): Promise<ImageOutcome[]> {
-  if (!settings.registry) throw new UsageError("registry is required, such as ghcr.io/acme/base");
+  const registry = validateRegistry(settings.registry);
   const images = libraryOf(settings);
   const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync(join(tmpdir(), "base-image-guard-rebuild-"));
   const options: RebuildOptions = {
-    registry: settings.registry,
+    registry,
     scan: settings.scan,
     severity: parseSeverity(settings.severity),
+    ignoreUnfixed: settings.ignoreUnfixed,
     push: settings.push,
     sign: settings.sign,
     attest: settings.attest,
     ...(settings.key && { key: settings.key }),
     ...provenance(settings.cwd),
     workDir,
+    ...(onStep && { onStep }),
   };
   try {
     await requireTools(options, tools);

@@ -22,6 +22,10 @@ export interface BaseImage {
   tags: string[];
   /** Build platform, such as linux/amd64; the builder's default when absent. */
   platform?: string;
+  /** `<base>/<name>.trivyignore`: CVEs accepted for this image, each with its reason (Trivy's format). */
+  trivyIgnore?: string;
+  /** `<base>/<name>.vex.json`: an OpenVEX document saying which CVEs do not affect this image. */
+  vex?: string;
 }
 
 interface ImagesFileEntry {
@@ -125,6 +129,12 @@ function describe(entry: Entry, baseDir: string, cwd: string): BaseImage {
       `${display}: the upstream ${upstream.raw} has no tag; give the image tags in images.yml`,
     );
   }
+  const beside = (suffix: string) => {
+    const file = join(cwd, baseDir, `${entry.name}${suffix}`);
+    return existsSync(file) ? relative(cwd, file).split("\\").join("/") : undefined;
+  };
+  const trivyIgnore = beside(".trivyignore");
+  const vex = beside(".vex.json");
   return {
     name: entry.name,
     dockerfile: display,
@@ -132,5 +142,7 @@ function describe(entry: Entry, baseDir: string, cwd: string): BaseImage {
     upstream,
     tags,
     ...(entry.platform && { platform: entry.platform }),
+    ...(trivyIgnore && { trivyIgnore }),
+    ...(vex && { vex }),
   };
 }

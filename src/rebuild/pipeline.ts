@@ -15,6 +15,8 @@ export interface RebuildOptions {
   registry: string;
   scan: boolean;
   severity: Severity[];
+  /** Trivy --ignore-unfixed: a CVE with no fixed version cannot block the rebuild forever. */
+  ignoreUnfixed: boolean;
   push: boolean;
   sign: boolean;
   attest: boolean;
@@ -27,9 +29,11 @@ export interface RebuildOptions {
   revision?: string;
   /** Where scan reports, archives and digest files go. */
   workDir: string;
+  /** Called as each step of an image starts (the Action groups its log by step). */
+  onStep?: (image: string, step: Step) => void;
 }
 
-export type Step = "build" | "scan" | "push" | "sign" | "attest";
+export type Step = "build" | "scan" | "sbom" | "push" | "sign" | "attest";
 
 export interface ImageOutcome {
   name: string;
@@ -41,6 +45,8 @@ export interface ImageOutcome {
   scanned: boolean;
   signed: boolean;
   attested: boolean;
+  /** A CycloneDX SBOM was attached to the pushed digest (cosign attest --type cyclonedx). */
+  sbom: boolean;
   status: "pushed" | "built" | "failed";
   failedStep?: Step;
   error?: string;
@@ -84,8 +90,10 @@ export async function rebuildImage(
     scanned: false,
     signed: false,
     attested: false,
+    sbom: false,
     status: "built",
   };
+  const step = (name: Step) => options.onStep?.(image.name, name);
   const fail = (step: Step, error: string): ImageOutcome => ({
     ...outcome,
     status: "failed",
@@ -95,11 +103,14 @@ export async function rebuildImage(
   const primary = refs[0] as string;
   const repository = primary.slice(0, primary.lastIndexOf(":"));
 
+  step("build");
   const built = await builder.build(image, refs, ociLabels(image, options));
   if (built.exitCode !== 0) return fail("build", toolError(builder.tool, built));
 
   const report = join(options.workDir, `${image.name}.trivy.json`);
+  const sbom = join(options.workDir, `${image.name}.cdx.json`);
   if (options.scan) {
+    step("scan");
     const target = await builder.scanTarget(primary, options.workDir);
     if ("failed" in target) return fail("scan", toolError(builder.tool, target.failed));
     const severity = options.severity.join(",");
@@ -114,6 +125,9 @@ export async function rebuildImage(
       "json",
       "--output",
       report,
+      ...(options.ignoreUnfixed ? ["--ignore-unfixed"] : []),
+      ...(image.trivyIgnore ? ["--ignorefile", image.trivyIgnore] : []),
+      ...(image.vex ? ["--vex", image.vex] : []),
       ...target.args,
     ]);
     if (scan.exitCode !== 0 && scan.exitCode !== 1) return fail("scan", toolError("trivy", scan));
@@ -131,9 +145,23 @@ export async function rebuildImage(
       const ids = [...new Set(outcome.cves.map((v) => v.id))].join(", ");
       return fail("scan", `not pushed: the scan found ${found} vulnerabilities${ids ? ` (${ids})` : ""}`);
     }
+    if (options.attest) {
+      // The SBOM of the image as scanned, before anything leaves the machine.
+      step("sbom");
+      const made = await tools.run("trivy", [
+        "image",
+        "--format",
+        "cyclonedx",
+        "--output",
+        sbom,
+        ...target.args,
+      ]);
+      if (made.exitCode !== 0) return fail("sbom", toolError("trivy", made));
+    }
   }
 
   if (!options.push) return outcome;
+  step("push");
   for (const ref of refs) {
     const pushed = await builder.push(ref, options.workDir);
     if ("failed" in pushed) return fail("push", toolError(builder.tool, pushed.failed));
@@ -144,11 +172,13 @@ export async function rebuildImage(
   const key = options.key ? ["--key", options.key] : [];
   const signed = `${repository}@${outcome.digest}`;
   if (options.sign) {
+    step("sign");
     const sign = await tools.run("cosign", ["sign", "--yes", ...key, signed]);
     if (sign.exitCode !== 0) return fail("sign", toolError("cosign", sign));
     outcome.signed = true;
   }
   if (options.attest && options.scan) {
+    step("attest");
     const predicate = join(options.workDir, `${image.name}.cosign-vuln.json`);
     const convert = await tools.run("trivy", [
       "convert",
@@ -171,6 +201,18 @@ export async function rebuildImage(
     ]);
     if (attest.exitCode !== 0) return fail("attest", toolError("cosign", attest));
     outcome.attested = true;
+    const attestSbom = await tools.run("cosign", [
+      "attest",
+      "--yes",
+      ...key,
+      "--type",
+      "cyclonedx",
+      "--predicate",
+      sbom,
+      signed,
+    ]);
+    if (attestSbom.exitCode !== 0) return fail("attest", toolError("cosign", attestSbom));
+    outcome.sbom = true;
   }
   return outcome;
 }
@@ -216,6 +258,7 @@ export async function rebuildLibrary(
         scanned: false,
         signed: false,
         attested: false,
+        sbom: false,
         status: "failed",
         error: `unexpected error: ${(error as Error).message}`,
       });

@@ -13,6 +13,8 @@ export function imagesOutput(outcomes: ImageOutcome[]): string {
       digest: o.digest ?? null,
       vulnerabilities: o.vulnerabilities,
       signed: o.signed,
+      attested: o.attested,
+      sbom: o.sbom,
       status: o.status,
       ...(o.failedStep && { failedStep: o.failedStep, error: o.error }),
     })),

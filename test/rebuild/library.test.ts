@@ -77,6 +77,7 @@ describe("SPEC §7 tags and labels", () => {
       push: true,
       sign: true,
       attest: false,
+      ignoreUnfixed: false,
       workDir: "/tmp",
     });
     expect(labels).toEqual({

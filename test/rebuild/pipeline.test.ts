@@ -177,6 +177,49 @@ describe("SPEC §7 rebuild pipeline", () => {
     expect(run.stderr).not.toContain("internal error");
   });
 
+  it("issue 13: attaches a CycloneDX SBOM made from the scanned local image, and passes --ignore-unfixed, .trivyignore and OpenVEX to the scan", async () => {
+    const cwd = libraryRepository();
+    writeFileSync(
+      join(cwd, "base/alpine.trivyignore"),
+      "# accepted until 2027-01-31, SEC-7\nCVE-2026-0001\n",
+    );
+    writeFileSync(
+      join(cwd, "base/ubuntu.vex.json"),
+      '{"@context":"https://openvex.dev/ns/v0.2.0","statements":[]}\n',
+    );
+    const run = await rebuild([...FULL, "--attest", "--ignore-unfixed"], {}, { cwd });
+    expect(run.code, run.stderr).toBe(0);
+    const scans = run.calls.filter((c) => c.tool === "trivy" && c.args.includes("--exit-code")).map(line);
+    expect(scans[0]).toMatch(/ --ignore-unfixed --ignorefile base\/alpine\.trivyignore --image-src docker /);
+    expect(scans[1]).toMatch(/ --ignore-unfixed --vex base\/ubuntu\.vex\.json --image-src docker /);
+    expect(scans[2]).not.toMatch(/--ignorefile|--vex/);
+    for (const name of ["alpine", "ubuntu", "distroless", "wolfi"]) {
+      const steps = run.calls
+        .filter((c) => c.args.some((a) => a.includes(`/${name}`)))
+        .map((c) => `${c.tool} ${c.args[0]}${c.args.includes("cyclonedx") ? " cyclonedx" : ""}`);
+      expect(steps, name).toEqual([
+        "docker buildx",
+        "trivy image",
+        "trivy image cyclonedx",
+        "docker push",
+        "docker push",
+        "cosign sign",
+        "trivy convert",
+        "cosign attest",
+        "cosign attest cyclonedx",
+      ]);
+    }
+    expect(run.images.every((i: { sbom: boolean; attested: boolean }) => i.sbom && i.attested)).toBe(true);
+  });
+
+  it("issue 13: a failed SBOM attestation fails only its image, with cosign's words", async () => {
+    const run = await rebuild([...FULL, "--attest"], { FAKE_FAIL: "cosign:attest:ubuntu" });
+    expect(run.code).toBe(1);
+    const byName = Object.fromEntries(run.images.map((i: { name: string }) => [i.name, i]));
+    expect(byName.ubuntu).toMatchObject({ status: "failed", failedStep: "attest", sbom: false });
+    for (const name of ["alpine", "distroless", "wolfi"]) expect(byName[name]).toMatchObject({ sbom: true });
+  });
+
   it("--dry-run prints every command for the four base images, in order, and runs none", async () => {
     const run = await rebuild([
       "--registry",
@@ -246,6 +289,26 @@ describe("SPEC §7 rebuild pipeline", () => {
       "no base image called debian in base (have: alpine, ubuntu, distroless, wolfi)",
     );
     expect(noRegistry.calls).toEqual([]);
+  });
+
+  it.each([
+    [
+      "ghcr.io/Acme-Corp/base",
+      "registry ghcr.io/Acme-Corp/base has upper-case letters, which registries refuse; write ghcr.io/acme-corp/base",
+    ],
+    [
+      "https://ghcr.io/acme/base",
+      "registry https://ghcr.io/acme/base has a scheme; write it without one, such as ghcr.io/acme/base",
+    ],
+    [
+      "ghcr.io/acme base",
+      "registry ghcr.io/acme base is not a registry and namespace such as ghcr.io/acme/base",
+    ],
+  ])("refuses registry %s before building anything (issue 13)", async (registry, message) => {
+    const run = await rebuild(["--registry", registry, "--scan"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+    expect(run.calls).toEqual([]);
   });
 
   it("--plan prints the GitHub Actions matrix", async () => {

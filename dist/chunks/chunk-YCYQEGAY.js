@@ -20095,6 +20095,9 @@ function issueCommand(command, properties, message) {
   const cmd = new Command(command, properties, message);
   process.stdout.write(cmd.toString() + os.EOL);
 }
+function issue(name, message = "") {
+  issueCommand(name, {}, message);
+}
 var CMD_STRING = "::";
 var Command = class {
   constructor(command, properties, message) {
@@ -22012,6 +22015,12 @@ function notice(message, properties = {}) {
 }
 function info(message) {
   process.stdout.write(message + os5.EOL);
+}
+function startGroup(name) {
+  issue("group", name);
+}
+function endGroup() {
+  issue("endgroup");
 }
 
 // node_modules/@actions/github/lib/context.js
@@ -26023,9 +26032,11 @@ export {
   warning,
   notice,
   info,
+  startGroup,
+  endGroup,
   RequestError,
   defaults,
   getOctokit,
   github_exports
 };
-/*! For license information please see chunk-ON7GIKT4.js.LEGAL.txt */
+/*! For license information please see chunk-YCYQEGAY.js.LEGAL.txt */

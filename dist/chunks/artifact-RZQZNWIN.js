@@ -15,7 +15,7 @@ import {
   info,
   setSecret,
   warning
-} from "./chunk-ON7GIKT4.js";
+} from "./chunk-YCYQEGAY.js";
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/json-typings.js
 var require_json_typings = __commonJS({
@@ -79905,4 +79905,4 @@ export {
   UsageError,
   artifact_default as default
 };
-/*! For license information please see artifact-FZN22JJN.js.LEGAL.txt */
+/*! For license information please see artifact-RZQZNWIN.js.LEGAL.txt */
