@@ -25553,20 +25553,23 @@ function highSecurityReason(occurrence, { policy, namespaceLabels }) {
 }
 
 // src/rules/pinning.ts
-var requirePinnedImage = (image, _occurrence, { policy }) => {
+var requirePinnedImage = (image, _occurrence, { policy, digests }) => {
   const pinning = policy.policy.pinning;
   if (pinning === void 0 || image.digest !== void 0) return void 0;
+  const known = image.tag === void 0 ? void 0 : digests?.get(`${image.match.repository}:${image.tag}`);
+  const pinned2 = `${image.repository}${image.tag ? `:${image.tag}` : ""}@${known?.digest ?? "sha256:<digest>"}`;
+  const from = known ? ` (the digest the rebuild of ${known.date} pushed)` : "";
   if (pinning === "digest") {
     return {
       rule: "require-pinned-image",
-      message: `${image.raw} is not pinned by digest; write it as ${image.repository}${image.tag ? `:${image.tag}` : ""}@sha256:<digest>`
+      message: `${image.raw} is not pinned by digest; write it as ${pinned2}${from}`
     };
   }
   const written = image.raw.slice(image.raw.lastIndexOf("/") + 1);
   if (written.includes(":") && image.tag !== "latest") return void 0;
   return {
     rule: "require-pinned-image",
-    message: `${image.raw} does not name a version (${image.tag === "latest" && written.includes(":") ? "latest moves" : "no tag means latest"}); pin a tag or a digest`
+    message: `${image.raw} does not name a version (${image.tag === "latest" && written.includes(":") ? "latest moves" : "no tag means latest"}); pin a tag or a digest${known ? `: ${pinned2}${from}` : ""}`
   };
 };
 
@@ -27604,7 +27607,11 @@ function runCheck(options) {
     });
   };
   const judgeAll = (problems, occurrences, namespaceLabels) => {
-    const context = { policy: compiled, namespaceLabels };
+    const context = {
+      policy: compiled,
+      namespaceLabels,
+      ...options.digests && { digests: options.digests }
+    };
     for (const problem of problems) report("parse-error", problem, problem.message);
     for (const occurrence of occurrences) {
       images++;
@@ -27679,6 +27686,51 @@ function byPosition(a, b) {
 }
 function exitCodeOf(result) {
   return result.mode === "enforce" && result.findings.length > 0 ? 1 : 0;
+}
+
+// src/digests.ts
+function digestsOf(outcomes, date) {
+  const day = date.toISOString().slice(0, 10);
+  const images = [];
+  for (const outcome of outcomes) {
+    if (outcome.status !== "pushed" || !outcome.digest) continue;
+    for (const ref of outcome.tags) {
+      const at3 = ref.lastIndexOf(":");
+      images.push({ image: ref.slice(0, at3), tag: ref.slice(at3 + 1), digest: outcome.digest, date: day });
+    }
+  }
+  return { version: 1, images };
+}
+var DIGEST2 = /^sha256:[0-9a-f]{64}$/;
+function readDigests(text, file) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(
+      `digests ${file} is not JSON (${error.message}); give the digests.json a rebuild wrote`
+    );
+  }
+  const images = data?.images;
+  if (!Array.isArray(images))
+    throw new InputError(`digests ${file}: expected {"images": [...]} as rebuild --digests writes it`);
+  const byRef = /* @__PURE__ */ new Map();
+  images.forEach((entry, i) => {
+    const { image, tag, digest, date } = entry ?? {};
+    if (typeof image !== "string" || typeof tag !== "string" || typeof digest !== "string" || !DIGEST2.test(digest)) {
+      throw new InputError(`digests ${file}: images[${i}] needs image, tag and a sha256 digest`);
+    }
+    let key;
+    try {
+      key = `${parseImageRef(`${image}:${tag}`).match.repository}:${tag}`;
+    } catch (error) {
+      if (error instanceof InvalidReferenceError)
+        throw new InputError(`digests ${file}: images[${i}]: ${error.message}`);
+      throw error;
+    }
+    byRef.set(key, { image, tag, digest, date: typeof date === "string" ? date : "" });
+  });
+  return byRef;
 }
 
 // src/policy/write.ts
@@ -28505,7 +28557,7 @@ function commandLine(tool, args) {
 
 // src/rebuild/builders.ts
 var DRY_RUN_DIGEST = "sha256:<digest-reported-by-push>";
-var DIGEST2 = /sha256:[0-9a-f]{64}/;
+var DIGEST3 = /sha256:[0-9a-f]{64}/;
 function buildFlags(image, refs, labels) {
   return [
     "--file",
@@ -28532,7 +28584,7 @@ function dockerBuilder(tools, buildx) {
       const result = await tools.run("docker", ["push", ref]);
       if (result.exitCode !== 0) return { failed: result };
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
-      const digest = DIGEST2.exec(result.stdout)?.[0];
+      const digest = DIGEST3.exec(result.stdout)?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `docker push reported no digest for ${ref}` } };
     }
   };
@@ -28553,7 +28605,7 @@ function buildahBuilder(tools) {
       const result = await tools.run("buildah", ["push", "--digestfile", digestFile, ref, `docker://${ref}`]);
       if (result.exitCode !== 0) return { failed: result };
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
-      const digest = DIGEST2.exec(readFileSync3(digestFile, "utf8"))?.[0];
+      const digest = DIGEST3.exec(readFileSync3(digestFile, "utf8"))?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
     }
   };
@@ -29402,7 +29454,10 @@ function check(paths, flags) {
     buildArgs: flags.buildArg,
     ...flags.fromJson && { podList: readInput(flags.fromJson, cwd, "pod list", "stdin") },
     ...flags.manifests && { manifests: readInput(flags.manifests, cwd, "manifests", "<stdin>") },
-    ...flags.changedSince && { onlyFiles: changedFiles(flags.changedSince, cwd) }
+    ...flags.changedSince && { onlyFiles: changedFiles(flags.changedSince, cwd) },
+    ...flags.digests && {
+      digests: readDigests(readInput(flags.digests, cwd, "digests", "stdin").text, flags.digests)
+    }
   });
   const result = baseline === void 0 ? checked : applyBaseline(checked, baseline, flags.baseline);
   const toFile = flags.output !== void 0;
@@ -29464,6 +29519,11 @@ ${renderRebuildText(outcomes)}`);
   if (flags.output !== void 0)
     writeChunks([`${imagesOutput(outcomes)}
 `], resolve4(cwd, flags.output), flags.output);
+  if (flags.digests !== void 0) {
+    const digests = digestsOf(outcomes, provenance(cwd).date);
+    writeChunks([`${JSON.stringify(digests, null, 2)}
+`], resolve4(cwd, flags.digests), flags.digests);
+  }
   return outcomes.some((o) => o.status === "failed") ? 1 : 0;
 }
 var WRITE_BATCH = 1 << 20;
@@ -29606,7 +29666,7 @@ function program2(setExitCode) {
   ).option(
     "--manifests <file>",
     "judge rendered manifests: helm template or kustomize build output, or - for stdin (# Source: comments name the files)"
-  ).option("--changed-since <ref>", "check only files changed since a git ref (each changed file whole)").option(
+  ).option("--changed-since <ref>", "check only files changed since a git ref (each changed file whole)").option("--digests <file>", "a rebuild's digests.json: pinning findings name the exact digest to pin to").option(
     "--baseline <file>",
     "a JSON report of known findings (base-image-guard baseline): only findings not in it fail"
   ).option(
@@ -29626,7 +29686,10 @@ function program2(setExitCode) {
     "let vulnerabilities with no fixed version pass the scan (a .trivyignore or .vex.json beside each Dockerfile is always read)"
   ).option("--sign", "sign pushed images with cosign, by digest").option("--key <key>", "cosign key (path, env://VAR or KMS URI); keyless without it").option("--attest", "attach the scan result as a cosign vuln attestation").addOption(
     new Option("--builder <builder>", "image builder").choices(["auto", "docker", "buildah"]).default("auto")
-  ).option("--plan", "print the GitHub Actions matrix (one entry per image) and exit").option("--dry-run", "print every command that would run, in order, and run none").option("--output <file>", "write the images JSON (name, tags, digest, vulnerabilities, signed, status)").addHelpText(
+  ).option("--plan", "print the GitHub Actions matrix (one entry per image) and exit").option("--dry-run", "print every command that would run, in order, and run none").option("--output <file>", "write the images JSON (name, tags, digest, vulnerabilities, signed, status)").option(
+    "--digests <file>",
+    "write digests.json (image, tag, digest, date of every pushed tag) for check --digests"
+  ).addHelpText(
     "after",
     "\nExit codes: 0 every image rebuilt, 1 an image failed, 2 usage error or missing tool."
   ).action(async (flags) => setExitCode(await rebuild(flags)));

@@ -17106,20 +17106,23 @@ function highSecurityReason(occurrence, { policy, namespaceLabels }) {
 }
 
 // src/rules/pinning.ts
-var requirePinnedImage = (image, _occurrence, { policy }) => {
+var requirePinnedImage = (image, _occurrence, { policy, digests }) => {
   const pinning = policy.policy.pinning;
   if (pinning === void 0 || image.digest !== void 0) return void 0;
+  const known = image.tag === void 0 ? void 0 : digests?.get(`${image.match.repository}:${image.tag}`);
+  const pinned2 = `${image.repository}${image.tag ? `:${image.tag}` : ""}@${known?.digest ?? "sha256:<digest>"}`;
+  const from = known ? ` (the digest the rebuild of ${known.date} pushed)` : "";
   if (pinning === "digest") {
     return {
       rule: "require-pinned-image",
-      message: `${image.raw} is not pinned by digest; write it as ${image.repository}${image.tag ? `:${image.tag}` : ""}@sha256:<digest>`
+      message: `${image.raw} is not pinned by digest; write it as ${pinned2}${from}`
     };
   }
   const written = image.raw.slice(image.raw.lastIndexOf("/") + 1);
   if (written.includes(":") && image.tag !== "latest") return void 0;
   return {
     rule: "require-pinned-image",
-    message: `${image.raw} does not name a version (${image.tag === "latest" && written.includes(":") ? "latest moves" : "no tag means latest"}); pin a tag or a digest`
+    message: `${image.raw} does not name a version (${image.tag === "latest" && written.includes(":") ? "latest moves" : "no tag means latest"}); pin a tag or a digest${known ? `: ${pinned2}${from}` : ""}`
   };
 };
 
@@ -22223,7 +22226,11 @@ function runCheck(options) {
     });
   };
   const judgeAll = (problems, occurrences, namespaceLabels) => {
-    const context = { policy: compiled, namespaceLabels };
+    const context = {
+      policy: compiled,
+      namespaceLabels,
+      ...options.digests && { digests: options.digests }
+    };
     for (const problem of problems) report("parse-error", problem, problem.message);
     for (const occurrence of occurrences) {
       images++;
@@ -22298,6 +22305,51 @@ function byPosition(a, b) {
 }
 function exitCodeOf(result) {
   return result.mode === "enforce" && result.findings.length > 0 ? 1 : 0;
+}
+
+// src/digests.ts
+function digestsOf(outcomes, date) {
+  const day = date.toISOString().slice(0, 10);
+  const images = [];
+  for (const outcome of outcomes) {
+    if (outcome.status !== "pushed" || !outcome.digest) continue;
+    for (const ref of outcome.tags) {
+      const at2 = ref.lastIndexOf(":");
+      images.push({ image: ref.slice(0, at2), tag: ref.slice(at2 + 1), digest: outcome.digest, date: day });
+    }
+  }
+  return { version: 1, images };
+}
+var DIGEST = /^sha256:[0-9a-f]{64}$/;
+function readDigests(text, file) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch (error2) {
+    throw new InputError(
+      `digests ${file} is not JSON (${error2.message}); give the digests.json a rebuild wrote`
+    );
+  }
+  const images = data?.images;
+  if (!Array.isArray(images))
+    throw new InputError(`digests ${file}: expected {"images": [...]} as rebuild --digests writes it`);
+  const byRef = /* @__PURE__ */ new Map();
+  images.forEach((entry, i) => {
+    const { image, tag, digest, date } = entry ?? {};
+    if (typeof image !== "string" || typeof tag !== "string" || typeof digest !== "string" || !DIGEST.test(digest)) {
+      throw new InputError(`digests ${file}: images[${i}] needs image, tag and a sha256 digest`);
+    }
+    let key;
+    try {
+      key = `${parseImageRef(`${image}:${tag}`).match.repository}:${tag}`;
+    } catch (error2) {
+      if (error2 instanceof InvalidReferenceError)
+        throw new InputError(`digests ${file}: images[${i}]: ${error2.message}`);
+      throw error2;
+    }
+    byRef.set(key, { image, tag, digest, date: typeof date === "string" ? date : "" });
+  });
+  return byRef;
 }
 
 // src/policy/load.ts
@@ -23801,6 +23853,7 @@ var INPUT_DEFAULTS = {
   "sarif-file": "",
   "sarif-category": "",
   "upload-report": "false",
+  digests: "",
   baseline: "",
   "new-findings-only": "false",
   summary: "true",
@@ -23851,6 +23904,7 @@ function readCheckInputs(get) {
     ...get("sarif-file") && { sarifFile: get("sarif-file") },
     ...get("sarif-category") && { sarifCategory: get("sarif-category") },
     uploadReport: booleanInput(get, "upload-report"),
+    ...get("digests") && { digests: get("digests") },
     ...get("baseline") && { baseline: get("baseline") },
     newFindingsOnly: booleanInput(get, "new-findings-only"),
     summary: booleanInput(get, "summary"),
@@ -24144,19 +24198,20 @@ Every finding of earlier runs is fixed as of ${pr.headSha.slice(0, 7)}.
     );
   }
 }
+function workspaceText(cwd, path, what) {
+  try {
+    return readFileSync3(resolve4(cwd, path), "utf8");
+  } catch (error2) {
+    throw new InputError(
+      `${what} ${path}: ${error2.code ?? error2.message}`
+    );
+  }
+}
 function knownFindings(inputs, cwd, pr, loaded, onlyFiles) {
   const sets = [];
   const names = [];
   if (inputs.baseline) {
-    let text;
-    try {
-      text = readFileSync3(resolve4(cwd, inputs.baseline), "utf8");
-    } catch (error2) {
-      throw new InputError(
-        `baseline ${inputs.baseline}: ${error2.code ?? error2.message}`
-      );
-    }
-    sets.push(readBaseline(text, inputs.baseline));
+    sets.push(readBaseline(workspaceText(cwd, inputs.baseline, "baseline"), inputs.baseline));
     names.push(inputs.baseline);
   }
   if (inputs.newFindingsOnly) {
@@ -24208,7 +24263,10 @@ async function check(inputs) {
     cwd,
     loaded,
     ...inputs.mode && { mode: inputs.mode },
-    ...onlyFiles && { onlyFiles }
+    ...onlyFiles && { onlyFiles },
+    ...inputs.digests && {
+      digests: readDigests(workspaceText(cwd, inputs.digests, "digests"), inputs.digests)
+    }
   });
   const result = known ? applyBaseline(checked, known.fingerprints, known.name) : checked;
   if (inputs.annotations) annotate(result, changed);
@@ -24288,8 +24346,8 @@ var IPV6 = "\\[[a-fA-F0-9:]+\\](?::[0-9]+)?";
 var PATH_COMPONENT2 = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
 var PLAIN_FIRST = "[a-z0-9]+(?:(?:_|__|-+)[a-z0-9]+)*";
 var TAG2 = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}";
-var DIGEST = "(?:sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})";
-var REFERENCE_REGEX = `^[ \\t\\r\\n]*(?:(?:${DOMAIN2}|${IPV6}|${PLAIN_FIRST})/(?:${PATH_COMPONENT2}/)*${PATH_COMPONENT2}|${PATH_COMPONENT2})(?::${TAG2})?(?:@${DIGEST})?[ \\t\\r\\n]*$`;
+var DIGEST2 = "(?:sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})";
+var REFERENCE_REGEX = `^[ \\t\\r\\n]*(?:(?:${DOMAIN2}|${IPV6}|${PLAIN_FIRST})/(?:${PATH_COMPONENT2}/)*${PATH_COMPONENT2}|${PATH_COMPONENT2})(?::${TAG2})?(?:@${DIGEST2})?[ \\t\\r\\n]*$`;
 var IMAGE_ID_REGEX = "^[ \\t\\r\\n]*[a-f0-9]{64}[ \\t\\r\\n]*$";
 
 // src/admission/cel.ts
@@ -24798,6 +24856,11 @@ function exportPolicies(get) {
   setOutput("files", JSON.stringify(files));
 }
 
+// src/action/rebuild.ts
+import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { tmpdir as tmpdir4 } from "node:os";
+import { dirname as dirname4, join as join11 } from "node:path";
+
 // src/rebuild/index.ts
 import { mkdtempSync as mkdtempSync2, rmSync as rmSync3 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
@@ -24838,7 +24901,7 @@ function execRunner() {
 
 // src/rebuild/builders.ts
 var DRY_RUN_DIGEST = "sha256:<digest-reported-by-push>";
-var DIGEST2 = /sha256:[0-9a-f]{64}/;
+var DIGEST3 = /sha256:[0-9a-f]{64}/;
 function buildFlags(image, refs, labels) {
   return [
     "--file",
@@ -24865,7 +24928,7 @@ function dockerBuilder(tools, buildx) {
       const result = await tools.run("docker", ["push", ref]);
       if (result.exitCode !== 0) return { failed: result };
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
-      const digest = DIGEST2.exec(result.stdout)?.[0];
+      const digest = DIGEST3.exec(result.stdout)?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `docker push reported no digest for ${ref}` } };
     }
   };
@@ -24886,7 +24949,7 @@ function buildahBuilder(tools) {
       const result = await tools.run("buildah", ["push", "--digestfile", digestFile, ref, `docker://${ref}`]);
       if (result.exitCode !== 0) return { failed: result };
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
-      const digest = DIGEST2.exec(readFileSync4(digestFile, "utf8"))?.[0];
+      const digest = DIGEST3.exec(readFileSync4(digestFile, "utf8"))?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
     }
   };
@@ -25398,6 +25461,14 @@ async function rebuild(get) {
     }
   ).finally(close);
   setOutput("images", imagesOutput(outcomes));
+  const digestsPath = join11(process.env.RUNNER_TEMP ?? tmpdir4(), "base-image-guard", "digests.json");
+  mkdirSync3(dirname4(digestsPath), { recursive: true });
+  writeFileSync3(
+    digestsPath,
+    `${JSON.stringify(digestsOf(outcomes, provenance(workspace()).date), null, 2)}
+`
+  );
+  setOutput("digests", digestsPath);
   await writeSummary(renderRebuildSummary(outcomes));
   const failed = outcomes.filter((o) => o.status === "failed");
   for (const o of failed)

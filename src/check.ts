@@ -2,6 +2,7 @@
  * The check engine (DESIGN "The flow"): discover → sources → rules → findings. Reads files, never
  * writes; the entry points decide what to print and how to exit.
  */
+import type { DigestEntry } from "./digests.js";
 import { compilePolicy } from "./policy/compile.js";
 import { lintAgainstImages } from "./policy/lint.js";
 import type { LoadedPolicy, Mode } from "./policy/types.js";
@@ -32,6 +33,8 @@ export interface CheckOptions {
   onlyFiles?: ReadonlySet<string>;
   /** Decides whether exceptions have expired; today by default. */
   today?: Date;
+  /** What a rebuild pushed (`--digests`): pinning findings name the digest. */
+  digests?: ReadonlyMap<string, DigestEntry>;
 }
 
 export interface Skip {
@@ -126,7 +129,11 @@ export function runCheck(options: CheckOptions): CheckResult {
     occurrences: readonly Occurrence[],
     namespaceLabels: Record<string, Record<string, string>>,
   ) => {
-    const context = { policy: compiled, namespaceLabels };
+    const context = {
+      policy: compiled,
+      namespaceLabels,
+      ...(options.digests && { digests: options.digests }),
+    };
     for (const problem of problems) report("parse-error", problem, problem.message);
     for (const occurrence of occurrences) {
       images++;

@@ -11,13 +11,14 @@ import { EXPORT_FILES, exportPolicy, TARGETS, targetsOf } from "./admission/expo
 import { importPolicy } from "./admission/import.js";
 import { applyBaseline, readBaseline } from "./baseline.js";
 import { exitCodeOf, runCheck } from "./check.js";
+import { digestsOf, readDigests } from "./digests.js";
 import { GuardError, InputError, UsageError } from "./errors.js";
 import { GitError, git, nulSeparated } from "./git.js";
 import { DEFAULT_POLICY_PATH, defaultPolicyText, loadPolicy } from "./policy/load.js";
 import type { Mode } from "./policy/types.js";
 import { policyText } from "./policy/write.js";
 import type { BuilderChoice } from "./rebuild/builders.js";
-import { libraryOf, runRebuild } from "./rebuild/index.js";
+import { libraryOf, provenance, runRebuild } from "./rebuild/index.js";
 import { matrixOf } from "./rebuild/plan.js";
 import { imagesOutput, renderRebuildText } from "./rebuild/report.js";
 import { dryRunner, execRunner } from "./rebuild/tools.js";
@@ -39,6 +40,7 @@ interface CheckFlags {
   changedSince?: string;
   sarifCategory?: string;
   baseline?: string;
+  digests?: string;
 }
 
 function collectBuildArg(value: string, previous: Record<string, string>): Record<string, string> {
@@ -104,6 +106,9 @@ function check(paths: string[], flags: CheckFlags): number {
     ...(flags.fromJson && { podList: readInput(flags.fromJson, cwd, "pod list", "stdin") }),
     ...(flags.manifests && { manifests: readInput(flags.manifests, cwd, "manifests", "<stdin>") }),
     ...(flags.changedSince && { onlyFiles: changedFiles(flags.changedSince, cwd) }),
+    ...(flags.digests && {
+      digests: readDigests(readInput(flags.digests, cwd, "digests", "stdin").text, flags.digests),
+    }),
   });
   const result =
     baseline === undefined ? checked : applyBaseline(checked, baseline, flags.baseline as string);
@@ -146,6 +151,7 @@ interface RebuildFlags {
   plan?: boolean;
   dryRun?: boolean;
   output?: string;
+  digests?: string;
 }
 
 async function rebuild(flags: RebuildFlags): Promise<number> {
@@ -182,6 +188,10 @@ async function rebuild(flags: RebuildFlags): Promise<number> {
   if (!flags.dryRun) process.stdout.write(`\n${renderRebuildText(outcomes)}`);
   if (flags.output !== undefined)
     writeChunks([`${imagesOutput(outcomes)}\n`], resolve(cwd, flags.output), flags.output);
+  if (flags.digests !== undefined) {
+    const digests = digestsOf(outcomes, provenance(cwd).date);
+    writeChunks([`${JSON.stringify(digests, null, 2)}\n`], resolve(cwd, flags.digests), flags.digests);
+  }
   return outcomes.some((o) => o.status === "failed") ? 1 : 0;
 }
 
@@ -372,6 +382,7 @@ function program(setExitCode: (code: number) => void): Command {
       "judge rendered manifests: helm template or kustomize build output, or - for stdin (# Source: comments name the files)",
     )
     .option("--changed-since <ref>", "check only files changed since a git ref (each changed file whole)")
+    .option("--digests <file>", "a rebuild's digests.json: pinning findings name the exact digest to pin to")
     .option(
       "--baseline <file>",
       "a JSON report of known findings (base-image-guard baseline): only findings not in it fail",
@@ -415,6 +426,10 @@ function program(setExitCode: (code: number) => void): Command {
     .option("--plan", "print the GitHub Actions matrix (one entry per image) and exit")
     .option("--dry-run", "print every command that would run, in order, and run none")
     .option("--output <file>", "write the images JSON (name, tags, digest, vulnerabilities, signed, status)")
+    .option(
+      "--digests <file>",
+      "write digests.json (image, tag, digest, date of every pushed tag) for check --digests",
+    )
     .addHelpText(
       "after",
       "\nExit codes: 0 every image rebuilt, 1 an image failed, 2 usage error or missing tool.",

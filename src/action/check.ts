@@ -11,6 +11,7 @@ import * as github from "@actions/github";
 import packageJson from "../../package.json" with { type: "json" };
 import { applyBaseline, readBaseline } from "../baseline.js";
 import { type CheckResult, exitCodeOf, runCheck } from "../check.js";
+import { readDigests } from "../digests.js";
 import { InputError } from "../errors.js";
 import { DEFAULT_POLICY_PATH, loadPolicy } from "../policy/load.js";
 import type { LoadedPolicy } from "../policy/types.js";
@@ -131,6 +132,17 @@ async function comment(
   }
 }
 
+/** A file an input names, in the workspace; unreadable is an input error (exit 2) naming it. */
+function workspaceText(cwd: string, path: string, what: string): string {
+  try {
+    return readFileSync(resolve(cwd, path), "utf8");
+  } catch (error) {
+    throw new InputError(
+      `${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+}
+
 /** The findings that do not fail: a baseline file's, the base commit's (new-findings-only), or both. */
 function knownFindings(
   inputs: CheckInputs,
@@ -142,15 +154,7 @@ function knownFindings(
   const sets: Set<string>[] = [];
   const names: string[] = [];
   if (inputs.baseline) {
-    let text: string;
-    try {
-      text = readFileSync(resolve(cwd, inputs.baseline), "utf8");
-    } catch (error) {
-      throw new InputError(
-        `baseline ${inputs.baseline}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      );
-    }
-    sets.push(readBaseline(text, inputs.baseline));
+    sets.push(readBaseline(workspaceText(cwd, inputs.baseline, "baseline"), inputs.baseline));
     names.push(inputs.baseline);
   }
   if (inputs.newFindingsOnly) {
@@ -216,6 +220,9 @@ export async function check(inputs: CheckInputs): Promise<void> {
     loaded,
     ...(inputs.mode && { mode: inputs.mode }),
     ...(onlyFiles && { onlyFiles }),
+    ...(inputs.digests && {
+      digests: readDigests(workspaceText(cwd, inputs.digests, "digests"), inputs.digests),
+    }),
   });
   const result = known ? applyBaseline(checked, known.fingerprints, known.name) : checked;
 

@@ -16,6 +16,7 @@ export const INPUT_DEFAULTS = {
   "sarif-file": "",
   "sarif-category": "",
   "upload-report": "false",
+  digests: "",
   baseline: "",
   "new-findings-only": "false",
   summary: "true",
@@ -45,6 +46,8 @@ export interface CheckInputs {
   changedFilesOnly: boolean;
   annotations: boolean;
   sarifFile?: string;
+  /** A rebuild's digests.json in the workspace: pinning findings name the digest. */
+  digests?: string;
   /** Keep the JSON report (and SARIF) as a workflow artifact. */
   uploadReport: boolean;
   /** A baseline JSON report in the workspace: findings in it do not fail. */
@@ -101,6 +104,7 @@ export function readCheckInputs(get: GetInput): CheckInputs {
     ...(get("sarif-file") && { sarifFile: get("sarif-file") }),
     ...(get("sarif-category") && { sarifCategory: get("sarif-category") }),
     uploadReport: booleanInput(get, "upload-report"),
+    ...(get("digests") && { digests: get("digests") }),
     ...(get("baseline") && { baseline: get("baseline") }),
     newFindingsOnly: booleanInput(get, "new-findings-only"),
     summary: booleanInput(get, "summary"),

@@ -1,6 +1,10 @@
 /** `command: plan` and `command: rebuild` in the Action (SPEC §6, §7): the CLI's pipeline with Actions outputs. */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import * as core from "@actions/core";
-import { libraryOf, runRebuild } from "../rebuild/index.js";
+import { digestsOf } from "../digests.js";
+import { libraryOf, provenance, runRebuild } from "../rebuild/index.js";
 import { matrixOf } from "../rebuild/plan.js";
 import { imagesOutput, renderRebuildSummary } from "../rebuild/report.js";
 import { execRunner } from "../rebuild/tools.js";
@@ -41,6 +45,14 @@ export async function rebuild(get: GetInput): Promise<void> {
     },
   ).finally(close);
   core.setOutput("images", imagesOutput(outcomes));
+  // digests.json for check --digests (and the workflow's artifact): every pushed tag's digest.
+  const digestsPath = join(process.env.RUNNER_TEMP ?? tmpdir(), "base-image-guard", "digests.json");
+  mkdirSync(dirname(digestsPath), { recursive: true });
+  writeFileSync(
+    digestsPath,
+    `${JSON.stringify(digestsOf(outcomes, provenance(workspace()).date), null, 2)}\n`,
+  );
+  core.setOutput("digests", digestsPath);
   await writeSummary(renderRebuildSummary(outcomes));
   const failed = outcomes.filter((o) => o.status === "failed");
   for (const o of failed)

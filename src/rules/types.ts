@@ -1,3 +1,4 @@
+import type { DigestEntry } from "../digests.js";
 import type { ImageRef } from "../image/reference.js";
 import type { CompiledPolicy } from "../policy/compile.js";
 import type { Occurrence } from "../sources/types.js";
@@ -41,6 +42,8 @@ export interface RuleContext {
   policy: CompiledPolicy;
   /** Labels of every Namespace manifest in the scanned set, by name. */
   namespaceLabels: Readonly<Record<string, Record<string, string>>>;
+  /** What a rebuild pushed (`--digests`), by normalised `repository:tag`. */
+  digests?: ReadonlyMap<string, DigestEntry>;
 }
 
 /** A rule judges one resolved image; undefined means it passes. */

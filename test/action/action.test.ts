@@ -300,6 +300,7 @@ describe("action.yml", () => {
     expect(action.runs).toEqual({ using: "node24", main: "dist/index.js" });
     expect(Object.keys(action.inputs).sort()).toEqual(Object.keys(INPUT_DEFAULTS).sort());
     expect(Object.keys(action.outputs).sort()).toEqual([
+      "digests",
       "files",
       "images",
       "matrix",

@@ -220,6 +220,51 @@ describe("SPEC §7 rebuild pipeline", () => {
     for (const name of ["alpine", "distroless", "wolfi"]) expect(byName[name]).toMatchObject({ sbom: true });
   });
 
+  it("issue 13: --digests writes every pushed tag's digest, and check --digests names it in pinning findings", async () => {
+    const cwd = libraryRepository();
+    const run = await rebuild(
+      [...FULL, "--digests", "digests.json"],
+      { FAKE_FAIL: "docker:push:wolfi" },
+      { cwd },
+    );
+    expect(run.code).toBe(1);
+    const digests = JSON.parse(readFileSync(join(cwd, "digests.json"), "utf8"));
+    const alpine = digestOf(`${REGISTRY}/alpine`);
+    expect(digests.version).toBe(1);
+    expect(digests.images.filter((d: { image: string }) => d.image.endsWith("/alpine"))).toEqual([
+      { image: `${REGISTRY}/alpine`, tag: "3.20", digest: alpine, date: "2026-11-30" },
+      { image: `${REGISTRY}/alpine`, tag: `3.20-${DATE}`, digest: alpine, date: "2026-11-30" },
+    ]);
+    // A failed image has no digest to offer.
+    expect(digests.images.some((d: { image: string }) => d.image.endsWith("/wolfi"))).toBe(false);
+
+    writeFileSync(join(cwd, "policy.yml"), "pinning: digest\n");
+    writeFileSync(
+      join(cwd, "app.Dockerfile"),
+      `FROM ${REGISTRY.toUpperCase().replace("/BASE", "/base")}/alpine:3.20\n`,
+    );
+    const check = await new Promise<{ code: number; stdout: string }>((done) =>
+      execFile(
+        process.execPath,
+        [
+          resolve("dist/cli.js"),
+          "check",
+          "app.Dockerfile",
+          "--policy",
+          "policy.yml",
+          "--digests",
+          "digests.json",
+        ],
+        { cwd },
+        (error, stdout) => done({ code: error ? Number(error.code) : 0, stdout }),
+      ),
+    );
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain(
+      `is not pinned by digest; write it as REGISTRY.EXAMPLE.COM/base/alpine:3.20@${alpine} (the digest the rebuild of 2026-11-30 pushed)`,
+    );
+  });
+
   it("--dry-run prints every command for the four base images, in order, and runs none", async () => {
     const run = await rebuild([
       "--registry",
