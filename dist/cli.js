@@ -28514,6 +28514,7 @@ function getExecOutput(commandLine2, args, options) {
 var INSTALL_HINTS = {
   docker: "use a runner with Docker (ubuntu-latest has it) and docker/setup-buildx-action, or install docker.io",
   buildah: "install it with apt-get install buildah (Debian/Ubuntu)",
+  skopeo: "it tells buildah builds whether a date tag exists already; install it with apt-get install skopeo (GitHub's Ubuntu runners have it)",
   trivy: "add aquasecurity/setup-trivy to the workflow, or install trivy from Aqua Security's packages",
   cosign: "add sigstore/cosign-installer to the workflow, or install cosign from Sigstore's releases"
 };
@@ -28556,6 +28557,13 @@ function commandLine(tool, args) {
 }
 
 // src/rebuild/builders.ts
+var ABSENT = /no such manifest|manifest unknown|not found|name unknown|404/i;
+function existence(result, dryRun) {
+  if (dryRun) return false;
+  if (result.exitCode === 0) return true;
+  return ABSENT.test(`${result.stderr}
+${result.stdout}`) ? false : { failed: result };
+}
 var DRY_RUN_DIGEST = "sha256:<digest-reported-by-push>";
 var DIGEST3 = /sha256:[0-9a-f]{64}/;
 function buildFlags(image, refs, labels) {
@@ -28574,6 +28582,7 @@ function dockerBuilder(tools, buildx) {
   return {
     name: buildx ? "docker buildx" : "docker",
     tool: "docker",
+    inspector: "docker",
     build: (image, refs, labels) => tools.run(
       "docker",
       buildx ? ["buildx", "build", ...buildFlags(image, refs, labels), "--pull", "--load", image.context] : ["build", ...buildFlags(image, refs, labels), "--pull", image.context]
@@ -28586,13 +28595,15 @@ function dockerBuilder(tools, buildx) {
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
       const digest = DIGEST3.exec(result.stdout)?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `docker push reported no digest for ${ref}` } };
-    }
+    },
+    exists: async (ref) => existence(await tools.run("docker", ["manifest", "inspect", ref]), tools.dryRun)
   };
 }
 function buildahBuilder(tools) {
   return {
     name: "buildah",
     tool: "buildah",
+    inspector: "skopeo",
     build: (image, refs, labels) => tools.run("buildah", ["bud", ...buildFlags(image, refs, labels), "--pull-always", image.context]),
     // Trivy cannot read buildah's storage: export the image to an OCI archive and scan that.
     async scanTarget(ref, workDir) {
@@ -28607,6 +28618,13 @@ function buildahBuilder(tools) {
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
       const digest = DIGEST3.exec(readFileSync3(digestFile, "utf8"))?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
+    },
+    // buildah inspects only local images; skopeo asks the registry. skopeo ignores
+    // CONTAINERS_REGISTRIES_CONF, which buildah reads, so it is handed the same file explicitly.
+    exists: async (ref) => {
+      const conf = process.env.CONTAINERS_REGISTRIES_CONF;
+      const args = [...conf ? [`--registries-conf=${conf}`] : [], "inspect", "--raw", `docker://${ref}`];
+      return existence(await tools.run("skopeo", args), tools.dryRun);
     }
   };
 }
@@ -28762,6 +28780,32 @@ function imageTags(image, options) {
   const repository = `${options.registry.replace(/\/+$/, "")}/${image.name}`;
   return image.tags.flatMap((tag) => [`${repository}:${tag}`, `${repository}:${tag}-${stamp}`]);
 }
+var MAX_RUNS_A_DAY = 9;
+async function freeTags(image, options, builder) {
+  const refs = imageTags(image, options);
+  const out = [];
+  for (const [i, ref] of refs.entries()) {
+    if (i % 2 === 0) {
+      out.push(ref);
+      continue;
+    }
+    let candidate = ref;
+    for (let run = 2; ; run++) {
+      const taken = await builder.exists(candidate);
+      if (typeof taken === "object") {
+        return {
+          failed: `cannot tell whether ${candidate} exists, so it is not overwritten: ${toolError(builder.inspector, taken.failed)}`
+        };
+      }
+      if (!taken) break;
+      if (run > MAX_RUNS_A_DAY)
+        return { failed: `${ref} and its run suffixes up to .${MAX_RUNS_A_DAY} exist already today` };
+      candidate = `${ref}.${run}`;
+    }
+    out.push(candidate);
+  }
+  return { refs: out };
+}
 function ociLabels(image, options) {
   const prefix = "org.opencontainers.image";
   return {
@@ -28773,7 +28817,7 @@ function ociLabels(image, options) {
   };
 }
 async function rebuildImage(image, options, builder, tools) {
-  const refs = imageTags(image, options);
+  let refs = imageTags(image, options);
   const outcome = {
     name: image.name,
     tags: refs,
@@ -28792,6 +28836,12 @@ async function rebuildImage(image, options, builder, tools) {
     failedStep: step2,
     error
   });
+  if (options.push) {
+    const free = await freeTags(image, options, builder);
+    if ("failed" in free) return fail("push", free.failed);
+    refs = free.refs;
+    outcome.tags = refs;
+  }
   const primary = refs[0];
   const repository = primary.slice(0, primary.lastIndexOf(":"));
   step("build");
@@ -29013,6 +29063,7 @@ async function runRebuild(settings, tools, onImage = () => {
   try {
     await requireTools(options, tools);
     const builder = await chooseBuilder(settings.builder, tools);
+    if (options.push && !await tools.has(builder.inspector)) throw new MissingToolError(builder.inspector);
     return await rebuildLibrary(images, options, builder, tools, onImage);
   } finally {
     if (!tools.dryRun) rmSync2(workDir, { recursive: true, force: true });

@@ -56,7 +56,7 @@ export function verdicts(result: CheckResult): string[] {
  * A folder to put on PATH holding the named fake tools (test/fixtures/fake-tools) and node, which
  * they run on. Only what it holds can be found there.
  */
-export function fakeToolsDir(tools = ["docker", "buildah", "trivy", "cosign"]): string {
+export function fakeToolsDir(tools = ["docker", "buildah", "skopeo", "trivy", "cosign"]): string {
   const dir = join(fixture({}), "bin");
   mkdirSync(dir);
   for (const tool of tools) symlinkSync(resolve("test/fixtures/fake-tools/bin", tool), join(dir, tool));

@@ -14,11 +14,24 @@ export type BuilderChoice = "auto" | "docker" | "buildah";
 export interface Builder {
   readonly name: "docker buildx" | "docker" | "buildah";
   readonly tool: "docker" | "buildah";
+  /** The tool `exists` runs. */
+  readonly inspector: "docker" | "skopeo";
   build(image: BaseImage, refs: string[], labels: Record<string, string>): Promise<ToolResult>;
   /** Arguments that point `trivy image` at the local image (exporting it first where Trivy cannot read it). */
   scanTarget(ref: string, workDir: string): Promise<{ args: string[] } | { failed: ToolResult }>;
   /** Pushes one reference and returns the digest the registry reports for it. */
   push(ref: string, workDir: string): Promise<{ digest: string } | { failed: ToolResult }>;
+  /** Whether the registry already has `ref`; a failure that says neither is not "no". */
+  exists(ref: string): Promise<boolean | { failed: ToolResult }>;
+}
+
+/** Registries and tools say "not there" in these words; anything else is not an answer. */
+const ABSENT = /no such manifest|manifest unknown|not found|name unknown|404/i;
+
+function existence(result: ToolResult, dryRun: boolean): boolean | { failed: ToolResult } {
+  if (dryRun) return false;
+  if (result.exitCode === 0) return true;
+  return ABSENT.test(`${result.stderr}\n${result.stdout}`) ? false : { failed: result };
 }
 
 /** Stands for the digest in a dry run, where nothing is pushed. */
@@ -43,6 +56,7 @@ function dockerBuilder(tools: ToolRunner, buildx: boolean): Builder {
   return {
     name: buildx ? "docker buildx" : "docker",
     tool: "docker",
+    inspector: "docker",
     build: (image, refs, labels) =>
       tools.run(
         "docker",
@@ -61,6 +75,7 @@ function dockerBuilder(tools: ToolRunner, buildx: boolean): Builder {
         ? { digest }
         : { failed: { ...result, stderr: `docker push reported no digest for ${ref}` } };
     },
+    exists: async (ref) => existence(await tools.run("docker", ["manifest", "inspect", ref]), tools.dryRun),
   };
 }
 
@@ -68,6 +83,7 @@ function buildahBuilder(tools: ToolRunner): Builder {
   return {
     name: "buildah",
     tool: "buildah",
+    inspector: "skopeo",
     build: (image, refs, labels) =>
       tools.run("buildah", ["bud", ...buildFlags(image, refs, labels), "--pull-always", image.context]),
     // Trivy cannot read buildah's storage: export the image to an OCI archive and scan that.
@@ -85,6 +101,13 @@ function buildahBuilder(tools: ToolRunner): Builder {
       return digest
         ? { digest }
         : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
+    },
+    // buildah inspects only local images; skopeo asks the registry. skopeo ignores
+    // CONTAINERS_REGISTRIES_CONF, which buildah reads, so it is handed the same file explicitly.
+    exists: async (ref) => {
+      const conf = process.env.CONTAINERS_REGISTRIES_CONF;
+      const args = [...(conf ? [`--registries-conf=${conf}`] : []), "inspect", "--raw", `docker://${ref}`];
+      return existence(await tools.run("skopeo", args), tools.dryRun);
     },
   };
 }

@@ -12,7 +12,7 @@ import { InvalidReferenceError, parseImageRef } from "../image/reference.js";
 import { type BuilderChoice, chooseBuilder } from "./builders.js";
 import { type BaseImage, readLibrary } from "./library.js";
 import { type ImageOutcome, type RebuildOptions, rebuildLibrary, requireTools } from "./pipeline.js";
-import type { ToolRunner } from "./tools.js";
+import { MissingToolError, type ToolRunner } from "./tools.js";
 import { SEVERITIES, type Severity } from "./trivy.js";
 
 export interface RebuildSettings {
@@ -129,6 +129,7 @@ export async function runRebuild(
   try {
     await requireTools(options, tools);
     const builder = await chooseBuilder(settings.builder, tools);
+    if (options.push && !(await tools.has(builder.inspector))) throw new MissingToolError(builder.inspector);
     return await rebuildLibrary(images, options, builder, tools, onImage);
   } finally {
     if (!tools.dryRun) rmSync(workDir, { recursive: true, force: true });

@@ -64,6 +64,44 @@ export function imageTags(image: BaseImage, options: Pick<RebuildOptions, "regis
   return image.tags.flatMap((tag) => [`${repository}:${tag}`, `${repository}:${tag}-${stamp}`]);
 }
 
+/** Run suffixes tried for a date tag that exists already: `3.22-20261130.2` … `.9`. */
+const MAX_RUNS_A_DAY = 9;
+
+/**
+ * The tags to publish, with the date tag made free: `<tag>-<YYYYMMDD>` is promised never to move,
+ * so when the registry has it already (a second run the same day) the run suffix `.2`, `.3`, …
+ * is added instead of overwriting it.
+ */
+async function freeTags(
+  image: BaseImage,
+  options: Pick<RebuildOptions, "registry" | "date">,
+  builder: Builder,
+): Promise<{ refs: string[] } | { failed: string }> {
+  const refs = imageTags(image, options);
+  const out: string[] = [];
+  for (const [i, ref] of refs.entries()) {
+    if (i % 2 === 0) {
+      out.push(ref); // the moving tag
+      continue;
+    }
+    let candidate = ref;
+    for (let run = 2; ; run++) {
+      const taken = await builder.exists(candidate);
+      if (typeof taken === "object") {
+        return {
+          failed: `cannot tell whether ${candidate} exists, so it is not overwritten: ${toolError(builder.inspector, taken.failed)}`,
+        };
+      }
+      if (!taken) break;
+      if (run > MAX_RUNS_A_DAY)
+        return { failed: `${ref} and its run suffixes up to .${MAX_RUNS_A_DAY} exist already today` };
+      candidate = `${ref}.${run}`;
+    }
+    out.push(candidate);
+  }
+  return { refs: out };
+}
+
 export function ociLabels(image: BaseImage, options: RebuildOptions): Record<string, string> {
   const prefix = "org.opencontainers.image";
   return {
@@ -81,7 +119,7 @@ export async function rebuildImage(
   builder: Builder,
   tools: ToolRunner,
 ): Promise<ImageOutcome> {
-  const refs = imageTags(image, options);
+  let refs = imageTags(image, options);
   const outcome: ImageOutcome = {
     name: image.name,
     tags: refs,
@@ -100,6 +138,13 @@ export async function rebuildImage(
     failedStep: step,
     error,
   });
+
+  if (options.push) {
+    const free = await freeTags(image, options, builder);
+    if ("failed" in free) return fail("push", free.failed);
+    refs = free.refs;
+    outcome.tags = refs;
+  }
   const primary = refs[0] as string;
   const repository = primary.slice(0, primary.lastIndexOf(":"));
 

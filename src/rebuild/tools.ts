@@ -1,5 +1,5 @@
 /**
- * The one runner of external tools (docker, buildah, trivy, cosign), on `@actions/exec`. Everything
+ * The one runner of external tools (docker, buildah, skopeo, trivy, cosign), on `@actions/exec`. Everything
  * the rebuild runs goes through a ToolRunner, so a dry run prints the exact command lines a real
  * run executes, and tests replace the tools, never the command lines.
  */
@@ -7,13 +7,15 @@ import { getExecOutput } from "@actions/exec";
 import { which } from "@actions/io";
 import { GuardError } from "../errors.js";
 
-export type Tool = "docker" | "buildah" | "trivy" | "cosign";
+export type Tool = "docker" | "buildah" | "skopeo" | "trivy" | "cosign";
 
 /** How to get each tool, for the error a missing one produces. */
 export const INSTALL_HINTS: Record<Tool, string> = {
   docker:
     "use a runner with Docker (ubuntu-latest has it) and docker/setup-buildx-action, or install docker.io",
   buildah: "install it with apt-get install buildah (Debian/Ubuntu)",
+  skopeo:
+    "it tells buildah builds whether a date tag exists already; install it with apt-get install skopeo (GitHub's Ubuntu runners have it)",
   trivy: "add aquasecurity/setup-trivy to the workflow, or install trivy from Aqua Security's packages",
   cosign: "add sigstore/cosign-installer to the workflow, or install cosign from Sigstore's releases",
 };

@@ -70,6 +70,8 @@ describe("SPEC §7 rebuild pipeline", () => {
     );
     expect(alpine.map(line)).toEqual([
       "docker buildx version",
+      // The date tag must be free: it is promised never to move.
+      `docker manifest inspect ${REGISTRY}/alpine:3.20-${DATE}`,
       `docker buildx build --file base/alpine.Dockerfile --tag ${REGISTRY}/alpine:3.20 --tag ${REGISTRY}/alpine:3.20-${DATE} ` +
         "--label org.opencontainers.image.created=2026-11-30T00:00:00.000Z " +
         "--label org.opencontainers.image.source=https://github.com/acme/platform " +
@@ -90,6 +92,7 @@ describe("SPEC §7 rebuild pipeline", () => {
         .filter((c) => c.args.some((a) => a.includes(`/${name}`)))
         .map((c) => `${c.tool} ${c.args[0]}`);
       expect(steps, name).toEqual([
+        "docker manifest",
         "docker buildx",
         "trivy image",
         "docker push",
@@ -124,7 +127,7 @@ describe("SPEC §7 rebuild pipeline", () => {
     expect(run.code).toBe(1);
     expect(
       run.calls.filter((c) => c.args.some((a) => a.includes("/ubuntu"))).map((c) => `${c.tool} ${c.args[0]}`),
-    ).toEqual(["docker buildx", "trivy image"]);
+    ).toEqual(["docker manifest", "docker buildx", "trivy image"]);
     const ubuntu = run.images.find((i: { name: string }) => i.name === "ubuntu");
     expect(ubuntu).toMatchObject({
       status: "failed",
@@ -198,6 +201,7 @@ describe("SPEC §7 rebuild pipeline", () => {
         .filter((c) => c.args.some((a) => a.includes(`/${name}`)))
         .map((c) => `${c.tool} ${c.args[0]}${c.args.includes("cyclonedx") ? " cyclonedx" : ""}`);
       expect(steps, name).toEqual([
+        "docker manifest",
         "docker buildx",
         "trivy image",
         "trivy image cyclonedx",
@@ -265,6 +269,43 @@ describe("SPEC §7 rebuild pipeline", () => {
     );
   });
 
+  it("issue 13: a date tag already pushed today is never overwritten: the next run suffix is used", async () => {
+    const taken = `${REGISTRY}/alpine:3.20-${DATE}`;
+    const run = await rebuild([...FULL, "--image", "alpine"], { FAKE_EXISTING: `${taken},${taken}.2` });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.images[0].tags).toEqual([`${REGISTRY}/alpine:3.20`, `${REGISTRY}/alpine:3.20-${DATE}.3`]);
+    const pushed = run.calls.filter((c) => c.args[0] === "push").map((c) => c.args[1]);
+    expect(pushed).toEqual([`${REGISTRY}/alpine:3.20`, `${REGISTRY}/alpine:3.20-${DATE}.3`]);
+  });
+
+  it("issue 13: when the registry cannot say whether the date tag exists, that image is not built or pushed", async () => {
+    const run = await rebuild(FULL, { FAKE_FAIL: "docker:inspect:alpine" });
+    expect(run.code).toBe(1);
+    const byName = Object.fromEntries(run.images.map((i: { name: string }) => [i.name, i]));
+    expect(byName.alpine).toMatchObject({ status: "failed", failedStep: "push" });
+    expect(byName.alpine.error).toContain(
+      `cannot tell whether ${REGISTRY}/alpine:3.20-${DATE} exists, so it is not overwritten: docker exited with 1: unauthorized`,
+    );
+    expect(run.calls.some((c) => c.args[0] === "buildx" && c.args.some((a) => a.includes("/alpine:")))).toBe(
+      false,
+    );
+    expect(byName.ubuntu).toMatchObject({ status: "pushed" });
+  });
+
+  it("issue 13: a buildah rebuild that pushes needs skopeo, and says so before building", async () => {
+    const cwd = libraryRepository();
+    const denied = await rebuild(
+      [...FULL, "--builder", "buildah", "--image", "alpine"],
+      {},
+      { cwd, bin: fakeToolsDir(["buildah", "trivy", "cosign"]) },
+    );
+    expect(denied.code).toBe(2);
+    expect(denied.stderr).toContain(
+      "skopeo is not installed or not on PATH: it tells buildah builds whether a date tag exists already",
+    );
+    expect(denied.calls).toEqual([]);
+  });
+
   it("--dry-run prints every command for the four base images, in order, and runs none", async () => {
     const run = await rebuild([
       "--registry",
@@ -292,6 +333,8 @@ describe("SPEC §7 rebuild pipeline", () => {
         (c) => `${c.tool} ${c.args[0]}${c.args[0] === "push" ? ` ${c.args.at(-1)?.split(":")[0]}` : ""}`,
       ),
     ).toEqual([
+      // buildah inspects only local images: skopeo asks the registry whether the date tag exists.
+      "skopeo inspect",
       "buildah bud",
       "buildah push oci-archive",
       "trivy image",
@@ -299,15 +342,16 @@ describe("SPEC §7 rebuild pipeline", () => {
       "buildah push docker",
       "cosign sign",
     ]);
-    expect(run.calls[2]?.args).toContain("--input");
+    expect(run.calls[3]?.args).toContain("--input");
     expect(run.calls.at(-1)?.args.at(-1)).toBe(`${REGISTRY}/alpine@${digestOf(`${REGISTRY}/alpine`)}`);
   });
 
   it("falls back to plain docker build where buildx is missing", async () => {
     const run = await rebuild([...FULL, "--image", "wolfi"], { FAKE_NO_BUILDX: "1" });
     expect(run.code).toBe(0);
-    expect(run.calls.map((c) => `${c.tool} ${c.args[0]}`).slice(0, 2)).toEqual([
+    expect(run.calls.map((c) => `${c.tool} ${c.args[0]}`).slice(0, 3)).toEqual([
       "docker buildx",
+      "docker manifest",
       "docker build",
     ]);
   });
