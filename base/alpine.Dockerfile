@@ -4,7 +4,7 @@
 # pushed, then signed by digest. The scan result travels as a cosign attestation, never as a label.
 
 # base-image-guard ignore=approved-base-images reason="upstream of the organisation's base-image library"
-FROM alpine:3.20
+FROM alpine:3.23
 
 RUN apk upgrade --no-cache \
  && apk add --no-cache ca-certificates tzdata \
@@ -12,7 +12,7 @@ RUN apk upgrade --no-cache \
  && adduser -D -H -u 1000 -G app -s /sbin/nologin app
 
 LABEL org.opencontainers.image.title="base/alpine" \
-      org.opencontainers.image.description="Alpine Linux 3.20 with security updates, CA certificates, tzdata and user app (1000:1000)" \
+      org.opencontainers.image.description="Alpine Linux 3.23 with security updates, CA certificates, tzdata and user app (1000:1000)" \
       org.opencontainers.image.licenses="MIT"
 
 USER 1000:1000

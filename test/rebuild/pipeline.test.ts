@@ -71,19 +71,19 @@ describe("SPEC §7 rebuild pipeline", () => {
     expect(alpine.map(line)).toEqual([
       "docker buildx version",
       // The date tag must be free: it is promised never to move.
-      `docker manifest inspect ${REGISTRY}/alpine:3.20-${DATE}`,
-      `docker buildx build --file base/alpine.Dockerfile --tag ${REGISTRY}/alpine:3.20 --tag ${REGISTRY}/alpine:3.20-${DATE} ` +
+      `docker manifest inspect ${REGISTRY}/alpine:3.23-${DATE}`,
+      `docker buildx build --file base/alpine.Dockerfile --tag ${REGISTRY}/alpine:3.23 --tag ${REGISTRY}/alpine:3.23-${DATE} ` +
         "--label org.opencontainers.image.created=2026-11-30T00:00:00.000Z " +
         "--label org.opencontainers.image.source=https://github.com/acme/platform " +
         "--label org.opencontainers.image.revision=0123456789abcdef0123456789abcdef01234567 " +
-        "--label org.opencontainers.image.base.name=docker.io/library/alpine:3.20 --platform linux/amd64 --pull --load base",
+        "--label org.opencontainers.image.base.name=docker.io/library/alpine:3.23 --platform linux/amd64 --pull --load base",
       expect.stringMatching(
         new RegExp(
-          `^trivy image --severity CRITICAL,HIGH --exit-code 1 --format json --output \\S+/alpine\\.trivy\\.json --image-src docker ${REGISTRY}/alpine:3\\.20$`,
+          `^trivy image --severity CRITICAL,HIGH --exit-code 1 --format json --output \\S+/alpine\\.trivy\\.json --image-src docker ${REGISTRY}/alpine:3\\.23$`,
         ),
       ),
-      `docker push ${REGISTRY}/alpine:3.20`,
-      `docker push ${REGISTRY}/alpine:3.20-${DATE}`,
+      `docker push ${REGISTRY}/alpine:3.23`,
+      `docker push ${REGISTRY}/alpine:3.23-${DATE}`,
       `cosign sign --yes ${REGISTRY}/alpine@${digestOf(`${REGISTRY}/alpine`)}`,
     ]);
     // Every image in the same order of steps, and every signature by digest, never by tag.
@@ -236,8 +236,8 @@ describe("SPEC §7 rebuild pipeline", () => {
     const alpine = digestOf(`${REGISTRY}/alpine`);
     expect(digests.version).toBe(1);
     expect(digests.images.filter((d: { image: string }) => d.image.endsWith("/alpine"))).toEqual([
-      { image: `${REGISTRY}/alpine`, tag: "3.20", digest: alpine, date: "2026-11-30" },
-      { image: `${REGISTRY}/alpine`, tag: `3.20-${DATE}`, digest: alpine, date: "2026-11-30" },
+      { image: `${REGISTRY}/alpine`, tag: "3.23", digest: alpine, date: "2026-11-30" },
+      { image: `${REGISTRY}/alpine`, tag: `3.23-${DATE}`, digest: alpine, date: "2026-11-30" },
     ]);
     // A failed image has no digest to offer.
     expect(digests.images.some((d: { image: string }) => d.image.endsWith("/wolfi"))).toBe(false);
@@ -245,7 +245,7 @@ describe("SPEC §7 rebuild pipeline", () => {
     writeFileSync(join(cwd, "policy.yml"), "pinning: digest\n");
     writeFileSync(
       join(cwd, "app.Dockerfile"),
-      `FROM ${REGISTRY.toUpperCase().replace("/BASE", "/base")}/alpine:3.20\n`,
+      `FROM ${REGISTRY.toUpperCase().replace("/BASE", "/base")}/alpine:3.23\n`,
     );
     const check = await new Promise<{ code: number; stdout: string }>((done) =>
       execFile(
@@ -265,17 +265,17 @@ describe("SPEC §7 rebuild pipeline", () => {
     );
     expect(check.code).toBe(1);
     expect(check.stdout).toContain(
-      `is not pinned by digest; write it as REGISTRY.EXAMPLE.COM/base/alpine:3.20@${alpine} (the digest the rebuild of 2026-11-30 pushed)`,
+      `is not pinned by digest; write it as REGISTRY.EXAMPLE.COM/base/alpine:3.23@${alpine} (the digest the rebuild of 2026-11-30 pushed)`,
     );
   });
 
   it("issue 13: a date tag already pushed today is never overwritten: the next run suffix is used", async () => {
-    const taken = `${REGISTRY}/alpine:3.20-${DATE}`;
+    const taken = `${REGISTRY}/alpine:3.23-${DATE}`;
     const run = await rebuild([...FULL, "--image", "alpine"], { FAKE_EXISTING: `${taken},${taken}.2` });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.images[0].tags).toEqual([`${REGISTRY}/alpine:3.20`, `${REGISTRY}/alpine:3.20-${DATE}.3`]);
+    expect(run.images[0].tags).toEqual([`${REGISTRY}/alpine:3.23`, `${REGISTRY}/alpine:3.23-${DATE}.3`]);
     const pushed = run.calls.filter((c) => c.args[0] === "push").map((c) => c.args[1]);
-    expect(pushed).toEqual([`${REGISTRY}/alpine:3.20`, `${REGISTRY}/alpine:3.20-${DATE}.3`]);
+    expect(pushed).toEqual([`${REGISTRY}/alpine:3.23`, `${REGISTRY}/alpine:3.23-${DATE}.3`]);
   });
 
   it("issue 13: when the registry cannot say whether the date tag exists, that image is not built or pushed", async () => {
@@ -284,7 +284,7 @@ describe("SPEC §7 rebuild pipeline", () => {
     const byName = Object.fromEntries(run.images.map((i: { name: string }) => [i.name, i]));
     expect(byName.alpine).toMatchObject({ status: "failed", failedStep: "push" });
     expect(byName.alpine.error).toContain(
-      `cannot tell whether ${REGISTRY}/alpine:3.20-${DATE} exists, so it is not overwritten: docker exited with 1: unauthorized`,
+      `cannot tell whether ${REGISTRY}/alpine:3.23-${DATE} exists, so it is not overwritten: docker exited with 1: unauthorized`,
     );
     expect(run.calls.some((c) => c.args[0] === "buildx" && c.args.some((a) => a.includes("/alpine:")))).toBe(
       false,
@@ -404,7 +404,7 @@ describe("SPEC §7 rebuild pipeline", () => {
     const run = await rebuild(["--plan"]);
     expect(JSON.parse(run.stdout)).toEqual({
       include: [
-        { name: "alpine", dockerfile: "base/alpine.Dockerfile", upstream: "alpine:3.20" },
+        { name: "alpine", dockerfile: "base/alpine.Dockerfile", upstream: "alpine:3.23" },
         { name: "ubuntu", dockerfile: "base/ubuntu.Dockerfile", upstream: "ubuntu:24.04" },
         {
           name: "distroless",
