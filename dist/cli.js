@@ -19783,8 +19783,8 @@ var require_main3 = __commonJS({
 });
 
 // src/cli.ts
-import { closeSync as closeSync2, existsSync as existsSync3, mkdirSync, openSync as openSync2, readFileSync as readFileSync6, writeFileSync, writeSync } from "node:fs";
-import { dirname as dirname5, join as join9, resolve as resolve4 } from "node:path";
+import { closeSync as closeSync2, existsSync as existsSync3, mkdirSync, openSync as openSync2, readFileSync as readFileSync7, writeFileSync as writeFileSync2, writeSync } from "node:fs";
+import { dirname as dirname5, join as join10, resolve as resolve4 } from "node:path";
 
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
@@ -28551,6 +28551,10 @@ function dryRunner(print) {
     }
   };
 }
+function skopeoArgs(args, env = process.env) {
+  const conf = env.CONTAINERS_REGISTRIES_CONF;
+  return [...conf ? [`--registries-conf=${conf}`] : [], ...args];
+}
 function commandLine(tool, args) {
   const quote = (arg) => /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
   return [tool, ...args].map(quote).join(" ");
@@ -28619,13 +28623,8 @@ function buildahBuilder(tools) {
       const digest = DIGEST3.exec(readFileSync3(digestFile, "utf8"))?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
     },
-    // buildah inspects only local images; skopeo asks the registry. skopeo ignores
-    // CONTAINERS_REGISTRIES_CONF, which buildah reads, so it is handed the same file explicitly.
-    exists: async (ref) => {
-      const conf = process.env.CONTAINERS_REGISTRIES_CONF;
-      const args = [...conf ? [`--registries-conf=${conf}`] : [], "inspect", "--raw", `docker://${ref}`];
-      return existence(await tools.run("skopeo", args), tools.dryRun);
-    }
+    // buildah inspects only local images; skopeo asks the registry.
+    exists: async (ref) => existence(await tools.run("skopeo", skopeoArgs(["inspect", "--raw", `docker://${ref}`])), tools.dryRun)
   };
 }
 async function chooseBuilder(choice, tools) {
@@ -28732,6 +28731,7 @@ function describe(entry, baseDir, cwd) {
   return {
     name: entry.name,
     dockerfile: display,
+    from: { line: base.line, column: base.column, written: base.text },
     context: relative3(cwd, join6(cwd, baseDir)).split("\\").join("/") || ".",
     upstream,
     tags,
@@ -29068,6 +29068,82 @@ async function runRebuild(settings, tools, onImage = () => {
   } finally {
     if (!tools.dryRun) rmSync2(workDir, { recursive: true, force: true });
   }
+}
+
+// src/rebuild/pin.ts
+import { createHash as createHash2 } from "node:crypto";
+import { readFileSync as readFileSync6, writeFileSync } from "node:fs";
+import { join as join9 } from "node:path";
+async function currentDigest(ref, tools) {
+  const result = await tools.run("skopeo", skopeoArgs(["inspect", "--raw", `docker://${ref}`]));
+  if (result.exitCode !== 0) {
+    const said = (result.stderr.trim() || result.stdout.trim()).split("\n").slice(-5).join("\n");
+    return { error: `skopeo exited with ${result.exitCode}: ${said}` };
+  }
+  if (tools.dryRun) return { digest: "sha256:<digest-of-the-upstream-manifest>" };
+  return { digest: `sha256:${createHash2("sha256").update(result.stdout, "utf8").digest("hex")}` };
+}
+async function pinUpstreams(images, cwd, tools) {
+  const outcomes = [];
+  for (const image of images) {
+    const written = image.from.written;
+    const { name, tag, digest: old } = splitReference(written);
+    const upstream = tag === void 0 ? name : `${name}:${tag}`;
+    const base = { name: image.name, dockerfile: image.dockerfile, upstream, ...old && { old } };
+    if (written.includes("$")) {
+      outcomes.push({
+        ...base,
+        status: "failed",
+        error: `${written} is written with a variable; write the upstream out to pin it`
+      });
+      continue;
+    }
+    if (tag === void 0) {
+      outcomes.push({
+        ...base,
+        status: "failed",
+        error: `${written} has no tag to follow; write the tag beside the digest`
+      });
+      continue;
+    }
+    const current = await currentDigest(upstream, tools);
+    if ("error" in current) {
+      outcomes.push({ ...base, status: "failed", error: current.error });
+      continue;
+    }
+    if (current.digest === old) {
+      outcomes.push({ ...base, new: current.digest, status: "unchanged" });
+      continue;
+    }
+    if (!tools.dryRun) {
+      const path4 = join9(cwd, image.dockerfile);
+      const lines = readFileSync6(path4, "utf8").split("\n");
+      const at3 = image.from.line - 1;
+      const line = lines[at3] ?? "";
+      const column = image.from.column - 1;
+      if (line.slice(column, column + written.length) !== written) {
+        outcomes.push({
+          ...base,
+          status: "failed",
+          error: `${image.dockerfile}:${image.from.line} no longer says ${written}`
+        });
+        continue;
+      }
+      lines[at3] = `${line.slice(0, column)}${upstream}@${current.digest}${line.slice(column + written.length)}`;
+      writeFileSync(path4, lines.join("\n"));
+    }
+    outcomes.push({ ...base, new: current.digest, status: "pinned" });
+  }
+  return outcomes;
+}
+function renderPins(outcomes) {
+  const lines = outcomes.map((o) => {
+    if (o.status === "failed") return `\u2716 ${o.name}: ${o.upstream}: ${o.error}`;
+    if (o.status === "unchanged") return `= ${o.name}: ${o.upstream} still ${o.new}`;
+    return `\u2191 ${o.name}: ${o.upstream} ${o.old ?? "(unpinned)"} \u2192 ${o.new} (${o.dockerfile})`;
+  });
+  return `${lines.join("\n")}
+`;
 }
 
 // src/rebuild/plan.ts
@@ -29474,7 +29550,7 @@ function useColor(stream) {
 }
 function readInput(from, cwd, what, stdinName) {
   try {
-    return from === "-" ? { text: readFileSync6(0, "utf8"), origin: stdinName } : { text: readFileSync6(resolve4(cwd, from), "utf8"), origin: from };
+    return from === "-" ? { text: readFileSync7(0, "utf8"), origin: stdinName } : { text: readFileSync7(resolve4(cwd, from), "utf8"), origin: from };
   } catch (error) {
     throw new InputError(`cannot read ${what} ${from}: ${error.message}`);
   }
@@ -29550,6 +29626,15 @@ async function rebuild(flags) {
     process.stdout.write(`${JSON.stringify(matrixOf(libraryOf(settings)))}
 `);
     return 0;
+  }
+  if (flags.pin) {
+    const print2 = (line) => process.stdout.write(`${terminal(line)}
+`);
+    const tools2 = flags.dryRun ? dryRunner(print2) : execRunner();
+    if (!await tools2.has("skopeo")) throw new MissingToolError("skopeo");
+    const pins = await pinUpstreams(libraryOf(settings), cwd, tools2);
+    process.stdout.write(renderPins(pins).split("\n").map(terminal).join("\n"));
+    return pins.some((p) => p.status === "failed") ? 1 : 0;
   }
   if (settings.push && !settings.scan) {
     process.stderr.write("warning: --push without --scan pushes images nobody scanned\n");
@@ -29642,7 +29727,7 @@ function exportAdmission(flags) {
   const today = dayOf(flags.today, "--today");
   targets.forEach((target, i) => {
     const text = exportPolicy(loaded.policy, { target, source: loaded.source, version, today });
-    const file = flags.outputDir !== void 0 ? join9(flags.outputDir, EXPORT_FILES[target]) : flags.output;
+    const file = flags.outputDir !== void 0 ? join10(flags.outputDir, EXPORT_FILES[target]) : flags.output;
     writeChunks([file === void 0 && i > 0 ? `---
 ${text}` : text], file, file);
     if (file !== void 0) process.stderr.write(`wrote ${terminal(file)} (${target})
@@ -29653,7 +29738,7 @@ ${text}` : text], file, file);
 function importAdmission(file, flags) {
   let text;
   try {
-    text = file === "-" ? readFileSync6(0, "utf8") : readFileSync6(resolve4(file), "utf8");
+    text = file === "-" ? readFileSync7(0, "utf8") : readFileSync7(resolve4(file), "utf8");
   } catch (error) {
     throw new InputError(
       `cannot read ${file}: ${error.code ?? error.message}`
@@ -29697,7 +29782,7 @@ function init(options) {
     throw new UsageError(`${options.path} already exists; use --force to overwrite it`);
   }
   mkdirSync(dirname5(target), { recursive: true });
-  writeFileSync(target, default_policy_generated_default);
+  writeFileSync2(target, default_policy_generated_default);
   process.stdout.write(
     `wrote ${options.path}: the built-in default policy, commented; edit approved and deprecated first
 `
@@ -29737,7 +29822,10 @@ function program2(setExitCode) {
     "let vulnerabilities with no fixed version pass the scan (a .trivyignore or .vex.json beside each Dockerfile is always read)"
   ).option("--sign", "sign pushed images with cosign, by digest").option("--key <key>", "cosign key (path, env://VAR or KMS URI); keyless without it").option("--attest", "attach the scan result as a cosign vuln attestation").addOption(
     new Option("--builder <builder>", "image builder").choices(["auto", "docker", "buildah"]).default("auto")
-  ).option("--plan", "print the GitHub Actions matrix (one entry per image) and exit").option("--dry-run", "print every command that would run, in order, and run none").option("--output <file>", "write the images JSON (name, tags, digest, vulnerabilities, signed, status)").option(
+  ).option("--plan", "print the GitHub Actions matrix (one entry per image) and exit").option(
+    "--pin",
+    "pin each Dockerfile's upstream to the digest its tag names now (FROM name:tag@sha256:\u2026), print old \u2192 new, and build nothing"
+  ).option("--dry-run", "print every command that would run, in order, and run none").option("--output <file>", "write the images JSON (name, tags, digest, vulnerabilities, signed, status)").option(
     "--digests <file>",
     "write digests.json (image, tag, digest, date of every pushed tag) for check --digests"
   ).addHelpText(

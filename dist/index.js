@@ -23895,7 +23895,7 @@ function listInput(get, name) {
 function readCheckInputs(get) {
   const mode = get("mode");
   return {
-    command: oneOf(get, "command", ["check", "rebuild", "plan", "export"]),
+    command: oneOf(get, "command", ["check", "rebuild", "plan", "export", "pin"]),
     ...get("policy") && { policy: get("policy") },
     paths: get("paths").split(/\s+/).filter(Boolean),
     ...mode && { mode: oneOf(get, "mode", ["enforce", "audit"]) },
@@ -24857,9 +24857,9 @@ function exportPolicies(get) {
 }
 
 // src/action/rebuild.ts
-import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
 import { tmpdir as tmpdir4 } from "node:os";
-import { dirname as dirname4, join as join11 } from "node:path";
+import { dirname as dirname4, join as join12 } from "node:path";
 
 // src/rebuild/index.ts
 import { mkdtempSync as mkdtempSync2, rmSync as rmSync3 } from "node:fs";
@@ -24898,6 +24898,10 @@ function execRunner() {
       return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
     }
   };
+}
+function skopeoArgs(args, env = process.env) {
+  const conf = env.CONTAINERS_REGISTRIES_CONF;
+  return [...conf ? [`--registries-conf=${conf}`] : [], ...args];
 }
 
 // src/rebuild/builders.ts
@@ -24963,13 +24967,8 @@ function buildahBuilder(tools) {
       const digest = DIGEST3.exec(readFileSync4(digestFile, "utf8"))?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
     },
-    // buildah inspects only local images; skopeo asks the registry. skopeo ignores
-    // CONTAINERS_REGISTRIES_CONF, which buildah reads, so it is handed the same file explicitly.
-    exists: async (ref) => {
-      const conf = process.env.CONTAINERS_REGISTRIES_CONF;
-      const args = [...conf ? [`--registries-conf=${conf}`] : [], "inspect", "--raw", `docker://${ref}`];
-      return existence(await tools.run("skopeo", args), tools.dryRun);
-    }
+    // buildah inspects only local images; skopeo asks the registry.
+    exists: async (ref) => existence(await tools.run("skopeo", skopeoArgs(["inspect", "--raw", `docker://${ref}`])), tools.dryRun)
   };
 }
 async function chooseBuilder(choice, tools) {
@@ -25076,6 +25075,7 @@ function describe(entry, baseDir, cwd) {
   return {
     name: entry.name,
     dockerfile: display,
+    from: { line: base.line, column: base.column, written: base.text },
     context: relative3(cwd, join8(cwd, baseDir)).split("\\").join("/") || ".",
     upstream,
     tags,
@@ -25414,6 +25414,82 @@ async function runRebuild(settings, tools, onImage = () => {
   }
 }
 
+// src/rebuild/pin.ts
+import { createHash as createHash2 } from "node:crypto";
+import { readFileSync as readFileSync7, writeFileSync as writeFileSync3 } from "node:fs";
+import { join as join11 } from "node:path";
+async function currentDigest(ref, tools) {
+  const result = await tools.run("skopeo", skopeoArgs(["inspect", "--raw", `docker://${ref}`]));
+  if (result.exitCode !== 0) {
+    const said = (result.stderr.trim() || result.stdout.trim()).split("\n").slice(-5).join("\n");
+    return { error: `skopeo exited with ${result.exitCode}: ${said}` };
+  }
+  if (tools.dryRun) return { digest: "sha256:<digest-of-the-upstream-manifest>" };
+  return { digest: `sha256:${createHash2("sha256").update(result.stdout, "utf8").digest("hex")}` };
+}
+async function pinUpstreams(images, cwd, tools) {
+  const outcomes = [];
+  for (const image of images) {
+    const written = image.from.written;
+    const { name, tag, digest: old } = splitReference(written);
+    const upstream = tag === void 0 ? name : `${name}:${tag}`;
+    const base = { name: image.name, dockerfile: image.dockerfile, upstream, ...old && { old } };
+    if (written.includes("$")) {
+      outcomes.push({
+        ...base,
+        status: "failed",
+        error: `${written} is written with a variable; write the upstream out to pin it`
+      });
+      continue;
+    }
+    if (tag === void 0) {
+      outcomes.push({
+        ...base,
+        status: "failed",
+        error: `${written} has no tag to follow; write the tag beside the digest`
+      });
+      continue;
+    }
+    const current = await currentDigest(upstream, tools);
+    if ("error" in current) {
+      outcomes.push({ ...base, status: "failed", error: current.error });
+      continue;
+    }
+    if (current.digest === old) {
+      outcomes.push({ ...base, new: current.digest, status: "unchanged" });
+      continue;
+    }
+    if (!tools.dryRun) {
+      const path = join11(cwd, image.dockerfile);
+      const lines = readFileSync7(path, "utf8").split("\n");
+      const at2 = image.from.line - 1;
+      const line = lines[at2] ?? "";
+      const column = image.from.column - 1;
+      if (line.slice(column, column + written.length) !== written) {
+        outcomes.push({
+          ...base,
+          status: "failed",
+          error: `${image.dockerfile}:${image.from.line} no longer says ${written}`
+        });
+        continue;
+      }
+      lines[at2] = `${line.slice(0, column)}${upstream}@${current.digest}${line.slice(column + written.length)}`;
+      writeFileSync3(path, lines.join("\n"));
+    }
+    outcomes.push({ ...base, new: current.digest, status: "pinned" });
+  }
+  return outcomes;
+}
+function renderPins(outcomes) {
+  const lines = outcomes.map((o) => {
+    if (o.status === "failed") return `\u2716 ${o.name}: ${o.upstream}: ${o.error}`;
+    if (o.status === "unchanged") return `= ${o.name}: ${o.upstream} still ${o.new}`;
+    return `\u2191 ${o.name}: ${o.upstream} ${o.old ?? "(unpinned)"} \u2192 ${o.new} (${o.dockerfile})`;
+  });
+  return `${lines.join("\n")}
+`;
+}
+
 // src/rebuild/plan.ts
 function matrixOf(images) {
   return {
@@ -25489,6 +25565,31 @@ function plan(get) {
   setOutput("matrix", JSON.stringify(matrix));
   info(`matrix: ${matrix.include.map((i) => i.name).join(", ")}`);
 }
+async function pin(get) {
+  const { baseDir, images } = readRebuildInputs(get);
+  const tools = execRunner();
+  if (!await tools.has("skopeo")) throw new MissingToolError("skopeo");
+  const outcomes = await pinUpstreams(libraryOf({ cwd: workspace(), baseDir, images }), workspace(), tools);
+  info(renderPins(outcomes));
+  setOutput("pins", JSON.stringify(outcomes));
+  const changed = outcomes.filter((o) => o.status === "pinned");
+  await writeSummary(
+    changed.length === 0 ? "### base images: every upstream is pinned to its current digest\n" : `### base images: ${changed.length} upstream(s) moved
+
+| image | upstream | old | new |
+| --- | --- | --- | --- |
+${changed.map(
+      (o) => `| ${cell(o.name)} | <code>${cell(o.upstream)}</code> | <code>${cell(o.old ?? "unpinned")}</code> | <code>${cell(o.new ?? "")}</code> |`
+    ).join("\n")}
+`
+  );
+  const failed = outcomes.filter((o) => o.status === "failed");
+  for (const o of failed) error(`${o.name}: ${o.error}`, { title: "base image pin" });
+  if (failed.length > 0)
+    setFailed(
+      `${failed.length} upstream(s) could not be pinned: ${failed.map((o) => o.name).join(", ")}`
+    );
+}
 async function rebuild(get) {
   const inputs = readRebuildInputs(get);
   for (const secret of [process.env.COSIGN_KEY, process.env.COSIGN_PASSWORD])
@@ -25512,9 +25613,9 @@ async function rebuild(get) {
     }
   ).finally(close);
   setOutput("images", imagesOutput(outcomes));
-  const digestsPath = join11(process.env.RUNNER_TEMP ?? tmpdir4(), "base-image-guard", "digests.json");
+  const digestsPath = join12(process.env.RUNNER_TEMP ?? tmpdir4(), "base-image-guard", "digests.json");
   mkdirSync3(dirname4(digestsPath), { recursive: true });
-  writeFileSync3(
+  writeFileSync4(
     digestsPath,
     `${JSON.stringify(digestsOf(outcomes, provenance(workspace()).date), null, 2)}
 `
@@ -25539,6 +25640,7 @@ async function run() {
     if (inputs.command === "plan") return plan(get);
     if (inputs.command === "rebuild") return await rebuild(get);
     if (inputs.command === "export") return exportPolicies(get);
+    if (inputs.command === "pin") return await pin(get);
     await check(inputs);
   } catch (error2) {
     setFailed(

@@ -7,7 +7,7 @@ import * as core from "@actions/core";
 import { check } from "./action/check.js";
 import { exportPolicies } from "./action/export.js";
 import { inputReader, readCheckInputs } from "./action/inputs.js";
-import { plan, rebuild } from "./action/rebuild.js";
+import { pin, plan, rebuild } from "./action/rebuild.js";
 import { GuardError } from "./errors.js";
 
 export async function run(): Promise<void> {
@@ -18,6 +18,7 @@ export async function run(): Promise<void> {
     if (inputs.command === "plan") return plan(get);
     if (inputs.command === "rebuild") return await rebuild(get);
     if (inputs.command === "export") return exportPolicies(get);
+    if (inputs.command === "pin") return await pin(get);
     await check(inputs);
   } catch (error) {
     core.setFailed(

@@ -19,9 +19,10 @@ import type { Mode } from "./policy/types.js";
 import { policyText } from "./policy/write.js";
 import type { BuilderChoice } from "./rebuild/builders.js";
 import { libraryOf, provenance, runRebuild } from "./rebuild/index.js";
+import { pinUpstreams, renderPins } from "./rebuild/pin.js";
 import { matrixOf } from "./rebuild/plan.js";
 import { imagesOutput, renderRebuildText } from "./rebuild/report.js";
-import { dryRunner, execRunner } from "./rebuild/tools.js";
+import { dryRunner, execRunner, MissingToolError } from "./rebuild/tools.js";
 import { FORMATS, type Format, render } from "./report/index.js";
 import { jsonChunks, jsonLines } from "./report/json.js";
 import { terminal } from "./report/neutralise.js";
@@ -152,6 +153,7 @@ interface RebuildFlags {
   dryRun?: boolean;
   output?: string;
   digests?: string;
+  pin?: boolean;
 }
 
 async function rebuild(flags: RebuildFlags): Promise<number> {
@@ -173,6 +175,14 @@ async function rebuild(flags: RebuildFlags): Promise<number> {
   if (flags.plan) {
     process.stdout.write(`${JSON.stringify(matrixOf(libraryOf(settings)))}\n`);
     return 0;
+  }
+  if (flags.pin) {
+    const print = (line: string) => process.stdout.write(`${terminal(line)}\n`);
+    const tools = flags.dryRun ? dryRunner(print) : execRunner();
+    if (!(await tools.has("skopeo"))) throw new MissingToolError("skopeo");
+    const pins = await pinUpstreams(libraryOf(settings), cwd, tools);
+    process.stdout.write(renderPins(pins).split("\n").map(terminal).join("\n"));
+    return pins.some((p) => p.status === "failed") ? 1 : 0;
   }
   if (settings.push && !settings.scan) {
     process.stderr.write("warning: --push without --scan pushes images nobody scanned\n");
@@ -424,6 +434,10 @@ function program(setExitCode: (code: number) => void): Command {
         .default("auto"),
     )
     .option("--plan", "print the GitHub Actions matrix (one entry per image) and exit")
+    .option(
+      "--pin",
+      "pin each Dockerfile's upstream to the digest its tag names now (FROM name:tag@sha256:…), print old → new, and build nothing",
+    )
     .option("--dry-run", "print every command that would run, in order, and run none")
     .option("--output <file>", "write the images JSON (name, tags, digest, vulnerabilities, signed, status)")
     .option(

@@ -39,7 +39,7 @@ export const INPUT_DEFAULTS = {
 export type InputName = keyof typeof INPUT_DEFAULTS;
 
 export interface CheckInputs {
-  command: "check" | "rebuild" | "plan" | "export";
+  command: "check" | "rebuild" | "plan" | "export" | "pin";
   policy?: string;
   paths: string[];
   mode?: Mode;
@@ -95,7 +95,7 @@ export function listInput(get: GetInput, name: InputName): string[] {
 export function readCheckInputs(get: GetInput): CheckInputs {
   const mode = get("mode");
   return {
-    command: oneOf(get, "command", ["check", "rebuild", "plan", "export"] as const),
+    command: oneOf(get, "command", ["check", "rebuild", "plan", "export", "pin"] as const),
     ...(get("policy") && { policy: get("policy") }),
     paths: get("paths").split(/\s+/).filter(Boolean),
     ...(mode && { mode: oneOf(get, "mode", ["enforce", "audit"] as const) }),

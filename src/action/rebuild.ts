@@ -5,9 +5,11 @@ import { dirname, join } from "node:path";
 import * as core from "@actions/core";
 import { digestsOf } from "../digests.js";
 import { libraryOf, provenance, runRebuild } from "../rebuild/index.js";
+import { pinUpstreams, renderPins } from "../rebuild/pin.js";
 import { matrixOf } from "../rebuild/plan.js";
 import { imagesOutput, renderRebuildSummary } from "../rebuild/report.js";
-import { execRunner } from "../rebuild/tools.js";
+import { execRunner, MissingToolError } from "../rebuild/tools.js";
+import { cell } from "../report/markdown.js";
 import { type GetInput, readRebuildInputs, workspace } from "./inputs.js";
 import { writeSummary } from "./summary.js";
 
@@ -17,6 +19,36 @@ export function plan(get: GetInput): void {
   const matrix = matrixOf(libraryOf({ cwd: workspace(), baseDir, images }));
   core.setOutput("matrix", JSON.stringify(matrix));
   core.info(`matrix: ${matrix.include.map((i) => i.name).join(", ")}`);
+}
+
+/**
+ * `command: pin`: each base Dockerfile's upstream pinned to the digest its tag names now. The
+ * workflow opens a pull request with the change, so an upstream release is a reviewed diff.
+ */
+export async function pin(get: GetInput): Promise<void> {
+  const { baseDir, images } = readRebuildInputs(get);
+  const tools = execRunner();
+  if (!(await tools.has("skopeo"))) throw new MissingToolError("skopeo");
+  const outcomes = await pinUpstreams(libraryOf({ cwd: workspace(), baseDir, images }), workspace(), tools);
+  core.info(renderPins(outcomes));
+  core.setOutput("pins", JSON.stringify(outcomes));
+  const changed = outcomes.filter((o) => o.status === "pinned");
+  await writeSummary(
+    changed.length === 0
+      ? "### base images: every upstream is pinned to its current digest\n"
+      : `### base images: ${changed.length} upstream(s) moved\n\n| image | upstream | old | new |\n| --- | --- | --- | --- |\n${changed
+          .map(
+            (o) =>
+              `| ${cell(o.name)} | <code>${cell(o.upstream)}</code> | <code>${cell(o.old ?? "unpinned")}</code> | <code>${cell(o.new ?? "")}</code> |`,
+          )
+          .join("\n")}\n`,
+  );
+  const failed = outcomes.filter((o) => o.status === "failed");
+  for (const o of failed) core.error(`${o.name}: ${o.error}`, { title: "base image pin" });
+  if (failed.length > 0)
+    core.setFailed(
+      `${failed.length} upstream(s) could not be pinned: ${failed.map((o) => o.name).join(", ")}`,
+    );
 }
 
 /** `command: rebuild` (SPEC §7): the same pipeline as the CLI, with the summary table and `images` output. */

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../errors.js";
 import type { BaseImage } from "./library.js";
-import { MissingToolError, type ToolResult, type ToolRunner } from "./tools.js";
+import { MissingToolError, skopeoArgs, type ToolResult, type ToolRunner } from "./tools.js";
 
 export type BuilderChoice = "auto" | "docker" | "buildah";
 
@@ -102,13 +102,9 @@ function buildahBuilder(tools: ToolRunner): Builder {
         ? { digest }
         : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
     },
-    // buildah inspects only local images; skopeo asks the registry. skopeo ignores
-    // CONTAINERS_REGISTRIES_CONF, which buildah reads, so it is handed the same file explicitly.
-    exists: async (ref) => {
-      const conf = process.env.CONTAINERS_REGISTRIES_CONF;
-      const args = [...(conf ? [`--registries-conf=${conf}`] : []), "inspect", "--raw", `docker://${ref}`];
-      return existence(await tools.run("skopeo", args), tools.dryRun);
-    },
+    // buildah inspects only local images; skopeo asks the registry.
+    exists: async (ref) =>
+      existence(await tools.run("skopeo", skopeoArgs(["inspect", "--raw", `docker://${ref}`])), tools.dryRun),
   };
 }
 

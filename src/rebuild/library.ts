@@ -18,6 +18,8 @@ export interface BaseImage {
   context: string;
   /** The image the final stage is built FROM. */
   upstream: ImageRef;
+  /** Where the upstream is written in the Dockerfile (1-based), and as what. */
+  from: { line: number; column: number; written: string };
   /** Tags to publish; each also gets an immutable `<tag>-<YYYYMMDD>` twin. Default: the upstream tag. */
   tags: string[];
   /** Build platform, such as linux/amd64; the builder's default when absent. */
@@ -138,6 +140,7 @@ function describe(entry: Entry, baseDir: string, cwd: string): BaseImage {
   return {
     name: entry.name,
     dockerfile: display,
+    from: { line: base.line, column: base.column, written: base.text },
     context: relative(cwd, join(cwd, baseDir)).split("\\").join("/") || ".",
     upstream,
     tags,

@@ -71,6 +71,16 @@ export function dryRunner(print: (line: string) => void): ToolRunner {
   };
 }
 
+/**
+ * skopeo's arguments, handed the registries.conf buildah reads: skopeo ignores
+ * CONTAINERS_REGISTRIES_CONF, so without this it would talk to registries differently (insecure
+ * ones, mirrors) than the build that pushes to them.
+ */
+export function skopeoArgs(args: string[], env = process.env): string[] {
+  const conf = env.CONTAINERS_REGISTRIES_CONF;
+  return [...(conf ? [`--registries-conf=${conf}`] : []), ...args];
+}
+
 /** A command line as a shell would take it: arguments with spaces or quotes are quoted. */
 export function commandLine(tool: string, args: string[]): string {
   const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`);

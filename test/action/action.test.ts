@@ -304,6 +304,7 @@ describe("action.yml", () => {
       "files",
       "images",
       "matrix",
+      "pins",
       "report",
       "report-artifact",
       "sarif",

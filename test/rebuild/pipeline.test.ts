@@ -306,6 +306,39 @@ describe("SPEC §7 rebuild pipeline", () => {
     expect(denied.calls).toEqual([]);
   });
 
+  it("issue 13: --pin pins each upstream to the digest its tag names now, prints old → new, and is idempotent", async () => {
+    const cwd = libraryRepository();
+    const upstreams =
+      "alpine:3.23,ubuntu:24.04,gcr.io/distroless/static-debian12:latest,cgr.dev/chainguard/wolfi-base:latest";
+    const manifest = readFileSync("test/fixtures/fake-tools/recorded/manifest-inspect.json", "utf8");
+    const digest = `sha256:${createHash("sha256").update(manifest).digest("hex")}`;
+    const first = await rebuild(["--pin"], { FAKE_EXISTING: upstreams }, { cwd });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain(`↑ alpine: alpine:3.23 (unpinned) → ${digest} (base/alpine.Dockerfile)`);
+    expect(readFileSync(join(cwd, "base/alpine.Dockerfile"), "utf8")).toContain(
+      `\nFROM alpine:3.23@${digest}\n`,
+    );
+    expect(readFileSync(join(cwd, "base/distroless.Dockerfile"), "utf8")).toContain(
+      `\nFROM gcr.io/distroless/static-debian12:latest@${digest} AS upstream\n`,
+    );
+    expect(first.calls.every((c) => c.tool === "skopeo")).toBe(true);
+    const again = await rebuild(["--pin"], { FAKE_EXISTING: upstreams }, { cwd });
+    expect(again.stdout).toContain(`= alpine: alpine:3.23 still ${digest}`);
+    // The pinned library still passes the check and builds with the digest in its labels.
+    const plan = await rebuild(["--plan"], {}, { cwd });
+    expect(JSON.parse(plan.stdout).include[0].upstream).toBe(`alpine:3.23@${digest}`);
+  });
+
+  it("issue 13: --pin leaves a Dockerfile alone when the registry does not answer, and says why", async () => {
+    const cwd = libraryRepository();
+    const before = readFileSync(join(cwd, "base/ubuntu.Dockerfile"), "utf8");
+    const run = await rebuild(["--pin", "--image", "ubuntu"], {}, { cwd });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("✖ ubuntu: ubuntu:24.04: skopeo exited with 1:");
+    expect(run.stdout).toContain("manifest unknown");
+    expect(readFileSync(join(cwd, "base/ubuntu.Dockerfile"), "utf8")).toBe(before);
+  });
+
   it("--dry-run prints every command for the four base images, in order, and runs none", async () => {
     const run = await rebuild([
       "--registry",
