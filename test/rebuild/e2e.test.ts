@@ -6,7 +6,7 @@
  * .ci/run installs the Debian packages; where they are missing the suite is skipped, with the
  * reason printed.
  */
-import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync, spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
@@ -128,6 +128,27 @@ describe.skipIf(skipReason)("SPEC §7 rebuild with real buildah and a loopback r
   it("pushes and signs the digest the registry serves, with the OCI labels on the image (buildah)", async () => {
     await expectPublished(root, host, "buildah", env);
   }, 120_000);
+
+  it("issue 13: --pin writes the digest the registry serves for the upstream tag (real skopeo)", async () => {
+    const repo = join(root, "repo-pin");
+    mkdirSync(join(repo, "base"), { recursive: true });
+    const dockerfile = join(repo, "base", "alpine.Dockerfile");
+    writeFileSync(dockerfile, `FROM ${host}/upstream/alpine:3.19\nUSER 1000:1000\n`);
+    const result = spawnSync(process.execPath, [CLI, "rebuild", "--pin"], {
+      cwd: repo,
+      encoding: "utf8",
+      env: { ...process.env, ...env },
+    });
+    expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
+    const served = JSON.parse(
+      execFileSync("skopeo", ["inspect", "--tls-verify=false", `docker://${host}/upstream/alpine:3.19`], {
+        encoding: "utf8",
+      }),
+    ).Digest as string;
+    expect(readFileSync(dockerfile, "utf8")).toBe(
+      `FROM ${host}/upstream/alpine:3.19@${served}\nUSER 1000:1000\n`,
+    );
+  }, 60_000);
 
   describe.skipIf(dockerSkipReason)("and with the legacy docker build, where dockerd is available", () => {
     let dockerd: ChildProcess | undefined;
