@@ -28780,6 +28780,34 @@ function imageTags(image, options) {
   const repository = `${options.registry.replace(/\/+$/, "")}/${image.name}`;
   return image.tags.flatMap((tag) => [`${repository}:${tag}`, `${repository}:${tag}-${stamp}`]);
 }
+async function publishedImage(ref, tools) {
+  if (tools.dryRun) return void 0;
+  let result;
+  try {
+    result = await tools.run("skopeo", skopeoArgs(["inspect", `docker://${ref}`]));
+  } catch {
+    return void 0;
+  }
+  if (result.exitCode !== 0) return void 0;
+  try {
+    const data = JSON.parse(result.stdout);
+    const baseDigest = data.Labels?.["org.opencontainers.image.base.digest"];
+    const created = data.Created ? new Date(data.Created) : void 0;
+    return {
+      ...baseDigest && { baseDigest },
+      ...created && !Number.isNaN(created.getTime()) && { created }
+    };
+  } catch {
+    return void 0;
+  }
+}
+function freshness(image, published, options) {
+  if (options.maxAgeDays === void 0 || !published?.created || !published.baseDigest) return void 0;
+  if (!image.upstream.digest || image.upstream.digest !== published.baseDigest) return void 0;
+  const days2 = (options.date.getTime() - published.created.getTime()) / 864e5;
+  if (days2 > options.maxAgeDays) return void 0;
+  return `upstream unchanged (${image.upstream.digest}) and the published image is ${Math.floor(days2)} day(s) old (limit ${options.maxAgeDays})`;
+}
 var MAX_RUNS_A_DAY = 9;
 async function freeTags(image, options, builder) {
   const refs = imageTags(image, options);
@@ -28836,6 +28864,13 @@ async function rebuildImage(image, options, builder, tools) {
     failedStep: step2,
     error
   });
+  const published = options.maxAgeDays === void 0 ? void 0 : await publishedImage(refs[0], tools);
+  outcome.upstream = {
+    ...published?.baseDigest && { old: published.baseDigest },
+    ...image.upstream.digest && { new: image.upstream.digest }
+  };
+  const fresh = freshness(image, published, options);
+  if (fresh) return { ...outcome, status: "skipped", skipped: fresh };
   if (options.push) {
     const free = await freeTags(image, options, builder);
     if ("failed" in free) return fail("push", free.failed);
@@ -28953,6 +28988,7 @@ async function rebuildImage(image, options, builder, tools) {
 }
 async function requireTools(options, tools) {
   const needed = [
+    ...options.maxAgeDays !== void 0 ? ["skopeo"] : [],
     ...options.scan ? ["trivy"] : [],
     ...options.sign || options.attest ? ["cosign"] : []
   ];
@@ -29052,6 +29088,7 @@ async function runRebuild(settings, tools, onImage = () => {
     scan: settings.scan,
     severity: parseSeverity(settings.severity),
     ignoreUnfixed: settings.ignoreUnfixed,
+    ...settings.maxAgeDays !== void 0 && { maxAgeDays: settings.maxAgeDays },
     push: settings.push,
     sign: settings.sign,
     attest: settings.attest,
@@ -29197,19 +29234,23 @@ function imagesOutput(outcomes) {
       attested: o.attested,
       sbom: o.sbom,
       status: o.status,
+      ...o.skipped && { skipped: o.skipped },
+      ...o.upstream && { upstream: o.upstream },
       ...o.failedStep && { failedStep: o.failedStep, error: o.error }
     }))
   );
 }
 function renderRebuildText(outcomes) {
   return outcomes.map((o) => {
-    const head = `${o.status === "failed" ? "\u2716" : "\u2714"} ${o.name}: ${o.status === "failed" ? `${o.failedStep} failed` : o.status}`;
+    const head = `${o.status === "failed" ? "\u2716" : o.status === "skipped" ? "=" : "\u2714"} ${o.name}: ${o.status === "failed" ? `${o.failedStep} failed` : o.status === "skipped" ? `skipped: ${o.skipped}` : o.status}`;
+    const moved = o.upstream?.old && o.upstream.new && o.upstream.old !== o.upstream.new ? `
+    upstream ${o.upstream.old} \u2192 ${o.upstream.new}` : "";
     const digest = o.digest ? ` ${o.digest}` : "";
     const vulns = o.scanned ? ` (critical ${o.vulnerabilities.CRITICAL}, high ${o.vulnerabilities.HIGH})` : "";
     const signed = o.signed ? ", signed" : "";
     const error = o.error ? `
     ${o.error.replace(/\n/g, "\n    ")}` : "";
-    return `${head}${digest}${vulns}${signed}${error}`;
+    return `${head}${digest}${vulns}${signed}${moved}${error}`;
   }).join("\n").concat("\n");
 }
 
@@ -29606,6 +29647,10 @@ function check(paths, flags) {
   writeChunks(chunks, flags.output === void 0 ? void 0 : resolve4(cwd, flags.output), flags.output);
   return exitCodeOf(result);
 }
+function days(text) {
+  if (!/^\d{1,4}$/.test(text)) throw new UsageError(`--max-age takes a number of days, got "${text}"`);
+  return Number(text);
+}
 async function rebuild(flags) {
   const cwd = process.cwd();
   const settings = {
@@ -29620,7 +29665,8 @@ async function rebuild(flags) {
     sign: flags.sign === true,
     attest: flags.attest === true,
     ...flags.key && { key: flags.key },
-    builder: flags.builder
+    builder: flags.builder,
+    ...flags.maxAge !== void 0 && { maxAgeDays: days(flags.maxAge) }
   };
   if (flags.plan) {
     process.stdout.write(`${JSON.stringify(matrixOf(libraryOf(settings)))}
@@ -29823,6 +29869,9 @@ function program2(setExitCode) {
   ).option("--sign", "sign pushed images with cosign, by digest").option("--key <key>", "cosign key (path, env://VAR or KMS URI); keyless without it").option("--attest", "attach the scan result as a cosign vuln attestation").addOption(
     new Option("--builder <builder>", "image builder").choices(["auto", "docker", "buildah"]).default("auto")
   ).option("--plan", "print the GitHub Actions matrix (one entry per image) and exit").option(
+    "--max-age <days>",
+    "rebuild an image only when its pinned upstream moved or the published image is older than this"
+  ).option(
     "--pin",
     "pin each Dockerfile's upstream to the digest its tag names now (FROM name:tag@sha256:\u2026), print old \u2192 new, and build nothing"
   ).option("--dry-run", "print every command that would run, in order, and run none").option("--output <file>", "write the images JSON (name, tags, digest, vulnerabilities, signed, status)").option(

@@ -23866,6 +23866,7 @@ var INPUT_DEFAULTS = {
   scan: "true",
   severity: "CRITICAL,HIGH",
   "ignore-unfixed": "true",
+  "max-age": "",
   sign: "true",
   attest: "false",
   builder: "auto",
@@ -23888,6 +23889,12 @@ function oneOf(get, name, allowed) {
   const value = get(name);
   if (allowed.includes(value)) return value;
   throw new UsageError(`input ${name} must be one of ${allowed.join(", ")}, got "${value}"`);
+}
+function daysInput(get, name) {
+  const value = get(name);
+  if (!/^\d{1,4}$/.test(value))
+    throw new UsageError(`input ${name} must be a number of days, got "${value}"`);
+  return Number(value);
 }
 function listInput(get, name) {
   return get(name).split(/[\s,]+/).filter(Boolean);
@@ -23921,6 +23928,7 @@ function readRebuildInputs(get) {
     scan: booleanInput(get, "scan"),
     severity: get("severity"),
     ignoreUnfixed: booleanInput(get, "ignore-unfixed"),
+    ...get("max-age") && { maxAgeDays: daysInput(get, "max-age") },
     sign: booleanInput(get, "sign"),
     attest: booleanInput(get, "attest"),
     builder: oneOf(get, "builder", ["auto", "docker", "buildah"])
@@ -25124,6 +25132,34 @@ function imageTags(image, options) {
   const repository = `${options.registry.replace(/\/+$/, "")}/${image.name}`;
   return image.tags.flatMap((tag) => [`${repository}:${tag}`, `${repository}:${tag}-${stamp}`]);
 }
+async function publishedImage(ref, tools) {
+  if (tools.dryRun) return void 0;
+  let result;
+  try {
+    result = await tools.run("skopeo", skopeoArgs(["inspect", `docker://${ref}`]));
+  } catch {
+    return void 0;
+  }
+  if (result.exitCode !== 0) return void 0;
+  try {
+    const data = JSON.parse(result.stdout);
+    const baseDigest = data.Labels?.["org.opencontainers.image.base.digest"];
+    const created = data.Created ? new Date(data.Created) : void 0;
+    return {
+      ...baseDigest && { baseDigest },
+      ...created && !Number.isNaN(created.getTime()) && { created }
+    };
+  } catch {
+    return void 0;
+  }
+}
+function freshness(image, published, options) {
+  if (options.maxAgeDays === void 0 || !published?.created || !published.baseDigest) return void 0;
+  if (!image.upstream.digest || image.upstream.digest !== published.baseDigest) return void 0;
+  const days = (options.date.getTime() - published.created.getTime()) / 864e5;
+  if (days > options.maxAgeDays) return void 0;
+  return `upstream unchanged (${image.upstream.digest}) and the published image is ${Math.floor(days)} day(s) old (limit ${options.maxAgeDays})`;
+}
 var MAX_RUNS_A_DAY = 9;
 async function freeTags(image, options, builder) {
   const refs = imageTags(image, options);
@@ -25180,6 +25216,13 @@ async function rebuildImage(image, options, builder, tools) {
     failedStep: step2,
     error: error2
   });
+  const published = options.maxAgeDays === void 0 ? void 0 : await publishedImage(refs[0], tools);
+  outcome.upstream = {
+    ...published?.baseDigest && { old: published.baseDigest },
+    ...image.upstream.digest && { new: image.upstream.digest }
+  };
+  const fresh = freshness(image, published, options);
+  if (fresh) return { ...outcome, status: "skipped", skipped: fresh };
   if (options.push) {
     const free = await freeTags(image, options, builder);
     if ("failed" in free) return fail("push", free.failed);
@@ -25297,6 +25340,7 @@ async function rebuildImage(image, options, builder, tools) {
 }
 async function requireTools(options, tools) {
   const needed = [
+    ...options.maxAgeDays !== void 0 ? ["skopeo"] : [],
     ...options.scan ? ["trivy"] : [],
     ...options.sign || options.attest ? ["cosign"] : []
   ];
@@ -25396,6 +25440,7 @@ async function runRebuild(settings, tools, onImage = () => {
     scan: settings.scan,
     severity: parseSeverity(settings.severity),
     ignoreUnfixed: settings.ignoreUnfixed,
+    ...settings.maxAgeDays !== void 0 && { maxAgeDays: settings.maxAgeDays },
     push: settings.push,
     sign: settings.sign,
     attest: settings.attest,
@@ -25513,6 +25558,8 @@ function imagesOutput(outcomes) {
       attested: o.attested,
       sbom: o.sbom,
       status: o.status,
+      ...o.skipped && { skipped: o.skipped },
+      ...o.upstream && { upstream: o.upstream },
       ...o.failedStep && { failedStep: o.failedStep, error: o.error }
     }))
   );
@@ -25527,7 +25574,7 @@ function renderRebuildSummary(outcomes) {
     "| --- | --- | --- | ---: | ---: | --- | --- |"
   ];
   for (const o of outcomes) {
-    const status = o.status === "failed" ? `\u274C ${o.failedStep} failed` : o.status;
+    const status = o.status === "failed" ? `\u274C ${o.failedStep} failed` : o.status === "skipped" ? `skipped: ${cell(o.skipped ?? "")}` : o.status;
     lines.push(
       `| ${code2(o.name)} | ${o.tags.map(code2).join("<br>")} | ${o.digest ? code2(o.digest) : "\u2014"} | ${o.scanned ? o.vulnerabilities.CRITICAL : "\u2014"} | ${o.scanned ? o.vulnerabilities.HIGH : "\u2014"} | ${o.signed ? "\u2705" : "\u2014"} | ${status} |`
     );

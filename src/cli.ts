@@ -154,6 +154,13 @@ interface RebuildFlags {
   output?: string;
   digests?: string;
   pin?: boolean;
+  maxAge?: string;
+}
+
+/** `--max-age 7`: a whole number of days. */
+function days(text: string): number {
+  if (!/^\d{1,4}$/.test(text)) throw new UsageError(`--max-age takes a number of days, got "${text}"`);
+  return Number(text);
 }
 
 async function rebuild(flags: RebuildFlags): Promise<number> {
@@ -171,6 +178,7 @@ async function rebuild(flags: RebuildFlags): Promise<number> {
     attest: flags.attest === true,
     ...(flags.key && { key: flags.key }),
     builder: flags.builder,
+    ...(flags.maxAge !== undefined && { maxAgeDays: days(flags.maxAge) }),
   };
   if (flags.plan) {
     process.stdout.write(`${JSON.stringify(matrixOf(libraryOf(settings)))}\n`);
@@ -434,6 +442,10 @@ function program(setExitCode: (code: number) => void): Command {
         .default("auto"),
     )
     .option("--plan", "print the GitHub Actions matrix (one entry per image) and exit")
+    .option(
+      "--max-age <days>",
+      "rebuild an image only when its pinned upstream moved or the published image is older than this",
+    )
     .option(
       "--pin",
       "pin each Dockerfile's upstream to the digest its tag names now (FROM name:tag@sha256:…), print old → new, and build nothing",

@@ -29,6 +29,7 @@ export const INPUT_DEFAULTS = {
   scan: "true",
   severity: "CRITICAL,HIGH",
   "ignore-unfixed": "true",
+  "max-age": "",
   sign: "true",
   attest: "false",
   builder: "auto",
@@ -85,6 +86,13 @@ function oneOf<T extends string>(get: GetInput, name: InputName, allowed: readon
   throw new UsageError(`input ${name} must be one of ${allowed.join(", ")}, got "${value}"`);
 }
 
+function daysInput(get: GetInput, name: InputName): number {
+  const value = get(name);
+  if (!/^\d{1,4}$/.test(value))
+    throw new UsageError(`input ${name} must be a number of days, got "${value}"`);
+  return Number(value);
+}
+
 /** Splits a list input on spaces, commas and new lines. */
 export function listInput(get: GetInput, name: InputName): string[] {
   return get(name)
@@ -121,6 +129,8 @@ export interface RebuildInputs {
   scan: boolean;
   severity: string;
   ignoreUnfixed: boolean;
+  /** Rebuild only when the upstream moved or the published image is older than this (days). */
+  maxAgeDays?: number;
   sign: boolean;
   attest: boolean;
   builder: "auto" | "docker" | "buildah";
@@ -135,6 +145,7 @@ export function readRebuildInputs(get: GetInput): RebuildInputs {
     scan: booleanInput(get, "scan"),
     severity: get("severity"),
     ignoreUnfixed: booleanInput(get, "ignore-unfixed"),
+    ...(get("max-age") && { maxAgeDays: daysInput(get, "max-age") }),
     sign: booleanInput(get, "sign"),
     attest: booleanInput(get, "attest"),
     builder: oneOf(get, "builder", ["auto", "docker", "buildah"] as const),

@@ -30,6 +30,8 @@ export interface RebuildSettings {
   attest: boolean;
   key?: string;
   builder: BuilderChoice;
+  /** Rebuild only when the upstream moved or the published image is older than this (days). */
+  maxAgeDays?: number;
 }
 
 /** Placeholder for the scratch folder in a dry run, so printed command lines are stable. */
@@ -118,6 +120,7 @@ export async function runRebuild(
     scan: settings.scan,
     severity: parseSeverity(settings.severity),
     ignoreUnfixed: settings.ignoreUnfixed,
+    ...(settings.maxAgeDays !== undefined && { maxAgeDays: settings.maxAgeDays }),
     push: settings.push,
     sign: settings.sign,
     attest: settings.attest,

@@ -7,7 +7,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Builder } from "./builders.js";
 import type { BaseImage } from "./library.js";
-import { MissingToolError, type Tool, type ToolResult, type ToolRunner } from "./tools.js";
+import { MissingToolError, skopeoArgs, type Tool, type ToolResult, type ToolRunner } from "./tools.js";
 import { emptyCounts, type ScanSummary, type Severity, summarizeScan } from "./trivy.js";
 
 export interface RebuildOptions {
@@ -29,6 +29,11 @@ export interface RebuildOptions {
   revision?: string;
   /** Where scan reports, archives and digest files go. */
   workDir: string;
+  /**
+   * Rebuild only when the upstream digest changed since the published image was built, or it is
+   * older than this many days (`--max-age`); undefined rebuilds every time.
+   */
+  maxAgeDays?: number;
   /** Called as each step of an image starts (the Action groups its log by step). */
   onStep?: (image: string, step: Step) => void;
 }
@@ -47,7 +52,11 @@ export interface ImageOutcome {
   attested: boolean;
   /** A CycloneDX SBOM was attached to the pushed digest (cosign attest --type cyclonedx). */
   sbom: boolean;
-  status: "pushed" | "built" | "failed";
+  status: "pushed" | "built" | "skipped" | "failed";
+  /** Why a skipped image was not rebuilt. */
+  skipped?: string;
+  /** The upstream digest the published image was built from, and the one this run builds from. */
+  upstream?: { old?: string; new?: string };
   failedStep?: Step;
   error?: string;
 }
@@ -62,6 +71,51 @@ export function imageTags(image: BaseImage, options: Pick<RebuildOptions, "regis
   const stamp = options.date.toISOString().slice(0, 10).replace(/-/g, "");
   const repository = `${options.registry.replace(/\/+$/, "")}/${image.name}`;
   return image.tags.flatMap((tag) => [`${repository}:${tag}`, `${repository}:${tag}-${stamp}`]);
+}
+
+interface Published {
+  baseDigest?: string;
+  created?: Date;
+}
+
+/**
+ * The published image's base digest and creation date, read from the registry (skopeo inspect:
+ * its labels and `Created`); undefined when it is not there or the registry does not say — then
+ * the image is rebuilt, never skipped on a guess.
+ */
+async function publishedImage(ref: string, tools: ToolRunner): Promise<Published | undefined> {
+  if (tools.dryRun) return undefined;
+  let result: ToolResult;
+  try {
+    result = await tools.run("skopeo", skopeoArgs(["inspect", `docker://${ref}`]));
+  } catch {
+    return undefined;
+  }
+  if (result.exitCode !== 0) return undefined;
+  try {
+    const data = JSON.parse(result.stdout) as { Labels?: Record<string, string>; Created?: string };
+    const baseDigest = data.Labels?.["org.opencontainers.image.base.digest"];
+    const created = data.Created ? new Date(data.Created) : undefined;
+    return {
+      ...(baseDigest && { baseDigest }),
+      ...(created && !Number.isNaN(created.getTime()) && { created }),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why the published image is still good (skip the rebuild), or undefined to rebuild. */
+function freshness(
+  image: BaseImage,
+  published: Published | undefined,
+  options: RebuildOptions,
+): string | undefined {
+  if (options.maxAgeDays === undefined || !published?.created || !published.baseDigest) return undefined;
+  if (!image.upstream.digest || image.upstream.digest !== published.baseDigest) return undefined;
+  const days = (options.date.getTime() - published.created.getTime()) / 86_400_000;
+  if (days > options.maxAgeDays) return undefined;
+  return `upstream unchanged (${image.upstream.digest}) and the published image is ${Math.floor(days)} day(s) old (limit ${options.maxAgeDays})`;
 }
 
 /** Run suffixes tried for a date tag that exists already: `3.22-20261130.2` … `.9`. */
@@ -138,6 +192,16 @@ export async function rebuildImage(
     failedStep: step,
     error,
   });
+
+  // Asked only when a max age is set: then whether to rebuild depends on what is published.
+  const published =
+    options.maxAgeDays === undefined ? undefined : await publishedImage(refs[0] as string, tools);
+  outcome.upstream = {
+    ...(published?.baseDigest && { old: published.baseDigest }),
+    ...(image.upstream.digest && { new: image.upstream.digest }),
+  };
+  const fresh = freshness(image, published, options);
+  if (fresh) return { ...outcome, status: "skipped", skipped: fresh };
 
   if (options.push) {
     const free = await freeTags(image, options, builder);
@@ -265,6 +329,7 @@ export async function rebuildImage(
 /** Fails before anything is built when a tool the options need is missing (SPEC §7). */
 export async function requireTools(options: RebuildOptions, tools: ToolRunner): Promise<void> {
   const needed: Tool[] = [
+    ...(options.maxAgeDays !== undefined ? (["skopeo"] as const) : []),
     ...(options.scan ? (["trivy"] as const) : []),
     ...(options.sign || options.attest ? (["cosign"] as const) : []),
   ];

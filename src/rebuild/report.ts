@@ -16,6 +16,8 @@ export function imagesOutput(outcomes: ImageOutcome[]): string {
       attested: o.attested,
       sbom: o.sbom,
       status: o.status,
+      ...(o.skipped && { skipped: o.skipped }),
+      ...(o.upstream && { upstream: o.upstream }),
       ...(o.failedStep && { failedStep: o.failedStep, error: o.error }),
     })),
   );
@@ -34,7 +36,12 @@ export function renderRebuildSummary(outcomes: ImageOutcome[]): string {
     "| --- | --- | --- | ---: | ---: | --- | --- |",
   ];
   for (const o of outcomes) {
-    const status = o.status === "failed" ? `❌ ${o.failedStep} failed` : o.status;
+    const status =
+      o.status === "failed"
+        ? `❌ ${o.failedStep} failed`
+        : o.status === "skipped"
+          ? `skipped: ${cell(o.skipped ?? "")}`
+          : o.status;
     lines.push(
       `| ${code(o.name)} | ${o.tags.map(code).join("<br>")} | ${o.digest ? code(o.digest) : "—"} | ` +
         `${o.scanned ? o.vulnerabilities.CRITICAL : "—"} | ${o.scanned ? o.vulnerabilities.HIGH : "—"} | ` +
@@ -70,14 +77,18 @@ export function renderRebuildSummary(outcomes: ImageOutcome[]): string {
 export function renderRebuildText(outcomes: ImageOutcome[]): string {
   return outcomes
     .map((o) => {
-      const head = `${o.status === "failed" ? "✖" : "✔"} ${o.name}: ${o.status === "failed" ? `${o.failedStep} failed` : o.status}`;
+      const head = `${o.status === "failed" ? "✖" : o.status === "skipped" ? "=" : "✔"} ${o.name}: ${o.status === "failed" ? `${o.failedStep} failed` : o.status === "skipped" ? `skipped: ${o.skipped}` : o.status}`;
+      const moved =
+        o.upstream?.old && o.upstream.new && o.upstream.old !== o.upstream.new
+          ? `\n    upstream ${o.upstream.old} → ${o.upstream.new}`
+          : "";
       const digest = o.digest ? ` ${o.digest}` : "";
       const vulns = o.scanned
         ? ` (critical ${o.vulnerabilities.CRITICAL}, high ${o.vulnerabilities.HIGH})`
         : "";
       const signed = o.signed ? ", signed" : "";
       const error = o.error ? `\n    ${o.error.replace(/\n/g, "\n    ")}` : "";
-      return `${head}${digest}${vulns}${signed}${error}`;
+      return `${head}${digest}${vulns}${signed}${moved}${error}`;
     })
     .join("\n")
     .concat("\n");

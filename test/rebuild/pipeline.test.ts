@@ -329,6 +329,40 @@ describe("SPEC §7 rebuild pipeline", () => {
     expect(JSON.parse(plan.stdout).include[0].upstream).toBe(`alpine:3.23@${digest}`);
   });
 
+  it("issue 13: --max-age rebuilds only what moved upstream or aged, and reports old → new upstream digests", async () => {
+    const cwd = libraryRepository();
+    const manifest = readFileSync("test/fixtures/fake-tools/recorded/manifest-inspect.json", "utf8");
+    const pinned = `sha256:${createHash("sha256").update(manifest).digest("hex")}`;
+    await rebuild(["--pin", "--image", "alpine"], { FAKE_EXISTING: "alpine:3.23" }, { cwd });
+    const published = `${REGISTRY}/alpine:3.23`;
+    const env = {
+      FAKE_EXISTING: published,
+      FAKE_PUBLISHED_BASE: pinned,
+      FAKE_PUBLISHED_CREATED: "2026-11-28T00:00:00Z",
+    };
+    const fresh = await rebuild([...FULL, "--image", "alpine", "--max-age", "7"], env, { cwd });
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(fresh.images[0]).toMatchObject({ status: "skipped", upstream: { old: pinned, new: pinned } });
+    expect(fresh.stdout).toContain(
+      `= alpine: skipped: upstream unchanged (${pinned}) and the published image is 2 day(s) old (limit 7)`,
+    );
+    expect(fresh.calls.map((c) => `${c.tool} ${c.args[0]}`)).toEqual(["docker buildx", "skopeo inspect"]);
+
+    const aged = await rebuild([...FULL, "--image", "alpine", "--max-age", "1"], env, { cwd });
+    expect(aged.images[0]).toMatchObject({ status: "pushed" });
+    const moved = await rebuild(
+      [...FULL, "--image", "alpine", "--max-age", "7"],
+      { ...env, FAKE_PUBLISHED_BASE: `sha256:${"0".repeat(64)}` },
+      { cwd },
+    );
+    expect(moved.images[0]).toMatchObject({
+      status: "pushed",
+      upstream: { old: `sha256:${"0".repeat(64)}`, new: pinned },
+    });
+    expect(moved.stdout).toContain(`upstream sha256:${"0".repeat(64)} → ${pinned}`);
+    expect((await rebuild([...FULL, "--max-age", "soon"], env, { cwd })).code).toBe(2);
+  });
+
   it("issue 13: --pin leaves a Dockerfile alone when the registry does not answer, and says why", async () => {
     const cwd = libraryRepository();
     const before = readFileSync(join(cwd, "base/ubuntu.Dockerfile"), "utf8");
