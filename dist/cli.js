@@ -28808,6 +28808,28 @@ function freshness(image, published, options) {
   if (days2 > options.maxAgeDays) return void 0;
   return `upstream unchanged (${image.upstream.digest}) and the published image is ${Math.floor(days2)} day(s) old (limit ${options.maxAgeDays})`;
 }
+async function publishedCves(ref, options, tools, name) {
+  if (tools.dryRun) return void 0;
+  const report = join7(options.workDir, `${name}.published.trivy.json`);
+  rmSync(report, { force: true });
+  const scan = await tools.run("trivy", [
+    "image",
+    "--severity",
+    options.severity.join(","),
+    "--format",
+    "json",
+    "--output",
+    report,
+    ...options.ignoreUnfixed ? ["--ignore-unfixed"] : [],
+    ref
+  ]);
+  const summary = readScanReport(report);
+  if (scan.exitCode !== 0 || !summary) {
+    if (/MANIFEST_UNKNOWN|manifest unknown|not found/i.test(`${scan.stderr}${scan.stdout}`)) return void 0;
+    return { failed: `cannot scan the published ${ref} to compare with: ${toolError("trivy", scan)}` };
+  }
+  return { ids: new Set(summary.vulnerabilities.map((v) => v.id)) };
+}
 var MAX_RUNS_A_DAY = 9;
 async function freeTags(image, options, builder) {
   const refs = imageTags(image, options);
@@ -28915,8 +28937,23 @@ async function rebuildImage(image, options, builder, tools) {
     outcome.scanned = true;
     if (scan.exitCode === 1) {
       const found = options.severity.map((s) => `${outcome.vulnerabilities[s]} ${s}`).join(", ");
-      const ids = [...new Set(outcome.cves.map((v) => v.id))].join(", ");
-      return fail("scan", `not pushed: the scan found ${found} vulnerabilities${ids ? ` (${ids})` : ""}`);
+      const ids = [...new Set(outcome.cves.map((v) => v.id))];
+      const known = options.gate === "no-new" ? await publishedCves(primary, options, tools, image.name) : void 0;
+      if (known === void 0) {
+        return fail(
+          "scan",
+          `not pushed: the scan found ${found} vulnerabilities${ids.length > 0 ? ` (${ids.join(", ")})` : ""}`
+        );
+      }
+      if ("failed" in known) return fail("scan", known.failed);
+      const added = ids.filter((id) => !known.ids.has(id));
+      if (added.length > 0) {
+        return fail(
+          "scan",
+          `not pushed: ${added.length} vulnerabilities the published image does not have (${added.join(", ")})`
+        );
+      }
+      outcome.gate = `no worse than the published image: ${ids.length} known vulnerabilities (${ids.join(", ")}), none new`;
     }
     if (options.attest) {
       step("sbom");
@@ -29089,6 +29126,7 @@ async function runRebuild(settings, tools, onImage = () => {
     severity: parseSeverity(settings.severity),
     ignoreUnfixed: settings.ignoreUnfixed,
     ...settings.maxAgeDays !== void 0 && { maxAgeDays: settings.maxAgeDays },
+    ...settings.gate && { gate: settings.gate },
     push: settings.push,
     sign: settings.sign,
     attest: settings.attest,
@@ -29235,6 +29273,7 @@ function imagesOutput(outcomes) {
       sbom: o.sbom,
       status: o.status,
       ...o.skipped && { skipped: o.skipped },
+      ...o.gate && { gate: o.gate },
       ...o.upstream && { upstream: o.upstream },
       ...o.failedStep && { failedStep: o.failedStep, error: o.error }
     }))
@@ -29250,7 +29289,9 @@ function renderRebuildText(outcomes) {
     const signed = o.signed ? ", signed" : "";
     const error = o.error ? `
     ${o.error.replace(/\n/g, "\n    ")}` : "";
-    return `${head}${digest}${vulns}${signed}${moved}${error}`;
+    const gate = o.gate ? `
+    ${o.gate}` : "";
+    return `${head}${digest}${vulns}${signed}${moved}${gate}${error}`;
   }).join("\n").concat("\n");
 }
 
@@ -29666,7 +29707,8 @@ async function rebuild(flags) {
     attest: flags.attest === true,
     ...flags.key && { key: flags.key },
     builder: flags.builder,
-    ...flags.maxAge !== void 0 && { maxAgeDays: days(flags.maxAge) }
+    ...flags.maxAge !== void 0 && { maxAgeDays: days(flags.maxAge) },
+    gate: flags.gate
   };
   if (flags.plan) {
     process.stdout.write(`${JSON.stringify(matrixOf(libraryOf(settings)))}
@@ -29868,7 +29910,12 @@ function program2(setExitCode) {
     "let vulnerabilities with no fixed version pass the scan (a .trivyignore or .vex.json beside each Dockerfile is always read)"
   ).option("--sign", "sign pushed images with cosign, by digest").option("--key <key>", "cosign key (path, env://VAR or KMS URI); keyless without it").option("--attest", "attach the scan result as a cosign vuln attestation").addOption(
     new Option("--builder <builder>", "image builder").choices(["auto", "docker", "buildah"]).default("auto")
-  ).option("--plan", "print the GitHub Actions matrix (one entry per image) and exit").option(
+  ).option("--plan", "print the GitHub Actions matrix (one entry per image) and exit").addOption(
+    new Option(
+      "--gate <gate>",
+      "severity: any vulnerability at --severity fails; no-new: only one the published image does not have"
+    ).choices(["severity", "no-new"]).default("severity")
+  ).option(
     "--max-age <days>",
     "rebuild an image only when its pinned upstream moved or the published image is older than this"
   ).option(

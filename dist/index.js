@@ -23867,6 +23867,7 @@ var INPUT_DEFAULTS = {
   severity: "CRITICAL,HIGH",
   "ignore-unfixed": "true",
   "max-age": "",
+  gate: "severity",
   sign: "true",
   attest: "false",
   builder: "auto",
@@ -23929,6 +23930,7 @@ function readRebuildInputs(get) {
     severity: get("severity"),
     ignoreUnfixed: booleanInput(get, "ignore-unfixed"),
     ...get("max-age") && { maxAgeDays: daysInput(get, "max-age") },
+    gate: oneOf(get, "gate", ["severity", "no-new"]),
     sign: booleanInput(get, "sign"),
     attest: booleanInput(get, "attest"),
     builder: oneOf(get, "builder", ["auto", "docker", "buildah"])
@@ -25160,6 +25162,28 @@ function freshness(image, published, options) {
   if (days > options.maxAgeDays) return void 0;
   return `upstream unchanged (${image.upstream.digest}) and the published image is ${Math.floor(days)} day(s) old (limit ${options.maxAgeDays})`;
 }
+async function publishedCves(ref, options, tools, name) {
+  if (tools.dryRun) return void 0;
+  const report = join9(options.workDir, `${name}.published.trivy.json`);
+  rmSync2(report, { force: true });
+  const scan = await tools.run("trivy", [
+    "image",
+    "--severity",
+    options.severity.join(","),
+    "--format",
+    "json",
+    "--output",
+    report,
+    ...options.ignoreUnfixed ? ["--ignore-unfixed"] : [],
+    ref
+  ]);
+  const summary2 = readScanReport(report);
+  if (scan.exitCode !== 0 || !summary2) {
+    if (/MANIFEST_UNKNOWN|manifest unknown|not found/i.test(`${scan.stderr}${scan.stdout}`)) return void 0;
+    return { failed: `cannot scan the published ${ref} to compare with: ${toolError("trivy", scan)}` };
+  }
+  return { ids: new Set(summary2.vulnerabilities.map((v) => v.id)) };
+}
 var MAX_RUNS_A_DAY = 9;
 async function freeTags(image, options, builder) {
   const refs = imageTags(image, options);
@@ -25267,8 +25291,23 @@ async function rebuildImage(image, options, builder, tools) {
     outcome.scanned = true;
     if (scan.exitCode === 1) {
       const found = options.severity.map((s) => `${outcome.vulnerabilities[s]} ${s}`).join(", ");
-      const ids = [...new Set(outcome.cves.map((v) => v.id))].join(", ");
-      return fail("scan", `not pushed: the scan found ${found} vulnerabilities${ids ? ` (${ids})` : ""}`);
+      const ids = [...new Set(outcome.cves.map((v) => v.id))];
+      const known = options.gate === "no-new" ? await publishedCves(primary, options, tools, image.name) : void 0;
+      if (known === void 0) {
+        return fail(
+          "scan",
+          `not pushed: the scan found ${found} vulnerabilities${ids.length > 0 ? ` (${ids.join(", ")})` : ""}`
+        );
+      }
+      if ("failed" in known) return fail("scan", known.failed);
+      const added = ids.filter((id) => !known.ids.has(id));
+      if (added.length > 0) {
+        return fail(
+          "scan",
+          `not pushed: ${added.length} vulnerabilities the published image does not have (${added.join(", ")})`
+        );
+      }
+      outcome.gate = `no worse than the published image: ${ids.length} known vulnerabilities (${ids.join(", ")}), none new`;
     }
     if (options.attest) {
       step("sbom");
@@ -25441,6 +25480,7 @@ async function runRebuild(settings, tools, onImage = () => {
     severity: parseSeverity(settings.severity),
     ignoreUnfixed: settings.ignoreUnfixed,
     ...settings.maxAgeDays !== void 0 && { maxAgeDays: settings.maxAgeDays },
+    ...settings.gate && { gate: settings.gate },
     push: settings.push,
     sign: settings.sign,
     attest: settings.attest,
@@ -25559,6 +25599,7 @@ function imagesOutput(outcomes) {
       sbom: o.sbom,
       status: o.status,
       ...o.skipped && { skipped: o.skipped },
+      ...o.gate && { gate: o.gate },
       ...o.upstream && { upstream: o.upstream },
       ...o.failedStep && { failedStep: o.failedStep, error: o.error }
     }))

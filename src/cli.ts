@@ -155,6 +155,7 @@ interface RebuildFlags {
   digests?: string;
   pin?: boolean;
   maxAge?: string;
+  gate: "severity" | "no-new";
 }
 
 /** `--max-age 7`: a whole number of days. */
@@ -179,6 +180,7 @@ async function rebuild(flags: RebuildFlags): Promise<number> {
     ...(flags.key && { key: flags.key }),
     builder: flags.builder,
     ...(flags.maxAge !== undefined && { maxAgeDays: days(flags.maxAge) }),
+    gate: flags.gate,
   };
   if (flags.plan) {
     process.stdout.write(`${JSON.stringify(matrixOf(libraryOf(settings)))}\n`);
@@ -442,6 +444,14 @@ function program(setExitCode: (code: number) => void): Command {
         .default("auto"),
     )
     .option("--plan", "print the GitHub Actions matrix (one entry per image) and exit")
+    .addOption(
+      new Option(
+        "--gate <gate>",
+        "severity: any vulnerability at --severity fails; no-new: only one the published image does not have",
+      )
+        .choices(["severity", "no-new"])
+        .default("severity"),
+    )
     .option(
       "--max-age <days>",
       "rebuild an image only when its pinned upstream moved or the published image is older than this",

@@ -30,6 +30,7 @@ export const INPUT_DEFAULTS = {
   severity: "CRITICAL,HIGH",
   "ignore-unfixed": "true",
   "max-age": "",
+  gate: "severity",
   sign: "true",
   attest: "false",
   builder: "auto",
@@ -131,6 +132,7 @@ export interface RebuildInputs {
   ignoreUnfixed: boolean;
   /** Rebuild only when the upstream moved or the published image is older than this (days). */
   maxAgeDays?: number;
+  gate: "severity" | "no-new";
   sign: boolean;
   attest: boolean;
   builder: "auto" | "docker" | "buildah";
@@ -146,6 +148,7 @@ export function readRebuildInputs(get: GetInput): RebuildInputs {
     severity: get("severity"),
     ignoreUnfixed: booleanInput(get, "ignore-unfixed"),
     ...(get("max-age") && { maxAgeDays: daysInput(get, "max-age") }),
+    gate: oneOf(get, "gate", ["severity", "no-new"] as const),
     sign: booleanInput(get, "sign"),
     attest: booleanInput(get, "attest"),
     builder: oneOf(get, "builder", ["auto", "docker", "buildah"] as const),

@@ -32,6 +32,7 @@ export interface RebuildSettings {
   builder: BuilderChoice;
   /** Rebuild only when the upstream moved or the published image is older than this (days). */
   maxAgeDays?: number;
+  gate?: "severity" | "no-new";
 }
 
 /** Placeholder for the scratch folder in a dry run, so printed command lines are stable. */
@@ -121,6 +122,7 @@ export async function runRebuild(
     severity: parseSeverity(settings.severity),
     ignoreUnfixed: settings.ignoreUnfixed,
     ...(settings.maxAgeDays !== undefined && { maxAgeDays: settings.maxAgeDays }),
+    ...(settings.gate && { gate: settings.gate }),
     push: settings.push,
     sign: settings.sign,
     attest: settings.attest,

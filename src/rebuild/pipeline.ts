@@ -17,6 +17,12 @@ export interface RebuildOptions {
   severity: Severity[];
   /** Trivy --ignore-unfixed: a CVE with no fixed version cannot block the rebuild forever. */
   ignoreUnfixed: boolean;
+  /**
+   * `severity`: any vulnerability at the severities fails the image. `no-new`: only one the
+   * published image does not have already — the rebuild may not make things worse, and a known
+   * CVE waiting for a fix does not stop the patches that are there.
+   */
+  gate?: "severity" | "no-new";
   push: boolean;
   sign: boolean;
   attest: boolean;
@@ -52,6 +58,8 @@ export interface ImageOutcome {
   attested: boolean;
   /** A CycloneDX SBOM was attached to the pushed digest (cosign attest --type cyclonedx). */
   sbom: boolean;
+  /** How the no-new gate passed an image with known vulnerabilities. */
+  gate?: string;
   status: "pushed" | "built" | "skipped" | "failed";
   /** Why a skipped image was not rebuilt. */
   skipped?: string;
@@ -116,6 +124,38 @@ function freshness(
   const days = (options.date.getTime() - published.created.getTime()) / 86_400_000;
   if (days > options.maxAgeDays) return undefined;
   return `upstream unchanged (${image.upstream.digest}) and the published image is ${Math.floor(days)} day(s) old (limit ${options.maxAgeDays})`;
+}
+
+/**
+ * The CVE ids of the published image at the same severities (gate no-new), scanned in its
+ * registry; undefined when nothing is published (then the severity gate applies).
+ */
+async function publishedCves(
+  ref: string,
+  options: RebuildOptions,
+  tools: ToolRunner,
+  name: string,
+): Promise<{ ids: Set<string> } | { failed: string } | undefined> {
+  if (tools.dryRun) return undefined;
+  const report = join(options.workDir, `${name}.published.trivy.json`);
+  rmSync(report, { force: true });
+  const scan = await tools.run("trivy", [
+    "image",
+    "--severity",
+    options.severity.join(","),
+    "--format",
+    "json",
+    "--output",
+    report,
+    ...(options.ignoreUnfixed ? ["--ignore-unfixed"] : []),
+    ref,
+  ]);
+  const summary = readScanReport(report);
+  if (scan.exitCode !== 0 || !summary) {
+    if (/MANIFEST_UNKNOWN|manifest unknown|not found/i.test(`${scan.stderr}${scan.stdout}`)) return undefined;
+    return { failed: `cannot scan the published ${ref} to compare with: ${toolError("trivy", scan)}` };
+  }
+  return { ids: new Set(summary.vulnerabilities.map((v) => v.id)) };
 }
 
 /** Run suffixes tried for a date tag that exists already: `3.22-20261130.2` … `.9`. */
@@ -251,8 +291,24 @@ export async function rebuildImage(
     outcome.scanned = true;
     if (scan.exitCode === 1) {
       const found = options.severity.map((s) => `${outcome.vulnerabilities[s]} ${s}`).join(", ");
-      const ids = [...new Set(outcome.cves.map((v) => v.id))].join(", ");
-      return fail("scan", `not pushed: the scan found ${found} vulnerabilities${ids ? ` (${ids})` : ""}`);
+      const ids = [...new Set(outcome.cves.map((v) => v.id))];
+      const known =
+        options.gate === "no-new" ? await publishedCves(primary, options, tools, image.name) : undefined;
+      if (known === undefined) {
+        return fail(
+          "scan",
+          `not pushed: the scan found ${found} vulnerabilities${ids.length > 0 ? ` (${ids.join(", ")})` : ""}`,
+        );
+      }
+      if ("failed" in known) return fail("scan", known.failed);
+      const added = ids.filter((id) => !known.ids.has(id));
+      if (added.length > 0) {
+        return fail(
+          "scan",
+          `not pushed: ${added.length} vulnerabilities the published image does not have (${added.join(", ")})`,
+        );
+      }
+      outcome.gate = `no worse than the published image: ${ids.length} known vulnerabilities (${ids.join(", ")}), none new`;
     }
     if (options.attest) {
       // The SBOM of the image as scanned, before anything leaves the machine.

@@ -17,6 +17,7 @@ export function imagesOutput(outcomes: ImageOutcome[]): string {
       sbom: o.sbom,
       status: o.status,
       ...(o.skipped && { skipped: o.skipped }),
+      ...(o.gate && { gate: o.gate }),
       ...(o.upstream && { upstream: o.upstream }),
       ...(o.failedStep && { failedStep: o.failedStep, error: o.error }),
     })),
@@ -88,7 +89,8 @@ export function renderRebuildText(outcomes: ImageOutcome[]): string {
         : "";
       const signed = o.signed ? ", signed" : "";
       const error = o.error ? `\n    ${o.error.replace(/\n/g, "\n    ")}` : "";
-      return `${head}${digest}${vulns}${signed}${moved}${error}`;
+      const gate = o.gate ? `\n    ${o.gate}` : "";
+      return `${head}${digest}${vulns}${signed}${moved}${gate}${error}`;
     })
     .join("\n")
     .concat("\n");

@@ -363,6 +363,39 @@ describe("SPEC §7 rebuild pipeline", () => {
     expect((await rebuild([...FULL, "--max-age", "soon"], env, { cwd })).code).toBe(2);
   });
 
+  it("issue 13: --gate no-new pushes an image whose vulnerabilities the published one has already, and fails one that adds any", async () => {
+    const published = `${REGISTRY}/alpine:3.23`;
+    const same = await rebuild([...FULL, "--image", "alpine", "--gate", "no-new"], {
+      FAKE_TRIVY_VULNERABLE: "alpine",
+      FAKE_PUBLISHED_VULNERABLE: "alpine",
+      FAKE_EXISTING: published,
+    });
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.images[0]).toMatchObject({ status: "pushed" });
+    expect(same.images[0].gate).toMatch(
+      /^no worse than the published image: \d+ known vulnerabilities \(CVE-/,
+    );
+    expect(same.calls.some((c) => c.tool === "trivy" && c.args.at(-1) === published)).toBe(true);
+
+    const worse = await rebuild([...FULL, "--image", "alpine", "--gate", "no-new"], {
+      FAKE_TRIVY_VULNERABLE: "alpine",
+      FAKE_EXISTING: published,
+    });
+    expect(worse.code).toBe(1);
+    expect(worse.images[0]).toMatchObject({ status: "failed", failedStep: "scan" });
+    expect(worse.images[0].error).toMatch(
+      /^not pushed: \d+ vulnerabilities the published image does not have \(CVE-/,
+    );
+
+    // Nothing published yet: the severity gate applies.
+    const first = await rebuild([...FULL, "--image", "alpine", "--gate", "no-new"], {
+      FAKE_TRIVY_VULNERABLE: "alpine",
+    });
+    expect(first.images[0]).toMatchObject({ status: "failed", failedStep: "scan" });
+    expect(first.images[0].error).toMatch(/^not pushed: the scan found \d+ CRITICAL/);
+    expect(first.calls.some((c) => c.tool === "docker" && c.args[0] === "push")).toBe(false);
+  });
+
   it("issue 13: --pin leaves a Dockerfile alone when the registry does not answer, and says why", async () => {
     const cwd = libraryRepository();
     const before = readFileSync(join(cwd, "base/ubuntu.Dockerfile"), "utf8");
