@@ -354,29 +354,13 @@ export async function rebuildImage(
       report,
     ]);
     if (convert.exitCode !== 0) return fail("attest", toolError("trivy", convert));
-    const attest = await tools.run("cosign", [
-      "attest",
-      "--yes",
-      ...key,
-      "--type",
-      "vuln",
-      "--predicate",
-      predicate,
-      signed,
-    ]);
-    if (attest.exitCode !== 0) return fail("attest", toolError("cosign", attest));
+    const attest = (type: string, file: string) =>
+      tools.run("cosign", ["attest", "--yes", ...key, "--type", type, "--predicate", file, signed]);
+    const vuln = await attest("vuln", predicate);
+    if (vuln.exitCode !== 0) return fail("attest", toolError("cosign", vuln));
     outcome.attested = true;
-    const attestSbom = await tools.run("cosign", [
-      "attest",
-      "--yes",
-      ...key,
-      "--type",
-      "cyclonedx",
-      "--predicate",
-      sbom,
-      signed,
-    ]);
-    if (attestSbom.exitCode !== 0) return fail("attest", toolError("cosign", attestSbom));
+    const cyclonedx = await attest("cyclonedx", sbom);
+    if (cyclonedx.exitCode !== 0) return fail("attest", toolError("cosign", cyclonedx));
     outcome.sbom = true;
   }
   return outcome;
