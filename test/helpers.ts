@@ -1,4 +1,5 @@
 /** Test helpers: a fixture repository in, the check result out. */
+import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -69,4 +70,14 @@ export function libraryRepository(): string {
   const repo = fixture({});
   cpSync("base", join(repo, "base"), { recursive: true });
   return repo;
+}
+
+/** The CLI as a user runs it (`node dist/cli.js …` in `cwd`, no colour): exit code, stdout, stderr. */
+export function runCli(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [resolve("dist/cli.js"), ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -1,25 +1,11 @@
-/**
- * Issue 12, gradual rollout: `base-image-guard baseline` writes the known findings; with
- * `check --baseline` only new findings fail — by line-independent fingerprint, so moved lines stay
- * known and a second occurrence is new.
- */
-import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { fixture } from "../helpers.js";
+import { fixture, runCli } from "../helpers.js";
 
-const CLI = resolve("dist/cli.js");
 const POLICY = "deprecated: [centos]\n";
 
-function run(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = runCli;
 
 describe("baseline", () => {
   it("1,000 baseline findings and one new one: exactly one finding fails", () => {

@@ -1,21 +1,10 @@
-/** `policy export` (SPEC §8) run as a user runs it: files, headers, exceptions, errors and exit codes. */
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { loadAll } from "js-yaml";
 import { describe, expect, it } from "vitest";
-import { fixture } from "../helpers.js";
+import { fixture, runCli } from "../helpers.js";
 
-const CLI = resolve("dist/cli.js");
-
-function run(args: string[], cwd: string) {
-  const result = spawnSync(process.execPath, [CLI, ...args], {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const run = runCli;
 
 const POLICY = `mode: audit
 approved: [registry.example.com/base/**]
