@@ -27757,6 +27757,7 @@ import { tmpdir } from "node:os";
 import { join as join8 } from "node:path";
 
 // src/rebuild/builders.ts
+import { createHash as createHash2 } from "node:crypto";
 import { readFileSync as readFileSync3 } from "node:fs";
 import { join as join5 } from "node:path";
 
@@ -28576,7 +28577,7 @@ function buildFlags(image, refs, labels) {
     image.dockerfile,
     ...refs.flatMap((ref) => ["--tag", ref]),
     ...Object.entries(labels).flatMap(([key, value]) => ["--label", `${key}=${value}`]),
-    ...image.platform ? ["--platform", image.platform] : []
+    ...image.platforms.length > 0 ? ["--platform", image.platforms.join(",")] : []
   ];
 }
 function safeName(ref) {
@@ -28600,6 +28601,22 @@ function dockerBuilder(tools, buildx) {
       const digest = DIGEST3.exec(result.stdout)?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `docker push reported no digest for ${ref}` } };
     },
+    async index(refs, manifests) {
+      const refuse = (stderr) => ({ failed: { exitCode: 1, stdout: "", stderr } });
+      if (!buildx) return refuse("a multi-platform index needs docker buildx (docker/setup-buildx-action)");
+      const create = await tools.run("docker", [
+        "buildx",
+        "imagetools",
+        "create",
+        ...refs.flatMap((ref) => ["--tag", ref]),
+        ...manifests
+      ]);
+      if (create.exitCode !== 0) return { failed: create };
+      const raw = await tools.run("docker", ["buildx", "imagetools", "inspect", "--raw", refs[0]]);
+      if (raw.exitCode !== 0) return { failed: raw };
+      if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
+      return { digest: `sha256:${createHash2("sha256").update(raw.stdout, "utf8").digest("hex")}` };
+    },
     exists: async (ref) => existence(await tools.run("docker", ["manifest", "inspect", ref]), tools.dryRun)
   };
 }
@@ -28622,6 +28639,42 @@ function buildahBuilder(tools) {
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
       const digest = DIGEST3.exec(readFileSync3(digestFile, "utf8"))?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
+    },
+    async index(refs, manifests, workDir) {
+      const list = `localhost/base-image-guard-index/${safeName(refs[0]).toLowerCase()}`;
+      const create = await tools.run("buildah", ["manifest", "create", list]);
+      if (create.exitCode !== 0) return { failed: create };
+      try {
+        for (const manifest of manifests) {
+          const added = await tools.run("buildah", ["manifest", "add", list, `docker://${manifest}`]);
+          if (added.exitCode !== 0) return { failed: added };
+        }
+        let digest;
+        for (const ref of refs) {
+          const digestFile = join5(workDir, `${safeName(ref)}.index.digest`);
+          const pushed = await tools.run("buildah", [
+            "manifest",
+            "push",
+            "--all",
+            "--digestfile",
+            digestFile,
+            list,
+            `docker://${ref}`
+          ]);
+          if (pushed.exitCode !== 0) return { failed: pushed };
+          if (tools.dryRun) digest ??= DRY_RUN_DIGEST;
+          else digest ??= DIGEST3.exec(readFileSync3(digestFile, "utf8"))?.[0];
+        }
+        return digest ? { digest } : {
+          failed: {
+            exitCode: 1,
+            stdout: "",
+            stderr: `buildah manifest push wrote no digest for ${refs[0]}`
+          }
+        };
+      } finally {
+        await tools.run("buildah", ["manifest", "rm", list]);
+      }
     },
     // buildah inspects only local images; skopeo asks the registry.
     exists: async (ref) => existence(await tools.run("skopeo", skopeoArgs(["inspect", "--raw", `docker://${ref}`])), tools.dryRun)
@@ -28689,11 +28742,10 @@ function readImagesFile(path4, baseDir) {
     };
     const tags = strings(raw.tags, "tags");
     const platforms = strings(raw.platforms, "platforms");
-    if (platforms && platforms.length > 1) {
-      throw new UsageError(
-        `${at3}.platforms: one platform per entry, because each image is scanned before it is pushed; add an entry per platform with its own name`
-      );
-    }
+    const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
+    const bad = platforms?.find((p) => !PLATFORM.test(p));
+    if (bad !== void 0)
+      throw new UsageError(`${at3}.platforms: "${bad}" is not a platform such as linux/arm64`);
     if (raw.dockerfile !== void 0 && typeof raw.dockerfile !== "string") {
       throw new UsageError(`${at3}.dockerfile: expected a file name`);
     }
@@ -28701,7 +28753,7 @@ function readImagesFile(path4, baseDir) {
       name: raw.name,
       dockerfile: raw.dockerfile ?? `${raw.name}.Dockerfile`,
       ...tags && { tags },
-      ...platforms?.[0] && { platform: platforms[0] }
+      ...platforms && { platforms: [...new Set(platforms)] }
     };
   });
 }
@@ -28735,7 +28787,7 @@ function describe(entry, baseDir, cwd) {
     context: relative3(cwd, join6(cwd, baseDir)).split("\\").join("/") || ".",
     upstream,
     tags,
-    ...entry.platform && { platform: entry.platform },
+    platforms: entry.platforms ?? [],
     ...trivyIgnore && { trivyIgnore },
     ...vex && { vex }
   };
@@ -28901,110 +28953,169 @@ async function rebuildImage(image, options, builder, tools) {
   }
   const primary = refs[0];
   const repository = primary.slice(0, primary.lastIndexOf(":"));
+  const multi = image.platforms.length > 1;
+  const variants = multi ? image.platforms.map((platform) => {
+    const slug = platform.replace(/\//g, "-");
+    return { platform, label: `${image.name}-${slug}`, refs: [`${primary}-${slug}`] };
+  }) : [{ ...image.platforms[0] && { platform: image.platforms[0] }, label: image.name, refs }];
   step("build");
-  const built = await builder.build(image, refs, ociLabels(image, options));
-  if (built.exitCode !== 0) return fail("build", toolError(builder.tool, built));
-  const report = join7(options.workDir, `${image.name}.trivy.json`);
-  const sbom = join7(options.workDir, `${image.name}.cdx.json`);
-  if (options.scan) {
-    step("scan");
-    const target = await builder.scanTarget(primary, options.workDir);
-    if ("failed" in target) return fail("scan", toolError(builder.tool, target.failed));
-    const severity = options.severity.join(",");
-    if (!tools.dryRun) rmSync(report, { force: true });
-    const scan = await tools.run("trivy", [
-      "image",
-      "--severity",
-      severity,
-      "--exit-code",
-      "1",
-      "--format",
-      "json",
-      "--output",
-      report,
-      ...options.ignoreUnfixed ? ["--ignore-unfixed"] : [],
-      ...image.trivyIgnore ? ["--ignorefile", image.trivyIgnore] : [],
-      ...image.vex ? ["--vex", image.vex] : [],
-      ...target.args
-    ]);
-    if (scan.exitCode !== 0 && scan.exitCode !== 1) return fail("scan", toolError("trivy", scan));
-    if (!tools.dryRun) {
-      const summary = readScanReport(report);
-      if (!summary) return fail("scan", `${toolError("trivy", scan)} (no scan report: the scan did not run)`);
-      outcome.vulnerabilities = summary.counts;
-      outcome.cves = summary.vulnerabilities;
-    }
-    outcome.scanned = true;
-    if (scan.exitCode === 1) {
-      const found = options.severity.map((s) => `${outcome.vulnerabilities[s]} ${s}`).join(", ");
-      const ids = [...new Set(outcome.cves.map((v) => v.id))];
-      const known = options.gate === "no-new" ? await publishedCves(primary, options, tools, image.name) : void 0;
-      if (known === void 0) {
-        return fail(
-          "scan",
-          `not pushed: the scan found ${found} vulnerabilities${ids.length > 0 ? ` (${ids.join(", ")})` : ""}`
-        );
-      }
-      if ("failed" in known) return fail("scan", known.failed);
-      const added = ids.filter((id) => !known.ids.has(id));
-      if (added.length > 0) {
-        return fail(
-          "scan",
-          `not pushed: ${added.length} vulnerabilities the published image does not have (${added.join(", ")})`
-        );
-      }
-      outcome.gate = `no worse than the published image: ${ids.length} known vulnerabilities (${ids.join(", ")}), none new`;
-    }
-    if (options.attest) {
-      step("sbom");
-      const made = await tools.run("trivy", [
-        "image",
-        "--format",
-        "cyclonedx",
-        "--output",
-        sbom,
-        ...target.args
-      ]);
-      if (made.exitCode !== 0) return fail("sbom", toolError("trivy", made));
-    }
+  for (const v of variants) {
+    const platforms = v.platform ? [v.platform] : [];
+    const built = await builder.build({ ...image, platforms }, v.refs, ociLabels(image, options));
+    if (built.exitCode !== 0) return fail("build", toolError(builder.tool, built));
+  }
+  for (const v of variants) {
+    const scanned2 = await scanVariant(v, image, options, builder, tools, step);
+    if (scanned2.summary) addScan(outcome, scanned2.summary);
+    if ("failed" in scanned2) return fail(scanned2.step, scanned2.failed);
+    if (scanned2.gate) outcome.gate = scanned2.gate;
+    outcome.scanned = options.scan;
   }
   if (!options.push) return outcome;
   step("push");
-  for (const ref of refs) {
-    const pushed = await builder.push(ref, options.workDir);
-    if ("failed" in pushed) return fail("push", toolError(builder.tool, pushed.failed));
-    outcome.digest ??= pushed.digest;
+  if (!multi) {
+    for (const ref of refs) {
+      const pushed = await builder.push(ref, options.workDir);
+      if ("failed" in pushed) return fail("push", toolError(builder.tool, pushed.failed));
+      outcome.digest ??= pushed.digest;
+    }
+  } else {
+    const manifests = [];
+    outcome.platforms = [];
+    for (const v of variants) {
+      const pushed = await builder.push(v.refs[0], options.workDir);
+      if ("failed" in pushed) return fail("push", toolError(builder.tool, pushed.failed));
+      v.digest = pushed.digest;
+      manifests.push(`${repository}@${pushed.digest}`);
+      outcome.platforms.push({ platform: v.platform, digest: pushed.digest });
+    }
+    const index = await builder.index(refs, manifests, options.workDir);
+    if ("failed" in index) return fail("push", toolError(builder.tool, index.failed));
+    outcome.digest = index.digest;
   }
   outcome.status = "pushed";
   const key = options.key ? ["--key", options.key] : [];
   const signed = `${repository}@${outcome.digest}`;
   if (options.sign) {
     step("sign");
-    const sign = await tools.run("cosign", ["sign", "--yes", ...key, signed]);
+    const sign = await tools.run("cosign", [
+      "sign",
+      "--yes",
+      ...key,
+      ...multi ? ["--recursive"] : [],
+      signed
+    ]);
     if (sign.exitCode !== 0) return fail("sign", toolError("cosign", sign));
     outcome.signed = true;
   }
   if (options.attest && options.scan) {
     step("attest");
-    const predicate = join7(options.workDir, `${image.name}.cosign-vuln.json`);
-    const convert = await tools.run("trivy", [
-      "convert",
-      "--format",
-      "cosign-vuln",
-      "--output",
-      predicate,
-      report
-    ]);
-    if (convert.exitCode !== 0) return fail("attest", toolError("trivy", convert));
-    const attest = (type2, file) => tools.run("cosign", ["attest", "--yes", ...key, "--type", type2, "--predicate", file, signed]);
-    const vuln = await attest("vuln", predicate);
-    if (vuln.exitCode !== 0) return fail("attest", toolError("cosign", vuln));
+    for (const v of variants) {
+      const subject = multi ? `${repository}@${v.digest}` : signed;
+      const attested = await attestVariant(v, subject, key, options, tools);
+      if (attested) return fail("attest", attested);
+    }
     outcome.attested = true;
-    const cyclonedx = await attest("cyclonedx", sbom);
-    if (cyclonedx.exitCode !== 0) return fail("attest", toolError("cosign", cyclonedx));
     outcome.sbom = true;
   }
   return outcome;
+}
+function addScan(outcome, summary) {
+  for (const severity of Object.keys(summary.counts)) {
+    outcome.vulnerabilities[severity] += summary.counts[severity];
+  }
+  outcome.cves.push(...summary.vulnerabilities);
+}
+async function scanVariant(v, image, options, builder, tools, step) {
+  if (!options.scan) return {};
+  const report = join7(options.workDir, `${v.label}.trivy.json`);
+  const local = v.refs[0];
+  step("scan");
+  const target = await builder.scanTarget(local, options.workDir);
+  if ("failed" in target) return { step: "scan", failed: toolError(builder.tool, target.failed) };
+  if (!tools.dryRun) rmSync(report, { force: true });
+  const scan = await tools.run("trivy", [
+    "image",
+    "--severity",
+    options.severity.join(","),
+    "--exit-code",
+    "1",
+    "--format",
+    "json",
+    "--output",
+    report,
+    ...options.ignoreUnfixed ? ["--ignore-unfixed"] : [],
+    ...image.trivyIgnore ? ["--ignorefile", image.trivyIgnore] : [],
+    ...image.vex ? ["--vex", image.vex] : [],
+    ...target.args
+  ]);
+  if (scan.exitCode !== 0 && scan.exitCode !== 1) return { step: "scan", failed: toolError("trivy", scan) };
+  let summary;
+  if (!tools.dryRun) {
+    summary = readScanReport(report);
+    if (!summary) {
+      return { step: "scan", failed: `${toolError("trivy", scan)} (no scan report: the scan did not run)` };
+    }
+  }
+  let gate;
+  if (scan.exitCode === 1) {
+    const counts = summary?.counts ?? emptyCounts();
+    const found = options.severity.map((s) => `${counts[s]} ${s}`).join(", ");
+    const where = v.platform && image.platforms.length > 1 ? ` on ${v.platform}` : "";
+    const ids = [...new Set((summary?.vulnerabilities ?? []).map((x) => x.id))];
+    const published = v.refs[0].replace(/-[a-z0-9]+-[a-z0-9_]+(?:-[a-z0-9]+)?$/, "");
+    const known = options.gate === "no-new" ? await publishedCves(image.platforms.length > 1 ? published : local, options, tools, v.label) : void 0;
+    if (known === void 0) {
+      return {
+        step: "scan",
+        ...summary && { summary },
+        failed: `not pushed: the scan found ${found} vulnerabilities${where}${ids.length > 0 ? ` (${ids.join(", ")})` : ""}`
+      };
+    }
+    if ("failed" in known) return { step: "scan", failed: known.failed, ...summary && { summary } };
+    const added = ids.filter((id) => !known.ids.has(id));
+    if (added.length > 0) {
+      return {
+        step: "scan",
+        ...summary && { summary },
+        failed: `not pushed: ${added.length} vulnerabilities${where} the published image does not have (${added.join(", ")})`
+      };
+    }
+    gate = `no worse than the published image: ${ids.length} known vulnerabilities (${ids.join(", ")}), none new`;
+  }
+  if (options.attest) {
+    step("sbom");
+    const sbom = join7(options.workDir, `${v.label}.cdx.json`);
+    const made = await tools.run("trivy", [
+      "image",
+      "--format",
+      "cyclonedx",
+      "--output",
+      sbom,
+      ...target.args
+    ]);
+    if (made.exitCode !== 0) return { step: "sbom", failed: toolError("trivy", made) };
+  }
+  return { ...summary && { summary }, ...gate && { gate } };
+}
+async function attestVariant(v, subject, key, options, tools) {
+  const report = join7(options.workDir, `${v.label}.trivy.json`);
+  const predicate = join7(options.workDir, `${v.label}.cosign-vuln.json`);
+  const convert = await tools.run("trivy", [
+    "convert",
+    "--format",
+    "cosign-vuln",
+    "--output",
+    predicate,
+    report
+  ]);
+  if (convert.exitCode !== 0) return toolError("trivy", convert);
+  const attest = (type2, file) => tools.run("cosign", ["attest", "--yes", ...key, "--type", type2, "--predicate", file, subject]);
+  const vuln = await attest("vuln", predicate);
+  if (vuln.exitCode !== 0) return toolError("cosign", vuln);
+  const cyclonedx = await attest("cyclonedx", join7(options.workDir, `${v.label}.cdx.json`));
+  if (cyclonedx.exitCode !== 0) return toolError("cosign", cyclonedx);
+  return void 0;
 }
 async function requireTools(options, tools) {
   const needed = [
@@ -29129,7 +29240,7 @@ async function runRebuild(settings, tools, onImage = () => {
 }
 
 // src/rebuild/pin.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 import { readFileSync as readFileSync6, writeFileSync } from "node:fs";
 import { join as join9 } from "node:path";
 async function currentDigest(ref, tools) {
@@ -29139,7 +29250,7 @@ async function currentDigest(ref, tools) {
     return { error: `skopeo exited with ${result.exitCode}: ${said}` };
   }
   if (tools.dryRun) return { digest: "sha256:<digest-of-the-upstream-manifest>" };
-  return { digest: `sha256:${createHash2("sha256").update(result.stdout, "utf8").digest("hex")}` };
+  return { digest: `sha256:${createHash3("sha256").update(result.stdout, "utf8").digest("hex")}` };
 }
 async function pinUpstreams(images, cwd, tools) {
   const outcomes = [];
@@ -29257,6 +29368,7 @@ function imagesOutput(outcomes) {
       status: o.status,
       ...o.skipped && { skipped: o.skipped },
       ...o.gate && { gate: o.gate },
+      ...o.platforms && { platforms: o.platforms },
       ...o.upstream && { upstream: o.upstream },
       ...o.failedStep && { failedStep: o.failedStep, error: o.error }
     }))

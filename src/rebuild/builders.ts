@@ -3,6 +3,7 @@
  * plain `docker build` where buildx is missing, or `buildah bud` (SPEC §7). Chosen by `builder`,
  * auto-detected by default.
  */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../errors.js";
@@ -21,6 +22,15 @@ export interface Builder {
   scanTarget(ref: string, workDir: string): Promise<{ args: string[] } | { failed: ToolResult }>;
   /** Pushes one reference and returns the digest the registry reports for it. */
   push(ref: string, workDir: string): Promise<{ digest: string } | { failed: ToolResult }>;
+  /**
+   * Pushes one multi-platform index over `manifests` (`repository@digest`, already pushed) under
+   * every ref, and returns the index's digest.
+   */
+  index(
+    refs: string[],
+    manifests: string[],
+    workDir: string,
+  ): Promise<{ digest: string } | { failed: ToolResult }>;
   /** Whether the registry already has `ref`; a failure that says neither is not "no". */
   exists(ref: string): Promise<boolean | { failed: ToolResult }>;
 }
@@ -44,7 +54,7 @@ function buildFlags(image: BaseImage, refs: string[], labels: Record<string, str
     image.dockerfile,
     ...refs.flatMap((ref) => ["--tag", ref]),
     ...Object.entries(labels).flatMap(([key, value]) => ["--label", `${key}=${value}`]),
-    ...(image.platform ? ["--platform", image.platform] : []),
+    ...(image.platforms.length > 0 ? ["--platform", image.platforms.join(",")] : []),
   ];
 }
 
@@ -75,6 +85,23 @@ function dockerBuilder(tools: ToolRunner, buildx: boolean): Builder {
         ? { digest }
         : { failed: { ...result, stderr: `docker push reported no digest for ${ref}` } };
     },
+    async index(refs, manifests) {
+      const refuse = (stderr: string) => ({ failed: { exitCode: 1, stdout: "", stderr } });
+      if (!buildx) return refuse("a multi-platform index needs docker buildx (docker/setup-buildx-action)");
+      const create = await tools.run("docker", [
+        "buildx",
+        "imagetools",
+        "create",
+        ...refs.flatMap((ref) => ["--tag", ref]),
+        ...manifests,
+      ]);
+      if (create.exitCode !== 0) return { failed: create };
+      // The digest of the index is the SHA-256 of its bytes as the registry serves them.
+      const raw = await tools.run("docker", ["buildx", "imagetools", "inspect", "--raw", refs[0] as string]);
+      if (raw.exitCode !== 0) return { failed: raw };
+      if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
+      return { digest: `sha256:${createHash("sha256").update(raw.stdout, "utf8").digest("hex")}` };
+    },
     exists: async (ref) => existence(await tools.run("docker", ["manifest", "inspect", ref]), tools.dryRun),
   };
 }
@@ -101,6 +128,44 @@ function buildahBuilder(tools: ToolRunner): Builder {
       return digest
         ? { digest }
         : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
+    },
+    async index(refs, manifests, workDir) {
+      const list = `localhost/base-image-guard-index/${safeName(refs[0] as string).toLowerCase()}`;
+      const create = await tools.run("buildah", ["manifest", "create", list]);
+      if (create.exitCode !== 0) return { failed: create };
+      try {
+        for (const manifest of manifests) {
+          const added = await tools.run("buildah", ["manifest", "add", list, `docker://${manifest}`]);
+          if (added.exitCode !== 0) return { failed: added };
+        }
+        let digest: string | undefined;
+        for (const ref of refs) {
+          const digestFile = join(workDir, `${safeName(ref)}.index.digest`);
+          const pushed = await tools.run("buildah", [
+            "manifest",
+            "push",
+            "--all",
+            "--digestfile",
+            digestFile,
+            list,
+            `docker://${ref}`,
+          ]);
+          if (pushed.exitCode !== 0) return { failed: pushed };
+          if (tools.dryRun) digest ??= DRY_RUN_DIGEST;
+          else digest ??= DIGEST.exec(readFileSync(digestFile, "utf8"))?.[0];
+        }
+        return digest
+          ? { digest }
+          : {
+              failed: {
+                exitCode: 1,
+                stdout: "",
+                stderr: `buildah manifest push wrote no digest for ${refs[0]}`,
+              },
+            };
+      } finally {
+        await tools.run("buildah", ["manifest", "rm", list]);
+      }
     },
     // buildah inspects only local images; skopeo asks the registry.
     exists: async (ref) =>

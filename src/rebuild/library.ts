@@ -22,8 +22,11 @@ export interface BaseImage {
   from: { line: number; column: number; written: string };
   /** Tags to publish; each also gets an immutable `<tag>-<YYYYMMDD>` twin. Default: the upstream tag. */
   tags: string[];
-  /** Build platform, such as linux/amd64; the builder's default when absent. */
-  platform?: string;
+  /**
+   * Build platforms, such as linux/amd64. None: the builder's default. Several: each is built and
+   * scanned locally, then one multi-platform index is pushed and signed.
+   */
+  platforms: string[];
   /** `<base>/<name>.trivyignore`: CVEs accepted for this image, each with its reason (Trivy's format). */
   trivyIgnore?: string;
   /** `<base>/<name>.vex.json`: an OpenVEX document saying which CVEs do not affect this image. */
@@ -58,7 +61,7 @@ interface Entry {
   name: string;
   dockerfile: string;
   tags?: string[];
-  platform?: string;
+  platforms?: string[];
 }
 
 function fromFileNames(dir: string): Entry[] {
@@ -96,12 +99,10 @@ function readImagesFile(path: string, baseDir: string): Entry[] {
     };
     const tags = strings(raw.tags, "tags");
     const platforms = strings(raw.platforms, "platforms");
-    if (platforms && platforms.length > 1) {
-      throw new UsageError(
-        `${at}.platforms: one platform per entry, because each image is scanned before it is pushed; ` +
-          "add an entry per platform with its own name",
-      );
-    }
+    const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
+    const bad = platforms?.find((p) => !PLATFORM.test(p));
+    if (bad !== undefined)
+      throw new UsageError(`${at}.platforms: "${bad}" is not a platform such as linux/arm64`);
     if (raw.dockerfile !== undefined && typeof raw.dockerfile !== "string") {
       throw new UsageError(`${at}.dockerfile: expected a file name`);
     }
@@ -109,7 +110,7 @@ function readImagesFile(path: string, baseDir: string): Entry[] {
       name: raw.name,
       dockerfile: (raw.dockerfile as string | undefined) ?? `${raw.name}.Dockerfile`,
       ...(tags && { tags }),
-      ...(platforms?.[0] && { platform: platforms[0] }),
+      ...(platforms && { platforms: [...new Set(platforms)] }),
     };
   });
 }
@@ -144,7 +145,7 @@ function describe(entry: Entry, baseDir: string, cwd: string): BaseImage {
     context: relative(cwd, join(cwd, baseDir)).split("\\").join("/") || ".",
     upstream,
     tags,
-    ...(entry.platform && { platform: entry.platform }),
+    platforms: entry.platforms ?? [],
     ...(trivyIgnore && { trivyIgnore }),
     ...(vex && { vex }),
   };

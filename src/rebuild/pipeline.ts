@@ -60,6 +60,8 @@ export interface ImageOutcome {
   sbom: boolean;
   /** How the no-new gate passed an image with known vulnerabilities. */
   gate?: string;
+  /** A multi-platform image: each platform's own manifest digest under the pushed index. */
+  platforms?: { platform: string; digest?: string }[];
   status: "pushed" | "built" | "skipped" | "failed";
   /** Why a skipped image was not rebuilt. */
   skipped?: string;
@@ -252,85 +254,55 @@ export async function rebuildImage(
   const primary = refs[0] as string;
   const repository = primary.slice(0, primary.lastIndexOf(":"));
 
-  step("build");
-  const built = await builder.build(image, refs, ociLabels(image, options));
-  if (built.exitCode !== 0) return fail("build", toolError(builder.tool, built));
+  // One variant per platform of a multi-platform image, each built and scanned on its own under a
+  // local per-platform tag; a single-platform image is one variant with the image's own tags.
+  const multi = image.platforms.length > 1;
+  const variants: Variant[] = multi
+    ? image.platforms.map((platform) => {
+        const slug = platform.replace(/\//g, "-");
+        return { platform, label: `${image.name}-${slug}`, refs: [`${primary}-${slug}`] };
+      })
+    : [{ ...(image.platforms[0] && { platform: image.platforms[0] }), label: image.name, refs }];
 
-  const report = join(options.workDir, `${image.name}.trivy.json`);
-  const sbom = join(options.workDir, `${image.name}.cdx.json`);
-  if (options.scan) {
-    step("scan");
-    const target = await builder.scanTarget(primary, options.workDir);
-    if ("failed" in target) return fail("scan", toolError(builder.tool, target.failed));
-    const severity = options.severity.join(",");
-    if (!tools.dryRun) rmSync(report, { force: true });
-    const scan = await tools.run("trivy", [
-      "image",
-      "--severity",
-      severity,
-      "--exit-code",
-      "1",
-      "--format",
-      "json",
-      "--output",
-      report,
-      ...(options.ignoreUnfixed ? ["--ignore-unfixed"] : []),
-      ...(image.trivyIgnore ? ["--ignorefile", image.trivyIgnore] : []),
-      ...(image.vex ? ["--vex", image.vex] : []),
-      ...target.args,
-    ]);
-    if (scan.exitCode !== 0 && scan.exitCode !== 1) return fail("scan", toolError("trivy", scan));
-    if (!tools.dryRun) {
-      // Exit 1 means "vulnerabilities found" only with a report: Trivy also exits 1 when it fails
-      // (a database download error), and a failed scan is a failed image, never a finding.
-      const summary = readScanReport(report);
-      if (!summary) return fail("scan", `${toolError("trivy", scan)} (no scan report: the scan did not run)`);
-      outcome.vulnerabilities = summary.counts;
-      outcome.cves = summary.vulnerabilities;
-    }
-    outcome.scanned = true;
-    if (scan.exitCode === 1) {
-      const found = options.severity.map((s) => `${outcome.vulnerabilities[s]} ${s}`).join(", ");
-      const ids = [...new Set(outcome.cves.map((v) => v.id))];
-      const known =
-        options.gate === "no-new" ? await publishedCves(primary, options, tools, image.name) : undefined;
-      if (known === undefined) {
-        return fail(
-          "scan",
-          `not pushed: the scan found ${found} vulnerabilities${ids.length > 0 ? ` (${ids.join(", ")})` : ""}`,
-        );
-      }
-      if ("failed" in known) return fail("scan", known.failed);
-      const added = ids.filter((id) => !known.ids.has(id));
-      if (added.length > 0) {
-        return fail(
-          "scan",
-          `not pushed: ${added.length} vulnerabilities the published image does not have (${added.join(", ")})`,
-        );
-      }
-      outcome.gate = `no worse than the published image: ${ids.length} known vulnerabilities (${ids.join(", ")}), none new`;
-    }
-    if (options.attest) {
-      // The SBOM of the image as scanned, before anything leaves the machine.
-      step("sbom");
-      const made = await tools.run("trivy", [
-        "image",
-        "--format",
-        "cyclonedx",
-        "--output",
-        sbom,
-        ...target.args,
-      ]);
-      if (made.exitCode !== 0) return fail("sbom", toolError("trivy", made));
-    }
+  step("build");
+  for (const v of variants) {
+    const platforms = v.platform ? [v.platform] : [];
+    const built = await builder.build({ ...image, platforms }, v.refs, ociLabels(image, options));
+    if (built.exitCode !== 0) return fail("build", toolError(builder.tool, built));
+  }
+
+  // Scan each variant locally: nothing leaves the machine before every platform is clean.
+  for (const v of variants) {
+    const scanned = await scanVariant(v, image, options, builder, tools, step);
+    // Counted also when the scan fails the image: the report says what it found.
+    if (scanned.summary) addScan(outcome, scanned.summary);
+    if ("failed" in scanned) return fail(scanned.step, scanned.failed);
+    if (scanned.gate) outcome.gate = scanned.gate;
+    outcome.scanned = options.scan;
   }
 
   if (!options.push) return outcome;
   step("push");
-  for (const ref of refs) {
-    const pushed = await builder.push(ref, options.workDir);
-    if ("failed" in pushed) return fail("push", toolError(builder.tool, pushed.failed));
-    outcome.digest ??= pushed.digest;
+  if (!multi) {
+    for (const ref of refs) {
+      const pushed = await builder.push(ref, options.workDir);
+      if ("failed" in pushed) return fail("push", toolError(builder.tool, pushed.failed));
+      outcome.digest ??= pushed.digest;
+    }
+  } else {
+    // Each platform's image, then one index over them under the image's own tags.
+    const manifests: string[] = [];
+    outcome.platforms = [];
+    for (const v of variants) {
+      const pushed = await builder.push(v.refs[0] as string, options.workDir);
+      if ("failed" in pushed) return fail("push", toolError(builder.tool, pushed.failed));
+      v.digest = pushed.digest;
+      manifests.push(`${repository}@${pushed.digest}`);
+      outcome.platforms.push({ platform: v.platform as string, digest: pushed.digest });
+    }
+    const index = await builder.index(refs, manifests, options.workDir);
+    if ("failed" in index) return fail("push", toolError(builder.tool, index.failed));
+    outcome.digest = index.digest;
   }
   outcome.status = "pushed";
 
@@ -338,32 +310,161 @@ export async function rebuildImage(
   const signed = `${repository}@${outcome.digest}`;
   if (options.sign) {
     step("sign");
-    const sign = await tools.run("cosign", ["sign", "--yes", ...key, signed]);
+    // An index is signed with every platform manifest under it.
+    const sign = await tools.run("cosign", [
+      "sign",
+      "--yes",
+      ...key,
+      ...(multi ? ["--recursive"] : []),
+      signed,
+    ]);
     if (sign.exitCode !== 0) return fail("sign", toolError("cosign", sign));
     outcome.signed = true;
   }
   if (options.attest && options.scan) {
     step("attest");
-    const predicate = join(options.workDir, `${image.name}.cosign-vuln.json`);
-    const convert = await tools.run("trivy", [
-      "convert",
-      "--format",
-      "cosign-vuln",
-      "--output",
-      predicate,
-      report,
-    ]);
-    if (convert.exitCode !== 0) return fail("attest", toolError("trivy", convert));
-    const attest = (type: string, file: string) =>
-      tools.run("cosign", ["attest", "--yes", ...key, "--type", type, "--predicate", file, signed]);
-    const vuln = await attest("vuln", predicate);
-    if (vuln.exitCode !== 0) return fail("attest", toolError("cosign", vuln));
+    for (const v of variants) {
+      // Each platform's scan and SBOM go to its own manifest; a single image's to its digest.
+      const subject = multi ? `${repository}@${v.digest}` : signed;
+      const attested = await attestVariant(v, subject, key, options, tools);
+      if (attested) return fail("attest", attested);
+    }
     outcome.attested = true;
-    const cyclonedx = await attest("cyclonedx", sbom);
-    if (cyclonedx.exitCode !== 0) return fail("attest", toolError("cosign", cyclonedx));
     outcome.sbom = true;
   }
   return outcome;
+}
+
+interface Variant {
+  platform?: string;
+  /** Names its files: the image name, or `<name>-<os>-<arch>`. */
+  label: string;
+  /** Local tags it is built with (the image's tags for a single platform). */
+  refs: string[];
+  /** Its manifest digest once pushed (multi-platform). */
+  digest?: string;
+}
+
+function addScan(outcome: ImageOutcome, summary: ScanSummary): void {
+  for (const severity of Object.keys(summary.counts) as Severity[]) {
+    outcome.vulnerabilities[severity] += summary.counts[severity];
+  }
+  outcome.cves.push(...summary.vulnerabilities);
+}
+
+/** Trivy on the local image of one variant (and its SBOM when attesting); the gate decides. */
+async function scanVariant(
+  v: Variant,
+  image: BaseImage,
+  options: RebuildOptions,
+  builder: Builder,
+  tools: ToolRunner,
+  step: (name: Step) => void,
+): Promise<{ summary?: ScanSummary; gate?: string } | { step: Step; failed: string; summary?: ScanSummary }> {
+  if (!options.scan) return {};
+  const report = join(options.workDir, `${v.label}.trivy.json`);
+  const local = v.refs[0] as string;
+  step("scan");
+  const target = await builder.scanTarget(local, options.workDir);
+  if ("failed" in target) return { step: "scan", failed: toolError(builder.tool, target.failed) };
+  if (!tools.dryRun) rmSync(report, { force: true });
+  const scan = await tools.run("trivy", [
+    "image",
+    "--severity",
+    options.severity.join(","),
+    "--exit-code",
+    "1",
+    "--format",
+    "json",
+    "--output",
+    report,
+    ...(options.ignoreUnfixed ? ["--ignore-unfixed"] : []),
+    ...(image.trivyIgnore ? ["--ignorefile", image.trivyIgnore] : []),
+    ...(image.vex ? ["--vex", image.vex] : []),
+    ...target.args,
+  ]);
+  if (scan.exitCode !== 0 && scan.exitCode !== 1) return { step: "scan", failed: toolError("trivy", scan) };
+  let summary: ScanSummary | undefined;
+  if (!tools.dryRun) {
+    // Exit 1 means "vulnerabilities found" only with a report: Trivy also exits 1 when it fails
+    // (a database download error), and a failed scan is a failed image, never a finding.
+    summary = readScanReport(report);
+    if (!summary) {
+      return { step: "scan", failed: `${toolError("trivy", scan)} (no scan report: the scan did not run)` };
+    }
+  }
+  let gate: string | undefined;
+  if (scan.exitCode === 1) {
+    const counts = summary?.counts ?? emptyCounts();
+    const found = options.severity.map((s) => `${counts[s]} ${s}`).join(", ");
+    const where = v.platform && image.platforms.length > 1 ? ` on ${v.platform}` : "";
+    const ids = [...new Set((summary?.vulnerabilities ?? []).map((x) => x.id))];
+    const published = (v.refs[0] as string).replace(/-[a-z0-9]+-[a-z0-9_]+(?:-[a-z0-9]+)?$/, "");
+    const known =
+      options.gate === "no-new"
+        ? await publishedCves(image.platforms.length > 1 ? published : local, options, tools, v.label)
+        : undefined;
+    if (known === undefined) {
+      return {
+        step: "scan",
+        ...(summary && { summary }),
+        failed: `not pushed: the scan found ${found} vulnerabilities${where}${ids.length > 0 ? ` (${ids.join(", ")})` : ""}`,
+      };
+    }
+    if ("failed" in known) return { step: "scan", failed: known.failed, ...(summary && { summary }) };
+    const added = ids.filter((id) => !known.ids.has(id));
+    if (added.length > 0) {
+      return {
+        step: "scan",
+        ...(summary && { summary }),
+        failed: `not pushed: ${added.length} vulnerabilities${where} the published image does not have (${added.join(", ")})`,
+      };
+    }
+    gate = `no worse than the published image: ${ids.length} known vulnerabilities (${ids.join(", ")}), none new`;
+  }
+  if (options.attest) {
+    // The SBOM of the image as scanned, before anything leaves the machine.
+    step("sbom");
+    const sbom = join(options.workDir, `${v.label}.cdx.json`);
+    const made = await tools.run("trivy", [
+      "image",
+      "--format",
+      "cyclonedx",
+      "--output",
+      sbom,
+      ...target.args,
+    ]);
+    if (made.exitCode !== 0) return { step: "sbom", failed: toolError("trivy", made) };
+  }
+  return { ...(summary && { summary }), ...(gate && { gate }) };
+}
+
+/** The variant's scan (cosign vuln) and SBOM (cyclonedx) attested on `subject`; an error, or undefined. */
+async function attestVariant(
+  v: Variant,
+  subject: string,
+  key: string[],
+  options: RebuildOptions,
+  tools: ToolRunner,
+): Promise<string | undefined> {
+  const report = join(options.workDir, `${v.label}.trivy.json`);
+  const predicate = join(options.workDir, `${v.label}.cosign-vuln.json`);
+  const convert = await tools.run("trivy", [
+    "convert",
+    "--format",
+    "cosign-vuln",
+    "--output",
+    predicate,
+    report,
+  ]);
+  if (convert.exitCode !== 0) return toolError("trivy", convert);
+  const attest = (type: string, file: string) =>
+    tools.run("cosign", ["attest", "--yes", ...key, "--type", type, "--predicate", file, subject]);
+  const vuln = await attest("vuln", predicate);
+  if (vuln.exitCode !== 0) return toolError("cosign", vuln);
+  const cyclonedx = await attest("cyclonedx", join(options.workDir, `${v.label}.cdx.json`));
+  if (cyclonedx.exitCode !== 0) return toolError("cosign", cyclonedx);
+  return undefined;
 }
 
 /** Fails before anything is built when a tool the options need is missing (SPEC §7). */

@@ -18,6 +18,7 @@ export function imagesOutput(outcomes: ImageOutcome[]): string {
       status: o.status,
       ...(o.skipped && { skipped: o.skipped }),
       ...(o.gate && { gate: o.gate }),
+      ...(o.platforms && { platforms: o.platforms }),
       ...(o.upstream && { upstream: o.upstream }),
       ...(o.failedStep && { failedStep: o.failedStep, error: o.error }),
     })),

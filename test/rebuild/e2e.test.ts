@@ -129,6 +129,71 @@ describe.skipIf(skipReason)("SPEC §7 rebuild with real buildah and a loopback r
     await expectPublished(root, host, "buildah", env);
   }, 120_000);
 
+  it("issue 13: two platforms built, scanned and pushed as one index whose per-platform digests the registry serves", async (context) => {
+    // buildah on some machines (1.28 here) pushes manifest lists without the registries.conf
+    // "insecure" setting that its plain push honours, so the loopback HTTP registry refuses them.
+    const probe = spawnSync(
+      "sh",
+      [
+        "-c",
+        `buildah manifest create probe-list >/dev/null && buildah manifest push --all probe-list docker://${host}/probe/list:1; s=$?; buildah manifest rm probe-list >/dev/null 2>&1; exit $s`,
+      ],
+      { encoding: "utf8", env: { ...process.env, ...env } },
+    );
+    if (probe.status !== 0) {
+      console.warn(
+        `SKIPPED the two-platform end-to-end test: this buildah cannot push a manifest list to the loopback registry (${probe.stderr.trim().split("\n").at(-1)})`,
+      );
+      context.skip();
+      return;
+    }
+    const repo = join(root, "repo-multi");
+    mkdirSync(join(repo, "base"), { recursive: true });
+    // COPY only: building for another architecture needs no emulator.
+    writeFileSync(
+      join(repo, "base", "alpine.Dockerfile"),
+      `FROM ${host}/upstream/alpine:3.19\nCOPY images.yml /etc/base-image\n`,
+    );
+    writeFileSync(
+      join(repo, "base", "images.yml"),
+      "images:\n  - name: alpine\n    tags: ['3.19']\n    platforms: [linux/amd64, linux/arm64]\n",
+    );
+    const bin = fakeToolsDir(["trivy", "cosign"]);
+    const result = spawnSync(
+      process.execPath,
+      [
+        CLI,
+        "rebuild",
+        "--registry",
+        `${host}/multi`,
+        "--builder",
+        "buildah",
+        "--scan",
+        "--push",
+        "--sign",
+        "--output",
+        "images.json",
+      ],
+      {
+        cwd: repo,
+        encoding: "utf8",
+        env: { ...process.env, ...env, PATH: `${bin}:${process.env.PATH}`, SOURCE_DATE_EPOCH: "1795996800" },
+      },
+    );
+    expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
+    const [image] = JSON.parse(readFileSync(join(repo, "images.json"), "utf8"));
+    const raw = execFileSync(
+      "skopeo",
+      ["inspect", "--raw", "--tls-verify=false", `docker://${host}/multi/alpine:3.19`],
+      { encoding: "utf8" },
+    );
+    const served = JSON.parse(raw) as { manifests: { digest: string; platform: { architecture: string } }[] };
+    expect(served.manifests.map((m) => m.platform.architecture).sort()).toEqual(["amd64", "arm64"]);
+    expect(image.platforms.map((p: { digest: string }) => p.digest).sort()).toEqual(
+      served.manifests.map((m) => m.digest).sort(),
+    );
+  }, 120_000);
+
   it("issue 13: --pin writes the digest the registry serves for the upstream tag (real skopeo)", async () => {
     const repo = join(root, "repo-pin");
     mkdirSync(join(repo, "base"), { recursive: true });

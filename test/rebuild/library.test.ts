@@ -28,7 +28,7 @@ describe("SPEC §7 library discovery", () => {
       "base/t.Dockerfile": UPSTREAM,
     });
     expect(readLibrary("base", cwd)).toMatchObject([
-      { name: "tools", dockerfile: "base/t.Dockerfile", tags: ["1", "1.2"], platform: "linux/arm64" },
+      { name: "tools", dockerfile: "base/t.Dockerfile", tags: ["1", "1.2"], platforms: ["linux/arm64"] },
     ]);
   });
 
@@ -36,7 +36,10 @@ describe("SPEC §7 library discovery", () => {
     ["images: nope\n", /expected "images:" with a list/],
     ["images:\n  - name: Bad Name\n", /images\[0\]\.name: expected a lowercase image name/],
     ["images:\n  - name: a\n    tags: []\n", /images\[0\]\.tags: expected a list of strings/],
-    ["images:\n  - name: a\n    platforms: [linux/amd64, linux/arm64]\n", /one platform per entry/],
+    [
+      "images:\n  - name: a\n    platforms: [linux/amd64, 'arm64 please']\n",
+      /"arm64 please" is not a platform such as linux\/arm64/,
+    ],
     ["images:\n  - name: missing\n", /base\/missing\.Dockerfile \(base image missing\) does not exist/],
   ])("rejects images.yml %j", (yaml, message) => {
     const cwd = fixture({ "base/images.yml": yaml, "base/a.Dockerfile": UPSTREAM });

@@ -396,6 +396,100 @@ describe("SPEC §7 rebuild pipeline", () => {
     expect(first.calls.some((c) => c.tool === "docker" && c.args[0] === "push")).toBe(false);
   });
 
+  describe("issue 13: a multi-platform image", () => {
+    const library = () => {
+      const cwd = libraryRepository();
+      writeFileSync(
+        join(cwd, "base/images.yml"),
+        "images:\n  - name: alpine\n    tags: ['3.23']\n    platforms: [linux/amd64, linux/arm64]\n",
+      );
+      return cwd;
+    };
+    const index = readFileSync("test/fixtures/fake-tools/recorded/oci-index.json", "utf8");
+    const indexDigest = `sha256:${createHash("sha256").update(index).digest("hex")}`;
+
+    it("builds and scans each platform locally, pushes one index over them, and signs it recursively (docker)", async () => {
+      const run = await rebuild([...FULL, "--attest"], {}, { cwd: library() });
+      expect(run.code, run.stderr).toBe(0);
+      const steps = run.calls
+        .filter((c) => !(c.args[0] === "buildx" && c.args[1] === "version"))
+        .map(
+          (c) =>
+            `${c.tool} ${c.args.slice(0, c.tool === "docker" && c.args[0] === "buildx" ? 3 : 1).join(" ")}${c.args.includes("--platform") ? ` ${c.args[c.args.indexOf("--platform") + 1]}` : ""}${c.args.includes("cyclonedx") ? " cyclonedx" : ""}`,
+        );
+      expect(steps).toEqual([
+        "docker manifest",
+        "docker buildx build --file linux/amd64",
+        "docker buildx build --file linux/arm64",
+        "trivy image",
+        "trivy image cyclonedx",
+        "trivy image",
+        "trivy image cyclonedx",
+        "docker push",
+        "docker push",
+        "docker buildx imagetools create",
+        "docker buildx imagetools inspect",
+        "cosign sign",
+        "trivy convert",
+        "cosign attest",
+        "cosign attest cyclonedx",
+        "trivy convert",
+        "cosign attest",
+        "cosign attest cyclonedx",
+      ]);
+      const pushed = run.calls.filter((c) => c.args[0] === "push").map((c) => c.args[1]);
+      expect(pushed).toEqual([`${REGISTRY}/alpine:3.23-linux-amd64`, `${REGISTRY}/alpine:3.23-linux-arm64`]);
+      const create = run.calls.find((c) => c.args[1] === "imagetools" && c.args[2] === "create")?.args ?? [];
+      expect(create.slice(3)).toEqual([
+        "--tag",
+        `${REGISTRY}/alpine:3.23`,
+        "--tag",
+        `${REGISTRY}/alpine:3.23-${DATE}`,
+        `${REGISTRY}/alpine@${digestOf(`${REGISTRY}/alpine`)}`,
+        `${REGISTRY}/alpine@${digestOf(`${REGISTRY}/alpine`)}`,
+      ]);
+      expect(run.calls.find((c) => c.tool === "cosign" && c.args[0] === "sign")?.args).toEqual([
+        "sign",
+        "--yes",
+        "--recursive",
+        `${REGISTRY}/alpine@${indexDigest}`,
+      ]);
+      expect(run.images[0]).toMatchObject({
+        status: "pushed",
+        digest: indexDigest,
+        platforms: [
+          { platform: "linux/amd64", digest: digestOf(`${REGISTRY}/alpine`) },
+          { platform: "linux/arm64", digest: digestOf(`${REGISTRY}/alpine`) },
+        ],
+      });
+    });
+
+    it("pushes nothing when one platform's scan fails, naming the platform", async () => {
+      const run = await rebuild(FULL, { FAKE_TRIVY_VULNERABLE: "alpine" }, { cwd: library() });
+      expect(run.code).toBe(1);
+      expect(run.images[0]).toMatchObject({ status: "failed", failedStep: "scan" });
+      expect(run.images[0].error).toMatch(/vulnerabilities on linux\/amd64/);
+      expect(run.calls.some((c) => c.args[0] === "push" || c.args[1] === "imagetools")).toBe(false);
+    });
+
+    it("assembles the index with buildah manifest and pushes it with --all (buildah)", async () => {
+      const run = await rebuild([...FULL, "--builder", "buildah"], {}, { cwd: library() });
+      expect(run.code, run.stderr).toBe(0);
+      const manifest = run.calls
+        .filter((c) => c.tool === "buildah" && c.args[0] === "manifest")
+        .map((c) => c.args.slice(0, 3).join(" "));
+      expect(manifest).toEqual([
+        "manifest create localhost/base-image-guard-index/registry.example.com_base_alpine_3.23",
+        "manifest add localhost/base-image-guard-index/registry.example.com_base_alpine_3.23",
+        "manifest add localhost/base-image-guard-index/registry.example.com_base_alpine_3.23",
+        "manifest push --all",
+        "manifest push --all",
+        "manifest rm localhost/base-image-guard-index/registry.example.com_base_alpine_3.23",
+      ]);
+      expect(run.images[0]).toMatchObject({ status: "pushed", digest: digestOf(`${REGISTRY}/alpine`) });
+    });
+  });
+
   it("issue 13: --pin leaves a Dockerfile alone when the registry does not answer, and says why", async () => {
     const cwd = libraryRepository();
     const before = readFileSync(join(cwd, "base/ubuntu.Dockerfile"), "utf8");
