@@ -25319,7 +25319,7 @@ async function rebuildImage(image, options, builder, tools) {
     if (built.exitCode !== 0) return fail("build", toolError(builder.tool, built));
   }
   for (const v of variants) {
-    const scanned2 = await scanVariant(v, image, options, builder, tools, step);
+    const scanned2 = await scanVariant(v, primary, image, options, builder, tools, step);
     if (scanned2.summary) addScan(outcome, scanned2.summary);
     if ("failed" in scanned2) return fail(scanned2.step, scanned2.failed);
     if (scanned2.gate) outcome.gate = scanned2.gate;
@@ -25380,7 +25380,7 @@ function addScan(outcome, summary2) {
   }
   outcome.cves.push(...summary2.vulnerabilities);
 }
-async function scanVariant(v, image, options, builder, tools, step) {
+async function scanVariant(v, published, image, options, builder, tools, step) {
   if (!options.scan) return {};
   const report = join9(options.workDir, `${v.label}.trivy.json`);
   const local = v.refs[0];
@@ -25417,8 +25417,7 @@ async function scanVariant(v, image, options, builder, tools, step) {
     const found = options.severity.map((s) => `${counts[s]} ${s}`).join(", ");
     const where = v.platform && image.platforms.length > 1 ? ` on ${v.platform}` : "";
     const ids = [...new Set((summary2?.vulnerabilities ?? []).map((x) => x.id))];
-    const published = v.refs[0].replace(/-[a-z0-9]+-[a-z0-9_]+(?:-[a-z0-9]+)?$/, "");
-    const known = options.gate === "no-new" ? await publishedCves(image.platforms.length > 1 ? published : local, options, tools, v.label) : void 0;
+    const known = options.gate === "no-new" ? await publishedCves(published, options, tools, v.label) : void 0;
     if (known === void 0) {
       return {
         step: "scan",

@@ -273,7 +273,7 @@ export async function rebuildImage(
 
   // Scan each variant locally: nothing leaves the machine before every platform is clean.
   for (const v of variants) {
-    const scanned = await scanVariant(v, image, options, builder, tools, step);
+    const scanned = await scanVariant(v, primary, image, options, builder, tools, step);
     // Counted also when the scan fails the image: the report says what it found.
     if (scanned.summary) addScan(outcome, scanned.summary);
     if ("failed" in scanned) return fail(scanned.step, scanned.failed);
@@ -355,6 +355,8 @@ function addScan(outcome: ImageOutcome, summary: ScanSummary): void {
 /** Trivy on the local image of one variant (and its SBOM when attesting); the gate decides. */
 async function scanVariant(
   v: Variant,
+  /** The image's moving tag: what the no-new gate compares with in the registry. */
+  published: string,
   image: BaseImage,
   options: RebuildOptions,
   builder: Builder,
@@ -399,11 +401,8 @@ async function scanVariant(
     const found = options.severity.map((s) => `${counts[s]} ${s}`).join(", ");
     const where = v.platform && image.platforms.length > 1 ? ` on ${v.platform}` : "";
     const ids = [...new Set((summary?.vulnerabilities ?? []).map((x) => x.id))];
-    const published = (v.refs[0] as string).replace(/-[a-z0-9]+-[a-z0-9_]+(?:-[a-z0-9]+)?$/, "");
     const known =
-      options.gate === "no-new"
-        ? await publishedCves(image.platforms.length > 1 ? published : local, options, tools, v.label)
-        : undefined;
+      options.gate === "no-new" ? await publishedCves(published, options, tools, v.label) : undefined;
     if (known === undefined) {
       return {
         step: "scan",
