@@ -28860,21 +28860,25 @@ function freshness(image, published, options) {
   if (days2 > options.maxAgeDays) return void 0;
   return `upstream unchanged (${image.upstream.digest}) and the published image is ${Math.floor(days2)} day(s) old (limit ${options.maxAgeDays})`;
 }
-async function publishedCves(ref, options, tools, name) {
-  if (tools.dryRun) return void 0;
-  const report = join7(options.workDir, `${name}.published.trivy.json`);
-  rmSync(report, { force: true });
-  const scan = await tools.run("trivy", [
-    "image",
+function scanFilters(options, image, report, exit = []) {
+  return [
     "--severity",
     options.severity.join(","),
+    ...exit,
     "--format",
     "json",
     "--output",
     report,
     ...options.ignoreUnfixed ? ["--ignore-unfixed"] : [],
-    ref
-  ]);
+    ...image.trivyIgnore ? ["--ignorefile", image.trivyIgnore] : [],
+    ...image.vex ? ["--vex", image.vex] : []
+  ];
+}
+async function publishedCves(ref, options, tools, image, name) {
+  if (tools.dryRun) return void 0;
+  const report = join7(options.workDir, `${name}.published.trivy.json`);
+  rmSync(report, { force: true });
+  const scan = await tools.run("trivy", ["image", ...scanFilters(options, image, report), ref]);
   const summary = readScanReport(report);
   if (scan.exitCode !== 0 || !summary) {
     if (/MANIFEST_UNKNOWN|manifest unknown|not found/i.test(`${scan.stderr}${scan.stdout}`)) return void 0;
@@ -29036,17 +29040,7 @@ async function scanVariant(v, published, image, options, builder, tools, step) {
   if (!tools.dryRun) rmSync(report, { force: true });
   const scan = await tools.run("trivy", [
     "image",
-    "--severity",
-    options.severity.join(","),
-    "--exit-code",
-    "1",
-    "--format",
-    "json",
-    "--output",
-    report,
-    ...options.ignoreUnfixed ? ["--ignore-unfixed"] : [],
-    ...image.trivyIgnore ? ["--ignorefile", image.trivyIgnore] : [],
-    ...image.vex ? ["--vex", image.vex] : [],
+    ...scanFilters(options, image, report, ["--exit-code", "1"]),
     ...target.args
   ]);
   if (scan.exitCode !== 0 && scan.exitCode !== 1) return { step: "scan", failed: toolError("trivy", scan) };
@@ -29063,7 +29057,7 @@ async function scanVariant(v, published, image, options, builder, tools, step) {
     const found = options.severity.map((s) => `${counts[s]} ${s}`).join(", ");
     const where = v.platform && image.platforms.length > 1 ? ` on ${v.platform}` : "";
     const ids = [...new Set((summary?.vulnerabilities ?? []).map((x) => x.id))];
-    const known = options.gate === "no-new" ? await publishedCves(published, options, tools, v.label) : void 0;
+    const known = options.gate === "no-new" ? await publishedCves(published, options, tools, image, v.label) : void 0;
     if (known === void 0) {
       return {
         step: "scan",

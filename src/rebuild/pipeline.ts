@@ -128,6 +128,27 @@ function freshness(
   return `upstream unchanged (${image.upstream.digest}) and the published image is ${Math.floor(days)} day(s) old (limit ${options.maxAgeDays})`;
 }
 
+/** Trivy's report and filters: severities, --ignore-unfixed, the image's .trivyignore and VEX. */
+function scanFilters(
+  options: RebuildOptions,
+  image: BaseImage,
+  report: string,
+  exit: string[] = [],
+): string[] {
+  return [
+    "--severity",
+    options.severity.join(","),
+    ...exit,
+    "--format",
+    "json",
+    "--output",
+    report,
+    ...(options.ignoreUnfixed ? ["--ignore-unfixed"] : []),
+    ...(image.trivyIgnore ? ["--ignorefile", image.trivyIgnore] : []),
+    ...(image.vex ? ["--vex", image.vex] : []),
+  ];
+}
+
 /**
  * The CVE ids of the published image at the same severities (gate no-new), scanned in its
  * registry; undefined when nothing is published (then the severity gate applies).
@@ -136,22 +157,14 @@ async function publishedCves(
   ref: string,
   options: RebuildOptions,
   tools: ToolRunner,
+  image: BaseImage,
   name: string,
 ): Promise<{ ids: Set<string> } | { failed: string } | undefined> {
   if (tools.dryRun) return undefined;
   const report = join(options.workDir, `${name}.published.trivy.json`);
   rmSync(report, { force: true });
-  const scan = await tools.run("trivy", [
-    "image",
-    "--severity",
-    options.severity.join(","),
-    "--format",
-    "json",
-    "--output",
-    report,
-    ...(options.ignoreUnfixed ? ["--ignore-unfixed"] : []),
-    ref,
-  ]);
+  // The same severities, ignore file and VEX as the local scan: only then do the lists compare.
+  const scan = await tools.run("trivy", ["image", ...scanFilters(options, image, report), ref]);
   const summary = readScanReport(report);
   if (scan.exitCode !== 0 || !summary) {
     if (/MANIFEST_UNKNOWN|manifest unknown|not found/i.test(`${scan.stderr}${scan.stdout}`)) return undefined;
@@ -372,17 +385,7 @@ async function scanVariant(
   if (!tools.dryRun) rmSync(report, { force: true });
   const scan = await tools.run("trivy", [
     "image",
-    "--severity",
-    options.severity.join(","),
-    "--exit-code",
-    "1",
-    "--format",
-    "json",
-    "--output",
-    report,
-    ...(options.ignoreUnfixed ? ["--ignore-unfixed"] : []),
-    ...(image.trivyIgnore ? ["--ignorefile", image.trivyIgnore] : []),
-    ...(image.vex ? ["--vex", image.vex] : []),
+    ...scanFilters(options, image, report, ["--exit-code", "1"]),
     ...target.args,
   ]);
   if (scan.exitCode !== 0 && scan.exitCode !== 1) return { step: "scan", failed: toolError("trivy", scan) };
@@ -402,7 +405,7 @@ async function scanVariant(
     const where = v.platform && image.platforms.length > 1 ? ` on ${v.platform}` : "";
     const ids = [...new Set((summary?.vulnerabilities ?? []).map((x) => x.id))];
     const known =
-      options.gate === "no-new" ? await publishedCves(published, options, tools, v.label) : undefined;
+      options.gate === "no-new" ? await publishedCves(published, options, tools, image, v.label) : undefined;
     if (known === undefined) {
       return {
         step: "scan",
