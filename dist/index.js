@@ -17079,6 +17079,1787 @@ var blockDeprecatedBaseImages = (image, _occurrence, { policy }) => {
   return { rule: "block-deprecated-base-images", message: withSuggestion(message, image, policy) };
 };
 
+// src/policy/eol/almalinux.json
+var almalinux_default = {
+  $comment: "End of support per release, from endoflife.date (products/almalinux.md at a70eca337600e7d721dc48112c271f98661d208b). Refresh with base-image-guard eol update.",
+  product: "almalinux",
+  images: ["almalinux"],
+  source: "https://endoflife.date/almalinux",
+  taken: "2026-08-22",
+  releases: [
+    {
+      release: "10",
+      standard: "2035-05-31",
+      lts: false
+    },
+    {
+      release: "9",
+      standard: "2032-05-31",
+      lts: false
+    },
+    {
+      release: "8",
+      standard: "2029-05-31",
+      lts: false
+    }
+  ]
+};
+
+// src/policy/eol/alpine.json
+var alpine_default = {
+  $comment: "End of support per release, from endoflife.date (products/alpine-linux.md at a70eca337600e7d721dc48112c271f98661d208b). Refresh with base-image-guard eol update.",
+  product: "alpine",
+  images: ["alpine"],
+  source: "https://endoflife.date/alpine-linux",
+  taken: "2026-08-22",
+  releases: [
+    {
+      release: "3.24",
+      standard: "2028-06-01",
+      lts: false
+    },
+    {
+      release: "3.23",
+      standard: "2027-11-01",
+      lts: false
+    },
+    {
+      release: "3.22",
+      standard: "2027-05-01",
+      lts: false
+    },
+    {
+      release: "3.21",
+      standard: "2026-11-01",
+      lts: false
+    },
+    {
+      release: "3.20",
+      standard: "2026-04-01",
+      lts: false
+    },
+    {
+      release: "3.19",
+      standard: "2025-11-01",
+      lts: false
+    },
+    {
+      release: "3.18",
+      standard: "2025-05-09",
+      lts: false
+    },
+    {
+      release: "3.17",
+      standard: "2024-11-22",
+      lts: false
+    },
+    {
+      release: "3.16",
+      standard: "2024-05-23",
+      lts: false
+    },
+    {
+      release: "3.15",
+      standard: "2023-11-01",
+      lts: false
+    },
+    {
+      release: "3.14",
+      standard: "2023-05-01",
+      lts: false
+    },
+    {
+      release: "3.13",
+      standard: "2022-11-01",
+      lts: false
+    },
+    {
+      release: "3.12",
+      standard: "2022-05-01",
+      lts: false
+    },
+    {
+      release: "3.11",
+      standard: "2021-11-01",
+      lts: false
+    },
+    {
+      release: "3.10",
+      standard: "2021-05-01",
+      lts: false
+    },
+    {
+      release: "3.9",
+      standard: "2020-11-01",
+      lts: false
+    },
+    {
+      release: "3.8",
+      standard: "2020-05-01",
+      lts: false
+    },
+    {
+      release: "3.7",
+      standard: "2019-11-01",
+      lts: false
+    },
+    {
+      release: "3.6",
+      standard: "2019-05-01",
+      lts: false
+    },
+    {
+      release: "3.5",
+      standard: "2018-11-01",
+      lts: false
+    },
+    {
+      release: "3.4",
+      standard: "2018-05-01",
+      lts: false
+    },
+    {
+      release: "3.3",
+      standard: "2017-11-01",
+      lts: false
+    },
+    {
+      release: "3.2",
+      standard: "2017-05-01",
+      lts: false
+    },
+    {
+      release: "3.1",
+      standard: "2016-11-01",
+      lts: false
+    },
+    {
+      release: "3.0",
+      standard: "2016-05-01",
+      lts: false
+    },
+    {
+      release: "2.7",
+      standard: "2015-11-01",
+      lts: false
+    },
+    {
+      release: "2.6",
+      standard: "2015-05-01",
+      lts: false
+    },
+    {
+      release: "2.5",
+      standard: "2014-11-01",
+      lts: false
+    },
+    {
+      release: "2.4",
+      standard: "2014-05-01",
+      lts: false
+    },
+    {
+      release: "2.3",
+      standard: "2013-11-01",
+      lts: false
+    },
+    {
+      release: "2.2",
+      standard: "2013-05-01",
+      lts: false
+    },
+    {
+      release: "2.1",
+      standard: "2012-11-01",
+      lts: false
+    }
+  ]
+};
+
+// src/policy/eol/amazonlinux.json
+var amazonlinux_default = {
+  $comment: "End of support per release, from endoflife.date (products/amazon-linux.md at a70eca337600e7d721dc48112c271f98661d208b). Refresh with base-image-guard eol update.",
+  product: "amazonlinux",
+  images: ["amazonlinux"],
+  source: "https://endoflife.date/amazon-linux",
+  taken: "2026-08-22",
+  releases: [
+    {
+      release: "2023",
+      standard: "2029-06-30",
+      lts: false
+    },
+    {
+      release: "2",
+      standard: "2026-06-30",
+      lts: false
+    },
+    {
+      release: "2018.03",
+      standard: "2023-12-31",
+      lts: false
+    },
+    {
+      release: "2017.09",
+      standard: "2023-12-31",
+      lts: false
+    },
+    {
+      release: "2017.03",
+      standard: "2023-12-31",
+      lts: false
+    },
+    {
+      release: "2016.09",
+      standard: "2023-12-31",
+      lts: false
+    },
+    {
+      release: "2016.03",
+      standard: "2023-12-31",
+      lts: false
+    },
+    {
+      release: "2015.09",
+      standard: "2023-12-31",
+      lts: false
+    },
+    {
+      release: "2015.03",
+      standard: "2023-12-31",
+      lts: false
+    },
+    {
+      release: "2014.09",
+      standard: "2023-12-31",
+      lts: false
+    },
+    {
+      release: "2014.03",
+      standard: "2023-12-31",
+      lts: false
+    },
+    {
+      release: "2013.09",
+      standard: "2023-12-31",
+      lts: false
+    },
+    {
+      release: "2013.03",
+      standard: "2023-12-31",
+      lts: false
+    },
+    {
+      release: "2012.09",
+      standard: "2023-12-31",
+      lts: false
+    },
+    {
+      release: "2012.03",
+      standard: "2023-12-31",
+      lts: false
+    },
+    {
+      release: "2011.09",
+      standard: "2023-12-31",
+      lts: false
+    },
+    {
+      release: "2010.11",
+      standard: "2023-12-31",
+      lts: false
+    }
+  ]
+};
+
+// src/policy/eol/centos.json
+var centos_default = {
+  $comment: "End of support per release, from endoflife.date (products/centos.md at a70eca337600e7d721dc48112c271f98661d208b). Refresh with base-image-guard eol update.",
+  product: "centos",
+  images: ["centos"],
+  source: "https://endoflife.date/centos",
+  taken: "2026-08-22",
+  releases: [
+    {
+      release: "8",
+      standard: "2021-12-31",
+      lts: false
+    },
+    {
+      release: "7",
+      standard: "2024-06-30",
+      lts: false
+    },
+    {
+      release: "6",
+      standard: "2020-11-30",
+      lts: false
+    },
+    {
+      release: "5",
+      standard: "2017-03-31",
+      lts: false
+    }
+  ]
+};
+
+// src/policy/eol/debian.json
+var debian_default = {
+  $comment: "End of support per release, from endoflife.date (products/debian.md at a70eca337600e7d721dc48112c271f98661d208b). Refresh with base-image-guard eol update.",
+  product: "debian",
+  images: ["debian"],
+  source: "https://endoflife.date/debian",
+  taken: "2026-08-22",
+  releases: [
+    {
+      release: "13",
+      standard: "2028-08-09",
+      extended: "2030-06-30",
+      lts: false
+    },
+    {
+      release: "12",
+      standard: "2026-07-11",
+      extended: "2028-06-30",
+      lts: false
+    },
+    {
+      release: "11",
+      standard: "2024-08-14",
+      extended: "2026-08-31",
+      lts: false
+    },
+    {
+      release: "10",
+      standard: "2022-09-10",
+      extended: "2024-06-30",
+      lts: false
+    },
+    {
+      release: "9",
+      standard: "2020-07-18",
+      extended: "2022-07-01",
+      lts: false
+    },
+    {
+      release: "8",
+      standard: "2018-06-17",
+      extended: "2020-06-30",
+      lts: false
+    },
+    {
+      release: "7",
+      standard: "2016-04-25",
+      extended: "2018-05-31",
+      lts: false
+    },
+    {
+      release: "6",
+      standard: "2014-05-31",
+      extended: "2016-02-29",
+      lts: false
+    },
+    {
+      release: "5",
+      standard: "2012-02-06",
+      extended: "2012-02-06",
+      lts: false
+    },
+    {
+      release: "4",
+      standard: "2010-02-15",
+      extended: "2010-02-15",
+      lts: false
+    },
+    {
+      release: "3.1",
+      standard: "2008-03-31",
+      extended: "2008-03-31",
+      lts: false
+    },
+    {
+      release: "3.0",
+      standard: "2006-06-30",
+      extended: "2006-06-30",
+      lts: false
+    },
+    {
+      release: "2.2",
+      standard: "2003-06-30",
+      extended: "2003-06-30",
+      lts: false
+    },
+    {
+      release: "2.1",
+      standard: "2000-09-30",
+      extended: "2000-10-30",
+      lts: false
+    },
+    {
+      release: "2.0",
+      standard: "1999-02-15",
+      extended: "1999-02-15",
+      lts: false
+    },
+    {
+      release: "1.3",
+      standard: "1998-12-08",
+      extended: "1998-12-08",
+      lts: false
+    },
+    {
+      release: "1.2",
+      standard: "1997-10-23",
+      extended: "1997-10-23",
+      lts: false
+    },
+    {
+      release: "1.1",
+      standard: "1996-12-12",
+      extended: "1996-12-12",
+      lts: false
+    }
+  ]
+};
+
+// src/policy/eol/eclipse-temurin.json
+var eclipse_temurin_default = {
+  $comment: "End of support per release, from endoflife.date (products/eclipse-temurin.md at a70eca337600e7d721dc48112c271f98661d208b). Refresh with base-image-guard eol update.",
+  product: "eclipse-temurin",
+  images: ["eclipse-temurin"],
+  source: "https://endoflife.date/eclipse-temurin",
+  taken: "2026-08-22",
+  releases: [
+    {
+      release: "26",
+      standard: "2026-09-15",
+      lts: false
+    },
+    {
+      release: "25",
+      standard: "2031-09-30",
+      lts: true
+    },
+    {
+      release: "24",
+      standard: "2025-09-16",
+      lts: false
+    },
+    {
+      release: "23",
+      standard: "2025-03-18",
+      lts: false
+    },
+    {
+      release: "22",
+      standard: "2024-09-17",
+      lts: false
+    },
+    {
+      release: "21",
+      standard: "2029-12-31",
+      lts: true
+    },
+    {
+      release: "20",
+      standard: "2023-09-19",
+      lts: false
+    },
+    {
+      release: "19",
+      standard: "2023-03-31",
+      lts: false
+    },
+    {
+      release: "18",
+      standard: "2022-09-30",
+      lts: false
+    },
+    {
+      release: "17",
+      standard: "2027-10-31",
+      lts: true
+    },
+    {
+      release: "11",
+      standard: "2027-10-31",
+      lts: true
+    },
+    {
+      release: "16",
+      standard: "2021-09-30",
+      lts: false
+    },
+    {
+      release: "8",
+      standard: "2030-12-31",
+      lts: true
+    }
+  ]
+};
+
+// src/policy/eol/fedora.json
+var fedora_default = {
+  $comment: "End of support per release, from endoflife.date (products/fedora.md at a70eca337600e7d721dc48112c271f98661d208b). Refresh with base-image-guard eol update.",
+  product: "fedora",
+  images: ["fedora"],
+  source: "https://endoflife.date/fedora",
+  taken: "2026-08-22",
+  releases: [
+    {
+      release: "44",
+      standard: "2027-06-02",
+      lts: false
+    },
+    {
+      release: "43",
+      standard: "2026-12-09",
+      lts: false
+    },
+    {
+      release: "42",
+      standard: "2026-05-27",
+      lts: false
+    },
+    {
+      release: "41",
+      standard: "2025-12-15",
+      lts: false
+    },
+    {
+      release: "40",
+      standard: "2025-05-13",
+      lts: false
+    },
+    {
+      release: "39",
+      standard: "2024-11-26",
+      lts: false
+    },
+    {
+      release: "38",
+      standard: "2024-05-21",
+      lts: false
+    },
+    {
+      release: "37",
+      standard: "2023-12-05",
+      lts: false
+    },
+    {
+      release: "36",
+      standard: "2023-05-16",
+      lts: false
+    },
+    {
+      release: "35",
+      standard: "2022-12-13",
+      lts: false
+    },
+    {
+      release: "34",
+      standard: "2022-06-07",
+      lts: false
+    },
+    {
+      release: "33",
+      standard: "2021-11-30",
+      lts: false
+    },
+    {
+      release: "32",
+      standard: "2021-05-25",
+      lts: false
+    },
+    {
+      release: "31",
+      standard: "2020-11-24",
+      lts: false
+    },
+    {
+      release: "30",
+      standard: "2020-05-26",
+      lts: false
+    },
+    {
+      release: "29",
+      standard: "2019-11-26",
+      lts: false
+    },
+    {
+      release: "28",
+      standard: "2019-05-28",
+      lts: false
+    },
+    {
+      release: "27",
+      standard: "2018-11-30",
+      lts: false
+    },
+    {
+      release: "26",
+      standard: "2018-05-29",
+      lts: false
+    },
+    {
+      release: "25",
+      standard: "2017-12-12",
+      lts: false
+    },
+    {
+      release: "24",
+      standard: "2017-08-08",
+      lts: false
+    },
+    {
+      release: "23",
+      standard: "2016-12-20",
+      lts: false
+    },
+    {
+      release: "22",
+      standard: "2016-07-19",
+      lts: false
+    },
+    {
+      release: "21",
+      standard: "2015-12-01",
+      lts: false
+    },
+    {
+      release: "20",
+      standard: "2015-06-23",
+      lts: false
+    },
+    {
+      release: "19",
+      standard: "2015-01-06",
+      lts: false
+    },
+    {
+      release: "18",
+      standard: "2014-01-14",
+      lts: false
+    },
+    {
+      release: "17",
+      standard: "2013-07-30",
+      lts: false
+    },
+    {
+      release: "16",
+      standard: "2013-02-12",
+      lts: false
+    },
+    {
+      release: "15",
+      standard: "2012-06-26",
+      lts: false
+    },
+    {
+      release: "14",
+      standard: "2011-12-09",
+      lts: false
+    },
+    {
+      release: "13",
+      standard: "2011-06-24",
+      lts: false
+    },
+    {
+      release: "12",
+      standard: "2010-12-02",
+      lts: false
+    },
+    {
+      release: "11",
+      standard: "2010-06-25",
+      lts: false
+    },
+    {
+      release: "10",
+      standard: "2009-12-17",
+      lts: false
+    },
+    {
+      release: "9",
+      standard: "2009-07-10",
+      lts: false
+    },
+    {
+      release: "8",
+      standard: "2009-01-07",
+      lts: false
+    },
+    {
+      release: "7",
+      standard: "2008-06-13",
+      lts: false
+    },
+    {
+      release: "6",
+      standard: "2007-12-07",
+      lts: false
+    },
+    {
+      release: "5",
+      standard: "2007-07-02",
+      lts: false
+    },
+    {
+      release: "4",
+      standard: "2006-08-07",
+      lts: false
+    },
+    {
+      release: "3",
+      standard: "2006-01-16",
+      lts: false
+    },
+    {
+      release: "2",
+      standard: "2005-04-11",
+      lts: false
+    },
+    {
+      release: "1",
+      standard: "2004-09-20",
+      lts: false
+    }
+  ]
+};
+
+// src/policy/eol/golang.json
+var golang_default = {
+  $comment: "End of support per release, from endoflife.date (products/go.md at a70eca337600e7d721dc48112c271f98661d208b). Refresh with base-image-guard eol update.",
+  product: "golang",
+  images: ["golang"],
+  source: "https://endoflife.date/go",
+  taken: "2026-08-22",
+  releases: [
+    {
+      release: "1.27",
+      standard: false,
+      lts: false
+    },
+    {
+      release: "1.26",
+      standard: false,
+      lts: false
+    },
+    {
+      release: "1.25",
+      standard: "2026-08-19",
+      lts: false
+    },
+    {
+      release: "1.24",
+      standard: "2026-02-10",
+      lts: false
+    },
+    {
+      release: "1.23",
+      standard: "2025-08-12",
+      lts: false
+    },
+    {
+      release: "1.22",
+      standard: "2025-02-11",
+      lts: false
+    },
+    {
+      release: "1.21",
+      standard: "2024-08-13",
+      lts: false
+    },
+    {
+      release: "1.20",
+      standard: "2024-02-06",
+      lts: false
+    },
+    {
+      release: "1.19",
+      standard: "2023-09-06",
+      lts: false
+    },
+    {
+      release: "1.18",
+      standard: "2023-02-01",
+      lts: false
+    },
+    {
+      release: "1.17",
+      standard: "2022-08-02",
+      lts: false
+    },
+    {
+      release: "1.16",
+      standard: "2022-03-15",
+      lts: false
+    },
+    {
+      release: "1.15",
+      standard: "2021-08-16",
+      lts: false
+    },
+    {
+      release: "1.14",
+      standard: "2021-02-16",
+      lts: false
+    },
+    {
+      release: "1.13",
+      standard: "2020-08-11",
+      lts: false
+    },
+    {
+      release: "1.12",
+      standard: "2020-02-25",
+      lts: false
+    },
+    {
+      release: "1.11",
+      standard: "2019-09-03",
+      lts: false
+    },
+    {
+      release: "1.10",
+      standard: "2019-02-25",
+      lts: false
+    }
+  ]
+};
+
+// src/policy/eol/nginx.json
+var nginx_default = {
+  $comment: "End of support per release, from endoflife.date (products/nginx.md at a70eca337600e7d721dc48112c271f98661d208b). Refresh with base-image-guard eol update.",
+  product: "nginx",
+  images: ["nginx"],
+  source: "https://endoflife.date/nginx",
+  taken: "2026-08-22",
+  releases: [
+    {
+      release: "1.31",
+      standard: false,
+      lts: false
+    },
+    {
+      release: "1.30",
+      standard: false,
+      lts: false
+    },
+    {
+      release: "1.29",
+      standard: "2026-05-13",
+      lts: false
+    },
+    {
+      release: "1.28",
+      standard: "2026-04-14",
+      lts: false
+    },
+    {
+      release: "1.27",
+      standard: "2025-06-24",
+      lts: false
+    },
+    {
+      release: "1.26",
+      standard: "2025-04-23",
+      lts: false
+    },
+    {
+      release: "1.25",
+      standard: "2024-05-29",
+      lts: false
+    },
+    {
+      release: "1.24",
+      standard: "2024-04-23",
+      lts: false
+    },
+    {
+      release: "1.23",
+      standard: "2023-05-23",
+      lts: false
+    },
+    {
+      release: "1.22",
+      standard: "2023-04-11",
+      lts: false
+    },
+    {
+      release: "1.21",
+      standard: "2022-06-21",
+      lts: false
+    },
+    {
+      release: "1.20",
+      standard: "2022-05-24",
+      lts: false
+    },
+    {
+      release: "1.19",
+      standard: "2021-05-25",
+      lts: false
+    },
+    {
+      release: "1.18",
+      standard: "2021-04-20",
+      lts: false
+    },
+    {
+      release: "1.16",
+      standard: "2020-04-20",
+      lts: false
+    },
+    {
+      release: "1.14",
+      standard: "2019-04-23",
+      lts: false
+    },
+    {
+      release: "1.12",
+      standard: "2018-04-17",
+      lts: false
+    },
+    {
+      release: "1.10",
+      standard: "2017-04-12",
+      lts: false
+    },
+    {
+      release: "1.8",
+      standard: "2016-04-26",
+      lts: false
+    },
+    {
+      release: "1.6",
+      standard: "2015-04-21",
+      lts: false
+    },
+    {
+      release: "1.4",
+      standard: "2014-04-24",
+      lts: false
+    },
+    {
+      release: "1.2",
+      standard: "2013-04-24",
+      lts: false
+    },
+    {
+      release: "1.0",
+      standard: "2012-04-23",
+      lts: false
+    }
+  ]
+};
+
+// src/policy/eol/node.json
+var node_default = {
+  $comment: "End of support per release, from endoflife.date (products/nodejs.md at a70eca337600e7d721dc48112c271f98661d208b). Refresh with base-image-guard eol update.",
+  product: "node",
+  images: ["node"],
+  source: "https://endoflife.date/nodejs",
+  taken: "2026-08-22",
+  releases: [
+    {
+      release: "26",
+      standard: "2029-04-30",
+      lts: true
+    },
+    {
+      release: "25",
+      standard: "2026-06-01",
+      lts: false
+    },
+    {
+      release: "24",
+      standard: "2028-04-30",
+      lts: true
+    },
+    {
+      release: "23",
+      standard: "2025-06-01",
+      lts: false
+    },
+    {
+      release: "22",
+      standard: "2027-04-30",
+      extended: false,
+      lts: true
+    },
+    {
+      release: "21",
+      standard: "2024-06-01",
+      lts: false
+    },
+    {
+      release: "20",
+      standard: "2026-04-30",
+      extended: false,
+      lts: true
+    },
+    {
+      release: "19",
+      standard: "2023-06-01",
+      lts: false
+    },
+    {
+      release: "18",
+      standard: "2025-04-30",
+      extended: false,
+      lts: true
+    },
+    {
+      release: "17",
+      standard: "2022-06-01",
+      lts: false
+    },
+    {
+      release: "16",
+      standard: "2023-09-11",
+      extended: false,
+      lts: true
+    },
+    {
+      release: "15",
+      standard: "2021-06-01",
+      lts: false
+    },
+    {
+      release: "14",
+      standard: "2023-04-30",
+      extended: false,
+      lts: true
+    },
+    {
+      release: "13",
+      standard: "2020-06-01",
+      lts: false
+    },
+    {
+      release: "12",
+      standard: "2022-04-30",
+      extended: false,
+      lts: true
+    },
+    {
+      release: "11",
+      standard: "2019-06-30",
+      lts: false
+    },
+    {
+      release: "10",
+      standard: "2021-04-30",
+      lts: true
+    },
+    {
+      release: "9",
+      standard: "2018-06-30",
+      lts: false
+    },
+    {
+      release: "8",
+      standard: "2019-12-31",
+      lts: true
+    },
+    {
+      release: "7",
+      standard: "2017-06-30",
+      lts: false
+    },
+    {
+      release: "6",
+      standard: "2019-04-30",
+      lts: true
+    },
+    {
+      release: "5",
+      standard: "2016-06-30",
+      lts: false
+    },
+    {
+      release: "4",
+      standard: "2018-04-30",
+      lts: true
+    },
+    {
+      release: "3",
+      standard: true,
+      lts: false
+    },
+    {
+      release: "2",
+      standard: true,
+      lts: false
+    },
+    {
+      release: "1",
+      standard: true,
+      lts: false
+    }
+  ]
+};
+
+// src/policy/eol/postgres.json
+var postgres_default = {
+  $comment: "End of support per release, from endoflife.date (products/postgresql.md at a70eca337600e7d721dc48112c271f98661d208b). Refresh with base-image-guard eol update.",
+  product: "postgres",
+  images: ["postgres"],
+  source: "https://endoflife.date/postgresql",
+  taken: "2026-08-22",
+  releases: [
+    {
+      release: "18",
+      standard: "2030-11-14",
+      lts: false
+    },
+    {
+      release: "17",
+      standard: "2029-11-08",
+      lts: false
+    },
+    {
+      release: "16",
+      standard: "2028-11-09",
+      lts: false
+    },
+    {
+      release: "15",
+      standard: "2027-11-11",
+      lts: false
+    },
+    {
+      release: "14",
+      standard: "2026-11-12",
+      lts: false
+    },
+    {
+      release: "13",
+      standard: "2025-11-13",
+      lts: false
+    },
+    {
+      release: "12",
+      standard: "2024-11-21",
+      lts: false
+    },
+    {
+      release: "11",
+      standard: "2023-11-09",
+      lts: false
+    },
+    {
+      release: "10",
+      standard: "2022-11-10",
+      lts: false
+    },
+    {
+      release: "9.6",
+      standard: "2021-11-11",
+      lts: false
+    },
+    {
+      release: "9.5",
+      standard: "2021-02-11",
+      lts: false
+    },
+    {
+      release: "9.4",
+      standard: "2020-02-13",
+      lts: false
+    },
+    {
+      release: "9.3",
+      standard: "2018-11-08",
+      lts: false
+    },
+    {
+      release: "9.2",
+      standard: "2017-11-09",
+      lts: false
+    },
+    {
+      release: "9.1",
+      standard: "2016-10-27",
+      lts: false
+    },
+    {
+      release: "9.0",
+      standard: "2015-10-08",
+      lts: false
+    },
+    {
+      release: "8.4",
+      standard: "2014-07-24",
+      lts: false
+    },
+    {
+      release: "8.3",
+      standard: "2013-02-07",
+      lts: false
+    },
+    {
+      release: "8.2",
+      standard: "2011-12-05",
+      lts: false
+    },
+    {
+      release: "8.1",
+      standard: "2010-11-08",
+      lts: false
+    },
+    {
+      release: "8.0",
+      standard: "2010-10-01",
+      lts: false
+    },
+    {
+      release: "7.4",
+      standard: "2010-10-01",
+      lts: false
+    },
+    {
+      release: "7.3",
+      standard: "2007-11-27",
+      lts: false
+    },
+    {
+      release: "7.2",
+      standard: "2007-02-04",
+      lts: false
+    },
+    {
+      release: "7.1",
+      standard: "2006-04-13",
+      lts: false
+    },
+    {
+      release: "7.0",
+      standard: "2005-05-08",
+      lts: false
+    },
+    {
+      release: "6.5",
+      standard: "2004-06-09",
+      lts: false
+    },
+    {
+      release: "6.4",
+      standard: "2003-10-30",
+      lts: false
+    },
+    {
+      release: "6.3",
+      standard: "2003-03-01",
+      lts: false
+    }
+  ]
+};
+
+// src/policy/eol/python.json
+var python_default = {
+  $comment: "End of support per release, from endoflife.date (products/python.md at a70eca337600e7d721dc48112c271f98661d208b). Refresh with base-image-guard eol update.",
+  product: "python",
+  images: ["python"],
+  source: "https://endoflife.date/python",
+  taken: "2026-08-22",
+  releases: [
+    {
+      release: "3.14",
+      standard: "2030-10-31",
+      lts: false
+    },
+    {
+      release: "3.13",
+      standard: "2029-10-31",
+      lts: false
+    },
+    {
+      release: "3.12",
+      standard: "2028-10-31",
+      lts: false
+    },
+    {
+      release: "3.11",
+      standard: "2027-10-31",
+      lts: false
+    },
+    {
+      release: "3.10",
+      standard: "2026-10-31",
+      lts: false
+    },
+    {
+      release: "3.9",
+      standard: "2025-10-31",
+      lts: false
+    },
+    {
+      release: "3.8",
+      standard: "2024-10-07",
+      lts: false
+    },
+    {
+      release: "3.7",
+      standard: "2023-06-27",
+      lts: false
+    },
+    {
+      release: "3.6",
+      standard: "2021-12-23",
+      lts: false
+    },
+    {
+      release: "3.5",
+      standard: "2020-09-30",
+      lts: false
+    },
+    {
+      release: "3.4",
+      standard: "2019-03-18",
+      lts: false
+    },
+    {
+      release: "3.3",
+      standard: "2017-09-29",
+      lts: false
+    },
+    {
+      release: "3.2",
+      standard: "2016-02-20",
+      lts: false
+    },
+    {
+      release: "2.7",
+      standard: "2020-01-01",
+      lts: false
+    },
+    {
+      release: "3.1",
+      standard: "2012-04-09",
+      lts: false
+    },
+    {
+      release: "3.0",
+      standard: "2009-06-27",
+      lts: false
+    },
+    {
+      release: "2.6",
+      standard: "2013-10-29",
+      lts: false
+    }
+  ]
+};
+
+// src/policy/eol/redis.json
+var redis_default = {
+  $comment: "End of support per release, from endoflife.date (products/redis.md at a70eca337600e7d721dc48112c271f98661d208b). Refresh with base-image-guard eol update.",
+  product: "redis",
+  images: ["redis"],
+  source: "https://endoflife.date/redis",
+  taken: "2026-08-22",
+  releases: [
+    {
+      release: "8.10",
+      standard: false,
+      lts: false
+    },
+    {
+      release: "8.8",
+      standard: false,
+      lts: false
+    },
+    {
+      release: "8.6",
+      standard: false,
+      lts: false
+    },
+    {
+      release: "8.4",
+      standard: false,
+      lts: false
+    },
+    {
+      release: "8.2",
+      standard: "2030-09-01",
+      lts: false
+    },
+    {
+      release: "8.0",
+      standard: "2026-12-01",
+      lts: false
+    },
+    {
+      release: "7.4",
+      standard: "2029-12-01",
+      lts: false
+    },
+    {
+      release: "7.2",
+      standard: "2029-12-01",
+      lts: false
+    },
+    {
+      release: "7.0",
+      standard: "2024-07-29",
+      lts: false
+    },
+    {
+      release: "6.2",
+      standard: "2027-04-01",
+      lts: false
+    },
+    {
+      release: "6.0",
+      standard: "2022-05-31",
+      lts: false
+    },
+    {
+      release: "5.0",
+      standard: "2022-04-27",
+      lts: false
+    }
+  ]
+};
+
+// src/policy/eol/rockylinux.json
+var rockylinux_default = {
+  $comment: "End of support per release, from endoflife.date (products/rocky-linux.md at a70eca337600e7d721dc48112c271f98661d208b). Refresh with base-image-guard eol update.",
+  product: "rockylinux",
+  images: ["rockylinux"],
+  source: "https://endoflife.date/rocky-linux",
+  taken: "2026-08-22",
+  releases: [
+    {
+      release: "10",
+      standard: "2035-05-31",
+      lts: false
+    },
+    {
+      release: "9",
+      standard: "2032-05-31",
+      lts: false
+    },
+    {
+      release: "8",
+      standard: "2029-05-31",
+      lts: false
+    }
+  ]
+};
+
+// src/policy/eol/ubuntu.json
+var ubuntu_default = {
+  $comment: "End of support per release, from endoflife.date (products/ubuntu.md at a70eca337600e7d721dc48112c271f98661d208b). Refresh with base-image-guard eol update.",
+  product: "ubuntu",
+  images: ["ubuntu"],
+  source: "https://endoflife.date/ubuntu",
+  taken: "2026-08-22",
+  releases: [
+    {
+      release: "26.04",
+      standard: "2031-04-30",
+      extended: "2036-04-30",
+      lts: true
+    },
+    {
+      release: "25.10",
+      standard: "2026-07-01",
+      lts: false
+    },
+    {
+      release: "25.04",
+      standard: "2026-01-17",
+      lts: false
+    },
+    {
+      release: "24.10",
+      standard: "2025-07-10",
+      lts: false
+    },
+    {
+      release: "24.04",
+      standard: "2029-05-31",
+      extended: "2036-05-31",
+      lts: true
+    },
+    {
+      release: "23.10",
+      standard: "2024-07-12",
+      lts: false
+    },
+    {
+      release: "23.04",
+      standard: "2024-01-20",
+      lts: false
+    },
+    {
+      release: "22.10",
+      standard: "2023-07-20",
+      lts: false
+    },
+    {
+      release: "22.04",
+      standard: "2027-04-01",
+      extended: "2032-04-09",
+      lts: true
+    },
+    {
+      release: "21.10",
+      standard: "2022-07-14",
+      lts: false
+    },
+    {
+      release: "21.04",
+      standard: "2022-01-20",
+      lts: false
+    },
+    {
+      release: "20.10",
+      standard: "2021-07-22",
+      lts: false
+    },
+    {
+      release: "20.04",
+      standard: "2025-05-31",
+      extended: "2030-04-02",
+      lts: true
+    },
+    {
+      release: "19.10",
+      standard: "2020-07-06",
+      lts: false
+    },
+    {
+      release: "19.04",
+      standard: "2020-01-23",
+      lts: false
+    },
+    {
+      release: "18.10",
+      standard: "2019-07-18",
+      lts: false
+    },
+    {
+      release: "18.04",
+      standard: "2023-05-31",
+      extended: "2028-04-01",
+      lts: true
+    },
+    {
+      release: "17.10",
+      standard: "2018-07-19",
+      lts: false
+    },
+    {
+      release: "17.04",
+      standard: "2018-01-13",
+      lts: false
+    },
+    {
+      release: "16.10",
+      standard: "2017-07-20",
+      lts: false
+    },
+    {
+      release: "16.04",
+      standard: "2021-04-02",
+      extended: "2026-04-02",
+      lts: true
+    },
+    {
+      release: "15.10",
+      standard: "2016-07-28",
+      lts: false
+    },
+    {
+      release: "15.04",
+      standard: "2016-02-04",
+      lts: false
+    },
+    {
+      release: "14.10",
+      standard: "2015-07-23",
+      lts: false
+    },
+    {
+      release: "14.04",
+      standard: "2019-04-02",
+      extended: "2024-04-02",
+      lts: true
+    },
+    {
+      release: "13.10",
+      standard: "2014-07-17",
+      lts: false
+    },
+    {
+      release: "13.04",
+      standard: "2014-01-27",
+      lts: false
+    },
+    {
+      release: "12.10",
+      standard: "2014-05-16",
+      lts: false
+    },
+    {
+      release: "12.04",
+      standard: "2017-04-28",
+      extended: "2019-04-26",
+      lts: true
+    },
+    {
+      release: "11.10",
+      standard: "2013-05-09",
+      lts: false
+    },
+    {
+      release: "11.04",
+      standard: "2012-10-28",
+      lts: false
+    },
+    {
+      release: "10.10",
+      standard: "2012-04-10",
+      lts: false
+    },
+    {
+      release: "10.04",
+      standard: "2013-05-09",
+      lts: true
+    },
+    {
+      release: "9.10",
+      standard: "2011-04-30",
+      lts: false
+    },
+    {
+      release: "9.04",
+      standard: "2010-10-23",
+      lts: false
+    },
+    {
+      release: "8.10",
+      standard: "2010-04-30",
+      lts: false
+    },
+    {
+      release: "8.04",
+      standard: "2013-05-09",
+      lts: true
+    },
+    {
+      release: "7.10",
+      standard: "2009-04-18",
+      lts: false
+    },
+    {
+      release: "7.04",
+      standard: "2008-10-19",
+      lts: false
+    },
+    {
+      release: "6.10",
+      standard: "2008-04-26",
+      lts: false
+    },
+    {
+      release: "6.06",
+      standard: "2011-06-01",
+      lts: true
+    },
+    {
+      release: "5.10",
+      standard: "2007-04-13",
+      lts: false
+    },
+    {
+      release: "5.04",
+      standard: "2006-10-31",
+      lts: false
+    },
+    {
+      release: "4.10",
+      standard: "2006-04-30",
+      lts: false
+    }
+  ]
+};
+
+// src/policy/eol/index.ts
+var PRODUCTS = [
+  alpine_default,
+  debian_default,
+  ubuntu_default,
+  centos_default,
+  rockylinux_default,
+  almalinux_default,
+  fedora_default,
+  amazonlinux_default,
+  node_default,
+  python_default,
+  golang_default,
+  eclipse_temurin_default,
+  nginx_default,
+  postgres_default,
+  redis_default
+];
+var BY_IMAGE = new Map(PRODUCTS.flatMap((p) => p.images.map((image) => [image, p])));
+function productOf(imageName) {
+  return BY_IMAGE.get(imageName);
+}
+function cycleOf(product, release2) {
+  let best;
+  for (const r of product.releases) {
+    if (release2 !== r.release && !release2.startsWith(`${r.release}.`)) continue;
+    if (!best || r.release.length > best.release.length) best = r;
+  }
+  return best;
+}
+function supportEnd(r, support) {
+  if (support === "extended" && typeof r.extended === "string") return r.extended;
+  return r.standard;
+}
+
+// src/rules/eol.ts
+var DAY = 864e5;
+var blockEolBaseImages = (image, _occurrence, { policy, today }) => {
+  const eol = policy.policy.eol;
+  if (!eol) return void 0;
+  const product = productOf(image.name);
+  if (!product) return void 0;
+  const release2 = releaseOf(image);
+  if (release2 === void 0) {
+    return {
+      rule: "block-eol-base-images",
+      message: `cannot verify the end of support of ${image.raw}: its tag names no ${product.product} release; name one (such as ${image.name}:${product.releases.find((r) => typeof r.standard === "string" && r.standard > today)?.release ?? "<release>"})`
+    };
+  }
+  const cycle = cycleOf(product, release2);
+  if (!cycle) return void 0;
+  const support = eol.support ?? "standard";
+  const end = supportEnd(cycle, support);
+  if (end === false) return void 0;
+  const what = `${product.product} ${cycle.release}`;
+  const kind = support === "extended" && typeof cycle.extended === "string" ? "extended support" : "support";
+  const past = (message) => eol.block ? { rule: "block-eol-base-images", message } : { rule: "block-eol-base-images", message, warning: true };
+  if (end === true)
+    return past(`${image.raw} is ${what}, which is past its end of ${kind} (${product.source})`);
+  if (end < today) return past(`${image.raw} is ${what}, which left ${kind} on ${end} (${product.source})`);
+  const days = Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / DAY);
+  if (days > (eol.warnDays ?? 180)) return void 0;
+  return {
+    rule: "block-eol-base-images",
+    message: `${image.raw} is ${what}, which leaves ${kind} on ${end}, in ${days} day${days === 1 ? "" : "s"} (${product.source})`,
+    warning: true
+  };
+};
+
 // src/rules/minimal.ts
 var requireMinimalBaseImages = (image, occurrence, context) => {
   const minimal = context.policy.minimal;
@@ -17147,6 +18928,7 @@ var IMAGE_RULES = [
   blockDeprecatedBaseImages,
   requireMinimalBaseImages,
   validateBaseImageVersion,
+  blockEolBaseImages,
   requirePinnedImage
 ];
 function judge(occurrence, context) {
@@ -17204,6 +18986,11 @@ var RULES = {
     title: "Image release is not allowed",
     help: "The policy's `versions` lists the releases allowed for this distribution (exact releases such as `22.04`, or ranges such as `>=3.19`). The image's tag names another release, or names none at all (`latest`, no tag, a digest only), which cannot be verified. Use an allowed release.",
     securitySeverity: "5.5"
+  },
+  "block-eol-base-images": {
+    title: "Image release is past, or near, its end of support",
+    help: "The image's release is looked up in an end-of-life calendar (endoflife.date data, each date with its source): past the end of support it receives no security fixes and is an error; within the policy's warnDays of it, a warning naming the date and the days left. An image whose tag names no release (latest, a digest only) cannot be verified. Move to a supported release.",
+    securitySeverity: "7.5"
   },
   "require-pinned-image": {
     title: "Image is not pinned",
@@ -22193,7 +23980,7 @@ function runCheck(options) {
   const repositories = /* @__PURE__ */ new Set();
   let files = 0;
   let images = 0;
-  const report = (rule, at2, message) => {
+  const report = (rule, at2, message, warning2) => {
     const occurrence = "source" in at2 ? at2 : void 0;
     const ref = occurrence?.image.kind === "image" ? occurrence.image.ref : void 0;
     const image = occurrence?.text ?? "";
@@ -22216,7 +24003,7 @@ function runCheck(options) {
     ].filter(Boolean);
     findings.push({
       rule,
-      severity,
+      severity: warning2 ? "warning" : severity,
       file: at2.file,
       line: at2.line,
       column: at2.column,
@@ -22229,13 +24016,15 @@ function runCheck(options) {
     const context = {
       policy: compiled,
       namespaceLabels,
+      today,
       ...options.digests && { digests: options.digests }
     };
     for (const problem of problems) report("parse-error", problem, problem.message);
     for (const occurrence of occurrences) {
       images++;
       if (occurrence.image.kind === "image") repositories.add(occurrence.image.ref.match.repository);
-      for (const verdict of judge(occurrence, context)) report(verdict.rule, occurrence, verdict.message);
+      for (const verdict of judge(occurrence, context))
+        report(verdict.rule, occurrence, verdict.message, verdict.warning);
     }
   };
   const deferred = [];
@@ -22304,7 +24093,7 @@ function byPosition(a, b) {
   return a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0;
 }
 function exitCodeOf(result) {
-  return result.mode === "enforce" && result.findings.length > 0 ? 1 : 0;
+  return result.mode === "enforce" && result.findings.some((f) => f.severity === "error") ? 1 : 0;
 }
 
 // src/digests.ts
@@ -22415,6 +24204,17 @@ var policy_schema_default = {
       description: "digest: every image carries a digest. tag: every image carries a tag other than latest, or a digest (rule require-pinned-image).",
       enum: ["digest", "tag"]
     },
+    eol: {
+      description: "End-of-life calendar (rule block-eol-base-images): an image whose release is past its end of support is an error (a warning with block: false); within warnDays of it, a warning.",
+      type: "object",
+      additionalProperties: false,
+      required: ["block"],
+      properties: {
+        block: { type: "boolean" },
+        warnDays: { type: "integer", minimum: 0, maximum: 3650 },
+        support: { enum: ["standard", "extended"] }
+      }
+    },
     workflows: {
       description: "Whether images of GitHub workflow jobs (container, services, docker:// steps) are judged.",
       enum: ["check", "ignore"]
@@ -22449,6 +24249,7 @@ var policy_schema_default = {
                 "block-deprecated-base-images",
                 "require-minimal-base-images",
                 "validate-base-image-version",
+                "block-eol-base-images",
                 "require-pinned-image",
                 "unresolved-image"
               ]
@@ -22484,7 +24285,7 @@ var default_policy_generated_default = '# base-image-guard policy (SPEC \xA72). 
 
 // src/policy/validate-policy.generated.js
 var validate_policy_generated_default = validate10;
-var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://raw.githubusercontent.com/org/base-image-guard/main/schema/policy.schema.json", "title": "base-image-guard policy", "description": "Which container base images a repository may use (SPEC \xA72).", "type": "object", "additionalProperties": false, "properties": { "mode": { "description": "enforce: violations fail the check. audit: report, never fail.", "enum": ["enforce", "audit"] }, "approved": { "description": "Allowlist of repositories (rule approved-base-images).", "$ref": "#/definitions/imageList" }, "deprecated": { "description": "Blocklist of end-of-life images: name[:release] or a glob (rule block-deprecated-base-images).", "$ref": "#/definitions/imageList" }, "minimal": { "description": "Images that high-security workloads must use (rule require-minimal-base-images).", "type": "object", "additionalProperties": false, "required": ["label", "images"], "properties": { "label": { "description": "key=value label that marks a workload, Namespace or final Dockerfile stage as high-security.", "type": "string", "pattern": "^[^=\\s]+=[^\\s]*$" }, "images": { "$ref": "#/definitions/imageList" }, "namespaces": { "description": "Namespaces whose workloads are high-security even without a Namespace manifest in the scanned set.", "type": "array", "items": { "type": "string", "pattern": "\\S" } } } }, "versions": { "description": "Allowed releases per distribution (rule validate-base-image-version).", "type": "object", "additionalProperties": { "type": "array", "minItems": 1, "items": { "description": 'A release such as "22.04" or a semver range such as ">=3.19". Always quoted.', "type": "string", "pattern": "\\S" } } }, "pinning": { "description": "digest: every image carries a digest. tag: every image carries a tag other than latest, or a digest (rule require-pinned-image).", "enum": ["digest", "tag"] }, "workflows": { "description": "Whether images of GitHub workflow jobs (container, services, docker:// steps) are judged.", "enum": ["check", "ignore"] }, "dockerfile": { "type": "object", "additionalProperties": false, "properties": { "stages": { "description": "Which FROM stages must be approved.", "enum": ["all", "final"] }, "copyFrom": { "description": "Whether images in COPY --from and RUN --mount=from are judged.", "enum": ["check", "ignore"] } } }, "exceptions": { "description": "Time-boxed waivers.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["image", "reason", "expires"], "properties": { "image": { "description": "Matched like a deprecated entry.", "type": "string", "pattern": "\\S" }, "rules": { "description": "Rules the exception covers; all when left out.", "type": "array", "minItems": 1, "items": { "enum": ["approved-base-images", "block-deprecated-base-images", "require-minimal-base-images", "validate-base-image-version", "require-pinned-image", "unresolved-image"] } }, "reason": { "type": "string", "pattern": "\\S" }, "expires": { "description": "Last day the exception applies, YYYY-MM-DD.", "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" } } } }, "include": { "$ref": "#/definitions/globList" }, "exclude": { "$ref": "#/definitions/globList" }, "maxFileSize": { "description": 'Files larger than this are skipped and reported: bytes, or a size such as "10MB".', "anyOf": [{ "type": "integer", "minimum": 1 }, { "type": "string", "pattern": "^\\d+(\\.\\d+)?\\s*([KMG]i?B|B)?$" }] } }, "definitions": { "imageList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } }, "globList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } } } };
+var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://raw.githubusercontent.com/org/base-image-guard/main/schema/policy.schema.json", "title": "base-image-guard policy", "description": "Which container base images a repository may use (SPEC \xA72).", "type": "object", "additionalProperties": false, "properties": { "mode": { "description": "enforce: violations fail the check. audit: report, never fail.", "enum": ["enforce", "audit"] }, "approved": { "description": "Allowlist of repositories (rule approved-base-images).", "$ref": "#/definitions/imageList" }, "deprecated": { "description": "Blocklist of end-of-life images: name[:release] or a glob (rule block-deprecated-base-images).", "$ref": "#/definitions/imageList" }, "minimal": { "description": "Images that high-security workloads must use (rule require-minimal-base-images).", "type": "object", "additionalProperties": false, "required": ["label", "images"], "properties": { "label": { "description": "key=value label that marks a workload, Namespace or final Dockerfile stage as high-security.", "type": "string", "pattern": "^[^=\\s]+=[^\\s]*$" }, "images": { "$ref": "#/definitions/imageList" }, "namespaces": { "description": "Namespaces whose workloads are high-security even without a Namespace manifest in the scanned set.", "type": "array", "items": { "type": "string", "pattern": "\\S" } } } }, "versions": { "description": "Allowed releases per distribution (rule validate-base-image-version).", "type": "object", "additionalProperties": { "type": "array", "minItems": 1, "items": { "description": 'A release such as "22.04" or a semver range such as ">=3.19". Always quoted.', "type": "string", "pattern": "\\S" } } }, "pinning": { "description": "digest: every image carries a digest. tag: every image carries a tag other than latest, or a digest (rule require-pinned-image).", "enum": ["digest", "tag"] }, "eol": { "description": "End-of-life calendar (rule block-eol-base-images): an image whose release is past its end of support is an error (a warning with block: false); within warnDays of it, a warning.", "type": "object", "additionalProperties": false, "required": ["block"], "properties": { "block": { "type": "boolean" }, "warnDays": { "type": "integer", "minimum": 0, "maximum": 3650 }, "support": { "enum": ["standard", "extended"] } } }, "workflows": { "description": "Whether images of GitHub workflow jobs (container, services, docker:// steps) are judged.", "enum": ["check", "ignore"] }, "dockerfile": { "type": "object", "additionalProperties": false, "properties": { "stages": { "description": "Which FROM stages must be approved.", "enum": ["all", "final"] }, "copyFrom": { "description": "Whether images in COPY --from and RUN --mount=from are judged.", "enum": ["check", "ignore"] } } }, "exceptions": { "description": "Time-boxed waivers.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["image", "reason", "expires"], "properties": { "image": { "description": "Matched like a deprecated entry.", "type": "string", "pattern": "\\S" }, "rules": { "description": "Rules the exception covers; all when left out.", "type": "array", "minItems": 1, "items": { "enum": ["approved-base-images", "block-deprecated-base-images", "require-minimal-base-images", "validate-base-image-version", "block-eol-base-images", "require-pinned-image", "unresolved-image"] } }, "reason": { "type": "string", "pattern": "\\S" }, "expires": { "description": "Last day the exception applies, YYYY-MM-DD.", "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" } } } }, "include": { "$ref": "#/definitions/globList" }, "exclude": { "$ref": "#/definitions/globList" }, "maxFileSize": { "description": 'Files larger than this are skipped and reported: bytes, or a size such as "10MB".', "anyOf": [{ "type": "integer", "minimum": 1 }, { "type": "string", "pattern": "^\\d+(\\.\\d+)?\\s*([KMG]i?B|B)?$" }] } }, "definitions": { "imageList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } }, "globList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } } } };
 var func2 = Object.prototype.hasOwnProperty;
 var pattern0 = new RegExp("\\S", "u");
 var pattern2 = new RegExp("^[^=\\s]+=[^\\s]*$", "u");
@@ -22796,24 +24597,21 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.workflows !== void 0) {
-      let data15 = data.workflows;
-      if (!(data15 === "check" || data15 === "ignore")) {
-        const err26 = { instancePath: instancePath + "/workflows", schemaPath: "#/properties/workflows/enum", keyword: "enum", params: { allowedValues: schema11.properties.workflows.enum }, message: "must be equal to one of the allowed values" };
-        if (vErrors === null) {
-          vErrors = [err26];
-        } else {
-          vErrors.push(err26);
+    if (data.eol !== void 0) {
+      let data15 = data.eol;
+      if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
+        if (data15.block === void 0) {
+          const err26 = { instancePath: instancePath + "/eol", schemaPath: "#/properties/eol/required", keyword: "required", params: { missingProperty: "block" }, message: "must have required property 'block'" };
+          if (vErrors === null) {
+            vErrors = [err26];
+          } else {
+            vErrors.push(err26);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.dockerfile !== void 0) {
-      let data16 = data.dockerfile;
-      if (data16 && typeof data16 == "object" && !Array.isArray(data16)) {
-        for (const key3 in data16) {
-          if (!(key3 === "stages" || key3 === "copyFrom")) {
-            const err27 = { instancePath: instancePath + "/dockerfile", schemaPath: "#/properties/dockerfile/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+        for (const key3 in data15) {
+          if (!(key3 === "block" || key3 === "warnDays" || key3 === "support")) {
+            const err27 = { instancePath: instancePath + "/eol", schemaPath: "#/properties/eol/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
               vErrors = [err27];
             } else {
@@ -22822,10 +24620,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data16.stages !== void 0) {
-          let data17 = data16.stages;
-          if (!(data17 === "all" || data17 === "final")) {
-            const err28 = { instancePath: instancePath + "/dockerfile/stages", schemaPath: "#/properties/dockerfile/properties/stages/enum", keyword: "enum", params: { allowedValues: schema11.properties.dockerfile.properties.stages.enum }, message: "must be equal to one of the allowed values" };
+        if (data15.block !== void 0) {
+          if (typeof data15.block !== "boolean") {
+            const err28 = { instancePath: instancePath + "/eol/block", schemaPath: "#/properties/eol/properties/block/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
             if (vErrors === null) {
               vErrors = [err28];
             } else {
@@ -22834,10 +24631,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data16.copyFrom !== void 0) {
-          let data18 = data16.copyFrom;
-          if (!(data18 === "check" || data18 === "ignore")) {
-            const err29 = { instancePath: instancePath + "/dockerfile/copyFrom", schemaPath: "#/properties/dockerfile/properties/copyFrom/enum", keyword: "enum", params: { allowedValues: schema11.properties.dockerfile.properties.copyFrom.enum }, message: "must be equal to one of the allowed values" };
+        if (data15.warnDays !== void 0) {
+          let data17 = data15.warnDays;
+          if (!(typeof data17 == "number" && (!(data17 % 1) && !isNaN(data17)) && isFinite(data17))) {
+            const err29 = { instancePath: instancePath + "/eol/warnDays", schemaPath: "#/properties/eol/properties/warnDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
             if (vErrors === null) {
               vErrors = [err29];
             } else {
@@ -22845,26 +24642,18 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-        }
-      } else {
-        const err30 = { instancePath: instancePath + "/dockerfile", schemaPath: "#/properties/dockerfile/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-        if (vErrors === null) {
-          vErrors = [err30];
-        } else {
-          vErrors.push(err30);
-        }
-        errors++;
-      }
-    }
-    if (data.exceptions !== void 0) {
-      let data19 = data.exceptions;
-      if (Array.isArray(data19)) {
-        const len5 = data19.length;
-        for (let i5 = 0; i5 < len5; i5++) {
-          let data20 = data19[i5];
-          if (data20 && typeof data20 == "object" && !Array.isArray(data20)) {
-            if (data20.image === void 0) {
-              const err31 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'" };
+          if (typeof data17 == "number" && isFinite(data17)) {
+            if (data17 > 3650 || isNaN(data17)) {
+              const err30 = { instancePath: instancePath + "/eol/warnDays", schemaPath: "#/properties/eol/properties/warnDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650" };
+              if (vErrors === null) {
+                vErrors = [err30];
+              } else {
+                vErrors.push(err30);
+              }
+              errors++;
+            }
+            if (data17 < 0 || isNaN(data17)) {
+              const err31 = { instancePath: instancePath + "/eol/warnDays", schemaPath: "#/properties/eol/properties/warnDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
               if (vErrors === null) {
                 vErrors = [err31];
               } else {
@@ -22872,292 +24661,392 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (data20.reason === void 0) {
-              const err32 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
+          }
+        }
+        if (data15.support !== void 0) {
+          let data18 = data15.support;
+          if (!(data18 === "standard" || data18 === "extended")) {
+            const err32 = { instancePath: instancePath + "/eol/support", schemaPath: "#/properties/eol/properties/support/enum", keyword: "enum", params: { allowedValues: schema11.properties.eol.properties.support.enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err32];
+            } else {
+              vErrors.push(err32);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err33 = { instancePath: instancePath + "/eol", schemaPath: "#/properties/eol/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err33];
+        } else {
+          vErrors.push(err33);
+        }
+        errors++;
+      }
+    }
+    if (data.workflows !== void 0) {
+      let data19 = data.workflows;
+      if (!(data19 === "check" || data19 === "ignore")) {
+        const err34 = { instancePath: instancePath + "/workflows", schemaPath: "#/properties/workflows/enum", keyword: "enum", params: { allowedValues: schema11.properties.workflows.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err34];
+        } else {
+          vErrors.push(err34);
+        }
+        errors++;
+      }
+    }
+    if (data.dockerfile !== void 0) {
+      let data20 = data.dockerfile;
+      if (data20 && typeof data20 == "object" && !Array.isArray(data20)) {
+        for (const key4 in data20) {
+          if (!(key4 === "stages" || key4 === "copyFrom")) {
+            const err35 = { instancePath: instancePath + "/dockerfile", schemaPath: "#/properties/dockerfile/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err35];
+            } else {
+              vErrors.push(err35);
+            }
+            errors++;
+          }
+        }
+        if (data20.stages !== void 0) {
+          let data21 = data20.stages;
+          if (!(data21 === "all" || data21 === "final")) {
+            const err36 = { instancePath: instancePath + "/dockerfile/stages", schemaPath: "#/properties/dockerfile/properties/stages/enum", keyword: "enum", params: { allowedValues: schema11.properties.dockerfile.properties.stages.enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err36];
+            } else {
+              vErrors.push(err36);
+            }
+            errors++;
+          }
+        }
+        if (data20.copyFrom !== void 0) {
+          let data22 = data20.copyFrom;
+          if (!(data22 === "check" || data22 === "ignore")) {
+            const err37 = { instancePath: instancePath + "/dockerfile/copyFrom", schemaPath: "#/properties/dockerfile/properties/copyFrom/enum", keyword: "enum", params: { allowedValues: schema11.properties.dockerfile.properties.copyFrom.enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err37];
+            } else {
+              vErrors.push(err37);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err38 = { instancePath: instancePath + "/dockerfile", schemaPath: "#/properties/dockerfile/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err38];
+        } else {
+          vErrors.push(err38);
+        }
+        errors++;
+      }
+    }
+    if (data.exceptions !== void 0) {
+      let data23 = data.exceptions;
+      if (Array.isArray(data23)) {
+        const len5 = data23.length;
+        for (let i5 = 0; i5 < len5; i5++) {
+          let data24 = data23[i5];
+          if (data24 && typeof data24 == "object" && !Array.isArray(data24)) {
+            if (data24.image === void 0) {
+              const err39 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'" };
               if (vErrors === null) {
-                vErrors = [err32];
+                vErrors = [err39];
               } else {
-                vErrors.push(err32);
+                vErrors.push(err39);
               }
               errors++;
             }
-            if (data20.expires === void 0) {
-              const err33 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "expires" }, message: "must have required property 'expires'" };
+            if (data24.reason === void 0) {
+              const err40 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
               if (vErrors === null) {
-                vErrors = [err33];
+                vErrors = [err40];
               } else {
-                vErrors.push(err33);
+                vErrors.push(err40);
               }
               errors++;
             }
-            for (const key4 in data20) {
-              if (!(key4 === "image" || key4 === "rules" || key4 === "reason" || key4 === "expires")) {
-                const err34 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
+            if (data24.expires === void 0) {
+              const err41 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "expires" }, message: "must have required property 'expires'" };
+              if (vErrors === null) {
+                vErrors = [err41];
+              } else {
+                vErrors.push(err41);
+              }
+              errors++;
+            }
+            for (const key5 in data24) {
+              if (!(key5 === "image" || key5 === "rules" || key5 === "reason" || key5 === "expires")) {
+                const err42 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
                 if (vErrors === null) {
-                  vErrors = [err34];
+                  vErrors = [err42];
                 } else {
-                  vErrors.push(err34);
+                  vErrors.push(err42);
                 }
                 errors++;
               }
             }
-            if (data20.image !== void 0) {
-              let data21 = data20.image;
-              if (typeof data21 === "string") {
-                if (!pattern0.test(data21)) {
-                  const err35 = { instancePath: instancePath + "/exceptions/" + i5 + "/image", schemaPath: "#/properties/exceptions/items/properties/image/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
+            if (data24.image !== void 0) {
+              let data25 = data24.image;
+              if (typeof data25 === "string") {
+                if (!pattern0.test(data25)) {
+                  const err43 = { instancePath: instancePath + "/exceptions/" + i5 + "/image", schemaPath: "#/properties/exceptions/items/properties/image/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
                   if (vErrors === null) {
-                    vErrors = [err35];
+                    vErrors = [err43];
                   } else {
-                    vErrors.push(err35);
+                    vErrors.push(err43);
                   }
                   errors++;
                 }
               } else {
-                const err36 = { instancePath: instancePath + "/exceptions/" + i5 + "/image", schemaPath: "#/properties/exceptions/items/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                const err44 = { instancePath: instancePath + "/exceptions/" + i5 + "/image", schemaPath: "#/properties/exceptions/items/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
-                  vErrors = [err36];
+                  vErrors = [err44];
                 } else {
-                  vErrors.push(err36);
+                  vErrors.push(err44);
                 }
                 errors++;
               }
             }
-            if (data20.rules !== void 0) {
-              let data22 = data20.rules;
-              if (Array.isArray(data22)) {
-                if (data22.length < 1) {
-                  const err37 = { instancePath: instancePath + "/exceptions/" + i5 + "/rules", schemaPath: "#/properties/exceptions/items/properties/rules/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            if (data24.rules !== void 0) {
+              let data26 = data24.rules;
+              if (Array.isArray(data26)) {
+                if (data26.length < 1) {
+                  const err45 = { instancePath: instancePath + "/exceptions/" + i5 + "/rules", schemaPath: "#/properties/exceptions/items/properties/rules/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                   if (vErrors === null) {
-                    vErrors = [err37];
+                    vErrors = [err45];
                   } else {
-                    vErrors.push(err37);
+                    vErrors.push(err45);
                   }
                   errors++;
                 }
-                const len6 = data22.length;
+                const len6 = data26.length;
                 for (let i6 = 0; i6 < len6; i6++) {
-                  let data23 = data22[i6];
-                  if (!(data23 === "approved-base-images" || data23 === "block-deprecated-base-images" || data23 === "require-minimal-base-images" || data23 === "validate-base-image-version" || data23 === "require-pinned-image" || data23 === "unresolved-image")) {
-                    const err38 = { instancePath: instancePath + "/exceptions/" + i5 + "/rules/" + i6, schemaPath: "#/properties/exceptions/items/properties/rules/items/enum", keyword: "enum", params: { allowedValues: schema11.properties.exceptions.items.properties.rules.items.enum }, message: "must be equal to one of the allowed values" };
+                  let data27 = data26[i6];
+                  if (!(data27 === "approved-base-images" || data27 === "block-deprecated-base-images" || data27 === "require-minimal-base-images" || data27 === "validate-base-image-version" || data27 === "block-eol-base-images" || data27 === "require-pinned-image" || data27 === "unresolved-image")) {
+                    const err46 = { instancePath: instancePath + "/exceptions/" + i5 + "/rules/" + i6, schemaPath: "#/properties/exceptions/items/properties/rules/items/enum", keyword: "enum", params: { allowedValues: schema11.properties.exceptions.items.properties.rules.items.enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err38];
+                      vErrors = [err46];
                     } else {
-                      vErrors.push(err38);
+                      vErrors.push(err46);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err39 = { instancePath: instancePath + "/exceptions/" + i5 + "/rules", schemaPath: "#/properties/exceptions/items/properties/rules/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err47 = { instancePath: instancePath + "/exceptions/" + i5 + "/rules", schemaPath: "#/properties/exceptions/items/properties/rules/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err39];
+                  vErrors = [err47];
                 } else {
-                  vErrors.push(err39);
+                  vErrors.push(err47);
                 }
                 errors++;
               }
             }
-            if (data20.reason !== void 0) {
-              let data24 = data20.reason;
-              if (typeof data24 === "string") {
-                if (!pattern0.test(data24)) {
-                  const err40 = { instancePath: instancePath + "/exceptions/" + i5 + "/reason", schemaPath: "#/properties/exceptions/items/properties/reason/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
+            if (data24.reason !== void 0) {
+              let data28 = data24.reason;
+              if (typeof data28 === "string") {
+                if (!pattern0.test(data28)) {
+                  const err48 = { instancePath: instancePath + "/exceptions/" + i5 + "/reason", schemaPath: "#/properties/exceptions/items/properties/reason/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
                   if (vErrors === null) {
-                    vErrors = [err40];
+                    vErrors = [err48];
                   } else {
-                    vErrors.push(err40);
+                    vErrors.push(err48);
                   }
                   errors++;
                 }
               } else {
-                const err41 = { instancePath: instancePath + "/exceptions/" + i5 + "/reason", schemaPath: "#/properties/exceptions/items/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                const err49 = { instancePath: instancePath + "/exceptions/" + i5 + "/reason", schemaPath: "#/properties/exceptions/items/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
-                  vErrors = [err41];
+                  vErrors = [err49];
                 } else {
-                  vErrors.push(err41);
+                  vErrors.push(err49);
                 }
                 errors++;
               }
             }
-            if (data20.expires !== void 0) {
-              let data25 = data20.expires;
-              if (typeof data25 === "string") {
-                if (!pattern8.test(data25)) {
-                  const err42 = { instancePath: instancePath + "/exceptions/" + i5 + "/expires", schemaPath: "#/properties/exceptions/items/properties/expires/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
+            if (data24.expires !== void 0) {
+              let data29 = data24.expires;
+              if (typeof data29 === "string") {
+                if (!pattern8.test(data29)) {
+                  const err50 = { instancePath: instancePath + "/exceptions/" + i5 + "/expires", schemaPath: "#/properties/exceptions/items/properties/expires/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
                   if (vErrors === null) {
-                    vErrors = [err42];
+                    vErrors = [err50];
                   } else {
-                    vErrors.push(err42);
+                    vErrors.push(err50);
                   }
                   errors++;
                 }
               } else {
-                const err43 = { instancePath: instancePath + "/exceptions/" + i5 + "/expires", schemaPath: "#/properties/exceptions/items/properties/expires/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                const err51 = { instancePath: instancePath + "/exceptions/" + i5 + "/expires", schemaPath: "#/properties/exceptions/items/properties/expires/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
-                  vErrors = [err43];
+                  vErrors = [err51];
                 } else {
-                  vErrors.push(err43);
+                  vErrors.push(err51);
                 }
                 errors++;
               }
             }
           } else {
-            const err44 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            const err52 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
             if (vErrors === null) {
-              vErrors = [err44];
+              vErrors = [err52];
             } else {
-              vErrors.push(err44);
+              vErrors.push(err52);
             }
             errors++;
           }
         }
       } else {
-        const err45 = { instancePath: instancePath + "/exceptions", schemaPath: "#/properties/exceptions/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err53 = { instancePath: instancePath + "/exceptions", schemaPath: "#/properties/exceptions/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err45];
+          vErrors = [err53];
         } else {
-          vErrors.push(err45);
+          vErrors.push(err53);
         }
         errors++;
       }
     }
     if (data.include !== void 0) {
-      let data26 = data.include;
-      if (Array.isArray(data26)) {
-        const len7 = data26.length;
+      let data30 = data.include;
+      if (Array.isArray(data30)) {
+        const len7 = data30.length;
         for (let i7 = 0; i7 < len7; i7++) {
-          let data27 = data26[i7];
-          if (typeof data27 === "string") {
-            if (!pattern0.test(data27)) {
-              const err46 = { instancePath: instancePath + "/include/" + i7, schemaPath: "#/definitions/globList/items/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
+          let data31 = data30[i7];
+          if (typeof data31 === "string") {
+            if (!pattern0.test(data31)) {
+              const err54 = { instancePath: instancePath + "/include/" + i7, schemaPath: "#/definitions/globList/items/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
               if (vErrors === null) {
-                vErrors = [err46];
+                vErrors = [err54];
               } else {
-                vErrors.push(err46);
+                vErrors.push(err54);
               }
               errors++;
             }
           } else {
-            const err47 = { instancePath: instancePath + "/include/" + i7, schemaPath: "#/definitions/globList/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err55 = { instancePath: instancePath + "/include/" + i7, schemaPath: "#/definitions/globList/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err47];
+              vErrors = [err55];
             } else {
-              vErrors.push(err47);
+              vErrors.push(err55);
             }
             errors++;
           }
         }
       } else {
-        const err48 = { instancePath: instancePath + "/include", schemaPath: "#/definitions/globList/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-        if (vErrors === null) {
-          vErrors = [err48];
-        } else {
-          vErrors.push(err48);
-        }
-        errors++;
-      }
-    }
-    if (data.exclude !== void 0) {
-      let data28 = data.exclude;
-      if (Array.isArray(data28)) {
-        const len8 = data28.length;
-        for (let i8 = 0; i8 < len8; i8++) {
-          let data29 = data28[i8];
-          if (typeof data29 === "string") {
-            if (!pattern0.test(data29)) {
-              const err49 = { instancePath: instancePath + "/exclude/" + i8, schemaPath: "#/definitions/globList/items/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
-              if (vErrors === null) {
-                vErrors = [err49];
-              } else {
-                vErrors.push(err49);
-              }
-              errors++;
-            }
-          } else {
-            const err50 = { instancePath: instancePath + "/exclude/" + i8, schemaPath: "#/definitions/globList/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
-              vErrors = [err50];
-            } else {
-              vErrors.push(err50);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err51 = { instancePath: instancePath + "/exclude", schemaPath: "#/definitions/globList/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-        if (vErrors === null) {
-          vErrors = [err51];
-        } else {
-          vErrors.push(err51);
-        }
-        errors++;
-      }
-    }
-    if (data.maxFileSize !== void 0) {
-      let data30 = data.maxFileSize;
-      const _errs66 = errors;
-      let valid28 = false;
-      const _errs67 = errors;
-      if (!(typeof data30 == "number" && (!(data30 % 1) && !isNaN(data30)) && isFinite(data30))) {
-        const err52 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-        if (vErrors === null) {
-          vErrors = [err52];
-        } else {
-          vErrors.push(err52);
-        }
-        errors++;
-      }
-      if (typeof data30 == "number" && isFinite(data30)) {
-        if (data30 < 1 || isNaN(data30)) {
-          const err53 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
-          if (vErrors === null) {
-            vErrors = [err53];
-          } else {
-            vErrors.push(err53);
-          }
-          errors++;
-        }
-      }
-      var _valid0 = _errs67 === errors;
-      valid28 = valid28 || _valid0;
-      if (!valid28) {
-        const _errs69 = errors;
-        if (typeof data30 === "string") {
-          if (!pattern11.test(data30)) {
-            const err54 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/1/pattern", keyword: "pattern", params: { pattern: "^\\d+(\\.\\d+)?\\s*([KMG]i?B|B)?$" }, message: 'must match pattern "^\\d+(\\.\\d+)?\\s*([KMG]i?B|B)?$"' };
-            if (vErrors === null) {
-              vErrors = [err54];
-            } else {
-              vErrors.push(err54);
-            }
-            errors++;
-          }
-        } else {
-          const err55 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-          if (vErrors === null) {
-            vErrors = [err55];
-          } else {
-            vErrors.push(err55);
-          }
-          errors++;
-        }
-        var _valid0 = _errs69 === errors;
-        valid28 = valid28 || _valid0;
-      }
-      if (!valid28) {
-        const err56 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+        const err56 = { instancePath: instancePath + "/include", schemaPath: "#/definitions/globList/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
           vErrors = [err56];
         } else {
           vErrors.push(err56);
         }
         errors++;
+      }
+    }
+    if (data.exclude !== void 0) {
+      let data32 = data.exclude;
+      if (Array.isArray(data32)) {
+        const len8 = data32.length;
+        for (let i8 = 0; i8 < len8; i8++) {
+          let data33 = data32[i8];
+          if (typeof data33 === "string") {
+            if (!pattern0.test(data33)) {
+              const err57 = { instancePath: instancePath + "/exclude/" + i8, schemaPath: "#/definitions/globList/items/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
+              if (vErrors === null) {
+                vErrors = [err57];
+              } else {
+                vErrors.push(err57);
+              }
+              errors++;
+            }
+          } else {
+            const err58 = { instancePath: instancePath + "/exclude/" + i8, schemaPath: "#/definitions/globList/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err58];
+            } else {
+              vErrors.push(err58);
+            }
+            errors++;
+          }
+        }
       } else {
-        errors = _errs66;
+        const err59 = { instancePath: instancePath + "/exclude", schemaPath: "#/definitions/globList/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err59];
+        } else {
+          vErrors.push(err59);
+        }
+        errors++;
+      }
+    }
+    if (data.maxFileSize !== void 0) {
+      let data34 = data.maxFileSize;
+      const _errs74 = errors;
+      let valid29 = false;
+      const _errs75 = errors;
+      if (!(typeof data34 == "number" && (!(data34 % 1) && !isNaN(data34)) && isFinite(data34))) {
+        const err60 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+        if (vErrors === null) {
+          vErrors = [err60];
+        } else {
+          vErrors.push(err60);
+        }
+        errors++;
+      }
+      if (typeof data34 == "number" && isFinite(data34)) {
+        if (data34 < 1 || isNaN(data34)) {
+          const err61 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+          if (vErrors === null) {
+            vErrors = [err61];
+          } else {
+            vErrors.push(err61);
+          }
+          errors++;
+        }
+      }
+      var _valid0 = _errs75 === errors;
+      valid29 = valid29 || _valid0;
+      if (!valid29) {
+        const _errs77 = errors;
+        if (typeof data34 === "string") {
+          if (!pattern11.test(data34)) {
+            const err62 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/1/pattern", keyword: "pattern", params: { pattern: "^\\d+(\\.\\d+)?\\s*([KMG]i?B|B)?$" }, message: 'must match pattern "^\\d+(\\.\\d+)?\\s*([KMG]i?B|B)?$"' };
+            if (vErrors === null) {
+              vErrors = [err62];
+            } else {
+              vErrors.push(err62);
+            }
+            errors++;
+          }
+        } else {
+          const err63 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+          if (vErrors === null) {
+            vErrors = [err63];
+          } else {
+            vErrors.push(err63);
+          }
+          errors++;
+        }
+        var _valid0 = _errs77 === errors;
+        valid29 = valid29 || _valid0;
+      }
+      if (!valid29) {
+        const err64 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+        if (vErrors === null) {
+          vErrors = [err64];
+        } else {
+          vErrors.push(err64);
+        }
+        errors++;
+      } else {
+        errors = _errs74;
         if (vErrors !== null) {
-          if (_errs66) {
-            vErrors.length = _errs66;
+          if (_errs74) {
+            vErrors.length = _errs74;
           } else {
             vErrors = null;
           }
@@ -23165,11 +25054,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err57 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err65 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err57];
+      vErrors = [err65];
     } else {
-      vErrors.push(err57);
+      vErrors.push(err65);
     }
     errors++;
   }
@@ -23180,6 +25069,20 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
 // src/policy/load.ts
 var DEFAULT_POLICY_PATH = ".github/base-image-policy.yml";
 var BUILT_IN = "built-in default";
+var starterPolicyText = default_policy_generated_default.replace(
+  "\ndockerfile:",
+  [
+    "",
+    "# End-of-life calendar (rule block-eol-base-images): a release past its end of support is an",
+    "# error, one within warnDays of it a warning; support: extended counts paid extended support.",
+    "eol:",
+    "  block: true",
+    "  warnDays: 180",
+    "  support: standard",
+    "",
+    "dockerfile:"
+  ].join("\n")
+);
 function workingTreeReader(cwd) {
   return (path) => {
     const file = resolve2(cwd, path);
@@ -23262,7 +25165,7 @@ function parsePolicy(text, file) {
   };
   return { policy, source: file, warnings: lintPolicy(policy) };
 }
-var RULE_KEYS = ["approved", "deprecated", "minimal", "versions", "pinning"];
+var RULE_KEYS = ["approved", "deprecated", "minimal", "versions", "pinning", "eol"];
 var settingsCache;
 function builtInSettings() {
   if (!settingsCache) {
@@ -24542,6 +26445,24 @@ function versionAllowed(versions) {
   }
   return expression;
 }
+function endOfLife(eol, today) {
+  const terms = [];
+  for (const product of PRODUCTS) {
+    const names = `x.name in [${product.images.map(str2).join(", ")}]`;
+    terms.push(`(${names} && x.rel == "")`);
+    if (!eol.block) continue;
+    const ended = (r) => {
+      const end = supportEnd(r, eol.support ?? "standard");
+      return end === true || typeof end === "string" && end < today;
+    };
+    for (const cycle of product.releases.filter(ended)) {
+      const inner = product.releases.filter((r) => r.release.startsWith(`${cycle.release}.`) && !ended(r));
+      const notInner = inner.map((r) => `!${releaseIs(r.release)}`);
+      terms.push(`(${[names, releaseIs(cycle.release), ...notInner].join(" && ")})`);
+    }
+  }
+  return terms.length === 0 ? "false" : `(${terms.join(" || ")})`;
+}
 function pinned(pinning) {
   return pinning === "digest" ? `x.dg != ""` : `(x.dg != "" || (x.wt != "" && x.tag != "latest"))`;
 }
@@ -24629,6 +26550,14 @@ function celProgram(policy, options) {
       `names a release the policy does not allow, or none it can verify (allowed: ${allowed})`
     );
   }
+  if (policy.eol) {
+    rule(
+      "block-eol-base-images",
+      "endOfLife",
+      violating("block-eol-base-images", endOfLife(policy.eol, options.today)),
+      `is past its end of support, or names no release that can be checked; move to a supported release`
+    );
+  }
   if (policy.pinning) {
     const how = policy.pinning === "digest" ? "is not pinned by digest (@sha256:\u2026)" : "does not name a version (pin a tag other than latest, or a digest)";
     rule(
@@ -24658,7 +26587,7 @@ function targetsOf(list, what) {
   return [...new Set(names)];
 }
 var POLICY_ANNOTATION = "base-image-guard/policy";
-var EXCEPTIONS_AS_OF_ANNOTATION = "base-image-guard/exceptions-as-of";
+var AS_OF_ANNOTATION = "base-image-guard/as-of";
 var RESOURCES = [
   {
     apiGroups: [""],
@@ -24695,7 +26624,7 @@ function annotations(policy, options) {
     "base-image-guard/source": options.source,
     "base-image-guard/version": options.version,
     [POLICY_ANNOTATION]: JSON.stringify(policy),
-    ...policy.exceptions.length > 0 && { [EXCEPTIONS_AS_OF_ANNOTATION]: options.today }
+    ...(policy.exceptions.length > 0 || policy.eol) && { [AS_OF_ANNOTATION]: options.today }
   };
 }
 function validations(program) {

@@ -92,7 +92,7 @@ export function runCheck(options: CheckOptions): CheckResult {
   let files = 0;
   let images = 0;
 
-  const report = (rule: RuleId, at: Occurrence | ParseProblem, message: string) => {
+  const report = (rule: RuleId, at: Occurrence | ParseProblem, message: string, warning?: boolean) => {
     const occurrence = "source" in at ? at : undefined;
     const ref = occurrence?.image.kind === "image" ? occurrence.image.ref : undefined;
     const image = occurrence?.text ?? "";
@@ -115,7 +115,7 @@ export function runCheck(options: CheckOptions): CheckResult {
     ].filter(Boolean);
     findings.push({
       rule,
-      severity,
+      severity: warning ? "warning" : severity,
       file: at.file,
       line: at.line,
       column: at.column,
@@ -132,13 +132,15 @@ export function runCheck(options: CheckOptions): CheckResult {
     const context = {
       policy: compiled,
       namespaceLabels,
+      today,
       ...(options.digests && { digests: options.digests }),
     };
     for (const problem of problems) report("parse-error", problem, problem.message);
     for (const occurrence of occurrences) {
       images++;
       if (occurrence.image.kind === "image") repositories.add(occurrence.image.ref.match.repository);
-      for (const verdict of judge(occurrence, context)) report(verdict.rule, occurrence, verdict.message);
+      for (const verdict of judge(occurrence, context))
+        report(verdict.rule, occurrence, verdict.message, verdict.warning);
     }
   };
 
@@ -222,6 +224,7 @@ function byPosition<T extends { file: string; line: number; rule: string }>(a: T
 }
 
 /** Exit code of SPEC §5: 1 when enforce mode has findings, else 0. Errors that stop a run exit 2 elsewhere. */
+/** 1 when an enforce-mode run has an error; warnings (an end of support that is near) never fail. */
 export function exitCodeOf(result: CheckResult): 0 | 1 {
-  return result.mode === "enforce" && result.findings.length > 0 ? 1 : 0;
+  return result.mode === "enforce" && result.findings.some((f) => f.severity === "error") ? 1 : 0;
 }

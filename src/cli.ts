@@ -14,7 +14,7 @@ import { exitCodeOf, runCheck } from "./check.js";
 import { digestsOf, readDigests } from "./digests.js";
 import { GuardError, InputError, UsageError } from "./errors.js";
 import { GitError, git, nulSeparated } from "./git.js";
-import { DEFAULT_POLICY_PATH, defaultPolicyText, loadPolicy } from "./policy/load.js";
+import { DEFAULT_POLICY_PATH, loadPolicy, starterPolicyText } from "./policy/load.js";
 import type { Mode } from "./policy/types.js";
 import { policyText } from "./policy/write.js";
 import type { BuilderChoice } from "./rebuild/builders.js";
@@ -42,6 +42,7 @@ interface CheckFlags {
   sarifCategory?: string;
   baseline?: string;
   digests?: string;
+  today?: string;
 }
 
 function collectBuildArg(value: string, previous: Record<string, string>): Record<string, string> {
@@ -110,6 +111,7 @@ function check(paths: string[], flags: CheckFlags): number {
     ...(flags.digests && {
       digests: readDigests(readInput(flags.digests, cwd, "digests", "stdin").text, flags.digests),
     }),
+    ...(flags.today && { today: new Date(`${dayOf(flags.today, "--today")}T12:00:00Z`) }),
   });
   const result =
     baseline === undefined ? checked : applyBaseline(checked, baseline, flags.baseline as string);
@@ -365,9 +367,9 @@ function init(options: { path: string; force?: boolean }): number {
     throw new UsageError(`${options.path} already exists; use --force to overwrite it`);
   }
   mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(target, defaultPolicyText);
+  writeFileSync(target, starterPolicyText);
   process.stdout.write(
-    `wrote ${options.path}: the built-in default policy, commented; edit approved and deprecated first\n`,
+    `wrote ${options.path}: the built-in default policy with the end-of-life calendar on, commented; edit approved and deprecated first\n`,
   );
   return 0;
 }
@@ -403,6 +405,7 @@ function program(setExitCode: (code: number) => void): Command {
     )
     .option("--changed-since <ref>", "check only files changed since a git ref (each changed file whole)")
     .option("--digests <file>", "a rebuild's digests.json: pinning findings name the exact digest to pin to")
+    .option("--today <date>", "judge end-of-life dates and exception expiry as of this day (YYYY-MM-DD)")
     .option(
       "--baseline <file>",
       "a JSON report of known findings (base-image-guard baseline): only findings not in it fail",

@@ -15,6 +15,7 @@ import { hasGlob } from "../glob.js";
 import { normalizeGlob, normalizeRepository, splitReference } from "../image/reference.js";
 import { codenamesOf } from "../image/release.js";
 import { listSome, RELEASE, splitLabel } from "../policy/compile.js";
+import { type EolRelease, PRODUCTS, supportEnd } from "../policy/eol/index.js";
 import type { Policy, PolicyException } from "../policy/types.js";
 import type { RuleId } from "../rules/catalog.js";
 import { globToRegex, IMAGE_ID_REGEX, REFERENCE_REGEX } from "./patterns.js";
@@ -278,6 +279,32 @@ function versionAllowed(versions: Record<string, string[]>): string {
   return expression;
 }
 
+/**
+ * SPEC §3.4b as of the export's day: an image of a calendar product whose release is in a cycle
+ * whose support has ended (the longest listed cycle it belongs to, as check reads it), or that
+ * names no release. Warnings (near the end) are not enforced in the cluster; with `block: false`
+ * nothing but an unverifiable release is an error.
+ */
+function endOfLife(eol: NonNullable<Policy["eol"]>, today: string): string {
+  const terms: string[] = [];
+  for (const product of PRODUCTS) {
+    const names = `x.name in [${product.images.map(str).join(", ")}]`;
+    terms.push(`(${names} && x.rel == "")`);
+    if (!eol.block) continue;
+    const ended = (r: EolRelease) => {
+      const end = supportEnd(r, eol.support ?? "standard");
+      return end === true || (typeof end === "string" && end < today);
+    };
+    for (const cycle of product.releases.filter(ended)) {
+      // A longer cycle inside this one that is still supported decides for its releases.
+      const inner = product.releases.filter((r) => r.release.startsWith(`${cycle.release}.`) && !ended(r));
+      const notInner = inner.map((r) => `!${releaseIs(r.release)}`);
+      terms.push(`(${[names, releaseIs(cycle.release), ...notInner].join(" && ")})`);
+    }
+  }
+  return terms.length === 0 ? "false" : `(${terms.join(" || ")})`;
+}
+
 function pinned(pinning: "digest" | "tag"): string {
   return pinning === "digest" ? `x.dg != ""` : `(x.dg != "" || (x.wt != "" && x.tag != "latest"))`;
 }
@@ -379,6 +406,14 @@ export function celProgram(policy: Policy, options: CelOptions): CelProgram {
       "releaseNotAllowed",
       violating("validate-base-image-version", `!${versionAllowed(policy.versions)}`),
       `names a release the policy does not allow, or none it can verify (allowed: ${allowed})`,
+    );
+  }
+  if (policy.eol) {
+    rule(
+      "block-eol-base-images",
+      "endOfLife",
+      violating("block-eol-base-images", endOfLife(policy.eol, options.today)),
+      `is past its end of support, or names no release that can be checked; move to a supported release`,
     );
   }
   if (policy.pinning) {

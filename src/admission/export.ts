@@ -38,8 +38,8 @@ export function targetsOf(list: string, what: string): Target[] {
 }
 /** The policy an export was generated from, so `policy import` gives it back exactly. */
 export const POLICY_ANNOTATION = "base-image-guard/policy";
-/** The day live exceptions were chosen on, when the policy has any. */
-export const EXCEPTIONS_AS_OF_ANNOTATION = "base-image-guard/exceptions-as-of";
+/** The day live exceptions and end-of-life dates were judged on, when the policy has either. */
+export const AS_OF_ANNOTATION = "base-image-guard/as-of";
 
 export interface ExportOptions {
   target: Target;
@@ -92,7 +92,7 @@ function annotations(policy: Policy, options: ExportOptions): Record<string, str
     "base-image-guard/source": options.source,
     "base-image-guard/version": options.version,
     [POLICY_ANNOTATION]: JSON.stringify(policy),
-    ...(policy.exceptions.length > 0 && { [EXCEPTIONS_AS_OF_ANNOTATION]: options.today }),
+    ...((policy.exceptions.length > 0 || policy.eol) && { [AS_OF_ANNOTATION]: options.today }),
   };
 }
 

@@ -14,7 +14,7 @@ import { InputError } from "../errors.js";
 import { hasGlob } from "../glob.js";
 import { parsePolicy } from "../policy/load.js";
 import type { Mode, Policy } from "../policy/types.js";
-import { EXCEPTIONS_AS_OF_ANNOTATION, exportResources, POLICY_ANNOTATION, type Target } from "./export.js";
+import { AS_OF_ANNOTATION, exportResources, POLICY_ANNOTATION, type Target } from "./export.js";
 
 export interface Imported {
   /** The policy, ready for policyText(); undefined when the file holds nothing importable. */
@@ -64,7 +64,7 @@ function importExport(resource: Json, resources: Json[], file: string): Imported
   ).policy;
   const warnings: string[] = [];
   const target = TARGET_OF[String(resource.kind)];
-  const today = String(annotations[EXCEPTIONS_AS_OF_ANNOTATION] ?? "1970-01-01");
+  const today = String(annotations[AS_OF_ANNOTATION] ?? "1970-01-01");
   if (target) {
     const expected = exportResources(policy, { target, source: "", version: "", today });
     const same = (r: Json) => JSON.stringify(at(r, "spec"));

@@ -20,6 +20,25 @@ export const DEFAULT_POLICY_PATH = ".github/base-image-policy.yml";
 export const BUILT_IN = "built-in default";
 export { defaultPolicyText };
 
+/**
+ * What `init` writes: the built-in default with the end-of-life calendar on (SPEC §3.4b: on in the
+ * starter policy, off in the built-in default, which stays the seed's policy).
+ */
+export const starterPolicyText = defaultPolicyText.replace(
+  "\ndockerfile:",
+  [
+    "",
+    "# End-of-life calendar (rule block-eol-base-images): a release past its end of support is an",
+    "# error, one within warnDays of it a warning; support: extended counts paid extended support.",
+    "eol:",
+    "  block: true",
+    "  warnDays: 180",
+    "  support: standard",
+    "",
+    "dockerfile:",
+  ].join("\n"),
+);
+
 type KeyPath = (string | number)[];
 
 /** Reads a policy file's text; undefined when there is no such file. */
@@ -129,7 +148,7 @@ export function parsePolicy(text: string, file: string): LoadedPolicy {
 }
 
 /** The keys that turn rules on (SPEC §2): a policy file without any of them is an error, not a pass. */
-const RULE_KEYS = ["approved", "deprecated", "minimal", "versions", "pinning"] as const;
+const RULE_KEYS = ["approved", "deprecated", "minimal", "versions", "pinning", "eol"] as const;
 
 type Settings = Pick<Policy, "mode" | "workflows" | "dockerfile" | "include" | "exclude" | "maxFileSize">;
 let settingsCache: Settings | undefined;

@@ -19,6 +19,8 @@ export interface Policy {
   versions?: Record<string, string[]>;
   /** SPEC §3.4a: every image carries a digest, or an explicit tag other than latest. */
   pinning?: "digest" | "tag";
+  /** SPEC §3.4b: the end-of-life calendar (src/policy/eol/). */
+  eol?: { block: boolean; warnDays?: number; support?: "standard" | "extended" };
   /** SPEC §4: read GitHub workflow job containers, services and docker:// steps. */
   workflows: "check" | "ignore";
   dockerfile: { stages: "all" | "final"; copyFrom: "check" | "ignore" };

@@ -13,7 +13,7 @@ const SETTINGS = ["workflows", "dockerfile", "include", "exclude", "maxFileSize"
 export function policyText(policy: Policy, header: string[] = []): string {
   const defaults = parsePolicy(defaultPolicyText, BUILT_IN).policy;
   const out: Record<string, unknown> = { mode: policy.mode };
-  for (const key of ["approved", "deprecated", "minimal", "versions", "pinning"] as const) {
+  for (const key of ["approved", "deprecated", "minimal", "versions", "pinning", "eol"] as const) {
     if (policy[key] !== undefined) out[key] = policy[key];
   }
   if (policy.exceptions.length > 0) out.exceptions = policy.exceptions;

@@ -25,6 +25,11 @@ export const RULES = {
     help: "The policy's `versions` lists the releases allowed for this distribution (exact releases such as `22.04`, or ranges such as `>=3.19`). The image's tag names another release, or names none at all (`latest`, no tag, a digest only), which cannot be verified. Use an allowed release.",
     securitySeverity: "5.5",
   },
+  "block-eol-base-images": {
+    title: "Image release is past, or near, its end of support",
+    help: "The image's release is looked up in an end-of-life calendar (endoflife.date data, each date with its source): past the end of support it receives no security fixes and is an error; within the policy's warnDays of it, a warning naming the date and the days left. An image whose tag names no release (latest, a digest only) cannot be verified. Move to a supported release.",
+    securitySeverity: "7.5",
+  },
   "require-pinned-image": {
     title: "Image is not pinned",
     help: "The policy's `pinning` asks every image to carry a digest (`pinning: digest`: `image:tag@sha256:…`) or an explicit tag other than `latest` (`pinning: tag`), so a build or deployment cannot change under you. Pin the image.",

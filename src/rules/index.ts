@@ -5,6 +5,7 @@
 import type { Occurrence } from "../sources/types.js";
 import { approvedBaseImages } from "./approved.js";
 import { blockDeprecatedBaseImages } from "./deprecated.js";
+import { blockEolBaseImages } from "./eol.js";
 import { requireMinimalBaseImages } from "./minimal.js";
 import { requirePinnedImage } from "./pinning.js";
 import type { Rule, RuleContext, Verdict } from "./types.js";
@@ -15,6 +16,7 @@ const IMAGE_RULES: Rule[] = [
   blockDeprecatedBaseImages,
   requireMinimalBaseImages,
   validateBaseImageVersion,
+  blockEolBaseImages,
   requirePinnedImage,
 ];
 

@@ -36,12 +36,16 @@ export interface SuppressedFinding {
 export interface Verdict {
   rule: RuleId;
   message: string;
+  /** A warning whatever the mode (an end of support that is near, not past). */
+  warning?: true;
 }
 
 export interface RuleContext {
   policy: CompiledPolicy;
   /** Labels of every Namespace manifest in the scanned set, by name. */
   namespaceLabels: Readonly<Record<string, Record<string, string>>>;
+  /** YYYY-MM-DD: the day end-of-life dates are judged against (`--today`). */
+  today: string;
   /** What a rebuild pushed (`--digests`), by normalised `repository:tag`. */
   digests?: ReadonlyMap<string, DigestEntry>;
 }

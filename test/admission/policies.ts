@@ -36,6 +36,7 @@ exceptions:
 
 const MINIMAL_AND_PINNING = `
 mode: audit
+eol: { block: false, support: extended }
 approved:
   - registry.example.com/base/**
 minimal:
@@ -63,6 +64,9 @@ versions:
   alpine: ["3.19", "3.20"]
   "*python*": [">=3.10"]
 pinning: tag
+eol:
+  block: true
+  warnDays: 180
 `;
 
 export const POLICIES: Record<string, Policy> = {

@@ -120,3 +120,32 @@ describe("policy import", () => {
     expect(bad.stderr).toMatch(/^base-image-guard: bad\.yaml:2: not YAML/);
   });
 });
+
+describe("issue 14: the end-of-life calendar from the command line", () => {
+  it("init's starter policy turns it on, and --today 2030-01-01 turns today's passing images into EOL errors", () => {
+    const cwd = fixture({ "app/Dockerfile": "FROM registry.example.com/base/ubuntu:24.04\n" });
+    expect(run(["init"], cwd).code).toBe(0);
+    expect(readFileSync(join(cwd, ".github/base-image-policy.yml"), "utf8")).toContain(
+      "\neol:\n  block: true\n  warnDays: 180\n",
+    );
+    const now = run(["check", "app", "--today", "2026-11-27"], cwd);
+    expect(now.code).toBe(0);
+    const later = run(["check", "app", "--today", "2030-01-01", "--format", "json"], cwd);
+    expect(later.code).toBe(1);
+    const findings = JSON.parse(later.stdout).findings;
+    expect(findings.map((f: { rule: string; message: string }) => [f.rule, f.message])).toEqual([
+      [
+        "block-eol-base-images",
+        "registry.example.com/base/ubuntu:24.04 is ubuntu 24.04, which left support on 2029-05-31 (https://endoflife.date/ubuntu)",
+      ],
+    ]);
+    // Near the end: a warning, and warnings never fail the run.
+    const near = run(["check", "app", "--today", "2029-04-01", "--format", "json"], cwd);
+    expect(near.code).toBe(0);
+    expect(JSON.parse(near.stdout).findings[0]).toMatchObject({
+      severity: "warning",
+      rule: "block-eol-base-images",
+    });
+    expect(run(["check", "app", "--today", "2030-13-01"], cwd).code).toBe(2);
+  });
+});

@@ -23,7 +23,11 @@ function verdictsFor(text: string, policy = defaultPolicy()) {
     stage: { index: 0, final: true },
     labels: {},
   };
-  return judge(occurrence, { policy: compilePolicy(policy.policy), namespaceLabels: {} });
+  return judge(occurrence, {
+    policy: compilePolicy(policy.policy),
+    namespaceLabels: {},
+    today: "2026-11-27",
+  });
 }
 
 const rulesFor = (text: string, policy = defaultPolicy()) => verdictsFor(text, policy).map((v) => v.rule);

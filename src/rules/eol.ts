@@ -1,0 +1,45 @@
+/**
+ * block-eol-base-images (SPEC §3.4b): the image's release looked up in the end-of-life calendar.
+ * Past the end of support: an error (a warning with `block: false`); within `warnDays`: a warning
+ * with the date and the days left. A known product whose tag names no release cannot be verified.
+ */
+import { releaseOf } from "../image/release.js";
+import { cycleOf, productOf, supportEnd } from "../policy/eol/index.js";
+import type { Rule } from "./types.js";
+
+const DAY = 86_400_000;
+
+export const blockEolBaseImages: Rule = (image, _occurrence, { policy, today }) => {
+  const eol = policy.policy.eol;
+  if (!eol) return undefined;
+  const product = productOf(image.name);
+  if (!product) return undefined;
+  const release = releaseOf(image);
+  if (release === undefined) {
+    return {
+      rule: "block-eol-base-images",
+      message: `cannot verify the end of support of ${image.raw}: its tag names no ${product.product} release; name one (such as ${image.name}:${product.releases.find((r) => typeof r.standard === "string" && r.standard > today)?.release ?? "<release>"})`,
+    };
+  }
+  const cycle = cycleOf(product, release);
+  if (!cycle) return undefined;
+  const support = eol.support ?? "standard";
+  const end = supportEnd(cycle, support);
+  if (end === false) return undefined;
+  const what = `${product.product} ${cycle.release}`;
+  const kind = support === "extended" && typeof cycle.extended === "string" ? "extended support" : "support";
+  const past = (message: string) =>
+    eol.block
+      ? { rule: "block-eol-base-images" as const, message }
+      : { rule: "block-eol-base-images" as const, message, warning: true as const };
+  if (end === true)
+    return past(`${image.raw} is ${what}, which is past its end of ${kind} (${product.source})`);
+  if (end < today) return past(`${image.raw} is ${what}, which left ${kind} on ${end} (${product.source})`);
+  const days = Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / DAY);
+  if (days > (eol.warnDays ?? 180)) return undefined;
+  return {
+    rule: "block-eol-base-images",
+    message: `${image.raw} is ${what}, which leaves ${kind} on ${end}, in ${days} day${days === 1 ? "" : "s"} (${product.source})`,
+    warning: true,
+  };
+};
