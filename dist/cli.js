@@ -19783,8 +19783,8 @@ var require_main3 = __commonJS({
 });
 
 // src/cli.ts
-import { closeSync as closeSync2, existsSync as existsSync3, mkdirSync, openSync as openSync2, readFileSync as readFileSync7, writeFileSync as writeFileSync2, writeSync } from "node:fs";
-import { dirname as dirname5, join as join10, resolve as resolve4 } from "node:path";
+import { closeSync as closeSync2, existsSync as existsSync4, mkdirSync, openSync as openSync2, readFileSync as readFileSync8, writeFileSync as writeFileSync3, writeSync } from "node:fs";
+import { dirname as dirname5, join as join11, resolve as resolve4 } from "node:path";
 
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
@@ -29662,6 +29662,75 @@ function readDigests(text, file) {
   return byRef;
 }
 
+// src/policy/eol/update.ts
+import { existsSync as existsSync2, readFileSync as readFileSync3, writeFileSync } from "node:fs";
+import { join as join3 } from "node:path";
+var DATE = /^\d{4}-\d{2}-\d{2}$/;
+function supportEnd2(value, what) {
+  if (value === void 0 || value === null) return void 0;
+  if (typeof value === "boolean") return value;
+  if (typeof value === "string" && DATE.test(value)) return value;
+  throw new InputError(`${what}: expected a date (YYYY-MM-DD), true or false, got ${JSON.stringify(value)}`);
+}
+function releasesFromApi(text, file) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(
+      `${file} is not JSON (${error.message}); give the endoflife.date API file of one product`
+    );
+  }
+  if (!Array.isArray(data) || data.length === 0) {
+    throw new InputError(
+      `${file}: expected the endoflife.date API list of release cycles, such as [{"cycle": "3.22", "eol": "2027-05-01"}]`
+    );
+  }
+  return data.map((c, i) => {
+    const at3 = `${file}: [${i}]`;
+    if (typeof c?.cycle !== "string" && typeof c?.cycle !== "number")
+      throw new InputError(`${at3}.cycle: expected a release such as "3.22"`);
+    const standard = supportEnd2(c.eol, `${at3}.eol`);
+    if (standard === void 0) throw new InputError(`${at3}.eol: missing`);
+    const extended = supportEnd2(c.extendedSupport, `${at3}.extendedSupport`);
+    return {
+      release: String(c.cycle),
+      standard,
+      ...extended !== void 0 && { extended },
+      lts: c.lts !== void 0 && c.lts !== false
+    };
+  });
+}
+function updateProduct(dir, product, text, from, today) {
+  const file = join3(dir, `${product}.json`);
+  if (!/^[a-z0-9-]+$/.test(product) || !existsSync2(file)) {
+    throw new UsageError(
+      `no end-of-life data for ${product} in ${dir} (one file per product, such as alpine.json)`
+    );
+  }
+  const current = JSON.parse(readFileSync3(file, "utf8"));
+  const releases = releasesFromApi(text, from);
+  const before = new Map(current.releases.map((r) => [r.release, JSON.stringify(r)]));
+  const after = new Map(releases.map((r) => [r.release, JSON.stringify(r)]));
+  const update = {
+    file,
+    added: releases.filter((r) => !before.has(r.release)).map((r) => r.release),
+    changed: releases.filter((r) => before.has(r.release) && before.get(r.release) !== after.get(r.release)).map((r) => r.release),
+    removed: current.releases.filter((r) => !after.has(r.release)).map((r) => r.release)
+  };
+  const next = {
+    $comment: `End of support per release, from ${current.source} (refreshed with base-image-guard eol update on ${today}).`,
+    product: current.product,
+    images: current.images,
+    source: current.source,
+    taken: today,
+    releases
+  };
+  writeFileSync(file, `${JSON.stringify(next, null, 2)}
+`);
+  return update;
+}
+
 // src/policy/write.ts
 var SETTINGS = ["workflows", "dockerfile", "include", "exclude", "maxFileSize"];
 function policyText(policy, header = []) {
@@ -29683,12 +29752,12 @@ function policyText(policy, header = []) {
 // src/rebuild/index.ts
 import { mkdtempSync, rmSync as rmSync2 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join8 } from "node:path";
+import { join as join9 } from "node:path";
 
 // src/rebuild/builders.ts
 import { createHash as createHash2 } from "node:crypto";
-import { readFileSync as readFileSync3 } from "node:fs";
-import { join as join5 } from "node:path";
+import { readFileSync as readFileSync4 } from "node:fs";
+import { join as join6 } from "node:path";
 
 // node_modules/@actions/exec/lib/exec.js
 import { StringDecoder } from "string_decoder";
@@ -30557,16 +30626,16 @@ function buildahBuilder(tools) {
     build: (image, refs, labels) => tools.run("buildah", ["bud", ...buildFlags(image, refs, labels), "--pull-always", image.context]),
     // Trivy cannot read buildah's storage: export the image to an OCI archive and scan that.
     async scanTarget(ref, workDir) {
-      const archive = join5(workDir, `${safeName(ref)}.oci.tar`);
+      const archive = join6(workDir, `${safeName(ref)}.oci.tar`);
       const result = await tools.run("buildah", ["push", ref, `oci-archive:${archive}`]);
       return result.exitCode === 0 ? { args: ["--input", archive] } : { failed: result };
     },
     async push(ref, workDir) {
-      const digestFile = join5(workDir, `${safeName(ref)}.digest`);
+      const digestFile = join6(workDir, `${safeName(ref)}.digest`);
       const result = await tools.run("buildah", ["push", "--digestfile", digestFile, ref, `docker://${ref}`]);
       if (result.exitCode !== 0) return { failed: result };
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
-      const digest = DIGEST3.exec(readFileSync3(digestFile, "utf8"))?.[0];
+      const digest = DIGEST3.exec(readFileSync4(digestFile, "utf8"))?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
     },
     async index(refs, manifests, workDir) {
@@ -30580,7 +30649,7 @@ function buildahBuilder(tools) {
         }
         let digest;
         for (const ref of refs) {
-          const digestFile = join5(workDir, `${safeName(ref)}.index.digest`);
+          const digestFile = join6(workDir, `${safeName(ref)}.index.digest`);
           const pushed = await tools.run("buildah", [
             "manifest",
             "push",
@@ -30592,7 +30661,7 @@ function buildahBuilder(tools) {
           ]);
           if (pushed.exitCode !== 0) return { failed: pushed };
           if (tools.dryRun) digest ??= DRY_RUN_DIGEST;
-          else digest ??= DIGEST3.exec(readFileSync3(digestFile, "utf8"))?.[0];
+          else digest ??= DIGEST3.exec(readFileSync4(digestFile, "utf8"))?.[0];
         }
         return digest ? { digest } : {
           failed: {
@@ -30627,14 +30696,14 @@ async function chooseBuilder(choice, tools) {
 
 // src/rebuild/library.ts
 var import_yaml5 = __toESM(require_dist(), 1);
-import { existsSync as existsSync2, readdirSync as readdirSync2, readFileSync as readFileSync4 } from "node:fs";
-import { join as join6, relative as relative3 } from "node:path";
+import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
+import { join as join7, relative as relative3 } from "node:path";
 var NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 function readLibrary(baseDir, cwd, only = []) {
-  const dir = join6(cwd, baseDir);
-  if (!existsSync2(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
-  const imagesFile = join6(dir, "images.yml");
-  const entries = existsSync2(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
+  const dir = join7(cwd, baseDir);
+  if (!existsSync3(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
+  const imagesFile = join7(dir, "images.yml");
+  const entries = existsSync3(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
   const images = entries.map((entry) => describe(entry, baseDir, cwd));
   const unknown = only.filter((name) => !images.some((image) => image.name === name));
   if (unknown.length > 0) {
@@ -30651,7 +30720,7 @@ function readImagesFile(path4, baseDir) {
   const where = `${baseDir}/images.yml`;
   let data;
   try {
-    data = (0, import_yaml5.parse)(readFileSync4(path4, "utf8"));
+    data = (0, import_yaml5.parse)(readFileSync5(path4, "utf8"));
   } catch (error) {
     throw new UsageError(`${where} is not valid YAML: ${error.message}`);
   }
@@ -30687,10 +30756,10 @@ function readImagesFile(path4, baseDir) {
   });
 }
 function describe(entry, baseDir, cwd) {
-  const path4 = join6(cwd, baseDir, entry.dockerfile);
+  const path4 = join7(cwd, baseDir, entry.dockerfile);
   const display = relative3(cwd, path4).split("\\").join("/");
-  if (!existsSync2(path4)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
-  const { occurrences, problems } = readDockerfile(readFileSync4(path4, "utf8"), display);
+  if (!existsSync3(path4)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
+  const { occurrences, problems } = readDockerfile(readFileSync5(path4, "utf8"), display);
   if (problems[0]) throw new UsageError(`${display}:${problems[0].line}: ${problems[0].message}`);
   const base = occurrences.find((o) => o.via === "from" && o.stage?.final);
   if (base?.image.kind !== "image") {
@@ -30704,8 +30773,8 @@ function describe(entry, baseDir, cwd) {
     );
   }
   const beside = (suffix) => {
-    const file = join6(cwd, baseDir, `${entry.name}${suffix}`);
-    return existsSync2(file) ? relative3(cwd, file).split("\\").join("/") : void 0;
+    const file = join7(cwd, baseDir, `${entry.name}${suffix}`);
+    return existsSync3(file) ? relative3(cwd, file).split("\\").join("/") : void 0;
   };
   const trivyIgnore = beside(".trivyignore");
   const vex = beside(".vex.json");
@@ -30713,7 +30782,7 @@ function describe(entry, baseDir, cwd) {
     name: entry.name,
     dockerfile: display,
     from: { line: base.line, column: base.column, written: base.text },
-    context: relative3(cwd, join6(cwd, baseDir)).split("\\").join("/") || ".",
+    context: relative3(cwd, join7(cwd, baseDir)).split("\\").join("/") || ".",
     upstream,
     tags,
     platforms: entry.platforms ?? [],
@@ -30723,8 +30792,8 @@ function describe(entry, baseDir, cwd) {
 }
 
 // src/rebuild/pipeline.ts
-import { readFileSync as readFileSync5, rmSync } from "node:fs";
-import { join as join7 } from "node:path";
+import { readFileSync as readFileSync6, rmSync } from "node:fs";
+import { join as join8 } from "node:path";
 
 // src/rebuild/trivy.ts
 var SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
@@ -30805,7 +30874,7 @@ function scanFilters(options, image, report, exit = []) {
 }
 async function publishedCves(ref, options, tools, image, name) {
   if (tools.dryRun) return void 0;
-  const report = join7(options.workDir, `${name}.published.trivy.json`);
+  const report = join8(options.workDir, `${name}.published.trivy.json`);
   rmSync(report, { force: true });
   const scan = await tools.run("trivy", ["image", ...scanFilters(options, image, report), ref]);
   const summary = readScanReport(report);
@@ -30961,7 +31030,7 @@ function addScan(outcome, summary) {
 }
 async function scanVariant(v, published, image, options, builder, tools, step) {
   if (!options.scan) return {};
-  const report = join7(options.workDir, `${v.label}.trivy.json`);
+  const report = join8(options.workDir, `${v.label}.trivy.json`);
   const local = v.refs[0];
   step("scan");
   const target = await builder.scanTarget(local, options.workDir);
@@ -31007,7 +31076,7 @@ async function scanVariant(v, published, image, options, builder, tools, step) {
   }
   if (options.attest) {
     step("sbom");
-    const sbom = join7(options.workDir, `${v.label}.cdx.json`);
+    const sbom = join8(options.workDir, `${v.label}.cdx.json`);
     const made = await tools.run("trivy", [
       "image",
       "--format",
@@ -31021,8 +31090,8 @@ async function scanVariant(v, published, image, options, builder, tools, step) {
   return { ...summary && { summary }, ...gate && { gate } };
 }
 async function attestVariant(v, subject, key, options, tools) {
-  const report = join7(options.workDir, `${v.label}.trivy.json`);
-  const predicate = join7(options.workDir, `${v.label}.cosign-vuln.json`);
+  const report = join8(options.workDir, `${v.label}.trivy.json`);
+  const predicate = join8(options.workDir, `${v.label}.cosign-vuln.json`);
   const convert = await tools.run("trivy", [
     "convert",
     "--format",
@@ -31035,7 +31104,7 @@ async function attestVariant(v, subject, key, options, tools) {
   const attest = (type2, file) => tools.run("cosign", ["attest", "--yes", ...key, "--type", type2, "--predicate", file, subject]);
   const vuln = await attest("vuln", predicate);
   if (vuln.exitCode !== 0) return toolError("cosign", vuln);
-  const cyclonedx = await attest("cyclonedx", join7(options.workDir, `${v.label}.cdx.json`));
+  const cyclonedx = await attest("cyclonedx", join8(options.workDir, `${v.label}.cdx.json`));
   if (cyclonedx.exitCode !== 0) return toolError("cosign", cyclonedx);
   return void 0;
 }
@@ -31049,7 +31118,7 @@ async function requireTools(options, tools) {
 }
 function readScanReport(path4) {
   try {
-    return summarizeScan(readFileSync5(path4, "utf8"));
+    return summarizeScan(readFileSync6(path4, "utf8"));
   } catch {
     return void 0;
   }
@@ -31135,7 +31204,7 @@ async function runRebuild(settings, tools, onImage = () => {
 }, onStep) {
   const registry = validateRegistry(settings.registry);
   const images = libraryOf(settings);
-  const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync(join8(tmpdir(), "base-image-guard-rebuild-"));
+  const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync(join9(tmpdir(), "base-image-guard-rebuild-"));
   const options = {
     registry,
     scan: settings.scan,
@@ -31163,8 +31232,8 @@ async function runRebuild(settings, tools, onImage = () => {
 
 // src/rebuild/pin.ts
 import { createHash as createHash3 } from "node:crypto";
-import { readFileSync as readFileSync6, writeFileSync } from "node:fs";
-import { join as join9 } from "node:path";
+import { readFileSync as readFileSync7, writeFileSync as writeFileSync2 } from "node:fs";
+import { join as join10 } from "node:path";
 async function currentDigest(ref, tools) {
   const result = await tools.run("skopeo", skopeoArgs(["inspect", "--raw", `docker://${ref}`]));
   if (result.exitCode !== 0) {
@@ -31207,8 +31276,8 @@ async function pinUpstreams(images, cwd, tools) {
       continue;
     }
     if (!tools.dryRun) {
-      const path4 = join9(cwd, image.dockerfile);
-      const lines = readFileSync6(path4, "utf8").split("\n");
+      const path4 = join10(cwd, image.dockerfile);
+      const lines = readFileSync7(path4, "utf8").split("\n");
       const at3 = image.from.line - 1;
       const line = lines[at3] ?? "";
       const column = image.from.column - 1;
@@ -31221,7 +31290,7 @@ async function pinUpstreams(images, cwd, tools) {
         continue;
       }
       lines[at3] = `${line.slice(0, column)}${upstream}@${current.digest}${line.slice(column + written.length)}`;
-      writeFileSync(path4, lines.join("\n"));
+      writeFileSync2(path4, lines.join("\n"));
     }
     outcomes.push({ ...base, new: current.digest, status: "pinned" });
   }
@@ -31649,7 +31718,7 @@ function useColor(stream) {
 }
 function readInput(from, cwd, what, stdinName) {
   try {
-    return from === "-" ? { text: readFileSync7(0, "utf8"), origin: stdinName } : { text: readFileSync7(resolve4(cwd, from), "utf8"), origin: from };
+    return from === "-" ? { text: readFileSync8(0, "utf8"), origin: stdinName } : { text: readFileSync8(resolve4(cwd, from), "utf8"), origin: from };
   } catch (error) {
     throw new InputError(`cannot read ${what} ${from}: ${error.message}`);
   }
@@ -31833,7 +31902,7 @@ function exportAdmission(flags) {
   const today = dayOf(flags.today, "--today");
   targets.forEach((target, i) => {
     const text = exportPolicy(loaded.policy, { target, source: loaded.source, version, today });
-    const file = flags.outputDir !== void 0 ? join10(flags.outputDir, EXPORT_FILES[target]) : flags.output;
+    const file = flags.outputDir !== void 0 ? join11(flags.outputDir, EXPORT_FILES[target]) : flags.output;
     writeChunks([file === void 0 && i > 0 ? `---
 ${text}` : text], file, file);
     if (file !== void 0) process.stderr.write(`wrote ${terminal(file)} (${target})
@@ -31844,7 +31913,7 @@ ${text}` : text], file, file);
 function importAdmission(file, flags) {
   let text;
   try {
-    text = file === "-" ? readFileSync7(0, "utf8") : readFileSync7(resolve4(file), "utf8");
+    text = file === "-" ? readFileSync8(0, "utf8") : readFileSync8(resolve4(file), "utf8");
   } catch (error) {
     throw new InputError(
       `cannot read ${file}: ${error.code ?? error.message}`
@@ -31882,13 +31951,25 @@ function writeBaseline(paths, flags) {
   );
   return 0;
 }
+function eolUpdate(flags) {
+  const text = readInput(flags.from, process.cwd(), "end-of-life data", "stdin").text;
+  const today = dayOf(flags.today, "--today");
+  const result = updateProduct(resolve4(flags.dir), flags.product, text, flags.from, today);
+  const list = (items) => items.length === 0 ? "none" : items.join(", ");
+  process.stdout.write(
+    terminal(
+      `${flags.product}: added ${list(result.added)}; changed ${list(result.changed)}; removed ${list(result.removed)} (${flags.dir}/${flags.product}.json, taken ${today})`
+    ) + "\n"
+  );
+  return 0;
+}
 function init(options) {
   const target = resolve4(options.path);
-  if (existsSync3(target) && !options.force) {
+  if (existsSync4(target) && !options.force) {
     throw new UsageError(`${options.path} already exists; use --force to overwrite it`);
   }
   mkdirSync(dirname5(target), { recursive: true });
-  writeFileSync2(target, starterPolicyText);
+  writeFileSync3(target, starterPolicyText);
   process.stdout.write(
     `wrote ${options.path}: the built-in default policy with the end-of-life calendar on, commented; edit approved and deprecated first
 `
@@ -31952,6 +32033,8 @@ function program2(setExitCode) {
     collectBuildArg,
     {}
   ).action((paths, flags) => setExitCode(writeBaseline(paths, flags)));
+  const eol = cli.command("eol").description("the end-of-life calendar (src/policy/eol/)");
+  eol.command("update").description("refresh one product's end-of-life data from a file in the endoflife.date API format").requiredOption("--from <file>", "https://endoflife.date/api/<product>.json, saved (or - for stdin)").requiredOption("--product <name>", "the product's data file, such as alpine or node").option("--dir <dir>", "the calendar folder", "src/policy/eol").option("--today <date>", "the day the data was taken (YYYY-MM-DD; default today)").action((flags) => setExitCode(eolUpdate(flags)));
   const policy = cli.command("policy").description("work with policy files");
   policy.command("validate").description("validate a policy file and print lint warnings").argument("[file]", `policy file (default: ${DEFAULT_POLICY_PATH})`).action((file) => setExitCode(validatePolicy(file)));
   policy.command("export").description("write the policy as admission policies that reject in the cluster what check rejects").option(
@@ -31966,7 +32049,7 @@ function program2(setExitCode) {
     "\nWarnings on stderr name every assumption. Exit 0 imported, 2 nothing importable or unreadable."
   ).action((file, flags) => setExitCode(importAdmission(file, flags)));
   cli.command("init").description("write a commented starter policy file").option("--path <file>", "where to write it", DEFAULT_POLICY_PATH).option("--force", "overwrite an existing file").action((options) => setExitCode(init(options)));
-  for (const command of [cli, ...cli.commands, ...policy.commands]) command.exitOverride();
+  for (const command of [cli, ...cli.commands, ...policy.commands, ...eol.commands]) command.exitOverride();
   return cli;
 }
 function guardStdout() {

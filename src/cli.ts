@@ -14,6 +14,7 @@ import { exitCodeOf, runCheck } from "./check.js";
 import { digestsOf, readDigests } from "./digests.js";
 import { GuardError, InputError, UsageError } from "./errors.js";
 import { GitError, git, nulSeparated } from "./git.js";
+import { updateProduct } from "./policy/eol/update.js";
 import { DEFAULT_POLICY_PATH, loadPolicy, starterPolicyText } from "./policy/load.js";
 import type { Mode } from "./policy/types.js";
 import { policyText } from "./policy/write.js";
@@ -361,6 +362,26 @@ function writeBaseline(paths: string[], flags: BaselineFlags): number {
   return 0;
 }
 
+interface EolUpdateFlags {
+  from: string;
+  product: string;
+  dir: string;
+  today?: string;
+}
+
+function eolUpdate(flags: EolUpdateFlags): number {
+  const text = readInput(flags.from, process.cwd(), "end-of-life data", "stdin").text;
+  const today = dayOf(flags.today, "--today");
+  const result = updateProduct(resolve(flags.dir), flags.product, text, flags.from, today);
+  const list = (items: string[]) => (items.length === 0 ? "none" : items.join(", "));
+  process.stdout.write(
+    terminal(
+      `${flags.product}: added ${list(result.added)}; changed ${list(result.changed)}; removed ${list(result.removed)} (${flags.dir}/${flags.product}.json, taken ${today})`,
+    ) + "\n",
+  );
+  return 0;
+}
+
 function init(options: { path: string; force?: boolean }): number {
   const target = resolve(options.path);
   if (existsSync(target) && !options.force) {
@@ -489,6 +510,16 @@ function program(setExitCode: (code: number) => void): Command {
     )
     .action((paths: string[], flags: BaselineFlags) => setExitCode(writeBaseline(paths, flags)));
 
+  const eol = cli.command("eol").description("the end-of-life calendar (src/policy/eol/)");
+  eol
+    .command("update")
+    .description("refresh one product's end-of-life data from a file in the endoflife.date API format")
+    .requiredOption("--from <file>", "https://endoflife.date/api/<product>.json, saved (or - for stdin)")
+    .requiredOption("--product <name>", "the product's data file, such as alpine or node")
+    .option("--dir <dir>", "the calendar folder", "src/policy/eol")
+    .option("--today <date>", "the day the data was taken (YYYY-MM-DD; default today)")
+    .action((flags: EolUpdateFlags) => setExitCode(eolUpdate(flags)));
+
   const policy = cli.command("policy").description("work with policy files");
   policy
     .command("validate")
@@ -528,7 +559,7 @@ function program(setExitCode: (code: number) => void): Command {
     .option("--force", "overwrite an existing file")
     .action((options: { path: string; force?: boolean }) => setExitCode(init(options)));
 
-  for (const command of [cli, ...cli.commands, ...policy.commands]) command.exitOverride();
+  for (const command of [cli, ...cli.commands, ...policy.commands, ...eol.commands]) command.exitOverride();
   return cli;
 }
 
