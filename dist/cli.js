@@ -25217,6 +25217,41 @@ function supportEnd(r, support) {
   if (support === "extended" && typeof r.extended === "string") return r.extended;
   return r.standard;
 }
+var ReleaseTally = class {
+  constructor(today, support) {
+    this.today = today;
+    this.support = support;
+  }
+  today;
+  support;
+  byKey = /* @__PURE__ */ new Map();
+  add(imageName, release2) {
+    const product = productOf(imageName);
+    if (!product || release2 === void 0) return;
+    const cycle = cycleOf(product, release2);
+    if (!cycle) return;
+    const key = `${product.product} ${cycle.release}`;
+    const known = this.byKey.get(key);
+    if (known) {
+      known.images++;
+      return;
+    }
+    const end = supportEnd(cycle, this.support);
+    const days2 = typeof end === "string" ? Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${this.today}T00:00:00Z`)) / 864e5) : void 0;
+    this.byKey.set(key, {
+      product: product.product,
+      release: cycle.release,
+      end: typeof end === "string" ? end : end ? "ended" : "not announced",
+      ...days2 !== void 0 && { daysLeft: days2 },
+      images: 1
+    });
+  }
+  /** Soonest end first; releases with no announced end last. */
+  list() {
+    const order = (r) => r.end === "ended" ? -Infinity : r.daysLeft ?? Infinity;
+    return [...this.byKey.values()].sort((a, b) => order(a) - order(b));
+  }
+};
 
 // src/admission/patterns.ts
 function escapeRegex(text) {
@@ -29533,6 +29568,7 @@ function runCheck(options) {
       message: notes.length > 0 ? `${message} (${notes.join("; ")})` : message
     });
   };
+  const tally = policy.eol ? new ReleaseTally(today, policy.eol.support ?? "standard") : void 0;
   const judgeAll = (problems, occurrences, namespaceLabels) => {
     const context = {
       policy: compiled,
@@ -29543,7 +29579,10 @@ function runCheck(options) {
     for (const problem of problems) report("parse-error", problem, problem.message);
     for (const occurrence of occurrences) {
       images++;
-      if (occurrence.image.kind === "image") repositories.add(occurrence.image.ref.match.repository);
+      if (occurrence.image.kind === "image") {
+        repositories.add(occurrence.image.ref.match.repository);
+        tally?.add(occurrence.image.ref.name, releaseOf(occurrence.image.ref));
+      }
       for (const verdict of judge(occurrence, context))
         report(verdict.rule, occurrence, verdict.message, verdict.warning);
     }
@@ -29592,7 +29631,8 @@ function runCheck(options) {
     images,
     findings: findings.sort(byPosition),
     suppressed: suppressed.sort(byPosition),
-    skipped
+    skipped,
+    ...tally && { releases: tally.list() }
   };
 }
 function kustomized(results) {

@@ -16510,6 +16510,52 @@ function applyBaseline(result, known, file) {
   };
 }
 
+// src/image/codenames.json
+var codenames_default = {
+  $comment: "Distribution codenames and the release each stands for (SPEC \xA73.2). Sources: wiki.debian.org/DebianReleases and wiki.ubuntu.com/Releases, checked 2026-11-27. Keys are the image's last path segment.",
+  debian: {
+    jessie: "8",
+    stretch: "9",
+    buster: "10",
+    bullseye: "11",
+    bookworm: "12",
+    trixie: "13",
+    forky: "14"
+  },
+  ubuntu: {
+    trusty: "14.04",
+    xenial: "16.04",
+    bionic: "18.04",
+    focal: "20.04",
+    jammy: "22.04",
+    noble: "24.04"
+  }
+};
+
+// src/image/release.ts
+var { $comment: _source, ...codenames } = codenames_default;
+var CODENAMES = codenames;
+function codenamesOf() {
+  return CODENAMES;
+}
+var LEADING_VERSION = /^(\d+(?:\.\d+)*)(?=$|[^\d.]|\.(?!\d))/;
+var FIRST_WORD = /^[a-z]+/;
+function releaseOfTag(name, tag) {
+  if (tag === void 0) return void 0;
+  const version = LEADING_VERSION.exec(tag);
+  if (version) return version[1];
+  const codenames2 = CODENAMES[name];
+  if (!codenames2) return void 0;
+  const word = FIRST_WORD.exec(tag)?.[0];
+  return word !== void 0 && Object.hasOwn(codenames2, word) ? codenames2[word] : void 0;
+}
+function releaseOf(image) {
+  return releaseOfTag(image.name, image.tag);
+}
+function releaseMatches(release2, wanted) {
+  return release2 === wanted || release2.startsWith(`${wanted}.`);
+}
+
 // src/policy/compile.ts
 var import_semver = __toESM(require_semver2(), 1);
 
@@ -16718,52 +16764,6 @@ function findBrace(pattern) {
     }
   }
   return void 0;
-}
-
-// src/image/codenames.json
-var codenames_default = {
-  $comment: "Distribution codenames and the release each stands for (SPEC \xA73.2). Sources: wiki.debian.org/DebianReleases and wiki.ubuntu.com/Releases, checked 2026-11-27. Keys are the image's last path segment.",
-  debian: {
-    jessie: "8",
-    stretch: "9",
-    buster: "10",
-    bullseye: "11",
-    bookworm: "12",
-    trixie: "13",
-    forky: "14"
-  },
-  ubuntu: {
-    trusty: "14.04",
-    xenial: "16.04",
-    bionic: "18.04",
-    focal: "20.04",
-    jammy: "22.04",
-    noble: "24.04"
-  }
-};
-
-// src/image/release.ts
-var { $comment: _source, ...codenames } = codenames_default;
-var CODENAMES = codenames;
-function codenamesOf() {
-  return CODENAMES;
-}
-var LEADING_VERSION = /^(\d+(?:\.\d+)*)(?=$|[^\d.]|\.(?!\d))/;
-var FIRST_WORD = /^[a-z]+/;
-function releaseOfTag(name, tag) {
-  if (tag === void 0) return void 0;
-  const version = LEADING_VERSION.exec(tag);
-  if (version) return version[1];
-  const codenames2 = CODENAMES[name];
-  if (!codenames2) return void 0;
-  const word = FIRST_WORD.exec(tag)?.[0];
-  return word !== void 0 && Object.hasOwn(codenames2, word) ? codenames2[word] : void 0;
-}
-function releaseOf(image) {
-  return releaseOfTag(image.name, image.tag);
-}
-function releaseMatches(release2, wanted) {
-  return release2 === wanted || release2.startsWith(`${wanted}.`);
 }
 
 // src/image/reference.ts
@@ -16985,99 +16985,6 @@ function coerce(release2) {
   const [major = 0, minor = 0, patch = 0] = release2.split(".").map((part) => Number.parseInt(part, 10));
   return `${major}.${minor}.${patch}`;
 }
-
-// src/policy/lint.ts
-var GLOB_AFTER_NAME = /[a-z0-9._-][*?]/;
-function lintPolicy(policy, today = /* @__PURE__ */ new Date()) {
-  const warnings = [];
-  const lists = [
-    ["approved", policy.approved],
-    ["minimal.images", policy.minimal?.images]
-  ];
-  for (const [key, entries] of lists) {
-    entries?.forEach((entry, i) => {
-      if (hasGlob(entry) && !normalizeGlob(entry).replace(/\*\*/g, "/").includes("/")) {
-        warnings.push(
-          `${key}[${i}]: "${entry}" can never match: "*" stops at "/", and every repository has one (docker.io/library/nginx); write "**" to match everything, or name the repositories`
-        );
-      } else if (hasGlob(entry) && GLOB_AFTER_NAME.test(entry)) {
-        const example = entry.replace(/\*\*?|\?/, "-evil");
-        warnings.push(
-          `${key}[${i}]: "${entry}" can match more than intended (for example ${example}); list exact repositories, or end a path with "/*" to allow everything below it`
-        );
-      }
-    });
-  }
-  const isoToday = today.toISOString().slice(0, 10);
-  policy.exceptions.forEach((exception2, i) => {
-    if (exception2.expires < isoToday) {
-      warnings.push(`exceptions[${i}]: the exception for ${exception2.image} expired on ${exception2.expires}`);
-    }
-  });
-  return warnings;
-}
-function lintAgainstImages(policy, repositories) {
-  const warnings = [];
-  const lists = [
-    ["approved", policy.approved],
-    ["minimal.images", policy.minimal?.images]
-  ];
-  for (const [key, entries] of lists) {
-    entries?.forEach(({ entry }, i) => {
-      if (hasGlob(entry)) return;
-      const repository = normalizedEntry(entry);
-      if (repositories.has(repository)) return;
-      const prefix = `${repository}/`;
-      const below = [...repositories].find((used) => used.startsWith(prefix));
-      if (below) {
-        warnings.push(
-          `${key}[${i}]: "${entry}" is a repository and matches no image, but ${below} is used: did you mean "${entry}/**"?`
-        );
-      }
-    });
-  }
-  return warnings;
-}
-function normalizedEntry(entry) {
-  try {
-    return normalizeRepository(entry);
-  } catch {
-    return entry;
-  }
-}
-
-// src/rules/suggest.ts
-function suggestion(image, policy) {
-  const approved = policy.approved?.filter((a) => !hasGlob(a.entry)) ?? [];
-  const sameName = approved.find((a) => a.matches(image)) ?? approved.find((a) => lastSegment(a.entry) === image.name);
-  if (!sameName) return void 0;
-  const release2 = policy.versions.find((v) => v.matches(image))?.newest;
-  return release2 === void 0 ? sameName.entry : `${sameName.entry}:${release2}`;
-}
-function withSuggestion(message, image, policy) {
-  const use = suggestion(image, policy);
-  return use === void 0 || use === image.raw ? message : `${message}; use ${use}`;
-}
-function lastSegment(repository) {
-  return repository.slice(repository.lastIndexOf("/") + 1);
-}
-
-// src/rules/approved.ts
-var approvedBaseImages = (image, _occurrence, { policy }) => {
-  const approved = policy.approved;
-  if (!approved || approved.some((a) => a.matches(image))) return void 0;
-  const use = suggestion(image, policy);
-  const message = use ? `${image.raw} is not an approved base image; use ${use}` : `${image.raw} is not an approved base image (approved: ${policy.approvedList})`;
-  return { rule: "approved-base-images", message };
-};
-
-// src/rules/deprecated.ts
-var blockDeprecatedBaseImages = (image, _occurrence, { policy }) => {
-  const match = policy.deprecated?.find((d) => d.matches(image));
-  if (!match) return void 0;
-  const message = `${image.raw} is deprecated (matches policy entry "${match.entry}")`;
-  return { rule: "block-deprecated-base-images", message: withSuggestion(message, image, policy) };
-};
 
 // src/policy/eol/almalinux.json
 var almalinux_default = {
@@ -18825,6 +18732,134 @@ function supportEnd(r, support) {
   if (support === "extended" && typeof r.extended === "string") return r.extended;
   return r.standard;
 }
+var ReleaseTally = class {
+  constructor(today, support) {
+    this.today = today;
+    this.support = support;
+  }
+  today;
+  support;
+  byKey = /* @__PURE__ */ new Map();
+  add(imageName, release2) {
+    const product = productOf(imageName);
+    if (!product || release2 === void 0) return;
+    const cycle = cycleOf(product, release2);
+    if (!cycle) return;
+    const key = `${product.product} ${cycle.release}`;
+    const known = this.byKey.get(key);
+    if (known) {
+      known.images++;
+      return;
+    }
+    const end = supportEnd(cycle, this.support);
+    const days = typeof end === "string" ? Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${this.today}T00:00:00Z`)) / 864e5) : void 0;
+    this.byKey.set(key, {
+      product: product.product,
+      release: cycle.release,
+      end: typeof end === "string" ? end : end ? "ended" : "not announced",
+      ...days !== void 0 && { daysLeft: days },
+      images: 1
+    });
+  }
+  /** Soonest end first; releases with no announced end last. */
+  list() {
+    const order = (r) => r.end === "ended" ? -Infinity : r.daysLeft ?? Infinity;
+    return [...this.byKey.values()].sort((a, b) => order(a) - order(b));
+  }
+};
+
+// src/policy/lint.ts
+var GLOB_AFTER_NAME = /[a-z0-9._-][*?]/;
+function lintPolicy(policy, today = /* @__PURE__ */ new Date()) {
+  const warnings = [];
+  const lists = [
+    ["approved", policy.approved],
+    ["minimal.images", policy.minimal?.images]
+  ];
+  for (const [key, entries] of lists) {
+    entries?.forEach((entry, i) => {
+      if (hasGlob(entry) && !normalizeGlob(entry).replace(/\*\*/g, "/").includes("/")) {
+        warnings.push(
+          `${key}[${i}]: "${entry}" can never match: "*" stops at "/", and every repository has one (docker.io/library/nginx); write "**" to match everything, or name the repositories`
+        );
+      } else if (hasGlob(entry) && GLOB_AFTER_NAME.test(entry)) {
+        const example = entry.replace(/\*\*?|\?/, "-evil");
+        warnings.push(
+          `${key}[${i}]: "${entry}" can match more than intended (for example ${example}); list exact repositories, or end a path with "/*" to allow everything below it`
+        );
+      }
+    });
+  }
+  const isoToday = today.toISOString().slice(0, 10);
+  policy.exceptions.forEach((exception2, i) => {
+    if (exception2.expires < isoToday) {
+      warnings.push(`exceptions[${i}]: the exception for ${exception2.image} expired on ${exception2.expires}`);
+    }
+  });
+  return warnings;
+}
+function lintAgainstImages(policy, repositories) {
+  const warnings = [];
+  const lists = [
+    ["approved", policy.approved],
+    ["minimal.images", policy.minimal?.images]
+  ];
+  for (const [key, entries] of lists) {
+    entries?.forEach(({ entry }, i) => {
+      if (hasGlob(entry)) return;
+      const repository = normalizedEntry(entry);
+      if (repositories.has(repository)) return;
+      const prefix = `${repository}/`;
+      const below = [...repositories].find((used) => used.startsWith(prefix));
+      if (below) {
+        warnings.push(
+          `${key}[${i}]: "${entry}" is a repository and matches no image, but ${below} is used: did you mean "${entry}/**"?`
+        );
+      }
+    });
+  }
+  return warnings;
+}
+function normalizedEntry(entry) {
+  try {
+    return normalizeRepository(entry);
+  } catch {
+    return entry;
+  }
+}
+
+// src/rules/suggest.ts
+function suggestion(image, policy) {
+  const approved = policy.approved?.filter((a) => !hasGlob(a.entry)) ?? [];
+  const sameName = approved.find((a) => a.matches(image)) ?? approved.find((a) => lastSegment(a.entry) === image.name);
+  if (!sameName) return void 0;
+  const release2 = policy.versions.find((v) => v.matches(image))?.newest;
+  return release2 === void 0 ? sameName.entry : `${sameName.entry}:${release2}`;
+}
+function withSuggestion(message, image, policy) {
+  const use = suggestion(image, policy);
+  return use === void 0 || use === image.raw ? message : `${message}; use ${use}`;
+}
+function lastSegment(repository) {
+  return repository.slice(repository.lastIndexOf("/") + 1);
+}
+
+// src/rules/approved.ts
+var approvedBaseImages = (image, _occurrence, { policy }) => {
+  const approved = policy.approved;
+  if (!approved || approved.some((a) => a.matches(image))) return void 0;
+  const use = suggestion(image, policy);
+  const message = use ? `${image.raw} is not an approved base image; use ${use}` : `${image.raw} is not an approved base image (approved: ${policy.approvedList})`;
+  return { rule: "approved-base-images", message };
+};
+
+// src/rules/deprecated.ts
+var blockDeprecatedBaseImages = (image, _occurrence, { policy }) => {
+  const match = policy.deprecated?.find((d) => d.matches(image));
+  if (!match) return void 0;
+  const message = `${image.raw} is deprecated (matches policy entry "${match.entry}")`;
+  return { rule: "block-deprecated-base-images", message: withSuggestion(message, image, policy) };
+};
 
 // src/rules/eol.ts
 var DAY = 864e5;
@@ -24012,6 +24047,7 @@ function runCheck(options) {
       message: notes.length > 0 ? `${message} (${notes.join("; ")})` : message
     });
   };
+  const tally = policy.eol ? new ReleaseTally(today, policy.eol.support ?? "standard") : void 0;
   const judgeAll = (problems, occurrences, namespaceLabels) => {
     const context = {
       policy: compiled,
@@ -24022,7 +24058,10 @@ function runCheck(options) {
     for (const problem of problems) report("parse-error", problem, problem.message);
     for (const occurrence of occurrences) {
       images++;
-      if (occurrence.image.kind === "image") repositories.add(occurrence.image.ref.match.repository);
+      if (occurrence.image.kind === "image") {
+        repositories.add(occurrence.image.ref.match.repository);
+        tally?.add(occurrence.image.ref.name, releaseOf(occurrence.image.ref));
+      }
       for (const verdict of judge(occurrence, context))
         report(verdict.rule, occurrence, verdict.message, verdict.warning);
     }
@@ -24071,7 +24110,8 @@ function runCheck(options) {
     images,
     findings: findings.sort(byPosition),
     suppressed: suppressed.sort(byPosition),
-    skipped
+    skipped,
+    ...tally && { releases: tally.list() }
   };
 }
 function kustomized(results) {
@@ -25523,6 +25563,21 @@ function renderMarkdown(result, options) {
     `Policy: ${code(result.policySource)} \xB7 ${result.files} files \xB7 ${result.images} images \xB7 ${result.suppressed.length} suppressed \xB7 ${result.skipped.length} skipped` + (options.fullReport ? ` \xB7 full report: ${options.fullReport}` : ""),
     ""
   );
+  if (result.releases && result.releases.length > 0) {
+    head.push(
+      "",
+      "<details><summary>End of support of the releases in use</summary>",
+      "",
+      "| release | end of support | days left | images |",
+      "| --- | --- | ---: | ---: |",
+      ...result.releases.slice(0, 50).map(
+        (r) => `| ${code(`${r.product} ${r.release}`)} | ${r.end} | ${r.daysLeft ?? "\u2014"} | ${r.images} |`
+      ),
+      "",
+      "</details>",
+      ""
+    );
+  }
   const byRule = /* @__PURE__ */ new Map();
   for (const finding of result.findings) byRule.set(finding.rule, (byRule.get(finding.rule) ?? 0) + 1);
   if (byRule.size > 0) {

@@ -3,7 +3,9 @@
  * writes; the entry points decide what to print and how to exit.
  */
 import type { DigestEntry } from "./digests.js";
+import { releaseOf } from "./image/release.js";
 import { compilePolicy } from "./policy/compile.js";
+import { type ReleaseInUse, ReleaseTally } from "./policy/eol/index.js";
 import { lintAgainstImages } from "./policy/lint.js";
 import type { LoadedPolicy, Mode } from "./policy/types.js";
 import type { RuleId } from "./rules/catalog.js";
@@ -55,6 +57,8 @@ export interface CheckResult {
   skipped: Skip[];
   /** The baseline report the findings were compared with (`--baseline`), when there was one. */
   baselineFile?: string;
+  /** With the policy's `eol` on: the calendar releases in use, soonest end first. */
+  releases?: ReleaseInUse[];
 }
 
 export function runCheck(options: CheckOptions): CheckResult {
@@ -124,6 +128,7 @@ export function runCheck(options: CheckOptions): CheckResult {
       message: notes.length > 0 ? `${message} (${notes.join("; ")})` : message,
     });
   };
+  const tally = policy.eol ? new ReleaseTally(today, policy.eol.support ?? "standard") : undefined;
   const judgeAll = (
     problems: readonly ParseProblem[],
     occurrences: readonly Occurrence[],
@@ -138,7 +143,10 @@ export function runCheck(options: CheckOptions): CheckResult {
     for (const problem of problems) report("parse-error", problem, problem.message);
     for (const occurrence of occurrences) {
       images++;
-      if (occurrence.image.kind === "image") repositories.add(occurrence.image.ref.match.repository);
+      if (occurrence.image.kind === "image") {
+        repositories.add(occurrence.image.ref.match.repository);
+        tally?.add(occurrence.image.ref.name, releaseOf(occurrence.image.ref));
+      }
       for (const verdict of judge(occurrence, context))
         report(verdict.rule, occurrence, verdict.message, verdict.warning);
     }
@@ -197,6 +205,7 @@ export function runCheck(options: CheckOptions): CheckResult {
     findings: findings.sort(byPosition),
     suppressed: suppressed.sort(byPosition),
     skipped,
+    ...(tally && { releases: tally.list() }),
   };
 }
 

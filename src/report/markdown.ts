@@ -50,6 +50,23 @@ export function renderMarkdown(result: CheckResult, options: MarkdownOptions): s
       (options.fullReport ? ` · full report: ${options.fullReport}` : ""),
     "",
   );
+  if (result.releases && result.releases.length > 0) {
+    head.push(
+      "",
+      "<details><summary>End of support of the releases in use</summary>",
+      "",
+      "| release | end of support | days left | images |",
+      "| --- | --- | ---: | ---: |",
+      ...result.releases
+        .slice(0, 50)
+        .map(
+          (r) => `| ${code(`${r.product} ${r.release}`)} | ${r.end} | ${r.daysLeft ?? "—"} | ${r.images} |`,
+        ),
+      "",
+      "</details>",
+      "",
+    );
+  }
   const byRule = new Map<string, number>();
   for (const finding of result.findings) byRule.set(finding.rule, (byRule.get(finding.rule) ?? 0) + 1);
   if (byRule.size > 0) {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import type { CheckResult } from "../../src/check.js";
 import { renderMarkdown } from "../../src/report/markdown.js";
-import { check } from "../helpers.js";
+import { check, withPolicy } from "../helpers.js";
 
 const many = Object.fromEntries(
   Array.from({ length: 300 }, (_, i) => [`svc-${i}/Dockerfile`, "FROM centos:7\n"]),
@@ -48,5 +48,30 @@ describe("markdown summary", () => {
     expect(text).toContain(
       `> ${800 - shown} more findings are not shown here, to stay within the size limit. The JSON report lists them all: the \`report\` output of step \`guard\`.`,
     );
+  });
+
+  it("issue 14: lists the releases in use with their end of support and days left, soonest first", () => {
+    const result = check(
+      {
+        "a/Dockerfile": "FROM alpine:3.22\n",
+        "b/Dockerfile": "FROM alpine:3.22.1\n",
+        "c/Dockerfile": "FROM node:24-alpine\n",
+        "d/Dockerfile": "FROM ubuntu:20.04\n",
+      },
+      { loaded: withPolicy({ eol: { block: true, warnDays: 180 } }) },
+    );
+    const text = renderMarkdown(result, { maxBytes: 100_000 });
+    expect(text).toContain(
+      [
+        "| release | end of support | days left | images |",
+        "| --- | --- | ---: | ---: |",
+        "| <code>ubuntu 20.04</code> | 2025-05-31 | -545 | 1 |",
+        "| <code>alpine 3.22</code> | 2027-05-01 | 155 | 2 |",
+        "| <code>node 24</code> | 2028-04-30 | 520 | 1 |",
+      ].join("\n"),
+    );
+    expect(
+      renderMarkdown(check({ "a/Dockerfile": "FROM alpine:3.22\n" }), { maxBytes: 100_000 }),
+    ).not.toContain("End of support");
   });
 });

@@ -81,3 +81,55 @@ export function supportEnd(r: EolRelease, support: "standard" | "extended"): Sup
   if (support === "extended" && typeof r.extended === "string") return r.extended;
   return r.standard;
 }
+
+/** A release in use, for the job summary: when its support ends and how many images use it. */
+export interface ReleaseInUse {
+  product: string;
+  release: string;
+  /** YYYY-MM-DD, or "ended" / "not announced". */
+  end: string;
+  /** Days from the day judged to the end; negative once past; undefined without a date. */
+  daysLeft?: number;
+  images: number;
+}
+
+/** Tallies the releases images use, against the calendar (SPEC §3.4b summary). */
+export class ReleaseTally {
+  private readonly byKey = new Map<string, ReleaseInUse>();
+
+  constructor(
+    private readonly today: string,
+    private readonly support: "standard" | "extended",
+  ) {}
+
+  add(imageName: string, release: string | undefined): void {
+    const product = productOf(imageName);
+    if (!product || release === undefined) return;
+    const cycle = cycleOf(product, release);
+    if (!cycle) return;
+    const key = `${product.product} ${cycle.release}`;
+    const known = this.byKey.get(key);
+    if (known) {
+      known.images++;
+      return;
+    }
+    const end = supportEnd(cycle, this.support);
+    const days =
+      typeof end === "string"
+        ? Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${this.today}T00:00:00Z`)) / 86_400_000)
+        : undefined;
+    this.byKey.set(key, {
+      product: product.product,
+      release: cycle.release,
+      end: typeof end === "string" ? end : end ? "ended" : "not announced",
+      ...(days !== undefined && { daysLeft: days }),
+      images: 1,
+    });
+  }
+
+  /** Soonest end first; releases with no announced end last. */
+  list(): ReleaseInUse[] {
+    const order = (r: ReleaseInUse) => (r.end === "ended" ? -Infinity : (r.daysLeft ?? Infinity));
+    return [...this.byKey.values()].sort((a, b) => order(a) - order(b));
+  }
+}
