@@ -71,3 +71,23 @@ describe("eol update", () => {
     expect(readFileSync(join(cwd, "eol/alpine.json"), "utf8")).toBe(before);
   });
 });
+
+it("issue 14: --today 2030-01-01 turns images of examples/ that pass today into end-of-life errors", () => {
+  const cwd = fixture({});
+  cpSync("examples", join(cwd, "examples"), { recursive: true });
+  expect(run(["init", "--path", "starter.yml"], cwd).code).toBe(0);
+  const eolOf = (today: string) =>
+    (
+      JSON.parse(
+        run(["check", "examples", "--policy", "starter.yml", "--today", today, "--format", "json"], cwd)
+          .stdout,
+      ).findings as { rule: string; severity: string; image: string }[]
+    )
+      .filter((f) => f.rule === "block-eol-base-images" && f.severity === "error")
+      .map((f) => f.image);
+  const now = eolOf("2026-11-27");
+  const later = eolOf("2030-01-01");
+  const newlyEnded = later.filter((image) => !now.includes(image));
+  expect(newlyEnded).toContain("registry.example.com/base/ubuntu:24.04");
+  expect(newlyEnded.length).toBeGreaterThan(0);
+});
