@@ -18863,6 +18863,9 @@ var blockDeprecatedBaseImages = (image, _occurrence, { policy }) => {
 
 // src/rules/eol.ts
 var DAY = 864e5;
+function supported(releases, today) {
+  return releases.find((r) => r.standard === false || typeof r.standard === "string" && r.standard > today)?.release;
+}
 var blockEolBaseImages = (image, _occurrence, { policy, today }) => {
   const eol = policy.policy.eol;
   if (!eol) return void 0;
@@ -18872,7 +18875,7 @@ var blockEolBaseImages = (image, _occurrence, { policy, today }) => {
   if (release2 === void 0) {
     return {
       rule: "block-eol-base-images",
-      message: `cannot verify the end of support of ${image.raw}: its tag names no ${product.product} release; name one (such as ${image.name}:${product.releases.find((r) => typeof r.standard === "string" && r.standard > today)?.release ?? "<release>"})`
+      message: `cannot verify the end of support of ${image.raw}: its tag names no ${product.product} release; name one (such as ${image.name}:${supported(product.releases, today) ?? "<release>"})`
     };
   }
   const cycle = cycleOf(product, release2);

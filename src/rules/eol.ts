@@ -4,10 +4,16 @@
  * with the date and the days left. A known product whose tag names no release cannot be verified.
  */
 import { releaseOf } from "../image/release.js";
-import { cycleOf, productOf, supportEnd } from "../policy/eol/index.js";
+import { cycleOf, type EolRelease, productOf, supportEnd } from "../policy/eol/index.js";
 import type { Rule } from "./types.js";
 
 const DAY = 86_400_000;
+
+/** The newest listed release still supported on `today` (the calendar lists newest first). */
+function supported(releases: readonly EolRelease[], today: string): string | undefined {
+  return releases.find((r) => r.standard === false || (typeof r.standard === "string" && r.standard > today))
+    ?.release;
+}
 
 export const blockEolBaseImages: Rule = (image, _occurrence, { policy, today }) => {
   const eol = policy.policy.eol;
@@ -18,7 +24,7 @@ export const blockEolBaseImages: Rule = (image, _occurrence, { policy, today }) 
   if (release === undefined) {
     return {
       rule: "block-eol-base-images",
-      message: `cannot verify the end of support of ${image.raw}: its tag names no ${product.product} release; name one (such as ${image.name}:${product.releases.find((r) => typeof r.standard === "string" && r.standard > today)?.release ?? "<release>"})`,
+      message: `cannot verify the end of support of ${image.raw}: its tag names no ${product.product} release; name one (such as ${image.name}:${supported(product.releases, today) ?? "<release>"})`,
     };
   }
   const cycle = cycleOf(product, release);
