@@ -25217,6 +25217,12 @@ function supportEnd(r, support) {
   if (support === "extended" && typeof r.extended === "string") return r.extended;
   return r.standard;
 }
+function daysUntil(end, today) {
+  return Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 864e5);
+}
+function hasEnded(end, today) {
+  return end === true || typeof end === "string" && end < today;
+}
 var ReleaseTally = class {
   constructor(today, support) {
     this.today = today;
@@ -25237,7 +25243,7 @@ var ReleaseTally = class {
       return;
     }
     const end = supportEnd(cycle, this.support);
-    const days2 = typeof end === "string" ? Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${this.today}T00:00:00Z`)) / 864e5) : void 0;
+    const days2 = typeof end === "string" ? daysUntil(end, this.today) : void 0;
     this.byKey.set(key, {
       product: product.product,
       release: cycle.release,
@@ -25473,10 +25479,7 @@ function endOfLife(eol, today) {
     const names = `x.name in [${product.images.map(str2).join(", ")}]`;
     terms.push(`(${names} && x.rel == "")`);
     if (!eol.block) continue;
-    const ended = (r) => {
-      const end = supportEnd(r, eol.support ?? "standard");
-      return end === true || typeof end === "string" && end < today;
-    };
+    const ended = (r) => hasEnded(supportEnd(r, eol.support ?? "standard"), today);
     for (const cycle of product.releases.filter(ended)) {
       const inner = product.releases.filter((r) => r.release.startsWith(`${cycle.release}.`) && !ended(r));
       const notInner = inner.map((r) => `!${releaseIs(r.release)}`);
@@ -27449,7 +27452,6 @@ var blockDeprecatedBaseImages = (image, _occurrence, { policy }) => {
 };
 
 // src/rules/eol.ts
-var DAY = 864e5;
 function supported(releases, today) {
   return releases.find((r) => r.standard === false || typeof r.standard === "string" && r.standard > today)?.release;
 }
@@ -27475,8 +27477,9 @@ var blockEolBaseImages = (image, _occurrence, { policy, today }) => {
   const past = (message) => eol.block ? { rule: "block-eol-base-images", message } : { rule: "block-eol-base-images", message, warning: true };
   if (end === true)
     return past(`${image.raw} is ${what}, which is past its end of ${kind} (${product.source})`);
-  if (end < today) return past(`${image.raw} is ${what}, which left ${kind} on ${end} (${product.source})`);
-  const days2 = Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / DAY);
+  if (hasEnded(end, today))
+    return past(`${image.raw} is ${what}, which left ${kind} on ${end} (${product.source})`);
+  const days2 = daysUntil(end, today);
   if (days2 > (eol.warnDays ?? 180)) return void 0;
   return {
     rule: "block-eol-base-images",
@@ -29709,7 +29712,7 @@ function readDigests(text, file) {
 import { existsSync as existsSync2, readFileSync as readFileSync3, writeFileSync } from "node:fs";
 import { join as join3 } from "node:path";
 var DATE = /^\d{4}-\d{2}-\d{2}$/;
-function supportEnd2(value, what) {
+function parseEnd(value, what) {
   if (value === void 0 || value === null) return void 0;
   if (typeof value === "boolean") return value;
   if (typeof value === "string" && DATE.test(value)) return value;
@@ -29733,9 +29736,9 @@ function releasesFromApi(text, file) {
     const at3 = `${file}: [${i}]`;
     if (typeof c?.cycle !== "string" && typeof c?.cycle !== "number")
       throw new InputError(`${at3}.cycle: expected a release such as "3.22"`);
-    const standard = supportEnd2(c.eol, `${at3}.eol`);
+    const standard = parseEnd(c.eol, `${at3}.eol`);
     if (standard === void 0) throw new InputError(`${at3}.eol: missing`);
-    const extended = supportEnd2(c.extendedSupport, `${at3}.extendedSupport`);
+    const extended = parseEnd(c.extendedSupport, `${at3}.extendedSupport`);
     return {
       release: String(c.cycle),
       standard,

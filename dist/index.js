@@ -18732,6 +18732,12 @@ function supportEnd(r, support) {
   if (support === "extended" && typeof r.extended === "string") return r.extended;
   return r.standard;
 }
+function daysUntil(end, today) {
+  return Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 864e5);
+}
+function hasEnded(end, today) {
+  return end === true || typeof end === "string" && end < today;
+}
 var ReleaseTally = class {
   constructor(today, support) {
     this.today = today;
@@ -18752,7 +18758,7 @@ var ReleaseTally = class {
       return;
     }
     const end = supportEnd(cycle, this.support);
-    const days = typeof end === "string" ? Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${this.today}T00:00:00Z`)) / 864e5) : void 0;
+    const days = typeof end === "string" ? daysUntil(end, this.today) : void 0;
     this.byKey.set(key, {
       product: product.product,
       release: cycle.release,
@@ -18862,7 +18868,6 @@ var blockDeprecatedBaseImages = (image, _occurrence, { policy }) => {
 };
 
 // src/rules/eol.ts
-var DAY = 864e5;
 function supported(releases, today) {
   return releases.find((r) => r.standard === false || typeof r.standard === "string" && r.standard > today)?.release;
 }
@@ -18888,8 +18893,9 @@ var blockEolBaseImages = (image, _occurrence, { policy, today }) => {
   const past = (message) => eol.block ? { rule: "block-eol-base-images", message } : { rule: "block-eol-base-images", message, warning: true };
   if (end === true)
     return past(`${image.raw} is ${what}, which is past its end of ${kind} (${product.source})`);
-  if (end < today) return past(`${image.raw} is ${what}, which left ${kind} on ${end} (${product.source})`);
-  const days = Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / DAY);
+  if (hasEnded(end, today))
+    return past(`${image.raw} is ${what}, which left ${kind} on ${end} (${product.source})`);
+  const days = daysUntil(end, today);
   if (days > (eol.warnDays ?? 180)) return void 0;
   return {
     rule: "block-eol-base-images",
@@ -26509,10 +26515,7 @@ function endOfLife(eol, today) {
     const names = `x.name in [${product.images.map(str2).join(", ")}]`;
     terms.push(`(${names} && x.rel == "")`);
     if (!eol.block) continue;
-    const ended = (r) => {
-      const end = supportEnd(r, eol.support ?? "standard");
-      return end === true || typeof end === "string" && end < today;
-    };
+    const ended = (r) => hasEnded(supportEnd(r, eol.support ?? "standard"), today);
     for (const cycle of product.releases.filter(ended)) {
       const inner = product.releases.filter((r) => r.release.startsWith(`${cycle.release}.`) && !ended(r));
       const notInner = inner.map((r) => `!${releaseIs(r.release)}`);

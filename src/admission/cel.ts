@@ -15,7 +15,7 @@ import { hasGlob } from "../glob.js";
 import { normalizeGlob, normalizeRepository, splitReference } from "../image/reference.js";
 import { codenamesOf } from "../image/release.js";
 import { listSome, RELEASE, splitLabel } from "../policy/compile.js";
-import { type EolRelease, PRODUCTS, supportEnd } from "../policy/eol/index.js";
+import { type EolRelease, hasEnded, PRODUCTS, supportEnd } from "../policy/eol/index.js";
 import type { Policy, PolicyException } from "../policy/types.js";
 import type { RuleId } from "../rules/catalog.js";
 import { globToRegex, IMAGE_ID_REGEX, REFERENCE_REGEX } from "./patterns.js";
@@ -291,10 +291,7 @@ function endOfLife(eol: NonNullable<Policy["eol"]>, today: string): string {
     const names = `x.name in [${product.images.map(str).join(", ")}]`;
     terms.push(`(${names} && x.rel == "")`);
     if (!eol.block) continue;
-    const ended = (r: EolRelease) => {
-      const end = supportEnd(r, eol.support ?? "standard");
-      return end === true || (typeof end === "string" && end < today);
-    };
+    const ended = (r: EolRelease) => hasEnded(supportEnd(r, eol.support ?? "standard"), today);
     for (const cycle of product.releases.filter(ended)) {
       // A longer cycle inside this one that is still supported decides for its releases.
       const inner = product.releases.filter((r) => r.release.startsWith(`${cycle.release}.`) && !ended(r));

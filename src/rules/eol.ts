@@ -4,10 +4,8 @@
  * with the date and the days left. A known product whose tag names no release cannot be verified.
  */
 import { releaseOf } from "../image/release.js";
-import { cycleOf, type EolRelease, productOf, supportEnd } from "../policy/eol/index.js";
+import { cycleOf, daysUntil, type EolRelease, hasEnded, productOf, supportEnd } from "../policy/eol/index.js";
 import type { Rule } from "./types.js";
-
-const DAY = 86_400_000;
 
 /** The newest listed release still supported on `today` (the calendar lists newest first). */
 function supported(releases: readonly EolRelease[], today: string): string | undefined {
@@ -40,8 +38,9 @@ export const blockEolBaseImages: Rule = (image, _occurrence, { policy, today }) 
       : { rule: "block-eol-base-images" as const, message, warning: true as const };
   if (end === true)
     return past(`${image.raw} is ${what}, which is past its end of ${kind} (${product.source})`);
-  if (end < today) return past(`${image.raw} is ${what}, which left ${kind} on ${end} (${product.source})`);
-  const days = Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / DAY);
+  if (hasEnded(end, today))
+    return past(`${image.raw} is ${what}, which left ${kind} on ${end} (${product.source})`);
+  const days = daysUntil(end, today);
   if (days > (eol.warnDays ?? 180)) return undefined;
   return {
     rule: "block-eol-base-images",

@@ -82,6 +82,16 @@ export function supportEnd(r: EolRelease, support: "standard" | "extended"): Sup
   return r.standard;
 }
 
+/** Days from `today` to `end` (both YYYY-MM-DD); negative once past. */
+export function daysUntil(end: string, today: string): number {
+  return Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
+}
+
+/** Whether support that ends at `end` has ended by `today` (`true`: ended, no day published). */
+export function hasEnded(end: SupportEnd, today: string): boolean {
+  return end === true || (typeof end === "string" && end < today);
+}
+
 /** A release in use, for the job summary: when its support ends and how many images use it. */
 export interface ReleaseInUse {
   product: string;
@@ -114,10 +124,7 @@ export class ReleaseTally {
       return;
     }
     const end = supportEnd(cycle, this.support);
-    const days =
-      typeof end === "string"
-        ? Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${this.today}T00:00:00Z`)) / 86_400_000)
-        : undefined;
+    const days = typeof end === "string" ? daysUntil(end, this.today) : undefined;
     this.byKey.set(key, {
       product: product.product,
       release: cycle.release,

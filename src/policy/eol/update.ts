@@ -18,7 +18,7 @@ interface ApiCycle {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-function supportEnd(value: unknown, what: string): SupportEnd | undefined {
+function parseEnd(value: unknown, what: string): SupportEnd | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === "boolean") return value;
   if (typeof value === "string" && DATE.test(value)) return value;
@@ -43,9 +43,9 @@ export function releasesFromApi(text: string, file: string): EolRelease[] {
     const at = `${file}: [${i}]`;
     if (typeof c?.cycle !== "string" && typeof c?.cycle !== "number")
       throw new InputError(`${at}.cycle: expected a release such as "3.22"`);
-    const standard = supportEnd(c.eol, `${at}.eol`);
+    const standard = parseEnd(c.eol, `${at}.eol`);
     if (standard === undefined) throw new InputError(`${at}.eol: missing`);
-    const extended = supportEnd(c.extendedSupport, `${at}.extendedSupport`);
+    const extended = parseEnd(c.extendedSupport, `${at}.extendedSupport`);
     return {
       release: String(c.cycle),
       standard,
