@@ -31928,8 +31928,7 @@ function validatePolicy(file) {
 }
 function dayOf(text, option) {
   if (text === void 0) return (/* @__PURE__ */ new Date()).toISOString().slice(0, 10);
-  const date = /* @__PURE__ */ new Date(`${text}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== text) {
+  if (!isCalendarDate(text)) {
     throw new UsageError(`${option} takes a date as YYYY-MM-DD, got "${text}"`);
   }
   return text;

@@ -15,7 +15,7 @@ import { digestsOf, readDigests } from "./digests.js";
 import { GuardError, InputError, UsageError } from "./errors.js";
 import { GitError, git, nulSeparated } from "./git.js";
 import { updateProduct } from "./policy/eol/update.js";
-import { DEFAULT_POLICY_PATH, loadPolicy, starterPolicyText } from "./policy/load.js";
+import { DEFAULT_POLICY_PATH, isCalendarDate, loadPolicy, starterPolicyText } from "./policy/load.js";
 import type { Mode } from "./policy/types.js";
 import { policyText } from "./policy/write.js";
 import type { BuilderChoice } from "./rebuild/builders.js";
@@ -279,12 +279,7 @@ interface ExportFlags {
 /** YYYY-MM-DD, a real day; today (UTC) when not given. */
 function dayOf(text: string | undefined, option: string): string {
   if (text === undefined) return new Date().toISOString().slice(0, 10);
-  const date = new Date(`${text}T00:00:00Z`);
-  if (
-    !/^\d{4}-\d{2}-\d{2}$/.test(text) ||
-    Number.isNaN(date.getTime()) ||
-    date.toISOString().slice(0, 10) !== text
-  ) {
+  if (!isCalendarDate(text)) {
     throw new UsageError(`${option} takes a date as YYYY-MM-DD, got "${text}"`);
   }
   return text;

@@ -332,7 +332,8 @@ function imageEntryProblem(entry: string, repositoryOnly: boolean): string | und
   }
 }
 
-function isCalendarDate(text: string): boolean {
+/** A real day written YYYY-MM-DD (2026-02-30 is not one). */
+export function isCalendarDate(text: string): boolean {
   const date = new Date(`${text}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
