@@ -30966,11 +30966,10 @@ function ociLabels(image, options) {
     ...image.upstream.digest && { [`${prefix}.base.digest`]: image.upstream.digest }
   };
 }
-async function rebuildImage(image, options, builder, tools) {
-  let refs = imageTags(image, options);
-  const outcome = {
-    name: image.name,
-    tags: refs,
+function newOutcome(name, tags) {
+  return {
+    name,
+    tags,
     vulnerabilities: emptyCounts(),
     cves: [],
     scanned: false,
@@ -30979,6 +30978,10 @@ async function rebuildImage(image, options, builder, tools) {
     sbom: false,
     status: "built"
   };
+}
+async function rebuildImage(image, options, builder, tools) {
+  let refs = imageTags(image, options);
+  const outcome = newOutcome(image.name, refs);
   const step = (name) => options.onStep?.(image.name, name);
   const fail = (step2, error) => ({
     ...outcome,
@@ -31178,14 +31181,7 @@ async function rebuildLibrary(images, options, builder, tools, onImage = () => {
       outcomes.push(await rebuildImage(image, options, builder, tools));
     } catch (error) {
       outcomes.push({
-        name: image.name,
-        tags: imageTags(image, options),
-        vulnerabilities: emptyCounts(),
-        cves: [],
-        scanned: false,
-        signed: false,
-        attested: false,
-        sbom: false,
+        ...newOutcome(image.name, imageTags(image, options)),
         status: "failed",
         error: `unexpected error: ${error.message}`
       });

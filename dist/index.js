@@ -27266,11 +27266,10 @@ function ociLabels(image, options) {
     ...image.upstream.digest && { [`${prefix}.base.digest`]: image.upstream.digest }
   };
 }
-async function rebuildImage(image, options, builder, tools) {
-  let refs = imageTags(image, options);
-  const outcome = {
-    name: image.name,
-    tags: refs,
+function newOutcome(name, tags) {
+  return {
+    name,
+    tags,
     vulnerabilities: emptyCounts(),
     cves: [],
     scanned: false,
@@ -27279,6 +27278,10 @@ async function rebuildImage(image, options, builder, tools) {
     sbom: false,
     status: "built"
   };
+}
+async function rebuildImage(image, options, builder, tools) {
+  let refs = imageTags(image, options);
+  const outcome = newOutcome(image.name, refs);
   const step = (name) => options.onStep?.(image.name, name);
   const fail = (step2, error2) => ({
     ...outcome,
@@ -27478,14 +27481,7 @@ async function rebuildLibrary(images, options, builder, tools, onImage = () => {
       outcomes.push(await rebuildImage(image, options, builder, tools));
     } catch (error2) {
       outcomes.push({
-        name: image.name,
-        tags: imageTags(image, options),
-        vulnerabilities: emptyCounts(),
-        cves: [],
-        scanned: false,
-        signed: false,
-        attested: false,
-        sbom: false,
+        ...newOutcome(image.name, imageTags(image, options)),
         status: "failed",
         error: `unexpected error: ${error2.message}`
       });

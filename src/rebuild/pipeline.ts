@@ -222,16 +222,11 @@ export function ociLabels(image: BaseImage, options: RebuildOptions): Record<str
   };
 }
 
-export async function rebuildImage(
-  image: BaseImage,
-  options: RebuildOptions,
-  builder: Builder,
-  tools: ToolRunner,
-): Promise<ImageOutcome> {
-  let refs = imageTags(image, options);
-  const outcome: ImageOutcome = {
-    name: image.name,
-    tags: refs,
+/** An image's outcome before any step has run. */
+function newOutcome(name: string, tags: string[]): ImageOutcome {
+  return {
+    name,
+    tags,
     vulnerabilities: emptyCounts(),
     cves: [],
     scanned: false,
@@ -240,6 +235,16 @@ export async function rebuildImage(
     sbom: false,
     status: "built",
   };
+}
+
+export async function rebuildImage(
+  image: BaseImage,
+  options: RebuildOptions,
+  builder: Builder,
+  tools: ToolRunner,
+): Promise<ImageOutcome> {
+  let refs = imageTags(image, options);
+  const outcome = newOutcome(image.name, refs);
   const step = (name: Step) => options.onStep?.(image.name, name);
   const fail = (step: Step, error: string): ImageOutcome => ({
     ...outcome,
@@ -504,14 +509,7 @@ export async function rebuildLibrary(
     } catch (error) {
       // Whatever goes wrong with one image fails that image, never the images after it.
       outcomes.push({
-        name: image.name,
-        tags: imageTags(image, options),
-        vulnerabilities: emptyCounts(),
-        cves: [],
-        scanned: false,
-        signed: false,
-        attested: false,
-        sbom: false,
+        ...newOutcome(image.name, imageTags(image, options)),
         status: "failed",
         error: `unexpected error: ${(error as Error).message}`,
       });
