@@ -29801,9 +29801,11 @@ import { tmpdir } from "node:os";
 import { join as join9 } from "node:path";
 
 // src/rebuild/builders.ts
-import { createHash as createHash2 } from "node:crypto";
 import { readFileSync as readFileSync4 } from "node:fs";
 import { join as join6 } from "node:path";
+
+// src/rebuild/tools.ts
+import { createHash as createHash2 } from "node:crypto";
 
 // node_modules/@actions/exec/lib/exec.js
 import { StringDecoder } from "string_decoder";
@@ -30600,6 +30602,9 @@ function skopeoArgs(args, env = process.env) {
   const conf = env.CONTAINERS_REGISTRIES_CONF;
   return [...conf ? [`--registries-conf=${conf}`] : [], ...args];
 }
+function manifestDigest(raw) {
+  return `sha256:${createHash2("sha256").update(raw, "utf8").digest("hex")}`;
+}
 function commandLine(tool, args) {
   const quote = (arg) => /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
   return [tool, ...args].map(quote).join(" ");
@@ -30659,7 +30664,7 @@ function dockerBuilder(tools, buildx) {
       const raw = await tools.run("docker", ["buildx", "imagetools", "inspect", "--raw", refs[0]]);
       if (raw.exitCode !== 0) return { failed: raw };
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
-      return { digest: `sha256:${createHash2("sha256").update(raw.stdout, "utf8").digest("hex")}` };
+      return { digest: manifestDigest(raw.stdout) };
     },
     exists: async (ref) => existence(await tools.run("docker", ["manifest", "inspect", ref]), tools.dryRun)
   };
@@ -31273,7 +31278,6 @@ async function runRebuild(settings, tools, onImage = () => {
 }
 
 // src/rebuild/pin.ts
-import { createHash as createHash3 } from "node:crypto";
 import { readFileSync as readFileSync7, writeFileSync as writeFileSync2 } from "node:fs";
 import { join as join10 } from "node:path";
 async function currentDigest(ref, tools) {
@@ -31283,7 +31287,7 @@ async function currentDigest(ref, tools) {
     return { error: `skopeo exited with ${result.exitCode}: ${said}` };
   }
   if (tools.dryRun) return { digest: "sha256:<digest-of-the-upstream-manifest>" };
-  return { digest: `sha256:${createHash3("sha256").update(result.stdout, "utf8").digest("hex")}` };
+  return { digest: manifestDigest(result.stdout) };
 }
 async function pinUpstreams(images, cwd, tools) {
   const outcomes = [];

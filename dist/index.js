@@ -26867,11 +26867,11 @@ import { tmpdir as tmpdir3 } from "node:os";
 import { join as join10 } from "node:path";
 
 // src/rebuild/builders.ts
-import { createHash as createHash2 } from "node:crypto";
 import { readFileSync as readFileSync4 } from "node:fs";
 import { join as join7 } from "node:path";
 
 // src/rebuild/tools.ts
+import { createHash as createHash2 } from "node:crypto";
 var INSTALL_HINTS = {
   docker: "use a runner with Docker (ubuntu-latest has it) and docker/setup-buildx-action, or install docker.io",
   buildah: "install it with apt-get install buildah (Debian/Ubuntu)",
@@ -26903,6 +26903,9 @@ function execRunner() {
 function skopeoArgs(args, env = process.env) {
   const conf = env.CONTAINERS_REGISTRIES_CONF;
   return [...conf ? [`--registries-conf=${conf}`] : [], ...args];
+}
+function manifestDigest(raw) {
+  return `sha256:${createHash2("sha256").update(raw, "utf8").digest("hex")}`;
 }
 
 // src/rebuild/builders.ts
@@ -26959,7 +26962,7 @@ function dockerBuilder(tools, buildx) {
       const raw = await tools.run("docker", ["buildx", "imagetools", "inspect", "--raw", refs[0]]);
       if (raw.exitCode !== 0) return { failed: raw };
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
-      return { digest: `sha256:${createHash2("sha256").update(raw.stdout, "utf8").digest("hex")}` };
+      return { digest: manifestDigest(raw.stdout) };
     },
     exists: async (ref) => existence(await tools.run("docker", ["manifest", "inspect", ref]), tools.dryRun)
   };
@@ -27573,7 +27576,6 @@ async function runRebuild(settings, tools, onImage = () => {
 }
 
 // src/rebuild/pin.ts
-import { createHash as createHash3 } from "node:crypto";
 import { readFileSync as readFileSync7, writeFileSync as writeFileSync3 } from "node:fs";
 import { join as join11 } from "node:path";
 async function currentDigest(ref, tools) {
@@ -27583,7 +27585,7 @@ async function currentDigest(ref, tools) {
     return { error: `skopeo exited with ${result.exitCode}: ${said}` };
   }
   if (tools.dryRun) return { digest: "sha256:<digest-of-the-upstream-manifest>" };
-  return { digest: `sha256:${createHash3("sha256").update(result.stdout, "utf8").digest("hex")}` };
+  return { digest: manifestDigest(result.stdout) };
 }
 async function pinUpstreams(images, cwd, tools) {
   const outcomes = [];

@@ -3,12 +3,11 @@
  * plain `docker build` where buildx is missing, or `buildah bud` (SPEC §7). Chosen by `builder`,
  * auto-detected by default.
  */
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../errors.js";
 import type { BaseImage } from "./library.js";
-import { MissingToolError, skopeoArgs, type ToolResult, type ToolRunner } from "./tools.js";
+import { MissingToolError, manifestDigest, skopeoArgs, type ToolResult, type ToolRunner } from "./tools.js";
 
 export type BuilderChoice = "auto" | "docker" | "buildah";
 
@@ -100,7 +99,7 @@ function dockerBuilder(tools: ToolRunner, buildx: boolean): Builder {
       const raw = await tools.run("docker", ["buildx", "imagetools", "inspect", "--raw", refs[0] as string]);
       if (raw.exitCode !== 0) return { failed: raw };
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
-      return { digest: `sha256:${createHash("sha256").update(raw.stdout, "utf8").digest("hex")}` };
+      return { digest: manifestDigest(raw.stdout) };
     },
     exists: async (ref) => existence(await tools.run("docker", ["manifest", "inspect", ref]), tools.dryRun),
   };

@@ -6,12 +6,11 @@
  * → new digests; a weekly run commits the change as a pull request, so an upstream change is a
  * reviewed diff, never a silent one.
  */
-import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { splitReference } from "../image/reference.js";
 import type { BaseImage } from "./library.js";
-import { skopeoArgs, type ToolRunner } from "./tools.js";
+import { manifestDigest, skopeoArgs, type ToolRunner } from "./tools.js";
 
 export interface PinOutcome {
   name: string;
@@ -35,7 +34,7 @@ async function currentDigest(
     return { error: `skopeo exited with ${result.exitCode}: ${said}` };
   }
   if (tools.dryRun) return { digest: "sha256:<digest-of-the-upstream-manifest>" };
-  return { digest: `sha256:${createHash("sha256").update(result.stdout, "utf8").digest("hex")}` };
+  return { digest: manifestDigest(result.stdout) };
 }
 
 export async function pinUpstreams(

@@ -3,6 +3,7 @@
  * the rebuild runs goes through a ToolRunner, so a dry run prints the exact command lines a real
  * run executes, and tests replace the tools, never the command lines.
  */
+import { createHash } from "node:crypto";
 import { getExecOutput } from "@actions/exec";
 import { which } from "@actions/io";
 import { GuardError } from "../errors.js";
@@ -79,6 +80,11 @@ export function dryRunner(print: (line: string) => void): ToolRunner {
 export function skopeoArgs(args: string[], env = process.env): string[] {
   const conf = env.CONTAINERS_REGISTRIES_CONF;
   return [...(conf ? [`--registries-conf=${conf}`] : []), ...args];
+}
+
+/** The digest a registry gives a manifest: the SHA-256 of its bytes, as `--raw` prints them. */
+export function manifestDigest(raw: string): string {
+  return `sha256:${createHash("sha256").update(raw, "utf8").digest("hex")}`;
 }
 
 /** A command line as a shell would take it: arguments with spaces or quotes are quoted. */
