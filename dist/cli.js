@@ -13378,9 +13378,9 @@ var require_ignore = __commonJS({
     };
     var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
     var replaceTrailingDoublestar = () => "[\\s\\S]";
-    var separatorAfter = (run, at3) => {
+    var separatorAfter = (run, at2) => {
       let separator = EMPTY;
-      for (let index = at3 + 1; index < run.length && !run[index].wildcard; index++) {
+      for (let index = at2 + 1; index < run.length && !run[index].wildcard; index++) {
         separator += run[index].single;
       }
       return separator;
@@ -13444,17 +13444,17 @@ var require_ignore = __commonJS({
       let run = [];
       const flush = () => {
         let lastWildcard;
-        run.forEach((token, at3) => {
+        run.forEach((token, at2) => {
           if (token.wildcard) {
-            lastWildcard = at3;
+            lastWildcard = at2;
           }
         });
-        run.forEach((token, at3) => {
+        run.forEach((token, at2) => {
           if (!token.wildcard) {
             out += token.single;
             return;
           }
-          out += at3 === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run, at3)})[^\\/])*`;
+          out += at2 === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run, at2)})[^\\/])*`;
         });
         run = [];
       };
@@ -19892,7 +19892,7 @@ function requireCommon() {
   function isNothing(subject) {
     return typeof subject === "undefined" || subject === null;
   }
-  function isObject3(subject) {
+  function isObject2(subject) {
     return typeof subject === "object" && subject !== null;
   }
   function toArray(sequence) {
@@ -19921,7 +19921,7 @@ function requireCommon() {
     return number === 0 && Number.NEGATIVE_INFINITY === 1 / number;
   }
   common.isNothing = isNothing;
-  common.isObject = isObject3;
+  common.isObject = isObject2;
   common.toArray = toArray;
   common.repeat = repeat;
   common.isNegativeZero = isNegativeZero;
@@ -23033,17 +23033,17 @@ function tokenize(pattern, dialect) {
       const segmentEnd = end === pattern.length || pattern[end] === "/";
       if (dialect === "policy" || segmentStart && segmentEnd) {
         if (dialect === "path" && pattern[end] === "/") {
-          const at4 = tokens.length;
+          const at3 = tokens.length;
           tokens.push({ kind: "empty" }, { kind: "any" }, { kind: "char", char: "/" });
-          skip(at4, at4 + 1);
-          skip(at4, at4 + 3);
+          skip(at3, at3 + 1);
+          skip(at3, at3 + 3);
           i = end;
           continue;
         }
-        const at3 = tokens.length;
+        const at2 = tokens.length;
         tokens.push({ kind: "any" });
-        if (dialect === "path" && end === pattern.length && at3 > 0 && tokens[at3 - 1]?.kind === "char")
-          skip(at3 - 1, at3 + 1);
+        if (dialect === "path" && end === pattern.length && at2 > 0 && tokens[at2 - 1]?.kind === "char")
+          skip(at2 - 1, at2 + 1);
       } else {
         tokens.push({ kind: "star" });
       }
@@ -23108,8 +23108,8 @@ function automaton({ tokens, skips }) {
     current.fill(0);
     current[0] = 1;
     close(current);
-    for (let at3 = 0; at3 < text.length; at3++) {
-      const char = text[at3];
+    for (let at2 = 0; at2 < text.length; at2++) {
+      const char = text[at2];
       next.fill(0);
       let alive = false;
       for (let i = 0; i < tokens.length; i++) {
@@ -23247,10 +23247,10 @@ function digestProblem(digest) {
 function splitReference(text) {
   let name = text;
   let digest;
-  const at3 = name.indexOf("@");
-  if (at3 >= 0) {
-    digest = name.slice(at3 + 1);
-    name = name.slice(0, at3);
+  const at2 = name.indexOf("@");
+  if (at2 >= 0) {
+    digest = name.slice(at2 + 1);
+    name = name.slice(0, at2);
   }
   const colon = name.indexOf(":", name.lastIndexOf("/") + 1);
   const tag = colon >= 0 ? name.slice(colon + 1) : void 0;
@@ -23445,8 +23445,8 @@ function compilePolicy(policy) {
   return compiled;
 }
 function splitLabel(label) {
-  const at3 = label.indexOf("=");
-  return [label.slice(0, at3), label.slice(at3 + 1)];
+  const at2 = label.indexOf("=");
+  return [label.slice(0, at2), label.slice(at2 + 1)];
 }
 function allowedReleases(distribution, allowed) {
   const releases = allowed.filter((value) => RELEASE.test(value));
@@ -27041,13 +27041,38 @@ function parseSize(size) {
   return Math.floor(Number(match[1]) * unit);
 }
 
-// src/admission/import.ts
-var isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
-function at(value, ...path4) {
+// src/sources/image-keys.ts
+function isObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function at(value, path4) {
   let current = value;
-  for (const key of path4) current = isObject(current) ? current[key] : void 0;
+  for (const key of path4) {
+    if (typeof current !== "object" || current === null) return void 0;
+    current = current[key];
+  }
   return current;
 }
+function imageOfMap(value, path4, written, defaults = {}) {
+  if (!isObject(value)) return void 0;
+  const text = (key) => {
+    const raw = value[key];
+    if (raw === void 0 || raw === null) return "";
+    if (typeof raw === "object") return "";
+    return (written([...path4, key]) ?? String(raw)).trim();
+  };
+  const repository = text("repository");
+  if (repository === "") return void 0;
+  const registry = defaults.registry || text("registry");
+  const digest = text("digest");
+  const tag = text("tag") || defaults.tag || "";
+  let image = registry ? `${registry.replace(/\/+$/, "")}/${repository}` : repository;
+  if (digest) image += `@${digest}`;
+  else if (tag) image += `:${tag}`;
+  return { path: [...path4, "repository"], value: image };
+}
+
+// src/admission/import.ts
 var TARGET_OF = {
   ValidatingPolicy: "kyverno",
   ValidatingAdmissionPolicy: "vap",
@@ -27064,12 +27089,14 @@ function importPolicy(text, file) {
     );
   }
   const resources = documents.filter(isObject);
-  const ours = resources.find((r) => typeof at(r, "metadata", "annotations", POLICY_ANNOTATION) === "string");
+  const ours = resources.find(
+    (r) => typeof at(r, ["metadata", "annotations", POLICY_ANNOTATION]) === "string"
+  );
   if (ours) return importExport(ours, resources, file);
   return importForeign(resources);
 }
 function importExport(resource, resources, file) {
-  const annotations2 = at(resource, "metadata", "annotations");
+  const annotations2 = at(resource, ["metadata", "annotations"]);
   const policy = parsePolicy(
     String(annotations2[POLICY_ANNOTATION]),
     `${file} (annotation ${POLICY_ANNOTATION})`
@@ -27079,12 +27106,12 @@ function importExport(resource, resources, file) {
   const today = String(annotations2[AS_OF_ANNOTATION] ?? "1970-01-01");
   if (target) {
     const expected = exportResources(policy, { target, source: "", version: "", today });
-    const same = (r) => JSON.stringify(at(r, "spec"));
+    const same = (r) => JSON.stringify(at(r, ["spec"]));
     const found = resources.filter((r) => TARGET_OF[String(r.kind)] === target);
     const regenerated = expected.filter((r) => TARGET_OF[String(r.kind)] === target);
     if (found.length !== regenerated.length || found.some((r, i) => same(r) !== same(regenerated[i]))) {
       warnings.push(
-        `${resource.kind} ${String(at(resource, "metadata", "name"))}: its spec differs from what the policy in its ${POLICY_ANNOTATION} annotation exports (edited by hand?); imported that policy, not the edits`
+        `${resource.kind} ${String(at(resource, ["metadata", "name"]))}: its spec differs from what the policy in its ${POLICY_ANNOTATION} annotation exports (edited by hand?); imported that policy, not the edits`
       );
     }
   }
@@ -27095,7 +27122,7 @@ function importForeign(resources) {
   const found = { approved: [], deprecated: [], versions: {}, warnings: [] };
   for (const resource of resources) {
     const kind = String(resource.kind);
-    const name = String(at(resource, "metadata", "name") ?? "(unnamed)");
+    const name = String(at(resource, ["metadata", "name"]) ?? "(unnamed)");
     if (kind === "ClusterPolicy" || kind === "Policy") classicPolicy(resource, name, found);
     else if (kind === "ValidatingPolicy" || kind === "ValidatingAdmissionPolicy")
       celPolicy(resource, name, found);
@@ -27177,14 +27204,17 @@ function valuesOf(value) {
   if (Array.isArray(value)) return value.map(String);
   return typeof value === "string" ? [value] : [];
 }
-function labelOf(rule) {
-  const filters = [
-    ...at(rule, "match", "any") ?? [],
-    ...at(rule, "match", "all") ?? []
+function matchFilters(rule) {
+  return [
+    at(rule, ["match"]),
+    ...at(rule, ["match", "any"]) ?? [],
+    ...at(rule, ["match", "all"]) ?? []
   ];
-  for (const filter of [at(rule, "match"), ...filters]) {
+}
+function labelOf(rule) {
+  for (const filter of matchFilters(rule)) {
     for (const selector of ["selector", "namespaceSelector"]) {
-      const labels = at(filter, "resources", selector, "matchLabels");
+      const labels = at(filter, ["resources", selector, "matchLabels"]);
       if (isObject(labels)) {
         const [key, value] = Object.entries(labels)[0] ?? [];
         if (key !== void 0) return `${key}=${String(value)}`;
@@ -27194,11 +27224,7 @@ function labelOf(rule) {
   return void 0;
 }
 function matchedKinds(rule) {
-  const filters = [
-    ...at(rule, "match", "any") ?? [],
-    ...at(rule, "match", "all") ?? []
-  ];
-  return [at(rule, "match"), ...filters].flatMap((f) => valuesOf(at(f, "resources", "kinds")));
+  return matchFilters(rule).flatMap((f) => valuesOf(at(f, ["resources", "kinds"])));
 }
 function deadPrecondition(rule, ruleName) {
   const kinds = matchedKinds(rule).map((k) => k.split("/").pop());
@@ -27216,11 +27242,11 @@ function deadPrecondition(rule, ruleName) {
   return void 0;
 }
 function classicPolicy(resource, policyName, found) {
-  found.mode ??= modeOf(at(resource, "spec", "validationFailureAction"));
-  const rules = at(resource, "spec", "rules") ?? [];
+  found.mode ??= modeOf(at(resource, ["spec", "validationFailureAction"]));
+  const rules = at(resource, ["spec", "rules"]) ?? [];
   for (const rule of rules.filter(isObject)) {
     const ruleName = `${policyName}/${String(rule.name ?? "(unnamed)")}`;
-    const validate = at(rule, "validate");
+    const validate = at(rule, ["validate"]);
     if (!isObject(validate)) continue;
     found.mode ??= modeOf(validate.failureAction);
     const dead = deadPrecondition(rule, ruleName);
@@ -27229,7 +27255,7 @@ function classicPolicy(resource, policyName, found) {
     const patterns = [
       ...imagePatterns(validate.pattern),
       ...(validate.anyPattern ?? []).flatMap((p) => imagePatterns(p)),
-      ...(validate.foreach ?? []).flatMap((f) => imagePatterns(at(f, "pattern")))
+      ...(validate.foreach ?? []).flatMap((f) => imagePatterns(at(f, ["pattern"])))
     ];
     const lists = new Set(patterns.map((p) => p.list).filter(Boolean));
     if (lists.size > 0 && !lists.has("initContainers")) {
@@ -27258,8 +27284,8 @@ function classicPolicy(resource, policyName, found) {
       else found.approved.push(...allowed);
     }
     const denies = [
-      ...conditionsOf(at(validate, "deny", "conditions")),
-      ...(validate.foreach ?? []).flatMap((f) => conditionsOf(at(f, "deny", "conditions")))
+      ...conditionsOf(at(validate, ["deny", "conditions"])),
+      ...(validate.foreach ?? []).flatMap((f) => conditionsOf(at(f, ["deny", "conditions"])))
     ];
     denyConditions(denies, ruleName, rule, found);
   }
@@ -27316,9 +27342,9 @@ function distributionOf(rule) {
   return /ubuntu|debian|alpine/.exec(String(rule.name ?? ""))?.[0];
 }
 function celPolicy(resource, policyName, found) {
-  const actions = at(resource, "spec", "validationActions");
+  const actions = at(resource, ["spec", "validationActions"]);
   if (Array.isArray(actions)) found.mode ??= actions.includes("Deny") ? "enforce" : "audit";
-  const validations2 = (at(resource, "spec", "validations") ?? []).filter(isObject);
+  const validations2 = (at(resource, ["spec", "validations"]) ?? []).filter(isObject);
   let understood = 0;
   for (const [index, validation] of validations2.entries()) {
     const expression = String(validation.expression ?? "");
@@ -27706,29 +27732,6 @@ function waiverFor(rule, suppression, image, policy, today) {
   return expired;
 }
 
-// src/sources/image-keys.ts
-function isObject2(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function imageOfMap(value, path4, written, defaults = {}) {
-  if (!isObject2(value)) return void 0;
-  const text = (key) => {
-    const raw = value[key];
-    if (raw === void 0 || raw === null) return "";
-    if (typeof raw === "object") return "";
-    return (written([...path4, key]) ?? String(raw)).trim();
-  };
-  const repository = text("repository");
-  if (repository === "") return void 0;
-  const registry = defaults.registry || text("registry");
-  const digest = text("digest");
-  const tag = text("tag") || defaults.tag || "";
-  let image = registry ? `${registry.replace(/\/+$/, "")}/${repository}` : repository;
-  if (digest) image += `@${digest}`;
-  else if (tag) image += `:${tag}`;
-  return { path: [...path4, "repository"], value: image };
-}
-
 // src/sources/variables.ts
 var REFERENCE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(:?[-+?])?|([A-Za-z_][A-Za-z0-9_]*))/y;
 function closingBrace(text, from, escapeChar) {
@@ -27897,16 +27900,8 @@ var CONTAINER_LISTS2 = ["initContainers", "containers", "ephemeralContainers"];
 function isContainerList(key) {
   return CONTAINER_LISTS2.includes(key);
 }
-function at2(value, path4) {
-  let current = value;
-  for (const key of path4) {
-    if (typeof current !== "object" || current === null) return void 0;
-    current = current[key];
-  }
-  return current;
-}
 function stringLabels(value) {
-  if (!isObject2(value)) return {};
+  if (!isObject(value)) return {};
   const labels = {};
   for (const [key, label] of Object.entries(value)) {
     if (label !== null && label !== void 0) labels[detach(key)] = detach(String(label));
@@ -27914,7 +27909,7 @@ function stringLabels(value) {
   return labels;
 }
 function isKubernetesObject(value) {
-  return isObject2(value) && typeof value.kind === "string" && typeof value.apiVersion === "string";
+  return isObject(value) && typeof value.kind === "string" && typeof value.apiVersion === "string";
 }
 function isNotRead(object) {
   const group = String(object.apiVersion).split("/")[0] ?? "";
@@ -27923,7 +27918,7 @@ function isNotRead(object) {
 function kubernetesImages(object, written, prefix = []) {
   const result = { images: [], namespaces: {} };
   const kind = String(object.kind);
-  const metadata = isObject2(object.metadata) ? object.metadata : {};
+  const metadata = isObject(object.metadata) ? object.metadata : {};
   const name = typeof metadata.name === "string" ? metadata.name : "";
   if (kind === "Namespace") {
     if (name) result.namespaces[name] = stringLabels(metadata.labels);
@@ -27955,16 +27950,16 @@ function kubernetesImages(object, written, prefix = []) {
   }
   const labels = { ...ownLabels };
   for (const templatePath of templatePaths)
-    Object.assign(labels, stringLabels(at2(object, [...templatePath, "metadata", "labels"])));
+    Object.assign(labels, stringLabels(at(object, [...templatePath, "metadata", "labels"])));
   const podPath = [...templatePaths[templatePaths.length - 1], "spec"];
-  const podSpec = at2(object, podPath);
-  if (!isObject2(podSpec)) return result;
+  const podSpec = at(object, podPath);
+  if (!isObject(podSpec)) return result;
   for (const list of Object.keys(podSpec)) {
     if (!isContainerList(list)) continue;
     const containers2 = podSpec[list];
     if (!Array.isArray(containers2)) continue;
     containers2.forEach((container, i) => {
-      if (!isObject2(container) || container.image === void 0 || container.image === null || container.image === "")
+      if (!isObject(container) || container.image === void 0 || container.image === null || container.image === "")
         return;
       result.images.push({
         path: [...prefix, ...podPath, list, i, "image"],
@@ -27981,7 +27976,7 @@ function walkObject(value, path4, context, out) {
   if (Array.isArray(value)) {
     const list = path4[path4.length - 1];
     value.forEach((item, i) => {
-      if (isContainerList(list) && isObject2(item) && typeof item.image === "string" && item.image !== "") {
+      if (isContainerList(list) && isObject(item) && typeof item.image === "string" && item.image !== "") {
         out.push({
           path: [...path4, i, "image"],
           value: item.image,
@@ -27997,7 +27992,7 @@ function walkObject(value, path4, context, out) {
     });
     return;
   }
-  if (!isObject2(value)) return;
+  if (!isObject(value)) return;
   const notImages = path4[path4.length - 1] === "rbd";
   for (const [key, child2] of Object.entries(value)) {
     const childPath = [...path4, key];
@@ -28008,7 +28003,7 @@ function walkObject(value, path4, context, out) {
       continue;
     }
     let inner = context;
-    if (key === "template" && isObject2(child2) && isObject2(child2.metadata) && isObject2(child2.metadata.labels)) {
+    if (key === "template" && isObject(child2) && isObject(child2.metadata) && isObject(child2.metadata.labels)) {
       inner = { ...context, labels: { ...context.labels, ...stringLabels(child2.metadata.labels) } };
     }
     walkObject(child2, childPath, inner, out);
@@ -28289,8 +28284,8 @@ function discoverFiles(paths, options) {
   return { candidates: [...found.values()].sort(byPath), skipped: [...skipped.values()].sort(byPath) };
 }
 function isUnder(path4, excluded) {
-  for (let at3 = path4.indexOf("/"); at3 >= 0; at3 = path4.indexOf("/", at3 + 1)) {
-    if (excluded(path4.slice(0, at3))) return true;
+  for (let at2 = path4.indexOf("/"); at2 >= 0; at2 = path4.indexOf("/", at2 + 1)) {
+    if (excluded(path4.slice(0, at2))) return true;
   }
   return false;
 }
@@ -28354,7 +28349,7 @@ function isKustomizationName(name) {
 }
 function readKustomization(doc, file) {
   const data = doc.data;
-  if (!isObject2(data)) return void 0;
+  if (!isObject(data)) return void 0;
   const dir = posix.dirname(file);
   const resources = [];
   for (const key of ["resources", "bases"]) {
@@ -28369,7 +28364,7 @@ function readKustomization(doc, file) {
   const images = [];
   if (Array.isArray(data.images)) {
     data.images.forEach((entry, i) => {
-      if (!isObject2(entry) || typeof entry.name !== "string" || entry.name === "") return;
+      if (!isObject(entry) || typeof entry.name !== "string" || entry.name === "") return;
       const text = (key) => {
         const value = entry[key];
         if (value === void 0 || value === null || value === "") return void 0;
@@ -28456,12 +28451,12 @@ import { basename as basename2, dirname as dirname2, join as join2, sep as sep2 
 
 // src/sources/compose.ts
 function isComposeFile(value) {
-  return isObject2(value) && isObject2(value.services) && !("kind" in value) && !("apiVersion" in value);
+  return isObject(value) && isObject(value.services) && !("kind" in value) && !("apiVersion" in value);
 }
 function composeImages(file) {
   const images = [];
   for (const [name, service] of Object.entries(file.services)) {
-    if (!isObject2(service) || service.image === void 0 || service.image === null) continue;
+    if (!isObject(service) || service.image === void 0 || service.image === null) continue;
     if (service.build !== void 0 && service.build !== null) continue;
     images.push({
       path: ["services", name, "image"],
@@ -28646,9 +28641,9 @@ function fastModel(text) {
       let next = i + 1;
       while (next < lines.length) {
         const candidate = stripCR(lines[next]);
-        const at3 = firstNonBlank(candidate);
-        if (at3 >= 0 && candidate[at3] !== "#") break;
-        if (at3 < 0) return void 0;
+        const at2 = firstNonBlank(candidate);
+        if (at2 >= 0 && candidate[at2] !== "#") break;
+        if (at2 < 0) return void 0;
         next++;
       }
       if (next >= lines.length) break;
@@ -28775,16 +28770,16 @@ function finishFlags(words) {
       valueStart,
       option: (wanted) => {
         if (value === null || valueStart === void 0) return void 0;
-        let at3 = 0;
+        let at2 = 0;
         for (const part of value.split(",")) {
           const sign = part.indexOf("=");
           if ((sign < 0 ? part : part.slice(0, sign)) === wanted) {
             return {
               value: sign < 0 ? null : part.slice(sign + 1),
-              valueStart: sign < 0 ? void 0 : { line: valueStart.line, character: valueStart.character + at3 + sign + 1 }
+              valueStart: sign < 0 ? void 0 : { line: valueStart.line, character: valueStart.character + at2 + sign + 1 }
             };
           }
-          at3 += part.length + 1;
+          at2 += part.length + 1;
         }
         return void 0;
       }
@@ -28900,13 +28895,13 @@ var StageReader = class {
   isStage({ text, image }, allowIndex) {
     return image.kind !== "unresolved" && (allowIndex || !/^\d+$/.test(text)) && this.stageIndex(text) !== void 0;
   }
-  occurrence(instruction, { text, image }, at3, via) {
+  occurrence(instruction, { text, image }, at2, via) {
     const { start } = instruction;
     const name = this.stages[this.stages.length - 1]?.name;
     return {
       file: this.file,
       line: start.line + 1,
-      column: (at3.line === start.line ? at3.character : start.character) + 1,
+      column: (at2.line === start.line ? at2.character : start.character) + 1,
       source: "dockerfile",
       text,
       image,
@@ -28956,11 +28951,11 @@ var StageReader = class {
       }
     }
   }
-  externalSource(instruction, written, at3, via) {
-    if (!written || !at3) return;
+  externalSource(instruction, written, at2, via) {
+    if (!written || !at2) return;
     const resolved = this.resolve(written);
     if (this.isStage(resolved, true)) return;
-    this.occurrences.push(this.occurrence(instruction, resolved, at3, via));
+    this.occurrences.push(this.occurrence(instruction, resolved, at2, via));
   }
   /** Marks the final image, and reports a file without FROM or ending inside an instruction. */
   finish(text, last) {
@@ -29024,8 +29019,8 @@ function isValuesFileName(name) {
 }
 function helmValuesImages(data, written, appVersion) {
   const images = [];
-  if (!isObject2(data)) return images;
-  const global = isObject2(data.global) ? data.global : {};
+  if (!isObject(data)) return images;
+  const global = isObject(data.global) ? data.global : {};
   const registry = typeof global.imageRegistry === "string" && global.imageRegistry.trim() !== "" ? global.imageRegistry.trim() : void 0;
   const defaults = {
     ...registry !== void 0 && { registry },
@@ -29038,7 +29033,7 @@ function helmValuesImages(data, written, appVersion) {
       });
       return;
     }
-    if (!isObject2(value)) return;
+    if (!isObject(value)) return;
     for (const [key, child2] of Object.entries(value)) {
       const childPath = [...path4, key];
       if (key !== "image") {
@@ -29066,9 +29061,9 @@ function isWorkflowPath(path4) {
 var DOCKER_STEP = "docker://";
 function workflowImages(data) {
   const images = [];
-  if (!isObject2(data) || !isObject2(data.jobs)) return images;
+  if (!isObject(data) || !isObject(data.jobs)) return images;
   for (const [job, definition] of Object.entries(data.jobs)) {
-    if (!isObject2(definition)) continue;
+    if (!isObject(definition)) continue;
     const workload = { kind: "job", name: job };
     const push = (path4, value) => {
       if (value === void 0 || value === null || value === "") return;
@@ -29076,16 +29071,16 @@ function workflowImages(data) {
     };
     const container = definition.container;
     if (typeof container === "string") push(["container"], container);
-    else if (isObject2(container)) push(["container", "image"], container.image);
-    if (isObject2(definition.services)) {
+    else if (isObject(container)) push(["container", "image"], container.image);
+    if (isObject(definition.services)) {
       for (const [name, service] of Object.entries(definition.services)) {
         if (typeof service === "string") push(["services", name], service);
-        else if (isObject2(service)) push(["services", name, "image"], service.image);
+        else if (isObject(service)) push(["services", name, "image"], service.image);
       }
     }
     if (Array.isArray(definition.steps)) {
       definition.steps.forEach((step, i) => {
-        if (isObject2(step) && typeof step.uses === "string" && step.uses.startsWith(DOCKER_STEP)) {
+        if (isObject(step) && typeof step.uses === "string" && step.uses.startsWith(DOCKER_STEP)) {
           images.push({
             path: ["jobs", job, "steps", i, "uses"],
             value: step.uses.slice(DOCKER_STEP.length),
@@ -29222,12 +29217,12 @@ function readFastDocument(text, from, to, firstLine2, documents) {
   const positions = /* @__PURE__ */ new Map();
   keys.forEach((path4, i) => {
     const value = valueAtPath(data, path4);
-    const at3 = lines[i];
+    const at2 = lines[i];
     const isMap3 = typeof value === "object" && value !== null && !Array.isArray(value);
     if (isMap3 && "repository" in value) throw new NotSure();
-    const same = typeof value === "string" ? at3.value === value : (value === null || isMap3) && at3.value === void 0;
+    const same = typeof value === "string" ? at2.value === value : (value === null || isMap3) && at2.value === void 0;
     if (!same) throw new NotSure();
-    positions.set(pathKey(path4), { line: at3.line, col: at3.col });
+    positions.set(pathKey(path4), { line: at2.line, col: at2.col });
   });
   documents.push({
     data,
@@ -29438,12 +29433,12 @@ function readManifest(doc, file, result, env = () => /* @__PURE__ */ new Map()) 
 }
 function collect(doc, images, source, file, result, valueOptions = {}) {
   for (const found of images) {
-    const at3 = doc.locate(found.path);
+    const at2 = doc.locate(found.path);
     const { text: imageText, image } = imageOfValue(found.value, valueOptions);
     result.occurrences.push({
       file,
-      line: at3.line,
-      column: at3.col,
+      line: at2.line,
+      column: at2.col,
       source,
       text: imageText,
       image,
@@ -29542,16 +29537,16 @@ function runCheck(options) {
   const repositories = /* @__PURE__ */ new Set();
   let files = 0;
   let images = 0;
-  const report = (rule, at3, message, warning) => {
-    const occurrence = "source" in at3 ? at3 : void 0;
+  const report = (rule, at2, message, warning) => {
+    const occurrence = "source" in at2 ? at2 : void 0;
     const ref = occurrence?.image.kind === "image" ? occurrence.image.ref : void 0;
     const image = occurrence?.text ?? "";
-    const waiver = waiverFor(rule, at3.suppression, ref, compiled, today);
+    const waiver = waiverFor(rule, at2.suppression, ref, compiled, today);
     if (waiver?.kind === "suppressed") {
       suppressed.push({
         rule,
-        file: at3.file,
-        line: at3.line,
+        file: at2.file,
+        line: at2.line,
         image,
         reason: waiver.reason,
         expires: waiver.expires
@@ -29566,9 +29561,9 @@ function runCheck(options) {
     findings.push({
       rule,
       severity: warning ? "warning" : severity,
-      file: at3.file,
-      line: at3.line,
-      column: at3.column,
+      file: at2.file,
+      line: at2.line,
+      column: at2.column,
       image,
       ...ref && { normalized: ref.normalized },
       message: notes.length > 0 ? `${message} (${notes.join("; ")})` : message
@@ -29670,8 +29665,8 @@ function digestsOf(outcomes, date) {
   for (const outcome of outcomes) {
     if (outcome.status !== "pushed" || !outcome.digest) continue;
     for (const ref of outcome.tags) {
-      const at3 = ref.lastIndexOf(":");
-      images.push({ image: ref.slice(0, at3), tag: ref.slice(at3 + 1), digest: outcome.digest, date: day });
+      const at2 = ref.lastIndexOf(":");
+      images.push({ image: ref.slice(0, at2), tag: ref.slice(at2 + 1), digest: outcome.digest, date: day });
     }
   }
   return { version: 1, images };
@@ -29733,12 +29728,12 @@ function releasesFromApi(text, file) {
     );
   }
   return data.map((c, i) => {
-    const at3 = `${file}: [${i}]`;
+    const at2 = `${file}: [${i}]`;
     if (typeof c?.cycle !== "string" && typeof c?.cycle !== "number")
-      throw new InputError(`${at3}.cycle: expected a release such as "3.22"`);
-    const standard = parseEnd(c.eol, `${at3}.eol`);
-    if (standard === void 0) throw new InputError(`${at3}.eol: missing`);
-    const extended = parseEnd(c.extendedSupport, `${at3}.extendedSupport`);
+      throw new InputError(`${at2}.cycle: expected a release such as "3.22"`);
+    const standard = parseEnd(c.eol, `${at2}.eol`);
+    if (standard === void 0) throw new InputError(`${at2}.eol: missing`);
+    const extended = parseEnd(c.extendedSupport, `${at2}.extendedSupport`);
     return {
       release: String(c.cycle),
       standard,
@@ -30778,14 +30773,14 @@ function readImagesFile(path4, baseDir) {
   const list = data?.images;
   if (!Array.isArray(list)) throw new UsageError(`${where}: expected "images:" with a list of images`);
   return list.map((raw, i) => {
-    const at3 = `${where}: images[${i}]`;
+    const at2 = `${where}: images[${i}]`;
     if (typeof raw?.name !== "string" || !NAME.test(raw.name)) {
-      throw new UsageError(`${at3}.name: expected a lowercase image name such as "alpine"`);
+      throw new UsageError(`${at2}.name: expected a lowercase image name such as "alpine"`);
     }
     const strings = (value, key) => {
       if (value === void 0) return void 0;
       if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === "string" && v !== "")) {
-        throw new UsageError(`${at3}.${key}: expected a list of strings`);
+        throw new UsageError(`${at2}.${key}: expected a list of strings`);
       }
       return value;
     };
@@ -30794,9 +30789,9 @@ function readImagesFile(path4, baseDir) {
     const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
     const bad = platforms?.find((p) => !PLATFORM.test(p));
     if (bad !== void 0)
-      throw new UsageError(`${at3}.platforms: "${bad}" is not a platform such as linux/arm64`);
+      throw new UsageError(`${at2}.platforms: "${bad}" is not a platform such as linux/arm64`);
     if (raw.dockerfile !== void 0 && typeof raw.dockerfile !== "string") {
-      throw new UsageError(`${at3}.dockerfile: expected a file name`);
+      throw new UsageError(`${at2}.dockerfile: expected a file name`);
     }
     return {
       name: raw.name,
@@ -31324,8 +31319,8 @@ async function pinUpstreams(images, cwd, tools) {
     if (!tools.dryRun) {
       const path4 = join10(cwd, image.dockerfile);
       const lines = readFileSync7(path4, "utf8").split("\n");
-      const at3 = image.from.line - 1;
-      const line = lines[at3] ?? "";
+      const at2 = image.from.line - 1;
+      const line = lines[at2] ?? "";
       const column = image.from.column - 1;
       if (line.slice(column, column + written.length) !== written) {
         outcomes.push({
@@ -31335,7 +31330,7 @@ async function pinUpstreams(images, cwd, tools) {
         });
         continue;
       }
-      lines[at3] = `${line.slice(0, column)}${upstream}@${current.digest}${line.slice(column + written.length)}`;
+      lines[at2] = `${line.slice(0, column)}${upstream}@${current.digest}${line.slice(column + written.length)}`;
       writeFileSync2(path4, lines.join("\n"));
     }
     outcomes.push({ ...base, new: current.digest, status: "pinned" });
@@ -31489,8 +31484,8 @@ function rawAnnotations(result, firstFiles) {
     });
   }
   const rank = (rule) => {
-    const at3 = RULE_ORDER.indexOf(rule);
-    return at3 < 0 ? RULE_ORDER.length : at3;
+    const at2 = RULE_ORDER.indexOf(rule);
+    return at2 < 0 ? RULE_ORDER.length : at2;
   };
   const byRelevance = [...result.findings].sort(
     (a, b) => Number(!firstFiles?.has(a.file)) - Number(!firstFiles?.has(b.file)) || rank(a.rule) - rank(b.rule)
@@ -31753,9 +31748,9 @@ function render(format, result, options) {
 // src/cli.ts
 var { version } = package_default;
 function collectBuildArg(value, previous) {
-  const at3 = value.indexOf("=");
-  if (at3 <= 0) throw new UsageError(`--build-arg takes KEY=VALUE, got "${value}"`);
-  return { ...previous, [value.slice(0, at3)]: value.slice(at3 + 1) };
+  const at2 = value.indexOf("=");
+  if (at2 <= 0) throw new UsageError(`--build-arg takes KEY=VALUE, got "${value}"`);
+  return { ...previous, [value.slice(0, at2)]: value.slice(at2 + 1) };
 }
 function useColor(stream) {
   if ("NO_COLOR" in process.env) return false;

@@ -19126,6 +19126,14 @@ function waiverFor(rule, suppression, image, policy, today) {
 function isObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+function at(value, path) {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== "object" || current === null) return void 0;
+    current = current[key];
+  }
+  return current;
+}
 function imageOfMap(value, path, written, defaults = {}) {
   if (!isObject(value)) return void 0;
   const text = (key) => {
@@ -19312,14 +19320,6 @@ var NOT_READ_GROUPS = /* @__PURE__ */ new Set([
 var CONTAINER_LISTS = ["initContainers", "containers", "ephemeralContainers"];
 function isContainerList(key) {
   return CONTAINER_LISTS.includes(key);
-}
-function at(value, path) {
-  let current = value;
-  for (const key of path) {
-    if (typeof current !== "object" || current === null) return void 0;
-    current = current[key];
-  }
-  return current;
 }
 function stringLabels(value) {
   if (!isObject(value)) return {};

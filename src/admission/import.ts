@@ -14,23 +14,13 @@ import { InputError } from "../errors.js";
 import { hasGlob } from "../glob.js";
 import { parsePolicy } from "../policy/load.js";
 import type { Mode, Policy } from "../policy/types.js";
+import { at, isObject, type Json } from "../sources/image-keys.js";
 import { AS_OF_ANNOTATION, exportResources, POLICY_ANNOTATION, type Target } from "./export.js";
 
 export interface Imported {
   /** The policy, ready for policyText(); undefined when the file holds nothing importable. */
   policy?: Policy;
   warnings: string[];
-}
-
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  value !== null && typeof value === "object" && !Array.isArray(value);
-
-function at(value: unknown, ...path: string[]): unknown {
-  let current = value;
-  for (const key of path) current = isObject(current) ? current[key] : undefined;
-  return current;
 }
 
 const TARGET_OF: Record<string, Target> = {
@@ -50,14 +40,16 @@ export function importPolicy(text: string, file: string): Imported {
     );
   }
   const resources = documents.filter(isObject);
-  const ours = resources.find((r) => typeof at(r, "metadata", "annotations", POLICY_ANNOTATION) === "string");
+  const ours = resources.find(
+    (r) => typeof at(r, ["metadata", "annotations", POLICY_ANNOTATION]) === "string",
+  );
   if (ours) return importExport(ours, resources, file);
   return importForeign(resources);
 }
 
 /** An export of this product: the policy it names, once its expressions prove to be that policy's. */
 function importExport(resource: Json, resources: Json[], file: string): Imported {
-  const annotations = at(resource, "metadata", "annotations") as Json;
+  const annotations = at(resource, ["metadata", "annotations"]) as Json;
   const policy = parsePolicy(
     String(annotations[POLICY_ANNOTATION]),
     `${file} (annotation ${POLICY_ANNOTATION})`,
@@ -67,7 +59,7 @@ function importExport(resource: Json, resources: Json[], file: string): Imported
   const today = String(annotations[AS_OF_ANNOTATION] ?? "1970-01-01");
   if (target) {
     const expected = exportResources(policy, { target, source: "", version: "", today });
-    const same = (r: Json) => JSON.stringify(at(r, "spec"));
+    const same = (r: Json) => JSON.stringify(at(r, ["spec"]));
     const found = resources.filter((r) => TARGET_OF[String(r.kind)] === target);
     const regenerated = expected.filter((r) => TARGET_OF[String(r.kind)] === target);
     if (
@@ -75,7 +67,7 @@ function importExport(resource: Json, resources: Json[], file: string): Imported
       found.some((r, i) => same(r) !== same(regenerated[i] as Json))
     ) {
       warnings.push(
-        `${resource.kind} ${String(at(resource, "metadata", "name"))}: its spec differs from what the policy in its ${POLICY_ANNOTATION} annotation exports (edited by hand?); imported that policy, not the edits`,
+        `${resource.kind} ${String(at(resource, ["metadata", "name"]))}: its spec differs from what the policy in its ${POLICY_ANNOTATION} annotation exports (edited by hand?); imported that policy, not the edits`,
       );
     }
   }
@@ -99,7 +91,7 @@ function importForeign(resources: Json[]): Imported {
   const found: Findings = { approved: [], deprecated: [], versions: {}, warnings: [] };
   for (const resource of resources) {
     const kind = String(resource.kind);
-    const name = String(at(resource, "metadata", "name") ?? "(unnamed)");
+    const name = String(at(resource, ["metadata", "name"]) ?? "(unnamed)");
     if (kind === "ClusterPolicy" || kind === "Policy") classicPolicy(resource, name, found);
     else if (kind === "ValidatingPolicy" || kind === "ValidatingAdmissionPolicy")
       celPolicy(resource, name, found);
@@ -213,14 +205,19 @@ function valuesOf(value: unknown): string[] {
   return typeof value === "string" ? [value] : [];
 }
 
-function labelOf(rule: Json): string | undefined {
-  const filters = [
-    ...((at(rule, "match", "any") as unknown[]) ?? []),
-    ...((at(rule, "match", "all") as unknown[]) ?? []),
+/** A rule's resource filters: `match` itself and each entry of `match.any` and `match.all`. */
+function matchFilters(rule: Json): unknown[] {
+  return [
+    at(rule, ["match"]),
+    ...((at(rule, ["match", "any"]) as unknown[]) ?? []),
+    ...((at(rule, ["match", "all"]) as unknown[]) ?? []),
   ];
-  for (const filter of [at(rule, "match"), ...filters]) {
+}
+
+function labelOf(rule: Json): string | undefined {
+  for (const filter of matchFilters(rule)) {
     for (const selector of ["selector", "namespaceSelector"]) {
-      const labels = at(filter, "resources", selector, "matchLabels");
+      const labels = at(filter, ["resources", selector, "matchLabels"]);
       if (isObject(labels)) {
         const [key, value] = Object.entries(labels)[0] ?? [];
         if (key !== undefined) return `${key}=${String(value)}`;
@@ -231,11 +228,7 @@ function labelOf(rule: Json): string | undefined {
 }
 
 function matchedKinds(rule: Json): string[] {
-  const filters = [
-    ...((at(rule, "match", "any") as unknown[]) ?? []),
-    ...((at(rule, "match", "all") as unknown[]) ?? []),
-  ];
-  return [at(rule, "match"), ...filters].flatMap((f) => valuesOf(at(f, "resources", "kinds")));
+  return matchFilters(rule).flatMap((f) => valuesOf(at(f, ["resources", "kinds"])));
 }
 
 /** A precondition that can never hold for what the rule matches: the rule never ran in the cluster. */
@@ -259,11 +252,11 @@ function deadPrecondition(rule: Json, ruleName: string): string | undefined {
 }
 
 function classicPolicy(resource: Json, policyName: string, found: Findings): void {
-  found.mode ??= modeOf(at(resource, "spec", "validationFailureAction"));
-  const rules = (at(resource, "spec", "rules") as unknown[]) ?? [];
+  found.mode ??= modeOf(at(resource, ["spec", "validationFailureAction"]));
+  const rules = (at(resource, ["spec", "rules"]) as unknown[]) ?? [];
   for (const rule of rules.filter(isObject)) {
     const ruleName = `${policyName}/${String(rule.name ?? "(unnamed)")}`;
-    const validate = at(rule, "validate");
+    const validate = at(rule, ["validate"]);
     if (!isObject(validate)) continue;
     found.mode ??= modeOf(validate.failureAction);
     const dead = deadPrecondition(rule, ruleName);
@@ -272,7 +265,7 @@ function classicPolicy(resource: Json, policyName: string, found: Findings): voi
     const patterns = [
       ...imagePatterns(validate.pattern),
       ...((validate.anyPattern as unknown[]) ?? []).flatMap((p) => imagePatterns(p)),
-      ...((validate.foreach as unknown[]) ?? []).flatMap((f) => imagePatterns(at(f, "pattern"))),
+      ...((validate.foreach as unknown[]) ?? []).flatMap((f) => imagePatterns(at(f, ["pattern"]))),
     ];
     const lists = new Set(patterns.map((p) => p.list).filter(Boolean));
     if (lists.size > 0 && !lists.has("initContainers")) {
@@ -301,8 +294,8 @@ function classicPolicy(resource: Json, policyName: string, found: Findings): voi
       else found.approved.push(...allowed);
     }
     const denies = [
-      ...conditionsOf(at(validate, "deny", "conditions")),
-      ...((validate.foreach as unknown[]) ?? []).flatMap((f) => conditionsOf(at(f, "deny", "conditions"))),
+      ...conditionsOf(at(validate, ["deny", "conditions"])),
+      ...((validate.foreach as unknown[]) ?? []).flatMap((f) => conditionsOf(at(f, ["deny", "conditions"]))),
     ];
     denyConditions(denies, ruleName, rule, found);
   }
@@ -370,9 +363,9 @@ function distributionOf(rule: Json): string | undefined {
  * `image.contains('@')` — read from each validation expression.
  */
 function celPolicy(resource: Json, policyName: string, found: Findings): void {
-  const actions = at(resource, "spec", "validationActions");
+  const actions = at(resource, ["spec", "validationActions"]);
   if (Array.isArray(actions)) found.mode ??= actions.includes("Deny") ? "enforce" : "audit";
-  const validations = ((at(resource, "spec", "validations") as unknown[]) ?? []).filter(isObject);
+  const validations = ((at(resource, ["spec", "validations"]) as unknown[]) ?? []).filter(isObject);
   let understood = 0;
   for (const [index, validation] of validations.entries()) {
     const expression = String(validation.expression ?? "");

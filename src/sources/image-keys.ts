@@ -25,6 +25,16 @@ export function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** The value at `path` below `value` (object keys and list indexes), or undefined. */
+export function at(value: unknown, path: readonly (string | number)[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== "object" || current === null) return undefined;
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return current;
+}
+
 export interface MapDefaults {
   /** A registry that overrides each map's own (`global.imageRegistry`). */
   registry?: string;

@@ -4,7 +4,7 @@
  * string or a Helm-style map. CRDs and admission policies are not read: their `image` keys are
  * patterns. Works on plain parsed objects; the caller maps paths back to positions.
  */
-import { type ImageAt, imageOfMap, isObject, type Json, type Written } from "./image-keys.js";
+import { at, type ImageAt, imageOfMap, isObject, type Json, type Written } from "./image-keys.js";
 import { detach } from "./resolve.js";
 import type { WorkloadContext } from "./types.js";
 import type { KeyPath } from "./yaml.js";
@@ -40,15 +40,6 @@ type ContainerList = (typeof CONTAINER_LISTS)[number];
 
 function isContainerList(key: unknown): key is ContainerList {
   return (CONTAINER_LISTS as readonly unknown[]).includes(key);
-}
-
-function at(value: unknown, path: KeyPath): unknown {
-  let current = value;
-  for (const key of path) {
-    if (typeof current !== "object" || current === null) return undefined;
-    current = (current as Record<string | number, unknown>)[key];
-  }
-  return current;
 }
 
 function stringLabels(value: unknown): Record<string, string> {
