@@ -66,7 +66,7 @@ export const POD_KINDS = {
 } as const;
 
 /** A CEL string literal. JSON's escapes (`\\`, `\"`, `\n`, `\uXXXX`) are CEL's too. */
-export function str(text: string): string {
+function str(text: string): string {
   return JSON.stringify(text);
 }
 
@@ -215,7 +215,7 @@ function anyRepository(entries: readonly string[]): string {
 }
 
 /** SPEC §3.2 (imageMatcher): `name[:release]`, a repository, or a glob. */
-export function imageMatches(entry: string): string {
+function imageMatches(entry: string): string {
   if (hasGlob(entry)) {
     return entry.includes("/")
       ? `x.norm.matches(${str(globToRegex(normalizeGlob(entry)))})`

@@ -18,7 +18,7 @@ import { type CelProgram, celProgram, liveExceptions } from "./cel.js";
 export const TARGETS = ["kyverno", "vap", "kyverno-clusterpolicy"] as const;
 export type Target = (typeof TARGETS)[number];
 
-export const POLICY_NAME = "enforce-base-images";
+const POLICY_NAME = "enforce-base-images";
 
 /** The file each target is written to by `--output-dir` and the Action (policies/ in this repository). */
 export const EXPORT_FILES: Record<Target, string> = {

@@ -5,7 +5,7 @@
  */
 
 /** `\.`-style escapes for every RE2 metacharacter. */
-export function escapeRegex(text: string): string {
+function escapeRegex(text: string): string {
   return text.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&");
 }
 

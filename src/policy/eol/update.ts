@@ -25,7 +25,7 @@ function parseEnd(value: unknown, what: string): SupportEnd | undefined {
   throw new InputError(`${what}: expected a date (YYYY-MM-DD), true or false, got ${JSON.stringify(value)}`);
 }
 
-export function releasesFromApi(text: string, file: string): EolRelease[] {
+function releasesFromApi(text: string, file: string): EolRelease[] {
   let data: unknown;
   try {
     data = JSON.parse(text);
