@@ -25712,11 +25712,7 @@ function vap(policy, options) {
       failurePolicy: "Fail",
       matchConstraints: { resourceRules: resourceRules() },
       variables: program3.variables,
-      validations: program3.validations.map(({ expression, message, messageExpression }) => ({
-        expression,
-        message,
-        messageExpression
-      }))
+      validations: validations(program3)
     }
   };
   const binding = {

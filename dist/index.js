@@ -26748,11 +26748,7 @@ function vap(policy, options) {
       failurePolicy: "Fail",
       matchConstraints: { resourceRules: resourceRules() },
       variables: program.variables,
-      validations: program.validations.map(({ expression, message, messageExpression }) => ({
-        expression,
-        message,
-        messageExpression
-      }))
+      validations: validations(program)
     }
   };
   const binding = {

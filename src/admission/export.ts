@@ -96,7 +96,10 @@ function annotations(policy: Policy, options: ExportOptions): Record<string, str
   };
 }
 
-function validations(program: CelProgram): Resource[] {
+/** The validations as every target writes them (the rule and variable stay in the program). */
+function validations(
+  program: CelProgram,
+): { expression: string; message: string; messageExpression: string }[] {
   return program.validations.map((v) => ({
     expression: v.expression,
     message: v.message,
@@ -158,11 +161,7 @@ function vap(policy: Policy, options: ExportOptions): Resource[] {
       failurePolicy: "Fail",
       matchConstraints: { resourceRules: resourceRules() },
       variables: program.variables,
-      validations: program.validations.map(({ expression, message, messageExpression }) => ({
-        expression,
-        message,
-        messageExpression,
-      })),
+      validations: validations(program),
     },
   };
   const binding: IValidatingAdmissionPolicyBinding = {
