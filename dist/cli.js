@@ -25289,7 +25289,15 @@ var PLAIN_FIRST = "[a-z0-9]+(?:(?:_|__|-+)[a-z0-9]+)*";
 var TAG2 = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}";
 var DIGEST = "(?:sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})";
 var REFERENCE_REGEX = `^[ \\t\\r\\n]*(?:(?:${DOMAIN2}|${IPV6}|${PLAIN_FIRST})/(?:${PATH_COMPONENT2}/)*${PATH_COMPONENT2}|${PATH_COMPONENT2})(?::${TAG2})?(?:@${DIGEST})?[ \\t\\r\\n]*$`;
-var IMAGE_ID_REGEX = "^[ \\t\\r\\n]*[a-f0-9]{64}[ \\t\\r\\n]*$";
+var REFERENCE_PARTS = {
+  CORE: "^[ \\t\\r\\n]*[!-~]+[ \\t\\r\\n]*$",
+  DIGEST: `^${DIGEST}$`,
+  TAG: `^${TAG2}$`,
+  COMPONENT: `^${PATH_COMPONENT2}$`,
+  FIRST: `^(?:${DOMAIN2}|${IPV6}|${PLAIN_FIRST})$`,
+  PATH: `^${PATH_COMPONENT2}(?:/${PATH_COMPONENT2})*$`,
+  IMAGE_ID: "^[a-f0-9]{64}$"
+};
 
 // src/admission/cel.ts
 var POD_KINDS = {
@@ -25334,39 +25342,63 @@ function labelSources() {
   ].join(" + ");
 }
 function referenceStages() {
-  const valid = `i.matches(${str2(REFERENCE_REGEX)}) && !i.matches(${str2(IMAGE_ID_REGEX)})`;
+  const P = REFERENCE_PARTS;
+  const at2 = `x.c.indexOf("@")`;
   const split = [
-    `"raw": i`,
-    `"nd": i.trim().indexOf("@") >= 0 ? i.trim().substring(0, i.trim().indexOf("@")) : i.trim()`,
-    `"dg": i.trim().indexOf("@") >= 0 ? i.trim().substring(i.trim().indexOf("@") + 1) : ""`
+    `"raw": x.raw`,
+    `"nd": ${at2} >= 0 ? x.c.substring(0, ${at2}) : x.c`,
+    `"dg": ${at2} >= 0 ? x.c.substring(${at2} + 1) : ""`,
+    `"at": ${at2} >= 0 ? "y" : ""`
   ];
-  const colon = `x.nd.indexOf(":", x.nd.lastIndexOf("/") + 1)`;
-  const nameAndTag = [
+  const afterSlash = `(x.nd.lastIndexOf("/") + 1)`;
+  const colon = `(${afterSlash} < size(x.nd) ? x.nd.indexOf(":", ${afterSlash}) : -1)`;
+  const named = [
     `"raw": x.raw`,
     `"dg": x.dg`,
+    `"at": x.at`,
     `"n": ${colon} >= 0 ? x.nd.substring(0, ${colon}) : x.nd`,
-    `"tag": ${colon} >= 0 ? x.nd.substring(${colon} + 1) : (x.dg == "" ? "latest" : "")`,
+    `"tag": ${colon} >= 0 ? x.nd.substring(${colon} + 1) : ""`,
     `"wt": ${colon} >= 0 ? "y" : ""`
   ];
-  const first = `x.n.split("/")[0]`;
-  const isRegistry = `(size(x.n.split("/")) > 1 && (${first}.contains(".") || ${first}.contains(":") || ${first} == "localhost" || ${first}.startsWith("[") || ${first} != ${first}.lowerAscii()))`;
-  const host = `(${first}.lowerAscii().endsWith(":443") ? ${first}.lowerAscii().substring(0, size(${first}.lowerAscii()) - 4) : ${first}.lowerAscii())`;
+  const slash = `x.n.indexOf("/")`;
+  const pieces = [
+    ...["raw", "dg", "at", "n", "tag", "wt"].map((key) => `"${key}": x.${key}`),
+    `"f": ${slash} >= 0 ? x.n.substring(0, ${slash}) : x.n`,
+    `"p": ${slash} >= 0 ? x.n.substring(${slash} + 1) : ""`,
+    `"sl": ${slash} >= 0 ? "y" : ""`
+  ];
+  const valid = [
+    `x.n != ""`,
+    `(x.at == "" || x.dg.matches(${str2(P.DIGEST)}))`,
+    `(x.wt == "" || x.tag.matches(${str2(P.TAG)}))`,
+    `(x.sl == "" ? x.n.matches(${str2(P.COMPONENT)}) : (x.f.matches(${str2(P.FIRST)}) && x.p.matches(${str2(P.PATH)})))`,
+    `!(x.at == "" && x.wt == "" && x.n.matches(${str2(P.IMAGE_ID)}))`
+  ].join(" && ");
+  const isRegistry = `(x.sl != "" && (x.f.contains(".") || x.f.contains(":") || x.f == "localhost" || x.f.startsWith("[") || x.f != x.f.lowerAscii()))`;
+  const checkedFields = [
+    ...["raw", "dg", "n", "tag", "wt", "f", "p"].map((key) => `"${key}": x.${key}`),
+    `"ok": (${valid}) ? "y" : ""`,
+    `"reg": ${isRegistry} ? "y" : ""`
+  ];
+  const host = `(x.f.lowerAscii().endsWith(":443") ? x.f.lowerAscii().substring(0, size(x.f) - 4) : x.f.lowerAscii())`;
   const aliases = `[${DOCKER_HUB_ALIASES2.map(str2).join(", ")}]`;
-  const matchRegistry2 = `(${isRegistry} ? (${host} in ${aliases} ? "docker.io" : ${host}) : "docker.io")`;
-  const displayRegistry = `(${isRegistry} ? (${first} in ${aliases} ? "docker.io" : ${first}) : "docker.io")`;
-  const path4 = `(${isRegistry} ? x.n.substring(size(${first}) + 1) : x.n)`;
+  const matchRegistry2 = `(x.reg != "" ? (${host} in ${aliases} ? "docker.io" : ${host}) : "docker.io")`;
+  const displayRegistry = `(x.reg != "" ? (x.f in ${aliases} ? "docker.io" : x.f) : "docker.io")`;
+  const path4 = `(x.reg != "" ? x.p : x.n)`;
   const library = `(${displayRegistry} == "docker.io" && !${path4}.contains("/") ? "library/" : "")`;
-  const tagPart = `(x.tag != "" ? ":" + x.tag : "")`;
+  const tag = `(x.wt != "" ? x.tag : (x.dg == "" ? "latest" : ""))`;
+  const tagPart = `(${tag} != "" ? ":" + ${tag} : "")`;
+  const name = `x.n.substring(x.n.lastIndexOf("/") + 1)`;
   const parts = [
     `"raw": x.raw`,
     `"dg": x.dg`,
-    `"tag": x.tag`,
+    `"tag": ${tag}`,
     `"wt": x.wt`,
     `"repo": ${matchRegistry2} + "/" + ${library} + ${path4}`,
     `"drepo": ${displayRegistry} + "/" + ${library} + ${path4}`,
-    `"name": x.n.split("/")[size(x.n.split("/")) - 1]`,
+    `"name": ${name}`,
     `"norm": ${matchRegistry2} + "/" + ${library} + ${path4} + ${tagPart} + (x.dg != "" ? "@" + x.dg : "")`,
-    `"nt": x.n.split("/")[size(x.n.split("/")) - 1] + ${tagPart}`
+    `"nt": ${name} + ${tagPart}`
   ];
   const carry = (keys) => keys.map((key) => `"${key}": x.${key}`);
   const base = ["raw", "dg", "tag", "wt", "repo", "norm", "name", "nt"];
@@ -25379,11 +25411,17 @@ function referenceStages() {
   return [
     {
       name: "images",
-      expression: `variables.containers.filter(c, has(c.image) && c.image != "").map(c, c.image)`
+      expression: `variables.containers.filter(c, has(c.image) && c.image != "").map(c, string(c.image))`
     },
-    { name: "split", expression: `variables.images.filter(i, ${valid}).map(i, ${map2(split)})` },
-    { name: "named", expression: `variables.split.map(x, ${map2(nameAndTag)})` },
-    { name: "parts", expression: `variables.named.map(x, ${map2(parts)})` },
+    {
+      name: "cores",
+      expression: `variables.images.map(i, {"raw": i, "c": i.matches(${str2(P.CORE)}) ? i.trim() : ""})`
+    },
+    { name: "split", expression: `variables.cores.map(x, ${map2(split)})` },
+    { name: "named", expression: `variables.split.map(x, ${map2(named)})` },
+    { name: "pieces", expression: `variables.named.map(x, ${map2(pieces)})` },
+    { name: "parsed", expression: `variables.pieces.map(x, ${map2(checkedFields)})` },
+    { name: "parts", expression: `variables.parsed.filter(x, x.ok != "").map(x, ${map2(parts)})` },
     { name: "refs", expression: `variables.parts.filter(x, size(x.drepo) <= 255).map(x, ${map2(withLead)})` },
     { name: "versions", expression: `variables.refs.map(x, ${map2(withRelease)})` },
     { name: "releases", expression: `variables.versions.map(x, ${map2(withComponents)})` }
@@ -25534,7 +25572,7 @@ function celProgram(policy, options) {
   rule(
     "parse-error",
     "invalidImages",
-    `variables.images.filter(i, !(${`i.matches(${str2(REFERENCE_REGEX)}) && !i.matches(${str2(IMAGE_ID_REGEX)})`})) + variables.parts.filter(x, size(x.drepo) > 255).map(x, x.raw)`,
+    `variables.parsed.filter(x, x.ok == "").map(x, x.raw) + variables.parts.filter(x, size(x.drepo) > 255).map(x, x.raw)`,
     "is not a valid image reference"
   );
   if (policy.approved) {

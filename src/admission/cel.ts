@@ -18,7 +18,7 @@ import { listSome, RELEASE, splitLabel } from "../policy/compile.js";
 import { type EolRelease, hasEnded, PRODUCTS, supportEnd } from "../policy/eol/index.js";
 import type { Policy, PolicyException } from "../policy/types.js";
 import type { RuleId } from "../rules/catalog.js";
-import { globToRegex, IMAGE_ID_REGEX, REFERENCE_REGEX } from "./patterns.js";
+import { globToRegex, REFERENCE_PARTS } from "./patterns.js";
 
 export interface CelVariable {
   name: string;
@@ -109,41 +109,71 @@ function labelSources(): string {
   ].join(" + ");
 }
 
-/** Stages that take an image string apart as parseImageRef does; each adds fields to a map of strings. */
+/**
+ * Stages that take an image string apart as parseImageRef does; each maps an image to a map of
+ * strings (CEL map literals must be homogeneous: the image is converted with `string()`). The
+ * grammar is checked once per image, part by part (REFERENCE_PARTS), which costs a fraction of
+ * one pattern over the whole string; `parsed` says which images are valid, for `parts` and for
+ * the parse-error rule alike.
+ */
 function referenceStages(): CelVariable[] {
-  const valid = `i.matches(${str(REFERENCE_REGEX)}) && !i.matches(${str(IMAGE_ID_REGEX)})`;
+  const P = REFERENCE_PARTS;
+  const at = `x.c.indexOf("@")`;
   const split = [
-    `"raw": i`,
-    `"nd": i.trim().indexOf("@") >= 0 ? i.trim().substring(0, i.trim().indexOf("@")) : i.trim()`,
-    `"dg": i.trim().indexOf("@") >= 0 ? i.trim().substring(i.trim().indexOf("@") + 1) : ""`,
+    `"raw": x.raw`,
+    `"nd": ${at} >= 0 ? x.c.substring(0, ${at}) : x.c`,
+    `"dg": ${at} >= 0 ? x.c.substring(${at} + 1) : ""`,
+    `"at": ${at} >= 0 ? "y" : ""`,
   ];
-  const colon = `x.nd.indexOf(":", x.nd.lastIndexOf("/") + 1)`;
-  const nameAndTag = [
+  const afterSlash = `(x.nd.lastIndexOf("/") + 1)`;
+  const colon = `(${afterSlash} < size(x.nd) ? x.nd.indexOf(":", ${afterSlash}) : -1)`;
+  const named = [
     `"raw": x.raw`,
     `"dg": x.dg`,
+    `"at": x.at`,
     `"n": ${colon} >= 0 ? x.nd.substring(0, ${colon}) : x.nd`,
-    `"tag": ${colon} >= 0 ? x.nd.substring(${colon} + 1) : (x.dg == "" ? "latest" : "")`,
+    `"tag": ${colon} >= 0 ? x.nd.substring(${colon} + 1) : ""`,
     `"wt": ${colon} >= 0 ? "y" : ""`,
   ];
-  const first = `x.n.split("/")[0]`;
-  const isRegistry = `(size(x.n.split("/")) > 1 && (${first}.contains(".") || ${first}.contains(":") || ${first} == "localhost" || ${first}.startsWith("[") || ${first} != ${first}.lowerAscii()))`;
-  const host = `(${first}.lowerAscii().endsWith(":443") ? ${first}.lowerAscii().substring(0, size(${first}.lowerAscii()) - 4) : ${first}.lowerAscii())`;
+  const slash = `x.n.indexOf("/")`;
+  const pieces = [
+    ...["raw", "dg", "at", "n", "tag", "wt"].map((key) => `"${key}": x.${key}`),
+    `"f": ${slash} >= 0 ? x.n.substring(0, ${slash}) : x.n`,
+    `"p": ${slash} >= 0 ? x.n.substring(${slash} + 1) : ""`,
+    `"sl": ${slash} >= 0 ? "y" : ""`,
+  ];
+  const valid = [
+    `x.n != ""`,
+    `(x.at == "" || x.dg.matches(${str(P.DIGEST)}))`,
+    `(x.wt == "" || x.tag.matches(${str(P.TAG)}))`,
+    `(x.sl == "" ? x.n.matches(${str(P.COMPONENT)}) : (x.f.matches(${str(P.FIRST)}) && x.p.matches(${str(P.PATH)})))`,
+    `!(x.at == "" && x.wt == "" && x.n.matches(${str(P.IMAGE_ID)}))`,
+  ].join(" && ");
+  const isRegistry = `(x.sl != "" && (x.f.contains(".") || x.f.contains(":") || x.f == "localhost" || x.f.startsWith("[") || x.f != x.f.lowerAscii()))`;
+  const checkedFields = [
+    ...["raw", "dg", "n", "tag", "wt", "f", "p"].map((key) => `"${key}": x.${key}`),
+    `"ok": (${valid}) ? "y" : ""`,
+    `"reg": ${isRegistry} ? "y" : ""`,
+  ];
+  const host = `(x.f.lowerAscii().endsWith(":443") ? x.f.lowerAscii().substring(0, size(x.f) - 4) : x.f.lowerAscii())`;
   const aliases = `[${DOCKER_HUB_ALIASES.map(str).join(", ")}]`;
-  const matchRegistry = `(${isRegistry} ? (${host} in ${aliases} ? "docker.io" : ${host}) : "docker.io")`;
-  const displayRegistry = `(${isRegistry} ? (${first} in ${aliases} ? "docker.io" : ${first}) : "docker.io")`;
-  const path = `(${isRegistry} ? x.n.substring(size(${first}) + 1) : x.n)`;
+  const matchRegistry = `(x.reg != "" ? (${host} in ${aliases} ? "docker.io" : ${host}) : "docker.io")`;
+  const displayRegistry = `(x.reg != "" ? (x.f in ${aliases} ? "docker.io" : x.f) : "docker.io")`;
+  const path = `(x.reg != "" ? x.p : x.n)`;
   const library = `(${displayRegistry} == "docker.io" && !${path}.contains("/") ? "library/" : "")`;
-  const tagPart = `(x.tag != "" ? ":" + x.tag : "")`;
+  const tag = `(x.wt != "" ? x.tag : (x.dg == "" ? "latest" : ""))`;
+  const tagPart = `(${tag} != "" ? ":" + ${tag} : "")`;
+  const name = `x.n.substring(x.n.lastIndexOf("/") + 1)`;
   const parts = [
     `"raw": x.raw`,
     `"dg": x.dg`,
-    `"tag": x.tag`,
+    `"tag": ${tag}`,
     `"wt": x.wt`,
     `"repo": ${matchRegistry} + "/" + ${library} + ${path}`,
     `"drepo": ${displayRegistry} + "/" + ${library} + ${path}`,
-    `"name": x.n.split("/")[size(x.n.split("/")) - 1]`,
+    `"name": ${name}`,
     `"norm": ${matchRegistry} + "/" + ${library} + ${path} + ${tagPart} + (x.dg != "" ? "@" + x.dg : "")`,
-    `"nt": x.n.split("/")[size(x.n.split("/")) - 1] + ${tagPart}`,
+    `"nt": ${name} + ${tagPart}`,
   ];
   const carry = (keys: string[]) => keys.map((key) => `"${key}": x.${key}`);
   const base = ["raw", "dg", "tag", "wt", "repo", "norm", "name", "nt"];
@@ -156,11 +186,17 @@ function referenceStages(): CelVariable[] {
   return [
     {
       name: "images",
-      expression: `variables.containers.filter(c, has(c.image) && c.image != "").map(c, c.image)`,
+      expression: `variables.containers.filter(c, has(c.image) && c.image != "").map(c, string(c.image))`,
     },
-    { name: "split", expression: `variables.images.filter(i, ${valid}).map(i, ${map(split)})` },
-    { name: "named", expression: `variables.split.map(x, ${map(nameAndTag)})` },
-    { name: "parts", expression: `variables.named.map(x, ${map(parts)})` },
+    {
+      name: "cores",
+      expression: `variables.images.map(i, {"raw": i, "c": i.matches(${str(P.CORE)}) ? i.trim() : ""})`,
+    },
+    { name: "split", expression: `variables.cores.map(x, ${map(split)})` },
+    { name: "named", expression: `variables.split.map(x, ${map(named)})` },
+    { name: "pieces", expression: `variables.named.map(x, ${map(pieces)})` },
+    { name: "parsed", expression: `variables.pieces.map(x, ${map(checkedFields)})` },
+    { name: "parts", expression: `variables.parsed.filter(x, x.ok != "").map(x, ${map(parts)})` },
     { name: "refs", expression: `variables.parts.filter(x, size(x.drepo) <= 255).map(x, ${map(withLead)})` },
     { name: "versions", expression: `variables.refs.map(x, ${map(withRelease)})` },
     { name: "releases", expression: `variables.versions.map(x, ${map(withComponents)})` },
@@ -362,7 +398,7 @@ export function celProgram(policy: Policy, options: CelOptions): CelProgram {
   rule(
     "parse-error",
     "invalidImages",
-    `variables.images.filter(i, !(${`i.matches(${str(REFERENCE_REGEX)}) && !i.matches(${str(IMAGE_ID_REGEX)})`})) + variables.parts.filter(x, size(x.drepo) > 255).map(x, x.raw)`,
+    `variables.parsed.filter(x, x.ok == "").map(x, x.raw) + variables.parts.filter(x, size(x.drepo) > 255).map(x, x.raw)`,
     "is not a valid image reference",
   );
   if (policy.approved) {

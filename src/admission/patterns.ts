@@ -54,3 +54,21 @@ export const REFERENCE_REGEX =
   `[ \\t\\r\\n]*$`;
 
 export const IMAGE_ID_REGEX = "^[ \\t\\r\\n]*[a-f0-9]{64}[ \\t\\r\\n]*$";
+
+/**
+ * REFERENCE_REGEX taken apart, so that the cluster checks each part of a reference with a short
+ * expression (CEL charges `matches` by the string's length times the pattern's): the reference
+ * is valid exactly when its blanks-trimmed core is printable ASCII without blanks (CORE), its
+ * digest after `@` is DIGEST_ONLY, its tag after the last `:` of the last segment is TAG_ONLY,
+ * and its name is one PATH_COMPONENT or a FIRST component then PATH (REFERENCE_REGEX, read
+ * alternative by alternative). The property tests judge both forms against check.
+ */
+export const REFERENCE_PARTS = {
+  CORE: "^[ \\t\\r\\n]*[!-~]+[ \\t\\r\\n]*$",
+  DIGEST: `^${DIGEST}$`,
+  TAG: `^${TAG}$`,
+  COMPONENT: `^${PATH_COMPONENT}$`,
+  FIRST: `^(?:${DOMAIN}|${IPV6}|${PLAIN_FIRST})$`,
+  PATH: `^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`,
+  IMAGE_ID: "^[a-f0-9]{64}$",
+} as const;

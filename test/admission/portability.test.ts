@@ -27,7 +27,7 @@ const ALLOWED_METHODS = new Set([
   "join",
   "replace", // strings extension
 ]);
-const ALLOWED_FUNCTIONS = new Set(["size", "has", "int"]);
+const ALLOWED_FUNCTIONS = new Set(["size", "has", "int", "string"]);
 
 function expressionsOf(policyName: string, target: (typeof TARGETS)[number]): string[] {
   const policy = POLICIES[policyName];
