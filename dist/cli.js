@@ -9638,10 +9638,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep4, value } = collItem;
+        const { start, key, sep: sep5, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -9655,7 +9655,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep4) {
+          if (!keyProps.anchor && !keyProps.tag && !sep5) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -9679,7 +9679,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -9695,7 +9695,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -9786,7 +9786,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep4 = "";
+        let sep5 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -9800,13 +9800,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep4 + cb;
-              sep4 = "";
+                comment += sep5 + cb;
+              sep5 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep4 += source;
+                sep5 += source;
               hasSpace = true;
               break;
             default:
@@ -9849,18 +9849,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep4, value } = collItem;
+        const { start, key, sep: sep5, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep4 && !value) {
+          if (!props.anchor && !props.tag && !sep5 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -9914,8 +9914,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep4 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
+        if (!isMap3 && !sep5 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -9927,7 +9927,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -9938,8 +9938,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep4)
-                for (const st of sep4) {
+              if (sep5)
+                for (const st of sep5) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -9956,7 +9956,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -10136,7 +10136,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep4 = "";
+      let sep5 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -10153,24 +10153,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep4 + indent.slice(trimIndent) + content;
-          sep4 = "\n";
+          value += sep5 + indent.slice(trimIndent) + content;
+          sep5 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep4 === " ")
-            sep4 = "\n";
-          else if (!prevMoreIndented && sep4 === "\n")
-            sep4 = "\n\n";
-          value += sep4 + indent.slice(trimIndent) + content;
-          sep4 = "\n";
+          if (sep5 === " ")
+            sep5 = "\n";
+          else if (!prevMoreIndented && sep5 === "\n")
+            sep5 = "\n\n";
+          value += sep5 + indent.slice(trimIndent) + content;
+          sep5 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep4 === "\n")
+          if (sep5 === "\n")
             value += "\n";
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          value += sep4 + content;
-          sep4 = " ";
+          value += sep5 + content;
+          sep5 = " ";
           prevMoreIndented = false;
         }
       }
@@ -10353,25 +10353,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep4 = " ";
+      let sep5 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep4 === "\n")
-            res += sep4;
+          if (sep5 === "\n")
+            res += sep5;
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          res += sep4 + lm;
-          sep4 = " ";
+          res += sep5 + lm;
+          sep5 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep4 + (match?.[1] ?? "");
+      return res + sep5 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -11181,14 +11181,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep4, value }) {
+    function stringifyItem({ start, key, sep: sep5, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep4)
-        for (const st of sep4)
+      if (sep5)
+        for (const st of sep5)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -12355,18 +12355,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep4;
+          let sep5;
           if (scalar.end) {
-            sep4 = scalar.end;
-            sep4.push(this.sourceToken);
+            sep5 = scalar.end;
+            sep5.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep4 = [this.sourceToken];
+            sep5 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep4 }]
+            items: [{ start, key: scalar, sep: sep5 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -12519,15 +12519,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep4 = it.sep;
-                  sep4.push(this.sourceToken);
+                  const sep5 = it.sep;
+                  sep5.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep4 }]
+                    items: [{ start: start2, key, sep: sep5 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -12721,13 +12721,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep4 = fc.end.splice(1, fc.end.length);
-            sep4.push(this.sourceToken);
+            const sep5 = fc.end.splice(1, fc.end.length);
+            sep5.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep4 }]
+              items: [{ start, key: fc, sep: sep5 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -13709,11 +13709,11 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename5 = shortcut ? basenameOf(path4) : path4;
+        const basename6 = shortcut ? basenameOf(path4) : path4;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename5 : path4
+            shortcut && rule._basenameOnly ? basename6 : path4
           )) {
             const { negative } = rule;
             const ret = {
@@ -19783,8 +19783,8 @@ var require_main3 = __commonJS({
 });
 
 // src/cli.ts
-import { closeSync as closeSync2, existsSync as existsSync4, mkdirSync, openSync as openSync2, readFileSync as readFileSync8, writeFileSync as writeFileSync3, writeSync } from "node:fs";
-import { dirname as dirname5, join as join11, resolve as resolve4 } from "node:path";
+import { closeSync as closeSync2, existsSync as existsSync5, mkdirSync, openSync as openSync2, readFileSync as readFileSync8, writeFileSync as writeFileSync3, writeSync } from "node:fs";
+import { dirname as dirname6, join as join11, resolve as resolve5 } from "node:path";
 
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
@@ -19877,6 +19877,10 @@ var package_default = {
     yaml: "2.9.1"
   }
 };
+
+// src/admission/export.ts
+import { existsSync } from "node:fs";
+import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
@@ -25343,14 +25347,14 @@ function labelSources() {
 }
 function referenceStages() {
   const P = REFERENCE_PARTS;
-  const at2 = `x.c.indexOf("@")`;
+  const at2 = `(x.c != "" ? x.c.indexOf("@") : -1)`;
   const split = [
     `"raw": x.raw`,
     `"nd": ${at2} >= 0 ? x.c.substring(0, ${at2}) : x.c`,
     `"dg": ${at2} >= 0 ? x.c.substring(${at2} + 1) : ""`,
     `"at": ${at2} >= 0 ? "y" : ""`
   ];
-  const afterSlash = `(x.nd.lastIndexOf("/") + 1)`;
+  const afterSlash = `((x.nd != "" ? x.nd.lastIndexOf("/") : -1) + 1)`;
   const colon = `(${afterSlash} < size(x.nd) ? x.nd.indexOf(":", ${afterSlash}) : -1)`;
   const named = [
     `"raw": x.raw`,
@@ -25360,7 +25364,7 @@ function referenceStages() {
     `"tag": ${colon} >= 0 ? x.nd.substring(${colon} + 1) : ""`,
     `"wt": ${colon} >= 0 ? "y" : ""`
   ];
-  const slash = `x.n.indexOf("/")`;
+  const slash = `(x.n != "" ? x.n.indexOf("/") : -1)`;
   const pieces = [
     ...["raw", "dg", "at", "n", "tag", "wt"].map((key) => `"${key}": x.${key}`),
     `"f": ${slash} >= 0 ? x.n.substring(0, ${slash}) : x.n`,
@@ -25428,8 +25432,8 @@ function referenceStages() {
   ];
 }
 function lead() {
-  const stops = [..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-"];
-  return `x.tag.matches("^[0-9]") ? x.tag${stops.map((c) => `.replace(${str2(c)}, "/")`).join("")}.split("/")[0] : ""`;
+  const stops = [..."abcdefghijklmnopqrstuvwxyz_-"];
+  return `x.tag.matches("^[0-9]") ? x.tag.lowerAscii()${stops.map((c) => `.replace(${str2(c)}, "/")`).join("")}.split("/")[0] : ""`;
 }
 function release() {
   const cut = `(x.lead.indexOf("..") >= 0 ? x.lead.substring(0, x.lead.indexOf("..")) : x.lead)`;
@@ -25445,8 +25449,24 @@ function release() {
 function releaseIs(wanted) {
   return `(x.rel == ${str2(wanted)} || x.rel.startsWith(${str2(`${wanted}.`)}))`;
 }
+function globCel(subject, glob) {
+  const literal = (text) => !/[*?]/.test(text);
+  const prefix = /^(.*?)(\*+)$/.exec(glob);
+  if (prefix && literal(prefix[1])) {
+    const head = prefix[1];
+    if (prefix[2].length >= 2) return `${subject}.startsWith(${str2(head)})`;
+    return `(${subject}.startsWith(${str2(head)}) && ${subject}.lastIndexOf("/") < ${head.length})`;
+  }
+  const inner = /^\*([^*?/]+)(\*?)$/.exec(glob);
+  if (inner) {
+    const text = inner[1];
+    const test = inner[2] ? `${subject}.contains(${str2(text)})` : `${subject}.endsWith(${str2(text)})`;
+    return `(${test} && !${subject}.contains("/"))`;
+  }
+  return `${subject}.matches(${str2(globToRegex(glob))})`;
+}
 function repositoryMatches(entry) {
-  if (hasGlob(entry)) return `x.repo.matches(${str2(globToRegex(normalizeGlob(entry)))})`;
+  if (hasGlob(entry)) return globCel("x.repo", normalizeGlob(entry));
   return `x.repo == ${str2(normalizeRepository(entry))}`;
 }
 function anyRepository(entries) {
@@ -25460,7 +25480,7 @@ function anyRepository(entries) {
 }
 function imageMatches(entry) {
   if (hasGlob(entry)) {
-    return entry.includes("/") ? `x.norm.matches(${str2(globToRegex(normalizeGlob(entry)))})` : `x.nt.matches(${str2(globToRegex(entry))})`;
+    return entry.includes("/") ? globCel("x.norm", normalizeGlob(entry)) : globCel("x.nt", entry);
   }
   const { name, tag: wanted, digest } = splitReference(entry);
   const terms = [
@@ -25540,14 +25560,34 @@ function highSecurity(minimal) {
 function exceptionTerm(exception2, index, mode) {
   const matches = imageMatches(exception2.image);
   if (mode.kind === "compiled") return matches;
-  return `(${str2(mode.ids[index])} in exceptions.allowedValues && ${matches})`;
+  return `(variables.granted[${index}] != "" && ${matches})`;
 }
 function liveExceptions(policy, today) {
   return policy.exceptions.filter((exception2) => today <= exception2.expires);
 }
-function excepted(rule, live, mode) {
-  const terms = live.map((exception2, index) => ({ exception: exception2, index })).filter(({ exception: exception2 }) => !exception2.rules || exception2.rules.includes(rule)).map(({ exception: exception2, index }) => exceptionTerm(exception2, index, mode));
-  return terms.length === 0 ? "false" : `(${terms.join(" || ")})`;
+function exceptionsFor(rule, live) {
+  return live.flatMap(
+    (exception2, index) => !exception2.rules || exception2.rules.includes(rule) ? [index] : []
+  );
+}
+function waivers(rules, live, mode) {
+  const sets = [];
+  const fieldOf = /* @__PURE__ */ new Map();
+  for (const rule of rules) {
+    const indexes = exceptionsFor(rule, live);
+    if (indexes.length === 0) continue;
+    const key = indexes.join(",");
+    if (!sets.includes(key)) sets.push(key);
+    fieldOf.set(rule, `w${sets.indexOf(key)}`);
+  }
+  const fields = sets.map((key, k) => {
+    const terms = key.split(",").map((i) => exceptionTerm(live[Number(i)], Number(i), mode));
+    return `"w${k}": (${terms.join(" || ")}) ? "y" : ""`;
+  });
+  return { fields, fieldOf };
+}
+function oneLine(text) {
+  return text.replace(/[\r\n\v\f\u0085\u2028\u2029]/g, " ");
 }
 function celProgram(policy, options) {
   const live = liveExceptions(policy, options.today);
@@ -25564,11 +25604,37 @@ function celProgram(policy, options) {
       rule: id,
       variable,
       expression: `size(variables.${variable}) == 0`,
-      message: `${id}: an image ${what}`,
-      messageExpression: `${str2(`${id}: `)} + variables.${variable}.join(", ") + ${str2(` ${what}`)}`
+      message: oneLine(`${id}: an image ${what}`),
+      // The API server refuses a message with a line break: the images are joined on one line.
+      messageExpression: `${str2(`${id}: `)} + variables.${variable}.join(", ").replace("\\r", " ").replace("\\n", " ") + ${str2(oneLine(` ${what}`))}`
     });
   };
-  const violating = (id, violates) => `variables.releases.filter(x, (${violates}) && !${excepted(id, live, options.exceptions)}).map(x, x.raw)`;
+  const ruleIds = [
+    "approved-base-images",
+    "block-deprecated-base-images",
+    "require-minimal-base-images",
+    "validate-base-image-version",
+    "block-eol-base-images",
+    "require-pinned-image"
+  ];
+  const { fields, fieldOf } = waivers(ruleIds, live, options.exceptions);
+  const judged = fields.length > 0 ? "judged" : "releases";
+  if (fields.length > 0 && options.exceptions.kind === "kyverno") {
+    const ids = options.exceptions.ids.map((id) => `${str2(id)} in exceptions.allowedValues ? "y" : ""`);
+    variables.push({ name: "granted", expression: `[${ids.join(", ")}]` });
+  }
+  if (fields.length > 0) {
+    const carried = ["raw", "dg", "tag", "wt", "repo", "norm", "name", "nt", "rel", "c0", "c1", "c2"];
+    variables.push({
+      name: "judged",
+      expression: `variables.releases.map(x, {${[...carried.map((key) => `"${key}": x.${key}`), ...fields].join(", ")}})`
+    });
+  }
+  const violating = (id, violates) => {
+    const field = fieldOf.get(id);
+    const waived = field ? ` && x.${field} == ""` : "";
+    return `variables.${judged}.filter(x, (${violates})${waived}).map(x, x.raw)`;
+  };
   rule(
     "parse-error",
     "invalidImages",
@@ -25677,6 +25743,15 @@ var KINDS = [
 ];
 function resourceRules() {
   return RESOURCES.map((rule) => ({ ...rule, operations: ["CREATE", "UPDATE"] }));
+}
+function sourceLabel(source, cwd = process.cwd()) {
+  if (!isAbsolute(source) && !source.includes(sep) && !existsSync(resolve(cwd, source))) return source;
+  const file = resolve(cwd, source);
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    if (existsSync(resolve(dir, ".git"))) return relative(dir, file).split(sep).join("/");
+    if (dirname(dir) === dir) break;
+  }
+  return isAbsolute(source) ? basename(file) : source.split(sep).join("/");
 }
 function annotations(policy, options) {
   return {
@@ -25813,14 +25888,17 @@ var HOW_TO_APPLY = {
   vap: "Kubernetes 1.30 or later (no Kyverno needed): kubectl apply -f <this file>",
   "kyverno-clusterpolicy": "Kyverno 1.11 to 1.16 (CEL rules in a ClusterPolicy): kubectl apply -f <this file>"
 };
-function exportPolicy(policy, options) {
+function exportPolicy(policy, given) {
+  const options = { ...given, source: sourceLabel(given.source) };
   const resources = exportResources(policy, options);
   const live = liveExceptions(policy, options.today).length;
   const header = [
     `# Generated by base-image-guard ${options.version} from ${terminal(options.source)}.`,
     "# Do not edit: change the policy file and run",
     `#   base-image-guard policy export --to ${options.target}`,
-    `# ${HOW_TO_APPLY[options.target]}`,
+    // A PolicyException with spec.expiresAt (how an exception's date reaches the cluster) is valid
+    // from Kyverno 1.19; 1.17 and 1.18 refuse it, or prune it and the exception never expires.
+    options.target === "kyverno" && live > 0 ? "# Kyverno 1.19 or later (the PolicyExceptions expire through spec.expiresAt, which 1.17 and 1.18 refuse): kubectl apply -f <this file>" : `# ${HOW_TO_APPLY[options.target]}`,
     ...options.target !== "kyverno" && live > 0 ? [
       `# ${live} policy exception(s) live on ${options.today} are compiled into the expressions and do`,
       "# not expire in the cluster: re-export on a schedule so that expired exceptions leave it."
@@ -25834,8 +25912,8 @@ ${body}`;
 // src/policy/load.ts
 var import_semver3 = __toESM(require_semver2(), 1);
 var import_yaml = __toESM(require_dist(), 1);
-import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync as existsSync2, readFileSync } from "node:fs";
+import { resolve as resolve2 } from "node:path";
 
 // schema/policy.schema.json
 var policy_schema_default = {
@@ -26835,8 +26913,8 @@ var starterPolicyText = default_policy_generated_default.replace(
 );
 function workingTreeReader(cwd) {
   return (path4) => {
-    const file = resolve(cwd, path4);
-    if (!existsSync(file)) return void 0;
+    const file = resolve2(cwd, path4);
+    if (!existsSync2(file)) return void 0;
     try {
       return readFileSync(file, "utf8");
     } catch (error) {
@@ -27190,6 +27268,11 @@ function modeOf(value) {
 }
 function translate(pattern, forBlocklist) {
   const p = pattern.trim();
+  if (p.includes("{{")) {
+    return {
+      note: `"${p}" holds a Kyverno variable or JMESPath call, which no policy entry can say; left out`
+    };
+  }
   if (p === "*:*" || p === "?*:?*") return { pinning: "tag" };
   if (p === "*@*" || p === "*@sha256:*" || p === "*@sha256:?*") return { pinning: "digest" };
   if (p === "*" || p === "?*" || p === "") return {};
@@ -27200,6 +27283,13 @@ function translate(pattern, forBlocklist) {
     };
   }
   if (p.endsWith(":*") && !hasGlob(p.slice(0, -2))) return { entry: p.slice(0, -2) };
+  const inner = /^\*([^*?/]+)\*$/.exec(p)?.[1];
+  if (forBlocklist && inner && /^[a-z0-9][a-z0-9._-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/.test(inner)) {
+    return {
+      entry: inner,
+      note: `"${p}" matches any image that contains "${inner}" (my${inner} too); imported as the name "${inner}" on any registry, its point releases and codenames included`
+    };
+  }
   if (p.endsWith("*") && !hasGlob(p.slice(0, -1))) {
     const base = p.slice(0, -1).replace(/[:@]$/, "");
     return {
@@ -27264,6 +27354,9 @@ function deadPrecondition(rule, ruleName) {
   const kinds = matchedKinds(rule).map((k) => k.split("/").pop());
   for (const condition of conditionsOf(rule.preconditions)) {
     const key = String(condition.key ?? "").replace(/\s/g, "");
+    if (key.includes("request.object.spec.template") && (kinds.includes("Pod") || kinds.includes("CronJob"))) {
+      return `rule ${ruleName}: its precondition reads ${String(condition.key)}, which a Pod (and a CronJob, whose template is under spec.jobTemplate) does not have, so the rule never ran for them; imported as applying to every workload`;
+    }
     const values = valuesOf(condition.value);
     if (!/^(Equals|In|AnyIn|AllIn)$/.test(String(condition.operator)) || values.length === 0) continue;
     if (key === "{{request.object.kind}}" && kinds.length > 0 && !values.some((v) => kinds.includes(v))) {
@@ -27283,6 +27376,12 @@ function classicPolicy(resource, policyName, found) {
     const validate = at(rule, ["validate"]);
     if (!isObject(validate)) continue;
     found.mode ??= modeOf(validate.failureAction);
+    if (isObject(validate.cel)) {
+      const expressions = (validate.cel.expressions ?? []).filter(isObject);
+      const variables = (validate.cel.variables ?? []).filter(isObject);
+      celExpressions(expressions, variables, `rule ${ruleName}`, found);
+      continue;
+    }
     const dead = deadPrecondition(rule, ruleName);
     if (dead) found.warnings.push(dead);
     const label = labelOf(rule);
@@ -27291,11 +27390,28 @@ function classicPolicy(resource, policyName, found) {
       ...(validate.anyPattern ?? []).flatMap((p) => imagePatterns(p)),
       ...(validate.foreach ?? []).flatMap((f) => imagePatterns(at(f, ["pattern"])))
     ];
+    for (const anchor of oddAnchors([validate.pattern, ...validate.anyPattern ?? []])) {
+      found.warnings.push(
+        `rule ${ruleName}: "${anchor}" is not a Kyverno anchor (a key that is absent fails the pattern), so Pods, which have no spec.template, failed it; imported as checking the pod spec of Pods and of every controller`
+      );
+    }
     const lists = new Set(patterns.map((p) => p.list).filter(Boolean));
     if (lists.size > 0 && !lists.has("initContainers")) {
       found.warnings.push(
         `rule ${ruleName}: checks ${[...lists].join(", ")} only; the imported policy checks containers, initContainers and ephemeralContainers`
       );
+    }
+    const releases = releasePattern(patterns, distributionOf(rule));
+    if (releases) {
+      found.versions[releases.distribution] = unique([
+        ...found.versions[releases.distribution] ?? [],
+        ...releases.releases
+      ]);
+      found.warnings.push(
+        `rule ${ruleName}: "${releases.text}" allows only these ${releases.distribution} releases; imported as versions ${releases.distribution}: [${releases.releases.join(", ")}], not as approved images`
+      );
+      denyConditions(conditionsOf(at(validate, ["deny", "conditions"])), ruleName, rule, found);
+      continue;
     }
     const allowed = [];
     for (const { value } of dedupePatterns(patterns)) {
@@ -27323,6 +27439,33 @@ function classicPolicy(resource, policyName, found) {
     ];
     denyConditions(denies, ruleName, rule, found);
   }
+}
+function oddAnchors(patterns) {
+  const out = /* @__PURE__ */ new Set();
+  const walk = (node) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (isObject(node))
+      for (const [key, value] of Object.entries(node)) {
+        if (/^\(.+\)\?$/.test(key)) out.add(key);
+        walk(value);
+      }
+  };
+  patterns.forEach(walk);
+  return [...out];
+}
+function releasePattern(patterns, distribution) {
+  if (!distribution || patterns.length === 0) return void 0;
+  const releases = [];
+  for (const { value } of patterns) {
+    for (const { text, negated } of alternatives(value)) {
+      const release2 = new RegExp(`^\\*?(?:[^*|]*/)?${distribution}:([0-9][0-9A-Za-z._-]*?)\\*?$`).exec(
+        text
+      )?.[1];
+      if (negated || !release2) return void 0;
+      releases.push(release2);
+    }
+  }
+  return { distribution, releases: unique(releases), text: patterns.map((p) => p.value).join(" | ") };
 }
 function dedupePatterns(patterns) {
   const seen = /* @__PURE__ */ new Set();
@@ -27379,6 +27522,24 @@ function celPolicy(resource, policyName, found) {
   const actions = at(resource, ["spec", "validationActions"]);
   if (Array.isArray(actions)) found.mode ??= actions.includes("Deny") ? "enforce" : "audit";
   const validations2 = (at(resource, ["spec", "validations"]) ?? []).filter(isObject);
+  const variables = (at(resource, ["spec", "variables"]) ?? []).filter(isObject);
+  celExpressions(validations2, variables, policyName, found);
+}
+function stringList(text) {
+  const items = text.split(",").map((item) => item.trim());
+  const values = items.map((item) => /^(['"])([^'"\\]*)\1$/.exec(item)?.[2]);
+  return values.every((v) => v !== void 0) ? values : void 0;
+}
+function escapeForRegex(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+function celExpressions(validations2, variables, policyName, found) {
+  const lists = /* @__PURE__ */ new Map();
+  for (const variable of variables) {
+    const list = /^\s*\[(.*)\]\s*$/s.exec(String(variable.expression ?? ""))?.[1];
+    const values = list === void 0 ? void 0 : stringList(list);
+    if (values) lists.set(String(variable.name), values);
+  }
   let understood = 0;
   for (const [index, validation] of validations2.entries()) {
     const expression = String(validation.expression ?? "");
@@ -27388,9 +27549,9 @@ function celPolicy(resource, policyName, found) {
     );
     for (const prefix of prefixes) {
       understood++;
-      const negated = new RegExp(
-        `!\\s*\\w+\\.image\\.startsWith\\(\\s*['"]${prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`
-      ).test(expression);
+      const negated = new RegExp(`!\\s*\\w+\\.image\\.startsWith\\(\\s*['"]${escapeForRegex(prefix)}`).test(
+        expression
+      );
       const entry = prefix.endsWith("/") ? `${prefix}**` : prefix;
       if (!prefix.endsWith("/")) {
         found.warnings.push(
@@ -27407,10 +27568,30 @@ function celPolicy(resource, policyName, found) {
       understood++;
       found.pinning = "digest";
     }
+    if (/image\.split\(\s*['"]\/['"]\s*\)/.test(expression)) {
+      const named = [...expression.matchAll(/variables\.(\w+)/g)].flatMap(
+        (m) => lists.get(m[1]) ?? []
+      );
+      const inline = [...expression.matchAll(/\bin\s*\[([^\]]*)\]/g)].flatMap(
+        (m) => stringList(m[1]) ?? []
+      );
+      const names = unique([...named, ...inline]);
+      if (names.length > 0) {
+        understood++;
+        const negated = /!\s*\(?[^&|]*\bin\b/.test(expression) && !/\.all\(/.test(expression);
+        for (const name of names) {
+          const entry = name.includes("/") ? `**/${name}` : `**/${name}`;
+          found.warnings.push(
+            `${where}: compares the image's last path segment with "${name}" on any registry; imported as "${entry}"`
+          );
+          (negated ? found.deprecated : found.approved).push(entry);
+        }
+      }
+    }
   }
   if (validations2.length > 0 && understood === 0) {
     found.warnings.push(
-      `${policyName}: no image test this import understands (startsWith, endsWith(':latest'), contains('@')); left out`
+      `${policyName}: no image test this import understands (startsWith, endsWith(':latest'), contains('@'), a segment in a list); left out`
     );
   }
 }
@@ -28107,7 +28288,7 @@ function readPodList(text, origin) {
 // src/sources/discover.ts
 var import_ignore = __toESM(require_ignore(), 1);
 import { lstatSync, readdirSync, realpathSync, statSync as statSync2 } from "node:fs";
-import { basename, dirname, isAbsolute, join, relative, resolve as resolve2, sep } from "node:path";
+import { basename as basename2, dirname as dirname2, isAbsolute as isAbsolute2, join, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
 
 // src/git.ts
 import { execFileSync } from "node:child_process";
@@ -28204,7 +28385,7 @@ function discoverFiles(paths, options) {
   const found = /* @__PURE__ */ new Map();
   const skipped = /* @__PURE__ */ new Map();
   const skip = (file, reason) => skipped.set(file, { file, reason });
-  const toPosix = (path4) => sep === "/" ? path4 : path4.split(sep).join("/");
+  const toPosix = (path4) => sep2 === "/" ? path4 : path4.split(sep2).join("/");
   const consider = (root, path4, absolute, regular = false) => {
     if (!included(path4) || excluded(path4)) return;
     const name = path4.slice(path4.lastIndexOf("/") + 1);
@@ -28251,10 +28432,10 @@ function discoverFiles(paths, options) {
       const path4 = relativeDir === "" ? name : `${relativeDir}/${name}`;
       if (invalid?.has(name)) {
         if (!excluded(path4))
-          skip(root.display(path4, `${absoluteDir}${sep}${name}`), "name is not valid UTF-8, not read");
+          skip(root.display(path4, `${absoluteDir}${sep2}${name}`), "name is not valid UTF-8, not read");
         continue;
       }
-      const absolute = `${absoluteDir}${sep}${name}`;
+      const absolute = `${absoluteDir}${sep2}${name}`;
       let isDirectory2 = entry.isDirectory();
       if (entry.isSymbolicLink()) {
         const target = linkTarget(absolute);
@@ -28278,7 +28459,7 @@ function discoverFiles(paths, options) {
     }
   };
   for (const given of paths) {
-    const absolute = isAbsolute(given) ? given : resolve2(options.cwd, given);
+    const absolute = isAbsolute2(given) ? given : resolve3(options.cwd, given);
     const stats = statOrUndefined(absolute);
     if (!stats) throw new InputError(`path ${given} does not exist`);
     if (!stats.isFile() && !stats.isDirectory()) {
@@ -28286,12 +28467,12 @@ function discoverFiles(paths, options) {
       continue;
     }
     if (stats.isFile()) {
-      const kind = fileKind(basename(absolute)) ?? "dockerfile";
+      const kind = fileKind(basename2(absolute)) ?? "dockerfile";
       found.set(absolute, { path: displayPath(options.cwd, absolute), absolute, kind });
       continue;
     }
-    const fromCwd = toPosix(relative(options.cwd, absolute));
-    const outside = fromCwd === ".." || fromCwd.startsWith("../") || isAbsolute(fromCwd);
+    const fromCwd = toPosix(relative2(options.cwd, absolute));
+    const outside = fromCwd === ".." || fromCwd.startsWith("../") || isAbsolute2(fromCwd);
     const root = {
       absolute,
       real: realpathSync(absolute),
@@ -28337,13 +28518,13 @@ function linkTarget(path4) {
   }
 }
 function isInside(path4, folder) {
-  return path4 === folder || path4.startsWith(folder.endsWith(sep) ? folder : `${folder}${sep}`);
+  return path4 === folder || path4.startsWith(folder.endsWith(sep2) ? folder : `${folder}${sep2}`);
 }
 function ancestorScopes(cwd, dir) {
   const scopes = [];
-  for (let current = dirname(dir); current.startsWith(cwd) && current !== dir; current = dirname(current)) {
+  for (let current = dirname2(dir); current.startsWith(cwd) && current !== dir; current = dirname2(current)) {
     const rules = readIgnoreFile(join(current, ".gitignore"));
-    if (rules) scopes.unshift({ base: relative(cwd, current).split(sep).join("/"), rules });
+    if (rules) scopes.unshift({ base: relative2(cwd, current).split(sep2).join("/"), rules });
     if (current === cwd) break;
   }
   return scopes;
@@ -28371,8 +28552,8 @@ function errorCode(error) {
   return error.code ?? String(error);
 }
 function displayPath(cwd, absolute) {
-  const path4 = relative(cwd, absolute);
-  return (path4 === "" ? "." : path4).split(sep).join("/");
+  const path4 = relative2(cwd, absolute);
+  return (path4 === "" ? "." : path4).split(sep2).join("/");
 }
 
 // src/sources/kustomize.ts
@@ -28481,7 +28662,7 @@ function applyKustomizations(kustomizations, byFile) {
 
 // src/sources/read.ts
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { basename as basename2, dirname as dirname2, join as join2, sep as sep2 } from "node:path";
+import { basename as basename3, dirname as dirname3, join as join2, sep as sep3 } from "node:path";
 
 // src/sources/compose.ts
 function isComposeFile(value) {
@@ -29346,10 +29527,10 @@ var Layout = class {
   }
   /** The chart folder when `absolute` lies under that chart's `templates/` folder. */
   templateChart(absolute) {
-    const parts = absolute.split(sep2);
+    const parts = absolute.split(sep3);
     for (let i = parts.length - 2; i > 0; i--) {
       if (parts[i] !== "templates") continue;
-      const chartDir = parts.slice(0, i).join(sep2);
+      const chartDir = parts.slice(0, i).join(sep3);
       if (this.chartAt(chartDir)) return chartDir;
     }
     return void 0;
@@ -29368,13 +29549,13 @@ var Layout = class {
 var TEMPLATE_MARK = "{{";
 function readSource(candidate, options) {
   const file = candidate.path;
-  const name = basename2(candidate.absolute);
-  const dir = dirname2(candidate.absolute);
+  const name = basename3(candidate.absolute);
+  const dir = dirname3(candidate.absolute);
   const folder = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : ".";
   if (candidate.kind !== "dockerfile") {
     const chart = options.layout.templateChart(candidate.absolute);
     if (chart !== void 0) {
-      const below = candidate.absolute.slice(chart.length + 1).split(sep2).length;
+      const below = candidate.absolute.slice(chart.length + 1).split(sep3).length;
       const chartFolder = file.split("/").slice(0, -below).join("/");
       return {
         file,
@@ -29738,7 +29919,7 @@ function readDigests(text, file) {
 }
 
 // src/policy/eol/update.ts
-import { existsSync as existsSync2, readFileSync as readFileSync3, writeFileSync } from "node:fs";
+import { existsSync as existsSync3, readFileSync as readFileSync3, writeFileSync } from "node:fs";
 import { join as join3 } from "node:path";
 var DATE = /^\d{4}-\d{2}-\d{2}$/;
 function parseEnd(value, what) {
@@ -29778,7 +29959,7 @@ function releasesFromApi(text, file) {
 }
 function updateProduct(dir, product, text, from, today) {
   const file = join3(dir, `${product}.json`);
-  if (!/^[a-z0-9-]+$/.test(product) || !existsSync2(file)) {
+  if (!/^[a-z0-9-]+$/.test(product) || !existsSync3(file)) {
     throw new UsageError(
       `no end-of-life data for ${product} in ${dir} (one file per product, such as alpine.json)`
     );
@@ -29853,11 +30034,11 @@ import * as fs from "fs";
 import * as path from "path";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -29873,7 +30054,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29977,11 +30158,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -29997,7 +30178,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30071,11 +30252,11 @@ function findInPath(tool) {
 import { setTimeout } from "timers";
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30091,7 +30272,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30310,7 +30491,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve5, reject) => __awaiter3(this, void 0, void 0, function* () {
+      return new Promise((resolve6, reject) => __awaiter3(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -30393,7 +30574,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error) {
             reject(error);
           } else {
-            resolve5(exitCode);
+            resolve6(exitCode);
           }
         });
         if (this.options.input) {
@@ -30516,11 +30697,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30536,7 +30717,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30776,14 +30957,14 @@ async function chooseBuilder(choice, tools) {
 
 // src/rebuild/library.ts
 var import_yaml5 = __toESM(require_dist(), 1);
-import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
-import { join as join7, relative as relative3 } from "node:path";
+import { existsSync as existsSync4, readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
+import { join as join7, relative as relative4 } from "node:path";
 var NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 function readLibrary(baseDir, cwd, only = []) {
   const dir = join7(cwd, baseDir);
-  if (!existsSync3(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
+  if (!existsSync4(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
   const imagesFile = join7(dir, "images.yml");
-  const entries = existsSync3(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
+  const entries = existsSync4(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
   const images = entries.map((entry) => describe(entry, baseDir, cwd));
   const unknown = only.filter((name) => !images.some((image) => image.name === name));
   if (unknown.length > 0) {
@@ -30837,8 +31018,8 @@ function readImagesFile(path4, baseDir) {
 }
 function describe(entry, baseDir, cwd) {
   const path4 = join7(cwd, baseDir, entry.dockerfile);
-  const display = relative3(cwd, path4).split("\\").join("/");
-  if (!existsSync3(path4)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
+  const display = relative4(cwd, path4).split("\\").join("/");
+  if (!existsSync4(path4)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
   const { occurrences, problems } = readDockerfile(readFileSync5(path4, "utf8"), display);
   if (problems[0]) throw new UsageError(`${display}:${problems[0].line}: ${problems[0].message}`);
   const base = occurrences.find((o) => o.via === "from" && o.stage?.final);
@@ -30854,7 +31035,7 @@ function describe(entry, baseDir, cwd) {
   }
   const beside = (suffix) => {
     const file = join7(cwd, baseDir, `${entry.name}${suffix}`);
-    return existsSync3(file) ? relative3(cwd, file).split("\\").join("/") : void 0;
+    return existsSync4(file) ? relative4(cwd, file).split("\\").join("/") : void 0;
   };
   const trivyIgnore = beside(".trivyignore");
   const vex = beside(".vex.json");
@@ -30862,7 +31043,7 @@ function describe(entry, baseDir, cwd) {
     name: entry.name,
     dockerfile: display,
     from: { line: base.line, column: base.column, written: base.text },
-    context: relative3(cwd, join7(cwd, baseDir)).split("\\").join("/") || ".",
+    context: relative4(cwd, join7(cwd, baseDir)).split("\\").join("/") || ".",
     upstream,
     tags,
     platforms: entry.platforms ?? [],
@@ -31793,7 +31974,7 @@ function useColor(stream) {
 }
 function readInput(from, cwd, what, stdinName) {
   try {
-    return from === "-" ? { text: readFileSync8(0, "utf8"), origin: stdinName } : { text: readFileSync8(resolve4(cwd, from), "utf8"), origin: from };
+    return from === "-" ? { text: readFileSync8(0, "utf8"), origin: stdinName } : { text: readFileSync8(resolve5(cwd, from), "utf8"), origin: from };
   } catch (error) {
     throw new InputError(`cannot read ${what} ${from}: ${error.message}`);
   }
@@ -31847,7 +32028,7 @@ function check(paths, flags) {
       ...flags.sarifCategory !== void 0 && { category: flags.sarifCategory }
     })
   ];
-  writeChunks(chunks, flags.output === void 0 ? void 0 : resolve4(cwd, flags.output), flags.output);
+  writeChunks(chunks, flags.output === void 0 ? void 0 : resolve5(cwd, flags.output), flags.output);
   return exitCodeOf(result);
 }
 function days(text) {
@@ -31904,11 +32085,11 @@ async function rebuild(flags) {
 ${renderRebuildText(outcomes)}`);
   if (flags.output !== void 0)
     writeChunks([`${imagesOutput(outcomes)}
-`], resolve4(cwd, flags.output), flags.output);
+`], resolve5(cwd, flags.output), flags.output);
   if (flags.digests !== void 0) {
     const digests = digestsOf(outcomes, provenance(cwd).date);
     writeChunks([`${JSON.stringify(digests, null, 2)}
-`], resolve4(cwd, flags.digests), flags.digests);
+`], resolve5(cwd, flags.digests), flags.digests);
   }
   return outcomes.some((o) => o.status === "failed") ? 1 : 0;
 }
@@ -31928,7 +32109,7 @@ function writeChunks(chunks, path4, shown) {
   }
   let fd;
   try {
-    mkdirSync(dirname5(path4), { recursive: true });
+    mkdirSync(dirname6(path4), { recursive: true });
     fd = openSync2(path4, "w");
     const flush = (descriptor) => {
       const bytes = Buffer.from(batch, "utf8");
@@ -31987,7 +32168,7 @@ ${text}` : text], file, file);
 function importAdmission(file, flags) {
   let text;
   try {
-    text = file === "-" ? readFileSync8(0, "utf8") : readFileSync8(resolve4(file), "utf8");
+    text = file === "-" ? readFileSync8(0, "utf8") : readFileSync8(resolve5(file), "utf8");
   } catch (error) {
     throw new InputError(
       `cannot read ${file}: ${error.code ?? error.message}`
@@ -32018,7 +32199,7 @@ function writeBaseline(paths, flags) {
     mode: "audit",
     buildArgs: flags.buildArg
   });
-  writeChunks(jsonChunks(result), resolve4(cwd, flags.output), flags.output);
+  writeChunks(jsonChunks(result), resolve5(cwd, flags.output), flags.output);
   process.stdout.write(
     `wrote ${terminal(flags.output)}: ${result.findings.length} known ${result.findings.length === 1 ? "finding" : "findings"}; run check --baseline ${terminal(flags.output)} and only new ones fail
 `
@@ -32028,7 +32209,7 @@ function writeBaseline(paths, flags) {
 function eolUpdate(flags) {
   const text = readInput(flags.from, process.cwd(), "end-of-life data", "stdin").text;
   const today = dayOf(flags.today, "--today");
-  const result = updateProduct(resolve4(flags.dir), flags.product, text, flags.from, today);
+  const result = updateProduct(resolve5(flags.dir), flags.product, text, flags.from, today);
   const list = (items) => items.length === 0 ? "none" : items.join(", ");
   process.stdout.write(
     terminal(
@@ -32038,11 +32219,11 @@ function eolUpdate(flags) {
   return 0;
 }
 function init(options) {
-  const target = resolve4(options.path);
-  if (existsSync4(target) && !options.force) {
+  const target = resolve5(options.path);
+  if (existsSync5(target) && !options.force) {
     throw new UsageError(`${options.path} already exists; use --force to overwrite it`);
   }
-  mkdirSync(dirname5(target), { recursive: true });
+  mkdirSync(dirname6(target), { recursive: true });
   writeFileSync3(target, starterPolicyText);
   process.stdout.write(
     `wrote ${options.path}: the built-in default policy with the end-of-life calendar on, commented; edit approved and deprecated first

@@ -2937,11 +2937,11 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename4 = shortcut ? basenameOf(path) : path;
+        const basename5 = shortcut ? basenameOf(path) : path;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename4 : path
+            shortcut && rule._basenameOnly ? basename5 : path
           )) {
             const { negative } = rule;
             const ret = {
@@ -12973,10 +12973,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep3, value } = collItem;
+        const { start, key, sep: sep4, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep3?.[0],
+          next: key ?? sep4?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -12990,7 +12990,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep3) {
+          if (!keyProps.anchor && !keyProps.tag && !sep4) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -13014,7 +13014,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -13030,7 +13030,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -13121,7 +13121,7 @@ var require_resolve_end = __commonJS({
       let comment2 = "";
       if (end) {
         let hasSpace = false;
-        let sep3 = "";
+        let sep4 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -13135,13 +13135,13 @@ var require_resolve_end = __commonJS({
               if (!comment2)
                 comment2 = cb;
               else
-                comment2 += sep3 + cb;
-              sep3 = "";
+                comment2 += sep4 + cb;
+              sep4 = "";
               break;
             }
             case "newline":
               if (comment2)
-                sep3 += source;
+                sep4 += source;
               hasSpace = true;
               break;
             default:
@@ -13184,18 +13184,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep3, value } = collItem;
+        const { start, key, sep: sep4, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep3?.[0],
+          next: key ?? sep4?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep3 && !value) {
+          if (!props.anchor && !props.tag && !sep4 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -13249,8 +13249,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep3 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
+        if (!isMap3 && !sep4 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -13262,7 +13262,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -13273,8 +13273,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep3)
-                for (const st of sep3) {
+              if (sep4)
+                for (const st of sep4) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -13291,7 +13291,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -13471,7 +13471,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep3 = "";
+      let sep4 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -13488,24 +13488,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep3 + indent.slice(trimIndent) + content;
-          sep3 = "\n";
+          value += sep4 + indent.slice(trimIndent) + content;
+          sep4 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep3 === " ")
-            sep3 = "\n";
-          else if (!prevMoreIndented && sep3 === "\n")
-            sep3 = "\n\n";
-          value += sep3 + indent.slice(trimIndent) + content;
-          sep3 = "\n";
+          if (sep4 === " ")
+            sep4 = "\n";
+          else if (!prevMoreIndented && sep4 === "\n")
+            sep4 = "\n\n";
+          value += sep4 + indent.slice(trimIndent) + content;
+          sep4 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep3 === "\n")
+          if (sep4 === "\n")
             value += "\n";
           else
-            sep3 = "\n";
+            sep4 = "\n";
         } else {
-          value += sep3 + content;
-          sep3 = " ";
+          value += sep4 + content;
+          sep4 = " ";
           prevMoreIndented = false;
         }
       }
@@ -13688,25 +13688,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep3 = " ";
+      let sep4 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep3 === "\n")
-            res += sep3;
+          if (sep4 === "\n")
+            res += sep4;
           else
-            sep3 = "\n";
+            sep4 = "\n";
         } else {
-          res += sep3 + lm;
-          sep3 = " ";
+          res += sep4 + lm;
+          sep4 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep3 + (match?.[1] ?? "");
+      return res + sep4 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -14516,14 +14516,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep3, value }) {
+    function stringifyItem({ start, key, sep: sep4, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep3)
-        for (const st of sep3)
+      if (sep4)
+        for (const st of sep4)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -15690,18 +15690,18 @@ var require_parser2 = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep3;
+          let sep4;
           if (scalar.end) {
-            sep3 = scalar.end;
-            sep3.push(this.sourceToken);
+            sep4 = scalar.end;
+            sep4.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep3 = [this.sourceToken];
+            sep4 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep3 }]
+            items: [{ start, key: scalar, sep: sep4 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -15854,15 +15854,15 @@ var require_parser2 = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep3 = it.sep;
-                  sep3.push(this.sourceToken);
+                  const sep4 = it.sep;
+                  sep4.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep3 }]
+                    items: [{ start: start2, key, sep: sep4 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -16056,13 +16056,13 @@ var require_parser2 = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep3 = fc.end.splice(1, fc.end.length);
-            sep3.push(this.sourceToken);
+            const sep4 = fc.end.splice(1, fc.end.length);
+            sep4.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep3 }]
+              items: [{ start, key: fc, sep: sep4 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -26290,7 +26290,11 @@ async function check(inputs) {
 
 // src/action/export.ts
 import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import { join as join6, relative as relative2, resolve as resolve5 } from "node:path";
+import { join as join6, relative as relative3, resolve as resolve6 } from "node:path";
+
+// src/admission/export.ts
+import { existsSync as existsSync2 } from "node:fs";
+import { basename as basename4, dirname as dirname4, isAbsolute as isAbsolute2, relative as relative2, resolve as resolve5, sep as sep3 } from "node:path";
 
 // src/admission/cel.ts
 var import_semver3 = __toESM(require_semver2(), 1);
@@ -26379,14 +26383,14 @@ function labelSources() {
 }
 function referenceStages() {
   const P = REFERENCE_PARTS;
-  const at2 = `x.c.indexOf("@")`;
+  const at2 = `(x.c != "" ? x.c.indexOf("@") : -1)`;
   const split = [
     `"raw": x.raw`,
     `"nd": ${at2} >= 0 ? x.c.substring(0, ${at2}) : x.c`,
     `"dg": ${at2} >= 0 ? x.c.substring(${at2} + 1) : ""`,
     `"at": ${at2} >= 0 ? "y" : ""`
   ];
-  const afterSlash = `(x.nd.lastIndexOf("/") + 1)`;
+  const afterSlash = `((x.nd != "" ? x.nd.lastIndexOf("/") : -1) + 1)`;
   const colon = `(${afterSlash} < size(x.nd) ? x.nd.indexOf(":", ${afterSlash}) : -1)`;
   const named = [
     `"raw": x.raw`,
@@ -26396,7 +26400,7 @@ function referenceStages() {
     `"tag": ${colon} >= 0 ? x.nd.substring(${colon} + 1) : ""`,
     `"wt": ${colon} >= 0 ? "y" : ""`
   ];
-  const slash = `x.n.indexOf("/")`;
+  const slash = `(x.n != "" ? x.n.indexOf("/") : -1)`;
   const pieces = [
     ...["raw", "dg", "at", "n", "tag", "wt"].map((key) => `"${key}": x.${key}`),
     `"f": ${slash} >= 0 ? x.n.substring(0, ${slash}) : x.n`,
@@ -26464,8 +26468,8 @@ function referenceStages() {
   ];
 }
 function lead() {
-  const stops = [..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-"];
-  return `x.tag.matches("^[0-9]") ? x.tag${stops.map((c) => `.replace(${str2(c)}, "/")`).join("")}.split("/")[0] : ""`;
+  const stops = [..."abcdefghijklmnopqrstuvwxyz_-"];
+  return `x.tag.matches("^[0-9]") ? x.tag.lowerAscii()${stops.map((c) => `.replace(${str2(c)}, "/")`).join("")}.split("/")[0] : ""`;
 }
 function release() {
   const cut = `(x.lead.indexOf("..") >= 0 ? x.lead.substring(0, x.lead.indexOf("..")) : x.lead)`;
@@ -26481,8 +26485,24 @@ function release() {
 function releaseIs(wanted) {
   return `(x.rel == ${str2(wanted)} || x.rel.startsWith(${str2(`${wanted}.`)}))`;
 }
+function globCel(subject, glob) {
+  const literal = (text) => !/[*?]/.test(text);
+  const prefix = /^(.*?)(\*+)$/.exec(glob);
+  if (prefix && literal(prefix[1])) {
+    const head = prefix[1];
+    if (prefix[2].length >= 2) return `${subject}.startsWith(${str2(head)})`;
+    return `(${subject}.startsWith(${str2(head)}) && ${subject}.lastIndexOf("/") < ${head.length})`;
+  }
+  const inner = /^\*([^*?/]+)(\*?)$/.exec(glob);
+  if (inner) {
+    const text = inner[1];
+    const test = inner[2] ? `${subject}.contains(${str2(text)})` : `${subject}.endsWith(${str2(text)})`;
+    return `(${test} && !${subject}.contains("/"))`;
+  }
+  return `${subject}.matches(${str2(globToRegex(glob))})`;
+}
 function repositoryMatches(entry) {
-  if (hasGlob(entry)) return `x.repo.matches(${str2(globToRegex(normalizeGlob(entry)))})`;
+  if (hasGlob(entry)) return globCel("x.repo", normalizeGlob(entry));
   return `x.repo == ${str2(normalizeRepository(entry))}`;
 }
 function anyRepository(entries) {
@@ -26496,7 +26516,7 @@ function anyRepository(entries) {
 }
 function imageMatches(entry) {
   if (hasGlob(entry)) {
-    return entry.includes("/") ? `x.norm.matches(${str2(globToRegex(normalizeGlob(entry)))})` : `x.nt.matches(${str2(globToRegex(entry))})`;
+    return entry.includes("/") ? globCel("x.norm", normalizeGlob(entry)) : globCel("x.nt", entry);
   }
   const { name, tag: wanted, digest } = splitReference(entry);
   const terms = [
@@ -26576,14 +26596,34 @@ function highSecurity(minimal) {
 function exceptionTerm(exception2, index, mode) {
   const matches = imageMatches(exception2.image);
   if (mode.kind === "compiled") return matches;
-  return `(${str2(mode.ids[index])} in exceptions.allowedValues && ${matches})`;
+  return `(variables.granted[${index}] != "" && ${matches})`;
 }
 function liveExceptions(policy, today) {
   return policy.exceptions.filter((exception2) => today <= exception2.expires);
 }
-function excepted(rule, live, mode) {
-  const terms = live.map((exception2, index) => ({ exception: exception2, index })).filter(({ exception: exception2 }) => !exception2.rules || exception2.rules.includes(rule)).map(({ exception: exception2, index }) => exceptionTerm(exception2, index, mode));
-  return terms.length === 0 ? "false" : `(${terms.join(" || ")})`;
+function exceptionsFor(rule, live) {
+  return live.flatMap(
+    (exception2, index) => !exception2.rules || exception2.rules.includes(rule) ? [index] : []
+  );
+}
+function waivers(rules, live, mode) {
+  const sets = [];
+  const fieldOf = /* @__PURE__ */ new Map();
+  for (const rule of rules) {
+    const indexes = exceptionsFor(rule, live);
+    if (indexes.length === 0) continue;
+    const key = indexes.join(",");
+    if (!sets.includes(key)) sets.push(key);
+    fieldOf.set(rule, `w${sets.indexOf(key)}`);
+  }
+  const fields = sets.map((key, k) => {
+    const terms = key.split(",").map((i) => exceptionTerm(live[Number(i)], Number(i), mode));
+    return `"w${k}": (${terms.join(" || ")}) ? "y" : ""`;
+  });
+  return { fields, fieldOf };
+}
+function oneLine(text) {
+  return text.replace(/[\r\n\v\f\u0085\u2028\u2029]/g, " ");
 }
 function celProgram(policy, options) {
   const live = liveExceptions(policy, options.today);
@@ -26600,11 +26640,37 @@ function celProgram(policy, options) {
       rule: id,
       variable,
       expression: `size(variables.${variable}) == 0`,
-      message: `${id}: an image ${what}`,
-      messageExpression: `${str2(`${id}: `)} + variables.${variable}.join(", ") + ${str2(` ${what}`)}`
+      message: oneLine(`${id}: an image ${what}`),
+      // The API server refuses a message with a line break: the images are joined on one line.
+      messageExpression: `${str2(`${id}: `)} + variables.${variable}.join(", ").replace("\\r", " ").replace("\\n", " ") + ${str2(oneLine(` ${what}`))}`
     });
   };
-  const violating = (id, violates) => `variables.releases.filter(x, (${violates}) && !${excepted(id, live, options.exceptions)}).map(x, x.raw)`;
+  const ruleIds = [
+    "approved-base-images",
+    "block-deprecated-base-images",
+    "require-minimal-base-images",
+    "validate-base-image-version",
+    "block-eol-base-images",
+    "require-pinned-image"
+  ];
+  const { fields, fieldOf } = waivers(ruleIds, live, options.exceptions);
+  const judged = fields.length > 0 ? "judged" : "releases";
+  if (fields.length > 0 && options.exceptions.kind === "kyverno") {
+    const ids = options.exceptions.ids.map((id) => `${str2(id)} in exceptions.allowedValues ? "y" : ""`);
+    variables.push({ name: "granted", expression: `[${ids.join(", ")}]` });
+  }
+  if (fields.length > 0) {
+    const carried = ["raw", "dg", "tag", "wt", "repo", "norm", "name", "nt", "rel", "c0", "c1", "c2"];
+    variables.push({
+      name: "judged",
+      expression: `variables.releases.map(x, {${[...carried.map((key) => `"${key}": x.${key}`), ...fields].join(", ")}})`
+    });
+  }
+  const violating = (id, violates) => {
+    const field = fieldOf.get(id);
+    const waived = field ? ` && x.${field} == ""` : "";
+    return `variables.${judged}.filter(x, (${violates})${waived}).map(x, x.raw)`;
+  };
   rule(
     "parse-error",
     "invalidImages",
@@ -26713,6 +26779,15 @@ var KINDS = [
 ];
 function resourceRules() {
   return RESOURCES.map((rule) => ({ ...rule, operations: ["CREATE", "UPDATE"] }));
+}
+function sourceLabel(source, cwd = process.cwd()) {
+  if (!isAbsolute2(source) && !source.includes(sep3) && !existsSync2(resolve5(cwd, source))) return source;
+  const file = resolve5(cwd, source);
+  for (let dir = dirname4(file); ; dir = dirname4(dir)) {
+    if (existsSync2(resolve5(dir, ".git"))) return relative2(dir, file).split(sep3).join("/");
+    if (dirname4(dir) === dir) break;
+  }
+  return isAbsolute2(source) ? basename4(file) : source.split(sep3).join("/");
 }
 function annotations(policy, options) {
   return {
@@ -26849,14 +26924,17 @@ var HOW_TO_APPLY = {
   vap: "Kubernetes 1.30 or later (no Kyverno needed): kubectl apply -f <this file>",
   "kyverno-clusterpolicy": "Kyverno 1.11 to 1.16 (CEL rules in a ClusterPolicy): kubectl apply -f <this file>"
 };
-function exportPolicy(policy, options) {
+function exportPolicy(policy, given) {
+  const options = { ...given, source: sourceLabel(given.source) };
   const resources = exportResources(policy, options);
   const live = liveExceptions(policy, options.today).length;
   const header = [
     `# Generated by base-image-guard ${options.version} from ${terminal(options.source)}.`,
     "# Do not edit: change the policy file and run",
     `#   base-image-guard policy export --to ${options.target}`,
-    `# ${HOW_TO_APPLY[options.target]}`,
+    // A PolicyException with spec.expiresAt (how an exception's date reaches the cluster) is valid
+    // from Kyverno 1.19; 1.17 and 1.18 refuse it, or prune it and the exception never expires.
+    options.target === "kyverno" && live > 0 ? "# Kyverno 1.19 or later (the PolicyExceptions expire through spec.expiresAt, which 1.17 and 1.18 refuse): kubectl apply -f <this file>" : `# ${HOW_TO_APPLY[options.target]}`,
     ...options.target !== "kyverno" && live > 0 ? [
       `# ${live} policy exception(s) live on ${options.today} are compiled into the expressions and do`,
       "# not expire in the cluster: re-export on a schedule so that expired exceptions leave it."
@@ -26871,7 +26949,7 @@ ${body}`;
 function exportPolicies(get) {
   const cwd = workspace();
   const targets = targetsOf(get("export-to"), "input export-to");
-  const dir = resolve5(cwd, get("export-dir"));
+  const dir = resolve6(cwd, get("export-dir"));
   const policyInput = get("policy");
   const loaded = loadPolicy(policyInput === "" ? void 0 : policyInput, cwd);
   for (const warning2 of loaded.warnings) warning(warning2, { title: "base-image-guard policy" });
@@ -26884,8 +26962,8 @@ function exportPolicies(get) {
       file,
       exportPolicy(loaded.policy, { target, source: loaded.source, version: package_default.version, today })
     );
-    files.push(relative2(cwd, file));
-    info(`wrote ${relative2(cwd, file)} (${target})`);
+    files.push(relative3(cwd, file));
+    info(`wrote ${relative3(cwd, file)} (${target})`);
   }
   setOutput("files", JSON.stringify(files));
 }
@@ -26893,7 +26971,7 @@ function exportPolicies(get) {
 // src/action/rebuild.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
 import { tmpdir as tmpdir4 } from "node:os";
-import { dirname as dirname4, join as join12 } from "node:path";
+import { dirname as dirname5, join as join12 } from "node:path";
 
 // src/rebuild/index.ts
 import { mkdtempSync as mkdtempSync2, rmSync as rmSync3 } from "node:fs";
@@ -27079,14 +27157,14 @@ async function chooseBuilder(choice, tools) {
 
 // src/rebuild/library.ts
 var import_yaml5 = __toESM(require_dist(), 1);
-import { existsSync as existsSync2, readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
-import { join as join8, relative as relative3 } from "node:path";
+import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
+import { join as join8, relative as relative4 } from "node:path";
 var NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 function readLibrary(baseDir, cwd, only = []) {
   const dir = join8(cwd, baseDir);
-  if (!existsSync2(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
+  if (!existsSync3(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
   const imagesFile = join8(dir, "images.yml");
-  const entries = existsSync2(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
+  const entries = existsSync3(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
   const images = entries.map((entry) => describe(entry, baseDir, cwd));
   const unknown = only.filter((name) => !images.some((image) => image.name === name));
   if (unknown.length > 0) {
@@ -27140,8 +27218,8 @@ function readImagesFile(path, baseDir) {
 }
 function describe(entry, baseDir, cwd) {
   const path = join8(cwd, baseDir, entry.dockerfile);
-  const display = relative3(cwd, path).split("\\").join("/");
-  if (!existsSync2(path)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
+  const display = relative4(cwd, path).split("\\").join("/");
+  if (!existsSync3(path)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
   const { occurrences, problems } = readDockerfile(readFileSync5(path, "utf8"), display);
   if (problems[0]) throw new UsageError(`${display}:${problems[0].line}: ${problems[0].message}`);
   const base = occurrences.find((o) => o.via === "from" && o.stage?.final);
@@ -27157,7 +27235,7 @@ function describe(entry, baseDir, cwd) {
   }
   const beside = (suffix) => {
     const file = join8(cwd, baseDir, `${entry.name}${suffix}`);
-    return existsSync2(file) ? relative3(cwd, file).split("\\").join("/") : void 0;
+    return existsSync3(file) ? relative4(cwd, file).split("\\").join("/") : void 0;
   };
   const trivyIgnore = beside(".trivyignore");
   const vex = beside(".vex.json");
@@ -27165,7 +27243,7 @@ function describe(entry, baseDir, cwd) {
     name: entry.name,
     dockerfile: display,
     from: { line: base.line, column: base.column, written: base.text },
-    context: relative3(cwd, join8(cwd, baseDir)).split("\\").join("/") || ".",
+    context: relative4(cwd, join8(cwd, baseDir)).split("\\").join("/") || ".",
     upstream,
     tags,
     platforms: entry.platforms ?? [],
@@ -27812,7 +27890,7 @@ async function rebuild(get) {
   ).finally(close);
   setOutput("images", imagesOutput(outcomes));
   const digestsPath = join12(process.env.RUNNER_TEMP ?? tmpdir4(), "base-image-guard", "digests.json");
-  mkdirSync3(dirname4(digestsPath), { recursive: true });
+  mkdirSync3(dirname5(digestsPath), { recursive: true });
   writeFileSync4(
     digestsPath,
     `${JSON.stringify(digestsOf(outcomes, provenance(workspace()).date), null, 2)}

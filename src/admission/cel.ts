@@ -118,14 +118,15 @@ function labelSources(): string {
  */
 function referenceStages(): CelVariable[] {
   const P = REFERENCE_PARTS;
-  const at = `x.c.indexOf("@")`;
+  // cel-go's indexOf and lastIndexOf fail on an empty receiver (@bufbuild/cel's do not): guard each.
+  const at = `(x.c != "" ? x.c.indexOf("@") : -1)`;
   const split = [
     `"raw": x.raw`,
     `"nd": ${at} >= 0 ? x.c.substring(0, ${at}) : x.c`,
     `"dg": ${at} >= 0 ? x.c.substring(${at} + 1) : ""`,
     `"at": ${at} >= 0 ? "y" : ""`,
   ];
-  const afterSlash = `(x.nd.lastIndexOf("/") + 1)`;
+  const afterSlash = `((x.nd != "" ? x.nd.lastIndexOf("/") : -1) + 1)`;
   const colon = `(${afterSlash} < size(x.nd) ? x.nd.indexOf(":", ${afterSlash}) : -1)`;
   const named = [
     `"raw": x.raw`,
@@ -135,7 +136,7 @@ function referenceStages(): CelVariable[] {
     `"tag": ${colon} >= 0 ? x.nd.substring(${colon} + 1) : ""`,
     `"wt": ${colon} >= 0 ? "y" : ""`,
   ];
-  const slash = `x.n.indexOf("/")`;
+  const slash = `(x.n != "" ? x.n.indexOf("/") : -1)`;
   const pieces = [
     ...["raw", "dg", "at", "n", "tag", "wt"].map((key) => `"${key}": x.${key}`),
     `"f": ${slash} >= 0 ? x.n.substring(0, ${slash}) : x.n`,
@@ -209,8 +210,9 @@ function referenceStages(): CelVariable[] {
  * `_`, `-`) is turned into `/`, which no tag holds, and the text is cut there.
  */
 function lead(): string {
-  const stops = [..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-"];
-  return `x.tag.matches("^[0-9]") ? x.tag${stops.map((c) => `.replace(${str(c)}, "/")`).join("")}.split("/")[0] : ""`;
+  // Lower-cased first: half the replacements (each charged by the tag's length).
+  const stops = [..."abcdefghijklmnopqrstuvwxyz_-"];
+  return `x.tag.matches("^[0-9]") ? x.tag.lowerAscii()${stops.map((c) => `.replace(${str(c)}, "/")`).join("")}.split("/")[0] : ""`;
 }
 
 /**
@@ -234,9 +236,32 @@ function releaseIs(wanted: string): string {
   return `(x.rel == ${str(wanted)} || x.rel.startsWith(${str(`${wanted}.`)}))`;
 }
 
+/**
+ * `subject` matches a policy glob (SPEC §3: `*` any characters but `/`, `**` any, `?` one but
+ * `/`). The shapes policies use most — a prefix then `/*` or `/**`, `*text*`, `*text` — become
+ * string comparisons, which CEL charges far less than a `matches`; the rest a pattern.
+ */
+export function globCel(subject: string, glob: string): string {
+  const literal = (text: string) => !/[*?]/.test(text);
+  const prefix = /^(.*?)(\*+)$/.exec(glob);
+  if (prefix && literal(prefix[1] as string)) {
+    const head = prefix[1] as string;
+    if ((prefix[2] as string).length >= 2) return `${subject}.startsWith(${str(head)})`;
+    // `[^/]*`: no `/` after the prefix, so the last `/` (or none) lies inside it.
+    return `(${subject}.startsWith(${str(head)}) && ${subject}.lastIndexOf("/") < ${head.length})`;
+  }
+  const inner = /^\*([^*?/]+)(\*?)$/.exec(glob);
+  if (inner) {
+    const text = inner[1] as string;
+    const test = inner[2] ? `${subject}.contains(${str(text)})` : `${subject}.endsWith(${str(text)})`;
+    return `(${test} && !${subject}.contains("/"))`;
+  }
+  return `${subject}.matches(${str(globToRegex(glob))})`;
+}
+
 /** SPEC §3.1 (repositoryMatcher): the exact normalised repository, or a glob over it. */
 function repositoryMatches(entry: string): string {
-  if (hasGlob(entry)) return `x.repo.matches(${str(globToRegex(normalizeGlob(entry)))})`;
+  if (hasGlob(entry)) return globCel("x.repo", normalizeGlob(entry));
   return `x.repo == ${str(normalizeRepository(entry))}`;
 }
 
@@ -253,9 +278,7 @@ function anyRepository(entries: readonly string[]): string {
 /** SPEC §3.2 (imageMatcher): `name[:release]`, a repository, or a glob. */
 function imageMatches(entry: string): string {
   if (hasGlob(entry)) {
-    return entry.includes("/")
-      ? `x.norm.matches(${str(globToRegex(normalizeGlob(entry)))})`
-      : `x.nt.matches(${str(globToRegex(entry))})`;
+    return entry.includes("/") ? globCel("x.norm", normalizeGlob(entry)) : globCel("x.nt", entry);
   }
   const { name, tag: wanted, digest } = splitReference(entry);
   const terms = [
@@ -357,7 +380,8 @@ function highSecurity(minimal: NonNullable<Policy["minimal"]>): string {
 function exceptionTerm(exception: PolicyException, index: number, mode: ExceptionMode): string {
   const matches = imageMatches(exception.image);
   if (mode.kind === "compiled") return matches;
-  return `(${str(mode.ids[index] as string)} in exceptions.allowedValues && ${matches})`;
+  // `granted` says once per evaluation which PolicyExceptions are in force.
+  return `(variables.granted[${index}] != "" && ${matches})`;
 }
 
 /** Exceptions live on `today` (expired ones are left out, SPEC §8). */
@@ -365,12 +389,39 @@ export function liveExceptions(policy: Policy, today: string): PolicyException[]
   return policy.exceptions.filter((exception) => today <= exception.expires);
 }
 
-function excepted(rule: RuleId, live: PolicyException[], mode: ExceptionMode): string {
-  const terms = live
-    .map((exception, index) => ({ exception, index }))
-    .filter(({ exception }) => !exception.rules || exception.rules.includes(rule))
-    .map(({ exception, index }) => exceptionTerm(exception, index, mode));
-  return terms.length === 0 ? "false" : `(${terms.join(" || ")})`;
+/** The live exceptions that waive `rule`, by index. */
+function exceptionsFor(rule: RuleId, live: PolicyException[]): number[] {
+  return live.flatMap((exception, index) =>
+    !exception.rules || exception.rules.includes(rule) ? [index] : [],
+  );
+}
+
+/**
+ * Each distinct set of exceptions that some rule honours is tested once per image, in the
+ * `judged` stage (field `w<k>` is "y" when one of set k waives the image), not once per rule.
+ */
+function waivers(rules: RuleId[], live: PolicyException[], mode: ExceptionMode) {
+  const sets: string[] = [];
+  const fieldOf = new Map<RuleId, string>();
+  for (const rule of rules) {
+    const indexes = exceptionsFor(rule, live);
+    if (indexes.length === 0) continue;
+    const key = indexes.join(",");
+    if (!sets.includes(key)) sets.push(key);
+    fieldOf.set(rule, `w${sets.indexOf(key)}`);
+  }
+  const fields = sets.map((key, k) => {
+    const terms = key
+      .split(",")
+      .map((i) => exceptionTerm(live[Number(i)] as PolicyException, Number(i), mode));
+    return `"w${k}": (${terms.join(" || ")}) ? "y" : ""`;
+  });
+  return { fields, fieldOf };
+}
+
+/** Text on one line: every line break (and other vertical space) a policy's text holds becomes a space. */
+export function oneLine(text: string): string {
+  return text.replace(/[\r\n\v\f\u0085\u2028\u2029]/g, " ");
 }
 
 export function celProgram(policy: Policy, options: CelOptions): CelProgram {
@@ -388,12 +439,37 @@ export function celProgram(policy: Policy, options: CelOptions): CelProgram {
       rule: id,
       variable,
       expression: `size(variables.${variable}) == 0`,
-      message: `${id}: an image ${what}`,
-      messageExpression: `${str(`${id}: `)} + variables.${variable}.join(", ") + ${str(` ${what}`)}`,
+      message: oneLine(`${id}: an image ${what}`),
+      // The API server refuses a message with a line break: the images are joined on one line.
+      messageExpression: `${str(`${id}: `)} + variables.${variable}.join(", ").replace("\\r", " ").replace("\\n", " ") + ${str(oneLine(` ${what}`))}`,
     });
   };
-  const violating = (id: RuleId, violates: string) =>
-    `variables.releases.filter(x, (${violates}) && !${excepted(id, live, options.exceptions)}).map(x, x.raw)`;
+  const ruleIds: RuleId[] = [
+    "approved-base-images",
+    "block-deprecated-base-images",
+    "require-minimal-base-images",
+    "validate-base-image-version",
+    "block-eol-base-images",
+    "require-pinned-image",
+  ];
+  const { fields, fieldOf } = waivers(ruleIds, live, options.exceptions);
+  const judged = fields.length > 0 ? "judged" : "releases";
+  if (fields.length > 0 && options.exceptions.kind === "kyverno") {
+    const ids = options.exceptions.ids.map((id) => `${str(id)} in exceptions.allowedValues ? "y" : ""`);
+    variables.push({ name: "granted", expression: `[${ids.join(", ")}]` });
+  }
+  if (fields.length > 0) {
+    const carried = ["raw", "dg", "tag", "wt", "repo", "norm", "name", "nt", "rel", "c0", "c1", "c2"];
+    variables.push({
+      name: "judged",
+      expression: `variables.releases.map(x, {${[...carried.map((key) => `"${key}": x.${key}`), ...fields].join(", ")}})`,
+    });
+  }
+  const violating = (id: RuleId, violates: string) => {
+    const field = fieldOf.get(id);
+    const waived = field ? ` && x.${field} == ""` : "";
+    return `variables.${judged}.filter(x, (${violates})${waived}).map(x, x.raw)`;
+  };
 
   rule(
     "parse-error",

@@ -140,6 +140,11 @@ interface Translated {
  */
 function translate(pattern: string, forBlocklist: boolean): Translated {
   const p = pattern.trim();
+  if (p.includes("{{")) {
+    return {
+      note: `"${p}" holds a Kyverno variable or JMESPath call, which no policy entry can say; left out`,
+    };
+  }
   if (p === "*:*" || p === "?*:?*") return { pinning: "tag" };
   if (p === "*@*" || p === "*@sha256:*" || p === "*@sha256:?*") return { pinning: "digest" };
   if (p === "*" || p === "?*" || p === "") return {};
@@ -150,6 +155,13 @@ function translate(pattern: string, forBlocklist: boolean): Translated {
     };
   }
   if (p.endsWith(":*") && !hasGlob(p.slice(0, -2))) return { entry: p.slice(0, -2) };
+  const inner = /^\*([^*?/]+)\*$/.exec(p)?.[1];
+  if (forBlocklist && inner && /^[a-z0-9][a-z0-9._-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/.test(inner)) {
+    return {
+      entry: inner,
+      note: `"${p}" matches any image that contains "${inner}" (my${inner} too); imported as the name "${inner}" on any registry, its point releases and codenames included`,
+    };
+  }
   if (p.endsWith("*") && !hasGlob(p.slice(0, -1))) {
     const base = p.slice(0, -1).replace(/[:@]$/, "");
     return {
@@ -236,6 +248,12 @@ function deadPrecondition(rule: Json, ruleName: string): string | undefined {
   const kinds = matchedKinds(rule).map((k) => k.split("/").pop() as string);
   for (const condition of conditionsOf(rule.preconditions)) {
     const key = String(condition.key ?? "").replace(/\s/g, "");
+    if (
+      key.includes("request.object.spec.template") &&
+      (kinds.includes("Pod") || kinds.includes("CronJob"))
+    ) {
+      return `rule ${ruleName}: its precondition reads ${String(condition.key)}, which a Pod (and a CronJob, whose template is under spec.jobTemplate) does not have, so the rule never ran for them; imported as applying to every workload`;
+    }
     const values = valuesOf(condition.value);
     if (!/^(Equals|In|AnyIn|AllIn)$/.test(String(condition.operator)) || values.length === 0) continue;
     if (key === "{{request.object.kind}}" && kinds.length > 0 && !values.some((v) => kinds.includes(v))) {
@@ -259,6 +277,13 @@ function classicPolicy(resource: Json, policyName: string, found: Findings): voi
     const validate = at(rule, ["validate"]);
     if (!isObject(validate)) continue;
     found.mode ??= modeOf(validate.failureAction);
+    if (isObject(validate.cel)) {
+      // validate.cel: the ValidatingPolicy forms inside a ClusterPolicy rule.
+      const expressions = ((validate.cel.expressions as unknown[]) ?? []).filter(isObject);
+      const variables = ((validate.cel.variables as unknown[]) ?? []).filter(isObject);
+      celExpressions(expressions, variables, `rule ${ruleName}`, found);
+      continue;
+    }
     const dead = deadPrecondition(rule, ruleName);
     if (dead) found.warnings.push(dead);
     const label = labelOf(rule);
@@ -267,11 +292,28 @@ function classicPolicy(resource: Json, policyName: string, found: Findings): voi
       ...((validate.anyPattern as unknown[]) ?? []).flatMap((p) => imagePatterns(p)),
       ...((validate.foreach as unknown[]) ?? []).flatMap((f) => imagePatterns(at(f, ["pattern"]))),
     ];
+    for (const anchor of oddAnchors([validate.pattern, ...((validate.anyPattern as unknown[]) ?? [])])) {
+      found.warnings.push(
+        `rule ${ruleName}: "${anchor}" is not a Kyverno anchor (a key that is absent fails the pattern), so Pods, which have no spec.template, failed it; imported as checking the pod spec of Pods and of every controller`,
+      );
+    }
     const lists = new Set(patterns.map((p) => p.list).filter(Boolean));
     if (lists.size > 0 && !lists.has("initContainers")) {
       found.warnings.push(
         `rule ${ruleName}: checks ${[...lists].join(", ")} only; the imported policy checks containers, initContainers and ephemeralContainers`,
       );
+    }
+    const releases = releasePattern(patterns, distributionOf(rule));
+    if (releases) {
+      found.versions[releases.distribution] = unique([
+        ...(found.versions[releases.distribution] ?? []),
+        ...releases.releases,
+      ]);
+      found.warnings.push(
+        `rule ${ruleName}: "${releases.text}" allows only these ${releases.distribution} releases; imported as versions ${releases.distribution}: [${releases.releases.join(", ")}], not as approved images`,
+      );
+      denyConditions(conditionsOf(at(validate, ["deny", "conditions"])), ruleName, rule, found);
+      continue;
     }
     const allowed: string[] = [];
     for (const { value } of dedupePatterns(patterns)) {
@@ -299,6 +341,43 @@ function classicPolicy(resource: Json, policyName: string, found: Findings): voi
     ];
     denyConditions(denies, ruleName, rule, found);
   }
+}
+
+/** Keys like `(template)?`: a conditional anchor is `(key)`, an existence anchor `^(key)`; this is neither. */
+function oddAnchors(patterns: unknown[]): string[] {
+  const out = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (isObject(node))
+      for (const [key, value] of Object.entries(node)) {
+        if (/^\(.+\)\?$/.test(key)) out.add(key);
+        walk(value);
+      }
+  };
+  patterns.forEach(walk);
+  return [...out];
+}
+
+/**
+ * A pattern whose every alternative is `*<distribution>:<release>*` for the distribution the rule
+ * is about (its precondition): an allowed-release rule (SPEC §3.4), not an allowlist of images.
+ */
+function releasePattern(
+  patterns: { value: string }[],
+  distribution: string | undefined,
+): { distribution: string; releases: string[]; text: string } | undefined {
+  if (!distribution || patterns.length === 0) return undefined;
+  const releases: string[] = [];
+  for (const { value } of patterns) {
+    for (const { text, negated } of alternatives(value)) {
+      const release = new RegExp(`^\\*?(?:[^*|]*/)?${distribution}:([0-9][0-9A-Za-z._-]*?)\\*?$`).exec(
+        text,
+      )?.[1];
+      if (negated || !release) return undefined;
+      releases.push(release);
+    }
+  }
+  return { distribution, releases: unique(releases), text: patterns.map((p) => p.value).join(" | ") };
 }
 
 function dedupePatterns<T extends { value: string }>(patterns: T[]): T[] {
@@ -366,6 +445,29 @@ function celPolicy(resource: Json, policyName: string, found: Findings): void {
   const actions = at(resource, ["spec", "validationActions"]);
   if (Array.isArray(actions)) found.mode ??= actions.includes("Deny") ? "enforce" : "audit";
   const validations = ((at(resource, ["spec", "validations"]) as unknown[]) ?? []).filter(isObject);
+  const variables = ((at(resource, ["spec", "variables"]) as unknown[]) ?? []).filter(isObject);
+  celExpressions(validations, variables, policyName, found);
+}
+
+/** String literals of a CEL list literal (`['a', "b"]`), or undefined when it holds anything else. */
+function stringList(text: string): string[] | undefined {
+  const items = text.split(",").map((item) => item.trim());
+  const values = items.map((item) => /^(['"])([^'"\\]*)\1$/.exec(item)?.[2]);
+  return values.every((v) => v !== undefined) ? (values as string[]) : undefined;
+}
+
+function escapeForRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** The image tests of CEL validations, with the variables they may name. */
+function celExpressions(validations: Json[], variables: Json[], policyName: string, found: Findings): void {
+  const lists = new Map<string, string[]>();
+  for (const variable of variables) {
+    const list = /^\s*\[(.*)\]\s*$/s.exec(String(variable.expression ?? ""))?.[1];
+    const values = list === undefined ? undefined : stringList(list);
+    if (values) lists.set(String(variable.name), values);
+  }
   let understood = 0;
   for (const [index, validation] of validations.entries()) {
     const expression = String(validation.expression ?? "");
@@ -375,9 +477,9 @@ function celPolicy(resource: Json, policyName: string, found: Findings): void {
     );
     for (const prefix of prefixes) {
       understood++;
-      const negated = new RegExp(
-        `!\\s*\\w+\\.image\\.startsWith\\(\\s*['"]${prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`,
-      ).test(expression);
+      const negated = new RegExp(`!\\s*\\w+\\.image\\.startsWith\\(\\s*['"]${escapeForRegex(prefix)}`).test(
+        expression,
+      );
       const entry = prefix.endsWith("/") ? `${prefix}**` : prefix;
       if (!prefix.endsWith("/")) {
         found.warnings.push(
@@ -397,10 +499,32 @@ function celPolicy(resource: Json, policyName: string, found: Findings): void {
       understood++;
       found.pinning = "digest";
     }
+    // Segment comparisons: the image's last path segment (`split('/')`, then `split(':')[0]`) in
+    // a list, written inline or as a variable.
+    if (/image\.split\(\s*['"]\/['"]\s*\)/.test(expression)) {
+      const named = [...expression.matchAll(/variables\.(\w+)/g)].flatMap(
+        (m) => lists.get(m[1] as string) ?? [],
+      );
+      const inline = [...expression.matchAll(/\bin\s*\[([^\]]*)\]/g)].flatMap(
+        (m) => stringList(m[1] as string) ?? [],
+      );
+      const names = unique([...named, ...inline]);
+      if (names.length > 0) {
+        understood++;
+        const negated = /!\s*\(?[^&|]*\bin\b/.test(expression) && !/\.all\(/.test(expression);
+        for (const name of names) {
+          const entry = name.includes("/") ? `**/${name}` : `**/${name}`;
+          found.warnings.push(
+            `${where}: compares the image's last path segment with "${name}" on any registry; imported as "${entry}"`,
+          );
+          (negated ? found.deprecated : found.approved).push(entry);
+        }
+      }
+    }
   }
   if (validations.length > 0 && understood === 0) {
     found.warnings.push(
-      `${policyName}: no image test this import understands (startsWith, endsWith(':latest'), contains('@')); left out`,
+      `${policyName}: no image test this import understands (startsWith, endsWith(':latest'), contains('@'), a segment in a list); left out`,
     );
   }
 }

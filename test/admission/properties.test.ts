@@ -8,12 +8,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { celProgram, liveExceptions } from "../../src/admission/cel.js";
+import { CEL_GO_BUILDS, celGoMissing, runCelGo } from "./cel-go.js";
 import { evaluate } from "./evaluate.js";
 import { POLICIES } from "./policies.js";
 import { checkVerdict } from "./verdicts.js";
 
 const SEED = Number(process.env.FC_SEED ?? 20261127);
 const TODAY = "2026-11-27";
+const celTest = celGoMissing ? it.skip : it;
 
 const registry = fc.constantFrom(
   "",
@@ -118,5 +120,36 @@ describe.each(Object.keys(POLICIES))("property: CEL and check agree under %s", (
       }),
       { numRuns: 150, seed: SEED },
     );
+  });
+
+  // The same samples in cel-go, the CEL the cluster runs, in one batch per environment.
+  celTest("in cel-go too", () => {
+    const samples = fc.sample(fc.tuple(fc.array(image, { minLength: 1, maxLength: 12 }), fc.boolean()), {
+      numRuns: 300,
+      seed: SEED,
+    });
+    const pods = samples.map(([images, high]) => ({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "p", namespace: "tools", labels: high ? { "security.enforce": "high" } : {} },
+      spec: { containers: images.map((image, i) => ({ name: `c${i}`, image })) },
+    }));
+    const expected = pods.map((pod) => checkVerdict(policy, [pod], TODAY));
+    const objects = pods.map((pod) => ({ object: pod, request: { namespace: "tools" }, exceptions: ids }));
+    for (const build of CEL_GO_BUILDS) {
+      const answer = runCelGo(build, "kyverno-1.17", [{ name: policyName, program }], objects, [
+        ...program.validations.map((v) => v.variable),
+      ]);
+      const got = (answer.policies[0]?.results ?? []).map((r, i) => {
+        expect({ sample: samples[i], errors: r.errors }).toEqual({ sample: samples[i], errors: [] });
+        const rejected: Record<string, string[]> = {};
+        for (const v of program.validations) {
+          const images = r.values[v.variable] ?? [];
+          if (images.length > 0) rejected[v.rule] = [...images].sort();
+        }
+        return rejected;
+      });
+      expect(got).toEqual(expected);
+    }
   });
 });

@@ -5,12 +5,14 @@
  */
 import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
+import { loadAll } from "js-yaml";
 import {
   ValidatingAdmissionPolicy,
   ValidatingAdmissionPolicyBinding,
 } from "kubernetes-models/admissionregistration.k8s.io/v1";
+import semver from "semver";
 import { describe, expect, test } from "vitest";
-import { TARGETS } from "../../src/admission/export.js";
+import { exportPolicy, TARGETS } from "../../src/admission/export.js";
 import { exportedResources, type Resource } from "./exported.js";
 import { POLICIES } from "./policies.js";
 
@@ -51,9 +53,9 @@ const ajv = new Ajv({
   allErrors: true,
   formats: { "date-time": RFC3339, "int-or-string": true },
 });
-const schema = (file: string) => {
+const schema = (file: string, release = "") => {
   const json = JSON.parse(
-    readFileSync(new URL(`../fixtures/kyverno/${file}`, import.meta.url), "utf8"),
+    readFileSync(new URL(`../fixtures/kyverno/${release}${file}`, import.meta.url), "utf8"),
   ) as Schema;
   const validate = ajv.compile(json);
   return (resource: unknown): string[] =>
@@ -61,14 +63,31 @@ const schema = (file: string) => {
       ? unknownFields(json, resource, "")
       : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 };
-const KYVERNO: Record<string, ReturnType<typeof schema>> = {
-  "policies.kyverno.io/v1 ValidatingPolicy": schema("ValidatingPolicy-policies.kyverno.io-v1.schema.json"),
-  "policies.kyverno.io/v1 PolicyException": schema("PolicyException-policies.kyverno.io-v1.schema.json"),
-  "kyverno.io/v1 ClusterPolicy": schema("ClusterPolicy-kyverno.io-v1.schema.json"),
-};
+const schemasOf = (release = "") => ({
+  "policies.kyverno.io/v1 ValidatingPolicy": schema(
+    "ValidatingPolicy-policies.kyverno.io-v1.schema.json",
+    release,
+  ),
+  "policies.kyverno.io/v1 PolicyException": schema(
+    "PolicyException-policies.kyverno.io-v1.schema.json",
+    release,
+  ),
+  "kyverno.io/v1 ClusterPolicy": schema("ClusterPolicy-kyverno.io-v1.schema.json", release),
+});
+/** The Kyverno releases whose CRD schemas the tests hold, oldest first (main is as 1.19). */
+const RELEASES: { release: string; schemas: Record<string, ReturnType<typeof schema>> }[] = [
+  { release: "1.17", schemas: schemasOf("v1.17.2/") },
+  { release: "1.19", schemas: schemasOf() },
+];
+const KYVERNO = RELEASES[RELEASES.length - 1]?.schemas as Record<string, ReturnType<typeof schema>>;
+
+/** The oldest Kyverno release an export's header says it runs on. */
+function claimedRelease(text: string): string | undefined {
+  return /^# Kyverno (1\.\d+)/m.exec(text)?.[1];
+}
 
 /** Schema problems of one resource, [] when it validates. */
-function problems(resource: Resource): string[] {
+function problems(resource: Resource, kyverno = KYVERNO): string[] {
   const key = `${resource.apiVersion} ${resource.kind}`;
   if (resource.kind === "ValidatingAdmissionPolicy" || resource.kind === "ValidatingAdmissionPolicyBinding") {
     const Model =
@@ -82,7 +101,7 @@ function problems(resource: Resource): string[] {
       return [(error as Error).message];
     }
   }
-  const validate = KYVERNO[key];
+  const validate = kyverno[key];
   if (!validate) return [`no schema for ${key}`];
   return validate(resource);
 }
@@ -99,6 +118,52 @@ describe.each(TARGETS)("export --to %s", (target) => {
         problems: [],
       });
   });
+});
+
+describe.each(["kyverno", "kyverno-clusterpolicy"] as const)("export --to %s", (target) => {
+  test.each(Object.keys(POLICIES))(
+    "validates against every Kyverno release its header claims under %s",
+    (name) => {
+      const policy = POLICIES[name];
+      if (!policy) throw new Error(name);
+      const text = exportPolicy(policy, {
+        target,
+        source: "policy.yml",
+        version: "0.0.0-test",
+        today: TODAY,
+      });
+      const claimed = claimedRelease(text);
+      expect(claimed).toBeDefined();
+      const releases = RELEASES.filter(
+        ({ release }) => semver.gte(`${release}.0`, `${claimed}.0`) || claimed === "1.11",
+      );
+      expect(releases.length).toBeGreaterThan(0);
+      for (const { release, schemas } of releases)
+        for (const resource of loadAll(text) as Resource[])
+          expect({ release, kind: resource.kind, problems: problems(resource, schemas) }).toEqual({
+            release,
+            kind: resource.kind,
+            problems: [],
+          });
+    },
+  );
+});
+
+test("an export with PolicyExceptions claims Kyverno 1.19, whose expiresAt 1.17 refuses", () => {
+  const policy = POLICIES["globs and version ranges"];
+  if (!policy) throw new Error("policy");
+  const text = exportPolicy(policy, { target: "kyverno", source: "p.yml", version: "0", today: TODAY });
+  expect(claimedRelease(text)).toBe("1.19");
+  const exception = (loadAll(text) as Resource[]).find((r) => r.kind === "PolicyException");
+  if (!exception) throw new Error("no PolicyException");
+  expect(problems(exception, RELEASES[0]?.schemas)).toContain(".spec.expiresAt is not a field");
+  const plain = exportPolicy(POLICIES["built-in default"] as never, {
+    target: "kyverno",
+    source: "p.yml",
+    version: "0",
+    today: TODAY,
+  });
+  expect(claimedRelease(plain)).toBe("1.17");
 });
 
 test("the schema check rejects what the API server would", () => {
