@@ -115,7 +115,7 @@ suite("cel-go gives check's verdicts (SPEC §8 equivalence)", () => {
 });
 
 /** A policy of `n` entries per list: exact names and every glob shape, releases, ranges, exceptions. */
-export function widePolicy(n: number) {
+function widePolicy(n: number) {
   const entries = (make: (i: number) => string) => Array.from({ length: n }, (_, i) => make(i));
   const glob = (i: number) =>
     [
