@@ -27580,7 +27580,7 @@ function celExpressions(validations2, variables, policyName, found) {
         understood++;
         const negated = /!\s*\(?[^&|]*\bin\b/.test(expression) && !/\.all\(/.test(expression);
         for (const name of names) {
-          const entry = name.includes("/") ? `**/${name}` : `**/${name}`;
+          const entry = `**/${name}`;
           found.warnings.push(
             `${where}: compares the image's last path segment with "${name}" on any registry; imported as "${entry}"`
           );

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it, test } from "vitest";
 import { exportPolicy, TARGETS } from "../../src/admission/export.js";
 import { importPolicy } from "../../src/admission/import.js";
+import { runCheck } from "../../src/check.js";
 import { InputError } from "../../src/errors.js";
 import { BUILT_IN, defaultPolicyText, parsePolicy } from "../../src/policy/load.js";
 import { policyText } from "../../src/policy/write.js";
@@ -39,6 +40,112 @@ describe("the seed's enforce-base-images ClusterPolicy", () => {
     ["a blocklist prefix glob", /"centos\*" is a prefix glob/],
   ])("warns about %s, naming the rule", (_what, pattern) => {
     expect(warnings.some((w) => pattern.test(w))).toBe(true);
+  });
+});
+
+describe("the seed itself (SPEC §8: imported as its authors meant it)", () => {
+  const { policy, warnings } = importPolicy(fixture("seed-original.yaml"), "enforce-base-images.yaml");
+  const builtIn = parsePolicy(defaultPolicyText, BUILT_IN).policy;
+
+  it("imports as the built-in default policy", () => {
+    expect(policy).toEqual(builtIn);
+  });
+
+  it("judges examples/ and the fixtures exactly as the built-in default does", () => {
+    if (!policy) throw new Error("nothing imported");
+    const judge = (p: typeof policy) =>
+      runCheck({
+        paths: ["examples", "test/fixtures"],
+        cwd: process.cwd(),
+        loaded: { policy: p, source: "p", warnings: [] },
+        today: new Date("2026-11-27T12:00:00Z"),
+      });
+    const imported = judge(policy);
+    expect(imported.findings.length).toBeGreaterThan(20);
+    expect(imported.findings).toEqual(judge(builtIn).findings);
+  });
+
+  it.each([
+    ["prefix globs", /approved-base-images: "registry\.example\.com\/base\/alpine\*" is a prefix glob/],
+    [
+      "container names read as images",
+      /block-deprecated-base-images: \{\{ images\.containers\.\*\.name \}\} reads container names/,
+    ],
+    [
+      "*name* blocklist globs",
+      /block-deprecated-base-images: "\*centos\*" matches any image that contains "centos"/,
+    ],
+    [
+      "the precondition a Pod never satisfies",
+      /validate-base-image-version: its precondition reads \{\{ request\.object\.spec\.template\.spec\.containers\[\]\.image \}\}, which a Pod/,
+    ],
+    ["(template)?", /approved-base-images: "\(template\)\?" is not a Kyverno anchor/],
+    ["containers only", /require-minimal-base-images: checks containers only/],
+    [
+      "a release pattern read as versions",
+      /validate-base-image-version: .*imported as versions ubuntu: \[22\.04, 24\.04\]/,
+    ],
+  ])("warns about %s, naming the rule", (_what, pattern) => {
+    expect(warnings.filter((w) => pattern.test(w))).not.toEqual([]);
+  });
+});
+
+/**
+ * The CEL forms of the library's image policies (ClusterPolicy validate.cel, ValidatingPolicy),
+ * and pods judged as Kyverno judges them, replayed through check with the imported policy.
+ */
+describe.each([
+  [
+    "restrict-image-registries-cpol-cel.yaml",
+    ["eu.foo.io/app:1", "bar.io/x/y:2"],
+    ["docker.io/nginx:1", "eu.foo.io.evil.com/a:1"],
+  ],
+  ["disallow-latest-tag-cpol-cel.yaml", ["nginx:1.25", "busybox:1.36"], ["nginx", "nginx:latest"]],
+  ["restrict-deprecated-registry-cpol-cel.yaml", ["registry.k8s.io/pause:3.9"], ["k8s.gcr.io/pause:3.9"]],
+  ["require-image-checksum-cpol-cel.yaml", [`nginx@sha256:${"a".repeat(64)}`], ["nginx:1.25"]],
+  [
+    "allowed-image-repos-vpol.yaml",
+    ["nginx:1.25", "ghcr.io/acme/busybox:1"],
+    ["alpine:3.20", "ghcr.io/acme/nginx-evil:1"],
+  ],
+])("library CEL form %s", (file, pass, fail) => {
+  const { policy } = importPolicy(fixture(file), file);
+  const verdict = (image: string) => {
+    if (!policy) throw new Error("nothing imported");
+    const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {name: c, image: "${image}"}\n`;
+    const result = runCheck({
+      paths: [],
+      cwd: process.cwd(),
+      loaded: { policy, source: file, warnings: [] },
+      mode: "enforce",
+      manifests: { text: pod, origin: "pod.yaml" },
+    });
+    return result.findings.some((f) => f.severity === "error") ? "fail" : "pass";
+  };
+  test.each(pass)("passes %s, as Kyverno does", (image) => expect(verdict(image)).toBe("pass"));
+  test.each(fail)("fails %s, as Kyverno does", (image) => expect(verdict(image)).toBe("fail"));
+});
+
+describe("patterns no policy entry can say", () => {
+  it("leaves out a pattern holding a Kyverno variable, naming it", () => {
+    const text = `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: own-registry}
+spec:
+  rules:
+    - name: own-registry
+      match: {any: [{resources: {kinds: [Pod]}}]}
+      validate:
+        pattern:
+          spec:
+            containers:
+              - image: "{{ request.namespace }}.registry.io/* | ghcr.io/acme/*"
+`;
+    const { policy, warnings } = importPolicy(text, "own.yaml");
+    expect(policy?.approved).toEqual(["ghcr.io/acme/**"]);
+    expect(
+      warnings.some((w) => w.includes('"{{ request.namespace }}.registry.io/*" holds a Kyverno variable')),
+    ).toBe(true);
   });
 });
 
