@@ -53,6 +53,65 @@ for (const [name, policy] of Object.entries(lib.POLICIES)) {
     }
   }
 }
+// The same objects in cel-go, the CEL the cluster runs (tools/celgo), one batch per export and environment.
+let celGoCompared = 0;
+if (lib.celGoMissing) console.log(`cel-go: not run (${lib.celGoMissing})`);
+else
+  for (const [name, policy] of Object.entries(lib.POLICIES)) {
+    for (const target of lib.TARGETS) {
+      const { program, allowedValues } = lib.programOf(lib.exportedResources(policy, target, TODAY));
+      const objects = workloads.map((w) => {
+        const ns = w.object.metadata?.namespace;
+        const namespace = namespaces.find((n) => n.object.metadata?.name === ns);
+        return {
+          object: w.object,
+          namespaceObject: namespace?.object ?? null,
+          request: { namespace: ns ?? "" },
+          exceptions: allowedValues,
+        };
+      });
+      const expected = workloads.map((w) => {
+        const ns = w.object.metadata?.namespace;
+        const namespace = namespaces.find((n) => n.object.metadata?.name === ns);
+        try {
+          return stable(
+            lib.checkVerdict(policy, [...(namespace ? [namespace.object] : []), w.object], TODAY),
+          );
+        } catch (error) {
+          return `check failed: ${error.message}`;
+        }
+      });
+      for (const build of lib.CEL_GO_BUILDS)
+        for (const env of lib.ENVS_OF[target]) {
+          const answer = lib.runCelGo(
+            build,
+            env,
+            [{ name, program }],
+            objects,
+            program.validations.map((v) => v.variable),
+          );
+          const errors = answer.policies[0].errors;
+          if (errors.length > 0)
+            disagreements.push(
+              `[${name}, ${target}, ${env}, cel-go ${answer.celGo}] compile: ${errors[0].message}`,
+            );
+          answer.policies[0].results.forEach((r, i) => {
+            celGoCompared++;
+            const rejected = {};
+            for (const v of program.validations) {
+              const images = r.values[v.variable] ?? [];
+              if (images.length > 0) rejected[v.rule] = [...images].sort();
+            }
+            const got = r.errors.length > 0 ? `error: ${r.errors[0]}` : stable(rejected);
+            if (got !== expected[i])
+              disagreements.push(
+                `${workloads[i].file}#${workloads[i].index} [${name}, ${target}, ${env}, cel-go ${answer.celGo}]\n  check: ${expected[i]}\n  cel-go: ${got}`,
+              );
+          });
+        }
+    }
+  }
+console.log(`cel-go: ${celGoCompared} verdicts compared`);
 console.log(
   `${workloads.length} pod-bearing objects, ${namespaces.length} namespaces; ${compared} verdicts compared (${rejections} image rejections); ${disagreements.length} disagreements`,
 );
