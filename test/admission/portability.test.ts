@@ -4,7 +4,9 @@
  * the text autogen rewrites (`object.spec`, `object.metadata`).
  */
 import { describe, expect, test } from "vitest";
+import { celProgram } from "../../src/admission/cel.js";
 import { TARGETS } from "../../src/admission/export.js";
+import { evaluate } from "./evaluate.js";
 import { exportedResources, programOf } from "./exported.js";
 import { POLICIES } from "./policies.js";
 
@@ -69,4 +71,27 @@ test("the call scanner sees what it must refuse", () => {
     methods: ["find", "bind"],
     functions: ["size"],
   });
+});
+
+test("no line break in a message or in what a message expression yields (the API server refuses them)", () => {
+  const base = POLICIES["built-in default"];
+  if (!base) throw new Error("policy");
+  const minimal = { label: "security.enforce=high\nsecond line", images: ["registry.example.com/base/wolfi"] };
+  const policy = { ...base, minimal };
+  const program = celProgram(policy, { today: "2026-11-27", exceptions: { kind: "compiled" } });
+  for (const v of program.validations) expect(v.message).not.toMatch(/[\r\n\u2028]/);
+  const pod = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "p" },
+    spec: {
+      containers: [
+        { name: "a", image: "centos:7\n" },
+        { name: "b", image: "bad\nimage" },
+      ],
+    },
+  };
+  const { messages } = evaluate(program, { object: pod });
+  expect(messages.length).toBeGreaterThan(1);
+  for (const message of messages) expect(message).not.toMatch(/[\r\n]/);
 });

@@ -19,6 +19,14 @@ exceptions:
 `;
 
 describe("policy export", () => {
+  it("names an absolute --policy by its path in its repository, never the machine's path", () => {
+    const cwd = fixture({ "repo/.git/HEAD": "ref: refs/heads/main\n", "repo/cfg/p.yml": POLICY });
+    const out = run(["policy", "export", "--to", "kyverno", "--policy", join(cwd, "repo/cfg/p.yml")], cwd);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain("base-image-guard/source: cfg/p.yml");
+    expect(out.stdout).not.toContain(cwd);
+  });
+
   it("writes the Kyverno ValidatingPolicy and one PolicyException per live exception", () => {
     const cwd = fixture({ ".github/base-image-policy.yml": POLICY });
     const out = run(["policy", "export", "--today", "2026-11-27", "--output", "out/kyverno.yaml"], cwd);
