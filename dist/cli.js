@@ -25696,7 +25696,19 @@ function celProgram(policy, options) {
       how
     );
   }
+  tooLarge(variables, validations2);
   return { variables, validations: validations2 };
+}
+var CEL_EXPRESSION_LIMIT = 1e5;
+function tooLarge(variables, validations2) {
+  for (const variable of variables) {
+    const size = [...variable.expression].length;
+    if (size <= CEL_EXPRESSION_LIMIT) continue;
+    const rule = validations2.find((v) => v.variable === variable.name)?.rule;
+    throw new UsageError(
+      `the policy is too large to export: the CEL of ${rule ? `rule ${rule}` : `variable ${variable.name}`} is ${size.toLocaleString("en")} characters, over the ${CEL_EXPRESSION_LIMIT.toLocaleString("en")} the cluster's CEL parser accepts; use fewer or broader entries (globs, ranges) for that rule`
+    );
+  }
 }
 
 // src/admission/export.ts

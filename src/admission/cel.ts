@@ -11,6 +11,7 @@
  * every expression as written: they read pods and every controller by `kind` themselves.
  */
 import semver from "semver";
+import { UsageError } from "../errors.js";
 import { hasGlob } from "../glob.js";
 import { normalizeGlob, normalizeRepository, splitReference } from "../image/reference.js";
 import { codenamesOf } from "../image/release.js";
@@ -537,5 +538,20 @@ export function celProgram(policy: Policy, options: CelOptions): CelProgram {
       how,
     );
   }
+  tooLarge(variables, validations);
   return { variables, validations };
+}
+
+/** cel-go's parser (as Kubernetes and Kyverno run it) refuses an expression over 100,000 code points. */
+export const CEL_EXPRESSION_LIMIT = 100_000;
+
+function tooLarge(variables: CelVariable[], validations: CelValidation[]): void {
+  for (const variable of variables) {
+    const size = [...variable.expression].length;
+    if (size <= CEL_EXPRESSION_LIMIT) continue;
+    const rule = validations.find((v) => v.variable === variable.name)?.rule;
+    throw new UsageError(
+      `the policy is too large to export: the CEL of ${rule ? `rule ${rule}` : `variable ${variable.name}`} is ${size.toLocaleString("en")} characters, over the ${CEL_EXPRESSION_LIMIT.toLocaleString("en")} the cluster's CEL parser accepts; use fewer or broader entries (globs, ranges) for that rule`,
+    );
+  }
 }

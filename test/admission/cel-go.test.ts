@@ -169,6 +169,12 @@ function pod(lists: Record<string, number>) {
   };
 }
 
+test("a policy whose CEL the cluster's parser would refuse is not exported: the rule and what to do are named", () => {
+  expect(() => exportedResources(widePolicy(200), "vap", TODAY)).toThrow(
+    /CEL of rule validate-base-image-version is [\d,]+ characters, over the 100,000 the cluster's CEL parser accepts/,
+  );
+});
+
 suite("cost inside the API server's limits (strict cost, both passes, every message)", () => {
   const policy = widePolicy(50);
   const cases = [

@@ -76,7 +76,10 @@ test("the call scanner sees what it must refuse", () => {
 test("no line break in a message or in what a message expression yields (the API server refuses them)", () => {
   const base = POLICIES["built-in default"];
   if (!base) throw new Error("policy");
-  const minimal = { label: "security.enforce=high\nsecond line", images: ["registry.example.com/base/wolfi"] };
+  const minimal = {
+    label: "security.enforce=high\nsecond line",
+    images: ["registry.example.com/base/wolfi"],
+  };
   const policy = { ...base, minimal };
   const program = celProgram(policy, { today: "2026-11-27", exceptions: { kind: "compiled" } });
   for (const v of program.validations) expect(v.message).not.toMatch(/[\r\n\u2028]/);
