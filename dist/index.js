@@ -26328,7 +26328,6 @@ var PATH_COMPONENT2 = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
 var PLAIN_FIRST = "[a-z0-9]+(?:(?:_|__|-+)[a-z0-9]+)*";
 var TAG2 = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}";
 var DIGEST2 = "(?:sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})";
-var REFERENCE_REGEX = `^[ \\t\\r\\n]*(?:(?:${DOMAIN2}|${IPV6}|${PLAIN_FIRST})/(?:${PATH_COMPONENT2}/)*${PATH_COMPONENT2}|${PATH_COMPONENT2})(?::${TAG2})?(?:@${DIGEST2})?[ \\t\\r\\n]*$`;
 var REFERENCE_PARTS = {
   CORE: "^[ \\t\\r\\n]*[!-~]+[ \\t\\r\\n]*$",
   DIGEST: `^${DIGEST2}$`,
@@ -26606,21 +26605,20 @@ function exceptionsFor(rule, live) {
     (exception2, index) => !exception2.rules || exception2.rules.includes(rule) ? [index] : []
   );
 }
-function waivers(rules, live, mode) {
-  const sets = [];
-  const fieldOf = /* @__PURE__ */ new Map();
-  for (const rule of rules) {
-    const indexes = exceptionsFor(rule, live);
-    if (indexes.length === 0) continue;
-    const key = indexes.join(",");
-    if (!sets.includes(key)) sets.push(key);
-    fieldOf.set(rule, `w${sets.indexOf(key)}`);
+function waiverStages(sets, live, mode) {
+  const stages = [];
+  if (mode.kind === "kyverno") {
+    const ids = mode.ids.map((id) => `${str2(id)} in exceptions.allowedValues ? "y" : ""`);
+    stages.push({ name: "granted", expression: `[${ids.join(", ")}]` });
   }
-  const fields = sets.map((key, k) => {
-    const terms = key.split(",").map((i) => exceptionTerm(live[Number(i)], Number(i), mode));
+  const carried = ["raw", "dg", "tag", "wt", "repo", "norm", "name", "nt", "rel", "c0", "c1", "c2"];
+  const fields = sets.map((set2, k) => {
+    const terms = set2.map((i) => exceptionTerm(live[i], i, mode));
     return `"w${k}": (${terms.join(" || ")}) ? "y" : ""`;
   });
-  return { fields, fieldOf };
+  const map2 = [...carried.map((key) => `"${key}": x.${key}`), ...fields].join(", ");
+  stages.push({ name: "judged", expression: `variables.releases.map(x, {${map2}})` });
+  return stages;
 }
 function oneLine(text) {
   return text.replace(/[\r\n\v\f\u0085\u2028\u2029]/g, " ");
@@ -26645,31 +26643,13 @@ function celProgram(policy, options) {
       messageExpression: `${str2(`${id}: `)} + variables.${variable}.join(", ").replace("\\r", " ").replace("\\n", " ") + ${str2(oneLine(` ${what}`))}`
     });
   };
-  const ruleIds = [
-    "approved-base-images",
-    "block-deprecated-base-images",
-    "require-minimal-base-images",
-    "validate-base-image-version",
-    "block-eol-base-images",
-    "require-pinned-image"
-  ];
-  const { fields, fieldOf } = waivers(ruleIds, live, options.exceptions);
-  const judged = fields.length > 0 ? "judged" : "releases";
-  if (fields.length > 0 && options.exceptions.kind === "kyverno") {
-    const ids = options.exceptions.ids.map((id) => `${str2(id)} in exceptions.allowedValues ? "y" : ""`);
-    variables.push({ name: "granted", expression: `[${ids.join(", ")}]` });
-  }
-  if (fields.length > 0) {
-    const carried = ["raw", "dg", "tag", "wt", "repo", "norm", "name", "nt", "rel", "c0", "c1", "c2"];
-    variables.push({
-      name: "judged",
-      expression: `variables.releases.map(x, {${[...carried.map((key) => `"${key}": x.${key}`), ...fields].join(", ")}})`
-    });
-  }
+  const sets = [];
   const violating = (id, violates) => {
-    const field = fieldOf.get(id);
-    const waived = field ? ` && x.${field} == ""` : "";
-    return `variables.${judged}.filter(x, (${violates})${waived}).map(x, x.raw)`;
+    const indexes = exceptionsFor(id, live);
+    if (indexes.length === 0) return `variables.releases.filter(x, (${violates})).map(x, x.raw)`;
+    let k = sets.findIndex((set2) => set2.join() === indexes.join());
+    if (k < 0) k = sets.push(indexes) - 1;
+    return `variables.judged.filter(x, (${violates}) && x.w${k} == "").map(x, x.raw)`;
   };
   rule(
     "parse-error",
@@ -26731,6 +26711,10 @@ function celProgram(policy, options) {
       violating("require-pinned-image", `!(${pinned(policy.pinning)})`),
       how
     );
+  }
+  if (sets.length > 0) {
+    const stages = waiverStages(sets, live, options.exceptions);
+    variables.splice(variables.findIndex((v) => v.name === "releases") + 1, 0, ...stages);
   }
   tooLarge(variables, validations2);
   return { variables, validations: validations2 };
@@ -26931,11 +26915,17 @@ function exportResources(policy, options) {
       return clusterPolicy(policy, options);
   }
 }
-var HOW_TO_APPLY = {
-  kyverno: "Kyverno 1.17 or later: kubectl apply -f <this file>",
-  vap: "Kubernetes 1.30 or later (no Kyverno needed): kubectl apply -f <this file>",
-  "kyverno-clusterpolicy": "Kyverno 1.11 to 1.16 (CEL rules in a ClusterPolicy): kubectl apply -f <this file>"
-};
+function howToApply(target, liveExceptions2) {
+  const apply = "kubectl apply -f <this file>";
+  switch (target) {
+    case "kyverno":
+      return liveExceptions2 > 0 ? `Kyverno 1.19 or later (the PolicyExceptions expire through spec.expiresAt, which 1.17 and 1.18 refuse): ${apply}` : `Kyverno 1.17 or later: ${apply}`;
+    case "vap":
+      return `Kubernetes 1.30 or later (no Kyverno needed): ${apply}`;
+    case "kyverno-clusterpolicy":
+      return `Kyverno 1.11 to 1.16 (CEL rules in a ClusterPolicy): ${apply}`;
+  }
+}
 function exportPolicy(policy, given) {
   const options = { ...given, source: sourceLabel(given.source) };
   const resources = exportResources(policy, options);
@@ -26944,9 +26934,7 @@ function exportPolicy(policy, given) {
     `# Generated by base-image-guard ${options.version} from ${terminal(options.source)}.`,
     "# Do not edit: change the policy file and run",
     `#   base-image-guard policy export --to ${options.target}`,
-    // A PolicyException with spec.expiresAt (how an exception's date reaches the cluster) is valid
-    // from Kyverno 1.19; 1.17 and 1.18 refuse it, or prune it and the exception never expires.
-    options.target === "kyverno" && live > 0 ? "# Kyverno 1.19 or later (the PolicyExceptions expire through spec.expiresAt, which 1.17 and 1.18 refuse): kubectl apply -f <this file>" : `# ${HOW_TO_APPLY[options.target]}`,
+    `# ${howToApply(options.target, live)}`,
     ...options.target !== "kyverno" && live > 0 ? [
       `# ${live} policy exception(s) live on ${options.today} are compiled into the expressions and do`,
       "# not expire in the cluster: re-export on a schedule so that expired exceptions leave it."

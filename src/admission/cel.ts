@@ -398,26 +398,24 @@ function exceptionsFor(rule: RuleId, live: PolicyException[]): number[] {
 }
 
 /**
- * Each distinct set of exceptions that some rule honours is tested once per image, in the
- * `judged` stage (field `w<k>` is "y" when one of set k waives the image), not once per rule.
+ * The stages that test exceptions once per image: `granted` (Kyverno: which PolicyExceptions are
+ * in force, read once) and `judged`, the releases with a field `w<k>` that is "y" when one of the
+ * exceptions of set k waives the image. `sets` are the distinct exception sets the rules honour.
  */
-function waivers(rules: RuleId[], live: PolicyException[], mode: ExceptionMode) {
-  const sets: string[] = [];
-  const fieldOf = new Map<RuleId, string>();
-  for (const rule of rules) {
-    const indexes = exceptionsFor(rule, live);
-    if (indexes.length === 0) continue;
-    const key = indexes.join(",");
-    if (!sets.includes(key)) sets.push(key);
-    fieldOf.set(rule, `w${sets.indexOf(key)}`);
+function waiverStages(sets: number[][], live: PolicyException[], mode: ExceptionMode): CelVariable[] {
+  const stages: CelVariable[] = [];
+  if (mode.kind === "kyverno") {
+    const ids = mode.ids.map((id) => `${str(id)} in exceptions.allowedValues ? "y" : ""`);
+    stages.push({ name: "granted", expression: `[${ids.join(", ")}]` });
   }
-  const fields = sets.map((key, k) => {
-    const terms = key
-      .split(",")
-      .map((i) => exceptionTerm(live[Number(i)] as PolicyException, Number(i), mode));
+  const carried = ["raw", "dg", "tag", "wt", "repo", "norm", "name", "nt", "rel", "c0", "c1", "c2"];
+  const fields = sets.map((set, k) => {
+    const terms = set.map((i) => exceptionTerm(live[i] as PolicyException, i, mode));
     return `"w${k}": (${terms.join(" || ")}) ? "y" : ""`;
   });
-  return { fields, fieldOf };
+  const map = [...carried.map((key) => `"${key}": x.${key}`), ...fields].join(", ");
+  stages.push({ name: "judged", expression: `variables.releases.map(x, {${map}})` });
+  return stages;
 }
 
 /** Text on one line: every line break (and other vertical space) a policy's text holds becomes a space. */
@@ -445,31 +443,15 @@ export function celProgram(policy: Policy, options: CelOptions): CelProgram {
       messageExpression: `${str(`${id}: `)} + variables.${variable}.join(", ").replace("\\r", " ").replace("\\n", " ") + ${str(oneLine(` ${what}`))}`,
     });
   };
-  const ruleIds: RuleId[] = [
-    "approved-base-images",
-    "block-deprecated-base-images",
-    "require-minimal-base-images",
-    "validate-base-image-version",
-    "block-eol-base-images",
-    "require-pinned-image",
-  ];
-  const { fields, fieldOf } = waivers(ruleIds, live, options.exceptions);
-  const judged = fields.length > 0 ? "judged" : "releases";
-  if (fields.length > 0 && options.exceptions.kind === "kyverno") {
-    const ids = options.exceptions.ids.map((id) => `${str(id)} in exceptions.allowedValues ? "y" : ""`);
-    variables.push({ name: "granted", expression: `[${ids.join(", ")}]` });
-  }
-  if (fields.length > 0) {
-    const carried = ["raw", "dg", "tag", "wt", "repo", "norm", "name", "nt", "rel", "c0", "c1", "c2"];
-    variables.push({
-      name: "judged",
-      expression: `variables.releases.map(x, {${[...carried.map((key) => `"${key}": x.${key}`), ...fields].join(", ")}})`,
-    });
-  }
+  // Each rule filters the releases; one that some exceptions waive filters `judged` instead, by
+  // the field of its exception set (the sets are numbered as the rules first name them).
+  const sets: number[][] = [];
   const violating = (id: RuleId, violates: string) => {
-    const field = fieldOf.get(id);
-    const waived = field ? ` && x.${field} == ""` : "";
-    return `variables.${judged}.filter(x, (${violates})${waived}).map(x, x.raw)`;
+    const indexes = exceptionsFor(id, live);
+    if (indexes.length === 0) return `variables.releases.filter(x, (${violates})).map(x, x.raw)`;
+    let k = sets.findIndex((set) => set.join() === indexes.join());
+    if (k < 0) k = sets.push(indexes) - 1;
+    return `variables.judged.filter(x, (${violates}) && x.w${k} == "").map(x, x.raw)`;
   };
 
   rule(
@@ -537,6 +519,10 @@ export function celProgram(policy: Policy, options: CelOptions): CelProgram {
       violating("require-pinned-image", `!(${pinned(policy.pinning)})`),
       how,
     );
+  }
+  if (sets.length > 0) {
+    const stages = waiverStages(sets, live, options.exceptions);
+    variables.splice(variables.findIndex((v) => v.name === "releases") + 1, 0, ...stages);
   }
   tooLarge(variables, validations);
   return { variables, validations };

@@ -16,6 +16,7 @@ import { parsePolicy } from "../policy/load.js";
 import type { Mode, Policy } from "../policy/types.js";
 import { at, isObject, type Json } from "../sources/image-keys.js";
 import { AS_OF_ANNOTATION, exportResources, POLICY_ANNOTATION, type Target } from "./export.js";
+import { escapeRegex } from "./patterns.js";
 
 export interface Imported {
   /** The policy, ready for policyText(); undefined when the file holds nothing importable. */
@@ -312,28 +313,12 @@ function classicPolicy(resource: Json, policyName: string, found: Findings): voi
       found.warnings.push(
         `rule ${ruleName}: "${releases.text}" allows only these ${releases.distribution} releases; imported as versions ${releases.distribution}: [${releases.releases.join(", ")}], not as approved images`,
       );
-      denyConditions(conditionsOf(at(validate, ["deny", "conditions"])), ruleName, rule, found);
-      continue;
-    }
-    const allowed: string[] = [];
-    for (const { value } of dedupePatterns(patterns)) {
-      for (const { text, negated } of alternatives(value)) {
-        if (negated && text === "*:latest") {
-          found.pinning ??= "tag";
-          continue;
-        }
-        const t = translate(text, negated);
-        if (t.note) found.warnings.push(`rule ${ruleName}: ${t.note}`);
-        if (negated) {
-          if (t.entry) found.deprecated.push(t.entry);
-        } else if (t.pinning) {
-          if (t.pinning === "digest" || found.pinning === undefined) found.pinning = t.pinning;
-        } else if (t.entry) allowed.push(t.entry);
+    } else {
+      const allowed = patternEntries(patterns, ruleName, found);
+      if (allowed.length > 0) {
+        if (label) found.minimal = { label, images: [...(found.minimal?.images ?? []), ...allowed] };
+        else found.approved.push(...allowed);
       }
-    }
-    if (allowed.length > 0) {
-      if (label) found.minimal = { label, images: [...(found.minimal?.images ?? []), ...allowed] };
-      else found.approved.push(...allowed);
     }
     const denies = [
       ...conditionsOf(at(validate, ["deny", "conditions"])),
@@ -341,6 +326,27 @@ function classicPolicy(resource: Json, policyName: string, found: Findings): voi
     ];
     denyConditions(denies, ruleName, rule, found);
   }
+}
+
+/** The images a rule's patterns allow; what they forbid or how they pin goes straight into `found`. */
+function patternEntries(patterns: { value: string }[], ruleName: string, found: Findings): string[] {
+  const allowed: string[] = [];
+  for (const { value } of dedupePatterns(patterns)) {
+    for (const { text, negated } of alternatives(value)) {
+      if (negated && text === "*:latest") {
+        found.pinning ??= "tag";
+        continue;
+      }
+      const t = translate(text, negated);
+      if (t.note) found.warnings.push(`rule ${ruleName}: ${t.note}`);
+      if (negated) {
+        if (t.entry) found.deprecated.push(t.entry);
+      } else if (t.pinning) {
+        if (t.pinning === "digest" || found.pinning === undefined) found.pinning = t.pinning;
+      } else if (t.entry) allowed.push(t.entry);
+    }
+  }
+  return allowed;
 }
 
 /** Keys like `(template)?`: a conditional anchor is `(key)`, an existence anchor `^(key)`; this is neither. */
@@ -456,10 +462,6 @@ function stringList(text: string): string[] | undefined {
   return values.every((v) => v !== undefined) ? (values as string[]) : undefined;
 }
 
-function escapeForRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
 /** The image tests of CEL validations, with the variables they may name. */
 function celExpressions(validations: Json[], variables: Json[], policyName: string, found: Findings): void {
   const lists = new Map<string, string[]>();
@@ -477,7 +479,7 @@ function celExpressions(validations: Json[], variables: Json[], policyName: stri
     );
     for (const prefix of prefixes) {
       understood++;
-      const negated = new RegExp(`!\\s*\\w+\\.image\\.startsWith\\(\\s*['"]${escapeForRegex(prefix)}`).test(
+      const negated = new RegExp(`!\\s*\\w+\\.image\\.startsWith\\(\\s*['"]${escapeRegex(prefix)}`).test(
         expression,
       );
       const entry = prefix.endsWith("/") ? `${prefix}**` : prefix;

@@ -5,7 +5,7 @@
  */
 
 /** `\.`-style escapes for every RE2 metacharacter. */
-function escapeRegex(text: string): string {
+export function escapeRegex(text: string): string {
   return text.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&");
 }
 
@@ -42,26 +42,14 @@ const TAG = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}";
 const DIGEST = "(?:sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})";
 
 /**
- * A valid reference as parseImageRef accepts it: ASCII blanks around it, an optional registry
- * (a host when the first of several components has `.`, `:`, `[`, upper case or is `localhost`),
- * lower-case path components, a tag, a digest. The 64-hex image ID and the 255-character limit
- * are checked beside it.
- */
-export const REFERENCE_REGEX =
-  `^[ \\t\\r\\n]*` +
-  `(?:(?:${DOMAIN}|${IPV6}|${PLAIN_FIRST})/(?:${PATH_COMPONENT}/)*${PATH_COMPONENT}|${PATH_COMPONENT})` +
-  `(?::${TAG})?(?:@${DIGEST})?` +
-  `[ \\t\\r\\n]*$`;
-
-export const IMAGE_ID_REGEX = "^[ \\t\\r\\n]*[a-f0-9]{64}[ \\t\\r\\n]*$";
-
-/**
- * REFERENCE_REGEX taken apart, so that the cluster checks each part of a reference with a short
- * expression (CEL charges `matches` by the string's length times the pattern's): the reference
- * is valid exactly when its blanks-trimmed core is printable ASCII without blanks (CORE), its
- * digest after `@` is DIGEST_ONLY, its tag after the last `:` of the last segment is TAG_ONLY,
- * and its name is one PATH_COMPONENT or a FIRST component then PATH (REFERENCE_REGEX, read
- * alternative by alternative). The property tests judge both forms against check.
+ * A valid reference as parseImageRef accepts it, part by part, so that the cluster checks each
+ * part with a short pattern (CEL charges `matches` by the string's length times the pattern's):
+ * ASCII blanks around a core of printable ASCII without blanks (CORE); a digest after `@`
+ * (DIGEST); a tag after the first `:` of the last segment (TAG); a name that is one path
+ * component (COMPONENT) or a first component — a registry host when it has `.`, `:`, `[`, upper
+ * case or is `localhost`, else a plain component — then path components (FIRST, PATH); never the
+ * bare 64-hex image ID (IMAGE_ID). The 255-character limit is checked beside it. The property
+ * tests judge the export built from them against check.
  */
 export const REFERENCE_PARTS = {
   CORE: "^[ \\t\\r\\n]*[!-~]+[ \\t\\r\\n]*$",
