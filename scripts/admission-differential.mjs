@@ -97,12 +97,7 @@ else
             );
           answer.policies[0].results.forEach((r, i) => {
             celGoCompared++;
-            const rejected = {};
-            for (const v of program.validations) {
-              const images = r.values[v.variable] ?? [];
-              if (images.length > 0) rejected[v.rule] = [...images].sort();
-            }
-            const got = r.errors.length > 0 ? `error: ${r.errors[0]}` : stable(rejected);
+            const got = r.errors.length > 0 ? `error: ${r.errors[0]}` : stable(lib.rejectedOf(program, r));
             if (got !== expected[i])
               disagreements.push(
                 `${workloads[i].file}#${workloads[i].index} [${name}, ${target}, ${env}, cel-go ${answer.celGo}]\n  check: ${expected[i]}\n  cel-go: ${got}`,

@@ -1,6 +1,6 @@
 // Bundled by scripts/admission-differential.mjs: the pieces the admission equivalence test uses.
 export { TARGETS } from "../src/admission/export.js";
-export { CEL_GO_BUILDS, celGoMissing, ENVS_OF, runCelGo } from "../test/admission/cel-go.js";
+export { CEL_GO_BUILDS, celGoMissing, ENVS_OF, rejectedOf, runCelGo } from "../test/admission/cel-go.js";
 export { evaluate } from "../test/admission/evaluate.js";
 export { exportedResources, programOf } from "../test/admission/exported.js";
 export { kubernetesObjects } from "../test/admission/objects.js";

@@ -102,3 +102,13 @@ export function runCelGo(
   if (run.status !== 0) throw new Error(`celgo-${build.version} failed: ${run.stderr || run.error}`);
   return JSON.parse(run.stdout) as CelGoAnswer;
 }
+
+/** The images each rule rejects in one cel-go result (the validations' variables, reported), as checkVerdict gives them. */
+export function rejectedOf(program: CelProgram, result: CelGoResult): Record<string, string[]> {
+  const rejected: Record<string, string[]> = {};
+  for (const v of program.validations) {
+    const images = result.values[v.variable] ?? [];
+    if (images.length > 0) rejected[v.rule] = [...images].sort();
+  }
+  return rejected;
+}

@@ -8,7 +8,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { celProgram, liveExceptions } from "../../src/admission/cel.js";
-import { CEL_GO_BUILDS, celGoMissing, runCelGo } from "./cel-go.js";
+import { CEL_GO_BUILDS, celGoMissing, rejectedOf, runCelGo } from "./cel-go.js";
 import { evaluate } from "./evaluate.js";
 import { POLICIES } from "./policies.js";
 import { checkVerdict } from "./verdicts.js";
@@ -142,12 +142,7 @@ describe.each(Object.keys(POLICIES))("property: CEL and check agree under %s", (
       ]);
       const got = (answer.policies[0]?.results ?? []).map((r, i) => {
         expect({ sample: samples[i], errors: r.errors }).toEqual({ sample: samples[i], errors: [] });
-        const rejected: Record<string, string[]> = {};
-        for (const v of program.validations) {
-          const images = r.values[v.variable] ?? [];
-          if (images.length > 0) rejected[v.rule] = [...images].sort();
-        }
-        return rejected;
+        return rejectedOf(program, r);
       });
       expect(got).toEqual(expected);
     }

@@ -75,11 +75,11 @@ type compileError struct {
 }
 
 type cost struct {
-	Total       uint64            `json:"total"`
-	Dearest     string            `json:"dearest"`
-	DearestCost uint64            `json:"dearestCost"`
-	OverLimit   []string          `json:"overLimit"`
-	PerVariable map[string]uint64 `json:"perExpression"`
+	Total         uint64            `json:"total"`
+	Dearest       string            `json:"dearest"`
+	DearestCost   uint64            `json:"dearestCost"`
+	OverLimit     []string          `json:"overLimit"`
+	PerExpression map[string]uint64 `json:"perExpression"`
 }
 
 type result struct {
@@ -266,7 +266,7 @@ func evaluate(req request, p policy, o object, vars, conds, checks, messages []c
 	env := req.Env
 	r := result{Denied: []int{}, Messages: []string{}, Errors: []string{}, Values: map[string][]string{}}
 	r.Cost.OverLimit = []string{}
-	r.Cost.PerVariable = map[string]uint64{}
+	r.Cost.PerExpression = map[string]uint64{}
 	base := map[string]any{"object": o.Object, "oldObject": nil, "params": nil,
 		"request": o.Request, "namespaceObject": o.NamespaceObject}
 	if base["request"] == nil {
@@ -285,8 +285,8 @@ func evaluate(req request, p policy, o object, vars, conds, checks, messages []c
 		}
 		c := *details.ActualCost()
 		r.Cost.Total += c
-		if c > r.Cost.PerVariable[name] {
-			r.Cost.PerVariable[name] = c
+		if c > r.Cost.PerExpression[name] {
+			r.Cost.PerExpression[name] = c
 		}
 		if c > r.Cost.DearestCost {
 			r.Cost.Dearest, r.Cost.DearestCost = name, c
