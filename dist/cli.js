@@ -27153,6 +27153,150 @@ function parseSize(size) {
   return Math.floor(Number(match[1]) * unit);
 }
 
+// src/sources/variables.ts
+var REFERENCE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(:?[-+?])?|([A-Za-z_][A-Za-z0-9_]*))/y;
+function closingBrace(text, from, escapeChar) {
+  let depth = 0;
+  for (let i = from; i < text.length; i++) {
+    const char = text[i];
+    if (char === escapeChar) i++;
+    else if (char === "$" && text[i + 1] === "{") {
+      depth++;
+      i++;
+    } else if (char === "}") {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return -1;
+}
+function expandVariables(text, variables, escapeChar = "\\") {
+  if (!text.includes("$")) return { value: text, missing: [] };
+  let value = "";
+  const missing = [];
+  const note = (name) => {
+    if (!missing.includes(name)) missing.push(name);
+  };
+  const expandWord = (word) => {
+    const inner = expandVariables(unquote(word, escapeChar), variables, escapeChar);
+    inner.missing.forEach(note);
+    return inner.value;
+  };
+  for (let i = 0; i < text.length; ) {
+    const char = text[i];
+    if (char === escapeChar && text[i + 1] === "$") {
+      value += "$";
+      i += 2;
+      continue;
+    }
+    if (char !== "$") {
+      value += char;
+      i++;
+      continue;
+    }
+    REFERENCE.lastIndex = i;
+    const match = REFERENCE.exec(text);
+    const braced = match?.[1] !== void 0;
+    const close = match && braced ? closingBrace(text, REFERENCE.lastIndex, escapeChar) : -1;
+    if (!match || braced && close < 0 || braced && !match[2] && close !== REFERENCE.lastIndex) {
+      value += char;
+      i++;
+      continue;
+    }
+    const name = match[1] ?? match[3];
+    const operator = match[2];
+    const word = braced ? text.slice(REFERENCE.lastIndex, close) : "";
+    i = braced ? close + 1 : REFERENCE.lastIndex;
+    const current = variables.get(name);
+    const isSet = current !== void 0;
+    const isNonEmpty = isSet && current !== "";
+    switch (operator) {
+      case ":-":
+        value += isNonEmpty ? current : expandWord(word);
+        break;
+      case "-":
+        value += isSet ? current : expandWord(word);
+        break;
+      case ":+":
+        value += isNonEmpty ? expandWord(word) : "";
+        break;
+      case "+":
+        value += isSet ? expandWord(word) : "";
+        break;
+      case ":?":
+        if (isNonEmpty) value += current;
+        else note(name);
+        break;
+      case "?":
+        if (isSet) value += current;
+        else note(name);
+        break;
+      default:
+        if (isSet) value += current;
+        else note(name);
+    }
+  }
+  return { value, missing };
+}
+function unquote(word, escapeChar) {
+  if (!word.includes('"') && !word.includes("'")) return word;
+  let out = "";
+  let quote;
+  for (let i = 0; i < word.length; i++) {
+    const char = word[i];
+    if (char === escapeChar && quote !== "'" && i + 1 < word.length) {
+      out += char + word[i + 1];
+      i++;
+    } else if (quote === void 0 && (char === '"' || char === "'")) {
+      quote = char;
+    } else if (char === quote) {
+      quote = void 0;
+    } else {
+      out += char;
+    }
+  }
+  return out;
+}
+
+// src/sources/resolve.ts
+function detach(text) {
+  return text.length < 13 ? text : Buffer.from(text, "utf8").toString("utf8");
+}
+function trimBlanks(text) {
+  return text.replace(/^[ \t]+|[ \t]+$/g, "");
+}
+function imageState(text) {
+  try {
+    return { kind: "image", ref: parseImageRef(text) };
+  } catch (error) {
+    if (error instanceof InvalidReferenceError) return { kind: "invalid", reason: error.message };
+    throw error;
+  }
+}
+function resolveImage(written, variables, escapeChar) {
+  const { value, missing } = expandVariables(written, variables, escapeChar);
+  if (missing.length > 0) return { text: detach(written), image: { kind: "unresolved", missing } };
+  const text = detach(value);
+  return { text, image: imageState(text) };
+}
+var PLACEHOLDER = /\$\{\{[^}]*\}\}|\{\{[^}]*\}\}|\$\([^)]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|<[^<>]*>|^ko:\/\/.*/;
+function imageOfValue(value, options = {}) {
+  if (typeof value !== "string" || trimBlanks(value) === "") {
+    return {
+      text: String(value ?? ""),
+      image: { kind: "invalid", reason: "image must be a non-empty string" }
+    };
+  }
+  const resolved = options.variables ? resolveImage(value, options.variables, "$") : void 0;
+  if (resolved?.image.kind === "unresolved") return resolved;
+  const text = resolved?.text ?? detach(value);
+  const placeholder = PLACEHOLDER.exec(text)?.[0];
+  if (placeholder !== void 0) {
+    return { text, image: { kind: "unresolved", missing: [], placeholder } };
+  }
+  return resolved ?? { text, image: imageState(text) };
+}
+
 // src/sources/image-keys.ts
 function isObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -27171,7 +27315,7 @@ function imageOfMap(value, path4, written, defaults = {}) {
     const raw = value[key];
     if (raw === void 0 || raw === null) return "";
     if (typeof raw === "object") return "";
-    return (written([...path4, key]) ?? String(raw)).trim();
+    return trimBlanks(written([...path4, key]) ?? String(raw));
   };
   const repository = text("repository");
   if (repository === "") return void 0;
@@ -27945,147 +28089,6 @@ function waiverFor(rule, suppression, image, policy, today) {
     };
   }
   return expired;
-}
-
-// src/sources/variables.ts
-var REFERENCE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(:?[-+?])?|([A-Za-z_][A-Za-z0-9_]*))/y;
-function closingBrace(text, from, escapeChar) {
-  let depth = 0;
-  for (let i = from; i < text.length; i++) {
-    const char = text[i];
-    if (char === escapeChar) i++;
-    else if (char === "$" && text[i + 1] === "{") {
-      depth++;
-      i++;
-    } else if (char === "}") {
-      if (depth === 0) return i;
-      depth--;
-    }
-  }
-  return -1;
-}
-function expandVariables(text, variables, escapeChar = "\\") {
-  if (!text.includes("$")) return { value: text, missing: [] };
-  let value = "";
-  const missing = [];
-  const note = (name) => {
-    if (!missing.includes(name)) missing.push(name);
-  };
-  const expandWord = (word) => {
-    const inner = expandVariables(unquote(word, escapeChar), variables, escapeChar);
-    inner.missing.forEach(note);
-    return inner.value;
-  };
-  for (let i = 0; i < text.length; ) {
-    const char = text[i];
-    if (char === escapeChar && text[i + 1] === "$") {
-      value += "$";
-      i += 2;
-      continue;
-    }
-    if (char !== "$") {
-      value += char;
-      i++;
-      continue;
-    }
-    REFERENCE.lastIndex = i;
-    const match = REFERENCE.exec(text);
-    const braced = match?.[1] !== void 0;
-    const close = match && braced ? closingBrace(text, REFERENCE.lastIndex, escapeChar) : -1;
-    if (!match || braced && close < 0 || braced && !match[2] && close !== REFERENCE.lastIndex) {
-      value += char;
-      i++;
-      continue;
-    }
-    const name = match[1] ?? match[3];
-    const operator = match[2];
-    const word = braced ? text.slice(REFERENCE.lastIndex, close) : "";
-    i = braced ? close + 1 : REFERENCE.lastIndex;
-    const current = variables.get(name);
-    const isSet = current !== void 0;
-    const isNonEmpty = isSet && current !== "";
-    switch (operator) {
-      case ":-":
-        value += isNonEmpty ? current : expandWord(word);
-        break;
-      case "-":
-        value += isSet ? current : expandWord(word);
-        break;
-      case ":+":
-        value += isNonEmpty ? expandWord(word) : "";
-        break;
-      case "+":
-        value += isSet ? expandWord(word) : "";
-        break;
-      case ":?":
-        if (isNonEmpty) value += current;
-        else note(name);
-        break;
-      case "?":
-        if (isSet) value += current;
-        else note(name);
-        break;
-      default:
-        if (isSet) value += current;
-        else note(name);
-    }
-  }
-  return { value, missing };
-}
-function unquote(word, escapeChar) {
-  if (!word.includes('"') && !word.includes("'")) return word;
-  let out = "";
-  let quote;
-  for (let i = 0; i < word.length; i++) {
-    const char = word[i];
-    if (char === escapeChar && quote !== "'" && i + 1 < word.length) {
-      out += char + word[i + 1];
-      i++;
-    } else if (quote === void 0 && (char === '"' || char === "'")) {
-      quote = char;
-    } else if (char === quote) {
-      quote = void 0;
-    } else {
-      out += char;
-    }
-  }
-  return out;
-}
-
-// src/sources/resolve.ts
-function detach(text) {
-  return text.length < 13 ? text : Buffer.from(text, "utf8").toString("utf8");
-}
-function imageState(text) {
-  try {
-    return { kind: "image", ref: parseImageRef(text) };
-  } catch (error) {
-    if (error instanceof InvalidReferenceError) return { kind: "invalid", reason: error.message };
-    throw error;
-  }
-}
-function resolveImage(written, variables, escapeChar) {
-  const { value, missing } = expandVariables(written, variables, escapeChar);
-  if (missing.length > 0) return { text: detach(written), image: { kind: "unresolved", missing } };
-  const text = detach(value);
-  return { text, image: imageState(text) };
-}
-var PLACEHOLDER = /\$\{\{[^}]*\}\}|\{\{[^}]*\}\}|\$\([^)]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|<[^<>]*>|^ko:\/\/.*/;
-function imageOfValue(value, options = {}) {
-  if (typeof value !== "string" || value.trim() === "") {
-    return {
-      text: String(value ?? ""),
-      image: { kind: "invalid", reason: "image must be a non-empty string" }
-    };
-  }
-  const resolved = options.variables ? resolveImage(value, options.variables, "$") : void 0;
-  if (resolved?.image.kind === "unresolved") return resolved;
-  const text = resolved?.text ?? detach(value);
-  const placeholder = PLACEHOLDER.exec(text)?.[0];
-  if (placeholder !== void 0) {
-    return { text, image: { kind: "unresolved", missing: [], placeholder } };
-  }
-  return resolved ?? { text, image: imageState(text) };
 }
 
 // src/sources/kubernetes.ts
@@ -28886,7 +28889,7 @@ function firstNonBlank(line) {
 }
 function scanned(lines, segments) {
   const head = segments[0];
-  const written = /^\S+/.exec(head.text)?.[0] ?? "";
+  const written = /^[^ \t]+/.exec(head.text)?.[0] ?? "";
   if (written === "") return void 0;
   const keyword = written.toUpperCase();
   const first = head.line;
@@ -28940,7 +28943,7 @@ function fromArgs(segments, keywordLength) {
   const { line, offset, text } = segments[0];
   if (/["'\\`]/.test(text)) return void 0;
   const words = [];
-  const pattern = /\S+/g;
+  const pattern = /[^ \t]+/g;
   pattern.lastIndex = keywordLength;
   let flagsDone = false;
   for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
@@ -28957,7 +28960,7 @@ function leadingFlags(segments, keywordLength) {
   const words = [];
   let first = true;
   for (const segment of segments) {
-    const pattern = /\S+/g;
+    const pattern = /[^ \t]+/g;
     pattern.lastIndex = first ? keywordLength : 0;
     first = false;
     for (let match = pattern.exec(segment.text); match; match = pattern.exec(segment.text)) {
@@ -29007,7 +29010,7 @@ function argOf(lines, instruction) {
   if (first !== last || /["'\\`$]/.test(text)) {
     return exactModel(text).initialArgs[0];
   }
-  const words = stripCR(text).trim().split(/\s+/).slice(1);
+  const words = stripCR(text).replace(/^[ \t]+|[ \t]+$/g, "").split(/[ \t]+/).slice(1);
   if (words.length !== 1) return words.length === 0 ? void 0 : null;
   const word = words[0];
   const equals = word.indexOf("=");
@@ -29236,7 +29239,7 @@ function helmValuesImages(data, written, appVersion) {
   const images = [];
   if (!isObject(data)) return images;
   const global = isObject(data.global) ? data.global : {};
-  const registry = typeof global.imageRegistry === "string" && global.imageRegistry.trim() !== "" ? global.imageRegistry.trim() : void 0;
+  const registry = typeof global.imageRegistry === "string" && trimBlanks(global.imageRegistry) !== "" ? trimBlanks(global.imageRegistry) : void 0;
   const defaults = {
     ...registry !== void 0 && { registry },
     ...appVersion !== void 0 && { tag: appVersion }
@@ -29256,7 +29259,7 @@ function helmValuesImages(data, written, appVersion) {
         continue;
       }
       const workload = { kind: "values", name: path4.join(".") || "(top level)" };
-      if (typeof child2 === "string" && child2.trim() !== "") {
+      if (typeof child2 === "string" && trimBlanks(child2) !== "") {
         images.push({ path: childPath, value: child2, workload, labels: {} });
       } else {
         const map2 = imageOfMap(child2, childPath, written, defaults);

@@ -19122,37 +19122,6 @@ function waiverFor(rule, suppression, image, policy, today) {
   return expired;
 }
 
-// src/sources/image-keys.ts
-function isObject(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function at(value, path) {
-  let current = value;
-  for (const key of path) {
-    if (typeof current !== "object" || current === null) return void 0;
-    current = current[key];
-  }
-  return current;
-}
-function imageOfMap(value, path, written, defaults = {}) {
-  if (!isObject(value)) return void 0;
-  const text = (key) => {
-    const raw = value[key];
-    if (raw === void 0 || raw === null) return "";
-    if (typeof raw === "object") return "";
-    return (written([...path, key]) ?? String(raw)).trim();
-  };
-  const repository = text("repository");
-  if (repository === "") return void 0;
-  const registry = defaults.registry || text("registry");
-  const digest = text("digest");
-  const tag = text("tag") || defaults.tag || "";
-  let image = registry ? `${registry.replace(/\/+$/, "")}/${repository}` : repository;
-  if (digest) image += `@${digest}`;
-  else if (tag) image += `:${tag}`;
-  return { path: [...path, "repository"], value: image };
-}
-
 // src/sources/variables.ts
 var REFERENCE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(:?[-+?])?|([A-Za-z_][A-Za-z0-9_]*))/y;
 function closingBrace(text, from, escapeChar) {
@@ -19262,6 +19231,9 @@ function unquote(word, escapeChar) {
 function detach(text) {
   return text.length < 13 ? text : Buffer.from(text, "utf8").toString("utf8");
 }
+function trimBlanks(text) {
+  return text.replace(/^[ \t]+|[ \t]+$/g, "");
+}
 function imageState(text) {
   try {
     return { kind: "image", ref: parseImageRef(text) };
@@ -19278,7 +19250,7 @@ function resolveImage(written, variables, escapeChar) {
 }
 var PLACEHOLDER = /\$\{\{[^}]*\}\}|\{\{[^}]*\}\}|\$\([^)]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|<[^<>]*>|^ko:\/\/.*/;
 function imageOfValue(value, options = {}) {
-  if (typeof value !== "string" || value.trim() === "") {
+  if (typeof value !== "string" || trimBlanks(value) === "") {
     return {
       text: String(value ?? ""),
       image: { kind: "invalid", reason: "image must be a non-empty string" }
@@ -19292,6 +19264,37 @@ function imageOfValue(value, options = {}) {
     return { text, image: { kind: "unresolved", missing: [], placeholder } };
   }
   return resolved ?? { text, image: imageState(text) };
+}
+
+// src/sources/image-keys.ts
+function isObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function at(value, path) {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== "object" || current === null) return void 0;
+    current = current[key];
+  }
+  return current;
+}
+function imageOfMap(value, path, written, defaults = {}) {
+  if (!isObject(value)) return void 0;
+  const text = (key) => {
+    const raw = value[key];
+    if (raw === void 0 || raw === null) return "";
+    if (typeof raw === "object") return "";
+    return trimBlanks(written([...path, key]) ?? String(raw));
+  };
+  const repository = text("repository");
+  if (repository === "") return void 0;
+  const registry = defaults.registry || text("registry");
+  const digest = text("digest");
+  const tag = text("tag") || defaults.tag || "";
+  let image = registry ? `${registry.replace(/\/+$/, "")}/${repository}` : repository;
+  if (digest) image += `@${digest}`;
+  else if (tag) image += `:${tag}`;
+  return { path: [...path, "repository"], value: image };
 }
 
 // src/sources/kubernetes.ts
@@ -20092,7 +20095,7 @@ function firstNonBlank(line) {
 }
 function scanned(lines, segments) {
   const head = segments[0];
-  const written = /^\S+/.exec(head.text)?.[0] ?? "";
+  const written = /^[^ \t]+/.exec(head.text)?.[0] ?? "";
   if (written === "") return void 0;
   const keyword = written.toUpperCase();
   const first = head.line;
@@ -20146,7 +20149,7 @@ function fromArgs(segments, keywordLength) {
   const { line, offset, text } = segments[0];
   if (/["'\\`]/.test(text)) return void 0;
   const words = [];
-  const pattern = /\S+/g;
+  const pattern = /[^ \t]+/g;
   pattern.lastIndex = keywordLength;
   let flagsDone = false;
   for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
@@ -20163,7 +20166,7 @@ function leadingFlags(segments, keywordLength) {
   const words = [];
   let first = true;
   for (const segment of segments) {
-    const pattern = /\S+/g;
+    const pattern = /[^ \t]+/g;
     pattern.lastIndex = first ? keywordLength : 0;
     first = false;
     for (let match = pattern.exec(segment.text); match; match = pattern.exec(segment.text)) {
@@ -20213,7 +20216,7 @@ function argOf(lines, instruction) {
   if (first !== last || /["'\\`$]/.test(text)) {
     return exactModel(text).initialArgs[0];
   }
-  const words = stripCR(text).trim().split(/\s+/).slice(1);
+  const words = stripCR(text).replace(/^[ \t]+|[ \t]+$/g, "").split(/[ \t]+/).slice(1);
   if (words.length !== 1) return words.length === 0 ? void 0 : null;
   const word = words[0];
   const equals = word.indexOf("=");
@@ -20442,7 +20445,7 @@ function helmValuesImages(data, written, appVersion) {
   const images = [];
   if (!isObject(data)) return images;
   const global = isObject(data.global) ? data.global : {};
-  const registry = typeof global.imageRegistry === "string" && global.imageRegistry.trim() !== "" ? global.imageRegistry.trim() : void 0;
+  const registry = typeof global.imageRegistry === "string" && trimBlanks(global.imageRegistry) !== "" ? trimBlanks(global.imageRegistry) : void 0;
   const defaults = {
     ...registry !== void 0 && { registry },
     ...appVersion !== void 0 && { tag: appVersion }
@@ -20462,7 +20465,7 @@ function helmValuesImages(data, written, appVersion) {
         continue;
       }
       const workload = { kind: "values", name: path.join(".") || "(top level)" };
-      if (typeof child === "string" && child.trim() !== "") {
+      if (typeof child === "string" && trimBlanks(child) !== "") {
         images.push({ path: childPath, value: child, workload, labels: {} });
       } else {
         const map2 = imageOfMap(child, childPath, written, defaults);

@@ -7,6 +7,8 @@
  * Anything it cannot be sure of — heredocs, an escape directive, an escape character followed by
  * blanks — returns undefined and the whole file takes the exact path. A differential test holds
  * both paths to the same occurrences, lines and columns over every fixture and real file.
+ * Only ASCII space and tab separate words, as BuildKit splits them (SPEC §4): a no-break space is
+ * part of the word it sits in, never a separator.
  */
 import {
   type DockerfileModel,
@@ -82,7 +84,7 @@ function scanned(
   segments: { line: number; offset: number; text: string }[],
 ): DockerInstruction | undefined {
   const head = segments[0] as (typeof segments)[number];
-  const written = /^\S+/.exec(head.text)?.[0] ?? "";
+  const written = /^[^ \t]+/.exec(head.text)?.[0] ?? "";
   // A line that is only an escape character: dockerfile-ast makes it an instruction of its own.
   if (written === "") return undefined;
   const keyword = written.toUpperCase();
@@ -148,7 +150,7 @@ function fromArgs(
   const { line, offset, text } = segments[0] as (typeof segments)[number];
   if (/["'\\`]/.test(text)) return undefined;
   const words: Word[] = [];
-  const pattern = /\S+/g;
+  const pattern = /[^ \t]+/g;
   pattern.lastIndex = keywordLength;
   let flagsDone = false;
   for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
@@ -180,7 +182,7 @@ function leadingFlags(
   const words: FlagWord[] = [];
   let first = true;
   for (const segment of segments) {
-    const pattern = /\S+/g;
+    const pattern = /[^ \t]+/g;
     pattern.lastIndex = first ? keywordLength : 0;
     first = false;
     for (let match = pattern.exec(segment.text); match; match = pattern.exec(segment.text)) {
@@ -244,7 +246,10 @@ function argOf(
     // Quotes, escapes or variables: dockerfile-ast reads this ARG alone.
     return exactModel(text).initialArgs[0];
   }
-  const words = stripCR(text).trim().split(/\s+/).slice(1);
+  const words = stripCR(text)
+    .replace(/^[ \t]+|[ \t]+$/g, "")
+    .split(/[ \t]+/)
+    .slice(1);
   if (words.length !== 1) return words.length === 0 ? undefined : null;
   const word = words[0] as string;
   const equals = word.indexOf("=");

@@ -6,6 +6,7 @@
  * through `helm template … | base-image-guard check --manifests -`.
  */
 import { type ImageAt, imageOfMap, isObject, type MapDefaults, type Written } from "./image-keys.js";
+import { trimBlanks } from "./resolve.js";
 import type { KeyPath } from "./yaml.js";
 
 /** Values files directly beside Chart.yaml. */
@@ -20,8 +21,8 @@ export function helmValuesImages(data: unknown, written: Written, appVersion: st
   if (!isObject(data)) return images;
   const global = isObject(data.global) ? data.global : {};
   const registry =
-    typeof global.imageRegistry === "string" && global.imageRegistry.trim() !== ""
-      ? global.imageRegistry.trim()
+    typeof global.imageRegistry === "string" && trimBlanks(global.imageRegistry) !== ""
+      ? trimBlanks(global.imageRegistry)
       : undefined;
   const defaults: MapDefaults = {
     ...(registry !== undefined && { registry }),
@@ -42,7 +43,7 @@ export function helmValuesImages(data: unknown, written: Written, appVersion: st
         continue;
       }
       const workload = { kind: "values", name: path.join(".") || "(top level)" };
-      if (typeof child === "string" && child.trim() !== "") {
+      if (typeof child === "string" && trimBlanks(child) !== "") {
         images.push({ path: childPath, value: child, workload, labels: {} });
       } else {
         const map = imageOfMap(child, childPath, written, defaults);

@@ -3,6 +3,7 @@
  * to it, and the Helm convention of an image written as a map (SPEC §4: `registry` + `repository`
  * + `tag` / `digest`).
  */
+import { trimBlanks } from "./resolve.js";
 import type { Occurrence, WorkloadContext } from "./types.js";
 import type { KeyPath } from "./yaml.js";
 
@@ -58,7 +59,7 @@ export function imageOfMap(
     const raw = value[key];
     if (raw === undefined || raw === null) return "";
     if (typeof raw === "object") return "";
-    return (written([...path, key]) ?? String(raw)).trim();
+    return trimBlanks(written([...path, key]) ?? String(raw));
   };
   const repository = text("repository");
   if (repository === "") return undefined;

@@ -11,6 +11,14 @@ export function detach(text: string): string {
   return text.length < 13 ? text : Buffer.from(text, "utf8").toString("utf8");
 }
 
+/**
+ * A value without its leading and trailing ASCII blanks (space, tab) — never other Unicode
+ * blanks: a no-break space in an image string is part of it, and leaves it invalid (SPEC §4).
+ */
+export function trimBlanks(text: string): string {
+  return text.replace(/^[ \t]+|[ \t]+$/g, "");
+}
+
 /** Parses image text into an ImageState; an invalid reference becomes a reason, not an exception. */
 export function imageState(text: string): ImageState {
   try {
@@ -55,7 +63,7 @@ export function imageOfValue(
   value: unknown,
   options: ValueOptions = {},
 ): { text: string; image: ImageState } {
-  if (typeof value !== "string" || value.trim() === "") {
+  if (typeof value !== "string" || trimBlanks(value) === "") {
     return {
       text: String(value ?? ""),
       image: { kind: "invalid", reason: "image must be a non-empty string" },
