@@ -26035,10 +26035,10 @@ var policy_schema_default = {
     include: { $ref: "#/definitions/globList" },
     exclude: { $ref: "#/definitions/globList" },
     maxFileSize: {
-      description: 'Files larger than this are skipped and reported: bytes, or a size such as "10MB".',
+      description: 'Files larger than this are skipped and reported: a positive whole number of bytes, or of KB, MB or GB, such as "10MB" (binary units).',
       anyOf: [
         { type: "integer", minimum: 1 },
-        { type: "string", pattern: "^\\d+(\\.\\d+)?\\s*([KMG]i?B|B)?$" }
+        { type: "string", pattern: "^[1-9][0-9]*\\s*([KMG]i?B|B)?$" }
       ]
     }
   },
@@ -26113,12 +26113,12 @@ function normalizedEntry(entry) {
 
 // src/policy/validate-policy.generated.js
 var validate_policy_generated_default = validate10;
-var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://raw.githubusercontent.com/org/base-image-guard/main/schema/policy.schema.json", "title": "base-image-guard policy", "description": "Which container base images a repository may use (SPEC \xA72).", "type": "object", "additionalProperties": false, "properties": { "mode": { "description": "enforce: violations fail the check. audit: report, never fail.", "enum": ["enforce", "audit"] }, "approved": { "description": "Allowlist of repositories (rule approved-base-images).", "$ref": "#/definitions/imageList" }, "deprecated": { "description": "Blocklist of end-of-life images: name[:release] or a glob (rule block-deprecated-base-images).", "$ref": "#/definitions/imageList" }, "minimal": { "description": "Images that high-security workloads must use (rule require-minimal-base-images).", "type": "object", "additionalProperties": false, "required": ["label", "images"], "properties": { "label": { "description": "key=value label that marks a workload, Namespace or final Dockerfile stage as high-security.", "type": "string", "pattern": "^[^=\\s]+=[^\\s]*$" }, "images": { "$ref": "#/definitions/imageList" }, "namespaces": { "description": "Namespaces whose workloads are high-security even without a Namespace manifest in the scanned set.", "type": "array", "items": { "type": "string", "pattern": "\\S" } } } }, "versions": { "description": "Allowed releases per distribution (rule validate-base-image-version).", "type": "object", "additionalProperties": { "type": "array", "minItems": 1, "items": { "description": 'A release such as "22.04" or a semver range such as ">=3.19". Always quoted.', "type": "string", "pattern": "\\S" } } }, "pinning": { "description": "digest: every image carries a digest. tag: every image carries a tag other than latest, or a digest (rule require-pinned-image).", "enum": ["digest", "tag"] }, "eol": { "description": "End-of-life calendar (rule block-eol-base-images): an image whose release is past its end of support is an error (a warning with block: false); within warnDays of it, a warning.", "type": "object", "additionalProperties": false, "required": ["block"], "properties": { "block": { "type": "boolean" }, "warnDays": { "type": "integer", "minimum": 0, "maximum": 3650 }, "support": { "enum": ["standard", "extended"] } } }, "workflows": { "description": "Whether images of GitHub workflow jobs (container, services, docker:// steps) are judged.", "enum": ["check", "ignore"] }, "dockerfile": { "type": "object", "additionalProperties": false, "properties": { "stages": { "description": "Which FROM stages must be approved.", "enum": ["all", "final"] }, "copyFrom": { "description": "Whether images in COPY --from and RUN --mount=from are judged.", "enum": ["check", "ignore"] } } }, "exceptions": { "description": "Time-boxed waivers.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["image", "reason", "expires"], "properties": { "image": { "description": "Matched like a deprecated entry.", "type": "string", "pattern": "\\S" }, "rules": { "description": "Rules the exception covers; all when left out.", "type": "array", "minItems": 1, "items": { "enum": ["approved-base-images", "block-deprecated-base-images", "require-minimal-base-images", "validate-base-image-version", "block-eol-base-images", "require-pinned-image", "unresolved-image"] } }, "reason": { "type": "string", "pattern": "\\S" }, "expires": { "description": "Last day the exception applies, YYYY-MM-DD.", "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" } } } }, "include": { "$ref": "#/definitions/globList" }, "exclude": { "$ref": "#/definitions/globList" }, "maxFileSize": { "description": 'Files larger than this are skipped and reported: bytes, or a size such as "10MB".', "anyOf": [{ "type": "integer", "minimum": 1 }, { "type": "string", "pattern": "^\\d+(\\.\\d+)?\\s*([KMG]i?B|B)?$" }] } }, "definitions": { "imageList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } }, "globList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } } } };
+var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://raw.githubusercontent.com/org/base-image-guard/main/schema/policy.schema.json", "title": "base-image-guard policy", "description": "Which container base images a repository may use (SPEC \xA72).", "type": "object", "additionalProperties": false, "properties": { "mode": { "description": "enforce: violations fail the check. audit: report, never fail.", "enum": ["enforce", "audit"] }, "approved": { "description": "Allowlist of repositories (rule approved-base-images).", "$ref": "#/definitions/imageList" }, "deprecated": { "description": "Blocklist of end-of-life images: name[:release] or a glob (rule block-deprecated-base-images).", "$ref": "#/definitions/imageList" }, "minimal": { "description": "Images that high-security workloads must use (rule require-minimal-base-images).", "type": "object", "additionalProperties": false, "required": ["label", "images"], "properties": { "label": { "description": "key=value label that marks a workload, Namespace or final Dockerfile stage as high-security.", "type": "string", "pattern": "^[^=\\s]+=[^\\s]*$" }, "images": { "$ref": "#/definitions/imageList" }, "namespaces": { "description": "Namespaces whose workloads are high-security even without a Namespace manifest in the scanned set.", "type": "array", "items": { "type": "string", "pattern": "\\S" } } } }, "versions": { "description": "Allowed releases per distribution (rule validate-base-image-version).", "type": "object", "additionalProperties": { "type": "array", "minItems": 1, "items": { "description": 'A release such as "22.04" or a semver range such as ">=3.19". Always quoted.', "type": "string", "pattern": "\\S" } } }, "pinning": { "description": "digest: every image carries a digest. tag: every image carries a tag other than latest, or a digest (rule require-pinned-image).", "enum": ["digest", "tag"] }, "eol": { "description": "End-of-life calendar (rule block-eol-base-images): an image whose release is past its end of support is an error (a warning with block: false); within warnDays of it, a warning.", "type": "object", "additionalProperties": false, "required": ["block"], "properties": { "block": { "type": "boolean" }, "warnDays": { "type": "integer", "minimum": 0, "maximum": 3650 }, "support": { "enum": ["standard", "extended"] } } }, "workflows": { "description": "Whether images of GitHub workflow jobs (container, services, docker:// steps) are judged.", "enum": ["check", "ignore"] }, "dockerfile": { "type": "object", "additionalProperties": false, "properties": { "stages": { "description": "Which FROM stages must be approved.", "enum": ["all", "final"] }, "copyFrom": { "description": "Whether images in COPY --from and RUN --mount=from are judged.", "enum": ["check", "ignore"] } } }, "exceptions": { "description": "Time-boxed waivers.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["image", "reason", "expires"], "properties": { "image": { "description": "Matched like a deprecated entry.", "type": "string", "pattern": "\\S" }, "rules": { "description": "Rules the exception covers; all when left out.", "type": "array", "minItems": 1, "items": { "enum": ["approved-base-images", "block-deprecated-base-images", "require-minimal-base-images", "validate-base-image-version", "block-eol-base-images", "require-pinned-image", "unresolved-image"] } }, "reason": { "type": "string", "pattern": "\\S" }, "expires": { "description": "Last day the exception applies, YYYY-MM-DD.", "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" } } } }, "include": { "$ref": "#/definitions/globList" }, "exclude": { "$ref": "#/definitions/globList" }, "maxFileSize": { "description": 'Files larger than this are skipped and reported: a positive whole number of bytes, or of KB, MB or GB, such as "10MB" (binary units).', "anyOf": [{ "type": "integer", "minimum": 1 }, { "type": "string", "pattern": "^[1-9][0-9]*\\s*([KMG]i?B|B)?$" }] } }, "definitions": { "imageList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } }, "globList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } } } };
 var func2 = Object.prototype.hasOwnProperty;
 var pattern0 = new RegExp("\\S", "u");
 var pattern2 = new RegExp("^[^=\\s]+=[^\\s]*$", "u");
 var pattern8 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");
-var pattern11 = new RegExp("^\\d+(\\.\\d+)?\\s*([KMG]i?B|B)?$", "u");
+var pattern11 = new RegExp("^[1-9][0-9]*\\s*([KMG]i?B|B)?$", "u");
 function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
@@ -26842,7 +26842,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs77 = errors;
         if (typeof data34 === "string") {
           if (!pattern11.test(data34)) {
-            const err62 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/1/pattern", keyword: "pattern", params: { pattern: "^\\d+(\\.\\d+)?\\s*([KMG]i?B|B)?$" }, message: 'must match pattern "^\\d+(\\.\\d+)?\\s*([KMG]i?B|B)?$"' };
+            const err62 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/1/pattern", keyword: "pattern", params: { pattern: "^[1-9][0-9]*\\s*([KMG]i?B|B)?$" }, message: 'must match pattern "^[1-9][0-9]*\\s*([KMG]i?B|B)?$"' };
             if (vErrors === null) {
               vErrors = [err62];
             } else {
@@ -27146,11 +27146,13 @@ var SIZE_UNITS = {
   GIB: 1024 ** 3
 };
 function parseSize(size) {
-  if (typeof size === "number") return size;
-  const match = /^(\d+(?:\.\d+)?)\s*([A-Za-z]*)$/.exec(size.trim());
-  const unit = SIZE_UNITS[(match?.[2] || "B").toUpperCase()];
-  if (!match || unit === void 0) throw new UsageError(`"${size}" is not a size such as 10MB`);
-  return Math.floor(Number(match[1]) * unit);
+  const match = typeof size === "number" ? null : /^([1-9][0-9]*)[ \t]*([A-Za-z]*)$/.exec(size.trim());
+  const unit = match ? SIZE_UNITS[(match[2] || "B").toUpperCase()] : void 0;
+  const bytes = typeof size === "number" ? size : match && unit !== void 0 ? Number(match[1]) * unit : Number.NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1) {
+    throw new UsageError(`"${size}" is not a size: expected a positive whole number of bytes, KB, MB or GB, such as 10MB`);
+  }
+  return bytes;
 }
 
 // src/sources/variables.ts
@@ -31806,6 +31808,9 @@ function* jsonLines(result) {
 
 // src/report/sarif.ts
 var MAX_SARIF_RESULTS = 2e4;
+function cutNotice(dropped, total) {
+  return `${dropped.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} results left out of the SARIF file, the least severe first (code scanning takes at most 25,000 per run); the JSON report lists them all.`;
+}
 var INFORMATION_URI = "https://www.npmjs.com/package/base-image-guard";
 function toSarif(result, options) {
   const rules = RULE_IDS.map((id) => ({
@@ -31877,7 +31882,7 @@ function toSarif(result, options) {
                 {
                   level: "warning",
                   message: {
-                    text: `${dropped} of ${all.length} results left out (code scanning takes at most 25,000 per run); the least severe went first. The JSON report lists them all.`
+                    text: cutNotice(dropped, all.length)
                   }
                 }
               ]
@@ -31888,7 +31893,7 @@ function toSarif(result, options) {
       }
     ]
   };
-  return { log, dropped };
+  return { log, dropped, total: all.length, ...dropped > 0 && { cut: cutNotice(dropped, all.length) } };
 }
 
 // src/report/text.ts
@@ -31947,6 +31952,12 @@ function plural(count, word) {
 
 // src/report/index.ts
 var FORMATS = ["text", "json", "jsonl", "sarif", "github"];
+function renderReport(format, result, options) {
+  if (format !== "sarif") return { text: render(format, result, options) };
+  const { log, cut } = toSarif(result, options);
+  return { text: `${JSON.stringify(log, null, 2)}
+`, ...cut && { cut } };
+}
 function render(format, result, options) {
   switch (format) {
     case "text":
@@ -32024,15 +32035,19 @@ function check(paths, flags) {
       process.stderr.write(`skipped ${terminal(skipLine(notice))}
 `);
   }
-  const chunks = flags.format === "json" ? jsonChunks(result) : flags.format === "jsonl" ? jsonLines(result) : [
-    render(flags.format, result, {
-      color: !toFile && useColor(process.stdout),
-      version,
-      ...flags.sarifCategory !== void 0 && { category: flags.sarifCategory }
-    })
-  ];
+  const chunks = flags.format === "json" ? jsonChunks(result) : flags.format === "jsonl" ? jsonLines(result) : [renderBuilt(flags, result, !toFile && useColor(process.stdout))];
   writeChunks(chunks, flags.output === void 0 ? void 0 : resolve5(cwd, flags.output), flags.output);
   return exitCodeOf(result);
+}
+function renderBuilt(flags, result, color) {
+  const { text, cut } = renderReport(flags.format, result, {
+    color,
+    version,
+    ...flags.sarifCategory !== void 0 && { category: flags.sarifCategory }
+  });
+  if (cut) process.stderr.write(`warning: ${cut}
+`);
+  return text;
 }
 function days(text) {
   if (!/^\d{1,4}$/.test(text)) throw new UsageError(`--max-age takes a number of days, got "${text}"`);

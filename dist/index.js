@@ -24319,10 +24319,10 @@ var policy_schema_default = {
     include: { $ref: "#/definitions/globList" },
     exclude: { $ref: "#/definitions/globList" },
     maxFileSize: {
-      description: 'Files larger than this are skipped and reported: bytes, or a size such as "10MB".',
+      description: 'Files larger than this are skipped and reported: a positive whole number of bytes, or of KB, MB or GB, such as "10MB" (binary units).',
       anyOf: [
         { type: "integer", minimum: 1 },
-        { type: "string", pattern: "^\\d+(\\.\\d+)?\\s*([KMG]i?B|B)?$" }
+        { type: "string", pattern: "^[1-9][0-9]*\\s*([KMG]i?B|B)?$" }
       ]
     }
   },
@@ -24337,12 +24337,12 @@ var default_policy_generated_default = '# base-image-guard policy (SPEC \xA72). 
 
 // src/policy/validate-policy.generated.js
 var validate_policy_generated_default = validate10;
-var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://raw.githubusercontent.com/org/base-image-guard/main/schema/policy.schema.json", "title": "base-image-guard policy", "description": "Which container base images a repository may use (SPEC \xA72).", "type": "object", "additionalProperties": false, "properties": { "mode": { "description": "enforce: violations fail the check. audit: report, never fail.", "enum": ["enforce", "audit"] }, "approved": { "description": "Allowlist of repositories (rule approved-base-images).", "$ref": "#/definitions/imageList" }, "deprecated": { "description": "Blocklist of end-of-life images: name[:release] or a glob (rule block-deprecated-base-images).", "$ref": "#/definitions/imageList" }, "minimal": { "description": "Images that high-security workloads must use (rule require-minimal-base-images).", "type": "object", "additionalProperties": false, "required": ["label", "images"], "properties": { "label": { "description": "key=value label that marks a workload, Namespace or final Dockerfile stage as high-security.", "type": "string", "pattern": "^[^=\\s]+=[^\\s]*$" }, "images": { "$ref": "#/definitions/imageList" }, "namespaces": { "description": "Namespaces whose workloads are high-security even without a Namespace manifest in the scanned set.", "type": "array", "items": { "type": "string", "pattern": "\\S" } } } }, "versions": { "description": "Allowed releases per distribution (rule validate-base-image-version).", "type": "object", "additionalProperties": { "type": "array", "minItems": 1, "items": { "description": 'A release such as "22.04" or a semver range such as ">=3.19". Always quoted.', "type": "string", "pattern": "\\S" } } }, "pinning": { "description": "digest: every image carries a digest. tag: every image carries a tag other than latest, or a digest (rule require-pinned-image).", "enum": ["digest", "tag"] }, "eol": { "description": "End-of-life calendar (rule block-eol-base-images): an image whose release is past its end of support is an error (a warning with block: false); within warnDays of it, a warning.", "type": "object", "additionalProperties": false, "required": ["block"], "properties": { "block": { "type": "boolean" }, "warnDays": { "type": "integer", "minimum": 0, "maximum": 3650 }, "support": { "enum": ["standard", "extended"] } } }, "workflows": { "description": "Whether images of GitHub workflow jobs (container, services, docker:// steps) are judged.", "enum": ["check", "ignore"] }, "dockerfile": { "type": "object", "additionalProperties": false, "properties": { "stages": { "description": "Which FROM stages must be approved.", "enum": ["all", "final"] }, "copyFrom": { "description": "Whether images in COPY --from and RUN --mount=from are judged.", "enum": ["check", "ignore"] } } }, "exceptions": { "description": "Time-boxed waivers.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["image", "reason", "expires"], "properties": { "image": { "description": "Matched like a deprecated entry.", "type": "string", "pattern": "\\S" }, "rules": { "description": "Rules the exception covers; all when left out.", "type": "array", "minItems": 1, "items": { "enum": ["approved-base-images", "block-deprecated-base-images", "require-minimal-base-images", "validate-base-image-version", "block-eol-base-images", "require-pinned-image", "unresolved-image"] } }, "reason": { "type": "string", "pattern": "\\S" }, "expires": { "description": "Last day the exception applies, YYYY-MM-DD.", "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" } } } }, "include": { "$ref": "#/definitions/globList" }, "exclude": { "$ref": "#/definitions/globList" }, "maxFileSize": { "description": 'Files larger than this are skipped and reported: bytes, or a size such as "10MB".', "anyOf": [{ "type": "integer", "minimum": 1 }, { "type": "string", "pattern": "^\\d+(\\.\\d+)?\\s*([KMG]i?B|B)?$" }] } }, "definitions": { "imageList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } }, "globList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } } } };
+var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://raw.githubusercontent.com/org/base-image-guard/main/schema/policy.schema.json", "title": "base-image-guard policy", "description": "Which container base images a repository may use (SPEC \xA72).", "type": "object", "additionalProperties": false, "properties": { "mode": { "description": "enforce: violations fail the check. audit: report, never fail.", "enum": ["enforce", "audit"] }, "approved": { "description": "Allowlist of repositories (rule approved-base-images).", "$ref": "#/definitions/imageList" }, "deprecated": { "description": "Blocklist of end-of-life images: name[:release] or a glob (rule block-deprecated-base-images).", "$ref": "#/definitions/imageList" }, "minimal": { "description": "Images that high-security workloads must use (rule require-minimal-base-images).", "type": "object", "additionalProperties": false, "required": ["label", "images"], "properties": { "label": { "description": "key=value label that marks a workload, Namespace or final Dockerfile stage as high-security.", "type": "string", "pattern": "^[^=\\s]+=[^\\s]*$" }, "images": { "$ref": "#/definitions/imageList" }, "namespaces": { "description": "Namespaces whose workloads are high-security even without a Namespace manifest in the scanned set.", "type": "array", "items": { "type": "string", "pattern": "\\S" } } } }, "versions": { "description": "Allowed releases per distribution (rule validate-base-image-version).", "type": "object", "additionalProperties": { "type": "array", "minItems": 1, "items": { "description": 'A release such as "22.04" or a semver range such as ">=3.19". Always quoted.', "type": "string", "pattern": "\\S" } } }, "pinning": { "description": "digest: every image carries a digest. tag: every image carries a tag other than latest, or a digest (rule require-pinned-image).", "enum": ["digest", "tag"] }, "eol": { "description": "End-of-life calendar (rule block-eol-base-images): an image whose release is past its end of support is an error (a warning with block: false); within warnDays of it, a warning.", "type": "object", "additionalProperties": false, "required": ["block"], "properties": { "block": { "type": "boolean" }, "warnDays": { "type": "integer", "minimum": 0, "maximum": 3650 }, "support": { "enum": ["standard", "extended"] } } }, "workflows": { "description": "Whether images of GitHub workflow jobs (container, services, docker:// steps) are judged.", "enum": ["check", "ignore"] }, "dockerfile": { "type": "object", "additionalProperties": false, "properties": { "stages": { "description": "Which FROM stages must be approved.", "enum": ["all", "final"] }, "copyFrom": { "description": "Whether images in COPY --from and RUN --mount=from are judged.", "enum": ["check", "ignore"] } } }, "exceptions": { "description": "Time-boxed waivers.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["image", "reason", "expires"], "properties": { "image": { "description": "Matched like a deprecated entry.", "type": "string", "pattern": "\\S" }, "rules": { "description": "Rules the exception covers; all when left out.", "type": "array", "minItems": 1, "items": { "enum": ["approved-base-images", "block-deprecated-base-images", "require-minimal-base-images", "validate-base-image-version", "block-eol-base-images", "require-pinned-image", "unresolved-image"] } }, "reason": { "type": "string", "pattern": "\\S" }, "expires": { "description": "Last day the exception applies, YYYY-MM-DD.", "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" } } } }, "include": { "$ref": "#/definitions/globList" }, "exclude": { "$ref": "#/definitions/globList" }, "maxFileSize": { "description": 'Files larger than this are skipped and reported: a positive whole number of bytes, or of KB, MB or GB, such as "10MB" (binary units).', "anyOf": [{ "type": "integer", "minimum": 1 }, { "type": "string", "pattern": "^[1-9][0-9]*\\s*([KMG]i?B|B)?$" }] } }, "definitions": { "imageList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } }, "globList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } } } };
 var func2 = Object.prototype.hasOwnProperty;
 var pattern0 = new RegExp("\\S", "u");
 var pattern2 = new RegExp("^[^=\\s]+=[^\\s]*$", "u");
 var pattern8 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");
-var pattern11 = new RegExp("^\\d+(\\.\\d+)?\\s*([KMG]i?B|B)?$", "u");
+var pattern11 = new RegExp("^[1-9][0-9]*\\s*([KMG]i?B|B)?$", "u");
 function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
@@ -25066,7 +25066,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs77 = errors;
         if (typeof data34 === "string") {
           if (!pattern11.test(data34)) {
-            const err62 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/1/pattern", keyword: "pattern", params: { pattern: "^\\d+(\\.\\d+)?\\s*([KMG]i?B|B)?$" }, message: 'must match pattern "^\\d+(\\.\\d+)?\\s*([KMG]i?B|B)?$"' };
+            const err62 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/1/pattern", keyword: "pattern", params: { pattern: "^[1-9][0-9]*\\s*([KMG]i?B|B)?$" }, message: 'must match pattern "^[1-9][0-9]*\\s*([KMG]i?B|B)?$"' };
             if (vErrors === null) {
               vErrors = [err62];
             } else {
@@ -25370,11 +25370,13 @@ var SIZE_UNITS = {
   GIB: 1024 ** 3
 };
 function parseSize(size) {
-  if (typeof size === "number") return size;
-  const match = /^(\d+(?:\.\d+)?)\s*([A-Za-z]*)$/.exec(size.trim());
-  const unit = SIZE_UNITS[(match?.[2] || "B").toUpperCase()];
-  if (!match || unit === void 0) throw new UsageError(`"${size}" is not a size such as 10MB`);
-  return Math.floor(Number(match[1]) * unit);
+  const match = typeof size === "number" ? null : /^([1-9][0-9]*)[ \t]*([A-Za-z]*)$/.exec(size.trim());
+  const unit = match ? SIZE_UNITS[(match[2] || "B").toUpperCase()] : void 0;
+  const bytes2 = typeof size === "number" ? size : match && unit !== void 0 ? Number(match[1]) * unit : Number.NaN;
+  if (!Number.isSafeInteger(bytes2) || bytes2 < 1) {
+    throw new UsageError(`"${size}" is not a size: expected a positive whole number of bytes, KB, MB or GB, such as 10MB`);
+  }
+  return bytes2;
 }
 
 // src/report/neutralise.ts
@@ -25688,6 +25690,9 @@ function more(total, shown) {
 
 // src/report/sarif.ts
 var MAX_SARIF_RESULTS = 2e4;
+function cutNotice(dropped, total) {
+  return `${dropped.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} results left out of the SARIF file, the least severe first (code scanning takes at most 25,000 per run); the JSON report lists them all.`;
+}
 var INFORMATION_URI = "https://www.npmjs.com/package/base-image-guard";
 function toSarif(result, options) {
   const rules = RULE_IDS.map((id) => ({
@@ -25759,7 +25764,7 @@ function toSarif(result, options) {
                 {
                   level: "warning",
                   message: {
-                    text: `${dropped} of ${all.length} results left out (code scanning takes at most 25,000 per run); the least severe went first. The JSON report lists them all.`
+                    text: cutNotice(dropped, all.length)
                   }
                 }
               ]
@@ -25770,7 +25775,7 @@ function toSarif(result, options) {
       }
     ]
   };
-  return { log, dropped };
+  return { log, dropped, total: all.length, ...dropped > 0 && { cut: cutNotice(dropped, all.length) } };
 }
 
 // src/action/central-policy.ts
@@ -26256,16 +26261,11 @@ async function check(inputs) {
   setOutput("violations", String(result.findings.length));
   if (inputs.sarifFile) {
     const sarifPath = resolve4(cwd, inputs.sarifFile);
-    const { log, dropped } = toSarif(result, {
+    const { log, cut } = toSarif(result, {
       version: package_default.version,
       category: inputs.sarifCategory ?? defaultSarifCategory()
     });
-    if (dropped > 0) {
-      warning(
-        `SARIF: ${dropped} of ${result.findings.length + result.suppressed.length} results left out, the least severe first: code scanning takes at most 25,000 per run. The JSON report lists them all.`,
-        { title: "base-image-guard" }
-      );
-    }
+    if (cut) warning(cut, { title: "base-image-guard SARIF" });
     writeFile(sarifPath, `${JSON.stringify(log, null, 2)}
 `);
     setOutput("sarif", sarifPath);

@@ -10,7 +10,7 @@ import packageJson from "../package.json" with { type: "json" };
 import { EXPORT_FILES, exportPolicy, TARGETS, targetsOf } from "./admission/export.js";
 import { importPolicy } from "./admission/import.js";
 import { applyBaseline, readBaseline } from "./baseline.js";
-import { exitCodeOf, runCheck } from "./check.js";
+import { type CheckResult, exitCodeOf, runCheck } from "./check.js";
 import { digestsOf, readDigests } from "./digests.js";
 import { GuardError, InputError, UsageError } from "./errors.js";
 import { GitError, git, nulSeparated } from "./git.js";
@@ -24,7 +24,7 @@ import { pinUpstreams, renderPins } from "./rebuild/pin.js";
 import { matrixOf } from "./rebuild/plan.js";
 import { imagesOutput, renderRebuildText } from "./rebuild/report.js";
 import { dryRunner, execRunner, MissingToolError } from "./rebuild/tools.js";
-import { FORMATS, type Format, render } from "./report/index.js";
+import { FORMATS, type Format, renderReport } from "./report/index.js";
 import { jsonChunks, jsonLines } from "./report/json.js";
 import { terminal } from "./report/neutralise.js";
 import { skipLine, skipNotices } from "./report/skips.js";
@@ -129,15 +129,20 @@ function check(paths: string[], flags: CheckFlags): number {
       ? jsonChunks(result)
       : flags.format === "jsonl"
         ? jsonLines(result)
-        : [
-            render(flags.format, result, {
-              color: !toFile && useColor(process.stdout),
-              version,
-              ...(flags.sarifCategory !== undefined && { category: flags.sarifCategory }),
-            }),
-          ];
+        : [renderBuilt(flags, result, !toFile && useColor(process.stdout))];
   writeChunks(chunks, flags.output === undefined ? undefined : resolve(cwd, flags.output), flags.output);
   return exitCodeOf(result);
+}
+
+/** A format built whole (text, SARIF, github); what it cuts is said on stderr. */
+function renderBuilt(flags: CheckFlags, result: CheckResult, color: boolean): string {
+  const { text, cut } = renderReport(flags.format, result, {
+    color,
+    version,
+    ...(flags.sarifCategory !== undefined && { category: flags.sarifCategory }),
+  });
+  if (cut) process.stderr.write(`warning: ${cut}\n`);
+  return text;
 }
 
 interface RebuildFlags {

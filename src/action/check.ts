@@ -234,16 +234,11 @@ export async function check(inputs: CheckInputs): Promise<void> {
   core.setOutput("violations", String(result.findings.length));
   if (inputs.sarifFile) {
     const sarifPath = resolve(cwd, inputs.sarifFile);
-    const { log, dropped } = toSarif(result, {
+    const { log, cut } = toSarif(result, {
       version: packageJson.version,
       category: inputs.sarifCategory ?? defaultSarifCategory(),
     });
-    if (dropped > 0) {
-      core.warning(
-        `SARIF: ${dropped} of ${result.findings.length + result.suppressed.length} results left out, the least severe first: code scanning takes at most 25,000 per run. The JSON report lists them all.`,
-        { title: "base-image-guard" },
-      );
-    }
+    if (cut) core.warning(cut, { title: "base-image-guard SARIF" });
     writeFile(sarifPath, `${JSON.stringify(log, null, 2)}\n`);
     core.setOutput("sarif", sarifPath);
   }

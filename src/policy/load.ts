@@ -348,11 +348,16 @@ const SIZE_UNITS: Record<string, number> = {
   GIB: 1024 ** 3,
 };
 
-/** `10MB` → bytes (binary units: MB and MiB both mean 2^20). */
+/**
+ * `10MB` → bytes (binary units: MB and MiB both mean 2^20). A positive whole number of a unit
+ * only (SPEC §2): zero, `0KB` and fractions would skip every file, so they are refused.
+ */
 export function parseSize(size: number | string): number {
-  if (typeof size === "number") return size;
-  const match = /^(\d+(?:\.\d+)?)\s*([A-Za-z]*)$/.exec(size.trim());
-  const unit = SIZE_UNITS[(match?.[2] || "B").toUpperCase()];
-  if (!match || unit === undefined) throw new UsageError(`"${size}" is not a size such as 10MB`);
-  return Math.floor(Number(match[1]) * unit);
+  const match = typeof size === "number" ? null : /^([1-9][0-9]*)[ \t]*([A-Za-z]*)$/.exec(size.trim());
+  const unit = match ? SIZE_UNITS[(match[2] || "B").toUpperCase()] : undefined;
+  const bytes = typeof size === "number" ? size : match && unit !== undefined ? Number(match[1]) * unit : Number.NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1) {
+    throw new UsageError(`"${size}" is not a size: expected a positive whole number of bytes, KB, MB or GB, such as 10MB`);
+  }
+  return bytes;
 }

@@ -15,6 +15,20 @@ export interface RenderOptions {
   category?: string;
 }
 
+/**
+ * The report in `format`, and what it had to leave out, said for stderr (SPEC §6: a cut is never
+ * silent; only SARIF cuts, at code scanning's limit).
+ */
+export function renderReport(
+  format: Format,
+  result: CheckResult,
+  options: RenderOptions,
+): { text: string; cut?: string } {
+  if (format !== "sarif") return { text: render(format, result, options) };
+  const { log, cut } = toSarif(result, options);
+  return { text: `${JSON.stringify(log, null, 2)}\n`, ...(cut && { cut }) };
+}
+
 export function render(format: Format, result: CheckResult, options: RenderOptions): string {
   switch (format) {
     case "text":

@@ -27,6 +27,15 @@ export interface Sarif {
   log: Log;
   /** Results left out to stay below the limit (the least severe ones). */
   dropped: number;
+  /** Every result there was, kept or left out. */
+  total: number;
+  /** What the cut left out, in words; undefined when nothing was. */
+  cut?: string;
+}
+
+/** The one sentence every output that carries a cut SARIF file says about it. */
+function cutNotice(dropped: number, total: number): string {
+  return `${dropped.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} results left out of the SARIF file, the least severe first (code scanning takes at most 25,000 per run); the JSON report lists them all.`;
 }
 
 const INFORMATION_URI = "https://www.npmjs.com/package/base-image-guard";
@@ -107,7 +116,7 @@ export function toSarif(result: CheckResult, options: SarifOptions): Sarif {
                 {
                   level: "warning",
                   message: {
-                    text: `${dropped} of ${all.length} results left out (code scanning takes at most 25,000 per run); the least severe went first. The JSON report lists them all.`,
+                    text: cutNotice(dropped, all.length),
                   },
                 },
               ],
@@ -118,5 +127,5 @@ export function toSarif(result: CheckResult, options: SarifOptions): Sarif {
       },
     ],
   };
-  return { log, dropped };
+  return { log, dropped, total: all.length, ...(dropped > 0 && { cut: cutNotice(dropped, all.length) }) };
 }

@@ -129,7 +129,7 @@ describe("SARIF 2.1.0", () => {
     expect(dropped).toBe(2);
     expect(run?.results?.map((r) => r.level)).toEqual(["error", "error"]);
     expect(run?.invocations?.[0]?.toolExecutionNotifications?.[0]?.message.text).toMatch(
-      /^2 of 4 results left out \(code scanning takes at most 25,000 per run\)/,
+      /^2 of 4 results left out of the SARIF file, the least severe first \(code scanning takes at most 25,000 per run\)/,
     );
     expect(toSarif(check(repository), { version: "1.2.3" }).dropped).toBe(0);
   });
