@@ -16766,224 +16766,14 @@ function findBrace(pattern) {
   return void 0;
 }
 
-// src/image/reference.ts
-var InvalidReferenceError = class extends Error {
-  constructor(reference, reason) {
-    super(`"${reference}" is not a valid image reference: ${reason}`);
-    this.reference = reference;
-    this.reason = reason;
-    this.name = "InvalidReferenceError";
-  }
-  reference;
-  reason;
-};
-var DEFAULT_REGISTRY = "docker.io";
-var DOCKER_HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
-var OFFICIAL_NAMESPACE = "library";
-var PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-var DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?$/;
-var IPV6_DOMAIN = /^\[[a-fA-F0-9:]+\](?::[0-9]+)?$/;
-var TAG = /^[\w][\w.-]{0,127}$/;
-var DIGEST_HEX_LENGTH = { sha256: 64, sha384: 96, sha512: 128 };
-var LOWER_HEX = /^[a-f0-9]+$/;
-var IMAGE_ID = /^[a-f0-9]{64}$/;
-var MAX_NAME_LENGTH = 255;
-function isRegistryComponent(component) {
-  return component.includes(".") || component.includes(":") || component === "localhost" || component.startsWith("[") || component !== component.toLowerCase();
-}
-function matchRegistry(registry) {
-  const host = registry.toLowerCase().replace(/:443$/, "");
-  return DOCKER_HUB_ALIASES.has(host) ? DEFAULT_REGISTRY : host;
-}
-function digestProblem(digest) {
-  const colon = digest.indexOf(":");
-  const algorithm = digest.slice(0, colon);
-  const hex = digest.slice(colon + 1);
-  const length = DIGEST_HEX_LENGTH[algorithm];
-  if (colon < 0 || length === void 0) {
-    return `"${digest}" is not a digest (sha256:, sha384: or sha512: followed by hex)`;
-  }
-  if (!LOWER_HEX.test(hex) || hex.length !== length) {
-    return `"${digest}" is not a digest: ${algorithm} takes ${length} lower-case hex digits`;
-  }
-  return void 0;
-}
-function splitReference(text) {
-  let name = text;
-  let digest;
-  const at2 = name.indexOf("@");
-  if (at2 >= 0) {
-    digest = name.slice(at2 + 1);
-    name = name.slice(0, at2);
-  }
-  const colon = name.indexOf(":", name.lastIndexOf("/") + 1);
-  const tag = colon >= 0 ? name.slice(colon + 1) : void 0;
-  if (colon >= 0) name = name.slice(0, colon);
-  return { name, ...tag !== void 0 && { tag }, ...digest !== void 0 && { digest } };
-}
-function parseImageRef(raw) {
-  const text = raw.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, "");
-  if (text === "") throw new InvalidReferenceError(raw, "it is empty");
-  if (IMAGE_ID.test(text)) throw new InvalidReferenceError(raw, "a 64-hex string is an image ID, not a name");
-  const { name: rest, tag: writtenTag, digest } = splitReference(text);
-  const badDigest = digest === void 0 ? void 0 : digestProblem(digest);
-  if (badDigest) throw new InvalidReferenceError(raw, badDigest);
-  let tag = writtenTag;
-  if (tag !== void 0 && !TAG.test(tag)) {
-    throw new InvalidReferenceError(
-      raw,
-      tag.includes(":") ? "it has more than one tag" : `"${tag}" is not a valid tag`
-    );
-  }
-  const components = rest.split("/");
-  let registry = DEFAULT_REGISTRY;
-  const first = components[0] ?? "";
-  if (components.length > 1 && isRegistryComponent(first)) {
-    if (!DOMAIN.test(first) && !IPV6_DOMAIN.test(first)) {
-      throw new InvalidReferenceError(raw, `"${first}" is not a valid registry host`);
-    }
-    registry = components.shift();
-    if (DOCKER_HUB_ALIASES.has(registry)) registry = DEFAULT_REGISTRY;
-  }
-  for (const component of components) {
-    if (!PATH_COMPONENT.test(component)) {
-      const why = /[A-Z]/.test(component) ? "repository names must be lowercase" : `"${component}" is not a valid repository name component`;
-      throw new InvalidReferenceError(raw, why);
-    }
-  }
-  if (registry === DEFAULT_REGISTRY && components.length === 1) components.unshift(OFFICIAL_NAMESPACE);
-  const path = components.join("/");
-  const repository = `${registry}/${path}`;
-  if (repository.length > MAX_NAME_LENGTH) throw new InvalidReferenceError(raw, "the name is too long");
-  if (tag === void 0 && digest === void 0) tag = "latest";
-  let suffix = "";
-  if (tag !== void 0) suffix += `:${tag}`;
-  if (digest !== void 0) suffix += `@${digest}`;
-  const normalized = repository + suffix;
-  const matchRepository = `${matchRegistry(registry)}/${path}`;
-  return {
-    raw,
-    registry,
-    path,
-    repository,
-    name: components[components.length - 1],
-    ...tag !== void 0 && { tag },
-    ...digest !== void 0 && { digest },
-    normalized,
-    match: { repository: matchRepository, normalized: matchRepository + suffix }
-  };
-}
-function normalizeRepository(name) {
-  return parseImageRef(name).match.repository;
-}
-function normalizeGlob(entry) {
-  const slash = entry.indexOf("/");
-  const first = slash < 0 ? entry : entry.slice(0, slash);
-  if (/^[*?]/.test(entry)) return entry;
-  if (slash < 0) return `${DEFAULT_REGISTRY}/${OFFICIAL_NAMESPACE}/${entry}`;
-  if (/[*?]/.test(first)) return entry;
-  if (isRegistryComponent(first)) {
-    const registry = matchRegistry(first);
-    const rest = entry.slice(slash + 1);
-    if (registry === DEFAULT_REGISTRY && !rest.includes("/") && !/^[*?]/.test(rest))
-      return `${DEFAULT_REGISTRY}/${OFFICIAL_NAMESPACE}/${rest}`;
-    return `${registry}/${rest}`;
-  }
-  return `${DEFAULT_REGISTRY}/${entry}`;
-}
+// src/policy/eol/calendar.ts
+import { posix } from "node:path";
 
-// src/policy/match.ts
-function repositoryMatcher(entry) {
-  if (hasGlob(entry)) {
-    const matches = compileGlob(normalizeGlob(entry), "policy");
-    return (image) => matches(image.match.repository);
-  }
-  const repository = normalizeRepository(entry);
-  return (image) => image.match.repository === repository;
-}
-function imageMatcher(entry) {
-  if (hasGlob(entry)) {
-    if (entry.includes("/")) {
-      const matches2 = compileGlob(normalizeGlob(entry), "policy");
-      return (image) => matches2(image.match.normalized);
-    }
-    const matches = compileGlob(entry, "policy");
-    return (image) => matches(image.tag === void 0 ? image.name : `${image.name}:${image.tag}`);
-  }
-  const { name, tag: release2, digest } = splitReference(entry);
-  const nameMatches = name.includes("/") ? /* @__PURE__ */ ((repository) => (image) => image.match.repository === repository)(normalizeRepository(name)) : (image) => image.name === name;
-  return (image) => {
-    if (!nameMatches(image)) return false;
-    if (digest !== void 0 && image.digest !== digest) return false;
-    if (release2 === void 0) return true;
-    const actual = releaseOf(image);
-    return actual !== void 0 && releaseMatches(actual, release2);
-  };
-}
-
-// src/policy/compile.ts
-function listSome(items, max = 4) {
-  const shown = items.slice(0, max).join(", ");
-  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
-}
-var RELEASE = /^\d+(?:\.\d+)*$/;
-function compilePolicy(policy) {
-  const repositories = (list) => list.map((entry) => ({ entry, matches: repositoryMatcher(entry) }));
-  const images = (list) => list.map((entry) => ({ entry, matches: imageMatcher(entry) }));
-  const compiled = {
-    policy,
-    versions: Object.entries(policy.versions ?? {}).map(
-      ([distribution, allowed]) => allowedReleases(distribution, allowed)
-    ),
-    exceptions: policy.exceptions.map((exception2) => ({
-      entry: exception2.image,
-      matches: imageMatcher(exception2.image),
-      exception: exception2
-    }))
-  };
-  if (policy.approved) {
-    compiled.approved = repositories(policy.approved);
-    compiled.approvedList = listSome(policy.approved);
-  }
-  if (policy.deprecated) compiled.deprecated = images(policy.deprecated);
-  if (policy.minimal) {
-    const [key = "", value = ""] = splitLabel(policy.minimal.label);
-    compiled.minimal = {
-      key,
-      value,
-      label: policy.minimal.label,
-      images: repositories(policy.minimal.images),
-      list: listSome(policy.minimal.images),
-      namespaces: new Set(policy.minimal.namespaces ?? [])
-    };
-  }
-  return compiled;
-}
-function splitLabel(label) {
-  const at2 = label.indexOf("=");
-  return [label.slice(0, at2), label.slice(at2 + 1)];
-}
-function allowedReleases(distribution, allowed) {
-  const releases = allowed.filter((value) => RELEASE.test(value));
-  const ranges = allowed.filter((value) => !RELEASE.test(value));
-  const matches = imageMatcher(hasGlob(distribution) ? distribution : distribution.replace(/:.*$/, ""));
-  const newest = [...releases].sort((a, b) => import_semver.default.compare(coerce(b), coerce(a)))[0];
-  return {
-    distribution,
-    matches,
-    allowed,
-    allows: (release2) => releases.some((r) => releaseMatches(release2, r)) || ranges.some((range) => rangeAllows(release2, range)),
-    ...newest !== void 0 && { newest }
-  };
-}
-function rangeAllows(release2, range) {
-  if (release2.split(".").slice(0, 3).some((part) => part.length > 15))
-    return false;
-  return import_semver.default.satisfies(coerce(release2), range);
-}
-function coerce(release2) {
-  const [major = 0, minor = 0, patch = 0] = release2.split(".").map((part) => Number.parseInt(part, 10));
-  return `${major}.${minor}.${patch}`;
+// src/policy/dates.ts
+function isCalendarDate(text) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const date = /* @__PURE__ */ new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
 
 // src/policy/eol/almalinux.json
@@ -18716,10 +18506,6 @@ var PRODUCTS = [
   postgres_default,
   redis_default
 ];
-var BY_IMAGE = new Map(PRODUCTS.flatMap((p) => p.images.map((image) => [image, p])));
-function productOf(imageName) {
-  return BY_IMAGE.get(imageName);
-}
 function cycleOf(product, release2) {
   let best;
   for (const r of product.releases) {
@@ -18739,15 +18525,17 @@ function hasEnded(end, today) {
   return end === true || typeof end === "string" && end < today;
 }
 var ReleaseTally = class {
-  constructor(today, support) {
+  constructor(today, support, calendar) {
     this.today = today;
     this.support = support;
+    this.calendar = calendar;
   }
   today;
   support;
+  calendar;
   byKey = /* @__PURE__ */ new Map();
   add(imageName, release2) {
-    const product = productOf(imageName);
+    const product = this.calendar.productOf(imageName);
     if (!product || release2 === void 0) return;
     const cycle = cycleOf(product, release2);
     if (!cycle) return;
@@ -18773,6 +18561,324 @@ var ReleaseTally = class {
     return [...this.byKey.values()].sort((a, b) => order(a) - order(b));
   }
 };
+
+// src/policy/eol/calendar.ts
+var Calendar = class {
+  constructor(products) {
+    this.products = products;
+    this.byImage = new Map(products.flatMap((p) => p.images.map((image) => [image, p])));
+  }
+  products;
+  byImage;
+  /** The product an image name (last path segment) is, if the calendar knows it. */
+  productOf(imageName) {
+    return this.byImage.get(imageName);
+  }
+};
+var BUNDLED = new Calendar(PRODUCTS);
+function supportEndOf(value, what) {
+  if (value === void 0 || value === null) return void 0;
+  if (typeof value === "boolean") return value;
+  if (typeof value === "string" && isCalendarDate(value)) return value;
+  throw new InputError(
+    `${what}: expected a real calendar date (YYYY-MM-DD), true or false, got ${JSON.stringify(value)}`
+  );
+}
+function releaseName(value, what) {
+  if (typeof value === "string" && /^[0-9A-Za-z][0-9A-Za-z._-]*$/.test(value)) return value;
+  if (typeof value === "number") {
+    throw new InputError(
+      `${what}: the release is the number ${value}, not a string; a number loses how it was written (3.10 reads as 3.1), so write it quoted`
+    );
+  }
+  throw new InputError(`${what}: expected a release such as "3.22", got ${JSON.stringify(value)}`);
+}
+function checkedReleases(releases, file) {
+  const seen = /* @__PURE__ */ new Set();
+  for (const r of releases) {
+    if (seen.has(r.release)) throw new InputError(`${file}: release ${r.release} appears twice`);
+    seen.add(r.release);
+  }
+  return releases;
+}
+function productFromFile(text, file, bundled) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch (error2) {
+    throw new InputError(`${file} is not JSON (${error2.message})`);
+  }
+  const object = data ?? {};
+  if (typeof data !== "object" || Array.isArray(data) || !Array.isArray(object.releases)) {
+    throw new InputError(
+      `${file}: expected a calendar file as base-image-guard eol update --dir writes it ({"product", "releases": [...]})`
+    );
+  }
+  if (object.product !== void 0 && object.product !== bundled.product) {
+    throw new InputError(
+      `${file}: holds product ${JSON.stringify(object.product)}, expected ${bundled.product}`
+    );
+  }
+  const releases = object.releases.map((raw, i) => {
+    const at2 = `${file}: releases[${i}]`;
+    const r = raw ?? {};
+    const standard = supportEndOf(r.standard, `${at2}.standard`);
+    if (standard === void 0) throw new InputError(`${at2}.standard: missing`);
+    const extended = supportEndOf(r.extended, `${at2}.extended`);
+    return {
+      release: releaseName(r.release, `${at2}.release`),
+      standard,
+      ...extended !== void 0 && { extended },
+      lts: r.lts === true
+    };
+  });
+  return {
+    product: bundled.product,
+    images: bundled.images,
+    source: typeof object.source === "string" ? object.source : bundled.source,
+    taken: typeof object.taken === "string" ? object.taken : bundled.taken,
+    releases: checkedReleases(releases, file)
+  };
+}
+function calendarFiles(dir) {
+  return PRODUCTS.map((product) => ({ product, path: posix.join(dir, `${product.product}.json`) }));
+}
+function loadCalendar(dir, read) {
+  let found = 0;
+  const products = calendarFiles(dir).map(({ product, path }) => {
+    const text = read(path);
+    if (text === void 0) return product;
+    found++;
+    return productFromFile(text, path, product);
+  });
+  if (found === 0) {
+    throw new InputError(
+      `eol.calendar: ${dir} holds none of the calendar's product files (${PRODUCTS.map((p) => `${p.product}.json`).join(", ")}); write them with base-image-guard eol update --dir ${dir}`
+    );
+  }
+  return new Calendar(products);
+}
+
+// src/image/reference.ts
+var InvalidReferenceError = class extends Error {
+  constructor(reference, reason) {
+    super(`"${reference}" is not a valid image reference: ${reason}`);
+    this.reference = reference;
+    this.reason = reason;
+    this.name = "InvalidReferenceError";
+  }
+  reference;
+  reason;
+};
+var DEFAULT_REGISTRY = "docker.io";
+var DOCKER_HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
+var OFFICIAL_NAMESPACE = "library";
+var PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+var DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?$/;
+var IPV6_DOMAIN = /^\[[a-fA-F0-9:]+\](?::[0-9]+)?$/;
+var TAG = /^[\w][\w.-]{0,127}$/;
+var DIGEST_HEX_LENGTH = { sha256: 64, sha384: 96, sha512: 128 };
+var LOWER_HEX = /^[a-f0-9]+$/;
+var IMAGE_ID = /^[a-f0-9]{64}$/;
+var MAX_NAME_LENGTH = 255;
+function isRegistryComponent(component) {
+  return component.includes(".") || component.includes(":") || component === "localhost" || component.startsWith("[") || component !== component.toLowerCase();
+}
+function matchRegistry(registry) {
+  const host = registry.toLowerCase().replace(/:443$/, "");
+  return DOCKER_HUB_ALIASES.has(host) ? DEFAULT_REGISTRY : host;
+}
+function digestProblem(digest) {
+  const colon = digest.indexOf(":");
+  const algorithm = digest.slice(0, colon);
+  const hex = digest.slice(colon + 1);
+  const length = DIGEST_HEX_LENGTH[algorithm];
+  if (colon < 0 || length === void 0) {
+    return `"${digest}" is not a digest (sha256:, sha384: or sha512: followed by hex)`;
+  }
+  if (!LOWER_HEX.test(hex) || hex.length !== length) {
+    return `"${digest}" is not a digest: ${algorithm} takes ${length} lower-case hex digits`;
+  }
+  return void 0;
+}
+function splitReference(text) {
+  let name = text;
+  let digest;
+  const at2 = name.indexOf("@");
+  if (at2 >= 0) {
+    digest = name.slice(at2 + 1);
+    name = name.slice(0, at2);
+  }
+  const colon = name.indexOf(":", name.lastIndexOf("/") + 1);
+  const tag = colon >= 0 ? name.slice(colon + 1) : void 0;
+  if (colon >= 0) name = name.slice(0, colon);
+  return { name, ...tag !== void 0 && { tag }, ...digest !== void 0 && { digest } };
+}
+function parseImageRef(raw) {
+  const text = raw.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, "");
+  if (text === "") throw new InvalidReferenceError(raw, "it is empty");
+  if (IMAGE_ID.test(text)) throw new InvalidReferenceError(raw, "a 64-hex string is an image ID, not a name");
+  const { name: rest, tag: writtenTag, digest } = splitReference(text);
+  const badDigest = digest === void 0 ? void 0 : digestProblem(digest);
+  if (badDigest) throw new InvalidReferenceError(raw, badDigest);
+  let tag = writtenTag;
+  if (tag !== void 0 && !TAG.test(tag)) {
+    throw new InvalidReferenceError(
+      raw,
+      tag.includes(":") ? "it has more than one tag" : `"${tag}" is not a valid tag`
+    );
+  }
+  const components = rest.split("/");
+  let registry = DEFAULT_REGISTRY;
+  const first = components[0] ?? "";
+  if (components.length > 1 && isRegistryComponent(first)) {
+    if (!DOMAIN.test(first) && !IPV6_DOMAIN.test(first)) {
+      throw new InvalidReferenceError(raw, `"${first}" is not a valid registry host`);
+    }
+    registry = components.shift();
+    if (DOCKER_HUB_ALIASES.has(registry)) registry = DEFAULT_REGISTRY;
+  }
+  for (const component of components) {
+    if (!PATH_COMPONENT.test(component)) {
+      const why = /[A-Z]/.test(component) ? "repository names must be lowercase" : `"${component}" is not a valid repository name component`;
+      throw new InvalidReferenceError(raw, why);
+    }
+  }
+  if (registry === DEFAULT_REGISTRY && components.length === 1) components.unshift(OFFICIAL_NAMESPACE);
+  const path = components.join("/");
+  const repository = `${registry}/${path}`;
+  if (repository.length > MAX_NAME_LENGTH) throw new InvalidReferenceError(raw, "the name is too long");
+  if (tag === void 0 && digest === void 0) tag = "latest";
+  let suffix = "";
+  if (tag !== void 0) suffix += `:${tag}`;
+  if (digest !== void 0) suffix += `@${digest}`;
+  const normalized = repository + suffix;
+  const matchRepository = `${matchRegistry(registry)}/${path}`;
+  return {
+    raw,
+    registry,
+    path,
+    repository,
+    name: components[components.length - 1],
+    ...tag !== void 0 && { tag },
+    ...digest !== void 0 && { digest },
+    normalized,
+    match: { repository: matchRepository, normalized: matchRepository + suffix }
+  };
+}
+function normalizeRepository(name) {
+  return parseImageRef(name).match.repository;
+}
+function normalizeGlob(entry) {
+  const slash = entry.indexOf("/");
+  const first = slash < 0 ? entry : entry.slice(0, slash);
+  if (/^[*?]/.test(entry)) return entry;
+  if (slash < 0) return `${DEFAULT_REGISTRY}/${OFFICIAL_NAMESPACE}/${entry}`;
+  if (/[*?]/.test(first)) return entry;
+  if (isRegistryComponent(first)) {
+    const registry = matchRegistry(first);
+    const rest = entry.slice(slash + 1);
+    if (registry === DEFAULT_REGISTRY && !rest.includes("/") && !/^[*?]/.test(rest))
+      return `${DEFAULT_REGISTRY}/${OFFICIAL_NAMESPACE}/${rest}`;
+    return `${registry}/${rest}`;
+  }
+  return `${DEFAULT_REGISTRY}/${entry}`;
+}
+
+// src/policy/match.ts
+function repositoryMatcher(entry) {
+  if (hasGlob(entry)) {
+    const matches = compileGlob(normalizeGlob(entry), "policy");
+    return (image) => matches(image.match.repository);
+  }
+  const repository = normalizeRepository(entry);
+  return (image) => image.match.repository === repository;
+}
+function imageMatcher(entry) {
+  if (hasGlob(entry)) {
+    if (entry.includes("/")) {
+      const matches2 = compileGlob(normalizeGlob(entry), "policy");
+      return (image) => matches2(image.match.normalized);
+    }
+    const matches = compileGlob(entry, "policy");
+    return (image) => matches(image.tag === void 0 ? image.name : `${image.name}:${image.tag}`);
+  }
+  const { name, tag: release2, digest } = splitReference(entry);
+  const nameMatches = name.includes("/") ? /* @__PURE__ */ ((repository) => (image) => image.match.repository === repository)(normalizeRepository(name)) : (image) => image.name === name;
+  return (image) => {
+    if (!nameMatches(image)) return false;
+    if (digest !== void 0 && image.digest !== digest) return false;
+    if (release2 === void 0) return true;
+    const actual = releaseOf(image);
+    return actual !== void 0 && releaseMatches(actual, release2);
+  };
+}
+
+// src/policy/compile.ts
+function listSome(items, max = 4) {
+  const shown = items.slice(0, max).join(", ");
+  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
+}
+var RELEASE = /^\d+(?:\.\d+)*$/;
+function compilePolicy(policy, calendar = BUNDLED) {
+  const repositories = (list) => list.map((entry) => ({ entry, matches: repositoryMatcher(entry) }));
+  const images = (list) => list.map((entry) => ({ entry, matches: imageMatcher(entry) }));
+  const compiled = {
+    policy,
+    calendar,
+    versions: Object.entries(policy.versions ?? {}).map(
+      ([distribution, allowed]) => allowedReleases(distribution, allowed)
+    ),
+    exceptions: policy.exceptions.map((exception2) => ({
+      entry: exception2.image,
+      matches: imageMatcher(exception2.image),
+      exception: exception2
+    }))
+  };
+  if (policy.approved) {
+    compiled.approved = repositories(policy.approved);
+    compiled.approvedList = listSome(policy.approved);
+  }
+  if (policy.deprecated) compiled.deprecated = images(policy.deprecated);
+  if (policy.minimal) {
+    const [key = "", value = ""] = splitLabel(policy.minimal.label);
+    compiled.minimal = {
+      key,
+      value,
+      label: policy.minimal.label,
+      images: repositories(policy.minimal.images),
+      list: listSome(policy.minimal.images),
+      namespaces: new Set(policy.minimal.namespaces ?? [])
+    };
+  }
+  return compiled;
+}
+function splitLabel(label) {
+  const at2 = label.indexOf("=");
+  return [label.slice(0, at2), label.slice(at2 + 1)];
+}
+function allowedReleases(distribution, allowed) {
+  const releases = allowed.filter((value) => RELEASE.test(value));
+  const ranges = allowed.filter((value) => !RELEASE.test(value));
+  const matches = imageMatcher(hasGlob(distribution) ? distribution : distribution.replace(/:.*$/, ""));
+  const newest = [...releases].sort((a, b) => import_semver.default.compare(coerce(b), coerce(a)))[0];
+  return {
+    distribution,
+    matches,
+    allowed,
+    allows: (release2) => releases.some((r) => releaseMatches(release2, r)) || ranges.some((range) => rangeAllows(release2, range)),
+    ...newest !== void 0 && { newest }
+  };
+}
+function rangeAllows(release2, range) {
+  if (release2.split(".").slice(0, 3).some((part) => part.length > 15))
+    return false;
+  return import_semver.default.satisfies(coerce(release2), range);
+}
+function coerce(release2) {
+  const [major = 0, minor = 0, patch = 0] = release2.split(".").map((part) => Number.parseInt(part, 10));
+  return `${major}.${minor}.${patch}`;
+}
 
 // src/policy/lint.ts
 var GLOB_AFTER_NAME = /[a-z0-9._-][*?]/;
@@ -18874,7 +18980,7 @@ function supported(releases, today) {
 var blockEolBaseImages = (image, _occurrence, { policy, today }) => {
   const eol = policy.policy.eol;
   if (!eol) return void 0;
-  const product = productOf(image.name);
+  const product = policy.calendar.productOf(image.name);
   if (!product) return void 0;
   const release2 = releaseOf(image);
   if (release2 === void 0) {
@@ -19766,7 +19872,7 @@ function displayPath(cwd, absolute) {
 }
 
 // src/sources/kustomize.ts
-import { posix } from "node:path";
+import { posix as posix2 } from "node:path";
 var NAMES = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
 function isKustomizationName(name) {
   return NAMES.has(name);
@@ -19774,7 +19880,7 @@ function isKustomizationName(name) {
 function readKustomization(doc, file) {
   const data = doc.data;
   if (!isObject(data)) return void 0;
-  const dir = posix.dirname(file);
+  const dir = posix2.dirname(file);
   const resources = [];
   for (const key of ["resources", "bases"]) {
     const list = data[key];
@@ -19782,7 +19888,7 @@ function readKustomization(doc, file) {
     for (const entry of list) {
       if (typeof entry !== "string" || /^[a-z][a-z0-9+.-]*:\/\/|^(?:github\.com|gitlab\.com|bitbucket\.org)\//i.test(entry))
         continue;
-      resources.push(posix.normalize(posix.join(dir, entry)).replace(/\/$/, ""));
+      resources.push(posix2.normalize(posix2.join(dir, entry)).replace(/\/$/, ""));
     }
   }
   const images = [];
@@ -19822,7 +19928,7 @@ function rewrite(entry, image) {
   return `${entry.newName ?? name}${suffix}`;
 }
 function applyKustomizations(kustomizations, byFile) {
-  const byDir = new Map(kustomizations.map((k) => [posix.dirname(k.file), k]));
+  const byDir = new Map(kustomizations.map((k) => [posix2.dirname(k.file), k]));
   const memo = /* @__PURE__ */ new Map();
   const rewritten = [];
   const replaced = /* @__PURE__ */ new Set();
@@ -23999,9 +24105,9 @@ function readManifestStream(text, origin) {
 
 // src/check.ts
 function runCheck(options) {
-  const { policy } = options.loaded;
+  const { policy, calendar } = options.loaded;
   const mode = options.mode ?? policy.mode;
-  const compiled = compilePolicy(policy);
+  const compiled = compilePolicy(policy, calendar);
   const today = (options.today ?? /* @__PURE__ */ new Date()).toISOString().slice(0, 10);
   const streams = options.podList || options.manifests;
   const paths = options.paths.length > 0 || streams ? options.paths : ["."];
@@ -24059,7 +24165,7 @@ function runCheck(options) {
       message: notes.length > 0 ? `${message} (${notes.join("; ")})` : message
     });
   };
-  const tally = policy.eol ? new ReleaseTally(today, policy.eol.support ?? "standard") : void 0;
+  const tally = policy.eol ? new ReleaseTally(today, policy.eol.support ?? "standard", compiled.calendar) : void 0;
   const judgeAll = (problems, occurrences, namespaceLabels) => {
     const context = {
       policy: compiled,
@@ -24264,7 +24370,12 @@ var policy_schema_default = {
       properties: {
         block: { type: "boolean" },
         warnDays: { type: "integer", minimum: 0, maximum: 3650 },
-        support: { enum: ["standard", "extended"] }
+        support: { enum: ["standard", "extended"] },
+        calendar: {
+          description: "A folder (relative to the repository root) of calendar files, one per product such as alpine.json, that override the bundled ones: write them with base-image-guard eol update --dir.",
+          type: "string",
+          pattern: "\\S"
+        }
       }
     },
     workflows: {
@@ -24337,12 +24448,12 @@ var default_policy_generated_default = '# base-image-guard policy (SPEC \xA72). 
 
 // src/policy/validate-policy.generated.js
 var validate_policy_generated_default = validate10;
-var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://raw.githubusercontent.com/org/base-image-guard/main/schema/policy.schema.json", "title": "base-image-guard policy", "description": "Which container base images a repository may use (SPEC \xA72).", "type": "object", "additionalProperties": false, "properties": { "mode": { "description": "enforce: violations fail the check. audit: report, never fail.", "enum": ["enforce", "audit"] }, "approved": { "description": "Allowlist of repositories (rule approved-base-images).", "$ref": "#/definitions/imageList" }, "deprecated": { "description": "Blocklist of end-of-life images: name[:release] or a glob (rule block-deprecated-base-images).", "$ref": "#/definitions/imageList" }, "minimal": { "description": "Images that high-security workloads must use (rule require-minimal-base-images).", "type": "object", "additionalProperties": false, "required": ["label", "images"], "properties": { "label": { "description": "key=value label that marks a workload, Namespace or final Dockerfile stage as high-security.", "type": "string", "pattern": "^[^=\\s]+=[^\\s]*$" }, "images": { "$ref": "#/definitions/imageList" }, "namespaces": { "description": "Namespaces whose workloads are high-security even without a Namespace manifest in the scanned set.", "type": "array", "items": { "type": "string", "pattern": "\\S" } } } }, "versions": { "description": "Allowed releases per distribution (rule validate-base-image-version).", "type": "object", "additionalProperties": { "type": "array", "minItems": 1, "items": { "description": 'A release such as "22.04" or a semver range such as ">=3.19". Always quoted.', "type": "string", "pattern": "\\S" } } }, "pinning": { "description": "digest: every image carries a digest. tag: every image carries a tag other than latest, or a digest (rule require-pinned-image).", "enum": ["digest", "tag"] }, "eol": { "description": "End-of-life calendar (rule block-eol-base-images): an image whose release is past its end of support is an error (a warning with block: false); within warnDays of it, a warning.", "type": "object", "additionalProperties": false, "required": ["block"], "properties": { "block": { "type": "boolean" }, "warnDays": { "type": "integer", "minimum": 0, "maximum": 3650 }, "support": { "enum": ["standard", "extended"] } } }, "workflows": { "description": "Whether images of GitHub workflow jobs (container, services, docker:// steps) are judged.", "enum": ["check", "ignore"] }, "dockerfile": { "type": "object", "additionalProperties": false, "properties": { "stages": { "description": "Which FROM stages must be approved.", "enum": ["all", "final"] }, "copyFrom": { "description": "Whether images in COPY --from and RUN --mount=from are judged.", "enum": ["check", "ignore"] } } }, "exceptions": { "description": "Time-boxed waivers.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["image", "reason", "expires"], "properties": { "image": { "description": "Matched like a deprecated entry.", "type": "string", "pattern": "\\S" }, "rules": { "description": "Rules the exception covers; all when left out.", "type": "array", "minItems": 1, "items": { "enum": ["approved-base-images", "block-deprecated-base-images", "require-minimal-base-images", "validate-base-image-version", "block-eol-base-images", "require-pinned-image", "unresolved-image"] } }, "reason": { "type": "string", "pattern": "\\S" }, "expires": { "description": "Last day the exception applies, YYYY-MM-DD.", "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" } } } }, "include": { "$ref": "#/definitions/globList" }, "exclude": { "$ref": "#/definitions/globList" }, "maxFileSize": { "description": 'Files larger than this are skipped and reported: a positive whole number of bytes, or of KB, MB or GB, such as "10MB" (binary units).', "anyOf": [{ "type": "integer", "minimum": 1 }, { "type": "string", "pattern": "^[1-9][0-9]*\\s*([KMG]i?B|B)?$" }] } }, "definitions": { "imageList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } }, "globList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } } } };
+var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://raw.githubusercontent.com/org/base-image-guard/main/schema/policy.schema.json", "title": "base-image-guard policy", "description": "Which container base images a repository may use (SPEC \xA72).", "type": "object", "additionalProperties": false, "properties": { "mode": { "description": "enforce: violations fail the check. audit: report, never fail.", "enum": ["enforce", "audit"] }, "approved": { "description": "Allowlist of repositories (rule approved-base-images).", "$ref": "#/definitions/imageList" }, "deprecated": { "description": "Blocklist of end-of-life images: name[:release] or a glob (rule block-deprecated-base-images).", "$ref": "#/definitions/imageList" }, "minimal": { "description": "Images that high-security workloads must use (rule require-minimal-base-images).", "type": "object", "additionalProperties": false, "required": ["label", "images"], "properties": { "label": { "description": "key=value label that marks a workload, Namespace or final Dockerfile stage as high-security.", "type": "string", "pattern": "^[^=\\s]+=[^\\s]*$" }, "images": { "$ref": "#/definitions/imageList" }, "namespaces": { "description": "Namespaces whose workloads are high-security even without a Namespace manifest in the scanned set.", "type": "array", "items": { "type": "string", "pattern": "\\S" } } } }, "versions": { "description": "Allowed releases per distribution (rule validate-base-image-version).", "type": "object", "additionalProperties": { "type": "array", "minItems": 1, "items": { "description": 'A release such as "22.04" or a semver range such as ">=3.19". Always quoted.', "type": "string", "pattern": "\\S" } } }, "pinning": { "description": "digest: every image carries a digest. tag: every image carries a tag other than latest, or a digest (rule require-pinned-image).", "enum": ["digest", "tag"] }, "eol": { "description": "End-of-life calendar (rule block-eol-base-images): an image whose release is past its end of support is an error (a warning with block: false); within warnDays of it, a warning.", "type": "object", "additionalProperties": false, "required": ["block"], "properties": { "block": { "type": "boolean" }, "warnDays": { "type": "integer", "minimum": 0, "maximum": 3650 }, "support": { "enum": ["standard", "extended"] }, "calendar": { "description": "A folder (relative to the repository root) of calendar files, one per product such as alpine.json, that override the bundled ones: write them with base-image-guard eol update --dir.", "type": "string", "pattern": "\\S" } } }, "workflows": { "description": "Whether images of GitHub workflow jobs (container, services, docker:// steps) are judged.", "enum": ["check", "ignore"] }, "dockerfile": { "type": "object", "additionalProperties": false, "properties": { "stages": { "description": "Which FROM stages must be approved.", "enum": ["all", "final"] }, "copyFrom": { "description": "Whether images in COPY --from and RUN --mount=from are judged.", "enum": ["check", "ignore"] } } }, "exceptions": { "description": "Time-boxed waivers.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["image", "reason", "expires"], "properties": { "image": { "description": "Matched like a deprecated entry.", "type": "string", "pattern": "\\S" }, "rules": { "description": "Rules the exception covers; all when left out.", "type": "array", "minItems": 1, "items": { "enum": ["approved-base-images", "block-deprecated-base-images", "require-minimal-base-images", "validate-base-image-version", "block-eol-base-images", "require-pinned-image", "unresolved-image"] } }, "reason": { "type": "string", "pattern": "\\S" }, "expires": { "description": "Last day the exception applies, YYYY-MM-DD.", "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" } } } }, "include": { "$ref": "#/definitions/globList" }, "exclude": { "$ref": "#/definitions/globList" }, "maxFileSize": { "description": 'Files larger than this are skipped and reported: a positive whole number of bytes, or of KB, MB or GB, such as "10MB" (binary units).', "anyOf": [{ "type": "integer", "minimum": 1 }, { "type": "string", "pattern": "^[1-9][0-9]*\\s*([KMG]i?B|B)?$" }] } }, "definitions": { "imageList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } }, "globList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } } } };
 var func2 = Object.prototype.hasOwnProperty;
 var pattern0 = new RegExp("\\S", "u");
 var pattern2 = new RegExp("^[^=\\s]+=[^\\s]*$", "u");
-var pattern8 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");
-var pattern11 = new RegExp("^[1-9][0-9]*\\s*([KMG]i?B|B)?$", "u");
+var pattern9 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");
+var pattern12 = new RegExp("^[1-9][0-9]*\\s*([KMG]i?B|B)?$", "u");
 function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
@@ -24662,7 +24773,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         for (const key3 in data15) {
-          if (!(key3 === "block" || key3 === "warnDays" || key3 === "support")) {
+          if (!(key3 === "block" || key3 === "warnDays" || key3 === "support" || key3 === "calendar")) {
             const err27 = { instancePath: instancePath + "/eol", schemaPath: "#/properties/eol/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
               vErrors = [err27];
@@ -24727,58 +24838,56 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
+        if (data15.calendar !== void 0) {
+          let data19 = data15.calendar;
+          if (typeof data19 === "string") {
+            if (!pattern0.test(data19)) {
+              const err33 = { instancePath: instancePath + "/eol/calendar", schemaPath: "#/properties/eol/properties/calendar/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
+              if (vErrors === null) {
+                vErrors = [err33];
+              } else {
+                vErrors.push(err33);
+              }
+              errors++;
+            }
+          } else {
+            const err34 = { instancePath: instancePath + "/eol/calendar", schemaPath: "#/properties/eol/properties/calendar/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err34];
+            } else {
+              vErrors.push(err34);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err33 = { instancePath: instancePath + "/eol", schemaPath: "#/properties/eol/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err35 = { instancePath: instancePath + "/eol", schemaPath: "#/properties/eol/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err33];
+          vErrors = [err35];
         } else {
-          vErrors.push(err33);
+          vErrors.push(err35);
         }
         errors++;
       }
     }
     if (data.workflows !== void 0) {
-      let data19 = data.workflows;
-      if (!(data19 === "check" || data19 === "ignore")) {
-        const err34 = { instancePath: instancePath + "/workflows", schemaPath: "#/properties/workflows/enum", keyword: "enum", params: { allowedValues: schema11.properties.workflows.enum }, message: "must be equal to one of the allowed values" };
+      let data20 = data.workflows;
+      if (!(data20 === "check" || data20 === "ignore")) {
+        const err36 = { instancePath: instancePath + "/workflows", schemaPath: "#/properties/workflows/enum", keyword: "enum", params: { allowedValues: schema11.properties.workflows.enum }, message: "must be equal to one of the allowed values" };
         if (vErrors === null) {
-          vErrors = [err34];
+          vErrors = [err36];
         } else {
-          vErrors.push(err34);
+          vErrors.push(err36);
         }
         errors++;
       }
     }
     if (data.dockerfile !== void 0) {
-      let data20 = data.dockerfile;
-      if (data20 && typeof data20 == "object" && !Array.isArray(data20)) {
-        for (const key4 in data20) {
+      let data21 = data.dockerfile;
+      if (data21 && typeof data21 == "object" && !Array.isArray(data21)) {
+        for (const key4 in data21) {
           if (!(key4 === "stages" || key4 === "copyFrom")) {
-            const err35 = { instancePath: instancePath + "/dockerfile", schemaPath: "#/properties/dockerfile/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
-            if (vErrors === null) {
-              vErrors = [err35];
-            } else {
-              vErrors.push(err35);
-            }
-            errors++;
-          }
-        }
-        if (data20.stages !== void 0) {
-          let data21 = data20.stages;
-          if (!(data21 === "all" || data21 === "final")) {
-            const err36 = { instancePath: instancePath + "/dockerfile/stages", schemaPath: "#/properties/dockerfile/properties/stages/enum", keyword: "enum", params: { allowedValues: schema11.properties.dockerfile.properties.stages.enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err36];
-            } else {
-              vErrors.push(err36);
-            }
-            errors++;
-          }
-        }
-        if (data20.copyFrom !== void 0) {
-          let data22 = data20.copyFrom;
-          if (!(data22 === "check" || data22 === "ignore")) {
-            const err37 = { instancePath: instancePath + "/dockerfile/copyFrom", schemaPath: "#/properties/dockerfile/properties/copyFrom/enum", keyword: "enum", params: { allowedValues: schema11.properties.dockerfile.properties.copyFrom.enum }, message: "must be equal to one of the allowed values" };
+            const err37 = { instancePath: instancePath + "/dockerfile", schemaPath: "#/properties/dockerfile/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
               vErrors = [err37];
             } else {
@@ -24787,43 +24896,49 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
+        if (data21.stages !== void 0) {
+          let data22 = data21.stages;
+          if (!(data22 === "all" || data22 === "final")) {
+            const err38 = { instancePath: instancePath + "/dockerfile/stages", schemaPath: "#/properties/dockerfile/properties/stages/enum", keyword: "enum", params: { allowedValues: schema11.properties.dockerfile.properties.stages.enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err38];
+            } else {
+              vErrors.push(err38);
+            }
+            errors++;
+          }
+        }
+        if (data21.copyFrom !== void 0) {
+          let data23 = data21.copyFrom;
+          if (!(data23 === "check" || data23 === "ignore")) {
+            const err39 = { instancePath: instancePath + "/dockerfile/copyFrom", schemaPath: "#/properties/dockerfile/properties/copyFrom/enum", keyword: "enum", params: { allowedValues: schema11.properties.dockerfile.properties.copyFrom.enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err39];
+            } else {
+              vErrors.push(err39);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err38 = { instancePath: instancePath + "/dockerfile", schemaPath: "#/properties/dockerfile/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err40 = { instancePath: instancePath + "/dockerfile", schemaPath: "#/properties/dockerfile/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err38];
+          vErrors = [err40];
         } else {
-          vErrors.push(err38);
+          vErrors.push(err40);
         }
         errors++;
       }
     }
     if (data.exceptions !== void 0) {
-      let data23 = data.exceptions;
-      if (Array.isArray(data23)) {
-        const len5 = data23.length;
+      let data24 = data.exceptions;
+      if (Array.isArray(data24)) {
+        const len5 = data24.length;
         for (let i5 = 0; i5 < len5; i5++) {
-          let data24 = data23[i5];
-          if (data24 && typeof data24 == "object" && !Array.isArray(data24)) {
-            if (data24.image === void 0) {
-              const err39 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'" };
-              if (vErrors === null) {
-                vErrors = [err39];
-              } else {
-                vErrors.push(err39);
-              }
-              errors++;
-            }
-            if (data24.reason === void 0) {
-              const err40 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
-              if (vErrors === null) {
-                vErrors = [err40];
-              } else {
-                vErrors.push(err40);
-              }
-              errors++;
-            }
-            if (data24.expires === void 0) {
-              const err41 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "expires" }, message: "must have required property 'expires'" };
+          let data25 = data24[i5];
+          if (data25 && typeof data25 == "object" && !Array.isArray(data25)) {
+            if (data25.image === void 0) {
+              const err41 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'" };
               if (vErrors === null) {
                 vErrors = [err41];
               } else {
@@ -24831,31 +24946,27 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            for (const key5 in data24) {
-              if (!(key5 === "image" || key5 === "rules" || key5 === "reason" || key5 === "expires")) {
-                const err42 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
-                if (vErrors === null) {
-                  vErrors = [err42];
-                } else {
-                  vErrors.push(err42);
-                }
-                errors++;
-              }
-            }
-            if (data24.image !== void 0) {
-              let data25 = data24.image;
-              if (typeof data25 === "string") {
-                if (!pattern0.test(data25)) {
-                  const err43 = { instancePath: instancePath + "/exceptions/" + i5 + "/image", schemaPath: "#/properties/exceptions/items/properties/image/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
-                  if (vErrors === null) {
-                    vErrors = [err43];
-                  } else {
-                    vErrors.push(err43);
-                  }
-                  errors++;
-                }
+            if (data25.reason === void 0) {
+              const err42 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
+              if (vErrors === null) {
+                vErrors = [err42];
               } else {
-                const err44 = { instancePath: instancePath + "/exceptions/" + i5 + "/image", schemaPath: "#/properties/exceptions/items/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                vErrors.push(err42);
+              }
+              errors++;
+            }
+            if (data25.expires === void 0) {
+              const err43 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "expires" }, message: "must have required property 'expires'" };
+              if (vErrors === null) {
+                vErrors = [err43];
+              } else {
+                vErrors.push(err43);
+              }
+              errors++;
+            }
+            for (const key5 in data25) {
+              if (!(key5 === "image" || key5 === "rules" || key5 === "reason" || key5 === "expires")) {
+                const err44 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
                 if (vErrors === null) {
                   vErrors = [err44];
                 } else {
@@ -24864,11 +24975,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data24.rules !== void 0) {
-              let data26 = data24.rules;
-              if (Array.isArray(data26)) {
-                if (data26.length < 1) {
-                  const err45 = { instancePath: instancePath + "/exceptions/" + i5 + "/rules", schemaPath: "#/properties/exceptions/items/properties/rules/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            if (data25.image !== void 0) {
+              let data26 = data25.image;
+              if (typeof data26 === "string") {
+                if (!pattern0.test(data26)) {
+                  const err45 = { instancePath: instancePath + "/exceptions/" + i5 + "/image", schemaPath: "#/properties/exceptions/items/properties/image/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
                   if (vErrors === null) {
                     vErrors = [err45];
                   } else {
@@ -24876,43 +24987,43 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len6 = data26.length;
+              } else {
+                const err46 = { instancePath: instancePath + "/exceptions/" + i5 + "/image", schemaPath: "#/properties/exceptions/items/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err46];
+                } else {
+                  vErrors.push(err46);
+                }
+                errors++;
+              }
+            }
+            if (data25.rules !== void 0) {
+              let data27 = data25.rules;
+              if (Array.isArray(data27)) {
+                if (data27.length < 1) {
+                  const err47 = { instancePath: instancePath + "/exceptions/" + i5 + "/rules", schemaPath: "#/properties/exceptions/items/properties/rules/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                  if (vErrors === null) {
+                    vErrors = [err47];
+                  } else {
+                    vErrors.push(err47);
+                  }
+                  errors++;
+                }
+                const len6 = data27.length;
                 for (let i6 = 0; i6 < len6; i6++) {
-                  let data27 = data26[i6];
-                  if (!(data27 === "approved-base-images" || data27 === "block-deprecated-base-images" || data27 === "require-minimal-base-images" || data27 === "validate-base-image-version" || data27 === "block-eol-base-images" || data27 === "require-pinned-image" || data27 === "unresolved-image")) {
-                    const err46 = { instancePath: instancePath + "/exceptions/" + i5 + "/rules/" + i6, schemaPath: "#/properties/exceptions/items/properties/rules/items/enum", keyword: "enum", params: { allowedValues: schema11.properties.exceptions.items.properties.rules.items.enum }, message: "must be equal to one of the allowed values" };
+                  let data28 = data27[i6];
+                  if (!(data28 === "approved-base-images" || data28 === "block-deprecated-base-images" || data28 === "require-minimal-base-images" || data28 === "validate-base-image-version" || data28 === "block-eol-base-images" || data28 === "require-pinned-image" || data28 === "unresolved-image")) {
+                    const err48 = { instancePath: instancePath + "/exceptions/" + i5 + "/rules/" + i6, schemaPath: "#/properties/exceptions/items/properties/rules/items/enum", keyword: "enum", params: { allowedValues: schema11.properties.exceptions.items.properties.rules.items.enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err46];
+                      vErrors = [err48];
                     } else {
-                      vErrors.push(err46);
+                      vErrors.push(err48);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err47 = { instancePath: instancePath + "/exceptions/" + i5 + "/rules", schemaPath: "#/properties/exceptions/items/properties/rules/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err47];
-                } else {
-                  vErrors.push(err47);
-                }
-                errors++;
-              }
-            }
-            if (data24.reason !== void 0) {
-              let data28 = data24.reason;
-              if (typeof data28 === "string") {
-                if (!pattern0.test(data28)) {
-                  const err48 = { instancePath: instancePath + "/exceptions/" + i5 + "/reason", schemaPath: "#/properties/exceptions/items/properties/reason/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
-                  if (vErrors === null) {
-                    vErrors = [err48];
-                  } else {
-                    vErrors.push(err48);
-                  }
-                  errors++;
-                }
-              } else {
-                const err49 = { instancePath: instancePath + "/exceptions/" + i5 + "/reason", schemaPath: "#/properties/exceptions/items/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                const err49 = { instancePath: instancePath + "/exceptions/" + i5 + "/rules", schemaPath: "#/properties/exceptions/items/properties/rules/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err49];
                 } else {
@@ -24921,11 +25032,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data24.expires !== void 0) {
-              let data29 = data24.expires;
+            if (data25.reason !== void 0) {
+              let data29 = data25.reason;
               if (typeof data29 === "string") {
-                if (!pattern8.test(data29)) {
-                  const err50 = { instancePath: instancePath + "/exceptions/" + i5 + "/expires", schemaPath: "#/properties/exceptions/items/properties/expires/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
+                if (!pattern0.test(data29)) {
+                  const err50 = { instancePath: instancePath + "/exceptions/" + i5 + "/reason", schemaPath: "#/properties/exceptions/items/properties/reason/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
                   if (vErrors === null) {
                     vErrors = [err50];
                   } else {
@@ -24934,7 +25045,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err51 = { instancePath: instancePath + "/exceptions/" + i5 + "/expires", schemaPath: "#/properties/exceptions/items/properties/expires/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                const err51 = { instancePath: instancePath + "/exceptions/" + i5 + "/reason", schemaPath: "#/properties/exceptions/items/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
                   vErrors = [err51];
                 } else {
@@ -24943,139 +25054,137 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
+            if (data25.expires !== void 0) {
+              let data30 = data25.expires;
+              if (typeof data30 === "string") {
+                if (!pattern9.test(data30)) {
+                  const err52 = { instancePath: instancePath + "/exceptions/" + i5 + "/expires", schemaPath: "#/properties/exceptions/items/properties/expires/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
+                  if (vErrors === null) {
+                    vErrors = [err52];
+                  } else {
+                    vErrors.push(err52);
+                  }
+                  errors++;
+                }
+              } else {
+                const err53 = { instancePath: instancePath + "/exceptions/" + i5 + "/expires", schemaPath: "#/properties/exceptions/items/properties/expires/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err53];
+                } else {
+                  vErrors.push(err53);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err52 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            const err54 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
             if (vErrors === null) {
-              vErrors = [err52];
+              vErrors = [err54];
             } else {
-              vErrors.push(err52);
+              vErrors.push(err54);
             }
             errors++;
           }
         }
       } else {
-        const err53 = { instancePath: instancePath + "/exceptions", schemaPath: "#/properties/exceptions/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err55 = { instancePath: instancePath + "/exceptions", schemaPath: "#/properties/exceptions/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err53];
+          vErrors = [err55];
         } else {
-          vErrors.push(err53);
+          vErrors.push(err55);
         }
         errors++;
       }
     }
     if (data.include !== void 0) {
-      let data30 = data.include;
-      if (Array.isArray(data30)) {
-        const len7 = data30.length;
+      let data31 = data.include;
+      if (Array.isArray(data31)) {
+        const len7 = data31.length;
         for (let i7 = 0; i7 < len7; i7++) {
-          let data31 = data30[i7];
-          if (typeof data31 === "string") {
-            if (!pattern0.test(data31)) {
-              const err54 = { instancePath: instancePath + "/include/" + i7, schemaPath: "#/definitions/globList/items/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
+          let data32 = data31[i7];
+          if (typeof data32 === "string") {
+            if (!pattern0.test(data32)) {
+              const err56 = { instancePath: instancePath + "/include/" + i7, schemaPath: "#/definitions/globList/items/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
               if (vErrors === null) {
-                vErrors = [err54];
+                vErrors = [err56];
               } else {
-                vErrors.push(err54);
+                vErrors.push(err56);
               }
               errors++;
             }
           } else {
-            const err55 = { instancePath: instancePath + "/include/" + i7, schemaPath: "#/definitions/globList/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err57 = { instancePath: instancePath + "/include/" + i7, schemaPath: "#/definitions/globList/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err55];
+              vErrors = [err57];
             } else {
-              vErrors.push(err55);
+              vErrors.push(err57);
             }
             errors++;
           }
         }
       } else {
-        const err56 = { instancePath: instancePath + "/include", schemaPath: "#/definitions/globList/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err58 = { instancePath: instancePath + "/include", schemaPath: "#/definitions/globList/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err56];
+          vErrors = [err58];
         } else {
-          vErrors.push(err56);
+          vErrors.push(err58);
         }
         errors++;
       }
     }
     if (data.exclude !== void 0) {
-      let data32 = data.exclude;
-      if (Array.isArray(data32)) {
-        const len8 = data32.length;
+      let data33 = data.exclude;
+      if (Array.isArray(data33)) {
+        const len8 = data33.length;
         for (let i8 = 0; i8 < len8; i8++) {
-          let data33 = data32[i8];
-          if (typeof data33 === "string") {
-            if (!pattern0.test(data33)) {
-              const err57 = { instancePath: instancePath + "/exclude/" + i8, schemaPath: "#/definitions/globList/items/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
+          let data34 = data33[i8];
+          if (typeof data34 === "string") {
+            if (!pattern0.test(data34)) {
+              const err59 = { instancePath: instancePath + "/exclude/" + i8, schemaPath: "#/definitions/globList/items/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
               if (vErrors === null) {
-                vErrors = [err57];
+                vErrors = [err59];
               } else {
-                vErrors.push(err57);
+                vErrors.push(err59);
               }
               errors++;
             }
           } else {
-            const err58 = { instancePath: instancePath + "/exclude/" + i8, schemaPath: "#/definitions/globList/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err60 = { instancePath: instancePath + "/exclude/" + i8, schemaPath: "#/definitions/globList/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err58];
+              vErrors = [err60];
             } else {
-              vErrors.push(err58);
+              vErrors.push(err60);
             }
             errors++;
           }
         }
       } else {
-        const err59 = { instancePath: instancePath + "/exclude", schemaPath: "#/definitions/globList/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err61 = { instancePath: instancePath + "/exclude", schemaPath: "#/definitions/globList/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err59];
+          vErrors = [err61];
         } else {
-          vErrors.push(err59);
+          vErrors.push(err61);
         }
         errors++;
       }
     }
     if (data.maxFileSize !== void 0) {
-      let data34 = data.maxFileSize;
-      const _errs74 = errors;
+      let data35 = data.maxFileSize;
+      const _errs76 = errors;
       let valid29 = false;
-      const _errs75 = errors;
-      if (!(typeof data34 == "number" && (!(data34 % 1) && !isNaN(data34)) && isFinite(data34))) {
-        const err60 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+      const _errs77 = errors;
+      if (!(typeof data35 == "number" && (!(data35 % 1) && !isNaN(data35)) && isFinite(data35))) {
+        const err62 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
         if (vErrors === null) {
-          vErrors = [err60];
+          vErrors = [err62];
         } else {
-          vErrors.push(err60);
+          vErrors.push(err62);
         }
         errors++;
       }
-      if (typeof data34 == "number" && isFinite(data34)) {
-        if (data34 < 1 || isNaN(data34)) {
-          const err61 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
-          if (vErrors === null) {
-            vErrors = [err61];
-          } else {
-            vErrors.push(err61);
-          }
-          errors++;
-        }
-      }
-      var _valid0 = _errs75 === errors;
-      valid29 = valid29 || _valid0;
-      if (!valid29) {
-        const _errs77 = errors;
-        if (typeof data34 === "string") {
-          if (!pattern11.test(data34)) {
-            const err62 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/1/pattern", keyword: "pattern", params: { pattern: "^[1-9][0-9]*\\s*([KMG]i?B|B)?$" }, message: 'must match pattern "^[1-9][0-9]*\\s*([KMG]i?B|B)?$"' };
-            if (vErrors === null) {
-              vErrors = [err62];
-            } else {
-              vErrors.push(err62);
-            }
-            errors++;
-          }
-        } else {
-          const err63 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+      if (typeof data35 == "number" && isFinite(data35)) {
+        if (data35 < 1 || isNaN(data35)) {
+          const err63 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
           if (vErrors === null) {
             vErrors = [err63];
           } else {
@@ -25083,22 +25192,46 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        var _valid0 = _errs77 === errors;
+      }
+      var _valid0 = _errs77 === errors;
+      valid29 = valid29 || _valid0;
+      if (!valid29) {
+        const _errs79 = errors;
+        if (typeof data35 === "string") {
+          if (!pattern12.test(data35)) {
+            const err64 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/1/pattern", keyword: "pattern", params: { pattern: "^[1-9][0-9]*\\s*([KMG]i?B|B)?$" }, message: 'must match pattern "^[1-9][0-9]*\\s*([KMG]i?B|B)?$"' };
+            if (vErrors === null) {
+              vErrors = [err64];
+            } else {
+              vErrors.push(err64);
+            }
+            errors++;
+          }
+        } else {
+          const err65 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+          if (vErrors === null) {
+            vErrors = [err65];
+          } else {
+            vErrors.push(err65);
+          }
+          errors++;
+        }
+        var _valid0 = _errs79 === errors;
         valid29 = valid29 || _valid0;
       }
       if (!valid29) {
-        const err64 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+        const err66 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
         if (vErrors === null) {
-          vErrors = [err64];
+          vErrors = [err66];
         } else {
-          vErrors.push(err64);
+          vErrors.push(err66);
         }
         errors++;
       } else {
-        errors = _errs74;
+        errors = _errs76;
         if (vErrors !== null) {
-          if (_errs74) {
-            vErrors.length = _errs74;
+          if (_errs76) {
+            vErrors.length = _errs76;
           } else {
             vErrors = null;
           }
@@ -25106,11 +25239,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err65 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err67 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err65];
+      vErrors = [err67];
     } else {
-      vErrors.push(err65);
+      vErrors.push(err67);
     }
     errors++;
   }
@@ -25149,13 +25282,25 @@ function workingTreeReader(cwd) {
 function loadPolicy(explicitPath, cwd = process.cwd(), read = workingTreeReader(cwd)) {
   const path = explicitPath ?? DEFAULT_POLICY_PATH;
   const text = read(path);
-  if (text !== void 0) return parsePolicy(text, path);
+  if (text !== void 0) return withCalendar(parsePolicy(text, path), read);
   if (explicitPath !== void 0) {
     throw new UsageError(
       `policy file ${explicitPath} does not exist (run "base-image-guard init" to create one)`
     );
   }
   return parsePolicy(default_policy_generated_default, BUILT_IN);
+}
+function withCalendar(loaded, read) {
+  const dir = loaded.policy.eol?.calendar;
+  return dir === void 0 ? loaded : { ...loaded, calendar: loadCalendar(dir, read) };
+}
+function sideFilesOf(text) {
+  try {
+    const dir = (0, import_yaml4.parseDocument)(text).toJS({ maxAliasCount: 100 })?.eol?.calendar;
+    return typeof dir === "string" ? calendarFiles(dir).map((file) => file.path) : [];
+  } catch {
+    return [];
+  }
 }
 function parsePolicy(text, file) {
   const lineCounter = new import_yaml4.LineCounter();
@@ -25356,10 +25501,6 @@ function imageEntryProblem(entry, repositoryOnly) {
     return error2 instanceof InvalidReferenceError ? error2.message : String(error2);
   }
 }
-function isCalendarDate(text) {
-  const date = /* @__PURE__ */ new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
-}
 var SIZE_UNITS = {
   B: 1,
   KB: 1024,
@@ -25374,7 +25515,9 @@ function parseSize(size) {
   const unit = match ? SIZE_UNITS[(match[2] || "B").toUpperCase()] : void 0;
   const bytes2 = typeof size === "number" ? size : match && unit !== void 0 ? Number(match[1]) * unit : Number.NaN;
   if (!Number.isSafeInteger(bytes2) || bytes2 < 1) {
-    throw new UsageError(`"${size}" is not a size: expected a positive whole number of bytes, KB, MB or GB, such as 10MB`);
+    throw new UsageError(
+      `"${size}" is not a size: expected a positive whole number of bytes, KB, MB or GB, such as 10MB`
+    );
   }
   return bytes2;
 }
@@ -25794,25 +25937,31 @@ function centralPolicyName(policy) {
   return `${policy.owner}/${policy.repo}/${policy.path}@${policy.ref}`;
 }
 async function readCentralPolicy(octokit, policy) {
+  return await readCentralFile(octokit, policy, policy.path, "required");
+}
+async function readCentralFile(octokit, policy, path, need) {
   const name = centralPolicyName(policy);
   if (!octokit) throw new UsageError(`policy ${name} is read through the API: give the step a github-token`);
   try {
     const response = await octokit.rest.repos.getContent({
       owner: policy.owner,
       repo: policy.repo,
-      path: policy.path,
+      path,
       ref: policy.ref,
       mediaType: { format: "raw" }
     });
     return String(response.data);
   } catch (error2) {
     const status = error2.status;
+    if (status === 404 && need === "optional") return void 0;
     if (status === 404 || status === 403) {
       throw new UsageError(
-        `policy ${name} cannot be read (HTTP ${status}): check the name and ref, and give the step a token that can read ${policy.owner}/${policy.repo} (the default GITHUB_TOKEN reads only this repository)`
+        `policy ${name}${path === policy.path ? "" : ` (its file ${path})`} cannot be read (HTTP ${status}): check the name and ref, and give the step a token that can read ${policy.owner}/${policy.repo} (the default GITHUB_TOKEN reads only this repository)`
       );
     }
-    throw new InputError(`policy ${name}: ${error2.message}`);
+    throw new InputError(
+      `policy ${name}${path === policy.path ? "" : ` (its file ${path})`}: ${error2.message}`
+    );
   }
 }
 
@@ -26127,18 +26276,25 @@ async function policyFor(inputs, cwd, pr, octokit, changed) {
     const name = centralPolicyName(central);
     const text = await readCentralPolicy(octokit, central);
     info(`policy: ${name} (central, read through the API)`);
-    return loadPolicy(name, cwd, (wanted) => wanted === name ? text : void 0);
+    const files2 = /* @__PURE__ */ new Map([[name, text]]);
+    for (const side of sideFilesOf(text))
+      files2.set(side, await readCentralFile(octokit, central, side, "optional"));
+    return loadPolicy(name, cwd, (wanted) => files2.get(wanted));
   }
   if (!pr) return loadPolicy(inputs.policy, cwd);
   const path = inputs.policy ?? DEFAULT_POLICY_PATH;
   const base = await fileAtBase(octokit, pr, path, cwd);
+  const files = /* @__PURE__ */ new Map([[path, base]]);
+  for (const side of base === void 0 ? [] : sideFilesOf(base)) {
+    files.set(side, await fileAtBase(octokit, pr, side, cwd));
+  }
   if (changed?.has(path)) {
     notice(`This pull request changes ${path}; the change takes effect after it is merged.`, {
       title: "base-image-guard policy",
       file: path
     });
   }
-  return loadPolicy(inputs.policy, cwd, (wanted) => wanted === path ? base : void 0);
+  return loadPolicy(inputs.policy, cwd, (wanted) => files.get(wanted));
 }
 var ANNOTATE = { error, warning, notice };
 function annotate(result, changed) {
@@ -26569,9 +26725,9 @@ function versionAllowed(versions) {
   }
   return expression;
 }
-function endOfLife(eol, today) {
+function endOfLife(eol, today, calendar) {
   const terms = [];
-  for (const product of PRODUCTS) {
+  for (const product of calendar.products) {
     const names = `x.name in [${product.images.map(str2).join(", ")}]`;
     terms.push(`(${names} && x.rel == "")`);
     if (!eol.block) continue;
@@ -26702,7 +26858,7 @@ function celProgram(policy, options) {
     rule(
       "block-eol-base-images",
       "endOfLife",
-      violating("block-eol-base-images", endOfLife(policy.eol, options.today)),
+      violating("block-eol-base-images", endOfLife(policy.eol, options.today, options.calendar ?? BUNDLED)),
       `is past its end of support, or names no release that can be checked; move to a supported release`
     );
   }
@@ -26807,10 +26963,13 @@ function validations(program) {
     messageExpression: v.messageExpression
   }));
 }
+function celDay(options) {
+  return { today: options.today, ...options.calendar && { calendar: options.calendar } };
+}
 function kyverno(policy, options) {
   const live = liveExceptions(policy, options.today);
   const ids = live.map((_, i) => `${POLICY_NAME}-exception-${i + 1}`);
-  const program = celProgram(policy, { today: options.today, exceptions: { kind: "kyverno", ids } });
+  const program = celProgram(policy, { ...celDay(options), exceptions: { kind: "kyverno", ids } });
   const validating = {
     apiVersion: "policies.kyverno.io/v1",
     kind: "ValidatingPolicy",
@@ -26851,7 +27010,7 @@ function kyverno(policy, options) {
   return [validating, ...exceptions];
 }
 function vap(policy, options) {
-  const program = celProgram(policy, { today: options.today, exceptions: { kind: "compiled" } });
+  const program = celProgram(policy, { ...celDay(options), exceptions: { kind: "compiled" } });
   const admissionPolicy = {
     apiVersion: "admissionregistration.k8s.io/v1",
     kind: "ValidatingAdmissionPolicy",
@@ -26875,7 +27034,7 @@ function vap(policy, options) {
   return [admissionPolicy, binding];
 }
 function clusterPolicy(policy, options) {
-  const program = celProgram(policy, { today: options.today, exceptions: { kind: "compiled" } });
+  const program = celProgram(policy, { ...celDay(options), exceptions: { kind: "compiled" } });
   return [
     {
       apiVersion: "kyverno.io/v1",
@@ -26963,7 +27122,13 @@ function exportPolicies(get) {
     const file = join6(dir, EXPORT_FILES[target]);
     writeFileSync2(
       file,
-      exportPolicy(loaded.policy, { target, source: loaded.source, version: package_default.version, today })
+      exportPolicy(loaded.policy, {
+        target,
+        source: loaded.source,
+        version: package_default.version,
+        today,
+        ...loaded.calendar && { calendar: loaded.calendar }
+      })
     );
     files.push(relative3(cwd, file));
     info(`wrote ${relative3(cwd, file)} (${target})`);

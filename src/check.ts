@@ -62,9 +62,9 @@ export interface CheckResult {
 }
 
 export function runCheck(options: CheckOptions): CheckResult {
-  const { policy } = options.loaded;
+  const { policy, calendar } = options.loaded;
   const mode = options.mode ?? policy.mode;
-  const compiled = compilePolicy(policy);
+  const compiled = compilePolicy(policy, calendar);
   const today = (options.today ?? new Date()).toISOString().slice(0, 10);
 
   const streams = options.podList || options.manifests;
@@ -128,7 +128,9 @@ export function runCheck(options: CheckOptions): CheckResult {
       message: notes.length > 0 ? `${message} (${notes.join("; ")})` : message,
     });
   };
-  const tally = policy.eol ? new ReleaseTally(today, policy.eol.support ?? "standard") : undefined;
+  const tally = policy.eol
+    ? new ReleaseTally(today, policy.eol.support ?? "standard", compiled.calendar)
+    : undefined;
   const judgeAll = (
     problems: readonly ParseProblem[],
     occurrences: readonly Occurrence[],

@@ -14,8 +14,9 @@ import { type CheckResult, exitCodeOf, runCheck } from "./check.js";
 import { digestsOf, readDigests } from "./digests.js";
 import { GuardError, InputError, UsageError } from "./errors.js";
 import { GitError, git, nulSeparated } from "./git.js";
+import { isCalendarDate } from "./policy/dates.js";
 import { updateProduct } from "./policy/eol/update.js";
-import { DEFAULT_POLICY_PATH, isCalendarDate, loadPolicy, starterPolicyText } from "./policy/load.js";
+import { DEFAULT_POLICY_PATH, loadPolicy, starterPolicyText } from "./policy/load.js";
 import type { Mode } from "./policy/types.js";
 import { policyText } from "./policy/write.js";
 import type { BuilderChoice } from "./rebuild/builders.js";
@@ -302,7 +303,13 @@ function exportAdmission(flags: ExportFlags): number {
   for (const warning of loaded.warnings) process.stderr.write(`warning: ${terminal(warning)}\n`);
   const today = dayOf(flags.today, "--today");
   targets.forEach((target, i) => {
-    const text = exportPolicy(loaded.policy, { target, source: loaded.source, version, today });
+    const text = exportPolicy(loaded.policy, {
+      target,
+      source: loaded.source,
+      version,
+      today,
+      ...(loaded.calendar && { calendar: loaded.calendar }),
+    });
     const file = flags.outputDir !== undefined ? join(flags.outputDir, EXPORT_FILES[target]) : flags.output;
     // Several targets on stdout are one YAML stream.
     writeChunks([file === undefined && i > 0 ? `---\n${text}` : text], file, file);
@@ -362,21 +369,30 @@ function writeBaseline(paths: string[], flags: BaselineFlags): number {
   return 0;
 }
 
+/** Where this project keeps the bundled calendar; `eol update` writes there by default. */
+const BUNDLED_CALENDAR_DIR = "src/policy/eol";
+
 interface EolUpdateFlags {
   from: string;
   product: string;
-  dir: string;
+  dir?: string;
   today?: string;
 }
 
 function eolUpdate(flags: EolUpdateFlags): number {
   const text = readInput(flags.from, process.cwd(), "end-of-life data", "stdin").text;
   const today = dayOf(flags.today, "--today");
-  const result = updateProduct(resolve(flags.dir), flags.product, text, flags.from, today);
+  const dir = flags.dir ?? BUNDLED_CALENDAR_DIR;
+  if (flags.dir === undefined && !existsSync(resolve(dir))) {
+    throw new UsageError(
+      `give --dir DIR: the folder your policy names with eol.calendar (${BUNDLED_CALENDAR_DIR} is only in base-image-guard's own repository)`,
+    );
+  }
+  const result = updateProduct(resolve(dir), flags.product, text, flags.from, today);
   const list = (items: string[]) => (items.length === 0 ? "none" : items.join(", "));
   process.stdout.write(
     terminal(
-      `${flags.product}: added ${list(result.added)}; changed ${list(result.changed)}; removed ${list(result.removed)} (${flags.dir}/${flags.product}.json, taken ${today})`,
+      `${flags.product}: added ${list(result.added)}; changed ${list(result.changed)}; removed ${list(result.removed)} (${dir}/${flags.product}.json, taken ${today})`,
     ) + "\n",
   );
   return 0;
@@ -516,7 +532,10 @@ function program(setExitCode: (code: number) => void): Command {
     .description("refresh one product's end-of-life data from a file in the endoflife.date API format")
     .requiredOption("--from <file>", "https://endoflife.date/api/<product>.json, saved (or - for stdin)")
     .requiredOption("--product <name>", "the product's data file, such as alpine or node")
-    .option("--dir <dir>", "the calendar folder", "src/policy/eol")
+    .option(
+      "--dir <dir>",
+      "the calendar folder to write: one a policy names with eol.calendar (created when missing), or src/policy/eol in this project",
+    )
     .option("--today <date>", "the day the data was taken (YYYY-MM-DD; default today)")
     .action((flags: EolUpdateFlags) => setExitCode(eolUpdate(flags)));
 

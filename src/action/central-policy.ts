@@ -34,24 +34,40 @@ export async function readCentralPolicy(
   octokit: Octokit | undefined,
   policy: CentralPolicy,
 ): Promise<string> {
+  return (await readCentralFile(octokit, policy, policy.path, "required")) as string;
+}
+
+/**
+ * A file of the central policy's repository at its ref: the policy itself (`required`), or a side
+ * file it names, such as its end-of-life calendar's, which may be absent (undefined).
+ */
+export async function readCentralFile(
+  octokit: Octokit | undefined,
+  policy: CentralPolicy,
+  path: string,
+  need: "required" | "optional",
+): Promise<string | undefined> {
   const name = centralPolicyName(policy);
   if (!octokit) throw new UsageError(`policy ${name} is read through the API: give the step a github-token`);
   try {
     const response = await octokit.rest.repos.getContent({
       owner: policy.owner,
       repo: policy.repo,
-      path: policy.path,
+      path,
       ref: policy.ref,
       mediaType: { format: "raw" },
     });
     return String(response.data);
   } catch (error) {
     const status = (error as { status?: number }).status;
+    if (status === 404 && need === "optional") return undefined;
     if (status === 404 || status === 403) {
       throw new UsageError(
-        `policy ${name} cannot be read (HTTP ${status}): check the name and ref, and give the step a token that can read ${policy.owner}/${policy.repo} (the default GITHUB_TOKEN reads only this repository)`,
+        `policy ${name}${path === policy.path ? "" : ` (its file ${path})`} cannot be read (HTTP ${status}): check the name and ref, and give the step a token that can read ${policy.owner}/${policy.repo} (the default GITHUB_TOKEN reads only this repository)`,
       );
     }
-    throw new InputError(`policy ${name}: ${(error as Error).message}`);
+    throw new InputError(
+      `policy ${name}${path === policy.path ? "" : ` (its file ${path})`}: ${(error as Error).message}`,
+    );
   }
 }

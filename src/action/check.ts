@@ -13,13 +13,13 @@ import { applyBaseline, readBaseline } from "../baseline.js";
 import { type CheckResult, exitCodeOf, runCheck } from "../check.js";
 import { readDigests } from "../digests.js";
 import { InputError } from "../errors.js";
-import { DEFAULT_POLICY_PATH, loadPolicy } from "../policy/load.js";
+import { DEFAULT_POLICY_PATH, loadPolicy, sideFilesOf } from "../policy/load.js";
 import type { LoadedPolicy } from "../policy/types.js";
 import { annotationsOf } from "../report/annotations.js";
 import { renderJson } from "../report/json.js";
 import { headline, renderMarkdown } from "../report/markdown.js";
 import { toSarif } from "../report/sarif.js";
-import { centralPolicyName, centralPolicyOf, readCentralPolicy } from "./central-policy.js";
+import { centralPolicyName, centralPolicyOf, readCentralFile, readCentralPolicy } from "./central-policy.js";
 import { type CheckInputs, workspace } from "./inputs.js";
 import { baseCommitFindings } from "./new-findings.js";
 import {
@@ -65,20 +65,28 @@ async function policyFor(
     const name = centralPolicyName(central);
     const text = await readCentralPolicy(octokit, central);
     core.info(`policy: ${name} (central, read through the API)`);
-    return loadPolicy(name, cwd, (wanted) => (wanted === name ? text : undefined));
+    const files = new Map<string, string | undefined>([[name, text]]);
+    for (const side of sideFilesOf(text))
+      files.set(side, await readCentralFile(octokit, central, side, "optional"));
+    return loadPolicy(name, cwd, (wanted) => files.get(wanted));
   }
   if (!pr) return loadPolicy(inputs.policy, cwd);
   const path = inputs.policy ?? DEFAULT_POLICY_PATH;
   // Never the checked-out policy nor the built-in default when the base cannot be read (SPEC §6):
   // fileAtBase throws, and the step stops with exit 2.
   const base = await fileAtBase(octokit, pr, path, cwd);
+  // The files the policy names (its calendar) come from the base too: a change must not move dates.
+  const files = new Map<string, string | undefined>([[path, base]]);
+  for (const side of base === undefined ? [] : sideFilesOf(base)) {
+    files.set(side, await fileAtBase(octokit, pr, side, cwd));
+  }
   if (changed?.has(path)) {
     core.notice(`This pull request changes ${path}; the change takes effect after it is merged.`, {
       title: "base-image-guard policy",
       file: path,
     });
   }
-  return loadPolicy(inputs.policy, cwd, (wanted) => (wanted === path ? base : undefined));
+  return loadPolicy(inputs.policy, cwd, (wanted) => files.get(wanted));
 }
 
 const ANNOTATE = { error: core.error, warning: core.warning, notice: core.notice } as const;

@@ -24,7 +24,13 @@ export function exportPolicies(get: GetInput): void {
     const file = join(dir, EXPORT_FILES[target]);
     writeFileSync(
       file,
-      exportPolicy(loaded.policy, { target, source: loaded.source, version: packageJson.version, today }),
+      exportPolicy(loaded.policy, {
+        target,
+        source: loaded.source,
+        version: packageJson.version,
+        today,
+        ...(loaded.calendar && { calendar: loaded.calendar }),
+      }),
     );
     files.push(relative(cwd, file));
     core.info(`wrote ${relative(cwd, file)} (${target})`);

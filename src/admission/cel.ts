@@ -16,7 +16,8 @@ import { hasGlob } from "../glob.js";
 import { normalizeGlob, normalizeRepository, splitReference } from "../image/reference.js";
 import { codenamesOf } from "../image/release.js";
 import { listSome, RELEASE, splitLabel } from "../policy/compile.js";
-import { type EolRelease, hasEnded, PRODUCTS, supportEnd } from "../policy/eol/index.js";
+import { BUNDLED, type Calendar } from "../policy/eol/calendar.js";
+import { type EolRelease, hasEnded, supportEnd } from "../policy/eol/index.js";
 import type { Policy, PolicyException } from "../policy/types.js";
 import type { RuleId } from "../rules/catalog.js";
 import { globToRegex, REFERENCE_PARTS } from "./patterns.js";
@@ -52,6 +53,8 @@ export interface CelOptions {
   /** YYYY-MM-DD: exceptions that expired before this day are left out. */
   today: string;
   exceptions: ExceptionMode;
+  /** The end-of-life calendar the policy judges with; the bundled one when left out. */
+  calendar?: Calendar;
 }
 
 /** The kinds whose pod spec the program reads, with the path to it (SPEC §8). */
@@ -345,9 +348,9 @@ function versionAllowed(versions: Record<string, string[]>): string {
  * names no release. Warnings (near the end) are not enforced in the cluster; with `block: false`
  * nothing but an unverifiable release is an error.
  */
-function endOfLife(eol: NonNullable<Policy["eol"]>, today: string): string {
+function endOfLife(eol: NonNullable<Policy["eol"]>, today: string, calendar: Calendar): string {
   const terms: string[] = [];
-  for (const product of PRODUCTS) {
+  for (const product of calendar.products) {
     const names = `x.name in [${product.images.map(str).join(", ")}]`;
     terms.push(`(${names} && x.rel == "")`);
     if (!eol.block) continue;
@@ -504,7 +507,7 @@ export function celProgram(policy: Policy, options: CelOptions): CelProgram {
     rule(
       "block-eol-base-images",
       "endOfLife",
-      violating("block-eol-base-images", endOfLife(policy.eol, options.today)),
+      violating("block-eol-base-images", endOfLife(policy.eol, options.today, options.calendar ?? BUNDLED)),
       `is past its end of support, or names no release that can be checked; move to a supported release`,
     );
   }

@@ -13,9 +13,10 @@ import type {
   IValidatingAdmissionPolicyBinding,
 } from "kubernetes-models/admissionregistration.k8s.io/v1";
 import { UsageError } from "../errors.js";
+import type { Calendar } from "../policy/eol/calendar.js";
 import type { Policy } from "../policy/types.js";
 import { terminal } from "../report/neutralise.js";
-import { type CelProgram, celProgram, liveExceptions } from "./cel.js";
+import { type CelOptions, type CelProgram, celProgram, liveExceptions } from "./cel.js";
 
 export const TARGETS = ["kyverno", "vap", "kyverno-clusterpolicy"] as const;
 export type Target = (typeof TARGETS)[number];
@@ -50,6 +51,8 @@ export interface ExportOptions {
   version: string;
   /** YYYY-MM-DD: exceptions expired before it are left out. */
   today: string;
+  /** The policy's end-of-life calendar (`eol.calendar`); the bundled one when left out. */
+  calendar?: Calendar;
 }
 
 type Resource = Record<string, unknown>;
@@ -124,10 +127,15 @@ function validations(
   }));
 }
 
+/** What the CEL program judges with besides its exceptions: the day and the calendar. */
+function celDay(options: ExportOptions): Pick<CelOptions, "today" | "calendar"> {
+  return { today: options.today, ...(options.calendar && { calendar: options.calendar }) };
+}
+
 function kyverno(policy: Policy, options: ExportOptions): Resource[] {
   const live = liveExceptions(policy, options.today);
   const ids = live.map((_, i) => `${POLICY_NAME}-exception-${i + 1}`);
-  const program = celProgram(policy, { today: options.today, exceptions: { kind: "kyverno", ids } });
+  const program = celProgram(policy, { ...celDay(options), exceptions: { kind: "kyverno", ids } });
   const validating: Resource = {
     apiVersion: "policies.kyverno.io/v1",
     kind: "ValidatingPolicy",
@@ -169,7 +177,7 @@ function kyverno(policy: Policy, options: ExportOptions): Resource[] {
 }
 
 function vap(policy: Policy, options: ExportOptions): Resource[] {
-  const program = celProgram(policy, { today: options.today, exceptions: { kind: "compiled" } });
+  const program = celProgram(policy, { ...celDay(options), exceptions: { kind: "compiled" } });
   const admissionPolicy: IValidatingAdmissionPolicy = {
     apiVersion: "admissionregistration.k8s.io/v1",
     kind: "ValidatingAdmissionPolicy",
@@ -194,7 +202,7 @@ function vap(policy: Policy, options: ExportOptions): Resource[] {
 }
 
 function clusterPolicy(policy: Policy, options: ExportOptions): Resource[] {
-  const program = celProgram(policy, { today: options.today, exceptions: { kind: "compiled" } });
+  const program = celProgram(policy, { ...celDay(options), exceptions: { kind: "compiled" } });
   return [
     {
       apiVersion: "kyverno.io/v1",

@@ -2,9 +2,11 @@
  * A policy with its entries turned into matchers once, so judging an image is cheap and every
  * rule matches the same way (SPEC §3).
  */
+
 import semver from "semver";
 import { hasGlob } from "../glob.js";
 import { releaseMatches } from "../image/release.js";
+import { BUNDLED, type Calendar } from "./eol/calendar.js";
 import { type ImageMatcher, imageMatcher, repositoryMatcher } from "./match.js";
 import type { Policy, PolicyException } from "./types.js";
 
@@ -31,6 +33,8 @@ export interface AllowedReleases {
 
 export interface CompiledPolicy {
   policy: Policy;
+  /** The end-of-life calendar: the bundled one, or the policy's `eol.calendar` over it. */
+  calendar: Calendar;
   approved?: Entry[];
   /** "a, b, c, d and 2 more": the approved list as messages show it, built once. */
   approvedList?: string;
@@ -50,12 +54,13 @@ export interface CompiledPolicy {
 
 export const RELEASE = /^\d+(?:\.\d+)*$/;
 
-export function compilePolicy(policy: Policy): CompiledPolicy {
+export function compilePolicy(policy: Policy, calendar: Calendar = BUNDLED): CompiledPolicy {
   const repositories = (list: string[]) =>
     list.map((entry) => ({ entry, matches: repositoryMatcher(entry) }));
   const images = (list: string[]) => list.map((entry) => ({ entry, matches: imageMatcher(entry) }));
   const compiled: CompiledPolicy = {
     policy,
+    calendar,
     versions: Object.entries(policy.versions ?? {}).map(([distribution, allowed]) =>
       allowedReleases(distribution, allowed),
     ),

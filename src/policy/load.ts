@@ -11,7 +11,9 @@ import policySchema from "../../schema/policy.schema.json" with { type: "json" }
 import { PolicyError, type PolicyProblem, UsageError } from "../errors.js";
 import { hasGlob } from "../glob.js";
 import { InvalidReferenceError, parseImageRef } from "../image/reference.js";
+import { isCalendarDate } from "./dates.js";
 import defaultPolicyText from "./default-policy.generated.js";
+import { calendarFiles, loadCalendar } from "./eol/calendar.js";
 import { lintPolicy } from "./lint.js";
 import type { LoadedPolicy, Policy } from "./types.js";
 import validate from "./validate-policy.generated.js";
@@ -69,13 +71,32 @@ export function loadPolicy(
 ): LoadedPolicy {
   const path = explicitPath ?? DEFAULT_POLICY_PATH;
   const text = read(path);
-  if (text !== undefined) return parsePolicy(text, path);
+  if (text !== undefined) return withCalendar(parsePolicy(text, path), read);
   if (explicitPath !== undefined) {
     throw new UsageError(
       `policy file ${explicitPath} does not exist (run "base-image-guard init" to create one)`,
     );
   }
   return parsePolicy(defaultPolicyText, BUILT_IN);
+}
+
+/** A policy with `eol.calendar` gets that folder's calendar files, read where the policy was. */
+function withCalendar(loaded: LoadedPolicy, read: PolicyReader): LoadedPolicy {
+  const dir = loaded.policy.eol?.calendar;
+  return dir === undefined ? loaded : { ...loaded, calendar: loadCalendar(dir, read) };
+}
+
+/**
+ * The files besides the policy itself that loading `text` reads (its calendar's), so that a
+ * reader that must fetch them first (a pull request's base, a central policy) can.
+ */
+export function sideFilesOf(text: string): string[] {
+  try {
+    const dir = (parseDocument(text).toJS({ maxAliasCount: 100 }) as Partial<Policy> | null)?.eol?.calendar;
+    return typeof dir === "string" ? calendarFiles(dir).map((file) => file.path) : [];
+  } catch {
+    return [];
+  }
 }
 
 export function parsePolicy(text: string, file: string): LoadedPolicy {
@@ -332,12 +353,6 @@ function imageEntryProblem(entry: string, repositoryOnly: boolean): string | und
   }
 }
 
-/** A real day written YYYY-MM-DD (2026-02-30 is not one). */
-export function isCalendarDate(text: string): boolean {
-  const date = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
-}
-
 const SIZE_UNITS: Record<string, number> = {
   B: 1,
   KB: 1024,
@@ -355,9 +370,12 @@ const SIZE_UNITS: Record<string, number> = {
 export function parseSize(size: number | string): number {
   const match = typeof size === "number" ? null : /^([1-9][0-9]*)[ \t]*([A-Za-z]*)$/.exec(size.trim());
   const unit = match ? SIZE_UNITS[(match[2] || "B").toUpperCase()] : undefined;
-  const bytes = typeof size === "number" ? size : match && unit !== undefined ? Number(match[1]) * unit : Number.NaN;
+  const bytes =
+    typeof size === "number" ? size : match && unit !== undefined ? Number(match[1]) * unit : Number.NaN;
   if (!Number.isSafeInteger(bytes) || bytes < 1) {
-    throw new UsageError(`"${size}" is not a size: expected a positive whole number of bytes, KB, MB or GB, such as 10MB`);
+    throw new UsageError(
+      `"${size}" is not a size: expected a positive whole number of bytes, KB, MB or GB, such as 10MB`,
+    );
   }
   return bytes;
 }

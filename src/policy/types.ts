@@ -1,4 +1,5 @@
 import type { RuleId } from "../rules/catalog.js";
+import type { Calendar } from "./eol/calendar.js";
 
 export type Mode = "enforce" | "audit";
 
@@ -20,7 +21,13 @@ export interface Policy {
   /** SPEC §3.4a: every image carries a digest, or an explicit tag other than latest. */
   pinning?: "digest" | "tag";
   /** SPEC §3.4b: the end-of-life calendar (src/policy/eol/). */
-  eol?: { block: boolean; warnDays?: number; support?: "standard" | "extended" };
+  eol?: {
+    block: boolean;
+    warnDays?: number;
+    support?: "standard" | "extended";
+    /** A folder of calendar files that override the bundled ones, product by product. */
+    calendar?: string;
+  };
   /** SPEC §4: read GitHub workflow job containers, services and docker:// steps. */
   workflows: "check" | "ignore";
   dockerfile: { stages: "all" | "final"; copyFrom: "check" | "ignore" };
@@ -37,4 +44,6 @@ export interface LoadedPolicy {
   source: string;
   /** Policy lint: entries that are valid but probably not what was meant. */
   warnings: string[];
+  /** The end-of-life calendar `eol.calendar` names, over the bundled one; undefined: the bundled one. */
+  calendar?: Calendar;
 }

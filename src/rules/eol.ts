@@ -4,7 +4,7 @@
  * with the date and the days left. A known product whose tag names no release cannot be verified.
  */
 import { releaseOf } from "../image/release.js";
-import { cycleOf, daysUntil, type EolRelease, hasEnded, productOf, supportEnd } from "../policy/eol/index.js";
+import { cycleOf, daysUntil, type EolRelease, hasEnded, supportEnd } from "../policy/eol/index.js";
 import type { Rule } from "./types.js";
 
 /** The newest listed release still supported on `today` (the calendar lists newest first). */
@@ -16,7 +16,7 @@ function supported(releases: readonly EolRelease[], today: string): string | und
 export const blockEolBaseImages: Rule = (image, _occurrence, { policy, today }) => {
   const eol = policy.policy.eol;
   if (!eol) return undefined;
-  const product = productOf(image.name);
+  const product = policy.calendar.productOf(image.name);
   if (!product) return undefined;
   const release = releaseOf(image);
   if (release === undefined) {

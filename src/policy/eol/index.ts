@@ -57,10 +57,9 @@ export const PRODUCTS: readonly EolProduct[] = [
   redis,
 ] as EolProduct[];
 
-const BY_IMAGE = new Map(PRODUCTS.flatMap((p) => p.images.map((image) => [image, p] as const)));
-
-export function productOf(imageName: string): EolProduct | undefined {
-  return BY_IMAGE.get(imageName);
+/** Finds the product an image name (last path segment) is: the bundled calendar or a policy's. */
+export interface ProductLookup {
+  productOf(imageName: string): EolProduct | undefined;
 }
 
 /**
@@ -110,10 +109,11 @@ export class ReleaseTally {
   constructor(
     private readonly today: string,
     private readonly support: "standard" | "extended",
+    private readonly calendar: ProductLookup,
   ) {}
 
   add(imageName: string, release: string | undefined): void {
-    const product = productOf(imageName);
+    const product = this.calendar.productOf(imageName);
     if (!product || release === undefined) return;
     const cycle = cycleOf(product, release);
     if (!cycle) return;

@@ -1,58 +1,87 @@
 /**
- * `base-image-guard eol update` (SPEC §3.4b): one product's data file refreshed from a file in the
- * endoflife.date API format (`https://endoflife.date/api/<product>.json`: a list of release
- * cycles with `cycle`, `eol`, `extendedSupport`, `lts`). The product's image names and source stay;
- * the releases and the day taken are replaced. Prints what changed.
+ * `base-image-guard eol update` (SPEC §3.4b): one product's calendar file refreshed from a file of
+ * the endoflife.date API, in either of its formats — v0 (`/api/<product>.json`: a list of cycles
+ * with `cycle`, `eol`, `extendedSupport`, `lts`) or v1 (`/api/v1/products/<product>`:
+ * `{"result": {"releases": [{"name", "isLts", "eolFrom", "isEol", "eoesFrom", "isEoes", …}]}}`).
+ * Written into `--dir`: the bundled folder, or a folder a policy names with `eol.calendar`, where
+ * the product's file is created from the bundled one when it is not there yet. The whole file is
+ * refused (nothing written) when a date is not a real date, a release is not a string or appears
+ * twice. The write is atomic: a temporary file renamed over the old one.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError, UsageError } from "../../errors.js";
-import type { EolProduct, EolRelease, SupportEnd } from "./index.js";
+import { checkedReleases, productFromFile, releaseName, supportEndOf } from "./calendar.js";
+import { type EolRelease, PRODUCTS } from "./index.js";
 
-interface ApiCycle {
-  cycle?: unknown;
-  eol?: unknown;
-  extendedSupport?: unknown;
-  lts?: unknown;
-}
+type Json = Record<string, unknown>;
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function parseEnd(value: unknown, what: string): SupportEnd | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === "boolean") return value;
-  if (typeof value === "string" && DATE.test(value)) return value;
-  throw new InputError(`${what}: expected a date (YYYY-MM-DD), true or false, got ${JSON.stringify(value)}`);
-}
-
-function releasesFromApi(text: string, file: string): EolRelease[] {
-  let data: unknown;
+function parseJson(text: string, file: string): unknown {
   try {
-    data = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new InputError(
       `${file} is not JSON (${(error as Error).message}); give the endoflife.date API file of one product`,
     );
   }
-  if (!Array.isArray(data) || data.length === 0) {
-    throw new InputError(
-      `${file}: expected the endoflife.date API list of release cycles, such as [{"cycle": "3.22", "eol": "2027-05-01"}]`,
-    );
-  }
-  return (data as ApiCycle[]).map((c, i) => {
+}
+
+/** v0: `[{"cycle": "3.22", "eol": "2027-05-01", "extendedSupport": false, "lts": false}, …]`. */
+function fromV0(cycles: unknown[], file: string): EolRelease[] {
+  return cycles.map((raw, i) => {
     const at = `${file}: [${i}]`;
-    if (typeof c?.cycle !== "string" && typeof c?.cycle !== "number")
-      throw new InputError(`${at}.cycle: expected a release such as "3.22"`);
-    const standard = parseEnd(c.eol, `${at}.eol`);
+    const c = (raw ?? {}) as Json;
+    const standard = supportEndOf(c.eol, `${at}.eol`);
     if (standard === undefined) throw new InputError(`${at}.eol: missing`);
-    const extended = parseEnd(c.extendedSupport, `${at}.extendedSupport`);
+    const extended = supportEndOf(c.extendedSupport, `${at}.extendedSupport`);
     return {
-      release: String(c.cycle),
+      release: releaseName(c.cycle, `${at}.cycle`),
       standard,
       ...(extended !== undefined && { extended }),
-      lts: c.lts !== undefined && c.lts !== false,
+      // `lts` is true, false or the day LTS began.
+      lts: c.lts !== undefined && c.lts !== null && c.lts !== false,
     };
   });
+}
+
+/** An end in v1 (`eol`, `eoes`): its `…From` date when there is one, else its `is…` flag. */
+function endV1(r: Json, key: "eol" | "eoes", at: string): ReturnType<typeof supportEndOf> {
+  const flag = key === "eol" ? "isEol" : "isEoes";
+  return supportEndOf(r[`${key}From`], `${at}.${key}From`) ?? supportEndOf(r[flag], `${at}.${flag}`);
+}
+
+/** v1: `{"result": {"releases": [{"name": "3.22", "isLts": false, "eolFrom": "2027-05-01", "isEol": false, …}]}}`. */
+function fromV1(releases: unknown[], file: string): EolRelease[] {
+  return releases.map((raw, i) => {
+    const at = `${file}: result.releases[${i}]`;
+    const r = (raw ?? {}) as Json;
+    const standard = endV1(r, "eol", at);
+    if (standard === undefined) throw new InputError(`${at}: neither eolFrom nor isEol`);
+    const extended = endV1(r, "eoes", at);
+    return {
+      release: releaseName(r.name, `${at}.name`),
+      standard,
+      ...(extended !== undefined && { extended }),
+      lts: r.isLts === true,
+    };
+  });
+}
+
+/** The releases of an endoflife.date API file, either format. */
+export function releasesFromApi(text: string, file: string): EolRelease[] {
+  const data = parseJson(text, file);
+  const v1 = (data as { result?: { releases?: unknown } } | null)?.result?.releases;
+  const releases = Array.isArray(data)
+    ? fromV0(data, file)
+    : Array.isArray(v1)
+      ? fromV1(v1, file)
+      : undefined;
+  if (!releases || releases.length === 0) {
+    throw new InputError(
+      `${file}: expected an endoflife.date API file of one product with releases: v0, a list such as [{"cycle": "3.22", "eol": "2027-05-01"}], or v1, {"result": {"releases": [{"name": "3.22", "eolFrom": "2027-05-01", …}]}}`,
+    );
+  }
+  return checkedReleases(releases, file);
 }
 
 export interface EolUpdate {
@@ -69,13 +98,14 @@ export function updateProduct(
   from: string,
   today: string,
 ): EolUpdate {
-  const file = join(dir, `${product}.json`);
-  if (!/^[a-z0-9-]+$/.test(product) || !existsSync(file)) {
+  const bundled = PRODUCTS.find((p) => p.product === product);
+  if (!bundled) {
     throw new UsageError(
-      `no end-of-life data for ${product} in ${dir} (one file per product, such as alpine.json)`,
+      `no end-of-life product ${JSON.stringify(product)}: the calendar has ${PRODUCTS.map((p) => p.product).join(", ")}`,
     );
   }
-  const current = JSON.parse(readFileSync(file, "utf8")) as EolProduct & { $comment?: string };
+  const file = join(dir, `${product}.json`);
+  const current = existsSync(file) ? productFromFile(readFileSync(file, "utf8"), file, bundled) : bundled;
   const releases = releasesFromApi(text, from);
   const before = new Map(current.releases.map((r) => [r.release, JSON.stringify(r)]));
   const after = new Map(releases.map((r) => [r.release, JSON.stringify(r)]));
@@ -95,6 +125,9 @@ export function updateProduct(
     taken: today,
     releases,
   };
-  writeFileSync(file, `${JSON.stringify(next, null, 2)}\n`);
+  mkdirSync(dir, { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(next, null, 2)}\n`);
+  renameSync(temporary, file);
   return update;
 }
