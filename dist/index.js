@@ -5834,7 +5834,7 @@ var require_instruction = __commonJS({
             case "$":
               if (arg.charAt(i + 1) === "{") {
                 let escapedString = "${";
-                let escapedName = "";
+                let escapedName2 = "";
                 let nameEnd = -1;
                 let escapedSubstitutionParameter = "";
                 let substitutionStart = -1;
@@ -5879,7 +5879,7 @@ var require_instruction = __commonJS({
                         substitutionRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + substitutionStart), this.document.positionAt(offset + substitutionEnd));
                       }
                       let start = this.document.positionAt(offset + i);
-                      variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 2), this.document.positionAt(offset + nameEnd)), vscode_languageserver_types_1.Range.create(start, this.document.positionAt(offset + j + 1)), modifier, modifierRange, substitutionParameter, substitutionRange, this.dockerfile.resolveVariable(escapedName, start.line) !== void 0, this.isBuildVariable(escapedName, start.line), escapedString));
+                      variables.push(new variable_1.Variable(escapedName2, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 2), this.document.positionAt(offset + nameEnd)), vscode_languageserver_types_1.Range.create(start, this.document.positionAt(offset + j + 1)), modifier, modifierRange, substitutionParameter, substitutionRange, this.dockerfile.resolveVariable(escapedName2, start.line) !== void 0, this.isBuildVariable(escapedName2, start.line), escapedString));
                       i = j;
                       continue variableLoop;
                     case ":":
@@ -5905,7 +5905,7 @@ var require_instruction = __commonJS({
                       break;
                     default:
                       if (nameEnd === -1) {
-                        escapedName += char;
+                        escapedName2 += char;
                       } else if (modifierRead !== -1) {
                         if (substitutionStart === -1) {
                           substitutionStart = j;
@@ -5925,7 +5925,7 @@ var require_instruction = __commonJS({
               } else if (util_1.Util.isWhitespace(arg.charAt(i + 1)) || i === arg.length - 1) {
                 continue;
               } else {
-                let escapedName = "";
+                let escapedName2 = "";
                 nameLoop: for (let j = i + 1; j < arg.length; j++) {
                   let char = arg.charAt(j);
                   switch (char) {
@@ -5938,7 +5938,7 @@ var require_instruction = __commonJS({
                     case "'":
                     case '"':
                       let varStart = this.document.positionAt(offset + i);
-                      variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 1), this.document.positionAt(offset + j)), vscode_languageserver_types_1.Range.create(varStart, this.document.positionAt(offset + j)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, varStart.line) !== void 0, this.isBuildVariable(escapedName, varStart.line), "$" + escapedName));
+                      variables.push(new variable_1.Variable(escapedName2, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 1), this.document.positionAt(offset + j)), vscode_languageserver_types_1.Range.create(varStart, this.document.positionAt(offset + j)), null, null, null, null, this.dockerfile.resolveVariable(escapedName2, varStart.line) !== void 0, this.isBuildVariable(escapedName2, varStart.line), "$" + escapedName2));
                       i = j - 1;
                       continue variableLoop;
                     case this.escapeChar:
@@ -5954,19 +5954,19 @@ var require_instruction = __commonJS({
                         }
                       }
                       let start2 = this.document.positionAt(offset + i);
-                      variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 1), this.document.positionAt(offset + j)), vscode_languageserver_types_1.Range.create(start2, this.document.positionAt(offset + j)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, start2.line) !== void 0, this.isBuildVariable(escapedName, start2.line), "$" + escapedName));
+                      variables.push(new variable_1.Variable(escapedName2, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 1), this.document.positionAt(offset + j)), vscode_languageserver_types_1.Range.create(start2, this.document.positionAt(offset + j)), null, null, null, null, this.dockerfile.resolveVariable(escapedName2, start2.line) !== void 0, this.isBuildVariable(escapedName2, start2.line), "$" + escapedName2));
                       break variableLoop;
                   }
                   if (char.match(/^[a-z0-9_]+$/i) === null) {
                     let varStart = this.document.positionAt(offset + i);
-                    variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 1), this.document.positionAt(offset + j)), vscode_languageserver_types_1.Range.create(varStart, this.document.positionAt(offset + j)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, varStart.line) !== void 0, this.isBuildVariable(escapedName, varStart.line), "$" + escapedName));
+                    variables.push(new variable_1.Variable(escapedName2, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 1), this.document.positionAt(offset + j)), vscode_languageserver_types_1.Range.create(varStart, this.document.positionAt(offset + j)), null, null, null, null, this.dockerfile.resolveVariable(escapedName2, varStart.line) !== void 0, this.isBuildVariable(escapedName2, varStart.line), "$" + escapedName2));
                     i = j - 1;
                     continue variableLoop;
                   }
-                  escapedName += char;
+                  escapedName2 += char;
                 }
                 let start = this.document.positionAt(offset + i);
-                variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 1), this.document.positionAt(offset + arg.length)), vscode_languageserver_types_1.Range.create(start, this.document.positionAt(offset + arg.length)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, start.line) !== void 0, this.isBuildVariable(escapedName, start.line), "$" + escapedName));
+                variables.push(new variable_1.Variable(escapedName2, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 1), this.document.positionAt(offset + arg.length)), vscode_languageserver_types_1.Range.create(start, this.document.positionAt(offset + arg.length)), null, null, null, null, this.dockerfile.resolveVariable(escapedName2, start.line) !== void 0, this.isBuildVariable(escapedName2, start.line), "$" + escapedName2));
               }
               break variableLoop;
           }
@@ -19700,6 +19700,8 @@ function discoverFiles(paths, options) {
   const found = /* @__PURE__ */ new Map();
   const skipped = /* @__PURE__ */ new Map();
   const skip = (file, reason) => skipped.set(file, { file, reason });
+  const unreadable = /* @__PURE__ */ new Map();
+  const failClosed = (file, reason) => unreadable.set(file, { file, reason });
   const toPosix = (path) => sep === "/" ? path : path.split(sep).join("/");
   const consider = (root, path, absolute, regular = false) => {
     if (!included(path) || excluded(path)) return;
@@ -19721,8 +19723,12 @@ function discoverFiles(paths, options) {
     if (stats.isSymbolicLink()) {
       const target = linkTarget(absolute);
       if (!target) return skip(display, "broken symbolic link");
-      if (!isInside(target, root.real))
-        return skip(display, "symbolic link out of the scanned tree, not followed");
+      if (!isInside(target, root.real)) {
+        return failClosed(
+          display,
+          "symbolic link out of the checked tree: not followed, so what it names is not judged; check the target's folder itself, or replace the link with the file"
+        );
+      }
       if (!statOrUndefined(target)?.isFile()) return;
     } else if (!stats.isFile()) {
       if (!stats.isDirectory()) skip(display, "not a regular file (a FIFO, socket or device), not read");
@@ -19735,7 +19741,10 @@ function discoverFiles(paths, options) {
     try {
       entries = readdirSync(absoluteDir, { withFileTypes: true });
     } catch (error2) {
-      skip(root.display(relativeDir, absoluteDir) || ".", `folder cannot be read (${errorCode(error2)})`);
+      failClosed(
+        root.display(relativeDir, absoluteDir) || ".",
+        `folder cannot be read (${errorCode(error2)}), so none of its files were judged; give the check read permission on it, or exclude it in the policy`
+      );
       return;
     }
     const invalid = entries.some((e) => e.name.includes("\uFFFD")) ? invalidNames(absoluteDir) : void 0;
@@ -19745,9 +19754,23 @@ function discoverFiles(paths, options) {
     for (const entry of entries) {
       const name = entry.name;
       const path = relativeDir === "" ? name : `${relativeDir}/${name}`;
-      if (invalid?.has(name)) {
-        if (!excluded(path))
-          skip(root.display(path, `${absoluteDir}${sep}${name}`), "name is not valid UTF-8, not read");
+      const raw = invalid?.get(name);
+      if (raw) {
+        const folder = root.display(relativeDir, absoluteDir);
+        const shown = `${folder === "" ? "" : `${folder}/`}${escapedName(raw)}`;
+        if (excluded(path) || ignoredBy(scopes, path, entry.isDirectory())) continue;
+        const bytes2 = Buffer.concat([Buffer.from(`${absoluteDir}${sep}`), raw]);
+        const kind = fileKind(name);
+        if (entry.isDirectory()) {
+          failClosed(shown, "folder name is not valid UTF-8, so none of its files were judged; rename it");
+        } else if (kind && entry.isFile() && included(path)) {
+          found.set(`${absoluteDir}${sep}${name}`, {
+            path: shown,
+            absolute: `${absoluteDir}${sep}${name}`,
+            bytes: bytes2,
+            kind
+          });
+        }
         continue;
       }
       const absolute = `${absoluteDir}${sep}${name}`;
@@ -19778,7 +19801,10 @@ function discoverFiles(paths, options) {
     const stats = statOrUndefined(absolute);
     if (!stats) throw new InputError(`path ${given} does not exist`);
     if (!stats.isFile() && !stats.isDirectory()) {
-      skip(displayPath(options.cwd, absolute), "not a regular file (a FIFO, socket or device), not read");
+      failClosed(
+        displayPath(options.cwd, absolute),
+        "named on the command line but not a regular file (a FIFO, socket or device), so it cannot be judged; name the file itself"
+      );
       continue;
     }
     if (stats.isFile()) {
@@ -19811,7 +19837,11 @@ function discoverFiles(paths, options) {
     const y = b.path ?? b.file ?? "";
     return x < y ? -1 : x > y ? 1 : 0;
   };
-  return { candidates: [...found.values()].sort(byPath), skipped: [...skipped.values()].sort(byPath) };
+  return {
+    candidates: [...found.values()].sort(byPath),
+    skipped: [...skipped.values()].sort(byPath),
+    unreadable: [...unreadable.values()].sort(byPath)
+  };
 }
 function isUnder(path, excluded) {
   for (let at2 = path.indexOf("/"); at2 >= 0; at2 = path.indexOf("/", at2 + 1)) {
@@ -19849,12 +19879,32 @@ function readIgnoreFile(path) {
   return text === void 0 ? void 0 : (0, import_ignore.default)().add(text);
 }
 function invalidNames(dir) {
-  const names = /* @__PURE__ */ new Set();
+  const names = /* @__PURE__ */ new Map();
   for (const raw of readdirSync(dir, { encoding: "buffer" })) {
     const name = raw.toString("utf8");
-    if (!Buffer.from(name, "utf8").equals(raw)) names.add(name);
+    if (!Buffer.from(name, "utf8").equals(raw)) names.set(name, raw);
   }
   return names;
+}
+function escapedName(raw) {
+  let out = "";
+  for (let i = 0; i < raw.length; ) {
+    let taken = 0;
+    for (let n = 1; n <= 4 && i + n <= raw.length && taken === 0; n++) {
+      const piece = raw.subarray(i, i + n);
+      const text = piece.toString("utf8");
+      if (!text.includes("\uFFFD") && Buffer.from(text, "utf8").equals(piece)) {
+        out += text;
+        taken = n;
+      }
+    }
+    if (taken === 0) {
+      out += `\\x${raw[i].toString(16).padStart(2, "0")}`;
+      taken = 1;
+    }
+    i += taken;
+  }
+  return out;
 }
 function statOrUndefined(path) {
   try {
@@ -23945,8 +23995,15 @@ function readSource(candidate, options) {
       };
     }
   }
-  const read = readText(candidate.absolute, options.maxFileSize);
+  const read = readText(candidate.bytes ?? candidate.absolute, options.maxFileSize);
   if ("skip" in read) return { file, skip: read.skip };
+  if ("unreadable" in read) {
+    return {
+      file,
+      result: { ...emptyResult(), problems: [{ file, line: 0, column: 0, message: read.unreadable }] },
+      suppressionProblems: []
+    };
+  }
   const { text } = read;
   let result;
   let heredocLines2;
@@ -24045,16 +24102,21 @@ function collect(doc, images, source, file, result, valueOptions = {}) {
   }
 }
 function readText(path, maxFileSize) {
+  const cannot = (error2) => ({
+    unreadable: `cannot be read (${error2.code ?? "error"}), so it was not judged; give the check read permission on it, or exclude it in the policy`
+  });
   let fd;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error2) {
-    return { skip: `cannot be read (${error2.code ?? "error"})` };
+    return cannot(error2);
   }
   let bytes2;
   try {
     const stats = fstatSync(fd);
-    if (!stats.isFile()) return { skip: "not a regular file (a FIFO, socket or device), not read" };
+    if (!stats.isFile()) {
+      return { unreadable: "not a regular file (a FIFO, socket or device), so it cannot be judged" };
+    }
     const { size } = stats;
     if (size > maxFileSize) {
       return { skip: `larger than maxFileSize (${formatSize(size)} > ${formatSize(maxFileSize)})` };
@@ -24064,7 +24126,7 @@ function readText(path, maxFileSize) {
     for (let n = 1; read < size && n > 0; read += n) n = readSync(fd, bytes2, read, size - read, read);
     bytes2 = bytes2.subarray(0, read);
   } catch (error2) {
-    return { skip: `cannot be read (${error2.code ?? "error"})` };
+    return cannot(error2);
   } finally {
     closeSync(fd);
   }
@@ -24119,6 +24181,7 @@ function runCheck(options) {
   const only = options.onlyFiles;
   const candidates = only ? discovery.candidates.filter((c) => only.has(c.path)) : discovery.candidates;
   const skipped = only ? discovery.skipped.filter((s) => only.has(s.file)) : [...discovery.skipped];
+  const unreadable = only ? discovery.unreadable.filter((s) => only.has(s.file)) : discovery.unreadable;
   const invalidSuppressions = [];
   const readOptions = {
     maxFileSize: policy.maxFileSize,
@@ -24186,6 +24249,12 @@ function runCheck(options) {
   };
   const deferred = [];
   const needsWholeRepository = (result) => result.kustomization !== void 0 || Object.keys(result.namespaces).length > 0 || result.occurrences.some((o) => o.source === "kubernetes" || o.source === "cluster");
+  judgeAll(
+    unreadable.map(({ file, reason }) => ({ file, line: 0, column: 0, message: reason })),
+    [],
+    {}
+  );
+  files += unreadable.length;
   for (let i = 0; i < candidates.length; i++) {
     const candidate = candidates[i];
     candidates[i] = void 0;

@@ -80,6 +80,7 @@ export function runCheck(options: CheckOptions): CheckResult {
     ? discovery.candidates.filter((c) => only.has(c.path))
     : discovery.candidates;
   const skipped: Skip[] = only ? discovery.skipped.filter((s) => only.has(s.file)) : [...discovery.skipped];
+  const unreadable = only ? discovery.unreadable.filter((s) => only.has(s.file)) : discovery.unreadable;
   const invalidSuppressions: ParseProblem[] = [];
   const readOptions = {
     maxFileSize: policy.maxFileSize,
@@ -162,6 +163,13 @@ export function runCheck(options: CheckOptions): CheckResult {
     result.kustomization !== undefined ||
     Object.keys(result.namespaces).length > 0 ||
     result.occurrences.some((o) => o.source === "kubernetes" || o.source === "cluster");
+  // What should be judged but cannot be read fails closed: a parse-error at line 0 (SPEC §3.5).
+  judgeAll(
+    unreadable.map(({ file, reason }) => ({ file, line: 0, column: 0, message: reason })),
+    [],
+    {},
+  );
+  files += unreadable.length;
   for (let i = 0; i < candidates.length; i++) {
     const candidate = candidates[i] as Candidate;
     candidates[i] = undefined;

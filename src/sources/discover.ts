@@ -19,6 +19,8 @@ export interface Candidate {
   /** Relative to the working directory, `/`-separated: what reports print. */
   path: string;
   absolute: string;
+  /** The path's bytes, when its name is not valid UTF-8: the file is opened by them. */
+  bytes?: Buffer;
   kind: FileKind;
 }
 
@@ -37,6 +39,12 @@ export interface DiscoverOptions {
 export interface Discovery {
   candidates: Candidate[];
   skipped: DiscoverySkip[];
+  /**
+   * What should be judged but cannot be read (SPEC §3.5): a folder without read permission, a
+   * FIFO, socket or device named on the command line, a link out of the tree where a file to
+   * judge would be. Each is a parse-error at line 0, so the run fails closed.
+   */
+  unreadable: DiscoverySkip[];
 }
 
 const YAML_EXTENSION = /\.ya?ml$/i;
@@ -92,6 +100,8 @@ export function discoverFiles(paths: string[], options: DiscoverOptions): Discov
   const found = new Map<string, Candidate>();
   const skipped = new Map<string, DiscoverySkip>();
   const skip = (file: string, reason: string) => skipped.set(file, { file, reason });
+  const unreadable = new Map<string, DiscoverySkip>();
+  const failClosed = (file: string, reason: string) => unreadable.set(file, { file, reason });
   const toPosix = (path: string) => (sep === "/" ? path : path.split(sep).join("/"));
 
   /**
@@ -118,8 +128,12 @@ export function discoverFiles(paths: string[], options: DiscoverOptions): Discov
     if (stats.isSymbolicLink()) {
       const target = linkTarget(absolute);
       if (!target) return skip(display, "broken symbolic link");
-      if (!isInside(target, root.real))
-        return skip(display, "symbolic link out of the scanned tree, not followed");
+      if (!isInside(target, root.real)) {
+        return failClosed(
+          display,
+          "symbolic link out of the checked tree: not followed, so what it names is not judged; check the target's folder itself, or replace the link with the file",
+        );
+      }
       if (!statOrUndefined(target)?.isFile()) return;
     } else if (!stats.isFile()) {
       // A FIFO, socket or device with a Dockerfile or manifest name: never opened (it could block).
@@ -134,7 +148,10 @@ export function discoverFiles(paths: string[], options: DiscoverOptions): Discov
     try {
       entries = readdirSync(absoluteDir, { withFileTypes: true });
     } catch (error) {
-      skip(root.display(relativeDir, absoluteDir) || ".", `folder cannot be read (${errorCode(error)})`);
+      failClosed(
+        root.display(relativeDir, absoluteDir) || ".",
+        `folder cannot be read (${errorCode(error)}), so none of its files were judged; give the check read permission on it, or exclude it in the policy`,
+      );
       return;
     }
     // Names that are not UTF-8 arrive with U+FFFD in them; only then are the raw bytes looked at.
@@ -145,10 +162,25 @@ export function discoverFiles(paths: string[], options: DiscoverOptions): Discov
     for (const entry of entries) {
       const name = entry.name;
       const path = relativeDir === "" ? name : `${relativeDir}/${name}`;
-      if (invalid?.has(name)) {
-        // The name cannot be written as text: reported, never silently passed (and never a crash).
-        if (!excluded(path))
-          skip(root.display(path, `${absoluteDir}${sep}${name}`), "name is not valid UTF-8, not read");
+      const raw = invalid?.get(name);
+      if (raw) {
+        // The name cannot be written as text: the file is read by its bytes and reported with the
+        // bytes escaped; a folder is not walked, and says so (never silently passed, never a crash).
+        const folder = root.display(relativeDir, absoluteDir);
+        const shown = `${folder === "" ? "" : `${folder}/`}${escapedName(raw)}`;
+        if (excluded(path) || ignoredBy(scopes, path, entry.isDirectory())) continue;
+        const bytes = Buffer.concat([Buffer.from(`${absoluteDir}${sep}`), raw]);
+        const kind = fileKind(name);
+        if (entry.isDirectory()) {
+          failClosed(shown, "folder name is not valid UTF-8, so none of its files were judged; rename it");
+        } else if (kind && entry.isFile() && included(path)) {
+          found.set(`${absoluteDir}${sep}${name}`, {
+            path: shown,
+            absolute: `${absoluteDir}${sep}${name}`,
+            bytes,
+            kind,
+          });
+        }
         continue;
       }
       const absolute = `${absoluteDir}${sep}${name}`;
@@ -181,7 +213,10 @@ export function discoverFiles(paths: string[], options: DiscoverOptions): Discov
     const stats = statOrUndefined(absolute);
     if (!stats) throw new InputError(`path ${given} does not exist`);
     if (!stats.isFile() && !stats.isDirectory()) {
-      skip(displayPath(options.cwd, absolute), "not a regular file (a FIFO, socket or device), not read");
+      failClosed(
+        displayPath(options.cwd, absolute),
+        "named on the command line but not a regular file (a FIFO, socket or device), so it cannot be judged; name the file itself",
+      );
       continue;
     }
     if (stats.isFile()) {
@@ -221,7 +256,11 @@ export function discoverFiles(paths: string[], options: DiscoverOptions): Discov
     const y = b.path ?? b.file ?? "";
     return x < y ? -1 : x > y ? 1 : 0;
   };
-  return { candidates: [...found.values()].sort(byPath), skipped: [...skipped.values()].sort(byPath) };
+  return {
+    candidates: [...found.values()].sort(byPath),
+    skipped: [...skipped.values()].sort(byPath),
+    unreadable: [...unreadable.values()].sort(byPath),
+  };
 }
 
 /** True when a folder on the way to `path` is excluded (git lists files, not folders). */
@@ -271,14 +310,36 @@ function readIgnoreFile(path: string): Ignore | undefined {
   return text === undefined ? undefined : ignore().add(text);
 }
 
-/** The names in a folder that are not valid UTF-8, as Node decodes them (with U+FFFD). */
-function invalidNames(dir: string): Set<string> {
-  const names = new Set<string>();
+/** The names in a folder that are not valid UTF-8, as Node decodes them (with U+FFFD), to their bytes. */
+function invalidNames(dir: string): Map<string, Buffer> {
+  const names = new Map<string, Buffer>();
   for (const raw of readdirSync(dir, { encoding: "buffer" })) {
     const name = raw.toString("utf8");
-    if (!Buffer.from(name, "utf8").equals(raw)) names.add(name);
+    if (!Buffer.from(name, "utf8").equals(raw)) names.set(name, raw);
   }
   return names;
+}
+
+/** A name's bytes as text: valid UTF-8 as it is, every other byte as `\xNN`. */
+export function escapedName(raw: Buffer): string {
+  let out = "";
+  for (let i = 0; i < raw.length; ) {
+    let taken = 0;
+    for (let n = 1; n <= 4 && i + n <= raw.length && taken === 0; n++) {
+      const piece = raw.subarray(i, i + n);
+      const text = piece.toString("utf8");
+      if (!text.includes("\uFFFD") && Buffer.from(text, "utf8").equals(piece)) {
+        out += text;
+        taken = n;
+      }
+    }
+    if (taken === 0) {
+      out += `\\x${(raw[i] as number).toString(16).padStart(2, "0")}`;
+      taken = 1;
+    }
+    i += taken;
+  }
+  return out;
 }
 
 function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined {

@@ -101,8 +101,15 @@ export function readSource(candidate: Candidate, options: ReadOptions): FileOutc
       };
     }
   }
-  const read = readText(candidate.absolute, options.maxFileSize);
+  const read = readText(candidate.bytes ?? candidate.absolute, options.maxFileSize);
   if ("skip" in read) return { file, skip: read.skip };
+  if ("unreadable" in read) {
+    return {
+      file,
+      result: { ...emptyResult(), problems: [{ file, line: 0, column: 0, message: read.unreadable }] },
+      suppressionProblems: [],
+    };
+  }
   const { text } = read;
 
   let result: SourceResult;
@@ -264,21 +271,30 @@ export function collect(
 }
 
 /**
- * The file as text, or why it is skipped (SPEC §3.5: counted and named, never judged clean).
- * One open, fstat and read per file: the size is checked before anything is read.
+ * The file as text, why it is skipped (SPEC §3.5: counted and named, never judged clean), or why
+ * it cannot be read although it should be judged (a parse-error: the run fails closed). One open,
+ * fstat and read per file: the size is checked before anything is read.
  */
-function readText(path: string, maxFileSize: number): { text: string } | { skip: string } {
+function readText(
+  path: string | Buffer,
+  maxFileSize: number,
+): { text: string } | { skip: string } | { unreadable: string } {
+  const cannot = (error: unknown) => ({
+    unreadable: `cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"}), so it was not judged; give the check read permission on it, or exclude it in the policy`,
+  });
   let fd: number;
   try {
     // O_NONBLOCK: a FIFO that slipped through must not block the run (regular files are unaffected).
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    return { skip: `cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})` };
+    return cannot(error);
   }
   let bytes: Buffer;
   try {
     const stats = fstatSync(fd);
-    if (!stats.isFile()) return { skip: "not a regular file (a FIFO, socket or device), not read" };
+    if (!stats.isFile()) {
+      return { unreadable: "not a regular file (a FIFO, socket or device), so it cannot be judged" };
+    }
     const { size } = stats;
     if (size > maxFileSize) {
       return { skip: `larger than maxFileSize (${formatSize(size)} > ${formatSize(maxFileSize)})` };
@@ -288,7 +304,7 @@ function readText(path: string, maxFileSize: number): { text: string } | { skip:
     for (let n = 1; read < size && n > 0; read += n) n = readSync(fd, bytes, read, size - read, read);
     bytes = bytes.subarray(0, read);
   } catch (error) {
-    return { skip: `cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})` };
+    return cannot(error);
   } finally {
     closeSync(fd);
   }

@@ -73,24 +73,29 @@ describe("issue 9: hostile file systems", () => {
     expect(cli(cwd, ["check"]).code).toBe(1);
   });
 
-  it("a folder whose name is not UTF-8 is a counted skip", () => {
+  it("a folder whose name is not UTF-8 fails closed: a parse-error at line 0 naming it escaped (SPEC §3.5, issue 21)", () => {
     const cwd = fixture({ "ok/Dockerfile": "FROM centos:7\n" });
     const bad = Buffer.concat([Buffer.from(`${cwd}/bad`), Buffer.from([0xff])]);
     mkdirSync(bad);
     writeFileSync(Buffer.concat([bad, Buffer.from("/Dockerfile")]), "FROM debian:9\n");
     const out = cli(cwd, ["check", "--format", "json"]);
     expect(out.code).toBe(1);
-    expect(json(out.stdout).skipped).toMatchObject([{ reason: "name is not valid UTF-8, not read" }]);
+    const failed = json(out.stdout).findings.filter((f) => f.rule === "parse-error");
+    expect(failed.map((f) => f.file)).toEqual(["bad\\xff"]);
   });
 
-  it("a FIFO and a socket named on the command line are counted skips", async () => {
+  it("a FIFO and a socket named on the command line fail closed: parse-errors, exit 1 (SPEC §3.5, issue 21)", async () => {
     const cwd = fixture({});
     spawnSync("mkfifo", [join(cwd, "Dockerfile")]);
     const server = createServer();
     await new Promise<void>((done) => server.listen(join(cwd, "socket.yaml"), done));
     try {
       const out = cli(cwd, ["check", "Dockerfile", "socket.yaml", "--format", "json"]);
-      expect(json(out.stdout).skipped.map((s) => s.file)).toEqual(["Dockerfile", "socket.yaml"]);
+      expect(out.code).toBe(1);
+      expect(json(out.stdout).findings.map((f) => `${f.file} ${f.rule}`)).toEqual([
+        "Dockerfile parse-error",
+        "socket.yaml parse-error",
+      ]);
     } finally {
       server.close();
     }

@@ -2,8 +2,9 @@
  * Issue 21: the last ways a check passed without looking. Each case is built here from a minimal
  * example of its class and fails on the code before the issue (SPEC §3.5, §4, §5, §6, §7).
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { check, fixture, runCli, verdicts } from "../helpers.js";
 
@@ -94,5 +95,85 @@ describe("SPEC §2: maxFileSize is a positive whole size", () => {
     const out = runCli(["check", "--format", "json"], cwd);
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout).summary.skipped).toBe(1);
+  });
+});
+
+describe("SPEC §3.5: a file that should be judged but cannot be read fails closed", () => {
+  /**
+   * The CLI as another user than root, who can read only what its modes allow: a copy of the
+   * bundle in a folder anyone can read, since the checkout itself may not be.
+   */
+  const asNobody = (cwd: string, args: string[]) => {
+    const bin = fixture({});
+    chmodSync(bin, 0o755);
+    copyFileSync(resolve("dist/cli.js"), join(bin, "cli.js"));
+    chmodSync(join(bin, "cli.js"), 0o644);
+    const nobody = ["--reuid=65534", "--regid=65534", "--clear-groups"];
+    return spawnSync("setpriv", [...nobody, process.execPath, join(bin, "cli.js"), ...args], {
+      cwd,
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+  };
+  const canDropPrivileges = process.getuid?.() === 0 && spawnSync("setpriv", ["--version"]).status === 0;
+
+  it.skipIf(!canDropPrivileges)(
+    "a file and a folder without read permission are parse-errors at line 0, exit 1 in enforce mode",
+    () => {
+      const cwd = fixture({
+        "ok/Dockerfile": "FROM registry.example.com/base/alpine:3.22\n",
+        "secret/Dockerfile": "FROM centos:7\n",
+        "locked/deploy.yaml":
+          "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: centos:7}]}\n",
+      });
+      chmodSync(cwd, 0o755);
+      for (const dir of ["ok", "secret"]) chmodSync(join(cwd, dir), 0o755);
+      chmodSync(join(cwd, "ok/Dockerfile"), 0o644);
+      chmodSync(join(cwd, "secret/Dockerfile"), 0o600);
+      chmodSync(join(cwd, "locked"), 0o700);
+      const out = asNobody(cwd, ["check", "--format", "json"]);
+      expect(out.status, out.stderr).toBe(1);
+      const report = JSON.parse(out.stdout);
+      expect(
+        report.findings.map(
+          (f: { file: string; rule: string; line: number }) => `${f.file}:${f.line} ${f.rule}`,
+        ),
+      ).toEqual(["locked:0 parse-error", "secret/Dockerfile:0 parse-error"]);
+      expect(report.findings[1].message).toContain("cannot be read (EACCES)");
+      expect(report.summary.skipped).toBe(0);
+      expect(asNobody(cwd, ["check", "--mode", "audit"]).status).toBe(0);
+    },
+  );
+
+  it("a file whose name is not UTF-8 is read by its bytes and named with the bytes escaped", () => {
+    const cwd = fixture({});
+    writeFileSync(
+      Buffer.concat([Buffer.from(`${cwd}/Dockerfile.`), Buffer.from([0xff, 0x41])]),
+      "FROM centos:7\n",
+    );
+    const out = runCli(["check", "--format", "json"], cwd);
+    expect(out.code).toBe(1);
+    const findings = JSON.parse(out.stdout).findings.map(
+      (f: { file: string; rule: string }) => `${f.file} ${f.rule}`,
+    );
+    expect(findings).toEqual([
+      "Dockerfile.\\xffA approved-base-images",
+      "Dockerfile.\\xffA block-deprecated-base-images",
+    ]);
+    const text = runCli(["check"], cwd);
+    expect(text.stdout).toContain("Dockerfile.\\xffA");
+    expect(text.stdout).not.toContain("\uFFFD");
+  });
+
+  it("binary, oversize and template files stay counted skips (exit 0 when nothing else is wrong)", () => {
+    const cwd = fixture({
+      ".github/base-image-policy.yml": "deprecated: [centos]\nmaxFileSize: 1KB\n",
+      Dockerfile: Buffer.from([0x46, 0x52, 0x4f, 0x4d, 0x00, 0x01]),
+      "big.Dockerfile": `FROM centos:7\n${"# pad\n".repeat(400)}`,
+      "t/deploy.yaml": "image: {{ .Values.image }}\n  - {{ if }}: [\n",
+    });
+    const out = runCli(["check", "--format", "json"], cwd);
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout).summary.skipped).toBe(3);
   });
 });

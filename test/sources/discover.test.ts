@@ -134,16 +134,21 @@ describe("SPEC §4 the file set: the repository's files, links never followed ou
     expect(result.findings.map((f) => f.file)).toEqual(["Dockerfile"]);
   });
 
-  it("reads an in-tree symlinked Dockerfile at the link's path and reports a link out of the tree", () => {
+  it("reads an in-tree symlinked Dockerfile at the link's path; a link out of the tree is a parse-error (SPEC §4)", () => {
     const outside = fixture({ Dockerfile: "FROM debian:9\n" });
     const repo = fixture({ "real/Dockerfile": "FROM centos:7\n" });
     symlinkSync(join(repo, "real/Dockerfile"), join(repo, "Dockerfile"));
     symlinkSync(join(outside, "Dockerfile"), join(repo, "Dockerfile.outside"));
     const result = runCheck({ paths: [], cwd: repo, loaded: defaultPolicy() });
-    expect([...new Set(result.findings.map((f) => f.file))]).toEqual(["Dockerfile", "real/Dockerfile"]);
-    expect(result.skipped).toEqual([
-      { file: "Dockerfile.outside", reason: "symbolic link out of the scanned tree, not followed" },
+    expect([...new Set(result.findings.map((f) => f.file))]).toEqual([
+      "Dockerfile",
+      "Dockerfile.outside",
+      "real/Dockerfile",
     ]);
+    const outsideFinding = result.findings.find((f) => f.file === "Dockerfile.outside");
+    expect(outsideFinding).toMatchObject({ rule: "parse-error", line: 0 });
+    expect(outsideFinding?.message).toMatch(/^symbolic link out of the checked tree: not followed/);
+    expect(result.skipped).toEqual([]);
   });
 });
 
