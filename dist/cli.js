@@ -29504,18 +29504,187 @@ function workflowImages(data) {
 
 // src/sources/yaml.ts
 var import_yaml2 = __toESM(require_dist(), 1);
+
+// src/sources/yaml-lenient.ts
+var DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t]|\r?$)/;
+function keyColumn(line) {
+  let at2 = 0;
+  for (; ; ) {
+    while (line[at2] === " ") at2++;
+    if (line[at2] === "-" && (line[at2 + 1] === " " || line[at2 + 1] === "	")) at2 += 2;
+    else return at2;
+  }
+}
+function repairForStrict(original) {
+  let changed = false;
+  let text = original;
+  if (/\r(?!\n)/.test(text)) {
+    text = text.replace(/\r(?!\n)/g, "\n");
+    changed = true;
+  }
+  const lines = text.split("\n");
+  const shifts = /* @__PURE__ */ new Map();
+  let depth = 0;
+  let quote;
+  let regionIndent = 0;
+  let blockParent;
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i];
+    const indent = line.length - line.trimStart().length;
+    const blank = line.trim() === "" || line.trim() === "\r";
+    if (blockParent !== void 0) {
+      if (blank || indent > blockParent) continue;
+      blockParent = void 0;
+    }
+    if (DOCUMENT_MARKER.test(line)) {
+      depth = 0;
+      quote = void 0;
+      continue;
+    }
+    const inRegion = depth > 0 || quote !== void 0;
+    if (inRegion && !blank && indent < regionIndent) {
+      line = " ".repeat(regionIndent - indent) + line;
+      shifts.set(i + 1, regionIndent - indent);
+      changed = true;
+    }
+    let canStart = true;
+    for (let at2 = line.length - line.trimStart().length; at2 < line.length; at2++) {
+      const ch = line[at2];
+      if (quote === '"') {
+        if (ch === "\\") at2++;
+        else if (ch === '"') quote = void 0;
+        if (quote === void 0 && line[at2 + 1] === "#") {
+          line = `${line.slice(0, at2 + 1)} ${line.slice(at2 + 1)}`;
+          changed = true;
+        }
+        continue;
+      }
+      if (quote === "'") {
+        if (ch === "'" && line[at2 + 1] === "'") at2++;
+        else if (ch === "'") quote = void 0;
+        if (quote === void 0 && line[at2 + 1] === "#") {
+          line = `${line.slice(0, at2 + 1)} ${line.slice(at2 + 1)}`;
+          changed = true;
+        }
+        continue;
+      }
+      if (ch === " " || ch === "	" || ch === "\r") continue;
+      if (ch === "#" && (at2 === 0 || line[at2 - 1] === " " || line[at2 - 1] === "	")) break;
+      const opensRegion = depth === 0;
+      if ((ch === '"' || ch === "'") && canStart) {
+        if (opensRegion) regionIndent = keyColumn(line) + 1;
+        quote = ch;
+        canStart = false;
+      } else if (ch === "[" || ch === "{") {
+        if (opensRegion) regionIndent = keyColumn(line) + 1;
+        depth++;
+        canStart = true;
+      } else if ((ch === "]" || ch === "}") && depth > 0) {
+        depth--;
+        canStart = false;
+      } else if (ch === "," && depth > 0) {
+        canStart = true;
+      } else if ((ch === ":" || ch === "-" || ch === "?") && /^[ \t\r]?$/.test(line[at2 + 1] ?? "")) {
+        canStart = true;
+      } else if ((ch === "|" || ch === ">") && canStart && depth === 0) {
+        blockParent = indent;
+        break;
+      } else if (ch === "&" || ch === "!") {
+        while (at2 + 1 < line.length && !/[ \t]/.test(line[at2 + 1])) at2++;
+      } else {
+        canStart = false;
+        while (at2 + 1 < line.length) {
+          const next = line[at2 + 1];
+          if (/[ \t]/.test(next) || depth > 0 && /[,[\]{}]/.test(next)) break;
+          if (next === ":" && /^[ \t\r]?$/.test(line[at2 + 2] ?? "")) break;
+          at2++;
+        }
+      }
+    }
+    lines[i] = line;
+  }
+  return changed ? { text: lines.join("\n"), shifts } : void 0;
+}
+
+// src/sources/yaml.ts
 var MAX_ALIAS_COUNT = 1e3;
 function readYamlFile(text, file, options = {}) {
   return (options.exact ? void 0 : readFast(text)) ?? readExact(text, file);
 }
 function readExact(text, file) {
+  const strict = parseExact(text, file);
+  if (!strict.syntaxError) return strict;
+  return readLenient(text, file) ?? strict;
+}
+var LENIENT_SCHEMA = yaml.CORE_SCHEMA.extend({
+  // js-yaml exports its types at run time; its type definitions leave them out.
+  implicit: [yaml.types.merge]
+});
+function readLenient(text, file) {
+  const expected = [];
+  try {
+    yaml.loadAll(text, (doc) => expected.push(doc), { schema: LENIENT_SCHEMA });
+  } catch {
+    return void 0;
+  }
+  const repair = repairForStrict(text);
+  const repaired = repair && parseExact(repair.text, file);
+  if (repair && repaired && !repaired.syntaxError && repaired.problems.length === 0) {
+    const same = sameValue(
+      repaired.documents.map((d) => d.data).filter((d) => d != null),
+      expected.filter((d) => d != null),
+      { nodes: MAX_FAST_NODES }
+    );
+    if (same) {
+      const back = (at2) => {
+        const shift = repair.shifts.get(at2.line) ?? 0;
+        return shift > 0 && at2.col > shift ? { line: at2.line, col: at2.col - shift } : at2;
+      };
+      return {
+        documents: repaired.documents.map((d) => ({ ...d, locate: (path4) => back(d.locate(path4)) })),
+        problems: []
+      };
+    }
+  }
+  const nowhere = { line: 0, col: 0 };
+  return {
+    documents: expected.filter((d) => d != null).map((data) => ({
+      data,
+      line: 0,
+      locate: () => nowhere,
+      written: (path4) => {
+        const value = valueAtPath(data, path4);
+        return typeof value === "object" || value === void 0 ? void 0 : String(value);
+      }
+    })),
+    problems: []
+  };
+}
+function sameValue(a, b, budget) {
+  if (--budget.nodes < 0) return false;
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) {
+    return Number.isNaN(a) && Number.isNaN(b);
+  }
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  if (keysA.length !== keysB.length) return false;
+  const recordB = b;
+  return keysA.every(
+    (key) => Object.hasOwn(recordB, key) && sameValue(a[key], recordB[key], budget)
+  );
+}
+function parseExact(text, file) {
   const documents = [];
   const problems = [];
+  let syntaxError = false;
   const lineCounter = new import_yaml2.LineCounter();
   const position = (offset) => lineCounter.linePos(offset);
   for (const doc of (0, import_yaml2.parseAllDocuments)(text, { lineCounter, prettyErrors: false, merge: true })) {
     const error = doc.errors[0];
     if (error) {
+      syntaxError = true;
       const { line, col } = position(error.pos[0]);
       problems.push({ file, line, column: col, message: `YAML syntax: ${firstLine(error.message)}` });
       continue;
@@ -29541,7 +29710,7 @@ function readExact(text, file) {
       }
     });
   }
-  return { documents, problems };
+  return { documents, problems, syntaxError };
 }
 function nodeAt(doc, path4) {
   let node = doc.contents;
@@ -29580,9 +29749,9 @@ function valueAt(doc, container, key, depth) {
 }
 var NotSure = class extends Error {
 };
-var UNSURE = /(?:^|[\s[{,])<<[ \t]*:|^%/m;
+var UNSURE = /(?:^|[\s[{,])<<[ \t]*:|^%|\r(?!\n)/m;
 var MAX_FAST_NODES = 1e6;
-var DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t]|\r?$)(.*)$/gm;
+var DOCUMENT_MARKER2 = /^(?:---|\.\.\.)(?=[ \t]|\r?$)(.*)$/gm;
 var IMAGE_LINE = /^([ \t]*(?:-[ \t]+)*)image[ \t]*:(?:[ \t]+(\S.*?))?[ \t]*\r?$/gm;
 function readFast(text) {
   if (UNSURE.test(text)) return void 0;
@@ -29590,7 +29759,7 @@ function readFast(text) {
   try {
     let start = 0;
     let line = 1;
-    for (const marker of text.matchAll(DOCUMENT_MARKER)) {
+    for (const marker of text.matchAll(DOCUMENT_MARKER2)) {
       const rest = (marker[1] ?? "").trim();
       if (rest !== "" && !rest.startsWith("#")) throw new NotSure();
       readFastDocument(text, start, marker.index, line, documents);

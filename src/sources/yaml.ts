@@ -23,6 +23,7 @@ import {
   parseAllDocuments,
 } from "yaml";
 import type { ParseProblem } from "./types.js";
+import { repairForStrict } from "./yaml-lenient.js";
 
 export type KeyPath = (string | number)[];
 
@@ -59,15 +60,100 @@ export function readYamlFile(text: string, file: string, options: YamlOptions = 
   return (options.exact ? undefined : readFast(text)) ?? readExact(text, file);
 }
 
-/** The exact path: `yaml` documents with positions; syntax errors and alias bombs become problems. */
+/**
+ * The exact path: `yaml` documents with positions; syntax errors and alias bombs become problems.
+ * A file that only a strict YAML 1.2 reading rejects, and that go-yaml and js-yaml read, is read
+ * as they read it (SPEC §4): see yaml-lenient.ts.
+ */
 function readExact(text: string, file: string): YamlFile {
+  const strict = parseExact(text, file);
+  if (!strict.syntaxError) return strict;
+  return readLenient(text, file) ?? strict;
+}
+
+/** js-yaml as Kubernetes reads YAML: the core schema with YAML 1.1 merge keys, no timestamps. */
+const LENIENT_SCHEMA = jsYaml.CORE_SCHEMA.extend({
+  // js-yaml exports its types at run time; its type definitions leave them out.
+  implicit: [(jsYaml as unknown as { types: { merge: jsYaml.Type } }).types.merge],
+});
+
+/**
+ * A file the strict parser rejects but js-yaml reads: repaired where the repair provably changes
+ * no value (the strict parser then reads js-yaml's very data), with positions from the strict
+ * parser mapped back to the original columns. When no such repair exists, the data is still
+ * judged — at line 0, no position, rather than not at all. Undefined when js-yaml rejects it too.
+ */
+function readLenient(text: string, file: string): YamlFile | undefined {
+  const expected: unknown[] = [];
+  try {
+    jsYaml.loadAll(text, (doc) => expected.push(doc), { schema: LENIENT_SCHEMA });
+  } catch {
+    return undefined;
+  }
+  const repair = repairForStrict(text);
+  const repaired = repair && parseExact(repair.text, file);
+  if (repair && repaired && !repaired.syntaxError && repaired.problems.length === 0) {
+    const same = sameValue(
+      repaired.documents.map((d) => d.data).filter((d) => d != null),
+      expected.filter((d) => d != null),
+      { nodes: MAX_FAST_NODES },
+    );
+    if (same) {
+      const back = (at: Position): Position => {
+        const shift = repair.shifts.get(at.line) ?? 0;
+        return shift > 0 && at.col > shift ? { line: at.line, col: at.col - shift } : at;
+      };
+      return {
+        documents: repaired.documents.map((d) => ({ ...d, locate: (path) => back(d.locate(path)) })),
+        problems: [],
+      };
+    }
+  }
+  const nowhere = { line: 0, col: 0 };
+  return {
+    documents: expected
+      .filter((d) => d != null)
+      .map((data) => ({
+        data,
+        line: 0,
+        locate: () => nowhere,
+        written: (path) => {
+          const value = valueAtPath(data, path);
+          return typeof value === "object" || value === undefined ? undefined : String(value);
+        },
+      })),
+    problems: [],
+  };
+}
+
+/** Deep equality of parsed data, key order aside; false past the node budget (an alias bomb). */
+function sameValue(a: unknown, b: unknown, budget: { nodes: number }): boolean {
+  if (--budget.nodes < 0) return false;
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) {
+    return Number.isNaN(a) && Number.isNaN(b);
+  }
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  if (keysA.length !== keysB.length) return false;
+  const recordB = b as Record<string, unknown>;
+  return keysA.every(
+    (key) =>
+      Object.hasOwn(recordB, key) && sameValue((a as Record<string, unknown>)[key], recordB[key], budget),
+  );
+}
+
+function parseExact(text: string, file: string): YamlFile & { syntaxError: boolean } {
   const documents: YamlDocument[] = [];
   const problems: ParseProblem[] = [];
+  let syntaxError = false;
   const lineCounter = new LineCounter();
   const position = (offset: number) => lineCounter.linePos(offset);
   for (const doc of parseAllDocuments(text, { lineCounter, prettyErrors: false, merge: true })) {
     const error = doc.errors[0];
     if (error) {
+      syntaxError = true;
       const { line, col } = position(error.pos[0]);
       problems.push({ file, line, column: col, message: `YAML syntax: ${firstLine(error.message)}` });
       continue;
@@ -95,7 +181,7 @@ function readExact(text: string, file: string): YamlFile {
       },
     });
   }
-  return { documents, problems };
+  return { documents, problems, syntaxError };
 }
 
 /** The node at `path`, following aliases and `<<` merge keys as the data was built. */
@@ -143,11 +229,12 @@ class NotSure extends Error {}
 
 /**
  * Constructs the fast path leaves to the exact one: merge keys (`<<:`), which js-yaml's core
- * schema does not merge, and directives (`%YAML`). Anchors, aliases and tags need no such care: an
+ * schema does not merge, directives (`%YAML`), and line breaks written as a lone CR (the lines
+ * it counts are LF-terminated). Anchors, aliases and tags need no such care: an
  * image value that is not its line's text fails the pairing below, a tag js-yaml does not know is
  * an error that hands the file over, and an alias bomb runs out of the node budget.
  */
-const UNSURE = /(?:^|[\s[{,])<<[ \t]*:|^%/m;
+const UNSURE = /(?:^|[\s[{,])<<[ \t]*:|^%|\r(?!\n)/m;
 /** Nodes the fast path visits in one document before it leaves the file to the exact path. */
 const MAX_FAST_NODES = 1_000_000;
 /** `---` or `...` at the start of a line, with the rest of that line. */

@@ -177,3 +177,103 @@ describe("SPEC §3.5: a file that should be judged but cannot be read fails clos
     expect(JSON.parse(out.stdout).summary.skipped).toBe(3);
   });
 });
+
+describe("SPEC §4: YAML that Kubernetes reads is read, with exact lines and columns", () => {
+  // The last container's anchor sends the file past the fast path, to the parsers with positions.
+  const pod = (containers: string) =>
+    `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n${containers}` +
+    "  - name: z\n    image: &z registry.example.com/base/alpine:3.22\n";
+  /** Each shape a strict YAML 1.2 parser rejects and go-yaml / js-yaml accept; the image's line:column. */
+  const cases: [string, string, string][] = [
+    [
+      "a multi-line double-quoted scalar in a flow sequence closed at its parent's indentation (Argo)",
+      pod('  - name: a\n    image: centos:7\n    args: ["\n      cd /src &&\n      make\n    "]\n'),
+      "8:12",
+    ],
+    [
+      "the same, single-quoted",
+      pod("  - name: a\n    args: ['\n      make\n    ']\n    image: centos:7\n"),
+      "11:12",
+    ],
+    [
+      "a multi-line quoted scalar continued at its key's indentation",
+      pod('  - name: a\n    command: "sh -c\n    make"\n    image: centos:7\n'),
+      "10:12",
+    ],
+    [
+      "a flow sequence continued below its key's indentation",
+      pod("  - name: a\n    args: [a,\n  b]\n    image: centos:7\n"),
+      "10:12",
+    ],
+    [
+      "a flow sequence whose closing bracket sits at column 1",
+      pod("  - name: a\n    args: [\n      a\n]\n    image: centos:7\n"),
+      "11:12",
+    ],
+    [
+      "a flow mapping with the image in it, continued below its indentation",
+      pod("  - {name: a,\n  image: centos:7}\n"),
+      "8:10",
+    ],
+    [
+      "a comment right after a closing quote",
+      pod('  - name: a\n    image: "centos:7"# pinned later\n'),
+      "8:12",
+    ],
+    [
+      "line breaks written as lone carriage returns",
+      pod("  - name: a\n    image: centos:7\n").replace(/\n/g, "\r"),
+      "8:12",
+    ],
+  ];
+
+  it.each(cases)("%s", (_, text, at) => {
+    const result = check({ "pod.yaml": text });
+    expect(result.skipped).toEqual([]);
+    expect(result.findings.map((f) => `${f.line}:${f.column} ${f.rule}`)).toEqual([
+      `${at} approved-base-images`,
+      `${at} block-deprecated-base-images`,
+    ]);
+  });
+
+  it("such a file holding {{ }} is judged, not skipped as a template; anchors and flow maps too", () => {
+    const text = [
+      "apiVersion: argoproj.io/v1alpha1",
+      "kind: Workflow",
+      "metadata: {name: w}",
+      "spec:",
+      "  templates:",
+      "  - name: build",
+      "    container:",
+      "      image: &go golang:1.8",
+      '      args: ["',
+      "        go build {{inputs.parameters.pkg}}",
+      '      "]',
+      "  - name: other",
+      '    container: {image: "centos:7"}',
+      "",
+    ].join("\n");
+    const result = check({ "workflow.yaml": text });
+    expect(result.skipped).toEqual([]);
+    expect(result.findings.map((f) => `${f.line}:${f.column} ${f.image} ${f.rule}`)).toEqual([
+      "8:18 golang:1.8 approved-base-images",
+      "13:24 centos:7 approved-base-images",
+      "13:24 centos:7 block-deprecated-base-images",
+    ]);
+  });
+
+  it("a file js-yaml reads that no value-keeping repair makes strict is still judged, at line 0 (no position)", () => {
+    const result = check({
+      "pod.yaml": `${pod("  - name: a\n    image: centos:7\n")}${"k".repeat(1100)}: long key\n`,
+    });
+    expect(result.findings.map((f) => `${f.line} ${f.rule}`)).toEqual([
+      "0 approved-base-images",
+      "0 block-deprecated-base-images",
+    ]);
+  });
+
+  it("YAML that go-yaml rejects too stays a parse-error with the parser's line", () => {
+    const result = check({ "pod.yaml": pod("  - name: a\n    image: centos:7\n   bad: [\n") });
+    expect(result.findings.map((f) => f.rule)).toEqual(["parse-error"]);
+  });
+});
