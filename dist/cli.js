@@ -28323,7 +28323,11 @@ function kubernetesImages(object, written, prefix = []) {
         path: [...prefix, ...podPath, list, i, "image"],
         value: container.image,
         workload,
-        container: { name: typeof container.name === "string" ? detach(container.name) : String(i), list },
+        container: {
+          name: typeof container.name === "string" ? detach(container.name) : String(i),
+          list,
+          index: i
+        },
         labels
       });
     });
@@ -28339,7 +28343,7 @@ function walkObject(value, path4, context, out) {
           path: [...path4, i, "image"],
           value: item.image,
           workload: context.workload,
-          container: { name: typeof item.name === "string" ? detach(item.name) : String(i), list },
+          container: { name: typeof item.name === "string" ? detach(item.name) : String(i), list, index: i },
           labels: context.labels
         });
         for (const [key, child2] of Object.entries(item))
@@ -28751,7 +28755,377 @@ function displayPath(cwd, absolute) {
 
 // src/sources/kustomize.ts
 import { posix as posix2 } from "node:path";
+
+// src/sources/yaml.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+
+// src/sources/yaml-lenient.ts
+var DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t]|\r?$)/;
+function keyColumn(line) {
+  let at2 = 0;
+  for (; ; ) {
+    while (line[at2] === " ") at2++;
+    if (line[at2] === "-" && (line[at2 + 1] === " " || line[at2 + 1] === "	")) at2 += 2;
+    else return at2;
+  }
+}
+function repairForStrict(original) {
+  let changed = false;
+  let text = original;
+  if (/\r(?!\n)/.test(text)) {
+    text = text.replace(/\r(?!\n)/g, "\n");
+    changed = true;
+  }
+  const lines = text.split("\n");
+  const shifts = /* @__PURE__ */ new Map();
+  let depth = 0;
+  let quote;
+  let regionIndent = 0;
+  let blockParent;
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i];
+    const indent = line.length - line.trimStart().length;
+    const blank = line.trim() === "" || line.trim() === "\r";
+    if (blockParent !== void 0) {
+      if (blank || indent > blockParent) continue;
+      blockParent = void 0;
+    }
+    if (DOCUMENT_MARKER.test(line)) {
+      depth = 0;
+      quote = void 0;
+      continue;
+    }
+    const inRegion = depth > 0 || quote !== void 0;
+    if (inRegion && !blank && indent < regionIndent) {
+      line = " ".repeat(regionIndent - indent) + line;
+      shifts.set(i + 1, regionIndent - indent);
+      changed = true;
+    }
+    let canStart = true;
+    for (let at2 = line.length - line.trimStart().length; at2 < line.length; at2++) {
+      const ch = line[at2];
+      if (quote === '"') {
+        if (ch === "\\") at2++;
+        else if (ch === '"') quote = void 0;
+        if (quote === void 0 && line[at2 + 1] === "#") {
+          line = `${line.slice(0, at2 + 1)} ${line.slice(at2 + 1)}`;
+          changed = true;
+        }
+        continue;
+      }
+      if (quote === "'") {
+        if (ch === "'" && line[at2 + 1] === "'") at2++;
+        else if (ch === "'") quote = void 0;
+        if (quote === void 0 && line[at2 + 1] === "#") {
+          line = `${line.slice(0, at2 + 1)} ${line.slice(at2 + 1)}`;
+          changed = true;
+        }
+        continue;
+      }
+      if (ch === " " || ch === "	" || ch === "\r") continue;
+      if (ch === "#" && (at2 === 0 || line[at2 - 1] === " " || line[at2 - 1] === "	")) break;
+      const opensRegion = depth === 0;
+      if ((ch === '"' || ch === "'") && canStart) {
+        if (opensRegion) regionIndent = keyColumn(line) + 1;
+        quote = ch;
+        canStart = false;
+      } else if (ch === "[" || ch === "{") {
+        if (opensRegion) regionIndent = keyColumn(line) + 1;
+        depth++;
+        canStart = true;
+      } else if ((ch === "]" || ch === "}") && depth > 0) {
+        depth--;
+        canStart = false;
+      } else if (ch === "," && depth > 0) {
+        canStart = true;
+      } else if ((ch === ":" || ch === "-" || ch === "?") && /^[ \t\r]?$/.test(line[at2 + 1] ?? "")) {
+        canStart = true;
+      } else if ((ch === "|" || ch === ">") && canStart && depth === 0) {
+        blockParent = indent;
+        break;
+      } else if (ch === "&" || ch === "!") {
+        while (at2 + 1 < line.length && !/[ \t]/.test(line[at2 + 1])) at2++;
+      } else {
+        canStart = false;
+        while (at2 + 1 < line.length) {
+          const next = line[at2 + 1];
+          if (/[ \t]/.test(next) || depth > 0 && /[,[\]{}]/.test(next)) break;
+          if (next === ":" && /^[ \t\r]?$/.test(line[at2 + 2] ?? "")) break;
+          at2++;
+        }
+      }
+    }
+    lines[i] = line;
+  }
+  return changed ? { text: lines.join("\n"), shifts } : void 0;
+}
+
+// src/sources/yaml.ts
+var MAX_ALIAS_COUNT = 1e3;
+function readYamlFile(text, file, options = {}) {
+  return (options.exact ? void 0 : readFast(text)) ?? readExact(text, file);
+}
+function readExact(text, file) {
+  const strict = parseExact(text, file);
+  if (!strict.syntaxError) return strict;
+  return readLenient(text, file) ?? strict;
+}
+var LENIENT_SCHEMA = yaml.CORE_SCHEMA.extend({
+  // js-yaml exports its types at run time; its type definitions leave them out.
+  implicit: [yaml.types.merge]
+});
+function readLenient(text, file) {
+  const expected = [];
+  try {
+    yaml.loadAll(text, (doc) => expected.push(doc), { schema: LENIENT_SCHEMA });
+  } catch {
+    return void 0;
+  }
+  const repair = repairForStrict(text);
+  const repaired = repair && parseExact(repair.text, file);
+  if (repair && repaired && !repaired.syntaxError && repaired.problems.length === 0) {
+    const same = sameValue(
+      repaired.documents.map((d) => d.data).filter((d) => d != null),
+      expected.filter((d) => d != null),
+      { nodes: MAX_FAST_NODES }
+    );
+    if (same) {
+      const back = (at2) => {
+        const shift = repair.shifts.get(at2.line) ?? 0;
+        return shift > 0 && at2.col > shift ? { line: at2.line, col: at2.col - shift } : at2;
+      };
+      return {
+        documents: repaired.documents.map((d) => ({ ...d, locate: (path4) => back(d.locate(path4)) })),
+        problems: []
+      };
+    }
+  }
+  const nowhere = { line: 0, col: 0 };
+  return {
+    documents: expected.filter((d) => d != null).map((data) => ({
+      data,
+      line: 0,
+      locate: () => nowhere,
+      written: (path4) => {
+        const value = valueAtPath(data, path4);
+        return typeof value === "object" || value === void 0 ? void 0 : String(value);
+      }
+    })),
+    problems: []
+  };
+}
+function sameValue(a, b, budget) {
+  if (--budget.nodes < 0) return false;
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) {
+    return Number.isNaN(a) && Number.isNaN(b);
+  }
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  if (keysA.length !== keysB.length) return false;
+  const recordB = b;
+  return keysA.every(
+    (key) => Object.hasOwn(recordB, key) && sameValue(a[key], recordB[key], budget)
+  );
+}
+function parseExact(text, file) {
+  const documents = [];
+  const problems = [];
+  let syntaxError = false;
+  const lineCounter = new import_yaml2.LineCounter();
+  const position = (offset) => lineCounter.linePos(offset);
+  for (const doc of (0, import_yaml2.parseAllDocuments)(text, { lineCounter, prettyErrors: false, merge: true })) {
+    const error = doc.errors[0];
+    if (error) {
+      syntaxError = true;
+      const { line, col } = position(error.pos[0]);
+      problems.push({ file, line, column: col, message: `YAML syntax: ${firstLine(error.message)}` });
+      continue;
+    }
+    let data;
+    try {
+      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (cause) {
+      const { line, col } = position(doc.range[0]);
+      const message = /alias/i.test(String(cause)) ? `YAML uses aliases too often (more than ${MAX_ALIAS_COUNT}); refusing to expand a possible alias bomb` : `YAML cannot be read: ${cause.message}`;
+      problems.push({ file, line, column: col, message });
+      continue;
+    }
+    const start = doc.contents?.range?.[0] ?? doc.range[0];
+    documents.push({
+      data,
+      line: position(start).line,
+      locate: (path4) => position(nodeAt(doc, path4)?.range?.[0] ?? start),
+      written: (path4) => {
+        const node = nodeAt(doc, path4);
+        if (!(0, import_yaml2.isScalar)(node)) return void 0;
+        return typeof node.source === "string" ? node.source : String(node.value);
+      }
+    });
+  }
+  return { documents, problems, syntaxError };
+}
+function nodeAt(doc, path4) {
+  let node = doc.contents;
+  for (const key of path4) {
+    node = valueAt(doc, node, key, 0);
+    if (node === void 0) return void 0;
+  }
+  return node;
+}
+function deref(doc, node) {
+  return (0, import_yaml2.isAlias)(node) ? node.resolve(doc) : node;
+}
+function isMergeKey(key) {
+  if (!(0, import_yaml2.isScalar)(key)) return false;
+  const value = key.value;
+  return value === "<<" || typeof value === "symbol" && value.description === "<<";
+}
+function valueAt(doc, container, key, depth) {
+  const node = deref(doc, container);
+  if ((0, import_yaml2.isSeq)(node)) return typeof key === "number" ? node.items[key] : void 0;
+  if (!(0, import_yaml2.isMap)(node) || depth > 50) return void 0;
+  for (const pair of node.items) {
+    if ((0, import_yaml2.isPair)(pair) && (0, import_yaml2.isScalar)(pair.key) && String(pair.key.value) === String(key) && !isMergeKey(pair.key))
+      return pair.value ?? pair.key;
+  }
+  for (const pair of node.items) {
+    if (!(0, import_yaml2.isPair)(pair) || !isMergeKey(pair.key)) continue;
+    const source = deref(doc, pair.value);
+    const sources = (0, import_yaml2.isSeq)(source) ? source.items : [source];
+    for (const each of sources) {
+      const found = valueAt(doc, each, key, depth + 1);
+      if (found !== void 0) return found;
+    }
+  }
+  return void 0;
+}
+var NotSure = class extends Error {
+};
+var UNSURE = /(?:^|[\s[{,])<<[ \t]*:|^%|\r(?!\n)/m;
+var MAX_FAST_NODES = 1e6;
+var DOCUMENT_MARKER2 = /^(?:---|\.\.\.)(?=[ \t]|\r?$)(.*)$/gm;
+var IMAGE_LINE = /^([ \t]*(?:-[ \t]+)*)image[ \t]*:(?:[ \t]+(\S.*?))?[ \t]*\r?$/gm;
+function readFast(text) {
+  if (UNSURE.test(text)) return void 0;
+  const documents = [];
+  try {
+    let start = 0;
+    let line = 1;
+    for (const marker of text.matchAll(DOCUMENT_MARKER2)) {
+      const rest = (marker[1] ?? "").trim();
+      if (rest !== "" && !rest.startsWith("#")) throw new NotSure();
+      readFastDocument(text, start, marker.index, line, documents);
+      line += countNewlines(text, start, marker.index + marker[0].length);
+      start = marker.index + marker[0].length;
+    }
+    readFastDocument(text, start, text.length, line, documents);
+  } catch (error) {
+    if (error instanceof NotSure || error instanceof yaml.YAMLException) return void 0;
+    throw error;
+  }
+  return { documents, problems: [] };
+}
+function readFastDocument(text, from, to, firstLine2, documents) {
+  const chunk = from === 0 && to === text.length ? text : text.slice(from, to);
+  if (chunk.trim() === "") return;
+  const data = yaml.load(chunk, { schema: yaml.CORE_SCHEMA });
+  const lines = [];
+  let line = firstLine2;
+  let counted = 0;
+  for (const match of chunk.matchAll(IMAGE_LINE)) {
+    line += countNewlines(chunk, counted, match.index);
+    counted = match.index;
+    const prefix = match[1];
+    const written = match[2];
+    const valueAt2 = written === void 0 ? match[0].indexOf(":") : match[0].indexOf(written, prefix.length + 5);
+    lines.push({ line, col: valueAt2 + 1, value: written === void 0 ? void 0 : scalarText(written) });
+  }
+  const keys = [];
+  imageKeys(data, [], keys);
+  if (keys.length !== lines.length) throw new NotSure();
+  const positions = /* @__PURE__ */ new Map();
+  keys.forEach((path4, i) => {
+    const value = valueAtPath(data, path4);
+    const at2 = lines[i];
+    const isMap3 = typeof value === "object" && value !== null && !Array.isArray(value);
+    if (isMap3 && "repository" in value) throw new NotSure();
+    const same = typeof value === "string" ? at2.value === value : (value === null || isMap3) && at2.value === void 0;
+    if (!same) throw new NotSure();
+    positions.set(pathKey(path4), { line: at2.line, col: at2.col });
+  });
+  documents.push({
+    data,
+    line: firstLine2,
+    locate: (path4) => {
+      const found = positions.get(pathKey(path4));
+      if (!found) throw new NotSure();
+      return found;
+    },
+    written: (path4) => {
+      const value = valueAtPath(data, path4);
+      return typeof value === "string" ? value : void 0;
+    }
+  });
+}
+function imageKeys(value, path4, out, budget = { nodes: MAX_FAST_NODES }) {
+  if (--budget.nodes < 0) throw new NotSure();
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      if (typeof item !== "object" || item === null) continue;
+      path4.push(i);
+      imageKeys(item, path4, out, budget);
+      path4.pop();
+    }
+    return;
+  }
+  if (typeof value !== "object" || value === null) return;
+  for (const key in value) {
+    if (key.charCodeAt(0) <= 57 && /^\d+$/.test(key)) throw new NotSure();
+    const child2 = value[key];
+    if (key === "image") out.push([...path4, key]);
+    if (typeof child2 !== "object" || child2 === null) continue;
+    path4.push(key);
+    imageKeys(child2, path4, out, budget);
+    path4.pop();
+  }
+}
+function valueAtPath(data, path4) {
+  return path4.reduce((value, key) => value?.[key], data);
+}
+function pathKey(path4) {
+  return path4.join("\0");
+}
+function countNewlines(text, from, to) {
+  let count = 0;
+  for (let i = text.indexOf("\n", from); i >= 0 && i < to; i = text.indexOf("\n", i + 1)) count++;
+  return count;
+}
+function scalarText(written) {
+  const first = written[0];
+  if (first === '"') {
+    const end = written.indexOf('"', 1);
+    if (end < 0 || written.slice(1, end).includes("\\")) return void 0;
+    return written.slice(1, end);
+  }
+  if (first === "'") {
+    const match = /^'((?:[^']|'')*)'/.exec(written);
+    return match ? match[1].replace(/''/g, "'") : void 0;
+  }
+  if (first === "{" || first === "[" || first === "|" || first === ">" || first === "#") return void 0;
+  const comment = written.search(/[ \t]#/);
+  return (comment >= 0 ? written.slice(0, comment) : written).trimEnd();
+}
+function firstLine(message) {
+  return message.split("\n")[0] ?? message;
+}
+
+// src/sources/kustomize.ts
 var NAMES = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
+var MAX_OVERLAY_DEPTH = 1e3;
+var MAX_PRODUCED = 5e6;
 function isKustomizationName(name) {
   return NAMES.has(name);
 }
@@ -28792,6 +29166,115 @@ function readKustomization(doc, file) {
   }
   return { file, resources, images };
 }
+function inlinePatches(data) {
+  const patches2 = [];
+  for (const key of ["patches", "patchesJson6902"]) {
+    const list = data[key];
+    if (!Array.isArray(list)) continue;
+    list.forEach((entry, i) => {
+      if (!isObject(entry) || typeof entry.patch !== "string") return;
+      const target = isObject(entry.target) ? entry.target : {};
+      patches2.push({
+        path: [key, i, "patch"],
+        target: {
+          ...typeof target.kind === "string" && { kind: target.kind },
+          ...typeof target.name === "string" && { name: target.name }
+        }
+      });
+    });
+  }
+  const strategic = data.patchesStrategicMerge;
+  if (Array.isArray(strategic)) {
+    strategic.forEach((entry, i) => {
+      if (typeof entry === "string" && entry.includes("\n"))
+        patches2.push({ path: ["patchesStrategicMerge", i], target: {} });
+    });
+  }
+  return patches2;
+}
+var CONTAINER_IMAGE = /\/(containers|initContainers|ephemeralContainers)\/(\d+)\/image$/;
+var PATCH_OPS = /* @__PURE__ */ new Set(["add", "replace"]);
+function patchImages(doc, text, file) {
+  const occurrences = [];
+  const problems = [];
+  if (!isObject(doc.data)) return { occurrences, problems };
+  const fileLines = text.split("\n");
+  for (const { path: path4, target } of inlinePatches(doc.data)) {
+    const patch = path4.reduce(
+      (value, key) => value[key],
+      doc.data
+    );
+    const at2 = doc.locate(path4);
+    const written = fileLines[at2.line - 1] ?? "";
+    const block = written[at2.col - 1] === "|" || written[at2.col - 1] === ">";
+    const firstContent = fileLines.findIndex((line, i) => i >= at2.line && line.trim() !== "");
+    const indent = firstContent < 0 ? 0 : fileLines[firstContent].search(/\S/);
+    const own = Math.max(
+      0,
+      patch.split("\n").find((line) => line.trim() !== "")?.search(/\S/) ?? 0
+    );
+    const place = (line, col) => block && firstContent >= 0 ? { line: at2.line + line, col: col + indent - own } : { line: at2.line, col: at2.col };
+    const parsed = readYamlFile(patch, file, { exact: true });
+    for (const problem of parsed.problems) {
+      const where = place(problem.line, problem.column);
+      problems.push({
+        file,
+        line: where.line,
+        column: where.col,
+        message: `inline patch: ${problem.message}`
+      });
+    }
+    for (const patchDoc of parsed.documents) {
+      const found = [];
+      if (Array.isArray(patchDoc.data)) {
+        patchDoc.data.forEach((op, i) => {
+          if (!isObject(op) || !PATCH_OPS.has(String(op.op)) || typeof op.path !== "string") return;
+          if (!/\/image$/.test(op.path)) return;
+          const slot = CONTAINER_IMAGE.exec(op.path);
+          found.push({
+            path: [i, "value"],
+            value: op.value,
+            labels: {},
+            ...slot && { replaces: { ...target, list: slot[1], index: Number(slot[2]) } }
+          });
+        });
+      } else if (isKubernetesObject(patchDoc.data)) {
+        const object = patchDoc.data;
+        const metadata = isObject(object.metadata) ? object.metadata : {};
+        const own2 = {
+          kind: target.kind ?? String(object.kind),
+          ...(target.name ?? (typeof metadata.name === "string" ? metadata.name : void 0)) !== void 0 && {
+            name: target.name ?? String(metadata.name)
+          }
+        };
+        for (const image of kubernetesImages(object, patchDoc.written).images) {
+          const container = image.container;
+          found.push({
+            ...image,
+            ...container && { replaces: { ...own2, list: container.list, container: container.name } }
+          });
+        }
+      }
+      for (const image of found) {
+        const inner = patchDoc.locate(image.path);
+        const where = place(inner.line, inner.col);
+        const { text: imageText, image: state } = imageOfValue(image.value);
+        occurrences.push({
+          file,
+          line: where.line,
+          column: where.col,
+          source: "kubernetes",
+          text: imageText,
+          image: state,
+          via: "patch",
+          labels: image.labels,
+          ...image.replaces && { patchTarget: image.replaces }
+        });
+      }
+    }
+  }
+  return { occurrences, problems };
+}
 function entryMatches(entry, image) {
   const { name } = splitReference(image);
   const written = splitReference(entry.name);
@@ -28801,25 +29284,72 @@ function entryMatches(entry, image) {
 function rewrite(entry, image) {
   const { name, tag, digest } = splitReference(image);
   let suffix = digest !== void 0 ? `@${digest}` : tag !== void 0 ? `:${tag}` : "";
-  if (entry.newTag !== void 0) suffix = `:${entry.newTag}`;
-  if (entry.digest !== void 0) suffix = `@${entry.digest}`;
+  if (entry.newTag !== void 0 && entry.digest !== void 0) suffix = `:${entry.newTag}@${entry.digest}`;
+  else if (entry.newTag !== void 0) suffix = `:${entry.newTag}`;
+  else if (entry.digest !== void 0) suffix = `@${entry.digest}`;
   return `${entry.newName ?? name}${suffix}`;
+}
+function patches(target, origin) {
+  const { workload, container } = origin;
+  if (!workload || !container || container.list !== target.list) return false;
+  if (target.kind !== void 0 && target.kind !== workload.kind) return false;
+  if (target.name !== void 0 && target.name !== workload.name) return false;
+  return target.index !== void 0 ? target.index === container.index : target.container === container.name;
 }
 function applyKustomizations(kustomizations, byFile) {
   const byDir = new Map(kustomizations.map((k) => [posix2.dirname(k.file), k]));
-  const memo = /* @__PURE__ */ new Map();
+  const inner = (k) => k.resources.map((r) => byDir.get(r)).filter((i) => i !== void 0);
   const rewritten = [];
   const replaced = /* @__PURE__ */ new Set();
-  const produce = (k, seen) => {
-    const done = memo.get(k);
-    if (done) return done;
-    if (seen.has(k)) return [];
-    seen.add(k);
+  const problems = [];
+  const order = [];
+  const state = /* @__PURE__ */ new Map();
+  for (const root of kustomizations) {
+    if (state.has(root)) continue;
+    const stack = [];
+    state.set(root, "open");
+    stack.push({ k: root, next: 0, bases: inner(root) });
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const base = top.bases[top.next++];
+      if (base === void 0) {
+        stack.pop();
+        state.set(top.k, "done");
+        order.push(top.k);
+      } else if (!state.has(base)) {
+        state.set(base, "open");
+        stack.push({ k: base, next: 0, bases: inner(base) });
+      }
+    }
+  }
+  const produced = /* @__PURE__ */ new Map();
+  const depth = /* @__PURE__ */ new Map();
+  let work = 0;
+  for (const k of order) {
     const items = [];
+    const level = 1 + inner(k).reduce((deepest, base) => Math.max(deepest, depth.get(base) ?? 0), 0);
+    depth.set(k, level);
+    const tooDeep = level > MAX_OVERLAY_DEPTH;
+    if (tooDeep || work > MAX_PRODUCED) {
+      if (tooDeep && level === MAX_OVERLAY_DEPTH + 1 || !tooDeep && work !== Infinity) {
+        problems.push({
+          file: k.file,
+          line: 0,
+          column: 0,
+          message: tooDeep ? `kustomization overlays are stacked more than ${MAX_OVERLAY_DEPTH.toLocaleString("en-US")} deep here; this one and those above it are not built, so their images are judged as written` : `kustomization overlays here carry more than ${MAX_PRODUCED.toLocaleString("en-US")} images up their chain; this one and those after it are not built, so their images are judged as written`
+        });
+        if (!tooDeep) work = Infinity;
+      }
+      produced.set(k, []);
+      continue;
+    }
+    const add = (list) => {
+      for (const item of list) items.push(item);
+    };
     for (const resource of k.resources) {
-      const inner = byDir.get(resource);
-      if (inner) {
-        items.push(...produce(inner, seen));
+      const base = byDir.get(resource);
+      if (base) {
+        add(produced.get(base) ?? []);
         continue;
       }
       for (const origin of byFile.get(resource) ?? []) {
@@ -28827,7 +29357,18 @@ function applyKustomizations(kustomizations, byFile) {
           items.push({ origin, text: origin.text });
       }
     }
-    const out = items.map((item) => {
+    const patched = (byFile.get(k.file) ?? []).filter((o) => o.via === "patch");
+    const targets = patched.map((o) => o.patchTarget).filter((t) => t !== void 0);
+    if (targets.length > 0) {
+      const kept = items.filter((item) => !targets.some((t) => patches(t, item.origin)));
+      items.length = 0;
+      add(kept);
+    }
+    for (const origin of patched) {
+      if (origin.image.kind === "image") items.push({ origin, text: origin.text });
+    }
+    const out = [];
+    for (const item of items) {
       let text = item.text;
       let matched;
       for (const entry of k.images) {
@@ -28844,13 +29385,13 @@ function applyKustomizations(kustomizations, byFile) {
           rewrittenBy: { file: k.file, line: matched.line, written: item.origin.text }
         });
       }
-      return { origin: item.origin, text };
-    });
-    memo.set(k, out);
-    return out;
-  };
-  for (const k of kustomizations) produce(k, /* @__PURE__ */ new Set());
-  return { rewritten, replaced };
+      out.push({ origin: item.origin, text });
+    }
+    work += out.length;
+    produced.set(k, out);
+  }
+  const built = new Map([...produced].map(([k, items]) => [k.file, items.map((item) => item.text)]));
+  return { rewritten, replaced, problems, built };
 }
 
 // src/sources/read.ts
@@ -29502,372 +30043,6 @@ function workflowImages(data) {
   return images;
 }
 
-// src/sources/yaml.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-
-// src/sources/yaml-lenient.ts
-var DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t]|\r?$)/;
-function keyColumn(line) {
-  let at2 = 0;
-  for (; ; ) {
-    while (line[at2] === " ") at2++;
-    if (line[at2] === "-" && (line[at2 + 1] === " " || line[at2 + 1] === "	")) at2 += 2;
-    else return at2;
-  }
-}
-function repairForStrict(original) {
-  let changed = false;
-  let text = original;
-  if (/\r(?!\n)/.test(text)) {
-    text = text.replace(/\r(?!\n)/g, "\n");
-    changed = true;
-  }
-  const lines = text.split("\n");
-  const shifts = /* @__PURE__ */ new Map();
-  let depth = 0;
-  let quote;
-  let regionIndent = 0;
-  let blockParent;
-  for (let i = 0; i < lines.length; i++) {
-    let line = lines[i];
-    const indent = line.length - line.trimStart().length;
-    const blank = line.trim() === "" || line.trim() === "\r";
-    if (blockParent !== void 0) {
-      if (blank || indent > blockParent) continue;
-      blockParent = void 0;
-    }
-    if (DOCUMENT_MARKER.test(line)) {
-      depth = 0;
-      quote = void 0;
-      continue;
-    }
-    const inRegion = depth > 0 || quote !== void 0;
-    if (inRegion && !blank && indent < regionIndent) {
-      line = " ".repeat(regionIndent - indent) + line;
-      shifts.set(i + 1, regionIndent - indent);
-      changed = true;
-    }
-    let canStart = true;
-    for (let at2 = line.length - line.trimStart().length; at2 < line.length; at2++) {
-      const ch = line[at2];
-      if (quote === '"') {
-        if (ch === "\\") at2++;
-        else if (ch === '"') quote = void 0;
-        if (quote === void 0 && line[at2 + 1] === "#") {
-          line = `${line.slice(0, at2 + 1)} ${line.slice(at2 + 1)}`;
-          changed = true;
-        }
-        continue;
-      }
-      if (quote === "'") {
-        if (ch === "'" && line[at2 + 1] === "'") at2++;
-        else if (ch === "'") quote = void 0;
-        if (quote === void 0 && line[at2 + 1] === "#") {
-          line = `${line.slice(0, at2 + 1)} ${line.slice(at2 + 1)}`;
-          changed = true;
-        }
-        continue;
-      }
-      if (ch === " " || ch === "	" || ch === "\r") continue;
-      if (ch === "#" && (at2 === 0 || line[at2 - 1] === " " || line[at2 - 1] === "	")) break;
-      const opensRegion = depth === 0;
-      if ((ch === '"' || ch === "'") && canStart) {
-        if (opensRegion) regionIndent = keyColumn(line) + 1;
-        quote = ch;
-        canStart = false;
-      } else if (ch === "[" || ch === "{") {
-        if (opensRegion) regionIndent = keyColumn(line) + 1;
-        depth++;
-        canStart = true;
-      } else if ((ch === "]" || ch === "}") && depth > 0) {
-        depth--;
-        canStart = false;
-      } else if (ch === "," && depth > 0) {
-        canStart = true;
-      } else if ((ch === ":" || ch === "-" || ch === "?") && /^[ \t\r]?$/.test(line[at2 + 1] ?? "")) {
-        canStart = true;
-      } else if ((ch === "|" || ch === ">") && canStart && depth === 0) {
-        blockParent = indent;
-        break;
-      } else if (ch === "&" || ch === "!") {
-        while (at2 + 1 < line.length && !/[ \t]/.test(line[at2 + 1])) at2++;
-      } else {
-        canStart = false;
-        while (at2 + 1 < line.length) {
-          const next = line[at2 + 1];
-          if (/[ \t]/.test(next) || depth > 0 && /[,[\]{}]/.test(next)) break;
-          if (next === ":" && /^[ \t\r]?$/.test(line[at2 + 2] ?? "")) break;
-          at2++;
-        }
-      }
-    }
-    lines[i] = line;
-  }
-  return changed ? { text: lines.join("\n"), shifts } : void 0;
-}
-
-// src/sources/yaml.ts
-var MAX_ALIAS_COUNT = 1e3;
-function readYamlFile(text, file, options = {}) {
-  return (options.exact ? void 0 : readFast(text)) ?? readExact(text, file);
-}
-function readExact(text, file) {
-  const strict = parseExact(text, file);
-  if (!strict.syntaxError) return strict;
-  return readLenient(text, file) ?? strict;
-}
-var LENIENT_SCHEMA = yaml.CORE_SCHEMA.extend({
-  // js-yaml exports its types at run time; its type definitions leave them out.
-  implicit: [yaml.types.merge]
-});
-function readLenient(text, file) {
-  const expected = [];
-  try {
-    yaml.loadAll(text, (doc) => expected.push(doc), { schema: LENIENT_SCHEMA });
-  } catch {
-    return void 0;
-  }
-  const repair = repairForStrict(text);
-  const repaired = repair && parseExact(repair.text, file);
-  if (repair && repaired && !repaired.syntaxError && repaired.problems.length === 0) {
-    const same = sameValue(
-      repaired.documents.map((d) => d.data).filter((d) => d != null),
-      expected.filter((d) => d != null),
-      { nodes: MAX_FAST_NODES }
-    );
-    if (same) {
-      const back = (at2) => {
-        const shift = repair.shifts.get(at2.line) ?? 0;
-        return shift > 0 && at2.col > shift ? { line: at2.line, col: at2.col - shift } : at2;
-      };
-      return {
-        documents: repaired.documents.map((d) => ({ ...d, locate: (path4) => back(d.locate(path4)) })),
-        problems: []
-      };
-    }
-  }
-  const nowhere = { line: 0, col: 0 };
-  return {
-    documents: expected.filter((d) => d != null).map((data) => ({
-      data,
-      line: 0,
-      locate: () => nowhere,
-      written: (path4) => {
-        const value = valueAtPath(data, path4);
-        return typeof value === "object" || value === void 0 ? void 0 : String(value);
-      }
-    })),
-    problems: []
-  };
-}
-function sameValue(a, b, budget) {
-  if (--budget.nodes < 0) return false;
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) {
-    return Number.isNaN(a) && Number.isNaN(b);
-  }
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const keysA = Object.keys(a);
-  const keysB = Object.keys(b);
-  if (keysA.length !== keysB.length) return false;
-  const recordB = b;
-  return keysA.every(
-    (key) => Object.hasOwn(recordB, key) && sameValue(a[key], recordB[key], budget)
-  );
-}
-function parseExact(text, file) {
-  const documents = [];
-  const problems = [];
-  let syntaxError = false;
-  const lineCounter = new import_yaml2.LineCounter();
-  const position = (offset) => lineCounter.linePos(offset);
-  for (const doc of (0, import_yaml2.parseAllDocuments)(text, { lineCounter, prettyErrors: false, merge: true })) {
-    const error = doc.errors[0];
-    if (error) {
-      syntaxError = true;
-      const { line, col } = position(error.pos[0]);
-      problems.push({ file, line, column: col, message: `YAML syntax: ${firstLine(error.message)}` });
-      continue;
-    }
-    let data;
-    try {
-      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (cause) {
-      const { line, col } = position(doc.range[0]);
-      const message = /alias/i.test(String(cause)) ? `YAML uses aliases too often (more than ${MAX_ALIAS_COUNT}); refusing to expand a possible alias bomb` : `YAML cannot be read: ${cause.message}`;
-      problems.push({ file, line, column: col, message });
-      continue;
-    }
-    const start = doc.contents?.range?.[0] ?? doc.range[0];
-    documents.push({
-      data,
-      line: position(start).line,
-      locate: (path4) => position(nodeAt(doc, path4)?.range?.[0] ?? start),
-      written: (path4) => {
-        const node = nodeAt(doc, path4);
-        if (!(0, import_yaml2.isScalar)(node)) return void 0;
-        return typeof node.source === "string" ? node.source : String(node.value);
-      }
-    });
-  }
-  return { documents, problems, syntaxError };
-}
-function nodeAt(doc, path4) {
-  let node = doc.contents;
-  for (const key of path4) {
-    node = valueAt(doc, node, key, 0);
-    if (node === void 0) return void 0;
-  }
-  return node;
-}
-function deref(doc, node) {
-  return (0, import_yaml2.isAlias)(node) ? node.resolve(doc) : node;
-}
-function isMergeKey(key) {
-  if (!(0, import_yaml2.isScalar)(key)) return false;
-  const value = key.value;
-  return value === "<<" || typeof value === "symbol" && value.description === "<<";
-}
-function valueAt(doc, container, key, depth) {
-  const node = deref(doc, container);
-  if ((0, import_yaml2.isSeq)(node)) return typeof key === "number" ? node.items[key] : void 0;
-  if (!(0, import_yaml2.isMap)(node) || depth > 50) return void 0;
-  for (const pair of node.items) {
-    if ((0, import_yaml2.isPair)(pair) && (0, import_yaml2.isScalar)(pair.key) && String(pair.key.value) === String(key) && !isMergeKey(pair.key))
-      return pair.value ?? pair.key;
-  }
-  for (const pair of node.items) {
-    if (!(0, import_yaml2.isPair)(pair) || !isMergeKey(pair.key)) continue;
-    const source = deref(doc, pair.value);
-    const sources = (0, import_yaml2.isSeq)(source) ? source.items : [source];
-    for (const each of sources) {
-      const found = valueAt(doc, each, key, depth + 1);
-      if (found !== void 0) return found;
-    }
-  }
-  return void 0;
-}
-var NotSure = class extends Error {
-};
-var UNSURE = /(?:^|[\s[{,])<<[ \t]*:|^%|\r(?!\n)/m;
-var MAX_FAST_NODES = 1e6;
-var DOCUMENT_MARKER2 = /^(?:---|\.\.\.)(?=[ \t]|\r?$)(.*)$/gm;
-var IMAGE_LINE = /^([ \t]*(?:-[ \t]+)*)image[ \t]*:(?:[ \t]+(\S.*?))?[ \t]*\r?$/gm;
-function readFast(text) {
-  if (UNSURE.test(text)) return void 0;
-  const documents = [];
-  try {
-    let start = 0;
-    let line = 1;
-    for (const marker of text.matchAll(DOCUMENT_MARKER2)) {
-      const rest = (marker[1] ?? "").trim();
-      if (rest !== "" && !rest.startsWith("#")) throw new NotSure();
-      readFastDocument(text, start, marker.index, line, documents);
-      line += countNewlines(text, start, marker.index + marker[0].length);
-      start = marker.index + marker[0].length;
-    }
-    readFastDocument(text, start, text.length, line, documents);
-  } catch (error) {
-    if (error instanceof NotSure || error instanceof yaml.YAMLException) return void 0;
-    throw error;
-  }
-  return { documents, problems: [] };
-}
-function readFastDocument(text, from, to, firstLine2, documents) {
-  const chunk = from === 0 && to === text.length ? text : text.slice(from, to);
-  if (chunk.trim() === "") return;
-  const data = yaml.load(chunk, { schema: yaml.CORE_SCHEMA });
-  const lines = [];
-  let line = firstLine2;
-  let counted = 0;
-  for (const match of chunk.matchAll(IMAGE_LINE)) {
-    line += countNewlines(chunk, counted, match.index);
-    counted = match.index;
-    const prefix = match[1];
-    const written = match[2];
-    const valueAt2 = written === void 0 ? match[0].indexOf(":") : match[0].indexOf(written, prefix.length + 5);
-    lines.push({ line, col: valueAt2 + 1, value: written === void 0 ? void 0 : scalarText(written) });
-  }
-  const keys = [];
-  imageKeys(data, [], keys);
-  if (keys.length !== lines.length) throw new NotSure();
-  const positions = /* @__PURE__ */ new Map();
-  keys.forEach((path4, i) => {
-    const value = valueAtPath(data, path4);
-    const at2 = lines[i];
-    const isMap3 = typeof value === "object" && value !== null && !Array.isArray(value);
-    if (isMap3 && "repository" in value) throw new NotSure();
-    const same = typeof value === "string" ? at2.value === value : (value === null || isMap3) && at2.value === void 0;
-    if (!same) throw new NotSure();
-    positions.set(pathKey(path4), { line: at2.line, col: at2.col });
-  });
-  documents.push({
-    data,
-    line: firstLine2,
-    locate: (path4) => {
-      const found = positions.get(pathKey(path4));
-      if (!found) throw new NotSure();
-      return found;
-    },
-    written: (path4) => {
-      const value = valueAtPath(data, path4);
-      return typeof value === "string" ? value : void 0;
-    }
-  });
-}
-function imageKeys(value, path4, out, budget = { nodes: MAX_FAST_NODES }) {
-  if (--budget.nodes < 0) throw new NotSure();
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const item = value[i];
-      if (typeof item !== "object" || item === null) continue;
-      path4.push(i);
-      imageKeys(item, path4, out, budget);
-      path4.pop();
-    }
-    return;
-  }
-  if (typeof value !== "object" || value === null) return;
-  for (const key in value) {
-    if (key.charCodeAt(0) <= 57 && /^\d+$/.test(key)) throw new NotSure();
-    const child2 = value[key];
-    if (key === "image") out.push([...path4, key]);
-    if (typeof child2 !== "object" || child2 === null) continue;
-    path4.push(key);
-    imageKeys(child2, path4, out, budget);
-    path4.pop();
-  }
-}
-function valueAtPath(data, path4) {
-  return path4.reduce((value, key) => value?.[key], data);
-}
-function pathKey(path4) {
-  return path4.join("\0");
-}
-function countNewlines(text, from, to) {
-  let count = 0;
-  for (let i = text.indexOf("\n", from); i >= 0 && i < to; i = text.indexOf("\n", i + 1)) count++;
-  return count;
-}
-function scalarText(written) {
-  const first = written[0];
-  if (first === '"') {
-    const end = written.indexOf('"', 1);
-    if (end < 0 || written.slice(1, end).includes("\\")) return void 0;
-    return written.slice(1, end);
-  }
-  if (first === "'") {
-    const match = /^'((?:[^']|'')*)'/.exec(written);
-    return match ? match[1].replace(/''/g, "'") : void 0;
-  }
-  if (first === "{" || first === "[" || first === "|" || first === ">" || first === "#") return void 0;
-  const comment = written.search(/[ \t]#/);
-  return (comment >= 0 ? written.slice(0, comment) : written).trimEnd();
-}
-function firstLine(message) {
-  return message.split("\n")[0] ?? message;
-}
-
 // src/sources/read.ts
 var BINARY_SNIFF_BYTES = 8e3;
 var Layout = class {
@@ -29993,9 +30168,13 @@ function readYamlSource(text, file, role, options, dir) {
       case "workflow":
         collect(doc, workflowImages(doc.data), "workflow", file, result);
         break;
-      case "kustomization":
+      case "kustomization": {
         result.kustomization = readKustomization(doc, file);
+        const patched = patchImages(doc, text, file);
+        result.occurrences.push(...patched.occurrences);
+        result.problems.push(...patched.problems);
         break;
+      }
       case "values":
         collect(doc, helmValuesImages(doc.data, doc.written, role.appVersion), "helm", file, result);
         break;
@@ -30212,9 +30391,10 @@ function runCheck(options) {
     files++;
     deferred.push(stream);
   }
+  const built = kustomized(deferred);
   judgeAll(
-    deferred.flatMap((r) => r.problems),
-    kustomized(deferred),
+    [...deferred.flatMap((r) => r.problems), ...built.problems],
+    built.occurrences,
     Object.assign({}, ...deferred.map((r) => r.namespaces))
   );
   for (const problem of invalidSuppressions) {
@@ -30235,15 +30415,15 @@ function runCheck(options) {
 function kustomized(results) {
   const all = results.flatMap((r) => r.occurrences);
   const kustomizations = results.map((r) => r.kustomization).filter((k) => k !== void 0);
-  if (kustomizations.length === 0) return all;
+  if (kustomizations.length === 0) return { occurrences: all, problems: [] };
   const byFile = /* @__PURE__ */ new Map();
   for (const occurrence of all) {
     const list = byFile.get(occurrence.file);
     if (list) list.push(occurrence);
     else byFile.set(occurrence.file, [occurrence]);
   }
-  const { rewritten, replaced } = applyKustomizations(kustomizations, byFile);
-  return [...all.filter((o) => !replaced.has(o)), ...rewritten];
+  const { rewritten, replaced, problems } = applyKustomizations(kustomizations, byFile);
+  return { occurrences: [...all.filter((o) => !replaced.has(o)), ...rewritten], problems };
 }
 function byPosition(a, b) {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
@@ -31360,7 +31540,7 @@ async function chooseBuilder(choice, tools) {
 }
 
 // src/rebuild/library.ts
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 import { existsSync as existsSync4, readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
 import { join as join7, relative as relative4 } from "node:path";
 var NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
@@ -31385,7 +31565,7 @@ function readImagesFile(path4, baseDir) {
   const where = `${baseDir}/images.yml`;
   let data;
   try {
-    data = (0, import_yaml5.parse)(readFileSync5(path4, "utf8"));
+    data = (0, import_yaml6.parse)(readFileSync5(path4, "utf8"));
   } catch (error) {
     throw new UsageError(`${where} is not valid YAML: ${error.message}`);
   }

@@ -197,9 +197,10 @@ export function runCheck(options: CheckOptions): CheckResult {
     deferred.push(stream);
   }
 
+  const built = kustomized(deferred);
   judgeAll(
-    deferred.flatMap((r) => r.problems),
-    kustomized(deferred),
+    [...deferred.flatMap((r) => r.problems), ...built.problems],
+    built.occurrences,
     Object.assign({}, ...deferred.map((r) => r.namespaces)),
   );
   for (const problem of invalidSuppressions) {
@@ -220,20 +221,20 @@ export function runCheck(options: CheckOptions): CheckResult {
 }
 
 /** Every occurrence, with resource images that a kustomization rewrites judged as rewritten. */
-function kustomized(results: SourceResult[]): Occurrence[] {
+function kustomized(results: SourceResult[]): { occurrences: Occurrence[]; problems: ParseProblem[] } {
   const all = results.flatMap((r) => r.occurrences);
   const kustomizations = results
     .map((r) => r.kustomization)
     .filter((k): k is Kustomization => k !== undefined);
-  if (kustomizations.length === 0) return all;
+  if (kustomizations.length === 0) return { occurrences: all, problems: [] };
   const byFile = new Map<string, Occurrence[]>();
   for (const occurrence of all) {
     const list = byFile.get(occurrence.file);
     if (list) list.push(occurrence);
     else byFile.set(occurrence.file, [occurrence]);
   }
-  const { rewritten, replaced } = applyKustomizations(kustomizations, byFile);
-  return [...all.filter((o) => !replaced.has(o)), ...rewritten];
+  const { rewritten, replaced, problems } = applyKustomizations(kustomizations, byFile);
+  return { occurrences: [...all.filter((o) => !replaced.has(o)), ...rewritten], problems };
 }
 
 function byPosition<T extends { file: string; line: number; rule: string }>(a: T, b: T): number {

@@ -128,7 +128,11 @@ export function kubernetesImages(object: Json, written: Written, prefix: KeyPath
         path: [...prefix, ...podPath, list, i, "image"],
         value: container.image,
         workload,
-        container: { name: typeof container.name === "string" ? detach(container.name) : String(i), list },
+        container: {
+          name: typeof container.name === "string" ? detach(container.name) : String(i),
+          list,
+          index: i,
+        },
         labels,
       });
     });
@@ -155,7 +159,7 @@ function walkObject(value: unknown, path: KeyPath, context: WalkContext, out: Im
           path: [...path, i, "image"],
           value: item.image,
           workload: context.workload,
-          container: { name: typeof item.name === "string" ? detach(item.name) : String(i), list },
+          container: { name: typeof item.name === "string" ? detach(item.name) : String(i), list, index: i },
           labels: context.labels,
         });
         for (const [key, child] of Object.entries(item))

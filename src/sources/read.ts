@@ -11,7 +11,7 @@ import { readDockerfile } from "./dockerfile.js";
 import { helmValuesImages, isValuesFileName } from "./helm.js";
 import type { ImageAt } from "./image-keys.js";
 import { isKubernetesObject, kubernetesImages } from "./kubernetes.js";
-import { isKustomizationName, readKustomization } from "./kustomize.js";
+import { isKustomizationName, patchImages, readKustomization } from "./kustomize.js";
 import { imageOfValue, type ValueOptions } from "./resolve.js";
 import { readSideFile } from "./small-file.js";
 import { emptyResult, type SourceKind, type SourceResult } from "./types.js";
@@ -196,9 +196,13 @@ function readYamlSource(
       case "workflow":
         collect(doc, workflowImages(doc.data), "workflow", file, result);
         break;
-      case "kustomization":
+      case "kustomization": {
         result.kustomization = readKustomization(doc, file);
+        const patched = patchImages(doc, text, file);
+        result.occurrences.push(...patched.occurrences);
+        result.problems.push(...patched.problems);
         break;
+      }
       case "values":
         collect(doc, helmValuesImages(doc.data, doc.written, role.appVersion), "helm", file, result);
         break;

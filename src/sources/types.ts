@@ -1,6 +1,5 @@
 import type { ImageRef } from "../image/reference.js";
 import type { Suppression } from "../rules/waivers.js";
-import type { Kustomization } from "./kustomize.js";
 
 export type SourceKind = "dockerfile" | "kubernetes" | "helm" | "compose" | "workflow" | "cluster";
 
@@ -33,9 +32,12 @@ export interface Occurrence {
   image: ImageState;
   /** Dockerfiles: which stage uses it, how, and whether it ends up in the final image. */
   stage?: { index: number; name?: string; final: boolean };
-  via?: "from" | "copy-from" | "mount-from";
+  /** Dockerfiles: how the image is used; `patch` for an image a kustomization's inline patch sets. */
+  via?: "from" | "copy-from" | "mount-from" | "patch";
   workload?: WorkloadContext;
-  container?: { name: string; list: "containers" | "initContainers" | "ephemeralContainers" };
+  container?: { name: string; list: "containers" | "initContainers" | "ephemeralContainers"; index?: number };
+  /** An image a kustomization's patch sets: the container it replaces in the objects built. */
+  patchTarget?: PatchTarget;
   /**
    * Labels that can make this image high-security (SPEC §3.3): the workload's and its pod
    * template's, or for a Dockerfile the final image's LABELs on its base image. Namespace labels
@@ -55,6 +57,33 @@ export interface ParseProblem {
   column: number;
   message: string;
   suppression?: Suppression;
+}
+
+/** The container whose image a kustomization patch replaces: by kind and name, then list and index or name. */
+export interface PatchTarget {
+  kind?: string;
+  name?: string;
+  list: string;
+  index?: number;
+  container?: string;
+}
+
+export interface KustomizeImage {
+  name: string;
+  newName?: string;
+  newTag?: string;
+  digest?: string;
+  /** 1-based line of the entry in the kustomization. */
+  line: number;
+}
+
+/** The parts of a kustomization that decide images (SPEC §4 Kustomize). */
+export interface Kustomization {
+  /** Display path of the kustomization file. */
+  file: string;
+  /** Display paths of the files and folders it lists (remote resources left out). */
+  resources: string[];
+  images: KustomizeImage[];
 }
 
 export interface SourceResult {

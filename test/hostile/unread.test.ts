@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { check, fixture, runCli, verdicts } from "../helpers.js";
+import { check, fixture, runCli, verdicts, withPolicy } from "../helpers.js";
 
 const NBSP = "\u00a0";
 
@@ -275,5 +275,108 @@ describe("SPEC §4: YAML that Kubernetes reads is read, with exact lines and col
   it("YAML that go-yaml rejects too stays a parse-error with the parser's line", () => {
     const result = check({ "pod.yaml": pod("  - name: a\n    image: centos:7\n   bad: [\n") });
     expect(result.findings.map((f) => f.rule)).toEqual(["parse-error"]);
+  });
+});
+
+describe("SPEC §4 Kustomize: judged as kustomize builds it", () => {
+  const deployment =
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: registry.example.com/base/ubuntu:22.04\n";
+  const DIGEST = `sha256:${"a".repeat(64)}`;
+
+  it("an entry with newTag and digest gives name:newTag@digest, so a versions gate the cluster passes passes", () => {
+    const result = check(
+      {
+        "app/deploy.yaml": deployment,
+        "app/kustomization.yaml": `resources: [deploy.yaml]\nimages:\n- name: registry.example.com/base/ubuntu\n  newTag: "24.04"\n  digest: ${DIGEST}\n`,
+      },
+      { loaded: withPolicy({ versions: { ubuntu: ["24.04"] } }) },
+    );
+    // The resource's 22.04 is judged as the kustomization rewrites it: 24.04, pinned, allowed.
+    expect(result.findings).toEqual([]);
+  });
+
+  it("an image set by an inline JSON 6902 patch is judged at the patch's line and column", () => {
+    const kustomization = [
+      "resources: [deploy.yaml]",
+      "patches:",
+      "- target: {kind: Deployment, name: web}",
+      "  patch: |-",
+      "    - op: replace",
+      "      path: /spec/template/spec/containers/0/image",
+      "      value: centos:7",
+      "",
+    ].join("\n");
+    const result = check({ "app/deploy.yaml": deployment, "app/kustomization.yaml": kustomization });
+    expect(result.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.rule}`)).toEqual([
+      "app/kustomization.yaml:7:14 approved-base-images",
+      "app/kustomization.yaml:7:14 block-deprecated-base-images",
+    ]);
+  });
+
+  it("an image set by an inline strategic-merge patch (patches and the legacy list) is judged at its line", () => {
+    const patch = (indent: string) =>
+      [
+        "apiVersion: apps/v1",
+        "kind: Deployment",
+        "metadata: {name: web}",
+        "spec:",
+        "  template:",
+        "    spec:",
+        "      containers:",
+        "      - name: web",
+        "        image: debian:9",
+      ]
+        .map((line) => indent + line)
+        .join("\n");
+    const result = check({
+      "a/deploy.yaml": deployment,
+      "a/kustomization.yaml": `resources: [deploy.yaml]\npatches:\n- patch: |\n${patch("    ")}\n`,
+      "b/deploy.yaml": deployment,
+      "b/kustomization.yaml": `resources: [deploy.yaml]\npatchesStrategicMerge:\n- |\n${patch("  ")}\n`,
+    });
+    expect(
+      result.findings
+        .filter((f) => f.rule === "block-deprecated-base-images")
+        .map((f) => `${f.file}:${f.line}:${f.column}`),
+    ).toEqual(["a/kustomization.yaml:12:20", "b/kustomization.yaml:12:18"]);
+  });
+
+  it("an overlay's images entry rewrites what its base's patch set", () => {
+    const result = check(
+      {
+        "base/deploy.yaml": deployment,
+        "base/kustomization.yaml":
+          "resources: [deploy.yaml]\npatches:\n- target: {kind: Deployment}\n  patch: |-\n    - {op: replace, path: /spec/template/spec/containers/0/image, value: 'debian:9'}\n",
+        "prod/kustomization.yaml":
+          'resources: [../base]\nimages:\n- name: debian\n  newName: registry.example.com/base/ubuntu\n  newTag: "24.04"\n',
+      },
+      { loaded: withPolicy({ versions: { ubuntu: ["20.04"] } }) },
+    );
+    // Judged as the overlay builds it: not debian:9 (deprecated) but ubuntu 24.04, which this policy's versions refuse.
+    expect(result.findings.map((f) => `${f.file}:${f.line} ${f.rule} ${f.image}`)).toEqual([
+      "base/deploy.yaml:9 validate-base-image-version registry.example.com/base/ubuntu:22.04",
+      "base/kustomization.yaml:5 validate-base-image-version registry.example.com/base/ubuntu:24.04",
+    ]);
+  });
+
+  it("an overlay chain thousands deep is judged (no stack overflow); past the bound a parse-error says so, the rest still judged", () => {
+    const files: Record<string, string> = {
+      "k0/deploy.yaml": deployment.replace("registry.example.com/base/ubuntu:22.04", "centos:7"),
+      "k0/kustomization.yaml": "resources: [deploy.yaml]\n",
+    };
+    for (let i = 1; i <= 3000; i++)
+      files[`k${i}/kustomization.yaml`] =
+        `resources: [../k${i - 1}]\nimages:\n- {name: nothing-matches, newTag: "1"}\n`;
+    files["other/Dockerfile"] = "FROM debian:9\n";
+    const result = check(files);
+    const rules = result.findings.map(
+      (f) => `${f.file.split("/")[0] === "other" ? "other" : "chain"} ${f.rule}`,
+    );
+    expect(rules).toContain("chain parse-error");
+    expect(rules).toContain("chain block-deprecated-base-images");
+    expect(rules).toContain("other block-deprecated-base-images");
+    expect(result.findings.find((f) => f.rule === "parse-error")?.message).toMatch(
+      /stacked more than 1,000 deep/,
+    );
   });
 });
