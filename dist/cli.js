@@ -9638,10 +9638,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key, sep: sep6, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -9655,7 +9655,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep5) {
+          if (!keyProps.anchor && !keyProps.tag && !sep6) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -9679,7 +9679,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep6 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -9695,7 +9695,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep6, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -9786,7 +9786,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep5 = "";
+        let sep6 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -9800,13 +9800,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep5 + cb;
-              sep5 = "";
+                comment += sep6 + cb;
+              sep6 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep5 += source;
+                sep6 += source;
               hasSpace = true;
               break;
             default:
@@ -9849,18 +9849,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key, sep: sep6, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep5 && !value) {
+          if (!props.anchor && !props.tag && !sep6 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -9914,8 +9914,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep5 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
+        if (!isMap3 && !sep6 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -9927,7 +9927,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep6 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -9938,8 +9938,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep5)
-                for (const st of sep5) {
+              if (sep6)
+                for (const st of sep6) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -9956,7 +9956,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep6, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -10136,7 +10136,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep5 = "";
+      let sep6 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -10153,24 +10153,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep5 + indent.slice(trimIndent) + content;
-          sep5 = "\n";
+          value += sep6 + indent.slice(trimIndent) + content;
+          sep6 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep5 === " ")
-            sep5 = "\n";
-          else if (!prevMoreIndented && sep5 === "\n")
-            sep5 = "\n\n";
-          value += sep5 + indent.slice(trimIndent) + content;
-          sep5 = "\n";
+          if (sep6 === " ")
+            sep6 = "\n";
+          else if (!prevMoreIndented && sep6 === "\n")
+            sep6 = "\n\n";
+          value += sep6 + indent.slice(trimIndent) + content;
+          sep6 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep5 === "\n")
+          if (sep6 === "\n")
             value += "\n";
           else
-            sep5 = "\n";
+            sep6 = "\n";
         } else {
-          value += sep5 + content;
-          sep5 = " ";
+          value += sep6 + content;
+          sep6 = " ";
           prevMoreIndented = false;
         }
       }
@@ -10353,25 +10353,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep5 = " ";
+      let sep6 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep5 === "\n")
-            res += sep5;
+          if (sep6 === "\n")
+            res += sep6;
           else
-            sep5 = "\n";
+            sep6 = "\n";
         } else {
-          res += sep5 + lm;
-          sep5 = " ";
+          res += sep6 + lm;
+          sep6 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep5 + (match?.[1] ?? "");
+      return res + sep6 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -11181,14 +11181,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep5, value }) {
+    function stringifyItem({ start, key, sep: sep6, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep5)
-        for (const st of sep5)
+      if (sep6)
+        for (const st of sep6)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -12355,18 +12355,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep5;
+          let sep6;
           if (scalar.end) {
-            sep5 = scalar.end;
-            sep5.push(this.sourceToken);
+            sep6 = scalar.end;
+            sep6.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep5 = [this.sourceToken];
+            sep6 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep5 }]
+            items: [{ start, key: scalar, sep: sep6 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -12519,15 +12519,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep5 = it.sep;
-                  sep5.push(this.sourceToken);
+                  const sep6 = it.sep;
+                  sep6.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep5 }]
+                    items: [{ start: start2, key, sep: sep6 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -12721,13 +12721,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep5 = fc.end.splice(1, fc.end.length);
-            sep5.push(this.sourceToken);
+            const sep6 = fc.end.splice(1, fc.end.length);
+            sep6.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep5 }]
+              items: [{ start, key: fc, sep: sep6 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -28434,8 +28434,8 @@ function readPodList(text, origin) {
 
 // src/sources/discover.ts
 var import_ignore = __toESM(require_ignore(), 1);
-import { lstatSync, readdirSync, realpathSync, statSync as statSync2 } from "node:fs";
-import { basename as basename2, dirname as dirname2, isAbsolute as isAbsolute2, join, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
+import { lstatSync, readdirSync, realpathSync as realpathSync2, statSync as statSync2 } from "node:fs";
+import { basename as basename2, dirname as dirname2, isAbsolute as isAbsolute2, join, relative as relative2, resolve as resolve3, sep as sep3 } from "node:path";
 
 // src/git.ts
 import { execFileSync } from "node:child_process";
@@ -28494,16 +28494,24 @@ function trackedFiles(dir) {
 }
 
 // src/sources/small-file.ts
-import { readFileSync as readFileSync2, statSync } from "node:fs";
+import { readFileSync as readFileSync2, realpathSync, statSync } from "node:fs";
+import { sep as sep2 } from "node:path";
 var MAX_SIDE_FILE_BYTES = 1 << 20;
-function readSideFile(path4) {
+var OUT_OF_TREE = /* @__PURE__ */ Symbol("out of the checked tree");
+function readSideFile(path4, roots) {
   try {
     const stats = statSync(path4);
     if (!stats.isFile() || stats.size > MAX_SIDE_FILE_BYTES) return void 0;
+    if (roots && !isInsideAny(realpathSync(path4), roots)) return OUT_OF_TREE;
     return readFileSync2(path4, "utf8");
   } catch {
     return void 0;
   }
+}
+function isInsideAny(path4, folders) {
+  return folders.some(
+    (folder) => path4 === folder || path4.startsWith(folder.endsWith(sep2) ? folder : `${folder}${sep2}`)
+  );
 }
 
 // src/sources/discover.ts
@@ -28530,11 +28538,12 @@ function discoverFiles(paths, options) {
     throw error;
   }
   const found = /* @__PURE__ */ new Map();
+  const roots = [];
   const skipped = /* @__PURE__ */ new Map();
   const skip = (file, reason) => skipped.set(file, { file, reason });
   const unreadable = /* @__PURE__ */ new Map();
   const failClosed = (file, reason) => unreadable.set(file, { file, reason });
-  const toPosix = (path4) => sep2 === "/" ? path4 : path4.split(sep2).join("/");
+  const toPosix = (path4) => sep3 === "/" ? path4 : path4.split(sep3).join("/");
   const consider = (root, path4, absolute, regular = false) => {
     if (!included(path4) || excluded(path4)) return;
     const name = path4.slice(path4.lastIndexOf("/") + 1);
@@ -28591,21 +28600,21 @@ function discoverFiles(paths, options) {
         const folder = root.display(relativeDir, absoluteDir);
         const shown = `${folder === "" ? "" : `${folder}/`}${escapedName(raw)}`;
         if (excluded(path4) || ignoredBy(scopes, path4, entry.isDirectory())) continue;
-        const bytes = Buffer.concat([Buffer.from(`${absoluteDir}${sep2}`), raw]);
+        const bytes = Buffer.concat([Buffer.from(`${absoluteDir}${sep3}`), raw]);
         const kind = fileKind(name);
         if (entry.isDirectory()) {
           failClosed(shown, "folder name is not valid UTF-8, so none of its files were judged; rename it");
         } else if (kind && entry.isFile() && included(path4)) {
-          found.set(`${absoluteDir}${sep2}${name}`, {
+          found.set(`${absoluteDir}${sep3}${name}`, {
             path: shown,
-            absolute: `${absoluteDir}${sep2}${name}`,
+            absolute: `${absoluteDir}${sep3}${name}`,
             bytes,
             kind
           });
         }
         continue;
       }
-      const absolute = `${absoluteDir}${sep2}${name}`;
+      const absolute = `${absoluteDir}${sep3}${name}`;
       let isDirectory2 = entry.isDirectory();
       if (entry.isSymbolicLink()) {
         const target = linkTarget(absolute);
@@ -28640,6 +28649,7 @@ function discoverFiles(paths, options) {
       continue;
     }
     if (stats.isFile()) {
+      roots.push(realpathSync2(dirname2(absolute)));
       const kind = fileKind(basename2(absolute)) ?? "dockerfile";
       found.set(absolute, { path: displayPath(options.cwd, absolute), absolute, kind });
       continue;
@@ -28648,12 +28658,13 @@ function discoverFiles(paths, options) {
     const outside = fromCwd === ".." || fromCwd.startsWith("../") || isAbsolute2(fromCwd);
     const root = {
       absolute,
-      real: realpathSync(absolute),
+      real: realpathSync2(absolute),
       relative: outside ? "" : fromCwd,
       display: outside ? (_path, file) => displayPath(options.cwd, file) : (path4) => path4
     };
     const above = outside ? [] : ancestorScopes(options.cwd, absolute);
     const scopes = root.relative !== "" && ignoredBy(above, root.relative, true) ? [] : above;
+    roots.push(root.real);
     walk(root, absolute, root.relative, scopes);
     const prefix = root.relative === "" ? "" : `${root.relative}/`;
     const tracked = isInsideWorkTree(absolute) ? trackedFiles(absolute) : [];
@@ -28672,7 +28683,8 @@ function discoverFiles(paths, options) {
   return {
     candidates: [...found.values()].sort(byPath),
     skipped: [...skipped.values()].sort(byPath),
-    unreadable: [...unreadable.values()].sort(byPath)
+    unreadable: [...unreadable.values()].sort(byPath),
+    roots
   };
 }
 function isUnder(path4, excluded) {
@@ -28689,19 +28701,19 @@ function ignoredBy(scopes, path4, isDirectory2) {
 }
 function linkTarget(path4) {
   try {
-    return realpathSync(path4);
+    return realpathSync2(path4);
   } catch {
     return void 0;
   }
 }
 function isInside(path4, folder) {
-  return path4 === folder || path4.startsWith(folder.endsWith(sep2) ? folder : `${folder}${sep2}`);
+  return path4 === folder || path4.startsWith(folder.endsWith(sep3) ? folder : `${folder}${sep3}`);
 }
 function ancestorScopes(cwd, dir) {
   const scopes = [];
   for (let current = dirname2(dir); current.startsWith(cwd) && current !== dir; current = dirname2(current)) {
     const rules = readIgnoreFile(join(current, ".gitignore"));
-    if (rules) scopes.unshift({ base: relative2(cwd, current).split(sep2).join("/"), rules });
+    if (rules) scopes.unshift({ base: relative2(cwd, current).split(sep3).join("/"), rules });
     if (current === cwd) break;
   }
   return scopes;
@@ -28750,7 +28762,7 @@ function errorCode(error) {
 }
 function displayPath(cwd, absolute) {
   const path4 = relative2(cwd, absolute);
-  return (path4 === "" ? "." : path4).split(sep2).join("/");
+  return (path4 === "" ? "." : path4).split(sep3).join("/");
 }
 
 // src/sources/kustomize.ts
@@ -29396,19 +29408,34 @@ function applyKustomizations(kustomizations, byFile) {
 
 // src/sources/read.ts
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { basename as basename3, dirname as dirname3, join as join2, sep as sep3 } from "node:path";
+import { basename as basename3, dirname as dirname3, join as join2, sep as sep4 } from "node:path";
 
 // src/sources/compose.ts
 function isComposeFile(value) {
   return isObject(value) && isObject(value.services) && !("kind" in value) && !("apiVersion" in value);
 }
+var COMPOSE_NAME = /^(?:docker-)?compose(?:\.[^/]+)?\.ya?ml$/i;
+function isComposeName(file) {
+  return COMPOSE_NAME.test(file.slice(file.lastIndexOf("/") + 1));
+}
+function isVersion1Compose(value) {
+  if (!isObject(value) || "services" in value || "version" in value || "kind" in value) return false;
+  const entries = Object.values(value);
+  return entries.length > 0 && entries.every((service) => isObject(service)) && entries.some((service) => isObject(service) && ("image" in service || "build" in service));
+}
 function composeImages(file) {
+  return serviceImages(file.services, ["services"]);
+}
+function composeV1Images(file) {
+  return serviceImages(file, []);
+}
+function serviceImages(services, at2) {
   const images = [];
-  for (const [name, service] of Object.entries(file.services)) {
+  for (const [name, service] of Object.entries(services)) {
     if (!isObject(service) || service.image === void 0 || service.image === null) continue;
     if (service.build !== void 0 && service.build !== null) continue;
     images.push({
-      path: ["services", name, "image"],
+      path: [...at2, name, "image"],
       value: service.image,
       workload: { kind: "service", name },
       labels: {}
@@ -30046,15 +30073,25 @@ function workflowImages(data) {
 // src/sources/read.ts
 var BINARY_SNIFF_BYTES = 8e3;
 var Layout = class {
+  /** `roots`: the real paths of the checked folders; side files through links out of them are never read. */
+  constructor(roots = []) {
+    this.roots = roots;
+  }
+  roots;
   charts = /* @__PURE__ */ new Map();
   envs = /* @__PURE__ */ new Map();
+  envsOutside = /* @__PURE__ */ new Set();
+  read(path4) {
+    return this.roots.length > 0 ? readSideFile(path4, this.roots) : readSideFile(path4);
+  }
   /** The chart whose folder holds `dir`, when `dir` holds a Chart.yaml. */
   chartAt(dir) {
     let chart = this.charts.get(dir);
     if (chart === void 0) {
-      const text = readSideFile(join2(dir, "Chart.yaml"));
+      const text = this.read(join2(dir, "Chart.yaml"));
       chart = null;
-      if (text !== void 0) {
+      if (text === OUT_OF_TREE) chart = {};
+      else if (text !== void 0) {
         const appVersion = /^appVersion:[ \t]*["']?([^"'\s#]+)/m.exec(text)?.[1];
         chart = appVersion === void 0 ? {} : { appVersion };
       }
@@ -30064,23 +30101,28 @@ var Layout = class {
   }
   /** The chart folder when `absolute` lies under that chart's `templates/` folder. */
   templateChart(absolute) {
-    const parts = absolute.split(sep3);
+    const parts = absolute.split(sep4);
     for (let i = parts.length - 2; i > 0; i--) {
       if (parts[i] !== "templates") continue;
-      const chartDir = parts.slice(0, i).join(sep3);
+      const chartDir = parts.slice(0, i).join(sep4);
       if (this.chartAt(chartDir)) return chartDir;
     }
     return void 0;
   }
-  /** Variables of the `.env` file in `dir` (empty when there is none). */
+  /** Variables of the `.env` file in `dir` (empty when there is none, or it links out of the tree). */
   envAt(dir) {
     let env = this.envs.get(dir);
     if (!env) {
-      const text = readSideFile(join2(dir, ".env"));
-      env = text === void 0 ? /* @__PURE__ */ new Map() : parseEnvFile(text);
+      const text = this.read(join2(dir, ".env"));
+      if (text === OUT_OF_TREE) this.envsOutside.add(dir);
+      env = text === void 0 || text === OUT_OF_TREE ? /* @__PURE__ */ new Map() : parseEnvFile(text);
       this.envs.set(dir, env);
     }
     return env;
+  }
+  /** Whether the `.env` in `dir` is a link out of the checked tree (and so was not read). */
+  envOutside(dir) {
+    return this.envsOutside.has(dir);
   }
 };
 var TEMPLATE_MARK = "{{";
@@ -30092,7 +30134,7 @@ function readSource(candidate, options) {
   if (candidate.kind !== "dockerfile") {
     const chart = options.layout.templateChart(candidate.absolute);
     if (chart !== void 0) {
-      const below = candidate.absolute.slice(chart.length + 1).split(sep3).length;
+      const below = candidate.absolute.slice(chart.length + 1).split(sep4).length;
       const chartFolder = file.split("/").slice(0, -below).join("/");
       return {
         file,
@@ -30183,6 +30225,14 @@ function readYamlSource(text, file, role, options, dir) {
         break;
     }
   }
+  if (options.layout.envOutside(dir) && result.occurrences.some((o) => o.source === "compose")) {
+    result.problems.push({
+      file,
+      line: 0,
+      column: 0,
+      message: `the .env beside it is a symbolic link out of the checked tree and was not read; its variables are unresolved here (replace the link with the file)`
+    });
+  }
   return result;
 }
 function readManifest(doc, file, result, env = () => /* @__PURE__ */ new Map()) {
@@ -30192,6 +30242,8 @@ function readManifest(doc, file, result, env = () => /* @__PURE__ */ new Map()) 
     collect(doc, found.images, "kubernetes", file, result);
   } else if (isComposeFile(doc.data)) {
     collect(doc, composeImages(doc.data), "compose", file, result, { variables: env() });
+  } else if (isComposeName(file) && isVersion1Compose(doc.data)) {
+    collect(doc, composeV1Images(doc.data), "compose", file, result, { variables: env() });
   }
 }
 function collect(doc, images, source, file, result, valueOptions = {}) {
@@ -30298,7 +30350,7 @@ function runCheck(options) {
     buildArgs: options.buildArgs ?? {},
     copyFrom: policy.dockerfile.copyFrom === "check",
     workflows: policy.workflows === "check",
-    layout: new Layout()
+    layout: new Layout(discovery.roots)
   };
   const severity = mode === "enforce" ? "error" : "warning";
   const findings = [];

@@ -7060,10 +7060,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep4, value } = collItem;
+        const { start, key, sep: sep5, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -7077,7 +7077,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep4) {
+          if (!keyProps.anchor && !keyProps.tag && !sep5) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -7101,7 +7101,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -7117,7 +7117,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -7208,7 +7208,7 @@ var require_resolve_end = __commonJS({
       let comment2 = "";
       if (end) {
         let hasSpace = false;
-        let sep4 = "";
+        let sep5 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -7222,13 +7222,13 @@ var require_resolve_end = __commonJS({
               if (!comment2)
                 comment2 = cb;
               else
-                comment2 += sep4 + cb;
-              sep4 = "";
+                comment2 += sep5 + cb;
+              sep5 = "";
               break;
             }
             case "newline":
               if (comment2)
-                sep4 += source;
+                sep5 += source;
               hasSpace = true;
               break;
             default:
@@ -7271,18 +7271,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep4, value } = collItem;
+        const { start, key, sep: sep5, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep4 && !value) {
+          if (!props.anchor && !props.tag && !sep5 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -7336,8 +7336,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep4 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
+        if (!isMap3 && !sep5 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -7349,7 +7349,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -7360,8 +7360,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep4)
-                for (const st of sep4) {
+              if (sep5)
+                for (const st of sep5) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -7378,7 +7378,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -7558,7 +7558,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep4 = "";
+      let sep5 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -7575,24 +7575,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep4 + indent.slice(trimIndent) + content;
-          sep4 = "\n";
+          value += sep5 + indent.slice(trimIndent) + content;
+          sep5 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep4 === " ")
-            sep4 = "\n";
-          else if (!prevMoreIndented && sep4 === "\n")
-            sep4 = "\n\n";
-          value += sep4 + indent.slice(trimIndent) + content;
-          sep4 = "\n";
+          if (sep5 === " ")
+            sep5 = "\n";
+          else if (!prevMoreIndented && sep5 === "\n")
+            sep5 = "\n\n";
+          value += sep5 + indent.slice(trimIndent) + content;
+          sep5 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep4 === "\n")
+          if (sep5 === "\n")
             value += "\n";
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          value += sep4 + content;
-          sep4 = " ";
+          value += sep5 + content;
+          sep5 = " ";
           prevMoreIndented = false;
         }
       }
@@ -7775,25 +7775,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep4 = " ";
+      let sep5 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep4 === "\n")
-            res += sep4;
+          if (sep5 === "\n")
+            res += sep5;
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          res += sep4 + lm;
-          sep4 = " ";
+          res += sep5 + lm;
+          sep5 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep4 + (match?.[1] ?? "");
+      return res + sep5 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -8603,14 +8603,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep4, value }) {
+    function stringifyItem({ start, key, sep: sep5, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep4)
-        for (const st of sep4)
+      if (sep5)
+        for (const st of sep5)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -9777,18 +9777,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep4;
+          let sep5;
           if (scalar.end) {
-            sep4 = scalar.end;
-            sep4.push(this.sourceToken);
+            sep5 = scalar.end;
+            sep5.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep4 = [this.sourceToken];
+            sep5 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep4 }]
+            items: [{ start, key: scalar, sep: sep5 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -9941,15 +9941,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep4 = it.sep;
-                  sep4.push(this.sourceToken);
+                  const sep5 = it.sep;
+                  sep5.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep4 }]
+                    items: [{ start: start2, key, sep: sep5 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -10143,13 +10143,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep4 = fc.end.splice(1, fc.end.length);
-            sep4.push(this.sourceToken);
+            const sep5 = fc.end.splice(1, fc.end.length);
+            sep5.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep4 }]
+              items: [{ start, key: fc, sep: sep5 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -19606,8 +19606,8 @@ function readPodList(text, origin) {
 
 // src/sources/discover.ts
 var import_ignore = __toESM(require_ignore(), 1);
-import { lstatSync, readdirSync, realpathSync, statSync as statSync2 } from "node:fs";
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { lstatSync, readdirSync, realpathSync as realpathSync2, statSync as statSync2 } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep as sep2 } from "node:path";
 
 // src/git.ts
 import { execFileSync } from "node:child_process";
@@ -19666,16 +19666,24 @@ function trackedFiles(dir) {
 }
 
 // src/sources/small-file.ts
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, realpathSync, statSync } from "node:fs";
+import { sep } from "node:path";
 var MAX_SIDE_FILE_BYTES = 1 << 20;
-function readSideFile(path) {
+var OUT_OF_TREE = /* @__PURE__ */ Symbol("out of the checked tree");
+function readSideFile(path, roots) {
   try {
     const stats = statSync(path);
     if (!stats.isFile() || stats.size > MAX_SIDE_FILE_BYTES) return void 0;
+    if (roots && !isInsideAny(realpathSync(path), roots)) return OUT_OF_TREE;
     return readFileSync(path, "utf8");
   } catch {
     return void 0;
   }
+}
+function isInsideAny(path, folders) {
+  return folders.some(
+    (folder) => path === folder || path.startsWith(folder.endsWith(sep) ? folder : `${folder}${sep}`)
+  );
 }
 
 // src/sources/discover.ts
@@ -19702,11 +19710,12 @@ function discoverFiles(paths, options) {
     throw error2;
   }
   const found = /* @__PURE__ */ new Map();
+  const roots = [];
   const skipped = /* @__PURE__ */ new Map();
   const skip = (file, reason) => skipped.set(file, { file, reason });
   const unreadable = /* @__PURE__ */ new Map();
   const failClosed = (file, reason) => unreadable.set(file, { file, reason });
-  const toPosix = (path) => sep === "/" ? path : path.split(sep).join("/");
+  const toPosix = (path) => sep2 === "/" ? path : path.split(sep2).join("/");
   const consider = (root, path, absolute, regular = false) => {
     if (!included(path) || excluded(path)) return;
     const name = path.slice(path.lastIndexOf("/") + 1);
@@ -19763,21 +19772,21 @@ function discoverFiles(paths, options) {
         const folder = root.display(relativeDir, absoluteDir);
         const shown = `${folder === "" ? "" : `${folder}/`}${escapedName(raw)}`;
         if (excluded(path) || ignoredBy(scopes, path, entry.isDirectory())) continue;
-        const bytes2 = Buffer.concat([Buffer.from(`${absoluteDir}${sep}`), raw]);
+        const bytes2 = Buffer.concat([Buffer.from(`${absoluteDir}${sep2}`), raw]);
         const kind = fileKind(name);
         if (entry.isDirectory()) {
           failClosed(shown, "folder name is not valid UTF-8, so none of its files were judged; rename it");
         } else if (kind && entry.isFile() && included(path)) {
-          found.set(`${absoluteDir}${sep}${name}`, {
+          found.set(`${absoluteDir}${sep2}${name}`, {
             path: shown,
-            absolute: `${absoluteDir}${sep}${name}`,
+            absolute: `${absoluteDir}${sep2}${name}`,
             bytes: bytes2,
             kind
           });
         }
         continue;
       }
-      const absolute = `${absoluteDir}${sep}${name}`;
+      const absolute = `${absoluteDir}${sep2}${name}`;
       let isDirectory = entry.isDirectory();
       if (entry.isSymbolicLink()) {
         const target = linkTarget(absolute);
@@ -19812,6 +19821,7 @@ function discoverFiles(paths, options) {
       continue;
     }
     if (stats.isFile()) {
+      roots.push(realpathSync2(dirname(absolute)));
       const kind = fileKind(basename(absolute)) ?? "dockerfile";
       found.set(absolute, { path: displayPath(options.cwd, absolute), absolute, kind });
       continue;
@@ -19820,12 +19830,13 @@ function discoverFiles(paths, options) {
     const outside = fromCwd === ".." || fromCwd.startsWith("../") || isAbsolute(fromCwd);
     const root = {
       absolute,
-      real: realpathSync(absolute),
+      real: realpathSync2(absolute),
       relative: outside ? "" : fromCwd,
       display: outside ? (_path, file) => displayPath(options.cwd, file) : (path) => path
     };
     const above = outside ? [] : ancestorScopes(options.cwd, absolute);
     const scopes = root.relative !== "" && ignoredBy(above, root.relative, true) ? [] : above;
+    roots.push(root.real);
     walk(root, absolute, root.relative, scopes);
     const prefix = root.relative === "" ? "" : `${root.relative}/`;
     const tracked = isInsideWorkTree(absolute) ? trackedFiles(absolute) : [];
@@ -19844,7 +19855,8 @@ function discoverFiles(paths, options) {
   return {
     candidates: [...found.values()].sort(byPath),
     skipped: [...skipped.values()].sort(byPath),
-    unreadable: [...unreadable.values()].sort(byPath)
+    unreadable: [...unreadable.values()].sort(byPath),
+    roots
   };
 }
 function isUnder(path, excluded) {
@@ -19861,19 +19873,19 @@ function ignoredBy(scopes, path, isDirectory) {
 }
 function linkTarget(path) {
   try {
-    return realpathSync(path);
+    return realpathSync2(path);
   } catch {
     return void 0;
   }
 }
 function isInside(path, folder) {
-  return path === folder || path.startsWith(folder.endsWith(sep) ? folder : `${folder}${sep}`);
+  return path === folder || path.startsWith(folder.endsWith(sep2) ? folder : `${folder}${sep2}`);
 }
 function ancestorScopes(cwd, dir) {
   const scopes = [];
   for (let current = dirname(dir); current.startsWith(cwd) && current !== dir; current = dirname(current)) {
     const rules = readIgnoreFile(join(current, ".gitignore"));
-    if (rules) scopes.unshift({ base: relative(cwd, current).split(sep).join("/"), rules });
+    if (rules) scopes.unshift({ base: relative(cwd, current).split(sep2).join("/"), rules });
     if (current === cwd) break;
   }
   return scopes;
@@ -19922,7 +19934,7 @@ function errorCode(error2) {
 }
 function displayPath(cwd, absolute) {
   const path = relative(cwd, absolute);
-  return (path === "" ? "." : path).split(sep).join("/");
+  return (path === "" ? "." : path).split(sep2).join("/");
 }
 
 // src/sources/kustomize.ts
@@ -23634,19 +23646,34 @@ function applyKustomizations(kustomizations, byFile) {
 
 // src/sources/read.ts
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { basename as basename2, dirname as dirname2, join as join2, sep as sep2 } from "node:path";
+import { basename as basename2, dirname as dirname2, join as join2, sep as sep3 } from "node:path";
 
 // src/sources/compose.ts
 function isComposeFile(value) {
   return isObject(value) && isObject(value.services) && !("kind" in value) && !("apiVersion" in value);
 }
+var COMPOSE_NAME = /^(?:docker-)?compose(?:\.[^/]+)?\.ya?ml$/i;
+function isComposeName(file) {
+  return COMPOSE_NAME.test(file.slice(file.lastIndexOf("/") + 1));
+}
+function isVersion1Compose(value) {
+  if (!isObject(value) || "services" in value || "version" in value || "kind" in value) return false;
+  const entries = Object.values(value);
+  return entries.length > 0 && entries.every((service) => isObject(service)) && entries.some((service) => isObject(service) && ("image" in service || "build" in service));
+}
 function composeImages(file) {
+  return serviceImages(file.services, ["services"]);
+}
+function composeV1Images(file) {
+  return serviceImages(file, []);
+}
+function serviceImages(services, at2) {
   const images = [];
-  for (const [name, service] of Object.entries(file.services)) {
+  for (const [name, service] of Object.entries(services)) {
     if (!isObject(service) || service.image === void 0 || service.image === null) continue;
     if (service.build !== void 0 && service.build !== null) continue;
     images.push({
-      path: ["services", name, "image"],
+      path: [...at2, name, "image"],
       value: service.image,
       workload: { kind: "service", name },
       labels: {}
@@ -24284,15 +24311,25 @@ function workflowImages(data) {
 // src/sources/read.ts
 var BINARY_SNIFF_BYTES = 8e3;
 var Layout = class {
+  /** `roots`: the real paths of the checked folders; side files through links out of them are never read. */
+  constructor(roots = []) {
+    this.roots = roots;
+  }
+  roots;
   charts = /* @__PURE__ */ new Map();
   envs = /* @__PURE__ */ new Map();
+  envsOutside = /* @__PURE__ */ new Set();
+  read(path) {
+    return this.roots.length > 0 ? readSideFile(path, this.roots) : readSideFile(path);
+  }
   /** The chart whose folder holds `dir`, when `dir` holds a Chart.yaml. */
   chartAt(dir) {
     let chart = this.charts.get(dir);
     if (chart === void 0) {
-      const text = readSideFile(join2(dir, "Chart.yaml"));
+      const text = this.read(join2(dir, "Chart.yaml"));
       chart = null;
-      if (text !== void 0) {
+      if (text === OUT_OF_TREE) chart = {};
+      else if (text !== void 0) {
         const appVersion = /^appVersion:[ \t]*["']?([^"'\s#]+)/m.exec(text)?.[1];
         chart = appVersion === void 0 ? {} : { appVersion };
       }
@@ -24302,23 +24339,28 @@ var Layout = class {
   }
   /** The chart folder when `absolute` lies under that chart's `templates/` folder. */
   templateChart(absolute) {
-    const parts = absolute.split(sep2);
+    const parts = absolute.split(sep3);
     for (let i = parts.length - 2; i > 0; i--) {
       if (parts[i] !== "templates") continue;
-      const chartDir = parts.slice(0, i).join(sep2);
+      const chartDir = parts.slice(0, i).join(sep3);
       if (this.chartAt(chartDir)) return chartDir;
     }
     return void 0;
   }
-  /** Variables of the `.env` file in `dir` (empty when there is none). */
+  /** Variables of the `.env` file in `dir` (empty when there is none, or it links out of the tree). */
   envAt(dir) {
     let env = this.envs.get(dir);
     if (!env) {
-      const text = readSideFile(join2(dir, ".env"));
-      env = text === void 0 ? /* @__PURE__ */ new Map() : parseEnvFile(text);
+      const text = this.read(join2(dir, ".env"));
+      if (text === OUT_OF_TREE) this.envsOutside.add(dir);
+      env = text === void 0 || text === OUT_OF_TREE ? /* @__PURE__ */ new Map() : parseEnvFile(text);
       this.envs.set(dir, env);
     }
     return env;
+  }
+  /** Whether the `.env` in `dir` is a link out of the checked tree (and so was not read). */
+  envOutside(dir) {
+    return this.envsOutside.has(dir);
   }
 };
 var TEMPLATE_MARK = "{{";
@@ -24330,7 +24372,7 @@ function readSource(candidate, options) {
   if (candidate.kind !== "dockerfile") {
     const chart = options.layout.templateChart(candidate.absolute);
     if (chart !== void 0) {
-      const below = candidate.absolute.slice(chart.length + 1).split(sep2).length;
+      const below = candidate.absolute.slice(chart.length + 1).split(sep3).length;
       const chartFolder = file.split("/").slice(0, -below).join("/");
       return {
         file,
@@ -24421,6 +24463,14 @@ function readYamlSource(text, file, role, options, dir) {
         break;
     }
   }
+  if (options.layout.envOutside(dir) && result.occurrences.some((o) => o.source === "compose")) {
+    result.problems.push({
+      file,
+      line: 0,
+      column: 0,
+      message: `the .env beside it is a symbolic link out of the checked tree and was not read; its variables are unresolved here (replace the link with the file)`
+    });
+  }
   return result;
 }
 function readManifest(doc, file, result, env = () => /* @__PURE__ */ new Map()) {
@@ -24430,6 +24480,8 @@ function readManifest(doc, file, result, env = () => /* @__PURE__ */ new Map()) 
     collect(doc, found.images, "kubernetes", file, result);
   } else if (isComposeFile(doc.data)) {
     collect(doc, composeImages(doc.data), "compose", file, result, { variables: env() });
+  } else if (isComposeName(file) && isVersion1Compose(doc.data)) {
+    collect(doc, composeV1Images(doc.data), "compose", file, result, { variables: env() });
   }
 }
 function collect(doc, images, source, file, result, valueOptions = {}) {
@@ -24536,7 +24588,7 @@ function runCheck(options) {
     buildArgs: options.buildArgs ?? {},
     copyFrom: policy.dockerfile.copyFrom === "check",
     workflows: policy.workflows === "check",
-    layout: new Layout()
+    layout: new Layout(discovery.roots)
   };
   const severity = mode === "enforce" ? "error" : "warning";
   const findings = [];
@@ -26871,7 +26923,7 @@ import { join as join6, relative as relative3, resolve as resolve6 } from "node:
 
 // src/admission/export.ts
 import { existsSync as existsSync2 } from "node:fs";
-import { basename as basename4, dirname as dirname4, isAbsolute as isAbsolute2, relative as relative2, resolve as resolve5, sep as sep3 } from "node:path";
+import { basename as basename4, dirname as dirname4, isAbsolute as isAbsolute2, relative as relative2, resolve as resolve5, sep as sep4 } from "node:path";
 
 // src/admission/cel.ts
 var import_semver3 = __toESM(require_semver2(), 1);
@@ -27354,13 +27406,13 @@ function resourceRules() {
   return RESOURCES.map((rule) => ({ ...rule, operations: ["CREATE", "UPDATE"] }));
 }
 function sourceLabel(source, cwd = process.cwd()) {
-  if (!isAbsolute2(source) && !source.includes(sep3) && !existsSync2(resolve5(cwd, source))) return source;
+  if (!isAbsolute2(source) && !source.includes(sep4) && !existsSync2(resolve5(cwd, source))) return source;
   const file = resolve5(cwd, source);
   for (let dir = dirname4(file); ; dir = dirname4(dir)) {
-    if (existsSync2(resolve5(dir, ".git"))) return relative2(dir, file).split(sep3).join("/");
+    if (existsSync2(resolve5(dir, ".git"))) return relative2(dir, file).split(sep4).join("/");
     if (dirname4(dir) === dir) break;
   }
-  return isAbsolute2(source) ? basename4(file) : source.split(sep3).join("/");
+  return isAbsolute2(source) ? basename4(file) : source.split(sep4).join("/");
 }
 function annotations(policy, options) {
   return {

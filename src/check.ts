@@ -87,7 +87,7 @@ export function runCheck(options: CheckOptions): CheckResult {
     buildArgs: options.buildArgs ?? {},
     copyFrom: policy.dockerfile.copyFrom === "check",
     workflows: policy.workflows === "check",
-    layout: new Layout(),
+    layout: new Layout(discovery.roots),
   };
   const severity = mode === "enforce" ? "error" : "warning";
   const findings: Finding[] = [];

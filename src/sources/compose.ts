@@ -11,13 +11,44 @@ export function isComposeFile(value: unknown): value is { services: Record<strin
   return isObject(value) && isObject(value.services) && !("kind" in value) && !("apiVersion" in value);
 }
 
+/** The names Compose looks for: `compose.yaml`, `docker-compose.yml`, `docker-compose.prod.yml`, … */
+const COMPOSE_NAME = /^(?:docker-)?compose(?:\.[^/]+)?\.ya?ml$/i;
+
+export function isComposeName(file: string): boolean {
+  return COMPOSE_NAME.test(file.slice(file.lastIndexOf("/") + 1));
+}
+
+/**
+ * The version-1 layout (Compose before file format 2): services at the top level, no `services:`
+ * and no `version:` key. A file that Compose finds by its name is read in it when its top-level
+ * values are maps and at least one of them names an `image` or a `build`.
+ */
+export function isVersion1Compose(value: unknown): value is Record<string, unknown> {
+  if (!isObject(value) || "services" in value || "version" in value || "kind" in value) return false;
+  const entries = Object.values(value);
+  return (
+    entries.length > 0 &&
+    entries.every((service) => isObject(service)) &&
+    entries.some((service) => isObject(service) && ("image" in service || "build" in service))
+  );
+}
+
+/** `services.<name>.image` (or `<name>.image` in the version-1 layout) of services without `build:`. */
 export function composeImages(file: { services: Record<string, unknown> }): ImageAt[] {
+  return serviceImages(file.services, ["services"]);
+}
+
+export function composeV1Images(file: Record<string, unknown>): ImageAt[] {
+  return serviceImages(file, []);
+}
+
+function serviceImages(services: Record<string, unknown>, at: string[]): ImageAt[] {
   const images: ImageAt[] = [];
-  for (const [name, service] of Object.entries(file.services)) {
+  for (const [name, service] of Object.entries(services)) {
     if (!isObject(service) || service.image === undefined || service.image === null) continue;
     if (service.build !== undefined && service.build !== null) continue;
     images.push({
-      path: ["services", name, "image"],
+      path: [...at, name, "image"],
       value: service.image,
       workload: { kind: "service", name },
       labels: {},

@@ -45,6 +45,8 @@ export interface Discovery {
    * judge would be. Each is a parse-error at line 0, so the run fails closed.
    */
   unreadable: DiscoverySkip[];
+  /** Real paths of the checked folders (a named file's folder): side files never come from outside them. */
+  roots: string[];
 }
 
 const YAML_EXTENSION = /\.ya?ml$/i;
@@ -98,6 +100,7 @@ export function discoverFiles(paths: string[], options: DiscoverOptions): Discov
     throw error;
   }
   const found = new Map<string, Candidate>();
+  const roots: string[] = [];
   const skipped = new Map<string, DiscoverySkip>();
   const skip = (file: string, reason: string) => skipped.set(file, { file, reason });
   const unreadable = new Map<string, DiscoverySkip>();
@@ -220,6 +223,7 @@ export function discoverFiles(paths: string[], options: DiscoverOptions): Discov
       continue;
     }
     if (stats.isFile()) {
+      roots.push(realpathSync(dirname(absolute)));
       // A file named on the command line is read whatever its name: by extension, else as a Dockerfile.
       const kind = fileKind(basename(absolute)) ?? "dockerfile";
       found.set(absolute, { path: displayPath(options.cwd, absolute), absolute, kind });
@@ -239,6 +243,7 @@ export function discoverFiles(paths: string[], options: DiscoverOptions): Discov
     // ignoring it would check nothing and pass. Its own .gitignore files still apply inside it.
     const above = outside ? [] : ancestorScopes(options.cwd, absolute);
     const scopes = root.relative !== "" && ignoredBy(above, root.relative, true) ? [] : above;
+    roots.push(root.real);
     walk(root, absolute, root.relative, scopes);
     // Inside a git work tree, tracked files are checked even when a .gitignore names them. Only the
     // index is asked: git itself never reads a .gitignore here (a FIFO one would hang it).
@@ -260,6 +265,7 @@ export function discoverFiles(paths: string[], options: DiscoverOptions): Discov
     candidates: [...found.values()].sort(byPath),
     skipped: [...skipped.values()].sort(byPath),
     unreadable: [...unreadable.values()].sort(byPath),
+    roots,
   };
 }
 

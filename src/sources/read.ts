@@ -5,7 +5,14 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { basename, dirname, join, sep } from "node:path";
 import { readSuppressions, type SuppressionProblem } from "../rules/waivers.js";
-import { composeImages, isComposeFile, parseEnvFile } from "./compose.js";
+import {
+  composeImages,
+  composeV1Images,
+  isComposeFile,
+  isComposeName,
+  isVersion1Compose,
+  parseEnvFile,
+} from "./compose.js";
 import type { Candidate } from "./discover.js";
 import { readDockerfile } from "./dockerfile.js";
 import { helmValuesImages, isValuesFileName } from "./helm.js";
@@ -13,7 +20,7 @@ import type { ImageAt } from "./image-keys.js";
 import { isKubernetesObject, kubernetesImages } from "./kubernetes.js";
 import { isKustomizationName, patchImages, readKustomization } from "./kustomize.js";
 import { imageOfValue, type ValueOptions } from "./resolve.js";
-import { readSideFile } from "./small-file.js";
+import { OUT_OF_TREE, readSideFile } from "./small-file.js";
 import { emptyResult, type SourceKind, type SourceResult } from "./types.js";
 import { isWorkflowPath, workflowImages } from "./workflows.js";
 import { readYamlFile, type YamlDocument } from "./yaml.js";
@@ -42,14 +49,24 @@ const BINARY_SNIFF_BYTES = 8000;
 export class Layout {
   private readonly charts = new Map<string, { appVersion?: string } | null>();
   private readonly envs = new Map<string, Map<string, string>>();
+  private readonly envsOutside = new Set<string>();
+
+  /** `roots`: the real paths of the checked folders; side files through links out of them are never read. */
+  constructor(private readonly roots: readonly string[] = []) {}
+
+  private read(path: string): string | undefined | typeof OUT_OF_TREE {
+    return this.roots.length > 0 ? readSideFile(path, this.roots) : readSideFile(path);
+  }
 
   /** The chart whose folder holds `dir`, when `dir` holds a Chart.yaml. */
   chartAt(dir: string): { appVersion?: string } | undefined {
     let chart = this.charts.get(dir);
     if (chart === undefined) {
-      const text = readSideFile(join(dir, "Chart.yaml"));
+      const text = this.read(join(dir, "Chart.yaml"));
       chart = null;
-      if (text !== undefined) {
+      // A Chart.yaml linked from outside still makes a chart; nothing is taken from its text.
+      if (text === OUT_OF_TREE) chart = {};
+      else if (text !== undefined) {
         const appVersion = /^appVersion:[ \t]*["']?([^"'\s#]+)/m.exec(text)?.[1];
         chart = appVersion === undefined ? {} : { appVersion };
       }
@@ -69,15 +86,21 @@ export class Layout {
     return undefined;
   }
 
-  /** Variables of the `.env` file in `dir` (empty when there is none). */
+  /** Variables of the `.env` file in `dir` (empty when there is none, or it links out of the tree). */
   envAt(dir: string): Map<string, string> {
     let env = this.envs.get(dir);
     if (!env) {
-      const text = readSideFile(join(dir, ".env"));
-      env = text === undefined ? new Map() : parseEnvFile(text);
+      const text = this.read(join(dir, ".env"));
+      if (text === OUT_OF_TREE) this.envsOutside.add(dir);
+      env = text === undefined || text === OUT_OF_TREE ? new Map() : parseEnvFile(text);
       this.envs.set(dir, env);
     }
     return env;
+  }
+
+  /** Whether the `.env` in `dir` is a link out of the checked tree (and so was not read). */
+  envOutside(dir: string): boolean {
+    return this.envsOutside.has(dir);
   }
 }
 
@@ -211,6 +234,14 @@ function readYamlSource(
         break;
     }
   }
+  if (options.layout.envOutside(dir) && result.occurrences.some((o) => o.source === "compose")) {
+    result.problems.push({
+      file,
+      line: 0,
+      column: 0,
+      message: `the .env beside it is a symbolic link out of the checked tree and was not read; its variables are unresolved here (replace the link with the file)`,
+    });
+  }
   return result;
 }
 
@@ -245,6 +276,8 @@ export function readManifest(
     collect(doc, found.images, "kubernetes", file, result);
   } else if (isComposeFile(doc.data)) {
     collect(doc, composeImages(doc.data), "compose", file, result, { variables: env() });
+  } else if (isComposeName(file) && isVersion1Compose(doc.data)) {
+    collect(doc, composeV1Images(doc.data), "compose", file, result, { variables: env() });
   }
 }
 

@@ -3,7 +3,7 @@
  * example of its class and fails on the code before the issue (SPEC §3.5, §4, §5, §6, §7).
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { check, fixture, runCli, verdicts, withPolicy } from "../helpers.js";
@@ -378,5 +378,57 @@ describe("SPEC §4 Kustomize: judged as kustomize builds it", () => {
     expect(result.findings.find((f) => f.rule === "parse-error")?.message).toMatch(
       /stacked more than 1,000 deep/,
     );
+  });
+});
+
+describe("SPEC §4 compose: a compose file by its name is read in every layout Compose has had", () => {
+  it("a docker-compose.yml in the version-1 layout (services at the top level) is read, .env included", () => {
+    const result = check({
+      "app/docker-compose.yml":
+        "web:\n  image: centos:7\n  ports: ['80:80']\ndb:\n  image: ${DB_IMAGE}\nworker:\n  build: .\n  image: mine/worker\n",
+      "app/.env": "DB_IMAGE=debian:9\n",
+      "app/Dockerfile": "FROM registry.example.com/base/alpine:3.22\n",
+    });
+    expect(
+      result.findings
+        .filter((f) => f.rule !== "approved-base-images")
+        .map((f) => `${f.file}:${f.line}:${f.column} ${f.rule} ${f.image}`),
+    ).toEqual([
+      "app/docker-compose.yml:2:10 block-deprecated-base-images centos:7",
+      "app/docker-compose.yml:5:10 block-deprecated-base-images debian:9",
+    ]);
+  });
+
+  it("a YAML file of another name with the same shape is not taken for compose", () => {
+    expect(check({ "config/settings.yml": "web:\n  image: centos:7\n" }).findings).toEqual([]);
+  });
+});
+
+describe("SPEC §4: side files never come from outside the checked tree", () => {
+  it("a .env linked to /proc/self/environ puts nothing of the environment into any output; the compose file says why", () => {
+    const cwd = fixture({ "app/compose.yaml": "services:\n  web:\n    image: ${SECRET_TOKEN}\n" });
+    symlinkSync("/proc/self/environ", join(cwd, "app/.env"));
+    const token = "hunter2-do-not-print";
+    const out = spawnSync(process.execPath, [resolve("dist/cli.js"), "check", "--format", "json"], {
+      cwd,
+      encoding: "utf8",
+      // First in the environment, so /proc/self/environ starts with it.
+      env: { SECRET_TOKEN: token, ...process.env, NO_COLOR: "1" },
+    });
+    expect(`${out.stdout}${out.stderr}`).not.toContain(token);
+    expect(out.status).toBe(1);
+    const findings = JSON.parse(out.stdout).findings as { rule: string; message: string }[];
+    expect(findings.map((f) => f.rule)).toEqual(["parse-error", "unresolved-image"]);
+    expect(findings[0]?.message).toContain(".env beside it is a symbolic link out of the checked tree");
+  });
+
+  it("a .env linked to a file inside the tree is read", () => {
+    const cwd = fixture({
+      "app/compose.yaml": "services:\n  web:\n    image: ${IMG}\n",
+      "shared/env": "IMG=centos:7\n",
+    });
+    symlinkSync(join(cwd, "shared/env"), join(cwd, "app/.env"));
+    const out = runCli(["check", "--format", "json"], cwd);
+    expect(JSON.parse(out.stdout).findings.map((f: { image: string }) => f.image)).toContain("centos:7");
   });
 });
