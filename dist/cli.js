@@ -9638,10 +9638,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep6, value } = collItem;
+        const { start, key, sep: sep7, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep6?.[0],
+          next: key ?? sep7?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -9655,7 +9655,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep6) {
+          if (!keyProps.anchor && !keyProps.tag && !sep7) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -9679,7 +9679,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep6 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep7 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -9695,7 +9695,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep6, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep7, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -9786,7 +9786,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep6 = "";
+        let sep7 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -9800,13 +9800,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep6 + cb;
-              sep6 = "";
+                comment += sep7 + cb;
+              sep7 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep6 += source;
+                sep7 += source;
               hasSpace = true;
               break;
             default:
@@ -9849,18 +9849,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep6, value } = collItem;
+        const { start, key, sep: sep7, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep6?.[0],
+          next: key ?? sep7?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep6 && !value) {
+          if (!props.anchor && !props.tag && !sep7 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -9914,8 +9914,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep6 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
+        if (!isMap3 && !sep7 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep7, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -9927,7 +9927,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep6 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep7 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -9938,8 +9938,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep6)
-                for (const st of sep6) {
+              if (sep7)
+                for (const st of sep7) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -9956,7 +9956,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep6, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep7, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -10136,7 +10136,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep6 = "";
+      let sep7 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -10153,24 +10153,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep6 + indent.slice(trimIndent) + content;
-          sep6 = "\n";
+          value += sep7 + indent.slice(trimIndent) + content;
+          sep7 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep6 === " ")
-            sep6 = "\n";
-          else if (!prevMoreIndented && sep6 === "\n")
-            sep6 = "\n\n";
-          value += sep6 + indent.slice(trimIndent) + content;
-          sep6 = "\n";
+          if (sep7 === " ")
+            sep7 = "\n";
+          else if (!prevMoreIndented && sep7 === "\n")
+            sep7 = "\n\n";
+          value += sep7 + indent.slice(trimIndent) + content;
+          sep7 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep6 === "\n")
+          if (sep7 === "\n")
             value += "\n";
           else
-            sep6 = "\n";
+            sep7 = "\n";
         } else {
-          value += sep6 + content;
-          sep6 = " ";
+          value += sep7 + content;
+          sep7 = " ";
           prevMoreIndented = false;
         }
       }
@@ -10353,25 +10353,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep6 = " ";
+      let sep7 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep6 === "\n")
-            res += sep6;
+          if (sep7 === "\n")
+            res += sep7;
           else
-            sep6 = "\n";
+            sep7 = "\n";
         } else {
-          res += sep6 + lm;
-          sep6 = " ";
+          res += sep7 + lm;
+          sep7 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep6 + (match?.[1] ?? "");
+      return res + sep7 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -11181,14 +11181,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep6, value }) {
+    function stringifyItem({ start, key, sep: sep7, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep6)
-        for (const st of sep6)
+      if (sep7)
+        for (const st of sep7)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -12355,18 +12355,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep6;
+          let sep7;
           if (scalar.end) {
-            sep6 = scalar.end;
-            sep6.push(this.sourceToken);
+            sep7 = scalar.end;
+            sep7.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep6 = [this.sourceToken];
+            sep7 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep6 }]
+            items: [{ start, key: scalar, sep: sep7 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -12519,15 +12519,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep6 = it.sep;
-                  sep6.push(this.sourceToken);
+                  const sep7 = it.sep;
+                  sep7.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep6 }]
+                    items: [{ start: start2, key, sep: sep7 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -12721,13 +12721,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep6 = fc.end.splice(1, fc.end.length);
-            sep6.push(this.sourceToken);
+            const sep7 = fc.end.splice(1, fc.end.length);
+            sep7.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep6 }]
+              items: [{ start, key: fc, sep: sep7 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -19783,8 +19783,8 @@ var require_main3 = __commonJS({
 });
 
 // src/cli.ts
-import { closeSync as closeSync2, existsSync as existsSync5, mkdirSync as mkdirSync2, openSync as openSync2, readFileSync as readFileSync8, writeFileSync as writeFileSync3, writeSync } from "node:fs";
-import { dirname as dirname6, join as join11, resolve as resolve5 } from "node:path";
+import { closeSync as closeSync2, existsSync as existsSync4, mkdirSync as mkdirSync2, openSync as openSync2, readFileSync as readFileSync8, writeFileSync as writeFileSync3, writeSync } from "node:fs";
+import { dirname as dirname7, join as join11, resolve as resolve5 } from "node:path";
 
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
@@ -26021,8 +26021,8 @@ ${body}`;
 // src/policy/load.ts
 var import_semver3 = __toESM(require_semver2(), 1);
 var import_yaml = __toESM(require_dist(), 1);
-import { existsSync as existsSync2, readFileSync } from "node:fs";
-import { resolve as resolve2 } from "node:path";
+import { lstatSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { dirname as dirname2, resolve as resolve2, sep as sep2 } from "node:path";
 
 // schema/policy.schema.json
 var policy_schema_default = {
@@ -27050,11 +27050,34 @@ var starterPolicyText = default_policy_generated_default.replace(
 function workingTreeReader(cwd) {
   return (path4) => {
     const file = resolve2(cwd, path4);
-    if (!existsSync2(file)) return void 0;
+    const cannot = (why) => {
+      throw new UsageError(`cannot read policy file ${path4}: ${why}`);
+    };
+    let link;
+    try {
+      link = lstatSync(file);
+    } catch (error) {
+      if (error.code === "ENOENT") return void 0;
+      return cannot(error.message);
+    }
+    if (link.isSymbolicLink()) {
+      let target;
+      try {
+        target = realpathSync(file);
+      } catch {
+        return cannot("it is a symbolic link to nothing");
+      }
+      const root = realpathSync(cwd);
+      const inside = (p) => p === root || p.startsWith(root.endsWith(sep2) ? root : `${root}${sep2}`);
+      if (inside(realpathSync(dirname2(file))) && !inside(target)) {
+        return cannot("it is a symbolic link out of the repository, not followed");
+      }
+    }
+    if (statSync(file).isDirectory()) return cannot("it is a folder");
     try {
       return readFileSync(file, "utf8");
     } catch (error) {
-      throw new UsageError(`cannot read policy file ${path4}: ${error.message}`);
+      return cannot(error.message);
     }
   };
 }
@@ -28434,8 +28457,8 @@ function readPodList(text, origin) {
 
 // src/sources/discover.ts
 var import_ignore = __toESM(require_ignore(), 1);
-import { lstatSync, readdirSync, realpathSync as realpathSync2, statSync as statSync2 } from "node:fs";
-import { basename as basename2, dirname as dirname2, isAbsolute as isAbsolute2, join, relative as relative2, resolve as resolve3, sep as sep3 } from "node:path";
+import { lstatSync as lstatSync2, readdirSync, realpathSync as realpathSync3, statSync as statSync3 } from "node:fs";
+import { basename as basename2, dirname as dirname3, isAbsolute as isAbsolute2, join, relative as relative2, resolve as resolve3, sep as sep4 } from "node:path";
 
 // src/git.ts
 import { execFileSync } from "node:child_process";
@@ -28494,15 +28517,15 @@ function trackedFiles(dir) {
 }
 
 // src/sources/small-file.ts
-import { readFileSync as readFileSync2, realpathSync, statSync } from "node:fs";
-import { sep as sep2 } from "node:path";
+import { readFileSync as readFileSync2, realpathSync as realpathSync2, statSync as statSync2 } from "node:fs";
+import { sep as sep3 } from "node:path";
 var MAX_SIDE_FILE_BYTES = 1 << 20;
 var OUT_OF_TREE = /* @__PURE__ */ Symbol("out of the checked tree");
 function readSideFile(path4, roots) {
   try {
-    const stats = statSync(path4);
+    const stats = statSync2(path4);
     if (!stats.isFile() || stats.size > MAX_SIDE_FILE_BYTES) return void 0;
-    if (roots && !isInsideAny(realpathSync(path4), roots)) return OUT_OF_TREE;
+    if (roots && !isInsideAny(realpathSync2(path4), roots)) return OUT_OF_TREE;
     return readFileSync2(path4, "utf8");
   } catch {
     return void 0;
@@ -28510,7 +28533,7 @@ function readSideFile(path4, roots) {
 }
 function isInsideAny(path4, folders) {
   return folders.some(
-    (folder) => path4 === folder || path4.startsWith(folder.endsWith(sep2) ? folder : `${folder}${sep2}`)
+    (folder) => path4 === folder || path4.startsWith(folder.endsWith(sep3) ? folder : `${folder}${sep3}`)
   );
 }
 
@@ -28543,7 +28566,7 @@ function discoverFiles(paths, options) {
   const skip = (file, reason) => skipped.set(file, { file, reason });
   const unreadable = /* @__PURE__ */ new Map();
   const failClosed = (file, reason) => unreadable.set(file, { file, reason });
-  const toPosix = (path4) => sep3 === "/" ? path4 : path4.split(sep3).join("/");
+  const toPosix = (path4) => sep4 === "/" ? path4 : path4.split(sep4).join("/");
   const consider = (root, path4, absolute, regular = false) => {
     if (!included(path4) || excluded(path4)) return;
     const name = path4.slice(path4.lastIndexOf("/") + 1);
@@ -28556,7 +28579,7 @@ function discoverFiles(paths, options) {
     }
     let stats;
     try {
-      stats = lstatSync(absolute);
+      stats = lstatSync2(absolute);
     } catch {
       skip(display, "listed by git but missing from the work tree");
       return;
@@ -28600,21 +28623,21 @@ function discoverFiles(paths, options) {
         const folder = root.display(relativeDir, absoluteDir);
         const shown = `${folder === "" ? "" : `${folder}/`}${escapedName(raw)}`;
         if (excluded(path4) || ignoredBy(scopes, path4, entry.isDirectory())) continue;
-        const bytes = Buffer.concat([Buffer.from(`${absoluteDir}${sep3}`), raw]);
+        const bytes = Buffer.concat([Buffer.from(`${absoluteDir}${sep4}`), raw]);
         const kind = fileKind(name);
         if (entry.isDirectory()) {
           failClosed(shown, "folder name is not valid UTF-8, so none of its files were judged; rename it");
         } else if (kind && entry.isFile() && included(path4)) {
-          found.set(`${absoluteDir}${sep3}${name}`, {
+          found.set(`${absoluteDir}${sep4}${name}`, {
             path: shown,
-            absolute: `${absoluteDir}${sep3}${name}`,
+            absolute: `${absoluteDir}${sep4}${name}`,
             bytes,
             kind
           });
         }
         continue;
       }
-      const absolute = `${absoluteDir}${sep3}${name}`;
+      const absolute = `${absoluteDir}${sep4}${name}`;
       let isDirectory2 = entry.isDirectory();
       if (entry.isSymbolicLink()) {
         const target = linkTarget(absolute);
@@ -28649,7 +28672,7 @@ function discoverFiles(paths, options) {
       continue;
     }
     if (stats.isFile()) {
-      roots.push(realpathSync2(dirname2(absolute)));
+      roots.push(realpathSync3(dirname3(absolute)));
       const kind = fileKind(basename2(absolute)) ?? "dockerfile";
       found.set(absolute, { path: displayPath(options.cwd, absolute), absolute, kind });
       continue;
@@ -28658,7 +28681,7 @@ function discoverFiles(paths, options) {
     const outside = fromCwd === ".." || fromCwd.startsWith("../") || isAbsolute2(fromCwd);
     const root = {
       absolute,
-      real: realpathSync2(absolute),
+      real: realpathSync3(absolute),
       relative: outside ? "" : fromCwd,
       display: outside ? (_path, file) => displayPath(options.cwd, file) : (path4) => path4
     };
@@ -28701,19 +28724,19 @@ function ignoredBy(scopes, path4, isDirectory2) {
 }
 function linkTarget(path4) {
   try {
-    return realpathSync2(path4);
+    return realpathSync3(path4);
   } catch {
     return void 0;
   }
 }
 function isInside(path4, folder) {
-  return path4 === folder || path4.startsWith(folder.endsWith(sep3) ? folder : `${folder}${sep3}`);
+  return path4 === folder || path4.startsWith(folder.endsWith(sep4) ? folder : `${folder}${sep4}`);
 }
 function ancestorScopes(cwd, dir) {
   const scopes = [];
-  for (let current = dirname2(dir); current.startsWith(cwd) && current !== dir; current = dirname2(current)) {
+  for (let current = dirname3(dir); current.startsWith(cwd) && current !== dir; current = dirname3(current)) {
     const rules = readIgnoreFile(join(current, ".gitignore"));
-    if (rules) scopes.unshift({ base: relative2(cwd, current).split(sep3).join("/"), rules });
+    if (rules) scopes.unshift({ base: relative2(cwd, current).split(sep4).join("/"), rules });
     if (current === cwd) break;
   }
   return scopes;
@@ -28752,7 +28775,7 @@ function escapedName(raw) {
 }
 function statOrUndefined(path4) {
   try {
-    return statSync2(path4);
+    return statSync3(path4);
   } catch {
     return void 0;
   }
@@ -28762,7 +28785,7 @@ function errorCode(error) {
 }
 function displayPath(cwd, absolute) {
   const path4 = relative2(cwd, absolute);
-  return (path4 === "" ? "." : path4).split(sep3).join("/");
+  return (path4 === "" ? "." : path4).split(sep4).join("/");
 }
 
 // src/sources/kustomize.ts
@@ -29408,7 +29431,7 @@ function applyKustomizations(kustomizations, byFile) {
 
 // src/sources/read.ts
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { basename as basename3, dirname as dirname3, join as join2, sep as sep4 } from "node:path";
+import { basename as basename3, dirname as dirname4, join as join2, sep as sep5 } from "node:path";
 
 // src/sources/compose.ts
 function isComposeFile(value) {
@@ -30101,10 +30124,10 @@ var Layout = class {
   }
   /** The chart folder when `absolute` lies under that chart's `templates/` folder. */
   templateChart(absolute) {
-    const parts = absolute.split(sep4);
+    const parts = absolute.split(sep5);
     for (let i = parts.length - 2; i > 0; i--) {
       if (parts[i] !== "templates") continue;
-      const chartDir = parts.slice(0, i).join(sep4);
+      const chartDir = parts.slice(0, i).join(sep5);
       if (this.chartAt(chartDir)) return chartDir;
     }
     return void 0;
@@ -30129,12 +30152,12 @@ var TEMPLATE_MARK = "{{";
 function readSource(candidate, options) {
   const file = candidate.path;
   const name = basename3(candidate.absolute);
-  const dir = dirname3(candidate.absolute);
+  const dir = dirname4(candidate.absolute);
   const folder = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : ".";
   if (candidate.kind !== "dockerfile") {
     const chart = options.layout.templateChart(candidate.absolute);
     if (chart !== void 0) {
-      const below = candidate.absolute.slice(chart.length + 1).split(sep4).length;
+      const below = candidate.absolute.slice(chart.length + 1).split(sep5).length;
       const chartFolder = file.split("/").slice(0, -below).join("/");
       return {
         file,
@@ -30532,7 +30555,7 @@ function readDigests(text, file) {
 }
 
 // src/policy/eol/update.ts
-import { existsSync as existsSync3, mkdirSync, readFileSync as readFileSync3, renameSync, writeFileSync } from "node:fs";
+import { existsSync as existsSync2, mkdirSync, readFileSync as readFileSync3, renameSync, writeFileSync } from "node:fs";
 import { join as join3 } from "node:path";
 function parseJson(text, file) {
   try {
@@ -30597,7 +30620,7 @@ function updateProduct(dir, product, text, from, today) {
     );
   }
   const file = join3(dir, `${product}.json`);
-  const current = existsSync3(file) ? productFromFile(readFileSync3(file, "utf8"), file, bundled) : bundled;
+  const current = existsSync2(file) ? productFromFile(readFileSync3(file, "utf8"), file, bundled) : bundled;
   const releases = releasesFromApi(text, from);
   const before = new Map(current.releases.map((r) => [r.release, JSON.stringify(r)]));
   const after = new Map(releases.map((r) => [r.release, JSON.stringify(r)]));
@@ -31593,14 +31616,14 @@ async function chooseBuilder(choice, tools) {
 
 // src/rebuild/library.ts
 var import_yaml6 = __toESM(require_dist(), 1);
-import { existsSync as existsSync4, readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
+import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
 import { join as join7, relative as relative4 } from "node:path";
 var NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 function readLibrary(baseDir, cwd, only = []) {
   const dir = join7(cwd, baseDir);
-  if (!existsSync4(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
+  if (!existsSync3(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
   const imagesFile = join7(dir, "images.yml");
-  const entries = existsSync4(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
+  const entries = existsSync3(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
   const images = entries.map((entry) => describe(entry, baseDir, cwd));
   const unknown = only.filter((name) => !images.some((image) => image.name === name));
   if (unknown.length > 0) {
@@ -31655,7 +31678,7 @@ function readImagesFile(path4, baseDir) {
 function describe(entry, baseDir, cwd) {
   const path4 = join7(cwd, baseDir, entry.dockerfile);
   const display = relative4(cwd, path4).split("\\").join("/");
-  if (!existsSync4(path4)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
+  if (!existsSync3(path4)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
   const { occurrences, problems } = readDockerfile(readFileSync5(path4, "utf8"), display);
   if (problems[0]) throw new UsageError(`${display}:${problems[0].line}: ${problems[0].message}`);
   const base = occurrences.find((o) => o.via === "from" && o.stage?.final);
@@ -31671,7 +31694,7 @@ function describe(entry, baseDir, cwd) {
   }
   const beside = (suffix) => {
     const file = join7(cwd, baseDir, `${entry.name}${suffix}`);
-    return existsSync4(file) ? relative4(cwd, file).split("\\").join("/") : void 0;
+    return existsSync3(file) ? relative4(cwd, file).split("\\").join("/") : void 0;
   };
   const trivyIgnore = beside(".trivyignore");
   const vex = beside(".vex.json");
@@ -32758,7 +32781,7 @@ function writeChunks(chunks, path4, shown) {
   }
   let fd;
   try {
-    mkdirSync2(dirname6(path4), { recursive: true });
+    mkdirSync2(dirname7(path4), { recursive: true });
     fd = openSync2(path4, "w");
     const flush = (descriptor) => {
       const bytes = Buffer.from(batch, "utf8");
@@ -32866,7 +32889,7 @@ function eolUpdate(flags) {
   const text = readInput(flags.from, process.cwd(), "end-of-life data", "stdin").text;
   const today = dayOf(flags.today, "--today");
   const dir = flags.dir ?? BUNDLED_CALENDAR_DIR;
-  if (flags.dir === void 0 && !existsSync5(resolve5(dir))) {
+  if (flags.dir === void 0 && !existsSync4(resolve5(dir))) {
     throw new UsageError(
       `give --dir DIR: the folder your policy names with eol.calendar (${BUNDLED_CALENDAR_DIR} is only in base-image-guard's own repository)`
     );
@@ -32882,10 +32905,10 @@ function eolUpdate(flags) {
 }
 function init(options) {
   const target = resolve5(options.path);
-  if (existsSync5(target) && !options.force) {
+  if (existsSync4(target) && !options.force) {
     throw new UsageError(`${options.path} already exists; use --force to overwrite it`);
   }
-  mkdirSync2(dirname6(target), { recursive: true });
+  mkdirSync2(dirname7(target), { recursive: true });
   writeFileSync3(target, starterPolicyText);
   process.stdout.write(
     `wrote ${options.path}: the built-in default policy with the end-of-life calendar on, commented; edit approved and deprecated first

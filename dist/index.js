@@ -7060,10 +7060,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key, sep: sep6, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -7077,7 +7077,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep5) {
+          if (!keyProps.anchor && !keyProps.tag && !sep6) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -7101,7 +7101,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep6 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -7117,7 +7117,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep6, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -7208,7 +7208,7 @@ var require_resolve_end = __commonJS({
       let comment2 = "";
       if (end) {
         let hasSpace = false;
-        let sep5 = "";
+        let sep6 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -7222,13 +7222,13 @@ var require_resolve_end = __commonJS({
               if (!comment2)
                 comment2 = cb;
               else
-                comment2 += sep5 + cb;
-              sep5 = "";
+                comment2 += sep6 + cb;
+              sep6 = "";
               break;
             }
             case "newline":
               if (comment2)
-                sep5 += source;
+                sep6 += source;
               hasSpace = true;
               break;
             default:
@@ -7271,18 +7271,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key, sep: sep6, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep5 && !value) {
+          if (!props.anchor && !props.tag && !sep6 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -7336,8 +7336,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep5 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
+        if (!isMap3 && !sep6 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -7349,7 +7349,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep6 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -7360,8 +7360,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep5)
-                for (const st of sep5) {
+              if (sep6)
+                for (const st of sep6) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -7378,7 +7378,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep6, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -7558,7 +7558,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep5 = "";
+      let sep6 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -7575,24 +7575,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep5 + indent.slice(trimIndent) + content;
-          sep5 = "\n";
+          value += sep6 + indent.slice(trimIndent) + content;
+          sep6 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep5 === " ")
-            sep5 = "\n";
-          else if (!prevMoreIndented && sep5 === "\n")
-            sep5 = "\n\n";
-          value += sep5 + indent.slice(trimIndent) + content;
-          sep5 = "\n";
+          if (sep6 === " ")
+            sep6 = "\n";
+          else if (!prevMoreIndented && sep6 === "\n")
+            sep6 = "\n\n";
+          value += sep6 + indent.slice(trimIndent) + content;
+          sep6 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep5 === "\n")
+          if (sep6 === "\n")
             value += "\n";
           else
-            sep5 = "\n";
+            sep6 = "\n";
         } else {
-          value += sep5 + content;
-          sep5 = " ";
+          value += sep6 + content;
+          sep6 = " ";
           prevMoreIndented = false;
         }
       }
@@ -7775,25 +7775,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep5 = " ";
+      let sep6 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep5 === "\n")
-            res += sep5;
+          if (sep6 === "\n")
+            res += sep6;
           else
-            sep5 = "\n";
+            sep6 = "\n";
         } else {
-          res += sep5 + lm;
-          sep5 = " ";
+          res += sep6 + lm;
+          sep6 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep5 + (match?.[1] ?? "");
+      return res + sep6 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -8603,14 +8603,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep5, value }) {
+    function stringifyItem({ start, key, sep: sep6, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep5)
-        for (const st of sep5)
+      if (sep6)
+        for (const st of sep6)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -9777,18 +9777,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep5;
+          let sep6;
           if (scalar.end) {
-            sep5 = scalar.end;
-            sep5.push(this.sourceToken);
+            sep6 = scalar.end;
+            sep6.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep5 = [this.sourceToken];
+            sep6 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep5 }]
+            items: [{ start, key: scalar, sep: sep6 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -9941,15 +9941,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep5 = it.sep;
-                  sep5.push(this.sourceToken);
+                  const sep6 = it.sep;
+                  sep6.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep5 }]
+                    items: [{ start: start2, key, sep: sep6 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -10143,13 +10143,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep5 = fc.end.splice(1, fc.end.length);
-            sep5.push(this.sourceToken);
+            const sep6 = fc.end.splice(1, fc.end.length);
+            sep6.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep5 }]
+              items: [{ start, key: fc, sep: sep6 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -16343,7 +16343,7 @@ var require_main3 = __commonJS({
 // src/action/check.ts
 import { mkdirSync, readFileSync as readFileSync3, writeFileSync } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { dirname as dirname3, join as join5, resolve as resolve4 } from "node:path";
+import { dirname as dirname4, join as join5, resolve as resolve4 } from "node:path";
 
 // package.json
 var package_default = {
@@ -24772,8 +24772,8 @@ function readDigests(text, file) {
 // src/policy/load.ts
 var import_semver2 = __toESM(require_semver2(), 1);
 var import_yaml5 = __toESM(require_dist(), 1);
-import { existsSync, readFileSync as readFileSync2 } from "node:fs";
-import { resolve as resolve2 } from "node:path";
+import { lstatSync as lstatSync2, readFileSync as readFileSync2, realpathSync as realpathSync3, statSync as statSync3 } from "node:fs";
+import { dirname as dirname3, resolve as resolve2, sep as sep4 } from "node:path";
 
 // schema/policy.schema.json
 var policy_schema_default = {
@@ -25741,11 +25741,34 @@ var starterPolicyText = default_policy_generated_default.replace(
 function workingTreeReader(cwd) {
   return (path) => {
     const file = resolve2(cwd, path);
-    if (!existsSync(file)) return void 0;
+    const cannot = (why) => {
+      throw new UsageError(`cannot read policy file ${path}: ${why}`);
+    };
+    let link;
+    try {
+      link = lstatSync2(file);
+    } catch (error2) {
+      if (error2.code === "ENOENT") return void 0;
+      return cannot(error2.message);
+    }
+    if (link.isSymbolicLink()) {
+      let target;
+      try {
+        target = realpathSync3(file);
+      } catch {
+        return cannot("it is a symbolic link to nothing");
+      }
+      const root = realpathSync3(cwd);
+      const inside = (p) => p === root || p.startsWith(root.endsWith(sep4) ? root : `${root}${sep4}`);
+      if (inside(realpathSync3(dirname3(file))) && !inside(target)) {
+        return cannot("it is a symbolic link out of the repository, not followed");
+      }
+    }
+    if (statSync3(file).isDirectory()) return cannot("it is a folder");
     try {
       return readFileSync2(file, "utf8");
     } catch (error2) {
-      throw new UsageError(`cannot read policy file ${path}: ${error2.message}`);
+      return cannot(error2.message);
     }
   };
 }
@@ -26391,6 +26414,64 @@ function toSarif(result, options) {
   return { log, dropped, total: all.length, ...dropped > 0 && { cut: cutNotice(dropped, all.length) } };
 }
 
+// src/action/api.ts
+var DEFAULT_DEADLINE_SECONDS = 30;
+var MAX_REDIRECTS = 3;
+function apiDeadlineSeconds(env = process.env) {
+  const given = Number(env.BASE_IMAGE_GUARD_API_DEADLINE);
+  return Number.isFinite(given) && given > 0 ? given : DEFAULT_DEADLINE_SECONDS;
+}
+function guardedFetch(seconds, base = fetch) {
+  return async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const controller = new AbortController();
+    const expired = new Error(
+      `the GitHub API gave no complete answer to ${url.origin}${url.pathname} within ${seconds} s`
+    );
+    let timer;
+    const deadline = new Promise((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort(expired);
+        reject(expired);
+      }, seconds * 1e3);
+    });
+    const signal = init?.signal ? AbortSignal.any([init.signal, controller.signal]) : controller.signal;
+    try {
+      let target = url;
+      for (let hop = 0; ; hop++) {
+        const response = await Promise.race([
+          base(target, { ...init, signal, redirect: "manual" }),
+          deadline
+        ]);
+        const location2 = response.headers.get("location");
+        if (response.status >= 300 && response.status < 400 && location2) {
+          const next = new URL(location2, target);
+          if (next.host !== url.host || hop >= MAX_REDIRECTS) {
+            throw new Error(
+              `the GitHub API redirected ${url.origin}${url.pathname} to ${next.origin}: not followed (only redirects to the host asked are)`
+            );
+          }
+          target = next;
+          continue;
+        }
+        const body = await Promise.race([response.arrayBuffer(), deadline]);
+        return new Response(body.byteLength === 0 && response.status === 204 ? null : body, {
+          status: response.status,
+          statusText: response.statusText,
+          headers: response.headers
+        });
+      }
+    } catch (error2) {
+      throw controller.signal.aborted && controller.signal.reason === expired ? expired : error2;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+function octokitFor(token) {
+  return getOctokit(token, { request: { fetch: guardedFetch(apiDeadlineSeconds()) } });
+}
+
 // src/action/central-policy.ts
 function centralPolicyOf(input) {
   const match = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)\/([^@]+)@([A-Za-z0-9._/-]+)$/.exec(input ?? "");
@@ -26537,6 +26618,7 @@ import { tmpdir } from "node:os";
 import { join as join3 } from "node:path";
 
 // src/action/pull-request.ts
+import { posix as posix3 } from "node:path";
 function pullRequestOf(eventName, payload, repository) {
   const [owner = "", repo = ""] = repository.split("/");
   if (eventName === "merge_group") {
@@ -26592,22 +26674,42 @@ async function fileAtBase(octokit, pr, path, cwd) {
         owner: pr.owner,
         repo: pr.repo,
         path,
-        ref: pr.baseSha,
-        mediaType: { format: "raw" }
+        ref: pr.baseSha
       });
-      return String(response.data);
-    } catch (error2) {
-      if (error2.status === 404) return void 0;
+      const data = response.data;
+      if (!Array.isArray(data) && data.type === "file" && data.encoding === "base64" && typeof data.content === "string") {
+        return Buffer.from(data.content, "base64").toString("utf8");
+      }
+    } catch {
     }
   }
-  ensureCommit(cwd, pr.baseSha);
-  const object = `${pr.baseSha}:${path}`;
-  try {
-    git(cwd, ["cat-file", "-e", object]);
-  } catch {
-    return void 0;
+  return gitFileAtBase(cwd, pr.baseSha, path);
+}
+var MAX_LINK_HOPS = 8;
+function gitFileAtBase(cwd, sha, path) {
+  ensureCommit(cwd, sha);
+  let current = posix3.normalize(path);
+  for (let hop = 0; ; hop++) {
+    const entry = nulSeparated(git(cwd, ["ls-tree", "-z", sha, "--", current]))[0];
+    if (entry === void 0)
+      return hop === 0 ? void 0 : refuse(path, `is a symbolic link to ${current}, which the base commit does not have`);
+    const [mode, type2, object] = entry.slice(0, entry.indexOf("	")).split(" ");
+    if (type2 === "tree") return refuse(path, `is a folder at the base commit ${sha.slice(0, 7)}`);
+    const blob = git(cwd, ["cat-file", "blob", object]);
+    if (mode !== "120000") return blob;
+    if (hop >= MAX_LINK_HOPS) return refuse(path, `is a chain of more than ${MAX_LINK_HOPS} symbolic links`);
+    const target = posix3.normalize(posix3.join(posix3.dirname(current), blob));
+    if (posix3.isAbsolute(blob) || target === ".." || target.startsWith("../")) {
+      return refuse(
+        path,
+        `is a symbolic link out of the repository (${blob}) at the base commit; it is not followed`
+      );
+    }
+    current = target;
   }
-  return git(cwd, ["show", object]);
+}
+function refuse(path, why) {
+  throw new BaseCommitError(`${path} ${why}: the file that judges this change cannot be read from the base`);
 }
 var COMMIT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 var BaseCommitError = class extends GuardError {
@@ -26737,7 +26839,7 @@ function runUrl() {
   return GITHUB_SERVER_URL && GITHUB_REPOSITORY && GITHUB_RUN_ID ? `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}` : void 0;
 }
 function writeFile(path, text) {
-  mkdirSync(dirname3(path), { recursive: true });
+  mkdirSync(dirname4(path), { recursive: true });
   writeFileSync(path, text);
 }
 async function policyFor(inputs, cwd, pr, octokit, changed) {
@@ -26818,10 +26920,21 @@ function workspaceText(cwd, path, what) {
     );
   }
 }
-function knownFindings(inputs, cwd, pr, loaded, onlyFiles) {
+async function knownFindings(inputs, cwd, pr, octokit, loaded, onlyFiles) {
   const sets = [];
   const names = [];
-  if (inputs.baseline) {
+  if (inputs.baseline && pr) {
+    const text = await fileAtBase(octokit, pr, inputs.baseline, cwd);
+    if (text === void 0) {
+      notice(
+        `The baseline ${inputs.baseline} does not exist at the base commit ${pr.baseSha.slice(0, 7)}, so every finding counts; it takes effect once merged.`,
+        { title: "base-image-guard baseline" }
+      );
+    } else {
+      sets.push(readBaseline(text, `${inputs.baseline} (at the base commit)`));
+      names.push(inputs.baseline);
+    }
+  } else if (inputs.baseline) {
     sets.push(readBaseline(workspaceText(cwd, inputs.baseline, "baseline"), inputs.baseline));
     names.push(inputs.baseline);
   }
@@ -26853,7 +26966,7 @@ async function check(inputs) {
   const cwd = workspace();
   const { context } = github_exports;
   const pr = pullRequestOf(context.eventName, context.payload, process.env.GITHUB_REPOSITORY ?? "");
-  const octokit = inputs.token ? getOctokit(inputs.token) : void 0;
+  const octokit = inputs.token ? octokitFor(inputs.token) : void 0;
   let changed;
   if (pr) {
     try {
@@ -26868,7 +26981,7 @@ async function check(inputs) {
   }
   const loaded = await policyFor(inputs, cwd, pr, octokit, changed);
   const onlyFiles = inputs.changedFilesOnly ? changed : void 0;
-  const known = knownFindings(inputs, cwd, pr, loaded, onlyFiles);
+  const known = await knownFindings(inputs, cwd, pr, octokit, loaded, onlyFiles);
   const checked = runCheck({
     paths: inputs.paths,
     cwd,
@@ -26896,7 +27009,7 @@ async function check(inputs) {
 `);
     setOutput("sarif", sarifPath);
   }
-  const artifact = inputs.uploadReport ? await uploadReport(stepId(), dirname3(reportPath), [
+  const artifact = inputs.uploadReport ? await uploadReport(stepId(), dirname4(reportPath), [
     reportPath,
     ...inputs.sarifFile ? [resolve4(cwd, inputs.sarifFile)] : []
   ]) : void 0;
@@ -26922,8 +27035,8 @@ import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:f
 import { join as join6, relative as relative3, resolve as resolve6 } from "node:path";
 
 // src/admission/export.ts
-import { existsSync as existsSync2 } from "node:fs";
-import { basename as basename4, dirname as dirname4, isAbsolute as isAbsolute2, relative as relative2, resolve as resolve5, sep as sep4 } from "node:path";
+import { existsSync } from "node:fs";
+import { basename as basename4, dirname as dirname5, isAbsolute as isAbsolute2, relative as relative2, resolve as resolve5, sep as sep5 } from "node:path";
 
 // src/admission/cel.ts
 var import_semver3 = __toESM(require_semver2(), 1);
@@ -27406,13 +27519,13 @@ function resourceRules() {
   return RESOURCES.map((rule) => ({ ...rule, operations: ["CREATE", "UPDATE"] }));
 }
 function sourceLabel(source, cwd = process.cwd()) {
-  if (!isAbsolute2(source) && !source.includes(sep4) && !existsSync2(resolve5(cwd, source))) return source;
+  if (!isAbsolute2(source) && !source.includes(sep5) && !existsSync(resolve5(cwd, source))) return source;
   const file = resolve5(cwd, source);
-  for (let dir = dirname4(file); ; dir = dirname4(dir)) {
-    if (existsSync2(resolve5(dir, ".git"))) return relative2(dir, file).split(sep4).join("/");
-    if (dirname4(dir) === dir) break;
+  for (let dir = dirname5(file); ; dir = dirname5(dir)) {
+    if (existsSync(resolve5(dir, ".git"))) return relative2(dir, file).split(sep5).join("/");
+    if (dirname5(dir) === dir) break;
   }
-  return isAbsolute2(source) ? basename4(file) : source.split(sep4).join("/");
+  return isAbsolute2(source) ? basename4(file) : source.split(sep5).join("/");
 }
 function annotations(policy, options) {
   return {
@@ -27609,7 +27722,7 @@ function exportPolicies(get) {
 // src/action/rebuild.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
 import { tmpdir as tmpdir4 } from "node:os";
-import { dirname as dirname5, join as join12 } from "node:path";
+import { dirname as dirname6, join as join12 } from "node:path";
 
 // src/rebuild/index.ts
 import { mkdtempSync as mkdtempSync2, rmSync as rmSync3 } from "node:fs";
@@ -27699,8 +27812,8 @@ function dockerBuilder(tools, buildx) {
       return digest ? { digest } : { failed: { ...result, stderr: `docker push reported no digest for ${ref}` } };
     },
     async index(refs, manifests) {
-      const refuse = (stderr) => ({ failed: { exitCode: 1, stdout: "", stderr } });
-      if (!buildx) return refuse("a multi-platform index needs docker buildx (docker/setup-buildx-action)");
+      const refuse2 = (stderr) => ({ failed: { exitCode: 1, stdout: "", stderr } });
+      if (!buildx) return refuse2("a multi-platform index needs docker buildx (docker/setup-buildx-action)");
       const create = await tools.run("docker", [
         "buildx",
         "imagetools",
@@ -27795,14 +27908,14 @@ async function chooseBuilder(choice, tools) {
 
 // src/rebuild/library.ts
 var import_yaml6 = __toESM(require_dist(), 1);
-import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
+import { existsSync as existsSync2, readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
 import { join as join8, relative as relative4 } from "node:path";
 var NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 function readLibrary(baseDir, cwd, only = []) {
   const dir = join8(cwd, baseDir);
-  if (!existsSync3(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
+  if (!existsSync2(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
   const imagesFile = join8(dir, "images.yml");
-  const entries = existsSync3(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
+  const entries = existsSync2(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
   const images = entries.map((entry) => describe(entry, baseDir, cwd));
   const unknown = only.filter((name) => !images.some((image) => image.name === name));
   if (unknown.length > 0) {
@@ -27857,7 +27970,7 @@ function readImagesFile(path, baseDir) {
 function describe(entry, baseDir, cwd) {
   const path = join8(cwd, baseDir, entry.dockerfile);
   const display = relative4(cwd, path).split("\\").join("/");
-  if (!existsSync3(path)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
+  if (!existsSync2(path)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
   const { occurrences, problems } = readDockerfile(readFileSync5(path, "utf8"), display);
   if (problems[0]) throw new UsageError(`${display}:${problems[0].line}: ${problems[0].message}`);
   const base = occurrences.find((o) => o.via === "from" && o.stage?.final);
@@ -27873,7 +27986,7 @@ function describe(entry, baseDir, cwd) {
   }
   const beside = (suffix) => {
     const file = join8(cwd, baseDir, `${entry.name}${suffix}`);
-    return existsSync3(file) ? relative4(cwd, file).split("\\").join("/") : void 0;
+    return existsSync2(file) ? relative4(cwd, file).split("\\").join("/") : void 0;
   };
   const trivyIgnore = beside(".trivyignore");
   const vex = beside(".vex.json");
@@ -28528,7 +28641,7 @@ async function rebuild(get) {
   ).finally(close);
   setOutput("images", imagesOutput(outcomes));
   const digestsPath = join12(process.env.RUNNER_TEMP ?? tmpdir4(), "base-image-guard", "digests.json");
-  mkdirSync3(dirname5(digestsPath), { recursive: true });
+  mkdirSync3(dirname6(digestsPath), { recursive: true });
   writeFileSync4(
     digestsPath,
     `${JSON.stringify(digestsOf(outcomes, provenance(workspace()).date), null, 2)}

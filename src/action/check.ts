@@ -19,6 +19,7 @@ import { annotationsOf } from "../report/annotations.js";
 import { renderJson } from "../report/json.js";
 import { headline, renderMarkdown } from "../report/markdown.js";
 import { toSarif } from "../report/sarif.js";
+import { octokitFor } from "./api.js";
 import { centralPolicyName, centralPolicyOf, readCentralFile, readCentralPolicy } from "./central-policy.js";
 import { type CheckInputs, workspace } from "./inputs.js";
 import { baseCommitFindings } from "./new-findings.js";
@@ -152,16 +153,29 @@ function workspaceText(cwd: string, path: string, what: string): string {
 }
 
 /** The findings that do not fail: a baseline file's, the base commit's (new-findings-only), or both. */
-function knownFindings(
+async function knownFindings(
   inputs: CheckInputs,
   cwd: string,
   pr: PullRequest | undefined,
+  octokit: Octokit | undefined,
   loaded: LoadedPolicy,
   onlyFiles: ReadonlySet<string> | undefined,
-): { fingerprints: Set<string>; name: string } | undefined {
+): Promise<{ fingerprints: Set<string>; name: string } | undefined> {
   const sets: Set<string>[] = [];
   const names: string[] = [];
-  if (inputs.baseline) {
+  if (inputs.baseline && pr) {
+    // On a change, the baseline comes from its base, like the policy: a change cannot waive its own findings.
+    const text = await fileAtBase(octokit, pr, inputs.baseline, cwd);
+    if (text === undefined) {
+      core.notice(
+        `The baseline ${inputs.baseline} does not exist at the base commit ${pr.baseSha.slice(0, 7)}, so every finding counts; it takes effect once merged.`,
+        { title: "base-image-guard baseline" },
+      );
+    } else {
+      sets.push(readBaseline(text, `${inputs.baseline} (at the base commit)`));
+      names.push(inputs.baseline);
+    }
+  } else if (inputs.baseline) {
     sets.push(readBaseline(workspaceText(cwd, inputs.baseline, "baseline"), inputs.baseline));
     names.push(inputs.baseline);
   }
@@ -205,7 +219,7 @@ export async function check(inputs: CheckInputs): Promise<void> {
   const cwd = workspace();
   const { context } = github;
   const pr = pullRequestOf(context.eventName, context.payload, process.env.GITHUB_REPOSITORY ?? "");
-  const octokit = inputs.token ? github.getOctokit(inputs.token) : undefined;
+  const octokit = inputs.token ? octokitFor(inputs.token) : undefined;
   let changed: Set<string> | undefined;
   if (pr) {
     try {
@@ -221,7 +235,7 @@ export async function check(inputs: CheckInputs): Promise<void> {
 
   const loaded = await policyFor(inputs, cwd, pr, octokit, changed);
   const onlyFiles = inputs.changedFilesOnly ? changed : undefined;
-  const known = knownFindings(inputs, cwd, pr, loaded, onlyFiles);
+  const known = await knownFindings(inputs, cwd, pr, octokit, loaded, onlyFiles);
   const checked = runCheck({
     paths: inputs.paths,
     cwd,

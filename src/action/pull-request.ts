@@ -4,6 +4,7 @@
  * API first; `git` in the workspace where the API cannot answer.
  */
 
+import { posix } from "node:path";
 import type { getOctokit } from "@actions/github";
 import { GuardError } from "../errors.js";
 import { git, nulSeparated } from "../git.js";
@@ -99,7 +100,12 @@ export async function changedFiles(
   return new Set(nulSeparated(output));
 }
 
-/** A file's text at the base commit, or undefined when the base has no such file. */
+/**
+ * A file's text at the base commit, or undefined when the base has no such file. The API answers
+ * first (GitHub resolves a symbolic link to a file of the repository at that commit itself); an
+ * API 404 is not proof the file is absent — the token may not see it — so git decides then, as it
+ * does for any other API failure (SPEC §6).
+ */
 export async function fileAtBase(
   octokit: Octokit | undefined,
   pr: PullRequest,
@@ -113,24 +119,61 @@ export async function fileAtBase(
         repo: pr.repo,
         path,
         ref: pr.baseSha,
-        mediaType: { format: "raw" },
       });
-      return String(response.data);
-    } catch (error) {
-      if ((error as { status?: number }).status === 404) return undefined;
+      const data = response.data as { type?: string; encoding?: string; content?: string } | unknown[];
+      if (
+        !Array.isArray(data) &&
+        data.type === "file" &&
+        data.encoding === "base64" &&
+        typeof data.content === "string"
+      ) {
+        return Buffer.from(data.content, "base64").toString("utf8");
+      }
+      // A folder, a link GitHub did not resolve to a file, a file too large to inline: git decides.
+    } catch {
       // Fall through to git.
     }
   }
+  return gitFileAtBase(cwd, pr.baseSha, path);
+}
+
+/** Links followed from one path at the base commit before the chain is refused. */
+const MAX_LINK_HOPS = 8;
+
+/**
+ * A file's text at `sha` by git: undefined when the commit has no such path; a symbolic link is
+ * followed inside the repository at that same commit (never into the working tree, never out of
+ * the repository); a folder, a dangling link or a link out of the repository stops the step.
+ */
+function gitFileAtBase(cwd: string, sha: string, path: string): string | undefined {
   // git answers "exists on disk, but not in <sha>" both when the file is missing at the base and
   // when the base commit is missing from a shallow checkout: make sure the commit is here first.
-  ensureCommit(cwd, pr.baseSha);
-  const object = `${pr.baseSha}:${path}`;
-  try {
-    git(cwd, ["cat-file", "-e", object]);
-  } catch {
-    return undefined;
+  ensureCommit(cwd, sha);
+  let current = posix.normalize(path);
+  for (let hop = 0; ; hop++) {
+    const entry = nulSeparated(git(cwd, ["ls-tree", "-z", sha, "--", current]))[0];
+    if (entry === undefined)
+      return hop === 0
+        ? undefined
+        : refuse(path, `is a symbolic link to ${current}, which the base commit does not have`);
+    const [mode, type, object] = entry.slice(0, entry.indexOf("\t")).split(" ") as [string, string, string];
+    if (type === "tree") return refuse(path, `is a folder at the base commit ${sha.slice(0, 7)}`);
+    const blob = git(cwd, ["cat-file", "blob", object]);
+    if (mode !== "120000") return blob;
+    if (hop >= MAX_LINK_HOPS) return refuse(path, `is a chain of more than ${MAX_LINK_HOPS} symbolic links`);
+    const target = posix.normalize(posix.join(posix.dirname(current), blob));
+    if (posix.isAbsolute(blob) || target === ".." || target.startsWith("../")) {
+      return refuse(
+        path,
+        `is a symbolic link out of the repository (${blob}) at the base commit; it is not followed`,
+      );
+    }
+    current = target;
   }
-  return git(cwd, ["show", object]);
+}
+
+function refuse(path: string, why: string): never {
+  throw new BaseCommitError(`${path} ${why}: the file that judges this change cannot be read from the base`);
 }
 
 /** A commit the base is read from is never a value git could take for an option. */

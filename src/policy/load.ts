@@ -2,8 +2,8 @@
  * Loads a policy file (SPEC §2): YAML → JSON Schema → checks the schema cannot express (dates,
  * version ranges, image names) → settings defaults. Every problem names the file, line and key path.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { lstatSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { dirname, resolve, sep } from "node:path";
 import type { ErrorObject } from "ajv";
 import semver from "semver";
 import { isMap, isScalar, LineCounter, type Node, parseDocument, type YAMLMap } from "yaml";
@@ -46,15 +46,42 @@ type KeyPath = (string | number)[];
 /** Reads a policy file's text; undefined when there is no such file. */
 export type PolicyReader = (path: string) => string | undefined;
 
-/** Reads policy files from the working tree. */
+/**
+ * Reads policy files from the working tree. Only a path with nothing at it is absent (SPEC §2): a
+ * dangling symbolic link, a folder or an unreadable file is an error, and a link that leads out of
+ * the working directory is refused, never read, when the path named is inside it.
+ */
 export function workingTreeReader(cwd: string): PolicyReader {
   return (path) => {
     const file = resolve(cwd, path);
-    if (!existsSync(file)) return undefined;
+    const cannot = (why: string): never => {
+      throw new UsageError(`cannot read policy file ${path}: ${why}`);
+    };
+    let link: ReturnType<typeof lstatSync>;
+    try {
+      link = lstatSync(file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      return cannot((error as Error).message);
+    }
+    if (link.isSymbolicLink()) {
+      let target: string;
+      try {
+        target = realpathSync(file);
+      } catch {
+        return cannot("it is a symbolic link to nothing");
+      }
+      const root = realpathSync(cwd);
+      const inside = (p: string) => p === root || p.startsWith(root.endsWith(sep) ? root : `${root}${sep}`);
+      if (inside(realpathSync(dirname(file))) && !inside(target)) {
+        return cannot("it is a symbolic link out of the repository, not followed");
+      }
+    }
+    if (statSync(file).isDirectory()) return cannot("it is a folder");
     try {
       return readFileSync(file, "utf8");
     } catch (error) {
-      throw new UsageError(`cannot read policy file ${path}: ${(error as Error).message}`);
+      return cannot((error as Error).message);
     }
   };
 }

@@ -4,12 +4,14 @@
  * GitHub API on 127.0.0.1 that records every request.
  */
 import { execFile, execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { INPUT_DEFAULTS } from "../../src/action/inputs.js";
+import { defaultPolicyText } from "../../src/policy/load.js";
 import { fakeToolsDir, fixture, libraryRepository } from "../helpers.js";
 import { startFakeArtifacts } from "./artifact-service.js";
 import { type FakeGitHub, type FakeGitHubOptions, startFakeGitHub } from "./github-api-server.js";
@@ -18,6 +20,7 @@ const ACTION = resolve("dist/index.js");
 const EVENT = resolve("test/fixtures/events/pull_request.json");
 const TOKEN = "ghs_fakeTokenValue0123456789abcdefABCDEF";
 const STRICT_POLICY = "approved: [registry.example.com/base/alpine]\ndeprecated: [centos]\n";
+const BASE_WITH_DEFAULT_POLICY = { ".github/base-image-policy.yml": defaultPolicyText };
 
 interface ActionRun {
   code: number;
@@ -34,7 +37,9 @@ afterEach(async () => {
 });
 
 async function fakeGitHub(options: Partial<FakeGitHubOptions> = {}): Promise<FakeGitHub> {
-  api = await startFakeGitHub({ changedFiles: [], baseFiles: {}, ...options });
+  // The base commit holds the built-in default as its policy file, unless a test says otherwise:
+  // an API 404 is no proof the base has none (SPEC §6), so a test relying on it would stop.
+  api = await startFakeGitHub({ changedFiles: [], baseFiles: BASE_WITH_DEFAULT_POLICY, ...options });
   return api;
 }
 
@@ -224,7 +229,7 @@ describe("SPEC §6 the Action on a pull request", () => {
   });
 
   it("degrades to annotations and summary with a notice when the token cannot write comments", async () => {
-    await fakeGitHub({ changedFiles: CHANGED, baseFiles: {}, commentWriteStatus: 403 });
+    await fakeGitHub({ changedFiles: CHANGED, commentWriteStatus: 403 });
     const run = await runAction(repository(), { "github-token": TOKEN, comment: "true", mode: "audit" });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("::notice::No pull request comment: the token may not write comments");
@@ -232,7 +237,7 @@ describe("SPEC §6 the Action on a pull request", () => {
   });
 
   it("does not try to comment on a pull request from a fork", async () => {
-    const github = await fakeGitHub({ changedFiles: CHANGED, baseFiles: {} });
+    const github = await fakeGitHub({ changedFiles: CHANGED });
     const event = JSON.parse(readFileSync(EVENT, "utf8"));
     event.pull_request.head.repo.full_name = "someone/shop";
     const eventPath = join(fixture({}), "event.json");
@@ -547,30 +552,50 @@ describe("issue 12: gradual rollout", () => {
     expect(all.outputs.violations).toBe("31");
   });
 
-  it("baseline: a committed baseline report keeps known findings from failing", async () => {
-    const { workspace, base, head } = legacyRepository();
-    const known = spawnSync(
-      process.execPath,
-      [resolve("dist/cli.js"), "baseline", "--output", "known.json", "legacy"],
-      {
+  it("baseline: the base commit's baseline keeps known findings from failing; the head's cannot waive its own (SPEC §6)", async () => {
+    const files: Record<string, string> = { ".github/base-image-policy.yml": "deprecated: [centos]\n" };
+    for (let i = 0; i < 3; i++) files[`legacy/s${i}/Dockerfile`] = "FROM centos:7\n";
+    const workspace = fixture(files);
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
         cwd: workspace,
         encoding: "utf8",
-      },
-    );
-    expect(known.status).toBe(0);
+      }).trim();
+    const baseline = () =>
+      spawnSync(process.execPath, [resolve("dist/cli.js"), "baseline", "--output", "known.json"], {
+        cwd: workspace,
+        encoding: "utf8",
+      });
+    git("init", "-q");
+    expect(baseline().status).toBe(0);
+    git("add", "-A");
+    git("commit", "-qm", "base with its baseline");
+    const base = git("rev-parse", "HEAD");
+    // The change adds a deprecated image and rewrites the baseline to waive it.
+    mkdirSync(join(workspace, "new"));
+    writeFileSync(join(workspace, "new/Dockerfile"), "FROM centos:8\n");
+    expect(baseline().status).toBe(0);
+    git("add", "-A");
+    git("commit", "-qm", "head");
+    const head = git("rev-parse", "HEAD");
     const run = await runAction(
       workspace,
       { baseline: "known.json" },
       { event: eventFile("pull_request", base, head) },
     );
+    expect(run.code).toBe(1);
     expect(run.outputs.violations).toBe("1");
+    expect(run.stdout).toContain("centos:8 is deprecated");
     const missing = await runAction(
       workspace,
       { baseline: "nope.json" },
       { event: eventFile("pull_request", base, head) },
     );
-    expect(missing.code).toBe(2);
-    expect(missing.stdout).toContain("::error::baseline nope.json: ENOENT");
+    expect(missing.outputs.violations).toBe("4");
+    expect(missing.stdout).toContain("The baseline nope.json does not exist at the base commit");
+    // Outside a pull request the working tree's baseline is the one there is.
+    const push = await runAction(workspace, { baseline: "known.json" }, { eventName: "push" });
+    expect(push.outputs.violations).toBe("0");
   });
 });
 
@@ -661,5 +686,110 @@ describe("issue 12: upload-report", () => {
       "::warning title=base-image-guard::The report could not be uploaded as an artifact",
     );
     expect(run.outputs["report-artifact"]).toBeUndefined();
+  });
+});
+
+describe("issue 21: a pull request cannot loosen its policy through the API, a link or a slow answer (SPEC §6)", () => {
+  it("an API 404 for the base policy is no proof it is absent: git reads it at the base", async () => {
+    const { workspace, base, head } = loosenedRepository();
+    await fakeGitHub({ baseFiles: {} });
+    const run = await runAction(
+      workspace,
+      { "github-token": TOKEN },
+      { event: eventFile("pull_request", base, head) },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("registry.example.com/base/wolfi:latest is not an approved base image");
+  });
+
+  /** A repository whose policy file is a symbolic link, and whose head loosens what the link names. */
+  function linkedPolicyRepository(link: string) {
+    const workspace = fixture({
+      "policies/strict.yml": STRICT_POLICY,
+      "old/Dockerfile": "FROM nginx:1.27\n",
+    });
+    mkdirSync(join(workspace, ".github"));
+    symlinkSync(link, join(workspace, ".github/base-image-policy.yml"));
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+        cwd: workspace,
+        encoding: "utf8",
+      }).trim();
+    git("init", "-q");
+    git("add", "-A");
+    git("commit", "-qm", "base");
+    const base = git("rev-parse", "HEAD");
+    writeFileSync(join(workspace, "policies/strict.yml"), "mode: audit\napproved: ['**']\n");
+    mkdirSync(join(workspace, "new"));
+    writeFileSync(join(workspace, "new/Dockerfile"), "FROM registry.example.com/base/wolfi:latest\n");
+    git("add", "-A");
+    git("commit", "-qm", "head loosens the link's target");
+    return { workspace, base, head: git("rev-parse", "HEAD") };
+  }
+
+  it("a policy that is a symbolic link is read through the link at the base, not as its text nor from the head", async () => {
+    const { workspace, base, head } = linkedPolicyRepository("../policies/strict.yml");
+    const run = await runAction(workspace, {}, { event: eventFile("pull_request", base, head) });
+    expect(run.code).toBe(1);
+    expect(JSON.parse(readFileSync(run.outputs.report as string, "utf8")).mode).toBe("enforce");
+    expect(run.stdout).toContain("registry.example.com/base/wolfi:latest is not an approved base image");
+  });
+
+  it("a policy linked out of the repository at the base stops the step (exit 2), never falling back", async () => {
+    const { workspace, base, head } = linkedPolicyRepository("/etc/hostname");
+    const run = await runAction(workspace, {}, { event: eventFile("pull_request", base, head) });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain("is a symbolic link out of the repository");
+  });
+
+  it("an API that sends headers and then a byte every few seconds ends in a clear error within the deadline (exit 2)", async () => {
+    const sockets = new Set<import("node:net").Socket>();
+    const slow = createServer((_request, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      const timer = setInterval(() => response.write(" "), 300);
+      response.on("close", () => clearInterval(timer));
+    });
+    slow.on("connection", (socket) => sockets.add(socket));
+    await new Promise<void>((done) => slow.listen(0, "127.0.0.1", done));
+    const { port } = slow.address() as import("node:net").AddressInfo;
+    try {
+      const started = Date.now();
+      const run = await runAction(
+        repository(),
+        { "github-token": TOKEN, policy: "acme/policies/base-images.yml@v3" },
+        {
+          eventName: "push",
+          apiUrl: `http://127.0.0.1:${port}`,
+          env: { BASE_IMAGE_GUARD_API_DEADLINE: "2" },
+        },
+      );
+      expect(run.code).toBe(2);
+      expect(run.stdout).toContain("the GitHub API gave no complete answer");
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((done) => slow.close(done));
+    }
+  });
+});
+
+describe("issue 21: the working tree's policy path (SPEC §2)", () => {
+  it.each([
+    ["a dangling symbolic link", "missing.yml", "is a symbolic link to nothing"],
+    ["a link out of the repository", "/etc/hostname", "is a symbolic link out of the repository"],
+  ])("%s is an error (exit 2), not the built-in default", (_, target, message) => {
+    const cwd = fixture({ Dockerfile: "FROM nginx:1.27\n" });
+    mkdirSync(join(cwd, ".github"));
+    symlinkSync(target, join(cwd, ".github/base-image-policy.yml"));
+    const out = spawnSync(process.execPath, [resolve("dist/cli.js"), "check"], { cwd, encoding: "utf8" });
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain(message);
+  });
+
+  it("a folder at the policy path is an error (exit 2)", () => {
+    const cwd = fixture({ Dockerfile: "FROM nginx:1.27\n", ".github/base-image-policy.yml/x": "" });
+    const out = spawnSync(process.execPath, [resolve("dist/cli.js"), "check"], { cwd, encoding: "utf8" });
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain("it is a folder");
   });
 });

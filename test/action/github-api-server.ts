@@ -82,8 +82,17 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       ) {
         return json(404, { message: "Not Found" });
       }
-      response.writeHead(200, { "content-type": "text/plain" });
-      return response.end(text);
+      if (String(request.headers.accept ?? "").includes("raw")) {
+        response.writeHead(200, { "content-type": "text/plain" });
+        return response.end(text);
+      }
+      // The object format: a file's content base64-encoded, as the contents API answers.
+      return json(200, {
+        type: "file",
+        encoding: "base64",
+        content: Buffer.from(text).toString("base64"),
+        path: file,
+      });
     }
     if (elsewhere) {
       const [, owner, repo, file] = elsewhere;
