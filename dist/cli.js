@@ -11267,7 +11267,7 @@ var require_cst = __commonJS({
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
     var cstVisit = require_cst_visit();
-    var BOM = "\uFEFF";
+    var BOM2 = "\uFEFF";
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR = "";
@@ -11275,7 +11275,7 @@ var require_cst = __commonJS({
     var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
-        case BOM:
+        case BOM2:
           return "<BOM>";
         case DOCUMENT:
           return "<DOC>";
@@ -11289,7 +11289,7 @@ var require_cst = __commonJS({
     }
     function tokenType(source) {
       switch (source) {
-        case BOM:
+        case BOM2:
           return "byte-order-mark";
         case DOCUMENT:
           return "doc-mode";
@@ -11351,7 +11351,7 @@ var require_cst = __commonJS({
     exports.setScalarValue = cstScalar.setScalarValue;
     exports.stringify = cstStringify.stringify;
     exports.visit = cstVisit.visit;
-    exports.BOM = BOM;
+    exports.BOM = BOM2;
     exports.DOCUMENT = DOCUMENT;
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
@@ -13016,7 +13016,7 @@ var require_ignore = __commonJS({
     var SPACE = " ";
     var ESCAPE2 = "\\";
     var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
-    var BOM = "\uFEFF";
+    var BOM2 = "\uFEFF";
     var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
     var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
     var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
@@ -13603,7 +13603,7 @@ var require_ignore = __commonJS({
       return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
     };
     var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
-      let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
+      let body = stripBOM && pattern[0] === BOM2 ? pattern.slice(1) : pattern;
       if (body[0] === "#") {
         return;
       }
@@ -13664,7 +13664,7 @@ var require_ignore = __commonJS({
       add(pattern) {
         this._added = false;
         this._split = isString(pattern);
-        this._stripBOM = !this._split || pattern[0] === BOM;
+        this._stripBOM = !this._split || pattern[0] === BOM2;
         makeArray(
           this._split ? splitPattern(pattern) : pattern
         ).forEach(this._add, this);
@@ -28804,56 +28804,43 @@ function keyColumn(line) {
     else return at2;
   }
 }
-function repairForStrict(original) {
-  let changed = false;
-  let text = original;
-  if (/\r(?!\n)/.test(text)) {
-    text = text.replace(/\r(?!\n)/g, "\n");
-    changed = true;
-  }
-  const lines = text.split("\n");
-  const shifts = /* @__PURE__ */ new Map();
+function scanYamlLines(lines) {
+  const scanned2 = [];
   let depth = 0;
   let quote;
   let regionIndent = 0;
   let blockParent;
-  for (let i = 0; i < lines.length; i++) {
-    let line = lines[i];
+  for (const line of lines) {
     const indent = line.length - line.trimStart().length;
-    const blank = line.trim() === "" || line.trim() === "\r";
+    const blank = line.trim() === "";
+    const tightComments = [];
     if (blockParent !== void 0) {
-      if (blank || indent > blockParent) continue;
+      if (blank || indent > blockParent) {
+        scanned2.push({ kind: "block", needs: 0, tightComments });
+        continue;
+      }
       blockParent = void 0;
     }
     if (DOCUMENT_MARKER.test(line)) {
       depth = 0;
       quote = void 0;
+      scanned2.push({ kind: "marker", needs: 0, tightComments });
       continue;
     }
-    const inRegion = depth > 0 || quote !== void 0;
-    if (inRegion && !blank && indent < regionIndent) {
-      line = " ".repeat(regionIndent - indent) + line;
-      shifts.set(i + 1, regionIndent - indent);
-      changed = true;
-    }
+    scanned2.push({
+      kind: quote !== void 0 ? "quoted" : depth > 0 ? "flow" : "node",
+      needs: regionIndent,
+      tightComments
+    });
     let canStart = true;
-    for (let at2 = line.length - line.trimStart().length; at2 < line.length; at2++) {
+    for (let at2 = indent; at2 < line.length; at2++) {
       const ch = line[at2];
-      if (quote === '"') {
-        if (ch === "\\") at2++;
-        else if (ch === '"') quote = void 0;
-        if (quote === void 0 && line[at2 + 1] === "#") {
-          line = `${line.slice(0, at2 + 1)} ${line.slice(at2 + 1)}`;
-          changed = true;
-        }
-        continue;
-      }
-      if (quote === "'") {
-        if (ch === "'" && line[at2 + 1] === "'") at2++;
-        else if (ch === "'") quote = void 0;
-        if (quote === void 0 && line[at2 + 1] === "#") {
-          line = `${line.slice(0, at2 + 1)} ${line.slice(at2 + 1)}`;
-          changed = true;
+      if (quote !== void 0) {
+        if (quote === '"' && ch === "\\") at2++;
+        else if (quote === "'" && ch === "'" && line[at2 + 1] === "'") at2++;
+        else if (ch === quote) {
+          quote = void 0;
+          if (line[at2 + 1] === "#") tightComments.push(at2 + 1);
         }
         continue;
       }
@@ -28890,16 +28877,49 @@ function repairForStrict(original) {
         }
       }
     }
-    lines[i] = line;
   }
+  return scanned2;
+}
+function yamlDataLines(text) {
+  const data = /* @__PURE__ */ new Set();
+  scanYamlLines(text.split("\n")).forEach((line, i) => {
+    if (line.kind === "block" || line.kind === "quoted") data.add(i + 1);
+  });
+  return data;
+}
+function repairForStrict(original) {
+  let changed = false;
+  let text = original;
+  if (/\r(?!\n)/.test(text)) {
+    text = text.replace(/\r(?!\n)/g, "\n");
+    changed = true;
+  }
+  const lines = text.split("\n");
+  const shifts = /* @__PURE__ */ new Map();
+  scanYamlLines(lines).forEach((scan, i) => {
+    let line = lines[i];
+    for (const at2 of [...scan.tightComments].reverse()) line = `${line.slice(0, at2)} ${line.slice(at2)}`;
+    const indent = line.length - line.trimStart().length;
+    if ((scan.kind === "flow" || scan.kind === "quoted") && line.trim() !== "" && indent < scan.needs) {
+      line = " ".repeat(scan.needs - indent) + line;
+      shifts.set(i + 1, scan.needs - indent);
+    }
+    if (line !== lines[i]) {
+      lines[i] = line;
+      changed = true;
+    }
+  });
   return changed ? { text: lines.join("\n"), shifts } : void 0;
 }
 
 // src/sources/yaml.ts
 var MAX_ALIAS_COUNT = 1e3;
 function readYamlFile(text, file, options = {}) {
-  return (options.exact ? void 0 : readFast(text)) ?? readExact(text, file);
+  const source = text.includes(BOM) ? text.replace(LINE_START_BOM, "$1") : text;
+  return (options.exact ? void 0 : readFast(source)) ?? readExact(source, file);
 }
+var BOM = "\uFEFF";
+var LINE_START_BOM = /(^|\n)\uFEFF+/g;
 function readExact(text, file) {
   const strict = parseExact(text, file);
   if (!strict.syntaxError) return strict;
@@ -30200,7 +30220,10 @@ function readSource(candidate, options) {
       return { file, skip: "template (contains {{ }} and is not valid YAML)", group: folder };
     }
   }
-  const suppressions = readSuppressions(text, heredocLines2);
+  const suppressions = readSuppressions(
+    text,
+    candidate.kind === "dockerfile" || !text.includes(MARKER) ? heredocLines2 : yamlDataLines(text)
+  );
   for (const found of [...result.occurrences, ...result.problems]) {
     const suppression = suppressions.valid.get(found.line - 1);
     if (suppression) found.suppression = suppression;

@@ -6,7 +6,8 @@ import type { ImageRef } from "../image/reference.js";
 import type { CompiledPolicy } from "../policy/compile.js";
 import { isRuleId, type RuleId } from "./catalog.js";
 
-const MARKER = "base-image-guard";
+/** Every suppression comment holds this; a file without it holds none. */
+export const MARKER = "base-image-guard";
 /** A comment that tries to be a suppression: `# base-image-guard ignore…`. */
 const ATTEMPT = /^#\s*base-image-guard\s+ignore\b/;
 const SUPPRESSION = /^\s*#\s*base-image-guard\s+ignore=(\S*)(?:\s+reason=(?:"([^"]*)"|'([^']*)'))?\s*$/;

@@ -4,7 +4,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { basename, dirname, join, sep } from "node:path";
-import { readSuppressions, type SuppressionProblem } from "../rules/waivers.js";
+import { readSuppressions, MARKER as SUPPRESSION_MARKER, type SuppressionProblem } from "../rules/waivers.js";
 import {
   composeImages,
   composeV1Images,
@@ -24,6 +24,7 @@ import { OUT_OF_TREE, readSideFile } from "./small-file.js";
 import { emptyResult, type SourceKind, type SourceResult } from "./types.js";
 import { isWorkflowPath, workflowImages } from "./workflows.js";
 import { readYamlFile, type YamlDocument } from "./yaml.js";
+import { yamlDataLines } from "./yaml-lenient.js";
 
 export interface ReadOptions {
   /** Bytes; larger files are skipped. */
@@ -159,7 +160,13 @@ export function readSource(candidate: Candidate, options: ReadOptions): FileOutc
       return { file, skip: "template (contains {{ }} and is not valid YAML)", group: folder };
     }
   }
-  const suppressions = readSuppressions(text, heredocLines);
+  // Text inside a heredoc, a YAML block scalar or a quoted scalar is data, never a suppression.
+  const suppressions = readSuppressions(
+    text,
+    candidate.kind === "dockerfile" || !text.includes(SUPPRESSION_MARKER)
+      ? heredocLines
+      : yamlDataLines(text),
+  );
   for (const found of [...result.occurrences, ...result.problems]) {
     const suppression = suppressions.valid.get(found.line - 1);
     if (suppression) found.suppression = suppression;

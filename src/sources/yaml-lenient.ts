@@ -32,63 +32,64 @@ function keyColumn(line: string): number {
   }
 }
 
+/** What a line of YAML is at its start, as far as this scan knows. */
+export interface ScannedLine {
+  /**
+   * `block`: content of a block scalar; `quoted`: a continuation of a multi-line quoted scalar;
+   * `flow`: a continuation line of a flow collection; `marker`: a document marker; else `node`.
+   */
+  kind: "block" | "quoted" | "flow" | "marker" | "node";
+  /** Indentation a continuation line needs for the strict parser (flow and quoted lines). */
+  needs: number;
+  /** Offsets in the line of a `#` right after a closing quote (a comment without its blank). */
+  tightComments: number[];
+}
+
 /**
- * The repaired text, or undefined when there is nothing this repair knows how to change. The scan
- * follows what the strict parser needs: quoted scalars (where a node can start), flow collections,
- * comments and block scalars (whose content is skipped, never touched).
+ * One pass over the lines of a YAML text: quoted scalars (where a node can start), flow
+ * collections, comments and block scalars. What each line is at its start — so that text inside a
+ * block or quoted scalar is known to be data, never a comment (SPEC §3.6) — and where the strict
+ * parser needs a repair.
  */
-export function repairForStrict(original: string): Repair | undefined {
-  let changed = false;
-  let text = original;
-  if (/\r(?!\n)/.test(text)) {
-    text = text.replace(/\r(?!\n)/g, "\n");
-    changed = true;
-  }
-  const lines = text.split("\n");
-  const shifts = new Map<number, number>();
+export function scanYamlLines(lines: readonly string[]): ScannedLine[] {
+  const scanned: ScannedLine[] = [];
   let depth = 0;
   let quote: '"' | "'" | undefined;
   /** Least indentation of a continuation line of the open flow region. */
   let regionIndent = 0;
   /** While a block scalar's content is skipped: the indentation its lines must exceed. */
   let blockParent: number | undefined;
-  for (let i = 0; i < lines.length; i++) {
-    let line = lines[i] as string;
+  for (const line of lines) {
     const indent = line.length - line.trimStart().length;
-    const blank = line.trim() === "" || line.trim() === "\r";
+    const blank = line.trim() === "";
+    const tightComments: number[] = [];
     if (blockParent !== undefined) {
-      if (blank || indent > blockParent) continue;
+      if (blank || indent > blockParent) {
+        scanned.push({ kind: "block", needs: 0, tightComments });
+        continue;
+      }
       blockParent = undefined;
     }
     if (DOCUMENT_MARKER.test(line)) {
       depth = 0;
       quote = undefined;
+      scanned.push({ kind: "marker", needs: 0, tightComments });
       continue;
     }
-    const inRegion = depth > 0 || quote !== undefined;
-    if (inRegion && !blank && indent < regionIndent) {
-      line = " ".repeat(regionIndent - indent) + line;
-      shifts.set(i + 1, regionIndent - indent);
-      changed = true;
-    }
+    scanned.push({
+      kind: quote !== undefined ? "quoted" : depth > 0 ? "flow" : "node",
+      needs: regionIndent,
+      tightComments,
+    });
     let canStart = true;
-    for (let at = line.length - line.trimStart().length; at < line.length; at++) {
+    for (let at = indent; at < line.length; at++) {
       const ch = line[at] as string;
-      if (quote === '"') {
-        if (ch === "\\") at++;
-        else if (ch === '"') quote = undefined;
-        if (quote === undefined && line[at + 1] === "#") {
-          line = `${line.slice(0, at + 1)} ${line.slice(at + 1)}`;
-          changed = true;
-        }
-        continue;
-      }
-      if (quote === "'") {
-        if (ch === "'" && line[at + 1] === "'") at++;
-        else if (ch === "'") quote = undefined;
-        if (quote === undefined && line[at + 1] === "#") {
-          line = `${line.slice(0, at + 1)} ${line.slice(at + 1)}`;
-          changed = true;
+      if (quote !== undefined) {
+        if (quote === '"' && ch === "\\") at++;
+        else if (quote === "'" && ch === "'" && line[at + 1] === "'") at++;
+        else if (ch === quote) {
+          quote = undefined;
+          if (line[at + 1] === "#") tightComments.push(at + 1);
         }
         continue;
       }
@@ -127,7 +128,45 @@ export function repairForStrict(original: string): Repair | undefined {
         }
       }
     }
-    lines[i] = line;
   }
+  return scanned;
+}
+
+/** 1-based lines whose text is scalar data (block scalar content, quoted continuations): never comments. */
+export function yamlDataLines(text: string): Set<number> {
+  const data = new Set<number>();
+  scanYamlLines(text.split("\n")).forEach((line, i) => {
+    if (line.kind === "block" || line.kind === "quoted") data.add(i + 1);
+  });
+  return data;
+}
+
+/**
+ * The repaired text, or undefined when there is nothing this repair knows how to change:
+ * continuation lines of flow regions indented as the strict parser needs, a blank before a
+ * comment that follows a quote, lone CRs made LF.
+ */
+export function repairForStrict(original: string): Repair | undefined {
+  let changed = false;
+  let text = original;
+  if (/\r(?!\n)/.test(text)) {
+    text = text.replace(/\r(?!\n)/g, "\n");
+    changed = true;
+  }
+  const lines = text.split("\n");
+  const shifts = new Map<number, number>();
+  scanYamlLines(lines).forEach((scan, i) => {
+    let line = lines[i] as string;
+    for (const at of [...scan.tightComments].reverse()) line = `${line.slice(0, at)} ${line.slice(at)}`;
+    const indent = line.length - line.trimStart().length;
+    if ((scan.kind === "flow" || scan.kind === "quoted") && line.trim() !== "" && indent < scan.needs) {
+      line = " ".repeat(scan.needs - indent) + line;
+      shifts.set(i + 1, scan.needs - indent);
+    }
+    if (line !== lines[i]) {
+      lines[i] = line;
+      changed = true;
+    }
+  });
   return changed ? { text: lines.join("\n"), shifts } : undefined;
 }

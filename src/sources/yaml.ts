@@ -57,8 +57,14 @@ export interface YamlOptions {
 }
 
 export function readYamlFile(text: string, file: string, options: YamlOptions = {}): YamlFile {
-  return (options.exact ? undefined : readFast(text)) ?? readExact(text, file);
+  // A byte-order mark may open any document of a stream (YAML 1.2 §9.1.1), not only the file:
+  // left in place after a `---`, it would become part of the first key and hide the document.
+  const source = text.includes(BOM) ? text.replace(LINE_START_BOM, "$1") : text;
+  return (options.exact ? undefined : readFast(source)) ?? readExact(source, file);
 }
+
+const BOM = "\uFEFF";
+const LINE_START_BOM = /(^|\n)\uFEFF+/g;
 
 /**
  * The exact path: `yaml` documents with positions; syntax errors and alias bombs become problems.

@@ -432,3 +432,56 @@ describe("SPEC §4: side files never come from outside the checked tree", () => 
     expect(JSON.parse(out.stdout).findings.map((f: { image: string }) => f.image)).toContain("centos:7");
   });
 });
+
+describe("SPEC §3.6, §4: YAML details that used to hide images or waive them", () => {
+  const pod = (name: string, image: string) =>
+    `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}}\nspec:\n  containers:\n  - name: a\n    image: ${image}\n`;
+
+  it.each([
+    [
+      "after a --- marker",
+      `${pod("a", "registry.example.com/base/alpine:3.22")}---\n\uFEFF${pod("b", "centos:7")}`,
+      "pods.yaml:15",
+    ],
+    [
+      "before a --- marker",
+      `${pod("a", "registry.example.com/base/alpine:3.22")}\uFEFF---\n${pod("b", "centos:7")}`,
+      "pods.yaml:15",
+    ],
+  ])("a byte-order mark %s hides no document", (_, text, at) => {
+    const result = check({ "pods.yaml": text });
+    expect(
+      result.findings
+        .filter((f) => f.rule === "block-deprecated-base-images")
+        .map((f) => `${f.file}:${f.line}`),
+    ).toEqual([at]);
+  });
+
+  it.each([
+    [
+      "a block scalar",
+      '    args:\n    - |\n      # base-image-guard ignore=approved-base-images,block-deprecated-base-images reason="sneaky"\n    image: centos:7\n',
+    ],
+    [
+      "a quoted scalar",
+      '    args:\n    - "echo\n      # base-image-guard ignore=approved-base-images,block-deprecated-base-images reason=\\"sneaky\\""\n    image: centos:7\n',
+    ],
+  ])("suppression text inside %s is data and suppresses nothing", (_, container) => {
+    const result = check({
+      "pod.yaml": `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n${container}`,
+    });
+    expect(result.findings.map((f) => f.rule)).toEqual([
+      "approved-base-images",
+      "block-deprecated-base-images",
+    ]);
+    expect(result.suppressed).toEqual([]);
+  });
+
+  it("a real comment above the image line still suppresses", () => {
+    const result = check({
+      "pod.yaml": `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    # base-image-guard ignore=approved-base-images,block-deprecated-base-images reason="migration OPS-1"\n    image: centos:7\n`,
+    });
+    expect(result.findings).toEqual([]);
+    expect(result.suppressed).toHaveLength(2);
+  });
+});
