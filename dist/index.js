@@ -19245,15 +19245,24 @@ function closingBrace(text, from, escapeChar) {
   }
   return -1;
 }
-function expandVariables(text, variables, escapeChar = "\\") {
+var MAX_EXPANSION = 65536;
+var MAX_NESTING = 64;
+var ExpansionError = class extends Error {
+};
+function expandVariables(text, variables, escapeChar = "\\", depth = 0) {
   if (!text.includes("$")) return { value: text, missing: [] };
+  if (depth > MAX_NESTING) {
+    throw new ExpansionError(
+      `variable references nested more than ${MAX_NESTING} deep; refusing to expand them`
+    );
+  }
   let value = "";
   const missing = [];
   const note = (name) => {
     if (!missing.includes(name)) missing.push(name);
   };
   const expandWord = (word) => {
-    const inner = expandVariables(unquote(word, escapeChar), variables, escapeChar);
+    const inner = expandVariables(unquote(word, escapeChar), variables, escapeChar, depth + 1);
     inner.missing.forEach(note);
     return inner.value;
   };
@@ -19309,6 +19318,11 @@ function expandVariables(text, variables, escapeChar = "\\") {
       default:
         if (isSet) value += current;
         else note(name);
+    }
+    if (value.length > MAX_EXPANSION) {
+      throw new ExpansionError(
+        `variables expand to more than ${MAX_EXPANSION.toLocaleString("en-US")} characters (each doubling the one before?); refusing to expand them further`
+      );
     }
   }
   return { value, missing };
@@ -24385,6 +24399,21 @@ var Layout = class {
 };
 var TEMPLATE_MARK = "{{";
 function readSource(candidate, options) {
+  try {
+    return readOneSource(candidate, options);
+  } catch (error2) {
+    if (!(error2 instanceof ExpansionError)) throw error2;
+    return {
+      file: candidate.path,
+      result: {
+        ...emptyResult(),
+        problems: [{ file: candidate.path, line: 0, column: 0, message: error2.message }]
+      },
+      suppressionProblems: []
+    };
+  }
+}
+function readOneSource(candidate, options) {
   const file = candidate.path;
   const name = basename2(candidate.absolute);
   const dir = dirname2(candidate.absolute);

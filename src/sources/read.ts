@@ -22,6 +22,7 @@ import { isKustomizationName, patchImages, readKustomization } from "./kustomize
 import { imageOfValue, type ValueOptions } from "./resolve.js";
 import { OUT_OF_TREE, readSideFile } from "./small-file.js";
 import { emptyResult, type SourceKind, type SourceResult } from "./types.js";
+import { ExpansionError } from "./variables.js";
 import { isWorkflowPath, workflowImages } from "./workflows.js";
 import { readYamlFile, type YamlDocument } from "./yaml.js";
 import { yamlDataLines } from "./yaml-lenient.js";
@@ -107,7 +108,27 @@ export class Layout {
 
 const TEMPLATE_MARK = "{{";
 
+/**
+ * One file read by its source. Expansion that the file drives past its bound (variables doubling
+ * at each step) makes the file a parse-error; the other files are still judged (SPEC §4).
+ */
 export function readSource(candidate: Candidate, options: ReadOptions): FileOutcome {
+  try {
+    return readOneSource(candidate, options);
+  } catch (error) {
+    if (!(error instanceof ExpansionError)) throw error;
+    return {
+      file: candidate.path,
+      result: {
+        ...emptyResult(),
+        problems: [{ file: candidate.path, line: 0, column: 0, message: error.message }],
+      },
+      suppressionProblems: [],
+    };
+  }
+}
+
+function readOneSource(candidate: Candidate, options: ReadOptions): FileOutcome {
   const file = candidate.path;
   const name = basename(candidate.absolute);
   const dir = dirname(candidate.absolute);

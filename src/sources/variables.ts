@@ -35,8 +35,21 @@ function closingBrace(text: string, from: number, escapeChar: string): number {
   return -1;
 }
 
-export function expandVariables(text: string, variables: Variables, escapeChar = "\\"): Expansion {
+/** Longer than any image reference could be: expansion past it is refused, never run to exhaustion. */
+export const MAX_EXPANSION = 65_536;
+/** `${A:-${B:-…}}` nested deeper than this is refused. */
+const MAX_NESTING = 64;
+
+/** Expansion an input drove past its bound (SPEC §4): the file is a parse-error, the rest still judged. */
+export class ExpansionError extends Error {}
+
+export function expandVariables(text: string, variables: Variables, escapeChar = "\\", depth = 0): Expansion {
   if (!text.includes("$")) return { value: text, missing: [] };
+  if (depth > MAX_NESTING) {
+    throw new ExpansionError(
+      `variable references nested more than ${MAX_NESTING} deep; refusing to expand them`,
+    );
+  }
   let value = "";
   const missing: string[] = [];
   const note = (name: string) => {
@@ -44,7 +57,7 @@ export function expandVariables(text: string, variables: Variables, escapeChar =
   };
   const expandWord = (word: string) => {
     // The word of `${X:-"word"}` is a shell word: its quotes are removed, as BuildKit's lexer does.
-    const inner = expandVariables(unquote(word, escapeChar), variables, escapeChar);
+    const inner = expandVariables(unquote(word, escapeChar), variables, escapeChar, depth + 1);
     inner.missing.forEach(note);
     return inner.value;
   };
@@ -101,6 +114,11 @@ export function expandVariables(text: string, variables: Variables, escapeChar =
       default:
         if (isSet) value += current;
         else note(name);
+    }
+    if (value.length > MAX_EXPANSION) {
+      throw new ExpansionError(
+        `variables expand to more than ${MAX_EXPANSION.toLocaleString("en-US")} characters (each doubling the one before?); refusing to expand them further`,
+      );
     }
   }
   return { value, missing };

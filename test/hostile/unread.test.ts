@@ -485,3 +485,42 @@ describe("SPEC §3.6, §4: YAML details that used to hide images or waive them",
     expect(result.suppressed).toHaveLength(2);
   });
 });
+
+describe("SPEC §4: expansion an input controls is bounded", () => {
+  const doubling = (prefix: string, steps: number) => {
+    const lines = [`${prefix}V0=abcdefgh`];
+    for (let i = 1; i <= steps; i++) lines.push(`${prefix}V${i}=\${V${i - 1}}\${V${i - 1}}`);
+    return lines;
+  };
+
+  it.each([
+    [
+      "Dockerfile ARGs",
+      { Dockerfile: `${doubling("ARG ", 40).join("\n")}\nFROM centos:\${V40}\n` },
+      "Dockerfile",
+    ],
+    [
+      ".env values",
+      {
+        "app/compose.yaml": "services:\n  web:\n    image: centos:${V40}\n",
+        "app/.env": `${doubling("", 40).join("\n")}\n`,
+      },
+      "app/compose.yaml",
+    ],
+    [
+      "nested defaults",
+      { Dockerfile: `ARG X=${"${A:-".repeat(5000)}x${"}".repeat(5000)}\nFROM centos:$X\n` },
+      "Dockerfile",
+    ],
+  ])(
+    "%s that double without bound are a parse-error for that file; the others are judged",
+    (_, files, bad) => {
+      const result = check({ ...files, "other/Dockerfile": "FROM debian:9\n" } as Record<string, string>);
+      expect(result.findings.filter((f) => f.file === bad).map((f) => f.rule)).toEqual(["parse-error"]);
+      expect(result.findings.find((f) => f.file === bad)?.message).toMatch(/refusing to expand/);
+      expect(result.findings.filter((f) => f.file === "other/Dockerfile").map((f) => f.rule)).toContain(
+        "block-deprecated-base-images",
+      );
+    },
+  );
+});
