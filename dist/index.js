@@ -26297,7 +26297,7 @@ function renderMarkdown(result, options) {
   for (const group of groups(result.findings)) {
     const where = group.findings.slice(0, WHERE_MAX).map((f) => location(f, options.blobBase));
     const more2 = group.findings.length > WHERE_MAX ? ` and ${group.findings.length - WHERE_MAX} more` : "";
-    const row = `| ${code(group.image)} | ${code(group.rule)} | ${group.findings.length} | ${where.join(", ")}${more2} | ${cell(group.message)} |`;
+    const row = `| ${code(shortened(group.image))} | ${code(group.rule)} | ${group.findings.length} | ${where.join(", ")}${more2} | ${cell(shortened(group.message))} |`;
     if (size + bytes(row) + 1 > options.maxBytes) break;
     rows.push(row);
     size += bytes(row) + 1;
@@ -26317,8 +26317,12 @@ function groups(findings) {
   }
   return [...byKey.values()].sort((a, b) => b.findings.length - a.findings.length);
 }
+var CELL_MAX = 300;
+function shortened(text) {
+  return text.length <= CELL_MAX ? text : `${text.slice(0, CELL_MAX)}\u2026 (${(text.length - CELL_MAX).toLocaleString("en-US")} more characters)`;
+}
 function location(f, blobBase) {
-  const text = f.line > 0 ? `${f.file}:${f.line}` : f.file;
+  const text = f.line > 0 ? `${shortened(f.file)}:${f.line}` : shortened(f.file);
   if (blobBase === void 0) return code(text);
   const encode = (segment) => encodeURIComponent(segment).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   const path = f.file.split("/").map(encode).join("/");

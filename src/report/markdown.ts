@@ -87,7 +87,8 @@ export function renderMarkdown(result: CheckResult, options: MarkdownOptions): s
   for (const group of groups(result.findings)) {
     const where = group.findings.slice(0, WHERE_MAX).map((f) => location(f, options.blobBase));
     const more = group.findings.length > WHERE_MAX ? ` and ${group.findings.length - WHERE_MAX} more` : "";
-    const row = `| ${code(group.image)} | ${code(group.rule)} | ${group.findings.length} | ${where.join(", ")}${more} | ${cell(group.message)} |`;
+    const row = `| ${code(shortened(group.image))} | ${code(group.rule)} | ${group.findings.length} | ${where.join(", ")}${more} | ${cell(shortened(group.message))} |`;
+    // Rows are bounded (long values shortened), so one that does not fit means the room is spent.
     if (size + bytes(row) + 1 > options.maxBytes) break;
     rows.push(row);
     size += bytes(row) + 1;
@@ -117,9 +118,18 @@ function groups(findings: readonly Finding[]): Group[] {
   return [...byKey.values()].sort((a, b) => b.findings.length - a.findings.length);
 }
 
+/** Longest value a summary cell shows whole: one giant string must not push out the rows that fit (SPEC §6). */
+const CELL_MAX = 300;
+
+function shortened(text: string): string {
+  return text.length <= CELL_MAX
+    ? text
+    : `${text.slice(0, CELL_MAX)}… (${(text.length - CELL_MAX).toLocaleString("en-US")} more characters)`;
+}
+
 /** `file:line`, linked to the line at the commit judged when there is a blob base. */
 function location(f: Finding, blobBase: string | undefined): string {
-  const text = f.line > 0 ? `${f.file}:${f.line}` : f.file;
+  const text = f.line > 0 ? `${shortened(f.file)}:${f.line}` : shortened(f.file);
   if (blobBase === undefined) return code(text);
   // encodeURIComponent leaves ( and ), which would end the markdown link early.
   const encode = (segment: string) =>

@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { renderMarkdown } from "../../src/report/markdown.js";
 import { check, fixture, runCli, verdicts, withPolicy } from "../helpers.js";
 
 const NBSP = "\u00a0";
@@ -523,4 +524,19 @@ describe("SPEC §4: expansion an input controls is bounded", () => {
       );
     },
   );
+});
+
+describe("SPEC §6: a giant image string does not empty the summary's findings table", () => {
+  it("the long value is shortened in its row and the other rows stay", () => {
+    const giant = `registry.example.com/${"a".repeat(2_000_000)}:1`;
+    const result = check({
+      "a/Dockerfile": `FROM ${giant}\n`,
+      "b/Dockerfile": "FROM centos:7\n",
+    });
+    const summary = renderMarkdown(result, { maxBytes: 1_000_000 });
+    expect(Buffer.byteLength(summary)).toBeLessThan(1_000_000);
+    expect(summary).toContain("centos:7");
+    expect(summary).toContain("more characters)");
+    expect(summary).not.toMatch(/findings? (is|are) not shown here/);
+  });
 });
