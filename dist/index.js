@@ -26597,6 +26597,7 @@ var INPUT_DEFAULTS = {
   scan: "true",
   severity: "CRITICAL,HIGH",
   "ignore-unfixed": "true",
+  "trivy-version": "v0.69.3",
   "max-age": "",
   gate: "severity",
   sign: "true",
@@ -26664,8 +26665,16 @@ function readRebuildInputs(get) {
     gate: oneOf(get, "gate", ["severity", "no-new"]),
     sign: booleanInput(get, "sign"),
     attest: booleanInput(get, "attest"),
-    builder: oneOf(get, "builder", ["auto", "docker", "buildah"])
+    builder: oneOf(get, "builder", ["auto", "docker", "buildah"]),
+    trivyVersion: trivyVersionInput(get)
   };
+}
+function trivyVersionInput(get) {
+  const value = get("trivy-version").trim();
+  if (!/^v?\d+\.\d+\.\d+$/.test(value)) {
+    throw new UsageError(`input trivy-version: expected a Trivy release such as v0.69.3, got "${value}"`);
+  }
+  return value.startsWith("v") ? value : `v${value}`;
 }
 
 // src/action/new-findings.ts
@@ -28673,8 +28682,24 @@ ${changed.map(
       `${failed.length} upstream(s) could not be pinned: ${failed.map((o) => o.name).join(", ")}`
     );
 }
+async function requireTrivy(runner, wanted) {
+  const { exitCode, stdout, stderr } = await runner.run("trivy", ["version"]);
+  const found = /^Version:\s*v?(\S+)/m.exec(stdout)?.[1];
+  if (exitCode !== 0 || found === void 0) {
+    throw new UsageError(
+      `trivy version gave no version (${(stderr || stdout).trim().split("\n")[0] ?? ""}); install Trivy ${wanted}`
+    );
+  }
+  if (`v${found}` !== wanted) {
+    throw new UsageError(
+      `trivy on PATH is v${found}, but trivy-version asks for ${wanted}: install that release (aquasecurity/setup-trivy with version: ${wanted}, as the reusable workflow does) or set trivy-version to the one you trust`
+    );
+  }
+  info(`trivy ${wanted}: the release trivy-version asks for`);
+}
 async function rebuild(get) {
   const inputs = readRebuildInputs(get);
+  if (inputs.scan) await requireTrivy(execRunner(), inputs.trivyVersion);
   for (const secret of [process.env.COSIGN_KEY, process.env.COSIGN_PASSWORD])
     if (secret) setSecret(secret);
   let open = false;

@@ -29,6 +29,7 @@ export const INPUT_DEFAULTS = {
   scan: "true",
   severity: "CRITICAL,HIGH",
   "ignore-unfixed": "true",
+  "trivy-version": "v0.69.3",
   "max-age": "",
   gate: "severity",
   sign: "true",
@@ -136,6 +137,8 @@ export interface RebuildInputs {
   sign: boolean;
   attest: boolean;
   builder: "auto" | "docker" | "buildah";
+  /** The Trivy release the scan must run with (`v0.69.3`): another one on PATH is refused. */
+  trivyVersion: string;
 }
 
 export function readRebuildInputs(get: GetInput): RebuildInputs {
@@ -152,5 +155,15 @@ export function readRebuildInputs(get: GetInput): RebuildInputs {
     sign: booleanInput(get, "sign"),
     attest: booleanInput(get, "attest"),
     builder: oneOf(get, "builder", ["auto", "docker", "buildah"] as const),
+    trivyVersion: trivyVersionInput(get),
   };
+}
+
+/** `v0.69.3` or `0.69.3`: a release, never `latest` (a moving name would scan with whatever it is today). */
+function trivyVersionInput(get: GetInput): string {
+  const value = get("trivy-version").trim();
+  if (!/^v?\d+\.\d+\.\d+$/.test(value)) {
+    throw new UsageError(`input trivy-version: expected a Trivy release such as v0.69.3, got "${value}"`);
+  }
+  return value.startsWith("v") ? value : `v${value}`;
 }

@@ -4,11 +4,12 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import * as core from "@actions/core";
 import { digestsOf } from "../digests.js";
+import { UsageError } from "../errors.js";
 import { libraryOf, provenance, runRebuild } from "../rebuild/index.js";
 import { pinUpstreams, renderPins } from "../rebuild/pin.js";
 import { matrixOf } from "../rebuild/plan.js";
 import { imagesOutput, renderRebuildSummary } from "../rebuild/report.js";
-import { execRunner, MissingToolError } from "../rebuild/tools.js";
+import { execRunner, MissingToolError, type ToolRunner } from "../rebuild/tools.js";
 import { cell } from "../report/markdown.js";
 import { type GetInput, readRebuildInputs, workspace } from "./inputs.js";
 import { writeSummary } from "./summary.js";
@@ -51,9 +52,30 @@ export async function pin(get: GetInput): Promise<void> {
     );
 }
 
+/**
+ * The scan runs with the Trivy the step says (SPEC §6 `trivy-version`): the one on PATH is asked
+ * its version, and another release is refused before anything is built.
+ */
+export async function requireTrivy(runner: ToolRunner, wanted: string): Promise<void> {
+  const { exitCode, stdout, stderr } = await runner.run("trivy", ["version"]);
+  const found = /^Version:\s*v?(\S+)/m.exec(stdout)?.[1];
+  if (exitCode !== 0 || found === undefined) {
+    throw new UsageError(
+      `trivy version gave no version (${(stderr || stdout).trim().split("\n")[0] ?? ""}); install Trivy ${wanted}`,
+    );
+  }
+  if (`v${found}` !== wanted) {
+    throw new UsageError(
+      `trivy on PATH is v${found}, but trivy-version asks for ${wanted}: install that release (aquasecurity/setup-trivy with version: ${wanted}, as the reusable workflow does) or set trivy-version to the one you trust`,
+    );
+  }
+  core.info(`trivy ${wanted}: the release trivy-version asks for`);
+}
+
 /** `command: rebuild` (SPEC §7): the same pipeline as the CLI, with the summary table and `images` output. */
 export async function rebuild(get: GetInput): Promise<void> {
   const inputs = readRebuildInputs(get);
+  if (inputs.scan) await requireTrivy(execRunner(), inputs.trivyVersion);
   // A signing key, when the workflow provides one, is passed by reference and never echoed.
   for (const secret of [process.env.COSIGN_KEY, process.env.COSIGN_PASSWORD])
     if (secret) core.setSecret(secret);

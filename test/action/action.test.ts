@@ -4,7 +4,7 @@
  * GitHub API on 127.0.0.1 that records every request.
  */
 import { execFile, execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -430,6 +430,44 @@ describe("SPEC §6/§7 command: rebuild and plan", () => {
       "wolfi",
     ]);
   });
+
+  it.each([
+    [
+      "another release on PATH",
+      { FAKE_TRIVY_VERSION: "0.70.0" },
+      {},
+      "trivy on PATH is v0.70.0, but trivy-version asks for v0.69.3",
+    ],
+    [
+      "a moving name asked for",
+      {},
+      { "trivy-version": "latest" },
+      'input trivy-version: expected a Trivy release such as v0.69.3, got "latest"',
+    ],
+  ])(
+    "rebuild runs the Trivy it says: %s is refused (exit 2) before anything is built (issue 21)",
+    async (_, env, inputs, message) => {
+      const log = join(fixture({}), "tools.log");
+      const run = await runAction(
+        libraryRepository(),
+        { command: "rebuild", registry: "ghcr.io/acme/base", images: "alpine", ...inputs },
+        {
+          eventName: "schedule",
+          env: { PATH: fakeToolsDir(["docker", "trivy", "cosign"]), FAKE_TOOLS_LOG: log, ...env },
+        },
+      );
+      expect(run.code).toBe(2);
+      expect(run.stdout).toContain(message);
+      const tools = existsSync(log)
+        ? readFileSync(log, "utf8")
+            .trim()
+            .split("\n")
+            .filter(Boolean)
+            .map((l) => JSON.parse(l).tool)
+        : [];
+      expect(tools.filter((tool: string) => tool !== "trivy")).toEqual([]);
+    },
+  );
 
   it("rebuild signs with the workflow's key by reference, never echoes it, and reports every image", async () => {
     const key =
