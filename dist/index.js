@@ -27837,6 +27837,10 @@ function manifestDigest(raw) {
 }
 
 // src/rebuild/builders.ts
+function loopbackTls(ref) {
+  const host = ref.split("/")[0] ?? "";
+  return /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/.test(host) ? ["--tls-verify=false"] : [];
+}
 var ABSENT = /no such manifest|manifest unknown|not found|name unknown|404/i;
 function existence(result, dryRun) {
   if (dryRun) return false;
@@ -27921,7 +27925,13 @@ function buildahBuilder(tools) {
       if (create.exitCode !== 0) return { failed: create };
       try {
         for (const manifest of manifests) {
-          const added = await tools.run("buildah", ["manifest", "add", list, `docker://${manifest}`]);
+          const added = await tools.run("buildah", [
+            "manifest",
+            "add",
+            ...loopbackTls(manifest),
+            list,
+            `docker://${manifest}`
+          ]);
           if (added.exitCode !== 0) return { failed: added };
         }
         let digest;
@@ -27931,6 +27941,7 @@ function buildahBuilder(tools) {
             "manifest",
             "push",
             "--all",
+            ...loopbackTls(ref),
             "--digestfile",
             digestFile,
             list,

@@ -35,6 +35,17 @@ export interface Builder {
 }
 
 /** Registries and tools say "not there" in these words; anything else is not an answer. */
+/**
+ * A registry on the loopback interface is reached without TLS verification, as Docker treats
+ * 127.0.0.0/8 as an insecure registry by default: buildah 1.28 (Debian's, Ubuntu's) pushes manifest
+ * lists without the registries.conf `insecure` setting its plain push honours, so a local registry
+ * refused them. Any other registry keeps TLS verification.
+ */
+function loopbackTls(ref: string): string[] {
+  const host = ref.split("/")[0] ?? "";
+  return /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/.test(host) ? ["--tls-verify=false"] : [];
+}
+
 const ABSENT = /no such manifest|manifest unknown|not found|name unknown|404/i;
 
 function existence(result: ToolResult, dryRun: boolean): boolean | { failed: ToolResult } {
@@ -134,7 +145,13 @@ function buildahBuilder(tools: ToolRunner): Builder {
       if (create.exitCode !== 0) return { failed: create };
       try {
         for (const manifest of manifests) {
-          const added = await tools.run("buildah", ["manifest", "add", list, `docker://${manifest}`]);
+          const added = await tools.run("buildah", [
+            "manifest",
+            "add",
+            ...loopbackTls(manifest),
+            list,
+            `docker://${manifest}`,
+          ]);
           if (added.exitCode !== 0) return { failed: added };
         }
         let digest: string | undefined;
@@ -144,6 +161,7 @@ function buildahBuilder(tools: ToolRunner): Builder {
             "manifest",
             "push",
             "--all",
+            ...loopbackTls(ref),
             "--digestfile",
             digestFile,
             list,
