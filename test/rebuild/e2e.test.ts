@@ -114,6 +114,19 @@ describe.skipIf(skipReason)("SPEC §7 rebuild with real buildah and a loopback r
     );
     run(["bud", "--quiet", "--tag", "upstream/alpine:3.19", upstream]);
     run(["push", "upstream/alpine:3.19", `docker://${host}/upstream/alpine:3.19`]);
+    // The same upstream as a multi-arch index, as Docker Hub serves alpine: one image per platform.
+    run(["manifest", "create", "upstream-multi"]);
+    for (const platform of ["linux/amd64", "linux/arm64"]) {
+      run(["bud", "--quiet", "--platform", platform, "--manifest", "upstream-multi", upstream]);
+    }
+    run([
+      "manifest",
+      "push",
+      "--all",
+      "--tls-verify=false",
+      "upstream-multi",
+      `docker://${host}/upstream/alpine-multi:3.19`,
+    ]);
   }, 120_000);
 
   afterAll(() => {
@@ -136,7 +149,7 @@ describe.skipIf(skipReason)("SPEC §7 rebuild with real buildah and a loopback r
     // COPY only: building for another architecture needs no emulator.
     writeFileSync(
       join(repo, "base", "alpine.Dockerfile"),
-      `FROM ${host}/upstream/alpine:3.19\nCOPY images.yml /etc/base-image\n`,
+      `FROM ${host}/upstream/alpine-multi:3.19\nCOPY images.yml /etc/base-image\n`,
     );
     writeFileSync(
       join(repo, "base", "images.yml"),
