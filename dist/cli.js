@@ -9638,10 +9638,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep7, value } = collItem;
+        const { start, key, sep: sep6, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep7?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -9655,7 +9655,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep7) {
+          if (!keyProps.anchor && !keyProps.tag && !sep6) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -9679,7 +9679,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep7 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep6 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -9695,7 +9695,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep7, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep6, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -9786,7 +9786,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep7 = "";
+        let sep6 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -9800,13 +9800,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep7 + cb;
-              sep7 = "";
+                comment += sep6 + cb;
+              sep6 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep7 += source;
+                sep6 += source;
               hasSpace = true;
               break;
             default:
@@ -9849,18 +9849,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep7, value } = collItem;
+        const { start, key, sep: sep6, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep7?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep7 && !value) {
+          if (!props.anchor && !props.tag && !sep6 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -9914,8 +9914,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep7 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep7, null, props, onError);
+        if (!isMap3 && !sep6 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -9927,7 +9927,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep7 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep6 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -9938,8 +9938,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep7)
-                for (const st of sep7) {
+              if (sep6)
+                for (const st of sep6) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -9956,7 +9956,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep7, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep6, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -10136,7 +10136,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep7 = "";
+      let sep6 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -10153,24 +10153,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep7 + indent.slice(trimIndent) + content;
-          sep7 = "\n";
+          value += sep6 + indent.slice(trimIndent) + content;
+          sep6 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep7 === " ")
-            sep7 = "\n";
-          else if (!prevMoreIndented && sep7 === "\n")
-            sep7 = "\n\n";
-          value += sep7 + indent.slice(trimIndent) + content;
-          sep7 = "\n";
+          if (sep6 === " ")
+            sep6 = "\n";
+          else if (!prevMoreIndented && sep6 === "\n")
+            sep6 = "\n\n";
+          value += sep6 + indent.slice(trimIndent) + content;
+          sep6 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep7 === "\n")
+          if (sep6 === "\n")
             value += "\n";
           else
-            sep7 = "\n";
+            sep6 = "\n";
         } else {
-          value += sep7 + content;
-          sep7 = " ";
+          value += sep6 + content;
+          sep6 = " ";
           prevMoreIndented = false;
         }
       }
@@ -10353,25 +10353,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep7 = " ";
+      let sep6 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep7 === "\n")
-            res += sep7;
+          if (sep6 === "\n")
+            res += sep6;
           else
-            sep7 = "\n";
+            sep6 = "\n";
         } else {
-          res += sep7 + lm;
-          sep7 = " ";
+          res += sep6 + lm;
+          sep6 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep7 + (match?.[1] ?? "");
+      return res + sep6 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -11181,14 +11181,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep7, value }) {
+    function stringifyItem({ start, key, sep: sep6, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep7)
-        for (const st of sep7)
+      if (sep6)
+        for (const st of sep6)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -12355,18 +12355,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep7;
+          let sep6;
           if (scalar.end) {
-            sep7 = scalar.end;
-            sep7.push(this.sourceToken);
+            sep6 = scalar.end;
+            sep6.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep7 = [this.sourceToken];
+            sep6 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep7 }]
+            items: [{ start, key: scalar, sep: sep6 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -12519,15 +12519,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep7 = it.sep;
-                  sep7.push(this.sourceToken);
+                  const sep6 = it.sep;
+                  sep6.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep7 }]
+                    items: [{ start: start2, key, sep: sep6 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -12721,13 +12721,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep7 = fc.end.splice(1, fc.end.length);
-            sep7.push(this.sourceToken);
+            const sep6 = fc.end.splice(1, fc.end.length);
+            sep6.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep7 }]
+              items: [{ start, key: fc, sep: sep6 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -26022,7 +26022,7 @@ ${body}`;
 var import_semver3 = __toESM(require_semver2(), 1);
 var import_yaml = __toESM(require_dist(), 1);
 import { lstatSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { dirname as dirname2, resolve as resolve2, sep as sep2 } from "node:path";
+import { dirname as dirname2, resolve as resolve2 } from "node:path";
 
 // schema/policy.schema.json
 var policy_schema_default = {
@@ -26161,6 +26161,12 @@ var policy_schema_default = {
     globList: { type: "array", items: { type: "string", pattern: "\\S" } }
   }
 };
+
+// src/paths.ts
+import { sep as sep2 } from "node:path";
+function isInside(path4, folder) {
+  return path4 === folder || path4.startsWith(folder.endsWith(sep2) ? folder : `${folder}${sep2}`);
+}
 
 // src/policy/default-policy.generated.ts
 var default_policy_generated_default = '# base-image-guard policy (SPEC \xA72). Editors validate this file with schema/policy.schema.json:\n# yaml-language-server: $schema=https://raw.githubusercontent.com/org/base-image-guard/main/schema/policy.schema.json\n#\n# A policy file is complete on its own: leave out approved, deprecated, minimal, versions or pinning\n# and that rule is off (a file with none of them is an error). mode, workflows, dockerfile, include,\n# exclude and maxFileSize fall back to these values.\n\n# enforce: violations fail the check (exit 1). audit: report them, never fail.\nmode: enforce\n\n# Allowlist of repositories (rule approved-base-images). An entry matches that exact repository,\n# any tag or digest; `\u2026/base/*` matches one level below, `\u2026/base/**` any depth.\napproved:\n  - registry.example.com/base/alpine\n  - registry.example.com/base/ubuntu\n  - registry.example.com/base/distroless\n  - registry.example.com/base/wolfi\n\n# Blocklist of end-of-life images (rule block-deprecated-base-images). A bare name matches the last\n# path segment on any registry; `:release` matches that release and its point releases, codenames\n# included (debian:9 matches debian:stretch-slim).\ndeprecated:\n  - centos\n  - ubuntu:18.04\n  - alpine:3.12\n  - debian:9\n\n# High-security workloads (rule require-minimal-base-images): a workload or Namespace with this\n# label, or a Dockerfile whose final stage has it as a LABEL, must use one of these images.\nminimal:\n  label: security.enforce=high\n  images:\n    - registry.example.com/base/distroless\n    - registry.example.com/base/wolfi\n\n# Allowed releases per distribution (rule validate-base-image-version): releases ("22.04") and/or\n# semver ranges (">=3.19"). Quote them: YAML reads 20.10 as a number.\nversions:\n  ubuntu: ["22.04", "24.04"]\n\n# Pinning (rule require-pinned-image): digest = every image carries @sha256:\u2026; tag = an explicit\n# tag other than latest, or a digest. Off unless set:\n# pinning: tag\n\ndockerfile:\n  stages: all # all | final: which FROM stages must be approved\n  copyFrom: check # check | ignore: images in COPY --from and RUN --mount=from\n\n# Time-boxed waivers. Each needs a reason and an expiry date; after that date it stops applying.\n#   - image: docker.io/library/centos:7\n#     rules: [block-deprecated-base-images]\n#     reason: "legacy billing batch, migration tracked in OPS-123"\n#     expires: 2027-03-31\nexceptions: []\n\n# Images in GitHub workflows (job container, services, docker:// steps): check | ignore.\nworkflows: check\n\n# Every file: SPEC \xA74 decides by name and content what each one is (Dockerfile, manifest, chart\n# values, kustomization, compose file, workflow). Narrow it only to leave folders out.\ninclude: ["**"]\nexclude: ["**/node_modules/**", "**/.git/**", "**/vendor/**"]\nmaxFileSize: 10MB\n';
@@ -27068,8 +27074,7 @@ function workingTreeReader(cwd) {
         return cannot("it is a symbolic link to nothing");
       }
       const root = realpathSync(cwd);
-      const inside = (p) => p === root || p.startsWith(root.endsWith(sep2) ? root : `${root}${sep2}`);
-      if (inside(realpathSync(dirname2(file))) && !inside(target)) {
+      if (isInside(realpathSync(dirname2(file)), root) && !isInside(target, root)) {
         return cannot("it is a symbolic link out of the repository, not followed");
       }
     }
@@ -28472,7 +28477,7 @@ function readPodList(text, origin) {
 // src/sources/discover.ts
 var import_ignore = __toESM(require_ignore(), 1);
 import { lstatSync as lstatSync2, readdirSync, realpathSync as realpathSync3, statSync as statSync3 } from "node:fs";
-import { basename as basename2, dirname as dirname3, isAbsolute as isAbsolute2, join, relative as relative2, resolve as resolve3, sep as sep4 } from "node:path";
+import { basename as basename2, dirname as dirname3, isAbsolute as isAbsolute2, join, relative as relative2, resolve as resolve3, sep as sep3 } from "node:path";
 
 // src/git.ts
 import { execFileSync } from "node:child_process";
@@ -28532,7 +28537,6 @@ function trackedFiles(dir) {
 
 // src/sources/small-file.ts
 import { readFileSync as readFileSync2, realpathSync as realpathSync2, statSync as statSync2 } from "node:fs";
-import { sep as sep3 } from "node:path";
 var MAX_SIDE_FILE_BYTES = 1 << 20;
 var OUT_OF_TREE = /* @__PURE__ */ Symbol("out of the checked tree");
 function readSideFile(path4, roots) {
@@ -28546,9 +28550,7 @@ function readSideFile(path4, roots) {
   }
 }
 function isInsideAny(path4, folders) {
-  return folders.some(
-    (folder) => path4 === folder || path4.startsWith(folder.endsWith(sep3) ? folder : `${folder}${sep3}`)
-  );
+  return folders.some((folder) => isInside(path4, folder));
 }
 
 // src/sources/discover.ts
@@ -28580,7 +28582,7 @@ function discoverFiles(paths, options) {
   const skip = (file, reason) => skipped.set(file, { file, reason });
   const unreadable = /* @__PURE__ */ new Map();
   const failClosed = (file, reason) => unreadable.set(file, { file, reason });
-  const toPosix = (path4) => sep4 === "/" ? path4 : path4.split(sep4).join("/");
+  const toPosix = (path4) => sep3 === "/" ? path4 : path4.split(sep3).join("/");
   const consider = (root, path4, absolute, regular = false) => {
     if (!included(path4) || excluded(path4)) return;
     const name = path4.slice(path4.lastIndexOf("/") + 1);
@@ -28637,21 +28639,21 @@ function discoverFiles(paths, options) {
         const folder = root.display(relativeDir, absoluteDir);
         const shown = `${folder === "" ? "" : `${folder}/`}${escapedName(raw)}`;
         if (excluded(path4) || ignoredBy(scopes, path4, entry.isDirectory())) continue;
-        const bytes = Buffer.concat([Buffer.from(`${absoluteDir}${sep4}`), raw]);
+        const bytes = Buffer.concat([Buffer.from(`${absoluteDir}${sep3}`), raw]);
         const kind = fileKind(name);
         if (entry.isDirectory()) {
           failClosed(shown, "folder name is not valid UTF-8, so none of its files were judged; rename it");
         } else if (kind && entry.isFile() && included(path4)) {
-          found.set(`${absoluteDir}${sep4}${name}`, {
+          found.set(`${absoluteDir}${sep3}${name}`, {
             path: shown,
-            absolute: `${absoluteDir}${sep4}${name}`,
+            absolute: `${absoluteDir}${sep3}${name}`,
             bytes,
             kind
           });
         }
         continue;
       }
-      const absolute = `${absoluteDir}${sep4}${name}`;
+      const absolute = `${absoluteDir}${sep3}${name}`;
       let isDirectory2 = entry.isDirectory();
       if (entry.isSymbolicLink()) {
         const target = linkTarget(absolute);
@@ -28743,14 +28745,11 @@ function linkTarget(path4) {
     return void 0;
   }
 }
-function isInside(path4, folder) {
-  return path4 === folder || path4.startsWith(folder.endsWith(sep4) ? folder : `${folder}${sep4}`);
-}
 function ancestorScopes(cwd, dir) {
   const scopes = [];
   for (let current = dirname3(dir); current.startsWith(cwd) && current !== dir; current = dirname3(current)) {
     const rules = readIgnoreFile(join(current, ".gitignore"));
-    if (rules) scopes.unshift({ base: relative2(cwd, current).split(sep4).join("/"), rules });
+    if (rules) scopes.unshift({ base: relative2(cwd, current).split(sep3).join("/"), rules });
     if (current === cwd) break;
   }
   return scopes;
@@ -28799,7 +28798,7 @@ function errorCode(error) {
 }
 function displayPath(cwd, absolute) {
   const path4 = relative2(cwd, absolute);
-  return (path4 === "" ? "." : path4).split(sep4).join("/");
+  return (path4 === "" ? "." : path4).split(sep3).join("/");
 }
 
 // src/sources/kustomize.ts
@@ -29394,21 +29393,22 @@ function applyKustomizations(kustomizations, byFile) {
   const produced = /* @__PURE__ */ new Map();
   const depth = /* @__PURE__ */ new Map();
   let work = 0;
+  let exhausted = false;
   for (const k of order) {
     const items = [];
     const level = 1 + inner(k).reduce((deepest, base) => Math.max(deepest, depth.get(base) ?? 0), 0);
     depth.set(k, level);
     const tooDeep = level > MAX_OVERLAY_DEPTH;
     if (tooDeep || work > MAX_PRODUCED) {
-      if (tooDeep && level === MAX_OVERLAY_DEPTH + 1 || !tooDeep && work !== Infinity) {
+      if (tooDeep ? level === MAX_OVERLAY_DEPTH + 1 : !exhausted) {
         problems.push({
           file: k.file,
           line: 0,
           column: 0,
           message: tooDeep ? `kustomization overlays are stacked more than ${MAX_OVERLAY_DEPTH.toLocaleString("en-US")} deep here; this one and those above it are not built, so their images are judged as written` : `kustomization overlays here carry more than ${MAX_PRODUCED.toLocaleString("en-US")} images up their chain; this one and those after it are not built, so their images are judged as written`
         });
-        if (!tooDeep) work = Infinity;
       }
+      exhausted ||= !tooDeep;
       produced.set(k, []);
       continue;
     }
@@ -29428,16 +29428,12 @@ function applyKustomizations(kustomizations, byFile) {
     }
     const patched = (byFile.get(k.file) ?? []).filter((o) => o.via === "patch");
     const targets = patched.map((o) => o.patchTarget).filter((t) => t !== void 0);
-    if (targets.length > 0) {
-      const kept = items.filter((item) => !targets.some((t) => patches(t, item.origin)));
-      items.length = 0;
-      add(kept);
-    }
+    const kept = targets.length === 0 ? items : items.filter((item) => !targets.some((t) => patches(t, item.origin)));
     for (const origin of patched) {
-      if (origin.image.kind === "image") items.push({ origin, text: origin.text });
+      if (origin.image.kind === "image") kept.push({ origin, text: origin.text });
     }
     const out = [];
-    for (const item of items) {
+    for (const item of kept) {
       let text = item.text;
       let matched;
       for (const entry of k.images) {
@@ -29465,7 +29461,7 @@ function applyKustomizations(kustomizations, byFile) {
 
 // src/sources/read.ts
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { basename as basename3, dirname as dirname4, join as join2, sep as sep5 } from "node:path";
+import { basename as basename3, dirname as dirname4, join as join2, sep as sep4 } from "node:path";
 
 // src/sources/compose.ts
 function isComposeFile(value) {
@@ -30158,10 +30154,10 @@ var Layout = class {
   }
   /** The chart folder when `absolute` lies under that chart's `templates/` folder. */
   templateChart(absolute) {
-    const parts = absolute.split(sep5);
+    const parts = absolute.split(sep4);
     for (let i = parts.length - 2; i > 0; i--) {
       if (parts[i] !== "templates") continue;
-      const chartDir = parts.slice(0, i).join(sep5);
+      const chartDir = parts.slice(0, i).join(sep4);
       if (this.chartAt(chartDir)) return chartDir;
     }
     return void 0;
@@ -30188,15 +30184,15 @@ function readSource(candidate, options) {
     return readOneSource(candidate, options);
   } catch (error) {
     if (!(error instanceof ExpansionError)) throw error;
-    return {
-      file: candidate.path,
-      result: {
-        ...emptyResult(),
-        problems: [{ file: candidate.path, line: 0, column: 0, message: error.message }]
-      },
-      suppressionProblems: []
-    };
+    return unjudged(candidate.path, error.message);
   }
+}
+function unjudged(file, message) {
+  return {
+    file,
+    result: { ...emptyResult(), problems: [{ file, line: 0, column: 0, message }] },
+    suppressionProblems: []
+  };
 }
 function readOneSource(candidate, options) {
   const file = candidate.path;
@@ -30206,7 +30202,7 @@ function readOneSource(candidate, options) {
   if (candidate.kind !== "dockerfile") {
     const chart = options.layout.templateChart(candidate.absolute);
     if (chart !== void 0) {
-      const below = candidate.absolute.slice(chart.length + 1).split(sep5).length;
+      const below = candidate.absolute.slice(chart.length + 1).split(sep4).length;
       const chartFolder = file.split("/").slice(0, -below).join("/");
       return {
         file,
@@ -30217,13 +30213,7 @@ function readOneSource(candidate, options) {
   }
   const read = readText(candidate.bytes ?? candidate.absolute, options.maxFileSize);
   if ("skip" in read) return { file, skip: read.skip };
-  if ("unreadable" in read) {
-    return {
-      file,
-      result: { ...emptyResult(), problems: [{ file, line: 0, column: 0, message: read.unreadable }] },
-      suppressionProblems: []
-    };
-  }
+  if ("unreadable" in read) return unjudged(file, read.unreadable);
   const { text } = read;
   let result;
   let heredocLines2;
@@ -32670,24 +32660,20 @@ function plural(count, word) {
 // src/report/index.ts
 var FORMATS = ["text", "json", "jsonl", "sarif", "github"];
 function renderReport(format, result, options) {
-  if (format !== "sarif") return { text: render(format, result, options) };
-  const { log, cut } = toSarif(result, options);
-  return { text: `${JSON.stringify(log, null, 2)}
-`, ...cut && { cut } };
-}
-function render(format, result, options) {
   switch (format) {
     case "text":
-      return renderText(result, options);
+      return { text: renderText(result, options) };
     case "json":
-      return renderJson(result);
-    case "sarif":
-      return `${JSON.stringify(toSarif(result, options).log, null, 2)}
-`;
+      return { text: renderJson(result) };
+    case "sarif": {
+      const { log, cut } = toSarif(result, options);
+      return { text: `${JSON.stringify(log, null, 2)}
+`, ...cut && { cut } };
+    }
     case "jsonl":
-      return [...jsonLines(result)].join("");
+      return { text: [...jsonLines(result)].join("") };
     case "github":
-      return renderGithub(result);
+      return { text: renderGithub(result) };
   }
 }
 

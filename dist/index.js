@@ -7060,10 +7060,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep6, value } = collItem;
+        const { start, key, sep: sep5, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep6?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -7077,7 +7077,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep6) {
+          if (!keyProps.anchor && !keyProps.tag && !sep5) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -7101,7 +7101,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep6 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -7117,7 +7117,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep6, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -7208,7 +7208,7 @@ var require_resolve_end = __commonJS({
       let comment2 = "";
       if (end) {
         let hasSpace = false;
-        let sep6 = "";
+        let sep5 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -7222,13 +7222,13 @@ var require_resolve_end = __commonJS({
               if (!comment2)
                 comment2 = cb;
               else
-                comment2 += sep6 + cb;
-              sep6 = "";
+                comment2 += sep5 + cb;
+              sep5 = "";
               break;
             }
             case "newline":
               if (comment2)
-                sep6 += source;
+                sep5 += source;
               hasSpace = true;
               break;
             default:
@@ -7271,18 +7271,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep6, value } = collItem;
+        const { start, key, sep: sep5, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep6?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep6 && !value) {
+          if (!props.anchor && !props.tag && !sep5 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -7336,8 +7336,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep6 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
+        if (!isMap3 && !sep5 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -7349,7 +7349,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep6 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -7360,8 +7360,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep6)
-                for (const st of sep6) {
+              if (sep5)
+                for (const st of sep5) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -7378,7 +7378,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep6, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -7558,7 +7558,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep6 = "";
+      let sep5 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -7575,24 +7575,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep6 + indent.slice(trimIndent) + content;
-          sep6 = "\n";
+          value += sep5 + indent.slice(trimIndent) + content;
+          sep5 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep6 === " ")
-            sep6 = "\n";
-          else if (!prevMoreIndented && sep6 === "\n")
-            sep6 = "\n\n";
-          value += sep6 + indent.slice(trimIndent) + content;
-          sep6 = "\n";
+          if (sep5 === " ")
+            sep5 = "\n";
+          else if (!prevMoreIndented && sep5 === "\n")
+            sep5 = "\n\n";
+          value += sep5 + indent.slice(trimIndent) + content;
+          sep5 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep6 === "\n")
+          if (sep5 === "\n")
             value += "\n";
           else
-            sep6 = "\n";
+            sep5 = "\n";
         } else {
-          value += sep6 + content;
-          sep6 = " ";
+          value += sep5 + content;
+          sep5 = " ";
           prevMoreIndented = false;
         }
       }
@@ -7775,25 +7775,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep6 = " ";
+      let sep5 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep6 === "\n")
-            res += sep6;
+          if (sep5 === "\n")
+            res += sep5;
           else
-            sep6 = "\n";
+            sep5 = "\n";
         } else {
-          res += sep6 + lm;
-          sep6 = " ";
+          res += sep5 + lm;
+          sep5 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep6 + (match?.[1] ?? "");
+      return res + sep5 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -8603,14 +8603,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep6, value }) {
+    function stringifyItem({ start, key, sep: sep5, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep6)
-        for (const st of sep6)
+      if (sep5)
+        for (const st of sep5)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -9777,18 +9777,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep6;
+          let sep5;
           if (scalar.end) {
-            sep6 = scalar.end;
-            sep6.push(this.sourceToken);
+            sep5 = scalar.end;
+            sep5.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep6 = [this.sourceToken];
+            sep5 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep6 }]
+            items: [{ start, key: scalar, sep: sep5 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -9941,15 +9941,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep6 = it.sep;
-                  sep6.push(this.sourceToken);
+                  const sep5 = it.sep;
+                  sep5.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep6 }]
+                    items: [{ start: start2, key, sep: sep5 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -10143,13 +10143,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep6 = fc.end.splice(1, fc.end.length);
-            sep6.push(this.sourceToken);
+            const sep5 = fc.end.splice(1, fc.end.length);
+            sep5.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep6 }]
+              items: [{ start, key: fc, sep: sep5 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -19679,9 +19679,14 @@ function trackedFiles(dir) {
   return names;
 }
 
+// src/paths.ts
+import { sep } from "node:path";
+function isInside(path, folder) {
+  return path === folder || path.startsWith(folder.endsWith(sep) ? folder : `${folder}${sep}`);
+}
+
 // src/sources/small-file.ts
 import { readFileSync, realpathSync, statSync } from "node:fs";
-import { sep } from "node:path";
 var MAX_SIDE_FILE_BYTES = 1 << 20;
 var OUT_OF_TREE = /* @__PURE__ */ Symbol("out of the checked tree");
 function readSideFile(path, roots) {
@@ -19695,9 +19700,7 @@ function readSideFile(path, roots) {
   }
 }
 function isInsideAny(path, folders) {
-  return folders.some(
-    (folder) => path === folder || path.startsWith(folder.endsWith(sep) ? folder : `${folder}${sep}`)
-  );
+  return folders.some((folder) => isInside(path, folder));
 }
 
 // src/sources/discover.ts
@@ -19891,9 +19894,6 @@ function linkTarget(path) {
   } catch {
     return void 0;
   }
-}
-function isInside(path, folder) {
-  return path === folder || path.startsWith(folder.endsWith(sep2) ? folder : `${folder}${sep2}`);
 }
 function ancestorScopes(cwd, dir) {
   const scopes = [];
@@ -23609,21 +23609,22 @@ function applyKustomizations(kustomizations, byFile) {
   const produced = /* @__PURE__ */ new Map();
   const depth = /* @__PURE__ */ new Map();
   let work = 0;
+  let exhausted = false;
   for (const k of order) {
     const items = [];
     const level = 1 + inner(k).reduce((deepest, base) => Math.max(deepest, depth.get(base) ?? 0), 0);
     depth.set(k, level);
     const tooDeep = level > MAX_OVERLAY_DEPTH;
     if (tooDeep || work > MAX_PRODUCED) {
-      if (tooDeep && level === MAX_OVERLAY_DEPTH + 1 || !tooDeep && work !== Infinity) {
+      if (tooDeep ? level === MAX_OVERLAY_DEPTH + 1 : !exhausted) {
         problems.push({
           file: k.file,
           line: 0,
           column: 0,
           message: tooDeep ? `kustomization overlays are stacked more than ${MAX_OVERLAY_DEPTH.toLocaleString("en-US")} deep here; this one and those above it are not built, so their images are judged as written` : `kustomization overlays here carry more than ${MAX_PRODUCED.toLocaleString("en-US")} images up their chain; this one and those after it are not built, so their images are judged as written`
         });
-        if (!tooDeep) work = Infinity;
       }
+      exhausted ||= !tooDeep;
       produced.set(k, []);
       continue;
     }
@@ -23643,16 +23644,12 @@ function applyKustomizations(kustomizations, byFile) {
     }
     const patched = (byFile.get(k.file) ?? []).filter((o) => o.via === "patch");
     const targets = patched.map((o) => o.patchTarget).filter((t) => t !== void 0);
-    if (targets.length > 0) {
-      const kept = items.filter((item) => !targets.some((t) => patches(t, item.origin)));
-      items.length = 0;
-      add(kept);
-    }
+    const kept = targets.length === 0 ? items : items.filter((item) => !targets.some((t) => patches(t, item.origin)));
     for (const origin of patched) {
-      if (origin.image.kind === "image") items.push({ origin, text: origin.text });
+      if (origin.image.kind === "image") kept.push({ origin, text: origin.text });
     }
     const out = [];
-    for (const item of items) {
+    for (const item of kept) {
       let text = item.text;
       let matched;
       for (const entry of k.images) {
@@ -24403,15 +24400,15 @@ function readSource(candidate, options) {
     return readOneSource(candidate, options);
   } catch (error2) {
     if (!(error2 instanceof ExpansionError)) throw error2;
-    return {
-      file: candidate.path,
-      result: {
-        ...emptyResult(),
-        problems: [{ file: candidate.path, line: 0, column: 0, message: error2.message }]
-      },
-      suppressionProblems: []
-    };
+    return unjudged(candidate.path, error2.message);
   }
+}
+function unjudged(file, message) {
+  return {
+    file,
+    result: { ...emptyResult(), problems: [{ file, line: 0, column: 0, message }] },
+    suppressionProblems: []
+  };
 }
 function readOneSource(candidate, options) {
   const file = candidate.path;
@@ -24432,13 +24429,7 @@ function readOneSource(candidate, options) {
   }
   const read = readText(candidate.bytes ?? candidate.absolute, options.maxFileSize);
   if ("skip" in read) return { file, skip: read.skip };
-  if ("unreadable" in read) {
-    return {
-      file,
-      result: { ...emptyResult(), problems: [{ file, line: 0, column: 0, message: read.unreadable }] },
-      suppressionProblems: []
-    };
-  }
+  if ("unreadable" in read) return unjudged(file, read.unreadable);
   const { text } = read;
   let result;
   let heredocLines2;
@@ -24825,7 +24816,7 @@ function readDigests(text, file) {
 var import_semver2 = __toESM(require_semver2(), 1);
 var import_yaml5 = __toESM(require_dist(), 1);
 import { lstatSync as lstatSync2, readFileSync as readFileSync2, realpathSync as realpathSync3, statSync as statSync3 } from "node:fs";
-import { dirname as dirname3, resolve as resolve2, sep as sep4 } from "node:path";
+import { dirname as dirname3, resolve as resolve2 } from "node:path";
 
 // schema/policy.schema.json
 var policy_schema_default = {
@@ -25811,8 +25802,7 @@ function workingTreeReader(cwd) {
         return cannot("it is a symbolic link to nothing");
       }
       const root = realpathSync3(cwd);
-      const inside = (p) => p === root || p.startsWith(root.endsWith(sep4) ? root : `${root}${sep4}`);
-      if (inside(realpathSync3(dirname3(file))) && !inside(target)) {
+      if (isInside(realpathSync3(dirname3(file)), root) && !isInside(target, root)) {
         return cannot("it is a symbolic link out of the repository, not followed");
       }
     }
@@ -27101,7 +27091,7 @@ import { join as join6, relative as relative3, resolve as resolve6 } from "node:
 
 // src/admission/export.ts
 import { existsSync } from "node:fs";
-import { basename as basename4, dirname as dirname5, isAbsolute as isAbsolute2, relative as relative2, resolve as resolve5, sep as sep5 } from "node:path";
+import { basename as basename4, dirname as dirname5, isAbsolute as isAbsolute2, relative as relative2, resolve as resolve5, sep as sep4 } from "node:path";
 
 // src/admission/cel.ts
 var import_semver3 = __toESM(require_semver2(), 1);
@@ -27584,13 +27574,13 @@ function resourceRules() {
   return RESOURCES.map((rule) => ({ ...rule, operations: ["CREATE", "UPDATE"] }));
 }
 function sourceLabel(source, cwd = process.cwd()) {
-  if (!isAbsolute2(source) && !source.includes(sep5) && !existsSync(resolve5(cwd, source))) return source;
+  if (!isAbsolute2(source) && !source.includes(sep4) && !existsSync(resolve5(cwd, source))) return source;
   const file = resolve5(cwd, source);
   for (let dir = dirname5(file); ; dir = dirname5(dir)) {
-    if (existsSync(resolve5(dir, ".git"))) return relative2(dir, file).split(sep5).join("/");
+    if (existsSync(resolve5(dir, ".git"))) return relative2(dir, file).split(sep4).join("/");
     if (dirname5(dir) === dir) break;
   }
-  return isAbsolute2(source) ? basename4(file) : source.split(sep5).join("/");
+  return isAbsolute2(source) ? basename4(file) : source.split(sep4).join("/");
 }
 function annotations(policy, options) {
   return {

@@ -3,7 +3,7 @@
  * version ranges, image names) → settings defaults. Every problem names the file, line and key path.
  */
 import { lstatSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { dirname, resolve, sep } from "node:path";
+import { dirname, resolve } from "node:path";
 import type { ErrorObject } from "ajv";
 import semver from "semver";
 import { isMap, isScalar, LineCounter, type Node, parseDocument, type YAMLMap } from "yaml";
@@ -11,6 +11,7 @@ import policySchema from "../../schema/policy.schema.json" with { type: "json" }
 import { PolicyError, type PolicyProblem, UsageError } from "../errors.js";
 import { hasGlob } from "../glob.js";
 import { InvalidReferenceError, parseImageRef } from "../image/reference.js";
+import { isInside } from "../paths.js";
 import { isCalendarDate } from "./dates.js";
 import defaultPolicyText from "./default-policy.generated.js";
 import { calendarFiles, loadCalendar } from "./eol/calendar.js";
@@ -72,8 +73,7 @@ export function workingTreeReader(cwd: string): PolicyReader {
         return cannot("it is a symbolic link to nothing");
       }
       const root = realpathSync(cwd);
-      const inside = (p: string) => p === root || p.startsWith(root.endsWith(sep) ? root : `${root}${sep}`);
-      if (inside(realpathSync(dirname(file))) && !inside(target)) {
+      if (isInside(realpathSync(dirname(file)), root) && !isInside(target, root)) {
         return cannot("it is a symbolic link out of the repository, not followed");
       }
     }

@@ -24,22 +24,18 @@ export function renderReport(
   result: CheckResult,
   options: RenderOptions,
 ): { text: string; cut?: string } {
-  if (format !== "sarif") return { text: render(format, result, options) };
-  const { log, cut } = toSarif(result, options);
-  return { text: `${JSON.stringify(log, null, 2)}\n`, ...(cut && { cut }) };
-}
-
-export function render(format: Format, result: CheckResult, options: RenderOptions): string {
   switch (format) {
     case "text":
-      return renderText(result, options);
+      return { text: renderText(result, options) };
     case "json":
-      return renderJson(result);
-    case "sarif":
-      return `${JSON.stringify(toSarif(result, options).log, null, 2)}\n`;
+      return { text: renderJson(result) };
+    case "sarif": {
+      const { log, cut } = toSarif(result, options);
+      return { text: `${JSON.stringify(log, null, 2)}\n`, ...(cut && { cut }) };
+    }
     case "jsonl":
-      return [...jsonLines(result)].join("");
+      return { text: [...jsonLines(result)].join("") };
     case "github":
-      return renderGithub(result);
+      return { text: renderGithub(result) };
   }
 }

@@ -11,6 +11,7 @@ import ignore, { type Ignore } from "ignore";
 import { InputError, UsageError } from "../errors.js";
 import { isInsideWorkTree, trackedFiles } from "../git.js";
 import { compileGlobs, GlobError } from "../glob.js";
+import { isInside } from "../paths.js";
 import { readSideFile } from "./small-file.js";
 
 export type FileKind = "dockerfile" | "yaml" | "json";
@@ -290,10 +291,6 @@ function linkTarget(path: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function isInside(path: string, folder: string): boolean {
-  return path === folder || path.startsWith(folder.endsWith(sep) ? folder : `${folder}${sep}`);
 }
 
 /** .gitignore files between the working directory and a scanned folder below it. */

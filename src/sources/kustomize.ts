@@ -299,6 +299,8 @@ export function applyKustomizations(
   const produced = new Map<Kustomization, Produced[]>();
   const depth = new Map<Kustomization, number>();
   let work = 0;
+  /** Set once the images carried exceed MAX_PRODUCED (and that was reported). */
+  let exhausted = false;
   for (const k of order) {
     const items: Produced[] = [];
     const level = 1 + inner(k).reduce((deepest, base) => Math.max(deepest, depth.get(base) ?? 0), 0);
@@ -306,7 +308,7 @@ export function applyKustomizations(
     const tooDeep = level > MAX_OVERLAY_DEPTH;
     if (tooDeep || work > MAX_PRODUCED) {
       // Reported once, where the bound is met; above it, images are judged as written.
-      if ((tooDeep && level === MAX_OVERLAY_DEPTH + 1) || (!tooDeep && work !== Infinity)) {
+      if (tooDeep ? level === MAX_OVERLAY_DEPTH + 1 : !exhausted) {
         problems.push({
           file: k.file,
           line: 0,
@@ -315,8 +317,8 @@ export function applyKustomizations(
             ? `kustomization overlays are stacked more than ${MAX_OVERLAY_DEPTH.toLocaleString("en-US")} deep here; this one and those above it are not built, so their images are judged as written`
             : `kustomization overlays here carry more than ${MAX_PRODUCED.toLocaleString("en-US")} images up their chain; this one and those after it are not built, so their images are judged as written`,
         });
-        if (!tooDeep) work = Infinity;
       }
+      exhausted ||= !tooDeep;
       produced.set(k, []);
       continue;
     }
@@ -338,16 +340,13 @@ export function applyKustomizations(
     // entries rewrite them too (kustomize applies images after patches).
     const patched = (byFile.get(k.file) ?? []).filter((o) => o.via === "patch");
     const targets = patched.map((o) => o.patchTarget).filter((t): t is PatchTarget => t !== undefined);
-    if (targets.length > 0) {
-      const kept = items.filter((item) => !targets.some((t) => patches(t, item.origin)));
-      items.length = 0;
-      add(kept);
-    }
+    const kept =
+      targets.length === 0 ? items : items.filter((item) => !targets.some((t) => patches(t, item.origin)));
     for (const origin of patched) {
-      if (origin.image.kind === "image") items.push({ origin, text: origin.text });
+      if (origin.image.kind === "image") kept.push({ origin, text: origin.text });
     }
     const out: Produced[] = [];
-    for (const item of items) {
+    for (const item of kept) {
       let text = item.text;
       let matched: KustomizeImage | undefined;
       for (const entry of k.images) {

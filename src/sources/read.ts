@@ -117,15 +117,17 @@ export function readSource(candidate: Candidate, options: ReadOptions): FileOutc
     return readOneSource(candidate, options);
   } catch (error) {
     if (!(error instanceof ExpansionError)) throw error;
-    return {
-      file: candidate.path,
-      result: {
-        ...emptyResult(),
-        problems: [{ file: candidate.path, line: 0, column: 0, message: error.message }],
-      },
-      suppressionProblems: [],
-    };
+    return unjudged(candidate.path, error.message);
   }
+}
+
+/** A file that could not be judged: one parse-error at line 0 saying why (the run fails closed). */
+function unjudged(file: string, message: string): FileOutcome {
+  return {
+    file,
+    result: { ...emptyResult(), problems: [{ file, line: 0, column: 0, message }] },
+    suppressionProblems: [],
+  };
 }
 
 function readOneSource(candidate: Candidate, options: ReadOptions): FileOutcome {
@@ -148,13 +150,7 @@ function readOneSource(candidate: Candidate, options: ReadOptions): FileOutcome 
   }
   const read = readText(candidate.bytes ?? candidate.absolute, options.maxFileSize);
   if ("skip" in read) return { file, skip: read.skip };
-  if ("unreadable" in read) {
-    return {
-      file,
-      result: { ...emptyResult(), problems: [{ file, line: 0, column: 0, message: read.unreadable }] },
-      suppressionProblems: [],
-    };
-  }
+  if ("unreadable" in read) return unjudged(file, read.unreadable);
   const { text } = read;
 
   let result: SourceResult;

@@ -4,7 +4,7 @@
  * the memory (issue 9). Without such a file the sources assume less, never judge less.
  */
 import { readFileSync, realpathSync, statSync } from "node:fs";
-import { sep } from "node:path";
+import { isInside } from "../paths.js";
 
 /** Side files larger than this are not read. */
 const MAX_SIDE_FILE_BYTES = 1 << 20;
@@ -34,7 +34,5 @@ export function readSideFile(
 }
 
 export function isInsideAny(path: string, folders: readonly string[]): boolean {
-  return folders.some(
-    (folder) => path === folder || path.startsWith(folder.endsWith(sep) ? folder : `${folder}${sep}`),
-  );
+  return folders.some((folder) => isInside(path, folder));
 }
