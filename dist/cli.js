@@ -4433,8 +4433,8 @@ var require_trim_comparator_whitespace = __commonJS({
     var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
     var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
     var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
-    var findDigitsEndIndex = (range, start, limit, digitRuns) => {
-      if (!isDigit(range[start])) {
+    var findDigitsEndIndex = (range2, start, limit, digitRuns) => {
+      if (!isDigit(range2[start])) {
         return start;
       }
       if (start >= digitRuns.start && start < digitRuns.end) {
@@ -4444,7 +4444,7 @@ var require_trim_comparator_whitespace = __commonJS({
         return Math.min(start + limit, digitRuns.previousEnd);
       }
       let end = start + 1;
-      while (isDigit(range[end])) {
+      while (isDigit(range2[end])) {
         end++;
       }
       digitRuns.previousStart = digitRuns.start;
@@ -4453,39 +4453,39 @@ var require_trim_comparator_whitespace = __commonJS({
       digitRuns.end = end;
       return Math.min(start + limit, end);
     };
-    var findVersionNumberEndIndex = (range, start, loose, digitRuns) => {
-      if (!loose && range[start] === "0") {
+    var findVersionNumberEndIndex = (range2, start, loose, digitRuns) => {
+      if (!loose && range2[start] === "0") {
         return start + 1;
       }
-      return findDigitsEndIndex(range, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns);
+      return findDigitsEndIndex(range2, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns);
     };
-    var findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
-      const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns);
-      if (isLetter(range[digitsEnd]) || range[digitsEnd] === "-") {
+    var findPrereleaseIdentifierEndIndex = (range2, start, loose, digitRuns) => {
+      const digitsEnd = findDigitsEndIndex(range2, start, MAX_LENGTH, digitRuns);
+      if (isLetter(range2[digitsEnd]) || range2[digitsEnd] === "-") {
         let end = digitsEnd + 1;
         const limit = end + MAX_SAFE_BUILD_LENGTH;
-        while (end < limit && isIdentifierCharacter(range[end])) {
+        while (end < limit && isIdentifierCharacter(range2[end])) {
           end++;
         }
         return end;
       }
-      return findVersionNumberEndIndex(range, start, loose, digitRuns);
+      return findVersionNumberEndIndex(range2, start, loose, digitRuns);
     };
-    var findPrereleaseEndIndex = (range, start, loose, digitRuns) => {
-      const hyphen = range[start] === "-";
+    var findPrereleaseEndIndex = (range2, start, loose, digitRuns) => {
+      const hyphen = range2[start] === "-";
       if (!loose && !hyphen) {
         return start;
       }
       const identifierStart = start + (hyphen ? 1 : 0);
-      let end = findPrereleaseIdentifierEndIndex(range, identifierStart, loose, digitRuns);
+      let end = findPrereleaseIdentifierEndIndex(range2, identifierStart, loose, digitRuns);
       if (end === identifierStart) {
         if (!loose || !hyphen) {
           return start;
         }
-        end = findPrereleaseIdentifierEndIndex(range, start, loose, digitRuns);
+        end = findPrereleaseIdentifierEndIndex(range2, start, loose, digitRuns);
       }
-      while (range[end] === ".") {
-        const next = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns);
+      while (range2[end] === ".") {
+        const next = findPrereleaseIdentifierEndIndex(range2, end + 1, loose, digitRuns);
         if (next === end + 1) {
           break;
         }
@@ -4493,23 +4493,23 @@ var require_trim_comparator_whitespace = __commonJS({
       }
       return end;
     };
-    var findBuildIdentifierEndIndex = (range, start) => {
+    var findBuildIdentifierEndIndex = (range2, start) => {
       let end = start;
-      while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range[end])) {
+      while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range2[end])) {
         end++;
       }
       return end;
     };
-    var findBuildEndIndex = (range, start) => {
-      if (range[start] !== "+") {
+    var findBuildEndIndex = (range2, start) => {
+      if (range2[start] !== "+") {
         return start;
       }
-      let end = findBuildIdentifierEndIndex(range, start + 1);
+      let end = findBuildIdentifierEndIndex(range2, start + 1);
       if (end === start + 1) {
         return start;
       }
-      while (range[end] === ".") {
-        const next = findBuildIdentifierEndIndex(range, end + 1);
+      while (range2[end] === ".") {
+        const next = findBuildIdentifierEndIndex(range2, end + 1);
         if (next === end + 1) {
           break;
         }
@@ -4517,89 +4517,89 @@ var require_trim_comparator_whitespace = __commonJS({
       }
       return end;
     };
-    var findLooseFullVersionEndIndex = (range, start, digitRuns) => {
+    var findLooseFullVersionEndIndex = (range2, start, digitRuns) => {
       let end = start;
       for (let component = 0; component < 3; component++) {
-        const next = findVersionNumberEndIndex(range, end, true, digitRuns);
+        const next = findVersionNumberEndIndex(range2, end, true, digitRuns);
         if (next === end) {
           return start;
         }
         end = next;
         if (component < 2) {
-          if (range[end] !== ".") {
+          if (range2[end] !== ".") {
             return start;
           }
           end++;
         }
       }
-      const prereleaseEnd = findPrereleaseEndIndex(range, end, true, digitRuns);
-      return findBuildEndIndex(range, prereleaseEnd);
+      const prereleaseEnd = findPrereleaseEndIndex(range2, end, true, digitRuns);
+      return findBuildEndIndex(range2, prereleaseEnd);
     };
-    var findPartialVersionComponentEndIndex = (range, start, digitRuns) => {
-      if (isDigit(range[start])) {
-        return findVersionNumberEndIndex(range, start, false, digitRuns);
+    var findPartialVersionComponentEndIndex = (range2, start, digitRuns) => {
+      if (isDigit(range2[start])) {
+        return findVersionNumberEndIndex(range2, start, false, digitRuns);
       }
-      return isVersionStart(range[start]) ? start + 1 : start;
+      return isVersionStart(range2[start]) ? start + 1 : start;
     };
-    var findPartialVersionEndIndex = (range, start, digitRuns) => {
-      let end = findPartialVersionComponentEndIndex(range, start, digitRuns);
+    var findPartialVersionEndIndex = (range2, start, digitRuns) => {
+      let end = findPartialVersionComponentEndIndex(range2, start, digitRuns);
       for (let component = 0; component < 2; component++) {
-        if (range[end] !== ".") {
+        if (range2[end] !== ".") {
           return end;
         }
-        const next = findPartialVersionComponentEndIndex(range, end + 1, digitRuns);
+        const next = findPartialVersionComponentEndIndex(range2, end + 1, digitRuns);
         if (next === end + 1) {
           return end;
         }
         end = next;
       }
-      const prereleaseEnd = findPrereleaseEndIndex(range, end, false, digitRuns);
-      return findBuildEndIndex(range, prereleaseEnd);
+      const prereleaseEnd = findPrereleaseEndIndex(range2, end, false, digitRuns);
+      return findBuildEndIndex(range2, prereleaseEnd);
     };
-    var findVersionEndIndex = (range, start, digitRuns) => {
-      const fullVersionEnd = findLooseFullVersionEndIndex(range, start, digitRuns);
-      return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range, start, digitRuns);
+    var findVersionEndIndex = (range2, start, digitRuns) => {
+      const fullVersionEnd = findLooseFullVersionEndIndex(range2, start, digitRuns);
+      return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range2, start, digitRuns);
     };
-    var findRemovableWhitespaceIndex = (range, matchStart) => {
+    var findRemovableWhitespaceIndex = (range2, matchStart) => {
       let position = matchStart;
-      if (isWhitespace(range[position])) {
+      if (isWhitespace(range2[position])) {
         position++;
       }
-      if (range[position] === "<" || range[position] === ">") {
+      if (range2[position] === "<" || range2[position] === ">") {
         position++;
       }
-      if (range[position] === "=") {
+      if (range2[position] === "=") {
         position++;
       }
-      return isWhitespace(range[position]) ? position : -1;
+      return isWhitespace(range2[position]) ? position : -1;
     };
-    var trimComparatorWhitespace = (range) => {
+    var trimComparatorWhitespace = (range2) => {
       let result = "";
       let copyFrom = 0;
       let cursor = 0;
       const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 };
-      while (cursor < range.length) {
+      while (cursor < range2.length) {
         const matchStart = cursor;
-        if (range[cursor] === "<" || range[cursor] === ">") {
+        if (range2[cursor] === "<" || range2[cursor] === ">") {
           cursor++;
-        } else if (!isVersionPrefix(range[cursor]) && !isVersionStart(range[cursor])) {
+        } else if (!isVersionPrefix(range2[cursor]) && !isVersionStart(range2[cursor])) {
           cursor++;
           continue;
         }
-        while (cursor < range.length && isVersionPrefix(range[cursor])) {
+        while (cursor < range2.length && isVersionPrefix(range2[cursor])) {
           cursor++;
         }
-        if (!isVersionStart(range[cursor])) {
+        if (!isVersionStart(range2[cursor])) {
           continue;
         }
-        const whitespacePosition = findRemovableWhitespaceIndex(range, matchStart);
+        const whitespacePosition = findRemovableWhitespaceIndex(range2, matchStart);
         if (whitespacePosition !== -1) {
-          result += range.slice(copyFrom, whitespacePosition);
+          result += range2.slice(copyFrom, whitespacePosition);
           copyFrom = whitespacePosition + 1;
         }
-        cursor = findVersionEndIndex(range, cursor, digitRuns);
+        cursor = findVersionEndIndex(range2, cursor, digitRuns);
       }
-      return result + range.slice(copyFrom);
+      return result + range2.slice(copyFrom);
     };
     module.exports = trimComparatorWhitespace;
   }
@@ -4611,25 +4611,25 @@ var require_range = __commonJS({
     "use strict";
     var SPACE_CHARACTERS = /\s+/g;
     var Range = class _Range {
-      constructor(range, options) {
+      constructor(range2, options) {
         options = parseOptions(options);
-        if (range instanceof _Range) {
-          if (range.loose === !!options.loose && range.includePrerelease === !!options.includePrerelease) {
-            return range;
+        if (range2 instanceof _Range) {
+          if (range2.loose === !!options.loose && range2.includePrerelease === !!options.includePrerelease) {
+            return range2;
           } else {
-            return new _Range(range.raw, options);
+            return new _Range(range2.raw, options);
           }
         }
-        if (range instanceof Comparator) {
-          this.raw = range.value;
-          this.set = [[range]];
+        if (range2 instanceof Comparator) {
+          this.raw = range2.value;
+          this.set = [[range2]];
           this.formatted = void 0;
           return this;
         }
         this.options = options;
         this.loose = !!options.loose;
         this.includePrerelease = !!options.includePrerelease;
-        this.raw = range.trim().replace(SPACE_CHARACTERS, " ");
+        this.raw = range2.trim().replace(SPACE_CHARACTERS, " ");
         this.set = this.raw.split("||").map((r) => this.parseRange(r.trim())).filter((c) => c.length);
         if (!this.set.length) {
           throw new TypeError(`Invalid SemVer Range: ${this.raw}`);
@@ -4674,25 +4674,25 @@ var require_range = __commonJS({
       toString() {
         return this.range;
       }
-      parseRange(range) {
-        range = range.replace(BUILDSTRIPRE, "");
+      parseRange(range2) {
+        range2 = range2.replace(BUILDSTRIPRE, "");
         const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
-        const memoKey = memoOpts + ":" + range;
+        const memoKey = memoOpts + ":" + range2;
         const cached = cache.get(memoKey);
         if (cached) {
           return cached;
         }
         const loose = this.options.loose;
         const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
-        range = range.replace(hr, hyphenReplace(this.options.includePrerelease));
-        debug("hyphen replace", range);
-        range = trimComparatorWhitespace(range);
-        debug("comparator trim", range);
-        range = range.replace(re[t.TILDETRIM], tildeTrimReplace);
-        debug("tilde trim", range);
-        range = range.replace(re[t.CARETTRIM], caretTrimReplace);
-        debug("caret trim", range);
-        let rangeList = range.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
+        range2 = range2.replace(hr, hyphenReplace(this.options.includePrerelease));
+        debug("hyphen replace", range2);
+        range2 = trimComparatorWhitespace(range2);
+        debug("comparator trim", range2);
+        range2 = range2.replace(re[t.TILDETRIM], tildeTrimReplace);
+        debug("tilde trim", range2);
+        range2 = range2.replace(re[t.CARETTRIM], caretTrimReplace);
+        debug("caret trim", range2);
+        let rangeList = range2.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
         if (loose) {
           rangeList = rangeList.filter((comp) => {
             debug("loose invalid filter", comp, this.options);
@@ -4715,12 +4715,12 @@ var require_range = __commonJS({
         cache.set(memoKey, result);
         return result;
       }
-      intersects(range, options) {
-        if (!(range instanceof _Range)) {
+      intersects(range2, options) {
+        if (!(range2 instanceof _Range)) {
           throw new TypeError("a Range is required");
         }
         return this.set.some((thisComparators) => {
-          return isSatisfiable(thisComparators, options) && range.set.some((rangeComparators) => {
+          return isSatisfiable(thisComparators, options) && range2.set.some((rangeComparators) => {
             return isSatisfiable(rangeComparators, options) && thisComparators.every((thisComparator) => {
               return rangeComparators.every((rangeComparator) => {
                 return thisComparator.intersects(rangeComparator, options);
@@ -5108,13 +5108,13 @@ var require_satisfies = __commonJS({
   "node_modules/semver/functions/satisfies.js"(exports, module) {
     "use strict";
     var Range = require_range();
-    var satisfies = (version2, range, options) => {
+    var satisfies = (version2, range2, options) => {
       try {
-        range = new Range(range, options);
+        range2 = new Range(range2, options);
       } catch (er) {
         return false;
       }
-      return range.test(version2);
+      return range2.test(version2);
     };
     module.exports = satisfies;
   }
@@ -5125,7 +5125,7 @@ var require_to_comparators = __commonJS({
   "node_modules/semver/ranges/to-comparators.js"(exports, module) {
     "use strict";
     var Range = require_range();
-    var toComparators = (range, options) => new Range(range, options).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
+    var toComparators = (range2, options) => new Range(range2, options).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
     module.exports = toComparators;
   }
 });
@@ -5136,12 +5136,12 @@ var require_max_satisfying = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
-    var maxSatisfying = (versions, range, options) => {
+    var maxSatisfying = (versions, range2, options) => {
       let max = null;
       let maxSV = null;
       let rangeObj = null;
       try {
-        rangeObj = new Range(range, options);
+        rangeObj = new Range(range2, options);
       } catch (er) {
         return null;
       }
@@ -5165,12 +5165,12 @@ var require_min_satisfying = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
-    var minSatisfying = (versions, range, options) => {
+    var minSatisfying = (versions, range2, options) => {
       let min = null;
       let minSV = null;
       let rangeObj = null;
       try {
-        rangeObj = new Range(range, options);
+        rangeObj = new Range(range2, options);
       } catch (er) {
         return null;
       }
@@ -5195,19 +5195,19 @@ var require_min_version = __commonJS({
     var SemVer = require_semver();
     var Range = require_range();
     var gt = require_gt();
-    var minVersion = (range, loose) => {
-      range = new Range(range, loose);
+    var minVersion = (range2, loose) => {
+      range2 = new Range(range2, loose);
       let minver = new SemVer("0.0.0");
-      if (range.test(minver)) {
+      if (range2.test(minver)) {
         return minver;
       }
       minver = new SemVer("0.0.0-0");
-      if (range.test(minver)) {
+      if (range2.test(minver)) {
         return minver;
       }
       minver = null;
-      for (let i = 0; i < range.set.length; ++i) {
-        const comparators = range.set[i];
+      for (let i = 0; i < range2.set.length; ++i) {
+        const comparators = range2.set[i];
         let setMin = null;
         comparators.forEach((comparator2) => {
           const compver = new SemVer(comparator2.semver.version);
@@ -5238,7 +5238,7 @@ var require_min_version = __commonJS({
           minver = setMin;
         }
       }
-      if (minver && range.test(minver)) {
+      if (minver && range2.test(minver)) {
         return minver;
       }
       return null;
@@ -5252,9 +5252,9 @@ var require_valid2 = __commonJS({
   "node_modules/semver/ranges/valid.js"(exports, module) {
     "use strict";
     var Range = require_range();
-    var validRange = (range, options) => {
+    var validRange = (range2, options) => {
       try {
-        return new Range(range, options).range || "*";
+        return new Range(range2, options).range || "*";
       } catch (er) {
         return null;
       }
@@ -5276,9 +5276,9 @@ var require_outside = __commonJS({
     var lt = require_lt();
     var lte = require_lte();
     var gte = require_gte();
-    var outside = (version2, range, hilo, options) => {
+    var outside = (version2, range2, hilo, options) => {
       version2 = new SemVer(version2, options);
-      range = new Range(range, options);
+      range2 = new Range(range2, options);
       let gtfn, ltefn, ltfn, comp, ecomp;
       switch (hilo) {
         case ">":
@@ -5298,11 +5298,11 @@ var require_outside = __commonJS({
         default:
           throw new TypeError('Must provide a hilo val of "<" or ">"');
       }
-      if (satisfies(version2, range, options)) {
+      if (satisfies(version2, range2, options)) {
         return false;
       }
-      for (let i = 0; i < range.set.length; ++i) {
-        const comparators = range.set[i];
+      for (let i = 0; i < range2.set.length; ++i) {
+        const comparators = range2.set[i];
         let high = null;
         let low = null;
         comparators.forEach((comparator2) => {
@@ -5337,7 +5337,7 @@ var require_gtr = __commonJS({
   "node_modules/semver/ranges/gtr.js"(exports, module) {
     "use strict";
     var outside = require_outside();
-    var gtr = (version2, range, options) => outside(version2, range, ">", options);
+    var gtr = (version2, range2, options) => outside(version2, range2, ">", options);
     module.exports = gtr;
   }
 });
@@ -5347,7 +5347,7 @@ var require_ltr = __commonJS({
   "node_modules/semver/ranges/ltr.js"(exports, module) {
     "use strict";
     var outside = require_outside();
-    var ltr = (version2, range, options) => outside(version2, range, "<", options);
+    var ltr = (version2, range2, options) => outside(version2, range2, "<", options);
     module.exports = ltr;
   }
 });
@@ -5372,13 +5372,13 @@ var require_simplify = __commonJS({
     "use strict";
     var satisfies = require_satisfies();
     var compare = require_compare();
-    module.exports = (versions, range, options) => {
+    module.exports = (versions, range2, options) => {
       const set2 = [];
       let first = null;
       let prev = null;
       const v = versions.sort((a, b) => compare(a, b, options));
       for (const version2 of v) {
-        const included = satisfies(version2, range, options);
+        const included = satisfies(version2, range2, options);
         if (included) {
           prev = version2;
           if (!first) {
@@ -5410,8 +5410,8 @@ var require_simplify = __commonJS({
         }
       }
       const simplified = ranges.join(" || ");
-      const original = typeof range.raw === "string" ? range.raw : String(range);
-      return simplified.length < original.length ? simplified : range;
+      const original = typeof range2.raw === "string" ? range2.raw : String(range2);
+      return simplified.length < original.length ? simplified : range2;
     };
   }
 });
@@ -10493,7 +10493,7 @@ var require_compose_scalar = __commonJS({
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type: type2, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const { value, type: type2, comment, range: range2 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
@@ -10513,7 +10513,7 @@ var require_compose_scalar = __commonJS({
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
         scalar = new Scalar.Scalar(value);
       }
-      scalar.range = range;
+      scalar.range = range2;
       scalar.source = value;
       if (type2)
         scalar.type = type2;
@@ -11267,7 +11267,7 @@ var require_cst = __commonJS({
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
     var cstVisit = require_cst_visit();
-    var BOM2 = "\uFEFF";
+    var BOM3 = "\uFEFF";
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR = "";
@@ -11275,7 +11275,7 @@ var require_cst = __commonJS({
     var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
-        case BOM2:
+        case BOM3:
           return "<BOM>";
         case DOCUMENT:
           return "<DOC>";
@@ -11289,7 +11289,7 @@ var require_cst = __commonJS({
     }
     function tokenType(source) {
       switch (source) {
-        case BOM2:
+        case BOM3:
           return "byte-order-mark";
         case DOCUMENT:
           return "doc-mode";
@@ -11351,7 +11351,7 @@ var require_cst = __commonJS({
     exports.setScalarValue = cstScalar.setScalarValue;
     exports.stringify = cstStringify.stringify;
     exports.visit = cstVisit.visit;
-    exports.BOM = BOM2;
+    exports.BOM = BOM3;
     exports.DOCUMENT = DOCUMENT;
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
@@ -13016,7 +13016,7 @@ var require_ignore = __commonJS({
     var SPACE = " ";
     var ESCAPE2 = "\\";
     var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
-    var BOM2 = "\uFEFF";
+    var BOM3 = "\uFEFF";
     var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
     var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
     var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
@@ -13341,7 +13341,7 @@ var require_ignore = __commonJS({
         //   `]`, and `\]` is held aside long before this.
         /\\\[([^\]/]*?)($|\])/g,
         // '\\[bar]' -> '\\\\[bar]'
-        (match, range, close) => `\\[${range}${close}`,
+        (match, range2, close) => `\\[${range2}${close}`,
         "["
       ],
       // ending
@@ -13603,7 +13603,7 @@ var require_ignore = __commonJS({
       return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
     };
     var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
-      let body = stripBOM && pattern[0] === BOM2 ? pattern.slice(1) : pattern;
+      let body = stripBOM && pattern[0] === BOM3 ? pattern.slice(1) : pattern;
       if (body[0] === "#") {
         return;
       }
@@ -13664,7 +13664,7 @@ var require_ignore = __commonJS({
       add(pattern) {
         this._added = false;
         this._split = isString(pattern);
-        this._stripBOM = !this._split || pattern[0] === BOM2;
+        this._stripBOM = !this._split || pattern[0] === BOM3;
         makeArray(
           this._split ? splitPattern(pattern) : pattern
         ).forEach(this._add, this);
@@ -13709,11 +13709,11 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename6 = shortcut ? basenameOf(path4) : path4;
+        const basename7 = shortcut ? basenameOf(path4) : path4;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename6 : path4
+            shortcut && rule._basenameOnly ? basename7 : path4
           )) {
             const { negative } = rule;
             const ret = {
@@ -13876,9 +13876,9 @@ var require_argument2 = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Argument = void 0;
     var Argument2 = class {
-      constructor(value, range) {
+      constructor(value, range2) {
         this.value = value;
-        this.range = range;
+        this.range = range2;
       }
       toString() {
         return this.value;
@@ -13914,8 +13914,8 @@ var require_jsonArgument = __commonJS({
     exports.JSONArgument = void 0;
     var argument_1 = require_argument2();
     var JSONArgument = class extends argument_1.Argument {
-      constructor(value, range, jsonRange) {
-        super(value, range);
+      constructor(value, range2, jsonRange) {
+        super(value, range2);
         this.jsonRange = jsonRange;
       }
       getJSONRange() {
@@ -14015,8 +14015,8 @@ var require_main = __commonJS({
       })(Range || (exports2.Range = Range = {}));
       var Location;
       (function(Location2) {
-        function create(uri, range) {
-          return { uri, range };
+        function create(uri, range2) {
+          return { uri, range: range2 };
         }
         Location2.create = create;
         function is(value) {
@@ -14056,9 +14056,9 @@ var require_main = __commonJS({
       })(Color || (exports2.Color = Color = {}));
       var ColorInformation;
       (function(ColorInformation2) {
-        function create(range, color) {
+        function create(range2, color) {
           return {
-            range,
+            range: range2,
             color
           };
         }
@@ -14156,8 +14156,8 @@ var require_main = __commonJS({
       })(CodeDescription || (exports2.CodeDescription = CodeDescription = {}));
       var Diagnostic;
       (function(Diagnostic2) {
-        function create(range, message, severity, code, source, relatedInformation) {
-          var result = { range, message };
+        function create(range2, message, severity, code, source, relatedInformation) {
+          var result = { range: range2, message };
           if (Is.defined(severity)) {
             result.severity = severity;
           }
@@ -14216,16 +14216,16 @@ var require_main = __commonJS({
       })(Command2 || (exports2.Command = Command2 = {}));
       var TextEdit;
       (function(TextEdit2) {
-        function replace(range, newText) {
-          return { range, newText };
+        function replace(range2, newText) {
+          return { range: range2, newText };
         }
         TextEdit2.replace = replace;
         function insert(position, newText) {
           return { range: { start: position, end: position }, newText };
         }
         TextEdit2.insert = insert;
-        function del(range) {
-          return { range, newText: "" };
+        function del(range2) {
+          return { range: range2, newText: "" };
         }
         TextEdit2.del = del;
         function is(value) {
@@ -14263,16 +14263,16 @@ var require_main = __commonJS({
       })(ChangeAnnotationIdentifier || (exports2.ChangeAnnotationIdentifier = ChangeAnnotationIdentifier = {}));
       var AnnotatedTextEdit;
       (function(AnnotatedTextEdit2) {
-        function replace(range, newText, annotation) {
-          return { range, newText, annotationId: annotation };
+        function replace(range2, newText, annotation) {
+          return { range: range2, newText, annotationId: annotation };
         }
         AnnotatedTextEdit2.replace = replace;
         function insert(position, newText, annotation) {
           return { range: { start: position, end: position }, newText, annotationId: annotation };
         }
         AnnotatedTextEdit2.insert = insert;
-        function del(range, annotation) {
-          return { range, newText: "", annotationId: annotation };
+        function del(range2, annotation) {
+          return { range: range2, newText: "", annotationId: annotation };
         }
         AnnotatedTextEdit2.del = del;
         function is(value) {
@@ -14399,36 +14399,36 @@ var require_main = __commonJS({
               return id;
             }
           };
-          TextEditChangeImpl2.prototype.replace = function(range, newText, annotation) {
+          TextEditChangeImpl2.prototype.replace = function(range2, newText, annotation) {
             var edit;
             var id;
             if (annotation === void 0) {
-              edit = TextEdit.replace(range, newText);
+              edit = TextEdit.replace(range2, newText);
             } else if (ChangeAnnotationIdentifier.is(annotation)) {
               id = annotation;
-              edit = AnnotatedTextEdit.replace(range, newText, annotation);
+              edit = AnnotatedTextEdit.replace(range2, newText, annotation);
             } else {
               this.assertChangeAnnotations(this.changeAnnotations);
               id = this.changeAnnotations.manage(annotation);
-              edit = AnnotatedTextEdit.replace(range, newText, id);
+              edit = AnnotatedTextEdit.replace(range2, newText, id);
             }
             this.edits.push(edit);
             if (id !== void 0) {
               return id;
             }
           };
-          TextEditChangeImpl2.prototype.delete = function(range, annotation) {
+          TextEditChangeImpl2.prototype.delete = function(range2, annotation) {
             var edit;
             var id;
             if (annotation === void 0) {
-              edit = TextEdit.del(range);
+              edit = TextEdit.del(range2);
             } else if (ChangeAnnotationIdentifier.is(annotation)) {
               id = annotation;
-              edit = AnnotatedTextEdit.del(range, annotation);
+              edit = AnnotatedTextEdit.del(range2, annotation);
             } else {
               this.assertChangeAnnotations(this.changeAnnotations);
               id = this.changeAnnotations.manage(annotation);
-              edit = AnnotatedTextEdit.del(range, id);
+              edit = AnnotatedTextEdit.del(range2, id);
             }
             this.edits.push(edit);
             if (id !== void 0) {
@@ -14938,8 +14938,8 @@ var require_main = __commonJS({
       })(DocumentHighlightKind || (exports2.DocumentHighlightKind = DocumentHighlightKind = {}));
       var DocumentHighlight;
       (function(DocumentHighlight2) {
-        function create(range, kind) {
-          var result = { range };
+        function create(range2, kind) {
+          var result = { range: range2 };
           if (Is.number(kind)) {
             result.kind = kind;
           }
@@ -14982,11 +14982,11 @@ var require_main = __commonJS({
       })(SymbolTag || (exports2.SymbolTag = SymbolTag = {}));
       var SymbolInformation;
       (function(SymbolInformation2) {
-        function create(name, kind, range, uri, containerName) {
+        function create(name, kind, range2, uri, containerName) {
           var result = {
             name,
             kind,
-            location: { uri, range }
+            location: { uri, range: range2 }
           };
           if (containerName) {
             result.containerName = containerName;
@@ -14997,19 +14997,19 @@ var require_main = __commonJS({
       })(SymbolInformation || (exports2.SymbolInformation = SymbolInformation = {}));
       var WorkspaceSymbol;
       (function(WorkspaceSymbol2) {
-        function create(name, kind, uri, range) {
-          return range !== void 0 ? { name, kind, location: { uri, range } } : { name, kind, location: { uri } };
+        function create(name, kind, uri, range2) {
+          return range2 !== void 0 ? { name, kind, location: { uri, range: range2 } } : { name, kind, location: { uri } };
         }
         WorkspaceSymbol2.create = create;
       })(WorkspaceSymbol || (exports2.WorkspaceSymbol = WorkspaceSymbol = {}));
       var DocumentSymbol;
       (function(DocumentSymbol2) {
-        function create(name, detail, kind, range, selectionRange, children) {
+        function create(name, detail, kind, range2, selectionRange, children) {
           var result = {
             name,
             detail,
             kind,
-            range,
+            range: range2,
             selectionRange
           };
           if (children !== void 0) {
@@ -15097,8 +15097,8 @@ var require_main = __commonJS({
       })(CodeAction || (exports2.CodeAction = CodeAction = {}));
       var CodeLens;
       (function(CodeLens2) {
-        function create(range, data) {
-          var result = { range };
+        function create(range2, data) {
+          var result = { range: range2 };
           if (Is.defined(data)) {
             result.data = data;
           }
@@ -15125,8 +15125,8 @@ var require_main = __commonJS({
       })(FormattingOptions || (exports2.FormattingOptions = FormattingOptions = {}));
       var DocumentLink;
       (function(DocumentLink2) {
-        function create(range, target, data) {
-          return { range, target, data };
+        function create(range2, target, data) {
+          return { range: range2, target, data };
         }
         DocumentLink2.create = create;
         function is(value) {
@@ -15137,8 +15137,8 @@ var require_main = __commonJS({
       })(DocumentLink || (exports2.DocumentLink = DocumentLink = {}));
       var SelectionRange;
       (function(SelectionRange2) {
-        function create(range, parent) {
-          return { range, parent };
+        function create(range2, parent) {
+          return { range: range2, parent };
         }
         SelectionRange2.create = create;
         function is(value) {
@@ -15197,8 +15197,8 @@ var require_main = __commonJS({
       })(SemanticTokens || (exports2.SemanticTokens = SemanticTokens = {}));
       var InlineValueText;
       (function(InlineValueText2) {
-        function create(range, text) {
-          return { range, text };
+        function create(range2, text) {
+          return { range: range2, text };
         }
         InlineValueText2.create = create;
         function is(value) {
@@ -15209,8 +15209,8 @@ var require_main = __commonJS({
       })(InlineValueText || (exports2.InlineValueText = InlineValueText = {}));
       var InlineValueVariableLookup;
       (function(InlineValueVariableLookup2) {
-        function create(range, variableName, caseSensitiveLookup) {
-          return { range, variableName, caseSensitiveLookup };
+        function create(range2, variableName, caseSensitiveLookup) {
+          return { range: range2, variableName, caseSensitiveLookup };
         }
         InlineValueVariableLookup2.create = create;
         function is(value) {
@@ -15221,8 +15221,8 @@ var require_main = __commonJS({
       })(InlineValueVariableLookup || (exports2.InlineValueVariableLookup = InlineValueVariableLookup = {}));
       var InlineValueEvaluatableExpression;
       (function(InlineValueEvaluatableExpression2) {
-        function create(range, expression) {
-          return { range, expression };
+        function create(range2, expression) {
+          return { range: range2, expression };
         }
         InlineValueEvaluatableExpression2.create = create;
         function is(value) {
@@ -15294,8 +15294,8 @@ var require_main = __commonJS({
       })(StringValue || (exports2.StringValue = StringValue = {}));
       var InlineCompletionItem;
       (function(InlineCompletionItem2) {
-        function create(insertText, filterText, range, command) {
-          return { insertText, filterText, range, command };
+        function create(insertText, filterText, range2, command) {
+          return { insertText, filterText, range: range2, command };
         }
         InlineCompletionItem2.create = create;
       })(InlineCompletionItem || (exports2.InlineCompletionItem = InlineCompletionItem = {}));
@@ -15313,8 +15313,8 @@ var require_main = __commonJS({
       })(InlineCompletionTriggerKind || (exports2.InlineCompletionTriggerKind = InlineCompletionTriggerKind = {}));
       var SelectedCompletionInfo;
       (function(SelectedCompletionInfo2) {
-        function create(range, text) {
-          return { range, text };
+        function create(range2, text) {
+          return { range: range2, text };
         }
         SelectedCompletionInfo2.create = create;
       })(SelectedCompletionInfo || (exports2.SelectedCompletionInfo = SelectedCompletionInfo = {}));
@@ -15429,10 +15429,10 @@ var require_main = __commonJS({
             enumerable: false,
             configurable: true
           });
-          FullTextDocument2.prototype.getText = function(range) {
-            if (range) {
-              var start = this.offsetAt(range.start);
-              var end = this.offsetAt(range.end);
+          FullTextDocument2.prototype.getText = function(range2) {
+            if (range2) {
+              var start = this.offsetAt(range2.start);
+              var end = this.offsetAt(range2.end);
               return this._content.substring(start, end);
             }
             return this._content;
@@ -15563,9 +15563,9 @@ var require_line = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Line = void 0;
     var Line = class {
-      constructor(document, range) {
+      constructor(document, range2) {
         this.document = document;
-        this.range = range;
+        this.range = range2;
       }
       getRange() {
         return this.range;
@@ -15636,15 +15636,15 @@ var require_util = __commonJS({
        * @param position the position to check
        * @param range the range to see if the position is inside of
        */
-      static isInsideRange(position, range) {
-        if (range.start.line === range.end.line) {
-          return range.start.line === position.line && range.start.character <= position.character && position.character <= range.end.character;
-        } else if (range.start.line === position.line) {
-          return range.start.character <= position.character;
-        } else if (range.end.line === position.line) {
-          return position.character <= range.end.character;
+      static isInsideRange(position, range2) {
+        if (range2.start.line === range2.end.line) {
+          return range2.start.line === position.line && range2.start.character <= position.character && position.character <= range2.end.character;
+        } else if (range2.start.line === position.line) {
+          return range2.start.character <= position.character;
+        } else if (range2.end.line === position.line) {
+          return position.character <= range2.end.character;
         }
-        return range.start.line < position.line && position.line < range.end.line;
+        return range2.start.line < position.line && position.line < range2.end.line;
       }
       static parseHeredocName(value) {
         value = value.substring(2);
@@ -15683,8 +15683,8 @@ var require_comment = __commonJS({
     var line_1 = require_line();
     var util_1 = require_util();
     var Comment = class extends line_1.Line {
-      constructor(document, range) {
-        super(document, range);
+      constructor(document, range2) {
+        super(document, range2);
       }
       toString() {
         const content = this.getContent();
@@ -15699,11 +15699,11 @@ var require_comment = __commonJS({
        * consists of whitespace, the empty string will be returned.
        */
       getContent() {
-        let range = this.getContentRange();
-        if (range === null) {
+        let range2 = this.getContentRange();
+        if (range2 === null) {
           return "";
         }
-        return this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+        return this.document.getText().substring(this.document.offsetAt(range2.start), this.document.offsetAt(range2.end));
       }
       /**
        * Returns a range that includes the content of the comment
@@ -15712,9 +15712,9 @@ var require_comment = __commonJS({
        * characters.
        */
       getContentRange() {
-        let range = this.getRange();
-        const startOffset = this.document.offsetAt(range.start);
-        let raw = this.document.getText().substring(startOffset, this.document.offsetAt(range.end));
+        let range2 = this.getRange();
+        const startOffset = this.document.offsetAt(range2.start);
+        let raw = this.document.getText().substring(startOffset, this.document.offsetAt(range2.end));
         let start = -1;
         let end = -1;
         for (let i = 1; i < raw.length; i++) {
@@ -15793,10 +15793,10 @@ var require_main2 = __commonJS({
             enumerable: false,
             configurable: true
           });
-          FullTextDocument2.prototype.getText = function(range) {
-            if (range) {
-              var start = this.offsetAt(range.start);
-              var end = this.offsetAt(range.end);
+          FullTextDocument2.prototype.getText = function(range2) {
+            if (range2) {
+              var start = this.offsetAt(range2.start);
+              var end = this.offsetAt(range2.end);
               return this._content.substring(start, end);
             }
             return this._content;
@@ -15805,9 +15805,9 @@ var require_main2 = __commonJS({
             for (var _i = 0, changes_1 = changes; _i < changes_1.length; _i++) {
               var change = changes_1[_i];
               if (FullTextDocument2.isIncremental(change)) {
-                var range = getWellformedRange(change.range);
-                var startOffset = this.offsetAt(range.start);
-                var endOffset = this.offsetAt(range.end);
+                var range2 = getWellformedRange(change.range);
+                var startOffset = this.offsetAt(range2.start);
+                var endOffset = this.offsetAt(range2.end);
                 this._content = this._content.substring(0, startOffset) + change.text + this._content.substring(endOffset, this._content.length);
                 var insertedEndOffset = startOffset + change.text.length;
                 var crlfAtStart = this._content.charCodeAt(startOffset - 1) === 13 && this._content.charCodeAt(startOffset) === 10;
@@ -15816,8 +15816,8 @@ var require_main2 = __commonJS({
                   this._lineOffsets = void 0;
                   continue;
                 }
-                var startLine = Math.max(range.start.line, 0);
-                var endLine = Math.max(range.end.line, 0);
+                var startLine = Math.max(range2.start.line, 0);
+                var endLine = Math.max(range2.end.line, 0);
                 var lineOffsets = this._lineOffsets;
                 var addedLineOffsets = computeLineOffsets(change.text, false, startOffset);
                 if (endLine - startLine === addedLineOffsets.length) {
@@ -16025,18 +16025,18 @@ var require_main2 = __commonJS({
       function isEOL(char) {
         return char === 13 || char === 10;
       }
-      function getWellformedRange(range) {
-        var start = range.start;
-        var end = range.end;
+      function getWellformedRange(range2) {
+        var start = range2.start;
+        var end = range2.end;
         if (start.line > end.line || start.line === end.line && start.character > end.character) {
           return { start: end, end: start };
         }
-        return range;
+        return range2;
       }
       function getWellformedEdit(textEdit) {
-        var range = getWellformedRange(textEdit.range);
-        if (range !== textEdit.range) {
-          return { newText: textEdit.newText, range };
+        var range2 = getWellformedRange(textEdit.range);
+        if (range2 !== textEdit.range) {
+          return { newText: textEdit.newText, range: range2 };
         }
         return textEdit;
       }
@@ -16053,8 +16053,8 @@ var require_parserDirective = __commonJS({
     var main_1 = require_main3();
     var line_1 = require_line();
     var ParserDirective = class extends line_1.Line {
-      constructor(document, range, nameRange, valueRange) {
-        super(document, range);
+      constructor(document, range2, nameRange, valueRange) {
+        super(document, range2);
         this.nameRange = nameRange;
         this.valueRange = valueRange;
       }
@@ -16157,10 +16157,10 @@ var require_variable = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Variable = void 0;
     var Variable = class {
-      constructor(name, nameRange, range, modifier, modifierRange, substitutionParameter, substitutionRange, defined, buildVariable, stringValue) {
+      constructor(name, nameRange, range2, modifier, modifierRange, substitutionParameter, substitutionRange, defined, buildVariable, stringValue) {
         this.name = name;
         this.nameRange = nameRange;
-        this.range = range;
+        this.range = range2;
         this.modifier = modifier;
         this.modifierRange = modifierRange;
         this.substitutionParameter = substitutionParameter;
@@ -16262,8 +16262,8 @@ var require_instruction = __commonJS({
     var variable_1 = require_variable();
     var main_1 = require_main3();
     var Instruction = class extends line_1.Line {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2);
         this.dockerfile = dockerfile;
         this.escapeChar = escapeChar;
         this.instruction = instruction;
@@ -16277,11 +16277,11 @@ var require_instruction = __commonJS({
         }
         return value;
       }
-      getRangeContent(range) {
-        if (range === null) {
+      getRangeContent(range2) {
+        if (range2 === null) {
           return null;
         }
-        return this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+        return this.document.getText().substring(this.document.offsetAt(range2.start), this.document.offsetAt(range2.end));
       }
       getInstructionRange() {
         return this.instructionRange;
@@ -16310,11 +16310,11 @@ var require_instruction = __commonJS({
         let ranges = [];
         let end = -1;
         let startPosition = args[0].getRange().start;
-        let range = this.getInstructionRange();
-        let extra = this.document.offsetAt(startPosition) - this.document.offsetAt(range.start);
+        let range2 = this.getInstructionRange();
+        let extra = this.document.offsetAt(startPosition) - this.document.offsetAt(range2.start);
         let content = this.getTextContent();
-        let fullArgs = content.substring(extra, this.document.offsetAt(args[args.length - 1].getRange().end) - this.document.offsetAt(range.start));
-        let offset = this.document.offsetAt(range.start) + extra;
+        let fullArgs = content.substring(extra, this.document.offsetAt(args[args.length - 1].getRange().end) - this.document.offsetAt(range2.start));
+        let offset = this.document.offsetAt(range2.start) + extra;
         let start = false;
         let comment = false;
         for (let i = 0; i < fullArgs.length; i++) {
@@ -16405,8 +16405,8 @@ var require_instruction = __commonJS({
         let content = "";
         let ranges = this.getArgumentsRanges();
         let documentText = this.document.getText();
-        for (let range of ranges) {
-          content += documentText.substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+        for (let range2 of ranges) {
+          content += documentText.substring(this.document.offsetAt(range2.start), this.document.offsetAt(range2.end));
         }
         return content;
       }
@@ -16415,11 +16415,11 @@ var require_instruction = __commonJS({
       }
       getRawArguments() {
         let args = [];
-        let range = this.getInstructionRange();
-        let extra = this.document.offsetAt(range.end) - this.document.offsetAt(range.start);
+        let range2 = this.getInstructionRange();
+        let extra = this.document.offsetAt(range2.end) - this.document.offsetAt(range2.start);
         let content = this.getTextContent();
         let fullArgs = content.substring(extra);
-        let offset = this.document.offsetAt(range.start) + extra;
+        let offset = this.document.offsetAt(range2.start) + extra;
         let start = false;
         let comment = false;
         let found = -1;
@@ -16585,8 +16585,8 @@ var require_instruction = __commonJS({
         const variables = [];
         const args = this.getRawArguments();
         for (const arg of args) {
-          let range = arg.getRange();
-          let rawValue = this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+          let range2 = arg.getRange();
+          let rawValue = this.document.getText().substring(this.document.offsetAt(range2.start), this.document.offsetAt(range2.end));
           const parsedVariables = this.parseVariables(this.document.offsetAt(arg.getRange().start), rawValue);
           for (const parsedVariable of parsedVariables) {
             variables.push(parsedVariable);
@@ -16921,8 +16921,8 @@ var require_instruction = __commonJS({
           return [];
         }
         const heredocs = [];
-        const range = this.getRange();
-        if (range.start.line === range.end.line) {
+        const range2 = this.getRange();
+        if (range2.start.line === range2.end.line) {
           return this.createSingleLineHeredocs(args);
         }
         const heredocDefinitions = [];
@@ -17029,9 +17029,9 @@ var require_instruction = __commonJS({
           const nameRange = this.getNameRange(startRange);
           const name = this.getName(nameRange);
           let contentRange = null;
-          const delimiterRange = this.getDelimiterRange(arg, name, vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + lineStart), range.end));
+          const delimiterRange = this.getDelimiterRange(arg, name, vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + lineStart), range2.end));
           if (delimiterRange === null) {
-            contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), range.end);
+            contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), range2.end);
           } else if (contentEnd !== -1) {
             contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), this.document.positionAt(startOffset + contentEnd));
           }
@@ -17076,8 +17076,8 @@ var require_flagOption = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.FlagOption = void 0;
     var FlagOption = class {
-      constructor(range, name, nameRange, value, valueRange) {
-        this.range = range;
+      constructor(range2, name, nameRange, value, valueRange) {
+        this.range = range2;
         this.name = name;
         this.nameRange = nameRange;
         this.value = value;
@@ -17118,9 +17118,9 @@ var require_flag = __commonJS({
     var vscode_languageserver_types_1 = require_main();
     var flagOption_1 = require_flagOption();
     var Flag = class {
-      constructor(document, range, name, nameRange, value, valueRange) {
+      constructor(document, range2, name, nameRange, value, valueRange) {
         this.options = [];
-        this.range = range;
+        this.range = range2;
         this.name = name;
         this.nameRange = nameRange;
         this.value = value;
@@ -17247,8 +17247,8 @@ var require_modifiableInstruction = __commonJS({
     var flag_1 = require_flag();
     var instruction_1 = require_instruction();
     var ModifiableInstruction = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       getFlags() {
         if (!this.flags) {
@@ -17258,8 +17258,8 @@ var require_modifiableInstruction = __commonJS({
             if (this.stopSearchingForFlags(value)) {
               return this.flags;
             } else if (value.indexOf("--") === 0) {
-              let range = arg.getRange();
-              let rawValue = this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+              let range2 = arg.getRange();
+              let rawValue = this.document.getText().substring(this.document.offsetAt(range2.start), this.document.offsetAt(range2.end));
               let nameIndex = value.indexOf("=");
               let index = rawValue.indexOf("=");
               let firstMatch = false;
@@ -17288,15 +17288,15 @@ var require_modifiableInstruction = __commonJS({
                     break nameSearchLoop;
                 }
               }
-              let nameStart = this.document.positionAt(this.document.offsetAt(range.start) + startIndex);
+              let nameStart = this.document.positionAt(this.document.offsetAt(range2.start) + startIndex);
               if (index === -1) {
-                this.flags.push(new flag_1.Flag(this.document, range, value.substring(2), vscode_languageserver_types_1.Range.create(nameStart, range.end), null, null));
+                this.flags.push(new flag_1.Flag(this.document, range2, value.substring(2), vscode_languageserver_types_1.Range.create(nameStart, range2.end), null, null));
               } else if (index === value.length - 1) {
-                let nameEnd = this.document.positionAt(this.document.offsetAt(range.start) + index);
-                this.flags.push(new flag_1.Flag(this.document, range, value.substring(2, index), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), "", vscode_languageserver_types_1.Range.create(range.end, range.end)));
+                let nameEnd = this.document.positionAt(this.document.offsetAt(range2.start) + index);
+                this.flags.push(new flag_1.Flag(this.document, range2, value.substring(2, index), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), "", vscode_languageserver_types_1.Range.create(range2.end, range2.end)));
               } else {
-                let nameEnd = this.document.positionAt(this.document.offsetAt(range.start) + index);
-                this.flags.push(new flag_1.Flag(this.document, range, value.substring(2, nameIndex), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), value.substring(nameIndex + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(this.document.offsetAt(range.start) + index + 1), range.end)));
+                let nameEnd = this.document.positionAt(this.document.offsetAt(range2.start) + index);
+                this.flags.push(new flag_1.Flag(this.document, range2, value.substring(2, nameIndex), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), value.substring(nameIndex + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(this.document.offsetAt(range2.start) + index + 1), range2.end)));
               }
             }
           }
@@ -17330,8 +17330,8 @@ var require_jsonInstruction = __commonJS({
     var jsonArgument_1 = require_jsonArgument();
     var modifiableInstruction_1 = require_modifiableInstruction();
     var JSONInstruction = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
         this.openingBracket = null;
         this.closingBracket = null;
         this.jsonStrings = [];
@@ -17492,8 +17492,8 @@ var require_add = __commonJS({
     exports.Add = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Add = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -17827,8 +17827,8 @@ var require_propertyInstruction = __commonJS({
     var argument_1 = require_argument2();
     var util_1 = require_util();
     var PropertyInstruction = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
         this.properties = void 0;
       }
       getProperties() {
@@ -17908,9 +17908,9 @@ var require_propertyInstruction = __commonJS({
       }
       getPropertyArguments() {
         const args = [];
-        let range = this.getInstructionRange();
-        let instructionNameEndOffset = this.document.offsetAt(range.end);
-        let extra = instructionNameEndOffset - this.document.offsetAt(range.start);
+        let range2 = this.getInstructionRange();
+        let instructionNameEndOffset = this.document.offsetAt(range2.end);
+        let extra = instructionNameEndOffset - this.document.offsetAt(range2.start);
         let content = this.getTextContent();
         let fullArgs = content.substring(extra);
         let start = util_1.Util.findLeadingNonWhitespace(fullArgs, this.escapeChar);
@@ -17918,7 +17918,7 @@ var require_propertyInstruction = __commonJS({
           return [];
         }
         const startPosition = this.document.positionAt(instructionNameEndOffset + start);
-        let escaped = range.start.line !== startPosition.line;
+        let escaped = range2.start.line !== startPosition.line;
         let endingEscape = false;
         let mark = -1;
         let end = this.findTrailingNonWhitespace(fullArgs);
@@ -18121,8 +18121,8 @@ var require_arg = __commonJS({
     var property_1 = require_property();
     var propertyInstruction_1 = require_propertyInstruction();
     var Arg = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
         this.property = null;
         const args = this.getPropertyArguments();
         if (args.length === 1) {
@@ -18152,8 +18152,8 @@ var require_cmd = __commonJS({
     exports.Cmd = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Cmd = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Cmd = Cmd;
@@ -18168,8 +18168,8 @@ var require_copy = __commonJS({
     exports.Copy = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Copy = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -18200,8 +18200,8 @@ var require_env = __commonJS({
     exports.Env = void 0;
     var propertyInstruction_1 = require_propertyInstruction();
     var Env = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       getProperties() {
         return super.getProperties();
@@ -18219,8 +18219,8 @@ var require_entrypoint = __commonJS({
     exports.Entrypoint = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Entrypoint = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Entrypoint = Entrypoint;
@@ -18236,8 +18236,8 @@ var require_from = __commonJS({
     var vscode_languageserver_types_1 = require_main();
     var modifiableInstruction_1 = require_modifiableInstruction();
     var From = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -18299,22 +18299,22 @@ var require_from = __commonJS({
        *         or null if no image has been specified
        */
       getImageNameRange() {
-        let range = this.getImageRange();
-        if (range) {
+        let range2 = this.getImageRange();
+        if (range2) {
           let registryRange = this.getRegistryRange();
           if (registryRange) {
-            range.start = this.document.positionAt(this.document.offsetAt(registryRange.end) + 1);
+            range2.start = this.document.positionAt(this.document.offsetAt(registryRange.end) + 1);
           }
           let tagRange = this.getImageTagRange();
           let digestRange = this.getImageDigestRange();
           if (tagRange === null) {
             if (digestRange !== null) {
-              range.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
+              range2.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
             }
           } else {
-            range.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
+            range2.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
           }
-          return range;
+          return range2;
         }
         return null;
       }
@@ -18341,16 +18341,16 @@ var require_from = __commonJS({
        *         if no tag has been specified
        */
       getImageTagRange() {
-        const range = this.getImageRange();
-        if (range) {
-          const rangeStartOffset = this.document.offsetAt(range.start);
-          const content = this.getRangeContent(range);
+        const range2 = this.getImageRange();
+        if (range2) {
+          const rangeStartOffset = this.document.offsetAt(range2.start);
+          const content = this.getRangeContent(range2);
           const atIndex = this.indexOf(rangeStartOffset, content, "@");
           const slashIndex = content.indexOf("/");
           if (atIndex === -1) {
             const colonIndex = this.lastIndexOf(rangeStartOffset, content, ":");
             if (colonIndex > slashIndex) {
-              return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + colonIndex + 1), range.end);
+              return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + colonIndex + 1), range2.end);
             }
           }
           const subcontent = content.substring(0, atIndex);
@@ -18379,12 +18379,12 @@ var require_from = __commonJS({
        *         if no digest has been specified
        */
       getImageDigestRange() {
-        let range = this.getImageRange();
-        if (range) {
-          let content = this.getRangeContent(range);
-          let index = this.lastIndexOf(this.document.offsetAt(range.start), content, "@");
+        let range2 = this.getImageRange();
+        if (range2) {
+          let content = this.getRangeContent(range2);
+          let index = this.lastIndexOf(this.document.offsetAt(range2.start), content, "@");
           if (index !== -1) {
-            return vscode_languageserver_types_1.Range.create(range.start.line, range.start.character + index + 1, range.end.line, range.end.character);
+            return vscode_languageserver_types_1.Range.create(range2.start.line, range2.start.character + index + 1, range2.end.line, range2.end.character);
           }
         }
         return null;
@@ -18430,19 +18430,19 @@ var require_from = __commonJS({
         return this.getRangeContent(this.getRegistryRange());
       }
       getRegistryRange() {
-        const range = this.getImageRange();
-        if (range) {
+        const range2 = this.getImageRange();
+        if (range2) {
           const tagRange = this.getImageTagRange();
           const digestRange = this.getImageDigestRange();
           if (tagRange === null) {
             if (digestRange !== null) {
-              range.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
+              range2.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
             }
           } else {
-            range.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
+            range2.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
           }
-          const content = this.getRangeContent(range);
-          const rangeStart = this.document.offsetAt(range.start);
+          const content = this.getRangeContent(range2);
+          const rangeStart = this.document.offsetAt(range2.start);
           const startingSlashIndex = this.indexOf(rangeStart, content, "/");
           if (startingSlashIndex === -1) {
             return null;
@@ -18450,18 +18450,18 @@ var require_from = __commonJS({
           const portIndex = this.indexOf(rangeStart, content, ":");
           const dotIndex = this.indexOf(rangeStart, content, ".");
           if (portIndex !== -1 || dotIndex !== -1) {
-            return vscode_languageserver_types_1.Range.create(range.start, this.document.positionAt(rangeStart + startingSlashIndex));
+            return vscode_languageserver_types_1.Range.create(range2.start, this.document.positionAt(rangeStart + startingSlashIndex));
           }
           const registry = content.substring(0, startingSlashIndex);
           if (registry === "localhost") {
-            return vscode_languageserver_types_1.Range.create(range.start, this.document.positionAt(rangeStart + startingSlashIndex));
+            return vscode_languageserver_types_1.Range.create(range2.start, this.document.positionAt(rangeStart + startingSlashIndex));
           }
         }
         return null;
       }
       getBuildStage() {
-        let range = this.getBuildStageRange();
-        return range === null ? null : this.getRangeContent(range);
+        let range2 = this.getBuildStageRange();
+        return range2 === null ? null : this.getRangeContent(range2);
       }
       getBuildStageRange() {
         let args = this.getArguments();
@@ -18487,8 +18487,8 @@ var require_healthcheck = __commonJS({
     exports.Healthcheck = void 0;
     var modifiableInstruction_1 = require_modifiableInstruction();
     var Healthcheck = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         argument = argument.toUpperCase();
@@ -18512,8 +18512,8 @@ var require_label = __commonJS({
     var propertyInstruction_1 = require_propertyInstruction();
     var util_1 = require_util();
     var Label = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       getVariables() {
         const variables = super.getVariables();
@@ -18521,9 +18521,9 @@ var require_label = __commonJS({
         for (const property of properties) {
           const value = property.getUnescapedValue();
           if (value !== null && value.length > 2 && value.charAt(0) === "'" && value.charAt(value.length - 1) === "'") {
-            const range = property.getValueRange();
+            const range2 = property.getValueRange();
             for (let i = 0; i < variables.length; i++) {
-              if (util_1.Util.isInsideRange(variables[i].getRange().start, range)) {
+              if (util_1.Util.isInsideRange(variables[i].getRange().start, range2)) {
                 variables.splice(i, 1);
                 i--;
               }
@@ -18550,8 +18550,8 @@ var require_onbuild = __commonJS({
     var parser_1 = require_parser2();
     var instruction_1 = require_instruction();
     var Onbuild = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       getTrigger() {
         let trigger = this.getTriggerWord();
@@ -18585,8 +18585,8 @@ var require_run = __commonJS({
     exports.Run = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Run = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -18613,8 +18613,8 @@ var require_shell = __commonJS({
     exports.Shell = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Shell = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Shell = Shell;
@@ -18629,8 +18629,8 @@ var require_stopsignal = __commonJS({
     exports.Stopsignal = void 0;
     var instruction_1 = require_instruction();
     var Stopsignal = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Stopsignal = Stopsignal;
@@ -18645,8 +18645,8 @@ var require_workdir = __commonJS({
     exports.Workdir = void 0;
     var instruction_1 = require_instruction();
     var Workdir = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       /**
        * Returns the path that has been defined. Note that this path may
@@ -18704,8 +18704,8 @@ var require_user = __commonJS({
     exports.User = void 0;
     var instruction_1 = require_instruction();
     var User = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.User = User;
@@ -18720,8 +18720,8 @@ var require_volume = __commonJS({
     exports.Volume = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Volume = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Volume = Volume;
@@ -18954,11 +18954,11 @@ var require_imageTemplate = __commonJS({
         return vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
       }
       contains(position) {
-        const range = this.getRange();
-        if (range === null) {
+        const range2 = this.getRange();
+        if (range2 === null) {
           return false;
         }
-        return util_1.Util.isInsideRange(position, range);
+        return util_1.Util.isInsideRange(position, range2);
       }
     };
     exports.ImageTemplate = ImageTemplate;
@@ -19001,8 +19001,8 @@ var require_dockerfile = __commonJS({
         return this.initialInstructions.getARGs();
       }
       getContainingImage(position) {
-        let range = vscode_languageserver_types_1.Range.create(vscode_languageserver_types_1.Position.create(0, 0), this.document.positionAt(this.document.getText().length));
-        if (!util_1.Util.isInsideRange(position, range)) {
+        let range2 = vscode_languageserver_types_1.Range.create(vscode_languageserver_types_1.Position.create(0, 0), this.document.positionAt(this.document.getText().length));
+        if (!util_1.Util.isInsideRange(position, range2)) {
           return null;
         }
         if (this.initialInstructions.getComments().length > 0 || this.initialInstructions.getInstructions().length > 0) {
@@ -19041,8 +19041,8 @@ var require_dockerfile = __commonJS({
       }
       resolveVariable(variable, line) {
         for (let from of this.getFROMs()) {
-          let range = from.getRange();
-          if (range.start.line <= line && line <= range.end.line) {
+          let range2 = from.getRange();
+          if (range2.start.line <= line && line <= range2.end.line) {
             let initialARGs = new imageTemplate_1.ImageTemplate();
             for (let instruction of this.initialInstructions.getARGs()) {
               initialARGs.addInstruction(instruction);
@@ -19086,11 +19086,11 @@ var require_dockerfile = __commonJS({
         }
         for (const from of this.getFROMs()) {
           if (from.getBuildStage() === imageName) {
-            const range = from.getRange();
-            if (range.start.line === templateFrom.getRange().start.line) {
+            const range2 = from.getRange();
+            if (range2.start.line === templateFrom.getRange().start.line) {
               return null;
             }
-            return this.getContainingImage(range.start);
+            return this.getContainingImage(range2.start);
           }
         }
         return null;
@@ -19146,13 +19146,13 @@ var require_dockerfile = __commonJS({
       getRange() {
         const comments = this.getComments();
         const instructions = this.getInstructions();
-        let range = null;
+        let range2 = null;
         if (comments.length === 0) {
           if (instructions.length > 0) {
-            range = vscode_languageserver_types_1.Range.create(instructions[0].getRange().start, instructions[instructions.length - 1].getRange().end);
+            range2 = vscode_languageserver_types_1.Range.create(instructions[0].getRange().start, instructions[instructions.length - 1].getRange().end);
           }
         } else if (instructions.length === 0) {
-          range = vscode_languageserver_types_1.Range.create(comments[0].getRange().start, comments[comments.length - 1].getRange().end);
+          range2 = vscode_languageserver_types_1.Range.create(comments[0].getRange().start, comments[comments.length - 1].getRange().end);
         } else {
           const commentStart = comments[0].getRange().start;
           const commentEnd = comments[comments.length - 1].getRange().end;
@@ -19160,24 +19160,24 @@ var require_dockerfile = __commonJS({
           const instructionEnd = instructions[instructions.length - 1].getRange().end;
           if (commentStart.line < instructionStart.line) {
             if (commentEnd.line < instructionEnd.line) {
-              range = vscode_languageserver_types_1.Range.create(commentStart, instructionEnd);
+              range2 = vscode_languageserver_types_1.Range.create(commentStart, instructionEnd);
             }
-            range = vscode_languageserver_types_1.Range.create(commentStart, commentEnd);
+            range2 = vscode_languageserver_types_1.Range.create(commentStart, commentEnd);
           } else if (commentEnd.line < instructionEnd.line) {
-            range = vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
+            range2 = vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
           } else {
-            range = vscode_languageserver_types_1.Range.create(instructionStart, commentEnd);
+            range2 = vscode_languageserver_types_1.Range.create(instructionStart, commentEnd);
           }
         }
-        if (range === null) {
+        if (range2 === null) {
           if (this.directives.length === 0) {
             return null;
           }
           return this.directives[0].getRange();
         } else if (this.directives.length === 0) {
-          return range;
+          return range2;
         }
-        return vscode_languageserver_types_1.Range.create(this.directives[0].getRange().start, range.end);
+        return vscode_languageserver_types_1.Range.create(this.directives[0].getRange().start, range2.end);
       }
     };
     exports.Dockerfile = Dockerfile;
@@ -19564,8 +19564,8 @@ var require_parser2 = __commonJS({
               break commentLoop;
           }
         }
-        const range = vscode_languageserver_types_1.Range.create(this.document.positionAt(start), this.document.positionAt(end));
-        dockerfile.addComment(new comment_1.Comment(this.document, range));
+        const range2 = vscode_languageserver_types_1.Range.create(this.document.positionAt(start), this.document.positionAt(end));
+        dockerfile.addComment(new comment_1.Comment(this.document, range2));
         return end;
       }
       parseHeredoc(heredocName, offset, tabbed) {
@@ -19783,8 +19783,8 @@ var require_main3 = __commonJS({
 });
 
 // src/cli.ts
-import { closeSync as closeSync2, existsSync as existsSync4, mkdirSync as mkdirSync2, openSync as openSync2, readFileSync as readFileSync8, writeFileSync as writeFileSync3, writeSync } from "node:fs";
-import { dirname as dirname7, join as join11, resolve as resolve5 } from "node:path";
+import { closeSync as closeSync3, existsSync as existsSync4, mkdirSync as mkdirSync2, openSync as openSync3, readFileSync as readFileSync11, writeFileSync as writeFileSync3, writeSync as writeSync2 } from "node:fs";
+import { dirname as dirname8, join as join12, resolve as resolve6 } from "node:path";
 
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
@@ -23300,7 +23300,7 @@ function parseImageRef(raw) {
   if (tag !== void 0) suffix += `:${tag}`;
   if (digest !== void 0) suffix += `@${digest}`;
   const normalized = repository + suffix;
-  const matchRepository = `${matchRegistry(registry)}/${path4}`;
+  const matchRepository2 = `${matchRegistry(registry)}/${path4}`;
   return {
     raw,
     registry,
@@ -23310,7 +23310,7 @@ function parseImageRef(raw) {
     ...tag !== void 0 && { tag },
     ...digest !== void 0 && { digest },
     normalized,
-    match: { repository: matchRepository, normalized: matchRepository + suffix }
+    match: { repository: matchRepository2, normalized: matchRepository2 + suffix }
   };
 }
 function normalizeRepository(name) {
@@ -25318,6 +25318,11 @@ function compilePolicy(policy, calendar = BUNDLED) {
     versions: Object.entries(policy.versions ?? {}).map(
       ([distribution, allowed]) => allowedReleases(distribution, allowed)
     ),
+    replacements: (policy.replacements ?? []).map(({ match, use }) => ({
+      entry: match,
+      matches: imageMatcher(match),
+      use
+    })),
     exceptions: policy.exceptions.map((exception2) => ({
       entry: exception2.image,
       matches: imageMatcher(exception2.image),
@@ -25355,14 +25360,14 @@ function allowedReleases(distribution, allowed) {
     distribution,
     matches,
     allowed,
-    allows: (release2) => releases.some((r) => releaseMatches(release2, r)) || ranges.some((range) => rangeAllows(release2, range)),
+    allows: (release2) => releases.some((r) => releaseMatches(release2, r)) || ranges.some((range2) => rangeAllows(release2, range2)),
     ...newest !== void 0 && { newest }
   };
 }
-function rangeAllows(release2, range) {
+function rangeAllows(release2, range2) {
   if (release2.split(".").slice(0, 3).some((part) => part.length > 15))
     return false;
-  return import_semver.default.satisfies(coerce(release2), range);
+  return import_semver.default.satisfies(coerce(release2), range2);
 }
 function coerce(release2) {
   const [major = 0, minor = 0, patch = 0] = release2.split(".").map((part) => Number.parseInt(part, 10));
@@ -25615,8 +25620,8 @@ function comparator(operator, version2) {
       return pre ? "false" : equal;
   }
 }
-function rangeMatches(range) {
-  const parsed = new import_semver2.default.Range(range);
+function rangeMatches(range2) {
+  const parsed = new import_semver2.default.Range(range2);
   const alternatives2 = parsed.set.map((comparators) => {
     const terms = comparators.filter((c) => c.value !== "").map((c) => comparator(c.operator, c.semver));
     return terms.length === 0 ? "true" : terms.join(" && ");
@@ -26081,6 +26086,23 @@ var policy_schema_default = {
       description: "digest: every image carries a digest. tag: every image carries a tag other than latest, or a digest (rule require-pinned-image).",
       enum: ["digest", "tag"]
     },
+    replacements: {
+      description: "What fix rewrites an image to (SPEC \xA79): the first entry whose match fits the image (matched like a deprecated entry) names the repository, or the reference, to use instead.",
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["match", "use"],
+        properties: {
+          match: { description: "name[:release] or a glob, as in deprecated.", type: "string", pattern: "\\S" },
+          use: {
+            description: "A repository (the tag is chosen by fix) or a reference with a tag and/or digest.",
+            type: "string",
+            pattern: "\\S"
+          }
+        }
+      }
+    },
     eol: {
       description: "End-of-life calendar (rule block-eol-base-images): an image whose release is past its end of support is an error (a warning with block: false); within warnDays of it, a warning.",
       type: "object",
@@ -26233,12 +26255,12 @@ function normalizedEntry(entry) {
 
 // src/policy/validate-policy.generated.js
 var validate_policy_generated_default = validate10;
-var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://raw.githubusercontent.com/org/base-image-guard/main/schema/policy.schema.json", "title": "base-image-guard policy", "description": "Which container base images a repository may use (SPEC \xA72).", "type": "object", "additionalProperties": false, "properties": { "mode": { "description": "enforce: violations fail the check. audit: report, never fail.", "enum": ["enforce", "audit"] }, "approved": { "description": "Allowlist of repositories (rule approved-base-images).", "$ref": "#/definitions/imageList" }, "deprecated": { "description": "Blocklist of end-of-life images: name[:release] or a glob (rule block-deprecated-base-images).", "$ref": "#/definitions/imageList" }, "minimal": { "description": "Images that high-security workloads must use (rule require-minimal-base-images).", "type": "object", "additionalProperties": false, "required": ["label", "images"], "properties": { "label": { "description": "key=value label that marks a workload, Namespace or final Dockerfile stage as high-security.", "type": "string", "pattern": "^[^=\\s]+=[^\\s]*$" }, "images": { "$ref": "#/definitions/imageList" }, "namespaces": { "description": "Namespaces whose workloads are high-security even without a Namespace manifest in the scanned set.", "type": "array", "items": { "type": "string", "pattern": "\\S" } } } }, "versions": { "description": "Allowed releases per distribution (rule validate-base-image-version).", "type": "object", "additionalProperties": { "type": "array", "minItems": 1, "items": { "description": 'A release such as "22.04" or a semver range such as ">=3.19". Always quoted.', "type": "string", "pattern": "\\S" } } }, "pinning": { "description": "digest: every image carries a digest. tag: every image carries a tag other than latest, or a digest (rule require-pinned-image).", "enum": ["digest", "tag"] }, "eol": { "description": "End-of-life calendar (rule block-eol-base-images): an image whose release is past its end of support is an error (a warning with block: false); within warnDays of it, a warning.", "type": "object", "additionalProperties": false, "required": ["block"], "properties": { "block": { "type": "boolean" }, "warnDays": { "type": "integer", "minimum": 0, "maximum": 3650 }, "support": { "enum": ["standard", "extended"] }, "calendar": { "description": "A folder (relative to the repository root) of calendar files, one per product such as alpine.json, that override the bundled ones: write them with base-image-guard eol update --dir.", "type": "string", "pattern": "\\S" } } }, "workflows": { "description": "Whether images of GitHub workflow jobs (container, services, docker:// steps) are judged.", "enum": ["check", "ignore"] }, "dockerfile": { "type": "object", "additionalProperties": false, "properties": { "stages": { "description": "Which FROM stages must be approved.", "enum": ["all", "final"] }, "copyFrom": { "description": "Whether images in COPY --from and RUN --mount=from are judged.", "enum": ["check", "ignore"] } } }, "exceptions": { "description": "Time-boxed waivers.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["image", "reason", "expires"], "properties": { "image": { "description": "Matched like a deprecated entry.", "type": "string", "pattern": "\\S" }, "rules": { "description": "Rules the exception covers; all when left out.", "type": "array", "minItems": 1, "items": { "enum": ["approved-base-images", "block-deprecated-base-images", "require-minimal-base-images", "validate-base-image-version", "block-eol-base-images", "require-pinned-image", "unresolved-image"] } }, "reason": { "type": "string", "pattern": "\\S" }, "expires": { "description": "Last day the exception applies, YYYY-MM-DD.", "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" } } } }, "include": { "$ref": "#/definitions/globList" }, "exclude": { "$ref": "#/definitions/globList" }, "maxFileSize": { "description": 'Files larger than this are skipped and reported: a positive whole number of bytes, or of KB, MB or GB, such as "10MB" (binary units).', "anyOf": [{ "type": "integer", "minimum": 1 }, { "type": "string", "pattern": "^[1-9][0-9]*\\s*([KMG]i?B|B)?$" }] } }, "definitions": { "imageList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } }, "globList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } } } };
+var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://raw.githubusercontent.com/org/base-image-guard/main/schema/policy.schema.json", "title": "base-image-guard policy", "description": "Which container base images a repository may use (SPEC \xA72).", "type": "object", "additionalProperties": false, "properties": { "mode": { "description": "enforce: violations fail the check. audit: report, never fail.", "enum": ["enforce", "audit"] }, "approved": { "description": "Allowlist of repositories (rule approved-base-images).", "$ref": "#/definitions/imageList" }, "deprecated": { "description": "Blocklist of end-of-life images: name[:release] or a glob (rule block-deprecated-base-images).", "$ref": "#/definitions/imageList" }, "minimal": { "description": "Images that high-security workloads must use (rule require-minimal-base-images).", "type": "object", "additionalProperties": false, "required": ["label", "images"], "properties": { "label": { "description": "key=value label that marks a workload, Namespace or final Dockerfile stage as high-security.", "type": "string", "pattern": "^[^=\\s]+=[^\\s]*$" }, "images": { "$ref": "#/definitions/imageList" }, "namespaces": { "description": "Namespaces whose workloads are high-security even without a Namespace manifest in the scanned set.", "type": "array", "items": { "type": "string", "pattern": "\\S" } } } }, "versions": { "description": "Allowed releases per distribution (rule validate-base-image-version).", "type": "object", "additionalProperties": { "type": "array", "minItems": 1, "items": { "description": 'A release such as "22.04" or a semver range such as ">=3.19". Always quoted.', "type": "string", "pattern": "\\S" } } }, "pinning": { "description": "digest: every image carries a digest. tag: every image carries a tag other than latest, or a digest (rule require-pinned-image).", "enum": ["digest", "tag"] }, "replacements": { "description": "What fix rewrites an image to (SPEC \xA79): the first entry whose match fits the image (matched like a deprecated entry) names the repository, or the reference, to use instead.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["match", "use"], "properties": { "match": { "description": "name[:release] or a glob, as in deprecated.", "type": "string", "pattern": "\\S" }, "use": { "description": "A repository (the tag is chosen by fix) or a reference with a tag and/or digest.", "type": "string", "pattern": "\\S" } } } }, "eol": { "description": "End-of-life calendar (rule block-eol-base-images): an image whose release is past its end of support is an error (a warning with block: false); within warnDays of it, a warning.", "type": "object", "additionalProperties": false, "required": ["block"], "properties": { "block": { "type": "boolean" }, "warnDays": { "type": "integer", "minimum": 0, "maximum": 3650 }, "support": { "enum": ["standard", "extended"] }, "calendar": { "description": "A folder (relative to the repository root) of calendar files, one per product such as alpine.json, that override the bundled ones: write them with base-image-guard eol update --dir.", "type": "string", "pattern": "\\S" } } }, "workflows": { "description": "Whether images of GitHub workflow jobs (container, services, docker:// steps) are judged.", "enum": ["check", "ignore"] }, "dockerfile": { "type": "object", "additionalProperties": false, "properties": { "stages": { "description": "Which FROM stages must be approved.", "enum": ["all", "final"] }, "copyFrom": { "description": "Whether images in COPY --from and RUN --mount=from are judged.", "enum": ["check", "ignore"] } } }, "exceptions": { "description": "Time-boxed waivers.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["image", "reason", "expires"], "properties": { "image": { "description": "Matched like a deprecated entry.", "type": "string", "pattern": "\\S" }, "rules": { "description": "Rules the exception covers; all when left out.", "type": "array", "minItems": 1, "items": { "enum": ["approved-base-images", "block-deprecated-base-images", "require-minimal-base-images", "validate-base-image-version", "block-eol-base-images", "require-pinned-image", "unresolved-image"] } }, "reason": { "type": "string", "pattern": "\\S" }, "expires": { "description": "Last day the exception applies, YYYY-MM-DD.", "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" } } } }, "include": { "$ref": "#/definitions/globList" }, "exclude": { "$ref": "#/definitions/globList" }, "maxFileSize": { "description": 'Files larger than this are skipped and reported: a positive whole number of bytes, or of KB, MB or GB, such as "10MB" (binary units).', "anyOf": [{ "type": "integer", "minimum": 1 }, { "type": "string", "pattern": "^[1-9][0-9]*\\s*([KMG]i?B|B)?$" }] } }, "definitions": { "imageList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } }, "globList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } } } };
 var func2 = Object.prototype.hasOwnProperty;
 var pattern0 = new RegExp("\\S", "u");
 var pattern2 = new RegExp("^[^=\\s]+=[^\\s]*$", "u");
-var pattern9 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");
-var pattern12 = new RegExp("^[1-9][0-9]*\\s*([KMG]i?B|B)?$", "u");
+var pattern11 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");
+var pattern14 = new RegExp("^[1-9][0-9]*\\s*([KMG]i?B|B)?$", "u");
 function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
@@ -26545,134 +26567,132 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.eol !== void 0) {
-      let data15 = data.eol;
-      if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
-        if (data15.block === void 0) {
-          const err26 = { instancePath: instancePath + "/eol", schemaPath: "#/properties/eol/required", keyword: "required", params: { missingProperty: "block" }, message: "must have required property 'block'" };
-          if (vErrors === null) {
-            vErrors = [err26];
-          } else {
-            vErrors.push(err26);
-          }
-          errors++;
-        }
-        for (const key3 in data15) {
-          if (!(key3 === "block" || key3 === "warnDays" || key3 === "support" || key3 === "calendar")) {
-            const err27 = { instancePath: instancePath + "/eol", schemaPath: "#/properties/eol/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
-            if (vErrors === null) {
-              vErrors = [err27];
-            } else {
-              vErrors.push(err27);
-            }
-            errors++;
-          }
-        }
-        if (data15.block !== void 0) {
-          if (typeof data15.block !== "boolean") {
-            const err28 = { instancePath: instancePath + "/eol/block", schemaPath: "#/properties/eol/properties/block/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-            if (vErrors === null) {
-              vErrors = [err28];
-            } else {
-              vErrors.push(err28);
-            }
-            errors++;
-          }
-        }
-        if (data15.warnDays !== void 0) {
-          let data17 = data15.warnDays;
-          if (!(typeof data17 == "number" && (!(data17 % 1) && !isNaN(data17)) && isFinite(data17))) {
-            const err29 = { instancePath: instancePath + "/eol/warnDays", schemaPath: "#/properties/eol/properties/warnDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-            if (vErrors === null) {
-              vErrors = [err29];
-            } else {
-              vErrors.push(err29);
-            }
-            errors++;
-          }
-          if (typeof data17 == "number" && isFinite(data17)) {
-            if (data17 > 3650 || isNaN(data17)) {
-              const err30 = { instancePath: instancePath + "/eol/warnDays", schemaPath: "#/properties/eol/properties/warnDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650" };
+    if (data.replacements !== void 0) {
+      let data15 = data.replacements;
+      if (Array.isArray(data15)) {
+        const len5 = data15.length;
+        for (let i5 = 0; i5 < len5; i5++) {
+          let data16 = data15[i5];
+          if (data16 && typeof data16 == "object" && !Array.isArray(data16)) {
+            if (data16.match === void 0) {
+              const err26 = { instancePath: instancePath + "/replacements/" + i5, schemaPath: "#/properties/replacements/items/required", keyword: "required", params: { missingProperty: "match" }, message: "must have required property 'match'" };
               if (vErrors === null) {
-                vErrors = [err30];
+                vErrors = [err26];
               } else {
-                vErrors.push(err30);
+                vErrors.push(err26);
               }
               errors++;
             }
-            if (data17 < 0 || isNaN(data17)) {
-              const err31 = { instancePath: instancePath + "/eol/warnDays", schemaPath: "#/properties/eol/properties/warnDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+            if (data16.use === void 0) {
+              const err27 = { instancePath: instancePath + "/replacements/" + i5, schemaPath: "#/properties/replacements/items/required", keyword: "required", params: { missingProperty: "use" }, message: "must have required property 'use'" };
               if (vErrors === null) {
-                vErrors = [err31];
+                vErrors = [err27];
               } else {
-                vErrors.push(err31);
+                vErrors.push(err27);
               }
               errors++;
             }
-          }
-        }
-        if (data15.support !== void 0) {
-          let data18 = data15.support;
-          if (!(data18 === "standard" || data18 === "extended")) {
-            const err32 = { instancePath: instancePath + "/eol/support", schemaPath: "#/properties/eol/properties/support/enum", keyword: "enum", params: { allowedValues: schema11.properties.eol.properties.support.enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err32];
-            } else {
-              vErrors.push(err32);
-            }
-            errors++;
-          }
-        }
-        if (data15.calendar !== void 0) {
-          let data19 = data15.calendar;
-          if (typeof data19 === "string") {
-            if (!pattern0.test(data19)) {
-              const err33 = { instancePath: instancePath + "/eol/calendar", schemaPath: "#/properties/eol/properties/calendar/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
-              if (vErrors === null) {
-                vErrors = [err33];
-              } else {
-                vErrors.push(err33);
+            for (const key3 in data16) {
+              if (!(key3 === "match" || key3 === "use")) {
+                const err28 = { instancePath: instancePath + "/replacements/" + i5, schemaPath: "#/properties/replacements/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err28];
+                } else {
+                  vErrors.push(err28);
+                }
+                errors++;
               }
-              errors++;
+            }
+            if (data16.match !== void 0) {
+              let data17 = data16.match;
+              if (typeof data17 === "string") {
+                if (!pattern0.test(data17)) {
+                  const err29 = { instancePath: instancePath + "/replacements/" + i5 + "/match", schemaPath: "#/properties/replacements/items/properties/match/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
+                  if (vErrors === null) {
+                    vErrors = [err29];
+                  } else {
+                    vErrors.push(err29);
+                  }
+                  errors++;
+                }
+              } else {
+                const err30 = { instancePath: instancePath + "/replacements/" + i5 + "/match", schemaPath: "#/properties/replacements/items/properties/match/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err30];
+                } else {
+                  vErrors.push(err30);
+                }
+                errors++;
+              }
+            }
+            if (data16.use !== void 0) {
+              let data18 = data16.use;
+              if (typeof data18 === "string") {
+                if (!pattern0.test(data18)) {
+                  const err31 = { instancePath: instancePath + "/replacements/" + i5 + "/use", schemaPath: "#/properties/replacements/items/properties/use/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
+                  if (vErrors === null) {
+                    vErrors = [err31];
+                  } else {
+                    vErrors.push(err31);
+                  }
+                  errors++;
+                }
+              } else {
+                const err32 = { instancePath: instancePath + "/replacements/" + i5 + "/use", schemaPath: "#/properties/replacements/items/properties/use/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err32];
+                } else {
+                  vErrors.push(err32);
+                }
+                errors++;
+              }
             }
           } else {
-            const err34 = { instancePath: instancePath + "/eol/calendar", schemaPath: "#/properties/eol/properties/calendar/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err33 = { instancePath: instancePath + "/replacements/" + i5, schemaPath: "#/properties/replacements/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
             if (vErrors === null) {
-              vErrors = [err34];
+              vErrors = [err33];
             } else {
-              vErrors.push(err34);
+              vErrors.push(err33);
             }
             errors++;
           }
         }
       } else {
-        const err35 = { instancePath: instancePath + "/eol", schemaPath: "#/properties/eol/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err34 = { instancePath: instancePath + "/replacements", schemaPath: "#/properties/replacements/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err35];
+          vErrors = [err34];
         } else {
-          vErrors.push(err35);
+          vErrors.push(err34);
         }
         errors++;
       }
     }
-    if (data.workflows !== void 0) {
-      let data20 = data.workflows;
-      if (!(data20 === "check" || data20 === "ignore")) {
-        const err36 = { instancePath: instancePath + "/workflows", schemaPath: "#/properties/workflows/enum", keyword: "enum", params: { allowedValues: schema11.properties.workflows.enum }, message: "must be equal to one of the allowed values" };
-        if (vErrors === null) {
-          vErrors = [err36];
-        } else {
-          vErrors.push(err36);
+    if (data.eol !== void 0) {
+      let data19 = data.eol;
+      if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
+        if (data19.block === void 0) {
+          const err35 = { instancePath: instancePath + "/eol", schemaPath: "#/properties/eol/required", keyword: "required", params: { missingProperty: "block" }, message: "must have required property 'block'" };
+          if (vErrors === null) {
+            vErrors = [err35];
+          } else {
+            vErrors.push(err35);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.dockerfile !== void 0) {
-      let data21 = data.dockerfile;
-      if (data21 && typeof data21 == "object" && !Array.isArray(data21)) {
-        for (const key4 in data21) {
-          if (!(key4 === "stages" || key4 === "copyFrom")) {
-            const err37 = { instancePath: instancePath + "/dockerfile", schemaPath: "#/properties/dockerfile/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
+        for (const key4 in data19) {
+          if (!(key4 === "block" || key4 === "warnDays" || key4 === "support" || key4 === "calendar")) {
+            const err36 = { instancePath: instancePath + "/eol", schemaPath: "#/properties/eol/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err36];
+            } else {
+              vErrors.push(err36);
+            }
+            errors++;
+          }
+        }
+        if (data19.block !== void 0) {
+          if (typeof data19.block !== "boolean") {
+            const err37 = { instancePath: instancePath + "/eol/block", schemaPath: "#/properties/eol/properties/block/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
             if (vErrors === null) {
               vErrors = [err37];
             } else {
@@ -26681,10 +26701,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data21.stages !== void 0) {
-          let data22 = data21.stages;
-          if (!(data22 === "all" || data22 === "final")) {
-            const err38 = { instancePath: instancePath + "/dockerfile/stages", schemaPath: "#/properties/dockerfile/properties/stages/enum", keyword: "enum", params: { allowedValues: schema11.properties.dockerfile.properties.stages.enum }, message: "must be equal to one of the allowed values" };
+        if (data19.warnDays !== void 0) {
+          let data21 = data19.warnDays;
+          if (!(typeof data21 == "number" && (!(data21 % 1) && !isNaN(data21)) && isFinite(data21))) {
+            const err38 = { instancePath: instancePath + "/eol/warnDays", schemaPath: "#/properties/eol/properties/warnDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
             if (vErrors === null) {
               vErrors = [err38];
             } else {
@@ -26692,47 +26712,44 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
+          if (typeof data21 == "number" && isFinite(data21)) {
+            if (data21 > 3650 || isNaN(data21)) {
+              const err39 = { instancePath: instancePath + "/eol/warnDays", schemaPath: "#/properties/eol/properties/warnDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650" };
+              if (vErrors === null) {
+                vErrors = [err39];
+              } else {
+                vErrors.push(err39);
+              }
+              errors++;
+            }
+            if (data21 < 0 || isNaN(data21)) {
+              const err40 = { instancePath: instancePath + "/eol/warnDays", schemaPath: "#/properties/eol/properties/warnDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+              if (vErrors === null) {
+                vErrors = [err40];
+              } else {
+                vErrors.push(err40);
+              }
+              errors++;
+            }
+          }
         }
-        if (data21.copyFrom !== void 0) {
-          let data23 = data21.copyFrom;
-          if (!(data23 === "check" || data23 === "ignore")) {
-            const err39 = { instancePath: instancePath + "/dockerfile/copyFrom", schemaPath: "#/properties/dockerfile/properties/copyFrom/enum", keyword: "enum", params: { allowedValues: schema11.properties.dockerfile.properties.copyFrom.enum }, message: "must be equal to one of the allowed values" };
+        if (data19.support !== void 0) {
+          let data22 = data19.support;
+          if (!(data22 === "standard" || data22 === "extended")) {
+            const err41 = { instancePath: instancePath + "/eol/support", schemaPath: "#/properties/eol/properties/support/enum", keyword: "enum", params: { allowedValues: schema11.properties.eol.properties.support.enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
-              vErrors = [err39];
+              vErrors = [err41];
             } else {
-              vErrors.push(err39);
+              vErrors.push(err41);
             }
             errors++;
           }
         }
-      } else {
-        const err40 = { instancePath: instancePath + "/dockerfile", schemaPath: "#/properties/dockerfile/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-        if (vErrors === null) {
-          vErrors = [err40];
-        } else {
-          vErrors.push(err40);
-        }
-        errors++;
-      }
-    }
-    if (data.exceptions !== void 0) {
-      let data24 = data.exceptions;
-      if (Array.isArray(data24)) {
-        const len5 = data24.length;
-        for (let i5 = 0; i5 < len5; i5++) {
-          let data25 = data24[i5];
-          if (data25 && typeof data25 == "object" && !Array.isArray(data25)) {
-            if (data25.image === void 0) {
-              const err41 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'" };
-              if (vErrors === null) {
-                vErrors = [err41];
-              } else {
-                vErrors.push(err41);
-              }
-              errors++;
-            }
-            if (data25.reason === void 0) {
-              const err42 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
+        if (data19.calendar !== void 0) {
+          let data23 = data19.calendar;
+          if (typeof data23 === "string") {
+            if (!pattern0.test(data23)) {
+              const err42 = { instancePath: instancePath + "/eol/calendar", schemaPath: "#/properties/eol/properties/calendar/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
               if (vErrors === null) {
                 vErrors = [err42];
               } else {
@@ -26740,119 +26757,123 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (data25.expires === void 0) {
-              const err43 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "expires" }, message: "must have required property 'expires'" };
+          } else {
+            const err43 = { instancePath: instancePath + "/eol/calendar", schemaPath: "#/properties/eol/properties/calendar/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err43];
+            } else {
+              vErrors.push(err43);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err44 = { instancePath: instancePath + "/eol", schemaPath: "#/properties/eol/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err44];
+        } else {
+          vErrors.push(err44);
+        }
+        errors++;
+      }
+    }
+    if (data.workflows !== void 0) {
+      let data24 = data.workflows;
+      if (!(data24 === "check" || data24 === "ignore")) {
+        const err45 = { instancePath: instancePath + "/workflows", schemaPath: "#/properties/workflows/enum", keyword: "enum", params: { allowedValues: schema11.properties.workflows.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err45];
+        } else {
+          vErrors.push(err45);
+        }
+        errors++;
+      }
+    }
+    if (data.dockerfile !== void 0) {
+      let data25 = data.dockerfile;
+      if (data25 && typeof data25 == "object" && !Array.isArray(data25)) {
+        for (const key5 in data25) {
+          if (!(key5 === "stages" || key5 === "copyFrom")) {
+            const err46 = { instancePath: instancePath + "/dockerfile", schemaPath: "#/properties/dockerfile/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err46];
+            } else {
+              vErrors.push(err46);
+            }
+            errors++;
+          }
+        }
+        if (data25.stages !== void 0) {
+          let data26 = data25.stages;
+          if (!(data26 === "all" || data26 === "final")) {
+            const err47 = { instancePath: instancePath + "/dockerfile/stages", schemaPath: "#/properties/dockerfile/properties/stages/enum", keyword: "enum", params: { allowedValues: schema11.properties.dockerfile.properties.stages.enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err47];
+            } else {
+              vErrors.push(err47);
+            }
+            errors++;
+          }
+        }
+        if (data25.copyFrom !== void 0) {
+          let data27 = data25.copyFrom;
+          if (!(data27 === "check" || data27 === "ignore")) {
+            const err48 = { instancePath: instancePath + "/dockerfile/copyFrom", schemaPath: "#/properties/dockerfile/properties/copyFrom/enum", keyword: "enum", params: { allowedValues: schema11.properties.dockerfile.properties.copyFrom.enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err48];
+            } else {
+              vErrors.push(err48);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err49 = { instancePath: instancePath + "/dockerfile", schemaPath: "#/properties/dockerfile/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err49];
+        } else {
+          vErrors.push(err49);
+        }
+        errors++;
+      }
+    }
+    if (data.exceptions !== void 0) {
+      let data28 = data.exceptions;
+      if (Array.isArray(data28)) {
+        const len6 = data28.length;
+        for (let i6 = 0; i6 < len6; i6++) {
+          let data29 = data28[i6];
+          if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+            if (data29.image === void 0) {
+              const err50 = { instancePath: instancePath + "/exceptions/" + i6, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'" };
               if (vErrors === null) {
-                vErrors = [err43];
+                vErrors = [err50];
               } else {
-                vErrors.push(err43);
+                vErrors.push(err50);
               }
               errors++;
             }
-            for (const key5 in data25) {
-              if (!(key5 === "image" || key5 === "rules" || key5 === "reason" || key5 === "expires")) {
-                const err44 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
-                if (vErrors === null) {
-                  vErrors = [err44];
-                } else {
-                  vErrors.push(err44);
-                }
-                errors++;
-              }
-            }
-            if (data25.image !== void 0) {
-              let data26 = data25.image;
-              if (typeof data26 === "string") {
-                if (!pattern0.test(data26)) {
-                  const err45 = { instancePath: instancePath + "/exceptions/" + i5 + "/image", schemaPath: "#/properties/exceptions/items/properties/image/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
-                  if (vErrors === null) {
-                    vErrors = [err45];
-                  } else {
-                    vErrors.push(err45);
-                  }
-                  errors++;
-                }
+            if (data29.reason === void 0) {
+              const err51 = { instancePath: instancePath + "/exceptions/" + i6, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
+              if (vErrors === null) {
+                vErrors = [err51];
               } else {
-                const err46 = { instancePath: instancePath + "/exceptions/" + i5 + "/image", schemaPath: "#/properties/exceptions/items/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err46];
-                } else {
-                  vErrors.push(err46);
-                }
-                errors++;
+                vErrors.push(err51);
               }
+              errors++;
             }
-            if (data25.rules !== void 0) {
-              let data27 = data25.rules;
-              if (Array.isArray(data27)) {
-                if (data27.length < 1) {
-                  const err47 = { instancePath: instancePath + "/exceptions/" + i5 + "/rules", schemaPath: "#/properties/exceptions/items/properties/rules/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                  if (vErrors === null) {
-                    vErrors = [err47];
-                  } else {
-                    vErrors.push(err47);
-                  }
-                  errors++;
-                }
-                const len6 = data27.length;
-                for (let i6 = 0; i6 < len6; i6++) {
-                  let data28 = data27[i6];
-                  if (!(data28 === "approved-base-images" || data28 === "block-deprecated-base-images" || data28 === "require-minimal-base-images" || data28 === "validate-base-image-version" || data28 === "block-eol-base-images" || data28 === "require-pinned-image" || data28 === "unresolved-image")) {
-                    const err48 = { instancePath: instancePath + "/exceptions/" + i5 + "/rules/" + i6, schemaPath: "#/properties/exceptions/items/properties/rules/items/enum", keyword: "enum", params: { allowedValues: schema11.properties.exceptions.items.properties.rules.items.enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err48];
-                    } else {
-                      vErrors.push(err48);
-                    }
-                    errors++;
-                  }
-                }
+            if (data29.expires === void 0) {
+              const err52 = { instancePath: instancePath + "/exceptions/" + i6, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "expires" }, message: "must have required property 'expires'" };
+              if (vErrors === null) {
+                vErrors = [err52];
               } else {
-                const err49 = { instancePath: instancePath + "/exceptions/" + i5 + "/rules", schemaPath: "#/properties/exceptions/items/properties/rules/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err49];
-                } else {
-                  vErrors.push(err49);
-                }
-                errors++;
+                vErrors.push(err52);
               }
+              errors++;
             }
-            if (data25.reason !== void 0) {
-              let data29 = data25.reason;
-              if (typeof data29 === "string") {
-                if (!pattern0.test(data29)) {
-                  const err50 = { instancePath: instancePath + "/exceptions/" + i5 + "/reason", schemaPath: "#/properties/exceptions/items/properties/reason/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
-                  if (vErrors === null) {
-                    vErrors = [err50];
-                  } else {
-                    vErrors.push(err50);
-                  }
-                  errors++;
-                }
-              } else {
-                const err51 = { instancePath: instancePath + "/exceptions/" + i5 + "/reason", schemaPath: "#/properties/exceptions/items/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err51];
-                } else {
-                  vErrors.push(err51);
-                }
-                errors++;
-              }
-            }
-            if (data25.expires !== void 0) {
-              let data30 = data25.expires;
-              if (typeof data30 === "string") {
-                if (!pattern9.test(data30)) {
-                  const err52 = { instancePath: instancePath + "/exceptions/" + i5 + "/expires", schemaPath: "#/properties/exceptions/items/properties/expires/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
-                  if (vErrors === null) {
-                    vErrors = [err52];
-                  } else {
-                    vErrors.push(err52);
-                  }
-                  errors++;
-                }
-              } else {
-                const err53 = { instancePath: instancePath + "/exceptions/" + i5 + "/expires", schemaPath: "#/properties/exceptions/items/properties/expires/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            for (const key6 in data29) {
+              if (!(key6 === "image" || key6 === "rules" || key6 === "reason" || key6 === "expires")) {
+                const err53 = { instancePath: instancePath + "/exceptions/" + i6, schemaPath: "#/properties/exceptions/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
                 if (vErrors === null) {
                   vErrors = [err53];
                 } else {
@@ -26861,162 +26882,263 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
+            if (data29.image !== void 0) {
+              let data30 = data29.image;
+              if (typeof data30 === "string") {
+                if (!pattern0.test(data30)) {
+                  const err54 = { instancePath: instancePath + "/exceptions/" + i6 + "/image", schemaPath: "#/properties/exceptions/items/properties/image/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
+                  if (vErrors === null) {
+                    vErrors = [err54];
+                  } else {
+                    vErrors.push(err54);
+                  }
+                  errors++;
+                }
+              } else {
+                const err55 = { instancePath: instancePath + "/exceptions/" + i6 + "/image", schemaPath: "#/properties/exceptions/items/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err55];
+                } else {
+                  vErrors.push(err55);
+                }
+                errors++;
+              }
+            }
+            if (data29.rules !== void 0) {
+              let data31 = data29.rules;
+              if (Array.isArray(data31)) {
+                if (data31.length < 1) {
+                  const err56 = { instancePath: instancePath + "/exceptions/" + i6 + "/rules", schemaPath: "#/properties/exceptions/items/properties/rules/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                  if (vErrors === null) {
+                    vErrors = [err56];
+                  } else {
+                    vErrors.push(err56);
+                  }
+                  errors++;
+                }
+                const len7 = data31.length;
+                for (let i7 = 0; i7 < len7; i7++) {
+                  let data32 = data31[i7];
+                  if (!(data32 === "approved-base-images" || data32 === "block-deprecated-base-images" || data32 === "require-minimal-base-images" || data32 === "validate-base-image-version" || data32 === "block-eol-base-images" || data32 === "require-pinned-image" || data32 === "unresolved-image")) {
+                    const err57 = { instancePath: instancePath + "/exceptions/" + i6 + "/rules/" + i7, schemaPath: "#/properties/exceptions/items/properties/rules/items/enum", keyword: "enum", params: { allowedValues: schema11.properties.exceptions.items.properties.rules.items.enum }, message: "must be equal to one of the allowed values" };
+                    if (vErrors === null) {
+                      vErrors = [err57];
+                    } else {
+                      vErrors.push(err57);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err58 = { instancePath: instancePath + "/exceptions/" + i6 + "/rules", schemaPath: "#/properties/exceptions/items/properties/rules/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err58];
+                } else {
+                  vErrors.push(err58);
+                }
+                errors++;
+              }
+            }
+            if (data29.reason !== void 0) {
+              let data33 = data29.reason;
+              if (typeof data33 === "string") {
+                if (!pattern0.test(data33)) {
+                  const err59 = { instancePath: instancePath + "/exceptions/" + i6 + "/reason", schemaPath: "#/properties/exceptions/items/properties/reason/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
+                  if (vErrors === null) {
+                    vErrors = [err59];
+                  } else {
+                    vErrors.push(err59);
+                  }
+                  errors++;
+                }
+              } else {
+                const err60 = { instancePath: instancePath + "/exceptions/" + i6 + "/reason", schemaPath: "#/properties/exceptions/items/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err60];
+                } else {
+                  vErrors.push(err60);
+                }
+                errors++;
+              }
+            }
+            if (data29.expires !== void 0) {
+              let data34 = data29.expires;
+              if (typeof data34 === "string") {
+                if (!pattern11.test(data34)) {
+                  const err61 = { instancePath: instancePath + "/exceptions/" + i6 + "/expires", schemaPath: "#/properties/exceptions/items/properties/expires/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
+                  if (vErrors === null) {
+                    vErrors = [err61];
+                  } else {
+                    vErrors.push(err61);
+                  }
+                  errors++;
+                }
+              } else {
+                const err62 = { instancePath: instancePath + "/exceptions/" + i6 + "/expires", schemaPath: "#/properties/exceptions/items/properties/expires/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err62];
+                } else {
+                  vErrors.push(err62);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err54 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            const err63 = { instancePath: instancePath + "/exceptions/" + i6, schemaPath: "#/properties/exceptions/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
             if (vErrors === null) {
-              vErrors = [err54];
+              vErrors = [err63];
             } else {
-              vErrors.push(err54);
+              vErrors.push(err63);
             }
             errors++;
           }
         }
       } else {
-        const err55 = { instancePath: instancePath + "/exceptions", schemaPath: "#/properties/exceptions/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err64 = { instancePath: instancePath + "/exceptions", schemaPath: "#/properties/exceptions/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err55];
+          vErrors = [err64];
         } else {
-          vErrors.push(err55);
+          vErrors.push(err64);
         }
         errors++;
       }
     }
     if (data.include !== void 0) {
-      let data31 = data.include;
-      if (Array.isArray(data31)) {
-        const len7 = data31.length;
-        for (let i7 = 0; i7 < len7; i7++) {
-          let data32 = data31[i7];
-          if (typeof data32 === "string") {
-            if (!pattern0.test(data32)) {
-              const err56 = { instancePath: instancePath + "/include/" + i7, schemaPath: "#/definitions/globList/items/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
+      let data35 = data.include;
+      if (Array.isArray(data35)) {
+        const len8 = data35.length;
+        for (let i8 = 0; i8 < len8; i8++) {
+          let data36 = data35[i8];
+          if (typeof data36 === "string") {
+            if (!pattern0.test(data36)) {
+              const err65 = { instancePath: instancePath + "/include/" + i8, schemaPath: "#/definitions/globList/items/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
               if (vErrors === null) {
-                vErrors = [err56];
+                vErrors = [err65];
               } else {
-                vErrors.push(err56);
+                vErrors.push(err65);
               }
               errors++;
             }
           } else {
-            const err57 = { instancePath: instancePath + "/include/" + i7, schemaPath: "#/definitions/globList/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err66 = { instancePath: instancePath + "/include/" + i8, schemaPath: "#/definitions/globList/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err57];
+              vErrors = [err66];
             } else {
-              vErrors.push(err57);
+              vErrors.push(err66);
             }
             errors++;
           }
         }
       } else {
-        const err58 = { instancePath: instancePath + "/include", schemaPath: "#/definitions/globList/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err67 = { instancePath: instancePath + "/include", schemaPath: "#/definitions/globList/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err58];
+          vErrors = [err67];
         } else {
-          vErrors.push(err58);
+          vErrors.push(err67);
         }
         errors++;
       }
     }
     if (data.exclude !== void 0) {
-      let data33 = data.exclude;
-      if (Array.isArray(data33)) {
-        const len8 = data33.length;
-        for (let i8 = 0; i8 < len8; i8++) {
-          let data34 = data33[i8];
-          if (typeof data34 === "string") {
-            if (!pattern0.test(data34)) {
-              const err59 = { instancePath: instancePath + "/exclude/" + i8, schemaPath: "#/definitions/globList/items/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
+      let data37 = data.exclude;
+      if (Array.isArray(data37)) {
+        const len9 = data37.length;
+        for (let i9 = 0; i9 < len9; i9++) {
+          let data38 = data37[i9];
+          if (typeof data38 === "string") {
+            if (!pattern0.test(data38)) {
+              const err68 = { instancePath: instancePath + "/exclude/" + i9, schemaPath: "#/definitions/globList/items/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
               if (vErrors === null) {
-                vErrors = [err59];
+                vErrors = [err68];
               } else {
-                vErrors.push(err59);
+                vErrors.push(err68);
               }
               errors++;
             }
           } else {
-            const err60 = { instancePath: instancePath + "/exclude/" + i8, schemaPath: "#/definitions/globList/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err69 = { instancePath: instancePath + "/exclude/" + i9, schemaPath: "#/definitions/globList/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err60];
+              vErrors = [err69];
             } else {
-              vErrors.push(err60);
+              vErrors.push(err69);
             }
             errors++;
           }
         }
       } else {
-        const err61 = { instancePath: instancePath + "/exclude", schemaPath: "#/definitions/globList/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err70 = { instancePath: instancePath + "/exclude", schemaPath: "#/definitions/globList/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err61];
+          vErrors = [err70];
         } else {
-          vErrors.push(err61);
+          vErrors.push(err70);
         }
         errors++;
       }
     }
     if (data.maxFileSize !== void 0) {
-      let data35 = data.maxFileSize;
-      const _errs76 = errors;
-      let valid29 = false;
-      const _errs77 = errors;
-      if (!(typeof data35 == "number" && (!(data35 % 1) && !isNaN(data35)) && isFinite(data35))) {
-        const err62 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+      let data39 = data.maxFileSize;
+      const _errs85 = errors;
+      let valid32 = false;
+      const _errs86 = errors;
+      if (!(typeof data39 == "number" && (!(data39 % 1) && !isNaN(data39)) && isFinite(data39))) {
+        const err71 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
         if (vErrors === null) {
-          vErrors = [err62];
+          vErrors = [err71];
         } else {
-          vErrors.push(err62);
+          vErrors.push(err71);
         }
         errors++;
       }
-      if (typeof data35 == "number" && isFinite(data35)) {
-        if (data35 < 1 || isNaN(data35)) {
-          const err63 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+      if (typeof data39 == "number" && isFinite(data39)) {
+        if (data39 < 1 || isNaN(data39)) {
+          const err72 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
           if (vErrors === null) {
-            vErrors = [err63];
+            vErrors = [err72];
           } else {
-            vErrors.push(err63);
+            vErrors.push(err72);
           }
           errors++;
         }
       }
-      var _valid0 = _errs77 === errors;
-      valid29 = valid29 || _valid0;
-      if (!valid29) {
-        const _errs79 = errors;
-        if (typeof data35 === "string") {
-          if (!pattern12.test(data35)) {
-            const err64 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/1/pattern", keyword: "pattern", params: { pattern: "^[1-9][0-9]*\\s*([KMG]i?B|B)?$" }, message: 'must match pattern "^[1-9][0-9]*\\s*([KMG]i?B|B)?$"' };
+      var _valid0 = _errs86 === errors;
+      valid32 = valid32 || _valid0;
+      if (!valid32) {
+        const _errs88 = errors;
+        if (typeof data39 === "string") {
+          if (!pattern14.test(data39)) {
+            const err73 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/1/pattern", keyword: "pattern", params: { pattern: "^[1-9][0-9]*\\s*([KMG]i?B|B)?$" }, message: 'must match pattern "^[1-9][0-9]*\\s*([KMG]i?B|B)?$"' };
             if (vErrors === null) {
-              vErrors = [err64];
+              vErrors = [err73];
             } else {
-              vErrors.push(err64);
+              vErrors.push(err73);
             }
             errors++;
           }
         } else {
-          const err65 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+          const err74 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
           if (vErrors === null) {
-            vErrors = [err65];
+            vErrors = [err74];
           } else {
-            vErrors.push(err65);
+            vErrors.push(err74);
           }
           errors++;
         }
-        var _valid0 = _errs79 === errors;
-        valid29 = valid29 || _valid0;
+        var _valid0 = _errs88 === errors;
+        valid32 = valid32 || _valid0;
       }
-      if (!valid29) {
-        const err66 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+      if (!valid32) {
+        const err75 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
         if (vErrors === null) {
-          vErrors = [err66];
+          vErrors = [err75];
         } else {
-          vErrors.push(err66);
+          vErrors.push(err75);
         }
         errors++;
       } else {
-        errors = _errs76;
+        errors = _errs85;
         if (vErrors !== null) {
-          if (_errs76) {
-            vErrors.length = _errs76;
+          if (_errs85) {
+            vErrors.length = _errs85;
           } else {
             vErrors = null;
           }
@@ -27024,11 +27146,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err67 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err76 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err67];
+      vErrors = [err76];
     } else {
-      vErrors.push(err67);
+      vErrors.push(err76);
     }
     errors++;
   }
@@ -27049,6 +27171,15 @@ var starterPolicyText = default_policy_generated_default.replace(
     "  block: true",
     "  warnDays: 180",
     "  support: standard",
+    "",
+    "# What fix rewrites an image to (SPEC \xA79): the first entry whose match fits (matched like a",
+    "# deprecated entry) names the repository, or reference, to use. Without one, fix uses the",
+    "# approved repository of the same name, at the newest release the library publishes.",
+    "replacements:",
+    "  - match: centos",
+    "    use: registry.example.com/base/ubuntu",
+    "  - match: debian",
+    "    use: registry.example.com/base/ubuntu",
     "",
     "dockerfile:"
   ].join("\n")
@@ -27279,6 +27410,12 @@ function semanticProblems(policy, lineAt) {
       }
     });
   }
+  policy.replacements?.forEach((replacement, i) => {
+    const match = imageEntryProblem(replacement.match, false);
+    if (match) add(["replacements", i, "match"], match);
+    const use = hasGlob(replacement.use) ? `"${replacement.use}" is a glob; use names one repository or reference` : imageEntryProblem(replacement.use, false);
+    if (use) add(["replacements", i, "use"], use);
+  });
   policy.exceptions?.forEach((exception2, i) => {
     const problem = imageEntryProblem(exception2.image, false);
     if (problem) add(["exceptions", i, "image"], problem);
@@ -27507,7 +27644,12 @@ function imageOfMap(value, path4, written, defaults = {}) {
   let image = registry ? `${registry.replace(/\/+$/, "")}/${repository}` : repository;
   if (digest) image += `@${digest}`;
   else if (tag) image += `:${tag}`;
-  return { path: [...path4, "repository"], value: image };
+  const keys = ["registry", "repository", "tag", "digest"].filter((key) => {
+    const raw = value[key];
+    return raw !== void 0 && raw !== null && typeof raw !== "object";
+  });
+  const map2 = { path: path4, keys, ...defaults.registry && { global: defaults.registry } };
+  return { path: [...path4, "repository"], value: image, map: map2 };
 }
 
 // src/admission/import.ts
@@ -28149,8 +28291,8 @@ function isJudged(occurrence, { policy }) {
 }
 function unresolvedMessage(occurrence, missing, placeholder) {
   if (placeholder !== void 0) {
-    const fix = placeholder.startsWith("${{") ? "a workflow expression is only known when the job runs; write the image out or check it where it is defined" : "another tool fills it in; render the manifests and check them with --manifests";
-    return `cannot tell which image ${occurrence.text} is: ${placeholder} is a placeholder (${fix})`;
+    const fix2 = placeholder.startsWith("${{") ? "a workflow expression is only known when the job runs; write the image out or check it where it is defined" : "another tool fills it in; render the manifests and check them with --manifests";
+    return `cannot tell which image ${occurrence.text} is: ${placeholder} is a placeholder (${fix2})`;
   }
   const names = missing.join(", ");
   if (occurrence.source === "dockerfile") {
@@ -28464,6 +28606,7 @@ function readPodList(text, origin) {
         line: 0,
         column: 0,
         source: "cluster",
+        written: { kind: "fixed", reason: "a running pod (--from-json): fix the files it was deployed from" },
         ...imageOfValue(found.value),
         workload: { kind: found.workload?.kind ?? "Pod", name, namespace },
         ...found.container && { container: found.container },
@@ -29223,12 +29366,25 @@ function readKustomization(doc, file) {
       const newName = text("newName");
       const newTag = text("newTag");
       const digest = text("digest");
+      const keys = {};
+      for (const key of ["name", "newName", "newTag", "digest"]) {
+        const value = entry[key];
+        if (value === void 0 || value === null || typeof value === "object") continue;
+        const at2 = doc.locate(["images", i, key]);
+        keys[key] = {
+          file,
+          line: at2.line,
+          column: at2.col,
+          value: doc.written(["images", i, key]) ?? String(value)
+        };
+      }
       images.push({
         name: entry.name,
         ...newName !== void 0 && { newName },
         ...newTag !== void 0 && { newTag },
         ...digest !== void 0 && { digest },
-        line: doc.locate(["images", i]).line
+        line: doc.locate(["images", i]).line,
+        keys
       });
     });
   }
@@ -29335,6 +29491,7 @@ function patchImages(doc, text, file) {
           text: imageText,
           image: state,
           via: "patch",
+          written: typeof image.value === "string" ? { kind: "value", at: { file, line: where.line, column: where.col, value: image.value } } : { kind: "fixed", reason: "the patch's image is not a string" },
           labels: image.labels,
           ...image.replaces && { patchTarget: image.replaces }
         });
@@ -29436,18 +29593,22 @@ function applyKustomizations(kustomizations, byFile) {
     for (const item of kept) {
       let text = item.text;
       let matched;
+      let entries = 0;
       for (const entry of k.images) {
         if (!entryMatches(entry, text)) continue;
         text = rewrite(entry, text);
         matched ??= entry;
+        entries++;
       }
       if (matched) {
         replaced.add(item.origin);
+        const written = entries === 1 && item.text === item.origin.text ? { kind: "kustomize", file: k.file, entry: matched } : { kind: "fixed", reason: "more than one kustomization entry rewrites this image" };
         rewritten.push({
           ...item.origin,
           text,
           image: imageState(text),
-          rewrittenBy: { file: k.file, line: matched.line, written: item.origin.text }
+          rewrittenBy: { file: k.file, line: matched.line, written: item.origin.text },
+          written
         });
       }
       out.push({ origin: item.origin, text });
@@ -29496,15 +29657,17 @@ function serviceImages(services, at2) {
   }
   return images;
 }
-function parseEnvFile(text) {
+function parseEnvFile(text, positions) {
   const values = /* @__PURE__ */ new Map();
   const lines = text.replace(/\r\n?/g, "\n").split("\n");
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].replace(/^\s*export\s+/, "");
+    const whole = lines[i];
+    const line = whole.replace(/^\s*export\s+/, "");
     const match = /^\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s?(.*)$/.exec(line);
     if (!match) continue;
     const key = match[1];
     let raw = match[2].trimStart();
+    positions?.set(key, { line: i + 1, column: whole.length - raw.length + 1 });
     let value;
     if (raw.startsWith("'")) {
       let end = raw.indexOf("'", 1);
@@ -29551,7 +29714,9 @@ function exactModel(text) {
   for (const arg of dockerfile.getInitialARGs()) {
     const property = arg.getProperty();
     const name = property?.getName();
-    if (property && name) initialArgs.push({ name, value: property.getValue() });
+    if (!property || !name) continue;
+    const valueStart = property.getValueRange()?.start;
+    initialArgs.push({ name, value: property.getValue(), ...valueStart && { valueStart } });
   }
   const instructions = dockerfile.getInstructions();
   return {
@@ -29562,12 +29727,12 @@ function exactModel(text) {
   };
 }
 function adapt(instruction) {
-  const range = instruction.getRange();
+  const range2 = instruction.getRange();
   return {
     keyword: instruction.getKeyword(),
     written: instruction.getInstruction() ?? "",
-    start: range.start,
-    lines: { first: range.start.line, last: range.end.line },
+    start: range2.start,
+    lines: { first: range2.start.line, last: range2.end.line },
     args: () => instruction.getArguments().map((arg) => ({ value: arg.getValue(), start: arg.getRange().start })),
     labels: () => instruction.getProperties().flatMap((property) => {
       const name = property.getName();
@@ -29595,9 +29760,9 @@ function heredocLines(instructions, text) {
     const withHeredocs = instruction;
     if (typeof withHeredocs.getHeredocs !== "function") continue;
     for (const heredoc of withHeredocs.getHeredocs()) {
-      const range = heredoc.getContentRange();
-      if (!range) continue;
-      for (let line = range.start.line; line <= range.end.line; line++) lines.add(line + 1);
+      const range2 = heredoc.getContentRange();
+      if (!range2) continue;
+      for (let line = range2.start.line; line <= range2.end.line; line++) lines.add(line + 1);
     }
   }
   return lines;
@@ -29819,14 +29984,18 @@ function argOf(lines, instruction) {
   const { first, last } = instruction.lines;
   const text = lines.slice(first, last + 1).join("\n");
   if (first !== last || /["'\\`$]/.test(text)) {
-    return exactModel(text).initialArgs[0];
+    const arg = exactModel(text).initialArgs[0];
+    if (!arg?.valueStart) return arg;
+    return { ...arg, valueStart: { line: arg.valueStart.line + first, character: arg.valueStart.character } };
   }
   const words = stripCR(text).replace(/^[ \t]+|[ \t]+$/g, "").split(/[ \t]+/).slice(1);
   if (words.length !== 1) return words.length === 0 ? void 0 : null;
   const word = words[0];
   const equals = word.indexOf("=");
   if (equals === 0) return null;
-  return equals < 0 ? { name: word, value: null } : { name: word.slice(0, equals), value: word.slice(equals + 1) };
+  if (equals < 0) return { name: word, value: null };
+  const valueStart = { line: first, character: lines[first].indexOf(word) + equals + 1 };
+  return { name: word.slice(0, equals), value: word.slice(equals + 1), valueStart };
 }
 
 // src/sources/dockerfile.ts
@@ -29855,7 +30024,14 @@ function readDockerfile(text, file, options = {}) {
 }
 function readModel(model, text, file, options = {}) {
   const { escapeChar } = model;
-  const reader = new StageReader(file, text, globalArgs(model, options.buildArgs ?? {}), escapeChar);
+  const buildArgs = options.buildArgs ?? {};
+  const reader = new StageReader(
+    file,
+    text,
+    globalArgs(model, buildArgs),
+    escapeChar,
+    argSources(model, buildArgs)
+  );
   for (const instruction of model.instructions) reader.read(instruction, options.copyFrom !== false);
   const result = reader.finish(text, model.instructions.at(-1));
   return { ...result, heredocLines: model.heredocLines };
@@ -29867,22 +30043,59 @@ function globalArgs(model, buildArgs) {
   }
   return globals;
 }
+function argSources(model, buildArgs) {
+  const sources = /* @__PURE__ */ new Map();
+  for (const { name, value, valueStart } of model.initialArgs) {
+    if (buildArgs[name] !== void 0) sources.set(name, { reason: `ARG ${name} is set by --build-arg` });
+    else if (value === null || !valueStart) sources.set(name, { reason: `ARG ${name} has no default` });
+    else if (value.includes("$"))
+      sources.set(name, { reason: `the default of ARG ${name} is made from other variables` });
+    else sources.set(name, { line: valueStart.line + 1, column: valueStart.character + 1, value });
+  }
+  return sources;
+}
+var ONE_VARIABLE = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^${}]*))?\})$/;
 var StageReader = class {
-  constructor(file, text, globals, escapeChar) {
+  constructor(file, text, globals, escapeChar, argSources2) {
     this.file = file;
     this.globals = globals;
     this.escapeChar = escapeChar;
+    this.argSources = argSources2;
     this.lines = text.split("\n");
   }
   file;
   globals;
   escapeChar;
+  argSources;
   stages = [];
   occurrences = [];
   problems = [];
   /** Stage names to the first stage of that name: lookups in constant time (linear in the file). */
   stageNames = /* @__PURE__ */ new Map();
   lines;
+  /**
+   * Where the image's text is written: the word itself, the default of the one ARG it names (once
+   * `fix` has made sure every use agrees), or a `${NAME:-default}` default (SPEC §9).
+   */
+  written(word, at2) {
+    const here = { file: this.file, line: at2.line + 1, column: at2.character + 1, value: word };
+    if (!word.includes("$")) return { kind: "value", at: here };
+    const one = ONE_VARIABLE.exec(word);
+    if (!one)
+      return { kind: "fixed", reason: "the image is put together from ARGs; change their values by hand" };
+    const name = one[1] ?? one[2];
+    const operator = one[3];
+    const source = this.argSources.get(name);
+    const unset = !source || "reason" in source && source.reason.endsWith("has no default");
+    const usesDefault = operator !== void 0 && (unset || operator === ":-" && "value" in source && source.value === "");
+    if (usesDefault)
+      return { kind: "value", at: here, part: { start: word.indexOf("-") + 1, end: word.length - 1 } };
+    if (source && "line" in source) return { kind: "value", at: { file: this.file, ...source } };
+    return {
+      kind: "fixed",
+      reason: source ? source.reason : `ARG ${name} is not declared before the first FROM`
+    };
+  }
   problem(line, column, message) {
     this.problems.push({ file: this.file, line: line + 1, column: column + 1, message });
   }
@@ -29924,10 +30137,11 @@ var StageReader = class {
   isStage({ text, image }, allowIndex) {
     return image.kind !== "unresolved" && (allowIndex || !/^\d+$/.test(text)) && this.stageIndex(text) !== void 0;
   }
-  occurrence(instruction, { text, image }, at2, via) {
+  occurrence(instruction, { text, image }, at2, via, word) {
     const { start } = instruction;
     const name = this.stages[this.stages.length - 1]?.name;
     return {
+      written: this.written(word, at2),
       file: this.file,
       line: start.line + 1,
       column: (at2.line === start.line ? at2.character : start.character) + 1,
@@ -29963,7 +30177,7 @@ var StageReader = class {
       stage.parent = parent;
       return;
     }
-    const found = this.occurrence(from, resolved, first.start, "from");
+    const found = this.occurrence(from, resolved, first.start, "from", first.value);
     if (found.text.toLowerCase() === "scratch") return;
     stage.base = found;
     this.occurrences.push(found);
@@ -29984,7 +30198,7 @@ var StageReader = class {
     if (!written || !at2) return;
     const resolved = this.resolve(written);
     if (this.isStage(resolved, true)) return;
-    this.occurrences.push(this.occurrence(instruction, resolved, at2, via));
+    this.occurrences.push(this.occurrence(instruction, resolved, at2, via, written));
   }
   /** Marks the final image, and reports a file without FROM or ending inside an instruction. */
   finish(text, last) {
@@ -30133,6 +30347,7 @@ var Layout = class {
   roots;
   charts = /* @__PURE__ */ new Map();
   envs = /* @__PURE__ */ new Map();
+  envPositions = /* @__PURE__ */ new Map();
   envsOutside = /* @__PURE__ */ new Set();
   read(path4) {
     return this.roots.length > 0 ? readSideFile(path4, this.roots) : readSideFile(path4);
@@ -30168,10 +30383,16 @@ var Layout = class {
     if (!env) {
       const text = this.read(join2(dir, ".env"));
       if (text === OUT_OF_TREE) this.envsOutside.add(dir);
-      env = text === void 0 || text === OUT_OF_TREE ? /* @__PURE__ */ new Map() : parseEnvFile(text);
+      const positions = /* @__PURE__ */ new Map();
+      env = text === void 0 || text === OUT_OF_TREE ? /* @__PURE__ */ new Map() : parseEnvFile(text, positions);
       this.envs.set(dir, env);
+      this.envPositions.set(dir, positions);
     }
     return env;
+  }
+  /** Where each value of the `.env` in `dir` is written (after `envAt`). */
+  envPositionsAt(dir) {
+    return this.envPositions.get(dir) ?? /* @__PURE__ */ new Map();
   }
   /** Whether the `.env` in `dir` is a link out of the checked tree (and so was not read). */
   envOutside(dir) {
@@ -30286,7 +30507,10 @@ function readYamlSource(text, file, role, options, dir) {
         collect(doc, helmValuesImages(doc.data, doc.written, role.appVersion), "helm", file, result);
         break;
       case "manifest":
-        readManifest(doc, file, result, () => options.layout.envAt(dir));
+        readManifest(doc, file, result, () => ({
+          variables: options.layout.envAt(dir),
+          positions: options.layout.envPositionsAt(dir)
+        }));
         break;
     }
   }
@@ -30300,22 +30524,24 @@ function readYamlSource(text, file, role, options, dir) {
   }
   return result;
 }
-function readManifest(doc, file, result, env = () => /* @__PURE__ */ new Map()) {
+function readManifest(doc, file, result, env = () => ({ variables: /* @__PURE__ */ new Map(), positions: /* @__PURE__ */ new Map() })) {
   if (isKubernetesObject(doc.data)) {
     const found = kubernetesImages(doc.data, doc.written);
     Object.assign(result.namespaces, found.namespaces);
     collect(doc, found.images, "kubernetes", file, result);
   } else if (isComposeFile(doc.data)) {
-    collect(doc, composeImages(doc.data), "compose", file, result, { variables: env() });
+    collect(doc, composeImages(doc.data), "compose", file, result, env());
   } else if (isComposeName(file) && isVersion1Compose(doc.data)) {
-    collect(doc, composeV1Images(doc.data), "compose", file, result, { variables: env() });
+    collect(doc, composeV1Images(doc.data), "compose", file, result, env());
   }
 }
-function collect(doc, images, source, file, result, valueOptions = {}) {
+function collect(doc, images, source, file, result, env) {
+  const valueOptions = env ? { variables: env.variables } : {};
   for (const found of images) {
     const at2 = doc.locate(found.path);
     const { text: imageText, image } = imageOfValue(found.value, valueOptions);
     result.occurrences.push({
+      written: writtenIn(doc, found, file, at2, env),
       file,
       line: at2.line,
       column: at2.col,
@@ -30327,6 +30553,42 @@ function collect(doc, images, source, file, result, valueOptions = {}) {
       labels: found.labels
     });
   }
+}
+var ONE_VARIABLE2 = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^${}]*))?\})$/;
+function writtenIn(doc, found, file, at2, env) {
+  if (at2.line === 0) return { kind: "fixed", reason: "the YAML is read without positions (see the notice)" };
+  if (found.map) {
+    const { path: path4, keys, global } = found.map;
+    const located = {};
+    for (const key of keys) {
+      const position2 = doc.locate([...path4, key]);
+      const value2 = doc.written([...path4, key]);
+      if (value2 !== void 0) located[key] = { file, line: position2.line, column: position2.col, value: value2 };
+    }
+    const repository = located.repository;
+    if (!repository) return { kind: "fixed", reason: "the map's repository is not a plain value" };
+    return { kind: "map", keys: located, repository, ...global !== void 0 && { global } };
+  }
+  if (typeof found.value !== "string") return { kind: "fixed", reason: "the image is not a string" };
+  const here = { file, line: at2.line, column: at2.col, value: found.value };
+  if (!env || !found.value.includes("$")) return { kind: "value", at: here };
+  const one = ONE_VARIABLE2.exec(found.value);
+  if (!one) return { kind: "fixed", reason: "the image is put together from variables; change them by hand" };
+  const name = one[1] ?? one[2];
+  const operator = one[3];
+  const value = env.variables.get(name);
+  const usesDefault = operator !== void 0 && (value === void 0 || operator === ":-" && value === "");
+  if (usesDefault)
+    return {
+      kind: "value",
+      at: here,
+      part: { start: found.value.indexOf("-") + 1, end: found.value.length - 1 }
+    };
+  const position = env.positions.get(name);
+  if (value === void 0 || !position)
+    return { kind: "fixed", reason: `variable ${name} has no value to change` };
+  const envFile = file.includes("/") ? `${file.slice(0, file.lastIndexOf("/"))}/.env` : ".env";
+  return { kind: "value", at: { file: envFile, ...position, value } };
 }
 function readText(path4, maxFileSize) {
   const cannot = (error) => ({
@@ -30367,6 +30629,10 @@ function formatSize(bytes) {
 }
 
 // src/sources/manifests.ts
+var RENDERED = {
+  kind: "fixed",
+  reason: "a rendered stream (--manifests): fix the chart or kustomization it was rendered from"
+};
 var SOURCE_COMMENT = /^#[ \t]*Source:[ \t]*(\S.*?)[ \t]*\r?$/;
 var DOCUMENT_START = /^---(?:[ \t]|\r?$)/;
 function readManifestStream(text, origin) {
@@ -30382,6 +30648,7 @@ function readManifestStream(text, origin) {
     if (source !== void 0) current = source;
     sources.push(current);
   }
+  for (const found of result.occurrences) found.written = RENDERED;
   for (const found of [...result.occurrences, ...result.problems]) {
     const source = sources[found.line];
     if (source === void 0) continue;
@@ -30437,7 +30704,7 @@ function runCheck(options) {
         reason: waiver.reason,
         expires: waiver.expires
       });
-      return;
+      return false;
     }
     const rewritten = occurrence?.rewrittenBy;
     const notes = [
@@ -30454,6 +30721,7 @@ function runCheck(options) {
       ...ref && { normalized: ref.normalized },
       message: notes.length > 0 ? `${message} (${notes.join("; ")})` : message
     });
+    return true;
   };
   const tally = policy.eol ? new ReleaseTally(today, policy.eol.support ?? "standard", compiled.calendar) : void 0;
   const judgeAll = (problems, occurrences, namespaceLabels) => {
@@ -30470,8 +30738,11 @@ function runCheck(options) {
         repositories.add(occurrence.image.ref.match.repository);
         tally?.add(occurrence.image.ref.name, releaseOf(occurrence.image.ref));
       }
-      for (const verdict of judge(occurrence, context))
-        report(verdict.rule, occurrence, verdict.message, verdict.warning);
+      const reported = [];
+      for (const verdict of judge(occurrence, context)) {
+        if (report(verdict.rule, occurrence, verdict.message, verdict.warning)) reported.push(verdict.rule);
+      }
+      options.onJudged?.(occurrence, reported, context);
     }
   };
   const deferred = [];
@@ -30551,6 +30822,29 @@ function exitCodeOf(result) {
   return result.mode === "enforce" && result.findings.some((f) => f.severity === "error") ? 1 : 0;
 }
 
+// src/command-inputs.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+import { resolve as resolve4 } from "node:path";
+function collectBuildArg(value, previous) {
+  const at2 = value.indexOf("=");
+  if (at2 <= 0) throw new UsageError(`--build-arg takes KEY=VALUE, got "${value}"`);
+  return { ...previous, [value.slice(0, at2)]: value.slice(at2 + 1) };
+}
+function readInput(from, cwd, what, stdinName) {
+  try {
+    return from === "-" ? { text: readFileSync3(0, "utf8"), origin: stdinName } : { text: readFileSync3(resolve4(cwd, from), "utf8"), origin: from };
+  } catch (error) {
+    throw new InputError(`cannot read ${what} ${from}: ${error.message}`);
+  }
+}
+function dayOf(text, option) {
+  if (text === void 0) return (/* @__PURE__ */ new Date()).toISOString().slice(0, 10);
+  if (!isCalendarDate(text)) {
+    throw new UsageError(`${option} takes a date as YYYY-MM-DD, got "${text}"`);
+  }
+  return text;
+}
+
 // src/digests.ts
 function digestsOf(outcomes, date) {
   const day = date.toISOString().slice(0, 10);
@@ -30591,129 +30885,16 @@ function readDigests(text, file) {
         throw new InputError(`digests ${file}: images[${i}]: ${error.message}`);
       throw error;
     }
-    byRef.set(key, { image, tag, digest, date: typeof date === "string" ? date : "" });
+    const day = typeof date === "string" ? date : "";
+    const previous = byRef.get(key);
+    if (!previous || previous.date <= day) byRef.set(key, { image, tag, digest, date: day });
   });
   return byRef;
 }
 
-// src/policy/eol/update.ts
-import { existsSync as existsSync2, mkdirSync, readFileSync as readFileSync3, renameSync, writeFileSync } from "node:fs";
-import { join as join3 } from "node:path";
-function parseJson(text, file) {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new InputError(
-      `${file} is not JSON (${error.message}); give the endoflife.date API file of one product`
-    );
-  }
-}
-function fromV0(cycles, file) {
-  return cycles.map((raw, i) => {
-    const at2 = `${file}: [${i}]`;
-    const c = raw ?? {};
-    const standard = supportEndOf(c.eol, `${at2}.eol`);
-    if (standard === void 0) throw new InputError(`${at2}.eol: missing`);
-    const extended = supportEndOf(c.extendedSupport, `${at2}.extendedSupport`);
-    return {
-      release: releaseName(c.cycle, `${at2}.cycle`),
-      standard,
-      ...extended !== void 0 && { extended },
-      // `lts` is true, false or the day LTS began.
-      lts: c.lts !== void 0 && c.lts !== null && c.lts !== false
-    };
-  });
-}
-function endV1(r, key, at2) {
-  const flag = key === "eol" ? "isEol" : "isEoes";
-  return supportEndOf(r[`${key}From`], `${at2}.${key}From`) ?? supportEndOf(r[flag], `${at2}.${flag}`);
-}
-function fromV1(releases, file) {
-  return releases.map((raw, i) => {
-    const at2 = `${file}: result.releases[${i}]`;
-    const r = raw ?? {};
-    const standard = endV1(r, "eol", at2);
-    if (standard === void 0) throw new InputError(`${at2}: neither eolFrom nor isEol`);
-    const extended = endV1(r, "eoes", at2);
-    return {
-      release: releaseName(r.name, `${at2}.name`),
-      standard,
-      ...extended !== void 0 && { extended },
-      lts: r.isLts === true
-    };
-  });
-}
-function releasesFromApi(text, file) {
-  const data = parseJson(text, file);
-  const v1 = data?.result?.releases;
-  const releases = Array.isArray(data) ? fromV0(data, file) : Array.isArray(v1) ? fromV1(v1, file) : void 0;
-  if (!releases || releases.length === 0) {
-    throw new InputError(
-      `${file}: expected an endoflife.date API file of one product with releases: v0, a list such as [{"cycle": "3.22", "eol": "2027-05-01"}], or v1, {"result": {"releases": [{"name": "3.22", "eolFrom": "2027-05-01", \u2026}]}}`
-    );
-  }
-  return checkedReleases(releases, file);
-}
-function updateProduct(dir, product, text, from, today) {
-  const bundled = PRODUCTS.find((p) => p.product === product);
-  if (!bundled) {
-    throw new UsageError(
-      `no end-of-life product ${JSON.stringify(product)}: the calendar has ${PRODUCTS.map((p) => p.product).join(", ")}`
-    );
-  }
-  const file = join3(dir, `${product}.json`);
-  const current = existsSync2(file) ? productFromFile(readFileSync3(file, "utf8"), file, bundled) : bundled;
-  const releases = releasesFromApi(text, from);
-  const before = new Map(current.releases.map((r) => [r.release, JSON.stringify(r)]));
-  const after = new Map(releases.map((r) => [r.release, JSON.stringify(r)]));
-  const update = {
-    file,
-    added: releases.filter((r) => !before.has(r.release)).map((r) => r.release),
-    changed: releases.filter((r) => before.has(r.release) && before.get(r.release) !== after.get(r.release)).map((r) => r.release),
-    removed: current.releases.filter((r) => !after.has(r.release)).map((r) => r.release)
-  };
-  const next = {
-    $comment: `End of support per release, from ${current.source} (refreshed with base-image-guard eol update on ${today}).`,
-    product: current.product,
-    images: current.images,
-    source: current.source,
-    taken: today,
-    releases
-  };
-  mkdirSync(dir, { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(next, null, 2)}
-`);
-  renameSync(temporary, file);
-  return update;
-}
-
-// src/policy/write.ts
-var SETTINGS = ["workflows", "dockerfile", "include", "exclude", "maxFileSize"];
-function policyText(policy, header = []) {
-  const defaults = parsePolicy(default_policy_generated_default, BUILT_IN).policy;
-  const out = { mode: policy.mode };
-  for (const key of ["approved", "deprecated", "minimal", "versions", "pinning", "eol"]) {
-    if (policy[key] !== void 0) out[key] = policy[key];
-  }
-  if (policy.exceptions.length > 0) out.exceptions = policy.exceptions;
-  for (const key of SETTINGS) {
-    if (JSON.stringify(policy[key]) !== JSON.stringify(defaults[key])) out[key] = policy[key];
-  }
-  const comments = header.map((line) => `# ${line}`.trimEnd());
-  const body = dump(out, { lineWidth: -1, noRefs: true, quotingType: '"' });
-  return `${comments.length > 0 ? `${comments.join("\n")}
-` : ""}${body}`;
-}
-
-// src/rebuild/index.ts
-import { mkdtempSync, rmSync as rmSync2 } from "node:fs";
-import { tmpdir } from "node:os";
-import { join as join9 } from "node:path";
-
-// src/rebuild/builders.ts
-import { readFileSync as readFileSync4 } from "node:fs";
-import { join as join6 } from "node:path";
+// src/rebuild/pin.ts
+import { readFileSync as readFileSync4, writeFileSync } from "node:fs";
+import { join as join5 } from "node:path";
 
 // src/rebuild/tools.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -30735,11 +30916,11 @@ import * as fs from "fs";
 import * as path from "path";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30755,7 +30936,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30859,11 +31040,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30879,7 +31060,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30953,11 +31134,11 @@ function findInPath(tool) {
 import { setTimeout } from "timers";
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30973,7 +31154,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -31099,14 +31280,14 @@ var ToolRunner = class extends events.EventEmitter {
       ">",
       '"'
     ];
-    let needsQuotes = false;
+    let needsQuotes2 = false;
     for (const char of arg) {
       if (cmdSpecialChars.some((x) => x === char)) {
-        needsQuotes = true;
+        needsQuotes2 = true;
         break;
       }
     }
-    if (!needsQuotes) {
+    if (!needsQuotes2) {
       return arg;
     }
     let reverse = '"';
@@ -31192,7 +31373,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve6, reject) => __awaiter3(this, void 0, void 0, function* () {
+      return new Promise((resolve7, reject) => __awaiter3(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -31275,7 +31456,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error) {
             reject(error);
           } else {
-            resolve6(exitCode);
+            resolve7(exitCode);
           }
         });
         if (this.options.input) {
@@ -31398,11 +31579,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -31418,7 +31599,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -31483,7 +31664,7 @@ var MissingToolError = class extends GuardError {
   }
   tool;
 };
-function execRunner() {
+function execRunner(settings = {}) {
   return {
     dryRun: false,
     async has(tool) {
@@ -31492,7 +31673,11 @@ function execRunner() {
     async run(tool, args, options = {}) {
       if (await which(tool, false) === "") throw new MissingToolError(tool);
       const env = options.env ? { ...process.env, ...options.env } : void 0;
-      const result = await getExecOutput(tool, args, { ignoreReturnCode: true, ...env && { env } });
+      const result = await getExecOutput(tool, args, {
+        ignoreReturnCode: true,
+        ...env && { env },
+        ...settings.quiet && { silent: true }
+      });
       return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
     }
   };
@@ -31521,7 +31706,1034 @@ function commandLine(tool, args) {
   return [tool, ...args].map(quote).join(" ");
 }
 
+// src/rebuild/pin.ts
+async function currentDigest(ref, tools) {
+  const result = await tools.run("skopeo", skopeoArgs(["inspect", "--raw", `docker://${ref}`]));
+  if (result.exitCode !== 0) {
+    const said = (result.stderr.trim() || result.stdout.trim()).split("\n").slice(-5).join("\n");
+    return { error: `skopeo exited with ${result.exitCode}: ${said}` };
+  }
+  if (tools.dryRun) return { digest: "sha256:<digest-of-the-upstream-manifest>" };
+  return { digest: manifestDigest(result.stdout) };
+}
+async function pinUpstreams(images, cwd, tools) {
+  const outcomes = [];
+  for (const image of images) {
+    const written = image.from.written;
+    const { name, tag, digest: old } = splitReference(written);
+    const upstream = tag === void 0 ? name : `${name}:${tag}`;
+    const base = { name: image.name, dockerfile: image.dockerfile, upstream, ...old && { old } };
+    if (written.includes("$")) {
+      outcomes.push({
+        ...base,
+        status: "failed",
+        error: `${written} is written with a variable; write the upstream out to pin it`
+      });
+      continue;
+    }
+    if (tag === void 0) {
+      outcomes.push({
+        ...base,
+        status: "failed",
+        error: `${written} has no tag to follow; write the tag beside the digest`
+      });
+      continue;
+    }
+    const current = await currentDigest(upstream, tools);
+    if ("error" in current) {
+      outcomes.push({ ...base, status: "failed", error: current.error });
+      continue;
+    }
+    if (current.digest === old) {
+      outcomes.push({ ...base, new: current.digest, status: "unchanged" });
+      continue;
+    }
+    if (!tools.dryRun) {
+      const path4 = join5(cwd, image.dockerfile);
+      const lines = readFileSync4(path4, "utf8").split("\n");
+      const at2 = image.from.line - 1;
+      const line = lines[at2] ?? "";
+      const column = image.from.column - 1;
+      if (line.slice(column, column + written.length) !== written) {
+        outcomes.push({
+          ...base,
+          status: "failed",
+          error: `${image.dockerfile}:${image.from.line} no longer says ${written}`
+        });
+        continue;
+      }
+      lines[at2] = `${line.slice(0, column)}${upstream}@${current.digest}${line.slice(column + written.length)}`;
+      writeFileSync(path4, lines.join("\n"));
+    }
+    outcomes.push({ ...base, new: current.digest, status: "pinned" });
+  }
+  return outcomes;
+}
+function renderPins(outcomes) {
+  const lines = outcomes.map((o) => {
+    if (o.status === "failed") return `\u2716 ${o.name}: ${o.upstream}: ${o.error}`;
+    if (o.status === "unchanged") return `= ${o.name}: ${o.upstream} still ${o.new}`;
+    return `\u2191 ${o.name}: ${o.upstream} ${o.old ?? "(unpinned)"} \u2192 ${o.new} (${o.dockerfile})`;
+  });
+  return `${lines.join("\n")}
+`;
+}
+
+// src/fix/index.ts
+import { readFileSync as readFileSync5 } from "node:fs";
+import { resolve as resolvePath } from "node:path";
+
+// src/fix/file-text.ts
+var NotExact = class extends Error {
+};
+var BOM2 = "\uFEFF";
+var CONTEXT = 3;
+var FileText = class {
+  constructor(text) {
+    this.text = text;
+    this.lines = text.split("\n");
+  }
+  text;
+  lines;
+  replaced = /* @__PURE__ */ new Map();
+  inserted = /* @__PURE__ */ new Map();
+  /**
+   * The characters of `at.value` at its position, when the bytes there stand for it: written plain,
+   * or in one pair of quotes without escapes. Undefined for anything else (an escape, a value folded
+   * over lines, a file that changed since it was read).
+   */
+  span(at2) {
+    const line = at2.line - 1;
+    const text = this.lines[line];
+    if (text === void 0 || at2.line < 1) return void 0;
+    let boms = 0;
+    while (text[boms] === BOM2) boms++;
+    for (const column of boms > 0 ? [at2.column - 1 + boms, at2.column - 1] : [at2.column - 1]) {
+      if (at2.value !== "" && text.startsWith(at2.value, column)) {
+        return { line, start: column, end: column + at2.value.length, quote: "" };
+      }
+      if (!/["\\]/.test(at2.value) && text.startsWith(`"${at2.value}"`, column)) {
+        return { line, start: column + 1, end: column + 1 + at2.value.length, quote: '"' };
+      }
+      const single = at2.value.replace(/'/g, "''");
+      if (text.startsWith(`'${single}'`, column)) {
+        return { line, start: column + 1, end: column + 1 + single.length, quote: "'" };
+      }
+    }
+    return void 0;
+  }
+  /** Replaces a span's characters; overlapping replacements are refused when the text is built. */
+  replace(span, text) {
+    const list = this.replaced.get(span.line) ?? [];
+    list.push({ start: span.start, end: span.end, text });
+    this.replaced.set(span.line, list);
+  }
+  /** Adds a line after 0-based `line`, with that line's ending. */
+  insertAfter(line, content) {
+    const list = this.inserted.get(line) ?? [];
+    list.push(content);
+    this.inserted.set(line, list);
+  }
+  get changed() {
+    return this.replaced.size > 0 || this.inserted.size > 0;
+  }
+  /** The new text of each old line: the line itself changed, then the lines inserted after it. */
+  blocks() {
+    const blocks = new Array(this.lines.length);
+    for (const [line, list] of this.replaced) {
+      let text = this.lines[line];
+      const ordered = [...list].sort((a, b) => b.start - a.start);
+      ordered.forEach((r, i) => {
+        const next = ordered[i - 1];
+        if (next && r.end > next.start) throw new NotExact("two changes overlap on one line");
+        text = text.slice(0, r.start) + r.text + text.slice(r.end);
+      });
+      blocks[line] = [text];
+    }
+    for (const [line, list] of this.inserted) {
+      const own = this.lines[line];
+      const ending = own.endsWith("\r") ? "\r" : "";
+      blocks[line] = [...blocks[line] ?? [own], ...list.map((content) => content + ending)];
+    }
+    return blocks;
+  }
+  result() {
+    const blocks = this.blocks();
+    return this.lines.flatMap((line, i) => blocks[i] ?? [line]).join("\n");
+  }
+  /** A unified diff of the change, as `git diff` writes it, for the path (relative, `/` separators). */
+  diff(path4) {
+    const blocks = this.blocks();
+    const oldLines = this.lines;
+    const oldCount = oldLines.at(-1) === "" ? oldLines.length - 1 : oldLines.length;
+    const oldEndsWithNewline = oldLines.at(-1) === "";
+    const newLines = oldLines.flatMap((line, i) => blocks[i] ?? [line]);
+    const newCount = newLines.at(-1) === "" ? newLines.length - 1 : newLines.length;
+    const newEndsWithNewline = newLines.at(-1) === "";
+    const starts = [];
+    let at2 = 0;
+    for (let i = 0; i < oldLines.length; i++) {
+      starts.push(at2);
+      at2 += blocks[i]?.length ?? 1;
+    }
+    const changed = blocks.flatMap((block, i) => block !== void 0 && i < oldCount ? [i] : []);
+    if (blocks[oldCount] !== void 0 && oldCount === oldLines.length - 1) changed.push(oldCount);
+    const hunks = [];
+    for (const i of changed) {
+      const from = Math.max(0, i - CONTEXT);
+      const to = Math.min(oldCount - 1, i + CONTEXT);
+      const last = hunks.at(-1);
+      if (last && from <= last[1] + 1) last[1] = Math.max(last[1], to);
+      else hunks.push([from, Math.max(to, i)]);
+    }
+    const out = [`diff --git ${quotePath(`a/${path4}`)} ${quotePath(`b/${path4}`)}`];
+    out.push(`--- ${quotePath(`a/${path4}`)}`, `+++ ${quotePath(`b/${path4}`)}`);
+    const noNewline = "\\ No newline at end of file";
+    for (const [from, to] of hunks) {
+      const body = [];
+      let oldLength = 0;
+      let newLength = 0;
+      for (let i = from; i <= to; i++) {
+        const block = blocks[i];
+        const oldIsLast = i === oldCount - 1 && !oldEndsWithNewline;
+        if (block === void 0) {
+          body.push(` ${oldLines[i]}`);
+          if (oldIsLast) body.push(noNewline);
+          oldLength++;
+          newLength++;
+          continue;
+        }
+        if (i < oldCount) {
+          body.push(`-${oldLines[i]}`);
+          if (oldIsLast) body.push(noNewline);
+          oldLength++;
+        }
+        block.forEach((line, k) => {
+          const index = starts[i] + k;
+          if (index >= newCount) return;
+          body.push(`+${line}`);
+          if (index === newCount - 1 && !newEndsWithNewline) body.push(noNewline);
+          newLength++;
+        });
+      }
+      const newFrom = starts[from];
+      out.push(`@@ -${range(from, oldLength)} +${range(newFrom, newLength)} @@`, ...body);
+    }
+    return `${out.join("\n")}
+`;
+  }
+};
+function range(from, length) {
+  const start = length === 0 ? from : from + 1;
+  return length === 1 ? `${start}` : `${start},${length}`;
+}
+function quotePath(path4) {
+  if (!/["\\\x00-\x1f\x7f-\uffff]/.test(path4)) return path4;
+  let out = '"';
+  for (const byte of Buffer.from(path4, "utf8")) {
+    const char = String.fromCharCode(byte);
+    if (char === '"' || char === "\\") out += `\\${char}`;
+    else if (char === "	") out += "\\t";
+    else if (char === "\n") out += "\\n";
+    else if (byte < 32 || byte >= 127) out += `\\${byte.toString(8).padStart(3, "0")}`;
+    else out += char;
+  }
+  return `${out}"`;
+}
+var YAML11_SCALAR = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|[-+]?[0-9][0-9_.:]*|~|null|Null|NULL)$/;
+function writeInStyle(value, quote, yaml2) {
+  if (quote === "'") return value.replace(/'/g, "''");
+  if (quote === '"' || !yaml2) return value;
+  return needsQuotes(value) ? `"${value}"` : value;
+}
+function needsQuotes(value) {
+  if (YAML11_SCALAR.test(value) || /^[\s!&*%@`'"#|>{[,-]|[:#]\s|\s$|:$/.test(value)) return true;
+  try {
+    return yaml.load(value) !== value;
+  } catch {
+    return true;
+  }
+}
+
+// src/fix/target.ts
+var import_semver4 = __toESM(require_semver2(), 1);
+var REPAIRABLE = [
+  "approved-base-images",
+  "block-deprecated-base-images",
+  "require-minimal-base-images",
+  "validate-base-image-version",
+  "block-eol-base-images",
+  "require-pinned-image"
+];
+var REPOSITORY_RULES = /* @__PURE__ */ new Set([
+  "approved-base-images",
+  "block-deprecated-base-images",
+  "require-minimal-base-images"
+]);
+async function targetOf(occurrence, image, reported, context) {
+  const wanted = reported.filter((rule) => REPAIRABLE.includes(rule) && (context.only?.has(rule) ?? true));
+  if (wanted.length === 0) {
+    const refreshed = newerDigest(image, context.digests);
+    if (refreshed === void 0 || context.only && !context.only.has("require-pinned-image"))
+      return { kind: "keep" };
+    const to2 = compose(writtenRepository(image), image.tag, refreshed);
+    return { kind: "change", to: to2, rule: "digest-refresh" };
+  }
+  const first = wanted[0];
+  const chosen = choose(occurrence, image, wanted, context);
+  if ("reason" in chosen) return { kind: "unfixable", rule: first, reason: chosen.reason };
+  const { repository, tag } = chosen;
+  let digest = chosen.digest;
+  let left;
+  const pinning = context.rules.policy.policy.pinning;
+  if (digest === void 0 && pinning === "digest") {
+    const reference = `${repository}${tag === void 0 ? "" : `:${tag}`}`;
+    const resolved = context.resolve ? await context.resolve(reference) : void 0;
+    if (resolved && "digest" in resolved) digest = resolved.digest;
+    else {
+      left = {
+        rule: "require-pinned-image",
+        reason: resolved ? `the registry did not give the digest of ${reference}: ${resolved.error}` : `no digest known for ${reference}: give --digests (a rebuild's digests.json) or --resolve`
+      };
+    }
+  }
+  if (pinning === "tag" && tag === void 0 && digest === void 0) {
+    left = {
+      rule: "require-pinned-image",
+      reason: `no release of ${repository} known to pin to: give --digests (a rebuild's digests.json) or list releases under versions`
+    };
+  }
+  const to = compose(repository, tag, digest);
+  if (to.text === image.raw) {
+    return left ? { kind: "unfixable", ...left } : { kind: "keep" };
+  }
+  const repaired = wanted.find((rule) => rule !== "require-pinned-image" || left === void 0) ?? first;
+  return { kind: "change", to, rule: repaired, ...left && { left } };
+}
+function choose(occurrence, image, wanted, context) {
+  const { policy } = context.rules;
+  const repositories = [];
+  const leaves = wanted.some((rule) => REPOSITORY_RULES.has(rule));
+  const replacement = policy.replacements.find((r) => r.matches(image));
+  if (replacement) {
+    const use = parseImageRef(replacement.use);
+    const namesRelease = use.tag !== void 0 && /:[^/]*$/.test(replacement.use.split("@")[0] ?? "") || use.digest !== void 0;
+    if (leaves || namesRelease) {
+      repositories.push({
+        repository: writtenRepository(use),
+        ...namesRelease && use.tag !== void 0 && { tag: use.tag },
+        ...use.digest !== void 0 && { digest: use.digest }
+      });
+    }
+  }
+  repositories.push({ repository: writtenRepository(image), own: true });
+  const entries = [...policy.minimal?.images ?? [], ...policy.approved ?? []];
+  for (const { entry } of entries) {
+    const same = !hasGlob(entry) && lastSegment2(entry) === image.name;
+    if (same && !repositories.some((r) => matchRepository(r.repository) === matchRepository(entry)))
+      repositories.push({ repository: entry });
+  }
+  const tried = [];
+  for (const candidate of repositories) {
+    const digestKnown = candidate.digest;
+    for (const tag of tagsFor(candidate, image, context)) {
+      const text = `${candidate.repository}${tag === void 0 ? "" : `:${tag}`}`;
+      if (tried.includes(text)) continue;
+      tried.push(text);
+      let ref;
+      try {
+        ref = parseImageRef(text);
+      } catch (error) {
+        if (error instanceof InvalidReferenceError) continue;
+        throw error;
+      }
+      const verdicts = judge({ ...occurrence, text, image: { kind: "image", ref } }, context.rules).filter(
+        (v) => v.rule !== "require-pinned-image"
+      );
+      if (verdicts.length > 0) continue;
+      const known = digestKnown ?? (tag === void 0 ? void 0 : publishedDigest(ref, tag, context.digests));
+      const kept = candidate.own && tag === image.tag ? image.digest : void 0;
+      const digest = known ?? kept;
+      return {
+        repository: candidate.repository,
+        ...tag !== void 0 && { tag },
+        ...digest && { digest }
+      };
+    }
+  }
+  if (replacement && repositories.length > 1 && !repositories[0]?.own) {
+    return {
+      reason: `the replacement ${replacement.use} (policy entry for ${replacement.entry}) does not pass the policy itself at any release known (tried ${tried.join(", ") || "none"})`
+    };
+  }
+  if (repositories.length === 1) {
+    const minimal = policy.minimal && context.rules.policy.minimal?.images.every((m) => !m.matches(image));
+    const which2 = minimal ? "a minimal image" : "an approved repository";
+    return {
+      reason: `no replacement known for ${image.raw}: add a replacements entry (match: ${image.name}, use: <${which2}>) to the policy`
+    };
+  }
+  return {
+    reason: `no release of ${repositories.slice(1).map((r) => r.repository).join(
+      ", "
+    )} passes the policy (tried ${tried.join(", ")}): give --digests with the library's releases, or list them under versions`
+  };
+}
+function tagsFor(candidate, image, context) {
+  if (candidate.tag !== void 0) return [candidate.tag];
+  const name = lastSegment2(candidate.repository);
+  const repository = matchRepository(candidate.repository);
+  const published = repository === void 0 ? [] : publishedTags(repository, name, context.digests);
+  const tags = [];
+  const sameDistribution = candidate.own || name === image.name;
+  if (sameDistribution && image.tag !== void 0 && (published.length === 0 || published.includes(image.tag)))
+    tags.push(image.tag);
+  tags.push(...published);
+  try {
+    const ref = parseImageRef(candidate.repository);
+    const newest = context.rules.policy.versions.find((v) => v.matches(ref))?.newest;
+    if (newest !== void 0) tags.push(newest);
+  } catch {
+  }
+  if (candidate.own && image.tag === void 0) tags.push(void 0);
+  return tags;
+}
+function publishedTags(repository, name, digests) {
+  if (!digests) return [];
+  const tags = [];
+  const prefix = `${repository}:`;
+  for (const key of digests.keys()) {
+    if (!key.startsWith(prefix)) continue;
+    const tag = key.slice(prefix.length);
+    if (tag.includes(":")) continue;
+    const release2 = releaseOfTag(name, tag);
+    tags.push({ tag, version: release2 === void 0 ? "0.0.0" : coerce(release2) });
+  }
+  return tags.sort(
+    (a, b) => import_semver4.default.compare(b.version, a.version) || a.tag.length - b.tag.length || (a.tag < b.tag ? -1 : 1)
+  ).map((t) => t.tag);
+}
+function publishedDigest(ref, tag, digests) {
+  return digests?.get(`${ref.match.repository}:${tag}`)?.digest;
+}
+function newerDigest(image, digests) {
+  if (!digests || image.digest === void 0) return void 0;
+  let tag = image.tag;
+  if (tag === void 0) {
+    const prefix = `${image.match.repository}:`;
+    for (const [key, entry] of digests) {
+      if (key.startsWith(prefix) && entry.digest === image.digest) tag = entry.tag;
+    }
+  }
+  const newest = tag === void 0 ? void 0 : digests.get(`${image.match.repository}:${tag}`);
+  return newest && newest.digest !== image.digest ? newest.digest : void 0;
+}
+function compose(repository, tag, digest) {
+  const text = `${repository}${tag === void 0 ? "" : `:${tag}`}${digest === void 0 ? "" : `@${digest}`}`;
+  return { text, repository, ...tag !== void 0 && { tag }, ...digest !== void 0 && { digest } };
+}
+function writtenRepository(image) {
+  const withoutDigest = image.raw.split("@")[0];
+  return image.tag !== void 0 && withoutDigest.endsWith(`:${image.tag}`) ? withoutDigest.slice(0, -(image.tag.length + 1)) : withoutDigest;
+}
+function matchRepository(repository) {
+  try {
+    return parseImageRef(repository).match.repository;
+  } catch {
+    return void 0;
+  }
+}
+function lastSegment2(repository) {
+  return repository.slice(repository.lastIndexOf("/") + 1);
+}
+
+// src/fix/index.ts
+async function runFix(options) {
+  const judged = [];
+  const check2 = runCheck({
+    ...options,
+    onJudged: (occurrence, rules, context) => judged.push({ occurrence, rules, context })
+  });
+  const files = new Files(options.cwd);
+  const plans = [];
+  const unfixable = [];
+  const cannot = (occurrence, rule, reason) => unfixable.push({ file: occurrence.file, line: occurrence.line, rule, image: occurrence.text, reason });
+  for (const { occurrence, rules, context } of judged) {
+    const { image } = occurrence;
+    if (occurrence.written?.kind === "fixed" && rules.length > 0) {
+      cannot(occurrence, rules[0], occurrence.written.reason);
+      continue;
+    }
+    if (image.kind !== "image") {
+      if (rules.length > 0) {
+        cannot(
+          occurrence,
+          rules[0],
+          image.kind === "unresolved" ? "cannot tell which image it is (see the finding)" : image.reason
+        );
+      }
+      continue;
+    }
+    const target = await targetOf(occurrence, image.ref, rules, {
+      rules: context,
+      ...options.digests && { digests: options.digests },
+      ...options.resolve && { resolve: options.resolve },
+      ...options.only && { only: options.only }
+    });
+    if (target.kind === "unfixable") cannot(occurrence, target.rule, target.reason);
+    const to = target.kind === "change" ? target.to : void 0;
+    const claims = claimsFor(occurrence, to, files);
+    if ("reason" in claims) {
+      if (to) cannot(occurrence, target.kind === "change" ? target.rule : "", claims.reason);
+      continue;
+    }
+    plans.push({ occurrence, target, claims });
+  }
+  settleShared(plans);
+  const changes = [];
+  const touched = /* @__PURE__ */ new Map();
+  for (const plan of plans) {
+    const { occurrence, target } = plan;
+    if (target.kind !== "change") continue;
+    if (plan.blocked) {
+      cannot(occurrence, target.rule, plan.blocked);
+      continue;
+    }
+    let where;
+    for (const claim of plan.claims) {
+      const file = claim.kind === "set" ? claim.at.file : claim.file;
+      const text = files.get(file);
+      if (!("text" in text)) continue;
+      if (claim.kind === "set") {
+        if (claim.next === claim.at.value) continue;
+        const span = text.text.span(claim.at);
+        text.text.replace(span, writeInStyle(claim.next, span.quote, claim.yaml));
+        where ??= { file, line: claim.at.line };
+      } else if (claim.text !== "") {
+        text.text.insertAfter(claim.after - 1, claim.text);
+        where ??= { file, line: claim.after + 1 };
+      }
+      touched.set(file, text.text);
+    }
+    if (!where) continue;
+    changes.push({ ...where, rule: target.rule, from: occurrence.text, to: target.to.text });
+    if (target.left) cannot({ ...occurrence, text: target.to.text }, target.left.rule, target.left.reason);
+  }
+  const seen = /* @__PURE__ */ new Set();
+  const unique2 = changes.filter((c) => {
+    const key = `${c.file}\0${c.line}\0${c.to}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  for (const skip of check2.skipped) {
+    if (/template/i.test(skip.reason))
+      unfixable.push({ file: skip.file, line: 0, rule: "skipped", image: "", reason: skip.reason });
+  }
+  const changed = [];
+  for (const [file, text] of [...touched].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
+    const read = files.get(file);
+    if (!("bytes" in read)) continue;
+    try {
+      changed.push({
+        file,
+        absolute: read.absolute,
+        before: read.bytes,
+        after: text.result(),
+        diff: text.diff(file)
+      });
+    } catch (error) {
+      if (!(error instanceof NotExact)) throw error;
+      unfixable.push({ file, line: 0, rule: "", image: "", reason: error.message });
+    }
+  }
+  return {
+    changes: unique2.sort(byPosition2),
+    unfixable: unfixable.sort(byPosition2),
+    files: changed,
+    check: check2
+  };
+}
+function byPosition2(a, b) {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.line - b.line;
+}
+var Files = class {
+  constructor(cwd) {
+    this.cwd = cwd;
+  }
+  cwd;
+  cache = /* @__PURE__ */ new Map();
+  get(file) {
+    let entry = this.cache.get(file);
+    if (!entry) {
+      const absolute = resolvePath(this.cwd, file);
+      try {
+        const bytes = readFileSync5(absolute);
+        const text = bytes.toString("utf8");
+        entry = Buffer.from(text, "utf8").equals(bytes) ? { text: new FileText(text), bytes, absolute } : { reason: "the file is not UTF-8, so rewriting it could change other bytes" };
+      } catch (error) {
+        entry = { reason: `cannot be read (${error.code ?? "error"})` };
+      }
+      this.cache.set(file, entry);
+    }
+    return entry;
+  }
+  /** The span of a located value, or why its bytes are not what the source read. */
+  span(at2) {
+    const read = this.get(at2.file);
+    if (!("text" in read)) return read;
+    return read.text.span(at2) ?? {
+      reason: `${at2.file}:${at2.line} does not write the value as one token on its line (escapes, a line continuation or a multi-line value), so it is left to a person`
+    };
+  }
+  line(file, line) {
+    const read = this.get(file);
+    return "text" in read ? read.text.lines[line - 1] : void 0;
+  }
+};
+function isYaml(file) {
+  return /\.ya?ml$/i.test(file) || /(^|\/)Kustomization$/.test(file);
+}
+function claimsFor(occurrence, to, files) {
+  const written = occurrence.written;
+  if (!written) return { reason: "no position is known for this image" };
+  const set2 = (at2, next) => {
+    const span = files.span(at2);
+    if ("reason" in span) return span;
+    return { kind: "set", at: at2, next, yaml: isYaml(at2.file) };
+  };
+  const all = (claims) => {
+    const failed = claims.find((c) => "reason" in c);
+    return failed ?? claims;
+  };
+  switch (written.kind) {
+    case "fixed":
+      return to ? { reason: written.reason } : [];
+    case "value": {
+      const { at: at2, part } = written;
+      if (!to) return all([set2(at2, at2.value)]);
+      const next = part ? at2.value.slice(0, part.start) + to.text + at2.value.slice(part.end) : to.text;
+      return all([set2(at2, next)]);
+    }
+    case "map":
+      return mapClaims(written, occurrence, to, files, set2, all);
+    case "kustomize":
+      return kustomizeClaims(written, occurrence, to, files, set2, all);
+  }
+}
+function mapClaims(written, occurrence, to, files, set2, all) {
+  const { keys } = written;
+  const present2 = Object.values(keys).filter((at2) => at2 !== void 0);
+  if (!to) return all(present2.map((at2) => set2(at2, at2.value)));
+  let registry = keys.registry?.value;
+  let repository = to.repository;
+  if (written.global !== void 0) {
+    if (!repository.startsWith(`${written.global}/`))
+      return {
+        reason: `global.imageRegistry (${written.global}) sets the registry of every image in the file; change it by hand`
+      };
+    repository = repository.slice(written.global.length + 1);
+  } else if (keys.registry) {
+    const slash = repository.indexOf("/");
+    const first = slash < 0 ? "" : repository.slice(0, slash);
+    const isHost = first.includes(".") || first.includes(":") || first === "localhost";
+    registry = isHost ? first : "docker.io";
+    repository = isHost ? repository.slice(slash + 1) : repository;
+  }
+  const wanted = { repository };
+  if (keys.registry && registry !== void 0) wanted.registry = registry;
+  const claims = [];
+  if (keys.digest) {
+    if (to.digest === void 0 && keys.digest.value !== "")
+      return { reason: "the map pins a digest and no digest is known for the replacement" };
+    if (to.digest !== void 0) wanted.digest = to.digest;
+    if (to.tag !== void 0) wanted.tag = to.tag;
+  } else {
+    const tag = `${to.tag ?? ""}${to.digest === void 0 ? "" : `@${to.digest}`}`;
+    const image = occurrence.image.kind === "image" ? occurrence.image.ref : void 0;
+    if (keys.tag) wanted.tag = tag;
+    else if (tag !== "" && (tag !== image?.tag || to.digest !== void 0)) {
+      const insert = insertAfter(files, written.repository, "repository", "tag", tag);
+      if ("reason" in insert) return insert;
+      claims.push(insert);
+    }
+  }
+  for (const [key, value] of Object.entries(wanted)) {
+    const at2 = keys[key];
+    if (at2) claims.push(set2(at2, value));
+  }
+  for (const at2 of present2) if (!claims.some((c) => "at" in c && c.at === at2)) claims.push(set2(at2, at2.value));
+  return all(claims);
+}
+function kustomizeClaims(written, occurrence, to, files, set2, all) {
+  const entry = written.entry;
+  const keys = entry.keys ?? {};
+  const present2 = Object.values(keys).filter((at2) => at2 !== void 0);
+  const nameAt = keys.name;
+  const last = present2.reduce(
+    (a, b) => b.line > a.line ? b : a,
+    nameAt ?? { line: entry.line }
+  );
+  if (!to) {
+    const absent = ["newName", "newTag", "digest"].filter((key) => !keys[key]).map((key) => ({ kind: "insert", file: written.file, after: last.line, key, text: "" }));
+    return all([...present2.map((at2) => set2(at2, at2.value)), ...absent]);
+  }
+  if (!nameAt) return { reason: "the kustomization entry's name is not a plain value" };
+  let resource = {};
+  try {
+    const ref = parseImageRef(occurrence.rewrittenBy?.written ?? "");
+    resource = {
+      ...ref.tag !== void 0 && { tag: ref.tag },
+      ...ref.digest !== void 0 && { digest: ref.digest }
+    };
+  } catch {
+  }
+  const wanted = {};
+  if (keys.newName || to.repository !== entry.name) wanted.newName = to.repository;
+  if (to.digest === void 0 && keys.digest)
+    return { reason: "the kustomization entry pins a digest and no digest is known for the replacement" };
+  if (to.tag === void 0 && keys.newTag)
+    return { reason: "the kustomization entry sets a tag and the replacement has none" };
+  if (to.digest !== void 0) {
+    wanted.digest = to.digest;
+    if (to.tag !== void 0) wanted.newTag = to.tag;
+  } else if (to.tag !== void 0 && (keys.newTag || resource.tag !== to.tag || resource.digest !== void 0)) {
+    wanted.newTag = to.tag;
+  }
+  const claims = [];
+  for (const key of ["newName", "newTag", "digest"]) {
+    if (!keys[key] && wanted[key] === void 0)
+      claims.push({ kind: "insert", file: written.file, after: last.line, key, text: "" });
+  }
+  for (const [key, value] of Object.entries(wanted)) {
+    const at2 = keys[key];
+    if (at2) claims.push(set2(at2, value));
+    else {
+      const insert = insertAfter(files, nameAt, "name", key, value, last.line);
+      if ("reason" in insert) return insert;
+      claims.push(insert);
+    }
+  }
+  for (const at2 of present2) if (!claims.some((c) => "at" in c && c.at === at2)) claims.push(set2(at2, at2.value));
+  return all(claims);
+}
+function insertAfter(files, sibling, siblingKey, key, value, after = sibling.line) {
+  const line = files.line(sibling.file, sibling.line) ?? "";
+  const prefix = /^([ \t]*(?:-[ \t]+)?)([A-Za-z]+)[ \t]*:[ \t]*$/.exec(line.slice(0, sibling.column - 1));
+  if (!prefix || prefix[2] !== siblingKey || prefix[1].includes("	")) {
+    return {
+      reason: `${sibling.file}:${sibling.line} is not a block-style "${siblingKey}:" line to add "${key}:" beside`
+    };
+  }
+  const indent = " ".repeat(prefix[1].length);
+  const text = `${indent}${key}: ${needsQuotes(value) ? `"${value}"` : value}`;
+  return { kind: "insert", file: sibling.file, after, key, text };
+}
+function settleShared(plans) {
+  for (let changed = true; changed; ) {
+    changed = false;
+    const wants = /* @__PURE__ */ new Map();
+    const keyOf = (claim) => claim.kind === "set" ? `${claim.at.file}\0${claim.at.line}\0${claim.at.column}` : `${claim.file}\0+${claim.after}\0${claim.key}`;
+    const valueOf = (plan, claim) => plan.blocked ? claim.kind === "set" ? claim.at.value : "" : claim.kind === "set" ? claim.next : claim.text;
+    for (const plan of plans) {
+      for (const claim of plan.claims) {
+        const key = keyOf(claim);
+        const set2 = wants.get(key) ?? /* @__PURE__ */ new Set();
+        set2.add(valueOf(plan, claim));
+        wants.set(key, set2);
+      }
+    }
+    for (const plan of plans) {
+      if (plan.blocked || plan.target.kind !== "change") continue;
+      if (plan.claims.some((claim) => (wants.get(keyOf(claim))?.size ?? 0) > 1)) {
+        plan.blocked = "the value is shared with other images that need a different replacement (an ARG, a .env value or a kustomization entry used more than once); change it by hand";
+        changed = true;
+      }
+    }
+  }
+}
+
+// src/fix/write.ts
+import { randomBytes } from "node:crypto";
+import {
+  chownSync,
+  closeSync as closeSync2,
+  fchmodSync,
+  fsyncSync,
+  openSync as openSync2,
+  readFileSync as readFileSync6,
+  realpathSync as realpathSync4,
+  renameSync,
+  statSync as statSync4,
+  unlinkSync,
+  writeSync
+} from "node:fs";
+import { basename as basename6, dirname as dirname7, join as join6 } from "node:path";
+var WriteError = class extends GuardError {
+};
+function writeChanges(files) {
+  const staged = [];
+  const abandon = (error, change) => {
+    for (const { temp } of staged) removeQuietly(temp);
+    if (error instanceof WriteError) throw error;
+    const code = error.code ?? "error";
+    throw new WriteError(
+      `cannot write ${change.file} (${code}); no file was changed: free space or give write permission, then run fix again`
+    );
+  };
+  for (const change of files) {
+    let temp;
+    try {
+      const target = realpathSync4(change.absolute);
+      refuseIfChanged(target, change);
+      const stats = statSync4(target);
+      temp = join6(
+        dirname7(target),
+        `.${basename6(target)}.base-image-guard-${randomBytes(6).toString("hex")}.tmp`
+      );
+      const fd = openSync2(temp, "wx", 384);
+      try {
+        const bytes = Buffer.from(change.after, "utf8");
+        for (let at2 = 0; at2 < bytes.length; ) at2 += writeSync(fd, bytes, at2, bytes.length - at2);
+        fsyncSync(fd);
+        fchmodSync(fd, stats.mode & 4095);
+      } finally {
+        closeSync2(fd);
+      }
+      try {
+        chownSync(temp, stats.uid, stats.gid);
+      } catch {
+      }
+      staged.push({ temp, target, change });
+    } catch (error) {
+      if (temp !== void 0 && !staged.some((s) => s.temp === temp)) removeQuietly(temp);
+      abandon(error, change);
+    }
+  }
+  for (let i = 0; i < staged.length; i++) {
+    const { temp, target, change } = staged[i];
+    try {
+      refuseIfChanged(target, change);
+      renameSync(temp, target);
+    } catch (error) {
+      for (const rest of staged.slice(i)) removeQuietly(rest.temp);
+      const written = staged.slice(0, i).map((s) => s.change.file);
+      const code = error instanceof WriteError ? error.message : `(${error.code ?? "error"})`;
+      throw new WriteError(
+        `cannot replace ${change.file} ${code}; ${written.length === 0 ? "no file was changed" : `already written whole: ${written.join(", ")}; the others are as they were`}`
+      );
+    }
+  }
+}
+function refuseIfChanged(target, change) {
+  if (!readFileSync6(target).equals(change.before)) {
+    throw new WriteError(
+      `${change.file} changed since fix read it; nothing was written: run fix again on the new text`
+    );
+  }
+}
+function removeQuietly(path4) {
+  try {
+    unlinkSync(path4);
+  } catch {
+  }
+}
+
+// src/fix/command.ts
+var FIX_FORMATS = ["diff", "json"];
+async function fix(paths, flags, tools = execRunner({ quiet: true })) {
+  const cwd = process.cwd();
+  const loaded = loadPolicy(flags.policy, cwd);
+  const only = flags.rules === void 0 ? void 0 : rulesOf(flags.rules);
+  if (flags.resolve && !await tools.has("skopeo")) throw new MissingToolError("skopeo");
+  const result = await runFix({
+    paths,
+    cwd,
+    loaded,
+    buildArgs: flags.buildArg,
+    ...flags.digests && {
+      digests: readDigests(readInput(flags.digests, cwd, "digests", "stdin").text, flags.digests)
+    },
+    ...flags.today && { today: /* @__PURE__ */ new Date(`${dayOf(flags.today, "--today")}T12:00:00Z`) },
+    ...flags.resolve && { resolve: registryResolver(tools) },
+    ...only && { only }
+  });
+  if (flags.write) writeChanges(result.files);
+  if (flags.format === "json") {
+    process.stdout.write(`${JSON.stringify(fixJson(result), null, 2)}
+`);
+  } else if (!flags.write) {
+    const diff = result.files.map((f) => f.diff).join("");
+    process.stdout.write(process.stdout.isTTY ? diff.split("\n").map(terminal).join("\n") : diff);
+  }
+  process.stderr.write(summary(result, flags.write === true));
+  if (flags.write) return 0;
+  return result.changes.length > 0 ? 1 : 0;
+}
+function fixJson(result) {
+  return { version: 1, changes: result.changes, unfixable: result.unfixable };
+}
+function summary(result, written) {
+  const lines = [];
+  const files = result.files.length;
+  const changes = result.changes.length;
+  if (changes === 0) lines.push("nothing to fix");
+  else
+    lines.push(
+      `${written ? "fixed" : "would fix"} ${changes} image${changes === 1 ? "" : "s"} in ${files} file${files === 1 ? "" : "s"}`
+    );
+  if (result.unfixable.length > 0) {
+    lines.push(`not fixable (${result.unfixable.length}):`);
+    for (const u of result.unfixable) {
+      const what = u.image ? ` ${terminal(u.image)}` : "";
+      lines.push(
+        `  ${terminalLineStart(u.file)}:${u.line}${u.rule ? ` ${u.rule}` : ""}${what}: ${terminal(u.reason)}`
+      );
+    }
+  }
+  return `${lines.join("\n")}
+`;
+}
+function rulesOf(text) {
+  const rules = text.split(",").map((r) => r.trim()).filter(Boolean);
+  for (const rule of rules) {
+    if (!REPAIRABLE.includes(rule))
+      throw new UsageError(`--rules: ${rule} is not a rule fix repairs (${REPAIRABLE.join(", ")})`);
+  }
+  return new Set(rules);
+}
+function registryResolver(tools) {
+  const known = /* @__PURE__ */ new Map();
+  return (reference) => {
+    let answer = known.get(reference);
+    if (!answer) {
+      answer = currentDigest(reference, tools);
+      known.set(reference, answer);
+    }
+    return answer;
+  };
+}
+
+// src/policy/eol/update.ts
+import { existsSync as existsSync2, mkdirSync, readFileSync as readFileSync7, renameSync as renameSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { join as join7 } from "node:path";
+function parseJson(text, file) {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InputError(
+      `${file} is not JSON (${error.message}); give the endoflife.date API file of one product`
+    );
+  }
+}
+function fromV0(cycles, file) {
+  return cycles.map((raw, i) => {
+    const at2 = `${file}: [${i}]`;
+    const c = raw ?? {};
+    const standard = supportEndOf(c.eol, `${at2}.eol`);
+    if (standard === void 0) throw new InputError(`${at2}.eol: missing`);
+    const extended = supportEndOf(c.extendedSupport, `${at2}.extendedSupport`);
+    return {
+      release: releaseName(c.cycle, `${at2}.cycle`),
+      standard,
+      ...extended !== void 0 && { extended },
+      // `lts` is true, false or the day LTS began.
+      lts: c.lts !== void 0 && c.lts !== null && c.lts !== false
+    };
+  });
+}
+function endV1(r, key, at2) {
+  const flag = key === "eol" ? "isEol" : "isEoes";
+  return supportEndOf(r[`${key}From`], `${at2}.${key}From`) ?? supportEndOf(r[flag], `${at2}.${flag}`);
+}
+function fromV1(releases, file) {
+  return releases.map((raw, i) => {
+    const at2 = `${file}: result.releases[${i}]`;
+    const r = raw ?? {};
+    const standard = endV1(r, "eol", at2);
+    if (standard === void 0) throw new InputError(`${at2}: neither eolFrom nor isEol`);
+    const extended = endV1(r, "eoes", at2);
+    return {
+      release: releaseName(r.name, `${at2}.name`),
+      standard,
+      ...extended !== void 0 && { extended },
+      lts: r.isLts === true
+    };
+  });
+}
+function releasesFromApi(text, file) {
+  const data = parseJson(text, file);
+  const v1 = data?.result?.releases;
+  const releases = Array.isArray(data) ? fromV0(data, file) : Array.isArray(v1) ? fromV1(v1, file) : void 0;
+  if (!releases || releases.length === 0) {
+    throw new InputError(
+      `${file}: expected an endoflife.date API file of one product with releases: v0, a list such as [{"cycle": "3.22", "eol": "2027-05-01"}], or v1, {"result": {"releases": [{"name": "3.22", "eolFrom": "2027-05-01", \u2026}]}}`
+    );
+  }
+  return checkedReleases(releases, file);
+}
+function updateProduct(dir, product, text, from, today) {
+  const bundled = PRODUCTS.find((p) => p.product === product);
+  if (!bundled) {
+    throw new UsageError(
+      `no end-of-life product ${JSON.stringify(product)}: the calendar has ${PRODUCTS.map((p) => p.product).join(", ")}`
+    );
+  }
+  const file = join7(dir, `${product}.json`);
+  const current = existsSync2(file) ? productFromFile(readFileSync7(file, "utf8"), file, bundled) : bundled;
+  const releases = releasesFromApi(text, from);
+  const before = new Map(current.releases.map((r) => [r.release, JSON.stringify(r)]));
+  const after = new Map(releases.map((r) => [r.release, JSON.stringify(r)]));
+  const update = {
+    file,
+    added: releases.filter((r) => !before.has(r.release)).map((r) => r.release),
+    changed: releases.filter((r) => before.has(r.release) && before.get(r.release) !== after.get(r.release)).map((r) => r.release),
+    removed: current.releases.filter((r) => !after.has(r.release)).map((r) => r.release)
+  };
+  const next = {
+    $comment: `End of support per release, from ${current.source} (refreshed with base-image-guard eol update on ${today}).`,
+    product: current.product,
+    images: current.images,
+    source: current.source,
+    taken: today,
+    releases
+  };
+  mkdirSync(dir, { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync2(temporary, `${JSON.stringify(next, null, 2)}
+`);
+  renameSync2(temporary, file);
+  return update;
+}
+
+// src/policy/write.ts
+var SETTINGS = ["workflows", "dockerfile", "include", "exclude", "maxFileSize"];
+function policyText(policy, header = []) {
+  const defaults = parsePolicy(default_policy_generated_default, BUILT_IN).policy;
+  const out = { mode: policy.mode };
+  for (const key of ["approved", "deprecated", "minimal", "versions", "pinning", "eol"]) {
+    if (policy[key] !== void 0) out[key] = policy[key];
+  }
+  if (policy.replacements !== void 0) out.replacements = policy.replacements;
+  if (policy.exceptions.length > 0) out.exceptions = policy.exceptions;
+  for (const key of SETTINGS) {
+    if (JSON.stringify(policy[key]) !== JSON.stringify(defaults[key])) out[key] = policy[key];
+  }
+  const comments = header.map((line) => `# ${line}`.trimEnd());
+  const body = dump(out, { lineWidth: -1, noRefs: true, quotingType: '"' });
+  return `${comments.length > 0 ? `${comments.join("\n")}
+` : ""}${body}`;
+}
+
+// src/rebuild/index.ts
+import { mkdtempSync, rmSync as rmSync2 } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as join11 } from "node:path";
+
 // src/rebuild/builders.ts
+import { readFileSync as readFileSync8 } from "node:fs";
+import { join as join8 } from "node:path";
 function loopbackTls(ref) {
   const host = ref.split("/")[0] ?? "";
   return /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/.test(host) ? ["--tls-verify=false"] : [];
@@ -31592,16 +32804,16 @@ function buildahBuilder(tools) {
     build: (image, refs, labels) => tools.run("buildah", ["bud", ...buildFlags(image, refs, labels), "--pull-always", image.context]),
     // Trivy cannot read buildah's storage: export the image to an OCI archive and scan that.
     async scanTarget(ref, workDir) {
-      const archive = join6(workDir, `${safeName(ref)}.oci.tar`);
+      const archive = join8(workDir, `${safeName(ref)}.oci.tar`);
       const result = await tools.run("buildah", ["push", ref, `oci-archive:${archive}`]);
       return result.exitCode === 0 ? { args: ["--input", archive] } : { failed: result };
     },
     async push(ref, workDir) {
-      const digestFile = join6(workDir, `${safeName(ref)}.digest`);
+      const digestFile = join8(workDir, `${safeName(ref)}.digest`);
       const result = await tools.run("buildah", ["push", "--digestfile", digestFile, ref, `docker://${ref}`]);
       if (result.exitCode !== 0) return { failed: result };
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
-      const digest = DIGEST3.exec(readFileSync4(digestFile, "utf8"))?.[0];
+      const digest = DIGEST3.exec(readFileSync8(digestFile, "utf8"))?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
     },
     async index(refs, manifests, workDir) {
@@ -31621,7 +32833,7 @@ function buildahBuilder(tools) {
         }
         let digest;
         for (const ref of refs) {
-          const digestFile = join6(workDir, `${safeName(ref)}.index.digest`);
+          const digestFile = join8(workDir, `${safeName(ref)}.index.digest`);
           const pushed = await tools.run("buildah", [
             "manifest",
             "push",
@@ -31634,7 +32846,7 @@ function buildahBuilder(tools) {
           ]);
           if (pushed.exitCode !== 0) return { failed: pushed };
           if (tools.dryRun) digest ??= DRY_RUN_DIGEST;
-          else digest ??= DIGEST3.exec(readFileSync4(digestFile, "utf8"))?.[0];
+          else digest ??= DIGEST3.exec(readFileSync8(digestFile, "utf8"))?.[0];
         }
         return digest ? { digest } : {
           failed: {
@@ -31669,13 +32881,13 @@ async function chooseBuilder(choice, tools) {
 
 // src/rebuild/library.ts
 var import_yaml6 = __toESM(require_dist(), 1);
-import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
-import { join as join7, relative as relative4 } from "node:path";
+import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync9 } from "node:fs";
+import { join as join9, relative as relative4 } from "node:path";
 var NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 function readLibrary(baseDir, cwd, only = []) {
-  const dir = join7(cwd, baseDir);
+  const dir = join9(cwd, baseDir);
   if (!existsSync3(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
-  const imagesFile = join7(dir, "images.yml");
+  const imagesFile = join9(dir, "images.yml");
   const entries = existsSync3(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
   const images = entries.map((entry) => describe(entry, baseDir, cwd));
   const unknown = only.filter((name) => !images.some((image) => image.name === name));
@@ -31693,7 +32905,7 @@ function readImagesFile(path4, baseDir) {
   const where = `${baseDir}/images.yml`;
   let data;
   try {
-    data = (0, import_yaml6.parse)(readFileSync5(path4, "utf8"));
+    data = (0, import_yaml6.parse)(readFileSync9(path4, "utf8"));
   } catch (error) {
     throw new UsageError(`${where} is not valid YAML: ${error.message}`);
   }
@@ -31729,10 +32941,10 @@ function readImagesFile(path4, baseDir) {
   });
 }
 function describe(entry, baseDir, cwd) {
-  const path4 = join7(cwd, baseDir, entry.dockerfile);
+  const path4 = join9(cwd, baseDir, entry.dockerfile);
   const display = relative4(cwd, path4).split("\\").join("/");
   if (!existsSync3(path4)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
-  const { occurrences, problems } = readDockerfile(readFileSync5(path4, "utf8"), display);
+  const { occurrences, problems } = readDockerfile(readFileSync9(path4, "utf8"), display);
   if (problems[0]) throw new UsageError(`${display}:${problems[0].line}: ${problems[0].message}`);
   const base = occurrences.find((o) => o.via === "from" && o.stage?.final);
   if (base?.image.kind !== "image") {
@@ -31746,7 +32958,7 @@ function describe(entry, baseDir, cwd) {
     );
   }
   const beside = (suffix) => {
-    const file = join7(cwd, baseDir, `${entry.name}${suffix}`);
+    const file = join9(cwd, baseDir, `${entry.name}${suffix}`);
     return existsSync3(file) ? relative4(cwd, file).split("\\").join("/") : void 0;
   };
   const trivyIgnore = beside(".trivyignore");
@@ -31755,7 +32967,7 @@ function describe(entry, baseDir, cwd) {
     name: entry.name,
     dockerfile: display,
     from: { line: base.line, column: base.column, written: base.text },
-    context: relative4(cwd, join7(cwd, baseDir)).split("\\").join("/") || ".",
+    context: relative4(cwd, join9(cwd, baseDir)).split("\\").join("/") || ".",
     upstream,
     tags,
     platforms: entry.platforms ?? [],
@@ -31765,8 +32977,8 @@ function describe(entry, baseDir, cwd) {
 }
 
 // src/rebuild/pipeline.ts
-import { readFileSync as readFileSync6, rmSync } from "node:fs";
-import { join as join8 } from "node:path";
+import { readFileSync as readFileSync10, rmSync } from "node:fs";
+import { join as join10 } from "node:path";
 
 // src/rebuild/trivy.ts
 var SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
@@ -31847,15 +33059,15 @@ function scanFilters(options, image, report, exit = []) {
 }
 async function publishedCves(ref, options, tools, image, name) {
   if (tools.dryRun) return void 0;
-  const report = join8(options.workDir, `${name}.published.trivy.json`);
+  const report = join10(options.workDir, `${name}.published.trivy.json`);
   rmSync(report, { force: true });
   const scan = await tools.run("trivy", ["image", ...scanFilters(options, image, report), ref]);
-  const summary = readScanReport(report);
-  if (scan.exitCode !== 0 || !summary) {
+  const summary2 = readScanReport(report);
+  if (scan.exitCode !== 0 || !summary2) {
     if (/MANIFEST_UNKNOWN|manifest unknown|not found/i.test(`${scan.stderr}${scan.stdout}`)) return void 0;
     return { failed: `cannot scan the published ${ref} to compare with: ${toolError("trivy", scan)}` };
   }
-  return { ids: new Set(summary.vulnerabilities.map((v) => v.id)) };
+  return { ids: new Set(summary2.vulnerabilities.map((v) => v.id)) };
 }
 var MAX_RUNS_A_DAY = 9;
 async function freeTags(image, options, builder) {
@@ -31998,15 +33210,15 @@ async function rebuildImage(image, options, builder, tools) {
   }
   return outcome;
 }
-function addScan(outcome, summary) {
-  for (const severity of Object.keys(summary.counts)) {
-    outcome.vulnerabilities[severity] += summary.counts[severity];
+function addScan(outcome, summary2) {
+  for (const severity of Object.keys(summary2.counts)) {
+    outcome.vulnerabilities[severity] += summary2.counts[severity];
   }
-  outcome.cves.push(...summary.vulnerabilities);
+  outcome.cves.push(...summary2.vulnerabilities);
 }
 async function scanVariant(v, published, image, options, builder, tools, step) {
   if (!options.scan) return {};
-  const report = join8(options.workDir, `${v.label}.trivy.json`);
+  const report = join10(options.workDir, `${v.label}.trivy.json`);
   const local = v.refs[0];
   step("scan");
   const target = await builder.scanTarget(local, options.workDir);
@@ -32018,33 +33230,33 @@ async function scanVariant(v, published, image, options, builder, tools, step) {
     ...target.args
   ]);
   if (scan.exitCode !== 0 && scan.exitCode !== 1) return { step: "scan", failed: toolError("trivy", scan) };
-  let summary;
+  let summary2;
   if (!tools.dryRun) {
-    summary = readScanReport(report);
-    if (!summary) {
+    summary2 = readScanReport(report);
+    if (!summary2) {
       return { step: "scan", failed: `${toolError("trivy", scan)} (no scan report: the scan did not run)` };
     }
   }
   let gate;
   if (scan.exitCode === 1) {
-    const counts = summary?.counts ?? emptyCounts();
+    const counts = summary2?.counts ?? emptyCounts();
     const found = options.severity.map((s) => `${counts[s]} ${s}`).join(", ");
     const where = v.platform && image.platforms.length > 1 ? ` on ${v.platform}` : "";
-    const ids = [...new Set((summary?.vulnerabilities ?? []).map((x) => x.id))];
+    const ids = [...new Set((summary2?.vulnerabilities ?? []).map((x) => x.id))];
     const known = options.gate === "no-new" ? await publishedCves(published, options, tools, image, v.label) : void 0;
     if (known === void 0) {
       return {
         step: "scan",
-        ...summary && { summary },
+        ...summary2 && { summary: summary2 },
         failed: `not pushed: the scan found ${found} vulnerabilities${where}${ids.length > 0 ? ` (${ids.join(", ")})` : ""}`
       };
     }
-    if ("failed" in known) return { step: "scan", failed: known.failed, ...summary && { summary } };
+    if ("failed" in known) return { step: "scan", failed: known.failed, ...summary2 && { summary: summary2 } };
     const added = ids.filter((id) => !known.ids.has(id));
     if (added.length > 0) {
       return {
         step: "scan",
-        ...summary && { summary },
+        ...summary2 && { summary: summary2 },
         failed: `not pushed: ${added.length} vulnerabilities${where} the published image does not have (${added.join(", ")})`
       };
     }
@@ -32052,7 +33264,7 @@ async function scanVariant(v, published, image, options, builder, tools, step) {
   }
   if (options.attest) {
     step("sbom");
-    const sbom = join8(options.workDir, `${v.label}.cdx.json`);
+    const sbom = join10(options.workDir, `${v.label}.cdx.json`);
     const made = await tools.run("trivy", [
       "image",
       "--format",
@@ -32063,11 +33275,11 @@ async function scanVariant(v, published, image, options, builder, tools, step) {
     ]);
     if (made.exitCode !== 0) return { step: "sbom", failed: toolError("trivy", made) };
   }
-  return { ...summary && { summary }, ...gate && { gate } };
+  return { ...summary2 && { summary: summary2 }, ...gate && { gate } };
 }
 async function attestVariant(v, subject, key, options, tools) {
-  const report = join8(options.workDir, `${v.label}.trivy.json`);
-  const predicate = join8(options.workDir, `${v.label}.cosign-vuln.json`);
+  const report = join10(options.workDir, `${v.label}.trivy.json`);
+  const predicate = join10(options.workDir, `${v.label}.cosign-vuln.json`);
   const convert = await tools.run("trivy", [
     "convert",
     "--format",
@@ -32080,7 +33292,7 @@ async function attestVariant(v, subject, key, options, tools) {
   const attest = (type2, file) => tools.run("cosign", ["attest", "--yes", ...key, "--type", type2, "--predicate", file, subject]);
   const vuln = await attest("vuln", predicate);
   if (vuln.exitCode !== 0) return toolError("cosign", vuln);
-  const cyclonedx = await attest("cyclonedx", join8(options.workDir, `${v.label}.cdx.json`));
+  const cyclonedx = await attest("cyclonedx", join10(options.workDir, `${v.label}.cdx.json`));
   if (cyclonedx.exitCode !== 0) return toolError("cosign", cyclonedx);
   return void 0;
 }
@@ -32094,7 +33306,7 @@ async function requireTools(options, tools) {
 }
 function readScanReport(path4) {
   try {
-    return summarizeScan(readFileSync6(path4, "utf8"));
+    return summarizeScan(readFileSync10(path4, "utf8"));
   } catch {
     return void 0;
   }
@@ -32173,7 +33385,7 @@ async function runRebuild(settings, tools, onImage = () => {
 }, onStep) {
   const registry = validateRegistry(settings.registry);
   const images = libraryOf(settings);
-  const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync(join9(tmpdir(), "base-image-guard-rebuild-"));
+  const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync(join11(tmpdir(), "base-image-guard-rebuild-"));
   const options = {
     registry,
     scan: settings.scan,
@@ -32197,81 +33409,6 @@ async function runRebuild(settings, tools, onImage = () => {
   } finally {
     if (!tools.dryRun) rmSync2(workDir, { recursive: true, force: true });
   }
-}
-
-// src/rebuild/pin.ts
-import { readFileSync as readFileSync7, writeFileSync as writeFileSync2 } from "node:fs";
-import { join as join10 } from "node:path";
-async function currentDigest(ref, tools) {
-  const result = await tools.run("skopeo", skopeoArgs(["inspect", "--raw", `docker://${ref}`]));
-  if (result.exitCode !== 0) {
-    const said = (result.stderr.trim() || result.stdout.trim()).split("\n").slice(-5).join("\n");
-    return { error: `skopeo exited with ${result.exitCode}: ${said}` };
-  }
-  if (tools.dryRun) return { digest: "sha256:<digest-of-the-upstream-manifest>" };
-  return { digest: manifestDigest(result.stdout) };
-}
-async function pinUpstreams(images, cwd, tools) {
-  const outcomes = [];
-  for (const image of images) {
-    const written = image.from.written;
-    const { name, tag, digest: old } = splitReference(written);
-    const upstream = tag === void 0 ? name : `${name}:${tag}`;
-    const base = { name: image.name, dockerfile: image.dockerfile, upstream, ...old && { old } };
-    if (written.includes("$")) {
-      outcomes.push({
-        ...base,
-        status: "failed",
-        error: `${written} is written with a variable; write the upstream out to pin it`
-      });
-      continue;
-    }
-    if (tag === void 0) {
-      outcomes.push({
-        ...base,
-        status: "failed",
-        error: `${written} has no tag to follow; write the tag beside the digest`
-      });
-      continue;
-    }
-    const current = await currentDigest(upstream, tools);
-    if ("error" in current) {
-      outcomes.push({ ...base, status: "failed", error: current.error });
-      continue;
-    }
-    if (current.digest === old) {
-      outcomes.push({ ...base, new: current.digest, status: "unchanged" });
-      continue;
-    }
-    if (!tools.dryRun) {
-      const path4 = join10(cwd, image.dockerfile);
-      const lines = readFileSync7(path4, "utf8").split("\n");
-      const at2 = image.from.line - 1;
-      const line = lines[at2] ?? "";
-      const column = image.from.column - 1;
-      if (line.slice(column, column + written.length) !== written) {
-        outcomes.push({
-          ...base,
-          status: "failed",
-          error: `${image.dockerfile}:${image.from.line} no longer says ${written}`
-        });
-        continue;
-      }
-      lines[at2] = `${line.slice(0, column)}${upstream}@${current.digest}${line.slice(column + written.length)}`;
-      writeFileSync2(path4, lines.join("\n"));
-    }
-    outcomes.push({ ...base, new: current.digest, status: "pinned" });
-  }
-  return outcomes;
-}
-function renderPins(outcomes) {
-  const lines = outcomes.map((o) => {
-    if (o.status === "failed") return `\u2716 ${o.name}: ${o.upstream}: ${o.error}`;
-    if (o.status === "unchanged") return `= ${o.name}: ${o.upstream} still ${o.new}`;
-    return `\u2191 ${o.name}: ${o.upstream} ${o.old ?? "(unpinned)"} \u2192 ${o.new} (${o.dockerfile})`;
-  });
-  return `${lines.join("\n")}
-`;
 }
 
 // src/rebuild/plan.ts
@@ -32679,22 +33816,10 @@ function renderReport(format, result, options) {
 
 // src/cli.ts
 var { version } = package_default;
-function collectBuildArg(value, previous) {
-  const at2 = value.indexOf("=");
-  if (at2 <= 0) throw new UsageError(`--build-arg takes KEY=VALUE, got "${value}"`);
-  return { ...previous, [value.slice(0, at2)]: value.slice(at2 + 1) };
-}
 function useColor(stream) {
   if ("NO_COLOR" in process.env) return false;
   if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== "0") return true;
   return stream.isTTY === true;
-}
-function readInput(from, cwd, what, stdinName) {
-  try {
-    return from === "-" ? { text: readFileSync8(0, "utf8"), origin: stdinName } : { text: readFileSync8(resolve5(cwd, from), "utf8"), origin: from };
-  } catch (error) {
-    throw new InputError(`cannot read ${what} ${from}: ${error.message}`);
-  }
 }
 function changedFiles(ref, cwd) {
   if (ref.startsWith("-")) throw new UsageError(`--changed-since takes a git ref, got "${ref}"`);
@@ -32739,7 +33864,7 @@ function check(paths, flags) {
 `);
   }
   const chunks = flags.format === "json" ? jsonChunks(result) : flags.format === "jsonl" ? jsonLines(result) : [renderBuilt(flags, result, !toFile && useColor(process.stdout))];
-  writeChunks(chunks, flags.output === void 0 ? void 0 : resolve5(cwd, flags.output), flags.output);
+  writeChunks(chunks, flags.output === void 0 ? void 0 : resolve6(cwd, flags.output), flags.output);
   return exitCodeOf(result);
 }
 function renderBuilt(flags, result, color) {
@@ -32806,11 +33931,11 @@ async function rebuild(flags) {
 ${renderRebuildText(outcomes)}`);
   if (flags.output !== void 0)
     writeChunks([`${imagesOutput(outcomes)}
-`], resolve5(cwd, flags.output), flags.output);
+`], resolve6(cwd, flags.output), flags.output);
   if (flags.digests !== void 0) {
     const digests = digestsOf(outcomes, provenance(cwd).date);
     writeChunks([`${JSON.stringify(digests, null, 2)}
-`], resolve5(cwd, flags.digests), flags.digests);
+`], resolve6(cwd, flags.digests), flags.digests);
   }
   return outcomes.some((o) => o.status === "failed") ? 1 : 0;
 }
@@ -32830,11 +33955,11 @@ function writeChunks(chunks, path4, shown) {
   }
   let fd;
   try {
-    mkdirSync2(dirname7(path4), { recursive: true });
-    fd = openSync2(path4, "w");
+    mkdirSync2(dirname8(path4), { recursive: true });
+    fd = openSync3(path4, "w");
     const flush = (descriptor) => {
       const bytes = Buffer.from(batch, "utf8");
-      for (let written = 0; written < bytes.length; ) written += writeSync(descriptor, bytes, written);
+      for (let written = 0; written < bytes.length; ) written += writeSync2(descriptor, bytes, written);
       batch = "";
     };
     for (const chunk of chunks) {
@@ -32846,7 +33971,7 @@ function writeChunks(chunks, path4, shown) {
     const errno = error.code;
     throw new InputError(`cannot write ${shown ?? path4}: ${errno ?? error.message}`);
   } finally {
-    if (fd !== void 0) closeSync2(fd);
+    if (fd !== void 0) closeSync3(fd);
   }
 }
 function validatePolicy(file) {
@@ -32856,13 +33981,6 @@ function validatePolicy(file) {
   for (const warning of loaded.warnings) process.stdout.write(`warning: ${terminal(warning)}
 `);
   return 0;
-}
-function dayOf(text, option) {
-  if (text === void 0) return (/* @__PURE__ */ new Date()).toISOString().slice(0, 10);
-  if (!isCalendarDate(text)) {
-    throw new UsageError(`${option} takes a date as YYYY-MM-DD, got "${text}"`);
-  }
-  return text;
 }
 function exportAdmission(flags) {
   const targets = targetsOf(flags.to, "--to");
@@ -32884,7 +34002,7 @@ function exportAdmission(flags) {
       today,
       ...loaded.calendar && { calendar: loaded.calendar }
     });
-    const file = flags.outputDir !== void 0 ? join11(flags.outputDir, EXPORT_FILES[target]) : flags.output;
+    const file = flags.outputDir !== void 0 ? join12(flags.outputDir, EXPORT_FILES[target]) : flags.output;
     writeChunks([file === void 0 && i > 0 ? `---
 ${text}` : text], file, file);
     if (file !== void 0) process.stderr.write(`wrote ${terminal(file)} (${target})
@@ -32895,7 +34013,7 @@ ${text}` : text], file, file);
 function importAdmission(file, flags) {
   let text;
   try {
-    text = file === "-" ? readFileSync8(0, "utf8") : readFileSync8(resolve5(file), "utf8");
+    text = file === "-" ? readFileSync11(0, "utf8") : readFileSync11(resolve6(file), "utf8");
   } catch (error) {
     throw new InputError(
       `cannot read ${file}: ${error.code ?? error.message}`
@@ -32926,7 +34044,7 @@ function writeBaseline(paths, flags) {
     mode: "audit",
     buildArgs: flags.buildArg
   });
-  writeChunks(jsonChunks(result), resolve5(cwd, flags.output), flags.output);
+  writeChunks(jsonChunks(result), resolve6(cwd, flags.output), flags.output);
   process.stdout.write(
     `wrote ${terminal(flags.output)}: ${result.findings.length} known ${result.findings.length === 1 ? "finding" : "findings"}; run check --baseline ${terminal(flags.output)} and only new ones fail
 `
@@ -32938,12 +34056,12 @@ function eolUpdate(flags) {
   const text = readInput(flags.from, process.cwd(), "end-of-life data", "stdin").text;
   const today = dayOf(flags.today, "--today");
   const dir = flags.dir ?? BUNDLED_CALENDAR_DIR;
-  if (flags.dir === void 0 && !existsSync4(resolve5(dir))) {
+  if (flags.dir === void 0 && !existsSync4(resolve6(dir))) {
     throw new UsageError(
       `give --dir DIR: the folder your policy names with eol.calendar (${BUNDLED_CALENDAR_DIR} is only in base-image-guard's own repository)`
     );
   }
-  const result = updateProduct(resolve5(dir), flags.product, text, flags.from, today);
+  const result = updateProduct(resolve6(dir), flags.product, text, flags.from, today);
   const list = (items) => items.length === 0 ? "none" : items.join(", ");
   process.stdout.write(
     terminal(
@@ -32953,11 +34071,11 @@ function eolUpdate(flags) {
   return 0;
 }
 function init(options) {
-  const target = resolve5(options.path);
+  const target = resolve6(options.path);
   if (existsSync4(target) && !options.force) {
     throw new UsageError(`${options.path} already exists; use --force to overwrite it`);
   }
-  mkdirSync2(dirname7(target), { recursive: true });
+  mkdirSync2(dirname8(target), { recursive: true });
   writeFileSync3(target, starterPolicyText);
   process.stdout.write(
     `wrote ${options.path}: the built-in default policy with the end-of-life calendar on, commented; edit approved and deprecated first
@@ -32988,6 +34106,18 @@ function program2(setExitCode) {
     "after",
     "\nExit codes: 0 no violation (or audit mode), 1 violations in enforce mode, 2 usage, policy or I/O error."
   ).action((paths, flags) => setExitCode(check(paths, flags)));
+  cli.command("fix").description("rewrite images the policy rejects to the approved, digest-pinned replacement (SPEC \xA79)").argument("[paths...]", "files and folders to fix (default: the current folder)").option("--policy <file>", `policy file (default: ${DEFAULT_POLICY_PATH}, else the built-in default)`).option(
+    "--digests <file>",
+    "a rebuild's digests.json: the releases the library publishes and their digests"
+  ).option("--resolve", "ask the registry (skopeo inspect --raw) for digests --digests does not know").option("--rules <list>", "repair only findings of these rules (comma-separated)").option("--write", "rewrite the files in place (atomic; a file changed since it was read is refused)").addOption(new Option("--format <format>", "output").choices(FIX_FORMATS).default("diff")).option(
+    "--build-arg <key=value>",
+    "value for a Dockerfile ARG, like docker build (repeatable)",
+    collectBuildArg,
+    {}
+  ).option("--today <date>", "judge end-of-life dates as of this day (YYYY-MM-DD)").addHelpText(
+    "after",
+    "\nPrints a diff git apply takes. Exit codes: 0 nothing to fix (or --write done), 1 the diff changes something, 2 usage, policy or I/O error."
+  ).action(async (paths, flags) => setExitCode(await fix(paths, flags)));
   cli.command("rebuild").description("build, scan, push and sign the base-image library (base/*.Dockerfile)").option("--base-dir <dir>", "folder of <name>.Dockerfile files and an optional images.yml", "base").option("--registry <registry>", "registry and namespace to push to, such as ghcr.io/acme/base").option(
     "--image <name>",
     "rebuild only this image (repeatable)",

@@ -18829,6 +18829,11 @@ function compilePolicy(policy, calendar = BUNDLED) {
     versions: Object.entries(policy.versions ?? {}).map(
       ([distribution, allowed]) => allowedReleases(distribution, allowed)
     ),
+    replacements: (policy.replacements ?? []).map(({ match, use }) => ({
+      entry: match,
+      matches: imageMatcher(match),
+      use
+    })),
     exceptions: policy.exceptions.map((exception2) => ({
       entry: exception2.image,
       matches: imageMatcher(exception2.image),
@@ -19414,7 +19419,12 @@ function imageOfMap(value, path, written, defaults = {}) {
   let image = registry ? `${registry.replace(/\/+$/, "")}/${repository}` : repository;
   if (digest) image += `@${digest}`;
   else if (tag) image += `:${tag}`;
-  return { path: [...path, "repository"], value: image };
+  const keys = ["registry", "repository", "tag", "digest"].filter((key) => {
+    const raw = value[key];
+    return raw !== void 0 && raw !== null && typeof raw !== "object";
+  });
+  const map2 = { path, keys, ...defaults.registry && { global: defaults.registry } };
+  return { path: [...path, "repository"], value: image, map: map2 };
 }
 
 // src/sources/kubernetes.ts
@@ -19608,6 +19618,7 @@ function readPodList(text, origin) {
         line: 0,
         column: 0,
         source: "cluster",
+        written: { kind: "fixed", reason: "a running pod (--from-json): fix the files it was deployed from" },
         ...imageOfValue(found.value),
         workload: { kind: found.workload?.kind ?? "Pod", name, namespace },
         ...found.container && { container: found.container },
@@ -23439,12 +23450,25 @@ function readKustomization(doc, file) {
       const newName = text("newName");
       const newTag = text("newTag");
       const digest = text("digest");
+      const keys = {};
+      for (const key of ["name", "newName", "newTag", "digest"]) {
+        const value = entry[key];
+        if (value === void 0 || value === null || typeof value === "object") continue;
+        const at2 = doc.locate(["images", i, key]);
+        keys[key] = {
+          file,
+          line: at2.line,
+          column: at2.col,
+          value: doc.written(["images", i, key]) ?? String(value)
+        };
+      }
       images.push({
         name: entry.name,
         ...newName !== void 0 && { newName },
         ...newTag !== void 0 && { newTag },
         ...digest !== void 0 && { digest },
-        line: doc.locate(["images", i]).line
+        line: doc.locate(["images", i]).line,
+        keys
       });
     });
   }
@@ -23551,6 +23575,7 @@ function patchImages(doc, text, file) {
           text: imageText,
           image: state,
           via: "patch",
+          written: typeof image.value === "string" ? { kind: "value", at: { file, line: where.line, column: where.col, value: image.value } } : { kind: "fixed", reason: "the patch's image is not a string" },
           labels: image.labels,
           ...image.replaces && { patchTarget: image.replaces }
         });
@@ -23652,18 +23677,22 @@ function applyKustomizations(kustomizations, byFile) {
     for (const item of kept) {
       let text = item.text;
       let matched;
+      let entries = 0;
       for (const entry of k.images) {
         if (!entryMatches(entry, text)) continue;
         text = rewrite(entry, text);
         matched ??= entry;
+        entries++;
       }
       if (matched) {
         replaced.add(item.origin);
+        const written = entries === 1 && item.text === item.origin.text ? { kind: "kustomize", file: k.file, entry: matched } : { kind: "fixed", reason: "more than one kustomization entry rewrites this image" };
         rewritten.push({
           ...item.origin,
           text,
           image: imageState(text),
-          rewrittenBy: { file: k.file, line: matched.line, written: item.origin.text }
+          rewrittenBy: { file: k.file, line: matched.line, written: item.origin.text },
+          written
         });
       }
       out.push({ origin: item.origin, text });
@@ -23712,15 +23741,17 @@ function serviceImages(services, at2) {
   }
   return images;
 }
-function parseEnvFile(text) {
+function parseEnvFile(text, positions) {
   const values = /* @__PURE__ */ new Map();
   const lines = text.replace(/\r\n?/g, "\n").split("\n");
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].replace(/^\s*export\s+/, "");
+    const whole = lines[i];
+    const line = whole.replace(/^\s*export\s+/, "");
     const match = /^\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s?(.*)$/.exec(line);
     if (!match) continue;
     const key = match[1];
     let raw = match[2].trimStart();
+    positions?.set(key, { line: i + 1, column: whole.length - raw.length + 1 });
     let value;
     if (raw.startsWith("'")) {
       let end = raw.indexOf("'", 1);
@@ -23767,7 +23798,9 @@ function exactModel(text) {
   for (const arg of dockerfile.getInitialARGs()) {
     const property = arg.getProperty();
     const name = property?.getName();
-    if (property && name) initialArgs.push({ name, value: property.getValue() });
+    if (!property || !name) continue;
+    const valueStart = property.getValueRange()?.start;
+    initialArgs.push({ name, value: property.getValue(), ...valueStart && { valueStart } });
   }
   const instructions = dockerfile.getInstructions();
   return {
@@ -24035,14 +24068,18 @@ function argOf(lines, instruction) {
   const { first, last } = instruction.lines;
   const text = lines.slice(first, last + 1).join("\n");
   if (first !== last || /["'\\`$]/.test(text)) {
-    return exactModel(text).initialArgs[0];
+    const arg = exactModel(text).initialArgs[0];
+    if (!arg?.valueStart) return arg;
+    return { ...arg, valueStart: { line: arg.valueStart.line + first, character: arg.valueStart.character } };
   }
   const words = stripCR(text).replace(/^[ \t]+|[ \t]+$/g, "").split(/[ \t]+/).slice(1);
   if (words.length !== 1) return words.length === 0 ? void 0 : null;
   const word = words[0];
   const equals = word.indexOf("=");
   if (equals === 0) return null;
-  return equals < 0 ? { name: word, value: null } : { name: word.slice(0, equals), value: word.slice(equals + 1) };
+  if (equals < 0) return { name: word, value: null };
+  const valueStart = { line: first, character: lines[first].indexOf(word) + equals + 1 };
+  return { name: word.slice(0, equals), value: word.slice(equals + 1), valueStart };
 }
 
 // src/sources/dockerfile.ts
@@ -24071,7 +24108,14 @@ function readDockerfile(text, file, options = {}) {
 }
 function readModel(model, text, file, options = {}) {
   const { escapeChar } = model;
-  const reader = new StageReader(file, text, globalArgs(model, options.buildArgs ?? {}), escapeChar);
+  const buildArgs = options.buildArgs ?? {};
+  const reader = new StageReader(
+    file,
+    text,
+    globalArgs(model, buildArgs),
+    escapeChar,
+    argSources(model, buildArgs)
+  );
   for (const instruction of model.instructions) reader.read(instruction, options.copyFrom !== false);
   const result = reader.finish(text, model.instructions.at(-1));
   return { ...result, heredocLines: model.heredocLines };
@@ -24083,22 +24127,59 @@ function globalArgs(model, buildArgs) {
   }
   return globals;
 }
+function argSources(model, buildArgs) {
+  const sources = /* @__PURE__ */ new Map();
+  for (const { name, value, valueStart } of model.initialArgs) {
+    if (buildArgs[name] !== void 0) sources.set(name, { reason: `ARG ${name} is set by --build-arg` });
+    else if (value === null || !valueStart) sources.set(name, { reason: `ARG ${name} has no default` });
+    else if (value.includes("$"))
+      sources.set(name, { reason: `the default of ARG ${name} is made from other variables` });
+    else sources.set(name, { line: valueStart.line + 1, column: valueStart.character + 1, value });
+  }
+  return sources;
+}
+var ONE_VARIABLE = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^${}]*))?\})$/;
 var StageReader = class {
-  constructor(file, text, globals, escapeChar) {
+  constructor(file, text, globals, escapeChar, argSources2) {
     this.file = file;
     this.globals = globals;
     this.escapeChar = escapeChar;
+    this.argSources = argSources2;
     this.lines = text.split("\n");
   }
   file;
   globals;
   escapeChar;
+  argSources;
   stages = [];
   occurrences = [];
   problems = [];
   /** Stage names to the first stage of that name: lookups in constant time (linear in the file). */
   stageNames = /* @__PURE__ */ new Map();
   lines;
+  /**
+   * Where the image's text is written: the word itself, the default of the one ARG it names (once
+   * `fix` has made sure every use agrees), or a `${NAME:-default}` default (SPEC §9).
+   */
+  written(word, at2) {
+    const here = { file: this.file, line: at2.line + 1, column: at2.character + 1, value: word };
+    if (!word.includes("$")) return { kind: "value", at: here };
+    const one = ONE_VARIABLE.exec(word);
+    if (!one)
+      return { kind: "fixed", reason: "the image is put together from ARGs; change their values by hand" };
+    const name = one[1] ?? one[2];
+    const operator = one[3];
+    const source = this.argSources.get(name);
+    const unset = !source || "reason" in source && source.reason.endsWith("has no default");
+    const usesDefault = operator !== void 0 && (unset || operator === ":-" && "value" in source && source.value === "");
+    if (usesDefault)
+      return { kind: "value", at: here, part: { start: word.indexOf("-") + 1, end: word.length - 1 } };
+    if (source && "line" in source) return { kind: "value", at: { file: this.file, ...source } };
+    return {
+      kind: "fixed",
+      reason: source ? source.reason : `ARG ${name} is not declared before the first FROM`
+    };
+  }
   problem(line, column, message) {
     this.problems.push({ file: this.file, line: line + 1, column: column + 1, message });
   }
@@ -24140,10 +24221,11 @@ var StageReader = class {
   isStage({ text, image }, allowIndex) {
     return image.kind !== "unresolved" && (allowIndex || !/^\d+$/.test(text)) && this.stageIndex(text) !== void 0;
   }
-  occurrence(instruction, { text, image }, at2, via) {
+  occurrence(instruction, { text, image }, at2, via, word) {
     const { start } = instruction;
     const name = this.stages[this.stages.length - 1]?.name;
     return {
+      written: this.written(word, at2),
       file: this.file,
       line: start.line + 1,
       column: (at2.line === start.line ? at2.character : start.character) + 1,
@@ -24179,7 +24261,7 @@ var StageReader = class {
       stage.parent = parent;
       return;
     }
-    const found = this.occurrence(from, resolved, first.start, "from");
+    const found = this.occurrence(from, resolved, first.start, "from", first.value);
     if (found.text.toLowerCase() === "scratch") return;
     stage.base = found;
     this.occurrences.push(found);
@@ -24200,7 +24282,7 @@ var StageReader = class {
     if (!written || !at2) return;
     const resolved = this.resolve(written);
     if (this.isStage(resolved, true)) return;
-    this.occurrences.push(this.occurrence(instruction, resolved, at2, via));
+    this.occurrences.push(this.occurrence(instruction, resolved, at2, via, written));
   }
   /** Marks the final image, and reports a file without FROM or ending inside an instruction. */
   finish(text, last) {
@@ -24349,6 +24431,7 @@ var Layout = class {
   roots;
   charts = /* @__PURE__ */ new Map();
   envs = /* @__PURE__ */ new Map();
+  envPositions = /* @__PURE__ */ new Map();
   envsOutside = /* @__PURE__ */ new Set();
   read(path) {
     return this.roots.length > 0 ? readSideFile(path, this.roots) : readSideFile(path);
@@ -24384,10 +24467,16 @@ var Layout = class {
     if (!env) {
       const text = this.read(join2(dir, ".env"));
       if (text === OUT_OF_TREE) this.envsOutside.add(dir);
-      env = text === void 0 || text === OUT_OF_TREE ? /* @__PURE__ */ new Map() : parseEnvFile(text);
+      const positions = /* @__PURE__ */ new Map();
+      env = text === void 0 || text === OUT_OF_TREE ? /* @__PURE__ */ new Map() : parseEnvFile(text, positions);
       this.envs.set(dir, env);
+      this.envPositions.set(dir, positions);
     }
     return env;
+  }
+  /** Where each value of the `.env` in `dir` is written (after `envAt`). */
+  envPositionsAt(dir) {
+    return this.envPositions.get(dir) ?? /* @__PURE__ */ new Map();
   }
   /** Whether the `.env` in `dir` is a link out of the checked tree (and so was not read). */
   envOutside(dir) {
@@ -24502,7 +24591,10 @@ function readYamlSource(text, file, role, options, dir) {
         collect(doc, helmValuesImages(doc.data, doc.written, role.appVersion), "helm", file, result);
         break;
       case "manifest":
-        readManifest(doc, file, result, () => options.layout.envAt(dir));
+        readManifest(doc, file, result, () => ({
+          variables: options.layout.envAt(dir),
+          positions: options.layout.envPositionsAt(dir)
+        }));
         break;
     }
   }
@@ -24516,22 +24608,24 @@ function readYamlSource(text, file, role, options, dir) {
   }
   return result;
 }
-function readManifest(doc, file, result, env = () => /* @__PURE__ */ new Map()) {
+function readManifest(doc, file, result, env = () => ({ variables: /* @__PURE__ */ new Map(), positions: /* @__PURE__ */ new Map() })) {
   if (isKubernetesObject(doc.data)) {
     const found = kubernetesImages(doc.data, doc.written);
     Object.assign(result.namespaces, found.namespaces);
     collect(doc, found.images, "kubernetes", file, result);
   } else if (isComposeFile(doc.data)) {
-    collect(doc, composeImages(doc.data), "compose", file, result, { variables: env() });
+    collect(doc, composeImages(doc.data), "compose", file, result, env());
   } else if (isComposeName(file) && isVersion1Compose(doc.data)) {
-    collect(doc, composeV1Images(doc.data), "compose", file, result, { variables: env() });
+    collect(doc, composeV1Images(doc.data), "compose", file, result, env());
   }
 }
-function collect(doc, images, source, file, result, valueOptions = {}) {
+function collect(doc, images, source, file, result, env) {
+  const valueOptions = env ? { variables: env.variables } : {};
   for (const found of images) {
     const at2 = doc.locate(found.path);
     const { text: imageText, image } = imageOfValue(found.value, valueOptions);
     result.occurrences.push({
+      written: writtenIn(doc, found, file, at2, env),
       file,
       line: at2.line,
       column: at2.col,
@@ -24543,6 +24637,42 @@ function collect(doc, images, source, file, result, valueOptions = {}) {
       labels: found.labels
     });
   }
+}
+var ONE_VARIABLE2 = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^${}]*))?\})$/;
+function writtenIn(doc, found, file, at2, env) {
+  if (at2.line === 0) return { kind: "fixed", reason: "the YAML is read without positions (see the notice)" };
+  if (found.map) {
+    const { path, keys, global } = found.map;
+    const located = {};
+    for (const key of keys) {
+      const position2 = doc.locate([...path, key]);
+      const value2 = doc.written([...path, key]);
+      if (value2 !== void 0) located[key] = { file, line: position2.line, column: position2.col, value: value2 };
+    }
+    const repository = located.repository;
+    if (!repository) return { kind: "fixed", reason: "the map's repository is not a plain value" };
+    return { kind: "map", keys: located, repository, ...global !== void 0 && { global } };
+  }
+  if (typeof found.value !== "string") return { kind: "fixed", reason: "the image is not a string" };
+  const here = { file, line: at2.line, column: at2.col, value: found.value };
+  if (!env || !found.value.includes("$")) return { kind: "value", at: here };
+  const one = ONE_VARIABLE2.exec(found.value);
+  if (!one) return { kind: "fixed", reason: "the image is put together from variables; change them by hand" };
+  const name = one[1] ?? one[2];
+  const operator = one[3];
+  const value = env.variables.get(name);
+  const usesDefault = operator !== void 0 && (value === void 0 || operator === ":-" && value === "");
+  if (usesDefault)
+    return {
+      kind: "value",
+      at: here,
+      part: { start: found.value.indexOf("-") + 1, end: found.value.length - 1 }
+    };
+  const position = env.positions.get(name);
+  if (value === void 0 || !position)
+    return { kind: "fixed", reason: `variable ${name} has no value to change` };
+  const envFile = file.includes("/") ? `${file.slice(0, file.lastIndexOf("/"))}/.env` : ".env";
+  return { kind: "value", at: { file: envFile, ...position, value } };
 }
 function readText(path, maxFileSize) {
   const cannot = (error2) => ({
@@ -24583,6 +24713,10 @@ function formatSize(bytes2) {
 }
 
 // src/sources/manifests.ts
+var RENDERED = {
+  kind: "fixed",
+  reason: "a rendered stream (--manifests): fix the chart or kustomization it was rendered from"
+};
 var SOURCE_COMMENT = /^#[ \t]*Source:[ \t]*(\S.*?)[ \t]*\r?$/;
 var DOCUMENT_START = /^---(?:[ \t]|\r?$)/;
 function readManifestStream(text, origin) {
@@ -24598,6 +24732,7 @@ function readManifestStream(text, origin) {
     if (source !== void 0) current = source;
     sources.push(current);
   }
+  for (const found of result.occurrences) found.written = RENDERED;
   for (const found of [...result.occurrences, ...result.problems]) {
     const source = sources[found.line];
     if (source === void 0) continue;
@@ -24653,7 +24788,7 @@ function runCheck(options) {
         reason: waiver.reason,
         expires: waiver.expires
       });
-      return;
+      return false;
     }
     const rewritten = occurrence?.rewrittenBy;
     const notes = [
@@ -24670,6 +24805,7 @@ function runCheck(options) {
       ...ref && { normalized: ref.normalized },
       message: notes.length > 0 ? `${message} (${notes.join("; ")})` : message
     });
+    return true;
   };
   const tally = policy.eol ? new ReleaseTally(today, policy.eol.support ?? "standard", compiled.calendar) : void 0;
   const judgeAll = (problems, occurrences, namespaceLabels) => {
@@ -24686,8 +24822,11 @@ function runCheck(options) {
         repositories.add(occurrence.image.ref.match.repository);
         tally?.add(occurrence.image.ref.name, releaseOf(occurrence.image.ref));
       }
-      for (const verdict of judge(occurrence, context))
-        report(verdict.rule, occurrence, verdict.message, verdict.warning);
+      const reported = [];
+      for (const verdict of judge(occurrence, context)) {
+        if (report(verdict.rule, occurrence, verdict.message, verdict.warning)) reported.push(verdict.rule);
+      }
+      options.onJudged?.(occurrence, reported, context);
     }
   };
   const deferred = [];
@@ -24807,7 +24946,9 @@ function readDigests(text, file) {
         throw new InputError(`digests ${file}: images[${i}]: ${error2.message}`);
       throw error2;
     }
-    byRef.set(key, { image, tag, digest, date: typeof date === "string" ? date : "" });
+    const day = typeof date === "string" ? date : "";
+    const previous = byRef.get(key);
+    if (!previous || previous.date <= day) byRef.set(key, { image, tag, digest, date: day });
   });
   return byRef;
 }
@@ -24874,6 +25015,23 @@ var policy_schema_default = {
     pinning: {
       description: "digest: every image carries a digest. tag: every image carries a tag other than latest, or a digest (rule require-pinned-image).",
       enum: ["digest", "tag"]
+    },
+    replacements: {
+      description: "What fix rewrites an image to (SPEC \xA79): the first entry whose match fits the image (matched like a deprecated entry) names the repository, or the reference, to use instead.",
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["match", "use"],
+        properties: {
+          match: { description: "name[:release] or a glob, as in deprecated.", type: "string", pattern: "\\S" },
+          use: {
+            description: "A repository (the tag is chosen by fix) or a reference with a tag and/or digest.",
+            type: "string",
+            pattern: "\\S"
+          }
+        }
+      }
     },
     eol: {
       description: "End-of-life calendar (rule block-eol-base-images): an image whose release is past its end of support is an error (a warning with block: false); within warnDays of it, a warning.",
@@ -24961,12 +25119,12 @@ var default_policy_generated_default = '# base-image-guard policy (SPEC \xA72). 
 
 // src/policy/validate-policy.generated.js
 var validate_policy_generated_default = validate10;
-var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://raw.githubusercontent.com/org/base-image-guard/main/schema/policy.schema.json", "title": "base-image-guard policy", "description": "Which container base images a repository may use (SPEC \xA72).", "type": "object", "additionalProperties": false, "properties": { "mode": { "description": "enforce: violations fail the check. audit: report, never fail.", "enum": ["enforce", "audit"] }, "approved": { "description": "Allowlist of repositories (rule approved-base-images).", "$ref": "#/definitions/imageList" }, "deprecated": { "description": "Blocklist of end-of-life images: name[:release] or a glob (rule block-deprecated-base-images).", "$ref": "#/definitions/imageList" }, "minimal": { "description": "Images that high-security workloads must use (rule require-minimal-base-images).", "type": "object", "additionalProperties": false, "required": ["label", "images"], "properties": { "label": { "description": "key=value label that marks a workload, Namespace or final Dockerfile stage as high-security.", "type": "string", "pattern": "^[^=\\s]+=[^\\s]*$" }, "images": { "$ref": "#/definitions/imageList" }, "namespaces": { "description": "Namespaces whose workloads are high-security even without a Namespace manifest in the scanned set.", "type": "array", "items": { "type": "string", "pattern": "\\S" } } } }, "versions": { "description": "Allowed releases per distribution (rule validate-base-image-version).", "type": "object", "additionalProperties": { "type": "array", "minItems": 1, "items": { "description": 'A release such as "22.04" or a semver range such as ">=3.19". Always quoted.', "type": "string", "pattern": "\\S" } } }, "pinning": { "description": "digest: every image carries a digest. tag: every image carries a tag other than latest, or a digest (rule require-pinned-image).", "enum": ["digest", "tag"] }, "eol": { "description": "End-of-life calendar (rule block-eol-base-images): an image whose release is past its end of support is an error (a warning with block: false); within warnDays of it, a warning.", "type": "object", "additionalProperties": false, "required": ["block"], "properties": { "block": { "type": "boolean" }, "warnDays": { "type": "integer", "minimum": 0, "maximum": 3650 }, "support": { "enum": ["standard", "extended"] }, "calendar": { "description": "A folder (relative to the repository root) of calendar files, one per product such as alpine.json, that override the bundled ones: write them with base-image-guard eol update --dir.", "type": "string", "pattern": "\\S" } } }, "workflows": { "description": "Whether images of GitHub workflow jobs (container, services, docker:// steps) are judged.", "enum": ["check", "ignore"] }, "dockerfile": { "type": "object", "additionalProperties": false, "properties": { "stages": { "description": "Which FROM stages must be approved.", "enum": ["all", "final"] }, "copyFrom": { "description": "Whether images in COPY --from and RUN --mount=from are judged.", "enum": ["check", "ignore"] } } }, "exceptions": { "description": "Time-boxed waivers.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["image", "reason", "expires"], "properties": { "image": { "description": "Matched like a deprecated entry.", "type": "string", "pattern": "\\S" }, "rules": { "description": "Rules the exception covers; all when left out.", "type": "array", "minItems": 1, "items": { "enum": ["approved-base-images", "block-deprecated-base-images", "require-minimal-base-images", "validate-base-image-version", "block-eol-base-images", "require-pinned-image", "unresolved-image"] } }, "reason": { "type": "string", "pattern": "\\S" }, "expires": { "description": "Last day the exception applies, YYYY-MM-DD.", "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" } } } }, "include": { "$ref": "#/definitions/globList" }, "exclude": { "$ref": "#/definitions/globList" }, "maxFileSize": { "description": 'Files larger than this are skipped and reported: a positive whole number of bytes, or of KB, MB or GB, such as "10MB" (binary units).', "anyOf": [{ "type": "integer", "minimum": 1 }, { "type": "string", "pattern": "^[1-9][0-9]*\\s*([KMG]i?B|B)?$" }] } }, "definitions": { "imageList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } }, "globList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } } } };
+var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://raw.githubusercontent.com/org/base-image-guard/main/schema/policy.schema.json", "title": "base-image-guard policy", "description": "Which container base images a repository may use (SPEC \xA72).", "type": "object", "additionalProperties": false, "properties": { "mode": { "description": "enforce: violations fail the check. audit: report, never fail.", "enum": ["enforce", "audit"] }, "approved": { "description": "Allowlist of repositories (rule approved-base-images).", "$ref": "#/definitions/imageList" }, "deprecated": { "description": "Blocklist of end-of-life images: name[:release] or a glob (rule block-deprecated-base-images).", "$ref": "#/definitions/imageList" }, "minimal": { "description": "Images that high-security workloads must use (rule require-minimal-base-images).", "type": "object", "additionalProperties": false, "required": ["label", "images"], "properties": { "label": { "description": "key=value label that marks a workload, Namespace or final Dockerfile stage as high-security.", "type": "string", "pattern": "^[^=\\s]+=[^\\s]*$" }, "images": { "$ref": "#/definitions/imageList" }, "namespaces": { "description": "Namespaces whose workloads are high-security even without a Namespace manifest in the scanned set.", "type": "array", "items": { "type": "string", "pattern": "\\S" } } } }, "versions": { "description": "Allowed releases per distribution (rule validate-base-image-version).", "type": "object", "additionalProperties": { "type": "array", "minItems": 1, "items": { "description": 'A release such as "22.04" or a semver range such as ">=3.19". Always quoted.', "type": "string", "pattern": "\\S" } } }, "pinning": { "description": "digest: every image carries a digest. tag: every image carries a tag other than latest, or a digest (rule require-pinned-image).", "enum": ["digest", "tag"] }, "replacements": { "description": "What fix rewrites an image to (SPEC \xA79): the first entry whose match fits the image (matched like a deprecated entry) names the repository, or the reference, to use instead.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["match", "use"], "properties": { "match": { "description": "name[:release] or a glob, as in deprecated.", "type": "string", "pattern": "\\S" }, "use": { "description": "A repository (the tag is chosen by fix) or a reference with a tag and/or digest.", "type": "string", "pattern": "\\S" } } } }, "eol": { "description": "End-of-life calendar (rule block-eol-base-images): an image whose release is past its end of support is an error (a warning with block: false); within warnDays of it, a warning.", "type": "object", "additionalProperties": false, "required": ["block"], "properties": { "block": { "type": "boolean" }, "warnDays": { "type": "integer", "minimum": 0, "maximum": 3650 }, "support": { "enum": ["standard", "extended"] }, "calendar": { "description": "A folder (relative to the repository root) of calendar files, one per product such as alpine.json, that override the bundled ones: write them with base-image-guard eol update --dir.", "type": "string", "pattern": "\\S" } } }, "workflows": { "description": "Whether images of GitHub workflow jobs (container, services, docker:// steps) are judged.", "enum": ["check", "ignore"] }, "dockerfile": { "type": "object", "additionalProperties": false, "properties": { "stages": { "description": "Which FROM stages must be approved.", "enum": ["all", "final"] }, "copyFrom": { "description": "Whether images in COPY --from and RUN --mount=from are judged.", "enum": ["check", "ignore"] } } }, "exceptions": { "description": "Time-boxed waivers.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["image", "reason", "expires"], "properties": { "image": { "description": "Matched like a deprecated entry.", "type": "string", "pattern": "\\S" }, "rules": { "description": "Rules the exception covers; all when left out.", "type": "array", "minItems": 1, "items": { "enum": ["approved-base-images", "block-deprecated-base-images", "require-minimal-base-images", "validate-base-image-version", "block-eol-base-images", "require-pinned-image", "unresolved-image"] } }, "reason": { "type": "string", "pattern": "\\S" }, "expires": { "description": "Last day the exception applies, YYYY-MM-DD.", "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" } } } }, "include": { "$ref": "#/definitions/globList" }, "exclude": { "$ref": "#/definitions/globList" }, "maxFileSize": { "description": 'Files larger than this are skipped and reported: a positive whole number of bytes, or of KB, MB or GB, such as "10MB" (binary units).', "anyOf": [{ "type": "integer", "minimum": 1 }, { "type": "string", "pattern": "^[1-9][0-9]*\\s*([KMG]i?B|B)?$" }] } }, "definitions": { "imageList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } }, "globList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } } } };
 var func2 = Object.prototype.hasOwnProperty;
 var pattern0 = new RegExp("\\S", "u");
 var pattern2 = new RegExp("^[^=\\s]+=[^\\s]*$", "u");
-var pattern9 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");
-var pattern12 = new RegExp("^[1-9][0-9]*\\s*([KMG]i?B|B)?$", "u");
+var pattern11 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");
+var pattern14 = new RegExp("^[1-9][0-9]*\\s*([KMG]i?B|B)?$", "u");
 function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
@@ -25273,134 +25431,132 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.eol !== void 0) {
-      let data15 = data.eol;
-      if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
-        if (data15.block === void 0) {
-          const err26 = { instancePath: instancePath + "/eol", schemaPath: "#/properties/eol/required", keyword: "required", params: { missingProperty: "block" }, message: "must have required property 'block'" };
-          if (vErrors === null) {
-            vErrors = [err26];
-          } else {
-            vErrors.push(err26);
-          }
-          errors++;
-        }
-        for (const key3 in data15) {
-          if (!(key3 === "block" || key3 === "warnDays" || key3 === "support" || key3 === "calendar")) {
-            const err27 = { instancePath: instancePath + "/eol", schemaPath: "#/properties/eol/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
-            if (vErrors === null) {
-              vErrors = [err27];
-            } else {
-              vErrors.push(err27);
-            }
-            errors++;
-          }
-        }
-        if (data15.block !== void 0) {
-          if (typeof data15.block !== "boolean") {
-            const err28 = { instancePath: instancePath + "/eol/block", schemaPath: "#/properties/eol/properties/block/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-            if (vErrors === null) {
-              vErrors = [err28];
-            } else {
-              vErrors.push(err28);
-            }
-            errors++;
-          }
-        }
-        if (data15.warnDays !== void 0) {
-          let data17 = data15.warnDays;
-          if (!(typeof data17 == "number" && (!(data17 % 1) && !isNaN(data17)) && isFinite(data17))) {
-            const err29 = { instancePath: instancePath + "/eol/warnDays", schemaPath: "#/properties/eol/properties/warnDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-            if (vErrors === null) {
-              vErrors = [err29];
-            } else {
-              vErrors.push(err29);
-            }
-            errors++;
-          }
-          if (typeof data17 == "number" && isFinite(data17)) {
-            if (data17 > 3650 || isNaN(data17)) {
-              const err30 = { instancePath: instancePath + "/eol/warnDays", schemaPath: "#/properties/eol/properties/warnDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650" };
+    if (data.replacements !== void 0) {
+      let data15 = data.replacements;
+      if (Array.isArray(data15)) {
+        const len5 = data15.length;
+        for (let i5 = 0; i5 < len5; i5++) {
+          let data16 = data15[i5];
+          if (data16 && typeof data16 == "object" && !Array.isArray(data16)) {
+            if (data16.match === void 0) {
+              const err26 = { instancePath: instancePath + "/replacements/" + i5, schemaPath: "#/properties/replacements/items/required", keyword: "required", params: { missingProperty: "match" }, message: "must have required property 'match'" };
               if (vErrors === null) {
-                vErrors = [err30];
+                vErrors = [err26];
               } else {
-                vErrors.push(err30);
+                vErrors.push(err26);
               }
               errors++;
             }
-            if (data17 < 0 || isNaN(data17)) {
-              const err31 = { instancePath: instancePath + "/eol/warnDays", schemaPath: "#/properties/eol/properties/warnDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+            if (data16.use === void 0) {
+              const err27 = { instancePath: instancePath + "/replacements/" + i5, schemaPath: "#/properties/replacements/items/required", keyword: "required", params: { missingProperty: "use" }, message: "must have required property 'use'" };
               if (vErrors === null) {
-                vErrors = [err31];
+                vErrors = [err27];
               } else {
-                vErrors.push(err31);
+                vErrors.push(err27);
               }
               errors++;
             }
-          }
-        }
-        if (data15.support !== void 0) {
-          let data18 = data15.support;
-          if (!(data18 === "standard" || data18 === "extended")) {
-            const err32 = { instancePath: instancePath + "/eol/support", schemaPath: "#/properties/eol/properties/support/enum", keyword: "enum", params: { allowedValues: schema11.properties.eol.properties.support.enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err32];
-            } else {
-              vErrors.push(err32);
-            }
-            errors++;
-          }
-        }
-        if (data15.calendar !== void 0) {
-          let data19 = data15.calendar;
-          if (typeof data19 === "string") {
-            if (!pattern0.test(data19)) {
-              const err33 = { instancePath: instancePath + "/eol/calendar", schemaPath: "#/properties/eol/properties/calendar/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
-              if (vErrors === null) {
-                vErrors = [err33];
-              } else {
-                vErrors.push(err33);
+            for (const key3 in data16) {
+              if (!(key3 === "match" || key3 === "use")) {
+                const err28 = { instancePath: instancePath + "/replacements/" + i5, schemaPath: "#/properties/replacements/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err28];
+                } else {
+                  vErrors.push(err28);
+                }
+                errors++;
               }
-              errors++;
+            }
+            if (data16.match !== void 0) {
+              let data17 = data16.match;
+              if (typeof data17 === "string") {
+                if (!pattern0.test(data17)) {
+                  const err29 = { instancePath: instancePath + "/replacements/" + i5 + "/match", schemaPath: "#/properties/replacements/items/properties/match/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
+                  if (vErrors === null) {
+                    vErrors = [err29];
+                  } else {
+                    vErrors.push(err29);
+                  }
+                  errors++;
+                }
+              } else {
+                const err30 = { instancePath: instancePath + "/replacements/" + i5 + "/match", schemaPath: "#/properties/replacements/items/properties/match/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err30];
+                } else {
+                  vErrors.push(err30);
+                }
+                errors++;
+              }
+            }
+            if (data16.use !== void 0) {
+              let data18 = data16.use;
+              if (typeof data18 === "string") {
+                if (!pattern0.test(data18)) {
+                  const err31 = { instancePath: instancePath + "/replacements/" + i5 + "/use", schemaPath: "#/properties/replacements/items/properties/use/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
+                  if (vErrors === null) {
+                    vErrors = [err31];
+                  } else {
+                    vErrors.push(err31);
+                  }
+                  errors++;
+                }
+              } else {
+                const err32 = { instancePath: instancePath + "/replacements/" + i5 + "/use", schemaPath: "#/properties/replacements/items/properties/use/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err32];
+                } else {
+                  vErrors.push(err32);
+                }
+                errors++;
+              }
             }
           } else {
-            const err34 = { instancePath: instancePath + "/eol/calendar", schemaPath: "#/properties/eol/properties/calendar/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err33 = { instancePath: instancePath + "/replacements/" + i5, schemaPath: "#/properties/replacements/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
             if (vErrors === null) {
-              vErrors = [err34];
+              vErrors = [err33];
             } else {
-              vErrors.push(err34);
+              vErrors.push(err33);
             }
             errors++;
           }
         }
       } else {
-        const err35 = { instancePath: instancePath + "/eol", schemaPath: "#/properties/eol/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err34 = { instancePath: instancePath + "/replacements", schemaPath: "#/properties/replacements/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err35];
+          vErrors = [err34];
         } else {
-          vErrors.push(err35);
+          vErrors.push(err34);
         }
         errors++;
       }
     }
-    if (data.workflows !== void 0) {
-      let data20 = data.workflows;
-      if (!(data20 === "check" || data20 === "ignore")) {
-        const err36 = { instancePath: instancePath + "/workflows", schemaPath: "#/properties/workflows/enum", keyword: "enum", params: { allowedValues: schema11.properties.workflows.enum }, message: "must be equal to one of the allowed values" };
-        if (vErrors === null) {
-          vErrors = [err36];
-        } else {
-          vErrors.push(err36);
+    if (data.eol !== void 0) {
+      let data19 = data.eol;
+      if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
+        if (data19.block === void 0) {
+          const err35 = { instancePath: instancePath + "/eol", schemaPath: "#/properties/eol/required", keyword: "required", params: { missingProperty: "block" }, message: "must have required property 'block'" };
+          if (vErrors === null) {
+            vErrors = [err35];
+          } else {
+            vErrors.push(err35);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.dockerfile !== void 0) {
-      let data21 = data.dockerfile;
-      if (data21 && typeof data21 == "object" && !Array.isArray(data21)) {
-        for (const key4 in data21) {
-          if (!(key4 === "stages" || key4 === "copyFrom")) {
-            const err37 = { instancePath: instancePath + "/dockerfile", schemaPath: "#/properties/dockerfile/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
+        for (const key4 in data19) {
+          if (!(key4 === "block" || key4 === "warnDays" || key4 === "support" || key4 === "calendar")) {
+            const err36 = { instancePath: instancePath + "/eol", schemaPath: "#/properties/eol/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err36];
+            } else {
+              vErrors.push(err36);
+            }
+            errors++;
+          }
+        }
+        if (data19.block !== void 0) {
+          if (typeof data19.block !== "boolean") {
+            const err37 = { instancePath: instancePath + "/eol/block", schemaPath: "#/properties/eol/properties/block/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
             if (vErrors === null) {
               vErrors = [err37];
             } else {
@@ -25409,10 +25565,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data21.stages !== void 0) {
-          let data22 = data21.stages;
-          if (!(data22 === "all" || data22 === "final")) {
-            const err38 = { instancePath: instancePath + "/dockerfile/stages", schemaPath: "#/properties/dockerfile/properties/stages/enum", keyword: "enum", params: { allowedValues: schema11.properties.dockerfile.properties.stages.enum }, message: "must be equal to one of the allowed values" };
+        if (data19.warnDays !== void 0) {
+          let data21 = data19.warnDays;
+          if (!(typeof data21 == "number" && (!(data21 % 1) && !isNaN(data21)) && isFinite(data21))) {
+            const err38 = { instancePath: instancePath + "/eol/warnDays", schemaPath: "#/properties/eol/properties/warnDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
             if (vErrors === null) {
               vErrors = [err38];
             } else {
@@ -25420,47 +25576,44 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
+          if (typeof data21 == "number" && isFinite(data21)) {
+            if (data21 > 3650 || isNaN(data21)) {
+              const err39 = { instancePath: instancePath + "/eol/warnDays", schemaPath: "#/properties/eol/properties/warnDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650" };
+              if (vErrors === null) {
+                vErrors = [err39];
+              } else {
+                vErrors.push(err39);
+              }
+              errors++;
+            }
+            if (data21 < 0 || isNaN(data21)) {
+              const err40 = { instancePath: instancePath + "/eol/warnDays", schemaPath: "#/properties/eol/properties/warnDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+              if (vErrors === null) {
+                vErrors = [err40];
+              } else {
+                vErrors.push(err40);
+              }
+              errors++;
+            }
+          }
         }
-        if (data21.copyFrom !== void 0) {
-          let data23 = data21.copyFrom;
-          if (!(data23 === "check" || data23 === "ignore")) {
-            const err39 = { instancePath: instancePath + "/dockerfile/copyFrom", schemaPath: "#/properties/dockerfile/properties/copyFrom/enum", keyword: "enum", params: { allowedValues: schema11.properties.dockerfile.properties.copyFrom.enum }, message: "must be equal to one of the allowed values" };
+        if (data19.support !== void 0) {
+          let data22 = data19.support;
+          if (!(data22 === "standard" || data22 === "extended")) {
+            const err41 = { instancePath: instancePath + "/eol/support", schemaPath: "#/properties/eol/properties/support/enum", keyword: "enum", params: { allowedValues: schema11.properties.eol.properties.support.enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
-              vErrors = [err39];
+              vErrors = [err41];
             } else {
-              vErrors.push(err39);
+              vErrors.push(err41);
             }
             errors++;
           }
         }
-      } else {
-        const err40 = { instancePath: instancePath + "/dockerfile", schemaPath: "#/properties/dockerfile/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-        if (vErrors === null) {
-          vErrors = [err40];
-        } else {
-          vErrors.push(err40);
-        }
-        errors++;
-      }
-    }
-    if (data.exceptions !== void 0) {
-      let data24 = data.exceptions;
-      if (Array.isArray(data24)) {
-        const len5 = data24.length;
-        for (let i5 = 0; i5 < len5; i5++) {
-          let data25 = data24[i5];
-          if (data25 && typeof data25 == "object" && !Array.isArray(data25)) {
-            if (data25.image === void 0) {
-              const err41 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'" };
-              if (vErrors === null) {
-                vErrors = [err41];
-              } else {
-                vErrors.push(err41);
-              }
-              errors++;
-            }
-            if (data25.reason === void 0) {
-              const err42 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
+        if (data19.calendar !== void 0) {
+          let data23 = data19.calendar;
+          if (typeof data23 === "string") {
+            if (!pattern0.test(data23)) {
+              const err42 = { instancePath: instancePath + "/eol/calendar", schemaPath: "#/properties/eol/properties/calendar/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
               if (vErrors === null) {
                 vErrors = [err42];
               } else {
@@ -25468,119 +25621,123 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (data25.expires === void 0) {
-              const err43 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "expires" }, message: "must have required property 'expires'" };
+          } else {
+            const err43 = { instancePath: instancePath + "/eol/calendar", schemaPath: "#/properties/eol/properties/calendar/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err43];
+            } else {
+              vErrors.push(err43);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err44 = { instancePath: instancePath + "/eol", schemaPath: "#/properties/eol/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err44];
+        } else {
+          vErrors.push(err44);
+        }
+        errors++;
+      }
+    }
+    if (data.workflows !== void 0) {
+      let data24 = data.workflows;
+      if (!(data24 === "check" || data24 === "ignore")) {
+        const err45 = { instancePath: instancePath + "/workflows", schemaPath: "#/properties/workflows/enum", keyword: "enum", params: { allowedValues: schema11.properties.workflows.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err45];
+        } else {
+          vErrors.push(err45);
+        }
+        errors++;
+      }
+    }
+    if (data.dockerfile !== void 0) {
+      let data25 = data.dockerfile;
+      if (data25 && typeof data25 == "object" && !Array.isArray(data25)) {
+        for (const key5 in data25) {
+          if (!(key5 === "stages" || key5 === "copyFrom")) {
+            const err46 = { instancePath: instancePath + "/dockerfile", schemaPath: "#/properties/dockerfile/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err46];
+            } else {
+              vErrors.push(err46);
+            }
+            errors++;
+          }
+        }
+        if (data25.stages !== void 0) {
+          let data26 = data25.stages;
+          if (!(data26 === "all" || data26 === "final")) {
+            const err47 = { instancePath: instancePath + "/dockerfile/stages", schemaPath: "#/properties/dockerfile/properties/stages/enum", keyword: "enum", params: { allowedValues: schema11.properties.dockerfile.properties.stages.enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err47];
+            } else {
+              vErrors.push(err47);
+            }
+            errors++;
+          }
+        }
+        if (data25.copyFrom !== void 0) {
+          let data27 = data25.copyFrom;
+          if (!(data27 === "check" || data27 === "ignore")) {
+            const err48 = { instancePath: instancePath + "/dockerfile/copyFrom", schemaPath: "#/properties/dockerfile/properties/copyFrom/enum", keyword: "enum", params: { allowedValues: schema11.properties.dockerfile.properties.copyFrom.enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err48];
+            } else {
+              vErrors.push(err48);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err49 = { instancePath: instancePath + "/dockerfile", schemaPath: "#/properties/dockerfile/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err49];
+        } else {
+          vErrors.push(err49);
+        }
+        errors++;
+      }
+    }
+    if (data.exceptions !== void 0) {
+      let data28 = data.exceptions;
+      if (Array.isArray(data28)) {
+        const len6 = data28.length;
+        for (let i6 = 0; i6 < len6; i6++) {
+          let data29 = data28[i6];
+          if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+            if (data29.image === void 0) {
+              const err50 = { instancePath: instancePath + "/exceptions/" + i6, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'" };
               if (vErrors === null) {
-                vErrors = [err43];
+                vErrors = [err50];
               } else {
-                vErrors.push(err43);
+                vErrors.push(err50);
               }
               errors++;
             }
-            for (const key5 in data25) {
-              if (!(key5 === "image" || key5 === "rules" || key5 === "reason" || key5 === "expires")) {
-                const err44 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
-                if (vErrors === null) {
-                  vErrors = [err44];
-                } else {
-                  vErrors.push(err44);
-                }
-                errors++;
-              }
-            }
-            if (data25.image !== void 0) {
-              let data26 = data25.image;
-              if (typeof data26 === "string") {
-                if (!pattern0.test(data26)) {
-                  const err45 = { instancePath: instancePath + "/exceptions/" + i5 + "/image", schemaPath: "#/properties/exceptions/items/properties/image/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
-                  if (vErrors === null) {
-                    vErrors = [err45];
-                  } else {
-                    vErrors.push(err45);
-                  }
-                  errors++;
-                }
+            if (data29.reason === void 0) {
+              const err51 = { instancePath: instancePath + "/exceptions/" + i6, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
+              if (vErrors === null) {
+                vErrors = [err51];
               } else {
-                const err46 = { instancePath: instancePath + "/exceptions/" + i5 + "/image", schemaPath: "#/properties/exceptions/items/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err46];
-                } else {
-                  vErrors.push(err46);
-                }
-                errors++;
+                vErrors.push(err51);
               }
+              errors++;
             }
-            if (data25.rules !== void 0) {
-              let data27 = data25.rules;
-              if (Array.isArray(data27)) {
-                if (data27.length < 1) {
-                  const err47 = { instancePath: instancePath + "/exceptions/" + i5 + "/rules", schemaPath: "#/properties/exceptions/items/properties/rules/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                  if (vErrors === null) {
-                    vErrors = [err47];
-                  } else {
-                    vErrors.push(err47);
-                  }
-                  errors++;
-                }
-                const len6 = data27.length;
-                for (let i6 = 0; i6 < len6; i6++) {
-                  let data28 = data27[i6];
-                  if (!(data28 === "approved-base-images" || data28 === "block-deprecated-base-images" || data28 === "require-minimal-base-images" || data28 === "validate-base-image-version" || data28 === "block-eol-base-images" || data28 === "require-pinned-image" || data28 === "unresolved-image")) {
-                    const err48 = { instancePath: instancePath + "/exceptions/" + i5 + "/rules/" + i6, schemaPath: "#/properties/exceptions/items/properties/rules/items/enum", keyword: "enum", params: { allowedValues: schema11.properties.exceptions.items.properties.rules.items.enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err48];
-                    } else {
-                      vErrors.push(err48);
-                    }
-                    errors++;
-                  }
-                }
+            if (data29.expires === void 0) {
+              const err52 = { instancePath: instancePath + "/exceptions/" + i6, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "expires" }, message: "must have required property 'expires'" };
+              if (vErrors === null) {
+                vErrors = [err52];
               } else {
-                const err49 = { instancePath: instancePath + "/exceptions/" + i5 + "/rules", schemaPath: "#/properties/exceptions/items/properties/rules/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err49];
-                } else {
-                  vErrors.push(err49);
-                }
-                errors++;
+                vErrors.push(err52);
               }
+              errors++;
             }
-            if (data25.reason !== void 0) {
-              let data29 = data25.reason;
-              if (typeof data29 === "string") {
-                if (!pattern0.test(data29)) {
-                  const err50 = { instancePath: instancePath + "/exceptions/" + i5 + "/reason", schemaPath: "#/properties/exceptions/items/properties/reason/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
-                  if (vErrors === null) {
-                    vErrors = [err50];
-                  } else {
-                    vErrors.push(err50);
-                  }
-                  errors++;
-                }
-              } else {
-                const err51 = { instancePath: instancePath + "/exceptions/" + i5 + "/reason", schemaPath: "#/properties/exceptions/items/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err51];
-                } else {
-                  vErrors.push(err51);
-                }
-                errors++;
-              }
-            }
-            if (data25.expires !== void 0) {
-              let data30 = data25.expires;
-              if (typeof data30 === "string") {
-                if (!pattern9.test(data30)) {
-                  const err52 = { instancePath: instancePath + "/exceptions/" + i5 + "/expires", schemaPath: "#/properties/exceptions/items/properties/expires/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
-                  if (vErrors === null) {
-                    vErrors = [err52];
-                  } else {
-                    vErrors.push(err52);
-                  }
-                  errors++;
-                }
-              } else {
-                const err53 = { instancePath: instancePath + "/exceptions/" + i5 + "/expires", schemaPath: "#/properties/exceptions/items/properties/expires/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            for (const key6 in data29) {
+              if (!(key6 === "image" || key6 === "rules" || key6 === "reason" || key6 === "expires")) {
+                const err53 = { instancePath: instancePath + "/exceptions/" + i6, schemaPath: "#/properties/exceptions/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
                 if (vErrors === null) {
                   vErrors = [err53];
                 } else {
@@ -25589,162 +25746,263 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
+            if (data29.image !== void 0) {
+              let data30 = data29.image;
+              if (typeof data30 === "string") {
+                if (!pattern0.test(data30)) {
+                  const err54 = { instancePath: instancePath + "/exceptions/" + i6 + "/image", schemaPath: "#/properties/exceptions/items/properties/image/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
+                  if (vErrors === null) {
+                    vErrors = [err54];
+                  } else {
+                    vErrors.push(err54);
+                  }
+                  errors++;
+                }
+              } else {
+                const err55 = { instancePath: instancePath + "/exceptions/" + i6 + "/image", schemaPath: "#/properties/exceptions/items/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err55];
+                } else {
+                  vErrors.push(err55);
+                }
+                errors++;
+              }
+            }
+            if (data29.rules !== void 0) {
+              let data31 = data29.rules;
+              if (Array.isArray(data31)) {
+                if (data31.length < 1) {
+                  const err56 = { instancePath: instancePath + "/exceptions/" + i6 + "/rules", schemaPath: "#/properties/exceptions/items/properties/rules/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                  if (vErrors === null) {
+                    vErrors = [err56];
+                  } else {
+                    vErrors.push(err56);
+                  }
+                  errors++;
+                }
+                const len7 = data31.length;
+                for (let i7 = 0; i7 < len7; i7++) {
+                  let data32 = data31[i7];
+                  if (!(data32 === "approved-base-images" || data32 === "block-deprecated-base-images" || data32 === "require-minimal-base-images" || data32 === "validate-base-image-version" || data32 === "block-eol-base-images" || data32 === "require-pinned-image" || data32 === "unresolved-image")) {
+                    const err57 = { instancePath: instancePath + "/exceptions/" + i6 + "/rules/" + i7, schemaPath: "#/properties/exceptions/items/properties/rules/items/enum", keyword: "enum", params: { allowedValues: schema11.properties.exceptions.items.properties.rules.items.enum }, message: "must be equal to one of the allowed values" };
+                    if (vErrors === null) {
+                      vErrors = [err57];
+                    } else {
+                      vErrors.push(err57);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err58 = { instancePath: instancePath + "/exceptions/" + i6 + "/rules", schemaPath: "#/properties/exceptions/items/properties/rules/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err58];
+                } else {
+                  vErrors.push(err58);
+                }
+                errors++;
+              }
+            }
+            if (data29.reason !== void 0) {
+              let data33 = data29.reason;
+              if (typeof data33 === "string") {
+                if (!pattern0.test(data33)) {
+                  const err59 = { instancePath: instancePath + "/exceptions/" + i6 + "/reason", schemaPath: "#/properties/exceptions/items/properties/reason/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
+                  if (vErrors === null) {
+                    vErrors = [err59];
+                  } else {
+                    vErrors.push(err59);
+                  }
+                  errors++;
+                }
+              } else {
+                const err60 = { instancePath: instancePath + "/exceptions/" + i6 + "/reason", schemaPath: "#/properties/exceptions/items/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err60];
+                } else {
+                  vErrors.push(err60);
+                }
+                errors++;
+              }
+            }
+            if (data29.expires !== void 0) {
+              let data34 = data29.expires;
+              if (typeof data34 === "string") {
+                if (!pattern11.test(data34)) {
+                  const err61 = { instancePath: instancePath + "/exceptions/" + i6 + "/expires", schemaPath: "#/properties/exceptions/items/properties/expires/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
+                  if (vErrors === null) {
+                    vErrors = [err61];
+                  } else {
+                    vErrors.push(err61);
+                  }
+                  errors++;
+                }
+              } else {
+                const err62 = { instancePath: instancePath + "/exceptions/" + i6 + "/expires", schemaPath: "#/properties/exceptions/items/properties/expires/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err62];
+                } else {
+                  vErrors.push(err62);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err54 = { instancePath: instancePath + "/exceptions/" + i5, schemaPath: "#/properties/exceptions/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            const err63 = { instancePath: instancePath + "/exceptions/" + i6, schemaPath: "#/properties/exceptions/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
             if (vErrors === null) {
-              vErrors = [err54];
+              vErrors = [err63];
             } else {
-              vErrors.push(err54);
+              vErrors.push(err63);
             }
             errors++;
           }
         }
       } else {
-        const err55 = { instancePath: instancePath + "/exceptions", schemaPath: "#/properties/exceptions/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err64 = { instancePath: instancePath + "/exceptions", schemaPath: "#/properties/exceptions/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err55];
+          vErrors = [err64];
         } else {
-          vErrors.push(err55);
+          vErrors.push(err64);
         }
         errors++;
       }
     }
     if (data.include !== void 0) {
-      let data31 = data.include;
-      if (Array.isArray(data31)) {
-        const len7 = data31.length;
-        for (let i7 = 0; i7 < len7; i7++) {
-          let data32 = data31[i7];
-          if (typeof data32 === "string") {
-            if (!pattern0.test(data32)) {
-              const err56 = { instancePath: instancePath + "/include/" + i7, schemaPath: "#/definitions/globList/items/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
+      let data35 = data.include;
+      if (Array.isArray(data35)) {
+        const len8 = data35.length;
+        for (let i8 = 0; i8 < len8; i8++) {
+          let data36 = data35[i8];
+          if (typeof data36 === "string") {
+            if (!pattern0.test(data36)) {
+              const err65 = { instancePath: instancePath + "/include/" + i8, schemaPath: "#/definitions/globList/items/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
               if (vErrors === null) {
-                vErrors = [err56];
+                vErrors = [err65];
               } else {
-                vErrors.push(err56);
+                vErrors.push(err65);
               }
               errors++;
             }
           } else {
-            const err57 = { instancePath: instancePath + "/include/" + i7, schemaPath: "#/definitions/globList/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err66 = { instancePath: instancePath + "/include/" + i8, schemaPath: "#/definitions/globList/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err57];
+              vErrors = [err66];
             } else {
-              vErrors.push(err57);
+              vErrors.push(err66);
             }
             errors++;
           }
         }
       } else {
-        const err58 = { instancePath: instancePath + "/include", schemaPath: "#/definitions/globList/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err67 = { instancePath: instancePath + "/include", schemaPath: "#/definitions/globList/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err58];
+          vErrors = [err67];
         } else {
-          vErrors.push(err58);
+          vErrors.push(err67);
         }
         errors++;
       }
     }
     if (data.exclude !== void 0) {
-      let data33 = data.exclude;
-      if (Array.isArray(data33)) {
-        const len8 = data33.length;
-        for (let i8 = 0; i8 < len8; i8++) {
-          let data34 = data33[i8];
-          if (typeof data34 === "string") {
-            if (!pattern0.test(data34)) {
-              const err59 = { instancePath: instancePath + "/exclude/" + i8, schemaPath: "#/definitions/globList/items/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
+      let data37 = data.exclude;
+      if (Array.isArray(data37)) {
+        const len9 = data37.length;
+        for (let i9 = 0; i9 < len9; i9++) {
+          let data38 = data37[i9];
+          if (typeof data38 === "string") {
+            if (!pattern0.test(data38)) {
+              const err68 = { instancePath: instancePath + "/exclude/" + i9, schemaPath: "#/definitions/globList/items/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
               if (vErrors === null) {
-                vErrors = [err59];
+                vErrors = [err68];
               } else {
-                vErrors.push(err59);
+                vErrors.push(err68);
               }
               errors++;
             }
           } else {
-            const err60 = { instancePath: instancePath + "/exclude/" + i8, schemaPath: "#/definitions/globList/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err69 = { instancePath: instancePath + "/exclude/" + i9, schemaPath: "#/definitions/globList/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err60];
+              vErrors = [err69];
             } else {
-              vErrors.push(err60);
+              vErrors.push(err69);
             }
             errors++;
           }
         }
       } else {
-        const err61 = { instancePath: instancePath + "/exclude", schemaPath: "#/definitions/globList/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err70 = { instancePath: instancePath + "/exclude", schemaPath: "#/definitions/globList/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err61];
+          vErrors = [err70];
         } else {
-          vErrors.push(err61);
+          vErrors.push(err70);
         }
         errors++;
       }
     }
     if (data.maxFileSize !== void 0) {
-      let data35 = data.maxFileSize;
-      const _errs76 = errors;
-      let valid29 = false;
-      const _errs77 = errors;
-      if (!(typeof data35 == "number" && (!(data35 % 1) && !isNaN(data35)) && isFinite(data35))) {
-        const err62 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+      let data39 = data.maxFileSize;
+      const _errs85 = errors;
+      let valid32 = false;
+      const _errs86 = errors;
+      if (!(typeof data39 == "number" && (!(data39 % 1) && !isNaN(data39)) && isFinite(data39))) {
+        const err71 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
         if (vErrors === null) {
-          vErrors = [err62];
+          vErrors = [err71];
         } else {
-          vErrors.push(err62);
+          vErrors.push(err71);
         }
         errors++;
       }
-      if (typeof data35 == "number" && isFinite(data35)) {
-        if (data35 < 1 || isNaN(data35)) {
-          const err63 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+      if (typeof data39 == "number" && isFinite(data39)) {
+        if (data39 < 1 || isNaN(data39)) {
+          const err72 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
           if (vErrors === null) {
-            vErrors = [err63];
+            vErrors = [err72];
           } else {
-            vErrors.push(err63);
+            vErrors.push(err72);
           }
           errors++;
         }
       }
-      var _valid0 = _errs77 === errors;
-      valid29 = valid29 || _valid0;
-      if (!valid29) {
-        const _errs79 = errors;
-        if (typeof data35 === "string") {
-          if (!pattern12.test(data35)) {
-            const err64 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/1/pattern", keyword: "pattern", params: { pattern: "^[1-9][0-9]*\\s*([KMG]i?B|B)?$" }, message: 'must match pattern "^[1-9][0-9]*\\s*([KMG]i?B|B)?$"' };
+      var _valid0 = _errs86 === errors;
+      valid32 = valid32 || _valid0;
+      if (!valid32) {
+        const _errs88 = errors;
+        if (typeof data39 === "string") {
+          if (!pattern14.test(data39)) {
+            const err73 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/1/pattern", keyword: "pattern", params: { pattern: "^[1-9][0-9]*\\s*([KMG]i?B|B)?$" }, message: 'must match pattern "^[1-9][0-9]*\\s*([KMG]i?B|B)?$"' };
             if (vErrors === null) {
-              vErrors = [err64];
+              vErrors = [err73];
             } else {
-              vErrors.push(err64);
+              vErrors.push(err73);
             }
             errors++;
           }
         } else {
-          const err65 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+          const err74 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
           if (vErrors === null) {
-            vErrors = [err65];
+            vErrors = [err74];
           } else {
-            vErrors.push(err65);
+            vErrors.push(err74);
           }
           errors++;
         }
-        var _valid0 = _errs79 === errors;
-        valid29 = valid29 || _valid0;
+        var _valid0 = _errs88 === errors;
+        valid32 = valid32 || _valid0;
       }
-      if (!valid29) {
-        const err66 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+      if (!valid32) {
+        const err75 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
         if (vErrors === null) {
-          vErrors = [err66];
+          vErrors = [err75];
         } else {
-          vErrors.push(err66);
+          vErrors.push(err75);
         }
         errors++;
       } else {
-        errors = _errs76;
+        errors = _errs85;
         if (vErrors !== null) {
-          if (_errs76) {
-            vErrors.length = _errs76;
+          if (_errs85) {
+            vErrors.length = _errs85;
           } else {
             vErrors = null;
           }
@@ -25752,11 +26010,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err67 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err76 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err67];
+      vErrors = [err76];
     } else {
-      vErrors.push(err67);
+      vErrors.push(err76);
     }
     errors++;
   }
@@ -25777,6 +26035,15 @@ var starterPolicyText = default_policy_generated_default.replace(
     "  block: true",
     "  warnDays: 180",
     "  support: standard",
+    "",
+    "# What fix rewrites an image to (SPEC \xA79): the first entry whose match fits (matched like a",
+    "# deprecated entry) names the repository, or reference, to use. Without one, fix uses the",
+    "# approved repository of the same name, at the newest release the library publishes.",
+    "replacements:",
+    "  - match: centos",
+    "    use: registry.example.com/base/ubuntu",
+    "  - match: debian",
+    "    use: registry.example.com/base/ubuntu",
     "",
     "dockerfile:"
   ].join("\n")
@@ -26015,6 +26282,12 @@ function semanticProblems(policy, lineAt) {
       }
     });
   }
+  policy.replacements?.forEach((replacement, i) => {
+    const match = imageEntryProblem(replacement.match, false);
+    if (match) add(["replacements", i, "match"], match);
+    const use = hasGlob(replacement.use) ? `"${replacement.use}" is a glob; use names one repository or reference` : imageEntryProblem(replacement.use, false);
+    if (use) add(["replacements", i, "use"], use);
+  });
   policy.exceptions?.forEach((exception2, i) => {
     const problem = imageEntryProblem(exception2.image, false);
     if (problem) add(["exceptions", i, "image"], problem);
@@ -27804,7 +28077,7 @@ var MissingToolError = class extends GuardError {
   }
   tool;
 };
-function execRunner() {
+function execRunner(settings = {}) {
   return {
     dryRun: false,
     async has(tool) {
@@ -27813,7 +28086,11 @@ function execRunner() {
     async run(tool, args, options = {}) {
       if (await which(tool, false) === "") throw new MissingToolError(tool);
       const env = options.env ? { ...process.env, ...options.env } : void 0;
-      const result = await getExecOutput(tool, args, { ignoreReturnCode: true, ...env && { env } });
+      const result = await getExecOutput(tool, args, {
+        ignoreReturnCode: true,
+        ...env && { env },
+        ...settings.quiet && { silent: true }
+      });
       return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
     }
   };

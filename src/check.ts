@@ -10,7 +10,7 @@ import { lintAgainstImages } from "./policy/lint.js";
 import type { LoadedPolicy, Mode } from "./policy/types.js";
 import type { RuleId } from "./rules/catalog.js";
 import { judge } from "./rules/index.js";
-import type { Finding, SuppressedFinding } from "./rules/types.js";
+import type { Finding, RuleContext, SuppressedFinding } from "./rules/types.js";
 import { waiverFor } from "./rules/waivers.js";
 import { readPodList } from "./sources/cluster.js";
 import { type Candidate, discoverFiles } from "./sources/discover.js";
@@ -37,6 +37,11 @@ export interface CheckOptions {
   today?: Date;
   /** What a rebuild pushed (`--digests`): pinning findings name the digest. */
   digests?: ReadonlyMap<string, DigestEntry>;
+  /**
+   * Called for every occurrence judged, with the rules it was reported under (suppressed and
+   * excepted ones left out): what `fix` repairs (SPEC §9).
+   */
+  onJudged?: (occurrence: Occurrence, rules: RuleId[], context: RuleContext) => void;
 }
 
 export interface Skip {
@@ -97,7 +102,13 @@ export function runCheck(options: CheckOptions): CheckResult {
   let files = 0;
   let images = 0;
 
-  const report = (rule: RuleId, at: Occurrence | ParseProblem, message: string, warning?: boolean) => {
+  /** Records a finding, or its suppression; true when it stays a finding. */
+  const report = (
+    rule: RuleId,
+    at: Occurrence | ParseProblem,
+    message: string,
+    warning?: boolean,
+  ): boolean => {
     const occurrence = "source" in at ? at : undefined;
     const ref = occurrence?.image.kind === "image" ? occurrence.image.ref : undefined;
     const image = occurrence?.text ?? "";
@@ -111,7 +122,7 @@ export function runCheck(options: CheckOptions): CheckResult {
         reason: waiver.reason,
         expires: waiver.expires,
       });
-      return;
+      return false;
     }
     const rewritten = occurrence?.rewrittenBy;
     const notes = [
@@ -128,6 +139,7 @@ export function runCheck(options: CheckOptions): CheckResult {
       ...(ref && { normalized: ref.normalized }),
       message: notes.length > 0 ? `${message} (${notes.join("; ")})` : message,
     });
+    return true;
   };
   const tally = policy.eol
     ? new ReleaseTally(today, policy.eol.support ?? "standard", compiled.calendar)
@@ -137,7 +149,7 @@ export function runCheck(options: CheckOptions): CheckResult {
     occurrences: readonly Occurrence[],
     namespaceLabels: Record<string, Record<string, string>>,
   ) => {
-    const context = {
+    const context: RuleContext = {
       policy: compiled,
       namespaceLabels,
       today,
@@ -150,8 +162,11 @@ export function runCheck(options: CheckOptions): CheckResult {
         repositories.add(occurrence.image.ref.match.repository);
         tally?.add(occurrence.image.ref.name, releaseOf(occurrence.image.ref));
       }
-      for (const verdict of judge(occurrence, context))
-        report(verdict.rule, occurrence, verdict.message, verdict.warning);
+      const reported: RuleId[] = [];
+      for (const verdict of judge(occurrence, context)) {
+        if (report(verdict.rule, occurrence, verdict.message, verdict.warning)) reported.push(verdict.rule);
+      }
+      options.onJudged?.(occurrence, reported, context);
     }
   };
 

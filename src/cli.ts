@@ -11,8 +11,10 @@ import { EXPORT_FILES, exportPolicy, TARGETS, targetsOf } from "./admission/expo
 import { importPolicy } from "./admission/import.js";
 import { applyBaseline, readBaseline } from "./baseline.js";
 import { type CheckResult, exitCodeOf, runCheck } from "./check.js";
+import { collectBuildArg, dayOf, readInput } from "./command-inputs.js";
 import { digestsOf, readDigests } from "./digests.js";
 import { GuardError, InputError, UsageError } from "./errors.js";
+import { FIX_FORMATS, type FixFlags, fix } from "./fix/command.js";
 import { GitError, git, nulSeparated } from "./git.js";
 import { isCalendarDate } from "./policy/dates.js";
 import { updateProduct } from "./policy/eol/update.js";
@@ -47,32 +49,10 @@ interface CheckFlags {
   today?: string;
 }
 
-function collectBuildArg(value: string, previous: Record<string, string>): Record<string, string> {
-  const at = value.indexOf("=");
-  if (at <= 0) throw new UsageError(`--build-arg takes KEY=VALUE, got "${value}"`);
-  return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
-}
-
 function useColor(stream: NodeJS.WriteStream): boolean {
   if ("NO_COLOR" in process.env) return false;
   if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== "0") return true;
   return stream.isTTY === true;
-}
-
-/** A file named by an option, or stdin for `-`. */
-function readInput(
-  from: string,
-  cwd: string,
-  what: string,
-  stdinName: string,
-): { text: string; origin: string } {
-  try {
-    return from === "-"
-      ? { text: readFileSync(0, "utf8"), origin: stdinName }
-      : { text: readFileSync(resolve(cwd, from), "utf8"), origin: from };
-  } catch (error) {
-    throw new InputError(`cannot read ${what} ${from}: ${(error as Error).message}`);
-  }
 }
 
 /** Files changed since REF (committed, staged, unstaged and untracked), relative to cwd. */
@@ -283,14 +263,6 @@ interface ExportFlags {
 }
 
 /** YYYY-MM-DD, a real day; today (UTC) when not given. */
-function dayOf(text: string | undefined, option: string): string {
-  if (text === undefined) return new Date().toISOString().slice(0, 10);
-  if (!isCalendarDate(text)) {
-    throw new UsageError(`${option} takes a date as YYYY-MM-DD, got "${text}"`);
-  }
-  return text;
-}
-
 function exportAdmission(flags: ExportFlags): number {
   const targets = targetsOf(flags.to, "--to");
   if (flags.output !== undefined && flags.outputDir !== undefined) {
@@ -456,6 +428,32 @@ function program(setExitCode: (code: number) => void): Command {
       "\nExit codes: 0 no violation (or audit mode), 1 violations in enforce mode, 2 usage, policy or I/O error.",
     )
     .action((paths: string[], flags: CheckFlags) => setExitCode(check(paths, flags)));
+
+  cli
+    .command("fix")
+    .description("rewrite images the policy rejects to the approved, digest-pinned replacement (SPEC §9)")
+    .argument("[paths...]", "files and folders to fix (default: the current folder)")
+    .option("--policy <file>", `policy file (default: ${DEFAULT_POLICY_PATH}, else the built-in default)`)
+    .option(
+      "--digests <file>",
+      "a rebuild's digests.json: the releases the library publishes and their digests",
+    )
+    .option("--resolve", "ask the registry (skopeo inspect --raw) for digests --digests does not know")
+    .option("--rules <list>", "repair only findings of these rules (comma-separated)")
+    .option("--write", "rewrite the files in place (atomic; a file changed since it was read is refused)")
+    .addOption(new Option("--format <format>", "output").choices(FIX_FORMATS).default("diff"))
+    .option(
+      "--build-arg <key=value>",
+      "value for a Dockerfile ARG, like docker build (repeatable)",
+      collectBuildArg,
+      {},
+    )
+    .option("--today <date>", "judge end-of-life dates as of this day (YYYY-MM-DD)")
+    .addHelpText(
+      "after",
+      "\nPrints a diff git apply takes. Exit codes: 0 nothing to fix (or --write done), 1 the diff changes something, 2 usage, policy or I/O error.",
+    )
+    .action(async (paths: string[], flags: FixFlags) => setExitCode(await fix(paths, flags)));
 
   cli
     .command("rebuild")

@@ -37,7 +37,10 @@ export function digestsOf(outcomes: readonly ImageOutcome[], date: Date): Digest
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
-/** Digests by normalised `repository:tag` (as policies match: host lower-cased, Docker Hub folded). */
+/**
+ * Digests by normalised `repository:tag` (as policies match: host lower-cased, Docker Hub folded);
+ * a tag listed more than once keeps its newest date.
+ */
 export function readDigests(text: string, file: string): Map<string, DigestEntry> {
   let data: unknown;
   try {
@@ -69,7 +72,10 @@ export function readDigests(text: string, file: string): Map<string, DigestEntry
         throw new InputError(`digests ${file}: images[${i}]: ${error.message}`);
       throw error;
     }
-    byRef.set(key, { image, tag, digest, date: typeof date === "string" ? date : "" });
+    // A tag pushed on several days: the newest push is what the tag names now (SPEC §9 digest refresh).
+    const day = typeof date === "string" ? date : "";
+    const previous = byRef.get(key);
+    if (!previous || previous.date <= day) byRef.set(key, { image, tag, digest, date: day });
   });
   return byRef;
 }

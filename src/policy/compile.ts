@@ -50,6 +50,8 @@ export interface CompiledPolicy {
   };
   versions: AllowedReleases[];
   exceptions: (Entry & { exception: PolicyException })[];
+  /** `replacements` (SPEC §9), in order: the first whose `match` fits names what `fix` uses. */
+  replacements: (Entry & { use: string })[];
 }
 
 export const RELEASE = /^\d+(?:\.\d+)*$/;
@@ -64,6 +66,11 @@ export function compilePolicy(policy: Policy, calendar: Calendar = BUNDLED): Com
     versions: Object.entries(policy.versions ?? {}).map(([distribution, allowed]) =>
       allowedReleases(distribution, allowed),
     ),
+    replacements: (policy.replacements ?? []).map(({ match, use }) => ({
+      entry: match,
+      matches: imageMatcher(match),
+      use,
+    })),
     exceptions: policy.exceptions.map((exception) => ({
       entry: exception.image,
       matches: imageMatcher(exception.image),

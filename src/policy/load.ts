@@ -38,6 +38,15 @@ export const starterPolicyText = defaultPolicyText.replace(
     "  warnDays: 180",
     "  support: standard",
     "",
+    "# What fix rewrites an image to (SPEC §9): the first entry whose match fits (matched like a",
+    "# deprecated entry) names the repository, or reference, to use. Without one, fix uses the",
+    "# approved repository of the same name, at the newest release the library publishes.",
+    "replacements:",
+    "  - match: centos",
+    "    use: registry.example.com/base/ubuntu",
+    "  - match: debian",
+    "    use: registry.example.com/base/ubuntu",
+    "",
     "dockerfile:",
   ].join("\n"),
 );
@@ -354,6 +363,14 @@ function semanticProblems(policy: Partial<Policy>, lineAt: (path: KeyPath) => nu
       }
     });
   }
+  policy.replacements?.forEach((replacement, i) => {
+    const match = imageEntryProblem(replacement.match, false);
+    if (match) add(["replacements", i, "match"], match);
+    const use = hasGlob(replacement.use)
+      ? `"${replacement.use}" is a glob; use names one repository or reference`
+      : imageEntryProblem(replacement.use, false);
+    if (use) add(["replacements", i, "use"], use);
+  });
   policy.exceptions?.forEach((exception, i) => {
     const problem = imageEntryProblem(exception.image, false);
     if (problem) add(["exceptions", i, "image"], problem);

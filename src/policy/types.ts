@@ -20,6 +20,8 @@ export interface Policy {
   versions?: Record<string, string[]>;
   /** SPEC §3.4a: every image carries a digest, or an explicit tag other than latest. */
   pinning?: "digest" | "tag";
+  /** What `fix` rewrites a matching image to (SPEC §9); the first matching entry wins. */
+  replacements?: { match: string; use: string }[];
   /** SPEC §3.4b: the end-of-life calendar (src/policy/eol/). */
   eol?: {
     block: boolean;

@@ -16,6 +16,7 @@ export function policyText(policy: Policy, header: string[] = []): string {
   for (const key of ["approved", "deprecated", "minimal", "versions", "pinning", "eol"] as const) {
     if (policy[key] !== undefined) out[key] = policy[key];
   }
+  if (policy.replacements !== undefined) out.replacements = policy.replacements;
   if (policy.exceptions.length > 0) out.exceptions = policy.exceptions;
   for (const key of SETTINGS) {
     if (JSON.stringify(policy[key]) !== JSON.stringify(defaults[key])) out[key] = policy[key];

@@ -23,8 +23,8 @@ export interface PinOutcome {
   error?: string;
 }
 
-/** The digest of the manifest `ref` names now, from its registry. */
-async function currentDigest(
+/** The digest of the manifest `ref` names now, from its registry (also `fix --resolve`). */
+export async function currentDigest(
   ref: string,
   tools: ToolRunner,
 ): Promise<{ digest: string } | { error: string }> {

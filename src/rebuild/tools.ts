@@ -42,8 +42,11 @@ export interface ToolRunner {
   readonly dryRun: boolean;
 }
 
-/** Runs the real tools. Each command line is echoed by @actions/exec before it runs. */
-export function execRunner(): ToolRunner {
+/**
+ * Runs the real tools. Each command line is echoed by @actions/exec before it runs, unless `quiet`
+ * (a command whose stdout is its output, such as `fix`'s diff, keeps the tools' chatter off it).
+ */
+export function execRunner(settings: { quiet?: boolean } = {}): ToolRunner {
   return {
     dryRun: false,
     async has(tool) {
@@ -52,7 +55,11 @@ export function execRunner(): ToolRunner {
     async run(tool, args, options = {}) {
       if ((await which(tool, false)) === "") throw new MissingToolError(tool);
       const env = options.env ? { ...(process.env as Record<string, string>), ...options.env } : undefined;
-      const result = await getExecOutput(tool, args, { ignoreReturnCode: true, ...(env && { env }) });
+      const result = await getExecOutput(tool, args, {
+        ignoreReturnCode: true,
+        ...(env && { env }),
+        ...(settings.quiet && { silent: true }),
+      });
       return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
     },
   };

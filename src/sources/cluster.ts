@@ -45,6 +45,7 @@ export function readPodList(text: string, origin: string): SourceResult {
         line: 0,
         column: 0,
         source: "cluster",
+        written: { kind: "fixed", reason: "a running pod (--from-json): fix the files it was deployed from" },
         ...imageOfValue(found.value),
         workload: { kind: found.workload?.kind ?? "Pod", name, namespace },
         ...(found.container && { container: found.container }),

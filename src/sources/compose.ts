@@ -62,15 +62,21 @@ function serviceImages(services: Record<string, unknown>, at: string[]): ImageAt
  * single quotes literal, double quotes with escapes, ` #` comments after unquoted values, and
  * references to earlier keys (`${A}` in an unquoted or double-quoted value).
  */
-export function parseEnvFile(text: string): Map<string, string> {
+export function parseEnvFile(
+  text: string,
+  /** Filled with where each value is written (1-based line and column of its first character), for `fix`. */
+  positions?: Map<string, { line: number; column: number }>,
+): Map<string, string> {
   const values = new Map<string, string>();
   const lines = text.replace(/\r\n?/g, "\n").split("\n");
   for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] as string).replace(/^\s*export\s+/, "");
+    const whole = lines[i] as string;
+    const line = whole.replace(/^\s*export\s+/, "");
     const match = /^\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s?(.*)$/.exec(line);
     if (!match) continue;
     const key = match[1] as string;
     let raw = (match[2] as string).trimStart();
+    positions?.set(key, { line: i + 1, column: whole.length - raw.length + 1 });
     let value: string;
     if (raw.startsWith("'")) {
       let end = raw.indexOf("'", 1);

@@ -239,12 +239,14 @@ function finishFlags(words: FlagWord[]): Flag[] {
 function argOf(
   lines: string[],
   instruction: DockerInstruction,
-): { name: string; value: string | null } | null | undefined {
+): DockerfileModel["initialArgs"][number] | null | undefined {
   const { first, last } = instruction.lines;
   const text = lines.slice(first, last + 1).join("\n");
   if (first !== last || /["'\\`$]/.test(text)) {
     // Quotes, escapes or variables: dockerfile-ast reads this ARG alone.
-    return exactModel(text).initialArgs[0];
+    const arg = exactModel(text).initialArgs[0];
+    if (!arg?.valueStart) return arg;
+    return { ...arg, valueStart: { line: arg.valueStart.line + first, character: arg.valueStart.character } };
   }
   const words = stripCR(text)
     .replace(/^[ \t]+|[ \t]+$/g, "")
@@ -254,7 +256,7 @@ function argOf(
   const word = words[0] as string;
   const equals = word.indexOf("=");
   if (equals === 0) return null;
-  return equals < 0
-    ? { name: word, value: null }
-    : { name: word.slice(0, equals), value: word.slice(equals + 1) };
+  if (equals < 0) return { name: word, value: null };
+  const valueStart = { line: first, character: (lines[first] as string).indexOf(word) + equals + 1 };
+  return { name: word.slice(0, equals), value: word.slice(equals + 1), valueStart };
 }

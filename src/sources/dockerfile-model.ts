@@ -54,8 +54,11 @@ export interface DockerInstruction {
 
 export interface DockerfileModel {
   escapeChar: string;
-  /** ARGs before the first FROM: name and default as written (quotes removed), null without one. */
-  initialArgs: { name: string; value: string | null }[];
+  /**
+   * ARGs before the first FROM: name and default as written (quotes removed), null without one,
+   * and where the default is written (for `fix`, SPEC §9).
+   */
+  initialArgs: { name: string; value: string | null; valueStart?: Position }[];
   instructions: DockerInstruction[];
   /** 1-based lines of heredoc text. */
   heredocLines: Set<number>;
@@ -68,7 +71,9 @@ export function exactModel(text: string): DockerfileModel {
   for (const arg of dockerfile.getInitialARGs()) {
     const property = arg.getProperty();
     const name = property?.getName();
-    if (property && name) initialArgs.push({ name, value: property.getValue() });
+    if (!property || !name) continue;
+    const valueStart = property.getValueRange()?.start;
+    initialArgs.push({ name, value: property.getValue(), ...(valueStart && { valueStart }) });
   }
   const instructions = dockerfile.getInstructions();
   return {

@@ -13,7 +13,7 @@ import {
   type Position,
 } from "./dockerfile-model.js";
 import { detach, resolveImage } from "./resolve.js";
-import type { ImageState, Occurrence, ParseProblem, SourceResult } from "./types.js";
+import type { ImageState, ImageWritten, Occurrence, ParseProblem, SourceResult } from "./types.js";
 import { expandVariables, type Variables } from "./variables.js";
 
 export interface DockerfileOptions {
@@ -77,7 +77,14 @@ export function readModel(
   options: DockerfileOptions = {},
 ): DockerfileResult {
   const { escapeChar } = model;
-  const reader = new StageReader(file, text, globalArgs(model, options.buildArgs ?? {}), escapeChar);
+  const buildArgs = options.buildArgs ?? {};
+  const reader = new StageReader(
+    file,
+    text,
+    globalArgs(model, buildArgs),
+    escapeChar,
+    argSources(model, buildArgs),
+  );
   for (const instruction of model.instructions) reader.read(instruction, options.copyFrom !== false);
   const result = reader.finish(text, model.instructions.at(-1));
   return { ...result, heredocLines: model.heredocLines };
@@ -95,6 +102,30 @@ function globalArgs(
   return globals;
 }
 
+/**
+ * Where each global ARG's value comes from, for `fix` (SPEC §9): its default's position in the
+ * file, or why it cannot be rewritten there (a `--build-arg`, no default, a default with variables).
+ */
+type ArgSource = { line: number; column: number; value: string } | { reason: string };
+
+function argSources(
+  model: DockerfileModel,
+  buildArgs: Readonly<Record<string, string>>,
+): Map<string, ArgSource> {
+  const sources = new Map<string, ArgSource>();
+  for (const { name, value, valueStart } of model.initialArgs) {
+    if (buildArgs[name] !== undefined) sources.set(name, { reason: `ARG ${name} is set by --build-arg` });
+    else if (value === null || !valueStart) sources.set(name, { reason: `ARG ${name} has no default` });
+    else if (value.includes("$"))
+      sources.set(name, { reason: `the default of ARG ${name} is made from other variables` });
+    else sources.set(name, { line: valueStart.line + 1, column: valueStart.character + 1, value });
+  }
+  return sources;
+}
+
+/** `$NAME`, `${NAME}` or `${NAME:-default}` / `${NAME-default}` alone: a word that is one variable. */
+const ONE_VARIABLE = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^${}]*))?\})$/;
+
 /** Builds the stages of a Dockerfile instruction by instruction, and the images they use. */
 class StageReader {
   readonly stages: Stage[] = [];
@@ -109,8 +140,35 @@ class StageReader {
     text: string,
     private readonly globals: Map<string, string | undefined>,
     private readonly escapeChar: string,
+    private readonly argSources: Map<string, ArgSource>,
   ) {
     this.lines = text.split("\n");
+  }
+
+  /**
+   * Where the image's text is written: the word itself, the default of the one ARG it names (once
+   * `fix` has made sure every use agrees), or a `${NAME:-default}` default (SPEC §9).
+   */
+  private written(word: string, at: Position): ImageWritten {
+    const here = { file: this.file, line: at.line + 1, column: at.character + 1, value: word };
+    if (!word.includes("$")) return { kind: "value", at: here };
+    const one = ONE_VARIABLE.exec(word);
+    if (!one)
+      return { kind: "fixed", reason: "the image is put together from ARGs; change their values by hand" };
+    const name = (one[1] ?? one[2]) as string;
+    const operator = one[3];
+    const source = this.argSources.get(name);
+    // The default of `${NAME:-default}` is used when the ARG has no value (or, for `:-`, an empty one).
+    const unset = !source || ("reason" in source && source.reason.endsWith("has no default"));
+    const usesDefault =
+      operator !== undefined && (unset || (operator === ":-" && "value" in source && source.value === ""));
+    if (usesDefault)
+      return { kind: "value", at: here, part: { start: word.indexOf("-") + 1, end: word.length - 1 } };
+    if (source && "line" in source) return { kind: "value", at: { file: this.file, ...source } };
+    return {
+      kind: "fixed",
+      reason: source ? source.reason : `ARG ${name} is not declared before the first FROM`,
+    };
   }
 
   problem(line: number, column: number, message: string): void {
@@ -169,10 +227,12 @@ class StageReader {
     { text, image }: { text: string; image: ImageState },
     at: Position,
     via: Occurrence["via"],
+    word: string,
   ): Occurrence {
     const { start } = instruction;
     const name = this.stages[this.stages.length - 1]?.name;
     return {
+      written: this.written(word, at),
       file: this.file,
       line: start.line + 1,
       column: (at.line === start.line ? at.character : start.character) + 1,
@@ -210,7 +270,7 @@ class StageReader {
       stage.parent = parent;
       return;
     }
-    const found = this.occurrence(from, resolved, first.start, "from");
+    const found = this.occurrence(from, resolved, first.start, "from", first.value);
     if (found.text.toLowerCase() === "scratch") return;
     stage.base = found;
     this.occurrences.push(found);
@@ -239,7 +299,7 @@ class StageReader {
     if (!written || !at) return;
     const resolved = this.resolve(written);
     if (this.isStage(resolved, true)) return;
-    this.occurrences.push(this.occurrence(instruction, resolved, at, via));
+    this.occurrences.push(this.occurrence(instruction, resolved, at, via, written));
   }
 
   /** Marks the final image, and reports a file without FROM or ending inside an instruction. */

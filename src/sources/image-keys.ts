@@ -4,7 +4,7 @@
  * + `tag` / `digest`).
  */
 import { trimBlanks } from "./resolve.js";
-import type { Occurrence, WorkloadContext } from "./types.js";
+import type { MapKey, Occurrence, WorkloadContext } from "./types.js";
 import type { KeyPath } from "./yaml.js";
 
 export type Json = Record<string, unknown>;
@@ -20,6 +20,15 @@ export interface ImageAt {
   workload?: WorkloadContext;
   container?: Occurrence["container"];
   labels: Record<string, string>;
+  /** An image written as a map: where the map is and which of its keys are written (for `fix`). */
+  map?: ImageMap;
+}
+
+export interface ImageMap {
+  path: KeyPath;
+  keys: MapKey[];
+  /** `global.imageRegistry`, when it decides the registry instead of the map's own key. */
+  global?: string;
 }
 
 export function isObject(value: unknown): value is Json {
@@ -53,7 +62,7 @@ export function imageOfMap(
   path: KeyPath,
   written: Written,
   defaults: MapDefaults = {},
-): Pick<ImageAt, "path" | "value"> | undefined {
+): Pick<ImageAt, "path" | "value" | "map"> | undefined {
   if (!isObject(value)) return undefined;
   const text = (key: string) => {
     const raw = value[key];
@@ -69,5 +78,10 @@ export function imageOfMap(
   let image = registry ? `${registry.replace(/\/+$/, "")}/${repository}` : repository;
   if (digest) image += `@${digest}`;
   else if (tag) image += `:${tag}`;
-  return { path: [...path, "repository"], value: image };
+  const keys = (["registry", "repository", "tag", "digest"] as const).filter((key) => {
+    const raw = value[key];
+    return raw !== undefined && raw !== null && typeof raw !== "object";
+  });
+  const map: ImageMap = { path, keys, ...(defaults.registry && { global: defaults.registry }) };
+  return { path: [...path, "repository"], value: image, map };
 }

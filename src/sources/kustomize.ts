@@ -59,12 +59,25 @@ export function readKustomization(doc: YamlDocument, file: string): Kustomizatio
       const newName = text("newName");
       const newTag = text("newTag");
       const digest = text("digest");
+      const keys: NonNullable<KustomizeImage["keys"]> = {};
+      for (const key of ["name", "newName", "newTag", "digest"] as const) {
+        const value = entry[key];
+        if (value === undefined || value === null || typeof value === "object") continue;
+        const at = doc.locate(["images", i, key]);
+        keys[key] = {
+          file,
+          line: at.line,
+          column: at.col,
+          value: doc.written(["images", i, key]) ?? String(value),
+        };
+      }
       images.push({
         name: entry.name,
         ...(newName !== undefined && { newName }),
         ...(newTag !== undefined && { newTag }),
         ...(digest !== undefined && { digest }),
         line: doc.locate(["images", i]).line,
+        keys,
       });
     });
   }
@@ -207,6 +220,10 @@ export function patchImages(
           text: imageText,
           image: state,
           via: "patch",
+          written:
+            typeof image.value === "string"
+              ? { kind: "value", at: { file, line: where.line, column: where.col, value: image.value } }
+              : { kind: "fixed", reason: "the patch's image is not a string" },
           labels: image.labels,
           ...(image.replaces && { patchTarget: image.replaces }),
         });
@@ -349,18 +366,26 @@ export function applyKustomizations(
     for (const item of kept) {
       let text = item.text;
       let matched: KustomizeImage | undefined;
+      let entries = 0;
       for (const entry of k.images) {
         if (!entryMatches(entry, text)) continue;
         text = rewrite(entry, text);
         matched ??= entry;
+        entries++;
       }
       if (matched) {
         replaced.add(item.origin);
+        // `fix` changes the one entry that decided the image; a chain of entries or overlays is left to a person.
+        const written: Occurrence["written"] =
+          entries === 1 && item.text === item.origin.text
+            ? { kind: "kustomize", file: k.file, entry: matched }
+            : { kind: "fixed", reason: "more than one kustomization entry rewrites this image" };
         rewritten.push({
           ...item.origin,
           text,
           image: imageState(text),
           rewrittenBy: { file: k.file, line: matched.line, written: item.origin.text },
+          written,
         });
       }
       out.push({ origin: item.origin, text });

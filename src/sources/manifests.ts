@@ -8,6 +8,10 @@ import { readManifest } from "./read.js";
 import { emptyResult, type SourceResult } from "./types.js";
 import { readYamlFile } from "./yaml.js";
 
+const RENDERED = {
+  kind: "fixed",
+  reason: "a rendered stream (--manifests): fix the chart or kustomization it was rendered from",
+} as const;
 const SOURCE_COMMENT = /^#[ \t]*Source:[ \t]*(\S.*?)[ \t]*\r?$/;
 const DOCUMENT_START = /^---(?:[ \t]|\r?$)/;
 
@@ -26,6 +30,8 @@ export function readManifestStream(text: string, origin: string): SourceResult {
     if (source !== undefined) current = source;
     sources.push(current);
   }
+  // What a stream says is rendered: fixed where it is written, never here (SPEC §9).
+  for (const found of result.occurrences) found.written = RENDERED;
   for (const found of [...result.occurrences, ...result.problems]) {
     const source = sources[found.line];
     if (source === undefined) continue;

@@ -21,7 +21,14 @@ import { isKubernetesObject, kubernetesImages } from "./kubernetes.js";
 import { isKustomizationName, patchImages, readKustomization } from "./kustomize.js";
 import { imageOfValue, type ValueOptions } from "./resolve.js";
 import { OUT_OF_TREE, readSideFile } from "./small-file.js";
-import { emptyResult, type SourceKind, type SourceResult } from "./types.js";
+import {
+  emptyResult,
+  type ImageWritten,
+  type MapKey,
+  type SourceKind,
+  type SourceResult,
+  type ValueAt,
+} from "./types.js";
 import { ExpansionError } from "./variables.js";
 import { isWorkflowPath, workflowImages } from "./workflows.js";
 import { readYamlFile, type YamlDocument } from "./yaml.js";
@@ -51,6 +58,7 @@ const BINARY_SNIFF_BYTES = 8000;
 export class Layout {
   private readonly charts = new Map<string, { appVersion?: string } | null>();
   private readonly envs = new Map<string, Map<string, string>>();
+  private readonly envPositions = new Map<string, Map<string, { line: number; column: number }>>();
   private readonly envsOutside = new Set<string>();
 
   /** `roots`: the real paths of the checked folders; side files through links out of them are never read. */
@@ -94,10 +102,17 @@ export class Layout {
     if (!env) {
       const text = this.read(join(dir, ".env"));
       if (text === OUT_OF_TREE) this.envsOutside.add(dir);
-      env = text === undefined || text === OUT_OF_TREE ? new Map() : parseEnvFile(text);
+      const positions = new Map<string, { line: number; column: number }>();
+      env = text === undefined || text === OUT_OF_TREE ? new Map() : parseEnvFile(text, positions);
       this.envs.set(dir, env);
+      this.envPositions.set(dir, positions);
     }
     return env;
+  }
+
+  /** Where each value of the `.env` in `dir` is written (after `envAt`). */
+  envPositionsAt(dir: string): ReadonlyMap<string, { line: number; column: number }> {
+    return this.envPositions.get(dir) ?? new Map();
   }
 
   /** Whether the `.env` in `dir` is a link out of the checked tree (and so was not read). */
@@ -254,7 +269,10 @@ function readYamlSource(
         collect(doc, helmValuesImages(doc.data, doc.written, role.appVersion), "helm", file, result);
         break;
       case "manifest":
-        readManifest(doc, file, result, () => options.layout.envAt(dir));
+        readManifest(doc, file, result, () => ({
+          variables: options.layout.envAt(dir),
+          positions: options.layout.envPositionsAt(dir),
+        }));
         break;
     }
   }
@@ -291,18 +309,24 @@ export function readManifest(
   doc: YamlDocument,
   file: string,
   result: SourceResult,
-  /** The `.env` beside the file, looked up only for a compose file. */
-  env: () => ReadonlyMap<string, string> = () => new Map(),
+  /** The `.env` beside the file (its values and where they are written), looked up only for a compose file. */
+  env: () => ComposeEnv = () => ({ variables: new Map(), positions: new Map() }),
 ): void {
   if (isKubernetesObject(doc.data)) {
     const found = kubernetesImages(doc.data, doc.written);
     Object.assign(result.namespaces, found.namespaces);
     collect(doc, found.images, "kubernetes", file, result);
   } else if (isComposeFile(doc.data)) {
-    collect(doc, composeImages(doc.data), "compose", file, result, { variables: env() });
+    collect(doc, composeImages(doc.data), "compose", file, result, env());
   } else if (isComposeName(file) && isVersion1Compose(doc.data)) {
-    collect(doc, composeV1Images(doc.data), "compose", file, result, { variables: env() });
+    collect(doc, composeV1Images(doc.data), "compose", file, result, env());
   }
+}
+
+/** A compose file's `.env`: its variables, and where each value is written. */
+export interface ComposeEnv {
+  variables: ReadonlyMap<string, string>;
+  positions: ReadonlyMap<string, { line: number; column: number }>;
 }
 
 /** Occurrences of one document, whichever parser read it. */
@@ -312,12 +336,14 @@ export function collect(
   source: SourceKind,
   file: string,
   result: SourceResult,
-  valueOptions: ValueOptions = {},
+  env?: ComposeEnv,
 ): void {
+  const valueOptions: ValueOptions = env ? { variables: env.variables } : {};
   for (const found of images) {
     const at = doc.locate(found.path);
     const { text: imageText, image } = imageOfValue(found.value, valueOptions);
     result.occurrences.push({
+      written: writtenIn(doc, found, file, at, env),
       file,
       line: at.line,
       column: at.col,
@@ -329,6 +355,55 @@ export function collect(
       labels: found.labels,
     });
   }
+}
+
+/** `${NAME}`, `$NAME`, `${NAME:-default}` or `${NAME-default}` alone: a compose value that is one variable. */
+const ONE_VARIABLE = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^${}]*))?\})$/;
+
+/**
+ * Where a YAML image value is written, for `fix` (SPEC §9): the scalar, each key of a Helm-style
+ * map, or for compose the `.env` value or `${VAR:-default}` default it came from.
+ */
+function writtenIn(
+  doc: YamlDocument,
+  found: ImageAt,
+  file: string,
+  at: { line: number; col: number },
+  env: ComposeEnv | undefined,
+): ImageWritten {
+  if (at.line === 0) return { kind: "fixed", reason: "the YAML is read without positions (see the notice)" };
+  if (found.map) {
+    const { path, keys, global } = found.map;
+    const located: Partial<Record<MapKey, ValueAt>> = {};
+    for (const key of keys) {
+      const position = doc.locate([...path, key]);
+      const value = doc.written([...path, key]);
+      if (value !== undefined) located[key] = { file, line: position.line, column: position.col, value };
+    }
+    const repository = located.repository;
+    if (!repository) return { kind: "fixed", reason: "the map's repository is not a plain value" };
+    return { kind: "map", keys: located, repository, ...(global !== undefined && { global }) };
+  }
+  if (typeof found.value !== "string") return { kind: "fixed", reason: "the image is not a string" };
+  const here: ValueAt = { file, line: at.line, column: at.col, value: found.value };
+  if (!env || !found.value.includes("$")) return { kind: "value", at: here };
+  const one = ONE_VARIABLE.exec(found.value);
+  if (!one) return { kind: "fixed", reason: "the image is put together from variables; change them by hand" };
+  const name = (one[1] ?? one[2]) as string;
+  const operator = one[3];
+  const value = env.variables.get(name);
+  const usesDefault = operator !== undefined && (value === undefined || (operator === ":-" && value === ""));
+  if (usesDefault)
+    return {
+      kind: "value",
+      at: here,
+      part: { start: found.value.indexOf("-") + 1, end: found.value.length - 1 },
+    };
+  const position = env.positions.get(name);
+  if (value === undefined || !position)
+    return { kind: "fixed", reason: `variable ${name} has no value to change` };
+  const envFile = file.includes("/") ? `${file.slice(0, file.lastIndexOf("/"))}/.env` : ".env";
+  return { kind: "value", at: { file: envFile, ...position, value } };
 }
 
 /**

@@ -48,7 +48,38 @@ export interface Occurrence {
   suppression?: Suppression;
   /** Set when a kustomization rewrote the image written at this line (SPEC §4 Kustomize). */
   rewrittenBy?: { file: string; line: number; written: string };
+  /** Where the text that decides the image is written: what `fix` rewrites (SPEC §9). */
+  written?: ImageWritten;
 }
+
+/**
+ * A value as a file writes it: the position of its first character as written (an opening quote
+ * included) and the string it stands for. The sources that find an image say where it is written
+ * with these; `fix` checks the bytes there before it changes them (one reading, no second parser).
+ */
+export interface ValueAt {
+  /** Display path of the file that holds it (a side file such as `.env` or an ARG's line may differ from the occurrence's). */
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based, in UTF-16 code units of the line. */
+  column: number;
+  /** What the text there stands for: quotes removed, as the parser read it. */
+  value: string;
+}
+
+/** Where an image's text is written, and how it makes the image (SPEC §9 "where the text changes"). */
+export type ImageWritten =
+  /** The whole reference is one value, or `part` of it (a `${VAR:-default}` default). */
+  | { kind: "value"; at: ValueAt; part?: { start: number; end: number } }
+  /** A Helm-style map: each key that is written; `global` when `global.imageRegistry` decides the registry. */
+  | { kind: "map"; keys: Partial<Record<MapKey, ValueAt>>; repository: ValueAt; global?: string }
+  /** An image a kustomization rewrites: fixed in the entry that decided it, not in the resource. */
+  | { kind: "kustomize"; file: string; entry: KustomizeImage }
+  /** Nothing `fix` can rewrite, and why. */
+  | { kind: "fixed"; reason: string };
+
+export type MapKey = "registry" | "repository" | "tag" | "digest";
 
 /** A file the checker could not read as what it claims to be: a `parse-error` finding. */
 export interface ParseProblem {
@@ -75,6 +106,8 @@ export interface KustomizeImage {
   digest?: string;
   /** 1-based line of the entry in the kustomization. */
   line: number;
+  /** Where each key of the entry is written, for `fix` (SPEC §9: fixed in the entry, not the resource). */
+  keys?: Partial<Record<"name" | "newName" | "newTag" | "digest", ValueAt>>;
 }
 
 /** The parts of a kustomization that decide images (SPEC §4 Kustomize). */
