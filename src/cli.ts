@@ -16,7 +16,6 @@ import { digestsOf, readDigests } from "./digests.js";
 import { GuardError, InputError, UsageError } from "./errors.js";
 import { FIX_FORMATS, type FixFlags, fix } from "./fix/command.js";
 import { GitError, git, nulSeparated } from "./git.js";
-import { isCalendarDate } from "./policy/dates.js";
 import { updateProduct } from "./policy/eol/update.js";
 import { DEFAULT_POLICY_PATH, loadPolicy, starterPolicyText } from "./policy/load.js";
 import type { Mode } from "./policy/types.js";
@@ -363,9 +362,9 @@ function eolUpdate(flags: EolUpdateFlags): number {
   const result = updateProduct(resolve(dir), flags.product, text, flags.from, today);
   const list = (items: string[]) => (items.length === 0 ? "none" : items.join(", "));
   process.stdout.write(
-    terminal(
+    `${terminal(
       `${flags.product}: added ${list(result.added)}; changed ${list(result.changed)}; removed ${list(result.removed)} (${dir}/${flags.product}.json, taken ${today})`,
-    ) + "\n",
+    )}\n`,
   );
   return 0;
 }

@@ -179,6 +179,7 @@ function range(from: number, length: number): string {
  * bytes outside ASCII) when it holds a quote, a backslash, a control character or non-ASCII text.
  */
 export function quotePath(path: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what git quotes.
   if (!/["\\\x00-\x1f\x7f-\uffff]/.test(path)) return path;
   let out = '"';
   for (const byte of Buffer.from(path, "utf8")) {

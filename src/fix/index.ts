@@ -423,7 +423,7 @@ function settleShared(plans: Plan[]): void {
       claim.kind === "set"
         ? `${claim.at.file}\0${claim.at.line}\0${claim.at.column}`
         : `${claim.file}\0+${claim.after}\0${claim.key}`;
-    const valueOf = (plan: Plan, claim: Claim) =>
+    const wantedBy = (plan: Plan, claim: Claim) =>
       plan.blocked
         ? claim.kind === "set"
           ? claim.at.value
@@ -435,7 +435,7 @@ function settleShared(plans: Plan[]): void {
       for (const claim of plan.claims) {
         const key = keyOf(claim);
         const set = wants.get(key) ?? new Set();
-        set.add(valueOf(plan, claim));
+        set.add(wantedBy(plan, claim));
         wants.set(key, set);
       }
     }
