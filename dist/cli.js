@@ -30887,7 +30887,9 @@ function readDigests(text, file) {
     }
     const day = typeof date === "string" ? date : "";
     const previous = byRef.get(key);
-    if (!previous || previous.date <= day) byRef.set(key, { image, tag, digest, date: day });
+    const pushed = { image, tag, digest, date: day };
+    if (!previous || previous.date <= day) byRef.set(key, pushed);
+    byRef.set(`${key.slice(0, key.length - tag.length - 1)}@${digest}`, pushed);
   });
   return byRef;
 }
@@ -31780,7 +31782,7 @@ function renderPins(outcomes) {
 }
 
 // src/fix/index.ts
-import { readFileSync as readFileSync5 } from "node:fs";
+import { lstatSync as lstatSync3, readFileSync as readFileSync5, realpathSync as realpathSync4 } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 
 // src/fix/file-text.ts
@@ -31893,10 +31895,18 @@ var FileText = class {
       const body = [];
       let oldLength = 0;
       let newLength = 0;
+      let removed = [];
+      let added = [];
+      const flush = () => {
+        body.push(...removed, ...added);
+        removed = [];
+        added = [];
+      };
       for (let i = from; i <= to; i++) {
         const block = blocks[i];
         const oldIsLast = i === oldCount - 1 && !oldEndsWithNewline;
         if (block === void 0) {
+          flush();
           body.push(` ${oldLines[i]}`);
           if (oldIsLast) body.push(noNewline);
           oldLength++;
@@ -31904,18 +31914,19 @@ var FileText = class {
           continue;
         }
         if (i < oldCount) {
-          body.push(`-${oldLines[i]}`);
-          if (oldIsLast) body.push(noNewline);
+          removed.push(`-${oldLines[i]}`);
+          if (oldIsLast) removed.push(noNewline);
           oldLength++;
         }
         block.forEach((line, k) => {
           const index = starts[i] + k;
           if (index >= newCount) return;
-          body.push(`+${line}`);
-          if (index === newCount - 1 && !newEndsWithNewline) body.push(noNewline);
+          added.push(`+${line}`);
+          if (index === newCount - 1 && !newEndsWithNewline) added.push(noNewline);
           newLength++;
         });
       }
+      flush();
       const newFrom = starts[from];
       out.push(`@@ -${range(from, oldLength)} +${range(newFrom, newLength)} @@`, ...body);
     }
@@ -32118,13 +32129,7 @@ function publishedDigest(ref, tag, digests) {
 }
 function newerDigest(image, digests) {
   if (!digests || image.digest === void 0) return void 0;
-  let tag = image.tag;
-  if (tag === void 0) {
-    const prefix = `${image.match.repository}:`;
-    for (const [key, entry] of digests) {
-      if (key.startsWith(prefix) && entry.digest === image.digest) tag = entry.tag;
-    }
-  }
+  const tag = image.tag ?? digests.get(`${image.match.repository}@${image.digest}`)?.tag;
   const newest = tag === void 0 ? void 0 : digests.get(`${image.match.repository}:${tag}`);
   return newest && newest.digest !== image.digest ? newest.digest : void 0;
 }
@@ -32158,10 +32163,14 @@ async function runFix(options) {
   const plans = [];
   const unfixable = [];
   const cannot = (occurrence, rule, reason) => unfixable.push({ file: occurrence.file, line: occurrence.line, rule, image: occurrence.text, reason });
+  const cannotAny = (occurrence, rules, reason) => {
+    for (const rule of rules.length > 0 ? rules : [""]) cannot(occurrence, rule, reason);
+  };
   for (const { occurrence, rules, context } of judged) {
     const { image } = occurrence;
-    if (occurrence.written?.kind === "fixed" && rules.length > 0) {
-      cannot(occurrence, rules[0], occurrence.written.reason);
+    const repairable = rules.filter((rule) => REPAIRABLE.includes(rule) && (options.only?.has(rule) ?? true));
+    if (occurrence.written?.kind === "fixed" && repairable.length > 0) {
+      cannotAny(occurrence, repairable, occurrence.written.reason);
       continue;
     }
     if (image.kind !== "image") {
@@ -32169,7 +32178,7 @@ async function runFix(options) {
         cannot(
           occurrence,
           rules[0],
-          image.kind === "unresolved" ? "cannot tell which image it is (see the finding)" : image.reason
+          image.kind === "invalid" ? image.reason : occurrence.written?.kind === "fixed" ? `cannot tell which image it is: ${occurrence.written.reason}` : "cannot tell which image it is (see the finding)"
         );
       }
       continue;
@@ -32180,23 +32189,24 @@ async function runFix(options) {
       ...options.resolve && { resolve: options.resolve },
       ...options.only && { only: options.only }
     });
-    if (target.kind === "unfixable") cannot(occurrence, target.rule, target.reason);
+    if (target.kind === "unfixable") cannotAny(occurrence, repairable, target.reason);
     const to = target.kind === "change" ? target.to : void 0;
     const claims = claimsFor(occurrence, to, files);
     if ("reason" in claims) {
-      if (to) cannot(occurrence, target.kind === "change" ? target.rule : "", claims.reason);
+      if (to) cannotAny(occurrence, repairable, claims.reason);
       continue;
     }
-    plans.push({ occurrence, target, claims });
+    plans.push({ occurrence, target, claims, repairable });
   }
   settleShared(plans);
   const changes = [];
   const touched = /* @__PURE__ */ new Map();
+  const applied = /* @__PURE__ */ new Set();
   for (const plan of plans) {
     const { occurrence, target } = plan;
     if (target.kind !== "change") continue;
     if (plan.blocked) {
-      cannot(occurrence, target.rule, plan.blocked);
+      cannotAny(occurrence, plan.repairable, plan.blocked);
       continue;
     }
     let where;
@@ -32204,14 +32214,19 @@ async function runFix(options) {
       const file = claim.kind === "set" ? claim.at.file : claim.file;
       const text = files.get(file);
       if (!("text" in text)) continue;
+      const key = claim.kind === "set" ? `${file}\0${claim.at.line}\0${claim.at.column}` : `${file}\0+${claim.after}\0${claim.key}`;
+      const done = applied.has(key);
+      applied.add(key);
       if (claim.kind === "set") {
         if (claim.next === claim.at.value) continue;
+        where ??= { file, line: claim.at.line };
+        if (done) continue;
         const span = text.text.span(claim.at);
         text.text.replace(span, writeInStyle(claim.next, span.quote, claim.yaml));
-        where ??= { file, line: claim.at.line };
       } else if (claim.text !== "") {
-        text.text.insertAfter(claim.after - 1, claim.text);
         where ??= { file, line: claim.after + 1 };
+        if (done) continue;
+        text.text.insertAfter(claim.after - 1, claim.text);
       }
       touched.set(file, text.text);
     }
@@ -32231,9 +32246,19 @@ async function runFix(options) {
       unfixable.push({ file: skip.file, line: 0, rule: "skipped", image: "", reason: skip.reason });
   }
   const changed = [];
+  const broken = /* @__PURE__ */ new Set();
+  const real = /* @__PURE__ */ new Map();
+  const absoluteOf = (file) => files.get(file).absolute;
+  for (const file of touched.keys()) {
+    const target = realPath(absoluteOf(file));
+    const other = real.get(target);
+    if (other === void 0 || isLink(absoluteOf(other)) && !isLink(absoluteOf(file)))
+      real.set(target, file);
+  }
+  const kept = new Set(real.values());
   for (const [file, text] of [...touched].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
     const read = files.get(file);
-    if (!("bytes" in read)) continue;
+    if (!("bytes" in read) || !kept.has(file)) continue;
     try {
       changed.push({
         file,
@@ -32245,14 +32270,29 @@ async function runFix(options) {
     } catch (error) {
       if (!(error instanceof NotExact)) throw error;
       unfixable.push({ file, line: 0, rule: "", image: "", reason: error.message });
+      broken.add(file);
     }
   }
   return {
-    changes: unique2.sort(byPosition2),
+    changes: unique2.filter((c) => !broken.has(c.file) && (!touched.has(c.file) || kept.has(c.file))).sort(byPosition2),
     unfixable: unfixable.sort(byPosition2),
     files: changed,
     check: check2
   };
+}
+function realPath(path4) {
+  try {
+    return realpathSync4(path4);
+  } catch {
+    return path4;
+  }
+}
+function isLink(path4) {
+  try {
+    return lstatSync3(path4).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 function byPosition2(a, b) {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
@@ -32435,12 +32475,12 @@ function settleShared(plans) {
     changed = false;
     const wants = /* @__PURE__ */ new Map();
     const keyOf = (claim) => claim.kind === "set" ? `${claim.at.file}\0${claim.at.line}\0${claim.at.column}` : `${claim.file}\0+${claim.after}\0${claim.key}`;
-    const valueOf = (plan, claim) => plan.blocked ? claim.kind === "set" ? claim.at.value : "" : claim.kind === "set" ? claim.next : claim.text;
+    const wantedBy = (plan, claim) => plan.blocked ? claim.kind === "set" ? claim.at.value : "" : claim.kind === "set" ? claim.next : claim.text;
     for (const plan of plans) {
       for (const claim of plan.claims) {
         const key = keyOf(claim);
         const set2 = wants.get(key) ?? /* @__PURE__ */ new Set();
-        set2.add(valueOf(plan, claim));
+        set2.add(wantedBy(plan, claim));
         wants.set(key, set2);
       }
     }
@@ -32463,7 +32503,7 @@ import {
   fsyncSync,
   openSync as openSync2,
   readFileSync as readFileSync6,
-  realpathSync as realpathSync4,
+  realpathSync as realpathSync5,
   renameSync,
   statSync as statSync4,
   unlinkSync,
@@ -32485,7 +32525,7 @@ function writeChanges(files) {
   for (const change of files) {
     let temp;
     try {
-      const target = realpathSync4(change.absolute);
+      const target = realpathSync5(change.absolute);
       refuseIfChanged(target, change);
       const stats = statSync4(target);
       temp = join6(
@@ -34064,9 +34104,10 @@ function eolUpdate(flags) {
   const result = updateProduct(resolve6(dir), flags.product, text, flags.from, today);
   const list = (items) => items.length === 0 ? "none" : items.join(", ");
   process.stdout.write(
-    terminal(
+    `${terminal(
       `${flags.product}: added ${list(result.added)}; changed ${list(result.changed)}; removed ${list(result.removed)} (${dir}/${flags.product}.json, taken ${today})`
-    ) + "\n"
+    )}
+`
   );
   return 0;
 }

@@ -24948,7 +24948,9 @@ function readDigests(text, file) {
     }
     const day = typeof date === "string" ? date : "";
     const previous = byRef.get(key);
-    if (!previous || previous.date <= day) byRef.set(key, { image, tag, digest, date: day });
+    const pushed = { image, tag, digest, date: day };
+    if (!previous || previous.date <= day) byRef.set(key, pushed);
+    byRef.set(`${key.slice(0, key.length - tag.length - 1)}@${digest}`, pushed);
   });
   return byRef;
 }

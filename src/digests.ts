@@ -39,7 +39,8 @@ const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 /**
  * Digests by normalised `repository:tag` (as policies match: host lower-cased, Docker Hub folded);
- * a tag listed more than once keeps its newest date.
+ * a tag listed more than once keeps its newest date. Each digest is also listed by
+ * `repository@digest`, so the tag an old digest was pushed as can be found.
  */
 export function readDigests(text: string, file: string): Map<string, DigestEntry> {
   let data: unknown;
@@ -75,7 +76,10 @@ export function readDigests(text: string, file: string): Map<string, DigestEntry
     // A tag pushed on several days: the newest push is what the tag names now (SPEC §9 digest refresh).
     const day = typeof date === "string" ? date : "";
     const previous = byRef.get(key);
-    if (!previous || previous.date <= day) byRef.set(key, { image, tag, digest, date: day });
+    const pushed = { image, tag, digest, date: day };
+    if (!previous || previous.date <= day) byRef.set(key, pushed);
+    // Every digest ever pushed, by `repository@digest`: an image pinned to an old one finds its tag.
+    byRef.set(`${key.slice(0, key.length - tag.length - 1)}@${digest}`, pushed);
   });
   return byRef;
 }

@@ -139,10 +139,19 @@ export class FileText {
       const body: string[] = [];
       let oldLength = 0;
       let newLength = 0;
+      // A run of changed lines is written as git writes it: the old lines, then the new ones.
+      let removed: string[] = [];
+      let added: string[] = [];
+      const flush = () => {
+        body.push(...removed, ...added);
+        removed = [];
+        added = [];
+      };
       for (let i = from; i <= to; i++) {
         const block = blocks[i];
         const oldIsLast = i === oldCount - 1 && !oldEndsWithNewline;
         if (block === undefined) {
+          flush();
           body.push(` ${oldLines[i]}`);
           if (oldIsLast) body.push(noNewline);
           oldLength++;
@@ -150,18 +159,19 @@ export class FileText {
           continue;
         }
         if (i < oldCount) {
-          body.push(`-${oldLines[i]}`);
-          if (oldIsLast) body.push(noNewline);
+          removed.push(`-${oldLines[i]}`);
+          if (oldIsLast) removed.push(noNewline);
           oldLength++;
         }
         block.forEach((line, k) => {
           const index = (starts[i] as number) + k;
           if (index >= newCount) return;
-          body.push(`+${line}`);
-          if (index === newCount - 1 && !newEndsWithNewline) body.push(noNewline);
+          added.push(`+${line}`);
+          if (index === newCount - 1 && !newEndsWithNewline) added.push(noNewline);
           newLength++;
         });
       }
+      flush();
       const newFrom = starts[from] as number;
       out.push(`@@ -${range(from, oldLength)} +${range(newFrom, newLength)} @@`, ...body);
     }

@@ -5,7 +5,7 @@
  * that several occurrences share (an ARG default, a `.env` value, a kustomization entry) changes
  * only when every one of them wants the same new text. Reads and plans; writing is write.ts's.
  */
-import { readFileSync } from "node:fs";
+import { lstatSync, readFileSync, realpathSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import { type CheckOptions, type CheckResult, runCheck } from "../check.js";
 import { parseImageRef } from "../image/reference.js";
@@ -13,7 +13,7 @@ import type { RuleId } from "../rules/catalog.js";
 import type { RuleContext } from "../rules/types.js";
 import type { ImageWritten, KustomizeImage, MapKey, Occurrence, ValueAt } from "../sources/types.js";
 import { FileText, NotExact, needsQuotes, type Span, writeInStyle } from "./file-text.js";
-import { type NewImage, type Resolver, type Target, targetOf } from "./target.js";
+import { type NewImage, REPAIRABLE, type Resolver, type Target, targetOf } from "./target.js";
 
 export interface FixOptions extends Omit<CheckOptions, "onJudged"> {
   resolve?: Resolver;
@@ -62,6 +62,8 @@ type Claim =
 
 interface Plan {
   occurrence: Occurrence;
+  /** The repairable rules it was reported under. */
+  repairable: RuleId[];
   target: Target;
   claims: Claim[];
   /** Why the change cannot be made, once that is known. */
@@ -79,10 +81,15 @@ export async function runFix(options: FixOptions): Promise<FixResult> {
   const unfixable: Unfixable[] = [];
   const cannot = (occurrence: Occurrence, rule: string, reason: string) =>
     unfixable.push({ file: occurrence.file, line: occurrence.line, rule, image: occurrence.text, reason });
+  /** Each finding fix leaves is listed under its own rule. */
+  const cannotAny = (occurrence: Occurrence, rules: readonly string[], reason: string) => {
+    for (const rule of rules.length > 0 ? rules : [""]) cannot(occurrence, rule, reason);
+  };
   for (const { occurrence, rules, context } of judged) {
     const { image } = occurrence;
-    if (occurrence.written?.kind === "fixed" && rules.length > 0) {
-      cannot(occurrence, rules[0] as RuleId, occurrence.written.reason);
+    const repairable = rules.filter((rule) => REPAIRABLE.includes(rule) && (options.only?.has(rule) ?? true));
+    if (occurrence.written?.kind === "fixed" && repairable.length > 0) {
+      cannotAny(occurrence, repairable, occurrence.written.reason);
       continue;
     }
     if (image.kind !== "image") {
@@ -90,7 +97,11 @@ export async function runFix(options: FixOptions): Promise<FixResult> {
         cannot(
           occurrence,
           rules[0] as RuleId,
-          image.kind === "unresolved" ? "cannot tell which image it is (see the finding)" : image.reason,
+          image.kind === "invalid"
+            ? image.reason
+            : occurrence.written?.kind === "fixed"
+              ? `cannot tell which image it is: ${occurrence.written.reason}`
+              : "cannot tell which image it is (see the finding)",
         );
       }
       continue;
@@ -101,24 +112,25 @@ export async function runFix(options: FixOptions): Promise<FixResult> {
       ...(options.resolve && { resolve: options.resolve }),
       ...(options.only && { only: options.only }),
     });
-    if (target.kind === "unfixable") cannot(occurrence, target.rule, target.reason);
+    if (target.kind === "unfixable") cannotAny(occurrence, repairable, target.reason);
     const to = target.kind === "change" ? target.to : undefined;
     const claims = claimsFor(occurrence, to, files);
     if ("reason" in claims) {
-      if (to) cannot(occurrence, target.kind === "change" ? target.rule : "", claims.reason);
+      if (to) cannotAny(occurrence, repairable, claims.reason);
       continue;
     }
-    plans.push({ occurrence, target, claims });
+    plans.push({ occurrence, target, claims, repairable });
   }
   settleShared(plans);
 
   const changes: Change[] = [];
   const touched = new Map<string, FileText>();
+  const applied = new Set<string>();
   for (const plan of plans) {
     const { occurrence, target } = plan;
     if (target.kind !== "change") continue;
     if (plan.blocked) {
-      cannot(occurrence, target.rule, plan.blocked);
+      cannotAny(occurrence, plan.repairable, plan.blocked);
       continue;
     }
     let where: { file: string; line: number } | undefined;
@@ -126,14 +138,23 @@ export async function runFix(options: FixOptions): Promise<FixResult> {
       const file = claim.kind === "set" ? claim.at.file : claim.file;
       const text = files.get(file);
       if (!("text" in text)) continue;
+      // A value several occurrences share (and agree on) is changed once.
+      const key =
+        claim.kind === "set"
+          ? `${file}\0${claim.at.line}\0${claim.at.column}`
+          : `${file}\0+${claim.after}\0${claim.key}`;
+      const done = applied.has(key);
+      applied.add(key);
       if (claim.kind === "set") {
         if (claim.next === claim.at.value) continue;
+        where ??= { file, line: claim.at.line };
+        if (done) continue;
         const span = text.text.span(claim.at) as Span;
         text.text.replace(span, writeInStyle(claim.next, span.quote, claim.yaml));
-        where ??= { file, line: claim.at.line };
       } else if (claim.text !== "") {
-        text.text.insertAfter(claim.after - 1, claim.text);
         where ??= { file, line: claim.after + 1 };
+        if (done) continue;
+        text.text.insertAfter(claim.after - 1, claim.text);
       }
       touched.set(file, text.text);
     }
@@ -154,9 +175,20 @@ export async function runFix(options: FixOptions): Promise<FixResult> {
       unfixable.push({ file: skip.file, line: 0, rule: "skipped", image: "", reason: skip.reason });
   }
   const changed: FileChange[] = [];
+  const broken = new Set<string>();
+  // A file reached under two names (a symbolic link inside the tree) is changed once, under its own name.
+  const real = new Map<string, string>();
+  const absoluteOf = (file: string) => (files.get(file) as { absolute: string }).absolute;
+  for (const file of touched.keys()) {
+    const target = realPath(absoluteOf(file));
+    const other = real.get(target);
+    if (other === undefined || (isLink(absoluteOf(other)) && !isLink(absoluteOf(file))))
+      real.set(target, file);
+  }
+  const kept = new Set(real.values());
   for (const [file, text] of [...touched].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const read = files.get(file);
-    if (!("bytes" in read)) continue;
+    if (!("bytes" in read) || !kept.has(file)) continue;
     try {
       changed.push({
         file,
@@ -168,14 +200,33 @@ export async function runFix(options: FixOptions): Promise<FixResult> {
     } catch (error) {
       if (!(error instanceof NotExact)) throw error;
       unfixable.push({ file, line: 0, rule: "", image: "", reason: error.message });
+      broken.add(file);
     }
   }
   return {
-    changes: unique.sort(byPosition),
+    changes: unique
+      .filter((c) => !broken.has(c.file) && (!touched.has(c.file) || kept.has(c.file)))
+      .sort(byPosition),
     unfixable: unfixable.sort(byPosition),
     files: changed,
     check,
   };
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function byPosition<T extends { file: string; line: number }>(a: T, b: T): number {

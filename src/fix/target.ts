@@ -276,13 +276,7 @@ function newerDigest(
   digests: ReadonlyMap<string, DigestEntry> | undefined,
 ): string | undefined {
   if (!digests || image.digest === undefined) return undefined;
-  let tag = image.tag;
-  if (tag === undefined) {
-    const prefix = `${image.match.repository}:`;
-    for (const [key, entry] of digests) {
-      if (key.startsWith(prefix) && entry.digest === image.digest) tag = entry.tag;
-    }
-  }
+  const tag = image.tag ?? digests.get(`${image.match.repository}@${image.digest}`)?.tag;
   const newest = tag === undefined ? undefined : digests.get(`${image.match.repository}:${tag}`);
   return newest && newest.digest !== image.digest ? newest.digest : undefined;
 }
