@@ -26094,7 +26094,11 @@ var policy_schema_default = {
         additionalProperties: false,
         required: ["match", "use"],
         properties: {
-          match: { description: "name[:release] or a glob, as in deprecated.", type: "string", pattern: "\\S" },
+          match: {
+            description: "name[:release] or a glob, as in deprecated.",
+            type: "string",
+            pattern: "\\S"
+          },
           use: {
             description: "A repository (the tag is chosen by fix) or a reference with a tag and/or digest.",
             type: "string",
