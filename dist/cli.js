@@ -31863,6 +31863,14 @@ var FileText = class {
     }
     return blocks;
   }
+  /** Each old line that changes (1-based), with the lines that take its place (line endings removed). */
+  changedLines() {
+    const blocks = this.blocks();
+    const strip = (line) => line.endsWith("\r") ? line.slice(0, -1) : line;
+    return blocks.flatMap(
+      (block, i) => block === void 0 ? [] : [{ line: i + 1, old: strip(this.lines[i]), new: block.map(strip) }]
+    );
+  }
   result() {
     const blocks = this.blocks();
     return this.lines.flatMap((line, i) => blocks[i] ?? [line]).join("\n");
@@ -32269,7 +32277,8 @@ async function runFix(options) {
         absolute: read.absolute,
         before: read.bytes,
         after: text.result(),
-        diff: text.diff(file)
+        diff: text.diff(file),
+        lines: text.changedLines()
       });
     } catch (error) {
       if (!(error instanceof NotExact)) throw error;

@@ -991,8 +991,8 @@ var require_trim_comparator_whitespace = __commonJS({
     var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
     var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
     var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
-    var findDigitsEndIndex = (range, start, limit, digitRuns) => {
-      if (!isDigit(range[start])) {
+    var findDigitsEndIndex = (range2, start, limit, digitRuns) => {
+      if (!isDigit(range2[start])) {
         return start;
       }
       if (start >= digitRuns.start && start < digitRuns.end) {
@@ -1002,7 +1002,7 @@ var require_trim_comparator_whitespace = __commonJS({
         return Math.min(start + limit, digitRuns.previousEnd);
       }
       let end = start + 1;
-      while (isDigit(range[end])) {
+      while (isDigit(range2[end])) {
         end++;
       }
       digitRuns.previousStart = digitRuns.start;
@@ -1011,39 +1011,39 @@ var require_trim_comparator_whitespace = __commonJS({
       digitRuns.end = end;
       return Math.min(start + limit, end);
     };
-    var findVersionNumberEndIndex = (range, start, loose, digitRuns) => {
-      if (!loose && range[start] === "0") {
+    var findVersionNumberEndIndex = (range2, start, loose, digitRuns) => {
+      if (!loose && range2[start] === "0") {
         return start + 1;
       }
-      return findDigitsEndIndex(range, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns);
+      return findDigitsEndIndex(range2, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns);
     };
-    var findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
-      const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns);
-      if (isLetter(range[digitsEnd]) || range[digitsEnd] === "-") {
+    var findPrereleaseIdentifierEndIndex = (range2, start, loose, digitRuns) => {
+      const digitsEnd = findDigitsEndIndex(range2, start, MAX_LENGTH, digitRuns);
+      if (isLetter(range2[digitsEnd]) || range2[digitsEnd] === "-") {
         let end = digitsEnd + 1;
         const limit = end + MAX_SAFE_BUILD_LENGTH;
-        while (end < limit && isIdentifierCharacter(range[end])) {
+        while (end < limit && isIdentifierCharacter(range2[end])) {
           end++;
         }
         return end;
       }
-      return findVersionNumberEndIndex(range, start, loose, digitRuns);
+      return findVersionNumberEndIndex(range2, start, loose, digitRuns);
     };
-    var findPrereleaseEndIndex = (range, start, loose, digitRuns) => {
-      const hyphen = range[start] === "-";
+    var findPrereleaseEndIndex = (range2, start, loose, digitRuns) => {
+      const hyphen = range2[start] === "-";
       if (!loose && !hyphen) {
         return start;
       }
       const identifierStart = start + (hyphen ? 1 : 0);
-      let end = findPrereleaseIdentifierEndIndex(range, identifierStart, loose, digitRuns);
+      let end = findPrereleaseIdentifierEndIndex(range2, identifierStart, loose, digitRuns);
       if (end === identifierStart) {
         if (!loose || !hyphen) {
           return start;
         }
-        end = findPrereleaseIdentifierEndIndex(range, start, loose, digitRuns);
+        end = findPrereleaseIdentifierEndIndex(range2, start, loose, digitRuns);
       }
-      while (range[end] === ".") {
-        const next = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns);
+      while (range2[end] === ".") {
+        const next = findPrereleaseIdentifierEndIndex(range2, end + 1, loose, digitRuns);
         if (next === end + 1) {
           break;
         }
@@ -1051,23 +1051,23 @@ var require_trim_comparator_whitespace = __commonJS({
       }
       return end;
     };
-    var findBuildIdentifierEndIndex = (range, start) => {
+    var findBuildIdentifierEndIndex = (range2, start) => {
       let end = start;
-      while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range[end])) {
+      while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range2[end])) {
         end++;
       }
       return end;
     };
-    var findBuildEndIndex = (range, start) => {
-      if (range[start] !== "+") {
+    var findBuildEndIndex = (range2, start) => {
+      if (range2[start] !== "+") {
         return start;
       }
-      let end = findBuildIdentifierEndIndex(range, start + 1);
+      let end = findBuildIdentifierEndIndex(range2, start + 1);
       if (end === start + 1) {
         return start;
       }
-      while (range[end] === ".") {
-        const next = findBuildIdentifierEndIndex(range, end + 1);
+      while (range2[end] === ".") {
+        const next = findBuildIdentifierEndIndex(range2, end + 1);
         if (next === end + 1) {
           break;
         }
@@ -1075,89 +1075,89 @@ var require_trim_comparator_whitespace = __commonJS({
       }
       return end;
     };
-    var findLooseFullVersionEndIndex = (range, start, digitRuns) => {
+    var findLooseFullVersionEndIndex = (range2, start, digitRuns) => {
       let end = start;
       for (let component = 0; component < 3; component++) {
-        const next = findVersionNumberEndIndex(range, end, true, digitRuns);
+        const next = findVersionNumberEndIndex(range2, end, true, digitRuns);
         if (next === end) {
           return start;
         }
         end = next;
         if (component < 2) {
-          if (range[end] !== ".") {
+          if (range2[end] !== ".") {
             return start;
           }
           end++;
         }
       }
-      const prereleaseEnd = findPrereleaseEndIndex(range, end, true, digitRuns);
-      return findBuildEndIndex(range, prereleaseEnd);
+      const prereleaseEnd = findPrereleaseEndIndex(range2, end, true, digitRuns);
+      return findBuildEndIndex(range2, prereleaseEnd);
     };
-    var findPartialVersionComponentEndIndex = (range, start, digitRuns) => {
-      if (isDigit(range[start])) {
-        return findVersionNumberEndIndex(range, start, false, digitRuns);
+    var findPartialVersionComponentEndIndex = (range2, start, digitRuns) => {
+      if (isDigit(range2[start])) {
+        return findVersionNumberEndIndex(range2, start, false, digitRuns);
       }
-      return isVersionStart(range[start]) ? start + 1 : start;
+      return isVersionStart(range2[start]) ? start + 1 : start;
     };
-    var findPartialVersionEndIndex = (range, start, digitRuns) => {
-      let end = findPartialVersionComponentEndIndex(range, start, digitRuns);
+    var findPartialVersionEndIndex = (range2, start, digitRuns) => {
+      let end = findPartialVersionComponentEndIndex(range2, start, digitRuns);
       for (let component = 0; component < 2; component++) {
-        if (range[end] !== ".") {
+        if (range2[end] !== ".") {
           return end;
         }
-        const next = findPartialVersionComponentEndIndex(range, end + 1, digitRuns);
+        const next = findPartialVersionComponentEndIndex(range2, end + 1, digitRuns);
         if (next === end + 1) {
           return end;
         }
         end = next;
       }
-      const prereleaseEnd = findPrereleaseEndIndex(range, end, false, digitRuns);
-      return findBuildEndIndex(range, prereleaseEnd);
+      const prereleaseEnd = findPrereleaseEndIndex(range2, end, false, digitRuns);
+      return findBuildEndIndex(range2, prereleaseEnd);
     };
-    var findVersionEndIndex = (range, start, digitRuns) => {
-      const fullVersionEnd = findLooseFullVersionEndIndex(range, start, digitRuns);
-      return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range, start, digitRuns);
+    var findVersionEndIndex = (range2, start, digitRuns) => {
+      const fullVersionEnd = findLooseFullVersionEndIndex(range2, start, digitRuns);
+      return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range2, start, digitRuns);
     };
-    var findRemovableWhitespaceIndex = (range, matchStart) => {
+    var findRemovableWhitespaceIndex = (range2, matchStart) => {
       let position = matchStart;
-      if (isWhitespace(range[position])) {
+      if (isWhitespace(range2[position])) {
         position++;
       }
-      if (range[position] === "<" || range[position] === ">") {
+      if (range2[position] === "<" || range2[position] === ">") {
         position++;
       }
-      if (range[position] === "=") {
+      if (range2[position] === "=") {
         position++;
       }
-      return isWhitespace(range[position]) ? position : -1;
+      return isWhitespace(range2[position]) ? position : -1;
     };
-    var trimComparatorWhitespace = (range) => {
+    var trimComparatorWhitespace = (range2) => {
       let result = "";
       let copyFrom = 0;
       let cursor = 0;
       const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 };
-      while (cursor < range.length) {
+      while (cursor < range2.length) {
         const matchStart = cursor;
-        if (range[cursor] === "<" || range[cursor] === ">") {
+        if (range2[cursor] === "<" || range2[cursor] === ">") {
           cursor++;
-        } else if (!isVersionPrefix(range[cursor]) && !isVersionStart(range[cursor])) {
+        } else if (!isVersionPrefix(range2[cursor]) && !isVersionStart(range2[cursor])) {
           cursor++;
           continue;
         }
-        while (cursor < range.length && isVersionPrefix(range[cursor])) {
+        while (cursor < range2.length && isVersionPrefix(range2[cursor])) {
           cursor++;
         }
-        if (!isVersionStart(range[cursor])) {
+        if (!isVersionStart(range2[cursor])) {
           continue;
         }
-        const whitespacePosition = findRemovableWhitespaceIndex(range, matchStart);
+        const whitespacePosition = findRemovableWhitespaceIndex(range2, matchStart);
         if (whitespacePosition !== -1) {
-          result += range.slice(copyFrom, whitespacePosition);
+          result += range2.slice(copyFrom, whitespacePosition);
           copyFrom = whitespacePosition + 1;
         }
-        cursor = findVersionEndIndex(range, cursor, digitRuns);
+        cursor = findVersionEndIndex(range2, cursor, digitRuns);
       }
-      return result + range.slice(copyFrom);
+      return result + range2.slice(copyFrom);
     };
     module.exports = trimComparatorWhitespace;
   }
@@ -1169,25 +1169,25 @@ var require_range = __commonJS({
     "use strict";
     var SPACE_CHARACTERS = /\s+/g;
     var Range = class _Range {
-      constructor(range, options) {
+      constructor(range2, options) {
         options = parseOptions(options);
-        if (range instanceof _Range) {
-          if (range.loose === !!options.loose && range.includePrerelease === !!options.includePrerelease) {
-            return range;
+        if (range2 instanceof _Range) {
+          if (range2.loose === !!options.loose && range2.includePrerelease === !!options.includePrerelease) {
+            return range2;
           } else {
-            return new _Range(range.raw, options);
+            return new _Range(range2.raw, options);
           }
         }
-        if (range instanceof Comparator) {
-          this.raw = range.value;
-          this.set = [[range]];
+        if (range2 instanceof Comparator) {
+          this.raw = range2.value;
+          this.set = [[range2]];
           this.formatted = void 0;
           return this;
         }
         this.options = options;
         this.loose = !!options.loose;
         this.includePrerelease = !!options.includePrerelease;
-        this.raw = range.trim().replace(SPACE_CHARACTERS, " ");
+        this.raw = range2.trim().replace(SPACE_CHARACTERS, " ");
         this.set = this.raw.split("||").map((r) => this.parseRange(r.trim())).filter((c) => c.length);
         if (!this.set.length) {
           throw new TypeError(`Invalid SemVer Range: ${this.raw}`);
@@ -1232,25 +1232,25 @@ var require_range = __commonJS({
       toString() {
         return this.range;
       }
-      parseRange(range) {
-        range = range.replace(BUILDSTRIPRE, "");
+      parseRange(range2) {
+        range2 = range2.replace(BUILDSTRIPRE, "");
         const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
-        const memoKey = memoOpts + ":" + range;
+        const memoKey = memoOpts + ":" + range2;
         const cached = cache.get(memoKey);
         if (cached) {
           return cached;
         }
         const loose = this.options.loose;
         const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
-        range = range.replace(hr, hyphenReplace(this.options.includePrerelease));
-        debug("hyphen replace", range);
-        range = trimComparatorWhitespace(range);
-        debug("comparator trim", range);
-        range = range.replace(re[t.TILDETRIM], tildeTrimReplace);
-        debug("tilde trim", range);
-        range = range.replace(re[t.CARETTRIM], caretTrimReplace);
-        debug("caret trim", range);
-        let rangeList = range.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
+        range2 = range2.replace(hr, hyphenReplace(this.options.includePrerelease));
+        debug("hyphen replace", range2);
+        range2 = trimComparatorWhitespace(range2);
+        debug("comparator trim", range2);
+        range2 = range2.replace(re[t.TILDETRIM], tildeTrimReplace);
+        debug("tilde trim", range2);
+        range2 = range2.replace(re[t.CARETTRIM], caretTrimReplace);
+        debug("caret trim", range2);
+        let rangeList = range2.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
         if (loose) {
           rangeList = rangeList.filter((comp) => {
             debug("loose invalid filter", comp, this.options);
@@ -1273,12 +1273,12 @@ var require_range = __commonJS({
         cache.set(memoKey, result);
         return result;
       }
-      intersects(range, options) {
-        if (!(range instanceof _Range)) {
+      intersects(range2, options) {
+        if (!(range2 instanceof _Range)) {
           throw new TypeError("a Range is required");
         }
         return this.set.some((thisComparators) => {
-          return isSatisfiable(thisComparators, options) && range.set.some((rangeComparators) => {
+          return isSatisfiable(thisComparators, options) && range2.set.some((rangeComparators) => {
             return isSatisfiable(rangeComparators, options) && thisComparators.every((thisComparator) => {
               return rangeComparators.every((rangeComparator) => {
                 return thisComparator.intersects(rangeComparator, options);
@@ -1666,13 +1666,13 @@ var require_satisfies = __commonJS({
   "node_modules/semver/functions/satisfies.js"(exports, module) {
     "use strict";
     var Range = require_range();
-    var satisfies = (version, range, options) => {
+    var satisfies = (version, range2, options) => {
       try {
-        range = new Range(range, options);
+        range2 = new Range(range2, options);
       } catch (er) {
         return false;
       }
-      return range.test(version);
+      return range2.test(version);
     };
     module.exports = satisfies;
   }
@@ -1683,7 +1683,7 @@ var require_to_comparators = __commonJS({
   "node_modules/semver/ranges/to-comparators.js"(exports, module) {
     "use strict";
     var Range = require_range();
-    var toComparators = (range, options) => new Range(range, options).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
+    var toComparators = (range2, options) => new Range(range2, options).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
     module.exports = toComparators;
   }
 });
@@ -1694,12 +1694,12 @@ var require_max_satisfying = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
-    var maxSatisfying = (versions, range, options) => {
+    var maxSatisfying = (versions, range2, options) => {
       let max = null;
       let maxSV = null;
       let rangeObj = null;
       try {
-        rangeObj = new Range(range, options);
+        rangeObj = new Range(range2, options);
       } catch (er) {
         return null;
       }
@@ -1723,12 +1723,12 @@ var require_min_satisfying = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
-    var minSatisfying = (versions, range, options) => {
+    var minSatisfying = (versions, range2, options) => {
       let min = null;
       let minSV = null;
       let rangeObj = null;
       try {
-        rangeObj = new Range(range, options);
+        rangeObj = new Range(range2, options);
       } catch (er) {
         return null;
       }
@@ -1753,19 +1753,19 @@ var require_min_version = __commonJS({
     var SemVer = require_semver();
     var Range = require_range();
     var gt = require_gt();
-    var minVersion = (range, loose) => {
-      range = new Range(range, loose);
+    var minVersion = (range2, loose) => {
+      range2 = new Range(range2, loose);
       let minver = new SemVer("0.0.0");
-      if (range.test(minver)) {
+      if (range2.test(minver)) {
         return minver;
       }
       minver = new SemVer("0.0.0-0");
-      if (range.test(minver)) {
+      if (range2.test(minver)) {
         return minver;
       }
       minver = null;
-      for (let i = 0; i < range.set.length; ++i) {
-        const comparators = range.set[i];
+      for (let i = 0; i < range2.set.length; ++i) {
+        const comparators = range2.set[i];
         let setMin = null;
         comparators.forEach((comparator2) => {
           const compver = new SemVer(comparator2.semver.version);
@@ -1796,7 +1796,7 @@ var require_min_version = __commonJS({
           minver = setMin;
         }
       }
-      if (minver && range.test(minver)) {
+      if (minver && range2.test(minver)) {
         return minver;
       }
       return null;
@@ -1810,9 +1810,9 @@ var require_valid2 = __commonJS({
   "node_modules/semver/ranges/valid.js"(exports, module) {
     "use strict";
     var Range = require_range();
-    var validRange = (range, options) => {
+    var validRange = (range2, options) => {
       try {
-        return new Range(range, options).range || "*";
+        return new Range(range2, options).range || "*";
       } catch (er) {
         return null;
       }
@@ -1834,9 +1834,9 @@ var require_outside = __commonJS({
     var lt = require_lt();
     var lte = require_lte();
     var gte = require_gte();
-    var outside = (version, range, hilo, options) => {
+    var outside = (version, range2, hilo, options) => {
       version = new SemVer(version, options);
-      range = new Range(range, options);
+      range2 = new Range(range2, options);
       let gtfn, ltefn, ltfn, comp, ecomp;
       switch (hilo) {
         case ">":
@@ -1856,11 +1856,11 @@ var require_outside = __commonJS({
         default:
           throw new TypeError('Must provide a hilo val of "<" or ">"');
       }
-      if (satisfies(version, range, options)) {
+      if (satisfies(version, range2, options)) {
         return false;
       }
-      for (let i = 0; i < range.set.length; ++i) {
-        const comparators = range.set[i];
+      for (let i = 0; i < range2.set.length; ++i) {
+        const comparators = range2.set[i];
         let high = null;
         let low = null;
         comparators.forEach((comparator2) => {
@@ -1895,7 +1895,7 @@ var require_gtr = __commonJS({
   "node_modules/semver/ranges/gtr.js"(exports, module) {
     "use strict";
     var outside = require_outside();
-    var gtr = (version, range, options) => outside(version, range, ">", options);
+    var gtr = (version, range2, options) => outside(version, range2, ">", options);
     module.exports = gtr;
   }
 });
@@ -1905,7 +1905,7 @@ var require_ltr = __commonJS({
   "node_modules/semver/ranges/ltr.js"(exports, module) {
     "use strict";
     var outside = require_outside();
-    var ltr = (version, range, options) => outside(version, range, "<", options);
+    var ltr = (version, range2, options) => outside(version, range2, "<", options);
     module.exports = ltr;
   }
 });
@@ -1930,13 +1930,13 @@ var require_simplify = __commonJS({
     "use strict";
     var satisfies = require_satisfies();
     var compare = require_compare();
-    module.exports = (versions, range, options) => {
+    module.exports = (versions, range2, options) => {
       const set2 = [];
       let first = null;
       let prev = null;
       const v = versions.sort((a, b) => compare(a, b, options));
       for (const version of v) {
-        const included = satisfies(version, range, options);
+        const included = satisfies(version, range2, options);
         if (included) {
           prev = version;
           if (!first) {
@@ -1968,8 +1968,8 @@ var require_simplify = __commonJS({
         }
       }
       const simplified = ranges.join(" || ");
-      const original = typeof range.raw === "string" ? range.raw : String(range);
-      return simplified.length < original.length ? simplified : range;
+      const original = typeof range2.raw === "string" ? range2.raw : String(range2);
+      return simplified.length < original.length ? simplified : range2;
     };
   }
 });
@@ -2244,7 +2244,7 @@ var require_ignore = __commonJS({
     var SPACE = " ";
     var ESCAPE2 = "\\";
     var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
-    var BOM2 = "\uFEFF";
+    var BOM3 = "\uFEFF";
     var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
     var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
     var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
@@ -2569,7 +2569,7 @@ var require_ignore = __commonJS({
         //   `]`, and `\]` is held aside long before this.
         /\\\[([^\]/]*?)($|\])/g,
         // '\\[bar]' -> '\\\\[bar]'
-        (match, range, close) => `\\[${range}${close}`,
+        (match, range2, close) => `\\[${range2}${close}`,
         "["
       ],
       // ending
@@ -2831,7 +2831,7 @@ var require_ignore = __commonJS({
       return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
     };
     var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
-      let body = stripBOM && pattern[0] === BOM2 ? pattern.slice(1) : pattern;
+      let body = stripBOM && pattern[0] === BOM3 ? pattern.slice(1) : pattern;
       if (body[0] === "#") {
         return;
       }
@@ -2892,7 +2892,7 @@ var require_ignore = __commonJS({
       add(pattern) {
         this._added = false;
         this._split = isString(pattern);
-        this._stripBOM = !this._split || pattern[0] === BOM2;
+        this._stripBOM = !this._split || pattern[0] === BOM3;
         makeArray(
           this._split ? splitPattern(pattern) : pattern
         ).forEach(this._add, this);
@@ -2937,11 +2937,11 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename5 = shortcut ? basenameOf(path) : path;
+        const basename6 = shortcut ? basenameOf(path) : path;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename5 : path
+            shortcut && rule._basenameOnly ? basename6 : path
           )) {
             const { negative } = rule;
             const ret = {
@@ -7915,7 +7915,7 @@ var require_compose_scalar = __commonJS({
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type: type2, comment: comment2, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const { value, type: type2, comment: comment2, range: range2 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
@@ -7935,7 +7935,7 @@ var require_compose_scalar = __commonJS({
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
         scalar = new Scalar.Scalar(value);
       }
-      scalar.range = range;
+      scalar.range = range2;
       scalar.source = value;
       if (type2)
         scalar.type = type2;
@@ -8689,7 +8689,7 @@ var require_cst = __commonJS({
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
     var cstVisit = require_cst_visit();
-    var BOM2 = "\uFEFF";
+    var BOM3 = "\uFEFF";
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR = "";
@@ -8697,7 +8697,7 @@ var require_cst = __commonJS({
     var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
-        case BOM2:
+        case BOM3:
           return "<BOM>";
         case DOCUMENT:
           return "<DOC>";
@@ -8711,7 +8711,7 @@ var require_cst = __commonJS({
     }
     function tokenType(source) {
       switch (source) {
-        case BOM2:
+        case BOM3:
           return "byte-order-mark";
         case DOCUMENT:
           return "doc-mode";
@@ -8773,7 +8773,7 @@ var require_cst = __commonJS({
     exports.setScalarValue = cstScalar.setScalarValue;
     exports.stringify = cstStringify.stringify;
     exports.visit = cstVisit.visit;
-    exports.BOM = BOM2;
+    exports.BOM = BOM3;
     exports.DOCUMENT = DOCUMENT;
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
@@ -10434,9 +10434,9 @@ var require_argument = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Argument = void 0;
     var Argument = class {
-      constructor(value, range) {
+      constructor(value, range2) {
         this.value = value;
-        this.range = range;
+        this.range = range2;
       }
       toString() {
         return this.value;
@@ -10472,8 +10472,8 @@ var require_jsonArgument = __commonJS({
     exports.JSONArgument = void 0;
     var argument_1 = require_argument();
     var JSONArgument = class extends argument_1.Argument {
-      constructor(value, range, jsonRange) {
-        super(value, range);
+      constructor(value, range2, jsonRange) {
+        super(value, range2);
         this.jsonRange = jsonRange;
       }
       getJSONRange() {
@@ -10573,8 +10573,8 @@ var require_main = __commonJS({
       })(Range || (exports2.Range = Range = {}));
       var Location;
       (function(Location2) {
-        function create(uri, range) {
-          return { uri, range };
+        function create(uri, range2) {
+          return { uri, range: range2 };
         }
         Location2.create = create;
         function is(value) {
@@ -10614,9 +10614,9 @@ var require_main = __commonJS({
       })(Color || (exports2.Color = Color = {}));
       var ColorInformation;
       (function(ColorInformation2) {
-        function create(range, color) {
+        function create(range2, color) {
           return {
-            range,
+            range: range2,
             color
           };
         }
@@ -10714,8 +10714,8 @@ var require_main = __commonJS({
       })(CodeDescription || (exports2.CodeDescription = CodeDescription = {}));
       var Diagnostic;
       (function(Diagnostic2) {
-        function create(range, message, severity, code3, source, relatedInformation) {
-          var result = { range, message };
+        function create(range2, message, severity, code3, source, relatedInformation) {
+          var result = { range: range2, message };
           if (Is.defined(severity)) {
             result.severity = severity;
           }
@@ -10774,16 +10774,16 @@ var require_main = __commonJS({
       })(Command || (exports2.Command = Command = {}));
       var TextEdit;
       (function(TextEdit2) {
-        function replace(range, newText) {
-          return { range, newText };
+        function replace(range2, newText) {
+          return { range: range2, newText };
         }
         TextEdit2.replace = replace;
         function insert(position, newText) {
           return { range: { start: position, end: position }, newText };
         }
         TextEdit2.insert = insert;
-        function del(range) {
-          return { range, newText: "" };
+        function del(range2) {
+          return { range: range2, newText: "" };
         }
         TextEdit2.del = del;
         function is(value) {
@@ -10821,16 +10821,16 @@ var require_main = __commonJS({
       })(ChangeAnnotationIdentifier || (exports2.ChangeAnnotationIdentifier = ChangeAnnotationIdentifier = {}));
       var AnnotatedTextEdit;
       (function(AnnotatedTextEdit2) {
-        function replace(range, newText, annotation) {
-          return { range, newText, annotationId: annotation };
+        function replace(range2, newText, annotation) {
+          return { range: range2, newText, annotationId: annotation };
         }
         AnnotatedTextEdit2.replace = replace;
         function insert(position, newText, annotation) {
           return { range: { start: position, end: position }, newText, annotationId: annotation };
         }
         AnnotatedTextEdit2.insert = insert;
-        function del(range, annotation) {
-          return { range, newText: "", annotationId: annotation };
+        function del(range2, annotation) {
+          return { range: range2, newText: "", annotationId: annotation };
         }
         AnnotatedTextEdit2.del = del;
         function is(value) {
@@ -10957,36 +10957,36 @@ var require_main = __commonJS({
               return id;
             }
           };
-          TextEditChangeImpl2.prototype.replace = function(range, newText, annotation) {
+          TextEditChangeImpl2.prototype.replace = function(range2, newText, annotation) {
             var edit;
             var id;
             if (annotation === void 0) {
-              edit = TextEdit.replace(range, newText);
+              edit = TextEdit.replace(range2, newText);
             } else if (ChangeAnnotationIdentifier.is(annotation)) {
               id = annotation;
-              edit = AnnotatedTextEdit.replace(range, newText, annotation);
+              edit = AnnotatedTextEdit.replace(range2, newText, annotation);
             } else {
               this.assertChangeAnnotations(this.changeAnnotations);
               id = this.changeAnnotations.manage(annotation);
-              edit = AnnotatedTextEdit.replace(range, newText, id);
+              edit = AnnotatedTextEdit.replace(range2, newText, id);
             }
             this.edits.push(edit);
             if (id !== void 0) {
               return id;
             }
           };
-          TextEditChangeImpl2.prototype.delete = function(range, annotation) {
+          TextEditChangeImpl2.prototype.delete = function(range2, annotation) {
             var edit;
             var id;
             if (annotation === void 0) {
-              edit = TextEdit.del(range);
+              edit = TextEdit.del(range2);
             } else if (ChangeAnnotationIdentifier.is(annotation)) {
               id = annotation;
-              edit = AnnotatedTextEdit.del(range, annotation);
+              edit = AnnotatedTextEdit.del(range2, annotation);
             } else {
               this.assertChangeAnnotations(this.changeAnnotations);
               id = this.changeAnnotations.manage(annotation);
-              edit = AnnotatedTextEdit.del(range, id);
+              edit = AnnotatedTextEdit.del(range2, id);
             }
             this.edits.push(edit);
             if (id !== void 0) {
@@ -11496,8 +11496,8 @@ var require_main = __commonJS({
       })(DocumentHighlightKind || (exports2.DocumentHighlightKind = DocumentHighlightKind = {}));
       var DocumentHighlight;
       (function(DocumentHighlight2) {
-        function create(range, kind) {
-          var result = { range };
+        function create(range2, kind) {
+          var result = { range: range2 };
           if (Is.number(kind)) {
             result.kind = kind;
           }
@@ -11540,11 +11540,11 @@ var require_main = __commonJS({
       })(SymbolTag || (exports2.SymbolTag = SymbolTag = {}));
       var SymbolInformation;
       (function(SymbolInformation2) {
-        function create(name, kind, range, uri, containerName) {
+        function create(name, kind, range2, uri, containerName) {
           var result = {
             name,
             kind,
-            location: { uri, range }
+            location: { uri, range: range2 }
           };
           if (containerName) {
             result.containerName = containerName;
@@ -11555,19 +11555,19 @@ var require_main = __commonJS({
       })(SymbolInformation || (exports2.SymbolInformation = SymbolInformation = {}));
       var WorkspaceSymbol;
       (function(WorkspaceSymbol2) {
-        function create(name, kind, uri, range) {
-          return range !== void 0 ? { name, kind, location: { uri, range } } : { name, kind, location: { uri } };
+        function create(name, kind, uri, range2) {
+          return range2 !== void 0 ? { name, kind, location: { uri, range: range2 } } : { name, kind, location: { uri } };
         }
         WorkspaceSymbol2.create = create;
       })(WorkspaceSymbol || (exports2.WorkspaceSymbol = WorkspaceSymbol = {}));
       var DocumentSymbol;
       (function(DocumentSymbol2) {
-        function create(name, detail, kind, range, selectionRange, children) {
+        function create(name, detail, kind, range2, selectionRange, children) {
           var result = {
             name,
             detail,
             kind,
-            range,
+            range: range2,
             selectionRange
           };
           if (children !== void 0) {
@@ -11655,8 +11655,8 @@ var require_main = __commonJS({
       })(CodeAction || (exports2.CodeAction = CodeAction = {}));
       var CodeLens;
       (function(CodeLens2) {
-        function create(range, data) {
-          var result = { range };
+        function create(range2, data) {
+          var result = { range: range2 };
           if (Is.defined(data)) {
             result.data = data;
           }
@@ -11683,8 +11683,8 @@ var require_main = __commonJS({
       })(FormattingOptions || (exports2.FormattingOptions = FormattingOptions = {}));
       var DocumentLink;
       (function(DocumentLink2) {
-        function create(range, target, data) {
-          return { range, target, data };
+        function create(range2, target, data) {
+          return { range: range2, target, data };
         }
         DocumentLink2.create = create;
         function is(value) {
@@ -11695,8 +11695,8 @@ var require_main = __commonJS({
       })(DocumentLink || (exports2.DocumentLink = DocumentLink = {}));
       var SelectionRange;
       (function(SelectionRange2) {
-        function create(range, parent) {
-          return { range, parent };
+        function create(range2, parent) {
+          return { range: range2, parent };
         }
         SelectionRange2.create = create;
         function is(value) {
@@ -11755,8 +11755,8 @@ var require_main = __commonJS({
       })(SemanticTokens || (exports2.SemanticTokens = SemanticTokens = {}));
       var InlineValueText;
       (function(InlineValueText2) {
-        function create(range, text) {
-          return { range, text };
+        function create(range2, text) {
+          return { range: range2, text };
         }
         InlineValueText2.create = create;
         function is(value) {
@@ -11767,8 +11767,8 @@ var require_main = __commonJS({
       })(InlineValueText || (exports2.InlineValueText = InlineValueText = {}));
       var InlineValueVariableLookup;
       (function(InlineValueVariableLookup2) {
-        function create(range, variableName, caseSensitiveLookup) {
-          return { range, variableName, caseSensitiveLookup };
+        function create(range2, variableName, caseSensitiveLookup) {
+          return { range: range2, variableName, caseSensitiveLookup };
         }
         InlineValueVariableLookup2.create = create;
         function is(value) {
@@ -11779,8 +11779,8 @@ var require_main = __commonJS({
       })(InlineValueVariableLookup || (exports2.InlineValueVariableLookup = InlineValueVariableLookup = {}));
       var InlineValueEvaluatableExpression;
       (function(InlineValueEvaluatableExpression2) {
-        function create(range, expression) {
-          return { range, expression };
+        function create(range2, expression) {
+          return { range: range2, expression };
         }
         InlineValueEvaluatableExpression2.create = create;
         function is(value) {
@@ -11852,8 +11852,8 @@ var require_main = __commonJS({
       })(StringValue || (exports2.StringValue = StringValue = {}));
       var InlineCompletionItem;
       (function(InlineCompletionItem2) {
-        function create(insertText, filterText, range, command) {
-          return { insertText, filterText, range, command };
+        function create(insertText, filterText, range2, command) {
+          return { insertText, filterText, range: range2, command };
         }
         InlineCompletionItem2.create = create;
       })(InlineCompletionItem || (exports2.InlineCompletionItem = InlineCompletionItem = {}));
@@ -11871,8 +11871,8 @@ var require_main = __commonJS({
       })(InlineCompletionTriggerKind || (exports2.InlineCompletionTriggerKind = InlineCompletionTriggerKind = {}));
       var SelectedCompletionInfo;
       (function(SelectedCompletionInfo2) {
-        function create(range, text) {
-          return { range, text };
+        function create(range2, text) {
+          return { range: range2, text };
         }
         SelectedCompletionInfo2.create = create;
       })(SelectedCompletionInfo || (exports2.SelectedCompletionInfo = SelectedCompletionInfo = {}));
@@ -11987,10 +11987,10 @@ var require_main = __commonJS({
             enumerable: false,
             configurable: true
           });
-          FullTextDocument2.prototype.getText = function(range) {
-            if (range) {
-              var start = this.offsetAt(range.start);
-              var end = this.offsetAt(range.end);
+          FullTextDocument2.prototype.getText = function(range2) {
+            if (range2) {
+              var start = this.offsetAt(range2.start);
+              var end = this.offsetAt(range2.end);
               return this._content.substring(start, end);
             }
             return this._content;
@@ -12121,9 +12121,9 @@ var require_line = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Line = void 0;
     var Line = class {
-      constructor(document, range) {
+      constructor(document, range2) {
         this.document = document;
-        this.range = range;
+        this.range = range2;
       }
       getRange() {
         return this.range;
@@ -12194,15 +12194,15 @@ var require_util = __commonJS({
        * @param position the position to check
        * @param range the range to see if the position is inside of
        */
-      static isInsideRange(position, range) {
-        if (range.start.line === range.end.line) {
-          return range.start.line === position.line && range.start.character <= position.character && position.character <= range.end.character;
-        } else if (range.start.line === position.line) {
-          return range.start.character <= position.character;
-        } else if (range.end.line === position.line) {
-          return position.character <= range.end.character;
+      static isInsideRange(position, range2) {
+        if (range2.start.line === range2.end.line) {
+          return range2.start.line === position.line && range2.start.character <= position.character && position.character <= range2.end.character;
+        } else if (range2.start.line === position.line) {
+          return range2.start.character <= position.character;
+        } else if (range2.end.line === position.line) {
+          return position.character <= range2.end.character;
         }
-        return range.start.line < position.line && position.line < range.end.line;
+        return range2.start.line < position.line && position.line < range2.end.line;
       }
       static parseHeredocName(value) {
         value = value.substring(2);
@@ -12241,8 +12241,8 @@ var require_comment = __commonJS({
     var line_1 = require_line();
     var util_1 = require_util();
     var Comment = class extends line_1.Line {
-      constructor(document, range) {
-        super(document, range);
+      constructor(document, range2) {
+        super(document, range2);
       }
       toString() {
         const content = this.getContent();
@@ -12257,11 +12257,11 @@ var require_comment = __commonJS({
        * consists of whitespace, the empty string will be returned.
        */
       getContent() {
-        let range = this.getContentRange();
-        if (range === null) {
+        let range2 = this.getContentRange();
+        if (range2 === null) {
           return "";
         }
-        return this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+        return this.document.getText().substring(this.document.offsetAt(range2.start), this.document.offsetAt(range2.end));
       }
       /**
        * Returns a range that includes the content of the comment
@@ -12270,9 +12270,9 @@ var require_comment = __commonJS({
        * characters.
        */
       getContentRange() {
-        let range = this.getRange();
-        const startOffset = this.document.offsetAt(range.start);
-        let raw = this.document.getText().substring(startOffset, this.document.offsetAt(range.end));
+        let range2 = this.getRange();
+        const startOffset = this.document.offsetAt(range2.start);
+        let raw = this.document.getText().substring(startOffset, this.document.offsetAt(range2.end));
         let start = -1;
         let end = -1;
         for (let i = 1; i < raw.length; i++) {
@@ -12351,10 +12351,10 @@ var require_main2 = __commonJS({
             enumerable: false,
             configurable: true
           });
-          FullTextDocument2.prototype.getText = function(range) {
-            if (range) {
-              var start = this.offsetAt(range.start);
-              var end = this.offsetAt(range.end);
+          FullTextDocument2.prototype.getText = function(range2) {
+            if (range2) {
+              var start = this.offsetAt(range2.start);
+              var end = this.offsetAt(range2.end);
               return this._content.substring(start, end);
             }
             return this._content;
@@ -12363,9 +12363,9 @@ var require_main2 = __commonJS({
             for (var _i = 0, changes_1 = changes; _i < changes_1.length; _i++) {
               var change = changes_1[_i];
               if (FullTextDocument2.isIncremental(change)) {
-                var range = getWellformedRange(change.range);
-                var startOffset = this.offsetAt(range.start);
-                var endOffset = this.offsetAt(range.end);
+                var range2 = getWellformedRange(change.range);
+                var startOffset = this.offsetAt(range2.start);
+                var endOffset = this.offsetAt(range2.end);
                 this._content = this._content.substring(0, startOffset) + change.text + this._content.substring(endOffset, this._content.length);
                 var insertedEndOffset = startOffset + change.text.length;
                 var crlfAtStart = this._content.charCodeAt(startOffset - 1) === 13 && this._content.charCodeAt(startOffset) === 10;
@@ -12374,8 +12374,8 @@ var require_main2 = __commonJS({
                   this._lineOffsets = void 0;
                   continue;
                 }
-                var startLine = Math.max(range.start.line, 0);
-                var endLine = Math.max(range.end.line, 0);
+                var startLine = Math.max(range2.start.line, 0);
+                var endLine = Math.max(range2.end.line, 0);
                 var lineOffsets = this._lineOffsets;
                 var addedLineOffsets = computeLineOffsets(change.text, false, startOffset);
                 if (endLine - startLine === addedLineOffsets.length) {
@@ -12583,18 +12583,18 @@ var require_main2 = __commonJS({
       function isEOL(char) {
         return char === 13 || char === 10;
       }
-      function getWellformedRange(range) {
-        var start = range.start;
-        var end = range.end;
+      function getWellformedRange(range2) {
+        var start = range2.start;
+        var end = range2.end;
         if (start.line > end.line || start.line === end.line && start.character > end.character) {
           return { start: end, end: start };
         }
-        return range;
+        return range2;
       }
       function getWellformedEdit(textEdit) {
-        var range = getWellformedRange(textEdit.range);
-        if (range !== textEdit.range) {
-          return { newText: textEdit.newText, range };
+        var range2 = getWellformedRange(textEdit.range);
+        if (range2 !== textEdit.range) {
+          return { newText: textEdit.newText, range: range2 };
         }
         return textEdit;
       }
@@ -12611,8 +12611,8 @@ var require_parserDirective = __commonJS({
     var main_1 = require_main3();
     var line_1 = require_line();
     var ParserDirective = class extends line_1.Line {
-      constructor(document, range, nameRange, valueRange) {
-        super(document, range);
+      constructor(document, range2, nameRange, valueRange) {
+        super(document, range2);
         this.nameRange = nameRange;
         this.valueRange = valueRange;
       }
@@ -12715,10 +12715,10 @@ var require_variable = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Variable = void 0;
     var Variable = class {
-      constructor(name, nameRange, range, modifier, modifierRange, substitutionParameter, substitutionRange, defined, buildVariable, stringValue) {
+      constructor(name, nameRange, range2, modifier, modifierRange, substitutionParameter, substitutionRange, defined, buildVariable, stringValue) {
         this.name = name;
         this.nameRange = nameRange;
-        this.range = range;
+        this.range = range2;
         this.modifier = modifier;
         this.modifierRange = modifierRange;
         this.substitutionParameter = substitutionParameter;
@@ -12820,8 +12820,8 @@ var require_instruction = __commonJS({
     var variable_1 = require_variable();
     var main_1 = require_main3();
     var Instruction = class extends line_1.Line {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2);
         this.dockerfile = dockerfile;
         this.escapeChar = escapeChar;
         this.instruction = instruction;
@@ -12835,11 +12835,11 @@ var require_instruction = __commonJS({
         }
         return value;
       }
-      getRangeContent(range) {
-        if (range === null) {
+      getRangeContent(range2) {
+        if (range2 === null) {
           return null;
         }
-        return this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+        return this.document.getText().substring(this.document.offsetAt(range2.start), this.document.offsetAt(range2.end));
       }
       getInstructionRange() {
         return this.instructionRange;
@@ -12868,11 +12868,11 @@ var require_instruction = __commonJS({
         let ranges = [];
         let end = -1;
         let startPosition = args[0].getRange().start;
-        let range = this.getInstructionRange();
-        let extra = this.document.offsetAt(startPosition) - this.document.offsetAt(range.start);
+        let range2 = this.getInstructionRange();
+        let extra = this.document.offsetAt(startPosition) - this.document.offsetAt(range2.start);
         let content = this.getTextContent();
-        let fullArgs = content.substring(extra, this.document.offsetAt(args[args.length - 1].getRange().end) - this.document.offsetAt(range.start));
-        let offset = this.document.offsetAt(range.start) + extra;
+        let fullArgs = content.substring(extra, this.document.offsetAt(args[args.length - 1].getRange().end) - this.document.offsetAt(range2.start));
+        let offset = this.document.offsetAt(range2.start) + extra;
         let start = false;
         let comment2 = false;
         for (let i = 0; i < fullArgs.length; i++) {
@@ -12963,8 +12963,8 @@ var require_instruction = __commonJS({
         let content = "";
         let ranges = this.getArgumentsRanges();
         let documentText = this.document.getText();
-        for (let range of ranges) {
-          content += documentText.substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+        for (let range2 of ranges) {
+          content += documentText.substring(this.document.offsetAt(range2.start), this.document.offsetAt(range2.end));
         }
         return content;
       }
@@ -12973,11 +12973,11 @@ var require_instruction = __commonJS({
       }
       getRawArguments() {
         let args = [];
-        let range = this.getInstructionRange();
-        let extra = this.document.offsetAt(range.end) - this.document.offsetAt(range.start);
+        let range2 = this.getInstructionRange();
+        let extra = this.document.offsetAt(range2.end) - this.document.offsetAt(range2.start);
         let content = this.getTextContent();
         let fullArgs = content.substring(extra);
-        let offset = this.document.offsetAt(range.start) + extra;
+        let offset = this.document.offsetAt(range2.start) + extra;
         let start = false;
         let comment2 = false;
         let found = -1;
@@ -13143,8 +13143,8 @@ var require_instruction = __commonJS({
         const variables = [];
         const args = this.getRawArguments();
         for (const arg of args) {
-          let range = arg.getRange();
-          let rawValue = this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+          let range2 = arg.getRange();
+          let rawValue = this.document.getText().substring(this.document.offsetAt(range2.start), this.document.offsetAt(range2.end));
           const parsedVariables = this.parseVariables(this.document.offsetAt(arg.getRange().start), rawValue);
           for (const parsedVariable of parsedVariables) {
             variables.push(parsedVariable);
@@ -13479,8 +13479,8 @@ var require_instruction = __commonJS({
           return [];
         }
         const heredocs = [];
-        const range = this.getRange();
-        if (range.start.line === range.end.line) {
+        const range2 = this.getRange();
+        if (range2.start.line === range2.end.line) {
           return this.createSingleLineHeredocs(args);
         }
         const heredocDefinitions = [];
@@ -13587,9 +13587,9 @@ var require_instruction = __commonJS({
           const nameRange = this.getNameRange(startRange);
           const name = this.getName(nameRange);
           let contentRange = null;
-          const delimiterRange = this.getDelimiterRange(arg, name, vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + lineStart), range.end));
+          const delimiterRange = this.getDelimiterRange(arg, name, vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + lineStart), range2.end));
           if (delimiterRange === null) {
-            contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), range.end);
+            contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), range2.end);
           } else if (contentEnd !== -1) {
             contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), this.document.positionAt(startOffset + contentEnd));
           }
@@ -13634,8 +13634,8 @@ var require_flagOption = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.FlagOption = void 0;
     var FlagOption = class {
-      constructor(range, name, nameRange, value, valueRange) {
-        this.range = range;
+      constructor(range2, name, nameRange, value, valueRange) {
+        this.range = range2;
         this.name = name;
         this.nameRange = nameRange;
         this.value = value;
@@ -13676,9 +13676,9 @@ var require_flag = __commonJS({
     var vscode_languageserver_types_1 = require_main();
     var flagOption_1 = require_flagOption();
     var Flag = class {
-      constructor(document, range, name, nameRange, value, valueRange) {
+      constructor(document, range2, name, nameRange, value, valueRange) {
         this.options = [];
-        this.range = range;
+        this.range = range2;
         this.name = name;
         this.nameRange = nameRange;
         this.value = value;
@@ -13805,8 +13805,8 @@ var require_modifiableInstruction = __commonJS({
     var flag_1 = require_flag();
     var instruction_1 = require_instruction();
     var ModifiableInstruction = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       getFlags() {
         if (!this.flags) {
@@ -13816,8 +13816,8 @@ var require_modifiableInstruction = __commonJS({
             if (this.stopSearchingForFlags(value)) {
               return this.flags;
             } else if (value.indexOf("--") === 0) {
-              let range = arg.getRange();
-              let rawValue = this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+              let range2 = arg.getRange();
+              let rawValue = this.document.getText().substring(this.document.offsetAt(range2.start), this.document.offsetAt(range2.end));
               let nameIndex = value.indexOf("=");
               let index = rawValue.indexOf("=");
               let firstMatch = false;
@@ -13846,15 +13846,15 @@ var require_modifiableInstruction = __commonJS({
                     break nameSearchLoop;
                 }
               }
-              let nameStart = this.document.positionAt(this.document.offsetAt(range.start) + startIndex);
+              let nameStart = this.document.positionAt(this.document.offsetAt(range2.start) + startIndex);
               if (index === -1) {
-                this.flags.push(new flag_1.Flag(this.document, range, value.substring(2), vscode_languageserver_types_1.Range.create(nameStart, range.end), null, null));
+                this.flags.push(new flag_1.Flag(this.document, range2, value.substring(2), vscode_languageserver_types_1.Range.create(nameStart, range2.end), null, null));
               } else if (index === value.length - 1) {
-                let nameEnd = this.document.positionAt(this.document.offsetAt(range.start) + index);
-                this.flags.push(new flag_1.Flag(this.document, range, value.substring(2, index), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), "", vscode_languageserver_types_1.Range.create(range.end, range.end)));
+                let nameEnd = this.document.positionAt(this.document.offsetAt(range2.start) + index);
+                this.flags.push(new flag_1.Flag(this.document, range2, value.substring(2, index), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), "", vscode_languageserver_types_1.Range.create(range2.end, range2.end)));
               } else {
-                let nameEnd = this.document.positionAt(this.document.offsetAt(range.start) + index);
-                this.flags.push(new flag_1.Flag(this.document, range, value.substring(2, nameIndex), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), value.substring(nameIndex + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(this.document.offsetAt(range.start) + index + 1), range.end)));
+                let nameEnd = this.document.positionAt(this.document.offsetAt(range2.start) + index);
+                this.flags.push(new flag_1.Flag(this.document, range2, value.substring(2, nameIndex), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), value.substring(nameIndex + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(this.document.offsetAt(range2.start) + index + 1), range2.end)));
               }
             }
           }
@@ -13888,8 +13888,8 @@ var require_jsonInstruction = __commonJS({
     var jsonArgument_1 = require_jsonArgument();
     var modifiableInstruction_1 = require_modifiableInstruction();
     var JSONInstruction = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
         this.openingBracket = null;
         this.closingBracket = null;
         this.jsonStrings = [];
@@ -14050,8 +14050,8 @@ var require_add = __commonJS({
     exports.Add = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Add = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -14385,8 +14385,8 @@ var require_propertyInstruction = __commonJS({
     var argument_1 = require_argument();
     var util_1 = require_util();
     var PropertyInstruction = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
         this.properties = void 0;
       }
       getProperties() {
@@ -14466,9 +14466,9 @@ var require_propertyInstruction = __commonJS({
       }
       getPropertyArguments() {
         const args = [];
-        let range = this.getInstructionRange();
-        let instructionNameEndOffset = this.document.offsetAt(range.end);
-        let extra = instructionNameEndOffset - this.document.offsetAt(range.start);
+        let range2 = this.getInstructionRange();
+        let instructionNameEndOffset = this.document.offsetAt(range2.end);
+        let extra = instructionNameEndOffset - this.document.offsetAt(range2.start);
         let content = this.getTextContent();
         let fullArgs = content.substring(extra);
         let start = util_1.Util.findLeadingNonWhitespace(fullArgs, this.escapeChar);
@@ -14476,7 +14476,7 @@ var require_propertyInstruction = __commonJS({
           return [];
         }
         const startPosition = this.document.positionAt(instructionNameEndOffset + start);
-        let escaped = range.start.line !== startPosition.line;
+        let escaped = range2.start.line !== startPosition.line;
         let endingEscape = false;
         let mark = -1;
         let end = this.findTrailingNonWhitespace(fullArgs);
@@ -14679,8 +14679,8 @@ var require_arg = __commonJS({
     var property_1 = require_property();
     var propertyInstruction_1 = require_propertyInstruction();
     var Arg = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
         this.property = null;
         const args = this.getPropertyArguments();
         if (args.length === 1) {
@@ -14710,8 +14710,8 @@ var require_cmd = __commonJS({
     exports.Cmd = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Cmd = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Cmd = Cmd;
@@ -14726,8 +14726,8 @@ var require_copy = __commonJS({
     exports.Copy = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Copy = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -14758,8 +14758,8 @@ var require_env = __commonJS({
     exports.Env = void 0;
     var propertyInstruction_1 = require_propertyInstruction();
     var Env = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       getProperties() {
         return super.getProperties();
@@ -14777,8 +14777,8 @@ var require_entrypoint = __commonJS({
     exports.Entrypoint = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Entrypoint = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Entrypoint = Entrypoint;
@@ -14794,8 +14794,8 @@ var require_from = __commonJS({
     var vscode_languageserver_types_1 = require_main();
     var modifiableInstruction_1 = require_modifiableInstruction();
     var From = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -14857,22 +14857,22 @@ var require_from = __commonJS({
        *         or null if no image has been specified
        */
       getImageNameRange() {
-        let range = this.getImageRange();
-        if (range) {
+        let range2 = this.getImageRange();
+        if (range2) {
           let registryRange = this.getRegistryRange();
           if (registryRange) {
-            range.start = this.document.positionAt(this.document.offsetAt(registryRange.end) + 1);
+            range2.start = this.document.positionAt(this.document.offsetAt(registryRange.end) + 1);
           }
           let tagRange = this.getImageTagRange();
           let digestRange = this.getImageDigestRange();
           if (tagRange === null) {
             if (digestRange !== null) {
-              range.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
+              range2.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
             }
           } else {
-            range.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
+            range2.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
           }
-          return range;
+          return range2;
         }
         return null;
       }
@@ -14899,16 +14899,16 @@ var require_from = __commonJS({
        *         if no tag has been specified
        */
       getImageTagRange() {
-        const range = this.getImageRange();
-        if (range) {
-          const rangeStartOffset = this.document.offsetAt(range.start);
-          const content = this.getRangeContent(range);
+        const range2 = this.getImageRange();
+        if (range2) {
+          const rangeStartOffset = this.document.offsetAt(range2.start);
+          const content = this.getRangeContent(range2);
           const atIndex = this.indexOf(rangeStartOffset, content, "@");
           const slashIndex = content.indexOf("/");
           if (atIndex === -1) {
             const colonIndex = this.lastIndexOf(rangeStartOffset, content, ":");
             if (colonIndex > slashIndex) {
-              return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + colonIndex + 1), range.end);
+              return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + colonIndex + 1), range2.end);
             }
           }
           const subcontent = content.substring(0, atIndex);
@@ -14937,12 +14937,12 @@ var require_from = __commonJS({
        *         if no digest has been specified
        */
       getImageDigestRange() {
-        let range = this.getImageRange();
-        if (range) {
-          let content = this.getRangeContent(range);
-          let index = this.lastIndexOf(this.document.offsetAt(range.start), content, "@");
+        let range2 = this.getImageRange();
+        if (range2) {
+          let content = this.getRangeContent(range2);
+          let index = this.lastIndexOf(this.document.offsetAt(range2.start), content, "@");
           if (index !== -1) {
-            return vscode_languageserver_types_1.Range.create(range.start.line, range.start.character + index + 1, range.end.line, range.end.character);
+            return vscode_languageserver_types_1.Range.create(range2.start.line, range2.start.character + index + 1, range2.end.line, range2.end.character);
           }
         }
         return null;
@@ -14988,19 +14988,19 @@ var require_from = __commonJS({
         return this.getRangeContent(this.getRegistryRange());
       }
       getRegistryRange() {
-        const range = this.getImageRange();
-        if (range) {
+        const range2 = this.getImageRange();
+        if (range2) {
           const tagRange = this.getImageTagRange();
           const digestRange = this.getImageDigestRange();
           if (tagRange === null) {
             if (digestRange !== null) {
-              range.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
+              range2.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
             }
           } else {
-            range.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
+            range2.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
           }
-          const content = this.getRangeContent(range);
-          const rangeStart = this.document.offsetAt(range.start);
+          const content = this.getRangeContent(range2);
+          const rangeStart = this.document.offsetAt(range2.start);
           const startingSlashIndex = this.indexOf(rangeStart, content, "/");
           if (startingSlashIndex === -1) {
             return null;
@@ -15008,18 +15008,18 @@ var require_from = __commonJS({
           const portIndex = this.indexOf(rangeStart, content, ":");
           const dotIndex = this.indexOf(rangeStart, content, ".");
           if (portIndex !== -1 || dotIndex !== -1) {
-            return vscode_languageserver_types_1.Range.create(range.start, this.document.positionAt(rangeStart + startingSlashIndex));
+            return vscode_languageserver_types_1.Range.create(range2.start, this.document.positionAt(rangeStart + startingSlashIndex));
           }
           const registry = content.substring(0, startingSlashIndex);
           if (registry === "localhost") {
-            return vscode_languageserver_types_1.Range.create(range.start, this.document.positionAt(rangeStart + startingSlashIndex));
+            return vscode_languageserver_types_1.Range.create(range2.start, this.document.positionAt(rangeStart + startingSlashIndex));
           }
         }
         return null;
       }
       getBuildStage() {
-        let range = this.getBuildStageRange();
-        return range === null ? null : this.getRangeContent(range);
+        let range2 = this.getBuildStageRange();
+        return range2 === null ? null : this.getRangeContent(range2);
       }
       getBuildStageRange() {
         let args = this.getArguments();
@@ -15045,8 +15045,8 @@ var require_healthcheck = __commonJS({
     exports.Healthcheck = void 0;
     var modifiableInstruction_1 = require_modifiableInstruction();
     var Healthcheck = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         argument = argument.toUpperCase();
@@ -15070,8 +15070,8 @@ var require_label = __commonJS({
     var propertyInstruction_1 = require_propertyInstruction();
     var util_1 = require_util();
     var Label = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       getVariables() {
         const variables = super.getVariables();
@@ -15079,9 +15079,9 @@ var require_label = __commonJS({
         for (const property of properties) {
           const value = property.getUnescapedValue();
           if (value !== null && value.length > 2 && value.charAt(0) === "'" && value.charAt(value.length - 1) === "'") {
-            const range = property.getValueRange();
+            const range2 = property.getValueRange();
             for (let i = 0; i < variables.length; i++) {
-              if (util_1.Util.isInsideRange(variables[i].getRange().start, range)) {
+              if (util_1.Util.isInsideRange(variables[i].getRange().start, range2)) {
                 variables.splice(i, 1);
                 i--;
               }
@@ -15108,8 +15108,8 @@ var require_onbuild = __commonJS({
     var parser_1 = require_parser2();
     var instruction_1 = require_instruction();
     var Onbuild = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       getTrigger() {
         let trigger = this.getTriggerWord();
@@ -15143,8 +15143,8 @@ var require_run = __commonJS({
     exports.Run = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Run = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -15171,8 +15171,8 @@ var require_shell = __commonJS({
     exports.Shell = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Shell = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Shell = Shell;
@@ -15187,8 +15187,8 @@ var require_stopsignal = __commonJS({
     exports.Stopsignal = void 0;
     var instruction_1 = require_instruction();
     var Stopsignal = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Stopsignal = Stopsignal;
@@ -15203,8 +15203,8 @@ var require_workdir = __commonJS({
     exports.Workdir = void 0;
     var instruction_1 = require_instruction();
     var Workdir = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       /**
        * Returns the path that has been defined. Note that this path may
@@ -15262,8 +15262,8 @@ var require_user = __commonJS({
     exports.User = void 0;
     var instruction_1 = require_instruction();
     var User = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.User = User;
@@ -15278,8 +15278,8 @@ var require_volume = __commonJS({
     exports.Volume = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Volume = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Volume = Volume;
@@ -15512,11 +15512,11 @@ var require_imageTemplate = __commonJS({
         return vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
       }
       contains(position) {
-        const range = this.getRange();
-        if (range === null) {
+        const range2 = this.getRange();
+        if (range2 === null) {
           return false;
         }
-        return util_1.Util.isInsideRange(position, range);
+        return util_1.Util.isInsideRange(position, range2);
       }
     };
     exports.ImageTemplate = ImageTemplate;
@@ -15559,8 +15559,8 @@ var require_dockerfile = __commonJS({
         return this.initialInstructions.getARGs();
       }
       getContainingImage(position) {
-        let range = vscode_languageserver_types_1.Range.create(vscode_languageserver_types_1.Position.create(0, 0), this.document.positionAt(this.document.getText().length));
-        if (!util_1.Util.isInsideRange(position, range)) {
+        let range2 = vscode_languageserver_types_1.Range.create(vscode_languageserver_types_1.Position.create(0, 0), this.document.positionAt(this.document.getText().length));
+        if (!util_1.Util.isInsideRange(position, range2)) {
           return null;
         }
         if (this.initialInstructions.getComments().length > 0 || this.initialInstructions.getInstructions().length > 0) {
@@ -15599,8 +15599,8 @@ var require_dockerfile = __commonJS({
       }
       resolveVariable(variable, line) {
         for (let from of this.getFROMs()) {
-          let range = from.getRange();
-          if (range.start.line <= line && line <= range.end.line) {
+          let range2 = from.getRange();
+          if (range2.start.line <= line && line <= range2.end.line) {
             let initialARGs = new imageTemplate_1.ImageTemplate();
             for (let instruction of this.initialInstructions.getARGs()) {
               initialARGs.addInstruction(instruction);
@@ -15644,11 +15644,11 @@ var require_dockerfile = __commonJS({
         }
         for (const from of this.getFROMs()) {
           if (from.getBuildStage() === imageName) {
-            const range = from.getRange();
-            if (range.start.line === templateFrom.getRange().start.line) {
+            const range2 = from.getRange();
+            if (range2.start.line === templateFrom.getRange().start.line) {
               return null;
             }
-            return this.getContainingImage(range.start);
+            return this.getContainingImage(range2.start);
           }
         }
         return null;
@@ -15704,13 +15704,13 @@ var require_dockerfile = __commonJS({
       getRange() {
         const comments = this.getComments();
         const instructions = this.getInstructions();
-        let range = null;
+        let range2 = null;
         if (comments.length === 0) {
           if (instructions.length > 0) {
-            range = vscode_languageserver_types_1.Range.create(instructions[0].getRange().start, instructions[instructions.length - 1].getRange().end);
+            range2 = vscode_languageserver_types_1.Range.create(instructions[0].getRange().start, instructions[instructions.length - 1].getRange().end);
           }
         } else if (instructions.length === 0) {
-          range = vscode_languageserver_types_1.Range.create(comments[0].getRange().start, comments[comments.length - 1].getRange().end);
+          range2 = vscode_languageserver_types_1.Range.create(comments[0].getRange().start, comments[comments.length - 1].getRange().end);
         } else {
           const commentStart = comments[0].getRange().start;
           const commentEnd = comments[comments.length - 1].getRange().end;
@@ -15718,24 +15718,24 @@ var require_dockerfile = __commonJS({
           const instructionEnd = instructions[instructions.length - 1].getRange().end;
           if (commentStart.line < instructionStart.line) {
             if (commentEnd.line < instructionEnd.line) {
-              range = vscode_languageserver_types_1.Range.create(commentStart, instructionEnd);
+              range2 = vscode_languageserver_types_1.Range.create(commentStart, instructionEnd);
             }
-            range = vscode_languageserver_types_1.Range.create(commentStart, commentEnd);
+            range2 = vscode_languageserver_types_1.Range.create(commentStart, commentEnd);
           } else if (commentEnd.line < instructionEnd.line) {
-            range = vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
+            range2 = vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
           } else {
-            range = vscode_languageserver_types_1.Range.create(instructionStart, commentEnd);
+            range2 = vscode_languageserver_types_1.Range.create(instructionStart, commentEnd);
           }
         }
-        if (range === null) {
+        if (range2 === null) {
           if (this.directives.length === 0) {
             return null;
           }
           return this.directives[0].getRange();
         } else if (this.directives.length === 0) {
-          return range;
+          return range2;
         }
-        return vscode_languageserver_types_1.Range.create(this.directives[0].getRange().start, range.end);
+        return vscode_languageserver_types_1.Range.create(this.directives[0].getRange().start, range2.end);
       }
     };
     exports.Dockerfile = Dockerfile;
@@ -16122,8 +16122,8 @@ var require_parser2 = __commonJS({
               break commentLoop;
           }
         }
-        const range = vscode_languageserver_types_1.Range.create(this.document.positionAt(start), this.document.positionAt(end));
-        dockerfile.addComment(new comment_1.Comment(this.document, range));
+        const range2 = vscode_languageserver_types_1.Range.create(this.document.positionAt(start), this.document.positionAt(end));
+        dockerfile.addComment(new comment_1.Comment(this.document, range2));
         return end;
       }
       parseHeredoc(heredocName, offset, tabbed) {
@@ -18753,7 +18753,7 @@ function parseImageRef(raw) {
   if (tag !== void 0) suffix += `:${tag}`;
   if (digest !== void 0) suffix += `@${digest}`;
   const normalized = repository + suffix;
-  const matchRepository = `${matchRegistry(registry)}/${path}`;
+  const matchRepository2 = `${matchRegistry(registry)}/${path}`;
   return {
     raw,
     registry,
@@ -18763,7 +18763,7 @@ function parseImageRef(raw) {
     ...tag !== void 0 && { tag },
     ...digest !== void 0 && { digest },
     normalized,
-    match: { repository: matchRepository, normalized: matchRepository + suffix }
+    match: { repository: matchRepository2, normalized: matchRepository2 + suffix }
   };
 }
 function normalizeRepository(name) {
@@ -18871,14 +18871,14 @@ function allowedReleases(distribution, allowed) {
     distribution,
     matches,
     allowed,
-    allows: (release2) => releases.some((r) => releaseMatches(release2, r)) || ranges.some((range) => rangeAllows(release2, range)),
+    allows: (release2) => releases.some((r) => releaseMatches(release2, r)) || ranges.some((range2) => rangeAllows(release2, range2)),
     ...newest !== void 0 && { newest }
   };
 }
-function rangeAllows(release2, range) {
+function rangeAllows(release2, range2) {
   if (release2.split(".").slice(0, 3).some((part) => part.length > 15))
     return false;
-  return import_semver.default.satisfies(coerce(release2), range);
+  return import_semver.default.satisfies(coerce(release2), range2);
 }
 function coerce(release2) {
   const [major = 0, minor = 0, patch = 0] = release2.split(".").map((part) => Number.parseInt(part, 10));
@@ -19109,8 +19109,8 @@ function isJudged(occurrence, { policy }) {
 }
 function unresolvedMessage(occurrence, missing, placeholder) {
   if (placeholder !== void 0) {
-    const fix = placeholder.startsWith("${{") ? "a workflow expression is only known when the job runs; write the image out or check it where it is defined" : "another tool fills it in; render the manifests and check them with --manifests";
-    return `cannot tell which image ${occurrence.text} is: ${placeholder} is a placeholder (${fix})`;
+    const fix2 = placeholder.startsWith("${{") ? "a workflow expression is only known when the job runs; write the image out or check it where it is defined" : "another tool fills it in; render the manifests and check them with --manifests";
+    return `cannot tell which image ${occurrence.text} is: ${placeholder} is a placeholder (${fix2})`;
   }
   const names = missing.join(", ");
   if (occurrence.source === "dockerfile") {
@@ -23811,12 +23811,12 @@ function exactModel(text) {
   };
 }
 function adapt(instruction) {
-  const range = instruction.getRange();
+  const range2 = instruction.getRange();
   return {
     keyword: instruction.getKeyword(),
     written: instruction.getInstruction() ?? "",
-    start: range.start,
-    lines: { first: range.start.line, last: range.end.line },
+    start: range2.start,
+    lines: { first: range2.start.line, last: range2.end.line },
     args: () => instruction.getArguments().map((arg) => ({ value: arg.getValue(), start: arg.getRange().start })),
     labels: () => instruction.getProperties().flatMap((property) => {
       const name = property.getName();
@@ -23844,9 +23844,9 @@ function heredocLines(instructions, text) {
     const withHeredocs = instruction;
     if (typeof withHeredocs.getHeredocs !== "function") continue;
     for (const heredoc of withHeredocs.getHeredocs()) {
-      const range = heredoc.getContentRange();
-      if (!range) continue;
-      for (let line = range.start.line; line <= range.end.line; line++) lines.add(line + 1);
+      const range2 = heredoc.getContentRange();
+      if (!range2) continue;
+      for (let line = range2.start.line; line <= range2.end.line; line++) lines.add(line + 1);
     }
   }
   return lines;
@@ -26873,7 +26873,8 @@ var INPUT_DEFAULTS = {
   attest: "false",
   builder: "auto",
   "export-to": "kyverno,vap,kyverno-clusterpolicy",
-  "export-dir": "policies"
+  "export-dir": "policies",
+  suggestions: "false"
 };
 function workspace() {
   return resolve3(process.env.GITHUB_WORKSPACE ?? process.cwd());
@@ -26904,7 +26905,7 @@ function listInput(get, name) {
 function readCheckInputs(get) {
   const mode = get("mode");
   return {
-    command: oneOf(get, "command", ["check", "rebuild", "plan", "export", "pin"]),
+    command: oneOf(get, "command", ["check", "rebuild", "plan", "export", "pin", "fix"]),
     ...get("policy") && { policy: get("policy") },
     paths: get("paths").split(/\s+/).filter(Boolean),
     ...mode && { mode: oneOf(get, "mode", ["enforce", "audit"]) },
@@ -27621,8 +27622,8 @@ function comparator(operator, version) {
       return pre ? "false" : equal;
   }
 }
-function rangeMatches(range) {
-  const parsed = new import_semver3.default.Range(range);
+function rangeMatches(range2) {
+  const parsed = new import_semver3.default.Range(range2);
   const alternatives = parsed.set.map((comparators) => {
     const terms = comparators.filter((c) => c.value !== "").map((c) => comparator(c.operator, c.semver));
     return terms.length === 0 ? "true" : terms.join(" && ");
@@ -28053,19 +28054,1001 @@ function exportPolicies(get) {
   setOutput("files", JSON.stringify(files));
 }
 
+// src/action/fix.ts
+import { readFileSync as readFileSync6 } from "node:fs";
+import { resolve as resolve7 } from "node:path";
+
+// src/fix/index.ts
+import { lstatSync as lstatSync3, readFileSync as readFileSync4, realpathSync as realpathSync4 } from "node:fs";
+import { resolve as resolvePath } from "node:path";
+
+// src/fix/file-text.ts
+var NotExact = class extends Error {
+};
+var BOM2 = "\uFEFF";
+var CONTEXT = 3;
+var FileText = class {
+  constructor(text) {
+    this.text = text;
+    this.lines = text.split("\n");
+  }
+  text;
+  lines;
+  replaced = /* @__PURE__ */ new Map();
+  inserted = /* @__PURE__ */ new Map();
+  /**
+   * The characters of `at.value` at its position, when the bytes there stand for it: written plain,
+   * or in one pair of quotes without escapes. Undefined for anything else (an escape, a value folded
+   * over lines, a file that changed since it was read).
+   */
+  span(at2) {
+    const line = at2.line - 1;
+    const text = this.lines[line];
+    if (text === void 0 || at2.line < 1) return void 0;
+    let boms = 0;
+    while (text[boms] === BOM2) boms++;
+    for (const column of boms > 0 ? [at2.column - 1 + boms, at2.column - 1] : [at2.column - 1]) {
+      if (at2.value !== "" && text.startsWith(at2.value, column)) {
+        return { line, start: column, end: column + at2.value.length, quote: "" };
+      }
+      if (!/["\\]/.test(at2.value) && text.startsWith(`"${at2.value}"`, column)) {
+        return { line, start: column + 1, end: column + 1 + at2.value.length, quote: '"' };
+      }
+      const single = at2.value.replace(/'/g, "''");
+      if (text.startsWith(`'${single}'`, column)) {
+        return { line, start: column + 1, end: column + 1 + single.length, quote: "'" };
+      }
+    }
+    return void 0;
+  }
+  /** Replaces a span's characters; overlapping replacements are refused when the text is built. */
+  replace(span, text) {
+    const list = this.replaced.get(span.line) ?? [];
+    list.push({ start: span.start, end: span.end, text });
+    this.replaced.set(span.line, list);
+  }
+  /** Adds a line after 0-based `line`, with that line's ending. */
+  insertAfter(line, content) {
+    const list = this.inserted.get(line) ?? [];
+    list.push(content);
+    this.inserted.set(line, list);
+  }
+  get changed() {
+    return this.replaced.size > 0 || this.inserted.size > 0;
+  }
+  /** The new text of each old line: the line itself changed, then the lines inserted after it. */
+  blocks() {
+    const blocks = new Array(this.lines.length);
+    for (const [line, list] of this.replaced) {
+      let text = this.lines[line];
+      const ordered = [...list].sort((a, b) => b.start - a.start);
+      ordered.forEach((r, i) => {
+        const next = ordered[i - 1];
+        if (next && r.end > next.start) throw new NotExact("two changes overlap on one line");
+        text = text.slice(0, r.start) + r.text + text.slice(r.end);
+      });
+      blocks[line] = [text];
+    }
+    for (const [line, list] of this.inserted) {
+      const own = this.lines[line];
+      const ending = own.endsWith("\r") ? "\r" : "";
+      blocks[line] = [...blocks[line] ?? [own], ...list.map((content) => content + ending)];
+    }
+    return blocks;
+  }
+  /** Each old line that changes (1-based), with the lines that take its place (line endings removed). */
+  changedLines() {
+    const blocks = this.blocks();
+    const strip = (line) => line.endsWith("\r") ? line.slice(0, -1) : line;
+    return blocks.flatMap(
+      (block, i) => block === void 0 ? [] : [{ line: i + 1, old: strip(this.lines[i]), new: block.map(strip) }]
+    );
+  }
+  result() {
+    const blocks = this.blocks();
+    return this.lines.flatMap((line, i) => blocks[i] ?? [line]).join("\n");
+  }
+  /** A unified diff of the change, as `git diff` writes it, for the path (relative, `/` separators). */
+  diff(path) {
+    const blocks = this.blocks();
+    const oldLines = this.lines;
+    const oldCount = oldLines.at(-1) === "" ? oldLines.length - 1 : oldLines.length;
+    const oldEndsWithNewline = oldLines.at(-1) === "";
+    const newLines = oldLines.flatMap((line, i) => blocks[i] ?? [line]);
+    const newCount = newLines.at(-1) === "" ? newLines.length - 1 : newLines.length;
+    const newEndsWithNewline = newLines.at(-1) === "";
+    const starts = [];
+    let at2 = 0;
+    for (let i = 0; i < oldLines.length; i++) {
+      starts.push(at2);
+      at2 += blocks[i]?.length ?? 1;
+    }
+    const changed = blocks.flatMap((block, i) => block !== void 0 && i < oldCount ? [i] : []);
+    if (blocks[oldCount] !== void 0 && oldCount === oldLines.length - 1) changed.push(oldCount);
+    const hunks = [];
+    for (const i of changed) {
+      const from = Math.max(0, i - CONTEXT);
+      const to = Math.min(oldCount - 1, i + CONTEXT);
+      const last = hunks.at(-1);
+      if (last && from <= last[1] + 1) last[1] = Math.max(last[1], to);
+      else hunks.push([from, Math.max(to, i)]);
+    }
+    const out = [`diff --git ${quotePath(`a/${path}`)} ${quotePath(`b/${path}`)}`];
+    out.push(`--- ${quotePath(`a/${path}`)}`, `+++ ${quotePath(`b/${path}`)}`);
+    const noNewline = "\\ No newline at end of file";
+    for (const [from, to] of hunks) {
+      const body = [];
+      let oldLength = 0;
+      let newLength = 0;
+      let removed = [];
+      let added = [];
+      const flush = () => {
+        body.push(...removed, ...added);
+        removed = [];
+        added = [];
+      };
+      for (let i = from; i <= to; i++) {
+        const block = blocks[i];
+        const oldIsLast = i === oldCount - 1 && !oldEndsWithNewline;
+        if (block === void 0) {
+          flush();
+          body.push(` ${oldLines[i]}`);
+          if (oldIsLast) body.push(noNewline);
+          oldLength++;
+          newLength++;
+          continue;
+        }
+        if (i < oldCount) {
+          removed.push(`-${oldLines[i]}`);
+          if (oldIsLast) removed.push(noNewline);
+          oldLength++;
+        }
+        block.forEach((line, k) => {
+          const index = starts[i] + k;
+          if (index >= newCount) return;
+          added.push(`+${line}`);
+          if (index === newCount - 1 && !newEndsWithNewline) added.push(noNewline);
+          newLength++;
+        });
+      }
+      flush();
+      const newFrom = starts[from];
+      out.push(`@@ -${range(from, oldLength)} +${range(newFrom, newLength)} @@`, ...body);
+    }
+    return `${out.join("\n")}
+`;
+  }
+};
+function range(from, length) {
+  const start = length === 0 ? from : from + 1;
+  return length === 1 ? `${start}` : `${start},${length}`;
+}
+function quotePath(path) {
+  if (!/["\\\x00-\x1f\x7f-\uffff]/.test(path)) return path;
+  let out = '"';
+  for (const byte of Buffer.from(path, "utf8")) {
+    const char = String.fromCharCode(byte);
+    if (char === '"' || char === "\\") out += `\\${char}`;
+    else if (char === "	") out += "\\t";
+    else if (char === "\n") out += "\\n";
+    else if (byte < 32 || byte >= 127) out += `\\${byte.toString(8).padStart(3, "0")}`;
+    else out += char;
+  }
+  return `${out}"`;
+}
+var YAML11_SCALAR = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|[-+]?[0-9][0-9_.:]*|~|null|Null|NULL)$/;
+function writeInStyle(value, quote, yaml2) {
+  if (quote === "'") return value.replace(/'/g, "''");
+  if (quote === '"' || !yaml2) return value;
+  return needsQuotes(value) ? `"${value}"` : value;
+}
+function needsQuotes(value) {
+  if (YAML11_SCALAR.test(value) || /^[\s!&*%@`'"#|>{[,-]|[:#]\s|\s$|:$/.test(value)) return true;
+  try {
+    return yaml.load(value) !== value;
+  } catch {
+    return true;
+  }
+}
+
+// src/fix/target.ts
+var import_semver4 = __toESM(require_semver2(), 1);
+var REPAIRABLE = [
+  "approved-base-images",
+  "block-deprecated-base-images",
+  "require-minimal-base-images",
+  "validate-base-image-version",
+  "block-eol-base-images",
+  "require-pinned-image"
+];
+var REPOSITORY_RULES = /* @__PURE__ */ new Set([
+  "approved-base-images",
+  "block-deprecated-base-images",
+  "require-minimal-base-images"
+]);
+async function targetOf(occurrence, image, reported, context) {
+  const wanted = reported.filter((rule) => REPAIRABLE.includes(rule) && (context.only?.has(rule) ?? true));
+  if (wanted.length === 0) {
+    const refreshed = newerDigest(image, context.digests);
+    if (refreshed === void 0 || context.only && !context.only.has("require-pinned-image"))
+      return { kind: "keep" };
+    const to2 = compose(writtenRepository(image), image.tag, refreshed);
+    return { kind: "change", to: to2, rule: "digest-refresh" };
+  }
+  const first = wanted[0];
+  const chosen = choose(occurrence, image, wanted, context);
+  if ("reason" in chosen) return { kind: "unfixable", rule: first, reason: chosen.reason };
+  const { repository, tag } = chosen;
+  let digest = chosen.digest;
+  let left;
+  const pinning = context.rules.policy.policy.pinning;
+  if (digest === void 0 && pinning === "digest") {
+    const reference = `${repository}${tag === void 0 ? "" : `:${tag}`}`;
+    const resolved = context.resolve ? await context.resolve(reference) : void 0;
+    if (resolved && "digest" in resolved) digest = resolved.digest;
+    else {
+      left = {
+        rule: "require-pinned-image",
+        reason: resolved ? `the registry did not give the digest of ${reference}: ${resolved.error}` : `no digest known for ${reference}: give --digests (a rebuild's digests.json) or --resolve`
+      };
+    }
+  }
+  if (pinning === "tag" && tag === void 0 && digest === void 0) {
+    left = {
+      rule: "require-pinned-image",
+      reason: `no release of ${repository} known to pin to: give --digests (a rebuild's digests.json) or list releases under versions`
+    };
+  }
+  const to = compose(repository, tag, digest);
+  if (to.text === image.raw) {
+    return left ? { kind: "unfixable", ...left } : { kind: "keep" };
+  }
+  const repaired = wanted.find((rule) => rule !== "require-pinned-image" || left === void 0) ?? first;
+  return { kind: "change", to, rule: repaired, ...left && { left } };
+}
+function choose(occurrence, image, wanted, context) {
+  const { policy } = context.rules;
+  const repositories = [];
+  const leaves = wanted.some((rule) => REPOSITORY_RULES.has(rule));
+  const replacement = policy.replacements.find((r) => r.matches(image));
+  if (replacement) {
+    const use = parseImageRef(replacement.use);
+    const namesRelease = use.tag !== void 0 && /:[^/]*$/.test(replacement.use.split("@")[0] ?? "") || use.digest !== void 0;
+    if (leaves || namesRelease) {
+      repositories.push({
+        repository: writtenRepository(use),
+        ...namesRelease && use.tag !== void 0 && { tag: use.tag },
+        ...use.digest !== void 0 && { digest: use.digest }
+      });
+    }
+  }
+  repositories.push({ repository: writtenRepository(image), own: true });
+  const entries = [...policy.minimal?.images ?? [], ...policy.approved ?? []];
+  for (const { entry } of entries) {
+    const same = !hasGlob(entry) && lastSegment2(entry) === image.name;
+    if (same && !repositories.some((r) => matchRepository(r.repository) === matchRepository(entry)))
+      repositories.push({ repository: entry });
+  }
+  const tried = [];
+  for (const candidate of repositories) {
+    const digestKnown = candidate.digest;
+    for (const tag of tagsFor(candidate, image, context)) {
+      const text = `${candidate.repository}${tag === void 0 ? "" : `:${tag}`}`;
+      if (tried.includes(text)) continue;
+      tried.push(text);
+      let ref;
+      try {
+        ref = parseImageRef(text);
+      } catch (error2) {
+        if (error2 instanceof InvalidReferenceError) continue;
+        throw error2;
+      }
+      const verdicts = judge({ ...occurrence, text, image: { kind: "image", ref } }, context.rules).filter(
+        (v) => v.rule !== "require-pinned-image"
+      );
+      if (verdicts.length > 0) continue;
+      const known = digestKnown ?? (tag === void 0 ? void 0 : publishedDigest(ref, tag, context.digests));
+      const kept = candidate.own && tag === image.tag ? image.digest : void 0;
+      const digest = known ?? kept;
+      return {
+        repository: candidate.repository,
+        ...tag !== void 0 && { tag },
+        ...digest && { digest }
+      };
+    }
+  }
+  if (replacement && repositories.length > 1 && !repositories[0]?.own) {
+    return {
+      reason: `the replacement ${replacement.use} (policy entry for ${replacement.entry}) does not pass the policy itself at any release known (tried ${tried.join(", ") || "none"})`
+    };
+  }
+  if (repositories.length === 1) {
+    const minimal = policy.minimal && context.rules.policy.minimal?.images.every((m) => !m.matches(image));
+    const which2 = minimal ? "a minimal image" : "an approved repository";
+    return {
+      reason: `no replacement known for ${image.raw}: add a replacements entry (match: ${image.name}, use: <${which2}>) to the policy`
+    };
+  }
+  return {
+    reason: `no release of ${repositories.slice(1).map((r) => r.repository).join(
+      ", "
+    )} passes the policy (tried ${tried.join(", ")}): give --digests with the library's releases, or list them under versions`
+  };
+}
+function tagsFor(candidate, image, context) {
+  if (candidate.tag !== void 0) return [candidate.tag];
+  const name = lastSegment2(candidate.repository);
+  const repository = matchRepository(candidate.repository);
+  const published = repository === void 0 ? [] : publishedTags(repository, name, context.digests);
+  const tags = [];
+  const sameDistribution = candidate.own || name === image.name;
+  if (sameDistribution && image.tag !== void 0 && (published.length === 0 || published.includes(image.tag)))
+    tags.push(image.tag);
+  tags.push(...published);
+  try {
+    const ref = parseImageRef(candidate.repository);
+    const newest = context.rules.policy.versions.find((v) => v.matches(ref))?.newest;
+    if (newest !== void 0) tags.push(newest);
+  } catch {
+  }
+  if (candidate.own && image.tag === void 0) tags.push(void 0);
+  return tags;
+}
+function publishedTags(repository, name, digests) {
+  if (!digests) return [];
+  const tags = [];
+  const prefix = `${repository}:`;
+  for (const key of digests.keys()) {
+    if (!key.startsWith(prefix)) continue;
+    const tag = key.slice(prefix.length);
+    if (tag.includes(":")) continue;
+    const release2 = releaseOfTag(name, tag);
+    tags.push({ tag, version: release2 === void 0 ? "0.0.0" : coerce(release2) });
+  }
+  return tags.sort(
+    (a, b) => import_semver4.default.compare(b.version, a.version) || a.tag.length - b.tag.length || (a.tag < b.tag ? -1 : 1)
+  ).map((t) => t.tag);
+}
+function publishedDigest(ref, tag, digests) {
+  return digests?.get(`${ref.match.repository}:${tag}`)?.digest;
+}
+function newerDigest(image, digests) {
+  if (!digests || image.digest === void 0) return void 0;
+  const tag = image.tag ?? digests.get(`${image.match.repository}@${image.digest}`)?.tag;
+  const newest = tag === void 0 ? void 0 : digests.get(`${image.match.repository}:${tag}`);
+  return newest && newest.digest !== image.digest ? newest.digest : void 0;
+}
+function compose(repository, tag, digest) {
+  const text = `${repository}${tag === void 0 ? "" : `:${tag}`}${digest === void 0 ? "" : `@${digest}`}`;
+  return { text, repository, ...tag !== void 0 && { tag }, ...digest !== void 0 && { digest } };
+}
+function writtenRepository(image) {
+  const withoutDigest = image.raw.split("@")[0];
+  return image.tag !== void 0 && withoutDigest.endsWith(`:${image.tag}`) ? withoutDigest.slice(0, -(image.tag.length + 1)) : withoutDigest;
+}
+function matchRepository(repository) {
+  try {
+    return parseImageRef(repository).match.repository;
+  } catch {
+    return void 0;
+  }
+}
+function lastSegment2(repository) {
+  return repository.slice(repository.lastIndexOf("/") + 1);
+}
+
+// src/fix/index.ts
+async function runFix(options) {
+  const judged = [];
+  const check2 = runCheck({
+    ...options,
+    onJudged: (occurrence, rules, context) => judged.push({ occurrence, rules, context })
+  });
+  const files = new Files(options.cwd);
+  const plans = [];
+  const unfixable = [];
+  const cannot = (occurrence, rule, reason) => unfixable.push({ file: occurrence.file, line: occurrence.line, rule, image: occurrence.text, reason });
+  const cannotAny = (occurrence, rules, reason) => {
+    for (const rule of rules.length > 0 ? rules : [""]) cannot(occurrence, rule, reason);
+  };
+  for (const { occurrence, rules, context } of judged) {
+    const { image } = occurrence;
+    const repairable = rules.filter((rule) => REPAIRABLE.includes(rule) && (options.only?.has(rule) ?? true));
+    if (occurrence.written?.kind === "fixed" && repairable.length > 0) {
+      cannotAny(occurrence, repairable, occurrence.written.reason);
+      continue;
+    }
+    if (image.kind !== "image") {
+      if (rules.length > 0) {
+        cannot(
+          occurrence,
+          rules[0],
+          image.kind === "invalid" ? image.reason : occurrence.written?.kind === "fixed" ? `cannot tell which image it is: ${occurrence.written.reason}` : "cannot tell which image it is (see the finding)"
+        );
+      }
+      continue;
+    }
+    const target = await targetOf(occurrence, image.ref, rules, {
+      rules: context,
+      ...options.digests && { digests: options.digests },
+      ...options.resolve && { resolve: options.resolve },
+      ...options.only && { only: options.only }
+    });
+    if (target.kind === "unfixable") cannotAny(occurrence, repairable, target.reason);
+    const to = target.kind === "change" ? target.to : void 0;
+    const claims = claimsFor(occurrence, to, files);
+    if ("reason" in claims) {
+      if (to) cannotAny(occurrence, repairable, claims.reason);
+      continue;
+    }
+    plans.push({ occurrence, target, claims, repairable });
+  }
+  settleShared(plans);
+  const changes = [];
+  const touched = /* @__PURE__ */ new Map();
+  const applied = /* @__PURE__ */ new Set();
+  for (const plan2 of plans) {
+    const { occurrence, target } = plan2;
+    if (target.kind !== "change") continue;
+    if (plan2.blocked) {
+      cannotAny(occurrence, plan2.repairable, plan2.blocked);
+      continue;
+    }
+    let where;
+    for (const claim of plan2.claims) {
+      const file = claim.kind === "set" ? claim.at.file : claim.file;
+      const text = files.get(file);
+      if (!("text" in text)) continue;
+      const key = claim.kind === "set" ? `${file}\0${claim.at.line}\0${claim.at.column}` : `${file}\0+${claim.after}\0${claim.key}`;
+      const done = applied.has(key);
+      applied.add(key);
+      if (claim.kind === "set") {
+        if (claim.next === claim.at.value) continue;
+        where ??= { file, line: claim.at.line };
+        if (done) continue;
+        const span = text.text.span(claim.at);
+        text.text.replace(span, writeInStyle(claim.next, span.quote, claim.yaml));
+      } else if (claim.text !== "") {
+        where ??= { file, line: claim.after + 1 };
+        if (done) continue;
+        text.text.insertAfter(claim.after - 1, claim.text);
+      }
+      touched.set(file, text.text);
+    }
+    if (!where) continue;
+    changes.push({ ...where, rule: target.rule, from: occurrence.text, to: target.to.text });
+    if (target.left) cannot({ ...occurrence, text: target.to.text }, target.left.rule, target.left.reason);
+  }
+  const seen = /* @__PURE__ */ new Set();
+  const unique = changes.filter((c) => {
+    const key = `${c.file}\0${c.line}\0${c.to}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  for (const skip of check2.skipped) {
+    if (/template/i.test(skip.reason))
+      unfixable.push({ file: skip.file, line: 0, rule: "skipped", image: "", reason: skip.reason });
+  }
+  const changed = [];
+  const broken = /* @__PURE__ */ new Set();
+  const real = /* @__PURE__ */ new Map();
+  const absoluteOf = (file) => files.get(file).absolute;
+  for (const file of touched.keys()) {
+    const target = realPath(absoluteOf(file));
+    const other = real.get(target);
+    if (other === void 0 || isLink(absoluteOf(other)) && !isLink(absoluteOf(file)))
+      real.set(target, file);
+  }
+  const kept = new Set(real.values());
+  for (const [file, text] of [...touched].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
+    const read = files.get(file);
+    if (!("bytes" in read) || !kept.has(file)) continue;
+    try {
+      changed.push({
+        file,
+        absolute: read.absolute,
+        before: read.bytes,
+        after: text.result(),
+        diff: text.diff(file),
+        lines: text.changedLines()
+      });
+    } catch (error2) {
+      if (!(error2 instanceof NotExact)) throw error2;
+      unfixable.push({ file, line: 0, rule: "", image: "", reason: error2.message });
+      broken.add(file);
+    }
+  }
+  return {
+    changes: unique.filter((c) => !broken.has(c.file) && (!touched.has(c.file) || kept.has(c.file))).sort(byPosition2),
+    unfixable: unfixable.sort(byPosition2),
+    files: changed,
+    check: check2
+  };
+}
+function realPath(path) {
+  try {
+    return realpathSync4(path);
+  } catch {
+    return path;
+  }
+}
+function isLink(path) {
+  try {
+    return lstatSync3(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+function byPosition2(a, b) {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.line - b.line;
+}
+var Files = class {
+  constructor(cwd) {
+    this.cwd = cwd;
+  }
+  cwd;
+  cache = /* @__PURE__ */ new Map();
+  get(file) {
+    let entry = this.cache.get(file);
+    if (!entry) {
+      const absolute = resolvePath(this.cwd, file);
+      try {
+        const bytes2 = readFileSync4(absolute);
+        const text = bytes2.toString("utf8");
+        entry = Buffer.from(text, "utf8").equals(bytes2) ? { text: new FileText(text), bytes: bytes2, absolute } : { reason: "the file is not UTF-8, so rewriting it could change other bytes" };
+      } catch (error2) {
+        entry = { reason: `cannot be read (${error2.code ?? "error"})` };
+      }
+      this.cache.set(file, entry);
+    }
+    return entry;
+  }
+  /** The span of a located value, or why its bytes are not what the source read. */
+  span(at2) {
+    const read = this.get(at2.file);
+    if (!("text" in read)) return read;
+    return read.text.span(at2) ?? {
+      reason: `${at2.file}:${at2.line} does not write the value as one token on its line (escapes, a line continuation or a multi-line value), so it is left to a person`
+    };
+  }
+  line(file, line) {
+    const read = this.get(file);
+    return "text" in read ? read.text.lines[line - 1] : void 0;
+  }
+};
+function isYaml(file) {
+  return /\.ya?ml$/i.test(file) || /(^|\/)Kustomization$/.test(file);
+}
+function claimsFor(occurrence, to, files) {
+  const written = occurrence.written;
+  if (!written) return { reason: "no position is known for this image" };
+  const set2 = (at2, next) => {
+    const span = files.span(at2);
+    if ("reason" in span) return span;
+    return { kind: "set", at: at2, next, yaml: isYaml(at2.file) };
+  };
+  const all = (claims) => {
+    const failed = claims.find((c) => "reason" in c);
+    return failed ?? claims;
+  };
+  switch (written.kind) {
+    case "fixed":
+      return to ? { reason: written.reason } : [];
+    case "value": {
+      const { at: at2, part } = written;
+      if (!to) return all([set2(at2, at2.value)]);
+      const next = part ? at2.value.slice(0, part.start) + to.text + at2.value.slice(part.end) : to.text;
+      return all([set2(at2, next)]);
+    }
+    case "map":
+      return mapClaims(written, occurrence, to, files, set2, all);
+    case "kustomize":
+      return kustomizeClaims(written, occurrence, to, files, set2, all);
+  }
+}
+function mapClaims(written, occurrence, to, files, set2, all) {
+  const { keys } = written;
+  const present2 = Object.values(keys).filter((at2) => at2 !== void 0);
+  if (!to) return all(present2.map((at2) => set2(at2, at2.value)));
+  let registry = keys.registry?.value;
+  let repository = to.repository;
+  if (written.global !== void 0) {
+    if (!repository.startsWith(`${written.global}/`))
+      return {
+        reason: `global.imageRegistry (${written.global}) sets the registry of every image in the file; change it by hand`
+      };
+    repository = repository.slice(written.global.length + 1);
+  } else if (keys.registry) {
+    const slash = repository.indexOf("/");
+    const first = slash < 0 ? "" : repository.slice(0, slash);
+    const isHost = first.includes(".") || first.includes(":") || first === "localhost";
+    registry = isHost ? first : "docker.io";
+    repository = isHost ? repository.slice(slash + 1) : repository;
+  }
+  const wanted = { repository };
+  if (keys.registry && registry !== void 0) wanted.registry = registry;
+  const claims = [];
+  if (keys.digest) {
+    if (to.digest === void 0 && keys.digest.value !== "")
+      return { reason: "the map pins a digest and no digest is known for the replacement" };
+    if (to.digest !== void 0) wanted.digest = to.digest;
+    if (to.tag !== void 0) wanted.tag = to.tag;
+  } else {
+    const tag = `${to.tag ?? ""}${to.digest === void 0 ? "" : `@${to.digest}`}`;
+    const image = occurrence.image.kind === "image" ? occurrence.image.ref : void 0;
+    if (keys.tag) wanted.tag = tag;
+    else if (tag !== "" && (tag !== image?.tag || to.digest !== void 0)) {
+      const insert = insertAfter(files, written.repository, "repository", "tag", tag);
+      if ("reason" in insert) return insert;
+      claims.push(insert);
+    }
+  }
+  for (const [key, value] of Object.entries(wanted)) {
+    const at2 = keys[key];
+    if (at2) claims.push(set2(at2, value));
+  }
+  for (const at2 of present2) if (!claims.some((c) => "at" in c && c.at === at2)) claims.push(set2(at2, at2.value));
+  return all(claims);
+}
+function kustomizeClaims(written, occurrence, to, files, set2, all) {
+  const entry = written.entry;
+  const keys = entry.keys ?? {};
+  const present2 = Object.values(keys).filter((at2) => at2 !== void 0);
+  const nameAt = keys.name;
+  const last = present2.reduce(
+    (a, b) => b.line > a.line ? b : a,
+    nameAt ?? { line: entry.line }
+  );
+  if (!to) {
+    const absent = ["newName", "newTag", "digest"].filter((key) => !keys[key]).map((key) => ({ kind: "insert", file: written.file, after: last.line, key, text: "" }));
+    return all([...present2.map((at2) => set2(at2, at2.value)), ...absent]);
+  }
+  if (!nameAt) return { reason: "the kustomization entry's name is not a plain value" };
+  let resource = {};
+  try {
+    const ref = parseImageRef(occurrence.rewrittenBy?.written ?? "");
+    resource = {
+      ...ref.tag !== void 0 && { tag: ref.tag },
+      ...ref.digest !== void 0 && { digest: ref.digest }
+    };
+  } catch {
+  }
+  const wanted = {};
+  if (keys.newName || to.repository !== entry.name) wanted.newName = to.repository;
+  if (to.digest === void 0 && keys.digest)
+    return { reason: "the kustomization entry pins a digest and no digest is known for the replacement" };
+  if (to.tag === void 0 && keys.newTag)
+    return { reason: "the kustomization entry sets a tag and the replacement has none" };
+  if (to.digest !== void 0) {
+    wanted.digest = to.digest;
+    if (to.tag !== void 0) wanted.newTag = to.tag;
+  } else if (to.tag !== void 0 && (keys.newTag || resource.tag !== to.tag || resource.digest !== void 0)) {
+    wanted.newTag = to.tag;
+  }
+  const claims = [];
+  for (const key of ["newName", "newTag", "digest"]) {
+    if (!keys[key] && wanted[key] === void 0)
+      claims.push({ kind: "insert", file: written.file, after: last.line, key, text: "" });
+  }
+  for (const [key, value] of Object.entries(wanted)) {
+    const at2 = keys[key];
+    if (at2) claims.push(set2(at2, value));
+    else {
+      const insert = insertAfter(files, nameAt, "name", key, value, last.line);
+      if ("reason" in insert) return insert;
+      claims.push(insert);
+    }
+  }
+  for (const at2 of present2) if (!claims.some((c) => "at" in c && c.at === at2)) claims.push(set2(at2, at2.value));
+  return all(claims);
+}
+function insertAfter(files, sibling, siblingKey, key, value, after = sibling.line) {
+  const line = files.line(sibling.file, sibling.line) ?? "";
+  const prefix = /^([ \t]*(?:-[ \t]+)?)([A-Za-z]+)[ \t]*:[ \t]*$/.exec(line.slice(0, sibling.column - 1));
+  if (!prefix || prefix[2] !== siblingKey || prefix[1].includes("	")) {
+    return {
+      reason: `${sibling.file}:${sibling.line} is not a block-style "${siblingKey}:" line to add "${key}:" beside`
+    };
+  }
+  const indent = " ".repeat(prefix[1].length);
+  const text = `${indent}${key}: ${needsQuotes(value) ? `"${value}"` : value}`;
+  return { kind: "insert", file: sibling.file, after, key, text };
+}
+function settleShared(plans) {
+  for (let changed = true; changed; ) {
+    changed = false;
+    const wants = /* @__PURE__ */ new Map();
+    const keyOf = (claim) => claim.kind === "set" ? `${claim.at.file}\0${claim.at.line}\0${claim.at.column}` : `${claim.file}\0+${claim.after}\0${claim.key}`;
+    const wantedBy = (plan2, claim) => plan2.blocked ? claim.kind === "set" ? claim.at.value : "" : claim.kind === "set" ? claim.next : claim.text;
+    for (const plan2 of plans) {
+      for (const claim of plan2.claims) {
+        const key = keyOf(claim);
+        const set2 = wants.get(key) ?? /* @__PURE__ */ new Set();
+        set2.add(wantedBy(plan2, claim));
+        wants.set(key, set2);
+      }
+    }
+    for (const plan2 of plans) {
+      if (plan2.blocked || plan2.target.kind !== "change") continue;
+      if (plan2.claims.some((claim) => (wants.get(keyOf(claim))?.size ?? 0) > 1)) {
+        plan2.blocked = "the value is shared with other images that need a different replacement (an ARG, a .env value or a kustomization entry used more than once); change it by hand";
+        changed = true;
+      }
+    }
+  }
+}
+
+// src/fix/write.ts
+import { randomBytes } from "node:crypto";
+import {
+  chownSync,
+  closeSync as closeSync2,
+  fchmodSync,
+  fsyncSync,
+  openSync as openSync2,
+  readFileSync as readFileSync5,
+  realpathSync as realpathSync5,
+  renameSync,
+  statSync as statSync4,
+  unlinkSync,
+  writeSync
+} from "node:fs";
+import { basename as basename5, dirname as dirname6, join as join7 } from "node:path";
+var WriteError = class extends GuardError {
+};
+function writeChanges(files) {
+  const staged = [];
+  const abandon = (error2, change) => {
+    for (const { temp } of staged) removeQuietly(temp);
+    if (error2 instanceof WriteError) throw error2;
+    const code3 = error2.code ?? "error";
+    throw new WriteError(
+      `cannot write ${change.file} (${code3}); no file was changed: free space or give write permission, then run fix again`
+    );
+  };
+  for (const change of files) {
+    let temp;
+    try {
+      const target = realpathSync5(change.absolute);
+      refuseIfChanged(target, change);
+      const stats = statSync4(target);
+      temp = join7(
+        dirname6(target),
+        `.${basename5(target)}.base-image-guard-${randomBytes(6).toString("hex")}.tmp`
+      );
+      const fd = openSync2(temp, "wx", 384);
+      try {
+        const bytes2 = Buffer.from(change.after, "utf8");
+        for (let at2 = 0; at2 < bytes2.length; ) at2 += writeSync(fd, bytes2, at2, bytes2.length - at2);
+        fsyncSync(fd);
+        fchmodSync(fd, stats.mode & 4095);
+      } finally {
+        closeSync2(fd);
+      }
+      try {
+        chownSync(temp, stats.uid, stats.gid);
+      } catch {
+      }
+      staged.push({ temp, target, change });
+    } catch (error2) {
+      if (temp !== void 0 && !staged.some((s) => s.temp === temp)) removeQuietly(temp);
+      abandon(error2, change);
+    }
+  }
+  for (let i = 0; i < staged.length; i++) {
+    const { temp, target, change } = staged[i];
+    try {
+      refuseIfChanged(target, change);
+      renameSync(temp, target);
+    } catch (error2) {
+      for (const rest of staged.slice(i)) removeQuietly(rest.temp);
+      const written = staged.slice(0, i).map((s) => s.change.file);
+      const code3 = error2 instanceof WriteError ? error2.message : `(${error2.code ?? "error"})`;
+      throw new WriteError(
+        `cannot replace ${change.file} ${code3}; ${written.length === 0 ? "no file was changed" : `already written whole: ${written.join(", ")}; the others are as they were`}`
+      );
+    }
+  }
+}
+function refuseIfChanged(target, change) {
+  if (!readFileSync5(target).equals(change.before)) {
+    throw new WriteError(
+      `${change.file} changed since fix read it; nothing was written: run fix again on the new text`
+    );
+  }
+}
+function removeQuietly(path) {
+  try {
+    unlinkSync(path);
+  } catch {
+  }
+}
+
+// src/action/fix.ts
+var MAX_SUGGESTIONS = 50;
+async function fix(inputs, get) {
+  const cwd = workspace();
+  const { context } = github_exports;
+  const pr = pullRequestOf(context.eventName, context.payload, process.env.GITHUB_REPOSITORY ?? "");
+  const octokit = inputs.token ? octokitFor(inputs.token) : void 0;
+  const suggestions = booleanInput(get, "suggestions");
+  const loaded = await policyFor(inputs, cwd, pr, octokit, void 0);
+  const result = await runFix({
+    paths: inputs.paths,
+    cwd,
+    loaded,
+    ...inputs.digests && { digests: readDigests(digestsText(cwd, inputs.digests), inputs.digests) }
+  });
+  writeChanges(result.files);
+  const files = result.files.map((f) => f.file);
+  setOutput("changed", String(files.length > 0));
+  setOutput("files", JSON.stringify(files));
+  info(
+    `fix: ${result.changes.length} image(s) in ${files.length} file(s); ${result.unfixable.length} not fixable`
+  );
+  let posted = /* @__PURE__ */ new Set();
+  if (suggestions) {
+    if (!pr || pr.number === void 0) info("suggestions: not a pull request, so no review is posted");
+    else if (!octokit)
+      notice("No suggestions posted: no github-token. The job summary lists the changes.");
+    else if (pr.fromFork)
+      notice(
+        "No suggestions posted: the pull request comes from a fork, whose token cannot write reviews."
+      );
+    else posted = await suggest(octokit, { ...pr, number: pr.number }, result);
+  }
+  if (inputs.summary) await writeSummary(summaryOf(result, posted));
+}
+function digestsText(cwd, path) {
+  try {
+    return readFileSync6(resolve7(cwd, path), "utf8");
+  } catch (error2) {
+    throw new InputError(`cannot read digests ${path}: ${error2.message}`);
+  }
+}
+function suggestionMarker(step) {
+  return `<!-- base-image-guard:fix-suggestions:${step} -->`;
+}
+async function suggest(octokit, pr, result) {
+  const marker = suggestionMarker(stepId());
+  const target = { owner: pr.owner, repo: pr.repo, pull_number: pr.number };
+  try {
+    const diff = await diffLines(octokit, target);
+    const old = await octokit.paginate(octokit.rest.pulls.listReviewComments, { ...target, per_page: 100 });
+    for (const comment2 of old) {
+      if (comment2.body?.includes(marker))
+        await octokit.rest.pulls.deleteReviewComment({
+          owner: pr.owner,
+          repo: pr.repo,
+          comment_id: comment2.id
+        });
+    }
+    const comments = [];
+    const suggested = /* @__PURE__ */ new Set();
+    for (const file of result.files) {
+      const lines = diff.get(file.file);
+      for (const changed of file.lines) {
+        if (!lines?.has(changed.line) || comments.length >= MAX_SUGGESTIONS) continue;
+        const about = result.changes.filter(
+          (c) => c.file === file.file && c.line >= changed.line && c.line <= changed.line + changed.new.length - 1
+        );
+        about.forEach((c) => suggested.add(c));
+        const why = about.map((c) => `\`${inline(c.from)}\` \u2192 \`${inline(c.to)}\` (${c.rule})`).join("; ");
+        comments.push({
+          path: file.file,
+          line: changed.line,
+          side: "RIGHT",
+          body: `base-image-guard fix: ${markdown(why || "the approved, pinned image")}
+
+\`\`\`suggestion
+${changed.new.join("\n")}
+\`\`\`
+${marker}`
+        });
+      }
+    }
+    if (comments.length === 0) {
+      info("suggestions: none of the changes is on a line of the pull request's diff");
+      return suggested;
+    }
+    await octokit.rest.pulls.createReview({
+      ...target,
+      commit_id: pr.headSha,
+      event: "COMMENT",
+      body: `base-image-guard suggests ${comments.length} change(s) to approved, pinned base images. ${marker}`,
+      comments
+    });
+    info(`suggestions: one review with ${comments.length} suggestion(s)`);
+    return suggested;
+  } catch (error2) {
+    const status = error2.status;
+    notice(
+      `No suggestions posted: ${status === 403 || status === 404 ? "the token may not write reviews (needs pull-requests: write)" : String(error2)}. The job summary lists the changes.`
+    );
+    return /* @__PURE__ */ new Set();
+  }
+}
+function inline(text) {
+  return text.replace(/`/g, "'");
+}
+async function diffLines(octokit, target) {
+  const files = await octokit.paginate(octokit.rest.pulls.listFiles, { ...target, per_page: 100 });
+  const lines = /* @__PURE__ */ new Map();
+  for (const file of files) {
+    const shown = /* @__PURE__ */ new Set();
+    let line = 0;
+    for (const row of (file.patch ?? "").split("\n")) {
+      const hunk = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(row);
+      if (hunk) {
+        line = Number(hunk[1]);
+        continue;
+      }
+      if (row.startsWith("-") || row.startsWith("\\")) continue;
+      if (line > 0) shown.add(line++);
+    }
+    lines.set(file.filename, shown);
+  }
+  return lines;
+}
+function summaryOf(result, posted) {
+  const rows = (list) => list.map((cells) => `| ${cells.join(" | ")} |`).join("\n");
+  const out = [
+    `### base-image-guard fix: ${result.changes.length} image(s) in ${result.files.length} file(s)`,
+    ""
+  ];
+  if (result.changes.length > 0) {
+    out.push(
+      "| file | line | from | to | rule |",
+      "|---|---|---|---|---|",
+      rows(
+        result.changes.map((c) => [
+          `${markdown(c.file)}${posted.has(c) ? " (suggested)" : ""}`,
+          String(c.line),
+          markdown(c.from),
+          markdown(c.to),
+          c.rule
+        ])
+      ),
+      ""
+    );
+  }
+  if (result.unfixable.length > 0) {
+    out.push(
+      `#### Not fixable (${result.unfixable.length})`,
+      "",
+      "| file | line | rule | image | reason |",
+      "|---|---|---|---|---|",
+      rows(
+        result.unfixable.map((u) => [
+          markdown(u.file),
+          String(u.line),
+          u.rule,
+          markdown(u.image),
+          markdown(u.reason)
+        ])
+      ),
+      ""
+    );
+  }
+  return `${out.join("\n")}
+`;
+}
+
 // src/action/rebuild.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
 import { tmpdir as tmpdir4 } from "node:os";
-import { dirname as dirname6, join as join12 } from "node:path";
+import { dirname as dirname7, join as join13 } from "node:path";
 
 // src/rebuild/index.ts
 import { mkdtempSync as mkdtempSync2, rmSync as rmSync3 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
-import { join as join10 } from "node:path";
+import { join as join11 } from "node:path";
 
 // src/rebuild/builders.ts
-import { readFileSync as readFileSync4 } from "node:fs";
-import { join as join7 } from "node:path";
+import { readFileSync as readFileSync7 } from "node:fs";
+import { join as join8 } from "node:path";
 
 // src/rebuild/tools.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -28180,16 +29163,16 @@ function buildahBuilder(tools) {
     build: (image, refs, labels) => tools.run("buildah", ["bud", ...buildFlags(image, refs, labels), "--pull-always", image.context]),
     // Trivy cannot read buildah's storage: export the image to an OCI archive and scan that.
     async scanTarget(ref, workDir) {
-      const archive = join7(workDir, `${safeName(ref)}.oci.tar`);
+      const archive = join8(workDir, `${safeName(ref)}.oci.tar`);
       const result = await tools.run("buildah", ["push", ref, `oci-archive:${archive}`]);
       return result.exitCode === 0 ? { args: ["--input", archive] } : { failed: result };
     },
     async push(ref, workDir) {
-      const digestFile = join7(workDir, `${safeName(ref)}.digest`);
+      const digestFile = join8(workDir, `${safeName(ref)}.digest`);
       const result = await tools.run("buildah", ["push", "--digestfile", digestFile, ref, `docker://${ref}`]);
       if (result.exitCode !== 0) return { failed: result };
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
-      const digest = DIGEST3.exec(readFileSync4(digestFile, "utf8"))?.[0];
+      const digest = DIGEST3.exec(readFileSync7(digestFile, "utf8"))?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
     },
     async index(refs, manifests, workDir) {
@@ -28209,7 +29192,7 @@ function buildahBuilder(tools) {
         }
         let digest;
         for (const ref of refs) {
-          const digestFile = join7(workDir, `${safeName(ref)}.index.digest`);
+          const digestFile = join8(workDir, `${safeName(ref)}.index.digest`);
           const pushed = await tools.run("buildah", [
             "manifest",
             "push",
@@ -28222,7 +29205,7 @@ function buildahBuilder(tools) {
           ]);
           if (pushed.exitCode !== 0) return { failed: pushed };
           if (tools.dryRun) digest ??= DRY_RUN_DIGEST;
-          else digest ??= DIGEST3.exec(readFileSync4(digestFile, "utf8"))?.[0];
+          else digest ??= DIGEST3.exec(readFileSync7(digestFile, "utf8"))?.[0];
         }
         return digest ? { digest } : {
           failed: {
@@ -28257,13 +29240,13 @@ async function chooseBuilder(choice, tools) {
 
 // src/rebuild/library.ts
 var import_yaml6 = __toESM(require_dist(), 1);
-import { existsSync as existsSync2, readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
-import { join as join8, relative as relative4 } from "node:path";
+import { existsSync as existsSync2, readdirSync as readdirSync2, readFileSync as readFileSync8 } from "node:fs";
+import { join as join9, relative as relative4 } from "node:path";
 var NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 function readLibrary(baseDir, cwd, only = []) {
-  const dir = join8(cwd, baseDir);
+  const dir = join9(cwd, baseDir);
   if (!existsSync2(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
-  const imagesFile = join8(dir, "images.yml");
+  const imagesFile = join9(dir, "images.yml");
   const entries = existsSync2(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
   const images = entries.map((entry) => describe(entry, baseDir, cwd));
   const unknown = only.filter((name) => !images.some((image) => image.name === name));
@@ -28281,7 +29264,7 @@ function readImagesFile(path, baseDir) {
   const where = `${baseDir}/images.yml`;
   let data;
   try {
-    data = (0, import_yaml6.parse)(readFileSync5(path, "utf8"));
+    data = (0, import_yaml6.parse)(readFileSync8(path, "utf8"));
   } catch (error2) {
     throw new UsageError(`${where} is not valid YAML: ${error2.message}`);
   }
@@ -28317,10 +29300,10 @@ function readImagesFile(path, baseDir) {
   });
 }
 function describe(entry, baseDir, cwd) {
-  const path = join8(cwd, baseDir, entry.dockerfile);
+  const path = join9(cwd, baseDir, entry.dockerfile);
   const display = relative4(cwd, path).split("\\").join("/");
   if (!existsSync2(path)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
-  const { occurrences, problems } = readDockerfile(readFileSync5(path, "utf8"), display);
+  const { occurrences, problems } = readDockerfile(readFileSync8(path, "utf8"), display);
   if (problems[0]) throw new UsageError(`${display}:${problems[0].line}: ${problems[0].message}`);
   const base = occurrences.find((o) => o.via === "from" && o.stage?.final);
   if (base?.image.kind !== "image") {
@@ -28334,7 +29317,7 @@ function describe(entry, baseDir, cwd) {
     );
   }
   const beside = (suffix) => {
-    const file = join8(cwd, baseDir, `${entry.name}${suffix}`);
+    const file = join9(cwd, baseDir, `${entry.name}${suffix}`);
     return existsSync2(file) ? relative4(cwd, file).split("\\").join("/") : void 0;
   };
   const trivyIgnore = beside(".trivyignore");
@@ -28343,7 +29326,7 @@ function describe(entry, baseDir, cwd) {
     name: entry.name,
     dockerfile: display,
     from: { line: base.line, column: base.column, written: base.text },
-    context: relative4(cwd, join8(cwd, baseDir)).split("\\").join("/") || ".",
+    context: relative4(cwd, join9(cwd, baseDir)).split("\\").join("/") || ".",
     upstream,
     tags,
     platforms: entry.platforms ?? [],
@@ -28353,8 +29336,8 @@ function describe(entry, baseDir, cwd) {
 }
 
 // src/rebuild/pipeline.ts
-import { readFileSync as readFileSync6, rmSync as rmSync2 } from "node:fs";
-import { join as join9 } from "node:path";
+import { readFileSync as readFileSync9, rmSync as rmSync2 } from "node:fs";
+import { join as join10 } from "node:path";
 
 // src/rebuild/trivy.ts
 var SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
@@ -28435,7 +29418,7 @@ function scanFilters(options, image, report, exit = []) {
 }
 async function publishedCves(ref, options, tools, image, name) {
   if (tools.dryRun) return void 0;
-  const report = join9(options.workDir, `${name}.published.trivy.json`);
+  const report = join10(options.workDir, `${name}.published.trivy.json`);
   rmSync2(report, { force: true });
   const scan = await tools.run("trivy", ["image", ...scanFilters(options, image, report), ref]);
   const summary2 = readScanReport(report);
@@ -28594,7 +29577,7 @@ function addScan(outcome, summary2) {
 }
 async function scanVariant(v, published, image, options, builder, tools, step) {
   if (!options.scan) return {};
-  const report = join9(options.workDir, `${v.label}.trivy.json`);
+  const report = join10(options.workDir, `${v.label}.trivy.json`);
   const local = v.refs[0];
   step("scan");
   const target = await builder.scanTarget(local, options.workDir);
@@ -28640,7 +29623,7 @@ async function scanVariant(v, published, image, options, builder, tools, step) {
   }
   if (options.attest) {
     step("sbom");
-    const sbom = join9(options.workDir, `${v.label}.cdx.json`);
+    const sbom = join10(options.workDir, `${v.label}.cdx.json`);
     const made = await tools.run("trivy", [
       "image",
       "--format",
@@ -28654,8 +29637,8 @@ async function scanVariant(v, published, image, options, builder, tools, step) {
   return { ...summary2 && { summary: summary2 }, ...gate && { gate } };
 }
 async function attestVariant(v, subject, key, options, tools) {
-  const report = join9(options.workDir, `${v.label}.trivy.json`);
-  const predicate = join9(options.workDir, `${v.label}.cosign-vuln.json`);
+  const report = join10(options.workDir, `${v.label}.trivy.json`);
+  const predicate = join10(options.workDir, `${v.label}.cosign-vuln.json`);
   const convert = await tools.run("trivy", [
     "convert",
     "--format",
@@ -28668,7 +29651,7 @@ async function attestVariant(v, subject, key, options, tools) {
   const attest = (type2, file) => tools.run("cosign", ["attest", "--yes", ...key, "--type", type2, "--predicate", file, subject]);
   const vuln = await attest("vuln", predicate);
   if (vuln.exitCode !== 0) return toolError("cosign", vuln);
-  const cyclonedx = await attest("cyclonedx", join9(options.workDir, `${v.label}.cdx.json`));
+  const cyclonedx = await attest("cyclonedx", join10(options.workDir, `${v.label}.cdx.json`));
   if (cyclonedx.exitCode !== 0) return toolError("cosign", cyclonedx);
   return void 0;
 }
@@ -28682,7 +29665,7 @@ async function requireTools(options, tools) {
 }
 function readScanReport(path) {
   try {
-    return summarizeScan(readFileSync6(path, "utf8"));
+    return summarizeScan(readFileSync9(path, "utf8"));
   } catch {
     return void 0;
   }
@@ -28761,7 +29744,7 @@ async function runRebuild(settings, tools, onImage = () => {
 }, onStep) {
   const registry = validateRegistry(settings.registry);
   const images = libraryOf(settings);
-  const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync2(join10(tmpdir3(), "base-image-guard-rebuild-"));
+  const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync2(join11(tmpdir3(), "base-image-guard-rebuild-"));
   const options = {
     registry,
     scan: settings.scan,
@@ -28788,8 +29771,8 @@ async function runRebuild(settings, tools, onImage = () => {
 }
 
 // src/rebuild/pin.ts
-import { readFileSync as readFileSync7, writeFileSync as writeFileSync3 } from "node:fs";
-import { join as join11 } from "node:path";
+import { readFileSync as readFileSync10, writeFileSync as writeFileSync3 } from "node:fs";
+import { join as join12 } from "node:path";
 async function currentDigest(ref, tools) {
   const result = await tools.run("skopeo", skopeoArgs(["inspect", "--raw", `docker://${ref}`]));
   if (result.exitCode !== 0) {
@@ -28832,8 +29815,8 @@ async function pinUpstreams(images, cwd, tools) {
       continue;
     }
     if (!tools.dryRun) {
-      const path = join11(cwd, image.dockerfile);
-      const lines = readFileSync7(path, "utf8").split("\n");
+      const path = join12(cwd, image.dockerfile);
+      const lines = readFileSync10(path, "utf8").split("\n");
       const at2 = image.from.line - 1;
       const line = lines[at2] ?? "";
       const column = image.from.column - 1;
@@ -29005,8 +29988,8 @@ async function rebuild(get) {
     }
   ).finally(close);
   setOutput("images", imagesOutput(outcomes));
-  const digestsPath = join12(process.env.RUNNER_TEMP ?? tmpdir4(), "base-image-guard", "digests.json");
-  mkdirSync3(dirname6(digestsPath), { recursive: true });
+  const digestsPath = join13(process.env.RUNNER_TEMP ?? tmpdir4(), "base-image-guard", "digests.json");
+  mkdirSync3(dirname7(digestsPath), { recursive: true });
   writeFileSync4(
     digestsPath,
     `${JSON.stringify(digestsOf(outcomes, provenance(workspace()).date), null, 2)}
@@ -29033,6 +30016,7 @@ async function run() {
     if (inputs.command === "rebuild") return await rebuild(get);
     if (inputs.command === "export") return exportPolicies(get);
     if (inputs.command === "pin") return await pin(get);
+    if (inputs.command === "fix") return await fix(inputs, get);
     await check(inputs);
   } catch (error2) {
     setFailed(

@@ -6,6 +6,7 @@
 import * as core from "@actions/core";
 import { check } from "./action/check.js";
 import { exportPolicies } from "./action/export.js";
+import { fix } from "./action/fix.js";
 import { inputReader, readCheckInputs } from "./action/inputs.js";
 import { pin, plan, rebuild } from "./action/rebuild.js";
 import { GuardError } from "./errors.js";
@@ -19,6 +20,7 @@ export async function run(): Promise<void> {
     if (inputs.command === "rebuild") return await rebuild(get);
     if (inputs.command === "export") return exportPolicies(get);
     if (inputs.command === "pin") return await pin(get);
+    if (inputs.command === "fix") return await fix(inputs, get);
     await check(inputs);
   } catch (error) {
     core.setFailed(

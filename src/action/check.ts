@@ -54,7 +54,7 @@ function writeFile(path: string, text: string): void {
 }
 
 /** On a pull request the policy comes from the base branch, so the PR cannot loosen what judges it. */
-async function policyFor(
+export async function policyFor(
   inputs: CheckInputs,
   cwd: string,
   pr: PullRequest | undefined,

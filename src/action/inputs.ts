@@ -37,12 +37,13 @@ export const INPUT_DEFAULTS = {
   builder: "auto",
   "export-to": "kyverno,vap,kyverno-clusterpolicy",
   "export-dir": "policies",
+  suggestions: "false",
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
 
 export interface CheckInputs {
-  command: "check" | "rebuild" | "plan" | "export" | "pin";
+  command: "check" | "rebuild" | "plan" | "export" | "pin" | "fix";
   policy?: string;
   paths: string[];
   mode?: Mode;
@@ -105,7 +106,7 @@ export function listInput(get: GetInput, name: InputName): string[] {
 export function readCheckInputs(get: GetInput): CheckInputs {
   const mode = get("mode");
   return {
-    command: oneOf(get, "command", ["check", "rebuild", "plan", "export", "pin"] as const),
+    command: oneOf(get, "command", ["check", "rebuild", "plan", "export", "pin", "fix"] as const),
     ...(get("policy") && { policy: get("policy") }),
     paths: get("paths").split(/\s+/).filter(Boolean),
     ...(mode && { mode: oneOf(get, "mode", ["enforce", "audit"] as const) }),

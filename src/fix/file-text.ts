@@ -100,6 +100,17 @@ export class FileText {
     return blocks;
   }
 
+  /** Each old line that changes (1-based), with the lines that take its place (line endings removed). */
+  changedLines(): { line: number; old: string; new: string[] }[] {
+    const blocks = this.blocks();
+    const strip = (line: string) => (line.endsWith("\r") ? line.slice(0, -1) : line);
+    return blocks.flatMap((block, i) =>
+      block === undefined
+        ? []
+        : [{ line: i + 1, old: strip(this.lines[i] as string), new: block.map(strip) }],
+    );
+  }
+
   result(): string {
     const blocks = this.blocks();
     return this.lines.flatMap((line, i) => blocks[i] ?? [line]).join("\n");

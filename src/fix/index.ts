@@ -46,6 +46,8 @@ export interface FileChange {
   before: Buffer;
   after: string;
   diff: string;
+  /** Each old line that changes (1-based) and its new lines: what a pull-request suggestion shows. */
+  lines: { line: number; old: string; new: string[] }[];
 }
 
 export interface FixResult {
@@ -196,6 +198,7 @@ export async function runFix(options: FixOptions): Promise<FixResult> {
         before: read.bytes,
         after: text.result(),
         diff: text.diff(file),
+        lines: text.changedLines(),
       });
     } catch (error) {
       if (!(error instanceof NotExact)) throw error;

@@ -3,10 +3,9 @@
  * GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_EVENT_PATH and GITHUB_WORKSPACE — against a fake
  * GitHub API on 127.0.0.1 that records every request.
  */
-import { execFile, execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -15,20 +14,11 @@ import { defaultPolicyText } from "../../src/policy/load.js";
 import { fakeToolsDir, fixture, libraryRepository } from "../helpers.js";
 import { startFakeArtifacts } from "./artifact-service.js";
 import { type FakeGitHub, type FakeGitHubOptions, startFakeGitHub } from "./github-api-server.js";
+import { type ActionRun, EVENT, type RunExtra, runAction as runActionAt } from "./run-action.js";
 
-const ACTION = resolve("dist/index.js");
-const EVENT = resolve("test/fixtures/events/pull_request.json");
 const TOKEN = "ghs_fakeTokenValue0123456789abcdefABCDEF";
 const STRICT_POLICY = "approved: [registry.example.com/base/alpine]\ndeprecated: [centos]\n";
 const BASE_WITH_DEFAULT_POLICY = { ".github/base-image-policy.yml": defaultPolicyText };
-
-interface ActionRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-  outputs: Record<string, string>;
-  summary: string;
-}
 
 let api: FakeGitHub | undefined;
 afterEach(async () => {
@@ -46,47 +36,11 @@ async function fakeGitHub(options: Partial<FakeGitHubOptions> = {}): Promise<Fak
 function runAction(
   workspace: string,
   inputs: Record<string, string>,
-  extra: { event?: string; eventName?: string; apiUrl?: string; env?: Record<string, string> } = {},
+  extra: RunExtra = {},
 ): Promise<ActionRun> {
-  const temp = mkdtempSync(join(tmpdir(), "big-runner-"));
-  const outputFile = join(temp, "output");
-  const summaryFile = join(temp, "summary");
-  writeFileSync(outputFile, "");
-  writeFileSync(summaryFile, "");
-  // Only what a runner sets: none of this machine's own GITHUB_* or proxy variables leak in.
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "",
-    HOME: process.env.HOME ?? temp,
-    GITHUB_ACTIONS: "true",
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_EVENT_NAME: extra.eventName ?? "pull_request",
-    GITHUB_EVENT_PATH: extra.event ?? EVENT,
-    GITHUB_REPOSITORY: "acme/shop",
-    GITHUB_SERVER_URL: "https://github.com",
-    GITHUB_RUN_ID: "4242",
-    GITHUB_JOB: "guard",
-    GITHUB_ACTION: "base-images",
-    GITHUB_API_URL: extra.apiUrl ?? api?.url ?? "http://127.0.0.1:9",
-    RUNNER_TEMP: temp,
-    ...extra.env,
-  };
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  return new Promise((done) => {
-    execFile(process.execPath, [ACTION], { cwd: workspace, env }, (error, stdout, stderr) => {
-      const outputs: Record<string, string> = {};
-      for (const m of readFileSync(outputFile, "utf8").matchAll(/^(\S+?)<<(\S+)\n([\s\S]*?)\n\2$/gm)) {
-        outputs[m[1] as string] = m[3] as string;
-      }
-      done({
-        code: error ? Number(error.code ?? 1) : 0,
-        stdout,
-        stderr,
-        outputs,
-        summary: readFileSync(summaryFile, "utf8"),
-      });
-    });
+  return runActionAt(workspace, inputs, {
+    ...extra,
+    apiUrl: extra.apiUrl ?? api?.url ?? "http://127.0.0.1:9",
   });
 }
 
@@ -305,6 +259,7 @@ describe("action.yml", () => {
     expect(action.runs).toEqual({ using: "node24", main: "dist/index.js" });
     expect(Object.keys(action.inputs).sort()).toEqual(Object.keys(INPUT_DEFAULTS).sort());
     expect(Object.keys(action.outputs).sort()).toEqual([
+      "changed",
       "digests",
       "files",
       "images",

@@ -16,6 +16,9 @@ export interface FakeGitHub {
   url: string;
   requests: RecordedRequest[];
   comments: { id: number; body: string }[];
+  /** Review comments on the pull request's diff, as reviews created them (and not deleted). */
+  reviewComments: { id: number; path: string; line: number; side: string; body: string }[];
+  reviews: { id: number; body: string; event: string; commit_id: string }[];
   close(): Promise<void>;
 }
 
@@ -28,6 +31,8 @@ export interface FakeGitHubOptions {
   commentWriteStatus?: number;
   /** Files of other repositories, by `owner/repo/path@ref` (an organisation's central policy). */
   otherFiles?: Record<string, string>;
+  /** The pull request's diff of a changed file, as the files API gives it (`patch`). */
+  patches?: Record<string, string>;
 }
 
 async function bodyOf(request: IncomingMessage): Promise<unknown> {
@@ -40,6 +45,8 @@ async function bodyOf(request: IncomingMessage): Promise<unknown> {
 export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeGitHub> {
   const requests: RecordedRequest[] = [];
   const comments: { id: number; body: string }[] = [];
+  const reviewComments: FakeGitHub["reviewComments"] = [];
+  const reviews: FakeGitHub["reviews"] = [];
   let nextId = 100;
   let url = "";
   const server: Server = createServer(async (request, response) => {
@@ -69,7 +76,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         link.link = `<${url}/repos/acme/shop/pulls/7/files?per_page=${perPage}&page=${page + 1}>; rel="next"`;
       return json(
         200,
-        slice.map((filename) => ({ filename, status: "modified" })),
+        slice.map((filename) => ({
+          filename,
+          status: "modified",
+          ...(options.patches?.[filename] !== undefined && { patch: options.patches[filename] }),
+        })),
         link,
       );
     }
@@ -116,6 +127,28 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       comment.body = (body as { body: string }).body;
       return json(200, comment);
     }
+    if (path === "/repos/acme/shop/pulls/7/comments" && request.method === "GET")
+      return json(200, reviewComments);
+    const reviewComment = /^\/repos\/acme\/shop\/pulls\/comments\/(\d+)$/.exec(path);
+    if (reviewComment && request.method === "DELETE") {
+      const at = reviewComments.findIndex((c) => c.id === Number(reviewComment[1]));
+      if (at < 0) return json(404, { message: "Not Found" });
+      reviewComments.splice(at, 1);
+      response.writeHead(204);
+      return response.end();
+    }
+    if (path === "/repos/acme/shop/pulls/7/reviews" && request.method === "POST") {
+      const review = body as {
+        body: string;
+        event: string;
+        commit_id: string;
+        comments?: Omit<FakeGitHub["reviewComments"][number], "id">[];
+      };
+      const created = { id: nextId++, body: review.body, event: review.event, commit_id: review.commit_id };
+      reviews.push(created);
+      for (const comment of review.comments ?? []) reviewComments.push({ id: nextId++, ...comment });
+      return json(200, created);
+    }
     json(404, { message: `no fake for ${request.method} ${path}` });
   });
   await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
@@ -124,6 +157,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     url,
     requests,
     comments,
+    reviewComments,
+    reviews,
     close: () => new Promise((done) => server.close(() => done())),
   };
 }

@@ -385,6 +385,7 @@ describe("fix --write never leaves a file half written (SPEC §9)", () => {
       before: Buffer.from(before),
       after,
       diff: "",
+      lines: [],
     });
     expect(() =>
       writeChanges([change("a", "one\n", "ONE\n"), change("b", "an older two\n", "TWO\n")]),
