@@ -28934,7 +28934,7 @@ async function suggest(octokit, pr, result) {
         const about = result.changes.filter(
           (c) => c.file === file.file && c.line >= changed.line && c.line <= changed.line + changed.new.length - 1
         );
-        about.forEach((c) => suggested.add(c));
+        for (const c of about) suggested.add(c);
         const why = about.map((c) => `\`${inline(c.from)}\` \u2192 \`${inline(c.to)}\` (${c.rule})`).join("; ");
         comments.push({
           path: file.file,
