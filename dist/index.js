@@ -26874,7 +26874,8 @@ var INPUT_DEFAULTS = {
   builder: "auto",
   "export-to": "kyverno,vap,kyverno-clusterpolicy",
   "export-dir": "policies",
-  suggestions: "false"
+  suggestions: "false",
+  "pull-request": "false"
 };
 function workspace() {
   return resolve3(process.env.GITHUB_WORKSPACE ?? process.cwd());
@@ -28055,7 +28056,7 @@ function exportPolicies(get) {
 }
 
 // src/action/fix.ts
-import { readFileSync as readFileSync6 } from "node:fs";
+import { readFileSync as readFileSync7 } from "node:fs";
 import { resolve as resolve7 } from "node:path";
 
 // src/fix/index.ts
@@ -28866,6 +28867,71 @@ function removeQuietly(path) {
   }
 }
 
+// src/action/fix-pull-request.ts
+import { readFileSync as readFileSync6, statSync as statSync5 } from "node:fs";
+async function openFixPullRequest(octokit, target, result, body) {
+  const { owner, repo } = target;
+  if (!/^[0-9a-f]{40}$/.test(target.parent))
+    throw new GuardError(`pull-request: the checked-out commit "${target.parent}" is not a commit id`);
+  const parent = await octokit.rest.git.getCommit({ owner, repo, commit_sha: target.parent });
+  const tree = [];
+  for (const file of result.files) {
+    const blob = await octokit.rest.git.createBlob({
+      owner,
+      repo,
+      content: readFileSync6(file.absolute).toString("base64"),
+      encoding: "base64"
+    });
+    const executable = (statSync5(file.absolute).mode & 73) !== 0;
+    tree.push({
+      path: file.file,
+      mode: executable ? "100755" : "100644",
+      type: "blob",
+      sha: blob.data.sha
+    });
+  }
+  const newTree = await octokit.rest.git.createTree({ owner, repo, base_tree: parent.data.tree.sha, tree });
+  const title = `Move images to the approved, pinned base images (${result.changes.length} in ${result.files.length} file${result.files.length === 1 ? "" : "s"})`;
+  const commit = await octokit.rest.git.createCommit({
+    owner,
+    repo,
+    message: `${title}
+
+Written by base-image-guard fix.`,
+    tree: newTree.data.sha,
+    parents: [target.parent]
+  });
+  const ref = `heads/${target.branch}`;
+  try {
+    await octokit.rest.git.updateRef({ owner, repo, ref, sha: commit.data.sha, force: true });
+  } catch (error2) {
+    if (error2.status !== 422 && error2.status !== 404)
+      throw error2;
+    await octokit.rest.git.createRef({ owner, repo, ref: `refs/${ref}`, sha: commit.data.sha });
+  }
+  const open = await octokit.rest.pulls.list({
+    owner,
+    repo,
+    state: "open",
+    head: `${owner}:${target.branch}`,
+    base: target.base
+  });
+  const existing = open.data[0];
+  if (existing) {
+    await octokit.rest.pulls.update({ owner, repo, pull_number: existing.number, title, body });
+    return { kind: "updated", number: existing.number, url: existing.html_url };
+  }
+  const created = await octokit.rest.pulls.create({
+    owner,
+    repo,
+    head: target.branch,
+    base: target.base,
+    title,
+    body
+  });
+  return { kind: "created", number: created.data.number, url: created.data.html_url };
+}
+
 // src/action/fix.ts
 var MAX_SUGGESTIONS = 50;
 async function fix(inputs, get) {
@@ -28899,11 +28965,40 @@ async function fix(inputs, get) {
       );
     else posted = await suggest(octokit, { ...pr, number: pr.number }, result);
   }
+  if (booleanInput(get, "pull-request")) await rollout(octokit, pr, result);
   if (inputs.summary) await writeSummary(summaryOf(result, posted));
+}
+var FIX_BRANCH = "base-image-guard/fix-images";
+var BODY_LIMIT = 6e4;
+async function rollout(octokit, pr, result) {
+  if (pr)
+    return notice(
+      "pull-request: a pull request run does not open another pull request; use suggestions."
+    );
+  if (result.files.length === 0) return info("pull-request: nothing changed, no pull request");
+  if (!octokit)
+    throw new InputError("input pull-request needs github-token (contents: write, pull-requests: write)");
+  const { GITHUB_REF = "", GITHUB_SHA = "", GITHUB_REPOSITORY = "" } = process.env;
+  if (!GITHUB_REF.startsWith("refs/heads/"))
+    throw new InputError(`input pull-request needs a run on a branch, not ${GITHUB_REF || "no ref"}`);
+  const [owner = "", repo = ""] = GITHUB_REPOSITORY.split("/");
+  const summary2 = summaryOf(result, /* @__PURE__ */ new Set());
+  const body = summary2.length > BODY_LIMIT ? `${summary2.slice(0, BODY_LIMIT)}
+
+(cut: the job summary has the rest)
+` : summary2;
+  const outcome = await openFixPullRequest(
+    octokit,
+    { owner, repo, base: GITHUB_REF.slice("refs/heads/".length), parent: GITHUB_SHA, branch: FIX_BRANCH },
+    result,
+    body
+  );
+  setOutput("pull-request", outcome.url);
+  notice(`pull request #${outcome.number} ${outcome.kind}: ${outcome.url}`);
 }
 function digestsText(cwd, path) {
   try {
-    return readFileSync6(resolve7(cwd, path), "utf8");
+    return readFileSync7(resolve7(cwd, path), "utf8");
   } catch (error2) {
     throw new InputError(`cannot read digests ${path}: ${error2.message}`);
   }
@@ -29047,7 +29142,7 @@ import { tmpdir as tmpdir3 } from "node:os";
 import { join as join11 } from "node:path";
 
 // src/rebuild/builders.ts
-import { readFileSync as readFileSync7 } from "node:fs";
+import { readFileSync as readFileSync8 } from "node:fs";
 import { join as join8 } from "node:path";
 
 // src/rebuild/tools.ts
@@ -29172,7 +29267,7 @@ function buildahBuilder(tools) {
       const result = await tools.run("buildah", ["push", "--digestfile", digestFile, ref, `docker://${ref}`]);
       if (result.exitCode !== 0) return { failed: result };
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
-      const digest = DIGEST3.exec(readFileSync7(digestFile, "utf8"))?.[0];
+      const digest = DIGEST3.exec(readFileSync8(digestFile, "utf8"))?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
     },
     async index(refs, manifests, workDir) {
@@ -29205,7 +29300,7 @@ function buildahBuilder(tools) {
           ]);
           if (pushed.exitCode !== 0) return { failed: pushed };
           if (tools.dryRun) digest ??= DRY_RUN_DIGEST;
-          else digest ??= DIGEST3.exec(readFileSync7(digestFile, "utf8"))?.[0];
+          else digest ??= DIGEST3.exec(readFileSync8(digestFile, "utf8"))?.[0];
         }
         return digest ? { digest } : {
           failed: {
@@ -29240,7 +29335,7 @@ async function chooseBuilder(choice, tools) {
 
 // src/rebuild/library.ts
 var import_yaml6 = __toESM(require_dist(), 1);
-import { existsSync as existsSync2, readdirSync as readdirSync2, readFileSync as readFileSync8 } from "node:fs";
+import { existsSync as existsSync2, readdirSync as readdirSync2, readFileSync as readFileSync9 } from "node:fs";
 import { join as join9, relative as relative4 } from "node:path";
 var NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 function readLibrary(baseDir, cwd, only = []) {
@@ -29264,7 +29359,7 @@ function readImagesFile(path, baseDir) {
   const where = `${baseDir}/images.yml`;
   let data;
   try {
-    data = (0, import_yaml6.parse)(readFileSync8(path, "utf8"));
+    data = (0, import_yaml6.parse)(readFileSync9(path, "utf8"));
   } catch (error2) {
     throw new UsageError(`${where} is not valid YAML: ${error2.message}`);
   }
@@ -29303,7 +29398,7 @@ function describe(entry, baseDir, cwd) {
   const path = join9(cwd, baseDir, entry.dockerfile);
   const display = relative4(cwd, path).split("\\").join("/");
   if (!existsSync2(path)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
-  const { occurrences, problems } = readDockerfile(readFileSync8(path, "utf8"), display);
+  const { occurrences, problems } = readDockerfile(readFileSync9(path, "utf8"), display);
   if (problems[0]) throw new UsageError(`${display}:${problems[0].line}: ${problems[0].message}`);
   const base = occurrences.find((o) => o.via === "from" && o.stage?.final);
   if (base?.image.kind !== "image") {
@@ -29336,7 +29431,7 @@ function describe(entry, baseDir, cwd) {
 }
 
 // src/rebuild/pipeline.ts
-import { readFileSync as readFileSync9, rmSync as rmSync2 } from "node:fs";
+import { readFileSync as readFileSync10, rmSync as rmSync2 } from "node:fs";
 import { join as join10 } from "node:path";
 
 // src/rebuild/trivy.ts
@@ -29665,7 +29760,7 @@ async function requireTools(options, tools) {
 }
 function readScanReport(path) {
   try {
-    return summarizeScan(readFileSync9(path, "utf8"));
+    return summarizeScan(readFileSync10(path, "utf8"));
   } catch {
     return void 0;
   }
@@ -29771,7 +29866,7 @@ async function runRebuild(settings, tools, onImage = () => {
 }
 
 // src/rebuild/pin.ts
-import { readFileSync as readFileSync10, writeFileSync as writeFileSync3 } from "node:fs";
+import { readFileSync as readFileSync11, writeFileSync as writeFileSync3 } from "node:fs";
 import { join as join12 } from "node:path";
 async function currentDigest(ref, tools) {
   const result = await tools.run("skopeo", skopeoArgs(["inspect", "--raw", `docker://${ref}`]));
@@ -29816,7 +29911,7 @@ async function pinUpstreams(images, cwd, tools) {
     }
     if (!tools.dryRun) {
       const path = join12(cwd, image.dockerfile);
-      const lines = readFileSync10(path, "utf8").split("\n");
+      const lines = readFileSync11(path, "utf8").split("\n");
       const at2 = image.from.line - 1;
       const line = lines[at2] ?? "";
       const column = image.from.column - 1;

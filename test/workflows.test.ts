@@ -46,7 +46,25 @@ it("the library rebuild is reusable: workflow_call inputs, the Action from its o
   const local = Object.values(reusable.jobs).flatMap((job) =>
     (job.steps ?? []).filter((s) => s.uses?.startsWith("./")),
   );
-  expect(local.map((s) => s.uses)).toEqual(["./.base-image-guard", "./.base-image-guard"]);
+  expect(local.map((s) => s.uses)).toEqual([
+    "./.base-image-guard",
+    "./.base-image-guard",
+    "./.base-image-guard",
+  ]);
+  // SPEC §9: the rebuild ends with fix over the repository's own files, from the run's digests,
+  // in one pull request the Action opens or updates.
+  const rollout = reusable.jobs.rollout as {
+    needs?: string[];
+    permissions?: Record<string, string>;
+    steps?: Step[];
+  };
+  expect(rollout.needs).toEqual(["plan", "rebuild"]);
+  expect(rollout.permissions).toMatchObject({ contents: "write", "pull-requests": "write", actions: "read" });
+  expect(rollout.steps?.at(-1)?.with).toEqual({
+    command: "fix",
+    digests: "${{ runner.temp }}/digests.json",
+    "pull-request": true,
+  });
   // Trivy pinned, never latest; provenance attested where the image is pushed.
   const steps = Object.values(reusable.jobs).flatMap((job) => job.steps ?? []);
   expect(steps.find((s) => s.uses?.startsWith("aquasecurity/setup-trivy@"))?.with?.version).toBe(

@@ -16,6 +16,7 @@ import { writeChanges } from "../fix/write.js";
 import { markdown } from "../report/neutralise.js";
 import { octokitFor } from "./api.js";
 import { policyFor } from "./check.js";
+import { openFixPullRequest } from "./fix-pull-request.js";
 import { booleanInput, type CheckInputs, type GetInput, workspace } from "./inputs.js";
 import { type Octokit, type PullRequest, pullRequestOf } from "./pull-request.js";
 import { stepId } from "./step.js";
@@ -56,7 +57,44 @@ export async function fix(inputs: CheckInputs, get: GetInput): Promise<void> {
       );
     else posted = await suggest(octokit, { ...pr, number: pr.number }, result);
   }
+  if (booleanInput(get, "pull-request")) await rollout(octokit, pr, result);
   if (inputs.summary) await writeSummary(summaryOf(result, posted));
+}
+
+/** The branch `pull-request: true` commits to, one per repository. */
+export const FIX_BRANCH = "base-image-guard/fix-images";
+/** GitHub refuses pull request bodies over 65,536 characters. */
+const BODY_LIMIT = 60_000;
+
+async function rollout(
+  octokit: Octokit | undefined,
+  pr: PullRequest | undefined,
+  result: FixResult,
+): Promise<void> {
+  if (pr)
+    return core.notice(
+      "pull-request: a pull request run does not open another pull request; use suggestions.",
+    );
+  if (result.files.length === 0) return core.info("pull-request: nothing changed, no pull request");
+  if (!octokit)
+    throw new InputError("input pull-request needs github-token (contents: write, pull-requests: write)");
+  const { GITHUB_REF = "", GITHUB_SHA = "", GITHUB_REPOSITORY = "" } = process.env;
+  if (!GITHUB_REF.startsWith("refs/heads/"))
+    throw new InputError(`input pull-request needs a run on a branch, not ${GITHUB_REF || "no ref"}`);
+  const [owner = "", repo = ""] = GITHUB_REPOSITORY.split("/");
+  const summary = summaryOf(result, new Set());
+  const body =
+    summary.length > BODY_LIMIT
+      ? `${summary.slice(0, BODY_LIMIT)}\n\n(cut: the job summary has the rest)\n`
+      : summary;
+  const outcome = await openFixPullRequest(
+    octokit,
+    { owner, repo, base: GITHUB_REF.slice("refs/heads/".length), parent: GITHUB_SHA, branch: FIX_BRANCH },
+    result,
+    body,
+  );
+  core.setOutput("pull-request", outcome.url);
+  core.notice(`pull request #${outcome.number} ${outcome.kind}: ${outcome.url}`);
 }
 
 function digestsText(cwd: string, path: string): string {

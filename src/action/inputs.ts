@@ -38,6 +38,7 @@ export const INPUT_DEFAULTS = {
   "export-to": "kyverno,vap,kyverno-clusterpolicy",
   "export-dir": "policies",
   suggestions: "false",
+  "pull-request": "false",
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;

@@ -265,6 +265,7 @@ describe("action.yml", () => {
       "images",
       "matrix",
       "pins",
+      "pull-request",
       "report",
       "report-artifact",
       "sarif",

@@ -135,6 +135,54 @@ describe("command: fix", () => {
     expect(api.requests.filter((r) => r.method === "DELETE")).toHaveLength(3);
   });
 
+  it("pull-request: commits the rewritten files through the API on one branch and opens one pull request, updated on the next run", async () => {
+    api = await startFakeGitHub({ changedFiles: [], baseFiles: {} });
+    const head = "3333333333333333333333333333333333333333";
+    const env = { GITHUB_REF: "refs/heads/main", GITHUB_SHA: head };
+    const inputs = { command: "fix", digests: "digests.json", "pull-request": "true", "github-token": TOKEN };
+    const cwd = workspace();
+    const first = await runAction(cwd, inputs, { apiUrl: api.url, eventName: "schedule", env });
+    expect(first.code, first.stdout).toBe(0);
+    expect(first.outputs["pull-request"]).toBe("https://github.com/acme/shop/pull/40");
+    const [pull] = api.git.pulls;
+    expect(pull).toMatchObject({ head: "base-image-guard/fix-images", base: "main" });
+    expect(pull?.title).toBe("Move images to the approved, pinned base images (5 in 1 file)");
+    const commitSha = api.git.refs.get("heads/base-image-guard/fix-images") as string;
+    const commit = api.git.commits.get(commitSha);
+    expect(commit?.parents).toEqual([head]);
+    const tree = api.git.trees.get(commit?.tree as string);
+    expect(tree?.tree.map((t) => [t.path, t.mode])).toEqual([["Dockerfile", "100644"]]);
+    expect(api.git.blobs.get(tree?.tree[0]?.sha as string)).toBe(
+      readFileSync(join(cwd, "Dockerfile"), "utf8"),
+    );
+    // The next week: the same branch moves, the same pull request is updated, no second one.
+    const second = await runAction(workspace(), inputs, { apiUrl: api.url, eventName: "schedule", env });
+    expect(second.code, second.stdout).toBe(0);
+    expect(api.git.pulls).toHaveLength(1);
+    expect(api.git.refs.get("heads/base-image-guard/fix-images")).not.toBe(commitSha);
+    expect(api.requests.some((r) => r.method === "PATCH" && r.path === "/repos/acme/shop/pulls/40")).toBe(
+      true,
+    );
+    expect(second.stdout).toMatch(/pull request #40 updated/);
+  });
+
+  it("pull-request: nothing to change opens nothing", async () => {
+    api = await startFakeGitHub({ changedFiles: [], baseFiles: {} });
+    const cwd = fixture({ Dockerfile: `FROM ${U}:24.04@${D}\n`, ".github/base-image-policy.yml": POLICY });
+    const run = await runAction(
+      cwd,
+      { command: "fix", "pull-request": "true", "github-token": TOKEN },
+      {
+        apiUrl: api.url,
+        eventName: "schedule",
+        env: { GITHUB_REF: "refs/heads/main", GITHUB_SHA: "3".repeat(40) },
+      },
+    );
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs.changed).toBe("false");
+    expect(api.requests.filter((r) => r.path.includes("/git/") || r.path.endsWith("/pulls"))).toEqual([]);
+  });
+
   it("an invalid suggestions input stops the step with exit 2, naming it", async () => {
     api = await startFakeGitHub({
       changedFiles: ["Dockerfile"],

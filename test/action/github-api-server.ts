@@ -19,6 +19,14 @@ export interface FakeGitHub {
   /** Review comments on the pull request's diff, as reviews created them (and not deleted). */
   reviewComments: { id: number; path: string; line: number; side: string; body: string }[];
   reviews: { id: number; body: string; event: string; commit_id: string }[];
+  /** The Git data API: blobs by sha (their text), trees, commits, branches, and pull requests opened. */
+  git: {
+    blobs: Map<string, string>;
+    trees: Map<string, { base_tree: string; tree: { path: string; mode: string; sha: string }[] }>;
+    commits: Map<string, { message: string; tree: string; parents: string[] }>;
+    refs: Map<string, string>;
+    pulls: { number: number; head: string; base: string; title: string; body: string; html_url: string }[];
+  };
   close(): Promise<void>;
 }
 
@@ -47,6 +55,15 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
   const comments: { id: number; body: string }[] = [];
   const reviewComments: FakeGitHub["reviewComments"] = [];
   const reviews: FakeGitHub["reviews"] = [];
+  const gitData: FakeGitHub["git"] = {
+    blobs: new Map(),
+    trees: new Map(),
+    commits: new Map(),
+    refs: new Map(),
+    pulls: [],
+  };
+  let nextSha = 1;
+  const sha = () => (nextSha++).toString(16).padStart(40, "a");
   let nextId = 100;
   let url = "";
   const server: Server = createServer(async (request, response) => {
@@ -149,6 +166,59 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       for (const comment of review.comments ?? []) reviewComments.push({ id: nextId++, ...comment });
       return json(200, created);
     }
+    const gitPath = /^\/repos\/acme\/shop\/git\/(.+)$/.exec(path)?.[1];
+    if (gitPath !== undefined) {
+      const posted = body as Record<string, unknown>;
+      const commit = /^commits\/([0-9a-f]{40})$/.exec(gitPath);
+      if (commit && request.method === "GET")
+        return json(200, { sha: commit[1], tree: { sha: `${"t".repeat(39)}0` } });
+      if (gitPath === "blobs" && request.method === "POST") {
+        const id = sha();
+        gitData.blobs.set(id, Buffer.from(String(posted.content), "base64").toString("utf8"));
+        return json(201, { sha: id });
+      }
+      if (gitPath === "trees" && request.method === "POST") {
+        const id = sha();
+        gitData.trees.set(id, posted as never);
+        return json(201, { sha: id });
+      }
+      if (gitPath === "commits" && request.method === "POST") {
+        const id = sha();
+        gitData.commits.set(id, posted as never);
+        return json(201, { sha: id });
+      }
+      const ref = /^refs\/(heads\/.+)$/.exec(gitPath)?.[1];
+      if (ref && request.method === "PATCH") {
+        if (!gitData.refs.has(ref)) return json(422, { message: "Reference does not exist" });
+        gitData.refs.set(ref, String(posted.sha));
+        return json(200, { ref: `refs/${ref}` });
+      }
+      if (gitPath === "refs" && request.method === "POST") {
+        gitData.refs.set(String(posted.ref).replace(/^refs\//, ""), String(posted.sha));
+        return json(201, { ref: posted.ref });
+      }
+    }
+    if (path === "/repos/acme/shop/pulls" && request.method === "GET") {
+      const head = parsed.searchParams.get("head");
+      return json(
+        200,
+        gitData.pulls.filter((p) => `acme:${p.head}` === head && p.base === parsed.searchParams.get("base")),
+      );
+    }
+    if (path === "/repos/acme/shop/pulls" && request.method === "POST") {
+      const posted = body as { head: string; base: string; title: string; body: string };
+      const number = 40 + gitData.pulls.length;
+      const pull = { number, ...posted, html_url: `https://github.com/acme/shop/pull/${number}` };
+      gitData.pulls.push(pull);
+      return json(201, pull);
+    }
+    const pullNumber = /^\/repos\/acme\/shop\/pulls\/(\d+)$/.exec(path);
+    if (pullNumber && request.method === "PATCH") {
+      const pull = gitData.pulls.find((p) => p.number === Number(pullNumber[1]));
+      if (!pull) return json(404, { message: "Not Found" });
+      Object.assign(pull, body);
+      return json(200, pull);
+    }
     json(404, { message: `no fake for ${request.method} ${path}` });
   });
   await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
@@ -159,6 +229,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     comments,
     reviewComments,
     reviews,
+    git: gitData,
     close: () => new Promise((done) => server.close(() => done())),
   };
 }
