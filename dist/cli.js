@@ -29495,7 +29495,10 @@ function patchImages(doc, text, file) {
           text: imageText,
           image: state,
           via: "patch",
-          written: typeof image.value === "string" ? { kind: "value", at: { file, line: where.line, column: where.col, value: image.value } } : { kind: "fixed", reason: "the patch's image is not a string" },
+          written: typeof image.value === "string" ? {
+            kind: "value",
+            at: { file, line: where.line, column: where.col, value: detach(image.value) }
+          } : { kind: "fixed", reason: "the patch's image is not a string" },
           labels: image.labels,
           ...image.replaces && { patchTarget: image.replaces }
         });
@@ -30054,7 +30057,12 @@ function argSources(model, buildArgs) {
     else if (value === null || !valueStart) sources.set(name, { reason: `ARG ${name} has no default` });
     else if (value.includes("$"))
       sources.set(name, { reason: `the default of ARG ${name} is made from other variables` });
-    else sources.set(name, { line: valueStart.line + 1, column: valueStart.character + 1, value });
+    else
+      sources.set(name, {
+        line: valueStart.line + 1,
+        column: valueStart.character + 1,
+        value: detach(value)
+      });
   }
   return sources;
 }
@@ -30082,7 +30090,7 @@ var StageReader = class {
    * `fix` has made sure every use agrees), or a `${NAME:-default}` default (SPEC §9).
    */
   written(word, at2) {
-    const here = { file: this.file, line: at2.line + 1, column: at2.character + 1, value: word };
+    const here = { file: this.file, line: at2.line + 1, column: at2.character + 1, value: detach(word) };
     if (!word.includes("$")) return { kind: "value", at: here };
     const one = ONE_VARIABLE.exec(word);
     if (!one)
@@ -30567,14 +30575,15 @@ function writtenIn(doc, found, file, at2, env) {
     for (const key of keys) {
       const position2 = doc.locate([...path4, key]);
       const value2 = doc.written([...path4, key]);
-      if (value2 !== void 0) located[key] = { file, line: position2.line, column: position2.col, value: value2 };
+      if (value2 !== void 0)
+        located[key] = { file, line: position2.line, column: position2.col, value: detach(value2) };
     }
     const repository = located.repository;
     if (!repository) return { kind: "fixed", reason: "the map's repository is not a plain value" };
     return { kind: "map", keys: located, repository, ...global !== void 0 && { global } };
   }
   if (typeof found.value !== "string") return { kind: "fixed", reason: "the image is not a string" };
-  const here = { file, line: at2.line, column: at2.col, value: found.value };
+  const here = { file, line: at2.line, column: at2.col, value: detach(found.value) };
   if (!env || !found.value.includes("$")) return { kind: "value", at: here };
   const one = ONE_VARIABLE2.exec(found.value);
   if (!one) return { kind: "fixed", reason: "the image is put together from variables; change them by hand" };
@@ -30592,7 +30601,7 @@ function writtenIn(doc, found, file, at2, env) {
   if (value === void 0 || !position)
     return { kind: "fixed", reason: `variable ${name} has no value to change` };
   const envFile = file.includes("/") ? `${file.slice(0, file.lastIndexOf("/"))}/.env` : ".env";
-  return { kind: "value", at: { file: envFile, ...position, value } };
+  return { kind: "value", at: { file: envFile, ...position, value: detach(value) } };
 }
 function readText(path4, maxFileSize) {
   const cannot = (error) => ({
@@ -31786,7 +31795,10 @@ function renderPins(outcomes) {
 }
 
 // src/fix/index.ts
-import { lstatSync as lstatSync3, readFileSync as readFileSync5, realpathSync as realpathSync4 } from "node:fs";
+import { lstatSync as lstatSync3, realpathSync as realpathSync4 } from "node:fs";
+
+// src/fix/claims.ts
+import { readFileSync as readFileSync5 } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 
 // src/fix/file-text.ts
@@ -31976,6 +31988,187 @@ function needsQuotes(value) {
   } catch {
     return true;
   }
+}
+
+// src/fix/claims.ts
+var Files = class {
+  constructor(cwd) {
+    this.cwd = cwd;
+  }
+  cwd;
+  cache = /* @__PURE__ */ new Map();
+  get(file) {
+    let entry = this.cache.get(file);
+    if (!entry) {
+      const absolute = resolvePath(this.cwd, file);
+      try {
+        const bytes = readFileSync5(absolute);
+        const text = bytes.toString("utf8");
+        entry = Buffer.from(text, "utf8").equals(bytes) ? { text: new FileText(text), bytes, absolute } : { reason: "the file is not UTF-8, so rewriting it could change other bytes" };
+      } catch (error) {
+        entry = { reason: `cannot be read (${error.code ?? "error"})` };
+      }
+      this.cache.set(file, entry);
+    }
+    return entry;
+  }
+  /** The span of a located value, or why its bytes are not what the source read. */
+  span(at2) {
+    const read = this.get(at2.file);
+    if (!("text" in read)) return read;
+    if (isYaml(at2.file)) {
+      const line = read.text.lines[at2.line - 1] ?? "";
+      if (line[at2.column - 1] === "*" || /&[^\s,[\]{}]+[ \t]+$/.test(line.slice(0, at2.column - 1)))
+        return {
+          reason: `${at2.file}:${at2.line} is a YAML anchor or alias: changing it changes every use, so it is left to a person`
+        };
+    }
+    return read.text.span(at2) ?? {
+      reason: `${at2.file}:${at2.line} does not write the value as one token on its line (escapes, a line continuation or a multi-line value), so it is left to a person`
+    };
+  }
+  line(file, line) {
+    const read = this.get(file);
+    return "text" in read ? read.text.lines[line - 1] : void 0;
+  }
+};
+function isYaml(file) {
+  return /\.ya?ml$/i.test(file) || /(^|\/)Kustomization$/.test(file);
+}
+function claimsFor(occurrence, to, files) {
+  const written = occurrence.written;
+  if (!written) return { reason: "no position is known for this image" };
+  const set2 = (at2, next) => {
+    const span = files.span(at2);
+    if ("reason" in span) return span;
+    return { kind: "set", at: at2, next, yaml: isYaml(at2.file) };
+  };
+  const all = (claims) => {
+    const failed = claims.find((c) => "reason" in c);
+    return failed ?? claims;
+  };
+  switch (written.kind) {
+    case "fixed":
+      return to ? { reason: written.reason } : [];
+    case "value": {
+      const { at: at2, part } = written;
+      if (!to) return all([set2(at2, at2.value)]);
+      const next = part ? at2.value.slice(0, part.start) + to.text + at2.value.slice(part.end) : to.text;
+      return all([set2(at2, next)]);
+    }
+    case "map":
+      return mapClaims(written, occurrence, to, files, set2, all);
+    case "kustomize":
+      return kustomizeClaims(written, occurrence, to, files, set2, all);
+  }
+}
+function mapClaims(written, occurrence, to, files, set2, all) {
+  const { keys } = written;
+  const present2 = Object.values(keys).filter((at2) => at2 !== void 0);
+  if (!to) return all(present2.map((at2) => set2(at2, at2.value)));
+  let registry = keys.registry?.value;
+  let repository = to.repository;
+  if (written.global !== void 0) {
+    if (!repository.startsWith(`${written.global}/`))
+      return {
+        reason: `global.imageRegistry (${written.global}) sets the registry of every image in the file; change it by hand`
+      };
+    repository = repository.slice(written.global.length + 1);
+  } else if (keys.registry) {
+    const slash = repository.indexOf("/");
+    const first = slash < 0 ? "" : repository.slice(0, slash);
+    const isHost = first.includes(".") || first.includes(":") || first === "localhost";
+    registry = isHost ? first : "docker.io";
+    repository = isHost ? repository.slice(slash + 1) : repository;
+  }
+  const wanted = { repository };
+  if (keys.registry && registry !== void 0) wanted.registry = registry;
+  const claims = [];
+  if (keys.digest) {
+    if (to.digest === void 0 && keys.digest.value !== "")
+      return { reason: "the map pins a digest and no digest is known for the replacement" };
+    if (to.digest !== void 0) wanted.digest = to.digest;
+    if (to.tag !== void 0) wanted.tag = to.tag;
+  } else {
+    const tag = `${to.tag ?? ""}${to.digest === void 0 ? "" : `@${to.digest}`}`;
+    const image = occurrence.image.kind === "image" ? occurrence.image.ref : void 0;
+    if (keys.tag) wanted.tag = tag;
+    else if (tag !== "" && (tag !== image?.tag || to.digest !== void 0)) {
+      const insert = insertAfter(files, written.repository, "repository", "tag", tag);
+      if ("reason" in insert) return insert;
+      claims.push(insert);
+    }
+  }
+  for (const [key, value] of Object.entries(wanted)) {
+    const at2 = keys[key];
+    if (at2) claims.push(set2(at2, value));
+  }
+  for (const at2 of present2) if (!claims.some((c) => "at" in c && c.at === at2)) claims.push(set2(at2, at2.value));
+  return all(claims);
+}
+function kustomizeClaims(written, occurrence, to, files, set2, all) {
+  const entry = written.entry;
+  const keys = entry.keys ?? {};
+  const present2 = Object.values(keys).filter((at2) => at2 !== void 0);
+  const nameAt = keys.name;
+  const last = present2.reduce(
+    (a, b) => b.line > a.line ? b : a,
+    nameAt ?? { line: entry.line }
+  );
+  if (!to) {
+    const absent = ["newName", "newTag", "digest"].filter((key) => !keys[key]).map((key) => ({ kind: "insert", file: written.file, after: last.line, key, text: "" }));
+    return all([...present2.map((at2) => set2(at2, at2.value)), ...absent]);
+  }
+  if (!nameAt) return { reason: "the kustomization entry's name is not a plain value" };
+  let resource = {};
+  try {
+    const ref = parseImageRef(occurrence.rewrittenBy?.written ?? "");
+    resource = {
+      ...ref.tag !== void 0 && { tag: ref.tag },
+      ...ref.digest !== void 0 && { digest: ref.digest }
+    };
+  } catch {
+  }
+  const wanted = {};
+  if (keys.newName || to.repository !== entry.name) wanted.newName = to.repository;
+  if (to.digest === void 0 && keys.digest)
+    return { reason: "the kustomization entry pins a digest and no digest is known for the replacement" };
+  if (to.tag === void 0 && keys.newTag)
+    return { reason: "the kustomization entry sets a tag and the replacement has none" };
+  if (to.digest !== void 0) {
+    wanted.digest = to.digest;
+    if (to.tag !== void 0) wanted.newTag = to.tag;
+  } else if (to.tag !== void 0 && (keys.newTag || resource.tag !== to.tag || resource.digest !== void 0)) {
+    wanted.newTag = to.tag;
+  }
+  const claims = [];
+  for (const key of ["newName", "newTag", "digest"]) {
+    if (!keys[key] && wanted[key] === void 0)
+      claims.push({ kind: "insert", file: written.file, after: last.line, key, text: "" });
+  }
+  for (const [key, value] of Object.entries(wanted)) {
+    const at2 = keys[key];
+    if (at2) claims.push(set2(at2, value));
+    else {
+      const insert = insertAfter(files, nameAt, "name", key, value, last.line);
+      if ("reason" in insert) return insert;
+      claims.push(insert);
+    }
+  }
+  for (const at2 of present2) if (!claims.some((c) => "at" in c && c.at === at2)) claims.push(set2(at2, at2.value));
+  return all(claims);
+}
+function insertAfter(files, sibling, siblingKey, key, value, after = sibling.line) {
+  const line = files.line(sibling.file, sibling.line) ?? "";
+  const prefix = /^([ \t]*(?:-[ \t]+)?)([A-Za-z]+)[ \t]*:[ \t]*$/.exec(line.slice(0, sibling.column - 1));
+  if (!prefix || prefix[2] !== siblingKey || prefix[1].includes("	")) {
+    return {
+      reason: `${sibling.file}:${sibling.line} is not a block-style "${siblingKey}:" line to add "${key}:" beside`
+    };
+  }
+  const indent = " ".repeat(prefix[1].length);
+  const text = `${indent}${key}: ${needsQuotes(value) ? `"${value}"` : value}`;
+  return { kind: "insert", file: sibling.file, after, key, text };
 }
 
 // src/fix/target.ts
@@ -32310,178 +32503,6 @@ function isLink(path4) {
 function byPosition2(a, b) {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   return a.line - b.line;
-}
-var Files = class {
-  constructor(cwd) {
-    this.cwd = cwd;
-  }
-  cwd;
-  cache = /* @__PURE__ */ new Map();
-  get(file) {
-    let entry = this.cache.get(file);
-    if (!entry) {
-      const absolute = resolvePath(this.cwd, file);
-      try {
-        const bytes = readFileSync5(absolute);
-        const text = bytes.toString("utf8");
-        entry = Buffer.from(text, "utf8").equals(bytes) ? { text: new FileText(text), bytes, absolute } : { reason: "the file is not UTF-8, so rewriting it could change other bytes" };
-      } catch (error) {
-        entry = { reason: `cannot be read (${error.code ?? "error"})` };
-      }
-      this.cache.set(file, entry);
-    }
-    return entry;
-  }
-  /** The span of a located value, or why its bytes are not what the source read. */
-  span(at2) {
-    const read = this.get(at2.file);
-    if (!("text" in read)) return read;
-    return read.text.span(at2) ?? {
-      reason: `${at2.file}:${at2.line} does not write the value as one token on its line (escapes, a line continuation or a multi-line value), so it is left to a person`
-    };
-  }
-  line(file, line) {
-    const read = this.get(file);
-    return "text" in read ? read.text.lines[line - 1] : void 0;
-  }
-};
-function isYaml(file) {
-  return /\.ya?ml$/i.test(file) || /(^|\/)Kustomization$/.test(file);
-}
-function claimsFor(occurrence, to, files) {
-  const written = occurrence.written;
-  if (!written) return { reason: "no position is known for this image" };
-  const set2 = (at2, next) => {
-    const span = files.span(at2);
-    if ("reason" in span) return span;
-    return { kind: "set", at: at2, next, yaml: isYaml(at2.file) };
-  };
-  const all = (claims) => {
-    const failed = claims.find((c) => "reason" in c);
-    return failed ?? claims;
-  };
-  switch (written.kind) {
-    case "fixed":
-      return to ? { reason: written.reason } : [];
-    case "value": {
-      const { at: at2, part } = written;
-      if (!to) return all([set2(at2, at2.value)]);
-      const next = part ? at2.value.slice(0, part.start) + to.text + at2.value.slice(part.end) : to.text;
-      return all([set2(at2, next)]);
-    }
-    case "map":
-      return mapClaims(written, occurrence, to, files, set2, all);
-    case "kustomize":
-      return kustomizeClaims(written, occurrence, to, files, set2, all);
-  }
-}
-function mapClaims(written, occurrence, to, files, set2, all) {
-  const { keys } = written;
-  const present2 = Object.values(keys).filter((at2) => at2 !== void 0);
-  if (!to) return all(present2.map((at2) => set2(at2, at2.value)));
-  let registry = keys.registry?.value;
-  let repository = to.repository;
-  if (written.global !== void 0) {
-    if (!repository.startsWith(`${written.global}/`))
-      return {
-        reason: `global.imageRegistry (${written.global}) sets the registry of every image in the file; change it by hand`
-      };
-    repository = repository.slice(written.global.length + 1);
-  } else if (keys.registry) {
-    const slash = repository.indexOf("/");
-    const first = slash < 0 ? "" : repository.slice(0, slash);
-    const isHost = first.includes(".") || first.includes(":") || first === "localhost";
-    registry = isHost ? first : "docker.io";
-    repository = isHost ? repository.slice(slash + 1) : repository;
-  }
-  const wanted = { repository };
-  if (keys.registry && registry !== void 0) wanted.registry = registry;
-  const claims = [];
-  if (keys.digest) {
-    if (to.digest === void 0 && keys.digest.value !== "")
-      return { reason: "the map pins a digest and no digest is known for the replacement" };
-    if (to.digest !== void 0) wanted.digest = to.digest;
-    if (to.tag !== void 0) wanted.tag = to.tag;
-  } else {
-    const tag = `${to.tag ?? ""}${to.digest === void 0 ? "" : `@${to.digest}`}`;
-    const image = occurrence.image.kind === "image" ? occurrence.image.ref : void 0;
-    if (keys.tag) wanted.tag = tag;
-    else if (tag !== "" && (tag !== image?.tag || to.digest !== void 0)) {
-      const insert = insertAfter(files, written.repository, "repository", "tag", tag);
-      if ("reason" in insert) return insert;
-      claims.push(insert);
-    }
-  }
-  for (const [key, value] of Object.entries(wanted)) {
-    const at2 = keys[key];
-    if (at2) claims.push(set2(at2, value));
-  }
-  for (const at2 of present2) if (!claims.some((c) => "at" in c && c.at === at2)) claims.push(set2(at2, at2.value));
-  return all(claims);
-}
-function kustomizeClaims(written, occurrence, to, files, set2, all) {
-  const entry = written.entry;
-  const keys = entry.keys ?? {};
-  const present2 = Object.values(keys).filter((at2) => at2 !== void 0);
-  const nameAt = keys.name;
-  const last = present2.reduce(
-    (a, b) => b.line > a.line ? b : a,
-    nameAt ?? { line: entry.line }
-  );
-  if (!to) {
-    const absent = ["newName", "newTag", "digest"].filter((key) => !keys[key]).map((key) => ({ kind: "insert", file: written.file, after: last.line, key, text: "" }));
-    return all([...present2.map((at2) => set2(at2, at2.value)), ...absent]);
-  }
-  if (!nameAt) return { reason: "the kustomization entry's name is not a plain value" };
-  let resource = {};
-  try {
-    const ref = parseImageRef(occurrence.rewrittenBy?.written ?? "");
-    resource = {
-      ...ref.tag !== void 0 && { tag: ref.tag },
-      ...ref.digest !== void 0 && { digest: ref.digest }
-    };
-  } catch {
-  }
-  const wanted = {};
-  if (keys.newName || to.repository !== entry.name) wanted.newName = to.repository;
-  if (to.digest === void 0 && keys.digest)
-    return { reason: "the kustomization entry pins a digest and no digest is known for the replacement" };
-  if (to.tag === void 0 && keys.newTag)
-    return { reason: "the kustomization entry sets a tag and the replacement has none" };
-  if (to.digest !== void 0) {
-    wanted.digest = to.digest;
-    if (to.tag !== void 0) wanted.newTag = to.tag;
-  } else if (to.tag !== void 0 && (keys.newTag || resource.tag !== to.tag || resource.digest !== void 0)) {
-    wanted.newTag = to.tag;
-  }
-  const claims = [];
-  for (const key of ["newName", "newTag", "digest"]) {
-    if (!keys[key] && wanted[key] === void 0)
-      claims.push({ kind: "insert", file: written.file, after: last.line, key, text: "" });
-  }
-  for (const [key, value] of Object.entries(wanted)) {
-    const at2 = keys[key];
-    if (at2) claims.push(set2(at2, value));
-    else {
-      const insert = insertAfter(files, nameAt, "name", key, value, last.line);
-      if ("reason" in insert) return insert;
-      claims.push(insert);
-    }
-  }
-  for (const at2 of present2) if (!claims.some((c) => "at" in c && c.at === at2)) claims.push(set2(at2, at2.value));
-  return all(claims);
-}
-function insertAfter(files, sibling, siblingKey, key, value, after = sibling.line) {
-  const line = files.line(sibling.file, sibling.line) ?? "";
-  const prefix = /^([ \t]*(?:-[ \t]+)?)([A-Za-z]+)[ \t]*:[ \t]*$/.exec(line.slice(0, sibling.column - 1));
-  if (!prefix || prefix[2] !== siblingKey || prefix[1].includes("	")) {
-    return {
-      reason: `${sibling.file}:${sibling.line} is not a block-style "${siblingKey}:" line to add "${key}:" beside`
-    };
-  }
-  const indent = " ".repeat(prefix[1].length);
-  const text = `${indent}${key}: ${needsQuotes(value) ? `"${value}"` : value}`;
-  return { kind: "insert", file: sibling.file, after, key, text };
 }
 function settleShared(plans) {
   for (let changed = true; changed; ) {

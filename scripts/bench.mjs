@@ -1,6 +1,7 @@
 // npm run bench: checks real files — ../shared/corpus/real replicated to 10,000 and 50,000 files —
 // side by side with grep over the same tree (a generated synthetic tree where the corpus is absent).
 // Targets (issue 10): check <= 3x grep, peak RSS <= 200 MB at 50,000 files, --version <= 3x node -e 0.
+
 import { execFileSync, spawnSync } from "node:child_process";
 import {
   copyFileSync,
@@ -12,6 +13,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { coveringPolicy } from "./fix-roundtrip.mjs";
 
 const ROOT = resolve(".bench/repo");
 const CLI = resolve("dist/cli.js");
@@ -300,6 +302,43 @@ if (existsSync(CORPUS)) {
 const nodeMs = median(Array.from({ length: RUNS }, () => time(process.execPath, ["-e", "0"])));
 const versionMs = median(Array.from({ length: RUNS }, () => time(process.execPath, [CLI, "--version"])));
 
+/**
+ * `fix` beside `check` on the first tree, under a policy whose replacements and digests cover every
+ * image it holds (as the round trip's), so fix plans a change for nearly every image: the diff is
+ * computed, no file written.
+ */
+function measureFix(root, runs) {
+  const work = resolve(".bench/fix");
+  mkdirSync(work, { recursive: true });
+  writeFileSync(join(work, "census.yml"), 'approved: ["registry.example.com/library/**"]\n');
+  const census = JSON.parse(
+    execFileSync(
+      process.execPath,
+      [CLI, "check", ".", "--policy", join(work, "census.yml"), "--format", "json", "--mode", "audit"],
+      {
+        cwd: root,
+        encoding: "utf8",
+        maxBuffer: 1 << 30,
+      },
+    ),
+  );
+  const { policy, digests } = coveringPolicy(census);
+  writeFileSync(join(work, "policy.yml"), policy);
+  writeFileSync(join(work, "digests.json"), JSON.stringify(digests));
+  const common = ["--policy", join(work, "policy.yml"), "--digests", join(work, "digests.json")];
+  const checkMs = [];
+  const fixMs = [];
+  for (let run = 0; run < runs; run++) {
+    checkMs.push(
+      time(process.execPath, [CLI, "check", ".", ...common, "--format", "json", "--output", "/dev/null"], {
+        cwd: root,
+      }),
+    );
+    fixMs.push(time(process.execPath, [CLI, "fix", ".", ...common, "--format", "json"], { cwd: root }));
+  }
+  return { check: median(checkMs), fix: median(fixMs) };
+}
+
 const cell = (text) => text.replace(/\|/g, "\\|");
 console.log(
   "| tree | files | grep | check | check ÷ grep | peak RSS |\n| --- | ---: | ---: | ---: | ---: | ---: |",
@@ -308,6 +347,13 @@ for (const [name, root] of trees) {
   const m = measure(root, RUNS);
   console.log(
     `| ${cell(name)} | ${m.files} | ${m.grep.toFixed(0)} ms | ${m.check.toFixed(0)} ms | ${(m.check / m.grep).toFixed(2)}x | ${m.rss.toFixed(0)} MB |`,
+  );
+}
+{
+  const [name, root] = trees[0];
+  const m = measureFix(root, RUNS);
+  console.log(
+    `\nfix on ${cell(name)}, ${fileCount(root)} files (every image covered by replacements and digests; diff computed, nothing written): fix ${m.fix.toFixed(0)} ms, check ${m.check.toFixed(0)} ms under the same policy (${(m.fix / m.check).toFixed(2)}x)`,
   );
 }
 console.log(

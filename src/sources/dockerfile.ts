@@ -118,7 +118,12 @@ function argSources(
     else if (value === null || !valueStart) sources.set(name, { reason: `ARG ${name} has no default` });
     else if (value.includes("$"))
       sources.set(name, { reason: `the default of ARG ${name} is made from other variables` });
-    else sources.set(name, { line: valueStart.line + 1, column: valueStart.character + 1, value });
+    else
+      sources.set(name, {
+        line: valueStart.line + 1,
+        column: valueStart.character + 1,
+        value: detach(value),
+      });
   }
   return sources;
 }
@@ -150,7 +155,7 @@ class StageReader {
    * `fix` has made sure every use agrees), or a `${NAME:-default}` default (SPEC §9).
    */
   private written(word: string, at: Position): ImageWritten {
-    const here = { file: this.file, line: at.line + 1, column: at.character + 1, value: word };
+    const here = { file: this.file, line: at.line + 1, column: at.character + 1, value: detach(word) };
     if (!word.includes("$")) return { kind: "value", at: here };
     const one = ONE_VARIABLE.exec(word);
     if (!one)

@@ -12,7 +12,7 @@ import { posix } from "node:path";
 import { splitReference } from "../image/reference.js";
 import { isObject } from "./image-keys.js";
 import { isKubernetesObject, kubernetesImages } from "./kubernetes.js";
-import { imageOfValue, imageState } from "./resolve.js";
+import { detach, imageOfValue, imageState } from "./resolve.js";
 import type { Kustomization, KustomizeImage, Occurrence, ParseProblem, PatchTarget } from "./types.js";
 import { type KeyPath, readYamlFile, type YamlDocument } from "./yaml.js";
 
@@ -222,7 +222,10 @@ export function patchImages(
           via: "patch",
           written:
             typeof image.value === "string"
-              ? { kind: "value", at: { file, line: where.line, column: where.col, value: image.value } }
+              ? {
+                  kind: "value",
+                  at: { file, line: where.line, column: where.col, value: detach(image.value) },
+                }
               : { kind: "fixed", reason: "the patch's image is not a string" },
           labels: image.labels,
           ...(image.replaces && { patchTarget: image.replaces }),

@@ -19,7 +19,7 @@ import { helmValuesImages, isValuesFileName } from "./helm.js";
 import type { ImageAt } from "./image-keys.js";
 import { isKubernetesObject, kubernetesImages } from "./kubernetes.js";
 import { isKustomizationName, patchImages, readKustomization } from "./kustomize.js";
-import { imageOfValue, type ValueOptions } from "./resolve.js";
+import { detach, imageOfValue, type ValueOptions } from "./resolve.js";
 import { OUT_OF_TREE, readSideFile } from "./small-file.js";
 import {
   emptyResult,
@@ -378,14 +378,16 @@ function writtenIn(
     for (const key of keys) {
       const position = doc.locate([...path, key]);
       const value = doc.written([...path, key]);
-      if (value !== undefined) located[key] = { file, line: position.line, column: position.col, value };
+      if (value !== undefined)
+        located[key] = { file, line: position.line, column: position.col, value: detach(value) };
     }
     const repository = located.repository;
     if (!repository) return { kind: "fixed", reason: "the map's repository is not a plain value" };
     return { kind: "map", keys: located, repository, ...(global !== undefined && { global }) };
   }
   if (typeof found.value !== "string") return { kind: "fixed", reason: "the image is not a string" };
-  const here: ValueAt = { file, line: at.line, column: at.col, value: found.value };
+  // Occurrences can live to the end of the run: the value must not keep the file's text alive.
+  const here: ValueAt = { file, line: at.line, column: at.col, value: detach(found.value) };
   if (!env || !found.value.includes("$")) return { kind: "value", at: here };
   const one = ONE_VARIABLE.exec(found.value);
   if (!one) return { kind: "fixed", reason: "the image is put together from variables; change them by hand" };
@@ -403,7 +405,7 @@ function writtenIn(
   if (value === undefined || !position)
     return { kind: "fixed", reason: `variable ${name} has no value to change` };
   const envFile = file.includes("/") ? `${file.slice(0, file.lastIndexOf("/"))}/.env` : ".env";
-  return { kind: "value", at: { file: envFile, ...position, value } };
+  return { kind: "value", at: { file: envFile, ...position, value: detach(value) } };
 }
 
 /**

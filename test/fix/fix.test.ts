@@ -352,6 +352,37 @@ describe("what fix chooses (SPEC §9)", () => {
     );
   });
 
+  it("YAML anchors and aliases are left to a person: changing the anchor would change every alias", () => {
+    const text =
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {name: a, image: &img centos:7}\n    - {name: b, image: *img}\n";
+    const cwd = repo({ "pod.yaml": text });
+    const result = runCli([...FIX, "--format", "json"], cwd);
+    expect(result.code).toBe(0);
+    const out = JSON.parse(result.stdout);
+    expect(out.changes).toEqual([]);
+    // Each finding of each use (not approved, deprecated, not pinned), at its own line.
+    expect(out.unfixable.map((u: { line: number }) => u.line)).toEqual([6, 6, 6, 7, 7, 7]);
+    for (const u of out.unfixable)
+      expect(u.reason).toMatch(/is a YAML anchor or alias: changing it changes every use/);
+    expect(read(cwd, "pod.yaml")).toBe(text);
+  });
+
+  it("a policy's replacements are validated like its other entries (exit 2 naming the key)", () => {
+    const cwd = repo({
+      Dockerfile: "FROM centos:7\n",
+      "bad.yml": 'approved: [x/y]\nreplacements:\n  - {match: centos, use: "reg/*"}\n',
+    });
+    const result = runCli(["fix", ".", "--policy", "bad.yml"], cwd);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/replacements\[0\]\.use.*glob/);
+    const init = fixture({});
+    expect(runCli(["init"], init).code).toBe(0);
+    expect(read(init, ".github/base-image-policy.yml")).toMatch(
+      /^replacements:\n {2}- match: centos\n {4}use: registry.example.com\/base\/ubuntu$/m,
+    );
+    expect(runCli(["policy", "validate"], init).code).toBe(0);
+  });
+
   it("--rules repairs only the rules named, and refuses a rule it cannot repair (exit 2)", () => {
     const cwd = repo({ Dockerfile: `FROM ${U}:24.04\nFROM centos:7\n` });
     const out = JSON.parse(
