@@ -27580,6 +27580,15 @@ function unquote(word, escapeChar) {
   }
   return out;
 }
+var ONE_VARIABLE = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^${}]*))?\})$/;
+function oneVariable(text, value) {
+  const one = ONE_VARIABLE.exec(text);
+  if (!one) return void 0;
+  const name = one[1] ?? one[2];
+  const operator = one[3];
+  const usesDefault = operator !== void 0 && (value === void 0 || operator === ":-" && value === "");
+  return usesDefault ? { name, part: { start: text.indexOf("-") + 1, end: text.length - 1 } } : { name };
+}
 
 // src/sources/resolve.ts
 function detach(text) {
@@ -30066,7 +30075,6 @@ function argSources(model, buildArgs) {
   }
   return sources;
 }
-var ONE_VARIABLE = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^${}]*))?\})$/;
 var StageReader = class {
   constructor(file, text, globals, escapeChar, argSources2) {
     this.file = file;
@@ -30092,16 +30100,15 @@ var StageReader = class {
   written(word, at2) {
     const here = { file: this.file, line: at2.line + 1, column: at2.character + 1, value: detach(word) };
     if (!word.includes("$")) return { kind: "value", at: here };
-    const one = ONE_VARIABLE.exec(word);
+    const first = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(word)?.[1] ?? "";
+    const source = this.argSources.get(first);
+    const unset = !source || "reason" in source && source.reason.endsWith("has no default");
+    const value = unset ? void 0 : source && "value" in source ? source.value : "(set elsewhere)";
+    const one = oneVariable(word, value);
     if (!one)
       return { kind: "fixed", reason: "the image is put together from ARGs; change their values by hand" };
-    const name = one[1] ?? one[2];
-    const operator = one[3];
-    const source = this.argSources.get(name);
-    const unset = !source || "reason" in source && source.reason.endsWith("has no default");
-    const usesDefault = operator !== void 0 && (unset || operator === ":-" && "value" in source && source.value === "");
-    if (usesDefault)
-      return { kind: "value", at: here, part: { start: word.indexOf("-") + 1, end: word.length - 1 } };
+    if (one.part) return { kind: "value", at: here, part: one.part };
+    const name = one.name;
     if (source && "line" in source) return { kind: "value", at: { file: this.file, ...source } };
     return {
       kind: "fixed",
@@ -30566,7 +30573,6 @@ function collect(doc, images, source, file, result, env) {
     });
   }
 }
-var ONE_VARIABLE2 = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^${}]*))?\})$/;
 function writtenIn(doc, found, file, at2, env) {
   if (at2.line === 0) return { kind: "fixed", reason: "the YAML is read without positions (see the notice)" };
   if (found.map) {
@@ -30585,18 +30591,12 @@ function writtenIn(doc, found, file, at2, env) {
   if (typeof found.value !== "string") return { kind: "fixed", reason: "the image is not a string" };
   const here = { file, line: at2.line, column: at2.col, value: detach(found.value) };
   if (!env || !found.value.includes("$")) return { kind: "value", at: here };
-  const one = ONE_VARIABLE2.exec(found.value);
+  const first = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(found.value)?.[1] ?? "";
+  const value = env.variables.get(first);
+  const one = oneVariable(found.value, value);
   if (!one) return { kind: "fixed", reason: "the image is put together from variables; change them by hand" };
-  const name = one[1] ?? one[2];
-  const operator = one[3];
-  const value = env.variables.get(name);
-  const usesDefault = operator !== void 0 && (value === void 0 || operator === ":-" && value === "");
-  if (usesDefault)
-    return {
-      kind: "value",
-      at: here,
-      part: { start: found.value.indexOf("-") + 1, end: found.value.length - 1 }
-    };
+  if (one.part) return { kind: "value", at: here, part: one.part };
+  const name = one.name;
   const position = env.positions.get(name);
   if (value === void 0 || !position)
     return { kind: "fixed", reason: `variable ${name} has no value to change` };

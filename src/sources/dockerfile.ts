@@ -14,7 +14,7 @@ import {
 } from "./dockerfile-model.js";
 import { detach, resolveImage } from "./resolve.js";
 import type { ImageState, ImageWritten, Occurrence, ParseProblem, SourceResult } from "./types.js";
-import { expandVariables, type Variables } from "./variables.js";
+import { expandVariables, oneVariable, type Variables } from "./variables.js";
 
 export interface DockerfileOptions {
   /** `--build-arg` values; they override global ARG defaults (only for ARGs the file declares). */
@@ -128,9 +128,6 @@ function argSources(
   return sources;
 }
 
-/** `$NAME`, `${NAME}` or `${NAME:-default}` / `${NAME-default}` alone: a word that is one variable. */
-const ONE_VARIABLE = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^${}]*))?\})$/;
-
 /** Builds the stages of a Dockerfile instruction by instruction, and the images they use. */
 class StageReader {
   readonly stages: Stage[] = [];
@@ -157,18 +154,17 @@ class StageReader {
   private written(word: string, at: Position): ImageWritten {
     const here = { file: this.file, line: at.line + 1, column: at.character + 1, value: detach(word) };
     if (!word.includes("$")) return { kind: "value", at: here };
-    const one = ONE_VARIABLE.exec(word);
+    const first = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(word)?.[1] ?? "";
+    const source = this.argSources.get(first);
+    // An ARG without a default is unset: `${NAME:-default}` then uses its default. One set by
+    // --build-arg, or by other variables, has a value this reading does not rewrite.
+    const unset = !source || ("reason" in source && source.reason.endsWith("has no default"));
+    const value = unset ? undefined : source && "value" in source ? source.value : "(set elsewhere)";
+    const one = oneVariable(word, value);
     if (!one)
       return { kind: "fixed", reason: "the image is put together from ARGs; change their values by hand" };
-    const name = (one[1] ?? one[2]) as string;
-    const operator = one[3];
-    const source = this.argSources.get(name);
-    // The default of `${NAME:-default}` is used when the ARG has no value (or, for `:-`, an empty one).
-    const unset = !source || ("reason" in source && source.reason.endsWith("has no default"));
-    const usesDefault =
-      operator !== undefined && (unset || (operator === ":-" && "value" in source && source.value === ""));
-    if (usesDefault)
-      return { kind: "value", at: here, part: { start: word.indexOf("-") + 1, end: word.length - 1 } };
+    if (one.part) return { kind: "value", at: here, part: one.part };
+    const name = one.name;
     if (source && "line" in source) return { kind: "value", at: { file: this.file, ...source } };
     return {
       kind: "fixed",

@@ -29,7 +29,7 @@ import {
   type SourceResult,
   type ValueAt,
 } from "./types.js";
-import { ExpansionError } from "./variables.js";
+import { ExpansionError, oneVariable } from "./variables.js";
 import { isWorkflowPath, workflowImages } from "./workflows.js";
 import { readYamlFile, type YamlDocument } from "./yaml.js";
 import { yamlDataLines } from "./yaml-lenient.js";
@@ -357,9 +357,6 @@ export function collect(
   }
 }
 
-/** `${NAME}`, `$NAME`, `${NAME:-default}` or `${NAME-default}` alone: a compose value that is one variable. */
-const ONE_VARIABLE = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^${}]*))?\})$/;
-
 /**
  * Where a YAML image value is written, for `fix` (SPEC §9): the scalar, each key of a Helm-style
  * map, or for compose the `.env` value or `${VAR:-default}` default it came from.
@@ -389,18 +386,12 @@ function writtenIn(
   // Occurrences can live to the end of the run: the value must not keep the file's text alive.
   const here: ValueAt = { file, line: at.line, column: at.col, value: detach(found.value) };
   if (!env || !found.value.includes("$")) return { kind: "value", at: here };
-  const one = ONE_VARIABLE.exec(found.value);
+  const first = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(found.value)?.[1] ?? "";
+  const value = env.variables.get(first);
+  const one = oneVariable(found.value, value);
   if (!one) return { kind: "fixed", reason: "the image is put together from variables; change them by hand" };
-  const name = (one[1] ?? one[2]) as string;
-  const operator = one[3];
-  const value = env.variables.get(name);
-  const usesDefault = operator !== undefined && (value === undefined || (operator === ":-" && value === ""));
-  if (usesDefault)
-    return {
-      kind: "value",
-      at: here,
-      part: { start: found.value.indexOf("-") + 1, end: found.value.length - 1 },
-    };
+  if (one.part) return { kind: "value", at: here, part: one.part };
+  const name = one.name;
   const position = env.positions.get(name);
   if (value === undefined || !position)
     return { kind: "fixed", reason: `variable ${name} has no value to change` };

@@ -144,3 +144,24 @@ function unquote(word: string, escapeChar: string): string {
   }
   return out;
 }
+
+/** `$NAME`, `${NAME}`, `${NAME:-default}` or `${NAME-default}` alone: a value that is one variable. */
+const ONE_VARIABLE = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^${}]*))?\})$/;
+
+/**
+ * Where a value that is one variable takes its text from (for `fix`, SPEC §9): the variable's own
+ * value, or the default written inside the braces (`part`, the default's characters in the value),
+ * which expansion uses when the variable is unset — or, for `:-`, empty. Undefined when the value is
+ * more than one variable (`alpine:${TAG}`).
+ */
+export function oneVariable(
+  text: string,
+  value: string | undefined,
+): { name: string; part?: { start: number; end: number } } | undefined {
+  const one = ONE_VARIABLE.exec(text);
+  if (!one) return undefined;
+  const name = (one[1] ?? one[2]) as string;
+  const operator = one[3];
+  const usesDefault = operator !== undefined && (value === undefined || (operator === ":-" && value === ""));
+  return usesDefault ? { name, part: { start: text.indexOf("-") + 1, end: text.length - 1 } } : { name };
+}

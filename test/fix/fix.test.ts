@@ -73,8 +73,8 @@ function fixBoth(cwd: string): { diff: string; stderr: string } {
   execFileSync("git", ["apply", "-"], { cwd: applied, input: shown.stdout });
   const written = runCli([...FIX, "--write"], cwd);
   expect(written.code, written.stderr).toBe(0);
-  for (const file of execFileSync("git", ["ls-files"], { cwd, encoding: "utf8" })
-    .split("\n")
+  for (const file of execFileSync("git", ["ls-files", "-z"], { cwd, encoding: "utf8" })
+    .split("\0")
     .filter(Boolean)) {
     expect(readFileSync(join(cwd, file)), file).toEqual(readFileSync(join(applied, file)));
   }
@@ -119,6 +119,15 @@ describe("fix rewrites the image token and nothing else (SPEC §9), in every kin
     const cwd = repo({ Dockerfile: text });
     fixBoth(cwd);
     expect(read(cwd, "Dockerfile")).toBe(`ARG BASE="${NEW}"\nFROM \${BASE} AS a\nFROM $BASE\n`);
+  });
+
+  it("Dockerfile: the default of ${NAME:-default} when the ARG has no value; the ARG's own default when it has one", () => {
+    const text = "ARG UNSET\nARG SET=centos:7\nFROM ${UNSET:-centos:7} AS a\nFROM ${SET:-alpine:3.20}\n";
+    const cwd = repo({ Dockerfile: text });
+    fixBoth(cwd);
+    expect(read(cwd, "Dockerfile")).toBe(
+      `ARG UNSET\nARG SET=${NEW}\nFROM \${UNSET:-${NEW}} AS a\nFROM \${SET:-alpine:3.20}\n`,
+    );
   });
 
   it("Dockerfile: an ARG shared by images that need different replacements is left, and said so", () => {
@@ -243,6 +252,21 @@ describe("fix rewrites the image token and nothing else (SPEC §9), in every kin
     const cwd = repo({ ".github/workflows/ci.yml": text });
     fixBoth(cwd);
     expect(read(cwd, ".github/workflows/ci.yml")).toBe(text.replace("centos:7", NEW));
+  });
+});
+
+describe("file names in the diff", () => {
+  it("a space, a newline and non-ASCII letters in a path: the headers are quoted as git quotes them, and git apply takes them", () => {
+    const cwd = repo({
+      "sp ace/Dockerfile": "FROM centos:7\n",
+      "we\nird/Dockerfile": "FROM centos:7\n",
+      "ünï/Dockerfile": "FROM centos:7\n",
+    });
+    const { diff, stderr } = fixBoth(cwd);
+    expect(diff).toContain('diff --git "a/we\\nird/Dockerfile" "b/we\\nird/Dockerfile"\n');
+    expect(diff).toContain('--- "a/\\303\\274n\\303\\257/Dockerfile"\n');
+    expect(diff).toContain("--- a/sp ace/Dockerfile\n");
+    expect(stderr).toBe("would fix 3 images in 3 files\n");
   });
 });
 
