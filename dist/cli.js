@@ -32270,9 +32270,11 @@ function choose(occurrence, image, wanted, context) {
       const known = digestKnown ?? (tag === void 0 ? void 0 : publishedDigest(ref, tag, context.digests));
       const kept = candidate.own && tag === image.tag ? image.digest : void 0;
       const digest = known ?? kept;
+      const implicit = tag === image.tag && !writesTag(image.raw) && digest === void 0;
+      const written = tag !== void 0 && !implicit;
       return {
         repository: candidate.repository,
-        ...tag !== void 0 && { tag },
+        ...written && { tag },
         ...digest && { digest }
       };
     }
@@ -32283,8 +32285,7 @@ function choose(occurrence, image, wanted, context) {
     };
   }
   if (repositories.length === 1) {
-    const minimal = policy.minimal && context.rules.policy.minimal?.images.every((m) => !m.matches(image));
-    const which2 = minimal ? "a minimal image" : "an approved repository";
+    const which2 = wanted.includes("require-minimal-base-images") ? "a minimal image" : "an approved repository";
     return {
       reason: `no replacement known for ${image.raw}: add a replacements entry (match: ${image.name}, use: <${which2}>) to the policy`
     };
@@ -32341,6 +32342,10 @@ function newerDigest(image, digests) {
 function compose(repository, tag, digest) {
   const text = `${repository}${tag === void 0 ? "" : `:${tag}`}${digest === void 0 ? "" : `@${digest}`}`;
   return { text, repository, ...tag !== void 0 && { tag }, ...digest !== void 0 && { digest } };
+}
+function writesTag(raw) {
+  const name = raw.split("@")[0];
+  return name.slice(name.lastIndexOf("/") + 1).includes(":");
 }
 function writtenRepository(image) {
   const withoutDigest = image.raw.split("@")[0];

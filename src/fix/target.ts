@@ -180,9 +180,13 @@ function choose(
         digestKnown ?? (tag === undefined ? undefined : publishedDigest(ref, tag, context.digests));
       const kept = candidate.own && tag === image.tag ? image.digest : undefined;
       const digest = known ?? kept;
+      // `alpine` means `alpine:latest`: an implicit tag kept stays implicit, unless a digest is
+      // written beside it (the tag then says what the digest was pushed as).
+      const implicit = tag === image.tag && !writesTag(image.raw) && digest === undefined;
+      const written = tag !== undefined && !implicit;
       return {
         repository: candidate.repository,
-        ...(tag !== undefined && { tag }),
+        ...(written && { tag }),
         ...(digest && { digest }),
       };
     }
@@ -193,8 +197,9 @@ function choose(
     };
   }
   if (repositories.length === 1) {
-    const minimal = policy.minimal && context.rules.policy.minimal?.images.every((m) => !m.matches(image));
-    const which = minimal ? "a minimal image" : "an approved repository";
+    const which = wanted.includes("require-minimal-base-images")
+      ? "a minimal image"
+      : "an approved repository";
     return {
       reason: `no replacement known for ${image.raw}: add a replacements entry (match: ${image.name}, use: <${which}>) to the policy`,
     };
@@ -284,6 +289,12 @@ function newerDigest(
 function compose(repository: string, tag: string | undefined, digest: string | undefined): NewImage {
   const text = `${repository}${tag === undefined ? "" : `:${tag}`}${digest === undefined ? "" : `@${digest}`}`;
   return { text, repository, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
+}
+
+/** Whether a reference writes its tag (`alpine:3.20`, `alpine:3.20@sha256:…`), not only implies it. */
+function writesTag(raw: string): boolean {
+  const name = raw.split("@")[0] as string;
+  return name.slice(name.lastIndexOf("/") + 1).includes(":");
 }
 
 /** The repository as the reference writes it (`ubuntu`, not `docker.io/library/ubuntu`). */
