@@ -5737,7 +5737,7 @@ var require_visit = __commonJS({
   "node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var BREAK = /* @__PURE__ */ Symbol("break visit");
+    var BREAK2 = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
     function visit(node, visitor) {
@@ -5749,7 +5749,7 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit.BREAK = BREAK;
+    visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
     function visit_(key, node, visitor, path4) {
@@ -5765,8 +5765,8 @@ var require_visit = __commonJS({
             const ci = visit_(i, node.items[i], visitor, path4);
             if (typeof ci === "number")
               i = ci - 1;
-            else if (ci === BREAK)
-              return BREAK;
+            else if (ci === BREAK2)
+              return BREAK2;
             else if (ci === REMOVE) {
               node.items.splice(i, 1);
               i -= 1;
@@ -5775,13 +5775,13 @@ var require_visit = __commonJS({
         } else if (identity.isPair(node)) {
           path4 = Object.freeze(path4.concat(node));
           const ck = visit_("key", node.key, visitor, path4);
-          if (ck === BREAK)
-            return BREAK;
+          if (ck === BREAK2)
+            return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
           const cv = visit_("value", node.value, visitor, path4);
-          if (cv === BREAK)
-            return BREAK;
+          if (cv === BREAK2)
+            return BREAK2;
           else if (cv === REMOVE)
             node.value = null;
         }
@@ -5797,7 +5797,7 @@ var require_visit = __commonJS({
       } else
         await visitAsync_(null, node, visitor_, Object.freeze([]));
     }
-    visitAsync.BREAK = BREAK;
+    visitAsync.BREAK = BREAK2;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
     async function visitAsync_(key, node, visitor, path4) {
@@ -5813,8 +5813,8 @@ var require_visit = __commonJS({
             const ci = await visitAsync_(i, node.items[i], visitor, path4);
             if (typeof ci === "number")
               i = ci - 1;
-            else if (ci === BREAK)
-              return BREAK;
+            else if (ci === BREAK2)
+              return BREAK2;
             else if (ci === REMOVE) {
               node.items.splice(i, 1);
               i -= 1;
@@ -5823,13 +5823,13 @@ var require_visit = __commonJS({
         } else if (identity.isPair(node)) {
           path4 = Object.freeze(path4.concat(node));
           const ck = await visitAsync_("key", node.key, visitor, path4);
-          if (ck === BREAK)
-            return BREAK;
+          if (ck === BREAK2)
+            return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
           const cv = await visitAsync_("value", node.value, visitor, path4);
-          if (cv === BREAK)
-            return BREAK;
+          if (cv === BREAK2)
+            return BREAK2;
           else if (cv === REMOVE)
             node.value = null;
         }
@@ -6732,16 +6732,16 @@ var require_foldFlowLines = __commonJS({
         onFold();
       let res = text.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
-        const fold = folds[i2];
+        const fold2 = folds[i2];
         const end2 = folds[i2 + 1] || text.length;
-        if (fold === 0)
+        if (fold2 === 0)
           res = `
 ${indent}${text.slice(0, end2)}`;
         else {
-          if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+          if (mode === FOLD_QUOTED && escapedFolds[fold2])
+            res += `${text[fold2]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text.slice(fold2 + 1, end2)}`;
         }
       }
       return res;
@@ -10380,8 +10380,8 @@ var require_resolve_flow_scalar = __commonJS({
         if (ch === "\r" && source[i + 1] === "\n")
           continue;
         if (ch === "\n") {
-          const { fold, offset } = foldNewline(source, i);
-          res += fold;
+          const { fold: fold2, offset } = foldNewline(source, i);
+          res += fold2;
           i = offset;
         } else if (ch === "\\") {
           let next = source[++i];
@@ -10421,19 +10421,19 @@ var require_resolve_flow_scalar = __commonJS({
       return res;
     }
     function foldNewline(source, offset) {
-      let fold = "";
+      let fold2 = "";
       let ch = source[offset + 1];
       while (ch === " " || ch === "	" || ch === "\n" || ch === "\r") {
         if (ch === "\r" && source[offset + 2] !== "\n")
           break;
         if (ch === "\n")
-          fold += "\n";
+          fold2 += "\n";
         offset += 1;
         ch = source[offset + 1];
       }
-      if (!fold)
-        fold = " ";
-      return { fold, offset };
+      if (!fold2)
+        fold2 = " ";
+      return { fold: fold2, offset };
     }
     var escapeCodes = {
       "0": "\0",
@@ -11202,7 +11202,7 @@ var require_cst_stringify = __commonJS({
 var require_cst_visit = __commonJS({
   "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
     "use strict";
-    var BREAK = /* @__PURE__ */ Symbol("break visit");
+    var BREAK2 = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
     function visit(cst, visitor) {
@@ -11210,7 +11210,7 @@ var require_cst_visit = __commonJS({
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit.BREAK = BREAK;
+    visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
     visit.itemAtPath = (cst, path4) => {
@@ -11243,8 +11243,8 @@ var require_cst_visit = __commonJS({
             const ci = _visit(Object.freeze(path4.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
-            else if (ci === BREAK)
-              return BREAK;
+            else if (ci === BREAK2)
+              return BREAK2;
             else if (ci === REMOVE) {
               token.items.splice(i, 1);
               i -= 1;
@@ -13709,11 +13709,11 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename7 = shortcut ? basenameOf(path4) : path4;
+        const basename8 = shortcut ? basenameOf(path4) : path4;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename7 : path4
+            shortcut && rule._basenameOnly ? basename8 : path4
           )) {
             const { negative } = rule;
             const ret = {
@@ -19783,8 +19783,8 @@ var require_main3 = __commonJS({
 });
 
 // src/cli.ts
-import { closeSync as closeSync3, existsSync as existsSync4, mkdirSync as mkdirSync2, openSync as openSync3, readFileSync as readFileSync11, writeFileSync as writeFileSync3, writeSync as writeSync2 } from "node:fs";
-import { dirname as dirname8, join as join12, resolve as resolve6 } from "node:path";
+import { closeSync as closeSync4, existsSync as existsSync4, mkdirSync as mkdirSync3, openSync as openSync4, readFileSync as readFileSync12, writeFileSync as writeFileSync4, writeSync as writeSync3 } from "node:fs";
+import { dirname as dirname8, join as join13, resolve as resolve8 } from "node:path";
 
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
@@ -22977,6 +22977,7 @@ var InputError = class extends GuardError {
 
 // src/report/neutralise.ts
 var UNSAFE_FOR_TERMINAL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+var MARK = /\u{0}/gu;
 function controls(text) {
   return text.replace(
     UNSAFE_FOR_TERMINAL,
@@ -22994,6 +22995,20 @@ function terminal(text) {
 function terminalLineStart(path4) {
   const safe = terminal(path4);
   return safe.startsWith("::") ? `./${safe}` : safe;
+}
+var BREAK = "<span></span>";
+function markdown(text) {
+  return text.replace(/[\r\n\u2028\u2029]+/g, " ").replace(UNSAFE_FOR_TERMINAL, "").replace(/@/g, "@\0").replace(/#/g, "#\0").replace(/GH-/gi, (m) => `${m}\0`).replace(/:\/\//g, ":\0//").replace(/www\./gi, (m) => `${m.slice(0, 3)}\0.`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "&#124;").replace(/`/g, "&#96;").replace(/\[/g, "&#91;").replace(/\]/g, "&#93;").replace(/\\/g, "&#92;").replace(MARK, BREAK);
+}
+function html(text) {
+  return text.replace(UNSAFE_FOR_TERMINAL, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+function csvField(text) {
+  const inert = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(inert) ? `"${inert.replace(/"/g, '""')}"` : inert;
+}
+function mermaidLabel(text) {
+  return text.replace(/[^A-Za-z0-9._:/ -]/g, "_").slice(0, 80);
 }
 
 // src/admission/cel.ts
@@ -27236,6 +27251,14 @@ function withCalendar(loaded, read) {
   const dir = loaded.policy.eol?.calendar;
   return dir === void 0 ? loaded : { ...loaded, calendar: loadCalendar(dir, read) };
 }
+function sideFilesOf(text) {
+  try {
+    const dir = (0, import_yaml.parseDocument)(text).toJS({ maxAliasCount: 100 })?.eol?.calendar;
+    return typeof dir === "string" ? calendarFiles(dir).map((file) => file.path) : [];
+  } catch {
+    return [];
+  }
+}
 function parsePolicy(text, file) {
   const lineCounter = new import_yaml.LineCounter();
   const doc = (0, import_yaml.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -30931,11 +30954,11 @@ import * as fs from "fs";
 import * as path from "path";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30951,7 +30974,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -31055,11 +31078,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -31075,7 +31098,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -31146,14 +31169,14 @@ function findInPath(tool) {
 }
 
 // node_modules/@actions/exec/lib/toolrunner.js
-import { setTimeout } from "timers";
+import { setTimeout as setTimeout2 } from "timers";
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -31169,7 +31192,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -31388,7 +31411,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve7, reject) => __awaiter3(this, void 0, void 0, function* () {
+      return new Promise((resolve9, reject) => __awaiter3(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -31471,7 +31494,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error) {
             reject(error);
           } else {
-            resolve7(exitCode);
+            resolve9(exitCode);
           }
         });
         if (this.options.input) {
@@ -31555,7 +31578,7 @@ var ExecState = class _ExecState extends events.EventEmitter {
     if (this.processClosed) {
       this._setResult();
     } else if (this.processExited) {
-      this.timeout = setTimeout(_ExecState.HandleTimeout, this.delay, this);
+      this.timeout = setTimeout2(_ExecState.HandleTimeout, this.delay, this);
     }
   }
   _debug(message) {
@@ -31594,11 +31617,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -31614,7 +31637,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -32694,9 +32717,874 @@ function registryResolver(tools) {
   };
 }
 
+// src/inventory/command.ts
+import { appendFileSync, closeSync as closeSync3, mkdirSync, openSync as openSync3, writeFileSync as writeFileSync2, writeSync as writeSync2 } from "node:fs";
+import { join as join7, resolve as resolve7 } from "node:path";
+
+// src/action/central-policy.ts
+function centralPolicyOf(input) {
+  const match = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)\/([^@]+)@([A-Za-z0-9._/-]+)$/.exec(input ?? "");
+  if (!match) return void 0;
+  const [, owner, repo, path4, ref] = match;
+  if (path4.split("/").some((segment) => segment === ".." || segment === "")) {
+    throw new UsageError(
+      `policy ${input}: the path inside the repository must not have empty or ".." segments`
+    );
+  }
+  return { owner, repo, path: path4, ref };
+}
+function centralPolicyName(policy) {
+  return `${policy.owner}/${policy.repo}/${policy.path}@${policy.ref}`;
+}
+
+// src/github-fetch.ts
+var DEFAULT_DEADLINE_SECONDS = 30;
+var MAX_REDIRECTS = 3;
+function apiDeadlineSeconds(env = process.env) {
+  const given = Number(env.BASE_IMAGE_GUARD_API_DEADLINE);
+  return Number.isFinite(given) && given > 0 ? given : DEFAULT_DEADLINE_SECONDS;
+}
+function guardedFetch(seconds, base = fetch) {
+  return async (input, init2) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const controller = new AbortController();
+    const expired = new Error(
+      `the GitHub API gave no complete answer to ${url.origin}${url.pathname} within ${seconds} s`
+    );
+    let timer;
+    const deadline = new Promise((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort(expired);
+        reject(expired);
+      }, seconds * 1e3);
+    });
+    const signal = init2?.signal ? AbortSignal.any([init2.signal, controller.signal]) : controller.signal;
+    try {
+      let target = url;
+      for (let hop = 0; ; hop++) {
+        const response = await Promise.race([
+          base(target, { ...init2, signal, redirect: "manual" }),
+          deadline
+        ]);
+        const location = response.headers.get("location");
+        if (response.status >= 300 && response.status < 400 && location) {
+          const next = new URL(location, target);
+          if (next.host !== url.host || hop >= MAX_REDIRECTS) {
+            throw new Error(
+              `the GitHub API redirected ${url.origin}${url.pathname} to ${next.origin}: not followed (only redirects to the host asked are)`
+            );
+          }
+          target = next;
+          continue;
+        }
+        const body = await Promise.race([response.arrayBuffer(), deadline]);
+        return new Response(body.byteLength === 0 && response.status === 204 ? null : body, {
+          status: response.status,
+          statusText: response.statusText,
+          headers: response.headers
+        });
+      }
+    } catch (error) {
+      throw controller.signal.aborted && controller.signal.reason === expired ? expired : error;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
+// src/inventory/merge.ts
+import { createReadStream, readFileSync as readFileSync7 } from "node:fs";
+import { createInterface } from "node:readline";
+async function mergeInventory(files, previous) {
+  const rows = /* @__PURE__ */ new Map();
+  const images = /* @__PURE__ */ new Map();
+  const releases = /* @__PURE__ */ new Map();
+  const ruleRepositories = /* @__PURE__ */ new Map();
+  const taken = /* @__PURE__ */ new Map();
+  for (const file of files) {
+    let lineNumber = 0;
+    const lines = createInterface({
+      input: createReadStream(file, "utf8"),
+      crlfDelay: Number.POSITIVE_INFINITY
+    });
+    try {
+      for await (const text of lines) {
+        lineNumber++;
+        if (text.trim() === "") continue;
+        let line;
+        try {
+          line = JSON.parse(text);
+        } catch (error) {
+          throw new InputError(
+            `${file}:${lineNumber} is not a JSON line (${error.message}); give the files inventory scan wrote`
+          );
+        }
+        if (typeof line?.repository !== "string" || typeof line.scanned !== "string") {
+          throw new InputError(
+            `${file}:${lineNumber}: expected a repository line of inventory scan (repository, scanned)`
+          );
+        }
+        const seen = taken.get(line.repository);
+        const key = `${line.scanned}\0${line.commit ?? ""}`;
+        if (seen && `${seen.scanned}\0${seen.commit}` >= key) continue;
+        if (seen) unfold(line.repository, seen, images, releases, ruleRepositories);
+        const folded = fold(line, images, releases, ruleRepositories);
+        taken.set(line.repository, { scanned: line.scanned, commit: line.commit ?? "", ...folded });
+        const counts = Object.fromEntries(
+          Object.entries(line.counts ?? {}).sort(([a], [b]) => a < b ? -1 : 1)
+        );
+        rows.set(line.repository, {
+          repository: line.repository,
+          ...line.branch !== void 0 && { branch: line.branch },
+          ...line.commit !== void 0 && { commit: line.commit },
+          scanned: line.scanned,
+          ...line.error !== void 0 && { error: line.error },
+          images: line.images ?? 0,
+          findings: Object.values(counts).reduce((a, b) => a + b, 0),
+          counts,
+          wouldFail: line.wouldFail === true
+        });
+      }
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      throw new InputError(`cannot read ${file}: ${error.message}`);
+    } finally {
+      lines.close();
+    }
+  }
+  const byName = (list, name) => list.sort((a, b) => name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0);
+  const repositories = byName([...rows.values()], (r) => r.repository);
+  const imageList = [...images].map(([image, acc]) => ({
+    image,
+    family: acc.family,
+    repositories: acc.byRepository.size,
+    occurrences: acc.occurrences,
+    rules: [...acc.rules].sort(),
+    ...acc.end !== void 0 && { end: acc.end },
+    ...acc.release !== void 0 && { release: acc.release },
+    usedBy: byName(
+      [...acc.byRepository].map(([repository, occurrences]) => ({ repository, occurrences })),
+      (u) => u.repository
+    )
+  }));
+  imageList.sort(
+    (a, b) => b.repositories - a.repositories || b.occurrences - a.occurrences || (a.image < b.image ? -1 : 1)
+  );
+  const endOrder = (end) => end === "ended" ? "0" : end === "not announced" ? "9" : `1${end}`;
+  const releaseList = [...releases.values()].map((r) => ({
+    product: r.product,
+    release: r.release,
+    end: r.end,
+    repositories: r.repositories.size,
+    occurrences: r.occurrences
+  })).sort(
+    (a, b) => endOrder(a.end) < endOrder(b.end) ? -1 : endOrder(a.end) > endOrder(b.end) ? 1 : `${a.product} ${a.release}` < `${b.product} ${b.release}` ? -1 : 1
+  );
+  const rules = [...ruleRepositories].map(([rule, set2]) => ({
+    rule,
+    findings: repositories.reduce((sum, r) => sum + (r.counts[rule] ?? 0), 0),
+    repositories: set2.size
+  })).sort((a, b) => a.rule < b.rule ? -1 : 1);
+  const judged = repositories.filter((r) => r.error === void 0);
+  const inventory = {
+    version: 1,
+    date: repositories.reduce((newest, r) => r.scanned > newest ? r.scanned : newest, ""),
+    summary: {
+      repositories: repositories.length,
+      judged: judged.length,
+      failed: repositories.length - judged.length,
+      wouldFail: judged.filter((r) => r.wouldFail).length,
+      clean: judged.filter((r) => r.findings === 0).length,
+      images: imageList.length,
+      occurrences: imageList.reduce((sum, i) => sum + i.occurrences, 0)
+    },
+    repositories,
+    images: imageList,
+    rules,
+    releases: releaseList,
+    deprecated: imageList.filter((i) => i.rules.includes("block-deprecated-base-images")).map((i) => i.image)
+  };
+  if (previous) inventory.changes = changesSince(inventory, previous);
+  return inventory;
+}
+function fold(line, images, releases, ruleRepositories) {
+  const mine = /* @__PURE__ */ new Map();
+  const rules = /* @__PURE__ */ new Map();
+  for (const [rule, count] of Object.entries(line.counts ?? {})) {
+    if (!count) continue;
+    rules.set(rule, count);
+    const set2 = ruleRepositories.get(rule) ?? /* @__PURE__ */ new Set();
+    set2.add(line.repository);
+    ruleRepositories.set(rule, set2);
+  }
+  for (const o of line.occurrences ?? []) {
+    const image = o.normalized ?? o.image;
+    let acc = images.get(image);
+    if (!acc) {
+      acc = { family: o.family ?? "(unresolved)", occurrences: 0, byRepository: /* @__PURE__ */ new Map(), rules: /* @__PURE__ */ new Set() };
+      if (o.release) {
+        acc.end = o.release.end;
+        acc.release = `${o.release.product} ${o.release.release}`;
+      }
+      images.set(image, acc);
+    }
+    acc.occurrences++;
+    acc.byRepository.set(line.repository, (acc.byRepository.get(line.repository) ?? 0) + 1);
+    for (const rule of o.rules) acc.rules.add(rule);
+    mine.set(image, (mine.get(image) ?? 0) + 1);
+    if (o.release) {
+      const key = `${o.release.product} ${o.release.release}`;
+      const r = releases.get(key) ?? { ...o.release, repositories: /* @__PURE__ */ new Set(), occurrences: 0 };
+      r.repositories.add(line.repository);
+      r.occurrences++;
+      releases.set(key, r);
+    }
+  }
+  return { images: mine, rules };
+}
+function unfold(repository, seen, images, releases, ruleRepositories) {
+  for (const [image, count] of seen.images) {
+    const acc = images.get(image);
+    if (!acc) continue;
+    acc.occurrences -= count;
+    acc.byRepository.delete(repository);
+    if (acc.release) {
+      const r = releases.get(acc.release);
+      if (r) {
+        r.occurrences -= count;
+        r.repositories.delete(repository);
+        if (r.occurrences <= 0) releases.delete(acc.release);
+      }
+    }
+    if (acc.occurrences <= 0) images.delete(image);
+  }
+  for (const rule of seen.rules.keys()) ruleRepositories.get(rule)?.delete(repository);
+}
+function changesSince(now, previous) {
+  let before;
+  try {
+    before = JSON.parse(previous.text);
+  } catch (error) {
+    throw new InputError(`--previous ${previous.file} is not JSON (${error.message})`);
+  }
+  if (before?.version !== 1 || !Array.isArray(before.images) || !Array.isArray(before.repositories)) {
+    throw new InputError(
+      `--previous ${previous.file}: expected an inventory.json that inventory merge wrote`
+    );
+  }
+  const pairs2 = (inventory) => {
+    const set2 = /* @__PURE__ */ new Set();
+    for (const image of inventory.images)
+      for (const use of image.usedBy ?? []) set2.add(`${image.image}\0${use.repository}`);
+    return set2;
+  };
+  const was = pairs2(before);
+  const is = pairs2(now);
+  const split = (key) => {
+    const [image = "", repository = ""] = key.split("\0");
+    return { image, repository };
+  };
+  const order = (a, b) => a.repository < b.repository ? -1 : a.repository > b.repository ? 1 : a.image < b.image ? -1 : a.image > b.image ? 1 : 0;
+  const findingsBefore = new Map(before.repositories.map((r) => [r.repository, r.findings]));
+  return {
+    previousDate: before.date,
+    newUses: [...is].filter((k) => !was.has(k)).map(split).sort(order),
+    removedUses: [...was].filter((k) => !is.has(k)).map(split).sort(order),
+    becameClean: now.repositories.filter((r) => r.error === void 0 && r.findings === 0 && (findingsBefore.get(r.repository) ?? 0) > 0).map((r) => r.repository)
+  };
+}
+function readPrevious(file) {
+  try {
+    return { text: readFileSync7(file, "utf8"), file };
+  } catch (error) {
+    throw new InputError(`cannot read --previous ${file}: ${error.message}`);
+  }
+}
+
+// src/inventory/plan.ts
+var REASONS = ["archived", "fork", "disabled", "empty"];
+var MAX_JOBS = 256;
+function planOf(repositories, options = {}) {
+  const leftOut = { archived: 0, fork: 0, disabled: 0, empty: 0 };
+  let withoutTopic = 0;
+  const eligible = [];
+  for (const repository of repositories) {
+    const reason = REASONS.find((r) => {
+      if (r === "archived") return repository.archived === true && !options.includeArchived;
+      if (r === "fork") return repository.fork === true;
+      if (r === "disabled") return repository.disabled === true;
+      return repository.size === 0;
+    });
+    if (reason) {
+      leftOut[reason]++;
+      continue;
+    }
+    if (options.topic !== void 0 && !(repository.topics ?? []).includes(options.topic)) {
+      withoutTopic++;
+      continue;
+    }
+    eligible.push(repository.full_name);
+  }
+  eligible.sort();
+  const jobs = Math.min(options.maxJobs ?? MAX_JOBS, eligible.length);
+  const include = [];
+  const base = jobs === 0 ? 0 : Math.floor(eligible.length / jobs);
+  const extra = jobs === 0 ? 0 : eligible.length % jobs;
+  for (let job = 0, at2 = 0; job < jobs; job++) {
+    const size = base + (job < extra ? 1 : 0);
+    include.push({ job: job + 1, repositories: eligible.slice(at2, at2 + size) });
+    at2 += size;
+  }
+  return { matrix: { include }, total: repositories.length, leftOut, withoutTopic };
+}
+function countsLine(plan, topic) {
+  const n = (count) => count.toLocaleString("en-US");
+  const { archived, fork, disabled, empty } = plan.leftOut;
+  const parts = `${n(archived)} archived, ${n(fork)} fork${fork === 1 ? "" : "s"}, ${n(disabled)} disabled, ${n(empty)} empty left out`;
+  const scanned2 = plan.matrix.include.reduce((sum, job) => sum + job.repositories.length, 0);
+  const topicPart = topic === void 0 ? "" : `; ${n(plan.withoutTopic)} without topic ${topic}`;
+  return `${n(plan.total)} repositories: ${parts}${topicPart}; ${n(scanned2)} to scan in ${plan.matrix.include.length} job${plan.matrix.include.length === 1 ? "" : "s"}`;
+}
+async function listRepositories(org, env = process.env, fetcher = guardedFetch(apiDeadlineSeconds(env))) {
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(org)) {
+    throw new InputError(`--org takes an organisation's login, got "${org}"`);
+  }
+  const api = (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, "");
+  const token = env.GITHUB_TOKEN ?? "";
+  const headers = {
+    accept: "application/vnd.github+json",
+    "x-github-api-version": "2022-11-28",
+    ...token && { authorization: `Bearer ${token}` }
+  };
+  const repositories = [];
+  let url = `${api}/orgs/${org}/repos?type=all&per_page=100`;
+  const origin = new URL(url).origin;
+  for (let page = 1; url; page++) {
+    let response;
+    try {
+      response = await fetcher(url, { headers });
+    } catch (error) {
+      throw new InputError(`cannot list the repositories of ${org}: ${error.message}`);
+    }
+    if (!response.ok) {
+      const said = (await response.text()).slice(0, 200);
+      throw new InputError(
+        `cannot list the repositories of ${org}: the API answered ${response.status} on page ${page} (${said.replace(/\s+/g, " ")})${response.status === 401 || response.status === 403 || response.status === 404 ? "; give GITHUB_TOKEN with read access to the organisation" : ""}`
+      );
+    }
+    const listed = await response.json();
+    if (!Array.isArray(listed))
+      throw new InputError(`cannot list the repositories of ${org}: page ${page} is not a list`);
+    for (const entry of listed) {
+      if (typeof entry.full_name === "string")
+        repositories.push(entry);
+    }
+    const next = nextPage(response.headers.get("link"));
+    url = next !== void 0 && new URL(next).origin === origin ? next : void 0;
+  }
+  return repositories;
+}
+function nextPage(link) {
+  if (!link) return void 0;
+  for (const part of link.split(",")) {
+    const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
+    if (match) return match[1];
+  }
+  return void 0;
+}
+
+// src/inventory/report.ts
+var SHOWN_ROWS = { markdown: 50, html: 5e3 };
+function judgedLine(inventory) {
+  const { judged, repositories } = inventory.summary;
+  return `${judged.toLocaleString("en-US")} of ${repositories.toLocaleString("en-US")} repositories judged`;
+}
+function* csvChunks(inventory) {
+  yield "repository,image,family,occurrences,rules,release,end_of_support\n";
+  const rows = [];
+  inventory.images.forEach((image, i) => {
+    for (const use of image.usedBy) rows.push([use.repository, i, use.occurrences]);
+  });
+  rows.sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]);
+  let batch = "";
+  for (const [repository, i, occurrences] of rows) {
+    const image = inventory.images[i];
+    batch += `${[repository, image.image, image.family, String(occurrences), image.rules.join(" "), image.release ?? "", image.end ?? ""].map(csvField).join(",")}
+`;
+    if (batch.length > 1 << 16) {
+      yield batch;
+      batch = "";
+    }
+  }
+  yield batch;
+}
+function families(inventory, top = 8) {
+  const byFamily = /* @__PURE__ */ new Map();
+  for (const image of inventory.images) {
+    const set2 = byFamily.get(image.family) ?? /* @__PURE__ */ new Set();
+    for (const use of image.usedBy) set2.add(use.repository);
+    byFamily.set(image.family, set2);
+  }
+  const list = [...byFamily].map(([family, set2]) => ({ family, repositories: set2.size }));
+  list.sort((a, b) => b.repositories - a.repositories || (a.family < b.family ? -1 : 1));
+  if (list.length <= top) return list;
+  const rest = list.slice(top).reduce((sum, f) => sum + f.repositories, 0);
+  return [...list.slice(0, top), { family: "other", repositories: rest }];
+}
+function dated(inventory, max = 20) {
+  return inventory.releases.filter((r) => /^\d{4}-\d{2}-\d{2}$/.test(r.end)).slice(0, max);
+}
+function renderInventoryMarkdown(inventory) {
+  const { summary: summary2 } = inventory;
+  const out = [
+    `### base-image-guard inventory: ${judgedLine(inventory)}`,
+    "",
+    `As of ${inventory.date || "no scan"}: ${summary2.images} images in ${summary2.occurrences} places; ${summary2.wouldFail} repositories would fail in enforce mode, ${summary2.clean} are clean.`,
+    ""
+  ];
+  const failed = inventory.repositories.filter((r) => r.error !== void 0);
+  if (failed.length > 0) {
+    out.push(`#### Not judged (${failed.length})`, "", "| repository | why |", "|---|---|");
+    for (const r of failed) out.push(`| ${markdown(r.repository)} | ${markdown(r.error ?? "")} |`);
+    out.push("");
+  }
+  const fam = families(inventory);
+  if (fam.length > 0) {
+    out.push("```mermaid", "pie title Base images by family (repositories)");
+    for (const f of fam) out.push(`    "${mermaidLabel(f.family)}" : ${f.repositories}`);
+    out.push("```", "");
+  }
+  const timeline = dated(inventory);
+  if (timeline.length > 0) {
+    out.push(
+      "```mermaid",
+      "gantt",
+      "    title End of support of the releases in use",
+      "    dateFormat YYYY-MM-DD",
+      "    section releases"
+    );
+    for (const r of timeline)
+      out.push(
+        `    ${mermaidLabel(`${r.product} ${r.release}`)} (${r.repositories}) :milestone, ${r.end}, 0d`
+      );
+    out.push("```", "");
+  }
+  const table = (title, head, rows, total) => {
+    if (total === 0) return;
+    out.push(`#### ${title}`, "", `| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`);
+    for (const row of rows) out.push(`| ${row.join(" | ")} |`);
+    if (total > rows.length) out.push("", `${total - rows.length} more in inventory.csv and inventory.json.`);
+    out.push("");
+  };
+  const n = SHOWN_ROWS.markdown;
+  table(
+    "End of support of the releases in use",
+    ["release", "end of support", "repositories", "images"],
+    inventory.releases.slice(0, n).map((r) => [
+      markdown(`${r.product} ${r.release}`),
+      markdown(r.end),
+      String(r.repositories),
+      String(r.occurrences)
+    ]),
+    inventory.releases.length
+  );
+  const deprecated = inventory.images.filter((i) => i.rules.includes("block-deprecated-base-images"));
+  table(
+    "Deprecated images still in use",
+    ["image", "repositories", "places"],
+    deprecated.slice(0, n).map((i) => [markdown(i.image), String(i.repositories), String(i.occurrences)]),
+    deprecated.length
+  );
+  table(
+    "Images by use",
+    ["image", "repositories", "places", "rules"],
+    inventory.images.slice(0, n).map((i) => [markdown(i.image), String(i.repositories), String(i.occurrences), i.rules.join(", ")]),
+    inventory.images.length
+  );
+  const failing = inventory.repositories.filter((r) => r.wouldFail);
+  table(
+    "Repositories that would fail in enforce mode",
+    ["repository", "findings", "by rule"],
+    failing.slice(0, n).map((r) => [
+      markdown(r.repository),
+      String(r.findings),
+      Object.entries(r.counts).map(([k, v]) => `${k} ${v}`).join(", ")
+    ]),
+    failing.length
+  );
+  if (inventory.changes) {
+    const c = inventory.changes;
+    out.push(
+      `#### Since ${markdown(c.previousDate)}`,
+      "",
+      `${c.newUses.length} new uses, ${c.removedUses.length} removed, ${c.becameClean.length} repositories became clean${c.becameClean.length > 0 ? `: ${c.becameClean.slice(0, n).map(markdown).join(", ")}` : ""}.`,
+      ""
+    );
+  }
+  return `${out.join("\n")}
+`;
+}
+function familySvg(inventory) {
+  const fam = families(inventory);
+  if (fam.length === 0) return "";
+  const max = Math.max(...fam.map((f) => f.repositories), 1);
+  const bars = fam.map((f, i) => {
+    const y = 10 + i * 26;
+    const width = Math.max(2, Math.round(f.repositories / max * 360));
+    return `<text x="0" y="${y + 15}">${html(f.family)}</text><rect x="150" y="${y}" width="${width}" height="20" class="bar"><title>${html(f.family)}: ${f.repositories}</title></rect><text x="${156 + width}" y="${y + 15}">${f.repositories}</text>`;
+  }).join("");
+  return `<svg id="families" role="img" aria-label="Base images by family" width="600" height="${20 + fam.length * 26}" xmlns="http://www.w3.org/2000/svg">${bars}</svg>`;
+}
+function timelineSvg(inventory) {
+  const list = dated(inventory);
+  if (list.length === 0) return "";
+  const times = list.map((r) => Date.parse(`${r.end}T00:00:00Z`));
+  const from = Math.min(...times);
+  const to = Math.max(...times, from + 864e5);
+  const x = (t) => 20 + Math.round((t - from) / (to - from) * 560);
+  const marks = list.map((r, i) => {
+    const at2 = x(times[i]);
+    const y = 30 + i * 18;
+    const label = `${r.product} ${r.release} \u2014 ${r.end} (${r.repositories})`;
+    return `<circle cx="${at2}" cy="${y}" r="5" class="dot"><title>${html(label)}</title></circle><text x="${Math.min(at2 + 8, 420)}" y="${y + 4}">${html(label)}</text>`;
+  }).join("");
+  return `<svg id="timeline" role="img" aria-label="End of support of the releases in use" width="640" height="${40 + list.length * 18}" xmlns="http://www.w3.org/2000/svg"><line x1="20" y1="15" x2="580" y2="15" class="axis"/>${marks}</svg>`;
+}
+var SCRIPT = `
+for (const table of document.querySelectorAll("table[data-table]")) {
+  const body = table.tBodies[0];
+  const filter = document.querySelector('input[data-filter="' + table.dataset.table + '"]');
+  table.querySelectorAll("th").forEach((th, column) => {
+    th.addEventListener("click", () => {
+      const down = th.dataset.sort !== "asc";
+      table.querySelectorAll("th").forEach((other) => delete other.dataset.sort);
+      th.dataset.sort = down ? "asc" : "desc";
+      const rows = [...body.rows];
+      const numeric = th.dataset.type === "number";
+      rows.sort((a, b) => {
+        const x = a.cells[column].textContent, y = b.cells[column].textContent;
+        const order = numeric ? Number(x) - Number(y) : x.localeCompare(y);
+        return down ? order : -order;
+      });
+      body.append(...rows);
+    });
+  });
+  if (filter) filter.addEventListener("input", () => {
+    const wanted = filter.value.toLowerCase();
+    for (const row of body.rows) row.hidden = wanted !== "" && !row.textContent.toLowerCase().includes(wanted);
+  });
+}`;
+function renderInventoryHtml(inventory) {
+  const table = (id, title, head, rows, total) => {
+    if (total === 0) return "";
+    const headCells = head.map(([h, type2]) => `<th data-type="${type2}">${html(h)}</th>`).join("");
+    const body = rows.map((row) => `<tr>${row.map((c) => `<td>${html(c)}</td>`).join("")}</tr>`).join("\n");
+    const more = total > rows.length ? `<p>${total - rows.length} more rows in inventory.csv and inventory.json.</p>` : "";
+    return `<h2>${html(title)}</h2>
+<input type="search" data-filter="${id}" placeholder="filter" aria-label="filter ${html(title)}">
+<table data-table="${id}"><thead><tr>${headCells}</tr></thead><tbody>
+${body}
+</tbody></table>${more}
+`;
+  };
+  const n = SHOWN_ROWS.html;
+  const { summary: summary2 } = inventory;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>base-image-guard inventory: ${html(judgedLine(inventory))}</title>
+<style>
+body { font: 14px system-ui, sans-serif; margin: 2em; color: #1f2328; }
+table { border-collapse: collapse; margin: 0.5em 0 2em; }
+th, td { border: 1px solid #d0d7de; padding: 3px 8px; text-align: left; }
+th { cursor: pointer; background: #f6f8fa; }
+th[data-sort="asc"]::after { content: " \u25B2"; } th[data-sort="desc"]::after { content: " \u25BC"; }
+svg text { font: 12px system-ui, sans-serif; } .bar { fill: #0969da; } .dot { fill: #cf222e; } .axis { stroke: #888; }
+</style>
+</head>
+<body>
+<h1>base-image-guard inventory</h1>
+<p id="summary">${html(judgedLine(inventory))} as of ${html(inventory.date || "no scan")}: ${summary2.images} images in ${summary2.occurrences} places; ${summary2.wouldFail} would fail in enforce mode; ${summary2.clean} clean.</p>
+<h2>Base images by family</h2>
+${familySvg(inventory)}
+<h2>End of support</h2>
+${timelineSvg(inventory)}
+${table(
+    "repositories",
+    "Repositories",
+    [
+      ["repository", "text"],
+      ["images", "number"],
+      ["findings", "number"],
+      ["would fail", "text"],
+      ["not judged because", "text"]
+    ],
+    inventory.repositories.slice(0, n).map((r) => [
+      r.repository,
+      String(r.images),
+      String(r.findings),
+      r.wouldFail ? "yes" : "no",
+      r.error ?? ""
+    ]),
+    inventory.repositories.length
+  )}${table(
+    "images",
+    "Images by use",
+    [
+      ["image", "text"],
+      ["family", "text"],
+      ["repositories", "number"],
+      ["places", "number"],
+      ["rules", "text"],
+      ["end of support", "text"]
+    ],
+    inventory.images.slice(0, n).map((i) => [
+      i.image,
+      i.family,
+      String(i.repositories),
+      String(i.occurrences),
+      i.rules.join(", "),
+      i.end ?? ""
+    ]),
+    inventory.images.length
+  )}${table(
+    "releases",
+    "Releases in use",
+    [
+      ["release", "text"],
+      ["end of support", "text"],
+      ["repositories", "number"],
+      ["places", "number"]
+    ],
+    inventory.releases.slice(0, n).map((r) => [`${r.product} ${r.release}`, r.end, String(r.repositories), String(r.occurrences)]),
+    inventory.releases.length
+  )}<script>${SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+// src/inventory/scan.ts
+import { statSync as statSync5 } from "node:fs";
+import { basename as basename7, resolve as resolve6 } from "node:path";
+function scanTime(env = process.env) {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  if (epoch !== void 0 && /^\d{1,12}$/.test(epoch)) return new Date(Number(epoch) * 1e3).toISOString();
+  return (/* @__PURE__ */ new Date()).toISOString();
+}
+function scanRepository(dir, loaded, scanned2) {
+  const folder = resolve6(dir);
+  const fallback = basename7(folder);
+  const failed = (repository2, error) => ({
+    version: 1,
+    repository: repository2,
+    scanned: scanned2,
+    error
+  });
+  try {
+    if (!statSync5(folder).isDirectory()) return failed(fallback, "not a folder");
+  } catch (error) {
+    const code = error.code;
+    return failed(
+      fallback,
+      code === "ENOENT" ? "the folder does not exist (did its clone fail?)" : `cannot be read (${code})`
+    );
+  }
+  let commit;
+  let repository = fallback;
+  let branch;
+  try {
+    if (git(folder, ["rev-parse", "--is-inside-work-tree"]).trim() !== "true")
+      return failed(fallback, "not a git work tree");
+    if (resolve6(git(folder, ["rev-parse", "--show-toplevel"]).trim()) !== folder) {
+      return failed(fallback, "not the root of a git work tree");
+    }
+    commit = git(folder, ["rev-parse", "HEAD"]).trim();
+    repository = nameOfRemote(folder) ?? fallback;
+    branch = git(folder, ["branch", "--show-current"]).trim() || void 0;
+  } catch (error) {
+    const said = error instanceof GuardError ? error.message : String(error);
+    return failed(fallback, `not a git work tree with a commit (${said.split("\n")[0]})`);
+  }
+  const compiled = compilePolicy(loaded.policy, loaded.calendar);
+  const support = loaded.policy.eol?.support ?? "standard";
+  const occurrences = [];
+  try {
+    const result = runCheck({
+      paths: ["."],
+      cwd: folder,
+      loaded,
+      // Enforce-mode severities tell which repositories would fail; the scan itself never fails.
+      mode: "enforce",
+      onJudged: (occurrence, rules) => {
+        const ref = occurrence.image.kind === "image" ? occurrence.image.ref : void 0;
+        const found = {
+          file: occurrence.file,
+          line: occurrence.line,
+          image: occurrence.text,
+          rules: [...rules]
+        };
+        if (ref) {
+          found.normalized = ref.normalized;
+          found.family = ref.name;
+          const product = compiled.calendar.productOf(ref.name);
+          const cycle = product && cycleOf(product, releaseOf(ref) ?? "");
+          if (product && cycle) {
+            const end = supportEnd(cycle, support);
+            found.release = {
+              product: product.product,
+              release: cycle.release,
+              end: typeof end === "string" ? end : end ? "ended" : "not announced"
+            };
+          }
+        }
+        occurrences.push(found);
+      }
+    });
+    const counts = {};
+    for (const finding of result.findings) counts[finding.rule] = (counts[finding.rule] ?? 0) + 1;
+    occurrences.sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
+    return {
+      version: 1,
+      repository,
+      ...branch && { branch },
+      commit,
+      scanned: scanned2,
+      files: result.files,
+      images: result.images,
+      skipped: result.skipped.length,
+      counts,
+      wouldFail: result.findings.some((f) => f.severity === "error"),
+      occurrences
+    };
+  } catch (error) {
+    if (!(error instanceof GuardError)) throw error;
+    return failed(repository, error.message);
+  }
+}
+function nameOfRemote(folder) {
+  let url;
+  try {
+    url = git(folder, ["remote", "get-url", "origin"]).trim();
+  } catch {
+    return void 0;
+  }
+  const match = /([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(
+    url.replace(/^[^:]+:(?!\/\/)/, "/")
+  );
+  return match ? `${match[1]}/${match[2]}` : void 0;
+}
+
+// src/inventory/command.ts
+async function inventoryPlan(flags) {
+  const maxJobs = flags.maxJobs === void 0 ? MAX_JOBS : Number(flags.maxJobs);
+  if (!Number.isInteger(maxJobs) || maxJobs < 1 || maxJobs > MAX_JOBS) {
+    throw new UsageError(
+      `--max-jobs takes a whole number from 1 to ${MAX_JOBS} (GitHub's matrix limit), got "${flags.maxJobs}"`
+    );
+  }
+  const repositories = await listRepositories(flags.org);
+  const plan = planOf(repositories, {
+    ...flags.topic !== void 0 && { topic: flags.topic },
+    ...flags.includeArchived && { includeArchived: true },
+    maxJobs
+  });
+  process.stdout.write(`${JSON.stringify(plan.matrix)}
+`);
+  process.stderr.write(`${terminal(countsLine(plan, flags.topic))}
+`);
+  return 0;
+}
+async function inventoryScan(dirs, flags) {
+  if (dirs.length === 0)
+    throw new UsageError("inventory scan needs at least one folder (a repository's checkout)");
+  const cwd = process.cwd();
+  const loaded = await inventoryPolicy(flags.policy, cwd);
+  const out = resolve7(cwd, flags.out);
+  writeFileSync2(out, "");
+  const scanned2 = scanTime();
+  let judged = 0;
+  for (const dir of dirs) {
+    const line = scanRepository(resolve7(cwd, dir), loaded, scanned2);
+    if (line.error === void 0) judged++;
+    else process.stderr.write(`${terminal(line.repository)}: ${terminal(line.error)}
+`);
+    appendFileSync(out, `${JSON.stringify(line)}
+`);
+  }
+  process.stderr.write(`${judged} of ${dirs.length} repositories judged under ${terminal(loaded.source)}
+`);
+  return 0;
+}
+async function inventoryPolicy(policy, cwd) {
+  const central = centralPolicyOf(policy);
+  if (!central) {
+    return policy === void 0 ? loadPolicy(void 0, cwd, () => void 0) : loadPolicy(policy, cwd);
+  }
+  const name = centralPolicyName(central);
+  const api = (process.env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, "");
+  const fetcher = guardedFetch(apiDeadlineSeconds());
+  const read = async (path4, need) => {
+    const url = `${api}/repos/${central.owner}/${central.repo}/contents/${path4.split("/").map(encodeURIComponent).join("/")}?ref=${encodeURIComponent(central.ref)}`;
+    const token = process.env.GITHUB_TOKEN;
+    let response;
+    try {
+      response = await fetcher(url, {
+        headers: { accept: "application/vnd.github.raw", ...token && { authorization: `Bearer ${token}` } }
+      });
+    } catch (error) {
+      throw new InputError(`cannot read policy ${name}: ${error.message}`);
+    }
+    if (response.status === 404 && need === "optional") return void 0;
+    if (!response.ok) {
+      throw new InputError(
+        `cannot read policy ${name}: the API answered ${response.status}; give GITHUB_TOKEN with read access to ${central.owner}/${central.repo}`
+      );
+    }
+    return response.text();
+  };
+  const text = await read(central.path, "required");
+  const files = /* @__PURE__ */ new Map([[name, text]]);
+  for (const side of sideFilesOf(text)) files.set(side, await read(side, "optional"));
+  return loadPolicy(name, cwd, (wanted) => files.get(wanted));
+}
+async function inventoryMerge(files, flags) {
+  if (files.length === 0)
+    throw new UsageError("inventory merge needs the JSON lines files inventory scan wrote");
+  const cwd = process.cwd();
+  const inventory = await mergeInventory(
+    files.map((f) => resolve7(cwd, f)),
+    flags.previous === void 0 ? void 0 : readPrevious(resolve7(cwd, flags.previous))
+  );
+  const dir = resolve7(cwd, flags.out);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync2(join7(dir, "inventory.json"), `${JSON.stringify(inventory, null, 1)}
+`);
+  const fd = openSync3(join7(dir, "inventory.csv"), "w");
+  try {
+    for (const chunk of csvChunks(inventory)) writeSync2(fd, chunk);
+  } finally {
+    closeSync3(fd);
+  }
+  writeFileSync2(join7(dir, "inventory.md"), renderInventoryMarkdown(inventory));
+  writeFileSync2(join7(dir, "inventory.html"), renderInventoryHtml(inventory));
+  const failed = inventory.repositories.filter((r) => r.error !== void 0);
+  for (const r of failed)
+    process.stderr.write(`not judged: ${terminal(r.repository)}: ${terminal(r.error ?? "")}
+`);
+  process.stderr.write(
+    `${judgedLine(inventory)}; inventory.json, inventory.csv, inventory.md and inventory.html in ${terminal(flags.out)}
+`
+  );
+  return 0;
+}
+
 // src/policy/eol/update.ts
-import { existsSync as existsSync2, mkdirSync, readFileSync as readFileSync7, renameSync as renameSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import { join as join7 } from "node:path";
+import { existsSync as existsSync2, mkdirSync as mkdirSync2, readFileSync as readFileSync8, renameSync as renameSync2, writeFileSync as writeFileSync3 } from "node:fs";
+import { join as join8 } from "node:path";
 function parseJson(text, file) {
   try {
     return JSON.parse(text);
@@ -32759,8 +33647,8 @@ function updateProduct(dir, product, text, from, today) {
       `no end-of-life product ${JSON.stringify(product)}: the calendar has ${PRODUCTS.map((p) => p.product).join(", ")}`
     );
   }
-  const file = join7(dir, `${product}.json`);
-  const current = existsSync2(file) ? productFromFile(readFileSync7(file, "utf8"), file, bundled) : bundled;
+  const file = join8(dir, `${product}.json`);
+  const current = existsSync2(file) ? productFromFile(readFileSync8(file, "utf8"), file, bundled) : bundled;
   const releases = releasesFromApi(text, from);
   const before = new Map(current.releases.map((r) => [r.release, JSON.stringify(r)]));
   const after = new Map(releases.map((r) => [r.release, JSON.stringify(r)]));
@@ -32778,9 +33666,9 @@ function updateProduct(dir, product, text, from, today) {
     taken: today,
     releases
   };
-  mkdirSync(dir, { recursive: true });
+  mkdirSync2(dir, { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync2(temporary, `${JSON.stringify(next, null, 2)}
+  writeFileSync3(temporary, `${JSON.stringify(next, null, 2)}
 `);
   renameSync2(temporary, file);
   return update;
@@ -32808,11 +33696,11 @@ function policyText(policy, header = []) {
 // src/rebuild/index.ts
 import { mkdtempSync, rmSync as rmSync2 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join11 } from "node:path";
+import { join as join12 } from "node:path";
 
 // src/rebuild/builders.ts
-import { readFileSync as readFileSync8 } from "node:fs";
-import { join as join8 } from "node:path";
+import { readFileSync as readFileSync9 } from "node:fs";
+import { join as join9 } from "node:path";
 function loopbackTls(ref) {
   const host = ref.split("/")[0] ?? "";
   return /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/.test(host) ? ["--tls-verify=false"] : [];
@@ -32883,16 +33771,16 @@ function buildahBuilder(tools) {
     build: (image, refs, labels) => tools.run("buildah", ["bud", ...buildFlags(image, refs, labels), "--pull-always", image.context]),
     // Trivy cannot read buildah's storage: export the image to an OCI archive and scan that.
     async scanTarget(ref, workDir) {
-      const archive = join8(workDir, `${safeName(ref)}.oci.tar`);
+      const archive = join9(workDir, `${safeName(ref)}.oci.tar`);
       const result = await tools.run("buildah", ["push", ref, `oci-archive:${archive}`]);
       return result.exitCode === 0 ? { args: ["--input", archive] } : { failed: result };
     },
     async push(ref, workDir) {
-      const digestFile = join8(workDir, `${safeName(ref)}.digest`);
+      const digestFile = join9(workDir, `${safeName(ref)}.digest`);
       const result = await tools.run("buildah", ["push", "--digestfile", digestFile, ref, `docker://${ref}`]);
       if (result.exitCode !== 0) return { failed: result };
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
-      const digest = DIGEST3.exec(readFileSync8(digestFile, "utf8"))?.[0];
+      const digest = DIGEST3.exec(readFileSync9(digestFile, "utf8"))?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
     },
     async index(refs, manifests, workDir) {
@@ -32912,7 +33800,7 @@ function buildahBuilder(tools) {
         }
         let digest;
         for (const ref of refs) {
-          const digestFile = join8(workDir, `${safeName(ref)}.index.digest`);
+          const digestFile = join9(workDir, `${safeName(ref)}.index.digest`);
           const pushed = await tools.run("buildah", [
             "manifest",
             "push",
@@ -32925,7 +33813,7 @@ function buildahBuilder(tools) {
           ]);
           if (pushed.exitCode !== 0) return { failed: pushed };
           if (tools.dryRun) digest ??= DRY_RUN_DIGEST;
-          else digest ??= DIGEST3.exec(readFileSync8(digestFile, "utf8"))?.[0];
+          else digest ??= DIGEST3.exec(readFileSync9(digestFile, "utf8"))?.[0];
         }
         return digest ? { digest } : {
           failed: {
@@ -32960,13 +33848,13 @@ async function chooseBuilder(choice, tools) {
 
 // src/rebuild/library.ts
 var import_yaml6 = __toESM(require_dist(), 1);
-import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync9 } from "node:fs";
-import { join as join9, relative as relative4 } from "node:path";
+import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync10 } from "node:fs";
+import { join as join10, relative as relative4 } from "node:path";
 var NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 function readLibrary(baseDir, cwd, only = []) {
-  const dir = join9(cwd, baseDir);
+  const dir = join10(cwd, baseDir);
   if (!existsSync3(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
-  const imagesFile = join9(dir, "images.yml");
+  const imagesFile = join10(dir, "images.yml");
   const entries = existsSync3(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
   const images = entries.map((entry) => describe(entry, baseDir, cwd));
   const unknown = only.filter((name) => !images.some((image) => image.name === name));
@@ -32984,7 +33872,7 @@ function readImagesFile(path4, baseDir) {
   const where = `${baseDir}/images.yml`;
   let data;
   try {
-    data = (0, import_yaml6.parse)(readFileSync9(path4, "utf8"));
+    data = (0, import_yaml6.parse)(readFileSync10(path4, "utf8"));
   } catch (error) {
     throw new UsageError(`${where} is not valid YAML: ${error.message}`);
   }
@@ -33020,10 +33908,10 @@ function readImagesFile(path4, baseDir) {
   });
 }
 function describe(entry, baseDir, cwd) {
-  const path4 = join9(cwd, baseDir, entry.dockerfile);
+  const path4 = join10(cwd, baseDir, entry.dockerfile);
   const display = relative4(cwd, path4).split("\\").join("/");
   if (!existsSync3(path4)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
-  const { occurrences, problems } = readDockerfile(readFileSync9(path4, "utf8"), display);
+  const { occurrences, problems } = readDockerfile(readFileSync10(path4, "utf8"), display);
   if (problems[0]) throw new UsageError(`${display}:${problems[0].line}: ${problems[0].message}`);
   const base = occurrences.find((o) => o.via === "from" && o.stage?.final);
   if (base?.image.kind !== "image") {
@@ -33037,7 +33925,7 @@ function describe(entry, baseDir, cwd) {
     );
   }
   const beside = (suffix) => {
-    const file = join9(cwd, baseDir, `${entry.name}${suffix}`);
+    const file = join10(cwd, baseDir, `${entry.name}${suffix}`);
     return existsSync3(file) ? relative4(cwd, file).split("\\").join("/") : void 0;
   };
   const trivyIgnore = beside(".trivyignore");
@@ -33046,7 +33934,7 @@ function describe(entry, baseDir, cwd) {
     name: entry.name,
     dockerfile: display,
     from: { line: base.line, column: base.column, written: base.text },
-    context: relative4(cwd, join9(cwd, baseDir)).split("\\").join("/") || ".",
+    context: relative4(cwd, join10(cwd, baseDir)).split("\\").join("/") || ".",
     upstream,
     tags,
     platforms: entry.platforms ?? [],
@@ -33056,8 +33944,8 @@ function describe(entry, baseDir, cwd) {
 }
 
 // src/rebuild/pipeline.ts
-import { readFileSync as readFileSync10, rmSync } from "node:fs";
-import { join as join10 } from "node:path";
+import { readFileSync as readFileSync11, rmSync } from "node:fs";
+import { join as join11 } from "node:path";
 
 // src/rebuild/trivy.ts
 var SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
@@ -33138,7 +34026,7 @@ function scanFilters(options, image, report, exit = []) {
 }
 async function publishedCves(ref, options, tools, image, name) {
   if (tools.dryRun) return void 0;
-  const report = join10(options.workDir, `${name}.published.trivy.json`);
+  const report = join11(options.workDir, `${name}.published.trivy.json`);
   rmSync(report, { force: true });
   const scan = await tools.run("trivy", ["image", ...scanFilters(options, image, report), ref]);
   const summary2 = readScanReport(report);
@@ -33297,7 +34185,7 @@ function addScan(outcome, summary2) {
 }
 async function scanVariant(v, published, image, options, builder, tools, step) {
   if (!options.scan) return {};
-  const report = join10(options.workDir, `${v.label}.trivy.json`);
+  const report = join11(options.workDir, `${v.label}.trivy.json`);
   const local = v.refs[0];
   step("scan");
   const target = await builder.scanTarget(local, options.workDir);
@@ -33343,7 +34231,7 @@ async function scanVariant(v, published, image, options, builder, tools, step) {
   }
   if (options.attest) {
     step("sbom");
-    const sbom = join10(options.workDir, `${v.label}.cdx.json`);
+    const sbom = join11(options.workDir, `${v.label}.cdx.json`);
     const made = await tools.run("trivy", [
       "image",
       "--format",
@@ -33357,8 +34245,8 @@ async function scanVariant(v, published, image, options, builder, tools, step) {
   return { ...summary2 && { summary: summary2 }, ...gate && { gate } };
 }
 async function attestVariant(v, subject, key, options, tools) {
-  const report = join10(options.workDir, `${v.label}.trivy.json`);
-  const predicate = join10(options.workDir, `${v.label}.cosign-vuln.json`);
+  const report = join11(options.workDir, `${v.label}.trivy.json`);
+  const predicate = join11(options.workDir, `${v.label}.cosign-vuln.json`);
   const convert = await tools.run("trivy", [
     "convert",
     "--format",
@@ -33371,7 +34259,7 @@ async function attestVariant(v, subject, key, options, tools) {
   const attest = (type2, file) => tools.run("cosign", ["attest", "--yes", ...key, "--type", type2, "--predicate", file, subject]);
   const vuln = await attest("vuln", predicate);
   if (vuln.exitCode !== 0) return toolError("cosign", vuln);
-  const cyclonedx = await attest("cyclonedx", join10(options.workDir, `${v.label}.cdx.json`));
+  const cyclonedx = await attest("cyclonedx", join11(options.workDir, `${v.label}.cdx.json`));
   if (cyclonedx.exitCode !== 0) return toolError("cosign", cyclonedx);
   return void 0;
 }
@@ -33385,7 +34273,7 @@ async function requireTools(options, tools) {
 }
 function readScanReport(path4) {
   try {
-    return summarizeScan(readFileSync10(path4, "utf8"));
+    return summarizeScan(readFileSync11(path4, "utf8"));
   } catch {
     return void 0;
   }
@@ -33464,7 +34352,7 @@ async function runRebuild(settings, tools, onImage = () => {
 }, onStep) {
   const registry = validateRegistry(settings.registry);
   const images = libraryOf(settings);
-  const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync(join11(tmpdir(), "base-image-guard-rebuild-"));
+  const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync(join12(tmpdir(), "base-image-guard-rebuild-"));
   const options = {
     registry,
     scan: settings.scan,
@@ -33943,7 +34831,7 @@ function check(paths, flags) {
 `);
   }
   const chunks = flags.format === "json" ? jsonChunks(result) : flags.format === "jsonl" ? jsonLines(result) : [renderBuilt(flags, result, !toFile && useColor(process.stdout))];
-  writeChunks(chunks, flags.output === void 0 ? void 0 : resolve6(cwd, flags.output), flags.output);
+  writeChunks(chunks, flags.output === void 0 ? void 0 : resolve8(cwd, flags.output), flags.output);
   return exitCodeOf(result);
 }
 function renderBuilt(flags, result, color) {
@@ -34010,11 +34898,11 @@ async function rebuild(flags) {
 ${renderRebuildText(outcomes)}`);
   if (flags.output !== void 0)
     writeChunks([`${imagesOutput(outcomes)}
-`], resolve6(cwd, flags.output), flags.output);
+`], resolve8(cwd, flags.output), flags.output);
   if (flags.digests !== void 0) {
     const digests = digestsOf(outcomes, provenance(cwd).date);
     writeChunks([`${JSON.stringify(digests, null, 2)}
-`], resolve6(cwd, flags.digests), flags.digests);
+`], resolve8(cwd, flags.digests), flags.digests);
   }
   return outcomes.some((o) => o.status === "failed") ? 1 : 0;
 }
@@ -34034,11 +34922,11 @@ function writeChunks(chunks, path4, shown) {
   }
   let fd;
   try {
-    mkdirSync2(dirname8(path4), { recursive: true });
-    fd = openSync3(path4, "w");
+    mkdirSync3(dirname8(path4), { recursive: true });
+    fd = openSync4(path4, "w");
     const flush = (descriptor) => {
       const bytes = Buffer.from(batch, "utf8");
-      for (let written = 0; written < bytes.length; ) written += writeSync2(descriptor, bytes, written);
+      for (let written = 0; written < bytes.length; ) written += writeSync3(descriptor, bytes, written);
       batch = "";
     };
     for (const chunk of chunks) {
@@ -34050,7 +34938,7 @@ function writeChunks(chunks, path4, shown) {
     const errno = error.code;
     throw new InputError(`cannot write ${shown ?? path4}: ${errno ?? error.message}`);
   } finally {
-    if (fd !== void 0) closeSync3(fd);
+    if (fd !== void 0) closeSync4(fd);
   }
 }
 function validatePolicy(file) {
@@ -34081,7 +34969,7 @@ function exportAdmission(flags) {
       today,
       ...loaded.calendar && { calendar: loaded.calendar }
     });
-    const file = flags.outputDir !== void 0 ? join12(flags.outputDir, EXPORT_FILES[target]) : flags.output;
+    const file = flags.outputDir !== void 0 ? join13(flags.outputDir, EXPORT_FILES[target]) : flags.output;
     writeChunks([file === void 0 && i > 0 ? `---
 ${text}` : text], file, file);
     if (file !== void 0) process.stderr.write(`wrote ${terminal(file)} (${target})
@@ -34092,7 +34980,7 @@ ${text}` : text], file, file);
 function importAdmission(file, flags) {
   let text;
   try {
-    text = file === "-" ? readFileSync11(0, "utf8") : readFileSync11(resolve6(file), "utf8");
+    text = file === "-" ? readFileSync12(0, "utf8") : readFileSync12(resolve8(file), "utf8");
   } catch (error) {
     throw new InputError(
       `cannot read ${file}: ${error.code ?? error.message}`
@@ -34123,7 +35011,7 @@ function writeBaseline(paths, flags) {
     mode: "audit",
     buildArgs: flags.buildArg
   });
-  writeChunks(jsonChunks(result), resolve6(cwd, flags.output), flags.output);
+  writeChunks(jsonChunks(result), resolve8(cwd, flags.output), flags.output);
   process.stdout.write(
     `wrote ${terminal(flags.output)}: ${result.findings.length} known ${result.findings.length === 1 ? "finding" : "findings"}; run check --baseline ${terminal(flags.output)} and only new ones fail
 `
@@ -34135,12 +35023,12 @@ function eolUpdate(flags) {
   const text = readInput(flags.from, process.cwd(), "end-of-life data", "stdin").text;
   const today = dayOf(flags.today, "--today");
   const dir = flags.dir ?? BUNDLED_CALENDAR_DIR;
-  if (flags.dir === void 0 && !existsSync4(resolve6(dir))) {
+  if (flags.dir === void 0 && !existsSync4(resolve8(dir))) {
     throw new UsageError(
       `give --dir DIR: the folder your policy names with eol.calendar (${BUNDLED_CALENDAR_DIR} is only in base-image-guard's own repository)`
     );
   }
-  const result = updateProduct(resolve6(dir), flags.product, text, flags.from, today);
+  const result = updateProduct(resolve8(dir), flags.product, text, flags.from, today);
   const list = (items) => items.length === 0 ? "none" : items.join(", ");
   process.stdout.write(
     `${terminal(
@@ -34151,12 +35039,12 @@ function eolUpdate(flags) {
   return 0;
 }
 function init(options) {
-  const target = resolve6(options.path);
+  const target = resolve8(options.path);
   if (existsSync4(target) && !options.force) {
     throw new UsageError(`${options.path} already exists; use --force to overwrite it`);
   }
-  mkdirSync2(dirname8(target), { recursive: true });
-  writeFileSync3(target, starterPolicyText);
+  mkdirSync3(dirname8(target), { recursive: true });
+  writeFileSync4(target, starterPolicyText);
   process.stdout.write(
     `wrote ${options.path}: the built-in default policy with the end-of-life calendar on, commented; edit approved and deprecated first
 `
@@ -34198,6 +35086,19 @@ function program2(setExitCode) {
     "after",
     "\nPrints a diff git apply takes. Exit codes: 0 nothing to fix (or --write done), 1 the diff changes something, 2 usage, policy or I/O error."
   ).action(async (paths, flags) => setExitCode(await fix(paths, flags)));
+  const inventory = cli.command("inventory").description("every repository of an organisation in one report (SPEC \xA710)");
+  inventory.command("plan").description(
+    "list the organisation's repositories (GITHUB_API_URL, GITHUB_TOKEN) as a matrix of scan jobs"
+  ).requiredOption("--org <org>", "the organisation").option("--topic <topic>", "only repositories with this topic").option("--include-archived", "scan archived repositories too").option("--max-jobs <n>", "jobs in the matrix, at most 256 (GitHub's limit)").action(async (flags) => setExitCode(await inventoryPlan(flags)));
+  inventory.command("scan").description("judge each checkout in audit mode under one policy; one JSON line per repository").argument("<dirs...>", "the repositories' checkouts").option(
+    "--policy <policy>",
+    "a policy file or owner/repo/path@ref (default: the built-in default, never a repository's own)"
+  ).requiredOption("--out <file>", "the JSON lines file to write").action(
+    async (dirs, flags) => setExitCode(await inventoryScan(dirs, flags))
+  );
+  inventory.command("merge").description("merge scan files into inventory.json, .csv, .md and .html").argument("<files...>", "JSON lines files of inventory scan").requiredOption("--out <dir>", "the folder to write the reports to").option("--previous <file>", "an earlier inventory.json: say what changed since").action(
+    async (files, flags) => setExitCode(await inventoryMerge(files, flags))
+  );
   cli.command("rebuild").description("build, scan, push and sign the base-image library (base/*.Dockerfile)").option("--base-dir <dir>", "folder of <name>.Dockerfile files and an optional images.yml", "base").option("--registry <registry>", "registry and namespace to push to, such as ghcr.io/acme/base").option(
     "--image <name>",
     "rebuild only this image (repeatable)",
@@ -34251,7 +35152,8 @@ function program2(setExitCode) {
     "\nWarnings on stderr name every assumption. Exit 0 imported, 2 nothing importable or unreadable."
   ).action((file, flags) => setExitCode(importAdmission(file, flags)));
   cli.command("init").description("write a commented starter policy file").option("--path <file>", "where to write it", DEFAULT_POLICY_PATH).option("--force", "overwrite an existing file").action((options) => setExitCode(init(options)));
-  for (const command of [cli, ...cli.commands, ...policy.commands, ...eol.commands]) command.exitOverride();
+  for (const command of [cli, ...cli.commands, ...policy.commands, ...eol.commands, ...inventory.commands])
+    command.exitOverride();
   return cli;
 }
 function guardStdout() {

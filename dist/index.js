@@ -26748,7 +26748,7 @@ function toSarif(result, options) {
   return { log, dropped, total: all.length, ...dropped > 0 && { cut: cutNotice(dropped, all.length) } };
 }
 
-// src/action/api.ts
+// src/github-fetch.ts
 var DEFAULT_DEADLINE_SECONDS = 30;
 var MAX_REDIRECTS = 3;
 function apiDeadlineSeconds(env = process.env) {
@@ -26802,6 +26802,8 @@ function guardedFetch(seconds, base = fetch) {
     }
   };
 }
+
+// src/action/api.ts
 function octokitFor(token) {
   return getOctokit(token, { request: { fetch: guardedFetch(apiDeadlineSeconds()) } });
 }

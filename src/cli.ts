@@ -16,6 +16,7 @@ import { digestsOf, readDigests } from "./digests.js";
 import { GuardError, InputError, UsageError } from "./errors.js";
 import { FIX_FORMATS, type FixFlags, fix } from "./fix/command.js";
 import { GitError, git, nulSeparated } from "./git.js";
+import { inventoryMerge, inventoryPlan, inventoryScan } from "./inventory/command.js";
 import { updateProduct } from "./policy/eol/update.js";
 import { DEFAULT_POLICY_PATH, loadPolicy, starterPolicyText } from "./policy/load.js";
 import type { Mode } from "./policy/types.js";
@@ -454,6 +455,41 @@ function program(setExitCode: (code: number) => void): Command {
     )
     .action(async (paths: string[], flags: FixFlags) => setExitCode(await fix(paths, flags)));
 
+  const inventory = cli
+    .command("inventory")
+    .description("every repository of an organisation in one report (SPEC §10)");
+  inventory
+    .command("plan")
+    .description(
+      "list the organisation's repositories (GITHUB_API_URL, GITHUB_TOKEN) as a matrix of scan jobs",
+    )
+    .requiredOption("--org <org>", "the organisation")
+    .option("--topic <topic>", "only repositories with this topic")
+    .option("--include-archived", "scan archived repositories too")
+    .option("--max-jobs <n>", "jobs in the matrix, at most 256 (GitHub's limit)")
+    .action(async (flags: Parameters<typeof inventoryPlan>[0]) => setExitCode(await inventoryPlan(flags)));
+  inventory
+    .command("scan")
+    .description("judge each checkout in audit mode under one policy; one JSON line per repository")
+    .argument("<dirs...>", "the repositories' checkouts")
+    .option(
+      "--policy <policy>",
+      "a policy file or owner/repo/path@ref (default: the built-in default, never a repository's own)",
+    )
+    .requiredOption("--out <file>", "the JSON lines file to write")
+    .action(async (dirs: string[], flags: { policy?: string; out: string }) =>
+      setExitCode(await inventoryScan(dirs, flags)),
+    );
+  inventory
+    .command("merge")
+    .description("merge scan files into inventory.json, .csv, .md and .html")
+    .argument("<files...>", "JSON lines files of inventory scan")
+    .requiredOption("--out <dir>", "the folder to write the reports to")
+    .option("--previous <file>", "an earlier inventory.json: say what changed since")
+    .action(async (files: string[], flags: { out: string; previous?: string }) =>
+      setExitCode(await inventoryMerge(files, flags)),
+    );
+
   cli
     .command("rebuild")
     .description("build, scan, push and sign the base-image library (base/*.Dockerfile)")
@@ -575,7 +611,8 @@ function program(setExitCode: (code: number) => void): Command {
     .option("--force", "overwrite an existing file")
     .action((options: { path: string; force?: boolean }) => setExitCode(init(options)));
 
-  for (const command of [cli, ...cli.commands, ...policy.commands, ...eol.commands]) command.exitOverride();
+  for (const command of [cli, ...cli.commands, ...policy.commands, ...eol.commands, ...inventory.commands])
+    command.exitOverride();
   return cli;
 }
 

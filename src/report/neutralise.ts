@@ -80,3 +80,28 @@ export function markdown(text: string): string {
     .replace(/\\/g, "&#92;")
     .replace(MARK, BREAK);
 }
+
+/** Text for HTML element content and quoted attribute values: the five special characters, and control characters dropped. */
+export function html(text: string): string {
+  return text
+    .replace(UNSAFE_FOR_TERMINAL, "")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
+}
+
+/**
+ * A CSV field (RFC 4180): quoted when it holds a comma, quote or line break; and a field that a
+ * spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR first) is prefixed with `'`.
+ */
+export function csvField(text: string): string {
+  const inert = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(inert) ? `"${inert.replace(/"/g, '""')}"` : inert;
+}
+
+/** A label inside a Mermaid chart: only letters, digits and `._:/ -` survive (Mermaid has no escaping to rely on). */
+export function mermaidLabel(text: string): string {
+  return text.replace(/[^A-Za-z0-9._:/ -]/g, "_").slice(0, 80);
+}
