@@ -32888,6 +32888,7 @@ async function mergeInventory(files, previous) {
   const judged = repositories.filter((r) => r.error === void 0);
   const inventory = {
     version: 1,
+    // biome-ignore lint/complexity/useMathMinMax: ISO times are compared as strings, which Math.max cannot.
     date: repositories.reduce((newest, r) => r.scanned > newest ? r.scanned : newest, ""),
     summary: {
       repositories: repositories.length,
@@ -33139,7 +33140,7 @@ function renderInventoryMarkdown(inventory) {
   const out = [
     `### base-image-guard inventory: ${judgedLine(inventory)}`,
     "",
-    `As of ${inventory.date || "no scan"}: ${summary2.images} images in ${summary2.occurrences} places; ${summary2.wouldFail} repositories would fail in enforce mode, ${summary2.clean} are clean.`,
+    `As of ${inventory.date || "no scan"}: ${summary2.images} images in ${summary2.occurrences} places; ${summary2.wouldFail} repositories would fail in enforce mode, ${summary2.clean} clean.`,
     ""
   ];
   const failed = inventory.repositories.filter((r) => r.error !== void 0);
@@ -33377,7 +33378,7 @@ function scanTime(env = process.env) {
 }
 function scanRepository(dir, loaded, scanned2) {
   const folder = resolve6(dir);
-  const fallback = basename7(folder);
+  const fallback = basename7(folder).replace(/^([A-Za-z0-9-]+)__([A-Za-z0-9._-]+)$/, "$1/$2");
   const failed = (repository2, error) => ({
     version: 1,
     repository: repository2,

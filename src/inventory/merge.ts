@@ -197,6 +197,7 @@ export async function mergeInventory(
   const judged = repositories.filter((r) => r.error === undefined);
   const inventory: Inventory = {
     version: 1,
+    // biome-ignore lint/complexity/useMathMinMax: ISO times are compared as strings, which Math.max cannot.
     date: repositories.reduce((newest, r) => (r.scanned > newest ? r.scanned : newest), ""),
     summary: {
       repositories: repositories.length,

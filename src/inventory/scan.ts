@@ -61,7 +61,8 @@ export function scanTime(env: NodeJS.ProcessEnv = process.env): string {
 
 export function scanRepository(dir: string, loaded: LoadedPolicy, scanned: string): RepositoryLine {
   const folder = resolve(dir);
-  const fallback = basename(folder);
+  // The folder's name, where `owner__name` (as the inventory workflow clones into) reads as owner/name.
+  const fallback = basename(folder).replace(/^([A-Za-z0-9-]+)__([A-Za-z0-9._-]+)$/, "$1/$2");
   const failed = (repository: string, error: string): RepositoryLine => ({
     version: 1,
     repository,

@@ -41,6 +41,10 @@ export interface FakeGitHubOptions {
   otherFiles?: Record<string, string>;
   /** The pull request's diff of a changed file, as the files API gives it (`patch`). */
   patches?: Record<string, string>;
+  /** The repositories of organisation `acme` (paginated with Link headers, as GitHub does). */
+  orgRepositories?: Record<string, unknown>[];
+  /** A Link header pointing off this host on the first page (a token must not follow it). */
+  foreignNextPage?: boolean;
 }
 
 async function bodyOf(request: IncomingMessage): Promise<unknown> {
@@ -83,6 +87,18 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     const contents = /^\/repos\/acme\/shop\/contents\/(.+)$/.exec(path);
     const elsewhere = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(path);
     const commentById = /^\/repos\/acme\/shop\/issues\/comments\/(\d+)$/.exec(path);
+    if (path === "/orgs/acme/repos" && options.orgRepositories) {
+      const page = Number(parsed.searchParams.get("page") ?? "1");
+      const perPage = Math.min(100, Number(parsed.searchParams.get("per_page") ?? "30"));
+      const all = options.orgRepositories;
+      const last = Math.ceil(all.length / perPage);
+      const link: Record<string, string> = {};
+      if (options.foreignNextPage)
+        link.link = `<http://elsewhere.invalid/orgs/acme/repos?page=2>; rel="next"`;
+      else if (page < last)
+        link.link = `<${url}/orgs/acme/repos?type=all&per_page=${perPage}&page=${page + 1}>; rel="next", <${url}/orgs/acme/repos?type=all&per_page=${perPage}&page=${last}>; rel="last"`;
+      return json(200, all.slice((page - 1) * perPage, page * perPage), link);
+    }
     if (path === "/repos/acme/shop/pulls/7/files") {
       const page = Number(parsed.searchParams.get("page") ?? "1");
       const perPage = Number(parsed.searchParams.get("per_page") ?? "30");
