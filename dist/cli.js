@@ -32795,12 +32795,7 @@ function guardedFetch(seconds, base = fetch) {
 // src/inventory/merge.ts
 import { createReadStream, readFileSync as readFileSync7 } from "node:fs";
 import { createInterface } from "node:readline";
-async function mergeInventory(files, previous) {
-  const rows = /* @__PURE__ */ new Map();
-  const images = /* @__PURE__ */ new Map();
-  const releases = /* @__PURE__ */ new Map();
-  const ruleRepositories = /* @__PURE__ */ new Map();
-  const taken = /* @__PURE__ */ new Map();
+async function eachLine(files, visit) {
   for (const file of files) {
     let lineNumber = 0;
     const lines = createInterface({
@@ -32824,26 +32819,7 @@ async function mergeInventory(files, previous) {
             `${file}:${lineNumber}: expected a repository line of inventory scan (repository, scanned)`
           );
         }
-        const seen = taken.get(line.repository);
-        const key = `${line.scanned}\0${line.commit ?? ""}`;
-        if (seen && `${seen.scanned}\0${seen.commit}` >= key) continue;
-        if (seen) unfold(line.repository, seen, images, releases, ruleRepositories);
-        const folded = fold(line, images, releases, ruleRepositories);
-        taken.set(line.repository, { scanned: line.scanned, commit: line.commit ?? "", ...folded });
-        const counts = Object.fromEntries(
-          Object.entries(line.counts ?? {}).sort(([a], [b]) => a < b ? -1 : 1)
-        );
-        rows.set(line.repository, {
-          repository: line.repository,
-          ...line.branch !== void 0 && { branch: line.branch },
-          ...line.commit !== void 0 && { commit: line.commit },
-          scanned: line.scanned,
-          ...line.error !== void 0 && { error: line.error },
-          images: line.images ?? 0,
-          findings: Object.values(counts).reduce((a, b) => a + b, 0),
-          counts,
-          wouldFail: line.wouldFail === true
-        });
+        visit(line, `${file}:${lineNumber}`);
       }
     } catch (error) {
       if (error instanceof InputError) throw error;
@@ -32852,21 +32828,55 @@ async function mergeInventory(files, previous) {
       lines.close();
     }
   }
+}
+async function mergeInventory(files, previous) {
+  const rows = /* @__PURE__ */ new Map();
+  const images = /* @__PURE__ */ new Map();
+  const releases = /* @__PURE__ */ new Map();
+  const ruleRepositories = /* @__PURE__ */ new Map();
+  const winners = /* @__PURE__ */ new Map();
+  await eachLine(files, (line, at2) => {
+    const key = `${line.scanned}\0${line.commit ?? ""}`;
+    const seen = winners.get(line.repository);
+    if (!seen || key > seen.key) winners.set(line.repository, { key, at: at2 });
+  });
+  await eachLine(files, (line, at2) => {
+    if (winners.get(line.repository)?.at !== at2) return;
+    fold(line, images, releases, ruleRepositories);
+    const counts = Object.fromEntries(
+      Object.entries(line.counts ?? {}).sort(([a], [b]) => a < b ? -1 : 1)
+    );
+    rows.set(line.repository, {
+      repository: line.repository,
+      ...line.branch !== void 0 && { branch: line.branch },
+      ...line.commit !== void 0 && { commit: line.commit },
+      scanned: line.scanned,
+      ...line.error !== void 0 && { error: line.error },
+      images: line.images ?? 0,
+      findings: Object.values(counts).reduce((a, b) => a + b, 0),
+      counts,
+      wouldFail: line.wouldFail === true
+    });
+  });
   const byName = (list, name) => list.sort((a, b) => name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0);
   const repositories = byName([...rows.values()], (r) => r.repository);
-  const imageList = [...images].map(([image, acc]) => ({
-    image,
-    family: acc.family,
-    repositories: acc.byRepository.size,
-    occurrences: acc.occurrences,
-    rules: [...acc.rules].sort(),
-    ...acc.end !== void 0 && { end: acc.end },
-    ...acc.release !== void 0 && { release: acc.release },
-    usedBy: byName(
-      [...acc.byRepository].map(([repository, occurrences]) => ({ repository, occurrences })),
-      (u) => u.repository
-    )
-  }));
+  const imageList = [];
+  for (const [image, acc] of images) {
+    imageList.push({
+      image,
+      family: acc.family,
+      repositories: acc.byRepository.size,
+      occurrences: acc.occurrences,
+      rules: [...acc.rules].sort(),
+      ...acc.end !== void 0 && { end: acc.end },
+      ...acc.release !== void 0 && { release: acc.release },
+      usedBy: byName(
+        [...acc.byRepository].map(([repository, occurrences]) => ({ repository, occurrences })),
+        (u) => u.repository
+      )
+    });
+    images.delete(image);
+  }
   imageList.sort(
     (a, b) => b.repositories - a.repositories || b.occurrences - a.occurrences || (a.image < b.image ? -1 : 1)
   );
@@ -32909,11 +32919,8 @@ async function mergeInventory(files, previous) {
   return inventory;
 }
 function fold(line, images, releases, ruleRepositories) {
-  const mine = /* @__PURE__ */ new Map();
-  const rules = /* @__PURE__ */ new Map();
   for (const [rule, count] of Object.entries(line.counts ?? {})) {
     if (!count) continue;
-    rules.set(rule, count);
     const set2 = ruleRepositories.get(rule) ?? /* @__PURE__ */ new Set();
     set2.add(line.repository);
     ruleRepositories.set(rule, set2);
@@ -32932,7 +32939,6 @@ function fold(line, images, releases, ruleRepositories) {
     acc.occurrences++;
     acc.byRepository.set(line.repository, (acc.byRepository.get(line.repository) ?? 0) + 1);
     for (const rule of o.rules) acc.rules.add(rule);
-    mine.set(image, (mine.get(image) ?? 0) + 1);
     if (o.release) {
       const key = `${o.release.product} ${o.release.release}`;
       const r = releases.get(key) ?? { ...o.release, repositories: /* @__PURE__ */ new Set(), occurrences: 0 };
@@ -32941,25 +32947,6 @@ function fold(line, images, releases, ruleRepositories) {
       releases.set(key, r);
     }
   }
-  return { images: mine, rules };
-}
-function unfold(repository, seen, images, releases, ruleRepositories) {
-  for (const [image, count] of seen.images) {
-    const acc = images.get(image);
-    if (!acc) continue;
-    acc.occurrences -= count;
-    acc.byRepository.delete(repository);
-    if (acc.release) {
-      const r = releases.get(acc.release);
-      if (r) {
-        r.occurrences -= count;
-        r.repositories.delete(repository);
-        if (r.occurrences <= 0) releases.delete(acc.release);
-      }
-    }
-    if (acc.occurrences <= 0) images.delete(image);
-  }
-  for (const rule of seen.rules.keys()) ruleRepositories.get(rule)?.delete(repository);
 }
 function changesSince(now, previous) {
   let before;
@@ -33101,23 +33088,45 @@ function judgedLine(inventory) {
   return `${judged.toLocaleString("en-US")} of ${repositories.toLocaleString("en-US")} repositories judged`;
 }
 function* csvChunks(inventory) {
-  yield "repository,image,family,occurrences,rules,release,end_of_support\n";
-  const rows = [];
-  inventory.images.forEach((image, i) => {
-    for (const use of image.usedBy) rows.push([use.repository, i, use.occurrences]);
-  });
-  rows.sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]);
+  yield "image,repository,family,occurrences,rules,release,end_of_support\n";
   let batch = "";
-  for (const [repository, i, occurrences] of rows) {
-    const image = inventory.images[i];
-    batch += `${[repository, image.image, image.family, String(occurrences), image.rules.join(" "), image.release ?? "", image.end ?? ""].map(csvField).join(",")}
+  for (const image of inventory.images) {
+    const name = csvField(image.image);
+    const family = csvField(image.family);
+    const after = [image.rules.join(" "), image.release ?? "", image.end ?? ""].map(csvField).join(",");
+    for (const use of image.usedBy) {
+      batch += `${name},${csvField(use.repository)},${family},${use.occurrences},${after}
 `;
-    if (batch.length > 1 << 16) {
-      yield batch;
-      batch = "";
+      if (batch.length > 1 << 16) {
+        yield batch;
+        batch = "";
+      }
     }
   }
   yield batch;
+}
+function* jsonChunks(inventory) {
+  const entries = Object.entries(inventory);
+  yield "{";
+  for (const [i, [key, value]] of entries.entries()) {
+    yield `${i === 0 ? "" : ","}
+${JSON.stringify(key)}:`;
+    if (!Array.isArray(value)) {
+      yield JSON.stringify(value);
+      continue;
+    }
+    let batch = "[";
+    for (let k = 0; k < value.length; k++) {
+      batch += `${k === 0 ? "" : ","}
+${JSON.stringify(value[k])}`;
+      if (batch.length > 1 << 16) {
+        yield batch;
+        batch = "";
+      }
+    }
+    yield `${batch}]`;
+  }
+  yield "\n}\n";
 }
 function families(inventory, top = 8) {
   const byFamily = /* @__PURE__ */ new Map();
@@ -33562,14 +33571,8 @@ async function inventoryMerge(files, flags) {
   );
   const dir = resolve7(cwd, flags.out);
   mkdirSync(dir, { recursive: true });
-  writeFileSync2(join7(dir, "inventory.json"), `${JSON.stringify(inventory, null, 1)}
-`);
-  const fd = openSync3(join7(dir, "inventory.csv"), "w");
-  try {
-    for (const chunk of csvChunks(inventory)) writeSync2(fd, chunk);
-  } finally {
-    closeSync3(fd);
-  }
+  writeChunks(join7(dir, "inventory.json"), jsonChunks(inventory));
+  writeChunks(join7(dir, "inventory.csv"), csvChunks(inventory));
   writeFileSync2(join7(dir, "inventory.md"), renderInventoryMarkdown(inventory));
   writeFileSync2(join7(dir, "inventory.html"), renderInventoryHtml(inventory));
   const failed = inventory.repositories.filter((r) => r.error !== void 0);
@@ -33581,6 +33584,14 @@ async function inventoryMerge(files, flags) {
 `
   );
   return 0;
+}
+function writeChunks(path4, chunks) {
+  const fd = openSync3(path4, "w");
+  try {
+    for (const chunk of chunks) writeSync2(fd, chunk);
+  } finally {
+    closeSync3(fd);
+  }
 }
 
 // src/policy/eol/update.ts
@@ -34574,9 +34585,9 @@ function toJsonReport(result) {
   };
 }
 function renderJson(result) {
-  return [...jsonChunks(result)].join("");
+  return [...jsonChunks2(result)].join("");
 }
-function* jsonChunks(result) {
+function* jsonChunks2(result) {
   const report = toJsonReport(result);
   const indent = (text, by) => text.replace(/\n/g, `
 ${by}`);
@@ -34831,8 +34842,8 @@ function check(paths, flags) {
       process.stderr.write(`skipped ${terminal(skipLine(notice))}
 `);
   }
-  const chunks = flags.format === "json" ? jsonChunks(result) : flags.format === "jsonl" ? jsonLines(result) : [renderBuilt(flags, result, !toFile && useColor(process.stdout))];
-  writeChunks(chunks, flags.output === void 0 ? void 0 : resolve8(cwd, flags.output), flags.output);
+  const chunks = flags.format === "json" ? jsonChunks2(result) : flags.format === "jsonl" ? jsonLines(result) : [renderBuilt(flags, result, !toFile && useColor(process.stdout))];
+  writeChunks2(chunks, flags.output === void 0 ? void 0 : resolve8(cwd, flags.output), flags.output);
   return exitCodeOf(result);
 }
 function renderBuilt(flags, result, color) {
@@ -34898,17 +34909,17 @@ async function rebuild(flags) {
   if (!flags.dryRun) process.stdout.write(`
 ${renderRebuildText(outcomes)}`);
   if (flags.output !== void 0)
-    writeChunks([`${imagesOutput(outcomes)}
+    writeChunks2([`${imagesOutput(outcomes)}
 `], resolve8(cwd, flags.output), flags.output);
   if (flags.digests !== void 0) {
     const digests = digestsOf(outcomes, provenance(cwd).date);
-    writeChunks([`${JSON.stringify(digests, null, 2)}
+    writeChunks2([`${JSON.stringify(digests, null, 2)}
 `], resolve8(cwd, flags.digests), flags.digests);
   }
   return outcomes.some((o) => o.status === "failed") ? 1 : 0;
 }
 var WRITE_BATCH = 1 << 20;
-function writeChunks(chunks, path4, shown) {
+function writeChunks2(chunks, path4, shown) {
   let batch = "";
   if (path4 === void 0) {
     for (const chunk of chunks) {
@@ -34971,7 +34982,7 @@ function exportAdmission(flags) {
       ...loaded.calendar && { calendar: loaded.calendar }
     });
     const file = flags.outputDir !== void 0 ? join13(flags.outputDir, EXPORT_FILES[target]) : flags.output;
-    writeChunks([file === void 0 && i > 0 ? `---
+    writeChunks2([file === void 0 && i > 0 ? `---
 ${text}` : text], file, file);
     if (file !== void 0) process.stderr.write(`wrote ${terminal(file)} (${target})
 `);
@@ -35000,7 +35011,7 @@ function importAdmission(file, flags) {
     `Imported by base-image-guard ${version} from ${terminal(shown)}.`,
     ...warnings.length > 0 ? [`Review: the import printed ${warnings.length} warning(s) about what it assumed.`] : []
   ];
-  writeChunks([policyText(policy, header)], flags.output, flags.output);
+  writeChunks2([policyText(policy, header)], flags.output, flags.output);
   return 0;
 }
 function writeBaseline(paths, flags) {
@@ -35012,7 +35023,7 @@ function writeBaseline(paths, flags) {
     mode: "audit",
     buildArgs: flags.buildArg
   });
-  writeChunks(jsonChunks(result), resolve8(cwd, flags.output), flags.output);
+  writeChunks2(jsonChunks2(result), resolve8(cwd, flags.output), flags.output);
   process.stdout.write(
     `wrote ${terminal(flags.output)}: ${result.findings.length} known ${result.findings.length === 1 ? "finding" : "findings"}; run check --baseline ${terminal(flags.output)} and only new ones fail
 `

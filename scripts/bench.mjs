@@ -10,6 +10,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -339,6 +340,64 @@ function measureFix(root, runs) {
   return { check: median(checkMs), fix: median(fixMs) };
 }
 
+/** `inventory merge` of 10,000 generated repository lines of 50 images each (SPEC §10: within 200 MB). */
+function measureMerge(runs) {
+  const work = resolve(".bench/merge");
+  mkdirSync(work, { recursive: true });
+  const input = join(work, "scan.jsonl");
+  const repositories = 10_000;
+  if (!existsSync(input)) {
+    const rand = random(7);
+    const families = [
+      "ubuntu",
+      "alpine",
+      "debian",
+      "node",
+      "python",
+      "golang",
+      "nginx",
+      "centos",
+      "redis",
+      "postgres",
+    ];
+    let text = "";
+    for (let r = 0; r < repositories; r++) {
+      const occurrences = [];
+      for (let i = 0; i < 50; i++) {
+        const family = families[Math.floor(rand() * families.length)];
+        const version = Math.floor(rand() * 200);
+        occurrences.push({
+          file: `services/${i}/Dockerfile`,
+          line: 1,
+          image: `${family}:${version}`,
+          normalized: `docker.io/library/${family}:${version}`,
+          family,
+          rules: rand() < 0.5 ? ["approved-base-images"] : [],
+          ...(rand() < 0.3 && { release: { product: family, release: String(version), end: "2027-01-01" } }),
+        });
+      }
+      text += `${JSON.stringify({ version: 1, repository: `acme/repo-${r}`, branch: "main", commit: "a".repeat(40), scanned: "2026-12-07T00:00:00.000Z", files: 50, images: 50, skipped: 0, counts: { "approved-base-images": 25 }, wouldFail: true, occurrences })}\n`;
+    }
+    writeFileSync(input, text);
+  }
+  const ms = [];
+  const rss = [];
+  const rssFile = resolve(".bench/rss");
+  for (let run = 0; run < runs; run++) {
+    ms.push(
+      time(
+        process.execPath,
+        ["--import", RSS_PROBE, CLI, "inventory", "merge", input, "--out", join(work, "out")],
+        {
+          env: { ...process.env, BENCH_RSS_FILE: rssFile },
+        },
+      ),
+    );
+    rss.push(Number(readFileSync(rssFile, "utf8")) / 1024);
+  }
+  return { repositories, mb: statSync(input).size / 1024 / 1024, ms: median(ms), rss: Math.max(...rss) };
+}
+
 const cell = (text) => text.replace(/\|/g, "\\|");
 console.log(
   "| tree | files | grep | check | check ÷ grep | peak RSS |\n| --- | ---: | ---: | ---: | ---: | ---: |",
@@ -354,6 +413,12 @@ for (const [name, root] of trees) {
   const m = measureFix(root, RUNS);
   console.log(
     `\nfix on ${cell(name)}, ${fileCount(root)} files (every image covered by replacements and digests; diff computed, nothing written): fix ${m.fix.toFixed(0)} ms, check ${m.check.toFixed(0)} ms under the same policy (${(m.fix / m.check).toFixed(2)}x)`,
+  );
+}
+{
+  const m = measureMerge(RUNS);
+  console.log(
+    `\ninventory merge of ${m.repositories.toLocaleString("en-US")} repository lines of 50 images each (${m.mb.toFixed(0)} MB of JSON lines): ${m.ms.toFixed(0)} ms, peak RSS ${m.rss.toFixed(0)} MB (target: <= 200 MB)`,
   );
 }
 console.log(

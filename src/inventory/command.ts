@@ -12,7 +12,7 @@ import type { LoadedPolicy } from "../policy/types.js";
 import { terminal } from "../report/neutralise.js";
 import { mergeInventory, readPrevious } from "./merge.js";
 import { countsLine, listRepositories, MAX_JOBS, planOf } from "./plan.js";
-import { csvChunks, judgedLine, renderInventoryHtml, renderInventoryMarkdown } from "./report.js";
+import { csvChunks, jsonChunks, judgedLine, renderInventoryHtml, renderInventoryMarkdown } from "./report.js";
 import { scanRepository, scanTime } from "./scan.js";
 
 export async function inventoryPlan(flags: {
@@ -111,13 +111,8 @@ export async function inventoryMerge(
   );
   const dir = resolve(cwd, flags.out);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "inventory.json"), `${JSON.stringify(inventory, null, 1)}\n`);
-  const fd = openSync(join(dir, "inventory.csv"), "w");
-  try {
-    for (const chunk of csvChunks(inventory)) writeSync(fd, chunk);
-  } finally {
-    closeSync(fd);
-  }
+  writeChunks(join(dir, "inventory.json"), jsonChunks(inventory));
+  writeChunks(join(dir, "inventory.csv"), csvChunks(inventory));
   writeFileSync(join(dir, "inventory.md"), renderInventoryMarkdown(inventory));
   writeFileSync(join(dir, "inventory.html"), renderInventoryHtml(inventory));
   const failed = inventory.repositories.filter((r) => r.error !== undefined);
@@ -127,4 +122,13 @@ export async function inventoryMerge(
     `${judgedLine(inventory)}; inventory.json, inventory.csv, inventory.md and inventory.html in ${terminal(flags.out)}\n`,
   );
   return 0;
+}
+
+function writeChunks(path: string, chunks: Iterable<string>): void {
+  const fd = openSync(path, "w");
+  try {
+    for (const chunk of chunks) writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
 }

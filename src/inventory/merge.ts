@@ -79,24 +79,11 @@ interface ImageAcc {
   release?: string;
 }
 
-/** Reads the scan files and merges them; `previous` is an earlier inventory.json's text. */
-export async function mergeInventory(
+/** Each repository line of the files, in order, with where it is (`file:line`); a bad line is an error naming it. */
+async function eachLine(
   files: readonly string[],
-  previous?: { text: string; file: string },
-): Promise<Inventory> {
-  const rows = new Map<string, RepositoryRow>();
-  const images = new Map<string, ImageAcc>();
-  const releases = new Map<
-    string,
-    { product: string; release: string; end: string; repositories: Set<string>; occurrences: number }
-  >();
-  const ruleRepositories = new Map<string, Set<string>>();
-  // A repository scanned twice counts once: its newest scan (the later commit on a tie).
-  const taken = new Map<
-    string,
-    { scanned: string; commit: string; images: Map<string, number>; rules: Map<string, number> }
-  >();
-
+  visit: (line: RepositoryLine, at: string) => void,
+): Promise<void> {
   for (const file of files) {
     let lineNumber = 0;
     const lines = createInterface({
@@ -120,26 +107,7 @@ export async function mergeInventory(
             `${file}:${lineNumber}: expected a repository line of inventory scan (repository, scanned)`,
           );
         }
-        const seen = taken.get(line.repository);
-        const key = `${line.scanned}\0${line.commit ?? ""}`;
-        if (seen && `${seen.scanned}\0${seen.commit}` >= key) continue;
-        if (seen) unfold(line.repository, seen, images, releases, ruleRepositories);
-        const folded = fold(line, images, releases, ruleRepositories);
-        taken.set(line.repository, { scanned: line.scanned, commit: line.commit ?? "", ...folded });
-        const counts = Object.fromEntries(
-          Object.entries(line.counts ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)),
-        ) as Record<string, number>;
-        rows.set(line.repository, {
-          repository: line.repository,
-          ...(line.branch !== undefined && { branch: line.branch }),
-          ...(line.commit !== undefined && { commit: line.commit }),
-          scanned: line.scanned,
-          ...(line.error !== undefined && { error: line.error }),
-          images: line.images ?? 0,
-          findings: Object.values(counts).reduce((a, b) => a + b, 0),
-          counts,
-          wouldFail: line.wouldFail === true,
-        });
+        visit(line, `${file}:${lineNumber}`);
       }
     } catch (error) {
       if (error instanceof InputError) throw error;
@@ -148,23 +116,68 @@ export async function mergeInventory(
       lines.close();
     }
   }
+}
+
+/** Reads the scan files and merges them; `previous` is an earlier inventory.json's text. */
+export async function mergeInventory(
+  files: readonly string[],
+  previous?: { text: string; file: string },
+): Promise<Inventory> {
+  const rows = new Map<string, RepositoryRow>();
+  const images = new Map<string, ImageAcc>();
+  const releases = new Map<
+    string,
+    { product: string; release: string; end: string; repositories: Set<string>; occurrences: number }
+  >();
+  const ruleRepositories = new Map<string, Set<string>>();
+  // A repository scanned twice counts once: its newest scan (the later commit on a tie). A first
+  // pass finds each repository's line, so the second folds only those and keeps nothing per line.
+  const winners = new Map<string, { key: string; at: string }>();
+  await eachLine(files, (line, at) => {
+    const key = `${line.scanned}\0${line.commit ?? ""}`;
+    const seen = winners.get(line.repository);
+    if (!seen || key > seen.key) winners.set(line.repository, { key, at });
+  });
+  await eachLine(files, (line, at) => {
+    if (winners.get(line.repository)?.at !== at) return;
+    fold(line, images, releases, ruleRepositories);
+    const counts = Object.fromEntries(
+      Object.entries(line.counts ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)),
+    ) as Record<string, number>;
+    rows.set(line.repository, {
+      repository: line.repository,
+      ...(line.branch !== undefined && { branch: line.branch }),
+      ...(line.commit !== undefined && { commit: line.commit }),
+      scanned: line.scanned,
+      ...(line.error !== undefined && { error: line.error }),
+      images: line.images ?? 0,
+      findings: Object.values(counts).reduce((a, b) => a + b, 0),
+      counts,
+      wouldFail: line.wouldFail === true,
+    });
+  });
 
   const byName = <T>(list: T[], name: (t: T) => string) =>
     list.sort((a, b) => (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
   const repositories = byName([...rows.values()], (r) => r.repository);
-  const imageList: ImageUse[] = [...images].map(([image, acc]) => ({
-    image,
-    family: acc.family,
-    repositories: acc.byRepository.size,
-    occurrences: acc.occurrences,
-    rules: [...acc.rules].sort(),
-    ...(acc.end !== undefined && { end: acc.end }),
-    ...(acc.release !== undefined && { release: acc.release }),
-    usedBy: byName(
-      [...acc.byRepository].map(([repository, occurrences]) => ({ repository, occurrences })),
-      (u) => u.repository,
-    ),
-  }));
+  // Each image's counts are turned into its entry and let go, so both never live at once.
+  const imageList: ImageUse[] = [];
+  for (const [image, acc] of images) {
+    imageList.push({
+      image,
+      family: acc.family,
+      repositories: acc.byRepository.size,
+      occurrences: acc.occurrences,
+      rules: [...acc.rules].sort(),
+      ...(acc.end !== undefined && { end: acc.end }),
+      ...(acc.release !== undefined && { release: acc.release }),
+      usedBy: byName(
+        [...acc.byRepository].map(([repository, occurrences]) => ({ repository, occurrences })),
+        (u) => u.repository,
+      ),
+    });
+    images.delete(image);
+  }
   imageList.sort(
     (a, b) =>
       b.repositories - a.repositories || b.occurrences - a.occurrences || (a.image < b.image ? -1 : 1),
@@ -226,12 +239,9 @@ function fold(
     { product: string; release: string; end: string; repositories: Set<string>; occurrences: number }
   >,
   ruleRepositories: Map<string, Set<string>>,
-): { images: Map<string, number>; rules: Map<string, number> } {
-  const mine = new Map<string, number>();
-  const rules = new Map<string, number>();
+): void {
   for (const [rule, count] of Object.entries(line.counts ?? {})) {
     if (!count) continue;
-    rules.set(rule, count);
     const set = ruleRepositories.get(rule) ?? new Set();
     set.add(line.repository);
     ruleRepositories.set(rule, set);
@@ -250,7 +260,6 @@ function fold(
     acc.occurrences++;
     acc.byRepository.set(line.repository, (acc.byRepository.get(line.repository) ?? 0) + 1);
     for (const rule of o.rules) acc.rules.add(rule);
-    mine.set(image, (mine.get(image) ?? 0) + 1);
     if (o.release) {
       const key = `${o.release.product} ${o.release.release}`;
       const r = releases.get(key) ?? { ...o.release, repositories: new Set(), occurrences: 0 };
@@ -259,33 +268,6 @@ function fold(
       releases.set(key, r);
     }
   }
-  return { images: mine, rules };
-}
-
-/** Takes back what an older scan of the same repository added (a newer one replaces it). */
-function unfold(
-  repository: string,
-  seen: { images: Map<string, number>; rules: Map<string, number> },
-  images: Map<string, ImageAcc>,
-  releases: Map<string, { repositories: Set<string>; occurrences: number }>,
-  ruleRepositories: Map<string, Set<string>>,
-): void {
-  for (const [image, count] of seen.images) {
-    const acc = images.get(image);
-    if (!acc) continue;
-    acc.occurrences -= count;
-    acc.byRepository.delete(repository);
-    if (acc.release) {
-      const r = releases.get(acc.release);
-      if (r) {
-        r.occurrences -= count;
-        r.repositories.delete(repository);
-        if (r.occurrences <= 0) releases.delete(acc.release);
-      }
-    }
-    if (acc.occurrences <= 0) images.delete(image);
-  }
-  for (const rule of seen.rules.keys()) ruleRepositories.get(rule)?.delete(repository);
 }
 
 function changesSince(

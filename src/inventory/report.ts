@@ -17,23 +17,46 @@ export function judgedLine(inventory: Inventory): string {
   return `${judged.toLocaleString("en-US")} of ${repositories.toLocaleString("en-US")} repositories judged`;
 }
 
+/** inventory.csv: one row per image and repository that uses it, images in the order of use. */
 export function* csvChunks(inventory: Inventory): Generator<string> {
-  yield "repository,image,family,occurrences,rules,release,end_of_support\n";
-  const rows: [string, number, number][] = [];
-  inventory.images.forEach((image, i) => {
-    for (const use of image.usedBy) rows.push([use.repository, i, use.occurrences]);
-  });
-  rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
+  yield "image,repository,family,occurrences,rules,release,end_of_support\n";
   let batch = "";
-  for (const [repository, i, occurrences] of rows) {
-    const image = inventory.images[i] as Inventory["images"][number];
-    batch += `${[repository, image.image, image.family, String(occurrences), image.rules.join(" "), image.release ?? "", image.end ?? ""].map(csvField).join(",")}\n`;
-    if (batch.length > 1 << 16) {
-      yield batch;
-      batch = "";
+  for (const image of inventory.images) {
+    const name = csvField(image.image);
+    const family = csvField(image.family);
+    const after = [image.rules.join(" "), image.release ?? "", image.end ?? ""].map(csvField).join(",");
+    for (const use of image.usedBy) {
+      batch += `${name},${csvField(use.repository)},${family},${use.occurrences},${after}\n`;
+      if (batch.length > 1 << 16) {
+        yield batch;
+        batch = "";
+      }
     }
   }
   yield batch;
+}
+
+/** inventory.json, written piece by piece: the same bytes as one JSON.stringify, without one huge string. */
+export function* jsonChunks(inventory: Inventory): Generator<string> {
+  const entries = Object.entries(inventory);
+  yield "{";
+  for (const [i, [key, value]] of entries.entries()) {
+    yield `${i === 0 ? "" : ","}\n${JSON.stringify(key)}:`;
+    if (!Array.isArray(value)) {
+      yield JSON.stringify(value);
+      continue;
+    }
+    let batch = "[";
+    for (let k = 0; k < value.length; k++) {
+      batch += `${k === 0 ? "" : ","}\n${JSON.stringify(value[k])}`;
+      if (batch.length > 1 << 16) {
+        yield batch;
+        batch = "";
+      }
+    }
+    yield `${batch}]`;
+  }
+  yield "\n}\n";
 }
 
 /** Families by the number of repositories that use them: the few largest, then the rest together. */
