@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { expect, it } from "vitest";
 import { parse } from "yaml";
 
-type Step = { uses?: string; with?: Record<string, unknown> };
+type Step = { id?: string; uses?: string; with?: Record<string, unknown> };
 type Workflow = { jobs: Record<string, { steps?: Step[] }> };
 
 const workflows = [".github/workflows", "examples/.github/workflows"].flatMap((dir) =>
@@ -79,4 +79,44 @@ it("the library rebuild is reusable: workflow_call inputs, the Action from its o
   };
   expect(weekly.jobs.update?.uses).toBe("./.github/workflows/update-base-images.yml");
   expect(weekly.jobs.update?.with?.["tool-ref"]).toBe("${{ github.sha }}");
+});
+
+it("the inventory is reusable: plan → matrix scan → merge, read-only but for its own issue and artifacts (SPEC §10)", () => {
+  type Job = {
+    needs?: string[] | string;
+    permissions?: Record<string, string>;
+    strategy?: { "fail-fast"?: boolean; "max-parallel"?: string; matrix?: string };
+    steps?: (Step & { run?: string; env?: Record<string, string> })[];
+  };
+  const inventory = parse(readFileSync(".github/workflows/inventory.yml", "utf8")) as {
+    on: { workflow_call: { inputs: Record<string, unknown>; secrets: Record<string, unknown> } };
+    permissions: Record<string, string>;
+    jobs: Record<string, Job>;
+  };
+  expect(Object.keys(inventory.on.workflow_call.inputs)).toEqual(
+    expect.arrayContaining(["org", "policy", "topic", "max-parallel"]),
+  );
+  expect(Object.keys(inventory.on.workflow_call.secrets)).toEqual(["token"]);
+  expect(inventory.permissions).toEqual({ contents: "read" });
+  expect(Object.keys(inventory.jobs)).toEqual(["plan", "scan", "merge"]);
+  const { plan, scan, merge } = inventory.jobs as Record<"plan" | "scan" | "merge", Job>;
+  expect(plan.permissions).toBeUndefined();
+  expect(scan.needs).toBe("plan");
+  expect(scan.permissions).toBeUndefined();
+  expect(scan.strategy).toMatchObject({
+    "fail-fast": false,
+    "max-parallel": "${{ inputs.max-parallel }}",
+    matrix: "${{ fromJSON(needs.plan.outputs.matrix) }}",
+  });
+  // Shallow clones whose token never lands in .git/config; one artifact per job.
+  const clone = scan.steps?.find((s) => s.run?.includes("git "))?.run ?? "";
+  expect(clone).toMatch(/--depth 1/);
+  expect(clone).toMatch(/http\.extraHeader/);
+  expect(clone).not.toMatch(/x-access-token:\$\{?TOKEN\}?@/);
+  expect(scan.steps?.find((s) => s.uses?.startsWith("actions/upload-artifact@"))?.with?.name).toBe(
+    "inventory-scan-${{ matrix.job }}",
+  );
+  expect(merge.needs).toEqual(["plan", "scan"]);
+  expect(merge.permissions).toEqual({ actions: "read", contents: "read", issues: "write" });
+  expect(plan.steps?.find((s) => s.id === "plan")?.run).toMatch(/dist\/cli\.js inventory plan/);
 });
