@@ -32794,39 +32794,43 @@ function guardedFetch(seconds, base = fetch) {
 
 // src/inventory/merge.ts
 import { createReadStream, readFileSync as readFileSync7 } from "node:fs";
-import { createInterface } from "node:readline";
 async function eachLine(files, visit) {
   for (const file of files) {
     let lineNumber = 0;
-    const lines = createInterface({
-      input: createReadStream(file, "utf8"),
-      crlfDelay: Number.POSITIVE_INFINITY
-    });
+    const take = (text) => {
+      lineNumber++;
+      if (text.trim() === "") return;
+      let line;
+      try {
+        line = JSON.parse(text);
+      } catch (error) {
+        throw new InputError(
+          `${file}:${lineNumber} is not a JSON line (${error.message}); give the files inventory scan wrote`
+        );
+      }
+      if (typeof line?.repository !== "string" || typeof line.scanned !== "string") {
+        throw new InputError(
+          `${file}:${lineNumber}: expected a repository line of inventory scan (repository, scanned)`
+        );
+      }
+      visit(line, `${file}:${lineNumber}`);
+    };
+    let rest = "";
     try {
-      for await (const text of lines) {
-        lineNumber++;
-        if (text.trim() === "") continue;
-        let line;
-        try {
-          line = JSON.parse(text);
-        } catch (error) {
-          throw new InputError(
-            `${file}:${lineNumber} is not a JSON line (${error.message}); give the files inventory scan wrote`
-          );
+      for await (const chunk of createReadStream(file, { encoding: "utf8" })) {
+        const text = rest + chunk;
+        let start = 0;
+        for (let end = text.indexOf("\n"); end >= 0; end = text.indexOf("\n", start)) {
+          take(text.slice(start, end).replace(/\r$/, ""));
+          start = end + 1;
         }
-        if (typeof line?.repository !== "string" || typeof line.scanned !== "string") {
-          throw new InputError(
-            `${file}:${lineNumber}: expected a repository line of inventory scan (repository, scanned)`
-          );
-        }
-        visit(line, `${file}:${lineNumber}`);
+        rest = text.slice(start);
       }
     } catch (error) {
       if (error instanceof InputError) throw error;
       throw new InputError(`cannot read ${file}: ${error.message}`);
-    } finally {
-      lines.close();
     }
+    if (rest !== "") take(rest);
   }
 }
 async function mergeInventory(files, previous) {

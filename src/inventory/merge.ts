@@ -7,7 +7,6 @@
  * and everything is sorted, so the same inputs give the same bytes in any order.
  */
 import { createReadStream, readFileSync } from "node:fs";
-import { createInterface } from "node:readline";
 import { InputError } from "../errors.js";
 import type { RepositoryLine } from "./scan.js";
 
@@ -86,35 +85,42 @@ async function eachLine(
 ): Promise<void> {
   for (const file of files) {
     let lineNumber = 0;
-    const lines = createInterface({
-      input: createReadStream(file, "utf8"),
-      crlfDelay: Number.POSITIVE_INFINITY,
-    });
+    const take = (text: string) => {
+      lineNumber++;
+      if (text.trim() === "") return;
+      let line: RepositoryLine;
+      try {
+        line = JSON.parse(text) as RepositoryLine;
+      } catch (error) {
+        throw new InputError(
+          `${file}:${lineNumber} is not a JSON line (${(error as Error).message}); give the files inventory scan wrote`,
+        );
+      }
+      if (typeof line?.repository !== "string" || typeof line.scanned !== "string") {
+        throw new InputError(
+          `${file}:${lineNumber}: expected a repository line of inventory scan (repository, scanned)`,
+        );
+      }
+      visit(line, `${file}:${lineNumber}`);
+    };
+    // The stream's own async iteration, split by hand: readline's iterator can end early on Node 20
+    // when the file is read faster than it is iterated, and the run then exits as if it were done.
+    let rest = "";
     try {
-      for await (const text of lines) {
-        lineNumber++;
-        if (text.trim() === "") continue;
-        let line: RepositoryLine;
-        try {
-          line = JSON.parse(text) as RepositoryLine;
-        } catch (error) {
-          throw new InputError(
-            `${file}:${lineNumber} is not a JSON line (${(error as Error).message}); give the files inventory scan wrote`,
-          );
+      for await (const chunk of createReadStream(file, { encoding: "utf8" })) {
+        const text = rest + (chunk as string);
+        let start = 0;
+        for (let end = text.indexOf("\n"); end >= 0; end = text.indexOf("\n", start)) {
+          take(text.slice(start, end).replace(/\r$/, ""));
+          start = end + 1;
         }
-        if (typeof line?.repository !== "string" || typeof line.scanned !== "string") {
-          throw new InputError(
-            `${file}:${lineNumber}: expected a repository line of inventory scan (repository, scanned)`,
-          );
-        }
-        visit(line, `${file}:${lineNumber}`);
+        rest = text.slice(start);
       }
     } catch (error) {
       if (error instanceof InputError) throw error;
       throw new InputError(`cannot read ${file}: ${(error as Error).message}`);
-    } finally {
-      lines.close();
     }
+    if (rest !== "") take(rest);
   }
 }
 
