@@ -33475,8 +33475,8 @@ function scanRepository(dir, loaded, scanned2) {
       occurrences
     };
   } catch (error) {
-    if (!(error instanceof GuardError)) throw error;
-    return failed(repository, error.message);
+    const why = error instanceof GuardError ? error.message : `internal error while judging it: ${error.message}`;
+    return failed(repository, why);
   }
 }
 function nameOfRemote(folder) {

@@ -147,8 +147,12 @@ export function scanRepository(dir: string, loaded: LoadedPolicy, scanned: strin
       occurrences,
     };
   } catch (error) {
-    if (!(error instanceof GuardError)) throw error;
-    return failed(repository, error.message);
+    // One repository that cannot be judged must not stop its job's others: its line says why.
+    const why =
+      error instanceof GuardError
+        ? error.message
+        : `internal error while judging it: ${(error as Error).message}`;
+    return failed(repository, why);
   }
 }
 

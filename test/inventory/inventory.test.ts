@@ -4,7 +4,7 @@
  * the merged files byte-identical whatever the order of their inputs; untrusted text inert in each
  * format; the page opened in headless Chromium where it is installed.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -64,6 +64,25 @@ function cli(args: string[], cwd: string, extra: Record<string, string> = env) {
     env: { ...process.env, NO_COLOR: "1", ...extra },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The CLI without blocking this process: the fake API it talks to answers from here. */
+function cliAsync(
+  args: string[],
+  cwd: string,
+  extra: Record<string, string>,
+): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [resolve("dist/cli.js"), ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: "1", ...extra },
+    });
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("close", (code) => done({ code, stderr }));
+  });
 }
 
 describe("inventory scan and merge", () => {
@@ -226,6 +245,53 @@ describe("inventory scan and merge", () => {
       image: "docker.io/library/centos:7",
       repository: "acme/api",
     });
+  });
+
+  it("--policy owner/repo/path@ref is read through the API with GITHUB_TOKEN; merge of no lines says 0 of 0", async () => {
+    const { startFakeGitHub } = await import("../action/github-api-server.js");
+    const api = await startFakeGitHub({
+      changedFiles: [],
+      baseFiles: {},
+      otherFiles: { "acme/policies/base.yml@v2": "approved: ['**']\n" },
+    });
+    try {
+      const out = join(root, "central.jsonl");
+      const result = await cliAsync(
+        ["inventory", "scan", dirs[0] as string, "--policy", "acme/policies/base.yml@v2", "--out", out],
+        root,
+        {
+          ...env,
+          GITHUB_API_URL: api.url,
+          GITHUB_TOKEN: "ghs_test",
+        },
+      );
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toContain("under acme/policies/base.yml@v2");
+      // Everything approved by the central policy; centos is not deprecated there either.
+      expect(JSON.parse(readFileSync(out, "utf8")).counts).toEqual({});
+      expect(
+        api.requests.find((r) => r.path.startsWith("/repos/acme/policies/contents/base.yml"))?.authorization,
+      ).toBe("Bearer ghs_test");
+      const missing = await cliAsync(
+        ["inventory", "scan", dirs[0] as string, "--policy", "acme/policies/nope.yml@v2", "--out", out],
+        root,
+        {
+          ...env,
+          GITHUB_API_URL: api.url,
+        },
+      );
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/cannot read policy acme\/policies\/nope\.yml@v2: the API answered 404/);
+    } finally {
+      await api.close();
+    }
+    const empty = join(root, "empty.jsonl");
+    writeFileSync(empty, "");
+    const merged = cli(["inventory", "merge", empty, "--out", join(root, "e")], root);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(readFileSync(join(root, "e", "inventory.md"), "utf8")).toMatch(
+      /^### base-image-guard inventory: 0 of 0 repositories judged\n/,
+    );
   });
 
   it("a line that is not JSON stops the merge with its file and line (exit 2)", () => {
