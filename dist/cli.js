@@ -33518,7 +33518,16 @@ async function inventoryScan(dirs, flags) {
   const cwd = process.cwd();
   const loaded = await inventoryPolicy(flags.policy, cwd);
   const out = resolve7(cwd, flags.out);
-  writeFileSync2(out, "");
+  const write = (text, first = false) => {
+    try {
+      (first ? writeFileSync2 : appendFileSync)(out, text);
+    } catch (error) {
+      throw new InputError(
+        `cannot write ${flags.out}: ${error.code ?? error.message}`
+      );
+    }
+  };
+  write("", true);
   const scanned2 = scanTime();
   let judged = 0;
   for (const dir of dirs) {
@@ -33526,7 +33535,7 @@ async function inventoryScan(dirs, flags) {
     if (line.error === void 0) judged++;
     else process.stderr.write(`${terminal(line.repository)}: ${terminal(line.error)}
 `);
-    appendFileSync(out, `${JSON.stringify(line)}
+    write(`${JSON.stringify(line)}
 `);
   }
   process.stderr.write(`${judged} of ${dirs.length} repositories judged under ${terminal(loaded.source)}
@@ -33574,11 +33583,17 @@ async function inventoryMerge(files, flags) {
     flags.previous === void 0 ? void 0 : readPrevious(resolve7(cwd, flags.previous))
   );
   const dir = resolve7(cwd, flags.out);
-  mkdirSync(dir, { recursive: true });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new InputError(
+      `cannot create ${flags.out}: ${error.code ?? error.message}`
+    );
+  }
   writeChunks(join7(dir, "inventory.json"), jsonChunks(inventory));
   writeChunks(join7(dir, "inventory.csv"), csvChunks(inventory));
-  writeFileSync2(join7(dir, "inventory.md"), renderInventoryMarkdown(inventory));
-  writeFileSync2(join7(dir, "inventory.html"), renderInventoryHtml(inventory));
+  writeChunks(join7(dir, "inventory.md"), [renderInventoryMarkdown(inventory)]);
+  writeChunks(join7(dir, "inventory.html"), [renderInventoryHtml(inventory)]);
   const failed = inventory.repositories.filter((r) => r.error !== void 0);
   for (const r of failed)
     process.stderr.write(`not judged: ${terminal(r.repository)}: ${terminal(r.error ?? "")}
@@ -33590,11 +33605,16 @@ async function inventoryMerge(files, flags) {
   return 0;
 }
 function writeChunks(path4, chunks) {
-  const fd = openSync3(path4, "w");
+  let fd;
   try {
+    fd = openSync3(path4, "w");
     for (const chunk of chunks) writeSync2(fd, chunk);
+  } catch (error) {
+    throw new InputError(
+      `cannot write ${path4}: ${error.code ?? error.message}`
+    );
   } finally {
-    closeSync3(fd);
+    if (fd !== void 0) closeSync3(fd);
   }
 }
 

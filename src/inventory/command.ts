@@ -47,14 +47,23 @@ export async function inventoryScan(
   const cwd = process.cwd();
   const loaded = await inventoryPolicy(flags.policy, cwd);
   const out = resolve(cwd, flags.out);
-  writeFileSync(out, "");
+  const write = (text: string, first = false) => {
+    try {
+      (first ? writeFileSync : appendFileSync)(out, text);
+    } catch (error) {
+      throw new InputError(
+        `cannot write ${flags.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
+    }
+  };
+  write("", true);
   const scanned = scanTime();
   let judged = 0;
   for (const dir of dirs) {
     const line = scanRepository(resolve(cwd, dir), loaded, scanned);
     if (line.error === undefined) judged++;
     else process.stderr.write(`${terminal(line.repository)}: ${terminal(line.error)}\n`);
-    appendFileSync(out, `${JSON.stringify(line)}\n`);
+    write(`${JSON.stringify(line)}\n`);
   }
   process.stderr.write(`${judged} of ${dirs.length} repositories judged under ${terminal(loaded.source)}\n`);
   return 0;
@@ -110,11 +119,17 @@ export async function inventoryMerge(
     flags.previous === undefined ? undefined : readPrevious(resolve(cwd, flags.previous)),
   );
   const dir = resolve(cwd, flags.out);
-  mkdirSync(dir, { recursive: true });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new InputError(
+      `cannot create ${flags.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
   writeChunks(join(dir, "inventory.json"), jsonChunks(inventory));
   writeChunks(join(dir, "inventory.csv"), csvChunks(inventory));
-  writeFileSync(join(dir, "inventory.md"), renderInventoryMarkdown(inventory));
-  writeFileSync(join(dir, "inventory.html"), renderInventoryHtml(inventory));
+  writeChunks(join(dir, "inventory.md"), [renderInventoryMarkdown(inventory)]);
+  writeChunks(join(dir, "inventory.html"), [renderInventoryHtml(inventory)]);
   const failed = inventory.repositories.filter((r) => r.error !== undefined);
   for (const r of failed)
     process.stderr.write(`not judged: ${terminal(r.repository)}: ${terminal(r.error ?? "")}\n`);
@@ -125,10 +140,15 @@ export async function inventoryMerge(
 }
 
 function writeChunks(path: string, chunks: Iterable<string>): void {
-  const fd = openSync(path, "w");
+  let fd: number | undefined;
   try {
+    fd = openSync(path, "w");
     for (const chunk of chunks) writeSync(fd, chunk);
+  } catch (error) {
+    throw new InputError(
+      `cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   } finally {
-    closeSync(fd);
+    if (fd !== undefined) closeSync(fd);
   }
 }
