@@ -111,7 +111,8 @@ it("the inventory is reusable: plan → matrix scan → merge, read-only but for
   // Shallow clones whose token never lands in .git/config; one artifact per job.
   const clone = scan.steps?.find((s) => s.run?.includes("git "))?.run ?? "";
   expect(clone).toMatch(/--depth 1/);
-  expect(clone).toMatch(/http\.extraHeader/);
+  expect(clone).toMatch(/GIT_CONFIG_KEY_0=http\.extraHeader/);
+  expect(clone).not.toMatch(/git -c http/);
   expect(clone).not.toMatch(/x-access-token:\$\{?TOKEN\}?@/);
   expect(scan.steps?.find((s) => s.uses?.startsWith("actions/upload-artifact@"))?.with?.name).toBe(
     "inventory-scan-${{ matrix.job }}",
