@@ -28986,6 +28986,12 @@ import { posix as posix2 } from "node:path";
 // src/sources/yaml.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 
+// src/sources/path-stats.ts
+var pathStats = {
+  yaml: { fast: 0, exact: 0, exactByRole: 0 },
+  dockerfile: { fast: 0, exact: 0 }
+};
+
 // src/sources/yaml-lenient.ts
 var DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t]|\r?$)/;
 function keyColumn(line) {
@@ -29108,7 +29114,17 @@ function repairForStrict(original) {
 var MAX_ALIAS_COUNT = 1e3;
 function readYamlFile(text, file, options = {}) {
   const source = text.includes(BOM) ? text.replace(LINE_START_BOM, "$1") : text;
-  return (options.exact ? void 0 : readFast(source)) ?? readExact(source, file);
+  if (options.exact) {
+    pathStats.yaml.exactByRole++;
+    return readExact(source, file);
+  }
+  const fast = readFast(source);
+  if (fast) {
+    pathStats.yaml.fast++;
+    return fast;
+  }
+  pathStats.yaml.exact++;
+  return readExact(source, file);
 }
 var BOM = "\uFEFF";
 var LINE_START_BOM = /(^|\n)\uFEFF+/g;
@@ -30059,7 +30075,9 @@ var INSTRUCTIONS = /* @__PURE__ */ new Set([
   "WORKDIR"
 ]);
 function readDockerfile(text, file, options = {}) {
-  return readModel(fastModel(text) ?? exactModel(text), text, file, options);
+  const fast = fastModel(text);
+  pathStats.dockerfile[fast ? "fast" : "exact"]++;
+  return readModel(fast ?? exactModel(text), text, file, options);
 }
 function readModel(model, text, file, options = {}) {
   const { escapeChar } = model;
@@ -34868,6 +34886,9 @@ function check(paths, flags) {
   }
   const chunks = flags.format === "json" ? jsonChunks2(result) : flags.format === "jsonl" ? jsonLines(result) : [renderBuilt(flags, result, !toFile && useColor(process.stdout))];
   writeChunks2(chunks, flags.output === void 0 ? void 0 : resolve8(cwd, flags.output), flags.output);
+  const stats = process.env.BASE_IMAGE_GUARD_PATH_STATS;
+  if (stats) writeFileSync4(stats, `${JSON.stringify(pathStats)}
+`);
   return exitCodeOf(result);
 }
 function renderBuilt(flags, result, color) {

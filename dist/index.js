@@ -23043,6 +23043,12 @@ var {
 // src/sources/yaml.ts
 var import_yaml = __toESM(require_dist(), 1);
 
+// src/sources/path-stats.ts
+var pathStats = {
+  yaml: { fast: 0, exact: 0, exactByRole: 0 },
+  dockerfile: { fast: 0, exact: 0 }
+};
+
 // src/sources/yaml-lenient.ts
 var DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t]|\r?$)/;
 function keyColumn(line) {
@@ -23165,7 +23171,17 @@ function repairForStrict(original) {
 var MAX_ALIAS_COUNT = 1e3;
 function readYamlFile(text, file, options = {}) {
   const source = text.includes(BOM) ? text.replace(LINE_START_BOM, "$1") : text;
-  return (options.exact ? void 0 : readFast(source)) ?? readExact(source, file);
+  if (options.exact) {
+    pathStats.yaml.exactByRole++;
+    return readExact(source, file);
+  }
+  const fast = readFast(source);
+  if (fast) {
+    pathStats.yaml.fast++;
+    return fast;
+  }
+  pathStats.yaml.exact++;
+  return readExact(source, file);
 }
 var BOM = "\uFEFF";
 var LINE_START_BOM = /(^|\n)\uFEFF+/g;
@@ -24116,7 +24132,9 @@ var INSTRUCTIONS = /* @__PURE__ */ new Set([
   "WORKDIR"
 ]);
 function readDockerfile(text, file, options = {}) {
-  return readModel(fastModel(text) ?? exactModel(text), text, file, options);
+  const fast = fastModel(text);
+  pathStats.dockerfile[fast ? "fast" : "exact"]++;
+  return readModel(fast ?? exactModel(text), text, file, options);
 }
 function readModel(model, text, file, options = {}) {
   const { escapeChar } = model;

@@ -17,6 +17,8 @@ import { dirname, join, relative, resolve } from "node:path";
 import { coveringPolicy } from "./fix-roundtrip.mjs";
 
 const ROOT = resolve(".bench/repo");
+/** Walk + read + one regular expression, single-threaded: Node's own floor (scripts/floor.mjs). */
+const FLOOR = resolve("scripts/floor.mjs");
 const CLI = resolve("dist/cli.js");
 const RSS_PROBE = resolve("scripts/bench-rss.mjs");
 const TOTAL = 10_000;
@@ -262,11 +264,14 @@ function fileCount(root) {
 /** grep and check side by side on one tree, `runs` times each, alternating. */
 function measure(root, runs) {
   const grepMs = [];
+  const floorMs = [];
   const checkMs = [];
   const rss = [];
   const rssFile = resolve(".bench/rss");
+  const statsFile = resolve(".bench/path-stats.json");
   for (let run = 0; run < runs; run++) {
     grepMs.push(time("grep", ["-rnE", "^\\s*FROM|image:", "."], { cwd: root }));
+    floorMs.push(time(process.execPath, [FLOOR, "."], { cwd: root }));
     checkMs.push(
       time(
         process.execPath,
@@ -283,12 +288,22 @@ function measure(root, runs) {
           "--output",
           "/dev/null",
         ],
-        { cwd: root, env: { ...process.env, BENCH_RSS_FILE: rssFile } },
+        {
+          cwd: root,
+          env: { ...process.env, BENCH_RSS_FILE: rssFile, BASE_IMAGE_GUARD_PATH_STATS: statsFile },
+        },
       ),
     );
     rss.push(Number(readFileSync(rssFile, "utf8")) / 1024);
   }
-  return { files: fileCount(root), grep: median(grepMs), check: median(checkMs), rss: Math.max(...rss) };
+  return {
+    files: fileCount(root),
+    grep: median(grepMs),
+    floor: median(floorMs),
+    check: median(checkMs),
+    rss: Math.max(...rss),
+    paths: JSON.parse(readFileSync(statsFile, "utf8")),
+  };
 }
 
 if (!existsSync(CLI)) execFileSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit" });
@@ -400,12 +415,21 @@ function measureMerge(runs) {
 
 const cell = (text) => text.replace(/\|/g, "\\|");
 console.log(
-  "| tree | files | grep | check | check ÷ grep | peak RSS |\n| --- | ---: | ---: | ---: | ---: | ---: |",
+  "| tree | files | grep | floor | check | check ÷ grep | check ÷ floor | peak RSS |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
 );
+const fallbacks = [];
 for (const [name, root] of trees) {
   const m = measure(root, RUNS);
   console.log(
-    `| ${cell(name)} | ${m.files} | ${m.grep.toFixed(0)} ms | ${m.check.toFixed(0)} ms | ${(m.check / m.grep).toFixed(2)}x | ${m.rss.toFixed(0)} MB |`,
+    `| ${cell(name)} | ${m.files} | ${m.grep.toFixed(0)} ms | ${m.floor.toFixed(0)} ms | ${m.check.toFixed(0)} ms | ${(m.check / m.grep).toFixed(2)}x | ${(m.check / m.floor).toFixed(2)}x | ${m.rss.toFixed(0)} MB |`,
+  );
+  fallbacks.push([m.files, m.paths]);
+}
+const share = (part, whole) => `${whole === 0 ? 0 : ((100 * part) / whole).toFixed(1)}%`;
+for (const [files, { yaml, dockerfile }] of fallbacks) {
+  const yamlRead = yaml.fast + yaml.exact + yaml.exactByRole;
+  console.log(
+    `\nparsers at ${files} files: YAML ${yaml.fast} fast, ${yaml.exact} fell back to the exact parser (${share(yaml.exact, yaml.fast + yaml.exact)} of manifests), ${yaml.exactByRole} read exactly by role (kustomizations, Helm values, workflows, JSON): ${share(yaml.exact + yaml.exactByRole, yamlRead)} of YAML files read took the full parser; Dockerfiles ${dockerfile.fast} fast, ${dockerfile.exact} fell back (${share(dockerfile.exact, dockerfile.fast + dockerfile.exact)})`,
   );
 }
 {
@@ -425,6 +449,6 @@ console.log(
   `\ndist/cli.js --version: ${versionMs.toFixed(0)} ms (node -e 0: ${nodeMs.toFixed(0)} ms, ${(versionMs / nodeMs).toFixed(2)}x)`,
 );
 console.log(
-  `median of ${RUNS} runs each, grep and check alternating; grep -rnE '^\\s*FROM|image:' .; check --format json --mode audit`,
+  `median of ${RUNS} runs each, grep, floor and check alternating (floor: scripts/floor.mjs, walk + read + one regex); grep -rnE '^\\s*FROM|image:' .; check --format json --mode audit`,
 );
 console.log("targets: check <= 3x grep, peak RSS <= 200 MB at 50,000 files, --version <= 3x node -e 0");

@@ -31,6 +31,7 @@ import { FORMATS, type Format, renderReport } from "./report/index.js";
 import { jsonChunks, jsonLines } from "./report/json.js";
 import { terminal } from "./report/neutralise.js";
 import { skipLine, skipNotices } from "./report/skips.js";
+import { pathStats } from "./sources/path-stats.js";
 
 const { version } = packageJson;
 
@@ -112,6 +113,9 @@ function check(paths: string[], flags: CheckFlags): number {
         ? jsonLines(result)
         : [renderBuilt(flags, result, !toFile && useColor(process.stdout))];
   writeChunks(chunks, flags.output === undefined ? undefined : resolve(cwd, flags.output), flags.output);
+  // Which parser each file took, for npm run bench (issue 24).
+  const stats = process.env.BASE_IMAGE_GUARD_PATH_STATS;
+  if (stats) writeFileSync(stats, `${JSON.stringify(pathStats)}\n`);
   return exitCodeOf(result);
 }
 

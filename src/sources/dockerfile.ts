@@ -12,6 +12,7 @@ import {
   exactModel,
   type Position,
 } from "./dockerfile-model.js";
+import { pathStats } from "./path-stats.js";
 import { detach, resolveImage } from "./resolve.js";
 import type { ImageState, ImageWritten, Occurrence, ParseProblem, SourceResult } from "./types.js";
 import { expandVariables, oneVariable, type Variables } from "./variables.js";
@@ -66,7 +67,9 @@ export function readDockerfile(
   options: DockerfileOptions = {},
 ): DockerfileResult {
   // The fast path where it is sure (issue 10); dockerfile-ast for everything else.
-  return readModel(fastModel(text) ?? exactModel(text), text, file, options);
+  const fast = fastModel(text);
+  pathStats.dockerfile[fast ? "fast" : "exact"]++;
+  return readModel(fast ?? exactModel(text), text, file, options);
 }
 
 /** The Dockerfile source over a parsed model: stages, images, problems. */

@@ -22,6 +22,7 @@ import {
   type Node,
   parseAllDocuments,
 } from "yaml";
+import { pathStats } from "./path-stats.js";
 import type { ParseProblem } from "./types.js";
 import { repairForStrict } from "./yaml-lenient.js";
 
@@ -60,7 +61,17 @@ export function readYamlFile(text: string, file: string, options: YamlOptions = 
   // A byte-order mark may open any document of a stream (YAML 1.2 §9.1.1), not only the file:
   // left in place after a `---`, it would become part of the first key and hide the document.
   const source = text.includes(BOM) ? text.replace(LINE_START_BOM, "$1") : text;
-  return (options.exact ? undefined : readFast(source)) ?? readExact(source, file);
+  if (options.exact) {
+    pathStats.yaml.exactByRole++;
+    return readExact(source, file);
+  }
+  const fast = readFast(source);
+  if (fast) {
+    pathStats.yaml.fast++;
+    return fast;
+  }
+  pathStats.yaml.exact++;
+  return readExact(source, file);
 }
 
 const BOM = "\uFEFF";

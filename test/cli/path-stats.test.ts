@@ -1,0 +1,32 @@
+/**
+ * Issue 24: `npm run bench` reports which parser each file took. With BASE_IMAGE_GUARD_PATH_STATS
+ * set, `check` writes the counts: fast paths, exact fallbacks, and files read exactly by their role.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, it } from "vitest";
+import { fixture, runCli } from "../helpers.js";
+
+it("counts each Dockerfile and YAML file under the path it took", () => {
+  const cwd = fixture({
+    "plain/Dockerfile": "FROM registry.example.com/base/alpine:3.22\n",
+    "heredoc/Dockerfile": "FROM registry.example.com/base/alpine:3.22\nRUN <<EOF\necho hi\nEOF\n",
+    "pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: a\n      image: x\n",
+    "merged.yaml":
+      "base: &b {name: a, image: x}\napiVersion: v1\nkind: Pod\nmetadata: {name: q}\nspec:\n  containers:\n    - <<: *b\n",
+    "k/kustomization.yaml": "resources: []\n",
+  });
+  const stats = join(cwd, "..", `stats-${Date.now()}.json`);
+  const previous = process.env.BASE_IMAGE_GUARD_PATH_STATS;
+  process.env.BASE_IMAGE_GUARD_PATH_STATS = stats;
+  try {
+    runCli(["check", ".", "--mode", "audit"], cwd);
+  } finally {
+    if (previous === undefined) delete process.env.BASE_IMAGE_GUARD_PATH_STATS;
+    else process.env.BASE_IMAGE_GUARD_PATH_STATS = previous;
+  }
+  expect(JSON.parse(readFileSync(stats, "utf8"))).toEqual({
+    yaml: { fast: 1, exact: 1, exactByRole: 1 },
+    dockerfile: { fast: 1, exact: 1 },
+  });
+});
