@@ -11,7 +11,8 @@ it("counts each Dockerfile and YAML file under the path it took", () => {
   const cwd = fixture({
     "plain/Dockerfile": "FROM registry.example.com/base/alpine:3.22\n",
     "heredoc/Dockerfile": "FROM registry.example.com/base/alpine:3.22\nRUN <<EOF\necho hi\nEOF\n",
-    "pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: a\n      image: x\n",
+    "pod.yaml":
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: a\n      image: x\n",
     "merged.yaml":
       "base: &b {name: a, image: x}\napiVersion: v1\nkind: Pod\nmetadata: {name: q}\nspec:\n  containers:\n    - <<: *b\n",
     "k/kustomization.yaml": "resources: []\n",
