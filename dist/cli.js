@@ -29868,7 +29868,7 @@ function asBuildKitReadsIt(text) {
 // src/sources/dockerfile-fast.ts
 var ESCAPE = "\\";
 function fastModel(text) {
-  if (text.includes("<<") || /^[ \t]*#.*escape/im.test(text)) return void 0;
+  if (text.includes("<<") || hasEscapeDirective(text)) return void 0;
   const lines = text.split("\n");
   const instructions = [];
   const initialArgs = [];
@@ -29910,6 +29910,18 @@ function fastModel(text) {
     instructions.push(instruction);
   }
   return { escapeChar: ESCAPE, initialArgs, instructions, heredocLines: /* @__PURE__ */ new Set() };
+}
+var DIRECTIVE2 = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
+var KNOWN_DIRECTIVES2 = /* @__PURE__ */ new Set(["syntax", "escape", "check"]);
+function hasEscapeDirective(text) {
+  if (!text.includes("escape")) return false;
+  const lines = text.replace(/^\uFEFF/, "").split("\n");
+  for (const raw of lines) {
+    const match = DIRECTIVE2.exec(stripCR(raw));
+    if (!match || !KNOWN_DIRECTIVES2.has(match[1].toLowerCase())) return false;
+    if (match[1].toLowerCase() === "escape") return true;
+  }
+  return false;
 }
 function stripCR(line) {
   return line.endsWith("\r") ? line.slice(0, -1) : line;

@@ -23,7 +23,7 @@ const ESCAPE = "\\";
 
 export function fastModel(text: string): DockerfileModel | undefined {
   // Heredocs and escape directives change what a line is; leave them to the exact parser.
-  if (text.includes("<<") || /^[ \t]*#.*escape/im.test(text)) return undefined;
+  if (text.includes("<<") || hasEscapeDirective(text)) return undefined;
   const lines = text.split("\n");
   const instructions: DockerInstruction[] = [];
   const initialArgs: DockerfileModel["initialArgs"] = [];
@@ -67,6 +67,26 @@ export function fastModel(text: string): DockerfileModel | undefined {
     instructions.push(instruction);
   }
   return { escapeChar: ESCAPE, initialArgs, instructions, heredocLines: new Set() };
+}
+
+/** A parser directive line, and the directives BuildKit knows (as the exact path reads them). */
+const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
+const KNOWN_DIRECTIVES = new Set(["syntax", "escape", "check"]);
+
+/**
+ * Whether the file sets its escape character: only a directive among the leading lines of known
+ * directives does (BuildKit stops at the first other line), so `# escape` in a later comment is
+ * just a comment and keeps the fast path.
+ */
+function hasEscapeDirective(text: string): boolean {
+  if (!text.includes("escape")) return false;
+  const lines = text.replace(/^\uFEFF/, "").split("\n");
+  for (const raw of lines) {
+    const match = DIRECTIVE.exec(stripCR(raw));
+    if (!match || !KNOWN_DIRECTIVES.has((match[1] as string).toLowerCase())) return false;
+    if ((match[1] as string).toLowerCase() === "escape") return true;
+  }
+  return false;
 }
 
 function stripCR(line: string): string {

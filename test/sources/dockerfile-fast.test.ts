@@ -41,6 +41,11 @@ const SAMPLES: Record<string, string> = {
   "stage by index": "FROM alpine:3.20\nFROM debian:9\nCOPY --from=0 /a /b\n",
   "a blank line inside a continuation": "FROM alpine:3.20\nRUN echo \\\n\n  hi\n",
   "an escape directive": "# escape=`\nFROM alpine:3.20 `\n  AS x\n",
+  "an escape directive after the syntax one":
+    "# syntax=docker/dockerfile:1\n# escape=`\nFROM alpine:3.20 `\n  AS x\n",
+  "escape= in a later comment is a comment": "FROM alpine:3.20\n# escape=`\nRUN echo `\n",
+  "escape in a comment above the directives' end":
+    "# we escape nothing here\n# escape=`\nFROM alpine:3.20 \\\n  AS x\n",
   "a heredoc": "FROM alpine:3.20\nRUN <<EOT\nFROM centos:7\nEOT\n",
 };
 
@@ -67,9 +72,16 @@ describe("issue 10: the Dockerfile fast path agrees with dockerfile-ast", () => 
       "multi-stage with ARGs",
       "lower-case keywords, tabs and CRLF",
       "comments inside a continuation",
+      "escape= in a later comment is a comment",
+      "escape in a comment above the directives' end",
     ])
       expect(fastModel(SAMPLES[name] as string), name).toBeDefined();
-    for (const name of ["an escape directive", "a heredoc", "a blank line inside a continuation"])
+    for (const name of [
+      "an escape directive",
+      "an escape directive after the syntax one",
+      "a heredoc",
+      "a blank line inside a continuation",
+    ])
       expect(fastModel(SAMPLES[name] as string), name).toBeUndefined();
   });
 });
