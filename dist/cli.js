@@ -19783,8 +19783,8 @@ var require_main3 = __commonJS({
 });
 
 // src/cli.ts
-import { closeSync as closeSync4, existsSync as existsSync4, mkdirSync as mkdirSync3, openSync as openSync4, readFileSync as readFileSync12, writeFileSync as writeFileSync4, writeSync as writeSync3 } from "node:fs";
-import { dirname as dirname8, join as join13, resolve as resolve8 } from "node:path";
+import { existsSync as existsSync4, mkdirSync as mkdirSync3, readFileSync as readFileSync12, writeFileSync as writeFileSync4 } from "node:fs";
+import { dirname as dirname9, join as join13, resolve as resolve8 } from "node:path";
 
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
@@ -25154,6 +25154,18 @@ function daysUntil(end, today) {
 function hasEnded(end, today) {
   return end === true || typeof end === "string" && end < today;
 }
+function endOfSupport(calendar, imageName, release2, support) {
+  const product = calendar.productOf(imageName);
+  const cycle = product && release2 !== void 0 ? cycleOf(product, release2) : void 0;
+  if (!product || !cycle) return void 0;
+  const end = supportEnd(cycle, support);
+  return {
+    product: product.product,
+    release: cycle.release,
+    end: typeof end === "string" ? end : end ? "ended" : "not announced",
+    date: typeof end === "string"
+  };
+}
 var ReleaseTally = class {
   constructor(today, support, calendar) {
     this.today = today;
@@ -25165,22 +25177,19 @@ var ReleaseTally = class {
   calendar;
   byKey = /* @__PURE__ */ new Map();
   add(imageName, release2) {
-    const product = this.calendar.productOf(imageName);
-    if (!product || release2 === void 0) return;
-    const cycle = cycleOf(product, release2);
-    if (!cycle) return;
-    const key = `${product.product} ${cycle.release}`;
+    const found = endOfSupport(this.calendar, imageName, release2, this.support);
+    if (!found) return;
+    const key = `${found.product} ${found.release}`;
     const known = this.byKey.get(key);
     if (known) {
       known.images++;
       return;
     }
-    const end = supportEnd(cycle, this.support);
-    const days2 = typeof end === "string" ? daysUntil(end, this.today) : void 0;
+    const days2 = found.date ? daysUntil(found.end, this.today) : void 0;
     this.byKey.set(key, {
-      product: product.product,
-      release: cycle.release,
-      end: typeof end === "string" ? end : end ? "ended" : "not announced",
+      product: found.product,
+      release: found.release,
+      end: found.end,
       ...days2 !== void 0 && { daysLeft: days2 },
       images: 1
     });
@@ -27604,11 +27613,12 @@ function unquote(word, escapeChar) {
   return out;
 }
 var ONE_VARIABLE = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^${}]*))?\})$/;
-function oneVariable(text, value) {
+function oneVariable(text, lookup) {
   const one = ONE_VARIABLE.exec(text);
   if (!one) return void 0;
   const name = one[1] ?? one[2];
   const operator = one[3];
+  const value = lookup(name);
   const usesDefault = operator !== void 0 && (value === void 0 || operator === ":-" && value === "");
   return usesDefault ? { name, part: { start: text.indexOf("-") + 1, end: text.length - 1 } } : { name };
 }
@@ -29911,14 +29921,12 @@ function fastModel(text) {
   }
   return { escapeChar: ESCAPE, initialArgs, instructions, heredocLines: /* @__PURE__ */ new Set() };
 }
-var DIRECTIVE2 = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
-var KNOWN_DIRECTIVES2 = /* @__PURE__ */ new Set(["syntax", "escape", "check"]);
 function hasEscapeDirective(text) {
   if (!text.includes("escape")) return false;
   const lines = text.replace(/^\uFEFF/, "").split("\n");
   for (const raw of lines) {
-    const match = DIRECTIVE2.exec(stripCR(raw));
-    if (!match || !KNOWN_DIRECTIVES2.has(match[1].toLowerCase())) return false;
+    const match = DIRECTIVE.exec(stripCR(raw));
+    if (!match || !KNOWN_DIRECTIVES.has(match[1].toLowerCase())) return false;
     if (match[1].toLowerCase() === "escape") return true;
   }
   return false;
@@ -30153,15 +30161,16 @@ var StageReader = class {
   written(word, at2) {
     const here = { file: this.file, line: at2.line + 1, column: at2.character + 1, value: detach(word) };
     if (!word.includes("$")) return { kind: "value", at: here };
-    const first = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(word)?.[1] ?? "";
-    const source = this.argSources.get(first);
-    const unset = !source || "reason" in source && source.reason.endsWith("has no default");
-    const value = unset ? void 0 : source && "value" in source ? source.value : "(set elsewhere)";
-    const one = oneVariable(word, value);
+    const one = oneVariable(word, (name2) => {
+      const source2 = this.argSources.get(name2);
+      if (!source2 || "reason" in source2 && source2.reason.endsWith("has no default")) return void 0;
+      return "value" in source2 ? source2.value : "(set elsewhere)";
+    });
     if (!one)
       return { kind: "fixed", reason: "the image is put together from ARGs; change their values by hand" };
     if (one.part) return { kind: "value", at: here, part: one.part };
     const name = one.name;
+    const source = this.argSources.get(name);
     if (source && "line" in source) return { kind: "value", at: { file: this.file, ...source } };
     return {
       kind: "fixed",
@@ -30644,12 +30653,11 @@ function writtenIn(doc, found, file, at2, env) {
   if (typeof found.value !== "string") return { kind: "fixed", reason: "the image is not a string" };
   const here = { file, line: at2.line, column: at2.col, value: detach(found.value) };
   if (!env || !found.value.includes("$")) return { kind: "value", at: here };
-  const first = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(found.value)?.[1] ?? "";
-  const value = env.variables.get(first);
-  const one = oneVariable(found.value, value);
+  const one = oneVariable(found.value, (name2) => env.variables.get(name2));
   if (!one) return { kind: "fixed", reason: "the image is put together from variables; change them by hand" };
   if (one.part) return { kind: "value", at: here, part: one.part };
   const name = one.name;
+  const value = env.variables.get(name);
   const position = env.positions.get(name);
   if (value === void 0 || !position)
     return { kind: "fixed", reason: `variable ${name} has no value to change` };
@@ -30889,8 +30897,8 @@ function exitCodeOf(result) {
 }
 
 // src/command-inputs.ts
-import { readFileSync as readFileSync3 } from "node:fs";
-import { resolve as resolve4 } from "node:path";
+import { closeSync as closeSync2, mkdirSync, openSync as openSync2, readFileSync as readFileSync3, writeSync } from "node:fs";
+import { dirname as dirname5, resolve as resolve4 } from "node:path";
 function collectBuildArg(value, previous) {
   const at2 = value.indexOf("=");
   if (at2 <= 0) throw new UsageError(`--build-arg takes KEY=VALUE, got "${value}"`);
@@ -30909,6 +30917,41 @@ function dayOf(text, option) {
     throw new UsageError(`${option} takes a date as YYYY-MM-DD, got "${text}"`);
   }
   return text;
+}
+var WRITE_BATCH = 1 << 20;
+function writeChunks(chunks, path4, shown) {
+  let batch = "";
+  if (path4 === void 0) {
+    for (const chunk of chunks) {
+      batch += chunk;
+      if (batch.length >= WRITE_BATCH) {
+        process.stdout.write(batch);
+        batch = "";
+      }
+    }
+    process.stdout.write(batch);
+    return;
+  }
+  let fd;
+  try {
+    mkdirSync(dirname5(path4), { recursive: true });
+    fd = openSync2(path4, "w");
+    const flush = (descriptor) => {
+      const bytes = Buffer.from(batch, "utf8");
+      for (let written = 0; written < bytes.length; ) written += writeSync(descriptor, bytes, written);
+      batch = "";
+    };
+    for (const chunk of chunks) {
+      batch += chunk;
+      if (batch.length >= WRITE_BATCH) flush(fd);
+    }
+    flush(fd);
+  } catch (error) {
+    const errno = error.code;
+    throw new InputError(`cannot write ${shown ?? path4}: ${errno ?? error.message}`);
+  } finally {
+    if (fd !== void 0) closeSync2(fd);
+  }
 }
 
 // src/digests.ts
@@ -32286,7 +32329,7 @@ function choose(occurrence, image, wanted, context) {
   const replacement = policy.replacements.find((r) => r.matches(image));
   if (replacement) {
     const use = parseImageRef(replacement.use);
-    const namesRelease = use.tag !== void 0 && /:[^/]*$/.test(replacement.use.split("@")[0] ?? "") || use.digest !== void 0;
+    const namesRelease = writesTag(replacement.use) || use.digest !== void 0;
     if (leaves || namesRelease) {
       repositories.push({
         repository: writtenRepository(use),
@@ -32397,12 +32440,10 @@ function compose(repository, tag, digest) {
   return { text, repository, ...tag !== void 0 && { tag }, ...digest !== void 0 && { digest } };
 }
 function writesTag(raw) {
-  const name = raw.split("@")[0];
-  return name.slice(name.lastIndexOf("/") + 1).includes(":");
+  return splitReference(raw).tag !== void 0;
 }
 function writtenRepository(image) {
-  const withoutDigest = image.raw.split("@")[0];
-  return image.tag !== void 0 && withoutDigest.endsWith(`:${image.tag}`) ? withoutDigest.slice(0, -(image.tag.length + 1)) : withoutDigest;
+  return splitReference(image.raw).name;
 }
 function matchRepository(repository) {
   try {
@@ -32590,18 +32631,18 @@ function settleShared(plans) {
 import { randomBytes } from "node:crypto";
 import {
   chownSync,
-  closeSync as closeSync2,
+  closeSync as closeSync3,
   fchmodSync,
   fsyncSync,
-  openSync as openSync2,
+  openSync as openSync3,
   readFileSync as readFileSync6,
   realpathSync as realpathSync5,
   renameSync,
   statSync as statSync4,
   unlinkSync,
-  writeSync
+  writeSync as writeSync2
 } from "node:fs";
-import { basename as basename6, dirname as dirname7, join as join6 } from "node:path";
+import { basename as basename6, dirname as dirname8, join as join6 } from "node:path";
 var WriteError = class extends GuardError {
 };
 function writeChanges(files) {
@@ -32621,17 +32662,17 @@ function writeChanges(files) {
       refuseIfChanged(target, change);
       const stats = statSync4(target);
       temp = join6(
-        dirname7(target),
+        dirname8(target),
         `.${basename6(target)}.base-image-guard-${randomBytes(6).toString("hex")}.tmp`
       );
-      const fd = openSync2(temp, "wx", 384);
+      const fd = openSync3(temp, "wx", 384);
       try {
         const bytes = Buffer.from(change.after, "utf8");
-        for (let at2 = 0; at2 < bytes.length; ) at2 += writeSync(fd, bytes, at2, bytes.length - at2);
+        for (let at2 = 0; at2 < bytes.length; ) at2 += writeSync2(fd, bytes, at2, bytes.length - at2);
         fsyncSync(fd);
         fchmodSync(fd, stats.mode & 4095);
       } finally {
-        closeSync2(fd);
+        closeSync3(fd);
       }
       try {
         chownSync(temp, stats.uid, stats.gid);
@@ -32748,7 +32789,7 @@ function registryResolver(tools) {
 }
 
 // src/inventory/command.ts
-import { appendFileSync, closeSync as closeSync3, mkdirSync, openSync as openSync3, writeFileSync as writeFileSync2, writeSync as writeSync2 } from "node:fs";
+import { appendFileSync, writeFileSync as writeFileSync2 } from "node:fs";
 import { join as join7, resolve as resolve7 } from "node:path";
 
 // src/action/central-policy.ts
@@ -33453,7 +33494,7 @@ function scanRepository(dir, loaded, scanned2) {
     const said = error instanceof GuardError ? error.message : String(error);
     return failed(fallback, `not a git work tree with a commit (${said.split("\n")[0]})`);
   }
-  const compiled = compilePolicy(loaded.policy, loaded.calendar);
+  const calendar = loaded.calendar ?? BUNDLED;
   const support = loaded.policy.eol?.support ?? "standard";
   const occurrences = [];
   try {
@@ -33474,16 +33515,8 @@ function scanRepository(dir, loaded, scanned2) {
         if (ref) {
           found.normalized = ref.normalized;
           found.family = ref.name;
-          const product = compiled.calendar.productOf(ref.name);
-          const cycle = product && cycleOf(product, releaseOf(ref) ?? "");
-          if (product && cycle) {
-            const end = supportEnd(cycle, support);
-            found.release = {
-              product: product.product,
-              release: cycle.release,
-              end: typeof end === "string" ? end : end ? "ended" : "not announced"
-            };
-          }
+          const end = endOfSupport(calendar, ref.name, releaseOf(ref), support);
+          if (end) found.release = { product: end.product, release: end.release, end: end.end };
         }
         occurrences.push(found);
       }
@@ -33613,17 +33646,13 @@ async function inventoryMerge(files, flags) {
     flags.previous === void 0 ? void 0 : readPrevious(resolve7(cwd, flags.previous))
   );
   const dir = resolve7(cwd, flags.out);
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (error) {
-    throw new InputError(
-      `cannot create ${flags.out}: ${error.code ?? error.message}`
-    );
-  }
-  writeChunks(join7(dir, "inventory.json"), jsonChunks(inventory));
-  writeChunks(join7(dir, "inventory.csv"), csvChunks(inventory));
-  writeChunks(join7(dir, "inventory.md"), [renderInventoryMarkdown(inventory)]);
-  writeChunks(join7(dir, "inventory.html"), [renderInventoryHtml(inventory)]);
+  const reports = [
+    ["inventory.json", jsonChunks(inventory)],
+    ["inventory.csv", csvChunks(inventory)],
+    ["inventory.md", [renderInventoryMarkdown(inventory)]],
+    ["inventory.html", [renderInventoryHtml(inventory)]]
+  ];
+  for (const [name, chunks] of reports) writeChunks(chunks, join7(dir, name), join7(flags.out, name));
   const failed = inventory.repositories.filter((r) => r.error !== void 0);
   for (const r of failed)
     process.stderr.write(`not judged: ${terminal(r.repository)}: ${terminal(r.error ?? "")}
@@ -33633,19 +33662,6 @@ async function inventoryMerge(files, flags) {
 `
   );
   return 0;
-}
-function writeChunks(path4, chunks) {
-  let fd;
-  try {
-    fd = openSync3(path4, "w");
-    for (const chunk of chunks) writeSync2(fd, chunk);
-  } catch (error) {
-    throw new InputError(
-      `cannot write ${path4}: ${error.code ?? error.message}`
-    );
-  } finally {
-    if (fd !== void 0) closeSync3(fd);
-  }
 }
 
 // src/policy/eol/update.ts
@@ -34897,7 +34913,7 @@ function check(paths, flags) {
 `);
   }
   const chunks = flags.format === "json" ? jsonChunks2(result) : flags.format === "jsonl" ? jsonLines(result) : [renderBuilt(flags, result, !toFile && useColor(process.stdout))];
-  writeChunks2(chunks, flags.output === void 0 ? void 0 : resolve8(cwd, flags.output), flags.output);
+  writeChunks(chunks, flags.output === void 0 ? void 0 : resolve8(cwd, flags.output), flags.output);
   const stats = process.env.BASE_IMAGE_GUARD_PATH_STATS;
   if (stats) writeFileSync4(stats, `${JSON.stringify(pathStats)}
 `);
@@ -34966,49 +34982,14 @@ async function rebuild(flags) {
   if (!flags.dryRun) process.stdout.write(`
 ${renderRebuildText(outcomes)}`);
   if (flags.output !== void 0)
-    writeChunks2([`${imagesOutput(outcomes)}
+    writeChunks([`${imagesOutput(outcomes)}
 `], resolve8(cwd, flags.output), flags.output);
   if (flags.digests !== void 0) {
     const digests = digestsOf(outcomes, provenance(cwd).date);
-    writeChunks2([`${JSON.stringify(digests, null, 2)}
+    writeChunks([`${JSON.stringify(digests, null, 2)}
 `], resolve8(cwd, flags.digests), flags.digests);
   }
   return outcomes.some((o) => o.status === "failed") ? 1 : 0;
-}
-var WRITE_BATCH = 1 << 20;
-function writeChunks2(chunks, path4, shown) {
-  let batch = "";
-  if (path4 === void 0) {
-    for (const chunk of chunks) {
-      batch += chunk;
-      if (batch.length >= WRITE_BATCH) {
-        process.stdout.write(batch);
-        batch = "";
-      }
-    }
-    process.stdout.write(batch);
-    return;
-  }
-  let fd;
-  try {
-    mkdirSync3(dirname8(path4), { recursive: true });
-    fd = openSync4(path4, "w");
-    const flush = (descriptor) => {
-      const bytes = Buffer.from(batch, "utf8");
-      for (let written = 0; written < bytes.length; ) written += writeSync3(descriptor, bytes, written);
-      batch = "";
-    };
-    for (const chunk of chunks) {
-      batch += chunk;
-      if (batch.length >= WRITE_BATCH) flush(fd);
-    }
-    flush(fd);
-  } catch (error) {
-    const errno = error.code;
-    throw new InputError(`cannot write ${shown ?? path4}: ${errno ?? error.message}`);
-  } finally {
-    if (fd !== void 0) closeSync4(fd);
-  }
 }
 function validatePolicy(file) {
   const loaded = loadPolicy(file);
@@ -35039,7 +35020,7 @@ function exportAdmission(flags) {
       ...loaded.calendar && { calendar: loaded.calendar }
     });
     const file = flags.outputDir !== void 0 ? join13(flags.outputDir, EXPORT_FILES[target]) : flags.output;
-    writeChunks2([file === void 0 && i > 0 ? `---
+    writeChunks([file === void 0 && i > 0 ? `---
 ${text}` : text], file, file);
     if (file !== void 0) process.stderr.write(`wrote ${terminal(file)} (${target})
 `);
@@ -35068,7 +35049,7 @@ function importAdmission(file, flags) {
     `Imported by base-image-guard ${version} from ${terminal(shown)}.`,
     ...warnings.length > 0 ? [`Review: the import printed ${warnings.length} warning(s) about what it assumed.`] : []
   ];
-  writeChunks2([policyText(policy, header)], flags.output, flags.output);
+  writeChunks([policyText(policy, header)], flags.output, flags.output);
   return 0;
 }
 function writeBaseline(paths, flags) {
@@ -35080,7 +35061,7 @@ function writeBaseline(paths, flags) {
     mode: "audit",
     buildArgs: flags.buildArg
   });
-  writeChunks2(jsonChunks2(result), resolve8(cwd, flags.output), flags.output);
+  writeChunks(jsonChunks2(result), resolve8(cwd, flags.output), flags.output);
   process.stdout.write(
     `wrote ${terminal(flags.output)}: ${result.findings.length} known ${result.findings.length === 1 ? "finding" : "findings"}; run check --baseline ${terminal(flags.output)} and only new ones fail
 `
@@ -35112,7 +35093,7 @@ function init(options) {
   if (existsSync4(target) && !options.force) {
     throw new UsageError(`${options.path} already exists; use --force to overwrite it`);
   }
-  mkdirSync3(dirname8(target), { recursive: true });
+  mkdirSync3(dirname9(target), { recursive: true });
   writeFileSync4(target, starterPolicyText);
   process.stdout.write(
     `wrote ${options.path}: the built-in default policy with the end-of-life calendar on, commented; edit approved and deprecated first

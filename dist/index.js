@@ -18524,6 +18524,18 @@ function daysUntil(end, today) {
 function hasEnded(end, today) {
   return end === true || typeof end === "string" && end < today;
 }
+function endOfSupport(calendar, imageName, release2, support) {
+  const product = calendar.productOf(imageName);
+  const cycle = product && release2 !== void 0 ? cycleOf(product, release2) : void 0;
+  if (!product || !cycle) return void 0;
+  const end = supportEnd(cycle, support);
+  return {
+    product: product.product,
+    release: cycle.release,
+    end: typeof end === "string" ? end : end ? "ended" : "not announced",
+    date: typeof end === "string"
+  };
+}
 var ReleaseTally = class {
   constructor(today, support, calendar) {
     this.today = today;
@@ -18535,22 +18547,19 @@ var ReleaseTally = class {
   calendar;
   byKey = /* @__PURE__ */ new Map();
   add(imageName, release2) {
-    const product = this.calendar.productOf(imageName);
-    if (!product || release2 === void 0) return;
-    const cycle = cycleOf(product, release2);
-    if (!cycle) return;
-    const key = `${product.product} ${cycle.release}`;
+    const found = endOfSupport(this.calendar, imageName, release2, this.support);
+    if (!found) return;
+    const key = `${found.product} ${found.release}`;
     const known = this.byKey.get(key);
     if (known) {
       known.images++;
       return;
     }
-    const end = supportEnd(cycle, this.support);
-    const days = typeof end === "string" ? daysUntil(end, this.today) : void 0;
+    const days = found.date ? daysUntil(found.end, this.today) : void 0;
     this.byKey.set(key, {
-      product: product.product,
-      release: cycle.release,
-      end: typeof end === "string" ? end : end ? "ended" : "not announced",
+      product: found.product,
+      release: found.release,
+      end: found.end,
       ...days !== void 0 && { daysLeft: days },
       images: 1
     });
@@ -19352,11 +19361,12 @@ function unquote(word, escapeChar) {
   return out;
 }
 var ONE_VARIABLE = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^${}]*))?\})$/;
-function oneVariable(text, value) {
+function oneVariable(text, lookup) {
   const one = ONE_VARIABLE.exec(text);
   if (!one) return void 0;
   const name = one[1] ?? one[2];
   const operator = one[3];
+  const value = lookup(name);
   const usesDefault = operator !== void 0 && (value === void 0 || operator === ":-" && value === "");
   return usesDefault ? { name, part: { start: text.indexOf("-") + 1, end: text.length - 1 } } : { name };
 }
@@ -23968,14 +23978,12 @@ function fastModel(text) {
   }
   return { escapeChar: ESCAPE, initialArgs, instructions, heredocLines: /* @__PURE__ */ new Set() };
 }
-var DIRECTIVE2 = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
-var KNOWN_DIRECTIVES2 = /* @__PURE__ */ new Set(["syntax", "escape", "check"]);
 function hasEscapeDirective(text) {
   if (!text.includes("escape")) return false;
   const lines = text.replace(/^\uFEFF/, "").split("\n");
   for (const raw of lines) {
-    const match = DIRECTIVE2.exec(stripCR(raw));
-    if (!match || !KNOWN_DIRECTIVES2.has(match[1].toLowerCase())) return false;
+    const match = DIRECTIVE.exec(stripCR(raw));
+    if (!match || !KNOWN_DIRECTIVES.has(match[1].toLowerCase())) return false;
     if (match[1].toLowerCase() === "escape") return true;
   }
   return false;
@@ -24210,15 +24218,16 @@ var StageReader = class {
   written(word, at2) {
     const here = { file: this.file, line: at2.line + 1, column: at2.character + 1, value: detach(word) };
     if (!word.includes("$")) return { kind: "value", at: here };
-    const first = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(word)?.[1] ?? "";
-    const source = this.argSources.get(first);
-    const unset = !source || "reason" in source && source.reason.endsWith("has no default");
-    const value = unset ? void 0 : source && "value" in source ? source.value : "(set elsewhere)";
-    const one = oneVariable(word, value);
+    const one = oneVariable(word, (name2) => {
+      const source2 = this.argSources.get(name2);
+      if (!source2 || "reason" in source2 && source2.reason.endsWith("has no default")) return void 0;
+      return "value" in source2 ? source2.value : "(set elsewhere)";
+    });
     if (!one)
       return { kind: "fixed", reason: "the image is put together from ARGs; change their values by hand" };
     if (one.part) return { kind: "value", at: here, part: one.part };
     const name = one.name;
+    const source = this.argSources.get(name);
     if (source && "line" in source) return { kind: "value", at: { file: this.file, ...source } };
     return {
       kind: "fixed",
@@ -24701,12 +24710,11 @@ function writtenIn(doc, found, file, at2, env) {
   if (typeof found.value !== "string") return { kind: "fixed", reason: "the image is not a string" };
   const here = { file, line: at2.line, column: at2.col, value: detach(found.value) };
   if (!env || !found.value.includes("$")) return { kind: "value", at: here };
-  const first = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(found.value)?.[1] ?? "";
-  const value = env.variables.get(first);
-  const one = oneVariable(found.value, value);
+  const one = oneVariable(found.value, (name2) => env.variables.get(name2));
   if (!one) return { kind: "fixed", reason: "the image is put together from variables; change them by hand" };
   if (one.part) return { kind: "value", at: here, part: one.part };
   const name = one.name;
+  const value = env.variables.get(name);
   const position = env.positions.get(name);
   if (value === void 0 || !position)
     return { kind: "fixed", reason: `variable ${name} has no value to change` };
@@ -28096,10 +28104,6 @@ function exportPolicies(get) {
   setOutput("files", JSON.stringify(files));
 }
 
-// src/action/fix.ts
-import { readFileSync as readFileSync7 } from "node:fs";
-import { resolve as resolve7 } from "node:path";
-
 // src/fix/index.ts
 import { lstatSync as lstatSync3, realpathSync as realpathSync4 } from "node:fs";
 
@@ -28539,7 +28543,7 @@ function choose(occurrence, image, wanted, context) {
   const replacement = policy.replacements.find((r) => r.matches(image));
   if (replacement) {
     const use = parseImageRef(replacement.use);
-    const namesRelease = use.tag !== void 0 && /:[^/]*$/.test(replacement.use.split("@")[0] ?? "") || use.digest !== void 0;
+    const namesRelease = writesTag(replacement.use) || use.digest !== void 0;
     if (leaves || namesRelease) {
       repositories.push({
         repository: writtenRepository(use),
@@ -28650,12 +28654,10 @@ function compose(repository, tag, digest) {
   return { text, repository, ...tag !== void 0 && { tag }, ...digest !== void 0 && { digest } };
 }
 function writesTag(raw) {
-  const name = raw.split("@")[0];
-  return name.slice(name.lastIndexOf("/") + 1).includes(":");
+  return splitReference(raw).tag !== void 0;
 }
 function writtenRepository(image) {
-  const withoutDigest = image.raw.split("@")[0];
-  return image.tag !== void 0 && withoutDigest.endsWith(`:${image.tag}`) ? withoutDigest.slice(0, -(image.tag.length + 1)) : withoutDigest;
+  return splitReference(image.raw).name;
 }
 function matchRepository(repository) {
   try {
@@ -29003,7 +29005,9 @@ async function fix(inputs, get) {
     paths: inputs.paths,
     cwd,
     loaded,
-    ...inputs.digests && { digests: readDigests(digestsText(cwd, inputs.digests), inputs.digests) }
+    ...inputs.digests && {
+      digests: readDigests(workspaceText(cwd, inputs.digests, "digests"), inputs.digests)
+    }
   });
   writeChanges(result.files);
   const files = result.files.map((f) => f.file);
@@ -29053,13 +29057,6 @@ async function rollout(octokit, pr, result) {
   );
   setOutput("pull-request", outcome.url);
   notice(`pull request #${outcome.number} ${outcome.kind}: ${outcome.url}`);
-}
-function digestsText(cwd, path) {
-  try {
-    return readFileSync7(resolve7(cwd, path), "utf8");
-  } catch (error2) {
-    throw new InputError(`cannot read digests ${path}: ${error2.message}`);
-  }
 }
 function suggestionMarker(step) {
   return `<!-- base-image-guard:fix-suggestions:${step} -->`;
@@ -29200,7 +29197,7 @@ import { tmpdir as tmpdir3 } from "node:os";
 import { join as join11 } from "node:path";
 
 // src/rebuild/builders.ts
-import { readFileSync as readFileSync8 } from "node:fs";
+import { readFileSync as readFileSync7 } from "node:fs";
 import { join as join8 } from "node:path";
 
 // src/rebuild/tools.ts
@@ -29325,7 +29322,7 @@ function buildahBuilder(tools) {
       const result = await tools.run("buildah", ["push", "--digestfile", digestFile, ref, `docker://${ref}`]);
       if (result.exitCode !== 0) return { failed: result };
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
-      const digest = DIGEST3.exec(readFileSync8(digestFile, "utf8"))?.[0];
+      const digest = DIGEST3.exec(readFileSync7(digestFile, "utf8"))?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
     },
     async index(refs, manifests, workDir) {
@@ -29358,7 +29355,7 @@ function buildahBuilder(tools) {
           ]);
           if (pushed.exitCode !== 0) return { failed: pushed };
           if (tools.dryRun) digest ??= DRY_RUN_DIGEST;
-          else digest ??= DIGEST3.exec(readFileSync8(digestFile, "utf8"))?.[0];
+          else digest ??= DIGEST3.exec(readFileSync7(digestFile, "utf8"))?.[0];
         }
         return digest ? { digest } : {
           failed: {
@@ -29393,7 +29390,7 @@ async function chooseBuilder(choice, tools) {
 
 // src/rebuild/library.ts
 var import_yaml6 = __toESM(require_dist(), 1);
-import { existsSync as existsSync2, readdirSync as readdirSync2, readFileSync as readFileSync9 } from "node:fs";
+import { existsSync as existsSync2, readdirSync as readdirSync2, readFileSync as readFileSync8 } from "node:fs";
 import { join as join9, relative as relative4 } from "node:path";
 var NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 function readLibrary(baseDir, cwd, only = []) {
@@ -29417,7 +29414,7 @@ function readImagesFile(path, baseDir) {
   const where = `${baseDir}/images.yml`;
   let data;
   try {
-    data = (0, import_yaml6.parse)(readFileSync9(path, "utf8"));
+    data = (0, import_yaml6.parse)(readFileSync8(path, "utf8"));
   } catch (error2) {
     throw new UsageError(`${where} is not valid YAML: ${error2.message}`);
   }
@@ -29456,7 +29453,7 @@ function describe(entry, baseDir, cwd) {
   const path = join9(cwd, baseDir, entry.dockerfile);
   const display = relative4(cwd, path).split("\\").join("/");
   if (!existsSync2(path)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
-  const { occurrences, problems } = readDockerfile(readFileSync9(path, "utf8"), display);
+  const { occurrences, problems } = readDockerfile(readFileSync8(path, "utf8"), display);
   if (problems[0]) throw new UsageError(`${display}:${problems[0].line}: ${problems[0].message}`);
   const base = occurrences.find((o) => o.via === "from" && o.stage?.final);
   if (base?.image.kind !== "image") {
@@ -29489,7 +29486,7 @@ function describe(entry, baseDir, cwd) {
 }
 
 // src/rebuild/pipeline.ts
-import { readFileSync as readFileSync10, rmSync as rmSync2 } from "node:fs";
+import { readFileSync as readFileSync9, rmSync as rmSync2 } from "node:fs";
 import { join as join10 } from "node:path";
 
 // src/rebuild/trivy.ts
@@ -29818,7 +29815,7 @@ async function requireTools(options, tools) {
 }
 function readScanReport(path) {
   try {
-    return summarizeScan(readFileSync10(path, "utf8"));
+    return summarizeScan(readFileSync9(path, "utf8"));
   } catch {
     return void 0;
   }
@@ -29924,7 +29921,7 @@ async function runRebuild(settings, tools, onImage = () => {
 }
 
 // src/rebuild/pin.ts
-import { readFileSync as readFileSync11, writeFileSync as writeFileSync3 } from "node:fs";
+import { readFileSync as readFileSync10, writeFileSync as writeFileSync3 } from "node:fs";
 import { join as join12 } from "node:path";
 async function currentDigest(ref, tools) {
   const result = await tools.run("skopeo", skopeoArgs(["inspect", "--raw", `docker://${ref}`]));
@@ -29969,7 +29966,7 @@ async function pinUpstreams(images, cwd, tools) {
     }
     if (!tools.dryRun) {
       const path = join12(cwd, image.dockerfile);
-      const lines = readFileSync11(path, "utf8").split("\n");
+      const lines = readFileSync10(path, "utf8").split("\n");
       const at2 = image.from.line - 1;
       const line = lines[at2] ?? "";
       const column = image.from.column - 1;

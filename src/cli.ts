@@ -3,7 +3,7 @@
  * 1 violations in enforce mode, 2 usage, policy or I/O errors. Importing it does nothing:
  * src/cli-entry.ts (dist/cli.js) calls main().
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import packageJson from "../package.json" with { type: "json" };
@@ -11,7 +11,7 @@ import { EXPORT_FILES, exportPolicy, TARGETS, targetsOf } from "./admission/expo
 import { importPolicy } from "./admission/import.js";
 import { applyBaseline, readBaseline } from "./baseline.js";
 import { type CheckResult, exitCodeOf, runCheck } from "./check.js";
-import { collectBuildArg, dayOf, readInput } from "./command-inputs.js";
+import { collectBuildArg, dayOf, readInput, writeChunks } from "./command-inputs.js";
 import { digestsOf, readDigests } from "./digests.js";
 import { GuardError, InputError, UsageError } from "./errors.js";
 import { FIX_FORMATS, type FixFlags, fix } from "./fix/command.js";
@@ -206,49 +206,6 @@ async function rebuild(flags: RebuildFlags): Promise<number> {
     writeChunks([`${JSON.stringify(digests, null, 2)}\n`], resolve(cwd, flags.digests), flags.digests);
   }
   return outcomes.some((o) => o.status === "failed") ? 1 : 0;
-}
-
-/** Bytes gathered before one write: few system calls, bounded memory. */
-const WRITE_BATCH = 1 << 20;
-
-/**
- * Writes a report's pieces in batches: to a file synchronously, or to stdout through its stream
- * (a pipe may be non-blocking; the stream waits for it, and guardStdout handles its errors). A
- * file that cannot be written is an I/O error (exit 2).
- */
-function writeChunks(chunks: Iterable<string>, path: string | undefined, shown: string | undefined): void {
-  let batch = "";
-  if (path === undefined) {
-    for (const chunk of chunks) {
-      batch += chunk;
-      if (batch.length >= WRITE_BATCH) {
-        process.stdout.write(batch);
-        batch = "";
-      }
-    }
-    process.stdout.write(batch);
-    return;
-  }
-  let fd: number | undefined;
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    fd = openSync(path, "w");
-    const flush = (descriptor: number) => {
-      const bytes = Buffer.from(batch, "utf8");
-      for (let written = 0; written < bytes.length; ) written += writeSync(descriptor, bytes, written);
-      batch = "";
-    };
-    for (const chunk of chunks) {
-      batch += chunk;
-      if (batch.length >= WRITE_BATCH) flush(fd);
-    }
-    flush(fd);
-  } catch (error) {
-    const errno = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot write ${shown ?? path}: ${errno ?? (error as Error).message}`);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }
 
 function validatePolicy(file: string | undefined): number {

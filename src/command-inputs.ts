@@ -1,8 +1,9 @@
 /**
- * What the commands share in reading their options: `--build-arg`, a file or stdin, a date.
+ * What the commands share in reading their options — `--build-arg`, a file or stdin, a date — and
+ * in writing what they produce.
  */
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { InputError, UsageError } from "./errors.js";
 import { isCalendarDate } from "./policy/dates.js";
 
@@ -35,4 +36,51 @@ export function dayOf(text: string | undefined, option: string): string {
     throw new UsageError(`${option} takes a date as YYYY-MM-DD, got "${text}"`);
   }
   return text;
+}
+
+/** Bytes gathered before one write: few system calls, bounded memory. */
+const WRITE_BATCH = 1 << 20;
+
+/**
+ * Writes a report's pieces in batches: to a file synchronously, or to stdout through its stream
+ * (a pipe may be non-blocking; the stream waits for it, and guardStdout handles its errors). A
+ * file that cannot be written is an I/O error (exit 2).
+ */
+export function writeChunks(
+  chunks: Iterable<string>,
+  path: string | undefined,
+  shown: string | undefined,
+): void {
+  let batch = "";
+  if (path === undefined) {
+    for (const chunk of chunks) {
+      batch += chunk;
+      if (batch.length >= WRITE_BATCH) {
+        process.stdout.write(batch);
+        batch = "";
+      }
+    }
+    process.stdout.write(batch);
+    return;
+  }
+  let fd: number | undefined;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    fd = openSync(path, "w");
+    const flush = (descriptor: number) => {
+      const bytes = Buffer.from(batch, "utf8");
+      for (let written = 0; written < bytes.length; ) written += writeSync(descriptor, bytes, written);
+      batch = "";
+    };
+    for (const chunk of chunks) {
+      batch += chunk;
+      if (batch.length >= WRITE_BATCH) flush(fd);
+    }
+    flush(fd);
+  } catch (error) {
+    const errno = (error as NodeJS.ErrnoException).code;
+    throw new InputError(`cannot write ${shown ?? path}: ${errno ?? (error as Error).message}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

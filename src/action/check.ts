@@ -142,7 +142,7 @@ async function comment(
 }
 
 /** A file an input names, in the workspace; unreadable is an input error (exit 2) naming it. */
-function workspaceText(cwd: string, path: string, what: string): string {
+export function workspaceText(cwd: string, path: string, what: string): string {
   try {
     return readFileSync(resolve(cwd, path), "utf8");
   } catch (error) {

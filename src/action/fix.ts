@@ -1,12 +1,3 @@
-/**
- * `command: fix` in the Action (SPEC §9): the fix engine over the workspace with the policy a check
- * would use (the base branch's on pull requests), the files rewritten in place for a later step to
- * commit, outputs `changed` and `files`, and the changes in the job summary. With `suggestions:
- * true` on a pull request, one review of GitHub suggested changes on the lines of its diff
- * (the rest in the summary), replacing the review comments of its earlier runs.
- */
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import * as core from "@actions/core";
 import * as github from "@actions/github";
 import { readDigests } from "../digests.js";
@@ -15,7 +6,7 @@ import { type Change, type FixResult, runFix } from "../fix/index.js";
 import { writeChanges } from "../fix/write.js";
 import { markdown } from "../report/neutralise.js";
 import { octokitFor } from "./api.js";
-import { policyFor } from "./check.js";
+import { policyFor, workspaceText } from "./check.js";
 import { openFixPullRequest } from "./fix-pull-request.js";
 import { booleanInput, type CheckInputs, type GetInput, workspace } from "./inputs.js";
 import { type Octokit, type PullRequest, pullRequestOf } from "./pull-request.js";
@@ -36,7 +27,9 @@ export async function fix(inputs: CheckInputs, get: GetInput): Promise<void> {
     paths: inputs.paths,
     cwd,
     loaded,
-    ...(inputs.digests && { digests: readDigests(digestsText(cwd, inputs.digests), inputs.digests) }),
+    ...(inputs.digests && {
+      digests: readDigests(workspaceText(cwd, inputs.digests, "digests"), inputs.digests),
+    }),
   });
   writeChanges(result.files);
   const files = result.files.map((f) => f.file);
@@ -95,14 +88,6 @@ async function rollout(
   );
   core.setOutput("pull-request", outcome.url);
   core.notice(`pull request #${outcome.number} ${outcome.kind}: ${outcome.url}`);
-}
-
-function digestsText(cwd: string, path: string): string {
-  try {
-    return readFileSync(resolve(cwd, path), "utf8");
-  } catch (error) {
-    throw new InputError(`cannot read digests ${path}: ${(error as Error).message}`);
-  }
 }
 
 /** The hidden marker of a step's suggestions: a re-run replaces what this step posted before. */

@@ -10,7 +10,7 @@
 import semver from "semver";
 import type { DigestEntry } from "../digests.js";
 import { hasGlob } from "../glob.js";
-import { type ImageRef, InvalidReferenceError, parseImageRef } from "../image/reference.js";
+import { type ImageRef, InvalidReferenceError, parseImageRef, splitReference } from "../image/reference.js";
 import { releaseOfTag } from "../image/release.js";
 import { coerce } from "../policy/compile.js";
 import type { RuleId } from "../rules/catalog.js";
@@ -140,9 +140,7 @@ function choose(
   const replacement = policy.replacements.find((r) => r.matches(image));
   if (replacement) {
     const use = parseImageRef(replacement.use);
-    const namesRelease =
-      (use.tag !== undefined && /:[^/]*$/.test(replacement.use.split("@")[0] ?? "")) ||
-      use.digest !== undefined;
+    const namesRelease = writesTag(replacement.use) || use.digest !== undefined;
     if (leaves || namesRelease) {
       repositories.push({
         repository: writtenRepository(use),
@@ -293,16 +291,12 @@ function compose(repository: string, tag: string | undefined, digest: string | u
 
 /** Whether a reference writes its tag (`alpine:3.20`, `alpine:3.20@sha256:…`), not only implies it. */
 function writesTag(raw: string): boolean {
-  const name = raw.split("@")[0] as string;
-  return name.slice(name.lastIndexOf("/") + 1).includes(":");
+  return splitReference(raw).tag !== undefined;
 }
 
 /** The repository as the reference writes it (`ubuntu`, not `docker.io/library/ubuntu`). */
-export function writtenRepository(image: ImageRef): string {
-  const withoutDigest = image.raw.split("@")[0] as string;
-  return image.tag !== undefined && withoutDigest.endsWith(`:${image.tag}`)
-    ? withoutDigest.slice(0, -(image.tag.length + 1))
-    : withoutDigest;
+function writtenRepository(image: ImageRef): string {
+  return splitReference(image.raw).name;
 }
 
 function matchRepository(repository: string): string | undefined {

@@ -2,9 +2,10 @@
  * `base-image-guard inventory plan|scan|merge` (SPEC §10): the CLI side of the organisation-wide
  * inventory that `.github/workflows/inventory.yml` runs on GitHub Actions.
  */
-import { appendFileSync, closeSync, mkdirSync, openSync, writeFileSync, writeSync } from "node:fs";
+import { appendFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { centralPolicyName, centralPolicyOf } from "../action/central-policy.js";
+import { writeChunks } from "../command-inputs.js";
 import { InputError, UsageError } from "../errors.js";
 import { apiDeadlineSeconds, guardedFetch } from "../github-fetch.js";
 import { loadPolicy, sideFilesOf } from "../policy/load.js";
@@ -118,18 +119,15 @@ export async function inventoryMerge(
     files.map((f) => resolve(cwd, f)),
     flags.previous === undefined ? undefined : readPrevious(resolve(cwd, flags.previous)),
   );
+  // writeChunks creates the folder, and reports a file it cannot write (exit 2).
   const dir = resolve(cwd, flags.out);
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (error) {
-    throw new InputError(
-      `cannot create ${flags.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
-  }
-  writeChunks(join(dir, "inventory.json"), jsonChunks(inventory));
-  writeChunks(join(dir, "inventory.csv"), csvChunks(inventory));
-  writeChunks(join(dir, "inventory.md"), [renderInventoryMarkdown(inventory)]);
-  writeChunks(join(dir, "inventory.html"), [renderInventoryHtml(inventory)]);
+  const reports: [string, Iterable<string>][] = [
+    ["inventory.json", jsonChunks(inventory)],
+    ["inventory.csv", csvChunks(inventory)],
+    ["inventory.md", [renderInventoryMarkdown(inventory)]],
+    ["inventory.html", [renderInventoryHtml(inventory)]],
+  ];
+  for (const [name, chunks] of reports) writeChunks(chunks, join(dir, name), join(flags.out, name));
   const failed = inventory.repositories.filter((r) => r.error !== undefined);
   for (const r of failed)
     process.stderr.write(`not judged: ${terminal(r.repository)}: ${terminal(r.error ?? "")}\n`);
@@ -137,18 +135,4 @@ export async function inventoryMerge(
     `${judgedLine(inventory)}; inventory.json, inventory.csv, inventory.md and inventory.html in ${terminal(flags.out)}\n`,
   );
   return 0;
-}
-
-function writeChunks(path: string, chunks: Iterable<string>): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, "w");
-    for (const chunk of chunks) writeSync(fd, chunk);
-  } catch (error) {
-    throw new InputError(
-      `cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }

@@ -12,8 +12,8 @@ import { runCheck } from "../check.js";
 import { GuardError } from "../errors.js";
 import { git } from "../git.js";
 import { releaseOf } from "../image/release.js";
-import { compilePolicy } from "../policy/compile.js";
-import { cycleOf, supportEnd } from "../policy/eol/index.js";
+import { BUNDLED } from "../policy/eol/calendar.js";
+import { endOfSupport } from "../policy/eol/index.js";
 import type { LoadedPolicy } from "../policy/types.js";
 import type { RuleId } from "../rules/catalog.js";
 
@@ -95,7 +95,7 @@ export function scanRepository(dir: string, loaded: LoadedPolicy, scanned: strin
     const said = error instanceof GuardError ? error.message : String(error);
     return failed(fallback, `not a git work tree with a commit (${said.split("\n")[0]})`);
   }
-  const compiled = compilePolicy(loaded.policy, loaded.calendar);
+  const calendar = loaded.calendar ?? BUNDLED;
   const support = loaded.policy.eol?.support ?? "standard";
   const occurrences: InventoryOccurrence[] = [];
   try {
@@ -116,16 +116,8 @@ export function scanRepository(dir: string, loaded: LoadedPolicy, scanned: strin
         if (ref) {
           found.normalized = ref.normalized;
           found.family = ref.name;
-          const product = compiled.calendar.productOf(ref.name);
-          const cycle = product && cycleOf(product, releaseOf(ref) ?? "");
-          if (product && cycle) {
-            const end = supportEnd(cycle, support);
-            found.release = {
-              product: product.product,
-              release: cycle.release,
-              end: typeof end === "string" ? end : end ? "ended" : "not announced",
-            };
-          }
+          const end = endOfSupport(calendar, ref.name, releaseOf(ref), support);
+          if (end) found.release = { product: end.product, release: end.release, end: end.end };
         }
         occurrences.push(found);
       },

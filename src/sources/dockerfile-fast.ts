@@ -11,10 +11,12 @@
  * part of the word it sits in, never a separator.
  */
 import {
+  DIRECTIVE,
   type DockerfileModel,
   type DockerInstruction,
   exactModel,
   type Flag,
+  KNOWN_DIRECTIVES,
   type Position,
   type Word,
 } from "./dockerfile-model.js";
@@ -68,10 +70,6 @@ export function fastModel(text: string): DockerfileModel | undefined {
   }
   return { escapeChar: ESCAPE, initialArgs, instructions, heredocLines: new Set() };
 }
-
-/** A parser directive line, and the directives BuildKit knows (as the exact path reads them). */
-const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
-const KNOWN_DIRECTIVES = new Set(["syntax", "escape", "check"]);
 
 /**
  * Whether the file sets its escape character: only a directive among the leading lines of known

@@ -134,8 +134,8 @@ function heredocLines(instructions: Instruction[], text: string): Set<number> {
 }
 
 /** A parser directive line as BuildKit reads it (frontend/dockerfile/parser/directives.go). */
-const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
-const KNOWN_DIRECTIVES = new Set(["syntax", "escape", "check"]);
+export const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
+export const KNOWN_DIRECTIVES: ReadonlySet<string> = new Set(["syntax", "escape", "check"]);
 
 /**
  * The text with what dockerfile-ast reads differently from BuildKit made plain, keeping every

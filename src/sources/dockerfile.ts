@@ -157,17 +157,18 @@ class StageReader {
   private written(word: string, at: Position): ImageWritten {
     const here = { file: this.file, line: at.line + 1, column: at.character + 1, value: detach(word) };
     if (!word.includes("$")) return { kind: "value", at: here };
-    const first = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(word)?.[1] ?? "";
-    const source = this.argSources.get(first);
     // An ARG without a default is unset: `${NAME:-default}` then uses its default. One set by
     // --build-arg, or by other variables, has a value this reading does not rewrite.
-    const unset = !source || ("reason" in source && source.reason.endsWith("has no default"));
-    const value = unset ? undefined : source && "value" in source ? source.value : "(set elsewhere)";
-    const one = oneVariable(word, value);
+    const one = oneVariable(word, (name) => {
+      const source = this.argSources.get(name);
+      if (!source || ("reason" in source && source.reason.endsWith("has no default"))) return undefined;
+      return "value" in source ? source.value : "(set elsewhere)";
+    });
     if (!one)
       return { kind: "fixed", reason: "the image is put together from ARGs; change their values by hand" };
     if (one.part) return { kind: "value", at: here, part: one.part };
     const name = one.name;
+    const source = this.argSources.get(name);
     if (source && "line" in source) return { kind: "value", at: { file: this.file, ...source } };
     return {
       kind: "fixed",

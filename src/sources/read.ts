@@ -386,12 +386,11 @@ function writtenIn(
   // Occurrences can live to the end of the run: the value must not keep the file's text alive.
   const here: ValueAt = { file, line: at.line, column: at.col, value: detach(found.value) };
   if (!env || !found.value.includes("$")) return { kind: "value", at: here };
-  const first = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(found.value)?.[1] ?? "";
-  const value = env.variables.get(first);
-  const one = oneVariable(found.value, value);
+  const one = oneVariable(found.value, (name) => env.variables.get(name));
   if (!one) return { kind: "fixed", reason: "the image is put together from variables; change them by hand" };
   if (one.part) return { kind: "value", at: here, part: one.part };
   const name = one.name;
+  const value = env.variables.get(name);
   const position = env.positions.get(name);
   if (value === undefined || !position)
     return { kind: "fixed", reason: `variable ${name} has no value to change` };

@@ -156,12 +156,14 @@ const ONE_VARIABLE = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(
  */
 export function oneVariable(
   text: string,
-  value: string | undefined,
+  /** The variable's value, undefined when it is unset. */
+  lookup: (name: string) => string | undefined,
 ): { name: string; part?: { start: number; end: number } } | undefined {
   const one = ONE_VARIABLE.exec(text);
   if (!one) return undefined;
   const name = (one[1] ?? one[2]) as string;
   const operator = one[3];
+  const value = lookup(name);
   const usesDefault = operator !== undefined && (value === undefined || (operator === ":-" && value === ""));
   return usesDefault ? { name, part: { start: text.indexOf("-") + 1, end: text.length - 1 } } : { name };
 }

@@ -91,6 +91,28 @@ export function hasEnded(end: SupportEnd, today: string): boolean {
   return end === true || (typeof end === "string" && end < today);
 }
 
+/**
+ * The calendar's release of an image and when its support ends, as reports show it: a date, "ended"
+ * or "not announced" (`date` tells a date apart). Undefined for a product or release it does not list.
+ */
+export function endOfSupport(
+  calendar: ProductLookup,
+  imageName: string,
+  release: string | undefined,
+  support: "standard" | "extended",
+): { product: string; release: string; end: string; date: boolean } | undefined {
+  const product = calendar.productOf(imageName);
+  const cycle = product && release !== undefined ? cycleOf(product, release) : undefined;
+  if (!product || !cycle) return undefined;
+  const end = supportEnd(cycle, support);
+  return {
+    product: product.product,
+    release: cycle.release,
+    end: typeof end === "string" ? end : end ? "ended" : "not announced",
+    date: typeof end === "string",
+  };
+}
+
 /** A release in use, for the job summary: when its support ends and how many images use it. */
 export interface ReleaseInUse {
   product: string;
@@ -113,22 +135,19 @@ export class ReleaseTally {
   ) {}
 
   add(imageName: string, release: string | undefined): void {
-    const product = this.calendar.productOf(imageName);
-    if (!product || release === undefined) return;
-    const cycle = cycleOf(product, release);
-    if (!cycle) return;
-    const key = `${product.product} ${cycle.release}`;
+    const found = endOfSupport(this.calendar, imageName, release, this.support);
+    if (!found) return;
+    const key = `${found.product} ${found.release}`;
     const known = this.byKey.get(key);
     if (known) {
       known.images++;
       return;
     }
-    const end = supportEnd(cycle, this.support);
-    const days = typeof end === "string" ? daysUntil(end, this.today) : undefined;
+    const days = found.date ? daysUntil(found.end, this.today) : undefined;
     this.byKey.set(key, {
-      product: product.product,
-      release: cycle.release,
-      end: typeof end === "string" ? end : end ? "ended" : "not announced",
+      product: found.product,
+      release: found.release,
+      end: found.end,
       ...(days !== undefined && { daysLeft: days }),
       images: 1,
     });
