@@ -27256,6 +27256,14 @@ function loadPolicy(explicitPath, cwd = process.cwd(), read = workingTreeReader(
   }
   return parsePolicy(default_policy_generated_default, BUILT_IN);
 }
+async function loadFetchedPolicy(explicitPath, cwd, fetch2) {
+  const path4 = explicitPath ?? DEFAULT_POLICY_PATH;
+  const text = await fetch2(path4, "policy");
+  const files = /* @__PURE__ */ new Map([[path4, text]]);
+  for (const side of text === void 0 ? [] : sideFilesOf(text))
+    files.set(side, await fetch2(side, "side file"));
+  return loadPolicy(explicitPath, cwd, (wanted) => files.get(wanted));
+}
 function withCalendar(loaded, read) {
   const dir = loaded.policy.eol?.calendar;
   return dir === void 0 ? loaded : { ...loaded, calendar: loadCalendar(dir, read) };
@@ -33632,10 +33640,11 @@ async function inventoryPolicy(policy, cwd) {
     }
     return response.text();
   };
-  const text = await read(central.path, "required");
-  const files = /* @__PURE__ */ new Map([[name, text]]);
-  for (const side of sideFilesOf(text)) files.set(side, await read(side, "optional"));
-  return loadPolicy(name, cwd, (wanted) => files.get(wanted));
+  return loadFetchedPolicy(
+    name,
+    cwd,
+    (path4, what) => what === "policy" ? read(central.path, "required") : read(path4, "optional")
+  );
 }
 async function inventoryMerge(files, flags) {
   if (files.length === 0)

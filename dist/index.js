@@ -26145,6 +26145,14 @@ function loadPolicy(explicitPath, cwd = process.cwd(), read = workingTreeReader(
   }
   return parsePolicy(default_policy_generated_default, BUILT_IN);
 }
+async function loadFetchedPolicy(explicitPath, cwd, fetch2) {
+  const path = explicitPath ?? DEFAULT_POLICY_PATH;
+  const text = await fetch2(path, "policy");
+  const files = /* @__PURE__ */ new Map([[path, text]]);
+  for (const side of text === void 0 ? [] : sideFilesOf(text))
+    files.set(side, await fetch2(side, "side file"));
+  return loadPolicy(explicitPath, cwd, (wanted) => files.get(wanted));
+}
 function withCalendar(loaded, read) {
   const dir = loaded.policy.eol?.calendar;
   return dir === void 0 ? loaded : { ...loaded, calendar: loadCalendar(dir, read) };
@@ -27231,27 +27239,27 @@ async function policyFor(inputs, cwd, pr, octokit, changed) {
   const central = centralPolicyOf(inputs.policy);
   if (central) {
     const name = centralPolicyName(central);
-    const text = await readCentralPolicy(octokit, central);
     info(`policy: ${name} (central, read through the API)`);
-    const files2 = /* @__PURE__ */ new Map([[name, text]]);
-    for (const side of sideFilesOf(text))
-      files2.set(side, await readCentralFile(octokit, central, side, "optional"));
-    return loadPolicy(name, cwd, (wanted) => files2.get(wanted));
+    return loadFetchedPolicy(
+      name,
+      cwd,
+      (path2, what) => what === "policy" ? readCentralPolicy(octokit, central) : readCentralFile(octokit, central, path2, "optional")
+    );
   }
   if (!pr) return loadPolicy(inputs.policy, cwd);
   const path = inputs.policy ?? DEFAULT_POLICY_PATH;
-  const base = await fileAtBase(octokit, pr, path, cwd);
-  const files = /* @__PURE__ */ new Map([[path, base]]);
-  for (const side of base === void 0 ? [] : sideFilesOf(base)) {
-    files.set(side, await fileAtBase(octokit, pr, side, cwd));
-  }
+  const loaded = await loadFetchedPolicy(
+    inputs.policy,
+    cwd,
+    (wanted) => fileAtBase(octokit, pr, wanted, cwd)
+  );
   if (changed?.has(path)) {
     notice(`This pull request changes ${path}; the change takes effect after it is merged.`, {
       title: "base-image-guard policy",
       file: path
     });
   }
-  return loadPolicy(inputs.policy, cwd, (wanted) => files.get(wanted));
+  return loaded;
 }
 var ANNOTATE = { error, warning, notice };
 function annotate(result, changed) {

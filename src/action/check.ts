@@ -13,7 +13,7 @@ import { applyBaseline, readBaseline } from "../baseline.js";
 import { type CheckResult, exitCodeOf, runCheck } from "../check.js";
 import { readDigests } from "../digests.js";
 import { InputError } from "../errors.js";
-import { DEFAULT_POLICY_PATH, loadPolicy, sideFilesOf } from "../policy/load.js";
+import { DEFAULT_POLICY_PATH, loadFetchedPolicy, loadPolicy } from "../policy/load.js";
 import type { LoadedPolicy } from "../policy/types.js";
 import { annotationsOf } from "../report/annotations.js";
 import { renderJson } from "../report/json.js";
@@ -64,30 +64,28 @@ export async function policyFor(
   const central = centralPolicyOf(inputs.policy);
   if (central) {
     const name = centralPolicyName(central);
-    const text = await readCentralPolicy(octokit, central);
     core.info(`policy: ${name} (central, read through the API)`);
-    const files = new Map<string, string | undefined>([[name, text]]);
-    for (const side of sideFilesOf(text))
-      files.set(side, await readCentralFile(octokit, central, side, "optional"));
-    return loadPolicy(name, cwd, (wanted) => files.get(wanted));
+    return loadFetchedPolicy(name, cwd, (path, what) =>
+      what === "policy"
+        ? readCentralPolicy(octokit, central)
+        : readCentralFile(octokit, central, path, "optional"),
+    );
   }
   if (!pr) return loadPolicy(inputs.policy, cwd);
   const path = inputs.policy ?? DEFAULT_POLICY_PATH;
   // Never the checked-out policy nor the built-in default when the base cannot be read (SPEC §6):
-  // fileAtBase throws, and the step stops with exit 2.
-  const base = await fileAtBase(octokit, pr, path, cwd);
-  // The files the policy names (its calendar) come from the base too: a change must not move dates.
-  const files = new Map<string, string | undefined>([[path, base]]);
-  for (const side of base === undefined ? [] : sideFilesOf(base)) {
-    files.set(side, await fileAtBase(octokit, pr, side, cwd));
-  }
+  // fileAtBase throws, and the step stops with exit 2. The files the policy names (its calendar)
+  // come from the base too: a change must not move dates.
+  const loaded = await loadFetchedPolicy(inputs.policy, cwd, (wanted) =>
+    fileAtBase(octokit, pr, wanted, cwd),
+  );
   if (changed?.has(path)) {
     core.notice(`This pull request changes ${path}; the change takes effect after it is merged.`, {
       title: "base-image-guard policy",
       file: path,
     });
   }
-  return loadPolicy(inputs.policy, cwd, (wanted) => files.get(wanted));
+  return loaded;
 }
 
 const ANNOTATE = { error: core.error, warning: core.warning, notice: core.notice } as const;

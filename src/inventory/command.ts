@@ -8,7 +8,7 @@ import { centralPolicyName, centralPolicyOf } from "../action/central-policy.js"
 import { writeChunks } from "../command-inputs.js";
 import { InputError, UsageError } from "../errors.js";
 import { apiDeadlineSeconds, guardedFetch } from "../github-fetch.js";
-import { loadPolicy, sideFilesOf } from "../policy/load.js";
+import { loadFetchedPolicy, loadPolicy } from "../policy/load.js";
 import type { LoadedPolicy } from "../policy/types.js";
 import { terminal } from "../report/neutralise.js";
 import { mergeInventory, readPrevious } from "./merge.js";
@@ -102,10 +102,9 @@ async function inventoryPolicy(policy: string | undefined, cwd: string): Promise
     }
     return response.text();
   };
-  const text = (await read(central.path, "required")) as string;
-  const files = new Map<string, string | undefined>([[name, text]]);
-  for (const side of sideFilesOf(text)) files.set(side, await read(side, "optional"));
-  return loadPolicy(name, cwd, (wanted) => files.get(wanted));
+  return loadFetchedPolicy(name, cwd, (path, what) =>
+    what === "policy" ? read(central.path, "required") : read(path, "optional"),
+  );
 }
 
 export async function inventoryMerge(

@@ -116,6 +116,24 @@ export function loadPolicy(
   return parsePolicy(defaultPolicyText, BUILT_IN);
 }
 
+/**
+ * A policy read from somewhere slower than the working tree — a pull request's base commit, a
+ * central repository through the API: the policy first, then the side files it names (its
+ * calendar's), each fetched once, then loaded as from files. `fetch` says undefined for no file.
+ */
+export async function loadFetchedPolicy(
+  explicitPath: string | undefined,
+  cwd: string,
+  fetch: (path: string, what: "policy" | "side file") => Promise<string | undefined>,
+): Promise<LoadedPolicy> {
+  const path = explicitPath ?? DEFAULT_POLICY_PATH;
+  const text = await fetch(path, "policy");
+  const files = new Map<string, string | undefined>([[path, text]]);
+  for (const side of text === undefined ? [] : sideFilesOf(text))
+    files.set(side, await fetch(side, "side file"));
+  return loadPolicy(explicitPath, cwd, (wanted) => files.get(wanted));
+}
+
 /** A policy with `eol.calendar` gets that folder's calendar files, read where the policy was. */
 function withCalendar(loaded: LoadedPolicy, read: PolicyReader): LoadedPolicy {
   const dir = loaded.policy.eol?.calendar;
@@ -126,7 +144,7 @@ function withCalendar(loaded: LoadedPolicy, read: PolicyReader): LoadedPolicy {
  * The files besides the policy itself that loading `text` reads (its calendar's), so that a
  * reader that must fetch them first (a pull request's base, a central policy) can.
  */
-export function sideFilesOf(text: string): string[] {
+function sideFilesOf(text: string): string[] {
   try {
     const dir = (parseDocument(text).toJS({ maxAliasCount: 100 }) as Partial<Policy> | null)?.eol?.calendar;
     return typeof dir === "string" ? calendarFiles(dir).map((file) => file.path) : [];
