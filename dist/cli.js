@@ -10277,7 +10277,7 @@ var require_resolve_flow_scalar = __commonJS({
       switch (type2) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
-          value = plainValue(source, _onError);
+          value = plainValue2(source, _onError);
           break;
         case "single-quoted-scalar":
           _type = Scalar.Scalar.QUOTE_SINGLE;
@@ -10306,7 +10306,7 @@ var require_resolve_flow_scalar = __commonJS({
         range: [offset, valueEnd, re.offset]
       };
     }
-    function plainValue(source, onError) {
+    function plainValue2(source, onError) {
       let badChar = "";
       switch (source[0]) {
         /* istanbul ignore next should not happen */
@@ -13013,7 +13013,7 @@ var require_ignore = __commonJS({
     }
     var UNDEFINED = void 0;
     var EMPTY = "";
-    var SPACE = " ";
+    var SPACE2 = " ";
     var ESCAPE2 = "\\";
     var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
     var BOM3 = "\uFEFF";
@@ -13147,7 +13147,7 @@ var require_ignore = __commonJS({
           const escaped = pattern[index + 1];
           if (escaped === SLASH && index + 2 === length) {
             out += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE2) {
             out += pattern.slice(index, index + 2);
           } else {
             out += hold(
@@ -13193,8 +13193,8 @@ var require_ignore = __commonJS({
         //   ever starts again inside it -- `(\\+?) ` did, which made a long run
         //   quadratic.
         /(\\+)( ?)/g,
-        (_, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE : run,
-        ESCAPE2 + SPACE
+        (_, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE2 : run,
+        ESCAPE2 + SPACE2
       ],
       // git's wildmatch() reads a run of two or more asterisks as one globstar
       //   whenever the run fills a path segment: it starts the pattern or follows
@@ -13585,7 +13585,7 @@ var require_ignore = __commonJS({
           lineEnd--;
         }
         end = lineEnd;
-        while (body[end - 1] === SPACE) {
+        while (body[end - 1] === SPACE2) {
           end--;
         }
         if (!stripLineEnd || body[end - 1] !== "\n") {
@@ -13600,7 +13600,7 @@ var require_ignore = __commonJS({
       while (body[end - backslashes - 1] === ESCAPE2) {
         backslashes++;
       }
-      return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
+      return backslashes % 2 ? body.slice(0, end - 1) + SPACE2 : body.slice(0, end);
     };
     var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
       let body = stripBOM && pattern[0] === BOM3 ? pattern.slice(1) : pattern;
@@ -13613,7 +13613,7 @@ var require_ignore = __commonJS({
         body = body.slice(1);
       }
       const last = body[body.length - 1];
-      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
+      if (last === SPACE2 || stripLineEnd && (last === "\r" || last === "\n")) {
         body = trimEnd(body, stripLineEnd);
       }
       if (!body || hasTrailingBackslash(body)) {
@@ -15742,8 +15742,8 @@ var require_comment = __commonJS({
 // node_modules/vscode-languageserver-textdocument/lib/umd/main.js
 var require_main2 = __commonJS({
   "node_modules/vscode-languageserver-textdocument/lib/umd/main.js"(exports, module) {
-    var __spreadArray = exports && exports.__spreadArray || function(to, from, pack) {
-      if (pack || arguments.length === 2) for (var i = 0, l = from.length, ar; i < l; i++) {
+    var __spreadArray = exports && exports.__spreadArray || function(to, from, pack2) {
+      if (pack2 || arguments.length === 2) for (var i = 0, l = from.length, ar; i < l; i++) {
         if (ar || !(i in from)) {
           if (!ar) ar = Array.prototype.slice.call(from, 0, i);
           ar[i] = from[i];
@@ -19781,6 +19781,9 @@ var require_main3 = __commonJS({
     })(DockerfileParser2 || (exports.DockerfileParser = DockerfileParser2 = {}));
   }
 });
+
+// src/cli-entry.ts
+import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/cli.ts
 import { existsSync as existsSync4, mkdirSync as mkdirSync3, readFileSync as readFileSync12, writeFileSync as writeFileSync4 } from "node:fs";
@@ -29006,8 +29009,10 @@ var import_yaml2 = __toESM(require_dist(), 1);
 
 // src/sources/path-stats.ts
 var pathStats = {
-  yaml: { fast: 0, exact: 0, exactByRole: 0 },
-  dockerfile: { fast: 0, exact: 0 }
+  yaml: { scanned: 0, jsYaml: 0, exact: 0, exactOnly: 0 },
+  dockerfile: { fast: 0, exact: 0 },
+  /** Threads that read files in the last run (`--jobs`; 1 when there were too few files for more). */
+  readers: 1
 };
 
 // src/sources/yaml-lenient.ts
@@ -29128,21 +29133,704 @@ function repairForStrict(original) {
   return changed ? { text: lines.join("\n"), shifts } : void 0;
 }
 
+// src/sources/yaml-scan.ts
+var NotSure = class {
+};
+var NOT_SURE = new NotSure();
+var LINE = 4194304;
+var packPosition = (line, col) => line * LINE + col;
+var unpackPosition = (packed) => ({
+  line: Math.floor(packed / LINE),
+  col: packed % LINE
+});
+var SPACE = 32;
+var TAB = 9;
+var HASH = 35;
+var COLON = 58;
+var DASH = 45;
+var UNUSUAL = /[\x00-\x08\x0B-\x1F\x7F-\x9F\uD800-\uDFFF\u2028\u2029\uFFFE\uFFFF]/;
+var ACCEPTED = /\r\n|[\uD800-\uDBFF][\uDC00-\uDFFF]/g;
+var UNSURE = /(?:^|[\s[{,])<<[ \t]*:|^%/m;
+function unsure(text) {
+  if (UNUSUAL.test(text) && UNUSUAL.test(text.replace(ACCEPTED, ""))) return true;
+  return (text.includes("<<") || text.includes("%")) && UNSURE.test(text);
+}
+var DOCUMENT_MARKER2 = /^(?:---|\.\.\.)(?=[ \t]|\r?$)(.*)$/gm;
+function scanYaml(text) {
+  if (unsure(text)) return void 0;
+  const documents = [];
+  try {
+    let start = 0;
+    let line = 1;
+    let counted = 0;
+    for (const marker of text.matchAll(DOCUMENT_MARKER2)) {
+      const rest = (marker[1] ?? "").trim();
+      if (rest !== "" && !rest.startsWith("#")) return void 0;
+      line += countNewlines(text, counted, start);
+      counted = start;
+      scanDocument(text, start, marker.index, line, documents);
+      start = marker.index + marker[0].length;
+      if (text.charCodeAt(start) === 13) start++;
+      if (text.charCodeAt(start) === 10) start++;
+    }
+    line += countNewlines(text, counted, start);
+    scanDocument(text, start, text.length, line, documents);
+  } catch (error) {
+    if (error instanceof NotSure) return void 0;
+    throw error;
+  }
+  return documents;
+}
+function countNewlines(text, from, to) {
+  let count = 0;
+  for (let i = text.indexOf("\n", from); i >= 0 && i < to; i = text.indexOf("\n", i + 1)) count++;
+  return count;
+}
+function scanDocument(text, from, to, line, out) {
+  const scan = new Scan(text, from, to, line);
+  if (!scan.skipToContent()) {
+    if (text.slice(from, to).trim() !== "") {
+      out.push({ data: null, start: packPosition(line, 1), positions: scan.positions, raw: scan.raw });
+    }
+    return;
+  }
+  const start = packPosition(scan.line, scan.indent + 1);
+  const data = scan.node(scan.lineStart + scan.indent, -1);
+  if (!scan.atEnd) throw NOT_SURE;
+  out.push({ data, start, positions: scan.positions, raw: scan.raw });
+}
+var Scan = class {
+  constructor(text, from, end, line) {
+    this.text = text;
+    this.end = end;
+    this.line = line;
+    this.documentEnd = end;
+    this.lineStart = from;
+    this.load();
+  }
+  text;
+  end;
+  line;
+  positions = /* @__PURE__ */ new Map();
+  raw = /* @__PURE__ */ new Map();
+  /** Start and end (before any CR) of the current line; the start of the next one. */
+  lineStart;
+  lineEnd = 0;
+  nextLine = 0;
+  /** Leading spaces of the current line. */
+  indent = 0;
+  atEnd = false;
+  documentEnd;
+  /** The key read by the last `keyAt` and the offset after its colon. */
+  key = "";
+  afterColon = 0;
+  load() {
+    if (this.lineStart >= this.end) {
+      this.atEnd = true;
+      this.lineEnd = this.nextLine = this.end;
+      return;
+    }
+    const newline = this.text.indexOf("\n", this.lineStart);
+    const stop = newline < 0 || newline >= this.end ? this.end : newline;
+    this.nextLine = stop === this.end ? this.end : stop + 1;
+    this.lineEnd = stop > this.lineStart && this.text.charCodeAt(stop - 1) === 13 ? stop - 1 : stop;
+    let i = this.lineStart;
+    while (i < this.lineEnd && this.text.charCodeAt(i) === SPACE) i++;
+    this.indent = i - this.lineStart;
+  }
+  advance() {
+    if (this.atEnd) return;
+    this.lineStart = this.nextLine;
+    this.line++;
+    this.load();
+  }
+  /** First character after the indentation, or -1 when the line is blank (spaces and tabs only). */
+  firstChar() {
+    for (let i = this.lineStart + this.indent; i < this.lineEnd; i++) {
+      const c = this.text.charCodeAt(i);
+      if (c !== SPACE && c !== TAB) return c;
+    }
+    return -1;
+  }
+  /** Moves to the next line with content (not blank, not a comment); false at the document's end. */
+  skipToContent() {
+    for (; !this.atEnd; this.advance()) {
+      const first = this.firstChar();
+      if (first === -1 || first === HASH) continue;
+      if (this.text.charCodeAt(this.lineStart + this.indent) === TAB) throw NOT_SURE;
+      return true;
+    }
+    return false;
+  }
+  column(offset) {
+    return offset - this.lineStart + 1;
+  }
+  here(offset) {
+    return packPosition(this.line, this.column(offset));
+  }
+  isBlank(offset) {
+    const c = this.text.charCodeAt(offset);
+    return c === SPACE || c === TAB;
+  }
+  /** Whether `offset` is a sequence entry's dash. */
+  isDash(offset) {
+    return this.text.charCodeAt(offset) === DASH && (offset + 1 === this.lineEnd || this.isBlank(offset + 1));
+  }
+  skipBlanks(offset) {
+    while (offset < this.lineEnd && this.isBlank(offset)) offset++;
+    return offset;
+  }
+  /** Whether the rest of the line from `offset` is blank or a comment. */
+  restIsEmpty(offset) {
+    const at2 = this.skipBlanks(offset);
+    return at2 === this.lineEnd || this.text.charCodeAt(at2) === HASH && at2 !== offset;
+  }
+  /** A block node starting at `offset` of the current line; `parent` is its parent's indentation. */
+  node(offset, parent) {
+    if (this.isDash(offset)) return this.sequence(offset);
+    if (this.keyAt(offset)) return this.mapping(offset);
+    return this.inline(offset, parent);
+  }
+  /**
+   * Whether a mapping key starts at `offset`: a plain or quoted scalar followed by `:` and a blank
+   * or the line's end. Sets `key` and `afterColon`.
+   */
+  keyAt(offset) {
+    const { text } = this;
+    const first = text.charCodeAt(offset);
+    if (first === 34 || first === 39) {
+      const close = text.indexOf(first === 34 ? '"' : "'", offset + 1);
+      if (close < 0 || close >= this.lineEnd) return false;
+      const after = this.skipBlanks(close + 1);
+      if (text.charCodeAt(after) !== COLON || !(after + 1 === this.lineEnd || this.isBlank(after + 1)))
+        return false;
+      const inner = text.slice(offset + 1, close);
+      if (inner.includes("\\") || first === 39 && text.charCodeAt(close + 1) === 39) throw NOT_SURE;
+      this.key = inner;
+      this.afterColon = after + 1;
+      return true;
+    }
+    if (isIndicator(first, text.charCodeAt(offset + 1))) return false;
+    for (let from = offset; ; ) {
+      const i = text.indexOf(":", from);
+      if (i < 0 || i >= this.lineEnd) return false;
+      from = i + 1;
+      if (!(i + 1 === this.lineEnd || this.isBlank(i + 1))) continue;
+      for (let hash = text.indexOf("#", offset); hash >= 0 && hash < i; hash = text.indexOf("#", hash + 1))
+        if (this.isBlank(hash - 1)) return false;
+      let keyEnd = i;
+      while (this.isBlank(keyEnd - 1)) keyEnd--;
+      const key = text.slice(offset, keyEnd);
+      if (/[[\]{},]/.test(key) || key.length > 1e3) throw NOT_SURE;
+      this.key = keyName(key);
+      this.afterColon = i + 1;
+      return true;
+    }
+  }
+  mapping(offset) {
+    const column = offset - this.lineStart;
+    const map2 = {};
+    const positions = /* @__PURE__ */ new Map();
+    this.positions.set(map2, positions);
+    for (; ; ) {
+      const key = this.key;
+      if (positions.has(key) || key === "__proto__") throw NOT_SURE;
+      const valueAt2 = this.skipBlanks(this.afterColon);
+      let value;
+      let position;
+      if (valueAt2 === this.lineEnd || this.text.charCodeAt(valueAt2) === HASH) {
+        if (valueAt2 !== this.lineEnd && valueAt2 === this.afterColon) throw NOT_SURE;
+        position = this.here(valueAt2);
+        value = null;
+        this.advance();
+        if (this.skipToContent()) {
+          const at2 = this.lineStart + this.indent;
+          if (this.indent > column) {
+            position = this.here(at2);
+            value = this.node(at2, column);
+          } else if (this.indent === column && this.isDash(at2)) {
+            position = this.here(at2);
+            value = this.sequence(at2);
+          }
+        }
+      } else {
+        position = this.here(valueAt2);
+        value = this.inline(valueAt2, column);
+      }
+      map2[key] = value;
+      positions.set(key, position);
+      if (this.atEnd || this.indent < column) return map2;
+      if (this.indent === column && this.keyAt(this.lineStart + this.indent)) continue;
+      throw NOT_SURE;
+    }
+  }
+  sequence(offset) {
+    const column = offset - this.lineStart;
+    const items = [];
+    const positions = [];
+    this.positions.set(items, positions);
+    for (; ; ) {
+      if (this.text.charCodeAt(offset + 1) === TAB) throw NOT_SURE;
+      const at2 = this.skipBlanks(offset + 1);
+      let value;
+      let position;
+      if (at2 === this.lineEnd || this.text.charCodeAt(at2) === HASH) {
+        position = this.here(at2);
+        value = null;
+        this.advance();
+        if (this.skipToContent() && this.indent > column) {
+          const start = this.lineStart + this.indent;
+          position = this.here(start);
+          value = this.node(start, column);
+        }
+      } else {
+        position = this.here(at2);
+        value = this.node(at2, column);
+      }
+      items.push(value);
+      positions.push(position);
+      if (this.atEnd || this.indent < column) return items;
+      const next = this.lineStart + this.indent;
+      if (this.indent === column && this.isDash(next)) {
+        offset = next;
+        continue;
+      }
+      if (this.indent === column) return items;
+      throw NOT_SURE;
+    }
+  }
+  /** A value that starts on this line (a scalar, a block scalar, a flow collection), then the next line. */
+  inline(offset, parent) {
+    const { text } = this;
+    const first = text.charCodeAt(offset);
+    let value;
+    let end;
+    switch (first) {
+      case 34:
+      // "
+      case 39:
+        ({ value, end } = this.quoted(offset));
+        break;
+      case 124:
+      // |
+      case 62:
+        return this.blockScalar(offset, parent);
+      case 91:
+      // [
+      case 123: {
+        const flow = new Flow(this, text, offset, parent);
+        value = flow.value();
+        this.moveTo(flow.lineStart, flow.line);
+        end = flow.at;
+        break;
+      }
+      default:
+        return this.plain(offset, parent);
+    }
+    if (!this.restIsEmpty(end) && end !== this.lineEnd) throw NOT_SURE;
+    this.advance();
+    if (this.skipToContent() && this.indent > parent) throw NOT_SURE;
+    return value;
+  }
+  /** Moves to the line that starts at `lineStart` (a flow collection's last line). */
+  moveTo(lineStart, line) {
+    if (lineStart === this.lineStart) return;
+    this.lineStart = lineStart;
+    this.line = line;
+    this.load();
+  }
+  /** Where a plain scalar's text on this line ends (before a comment and trailing blanks). */
+  plainEnd(offset) {
+    const { text } = this;
+    for (let i = offset; i < this.lineEnd; i++) {
+      const c = text.charCodeAt(i);
+      if (c === HASH && this.isBlank(i - 1)) {
+        let end2 = i;
+        while (this.isBlank(end2 - 1)) end2--;
+        return { end: end2, comment: true };
+      }
+      if (c === COLON && (i + 1 === this.lineEnd || this.isBlank(i + 1))) throw NOT_SURE;
+    }
+    let end = this.lineEnd;
+    while (this.isBlank(end - 1)) end--;
+    return { end, comment: false };
+  }
+  /**
+   * A plain scalar, on one line or folded over more indented lines (each break a space, each blank
+   * line a line feed), then the next line.
+   */
+  plain(offset, parent) {
+    if (isIndicator(this.text.charCodeAt(offset), this.text.charCodeAt(offset + 1))) throw NOT_SURE;
+    const position = this.here(offset);
+    let { end, comment } = this.plainEnd(offset);
+    let written = this.text.slice(offset, end);
+    let breaks = 0;
+    this.advance();
+    while (!comment && !this.atEnd) {
+      const first = this.firstChar();
+      if (first === -1) {
+        breaks++;
+        this.advance();
+        continue;
+      }
+      if (this.indent <= parent || first === HASH) break;
+      const at2 = this.lineStart + this.indent;
+      if (this.text.charCodeAt(at2) === TAB || isIndicator(first, this.text.charCodeAt(at2 + 1)) || this.isDash(at2))
+        throw NOT_SURE;
+      ({ end, comment } = this.plainEnd(at2));
+      written += (breaks > 0 ? "\n".repeat(breaks) : " ") + this.text.slice(at2, end);
+      breaks = 0;
+      this.advance();
+    }
+    const value = plainValue(written);
+    if (typeof value !== "string") this.raw.set(position, written);
+    if (this.skipToContent() && this.indent > parent) throw NOT_SURE;
+    return value;
+  }
+  /** A quoted scalar that ends on its line. */
+  quoted(offset, lineEnd = this.lineEnd) {
+    const { text } = this;
+    if (text.charCodeAt(offset) === 39) {
+      let value = "";
+      let from = offset + 1;
+      for (; ; ) {
+        const close2 = text.indexOf("'", from);
+        if (close2 < 0 || close2 >= lineEnd) throw NOT_SURE;
+        value += text.slice(from, close2);
+        if (text.charCodeAt(close2 + 1) !== 39) return { value, end: close2 + 1 };
+        value += "'";
+        from = close2 + 2;
+      }
+    }
+    let close = offset + 1;
+    let escaped = false;
+    for (; close < lineEnd; close++) {
+      const c = text.charCodeAt(close);
+      if (c === 92) {
+        escaped = true;
+        close++;
+      } else if (c === 34) break;
+    }
+    if (close >= lineEnd) throw NOT_SURE;
+    const inner = text.slice(offset, close + 1);
+    if (!escaped) return { value: inner.slice(1, -1), end: close + 1 };
+    if (/\\[^"\\/bfnrtu]|\\u(?![0-9a-fA-F]{4})|[\t]/.test(inner)) throw NOT_SURE;
+    try {
+      return { value: JSON.parse(inner), end: close + 1 };
+    } catch {
+      throw NOT_SURE;
+    }
+  }
+  /** A literal (`|`) or folded (`>`) block scalar: its header on this line, its lines below. */
+  blockScalar(offset, parent) {
+    const { text } = this;
+    const folded = text.charCodeAt(offset) === 62;
+    let chomp = "clip";
+    let at2 = offset + 1;
+    const indicator = text.charCodeAt(at2);
+    if (indicator === DASH) {
+      chomp = "strip";
+      at2++;
+    } else if (indicator === 43) throw NOT_SURE;
+    if (!this.restIsEmpty(at2) && at2 !== this.lineEnd) throw NOT_SURE;
+    const lines = [];
+    let indent = -1;
+    let leading = 0;
+    this.advance();
+    for (; !this.atEnd; this.advance()) {
+      const blank = this.firstChar() === -1;
+      if (blank) {
+        if (this.lineEnd - this.lineStart !== this.indent) throw NOT_SURE;
+        if (indent < 0) leading = Math.max(leading, this.indent);
+        else if (this.indent > indent) {
+          if (folded) throw NOT_SURE;
+          lines.push(text.slice(this.lineStart + indent, this.lineEnd));
+          continue;
+        }
+        lines.push("");
+        continue;
+      }
+      if (indent < 0) {
+        if (this.indent <= parent) break;
+        indent = this.indent;
+        if (leading > indent) throw NOT_SURE;
+      }
+      if (this.indent < indent) break;
+      if (text.charCodeAt(this.lineStart + indent) === TAB) throw NOT_SURE;
+      if (folded && this.isBlank(this.lineStart + indent)) throw NOT_SURE;
+      lines.push(text.slice(this.lineStart + indent, this.lineEnd));
+    }
+    let last = lines.length - 1;
+    while (last >= 0 && lines[last] === "") last--;
+    let value = "";
+    if (folded) {
+      let previous = -1;
+      for (let i = 0; i <= last; i++) {
+        const line = lines[i];
+        if (line === "") continue;
+        if (previous >= 0) value += i - previous > 1 ? "\n".repeat(i - previous - 1) : " ";
+        else value += "\n".repeat(i);
+        value += line;
+        previous = i;
+      }
+    } else {
+      for (let i = 0; i <= last; i++) value += i === 0 ? lines[i] : `
+${lines[i]}`;
+    }
+    if (last >= 0 && chomp === "clip") value += "\n";
+    this.skipToContent();
+    return value;
+  }
+};
+var Flow = class {
+  constructor(scan, text, at2, parent) {
+    this.scan = scan;
+    this.text = text;
+    this.parent = parent;
+    this.at = at2;
+    this.line = scan.line;
+    this.lineStart = scan.lineStart;
+  }
+  scan;
+  text;
+  parent;
+  /** The line the reading is on: its number and where it starts. */
+  line;
+  lineStart;
+  at;
+  /** Skips blanks, line breaks and comments, counting lines. */
+  blanks() {
+    const { text } = this;
+    const end = this.scan.documentEnd;
+    while (this.at < end) {
+      const c = text.charCodeAt(this.at);
+      if (c === SPACE || c === TAB || c === 13) this.at++;
+      else if (c === 10) {
+        this.at++;
+        this.line++;
+        this.lineStart = this.at;
+        let i = this.at;
+        while (text.charCodeAt(i) === SPACE) i++;
+        const next = text.charCodeAt(i);
+        if (next === TAB) throw NOT_SURE;
+        if (i - this.at <= this.parent && next !== 10 && next !== 13 && next !== HASH && i < end)
+          throw NOT_SURE;
+      } else if (c === HASH && this.at > 0 && isSpace(text.charCodeAt(this.at - 1))) {
+        const newline = text.indexOf("\n", this.at);
+        this.at = newline < 0 || newline > end ? end : newline;
+      } else return;
+    }
+  }
+  lineEnd() {
+    const newline = this.text.indexOf("\n", this.at);
+    const end = newline < 0 || newline > this.scan.documentEnd ? this.scan.documentEnd : newline;
+    return this.text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+  }
+  position(offset) {
+    return packPosition(this.line, offset - this.lineStart + 1);
+  }
+  value(key = false) {
+    this.blanks();
+    const c = this.text.charCodeAt(this.at);
+    if (c === 91) return this.collection(93);
+    if (c === 123) return this.collection(125);
+    if (c === 34 || c === 39) {
+      const { value: value2, end: end2 } = this.scan.quoted(this.at, this.lineEnd());
+      this.at = end2;
+      return value2;
+    }
+    const start = this.at;
+    const end = this.lineEnd();
+    while (this.at < end) {
+      const ch = this.text.charCodeAt(this.at);
+      if (ch === 44 || ch === 93 || ch === 125 || ch === 91 || ch === 123) break;
+      if (ch === COLON) {
+        const next = this.text.charCodeAt(this.at + 1);
+        if (key && (isSpace(next) || Number.isNaN(next))) break;
+        throw NOT_SURE;
+      }
+      if (ch === HASH && isSpace(this.text.charCodeAt(this.at - 1))) break;
+      this.at++;
+    }
+    let stop = this.at;
+    while (stop > start && isSpace(this.text.charCodeAt(stop - 1))) stop--;
+    const written = this.text.slice(start, stop);
+    if (written === "" || isIndicator(written.charCodeAt(0), written.charCodeAt(1))) throw NOT_SURE;
+    const value = key ? keyName(written) : plainValue(written);
+    if (typeof value !== "string") this.scan.raw.set(this.position(start), written);
+    return value;
+  }
+  collection(close) {
+    const isMap3 = close === 125;
+    this.at++;
+    const items = [];
+    const map2 = {};
+    const positions = isMap3 ? /* @__PURE__ */ new Map() : [];
+    const container = isMap3 ? map2 : items;
+    this.scan.positions.set(container, positions);
+    for (; ; ) {
+      this.blanks();
+      if (this.text.charCodeAt(this.at) === close) {
+        this.at++;
+        return container;
+      }
+      const startLine = this.line;
+      if (isMap3) {
+        const quotedKey = this.text.charCodeAt(this.at) === 34 || this.text.charCodeAt(this.at) === 39;
+        const key = this.value(true);
+        if (typeof key !== "string" || startLine !== this.line) throw NOT_SURE;
+        this.blanks();
+        if (this.text.charCodeAt(this.at) !== COLON) throw NOT_SURE;
+        this.at++;
+        if (!quotedKey && !isSpace(this.text.charCodeAt(this.at))) throw NOT_SURE;
+        this.blanks();
+        const valueAt2 = this.position(this.at);
+        if (positions.has(key) || key === "__proto__") throw NOT_SURE;
+        map2[key] = this.value();
+        positions.set(key, valueAt2);
+      } else {
+        const at2 = this.position(this.at);
+        items.push(this.value());
+        positions.push(at2);
+      }
+      this.blanks();
+      const c = this.text.charCodeAt(this.at);
+      this.at++;
+      if (c === close) return container;
+      if (c !== 44) throw NOT_SURE;
+    }
+  }
+};
+function isSpace(c) {
+  return c === SPACE || c === TAB || c === 10 || c === 13;
+}
+function isIndicator(c, next) {
+  switch (c) {
+    case DASH:
+    case 63:
+    // ?
+    case COLON:
+      return Number.isNaN(next) || next === SPACE || next === TAB || next === 10 || next === 13;
+    case 44:
+    // ,
+    case 91:
+    // [
+    case 93:
+    // ]
+    case 123:
+    // {
+    case 125:
+    // }
+    case HASH:
+    case 38:
+    // &
+    case 42:
+    // *
+    case 33:
+    // !
+    case 124:
+    // |
+    case 62:
+    // >
+    case 39:
+    // '
+    case 34:
+    // "
+    case 37:
+    // %
+    case 64:
+    // @
+    case 96:
+      return true;
+    default:
+      return false;
+  }
+}
+var NULL = /^(?:~|[Nn]ull|NULL)?$/;
+var INT = /^[-+]?[0-9]+$/;
+var FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+var SPECIAL_NUMBER = /^(?:0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+function plainValue(written) {
+  const c = written.charCodeAt(0);
+  if (!(c >= 48 && c <= 57 || c === 43 || c === DASH || c === 46 || c === 126 || c === 110 || c === 78 || c === 116 || c === 84 || c === 102 || c === 70 || written === ""))
+    return written;
+  if (NULL.test(written)) return null;
+  switch (written) {
+    case "true":
+    case "True":
+    case "TRUE":
+      return true;
+    case "false":
+    case "False":
+    case "FALSE":
+      return false;
+  }
+  if (INT.test(written) || FLOAT.test(written)) return Number(written);
+  if (SPECIAL_NUMBER.test(written)) throw NOT_SURE;
+  return written;
+}
+function keyName(written) {
+  const value = plainValue(written);
+  if (typeof value === "string") return value;
+  if (typeof value === "number" && String(value) === written) return written;
+  throw NOT_SURE;
+}
+
 // src/sources/yaml.ts
 var MAX_ALIAS_COUNT = 1e3;
 function readYamlFile(text, file, options = {}) {
   const source = text.includes(BOM) ? text.replace(LINE_START_BOM, "$1") : text;
   if (options.exact) {
-    pathStats.yaml.exactByRole++;
+    pathStats.yaml.exactOnly++;
     return readExact(source, file);
   }
-  const fast = readFast(source);
+  const scanned2 = readScanned(source);
+  if (scanned2) {
+    pathStats.yaml.scanned++;
+    return scanned2;
+  }
+  const fast = options.allPositions ? void 0 : readFast(source);
   if (fast) {
-    pathStats.yaml.fast++;
+    pathStats.yaml.jsYaml++;
     return fast;
   }
   pathStats.yaml.exact++;
   return readExact(source, file);
+}
+function readScanned(text) {
+  const scanned2 = scanYaml(text);
+  if (!scanned2) return void 0;
+  return { documents: scanned2.map(scannedDocument), problems: [] };
+}
+function scannedDocument(doc) {
+  const start = unpackPosition(doc.start);
+  const find = (path4) => {
+    let node = doc.data;
+    let at2 = doc.start;
+    for (const key of path4) {
+      if (typeof node !== "object" || node === null) return void 0;
+      const positions = doc.positions.get(node);
+      const found = Array.isArray(positions) ? typeof key === "number" ? positions[key] : void 0 : positions?.get(String(key));
+      if (found === void 0) return void 0;
+      at2 = found;
+      node = node[key];
+    }
+    return { at: at2, value: node };
+  };
+  return {
+    data: doc.data,
+    line: start.line,
+    locate: (path4) => {
+      const found = find(path4);
+      return found ? unpackPosition(found.at) : start;
+    },
+    written: (path4) => {
+      const found = find(path4);
+      if (!found || typeof found.value === "object" && found.value !== null) return void 0;
+      if (typeof found.value === "string") return found.value;
+      return doc.raw.get(found.at) ?? "";
+    }
+  };
 }
 var BOM = "\uFEFF";
 var LINE_START_BOM = /(^|\n)\uFEFF+/g;
@@ -29282,28 +29970,28 @@ function valueAt(doc, container, key, depth) {
   }
   return void 0;
 }
-var NotSure = class extends Error {
+var NotSure2 = class extends Error {
 };
-var UNSURE = /(?:^|[\s[{,])<<[ \t]*:|^%|\r(?!\n)/m;
+var UNSURE2 = /(?:^|[\s[{,])<<[ \t]*:|^%|\r(?!\n)/m;
 var MAX_FAST_NODES = 1e6;
-var DOCUMENT_MARKER2 = /^(?:---|\.\.\.)(?=[ \t]|\r?$)(.*)$/gm;
+var DOCUMENT_MARKER3 = /^(?:---|\.\.\.)(?=[ \t]|\r?$)(.*)$/gm;
 var IMAGE_LINE = /^([ \t]*(?:-[ \t]+)*)image[ \t]*:(?:[ \t]+(\S.*?))?[ \t]*\r?$/gm;
 function readFast(text) {
-  if (UNSURE.test(text)) return void 0;
+  if (UNSURE2.test(text)) return void 0;
   const documents = [];
   try {
     let start = 0;
     let line = 1;
-    for (const marker of text.matchAll(DOCUMENT_MARKER2)) {
+    for (const marker of text.matchAll(DOCUMENT_MARKER3)) {
       const rest = (marker[1] ?? "").trim();
-      if (rest !== "" && !rest.startsWith("#")) throw new NotSure();
+      if (rest !== "" && !rest.startsWith("#")) throw new NotSure2();
       readFastDocument(text, start, marker.index, line, documents);
-      line += countNewlines(text, start, marker.index + marker[0].length);
+      line += countNewlines2(text, start, marker.index + marker[0].length);
       start = marker.index + marker[0].length;
     }
     readFastDocument(text, start, text.length, line, documents);
   } catch (error) {
-    if (error instanceof NotSure || error instanceof yaml.YAMLException) return void 0;
+    if (error instanceof NotSure2 || error instanceof yaml.YAMLException) return void 0;
     throw error;
   }
   return { documents, problems: [] };
@@ -29316,7 +30004,7 @@ function readFastDocument(text, from, to, firstLine2, documents) {
   let line = firstLine2;
   let counted = 0;
   for (const match of chunk.matchAll(IMAGE_LINE)) {
-    line += countNewlines(chunk, counted, match.index);
+    line += countNewlines2(chunk, counted, match.index);
     counted = match.index;
     const prefix = match[1];
     const written = match[2];
@@ -29325,15 +30013,15 @@ function readFastDocument(text, from, to, firstLine2, documents) {
   }
   const keys = [];
   imageKeys(data, [], keys);
-  if (keys.length !== lines.length) throw new NotSure();
+  if (keys.length !== lines.length) throw new NotSure2();
   const positions = /* @__PURE__ */ new Map();
   keys.forEach((path4, i) => {
     const value = valueAtPath(data, path4);
     const at2 = lines[i];
     const isMap3 = typeof value === "object" && value !== null && !Array.isArray(value);
-    if (isMap3 && "repository" in value) throw new NotSure();
+    if (isMap3 && "repository" in value) throw new NotSure2();
     const same = typeof value === "string" ? at2.value === value : (value === null || isMap3) && at2.value === void 0;
-    if (!same) throw new NotSure();
+    if (!same) throw new NotSure2();
     positions.set(pathKey(path4), { line: at2.line, col: at2.col });
   });
   documents.push({
@@ -29341,7 +30029,7 @@ function readFastDocument(text, from, to, firstLine2, documents) {
     line: firstLine2,
     locate: (path4) => {
       const found = positions.get(pathKey(path4));
-      if (!found) throw new NotSure();
+      if (!found) throw new NotSure2();
       return found;
     },
     written: (path4) => {
@@ -29351,7 +30039,7 @@ function readFastDocument(text, from, to, firstLine2, documents) {
   });
 }
 function imageKeys(value, path4, out, budget = { nodes: MAX_FAST_NODES }) {
-  if (--budget.nodes < 0) throw new NotSure();
+  if (--budget.nodes < 0) throw new NotSure2();
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const item = value[i];
@@ -29364,7 +30052,7 @@ function imageKeys(value, path4, out, budget = { nodes: MAX_FAST_NODES }) {
   }
   if (typeof value !== "object" || value === null) return;
   for (const key in value) {
-    if (key.charCodeAt(0) <= 57 && /^\d+$/.test(key)) throw new NotSure();
+    if (key.charCodeAt(0) <= 57 && /^\d+$/.test(key)) throw new NotSure2();
     const child2 = value[key];
     if (key === "image") out.push([...path4, key]);
     if (typeof child2 !== "object" || child2 === null) continue;
@@ -29379,7 +30067,7 @@ function valueAtPath(data, path4) {
 function pathKey(path4) {
   return path4.join("\0");
 }
-function countNewlines(text, from, to) {
+function countNewlines2(text, from, to) {
   let count = 0;
   for (let i = text.indexOf("\n", from); i >= 0 && i < to; i = text.indexOf("\n", i + 1)) count++;
   return count;
@@ -29508,7 +30196,7 @@ function patchImages(doc, text, file) {
       patch.split("\n").find((line) => line.trim() !== "")?.search(/\S/) ?? 0
     );
     const place = (line, col) => block && firstContent >= 0 ? { line: at2.line + line, col: col + indent - own } : { line: at2.line, col: at2.col };
-    const parsed = readYamlFile(patch, file, { exact: true });
+    const parsed = readYamlFile(patch, file, { allPositions: true });
     for (const problem of parsed.problems) {
       const where = place(problem.line, problem.column);
       problems.push({
@@ -29898,13 +30586,13 @@ function fastModel(text) {
     const segments = [];
     let current = { line: i, offset: startChar, text: line.slice(startChar) };
     for (; ; ) {
-      if (/\\[ \t]+$/.test(current.text)) return void 0;
-      const continues = current.text.endsWith(ESCAPE) && !current.text.endsWith(ESCAPE + ESCAPE);
-      if (!continues) {
+      const escapeAt = continuationAt(current.text);
+      if (escapeAt === null) return void 0;
+      if (escapeAt < 0) {
         segments.push(current);
         break;
       }
-      segments.push({ ...current, text: current.text.slice(0, -1) });
+      segments.push({ ...current, text: current.text.slice(0, escapeAt) });
       let next = i + 1;
       while (next < lines.length) {
         const candidate = stripCR(lines[next]);
@@ -29938,6 +30626,13 @@ function hasEscapeDirective(text) {
     if (match[1].toLowerCase() === "escape") return true;
   }
   return false;
+}
+function continuationAt(text) {
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === " " || text[end - 1] === "	")) end--;
+  if (text[end - 1] !== ESCAPE) return -1;
+  if (text[end - 2] === ESCAPE) return end === text.length ? -1 : null;
+  return end - 1;
 }
 function stripCR(line) {
   return line.endsWith("\r") ? line.slice(0, -1) : line;
@@ -30577,8 +31272,11 @@ function readYamlSource(text, file, role, options, dir) {
   if (role.kind === "workflow" && !WORKFLOW_MIGHT_HOLD_IMAGES.test(text)) return result;
   if (role.kind === "manifest" && role.json && !(text.includes('"apiVersion"') && text.includes('"kind"')))
     return result;
-  const exact = role.kind !== "manifest" || role.json;
-  const parsed = readYamlFile(text, file, { exact });
+  const parsed = readYamlFile(
+    text,
+    file,
+    role.kind !== "manifest" ? { allPositions: true } : { exact: role.json }
+  );
   result.problems.push(...parsed.problems);
   for (const doc of parsed.documents) {
     switch (role.kind) {
@@ -30741,6 +31439,205 @@ function readManifestStream(text, origin) {
   return result;
 }
 
+// src/sources/parallel.ts
+import { availableParallelism } from "node:os";
+import {
+  isMainThread,
+  MessageChannel,
+  receiveMessageOnPort,
+  Worker,
+  workerData
+} from "node:worker_threads";
+function defaultJobs() {
+  return Math.max(1, Math.min(availableParallelism(), 4));
+}
+var RUN = 32;
+var AHEAD_PER_THREAD = 4;
+var MIN_FILES_FOR_WORKERS = 400;
+var OVERDUE_MS = 2e3;
+function pack(candidates) {
+  const parts = [];
+  const bytes = [];
+  candidates.forEach((c, i) => {
+    parts.push(c.kind, c.path, c.absolute);
+    if (c.bytes) bytes.push([i, c.bytes]);
+  });
+  return { count: candidates.length, packed: `${parts.join("\0")}\0`, bytes };
+}
+function unpacker(start) {
+  const starts = new Int32Array(start.count + 1);
+  let at2 = 0;
+  for (let i = 0; i < start.count; i++) {
+    starts[i] = at2;
+    for (let field = 0; field < 3; field++) at2 = start.packed.indexOf("\0", at2) + 1;
+  }
+  starts[start.count] = at2;
+  const bytes = new Map(start.bytes.map(([i, raw]) => [i, Buffer.from(raw)]));
+  return (index) => {
+    const from = starts[index];
+    const [kind, path4, absolute] = start.packed.slice(from, starts[index + 1] - 1).split("\0");
+    const raw = bytes.get(index);
+    return {
+      kind,
+      path: path4,
+      absolute,
+      ...raw && { bytes: raw }
+    };
+  };
+}
+var MARK2 = "base-image-guard:reader";
+function bundleScript() {
+  const url = new URL(import.meta.url);
+  return url.protocol === "file:" && url.pathname.endsWith(".js") ? url : void 0;
+}
+function* readInOrder(candidates, options, roots, jobs) {
+  const script = bundleScript();
+  const workers = candidates.length >= MIN_FILES_FOR_WORKERS && script ? Math.max(0, jobs - 1) : 0;
+  if (workers === 0) {
+    pathStats.readers = 1;
+    for (let i = 0; i < candidates.length; i++) {
+      const candidate = candidates[i];
+      candidates[i] = void 0;
+      yield readSource(candidate, options);
+    }
+    return;
+  }
+  pathStats.readers = workers + 1;
+  const runs = Math.ceil(candidates.length / RUN);
+  const shared = new Int32Array(new SharedArrayBuffer(16));
+  Atomics.store(shared, 3, AHEAD_PER_THREAD * (workers + 1));
+  const { maxFileSize, buildArgs, copyFrom, workflows } = options;
+  const start = {
+    ...pack(candidates),
+    settings: { maxFileSize, buildArgs, copyFrom, workflows, roots }
+  };
+  const count = candidates.length;
+  const candidateAt = (i) => candidates[i];
+  const ports = [];
+  const threads = [];
+  for (let i = 0; i < workers; i++) {
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(script, {
+      workerData: { [MARK2]: true, port: port2, shared },
+      // A reader holds one run at a time: a small heap keeps the run within its memory budget.
+      resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 48 },
+      transferList: [port2]
+    });
+    worker.unref();
+    worker.on("error", () => {
+    });
+    port1.postMessage(start);
+    ports.push(port1);
+    threads.push(worker);
+  }
+  const done = /* @__PURE__ */ new Set();
+  let consumed = 0;
+  const ready = /* @__PURE__ */ new Map();
+  const take = () => {
+    let got = false;
+    ports.forEach((port, i) => {
+      for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+        got = true;
+        const message = m.message;
+        if ("error" in message) throw new Error(`a reading thread failed: ${message.error}`);
+        if ("done" in message) {
+          done.add(i);
+          addStats(message.stats);
+        } else if (message.run >= consumed) ready.set(message.run, message.outcomes);
+      }
+    });
+    return got;
+  };
+  try {
+    for (let run = 0; run < runs; run++) {
+      let outcomes = ready.get(run);
+      let waited = Date.now();
+      while (!outcomes) {
+        const seen = Atomics.load(shared, 1);
+        if (take()) waited = Date.now();
+        outcomes = ready.get(run);
+        if (outcomes) break;
+        const claimed = claim(shared, runs);
+        if (claimed >= 0) {
+          ready.set(claimed, readRun(candidateAt, count, claimed, options));
+          outcomes = ready.get(run);
+          continue;
+        }
+        if (Date.now() - waited > OVERDUE_MS) {
+          outcomes = readRun(candidateAt, count, run, options);
+          break;
+        }
+        Atomics.wait(shared, 1, seen, 50);
+      }
+      ready.delete(run);
+      consumed = run + 1;
+      Atomics.store(shared, 2, run + 1);
+      Atomics.notify(shared, 2);
+      const first = run * RUN;
+      for (let i = 0; i < outcomes.length; i++) {
+        candidates[first + i] = void 0;
+        yield outcomes[i];
+      }
+    }
+    for (let waited = Date.now(); done.size < ports.length && Date.now() - waited < 500; ) {
+      const seen = Atomics.load(shared, 1);
+      if (!take()) Atomics.wait(shared, 1, seen, 50);
+    }
+  } finally {
+    for (const port of ports) port.close();
+    for (const thread of threads) void thread.terminate();
+  }
+}
+function claim(shared, runs) {
+  for (; ; ) {
+    const next = Atomics.load(shared, 0);
+    if (next >= runs || next >= Atomics.load(shared, 2) + Atomics.load(shared, 3)) return -1;
+    if (Atomics.compareExchange(shared, 0, next, next + 1) === next) return next;
+  }
+}
+function readRun(candidateAt, count, run, options) {
+  const outcomes = [];
+  const end = Math.min(count, (run + 1) * RUN);
+  for (let i = run * RUN; i < end; i++) outcomes.push(readSource(candidateAt(i), options));
+  return outcomes;
+}
+function addStats(stats) {
+  for (const kind of ["yaml", "dockerfile"]) {
+    const into = pathStats[kind];
+    for (const [key, count] of Object.entries(stats[kind])) into[key] = (into[key] ?? 0) + count;
+  }
+}
+function serve(port, shared) {
+  const send = (message) => {
+    port.postMessage(message);
+    Atomics.add(shared, 1, 1);
+    Atomics.notify(shared, 1);
+  };
+  port.once("message", (start) => {
+    try {
+      const { roots, ...rest } = start.settings;
+      const options = { ...rest, layout: new Layout(roots) };
+      const candidateAt = unpacker(start);
+      const runs = Math.ceil(start.count / RUN);
+      while (Atomics.load(shared, 0) < runs) {
+        const consumed = Atomics.load(shared, 2);
+        const run = claim(shared, runs);
+        if (run >= 0) send({ run, outcomes: readRun(candidateAt, start.count, run, options) });
+        else Atomics.wait(shared, 2, consumed, 100);
+      }
+      send({ done: true, stats: pathStats });
+    } catch (error) {
+      send({ error: error instanceof Error ? error.stack ?? error.message : String(error) });
+    } finally {
+      port.close();
+    }
+  });
+}
+if (!isMainThread && workerData?.[MARK2]) {
+  const { port, shared } = workerData;
+  serve(port, shared);
+}
+
 // src/check.ts
 function runCheck(options) {
   const { policy, calendar } = options.loaded;
@@ -30835,10 +31732,7 @@ function runCheck(options) {
     {}
   );
   files += unreadable.length;
-  for (let i = 0; i < candidates.length; i++) {
-    const candidate = candidates[i];
-    candidates[i] = void 0;
-    const outcome = readSource(candidate, readOptions);
+  for (const outcome of readInOrder(candidates, readOptions, discovery.roots, options.jobs ?? 1)) {
     if ("skip" in outcome) {
       skipped.push({
         file: outcome.file,
@@ -30911,6 +31805,13 @@ function collectBuildArg(value, previous) {
   const at2 = value.indexOf("=");
   if (at2 <= 0) throw new UsageError(`--build-arg takes KEY=VALUE, got "${value}"`);
   return { ...previous, [value.slice(0, at2)]: value.slice(at2 + 1) };
+}
+function jobsOf(text) {
+  const jobs = Number(text);
+  if (!/^[0-9]+$/.test(text) || jobs < 1 || jobs > 64) {
+    throw new UsageError(`--jobs takes a number of threads from 1 to 64, got "${text}"`);
+  }
+  return jobs;
 }
 function readInput(from, cwd, what, stdinName) {
   try {
@@ -32522,23 +33423,23 @@ async function runFix(options) {
       continue;
     }
     let where;
-    for (const claim of plan.claims) {
-      const file = claim.kind === "set" ? claim.at.file : claim.file;
+    for (const claim2 of plan.claims) {
+      const file = claim2.kind === "set" ? claim2.at.file : claim2.file;
       const text = files.get(file);
       if (!("text" in text)) continue;
-      const key = claim.kind === "set" ? `${file}\0${claim.at.line}\0${claim.at.column}` : `${file}\0+${claim.after}\0${claim.key}`;
+      const key = claim2.kind === "set" ? `${file}\0${claim2.at.line}\0${claim2.at.column}` : `${file}\0+${claim2.after}\0${claim2.key}`;
       const done = applied.has(key);
       applied.add(key);
-      if (claim.kind === "set") {
-        if (claim.next === claim.at.value) continue;
-        where ??= { file, line: claim.at.line };
+      if (claim2.kind === "set") {
+        if (claim2.next === claim2.at.value) continue;
+        where ??= { file, line: claim2.at.line };
         if (done) continue;
-        const span = text.text.span(claim.at);
-        text.text.replace(span, writeInStyle(claim.next, span.quote, claim.yaml));
-      } else if (claim.text !== "") {
-        where ??= { file, line: claim.after + 1 };
+        const span = text.text.span(claim2.at);
+        text.text.replace(span, writeInStyle(claim2.next, span.quote, claim2.yaml));
+      } else if (claim2.text !== "") {
+        where ??= { file, line: claim2.after + 1 };
         if (done) continue;
-        text.text.insertAfter(claim.after - 1, claim.text);
+        text.text.insertAfter(claim2.after - 1, claim2.text);
       }
       touched.set(file, text.text);
     }
@@ -32615,19 +33516,19 @@ function settleShared(plans) {
   for (let changed = true; changed; ) {
     changed = false;
     const wants = /* @__PURE__ */ new Map();
-    const keyOf = (claim) => claim.kind === "set" ? `${claim.at.file}\0${claim.at.line}\0${claim.at.column}` : `${claim.file}\0+${claim.after}\0${claim.key}`;
-    const wantedBy = (plan, claim) => plan.blocked ? claim.kind === "set" ? claim.at.value : "" : claim.kind === "set" ? claim.next : claim.text;
+    const keyOf = (claim2) => claim2.kind === "set" ? `${claim2.at.file}\0${claim2.at.line}\0${claim2.at.column}` : `${claim2.file}\0+${claim2.after}\0${claim2.key}`;
+    const wantedBy = (plan, claim2) => plan.blocked ? claim2.kind === "set" ? claim2.at.value : "" : claim2.kind === "set" ? claim2.next : claim2.text;
     for (const plan of plans) {
-      for (const claim of plan.claims) {
-        const key = keyOf(claim);
+      for (const claim2 of plan.claims) {
+        const key = keyOf(claim2);
         const set2 = wants.get(key) ?? /* @__PURE__ */ new Set();
-        set2.add(wantedBy(plan, claim));
+        set2.add(wantedBy(plan, claim2));
         wants.set(key, set2);
       }
     }
     for (const plan of plans) {
       if (plan.blocked || plan.target.kind !== "change") continue;
-      if (plan.claims.some((claim) => (wants.get(keyOf(claim))?.size ?? 0) > 1)) {
+      if (plan.claims.some((claim2) => (wants.get(keyOf(claim2))?.size ?? 0) > 1)) {
         plan.blocked = "the value is shared with other images that need a different replacement (an ARG, a .env value or a kustomization entry used more than once); change it by hand";
         changed = true;
       }
@@ -32738,7 +33639,8 @@ async function fix(paths, flags, tools = execRunner({ quiet: true })) {
     },
     ...flags.today && { today: /* @__PURE__ */ new Date(`${dayOf(flags.today, "--today")}T12:00:00Z`) },
     ...flags.resolve && { resolve: registryResolver(tools) },
-    ...only && { only }
+    ...only && { only },
+    jobs: flags.jobs
   });
   if (flags.write) writeChanges(result.files);
   if (flags.format === "json") {
@@ -34909,7 +35811,8 @@ function check(paths, flags) {
     ...flags.digests && {
       digests: readDigests(readInput(flags.digests, cwd, "digests", "stdin").text, flags.digests)
     },
-    ...flags.today && { today: /* @__PURE__ */ new Date(`${dayOf(flags.today, "--today")}T12:00:00Z`) }
+    ...flags.today && { today: /* @__PURE__ */ new Date(`${dayOf(flags.today, "--today")}T12:00:00Z`) },
+    jobs: flags.jobs
   });
   const result = baseline === void 0 ? checked : applyBaseline(checked, baseline, flags.baseline);
   const toFile = flags.output !== void 0;
@@ -35124,6 +36027,11 @@ function program2(setExitCode) {
     "--manifests <file>",
     "judge rendered manifests: helm template or kustomize build output, or - for stdin (# Source: comments name the files)"
   ).option("--changed-since <ref>", "check only files changed since a git ref (each changed file whole)").option("--digests <file>", "a rebuild's digests.json: pinning findings name the exact digest to pin to").option("--today <date>", "judge end-of-life dates and exception expiry as of this day (YYYY-MM-DD)").option(
+    "--jobs <n>",
+    "threads that read and parse files (default: the cores available, at most 4); the report is the same for any number",
+    jobsOf,
+    defaultJobs()
+  ).option(
     "--baseline <file>",
     "a JSON report of known findings (base-image-guard baseline): only findings not in it fail"
   ).option(
@@ -35141,7 +36049,12 @@ function program2(setExitCode) {
     "value for a Dockerfile ARG, like docker build (repeatable)",
     collectBuildArg,
     {}
-  ).option("--today <date>", "judge end-of-life dates as of this day (YYYY-MM-DD)").addHelpText(
+  ).option("--today <date>", "judge end-of-life dates as of this day (YYYY-MM-DD)").option(
+    "--jobs <n>",
+    "threads that read and parse files (default: the cores available, at most 4); the report is the same for any number",
+    jobsOf,
+    defaultJobs()
+  ).addHelpText(
     "after",
     "\nPrints a diff git apply takes. Exit codes: 0 nothing to fix (or --write done), 1 the diff changes something, 2 usage, policy or I/O error."
   ).action(async (paths, flags) => setExitCode(await fix(paths, flags)));
@@ -35255,4 +36168,4 @@ This is a bug; please report it with the command you ran.
 }
 
 // src/cli-entry.ts
-process.exitCode = await main(process.argv.slice(2));
+if (isMainThread2) process.exitCode = await main(process.argv.slice(2));

@@ -5,3 +5,4 @@ export { fastModel } from "../src/sources/dockerfile-fast.js";
 export { exactModel } from "../src/sources/dockerfile-model.js";
 export { readManifestText } from "../src/sources/read.js";
 export { readFast } from "../src/sources/yaml.js";
+export { compareYaml } from "../test/sources/yaml-compare.js";

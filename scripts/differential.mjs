@@ -1,7 +1,8 @@
 // Differential check of the readers (issues 8 and 10): every YAML file and Dockerfile under the
 // given folders (default: ../shared/corpus/real, the real third-party corpus) is read on the fast
 // path and on the exact path alone; both must find the same occurrences, problems, lines and
-// columns. Prints how many files took the fast paths and every disagreement; exits 1 on any.
+// columns, and the YAML line scanner holds the exact parser's data, positions and written text for
+// every value (issue 24). Prints how many files took the fast paths and every disagreement; exits 1 on any.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { importBundled } from "./bundled.mjs";
@@ -9,7 +10,7 @@ import { importBundled } from "./bundled.mjs";
 const roots = process.argv.slice(2);
 if (roots.length === 0) roots.push("../shared/corpus/real");
 
-const { readManifestText, readFast, readModel, fastModel, exactModel } = await importBundled(
+const { readManifestText, readFast, readModel, fastModel, exactModel, compareYaml } = await importBundled(
   "scripts/differential-entry.ts",
 );
 
@@ -30,6 +31,7 @@ let dockerImages = 0;
 
 let files = 0;
 let fast = 0;
+let scanned = 0;
 let occurrences = 0;
 const disagreements = [];
 for (const root of roots) {
@@ -53,6 +55,13 @@ for (const root of roots) {
     const text = readFileSync(file, "utf8");
     files++;
     if (readFast(text) !== undefined) fast++;
+    // The line scanner, value by value against the exact parser (issue 24).
+    const comparison = compareYaml(text, file);
+    if (comparison.scanned) {
+      scanned++;
+      for (const difference of comparison.differences.slice(0, 3))
+        disagreements.push(`${file}: ${difference}`);
+    }
     const a = readManifestText(text, file);
     const b = readManifestText(text, file, { exact: true });
     occurrences += b.occurrences.length;
@@ -61,7 +70,7 @@ for (const root of roots) {
   }
 }
 console.log(
-  `differential: ${files} YAML files, ${fast} on the fast path, ${occurrences} images; ` +
+  `differential: ${files} YAML files, ${scanned} read by the line scanner, ${fast} on the js-yaml path, ${occurrences} images; ` +
     `${dockerfiles} Dockerfiles, ${dockerFast} on the fast path, ${dockerImages} images; ` +
     `${disagreements.length} disagreement(s)`,
 );

@@ -1,4 +1,5 @@
-/** dist/index.js, the file action.yml runs: the Action, started. */
+/** dist/index.js, the file action.yml runs: the Action, started (a reading thread runs the same file). */
+import { isMainThread } from "node:worker_threads";
 import { run } from "./action.js";
 
-await run();
+if (isMainThread) await run();

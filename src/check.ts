@@ -16,7 +16,8 @@ import { readPodList } from "./sources/cluster.js";
 import { type Candidate, discoverFiles } from "./sources/discover.js";
 import { applyKustomizations, type Kustomization } from "./sources/kustomize.js";
 import { readManifestStream } from "./sources/manifests.js";
-import { Layout, readSource } from "./sources/read.js";
+import { readInOrder } from "./sources/parallel.js";
+import { Layout } from "./sources/read.js";
 import type { Occurrence, ParseProblem, SourceResult } from "./sources/types.js";
 
 export interface CheckOptions {
@@ -42,6 +43,8 @@ export interface CheckOptions {
    * excepted ones left out): what `fix` repairs (SPEC §9).
    */
   onJudged?: (occurrence: Occurrence, rules: RuleId[], context: RuleContext) => void;
+  /** Threads that read and parse files (`--jobs`); the report is the same for any number. Default 1. */
+  jobs?: number;
 }
 
 export interface Skip {
@@ -185,10 +188,7 @@ export function runCheck(options: CheckOptions): CheckResult {
     {},
   );
   files += unreadable.length;
-  for (let i = 0; i < candidates.length; i++) {
-    const candidate = candidates[i] as Candidate;
-    candidates[i] = undefined;
-    const outcome = readSource(candidate, readOptions);
+  for (const outcome of readInOrder(candidates, readOptions, discovery.roots, options.jobs ?? 1)) {
     if ("skip" in outcome) {
       skipped.push({
         file: outcome.file,

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-/** dist/cli.js, the `base-image-guard` command: the CLI, started with the process's arguments. */
+/** dist/cli.js, the `base-image-guard` command: the CLI, started with the process's arguments (a reading thread runs the same file). */
+import { isMainThread } from "node:worker_threads";
 import { main } from "./cli.js";
 
-process.exitCode = await main(process.argv.slice(2));
+if (isMainThread) process.exitCode = await main(process.argv.slice(2));

@@ -11,7 +11,7 @@ import { EXPORT_FILES, exportPolicy, TARGETS, targetsOf } from "./admission/expo
 import { importPolicy } from "./admission/import.js";
 import { applyBaseline, readBaseline } from "./baseline.js";
 import { type CheckResult, exitCodeOf, runCheck } from "./check.js";
-import { collectBuildArg, dayOf, readInput, writeChunks } from "./command-inputs.js";
+import { collectBuildArg, dayOf, jobsOf, readInput, writeChunks } from "./command-inputs.js";
 import { digestsOf, readDigests } from "./digests.js";
 import { GuardError, InputError, UsageError } from "./errors.js";
 import { FIX_FORMATS, type FixFlags, fix } from "./fix/command.js";
@@ -31,6 +31,7 @@ import { FORMATS, type Format, renderReport } from "./report/index.js";
 import { jsonChunks, jsonLines } from "./report/json.js";
 import { terminal } from "./report/neutralise.js";
 import { skipLine, skipNotices } from "./report/skips.js";
+import { defaultJobs } from "./sources/parallel.js";
 import { pathStats } from "./sources/path-stats.js";
 
 const { version } = packageJson;
@@ -48,6 +49,7 @@ interface CheckFlags {
   baseline?: string;
   digests?: string;
   today?: string;
+  jobs: number;
 }
 
 function useColor(stream: NodeJS.WriteStream): boolean {
@@ -95,6 +97,7 @@ function check(paths: string[], flags: CheckFlags): number {
       digests: readDigests(readInput(flags.digests, cwd, "digests", "stdin").text, flags.digests),
     }),
     ...(flags.today && { today: new Date(`${dayOf(flags.today, "--today")}T12:00:00Z`) }),
+    jobs: flags.jobs,
   });
   const result =
     baseline === undefined ? checked : applyBaseline(checked, baseline, flags.baseline as string);
@@ -377,6 +380,12 @@ function program(setExitCode: (code: number) => void): Command {
     .option("--digests <file>", "a rebuild's digests.json: pinning findings name the exact digest to pin to")
     .option("--today <date>", "judge end-of-life dates and exception expiry as of this day (YYYY-MM-DD)")
     .option(
+      "--jobs <n>",
+      "threads that read and parse files (default: the cores available, at most 4); the report is the same for any number",
+      jobsOf,
+      defaultJobs(),
+    )
+    .option(
       "--baseline <file>",
       "a JSON report of known findings (base-image-guard baseline): only findings not in it fail",
     )
@@ -410,6 +419,12 @@ function program(setExitCode: (code: number) => void): Command {
       {},
     )
     .option("--today <date>", "judge end-of-life dates as of this day (YYYY-MM-DD)")
+    .option(
+      "--jobs <n>",
+      "threads that read and parse files (default: the cores available, at most 4); the report is the same for any number",
+      jobsOf,
+      defaultJobs(),
+    )
     .addHelpText(
       "after",
       "\nPrints a diff git apply takes. Exit codes: 0 nothing to fix (or --write done), 1 the diff changes something, 2 usage, policy or I/O error.",

@@ -13,6 +13,15 @@ export function collectBuildArg(value: string, previous: Record<string, string>)
   return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
 }
 
+/** `--jobs N`: threads that read and parse files, 1 to 64. */
+export function jobsOf(text: string): number {
+  const jobs = Number(text);
+  if (!/^[0-9]+$/.test(text) || jobs < 1 || jobs > 64) {
+    throw new UsageError(`--jobs takes a number of threads from 1 to 64, got "${text}"`);
+  }
+  return jobs;
+}
+
 /** A file named by an option, or stdin for `-`. */
 export function readInput(
   from: string,

@@ -23,6 +23,7 @@ export interface FixFlags {
   format: "diff" | "json";
   buildArg: Record<string, string>;
   today?: string;
+  jobs: number;
 }
 
 export const FIX_FORMATS = ["diff", "json"] as const;
@@ -47,6 +48,7 @@ export async function fix(
     ...(flags.today && { today: new Date(`${dayOf(flags.today, "--today")}T12:00:00Z`) }),
     ...(flags.resolve && { resolve: registryResolver(tools) }),
     ...(only && { only }),
+    jobs: flags.jobs,
   });
   if (flags.write) writeChanges(result.files);
   if (flags.format === "json") {

@@ -4,8 +4,8 @@
  * (it builds every instruction twice and re-tokenises arguments many times). Where an instruction
  * needs more than its keyword and position (flags, LABELs, ONBUILD, an ARG with quotes), only that
  * instruction's own lines are handed to dockerfile-ast, so values and positions are its own.
- * Anything it cannot be sure of — heredocs, an escape directive, an escape character followed by
- * blanks — returns undefined and the whole file takes the exact path. A differential test holds
+ * Anything it cannot be sure of — heredocs, an escape directive, an escaped escape character
+ * followed by blanks — returns undefined and the whole file takes the exact path. A differential test holds
  * both paths to the same occurrences, lines and columns over every fixture and real file.
  * Only ASCII space and tab separate words, as BuildKit splits them (SPEC §4): a no-break space is
  * part of the word it sits in, never a separator.
@@ -38,13 +38,16 @@ export function fastModel(text: string): DockerfileModel | undefined {
     const segments: { line: number; offset: number; text: string }[] = [];
     let current = { line: i, offset: startChar, text: line.slice(startChar) };
     for (;;) {
-      if (/\\[ \t]+$/.test(current.text)) return undefined;
-      const continues = current.text.endsWith(ESCAPE) && !current.text.endsWith(ESCAPE + ESCAPE);
-      if (!continues) {
+      // An escape character at the end of the line, blanks after it allowed (as BuildKit and
+      // dockerfile-ast read it), continues the instruction; a doubled one followed by blanks is left
+      // to dockerfile-ast.
+      const escapeAt = continuationAt(current.text);
+      if (escapeAt === null) return undefined;
+      if (escapeAt < 0) {
         segments.push(current);
         break;
       }
-      segments.push({ ...current, text: current.text.slice(0, -1) });
+      segments.push({ ...current, text: current.text.slice(0, escapeAt) });
       // Comment and blank lines inside a continuation are skipped, as Docker does.
       let next = i + 1;
       while (next < lines.length) {
@@ -85,6 +88,18 @@ function hasEscapeDirective(text: string): boolean {
     if ((match[1] as string).toLowerCase() === "escape") return true;
   }
   return false;
+}
+
+/**
+ * Where the line's continuation escape is: its index, -1 when the line does not continue, null
+ * when the fast path is not sure (an escaped escape character followed by blanks).
+ */
+function continuationAt(text: string): number | null {
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === " " || text[end - 1] === "\t")) end--;
+  if (text[end - 1] !== ESCAPE) return -1;
+  if (text[end - 2] === ESCAPE) return end === text.length ? -1 : null;
+  return end - 1;
 }
 
 function stripCR(line: string): string {

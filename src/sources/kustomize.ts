@@ -159,7 +159,7 @@ export function patchImages(
       block && firstContent >= 0
         ? { line: at.line + line, col: col + indent - own }
         : { line: at.line, col: at.col };
-    const parsed = readYamlFile(patch, file, { exact: true });
+    const parsed = readYamlFile(patch, file, { allPositions: true });
     for (const problem of parsed.problems) {
       const where = place(problem.line, problem.column);
       problems.push({

@@ -250,8 +250,11 @@ function readYamlSource(
   if (role.kind === "workflow" && !WORKFLOW_MIGHT_HOLD_IMAGES.test(text)) return result;
   if (role.kind === "manifest" && role.json && !(text.includes('"apiVersion"') && text.includes('"kind"')))
     return result;
-  const exact = role.kind !== "manifest" || role.json;
-  const parsed = readYamlFile(text, file, { exact });
+  const parsed = readYamlFile(
+    text,
+    file,
+    role.kind !== "manifest" ? { allPositions: true } : { exact: role.json },
+  );
   result.problems.push(...parsed.problems);
   for (const doc of parsed.documents) {
     switch (role.kind) {

@@ -25,6 +25,7 @@ import {
 import { pathStats } from "./path-stats.js";
 import type { ParseProblem } from "./types.js";
 import { repairForStrict } from "./yaml-lenient.js";
+import { type ScannedDocument, scanYaml, unpackPosition } from "./yaml-scan.js";
 
 export type KeyPath = (string | number)[];
 
@@ -53,8 +54,13 @@ export interface YamlFile {
 }
 
 export interface YamlOptions {
-  /** Skip the fast path (files whose reader needs more than `image:` positions). */
+  /** The exact parser only (JSON, and the differential test's reference reading). */
   exact?: boolean;
+  /**
+   * The reader needs the position of values other than `image:` ones (Helm map keys, kustomize
+   * entries, workflow containers): the scanner or the exact parser, never js-yaml's pairing.
+   */
+  allPositions?: boolean;
 }
 
 export function readYamlFile(text: string, file: string, options: YamlOptions = {}): YamlFile {
@@ -62,16 +68,69 @@ export function readYamlFile(text: string, file: string, options: YamlOptions = 
   // left in place after a `---`, it would become part of the first key and hide the document.
   const source = text.includes(BOM) ? text.replace(LINE_START_BOM, "$1") : text;
   if (options.exact) {
-    pathStats.yaml.exactByRole++;
+    pathStats.yaml.exactOnly++;
     return readExact(source, file);
   }
-  const fast = readFast(source);
+  const scanned = readScanned(source);
+  if (scanned) {
+    pathStats.yaml.scanned++;
+    return scanned;
+  }
+  const fast = options.allPositions ? undefined : readFast(source);
   if (fast) {
-    pathStats.yaml.fast++;
+    pathStats.yaml.jsYaml++;
     return fast;
   }
   pathStats.yaml.exact++;
   return readExact(source, file);
+}
+
+/** The exact parser alone, as `readYamlFile` falls back to it (for the differential test). */
+export function readExactOnly(text: string, file: string): YamlFile {
+  return readExact(text.includes(BOM) ? text.replace(LINE_START_BOM, "$1") : text, file);
+}
+
+/** The line scanner's reading (yaml-scan.ts), or undefined when it is not sure of the file. */
+export function readScanned(text: string): YamlFile | undefined {
+  const scanned = scanYaml(text);
+  if (!scanned) return undefined;
+  return { documents: scanned.map(scannedDocument), problems: [] };
+}
+
+function scannedDocument(doc: ScannedDocument): YamlDocument {
+  const start = unpackPosition(doc.start);
+  /** The packed position of the value at `path`, and the value. */
+  const find = (path: KeyPath): { at: number; value: unknown } | undefined => {
+    let node: unknown = doc.data;
+    let at = doc.start;
+    for (const key of path) {
+      if (typeof node !== "object" || node === null) return undefined;
+      const positions = doc.positions.get(node);
+      const found = Array.isArray(positions)
+        ? typeof key === "number"
+          ? positions[key]
+          : undefined
+        : positions?.get(String(key));
+      if (found === undefined) return undefined;
+      at = found;
+      node = (node as Record<string | number, unknown>)[key];
+    }
+    return { at, value: node };
+  };
+  return {
+    data: doc.data,
+    line: start.line,
+    locate: (path) => {
+      const found = find(path);
+      return found ? unpackPosition(found.at) : start;
+    },
+    written: (path) => {
+      const found = find(path);
+      if (!found || (typeof found.value === "object" && found.value !== null)) return undefined;
+      if (typeof found.value === "string") return found.value;
+      return doc.raw.get(found.at) ?? "";
+    },
+  };
 }
 
 const BOM = "\uFEFF";

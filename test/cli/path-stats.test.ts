@@ -1,6 +1,7 @@
 /**
  * Issue 24: `npm run bench` reports which parser each file took. With BASE_IMAGE_GUARD_PATH_STATS
- * set, `check` writes the counts: fast paths, exact fallbacks, and files read exactly by their role.
+ * set, `check` writes the counts: the YAML line scanner, js-yaml, exact fallbacks, files read only
+ * by the exact parser (JSON), the Dockerfile fast path and its fallback.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,7 +16,11 @@ it("counts each Dockerfile and YAML file under the path it took", () => {
       "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: a\n      image: x\n",
     "merged.yaml":
       "base: &b {name: a, image: x}\napiVersion: v1\nkind: Pod\nmetadata: {name: q}\nspec:\n  containers:\n    - <<: *b\n",
+    "anchored.yaml":
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: r\n  labels: &l {app: r}\n  annotations: *l\nspec:\n  containers:\n    - name: a\n      image: x\n",
     "k/kustomization.yaml": "resources: []\n",
+    "pod.json":
+      '{"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [{"name": "a", "image": "x"}]}}\n',
   });
   const stats = join(cwd, "..", `stats-${Date.now()}.json`);
   const previous = process.env.BASE_IMAGE_GUARD_PATH_STATS;
@@ -27,7 +32,9 @@ it("counts each Dockerfile and YAML file under the path it took", () => {
     else process.env.BASE_IMAGE_GUARD_PATH_STATS = previous;
   }
   expect(JSON.parse(readFileSync(stats, "utf8"))).toEqual({
-    yaml: { fast: 1, exact: 1, exactByRole: 1 },
+    // pod.yaml and the kustomization scanned; anchored.yaml on js-yaml; merged.yaml exact.
+    yaml: { scanned: 2, jsYaml: 1, exact: 1, exactOnly: 1 },
     dockerfile: { fast: 1, exact: 1 },
+    readers: 1,
   });
 });

@@ -47,6 +47,9 @@ const SAMPLES: Record<string, string> = {
   "escape in a comment above the directives' end":
     "# we escape nothing here\n# escape=`\nFROM alpine:3.20 \\\n  AS x\n",
   "a heredoc": "FROM alpine:3.20\nRUN <<EOT\nFROM centos:7\nEOT\n",
+  "blanks after a continuation's escape (issue 24)":
+    "FROM alpine:3.20 AS a\nRUN echo \\  \n  hi && \\\t\n  done\nFROM \\ \n  centos:7\nCOPY --from=a \\ \n  /x /y\n",
+  "an escaped escape followed by blanks": "FROM alpine:3.20\nRUN echo \\\\  \nFROM centos:7\n",
 };
 
 for (const dir of ["examples/services", "base"]) {
@@ -74,6 +77,7 @@ describe("issue 10: the Dockerfile fast path agrees with dockerfile-ast", () => 
       "comments inside a continuation",
       "escape= in a later comment is a comment",
       "escape in a comment above the directives' end",
+      "blanks after a continuation's escape (issue 24)",
     ])
       expect(fastModel(SAMPLES[name] as string), name).toBeDefined();
     for (const name of [
@@ -81,6 +85,7 @@ describe("issue 10: the Dockerfile fast path agrees with dockerfile-ast", () => 
       "an escape directive after the syntax one",
       "a heredoc",
       "a blank line inside a continuation",
+      "an escaped escape followed by blanks",
     ])
       expect(fastModel(SAMPLES[name] as string), name).toBeUndefined();
   });
