@@ -29190,14 +29190,27 @@ function scanDocument(text, from, to, line, out) {
   const scan = new Scan(text, from, to, line);
   if (!scan.skipToContent()) {
     if (text.slice(from, to).trim() !== "") {
-      out.push({ data: null, start: packPosition(line, 1), positions: scan.positions, raw: scan.raw });
+      out.push({
+        data: null,
+        start: packPosition(line, 1),
+        positions: scan.positions,
+        raw: scan.raw,
+        aliases: scan.aliasPositions
+      });
     }
     return;
   }
   const start = packPosition(scan.line, scan.indent + 1);
   const data = scan.node(scan.lineStart + scan.indent, -1);
   if (!scan.atEnd) throw NOT_SURE;
-  out.push({ data, start, positions: scan.positions, raw: scan.raw });
+  out.push({
+    data,
+    start,
+    positions: scan.positions,
+    raw: scan.raw,
+    aliases: scan.aliasPositions,
+    ...scan.duplicate !== void 0 && { duplicateKey: scan.duplicate }
+  });
 }
 var Scan = class {
   constructor(text, from, end, line) {
@@ -29213,6 +29226,16 @@ var Scan = class {
   line;
   positions = /* @__PURE__ */ new Map();
   raw = /* @__PURE__ */ new Map();
+  /** Packed positions of aliases: values with no written text of their own. */
+  aliasPositions = /* @__PURE__ */ new Set();
+  anchors = /* @__PURE__ */ new Map();
+  /** Anchors whose value holds an alias. */
+  holdsAliases = /* @__PURE__ */ new Set();
+  aliasCount = 0;
+  /** Whether the last value read was empty (the exact parser places a duplicate key's error after it). */
+  lastEmpty = false;
+  /** Packed position of the first key written twice in the document, if one is. */
+  duplicate;
   /** Start and end (before any CR) of the current line; the start of the next one. */
   lineStart;
   lineEnd = 0;
@@ -29332,14 +29355,21 @@ var Scan = class {
     const map2 = {};
     const positions = /* @__PURE__ */ new Map();
     this.positions.set(map2, positions);
-    for (; ; ) {
+    for (let keyAt = offset; ; keyAt = this.lineStart + this.indent) {
       const key = this.key;
-      if (positions.has(key) || key === "__proto__") throw NOT_SURE;
+      if (key === "__proto__") throw NOT_SURE;
+      if (positions.has(key)) {
+        if (this.lastEmpty) throw NOT_SURE;
+        this.duplicate ??= this.here(keyAt);
+      }
       const valueAt2 = this.skipBlanks(this.afterColon);
       let value;
       let position;
+      let empty = false;
+      this.lastEmpty = false;
       if (valueAt2 === this.lineEnd || this.text.charCodeAt(valueAt2) === HASH) {
         if (valueAt2 !== this.lineEnd && valueAt2 === this.afterColon) throw NOT_SURE;
+        empty = true;
         position = this.here(valueAt2);
         value = null;
         this.advance();
@@ -29348,15 +29378,20 @@ var Scan = class {
           if (this.indent > column) {
             position = this.here(at2);
             value = this.node(at2, column);
+            empty = false;
           } else if (this.indent === column && this.isDash(at2)) {
             position = this.here(at2);
             value = this.sequence(at2);
+            empty = false;
           }
         }
+      } else if (isAnchorOrAlias(this.text.charCodeAt(valueAt2))) {
+        ({ value, position } = this.anchored(valueAt2, column, false));
       } else {
         position = this.here(valueAt2);
         value = this.inline(valueAt2, column);
       }
+      if (empty) this.lastEmpty = true;
       map2[key] = value;
       positions.set(key, position);
       if (this.atEnd || this.indent < column) return map2;
@@ -29374,6 +29409,7 @@ var Scan = class {
       const at2 = this.skipBlanks(offset + 1);
       let value;
       let position;
+      this.lastEmpty = false;
       if (at2 === this.lineEnd || this.text.charCodeAt(at2) === HASH) {
         position = this.here(at2);
         value = null;
@@ -29382,7 +29418,9 @@ var Scan = class {
           const start = this.lineStart + this.indent;
           position = this.here(start);
           value = this.node(start, column);
-        }
+        } else this.lastEmpty = true;
+      } else if (isAnchorOrAlias(this.text.charCodeAt(at2))) {
+        ({ value, position } = this.anchored(at2, column, true));
       } else {
         position = this.here(at2);
         value = this.node(at2, column);
@@ -29399,6 +29437,53 @@ var Scan = class {
       throw NOT_SURE;
     }
   }
+  /**
+   * A value written with an anchor (`&name value`, or `&name` and the value on the lines below)
+   * or an alias (`*name`): the alias is the anchored value itself, as the parsers build it, and
+   * sits where the alias is written (its written text is none: it is not a scalar). Aliases to
+   * values that hold aliases, and more than a few aliases in all, are left to the parsers and
+   * their limits (alias bombs).
+   */
+  anchored(at2, column, inSequence) {
+    const { text } = this;
+    let end = at2 + 1;
+    while (end < this.lineEnd && !this.isBlank(end)) end++;
+    const name = text.slice(at2 + 1, end);
+    if (name === "" || /[[\]{},]/.test(name)) throw NOT_SURE;
+    const after = this.skipBlanks(end);
+    const rest = after === this.lineEnd || text.charCodeAt(after) === HASH && after > end;
+    if (text.charCodeAt(at2) === 42) {
+      const value2 = this.anchors.get(name);
+      if (!rest || value2 === void 0 || this.holdsAliases.has(name) || ++this.aliasCount > MAX_ALIASES)
+        throw NOT_SURE;
+      const position2 = this.here(at2);
+      this.aliasPositions.add(position2);
+      this.advance();
+      if (this.skipToContent() && this.indent > column) throw NOT_SURE;
+      return { value: value2.value, position: position2 };
+    }
+    const aliasesBefore = this.aliasCount;
+    let value;
+    let position;
+    if (rest) {
+      this.advance();
+      if (!this.skipToContent()) throw NOT_SURE;
+      const start = this.lineStart + this.indent;
+      if (!(this.indent > column || !inSequence && this.indent === column && this.isDash(start)))
+        throw NOT_SURE;
+      position = this.here(start);
+      value = this.indent > column ? this.node(start, column) : this.sequence(start);
+    } else {
+      const next = text.charCodeAt(after);
+      if (isAnchorOrAlias(next) || next === 33 || inSequence && this.keyAt(after)) throw NOT_SURE;
+      position = this.here(after);
+      value = inSequence ? this.node(after, column) : this.inline(after, column);
+    }
+    this.anchors.set(name, { value });
+    if (this.aliasCount > aliasesBefore) this.holdsAliases.add(name);
+    else this.holdsAliases.delete(name);
+    return { value, position };
+  }
   /** A value that starts on this line (a scalar, a block scalar, a flow collection), then the next line. */
   inline(offset, parent) {
     const { text } = this;
@@ -29409,7 +29494,7 @@ var Scan = class {
       case 34:
       // "
       case 39:
-        ({ value, end } = this.quoted(offset));
+        ({ value, end } = this.closesOnLine(offset) ? this.quoted(offset) : this.foldedQuoted(offset, parent));
         break;
       case 124:
       // |
@@ -29487,6 +29572,63 @@ var Scan = class {
     if (this.skipToContent() && this.indent > parent) throw NOT_SURE;
     return value;
   }
+  /** Whether the quoted scalar opening at `offset` closes on its line. */
+  closesOnLine(offset) {
+    return this.quoteClose(offset, offset + 1) >= 0;
+  }
+  /** The offset of the quote that closes the scalar opened at `open`, searched from `from` on this line; -1 if none. */
+  quoteClose(open2, from) {
+    const { text } = this;
+    const quote = text.charCodeAt(open2);
+    for (let i = from; i < this.lineEnd; i++) {
+      const c = text.charCodeAt(i);
+      if (quote === 34 && c === 92) i++;
+      else if (c === quote) {
+        if (quote === 39 && text.charCodeAt(i + 1) === 39) i++;
+        else return i;
+      }
+    }
+    return -1;
+  }
+  /**
+   * A quoted scalar over several lines, folded as YAML folds them: each line break a space, each
+   * blank line a line feed, blanks around a break dropped, an escaped break (`\` at the end of a
+   * double-quoted line) joining the lines. Every line after the first is indented more than the
+   * parent, as the exact parser requires. The scanner ends on the closing line.
+   */
+  foldedQuoted(offset, parent) {
+    const { text } = this;
+    const double = text.charCodeAt(offset) === 34;
+    let folded = "";
+    let from = offset + 1;
+    let breaks = -1;
+    let joined = false;
+    for (; ; ) {
+      const close = this.quoteClose(offset, from);
+      let segment = text.slice(from, close >= 0 ? close : this.lineEnd);
+      if (breaks >= 0) segment = segment.replace(/^[ \t]+/, "");
+      let escapedBreak = false;
+      if (close < 0) {
+        if (double && /\\[ \t]+$/.test(segment)) throw NOT_SURE;
+        const backslashes = segment.length - segment.replace(/\\+$/, "").length;
+        escapedBreak = double && backslashes % 2 === 1;
+        segment = escapedBreak ? segment.slice(0, -1) : segment.replace(/[ \t]+$/, "");
+      }
+      if (breaks >= 0) folded += joined ? "" : breaks > 0 ? "\n".repeat(breaks) : " ";
+      folded += segment;
+      if (close >= 0) {
+        const inner = double ? folded : folded.replace(/''/g, "'");
+        if (!double) return { value: inner, end: close + 1 };
+        return { value: decodeDoubleQuoted(`"${inner.replace(/\n/g, "\\n")}"`), end: close + 1 };
+      }
+      joined = escapedBreak;
+      breaks = 0;
+      for (this.advance(); !this.atEnd && this.firstChar() === -1; this.advance()) breaks++;
+      if (this.atEnd || joined && breaks > 0 || this.indent <= parent) throw NOT_SURE;
+      if (text.charCodeAt(this.lineStart + this.indent) === TAB) throw NOT_SURE;
+      from = this.lineStart + this.indent;
+    }
+  }
   /** A quoted scalar that ends on its line. */
   quoted(offset, lineEnd = this.lineEnd) {
     const { text } = this;
@@ -29514,12 +29656,7 @@ var Scan = class {
     if (close >= lineEnd) throw NOT_SURE;
     const inner = text.slice(offset, close + 1);
     if (!escaped) return { value: inner.slice(1, -1), end: close + 1 };
-    if (/\\[^"\\/bfnrtu]|\\u(?![0-9a-fA-F]{4})|[\t]/.test(inner)) throw NOT_SURE;
-    try {
-      return { value: JSON.parse(inner), end: close + 1 };
-    } catch {
-      throw NOT_SURE;
-    }
+    return { value: decodeDoubleQuoted(inner), end: close + 1 };
   }
   /** A literal (`|`) or folded (`>`) block scalar: its header on this line, its lines below. */
   blockScalar(offset, parent) {
@@ -29704,6 +29841,18 @@ var Flow = class {
 function isSpace(c) {
   return c === SPACE || c === TAB || c === 10 || c === 13;
 }
+function decodeDoubleQuoted(written) {
+  if (/\\[^"\\/bfnrtu]|\\u(?![0-9a-fA-F]{4})|[\t]/.test(written)) throw NOT_SURE;
+  try {
+    return JSON.parse(written);
+  } catch {
+    throw NOT_SURE;
+  }
+}
+var MAX_ALIASES = 100;
+function isAnchorOrAlias(c) {
+  return c === 38 || c === 42;
+}
 function isIndicator(c, next) {
   switch (c) {
     case DASH:
@@ -29784,7 +29933,7 @@ function readYamlFile(text, file, options = {}) {
     pathStats.yaml.exactOnly++;
     return readExact(source, file);
   }
-  const scanned2 = readScanned(source);
+  const scanned2 = readScanned(source, file);
   if (scanned2) {
     pathStats.yaml.scanned++;
     return scanned2;
@@ -29797,10 +29946,18 @@ function readYamlFile(text, file, options = {}) {
   pathStats.yaml.exact++;
   return readExact(source, file);
 }
-function readScanned(text) {
+function readScanned(text, file = "") {
   const scanned2 = scanYaml(text);
   if (!scanned2) return void 0;
-  return { documents: scanned2.map(scannedDocument), problems: [] };
+  const result = { documents: [], problems: [] };
+  for (const doc of scanned2) {
+    if (doc.duplicateKey === void 0) result.documents.push(scannedDocument(doc));
+    else {
+      const { line, col } = unpackPosition(doc.duplicateKey);
+      result.problems.push({ file, line, column: col, message: "YAML syntax: Map keys must be unique" });
+    }
+  }
+  return result;
 }
 function scannedDocument(doc) {
   const start = unpackPosition(doc.start);
@@ -29826,7 +29983,8 @@ function scannedDocument(doc) {
     },
     written: (path4) => {
       const found = find(path4);
-      if (!found || typeof found.value === "object" && found.value !== null) return void 0;
+      if (!found || doc.aliases.has(found.at)) return void 0;
+      if (typeof found.value === "object" && found.value !== null) return void 0;
       if (typeof found.value === "string") return found.value;
       return doc.raw.get(found.at) ?? "";
     }

@@ -2,11 +2,12 @@
  * The YAML line scanner (issue 24): block-style YAML — the shape of nearly every manifest, values
  * file, kustomization and workflow — read line by line into plain data, with the position of every
  * value kept beside it, and no parser's document, node or token objects in between. It reads what
- * it can be sure of: block mappings and sequences (compact ones too), plain and one-line quoted
- * scalars with the YAML 1.2 core schema, literal and folded block scalars, and one-line flow
- * collections. Anything else — anchors, aliases, tags, merge keys, directives, multi-line plain or
- * quoted scalars, complex keys, keys that are not strings, duplicate keys, numbers it is not sure
- * how both parsers read, tabs used as indentation — makes it give up on the whole file, and the
+ * it can be sure of: block mappings and sequences (compact ones too); plain scalars, on one line
+ * or folded over several, with the YAML 1.2 core schema; quoted scalars on one line; literal and
+ * folded block scalars; flow collections; anchors and aliases. Anything else — tags, merge keys,
+ * directives, aliases to values that hold aliases, complex keys, keys that are not strings,
+ * numbers it is not sure how both parsers read, tabs used as
+ * indentation — makes it give up on the whole file, and the
  * parsers read it (yaml.ts). A differential test holds it to the exact parser: the same data and
  * the same position and written text for every value, over every fixture and real file.
  */
@@ -35,6 +36,13 @@ export interface ScannedDocument {
   positions: Map<object, Positions>;
   /** The written text of plain scalars that are not strings (`1.10`, `true`), by packed position. */
   raw: Map<number, string>;
+  /** Packed positions of aliases (`*name`): they have no written text. */
+  aliases: Set<number>;
+  /**
+   * Where a key is written twice: the document is not read (as the exact parser refuses it) and
+   * this is the problem it reports.
+   */
+  duplicateKey?: number;
 }
 
 const SPACE = 32;
@@ -102,19 +110,42 @@ function scanDocument(text: string, from: number, to: number, line: number, out:
     // Comments and blank lines only: a document with no content, as the parsers read it, unless
     // there is nothing at all (no document).
     if (text.slice(from, to).trim() !== "") {
-      out.push({ data: null, start: packPosition(line, 1), positions: scan.positions, raw: scan.raw });
+      out.push({
+        data: null,
+        start: packPosition(line, 1),
+        positions: scan.positions,
+        raw: scan.raw,
+        aliases: scan.aliasPositions,
+      });
     }
     return;
   }
   const start = packPosition(scan.line, scan.indent + 1);
   const data = scan.node(scan.lineStart + scan.indent, -1);
   if (!scan.atEnd) throw NOT_SURE;
-  out.push({ data, start, positions: scan.positions, raw: scan.raw });
+  out.push({
+    data,
+    start,
+    positions: scan.positions,
+    raw: scan.raw,
+    aliases: scan.aliasPositions,
+    ...(scan.duplicate !== undefined && { duplicateKey: scan.duplicate }),
+  });
 }
 
 class Scan {
   readonly positions = new Map<object, Positions>();
   readonly raw = new Map<number, string>();
+  /** Packed positions of aliases: values with no written text of their own. */
+  readonly aliasPositions = new Set<number>();
+  private readonly anchors = new Map<string, { value: unknown }>();
+  /** Anchors whose value holds an alias. */
+  private readonly holdsAliases = new Set<string>();
+  private aliasCount = 0;
+  /** Whether the last value read was empty (the exact parser places a duplicate key's error after it). */
+  lastEmpty = false;
+  /** Packed position of the first key written twice in the document, if one is. */
+  duplicate: number | undefined;
   /** Start and end (before any CR) of the current line; the start of the next one. */
   lineStart: number;
   lineEnd = 0;
@@ -262,14 +293,23 @@ class Scan {
     const map: Record<string, unknown> = {};
     const positions = new Map<string, number>();
     this.positions.set(map, positions);
-    for (;;) {
+    for (let keyAt = offset; ; keyAt = this.lineStart + this.indent) {
       const key = this.key;
-      if (positions.has(key) || key === "__proto__") throw NOT_SURE;
+      if (key === "__proto__") throw NOT_SURE;
+      // A key written twice: the exact parser refuses the document, and says where — at the key,
+      // unless the entry before it is empty (then elsewhere: left to it).
+      if (positions.has(key)) {
+        if (this.lastEmpty) throw NOT_SURE;
+        this.duplicate ??= this.here(keyAt);
+      }
       const valueAt = this.skipBlanks(this.afterColon);
       let value: unknown;
       let position: number;
+      let empty = false;
+      this.lastEmpty = false;
       if (valueAt === this.lineEnd || this.text.charCodeAt(valueAt) === HASH) {
         if (valueAt !== this.lineEnd && valueAt === this.afterColon) throw NOT_SURE;
+        empty = true;
         // An empty value sits where the parsers put it: after the blanks, at a comment or the line's end.
         position = this.here(valueAt);
         value = null;
@@ -279,15 +319,20 @@ class Scan {
           if (this.indent > column) {
             position = this.here(at);
             value = this.node(at, column);
+            empty = false;
           } else if (this.indent === column && this.isDash(at)) {
             position = this.here(at);
             value = this.sequence(at);
+            empty = false;
           }
         }
+      } else if (isAnchorOrAlias(this.text.charCodeAt(valueAt))) {
+        ({ value, position } = this.anchored(valueAt, column, false));
       } else {
         position = this.here(valueAt);
         value = this.inline(valueAt, column);
       }
+      if (empty) this.lastEmpty = true;
       map[key] = value;
       positions.set(key, position);
       if (this.atEnd || this.indent < column) return map;
@@ -306,6 +351,7 @@ class Scan {
       const at = this.skipBlanks(offset + 1);
       let value: unknown;
       let position: number;
+      this.lastEmpty = false;
       if (at === this.lineEnd || this.text.charCodeAt(at) === HASH) {
         position = this.here(at);
         value = null;
@@ -314,7 +360,9 @@ class Scan {
           const start = this.lineStart + this.indent;
           position = this.here(start);
           value = this.node(start, column);
-        }
+        } else this.lastEmpty = true;
+      } else if (isAnchorOrAlias(this.text.charCodeAt(at))) {
+        ({ value, position } = this.anchored(at, column, true));
       } else {
         position = this.here(at);
         value = this.node(at, column);
@@ -332,6 +380,56 @@ class Scan {
     }
   }
 
+  /**
+   * A value written with an anchor (`&name value`, or `&name` and the value on the lines below)
+   * or an alias (`*name`): the alias is the anchored value itself, as the parsers build it, and
+   * sits where the alias is written (its written text is none: it is not a scalar). Aliases to
+   * values that hold aliases, and more than a few aliases in all, are left to the parsers and
+   * their limits (alias bombs).
+   */
+  private anchored(at: number, column: number, inSequence: boolean): { value: unknown; position: number } {
+    const { text } = this;
+    let end = at + 1;
+    while (end < this.lineEnd && !this.isBlank(end)) end++;
+    const name = text.slice(at + 1, end);
+    if (name === "" || /[[\]{},]/.test(name)) throw NOT_SURE;
+    const after = this.skipBlanks(end);
+    const rest = after === this.lineEnd || (text.charCodeAt(after) === HASH && after > end);
+    if (text.charCodeAt(at) === 42) {
+      const value = this.anchors.get(name);
+      if (!rest || value === undefined || this.holdsAliases.has(name) || ++this.aliasCount > MAX_ALIASES)
+        throw NOT_SURE;
+      const position = this.here(at);
+      this.aliasPositions.add(position);
+      this.advance();
+      if (this.skipToContent() && this.indent > column) throw NOT_SURE;
+      return { value: value.value, position };
+    }
+    const aliasesBefore = this.aliasCount;
+    let value: unknown;
+    let position: number;
+    if (rest) {
+      // The anchored value is the block below.
+      this.advance();
+      if (!this.skipToContent()) throw NOT_SURE;
+      const start = this.lineStart + this.indent;
+      if (!(this.indent > column || (!inSequence && this.indent === column && this.isDash(start))))
+        throw NOT_SURE;
+      position = this.here(start);
+      value = this.indent > column ? this.node(start, column) : this.sequence(start);
+    } else {
+      const next = text.charCodeAt(after);
+      // An anchor before a compact mapping's key, or a second property: the parsers decide.
+      if (isAnchorOrAlias(next) || next === 33 || (inSequence && this.keyAt(after))) throw NOT_SURE;
+      position = this.here(after);
+      value = inSequence ? this.node(after, column) : this.inline(after, column);
+    }
+    this.anchors.set(name, { value });
+    if (this.aliasCount > aliasesBefore) this.holdsAliases.add(name);
+    else this.holdsAliases.delete(name);
+    return { value, position };
+  }
+
   /** A value that starts on this line (a scalar, a block scalar, a flow collection), then the next line. */
   private inline(offset: number, parent: number): unknown {
     const { text } = this;
@@ -341,7 +439,9 @@ class Scan {
     switch (first) {
       case 34: // "
       case 39: // '
-        ({ value, end } = this.quoted(offset));
+        ({ value, end } = this.closesOnLine(offset)
+          ? this.quoted(offset)
+          : this.foldedQuoted(offset, parent));
         break;
       case 124: // |
       case 62: // >
@@ -430,6 +530,66 @@ class Scan {
     return value;
   }
 
+  /** Whether the quoted scalar opening at `offset` closes on its line. */
+  private closesOnLine(offset: number): boolean {
+    return this.quoteClose(offset, offset + 1) >= 0;
+  }
+
+  /** The offset of the quote that closes the scalar opened at `open`, searched from `from` on this line; -1 if none. */
+  private quoteClose(open: number, from: number): number {
+    const { text } = this;
+    const quote = text.charCodeAt(open);
+    for (let i = from; i < this.lineEnd; i++) {
+      const c = text.charCodeAt(i);
+      if (quote === 34 && c === 92) i++;
+      else if (c === quote) {
+        if (quote === 39 && text.charCodeAt(i + 1) === 39) i++;
+        else return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * A quoted scalar over several lines, folded as YAML folds them: each line break a space, each
+   * blank line a line feed, blanks around a break dropped, an escaped break (`\` at the end of a
+   * double-quoted line) joining the lines. Every line after the first is indented more than the
+   * parent, as the exact parser requires. The scanner ends on the closing line.
+   */
+  private foldedQuoted(offset: number, parent: number): { value: string; end: number } {
+    const { text } = this;
+    const double = text.charCodeAt(offset) === 34;
+    let folded = "";
+    let from = offset + 1;
+    let breaks = -1;
+    let joined = false;
+    for (;;) {
+      const close = this.quoteClose(offset, from);
+      let segment = text.slice(from, close >= 0 ? close : this.lineEnd);
+      if (breaks >= 0) segment = segment.replace(/^[ \t]+/, "");
+      let escapedBreak = false;
+      if (close < 0) {
+        if (double && /\\[ \t]+$/.test(segment)) throw NOT_SURE;
+        const backslashes = segment.length - segment.replace(/\\+$/, "").length;
+        escapedBreak = double && backslashes % 2 === 1;
+        segment = escapedBreak ? segment.slice(0, -1) : segment.replace(/[ \t]+$/, "");
+      }
+      if (breaks >= 0) folded += joined ? "" : breaks > 0 ? "\n".repeat(breaks) : " ";
+      folded += segment;
+      if (close >= 0) {
+        const inner = double ? folded : folded.replace(/''/g, "'");
+        if (!double) return { value: inner, end: close + 1 };
+        return { value: decodeDoubleQuoted(`"${inner.replace(/\n/g, "\\n")}"`), end: close + 1 };
+      }
+      joined = escapedBreak;
+      breaks = 0;
+      for (this.advance(); !this.atEnd && this.firstChar() === -1; this.advance()) breaks++;
+      if (this.atEnd || (joined && breaks > 0) || this.indent <= parent) throw NOT_SURE;
+      if (text.charCodeAt(this.lineStart + this.indent) === TAB) throw NOT_SURE;
+      from = this.lineStart + this.indent;
+    }
+  }
+
   /** A quoted scalar that ends on its line. */
   quoted(offset: number, lineEnd = this.lineEnd): { value: string; end: number } {
     const { text } = this;
@@ -457,13 +617,7 @@ class Scan {
     if (close >= lineEnd) throw NOT_SURE;
     const inner = text.slice(offset, close + 1);
     if (!escaped) return { value: inner.slice(1, -1), end: close + 1 };
-    // Escapes JSON shares with YAML mean the same in both; any other is left to the parsers.
-    if (/\\[^"\\/bfnrtu]|\\u(?![0-9a-fA-F]{4})|[\t]/.test(inner)) throw NOT_SURE;
-    try {
-      return { value: JSON.parse(inner) as string, end: close + 1 };
-    } catch {
-      throw NOT_SURE;
-    }
+    return { value: decodeDoubleQuoted(inner), end: close + 1 };
   }
 
   /** A literal (`|`) or folded (`>`) block scalar: its header on this line, its lines below. */
@@ -663,6 +817,26 @@ class Flow {
 
 function isSpace(c: number): boolean {
   return c === SPACE || c === TAB || c === 10 || c === 13;
+}
+
+/**
+ * A double-quoted scalar's value, quotes included in `written`. Escapes JSON shares with YAML mean
+ * the same in both; any other is left to the parsers.
+ */
+function decodeDoubleQuoted(written: string): string {
+  if (/\\[^"\\/bfnrtu]|\\u(?![0-9a-fA-F]{4})|[\t]/.test(written)) throw NOT_SURE;
+  try {
+    return JSON.parse(written) as string;
+  } catch {
+    throw NOT_SURE;
+  }
+}
+
+/** Aliases one document may use before the scanner leaves it to the parsers and their alias limit. */
+const MAX_ALIASES = 100;
+
+function isAnchorOrAlias(c: number): boolean {
+  return c === 38 || c === 42;
 }
 
 /** Characters that cannot start a plain scalar (`-`, `?`, `:` only when a blank follows). */

@@ -71,7 +71,7 @@ export function readYamlFile(text: string, file: string, options: YamlOptions = 
     pathStats.yaml.exactOnly++;
     return readExact(source, file);
   }
-  const scanned = readScanned(source);
+  const scanned = readScanned(source, file);
   if (scanned) {
     pathStats.yaml.scanned++;
     return scanned;
@@ -91,10 +91,20 @@ export function readExactOnly(text: string, file: string): YamlFile {
 }
 
 /** The line scanner's reading (yaml-scan.ts), or undefined when it is not sure of the file. */
-export function readScanned(text: string): YamlFile | undefined {
+export function readScanned(text: string, file = ""): YamlFile | undefined {
   const scanned = scanYaml(text);
   if (!scanned) return undefined;
-  return { documents: scanned.map(scannedDocument), problems: [] };
+  const result: YamlFile = { documents: [], problems: [] };
+  for (const doc of scanned) {
+    if (doc.duplicateKey === undefined) result.documents.push(scannedDocument(doc));
+    else {
+      // As the exact parser reports it (the differential test holds the wording), and as js-yaml,
+      // which also refuses it, leaves it.
+      const { line, col } = unpackPosition(doc.duplicateKey);
+      result.problems.push({ file, line, column: col, message: "YAML syntax: Map keys must be unique" });
+    }
+  }
+  return result;
 }
 
 function scannedDocument(doc: ScannedDocument): YamlDocument {
@@ -126,7 +136,8 @@ function scannedDocument(doc: ScannedDocument): YamlDocument {
     },
     written: (path) => {
       const found = find(path);
-      if (!found || (typeof found.value === "object" && found.value !== null)) return undefined;
+      if (!found || doc.aliases.has(found.at)) return undefined;
+      if (typeof found.value === "object" && found.value !== null) return undefined;
       if (typeof found.value === "string") return found.value;
       return doc.raw.get(found.at) ?? "";
     },

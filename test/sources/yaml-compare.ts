@@ -9,12 +9,13 @@ import { readExactOnly, readScanned, type YamlDocument } from "../../src/sources
 export type Comparison = { scanned: false } | { scanned: true; differences: string[] };
 
 export function compareYaml(text: string, file = "file.yaml"): Comparison {
-  const scanned = readScanned(text);
+  const scanned = readScanned(text, file);
   if (!scanned) return { scanned: false };
   const exact = readExactOnly(text, file);
   const differences: string[] = [];
-  if (exact.problems.length > 0) {
-    differences.push(`the exact parser reports ${exact.problems[0]?.message}; the scanner read it`);
+  const problems = (r: typeof exact) => JSON.stringify(r.problems);
+  if (problems(scanned) !== problems(exact)) {
+    differences.push(`problems ${problems(scanned)}, exact ${problems(exact)}`);
     return { scanned: true, differences };
   }
   const a = scanned.documents.filter((d) => d.data != null);

@@ -90,15 +90,30 @@ describe("the scanner against the exact parser", () => {
     ],
     ["emoji", 'note: "😀"\nplain: 😀 ok\n'],
     ["tabs after indentation, inside values", "a:\tb\nc: d\te\n"],
+    [
+      "quoted scalars over several lines",
+      "a: \"one  \n   two\n\n  three \\\n   four\"\nb: 'it''s\n  more'\nc:\n - \"x\n  y\"\n",
+    ],
+    [
+      "a key written twice: the exact parser's problem, the other documents read",
+      "x: 1\n---\na: 1\nb:\n  c: 1\n  c: 2\na: 3\n---\nb: 1\n",
+    ],
+    [
+      "anchors and aliases",
+      "a: &x 1.10\nb: *x\nc: &m\n  k: v\nd: *m\ne:\n  - &s str\n  - *s # same\nf: &q\n- 1\ng: *q\n",
+    ],
+    ["an alias into which a path goes", "base: &b\n  image: nginx\n  name: a\npods:\n  - *b\n  - *b\n"],
   ])("reads %s", (_name, text) => expectSame(text));
 
   it.each([
-    ["an anchor and an alias", "a: &x 1\nb: *x\n"],
+    ["an alias to a value that holds an alias", "a: &x 1\nb: &y [*x]\nc: *y\n"],
+    ["an anchor before a compact mapping's key", "- &x a: 1\n- *x\n"],
+    ["an alias to an anchor not yet written", "a: *x\nb: &x 1\n"],
     ["a merge key", "base: &b {x: 1}\nd:\n  <<: *b\n"],
     ["a tag", "a: !!str 5\n"],
     ["a directive", "%YAML 1.2\n---\na: 1\n"],
-    ["a duplicate key", "a: 1\na: 2\n"],
-    ["a multi-line quoted scalar", 'a: "one\n  two"\n'],
+    ["a quoted scalar continued at its key's indentation", 'a:\n  b: "one\n  two"\n'],
+    ["an escaped line break and a blank line", 'a: "one\\\n\n  two"\n'],
     ["a kept block scalar", "a: |+\n  x\n\n"],
     ["an indentation indicator", "a: |2\n   x\n"],
     ["a tab as indentation", "a:\n\tb: 1\n"],
@@ -157,6 +172,7 @@ const line = fc.tuple(
       "b]",
       "{}",
       "&x v",
+      "&x",
       "*x",
       "a: b",
       "x # comment",
