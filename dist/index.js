@@ -24781,10 +24781,11 @@ function asBuildKitReadsIt(text) {
 // src/sources/dockerfile-fast.ts
 var ESCAPE = "\\";
 function fastModel(text) {
-  if (text.includes("<<") || hasEscapeDirective(text)) return void 0;
+  if (hasEscapeDirective(text)) return void 0;
   const lines = text.split("\n");
   const instructions = [];
   const initialArgs = [];
+  const heredocLines2 = /* @__PURE__ */ new Set();
   let seenFrom = false;
   for (let i = 0; i < lines.length; i++) {
     const line = stripCR(lines[i]);
@@ -24814,6 +24815,21 @@ function fastModel(text) {
     }
     const instruction = scanned(lines, segments);
     if (!instruction) return void 0;
+    const heredocs = heredocsOf(instruction.keyword, segments);
+    if (heredocs === null) return void 0;
+    if (heredocs.names.length > 0) {
+      let at2 = i;
+      for (const name of heredocs.names) {
+        let end = at2 + 1;
+        while (end < lines.length && !endsHeredoc(stripCR(lines[end]), name, heredocs.tabbed))
+          end++;
+        if (end >= lines.length - 1) return void 0;
+        for (let body = at2 + 1; body < end; body++) heredocLines2.add(body + 1);
+        at2 = end;
+      }
+      instruction.lines.last = at2;
+      i = at2;
+    }
     if (instruction.keyword === "FROM") seenFrom = true;
     if (!seenFrom && instruction.keyword === "ARG") {
       const arg = argOf(lines, instruction);
@@ -24822,7 +24838,33 @@ function fastModel(text) {
     }
     instructions.push(instruction);
   }
-  return { escapeChar: ESCAPE, initialArgs, instructions, heredocLines: /* @__PURE__ */ new Set() };
+  return { escapeChar: ESCAPE, initialArgs, instructions, heredocLines: heredocLines2 };
+}
+function heredocsOf(keyword, segments) {
+  const none = { names: [], tabbed: false };
+  const text = segments.length === 1 ? segments[0].text : segments.map((s) => s.text).join(" ");
+  if (!text.includes("<<")) return none;
+  if (keyword === "ONBUILD") return null;
+  if (keyword !== "RUN" && keyword !== "COPY" && keyword !== "ADD") return none;
+  if (/[\\`]/.test(text)) return null;
+  const names = [];
+  let tabbed = false;
+  for (const word of text.split(/[ \t]+/)) {
+    if (!word.startsWith("<<")) {
+      if (word.includes("<<") || /["']/.test(word)) return null;
+      continue;
+    }
+    if (word.length <= 2) continue;
+    const marker = /^<<(-?)(?:"([^"]+)"|'([^']+)'|([^"'<-][^"']*))$/.exec(word);
+    if (!marker) return null;
+    if (marker[1]) tabbed = true;
+    names.push(marker[2] ?? marker[3] ?? marker[4]);
+  }
+  return { names, tabbed };
+}
+function endsHeredoc(line, name, tabbed) {
+  const rest = tabbed ? line.replace(/^\t+/, "") : line;
+  return rest === name;
 }
 function hasEscapeDirective(text) {
   if (!text.includes("escape")) return false;

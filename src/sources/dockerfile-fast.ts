@@ -4,8 +4,9 @@
  * (it builds every instruction twice and re-tokenises arguments many times). Where an instruction
  * needs more than its keyword and position (flags, LABELs, ONBUILD, an ARG with quotes), only that
  * instruction's own lines are handed to dockerfile-ast, so values and positions are its own.
- * Anything it cannot be sure of — heredocs, an escape directive, an escaped escape character
- * followed by blanks — returns undefined and the whole file takes the exact path. A differential test holds
+ * Heredocs are read as dockerfile-ast reads them (their bodies skipped, their lines recorded).
+ * Anything it cannot be sure of — an escape directive, an escaped escape character followed by
+ * blanks, heredoc markers among quoted or escaped words — returns undefined and the whole file takes the exact path. A differential test holds
  * both paths to the same occurrences, lines and columns over every fixture and real file.
  * Only ASCII space and tab separate words, as BuildKit splits them (SPEC §4): a no-break space is
  * part of the word it sits in, never a separator.
@@ -24,11 +25,12 @@ import {
 const ESCAPE = "\\";
 
 export function fastModel(text: string): DockerfileModel | undefined {
-  // Heredocs and escape directives change what a line is; leave them to the exact parser.
-  if (text.includes("<<") || hasEscapeDirective(text)) return undefined;
+  // An escape directive changes what a line is; leave it to the exact parser.
+  if (hasEscapeDirective(text)) return undefined;
   const lines = text.split("\n");
   const instructions: DockerInstruction[] = [];
   const initialArgs: DockerfileModel["initialArgs"] = [];
+  const heredocLines = new Set<number>();
   let seenFrom = false;
   for (let i = 0; i < lines.length; i++) {
     const line = stripCR(lines[i] as string);
@@ -63,6 +65,24 @@ export function fastModel(text: string): DockerfileModel | undefined {
     }
     const instruction = scanned(lines, segments);
     if (!instruction) return undefined;
+    const heredocs = heredocsOf(instruction.keyword, segments);
+    if (heredocs === null) return undefined;
+    if (heredocs.names.length > 0) {
+      // The bodies follow the instruction's last line, one after the other (dockerfile-ast's
+      // parseHeredoc): never instructions, never comments.
+      let at = i;
+      for (const name of heredocs.names) {
+        let end = at + 1;
+        while (end < lines.length && !endsHeredoc(stripCR(lines[end] as string), name, heredocs.tabbed))
+          end++;
+        // dockerfile-ast only ends a heredoc at a line break: on the last line, unterminated.
+        if (end >= lines.length - 1) return undefined;
+        for (let body = at + 1; body < end; body++) heredocLines.add(body + 1);
+        at = end;
+      }
+      instruction.lines.last = at;
+      i = at;
+    }
     if (instruction.keyword === "FROM") seenFrom = true;
     if (!seenFrom && instruction.keyword === "ARG") {
       const arg = argOf(lines, instruction);
@@ -71,7 +91,45 @@ export function fastModel(text: string): DockerfileModel | undefined {
     }
     instructions.push(instruction);
   }
-  return { escapeChar: ESCAPE, initialArgs, instructions, heredocLines: new Set() };
+  return { escapeChar: ESCAPE, initialArgs, instructions, heredocLines };
+}
+
+/**
+ * The heredocs an instruction opens, as dockerfile-ast finds them: RUN, COPY and ADD words that
+ * start with `<<` (`<<-` strips leading tabs from the terminator), the name unquoted. Null where
+ * the fast path is not sure of the words (quotes elsewhere, escapes, `<<` inside a word, ONBUILD).
+ */
+function heredocsOf(
+  keyword: string,
+  segments: { text: string }[],
+): { names: string[]; tabbed: boolean } | null {
+  const none = { names: [], tabbed: false };
+  const text =
+    segments.length === 1 ? (segments[0] as { text: string }).text : segments.map((s) => s.text).join(" ");
+  if (!text.includes("<<")) return none;
+  if (keyword === "ONBUILD") return null;
+  if (keyword !== "RUN" && keyword !== "COPY" && keyword !== "ADD") return none;
+  if (/[\\`]/.test(text)) return null;
+  const names: string[] = [];
+  let tabbed = false;
+  for (const word of text.split(/[ \t]+/)) {
+    if (!word.startsWith("<<")) {
+      if (word.includes("<<") || /["']/.test(word)) return null;
+      continue;
+    }
+    if (word.length <= 2) continue;
+    const marker = /^<<(-?)(?:"([^"]+)"|'([^']+)'|([^"'<-][^"']*))$/.exec(word);
+    if (!marker) return null;
+    if (marker[1]) tabbed = true;
+    names.push((marker[2] ?? marker[3] ?? marker[4]) as string);
+  }
+  return { names, tabbed };
+}
+
+/** Whether a line ends a heredoc: its name alone on the line, after tabs when they are stripped. */
+function endsHeredoc(line: string, name: string, tabbed: boolean): boolean {
+  const rest = tabbed ? line.replace(/^\t+/, "") : line;
+  return rest === name;
 }
 
 /**
