@@ -31648,8 +31648,8 @@ import {
   Worker,
   workerData
 } from "node:worker_threads";
-function defaultJobs() {
-  return Math.max(1, Math.min(availableParallelism(), 4));
+function defaultJobs(cores = availableParallelism()) {
+  return cores <= 2 ? 1 : Math.min(cores, 4);
 }
 var RUN = 32;
 var AHEAD_PER_THREAD = 4;
@@ -34612,6 +34612,7 @@ function scanRepository(dir, loaded, scanned2) {
       paths: ["."],
       cwd: folder,
       loaded,
+      jobs: defaultJobs(),
       // Enforce-mode severities tell which repositories would fail; the scan itself never fails.
       mode: "enforce",
       onJudged: (occurrence, rules) => {

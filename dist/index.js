@@ -25689,6 +25689,7 @@ function readManifestStream(text, origin) {
 }
 
 // src/sources/parallel.ts
+import { availableParallelism } from "node:os";
 import {
   isMainThread,
   MessageChannel,
@@ -25696,6 +25697,9 @@ import {
   Worker,
   workerData
 } from "node:worker_threads";
+function defaultJobs(cores = availableParallelism()) {
+  return cores <= 2 ? 1 : Math.min(cores, 4);
+}
 var RUN = 32;
 var AHEAD_PER_THREAD = 4;
 var MIN_FILES_FOR_WORKERS = 400;
@@ -28473,7 +28477,8 @@ async function check(inputs) {
     ...onlyFiles && { onlyFiles },
     ...inputs.digests && {
       digests: readDigests(workspaceText(cwd, inputs.digests, "digests"), inputs.digests)
-    }
+    },
+    jobs: defaultJobs()
   });
   const result = known ? applyBaseline(checked, known.fingerprints, known.name) : checked;
   if (inputs.annotations) annotate(result, changed);
@@ -30105,7 +30110,8 @@ async function fix(inputs, get) {
     loaded,
     ...inputs.digests && {
       digests: readDigests(workspaceText(cwd, inputs.digests, "digests"), inputs.digests)
-    }
+    },
+    jobs: defaultJobs()
   });
   writeChanges(result.files);
   const files = result.files.map((f) => f.file);

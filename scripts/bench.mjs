@@ -341,6 +341,8 @@ function measureFix(root, runs) {
         cwd: root,
         encoding: "utf8",
         maxBuffer: 1 << 30,
+        // Its skip notices are not the benchmark's output.
+        stdio: ["ignore", "pipe", "ignore"],
       },
     ),
   );

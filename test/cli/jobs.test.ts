@@ -8,6 +8,7 @@
 import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { defaultJobs } from "../../src/sources/parallel.js";
 import { fixture, runCli } from "../helpers.js";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -98,6 +99,10 @@ describe("check --jobs", () => {
     },
     60_000,
   );
+
+  it("uses the cores, at most four, and one thread on two cores or fewer (measured slower there)", () => {
+    expect([1, 2, 3, 4, 8, 64].map((cores) => defaultJobs(cores))).toEqual([1, 1, 3, 4, 4, 4]);
+  });
 
   it.each(["0", "65", "two", "1.5", "-1"])("refuses --jobs %s", (jobs) => {
     const result = runCli(["check", ".", "--jobs", jobs], tree);
