@@ -29334,13 +29334,10 @@ var Scan = class {
       return true;
     }
     if (isIndicator(first, text.charCodeAt(offset + 1))) return false;
-    for (let from = offset; ; ) {
-      const i = text.indexOf(":", from);
-      if (i < 0 || i >= this.lineEnd) return false;
-      from = i + 1;
-      if (!(i + 1 === this.lineEnd || this.isBlank(i + 1))) continue;
-      for (let hash = text.indexOf("#", offset); hash >= 0 && hash < i; hash = text.indexOf("#", hash + 1))
-        if (this.isBlank(hash - 1)) return false;
+    for (let i = offset; i < this.lineEnd; i++) {
+      const c = text.charCodeAt(i);
+      if (c === HASH && i > offset && this.isBlank(i - 1)) return false;
+      if (c !== COLON || !(i + 1 === this.lineEnd || this.isBlank(i + 1))) continue;
       let keyEnd = i;
       while (this.isBlank(keyEnd - 1)) keyEnd--;
       const key = text.slice(offset, keyEnd);
@@ -29349,6 +29346,7 @@ var Scan = class {
       this.afterColon = i + 1;
       return true;
     }
+    return false;
   }
   mapping(offset) {
     const column = offset - this.lineStart;

@@ -13,11 +13,11 @@ const BOUND_MB = 512;
 
 const cases = [
   {
-    name: "80,000 one-line YAML documents (fast path)",
+    name: "80,000 one-line YAML documents (line scanner)",
     files: { "many.yaml": Array.from({ length: 80_000 }, (_, i) => `image: x${i}`).join("\n---\n") },
   },
   {
-    name: "20,000 flow-style Pods (exact path)",
+    name: "20,000 flow-style Pods (one-line flow collections, line scanner)",
     files: {
       "pods.yaml": Array.from(
         { length: 20_000 },
@@ -39,7 +39,14 @@ const cases = [
     },
   },
   {
-    name: "YAML alias bomb",
+    // The line scanner looks for a key's colon and a comment's hash on each line only.
+    name: "a Pod with 200,000 args, no colon on their lines (line scanner)",
+    files: {
+      "pod.yaml": `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: alpine:3.20\n    args:\n${Array.from({ length: 200_000 }, (_, i) => `    - --flag-${i}`).join("\n")}\n`,
+    },
+  },
+  {
+    name: "YAML alias bomb (line scanner, then the exact parser's limit)",
     files: {
       "bomb.yaml": `${[
         "a: &a [image, image, image, image, image, image, image, image, image]",

@@ -269,14 +269,13 @@ class Scan {
       return true;
     }
     if (isIndicator(first, text.charCodeAt(offset + 1))) return false;
-    for (let from = offset; ; ) {
-      const i = text.indexOf(":", from);
-      if (i < 0 || i >= this.lineEnd) return false;
-      from = i + 1;
-      if (!(i + 1 === this.lineEnd || this.isBlank(i + 1))) continue;
-      // A comment before the colon: the line is a scalar and its comment, not a key.
-      for (let hash = text.indexOf("#", offset); hash >= 0 && hash < i; hash = text.indexOf("#", hash + 1))
-        if (this.isBlank(hash - 1)) return false;
+    // The line's first colon followed by a blank or the line's end, unless a comment comes first
+    // (the line is then a scalar and its comment). Bounded by the line: indexOf would look on
+    // through every following line.
+    for (let i = offset; i < this.lineEnd; i++) {
+      const c = text.charCodeAt(i);
+      if (c === HASH && i > offset && this.isBlank(i - 1)) return false;
+      if (c !== COLON || !(i + 1 === this.lineEnd || this.isBlank(i + 1))) continue;
       let keyEnd = i;
       while (this.isBlank(keyEnd - 1)) keyEnd--;
       const key = text.slice(offset, keyEnd);
@@ -286,6 +285,7 @@ class Scan {
       this.afterColon = i + 1;
       return true;
     }
+    return false;
   }
 
   private mapping(offset: number): Record<string, unknown> {
