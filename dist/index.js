@@ -24179,7 +24179,6 @@ var NotSure2 = class extends Error {
 };
 var UNSURE2 = /(?:^|[\s[{,])<<[ \t]*:|^%|\r(?!\n)/m;
 var MAX_FAST_NODES = 1e6;
-var DOCUMENT_MARKER3 = /^(?:---|\.\.\.)(?=[ \t]|\r?$)(.*)$/gm;
 var IMAGE_LINE = /^([ \t]*(?:-[ \t]+)*)image[ \t]*:(?:[ \t]+(\S.*?))?[ \t]*\r?$/gm;
 function readFast(text) {
   if (UNSURE2.test(text)) return void 0;
@@ -24187,11 +24186,11 @@ function readFast(text) {
   try {
     let start = 0;
     let line = 1;
-    for (const marker of text.matchAll(DOCUMENT_MARKER3)) {
+    for (const marker of text.matchAll(DOCUMENT_MARKER2)) {
       const rest = (marker[1] ?? "").trim();
       if (rest !== "" && !rest.startsWith("#")) throw new NotSure2();
       readFastDocument(text, start, marker.index, line, documents);
-      line += countNewlines2(text, start, marker.index + marker[0].length);
+      line += countNewlines(text, start, marker.index + marker[0].length);
       start = marker.index + marker[0].length;
     }
     readFastDocument(text, start, text.length, line, documents);
@@ -24209,7 +24208,7 @@ function readFastDocument(text, from, to, firstLine2, documents) {
   let line = firstLine2;
   let counted = 0;
   for (const match of chunk.matchAll(IMAGE_LINE)) {
-    line += countNewlines2(chunk, counted, match.index);
+    line += countNewlines(chunk, counted, match.index);
     counted = match.index;
     const prefix = match[1];
     const written = match[2];
@@ -24271,11 +24270,6 @@ function valueAtPath(data, path) {
 }
 function pathKey(path) {
   return path.join("\0");
-}
-function countNewlines2(text, from, to) {
-  let count = 0;
-  for (let i = text.indexOf("\n", from); i >= 0 && i < to; i = text.indexOf("\n", i + 1)) count++;
-  return count;
 }
 function scalarText(written) {
   const first = written[0];

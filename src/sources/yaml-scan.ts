@@ -67,8 +67,8 @@ function unsure(text: string): boolean {
   if (UNUSUAL.test(text) && UNUSUAL.test(text.replace(ACCEPTED, ""))) return true;
   return (text.includes("<<") || text.includes("%")) && UNSURE.test(text);
 }
-/** `---` or `...` at the start of a line, with the rest of that line. */
-const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t]|\r?$)(.*)$/gm;
+/** `---` or `...` at the start of a line, with the rest of that line (global: use with matchAll). */
+export const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t]|\r?$)(.*)$/gm;
 
 /** The documents of a file, or undefined when the scanner is not sure of it. */
 export function scanYaml(text: string): ScannedDocument[] | undefined {
@@ -98,7 +98,8 @@ export function scanYaml(text: string): ScannedDocument[] | undefined {
   return documents;
 }
 
-function countNewlines(text: string, from: number, to: number): number {
+/** Line feeds in `text` between `from` and `to`. */
+export function countNewlines(text: string, from: number, to: number): number {
   let count = 0;
   for (let i = text.indexOf("\n", from); i >= 0 && i < to; i = text.indexOf("\n", i + 1)) count++;
   return count;

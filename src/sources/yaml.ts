@@ -1,14 +1,15 @@
 /**
  * YAML documents with a way back from a value to its position in the file (SPEC §4).
  *
- * Two parsers, one result. The fast path (js-yaml, ~8x faster than a position-keeping parse, see
- * shared/notes/performance.md) reads each document's structure and finds the positions of its
- * `image:` values by scanning their lines. It is used only when every `image` key of the document
- * pairs up, in order and by value, with exactly one `image:` line of its text; anything else —
- * anchors, aliases, merge keys, tags, directives, flow style around an image, an `image:` line
- * inside a block scalar, a map-valued image — sends the whole file to the exact path (`yaml` with
- * positions, YAML 1.1 merge keys as Kubernetes reads them, and an alias limit). A differential test
- * checks that both paths agree.
+ * Three readings, one result, tried in turn (issue 24):
+ * - the line scanner (yaml-scan.ts): block-style YAML into plain data with every value's position,
+ *   for every role; it gives up on anything it is not sure of;
+ * - for manifests the scanner left, js-yaml (several times faster than a position-keeping parse)
+ *   with the positions of its `image:` values found by scanning their lines — only when every
+ *   `image` key pairs up, in order and by value, with exactly one `image:` line;
+ * - the exact path: `yaml` with positions, YAML 1.1 merge keys as Kubernetes reads them, and an
+ *   alias limit; syntax errors and alias bombs become problems.
+ * Differential tests hold the first two to the exact path.
  */
 import jsYaml from "js-yaml";
 import {
@@ -25,7 +26,13 @@ import {
 import { pathStats } from "./path-stats.js";
 import type { ParseProblem } from "./types.js";
 import { repairForStrict } from "./yaml-lenient.js";
-import { type ScannedDocument, scanYaml, unpackPosition } from "./yaml-scan.js";
+import {
+  countNewlines,
+  DOCUMENT_MARKER,
+  type ScannedDocument,
+  scanYaml,
+  unpackPosition,
+} from "./yaml-scan.js";
 
 export type KeyPath = (string | number)[];
 
@@ -324,8 +331,6 @@ class NotSure extends Error {}
 const UNSURE = /(?:^|[\s[{,])<<[ \t]*:|^%|\r(?!\n)/m;
 /** Nodes the fast path visits in one document before it leaves the file to the exact path. */
 const MAX_FAST_NODES = 1_000_000;
-/** `---` or `...` at the start of a line, with the rest of that line. */
-const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t]|\r?$)(.*)$/gm;
 const IMAGE_LINE = /^([ \t]*(?:-[ \t]+)*)image[ \t]*:(?:[ \t]+(\S.*?))?[ \t]*\r?$/gm;
 
 export function readFast(text: string): YamlFile | undefined {
@@ -443,12 +448,6 @@ function valueAtPath(data: unknown, path: KeyPath): unknown {
 
 function pathKey(path: KeyPath): string {
   return path.join("\u0000");
-}
-
-function countNewlines(text: string, from: number, to: number): number {
-  let count = 0;
-  for (let i = text.indexOf("\n", from); i >= 0 && i < to; i = text.indexOf("\n", i + 1)) count++;
-  return count;
 }
 
 /** The string a one-line YAML scalar stands for, or undefined when it is not one the fast path reads. */
