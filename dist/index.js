@@ -23262,16 +23262,15 @@ function scanDocument(text, from, to, line, out) {
   });
 }
 var Scan = class {
-  constructor(text, from, end, line) {
+  constructor(text, from, documentEnd, line) {
     this.text = text;
-    this.end = end;
+    this.documentEnd = documentEnd;
     this.line = line;
-    this.documentEnd = end;
     this.lineStart = from;
     this.load();
   }
   text;
-  end;
+  documentEnd;
   line;
   positions = /* @__PURE__ */ new Map();
   raw = /* @__PURE__ */ new Map();
@@ -23292,19 +23291,18 @@ var Scan = class {
   /** Leading spaces of the current line. */
   indent = 0;
   atEnd = false;
-  documentEnd;
   /** The key read by the last `keyAt` and the offset after its colon. */
   key = "";
   afterColon = 0;
   load() {
-    if (this.lineStart >= this.end) {
+    if (this.lineStart >= this.documentEnd) {
       this.atEnd = true;
-      this.lineEnd = this.nextLine = this.end;
+      this.lineEnd = this.nextLine = this.documentEnd;
       return;
     }
     const newline = this.text.indexOf("\n", this.lineStart);
-    const stop = newline < 0 || newline >= this.end ? this.end : newline;
-    this.nextLine = stop === this.end ? this.end : stop + 1;
+    const stop = newline < 0 || newline >= this.documentEnd ? this.documentEnd : newline;
+    this.nextLine = stop === this.documentEnd ? this.documentEnd : stop + 1;
     this.lineEnd = stop > this.lineStart && this.text.charCodeAt(stop - 1) === 13 ? stop - 1 : stop;
     let i = this.lineStart;
     while (i < this.lineEnd && this.text.charCodeAt(i) === SPACE) i++;
@@ -23975,7 +23973,7 @@ function keyName(written) {
 // src/sources/yaml.ts
 var MAX_ALIAS_COUNT = 1e3;
 function readYamlFile(text, file, options = {}) {
-  const source = text.includes(BOM) ? text.replace(LINE_START_BOM, "$1") : text;
+  const source = withoutBoms(text);
   if (options.exact) {
     pathStats.yaml.exactOnly++;
     return readExact(source, file);
@@ -24039,6 +24037,9 @@ function scannedDocument(doc) {
 }
 var BOM = "\uFEFF";
 var LINE_START_BOM = /(^|\n)\uFEFF+/g;
+function withoutBoms(text) {
+  return text.includes(BOM) ? text.replace(LINE_START_BOM, "$1") : text;
+}
 function readExact(text, file) {
   const strict = parseExact(text, file);
   if (!strict.syntaxError) return strict;
@@ -24175,8 +24176,6 @@ function valueAt(doc, container, key, depth) {
   }
   return void 0;
 }
-var NotSure2 = class extends Error {
-};
 var UNSURE2 = /(?:^|[\s[{,])<<[ \t]*:|^%|\r(?!\n)/m;
 var MAX_FAST_NODES = 1e6;
 var IMAGE_LINE = /^([ \t]*(?:-[ \t]+)*)image[ \t]*:(?:[ \t]+(\S.*?))?[ \t]*\r?$/gm;
@@ -24188,14 +24187,14 @@ function readFast(text) {
     let line = 1;
     for (const marker of text.matchAll(DOCUMENT_MARKER2)) {
       const rest = (marker[1] ?? "").trim();
-      if (rest !== "" && !rest.startsWith("#")) throw new NotSure2();
+      if (rest !== "" && !rest.startsWith("#")) throw NOT_SURE;
       readFastDocument(text, start, marker.index, line, documents);
       line += countNewlines(text, start, marker.index + marker[0].length);
       start = marker.index + marker[0].length;
     }
     readFastDocument(text, start, text.length, line, documents);
   } catch (error2) {
-    if (error2 instanceof NotSure2 || error2 instanceof yaml.YAMLException) return void 0;
+    if (error2 instanceof NotSure || error2 instanceof yaml.YAMLException) return void 0;
     throw error2;
   }
   return { documents, problems: [] };
@@ -24217,15 +24216,15 @@ function readFastDocument(text, from, to, firstLine2, documents) {
   }
   const keys = [];
   imageKeys(data, [], keys);
-  if (keys.length !== lines.length) throw new NotSure2();
+  if (keys.length !== lines.length) throw NOT_SURE;
   const positions = /* @__PURE__ */ new Map();
   keys.forEach((path, i) => {
     const value = valueAtPath(data, path);
     const at2 = lines[i];
     const isMap3 = typeof value === "object" && value !== null && !Array.isArray(value);
-    if (isMap3 && "repository" in value) throw new NotSure2();
+    if (isMap3 && "repository" in value) throw NOT_SURE;
     const same = typeof value === "string" ? at2.value === value : (value === null || isMap3) && at2.value === void 0;
-    if (!same) throw new NotSure2();
+    if (!same) throw NOT_SURE;
     positions.set(pathKey(path), { line: at2.line, col: at2.col });
   });
   documents.push({
@@ -24233,7 +24232,7 @@ function readFastDocument(text, from, to, firstLine2, documents) {
     line: firstLine2,
     locate: (path) => {
       const found = positions.get(pathKey(path));
-      if (!found) throw new NotSure2();
+      if (!found) throw NOT_SURE;
       return found;
     },
     written: (path) => {
@@ -24243,7 +24242,7 @@ function readFastDocument(text, from, to, firstLine2, documents) {
   });
 }
 function imageKeys(value, path, out, budget = { nodes: MAX_FAST_NODES }) {
-  if (--budget.nodes < 0) throw new NotSure2();
+  if (--budget.nodes < 0) throw NOT_SURE;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const item = value[i];
@@ -24256,7 +24255,7 @@ function imageKeys(value, path, out, budget = { nodes: MAX_FAST_NODES }) {
   }
   if (typeof value !== "object" || value === null) return;
   for (const key in value) {
-    if (key.charCodeAt(0) <= 57 && /^\d+$/.test(key)) throw new NotSure2();
+    if (key.charCodeAt(0) <= 57 && /^\d+$/.test(key)) throw NOT_SURE;
     const child = value[key];
     if (key === "image") out.push([...path, key]);
     if (typeof child !== "object" || child === null) continue;

@@ -12,10 +12,10 @@
  * the same position and written text for every value, over every fixture and real file.
  */
 
-/** Signals that the scanner is not sure of the file: the parsers read it instead. */
+/** Signals that a fast reading is not sure of the file: the parsers read it instead. */
 export class NotSure {}
-/** Thrown wherever the scanner gives up: one object, no stack trace to capture. */
-const NOT_SURE = new NotSure();
+/** Thrown wherever a fast reading gives up: one object, no stack trace to capture. */
+export const NOT_SURE = new NotSure();
 
 /** A position packed into one number, so none is an object: line × 2^22 + column (both 1-based). */
 const LINE = 4_194_304;
@@ -154,7 +154,6 @@ class Scan {
   /** Leading spaces of the current line. */
   indent = 0;
   atEnd = false;
-  readonly documentEnd: number;
   /** The key read by the last `keyAt` and the offset after its colon. */
   private key = "";
   private afterColon = 0;
@@ -162,23 +161,22 @@ class Scan {
   constructor(
     private readonly text: string,
     from: number,
-    private readonly end: number,
+    readonly documentEnd: number,
     public line: number,
   ) {
-    this.documentEnd = end;
     this.lineStart = from;
     this.load();
   }
 
   private load(): void {
-    if (this.lineStart >= this.end) {
+    if (this.lineStart >= this.documentEnd) {
       this.atEnd = true;
-      this.lineEnd = this.nextLine = this.end;
+      this.lineEnd = this.nextLine = this.documentEnd;
       return;
     }
     const newline = this.text.indexOf("\n", this.lineStart);
-    const stop = newline < 0 || newline >= this.end ? this.end : newline;
-    this.nextLine = stop === this.end ? this.end : stop + 1;
+    const stop = newline < 0 || newline >= this.documentEnd ? this.documentEnd : newline;
+    this.nextLine = stop === this.documentEnd ? this.documentEnd : stop + 1;
     this.lineEnd = stop > this.lineStart && this.text.charCodeAt(stop - 1) === 13 ? stop - 1 : stop;
     let i = this.lineStart;
     while (i < this.lineEnd && this.text.charCodeAt(i) === SPACE) i++;

@@ -29,6 +29,8 @@ import { repairForStrict } from "./yaml-lenient.js";
 import {
   countNewlines,
   DOCUMENT_MARKER,
+  NOT_SURE,
+  NotSure,
   type ScannedDocument,
   scanYaml,
   unpackPosition,
@@ -73,7 +75,7 @@ export interface YamlOptions {
 export function readYamlFile(text: string, file: string, options: YamlOptions = {}): YamlFile {
   // A byte-order mark may open any document of a stream (YAML 1.2 §9.1.1), not only the file:
   // left in place after a `---`, it would become part of the first key and hide the document.
-  const source = text.includes(BOM) ? text.replace(LINE_START_BOM, "$1") : text;
+  const source = withoutBoms(text);
   if (options.exact) {
     pathStats.yaml.exactOnly++;
     return readExact(source, file);
@@ -94,7 +96,7 @@ export function readYamlFile(text: string, file: string, options: YamlOptions = 
 
 /** The exact parser alone, as `readYamlFile` falls back to it (for the differential test). */
 export function readExactOnly(text: string, file: string): YamlFile {
-  return readExact(text.includes(BOM) ? text.replace(LINE_START_BOM, "$1") : text, file);
+  return readExact(withoutBoms(text), file);
 }
 
 /** The line scanner's reading (yaml-scan.ts), or undefined when it is not sure of the file. */
@@ -153,6 +155,10 @@ function scannedDocument(doc: ScannedDocument): YamlDocument {
 
 const BOM = "\uFEFF";
 const LINE_START_BOM = /(^|\n)\uFEFF+/g;
+
+function withoutBoms(text: string): string {
+  return text.includes(BOM) ? text.replace(LINE_START_BOM, "$1") : text;
+}
 
 /**
  * The exact path: `yaml` documents with positions; syntax errors and alias bombs become problems.
@@ -318,9 +324,6 @@ function valueAt(doc: Document, container: unknown, key: string | number, depth:
   return undefined;
 }
 
-/** Signals that the fast path is not sure and the exact path must read the file. */
-class NotSure extends Error {}
-
 /**
  * Constructs the fast path leaves to the exact one: merge keys (`<<:`), which js-yaml's core
  * schema does not merge, directives (`%YAML`), and line breaks written as a lone CR (the lines
@@ -342,7 +345,7 @@ export function readFast(text: string): YamlFile | undefined {
     let line = 1;
     for (const marker of text.matchAll(DOCUMENT_MARKER)) {
       const rest = (marker[1] ?? "").trim();
-      if (rest !== "" && !rest.startsWith("#")) throw new NotSure();
+      if (rest !== "" && !rest.startsWith("#")) throw NOT_SURE;
       readFastDocument(text, start, marker.index, line, documents);
       line += countNewlines(text, start, marker.index + marker[0].length);
       start = marker.index + marker[0].length;
@@ -382,7 +385,7 @@ function readFastDocument(
   // Every `image` key of the data, in the order of the text, must pair with one of those lines.
   const keys: KeyPath[] = [];
   imageKeys(data, [], keys);
-  if (keys.length !== lines.length) throw new NotSure();
+  if (keys.length !== lines.length) throw NOT_SURE;
   const positions = new Map<string, Position>();
   keys.forEach((path, i) => {
     const value = valueAtPath(data, path);
@@ -390,10 +393,10 @@ function readFastDocument(
     // A map under `image` (a custom resource's own layout) pairs with its line when it has no
     // `repository`; with one, its position is the `repository:` line, which only the exact path knows.
     const isMap = typeof value === "object" && value !== null && !Array.isArray(value);
-    if (isMap && "repository" in value) throw new NotSure();
+    if (isMap && "repository" in value) throw NOT_SURE;
     const same =
       typeof value === "string" ? at.value === value : (value === null || isMap) && at.value === undefined;
-    if (!same) throw new NotSure();
+    if (!same) throw NOT_SURE;
     positions.set(pathKey(path), { line: at.line, col: at.col });
   });
   documents.push({
@@ -401,7 +404,7 @@ function readFastDocument(
     line: firstLine,
     locate: (path) => {
       const found = positions.get(pathKey(path));
-      if (!found) throw new NotSure();
+      if (!found) throw NOT_SURE;
       return found;
     },
     written: (path) => {
@@ -418,7 +421,7 @@ function readFastDocument(
 function imageKeys(value: unknown, path: KeyPath, out: KeyPath[], budget = { nodes: MAX_FAST_NODES }): void {
   // Aliases share objects: a document of a few lines can stand for billions of nodes. Past the
   // budget the exact path, with its alias limit, reads the file.
-  if (--budget.nodes < 0) throw new NotSure();
+  if (--budget.nodes < 0) throw NOT_SURE;
   // One path stack for the whole walk: only the paths of `image` keys are copied.
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
@@ -432,7 +435,7 @@ function imageKeys(value: unknown, path: KeyPath, out: KeyPath[], budget = { nod
   }
   if (typeof value !== "object" || value === null) return;
   for (const key in value) {
-    if (key.charCodeAt(0) <= 57 && /^\d+$/.test(key)) throw new NotSure();
+    if (key.charCodeAt(0) <= 57 && /^\d+$/.test(key)) throw NOT_SURE;
     const child = (value as Record<string, unknown>)[key];
     if (key === "image") out.push([...path, key]);
     if (typeof child !== "object" || child === null) continue;
