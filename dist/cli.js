@@ -31681,7 +31681,7 @@ function bundleScript() {
   const url = new URL(import.meta.url);
   return url.protocol === "file:" && url.pathname.endsWith(".js") ? url : void 0;
 }
-function* readInOrder(candidates, options, roots, jobs) {
+function* readInOrder(candidates, options, jobs) {
   const script = bundleScript();
   const workers = candidates.length >= MIN_FILES_FOR_WORKERS && script ? Math.max(0, jobs - 1) : 0;
   if (workers === 0) {
@@ -31700,7 +31700,7 @@ function* readInOrder(candidates, options, roots, jobs) {
   const { maxFileSize, buildArgs, copyFrom, workflows } = options;
   const start = {
     ...pack(candidates),
-    settings: { maxFileSize, buildArgs, copyFrom, workflows, roots }
+    settings: { maxFileSize, buildArgs, copyFrom, workflows, roots: options.layout.roots }
   };
   const count = candidates.length;
   const candidateAt = (i) => candidates[i];
@@ -31923,7 +31923,7 @@ function runCheck(options) {
     {}
   );
   files += unreadable.length;
-  for (const outcome of readInOrder(candidates, readOptions, discovery.roots, options.jobs ?? 1)) {
+  for (const outcome of readInOrder(candidates, readOptions, options.jobs ?? defaultJobs())) {
     if ("skip" in outcome) {
       skipped.push({
         file: outcome.file,
@@ -34603,7 +34603,6 @@ function scanRepository(dir, loaded, scanned2) {
       paths: ["."],
       cwd: folder,
       loaded,
-      jobs: defaultJobs(),
       // Enforce-mode severities tell which repositories would fail; the scan itself never fails.
       mode: "enforce",
       onJudged: (occurrence, rules) => {
@@ -36205,6 +36204,12 @@ function init(options) {
   );
   return 0;
 }
+function jobsOption() {
+  return new Option(
+    "--jobs <n>",
+    "threads that read and parse files (the cores available, at most 4; one on 2 cores or fewer); the report is the same for any number"
+  ).argParser(jobsOf).default(defaultJobs());
+}
 function program2(setExitCode) {
   const cli = new Command("base-image-guard").description("Keep every container on an approved, patched base image.").version(version, "-V, --version").showHelpAfterError().exitOverride();
   cli.command("check").description("find every image the given paths use and judge it against the base-image policy").argument("[paths...]", "files and folders to scan (default: the current folder)").option("--policy <file>", `policy file (default: ${DEFAULT_POLICY_PATH}, else the built-in default)`).addOption(new Option("--format <format>", "report format").choices(FORMATS).default("text")).option("--output <file>", "write the report to a file instead of stdout").addOption(new Option("--mode <mode>", "override the policy's mode").choices(["enforce", "audit"])).option(
@@ -36218,12 +36223,7 @@ function program2(setExitCode) {
   ).option(
     "--manifests <file>",
     "judge rendered manifests: helm template or kustomize build output, or - for stdin (# Source: comments name the files)"
-  ).option("--changed-since <ref>", "check only files changed since a git ref (each changed file whole)").option("--digests <file>", "a rebuild's digests.json: pinning findings name the exact digest to pin to").option("--today <date>", "judge end-of-life dates and exception expiry as of this day (YYYY-MM-DD)").option(
-    "--jobs <n>",
-    "threads that read and parse files (default: the cores available, at most 4); the report is the same for any number",
-    jobsOf,
-    defaultJobs()
-  ).option(
+  ).option("--changed-since <ref>", "check only files changed since a git ref (each changed file whole)").option("--digests <file>", "a rebuild's digests.json: pinning findings name the exact digest to pin to").option("--today <date>", "judge end-of-life dates and exception expiry as of this day (YYYY-MM-DD)").addOption(jobsOption()).option(
     "--baseline <file>",
     "a JSON report of known findings (base-image-guard baseline): only findings not in it fail"
   ).option(
@@ -36241,12 +36241,7 @@ function program2(setExitCode) {
     "value for a Dockerfile ARG, like docker build (repeatable)",
     collectBuildArg,
     {}
-  ).option("--today <date>", "judge end-of-life dates as of this day (YYYY-MM-DD)").option(
-    "--jobs <n>",
-    "threads that read and parse files (default: the cores available, at most 4); the report is the same for any number",
-    jobsOf,
-    defaultJobs()
-  ).addHelpText(
+  ).option("--today <date>", "judge end-of-life dates as of this day (YYYY-MM-DD)").addOption(jobsOption()).addHelpText(
     "after",
     "\nPrints a diff git apply takes. Exit codes: 0 nothing to fix (or --write done), 1 the diff changes something, 2 usage, policy or I/O error."
   ).action(async (paths, flags) => setExitCode(await fix(paths, flags)));

@@ -25730,7 +25730,7 @@ function bundleScript() {
   const url = new URL(import.meta.url);
   return url.protocol === "file:" && url.pathname.endsWith(".js") ? url : void 0;
 }
-function* readInOrder(candidates, options, roots, jobs) {
+function* readInOrder(candidates, options, jobs) {
   const script = bundleScript();
   const workers = candidates.length >= MIN_FILES_FOR_WORKERS && script ? Math.max(0, jobs - 1) : 0;
   if (workers === 0) {
@@ -25749,7 +25749,7 @@ function* readInOrder(candidates, options, roots, jobs) {
   const { maxFileSize, buildArgs, copyFrom, workflows } = options;
   const start = {
     ...pack(candidates),
-    settings: { maxFileSize, buildArgs, copyFrom, workflows, roots }
+    settings: { maxFileSize, buildArgs, copyFrom, workflows, roots: options.layout.roots }
   };
   const count = candidates.length;
   const candidateAt = (i) => candidates[i];
@@ -25972,7 +25972,7 @@ function runCheck(options) {
     {}
   );
   files += unreadable.length;
-  for (const outcome of readInOrder(candidates, readOptions, discovery.roots, options.jobs ?? 1)) {
+  for (const outcome of readInOrder(candidates, readOptions, options.jobs ?? defaultJobs())) {
     if ("skip" in outcome) {
       skipped.push({
         file: outcome.file,
@@ -28468,8 +28468,7 @@ async function check(inputs) {
     ...onlyFiles && { onlyFiles },
     ...inputs.digests && {
       digests: readDigests(workspaceText(cwd, inputs.digests, "digests"), inputs.digests)
-    },
-    jobs: defaultJobs()
+    }
   });
   const result = known ? applyBaseline(checked, known.fingerprints, known.name) : checked;
   if (inputs.annotations) annotate(result, changed);
@@ -30101,8 +30100,7 @@ async function fix(inputs, get) {
     loaded,
     ...inputs.digests && {
       digests: readDigests(workspaceText(cwd, inputs.digests, "digests"), inputs.digests)
-    },
-    jobs: defaultJobs()
+    }
   });
   writeChanges(result.files);
   const files = result.files.map((f) => f.file);

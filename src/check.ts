@@ -16,7 +16,7 @@ import { readPodList } from "./sources/cluster.js";
 import { type Candidate, discoverFiles } from "./sources/discover.js";
 import { applyKustomizations, type Kustomization } from "./sources/kustomize.js";
 import { readManifestStream } from "./sources/manifests.js";
-import { readInOrder } from "./sources/parallel.js";
+import { defaultJobs, readInOrder } from "./sources/parallel.js";
 import { Layout } from "./sources/read.js";
 import type { Occurrence, ParseProblem, SourceResult } from "./sources/types.js";
 
@@ -43,7 +43,7 @@ export interface CheckOptions {
    * excepted ones left out): what `fix` repairs (SPEC §9).
    */
   onJudged?: (occurrence: Occurrence, rules: RuleId[], context: RuleContext) => void;
-  /** Threads that read and parse files (`--jobs`); the report is the same for any number. Default 1. */
+  /** Threads that read and parse files (`--jobs`); the report is the same for any number. Default: `defaultJobs()`. */
   jobs?: number;
 }
 
@@ -188,7 +188,7 @@ export function runCheck(options: CheckOptions): CheckResult {
     {},
   );
   files += unreadable.length;
-  for (const outcome of readInOrder(candidates, readOptions, discovery.roots, options.jobs ?? 1)) {
+  for (const outcome of readInOrder(candidates, readOptions, options.jobs ?? defaultJobs())) {
     if ("skip" in outcome) {
       skipped.push({
         file: outcome.file,

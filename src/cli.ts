@@ -347,6 +347,16 @@ function init(options: { path: string; force?: boolean }): number {
   return 0;
 }
 
+/** `--jobs N` of check and fix. */
+function jobsOption(): Option {
+  return new Option(
+    "--jobs <n>",
+    "threads that read and parse files (the cores available, at most 4; one on 2 cores or fewer); the report is the same for any number",
+  )
+    .argParser(jobsOf)
+    .default(defaultJobs());
+}
+
 function program(setExitCode: (code: number) => void): Command {
   const cli = new Command("base-image-guard")
     .description("Keep every container on an approved, patched base image.")
@@ -379,12 +389,7 @@ function program(setExitCode: (code: number) => void): Command {
     .option("--changed-since <ref>", "check only files changed since a git ref (each changed file whole)")
     .option("--digests <file>", "a rebuild's digests.json: pinning findings name the exact digest to pin to")
     .option("--today <date>", "judge end-of-life dates and exception expiry as of this day (YYYY-MM-DD)")
-    .option(
-      "--jobs <n>",
-      "threads that read and parse files (default: the cores available, at most 4); the report is the same for any number",
-      jobsOf,
-      defaultJobs(),
-    )
+    .addOption(jobsOption())
     .option(
       "--baseline <file>",
       "a JSON report of known findings (base-image-guard baseline): only findings not in it fail",
@@ -419,12 +424,7 @@ function program(setExitCode: (code: number) => void): Command {
       {},
     )
     .option("--today <date>", "judge end-of-life dates as of this day (YYYY-MM-DD)")
-    .option(
-      "--jobs <n>",
-      "threads that read and parse files (default: the cores available, at most 4); the report is the same for any number",
-      jobsOf,
-      defaultJobs(),
-    )
+    .addOption(jobsOption())
     .addHelpText(
       "after",
       "\nPrints a diff git apply takes. Exit codes: 0 nothing to fix (or --write done), 1 the diff changes something, 2 usage, policy or I/O error.",

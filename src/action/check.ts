@@ -19,7 +19,6 @@ import { annotationsOf } from "../report/annotations.js";
 import { renderJson } from "../report/json.js";
 import { headline, renderMarkdown } from "../report/markdown.js";
 import { toSarif } from "../report/sarif.js";
-import { defaultJobs } from "../sources/parallel.js";
 import { octokitFor } from "./api.js";
 import { centralPolicyName, centralPolicyOf, readCentralFile, readCentralPolicy } from "./central-policy.js";
 import { type CheckInputs, workspace } from "./inputs.js";
@@ -244,7 +243,6 @@ export async function check(inputs: CheckInputs): Promise<void> {
     ...(inputs.digests && {
       digests: readDigests(workspaceText(cwd, inputs.digests, "digests"), inputs.digests),
     }),
-    jobs: defaultJobs(),
   });
   const result = known ? applyBaseline(checked, known.fingerprints, known.name) : checked;
 

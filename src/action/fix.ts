@@ -5,7 +5,6 @@ import { InputError } from "../errors.js";
 import { type Change, type FixResult, runFix } from "../fix/index.js";
 import { writeChanges } from "../fix/write.js";
 import { markdown } from "../report/neutralise.js";
-import { defaultJobs } from "../sources/parallel.js";
 import { octokitFor } from "./api.js";
 import { policyFor, workspaceText } from "./check.js";
 import { openFixPullRequest } from "./fix-pull-request.js";
@@ -31,7 +30,6 @@ export async function fix(inputs: CheckInputs, get: GetInput): Promise<void> {
     ...(inputs.digests && {
       digests: readDigests(workspaceText(cwd, inputs.digests, "digests"), inputs.digests),
     }),
-    jobs: defaultJobs(),
   });
   writeChanges(result.files);
   const files = result.files.map((f) => f.file);

@@ -16,7 +16,6 @@ import { BUNDLED } from "../policy/eol/calendar.js";
 import { endOfSupport } from "../policy/eol/index.js";
 import type { LoadedPolicy } from "../policy/types.js";
 import type { RuleId } from "../rules/catalog.js";
-import { defaultJobs } from "../sources/parallel.js";
 
 /** One occurrence of an image in a repository. */
 export interface InventoryOccurrence {
@@ -104,7 +103,6 @@ export function scanRepository(dir: string, loaded: LoadedPolicy, scanned: strin
       paths: ["."],
       cwd: folder,
       loaded,
-      jobs: defaultJobs(),
       // Enforce-mode severities tell which repositories would fail; the scan itself never fails.
       mode: "enforce",
       onJudged: (occurrence, rules) => {

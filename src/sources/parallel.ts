@@ -111,7 +111,6 @@ function bundleScript(): URL | undefined {
 export function* readInOrder(
   candidates: (Candidate | undefined)[],
   options: ReadOptions,
-  roots: readonly string[],
   jobs: number,
 ): Generator<FileOutcome> {
   const script = bundleScript();
@@ -134,7 +133,7 @@ export function* readInOrder(
   const { maxFileSize, buildArgs, copyFrom, workflows } = options;
   const start: Start = {
     ...pack(candidates as Candidate[]),
-    settings: { maxFileSize, buildArgs, copyFrom, workflows, roots },
+    settings: { maxFileSize, buildArgs, copyFrom, workflows, roots: options.layout.roots },
   };
   const count = candidates.length;
   const candidateAt = (i: number) => candidates[i] as Candidate;

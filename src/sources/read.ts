@@ -62,7 +62,7 @@ export class Layout {
   private readonly envsOutside = new Set<string>();
 
   /** `roots`: the real paths of the checked folders; side files through links out of them are never read. */
-  constructor(private readonly roots: readonly string[] = []) {}
+  constructor(readonly roots: readonly string[] = []) {}
 
   private read(path: string): string | undefined | typeof OUT_OF_TREE {
     return this.roots.length > 0 ? readSideFile(path, this.roots) : readSideFile(path);
