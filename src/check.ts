@@ -45,6 +45,8 @@ export interface CheckOptions {
   onJudged?: (occurrence: Occurrence, rules: RuleId[], context: RuleContext) => void;
   /** Threads that read and parse files (`--jobs`); the report is the same for any number. Default: `defaultJobs()`. */
   jobs?: number;
+  /** Called after each discovered file is read (or skipped): `done` of `total`, for a progress line. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface Skip {
@@ -59,6 +61,8 @@ export interface CheckResult {
   policySource: string;
   policyWarnings: string[];
   files: number;
+  /** The files judged (`files` of them), in the order read: what a JUnit report lists as passing. */
+  judged: string[];
   images: number;
   findings: Finding[];
   suppressed: SuppressedFinding[];
@@ -102,7 +106,7 @@ export function runCheck(options: CheckOptions): CheckResult {
   const suppressed: SuppressedFinding[] = [];
   /** Repositories of every image judged, for the policy linter. */
   const repositories = new Set<string>();
-  let files = 0;
+  const judged: string[] = [];
   let images = 0;
 
   /** Records a finding, or its suppression; true when it stays a finding. */
@@ -187,8 +191,11 @@ export function runCheck(options: CheckOptions): CheckResult {
     [],
     {},
   );
-  files += unreadable.length;
+  for (const { file } of unreadable) judged.push(file);
+  const total = candidates.length;
+  let done = 0;
   for (const outcome of readInOrder(candidates, readOptions, options.jobs ?? defaultJobs())) {
+    options.onProgress?.(++done, total);
     if ("skip" in outcome) {
       skipped.push({
         file: outcome.file,
@@ -197,19 +204,19 @@ export function runCheck(options: CheckOptions): CheckResult {
       });
       continue;
     }
-    files++;
+    judged.push(outcome.file);
     for (const problem of outcome.suppressionProblems)
       invalidSuppressions.push({ file: outcome.file, ...problem });
     if (needsWholeRepository(outcome.result)) deferred.push(outcome.result);
     else judgeAll(outcome.result.problems, outcome.result.occurrences, {});
   }
-  for (const stream of [
-    options.manifests && readManifestStream(options.manifests.text, options.manifests.origin),
-    options.podList && readPodList(options.podList.text, options.podList.origin),
-  ]) {
-    if (!stream) continue;
-    files++;
-    deferred.push(stream);
+  for (const [input, read] of [
+    [options.manifests, readManifestStream],
+    [options.podList, readPodList],
+  ] as const) {
+    if (!input) continue;
+    judged.push(input.origin);
+    deferred.push(read(input.text, input.origin));
   }
 
   const built = kustomized(deferred);
@@ -226,7 +233,8 @@ export function runCheck(options: CheckOptions): CheckResult {
     mode,
     policySource: options.loaded.source,
     policyWarnings: [...options.loaded.warnings, ...lintAgainstImages(compiled, repositories)],
-    files,
+    files: judged.length,
+    judged,
     images,
     findings: findings.sort(byPosition),
     suppressed: suppressed.sort(byPosition),

@@ -126,6 +126,7 @@ function resultWith(text: string): CheckResult {
     policySource: text,
     policyWarnings: [text],
     files: 1,
+    judged: [text || "f"],
     images: 1,
     findings: [
       {

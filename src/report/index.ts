@@ -1,11 +1,13 @@
 /** Every output format is a pure function of the check result (DESIGN "The flow"). */
 import type { CheckResult } from "../check.js";
 import { renderGithub } from "./github.js";
+import { renderGitlab } from "./gitlab.js";
 import { jsonLines, renderJson } from "./json.js";
+import { renderJunit } from "./junit.js";
 import { toSarif } from "./sarif.js";
 import { renderText } from "./text.js";
 
-export const FORMATS = ["text", "json", "jsonl", "sarif", "github"] as const;
+export const FORMATS = ["text", "json", "jsonl", "sarif", "github", "gitlab", "junit"] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface RenderOptions {
@@ -37,5 +39,9 @@ export function renderReport(
       return { text: [...jsonLines(result)].join("") };
     case "github":
       return { text: renderGithub(result) };
+    case "gitlab":
+      return { text: renderGitlab(result) };
+    case "junit":
+      return { text: renderJunit(result) };
   }
 }

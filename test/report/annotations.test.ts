@@ -10,6 +10,7 @@ function manyFindings(count: number): CheckResult {
     policySource: "p.yml",
     policyWarnings: [],
     files: count,
+    judged: Array.from({ length: count }, (_, i) => `svc-${String(i).padStart(5, "0")}/Dockerfile`),
     images: count,
     findings: Array.from({ length: count }, (_, i) => ({
       rule: i % 2 === 0 ? "approved-base-images" : "block-deprecated-base-images",

@@ -27,6 +27,7 @@ function resultWith(text: string): CheckResult {
     policySource: "p.yml",
     policyWarnings: [`warning about ${text}`],
     files: 1,
+    judged: [`dir/${text}/Dockerfile`],
     images: 1,
     findings: [
       {
