@@ -33970,6 +33970,121 @@ function guardedFetch(seconds, base = fetch) {
   };
 }
 
+// src/progress.ts
+var CLEAR = "\r\x1B[2K";
+var FIRST_AFTER_MS = 1e3;
+var REDRAW_MS = 250;
+function progressAllowed(out = process.stdout, err = process.stderr, env = process.env) {
+  return out.isTTY === true && err.isTTY === true && !env.CI;
+}
+var Progress = class {
+  constructor(options) {
+    this.options = options;
+    this.out = options.out ?? process.stdout;
+    this.err = options.err ?? process.stderr;
+    const err = this.err;
+    const write = err.write;
+    this.writeErr = (text) => {
+      write.call(err, text);
+    };
+    const env = options.env ?? process.env;
+    this.enabled = options.off !== true && progressAllowed(this.out, this.err, env);
+    this.now = options.now ?? (() => performance.now());
+    this.started = this.now();
+    const after = Number(env.BASE_IMAGE_GUARD_PROGRESS_AFTER_MS);
+    this.firstAfter = env.BASE_IMAGE_GUARD_PROGRESS_AFTER_MS && after >= 0 ? after : FIRST_AFTER_MS;
+    if (!this.enabled) return;
+    this.intercept(this.out);
+    this.intercept(this.err);
+    if (options.timer) {
+      this.timer = setInterval(() => this.draw(), 1e3);
+      this.timer.unref();
+    }
+  }
+  options;
+  done = 0;
+  total = 0;
+  detail = "";
+  /** The line is on the screen now. */
+  visible = false;
+  /** The last output of anyone else ended a line: the progress line may be drawn. */
+  atLineStart = true;
+  lastDraw = Number.NEGATIVE_INFINITY;
+  started;
+  now;
+  err;
+  out;
+  firstAfter;
+  /** stderr's own write, kept before any interception. */
+  writeErr;
+  timer;
+  restore = [];
+  enabled;
+  /** `done` of `total` finished, and what is under way (an image and its step). */
+  update(done, total, detail = "") {
+    if (!this.enabled) return;
+    this.done = done;
+    this.total = total;
+    this.detail = detail;
+    if (this.now() - this.lastDraw >= REDRAW_MS) this.draw();
+  }
+  /** Takes the line away for good (before the report), and stops the timer. */
+  stop() {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = void 0;
+    this.hide();
+    for (const undo of this.restore) undo();
+    this.restore = [];
+  }
+  /** The line as drawn: `checking 1,234/10,000 files · 3 s`. */
+  line(now = this.now()) {
+    const seconds = Math.floor((now - this.started) / 1e3);
+    const count = `${this.done.toLocaleString("en-US")}/${this.total.toLocaleString("en-US")} ${this.options.unit}`;
+    const text = [`${this.options.label} ${count}`, terminal(this.detail), `${seconds} s`].filter(Boolean).join(" \xB7 ");
+    const width = this.err.columns > 0 ? this.err.columns - 1 : 79;
+    return text.length > width ? `${text.slice(0, Math.max(0, width - 1))}\u2026` : text;
+  }
+  draw() {
+    const now = this.now();
+    if (!this.enabled || now - this.started < this.firstAfter || !this.atLineStart) return;
+    this.lastDraw = now;
+    this.visible = true;
+    this.writeErr(`${CLEAR}${this.line(now)}`);
+  }
+  hide() {
+    if (this.visible) this.writeErr(CLEAR);
+    this.visible = false;
+  }
+  /**
+   * While progress runs, output to the stream takes the line away first and has it drawn again
+   * after, once the output has ended its line (a partial line is never erased).
+   */
+  intercept(stream) {
+    const write = stream.write;
+    const progress = this;
+    stream.write = function(...args) {
+      const [chunk] = args;
+      const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+      if (text.length === 0) return write.apply(this, args);
+      progress.hide();
+      const result = write.apply(this, args);
+      progress.atLineStart = text.endsWith("\n");
+      if (progress.atLineStart && progress.lastDraw > Number.NEGATIVE_INFINITY) progress.draw();
+      return result;
+    };
+    this.restore.push(() => {
+      stream.write = write;
+    });
+  }
+};
+function withProgress(progress, work) {
+  try {
+    return work();
+  } finally {
+    progress.stop();
+  }
+}
+
 // src/inventory/merge.ts
 import { createReadStream, readFileSync as readFileSync7 } from "node:fs";
 async function eachLine(files, visit) {
@@ -34567,7 +34682,7 @@ function scanTime(env = process.env) {
   if (epoch !== void 0 && /^\d{1,12}$/.test(epoch)) return new Date(Number(epoch) * 1e3).toISOString();
   return (/* @__PURE__ */ new Date()).toISOString();
 }
-function scanRepository(dir, loaded, scanned2) {
+function scanRepository(dir, loaded, scanned2, onProgress) {
   const folder = resolve6(dir);
   const fallback = basename7(folder).replace(/^([A-Za-z0-9-]+)__([A-Za-z0-9._-]+)$/, "$1/$2");
   const failed = (repository2, error) => ({
@@ -34611,6 +34726,7 @@ function scanRepository(dir, loaded, scanned2) {
       loaded,
       // Enforce-mode severities tell which repositories would fail; the scan itself never fails.
       mode: "enforce",
+      ...onProgress && { onProgress },
       onJudged: (occurrence, rules) => {
         const ref = occurrence.image.kind === "image" ? occurrence.image.ref : void 0;
         const found = {
@@ -34700,14 +34816,26 @@ async function inventoryScan(dirs, flags) {
   write("", true);
   const scanned2 = scanTime();
   let judged = 0;
-  for (const dir of dirs) {
-    const line = scanRepository(resolve7(cwd, dir), loaded, scanned2);
-    if (line.error === void 0) judged++;
-    else process.stderr.write(`${terminal(line.repository)}: ${terminal(line.error)}
+  const progress = new Progress({ label: "inventory scan", unit: "repositories" });
+  withProgress(progress, () => {
+    for (const [i, dir] of dirs.entries()) {
+      const line = scanRepository(
+        resolve7(cwd, dir),
+        loaded,
+        scanned2,
+        (done, total) => progress.update(
+          i,
+          dirs.length,
+          `${dir}: ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")} files`
+        )
+      );
+      if (line.error === void 0) judged++;
+      else process.stderr.write(`${terminal(line.repository)}: ${terminal(line.error)}
 `);
-    write(`${JSON.stringify(line)}
+      write(`${JSON.stringify(line)}
 `);
-  }
+    }
+  });
   process.stderr.write(`${judged} of ${dirs.length} repositories judged under ${terminal(loaded.source)}
 `);
   return 0;
@@ -36111,21 +36239,26 @@ function check(paths, flags) {
   }
   const loaded = loadPolicy(flags.policy, cwd);
   const baseline = flags.baseline === void 0 ? void 0 : readBaseline(readInput(flags.baseline, cwd, "baseline", "stdin").text, flags.baseline);
-  const checked = runCheck({
-    paths,
-    cwd,
-    loaded,
-    ...flags.mode && { mode: flags.mode },
-    buildArgs: flags.buildArg,
-    ...flags.fromJson && { podList: readInput(flags.fromJson, cwd, "pod list", "stdin") },
-    ...flags.manifests && { manifests: readInput(flags.manifests, cwd, "manifests", "<stdin>") },
-    ...flags.changedSince && { onlyFiles: changedFiles(flags.changedSince, cwd) },
-    ...flags.digests && {
-      digests: readDigests(readInput(flags.digests, cwd, "digests", "stdin").text, flags.digests)
-    },
-    ...flags.today && { today: /* @__PURE__ */ new Date(`${dayOf(flags.today, "--today")}T12:00:00Z`) },
-    jobs: flags.jobs
-  });
+  const progress = new Progress({ label: "checking", unit: "files" });
+  const checked = withProgress(
+    progress,
+    () => runCheck({
+      paths,
+      cwd,
+      loaded,
+      ...flags.mode && { mode: flags.mode },
+      buildArgs: flags.buildArg,
+      ...flags.fromJson && { podList: readInput(flags.fromJson, cwd, "pod list", "stdin") },
+      ...flags.manifests && { manifests: readInput(flags.manifests, cwd, "manifests", "<stdin>") },
+      ...flags.changedSince && { onlyFiles: changedFiles(flags.changedSince, cwd) },
+      ...flags.digests && {
+        digests: readDigests(readInput(flags.digests, cwd, "digests", "stdin").text, flags.digests)
+      },
+      ...flags.today && { today: /* @__PURE__ */ new Date(`${dayOf(flags.today, "--today")}T12:00:00Z`) },
+      jobs: flags.jobs,
+      onProgress: (done, total) => progress.update(done, total)
+    })
+  );
   const result = baseline === void 0 ? checked : applyBaseline(checked, baseline, flags.baseline);
   const toFile = flags.output !== void 0;
   if (flags.format !== "text") {
@@ -36198,11 +36331,23 @@ async function rebuild(flags) {
   const print = (line) => process.stdout.write(`${line}
 `);
   const tools = flags.dryRun ? dryRunner(print) : execRunner();
+  const progress = new Progress({
+    label: "rebuild",
+    unit: "images",
+    timer: true,
+    off: flags.dryRun === true
+  });
+  const total = libraryOf(settings).length;
+  let started = 0;
   const outcomes = await runRebuild(
     settings,
     tools,
-    (image) => print(`${flags.dryRun ? "#" : "=="} ${image.name}: ${image.dockerfile}, from ${image.upstream.raw}`)
-  );
+    (image) => {
+      progress.update(started++, total, image.name);
+      print(`${flags.dryRun ? "#" : "=="} ${image.name}: ${image.dockerfile}, from ${image.upstream.raw}`);
+    },
+    (image, step) => progress.update(started - 1, total, `${image}: ${step}`)
+  ).finally(() => progress.stop());
   if (!flags.dryRun) process.stdout.write(`
 ${renderRebuildText(outcomes)}`);
   if (flags.output !== void 0)

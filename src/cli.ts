@@ -21,6 +21,7 @@ import { updateProduct } from "./policy/eol/update.js";
 import { DEFAULT_POLICY_PATH, loadPolicy, starterPolicyText } from "./policy/load.js";
 import type { Mode } from "./policy/types.js";
 import { policyText } from "./policy/write.js";
+import { Progress, withProgress } from "./progress.js";
 import type { BuilderChoice } from "./rebuild/builders.js";
 import { libraryOf, provenance, runRebuild } from "./rebuild/index.js";
 import { pinUpstreams, renderPins } from "./rebuild/pin.js";
@@ -84,21 +85,25 @@ function check(paths: string[], flags: CheckFlags): number {
     flags.baseline === undefined
       ? undefined
       : readBaseline(readInput(flags.baseline, cwd, "baseline", "stdin").text, flags.baseline);
-  const checked = runCheck({
-    paths,
-    cwd,
-    loaded,
-    ...(flags.mode && { mode: flags.mode }),
-    buildArgs: flags.buildArg,
-    ...(flags.fromJson && { podList: readInput(flags.fromJson, cwd, "pod list", "stdin") }),
-    ...(flags.manifests && { manifests: readInput(flags.manifests, cwd, "manifests", "<stdin>") }),
-    ...(flags.changedSince && { onlyFiles: changedFiles(flags.changedSince, cwd) }),
-    ...(flags.digests && {
-      digests: readDigests(readInput(flags.digests, cwd, "digests", "stdin").text, flags.digests),
+  const progress = new Progress({ label: "checking", unit: "files" });
+  const checked = withProgress(progress, () =>
+    runCheck({
+      paths,
+      cwd,
+      loaded,
+      ...(flags.mode && { mode: flags.mode }),
+      buildArgs: flags.buildArg,
+      ...(flags.fromJson && { podList: readInput(flags.fromJson, cwd, "pod list", "stdin") }),
+      ...(flags.manifests && { manifests: readInput(flags.manifests, cwd, "manifests", "<stdin>") }),
+      ...(flags.changedSince && { onlyFiles: changedFiles(flags.changedSince, cwd) }),
+      ...(flags.digests && {
+        digests: readDigests(readInput(flags.digests, cwd, "digests", "stdin").text, flags.digests),
+      }),
+      ...(flags.today && { today: new Date(`${dayOf(flags.today, "--today")}T12:00:00Z`) }),
+      jobs: flags.jobs,
+      onProgress: (done, total) => progress.update(done, total),
     }),
-    ...(flags.today && { today: new Date(`${dayOf(flags.today, "--today")}T12:00:00Z`) }),
-    jobs: flags.jobs,
-  });
+  );
   const result =
     baseline === undefined ? checked : applyBaseline(checked, baseline, flags.baseline as string);
   const toFile = flags.output !== undefined;
@@ -198,9 +203,24 @@ async function rebuild(flags: RebuildFlags): Promise<number> {
   }
   const print = (line: string) => process.stdout.write(`${line}\n`);
   const tools = flags.dryRun ? dryRunner(print) : execRunner();
-  const outcomes = await runRebuild(settings, tools, (image) =>
-    print(`${flags.dryRun ? "#" : "=="} ${image.name}: ${image.dockerfile}, from ${image.upstream.raw}`),
-  );
+  // A dry run prints its commands at once: nothing to wait for.
+  const progress = new Progress({
+    label: "rebuild",
+    unit: "images",
+    timer: true,
+    off: flags.dryRun === true,
+  });
+  const total = libraryOf(settings).length;
+  let started = 0;
+  const outcomes = await runRebuild(
+    settings,
+    tools,
+    (image) => {
+      progress.update(started++, total, image.name);
+      print(`${flags.dryRun ? "#" : "=="} ${image.name}: ${image.dockerfile}, from ${image.upstream.raw}`);
+    },
+    (image, step) => progress.update(started - 1, total, `${image}: ${step}`),
+  ).finally(() => progress.stop());
   if (!flags.dryRun) process.stdout.write(`\n${renderRebuildText(outcomes)}`);
   if (flags.output !== undefined)
     writeChunks([`${imagesOutput(outcomes)}\n`], resolve(cwd, flags.output), flags.output);

@@ -10,6 +10,7 @@ import { InputError, UsageError } from "../errors.js";
 import { apiDeadlineSeconds, guardedFetch } from "../github-fetch.js";
 import { loadFetchedPolicy, loadPolicy } from "../policy/load.js";
 import type { LoadedPolicy } from "../policy/types.js";
+import { Progress, withProgress } from "../progress.js";
 import { terminal } from "../report/neutralise.js";
 import { mergeInventory, readPrevious } from "./merge.js";
 import { countsLine, listRepositories, MAX_JOBS, planOf } from "./plan.js";
@@ -60,12 +61,21 @@ export async function inventoryScan(
   write("", true);
   const scanned = scanTime();
   let judged = 0;
-  for (const dir of dirs) {
-    const line = scanRepository(resolve(cwd, dir), loaded, scanned);
-    if (line.error === undefined) judged++;
-    else process.stderr.write(`${terminal(line.repository)}: ${terminal(line.error)}\n`);
-    write(`${JSON.stringify(line)}\n`);
-  }
+  const progress = new Progress({ label: "inventory scan", unit: "repositories" });
+  withProgress(progress, () => {
+    for (const [i, dir] of dirs.entries()) {
+      const line = scanRepository(resolve(cwd, dir), loaded, scanned, (done, total) =>
+        progress.update(
+          i,
+          dirs.length,
+          `${dir}: ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")} files`,
+        ),
+      );
+      if (line.error === undefined) judged++;
+      else process.stderr.write(`${terminal(line.repository)}: ${terminal(line.error)}\n`);
+      write(`${JSON.stringify(line)}\n`);
+    }
+  });
   process.stderr.write(`${judged} of ${dirs.length} repositories judged under ${terminal(loaded.source)}\n`);
   return 0;
 }

@@ -59,7 +59,13 @@ export function scanTime(env: NodeJS.ProcessEnv = process.env): string {
   return new Date().toISOString();
 }
 
-export function scanRepository(dir: string, loaded: LoadedPolicy, scanned: string): RepositoryLine {
+export function scanRepository(
+  dir: string,
+  loaded: LoadedPolicy,
+  scanned: string,
+  /** Files of this repository read so far, of how many (for a progress line). */
+  onProgress?: (done: number, total: number) => void,
+): RepositoryLine {
   const folder = resolve(dir);
   // The folder's name, where `owner__name` (as the inventory workflow clones into) reads as owner/name.
   const fallback = basename(folder).replace(/^([A-Za-z0-9-]+)__([A-Za-z0-9._-]+)$/, "$1/$2");
@@ -105,6 +111,7 @@ export function scanRepository(dir: string, loaded: LoadedPolicy, scanned: strin
       loaded,
       // Enforce-mode severities tell which repositories would fail; the scan itself never fails.
       mode: "enforce",
+      ...(onProgress && { onProgress }),
       onJudged: (occurrence, rules) => {
         const ref = occurrence.image.kind === "image" ? occurrence.image.ref : undefined;
         const found: InventoryOccurrence = {
