@@ -12,6 +12,8 @@ import { fakeToolsDir, fixture, libraryRepository } from "../helpers.js";
 
 const CLI = resolve("dist/cli.js");
 const CLEAR = "\r\u001b[2K";
+/** CLEAR in a regular expression, without a control character in the source. */
+const ESCAPED_CLEAR = "\\r\\x1b\\[2K";
 
 /** A terminal that keeps what is written to it. */
 function terminalStream(isTTY = true) {
@@ -148,7 +150,7 @@ describe.skipIf(spawnSync("script", ["--version"]).status !== 0)("the CLI under 
       BASE_IMAGE_GUARD_PROGRESS_AFTER_MS: "0",
     });
     expect(run.status).toBe(1);
-    expect(run.text).toMatch(/\r\u001b\[2Kchecking \d+\/300 files · \d s/);
+    expect(run.text).toMatch(new RegExp(`${ESCAPED_CLEAR}checking \\d+/300 files · \\d s`));
     const lastClear = run.text.lastIndexOf(CLEAR);
     const report = run.text.indexOf('{\r\n  "version": 1');
     expect(report).toBeGreaterThan(lastClear);
@@ -194,7 +196,9 @@ describe.skipIf(spawnSync("script", ["--version"]).status !== 0)("the CLI under 
       { PATH: `${bin}:${fakes}:${process.env.PATH}`, FAKE_TOOLS_LOG: join(cwd, "tools.log") },
     );
     expect(run.status, run.text).toBe(0);
-    const draws = [...run.text.matchAll(/\r\u001b\[2Krebuild 0\/1 images · alpine[^\r]*/g)];
+    const draws = [
+      ...run.text.matchAll(new RegExp(`${ESCAPED_CLEAR}rebuild 0/1 images · alpine[^\\r]*`, "g")),
+    ];
     expect(draws.length).toBeGreaterThanOrEqual(3);
     const times = draws.map((d) => run.when(d.index));
     expect(times[0]).toBeLessThan(2);
