@@ -19786,7 +19786,7 @@ var require_main3 = __commonJS({
 import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/cli.ts
-import { existsSync as existsSync4, mkdirSync as mkdirSync3, readFileSync as readFileSync12, writeFileSync as writeFileSync4 } from "node:fs";
+import { existsSync as existsSync4, mkdirSync as mkdirSync3, readFileSync as readFileSync12, statSync as statSync6, writeFileSync as writeFileSync4 } from "node:fs";
 import { dirname as dirname9, join as join13, resolve as resolve8 } from "node:path";
 
 // node_modules/commander/esm.mjs
@@ -36221,12 +36221,27 @@ function useColor(stream) {
   if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== "0") return true;
   return stream.isTTY === true;
 }
-function changedFiles(ref, cwd) {
+function listedFiles(paths, cwd) {
+  const listed = /* @__PURE__ */ new Set();
+  for (const path4 of paths) {
+    const absolute = resolve8(cwd, path4);
+    const stats = statSync6(absolute, { throwIfNoEntry: false });
+    if (!stats) throw new InputError(`path ${path4} does not exist`);
+    if (!stats.isFile()) throw new UsageError(`--ignore-unknown takes files, and ${path4} is not one`);
+    const display = displayPath(cwd, absolute);
+    if (display.startsWith("../"))
+      throw new UsageError(`--ignore-unknown takes files inside the working directory, and ${path4} is not`);
+    listed.add(display);
+  }
+  return listed;
+}
+function changedFiles(ref, cwd, among) {
   if (ref.startsWith("-")) throw new UsageError(`--changed-since takes a git ref, got "${ref}"`);
   try {
     const changed = git(cwd, ["diff", "--name-only", "-z", "--relative", "--diff-filter=ACMR", ref, "--"]);
     const untracked = git(cwd, ["ls-files", "-z", "--others", "--exclude-standard"]);
-    return /* @__PURE__ */ new Set([...nulSeparated(changed), ...nulSeparated(untracked)]);
+    const all = [...nulSeparated(changed), ...nulSeparated(untracked)];
+    return new Set(among ? all.filter((file) => among.has(file)) : all);
   } catch (error) {
     if (error instanceof GitError) throw new InputError(`--changed-since ${ref}: ${error.message}`);
     throw error;
@@ -36237,6 +36252,7 @@ function check(paths, flags) {
   if (flags.fromJson === "-" && flags.manifests === "-") {
     throw new UsageError("--from-json - and --manifests - cannot both read stdin; give one of them a file");
   }
+  const listed = flags.ignoreUnknown ? listedFiles(paths, cwd) : void 0;
   const loaded = loadPolicy(flags.policy, cwd);
   const baseline = flags.baseline === void 0 ? void 0 : readBaseline(readInput(flags.baseline, cwd, "baseline", "stdin").text, flags.baseline);
   const progress = new Progress({ label: "checking", unit: "files" });
@@ -36250,7 +36266,8 @@ function check(paths, flags) {
       buildArgs: flags.buildArg,
       ...flags.fromJson && { podList: readInput(flags.fromJson, cwd, "pod list", "stdin") },
       ...flags.manifests && { manifests: readInput(flags.manifests, cwd, "manifests", "<stdin>") },
-      ...flags.changedSince && { onlyFiles: changedFiles(flags.changedSince, cwd) },
+      ...listed && { paths: ["."], onlyFiles: listed },
+      ...flags.changedSince && { onlyFiles: changedFiles(flags.changedSince, cwd, listed) },
       ...flags.digests && {
         digests: readDigests(readInput(flags.digests, cwd, "digests", "stdin").text, flags.digests)
       },
@@ -36478,7 +36495,10 @@ function jobsOption() {
 }
 function program2(setExitCode) {
   const cli = new Command("base-image-guard").description("Keep every container on an approved, patched base image.").version(version, "-V, --version").showHelpAfterError().exitOverride();
-  cli.command("check").description("find every image the given paths use and judge it against the base-image policy").argument("[paths...]", "files and folders to scan (default: the current folder)").option("--policy <file>", `policy file (default: ${DEFAULT_POLICY_PATH}, else the built-in default)`).addOption(new Option("--format <format>", "report format").choices(FORMATS).default("text")).option("--output <file>", "write the report to a file instead of stdout").addOption(new Option("--mode <mode>", "override the policy's mode").choices(["enforce", "audit"])).option(
+  cli.command("check").description("find every image the given paths use and judge it against the base-image policy").argument("[paths...]", "files and folders to scan (default: the current folder)").option("--policy <file>", `policy file (default: ${DEFAULT_POLICY_PATH}, else the built-in default)`).addOption(new Option("--format <format>", "report format").choices(FORMATS).default("text")).option("--output <file>", "write the report to a file instead of stdout").option(
+    "--ignore-unknown",
+    "the paths are files (as pre-commit passes them): judge those a scan of the current folder reads, ignore the rest"
+  ).addOption(new Option("--mode <mode>", "override the policy's mode").choices(["enforce", "audit"])).option(
     "--build-arg <key=value>",
     "value for a Dockerfile ARG, like docker build (repeatable)",
     collectBuildArg,

@@ -3,7 +3,7 @@
  * 1 violations in enforce mode, 2 usage, policy or I/O errors. Importing it does nothing:
  * src/cli-entry.ts (dist/cli.js) calls main().
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import packageJson from "../package.json" with { type: "json" };
@@ -32,6 +32,7 @@ import { FORMATS, type Format, renderReport } from "./report/index.js";
 import { jsonChunks, jsonLines } from "./report/json.js";
 import { terminal } from "./report/neutralise.js";
 import { skipLine, skipNotices } from "./report/skips.js";
+import { displayPath } from "./sources/discover.js";
 import { defaultJobs } from "./sources/parallel.js";
 import { pathStats } from "./sources/path-stats.js";
 
@@ -51,6 +52,7 @@ interface CheckFlags {
   digests?: string;
   today?: string;
   jobs: number;
+  ignoreUnknown?: boolean;
 }
 
 function useColor(stream: NodeJS.WriteStream): boolean {
@@ -59,15 +61,36 @@ function useColor(stream: NodeJS.WriteStream): boolean {
   return stream.isTTY === true;
 }
 
-/** Files changed since REF (committed, staged, unstaged and untracked), relative to cwd. */
-function changedFiles(ref: string, cwd: string): Set<string> {
+/**
+ * `--ignore-unknown` (pre-commit, lint-staged): the named files, as the paths a scan of the working
+ * directory gives them. The scan decides what each file is, as it does for the whole repository, so
+ * a README or a script is not read as a Dockerfile and a chart's templates stay a chart's.
+ */
+function listedFiles(paths: string[], cwd: string): Set<string> {
+  const listed = new Set<string>();
+  for (const path of paths) {
+    const absolute = resolve(cwd, path);
+    const stats = statSync(absolute, { throwIfNoEntry: false });
+    if (!stats) throw new InputError(`path ${path} does not exist`);
+    if (!stats.isFile()) throw new UsageError(`--ignore-unknown takes files, and ${path} is not one`);
+    const display = displayPath(cwd, absolute);
+    if (display.startsWith("../"))
+      throw new UsageError(`--ignore-unknown takes files inside the working directory, and ${path} is not`);
+    listed.add(display);
+  }
+  return listed;
+}
+
+/** Files changed since REF (committed, staged, unstaged and untracked), relative to cwd; only `among` them when given. */
+function changedFiles(ref: string, cwd: string, among?: ReadonlySet<string>): Set<string> {
   // A ref is never an option: `--changed-since=--output=F` must not reach git as one.
   if (ref.startsWith("-")) throw new UsageError(`--changed-since takes a git ref, got "${ref}"`);
   try {
     // -z: names as they are, not C-quoted (a name may hold a newline or a quote).
     const changed = git(cwd, ["diff", "--name-only", "-z", "--relative", "--diff-filter=ACMR", ref, "--"]);
     const untracked = git(cwd, ["ls-files", "-z", "--others", "--exclude-standard"]);
-    return new Set([...nulSeparated(changed), ...nulSeparated(untracked)]);
+    const all = [...nulSeparated(changed), ...nulSeparated(untracked)];
+    return new Set(among ? all.filter((file) => among.has(file)) : all);
   } catch (error) {
     if (error instanceof GitError) throw new InputError(`--changed-since ${ref}: ${error.message}`);
     throw error;
@@ -79,6 +102,7 @@ function check(paths: string[], flags: CheckFlags): number {
   if (flags.fromJson === "-" && flags.manifests === "-") {
     throw new UsageError("--from-json - and --manifests - cannot both read stdin; give one of them a file");
   }
+  const listed = flags.ignoreUnknown ? listedFiles(paths, cwd) : undefined;
   const loaded = loadPolicy(flags.policy, cwd);
   // Read before the scan: a baseline that cannot be used stops the run before any work.
   const baseline =
@@ -95,7 +119,8 @@ function check(paths: string[], flags: CheckFlags): number {
       buildArgs: flags.buildArg,
       ...(flags.fromJson && { podList: readInput(flags.fromJson, cwd, "pod list", "stdin") }),
       ...(flags.manifests && { manifests: readInput(flags.manifests, cwd, "manifests", "<stdin>") }),
-      ...(flags.changedSince && { onlyFiles: changedFiles(flags.changedSince, cwd) }),
+      ...(listed && { paths: ["."], onlyFiles: listed }),
+      ...(flags.changedSince && { onlyFiles: changedFiles(flags.changedSince, cwd, listed) }),
       ...(flags.digests && {
         digests: readDigests(readInput(flags.digests, cwd, "digests", "stdin").text, flags.digests),
       }),
@@ -391,6 +416,10 @@ function program(setExitCode: (code: number) => void): Command {
     .option("--policy <file>", `policy file (default: ${DEFAULT_POLICY_PATH}, else the built-in default)`)
     .addOption(new Option("--format <format>", "report format").choices(FORMATS).default("text"))
     .option("--output <file>", "write the report to a file instead of stdout")
+    .option(
+      "--ignore-unknown",
+      "the paths are files (as pre-commit passes them): judge those a scan of the current folder reads, ignore the rest",
+    )
     .addOption(new Option("--mode <mode>", "override the policy's mode").choices(["enforce", "audit"]))
     .option(
       "--build-arg <key=value>",

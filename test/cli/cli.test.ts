@@ -190,6 +190,35 @@ describe("SPEC §5 commands and options", () => {
     expect(run(["check", "--changed-since", "no-such-ref"], { cwd })).toMatchObject({ code: 2 });
   });
 
+  it("--ignore-unknown (issue 25, pre-commit): the named files as a scan reads them, the rest ignored", () => {
+    const cwd = fixture({
+      "README.md": "# not a Dockerfile\n",
+      "run.sh": "echo hi\n",
+      "svc/Dockerfile": BAD,
+      "other/Dockerfile": BAD,
+      "vendor/x/Dockerfile": BAD,
+      "chart/Chart.yaml": "apiVersion: v2\nname: c\nversion: 1.0.0\n",
+      "chart/templates/d.yaml": "image: {{ .Values.image }}\n",
+    });
+    const named = [
+      "README.md",
+      "run.sh",
+      "./svc/Dockerfile",
+      "vendor/x/Dockerfile",
+      "chart/templates/d.yaml",
+    ];
+    const out = run(["check", "--ignore-unknown", "--format", "json", ...named], { cwd });
+    expect(out.code).toBe(1);
+    const report = JSON.parse(out.stdout);
+    // Only the named Dockerfile; the README is no parse-error, vendor/ is excluded by the policy,
+    // the template is a chart's (skipped with its reason), other/ was not named.
+    expect([...new Set(report.findings.map((f: { file: string }) => f.file))]).toEqual(["svc/Dockerfile"]);
+    expect(report.skipped.map((s: { file: string }) => s.file)).toEqual(["chart/templates/d.yaml"]);
+    expect(run(["check", "--ignore-unknown", "README.md"], { cwd }).code).toBe(0);
+    expect(run(["check", "--ignore-unknown", "svc"], { cwd })).toMatchObject({ code: 2 });
+    expect(run(["check", "--ignore-unknown", "missing/Dockerfile"], { cwd })).toMatchObject({ code: 2 });
+  });
+
   it("init writes a starter policy that validates, and refuses to overwrite it", () => {
     const cwd = fixture({});
     expect(run(["init"], { cwd }).code).toBe(0);
