@@ -35217,13 +35217,23 @@ function readImagesFile(path4, baseDir) {
     if (raw.dockerfile !== void 0 && typeof raw.dockerfile !== "string") {
       throw new UsageError(`${at2}.dockerfile: expected a file name`);
     }
+    if (raw.context !== void 0 && (typeof raw.context !== "string" || raw.context === "")) {
+      throw new UsageError(`${at2}.context: expected a folder, relative to ${baseDir}`);
+    }
     return {
       name: raw.name,
       dockerfile: raw.dockerfile ?? `${raw.name}.Dockerfile`,
       ...tags && { tags },
-      ...platforms && { platforms: [...new Set(platforms)] }
+      ...platforms && { platforms: [...new Set(platforms)] },
+      ...typeof raw.context === "string" && { context: raw.context }
     };
   });
+}
+function contextOf(entry, baseDir, cwd, display) {
+  const folder = join10(cwd, baseDir, entry.context ?? ".");
+  if (!existsSync3(folder))
+    throw new UsageError(`${display}: the build context ${entry.context} does not exist`);
+  return relative4(cwd, folder).split("\\").join("/") || ".";
 }
 function describe(entry, baseDir, cwd) {
   const path4 = join10(cwd, baseDir, entry.dockerfile);
@@ -35252,7 +35262,7 @@ function describe(entry, baseDir, cwd) {
     name: entry.name,
     dockerfile: display,
     from: { line: base.line, column: base.column, written: base.text },
-    context: relative4(cwd, join10(cwd, baseDir)).split("\\").join("/") || ".",
+    context: contextOf(entry, baseDir, cwd, display),
     upstream,
     tags,
     platforms: entry.platforms ?? [],

@@ -30540,13 +30540,23 @@ function readImagesFile(path, baseDir) {
     if (raw.dockerfile !== void 0 && typeof raw.dockerfile !== "string") {
       throw new UsageError(`${at2}.dockerfile: expected a file name`);
     }
+    if (raw.context !== void 0 && (typeof raw.context !== "string" || raw.context === "")) {
+      throw new UsageError(`${at2}.context: expected a folder, relative to ${baseDir}`);
+    }
     return {
       name: raw.name,
       dockerfile: raw.dockerfile ?? `${raw.name}.Dockerfile`,
       ...tags && { tags },
-      ...platforms && { platforms: [...new Set(platforms)] }
+      ...platforms && { platforms: [...new Set(platforms)] },
+      ...typeof raw.context === "string" && { context: raw.context }
     };
   });
+}
+function contextOf(entry, baseDir, cwd, display) {
+  const folder = join9(cwd, baseDir, entry.context ?? ".");
+  if (!existsSync2(folder))
+    throw new UsageError(`${display}: the build context ${entry.context} does not exist`);
+  return relative4(cwd, folder).split("\\").join("/") || ".";
 }
 function describe(entry, baseDir, cwd) {
   const path = join9(cwd, baseDir, entry.dockerfile);
@@ -30575,7 +30585,7 @@ function describe(entry, baseDir, cwd) {
     name: entry.name,
     dockerfile: display,
     from: { line: base.line, column: base.column, written: base.text },
-    context: relative4(cwd, join9(cwd, baseDir)).split("\\").join("/") || ".",
+    context: contextOf(entry, baseDir, cwd, display),
     upstream,
     tags,
     platforms: entry.platforms ?? [],

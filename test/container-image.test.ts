@@ -37,6 +37,52 @@ describe("the root Dockerfile under its own policy", () => {
   });
 });
 
+describe("the release publishes the image through rebuild (release/images.yml)", () => {
+  it("both platforms from the root Dockerfile and context, scanned before the push, signed by digest, an SBOM attached", () => {
+    const out = runCli(
+      [
+        "rebuild",
+        "--base-dir",
+        "release",
+        "--registry",
+        "ghcr.io/org",
+        "--scan",
+        "--push",
+        "--sign",
+        "--attest",
+        "--dry-run",
+      ],
+      resolve("."),
+    );
+    expect(out.code, out.stderr).toBe(0);
+    const lines = out.stdout.split("\n");
+    const builds = lines.filter((l) => l.startsWith("docker buildx build"));
+    expect(builds).toHaveLength(2);
+    for (const [i, platform] of ["linux/amd64", "linux/arm64"].entries()) {
+      expect(builds[i]).toMatch(
+        /^docker buildx build --file Dockerfile .*--label org\.opencontainers\.image\.base\.digest=sha256:[a-f0-9]{64} /,
+      );
+      expect(builds[i]).toContain(`--platform ${platform} --pull --load .`);
+    }
+    const index = (start: string) => lines.findIndex((l) => l.startsWith(start));
+    expect(index("trivy image --severity CRITICAL,HIGH --exit-code 1")).toBeLessThan(index("docker push"));
+    expect(index("docker push")).toBeLessThan(
+      index("cosign sign --yes --recursive 'ghcr.io/org/base-image-guard@sha256:"),
+    );
+    expect(lines.filter((l) => l.startsWith("cosign attest --yes --type cyclonedx"))).toHaveLength(2);
+  });
+
+  it("a context that does not exist is refused, naming the entry (exit 2)", () => {
+    const cwd = fixture({
+      "lib/images.yml": "images:\n  - name: cli\n    dockerfile: ../Dockerfile\n    context: ../nowhere\n",
+      Dockerfile: "FROM alpine:3.20\n",
+    });
+    const out = runCli(["rebuild", "--base-dir", "lib", "--registry", "r.example.com/x", "--dry-run"], cwd);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("Dockerfile: the build context ../nowhere does not exist");
+  });
+});
+
 function buildSkipReason(): string | undefined {
   for (const tool of ["buildah", "busybox"]) {
     if (spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0) return `${tool} is not installed`;

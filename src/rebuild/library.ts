@@ -14,7 +14,7 @@ export interface BaseImage {
   name: string;
   /** Dockerfile path relative to the working directory. */
   dockerfile: string;
-  /** Build context: the library folder. */
+  /** Build context: the library folder, or the entry's `context` (relative to it). */
   context: string;
   /** The image the final stage is built FROM. */
   upstream: ImageRef;
@@ -38,6 +38,7 @@ interface ImagesFileEntry {
   dockerfile?: unknown;
   tags?: unknown;
   platforms?: unknown;
+  context?: unknown;
 }
 
 const NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
@@ -62,6 +63,8 @@ interface Entry {
   dockerfile: string;
   tags?: string[];
   platforms?: string[];
+  /** The build context, relative to the library folder (the CLI's own image builds from `..`). */
+  context?: string;
 }
 
 function fromFileNames(dir: string): Entry[] {
@@ -106,13 +109,24 @@ function readImagesFile(path: string, baseDir: string): Entry[] {
     if (raw.dockerfile !== undefined && typeof raw.dockerfile !== "string") {
       throw new UsageError(`${at}.dockerfile: expected a file name`);
     }
+    if (raw.context !== undefined && (typeof raw.context !== "string" || raw.context === "")) {
+      throw new UsageError(`${at}.context: expected a folder, relative to ${baseDir}`);
+    }
     return {
       name: raw.name,
       dockerfile: (raw.dockerfile as string | undefined) ?? `${raw.name}.Dockerfile`,
       ...(tags && { tags }),
       ...(platforms && { platforms: [...new Set(platforms)] }),
+      ...(typeof raw.context === "string" && { context: raw.context }),
     };
   });
+}
+
+function contextOf(entry: Entry, baseDir: string, cwd: string, display: string): string {
+  const folder = join(cwd, baseDir, entry.context ?? ".");
+  if (!existsSync(folder))
+    throw new UsageError(`${display}: the build context ${entry.context} does not exist`);
+  return relative(cwd, folder).split("\\").join("/") || ".";
 }
 
 function describe(entry: Entry, baseDir: string, cwd: string): BaseImage {
@@ -142,7 +156,7 @@ function describe(entry: Entry, baseDir: string, cwd: string): BaseImage {
     name: entry.name,
     dockerfile: display,
     from: { line: base.line, column: base.column, written: base.text },
-    context: relative(cwd, join(cwd, baseDir)).split("\\").join("/") || ".",
+    context: contextOf(entry, baseDir, cwd, display),
     upstream,
     tags,
     platforms: entry.platforms ?? [],
