@@ -17,6 +17,8 @@ const sources = files.map((path) => ({ path, text: readFileSync(path, "utf8") })
 const readme = readFileSync("README.md", "utf8");
 for (const match of readme.matchAll(/```yaml\n([\s\S]*?)```/g)) {
   if (!/^jobs:/m.test(match[1])) continue;
+  // Another CI system's file (its path in a first-line comment: .gitlab-ci.yml, .circleci/config.yml).
+  if (/^# (?!\.github\/workflows\/)\S+\.ya?ml\n/.test(match[1])) continue;
   const line = readme.slice(0, match.index).split("\n").length + 1;
   sources.push({ path: `README.md (workflow at line ${line})`, text: match[1] });
 }
