@@ -23008,6 +23008,10 @@ function markdown(text) {
 function html(text) {
   return text.replace(UNSAFE_FOR_TERMINAL, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
+var NOT_XML = /[\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+function xml(text) {
+  return terminal(text).replace(NOT_XML, "\uFFFD").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+}
 function csvField(text) {
   const inert = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(inert) ? `"${inert.replace(/"/g, '""')}"` : inert;
@@ -35219,7 +35223,7 @@ async function chooseBuilder(choice, tools) {
 // src/rebuild/library.ts
 var import_yaml6 = __toESM(require_dist(), 1);
 import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync10 } from "node:fs";
-import { join as join10, relative as relative4 } from "node:path";
+import { join as join10 } from "node:path";
 var NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 function readLibrary(baseDir, cwd, only = []) {
   const dir = join10(cwd, baseDir);
@@ -35285,11 +35289,11 @@ function contextOf(entry, baseDir, cwd, display) {
   const folder = join10(cwd, baseDir, entry.context ?? ".");
   if (!existsSync3(folder))
     throw new UsageError(`${display}: the build context ${entry.context} does not exist`);
-  return relative4(cwd, folder).split("\\").join("/") || ".";
+  return displayPath(cwd, folder);
 }
 function describe(entry, baseDir, cwd) {
   const path4 = join10(cwd, baseDir, entry.dockerfile);
-  const display = relative4(cwd, path4).split("\\").join("/");
+  const display = displayPath(cwd, path4);
   if (!existsSync3(path4)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
   const { occurrences, problems } = readDockerfile(readFileSync10(path4, "utf8"), display);
   if (problems[0]) throw new UsageError(`${display}:${problems[0].line}: ${problems[0].message}`);
@@ -35306,7 +35310,7 @@ function describe(entry, baseDir, cwd) {
   }
   const beside = (suffix) => {
     const file = join10(cwd, baseDir, `${entry.name}${suffix}`);
-    return existsSync3(file) ? relative4(cwd, file).split("\\").join("/") : void 0;
+    return existsSync3(file) ? displayPath(cwd, file) : void 0;
   };
   const trivyIgnore = beside(".trivyignore");
   const vex = beside(".vex.json");
@@ -35661,8 +35665,8 @@ function readScanReport(path4) {
 async function rebuildLibrary(images, options, builder, tools, onImage = () => {
 }) {
   const outcomes = [];
-  for (const image of images) {
-    onImage(image);
+  for (const [index, image] of images.entries()) {
+    onImage(image, index, images.length);
     try {
       outcomes.push(await rebuildImage(image, options, builder, tools));
     } catch (error) {
@@ -36024,10 +36028,6 @@ function* jsonLines(result) {
 }
 
 // src/report/junit.ts
-var NOT_XML = /[\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-function xmlText(text) {
-  return terminal(text).replace(NOT_XML, "\uFFFD").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
-}
 var PASSING_CASE = "no findings";
 function renderJunit(result) {
   const files = /* @__PURE__ */ new Map();
@@ -36057,7 +36057,7 @@ function renderJunit(result) {
   let failures = 0;
   for (const file of [...files.keys()].sort((a, b) => a < b ? -1 : a > b ? 1 : 0)) {
     const { rules, suppressed, skip } = files.get(file);
-    const name = xmlText(file);
+    const name = xml(file);
     const cases = [];
     let failed = 0;
     for (const [rule, list] of rules) {
@@ -36065,15 +36065,15 @@ function renderJunit(result) {
       const lines = list.map(({ finding }) => `${finding.severity}: ${where(finding)}: ${finding.message}`);
       if (errors.length > 0) failed++;
       cases.push(
-        `    <testcase classname="${name}" name="${xmlText(rule)}">
+        `    <testcase classname="${name}" name="${xml(rule)}">
 ${errors.map(
-          ({ finding, fingerprint }) => `      <failure message="${xmlText(finding.message)}" type="${xmlText(rule)}">${xmlText(
+          ({ finding, fingerprint }) => `      <failure message="${xml(finding.message)}" type="${xml(rule)}">${xml(
             `${where(finding)}: ${finding.image}`
           )}
-${xmlText(finding.message)}
+${xml(finding.message)}
 fingerprint: ${fingerprint}</failure>
 `
-        ).join("")}      <system-out>${lines.map(xmlText).join("\n")}</system-out>
+        ).join("")}      <system-out>${lines.map(xml).join("\n")}</system-out>
     </testcase>
 `
       );
@@ -36081,14 +36081,14 @@ fingerprint: ${fingerprint}</failure>
     if (rules.size === 0) {
       cases.push(
         skip ? `    <testcase classname="${name}" name="read">
-      <skipped>${xmlText(skip)}</skipped>
+      <skipped>${xml(skip)}</skipped>
     </testcase>
 ` : `    <testcase classname="${name}" name="${PASSING_CASE}"/>
 `
       );
     }
     const notes = suppressed.map((s) => `suppressed: ${s.rule} at line ${s.line}: ${s.image} (${s.reason})`);
-    if (notes.length > 0) cases.push(`    <system-out>${notes.map(xmlText).join("\n")}</system-out>
+    if (notes.length > 0) cases.push(`    <system-out>${notes.map(xml).join("\n")}</system-out>
 `);
     const count = rules.size > 0 ? rules.size : 1;
     tests += count;
@@ -36416,16 +36416,16 @@ async function rebuild(flags) {
     timer: true,
     off: flags.dryRun === true
   });
-  const total = libraryOf(settings).length;
-  let started = 0;
+  let current = { index: 0, count: 0 };
   const outcomes = await runRebuild(
     settings,
     tools,
-    (image) => {
-      progress.update(started++, total, image.name);
+    (image, index, count) => {
+      current = { index, count };
+      progress.update(index, count, image.name);
       print(`${flags.dryRun ? "#" : "=="} ${image.name}: ${image.dockerfile}, from ${image.upstream.raw}`);
     },
-    (image, step) => progress.update(started - 1, total, `${image}: ${step}`)
+    (image, step) => progress.update(current.index, current.count, `${image}: ${step}`)
   ).finally(() => progress.stop());
   if (!flags.dryRun) process.stdout.write(`
 ${renderRebuildText(outcomes)}`);

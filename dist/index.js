@@ -30542,7 +30542,7 @@ async function chooseBuilder(choice, tools) {
 // src/rebuild/library.ts
 var import_yaml6 = __toESM(require_dist(), 1);
 import { existsSync as existsSync2, readdirSync as readdirSync2, readFileSync as readFileSync8 } from "node:fs";
-import { join as join9, relative as relative4 } from "node:path";
+import { join as join9 } from "node:path";
 var NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 function readLibrary(baseDir, cwd, only = []) {
   const dir = join9(cwd, baseDir);
@@ -30608,11 +30608,11 @@ function contextOf(entry, baseDir, cwd, display) {
   const folder = join9(cwd, baseDir, entry.context ?? ".");
   if (!existsSync2(folder))
     throw new UsageError(`${display}: the build context ${entry.context} does not exist`);
-  return relative4(cwd, folder).split("\\").join("/") || ".";
+  return displayPath(cwd, folder);
 }
 function describe(entry, baseDir, cwd) {
   const path = join9(cwd, baseDir, entry.dockerfile);
-  const display = relative4(cwd, path).split("\\").join("/");
+  const display = displayPath(cwd, path);
   if (!existsSync2(path)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
   const { occurrences, problems } = readDockerfile(readFileSync8(path, "utf8"), display);
   if (problems[0]) throw new UsageError(`${display}:${problems[0].line}: ${problems[0].message}`);
@@ -30629,7 +30629,7 @@ function describe(entry, baseDir, cwd) {
   }
   const beside = (suffix) => {
     const file = join9(cwd, baseDir, `${entry.name}${suffix}`);
-    return existsSync2(file) ? relative4(cwd, file).split("\\").join("/") : void 0;
+    return existsSync2(file) ? displayPath(cwd, file) : void 0;
   };
   const trivyIgnore = beside(".trivyignore");
   const vex = beside(".vex.json");
@@ -30984,8 +30984,8 @@ function readScanReport(path) {
 async function rebuildLibrary(images, options, builder, tools, onImage = () => {
 }) {
   const outcomes = [];
-  for (const image of images) {
-    onImage(image);
+  for (const [index, image] of images.entries()) {
+    onImage(image, index, images.length);
     try {
       outcomes.push(await rebuildImage(image, options, builder, tools));
     } catch (error2) {

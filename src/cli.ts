@@ -235,16 +235,16 @@ async function rebuild(flags: RebuildFlags): Promise<number> {
     timer: true,
     off: flags.dryRun === true,
   });
-  const total = libraryOf(settings).length;
-  let started = 0;
+  let current = { index: 0, count: 0 };
   const outcomes = await runRebuild(
     settings,
     tools,
-    (image) => {
-      progress.update(started++, total, image.name);
+    (image, index, count) => {
+      current = { index, count };
+      progress.update(index, count, image.name);
       print(`${flags.dryRun ? "#" : "=="} ${image.name}: ${image.dockerfile}, from ${image.upstream.raw}`);
     },
-    (image, step) => progress.update(started - 1, total, `${image}: ${step}`),
+    (image, step) => progress.update(current.index, current.count, `${image}: ${step}`),
   ).finally(() => progress.stop());
   if (!flags.dryRun) process.stdout.write(`\n${renderRebuildText(outcomes)}`);
   if (flags.output !== undefined)

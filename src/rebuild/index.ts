@@ -110,7 +110,8 @@ export function validateRegistry(registry: string): string {
 export async function runRebuild(
   settings: RebuildSettings,
   tools: ToolRunner,
-  onImage: (image: BaseImage) => void = () => {},
+  /** Each image as it starts: which of how many. */
+  onImage: (image: BaseImage, index: number, count: number) => void = () => {},
   onStep?: RebuildOptions["onStep"],
 ): Promise<ImageOutcome[]> {
   const registry = validateRegistry(settings.registry);

@@ -4,10 +4,11 @@
  * own Dockerfile source, so both agree on what a Dockerfile builds from.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { parse } from "yaml";
 import { UsageError } from "../errors.js";
 import type { ImageRef } from "../image/reference.js";
+import { displayPath } from "../sources/discover.js";
 import { readDockerfile } from "../sources/dockerfile.js";
 
 export interface BaseImage {
@@ -126,12 +127,12 @@ function contextOf(entry: Entry, baseDir: string, cwd: string, display: string):
   const folder = join(cwd, baseDir, entry.context ?? ".");
   if (!existsSync(folder))
     throw new UsageError(`${display}: the build context ${entry.context} does not exist`);
-  return relative(cwd, folder).split("\\").join("/") || ".";
+  return displayPath(cwd, folder);
 }
 
 function describe(entry: Entry, baseDir: string, cwd: string): BaseImage {
   const path = join(cwd, baseDir, entry.dockerfile);
-  const display = relative(cwd, path).split("\\").join("/");
+  const display = displayPath(cwd, path);
   if (!existsSync(path)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
   const { occurrences, problems } = readDockerfile(readFileSync(path, "utf8"), display);
   if (problems[0]) throw new UsageError(`${display}:${problems[0].line}: ${problems[0].message}`);
@@ -148,7 +149,7 @@ function describe(entry: Entry, baseDir: string, cwd: string): BaseImage {
   }
   const beside = (suffix: string) => {
     const file = join(cwd, baseDir, `${entry.name}${suffix}`);
-    return existsSync(file) ? relative(cwd, file).split("\\").join("/") : undefined;
+    return existsSync(file) ? displayPath(cwd, file) : undefined;
   };
   const trivyIgnore = beside(".trivyignore");
   const vex = beside(".vex.json");

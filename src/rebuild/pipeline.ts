@@ -499,11 +499,11 @@ export async function rebuildLibrary(
   options: RebuildOptions,
   builder: Builder,
   tools: ToolRunner,
-  onImage: (image: BaseImage) => void = () => {},
+  onImage: (image: BaseImage, index: number, count: number) => void = () => {},
 ): Promise<ImageOutcome[]> {
   const outcomes: ImageOutcome[] = [];
-  for (const image of images) {
-    onImage(image);
+  for (const [index, image] of images.entries()) {
+    onImage(image, index, images.length);
     try {
       outcomes.push(await rebuildImage(image, options, builder, tools));
     } catch (error) {

@@ -5,28 +5,14 @@
  * `<failure>` per finding, or one passing case when the file breaks none. A file that was not
  * judged is a skipped case with the reason. A warning (audit mode, a near end of support) does
  * not fail the gate, so it is no failure: it is written in the case's `<system-out>`; the findings
- * a suppression took out are in the suite's `<system-out>`. Readers that show only a case's first failure (Jenkins) still
- * show every finding: the case's `<system-out>` lists them all. Output is deterministic: no times
- * or host names.
+ * a suppression took out are in the suite's `<system-out>`. Readers that show only a case's first
+ * failure (Jenkins) still show every finding: the case's `<system-out>` lists them all. Output is
+ * deterministic: no times or host names.
  */
 import type { CheckResult } from "../check.js";
 import type { Finding, SuppressedFinding } from "../rules/types.js";
 import { fingerprints } from "./fingerprint.js";
-import { terminal } from "./neutralise.js";
-
-/** Characters XML 1.0 cannot carry at all (after `terminal` has made control characters visible). */
-const NOT_XML = /[\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/** Untrusted text as XML character data or a quoted attribute value. */
-export function xmlText(text: string): string {
-  return terminal(text)
-    .replace(NOT_XML, "\uFFFD")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&apos;");
-}
+import { xml as xmlText } from "./neutralise.js";
 
 interface FileEntry {
   /** Findings by rule, in report order. */

@@ -92,6 +92,23 @@ export function html(text: string): string {
     .replace(/'/g, "&#39;");
 }
 
+/** Characters XML 1.0 cannot carry at all (after `terminal` has made control characters visible). */
+const NOT_XML = /[\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Text for XML character data and quoted attribute values (JUnit): control characters shown as
+ * escapes, as a terminal shows them, characters XML cannot hold replaced, the five special ones escaped.
+ */
+export function xml(text: string): string {
+  return terminal(text)
+    .replace(NOT_XML, "\uFFFD")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
+}
+
 /**
  * A CSV field (RFC 4180): quoted when it holds a comma, quote or line break; and a field that a
  * spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR first) is prefixed with `'`.
