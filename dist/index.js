@@ -3614,10 +3614,10 @@ var require_toJS = __commonJS({
       if (value && typeof value.toJSON === "function") {
         if (!ctx || !identity.hasAnchor(value))
           return value.toJSON(arg, ctx);
-        const data = { aliasCount: 0, count: 1, res: void 0 };
-        ctx.anchors.set(value, data);
+        const data2 = { aliasCount: 0, count: 1, res: void 0 };
+        ctx.anchors.set(value, data2);
         ctx.onCreate = (res2) => {
-          data.res = res2;
+          data2.res = res2;
           delete ctx.onCreate;
         };
         const res = value.toJSON(arg, ctx);
@@ -3723,20 +3723,20 @@ var require_Alias = __commonJS({
         }
         if (found && ctx) {
           const { anchors: anchors2, doc: doc2, maxAliasCount } = ctx;
-          let data = anchors2.get(found);
-          if (!data) {
+          let data2 = anchors2.get(found);
+          if (!data2) {
             toJS.toJS(found, null, ctx);
-            data = anchors2.get(found);
+            data2 = anchors2.get(found);
           }
-          if (data?.res === void 0) {
+          if (data2?.res === void 0) {
             const msg = "This should not happen: Alias anchor was not resolved?";
             throw new ReferenceError(msg);
           }
           if (maxAliasCount >= 0) {
-            data.count += 1;
-            if (data.aliasCount === 0)
-              data.aliasCount = getAliasCount(doc2, found, anchors2);
-            if (data.count * data.aliasCount > maxAliasCount) {
+            data2.count += 1;
+            if (data2.aliasCount === 0)
+              data2.aliasCount = getAliasCount(doc2, found, anchors2);
+            if (data2.count * data2.aliasCount > maxAliasCount) {
               const msg = "Excessive alias count indicates a resource exhaustion attack";
               throw new ReferenceError(msg);
             }
@@ -11655,10 +11655,10 @@ var require_main = __commonJS({
       })(CodeAction || (exports2.CodeAction = CodeAction = {}));
       var CodeLens;
       (function(CodeLens2) {
-        function create(range2, data) {
+        function create(range2, data2) {
           var result = { range: range2 };
-          if (Is.defined(data)) {
-            result.data = data;
+          if (Is.defined(data2)) {
+            result.data = data2;
           }
           return result;
         }
@@ -11683,8 +11683,8 @@ var require_main = __commonJS({
       })(FormattingOptions || (exports2.FormattingOptions = FormattingOptions = {}));
       var DocumentLink;
       (function(DocumentLink2) {
-        function create(range2, target, data) {
-          return { range: range2, target, data };
+        function create(range2, target, data2) {
+          return { range: range2, target, data: data2 };
         }
         DocumentLink2.create = create;
         function is(value) {
@@ -11927,13 +11927,13 @@ var require_main = __commonJS({
           return text;
         }
         TextDocument2.applyEdits = applyEdits;
-        function mergeSort(data, compare) {
-          if (data.length <= 1) {
-            return data;
+        function mergeSort(data2, compare) {
+          if (data2.length <= 1) {
+            return data2;
           }
-          var p = data.length / 2 | 0;
-          var left = data.slice(0, p);
-          var right = data.slice(p);
+          var p = data2.length / 2 | 0;
+          var left = data2.slice(0, p);
+          var right = data2.slice(p);
           mergeSort(left, compare);
           mergeSort(right, compare);
           var leftIdx = 0;
@@ -11942,18 +11942,18 @@ var require_main = __commonJS({
           while (leftIdx < left.length && rightIdx < right.length) {
             var ret = compare(left[leftIdx], right[rightIdx]);
             if (ret <= 0) {
-              data[i++] = left[leftIdx++];
+              data2[i++] = left[leftIdx++];
             } else {
-              data[i++] = right[rightIdx++];
+              data2[i++] = right[rightIdx++];
             }
           }
           while (leftIdx < left.length) {
-            data[i++] = left[leftIdx++];
+            data2[i++] = left[leftIdx++];
           }
           while (rightIdx < right.length) {
-            data[i++] = right[rightIdx++];
+            data2[i++] = right[rightIdx++];
           }
-          return data;
+          return data2;
         }
       })(TextDocument || (exports2.TextDocument = TextDocument = {}));
       var FullTextDocument = (
@@ -12536,13 +12536,13 @@ var require_main2 = __commonJS({
         }
         TextDocument2.applyEdits = applyEdits;
       })(TextDocument || (exports2.TextDocument = TextDocument = {}));
-      function mergeSort(data, compare) {
-        if (data.length <= 1) {
-          return data;
+      function mergeSort(data2, compare) {
+        if (data2.length <= 1) {
+          return data2;
         }
-        var p = data.length / 2 | 0;
-        var left = data.slice(0, p);
-        var right = data.slice(p);
+        var p = data2.length / 2 | 0;
+        var left = data2.slice(0, p);
+        var right = data2.slice(p);
         mergeSort(left, compare);
         mergeSort(right, compare);
         var leftIdx = 0;
@@ -12551,18 +12551,18 @@ var require_main2 = __commonJS({
         while (leftIdx < left.length && rightIdx < right.length) {
           var ret = compare(left[leftIdx], right[rightIdx]);
           if (ret <= 0) {
-            data[i++] = left[leftIdx++];
+            data2[i++] = left[leftIdx++];
           } else {
-            data[i++] = right[rightIdx++];
+            data2[i++] = right[rightIdx++];
           }
         }
         while (leftIdx < left.length) {
-          data[i++] = left[leftIdx++];
+          data2[i++] = left[leftIdx++];
         }
         while (rightIdx < right.length) {
-          data[i++] = right[rightIdx++];
+          data2[i++] = right[rightIdx++];
         }
-        return data;
+        return data2;
       }
       function computeLineOffsets(text, isAtLineStart, textOffset) {
         if (textOffset === void 0) {
@@ -18616,14 +18616,14 @@ function checkedReleases(releases, file) {
   return releases;
 }
 function productFromFile(text, file, bundled) {
-  let data;
+  let data2;
   try {
-    data = JSON.parse(text);
+    data2 = JSON.parse(text);
   } catch (error2) {
     throw new InputError(`${file} is not JSON (${error2.message})`);
   }
-  const object = data ?? {};
-  if (typeof data !== "object" || Array.isArray(data) || !Array.isArray(object.releases)) {
+  const object = data2 ?? {};
+  if (typeof data2 !== "object" || Array.isArray(data2) || !Array.isArray(object.releases)) {
     throw new InputError(
       `${file}: expected a calendar file as base-image-guard eol update --dir writes it ({"product", "releases": [...]})`
     );
@@ -19108,7 +19108,7 @@ function judge(occurrence, context) {
       return [
         {
           rule: "unresolved-image",
-          message: unresolvedMessage(occurrence, image.missing, image.placeholder)
+          message: image.reason ? `cannot tell which image ${occurrence.text} is: ${image.reason}` : unresolvedMessage(occurrence, image.missing, image.placeholder)
         }
       ];
     case "invalid":
@@ -19127,6 +19127,10 @@ function unresolvedMessage(occurrence, missing, placeholder) {
     return `cannot tell which image ${occurrence.text} is: ${placeholder} is a placeholder (${fix2})`;
   }
   const names = missing.join(", ");
+  if (occurrence.source === "gitlab-ci" || occurrence.source === "cloudbuild") {
+    const where = occurrence.source === "gitlab-ci" ? "variables:" : "substitutions:";
+    return `cannot tell which image ${occurrence.text} is: ${names} is set only when the pipeline runs (the file's ${where} does not define it); write the image out, or define it there`;
+  }
   if (occurrence.source === "dockerfile") {
     const args = missing.map((name) => `--build-arg ${name}=\u2026`).join(" ");
     return `cannot tell which image ${occurrence.text} is: ARG ${names} has no value; give it a default or pass ${args}`;
@@ -19518,6 +19522,11 @@ function kubernetesImages(object, written, prefix = []) {
     ...typeof metadata.namespace === "string" && { namespace: detach(metadata.namespace) }
   };
   const ownLabels = stringLabels(metadata.labels);
+  const packages = crossplanePackages(object, prefix, workload, ownLabels);
+  if (packages) {
+    result.images.push(...packages);
+    if (!isObject(object.spec) || !String(object.apiVersion).startsWith("meta.")) return result;
+  }
   const templatePaths = POD_TEMPLATE_PATHS[kind];
   if (!templatePaths) {
     for (const [key, value] of Object.entries(object)) {
@@ -19553,6 +19562,28 @@ function kubernetesImages(object, written, prefix = []) {
     });
   }
   return result;
+}
+var CROSSPLANE_PACKAGES = /* @__PURE__ */ new Set(["Provider", "Function", "Configuration"]);
+var CROSSPLANE_DEPENDENCY_KEYS = ["provider", "function", "configuration", "package"];
+function crossplanePackages(object, prefix, workload, labels) {
+  const group = String(object.apiVersion).split("/")[0];
+  if (!CROSSPLANE_PACKAGES.has(String(object.kind))) return void 0;
+  if (group !== "pkg.crossplane.io" && group !== "meta.pkg.crossplane.io") return void 0;
+  const spec = isObject(object.spec) ? object.spec : {};
+  const images = [];
+  const push = (path, value) => {
+    if (value !== void 0 && value !== null && value !== "")
+      images.push({ path: [...prefix, ...path], value, workload, labels, source: "crossplane" });
+  };
+  if (group === "pkg.crossplane.io") push(["spec", "package"], spec.package);
+  else if (Array.isArray(spec.dependsOn)) {
+    spec.dependsOn.forEach((dependency, i) => {
+      if (!isObject(dependency)) return;
+      for (const key of CROSSPLANE_DEPENDENCY_KEYS)
+        if (dependency[key] !== void 0) push(["spec", "dependsOn", i, key], dependency[key]);
+    });
+  }
+  return images;
 }
 function walkObject(value, path, context, out) {
   if (Array.isArray(value)) {
@@ -19608,9 +19639,9 @@ function emptyResult() {
 // src/sources/cluster.ts
 function readPodList(text, origin) {
   const result = emptyResult();
-  let data;
+  let data2;
   try {
-    data = JSON.parse(text);
+    data2 = JSON.parse(text);
   } catch (error2) {
     result.problems.push({
       file: origin,
@@ -19620,8 +19651,8 @@ function readPodList(text, origin) {
     });
     return result;
   }
-  const kind = isKubernetesObject(data) ? String(data.kind) : void 0;
-  const isList = (kind === "List" || kind === "PodList") && Array.isArray(data.items);
+  const kind = isKubernetesObject(data2) ? String(data2.kind) : void 0;
+  const isList = (kind === "List" || kind === "PodList") && Array.isArray(data2.items);
   if (!isList && kind !== "Pod") {
     result.problems.push({
       file: origin,
@@ -19631,7 +19662,7 @@ function readPodList(text, origin) {
     });
     return result;
   }
-  const pods = isList ? data.items : [data];
+  const pods = isList ? data2.items : [data2];
   for (const pod of pods) {
     if (!isKubernetesObject(pod)) continue;
     for (const found of kubernetesImages(pod, () => void 0).images) {
@@ -20204,8 +20235,8 @@ function requireType() {
     this.resolve = options["resolve"] || function() {
       return true;
     };
-    this.construct = options["construct"] || function(data) {
-      return data;
+    this.construct = options["construct"] || function(data2) {
+      return data2;
     };
     this.instanceOf = options["instanceOf"] || null;
     this.predicate = options["predicate"] || null;
@@ -20318,8 +20349,8 @@ function requireStr() {
   const Type2 = requireType();
   str = new Type2("tag:yaml.org,2002:str", {
     kind: "scalar",
-    construct: function(data) {
-      return data !== null ? data : "";
+    construct: function(data2) {
+      return data2 !== null ? data2 : "";
     }
   });
   return str;
@@ -20332,8 +20363,8 @@ function requireSeq() {
   const Type2 = requireType();
   seq = new Type2("tag:yaml.org,2002:seq", {
     kind: "sequence",
-    construct: function(data) {
-      return data !== null ? data : [];
+    construct: function(data2) {
+      return data2 !== null ? data2 : [];
     }
   });
   return seq;
@@ -20346,8 +20377,8 @@ function requireMap() {
   const Type2 = requireType();
   map = new Type2("tag:yaml.org,2002:map", {
     kind: "mapping",
-    construct: function(data) {
-      return data !== null ? data : {};
+    construct: function(data2) {
+      return data2 !== null ? data2 : {};
     }
   });
   return map;
@@ -20373,10 +20404,10 @@ function require_null() {
   if (hasRequired_null) return _null;
   hasRequired_null = 1;
   const Type2 = requireType();
-  function resolveYamlNull(data) {
-    if (data === null) return true;
-    const max = data.length;
-    return max === 1 && data === "~" || max === 4 && (data === "null" || data === "Null" || data === "NULL");
+  function resolveYamlNull(data2) {
+    if (data2 === null) return true;
+    const max = data2.length;
+    return max === 1 && data2 === "~" || max === 4 && (data2 === "null" || data2 === "Null" || data2 === "NULL");
   }
   function constructYamlNull() {
     return null;
@@ -20416,13 +20447,13 @@ function requireBool() {
   if (hasRequiredBool) return bool;
   hasRequiredBool = 1;
   const Type2 = requireType();
-  function resolveYamlBoolean(data) {
-    if (data === null) return false;
-    const max = data.length;
-    return max === 4 && (data === "true" || data === "True" || data === "TRUE") || max === 5 && (data === "false" || data === "False" || data === "FALSE");
+  function resolveYamlBoolean(data2) {
+    if (data2 === null) return false;
+    const max = data2.length;
+    return max === 4 && (data2 === "true" || data2 === "True" || data2 === "TRUE") || max === 5 && (data2 === "false" || data2 === "False" || data2 === "FALSE");
   }
-  function constructYamlBoolean(data) {
-    return data === "true" || data === "True" || data === "TRUE";
+  function constructYamlBoolean(data2) {
+    return data2 === "true" || data2 === "True" || data2 === "TRUE";
   }
   function isBoolean(object) {
     return Object.prototype.toString.call(object) === "[object Boolean]";
@@ -20463,56 +20494,56 @@ function requireInt() {
   function isDecCode(c) {
     return c >= 48 && c <= 57;
   }
-  function resolveYamlInteger(data) {
-    if (data === null) return false;
-    const max = data.length;
+  function resolveYamlInteger(data2) {
+    if (data2 === null) return false;
+    const max = data2.length;
     let index = 0;
     let hasDigits = false;
     if (!max) return false;
-    let ch = data[index];
+    let ch = data2[index];
     if (ch === "-" || ch === "+") {
-      ch = data[++index];
+      ch = data2[++index];
     }
     if (ch === "0") {
       if (index + 1 === max) return true;
-      ch = data[++index];
+      ch = data2[++index];
       if (ch === "b") {
         index++;
         for (; index < max; index++) {
-          ch = data[index];
+          ch = data2[index];
           if (ch !== "0" && ch !== "1") return false;
           hasDigits = true;
         }
-        return hasDigits && isFinite(parseYamlInteger(data));
+        return hasDigits && isFinite(parseYamlInteger(data2));
       }
       if (ch === "x") {
         index++;
         for (; index < max; index++) {
-          if (!isHexCode(data.charCodeAt(index))) return false;
+          if (!isHexCode(data2.charCodeAt(index))) return false;
           hasDigits = true;
         }
-        return hasDigits && isFinite(parseYamlInteger(data));
+        return hasDigits && isFinite(parseYamlInteger(data2));
       }
       if (ch === "o") {
         index++;
         for (; index < max; index++) {
-          if (!isOctCode(data.charCodeAt(index))) return false;
+          if (!isOctCode(data2.charCodeAt(index))) return false;
           hasDigits = true;
         }
-        return hasDigits && isFinite(parseYamlInteger(data));
+        return hasDigits && isFinite(parseYamlInteger(data2));
       }
     }
     for (; index < max; index++) {
-      if (!isDecCode(data.charCodeAt(index))) {
+      if (!isDecCode(data2.charCodeAt(index))) {
         return false;
       }
       hasDigits = true;
     }
     if (!hasDigits) return false;
-    return isFinite(parseYamlInteger(data));
+    return isFinite(parseYamlInteger(data2));
   }
-  function parseYamlInteger(data) {
-    let value = data;
+  function parseYamlInteger(data2) {
+    let value = data2;
     let sign = 1;
     let ch = value[0];
     if (ch === "-" || ch === "+") {
@@ -20528,8 +20559,8 @@ function requireInt() {
     }
     return sign * parseInt(value, 10);
   }
-  function constructYamlInteger(data) {
-    return parseYamlInteger(data);
+  function constructYamlInteger(data2) {
+    return parseYamlInteger(data2);
   }
   function isInteger(object) {
     return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 === 0 && !common2.isNegativeZero(object));
@@ -20577,18 +20608,18 @@ function requireFloat() {
   const YAML_FLOAT_SPECIAL_PATTERN = new RegExp(
     "^(?:[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
   );
-  function resolveYamlFloat(data) {
-    if (data === null) return false;
-    if (!YAML_FLOAT_PATTERN.test(data)) {
+  function resolveYamlFloat(data2) {
+    if (data2 === null) return false;
+    if (!YAML_FLOAT_PATTERN.test(data2)) {
       return false;
     }
-    if (isFinite(parseFloat(data, 10))) {
+    if (isFinite(parseFloat(data2, 10))) {
       return true;
     }
-    return YAML_FLOAT_SPECIAL_PATTERN.test(data);
+    return YAML_FLOAT_SPECIAL_PATTERN.test(data2);
   }
-  function constructYamlFloat(data) {
-    let value = data.toLowerCase();
+  function constructYamlFloat(data2) {
+    let value = data2.toLowerCase();
     const sign = value[0] === "-" ? -1 : 1;
     if ("+-".indexOf(value[0]) >= 0) {
       value = value.slice(1);
@@ -20683,17 +20714,17 @@ function requireTimestamp() {
   const YAML_TIMESTAMP_REGEXP = new RegExp(
     "^([0-9][0-9][0-9][0-9])-([0-9][0-9]?)-([0-9][0-9]?)(?:[Tt]|[ \\t]+)([0-9][0-9]?):([0-9][0-9]):([0-9][0-9])(?:\\.([0-9]*))?(?:[ \\t]*(Z|([-+])([0-9][0-9]?)(?::([0-9][0-9]))?))?$"
   );
-  function resolveYamlTimestamp(data) {
-    if (data === null) return false;
-    if (YAML_DATE_REGEXP.exec(data) !== null) return true;
-    if (YAML_TIMESTAMP_REGEXP.exec(data) !== null) return true;
+  function resolveYamlTimestamp(data2) {
+    if (data2 === null) return false;
+    if (YAML_DATE_REGEXP.exec(data2) !== null) return true;
+    if (YAML_TIMESTAMP_REGEXP.exec(data2) !== null) return true;
     return false;
   }
-  function constructYamlTimestamp(data) {
+  function constructYamlTimestamp(data2) {
     let fraction = 0;
     let delta = null;
-    let match = YAML_DATE_REGEXP.exec(data);
-    if (match === null) match = YAML_TIMESTAMP_REGEXP.exec(data);
+    let match = YAML_DATE_REGEXP.exec(data2);
+    if (match === null) match = YAML_TIMESTAMP_REGEXP.exec(data2);
     if (match === null) throw new Error("Date resolve error");
     const year = +match[1];
     const month = +match[2] - 1;
@@ -20739,8 +20770,8 @@ function requireMerge() {
   if (hasRequiredMerge) return merge;
   hasRequiredMerge = 1;
   const Type2 = requireType();
-  function resolveYamlMerge(data) {
-    return data === "<<" || data === null;
+  function resolveYamlMerge(data2) {
+    return data2 === "<<" || data2 === null;
   }
   merge = new Type2("tag:yaml.org,2002:merge", {
     kind: "scalar",
@@ -20755,21 +20786,21 @@ function requireBinary() {
   hasRequiredBinary = 1;
   const Type2 = requireType();
   const BASE64_MAP = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n\r";
-  function resolveYamlBinary(data) {
-    if (data === null) return false;
+  function resolveYamlBinary(data2) {
+    if (data2 === null) return false;
     let bitlen = 0;
-    const max = data.length;
+    const max = data2.length;
     const map2 = BASE64_MAP;
     for (let idx = 0; idx < max; idx++) {
-      const code3 = map2.indexOf(data.charAt(idx));
+      const code3 = map2.indexOf(data2.charAt(idx));
       if (code3 > 64) continue;
       if (code3 < 0) return false;
       bitlen += 6;
     }
     return bitlen % 8 === 0;
   }
-  function constructYamlBinary(data) {
-    const input = data.replace(/[\r\n=]/g, "");
+  function constructYamlBinary(data2) {
+    const input = data2.replace(/[\r\n=]/g, "");
     const max = input.length;
     const map2 = BASE64_MAP;
     let bits = 0;
@@ -20848,10 +20879,10 @@ function requireOmap() {
   const Type2 = requireType();
   const _hasOwnProperty = Object.prototype.hasOwnProperty;
   const _toString = Object.prototype.toString;
-  function resolveYamlOmap(data) {
-    if (data === null) return true;
+  function resolveYamlOmap(data2) {
+    if (data2 === null) return true;
     const objectKeys = {};
-    const object = data;
+    const object = data2;
     for (let index = 0, length = object.length; index < length; index += 1) {
       const pair = object[index];
       let pairHasKey = false;
@@ -20869,8 +20900,8 @@ function requireOmap() {
     }
     return true;
   }
-  function constructYamlOmap(data) {
-    return data !== null ? data : [];
+  function constructYamlOmap(data2) {
+    return data2 !== null ? data2 : [];
   }
   omap = new Type2("tag:yaml.org,2002:omap", {
     kind: "sequence",
@@ -20886,9 +20917,9 @@ function requirePairs() {
   hasRequiredPairs = 1;
   const Type2 = requireType();
   const _toString = Object.prototype.toString;
-  function resolveYamlPairs(data) {
-    if (data === null) return true;
-    const object = data;
+  function resolveYamlPairs(data2) {
+    if (data2 === null) return true;
+    const object = data2;
     const result = new Array(object.length);
     for (let index = 0, length = object.length; index < length; index += 1) {
       const pair = object[index];
@@ -20899,9 +20930,9 @@ function requirePairs() {
     }
     return true;
   }
-  function constructYamlPairs(data) {
-    if (data === null) return [];
-    const object = data;
+  function constructYamlPairs(data2) {
+    if (data2 === null) return [];
+    const object = data2;
     const result = new Array(object.length);
     for (let index = 0, length = object.length; index < length; index += 1) {
       const pair = object[index];
@@ -20924,9 +20955,9 @@ function requireSet() {
   hasRequiredSet = 1;
   const Type2 = requireType();
   const _hasOwnProperty = Object.prototype.hasOwnProperty;
-  function resolveYamlSet(data) {
-    if (data === null) return true;
-    const object = data;
+  function resolveYamlSet(data2) {
+    if (data2 === null) return true;
+    const object = data2;
     for (const key in object) {
       if (_hasOwnProperty.call(object, key)) {
         if (object[key] !== null) return false;
@@ -20934,8 +20965,8 @@ function requireSet() {
     }
     return true;
   }
-  function constructYamlSet(data) {
-    return data !== null ? data : {};
+  function constructYamlSet(data2) {
+    return data2 !== null ? data2 : {};
   }
   set = new Type2("tag:yaml.org,2002:set", {
     kind: "mapping",
@@ -23153,11 +23184,11 @@ function scanYamlLines(lines) {
   return scanned2;
 }
 function yamlDataLines(text) {
-  const data = /* @__PURE__ */ new Set();
+  const data2 = /* @__PURE__ */ new Set();
   scanYamlLines(text.split("\n")).forEach((line, i) => {
-    if (line.kind === "block" || line.kind === "quoted") data.add(i + 1);
+    if (line.kind === "block" || line.kind === "quoted") data2.add(i + 1);
   });
-  return data;
+  return data2;
 }
 function repairForStrict(original) {
   let changed = false;
@@ -23252,10 +23283,10 @@ function scanDocument(text, from, to, line, out) {
     return;
   }
   const start = packPosition(scan.line, scan.indent + 1);
-  const data = scan.node(scan.lineStart + scan.indent, -1);
+  const data2 = scan.node(scan.lineStart + scan.indent, -1);
   if (!scan.atEnd) throw NOT_SURE;
   out.push({
-    data,
+    data: data2,
     start,
     positions: scan.positions,
     raw: scan.raw,
@@ -24128,12 +24159,12 @@ function readLenient(text, file) {
   }
   const nowhere = { line: 0, col: 0 };
   return {
-    documents: expected.filter((d) => d != null).map((data) => ({
-      data,
+    documents: expected.filter((d) => d != null).map((data2) => ({
+      data: data2,
       line: 0,
       locate: () => nowhere,
       written: (path) => {
-        const value = valueAtPath(data, path);
+        const value = valueAtPath(data2, path);
         return typeof value === "object" || value === void 0 ? void 0 : String(value);
       }
     })),
@@ -24171,10 +24202,10 @@ function parseExact(text, file) {
       problems.push({ file, line, column: col, message: `YAML syntax: ${firstLine(error2.message)}` });
       continue;
     }
-    let data;
+    let data2;
     try {
       if (aliasBomb(doc)) throw new AliasBomb();
-      data = doc.toJS({ maxAliasCount: -1 });
+      data2 = doc.toJS({ maxAliasCount: -1 });
     } catch (cause) {
       const { line, col } = position(doc.range[0]);
       const message = cause instanceof AliasBomb ? "YAML expands its aliases to far more than the document holds (excessive aliasing, as go-yaml says); refusing a possible alias bomb" : `YAML cannot be read: ${firstLine(cause.message)}`;
@@ -24183,7 +24214,7 @@ function parseExact(text, file) {
     }
     const start = doc.contents?.range?.[0] ?? doc.range[0];
     documents.push({
-      data,
+      data: data2,
       line: position(start).line,
       locate: (path) => position(nodeAt(doc, path)?.range?.[0] ?? start),
       written: (path) => {
@@ -24256,7 +24287,7 @@ function readFast(text) {
 function readFastDocument(text, from, to, firstLine2, documents) {
   const chunk = from === 0 && to === text.length ? text : text.slice(from, to);
   if (chunk.trim() === "") return;
-  const data = yaml.load(chunk, { schema: yaml.CORE_SCHEMA });
+  const data2 = yaml.load(chunk, { schema: yaml.CORE_SCHEMA });
   const lines = [];
   let line = firstLine2;
   let counted = 0;
@@ -24269,11 +24300,11 @@ function readFastDocument(text, from, to, firstLine2, documents) {
     lines.push({ line, col: valueAt2 + 1, value: written === void 0 ? void 0 : scalarText(written) });
   }
   const keys = [];
-  imageKeys(data, [], keys);
+  imageKeys(data2, [], keys);
   if (keys.length !== lines.length) throw NOT_SURE;
   const positions = /* @__PURE__ */ new Map();
   keys.forEach((path, i) => {
-    const value = valueAtPath(data, path);
+    const value = valueAtPath(data2, path);
     const at2 = lines[i];
     const isMap3 = typeof value === "object" && value !== null && !Array.isArray(value);
     if (isMap3 && "repository" in value) throw NOT_SURE;
@@ -24282,7 +24313,7 @@ function readFastDocument(text, from, to, firstLine2, documents) {
     positions.set(pathKey(path), { line: at2.line, col: at2.col });
   });
   documents.push({
-    data,
+    data: data2,
     line: firstLine2,
     locate: (path) => {
       const found = positions.get(pathKey(path));
@@ -24290,7 +24321,7 @@ function readFastDocument(text, from, to, firstLine2, documents) {
       return found;
     },
     written: (path) => {
-      const value = valueAtPath(data, path);
+      const value = valueAtPath(data2, path);
       return typeof value === "string" ? value : void 0;
     }
   });
@@ -24318,8 +24349,8 @@ function imageKeys(value, path, out, budget = { nodes: MAX_FAST_NODES }) {
     path.pop();
   }
 }
-function valueAtPath(data, path) {
-  return path.reduce((value, key) => value?.[key], data);
+function valueAtPath(data2, path) {
+  return path.reduce((value, key) => value?.[key], data2);
 }
 function pathKey(path) {
   return path.join("\0");
@@ -24351,12 +24382,12 @@ function isKustomizationName(name) {
   return NAMES.has(name);
 }
 function readKustomization(doc, file) {
-  const data = doc.data;
-  if (!isObject(data)) return void 0;
+  const data2 = doc.data;
+  if (!isObject(data2)) return void 0;
   const dir = posix2.dirname(file);
   const resources = [];
   for (const key of ["resources", "bases"]) {
-    const list = data[key];
+    const list = data2[key];
     if (!Array.isArray(list)) continue;
     for (const entry of list) {
       if (typeof entry !== "string" || /^[a-z][a-z0-9+.-]*:\/\/|^(?:github\.com|gitlab\.com|bitbucket\.org)\//i.test(entry))
@@ -24365,8 +24396,8 @@ function readKustomization(doc, file) {
     }
   }
   const images = [];
-  if (Array.isArray(data.images)) {
-    data.images.forEach((entry, i) => {
+  if (Array.isArray(data2.images)) {
+    data2.images.forEach((entry, i) => {
       if (!isObject(entry) || typeof entry.name !== "string" || entry.name === "") return;
       const text = (key) => {
         const value = entry[key];
@@ -24400,10 +24431,10 @@ function readKustomization(doc, file) {
   }
   return { file, resources, images };
 }
-function inlinePatches(data) {
+function inlinePatches(data2) {
   const patches2 = [];
   for (const key of ["patches", "patchesJson6902"]) {
-    const list = data[key];
+    const list = data2[key];
     if (!Array.isArray(list)) continue;
     list.forEach((entry, i) => {
       if (!isObject(entry) || typeof entry.patch !== "string") return;
@@ -24417,7 +24448,7 @@ function inlinePatches(data) {
       });
     });
   }
-  const strategic = data.patchesStrategicMerge;
+  const strategic = data2.patchesStrategicMerge;
   if (Array.isArray(strategic)) {
     strategic.forEach((entry, i) => {
       if (typeof entry === "string" && entry.includes("\n"))
@@ -24635,7 +24666,7 @@ function applyKustomizations(kustomizations, byFile) {
 
 // src/sources/read.ts
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { basename as basename2, dirname as dirname2, join as join2, sep as sep3 } from "node:path";
+import { basename as basename2, dirname as dirname2, join as join2, posix as posix3, sep as sep3 } from "node:path";
 
 // src/sources/compose.ts
 function isComposeFile(value) {
@@ -25338,10 +25369,10 @@ var VALUES_FILE = /^values(?:[-.][^/]*)?\.ya?ml$/i;
 function isValuesFileName(name) {
   return VALUES_FILE.test(name);
 }
-function helmValuesImages(data, written, appVersion) {
+function helmValuesImages(data2, written, appVersion) {
   const images = [];
-  if (!isObject(data)) return images;
-  const global = isObject(data.global) ? data.global : {};
+  if (!isObject(data2)) return images;
+  const global = isObject(data2.global) ? data2.global : {};
   const registry = typeof global.imageRegistry === "string" && trimBlanks(global.imageRegistry) !== "" ? trimBlanks(global.imageRegistry) : void 0;
   const defaults = {
     ...registry !== void 0 && { registry },
@@ -25370,8 +25401,511 @@ function helmValuesImages(data, written, appVersion) {
       }
     }
   };
-  walk(data, []);
+  walk(data2, []);
   return images;
+}
+
+// src/sources/azure-pipelines.ts
+var AZURE_PATH = /(?:^|\/)(?:azure-pipelines[^/]*\.ya?ml|\.azure-pipelines\/(?:.*\/)?[^/]+\.ya?ml)$/i;
+function isAzurePipelinesPath(path) {
+  return AZURE_PATH.test(path);
+}
+function azurePipelinesImages(data2) {
+  const images = [];
+  if (!isObject(data2)) return images;
+  const aliases = /* @__PURE__ */ new Set();
+  const resources = isObject(data2.resources) ? data2.resources.containers : void 0;
+  if (Array.isArray(resources)) {
+    resources.forEach((resource, i) => {
+      if (!isObject(resource)) return;
+      const name = typeof resource.container === "string" ? resource.container : String(i);
+      aliases.add(name);
+      if (resource.image !== void 0 && resource.image !== null)
+        images.push({
+          path: ["resources", "containers", i, "image"],
+          value: resource.image,
+          workload: { kind: "container resource", name },
+          labels: {}
+        });
+    });
+  }
+  const container = (owner, path, workload) => {
+    const value = owner.container;
+    if (typeof value === "string") {
+      if (!aliases.has(value))
+        images.push({
+          path: [...path, "container"],
+          value,
+          workload: { kind: "job", name: workload },
+          labels: {}
+        });
+    } else if (isObject(value) && value.image !== void 0 && value.image !== null) {
+      images.push({
+        path: [...path, "container", "image"],
+        value: value.image,
+        workload: { kind: "job", name: workload },
+        labels: {}
+      });
+    }
+  };
+  const jobs = (list, path) => {
+    if (!Array.isArray(list)) return;
+    list.forEach((job, i) => {
+      if (!isObject(job)) return;
+      const name = typeof job.job === "string" ? job.job : typeof job.deployment === "string" ? job.deployment : String(i);
+      container(job, [...path, i], name);
+    });
+  };
+  container(data2, [], "(pipeline)");
+  jobs(data2.jobs, ["jobs"]);
+  if (Array.isArray(data2.stages)) {
+    data2.stages.forEach((stage, i) => {
+      if (isObject(stage)) jobs(stage.jobs, ["stages", i, "jobs"]);
+    });
+  }
+  return images;
+}
+
+// src/sources/bitbucket-pipelines.ts
+var BITBUCKET_PATH = /(?:^|\/)bitbucket-pipelines\.ya?ml$/i;
+function isBitbucketPipelinesPath(path) {
+  return BITBUCKET_PATH.test(path);
+}
+function bitbucketPipelinesImages(data2) {
+  const images = [];
+  if (!isObject(data2)) return images;
+  const image = (value, path, name) => {
+    if (typeof value === "string") images.push({ path, value, workload: { kind: "step", name }, labels: {} });
+    else if (isObject(value) && value.name !== void 0 && value.name !== null)
+      images.push({
+        path: [...path, "name"],
+        value: value.name,
+        workload: { kind: "step", name },
+        labels: {}
+      });
+  };
+  image(data2.image, ["image"], "(pipeline)");
+  const definitions = isObject(data2.definitions) ? data2.definitions : {};
+  if (isObject(definitions.services)) {
+    for (const [name, service] of Object.entries(definitions.services)) {
+      if (isObject(service)) image(service.image, ["definitions", "services", name, "image"], name);
+    }
+  }
+  const steps = (value, path) => {
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => {
+        steps(item, [...path, i]);
+      });
+    } else if (isObject(value)) {
+      for (const [key, child] of Object.entries(value)) {
+        if (key === "step" && isObject(child)) {
+          image(child.image, [...path, key, "image"], typeof child.name === "string" ? child.name : "step");
+        }
+        if (key !== "image") steps(child, [...path, key]);
+      }
+    }
+  };
+  steps(data2.pipelines, ["pipelines"]);
+  if (isObject(definitions.steps) || Array.isArray(definitions.steps))
+    steps(definitions.steps, ["definitions", "steps"]);
+  return images;
+}
+
+// src/sources/circleci.ts
+var CIRCLECI_PATH = /(?:^|\/)\.circleci\/config\.ya?ml$/i;
+function isCircleciPath(path) {
+  return CIRCLECI_PATH.test(path);
+}
+function circleciImages(data2) {
+  const images = [];
+  if (!isObject(data2)) return images;
+  for (const section of ["executors", "jobs"]) {
+    const entries = data2[section];
+    if (!isObject(entries)) continue;
+    for (const [name, entry] of Object.entries(entries)) {
+      if (!isObject(entry) || !Array.isArray(entry.docker)) continue;
+      entry.docker.forEach((container, i) => {
+        if (!isObject(container) || container.image === void 0 || container.image === null) return;
+        images.push({
+          path: [section, name, "docker", i, "image"],
+          value: container.image,
+          workload: { kind: section === "jobs" ? "job" : "executor", name },
+          labels: {}
+        });
+      });
+    }
+  }
+  return images;
+}
+
+// src/sources/cloudbuild.ts
+var CLOUDBUILD_PATH = /(?:^|\/)cloudbuild\.ya?ml$/i;
+function isCloudbuildPath(path) {
+  return CLOUDBUILD_PATH.test(path);
+}
+function cloudbuildImages(doc, file) {
+  const data2 = doc.data;
+  const images = [];
+  if (!isObject(data2) || !Array.isArray(data2.steps)) return images;
+  const variables = { variables: /* @__PURE__ */ new Map(), positions: /* @__PURE__ */ new Map(), file };
+  if (isObject(data2.substitutions)) {
+    for (const name of Object.keys(data2.substitutions)) {
+      const text = doc.written(["substitutions", name]);
+      if (text === void 0) continue;
+      const at2 = doc.locate(["substitutions", name]);
+      variables.variables.set(name, text);
+      variables.positions.set(name, {
+        line: at2.line,
+        column: at2.col
+      });
+    }
+  }
+  data2.steps.forEach((step, i) => {
+    if (!isObject(step) || step.name === void 0 || step.name === null) return;
+    const name = typeof step.id === "string" ? step.id : String(i);
+    images.push({
+      path: ["steps", i, "name"],
+      value: step.name,
+      workload: { kind: "step", name },
+      labels: {},
+      variables
+    });
+  });
+  return images;
+}
+
+// src/sources/drone.ts
+var DRONE_PATH = /(?:^|\/)\.drone\.ya?ml$/i;
+var WOODPECKER_PATH = /(?:^|\/)(?:\.woodpecker\.ya?ml|\.woodpecker\/[^/]+\.ya?ml)$/i;
+function isDronePath(path) {
+  return DRONE_PATH.test(path);
+}
+function isWoodpeckerPath(path) {
+  return WOODPECKER_PATH.test(path);
+}
+var SECTIONS = ["clone", "steps", "pipeline", "services"];
+function droneImages(data2) {
+  const images = [];
+  if (!isObject(data2)) return images;
+  for (const section of SECTIONS) {
+    const value = data2[section];
+    const entries = Array.isArray(value) ? value.map((step, i) => [i, step]) : isObject(value) ? Object.entries(value) : [];
+    for (const [key, step] of entries) {
+      if (!isObject(step) || step.image === void 0 || step.image === null) continue;
+      const name = typeof step.name === "string" ? step.name : String(key);
+      const path = [section, key, "image"];
+      images.push({
+        path,
+        value: step.image,
+        workload: { kind: section === "services" ? "service" : "step", name },
+        labels: {}
+      });
+    }
+  }
+  return images;
+}
+
+// src/sources/gitlab-ci.ts
+var GITLAB_CI_PATH = /(?:^|\/)\.gitlab-ci\.ya?ml$/i;
+function isGitlabCiPath(path) {
+  return GITLAB_CI_PATH.test(path);
+}
+var GLOBAL_KEYWORDS = /* @__PURE__ */ new Set([
+  "default",
+  "include",
+  "stages",
+  "variables",
+  "workflow",
+  "image",
+  "services",
+  "cache",
+  "before_script",
+  "after_script",
+  "types",
+  "spec"
+]);
+var MAX_EXTENDS = 11;
+var MAX_INCLUDES = 150;
+function gitlabCiImages(doc, file, side) {
+  const root = { doc, file, suppressions: /* @__PURE__ */ new Map() };
+  const pipeline = merged(root, side);
+  const images = [];
+  const jobs = pipeline.jobs;
+  const global = (key) => pipeline.globals.get(key);
+  const defaults = global("default");
+  const defaultJob = defaults && isObject(defaults.value) ? { value: defaults.value, in: defaults.in } : void 0;
+  const lineage = (name) => {
+    const chain = [];
+    const unknown = [];
+    const visit = (current, depth, seen) => {
+      const job = jobs.get(current);
+      if (!job) {
+        if (depth > 0) unknown.push(current);
+        return;
+      }
+      if (seen.has(current) || depth > MAX_EXTENDS) return;
+      chain.push({ name: current, job });
+      const parents = typeof job.value.extends === "string" ? [job.value.extends] : job.value.extends;
+      if (!Array.isArray(parents)) return;
+      const inner = new Set(seen).add(current);
+      for (const parent of [...parents].reverse())
+        if (typeof parent === "string") visit(parent, depth + 1, inner);
+    };
+    visit(name, 0, /* @__PURE__ */ new Set());
+    return { chain, unknown };
+  };
+  const imageIn = (owner, value, where) => {
+    if (typeof value === "string") return { path: [...owner, "image"], value, in: where };
+    if (isObject(value) && value.name !== void 0 && value.name !== null)
+      return { path: [...owner, "image", "name"], value: value.name, in: where };
+    return void 0;
+  };
+  const servicesIn = (owner, value, where) => {
+    if (!Array.isArray(value)) return void 0;
+    const places = [];
+    value.forEach((service, i) => {
+      if (typeof service === "string")
+        places.push({ path: [...owner, "services", i], value: service, in: where });
+      else if (isObject(service) && service.name !== void 0 && service.name !== null)
+        places.push({ path: [...owner, "services", i, "name"], value: service.name, in: where });
+    });
+    return places;
+  };
+  const variablesOf = (owner, value, where, into) => {
+    if (!isObject(value)) return;
+    for (const [name, entry] of Object.entries(value)) {
+      const valuePath = isObject(entry) ? [...owner, "variables", name, "value"] : [...owner, "variables", name];
+      const text = where.doc.written(valuePath);
+      if (text === void 0) continue;
+      const position = where.doc.locate(valuePath);
+      into.variables.set(name, text);
+      if (where.file === into.file) into.positions.set(name, { line: position.line, column: position.col });
+      else into.positions.delete(name);
+    }
+  };
+  const globalsFor = (file2) => {
+    const into = builder(file2);
+    const variables = global("variables");
+    if (variables) variablesOf([], variables.value, variables.in, into);
+    return into;
+  };
+  const found = /* @__PURE__ */ new Map();
+  const used = /* @__PURE__ */ new Set();
+  const placeKey = (place) => `${place.in.file}\0${JSON.stringify(place.path)}`;
+  const add = (place, job, variables) => {
+    if (place.value === "") return;
+    const key = placeKey(place);
+    used.add(key);
+    const text = imageOfValue(place.value, { variables: variables.variables }).text;
+    const id = `${key}\0${text}`;
+    if (found.has(id)) return;
+    found.set(id, {
+      path: place.path,
+      value: place.value,
+      workload: { kind: "job", name: job },
+      labels: {},
+      variables,
+      ...place.in !== root && { in: place.in }
+    });
+  };
+  for (const [name, job] of jobs) {
+    if (name.startsWith(".")) continue;
+    const { chain, unknown } = lineage(name);
+    const inherit = isObject(job.value.inherit) ? job.value.inherit : {};
+    const inheritsDefault = (key) => inherit.default === void 0 || inherit.default === true || Array.isArray(inherit.default) && inherit.default.includes(key);
+    const variables = builder(job.in.file);
+    if (inherit.variables !== false) copyInto(globalsFor(job.in.file), variables, inherit.variables);
+    for (const link of [...chain].reverse())
+      variablesOf([link.name], link.job.value.variables, link.job.in, variables);
+    let image;
+    for (const link of chain) {
+      image = imageIn([link.name], link.job.value.image, link.job.in);
+      if (image) break;
+    }
+    if (!image && unknown.length > 0) {
+      images.push({
+        path: [name, "extends"],
+        value: `extends: ${unknown.join(", ")}`,
+        workload: { kind: "job", name },
+        labels: {},
+        unresolved: `job ${name} extends ${unknown.join(", ")}, which no file of the repository defines${pipeline.outside.length > 0 ? ` (it comes from ${pipeline.outside.join(", ")})` : ""}, so its image is not known here; give the job an image: of its own, or check the template's project`,
+        ...job.in !== root && { in: job.in }
+      });
+      continue;
+    }
+    if (!image && inheritsDefault("image") && defaultJob)
+      image = imageIn(["default"], defaultJob.value.image, defaultJob.in);
+    const top2 = global("image");
+    if (!image && inheritsDefault("image") && top2) image = imageIn([], top2.value, top2.in);
+    if (image) add(image, name, variables);
+    let services;
+    for (const link of chain) {
+      services = servicesIn([link.name], link.job.value.services, link.job.in);
+      if (services) break;
+    }
+    if (inheritsDefault("services")) {
+      if (defaultJob) services ??= servicesIn(["default"], defaultJob.value.services, defaultJob.in);
+      const topServices2 = global("services");
+      if (topServices2) services ??= servicesIn([], topServices2.value, topServices2.in);
+    }
+    for (const service of services ?? []) add(service, name, variables);
+  }
+  const unused = (place, owner) => {
+    if (place && !used.has(placeKey(place))) add(place, owner, globalsFor(place.in.file));
+  };
+  const top = global("image");
+  if (top) unused(imageIn([], top.value, top.in), "(top level)");
+  const topServices = global("services");
+  for (const service of (topServices && servicesIn([], topServices.value, topServices.in)) ?? [])
+    unused(service, "(top level)");
+  if (defaultJob) {
+    unused(imageIn(["default"], defaultJob.value.image, defaultJob.in), "default");
+    for (const service of servicesIn(["default"], defaultJob.value.services, defaultJob.in) ?? [])
+      unused(service, "default");
+  }
+  for (const [name, job] of jobs) {
+    unused(imageIn([name], job.value.image, job.in), name);
+    for (const service of servicesIn([name], job.value.services, job.in) ?? []) unused(service, name);
+  }
+  return [...images, ...found.values()];
+}
+function merged(root, side) {
+  const pipeline = { jobs: /* @__PURE__ */ new Map(), globals: /* @__PURE__ */ new Map(), outside: [] };
+  const seen = /* @__PURE__ */ new Set();
+  const visit = (part) => {
+    if (seen.has(part.file) || seen.size >= MAX_INCLUDES) return;
+    seen.add(part.file);
+    const data2 = part.doc.data;
+    if (!isObject(data2)) return;
+    for (const [key, value] of Object.entries(data2)) {
+      if (GLOBAL_KEYWORDS.has(key)) {
+        if (!pipeline.globals.has(key)) pipeline.globals.set(key, { value, in: part });
+      } else if (isObject(value) && !pipeline.jobs.has(key)) pipeline.jobs.set(key, { value, in: part });
+    }
+    for (const include of includesOf(data2.include)) {
+      if (include.local === void 0) {
+        pipeline.outside.push(include.outside);
+        continue;
+      }
+      if (/[*?[]/.test(include.local)) {
+        pipeline.outside.push(`the local include ${include.local} (a pattern, not read)`);
+        continue;
+      }
+      const read = side.yaml(include.local);
+      if (typeof read === "string") {
+        pipeline.outside.push(`the local include ${include.local} (${read})`);
+        continue;
+      }
+      const last = read[read.length - 1];
+      if (last) visit(last);
+    }
+  };
+  visit(root);
+  return pipeline;
+}
+function includesOf(value) {
+  const entries = Array.isArray(value) ? value : value === void 0 || value === null ? [] : [value];
+  const out = [];
+  for (const entry of entries) {
+    if (typeof entry === "string") {
+      if (/^https?:\/\//i.test(entry)) out.push({ outside: `the remote include ${entry}` });
+      else out.push({ local: entry });
+    } else if (isObject(entry)) {
+      if (typeof entry.local === "string") out.push({ local: entry.local });
+      else if (typeof entry.remote === "string") out.push({ outside: `the remote include ${entry.remote}` });
+      else if (typeof entry.project === "string") out.push({ outside: `project ${entry.project}` });
+      else if (typeof entry.template === "string")
+        out.push({ outside: `GitLab's template ${entry.template}` });
+      else if (typeof entry.component === "string") out.push({ outside: `the component ${entry.component}` });
+    }
+  }
+  return out;
+}
+function builder(file) {
+  return { variables: /* @__PURE__ */ new Map(), positions: /* @__PURE__ */ new Map(), file };
+}
+function copyInto(from, to, only) {
+  for (const [name, value] of from.variables) {
+    if (Array.isArray(only) && !only.includes(name)) continue;
+    to.variables.set(name, value);
+    const position = from.positions.get(name);
+    if (position) to.positions.set(name, position);
+  }
+}
+
+// src/sources/ko.ts
+var KO_PATH = /(?:^|\/)\.ko\.ya?ml$/i;
+function isKoPath(path) {
+  return KO_PATH.test(path);
+}
+function koImages(data2) {
+  const images = [];
+  if (!isObject(data2)) return images;
+  if (data2.defaultBaseImage !== void 0 && data2.defaultBaseImage !== null)
+    images.push({
+      path: ["defaultBaseImage"],
+      value: data2.defaultBaseImage,
+      workload: { kind: "ko", name: "defaultBaseImage" },
+      labels: {}
+    });
+  if (isObject(data2.baseImageOverrides)) {
+    for (const [importPath, image] of Object.entries(data2.baseImageOverrides)) {
+      if (image === void 0 || image === null) continue;
+      images.push({
+        path: ["baseImageOverrides", importPath],
+        value: image,
+        workload: { kind: "ko", name: importPath },
+        labels: {}
+      });
+    }
+  }
+  return images;
+}
+
+// src/sources/pipelines.ts
+var data = (read) => (doc) => read(doc.data);
+var PIPELINE_KINDS = [
+  {
+    source: "gitlab-ci",
+    family: "ci",
+    matches: isGitlabCiPath,
+    words: /image|services|include|extends/,
+    images: gitlabCiImages
+  },
+  { source: "circleci", family: "ci", matches: isCircleciPath, words: /image/, images: data(circleciImages) },
+  {
+    source: "azure-pipelines",
+    family: "ci",
+    matches: isAzurePipelinesPath,
+    words: /container/,
+    images: data(azurePipelinesImages)
+  },
+  {
+    source: "bitbucket-pipelines",
+    family: "ci",
+    matches: isBitbucketPipelinesPath,
+    words: /image/,
+    images: data(bitbucketPipelinesImages)
+  },
+  { source: "drone", family: "ci", matches: isDronePath, words: /image/, images: data(droneImages) },
+  {
+    source: "woodpecker",
+    family: "ci",
+    matches: isWoodpeckerPath,
+    words: /image/,
+    images: data(droneImages)
+  },
+  {
+    source: "cloudbuild",
+    family: void 0,
+    matches: isCloudbuildPath,
+    words: /name/,
+    images: cloudbuildImages
+  },
+  { source: "ko", family: void 0, matches: isKoPath, words: /BaseImage/, images: data(koImages) }
+];
+function pipelineKindOf(path) {
+  return PIPELINE_KINDS.find((kind) => kind.matches(path));
 }
 
 // src/sources/workflows.ts
@@ -25380,10 +25914,10 @@ function isWorkflowPath(path) {
   return WORKFLOW_PATH.test(path);
 }
 var DOCKER_STEP = "docker://";
-function workflowImages(data) {
+function workflowImages(data2) {
   const images = [];
-  if (!isObject(data) || !isObject(data.jobs)) return images;
-  for (const [job, definition] of Object.entries(data.jobs)) {
+  if (!isObject(data2) || !isObject(data2.jobs)) return images;
+  for (const [job, definition] of Object.entries(data2.jobs)) {
     if (!isObject(definition)) continue;
     const workload = { kind: "job", name: job };
     const push = (path, value) => {
@@ -25427,6 +25961,7 @@ var Layout = class {
   envs = /* @__PURE__ */ new Map();
   envPositions = /* @__PURE__ */ new Map();
   envsOutside = /* @__PURE__ */ new Set();
+  /** A side file's text: undefined when it is missing, OUT_OF_TREE when it links out of the checked tree. */
   read(path) {
     return this.roots.length > 0 ? readSideFile(path, this.roots) : readSideFile(path);
   }
@@ -25533,7 +26068,7 @@ function readOneSource(candidate, options) {
   } else {
     const role = roleOf(file, name, dir, candidate, options);
     if (role === void 0) return { file, result: emptyResult(), suppressionProblems: [] };
-    result = readYamlSource(text, file, role, options, dir);
+    result = readYamlSource(text, file, role, options, dir, folder);
     if (result.problems.length > 0 && result.occurrences.length === 0 && text.includes(TEMPLATE_MARK)) {
       return { file, skip: "template (contains {{ }} and is not valid YAML)", group: folder };
     }
@@ -25543,6 +26078,7 @@ function readOneSource(candidate, options) {
     candidate.kind === "dockerfile" || !text.includes(MARKER) ? heredocLines2 : yamlDataLines(text)
   );
   for (const found of [...result.occurrences, ...result.problems]) {
+    if (found.file !== file) continue;
     const suppression = suppressions.valid.get(found.line - 1);
     if (suppression) found.suppression = suppression;
   }
@@ -25550,6 +26086,8 @@ function readOneSource(candidate, options) {
 }
 function roleOf(file, name, dir, candidate, options) {
   if (candidate.kind === "json") return { kind: "manifest", json: true };
+  const pipeline = pipelineKindOf(file);
+  if (pipeline) return pipeline.family === "ci" && !options.ci ? void 0 : { kind: "pipeline", pipeline };
   if (isWorkflowPath(file)) return options.workflows ? { kind: "workflow" } : void 0;
   if (isKustomizationName(name)) return { kind: "kustomization" };
   if (isValuesFileName(name)) {
@@ -25558,12 +26096,13 @@ function roleOf(file, name, dir, candidate, options) {
   }
   return { kind: "manifest", json: false };
 }
-var MIGHT_HOLD_IMAGES = /image|Namespace/;
+var MIGHT_HOLD_IMAGES = /image|Namespace|pkg\.crossplane\.io/;
 var WORKFLOW_MIGHT_HOLD_IMAGES = /container|services|docker:\/\//;
-function readYamlSource(text, file, role, options, dir) {
+function readYamlSource(text, file, role, options, dir, folder) {
   const result = emptyResult();
   if (role.kind === "manifest" && !MIGHT_HOLD_IMAGES.test(text)) return result;
   if (role.kind === "workflow" && !WORKFLOW_MIGHT_HOLD_IMAGES.test(text)) return result;
+  if (role.kind === "pipeline" && !role.pipeline.words.test(text)) return result;
   if (role.kind === "manifest" && role.json && !(text.includes('"apiVersion"') && text.includes('"kind"')))
     return result;
   const parsed = readYamlFile(
@@ -25574,6 +26113,13 @@ function readYamlSource(text, file, role, options, dir) {
   result.problems.push(...parsed.problems);
   for (const doc of parsed.documents) {
     switch (role.kind) {
+      case "pipeline": {
+        const side = sideFiles(dir, folder, options.layout, result);
+        const from = result.occurrences.length;
+        collect(doc, role.pipeline.images(doc, file, side), role.pipeline.source, file, result);
+        withoutRepeats(result.occurrences, from);
+        break;
+      }
       case "workflow":
         collect(doc, workflowImages(doc.data), "workflow", file, result);
         break;
@@ -25590,7 +26136,8 @@ function readYamlSource(text, file, role, options, dir) {
       case "manifest":
         readManifest(doc, file, result, () => ({
           variables: options.layout.envAt(dir),
-          positions: options.layout.envPositionsAt(dir)
+          positions: options.layout.envPositionsAt(dir),
+          file: envFileOf(file)
         }));
         break;
     }
@@ -25605,7 +26152,7 @@ function readYamlSource(text, file, role, options, dir) {
   }
   return result;
 }
-function readManifest(doc, file, result, env = () => ({ variables: /* @__PURE__ */ new Map(), positions: /* @__PURE__ */ new Map() })) {
+function readManifest(doc, file, result, env = () => ({ variables: /* @__PURE__ */ new Map(), positions: /* @__PURE__ */ new Map(), file: envFileOf(file) })) {
   if (isKubernetesObject(doc.data)) {
     const found = kubernetesImages(doc.data, doc.written);
     Object.assign(result.namespaces, found.namespaces);
@@ -25617,16 +26164,23 @@ function readManifest(doc, file, result, env = () => ({ variables: /* @__PURE__ 
   }
 }
 function collect(doc, images, source, file, result, env) {
-  const valueOptions = env ? { variables: env.variables } : {};
   for (const found of images) {
-    const at2 = doc.locate(found.path);
-    const { text: imageText, image } = imageOfValue(found.value, valueOptions);
+    const variables = found.variables ?? env;
+    const valueOptions = variables ? { variables: variables.variables } : {};
+    const where = found.in ?? { doc, file };
+    const at2 = where.doc.locate(found.path);
+    const { text: imageText, image } = found.unresolved === void 0 ? imageOfValue(found.value, valueOptions) : {
+      text: detach(String(found.value)),
+      image: { kind: "unresolved", missing: [], reason: found.unresolved }
+    };
+    const suppression = found.in?.suppressions.get(at2.line - 1);
     result.occurrences.push({
-      written: writtenIn(doc, found, file, at2, env),
-      file,
+      written: found.unresolved === void 0 ? writtenIn(where.doc, found, where.file, at2, variables) : { kind: "fixed", reason: found.unresolved },
+      file: where.file,
+      ...suppression && { suppression },
       line: at2.line,
       column: at2.col,
-      source,
+      source: found.source ?? source,
       text: imageText,
       image,
       ...found.workload && { workload: found.workload },
@@ -25661,8 +26215,38 @@ function writtenIn(doc, found, file, at2, env) {
   const position = env.positions.get(name);
   if (value === void 0 || !position)
     return { kind: "fixed", reason: `variable ${name} has no value to change` };
-  const envFile = file.includes("/") ? `${file.slice(0, file.lastIndexOf("/"))}/.env` : ".env";
-  return { kind: "value", at: { file: envFile, ...position, value: detach(value) } };
+  return { kind: "value", at: { file: env.file, ...position, value: detach(value) } };
+}
+function withoutRepeats(occurrences, from) {
+  const seen = /* @__PURE__ */ new Set();
+  let kept = from;
+  for (let i = from; i < occurrences.length; i++) {
+    const o = occurrences[i];
+    const key = `${o.file}\0${o.line}\0${o.column}\0${o.text}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    occurrences[kept++] = o;
+  }
+  occurrences.length = kept;
+}
+function sideFiles(dir, folder, layout, result) {
+  return {
+    yaml(path) {
+      const relative4 = posix3.normalize(path.replace(/^\/+/, ""));
+      if (relative4.startsWith("../") || relative4 === "..") return "it is outside the repository";
+      const text = layout.read(join2(dir, ...relative4.split("/")));
+      if (text === OUT_OF_TREE) return "it is a symbolic link out of the checked tree";
+      if (text === void 0) return "there is no such file";
+      const file = folder === "." ? relative4 : `${folder}/${relative4}`;
+      const parsed = readYamlFile(text, file, { allPositions: true });
+      result.problems.push(...parsed.problems);
+      const suppressions = readSuppressions(text, yamlDataLines(text)).valid;
+      return parsed.documents.map((doc) => ({ doc, file, suppressions }));
+    }
+  };
+}
+function envFileOf(file) {
+  return file.includes("/") ? `${file.slice(0, file.lastIndexOf("/"))}/.env` : ".env";
 }
 function readText(path, maxFileSize) {
   const cannot = (error2) => ({
@@ -25800,10 +26384,10 @@ function* readInOrder(candidates, options, jobs) {
   const runs = Math.ceil(candidates.length / RUN);
   const shared = new Int32Array(new SharedArrayBuffer(16));
   Atomics.store(shared, 3, AHEAD_PER_THREAD * (workers + 1));
-  const { maxFileSize, buildArgs, copyFrom, workflows } = options;
+  const { maxFileSize, buildArgs, copyFrom, workflows, ci, devcontainers } = options;
   const start = {
     ...pack(candidates),
-    settings: { maxFileSize, buildArgs, copyFrom, workflows, roots: options.layout.roots }
+    settings: { maxFileSize, buildArgs, copyFrom, workflows, ci, devcontainers, roots: options.layout.roots }
   };
   const count = candidates.length;
   const candidateAt = (i) => candidates[i];
@@ -25955,6 +26539,8 @@ function runCheck(options) {
     buildArgs: options.buildArgs ?? {},
     copyFrom: policy.dockerfile.copyFrom === "check",
     workflows: policy.workflows === "check",
+    ci: policy.ci === "check",
+    devcontainers: policy.devcontainers === "check",
     layout: new Layout(discovery.roots)
   };
   const severity = mode === "enforce" ? "error" : "warning";
@@ -25974,6 +26560,7 @@ function runCheck(options) {
         file: at2.file,
         line: at2.line,
         image,
+        ...occurrence && { source: occurrence.source },
         reason: waiver.reason,
         expires: waiver.expires
       });
@@ -25992,7 +26579,8 @@ function runCheck(options) {
       column: at2.column,
       image,
       ...ref && { normalized: ref.normalized },
-      message: notes.length > 0 ? `${message} (${notes.join("; ")})` : message
+      message: notes.length > 0 ? `${message} (${notes.join("; ")})` : message,
+      ...occurrence && { source: occurrence.source }
     });
     return true;
   };
@@ -26111,15 +26699,15 @@ function digestsOf(outcomes, date) {
 }
 var DIGEST = /^sha256:[0-9a-f]{64}$/;
 function readDigests(text, file) {
-  let data;
+  let data2;
   try {
-    data = JSON.parse(text);
+    data2 = JSON.parse(text);
   } catch (error2) {
     throw new InputError(
       `digests ${file} is not JSON (${error2.message}); give the digests.json a rebuild wrote`
     );
   }
-  const images = data?.images;
+  const images = data2?.images;
   if (!Array.isArray(images))
     throw new InputError(`digests ${file}: expected {"images": [...]} as rebuild --digests writes it`);
   const byRef = /* @__PURE__ */ new Map();
@@ -26249,6 +26837,14 @@ var policy_schema_default = {
       description: "Whether images of GitHub workflow jobs (container, services, docker:// steps) are judged.",
       enum: ["check", "ignore"]
     },
+    ci: {
+      description: "Whether images of other CI systems' pipelines (GitLab CI, CircleCI, Azure Pipelines, Bitbucket Pipelines, Drone, Woodpecker, Jenkins) are judged.",
+      enum: ["check", "ignore"]
+    },
+    devcontainers: {
+      description: "Whether images of dev containers (devcontainer.json: image, build.dockerfile) are judged.",
+      enum: ["check", "ignore"]
+    },
     dockerfile: {
       type: "object",
       additionalProperties: false,
@@ -26311,22 +26907,22 @@ var policy_schema_default = {
 };
 
 // src/policy/default-policy.generated.ts
-var default_policy_generated_default = '# base-image-guard policy (SPEC \xA72). Editors validate this file with schema/policy.schema.json:\n# yaml-language-server: $schema=https://raw.githubusercontent.com/org/base-image-guard/main/schema/policy.schema.json\n#\n# A policy file is complete on its own: leave out approved, deprecated, minimal, versions or pinning\n# and that rule is off (a file with none of them is an error). mode, workflows, dockerfile, include,\n# exclude and maxFileSize fall back to these values.\n\n# enforce: violations fail the check (exit 1). audit: report them, never fail.\nmode: enforce\n\n# Allowlist of repositories (rule approved-base-images). An entry matches that exact repository,\n# any tag or digest; `\u2026/base/*` matches one level below, `\u2026/base/**` any depth.\napproved:\n  - registry.example.com/base/alpine\n  - registry.example.com/base/ubuntu\n  - registry.example.com/base/distroless\n  - registry.example.com/base/wolfi\n\n# Blocklist of end-of-life images (rule block-deprecated-base-images). A bare name matches the last\n# path segment on any registry; `:release` matches that release and its point releases, codenames\n# included (debian:9 matches debian:stretch-slim).\ndeprecated:\n  - centos\n  - ubuntu:18.04\n  - alpine:3.12\n  - debian:9\n\n# High-security workloads (rule require-minimal-base-images): a workload or Namespace with this\n# label, or a Dockerfile whose final stage has it as a LABEL, must use one of these images.\nminimal:\n  label: security.enforce=high\n  images:\n    - registry.example.com/base/distroless\n    - registry.example.com/base/wolfi\n\n# Allowed releases per distribution (rule validate-base-image-version): releases ("22.04") and/or\n# semver ranges (">=3.19"). Quote them: YAML reads 20.10 as a number.\nversions:\n  ubuntu: ["22.04", "24.04"]\n\n# Pinning (rule require-pinned-image): digest = every image carries @sha256:\u2026; tag = an explicit\n# tag other than latest, or a digest. Off unless set:\n# pinning: tag\n\ndockerfile:\n  stages: all # all | final: which FROM stages must be approved\n  copyFrom: check # check | ignore: images in COPY --from and RUN --mount=from\n\n# Time-boxed waivers. Each needs a reason and an expiry date; after that date it stops applying.\n#   - image: docker.io/library/centos:7\n#     rules: [block-deprecated-base-images]\n#     reason: "legacy billing batch, migration tracked in OPS-123"\n#     expires: 2027-03-31\nexceptions: []\n\n# Images in GitHub workflows (job container, services, docker:// steps): check | ignore.\nworkflows: check\n\n# Every file: SPEC \xA74 decides by name and content what each one is (Dockerfile, manifest, chart\n# values, kustomization, compose file, workflow). Narrow it only to leave folders out.\ninclude: ["**"]\nexclude: ["**/node_modules/**", "**/.git/**", "**/vendor/**"]\nmaxFileSize: 10MB\n';
+var default_policy_generated_default = '# base-image-guard policy (SPEC \xA72). Editors validate this file with schema/policy.schema.json:\n# yaml-language-server: $schema=https://raw.githubusercontent.com/org/base-image-guard/main/schema/policy.schema.json\n#\n# A policy file is complete on its own: leave out approved, deprecated, minimal, versions or pinning\n# and that rule is off (a file with none of them is an error). mode, workflows, ci, devcontainers,\n# dockerfile, include, exclude and maxFileSize fall back to these values.\n\n# enforce: violations fail the check (exit 1). audit: report them, never fail.\nmode: enforce\n\n# Allowlist of repositories (rule approved-base-images). An entry matches that exact repository,\n# any tag or digest; `\u2026/base/*` matches one level below, `\u2026/base/**` any depth.\napproved:\n  - registry.example.com/base/alpine\n  - registry.example.com/base/ubuntu\n  - registry.example.com/base/distroless\n  - registry.example.com/base/wolfi\n\n# Blocklist of end-of-life images (rule block-deprecated-base-images). A bare name matches the last\n# path segment on any registry; `:release` matches that release and its point releases, codenames\n# included (debian:9 matches debian:stretch-slim).\ndeprecated:\n  - centos\n  - ubuntu:18.04\n  - alpine:3.12\n  - debian:9\n\n# High-security workloads (rule require-minimal-base-images): a workload or Namespace with this\n# label, or a Dockerfile whose final stage has it as a LABEL, must use one of these images.\nminimal:\n  label: security.enforce=high\n  images:\n    - registry.example.com/base/distroless\n    - registry.example.com/base/wolfi\n\n# Allowed releases per distribution (rule validate-base-image-version): releases ("22.04") and/or\n# semver ranges (">=3.19"). Quote them: YAML reads 20.10 as a number.\nversions:\n  ubuntu: ["22.04", "24.04"]\n\n# Pinning (rule require-pinned-image): digest = every image carries @sha256:\u2026; tag = an explicit\n# tag other than latest, or a digest. Off unless set:\n# pinning: tag\n\ndockerfile:\n  stages: all # all | final: which FROM stages must be approved\n  copyFrom: check # check | ignore: images in COPY --from and RUN --mount=from\n\n# Time-boxed waivers. Each needs a reason and an expiry date; after that date it stops applying.\n#   - image: docker.io/library/centos:7\n#     rules: [block-deprecated-base-images]\n#     reason: "legacy billing batch, migration tracked in OPS-123"\n#     expires: 2027-03-31\nexceptions: []\n\n# Images in GitHub workflows (job container, services, docker:// steps): check | ignore.\nworkflows: check\n# Images in other CI systems\' pipelines (GitLab CI, CircleCI, Azure Pipelines, Bitbucket Pipelines,\n# Drone, Woodpecker, Jenkins): check | ignore.\nci: check\n# Images of dev containers (devcontainer.json image, build.dockerfile): check | ignore.\ndevcontainers: check\n\n# Every file: SPEC \xA74 decides by name and content what each one is (Dockerfile, manifest, chart\n# values, kustomization, compose file, workflow). Narrow it only to leave folders out.\ninclude: ["**"]\nexclude: ["**/node_modules/**", "**/.git/**", "**/vendor/**"]\nmaxFileSize: 10MB\n';
 
 // src/policy/validate-policy.generated.js
 var validate_policy_generated_default = validate10;
-var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://raw.githubusercontent.com/org/base-image-guard/main/schema/policy.schema.json", "title": "base-image-guard policy", "description": "Which container base images a repository may use (SPEC \xA72).", "type": "object", "additionalProperties": false, "properties": { "mode": { "description": "enforce: violations fail the check. audit: report, never fail.", "enum": ["enforce", "audit"] }, "approved": { "description": "Allowlist of repositories (rule approved-base-images).", "$ref": "#/definitions/imageList" }, "deprecated": { "description": "Blocklist of end-of-life images: name[:release] or a glob (rule block-deprecated-base-images).", "$ref": "#/definitions/imageList" }, "minimal": { "description": "Images that high-security workloads must use (rule require-minimal-base-images).", "type": "object", "additionalProperties": false, "required": ["label", "images"], "properties": { "label": { "description": "key=value label that marks a workload, Namespace or final Dockerfile stage as high-security.", "type": "string", "pattern": "^[^=\\s]+=[^\\s]*$" }, "images": { "$ref": "#/definitions/imageList" }, "namespaces": { "description": "Namespaces whose workloads are high-security even without a Namespace manifest in the scanned set.", "type": "array", "items": { "type": "string", "pattern": "\\S" } } } }, "versions": { "description": "Allowed releases per distribution (rule validate-base-image-version).", "type": "object", "additionalProperties": { "type": "array", "minItems": 1, "items": { "description": 'A release such as "22.04" or a semver range such as ">=3.19". Always quoted.', "type": "string", "pattern": "\\S" } } }, "pinning": { "description": "digest: every image carries a digest. tag: every image carries a tag other than latest, or a digest (rule require-pinned-image).", "enum": ["digest", "tag"] }, "replacements": { "description": "What fix rewrites an image to (SPEC \xA79): the first entry whose match fits the image (matched like a deprecated entry) names the repository, or the reference, to use instead.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["match", "use"], "properties": { "match": { "description": "name[:release] or a glob, as in deprecated.", "type": "string", "pattern": "\\S" }, "use": { "description": "A repository (the tag is chosen by fix) or a reference with a tag and/or digest.", "type": "string", "pattern": "\\S" } } } }, "eol": { "description": "End-of-life calendar (rule block-eol-base-images): an image whose release is past its end of support is an error (a warning with block: false); within warnDays of it, a warning.", "type": "object", "additionalProperties": false, "required": ["block"], "properties": { "block": { "type": "boolean" }, "warnDays": { "type": "integer", "minimum": 0, "maximum": 3650 }, "support": { "enum": ["standard", "extended"] }, "calendar": { "description": "A folder (relative to the repository root) of calendar files, one per product such as alpine.json, that override the bundled ones: write them with base-image-guard eol update --dir.", "type": "string", "pattern": "\\S" } } }, "workflows": { "description": "Whether images of GitHub workflow jobs (container, services, docker:// steps) are judged.", "enum": ["check", "ignore"] }, "dockerfile": { "type": "object", "additionalProperties": false, "properties": { "stages": { "description": "Which FROM stages must be approved.", "enum": ["all", "final"] }, "copyFrom": { "description": "Whether images in COPY --from and RUN --mount=from are judged.", "enum": ["check", "ignore"] } } }, "exceptions": { "description": "Time-boxed waivers.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["image", "reason", "expires"], "properties": { "image": { "description": "Matched like a deprecated entry.", "type": "string", "pattern": "\\S" }, "rules": { "description": "Rules the exception covers; all when left out.", "type": "array", "minItems": 1, "items": { "enum": ["approved-base-images", "block-deprecated-base-images", "require-minimal-base-images", "validate-base-image-version", "block-eol-base-images", "require-pinned-image", "unresolved-image"] } }, "reason": { "type": "string", "pattern": "\\S" }, "expires": { "description": "Last day the exception applies, YYYY-MM-DD.", "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" } } } }, "include": { "$ref": "#/definitions/globList" }, "exclude": { "$ref": "#/definitions/globList" }, "maxFileSize": { "description": 'Files larger than this are skipped and reported: a positive whole number of bytes, or of KB, MB or GB, such as "10MB" (binary units).', "anyOf": [{ "type": "integer", "minimum": 1 }, { "type": "string", "pattern": "^[1-9][0-9]*\\s*([KMG]i?B|B)?$" }] } }, "definitions": { "imageList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } }, "globList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } } } };
+var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://raw.githubusercontent.com/org/base-image-guard/main/schema/policy.schema.json", "title": "base-image-guard policy", "description": "Which container base images a repository may use (SPEC \xA72).", "type": "object", "additionalProperties": false, "properties": { "mode": { "description": "enforce: violations fail the check. audit: report, never fail.", "enum": ["enforce", "audit"] }, "approved": { "description": "Allowlist of repositories (rule approved-base-images).", "$ref": "#/definitions/imageList" }, "deprecated": { "description": "Blocklist of end-of-life images: name[:release] or a glob (rule block-deprecated-base-images).", "$ref": "#/definitions/imageList" }, "minimal": { "description": "Images that high-security workloads must use (rule require-minimal-base-images).", "type": "object", "additionalProperties": false, "required": ["label", "images"], "properties": { "label": { "description": "key=value label that marks a workload, Namespace or final Dockerfile stage as high-security.", "type": "string", "pattern": "^[^=\\s]+=[^\\s]*$" }, "images": { "$ref": "#/definitions/imageList" }, "namespaces": { "description": "Namespaces whose workloads are high-security even without a Namespace manifest in the scanned set.", "type": "array", "items": { "type": "string", "pattern": "\\S" } } } }, "versions": { "description": "Allowed releases per distribution (rule validate-base-image-version).", "type": "object", "additionalProperties": { "type": "array", "minItems": 1, "items": { "description": 'A release such as "22.04" or a semver range such as ">=3.19". Always quoted.', "type": "string", "pattern": "\\S" } } }, "pinning": { "description": "digest: every image carries a digest. tag: every image carries a tag other than latest, or a digest (rule require-pinned-image).", "enum": ["digest", "tag"] }, "replacements": { "description": "What fix rewrites an image to (SPEC \xA79): the first entry whose match fits the image (matched like a deprecated entry) names the repository, or the reference, to use instead.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["match", "use"], "properties": { "match": { "description": "name[:release] or a glob, as in deprecated.", "type": "string", "pattern": "\\S" }, "use": { "description": "A repository (the tag is chosen by fix) or a reference with a tag and/or digest.", "type": "string", "pattern": "\\S" } } } }, "eol": { "description": "End-of-life calendar (rule block-eol-base-images): an image whose release is past its end of support is an error (a warning with block: false); within warnDays of it, a warning.", "type": "object", "additionalProperties": false, "required": ["block"], "properties": { "block": { "type": "boolean" }, "warnDays": { "type": "integer", "minimum": 0, "maximum": 3650 }, "support": { "enum": ["standard", "extended"] }, "calendar": { "description": "A folder (relative to the repository root) of calendar files, one per product such as alpine.json, that override the bundled ones: write them with base-image-guard eol update --dir.", "type": "string", "pattern": "\\S" } } }, "workflows": { "description": "Whether images of GitHub workflow jobs (container, services, docker:// steps) are judged.", "enum": ["check", "ignore"] }, "ci": { "description": "Whether images of other CI systems' pipelines (GitLab CI, CircleCI, Azure Pipelines, Bitbucket Pipelines, Drone, Woodpecker, Jenkins) are judged.", "enum": ["check", "ignore"] }, "devcontainers": { "description": "Whether images of dev containers (devcontainer.json: image, build.dockerfile) are judged.", "enum": ["check", "ignore"] }, "dockerfile": { "type": "object", "additionalProperties": false, "properties": { "stages": { "description": "Which FROM stages must be approved.", "enum": ["all", "final"] }, "copyFrom": { "description": "Whether images in COPY --from and RUN --mount=from are judged.", "enum": ["check", "ignore"] } } }, "exceptions": { "description": "Time-boxed waivers.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["image", "reason", "expires"], "properties": { "image": { "description": "Matched like a deprecated entry.", "type": "string", "pattern": "\\S" }, "rules": { "description": "Rules the exception covers; all when left out.", "type": "array", "minItems": 1, "items": { "enum": ["approved-base-images", "block-deprecated-base-images", "require-minimal-base-images", "validate-base-image-version", "block-eol-base-images", "require-pinned-image", "unresolved-image"] } }, "reason": { "type": "string", "pattern": "\\S" }, "expires": { "description": "Last day the exception applies, YYYY-MM-DD.", "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" } } } }, "include": { "$ref": "#/definitions/globList" }, "exclude": { "$ref": "#/definitions/globList" }, "maxFileSize": { "description": 'Files larger than this are skipped and reported: a positive whole number of bytes, or of KB, MB or GB, such as "10MB" (binary units).', "anyOf": [{ "type": "integer", "minimum": 1 }, { "type": "string", "pattern": "^[1-9][0-9]*\\s*([KMG]i?B|B)?$" }] } }, "definitions": { "imageList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } }, "globList": { "type": "array", "items": { "type": "string", "pattern": "\\S" } } } };
 var func2 = Object.prototype.hasOwnProperty;
 var pattern0 = new RegExp("\\S", "u");
 var pattern2 = new RegExp("^[^=\\s]+=[^\\s]*$", "u");
 var pattern11 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");
 var pattern14 = new RegExp("^[1-9][0-9]*\\s*([KMG]i?B|B)?$", "u");
-function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate10(data2, { instancePath = "", parentData, parentDataProperty, rootData = data2 } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    for (const key0 in data) {
+  if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+    for (const key0 in data2) {
       if (!func2.call(schema11.properties, key0)) {
         const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
         if (vErrors === null) {
@@ -26337,8 +26933,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.mode !== void 0) {
-      let data0 = data.mode;
+    if (data2.mode !== void 0) {
+      let data0 = data2.mode;
       if (!(data0 === "enforce" || data0 === "audit")) {
         const err1 = { instancePath: instancePath + "/mode", schemaPath: "#/properties/mode/enum", keyword: "enum", params: { allowedValues: schema11.properties.mode.enum }, message: "must be equal to one of the allowed values" };
         if (vErrors === null) {
@@ -26349,14 +26945,14 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.approved !== void 0) {
-      let data1 = data.approved;
+    if (data2.approved !== void 0) {
+      let data1 = data2.approved;
       if (Array.isArray(data1)) {
         const len0 = data1.length;
         for (let i0 = 0; i0 < len0; i0++) {
-          let data2 = data1[i0];
-          if (typeof data2 === "string") {
-            if (!pattern0.test(data2)) {
+          let data22 = data1[i0];
+          if (typeof data22 === "string") {
+            if (!pattern0.test(data22)) {
               const err2 = { instancePath: instancePath + "/approved/" + i0, schemaPath: "#/definitions/imageList/items/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
               if (vErrors === null) {
                 vErrors = [err2];
@@ -26385,8 +26981,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.deprecated !== void 0) {
-      let data3 = data.deprecated;
+    if (data2.deprecated !== void 0) {
+      let data3 = data2.deprecated;
       if (Array.isArray(data3)) {
         const len1 = data3.length;
         for (let i1 = 0; i1 < len1; i1++) {
@@ -26421,8 +27017,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.minimal !== void 0) {
-      let data5 = data.minimal;
+    if (data2.minimal !== void 0) {
+      let data5 = data2.minimal;
       if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
         if (data5.label === void 0) {
           const err8 = { instancePath: instancePath + "/minimal", schemaPath: "#/properties/minimal/required", keyword: "required", params: { missingProperty: "label" }, message: "must have required property 'label'" };
@@ -26557,8 +27153,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.versions !== void 0) {
-      let data11 = data.versions;
+    if (data2.versions !== void 0) {
+      let data11 = data2.versions;
       if (data11 && typeof data11 == "object" && !Array.isArray(data11)) {
         for (const key2 in data11) {
           let data12 = data11[key2];
@@ -26615,8 +27211,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.pinning !== void 0) {
-      let data14 = data.pinning;
+    if (data2.pinning !== void 0) {
+      let data14 = data2.pinning;
       if (!(data14 === "digest" || data14 === "tag")) {
         const err25 = { instancePath: instancePath + "/pinning", schemaPath: "#/properties/pinning/enum", keyword: "enum", params: { allowedValues: schema11.properties.pinning.enum }, message: "must be equal to one of the allowed values" };
         if (vErrors === null) {
@@ -26627,8 +27223,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.replacements !== void 0) {
-      let data15 = data.replacements;
+    if (data2.replacements !== void 0) {
+      let data15 = data2.replacements;
       if (Array.isArray(data15)) {
         const len5 = data15.length;
         for (let i5 = 0; i5 < len5; i5++) {
@@ -26727,8 +27323,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.eol !== void 0) {
-      let data19 = data.eol;
+    if (data2.eol !== void 0) {
+      let data19 = data2.eol;
       if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
         if (data19.block === void 0) {
           const err35 = { instancePath: instancePath + "/eol", schemaPath: "#/properties/eol/required", keyword: "required", params: { missingProperty: "block" }, message: "must have required property 'block'" };
@@ -26837,8 +27433,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.workflows !== void 0) {
-      let data24 = data.workflows;
+    if (data2.workflows !== void 0) {
+      let data24 = data2.workflows;
       if (!(data24 === "check" || data24 === "ignore")) {
         const err45 = { instancePath: instancePath + "/workflows", schemaPath: "#/properties/workflows/enum", keyword: "enum", params: { allowedValues: schema11.properties.workflows.enum }, message: "must be equal to one of the allowed values" };
         if (vErrors === null) {
@@ -26849,36 +27445,36 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.dockerfile !== void 0) {
-      let data25 = data.dockerfile;
-      if (data25 && typeof data25 == "object" && !Array.isArray(data25)) {
-        for (const key5 in data25) {
+    if (data2.ci !== void 0) {
+      let data25 = data2.ci;
+      if (!(data25 === "check" || data25 === "ignore")) {
+        const err46 = { instancePath: instancePath + "/ci", schemaPath: "#/properties/ci/enum", keyword: "enum", params: { allowedValues: schema11.properties.ci.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err46];
+        } else {
+          vErrors.push(err46);
+        }
+        errors++;
+      }
+    }
+    if (data2.devcontainers !== void 0) {
+      let data26 = data2.devcontainers;
+      if (!(data26 === "check" || data26 === "ignore")) {
+        const err47 = { instancePath: instancePath + "/devcontainers", schemaPath: "#/properties/devcontainers/enum", keyword: "enum", params: { allowedValues: schema11.properties.devcontainers.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err47];
+        } else {
+          vErrors.push(err47);
+        }
+        errors++;
+      }
+    }
+    if (data2.dockerfile !== void 0) {
+      let data27 = data2.dockerfile;
+      if (data27 && typeof data27 == "object" && !Array.isArray(data27)) {
+        for (const key5 in data27) {
           if (!(key5 === "stages" || key5 === "copyFrom")) {
-            const err46 = { instancePath: instancePath + "/dockerfile", schemaPath: "#/properties/dockerfile/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
-            if (vErrors === null) {
-              vErrors = [err46];
-            } else {
-              vErrors.push(err46);
-            }
-            errors++;
-          }
-        }
-        if (data25.stages !== void 0) {
-          let data26 = data25.stages;
-          if (!(data26 === "all" || data26 === "final")) {
-            const err47 = { instancePath: instancePath + "/dockerfile/stages", schemaPath: "#/properties/dockerfile/properties/stages/enum", keyword: "enum", params: { allowedValues: schema11.properties.dockerfile.properties.stages.enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err47];
-            } else {
-              vErrors.push(err47);
-            }
-            errors++;
-          }
-        }
-        if (data25.copyFrom !== void 0) {
-          let data27 = data25.copyFrom;
-          if (!(data27 === "check" || data27 === "ignore")) {
-            const err48 = { instancePath: instancePath + "/dockerfile/copyFrom", schemaPath: "#/properties/dockerfile/properties/copyFrom/enum", keyword: "enum", params: { allowedValues: schema11.properties.dockerfile.properties.copyFrom.enum }, message: "must be equal to one of the allowed values" };
+            const err48 = { instancePath: instancePath + "/dockerfile", schemaPath: "#/properties/dockerfile/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
               vErrors = [err48];
             } else {
@@ -26887,43 +27483,49 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
+        if (data27.stages !== void 0) {
+          let data28 = data27.stages;
+          if (!(data28 === "all" || data28 === "final")) {
+            const err49 = { instancePath: instancePath + "/dockerfile/stages", schemaPath: "#/properties/dockerfile/properties/stages/enum", keyword: "enum", params: { allowedValues: schema11.properties.dockerfile.properties.stages.enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err49];
+            } else {
+              vErrors.push(err49);
+            }
+            errors++;
+          }
+        }
+        if (data27.copyFrom !== void 0) {
+          let data29 = data27.copyFrom;
+          if (!(data29 === "check" || data29 === "ignore")) {
+            const err50 = { instancePath: instancePath + "/dockerfile/copyFrom", schemaPath: "#/properties/dockerfile/properties/copyFrom/enum", keyword: "enum", params: { allowedValues: schema11.properties.dockerfile.properties.copyFrom.enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err50];
+            } else {
+              vErrors.push(err50);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err49 = { instancePath: instancePath + "/dockerfile", schemaPath: "#/properties/dockerfile/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err51 = { instancePath: instancePath + "/dockerfile", schemaPath: "#/properties/dockerfile/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err49];
+          vErrors = [err51];
         } else {
-          vErrors.push(err49);
+          vErrors.push(err51);
         }
         errors++;
       }
     }
-    if (data.exceptions !== void 0) {
-      let data28 = data.exceptions;
-      if (Array.isArray(data28)) {
-        const len6 = data28.length;
+    if (data2.exceptions !== void 0) {
+      let data30 = data2.exceptions;
+      if (Array.isArray(data30)) {
+        const len6 = data30.length;
         for (let i6 = 0; i6 < len6; i6++) {
-          let data29 = data28[i6];
-          if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
-            if (data29.image === void 0) {
-              const err50 = { instancePath: instancePath + "/exceptions/" + i6, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'" };
-              if (vErrors === null) {
-                vErrors = [err50];
-              } else {
-                vErrors.push(err50);
-              }
-              errors++;
-            }
-            if (data29.reason === void 0) {
-              const err51 = { instancePath: instancePath + "/exceptions/" + i6, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
-              if (vErrors === null) {
-                vErrors = [err51];
-              } else {
-                vErrors.push(err51);
-              }
-              errors++;
-            }
-            if (data29.expires === void 0) {
-              const err52 = { instancePath: instancePath + "/exceptions/" + i6, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "expires" }, message: "must have required property 'expires'" };
+          let data31 = data30[i6];
+          if (data31 && typeof data31 == "object" && !Array.isArray(data31)) {
+            if (data31.image === void 0) {
+              const err52 = { instancePath: instancePath + "/exceptions/" + i6, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'" };
               if (vErrors === null) {
                 vErrors = [err52];
               } else {
@@ -26931,31 +27533,27 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            for (const key6 in data29) {
-              if (!(key6 === "image" || key6 === "rules" || key6 === "reason" || key6 === "expires")) {
-                const err53 = { instancePath: instancePath + "/exceptions/" + i6, schemaPath: "#/properties/exceptions/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
-                if (vErrors === null) {
-                  vErrors = [err53];
-                } else {
-                  vErrors.push(err53);
-                }
-                errors++;
-              }
-            }
-            if (data29.image !== void 0) {
-              let data30 = data29.image;
-              if (typeof data30 === "string") {
-                if (!pattern0.test(data30)) {
-                  const err54 = { instancePath: instancePath + "/exceptions/" + i6 + "/image", schemaPath: "#/properties/exceptions/items/properties/image/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
-                  if (vErrors === null) {
-                    vErrors = [err54];
-                  } else {
-                    vErrors.push(err54);
-                  }
-                  errors++;
-                }
+            if (data31.reason === void 0) {
+              const err53 = { instancePath: instancePath + "/exceptions/" + i6, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
+              if (vErrors === null) {
+                vErrors = [err53];
               } else {
-                const err55 = { instancePath: instancePath + "/exceptions/" + i6 + "/image", schemaPath: "#/properties/exceptions/items/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                vErrors.push(err53);
+              }
+              errors++;
+            }
+            if (data31.expires === void 0) {
+              const err54 = { instancePath: instancePath + "/exceptions/" + i6, schemaPath: "#/properties/exceptions/items/required", keyword: "required", params: { missingProperty: "expires" }, message: "must have required property 'expires'" };
+              if (vErrors === null) {
+                vErrors = [err54];
+              } else {
+                vErrors.push(err54);
+              }
+              errors++;
+            }
+            for (const key6 in data31) {
+              if (!(key6 === "image" || key6 === "rules" || key6 === "reason" || key6 === "expires")) {
+                const err55 = { instancePath: instancePath + "/exceptions/" + i6, schemaPath: "#/properties/exceptions/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
                 if (vErrors === null) {
                   vErrors = [err55];
                 } else {
@@ -26964,11 +27562,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data29.rules !== void 0) {
-              let data31 = data29.rules;
-              if (Array.isArray(data31)) {
-                if (data31.length < 1) {
-                  const err56 = { instancePath: instancePath + "/exceptions/" + i6 + "/rules", schemaPath: "#/properties/exceptions/items/properties/rules/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            if (data31.image !== void 0) {
+              let data32 = data31.image;
+              if (typeof data32 === "string") {
+                if (!pattern0.test(data32)) {
+                  const err56 = { instancePath: instancePath + "/exceptions/" + i6 + "/image", schemaPath: "#/properties/exceptions/items/properties/image/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
                   if (vErrors === null) {
                     vErrors = [err56];
                   } else {
@@ -26976,43 +27574,43 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len7 = data31.length;
+              } else {
+                const err57 = { instancePath: instancePath + "/exceptions/" + i6 + "/image", schemaPath: "#/properties/exceptions/items/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err57];
+                } else {
+                  vErrors.push(err57);
+                }
+                errors++;
+              }
+            }
+            if (data31.rules !== void 0) {
+              let data33 = data31.rules;
+              if (Array.isArray(data33)) {
+                if (data33.length < 1) {
+                  const err58 = { instancePath: instancePath + "/exceptions/" + i6 + "/rules", schemaPath: "#/properties/exceptions/items/properties/rules/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                  if (vErrors === null) {
+                    vErrors = [err58];
+                  } else {
+                    vErrors.push(err58);
+                  }
+                  errors++;
+                }
+                const len7 = data33.length;
                 for (let i7 = 0; i7 < len7; i7++) {
-                  let data32 = data31[i7];
-                  if (!(data32 === "approved-base-images" || data32 === "block-deprecated-base-images" || data32 === "require-minimal-base-images" || data32 === "validate-base-image-version" || data32 === "block-eol-base-images" || data32 === "require-pinned-image" || data32 === "unresolved-image")) {
-                    const err57 = { instancePath: instancePath + "/exceptions/" + i6 + "/rules/" + i7, schemaPath: "#/properties/exceptions/items/properties/rules/items/enum", keyword: "enum", params: { allowedValues: schema11.properties.exceptions.items.properties.rules.items.enum }, message: "must be equal to one of the allowed values" };
+                  let data34 = data33[i7];
+                  if (!(data34 === "approved-base-images" || data34 === "block-deprecated-base-images" || data34 === "require-minimal-base-images" || data34 === "validate-base-image-version" || data34 === "block-eol-base-images" || data34 === "require-pinned-image" || data34 === "unresolved-image")) {
+                    const err59 = { instancePath: instancePath + "/exceptions/" + i6 + "/rules/" + i7, schemaPath: "#/properties/exceptions/items/properties/rules/items/enum", keyword: "enum", params: { allowedValues: schema11.properties.exceptions.items.properties.rules.items.enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err57];
+                      vErrors = [err59];
                     } else {
-                      vErrors.push(err57);
+                      vErrors.push(err59);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err58 = { instancePath: instancePath + "/exceptions/" + i6 + "/rules", schemaPath: "#/properties/exceptions/items/properties/rules/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err58];
-                } else {
-                  vErrors.push(err58);
-                }
-                errors++;
-              }
-            }
-            if (data29.reason !== void 0) {
-              let data33 = data29.reason;
-              if (typeof data33 === "string") {
-                if (!pattern0.test(data33)) {
-                  const err59 = { instancePath: instancePath + "/exceptions/" + i6 + "/reason", schemaPath: "#/properties/exceptions/items/properties/reason/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
-                  if (vErrors === null) {
-                    vErrors = [err59];
-                  } else {
-                    vErrors.push(err59);
-                  }
-                  errors++;
-                }
-              } else {
-                const err60 = { instancePath: instancePath + "/exceptions/" + i6 + "/reason", schemaPath: "#/properties/exceptions/items/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                const err60 = { instancePath: instancePath + "/exceptions/" + i6 + "/rules", schemaPath: "#/properties/exceptions/items/properties/rules/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err60];
                 } else {
@@ -27021,11 +27619,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data29.expires !== void 0) {
-              let data34 = data29.expires;
-              if (typeof data34 === "string") {
-                if (!pattern11.test(data34)) {
-                  const err61 = { instancePath: instancePath + "/exceptions/" + i6 + "/expires", schemaPath: "#/properties/exceptions/items/properties/expires/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
+            if (data31.reason !== void 0) {
+              let data35 = data31.reason;
+              if (typeof data35 === "string") {
+                if (!pattern0.test(data35)) {
+                  const err61 = { instancePath: instancePath + "/exceptions/" + i6 + "/reason", schemaPath: "#/properties/exceptions/items/properties/reason/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
                   if (vErrors === null) {
                     vErrors = [err61];
                   } else {
@@ -27034,7 +27632,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err62 = { instancePath: instancePath + "/exceptions/" + i6 + "/expires", schemaPath: "#/properties/exceptions/items/properties/expires/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                const err62 = { instancePath: instancePath + "/exceptions/" + i6 + "/reason", schemaPath: "#/properties/exceptions/items/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
                   vErrors = [err62];
                 } else {
@@ -27043,139 +27641,137 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-          } else {
-            const err63 = { instancePath: instancePath + "/exceptions/" + i6, schemaPath: "#/properties/exceptions/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-            if (vErrors === null) {
-              vErrors = [err63];
-            } else {
-              vErrors.push(err63);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err64 = { instancePath: instancePath + "/exceptions", schemaPath: "#/properties/exceptions/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-        if (vErrors === null) {
-          vErrors = [err64];
-        } else {
-          vErrors.push(err64);
-        }
-        errors++;
-      }
-    }
-    if (data.include !== void 0) {
-      let data35 = data.include;
-      if (Array.isArray(data35)) {
-        const len8 = data35.length;
-        for (let i8 = 0; i8 < len8; i8++) {
-          let data36 = data35[i8];
-          if (typeof data36 === "string") {
-            if (!pattern0.test(data36)) {
-              const err65 = { instancePath: instancePath + "/include/" + i8, schemaPath: "#/definitions/globList/items/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
-              if (vErrors === null) {
-                vErrors = [err65];
+            if (data31.expires !== void 0) {
+              let data36 = data31.expires;
+              if (typeof data36 === "string") {
+                if (!pattern11.test(data36)) {
+                  const err63 = { instancePath: instancePath + "/exceptions/" + i6 + "/expires", schemaPath: "#/properties/exceptions/items/properties/expires/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
+                  if (vErrors === null) {
+                    vErrors = [err63];
+                  } else {
+                    vErrors.push(err63);
+                  }
+                  errors++;
+                }
               } else {
-                vErrors.push(err65);
+                const err64 = { instancePath: instancePath + "/exceptions/" + i6 + "/expires", schemaPath: "#/properties/exceptions/items/properties/expires/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err64];
+                } else {
+                  vErrors.push(err64);
+                }
+                errors++;
               }
-              errors++;
             }
           } else {
-            const err66 = { instancePath: instancePath + "/include/" + i8, schemaPath: "#/definitions/globList/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err65 = { instancePath: instancePath + "/exceptions/" + i6, schemaPath: "#/properties/exceptions/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
             if (vErrors === null) {
-              vErrors = [err66];
+              vErrors = [err65];
             } else {
-              vErrors.push(err66);
+              vErrors.push(err65);
             }
             errors++;
           }
         }
       } else {
-        const err67 = { instancePath: instancePath + "/include", schemaPath: "#/definitions/globList/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err66 = { instancePath: instancePath + "/exceptions", schemaPath: "#/properties/exceptions/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err67];
+          vErrors = [err66];
         } else {
-          vErrors.push(err67);
+          vErrors.push(err66);
         }
         errors++;
       }
     }
-    if (data.exclude !== void 0) {
-      let data37 = data.exclude;
+    if (data2.include !== void 0) {
+      let data37 = data2.include;
       if (Array.isArray(data37)) {
-        const len9 = data37.length;
-        for (let i9 = 0; i9 < len9; i9++) {
-          let data38 = data37[i9];
+        const len8 = data37.length;
+        for (let i8 = 0; i8 < len8; i8++) {
+          let data38 = data37[i8];
           if (typeof data38 === "string") {
             if (!pattern0.test(data38)) {
-              const err68 = { instancePath: instancePath + "/exclude/" + i9, schemaPath: "#/definitions/globList/items/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
+              const err67 = { instancePath: instancePath + "/include/" + i8, schemaPath: "#/definitions/globList/items/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
               if (vErrors === null) {
-                vErrors = [err68];
+                vErrors = [err67];
               } else {
-                vErrors.push(err68);
+                vErrors.push(err67);
               }
               errors++;
             }
           } else {
-            const err69 = { instancePath: instancePath + "/exclude/" + i9, schemaPath: "#/definitions/globList/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err68 = { instancePath: instancePath + "/include/" + i8, schemaPath: "#/definitions/globList/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err69];
+              vErrors = [err68];
             } else {
-              vErrors.push(err69);
+              vErrors.push(err68);
             }
             errors++;
           }
         }
       } else {
-        const err70 = { instancePath: instancePath + "/exclude", schemaPath: "#/definitions/globList/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err69 = { instancePath: instancePath + "/include", schemaPath: "#/definitions/globList/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err70];
+          vErrors = [err69];
         } else {
-          vErrors.push(err70);
+          vErrors.push(err69);
         }
         errors++;
       }
     }
-    if (data.maxFileSize !== void 0) {
-      let data39 = data.maxFileSize;
-      const _errs85 = errors;
-      let valid32 = false;
-      const _errs86 = errors;
-      if (!(typeof data39 == "number" && (!(data39 % 1) && !isNaN(data39)) && isFinite(data39))) {
-        const err71 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-        if (vErrors === null) {
-          vErrors = [err71];
-        } else {
-          vErrors.push(err71);
-        }
-        errors++;
-      }
-      if (typeof data39 == "number" && isFinite(data39)) {
-        if (data39 < 1 || isNaN(data39)) {
-          const err72 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
-          if (vErrors === null) {
-            vErrors = [err72];
+    if (data2.exclude !== void 0) {
+      let data39 = data2.exclude;
+      if (Array.isArray(data39)) {
+        const len9 = data39.length;
+        for (let i9 = 0; i9 < len9; i9++) {
+          let data40 = data39[i9];
+          if (typeof data40 === "string") {
+            if (!pattern0.test(data40)) {
+              const err70 = { instancePath: instancePath + "/exclude/" + i9, schemaPath: "#/definitions/globList/items/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: 'must match pattern "\\S"' };
+              if (vErrors === null) {
+                vErrors = [err70];
+              } else {
+                vErrors.push(err70);
+              }
+              errors++;
+            }
           } else {
-            vErrors.push(err72);
-          }
-          errors++;
-        }
-      }
-      var _valid0 = _errs86 === errors;
-      valid32 = valid32 || _valid0;
-      if (!valid32) {
-        const _errs88 = errors;
-        if (typeof data39 === "string") {
-          if (!pattern14.test(data39)) {
-            const err73 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/1/pattern", keyword: "pattern", params: { pattern: "^[1-9][0-9]*\\s*([KMG]i?B|B)?$" }, message: 'must match pattern "^[1-9][0-9]*\\s*([KMG]i?B|B)?$"' };
+            const err71 = { instancePath: instancePath + "/exclude/" + i9, schemaPath: "#/definitions/globList/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err73];
+              vErrors = [err71];
             } else {
-              vErrors.push(err73);
+              vErrors.push(err71);
             }
             errors++;
           }
+        }
+      } else {
+        const err72 = { instancePath: instancePath + "/exclude", schemaPath: "#/definitions/globList/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err72];
         } else {
-          const err74 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+          vErrors.push(err72);
+        }
+        errors++;
+      }
+    }
+    if (data2.maxFileSize !== void 0) {
+      let data41 = data2.maxFileSize;
+      const _errs87 = errors;
+      let valid32 = false;
+      const _errs88 = errors;
+      if (!(typeof data41 == "number" && (!(data41 % 1) && !isNaN(data41)) && isFinite(data41))) {
+        const err73 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+        if (vErrors === null) {
+          vErrors = [err73];
+        } else {
+          vErrors.push(err73);
+        }
+        errors++;
+      }
+      if (typeof data41 == "number" && isFinite(data41)) {
+        if (data41 < 1 || isNaN(data41)) {
+          const err74 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
           if (vErrors === null) {
             vErrors = [err74];
           } else {
@@ -27183,22 +27779,46 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        var _valid0 = _errs88 === errors;
+      }
+      var _valid0 = _errs88 === errors;
+      valid32 = valid32 || _valid0;
+      if (!valid32) {
+        const _errs90 = errors;
+        if (typeof data41 === "string") {
+          if (!pattern14.test(data41)) {
+            const err75 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/1/pattern", keyword: "pattern", params: { pattern: "^[1-9][0-9]*\\s*([KMG]i?B|B)?$" }, message: 'must match pattern "^[1-9][0-9]*\\s*([KMG]i?B|B)?$"' };
+            if (vErrors === null) {
+              vErrors = [err75];
+            } else {
+              vErrors.push(err75);
+            }
+            errors++;
+          }
+        } else {
+          const err76 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+          if (vErrors === null) {
+            vErrors = [err76];
+          } else {
+            vErrors.push(err76);
+          }
+          errors++;
+        }
+        var _valid0 = _errs90 === errors;
         valid32 = valid32 || _valid0;
       }
       if (!valid32) {
-        const err75 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+        const err77 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
         if (vErrors === null) {
-          vErrors = [err75];
+          vErrors = [err77];
         } else {
-          vErrors.push(err75);
+          vErrors.push(err77);
         }
         errors++;
       } else {
-        errors = _errs85;
+        errors = _errs87;
         if (vErrors !== null) {
-          if (_errs85) {
-            vErrors.length = _errs85;
+          if (_errs87) {
+            vErrors.length = _errs87;
           } else {
             vErrors = null;
           }
@@ -27206,11 +27826,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err76 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err78 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err76];
+      vErrors = [err78];
     } else {
-      vErrors.push(err76);
+      vErrors.push(err78);
     }
     errors++;
   }
@@ -27318,9 +27938,9 @@ function parsePolicy(text, file) {
       doc.errors.map((e) => ({ line: lineOf(e.pos[0]), keyPath: "", message: `YAML syntax: ${e.message}` }))
     );
   }
-  let data;
+  let data2;
   try {
-    data = doc.toJS({ maxAliasCount: 100 }) ?? {};
+    data2 = doc.toJS({ maxAliasCount: 100 }) ?? {};
   } catch (error2) {
     throw new PolicyError(file, [
       {
@@ -27339,11 +27959,11 @@ function parsePolicy(text, file) {
     }
   };
   const locate = { nodeAt: nodeAt2, lineAt, lineOf };
-  if (!validate_policy_generated_default(data)) {
+  if (!validate_policy_generated_default(data2)) {
     const problems2 = (validate_policy_generated_default.errors ?? []).filter((e) => e.keyword !== "if" && e.keyword !== "anyOf").map((e) => schemaProblem(e, locate));
     throw new PolicyError(file, dedupe(problems2));
   }
-  const raw = data;
+  const raw = data2;
   const problems = semanticProblems(raw, lineAt);
   if (problems.length > 0) throw new PolicyError(file, problems);
   if (!RULE_KEYS.some((key) => raw[key] !== void 0)) {
@@ -27360,6 +27980,8 @@ function parsePolicy(text, file) {
     ...raw,
     mode: raw.mode ?? settings.mode,
     workflows: raw.workflows ?? settings.workflows,
+    ci: raw.ci ?? settings.ci,
+    devcontainers: raw.devcontainers ?? settings.devcontainers,
     dockerfile: { ...settings.dockerfile, ...raw.dockerfile },
     exceptions: raw.exceptions ?? [],
     include: raw.include ?? settings.include,
@@ -27372,8 +27994,17 @@ var RULE_KEYS = ["approved", "deprecated", "minimal", "versions", "pinning", "eo
 var settingsCache;
 function builtInSettings() {
   if (!settingsCache) {
-    const { mode, workflows, dockerfile, include, exclude, maxFileSize } = (0, import_yaml5.parseDocument)(default_policy_generated_default).toJS();
-    settingsCache = { mode, workflows, dockerfile, include, exclude, maxFileSize: parseSize(maxFileSize) };
+    const { mode, workflows, ci, devcontainers, dockerfile, include, exclude, maxFileSize } = (0, import_yaml5.parseDocument)(default_policy_generated_default).toJS();
+    settingsCache = {
+      mode,
+      workflows,
+      ci,
+      devcontainers,
+      dockerfile,
+      include,
+      exclude,
+      maxFileSize: parseSize(maxFileSize)
+    };
   }
   return settingsCache;
 }
@@ -28154,7 +28785,7 @@ import { tmpdir } from "node:os";
 import { join as join3 } from "node:path";
 
 // src/action/pull-request.ts
-import { posix as posix3 } from "node:path";
+import { posix as posix4 } from "node:path";
 function pullRequestOf(eventName, payload, repository) {
   const [owner = "", repo = ""] = repository.split("/");
   if (eventName === "merge_group") {
@@ -28212,9 +28843,9 @@ async function fileAtBase(octokit, pr, path, cwd) {
         path,
         ref: pr.baseSha
       });
-      const data = response.data;
-      if (!Array.isArray(data) && data.type === "file" && data.encoding === "base64" && typeof data.content === "string") {
-        return Buffer.from(data.content, "base64").toString("utf8");
+      const data2 = response.data;
+      if (!Array.isArray(data2) && data2.type === "file" && data2.encoding === "base64" && typeof data2.content === "string") {
+        return Buffer.from(data2.content, "base64").toString("utf8");
       }
     } catch {
     }
@@ -28224,7 +28855,7 @@ async function fileAtBase(octokit, pr, path, cwd) {
 var MAX_LINK_HOPS = 8;
 function gitFileAtBase(cwd, sha, path) {
   ensureCommit(cwd, sha);
-  let current = posix3.normalize(path);
+  let current = posix4.normalize(path);
   for (let hop = 0; ; hop++) {
     const entry = nulSeparated(git(cwd, ["ls-tree", "-z", sha, "--", current]))[0];
     if (entry === void 0)
@@ -28234,8 +28865,8 @@ function gitFileAtBase(cwd, sha, path) {
     const blob = git(cwd, ["cat-file", "blob", object]);
     if (mode !== "120000") return blob;
     if (hop >= MAX_LINK_HOPS) return refuse(path, `is a chain of more than ${MAX_LINK_HOPS} symbolic links`);
-    const target = posix3.normalize(posix3.join(posix3.dirname(current), blob));
-    if (posix3.isAbsolute(blob) || target === ".." || target.startsWith("../")) {
+    const target = posix4.normalize(posix4.join(posix4.dirname(current), blob));
+    if (posix4.isAbsolute(blob) || target === ".." || target.startsWith("../")) {
       return refuse(
         path,
         `is a symbolic link out of the repository (${blob}) at the base commit; it is not followed`
@@ -30563,13 +31194,13 @@ function fromFileNames(dir) {
 }
 function readImagesFile(path, baseDir) {
   const where = `${baseDir}/images.yml`;
-  let data;
+  let data2;
   try {
-    data = (0, import_yaml6.parse)(readFileSync8(path, "utf8"));
+    data2 = (0, import_yaml6.parse)(readFileSync8(path, "utf8"));
   } catch (error2) {
     throw new UsageError(`${where} is not valid YAML: ${error2.message}`);
   }
-  const list = data?.images;
+  const list = data2?.images;
   if (!Array.isArray(list)) throw new UsageError(`${where}: expected "images:" with a list of images`);
   return list.map((raw, i) => {
     const at2 = `${where}: images[${i}]`;
@@ -30695,9 +31326,9 @@ async function publishedImage(ref, tools) {
   }
   if (result.exitCode !== 0) return void 0;
   try {
-    const data = JSON.parse(result.stdout);
-    const baseDigest = data.Labels?.["org.opencontainers.image.base.digest"];
-    const created = data.Created ? new Date(data.Created) : void 0;
+    const data2 = JSON.parse(result.stdout);
+    const baseDigest = data2.Labels?.["org.opencontainers.image.base.digest"];
+    const created = data2.Created ? new Date(data2.Created) : void 0;
     return {
       ...baseDigest && { baseDigest },
       ...created && !Number.isNaN(created.getTime()) && { created }
@@ -30740,7 +31371,7 @@ async function publishedCves(ref, options, tools, image, name) {
   return { ids: new Set(summary2.vulnerabilities.map((v) => v.id)) };
 }
 var MAX_RUNS_A_DAY = 9;
-async function freeTags(image, options, builder) {
+async function freeTags(image, options, builder2) {
   const refs = imageTags(image, options);
   const out = [];
   for (const [i, ref] of refs.entries()) {
@@ -30750,10 +31381,10 @@ async function freeTags(image, options, builder) {
     }
     let candidate = ref;
     for (let run2 = 2; ; run2++) {
-      const taken = await builder.exists(candidate);
+      const taken = await builder2.exists(candidate);
       if (typeof taken === "object") {
         return {
-          failed: `cannot tell whether ${candidate} exists, so it is not overwritten: ${toolError(builder.inspector, taken.failed)}`
+          failed: `cannot tell whether ${candidate} exists, so it is not overwritten: ${toolError(builder2.inspector, taken.failed)}`
         };
       }
       if (!taken) break;
@@ -30788,7 +31419,7 @@ function newOutcome(name, tags) {
     status: "built"
   };
 }
-async function rebuildImage(image, options, builder, tools) {
+async function rebuildImage(image, options, builder2, tools) {
   let refs = imageTags(image, options);
   const outcome = newOutcome(image.name, refs);
   const step = (name) => options.onStep?.(image.name, name);
@@ -30806,7 +31437,7 @@ async function rebuildImage(image, options, builder, tools) {
   const fresh = freshness(image, published, options);
   if (fresh) return { ...outcome, status: "skipped", skipped: fresh };
   if (options.push) {
-    const free = await freeTags(image, options, builder);
+    const free = await freeTags(image, options, builder2);
     if ("failed" in free) return fail("push", free.failed);
     refs = free.refs;
     outcome.tags = refs;
@@ -30821,11 +31452,11 @@ async function rebuildImage(image, options, builder, tools) {
   step("build");
   for (const v of variants) {
     const platforms = v.platform ? [v.platform] : [];
-    const built = await builder.build({ ...image, platforms }, v.refs, ociLabels(image, options));
-    if (built.exitCode !== 0) return fail("build", toolError(builder.tool, built));
+    const built = await builder2.build({ ...image, platforms }, v.refs, ociLabels(image, options));
+    if (built.exitCode !== 0) return fail("build", toolError(builder2.tool, built));
   }
   for (const v of variants) {
-    const scanned2 = await scanVariant(v, primary, image, options, builder, tools, step);
+    const scanned2 = await scanVariant(v, primary, image, options, builder2, tools, step);
     if (scanned2.summary) addScan(outcome, scanned2.summary);
     if ("failed" in scanned2) return fail(scanned2.step, scanned2.failed);
     if (scanned2.gate) outcome.gate = scanned2.gate;
@@ -30835,22 +31466,22 @@ async function rebuildImage(image, options, builder, tools) {
   step("push");
   if (!multi) {
     for (const ref of refs) {
-      const pushed = await builder.push(ref, options.workDir);
-      if ("failed" in pushed) return fail("push", toolError(builder.tool, pushed.failed));
+      const pushed = await builder2.push(ref, options.workDir);
+      if ("failed" in pushed) return fail("push", toolError(builder2.tool, pushed.failed));
       outcome.digest ??= pushed.digest;
     }
   } else {
     const manifests = [];
     outcome.platforms = [];
     for (const v of variants) {
-      const pushed = await builder.push(v.refs[0], options.workDir);
-      if ("failed" in pushed) return fail("push", toolError(builder.tool, pushed.failed));
+      const pushed = await builder2.push(v.refs[0], options.workDir);
+      if ("failed" in pushed) return fail("push", toolError(builder2.tool, pushed.failed));
       v.digest = pushed.digest;
       manifests.push(`${repository}@${pushed.digest}`);
       outcome.platforms.push({ platform: v.platform, digest: pushed.digest });
     }
-    const index = await builder.index(refs, manifests, options.workDir);
-    if ("failed" in index) return fail("push", toolError(builder.tool, index.failed));
+    const index = await builder2.index(refs, manifests, options.workDir);
+    if ("failed" in index) return fail("push", toolError(builder2.tool, index.failed));
     outcome.digest = index.digest;
   }
   outcome.status = "pushed";
@@ -30886,13 +31517,13 @@ function addScan(outcome, summary2) {
   }
   outcome.cves.push(...summary2.vulnerabilities);
 }
-async function scanVariant(v, published, image, options, builder, tools, step) {
+async function scanVariant(v, published, image, options, builder2, tools, step) {
   if (!options.scan) return {};
   const report = join10(options.workDir, `${v.label}.trivy.json`);
   const local = v.refs[0];
   step("scan");
-  const target = await builder.scanTarget(local, options.workDir);
-  if ("failed" in target) return { step: "scan", failed: toolError(builder.tool, target.failed) };
+  const target = await builder2.scanTarget(local, options.workDir);
+  if ("failed" in target) return { step: "scan", failed: toolError(builder2.tool, target.failed) };
   if (!tools.dryRun) rmSync2(report, { force: true });
   const scan = await tools.run("trivy", [
     "image",
@@ -30981,13 +31612,13 @@ function readScanReport(path) {
     return void 0;
   }
 }
-async function rebuildLibrary(images, options, builder, tools, onImage = () => {
+async function rebuildLibrary(images, options, builder2, tools, onImage = () => {
 }) {
   const outcomes = [];
   for (const [index, image] of images.entries()) {
     onImage(image, index, images.length);
     try {
-      outcomes.push(await rebuildImage(image, options, builder, tools));
+      outcomes.push(await rebuildImage(image, options, builder2, tools));
     } catch (error2) {
       outcomes.push({
         ...newOutcome(image.name, imageTags(image, options)),
@@ -31073,9 +31704,9 @@ async function runRebuild(settings, tools, onImage = () => {
   };
   try {
     await requireTools(options, tools);
-    const builder = await chooseBuilder(settings.builder, tools);
-    if (options.push && !await tools.has(builder.inspector)) throw new MissingToolError(builder.inspector);
-    return await rebuildLibrary(images, options, builder, tools, onImage);
+    const builder2 = await chooseBuilder(settings.builder, tools);
+    if (options.push && !await tools.has(builder2.inspector)) throw new MissingToolError(builder2.inspector);
+    return await rebuildLibrary(images, options, builder2, tools, onImage);
   } finally {
     if (!tools.dryRun) rmSync3(workDir, { recursive: true, force: true });
   }

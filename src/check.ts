@@ -99,6 +99,8 @@ export function runCheck(options: CheckOptions): CheckResult {
     buildArgs: options.buildArgs ?? {},
     copyFrom: policy.dockerfile.copyFrom === "check",
     workflows: policy.workflows === "check",
+    ci: policy.ci === "check",
+    devcontainers: policy.devcontainers === "check",
     layout: new Layout(discovery.roots),
   };
   const severity = mode === "enforce" ? "error" : "warning";
@@ -126,6 +128,7 @@ export function runCheck(options: CheckOptions): CheckResult {
         file: at.file,
         line: at.line,
         image,
+        ...(occurrence && { source: occurrence.source }),
         reason: waiver.reason,
         expires: waiver.expires,
       });
@@ -145,6 +148,7 @@ export function runCheck(options: CheckOptions): CheckResult {
       image,
       ...(ref && { normalized: ref.normalized }),
       message: notes.length > 0 ? `${message} (${notes.join("; ")})` : message,
+      ...(occurrence && { source: occurrence.source }),
     });
     return true;
   };

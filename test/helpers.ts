@@ -81,3 +81,15 @@ export function runCli(args: string[], cwd: string): { code: number | null; stdo
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+/** Every occurrence the check judged, as `file:line:column source image`, and unresolved ones marked. */
+export function seen(result: ReturnType<typeof check>): string[] {
+  return result.findings
+    .filter(
+      (f) => f.rule === "approved-base-images" || f.rule === "unresolved-image" || f.rule === "parse-error",
+    )
+    .map(
+      (f) =>
+        `${f.file}:${f.line}:${f.column} ${f.source ?? "-"} ${f.rule === "approved-base-images" ? "" : `${f.rule} `}${f.image}`,
+    );
+}

@@ -213,6 +213,8 @@ export function parsePolicy(text: string, file: string): LoadedPolicy {
     ...raw,
     mode: raw.mode ?? settings.mode,
     workflows: raw.workflows ?? settings.workflows,
+    ci: raw.ci ?? settings.ci,
+    devcontainers: raw.devcontainers ?? settings.devcontainers,
     dockerfile: { ...settings.dockerfile, ...raw.dockerfile },
     exceptions: raw.exceptions ?? [],
     include: raw.include ?? settings.include,
@@ -225,15 +227,27 @@ export function parsePolicy(text: string, file: string): LoadedPolicy {
 /** The keys that turn rules on (SPEC §2): a policy file without any of them is an error, not a pass. */
 const RULE_KEYS = ["approved", "deprecated", "minimal", "versions", "pinning", "eol"] as const;
 
-type Settings = Pick<Policy, "mode" | "workflows" | "dockerfile" | "include" | "exclude" | "maxFileSize">;
+type Settings = Pick<
+  Policy,
+  "mode" | "workflows" | "ci" | "devcontainers" | "dockerfile" | "include" | "exclude" | "maxFileSize"
+>;
 let settingsCache: Settings | undefined;
 
 /** The settings a policy file may leave out (SPEC §2), read from the built-in default: one source. */
 function builtInSettings(): Settings {
   if (!settingsCache) {
-    const { mode, workflows, dockerfile, include, exclude, maxFileSize } =
+    const { mode, workflows, ci, devcontainers, dockerfile, include, exclude, maxFileSize } =
       parseDocument(defaultPolicyText).toJS();
-    settingsCache = { mode, workflows, dockerfile, include, exclude, maxFileSize: parseSize(maxFileSize) };
+    settingsCache = {
+      mode,
+      workflows,
+      ci,
+      devcontainers,
+      dockerfile,
+      include,
+      exclude,
+      maxFileSize: parseSize(maxFileSize),
+    };
   }
   return settingsCache;
 }

@@ -32,6 +32,10 @@ export interface Policy {
   };
   /** SPEC §4: read GitHub workflow job containers, services and docker:// steps. */
   workflows: "check" | "ignore";
+  /** SPEC §4: read the pipelines of GitLab CI, CircleCI, Azure, Bitbucket, Drone/Woodpecker and Jenkins. */
+  ci: "check" | "ignore";
+  /** SPEC §4: read dev container definitions. */
+  devcontainers: "check" | "ignore";
   dockerfile: { stages: "all" | "final"; copyFrom: "check" | "ignore" };
   exceptions: PolicyException[];
   include: string[];

@@ -8,7 +8,15 @@ import { BUILT_IN, defaultPolicyText, parsePolicy } from "./load.js";
 import type { Policy } from "./types.js";
 
 /** The settings a policy file leaves out when they are the built-in values. */
-const SETTINGS = ["workflows", "dockerfile", "include", "exclude", "maxFileSize"] as const;
+const SETTINGS = [
+  "workflows",
+  "ci",
+  "devcontainers",
+  "dockerfile",
+  "include",
+  "exclude",
+  "maxFileSize",
+] as const;
 
 export function policyText(policy: Policy, header: string[] = []): string {
   const defaults = parsePolicy(defaultPolicyText, BUILT_IN).policy;

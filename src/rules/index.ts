@@ -28,7 +28,9 @@ export function judge(occurrence: Occurrence, context: RuleContext): Verdict[] {
       return [
         {
           rule: "unresolved-image",
-          message: unresolvedMessage(occurrence, image.missing, image.placeholder),
+          message: image.reason
+            ? `cannot tell which image ${occurrence.text} is: ${image.reason}`
+            : unresolvedMessage(occurrence, image.missing, image.placeholder),
         },
       ];
     case "invalid":
@@ -52,6 +54,10 @@ function unresolvedMessage(occurrence: Occurrence, missing: string[], placeholde
     return `cannot tell which image ${occurrence.text} is: ${placeholder} is a placeholder (${fix})`;
   }
   const names = missing.join(", ");
+  if (occurrence.source === "gitlab-ci" || occurrence.source === "cloudbuild") {
+    const where = occurrence.source === "gitlab-ci" ? "variables:" : "substitutions:";
+    return `cannot tell which image ${occurrence.text} is: ${names} is set only when the pipeline runs (the file's ${where} does not define it); write the image out, or define it there`;
+  }
   if (occurrence.source === "dockerfile") {
     const args = missing.map((name) => `--build-arg ${name}=…`).join(" ");
     return `cannot tell which image ${occurrence.text} is: ARG ${names} has no value; give it a default or pass ${args}`;

@@ -1,7 +1,7 @@
 import type { DigestEntry } from "../digests.js";
 import type { ImageRef } from "../image/reference.js";
 import type { CompiledPolicy } from "../policy/compile.js";
-import type { Occurrence } from "../sources/types.js";
+import type { Occurrence, SourceKind } from "../sources/types.js";
 import type { RuleId } from "./catalog.js";
 
 export type Severity = "error" | "warning";
@@ -17,6 +17,8 @@ export interface Finding {
   image: string;
   normalized?: string;
   message: string;
+  /** The kind of file the image is in (SPEC §4); absent for a finding about a whole file. */
+  source?: SourceKind;
 }
 
 /** A finding taken out of `findings` by an inline suppression or a policy exception (SPEC §3.6). */
@@ -25,6 +27,7 @@ export interface SuppressedFinding {
   file: string;
   line: number;
   image: string;
+  source?: SourceKind;
   reason: string;
   /** The exception's expiry date; null for inline suppressions and the baseline. */
   expires: string | null;

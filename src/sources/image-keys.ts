@@ -3,9 +3,10 @@
  * to it, and the Helm convention of an image written as a map (SPEC §4: `registry` + `repository`
  * + `tag` / `digest`).
  */
+import type { Suppression } from "../rules/waivers.js";
 import { trimBlanks } from "./resolve.js";
-import type { MapKey, Occurrence, WorkloadContext } from "./types.js";
-import type { KeyPath } from "./yaml.js";
+import type { MapKey, Occurrence, SourceKind, WorkloadContext } from "./types.js";
+import type { KeyPath, YamlDocument } from "./yaml.js";
 
 export type Json = Record<string, unknown>;
 
@@ -22,6 +23,37 @@ export interface ImageAt {
   labels: Record<string, string>;
   /** An image written as a map: where the map is and which of its keys are written (for `fix`). */
   map?: ImageMap;
+  /** Variables the file defines for this image (a GitLab job's `variables:`), and where each is written. */
+  variables?: FileVariables;
+  /** The source kind, when it is not the file's (a Crossplane package among Kubernetes objects). */
+  source?: SourceKind;
+  /** The document the path is in, when it is another file's (a GitLab pipeline's local include). */
+  in?: OtherFile;
+  /** Why no image can be told here (a job whose image a template outside the repository sets). */
+  unresolved?: string;
+}
+
+/** Side files a source reads beside the file it reads. */
+export interface SideFiles {
+  /** The YAML file at `path` (from the file's folder; a leading `/` too), one entry per document, or why it cannot be read. */
+  yaml(path: string): OtherFile[] | string;
+}
+
+/** A side file read as part of another (SPEC §4: GitLab's local includes). */
+export interface OtherFile {
+  doc: YamlDocument;
+  /** Display path. */
+  file: string;
+  /** Valid suppression comments of that file, by 0-based line. */
+  suppressions: ReadonlyMap<number, Suppression>;
+}
+
+/** Variables an image is interpolated from, and where each value is written (for `fix`). */
+export interface FileVariables {
+  variables: ReadonlyMap<string, string>;
+  positions: ReadonlyMap<string, { line: number; column: number }>;
+  /** Display path of the file the values are written in. */
+  file: string;
 }
 
 export interface ImageMap {

@@ -97,6 +97,11 @@ export function kubernetesImages(object: Json, written: Written, prefix: KeyPath
     ...(typeof metadata.namespace === "string" && { namespace: detach(metadata.namespace) }),
   };
   const ownLabels = stringLabels(metadata.labels);
+  const packages = crossplanePackages(object, prefix, workload, ownLabels);
+  if (packages) {
+    result.images.push(...packages);
+    if (!isObject(object.spec) || !String(object.apiVersion).startsWith("meta.")) return result;
+  }
   const templatePaths = POD_TEMPLATE_PATHS[kind];
   if (!templatePaths) {
     // Any other object: every `image` key outside its own metadata and status.
@@ -138,6 +143,44 @@ export function kubernetesImages(object: Json, written: Written, prefix: KeyPath
     });
   }
   return result;
+}
+
+/** Crossplane's package kinds: what `spec.package` names is an OCI image the cluster pulls and runs. */
+const CROSSPLANE_PACKAGES = new Set(["Provider", "Function", "Configuration"]);
+/** The keys of a package's `spec.dependsOn[]` entry that name a package. */
+const CROSSPLANE_DEPENDENCY_KEYS = ["provider", "function", "configuration", "package"] as const;
+
+/**
+ * Crossplane packages (SPEC §4): `spec.package` of `pkg.crossplane.io` Provider, Function and
+ * Configuration objects, and `spec.dependsOn[].provider|function|configuration` (or `package`) of
+ * a package's own metadata (`meta.pkg.crossplane.io`, its `crossplane.yaml`). Undefined for any
+ * other object. A dependency's `version` is a constraint (`>=v1.2.0`), not a tag: the package is
+ * judged by its name as written.
+ */
+function crossplanePackages(
+  object: Json,
+  prefix: KeyPath,
+  workload: WorkloadContext,
+  labels: Record<string, string>,
+): ImageAt[] | undefined {
+  const group = String(object.apiVersion).split("/")[0];
+  if (!CROSSPLANE_PACKAGES.has(String(object.kind))) return undefined;
+  if (group !== "pkg.crossplane.io" && group !== "meta.pkg.crossplane.io") return undefined;
+  const spec = isObject(object.spec) ? object.spec : {};
+  const images: ImageAt[] = [];
+  const push = (path: KeyPath, value: unknown) => {
+    if (value !== undefined && value !== null && value !== "")
+      images.push({ path: [...prefix, ...path], value, workload, labels, source: "crossplane" });
+  };
+  if (group === "pkg.crossplane.io") push(["spec", "package"], spec.package);
+  else if (Array.isArray(spec.dependsOn)) {
+    spec.dependsOn.forEach((dependency, i) => {
+      if (!isObject(dependency)) return;
+      for (const key of CROSSPLANE_DEPENDENCY_KEYS)
+        if (dependency[key] !== undefined) push(["spec", "dependsOn", i, key], dependency[key]);
+    });
+  }
+  return images;
 }
 
 interface WalkContext {

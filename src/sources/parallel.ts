@@ -130,10 +130,10 @@ export function* readInOrder(
   // calling thread yields now; [3]: how many runs may be read ahead of it.
   const shared = new Int32Array(new SharedArrayBuffer(16));
   Atomics.store(shared, 3, AHEAD_PER_THREAD * (workers + 1));
-  const { maxFileSize, buildArgs, copyFrom, workflows } = options;
+  const { maxFileSize, buildArgs, copyFrom, workflows, ci, devcontainers } = options;
   const start: Start = {
     ...pack(candidates as Candidate[]),
-    settings: { maxFileSize, buildArgs, copyFrom, workflows, roots: options.layout.roots },
+    settings: { maxFileSize, buildArgs, copyFrom, workflows, ci, devcontainers, roots: options.layout.roots },
   };
   const count = candidates.length;
   const candidateAt = (i: number) => candidates[i] as Candidate;

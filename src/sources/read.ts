@@ -3,7 +3,7 @@
  * file is (SPEC §4: by path, then by content), parse it, and attach each occurrence's suppression.
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { basename, dirname, join, sep } from "node:path";
+import { basename, dirname, join, posix, sep } from "node:path";
 import { readSuppressions, MARKER as SUPPRESSION_MARKER, type SuppressionProblem } from "../rules/waivers.js";
 import {
   composeImages,
@@ -16,15 +16,17 @@ import {
 import type { Candidate } from "./discover.js";
 import { readDockerfile } from "./dockerfile.js";
 import { helmValuesImages, isValuesFileName } from "./helm.js";
-import type { ImageAt } from "./image-keys.js";
+import type { FileVariables, ImageAt, SideFiles } from "./image-keys.js";
 import { isKubernetesObject, kubernetesImages } from "./kubernetes.js";
 import { isKustomizationName, patchImages, readKustomization } from "./kustomize.js";
+import { type PipelineKind, pipelineKindOf } from "./pipelines.js";
 import { detach, imageOfValue, type ValueOptions } from "./resolve.js";
 import { OUT_OF_TREE, readSideFile } from "./small-file.js";
 import {
   emptyResult,
   type ImageWritten,
   type MapKey,
+  type Occurrence,
   type SourceKind,
   type SourceResult,
   type ValueAt,
@@ -41,6 +43,10 @@ export interface ReadOptions {
   copyFrom: boolean;
   /** Read GitHub workflow containers (policy `workflows: check`). */
   workflows: boolean;
+  /** Read other CI systems' pipelines (policy `ci: check`). */
+  ci: boolean;
+  /** Read dev containers (policy `devcontainers: check`). */
+  devcontainers: boolean;
   layout: Layout;
 }
 
@@ -64,7 +70,8 @@ export class Layout {
   /** `roots`: the real paths of the checked folders; side files through links out of them are never read. */
   constructor(readonly roots: readonly string[] = []) {}
 
-  private read(path: string): string | undefined | typeof OUT_OF_TREE {
+  /** A side file's text: undefined when it is missing, OUT_OF_TREE when it links out of the checked tree. */
+  read(path: string): string | undefined | typeof OUT_OF_TREE {
     return this.roots.length > 0 ? readSideFile(path, this.roots) : readSideFile(path);
   }
 
@@ -187,7 +194,7 @@ function readOneSource(candidate: Candidate, options: ReadOptions): FileOutcome 
   } else {
     const role = roleOf(file, name, dir, candidate, options);
     if (role === undefined) return { file, result: emptyResult(), suppressionProblems: [] };
-    result = readYamlSource(text, file, role, options, dir);
+    result = readYamlSource(text, file, role, options, dir, folder);
     if (result.problems.length > 0 && result.occurrences.length === 0 && text.includes(TEMPLATE_MARK)) {
       return { file, skip: "template (contains {{ }} and is not valid YAML)", group: folder };
     }
@@ -200,6 +207,7 @@ function readOneSource(candidate: Candidate, options: ReadOptions): FileOutcome 
       : yamlDataLines(text),
   );
   for (const found of [...result.occurrences, ...result.problems]) {
+    if (found.file !== file) continue;
     const suppression = suppressions.valid.get(found.line - 1);
     if (suppression) found.suppression = suppression;
   }
@@ -207,6 +215,7 @@ function readOneSource(candidate: Candidate, options: ReadOptions): FileOutcome 
 }
 
 type Role =
+  | { kind: "pipeline"; pipeline: PipelineKind }
   | { kind: "workflow" }
   | { kind: "kustomization" }
   | { kind: "values"; appVersion?: string }
@@ -221,6 +230,8 @@ function roleOf(
   options: ReadOptions,
 ): Role | undefined {
   if (candidate.kind === "json") return { kind: "manifest", json: true };
+  const pipeline = pipelineKindOf(file);
+  if (pipeline) return pipeline.family === "ci" && !options.ci ? undefined : { kind: "pipeline", pipeline };
   if (isWorkflowPath(file)) return options.workflows ? { kind: "workflow" } : undefined;
   if (isKustomizationName(name)) return { kind: "kustomization" };
   if (isValuesFileName(name)) {
@@ -232,9 +243,9 @@ function roleOf(
 
 /**
  * Words a manifest must contain to hold anything it is read for (a superset: never a miss): an
- * image key, or a Namespace's labels. Workflows have their own words below.
+ * image key, a Namespace's labels, or a Crossplane package. Workflows have their own words below.
  */
-const MIGHT_HOLD_IMAGES = /image|Namespace/;
+const MIGHT_HOLD_IMAGES = /image|Namespace|pkg\.crossplane\.io/;
 /** A workflow names images only in a job's container or services, or a docker:// step. */
 const WORKFLOW_MIGHT_HOLD_IMAGES = /container|services|docker:\/\//;
 
@@ -244,10 +255,12 @@ function readYamlSource(
   role: Role,
   options: ReadOptions,
   dir: string,
+  folder: string,
 ): SourceResult {
   const result = emptyResult();
   if (role.kind === "manifest" && !MIGHT_HOLD_IMAGES.test(text)) return result;
   if (role.kind === "workflow" && !WORKFLOW_MIGHT_HOLD_IMAGES.test(text)) return result;
+  if (role.kind === "pipeline" && !role.pipeline.words.test(text)) return result;
   if (role.kind === "manifest" && role.json && !(text.includes('"apiVersion"') && text.includes('"kind"')))
     return result;
   const parsed = readYamlFile(
@@ -258,6 +271,13 @@ function readYamlSource(
   result.problems.push(...parsed.problems);
   for (const doc of parsed.documents) {
     switch (role.kind) {
+      case "pipeline": {
+        const side = sideFiles(dir, folder, options.layout, result);
+        const from = result.occurrences.length;
+        collect(doc, role.pipeline.images(doc, file, side), role.pipeline.source, file, result);
+        withoutRepeats(result.occurrences, from);
+        break;
+      }
       case "workflow":
         collect(doc, workflowImages(doc.data), "workflow", file, result);
         break;
@@ -275,6 +295,7 @@ function readYamlSource(
         readManifest(doc, file, result, () => ({
           variables: options.layout.envAt(dir),
           positions: options.layout.envPositionsAt(dir),
+          file: envFileOf(file),
         }));
         break;
     }
@@ -313,7 +334,7 @@ export function readManifest(
   file: string,
   result: SourceResult,
   /** The `.env` beside the file (its values and where they are written), looked up only for a compose file. */
-  env: () => ComposeEnv = () => ({ variables: new Map(), positions: new Map() }),
+  env: () => FileVariables = () => ({ variables: new Map(), positions: new Map(), file: envFileOf(file) }),
 ): void {
   if (isKubernetesObject(doc.data)) {
     const found = kubernetesImages(doc.data, doc.written);
@@ -326,12 +347,6 @@ export function readManifest(
   }
 }
 
-/** A compose file's `.env`: its variables, and where each value is written. */
-export interface ComposeEnv {
-  variables: ReadonlyMap<string, string>;
-  positions: ReadonlyMap<string, { line: number; column: number }>;
-}
-
 /** Occurrences of one document, whichever parser read it. */
 export function collect(
   doc: YamlDocument,
@@ -339,18 +354,31 @@ export function collect(
   source: SourceKind,
   file: string,
   result: SourceResult,
-  env?: ComposeEnv,
+  env?: FileVariables,
 ): void {
-  const valueOptions: ValueOptions = env ? { variables: env.variables } : {};
   for (const found of images) {
-    const at = doc.locate(found.path);
-    const { text: imageText, image } = imageOfValue(found.value, valueOptions);
+    const variables = found.variables ?? env;
+    const valueOptions: ValueOptions = variables ? { variables: variables.variables } : {};
+    const where = found.in ?? { doc, file };
+    const at = where.doc.locate(found.path);
+    const { text: imageText, image } =
+      found.unresolved === undefined
+        ? imageOfValue(found.value, valueOptions)
+        : {
+            text: detach(String(found.value)),
+            image: { kind: "unresolved" as const, missing: [], reason: found.unresolved },
+          };
+    const suppression = found.in?.suppressions.get(at.line - 1);
     result.occurrences.push({
-      written: writtenIn(doc, found, file, at, env),
-      file,
+      written:
+        found.unresolved === undefined
+          ? writtenIn(where.doc, found, where.file, at, variables)
+          : { kind: "fixed", reason: found.unresolved },
+      file: where.file,
+      ...(suppression && { suppression }),
       line: at.line,
       column: at.col,
-      source,
+      source: found.source ?? source,
       text: imageText,
       image,
       ...(found.workload && { workload: found.workload }),
@@ -369,7 +397,7 @@ function writtenIn(
   found: ImageAt,
   file: string,
   at: { line: number; col: number },
-  env: ComposeEnv | undefined,
+  env: FileVariables | undefined,
 ): ImageWritten {
   if (at.line === 0) return { kind: "fixed", reason: "the YAML is read without positions (see the notice)" };
   if (found.map) {
@@ -397,8 +425,51 @@ function writtenIn(
   const position = env.positions.get(name);
   if (value === undefined || !position)
     return { kind: "fixed", reason: `variable ${name} has no value to change` };
-  const envFile = file.includes("/") ? `${file.slice(0, file.lastIndexOf("/"))}/.env` : ".env";
-  return { kind: "value", at: { file: envFile, ...position, value: detach(value) } };
+  return { kind: "value", at: { file: env.file, ...position, value: detach(value) } };
+}
+
+/**
+ * Drops occurrences from `from` on that repeat one at the same place with the same text: a YAML
+ * alias that several jobs merge in (`<<: *defaults`) names its image once, where it is written.
+ */
+function withoutRepeats(occurrences: Occurrence[], from: number): void {
+  const seen = new Set<string>();
+  let kept = from;
+  for (let i = from; i < occurrences.length; i++) {
+    const o = occurrences[i] as Occurrence;
+    const key = `${o.file}\u0000${o.line}\u0000${o.column}\u0000${o.text}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    occurrences[kept++] = o;
+  }
+  occurrences.length = kept;
+}
+
+/**
+ * The YAML files a pipeline reads beside itself (GitLab's local includes), by their path from the
+ * pipeline's folder; a file that is missing or links out of the checked tree is the reason why not.
+ * Their parse errors are the pipeline's result's problems, at their own file and line.
+ */
+function sideFiles(dir: string, folder: string, layout: Layout, result: SourceResult): SideFiles {
+  return {
+    yaml(path) {
+      const relative = posix.normalize(path.replace(/^\/+/, ""));
+      if (relative.startsWith("../") || relative === "..") return "it is outside the repository";
+      const text = layout.read(join(dir, ...relative.split("/")));
+      if (text === OUT_OF_TREE) return "it is a symbolic link out of the checked tree";
+      if (text === undefined) return "there is no such file";
+      const file = folder === "." ? relative : `${folder}/${relative}`;
+      const parsed = readYamlFile(text, file, { allPositions: true });
+      result.problems.push(...parsed.problems);
+      const suppressions = readSuppressions(text, yamlDataLines(text)).valid;
+      return parsed.documents.map((doc) => ({ doc, file, suppressions }));
+    },
+  };
+}
+
+/** The `.env` beside a compose file, as reports print it. */
+function envFileOf(file: string): string {
+  return file.includes("/") ? `${file.slice(0, file.lastIndexOf("/"))}/.env` : ".env";
 }
 
 /**

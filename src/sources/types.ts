@@ -1,7 +1,26 @@
 import type { ImageRef } from "../image/reference.js";
 import type { Suppression } from "../rules/waivers.js";
 
-export type SourceKind = "dockerfile" | "kubernetes" | "helm" | "compose" | "workflow" | "cluster";
+/** What kind of file an occurrence was found in (SPEC §4, one row each); the JSON report names it. */
+export type SourceKind =
+  | "dockerfile"
+  | "kubernetes"
+  | "helm"
+  | "compose"
+  | "workflow"
+  | "cluster"
+  | "gitlab-ci"
+  | "circleci"
+  | "azure-pipelines"
+  | "bitbucket-pipelines"
+  | "drone"
+  | "woodpecker"
+  | "jenkins"
+  | "devcontainer"
+  | "bake"
+  | "ko"
+  | "crossplane"
+  | "cloudbuild";
 
 /** What a source found where an image belongs: a reference, or why it is not one. */
 export type ImageState =
@@ -10,7 +29,7 @@ export type ImageState =
    * `FROM ${BASE}` with BASE never given a value, a `${{ … }}` expression, or another tool's
    * placeholder (SPEC §3.5 `unresolved-image`).
    */
-  | { kind: "unresolved"; missing: string[]; placeholder?: string }
+  | { kind: "unresolved"; missing: string[]; placeholder?: string; reason?: string }
   /** Not a valid reference (`CENTOS:7`): a `parse-error` finding. */
   | { kind: "invalid"; reason: string };
 

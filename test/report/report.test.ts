@@ -52,6 +52,7 @@ describe("SPEC §5.1 JSON report", () => {
       image: "centos:7",
       normalized: "docker.io/library/centos:7",
       message: 'centos:7 is deprecated (matches policy entry "centos")',
+      source: "dockerfile",
     });
     expect(report.suppressed).toEqual([
       {
@@ -59,6 +60,7 @@ describe("SPEC §5.1 JSON report", () => {
         file: "services/web/Dockerfile",
         line: 2,
         image: "nginx:1.27",
+        source: "dockerfile",
         reason: "vendor image, SEC-42",
         expires: null,
       },

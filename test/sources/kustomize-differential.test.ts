@@ -29,6 +29,8 @@ function modelBuilds(root: string): Map<string, string[]> {
     buildArgs: {},
     copyFrom: true,
     workflows: true,
+    ci: true,
+    devcontainers: true,
     layout: new Layout(),
   };
   const kustomizations: Kustomization[] = [];
