@@ -3961,7 +3961,7 @@ var require_parse = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse2 = (version2, options, throwErrors = false) => {
+    var parse3 = (version2, options, throwErrors = false) => {
       if (version2 instanceof SemVer) {
         return version2;
       }
@@ -3974,7 +3974,7 @@ var require_parse = __commonJS({
         throw er;
       }
     };
-    module.exports = parse2;
+    module.exports = parse3;
   }
 });
 
@@ -3982,9 +3982,9 @@ var require_parse = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse2 = require_parse();
+    var parse3 = require_parse();
     var valid = (version2, options) => {
-      const v = parse2(version2, options);
+      const v = parse3(version2, options);
       return v ? v.version : null;
     };
     module.exports = valid;
@@ -3995,9 +3995,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse2 = require_parse();
+    var parse3 = require_parse();
     var clean = (version2, options) => {
-      const s = parse2(version2.trim().replace(/^[=v]+/, ""), options);
+      const s = parse3(version2.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module.exports = clean;
@@ -4032,10 +4032,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse2 = require_parse();
+    var parse3 = require_parse();
     var diff = (version1, version2) => {
-      const v1 = parse2(version1, null, true);
-      const v2 = parse2(version2, null, true);
+      const v1 = parse3(version1, null, true);
+      const v2 = parse3(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -4106,9 +4106,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse2 = require_parse();
+    var parse3 = require_parse();
     var prerelease = (version2, options) => {
-      const parsed = parse2(version2, options);
+      const parsed = parse3(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -4294,7 +4294,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse2 = require_parse();
+    var parse3 = require_parse();
     var { safeRe: re, t } = require_re();
     var coerce2 = (version2, options) => {
       if (version2 instanceof SemVer) {
@@ -4329,7 +4329,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse2(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      return parse3(`${major}.${minor}.${patch}${prerelease}${build}`, options);
     };
     module.exports = coerce2;
   }
@@ -4339,7 +4339,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse2 = require_parse();
+    var parse3 = require_parse();
     var constants3 = require_constants();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
@@ -4351,7 +4351,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version2, options) => {
       const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
-      return parse2(versionStringToParse, options);
+      return parse3(versionStringToParse, options);
     };
     var doTruncation = (version2, truncation) => {
       if (isPrerelease(truncation)) {
@@ -4429,12 +4429,12 @@ var require_trim_comparator_whitespace = __commonJS({
     }
     var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
     var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
-    var isDigit = (char) => char !== void 0 && char >= "0" && char <= "9";
+    var isDigit2 = (char) => char !== void 0 && char >= "0" && char <= "9";
     var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
-    var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
-    var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
+    var isIdentifierCharacter = (char) => isDigit2(char) || isLetter(char) || char === "-";
+    var isVersionStart = (char) => isDigit2(char) || char === "x" || char === "X" || char === "*";
     var findDigitsEndIndex = (range2, start, limit, digitRuns) => {
-      if (!isDigit(range2[start])) {
+      if (!isDigit2(range2[start])) {
         return start;
       }
       if (start >= digitRuns.start && start < digitRuns.end) {
@@ -4444,7 +4444,7 @@ var require_trim_comparator_whitespace = __commonJS({
         return Math.min(start + limit, digitRuns.previousEnd);
       }
       let end = start + 1;
-      while (isDigit(range2[end])) {
+      while (isDigit2(range2[end])) {
         end++;
       }
       digitRuns.previousStart = digitRuns.start;
@@ -4536,7 +4536,7 @@ var require_trim_comparator_whitespace = __commonJS({
       return findBuildEndIndex(range2, prereleaseEnd);
     };
     var findPartialVersionComponentEndIndex = (range2, start, digitRuns) => {
-      if (isDigit(range2[start])) {
+      if (isDigit2(range2[start])) {
         return findVersionNumberEndIndex(range2, start, false, digitRuns);
       }
       return isVersionStart(range2[start]) ? start + 1 : start;
@@ -5586,7 +5586,7 @@ var require_semver2 = __commonJS({
     var constants3 = require_constants();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse2 = require_parse();
+    var parse3 = require_parse();
     var valid = require_valid();
     var clean = require_clean();
     var inc = require_inc();
@@ -5625,7 +5625,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse2,
+      parse: parse3,
       valid,
       clean,
       inc,
@@ -5740,7 +5740,7 @@ var require_visit = __commonJS({
     var BREAK2 = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit(node, visitor) {
+    function visit2(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -5749,9 +5749,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit.BREAK = BREAK2;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
+    visit2.BREAK = BREAK2;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
     function visit_(key, node, visitor, path4) {
       const ctrl = callVisitor(key, node, visitor, path4);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -5885,7 +5885,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit;
+    exports.visit = visit2;
     exports.visitAsync = visitAsync;
   }
 });
@@ -5895,7 +5895,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -6039,7 +6039,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit.visit(doc.contents, (_key, node) => {
+          visit2.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -6066,7 +6066,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -6077,7 +6077,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit.visit(root, {
+      visit2.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -6257,7 +6257,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -6283,7 +6283,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit.visit(doc, {
+          visit2.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -8017,14 +8017,14 @@ var require_bool = __commonJS({
 var require_stringifyNumber = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
-    function stringifyNumber({ format, minFractionDigits, tag, value }) {
+    function stringifyNumber({ format: format2, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
         return String(value);
       const num = typeof value === "number" ? value : Number(value);
       if (!isFinite(num))
         return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
-      if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
+      if (!format2 && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
         if (i < 0) {
           i = n.length;
@@ -11205,15 +11205,15 @@ var require_cst_visit = __commonJS({
     var BREAK2 = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit(cst, visitor) {
+    function visit2(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit.BREAK = BREAK2;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path4) => {
+    visit2.BREAK = BREAK2;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
+    visit2.itemAtPath = (cst, path4) => {
       let item = cst;
       for (const [field, index] of path4) {
         const tok = item?.[field];
@@ -11224,8 +11224,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path4) => {
-      const parent = visit.itemAtPath(cst, path4.slice(0, -1));
+    visit2.parentCollection = (cst, path4) => {
+      const parent = visit2.itemAtPath(cst, path4.slice(0, -1));
       const field = path4[path4.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -11256,7 +11256,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path4) : ctrl;
     }
-    exports.visit = visit;
+    exports.visit = visit2;
   }
 });
 
@@ -12905,7 +12905,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse2(src, reviver, options) {
+    function parse3(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -12946,7 +12946,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse2;
+    exports.parse = parse3;
     exports.parseAllDocuments = parseAllDocuments2;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
@@ -12972,7 +12972,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit = require_visit();
+    var visit2 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema2.Schema;
@@ -13000,8 +13000,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit.visit;
-    exports.visitAsync = visit.visitAsync;
+    exports.visit = visit2.visit;
+    exports.visitAsync = visit2.visitAsync;
   }
 });
 
@@ -15221,8 +15221,8 @@ var require_main = __commonJS({
       })(InlineValueVariableLookup || (exports2.InlineValueVariableLookup = InlineValueVariableLookup = {}));
       var InlineValueEvaluatableExpression;
       (function(InlineValueEvaluatableExpression2) {
-        function create(range2, expression) {
-          return { range: range2, expression };
+        function create(range2, expression2) {
+          return { range: range2, expression: expression2 };
         }
         InlineValueEvaluatableExpression2.create = create;
         function is(value) {
@@ -15911,7 +15911,7 @@ var require_main2 = __commonJS({
             return this._content.substring(eolOffset, nextLineOffset);
           };
           FullTextDocument2.prototype.ensureBeforeEOL = function(offset, lineOffset) {
-            while (offset > lineOffset && isEOL(this._content.charCodeAt(offset - 1))) {
+            while (offset > lineOffset && isEOL2(this._content.charCodeAt(offset - 1))) {
               offset--;
             }
             return offset;
@@ -16013,7 +16013,7 @@ var require_main2 = __commonJS({
         var result = isAtLineStart ? [textOffset] : [];
         for (var i = 0; i < text.length; i++) {
           var ch = text.charCodeAt(i);
-          if (isEOL(ch)) {
+          if (isEOL2(ch)) {
             if (ch === 13 && i + 1 < text.length && text.charCodeAt(i + 1) === 10) {
               i++;
             }
@@ -16022,7 +16022,7 @@ var require_main2 = __commonJS({
         }
         return result;
       }
-      function isEOL(char) {
+      function isEOL2(char) {
         return char === 13 || char === 10;
       }
       function getWellformedRange(range2) {
@@ -19773,11 +19773,11 @@ var require_main3 = __commonJS({
     ];
     var DockerfileParser2;
     (function(DockerfileParser3) {
-      function parse2(content) {
+      function parse3(content) {
         let parser = new parser_1.Parser();
         return parser.parse(content);
       }
-      DockerfileParser3.parse = parse2;
+      DockerfileParser3.parse = parse3;
     })(DockerfileParser2 || (exports.DockerfileParser = DockerfileParser2 = {}));
   }
 });
@@ -19787,7 +19787,7 @@ import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/cli.ts
 import { existsSync as existsSync4, mkdirSync as mkdirSync3, readFileSync as readFileSync12, statSync as statSync6, writeFileSync as writeFileSync4 } from "node:fs";
-import { dirname as dirname9, join as join13, resolve as resolve8 } from "node:path";
+import { dirname as dirname11, join as join13, resolve as resolve10 } from "node:path";
 
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
@@ -19873,6 +19873,7 @@ var package_default = {
     "fast-check": "4.11.0",
     ignore: "7.0.16",
     "js-yaml": "4.3.2",
+    "jsonc-parser": "3.3.1",
     "kubernetes-models": "^4.5.1",
     picomatch: "4.0.7",
     semver: "7.8.6",
@@ -20010,18 +20011,18 @@ function requireSnippet() {
     if (typeof options.linesBefore !== "number") options.linesBefore = 3;
     if (typeof options.linesAfter !== "number") options.linesAfter = 2;
     const re = /\r?\n|\r|\0/g;
-    const lineStarts = [0];
+    const lineStarts2 = [0];
     const lineEnds = [];
     let match;
     let foundLineNo = -1;
     while (match = re.exec(mark.buffer)) {
       lineEnds.push(match.index);
-      lineStarts.push(match.index + match[0].length);
+      lineStarts2.push(match.index + match[0].length);
       if (mark.position <= match.index && foundLineNo < 0) {
-        foundLineNo = lineStarts.length - 2;
+        foundLineNo = lineStarts2.length - 2;
       }
     }
-    if (foundLineNo < 0) foundLineNo = lineStarts.length - 1;
+    if (foundLineNo < 0) foundLineNo = lineStarts2.length - 1;
     let result = "";
     const lineNoLength = Math.min(mark.line + options.linesAfter, lineEnds.length).toString().length;
     const maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
@@ -20029,23 +20030,23 @@ function requireSnippet() {
       if (foundLineNo - i < 0) break;
       const line2 = getLine(
         mark.buffer,
-        lineStarts[foundLineNo - i],
+        lineStarts2[foundLineNo - i],
         lineEnds[foundLineNo - i],
-        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i]),
+        mark.position - (lineStarts2[foundLineNo] - lineStarts2[foundLineNo - i]),
         maxLineLength
       );
       result = common2.repeat(" ", options.indent) + padStart((mark.line - i + 1).toString(), lineNoLength) + " | " + line2.str + "\n" + result;
     }
-    const line = getLine(mark.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
+    const line = getLine(mark.buffer, lineStarts2[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
     result += common2.repeat(" ", options.indent) + padStart((mark.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
     result += common2.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
     for (let i = 1; i <= options.linesAfter; i++) {
       if (foundLineNo + i >= lineEnds.length) break;
       const line2 = getLine(
         mark.buffer,
-        lineStarts[foundLineNo + i],
+        lineStarts2[foundLineNo + i],
         lineEnds[foundLineNo + i],
-        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i]),
+        mark.position - (lineStarts2[foundLineNo] - lineStarts2[foundLineNo + i]),
         maxLineLength
       );
       result += common2.repeat(" ", options.indent) + padStart((mark.line + i + 1).toString(), lineNoLength) + " | " + line2.str + "\n";
@@ -20888,7 +20889,7 @@ function requireLoader() {
   function isEol(c) {
     return c === 10 || c === 13;
   }
-  function isWhiteSpace(c) {
+  function isWhiteSpace2(c) {
     return c === 9 || c === 32;
   }
   function isWsOrEol(c) {
@@ -20976,7 +20977,7 @@ function requireLoader() {
       (c - 65536 & 1023) + 56320
     );
   }
-  function setProperty(object, key, value) {
+  function setProperty2(object, key, value) {
     if (key === "__proto__") {
       Object.defineProperty(object, key, {
         configurable: true,
@@ -21181,7 +21182,7 @@ function requireLoader() {
       const key = sourceKeys[index];
       chargeMergeWork(state);
       if (!_hasOwnProperty.call(destination, key)) {
-        setProperty(destination, key, source[key]);
+        setProperty2(destination, key, source[key]);
         overridableKeys[key] = true;
       }
     }
@@ -21223,7 +21224,7 @@ function requireLoader() {
         state.position = startPos || state.position;
         throwError(state, "duplicated mapping key");
       }
-      setProperty(_result, keyNode, valueNode);
+      setProperty2(_result, keyNode, valueNode);
       delete overridableKeys[keyNode];
     }
     return _result;
@@ -21248,7 +21249,7 @@ function requireLoader() {
     let lineBreaks = 0;
     let ch = state.input.charCodeAt(state.position);
     while (ch !== 0) {
-      while (isWhiteSpace(ch)) {
+      while (isWhiteSpace2(ch)) {
         if (ch === 9 && state.firstTabInLine === -1) {
           state.firstTabInLine = state.position;
         }
@@ -21355,7 +21356,7 @@ function requireLoader() {
         captureStart = captureEnd = state.position;
         hasPendingContent = false;
       }
-      if (!isWhiteSpace(ch)) {
+      if (!isWhiteSpace2(ch)) {
         captureEnd = state.position + 1;
       }
       ch = state.input.charCodeAt(++state.position);
@@ -21398,7 +21399,7 @@ function requireLoader() {
         throwError(state, "unexpected end of the document within a single quoted scalar");
       } else {
         state.position++;
-        if (!isWhiteSpace(ch)) {
+        if (!isWhiteSpace2(ch)) {
           captureEnd = state.position;
         }
       }
@@ -21455,7 +21456,7 @@ function requireLoader() {
         throwError(state, "unexpected end of the document within a double quoted scalar");
       } else {
         state.position++;
-        if (!isWhiteSpace(ch)) {
+        if (!isWhiteSpace2(ch)) {
           captureEnd = state.position;
         }
       }
@@ -21592,10 +21593,10 @@ function requireLoader() {
         break;
       }
     }
-    if (isWhiteSpace(ch)) {
+    if (isWhiteSpace2(ch)) {
       do {
         ch = state.input.charCodeAt(++state.position);
-      } while (isWhiteSpace(ch));
+      } while (isWhiteSpace2(ch));
       if (ch === 35) {
         do {
           ch = state.input.charCodeAt(++state.position);
@@ -21631,7 +21632,7 @@ function requireLoader() {
         break;
       }
       if (folding) {
-        if (isWhiteSpace(ch)) {
+        if (isWhiteSpace2(ch)) {
           atMoreIndented = true;
           state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
         } else if (atMoreIndented) {
@@ -21761,7 +21762,7 @@ function requireLoader() {
         }
         if (state.line === _line) {
           ch = state.input.charCodeAt(state.position);
-          while (isWhiteSpace(ch)) {
+          while (isWhiteSpace2(ch)) {
             ch = state.input.charCodeAt(++state.position);
           }
           if (ch === 58) {
@@ -22140,7 +22141,7 @@ function requireLoader() {
         throwError(state, "directive name must not be less than one character in length");
       }
       while (ch !== 0) {
-        while (isWhiteSpace(ch)) {
+        while (isWhiteSpace2(ch)) {
           ch = state.input.charCodeAt(++state.position);
         }
         if (ch === 35) {
@@ -25663,16 +25664,16 @@ function rangeMatches(range2) {
   return `(x.rel != "" && ${small} && (${alternatives2.map((a) => `(${a})`).join(" || ")}))`;
 }
 function versionAllowed(versions) {
-  let expression = "true";
+  let expression2 = "true";
   for (const [distribution, allowed] of Object.entries(versions).reverse()) {
     const key = hasGlob(distribution) ? distribution : distribution.replace(/:.*$/, "");
     const listed = allowed.filter((value) => RELEASE.test(value)).map(releaseIs);
     const ranges = allowed.filter((value) => !RELEASE.test(value)).map(rangeMatches);
     const terms = [...listed, ...ranges];
     const ok = terms.length === 0 ? "false" : `(x.rel != "" && (${terms.join(" || ")}))`;
-    expression = `(${imageMatches(key)} ? ${ok} : ${expression})`;
+    expression2 = `(${imageMatches(key)} ? ${ok} : ${expression2})`;
   }
-  return expression;
+  return expression2;
 }
 function endOfLife(eol, today, calendar) {
   const terms = [];
@@ -25740,8 +25741,8 @@ function celProgram(policy, options) {
     ...referenceStages()
   ];
   const validations2 = [];
-  const rule = (id, variable, expression, what) => {
-    variables.push({ name: variable, expression });
+  const rule = (id, variable, expression2, what) => {
+    variables.push({ name: variable, expression: expression2 });
     validations2.push({
       rule: id,
       variable,
@@ -28116,15 +28117,15 @@ function celExpressions(validations2, variables, policyName, found) {
   }
   let understood = 0;
   for (const [index, validation] of validations2.entries()) {
-    const expression = String(validation.expression ?? "");
+    const expression2 = String(validation.expression ?? "");
     const where2 = `${policyName} validation ${index + 1}`;
-    const prefixes = [...expression.matchAll(/image\.startsWith\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
+    const prefixes = [...expression2.matchAll(/image\.startsWith\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
       (m) => m[1]
     );
     for (const prefix of prefixes) {
       understood++;
       const negated = new RegExp(`!\\s*\\w+\\.image\\.startsWith\\(\\s*['"]${escapeRegex(prefix)}`).test(
-        expression
+        expression2
       );
       const entry = prefix.endsWith("/") ? `${prefix}**` : prefix;
       if (!prefix.endsWith("/")) {
@@ -28134,25 +28135,25 @@ function celExpressions(validations2, variables, policyName, found) {
       }
       (negated ? found.deprecated : found.approved).push(entry);
     }
-    if (/image\.endsWith\(\s*['"]:latest['"]\s*\)/.test(expression) || /image\.contains\(\s*['"]:['"]\s*\)/.test(expression)) {
+    if (/image\.endsWith\(\s*['"]:latest['"]\s*\)/.test(expression2) || /image\.contains\(\s*['"]:['"]\s*\)/.test(expression2)) {
       understood++;
       found.pinning ??= "tag";
     }
-    if (/image\.contains\(\s*['"]@(sha256:)?['"]\s*\)/.test(expression)) {
+    if (/image\.contains\(\s*['"]@(sha256:)?['"]\s*\)/.test(expression2)) {
       understood++;
       found.pinning = "digest";
     }
-    if (/image\.split\(\s*['"]\/['"]\s*\)/.test(expression)) {
-      const named = [...expression.matchAll(/variables\.(\w+)/g)].flatMap(
+    if (/image\.split\(\s*['"]\/['"]\s*\)/.test(expression2)) {
+      const named = [...expression2.matchAll(/variables\.(\w+)/g)].flatMap(
         (m) => lists.get(m[1]) ?? []
       );
-      const inline = [...expression.matchAll(/\bin\s*\[([^\]]*)\]/g)].flatMap(
+      const inline = [...expression2.matchAll(/\bin\s*\[([^\]]*)\]/g)].flatMap(
         (m) => stringList(m[1]) ?? []
       );
       const names = unique([...named, ...inline]);
       if (names.length > 0) {
         understood++;
-        const negated = /!\s*\(?[^&|]*\bin\b/.test(expression) && !/\.all\(/.test(expression);
+        const negated = /!\s*\(?[^&|]*\bin\b/.test(expression2) && !/\.all\(/.test(expression2);
         for (const name of names) {
           const entry = `**/${name}`;
           found.warnings.push(
@@ -28382,7 +28383,7 @@ function judge(occurrence, context) {
       return [
         {
           rule: "unresolved-image",
-          message: image.reason ? `cannot tell which image ${occurrence.text} is: ${image.reason}` : unresolvedMessage(occurrence, image.missing, image.placeholder)
+          message: image.reason ?? unresolvedMessage(occurrence, image.missing, image.placeholder)
         }
       ];
     case "invalid":
@@ -28815,6 +28816,116 @@ function trackedFiles(dir) {
   return names;
 }
 
+// src/sources/jenkins.ts
+var JENKINSFILE_NAME = /^(?:Jenkinsfile|.+\.jenkinsfile)$/i;
+function isJenkinsfileName(name) {
+  return JENKINSFILE_NAME.test(name);
+}
+var JENKINS_WORDS = /docker/;
+var FORMS = [
+  /\bdocker\s*\{[^{}]*?\bimage\s*\(?\s*/g,
+  /\bagent\s*\{\s*docker\s*\(?\s*/g,
+  /\bdocker\s*\.\s*image\s*\(\s*/g
+];
+function readJenkinsfile(text) {
+  const code = withoutComments(text);
+  const found = [];
+  for (const form of FORMS) {
+    form.lastIndex = 0;
+    for (let match = form.exec(code); match; match = form.exec(code)) {
+      const offset = match.index + match[0].length;
+      const string = stringAt(code, offset);
+      if (string) found.push({ offset, value: string.value });
+      else {
+        const expression2 = /^[^\s{}()]+/.exec(code.slice(offset))?.[0];
+        if (expression2 && expression2 !== "{") found.push({ offset, value: expression2, expression: true });
+      }
+    }
+  }
+  found.sort((a, b) => a.offset - b.offset);
+  const unique2 = found.filter((f, i) => i === 0 || f.offset !== found[i - 1].offset);
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  const position = (offset) => {
+    let line = 0;
+    while (line + 1 < starts.length && starts[line + 1] <= offset) line++;
+    return { line: line + 1, col: offset - starts[line] + 1 };
+  };
+  const doc = {
+    data: unique2.map((f) => f.value),
+    line: 1,
+    locate: (path4) => position(unique2[path4[0]]?.offset ?? 0),
+    written: (path4) => {
+      const entry = unique2[path4[0]];
+      return entry && !entry.expression ? entry.value : void 0;
+    }
+  };
+  const images = unique2.map((f, i) => ({
+    path: [i],
+    value: f.value,
+    workload: { kind: "agent", name: "docker" },
+    labels: {},
+    ...f.expression && {
+      unresolved: `cannot tell which image ${f.value} is: it is a Groovy expression, known only when the pipeline runs; write the image as a string`
+    }
+  }));
+  return { doc, images };
+}
+function stringAt(code, offset) {
+  const quote = code[offset];
+  if (quote !== "'" && quote !== '"') return void 0;
+  let value = "";
+  for (let i = offset + 1; i < code.length; i++) {
+    const char = code[i];
+    if (char === "\n") return void 0;
+    if (char === "\\") {
+      value += code[i + 1] ?? "";
+      i++;
+      continue;
+    }
+    if (char === quote) return { value };
+    value += char;
+  }
+  return void 0;
+}
+function withoutComments(text) {
+  let out = "";
+  let i = 0;
+  while (i < text.length) {
+    const char = text[i];
+    if (char === "'" || char === '"') {
+      const end = closing(text, i);
+      out += text.slice(i, end);
+      i = end;
+    } else if (char === "/" && text[i + 1] === "/") {
+      const end = text.indexOf("\n", i);
+      const stop = end === -1 ? text.length : end;
+      out += " ".repeat(stop - i);
+      i = stop;
+    } else if (char === "/" && text[i + 1] === "*") {
+      const end = text.indexOf("*/", i + 2);
+      const stop = end === -1 ? text.length : end + 2;
+      out += text.slice(i, stop).replace(/[^\n]/g, " ");
+      i = stop;
+    } else {
+      out += char;
+      i++;
+    }
+  }
+  return out;
+}
+function closing(text, start) {
+  const quote = text[start];
+  const triple = text.startsWith(quote.repeat(3), start);
+  const close = triple ? quote.repeat(3) : quote;
+  for (let i = start + close.length; i < text.length; i++) {
+    if (text[i] === "\\") i++;
+    else if (text.startsWith(close, i)) return i + close.length;
+    else if (!triple && text[i] === "\n") return i;
+  }
+  return text.length;
+}
+
 // src/sources/small-file.ts
 import { readFileSync as readFileSync2, realpathSync as realpathSync2, statSync as statSync2 } from "node:fs";
 var MAX_SIDE_FILE_BYTES = 1 << 20;
@@ -28839,9 +28950,12 @@ var JSON_EXTENSION = /\.json$/i;
 var DOCKERFILE_NAME = /^(?:dockerfile|containerfile)(?:[._-].*)?$|\.(?:dockerfile|containerfile)$/i;
 var NOT_A_DOCKERFILE = /\.(?:md|markdown|rst|adoc|txt|html?|json|ya?ml|toml|xml|ini|cfg|csv|lock|sh|bash|zsh|fish|ps1|psm1|bat|cmd|go|py|pyc|js|mjs|cjs|ts|mts|cts|tsx|jsx|rb|rs|java|kt|kts|scala|groovy|c|cc|cpp|cxx|h|hpp|cs|fs|php|pl|swift|lua|sql|r|patch|diff|dockerignore|png|jpe?g|gif|svg|ico|gz|tgz|zip|tar)$/i;
 var KUSTOMIZATION_NAME = "Kustomization";
+var BAKE_HCL_NAME = /^docker-bake(?:\.override)?(?:\.[^/]*)?\.hcl$/i;
 function fileKind(name) {
   if (YAML_EXTENSION.test(name) || name === KUSTOMIZATION_NAME) return "yaml";
   if (JSON_EXTENSION.test(name)) return "json";
+  if (isJenkinsfileName(name)) return "jenkinsfile";
+  if (BAKE_HCL_NAME.test(name)) return "hcl";
   if (DOCKERFILE_NAME.test(name) && !NOT_A_DOCKERFILE.test(name) && !name.startsWith("."))
     return "dockerfile";
   return void 0;
@@ -30664,7 +30778,368 @@ function applyKustomizations(kustomizations, byFile) {
 
 // src/sources/read.ts
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { basename as basename3, dirname as dirname4, join as join2, posix as posix3, sep as sep4 } from "node:path";
+import { basename as basename3, dirname as dirname6, join as join2, posix as posix3, sep as sep4 } from "node:path";
+
+// src/sources/bake.ts
+import { dirname as dirname4, resolve as resolve4 } from "node:path";
+var BAKE_PATH = /(?:^|\/)docker-bake(?:\.override)?(?:\.[^/]*)?\.(?:hcl|json)$/i;
+function isBakePath(path4) {
+  return BAKE_PATH.test(path4);
+}
+var BAKE_FILES = [
+  "docker-bake.json",
+  "docker-bake.override.json",
+  "docker-bake.hcl",
+  "docker-bake.override.hcl"
+];
+var DOCKER_IMAGE = "docker-image://";
+var MAX_INHERITS = 32;
+function isExpression(value) {
+  return isObject(value) && typeof value.expression === "string" && Object.keys(value).length === 1;
+}
+function bakeTargets(data2, file) {
+  const bake = { targets: [], images: [] };
+  if (!isObject(data2)) return bake;
+  const targets = isObject(data2.target) ? data2.target : {};
+  const variables = /* @__PURE__ */ new Map();
+  if (isObject(data2.variable)) {
+    for (const [name, variable] of Object.entries(data2.variable)) {
+      const value2 = isObject(variable) ? variable.default : void 0;
+      if (typeof value2 === "string" || typeof value2 === "number" || typeof value2 === "boolean")
+        variables.set(name, String(value2));
+    }
+  }
+  const value = (raw) => evaluate(raw, variables, 0);
+  const resolved = (name, depth, seen) => {
+    const own = targets[name];
+    if (!isObject(own) || seen.has(name) || depth > MAX_INHERITS) return {};
+    const inner = new Set(seen).add(name);
+    const merged2 = {};
+    const parents = Array.isArray(own.inherits) ? own.inherits : [];
+    for (const parent of parents)
+      if (typeof parent === "string") mergeInto(merged2, resolved(parent, depth + 1, inner));
+    mergeInto(merged2, own);
+    return merged2;
+  };
+  for (const name of Object.keys(targets)) {
+    const target = resolved(name, 0, /* @__PURE__ */ new Set());
+    const context = value(target.context) ?? ".";
+    if (!context.includes("://") && target["dockerfile-inline"] === void 0) {
+      const dockerfile = value(target.dockerfile) ?? "Dockerfile";
+      const args = {};
+      if (isObject(target.args)) {
+        for (const [key, raw] of Object.entries(target.args)) {
+          const arg = value(raw);
+          if (arg !== void 0) args[key] = arg;
+        }
+      }
+      bake.targets.push({ name, dockerfile: resolve4(dirname4(file), context, dockerfile), args });
+    }
+  }
+  for (const [name, own] of Object.entries(targets)) {
+    if (!isObject(own) || !isObject(own.contexts)) continue;
+    for (const [key, raw] of Object.entries(own.contexts)) {
+      const text = isExpression(raw) ? `\${${raw.expression}}` : typeof raw === "string" ? raw : void 0;
+      if (text === void 0 || !text.startsWith(DOCKER_IMAGE)) continue;
+      const image = value(raw);
+      bake.images.push({
+        path: ["target", name, "contexts", key],
+        value: (image ?? text).slice(DOCKER_IMAGE.length),
+        ...typeof raw === "string" && !raw.includes("${") && { prefix: DOCKER_IMAGE },
+        workload: { kind: "bake target", name },
+        labels: {},
+        ...image === void 0 && {
+          unresolved: `cannot tell which image the context ${key} names: ${text} is an expression bake evaluates; write the image out, or give its variables defaults`
+        }
+      });
+    }
+  }
+  return bake;
+}
+function mergeInto(into, from) {
+  for (const [key, value] of Object.entries(from)) {
+    if (key === "inherits") continue;
+    const current = into[key];
+    into[key] = isObject(current) && isObject(value) && !isExpression(value) ? { ...current, ...value } : value;
+  }
+}
+function evaluate(raw, variables, depth) {
+  if (depth > 16) return void 0;
+  if (typeof raw === "number" || typeof raw === "boolean") return String(raw);
+  if (isExpression(raw)) return expression(raw.expression.trim(), variables, depth);
+  if (typeof raw !== "string") return void 0;
+  let out = "";
+  for (let i = 0; i < raw.length; i++) {
+    if (raw.startsWith("$${", i)) {
+      out += "${";
+      i += 2;
+    } else if (raw.startsWith("${", i)) {
+      const end = raw.indexOf("}", i);
+      if (end === -1) return void 0;
+      const inner = expression(raw.slice(i + 2, end).trim(), variables, depth);
+      if (inner === void 0) return void 0;
+      out += inner;
+      i = end;
+    } else out += raw[i];
+  }
+  return out;
+}
+var NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+var STRING = /^"((?:[^"\\$]|\\.)*)"$/;
+var CONDITIONAL = /^(\S+)\s*(==|!=)\s*(\S+)\s*\?\s*(\S+)\s*:\s*(\S+)$/;
+function expression(text, variables, depth) {
+  if (NAME.test(text)) return variables.get(text);
+  const string = STRING.exec(text);
+  if (string) return string[1].replace(/\\(.)/g, "$1");
+  const conditional = CONDITIONAL.exec(text);
+  if (conditional) {
+    const [, left, op, right, yes, no] = conditional;
+    const a = expression(left, variables, depth + 1);
+    const b = expression(right, variables, depth + 1);
+    if (a === void 0 || b === void 0) return void 0;
+    return expression(a === b === (op === "==") ? yes : no, variables, depth + 1);
+  }
+  return void 0;
+}
+function readBakeHcl(text, file) {
+  const offsets = /* @__PURE__ */ new Map();
+  const reader = new HclReader(text);
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  const position = (offset) => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = low + high + 1 >> 1;
+      if (starts[middle] <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, col: offset - starts[low] + 1 };
+  };
+  let data2;
+  try {
+    data2 = reader.body(offsets, [], true);
+  } catch (error) {
+    if (!(error instanceof HclError)) throw error;
+    const at2 = position(error.offset);
+    return {
+      problems: [{ file, line: at2.line, column: at2.col, message: `HCL cannot be read: ${error.message}` }]
+    };
+  }
+  const key = (path4) => JSON.stringify(path4);
+  const doc = {
+    data: data2,
+    line: 1,
+    locate: (path4) => position(offsets.get(key(path4)) ?? 0),
+    written: (path4) => {
+      let current = data2;
+      for (const part of path4) current = isObject(current) ? current[part] : void 0;
+      return typeof current === "string" ? current : void 0;
+    }
+  };
+  return { doc, problems: [] };
+}
+var HclError = class extends Error {
+  constructor(message, offset) {
+    super(message);
+    this.offset = offset;
+  }
+  offset;
+};
+var HclReader = class {
+  constructor(text) {
+    this.text = text;
+  }
+  text;
+  i = 0;
+  /** Attributes and blocks until `}` (or the end, at the top). Blocks nest as `type.label…`. */
+  body(offsets, path4, top) {
+    const out = {};
+    for (; ; ) {
+      this.blank(true);
+      if (this.i >= this.text.length) {
+        if (!top) throw new HclError("a block is not closed with }", this.i);
+        return out;
+      }
+      if (this.text[this.i] === "}") {
+        if (top) throw new HclError("} without a block to close", this.i);
+        this.i++;
+        return out;
+      }
+      const name = this.identifier();
+      this.blank(false);
+      if (this.text[this.i] === "=" && this.text[this.i + 1] !== "=") {
+        this.i++;
+        this.blank(false);
+        const at2 = this.i;
+        out[name] = this.value(offsets, [...path4, name]);
+        offsets.set(JSON.stringify([...path4, name]), at2);
+        continue;
+      }
+      const labels = [];
+      while (this.text[this.i] === '"') {
+        labels.push(this.quoted());
+        this.blank(false);
+      }
+      if (this.text[this.i] !== "{") throw new HclError(`expected = or { after ${name}`, this.i);
+      this.i++;
+      let into = out;
+      const blockPath = [...path4, name, ...labels];
+      for (const part of [name, ...labels.slice(0, -1)]) {
+        if (!isObject(into[part])) into[part] = {};
+        into = into[part];
+      }
+      const last = labels.length > 0 ? labels[labels.length - 1] : void 0;
+      const inner = this.body(offsets, blockPath, false);
+      if (last === void 0) {
+        into[name] = inner;
+      } else {
+        const existing = into[last];
+        into[last] = isObject(existing) ? { ...existing, ...inner } : inner;
+      }
+    }
+  }
+  value(offsets, path4) {
+    const char = this.text[this.i];
+    if (char === '"') return this.finish(this.quoted());
+    if (char === "<" && this.text[this.i + 1] === "<") return this.heredoc();
+    if (char === "[") return this.list(offsets, path4);
+    if (char === "{") return this.object(offsets, path4);
+    const start = this.i;
+    const text = this.expressionText();
+    const trimmed = text.trim();
+    if (trimmed === "") throw new HclError("expected a value", start);
+    if (/^-?\d+(?:\.\d+)?$/.test(trimmed)) return Number(trimmed);
+    if (trimmed === "true" || trimmed === "false") return trimmed === "true";
+    if (trimmed === "null") return null;
+    return { expression: trimmed };
+  }
+  /** A quoted string that is the whole value (an operator after it makes it an expression). */
+  finish(string) {
+    const rest = this.expressionText();
+    if (rest.trim() === "") return string;
+    return { expression: `${JSON.stringify(string)} ${rest.trim()}` };
+  }
+  list(offsets, path4) {
+    this.i++;
+    const items = [];
+    for (; ; ) {
+      this.blank(true);
+      if (this.text[this.i] === "]") {
+        this.i++;
+        return items;
+      }
+      if (this.i >= this.text.length) throw new HclError("a list is not closed with ]", this.i);
+      const at2 = this.i;
+      items.push(this.value(offsets, [...path4, items.length]));
+      offsets.set(JSON.stringify([...path4, items.length - 1]), at2);
+      this.blank(true);
+      if (this.text[this.i] === ",") this.i++;
+    }
+  }
+  object(offsets, path4) {
+    this.i++;
+    const out = {};
+    for (; ; ) {
+      this.blank(true);
+      if (this.text[this.i] === "}") {
+        this.i++;
+        return out;
+      }
+      if (this.i >= this.text.length) throw new HclError("a map is not closed with }", this.i);
+      const key = this.text[this.i] === '"' ? this.quoted() : this.identifier();
+      this.blank(false);
+      const separator = this.text[this.i];
+      if (separator !== "=" && separator !== ":") throw new HclError(`expected = after ${key}`, this.i);
+      this.i++;
+      this.blank(false);
+      const at2 = this.i;
+      out[key] = this.value(offsets, [...path4, key]);
+      offsets.set(JSON.stringify([...path4, key]), at2);
+      this.blank(true);
+      if (this.text[this.i] === ",") this.i++;
+    }
+  }
+  /** Text of an expression up to the end of its line, a `,` or a closing bracket at depth 0. */
+  expressionText() {
+    const start = this.i;
+    let depth = 0;
+    while (this.i < this.text.length) {
+      const char = this.text[this.i];
+      if (char === '"') {
+        this.quoted();
+        continue;
+      }
+      if (char === "#" || char === "/" && this.text[this.i + 1] === "/") break;
+      if (depth === 0 && (char === "\n" || char === "," || char === "]" || char === "}")) break;
+      if (char === "(" || char === "[" || char === "{") depth++;
+      if (char === ")" || char === "]" || char === "}") depth--;
+      this.i++;
+    }
+    return this.text.slice(start, this.i);
+  }
+  /** A `"…"` string: escapes decoded, `${…}` kept as written (interpolation is evaluated later). */
+  quoted() {
+    const start = this.i;
+    this.i++;
+    let out = "";
+    while (this.i < this.text.length) {
+      const char = this.text[this.i];
+      if (char === "\n") break;
+      if (char === "\\") {
+        const next = this.text[this.i + 1] ?? "";
+        out += next === "n" ? "\n" : next === "t" ? "	" : next;
+        this.i += 2;
+        continue;
+      }
+      if (char === "$" && this.text[this.i + 1] === "{") {
+        const end = this.text.indexOf("}", this.i);
+        if (end === -1) break;
+        out += this.text.slice(this.i, end + 1);
+        this.i = end + 1;
+        continue;
+      }
+      if (char === '"') {
+        this.i++;
+        return out;
+      }
+      out += char;
+      this.i++;
+    }
+    throw new HclError("a string is not closed", start);
+  }
+  heredoc() {
+    const match = /^<<(-?)([A-Za-z_][A-Za-z0-9_]*)[ \t]*\r?\n/.exec(this.text.slice(this.i, this.i + 200));
+    if (!match) throw new HclError("not a heredoc", this.i);
+    const body = this.i + match[0].length;
+    const end = new RegExp(`^[ \\t]*${match[2]}[ \\t]*$`, "m");
+    const rest = this.text.slice(body);
+    const found = end.exec(rest);
+    if (!found) throw new HclError(`heredoc ${match[2]} is not closed`, this.i);
+    this.i = body + found.index + found[0].length;
+    return rest.slice(0, found.index);
+  }
+  identifier() {
+    const match = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(this.text.slice(this.i, this.i + 256));
+    if (!match) throw new HclError("expected a name", this.i);
+    this.i += match[0].length;
+    return match[0];
+  }
+  /** Skips blanks and comments; line breaks too when `lines`. */
+  blank(lines) {
+    while (this.i < this.text.length) {
+      const char = this.text[this.i];
+      if (char === " " || char === "	" || char === "\r" || lines && char === "\n") this.i++;
+      else if (char === "#" || char === "/" && this.text[this.i + 1] === "/") {
+        const end = this.text.indexOf("\n", this.i);
+        this.i = end === -1 ? this.text.length : end;
+      } else if (char === "/" && this.text[this.i + 1] === "*") {
+        const end = this.text.indexOf("*/", this.i + 2);
+        this.i = end === -1 ? this.text.length : end + 2;
+      } else return;
+    }
+  }
+};
 
 // src/sources/compose.ts
 function isComposeFile(value) {
@@ -30746,6 +31221,1079 @@ function closingQuote(text) {
     else if (text[i] === '"') return i;
   }
   return -1;
+}
+
+// src/sources/devcontainer.ts
+import { dirname as dirname5, resolve as resolve5 } from "node:path";
+
+// node_modules/jsonc-parser/lib/esm/impl/scanner.js
+function createScanner(text, ignoreTrivia = false) {
+  const len = text.length;
+  let pos = 0, value = "", tokenOffset = 0, token = 16, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0;
+  function scanHexDigits(count, exact) {
+    let digits = 0;
+    let value2 = 0;
+    while (digits < count || !exact) {
+      let ch = text.charCodeAt(pos);
+      if (ch >= 48 && ch <= 57) {
+        value2 = value2 * 16 + ch - 48;
+      } else if (ch >= 65 && ch <= 70) {
+        value2 = value2 * 16 + ch - 65 + 10;
+      } else if (ch >= 97 && ch <= 102) {
+        value2 = value2 * 16 + ch - 97 + 10;
+      } else {
+        break;
+      }
+      pos++;
+      digits++;
+    }
+    if (digits < count) {
+      value2 = -1;
+    }
+    return value2;
+  }
+  function setPosition(newPosition) {
+    pos = newPosition;
+    value = "";
+    tokenOffset = 0;
+    token = 16;
+    scanError = 0;
+  }
+  function scanNumber() {
+    let start = pos;
+    if (text.charCodeAt(pos) === 48) {
+      pos++;
+    } else {
+      pos++;
+      while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+        pos++;
+      }
+    }
+    if (pos < text.length && text.charCodeAt(pos) === 46) {
+      pos++;
+      if (pos < text.length && isDigit(text.charCodeAt(pos))) {
+        pos++;
+        while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+          pos++;
+        }
+      } else {
+        scanError = 3;
+        return text.substring(start, pos);
+      }
+    }
+    let end = pos;
+    if (pos < text.length && (text.charCodeAt(pos) === 69 || text.charCodeAt(pos) === 101)) {
+      pos++;
+      if (pos < text.length && text.charCodeAt(pos) === 43 || text.charCodeAt(pos) === 45) {
+        pos++;
+      }
+      if (pos < text.length && isDigit(text.charCodeAt(pos))) {
+        pos++;
+        while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+          pos++;
+        }
+        end = pos;
+      } else {
+        scanError = 3;
+      }
+    }
+    return text.substring(start, end);
+  }
+  function scanString() {
+    let result = "", start = pos;
+    while (true) {
+      if (pos >= len) {
+        result += text.substring(start, pos);
+        scanError = 2;
+        break;
+      }
+      const ch = text.charCodeAt(pos);
+      if (ch === 34) {
+        result += text.substring(start, pos);
+        pos++;
+        break;
+      }
+      if (ch === 92) {
+        result += text.substring(start, pos);
+        pos++;
+        if (pos >= len) {
+          scanError = 2;
+          break;
+        }
+        const ch2 = text.charCodeAt(pos++);
+        switch (ch2) {
+          case 34:
+            result += '"';
+            break;
+          case 92:
+            result += "\\";
+            break;
+          case 47:
+            result += "/";
+            break;
+          case 98:
+            result += "\b";
+            break;
+          case 102:
+            result += "\f";
+            break;
+          case 110:
+            result += "\n";
+            break;
+          case 114:
+            result += "\r";
+            break;
+          case 116:
+            result += "	";
+            break;
+          case 117:
+            const ch3 = scanHexDigits(4, true);
+            if (ch3 >= 0) {
+              result += String.fromCharCode(ch3);
+            } else {
+              scanError = 4;
+            }
+            break;
+          default:
+            scanError = 5;
+        }
+        start = pos;
+        continue;
+      }
+      if (ch >= 0 && ch <= 31) {
+        if (isLineBreak(ch)) {
+          result += text.substring(start, pos);
+          scanError = 2;
+          break;
+        } else {
+          scanError = 6;
+        }
+      }
+      pos++;
+    }
+    return result;
+  }
+  function scanNext() {
+    value = "";
+    scanError = 0;
+    tokenOffset = pos;
+    lineStartOffset = lineNumber;
+    prevTokenLineStartOffset = tokenLineStartOffset;
+    if (pos >= len) {
+      tokenOffset = len;
+      return token = 17;
+    }
+    let code = text.charCodeAt(pos);
+    if (isWhiteSpace(code)) {
+      do {
+        pos++;
+        value += String.fromCharCode(code);
+        code = text.charCodeAt(pos);
+      } while (isWhiteSpace(code));
+      return token = 15;
+    }
+    if (isLineBreak(code)) {
+      pos++;
+      value += String.fromCharCode(code);
+      if (code === 13 && text.charCodeAt(pos) === 10) {
+        pos++;
+        value += "\n";
+      }
+      lineNumber++;
+      tokenLineStartOffset = pos;
+      return token = 14;
+    }
+    switch (code) {
+      // tokens: []{}:,
+      case 123:
+        pos++;
+        return token = 1;
+      case 125:
+        pos++;
+        return token = 2;
+      case 91:
+        pos++;
+        return token = 3;
+      case 93:
+        pos++;
+        return token = 4;
+      case 58:
+        pos++;
+        return token = 6;
+      case 44:
+        pos++;
+        return token = 5;
+      // strings
+      case 34:
+        pos++;
+        value = scanString();
+        return token = 10;
+      // comments
+      case 47:
+        const start = pos - 1;
+        if (text.charCodeAt(pos + 1) === 47) {
+          pos += 2;
+          while (pos < len) {
+            if (isLineBreak(text.charCodeAt(pos))) {
+              break;
+            }
+            pos++;
+          }
+          value = text.substring(start, pos);
+          return token = 12;
+        }
+        if (text.charCodeAt(pos + 1) === 42) {
+          pos += 2;
+          const safeLength = len - 1;
+          let commentClosed = false;
+          while (pos < safeLength) {
+            const ch = text.charCodeAt(pos);
+            if (ch === 42 && text.charCodeAt(pos + 1) === 47) {
+              pos += 2;
+              commentClosed = true;
+              break;
+            }
+            pos++;
+            if (isLineBreak(ch)) {
+              if (ch === 13 && text.charCodeAt(pos) === 10) {
+                pos++;
+              }
+              lineNumber++;
+              tokenLineStartOffset = pos;
+            }
+          }
+          if (!commentClosed) {
+            pos++;
+            scanError = 1;
+          }
+          value = text.substring(start, pos);
+          return token = 13;
+        }
+        value += String.fromCharCode(code);
+        pos++;
+        return token = 16;
+      // numbers
+      case 45:
+        value += String.fromCharCode(code);
+        pos++;
+        if (pos === len || !isDigit(text.charCodeAt(pos))) {
+          return token = 16;
+        }
+      // found a minus, followed by a number so
+      // we fall through to proceed with scanning
+      // numbers
+      case 48:
+      case 49:
+      case 50:
+      case 51:
+      case 52:
+      case 53:
+      case 54:
+      case 55:
+      case 56:
+      case 57:
+        value += scanNumber();
+        return token = 11;
+      // literals and unknown symbols
+      default:
+        while (pos < len && isUnknownContentCharacter(code)) {
+          pos++;
+          code = text.charCodeAt(pos);
+        }
+        if (tokenOffset !== pos) {
+          value = text.substring(tokenOffset, pos);
+          switch (value) {
+            case "true":
+              return token = 8;
+            case "false":
+              return token = 9;
+            case "null":
+              return token = 7;
+          }
+          return token = 16;
+        }
+        value += String.fromCharCode(code);
+        pos++;
+        return token = 16;
+    }
+  }
+  function isUnknownContentCharacter(code) {
+    if (isWhiteSpace(code) || isLineBreak(code)) {
+      return false;
+    }
+    switch (code) {
+      case 125:
+      case 93:
+      case 123:
+      case 91:
+      case 34:
+      case 58:
+      case 44:
+      case 47:
+        return false;
+    }
+    return true;
+  }
+  function scanNextNonTrivia() {
+    let result;
+    do {
+      result = scanNext();
+    } while (result >= 12 && result <= 15);
+    return result;
+  }
+  return {
+    setPosition,
+    getPosition: () => pos,
+    scan: ignoreTrivia ? scanNextNonTrivia : scanNext,
+    getToken: () => token,
+    getTokenValue: () => value,
+    getTokenOffset: () => tokenOffset,
+    getTokenLength: () => pos - tokenOffset,
+    getTokenStartLine: () => lineStartOffset,
+    getTokenStartCharacter: () => tokenOffset - prevTokenLineStartOffset,
+    getTokenError: () => scanError
+  };
+}
+function isWhiteSpace(ch) {
+  return ch === 32 || ch === 9;
+}
+function isLineBreak(ch) {
+  return ch === 10 || ch === 13;
+}
+function isDigit(ch) {
+  return ch >= 48 && ch <= 57;
+}
+var CharacterCodes;
+(function(CharacterCodes2) {
+  CharacterCodes2[CharacterCodes2["lineFeed"] = 10] = "lineFeed";
+  CharacterCodes2[CharacterCodes2["carriageReturn"] = 13] = "carriageReturn";
+  CharacterCodes2[CharacterCodes2["space"] = 32] = "space";
+  CharacterCodes2[CharacterCodes2["_0"] = 48] = "_0";
+  CharacterCodes2[CharacterCodes2["_1"] = 49] = "_1";
+  CharacterCodes2[CharacterCodes2["_2"] = 50] = "_2";
+  CharacterCodes2[CharacterCodes2["_3"] = 51] = "_3";
+  CharacterCodes2[CharacterCodes2["_4"] = 52] = "_4";
+  CharacterCodes2[CharacterCodes2["_5"] = 53] = "_5";
+  CharacterCodes2[CharacterCodes2["_6"] = 54] = "_6";
+  CharacterCodes2[CharacterCodes2["_7"] = 55] = "_7";
+  CharacterCodes2[CharacterCodes2["_8"] = 56] = "_8";
+  CharacterCodes2[CharacterCodes2["_9"] = 57] = "_9";
+  CharacterCodes2[CharacterCodes2["a"] = 97] = "a";
+  CharacterCodes2[CharacterCodes2["b"] = 98] = "b";
+  CharacterCodes2[CharacterCodes2["c"] = 99] = "c";
+  CharacterCodes2[CharacterCodes2["d"] = 100] = "d";
+  CharacterCodes2[CharacterCodes2["e"] = 101] = "e";
+  CharacterCodes2[CharacterCodes2["f"] = 102] = "f";
+  CharacterCodes2[CharacterCodes2["g"] = 103] = "g";
+  CharacterCodes2[CharacterCodes2["h"] = 104] = "h";
+  CharacterCodes2[CharacterCodes2["i"] = 105] = "i";
+  CharacterCodes2[CharacterCodes2["j"] = 106] = "j";
+  CharacterCodes2[CharacterCodes2["k"] = 107] = "k";
+  CharacterCodes2[CharacterCodes2["l"] = 108] = "l";
+  CharacterCodes2[CharacterCodes2["m"] = 109] = "m";
+  CharacterCodes2[CharacterCodes2["n"] = 110] = "n";
+  CharacterCodes2[CharacterCodes2["o"] = 111] = "o";
+  CharacterCodes2[CharacterCodes2["p"] = 112] = "p";
+  CharacterCodes2[CharacterCodes2["q"] = 113] = "q";
+  CharacterCodes2[CharacterCodes2["r"] = 114] = "r";
+  CharacterCodes2[CharacterCodes2["s"] = 115] = "s";
+  CharacterCodes2[CharacterCodes2["t"] = 116] = "t";
+  CharacterCodes2[CharacterCodes2["u"] = 117] = "u";
+  CharacterCodes2[CharacterCodes2["v"] = 118] = "v";
+  CharacterCodes2[CharacterCodes2["w"] = 119] = "w";
+  CharacterCodes2[CharacterCodes2["x"] = 120] = "x";
+  CharacterCodes2[CharacterCodes2["y"] = 121] = "y";
+  CharacterCodes2[CharacterCodes2["z"] = 122] = "z";
+  CharacterCodes2[CharacterCodes2["A"] = 65] = "A";
+  CharacterCodes2[CharacterCodes2["B"] = 66] = "B";
+  CharacterCodes2[CharacterCodes2["C"] = 67] = "C";
+  CharacterCodes2[CharacterCodes2["D"] = 68] = "D";
+  CharacterCodes2[CharacterCodes2["E"] = 69] = "E";
+  CharacterCodes2[CharacterCodes2["F"] = 70] = "F";
+  CharacterCodes2[CharacterCodes2["G"] = 71] = "G";
+  CharacterCodes2[CharacterCodes2["H"] = 72] = "H";
+  CharacterCodes2[CharacterCodes2["I"] = 73] = "I";
+  CharacterCodes2[CharacterCodes2["J"] = 74] = "J";
+  CharacterCodes2[CharacterCodes2["K"] = 75] = "K";
+  CharacterCodes2[CharacterCodes2["L"] = 76] = "L";
+  CharacterCodes2[CharacterCodes2["M"] = 77] = "M";
+  CharacterCodes2[CharacterCodes2["N"] = 78] = "N";
+  CharacterCodes2[CharacterCodes2["O"] = 79] = "O";
+  CharacterCodes2[CharacterCodes2["P"] = 80] = "P";
+  CharacterCodes2[CharacterCodes2["Q"] = 81] = "Q";
+  CharacterCodes2[CharacterCodes2["R"] = 82] = "R";
+  CharacterCodes2[CharacterCodes2["S"] = 83] = "S";
+  CharacterCodes2[CharacterCodes2["T"] = 84] = "T";
+  CharacterCodes2[CharacterCodes2["U"] = 85] = "U";
+  CharacterCodes2[CharacterCodes2["V"] = 86] = "V";
+  CharacterCodes2[CharacterCodes2["W"] = 87] = "W";
+  CharacterCodes2[CharacterCodes2["X"] = 88] = "X";
+  CharacterCodes2[CharacterCodes2["Y"] = 89] = "Y";
+  CharacterCodes2[CharacterCodes2["Z"] = 90] = "Z";
+  CharacterCodes2[CharacterCodes2["asterisk"] = 42] = "asterisk";
+  CharacterCodes2[CharacterCodes2["backslash"] = 92] = "backslash";
+  CharacterCodes2[CharacterCodes2["closeBrace"] = 125] = "closeBrace";
+  CharacterCodes2[CharacterCodes2["closeBracket"] = 93] = "closeBracket";
+  CharacterCodes2[CharacterCodes2["colon"] = 58] = "colon";
+  CharacterCodes2[CharacterCodes2["comma"] = 44] = "comma";
+  CharacterCodes2[CharacterCodes2["dot"] = 46] = "dot";
+  CharacterCodes2[CharacterCodes2["doubleQuote"] = 34] = "doubleQuote";
+  CharacterCodes2[CharacterCodes2["minus"] = 45] = "minus";
+  CharacterCodes2[CharacterCodes2["openBrace"] = 123] = "openBrace";
+  CharacterCodes2[CharacterCodes2["openBracket"] = 91] = "openBracket";
+  CharacterCodes2[CharacterCodes2["plus"] = 43] = "plus";
+  CharacterCodes2[CharacterCodes2["slash"] = 47] = "slash";
+  CharacterCodes2[CharacterCodes2["formFeed"] = 12] = "formFeed";
+  CharacterCodes2[CharacterCodes2["tab"] = 9] = "tab";
+})(CharacterCodes || (CharacterCodes = {}));
+
+// node_modules/jsonc-parser/lib/esm/impl/string-intern.js
+var cachedSpaces = new Array(20).fill(0).map((_, index) => {
+  return " ".repeat(index);
+});
+var maxCachedValues = 200;
+var cachedBreakLinesWithSpaces = {
+  " ": {
+    "\n": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\n" + " ".repeat(index);
+    }),
+    "\r": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\r" + " ".repeat(index);
+    }),
+    "\r\n": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\r\n" + " ".repeat(index);
+    })
+  },
+  "	": {
+    "\n": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\n" + "	".repeat(index);
+    }),
+    "\r": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\r" + "	".repeat(index);
+    }),
+    "\r\n": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\r\n" + "	".repeat(index);
+    })
+  }
+};
+
+// node_modules/jsonc-parser/lib/esm/impl/parser.js
+var ParseOptions;
+(function(ParseOptions2) {
+  ParseOptions2.DEFAULT = {
+    allowTrailingComma: false
+  };
+})(ParseOptions || (ParseOptions = {}));
+function parseTree(text, errors = [], options = ParseOptions.DEFAULT) {
+  let currentParent = { type: "array", offset: -1, length: -1, children: [], parent: void 0 };
+  function ensurePropertyComplete(endOffset) {
+    if (currentParent.type === "property") {
+      currentParent.length = endOffset - currentParent.offset;
+      currentParent = currentParent.parent;
+    }
+  }
+  function onValue(valueNode) {
+    currentParent.children.push(valueNode);
+    return valueNode;
+  }
+  const visitor = {
+    onObjectBegin: (offset) => {
+      currentParent = onValue({ type: "object", offset, length: -1, parent: currentParent, children: [] });
+    },
+    onObjectProperty: (name, offset, length) => {
+      currentParent = onValue({ type: "property", offset, length: -1, parent: currentParent, children: [] });
+      currentParent.children.push({ type: "string", value: name, offset, length, parent: currentParent });
+    },
+    onObjectEnd: (offset, length) => {
+      ensurePropertyComplete(offset + length);
+      currentParent.length = offset + length - currentParent.offset;
+      currentParent = currentParent.parent;
+      ensurePropertyComplete(offset + length);
+    },
+    onArrayBegin: (offset, length) => {
+      currentParent = onValue({ type: "array", offset, length: -1, parent: currentParent, children: [] });
+    },
+    onArrayEnd: (offset, length) => {
+      currentParent.length = offset + length - currentParent.offset;
+      currentParent = currentParent.parent;
+      ensurePropertyComplete(offset + length);
+    },
+    onLiteralValue: (value, offset, length) => {
+      onValue({ type: getNodeType(value), offset, length, parent: currentParent, value });
+      ensurePropertyComplete(offset + length);
+    },
+    onSeparator: (sep6, offset, length) => {
+      if (currentParent.type === "property") {
+        if (sep6 === ":") {
+          currentParent.colonOffset = offset;
+        } else if (sep6 === ",") {
+          ensurePropertyComplete(offset);
+        }
+      }
+    },
+    onError: (error, offset, length) => {
+      errors.push({ error, offset, length });
+    }
+  };
+  visit(text, visitor, options);
+  const result = currentParent.children[0];
+  if (result) {
+    delete result.parent;
+  }
+  return result;
+}
+function findNodeAtLocation(root, path4) {
+  if (!root) {
+    return void 0;
+  }
+  let node = root;
+  for (let segment of path4) {
+    if (typeof segment === "string") {
+      if (node.type !== "object" || !Array.isArray(node.children)) {
+        return void 0;
+      }
+      let found = false;
+      for (const propertyNode of node.children) {
+        if (Array.isArray(propertyNode.children) && propertyNode.children[0].value === segment && propertyNode.children.length === 2) {
+          node = propertyNode.children[1];
+          found = true;
+          break;
+        }
+      }
+      if (!found) {
+        return void 0;
+      }
+    } else {
+      const index = segment;
+      if (node.type !== "array" || index < 0 || !Array.isArray(node.children) || index >= node.children.length) {
+        return void 0;
+      }
+      node = node.children[index];
+    }
+  }
+  return node;
+}
+function getNodeValue(node) {
+  switch (node.type) {
+    case "array":
+      return node.children.map(getNodeValue);
+    case "object":
+      const obj = /* @__PURE__ */ Object.create(null);
+      for (let prop of node.children) {
+        const valueNode = prop.children[1];
+        if (valueNode) {
+          obj[prop.children[0].value] = getNodeValue(valueNode);
+        }
+      }
+      return obj;
+    case "null":
+    case "string":
+    case "number":
+    case "boolean":
+      return node.value;
+    default:
+      return void 0;
+  }
+}
+function visit(text, visitor, options = ParseOptions.DEFAULT) {
+  const _scanner = createScanner(text, false);
+  const _jsonPath = [];
+  let suppressedCallbacks = 0;
+  function toNoArgVisit(visitFunction) {
+    return visitFunction ? () => suppressedCallbacks === 0 && visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter()) : () => true;
+  }
+  function toOneArgVisit(visitFunction) {
+    return visitFunction ? (arg) => suppressedCallbacks === 0 && visitFunction(arg, _scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter()) : () => true;
+  }
+  function toOneArgVisitWithPath(visitFunction) {
+    return visitFunction ? (arg) => suppressedCallbacks === 0 && visitFunction(arg, _scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter(), () => _jsonPath.slice()) : () => true;
+  }
+  function toBeginVisit(visitFunction) {
+    return visitFunction ? () => {
+      if (suppressedCallbacks > 0) {
+        suppressedCallbacks++;
+      } else {
+        let cbReturn = visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter(), () => _jsonPath.slice());
+        if (cbReturn === false) {
+          suppressedCallbacks = 1;
+        }
+      }
+    } : () => true;
+  }
+  function toEndVisit(visitFunction) {
+    return visitFunction ? () => {
+      if (suppressedCallbacks > 0) {
+        suppressedCallbacks--;
+      }
+      if (suppressedCallbacks === 0) {
+        visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter());
+      }
+    } : () => true;
+  }
+  const onObjectBegin = toBeginVisit(visitor.onObjectBegin), onObjectProperty = toOneArgVisitWithPath(visitor.onObjectProperty), onObjectEnd = toEndVisit(visitor.onObjectEnd), onArrayBegin = toBeginVisit(visitor.onArrayBegin), onArrayEnd = toEndVisit(visitor.onArrayEnd), onLiteralValue = toOneArgVisitWithPath(visitor.onLiteralValue), onSeparator = toOneArgVisit(visitor.onSeparator), onComment = toNoArgVisit(visitor.onComment), onError = toOneArgVisit(visitor.onError);
+  const disallowComments = options && options.disallowComments;
+  const allowTrailingComma = options && options.allowTrailingComma;
+  function scanNext() {
+    while (true) {
+      const token = _scanner.scan();
+      switch (_scanner.getTokenError()) {
+        case 4:
+          handleError(
+            14
+            /* ParseErrorCode.InvalidUnicode */
+          );
+          break;
+        case 5:
+          handleError(
+            15
+            /* ParseErrorCode.InvalidEscapeCharacter */
+          );
+          break;
+        case 3:
+          handleError(
+            13
+            /* ParseErrorCode.UnexpectedEndOfNumber */
+          );
+          break;
+        case 1:
+          if (!disallowComments) {
+            handleError(
+              11
+              /* ParseErrorCode.UnexpectedEndOfComment */
+            );
+          }
+          break;
+        case 2:
+          handleError(
+            12
+            /* ParseErrorCode.UnexpectedEndOfString */
+          );
+          break;
+        case 6:
+          handleError(
+            16
+            /* ParseErrorCode.InvalidCharacter */
+          );
+          break;
+      }
+      switch (token) {
+        case 12:
+        case 13:
+          if (disallowComments) {
+            handleError(
+              10
+              /* ParseErrorCode.InvalidCommentToken */
+            );
+          } else {
+            onComment();
+          }
+          break;
+        case 16:
+          handleError(
+            1
+            /* ParseErrorCode.InvalidSymbol */
+          );
+          break;
+        case 15:
+        case 14:
+          break;
+        default:
+          return token;
+      }
+    }
+  }
+  function handleError(error, skipUntilAfter = [], skipUntil = []) {
+    onError(error);
+    if (skipUntilAfter.length + skipUntil.length > 0) {
+      let token = _scanner.getToken();
+      while (token !== 17) {
+        if (skipUntilAfter.indexOf(token) !== -1) {
+          scanNext();
+          break;
+        } else if (skipUntil.indexOf(token) !== -1) {
+          break;
+        }
+        token = scanNext();
+      }
+    }
+  }
+  function parseString(isValue) {
+    const value = _scanner.getTokenValue();
+    if (isValue) {
+      onLiteralValue(value);
+    } else {
+      onObjectProperty(value);
+      _jsonPath.push(value);
+    }
+    scanNext();
+    return true;
+  }
+  function parseLiteral() {
+    switch (_scanner.getToken()) {
+      case 11:
+        const tokenValue = _scanner.getTokenValue();
+        let value = Number(tokenValue);
+        if (isNaN(value)) {
+          handleError(
+            2
+            /* ParseErrorCode.InvalidNumberFormat */
+          );
+          value = 0;
+        }
+        onLiteralValue(value);
+        break;
+      case 7:
+        onLiteralValue(null);
+        break;
+      case 8:
+        onLiteralValue(true);
+        break;
+      case 9:
+        onLiteralValue(false);
+        break;
+      default:
+        return false;
+    }
+    scanNext();
+    return true;
+  }
+  function parseProperty() {
+    if (_scanner.getToken() !== 10) {
+      handleError(3, [], [
+        2,
+        5
+        /* SyntaxKind.CommaToken */
+      ]);
+      return false;
+    }
+    parseString(false);
+    if (_scanner.getToken() === 6) {
+      onSeparator(":");
+      scanNext();
+      if (!parseValue()) {
+        handleError(4, [], [
+          2,
+          5
+          /* SyntaxKind.CommaToken */
+        ]);
+      }
+    } else {
+      handleError(5, [], [
+        2,
+        5
+        /* SyntaxKind.CommaToken */
+      ]);
+    }
+    _jsonPath.pop();
+    return true;
+  }
+  function parseObject() {
+    onObjectBegin();
+    scanNext();
+    let needsComma = false;
+    while (_scanner.getToken() !== 2 && _scanner.getToken() !== 17) {
+      if (_scanner.getToken() === 5) {
+        if (!needsComma) {
+          handleError(4, [], []);
+        }
+        onSeparator(",");
+        scanNext();
+        if (_scanner.getToken() === 2 && allowTrailingComma) {
+          break;
+        }
+      } else if (needsComma) {
+        handleError(6, [], []);
+      }
+      if (!parseProperty()) {
+        handleError(4, [], [
+          2,
+          5
+          /* SyntaxKind.CommaToken */
+        ]);
+      }
+      needsComma = true;
+    }
+    onObjectEnd();
+    if (_scanner.getToken() !== 2) {
+      handleError(7, [
+        2
+        /* SyntaxKind.CloseBraceToken */
+      ], []);
+    } else {
+      scanNext();
+    }
+    return true;
+  }
+  function parseArray() {
+    onArrayBegin();
+    scanNext();
+    let isFirstElement = true;
+    let needsComma = false;
+    while (_scanner.getToken() !== 4 && _scanner.getToken() !== 17) {
+      if (_scanner.getToken() === 5) {
+        if (!needsComma) {
+          handleError(4, [], []);
+        }
+        onSeparator(",");
+        scanNext();
+        if (_scanner.getToken() === 4 && allowTrailingComma) {
+          break;
+        }
+      } else if (needsComma) {
+        handleError(6, [], []);
+      }
+      if (isFirstElement) {
+        _jsonPath.push(0);
+        isFirstElement = false;
+      } else {
+        _jsonPath[_jsonPath.length - 1]++;
+      }
+      if (!parseValue()) {
+        handleError(4, [], [
+          4,
+          5
+          /* SyntaxKind.CommaToken */
+        ]);
+      }
+      needsComma = true;
+    }
+    onArrayEnd();
+    if (!isFirstElement) {
+      _jsonPath.pop();
+    }
+    if (_scanner.getToken() !== 4) {
+      handleError(8, [
+        4
+        /* SyntaxKind.CloseBracketToken */
+      ], []);
+    } else {
+      scanNext();
+    }
+    return true;
+  }
+  function parseValue() {
+    switch (_scanner.getToken()) {
+      case 3:
+        return parseArray();
+      case 1:
+        return parseObject();
+      case 10:
+        return parseString(true);
+      default:
+        return parseLiteral();
+    }
+  }
+  scanNext();
+  if (_scanner.getToken() === 17) {
+    if (options.allowEmptyContent) {
+      return true;
+    }
+    handleError(4, [], []);
+    return false;
+  }
+  if (!parseValue()) {
+    handleError(4, [], []);
+    return false;
+  }
+  if (_scanner.getToken() !== 17) {
+    handleError(9, [], []);
+  }
+  return true;
+}
+function getNodeType(value) {
+  switch (typeof value) {
+    case "boolean":
+      return "boolean";
+    case "number":
+      return "number";
+    case "string":
+      return "string";
+    case "object": {
+      if (!value) {
+        return "null";
+      } else if (Array.isArray(value)) {
+        return "array";
+      }
+      return "object";
+    }
+    default:
+      return "null";
+  }
+}
+
+// node_modules/jsonc-parser/lib/esm/main.js
+var ScanError;
+(function(ScanError2) {
+  ScanError2[ScanError2["None"] = 0] = "None";
+  ScanError2[ScanError2["UnexpectedEndOfComment"] = 1] = "UnexpectedEndOfComment";
+  ScanError2[ScanError2["UnexpectedEndOfString"] = 2] = "UnexpectedEndOfString";
+  ScanError2[ScanError2["UnexpectedEndOfNumber"] = 3] = "UnexpectedEndOfNumber";
+  ScanError2[ScanError2["InvalidUnicode"] = 4] = "InvalidUnicode";
+  ScanError2[ScanError2["InvalidEscapeCharacter"] = 5] = "InvalidEscapeCharacter";
+  ScanError2[ScanError2["InvalidCharacter"] = 6] = "InvalidCharacter";
+})(ScanError || (ScanError = {}));
+var SyntaxKind;
+(function(SyntaxKind2) {
+  SyntaxKind2[SyntaxKind2["OpenBraceToken"] = 1] = "OpenBraceToken";
+  SyntaxKind2[SyntaxKind2["CloseBraceToken"] = 2] = "CloseBraceToken";
+  SyntaxKind2[SyntaxKind2["OpenBracketToken"] = 3] = "OpenBracketToken";
+  SyntaxKind2[SyntaxKind2["CloseBracketToken"] = 4] = "CloseBracketToken";
+  SyntaxKind2[SyntaxKind2["CommaToken"] = 5] = "CommaToken";
+  SyntaxKind2[SyntaxKind2["ColonToken"] = 6] = "ColonToken";
+  SyntaxKind2[SyntaxKind2["NullKeyword"] = 7] = "NullKeyword";
+  SyntaxKind2[SyntaxKind2["TrueKeyword"] = 8] = "TrueKeyword";
+  SyntaxKind2[SyntaxKind2["FalseKeyword"] = 9] = "FalseKeyword";
+  SyntaxKind2[SyntaxKind2["StringLiteral"] = 10] = "StringLiteral";
+  SyntaxKind2[SyntaxKind2["NumericLiteral"] = 11] = "NumericLiteral";
+  SyntaxKind2[SyntaxKind2["LineCommentTrivia"] = 12] = "LineCommentTrivia";
+  SyntaxKind2[SyntaxKind2["BlockCommentTrivia"] = 13] = "BlockCommentTrivia";
+  SyntaxKind2[SyntaxKind2["LineBreakTrivia"] = 14] = "LineBreakTrivia";
+  SyntaxKind2[SyntaxKind2["Trivia"] = 15] = "Trivia";
+  SyntaxKind2[SyntaxKind2["Unknown"] = 16] = "Unknown";
+  SyntaxKind2[SyntaxKind2["EOF"] = 17] = "EOF";
+})(SyntaxKind || (SyntaxKind = {}));
+var parseTree2 = parseTree;
+var findNodeAtLocation2 = findNodeAtLocation;
+var getNodeValue2 = getNodeValue;
+var ParseErrorCode;
+(function(ParseErrorCode2) {
+  ParseErrorCode2[ParseErrorCode2["InvalidSymbol"] = 1] = "InvalidSymbol";
+  ParseErrorCode2[ParseErrorCode2["InvalidNumberFormat"] = 2] = "InvalidNumberFormat";
+  ParseErrorCode2[ParseErrorCode2["PropertyNameExpected"] = 3] = "PropertyNameExpected";
+  ParseErrorCode2[ParseErrorCode2["ValueExpected"] = 4] = "ValueExpected";
+  ParseErrorCode2[ParseErrorCode2["ColonExpected"] = 5] = "ColonExpected";
+  ParseErrorCode2[ParseErrorCode2["CommaExpected"] = 6] = "CommaExpected";
+  ParseErrorCode2[ParseErrorCode2["CloseBraceExpected"] = 7] = "CloseBraceExpected";
+  ParseErrorCode2[ParseErrorCode2["CloseBracketExpected"] = 8] = "CloseBracketExpected";
+  ParseErrorCode2[ParseErrorCode2["EndOfFileExpected"] = 9] = "EndOfFileExpected";
+  ParseErrorCode2[ParseErrorCode2["InvalidCommentToken"] = 10] = "InvalidCommentToken";
+  ParseErrorCode2[ParseErrorCode2["UnexpectedEndOfComment"] = 11] = "UnexpectedEndOfComment";
+  ParseErrorCode2[ParseErrorCode2["UnexpectedEndOfString"] = 12] = "UnexpectedEndOfString";
+  ParseErrorCode2[ParseErrorCode2["UnexpectedEndOfNumber"] = 13] = "UnexpectedEndOfNumber";
+  ParseErrorCode2[ParseErrorCode2["InvalidUnicode"] = 14] = "InvalidUnicode";
+  ParseErrorCode2[ParseErrorCode2["InvalidEscapeCharacter"] = 15] = "InvalidEscapeCharacter";
+  ParseErrorCode2[ParseErrorCode2["InvalidCharacter"] = 16] = "InvalidCharacter";
+})(ParseErrorCode || (ParseErrorCode = {}));
+function printParseErrorCode(code) {
+  switch (code) {
+    case 1:
+      return "InvalidSymbol";
+    case 2:
+      return "InvalidNumberFormat";
+    case 3:
+      return "PropertyNameExpected";
+    case 4:
+      return "ValueExpected";
+    case 5:
+      return "ColonExpected";
+    case 6:
+      return "CommaExpected";
+    case 7:
+      return "CloseBraceExpected";
+    case 8:
+      return "CloseBracketExpected";
+    case 9:
+      return "EndOfFileExpected";
+    case 10:
+      return "InvalidCommentToken";
+    case 11:
+      return "UnexpectedEndOfComment";
+    case 12:
+      return "UnexpectedEndOfString";
+    case 13:
+      return "UnexpectedEndOfNumber";
+    case 14:
+      return "InvalidUnicode";
+    case 15:
+      return "InvalidEscapeCharacter";
+    case 16:
+      return "InvalidCharacter";
+  }
+  return "<unknown ParseErrorCode>";
+}
+
+// src/sources/devcontainer.ts
+var DEVCONTAINER_PATH = /(?:^|\/)(?:\.devcontainer\/(?:[^/]+\/)?devcontainer\.json|\.devcontainer\.json)$/;
+function isDevcontainerPath(path4) {
+  return DEVCONTAINER_PATH.test(path4);
+}
+function readJsonc(text, file) {
+  const errors = [];
+  const tree = parseTree2(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const starts = lineStarts(text);
+  const position = (offset) => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = low + high + 1 >> 1;
+      if (starts[middle] <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, col: offset - starts[low] + 1 };
+  };
+  if (errors.length > 0 || !tree) {
+    const first = errors[0];
+    const at2 = position(first?.offset ?? 0);
+    return {
+      problems: [
+        {
+          file,
+          line: at2.line,
+          column: at2.col,
+          message: `not valid JSON with comments: ${first ? printParseErrorCode(first.error) : "empty file"}`
+        }
+      ]
+    };
+  }
+  const node = (path4) => findNodeAtLocation2(tree, path4);
+  const doc = {
+    data: getNodeValue2(tree),
+    line: 1,
+    locate(path4) {
+      const found = node(path4);
+      return found ? position(found.offset) : { line: 1, col: 1 };
+    },
+    written(path4) {
+      const found = node(path4);
+      if (!found || found.type !== "string" && found.type !== "number" && found.type !== "boolean")
+        return void 0;
+      return found.type === "string" ? String(found.value) : text.slice(found.offset, found.offset + found.length);
+    }
+  };
+  return { doc, problems: [] };
+}
+function lineStarts(text) {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+function devcontainerImages(data2) {
+  if (!isObject(data2) || data2.image === void 0 || data2.image === null) return [];
+  const name = typeof data2.name === "string" ? data2.name : "devcontainer";
+  return [{ path: ["image"], value: data2.image, workload: { kind: "dev container", name }, labels: {} }];
+}
+function devcontainerBuild(data2, definition) {
+  if (!isObject(data2)) return void 0;
+  const build = isObject(data2.build) ? data2.build : {};
+  const dockerfile = typeof build.dockerfile === "string" ? build.dockerfile : data2.dockerFile;
+  if (typeof dockerfile !== "string" || dockerfile === "") return void 0;
+  const args = {};
+  if (isObject(build.args)) {
+    for (const [key, value] of Object.entries(build.args))
+      if (typeof value === "string" || typeof value === "number" || typeof value === "boolean")
+        args[key] = String(value);
+  }
+  return { dockerfile: resolve5(dirname5(definition), dockerfile), args };
+}
+function definitionsNear(dir) {
+  const parent = dirname5(dir);
+  return [
+    resolve5(dir, "devcontainer.json"),
+    resolve5(dir, ".devcontainer.json"),
+    resolve5(dir, ".devcontainer", "devcontainer.json"),
+    resolve5(parent, "devcontainer.json"),
+    resolve5(parent, ".devcontainer.json")
+  ];
 }
 
 // src/sources/dockerfile-model.ts
@@ -31635,7 +33183,7 @@ function gitlabCiImages(doc, file, side) {
   const lineage = (name) => {
     const chain = [];
     const unknown = [];
-    const visit = (current, depth, seen) => {
+    const visit2 = (current, depth, seen) => {
       const job = jobs.get(current);
       if (!job) {
         if (depth > 0) unknown.push(current);
@@ -31647,9 +33195,9 @@ function gitlabCiImages(doc, file, side) {
       if (!Array.isArray(parents)) return;
       const inner = new Set(seen).add(current);
       for (const parent of [...parents].reverse())
-        if (typeof parent === "string") visit(parent, depth + 1, inner);
+        if (typeof parent === "string") visit2(parent, depth + 1, inner);
     };
-    visit(name, 0, /* @__PURE__ */ new Set());
+    visit2(name, 0, /* @__PURE__ */ new Set());
     return { chain, unknown };
   };
   const imageIn = (owner, value, where2) => {
@@ -31721,12 +33269,14 @@ function gitlabCiImages(doc, file, side) {
       if (image) break;
     }
     if (!image && unknown.length > 0) {
+      const templates = [...new Set(unknown)].join(", ");
+      const from = pipeline.outside.length > 0 ? ` (it comes from ${pipeline.outside.join(", ")})` : "";
       images.push({
         path: [name, "extends"],
-        value: `extends: ${unknown.join(", ")}`,
+        value: `extends: ${templates}`,
         workload: { kind: "job", name },
         labels: {},
-        unresolved: `job ${name} extends ${unknown.join(", ")}, which no file of the repository defines${pipeline.outside.length > 0 ? ` (it comes from ${pipeline.outside.join(", ")})` : ""}, so its image is not known here; give the job an image: of its own, or check the template's project`,
+        unresolved: `cannot tell which image job ${name} runs: it extends ${templates}, which no file of the repository defines${from}; give the job an image: of its own, or check the project that defines it`,
         ...job.in !== root && { in: job.in }
       });
       continue;
@@ -31770,7 +33320,7 @@ function gitlabCiImages(doc, file, side) {
 function merged(root, side) {
   const pipeline = { jobs: /* @__PURE__ */ new Map(), globals: /* @__PURE__ */ new Map(), outside: [] };
   const seen = /* @__PURE__ */ new Set();
-  const visit = (part) => {
+  const visit2 = (part) => {
     if (seen.has(part.file) || seen.size >= MAX_INCLUDES) return;
     seen.add(part.file);
     const data2 = part.doc.data;
@@ -31795,10 +33345,10 @@ function merged(root, side) {
         continue;
       }
       const last = read[read.length - 1];
-      if (last) visit(last);
+      if (last) visit2(last);
     }
   };
-  visit(root);
+  visit2(root);
   return pipeline;
 }
 function includesOf(value) {
@@ -31959,6 +33509,8 @@ var Layout = class {
   envs = /* @__PURE__ */ new Map();
   envPositions = /* @__PURE__ */ new Map();
   envsOutside = /* @__PURE__ */ new Set();
+  bakes = /* @__PURE__ */ new Map();
+  devcontainers = /* @__PURE__ */ new Map();
   /** A side file's text: undefined when it is missing, OUT_OF_TREE when it links out of the checked tree. */
   read(path4) {
     return this.roots.length > 0 ? readSideFile(path4, this.roots) : readSideFile(path4);
@@ -32005,6 +33557,62 @@ var Layout = class {
   envPositionsAt(dir) {
     return this.envPositions.get(dir) ?? /* @__PURE__ */ new Map();
   }
+  /**
+   * The `build.args` of a dev container definition near `dockerfile` (SPEC §4 dev containers) that
+   * builds it: its `--build-arg`s. Empty when none builds it.
+   */
+  devcontainerArgs(dockerfile) {
+    for (const definition of definitionsNear(dirname6(dockerfile))) {
+      let build = this.devcontainers.get(definition);
+      if (build === void 0) {
+        const text = this.read(definition);
+        const doc = typeof text === "string" ? readJsonc(text, definition).doc : void 0;
+        build = (doc && devcontainerBuild(doc.data, definition)) ?? null;
+        this.devcontainers.set(definition, build);
+      }
+      if (build && build.dockerfile === dockerfile) return build.args;
+    }
+    return void 0;
+  }
+  /**
+   * The `--build-arg` sets `dockerfile` is built with by what builds it (SPEC §4): a dev container
+   * definition near it, the bake targets of its folder and the folders above it in the checked
+   * tree. One empty set when nothing names it.
+   */
+  buildArgSets(dockerfile, devcontainers) {
+    const sets = [];
+    if (devcontainers) {
+      const args = this.devcontainerArgs(dockerfile);
+      if (args) sets.push(args);
+    }
+    for (let dir = dirname6(dockerfile); ; dir = dirname6(dir)) {
+      for (const target of this.bakeTargetsIn(dir))
+        if (target.dockerfile === dockerfile) sets.push(target.args);
+      const parent = dirname6(dir);
+      if (parent === dir || !this.roots.some((root) => isInside(parent, root))) break;
+    }
+    const unique2 = new Map(sets.map((set2) => [JSON.stringify(Object.entries(set2).sort()), set2]));
+    return unique2.size > 0 ? [...unique2.values()] : [{}];
+  }
+  /** What the bake files of `dir` build, merged in the order bake reads them. */
+  bakeTargetsIn(dir) {
+    let targets = this.bakes.get(dir);
+    if (!targets) {
+      const merged2 = {};
+      let file;
+      for (const name of BAKE_FILES) {
+        const path4 = join2(dir, name);
+        const text = this.read(path4);
+        if (typeof text !== "string") continue;
+        file = path4;
+        const data2 = (name.endsWith(".hcl") ? readBakeHcl(text, path4) : readJsonc(text, path4)).doc?.data;
+        if (isObject(data2)) mergeBake(merged2, data2);
+      }
+      targets = file ? bakeTargets(merged2, file).targets : [];
+      this.bakes.set(dir, targets);
+    }
+    return targets;
+  }
   /** Whether the `.env` in `dir` is a link out of the checked tree (and so was not read). */
   envOutside(dir) {
     return this.envsOutside.has(dir);
@@ -32029,7 +33637,7 @@ function unjudged(file, message) {
 function readOneSource(candidate, options) {
   const file = candidate.path;
   const name = basename3(candidate.absolute);
-  const dir = dirname4(candidate.absolute);
+  const dir = dirname6(candidate.absolute);
   const folder = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : ".";
   if (candidate.kind !== "dockerfile") {
     const chart = options.layout.templateChart(candidate.absolute);
@@ -32050,10 +33658,16 @@ function readOneSource(candidate, options) {
   let result;
   let heredocLines2;
   if (candidate.kind === "dockerfile") {
-    const dockerfile = readDockerfile(text, file, {
-      buildArgs: options.buildArgs,
-      copyFrom: options.copyFrom
-    });
+    const sets = options.layout.buildArgSets(candidate.absolute, options.devcontainers);
+    const readings = sets.map(
+      (args) => readDockerfile(text, file, {
+        buildArgs: { ...args, ...options.buildArgs },
+        copyFrom: options.copyFrom
+      })
+    );
+    const dockerfile = readings[0];
+    for (const other of readings.slice(1)) dockerfile.occurrences.push(...other.occurrences);
+    if (readings.length > 1) withoutRepeats(dockerfile.occurrences, 0);
     if (dockerfile.problems.length > 0 && (text.includes(TEMPLATE_MARK) || /%%[A-Za-z0-9_]+%%/.test(text))) {
       return {
         file,
@@ -32063,6 +33677,14 @@ function readOneSource(candidate, options) {
     }
     result = dockerfile;
     heredocLines2 = dockerfile.heredocLines;
+  } else if (candidate.kind === "jenkinsfile") {
+    result = emptyResult();
+    if (options.ci && JENKINS_WORDS.test(text)) {
+      const jenkins = readJenkinsfile(text);
+      collect(jenkins.doc, jenkins.images, "jenkins", file, result);
+    }
+  } else if (candidate.kind === "hcl") {
+    result = readBakeSource(text, file, candidate.absolute, false);
   } else {
     const role = roleOf(file, name, dir, candidate, options);
     if (role === void 0) return { file, result: emptyResult(), suppressionProblems: [] };
@@ -32073,7 +33695,7 @@ function readOneSource(candidate, options) {
   }
   const suppressions = readSuppressions(
     text,
-    candidate.kind === "dockerfile" || !text.includes(MARKER) ? heredocLines2 : yamlDataLines(text)
+    candidate.kind !== "yaml" && candidate.kind !== "json" || !text.includes(MARKER) ? heredocLines2 : yamlDataLines(text)
   );
   for (const found of [...result.occurrences, ...result.problems]) {
     if (found.file !== file) continue;
@@ -32083,7 +33705,11 @@ function readOneSource(candidate, options) {
   return { file, result, suppressionProblems: suppressions.problems };
 }
 function roleOf(file, name, dir, candidate, options) {
-  if (candidate.kind === "json") return { kind: "manifest", json: true };
+  if (candidate.kind === "json") {
+    if (isDevcontainerPath(file)) return options.devcontainers ? { kind: "devcontainer" } : void 0;
+    if (isBakePath(file)) return { kind: "bake" };
+    return { kind: "manifest", json: true };
+  }
   const pipeline = pipelineKindOf(file);
   if (pipeline) return pipeline.family === "ci" && !options.ci ? void 0 : { kind: "pipeline", pipeline };
   if (isWorkflowPath(file)) return options.workflows ? { kind: "workflow" } : void 0;
@@ -32098,6 +33724,13 @@ var MIGHT_HOLD_IMAGES = /image|Namespace|pkg\.crossplane\.io/;
 var WORKFLOW_MIGHT_HOLD_IMAGES = /container|services|docker:\/\//;
 function readYamlSource(text, file, role, options, dir, folder) {
   const result = emptyResult();
+  if (role.kind === "bake") return readBakeSource(text, file, join2(dir, basename3(file)), true);
+  if (role.kind === "devcontainer") {
+    const parsed2 = readJsonc(text, file);
+    result.problems.push(...parsed2.problems);
+    if (parsed2.doc) collect(parsed2.doc, devcontainerImages(parsed2.doc.data), "devcontainer", file, result);
+    return result;
+  }
   if (role.kind === "manifest" && !MIGHT_HOLD_IMAGES.test(text)) return result;
   if (role.kind === "workflow" && !WORKFLOW_MIGHT_HOLD_IMAGES.test(text)) return result;
   if (role.kind === "pipeline" && !role.pipeline.words.test(text)) return result;
@@ -32203,7 +33836,13 @@ function writtenIn(doc, found, file, at2, env) {
     return { kind: "map", keys: located, repository, ...global !== void 0 && { global } };
   }
   if (typeof found.value !== "string") return { kind: "fixed", reason: "the image is not a string" };
-  const here = { file, line: at2.line, column: at2.col, value: detach(found.value) };
+  const written = found.prefix === void 0 ? found.value : `${found.prefix}${found.value}`;
+  const here = { file, line: at2.line, column: at2.col, value: detach(written) };
+  if (found.prefix !== void 0) {
+    if (found.value.includes("$"))
+      return { kind: "fixed", reason: "the image is put together from variables; change them by hand" };
+    return { kind: "value", at: here, part: { start: found.prefix.length, end: written.length } };
+  }
   if (!env || !found.value.includes("$")) return { kind: "value", at: here };
   const one = oneVariable(found.value, (name2) => env.variables.get(name2));
   if (!one) return { kind: "fixed", reason: "the image is put together from variables; change them by hand" };
@@ -32214,6 +33853,25 @@ function writtenIn(doc, found, file, at2, env) {
   if (value === void 0 || !position)
     return { kind: "fixed", reason: `variable ${name} has no value to change` };
   return { kind: "value", at: { file: env.file, ...position, value: detach(value) } };
+}
+function mergeBake(into, from) {
+  for (const [section, blocks] of Object.entries(from)) {
+    if (!isObject(blocks)) continue;
+    const current = isObject(into[section]) ? into[section] : {};
+    for (const [name, block] of Object.entries(blocks)) {
+      const existing = current[name];
+      current[name] = isObject(existing) && isObject(block) ? { ...existing, ...block } : block;
+    }
+    into[section] = current;
+  }
+}
+function readBakeSource(text, file, absolute, json2) {
+  const result = emptyResult();
+  if (!text.includes("docker-image://")) return result;
+  const parsed = json2 ? readJsonc(text, file) : readBakeHcl(text, file);
+  result.problems.push(...parsed.problems);
+  if (parsed.doc) collect(parsed.doc, bakeTargets(parsed.doc.data, absolute).images, "bake", file, result);
+  return result;
 }
 function withoutRepeats(occurrences, from) {
   const seen = /* @__PURE__ */ new Set();
@@ -32684,7 +34342,7 @@ function exitCodeOf(result) {
 
 // src/command-inputs.ts
 import { closeSync as closeSync2, mkdirSync, openSync as openSync2, readFileSync as readFileSync3, writeSync } from "node:fs";
-import { dirname as dirname5, resolve as resolve4 } from "node:path";
+import { dirname as dirname7, resolve as resolve6 } from "node:path";
 function collectBuildArg(value, previous) {
   const at2 = value.indexOf("=");
   if (at2 <= 0) throw new UsageError(`--build-arg takes KEY=VALUE, got "${value}"`);
@@ -32699,7 +34357,7 @@ function jobsOf(text) {
 }
 function readInput(from, cwd, what, stdinName) {
   try {
-    return from === "-" ? { text: readFileSync3(0, "utf8"), origin: stdinName } : { text: readFileSync3(resolve4(cwd, from), "utf8"), origin: from };
+    return from === "-" ? { text: readFileSync3(0, "utf8"), origin: stdinName } : { text: readFileSync3(resolve6(cwd, from), "utf8"), origin: from };
   } catch (error) {
     throw new InputError(`cannot read ${what} ${from}: ${error.message}`);
   }
@@ -32727,7 +34385,7 @@ function writeChunks(chunks, path4, shown) {
   }
   let fd;
   try {
-    mkdirSync(dirname5(path4), { recursive: true });
+    mkdirSync(dirname7(path4), { recursive: true });
     fd = openSync2(path4, "w");
     const flush = (descriptor) => {
       const bytes = Buffer.from(batch, "utf8");
@@ -32820,11 +34478,11 @@ import * as fs from "fs";
 import * as path from "path";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -32840,7 +34498,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -32944,11 +34602,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -32964,7 +34622,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -33038,11 +34696,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -33058,7 +34716,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -33277,7 +34935,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve9, reject) => __awaiter3(this, void 0, void 0, function* () {
+      return new Promise((resolve11, reject) => __awaiter3(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -33360,7 +35018,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error) {
             reject(error);
           } else {
-            resolve9(exitCode);
+            resolve11(exitCode);
           }
         });
         if (this.options.input) {
@@ -33483,11 +35141,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -33503,7 +35161,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -34435,7 +36093,7 @@ import {
   unlinkSync,
   writeSync as writeSync2
 } from "node:fs";
-import { basename as basename6, dirname as dirname8, join as join6 } from "node:path";
+import { basename as basename6, dirname as dirname10, join as join6 } from "node:path";
 var WriteError = class extends GuardError {
 };
 function writeChanges(files) {
@@ -34455,7 +36113,7 @@ function writeChanges(files) {
       refuseIfChanged(target, change);
       const stats = statSync4(target);
       temp = join6(
-        dirname8(target),
+        dirname10(target),
         `.${basename6(target)}.base-image-guard-${randomBytes(6).toString("hex")}.tmp`
       );
       const fd = openSync3(temp, "wx", 384);
@@ -34584,7 +36242,7 @@ function registryResolver(tools) {
 
 // src/inventory/command.ts
 import { appendFileSync, writeFileSync as writeFileSync2 } from "node:fs";
-import { join as join7, resolve as resolve7 } from "node:path";
+import { join as join7, resolve as resolve9 } from "node:path";
 
 // src/action/central-policy.ts
 function centralPolicyOf(input) {
@@ -34774,7 +36432,7 @@ function withProgress(progress, work) {
 
 // src/inventory/merge.ts
 import { createReadStream, readFileSync as readFileSync7 } from "node:fs";
-async function eachLine(files, visit) {
+async function eachLine(files, visit2) {
   for (const file of files) {
     let lineNumber = 0;
     const take = (text) => {
@@ -34793,7 +36451,7 @@ async function eachLine(files, visit) {
           `${file}:${lineNumber}: expected a repository line of inventory scan (repository, scanned)`
         );
       }
-      visit(line, `${file}:${lineNumber}`);
+      visit2(line, `${file}:${lineNumber}`);
     };
     let rest = "";
     try {
@@ -35363,14 +37021,14 @@ ${table(
 
 // src/inventory/scan.ts
 import { statSync as statSync5 } from "node:fs";
-import { basename as basename7, resolve as resolve6 } from "node:path";
+import { basename as basename7, resolve as resolve8 } from "node:path";
 function scanTime(env = process.env) {
   const epoch = env.SOURCE_DATE_EPOCH;
   if (epoch !== void 0 && /^\d{1,12}$/.test(epoch)) return new Date(Number(epoch) * 1e3).toISOString();
   return (/* @__PURE__ */ new Date()).toISOString();
 }
 function scanRepository(dir, loaded, scanned2, onProgress) {
-  const folder = resolve6(dir);
+  const folder = resolve8(dir);
   const fallback = basename7(folder).replace(/^([A-Za-z0-9-]+)__([A-Za-z0-9._-]+)$/, "$1/$2");
   const failed = (repository2, error) => ({
     version: 1,
@@ -35393,7 +37051,7 @@ function scanRepository(dir, loaded, scanned2, onProgress) {
   try {
     if (git(folder, ["rev-parse", "--is-inside-work-tree"]).trim() !== "true")
       return failed(fallback, "not a git work tree");
-    if (resolve6(git(folder, ["rev-parse", "--show-toplevel"]).trim()) !== folder) {
+    if (resolve8(git(folder, ["rev-parse", "--show-toplevel"]).trim()) !== folder) {
       return failed(fallback, "not the root of a git work tree");
     }
     commit = git(folder, ["rev-parse", "HEAD"]).trim();
@@ -35490,7 +37148,7 @@ async function inventoryScan(dirs, flags) {
     throw new UsageError("inventory scan needs at least one folder (a repository's checkout)");
   const cwd = process.cwd();
   const loaded = await inventoryPolicy(flags.policy, cwd);
-  const out = resolve7(cwd, flags.out);
+  const out = resolve9(cwd, flags.out);
   const write = (text, first = false) => {
     try {
       (first ? writeFileSync2 : appendFileSync)(out, text);
@@ -35507,7 +37165,7 @@ async function inventoryScan(dirs, flags) {
   withProgress(progress, () => {
     for (const [i, dir] of dirs.entries()) {
       const line = scanRepository(
-        resolve7(cwd, dir),
+        resolve9(cwd, dir),
         loaded,
         scanned2,
         (done, total) => progress.update(
@@ -35565,10 +37223,10 @@ async function inventoryMerge(files, flags) {
     throw new UsageError("inventory merge needs the JSON lines files inventory scan wrote");
   const cwd = process.cwd();
   const inventory = await mergeInventory(
-    files.map((f) => resolve7(cwd, f)),
-    flags.previous === void 0 ? void 0 : readPrevious(resolve7(cwd, flags.previous))
+    files.map((f) => resolve9(cwd, f)),
+    flags.previous === void 0 ? void 0 : readPrevious(resolve9(cwd, flags.previous))
   );
-  const dir = resolve7(cwd, flags.out);
+  const dir = resolve9(cwd, flags.out);
   const reports = [
     ["inventory.json", jsonChunks(inventory)],
     ["inventory.csv", csvChunks(inventory)],
@@ -35863,7 +37521,7 @@ async function chooseBuilder(choice, tools) {
 var import_yaml6 = __toESM(require_dist(), 1);
 import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync10 } from "node:fs";
 import { join as join10 } from "node:path";
-var NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+var NAME2 = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 function readLibrary(baseDir, cwd, only = []) {
   const dir = join10(cwd, baseDir);
   if (!existsSync3(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
@@ -35893,7 +37551,7 @@ function readImagesFile(path4, baseDir) {
   if (!Array.isArray(list)) throw new UsageError(`${where2}: expected "images:" with a list of images`);
   return list.map((raw, i) => {
     const at2 = `${where2}: images[${i}]`;
-    if (typeof raw?.name !== "string" || !NAME.test(raw.name)) {
+    if (typeof raw?.name !== "string" || !NAME2.test(raw.name)) {
       throw new UsageError(`${at2}.name: expected a lowercase image name such as "alpine"`);
     }
     const strings = (value, key) => {
@@ -36893,8 +38551,8 @@ function plural(count, word) {
 
 // src/report/index.ts
 var FORMATS = ["text", "json", "jsonl", "sarif", "github", "gitlab", "junit"];
-function renderReport(format, result, options) {
-  switch (format) {
+function renderReport(format2, result, options) {
+  switch (format2) {
     case "text":
       return { text: renderText(result, options) };
     case "json":
@@ -36925,7 +38583,7 @@ function useColor(stream) {
 function listedFiles(paths, cwd) {
   const listed = /* @__PURE__ */ new Set();
   for (const path4 of paths) {
-    const absolute = resolve8(cwd, path4);
+    const absolute = resolve10(cwd, path4);
     const stats = statSync6(absolute, { throwIfNoEntry: false });
     if (!stats) throw new InputError(`path ${path4} does not exist`);
     if (!stats.isFile()) throw new UsageError(`--ignore-unknown takes files, and ${path4} is not one`);
@@ -36988,7 +38646,7 @@ function check(paths, flags) {
 `);
   }
   const chunks = flags.format === "json" ? jsonChunks2(result) : flags.format === "jsonl" ? jsonLines(result) : [renderBuilt(flags, result, !toFile && useColor(process.stdout))];
-  writeChunks(chunks, flags.output === void 0 ? void 0 : resolve8(cwd, flags.output), flags.output);
+  writeChunks(chunks, flags.output === void 0 ? void 0 : resolve10(cwd, flags.output), flags.output);
   const stats = process.env.BASE_IMAGE_GUARD_PATH_STATS;
   if (stats) writeFileSync4(stats, `${JSON.stringify(pathStats)}
 `);
@@ -37070,11 +38728,11 @@ async function rebuild(flags) {
 ${renderRebuildText(outcomes)}`);
   if (flags.output !== void 0)
     writeChunks([`${imagesOutput(outcomes)}
-`], resolve8(cwd, flags.output), flags.output);
+`], resolve10(cwd, flags.output), flags.output);
   if (flags.digests !== void 0) {
     const digests = digestsOf(outcomes, provenance(cwd).date);
     writeChunks([`${JSON.stringify(digests, null, 2)}
-`], resolve8(cwd, flags.digests), flags.digests);
+`], resolve10(cwd, flags.digests), flags.digests);
   }
   return outcomes.some((o) => o.status === "failed") ? 1 : 0;
 }
@@ -37117,7 +38775,7 @@ ${text}` : text], file, file);
 function importAdmission(file, flags) {
   let text;
   try {
-    text = file === "-" ? readFileSync12(0, "utf8") : readFileSync12(resolve8(file), "utf8");
+    text = file === "-" ? readFileSync12(0, "utf8") : readFileSync12(resolve10(file), "utf8");
   } catch (error) {
     throw new InputError(
       `cannot read ${file}: ${error.code ?? error.message}`
@@ -37148,7 +38806,7 @@ function writeBaseline(paths, flags) {
     mode: "audit",
     buildArgs: flags.buildArg
   });
-  writeChunks(jsonChunks2(result), resolve8(cwd, flags.output), flags.output);
+  writeChunks(jsonChunks2(result), resolve10(cwd, flags.output), flags.output);
   process.stdout.write(
     `wrote ${terminal(flags.output)}: ${result.findings.length} known ${result.findings.length === 1 ? "finding" : "findings"}; run check --baseline ${terminal(flags.output)} and only new ones fail
 `
@@ -37160,12 +38818,12 @@ function eolUpdate(flags) {
   const text = readInput(flags.from, process.cwd(), "end-of-life data", "stdin").text;
   const today = dayOf(flags.today, "--today");
   const dir = flags.dir ?? BUNDLED_CALENDAR_DIR;
-  if (flags.dir === void 0 && !existsSync4(resolve8(dir))) {
+  if (flags.dir === void 0 && !existsSync4(resolve10(dir))) {
     throw new UsageError(
       `give --dir DIR: the folder your policy names with eol.calendar (${BUNDLED_CALENDAR_DIR} is only in base-image-guard's own repository)`
     );
   }
-  const result = updateProduct(resolve8(dir), flags.product, text, flags.from, today);
+  const result = updateProduct(resolve10(dir), flags.product, text, flags.from, today);
   const list = (items) => items.length === 0 ? "none" : items.join(", ");
   process.stdout.write(
     `${terminal(
@@ -37176,11 +38834,11 @@ function eolUpdate(flags) {
   return 0;
 }
 function init(options) {
-  const target = resolve8(options.path);
+  const target = resolve10(options.path);
   if (existsSync4(target) && !options.force) {
     throw new UsageError(`${options.path} already exists; use --force to overwrite it`);
   }
-  mkdirSync3(dirname9(target), { recursive: true });
+  mkdirSync3(dirname11(target), { recursive: true });
   writeFileSync4(target, starterPolicyText);
   process.stdout.write(
     `wrote ${options.path}: the built-in default policy with the end-of-life calendar on, commented; edit approved and deprecated first

@@ -28,9 +28,7 @@ export function judge(occurrence: Occurrence, context: RuleContext): Verdict[] {
       return [
         {
           rule: "unresolved-image",
-          message: image.reason
-            ? `cannot tell which image ${occurrence.text} is: ${image.reason}`
-            : unresolvedMessage(occurrence, image.missing, image.placeholder),
+          message: image.reason ?? unresolvedMessage(occurrence, image.missing, image.placeholder),
         },
       ];
     case "invalid":

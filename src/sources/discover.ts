@@ -12,9 +12,10 @@ import { InputError, UsageError } from "../errors.js";
 import { isInsideWorkTree, trackedFiles } from "../git.js";
 import { compileGlobs, GlobError } from "../glob.js";
 import { isInside } from "../paths.js";
+import { isJenkinsfileName } from "./jenkins.js";
 import { readSideFile } from "./small-file.js";
 
-export type FileKind = "dockerfile" | "yaml" | "json";
+export type FileKind = "dockerfile" | "yaml" | "json" | "jenkinsfile" | "hcl";
 
 export interface Candidate {
   /** Relative to the working directory, `/`-separated: what reports print. */
@@ -62,11 +63,15 @@ const NOT_A_DOCKERFILE =
   /\.(?:md|markdown|rst|adoc|txt|html?|json|ya?ml|toml|xml|ini|cfg|csv|lock|sh|bash|zsh|fish|ps1|psm1|bat|cmd|go|py|pyc|js|mjs|cjs|ts|mts|cts|tsx|jsx|rb|rs|java|kt|kts|scala|groovy|c|cc|cpp|cxx|h|hpp|cs|fs|php|pl|swift|lua|sql|r|patch|diff|dockerignore|png|jpe?g|gif|svg|ico|gz|tgz|zip|tar)$/i;
 /** A kustomization file may have no extension (SPEC §4 Kustomize). */
 const KUSTOMIZATION_NAME = "Kustomization";
+/** Docker Bake's HCL files (SPEC §4); its JSON files are JSON by extension. */
+const BAKE_HCL_NAME = /^docker-bake(?:\.override)?(?:\.[^/]*)?\.hcl$/i;
 
 /** YAML and JSON by extension before any Dockerfile name pattern (SPEC §4): `Dockerfile.yaml` is YAML. */
 export function fileKind(name: string): FileKind | undefined {
   if (YAML_EXTENSION.test(name) || name === KUSTOMIZATION_NAME) return "yaml";
   if (JSON_EXTENSION.test(name)) return "json";
+  if (isJenkinsfileName(name)) return "jenkinsfile";
+  if (BAKE_HCL_NAME.test(name)) return "hcl";
   if (DOCKERFILE_NAME.test(name) && !NOT_A_DOCKERFILE.test(name) && !name.startsWith("."))
     return "dockerfile";
   return undefined;

@@ -183,12 +183,14 @@ export function gitlabCiImages(doc: YamlDocument, file: string, side: SideFiles)
     }
     if (!image && unknown.length > 0) {
       // The image may come from a template no file of the repository defines.
+      const templates = [...new Set(unknown)].join(", ");
+      const from = pipeline.outside.length > 0 ? ` (it comes from ${pipeline.outside.join(", ")})` : "";
       images.push({
         path: [name, "extends"],
-        value: `extends: ${unknown.join(", ")}`,
+        value: `extends: ${templates}`,
         workload: { kind: "job", name },
         labels: {},
-        unresolved: `job ${name} extends ${unknown.join(", ")}, which no file of the repository defines${pipeline.outside.length > 0 ? ` (it comes from ${pipeline.outside.join(", ")})` : ""}, so its image is not known here; give the job an image: of its own, or check the template's project`,
+        unresolved: `cannot tell which image job ${name} runs: it extends ${templates}, which no file of the repository defines${from}; give the job an image: of its own, or check the project that defines it`,
         ...(job.in !== root && { in: job.in }),
       });
       continue;

@@ -29,7 +29,9 @@ export interface ImageAt {
   source?: SourceKind;
   /** The document the path is in, when it is another file's (a GitLab pipeline's local include). */
   in?: OtherFile;
-  /** Why no image can be told here (a job whose image a template outside the repository sets). */
+  /** Text before the image in the value as written (bake's `docker-image://`): not part of it. */
+  prefix?: string;
+  /** Why no image can be told here, as the finding's message says it (a job whose image a template elsewhere sets). */
   unresolved?: string;
 }
 

@@ -4,7 +4,9 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { basename, dirname, join, posix, sep } from "node:path";
+import { isInside } from "../paths.js";
 import { readSuppressions, MARKER as SUPPRESSION_MARKER, type SuppressionProblem } from "../rules/waivers.js";
+import { BAKE_FILES, type BakeTarget, bakeTargets, isBakePath, readBakeHcl } from "./bake.js";
 import {
   composeImages,
   composeV1Images,
@@ -13,10 +15,18 @@ import {
   isVersion1Compose,
   parseEnvFile,
 } from "./compose.js";
+import {
+  definitionsNear,
+  devcontainerBuild,
+  devcontainerImages,
+  isDevcontainerPath,
+  readJsonc,
+} from "./devcontainer.js";
 import type { Candidate } from "./discover.js";
 import { readDockerfile } from "./dockerfile.js";
 import { helmValuesImages, isValuesFileName } from "./helm.js";
-import type { FileVariables, ImageAt, SideFiles } from "./image-keys.js";
+import { type FileVariables, type ImageAt, isObject, type Json, type SideFiles } from "./image-keys.js";
+import { JENKINS_WORDS, readJenkinsfile } from "./jenkins.js";
 import { isKubernetesObject, kubernetesImages } from "./kubernetes.js";
 import { isKustomizationName, patchImages, readKustomization } from "./kustomize.js";
 import { type PipelineKind, pipelineKindOf } from "./pipelines.js";
@@ -66,6 +76,11 @@ export class Layout {
   private readonly envs = new Map<string, Map<string, string>>();
   private readonly envPositions = new Map<string, Map<string, { line: number; column: number }>>();
   private readonly envsOutside = new Set<string>();
+  private readonly bakes = new Map<string, BakeTarget[]>();
+  private readonly devcontainers = new Map<
+    string,
+    { dockerfile: string; args: Record<string, string> } | null
+  >();
 
   /** `roots`: the real paths of the checked folders; side files through links out of them are never read. */
   constructor(readonly roots: readonly string[] = []) {}
@@ -120,6 +135,66 @@ export class Layout {
   /** Where each value of the `.env` in `dir` is written (after `envAt`). */
   envPositionsAt(dir: string): ReadonlyMap<string, { line: number; column: number }> {
     return this.envPositions.get(dir) ?? new Map();
+  }
+
+  /**
+   * The `build.args` of a dev container definition near `dockerfile` (SPEC §4 dev containers) that
+   * builds it: its `--build-arg`s. Empty when none builds it.
+   */
+  private devcontainerArgs(dockerfile: string): Record<string, string> | undefined {
+    for (const definition of definitionsNear(dirname(dockerfile))) {
+      let build = this.devcontainers.get(definition);
+      if (build === undefined) {
+        const text = this.read(definition);
+        const doc = typeof text === "string" ? readJsonc(text, definition).doc : undefined;
+        build = (doc && devcontainerBuild(doc.data, definition)) ?? null;
+        this.devcontainers.set(definition, build);
+      }
+      if (build && build.dockerfile === dockerfile) return build.args;
+    }
+    return undefined;
+  }
+
+  /**
+   * The `--build-arg` sets `dockerfile` is built with by what builds it (SPEC §4): a dev container
+   * definition near it, the bake targets of its folder and the folders above it in the checked
+   * tree. One empty set when nothing names it.
+   */
+  buildArgSets(dockerfile: string, devcontainers: boolean): Record<string, string>[] {
+    const sets: Record<string, string>[] = [];
+    if (devcontainers) {
+      const args = this.devcontainerArgs(dockerfile);
+      if (args) sets.push(args);
+    }
+    // Up to the checked folder that holds it (without roots, its own folder only).
+    for (let dir = dirname(dockerfile); ; dir = dirname(dir)) {
+      for (const target of this.bakeTargetsIn(dir))
+        if (target.dockerfile === dockerfile) sets.push(target.args);
+      const parent = dirname(dir);
+      if (parent === dir || !this.roots.some((root) => isInside(parent, root))) break;
+    }
+    const unique = new Map(sets.map((set) => [JSON.stringify(Object.entries(set).sort()), set]));
+    return unique.size > 0 ? [...unique.values()] : [{}];
+  }
+
+  /** What the bake files of `dir` build, merged in the order bake reads them. */
+  private bakeTargetsIn(dir: string): BakeTarget[] {
+    let targets = this.bakes.get(dir);
+    if (!targets) {
+      const merged: Json = {};
+      let file: string | undefined;
+      for (const name of BAKE_FILES) {
+        const path = join(dir, name);
+        const text = this.read(path);
+        if (typeof text !== "string") continue;
+        file = path;
+        const data = (name.endsWith(".hcl") ? readBakeHcl(text, path) : readJsonc(text, path)).doc?.data;
+        if (isObject(data)) mergeBake(merged, data);
+      }
+      targets = file ? bakeTargets(merged, file).targets : [];
+      this.bakes.set(dir, targets);
+    }
+    return targets;
   }
 
   /** Whether the `.env` in `dir` is a link out of the checked tree (and so was not read). */
@@ -178,10 +253,17 @@ function readOneSource(candidate: Candidate, options: ReadOptions): FileOutcome 
   let result: SourceResult;
   let heredocLines: ReadonlySet<number> | undefined;
   if (candidate.kind === "dockerfile") {
-    const dockerfile = readDockerfile(text, file, {
-      buildArgs: options.buildArgs,
-      copyFrom: options.copyFrom,
-    });
+    // Once per set of --build-args that what builds it gives (a bake target, a dev container).
+    const sets = options.layout.buildArgSets(candidate.absolute, options.devcontainers);
+    const readings = sets.map((args) =>
+      readDockerfile(text, file, {
+        buildArgs: { ...args, ...options.buildArgs },
+        copyFrom: options.copyFrom,
+      }),
+    );
+    const dockerfile = readings[0] as ReturnType<typeof readDockerfile>;
+    for (const other of readings.slice(1)) dockerfile.occurrences.push(...other.occurrences);
+    if (readings.length > 1) withoutRepeats(dockerfile.occurrences, 0);
     if (dockerfile.problems.length > 0 && (text.includes(TEMPLATE_MARK) || /%%[A-Za-z0-9_]+%%/.test(text))) {
       return {
         file,
@@ -191,6 +273,14 @@ function readOneSource(candidate: Candidate, options: ReadOptions): FileOutcome 
     }
     result = dockerfile;
     heredocLines = dockerfile.heredocLines;
+  } else if (candidate.kind === "jenkinsfile") {
+    result = emptyResult();
+    if (options.ci && JENKINS_WORDS.test(text)) {
+      const jenkins = readJenkinsfile(text);
+      collect(jenkins.doc, jenkins.images, "jenkins", file, result);
+    }
+  } else if (candidate.kind === "hcl") {
+    result = readBakeSource(text, file, candidate.absolute, false);
   } else {
     const role = roleOf(file, name, dir, candidate, options);
     if (role === undefined) return { file, result: emptyResult(), suppressionProblems: [] };
@@ -202,7 +292,7 @@ function readOneSource(candidate: Candidate, options: ReadOptions): FileOutcome 
   // Text inside a heredoc, a YAML block scalar or a quoted scalar is data, never a suppression.
   const suppressions = readSuppressions(
     text,
-    candidate.kind === "dockerfile" || !text.includes(SUPPRESSION_MARKER)
+    (candidate.kind !== "yaml" && candidate.kind !== "json") || !text.includes(SUPPRESSION_MARKER)
       ? heredocLines
       : yamlDataLines(text),
   );
@@ -216,6 +306,8 @@ function readOneSource(candidate: Candidate, options: ReadOptions): FileOutcome 
 
 type Role =
   | { kind: "pipeline"; pipeline: PipelineKind }
+  | { kind: "devcontainer" }
+  | { kind: "bake" }
   | { kind: "workflow" }
   | { kind: "kustomization" }
   | { kind: "values"; appVersion?: string }
@@ -229,7 +321,11 @@ function roleOf(
   candidate: Candidate,
   options: ReadOptions,
 ): Role | undefined {
-  if (candidate.kind === "json") return { kind: "manifest", json: true };
+  if (candidate.kind === "json") {
+    if (isDevcontainerPath(file)) return options.devcontainers ? { kind: "devcontainer" } : undefined;
+    if (isBakePath(file)) return { kind: "bake" };
+    return { kind: "manifest", json: true };
+  }
   const pipeline = pipelineKindOf(file);
   if (pipeline) return pipeline.family === "ci" && !options.ci ? undefined : { kind: "pipeline", pipeline };
   if (isWorkflowPath(file)) return options.workflows ? { kind: "workflow" } : undefined;
@@ -258,6 +354,13 @@ function readYamlSource(
   folder: string,
 ): SourceResult {
   const result = emptyResult();
+  if (role.kind === "bake") return readBakeSource(text, file, join(dir, basename(file)), true);
+  if (role.kind === "devcontainer") {
+    const parsed = readJsonc(text, file);
+    result.problems.push(...parsed.problems);
+    if (parsed.doc) collect(parsed.doc, devcontainerImages(parsed.doc.data), "devcontainer", file, result);
+    return result;
+  }
   if (role.kind === "manifest" && !MIGHT_HOLD_IMAGES.test(text)) return result;
   if (role.kind === "workflow" && !WORKFLOW_MIGHT_HOLD_IMAGES.test(text)) return result;
   if (role.kind === "pipeline" && !role.pipeline.words.test(text)) return result;
@@ -415,7 +518,13 @@ function writtenIn(
   }
   if (typeof found.value !== "string") return { kind: "fixed", reason: "the image is not a string" };
   // Occurrences can live to the end of the run: the value must not keep the file's text alive.
-  const here: ValueAt = { file, line: at.line, column: at.col, value: detach(found.value) };
+  const written = found.prefix === undefined ? found.value : `${found.prefix}${found.value}`;
+  const here: ValueAt = { file, line: at.line, column: at.col, value: detach(written) };
+  if (found.prefix !== undefined) {
+    if (found.value.includes("$"))
+      return { kind: "fixed", reason: "the image is put together from variables; change them by hand" };
+    return { kind: "value", at: here, part: { start: found.prefix.length, end: written.length } };
+  }
   if (!env || !found.value.includes("$")) return { kind: "value", at: here };
   const one = oneVariable(found.value, (name) => env.variables.get(name));
   if (!one) return { kind: "fixed", reason: "the image is put together from variables; change them by hand" };
@@ -426,6 +535,29 @@ function writtenIn(
   if (value === undefined || !position)
     return { kind: "fixed", reason: `variable ${name} has no value to change` };
   return { kind: "value", at: { file: env.file, ...position, value: detach(value) } };
+}
+
+/** Bake's merge of two files: targets and variables merged key by key, the later file winning. */
+function mergeBake(into: Json, from: Json): void {
+  for (const [section, blocks] of Object.entries(from)) {
+    if (!isObject(blocks)) continue;
+    const current = isObject(into[section]) ? (into[section] as Json) : {};
+    for (const [name, block] of Object.entries(blocks)) {
+      const existing = current[name];
+      current[name] = isObject(existing) && isObject(block) ? { ...existing, ...block } : block;
+    }
+    into[section] = current;
+  }
+}
+
+/** A bake file: the images its targets' contexts name (its Dockerfiles are read where they are). */
+function readBakeSource(text: string, file: string, absolute: string, json: boolean): SourceResult {
+  const result = emptyResult();
+  if (!text.includes("docker-image://")) return result;
+  const parsed = json ? readJsonc(text, file) : readBakeHcl(text, file);
+  result.problems.push(...parsed.problems);
+  if (parsed.doc) collect(parsed.doc, bakeTargets(parsed.doc.data, absolute).images, "bake", file, result);
+  return result;
 }
 
 /**

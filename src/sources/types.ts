@@ -29,7 +29,13 @@ export type ImageState =
    * `FROM ${BASE}` with BASE never given a value, a `${{ … }}` expression, or another tool's
    * placeholder (SPEC §3.5 `unresolved-image`).
    */
-  | { kind: "unresolved"; missing: string[]; placeholder?: string; reason?: string }
+  | {
+      kind: "unresolved";
+      missing: string[];
+      placeholder?: string;
+      /** The whole message, when the source knows better why (a job whose template is elsewhere). */
+      reason?: string;
+    }
   /** Not a valid reference (`CENTOS:7`): a `parse-error` finding. */
   | { kind: "invalid"; reason: string };
 

@@ -375,3 +375,161 @@ jobs:
     ]);
   });
 });
+
+describe("SPEC §4 Jenkins", () => {
+  it("reads docker { image }, agent { docker '…' } and docker.image('…'); comments name nothing; expressions are unresolved", () => {
+    const jenkinsfile = `pipeline {
+  agent {
+    docker {
+      image 'maven:3.9-eclipse-temurin-21'
+      args '-v $HOME/.m2:/root/.m2'
+    }
+  }
+  stages {
+    stage('Test') {
+      agent { docker 'node:22-alpine' }
+      steps { sh 'npm test' }
+    }
+    stage('Old') {
+      // agent { docker 'centos:7' }
+      agent { docker { image "\${params.IMAGE}" } }
+      steps { sh 'make' }
+    }
+  }
+}
+node {
+  /* docker.image('centos:6').inside { } */
+  docker.image("python:3.12").inside { sh 'pytest' }
+  docker { image env.BUILD_IMAGE }
+}
+`;
+    expect(
+      seen(check({ Jenkinsfile: jenkinsfile, "ci/release.Jenkinsfile": "agent { docker 'golang:1.22' }\n" })),
+    ).toEqual([
+      "Jenkinsfile:4:13 jenkins maven:3.9-eclipse-temurin-21",
+      "Jenkinsfile:10:22 jenkins node:22-alpine",
+      "Jenkinsfile:15:30 jenkins unresolved-image ${params.IMAGE}",
+      "Jenkinsfile:22:16 jenkins python:3.12",
+      "Jenkinsfile:23:18 jenkins unresolved-image env.BUILD_IMAGE",
+      "ci/release.Jenkinsfile:1:16 jenkins golang:1.22",
+    ]);
+  });
+
+  it("ci: ignore leaves Jenkinsfiles alone", () => {
+    const result = check(
+      { Jenkinsfile: "agent { docker 'centos:7' }\n" },
+      { loaded: withPolicy({ ci: "ignore" }) },
+    );
+    expect(result.images).toBe(0);
+  });
+});
+
+describe("SPEC §4 dev containers", () => {
+  it("reads image in JSON with comments and trailing commas, and builds its Dockerfile with build.args", () => {
+    const files = {
+      ".devcontainer/devcontainer.json": `// The team's dev container
+{
+  "name": "api",
+  /* the base */
+  "image": "mcr.microsoft.com/devcontainers/typescript-node:1-22-bookworm",
+  "features": { "ghcr.io/devcontainers/features/docker-in-docker:2": {}, },
+}
+`,
+      ".devcontainer/tools/devcontainer.json": `{
+  "build": {
+    "dockerfile": "Dockerfile",
+    "args": { "VARIANT": "3.12", },
+  },
+}
+`,
+      ".devcontainer/tools/Dockerfile": "ARG VARIANT\nFROM python:${VARIANT}-slim\n",
+      ".devcontainer.json": '{"image": "debian:9"}',
+    };
+    expect(seen(check(files))).toEqual([
+      ".devcontainer.json:1:11 devcontainer debian:9",
+      ".devcontainer/devcontainer.json:5:12 devcontainer mcr.microsoft.com/devcontainers/typescript-node:1-22-bookworm",
+      ".devcontainer/tools/Dockerfile:2:6 dockerfile python:3.12-slim",
+    ]);
+  });
+
+  it("a Dockerfile at the root that .devcontainer/devcontainer.json builds gets its args; devcontainers: ignore drops both", () => {
+    const files = {
+      ".devcontainer/devcontainer.json":
+        '{"build": {"dockerfile": "../Dockerfile", "args": {"BASE": "ubuntu:24.04"}}}',
+      Dockerfile: "ARG BASE\nFROM ${BASE}\n",
+    };
+    expect(seen(check(files))).toEqual(["Dockerfile:2:6 dockerfile ubuntu:24.04"]);
+    expect(seen(check(files, { loaded: withPolicy({ devcontainers: "ignore" }) }))).toEqual([
+      "Dockerfile:2:6 dockerfile unresolved-image ${BASE}",
+    ]);
+  });
+
+  it("a broken definition is a parse-error with its line", () => {
+    expect(
+      seen(check({ ".devcontainer/devcontainer.json": '{\n  "image": "node:22"\n  "name": "x"\n}\n' })),
+    ).toEqual([".devcontainer/devcontainer.json:3:3 - parse-error "]);
+  });
+});
+
+describe("SPEC §4 Docker Bake", () => {
+  it("reads each target's Dockerfile with its args (inherits and variable defaults resolved) and docker-image:// contexts", () => {
+    const files = {
+      "docker-bake.hcl": `variable "GO_VERSION" {
+  default = "1.22"
+}
+variable "DISTRO" {
+  default = ""
+}
+target "_common" {
+  args = {
+    GO_VERSION = GO_VERSION
+    BASE = DISTRO == "" ? "alpine" : DISTRO
+  }
+}
+target "app" {
+  inherits = ["_common"]
+  context = "app"
+  contexts = {
+    runtime = "docker-image://gcr.io/distroless/static:nonroot"
+  }
+}
+target "tools" {
+  inherits = ["_common"]
+  dockerfile = "tools.Dockerfile"
+  args = { GO_VERSION = "1.21" }
+}
+`,
+      "app/Dockerfile":
+        "ARG GO_VERSION\nARG BASE\nFROM golang:${GO_VERSION}-${BASE} AS build\nFROM runtime\n",
+      "tools.Dockerfile": "ARG GO_VERSION\nFROM golang:${GO_VERSION}\n",
+    };
+    expect(seen(check(files))).toEqual([
+      "app/Dockerfile:3:6 dockerfile golang:1.22-alpine",
+      "app/Dockerfile:4:6 dockerfile runtime",
+      "docker-bake.hcl:17:15 bake gcr.io/distroless/static:nonroot",
+      "tools.Dockerfile:2:6 dockerfile golang:1.21",
+    ]);
+  });
+
+  it("reads docker-bake.json, and one Dockerfile built with two arg sets is judged for each", () => {
+    const files = {
+      "docker-bake.json": JSON.stringify(
+        {
+          variable: { V: { default: "3.19" } },
+          target: {
+            a: { args: { V: "${V}" } },
+            b: { args: { V: "3.12" }, contexts: { base: "docker-image://alpine:${V}" } },
+          },
+        },
+        null,
+        2,
+      ),
+      Dockerfile: "ARG V\nFROM alpine:${V}\n",
+    };
+    expect(seen(check(files))).toEqual([
+      "Dockerfile:2:6 dockerfile alpine:3.19",
+      "Dockerfile:2:6 dockerfile alpine:3.12",
+      "docker-bake.json:18:17 bake alpine:3.19",
+    ]);
+  });
+});
