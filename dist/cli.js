@@ -33806,7 +33806,7 @@ function collect(doc, images, source, file, result, env) {
     };
     const suppression = found.in?.suppressions.get(at2.line - 1);
     result.occurrences.push({
-      written: found.unresolved === void 0 ? writtenIn(where2.doc, found, where2.file, at2, variables) : { kind: "fixed", reason: found.unresolved },
+      written: found.unresolved === void 0 ? writtenIn(where2.doc, found, where2.file, at2, variables) : { kind: "fixed", reason: "the image is not written here (see the finding)" },
       file: where2.file,
       ...suppression && { suppression },
       line: at2.line,

@@ -27808,7 +27808,7 @@ function collect(doc, images, source, file, result, env) {
     };
     const suppression = found.in?.suppressions.get(at2.line - 1);
     result.occurrences.push({
-      written: found.unresolved === void 0 ? writtenIn(where.doc, found, where.file, at2, variables) : { kind: "fixed", reason: found.unresolved },
+      written: found.unresolved === void 0 ? writtenIn(where.doc, found, where.file, at2, variables) : { kind: "fixed", reason: "the image is not written here (see the finding)" },
       file: where.file,
       ...suppression && { suppression },
       line: at2.line,

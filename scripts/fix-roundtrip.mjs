@@ -177,8 +177,10 @@ export function roundTrip(source) {
     const broken = [];
     for (const file of changedFiles) {
       const text = readFileSync(join(repo, file), "utf8");
+      // What a strict parser already said of the file before (GitLab reads duplicate `<<` keys) is not damage.
       const problem = parses(file, text);
-      if (problem) broken.push(`${file}: ${problem}`);
+      if (problem && problem !== parses(file, git("show", `HEAD:${file}`)))
+        broken.push(`${file}: ${problem}`);
       if (
         dockerfilesBefore.has(file) &&
         DockerfileParser.parse(text).getInstructions().length !== dockerfilesBefore.get(file)

@@ -476,7 +476,7 @@ export function collect(
       written:
         found.unresolved === undefined
           ? writtenIn(where.doc, found, where.file, at, variables)
-          : { kind: "fixed", reason: found.unresolved },
+          : { kind: "fixed", reason: "the image is not written here (see the finding)" },
       file: where.file,
       ...(suppression && { suppression }),
       line: at.line,
