@@ -33500,17 +33500,25 @@ function workflowImages(data2) {
 // src/sources/read.ts
 var BINARY_SNIFF_BYTES = 8e3;
 var Layout = class {
-  /** `roots`: the real paths of the checked folders; side files through links out of them are never read. */
-  constructor(roots = []) {
+  /**
+   * `roots`: the real paths of the checked folders; side files through links out of them are never
+   * read. `builders`: the absolute paths of the dev container definitions and bake files among the
+   * files found, the only ones looked at for a Dockerfile's build args (no stat per folder).
+   */
+  constructor(roots = [], builders = []) {
     this.roots = roots;
+    this.builders = builders;
+    this.builderFiles = new Set(builders);
   }
   roots;
+  builders;
   charts = /* @__PURE__ */ new Map();
   envs = /* @__PURE__ */ new Map();
   envPositions = /* @__PURE__ */ new Map();
   envsOutside = /* @__PURE__ */ new Set();
   bakes = /* @__PURE__ */ new Map();
   devcontainers = /* @__PURE__ */ new Map();
+  builderFiles;
   /** A side file's text: undefined when it is missing, OUT_OF_TREE when it links out of the checked tree. */
   read(path4) {
     return this.roots.length > 0 ? readSideFile(path4, this.roots) : readSideFile(path4);
@@ -33563,6 +33571,7 @@ var Layout = class {
    */
   devcontainerArgs(dockerfile) {
     for (const definition of definitionsNear(dirname6(dockerfile))) {
+      if (!this.builderFiles.has(definition)) continue;
       let build = this.devcontainers.get(definition);
       if (build === void 0) {
         const text = this.read(definition);
@@ -33581,6 +33590,7 @@ var Layout = class {
    */
   buildArgSets(dockerfile, devcontainers) {
     const sets = [];
+    if (this.builderFiles.size === 0) return [{}];
     if (devcontainers) {
       const args = this.devcontainerArgs(dockerfile);
       if (args) sets.push(args);
@@ -33602,6 +33612,7 @@ var Layout = class {
       let file;
       for (const name of BAKE_FILES) {
         const path4 = join2(dir, name);
+        if (!this.builderFiles.has(path4)) continue;
         const text = this.read(path4);
         if (typeof text !== "string") continue;
         file = path4;
@@ -33901,6 +33912,9 @@ function sideFiles(dir, folder, layout, result) {
     }
   };
 }
+function isBuilderFile(path4) {
+  return isDevcontainerPath(path4) || isBakePath(path4);
+}
 function envFileOf(file) {
   return file.includes("/") ? `${file.slice(0, file.lastIndexOf("/"))}/.env` : ".env";
 }
@@ -34043,7 +34057,7 @@ function* readInOrder(candidates, options, jobs) {
   const { maxFileSize, buildArgs, copyFrom, workflows, ci, devcontainers } = options;
   const start = {
     ...pack(candidates),
-    settings: { maxFileSize, buildArgs, copyFrom, workflows, ci, devcontainers, roots: options.layout.roots }
+    settings: { maxFileSize, buildArgs, copyFrom, workflows, ci, devcontainers, roots: options.layout.roots, builders: options.layout.builders }
   };
   const count = candidates.length;
   const candidateAt = (i) => candidates[i];
@@ -34149,8 +34163,8 @@ function serve(port, shared) {
   };
   port.once("message", (start) => {
     try {
-      const { roots, ...rest } = start.settings;
-      const options = { ...rest, layout: new Layout(roots) };
+      const { roots, builders, ...rest } = start.settings;
+      const options = { ...rest, layout: new Layout(roots, builders) };
       const candidateAt = unpacker(start);
       const runs = Math.ceil(start.count / RUN);
       while (Atomics.load(shared, 0) < runs) {
@@ -34197,7 +34211,10 @@ function runCheck(options) {
     workflows: policy.workflows === "check",
     ci: policy.ci === "check",
     devcontainers: policy.devcontainers === "check",
-    layout: new Layout(discovery.roots)
+    layout: new Layout(
+      discovery.roots,
+      discovery.candidates.filter((c) => isBuilderFile(c.path)).map((c) => c.absolute)
+    )
   };
   const severity = mode === "enforce" ? "error" : "warning";
   const findings = [];

@@ -27502,17 +27502,25 @@ function workflowImages(data2) {
 // src/sources/read.ts
 var BINARY_SNIFF_BYTES = 8e3;
 var Layout = class {
-  /** `roots`: the real paths of the checked folders; side files through links out of them are never read. */
-  constructor(roots = []) {
+  /**
+   * `roots`: the real paths of the checked folders; side files through links out of them are never
+   * read. `builders`: the absolute paths of the dev container definitions and bake files among the
+   * files found, the only ones looked at for a Dockerfile's build args (no stat per folder).
+   */
+  constructor(roots = [], builders = []) {
     this.roots = roots;
+    this.builders = builders;
+    this.builderFiles = new Set(builders);
   }
   roots;
+  builders;
   charts = /* @__PURE__ */ new Map();
   envs = /* @__PURE__ */ new Map();
   envPositions = /* @__PURE__ */ new Map();
   envsOutside = /* @__PURE__ */ new Set();
   bakes = /* @__PURE__ */ new Map();
   devcontainers = /* @__PURE__ */ new Map();
+  builderFiles;
   /** A side file's text: undefined when it is missing, OUT_OF_TREE when it links out of the checked tree. */
   read(path) {
     return this.roots.length > 0 ? readSideFile(path, this.roots) : readSideFile(path);
@@ -27565,6 +27573,7 @@ var Layout = class {
    */
   devcontainerArgs(dockerfile) {
     for (const definition of definitionsNear(dirname4(dockerfile))) {
+      if (!this.builderFiles.has(definition)) continue;
       let build = this.devcontainers.get(definition);
       if (build === void 0) {
         const text = this.read(definition);
@@ -27583,6 +27592,7 @@ var Layout = class {
    */
   buildArgSets(dockerfile, devcontainers) {
     const sets = [];
+    if (this.builderFiles.size === 0) return [{}];
     if (devcontainers) {
       const args = this.devcontainerArgs(dockerfile);
       if (args) sets.push(args);
@@ -27604,6 +27614,7 @@ var Layout = class {
       let file;
       for (const name of BAKE_FILES) {
         const path = join2(dir, name);
+        if (!this.builderFiles.has(path)) continue;
         const text = this.read(path);
         if (typeof text !== "string") continue;
         file = path;
@@ -27903,6 +27914,9 @@ function sideFiles(dir, folder, layout, result) {
     }
   };
 }
+function isBuilderFile(path) {
+  return isDevcontainerPath(path) || isBakePath(path);
+}
 function envFileOf(file) {
   return file.includes("/") ? `${file.slice(0, file.lastIndexOf("/"))}/.env` : ".env";
 }
@@ -28045,7 +28059,7 @@ function* readInOrder(candidates, options, jobs) {
   const { maxFileSize, buildArgs, copyFrom, workflows, ci, devcontainers } = options;
   const start = {
     ...pack(candidates),
-    settings: { maxFileSize, buildArgs, copyFrom, workflows, ci, devcontainers, roots: options.layout.roots }
+    settings: { maxFileSize, buildArgs, copyFrom, workflows, ci, devcontainers, roots: options.layout.roots, builders: options.layout.builders }
   };
   const count = candidates.length;
   const candidateAt = (i) => candidates[i];
@@ -28151,8 +28165,8 @@ function serve(port, shared) {
   };
   port.once("message", (start) => {
     try {
-      const { roots, ...rest } = start.settings;
-      const options = { ...rest, layout: new Layout(roots) };
+      const { roots, builders, ...rest } = start.settings;
+      const options = { ...rest, layout: new Layout(roots, builders) };
       const candidateAt = unpacker(start);
       const runs = Math.ceil(start.count / RUN);
       while (Atomics.load(shared, 0) < runs) {
@@ -28199,7 +28213,10 @@ function runCheck(options) {
     workflows: policy.workflows === "check",
     ci: policy.ci === "check",
     devcontainers: policy.devcontainers === "check",
-    layout: new Layout(discovery.roots)
+    layout: new Layout(
+      discovery.roots,
+      discovery.candidates.filter((c) => isBuilderFile(c.path)).map((c) => c.absolute)
+    )
   };
   const severity = mode === "enforce" ? "error" : "warning";
   const findings = [];

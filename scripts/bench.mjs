@@ -421,6 +421,57 @@ function measureMerge(runs) {
   return { repositories, mb: statSync(input).size / 1024 / 1024, ms: median(ms), rss: Math.max(...rss) };
 }
 
+/**
+ * Issue 26: what the readers of the other CI systems, dev containers, bake files and the rest add
+ * to check, on the 10,000-file tree and on it with the vendored real files of those kinds added to
+ * every corpus copy: this build against the build before them (dist/cli.js at BENCH_BASELINE_REF,
+ * default f3e30f8), both with two threads, runs alternating.
+ */
+function measureReaders(root, runs) {
+  const ref = process.env.BENCH_BASELINE_REF ?? "f3e30f8";
+  const baseDir = resolve(`.bench/baseline-${ref}`);
+  const baseline = join(baseDir, "dist", "cli.js");
+  if (!existsSync(baseline)) {
+    mkdirSync(dirname(baseline), { recursive: true });
+    for (const file of ["dist/cli.js", "package.json"])
+      writeFileSync(
+        join(baseDir, file),
+        execFileSync("git", ["show", `${ref}:${file}`], { maxBuffer: 1 << 30 }),
+      );
+  }
+  const withKinds = resolve(".bench/real-10000-ci");
+  if (!existsSync(join(withKinds, ".generated"))) {
+    rmSync(withKinds, { recursive: true, force: true });
+    execFileSync("cp", ["-R", root, withKinds]);
+    for (const copy of readdirSync(withKinds).filter((name) => name.startsWith("copy-")))
+      execFileSync("cp", ["-R", resolve("test/fixtures/real-ci/files/."), join(withKinds, copy, "ci")]);
+  }
+  const args = (cli) => [
+    cli,
+    "check",
+    ".",
+    "--format",
+    "json",
+    "--mode",
+    "audit",
+    "--output",
+    "/dev/null",
+    "--jobs",
+    "2",
+  ];
+  const rows = [];
+  for (const tree of [root, withKinds]) {
+    const now = [];
+    const before = [];
+    for (let run = 0; run < runs; run++) {
+      before.push(time(process.execPath, args(baseline), { cwd: tree }));
+      now.push(time(process.execPath, args(CLI), { cwd: tree }));
+    }
+    rows.push({ tree, files: fileCount(tree), before: median(before), now: median(now) });
+  }
+  return { ref, rows };
+}
+
 const cell = (text) => text.replace(/\|/g, "\\|");
 console.log(
   "| tree | files | grep | floor | check --jobs 1 | check --jobs 2 | jobs 1 ÷ floor | jobs 2 ÷ grep | peak RSS jobs 1 / 2 |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -446,6 +497,14 @@ for (const [files, { yaml, dockerfile }] of fallbacks) {
   console.log(
     `\nfix on ${cell(name)}, ${fileCount(root)} files (every image covered by replacements and digests; diff computed, nothing written): fix ${m.fix.toFixed(0)} ms, check ${m.check.toFixed(0)} ms under the same policy (${(m.fix / m.check).toFixed(2)}x)`,
   );
+}
+if (existsSync(CORPUS)) {
+  const m = measureReaders(trees[0][1], RUNS);
+  for (const row of m.rows) {
+    console.log(
+      `\nissue 26 readers on ${relative(process.cwd(), row.tree)} (${row.files} files): check --jobs 2 ${row.now.toFixed(0)} ms now, ${row.before.toFixed(0)} ms at ${m.ref} before them (${(((row.now - row.before) / row.before) * 100).toFixed(1)}%; target: <= 5% on the 10,000-file tree)`,
+    );
+  }
 }
 {
   const m = measureMerge(RUNS);

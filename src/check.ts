@@ -17,7 +17,7 @@ import { type Candidate, discoverFiles } from "./sources/discover.js";
 import { applyKustomizations, type Kustomization } from "./sources/kustomize.js";
 import { readManifestStream } from "./sources/manifests.js";
 import { defaultJobs, readInOrder } from "./sources/parallel.js";
-import { Layout } from "./sources/read.js";
+import { isBuilderFile, Layout } from "./sources/read.js";
 import type { Occurrence, ParseProblem, SourceResult } from "./sources/types.js";
 
 export interface CheckOptions {
@@ -101,7 +101,10 @@ export function runCheck(options: CheckOptions): CheckResult {
     workflows: policy.workflows === "check",
     ci: policy.ci === "check",
     devcontainers: policy.devcontainers === "check",
-    layout: new Layout(discovery.roots),
+    layout: new Layout(
+      discovery.roots,
+      discovery.candidates.filter((c) => isBuilderFile(c.path)).map((c) => c.absolute),
+    ),
   };
   const severity = mode === "enforce" ? "error" : "warning";
   const findings: Finding[] = [];

@@ -48,7 +48,7 @@ const MIN_FILES_FOR_WORKERS = 400;
 const OVERDUE_MS = 2_000;
 
 /** What a worker needs to read files as the calling thread would (ReadOptions without the caches). */
-type ReadSettings = Omit<ReadOptions, "layout"> & { roots: readonly string[] };
+type ReadSettings = Omit<ReadOptions, "layout"> & { roots: readonly string[]; builders: readonly string[] };
 
 /**
  * What a worker is sent: the candidates packed into one string (`kind NUL path NUL absolute NUL`
@@ -133,7 +133,16 @@ export function* readInOrder(
   const { maxFileSize, buildArgs, copyFrom, workflows, ci, devcontainers } = options;
   const start: Start = {
     ...pack(candidates as Candidate[]),
-    settings: { maxFileSize, buildArgs, copyFrom, workflows, ci, devcontainers, roots: options.layout.roots },
+    settings: {
+      maxFileSize,
+      buildArgs,
+      copyFrom,
+      workflows,
+      ci,
+      devcontainers,
+      roots: options.layout.roots,
+      builders: options.layout.builders,
+    },
   };
   const count = candidates.length;
   const candidateAt = (i: number) => candidates[i] as Candidate;
@@ -256,8 +265,8 @@ function serve(port: MessagePort, shared: Int32Array): void {
   };
   port.once("message", (start: Start) => {
     try {
-      const { roots, ...rest } = start.settings;
-      const options: ReadOptions = { ...rest, layout: new Layout(roots) };
+      const { roots, builders, ...rest } = start.settings;
+      const options: ReadOptions = { ...rest, layout: new Layout(roots, builders) };
       const candidateAt = unpacker(start);
       const runs = Math.ceil(start.count / RUN);
       while (Atomics.load(shared, 0) < runs) {

@@ -82,8 +82,19 @@ export class Layout {
     { dockerfile: string; args: Record<string, string> } | null
   >();
 
-  /** `roots`: the real paths of the checked folders; side files through links out of them are never read. */
-  constructor(readonly roots: readonly string[] = []) {}
+  private readonly builderFiles: ReadonlySet<string>;
+
+  /**
+   * `roots`: the real paths of the checked folders; side files through links out of them are never
+   * read. `builders`: the absolute paths of the dev container definitions and bake files among the
+   * files found, the only ones looked at for a Dockerfile's build args (no stat per folder).
+   */
+  constructor(
+    readonly roots: readonly string[] = [],
+    readonly builders: readonly string[] = [],
+  ) {
+    this.builderFiles = new Set(builders);
+  }
 
   /** A side file's text: undefined when it is missing, OUT_OF_TREE when it links out of the checked tree. */
   read(path: string): string | undefined | typeof OUT_OF_TREE {
@@ -143,6 +154,7 @@ export class Layout {
    */
   private devcontainerArgs(dockerfile: string): Record<string, string> | undefined {
     for (const definition of definitionsNear(dirname(dockerfile))) {
+      if (!this.builderFiles.has(definition)) continue;
       let build = this.devcontainers.get(definition);
       if (build === undefined) {
         const text = this.read(definition);
@@ -162,6 +174,7 @@ export class Layout {
    */
   buildArgSets(dockerfile: string, devcontainers: boolean): Record<string, string>[] {
     const sets: Record<string, string>[] = [];
+    if (this.builderFiles.size === 0) return [{}];
     if (devcontainers) {
       const args = this.devcontainerArgs(dockerfile);
       if (args) sets.push(args);
@@ -185,6 +198,7 @@ export class Layout {
       let file: string | undefined;
       for (const name of BAKE_FILES) {
         const path = join(dir, name);
+        if (!this.builderFiles.has(path)) continue;
         const text = this.read(path);
         if (typeof text !== "string") continue;
         file = path;
@@ -597,6 +611,11 @@ function sideFiles(dir: string, folder: string, layout: Layout, result: SourceRe
       return parsed.documents.map((doc) => ({ doc, file, suppressions }));
     },
   };
+}
+
+/** Whether a found file can give a Dockerfile build args (a dev container definition, a bake file). */
+export function isBuilderFile(path: string): boolean {
+  return isDevcontainerPath(path) || isBakePath(path);
 }
 
 /** The `.env` beside a compose file, as reports print it. */
