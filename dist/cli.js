@@ -13005,870 +13005,6 @@ var require_dist = __commonJS({
   }
 });
 
-// node_modules/ignore/index.js
-var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports, module) {
-    function makeArray(subject) {
-      return Array.isArray(subject) ? subject : [subject];
-    }
-    var UNDEFINED = void 0;
-    var EMPTY = "";
-    var SPACE2 = " ";
-    var ESCAPE2 = "\\";
-    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
-    var BOM3 = "\uFEFF";
-    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
-    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
-    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
-    var REGEX_SPLITALL_CRLF = /\r?\n/g;
-    var DOUBLE_SLASH = "//";
-    var SLASH_CODE = 47;
-    var DOT_CODE = 46;
-    var SLASH = "/";
-    var TMP_KEY_IGNORE = "node-ignore";
-    if (typeof Symbol !== "undefined") {
-      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
-    }
-    var KEY_IGNORE = TMP_KEY_IGNORE;
-    var define2 = (object, key, value) => {
-      Object.defineProperty(object, key, { value });
-      return value;
-    };
-    var RETURN_FALSE = () => false;
-    var POSIX_CLASSES = {
-      alnum: "0-9A-Za-z",
-      alpha: "A-Za-z",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1f\\x7f",
-      digit: "0-9",
-      graph: "!-.0-~",
-      lower: "a-z",
-      print: " -.0-~",
-      punct: "!-.:-@\\[-`{-~",
-      // git's `sane-ctype.h` classifies \v and \f as control, not space,
-      //   unlike C's `isspace`
-      space: " \\t\\n\\r",
-      upper: "A-Z",
-      xdigit: "0-9A-Fa-f"
-    };
-    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
-    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE2 + char;
-    var NON_SLASH = "(?!\\/)";
-    var classSource = (negated, body) => {
-      if (negated) {
-        return `[^\\/${body}]`;
-      }
-      const source = `[${body}]`;
-      return new RegExp(source).test("/") ? NON_SLASH + source : source;
-    };
-    var scanBracket = (pattern, start) => {
-      const { length } = pattern;
-      let index = start + 1;
-      let negated = EMPTY;
-      const lead2 = pattern[index];
-      if (lead2 === "!" || lead2 === "^") {
-        negated = "^";
-        index++;
-      }
-      let body = EMPTY;
-      let prev = EMPTY;
-      for (; ; ) {
-        const char = pattern[index];
-        if (char === UNDEFINED) {
-          return null;
-        }
-        if (char === ESCAPE2) {
-          const escaped = pattern[++index];
-          body += escapeMember(escaped);
-          prev = escaped;
-        } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
-          index++;
-          let to = pattern[index];
-          if (to === ESCAPE2) {
-            to = pattern[index += 1];
-          }
-          if (prev <= to) {
-            body += `-${escapeMember(to)}`;
-          }
-          prev = EMPTY;
-        } else if (char === "[" && pattern[index + 1] === ":") {
-          const nameStart = index + 2;
-          let end = nameStart;
-          while (end < length && pattern[end] !== "]") {
-            end++;
-          }
-          if (end === length) {
-            return null;
-          }
-          if (end > nameStart && pattern[end - 1] === ":") {
-            const name = pattern.slice(nameStart, end - 1);
-            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
-              return null;
-            }
-            body += POSIX_CLASSES[name];
-            prev = EMPTY;
-            index = end;
-          } else {
-            body += escapeMember("[");
-            prev = "[";
-            index = nameStart - 2;
-          }
-        } else {
-          body += escapeMember(char);
-          prev = char;
-        }
-        index++;
-        if (pattern[index] === "]") {
-          return {
-            end: index,
-            source: classSource(negated, body)
-          };
-        }
-      }
-    };
-    var NEVER_MATCH = "[]";
-    var PLACEHOLDER2 = "\0";
-    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
-      `${PLACEHOLDER2}(\\d+)${PLACEHOLDER2}`,
-      "g"
-    );
-    var TRAILING_WILDCARD = "\uE000";
-    var TRAILING_DOUBLESTAR = "\uE001";
-    var isReserved = (char) => char === PLACEHOLDER2 || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
-    var extractBrackets = (pattern) => {
-      const sources = [];
-      const hold = (source) => `${PLACEHOLDER2}${sources.push(source) - 1}${PLACEHOLDER2}`;
-      const { length } = pattern;
-      let out = EMPTY;
-      let index = 0;
-      while (index < length) {
-        const char = pattern[index];
-        if (char === ESCAPE2) {
-          const escaped = pattern[index + 1];
-          if (escaped === SLASH && index + 2 === length) {
-            out += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE2) {
-            out += pattern.slice(index, index + 2);
-          } else {
-            out += hold(
-              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE2 + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
-            );
-          }
-          index += 2;
-        } else if (isReserved(char)) {
-          out += hold(`[${char}]`);
-          index++;
-        } else if (char === "[") {
-          const scanned2 = scanBracket(pattern, index);
-          if (scanned2 === null) {
-            out += hold(NEVER_MATCH);
-            index = length;
-          } else {
-            out += hold(scanned2.source);
-            index = scanned2.end + 1;
-          }
-        } else {
-          out += char;
-          index++;
-        }
-      }
-      return {
-        source: out,
-        sources
-      };
-    };
-    var DIRECT = null;
-    var REGEX_INNER_SLASH = /\/(?!$)/;
-    var WILDCARD = "[^\\/]*";
-    var REPLACERS = [
-      // Replace (\ ) with ' '
-      // Only a space: an escaped tab or other whitespace is already a literal by
-      //   the time it reaches here, and a bare tab must be left as one, not turned
-      //   into a space.
-      // (\ ) -> ' '
-      // (\\ ) -> '\\ '
-      // (\\\ ) -> '\\ '
-      [
-        // A run of backslashes is taken whole, from its first one, so no match
-        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
-        //   quadratic.
-        /(\\+)( ?)/g,
-        (_, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE2 : run,
-        ESCAPE2 + SPACE2
-      ],
-      // git's wildmatch() reads a run of two or more asterisks as one globstar
-      //   whenever the run fills a path segment: it starts the pattern or follows
-      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
-      //   already `**`; a longer one is folded into `**` here, so the steps
-      //   below only ever have to know `**`.
-      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
-      // git also takes a run beside a literal prefix (`a***/b`) or beside an
-      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
-      //   lists both, under "A run of asterisks".
-      [
-        /(^|\/)\*{3,}(?=\/|$)/g,
-        (_, start) => `${start}**`,
-        "*"
-      ],
-      // Escape metacharacters
-      // which is written down by users but means special for regular expressions.
-      // > There are 12 characters with special meanings:
-      // > - the backslash \,
-      // > - the caret ^,
-      // > - the dollar sign $,
-      // > - the period or dot .,
-      // > - the vertical bar or pipe symbol |,
-      // > - the question mark ?,
-      // > - the asterisk or star *,
-      // > - the plus sign +,
-      // > - the opening parenthesis (,
-      // > - the closing parenthesis ),
-      // > - and the opening square bracket [,
-      // > - the opening curly brace {,
-      // > These special characters are often called "metacharacters".
-      [
-        /[\\$.|*+(){^]/g,
-        (match) => `\\${match}`
-      ],
-      [
-        // > a question mark (?) matches a single character
-        /(?!\\)\?/g,
-        () => "[^/]",
-        "?"
-      ],
-      // leading slash
-      [
-        // > A leading slash matches the beginning of the pathname.
-        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
-        // A leading slash matches the beginning of the pathname
-        /^\//,
-        () => "^",
-        SLASH
-      ],
-      // replace special metacharacter slash after the leading slash
-      [
-        /\//g,
-        () => "\\/",
-        SLASH
-      ],
-      [
-        // > A leading "**" followed by a slash means match in all directories.
-        // > For example, "**/foo" matches file or directory "foo" anywhere,
-        // > the same as pattern "foo".
-        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
-        // >   under directory "foo".
-        // Notice that the '*'s have been replaced as '\\*'
-        /^\^*(?:\\\*\\\*\\\/)+/,
-        // '**/foo' <-> 'foo'
-        () => "(?:^|\\/)",
-        "*"
-      ],
-      // starting
-      [
-        // there will be no leading '/'
-        //   (which has been replaced by section "leading slash")
-        // If starts with '**', adding a '^' to the regular expression also works
-        DIRECT,
-        (source, pattern) => {
-          if (!source || source[0] === "^" || source[0] === "(") {
-            return source;
-          }
-          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
-          return anchor + source;
-        }
-      ],
-      // two globstars
-      [
-        // Use lookahead assertions so that we could match more than one `'/**'`
-        /\\\/\\\*\\\*(?=\\\/|$)/g,
-        // Zero, one or several directories
-        // should not use '*', or it will be replaced by the next replacer
-        // Check if it is not the last `'/**'`
-        (_, index, str3) => index + 6 < str3.length ? str3.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
-        "*"
-      ],
-      // normal intermediate wildcards
-      [
-        // Never replace escaped '*'
-        // ignore rule '\*' will match the path '*'
-        // 'abc.*/' -> go
-        // 'abc.*'  -> skip this rule,
-        //    coz trailing single wildcard will be handed by [trailing wildcard]
-        /(^|[^\\])(?:\\\*)+(?!$)/g,
-        // '*.js' matches '.js'
-        // '*.js' doesn't match 'abc'
-        // 1. An asterisk "*" matches anything except a slash.
-        // 2. Other consecutive asterisks are considered regular asterisks
-        //    and collapse into one non-slash wildcard run.
-        (_, p1) => p1 + WILDCARD,
-        "*"
-      ],
-      // trailing wildcard, held apart from a literal star
-      [
-        // The step above leaves a trailing `*` alone, so a single `\*` is all that
-        //   can be left at the end here, and what stands in front of it says which
-        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
-        //   nothing before it; a literal arrives as the user's own escape, which
-        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
-        //   There is no third case: every backslash still reaching the chain is
-        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
-        //   own character, so a longer run can never form. This runs while the
-        //   two are still distinct, before the unescape steps below collapse the
-        //   literal onto the very `\*` a wildcard leaves behind.
-        /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
-        "*"
-      ],
-      [
-        // unescape, revert step 3 except for back slash
-        // For example, if a user escape a '\\*',
-        // after step 3, the result will be '\\\\\\*'
-        /\\\\\\(?=[$.|*+(){^])/g,
-        () => ESCAPE2,
-        ESCAPE2 + ESCAPE2
-      ],
-      [
-        // '\\\\' -> '\\'
-        /\\\\/g,
-        () => ESCAPE2,
-        ESCAPE2 + ESCAPE2
-      ],
-      [
-        // Every real bracket expression -- POSIX classes included -- has already
-        //   been held aside by `extractBrackets`, so the only `[` left in the
-        //   pattern is an escaped, literal one.
-        // A backslash could only stand at the end of the range if it quoted the
-        //   `]`, and `\]` is held aside long before this.
-        /\\\[([^\]/]*?)($|\])/g,
-        // '\\[bar]' -> '\\\\[bar]'
-        (match, range2, close) => `\\[${range2}${close}`,
-        "["
-      ],
-      // ending
-      [
-        // 'js' will not match 'js.'
-        // 'ab' will not match 'abc'
-        DIRECT,
-        // WTF!
-        // https://git-scm.com/docs/gitignore
-        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
-        // which re-fixes #24, #38
-        // > If there is a separator at the end of the pattern then the pattern
-        // > will only match directories, otherwise the pattern can match both
-        // > files and directories.
-        // 'js*' will not match 'a.js'
-        // 'js/' will not match 'a.js'
-        // 'js' will match 'a.js' and 'a.js/'
-        (source) => {
-          const last = source[source.length - 1];
-          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
-            return source;
-          }
-          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
-        }
-      ]
-    ];
-    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
-    var MODE_IGNORE = "regex";
-    var MODE_CHECK_IGNORE = "checkRegex";
-    var UNDERSCORE = "_";
-    var replaceTrailingWildcard = (_, p1) => {
-      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
-      return `${prefix}(?=$|\\/$)`;
-    };
-    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
-    var replaceTrailingDoublestar = () => "[\\s\\S]";
-    var separatorAfter = (run, at2) => {
-      let separator = EMPTY;
-      for (let index = at2 + 1; index < run.length && !run[index].wildcard; index++) {
-        separator += run[index].single;
-      }
-      return separator;
-    };
-    var pinWildcards = (source) => {
-      if (source.indexOf(WILDCARD) < 0) {
-        return source;
-      }
-      const tokens = [];
-      const { length } = source;
-      let index = 0;
-      while (index < length) {
-        const char = source[index];
-        if (source.startsWith(WILDCARD, index)) {
-          tokens.push({ wildcard: true });
-          index += WILDCARD.length;
-        } else if (char === "[") {
-          let end = index + 1;
-          if (source[end] === "^") {
-            end++;
-          }
-          if (source[end] === "]") {
-            end++;
-          }
-          while (end < length && source[end] !== "]") {
-            end += source[end] === ESCAPE2 ? 2 : 1;
-          }
-          end++;
-          tokens.push({ single: source.slice(index, end) });
-          index = end;
-        } else if (char === ESCAPE2) {
-          tokens.push({ single: source.slice(index, index + 2) });
-          index += 2;
-        } else if (char === "(") {
-          let depth = 0;
-          let end = index;
-          do {
-            if (source[end] === ESCAPE2) {
-              end++;
-            } else if (source[end] === "(") {
-              depth++;
-            } else if (source[end] === ")") {
-              depth--;
-            }
-            end++;
-          } while (end < length && depth > 0);
-          if ("*+?".indexOf(source[end]) >= 0) {
-            end++;
-          }
-          tokens.push({ boundary: source.slice(index, end) });
-          index = end;
-        } else if (char === "^" || char === "$") {
-          tokens.push({ boundary: char });
-          index++;
-        } else {
-          tokens.push({ single: char });
-          index++;
-        }
-      }
-      let out = EMPTY;
-      let run = [];
-      const flush = () => {
-        let lastWildcard;
-        run.forEach((token, at2) => {
-          if (token.wildcard) {
-            lastWildcard = at2;
-          }
-        });
-        run.forEach((token, at2) => {
-          if (!token.wildcard) {
-            out += token.single;
-            return;
-          }
-          out += at2 === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run, at2)})[^\\/])*`;
-        });
-        run = [];
-      };
-      tokens.forEach((token) => {
-        if (token.boundary === void 0) {
-          run.push(token);
-          return;
-        }
-        flush();
-        out += token.boundary;
-      });
-      flush();
-      return out;
-    };
-    var makeRegexPrefix = (pattern) => {
-      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
-        pattern = "**";
-      }
-      const { source, sources } = extractBrackets(pattern);
-      const replaced = REPLACERS.reduce(
-        // A pass whose matcher finds nothing hands back the very string it was
-        //   given, so asking first costs a search and saves a rewrite. Ten of the
-        //   fifteen passes never fire for a typical .gitignore line, and between
-        //   them they were 45% of this chain.
-        (prev, [matcher, replacer, required]) => {
-          if (matcher === DIRECT) {
-            return replacer(prev, pattern);
-          }
-          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
-            return prev;
-          }
-          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern)) : prev;
-        },
-        source
-      );
-      return sources.length ? replaced.replace(
-        REGEX_RESTORE_PLACEHOLDER,
-        (match, index) => sources[index]
-      ) : replaced;
-    };
-    var checkSourceOf = (body, prefix) => {
-      if (body[body.length - 1] === SLASH) {
-        prefix = makeRegexPrefix(body.slice(0, -1));
-      }
-      const head = prefix.slice(0, -1);
-      const last = prefix[prefix.length - 1];
-      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
-    };
-    var matchesBasename = (body) => {
-      const index = body.indexOf(SLASH);
-      return index < 0 || index === body.length - 1;
-    };
-    var basenameOf = (path4) => {
-      const end = path4.length - 1;
-      const index = path4.lastIndexOf(
-        SLASH,
-        path4[end] === SLASH ? end - 1 : end
-      );
-      return index < 0 ? path4 : path4.slice(index + 1);
-    };
-    var parentOf = (path4) => {
-      if (path4.charCodeAt(0) === SLASH_CODE || path4.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path4.split(SLASH).filter(Boolean);
-        slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
-      }
-      const end = path4.length - 1;
-      const cut = path4.lastIndexOf(
-        SLASH,
-        path4.charCodeAt(end) === SLASH_CODE ? end - 1 : end
-      );
-      return cut < 0 ? EMPTY : path4.slice(0, cut + 1);
-    };
-    var isString = (subject) => typeof subject === "string";
-    var checkPattern = (pattern) => pattern && isString(pattern);
-    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
-    var IgnoreRule = class {
-      constructor(pattern, mark, body, ignoreCase, negative, prefix) {
-        this.pattern = pattern;
-        this.mark = mark;
-        this.negative = negative;
-        define2(this, "body", body);
-        define2(this, "ignoreCase", ignoreCase);
-        define2(this, "regexPrefix", prefix);
-      }
-      // Worked out on first use and kept behind an own property, the way `regex`
-      //   caches itself in `_regex`. Deciding it in the constructor instead would
-      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
-      //   every compile -- including the compiles of rules that are never matched
-      //   against anything.
-      get _basenameOnly() {
-        return define2(this, "_basenameOnly", matchesBasename(this.body));
-      }
-      get regex() {
-        const key = UNDERSCORE + MODE_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_IGNORE, key);
-      }
-      get checkRegex() {
-        const key = UNDERSCORE + MODE_CHECK_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_CHECK_IGNORE, key);
-      }
-      _make(mode, key) {
-        const str3 = pinWildcards(
-          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
-        );
-        const regex = this.ignoreCase ? new RegExp(str3, "i") : new RegExp(str3);
-        return define2(this, key, regex);
-      }
-    };
-    var hasTrailingBackslash = (str3) => {
-      let count = 0;
-      while (str3[str3.length - count - 1] === ESCAPE2) {
-        count++;
-      }
-      return count % 2 === 1;
-    };
-    var trimEnd = (body, stripLineEnd) => {
-      let lineEnd = body.length;
-      let end;
-      for (; ; ) {
-        if (stripLineEnd && body[lineEnd - 1] === "\r") {
-          lineEnd--;
-        }
-        end = lineEnd;
-        while (body[end - 1] === SPACE2) {
-          end--;
-        }
-        if (!stripLineEnd || body[end - 1] !== "\n") {
-          break;
-        }
-        lineEnd = end - 1;
-      }
-      if (end === lineEnd) {
-        return body.slice(0, lineEnd);
-      }
-      let backslashes = 0;
-      while (body[end - backslashes - 1] === ESCAPE2) {
-        backslashes++;
-      }
-      return backslashes % 2 ? body.slice(0, end - 1) + SPACE2 : body.slice(0, end);
-    };
-    var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
-      let body = stripBOM && pattern[0] === BOM3 ? pattern.slice(1) : pattern;
-      if (body[0] === "#") {
-        return;
-      }
-      let negative = false;
-      if (body[0] === "!") {
-        negative = true;
-        body = body.slice(1);
-      }
-      const last = body[body.length - 1];
-      if (last === SPACE2 || stripLineEnd && (last === "\r" || last === "\n")) {
-        body = trimEnd(body, stripLineEnd);
-      }
-      if (!body || hasTrailingBackslash(body)) {
-        return;
-      }
-      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
-      const regexPrefix = makeRegexPrefix(body);
-      return new IgnoreRule(
-        pattern,
-        mark,
-        body,
-        ignoreCase,
-        negative,
-        regexPrefix
-      );
-    };
-    var RuleManager = class {
-      constructor(ignoreCase) {
-        this._ignoreCase = ignoreCase;
-        this._rules = [];
-        this._basenameCount = 0;
-      }
-      _add(pattern, index) {
-        if (pattern && pattern[KEY_IGNORE]) {
-          this._rules = this._rules.concat(pattern._rules._rules);
-          this._basenameCount += pattern._rules._basenameCount;
-          this._added = true;
-          return;
-        }
-        const isStr = isString(pattern);
-        const raw = isStr ? pattern : pattern.pattern;
-        const rule = checkPattern(raw) && createRule(
-          raw,
-          isStr ? UNDEFINED : pattern.mark,
-          this._ignoreCase,
-          !this._split,
-          this._stripBOM && !index
-        );
-        if (rule) {
-          this._added = true;
-          this._rules.push(rule);
-          if (matchesBasename(rule.body)) {
-            this._basenameCount++;
-          }
-        }
-      }
-      // @param {Array<string> | string | Ignore} pattern
-      add(pattern) {
-        this._added = false;
-        this._split = isString(pattern);
-        this._stripBOM = !this._split || pattern[0] === BOM3;
-        makeArray(
-          this._split ? splitPattern(pattern) : pattern
-        ).forEach(this._add, this);
-        if (this._added) {
-          this._literalRules = UNDEFINED;
-        }
-        return this._added;
-      }
-      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
-      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
-      //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path4) {
-        const rules = this._literalRules || (this._literalRules = this._rules.filter(
-          ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
-        ));
-        let ignored = false;
-        let unignored = false;
-        let matchedRule;
-        for (let index = rules.length - 1; index >= 0; index--) {
-          const rule = rules[index];
-          if (rule.checkRegex.test(path4)) {
-            ignored = !rule.negative;
-            unignored = rule.negative;
-            matchedRule = rule.negative ? UNDEFINED : rule;
-            break;
-          }
-        }
-        const ret = {
-          ignored,
-          unignored
-        };
-        if (matchedRule) {
-          ret.rule = matchedRule;
-        }
-        return ret;
-      }
-      // Test one single path without recursively checking parent directories
-      //
-      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
-      // @returns {TestResult}
-      test(path4, mode) {
-        const rules = this._rules;
-        const { length } = rules;
-        const shortcut = this._basenameCount * 2 >= length;
-        const basename8 = shortcut ? basenameOf(path4) : path4;
-        for (let index = length - 1; index >= 0; index--) {
-          const rule = rules[index];
-          if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename8 : path4
-          )) {
-            const { negative } = rule;
-            const ret = {
-              ignored: !negative,
-              unignored: negative
-            };
-            if (!negative) {
-              ret.rule = rule;
-            }
-            return ret;
-          }
-        }
-        return {
-          ignored: false,
-          unignored: false
-        };
-      }
-    };
-    var throwError = (message, Ctor) => {
-      throw new Ctor(message);
-    };
-    var checkPath = (path4, originalPath, doThrow) => {
-      if (!isString(path4)) {
-        return doThrow(
-          `path must be a string, but got \`${originalPath}\``,
-          TypeError
-        );
-      }
-      if (!path4) {
-        return doThrow(`path must not be empty`, TypeError);
-      }
-      if (checkPath.isNotRelative(path4)) {
-        const r = "`path.relative()`d";
-        return doThrow(
-          `path should be a ${r} string, but got "${originalPath}"`,
-          RangeError
-        );
-      }
-      return true;
-    };
-    var isNotRelative = (path4) => {
-      const first = path4.charCodeAt(0);
-      if (first === SLASH_CODE) {
-        return true;
-      }
-      if (first !== DOT_CODE) {
-        return false;
-      }
-      if (path4.length === 1) {
-        return true;
-      }
-      const second = path4.charCodeAt(1);
-      if (second === SLASH_CODE) {
-        return true;
-      }
-      if (second !== DOT_CODE) {
-        return false;
-      }
-      return path4.length === 2 || path4.charCodeAt(2) === SLASH_CODE;
-    };
-    checkPath.isNotRelative = isNotRelative;
-    checkPath.convert = (p) => p;
-    var convertPath = (target) => isString(target) && checkPath.convert(target);
-    var Ignore = class {
-      constructor({
-        ignorecase = true,
-        ignoreCase = ignorecase,
-        allowRelativePaths = false
-      } = {}) {
-        define2(this, KEY_IGNORE, true);
-        this._rules = new RuleManager(ignoreCase);
-        this._strictPathCheck = !allowRelativePaths;
-        this._initCache();
-      }
-      _initCache() {
-        this._ignoreCache = /* @__PURE__ */ Object.create(null);
-        this._testCache = /* @__PURE__ */ Object.create(null);
-      }
-      add(pattern) {
-        if (this._rules.add(pattern)) {
-          this._initCache();
-        }
-        return this;
-      }
-      // legacy
-      addPattern(pattern) {
-        return this.add(pattern);
-      }
-      // @returns {TestResult}
-      _test(originalPath, cache, path4) {
-        checkPath(
-          path4,
-          originalPath,
-          this._strictPathCheck ? throwError : RETURN_FALSE
-        );
-        return path4 ? this._t(path4, cache) : {
-          ignored: false,
-          unignored: false
-        };
-      }
-      checkIgnore(target) {
-        const path4 = convertPath(target);
-        if (!path4 || path4.charCodeAt(path4.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path4);
-        }
-        const dir = this._t(path4, this._testCache);
-        if (dir.ignored) {
-          return dir;
-        }
-        const literal = this._rules.testLiteral(path4);
-        return literal.ignored || literal.unignored ? literal : dir;
-      }
-      _t(path4, cache) {
-        if (path4 in cache) {
-          return cache[path4];
-        }
-        const parentPath = parentOf(path4);
-        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path4] = parent && parent.ignored ? parent : this._rules.test(path4, MODE_IGNORE);
-      }
-      ignores(path4) {
-        return this._test(path4, this._ignoreCache, convertPath(path4)).ignored;
-      }
-      createFilter() {
-        return (path4) => !this.ignores(path4);
-      }
-      filter(paths) {
-        return makeArray(paths).filter(this.createFilter());
-      }
-      // @returns {TestResult}
-      test(path4) {
-        return this._test(path4, this._testCache, convertPath(path4));
-      }
-    };
-    var factory = (options) => new Ignore(options);
-    var isPathValid = (path4) => checkPath(convertPath(path4), path4, RETURN_FALSE);
-    var setupWindows = () => {
-      const makePosix = (str3) => /^\\\\\?\\/.test(str3) || /["<>|\u0000-\u001F]+/u.test(str3) ? str3 : str3.replace(/\\/g, "/");
-      checkPath.convert = makePosix;
-      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path4) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path4) || isNotRelative(path4);
-    };
-    if (
-      // Detect `process` so that it can run in browsers.
-      typeof process !== "undefined" && process.platform === "win32"
-    ) {
-      setupWindows();
-    }
-    module.exports = factory;
-    factory.default = factory;
-    module.exports.isPathValid = isPathValid;
-    define2(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
-  }
-});
-
 // node_modules/dockerfile-ast/lib/argument.js
 var require_argument2 = __commonJS({
   "node_modules/dockerfile-ast/lib/argument.js"(exports) {
@@ -19779,6 +18915,870 @@ var require_main3 = __commonJS({
       }
       DockerfileParser3.parse = parse3;
     })(DockerfileParser2 || (exports.DockerfileParser = DockerfileParser2 = {}));
+  }
+});
+
+// node_modules/ignore/index.js
+var require_ignore = __commonJS({
+  "node_modules/ignore/index.js"(exports, module) {
+    function makeArray(subject) {
+      return Array.isArray(subject) ? subject : [subject];
+    }
+    var UNDEFINED = void 0;
+    var EMPTY = "";
+    var SPACE2 = " ";
+    var ESCAPE2 = "\\";
+    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
+    var BOM3 = "\uFEFF";
+    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
+    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
+    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
+    var REGEX_SPLITALL_CRLF = /\r?\n/g;
+    var DOUBLE_SLASH = "//";
+    var SLASH_CODE = 47;
+    var DOT_CODE = 46;
+    var SLASH = "/";
+    var TMP_KEY_IGNORE = "node-ignore";
+    if (typeof Symbol !== "undefined") {
+      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
+    }
+    var KEY_IGNORE = TMP_KEY_IGNORE;
+    var define2 = (object, key, value) => {
+      Object.defineProperty(object, key, { value });
+      return value;
+    };
+    var RETURN_FALSE = () => false;
+    var POSIX_CLASSES = {
+      alnum: "0-9A-Za-z",
+      alpha: "A-Za-z",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1f\\x7f",
+      digit: "0-9",
+      graph: "!-.0-~",
+      lower: "a-z",
+      print: " -.0-~",
+      punct: "!-.:-@\\[-`{-~",
+      // git's `sane-ctype.h` classifies \v and \f as control, not space,
+      //   unlike C's `isspace`
+      space: " \\t\\n\\r",
+      upper: "A-Z",
+      xdigit: "0-9A-Fa-f"
+    };
+    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
+    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE2 + char;
+    var NON_SLASH = "(?!\\/)";
+    var classSource = (negated, body) => {
+      if (negated) {
+        return `[^\\/${body}]`;
+      }
+      const source = `[${body}]`;
+      return new RegExp(source).test("/") ? NON_SLASH + source : source;
+    };
+    var scanBracket = (pattern, start) => {
+      const { length } = pattern;
+      let index = start + 1;
+      let negated = EMPTY;
+      const lead2 = pattern[index];
+      if (lead2 === "!" || lead2 === "^") {
+        negated = "^";
+        index++;
+      }
+      let body = EMPTY;
+      let prev = EMPTY;
+      for (; ; ) {
+        const char = pattern[index];
+        if (char === UNDEFINED) {
+          return null;
+        }
+        if (char === ESCAPE2) {
+          const escaped = pattern[++index];
+          body += escapeMember(escaped);
+          prev = escaped;
+        } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
+          index++;
+          let to = pattern[index];
+          if (to === ESCAPE2) {
+            to = pattern[index += 1];
+          }
+          if (prev <= to) {
+            body += `-${escapeMember(to)}`;
+          }
+          prev = EMPTY;
+        } else if (char === "[" && pattern[index + 1] === ":") {
+          const nameStart = index + 2;
+          let end = nameStart;
+          while (end < length && pattern[end] !== "]") {
+            end++;
+          }
+          if (end === length) {
+            return null;
+          }
+          if (end > nameStart && pattern[end - 1] === ":") {
+            const name = pattern.slice(nameStart, end - 1);
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
+              return null;
+            }
+            body += POSIX_CLASSES[name];
+            prev = EMPTY;
+            index = end;
+          } else {
+            body += escapeMember("[");
+            prev = "[";
+            index = nameStart - 2;
+          }
+        } else {
+          body += escapeMember(char);
+          prev = char;
+        }
+        index++;
+        if (pattern[index] === "]") {
+          return {
+            end: index,
+            source: classSource(negated, body)
+          };
+        }
+      }
+    };
+    var NEVER_MATCH = "[]";
+    var PLACEHOLDER2 = "\0";
+    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
+      `${PLACEHOLDER2}(\\d+)${PLACEHOLDER2}`,
+      "g"
+    );
+    var TRAILING_WILDCARD = "\uE000";
+    var TRAILING_DOUBLESTAR = "\uE001";
+    var isReserved = (char) => char === PLACEHOLDER2 || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
+    var extractBrackets = (pattern) => {
+      const sources = [];
+      const hold = (source) => `${PLACEHOLDER2}${sources.push(source) - 1}${PLACEHOLDER2}`;
+      const { length } = pattern;
+      let out = EMPTY;
+      let index = 0;
+      while (index < length) {
+        const char = pattern[index];
+        if (char === ESCAPE2) {
+          const escaped = pattern[index + 1];
+          if (escaped === SLASH && index + 2 === length) {
+            out += hold(NEVER_MATCH);
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE2) {
+            out += pattern.slice(index, index + 2);
+          } else {
+            out += hold(
+              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE2 + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
+            );
+          }
+          index += 2;
+        } else if (isReserved(char)) {
+          out += hold(`[${char}]`);
+          index++;
+        } else if (char === "[") {
+          const scanned2 = scanBracket(pattern, index);
+          if (scanned2 === null) {
+            out += hold(NEVER_MATCH);
+            index = length;
+          } else {
+            out += hold(scanned2.source);
+            index = scanned2.end + 1;
+          }
+        } else {
+          out += char;
+          index++;
+        }
+      }
+      return {
+        source: out,
+        sources
+      };
+    };
+    var DIRECT = null;
+    var REGEX_INNER_SLASH = /\/(?!$)/;
+    var WILDCARD = "[^\\/]*";
+    var REPLACERS = [
+      // Replace (\ ) with ' '
+      // Only a space: an escaped tab or other whitespace is already a literal by
+      //   the time it reaches here, and a bare tab must be left as one, not turned
+      //   into a space.
+      // (\ ) -> ' '
+      // (\\ ) -> '\\ '
+      // (\\\ ) -> '\\ '
+      [
+        // A run of backslashes is taken whole, from its first one, so no match
+        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
+        //   quadratic.
+        /(\\+)( ?)/g,
+        (_, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE2 : run,
+        ESCAPE2 + SPACE2
+      ],
+      // git's wildmatch() reads a run of two or more asterisks as one globstar
+      //   whenever the run fills a path segment: it starts the pattern or follows
+      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
+      //   already `**`; a longer one is folded into `**` here, so the steps
+      //   below only ever have to know `**`.
+      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
+      // git also takes a run beside a literal prefix (`a***/b`) or beside an
+      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
+      //   lists both, under "A run of asterisks".
+      [
+        /(^|\/)\*{3,}(?=\/|$)/g,
+        (_, start) => `${start}**`,
+        "*"
+      ],
+      // Escape metacharacters
+      // which is written down by users but means special for regular expressions.
+      // > There are 12 characters with special meanings:
+      // > - the backslash \,
+      // > - the caret ^,
+      // > - the dollar sign $,
+      // > - the period or dot .,
+      // > - the vertical bar or pipe symbol |,
+      // > - the question mark ?,
+      // > - the asterisk or star *,
+      // > - the plus sign +,
+      // > - the opening parenthesis (,
+      // > - the closing parenthesis ),
+      // > - and the opening square bracket [,
+      // > - the opening curly brace {,
+      // > These special characters are often called "metacharacters".
+      [
+        /[\\$.|*+(){^]/g,
+        (match) => `\\${match}`
+      ],
+      [
+        // > a question mark (?) matches a single character
+        /(?!\\)\?/g,
+        () => "[^/]",
+        "?"
+      ],
+      // leading slash
+      [
+        // > A leading slash matches the beginning of the pathname.
+        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
+        // A leading slash matches the beginning of the pathname
+        /^\//,
+        () => "^",
+        SLASH
+      ],
+      // replace special metacharacter slash after the leading slash
+      [
+        /\//g,
+        () => "\\/",
+        SLASH
+      ],
+      [
+        // > A leading "**" followed by a slash means match in all directories.
+        // > For example, "**/foo" matches file or directory "foo" anywhere,
+        // > the same as pattern "foo".
+        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
+        // >   under directory "foo".
+        // Notice that the '*'s have been replaced as '\\*'
+        /^\^*(?:\\\*\\\*\\\/)+/,
+        // '**/foo' <-> 'foo'
+        () => "(?:^|\\/)",
+        "*"
+      ],
+      // starting
+      [
+        // there will be no leading '/'
+        //   (which has been replaced by section "leading slash")
+        // If starts with '**', adding a '^' to the regular expression also works
+        DIRECT,
+        (source, pattern) => {
+          if (!source || source[0] === "^" || source[0] === "(") {
+            return source;
+          }
+          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
+          return anchor + source;
+        }
+      ],
+      // two globstars
+      [
+        // Use lookahead assertions so that we could match more than one `'/**'`
+        /\\\/\\\*\\\*(?=\\\/|$)/g,
+        // Zero, one or several directories
+        // should not use '*', or it will be replaced by the next replacer
+        // Check if it is not the last `'/**'`
+        (_, index, str3) => index + 6 < str3.length ? str3.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        "*"
+      ],
+      // normal intermediate wildcards
+      [
+        // Never replace escaped '*'
+        // ignore rule '\*' will match the path '*'
+        // 'abc.*/' -> go
+        // 'abc.*'  -> skip this rule,
+        //    coz trailing single wildcard will be handed by [trailing wildcard]
+        /(^|[^\\])(?:\\\*)+(?!$)/g,
+        // '*.js' matches '.js'
+        // '*.js' doesn't match 'abc'
+        // 1. An asterisk "*" matches anything except a slash.
+        // 2. Other consecutive asterisks are considered regular asterisks
+        //    and collapse into one non-slash wildcard run.
+        (_, p1) => p1 + WILDCARD,
+        "*"
+      ],
+      // trailing wildcard, held apart from a literal star
+      [
+        // The step above leaves a trailing `*` alone, so a single `\*` is all that
+        //   can be left at the end here, and what stands in front of it says which
+        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
+        //   nothing before it; a literal arrives as the user's own escape, which
+        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
+        //   There is no third case: every backslash still reaching the chain is
+        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
+        //   own character, so a longer run can never form. This runs while the
+        //   two are still distinct, before the unescape steps below collapse the
+        //   literal onto the very `\*` a wildcard leaves behind.
+        /(^|[^\\])((?:\\\\)*)\\\*$/,
+        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
+        "*"
+      ],
+      [
+        // unescape, revert step 3 except for back slash
+        // For example, if a user escape a '\\*',
+        // after step 3, the result will be '\\\\\\*'
+        /\\\\\\(?=[$.|*+(){^])/g,
+        () => ESCAPE2,
+        ESCAPE2 + ESCAPE2
+      ],
+      [
+        // '\\\\' -> '\\'
+        /\\\\/g,
+        () => ESCAPE2,
+        ESCAPE2 + ESCAPE2
+      ],
+      [
+        // Every real bracket expression -- POSIX classes included -- has already
+        //   been held aside by `extractBrackets`, so the only `[` left in the
+        //   pattern is an escaped, literal one.
+        // A backslash could only stand at the end of the range if it quoted the
+        //   `]`, and `\]` is held aside long before this.
+        /\\\[([^\]/]*?)($|\])/g,
+        // '\\[bar]' -> '\\\\[bar]'
+        (match, range2, close) => `\\[${range2}${close}`,
+        "["
+      ],
+      // ending
+      [
+        // 'js' will not match 'js.'
+        // 'ab' will not match 'abc'
+        DIRECT,
+        // WTF!
+        // https://git-scm.com/docs/gitignore
+        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
+        // which re-fixes #24, #38
+        // > If there is a separator at the end of the pattern then the pattern
+        // > will only match directories, otherwise the pattern can match both
+        // > files and directories.
+        // 'js*' will not match 'a.js'
+        // 'js/' will not match 'a.js'
+        // 'js' will match 'a.js' and 'a.js/'
+        (source) => {
+          const last = source[source.length - 1];
+          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
+            return source;
+          }
+          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
+        }
+      ]
+    ];
+    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
+    var MODE_IGNORE = "regex";
+    var MODE_CHECK_IGNORE = "checkRegex";
+    var UNDERSCORE = "_";
+    var replaceTrailingWildcard = (_, p1) => {
+      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
+      return `${prefix}(?=$|\\/$)`;
+    };
+    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
+    var replaceTrailingDoublestar = () => "[\\s\\S]";
+    var separatorAfter = (run, at2) => {
+      let separator = EMPTY;
+      for (let index = at2 + 1; index < run.length && !run[index].wildcard; index++) {
+        separator += run[index].single;
+      }
+      return separator;
+    };
+    var pinWildcards = (source) => {
+      if (source.indexOf(WILDCARD) < 0) {
+        return source;
+      }
+      const tokens = [];
+      const { length } = source;
+      let index = 0;
+      while (index < length) {
+        const char = source[index];
+        if (source.startsWith(WILDCARD, index)) {
+          tokens.push({ wildcard: true });
+          index += WILDCARD.length;
+        } else if (char === "[") {
+          let end = index + 1;
+          if (source[end] === "^") {
+            end++;
+          }
+          if (source[end] === "]") {
+            end++;
+          }
+          while (end < length && source[end] !== "]") {
+            end += source[end] === ESCAPE2 ? 2 : 1;
+          }
+          end++;
+          tokens.push({ single: source.slice(index, end) });
+          index = end;
+        } else if (char === ESCAPE2) {
+          tokens.push({ single: source.slice(index, index + 2) });
+          index += 2;
+        } else if (char === "(") {
+          let depth = 0;
+          let end = index;
+          do {
+            if (source[end] === ESCAPE2) {
+              end++;
+            } else if (source[end] === "(") {
+              depth++;
+            } else if (source[end] === ")") {
+              depth--;
+            }
+            end++;
+          } while (end < length && depth > 0);
+          if ("*+?".indexOf(source[end]) >= 0) {
+            end++;
+          }
+          tokens.push({ boundary: source.slice(index, end) });
+          index = end;
+        } else if (char === "^" || char === "$") {
+          tokens.push({ boundary: char });
+          index++;
+        } else {
+          tokens.push({ single: char });
+          index++;
+        }
+      }
+      let out = EMPTY;
+      let run = [];
+      const flush = () => {
+        let lastWildcard;
+        run.forEach((token, at2) => {
+          if (token.wildcard) {
+            lastWildcard = at2;
+          }
+        });
+        run.forEach((token, at2) => {
+          if (!token.wildcard) {
+            out += token.single;
+            return;
+          }
+          out += at2 === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run, at2)})[^\\/])*`;
+        });
+        run = [];
+      };
+      tokens.forEach((token) => {
+        if (token.boundary === void 0) {
+          run.push(token);
+          return;
+        }
+        flush();
+        out += token.boundary;
+      });
+      flush();
+      return out;
+    };
+    var makeRegexPrefix = (pattern) => {
+      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
+        pattern = "**";
+      }
+      const { source, sources } = extractBrackets(pattern);
+      const replaced = REPLACERS.reduce(
+        // A pass whose matcher finds nothing hands back the very string it was
+        //   given, so asking first costs a search and saves a rewrite. Ten of the
+        //   fifteen passes never fire for a typical .gitignore line, and between
+        //   them they were 45% of this chain.
+        (prev, [matcher, replacer, required]) => {
+          if (matcher === DIRECT) {
+            return replacer(prev, pattern);
+          }
+          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
+            return prev;
+          }
+          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern)) : prev;
+        },
+        source
+      );
+      return sources.length ? replaced.replace(
+        REGEX_RESTORE_PLACEHOLDER,
+        (match, index) => sources[index]
+      ) : replaced;
+    };
+    var checkSourceOf = (body, prefix) => {
+      if (body[body.length - 1] === SLASH) {
+        prefix = makeRegexPrefix(body.slice(0, -1));
+      }
+      const head = prefix.slice(0, -1);
+      const last = prefix[prefix.length - 1];
+      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
+    };
+    var matchesBasename = (body) => {
+      const index = body.indexOf(SLASH);
+      return index < 0 || index === body.length - 1;
+    };
+    var basenameOf = (path4) => {
+      const end = path4.length - 1;
+      const index = path4.lastIndexOf(
+        SLASH,
+        path4[end] === SLASH ? end - 1 : end
+      );
+      return index < 0 ? path4 : path4.slice(index + 1);
+    };
+    var parentOf = (path4) => {
+      if (path4.charCodeAt(0) === SLASH_CODE || path4.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path4.split(SLASH).filter(Boolean);
+        slices.pop();
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
+      }
+      const end = path4.length - 1;
+      const cut = path4.lastIndexOf(
+        SLASH,
+        path4.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+      );
+      return cut < 0 ? EMPTY : path4.slice(0, cut + 1);
+    };
+    var isString = (subject) => typeof subject === "string";
+    var checkPattern = (pattern) => pattern && isString(pattern);
+    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
+    var IgnoreRule = class {
+      constructor(pattern, mark, body, ignoreCase, negative, prefix) {
+        this.pattern = pattern;
+        this.mark = mark;
+        this.negative = negative;
+        define2(this, "body", body);
+        define2(this, "ignoreCase", ignoreCase);
+        define2(this, "regexPrefix", prefix);
+      }
+      // Worked out on first use and kept behind an own property, the way `regex`
+      //   caches itself in `_regex`. Deciding it in the constructor instead would
+      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
+      //   every compile -- including the compiles of rules that are never matched
+      //   against anything.
+      get _basenameOnly() {
+        return define2(this, "_basenameOnly", matchesBasename(this.body));
+      }
+      get regex() {
+        const key = UNDERSCORE + MODE_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_IGNORE, key);
+      }
+      get checkRegex() {
+        const key = UNDERSCORE + MODE_CHECK_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_CHECK_IGNORE, key);
+      }
+      _make(mode, key) {
+        const str3 = pinWildcards(
+          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
+        );
+        const regex = this.ignoreCase ? new RegExp(str3, "i") : new RegExp(str3);
+        return define2(this, key, regex);
+      }
+    };
+    var hasTrailingBackslash = (str3) => {
+      let count = 0;
+      while (str3[str3.length - count - 1] === ESCAPE2) {
+        count++;
+      }
+      return count % 2 === 1;
+    };
+    var trimEnd = (body, stripLineEnd) => {
+      let lineEnd = body.length;
+      let end;
+      for (; ; ) {
+        if (stripLineEnd && body[lineEnd - 1] === "\r") {
+          lineEnd--;
+        }
+        end = lineEnd;
+        while (body[end - 1] === SPACE2) {
+          end--;
+        }
+        if (!stripLineEnd || body[end - 1] !== "\n") {
+          break;
+        }
+        lineEnd = end - 1;
+      }
+      if (end === lineEnd) {
+        return body.slice(0, lineEnd);
+      }
+      let backslashes = 0;
+      while (body[end - backslashes - 1] === ESCAPE2) {
+        backslashes++;
+      }
+      return backslashes % 2 ? body.slice(0, end - 1) + SPACE2 : body.slice(0, end);
+    };
+    var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
+      let body = stripBOM && pattern[0] === BOM3 ? pattern.slice(1) : pattern;
+      if (body[0] === "#") {
+        return;
+      }
+      let negative = false;
+      if (body[0] === "!") {
+        negative = true;
+        body = body.slice(1);
+      }
+      const last = body[body.length - 1];
+      if (last === SPACE2 || stripLineEnd && (last === "\r" || last === "\n")) {
+        body = trimEnd(body, stripLineEnd);
+      }
+      if (!body || hasTrailingBackslash(body)) {
+        return;
+      }
+      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
+      const regexPrefix = makeRegexPrefix(body);
+      return new IgnoreRule(
+        pattern,
+        mark,
+        body,
+        ignoreCase,
+        negative,
+        regexPrefix
+      );
+    };
+    var RuleManager = class {
+      constructor(ignoreCase) {
+        this._ignoreCase = ignoreCase;
+        this._rules = [];
+        this._basenameCount = 0;
+      }
+      _add(pattern, index) {
+        if (pattern && pattern[KEY_IGNORE]) {
+          this._rules = this._rules.concat(pattern._rules._rules);
+          this._basenameCount += pattern._rules._basenameCount;
+          this._added = true;
+          return;
+        }
+        const isStr = isString(pattern);
+        const raw = isStr ? pattern : pattern.pattern;
+        const rule = checkPattern(raw) && createRule(
+          raw,
+          isStr ? UNDEFINED : pattern.mark,
+          this._ignoreCase,
+          !this._split,
+          this._stripBOM && !index
+        );
+        if (rule) {
+          this._added = true;
+          this._rules.push(rule);
+          if (matchesBasename(rule.body)) {
+            this._basenameCount++;
+          }
+        }
+      }
+      // @param {Array<string> | string | Ignore} pattern
+      add(pattern) {
+        this._added = false;
+        this._split = isString(pattern);
+        this._stripBOM = !this._split || pattern[0] === BOM3;
+        makeArray(
+          this._split ? splitPattern(pattern) : pattern
+        ).forEach(this._add, this);
+        if (this._added) {
+          this._literalRules = UNDEFINED;
+        }
+        return this._added;
+      }
+      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
+      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
+      //   are left out once, rather than tested or compiled for every path.
+      testLiteral(path4) {
+        const rules = this._literalRules || (this._literalRules = this._rules.filter(
+          ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
+        ));
+        let ignored = false;
+        let unignored = false;
+        let matchedRule;
+        for (let index = rules.length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule.checkRegex.test(path4)) {
+            ignored = !rule.negative;
+            unignored = rule.negative;
+            matchedRule = rule.negative ? UNDEFINED : rule;
+            break;
+          }
+        }
+        const ret = {
+          ignored,
+          unignored
+        };
+        if (matchedRule) {
+          ret.rule = matchedRule;
+        }
+        return ret;
+      }
+      // Test one single path without recursively checking parent directories
+      //
+      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
+      // @returns {TestResult}
+      test(path4, mode) {
+        const rules = this._rules;
+        const { length } = rules;
+        const shortcut = this._basenameCount * 2 >= length;
+        const basename8 = shortcut ? basenameOf(path4) : path4;
+        for (let index = length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule[mode].test(
+            shortcut && rule._basenameOnly ? basename8 : path4
+          )) {
+            const { negative } = rule;
+            const ret = {
+              ignored: !negative,
+              unignored: negative
+            };
+            if (!negative) {
+              ret.rule = rule;
+            }
+            return ret;
+          }
+        }
+        return {
+          ignored: false,
+          unignored: false
+        };
+      }
+    };
+    var throwError = (message, Ctor) => {
+      throw new Ctor(message);
+    };
+    var checkPath = (path4, originalPath, doThrow) => {
+      if (!isString(path4)) {
+        return doThrow(
+          `path must be a string, but got \`${originalPath}\``,
+          TypeError
+        );
+      }
+      if (!path4) {
+        return doThrow(`path must not be empty`, TypeError);
+      }
+      if (checkPath.isNotRelative(path4)) {
+        const r = "`path.relative()`d";
+        return doThrow(
+          `path should be a ${r} string, but got "${originalPath}"`,
+          RangeError
+        );
+      }
+      return true;
+    };
+    var isNotRelative = (path4) => {
+      const first = path4.charCodeAt(0);
+      if (first === SLASH_CODE) {
+        return true;
+      }
+      if (first !== DOT_CODE) {
+        return false;
+      }
+      if (path4.length === 1) {
+        return true;
+      }
+      const second = path4.charCodeAt(1);
+      if (second === SLASH_CODE) {
+        return true;
+      }
+      if (second !== DOT_CODE) {
+        return false;
+      }
+      return path4.length === 2 || path4.charCodeAt(2) === SLASH_CODE;
+    };
+    checkPath.isNotRelative = isNotRelative;
+    checkPath.convert = (p) => p;
+    var convertPath = (target) => isString(target) && checkPath.convert(target);
+    var Ignore = class {
+      constructor({
+        ignorecase = true,
+        ignoreCase = ignorecase,
+        allowRelativePaths = false
+      } = {}) {
+        define2(this, KEY_IGNORE, true);
+        this._rules = new RuleManager(ignoreCase);
+        this._strictPathCheck = !allowRelativePaths;
+        this._initCache();
+      }
+      _initCache() {
+        this._ignoreCache = /* @__PURE__ */ Object.create(null);
+        this._testCache = /* @__PURE__ */ Object.create(null);
+      }
+      add(pattern) {
+        if (this._rules.add(pattern)) {
+          this._initCache();
+        }
+        return this;
+      }
+      // legacy
+      addPattern(pattern) {
+        return this.add(pattern);
+      }
+      // @returns {TestResult}
+      _test(originalPath, cache, path4) {
+        checkPath(
+          path4,
+          originalPath,
+          this._strictPathCheck ? throwError : RETURN_FALSE
+        );
+        return path4 ? this._t(path4, cache) : {
+          ignored: false,
+          unignored: false
+        };
+      }
+      checkIgnore(target) {
+        const path4 = convertPath(target);
+        if (!path4 || path4.charCodeAt(path4.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path4);
+        }
+        const dir = this._t(path4, this._testCache);
+        if (dir.ignored) {
+          return dir;
+        }
+        const literal = this._rules.testLiteral(path4);
+        return literal.ignored || literal.unignored ? literal : dir;
+      }
+      _t(path4, cache) {
+        if (path4 in cache) {
+          return cache[path4];
+        }
+        const parentPath = parentOf(path4);
+        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
+        return cache[path4] = parent && parent.ignored ? parent : this._rules.test(path4, MODE_IGNORE);
+      }
+      ignores(path4) {
+        return this._test(path4, this._ignoreCache, convertPath(path4)).ignored;
+      }
+      createFilter() {
+        return (path4) => !this.ignores(path4);
+      }
+      filter(paths) {
+        return makeArray(paths).filter(this.createFilter());
+      }
+      // @returns {TestResult}
+      test(path4) {
+        return this._test(path4, this._testCache, convertPath(path4));
+      }
+    };
+    var factory = (options) => new Ignore(options);
+    var isPathValid = (path4) => checkPath(convertPath(path4), path4, RETURN_FALSE);
+    var setupWindows = () => {
+      const makePosix = (str3) => /^\\\\\?\\/.test(str3) || /["<>|\u0000-\u001F]+/u.test(str3) ? str3 : str3.replace(/\\/g, "/");
+      checkPath.convert = makePosix;
+      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
+      checkPath.isNotRelative = (path4) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path4) || isNotRelative(path4);
+    };
+    if (
+      // Detect `process` so that it can run in browsers.
+      typeof process !== "undefined" && process.platform === "win32"
+    ) {
+      setupWindows();
+    }
+    module.exports = factory;
+    factory.default = factory;
+    module.exports.isPathValid = isPathValid;
+    define2(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
   }
 });
 
@@ -28755,444 +28755,234 @@ function readPodList(text, origin) {
   return result;
 }
 
-// src/sources/discover.ts
-var import_ignore = __toESM(require_ignore(), 1);
-import { lstatSync as lstatSync2, readdirSync, realpathSync as realpathSync3, statSync as statSync3 } from "node:fs";
-import { basename as basename2, dirname as dirname3, isAbsolute as isAbsolute2, join, relative as relative2, resolve as resolve3, sep as sep3 } from "node:path";
-
-// src/git.ts
-import { execFileSync } from "node:child_process";
-var GitError = class extends Error {
-  constructor(args, stderr) {
-    super(`git ${args[0] ?? ""} failed${stderr ? `: ${stderr}` : ""}`);
-    this.args = args;
-    this.stderr = stderr;
-    this.name = "GitError";
-  }
-  args;
-  stderr;
-};
-function git(cwd, args) {
-  try {
-    return execFileSync("git", args, {
-      cwd,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      maxBuffer: 256 << 20
-    });
-  } catch (error) {
-    const stderr = String(error.stderr ?? error.message).trim();
-    throw new GitError(args, stderr);
-  }
+// src/sources/gitlab-ci.ts
+var GITLAB_CI_PATH = /(?:^|\/)\.gitlab-ci\.ya?ml$/i;
+function isGitlabCiPath(path4) {
+  return GITLAB_CI_PATH.test(path4);
 }
-function nulSeparated(output) {
-  return output.split("\0").filter(Boolean);
-}
-function isInsideWorkTree(dir) {
-  try {
-    return git(dir, ["rev-parse", "--is-inside-work-tree"]).trim() === "true";
-  } catch {
-    return false;
-  }
-}
-function trackedFiles(dir) {
-  let output;
-  try {
-    output = execFileSync("git", ["ls-files", "-z", "--cached", "--", "."], {
-      cwd: dir,
-      stdio: ["ignore", "pipe", "pipe"],
-      maxBuffer: 256 << 20
-    });
-  } catch {
-    return [];
-  }
-  const names = [];
-  let start = 0;
-  for (let end = output.indexOf(0); end >= 0; start = end + 1, end = output.indexOf(0, start)) {
-    const bytes = output.subarray(start, end);
-    const name = bytes.toString("utf8");
-    if (Buffer.from(name, "utf8").equals(bytes)) names.push(name);
-  }
-  return names;
-}
-
-// src/sources/jenkins.ts
-var JENKINSFILE_NAME = /^(?:Jenkinsfile|.+\.jenkinsfile)$/i;
-function isJenkinsfileName(name) {
-  return JENKINSFILE_NAME.test(name);
-}
-var JENKINS_WORDS = /docker/;
-var FORMS = [
-  /\bdocker\s*\{[^{}]*?\bimage\s*\(?\s*/g,
-  /\bagent\s*\{\s*docker\s*\(?\s*/g,
-  /\bdocker\s*\.\s*image\s*\(\s*/g
-];
-function readJenkinsfile(text) {
-  const code = withoutComments(text);
-  const found = [];
-  for (const form of FORMS) {
-    form.lastIndex = 0;
-    for (let match = form.exec(code); match; match = form.exec(code)) {
-      const offset = match.index + match[0].length;
-      const string = stringAt(code, offset);
-      if (string) found.push({ offset, value: string.value });
-      else {
-        const expression2 = /^[^\s{}()]+/.exec(code.slice(offset))?.[0];
-        if (expression2 && expression2 !== "{") found.push({ offset, value: expression2, expression: true });
+var GLOBAL_KEYWORDS = /* @__PURE__ */ new Set([
+  "default",
+  "include",
+  "stages",
+  "variables",
+  "workflow",
+  "image",
+  "services",
+  "cache",
+  "before_script",
+  "after_script",
+  "types",
+  "spec"
+]);
+var MAX_EXTENDS = 11;
+var MAX_INCLUDES = 150;
+function gitlabCiImages(doc, file, side) {
+  const root = { doc, file, suppressions: /* @__PURE__ */ new Map() };
+  const pipeline = merged(root, side);
+  const images = [];
+  const jobs = pipeline.jobs;
+  const global = (key) => pipeline.globals.get(key);
+  const defaults = global("default");
+  const defaultJob = defaults && isObject(defaults.value) ? { value: defaults.value, in: defaults.in } : void 0;
+  const lineage = (name) => {
+    const chain = [];
+    const unknown = [];
+    const visit2 = (current, depth, seen) => {
+      const job = jobs.get(current);
+      if (!job) {
+        if (depth > 0) unknown.push(current);
+        return;
       }
-    }
-  }
-  found.sort((a, b) => a.offset - b.offset);
-  const unique2 = found.filter((f, i) => i === 0 || f.offset !== found[i - 1].offset);
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  const position = (offset) => {
-    let line = 0;
-    while (line + 1 < starts.length && starts[line + 1] <= offset) line++;
-    return { line: line + 1, col: offset - starts[line] + 1 };
+      if (seen.has(current) || depth > MAX_EXTENDS) return;
+      chain.push({ name: current, job });
+      const parents = typeof job.value.extends === "string" ? [job.value.extends] : job.value.extends;
+      if (!Array.isArray(parents)) return;
+      const inner = new Set(seen).add(current);
+      for (const parent of [...parents].reverse())
+        if (typeof parent === "string") visit2(parent, depth + 1, inner);
+    };
+    visit2(name, 0, /* @__PURE__ */ new Set());
+    return { chain, unknown };
   };
-  const doc = {
-    data: unique2.map((f) => f.value),
-    line: 1,
-    locate: (path4) => position(unique2[path4[0]]?.offset ?? 0),
-    written: (path4) => {
-      const entry = unique2[path4[0]];
-      return entry && !entry.expression ? entry.value : void 0;
+  const imageIn = (owner, value, where2) => {
+    if (typeof value === "string") return { path: [...owner, "image"], value, in: where2 };
+    if (isObject(value) && value.name !== void 0 && value.name !== null)
+      return { path: [...owner, "image", "name"], value: value.name, in: where2 };
+    return void 0;
+  };
+  const servicesIn = (owner, value, where2) => {
+    if (!Array.isArray(value)) return void 0;
+    const places = [];
+    value.forEach((service, i) => {
+      if (typeof service === "string")
+        places.push({ path: [...owner, "services", i], value: service, in: where2 });
+      else if (isObject(service) && service.name !== void 0 && service.name !== null)
+        places.push({ path: [...owner, "services", i, "name"], value: service.name, in: where2 });
+    });
+    return places;
+  };
+  const variablesOf = (owner, value, where2, into) => {
+    if (!isObject(value)) return;
+    for (const [name, entry] of Object.entries(value)) {
+      const valuePath = isObject(entry) ? [...owner, "variables", name, "value"] : [...owner, "variables", name];
+      const text = where2.doc.written(valuePath);
+      if (text === void 0) continue;
+      const position = where2.doc.locate(valuePath);
+      into.variables.set(name, text);
+      if (where2.file === into.file) into.positions.set(name, { line: position.line, column: position.col });
+      else into.positions.delete(name);
     }
   };
-  const images = unique2.map((f, i) => ({
-    path: [i],
-    value: f.value,
-    workload: { kind: "agent", name: "docker" },
-    labels: {},
-    ...f.expression && {
-      unresolved: `cannot tell which image ${f.value} is: it is a Groovy expression, known only when the pipeline runs; write the image as a string`
+  const globalsFor = (file2) => {
+    const into = builder(file2);
+    const variables = global("variables");
+    if (variables) variablesOf([], variables.value, variables.in, into);
+    return into;
+  };
+  const found = /* @__PURE__ */ new Map();
+  const used = /* @__PURE__ */ new Set();
+  const placeKey = (place) => `${place.in.file}\0${JSON.stringify(place.path)}`;
+  const add = (place, job, variables) => {
+    if (place.value === "") return;
+    const key = placeKey(place);
+    used.add(key);
+    const text = imageOfValue(place.value, { variables: variables.variables }).text;
+    const id = `${key}\0${text}`;
+    if (found.has(id)) return;
+    found.set(id, {
+      path: place.path,
+      value: place.value,
+      workload: { kind: "job", name: job },
+      labels: {},
+      variables,
+      ...place.in !== root && { in: place.in }
+    });
+  };
+  for (const [name, job] of jobs) {
+    if (name.startsWith(".")) continue;
+    const { chain, unknown } = lineage(name);
+    const inherit = isObject(job.value.inherit) ? job.value.inherit : {};
+    const inheritsDefault = (key) => inherit.default === void 0 || inherit.default === true || Array.isArray(inherit.default) && inherit.default.includes(key);
+    const variables = builder(job.in.file);
+    if (inherit.variables !== false) copyInto(globalsFor(job.in.file), variables, inherit.variables);
+    for (const link of [...chain].reverse())
+      variablesOf([link.name], link.job.value.variables, link.job.in, variables);
+    let image;
+    for (const link of chain) {
+      image = imageIn([link.name], link.job.value.image, link.job.in);
+      if (image) break;
     }
-  }));
-  return { doc, images };
-}
-function stringAt(code, offset) {
-  const quote = code[offset];
-  if (quote !== "'" && quote !== '"') return void 0;
-  let value = "";
-  for (let i = offset + 1; i < code.length; i++) {
-    const char = code[i];
-    if (char === "\n") return void 0;
-    if (char === "\\") {
-      value += code[i + 1] ?? "";
-      i++;
+    if (!image && unknown.length > 0) {
+      const templates = [...new Set(unknown)].join(", ");
+      const from = pipeline.outside.length > 0 ? ` (it comes from ${pipeline.outside.join(", ")})` : "";
+      images.push({
+        path: [name, "extends"],
+        value: `extends: ${templates}`,
+        workload: { kind: "job", name },
+        labels: {},
+        unresolved: `cannot tell which image job ${name} runs: it extends ${templates}, which no file of the repository defines${from}; give the job an image: of its own, or check the project that defines it`,
+        ...job.in !== root && { in: job.in }
+      });
       continue;
     }
-    if (char === quote) return { value };
-    value += char;
-  }
-  return void 0;
-}
-function withoutComments(text) {
-  let out = "";
-  let i = 0;
-  while (i < text.length) {
-    const char = text[i];
-    if (char === "'" || char === '"') {
-      const end = closing(text, i);
-      out += text.slice(i, end);
-      i = end;
-    } else if (char === "/" && text[i + 1] === "/") {
-      const end = text.indexOf("\n", i);
-      const stop = end === -1 ? text.length : end;
-      out += " ".repeat(stop - i);
-      i = stop;
-    } else if (char === "/" && text[i + 1] === "*") {
-      const end = text.indexOf("*/", i + 2);
-      const stop = end === -1 ? text.length : end + 2;
-      out += text.slice(i, stop).replace(/[^\n]/g, " ");
-      i = stop;
-    } else {
-      out += char;
-      i++;
+    if (!image && inheritsDefault("image") && defaultJob)
+      image = imageIn(["default"], defaultJob.value.image, defaultJob.in);
+    const top2 = global("image");
+    if (!image && inheritsDefault("image") && top2) image = imageIn([], top2.value, top2.in);
+    if (image) add(image, name, variables);
+    let services;
+    for (const link of chain) {
+      services = servicesIn([link.name], link.job.value.services, link.job.in);
+      if (services) break;
     }
-  }
-  return out;
-}
-function closing(text, start) {
-  const quote = text[start];
-  const triple = text.startsWith(quote.repeat(3), start);
-  const close = triple ? quote.repeat(3) : quote;
-  for (let i = start + close.length; i < text.length; i++) {
-    if (text[i] === "\\") i++;
-    else if (text.startsWith(close, i)) return i + close.length;
-    else if (!triple && text[i] === "\n") return i;
-  }
-  return text.length;
-}
-
-// src/sources/small-file.ts
-import { readFileSync as readFileSync2, realpathSync as realpathSync2, statSync as statSync2 } from "node:fs";
-var MAX_SIDE_FILE_BYTES = 1 << 20;
-var OUT_OF_TREE = /* @__PURE__ */ Symbol("out of the checked tree");
-function readSideFile(path4, roots) {
-  try {
-    const stats = statSync2(path4);
-    if (!stats.isFile() || stats.size > MAX_SIDE_FILE_BYTES) return void 0;
-    if (roots && !isInsideAny(realpathSync2(path4), roots)) return OUT_OF_TREE;
-    return readFileSync2(path4, "utf8");
-  } catch {
-    return void 0;
-  }
-}
-function isInsideAny(path4, folders) {
-  return folders.some((folder) => isInside(path4, folder));
-}
-
-// src/sources/discover.ts
-var YAML_EXTENSION = /\.ya?ml$/i;
-var JSON_EXTENSION = /\.json$/i;
-var DOCKERFILE_NAME = /^(?:dockerfile|containerfile)(?:[._-].*)?$|\.(?:dockerfile|containerfile)$/i;
-var NOT_A_DOCKERFILE = /\.(?:md|markdown|rst|adoc|txt|html?|json|ya?ml|toml|xml|ini|cfg|csv|lock|sh|bash|zsh|fish|ps1|psm1|bat|cmd|go|py|pyc|js|mjs|cjs|ts|mts|cts|tsx|jsx|rb|rs|java|kt|kts|scala|groovy|c|cc|cpp|cxx|h|hpp|cs|fs|php|pl|swift|lua|sql|r|patch|diff|dockerignore|png|jpe?g|gif|svg|ico|gz|tgz|zip|tar)$/i;
-var KUSTOMIZATION_NAME = "Kustomization";
-var BAKE_HCL_NAME = /^docker-bake(?:\.override)?(?:\.[^/]*)?\.hcl$/i;
-function fileKind(name) {
-  if (YAML_EXTENSION.test(name) || name === KUSTOMIZATION_NAME) return "yaml";
-  if (JSON_EXTENSION.test(name)) return "json";
-  if (isJenkinsfileName(name)) return "jenkinsfile";
-  if (BAKE_HCL_NAME.test(name)) return "hcl";
-  if (DOCKERFILE_NAME.test(name) && !NOT_A_DOCKERFILE.test(name) && !name.startsWith("."))
-    return "dockerfile";
-  return void 0;
-}
-function discoverFiles(paths, options) {
-  let included;
-  let excluded;
-  try {
-    included = compileGlobs(options.include, "path");
-    excluded = compileGlobs(options.exclude, "path");
-  } catch (error) {
-    if (error instanceof GlobError) throw new UsageError(`policy include/exclude: ${error.message}`);
-    throw error;
-  }
-  const found = /* @__PURE__ */ new Map();
-  const roots = [];
-  const skipped = /* @__PURE__ */ new Map();
-  const skip = (file, reason) => skipped.set(file, { file, reason });
-  const unreadable = /* @__PURE__ */ new Map();
-  const failClosed = (file, reason) => unreadable.set(file, { file, reason });
-  const toPosix = (path4) => sep3 === "/" ? path4 : path4.split(sep3).join("/");
-  const consider = (root, path4, absolute, regular = false) => {
-    if (!included(path4) || excluded(path4)) return;
-    const name = path4.slice(path4.lastIndexOf("/") + 1);
-    const kind = fileKind(name);
-    if (!kind) return;
-    const display = root.display(path4, absolute);
-    if (regular) {
-      found.set(absolute, { path: display, absolute, kind });
-      return;
+    if (inheritsDefault("services")) {
+      if (defaultJob) services ??= servicesIn(["default"], defaultJob.value.services, defaultJob.in);
+      const topServices2 = global("services");
+      if (topServices2) services ??= servicesIn([], topServices2.value, topServices2.in);
     }
-    let stats;
-    try {
-      stats = lstatSync2(absolute);
-    } catch {
-      skip(display, "listed by git but missing from the work tree");
-      return;
-    }
-    if (stats.isSymbolicLink()) {
-      const target = linkTarget(absolute);
-      if (!target) return skip(display, "broken symbolic link");
-      if (!isInside(target, root.real)) {
-        return failClosed(
-          display,
-          "symbolic link out of the checked tree: not followed, so what it names is not judged; check the target's folder itself, or replace the link with the file"
-        );
-      }
-      if (!statOrUndefined(target)?.isFile()) return;
-    } else if (!stats.isFile()) {
-      if (!stats.isDirectory()) skip(display, "not a regular file (a FIFO, socket or device), not read");
-      return;
-    }
-    found.set(absolute, { path: display, absolute, kind });
+    for (const service of services ?? []) add(service, name, variables);
+  }
+  const unused = (place, owner) => {
+    if (place && !used.has(placeKey(place))) add(place, owner, globalsFor(place.in.file));
   };
-  const walk = (root, absoluteDir, relativeDir, scopes) => {
-    let entries;
-    try {
-      entries = readdirSync(absoluteDir, { withFileTypes: true });
-    } catch (error) {
-      failClosed(
-        root.display(relativeDir, absoluteDir) || ".",
-        `folder cannot be read (${errorCode(error)}), so none of its files were judged; give the check read permission on it, or exclude it in the policy`
-      );
-      return;
+  const top = global("image");
+  if (top) unused(imageIn([], top.value, top.in), "(top level)");
+  const topServices = global("services");
+  for (const service of (topServices && servicesIn([], topServices.value, topServices.in)) ?? [])
+    unused(service, "(top level)");
+  if (defaultJob) {
+    unused(imageIn(["default"], defaultJob.value.image, defaultJob.in), "default");
+    for (const service of servicesIn(["default"], defaultJob.value.services, defaultJob.in) ?? [])
+      unused(service, "default");
+  }
+  for (const [name, job] of jobs) {
+    unused(imageIn([name], job.value.image, job.in), name);
+    for (const service of servicesIn([name], job.value.services, job.in) ?? []) unused(service, name);
+  }
+  return [...images, ...found.values()];
+}
+function merged(root, side) {
+  const pipeline = { jobs: /* @__PURE__ */ new Map(), globals: /* @__PURE__ */ new Map(), outside: [] };
+  const seen = /* @__PURE__ */ new Set();
+  const visit2 = (part) => {
+    if (seen.has(part.file) || seen.size >= MAX_INCLUDES) return;
+    seen.add(part.file);
+    const data2 = part.doc.data;
+    if (!isObject(data2)) return;
+    for (const [key, value] of Object.entries(data2)) {
+      if (GLOBAL_KEYWORDS.has(key)) {
+        if (!pipeline.globals.has(key)) pipeline.globals.set(key, { value, in: part });
+      } else if (isObject(value) && !pipeline.jobs.has(key)) pipeline.jobs.set(key, { value, in: part });
     }
-    const invalid = entries.some((e) => e.name.includes("\uFFFD")) ? invalidNames(absoluteDir) : void 0;
-    const gitignore = entries.find((e) => e.name === ".gitignore" && e.isFile());
-    const rules = gitignore && readIgnoreFile(join(absoluteDir, ".gitignore"));
-    if (rules) scopes = [...scopes, { base: relativeDir, rules }];
-    for (const entry of entries) {
-      const name = entry.name;
-      const path4 = relativeDir === "" ? name : `${relativeDir}/${name}`;
-      const raw = invalid?.get(name);
-      if (raw) {
-        const folder = root.display(relativeDir, absoluteDir);
-        const shown = `${folder === "" ? "" : `${folder}/`}${escapedName(raw)}`;
-        if (excluded(path4) || ignoredBy(scopes, path4, entry.isDirectory())) continue;
-        const bytes = Buffer.concat([Buffer.from(`${absoluteDir}${sep3}`), raw]);
-        const kind = fileKind(name);
-        if (entry.isDirectory()) {
-          failClosed(shown, "folder name is not valid UTF-8, so none of its files were judged; rename it");
-        } else if (kind && entry.isFile() && included(path4)) {
-          found.set(`${absoluteDir}${sep3}${name}`, {
-            path: shown,
-            absolute: `${absoluteDir}${sep3}${name}`,
-            bytes,
-            kind
-          });
-        }
+    for (const include of includesOf(data2.include)) {
+      if (include.local === void 0) {
+        pipeline.outside.push(include.outside);
         continue;
       }
-      const absolute = `${absoluteDir}${sep3}${name}`;
-      let isDirectory2 = entry.isDirectory();
-      if (entry.isSymbolicLink()) {
-        const target = linkTarget(absolute);
-        if (target && statOrUndefined(target)?.isDirectory()) {
-          if (!isInside(target, root.real) && !excluded(path4) && !ignoredBy(scopes, path4, true)) {
-            skip(
-              root.display(path4, absolute),
-              "symbolic link to a folder out of the scanned tree, not followed"
-            );
-          }
-          continue;
-        }
-        isDirectory2 = false;
+      if (/[*?[]/.test(include.local)) {
+        pipeline.outside.push(`the local include ${include.local} (a pattern, not read)`);
+        continue;
       }
-      if (isDirectory2) {
-        if (name === ".git" || excluded(path4) || ignoredBy(scopes, path4, true)) continue;
-        walk(root, absolute, path4, scopes);
-      } else if (!ignoredBy(scopes, path4, false)) {
-        consider(root, path4, absolute, entry.isFile());
+      const read = side.yaml(include.local);
+      if (typeof read === "string") {
+        pipeline.outside.push(`the local include ${include.local} (${read})`);
+        continue;
       }
+      const last = read[read.length - 1];
+      if (last) visit2(last);
     }
   };
-  for (const given of paths) {
-    const absolute = isAbsolute2(given) ? given : resolve3(options.cwd, given);
-    const stats = statOrUndefined(absolute);
-    if (!stats) throw new InputError(`path ${given} does not exist`);
-    if (!stats.isFile() && !stats.isDirectory()) {
-      failClosed(
-        displayPath(options.cwd, absolute),
-        "named on the command line but not a regular file (a FIFO, socket or device), so it cannot be judged; name the file itself"
-      );
-      continue;
+  visit2(root);
+  return pipeline;
+}
+function includesOf(value) {
+  const entries = Array.isArray(value) ? value : value === void 0 || value === null ? [] : [value];
+  const out = [];
+  for (const entry of entries) {
+    if (typeof entry === "string") {
+      if (/^https?:\/\//i.test(entry)) out.push({ outside: `the remote include ${entry}` });
+      else out.push({ local: entry });
+    } else if (isObject(entry)) {
+      if (typeof entry.local === "string") out.push({ local: entry.local });
+      else if (typeof entry.remote === "string") out.push({ outside: `the remote include ${entry.remote}` });
+      else if (typeof entry.project === "string") out.push({ outside: `project ${entry.project}` });
+      else if (typeof entry.template === "string")
+        out.push({ outside: `GitLab's template ${entry.template}` });
+      else if (typeof entry.component === "string") out.push({ outside: `the component ${entry.component}` });
     }
-    if (stats.isFile()) {
-      roots.push(realpathSync3(dirname3(absolute)));
-      const kind = fileKind(basename2(absolute)) ?? "dockerfile";
-      found.set(absolute, { path: displayPath(options.cwd, absolute), absolute, kind });
-      continue;
-    }
-    const fromCwd = toPosix(relative2(options.cwd, absolute));
-    const outside = fromCwd === ".." || fromCwd.startsWith("../") || isAbsolute2(fromCwd);
-    const root = {
-      absolute,
-      real: realpathSync3(absolute),
-      relative: outside ? "" : fromCwd,
-      display: outside ? (_path, file) => displayPath(options.cwd, file) : (path4) => path4
-    };
-    const above = outside ? [] : ancestorScopes(options.cwd, absolute);
-    const scopes = root.relative !== "" && ignoredBy(above, root.relative, true) ? [] : above;
-    roots.push(root.real);
-    walk(root, absolute, root.relative, scopes);
-    const prefix = root.relative === "" ? "" : `${root.relative}/`;
-    const tracked = isInsideWorkTree(absolute) ? trackedFiles(absolute) : [];
-    for (const file of tracked) {
-      const path4 = `${prefix}${file}`;
-      const fileAbsolute = join(absolute, file);
-      if (found.has(fileAbsolute) || isUnder(path4, excluded)) continue;
-      consider(root, path4, fileAbsolute);
-    }
-  }
-  const byPath = (a, b) => {
-    const x = a.path ?? a.file ?? "";
-    const y = b.path ?? b.file ?? "";
-    return x < y ? -1 : x > y ? 1 : 0;
-  };
-  return {
-    candidates: [...found.values()].sort(byPath),
-    skipped: [...skipped.values()].sort(byPath),
-    unreadable: [...unreadable.values()].sort(byPath),
-    roots
-  };
-}
-function isUnder(path4, excluded) {
-  for (let at2 = path4.indexOf("/"); at2 >= 0; at2 = path4.indexOf("/", at2 + 1)) {
-    if (excluded(path4.slice(0, at2))) return true;
-  }
-  return false;
-}
-function ignoredBy(scopes, path4, isDirectory2) {
-  return scopes.some(({ base, rules }) => {
-    const inside = base === "" ? path4 : path4.slice(base.length + 1);
-    return inside !== "" && !inside.startsWith("../") && rules.ignores(isDirectory2 ? `${inside}/` : inside);
-  });
-}
-function linkTarget(path4) {
-  try {
-    return realpathSync3(path4);
-  } catch {
-    return void 0;
-  }
-}
-function ancestorScopes(cwd, dir) {
-  const scopes = [];
-  for (let current = dirname3(dir); current.startsWith(cwd) && current !== dir; current = dirname3(current)) {
-    const rules = readIgnoreFile(join(current, ".gitignore"));
-    if (rules) scopes.unshift({ base: relative2(cwd, current).split(sep3).join("/"), rules });
-    if (current === cwd) break;
-  }
-  return scopes;
-}
-function readIgnoreFile(path4) {
-  const text = readSideFile(path4);
-  return text === void 0 ? void 0 : (0, import_ignore.default)().add(text);
-}
-function invalidNames(dir) {
-  const names = /* @__PURE__ */ new Map();
-  for (const raw of readdirSync(dir, { encoding: "buffer" })) {
-    const name = raw.toString("utf8");
-    if (!Buffer.from(name, "utf8").equals(raw)) names.set(name, raw);
-  }
-  return names;
-}
-function escapedName(raw) {
-  let out = "";
-  for (let i = 0; i < raw.length; ) {
-    let taken = 0;
-    for (let n = 1; n <= 4 && i + n <= raw.length && taken === 0; n++) {
-      const piece = raw.subarray(i, i + n);
-      const text = piece.toString("utf8");
-      if (!text.includes("\uFFFD") && Buffer.from(text, "utf8").equals(piece)) {
-        out += text;
-        taken = n;
-      }
-    }
-    if (taken === 0) {
-      out += `\\x${raw[i].toString(16).padStart(2, "0")}`;
-      taken = 1;
-    }
-    i += taken;
   }
   return out;
 }
-function statOrUndefined(path4) {
-  try {
-    return statSync3(path4);
-  } catch {
-    return void 0;
+function builder(file) {
+  return { variables: /* @__PURE__ */ new Map(), positions: /* @__PURE__ */ new Map(), file };
+}
+function copyInto(from, to, only) {
+  for (const [name, value] of from.variables) {
+    if (Array.isArray(only) && !only.includes(name)) continue;
+    to.variables.set(name, value);
+    const position = from.positions.get(name);
+    if (position) to.positions.set(name, position);
   }
-}
-function errorCode(error) {
-  return error.code ?? String(error);
-}
-function displayPath(cwd, absolute) {
-  const path4 = relative2(cwd, absolute);
-  return (path4 === "" ? "." : path4).split(sep3).join("/");
 }
 
 // src/sources/kustomize.ts
@@ -30778,10 +30568,10 @@ function applyKustomizations(kustomizations, byFile) {
 
 // src/sources/read.ts
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { basename as basename3, dirname as dirname6, join as join2, posix as posix3, sep as sep4 } from "node:path";
+import { basename as basename2, dirname as dirname5, join, posix as posix3, sep as sep3 } from "node:path";
 
 // src/sources/bake.ts
-import { dirname as dirname4, resolve as resolve4 } from "node:path";
+import { dirname as dirname3, resolve as resolve3 } from "node:path";
 var BAKE_PATH = /(?:^|\/)docker-bake(?:\.override)?(?:\.[^/]*)?\.(?:hcl|json)$/i;
 function isBakePath(path4) {
   return BAKE_PATH.test(path4);
@@ -30833,7 +30623,7 @@ function bakeTargets(data2, file) {
           if (arg !== void 0) args[key] = arg;
         }
       }
-      bake.targets.push({ name, dockerfile: resolve4(dirname4(file), context, dockerfile), args });
+      bake.targets.push({ name, dockerfile: resolve3(dirname3(file), context, dockerfile), args });
     }
   }
   for (const [name, own] of Object.entries(targets)) {
@@ -31224,7 +31014,7 @@ function closingQuote(text) {
 }
 
 // src/sources/devcontainer.ts
-import { dirname as dirname5, resolve as resolve5 } from "node:path";
+import { dirname as dirname4, resolve as resolve4 } from "node:path";
 
 // node_modules/jsonc-parser/lib/esm/impl/scanner.js
 function createScanner(text, ignoreTrivia = false) {
@@ -32283,16 +32073,16 @@ function devcontainerBuild(data2, definition) {
       if (typeof value === "string" || typeof value === "number" || typeof value === "boolean")
         args[key] = String(value);
   }
-  return { dockerfile: resolve5(dirname5(definition), dockerfile), args };
+  return { dockerfile: resolve4(dirname4(definition), dockerfile), args };
 }
 function definitionsNear(dir) {
-  const parent = dirname5(dir);
+  const parent = dirname4(dir);
   return [
-    resolve5(dir, "devcontainer.json"),
-    resolve5(dir, ".devcontainer.json"),
-    resolve5(dir, ".devcontainer", "devcontainer.json"),
-    resolve5(parent, "devcontainer.json"),
-    resolve5(parent, ".devcontainer.json")
+    resolve4(dir, "devcontainer.json"),
+    resolve4(dir, ".devcontainer.json"),
+    resolve4(dir, ".devcontainer", "devcontainer.json"),
+    resolve4(parent, "devcontainer.json"),
+    resolve4(parent, ".devcontainer.json")
   ];
 }
 
@@ -32951,6 +32741,116 @@ function helmValuesImages(data2, written, appVersion) {
   return images;
 }
 
+// src/sources/jenkins.ts
+var JENKINSFILE_NAME = /^(?:Jenkinsfile|.+\.jenkinsfile)$/i;
+function isJenkinsfileName(name) {
+  return JENKINSFILE_NAME.test(name);
+}
+var JENKINS_WORDS = /docker/;
+var FORMS = [
+  /\bdocker\s*\{[^{}]*?\bimage\s*\(?\s*/g,
+  /\bagent\s*\{\s*docker\s*\(?\s*/g,
+  /\bdocker\s*\.\s*image\s*\(\s*/g
+];
+function readJenkinsfile(text) {
+  const code = withoutComments(text);
+  const found = [];
+  for (const form of FORMS) {
+    form.lastIndex = 0;
+    for (let match = form.exec(code); match; match = form.exec(code)) {
+      const offset = match.index + match[0].length;
+      const string = stringAt(code, offset);
+      if (string) found.push({ offset, value: string.value });
+      else {
+        const expression2 = /^[^\s{}()]+/.exec(code.slice(offset))?.[0];
+        if (expression2 && expression2 !== "{") found.push({ offset, value: expression2, expression: true });
+      }
+    }
+  }
+  found.sort((a, b) => a.offset - b.offset);
+  const unique2 = found.filter((f, i) => i === 0 || f.offset !== found[i - 1].offset);
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  const position = (offset) => {
+    let line = 0;
+    while (line + 1 < starts.length && starts[line + 1] <= offset) line++;
+    return { line: line + 1, col: offset - starts[line] + 1 };
+  };
+  const doc = {
+    data: unique2.map((f) => f.value),
+    line: 1,
+    locate: (path4) => position(unique2[path4[0]]?.offset ?? 0),
+    written: (path4) => {
+      const entry = unique2[path4[0]];
+      return entry && !entry.expression ? entry.value : void 0;
+    }
+  };
+  const images = unique2.map((f, i) => ({
+    path: [i],
+    value: f.value,
+    workload: { kind: "agent", name: "docker" },
+    labels: {},
+    ...f.expression && {
+      unresolved: `cannot tell which image ${f.value} is: it is a Groovy expression, known only when the pipeline runs; write the image as a string`
+    }
+  }));
+  return { doc, images };
+}
+function stringAt(code, offset) {
+  const quote = code[offset];
+  if (quote !== "'" && quote !== '"') return void 0;
+  let value = "";
+  for (let i = offset + 1; i < code.length; i++) {
+    const char = code[i];
+    if (char === "\n") return void 0;
+    if (char === "\\") {
+      value += code[i + 1] ?? "";
+      i++;
+      continue;
+    }
+    if (char === quote) return { value };
+    value += char;
+  }
+  return void 0;
+}
+function withoutComments(text) {
+  let out = "";
+  let i = 0;
+  while (i < text.length) {
+    const char = text[i];
+    if (char === "'" || char === '"') {
+      const end = closing(text, i);
+      out += text.slice(i, end);
+      i = end;
+    } else if (char === "/" && text[i + 1] === "/") {
+      const end = text.indexOf("\n", i);
+      const stop = end === -1 ? text.length : end;
+      out += " ".repeat(stop - i);
+      i = stop;
+    } else if (char === "/" && text[i + 1] === "*") {
+      const end = text.indexOf("*/", i + 2);
+      const stop = end === -1 ? text.length : end + 2;
+      out += text.slice(i, stop).replace(/[^\n]/g, " ");
+      i = stop;
+    } else {
+      out += char;
+      i++;
+    }
+  }
+  return out;
+}
+function closing(text, start) {
+  const quote = text[start];
+  const triple = text.startsWith(quote.repeat(3), start);
+  const close = triple ? quote.repeat(3) : quote;
+  for (let i = start + close.length; i < text.length; i++) {
+    if (text[i] === "\\") i++;
+    else if (text.startsWith(close, i)) return i + close.length;
+    else if (!triple && text[i] === "\n") return i;
+  }
+  return text.length;
+}
+
 // src/sources/azure-pipelines.ts
 var AZURE_PATH = /(?:^|\/)(?:azure-pipelines[^/]*\.ya?ml|\.azure-pipelines\/(?:.*\/)?[^/]+\.ya?ml)$/i;
 function isAzurePipelinesPath(path4) {
@@ -33151,236 +33051,6 @@ function droneImages(data2) {
   return images;
 }
 
-// src/sources/gitlab-ci.ts
-var GITLAB_CI_PATH = /(?:^|\/)\.gitlab-ci\.ya?ml$/i;
-function isGitlabCiPath(path4) {
-  return GITLAB_CI_PATH.test(path4);
-}
-var GLOBAL_KEYWORDS = /* @__PURE__ */ new Set([
-  "default",
-  "include",
-  "stages",
-  "variables",
-  "workflow",
-  "image",
-  "services",
-  "cache",
-  "before_script",
-  "after_script",
-  "types",
-  "spec"
-]);
-var MAX_EXTENDS = 11;
-var MAX_INCLUDES = 150;
-function gitlabCiImages(doc, file, side) {
-  const root = { doc, file, suppressions: /* @__PURE__ */ new Map() };
-  const pipeline = merged(root, side);
-  const images = [];
-  const jobs = pipeline.jobs;
-  const global = (key) => pipeline.globals.get(key);
-  const defaults = global("default");
-  const defaultJob = defaults && isObject(defaults.value) ? { value: defaults.value, in: defaults.in } : void 0;
-  const lineage = (name) => {
-    const chain = [];
-    const unknown = [];
-    const visit2 = (current, depth, seen) => {
-      const job = jobs.get(current);
-      if (!job) {
-        if (depth > 0) unknown.push(current);
-        return;
-      }
-      if (seen.has(current) || depth > MAX_EXTENDS) return;
-      chain.push({ name: current, job });
-      const parents = typeof job.value.extends === "string" ? [job.value.extends] : job.value.extends;
-      if (!Array.isArray(parents)) return;
-      const inner = new Set(seen).add(current);
-      for (const parent of [...parents].reverse())
-        if (typeof parent === "string") visit2(parent, depth + 1, inner);
-    };
-    visit2(name, 0, /* @__PURE__ */ new Set());
-    return { chain, unknown };
-  };
-  const imageIn = (owner, value, where2) => {
-    if (typeof value === "string") return { path: [...owner, "image"], value, in: where2 };
-    if (isObject(value) && value.name !== void 0 && value.name !== null)
-      return { path: [...owner, "image", "name"], value: value.name, in: where2 };
-    return void 0;
-  };
-  const servicesIn = (owner, value, where2) => {
-    if (!Array.isArray(value)) return void 0;
-    const places = [];
-    value.forEach((service, i) => {
-      if (typeof service === "string")
-        places.push({ path: [...owner, "services", i], value: service, in: where2 });
-      else if (isObject(service) && service.name !== void 0 && service.name !== null)
-        places.push({ path: [...owner, "services", i, "name"], value: service.name, in: where2 });
-    });
-    return places;
-  };
-  const variablesOf = (owner, value, where2, into) => {
-    if (!isObject(value)) return;
-    for (const [name, entry] of Object.entries(value)) {
-      const valuePath = isObject(entry) ? [...owner, "variables", name, "value"] : [...owner, "variables", name];
-      const text = where2.doc.written(valuePath);
-      if (text === void 0) continue;
-      const position = where2.doc.locate(valuePath);
-      into.variables.set(name, text);
-      if (where2.file === into.file) into.positions.set(name, { line: position.line, column: position.col });
-      else into.positions.delete(name);
-    }
-  };
-  const globalsFor = (file2) => {
-    const into = builder(file2);
-    const variables = global("variables");
-    if (variables) variablesOf([], variables.value, variables.in, into);
-    return into;
-  };
-  const found = /* @__PURE__ */ new Map();
-  const used = /* @__PURE__ */ new Set();
-  const placeKey = (place) => `${place.in.file}\0${JSON.stringify(place.path)}`;
-  const add = (place, job, variables) => {
-    if (place.value === "") return;
-    const key = placeKey(place);
-    used.add(key);
-    const text = imageOfValue(place.value, { variables: variables.variables }).text;
-    const id = `${key}\0${text}`;
-    if (found.has(id)) return;
-    found.set(id, {
-      path: place.path,
-      value: place.value,
-      workload: { kind: "job", name: job },
-      labels: {},
-      variables,
-      ...place.in !== root && { in: place.in }
-    });
-  };
-  for (const [name, job] of jobs) {
-    if (name.startsWith(".")) continue;
-    const { chain, unknown } = lineage(name);
-    const inherit = isObject(job.value.inherit) ? job.value.inherit : {};
-    const inheritsDefault = (key) => inherit.default === void 0 || inherit.default === true || Array.isArray(inherit.default) && inherit.default.includes(key);
-    const variables = builder(job.in.file);
-    if (inherit.variables !== false) copyInto(globalsFor(job.in.file), variables, inherit.variables);
-    for (const link of [...chain].reverse())
-      variablesOf([link.name], link.job.value.variables, link.job.in, variables);
-    let image;
-    for (const link of chain) {
-      image = imageIn([link.name], link.job.value.image, link.job.in);
-      if (image) break;
-    }
-    if (!image && unknown.length > 0) {
-      const templates = [...new Set(unknown)].join(", ");
-      const from = pipeline.outside.length > 0 ? ` (it comes from ${pipeline.outside.join(", ")})` : "";
-      images.push({
-        path: [name, "extends"],
-        value: `extends: ${templates}`,
-        workload: { kind: "job", name },
-        labels: {},
-        unresolved: `cannot tell which image job ${name} runs: it extends ${templates}, which no file of the repository defines${from}; give the job an image: of its own, or check the project that defines it`,
-        ...job.in !== root && { in: job.in }
-      });
-      continue;
-    }
-    if (!image && inheritsDefault("image") && defaultJob)
-      image = imageIn(["default"], defaultJob.value.image, defaultJob.in);
-    const top2 = global("image");
-    if (!image && inheritsDefault("image") && top2) image = imageIn([], top2.value, top2.in);
-    if (image) add(image, name, variables);
-    let services;
-    for (const link of chain) {
-      services = servicesIn([link.name], link.job.value.services, link.job.in);
-      if (services) break;
-    }
-    if (inheritsDefault("services")) {
-      if (defaultJob) services ??= servicesIn(["default"], defaultJob.value.services, defaultJob.in);
-      const topServices2 = global("services");
-      if (topServices2) services ??= servicesIn([], topServices2.value, topServices2.in);
-    }
-    for (const service of services ?? []) add(service, name, variables);
-  }
-  const unused = (place, owner) => {
-    if (place && !used.has(placeKey(place))) add(place, owner, globalsFor(place.in.file));
-  };
-  const top = global("image");
-  if (top) unused(imageIn([], top.value, top.in), "(top level)");
-  const topServices = global("services");
-  for (const service of (topServices && servicesIn([], topServices.value, topServices.in)) ?? [])
-    unused(service, "(top level)");
-  if (defaultJob) {
-    unused(imageIn(["default"], defaultJob.value.image, defaultJob.in), "default");
-    for (const service of servicesIn(["default"], defaultJob.value.services, defaultJob.in) ?? [])
-      unused(service, "default");
-  }
-  for (const [name, job] of jobs) {
-    unused(imageIn([name], job.value.image, job.in), name);
-    for (const service of servicesIn([name], job.value.services, job.in) ?? []) unused(service, name);
-  }
-  return [...images, ...found.values()];
-}
-function merged(root, side) {
-  const pipeline = { jobs: /* @__PURE__ */ new Map(), globals: /* @__PURE__ */ new Map(), outside: [] };
-  const seen = /* @__PURE__ */ new Set();
-  const visit2 = (part) => {
-    if (seen.has(part.file) || seen.size >= MAX_INCLUDES) return;
-    seen.add(part.file);
-    const data2 = part.doc.data;
-    if (!isObject(data2)) return;
-    for (const [key, value] of Object.entries(data2)) {
-      if (GLOBAL_KEYWORDS.has(key)) {
-        if (!pipeline.globals.has(key)) pipeline.globals.set(key, { value, in: part });
-      } else if (isObject(value) && !pipeline.jobs.has(key)) pipeline.jobs.set(key, { value, in: part });
-    }
-    for (const include of includesOf(data2.include)) {
-      if (include.local === void 0) {
-        pipeline.outside.push(include.outside);
-        continue;
-      }
-      if (/[*?[]/.test(include.local)) {
-        pipeline.outside.push(`the local include ${include.local} (a pattern, not read)`);
-        continue;
-      }
-      const read = side.yaml(include.local);
-      if (typeof read === "string") {
-        pipeline.outside.push(`the local include ${include.local} (${read})`);
-        continue;
-      }
-      const last = read[read.length - 1];
-      if (last) visit2(last);
-    }
-  };
-  visit2(root);
-  return pipeline;
-}
-function includesOf(value) {
-  const entries = Array.isArray(value) ? value : value === void 0 || value === null ? [] : [value];
-  const out = [];
-  for (const entry of entries) {
-    if (typeof entry === "string") {
-      if (/^https?:\/\//i.test(entry)) out.push({ outside: `the remote include ${entry}` });
-      else out.push({ local: entry });
-    } else if (isObject(entry)) {
-      if (typeof entry.local === "string") out.push({ local: entry.local });
-      else if (typeof entry.remote === "string") out.push({ outside: `the remote include ${entry.remote}` });
-      else if (typeof entry.project === "string") out.push({ outside: `project ${entry.project}` });
-      else if (typeof entry.template === "string")
-        out.push({ outside: `GitLab's template ${entry.template}` });
-      else if (typeof entry.component === "string") out.push({ outside: `the component ${entry.component}` });
-    }
-  }
-  return out;
-}
-function builder(file) {
-  return { variables: /* @__PURE__ */ new Map(), positions: /* @__PURE__ */ new Map(), file };
-}
-function copyInto(from, to, only) {
-  for (const [name, value] of from.variables) {
-    if (Array.isArray(only) && !only.includes(name)) continue;
-    to.variables.set(name, value);
-    const position = from.positions.get(name);
-    if (position) to.positions.set(name, position);
-  }
-}
-
 // src/sources/ko.ts
 var KO_PATH = /(?:^|\/)\.ko\.ya?ml$/i;
 function isKoPath(path4) {
@@ -33456,6 +33126,24 @@ function pipelineKindOf(path4) {
   return PIPELINE_KINDS.find((kind) => kind.matches(path4));
 }
 
+// src/sources/small-file.ts
+import { readFileSync as readFileSync2, realpathSync as realpathSync2, statSync as statSync2 } from "node:fs";
+var MAX_SIDE_FILE_BYTES = 1 << 20;
+var OUT_OF_TREE = /* @__PURE__ */ Symbol("out of the checked tree");
+function readSideFile(path4, roots) {
+  try {
+    const stats = statSync2(path4);
+    if (!stats.isFile() || stats.size > MAX_SIDE_FILE_BYTES) return void 0;
+    if (roots && !isInsideAny(realpathSync2(path4), roots)) return OUT_OF_TREE;
+    return readFileSync2(path4, "utf8");
+  } catch {
+    return void 0;
+  }
+}
+function isInsideAny(path4, folders) {
+  return folders.some((folder) => isInside(path4, folder));
+}
+
 // src/sources/workflows.ts
 var WORKFLOW_PATH = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i;
 function isWorkflowPath(path4) {
@@ -33527,7 +33215,7 @@ var Layout = class {
   chartAt(dir) {
     let chart = this.charts.get(dir);
     if (chart === void 0) {
-      const text = this.read(join2(dir, "Chart.yaml"));
+      const text = this.read(join(dir, "Chart.yaml"));
       chart = null;
       if (text === OUT_OF_TREE) chart = {};
       else if (text !== void 0) {
@@ -33540,10 +33228,10 @@ var Layout = class {
   }
   /** The chart folder when `absolute` lies under that chart's `templates/` folder. */
   templateChart(absolute) {
-    const parts = absolute.split(sep4);
+    const parts = absolute.split(sep3);
     for (let i = parts.length - 2; i > 0; i--) {
       if (parts[i] !== "templates") continue;
-      const chartDir = parts.slice(0, i).join(sep4);
+      const chartDir = parts.slice(0, i).join(sep3);
       if (this.chartAt(chartDir)) return chartDir;
     }
     return void 0;
@@ -33552,7 +33240,7 @@ var Layout = class {
   envAt(dir) {
     let env = this.envs.get(dir);
     if (!env) {
-      const text = this.read(join2(dir, ".env"));
+      const text = this.read(join(dir, ".env"));
       if (text === OUT_OF_TREE) this.envsOutside.add(dir);
       const positions = /* @__PURE__ */ new Map();
       env = text === void 0 || text === OUT_OF_TREE ? /* @__PURE__ */ new Map() : parseEnvFile(text, positions);
@@ -33570,7 +33258,7 @@ var Layout = class {
    * builds it: its `--build-arg`s. Empty when none builds it.
    */
   devcontainerArgs(dockerfile) {
-    for (const definition of definitionsNear(dirname6(dockerfile))) {
+    for (const definition of definitionsNear(dirname5(dockerfile))) {
       if (!this.builderFiles.has(definition)) continue;
       let build = this.devcontainers.get(definition);
       if (build === void 0) {
@@ -33595,10 +33283,10 @@ var Layout = class {
       const args = this.devcontainerArgs(dockerfile);
       if (args) sets.push(args);
     }
-    for (let dir = dirname6(dockerfile); ; dir = dirname6(dir)) {
+    for (let dir = dirname5(dockerfile); ; dir = dirname5(dir)) {
       for (const target of this.bakeTargetsIn(dir))
         if (target.dockerfile === dockerfile) sets.push(target.args);
-      const parent = dirname6(dir);
+      const parent = dirname5(dir);
       if (parent === dir || !this.roots.some((root) => isInside(parent, root))) break;
     }
     const unique2 = new Map(sets.map((set2) => [JSON.stringify(Object.entries(set2).sort()), set2]));
@@ -33611,7 +33299,7 @@ var Layout = class {
       const merged2 = {};
       let file;
       for (const name of BAKE_FILES) {
-        const path4 = join2(dir, name);
+        const path4 = join(dir, name);
         if (!this.builderFiles.has(path4)) continue;
         const text = this.read(path4);
         if (typeof text !== "string") continue;
@@ -33630,6 +33318,7 @@ var Layout = class {
   }
 };
 var TEMPLATE_MARK = "{{";
+var SLASH_SUPPRESSION = /^([ \t]*)\/\/(?=[ \t]*base-image-guard\b)/gm;
 function readSource(candidate, options) {
   try {
     return readOneSource(candidate, options);
@@ -33647,13 +33336,13 @@ function unjudged(file, message) {
 }
 function readOneSource(candidate, options) {
   const file = candidate.path;
-  const name = basename3(candidate.absolute);
-  const dir = dirname6(candidate.absolute);
+  const name = basename2(candidate.absolute);
+  const dir = dirname5(candidate.absolute);
   const folder = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : ".";
   if (candidate.kind !== "dockerfile") {
     const chart = options.layout.templateChart(candidate.absolute);
     if (chart !== void 0) {
-      const below = candidate.absolute.slice(chart.length + 1).split(sep4).length;
+      const below = candidate.absolute.slice(chart.length + 1).split(sep3).length;
       const chartFolder = file.split("/").slice(0, -below).join("/");
       return {
         file,
@@ -33704,8 +33393,9 @@ function readOneSource(candidate, options) {
       return { file, skip: "template (contains {{ }} and is not valid YAML)", group: folder };
     }
   }
+  const commented = candidate.kind === "yaml" || candidate.kind === "dockerfile" || !text.includes(MARKER) ? text : text.replace(SLASH_SUPPRESSION, "$1#");
   const suppressions = readSuppressions(
-    text,
+    commented,
     candidate.kind !== "yaml" && candidate.kind !== "json" || !text.includes(MARKER) ? heredocLines2 : yamlDataLines(text)
   );
   for (const found of [...result.occurrences, ...result.problems]) {
@@ -33735,7 +33425,7 @@ var MIGHT_HOLD_IMAGES = /image|Namespace|pkg\.crossplane\.io/;
 var WORKFLOW_MIGHT_HOLD_IMAGES = /container|services|docker:\/\//;
 function readYamlSource(text, file, role, options, dir, folder) {
   const result = emptyResult();
-  if (role.kind === "bake") return readBakeSource(text, file, join2(dir, basename3(file)), true);
+  if (role.kind === "bake") return readBakeSource(text, file, join(dir, basename2(file)), true);
   if (role.kind === "devcontainer") {
     const parsed2 = readJsonc(text, file);
     result.problems.push(...parsed2.problems);
@@ -33901,7 +33591,7 @@ function sideFiles(dir, folder, layout, result) {
     yaml(path4) {
       const relative4 = posix3.normalize(path4.replace(/^\/+/, ""));
       if (relative4.startsWith("../") || relative4 === "..") return "it is outside the repository";
-      const text = layout.read(join2(dir, ...relative4.split("/")));
+      const text = layout.read(join(dir, ...relative4.split("/")));
       if (text === OUT_OF_TREE) return "it is a symbolic link out of the checked tree";
       if (text === void 0) return "there is no such file";
       const file = folder === "." ? relative4 : `${folder}/${relative4}`;
@@ -33954,6 +33644,344 @@ function formatSize(bytes) {
   if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
   if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${bytes} B`;
+}
+
+// src/sources/dependents.ts
+var folderOf = (path4) => path4.includes("/") ? path4.slice(0, path4.lastIndexOf("/")) : "";
+var under = (path4, folder) => folder === "" || path4.startsWith(`${folder}/`);
+var nameOf = (path4) => path4.slice(path4.lastIndexOf("/") + 1);
+function withDependents(changed, candidates) {
+  const out = new Set(changed);
+  const add = (test) => {
+    for (const candidate of candidates) if (test(candidate)) out.add(candidate.path);
+  };
+  for (const path4 of changed) {
+    const folder = folderOf(path4);
+    const name = nameOf(path4);
+    if (isBuilderFile(path4)) {
+      const devcontainer = path4.lastIndexOf(".devcontainer/");
+      const reach = devcontainer === -1 ? folder : path4.slice(0, devcontainer).replace(/\/$/, "");
+      add((c) => c.kind === "dockerfile" && under(c.path, reach));
+    }
+    if (name === ".env") add((c) => c.kind === "yaml" && folderOf(c.path) === folder);
+    if (isKustomizationName(name)) add((c) => c.kind === "yaml" || c.kind === "json");
+    if (/\.(?:ya?ml|json)$/i.test(name)) {
+      add((c) => isKustomizationName(nameOf(c.path)) || isGitlabCiPath(c.path));
+    }
+  }
+  return out;
+}
+
+// src/sources/discover.ts
+var import_ignore = __toESM(require_ignore(), 1);
+import { lstatSync as lstatSync2, readdirSync, realpathSync as realpathSync3, statSync as statSync3 } from "node:fs";
+import { basename as basename3, dirname as dirname6, isAbsolute as isAbsolute2, join as join2, relative as relative2, resolve as resolve5, sep as sep4 } from "node:path";
+
+// src/git.ts
+import { execFileSync } from "node:child_process";
+var GitError = class extends Error {
+  constructor(args, stderr) {
+    super(`git ${args[0] ?? ""} failed${stderr ? `: ${stderr}` : ""}`);
+    this.args = args;
+    this.stderr = stderr;
+    this.name = "GitError";
+  }
+  args;
+  stderr;
+};
+function git(cwd, args) {
+  try {
+    return execFileSync("git", args, {
+      cwd,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 256 << 20
+    });
+  } catch (error) {
+    const stderr = String(error.stderr ?? error.message).trim();
+    throw new GitError(args, stderr);
+  }
+}
+function nulSeparated(output) {
+  return output.split("\0").filter(Boolean);
+}
+function isInsideWorkTree(dir) {
+  try {
+    return git(dir, ["rev-parse", "--is-inside-work-tree"]).trim() === "true";
+  } catch {
+    return false;
+  }
+}
+function trackedFiles(dir) {
+  let output;
+  try {
+    output = execFileSync("git", ["ls-files", "-z", "--cached", "--", "."], {
+      cwd: dir,
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 256 << 20
+    });
+  } catch {
+    return [];
+  }
+  const names = [];
+  let start = 0;
+  for (let end = output.indexOf(0); end >= 0; start = end + 1, end = output.indexOf(0, start)) {
+    const bytes = output.subarray(start, end);
+    const name = bytes.toString("utf8");
+    if (Buffer.from(name, "utf8").equals(bytes)) names.push(name);
+  }
+  return names;
+}
+
+// src/sources/discover.ts
+var YAML_EXTENSION = /\.ya?ml$/i;
+var JSON_EXTENSION = /\.json$/i;
+var DOCKERFILE_NAME = /^(?:dockerfile|containerfile)(?:[._-].*)?$|\.(?:dockerfile|containerfile)$/i;
+var NOT_A_DOCKERFILE = /\.(?:md|markdown|rst|adoc|txt|html?|json|ya?ml|toml|xml|ini|cfg|csv|lock|sh|bash|zsh|fish|ps1|psm1|bat|cmd|go|py|pyc|js|mjs|cjs|ts|mts|cts|tsx|jsx|rb|rs|java|kt|kts|scala|groovy|c|cc|cpp|cxx|h|hpp|cs|fs|php|pl|swift|lua|sql|r|patch|diff|dockerignore|png|jpe?g|gif|svg|ico|gz|tgz|zip|tar)$/i;
+var KUSTOMIZATION_NAME = "Kustomization";
+var BAKE_HCL_NAME = /^docker-bake(?:\.override)?(?:\.[^/]*)?\.hcl$/i;
+function fileKind(name) {
+  if (YAML_EXTENSION.test(name) || name === KUSTOMIZATION_NAME) return "yaml";
+  if (JSON_EXTENSION.test(name)) return "json";
+  if (isJenkinsfileName(name)) return "jenkinsfile";
+  if (BAKE_HCL_NAME.test(name)) return "hcl";
+  if (DOCKERFILE_NAME.test(name) && !NOT_A_DOCKERFILE.test(name) && !name.startsWith("."))
+    return "dockerfile";
+  return void 0;
+}
+function discoverFiles(paths, options) {
+  let included;
+  let excluded;
+  try {
+    included = compileGlobs(options.include, "path");
+    excluded = compileGlobs(options.exclude, "path");
+  } catch (error) {
+    if (error instanceof GlobError) throw new UsageError(`policy include/exclude: ${error.message}`);
+    throw error;
+  }
+  const found = /* @__PURE__ */ new Map();
+  const roots = [];
+  const skipped = /* @__PURE__ */ new Map();
+  const skip = (file, reason) => skipped.set(file, { file, reason });
+  const unreadable = /* @__PURE__ */ new Map();
+  const failClosed = (file, reason) => unreadable.set(file, { file, reason });
+  const toPosix = (path4) => sep4 === "/" ? path4 : path4.split(sep4).join("/");
+  const consider = (root, path4, absolute, regular = false) => {
+    if (!included(path4) || excluded(path4)) return;
+    const name = path4.slice(path4.lastIndexOf("/") + 1);
+    const kind = fileKind(name);
+    if (!kind) return;
+    const display = root.display(path4, absolute);
+    if (regular) {
+      found.set(absolute, { path: display, absolute, kind });
+      return;
+    }
+    let stats;
+    try {
+      stats = lstatSync2(absolute);
+    } catch {
+      skip(display, "listed by git but missing from the work tree");
+      return;
+    }
+    if (stats.isSymbolicLink()) {
+      const target = linkTarget(absolute);
+      if (!target) return skip(display, "broken symbolic link");
+      if (!isInside(target, root.real)) {
+        return failClosed(
+          display,
+          "symbolic link out of the checked tree: not followed, so what it names is not judged; check the target's folder itself, or replace the link with the file"
+        );
+      }
+      if (!statOrUndefined(target)?.isFile()) return;
+    } else if (!stats.isFile()) {
+      if (!stats.isDirectory()) skip(display, "not a regular file (a FIFO, socket or device), not read");
+      return;
+    }
+    found.set(absolute, { path: display, absolute, kind });
+  };
+  const walk = (root, absoluteDir, relativeDir, scopes) => {
+    let entries;
+    try {
+      entries = readdirSync(absoluteDir, { withFileTypes: true });
+    } catch (error) {
+      failClosed(
+        root.display(relativeDir, absoluteDir) || ".",
+        `folder cannot be read (${errorCode(error)}), so none of its files were judged; give the check read permission on it, or exclude it in the policy`
+      );
+      return;
+    }
+    const invalid = entries.some((e) => e.name.includes("\uFFFD")) ? invalidNames(absoluteDir) : void 0;
+    const gitignore = entries.find((e) => e.name === ".gitignore" && e.isFile());
+    const rules = gitignore && readIgnoreFile(join2(absoluteDir, ".gitignore"));
+    if (rules) scopes = [...scopes, { base: relativeDir, rules }];
+    for (const entry of entries) {
+      const name = entry.name;
+      const path4 = relativeDir === "" ? name : `${relativeDir}/${name}`;
+      const raw = invalid?.get(name);
+      if (raw) {
+        const folder = root.display(relativeDir, absoluteDir);
+        const shown = `${folder === "" ? "" : `${folder}/`}${escapedName(raw)}`;
+        if (excluded(path4) || ignoredBy(scopes, path4, entry.isDirectory())) continue;
+        const bytes = Buffer.concat([Buffer.from(`${absoluteDir}${sep4}`), raw]);
+        const kind = fileKind(name);
+        if (entry.isDirectory()) {
+          failClosed(shown, "folder name is not valid UTF-8, so none of its files were judged; rename it");
+        } else if (kind && entry.isFile() && included(path4)) {
+          found.set(`${absoluteDir}${sep4}${name}`, {
+            path: shown,
+            absolute: `${absoluteDir}${sep4}${name}`,
+            bytes,
+            kind
+          });
+        }
+        continue;
+      }
+      const absolute = `${absoluteDir}${sep4}${name}`;
+      let isDirectory2 = entry.isDirectory();
+      if (entry.isSymbolicLink()) {
+        const target = linkTarget(absolute);
+        if (target && statOrUndefined(target)?.isDirectory()) {
+          if (!isInside(target, root.real) && !excluded(path4) && !ignoredBy(scopes, path4, true)) {
+            skip(
+              root.display(path4, absolute),
+              "symbolic link to a folder out of the scanned tree, not followed"
+            );
+          }
+          continue;
+        }
+        isDirectory2 = false;
+      }
+      if (isDirectory2) {
+        if (name === ".git" || excluded(path4) || ignoredBy(scopes, path4, true)) continue;
+        walk(root, absolute, path4, scopes);
+      } else if (!ignoredBy(scopes, path4, false)) {
+        consider(root, path4, absolute, entry.isFile());
+      }
+    }
+  };
+  for (const given of paths) {
+    const absolute = isAbsolute2(given) ? given : resolve5(options.cwd, given);
+    const stats = statOrUndefined(absolute);
+    if (!stats) throw new InputError(`path ${given} does not exist`);
+    if (!stats.isFile() && !stats.isDirectory()) {
+      failClosed(
+        displayPath(options.cwd, absolute),
+        "named on the command line but not a regular file (a FIFO, socket or device), so it cannot be judged; name the file itself"
+      );
+      continue;
+    }
+    if (stats.isFile()) {
+      roots.push(realpathSync3(dirname6(absolute)));
+      const kind = fileKind(basename3(absolute)) ?? "dockerfile";
+      found.set(absolute, { path: displayPath(options.cwd, absolute), absolute, kind });
+      continue;
+    }
+    const fromCwd = toPosix(relative2(options.cwd, absolute));
+    const outside = fromCwd === ".." || fromCwd.startsWith("../") || isAbsolute2(fromCwd);
+    const root = {
+      absolute,
+      real: realpathSync3(absolute),
+      relative: outside ? "" : fromCwd,
+      display: outside ? (_path, file) => displayPath(options.cwd, file) : (path4) => path4
+    };
+    const above = outside ? [] : ancestorScopes(options.cwd, absolute);
+    const scopes = root.relative !== "" && ignoredBy(above, root.relative, true) ? [] : above;
+    roots.push(root.real);
+    walk(root, absolute, root.relative, scopes);
+    const prefix = root.relative === "" ? "" : `${root.relative}/`;
+    const tracked = isInsideWorkTree(absolute) ? trackedFiles(absolute) : [];
+    for (const file of tracked) {
+      const path4 = `${prefix}${file}`;
+      const fileAbsolute = join2(absolute, file);
+      if (found.has(fileAbsolute) || isUnder(path4, excluded)) continue;
+      consider(root, path4, fileAbsolute);
+    }
+  }
+  const byPath = (a, b) => {
+    const x = a.path ?? a.file ?? "";
+    const y = b.path ?? b.file ?? "";
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+  return {
+    candidates: [...found.values()].sort(byPath),
+    skipped: [...skipped.values()].sort(byPath),
+    unreadable: [...unreadable.values()].sort(byPath),
+    roots
+  };
+}
+function isUnder(path4, excluded) {
+  for (let at2 = path4.indexOf("/"); at2 >= 0; at2 = path4.indexOf("/", at2 + 1)) {
+    if (excluded(path4.slice(0, at2))) return true;
+  }
+  return false;
+}
+function ignoredBy(scopes, path4, isDirectory2) {
+  return scopes.some(({ base, rules }) => {
+    const inside = base === "" ? path4 : path4.slice(base.length + 1);
+    return inside !== "" && !inside.startsWith("../") && rules.ignores(isDirectory2 ? `${inside}/` : inside);
+  });
+}
+function linkTarget(path4) {
+  try {
+    return realpathSync3(path4);
+  } catch {
+    return void 0;
+  }
+}
+function ancestorScopes(cwd, dir) {
+  const scopes = [];
+  for (let current = dirname6(dir); current.startsWith(cwd) && current !== dir; current = dirname6(current)) {
+    const rules = readIgnoreFile(join2(current, ".gitignore"));
+    if (rules) scopes.unshift({ base: relative2(cwd, current).split(sep4).join("/"), rules });
+    if (current === cwd) break;
+  }
+  return scopes;
+}
+function readIgnoreFile(path4) {
+  const text = readSideFile(path4);
+  return text === void 0 ? void 0 : (0, import_ignore.default)().add(text);
+}
+function invalidNames(dir) {
+  const names = /* @__PURE__ */ new Map();
+  for (const raw of readdirSync(dir, { encoding: "buffer" })) {
+    const name = raw.toString("utf8");
+    if (!Buffer.from(name, "utf8").equals(raw)) names.set(name, raw);
+  }
+  return names;
+}
+function escapedName(raw) {
+  let out = "";
+  for (let i = 0; i < raw.length; ) {
+    let taken = 0;
+    for (let n = 1; n <= 4 && i + n <= raw.length && taken === 0; n++) {
+      const piece = raw.subarray(i, i + n);
+      const text = piece.toString("utf8");
+      if (!text.includes("\uFFFD") && Buffer.from(text, "utf8").equals(piece)) {
+        out += text;
+        taken = n;
+      }
+    }
+    if (taken === 0) {
+      out += `\\x${raw[i].toString(16).padStart(2, "0")}`;
+      taken = 1;
+    }
+    i += taken;
+  }
+  return out;
+}
+function statOrUndefined(path4) {
+  try {
+    return statSync3(path4);
+  } catch {
+    return void 0;
+  }
+}
+function errorCode(error) {
+  return error.code ?? String(error);
+}
+function displayPath(cwd, absolute) {
+  const path4 = relative2(cwd, absolute);
+  return (path4 === "" ? "." : path4).split(sep4).join("/");
 }
 
 // src/sources/manifests.ts
@@ -34057,7 +34085,16 @@ function* readInOrder(candidates, options, jobs) {
   const { maxFileSize, buildArgs, copyFrom, workflows, ci, devcontainers } = options;
   const start = {
     ...pack(candidates),
-    settings: { maxFileSize, buildArgs, copyFrom, workflows, ci, devcontainers, roots: options.layout.roots, builders: options.layout.builders }
+    settings: {
+      maxFileSize,
+      buildArgs,
+      copyFrom,
+      workflows,
+      ci,
+      devcontainers,
+      roots: options.layout.roots,
+      builders: options.layout.builders
+    }
   };
   const count = candidates.length;
   const candidateAt = (i) => candidates[i];
@@ -34199,7 +34236,7 @@ function runCheck(options) {
     include: policy.include,
     exclude: policy.exclude
   });
-  const only = options.onlyFiles;
+  const only = options.onlyFiles && withDependents(options.onlyFiles, discovery.candidates);
   const candidates = only ? discovery.candidates.filter((c) => only.has(c.path)) : discovery.candidates;
   const skipped = only ? discovery.skipped.filter((s) => only.has(s.file)) : [...discovery.skipped];
   const unreadable = only ? discovery.unreadable.filter((s) => only.has(s.file)) : discovery.unreadable;

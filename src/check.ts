@@ -13,6 +13,7 @@ import { judge } from "./rules/index.js";
 import type { Finding, RuleContext, SuppressedFinding } from "./rules/types.js";
 import { waiverFor } from "./rules/waivers.js";
 import { readPodList } from "./sources/cluster.js";
+import { withDependents } from "./sources/dependents.js";
 import { type Candidate, discoverFiles } from "./sources/discover.js";
 import { applyKustomizations, type Kustomization } from "./sources/kustomize.js";
 import { readManifestStream } from "./sources/manifests.js";
@@ -86,7 +87,8 @@ export function runCheck(options: CheckOptions): CheckResult {
     include: policy.include,
     exclude: policy.exclude,
   });
-  const only = options.onlyFiles;
+  // A changed side file brings the files it decides (a bake file its Dockerfiles, a `.env` its compose file).
+  const only = options.onlyFiles && withDependents(options.onlyFiles, discovery.candidates);
   // Each entry is let go once its file is read (issue 10: memory flat in the number of files).
   const candidates: (Candidate | undefined)[] = only
     ? discovery.candidates.filter((c) => only.has(c.path))

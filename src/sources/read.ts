@@ -218,6 +218,8 @@ export class Layout {
 }
 
 const TEMPLATE_MARK = "{{";
+/** A `// base-image-guard …` comment on a line of its own (Jenkinsfiles, dev containers, bake files). */
+const SLASH_SUPPRESSION = /^([ \t]*)\/\/(?=[ \t]*base-image-guard\b)/gm;
 
 /**
  * One file read by its source. Expansion that the file drives past its bound (variables doubling
@@ -304,8 +306,13 @@ function readOneSource(candidate: Candidate, options: ReadOptions): FileOutcome 
     }
   }
   // Text inside a heredoc, a YAML block scalar or a quoted scalar is data, never a suppression.
+  // Groovy, JSON with comments and HCL write comments with `//`: a suppression may too.
+  const commented =
+    candidate.kind === "yaml" || candidate.kind === "dockerfile" || !text.includes(SUPPRESSION_MARKER)
+      ? text
+      : text.replace(SLASH_SUPPRESSION, "$1#");
   const suppressions = readSuppressions(
-    text,
+    commented,
     (candidate.kind !== "yaml" && candidate.kind !== "json") || !text.includes(SUPPRESSION_MARKER)
       ? heredocLines
       : yamlDataLines(text),

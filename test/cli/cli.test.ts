@@ -1,6 +1,6 @@
 /** SPEC §5 CLI, run as a user runs it: `node dist/cli.js …`, checking stdout, stderr and exit codes. */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fixture } from "../helpers.js";
@@ -189,6 +189,75 @@ describe("SPEC §5 commands and options", () => {
     expect(JSON.parse(out.stdout).findings.map((f: { file: string }) => f.file)).toEqual(["new/Dockerfile"]);
     expect(run(["check", "--changed-since", "no-such-ref"], { cwd })).toMatchObject({ code: 2 });
   });
+
+  it.each([
+    [
+      "a bake file's args",
+      {
+        "docker-bake.hcl": 'target "app" {\n  args = { BASE = "ubuntu:24.04" }\n}\n',
+        "app.Dockerfile": "",
+        Dockerfile: "ARG BASE\nFROM ${BASE}\n",
+      },
+      "docker-bake.hcl",
+      'target "app" {\n  args = { BASE = "centos:7" }\n}\n',
+      "Dockerfile",
+    ],
+    [
+      "a dev container's build.args",
+      {
+        ".devcontainer/devcontainer.json":
+          '{"build": {"dockerfile": "../Dockerfile", "args": {"BASE": "ubuntu:24.04"}}}',
+        Dockerfile: "ARG BASE\nFROM ${BASE}\n",
+      },
+      ".devcontainer/devcontainer.json",
+      '{"build": {"dockerfile": "../Dockerfile", "args": {"BASE": "centos:7"}}}',
+      "Dockerfile",
+    ],
+    [
+      "a compose file's .env",
+      { "compose.yaml": "services:\n  db:\n    image: ${DB}\n", ".env": "DB=postgres:16\n" },
+      ".env",
+      "DB=centos:7\n",
+      "compose.yaml",
+    ],
+    [
+      "a file a GitLab pipeline includes",
+      { ".gitlab-ci.yml": "include: ci/jobs.yml\n", "ci/jobs.yml": "lint:\n  image: golang:1.22\n" },
+      "ci/jobs.yml",
+      "lint:\n  image: centos:7\n",
+      "ci/jobs.yml",
+    ],
+    [
+      "a kustomization's images:",
+      {
+        "base/kustomization.yaml": "resources: [pod.yaml]\n",
+        "base/pod.yaml":
+          "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx}]\n",
+      },
+      "base/kustomization.yaml",
+      "resources: [pod.yaml]\nimages:\n  - {name: nginx, newName: centos, newTag: '7'}\n",
+      "base/pod.yaml",
+    ],
+  ])(
+    "--changed-since: a change to %s alone re-judges what it decides (a pull request cannot loosen the gate through it)",
+    (_what, files, changed, text, judged) => {
+      const cwd = fixture(files as Record<string, string>);
+      const git = (...args: string[]) => execFileSync("git", args, { cwd, stdio: "ignore" });
+      git("init", "-q");
+      git("add", "-A");
+      git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "base");
+      writeFileSync(join(cwd, changed), text);
+      const out = run(["check", "--changed-since", "HEAD", "--format", "json"], { cwd });
+      const deprecated = JSON.parse(out.stdout).findings.filter(
+        (f: { rule: string }) => f.rule === "block-deprecated-base-images",
+      );
+      expect(deprecated.map((f: { file: string; image: string }) => `${f.file} ${f.image}`)).toEqual([
+        `${judged} ${deprecated[0]?.image ?? "?"}`,
+      ]);
+      expect(deprecated[0].image).toMatch(/centos/);
+      expect(out.code).toBe(1);
+    },
+  );
 
   it("--ignore-unknown (issue 25, pre-commit): the named files as a scan reads them, the rest ignored", () => {
     const cwd = fixture({

@@ -533,3 +533,20 @@ target "tools" {
     ]);
   });
 });
+
+describe("issue 26 suppressions where comments are //", () => {
+  it("a // suppression comment waives the image below it in a Jenkinsfile, a dev container and a bake file", () => {
+    const reason = 'reason="vendor image, SEC-42"';
+    const result = check({
+      Jenkinsfile: `pipeline {\n  agent {\n    // base-image-guard ignore=approved-base-images ${reason}\n    docker 'node:22'\n  }\n}\n`,
+      ".devcontainer/devcontainer.json": `{\n  // base-image-guard ignore=approved-base-images ${reason}\n  "image": "node:22"\n}\n`,
+      "docker-bake.hcl": `target "a" {\n  contexts = {\n    # base-image-guard ignore=approved-base-images ${reason}\n    base = "docker-image://node:22"\n  }\n}\n`,
+    });
+    expect(result.findings).toEqual([]);
+    expect(result.suppressed.map((s) => `${s.file}:${s.line} ${s.source}`)).toEqual([
+      ".devcontainer/devcontainer.json:3 devcontainer",
+      "Jenkinsfile:4 jenkins",
+      "docker-bake.hcl:4 bake",
+    ]);
+  });
+});
