@@ -11955,7 +11955,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter3 = class {
+    var LineCounter4 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -11978,7 +11978,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter3;
+    exports.LineCounter = LineCounter4;
   }
 });
 
@@ -20011,18 +20011,18 @@ function requireSnippet() {
     if (typeof options.linesBefore !== "number") options.linesBefore = 3;
     if (typeof options.linesAfter !== "number") options.linesAfter = 2;
     const re = /\r?\n|\r|\0/g;
-    const lineStarts2 = [0];
+    const lineStarts = [0];
     const lineEnds = [];
     let match;
     let foundLineNo = -1;
     while (match = re.exec(mark.buffer)) {
       lineEnds.push(match.index);
-      lineStarts2.push(match.index + match[0].length);
+      lineStarts.push(match.index + match[0].length);
       if (mark.position <= match.index && foundLineNo < 0) {
-        foundLineNo = lineStarts2.length - 2;
+        foundLineNo = lineStarts.length - 2;
       }
     }
-    if (foundLineNo < 0) foundLineNo = lineStarts2.length - 1;
+    if (foundLineNo < 0) foundLineNo = lineStarts.length - 1;
     let result = "";
     const lineNoLength = Math.min(mark.line + options.linesAfter, lineEnds.length).toString().length;
     const maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
@@ -20030,23 +20030,23 @@ function requireSnippet() {
       if (foundLineNo - i < 0) break;
       const line2 = getLine(
         mark.buffer,
-        lineStarts2[foundLineNo - i],
+        lineStarts[foundLineNo - i],
         lineEnds[foundLineNo - i],
-        mark.position - (lineStarts2[foundLineNo] - lineStarts2[foundLineNo - i]),
+        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i]),
         maxLineLength
       );
       result = common2.repeat(" ", options.indent) + padStart((mark.line - i + 1).toString(), lineNoLength) + " | " + line2.str + "\n" + result;
     }
-    const line = getLine(mark.buffer, lineStarts2[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
+    const line = getLine(mark.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
     result += common2.repeat(" ", options.indent) + padStart((mark.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
     result += common2.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
     for (let i = 1; i <= options.linesAfter; i++) {
       if (foundLineNo + i >= lineEnds.length) break;
       const line2 = getLine(
         mark.buffer,
-        lineStarts2[foundLineNo + i],
+        lineStarts[foundLineNo + i],
         lineEnds[foundLineNo + i],
-        mark.position - (lineStarts2[foundLineNo] - lineStarts2[foundLineNo + i]),
+        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i]),
         maxLineLength
       );
       result += common2.repeat(" ", options.indent) + padStart((mark.line + i + 1).toString(), lineNoLength) + " | " + line2.str + "\n";
@@ -30572,6 +30572,17 @@ import { basename as basename2, dirname as dirname5, join, posix as posix3, sep 
 
 // src/sources/bake.ts
 import { dirname as dirname3, resolve as resolve3 } from "node:path";
+
+// src/sources/offsets.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+function positionsIn(text) {
+  const counter = new import_yaml4.LineCounter();
+  counter.addNewLine(0);
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) counter.addNewLine(i + 1);
+  return (offset) => counter.linePos(offset);
+}
+
+// src/sources/bake.ts
 var BAKE_PATH = /(?:^|\/)docker-bake(?:\.override)?(?:\.[^/]*)?\.(?:hcl|json)$/i;
 function isBakePath(path4) {
   return BAKE_PATH.test(path4);
@@ -30694,18 +30705,7 @@ function expression(text, variables, depth) {
 function readBakeHcl(text, file) {
   const offsets = /* @__PURE__ */ new Map();
   const reader = new HclReader(text);
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  const position = (offset) => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const middle = low + high + 1 >> 1;
-      if (starts[middle] <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return { line: low + 1, col: offset - starts[low] + 1 };
-  };
+  const position = positionsIn(text);
   let data2;
   try {
     data2 = reader.body(offsets, [], true);
@@ -31015,6 +31015,797 @@ function closingQuote(text) {
 
 // src/sources/devcontainer.ts
 import { dirname as dirname4, resolve as resolve4 } from "node:path";
+var DEVCONTAINER_PATH = /(?:^|\/)(?:\.devcontainer\/(?:[^/]+\/)?devcontainer\.json|\.devcontainer\.json)$/;
+function isDevcontainerPath(path4) {
+  return DEVCONTAINER_PATH.test(path4);
+}
+function devcontainerImages(data2) {
+  if (!isObject(data2) || data2.image === void 0 || data2.image === null) return [];
+  const name = typeof data2.name === "string" ? data2.name : "devcontainer";
+  return [{ path: ["image"], value: data2.image, workload: { kind: "dev container", name }, labels: {} }];
+}
+function devcontainerBuild(data2, definition) {
+  if (!isObject(data2)) return void 0;
+  const build = isObject(data2.build) ? data2.build : {};
+  const dockerfile = typeof build.dockerfile === "string" ? build.dockerfile : data2.dockerFile;
+  if (typeof dockerfile !== "string" || dockerfile === "") return void 0;
+  const args = {};
+  if (isObject(build.args)) {
+    for (const [key, value] of Object.entries(build.args))
+      if (typeof value === "string" || typeof value === "number" || typeof value === "boolean")
+        args[key] = String(value);
+  }
+  return { dockerfile: resolve4(dirname4(definition), dockerfile), args };
+}
+function definitionsNear(dir) {
+  const parent = dirname4(dir);
+  return [
+    resolve4(dir, "devcontainer.json"),
+    resolve4(dir, ".devcontainer.json"),
+    resolve4(dir, ".devcontainer", "devcontainer.json"),
+    resolve4(parent, "devcontainer.json"),
+    resolve4(parent, ".devcontainer.json")
+  ];
+}
+
+// src/sources/dockerfile-model.ts
+var import_dockerfile_ast = __toESM(require_main3(), 1);
+function exactModel(text) {
+  const dockerfile = import_dockerfile_ast.DockerfileParser.parse(asBuildKitReadsIt(text));
+  const initialArgs = [];
+  for (const arg of dockerfile.getInitialARGs()) {
+    const property = arg.getProperty();
+    const name = property?.getName();
+    if (!property || !name) continue;
+    const valueStart = property.getValueRange()?.start;
+    initialArgs.push({ name, value: property.getValue(), ...valueStart && { valueStart } });
+  }
+  const instructions = dockerfile.getInstructions();
+  return {
+    escapeChar: dockerfile.getEscapeCharacter(),
+    initialArgs,
+    instructions: instructions.map(adapt),
+    heredocLines: heredocLines(instructions, text)
+  };
+}
+function adapt(instruction) {
+  const range2 = instruction.getRange();
+  return {
+    keyword: instruction.getKeyword(),
+    written: instruction.getInstruction() ?? "",
+    start: range2.start,
+    lines: { first: range2.start.line, last: range2.end.line },
+    args: () => instruction.getArguments().map((arg) => ({ value: arg.getValue(), start: arg.getRange().start })),
+    labels: () => instruction.getProperties().flatMap((property) => {
+      const name = property.getName();
+      return name ? [{ name, value: property.getValue() ?? "" }] : [];
+    }),
+    flags: () => instruction.getFlags().map((flag) => ({
+      name: flag.getName(),
+      value: flag.getValue(),
+      valueStart: flag.getValueRange()?.start,
+      option: (name) => {
+        const option = flag.getOption(name);
+        return option ? { value: option.getValue(), valueStart: option.getValueRange()?.start } : void 0;
+      }
+    })),
+    trigger: () => {
+      const trigger = instruction.getTriggerInstruction();
+      return trigger ? adapt(trigger) : void 0;
+    }
+  };
+}
+function heredocLines(instructions, text) {
+  const lines = /* @__PURE__ */ new Set();
+  if (!text.includes("<<")) return lines;
+  for (const instruction of instructions) {
+    const withHeredocs = instruction;
+    if (typeof withHeredocs.getHeredocs !== "function") continue;
+    for (const heredoc of withHeredocs.getHeredocs()) {
+      const range2 = heredoc.getContentRange();
+      if (!range2) continue;
+      for (let line = range2.start.line; line <= range2.end.line; line++) lines.add(line + 1);
+    }
+  }
+  return lines;
+}
+var DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
+var KNOWN_DIRECTIVES = /* @__PURE__ */ new Set(["syntax", "escape", "check"]);
+function asBuildKitReadsIt(text) {
+  const lines = text.split("\n");
+  let escapeChar = "\\";
+  let ended = false;
+  let changed = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].replace(/\r$/, "");
+    const match = DIRECTIVE.exec(line);
+    if (!ended && match && KNOWN_DIRECTIVES.has(match[1].toLowerCase())) {
+      if (match[1].toLowerCase() === "escape" && (match[2] === "`" || match[2] === "\\"))
+        escapeChar = match[2];
+      continue;
+    }
+    ended = true;
+    if (!line.startsWith("#") && !/^\s+#/.test(line)) break;
+    if (match) {
+      lines[i] = lines[i].replace("=", " ");
+      changed = true;
+    }
+  }
+  const result = changed ? lines.join("\n") : text;
+  const marker = `${escapeChar}<<`;
+  if (!result.includes(marker)) return result;
+  let out = "";
+  for (let i = 0; i < result.length; i++) {
+    const char = result[i];
+    if (char === escapeChar) {
+      if (result.startsWith(marker, i)) {
+        out += `${escapeChar}< `;
+        i += 2;
+        continue;
+      }
+      out += char + (result[i + 1] ?? "");
+      i++;
+      continue;
+    }
+    out += char;
+  }
+  return out;
+}
+
+// src/sources/dockerfile-fast.ts
+var ESCAPE = "\\";
+function fastModel(text) {
+  if (hasEscapeDirective(text)) return void 0;
+  const lines = text.split("\n");
+  const instructions = [];
+  const initialArgs = [];
+  const heredocLines2 = /* @__PURE__ */ new Set();
+  let seenFrom = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = stripCR(lines[i]);
+    const startChar = firstNonBlank(line);
+    if (startChar < 0 || line[startChar] === "#") continue;
+    const segments = [];
+    let current = { line: i, offset: startChar, text: line.slice(startChar) };
+    for (; ; ) {
+      const escapeAt = continuationAt(current.text);
+      if (escapeAt === null) return void 0;
+      if (escapeAt < 0) {
+        segments.push(current);
+        break;
+      }
+      segments.push({ ...current, text: current.text.slice(0, escapeAt) });
+      let next = i + 1;
+      while (next < lines.length) {
+        const candidate = stripCR(lines[next]);
+        const at2 = firstNonBlank(candidate);
+        if (at2 >= 0 && candidate[at2] !== "#") break;
+        if (at2 < 0) return void 0;
+        next++;
+      }
+      if (next >= lines.length) break;
+      i = next;
+      current = { line: i, offset: 0, text: stripCR(lines[i]) };
+    }
+    const instruction = scanned(lines, segments);
+    if (!instruction) return void 0;
+    const heredocs = heredocsOf(instruction.keyword, segments);
+    if (heredocs === null) return void 0;
+    if (heredocs.names.length > 0) {
+      let at2 = i;
+      for (const name of heredocs.names) {
+        let end = at2 + 1;
+        while (end < lines.length && !endsHeredoc(stripCR(lines[end]), name, heredocs.tabbed))
+          end++;
+        if (end >= lines.length - 1) return void 0;
+        for (let body = at2 + 1; body < end; body++) heredocLines2.add(body + 1);
+        at2 = end;
+      }
+      instruction.lines.last = at2;
+      i = at2;
+    }
+    if (instruction.keyword === "FROM") seenFrom = true;
+    if (!seenFrom && instruction.keyword === "ARG") {
+      const arg = argOf(lines, instruction);
+      if (arg === null) return void 0;
+      if (arg) initialArgs.push(arg);
+    }
+    instructions.push(instruction);
+  }
+  return { escapeChar: ESCAPE, initialArgs, instructions, heredocLines: heredocLines2 };
+}
+function heredocsOf(keyword, segments) {
+  const none = { names: [], tabbed: false };
+  const text = segments.length === 1 ? segments[0].text : segments.map((s) => s.text).join(" ");
+  if (!text.includes("<<")) return none;
+  if (keyword === "ONBUILD") return null;
+  if (keyword !== "RUN" && keyword !== "COPY" && keyword !== "ADD") return none;
+  if (/[\\`]/.test(text)) return null;
+  const names = [];
+  let tabbed = false;
+  for (const word of text.split(/[ \t]+/)) {
+    if (!word.startsWith("<<")) {
+      if (word.includes("<<") || /["']/.test(word)) return null;
+      continue;
+    }
+    if (word.length <= 2) continue;
+    const marker = /^<<(-?)(?:"([^"]+)"|'([^']+)'|([^"'<-][^"']*))$/.exec(word);
+    if (!marker) return null;
+    if (marker[1]) tabbed = true;
+    names.push(marker[2] ?? marker[3] ?? marker[4]);
+  }
+  return { names, tabbed };
+}
+function endsHeredoc(line, name, tabbed) {
+  const rest = tabbed ? line.replace(/^\t+/, "") : line;
+  return rest === name;
+}
+function hasEscapeDirective(text) {
+  if (!text.includes("escape")) return false;
+  const lines = text.replace(/^\uFEFF/, "").split("\n");
+  for (const raw of lines) {
+    const match = DIRECTIVE.exec(stripCR(raw));
+    if (!match || !KNOWN_DIRECTIVES.has(match[1].toLowerCase())) return false;
+    if (match[1].toLowerCase() === "escape") return true;
+  }
+  return false;
+}
+function continuationAt(text) {
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === " " || text[end - 1] === "	")) end--;
+  if (text[end - 1] !== ESCAPE) return -1;
+  if (text[end - 2] === ESCAPE) return end === text.length ? -1 : null;
+  return end - 1;
+}
+function stripCR(line) {
+  return line.endsWith("\r") ? line.slice(0, -1) : line;
+}
+function firstNonBlank(line) {
+  for (let i = 0; i < line.length; i++) if (line[i] !== " " && line[i] !== "	") return i;
+  return -1;
+}
+function scanned(lines, segments) {
+  const head = segments[0];
+  const written = /^[^ \t]+/.exec(head.text)?.[0] ?? "";
+  if (written === "") return void 0;
+  const keyword = written.toUpperCase();
+  const first = head.line;
+  const last = segments[segments.length - 1].line;
+  const start = { line: first, character: head.offset };
+  let cachedAlone = null;
+  const parsedAlone = () => {
+    if (cachedAlone === null)
+      cachedAlone = exactModel(lines.slice(first, last + 1).join("\n")).instructions[0];
+    return cachedAlone;
+  };
+  const shifted = (position) => position && { line: position.line + first, character: position.character };
+  const shiftedFlag = (flag) => ({
+    name: flag.name,
+    value: flag.value,
+    valueStart: shifted(flag.valueStart),
+    option: (name) => {
+      const option = flag.option(name);
+      return option && { value: option.value, valueStart: shifted(option.valueStart) };
+    }
+  });
+  return {
+    keyword,
+    written,
+    start,
+    lines: { first, last },
+    args: () => {
+      const words = fromArgs(segments, written.length);
+      if (words) return words;
+      return (parsedAlone()?.args() ?? []).map((word) => ({
+        value: word.value,
+        start: shifted(word.start)
+      }));
+    },
+    labels: () => parsedAlone()?.labels() ?? [],
+    flags: () => leadingFlags(segments, written.length) ?? (parsedAlone()?.flags() ?? []).map(shiftedFlag),
+    trigger: () => {
+      const trigger = parsedAlone()?.trigger();
+      if (!trigger) return void 0;
+      return {
+        ...trigger,
+        start: shifted(trigger.start),
+        lines: { first: trigger.lines.first + first, last: trigger.lines.last + first },
+        flags: () => trigger.flags().map(shiftedFlag)
+      };
+    }
+  };
+}
+function fromArgs(segments, keywordLength) {
+  if (segments.length !== 1) return void 0;
+  const { line, offset, text } = segments[0];
+  if (/["'\\`]/.test(text)) return void 0;
+  const words = [];
+  const pattern = /[^ \t]+/g;
+  pattern.lastIndex = keywordLength;
+  let flagsDone = false;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    if (match[0].startsWith("--")) {
+      if (flagsDone) return void 0;
+      continue;
+    }
+    flagsDone = true;
+    words.push({ value: match[0], start: { line, character: offset + match.index } });
+  }
+  return words;
+}
+function leadingFlags(segments, keywordLength) {
+  const words = [];
+  let first = true;
+  for (const segment of segments) {
+    const pattern = /[^ \t]+/g;
+    pattern.lastIndex = first ? keywordLength : 0;
+    first = false;
+    for (let match = pattern.exec(segment.text); match; match = pattern.exec(segment.text)) {
+      if (!match[0].startsWith("--")) return finishFlags(words);
+      if (match.index + match[0].length === segment.text.length && segment !== segments[segments.length - 1]) {
+        if (/["'\\`]/.test(match[0])) return void 0;
+        const next = segments[segments.indexOf(segment) + 1];
+        if (next && !/^[ \t]/.test(next.text)) return void 0;
+      }
+      if (/["'\\`]/.test(match[0])) return void 0;
+      words.push({ text: match[0], start: { line: segment.line, character: segment.offset + match.index } });
+    }
+  }
+  return finishFlags(words);
+}
+function finishFlags(words) {
+  return words.map(({ text, start }) => {
+    const equals = text.indexOf("=");
+    const name = text.slice(2, equals < 0 ? void 0 : equals);
+    const value = equals < 0 ? null : text.slice(equals + 1);
+    const valueStart = equals < 0 ? void 0 : { line: start.line, character: start.character + equals + 1 };
+    return {
+      name,
+      value,
+      valueStart,
+      option: (wanted) => {
+        if (value === null || valueStart === void 0) return void 0;
+        let at2 = 0;
+        for (const part of value.split(",")) {
+          const sign = part.indexOf("=");
+          if ((sign < 0 ? part : part.slice(0, sign)) === wanted) {
+            return {
+              value: sign < 0 ? null : part.slice(sign + 1),
+              valueStart: sign < 0 ? void 0 : { line: valueStart.line, character: valueStart.character + at2 + sign + 1 }
+            };
+          }
+          at2 += part.length + 1;
+        }
+        return void 0;
+      }
+    };
+  });
+}
+function argOf(lines, instruction) {
+  const { first, last } = instruction.lines;
+  const text = lines.slice(first, last + 1).join("\n");
+  if (first !== last || /["'\\`$]/.test(text)) {
+    const arg = exactModel(text).initialArgs[0];
+    if (!arg?.valueStart) return arg;
+    return { ...arg, valueStart: { line: arg.valueStart.line + first, character: arg.valueStart.character } };
+  }
+  const words = stripCR(text).replace(/^[ \t]+|[ \t]+$/g, "").split(/[ \t]+/).slice(1);
+  if (words.length !== 1) return words.length === 0 ? void 0 : null;
+  const word = words[0];
+  const equals = word.indexOf("=");
+  if (equals === 0) return null;
+  if (equals < 0) return { name: word, value: null };
+  const valueStart = { line: first, character: lines[first].indexOf(word) + equals + 1 };
+  return { name: word.slice(0, equals), value: word.slice(equals + 1), valueStart };
+}
+
+// src/sources/dockerfile.ts
+var INSTRUCTIONS = /* @__PURE__ */ new Set([
+  "ADD",
+  "ARG",
+  "CMD",
+  "COPY",
+  "ENTRYPOINT",
+  "ENV",
+  "EXPOSE",
+  "FROM",
+  "HEALTHCHECK",
+  "LABEL",
+  "MAINTAINER",
+  "ONBUILD",
+  "RUN",
+  "SHELL",
+  "STOPSIGNAL",
+  "USER",
+  "VOLUME",
+  "WORKDIR"
+]);
+function readDockerfile(text, file, options = {}) {
+  const fast = fastModel(text);
+  pathStats.dockerfile[fast ? "fast" : "exact"]++;
+  return readModel(fast ?? exactModel(text), text, file, options);
+}
+function readModel(model, text, file, options = {}) {
+  const { escapeChar } = model;
+  const buildArgs = options.buildArgs ?? {};
+  const reader = new StageReader(
+    file,
+    text,
+    globalArgs(model, buildArgs),
+    escapeChar,
+    argSources(model, buildArgs)
+  );
+  for (const instruction of model.instructions) reader.read(instruction, options.copyFrom !== false);
+  const result = reader.finish(text, model.instructions.at(-1));
+  return { ...result, heredocLines: model.heredocLines };
+}
+function globalArgs(model, buildArgs) {
+  const globals = /* @__PURE__ */ new Map();
+  for (const { name, value } of model.initialArgs) {
+    globals.set(name, buildArgs[name] ?? argDefault(value, globals, model.escapeChar));
+  }
+  return globals;
+}
+function argSources(model, buildArgs) {
+  const sources = /* @__PURE__ */ new Map();
+  for (const { name, value, valueStart } of model.initialArgs) {
+    if (buildArgs[name] !== void 0) sources.set(name, { reason: `ARG ${name} is set by --build-arg` });
+    else if (value === null || !valueStart) sources.set(name, { reason: `ARG ${name} has no default` });
+    else if (value.includes("$"))
+      sources.set(name, { reason: `the default of ARG ${name} is made from other variables` });
+    else
+      sources.set(name, {
+        line: valueStart.line + 1,
+        column: valueStart.character + 1,
+        value: detach(value)
+      });
+  }
+  return sources;
+}
+var StageReader = class {
+  constructor(file, text, globals, escapeChar, argSources2) {
+    this.file = file;
+    this.globals = globals;
+    this.escapeChar = escapeChar;
+    this.argSources = argSources2;
+    this.lines = text.split("\n");
+  }
+  file;
+  globals;
+  escapeChar;
+  argSources;
+  stages = [];
+  occurrences = [];
+  problems = [];
+  /** Stage names to the first stage of that name: lookups in constant time (linear in the file). */
+  stageNames = /* @__PURE__ */ new Map();
+  lines;
+  /**
+   * Where the image's text is written: the word itself, the default of the one ARG it names (once
+   * `fix` has made sure every use agrees), or a `${NAME:-default}` default (SPEC §9).
+   */
+  written(word, at2) {
+    const here = { file: this.file, line: at2.line + 1, column: at2.character + 1, value: detach(word) };
+    if (!word.includes("$")) return { kind: "value", at: here };
+    const one = oneVariable(word, (name2) => {
+      const source2 = this.argSources.get(name2);
+      if (!source2 || "reason" in source2 && source2.reason.endsWith("has no default")) return void 0;
+      return "value" in source2 ? source2.value : "(set elsewhere)";
+    });
+    if (!one)
+      return { kind: "fixed", reason: "the image is put together from ARGs; change their values by hand" };
+    if (one.part) return { kind: "value", at: here, part: one.part };
+    const name = one.name;
+    const source = this.argSources.get(name);
+    if (source && "line" in source) return { kind: "value", at: { file: this.file, ...source } };
+    return {
+      kind: "fixed",
+      reason: source ? source.reason : `ARG ${name} is not declared before the first FROM`
+    };
+  }
+  problem(line, column, message) {
+    this.problems.push({ file: this.file, line: line + 1, column: column + 1, message });
+  }
+  read(instruction, copyFrom) {
+    const { keyword, start } = instruction;
+    if (!INSTRUCTIONS.has(keyword)) {
+      this.problem(start.line, start.character, `unknown instruction "${instruction.written}"`);
+      return;
+    }
+    if (keyword === "FROM") {
+      this.from(instruction);
+      return;
+    }
+    const stage = this.stages[this.stages.length - 1];
+    if (!stage) {
+      if (keyword !== "ARG") this.problem(start.line, start.character, `${keyword} before the first FROM`);
+      return;
+    }
+    if (keyword === "LABEL") {
+      for (const { name, value } of instruction.labels()) stage.labels[detach(name)] = detach(value);
+      return;
+    }
+    const judged = keyword === "ONBUILD" ? instruction.trigger() : instruction;
+    if (judged && copyFrom && (judged.keyword === "COPY" || judged.keyword === "RUN"))
+      this.externalSources(judged);
+  }
+  /** The image text after global ARGs, and what it names; a stage name is checked on this text. */
+  resolve(written) {
+    return resolveImage(written, this.globals, this.escapeChar);
+  }
+  stageIndex(reference) {
+    if (/^\d+$/.test(reference)) {
+      const index = Number(reference);
+      return index < this.stages.length ? index : void 0;
+    }
+    return this.stageNames.get(reference.toLowerCase());
+  }
+  /** Whether resolved text names an earlier stage (by name, or by index where `allowIndex`). */
+  isStage({ text, image }, allowIndex) {
+    return image.kind !== "unresolved" && (allowIndex || !/^\d+$/.test(text)) && this.stageIndex(text) !== void 0;
+  }
+  occurrence(instruction, { text, image }, at2, via, word) {
+    const { start } = instruction;
+    const name = this.stages[this.stages.length - 1]?.name;
+    return {
+      written: this.written(word, at2),
+      file: this.file,
+      line: start.line + 1,
+      column: (at2.line === start.line ? at2.character : start.character) + 1,
+      source: "dockerfile",
+      text,
+      image,
+      via,
+      stage: { index: this.stages.length - 1, ...name !== void 0 && { name }, final: false },
+      labels: {}
+    };
+  }
+  from(from) {
+    const { start } = from;
+    const args = from.args();
+    const first = args[0];
+    if (!first) {
+      this.problem(start.line, start.character, "FROM without an image");
+      return;
+    }
+    const hasAlias = args.length === 3 && args[1]?.value.toLowerCase() === "as";
+    if (args.length !== 1 && !hasAlias) {
+      this.problem(start.line, start.character, 'FROM takes one image and an optional "AS name"');
+      return;
+    }
+    const stage = { index: this.stages.length, labels: {} };
+    if (hasAlias) stage.name = detach((args[2]?.value ?? "").toLowerCase());
+    const resolved = this.resolve(first.value);
+    const parent = this.isStage(resolved, false) ? this.stageIndex(resolved.text) : void 0;
+    this.stages.push(stage);
+    if (stage.name !== void 0 && !this.stageNames.has(stage.name))
+      this.stageNames.set(stage.name, stage.index);
+    if (parent !== void 0) {
+      stage.parent = parent;
+      return;
+    }
+    const found = this.occurrence(from, resolved, first.start, "from", first.value);
+    if (found.text.toLowerCase() === "scratch") return;
+    stage.base = found;
+    this.occurrences.push(found);
+  }
+  externalSources(instruction) {
+    const { first, last } = instruction.lines;
+    if (!this.lines.slice(first, last + 1).some((line) => line.includes("--"))) return;
+    for (const flag of instruction.flags()) {
+      if (flag.name === "from") {
+        this.externalSource(instruction, flag.value, flag.valueStart, "copy-from");
+      } else if (flag.name === "mount") {
+        const from = flag.option("from");
+        if (from) this.externalSource(instruction, from.value, from.valueStart, "mount-from");
+      }
+    }
+  }
+  externalSource(instruction, written, at2, via) {
+    if (!written || !at2) return;
+    const resolved = this.resolve(written);
+    if (this.isStage(resolved, true)) return;
+    this.occurrences.push(this.occurrence(instruction, resolved, at2, via, written));
+  }
+  /** Marks the final image, and reports a file without FROM or ending inside an instruction. */
+  finish(text, last) {
+    const { stages, occurrences, problems, file } = this;
+    const escapeChar = this.escapeChar;
+    markFinalImage(stages, occurrences);
+    if (stages.length === 0 && problems.length === 0) {
+      problems.push({
+        file,
+        line: 1,
+        column: 1,
+        message: text.trim() === "" ? "empty Dockerfile: no FROM instruction" : "no FROM instruction"
+      });
+    }
+    if (last && endsWithContinuation(text, escapeChar)) {
+      const { start } = last;
+      this.problem(
+        start.line,
+        start.character,
+        "file ends inside an instruction (line continuation at end of file)"
+      );
+    }
+    return { occurrences, problems, namespaces: {} };
+  }
+};
+function argDefault(value, globals, escapeChar) {
+  if (value === null) return void 0;
+  const expansion = expandVariables(value, globals, escapeChar);
+  return expansion.missing.length > 0 ? void 0 : expansion.value;
+}
+function markFinalImage(stages, occurrences) {
+  const final = stages[stages.length - 1];
+  if (!final) return;
+  const chain = [];
+  const inChain = /* @__PURE__ */ new Set();
+  for (let stage = final; stage && !inChain.has(stage.index); ) {
+    chain.push(stage);
+    inChain.add(stage.index);
+    stage = stage.parent === void 0 ? void 0 : stages[stage.parent];
+  }
+  const labels = {};
+  for (let i = chain.length - 1; i >= 0; i--) Object.assign(labels, chain[i]?.labels);
+  const root = chain[chain.length - 1];
+  if (root?.base) root.base.labels = labels;
+  for (const occurrence of occurrences) {
+    if (!occurrence.stage) continue;
+    const isInChain = inChain.has(occurrence.stage.index);
+    occurrence.stage.final = occurrence.via === "from" ? isInChain : occurrence.stage.index === final.index;
+  }
+}
+function endsWithContinuation(text, escapeChar) {
+  let end = text.length;
+  while (end > 0 && " 	\r\n".includes(text[end - 1])) end--;
+  return text[end - 1] === escapeChar && text[end - 2] !== escapeChar;
+}
+
+// src/sources/helm.ts
+var VALUES_FILE = /^values(?:[-.][^/]*)?\.ya?ml$/i;
+function isValuesFileName(name) {
+  return VALUES_FILE.test(name);
+}
+function helmValuesImages(data2, written, appVersion) {
+  const images = [];
+  if (!isObject(data2)) return images;
+  const global = isObject(data2.global) ? data2.global : {};
+  const registry = typeof global.imageRegistry === "string" && trimBlanks(global.imageRegistry) !== "" ? trimBlanks(global.imageRegistry) : void 0;
+  const defaults = {
+    ...registry !== void 0 && { registry },
+    ...appVersion !== void 0 && { tag: appVersion }
+  };
+  const walk = (value, path4) => {
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => {
+        walk(item, [...path4, i]);
+      });
+      return;
+    }
+    if (!isObject(value)) return;
+    for (const [key, child2] of Object.entries(value)) {
+      const childPath = [...path4, key];
+      if (key !== "image") {
+        walk(child2, childPath);
+        continue;
+      }
+      const workload = { kind: "values", name: path4.join(".") || "(top level)" };
+      if (typeof child2 === "string" && trimBlanks(child2) !== "") {
+        images.push({ path: childPath, value: child2, workload, labels: {} });
+      } else {
+        const map2 = imageOfMap(child2, childPath, written, defaults);
+        if (map2) images.push({ ...map2, workload, labels: {} });
+      }
+    }
+  };
+  walk(data2, []);
+  return images;
+}
+
+// src/sources/jenkins.ts
+var JENKINSFILE_NAME = /^(?:Jenkinsfile|.+\.jenkinsfile)$/i;
+function isJenkinsfileName(name) {
+  return JENKINSFILE_NAME.test(name);
+}
+var JENKINS_WORDS = /docker/;
+var FORMS = [
+  /\bdocker\s*\{[^{}]*?\bimage\s*\(?\s*/g,
+  /\bagent\s*\{\s*docker\s*\(?\s*/g,
+  /\bdocker\s*\.\s*image\s*\(\s*/g
+];
+function readJenkinsfile(text) {
+  const code = withoutComments(text);
+  const found = [];
+  for (const form of FORMS) {
+    form.lastIndex = 0;
+    for (let match = form.exec(code); match; match = form.exec(code)) {
+      const offset = match.index + match[0].length;
+      const string = stringAt(code, offset);
+      if (string) found.push({ offset, value: string.value });
+      else {
+        const expression2 = /^[^\s{}()]+/.exec(code.slice(offset))?.[0];
+        if (expression2 && expression2 !== "{") found.push({ offset, value: expression2, expression: true });
+      }
+    }
+  }
+  found.sort((a, b) => a.offset - b.offset);
+  const unique2 = found.filter((f, i) => i === 0 || f.offset !== found[i - 1].offset);
+  const position = positionsIn(text);
+  const doc = {
+    data: unique2.map((f) => f.value),
+    line: 1,
+    locate: (path4) => position(unique2[path4[0]]?.offset ?? 0),
+    written: (path4) => {
+      const entry = unique2[path4[0]];
+      return entry && !entry.expression ? entry.value : void 0;
+    }
+  };
+  const images = unique2.map((f, i) => ({
+    path: [i],
+    value: f.value,
+    workload: { kind: "agent", name: "docker" },
+    labels: {},
+    ...f.expression && {
+      unresolved: `cannot tell which image ${f.value} is: it is a Groovy expression, known only when the pipeline runs; write the image as a string`
+    }
+  }));
+  return { doc, images };
+}
+function stringAt(code, offset) {
+  const quote = code[offset];
+  if (quote !== "'" && quote !== '"') return void 0;
+  let value = "";
+  for (let i = offset + 1; i < code.length; i++) {
+    const char = code[i];
+    if (char === "\n") return void 0;
+    if (char === "\\") {
+      value += code[i + 1] ?? "";
+      i++;
+      continue;
+    }
+    if (char === quote) return { value };
+    value += char;
+  }
+  return void 0;
+}
+function withoutComments(text) {
+  let out = "";
+  let i = 0;
+  while (i < text.length) {
+    const char = text[i];
+    if (char === "'" || char === '"') {
+      const end = closing(text, i);
+      out += text.slice(i, end);
+      i = end;
+    } else if (char === "/" && text[i + 1] === "/") {
+      const end = text.indexOf("\n", i);
+      const stop = end === -1 ? text.length : end;
+      out += " ".repeat(stop - i);
+      i = stop;
+    } else if (char === "/" && text[i + 1] === "*") {
+      const end = text.indexOf("*/", i + 2);
+      const stop = end === -1 ? text.length : end + 2;
+      out += text.slice(i, stop).replace(/[^\n]/g, " ");
+      i = stop;
+    } else {
+      out += char;
+      i++;
+    }
+  }
+  return out;
+}
+function closing(text, start) {
+  const quote = text[start];
+  const triple = text.startsWith(quote.repeat(3), start);
+  const close = triple ? quote.repeat(3) : quote;
+  for (let i = start + close.length; i < text.length; i++) {
+    if (text[i] === "\\") i++;
+    else if (text.startsWith(close, i)) return i + close.length;
+    else if (!triple && text[i] === "\n") return i;
+  }
+  return text.length;
+}
 
 // node_modules/jsonc-parser/lib/esm/impl/scanner.js
 function createScanner(text, ignoreTrivia = false) {
@@ -32002,25 +32793,11 @@ function printParseErrorCode(code) {
   return "<unknown ParseErrorCode>";
 }
 
-// src/sources/devcontainer.ts
-var DEVCONTAINER_PATH = /(?:^|\/)(?:\.devcontainer\/(?:[^/]+\/)?devcontainer\.json|\.devcontainer\.json)$/;
-function isDevcontainerPath(path4) {
-  return DEVCONTAINER_PATH.test(path4);
-}
+// src/sources/jsonc.ts
 function readJsonc(text, file) {
   const errors = [];
   const tree = parseTree2(text, errors, { allowTrailingComma: true, disallowComments: false });
-  const starts = lineStarts(text);
-  const position = (offset) => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const middle = low + high + 1 >> 1;
-      if (starts[middle] <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return { line: low + 1, col: offset - starts[low] + 1 };
-  };
+  const position = positionsIn(text);
   if (errors.length > 0 || !tree) {
     const first = errors[0];
     const at2 = position(first?.offset ?? 0);
@@ -32051,804 +32828,6 @@ function readJsonc(text, file) {
     }
   };
   return { doc, problems: [] };
-}
-function lineStarts(text) {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  return starts;
-}
-function devcontainerImages(data2) {
-  if (!isObject(data2) || data2.image === void 0 || data2.image === null) return [];
-  const name = typeof data2.name === "string" ? data2.name : "devcontainer";
-  return [{ path: ["image"], value: data2.image, workload: { kind: "dev container", name }, labels: {} }];
-}
-function devcontainerBuild(data2, definition) {
-  if (!isObject(data2)) return void 0;
-  const build = isObject(data2.build) ? data2.build : {};
-  const dockerfile = typeof build.dockerfile === "string" ? build.dockerfile : data2.dockerFile;
-  if (typeof dockerfile !== "string" || dockerfile === "") return void 0;
-  const args = {};
-  if (isObject(build.args)) {
-    for (const [key, value] of Object.entries(build.args))
-      if (typeof value === "string" || typeof value === "number" || typeof value === "boolean")
-        args[key] = String(value);
-  }
-  return { dockerfile: resolve4(dirname4(definition), dockerfile), args };
-}
-function definitionsNear(dir) {
-  const parent = dirname4(dir);
-  return [
-    resolve4(dir, "devcontainer.json"),
-    resolve4(dir, ".devcontainer.json"),
-    resolve4(dir, ".devcontainer", "devcontainer.json"),
-    resolve4(parent, "devcontainer.json"),
-    resolve4(parent, ".devcontainer.json")
-  ];
-}
-
-// src/sources/dockerfile-model.ts
-var import_dockerfile_ast = __toESM(require_main3(), 1);
-function exactModel(text) {
-  const dockerfile = import_dockerfile_ast.DockerfileParser.parse(asBuildKitReadsIt(text));
-  const initialArgs = [];
-  for (const arg of dockerfile.getInitialARGs()) {
-    const property = arg.getProperty();
-    const name = property?.getName();
-    if (!property || !name) continue;
-    const valueStart = property.getValueRange()?.start;
-    initialArgs.push({ name, value: property.getValue(), ...valueStart && { valueStart } });
-  }
-  const instructions = dockerfile.getInstructions();
-  return {
-    escapeChar: dockerfile.getEscapeCharacter(),
-    initialArgs,
-    instructions: instructions.map(adapt),
-    heredocLines: heredocLines(instructions, text)
-  };
-}
-function adapt(instruction) {
-  const range2 = instruction.getRange();
-  return {
-    keyword: instruction.getKeyword(),
-    written: instruction.getInstruction() ?? "",
-    start: range2.start,
-    lines: { first: range2.start.line, last: range2.end.line },
-    args: () => instruction.getArguments().map((arg) => ({ value: arg.getValue(), start: arg.getRange().start })),
-    labels: () => instruction.getProperties().flatMap((property) => {
-      const name = property.getName();
-      return name ? [{ name, value: property.getValue() ?? "" }] : [];
-    }),
-    flags: () => instruction.getFlags().map((flag) => ({
-      name: flag.getName(),
-      value: flag.getValue(),
-      valueStart: flag.getValueRange()?.start,
-      option: (name) => {
-        const option = flag.getOption(name);
-        return option ? { value: option.getValue(), valueStart: option.getValueRange()?.start } : void 0;
-      }
-    })),
-    trigger: () => {
-      const trigger = instruction.getTriggerInstruction();
-      return trigger ? adapt(trigger) : void 0;
-    }
-  };
-}
-function heredocLines(instructions, text) {
-  const lines = /* @__PURE__ */ new Set();
-  if (!text.includes("<<")) return lines;
-  for (const instruction of instructions) {
-    const withHeredocs = instruction;
-    if (typeof withHeredocs.getHeredocs !== "function") continue;
-    for (const heredoc of withHeredocs.getHeredocs()) {
-      const range2 = heredoc.getContentRange();
-      if (!range2) continue;
-      for (let line = range2.start.line; line <= range2.end.line; line++) lines.add(line + 1);
-    }
-  }
-  return lines;
-}
-var DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
-var KNOWN_DIRECTIVES = /* @__PURE__ */ new Set(["syntax", "escape", "check"]);
-function asBuildKitReadsIt(text) {
-  const lines = text.split("\n");
-  let escapeChar = "\\";
-  let ended = false;
-  let changed = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].replace(/\r$/, "");
-    const match = DIRECTIVE.exec(line);
-    if (!ended && match && KNOWN_DIRECTIVES.has(match[1].toLowerCase())) {
-      if (match[1].toLowerCase() === "escape" && (match[2] === "`" || match[2] === "\\"))
-        escapeChar = match[2];
-      continue;
-    }
-    ended = true;
-    if (!line.startsWith("#") && !/^\s+#/.test(line)) break;
-    if (match) {
-      lines[i] = lines[i].replace("=", " ");
-      changed = true;
-    }
-  }
-  const result = changed ? lines.join("\n") : text;
-  const marker = `${escapeChar}<<`;
-  if (!result.includes(marker)) return result;
-  let out = "";
-  for (let i = 0; i < result.length; i++) {
-    const char = result[i];
-    if (char === escapeChar) {
-      if (result.startsWith(marker, i)) {
-        out += `${escapeChar}< `;
-        i += 2;
-        continue;
-      }
-      out += char + (result[i + 1] ?? "");
-      i++;
-      continue;
-    }
-    out += char;
-  }
-  return out;
-}
-
-// src/sources/dockerfile-fast.ts
-var ESCAPE = "\\";
-function fastModel(text) {
-  if (hasEscapeDirective(text)) return void 0;
-  const lines = text.split("\n");
-  const instructions = [];
-  const initialArgs = [];
-  const heredocLines2 = /* @__PURE__ */ new Set();
-  let seenFrom = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = stripCR(lines[i]);
-    const startChar = firstNonBlank(line);
-    if (startChar < 0 || line[startChar] === "#") continue;
-    const segments = [];
-    let current = { line: i, offset: startChar, text: line.slice(startChar) };
-    for (; ; ) {
-      const escapeAt = continuationAt(current.text);
-      if (escapeAt === null) return void 0;
-      if (escapeAt < 0) {
-        segments.push(current);
-        break;
-      }
-      segments.push({ ...current, text: current.text.slice(0, escapeAt) });
-      let next = i + 1;
-      while (next < lines.length) {
-        const candidate = stripCR(lines[next]);
-        const at2 = firstNonBlank(candidate);
-        if (at2 >= 0 && candidate[at2] !== "#") break;
-        if (at2 < 0) return void 0;
-        next++;
-      }
-      if (next >= lines.length) break;
-      i = next;
-      current = { line: i, offset: 0, text: stripCR(lines[i]) };
-    }
-    const instruction = scanned(lines, segments);
-    if (!instruction) return void 0;
-    const heredocs = heredocsOf(instruction.keyword, segments);
-    if (heredocs === null) return void 0;
-    if (heredocs.names.length > 0) {
-      let at2 = i;
-      for (const name of heredocs.names) {
-        let end = at2 + 1;
-        while (end < lines.length && !endsHeredoc(stripCR(lines[end]), name, heredocs.tabbed))
-          end++;
-        if (end >= lines.length - 1) return void 0;
-        for (let body = at2 + 1; body < end; body++) heredocLines2.add(body + 1);
-        at2 = end;
-      }
-      instruction.lines.last = at2;
-      i = at2;
-    }
-    if (instruction.keyword === "FROM") seenFrom = true;
-    if (!seenFrom && instruction.keyword === "ARG") {
-      const arg = argOf(lines, instruction);
-      if (arg === null) return void 0;
-      if (arg) initialArgs.push(arg);
-    }
-    instructions.push(instruction);
-  }
-  return { escapeChar: ESCAPE, initialArgs, instructions, heredocLines: heredocLines2 };
-}
-function heredocsOf(keyword, segments) {
-  const none = { names: [], tabbed: false };
-  const text = segments.length === 1 ? segments[0].text : segments.map((s) => s.text).join(" ");
-  if (!text.includes("<<")) return none;
-  if (keyword === "ONBUILD") return null;
-  if (keyword !== "RUN" && keyword !== "COPY" && keyword !== "ADD") return none;
-  if (/[\\`]/.test(text)) return null;
-  const names = [];
-  let tabbed = false;
-  for (const word of text.split(/[ \t]+/)) {
-    if (!word.startsWith("<<")) {
-      if (word.includes("<<") || /["']/.test(word)) return null;
-      continue;
-    }
-    if (word.length <= 2) continue;
-    const marker = /^<<(-?)(?:"([^"]+)"|'([^']+)'|([^"'<-][^"']*))$/.exec(word);
-    if (!marker) return null;
-    if (marker[1]) tabbed = true;
-    names.push(marker[2] ?? marker[3] ?? marker[4]);
-  }
-  return { names, tabbed };
-}
-function endsHeredoc(line, name, tabbed) {
-  const rest = tabbed ? line.replace(/^\t+/, "") : line;
-  return rest === name;
-}
-function hasEscapeDirective(text) {
-  if (!text.includes("escape")) return false;
-  const lines = text.replace(/^\uFEFF/, "").split("\n");
-  for (const raw of lines) {
-    const match = DIRECTIVE.exec(stripCR(raw));
-    if (!match || !KNOWN_DIRECTIVES.has(match[1].toLowerCase())) return false;
-    if (match[1].toLowerCase() === "escape") return true;
-  }
-  return false;
-}
-function continuationAt(text) {
-  let end = text.length;
-  while (end > 0 && (text[end - 1] === " " || text[end - 1] === "	")) end--;
-  if (text[end - 1] !== ESCAPE) return -1;
-  if (text[end - 2] === ESCAPE) return end === text.length ? -1 : null;
-  return end - 1;
-}
-function stripCR(line) {
-  return line.endsWith("\r") ? line.slice(0, -1) : line;
-}
-function firstNonBlank(line) {
-  for (let i = 0; i < line.length; i++) if (line[i] !== " " && line[i] !== "	") return i;
-  return -1;
-}
-function scanned(lines, segments) {
-  const head = segments[0];
-  const written = /^[^ \t]+/.exec(head.text)?.[0] ?? "";
-  if (written === "") return void 0;
-  const keyword = written.toUpperCase();
-  const first = head.line;
-  const last = segments[segments.length - 1].line;
-  const start = { line: first, character: head.offset };
-  let cachedAlone = null;
-  const parsedAlone = () => {
-    if (cachedAlone === null)
-      cachedAlone = exactModel(lines.slice(first, last + 1).join("\n")).instructions[0];
-    return cachedAlone;
-  };
-  const shifted = (position) => position && { line: position.line + first, character: position.character };
-  const shiftedFlag = (flag) => ({
-    name: flag.name,
-    value: flag.value,
-    valueStart: shifted(flag.valueStart),
-    option: (name) => {
-      const option = flag.option(name);
-      return option && { value: option.value, valueStart: shifted(option.valueStart) };
-    }
-  });
-  return {
-    keyword,
-    written,
-    start,
-    lines: { first, last },
-    args: () => {
-      const words = fromArgs(segments, written.length);
-      if (words) return words;
-      return (parsedAlone()?.args() ?? []).map((word) => ({
-        value: word.value,
-        start: shifted(word.start)
-      }));
-    },
-    labels: () => parsedAlone()?.labels() ?? [],
-    flags: () => leadingFlags(segments, written.length) ?? (parsedAlone()?.flags() ?? []).map(shiftedFlag),
-    trigger: () => {
-      const trigger = parsedAlone()?.trigger();
-      if (!trigger) return void 0;
-      return {
-        ...trigger,
-        start: shifted(trigger.start),
-        lines: { first: trigger.lines.first + first, last: trigger.lines.last + first },
-        flags: () => trigger.flags().map(shiftedFlag)
-      };
-    }
-  };
-}
-function fromArgs(segments, keywordLength) {
-  if (segments.length !== 1) return void 0;
-  const { line, offset, text } = segments[0];
-  if (/["'\\`]/.test(text)) return void 0;
-  const words = [];
-  const pattern = /[^ \t]+/g;
-  pattern.lastIndex = keywordLength;
-  let flagsDone = false;
-  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-    if (match[0].startsWith("--")) {
-      if (flagsDone) return void 0;
-      continue;
-    }
-    flagsDone = true;
-    words.push({ value: match[0], start: { line, character: offset + match.index } });
-  }
-  return words;
-}
-function leadingFlags(segments, keywordLength) {
-  const words = [];
-  let first = true;
-  for (const segment of segments) {
-    const pattern = /[^ \t]+/g;
-    pattern.lastIndex = first ? keywordLength : 0;
-    first = false;
-    for (let match = pattern.exec(segment.text); match; match = pattern.exec(segment.text)) {
-      if (!match[0].startsWith("--")) return finishFlags(words);
-      if (match.index + match[0].length === segment.text.length && segment !== segments[segments.length - 1]) {
-        if (/["'\\`]/.test(match[0])) return void 0;
-        const next = segments[segments.indexOf(segment) + 1];
-        if (next && !/^[ \t]/.test(next.text)) return void 0;
-      }
-      if (/["'\\`]/.test(match[0])) return void 0;
-      words.push({ text: match[0], start: { line: segment.line, character: segment.offset + match.index } });
-    }
-  }
-  return finishFlags(words);
-}
-function finishFlags(words) {
-  return words.map(({ text, start }) => {
-    const equals = text.indexOf("=");
-    const name = text.slice(2, equals < 0 ? void 0 : equals);
-    const value = equals < 0 ? null : text.slice(equals + 1);
-    const valueStart = equals < 0 ? void 0 : { line: start.line, character: start.character + equals + 1 };
-    return {
-      name,
-      value,
-      valueStart,
-      option: (wanted) => {
-        if (value === null || valueStart === void 0) return void 0;
-        let at2 = 0;
-        for (const part of value.split(",")) {
-          const sign = part.indexOf("=");
-          if ((sign < 0 ? part : part.slice(0, sign)) === wanted) {
-            return {
-              value: sign < 0 ? null : part.slice(sign + 1),
-              valueStart: sign < 0 ? void 0 : { line: valueStart.line, character: valueStart.character + at2 + sign + 1 }
-            };
-          }
-          at2 += part.length + 1;
-        }
-        return void 0;
-      }
-    };
-  });
-}
-function argOf(lines, instruction) {
-  const { first, last } = instruction.lines;
-  const text = lines.slice(first, last + 1).join("\n");
-  if (first !== last || /["'\\`$]/.test(text)) {
-    const arg = exactModel(text).initialArgs[0];
-    if (!arg?.valueStart) return arg;
-    return { ...arg, valueStart: { line: arg.valueStart.line + first, character: arg.valueStart.character } };
-  }
-  const words = stripCR(text).replace(/^[ \t]+|[ \t]+$/g, "").split(/[ \t]+/).slice(1);
-  if (words.length !== 1) return words.length === 0 ? void 0 : null;
-  const word = words[0];
-  const equals = word.indexOf("=");
-  if (equals === 0) return null;
-  if (equals < 0) return { name: word, value: null };
-  const valueStart = { line: first, character: lines[first].indexOf(word) + equals + 1 };
-  return { name: word.slice(0, equals), value: word.slice(equals + 1), valueStart };
-}
-
-// src/sources/dockerfile.ts
-var INSTRUCTIONS = /* @__PURE__ */ new Set([
-  "ADD",
-  "ARG",
-  "CMD",
-  "COPY",
-  "ENTRYPOINT",
-  "ENV",
-  "EXPOSE",
-  "FROM",
-  "HEALTHCHECK",
-  "LABEL",
-  "MAINTAINER",
-  "ONBUILD",
-  "RUN",
-  "SHELL",
-  "STOPSIGNAL",
-  "USER",
-  "VOLUME",
-  "WORKDIR"
-]);
-function readDockerfile(text, file, options = {}) {
-  const fast = fastModel(text);
-  pathStats.dockerfile[fast ? "fast" : "exact"]++;
-  return readModel(fast ?? exactModel(text), text, file, options);
-}
-function readModel(model, text, file, options = {}) {
-  const { escapeChar } = model;
-  const buildArgs = options.buildArgs ?? {};
-  const reader = new StageReader(
-    file,
-    text,
-    globalArgs(model, buildArgs),
-    escapeChar,
-    argSources(model, buildArgs)
-  );
-  for (const instruction of model.instructions) reader.read(instruction, options.copyFrom !== false);
-  const result = reader.finish(text, model.instructions.at(-1));
-  return { ...result, heredocLines: model.heredocLines };
-}
-function globalArgs(model, buildArgs) {
-  const globals = /* @__PURE__ */ new Map();
-  for (const { name, value } of model.initialArgs) {
-    globals.set(name, buildArgs[name] ?? argDefault(value, globals, model.escapeChar));
-  }
-  return globals;
-}
-function argSources(model, buildArgs) {
-  const sources = /* @__PURE__ */ new Map();
-  for (const { name, value, valueStart } of model.initialArgs) {
-    if (buildArgs[name] !== void 0) sources.set(name, { reason: `ARG ${name} is set by --build-arg` });
-    else if (value === null || !valueStart) sources.set(name, { reason: `ARG ${name} has no default` });
-    else if (value.includes("$"))
-      sources.set(name, { reason: `the default of ARG ${name} is made from other variables` });
-    else
-      sources.set(name, {
-        line: valueStart.line + 1,
-        column: valueStart.character + 1,
-        value: detach(value)
-      });
-  }
-  return sources;
-}
-var StageReader = class {
-  constructor(file, text, globals, escapeChar, argSources2) {
-    this.file = file;
-    this.globals = globals;
-    this.escapeChar = escapeChar;
-    this.argSources = argSources2;
-    this.lines = text.split("\n");
-  }
-  file;
-  globals;
-  escapeChar;
-  argSources;
-  stages = [];
-  occurrences = [];
-  problems = [];
-  /** Stage names to the first stage of that name: lookups in constant time (linear in the file). */
-  stageNames = /* @__PURE__ */ new Map();
-  lines;
-  /**
-   * Where the image's text is written: the word itself, the default of the one ARG it names (once
-   * `fix` has made sure every use agrees), or a `${NAME:-default}` default (SPEC §9).
-   */
-  written(word, at2) {
-    const here = { file: this.file, line: at2.line + 1, column: at2.character + 1, value: detach(word) };
-    if (!word.includes("$")) return { kind: "value", at: here };
-    const one = oneVariable(word, (name2) => {
-      const source2 = this.argSources.get(name2);
-      if (!source2 || "reason" in source2 && source2.reason.endsWith("has no default")) return void 0;
-      return "value" in source2 ? source2.value : "(set elsewhere)";
-    });
-    if (!one)
-      return { kind: "fixed", reason: "the image is put together from ARGs; change their values by hand" };
-    if (one.part) return { kind: "value", at: here, part: one.part };
-    const name = one.name;
-    const source = this.argSources.get(name);
-    if (source && "line" in source) return { kind: "value", at: { file: this.file, ...source } };
-    return {
-      kind: "fixed",
-      reason: source ? source.reason : `ARG ${name} is not declared before the first FROM`
-    };
-  }
-  problem(line, column, message) {
-    this.problems.push({ file: this.file, line: line + 1, column: column + 1, message });
-  }
-  read(instruction, copyFrom) {
-    const { keyword, start } = instruction;
-    if (!INSTRUCTIONS.has(keyword)) {
-      this.problem(start.line, start.character, `unknown instruction "${instruction.written}"`);
-      return;
-    }
-    if (keyword === "FROM") {
-      this.from(instruction);
-      return;
-    }
-    const stage = this.stages[this.stages.length - 1];
-    if (!stage) {
-      if (keyword !== "ARG") this.problem(start.line, start.character, `${keyword} before the first FROM`);
-      return;
-    }
-    if (keyword === "LABEL") {
-      for (const { name, value } of instruction.labels()) stage.labels[detach(name)] = detach(value);
-      return;
-    }
-    const judged = keyword === "ONBUILD" ? instruction.trigger() : instruction;
-    if (judged && copyFrom && (judged.keyword === "COPY" || judged.keyword === "RUN"))
-      this.externalSources(judged);
-  }
-  /** The image text after global ARGs, and what it names; a stage name is checked on this text. */
-  resolve(written) {
-    return resolveImage(written, this.globals, this.escapeChar);
-  }
-  stageIndex(reference) {
-    if (/^\d+$/.test(reference)) {
-      const index = Number(reference);
-      return index < this.stages.length ? index : void 0;
-    }
-    return this.stageNames.get(reference.toLowerCase());
-  }
-  /** Whether resolved text names an earlier stage (by name, or by index where `allowIndex`). */
-  isStage({ text, image }, allowIndex) {
-    return image.kind !== "unresolved" && (allowIndex || !/^\d+$/.test(text)) && this.stageIndex(text) !== void 0;
-  }
-  occurrence(instruction, { text, image }, at2, via, word) {
-    const { start } = instruction;
-    const name = this.stages[this.stages.length - 1]?.name;
-    return {
-      written: this.written(word, at2),
-      file: this.file,
-      line: start.line + 1,
-      column: (at2.line === start.line ? at2.character : start.character) + 1,
-      source: "dockerfile",
-      text,
-      image,
-      via,
-      stage: { index: this.stages.length - 1, ...name !== void 0 && { name }, final: false },
-      labels: {}
-    };
-  }
-  from(from) {
-    const { start } = from;
-    const args = from.args();
-    const first = args[0];
-    if (!first) {
-      this.problem(start.line, start.character, "FROM without an image");
-      return;
-    }
-    const hasAlias = args.length === 3 && args[1]?.value.toLowerCase() === "as";
-    if (args.length !== 1 && !hasAlias) {
-      this.problem(start.line, start.character, 'FROM takes one image and an optional "AS name"');
-      return;
-    }
-    const stage = { index: this.stages.length, labels: {} };
-    if (hasAlias) stage.name = detach((args[2]?.value ?? "").toLowerCase());
-    const resolved = this.resolve(first.value);
-    const parent = this.isStage(resolved, false) ? this.stageIndex(resolved.text) : void 0;
-    this.stages.push(stage);
-    if (stage.name !== void 0 && !this.stageNames.has(stage.name))
-      this.stageNames.set(stage.name, stage.index);
-    if (parent !== void 0) {
-      stage.parent = parent;
-      return;
-    }
-    const found = this.occurrence(from, resolved, first.start, "from", first.value);
-    if (found.text.toLowerCase() === "scratch") return;
-    stage.base = found;
-    this.occurrences.push(found);
-  }
-  externalSources(instruction) {
-    const { first, last } = instruction.lines;
-    if (!this.lines.slice(first, last + 1).some((line) => line.includes("--"))) return;
-    for (const flag of instruction.flags()) {
-      if (flag.name === "from") {
-        this.externalSource(instruction, flag.value, flag.valueStart, "copy-from");
-      } else if (flag.name === "mount") {
-        const from = flag.option("from");
-        if (from) this.externalSource(instruction, from.value, from.valueStart, "mount-from");
-      }
-    }
-  }
-  externalSource(instruction, written, at2, via) {
-    if (!written || !at2) return;
-    const resolved = this.resolve(written);
-    if (this.isStage(resolved, true)) return;
-    this.occurrences.push(this.occurrence(instruction, resolved, at2, via, written));
-  }
-  /** Marks the final image, and reports a file without FROM or ending inside an instruction. */
-  finish(text, last) {
-    const { stages, occurrences, problems, file } = this;
-    const escapeChar = this.escapeChar;
-    markFinalImage(stages, occurrences);
-    if (stages.length === 0 && problems.length === 0) {
-      problems.push({
-        file,
-        line: 1,
-        column: 1,
-        message: text.trim() === "" ? "empty Dockerfile: no FROM instruction" : "no FROM instruction"
-      });
-    }
-    if (last && endsWithContinuation(text, escapeChar)) {
-      const { start } = last;
-      this.problem(
-        start.line,
-        start.character,
-        "file ends inside an instruction (line continuation at end of file)"
-      );
-    }
-    return { occurrences, problems, namespaces: {} };
-  }
-};
-function argDefault(value, globals, escapeChar) {
-  if (value === null) return void 0;
-  const expansion = expandVariables(value, globals, escapeChar);
-  return expansion.missing.length > 0 ? void 0 : expansion.value;
-}
-function markFinalImage(stages, occurrences) {
-  const final = stages[stages.length - 1];
-  if (!final) return;
-  const chain = [];
-  const inChain = /* @__PURE__ */ new Set();
-  for (let stage = final; stage && !inChain.has(stage.index); ) {
-    chain.push(stage);
-    inChain.add(stage.index);
-    stage = stage.parent === void 0 ? void 0 : stages[stage.parent];
-  }
-  const labels = {};
-  for (let i = chain.length - 1; i >= 0; i--) Object.assign(labels, chain[i]?.labels);
-  const root = chain[chain.length - 1];
-  if (root?.base) root.base.labels = labels;
-  for (const occurrence of occurrences) {
-    if (!occurrence.stage) continue;
-    const isInChain = inChain.has(occurrence.stage.index);
-    occurrence.stage.final = occurrence.via === "from" ? isInChain : occurrence.stage.index === final.index;
-  }
-}
-function endsWithContinuation(text, escapeChar) {
-  let end = text.length;
-  while (end > 0 && " 	\r\n".includes(text[end - 1])) end--;
-  return text[end - 1] === escapeChar && text[end - 2] !== escapeChar;
-}
-
-// src/sources/helm.ts
-var VALUES_FILE = /^values(?:[-.][^/]*)?\.ya?ml$/i;
-function isValuesFileName(name) {
-  return VALUES_FILE.test(name);
-}
-function helmValuesImages(data2, written, appVersion) {
-  const images = [];
-  if (!isObject(data2)) return images;
-  const global = isObject(data2.global) ? data2.global : {};
-  const registry = typeof global.imageRegistry === "string" && trimBlanks(global.imageRegistry) !== "" ? trimBlanks(global.imageRegistry) : void 0;
-  const defaults = {
-    ...registry !== void 0 && { registry },
-    ...appVersion !== void 0 && { tag: appVersion }
-  };
-  const walk = (value, path4) => {
-    if (Array.isArray(value)) {
-      value.forEach((item, i) => {
-        walk(item, [...path4, i]);
-      });
-      return;
-    }
-    if (!isObject(value)) return;
-    for (const [key, child2] of Object.entries(value)) {
-      const childPath = [...path4, key];
-      if (key !== "image") {
-        walk(child2, childPath);
-        continue;
-      }
-      const workload = { kind: "values", name: path4.join(".") || "(top level)" };
-      if (typeof child2 === "string" && trimBlanks(child2) !== "") {
-        images.push({ path: childPath, value: child2, workload, labels: {} });
-      } else {
-        const map2 = imageOfMap(child2, childPath, written, defaults);
-        if (map2) images.push({ ...map2, workload, labels: {} });
-      }
-    }
-  };
-  walk(data2, []);
-  return images;
-}
-
-// src/sources/jenkins.ts
-var JENKINSFILE_NAME = /^(?:Jenkinsfile|.+\.jenkinsfile)$/i;
-function isJenkinsfileName(name) {
-  return JENKINSFILE_NAME.test(name);
-}
-var JENKINS_WORDS = /docker/;
-var FORMS = [
-  /\bdocker\s*\{[^{}]*?\bimage\s*\(?\s*/g,
-  /\bagent\s*\{\s*docker\s*\(?\s*/g,
-  /\bdocker\s*\.\s*image\s*\(\s*/g
-];
-function readJenkinsfile(text) {
-  const code = withoutComments(text);
-  const found = [];
-  for (const form of FORMS) {
-    form.lastIndex = 0;
-    for (let match = form.exec(code); match; match = form.exec(code)) {
-      const offset = match.index + match[0].length;
-      const string = stringAt(code, offset);
-      if (string) found.push({ offset, value: string.value });
-      else {
-        const expression2 = /^[^\s{}()]+/.exec(code.slice(offset))?.[0];
-        if (expression2 && expression2 !== "{") found.push({ offset, value: expression2, expression: true });
-      }
-    }
-  }
-  found.sort((a, b) => a.offset - b.offset);
-  const unique2 = found.filter((f, i) => i === 0 || f.offset !== found[i - 1].offset);
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  const position = (offset) => {
-    let line = 0;
-    while (line + 1 < starts.length && starts[line + 1] <= offset) line++;
-    return { line: line + 1, col: offset - starts[line] + 1 };
-  };
-  const doc = {
-    data: unique2.map((f) => f.value),
-    line: 1,
-    locate: (path4) => position(unique2[path4[0]]?.offset ?? 0),
-    written: (path4) => {
-      const entry = unique2[path4[0]];
-      return entry && !entry.expression ? entry.value : void 0;
-    }
-  };
-  const images = unique2.map((f, i) => ({
-    path: [i],
-    value: f.value,
-    workload: { kind: "agent", name: "docker" },
-    labels: {},
-    ...f.expression && {
-      unresolved: `cannot tell which image ${f.value} is: it is a Groovy expression, known only when the pipeline runs; write the image as a string`
-    }
-  }));
-  return { doc, images };
-}
-function stringAt(code, offset) {
-  const quote = code[offset];
-  if (quote !== "'" && quote !== '"') return void 0;
-  let value = "";
-  for (let i = offset + 1; i < code.length; i++) {
-    const char = code[i];
-    if (char === "\n") return void 0;
-    if (char === "\\") {
-      value += code[i + 1] ?? "";
-      i++;
-      continue;
-    }
-    if (char === quote) return { value };
-    value += char;
-  }
-  return void 0;
-}
-function withoutComments(text) {
-  let out = "";
-  let i = 0;
-  while (i < text.length) {
-    const char = text[i];
-    if (char === "'" || char === '"') {
-      const end = closing(text, i);
-      out += text.slice(i, end);
-      i = end;
-    } else if (char === "/" && text[i + 1] === "/") {
-      const end = text.indexOf("\n", i);
-      const stop = end === -1 ? text.length : end;
-      out += " ".repeat(stop - i);
-      i = stop;
-    } else if (char === "/" && text[i + 1] === "*") {
-      const end = text.indexOf("*/", i + 2);
-      const stop = end === -1 ? text.length : end + 2;
-      out += text.slice(i, stop).replace(/[^\n]/g, " ");
-      i = stop;
-    } else {
-      out += char;
-      i++;
-    }
-  }
-  return out;
-}
-function closing(text, start) {
-  const quote = text[start];
-  const triple = text.startsWith(quote.repeat(3), start);
-  const close = triple ? quote.repeat(3) : quote;
-  for (let i = start + close.length; i < text.length; i++) {
-    if (text[i] === "\\") i++;
-    else if (text.startsWith(close, i)) return i + close.length;
-    else if (!triple && text[i] === "\n") return i;
-  }
-  return text.length;
 }
 
 // src/sources/azure-pipelines.ts
@@ -37572,7 +37551,7 @@ async function chooseBuilder(choice, tools) {
 }
 
 // src/rebuild/library.ts
-var import_yaml6 = __toESM(require_dist(), 1);
+var import_yaml7 = __toESM(require_dist(), 1);
 import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync10 } from "node:fs";
 import { join as join10 } from "node:path";
 var NAME2 = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
@@ -37597,7 +37576,7 @@ function readImagesFile(path4, baseDir) {
   const where2 = `${baseDir}/images.yml`;
   let data2;
   try {
-    data2 = (0, import_yaml6.parse)(readFileSync10(path4, "utf8"));
+    data2 = (0, import_yaml7.parse)(readFileSync10(path4, "utf8"));
   } catch (error) {
     throw new UsageError(`${where2} is not valid YAML: ${error.message}`);
   }

@@ -15,6 +15,7 @@
  */
 import { dirname, resolve } from "node:path";
 import { type ImageAt, isObject, type Json } from "./image-keys.js";
+import { positionsIn } from "./offsets.js";
 import type { ParseProblem } from "./types.js";
 import type { KeyPath, YamlDocument } from "./yaml.js";
 
@@ -188,18 +189,7 @@ function expression(text: string, variables: ReadonlyMap<string, string>, depth:
 export function readBakeHcl(text: string, file: string): { doc?: YamlDocument; problems: ParseProblem[] } {
   const offsets = new Map<string, number>();
   const reader = new HclReader(text);
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  const position = (offset: number) => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if ((starts[middle] as number) <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return { line: low + 1, col: offset - (starts[low] as number) + 1 };
-  };
+  const position = positionsIn(text);
   let data: Json;
   try {
     data = reader.body(offsets, [], true);

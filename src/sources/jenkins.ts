@@ -6,6 +6,7 @@
  * expression in place of the string (`image env.IMAGE`) is unresolved: only the run knows it.
  */
 import type { ImageAt } from "./image-keys.js";
+import { positionsIn } from "./offsets.js";
 import type { KeyPath, YamlDocument } from "./yaml.js";
 
 const JENKINSFILE_NAME = /^(?:Jenkinsfile|.+\.jenkinsfile)$/i;
@@ -49,13 +50,7 @@ export function readJenkinsfile(text: string): { doc: YamlDocument; images: Imag
   }
   found.sort((a, b) => a.offset - b.offset);
   const unique = found.filter((f, i) => i === 0 || f.offset !== (found[i - 1] as Found).offset);
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  const position = (offset: number) => {
-    let line = 0;
-    while (line + 1 < starts.length && (starts[line + 1] as number) <= offset) line++;
-    return { line: line + 1, col: offset - (starts[line] as number) + 1 };
-  };
+  const position = positionsIn(text);
   const doc: YamlDocument = {
     data: unique.map((f) => f.value),
     line: 1,

@@ -20,13 +20,13 @@ import {
   devcontainerBuild,
   devcontainerImages,
   isDevcontainerPath,
-  readJsonc,
 } from "./devcontainer.js";
 import type { Candidate } from "./discover.js";
 import { readDockerfile } from "./dockerfile.js";
 import { helmValuesImages, isValuesFileName } from "./helm.js";
 import { type FileVariables, type ImageAt, isObject, type Json, type SideFiles } from "./image-keys.js";
 import { JENKINS_WORDS, readJenkinsfile } from "./jenkins.js";
+import { readJsonc } from "./jsonc.js";
 import { isKubernetesObject, kubernetesImages } from "./kubernetes.js";
 import { isKustomizationName, patchImages, readKustomization } from "./kustomize.js";
 import { type PipelineKind, pipelineKindOf } from "./pipelines.js";
