@@ -30736,12 +30736,19 @@ var HclError = class extends Error {
   }
   offset;
 };
+var MAX_NESTING2 = 64;
 var HclReader = class {
   constructor(text) {
     this.text = text;
   }
   text;
   i = 0;
+  depth = 0;
+  /** Enters a nested block, list or map; refuses one nested past MAX_NESTING. */
+  enter() {
+    if (++this.depth > MAX_NESTING2)
+      throw new HclError(`blocks, lists or maps nested more than ${MAX_NESTING2} deep`, this.i);
+  }
   /** Attributes and blocks until `}` (or the end, at the top). Blocks nest as `type.label…`. */
   body(offsets, path4, top) {
     const out = {};
@@ -30780,7 +30787,9 @@ var HclReader = class {
         into = into[part];
       }
       const last = labels.length > 0 ? labels[labels.length - 1] : void 0;
+      this.enter();
       const inner = this.body(offsets, blockPath, false);
+      this.depth--;
       if (last === void 0) {
         into[name] = inner;
       } else {
@@ -30812,11 +30821,13 @@ var HclReader = class {
   }
   list(offsets, path4) {
     this.i++;
+    this.enter();
     const items = [];
     for (; ; ) {
       this.blank(true);
       if (this.text[this.i] === "]") {
         this.i++;
+        this.depth--;
         return items;
       }
       if (this.i >= this.text.length) throw new HclError("a list is not closed with ]", this.i);
@@ -30829,11 +30840,13 @@ var HclReader = class {
   }
   object(offsets, path4) {
     this.i++;
+    this.enter();
     const out = {};
     for (; ; ) {
       this.blank(true);
       if (this.text[this.i] === "}") {
         this.i++;
+        this.depth--;
         return out;
       }
       if (this.i >= this.text.length) throw new HclError("a map is not closed with }", this.i);
@@ -32795,6 +32808,20 @@ function printParseErrorCode(code) {
 
 // src/sources/jsonc.ts
 function readJsonc(text, file) {
+  const tooDeep = nestingPast(text, MAX_NESTING3);
+  if (tooDeep !== void 0) {
+    const at2 = positionsIn(text)(tooDeep);
+    return {
+      problems: [
+        {
+          file,
+          line: at2.line,
+          column: at2.col,
+          message: `arrays or objects nested more than ${MAX_NESTING3} deep`
+        }
+      ]
+    };
+  }
   const errors = [];
   const tree = parseTree2(text, errors, { allowTrailingComma: true, disallowComments: false });
   const position = positionsIn(text);
@@ -32828,6 +32855,25 @@ function readJsonc(text, file) {
     }
   };
   return { doc, problems: [] };
+}
+var MAX_NESTING3 = 256;
+function nestingPast(text, limit) {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+    } else if (char === "/" && text[i + 1] === "/") {
+      const end = text.indexOf("\n", i);
+      i = end === -1 ? text.length : end;
+    } else if (char === "/" && text[i + 1] === "*") {
+      const end = text.indexOf("*/", i + 2);
+      i = end === -1 ? text.length : end + 1;
+    } else if (char === "[" || char === "{") {
+      if (++depth > limit) return i;
+    } else if (char === "]" || char === "}") depth--;
+  }
+  return void 0;
 }
 
 // src/sources/azure-pipelines.ts
@@ -33547,7 +33593,6 @@ function mergeBake(into, from) {
 }
 function readBakeSource(text, file, absolute, json2) {
   const result = emptyResult();
-  if (!text.includes("docker-image://")) return result;
   const parsed = json2 ? readJsonc(text, file) : readBakeHcl(text, file);
   result.problems.push(...parsed.problems);
   if (parsed.doc) collect(parsed.doc, bakeTargets(parsed.doc.data, absolute).images, "bake", file, result);

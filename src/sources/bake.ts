@@ -223,9 +223,19 @@ class HclError extends Error {
   }
 }
 
+/** How deep blocks, lists and maps may nest: past it the file is a parse-error, never a crash. */
+const MAX_NESTING = 64;
+
 class HclReader {
   private i = 0;
+  private depth = 0;
   constructor(private readonly text: string) {}
+
+  /** Enters a nested block, list or map; refuses one nested past MAX_NESTING. */
+  private enter(): void {
+    if (++this.depth > MAX_NESTING)
+      throw new HclError(`blocks, lists or maps nested more than ${MAX_NESTING} deep`, this.i);
+  }
 
   /** Attributes and blocks until `}` (or the end, at the top). Blocks nest as `type.label…`. */
   body(offsets: Map<string, number>, path: KeyPath, top: boolean): Json {
@@ -265,7 +275,9 @@ class HclReader {
         into = into[part] as Json;
       }
       const last = labels.length > 0 ? (labels[labels.length - 1] as string) : undefined;
+      this.enter();
       const inner = this.body(offsets, blockPath, false);
+      this.depth--;
       if (last === undefined) {
         // A block without labels (such as `attest {}` or nested blocks): kept as a list entry's data.
         into[name] = inner;
@@ -301,11 +313,13 @@ class HclReader {
 
   private list(offsets: Map<string, number>, path: KeyPath): unknown[] {
     this.i++;
+    this.enter();
     const items: unknown[] = [];
     for (;;) {
       this.blank(true);
       if (this.text[this.i] === "]") {
         this.i++;
+        this.depth--;
         return items;
       }
       if (this.i >= this.text.length) throw new HclError("a list is not closed with ]", this.i);
@@ -319,11 +333,13 @@ class HclReader {
 
   private object(offsets: Map<string, number>, path: KeyPath): Json {
     this.i++;
+    this.enter();
     const out: Json = {};
     for (;;) {
       this.blank(true);
       if (this.text[this.i] === "}") {
         this.i++;
+        this.depth--;
         return out;
       }
       if (this.i >= this.text.length) throw new HclError("a map is not closed with }", this.i);

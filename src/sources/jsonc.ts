@@ -17,6 +17,20 @@ import type { KeyPath, YamlDocument } from "./yaml.js";
 
 /** A JSONC file as the YAML sources see a document: its data, and each value's position. */
 export function readJsonc(text: string, file: string): { doc?: YamlDocument; problems: ParseProblem[] } {
+  const tooDeep = nestingPast(text, MAX_NESTING);
+  if (tooDeep !== undefined) {
+    const at = positionsIn(text)(tooDeep);
+    return {
+      problems: [
+        {
+          file,
+          line: at.line,
+          column: at.col,
+          message: `arrays or objects nested more than ${MAX_NESTING} deep`,
+        },
+      ],
+    };
+  }
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   const position = positionsIn(text);
@@ -52,4 +66,27 @@ export function readJsonc(text: string, file: string): { doc?: YamlDocument; pro
     },
   };
   return { doc, problems: [] };
+}
+
+/** How deep arrays and objects may nest: the parser recurses, so a deeper file is a parse-error, never a crash. */
+const MAX_NESTING = 256;
+
+/** The offset where brackets first nest past `limit` (strings and comments left out), if they do. */
+function nestingPast(text: string, limit: number): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+    } else if (char === "/" && text[i + 1] === "/") {
+      const end = text.indexOf("\n", i);
+      i = end === -1 ? text.length : end;
+    } else if (char === "/" && text[i + 1] === "*") {
+      const end = text.indexOf("*/", i + 2);
+      i = end === -1 ? text.length : end + 1;
+    } else if (char === "[" || char === "{") {
+      if (++depth > limit) return i;
+    } else if (char === "]" || char === "}") depth--;
+  }
+  return undefined;
 }

@@ -574,7 +574,7 @@ function mergeBake(into: Json, from: Json): void {
 /** A bake file: the images its targets' contexts name (its Dockerfiles are read where they are). */
 function readBakeSource(text: string, file: string, absolute: string, json: boolean): SourceResult {
   const result = emptyResult();
-  if (!text.includes("docker-image://")) return result;
+  // Parsed even without contexts: a bake file that cannot be read gives its Dockerfiles no args, and says so.
   const parsed = json ? readJsonc(text, file) : readBakeHcl(text, file);
   result.problems.push(...parsed.problems);
   if (parsed.doc) collect(parsed.doc, bakeTargets(parsed.doc.data, absolute).images, "bake", file, result);

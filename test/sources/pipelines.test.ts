@@ -550,3 +550,28 @@ describe("issue 26 suppressions where comments are //", () => {
     ]);
   });
 });
+
+describe("issue 26 readers on bad input: a parse-error with its line, never a crash", () => {
+  it.each([
+    ["docker-bake.hcl", `x = ${"[".repeat(100_000)}${"]".repeat(100_000)}\n`, "nested more than 64 deep"],
+    ["docker-bake.hcl", `target "a" {\n  dockerfile = "Dockerfile\n}\n`, "a string is not closed"],
+    ["docker-bake.hcl", 'target "a" {\n  args = { A = "1" }\n', "a block is not closed"],
+    [
+      ".devcontainer/devcontainer.json",
+      `{"image": ${"[".repeat(100_000)}${"]".repeat(100_000)}}`,
+      "nested more than 256 deep",
+    ],
+    ["docker-bake.json", '{"target": {"a": {"args": }}}', "not valid JSON with comments"],
+  ])("%s: %s…", (file, text, message) => {
+    const result = check({ [file]: text });
+    const problems = result.findings.filter((f) => f.rule === "parse-error");
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.line).toBeGreaterThan(0);
+    expect(problems[0]?.message).toContain(message);
+  });
+
+  it("a Jenkinsfile with an unclosed comment or string names nothing after it and does not hang", () => {
+    const result = check({ Jenkinsfile: `agent { docker 'node:22' }\n/* ${"docker '".repeat(50_000)}` });
+    expect(seen(result)).toEqual(["Jenkinsfile:1:16 jenkins node:22"]);
+  });
+});
