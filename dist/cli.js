@@ -28775,6 +28775,7 @@ var GLOBAL_KEYWORDS = /* @__PURE__ */ new Set([
   "spec"
 ]);
 var MAX_EXTENDS = 11;
+var MAX_LINEAGE = 100;
 var MAX_INCLUDES = 150;
 function gitlabCiImages(doc, file, side) {
   const root = { doc, file, suppressions: /* @__PURE__ */ new Map() };
@@ -28793,7 +28794,7 @@ function gitlabCiImages(doc, file, side) {
         if (depth > 0) unknown.push(current);
         return;
       }
-      if (seen.has(current) || depth > MAX_EXTENDS) return;
+      if (seen.has(current) || depth > MAX_EXTENDS || chain.length >= MAX_LINEAGE) return;
       chain.push({ name: current, job });
       const parents = typeof job.value.extends === "string" ? [job.value.extends] : job.value.extends;
       if (!Array.isArray(parents)) return;

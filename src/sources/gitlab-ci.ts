@@ -47,6 +47,8 @@ const GLOBAL_KEYWORDS = new Set([
 
 /** How deep `extends:` may chain (GitLab allows 11 levels). */
 const MAX_EXTENDS = 11;
+/** How many jobs one job's `extends:` may reach in all: a file cannot make the reading quadratic. */
+const MAX_LINEAGE = 100;
 /** How many files one pipeline may include (GitLab allows 150). */
 const MAX_INCLUDES = 150;
 
@@ -90,7 +92,7 @@ export function gitlabCiImages(doc: YamlDocument, file: string, side: SideFiles)
         if (depth > 0) unknown.push(current);
         return;
       }
-      if (seen.has(current) || depth > MAX_EXTENDS) return;
+      if (seen.has(current) || depth > MAX_EXTENDS || chain.length >= MAX_LINEAGE) return;
       chain.push({ name: current, job });
       const parents = typeof job.value.extends === "string" ? [job.value.extends] : job.value.extends;
       if (!Array.isArray(parents)) return;
