@@ -27713,14 +27713,14 @@ function imageOfValue(value, options = {}) {
       image: { kind: "invalid", reason: "image must be a non-empty string" }
     };
   }
-  const resolved = options.variables ? resolveImage(value, options.variables, "$") : void 0;
-  if (resolved?.image.kind === "unresolved") return resolved;
-  const text = resolved?.text ?? detach(value);
+  const resolved2 = options.variables ? resolveImage(value, options.variables, "$") : void 0;
+  if (resolved2?.image.kind === "unresolved") return resolved2;
+  const text = resolved2?.text ?? detach(value);
   const placeholder = PLACEHOLDER.exec(text)?.[0];
   if (placeholder !== void 0) {
     return { text, image: { kind: "unresolved", missing: [], placeholder } };
   }
-  return resolved ?? { text, image: imageState(text) };
+  return resolved2 ?? { text, image: imageState(text) };
 }
 
 // src/sources/image-keys.ts
@@ -29923,7 +29923,7 @@ function aliasBomb(doc) {
     if (known !== void 0) return known;
     let total = 1;
     if ((0, import_yaml2.isAlias)(node)) {
-      const target = node.resolve(doc);
+      const target = resolveAlias(doc, node);
       if (expanding.has(target)) return Number.POSITIVE_INFINITY;
       expanding.add(target);
       total += size(target);
@@ -30138,7 +30138,14 @@ function nodeAt(doc, path4) {
   return node;
 }
 function deref(doc, node) {
-  return (0, import_yaml2.isAlias)(node) ? node.resolve(doc) : node;
+  return (0, import_yaml2.isAlias)(node) ? resolveAlias(doc, node) : node;
+}
+var resolved = /* @__PURE__ */ new WeakMap();
+function resolveAlias(doc, alias) {
+  if (resolved.has(alias)) return resolved.get(alias);
+  const target = alias.resolve(doc);
+  resolved.set(alias, target);
+  return target;
 }
 function isMergeKey(key) {
   if (!(0, import_yaml2.isScalar)(key)) return false;
@@ -30612,19 +30619,19 @@ function bakeTargets(data2, file) {
     }
   }
   const value = (raw) => evaluate(raw, variables, 0);
-  const resolved = (name, depth, seen) => {
+  const resolved2 = (name, depth, seen) => {
     const own = targets[name];
     if (!isObject(own) || seen.has(name) || depth > MAX_INHERITS) return {};
     const inner = new Set(seen).add(name);
     const merged2 = {};
     const parents = Array.isArray(own.inherits) ? own.inherits : [];
     for (const parent of parents)
-      if (typeof parent === "string") mergeInto(merged2, resolved(parent, depth + 1, inner));
+      if (typeof parent === "string") mergeInto(merged2, resolved2(parent, depth + 1, inner));
     mergeInto(merged2, own);
     return merged2;
   };
   for (const name of Object.keys(targets)) {
-    const target = resolved(name, 0, /* @__PURE__ */ new Set());
+    const target = resolved2(name, 0, /* @__PURE__ */ new Set());
     const context = value(target.context) ?? ".";
     if (!context.includes("://") && target["dockerfile-inline"] === void 0) {
       const dockerfile = value(target.dockerfile) ?? "Dockerfile";
@@ -31589,8 +31596,8 @@ var StageReader = class {
     }
     const stage = { index: this.stages.length, labels: {} };
     if (hasAlias) stage.name = detach((args[2]?.value ?? "").toLowerCase());
-    const resolved = this.resolve(first.value);
-    const parent = this.isStage(resolved, false) ? this.stageIndex(resolved.text) : void 0;
+    const resolved2 = this.resolve(first.value);
+    const parent = this.isStage(resolved2, false) ? this.stageIndex(resolved2.text) : void 0;
     this.stages.push(stage);
     if (stage.name !== void 0 && !this.stageNames.has(stage.name))
       this.stageNames.set(stage.name, stage.index);
@@ -31598,7 +31605,7 @@ var StageReader = class {
       stage.parent = parent;
       return;
     }
-    const found = this.occurrence(from, resolved, first.start, "from", first.value);
+    const found = this.occurrence(from, resolved2, first.start, "from", first.value);
     if (found.text.toLowerCase() === "scratch") return;
     stage.base = found;
     this.occurrences.push(found);
@@ -31617,9 +31624,9 @@ var StageReader = class {
   }
   externalSource(instruction, written, at2, via) {
     if (!written || !at2) return;
-    const resolved = this.resolve(written);
-    if (this.isStage(resolved, true)) return;
-    this.occurrences.push(this.occurrence(instruction, resolved, at2, via, written));
+    const resolved2 = this.resolve(written);
+    if (this.isStage(resolved2, true)) return;
+    this.occurrences.push(this.occurrence(instruction, resolved2, at2, via, written));
   }
   /** Marks the final image, and reports a file without FROM or ending inside an instruction. */
   finish(text, last) {
@@ -35830,12 +35837,12 @@ async function targetOf(occurrence, image, reported, context) {
   const pinning = context.rules.policy.policy.pinning;
   if (digest === void 0 && pinning === "digest") {
     const reference = `${repository}${tag === void 0 ? "" : `:${tag}`}`;
-    const resolved = context.resolve ? await context.resolve(reference) : void 0;
-    if (resolved && "digest" in resolved) digest = resolved.digest;
+    const resolved2 = context.resolve ? await context.resolve(reference) : void 0;
+    if (resolved2 && "digest" in resolved2) digest = resolved2.digest;
     else {
       left = {
         rule: "require-pinned-image",
-        reason: resolved ? `the registry did not give the digest of ${reference}: ${resolved.error}` : `no digest known for ${reference}: give --digests (a rebuild's digests.json) or --resolve`
+        reason: resolved2 ? `the registry did not give the digest of ${reference}: ${resolved2.error}` : `no digest known for ${reference}: give --digests (a rebuild's digests.json) or --resolve`
       };
     }
   }

@@ -13,6 +13,7 @@
  */
 import jsYaml from "js-yaml";
 import {
+  type Alias,
   type Document,
   isAlias,
   isMap,
@@ -70,7 +71,7 @@ function aliasBomb(doc: Document.Parsed): boolean {
     if (known !== undefined) return known;
     let total = 1;
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      const target = resolveAlias(doc, node);
       if (expanding.has(target)) return Number.POSITIVE_INFINITY;
       expanding.add(target);
       total += size(target);
@@ -364,7 +365,17 @@ function nodeAt(doc: Document, path: KeyPath): Node | undefined {
 }
 
 function deref(doc: Document, node: unknown): unknown {
-  return isAlias(node) ? node.resolve(doc) : node;
+  return isAlias(node) ? resolveAlias(doc, node) : node;
+}
+
+/** What each alias node stands for, once: the yaml package walks the whole document on every `resolve`. */
+const resolved = new WeakMap<Alias, unknown>();
+
+function resolveAlias(doc: Document, alias: Alias): unknown {
+  if (resolved.has(alias)) return resolved.get(alias);
+  const target = alias.resolve(doc);
+  resolved.set(alias, target);
+  return target;
 }
 
 function isMergeKey(key: unknown): boolean {
