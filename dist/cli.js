@@ -30642,7 +30642,8 @@ function bakeTargets(data2, file) {
           if (arg !== void 0) args[key] = arg;
         }
       }
-      bake.targets.push({ name, dockerfile: resolve3(dirname3(file), context, dockerfile), args });
+      const contexts = isObject(target.contexts) ? Object.keys(target.contexts) : [];
+      bake.targets.push({ name, dockerfile: resolve3(dirname3(file), context, dockerfile), args, contexts });
     }
   }
   for (const [name, own] of Object.entries(targets)) {
@@ -33311,19 +33312,21 @@ var Layout = class {
    */
   buildArgSets(dockerfile, devcontainers) {
     const sets = [];
-    if (this.builderFiles.size === 0) return [{}];
+    if (this.builderFiles.size === 0) return [{ args: {}, contexts: [] }];
     if (devcontainers) {
       const args = this.devcontainerArgs(dockerfile);
-      if (args) sets.push(args);
+      if (args) sets.push({ args, contexts: [] });
     }
     for (let dir = dirname5(dockerfile); ; dir = dirname5(dir)) {
       for (const target of this.bakeTargetsIn(dir))
-        if (target.dockerfile === dockerfile) sets.push(target.args);
+        if (target.dockerfile === dockerfile) sets.push({ args: target.args, contexts: target.contexts });
       const parent = dirname5(dir);
       if (parent === dir || !this.roots.some((root) => isInside(parent, root))) break;
     }
-    const unique2 = new Map(sets.map((set2) => [JSON.stringify(Object.entries(set2).sort()), set2]));
-    return unique2.size > 0 ? [...unique2.values()] : [{}];
+    const unique2 = new Map(
+      sets.map((set2) => [JSON.stringify([Object.entries(set2.args).sort(), [...set2.contexts].sort()]), set2])
+    );
+    return unique2.size > 0 ? [...unique2.values()] : [{ args: {}, contexts: [] }];
   }
   /** What the bake files of `dir` build, merged in the order bake reads them. */
   bakeTargetsIn(dir) {
@@ -33392,12 +33395,15 @@ function readOneSource(candidate, options) {
   let heredocLines2;
   if (candidate.kind === "dockerfile") {
     const sets = options.layout.buildArgSets(candidate.absolute, options.devcontainers);
-    const readings = sets.map(
-      (args) => readDockerfile(text, file, {
+    const readings = sets.map(({ args, contexts }) => {
+      const reading = readDockerfile(text, file, {
         buildArgs: { ...args, ...options.buildArgs },
         copyFrom: options.copyFrom
-      })
-    );
+      });
+      if (contexts.length > 0)
+        reading.occurrences = reading.occurrences.filter((o) => !contexts.includes(o.text));
+      return reading;
+    });
     const dockerfile = readings[0];
     for (const other of readings.slice(1)) dockerfile.occurrences.push(...other.occurrences);
     if (readings.length > 1) withoutRepeats(dockerfile.occurrences, 0);

@@ -54,6 +54,8 @@ export interface BakeTarget {
   /** Absolute path of the Dockerfile it builds. */
   dockerfile: string;
   args: Record<string, string>;
+  /** The names of its `contexts` (inherited ones too). */
+  contexts: string[];
 }
 
 /** What a bake file's targets build, and the images its contexts name. */
@@ -105,7 +107,8 @@ export function bakeTargets(data: unknown, file: string): Bake {
           if (arg !== undefined) args[key] = arg;
         }
       }
-      bake.targets.push({ name, dockerfile: resolve(dirname(file), context, dockerfile), args });
+      const contexts = isObject(target.contexts) ? Object.keys(target.contexts) : [];
+      bake.targets.push({ name, dockerfile: resolve(dirname(file), context, dockerfile), args, contexts });
     }
   }
   // Contexts are reported where they are written: in the target that writes them.

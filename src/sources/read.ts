@@ -172,22 +172,24 @@ export class Layout {
    * definition near it, the bake targets of its folder and the folders above it in the checked
    * tree. One empty set when nothing names it.
    */
-  buildArgSets(dockerfile: string, devcontainers: boolean): Record<string, string>[] {
-    const sets: Record<string, string>[] = [];
-    if (this.builderFiles.size === 0) return [{}];
+  buildArgSets(dockerfile: string, devcontainers: boolean): DockerfileBuild[] {
+    const sets: DockerfileBuild[] = [];
+    if (this.builderFiles.size === 0) return [{ args: {}, contexts: [] }];
     if (devcontainers) {
       const args = this.devcontainerArgs(dockerfile);
-      if (args) sets.push(args);
+      if (args) sets.push({ args, contexts: [] });
     }
     // Up to the checked folder that holds it (without roots, its own folder only).
     for (let dir = dirname(dockerfile); ; dir = dirname(dir)) {
       for (const target of this.bakeTargetsIn(dir))
-        if (target.dockerfile === dockerfile) sets.push(target.args);
+        if (target.dockerfile === dockerfile) sets.push({ args: target.args, contexts: target.contexts });
       const parent = dirname(dir);
       if (parent === dir || !this.roots.some((root) => isInside(parent, root))) break;
     }
-    const unique = new Map(sets.map((set) => [JSON.stringify(Object.entries(set).sort()), set]));
-    return unique.size > 0 ? [...unique.values()] : [{}];
+    const unique = new Map(
+      sets.map((set) => [JSON.stringify([Object.entries(set.args).sort(), [...set.contexts].sort()]), set]),
+    );
+    return unique.size > 0 ? [...unique.values()] : [{ args: {}, contexts: [] }];
   }
 
   /** What the bake files of `dir` build, merged in the order bake reads them. */
@@ -271,12 +273,17 @@ function readOneSource(candidate: Candidate, options: ReadOptions): FileOutcome 
   if (candidate.kind === "dockerfile") {
     // Once per set of --build-args that what builds it gives (a bake target, a dev container).
     const sets = options.layout.buildArgSets(candidate.absolute, options.devcontainers);
-    const readings = sets.map((args) =>
-      readDockerfile(text, file, {
+    const readings = sets.map(({ args, contexts }) => {
+      const reading = readDockerfile(text, file, {
         buildArgs: { ...args, ...options.buildArgs },
         copyFrom: options.copyFrom,
-      }),
-    );
+      });
+      // A name a bake target gives a context (`FROM runtime`, `--from=src`) is that context, not an
+      // image: a docker-image:// one is judged at the bake file's line.
+      if (contexts.length > 0)
+        reading.occurrences = reading.occurrences.filter((o) => !contexts.includes(o.text));
+      return reading;
+    });
     const dockerfile = readings[0] as ReturnType<typeof readDockerfile>;
     for (const other of readings.slice(1)) dockerfile.occurrences.push(...other.occurrences);
     if (readings.length > 1) withoutRepeats(dockerfile.occurrences, 0);
@@ -556,6 +563,13 @@ function writtenIn(
   if (value === undefined || !position)
     return { kind: "fixed", reason: `variable ${name} has no value to change` };
   return { kind: "value", at: { file: env.file, ...position, value: detach(value) } };
+}
+
+/** What a Dockerfile is built with by a bake target or a dev container. */
+export interface DockerfileBuild {
+  args: Record<string, string>;
+  /** Names of the target's build contexts, which `FROM` and `--from` may name instead of an image. */
+  contexts: string[];
 }
 
 /** Bake's merge of two files: targets and variables merged key by key, the later file winning. */

@@ -472,7 +472,7 @@ describe("SPEC §4 dev containers", () => {
 });
 
 describe("SPEC §4 Docker Bake", () => {
-  it("reads each target's Dockerfile with its args (inherits and variable defaults resolved) and docker-image:// contexts", () => {
+  it("reads each target's Dockerfile with its args (inherits and variable defaults resolved) and docker-image:// contexts; FROM <context> is the context, judged at the bake line", () => {
     const files = {
       "docker-bake.hcl": `variable "GO_VERSION" {
   default = "1.22"
@@ -505,10 +505,18 @@ target "tools" {
     };
     expect(seen(check(files))).toEqual([
       "app/Dockerfile:3:6 dockerfile golang:1.22-alpine",
-      "app/Dockerfile:4:6 dockerfile runtime",
       "docker-bake.hcl:17:15 bake gcr.io/distroless/static:nonroot",
       "tools.Dockerfile:2:6 dockerfile golang:1.21",
     ]);
+  });
+
+  it("a context named like an image replaces it, and a local context is no image (as BuildKit's named contexts)", () => {
+    const files = {
+      "docker-bake.hcl":
+        'target "default" {\n  contexts = {\n    "alpine:3.18" = "docker-image://alpine:3.20"\n    src = "../src"\n  }\n}\n',
+      Dockerfile: "FROM alpine:3.18\nCOPY --from=src /app /app\n",
+    };
+    expect(seen(check(files))).toEqual(["docker-bake.hcl:3:21 bake alpine:3.20"]);
   });
 
   it("reads docker-bake.json, and one Dockerfile built with two arg sets is judged for each", () => {
