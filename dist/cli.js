@@ -37170,7 +37170,8 @@ function scanRepository(dir, loaded, scanned2, onProgress) {
           file: occurrence.file,
           line: occurrence.line,
           image: occurrence.text,
-          rules: [...rules]
+          rules: [...rules],
+          source: occurrence.source
         };
         if (ref) {
           found.normalized = ref.normalized;

@@ -16,6 +16,7 @@ import { BUNDLED } from "../policy/eol/calendar.js";
 import { endOfSupport } from "../policy/eol/index.js";
 import type { LoadedPolicy } from "../policy/types.js";
 import type { RuleId } from "../rules/catalog.js";
+import type { SourceKind } from "../sources/types.js";
 
 /** One occurrence of an image in a repository. */
 export interface InventoryOccurrence {
@@ -30,6 +31,8 @@ export interface InventoryOccurrence {
   /** Calendar product and release, and when its support ends (YYYY-MM-DD, "ended", "not announced"). */
   release?: { product: string; release: string; end: string };
   rules: RuleId[];
+  /** The kind of file it is in (SPEC §4): `dockerfile`, `gitlab-ci`, `devcontainer`, … */
+  source: SourceKind;
 }
 
 /** One repository's line (SPEC §10). */
@@ -119,6 +122,7 @@ export function scanRepository(
           line: occurrence.line,
           image: occurrence.text,
           rules: [...rules],
+          source: occurrence.source,
         };
         if (ref) {
           found.normalized = ref.normalized;
