@@ -4,7 +4,7 @@
  * `resources.containers[].image`. A `container:` string that names a container resource (and a
  * job's `services:`, which only name resources) is a reference to that resource, reported there.
  */
-import { type ImageAt, isObject, type Json } from "./image-keys.js";
+import { type ImageAt, isObject, type Json, stringOrKey } from "./image-keys.js";
 import type { KeyPath } from "./yaml.js";
 
 const AZURE_PATH = /(?:^|\/)(?:azure-pipelines[^/]*\.ya?ml|\.azure-pipelines\/(?:.*\/)?[^/]+\.ya?ml)$/i;
@@ -34,22 +34,9 @@ export function azurePipelinesImages(data: unknown): ImageAt[] {
   }
   const container = (owner: Json, path: KeyPath, workload: string) => {
     const value = owner.container;
-    if (typeof value === "string") {
-      if (!aliases.has(value))
-        images.push({
-          path: [...path, "container"],
-          value,
-          workload: { kind: "job", name: workload },
-          labels: {},
-        });
-    } else if (isObject(value) && value.image !== undefined && value.image !== null) {
-      images.push({
-        path: [...path, "container", "image"],
-        value: value.image,
-        workload: { kind: "job", name: workload },
-        labels: {},
-      });
-    }
+    if (typeof value === "string" && aliases.has(value)) return;
+    const found = stringOrKey(value, [...path, "container"], "image");
+    if (found) images.push({ ...found, workload: { kind: "job", name: workload }, labels: {} });
   };
   const jobs = (list: unknown, path: KeyPath) => {
     if (!Array.isArray(list)) return;

@@ -15,6 +15,7 @@
  */
 import { dirname, resolve } from "node:path";
 import { type ImageAt, isObject, type Json } from "./image-keys.js";
+import { readJsonc } from "./jsonc.js";
 import { positionsIn } from "./offsets.js";
 import type { ParseProblem } from "./types.js";
 import type { KeyPath, YamlDocument } from "./yaml.js";
@@ -131,6 +132,24 @@ export function bakeTargets(data: unknown, file: string): Bake {
     }
   }
   return bake;
+}
+
+/** Bake's merge of two files: targets and variables merged key by key, the later file winning. */
+export function mergeBakeFile(into: Json, from: Json): void {
+  for (const [section, blocks] of Object.entries(from)) {
+    if (!isObject(blocks)) continue;
+    const current = isObject(into[section]) ? (into[section] as Json) : {};
+    for (const [name, block] of Object.entries(blocks)) {
+      const existing = current[name];
+      current[name] = isObject(existing) && isObject(block) ? { ...existing, ...block } : block;
+    }
+    into[section] = current;
+  }
+}
+
+/** A bake file as a document: JSON with comments by its extension, HCL otherwise. */
+export function readBake(text: string, file: string): { doc?: YamlDocument; problems: ParseProblem[] } {
+  return /\.json$/i.test(file) ? readJsonc(text, file) : readBakeHcl(text, file);
 }
 
 /** Bake's merge of an inherited target: maps merged key by key, anything else replaced. */

@@ -3,7 +3,7 @@
  * the top and in every `step` (under `pipelines:` at any depth: branches, parallel, stages, and
  * step definitions), and `definitions.services.*.image`.
  */
-import { type ImageAt, isObject } from "./image-keys.js";
+import { type ImageAt, isObject, stringOrKey } from "./image-keys.js";
 import type { KeyPath } from "./yaml.js";
 
 const BITBUCKET_PATH = /(?:^|\/)bitbucket-pipelines\.ya?ml$/i;
@@ -16,14 +16,8 @@ export function bitbucketPipelinesImages(data: unknown): ImageAt[] {
   const images: ImageAt[] = [];
   if (!isObject(data)) return images;
   const image = (value: unknown, path: KeyPath, name: string) => {
-    if (typeof value === "string") images.push({ path, value, workload: { kind: "step", name }, labels: {} });
-    else if (isObject(value) && value.name !== undefined && value.name !== null)
-      images.push({
-        path: [...path, "name"],
-        value: value.name,
-        workload: { kind: "step", name },
-        labels: {},
-      });
+    const found = stringOrKey(value, path, "name");
+    if (found) images.push({ ...found, workload: { kind: "step", name }, labels: {} });
   };
   image(data.image, ["image"], "(pipeline)");
   const definitions = isObject(data.definitions) ? data.definitions : {};

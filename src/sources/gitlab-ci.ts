@@ -19,6 +19,7 @@ import {
   type Json,
   type OtherFile,
   type SideFiles,
+  stringOrKey,
 } from "./image-keys.js";
 import { imageOfValue } from "./resolve.js";
 import type { KeyPath, YamlDocument } from "./yaml.js";
@@ -106,19 +107,15 @@ export function gitlabCiImages(doc: YamlDocument, file: string, side: SideFiles)
   };
 
   const imageIn = (owner: KeyPath, value: unknown, where: OtherFile): Place | undefined => {
-    if (typeof value === "string") return { path: [...owner, "image"], value, in: where };
-    if (isObject(value) && value.name !== undefined && value.name !== null)
-      return { path: [...owner, "image", "name"], value: value.name, in: where };
-    return undefined;
+    const found = stringOrKey(value, [...owner, "image"], "name");
+    return found && { ...found, in: where };
   };
   const servicesIn = (owner: KeyPath, value: unknown, where: OtherFile): Place[] | undefined => {
     if (!Array.isArray(value)) return undefined;
     const places: Place[] = [];
     value.forEach((service, i) => {
-      if (typeof service === "string")
-        places.push({ path: [...owner, "services", i], value: service, in: where });
-      else if (isObject(service) && service.name !== undefined && service.name !== null)
-        places.push({ path: [...owner, "services", i, "name"], value: service.name, in: where });
+      const found = stringOrKey(service, [...owner, "services", i], "name");
+      if (found) places.push({ ...found, in: where });
     });
     return places;
   };

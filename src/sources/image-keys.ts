@@ -69,6 +69,22 @@ export function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/**
+ * An image written as a string, or as a map holding it under `key` (`image: x` or
+ * `image: {name: x}`, `container: {image: x}`): the path of the line to report and the value.
+ * Undefined for anything else, and for a map whose key is missing or null.
+ */
+export function stringOrKey(
+  value: unknown,
+  path: KeyPath,
+  key: string,
+): { path: KeyPath; value: unknown } | undefined {
+  if (typeof value === "string") return { path, value };
+  if (isObject(value) && value[key] !== undefined && value[key] !== null)
+    return { path: [...path, key], value: value[key] };
+  return undefined;
+}
+
 /** The value at `path` below `value` (object keys and list indexes), or undefined. */
 export function at(value: unknown, path: readonly (string | number)[]): unknown {
   let current = value;

@@ -6,7 +6,7 @@ import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { basename, dirname, join, posix, sep } from "node:path";
 import { isInside } from "../paths.js";
 import { readSuppressions, MARKER as SUPPRESSION_MARKER, type SuppressionProblem } from "../rules/waivers.js";
-import { BAKE_FILES, type BakeTarget, bakeTargets, isBakePath, readBakeHcl } from "./bake.js";
+import { BAKE_FILES, type BakeTarget, bakeTargets, isBakePath, mergeBakeFile, readBake } from "./bake.js";
 import {
   composeImages,
   composeV1Images,
@@ -204,8 +204,8 @@ export class Layout {
         const text = this.read(path);
         if (typeof text !== "string") continue;
         file = path;
-        const data = (name.endsWith(".hcl") ? readBakeHcl(text, path) : readJsonc(text, path)).doc?.data;
-        if (isObject(data)) mergeBake(merged, data);
+        const data = readBake(text, path).doc?.data;
+        if (isObject(data)) mergeBakeFile(merged, data);
       }
       targets = file ? bakeTargets(merged, file).targets : [];
       this.bakes.set(dir, targets);
@@ -303,7 +303,7 @@ function readOneSource(candidate: Candidate, options: ReadOptions): FileOutcome 
       collect(jenkins.doc, jenkins.images, "jenkins", file, result);
     }
   } else if (candidate.kind === "hcl") {
-    result = readBakeSource(text, file, candidate.absolute, false);
+    result = readBakeSource(text, file, candidate.absolute);
   } else {
     const role = roleOf(file, name, dir, candidate, options);
     if (role === undefined) return { file, result: emptyResult(), suppressionProblems: [] };
@@ -382,7 +382,7 @@ function readYamlSource(
   folder: string,
 ): SourceResult {
   const result = emptyResult();
-  if (role.kind === "bake") return readBakeSource(text, file, join(dir, basename(file)), true);
+  if (role.kind === "bake") return readBakeSource(text, file, join(dir, basename(file)));
   if (role.kind === "devcontainer") {
     const parsed = readJsonc(text, file);
     result.problems.push(...parsed.problems);
@@ -572,24 +572,11 @@ export interface DockerfileBuild {
   contexts: string[];
 }
 
-/** Bake's merge of two files: targets and variables merged key by key, the later file winning. */
-function mergeBake(into: Json, from: Json): void {
-  for (const [section, blocks] of Object.entries(from)) {
-    if (!isObject(blocks)) continue;
-    const current = isObject(into[section]) ? (into[section] as Json) : {};
-    for (const [name, block] of Object.entries(blocks)) {
-      const existing = current[name];
-      current[name] = isObject(existing) && isObject(block) ? { ...existing, ...block } : block;
-    }
-    into[section] = current;
-  }
-}
-
 /** A bake file: the images its targets' contexts name (its Dockerfiles are read where they are). */
-function readBakeSource(text: string, file: string, absolute: string, json: boolean): SourceResult {
+function readBakeSource(text: string, file: string, absolute: string): SourceResult {
   const result = emptyResult();
   // Parsed even without contexts: a bake file that cannot be read gives its Dockerfiles no args, and says so.
-  const parsed = json ? readJsonc(text, file) : readBakeHcl(text, file);
+  const parsed = readBake(text, file);
   result.problems.push(...parsed.problems);
   if (parsed.doc) collect(parsed.doc, bakeTargets(parsed.doc.data, absolute).images, "bake", file, result);
   return result;
@@ -628,7 +615,10 @@ function sideFiles(dir: string, folder: string, layout: Layout, result: SourceRe
       const file = folder === "." ? relative : `${folder}/${relative}`;
       const parsed = readYamlFile(text, file, { allPositions: true });
       result.problems.push(...parsed.problems);
-      const suppressions = readSuppressions(text, yamlDataLines(text)).valid;
+      // Only a file with the marker needs its data lines told apart (a scan of its own).
+      const suppressions = text.includes(SUPPRESSION_MARKER)
+        ? readSuppressions(text, yamlDataLines(text)).valid
+        : new Map();
       return parsed.documents.map((doc) => ({ doc, file, suppressions }));
     },
   };

@@ -3,7 +3,7 @@
  * and `steps[*].uses: docker://<image>`. `strategy.matrix` is not expanded: an image with a
  * `${{ … }}` expression cannot be judged and is reported as unresolved by the caller.
  */
-import { type ImageAt, isObject } from "./image-keys.js";
+import { type ImageAt, isObject, stringOrKey } from "./image-keys.js";
 
 /** `.github/workflows/*.yml` or `.yaml`, at any depth of the scanned tree. */
 const WORKFLOW_PATH = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i;
@@ -20,18 +20,14 @@ export function workflowImages(data: unknown): ImageAt[] {
   for (const [job, definition] of Object.entries(data.jobs)) {
     if (!isObject(definition)) continue;
     const workload = { kind: "job", name: job };
-    const push = (path: (string | number)[], value: unknown) => {
-      if (value === undefined || value === null || value === "") return;
-      images.push({ path: ["jobs", job, ...path], value, workload, labels: {} });
+    const push = (found: { path: (string | number)[]; value: unknown } | undefined) => {
+      if (!found || found.value === "") return;
+      images.push({ path: ["jobs", job, ...found.path], value: found.value, workload, labels: {} });
     };
-    const container = definition.container;
-    if (typeof container === "string") push(["container"], container);
-    else if (isObject(container)) push(["container", "image"], container.image);
+    push(stringOrKey(definition.container, ["container"], "image"));
     if (isObject(definition.services)) {
-      for (const [name, service] of Object.entries(definition.services)) {
-        if (typeof service === "string") push(["services", name], service);
-        else if (isObject(service)) push(["services", name, "image"], service.image);
-      }
+      for (const [name, service] of Object.entries(definition.services))
+        push(stringOrKey(service, ["services", name], "image"));
     }
     if (Array.isArray(definition.steps)) {
       definition.steps.forEach((step, i) => {
