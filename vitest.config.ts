@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/setup/build-dist.ts"],
+    setupFiles: ["test/setup/no-helm.ts"],
     testTimeout: 30_000,
   },
 });

@@ -4340,10 +4340,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
     var parse3 = require_parse();
-    var constants3 = require_constants();
+    var constants4 = require_constants();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
-      if (!constants3.RELEASE_TYPES.includes(truncation)) {
+      if (!constants4.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version2, options);
@@ -5583,7 +5583,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants3 = require_constants();
+    var constants4 = require_constants();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse3 = require_parse();
@@ -5667,8 +5667,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants3.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants3.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants4.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants4.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -5688,10 +5688,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
     var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -5724,11 +5724,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias2;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap3;
+    exports.isMap = isMap4;
     exports.isNode = isNode;
     exports.isPair = isPair2;
     exports.isScalar = isScalar3;
-    exports.isSeq = isSeq2;
+    exports.isSeq = isSeq3;
   }
 });
 
@@ -9638,10 +9638,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep6, value } = collItem;
+        const { start, key, sep: sep7, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep6?.[0],
+          next: key ?? sep7?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -9655,7 +9655,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep6) {
+          if (!keyProps.anchor && !keyProps.tag && !sep7) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -9679,7 +9679,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep6 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep7 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -9695,7 +9695,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep6, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep7, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -9786,7 +9786,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep6 = "";
+        let sep7 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -9800,13 +9800,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep6 + cb;
-              sep6 = "";
+                comment += sep7 + cb;
+              sep7 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep6 += source;
+                sep7 += source;
               hasSpace = true;
               break;
             default:
@@ -9836,9 +9836,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap3 = fc.start.source === "{";
-      const fcName = isMap3 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap4 = fc.start.source === "{";
+      const fcName = isMap4 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap4 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -9849,18 +9849,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep6, value } = collItem;
+        const { start, key, sep: sep7, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep6?.[0],
+          next: key ?? sep7?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep6 && !value) {
+          if (!props.anchor && !props.tag && !sep7 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -9874,7 +9874,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap4 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -9914,8 +9914,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep6 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
+        if (!isMap4 && !sep7 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep7, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -9927,7 +9927,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep6 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep7 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -9937,9 +9937,9 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep6)
-                for (const st of sep6) {
+            if (!isMap4 && !props.found && ctx.options.strict) {
+              if (sep7)
+                for (const st of sep7) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -9956,7 +9956,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep6, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep7, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -9969,7 +9969,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap3) {
+          if (isMap4) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -9985,7 +9985,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap3 ? "}" : "]";
+      const expectedEnd = isMap4 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -10136,7 +10136,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep6 = "";
+      let sep7 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -10153,24 +10153,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep6 + indent.slice(trimIndent) + content;
-          sep6 = "\n";
+          value += sep7 + indent.slice(trimIndent) + content;
+          sep7 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep6 === " ")
-            sep6 = "\n";
-          else if (!prevMoreIndented && sep6 === "\n")
-            sep6 = "\n\n";
-          value += sep6 + indent.slice(trimIndent) + content;
-          sep6 = "\n";
+          if (sep7 === " ")
+            sep7 = "\n";
+          else if (!prevMoreIndented && sep7 === "\n")
+            sep7 = "\n\n";
+          value += sep7 + indent.slice(trimIndent) + content;
+          sep7 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep6 === "\n")
+          if (sep7 === "\n")
             value += "\n";
           else
-            sep6 = "\n";
+            sep7 = "\n";
         } else {
-          value += sep6 + content;
-          sep6 = " ";
+          value += sep7 + content;
+          sep7 = " ";
           prevMoreIndented = false;
         }
       }
@@ -10353,25 +10353,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep6 = " ";
+      let sep7 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep6 === "\n")
-            res += sep6;
+          if (sep7 === "\n")
+            res += sep7;
           else
-            sep6 = "\n";
+            sep7 = "\n";
         } else {
-          res += sep6 + lm;
-          sep6 = " ";
+          res += sep7 + lm;
+          sep7 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep6 + (match?.[1] ?? "");
+      return res + sep7 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -11181,14 +11181,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep6, value }) {
+    function stringifyItem({ start, key, sep: sep7, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep6)
-        for (const st of sep6)
+      if (sep7)
+        for (const st of sep7)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -12355,18 +12355,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep6;
+          let sep7;
           if (scalar.end) {
-            sep6 = scalar.end;
-            sep6.push(this.sourceToken);
+            sep7 = scalar.end;
+            sep7.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep6 = [this.sourceToken];
+            sep7 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep6 }]
+            items: [{ start, key: scalar, sep: sep7 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -12519,15 +12519,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep6 = it.sep;
-                  sep6.push(this.sourceToken);
+                  const sep7 = it.sep;
+                  sep7.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep6 }]
+                    items: [{ start: start2, key, sep: sep7 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -12721,13 +12721,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep6 = fc.end.splice(1, fc.end.length);
-            sep6.push(this.sourceToken);
+            const sep7 = fc.end.splice(1, fc.end.length);
+            sep7.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep6 }]
+              items: [{ start, key: fc, sep: sep7 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -12886,7 +12886,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -12912,7 +12912,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -12948,7 +12948,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse3;
     exports.parseAllDocuments = parseAllDocuments2;
-    exports.parseDocument = parseDocument2;
+    exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
   }
 });
@@ -19786,8 +19786,8 @@ var require_ignore = __commonJS({
 import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/cli.ts
-import { existsSync as existsSync4, mkdirSync as mkdirSync3, readFileSync as readFileSync12, statSync as statSync6, writeFileSync as writeFileSync4 } from "node:fs";
-import { dirname as dirname11, join as join13, resolve as resolve10 } from "node:path";
+import { existsSync as existsSync4, mkdirSync as mkdirSync4, readFileSync as readFileSync13, statSync as statSync8, writeFileSync as writeFileSync5 } from "node:fs";
+import { dirname as dirname11, join as join15, resolve as resolve10 } from "node:path";
 
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
@@ -29781,12 +29781,12 @@ var Flow = class {
     return value;
   }
   collection(close) {
-    const isMap3 = close === 125;
+    const isMap4 = close === 125;
     this.at++;
     const items = [];
     const map2 = {};
-    const positions = isMap3 ? /* @__PURE__ */ new Map() : [];
-    const container = isMap3 ? map2 : items;
+    const positions = isMap4 ? /* @__PURE__ */ new Map() : [];
+    const container = isMap4 ? map2 : items;
     this.scan.positions.set(container, positions);
     for (; ; ) {
       this.blanks();
@@ -29795,7 +29795,7 @@ var Flow = class {
         return container;
       }
       const startLine = this.line;
-      if (isMap3) {
+      if (isMap4) {
         const quotedKey = this.text.charCodeAt(this.at) === 34 || this.text.charCodeAt(this.at) === 39;
         const key = this.value(true);
         if (typeof key !== "string" || startLine !== this.line) throw NOT_SURE;
@@ -30218,9 +30218,9 @@ function readFastDocument(text, from, to, firstLine2, documents) {
   keys.forEach((path4, i) => {
     const value = valueAtPath(data2, path4);
     const at2 = lines[i];
-    const isMap3 = typeof value === "object" && value !== null && !Array.isArray(value);
-    if (isMap3 && "repository" in value) throw NOT_SURE;
-    const same = typeof value === "string" ? at2.value === value : (value === null || isMap3) && at2.value === void 0;
+    const isMap4 = typeof value === "object" && value !== null && !Array.isArray(value);
+    if (isMap4 && "repository" in value) throw NOT_SURE;
+    const same = typeof value === "string" ? at2.value === value : (value === null || isMap4) && at2.value === void 0;
     if (!same) throw NOT_SURE;
     positions.set(pathKey(path4), { line: at2.line, col: at2.col });
   });
@@ -31079,11 +31079,11 @@ function parseTree(text, errors = [], options = ParseOptions.DEFAULT) {
       onValue({ type: getNodeType(value), offset, length, parent: currentParent, value });
       ensurePropertyComplete(offset + length);
     },
-    onSeparator: (sep6, offset, length) => {
+    onSeparator: (sep7, offset, length) => {
       if (currentParent.type === "property") {
-        if (sep6 === ":") {
+        if (sep7 === ":") {
           currentParent.colonOffset = offset;
-        } else if (sep6 === ",") {
+        } else if (sep7 === ",") {
           ensurePropertyComplete(offset);
         }
       }
@@ -33516,6 +33516,13 @@ function readYamlSource(text, file, role, options, dir, folder) {
   }
   return result;
 }
+function readManifestText(text, file, options = {}) {
+  const result = emptyResult();
+  const parsed = readYamlFile(text, file, options);
+  result.problems.push(...parsed.problems);
+  for (const doc of parsed.documents) readManifest(doc, file, result);
+  return result;
+}
 function readManifest(doc, file, result, env = () => ({ variables: /* @__PURE__ */ new Map(), positions: /* @__PURE__ */ new Map(), file: envFileOf(file) })) {
   if (isKubernetesObject(doc.data)) {
     const found = kubernetesImages(doc.data, doc.written);
@@ -33609,12 +33616,12 @@ function withoutRepeats(occurrences, from) {
 function sideFiles(dir, folder, layout, result) {
   return {
     yaml(path4) {
-      const relative4 = posix3.normalize(path4.replace(/^\/+/, ""));
-      if (relative4.startsWith("../") || relative4 === "..") return "it is outside the repository";
-      const text = layout.read(join(dir, ...relative4.split("/")));
+      const relative5 = posix3.normalize(path4.replace(/^\/+/, ""));
+      if (relative5.startsWith("../") || relative5 === "..") return "it is outside the repository";
+      const text = layout.read(join(dir, ...relative5.split("/")));
       if (text === OUT_OF_TREE) return "it is a symbolic link out of the checked tree";
       if (text === void 0) return "there is no such file";
-      const file = folder === "." ? relative4 : `${folder}/${relative4}`;
+      const file = folder === "." ? relative5 : `${folder}/${relative5}`;
       const parsed = readYamlFile(text, file, { allPositions: true });
       result.problems.push(...parsed.problems);
       const suppressions = text.includes(MARKER) ? readSuppressions(text, yamlDataLines(text)).valid : /* @__PURE__ */ new Map();
@@ -34004,6 +34011,23 @@ function displayPath(cwd, absolute) {
   return (path4 === "" ? "." : path4).split(sep4).join("/");
 }
 
+// src/sources/helm-render.ts
+var import_yaml7 = __toESM(require_dist(), 1);
+import {
+  copyFileSync,
+  lstatSync as lstatSync3,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync as readdirSync2,
+  readFileSync as readFileSync3,
+  realpathSync as realpathSync4,
+  rmSync,
+  statSync as statSync4,
+  writeFileSync
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join as join3, posix as posix4, relative as relative3, sep as sep5 } from "node:path";
+
 // src/sources/manifests.ts
 var RENDERED = {
   kind: "fixed",
@@ -34016,14 +34040,7 @@ function readManifestStream(text, origin) {
   const parsed = readYamlFile(text, origin);
   for (const doc of parsed.documents) readManifest(doc, origin, result);
   result.problems.push(...parsed.problems);
-  const sources = [void 0];
-  let current;
-  for (const line of text.split("\n")) {
-    if (DOCUMENT_START.test(line)) current = void 0;
-    const source = SOURCE_COMMENT.exec(line)?.[1];
-    if (source !== void 0) current = source;
-    sources.push(current);
-  }
+  const sources = sourcesByLine(text);
   for (const found of result.occurrences) found.written = RENDERED;
   for (const found of [...result.occurrences, ...result.problems]) {
     const source = sources[found.line];
@@ -34033,6 +34050,443 @@ function readManifestStream(text, origin) {
     found.column = 0;
   }
   return result;
+}
+function sourcesByLine(text) {
+  const sources = [void 0];
+  let current;
+  for (const line of text.split("\n")) {
+    if (DOCUMENT_START.test(line)) current = void 0;
+    const source = SOURCE_COMMENT.exec(line)?.[1];
+    if (source !== void 0) current = source;
+    sources.push(current);
+  }
+  return sources;
+}
+
+// src/sources/helm-render.ts
+var RELEASE3 = "release-name";
+var NAMESPACE = "default";
+var TIMEOUT_MS = 6e4;
+var MAX_OUTPUT_BYTES = 64 << 20;
+var MAX_CHART_FILES = 5e3;
+var MAX_CHART_BYTES = 64 << 20;
+var MAX_VALUE_SETS = 20;
+var VALUES_SET = /^values-.+\.ya?ml$/;
+var CI_VALUES_SET = /-values\.ya?ml$/;
+function under2(display, folder) {
+  return folder === "" || display === folder || display.startsWith(`${folder}/`);
+}
+function joinDisplay(folder, rest) {
+  return folder === "" ? rest : `${folder}/${rest}`;
+}
+function chartsToRender(candidates, only) {
+  const charts = [];
+  for (const candidate of candidates) {
+    if (posix4.basename(candidate.path) !== "Chart.yaml") continue;
+    const display = posix4.dirname(candidate.path);
+    charts.push({
+      absolute: candidate.absolute.slice(0, -"Chart.yaml".length - 1),
+      display: display === "." ? "" : display
+    });
+  }
+  const tops = charts.filter(
+    (chart) => !charts.some((other) => other !== chart && under2(chart.display, joinDisplay(other.display, "charts")))
+  );
+  const changed = only ? [...only] : void 0;
+  return tops.filter((chart) => !changed || changed.some((file) => under2(file, chart.display))).sort((a, b) => a.display < b.display ? -1 : a.display > b.display ? 1 : 0);
+}
+function presentSubcharts(chartDir) {
+  const names = /* @__PURE__ */ new Set();
+  let entries;
+  try {
+    entries = readdirSync2(join3(chartDir, "charts"));
+  } catch {
+    return names;
+  }
+  for (const entry of entries) {
+    const archive = /^(.+?)-v?\d+\.\d+\.\d+[^/]*\.tgz$/.exec(entry);
+    if (archive?.[1]) {
+      names.add(archive[1]);
+      continue;
+    }
+    const name = chartName(join3(chartDir, "charts", entry));
+    if (name !== void 0) names.add(name);
+  }
+  return names;
+}
+function chartName(dir) {
+  try {
+    const data2 = (0, import_yaml7.parseDocument)(readFileSync3(join3(dir, "Chart.yaml"), "utf8")).toJS();
+    const name = data2?.name;
+    return typeof name === "string" ? name : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function dropMissingDependencies(copy) {
+  const present2 = presentSubcharts(copy);
+  const missing = [];
+  for (const [file, lock] of [
+    ["Chart.yaml", "Chart.lock"],
+    ["requirements.yaml", "requirements.lock"]
+  ]) {
+    let text;
+    try {
+      text = readFileSync3(join3(copy, file), "utf8");
+    } catch {
+      continue;
+    }
+    const doc = (0, import_yaml7.parseDocument)(text);
+    const list = (0, import_yaml7.isMap)(doc.contents) ? doc.contents.get("dependencies", true) : void 0;
+    if (!(0, import_yaml7.isSeq)(list)) continue;
+    const kept = list.items.filter((item) => {
+      const name = (0, import_yaml7.isMap)(item) ? item.get("name") : void 0;
+      if (typeof name !== "string" || present2.has(name)) return true;
+      missing.push(name);
+      return false;
+    });
+    if (kept.length === list.items.length) continue;
+    list.items = kept;
+    writeFileSync(join3(copy, file), String(doc));
+    rmSync(join3(copy, lock), { force: true });
+  }
+  return missing;
+}
+var ChartTooLarge = class extends Error {
+};
+function copyChart(from, to, roots, display, left) {
+  let files = 0;
+  let bytes = 0;
+  const seen = /* @__PURE__ */ new Set();
+  const walk = (source, target, shown) => {
+    const real = realpathSync4(source);
+    if (seen.has(real)) return;
+    seen.add(real);
+    mkdirSync(target, { recursive: true });
+    for (const name of readdirSync2(source).sort()) {
+      if (name === ".git") continue;
+      const path4 = join3(source, name);
+      const into = join3(target, name);
+      const entryShown = joinDisplay(shown, name);
+      let stats = lstatSync3(path4);
+      if (stats.isSymbolicLink()) {
+        let target2;
+        try {
+          target2 = realpathSync4(path4);
+        } catch {
+          continue;
+        }
+        if (roots.length > 0 && !isInsideAny(target2, roots)) {
+          left.push(entryShown);
+          continue;
+        }
+        stats = statSync4(path4);
+      }
+      if (stats.isDirectory()) walk(path4, into, entryShown);
+      else if (stats.isFile()) {
+        files += 1;
+        bytes += stats.size;
+        if (files > MAX_CHART_FILES || bytes > MAX_CHART_BYTES) throw new ChartTooLarge();
+        copyFileSync(path4, into);
+      }
+    }
+  };
+  walk(from, to, display);
+}
+function valueSets(chartDir) {
+  const list = (dir, pattern) => {
+    try {
+      return readdirSync2(dir).filter((name) => pattern.test(name) && statSync4(join3(dir, name)).isFile()).sort().map((name) => relative3(chartDir, join3(dir, name)).split(sep5).join("/"));
+    } catch {
+      return [];
+    }
+  };
+  return [...list(chartDir, VALUES_SET), ...list(join3(chartDir, "ci"), CI_VALUES_SET)];
+}
+function helmError(stderr, copy, name, display) {
+  const lines = stderr.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("Use --debug"));
+  const error = lines.find((line) => line.startsWith("Error:")) ?? lines.at(-1) ?? "no message";
+  let text = error.replace(/^Error:\s*/, "").split(copy).join(display === "" ? "." : display);
+  if (name !== void 0 && name !== "")
+    text = text.split(`(${name}/`).join(`(${joinDisplay(display, "")}`).split(`on ${name}/`).join(`on ${joinDisplay(display, "")}`);
+  return text.length > 400 ? `${text.slice(0, 400)}\u2026` : text;
+}
+var keyLine = (key) => new RegExp(`^(\\s*(?:-\\s+)?["']?${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["']?\\s*:\\s*)(\\S.*)$`);
+function valuesRead(line, values) {
+  const read = [];
+  for (const match of line.matchAll(/\.Values((?:\.[A-Za-z_][\w-]*)+)/g)) {
+    let value = values;
+    for (const key of (match[1] ?? "").slice(1).split(".")) {
+      value = value !== null && typeof value === "object" ? value[key] : void 0;
+    }
+    if (typeof value === "string" && value.trim() !== "" || typeof value === "number")
+      read.push(String(value));
+  }
+  return read;
+}
+function locateInTemplate(text, images, values) {
+  if (text === void 0) return images.map(() => ({ line: 0, column: 0 }));
+  const lines = text.split(/\r?\n/);
+  const linesOf = /* @__PURE__ */ new Map();
+  const keyLines = (key) => {
+    let list = linesOf.get(key);
+    if (!list) {
+      const pattern = keyLine(key);
+      list = [];
+      for (let i = 0; i < lines.length; i++) {
+        const match = pattern.exec(lines[i] ?? "");
+        if (!match?.[1] || !match[2]) continue;
+        const value = match[2].replace(/\s+#.*$/, "").trim();
+        const expression2 = value.includes("{{");
+        list.push({
+          line: i + 1,
+          column: match[1].length + 1,
+          value: /^(["']).*\1$/.test(value) ? value.slice(1, -1) : value,
+          expression: expression2,
+          reads: expression2 ? valuesRead(value, values) : []
+        });
+      }
+      linesOf.set(key, list);
+    }
+    return list;
+  };
+  const found = images.map(({ text: image, key }) => {
+    const candidates = keyLines(key);
+    return candidates.find((line) => !line.expression && line.value === image) ?? candidates.find((line) => line.expression && line.reads.some((read) => image.includes(read)));
+  });
+  const left = /* @__PURE__ */ new Map();
+  images.forEach(({ key }, i) => {
+    if (found[i] !== void 0) return;
+    const list = left.get(key);
+    if (list) list.push(i);
+    else left.set(key, [i]);
+  });
+  for (const [key, indexes] of left) {
+    const taken = new Set(found.filter((at2) => at2 !== void 0).map((at2) => at2.line));
+    const expressions = keyLines(key).filter((line) => line.expression && !taken.has(line.line));
+    const all = keyLines(key).filter((line) => line.expression);
+    indexes.forEach((index, n) => {
+      found[index] = all.length === 1 ? all[0] : expressions.length === indexes.length ? expressions[n] : void 0;
+    });
+  }
+  return found.map((at2) => at2 ? { line: at2.line, column: at2.column } : { line: 0, column: 0 });
+}
+function isValues(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+function readValues(path4) {
+  try {
+    const data2 = (0, import_yaml7.parseDocument)(readFileSync3(path4, "utf8")).toJS({ maxAliasCount: 100 });
+    return isValues(data2) ? data2 : {};
+  } catch {
+    return {};
+  }
+}
+function mergeValues(base, over) {
+  const merged2 = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const old = merged2[key];
+    merged2[key] = isValues(old) && isValues(value) ? mergeValues(old, value) : value;
+  }
+  return merged2;
+}
+function valuesFor(rest, values, copy) {
+  const sub = /^charts\/([^/]+)\/(.+)$/.exec(rest);
+  if (!sub?.[1] || !sub[2]) return values;
+  const given = isValues(values[sub[1]]) ? values[sub[1]] : {};
+  const global = isValues(values.global) ? { global: values.global } : {};
+  const own = readValues(join3(copy, "charts", sub[1], "values.yaml"));
+  return valuesFor(sub[2], mergeValues(mergeValues(own, given), global), join3(copy, "charts", sub[1]));
+}
+function keyOfStreamLine(line) {
+  return /^\s*(?:-\s+)?["']?([\w.-]+)["']?\s*:/.exec(line ?? "")?.[1] ?? "image";
+}
+function renderChart(chart, options) {
+  const rendering = { chart, result: emptyResult(), templates: /* @__PURE__ */ new Map(), notices: [] };
+  const templatesOf = (folder) => joinDisplay(folder, "templates");
+  const subcharts = options.chartFolders.filter(
+    (folder) => folder !== chart.display && under2(folder, chart.display)
+  );
+  const fail = (reason) => {
+    for (const folder of [chart.display, ...subcharts])
+      rendering.templates.set(templatesOf(folder), { judged: false, reason });
+    return rendering;
+  };
+  const scratch = mkdtempSync(join3(tmpdir(), "base-image-guard-helm-"));
+  try {
+    const copy = join3(scratch, "chart");
+    const left = [];
+    try {
+      copyChart(chart.absolute, copy, options.roots, chart.display, left);
+    } catch (error) {
+      if (error instanceof ChartTooLarge)
+        return fail(
+          `Helm chart template: the chart holds more than ${MAX_CHART_FILES} files or ${MAX_CHART_BYTES >> 20} MB, so it was not rendered`
+        );
+      return fail(
+        `Helm chart template: the chart could not be read to render it (${error.message})`
+      );
+    }
+    for (const link of left)
+      rendering.result.problems.push({
+        file: link,
+        line: 0,
+        column: 0,
+        message: "a link out of the checked tree: not read, and not given to helm to render"
+      });
+    const name = chartName(copy);
+    const missing = dropMissingDependencies(copy);
+    if (missing.length > 0)
+      rendering.notices.push({
+        file: joinDisplay(chart.display, "Chart.yaml"),
+        reason: `rendered without its dependencies ${missing.join(", ")}: they are not in charts/ (helm dependency build fetches them), so what they render was not judged`
+      });
+    const home = join3(scratch, "home");
+    mkdirSync(home);
+    writeFileSync(join3(scratch, "kubeconfig"), "");
+    const env = {
+      HELM_CONFIG_HOME: join3(home, "config"),
+      HELM_CACHE_HOME: join3(home, "cache"),
+      HELM_DATA_HOME: join3(home, "data"),
+      HELM_PLUGINS: join3(home, "plugins"),
+      HELM_REPOSITORY_CONFIG: join3(home, "repositories.yaml"),
+      HELM_REGISTRY_CONFIG: join3(home, "registry.json"),
+      KUBECONFIG: join3(scratch, "kubeconfig")
+    };
+    const sets = valueSets(copy);
+    if (sets.length > MAX_VALUE_SETS)
+      rendering.notices.push({
+        file: joinDisplay(chart.display, sets[MAX_VALUE_SETS]),
+        reason: `the chart has ${sets.length} values files to render with; only the first ${MAX_VALUE_SETS} were rendered`
+      });
+    const seen = /* @__PURE__ */ new Set();
+    const texts = /* @__PURE__ */ new Map();
+    const templateText = (path4) => {
+      if (!texts.has(path4)) {
+        let text;
+        try {
+          text = readFileSync3(join3(copy, ...path4.split("/")), "utf8");
+        } catch {
+        }
+        texts.set(path4, text);
+      }
+      return texts.get(path4);
+    };
+    const sourced = /* @__PURE__ */ new Set();
+    const defaults = readValues(join3(copy, "values.yaml"));
+    for (const set2 of [void 0, ...sets.slice(0, MAX_VALUE_SETS)]) {
+      const args = [
+        "template",
+        "--namespace",
+        NAMESPACE,
+        ...set2 === void 0 ? [] : [`--values=${join3(copy, ...set2.split("/"))}`],
+        "--",
+        RELEASE3,
+        copy
+      ];
+      const run = options.runner.run("helm", args, {
+        cwd: scratch,
+        env,
+        timeoutMs: TIMEOUT_MS,
+        maxOutputBytes: MAX_OUTPUT_BYTES
+      });
+      const failure = run.stopped === "timeout" ? `helm template did not finish in ${TIMEOUT_MS / 1e3} s` : run.stopped === "output" ? `helm template printed more than ${MAX_OUTPUT_BYTES >> 20} MB` : run.exitCode !== 0 ? `helm template failed: ${helmError(run.stderr, copy, name, chart.display)}` : void 0;
+      if (failure !== void 0) {
+        if (set2 === void 0) return fail(`Helm chart template: ${failure}`);
+        rendering.notices.push({
+          file: joinDisplay(chart.display, set2),
+          reason: `with this values file, ${failure}; what it renders was not judged`
+        });
+        continue;
+      }
+      const values = set2 === void 0 ? defaults : mergeValues(defaults, readValues(join3(copy, ...set2.split("/"))));
+      readRendered(
+        run.stdout,
+        chart,
+        name,
+        set2,
+        { seen, sourced, templateText, values, copy },
+        rendering.result
+      );
+    }
+    rendering.templates.set(templatesOf(chart.display), { judged: true });
+    for (const folder of subcharts) {
+      const rendered = [...sourced].some((file) => under2(file, templatesOf(folder)));
+      rendering.templates.set(
+        templatesOf(folder),
+        rendered ? { judged: true } : {
+          judged: false,
+          reason: `Helm chart template: ${chart.display === "" ? "the chart" : chart.display} renders nothing of this subchart with its values files (disabled?), so it was not judged`
+        }
+      );
+    }
+    return rendering;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+function readRendered(stdout, chart, name, set2, state, into) {
+  const origin = `helm template ${chart.display === "" ? "." : chart.display}${set2 ? ` --values ${set2}` : ""}`;
+  const read = readManifestText(stdout, origin);
+  const sources = sourcesByLine(stdout);
+  const streamLines = stdout.split("\n");
+  const inChart = (source) => {
+    if (source === void 0) return void 0;
+    const slash = source.indexOf("/");
+    const rest = slash < 0 ? source : source.slice(slash + 1);
+    return name !== void 0 && !source.startsWith(`${name}/`) ? void 0 : rest;
+  };
+  for (let i = 1; i < sources.length; i++) {
+    const rest = inChart(sources[i]);
+    if (rest !== void 0) state.sourced.add(joinDisplay(chart.display, rest));
+  }
+  const byTemplate = /* @__PURE__ */ new Map();
+  for (const occurrence of read.occurrences) {
+    const rest = inChart(sources[occurrence.line]) ?? "";
+    const key = keyOfStreamLine(streamLines[occurrence.line - 1]);
+    const list = byTemplate.get(rest);
+    if (list) list.push({ occurrence, key });
+    else byTemplate.set(rest, [{ occurrence, key }]);
+  }
+  for (const [rest, list] of byTemplate) {
+    const text = rest === "" ? void 0 : state.templateText(rest);
+    const file = rest === "" ? joinDisplay(chart.display, "Chart.yaml") : joinDisplay(chart.display, rest);
+    const at2 = locateInTemplate(
+      text,
+      list.map(({ occurrence, key }) => ({ text: occurrence.text, key })),
+      valuesFor(rest, state.values, state.copy)
+    );
+    const suppressions = text === void 0 ? void 0 : readSuppressions(text).valid;
+    list.forEach(({ occurrence }, i) => {
+      const { line, column } = at2[i];
+      const unique2 = `${file}\0${line}\0${column}\0${occurrence.text}`;
+      if (state.seen.has(unique2)) return;
+      state.seen.add(unique2);
+      const suppression = line > 0 ? suppressions?.get(line - 1) : void 0;
+      into.occurrences.push({
+        ...occurrence,
+        file,
+        line,
+        column,
+        source: "helm-template",
+        written: {
+          kind: "fixed",
+          reason: `rendered by helm from ${file}: change the template, or the values it reads`
+        },
+        ...suppression ? { suppression } : {}
+      });
+    });
+  }
+  for (const problem of read.problems) {
+    const rest = inChart(sources[problem.line]);
+    into.problems.push({
+      ...problem,
+      file: rest === void 0 ? origin : joinDisplay(chart.display, rest),
+      line: 0,
+      column: 0,
+      message: `${problem.message} (in what ${origin} rendered)`
+    });
+  }
 }
 
 // src/sources/parallel.ts
@@ -34243,6 +34697,52 @@ if (!isMainThread && workerData?.[MARK2]) {
   serve(port, shared);
 }
 
+// src/tool-run.ts
+import { spawnSync } from "node:child_process";
+import { accessSync, constants as constants2, statSync as statSync5 } from "node:fs";
+import { delimiter, join as join4 } from "node:path";
+function findOnPath(tool, path4 = process.env.PATH ?? "") {
+  const names = process.platform === "win32" ? [`${tool}.exe`, `${tool}.cmd`, tool] : [tool];
+  for (const dir of path4.split(delimiter)) {
+    if (dir === "") continue;
+    for (const name of names) {
+      const candidate = join4(dir, name);
+      try {
+        if (!statSync5(candidate).isFile()) continue;
+        accessSync(candidate, constants2.X_OK);
+        return candidate;
+      } catch {
+      }
+    }
+  }
+  return void 0;
+}
+var pathRunner = {
+  find: (tool) => findOnPath(tool),
+  run(tool, args, options) {
+    const found = findOnPath(tool);
+    if (found === void 0) return { exitCode: 127, stdout: "", stderr: `${tool}: not found on PATH` };
+    const result = spawnSync(found, args, {
+      ...options.cwd && { cwd: options.cwd },
+      env: { ...process.env, ...options.env },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: options.timeoutMs,
+      killSignal: "SIGKILL",
+      maxBuffer: options.maxOutputBytes,
+      windowsHide: true
+    });
+    const error = result.error;
+    const stopped = error?.code === "ETIMEDOUT" ? "timeout" : error?.code === "ENOBUFS" ? "output" : void 0;
+    return {
+      exitCode: result.status ?? (error ? 1 : 0),
+      stdout: result.stdout ?? "",
+      stderr: result.stderr ?? (error && !stopped ? error.message : ""),
+      ...stopped && { stopped }
+    };
+  }
+};
+
 // src/check.ts
 function runCheck(options) {
   const { policy, calendar } = options.loaded;
@@ -34344,19 +34844,35 @@ function runCheck(options) {
     {}
   );
   for (const { file } of unreadable) judged.push(file);
+  const charts = renderCharts(options, discovery.candidates, discovery.roots, only);
+  for (const notice of charts.notices) skipped.push(notice);
+  const valuesImages = /* @__PURE__ */ new Map();
   const total = candidates.length;
   let done = 0;
   for (const outcome of readInOrder(candidates, readOptions, options.jobs ?? defaultJobs())) {
     options.onProgress?.(++done, total);
     if ("skip" in outcome) {
+      const templates = outcome.group === void 0 ? void 0 : charts.templates.get(outcome.group);
+      if (outcome.group !== void 0) charts.unsaid.delete(outcome.group);
+      if (templates?.judged) {
+        judged.push(outcome.file);
+        continue;
+      }
       skipped.push({
         file: outcome.file,
-        reason: outcome.skip,
+        reason: templates ? templates.reason : outcome.skip,
         ...outcome.group && { group: outcome.group }
       });
       continue;
     }
     judged.push(outcome.file);
+    for (const occurrence of outcome.result.occurrences) {
+      if (occurrence.source !== "helm") continue;
+      const folder = occurrence.file.includes("/") ? occurrence.file.slice(0, occurrence.file.lastIndexOf("/")) : "";
+      const list = valuesImages.get(imageKey(occurrence));
+      if (list) list.push(folder);
+      else valuesImages.set(imageKey(occurrence), [folder]);
+    }
     for (const problem of outcome.suppressionProblems)
       invalidSuppressions.push({ file: outcome.file, ...problem });
     if (needsWholeRepository(outcome.result)) deferred.push(outcome.result);
@@ -34369,6 +34885,11 @@ function runCheck(options) {
     if (!input) continue;
     judged.push(input.origin);
     deferred.push(read(input.text, input.origin));
+  }
+  for (const rendering of charts.renderings) deferred.push(withoutValuesImages(rendering, valuesImages));
+  for (const group of charts.unsaid) {
+    const state = charts.templates.get(group);
+    if (state && !state.judged) skipped.push({ file: group, reason: state.reason, group });
   }
   const built = kustomized(deferred);
   judgeAll(
@@ -34390,6 +34911,45 @@ function runCheck(options) {
     suppressed: suppressed.sort(byPosition),
     skipped,
     ...tally && { releases: tally.list() }
+  };
+}
+function renderCharts(options, candidates, roots, only) {
+  const none = { renderings: [], templates: /* @__PURE__ */ new Map(), notices: [], unsaid: /* @__PURE__ */ new Set() };
+  if ((options.render ?? "auto") === "never") return none;
+  const charts = chartsToRender(candidates, options.onlyFiles ?? only);
+  if (charts.length === 0) return none;
+  const runner = options.runner ?? pathRunner;
+  const templates = /* @__PURE__ */ new Map();
+  if (runner.find("helm") === void 0) {
+    for (const chart of chartsToRender(candidates))
+      templates.set(chart.display === "" ? "templates" : `${chart.display}/templates`, {
+        judged: false,
+        reason: "Helm chart template: helm is not on PATH, so it was not rendered (render it with helm template \u2026 | base-image-guard check --manifests -)"
+      });
+    return { renderings: [], templates, notices: [], unsaid: /* @__PURE__ */ new Set() };
+  }
+  const chartFolders = candidates.filter((c) => c.path === "Chart.yaml" || c.path.endsWith("/Chart.yaml")).map((c) => c.path === "Chart.yaml" ? "" : c.path.slice(0, -"/Chart.yaml".length));
+  const renderings = charts.map((chart) => renderChart(chart, { runner, roots, chartFolders }));
+  for (const rendering of renderings)
+    for (const [group, state] of rendering.templates) templates.set(group, state);
+  return {
+    renderings,
+    templates,
+    notices: renderings.flatMap((r) => r.notices),
+    unsaid: new Set(renderings.flatMap((r) => [...r.templates.keys()]))
+  };
+}
+function imageKey(occurrence) {
+  return occurrence.image.kind === "image" ? occurrence.image.ref.normalized : occurrence.text;
+}
+function withoutValuesImages(rendering, valuesImages) {
+  const chart = rendering.chart.display;
+  const inChart = (folder) => chart === "" || folder === chart || folder.startsWith(`${chart}/`);
+  return {
+    ...rendering.result,
+    occurrences: rendering.result.occurrences.filter(
+      (occurrence) => !(valuesImages.get(imageKey(occurrence)) ?? []).some(inChart)
+    )
   };
 }
 function kustomized(results) {
@@ -34415,7 +34975,7 @@ function exitCodeOf(result) {
 }
 
 // src/command-inputs.ts
-import { closeSync as closeSync2, mkdirSync, openSync as openSync2, readFileSync as readFileSync3, writeSync } from "node:fs";
+import { closeSync as closeSync2, mkdirSync as mkdirSync2, openSync as openSync2, readFileSync as readFileSync4, writeSync } from "node:fs";
 import { dirname as dirname7, resolve as resolve6 } from "node:path";
 function collectBuildArg(value, previous) {
   const at2 = value.indexOf("=");
@@ -34431,7 +34991,7 @@ function jobsOf(text) {
 }
 function readInput(from, cwd, what, stdinName) {
   try {
-    return from === "-" ? { text: readFileSync3(0, "utf8"), origin: stdinName } : { text: readFileSync3(resolve6(cwd, from), "utf8"), origin: from };
+    return from === "-" ? { text: readFileSync4(0, "utf8"), origin: stdinName } : { text: readFileSync4(resolve6(cwd, from), "utf8"), origin: from };
   } catch (error) {
     throw new InputError(`cannot read ${what} ${from}: ${error.message}`);
   }
@@ -34459,7 +35019,7 @@ function writeChunks(chunks, path4, shown) {
   }
   let fd;
   try {
-    mkdirSync(dirname7(path4), { recursive: true });
+    mkdirSync2(dirname7(path4), { recursive: true });
     fd = openSync2(path4, "w");
     const flush = (descriptor) => {
       const bytes = Buffer.from(batch, "utf8");
@@ -34529,8 +35089,8 @@ function readDigests(text, file) {
 }
 
 // src/rebuild/pin.ts
-import { readFileSync as readFileSync4, writeFileSync } from "node:fs";
-import { join as join5 } from "node:path";
+import { readFileSync as readFileSync5, writeFileSync as writeFileSync2 } from "node:fs";
+import { join as join7 } from "node:path";
 
 // src/rebuild/tools.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -35385,8 +35945,8 @@ async function pinUpstreams(images, cwd, tools) {
       continue;
     }
     if (!tools.dryRun) {
-      const path4 = join5(cwd, image.dockerfile);
-      const lines = readFileSync4(path4, "utf8").split("\n");
+      const path4 = join7(cwd, image.dockerfile);
+      const lines = readFileSync5(path4, "utf8").split("\n");
       const at2 = image.from.line - 1;
       const line = lines[at2] ?? "";
       const column = image.from.column - 1;
@@ -35399,7 +35959,7 @@ async function pinUpstreams(images, cwd, tools) {
         continue;
       }
       lines[at2] = `${line.slice(0, column)}${upstream}@${current.digest}${line.slice(column + written.length)}`;
-      writeFileSync(path4, lines.join("\n"));
+      writeFileSync2(path4, lines.join("\n"));
     }
     outcomes.push({ ...base, new: current.digest, status: "pinned" });
   }
@@ -35416,10 +35976,10 @@ function renderPins(outcomes) {
 }
 
 // src/fix/index.ts
-import { lstatSync as lstatSync3, realpathSync as realpathSync4 } from "node:fs";
+import { lstatSync as lstatSync4, realpathSync as realpathSync5 } from "node:fs";
 
 // src/fix/claims.ts
-import { readFileSync as readFileSync5 } from "node:fs";
+import { readFileSync as readFileSync6 } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 
 // src/fix/file-text.ts
@@ -35623,7 +36183,7 @@ var Files = class {
     if (!entry) {
       const absolute = resolvePath(this.cwd, file);
       try {
-        const bytes = readFileSync5(absolute);
+        const bytes = readFileSync6(absolute);
         const text = bytes.toString("utf8");
         entry = Buffer.from(text, "utf8").equals(bytes) ? { text: new FileText(text), bytes, absolute } : { reason: "the file is not UTF-8, so rewriting it could change other bytes" };
       } catch (error) {
@@ -36112,14 +36672,14 @@ async function runFix(options) {
 }
 function realPath(path4) {
   try {
-    return realpathSync4(path4);
+    return realpathSync5(path4);
   } catch {
     return path4;
   }
 }
 function isLink(path4) {
   try {
-    return lstatSync3(path4).isSymbolicLink();
+    return lstatSync4(path4).isSymbolicLink();
   } catch {
     return false;
   }
@@ -36160,14 +36720,14 @@ import {
   fchmodSync,
   fsyncSync,
   openSync as openSync3,
-  readFileSync as readFileSync6,
-  realpathSync as realpathSync5,
+  readFileSync as readFileSync7,
+  realpathSync as realpathSync6,
   renameSync,
-  statSync as statSync4,
+  statSync as statSync6,
   unlinkSync,
   writeSync as writeSync2
 } from "node:fs";
-import { basename as basename6, dirname as dirname10, join as join6 } from "node:path";
+import { basename as basename6, dirname as dirname10, join as join8 } from "node:path";
 var WriteError = class extends GuardError {
 };
 function writeChanges(files) {
@@ -36183,10 +36743,10 @@ function writeChanges(files) {
   for (const change of files) {
     let temp;
     try {
-      const target = realpathSync5(change.absolute);
+      const target = realpathSync6(change.absolute);
       refuseIfChanged(target, change);
-      const stats = statSync4(target);
-      temp = join6(
+      const stats = statSync6(target);
+      temp = join8(
         dirname10(target),
         `.${basename6(target)}.base-image-guard-${randomBytes(6).toString("hex")}.tmp`
       );
@@ -36225,7 +36785,7 @@ function writeChanges(files) {
   }
 }
 function refuseIfChanged(target, change) {
-  if (!readFileSync6(target).equals(change.before)) {
+  if (!readFileSync7(target).equals(change.before)) {
     throw new WriteError(
       `${change.file} changed since fix read it; nothing was written: run fix again on the new text`
     );
@@ -36315,8 +36875,8 @@ function registryResolver(tools) {
 }
 
 // src/inventory/command.ts
-import { appendFileSync, writeFileSync as writeFileSync2 } from "node:fs";
-import { join as join7, resolve as resolve9 } from "node:path";
+import { appendFileSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { join as join9, resolve as resolve9 } from "node:path";
 
 // src/action/central-policy.ts
 function centralPolicyOf(input) {
@@ -36505,7 +37065,7 @@ function withProgress(progress, work) {
 }
 
 // src/inventory/merge.ts
-import { createReadStream, readFileSync as readFileSync7 } from "node:fs";
+import { createReadStream, readFileSync as readFileSync8 } from "node:fs";
 async function eachLine(files, visit2) {
   for (const file of files) {
     let lineNumber = 0;
@@ -36699,7 +37259,7 @@ function changesSince(now, previous) {
 }
 function readPrevious(file) {
   try {
-    return { text: readFileSync7(file, "utf8"), file };
+    return { text: readFileSync8(file, "utf8"), file };
   } catch (error) {
     throw new InputError(`cannot read --previous ${file}: ${error.message}`);
   }
@@ -37094,7 +37654,7 @@ ${table(
 }
 
 // src/inventory/scan.ts
-import { statSync as statSync5 } from "node:fs";
+import { statSync as statSync7 } from "node:fs";
 import { basename as basename7, resolve as resolve8 } from "node:path";
 function scanTime(env = process.env) {
   const epoch = env.SOURCE_DATE_EPOCH;
@@ -37111,7 +37671,7 @@ function scanRepository(dir, loaded, scanned2, onProgress) {
     error
   });
   try {
-    if (!statSync5(folder).isDirectory()) return failed(fallback, "not a folder");
+    if (!statSync7(folder).isDirectory()) return failed(fallback, "not a folder");
   } catch (error) {
     const code = error.code;
     return failed(
@@ -37226,7 +37786,7 @@ async function inventoryScan(dirs, flags) {
   const out = resolve9(cwd, flags.out);
   const write = (text, first = false) => {
     try {
-      (first ? writeFileSync2 : appendFileSync)(out, text);
+      (first ? writeFileSync3 : appendFileSync)(out, text);
     } catch (error) {
       throw new InputError(
         `cannot write ${flags.out}: ${error.code ?? error.message}`
@@ -37308,7 +37868,7 @@ async function inventoryMerge(files, flags) {
     ["inventory.md", [renderInventoryMarkdown(inventory)]],
     ["inventory.html", [renderInventoryHtml(inventory)]]
   ];
-  for (const [name, chunks] of reports) writeChunks(chunks, join7(dir, name), join7(flags.out, name));
+  for (const [name, chunks] of reports) writeChunks(chunks, join9(dir, name), join9(flags.out, name));
   const failed = inventory.repositories.filter((r) => r.error !== void 0);
   for (const r of failed)
     process.stderr.write(`not judged: ${terminal(r.repository)}: ${terminal(r.error ?? "")}
@@ -37321,8 +37881,8 @@ async function inventoryMerge(files, flags) {
 }
 
 // src/policy/eol/update.ts
-import { existsSync as existsSync2, mkdirSync as mkdirSync2, readFileSync as readFileSync8, renameSync as renameSync2, writeFileSync as writeFileSync3 } from "node:fs";
-import { join as join8 } from "node:path";
+import { existsSync as existsSync2, mkdirSync as mkdirSync3, readFileSync as readFileSync9, renameSync as renameSync2, writeFileSync as writeFileSync4 } from "node:fs";
+import { join as join10 } from "node:path";
 function parseJson(text, file) {
   try {
     return JSON.parse(text);
@@ -37385,8 +37945,8 @@ function updateProduct(dir, product, text, from, today) {
       `no end-of-life product ${JSON.stringify(product)}: the calendar has ${PRODUCTS.map((p) => p.product).join(", ")}`
     );
   }
-  const file = join8(dir, `${product}.json`);
-  const current = existsSync2(file) ? productFromFile(readFileSync8(file, "utf8"), file, bundled) : bundled;
+  const file = join10(dir, `${product}.json`);
+  const current = existsSync2(file) ? productFromFile(readFileSync9(file, "utf8"), file, bundled) : bundled;
   const releases = releasesFromApi(text, from);
   const before = new Map(current.releases.map((r) => [r.release, JSON.stringify(r)]));
   const after = new Map(releases.map((r) => [r.release, JSON.stringify(r)]));
@@ -37404,9 +37964,9 @@ function updateProduct(dir, product, text, from, today) {
     taken: today,
     releases
   };
-  mkdirSync2(dir, { recursive: true });
+  mkdirSync3(dir, { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync3(temporary, `${JSON.stringify(next, null, 2)}
+  writeFileSync4(temporary, `${JSON.stringify(next, null, 2)}
 `);
   renameSync2(temporary, file);
   return update;
@@ -37440,13 +38000,13 @@ function policyText(policy, header = []) {
 }
 
 // src/rebuild/index.ts
-import { mkdtempSync, rmSync as rmSync2 } from "node:fs";
-import { tmpdir } from "node:os";
-import { join as join12 } from "node:path";
+import { mkdtempSync as mkdtempSync2, rmSync as rmSync3 } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join14 } from "node:path";
 
 // src/rebuild/builders.ts
-import { readFileSync as readFileSync9 } from "node:fs";
-import { join as join9 } from "node:path";
+import { readFileSync as readFileSync10 } from "node:fs";
+import { join as join11 } from "node:path";
 function loopbackTls(ref) {
   const host = ref.split("/")[0] ?? "";
   return /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/.test(host) ? ["--tls-verify=false"] : [];
@@ -37517,16 +38077,16 @@ function buildahBuilder(tools) {
     build: (image, refs, labels) => tools.run("buildah", ["bud", ...buildFlags(image, refs, labels), "--pull-always", image.context]),
     // Trivy cannot read buildah's storage: export the image to an OCI archive and scan that.
     async scanTarget(ref, workDir) {
-      const archive = join9(workDir, `${safeName(ref)}.oci.tar`);
+      const archive = join11(workDir, `${safeName(ref)}.oci.tar`);
       const result = await tools.run("buildah", ["push", ref, `oci-archive:${archive}`]);
       return result.exitCode === 0 ? { args: ["--input", archive] } : { failed: result };
     },
     async push(ref, workDir) {
-      const digestFile = join9(workDir, `${safeName(ref)}.digest`);
+      const digestFile = join11(workDir, `${safeName(ref)}.digest`);
       const result = await tools.run("buildah", ["push", "--digestfile", digestFile, ref, `docker://${ref}`]);
       if (result.exitCode !== 0) return { failed: result };
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
-      const digest = DIGEST3.exec(readFileSync9(digestFile, "utf8"))?.[0];
+      const digest = DIGEST3.exec(readFileSync10(digestFile, "utf8"))?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
     },
     async index(refs, manifests, workDir) {
@@ -37546,7 +38106,7 @@ function buildahBuilder(tools) {
         }
         let digest;
         for (const ref of refs) {
-          const digestFile = join9(workDir, `${safeName(ref)}.index.digest`);
+          const digestFile = join11(workDir, `${safeName(ref)}.index.digest`);
           const pushed = await tools.run("buildah", [
             "manifest",
             "push",
@@ -37559,7 +38119,7 @@ function buildahBuilder(tools) {
           ]);
           if (pushed.exitCode !== 0) return { failed: pushed };
           if (tools.dryRun) digest ??= DRY_RUN_DIGEST;
-          else digest ??= DIGEST3.exec(readFileSync9(digestFile, "utf8"))?.[0];
+          else digest ??= DIGEST3.exec(readFileSync10(digestFile, "utf8"))?.[0];
         }
         return digest ? { digest } : {
           failed: {
@@ -37593,14 +38153,14 @@ async function chooseBuilder(choice, tools) {
 }
 
 // src/rebuild/library.ts
-var import_yaml7 = __toESM(require_dist(), 1);
-import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync10 } from "node:fs";
-import { join as join10 } from "node:path";
+var import_yaml8 = __toESM(require_dist(), 1);
+import { existsSync as existsSync3, readdirSync as readdirSync3, readFileSync as readFileSync11 } from "node:fs";
+import { join as join12 } from "node:path";
 var NAME2 = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 function readLibrary(baseDir, cwd, only = []) {
-  const dir = join10(cwd, baseDir);
+  const dir = join12(cwd, baseDir);
   if (!existsSync3(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
-  const imagesFile = join10(dir, "images.yml");
+  const imagesFile = join12(dir, "images.yml");
   const entries = existsSync3(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
   const images = entries.map((entry) => describe(entry, baseDir, cwd));
   const unknown = only.filter((name) => !images.some((image) => image.name === name));
@@ -37612,13 +38172,13 @@ function readLibrary(baseDir, cwd, only = []) {
   return only.length > 0 ? images.filter((image) => only.includes(image.name)) : images;
 }
 function fromFileNames(dir) {
-  return readdirSync2(dir).filter((file) => file.endsWith(".Dockerfile")).sort().map((file) => ({ name: file.slice(0, -".Dockerfile".length), dockerfile: file }));
+  return readdirSync3(dir).filter((file) => file.endsWith(".Dockerfile")).sort().map((file) => ({ name: file.slice(0, -".Dockerfile".length), dockerfile: file }));
 }
 function readImagesFile(path4, baseDir) {
   const where2 = `${baseDir}/images.yml`;
   let data2;
   try {
-    data2 = (0, import_yaml7.parse)(readFileSync10(path4, "utf8"));
+    data2 = (0, import_yaml8.parse)(readFileSync11(path4, "utf8"));
   } catch (error) {
     throw new UsageError(`${where2} is not valid YAML: ${error.message}`);
   }
@@ -37658,16 +38218,16 @@ function readImagesFile(path4, baseDir) {
   });
 }
 function contextOf(entry, baseDir, cwd, display) {
-  const folder = join10(cwd, baseDir, entry.context ?? ".");
+  const folder = join12(cwd, baseDir, entry.context ?? ".");
   if (!existsSync3(folder))
     throw new UsageError(`${display}: the build context ${entry.context} does not exist`);
   return displayPath(cwd, folder);
 }
 function describe(entry, baseDir, cwd) {
-  const path4 = join10(cwd, baseDir, entry.dockerfile);
+  const path4 = join12(cwd, baseDir, entry.dockerfile);
   const display = displayPath(cwd, path4);
   if (!existsSync3(path4)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
-  const { occurrences, problems } = readDockerfile(readFileSync10(path4, "utf8"), display);
+  const { occurrences, problems } = readDockerfile(readFileSync11(path4, "utf8"), display);
   if (problems[0]) throw new UsageError(`${display}:${problems[0].line}: ${problems[0].message}`);
   const base = occurrences.find((o) => o.via === "from" && o.stage?.final);
   if (base?.image.kind !== "image") {
@@ -37681,7 +38241,7 @@ function describe(entry, baseDir, cwd) {
     );
   }
   const beside = (suffix) => {
-    const file = join10(cwd, baseDir, `${entry.name}${suffix}`);
+    const file = join12(cwd, baseDir, `${entry.name}${suffix}`);
     return existsSync3(file) ? displayPath(cwd, file) : void 0;
   };
   const trivyIgnore = beside(".trivyignore");
@@ -37700,8 +38260,8 @@ function describe(entry, baseDir, cwd) {
 }
 
 // src/rebuild/pipeline.ts
-import { readFileSync as readFileSync11, rmSync } from "node:fs";
-import { join as join11 } from "node:path";
+import { readFileSync as readFileSync12, rmSync as rmSync2 } from "node:fs";
+import { join as join13 } from "node:path";
 
 // src/rebuild/trivy.ts
 var SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
@@ -37782,8 +38342,8 @@ function scanFilters(options, image, report, exit = []) {
 }
 async function publishedCves(ref, options, tools, image, name) {
   if (tools.dryRun) return void 0;
-  const report = join11(options.workDir, `${name}.published.trivy.json`);
-  rmSync(report, { force: true });
+  const report = join13(options.workDir, `${name}.published.trivy.json`);
+  rmSync2(report, { force: true });
   const scan = await tools.run("trivy", ["image", ...scanFilters(options, image, report), ref]);
   const summary2 = readScanReport(report);
   if (scan.exitCode !== 0 || !summary2) {
@@ -37941,12 +38501,12 @@ function addScan(outcome, summary2) {
 }
 async function scanVariant(v, published, image, options, builder2, tools, step) {
   if (!options.scan) return {};
-  const report = join11(options.workDir, `${v.label}.trivy.json`);
+  const report = join13(options.workDir, `${v.label}.trivy.json`);
   const local = v.refs[0];
   step("scan");
   const target = await builder2.scanTarget(local, options.workDir);
   if ("failed" in target) return { step: "scan", failed: toolError(builder2.tool, target.failed) };
-  if (!tools.dryRun) rmSync(report, { force: true });
+  if (!tools.dryRun) rmSync2(report, { force: true });
   const scan = await tools.run("trivy", [
     "image",
     ...scanFilters(options, image, report, ["--exit-code", "1"]),
@@ -37987,7 +38547,7 @@ async function scanVariant(v, published, image, options, builder2, tools, step) 
   }
   if (options.attest) {
     step("sbom");
-    const sbom = join11(options.workDir, `${v.label}.cdx.json`);
+    const sbom = join13(options.workDir, `${v.label}.cdx.json`);
     const made = await tools.run("trivy", [
       "image",
       "--format",
@@ -38001,8 +38561,8 @@ async function scanVariant(v, published, image, options, builder2, tools, step) 
   return { ...summary2 && { summary: summary2 }, ...gate && { gate } };
 }
 async function attestVariant(v, subject, key, options, tools) {
-  const report = join11(options.workDir, `${v.label}.trivy.json`);
-  const predicate = join11(options.workDir, `${v.label}.cosign-vuln.json`);
+  const report = join13(options.workDir, `${v.label}.trivy.json`);
+  const predicate = join13(options.workDir, `${v.label}.cosign-vuln.json`);
   const convert = await tools.run("trivy", [
     "convert",
     "--format",
@@ -38015,7 +38575,7 @@ async function attestVariant(v, subject, key, options, tools) {
   const attest = (type2, file) => tools.run("cosign", ["attest", "--yes", ...key, "--type", type2, "--predicate", file, subject]);
   const vuln = await attest("vuln", predicate);
   if (vuln.exitCode !== 0) return toolError("cosign", vuln);
-  const cyclonedx = await attest("cyclonedx", join11(options.workDir, `${v.label}.cdx.json`));
+  const cyclonedx = await attest("cyclonedx", join13(options.workDir, `${v.label}.cdx.json`));
   if (cyclonedx.exitCode !== 0) return toolError("cosign", cyclonedx);
   return void 0;
 }
@@ -38029,7 +38589,7 @@ async function requireTools(options, tools) {
 }
 function readScanReport(path4) {
   try {
-    return summarizeScan(readFileSync11(path4, "utf8"));
+    return summarizeScan(readFileSync12(path4, "utf8"));
   } catch {
     return void 0;
   }
@@ -38108,7 +38668,7 @@ async function runRebuild(settings, tools, onImage = () => {
 }, onStep) {
   const registry = validateRegistry(settings.registry);
   const images = libraryOf(settings);
-  const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync(join12(tmpdir(), "base-image-guard-rebuild-"));
+  const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync2(join14(tmpdir2(), "base-image-guard-rebuild-"));
   const options = {
     registry,
     scan: settings.scan,
@@ -38130,7 +38690,7 @@ async function runRebuild(settings, tools, onImage = () => {
     if (options.push && !await tools.has(builder2.inspector)) throw new MissingToolError(builder2.inspector);
     return await rebuildLibrary(images, options, builder2, tools, onImage);
   } finally {
-    if (!tools.dryRun) rmSync2(workDir, { recursive: true, force: true });
+    if (!tools.dryRun) rmSync3(workDir, { recursive: true, force: true });
   }
 }
 
@@ -38659,7 +39219,7 @@ function listedFiles(paths, cwd) {
   const listed = /* @__PURE__ */ new Set();
   for (const path4 of paths) {
     const absolute = resolve10(cwd, path4);
-    const stats = statSync6(absolute, { throwIfNoEntry: false });
+    const stats = statSync8(absolute, { throwIfNoEntry: false });
     if (!stats) throw new InputError(`path ${path4} does not exist`);
     if (!stats.isFile()) throw new UsageError(`--ignore-unknown takes files, and ${path4} is not one`);
     const display = displayPath(cwd, absolute);
@@ -38700,6 +39260,7 @@ function check(paths, flags) {
       buildArgs: flags.buildArg,
       ...flags.fromJson && { podList: readInput(flags.fromJson, cwd, "pod list", "stdin") },
       ...flags.manifests && { manifests: readInput(flags.manifests, cwd, "manifests", "<stdin>") },
+      render: flags.render,
       ...listed && { paths: ["."], onlyFiles: listed },
       ...flags.changedSince && { onlyFiles: changedFiles(flags.changedSince, cwd, listed) },
       ...flags.digests && {
@@ -38723,7 +39284,7 @@ function check(paths, flags) {
   const chunks = flags.format === "json" ? jsonChunks2(result) : flags.format === "jsonl" ? jsonLines(result) : [renderBuilt(flags, result, !toFile && useColor(process.stdout))];
   writeChunks(chunks, flags.output === void 0 ? void 0 : resolve10(cwd, flags.output), flags.output);
   const stats = process.env.BASE_IMAGE_GUARD_PATH_STATS;
-  if (stats) writeFileSync4(stats, `${JSON.stringify(pathStats)}
+  if (stats) writeFileSync5(stats, `${JSON.stringify(pathStats)}
 `);
   return exitCodeOf(result);
 }
@@ -38839,7 +39400,7 @@ function exportAdmission(flags) {
       today,
       ...loaded.calendar && { calendar: loaded.calendar }
     });
-    const file = flags.outputDir !== void 0 ? join13(flags.outputDir, EXPORT_FILES[target]) : flags.output;
+    const file = flags.outputDir !== void 0 ? join15(flags.outputDir, EXPORT_FILES[target]) : flags.output;
     writeChunks([file === void 0 && i > 0 ? `---
 ${text}` : text], file, file);
     if (file !== void 0) process.stderr.write(`wrote ${terminal(file)} (${target})
@@ -38850,7 +39411,7 @@ ${text}` : text], file, file);
 function importAdmission(file, flags) {
   let text;
   try {
-    text = file === "-" ? readFileSync12(0, "utf8") : readFileSync12(resolve10(file), "utf8");
+    text = file === "-" ? readFileSync13(0, "utf8") : readFileSync13(resolve10(file), "utf8");
   } catch (error) {
     throw new InputError(
       `cannot read ${file}: ${error.code ?? error.message}`
@@ -38913,8 +39474,8 @@ function init(options) {
   if (existsSync4(target) && !options.force) {
     throw new UsageError(`${options.path} already exists; use --force to overwrite it`);
   }
-  mkdirSync3(dirname11(target), { recursive: true });
-  writeFileSync4(target, starterPolicyText);
+  mkdirSync4(dirname11(target), { recursive: true });
+  writeFileSync5(target, starterPolicyText);
   process.stdout.write(
     `wrote ${options.path}: the built-in default policy with the end-of-life calendar on, commented; edit approved and deprecated first
 `
@@ -38943,6 +39504,11 @@ function program2(setExitCode) {
   ).option(
     "--manifests <file>",
     "judge rendered manifests: helm template or kustomize build output, or - for stdin (# Source: comments name the files)"
+  ).addOption(
+    new Option(
+      "--render <when>",
+      "Helm charts: auto renders each with helm template when helm is on PATH and judges what it renders; never reads only their values"
+    ).choices(["auto", "never"]).default("auto")
   ).option("--changed-since <ref>", "check only files changed since a git ref (each changed file whole)").option("--digests <file>", "a rebuild's digests.json: pinning findings name the exact digest to pin to").option("--today <date>", "judge end-of-life dates and exception expiry as of this day (YYYY-MM-DD)").addOption(jobsOption()).option(
     "--baseline <file>",
     "a JSON report of known findings (base-image-guard baseline): only findings not in it fail"

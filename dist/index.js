@@ -898,10 +898,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
     var parse3 = require_parse();
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var SemVer = require_semver();
     var truncate = (version, truncation, options) => {
-      if (!constants2.RELEASE_TYPES.includes(truncation)) {
+      if (!constants3.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version, options);
@@ -2141,7 +2141,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse3 = require_parse();
@@ -2225,8 +2225,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants2.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants2.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants3.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants3.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -2246,10 +2246,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
     var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -2282,11 +2282,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias2;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap3;
+    exports.isMap = isMap4;
     exports.isNode = isNode;
     exports.isPair = isPair2;
     exports.isScalar = isScalar3;
-    exports.isSeq = isSeq2;
+    exports.isSeq = isSeq3;
   }
 });
 
@@ -6196,10 +6196,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key, sep: sep6, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -6213,7 +6213,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep5) {
+          if (!keyProps.anchor && !keyProps.tag && !sep6) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -6237,7 +6237,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep6 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -6253,7 +6253,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep6, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -6344,7 +6344,7 @@ var require_resolve_end = __commonJS({
       let comment2 = "";
       if (end) {
         let hasSpace = false;
-        let sep5 = "";
+        let sep6 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -6358,13 +6358,13 @@ var require_resolve_end = __commonJS({
               if (!comment2)
                 comment2 = cb;
               else
-                comment2 += sep5 + cb;
-              sep5 = "";
+                comment2 += sep6 + cb;
+              sep6 = "";
               break;
             }
             case "newline":
               if (comment2)
-                sep5 += source;
+                sep6 += source;
               hasSpace = true;
               break;
             default:
@@ -6394,9 +6394,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap3 = fc.start.source === "{";
-      const fcName = isMap3 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap4 = fc.start.source === "{";
+      const fcName = isMap4 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap4 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -6407,18 +6407,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key, sep: sep6, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep5 && !value) {
+          if (!props.anchor && !props.tag && !sep6 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -6432,7 +6432,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap4 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -6472,8 +6472,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep5 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
+        if (!isMap4 && !sep6 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -6485,7 +6485,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep6 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -6495,9 +6495,9 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep5)
-                for (const st of sep5) {
+            if (!isMap4 && !props.found && ctx.options.strict) {
+              if (sep6)
+                for (const st of sep6) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -6514,7 +6514,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep6, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -6527,7 +6527,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap3) {
+          if (isMap4) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -6543,7 +6543,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap3 ? "}" : "]";
+      const expectedEnd = isMap4 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -6694,7 +6694,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep5 = "";
+      let sep6 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -6711,24 +6711,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep5 + indent.slice(trimIndent) + content;
-          sep5 = "\n";
+          value += sep6 + indent.slice(trimIndent) + content;
+          sep6 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep5 === " ")
-            sep5 = "\n";
-          else if (!prevMoreIndented && sep5 === "\n")
-            sep5 = "\n\n";
-          value += sep5 + indent.slice(trimIndent) + content;
-          sep5 = "\n";
+          if (sep6 === " ")
+            sep6 = "\n";
+          else if (!prevMoreIndented && sep6 === "\n")
+            sep6 = "\n\n";
+          value += sep6 + indent.slice(trimIndent) + content;
+          sep6 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep5 === "\n")
+          if (sep6 === "\n")
             value += "\n";
           else
-            sep5 = "\n";
+            sep6 = "\n";
         } else {
-          value += sep5 + content;
-          sep5 = " ";
+          value += sep6 + content;
+          sep6 = " ";
           prevMoreIndented = false;
         }
       }
@@ -6911,25 +6911,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep5 = " ";
+      let sep6 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep5 === "\n")
-            res += sep5;
+          if (sep6 === "\n")
+            res += sep6;
           else
-            sep5 = "\n";
+            sep6 = "\n";
         } else {
-          res += sep5 + lm;
-          sep5 = " ";
+          res += sep6 + lm;
+          sep6 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep5 + (match?.[1] ?? "");
+      return res + sep6 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -7739,14 +7739,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep5, value }) {
+    function stringifyItem({ start, key, sep: sep6, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep5)
-        for (const st of sep5)
+      if (sep6)
+        for (const st of sep6)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -8913,18 +8913,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep5;
+          let sep6;
           if (scalar.end) {
-            sep5 = scalar.end;
-            sep5.push(this.sourceToken);
+            sep6 = scalar.end;
+            sep6.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep5 = [this.sourceToken];
+            sep6 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep5 }]
+            items: [{ start, key: scalar, sep: sep6 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -9077,15 +9077,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep5 = it.sep;
-                  sep5.push(this.sourceToken);
+                  const sep6 = it.sep;
+                  sep6.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep5 }]
+                    items: [{ start: start2, key, sep: sep6 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -9279,13 +9279,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep5 = fc.end.splice(1, fc.end.length);
-            sep5.push(this.sourceToken);
+            const sep6 = fc.end.splice(1, fc.end.length);
+            sep6.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep5 }]
+              items: [{ start, key: fc, sep: sep6 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -9444,7 +9444,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -9470,7 +9470,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
@@ -9506,7 +9506,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse3;
     exports.parseAllDocuments = parseAllDocuments2;
-    exports.parseDocument = parseDocument2;
+    exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
   }
 });
@@ -16344,9 +16344,9 @@ var require_ignore = __commonJS({
 import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action/check.ts
-import { mkdirSync, readFileSync as readFileSync3, writeFileSync } from "node:fs";
-import { tmpdir as tmpdir2 } from "node:os";
-import { dirname as dirname6, join as join5, resolve as resolve6 } from "node:path";
+import { mkdirSync as mkdirSync2, readFileSync as readFileSync4, writeFileSync as writeFileSync2 } from "node:fs";
+import { tmpdir as tmpdir3 } from "node:os";
+import { dirname as dirname6, join as join7, resolve as resolve6 } from "node:path";
 
 // package.json
 var package_default = {
@@ -23777,12 +23777,12 @@ var Flow = class {
     return value;
   }
   collection(close) {
-    const isMap3 = close === 125;
+    const isMap4 = close === 125;
     this.at++;
     const items = [];
     const map2 = {};
-    const positions = isMap3 ? /* @__PURE__ */ new Map() : [];
-    const container = isMap3 ? map2 : items;
+    const positions = isMap4 ? /* @__PURE__ */ new Map() : [];
+    const container = isMap4 ? map2 : items;
     this.scan.positions.set(container, positions);
     for (; ; ) {
       this.blanks();
@@ -23791,7 +23791,7 @@ var Flow = class {
         return container;
       }
       const startLine = this.line;
-      if (isMap3) {
+      if (isMap4) {
         const quotedKey = this.text.charCodeAt(this.at) === 34 || this.text.charCodeAt(this.at) === 39;
         const key = this.value(true);
         if (typeof key !== "string" || startLine !== this.line) throw NOT_SURE;
@@ -24214,9 +24214,9 @@ function readFastDocument(text, from, to, firstLine2, documents) {
   keys.forEach((path, i) => {
     const value = valueAtPath(data2, path);
     const at2 = lines[i];
-    const isMap3 = typeof value === "object" && value !== null && !Array.isArray(value);
-    if (isMap3 && "repository" in value) throw NOT_SURE;
-    const same = typeof value === "string" ? at2.value === value : (value === null || isMap3) && at2.value === void 0;
+    const isMap4 = typeof value === "object" && value !== null && !Array.isArray(value);
+    if (isMap4 && "repository" in value) throw NOT_SURE;
+    const same = typeof value === "string" ? at2.value === value : (value === null || isMap4) && at2.value === void 0;
     if (!same) throw NOT_SURE;
     positions.set(pathKey(path), { line: at2.line, col: at2.col });
   });
@@ -25081,11 +25081,11 @@ function parseTree(text, errors = [], options = ParseOptions.DEFAULT) {
       onValue({ type: getNodeType(value), offset, length, parent: currentParent, value });
       ensurePropertyComplete(offset + length);
     },
-    onSeparator: (sep5, offset, length) => {
+    onSeparator: (sep6, offset, length) => {
       if (currentParent.type === "property") {
-        if (sep5 === ":") {
+        if (sep6 === ":") {
           currentParent.colonOffset = offset;
-        } else if (sep5 === ",") {
+        } else if (sep6 === ",") {
           ensurePropertyComplete(offset);
         }
       }
@@ -27518,6 +27518,13 @@ function readYamlSource(text, file, role, options, dir, folder) {
   }
   return result;
 }
+function readManifestText(text, file, options = {}) {
+  const result = emptyResult();
+  const parsed = readYamlFile(text, file, options);
+  result.problems.push(...parsed.problems);
+  for (const doc of parsed.documents) readManifest(doc, file, result);
+  return result;
+}
 function readManifest(doc, file, result, env = () => ({ variables: /* @__PURE__ */ new Map(), positions: /* @__PURE__ */ new Map(), file: envFileOf(file) })) {
   if (isKubernetesObject(doc.data)) {
     const found = kubernetesImages(doc.data, doc.written);
@@ -27611,12 +27618,12 @@ function withoutRepeats(occurrences, from) {
 function sideFiles(dir, folder, layout, result) {
   return {
     yaml(path) {
-      const relative4 = posix3.normalize(path.replace(/^\/+/, ""));
-      if (relative4.startsWith("../") || relative4 === "..") return "it is outside the repository";
-      const text = layout.read(join(dir, ...relative4.split("/")));
+      const relative5 = posix3.normalize(path.replace(/^\/+/, ""));
+      if (relative5.startsWith("../") || relative5 === "..") return "it is outside the repository";
+      const text = layout.read(join(dir, ...relative5.split("/")));
       if (text === OUT_OF_TREE) return "it is a symbolic link out of the checked tree";
       if (text === void 0) return "there is no such file";
-      const file = folder === "." ? relative4 : `${folder}/${relative4}`;
+      const file = folder === "." ? relative5 : `${folder}/${relative5}`;
       const parsed = readYamlFile(text, file, { allPositions: true });
       result.problems.push(...parsed.problems);
       const suppressions = text.includes(MARKER) ? readSuppressions(text, yamlDataLines(text)).valid : /* @__PURE__ */ new Map();
@@ -28006,6 +28013,23 @@ function displayPath(cwd, absolute) {
   return (path === "" ? "." : path).split(sep3).join("/");
 }
 
+// src/sources/helm-render.ts
+var import_yaml6 = __toESM(require_dist(), 1);
+import {
+  copyFileSync,
+  lstatSync as lstatSync2,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync as readdirSync2,
+  readFileSync as readFileSync2,
+  realpathSync as realpathSync3,
+  rmSync,
+  statSync as statSync3,
+  writeFileSync
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join as join3, posix as posix4, relative as relative2, sep as sep4 } from "node:path";
+
 // src/sources/manifests.ts
 var RENDERED = {
   kind: "fixed",
@@ -28018,14 +28042,7 @@ function readManifestStream(text, origin) {
   const parsed = readYamlFile(text, origin);
   for (const doc of parsed.documents) readManifest(doc, origin, result);
   result.problems.push(...parsed.problems);
-  const sources = [void 0];
-  let current;
-  for (const line of text.split("\n")) {
-    if (DOCUMENT_START.test(line)) current = void 0;
-    const source = SOURCE_COMMENT.exec(line)?.[1];
-    if (source !== void 0) current = source;
-    sources.push(current);
-  }
+  const sources = sourcesByLine(text);
   for (const found of result.occurrences) found.written = RENDERED;
   for (const found of [...result.occurrences, ...result.problems]) {
     const source = sources[found.line];
@@ -28035,6 +28052,443 @@ function readManifestStream(text, origin) {
     found.column = 0;
   }
   return result;
+}
+function sourcesByLine(text) {
+  const sources = [void 0];
+  let current;
+  for (const line of text.split("\n")) {
+    if (DOCUMENT_START.test(line)) current = void 0;
+    const source = SOURCE_COMMENT.exec(line)?.[1];
+    if (source !== void 0) current = source;
+    sources.push(current);
+  }
+  return sources;
+}
+
+// src/sources/helm-render.ts
+var RELEASE2 = "release-name";
+var NAMESPACE = "default";
+var TIMEOUT_MS = 6e4;
+var MAX_OUTPUT_BYTES = 64 << 20;
+var MAX_CHART_FILES = 5e3;
+var MAX_CHART_BYTES = 64 << 20;
+var MAX_VALUE_SETS = 20;
+var VALUES_SET = /^values-.+\.ya?ml$/;
+var CI_VALUES_SET = /-values\.ya?ml$/;
+function under2(display, folder) {
+  return folder === "" || display === folder || display.startsWith(`${folder}/`);
+}
+function joinDisplay(folder, rest) {
+  return folder === "" ? rest : `${folder}/${rest}`;
+}
+function chartsToRender(candidates, only) {
+  const charts = [];
+  for (const candidate of candidates) {
+    if (posix4.basename(candidate.path) !== "Chart.yaml") continue;
+    const display = posix4.dirname(candidate.path);
+    charts.push({
+      absolute: candidate.absolute.slice(0, -"Chart.yaml".length - 1),
+      display: display === "." ? "" : display
+    });
+  }
+  const tops = charts.filter(
+    (chart) => !charts.some((other) => other !== chart && under2(chart.display, joinDisplay(other.display, "charts")))
+  );
+  const changed = only ? [...only] : void 0;
+  return tops.filter((chart) => !changed || changed.some((file) => under2(file, chart.display))).sort((a, b) => a.display < b.display ? -1 : a.display > b.display ? 1 : 0);
+}
+function presentSubcharts(chartDir) {
+  const names = /* @__PURE__ */ new Set();
+  let entries;
+  try {
+    entries = readdirSync2(join3(chartDir, "charts"));
+  } catch {
+    return names;
+  }
+  for (const entry of entries) {
+    const archive = /^(.+?)-v?\d+\.\d+\.\d+[^/]*\.tgz$/.exec(entry);
+    if (archive?.[1]) {
+      names.add(archive[1]);
+      continue;
+    }
+    const name = chartName(join3(chartDir, "charts", entry));
+    if (name !== void 0) names.add(name);
+  }
+  return names;
+}
+function chartName(dir) {
+  try {
+    const data2 = (0, import_yaml6.parseDocument)(readFileSync2(join3(dir, "Chart.yaml"), "utf8")).toJS();
+    const name = data2?.name;
+    return typeof name === "string" ? name : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function dropMissingDependencies(copy) {
+  const present2 = presentSubcharts(copy);
+  const missing = [];
+  for (const [file, lock] of [
+    ["Chart.yaml", "Chart.lock"],
+    ["requirements.yaml", "requirements.lock"]
+  ]) {
+    let text;
+    try {
+      text = readFileSync2(join3(copy, file), "utf8");
+    } catch {
+      continue;
+    }
+    const doc = (0, import_yaml6.parseDocument)(text);
+    const list = (0, import_yaml6.isMap)(doc.contents) ? doc.contents.get("dependencies", true) : void 0;
+    if (!(0, import_yaml6.isSeq)(list)) continue;
+    const kept = list.items.filter((item) => {
+      const name = (0, import_yaml6.isMap)(item) ? item.get("name") : void 0;
+      if (typeof name !== "string" || present2.has(name)) return true;
+      missing.push(name);
+      return false;
+    });
+    if (kept.length === list.items.length) continue;
+    list.items = kept;
+    writeFileSync(join3(copy, file), String(doc));
+    rmSync(join3(copy, lock), { force: true });
+  }
+  return missing;
+}
+var ChartTooLarge = class extends Error {
+};
+function copyChart(from, to, roots, display, left) {
+  let files = 0;
+  let bytes2 = 0;
+  const seen = /* @__PURE__ */ new Set();
+  const walk = (source, target, shown) => {
+    const real = realpathSync3(source);
+    if (seen.has(real)) return;
+    seen.add(real);
+    mkdirSync(target, { recursive: true });
+    for (const name of readdirSync2(source).sort()) {
+      if (name === ".git") continue;
+      const path = join3(source, name);
+      const into = join3(target, name);
+      const entryShown = joinDisplay(shown, name);
+      let stats = lstatSync2(path);
+      if (stats.isSymbolicLink()) {
+        let target2;
+        try {
+          target2 = realpathSync3(path);
+        } catch {
+          continue;
+        }
+        if (roots.length > 0 && !isInsideAny(target2, roots)) {
+          left.push(entryShown);
+          continue;
+        }
+        stats = statSync3(path);
+      }
+      if (stats.isDirectory()) walk(path, into, entryShown);
+      else if (stats.isFile()) {
+        files += 1;
+        bytes2 += stats.size;
+        if (files > MAX_CHART_FILES || bytes2 > MAX_CHART_BYTES) throw new ChartTooLarge();
+        copyFileSync(path, into);
+      }
+    }
+  };
+  walk(from, to, display);
+}
+function valueSets(chartDir) {
+  const list = (dir, pattern) => {
+    try {
+      return readdirSync2(dir).filter((name) => pattern.test(name) && statSync3(join3(dir, name)).isFile()).sort().map((name) => relative2(chartDir, join3(dir, name)).split(sep4).join("/"));
+    } catch {
+      return [];
+    }
+  };
+  return [...list(chartDir, VALUES_SET), ...list(join3(chartDir, "ci"), CI_VALUES_SET)];
+}
+function helmError(stderr, copy, name, display) {
+  const lines = stderr.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("Use --debug"));
+  const error2 = lines.find((line) => line.startsWith("Error:")) ?? lines.at(-1) ?? "no message";
+  let text = error2.replace(/^Error:\s*/, "").split(copy).join(display === "" ? "." : display);
+  if (name !== void 0 && name !== "")
+    text = text.split(`(${name}/`).join(`(${joinDisplay(display, "")}`).split(`on ${name}/`).join(`on ${joinDisplay(display, "")}`);
+  return text.length > 400 ? `${text.slice(0, 400)}\u2026` : text;
+}
+var keyLine = (key) => new RegExp(`^(\\s*(?:-\\s+)?["']?${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["']?\\s*:\\s*)(\\S.*)$`);
+function valuesRead(line, values) {
+  const read = [];
+  for (const match of line.matchAll(/\.Values((?:\.[A-Za-z_][\w-]*)+)/g)) {
+    let value = values;
+    for (const key of (match[1] ?? "").slice(1).split(".")) {
+      value = value !== null && typeof value === "object" ? value[key] : void 0;
+    }
+    if (typeof value === "string" && value.trim() !== "" || typeof value === "number")
+      read.push(String(value));
+  }
+  return read;
+}
+function locateInTemplate(text, images, values) {
+  if (text === void 0) return images.map(() => ({ line: 0, column: 0 }));
+  const lines = text.split(/\r?\n/);
+  const linesOf = /* @__PURE__ */ new Map();
+  const keyLines = (key) => {
+    let list = linesOf.get(key);
+    if (!list) {
+      const pattern = keyLine(key);
+      list = [];
+      for (let i = 0; i < lines.length; i++) {
+        const match = pattern.exec(lines[i] ?? "");
+        if (!match?.[1] || !match[2]) continue;
+        const value = match[2].replace(/\s+#.*$/, "").trim();
+        const expression2 = value.includes("{{");
+        list.push({
+          line: i + 1,
+          column: match[1].length + 1,
+          value: /^(["']).*\1$/.test(value) ? value.slice(1, -1) : value,
+          expression: expression2,
+          reads: expression2 ? valuesRead(value, values) : []
+        });
+      }
+      linesOf.set(key, list);
+    }
+    return list;
+  };
+  const found = images.map(({ text: image, key }) => {
+    const candidates = keyLines(key);
+    return candidates.find((line) => !line.expression && line.value === image) ?? candidates.find((line) => line.expression && line.reads.some((read) => image.includes(read)));
+  });
+  const left = /* @__PURE__ */ new Map();
+  images.forEach(({ key }, i) => {
+    if (found[i] !== void 0) return;
+    const list = left.get(key);
+    if (list) list.push(i);
+    else left.set(key, [i]);
+  });
+  for (const [key, indexes] of left) {
+    const taken = new Set(found.filter((at2) => at2 !== void 0).map((at2) => at2.line));
+    const expressions = keyLines(key).filter((line) => line.expression && !taken.has(line.line));
+    const all = keyLines(key).filter((line) => line.expression);
+    indexes.forEach((index, n) => {
+      found[index] = all.length === 1 ? all[0] : expressions.length === indexes.length ? expressions[n] : void 0;
+    });
+  }
+  return found.map((at2) => at2 ? { line: at2.line, column: at2.column } : { line: 0, column: 0 });
+}
+function isValues(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+function readValues(path) {
+  try {
+    const data2 = (0, import_yaml6.parseDocument)(readFileSync2(path, "utf8")).toJS({ maxAliasCount: 100 });
+    return isValues(data2) ? data2 : {};
+  } catch {
+    return {};
+  }
+}
+function mergeValues(base, over) {
+  const merged2 = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const old = merged2[key];
+    merged2[key] = isValues(old) && isValues(value) ? mergeValues(old, value) : value;
+  }
+  return merged2;
+}
+function valuesFor(rest, values, copy) {
+  const sub = /^charts\/([^/]+)\/(.+)$/.exec(rest);
+  if (!sub?.[1] || !sub[2]) return values;
+  const given = isValues(values[sub[1]]) ? values[sub[1]] : {};
+  const global = isValues(values.global) ? { global: values.global } : {};
+  const own = readValues(join3(copy, "charts", sub[1], "values.yaml"));
+  return valuesFor(sub[2], mergeValues(mergeValues(own, given), global), join3(copy, "charts", sub[1]));
+}
+function keyOfStreamLine(line) {
+  return /^\s*(?:-\s+)?["']?([\w.-]+)["']?\s*:/.exec(line ?? "")?.[1] ?? "image";
+}
+function renderChart(chart, options) {
+  const rendering = { chart, result: emptyResult(), templates: /* @__PURE__ */ new Map(), notices: [] };
+  const templatesOf = (folder) => joinDisplay(folder, "templates");
+  const subcharts = options.chartFolders.filter(
+    (folder) => folder !== chart.display && under2(folder, chart.display)
+  );
+  const fail = (reason) => {
+    for (const folder of [chart.display, ...subcharts])
+      rendering.templates.set(templatesOf(folder), { judged: false, reason });
+    return rendering;
+  };
+  const scratch = mkdtempSync(join3(tmpdir(), "base-image-guard-helm-"));
+  try {
+    const copy = join3(scratch, "chart");
+    const left = [];
+    try {
+      copyChart(chart.absolute, copy, options.roots, chart.display, left);
+    } catch (error2) {
+      if (error2 instanceof ChartTooLarge)
+        return fail(
+          `Helm chart template: the chart holds more than ${MAX_CHART_FILES} files or ${MAX_CHART_BYTES >> 20} MB, so it was not rendered`
+        );
+      return fail(
+        `Helm chart template: the chart could not be read to render it (${error2.message})`
+      );
+    }
+    for (const link of left)
+      rendering.result.problems.push({
+        file: link,
+        line: 0,
+        column: 0,
+        message: "a link out of the checked tree: not read, and not given to helm to render"
+      });
+    const name = chartName(copy);
+    const missing = dropMissingDependencies(copy);
+    if (missing.length > 0)
+      rendering.notices.push({
+        file: joinDisplay(chart.display, "Chart.yaml"),
+        reason: `rendered without its dependencies ${missing.join(", ")}: they are not in charts/ (helm dependency build fetches them), so what they render was not judged`
+      });
+    const home = join3(scratch, "home");
+    mkdirSync(home);
+    writeFileSync(join3(scratch, "kubeconfig"), "");
+    const env = {
+      HELM_CONFIG_HOME: join3(home, "config"),
+      HELM_CACHE_HOME: join3(home, "cache"),
+      HELM_DATA_HOME: join3(home, "data"),
+      HELM_PLUGINS: join3(home, "plugins"),
+      HELM_REPOSITORY_CONFIG: join3(home, "repositories.yaml"),
+      HELM_REGISTRY_CONFIG: join3(home, "registry.json"),
+      KUBECONFIG: join3(scratch, "kubeconfig")
+    };
+    const sets = valueSets(copy);
+    if (sets.length > MAX_VALUE_SETS)
+      rendering.notices.push({
+        file: joinDisplay(chart.display, sets[MAX_VALUE_SETS]),
+        reason: `the chart has ${sets.length} values files to render with; only the first ${MAX_VALUE_SETS} were rendered`
+      });
+    const seen = /* @__PURE__ */ new Set();
+    const texts = /* @__PURE__ */ new Map();
+    const templateText = (path) => {
+      if (!texts.has(path)) {
+        let text;
+        try {
+          text = readFileSync2(join3(copy, ...path.split("/")), "utf8");
+        } catch {
+        }
+        texts.set(path, text);
+      }
+      return texts.get(path);
+    };
+    const sourced = /* @__PURE__ */ new Set();
+    const defaults = readValues(join3(copy, "values.yaml"));
+    for (const set2 of [void 0, ...sets.slice(0, MAX_VALUE_SETS)]) {
+      const args = [
+        "template",
+        "--namespace",
+        NAMESPACE,
+        ...set2 === void 0 ? [] : [`--values=${join3(copy, ...set2.split("/"))}`],
+        "--",
+        RELEASE2,
+        copy
+      ];
+      const run2 = options.runner.run("helm", args, {
+        cwd: scratch,
+        env,
+        timeoutMs: TIMEOUT_MS,
+        maxOutputBytes: MAX_OUTPUT_BYTES
+      });
+      const failure = run2.stopped === "timeout" ? `helm template did not finish in ${TIMEOUT_MS / 1e3} s` : run2.stopped === "output" ? `helm template printed more than ${MAX_OUTPUT_BYTES >> 20} MB` : run2.exitCode !== 0 ? `helm template failed: ${helmError(run2.stderr, copy, name, chart.display)}` : void 0;
+      if (failure !== void 0) {
+        if (set2 === void 0) return fail(`Helm chart template: ${failure}`);
+        rendering.notices.push({
+          file: joinDisplay(chart.display, set2),
+          reason: `with this values file, ${failure}; what it renders was not judged`
+        });
+        continue;
+      }
+      const values = set2 === void 0 ? defaults : mergeValues(defaults, readValues(join3(copy, ...set2.split("/"))));
+      readRendered(
+        run2.stdout,
+        chart,
+        name,
+        set2,
+        { seen, sourced, templateText, values, copy },
+        rendering.result
+      );
+    }
+    rendering.templates.set(templatesOf(chart.display), { judged: true });
+    for (const folder of subcharts) {
+      const rendered = [...sourced].some((file) => under2(file, templatesOf(folder)));
+      rendering.templates.set(
+        templatesOf(folder),
+        rendered ? { judged: true } : {
+          judged: false,
+          reason: `Helm chart template: ${chart.display === "" ? "the chart" : chart.display} renders nothing of this subchart with its values files (disabled?), so it was not judged`
+        }
+      );
+    }
+    return rendering;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+function readRendered(stdout, chart, name, set2, state, into) {
+  const origin = `helm template ${chart.display === "" ? "." : chart.display}${set2 ? ` --values ${set2}` : ""}`;
+  const read = readManifestText(stdout, origin);
+  const sources = sourcesByLine(stdout);
+  const streamLines = stdout.split("\n");
+  const inChart = (source) => {
+    if (source === void 0) return void 0;
+    const slash = source.indexOf("/");
+    const rest = slash < 0 ? source : source.slice(slash + 1);
+    return name !== void 0 && !source.startsWith(`${name}/`) ? void 0 : rest;
+  };
+  for (let i = 1; i < sources.length; i++) {
+    const rest = inChart(sources[i]);
+    if (rest !== void 0) state.sourced.add(joinDisplay(chart.display, rest));
+  }
+  const byTemplate = /* @__PURE__ */ new Map();
+  for (const occurrence of read.occurrences) {
+    const rest = inChart(sources[occurrence.line]) ?? "";
+    const key = keyOfStreamLine(streamLines[occurrence.line - 1]);
+    const list = byTemplate.get(rest);
+    if (list) list.push({ occurrence, key });
+    else byTemplate.set(rest, [{ occurrence, key }]);
+  }
+  for (const [rest, list] of byTemplate) {
+    const text = rest === "" ? void 0 : state.templateText(rest);
+    const file = rest === "" ? joinDisplay(chart.display, "Chart.yaml") : joinDisplay(chart.display, rest);
+    const at2 = locateInTemplate(
+      text,
+      list.map(({ occurrence, key }) => ({ text: occurrence.text, key })),
+      valuesFor(rest, state.values, state.copy)
+    );
+    const suppressions = text === void 0 ? void 0 : readSuppressions(text).valid;
+    list.forEach(({ occurrence }, i) => {
+      const { line, column } = at2[i];
+      const unique = `${file}\0${line}\0${column}\0${occurrence.text}`;
+      if (state.seen.has(unique)) return;
+      state.seen.add(unique);
+      const suppression = line > 0 ? suppressions?.get(line - 1) : void 0;
+      into.occurrences.push({
+        ...occurrence,
+        file,
+        line,
+        column,
+        source: "helm-template",
+        written: {
+          kind: "fixed",
+          reason: `rendered by helm from ${file}: change the template, or the values it reads`
+        },
+        ...suppression ? { suppression } : {}
+      });
+    });
+  }
+  for (const problem of read.problems) {
+    const rest = inChart(sources[problem.line]);
+    into.problems.push({
+      ...problem,
+      file: rest === void 0 ? origin : joinDisplay(chart.display, rest),
+      line: 0,
+      column: 0,
+      message: `${problem.message} (in what ${origin} rendered)`
+    });
+  }
 }
 
 // src/sources/parallel.ts
@@ -28245,6 +28699,52 @@ if (!isMainThread && workerData?.[MARK]) {
   serve(port, shared);
 }
 
+// src/tool-run.ts
+import { spawnSync } from "node:child_process";
+import { accessSync, constants as constants2, statSync as statSync4 } from "node:fs";
+import { delimiter, join as join4 } from "node:path";
+function findOnPath(tool, path = process.env.PATH ?? "") {
+  const names = process.platform === "win32" ? [`${tool}.exe`, `${tool}.cmd`, tool] : [tool];
+  for (const dir of path.split(delimiter)) {
+    if (dir === "") continue;
+    for (const name of names) {
+      const candidate = join4(dir, name);
+      try {
+        if (!statSync4(candidate).isFile()) continue;
+        accessSync(candidate, constants2.X_OK);
+        return candidate;
+      } catch {
+      }
+    }
+  }
+  return void 0;
+}
+var pathRunner = {
+  find: (tool) => findOnPath(tool),
+  run(tool, args, options) {
+    const found = findOnPath(tool);
+    if (found === void 0) return { exitCode: 127, stdout: "", stderr: `${tool}: not found on PATH` };
+    const result = spawnSync(found, args, {
+      ...options.cwd && { cwd: options.cwd },
+      env: { ...process.env, ...options.env },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: options.timeoutMs,
+      killSignal: "SIGKILL",
+      maxBuffer: options.maxOutputBytes,
+      windowsHide: true
+    });
+    const error2 = result.error;
+    const stopped = error2?.code === "ETIMEDOUT" ? "timeout" : error2?.code === "ENOBUFS" ? "output" : void 0;
+    return {
+      exitCode: result.status ?? (error2 ? 1 : 0),
+      stdout: result.stdout ?? "",
+      stderr: result.stderr ?? (error2 && !stopped ? error2.message : ""),
+      ...stopped && { stopped }
+    };
+  }
+};
+
 // src/check.ts
 function runCheck(options) {
   const { policy, calendar } = options.loaded;
@@ -28346,19 +28846,35 @@ function runCheck(options) {
     {}
   );
   for (const { file } of unreadable) judged.push(file);
+  const charts = renderCharts(options, discovery.candidates, discovery.roots, only);
+  for (const notice2 of charts.notices) skipped.push(notice2);
+  const valuesImages = /* @__PURE__ */ new Map();
   const total = candidates.length;
   let done = 0;
   for (const outcome of readInOrder(candidates, readOptions, options.jobs ?? defaultJobs())) {
     options.onProgress?.(++done, total);
     if ("skip" in outcome) {
+      const templates = outcome.group === void 0 ? void 0 : charts.templates.get(outcome.group);
+      if (outcome.group !== void 0) charts.unsaid.delete(outcome.group);
+      if (templates?.judged) {
+        judged.push(outcome.file);
+        continue;
+      }
       skipped.push({
         file: outcome.file,
-        reason: outcome.skip,
+        reason: templates ? templates.reason : outcome.skip,
         ...outcome.group && { group: outcome.group }
       });
       continue;
     }
     judged.push(outcome.file);
+    for (const occurrence of outcome.result.occurrences) {
+      if (occurrence.source !== "helm") continue;
+      const folder = occurrence.file.includes("/") ? occurrence.file.slice(0, occurrence.file.lastIndexOf("/")) : "";
+      const list = valuesImages.get(imageKey(occurrence));
+      if (list) list.push(folder);
+      else valuesImages.set(imageKey(occurrence), [folder]);
+    }
     for (const problem of outcome.suppressionProblems)
       invalidSuppressions.push({ file: outcome.file, ...problem });
     if (needsWholeRepository(outcome.result)) deferred.push(outcome.result);
@@ -28371,6 +28887,11 @@ function runCheck(options) {
     if (!input) continue;
     judged.push(input.origin);
     deferred.push(read(input.text, input.origin));
+  }
+  for (const rendering of charts.renderings) deferred.push(withoutValuesImages(rendering, valuesImages));
+  for (const group of charts.unsaid) {
+    const state = charts.templates.get(group);
+    if (state && !state.judged) skipped.push({ file: group, reason: state.reason, group });
   }
   const built = kustomized(deferred);
   judgeAll(
@@ -28392,6 +28913,45 @@ function runCheck(options) {
     suppressed: suppressed.sort(byPosition),
     skipped,
     ...tally && { releases: tally.list() }
+  };
+}
+function renderCharts(options, candidates, roots, only) {
+  const none = { renderings: [], templates: /* @__PURE__ */ new Map(), notices: [], unsaid: /* @__PURE__ */ new Set() };
+  if ((options.render ?? "auto") === "never") return none;
+  const charts = chartsToRender(candidates, options.onlyFiles ?? only);
+  if (charts.length === 0) return none;
+  const runner = options.runner ?? pathRunner;
+  const templates = /* @__PURE__ */ new Map();
+  if (runner.find("helm") === void 0) {
+    for (const chart of chartsToRender(candidates))
+      templates.set(chart.display === "" ? "templates" : `${chart.display}/templates`, {
+        judged: false,
+        reason: "Helm chart template: helm is not on PATH, so it was not rendered (render it with helm template \u2026 | base-image-guard check --manifests -)"
+      });
+    return { renderings: [], templates, notices: [], unsaid: /* @__PURE__ */ new Set() };
+  }
+  const chartFolders = candidates.filter((c) => c.path === "Chart.yaml" || c.path.endsWith("/Chart.yaml")).map((c) => c.path === "Chart.yaml" ? "" : c.path.slice(0, -"/Chart.yaml".length));
+  const renderings = charts.map((chart) => renderChart(chart, { runner, roots, chartFolders }));
+  for (const rendering of renderings)
+    for (const [group, state] of rendering.templates) templates.set(group, state);
+  return {
+    renderings,
+    templates,
+    notices: renderings.flatMap((r) => r.notices),
+    unsaid: new Set(renderings.flatMap((r) => [...r.templates.keys()]))
+  };
+}
+function imageKey(occurrence) {
+  return occurrence.image.kind === "image" ? occurrence.image.ref.normalized : occurrence.text;
+}
+function withoutValuesImages(rendering, valuesImages) {
+  const chart = rendering.chart.display;
+  const inChart = (folder) => chart === "" || folder === chart || folder.startsWith(`${chart}/`);
+  return {
+    ...rendering.result,
+    occurrences: rendering.result.occurrences.filter(
+      (occurrence) => !(valuesImages.get(imageKey(occurrence)) ?? []).some(inChart)
+    )
   };
 }
 function kustomized(results) {
@@ -28467,8 +29027,8 @@ function readDigests(text, file) {
 
 // src/policy/load.ts
 var import_semver2 = __toESM(require_semver2(), 1);
-var import_yaml6 = __toESM(require_dist(), 1);
-import { lstatSync as lstatSync2, readFileSync as readFileSync2, realpathSync as realpathSync3, statSync as statSync3 } from "node:fs";
+var import_yaml7 = __toESM(require_dist(), 1);
+import { lstatSync as lstatSync3, readFileSync as readFileSync3, realpathSync as realpathSync4, statSync as statSync5 } from "node:fs";
 import { dirname as dirname5, resolve as resolve4 } from "node:path";
 
 // schema/policy.schema.json
@@ -29604,7 +30164,7 @@ function workingTreeReader(cwd) {
     };
     let link;
     try {
-      link = lstatSync2(file);
+      link = lstatSync3(file);
     } catch (error2) {
       if (error2.code === "ENOENT") return void 0;
       return cannot(error2.message);
@@ -29612,18 +30172,18 @@ function workingTreeReader(cwd) {
     if (link.isSymbolicLink()) {
       let target;
       try {
-        target = realpathSync3(file);
+        target = realpathSync4(file);
       } catch {
         return cannot("it is a symbolic link to nothing");
       }
-      const root = realpathSync3(cwd);
-      if (isInside(realpathSync3(dirname5(file)), root) && !isInside(target, root)) {
+      const root = realpathSync4(cwd);
+      if (isInside(realpathSync4(dirname5(file)), root) && !isInside(target, root)) {
         return cannot("it is a symbolic link out of the repository, not followed");
       }
     }
-    if (statSync3(file).isDirectory()) return cannot("it is a folder");
+    if (statSync5(file).isDirectory()) return cannot("it is a folder");
     try {
-      return readFileSync2(file, "utf8");
+      return readFileSync3(file, "utf8");
     } catch (error2) {
       return cannot(error2.message);
     }
@@ -29654,15 +30214,15 @@ function withCalendar(loaded, read) {
 }
 function sideFilesOf(text) {
   try {
-    const dir = (0, import_yaml6.parseDocument)(text).toJS({ maxAliasCount: 100 })?.eol?.calendar;
+    const dir = (0, import_yaml7.parseDocument)(text).toJS({ maxAliasCount: 100 })?.eol?.calendar;
     return typeof dir === "string" ? calendarFiles(dir).map((file) => file.path) : [];
   } catch {
     return [];
   }
 }
 function parsePolicy(text, file) {
-  const lineCounter = new import_yaml6.LineCounter();
-  const doc = (0, import_yaml6.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new import_yaml7.LineCounter();
+  const doc = (0, import_yaml7.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const lineOf = (offset) => offset === void 0 ? 0 : lineCounter.linePos(offset).line;
   if (doc.errors.length > 0) {
     throw new PolicyError(
@@ -29726,7 +30286,7 @@ var RULE_KEYS = ["approved", "deprecated", "minimal", "versions", "pinning", "eo
 var settingsCache;
 function builtInSettings() {
   if (!settingsCache) {
-    const { mode, workflows, ci, devcontainers, dockerfile, include, exclude, maxFileSize } = (0, import_yaml6.parseDocument)(default_policy_generated_default).toJS();
+    const { mode, workflows, ci, devcontainers, dockerfile, include, exclude, maxFileSize } = (0, import_yaml7.parseDocument)(default_policy_generated_default).toJS();
     settingsCache = {
       mode,
       workflows,
@@ -29755,8 +30315,8 @@ function schemaProblem(error2, { nodeAt: nodeAt2, lineAt, lineOf }) {
     case "additionalProperties": {
       const key = String(params.additionalProperty);
       const map2 = nodeAt2(path);
-      const pair = (0, import_yaml6.isMap)(map2) ? map2.items.find((p) => (0, import_yaml6.isScalar)(p.key) && p.key.value === key) : void 0;
-      const line = (0, import_yaml6.isScalar)(pair?.key) ? lineOf(pair.key.range?.[0]) : lineAt(path);
+      const pair = (0, import_yaml7.isMap)(map2) ? map2.items.find((p) => (0, import_yaml7.isScalar)(p.key) && p.key.value === key) : void 0;
+      const line = (0, import_yaml7.isScalar)(pair?.key) ? lineOf(pair.key.range?.[0]) : lineAt(path);
       const allowed = allowedKeys(path);
       return {
         line,
@@ -29766,9 +30326,9 @@ function schemaProblem(error2, { nodeAt: nodeAt2, lineAt, lineOf }) {
     }
     case "type": {
       const node = nodeAt2(path);
-      const written = (0, import_yaml6.isScalar)(node) ? node.source ?? String(node.value) : void 0;
+      const written = (0, import_yaml7.isScalar)(node) ? node.source ?? String(node.value) : void 0;
       const expected = String(params.type);
-      const asNumber = expected === "string" && (0, import_yaml6.isScalar)(node) && typeof node.value === "number";
+      const asNumber = expected === "string" && (0, import_yaml7.isScalar)(node) && typeof node.value === "number";
       return {
         line: lineAt(path),
         keyPath,
@@ -29826,7 +30386,7 @@ function dedupe(problems) {
     return true;
   });
 }
-var RELEASE2 = /^\d+(?:\.\d+)*$/;
+var RELEASE3 = /^\d+(?:\.\d+)*$/;
 function semanticProblems(policy, lineAt) {
   const problems = [];
   const add = (path, message) => problems.push({ line: lineAt(path), keyPath: keyPathText(path), message });
@@ -29841,7 +30401,7 @@ function semanticProblems(policy, lineAt) {
   checkImages("images", policy.minimal?.images, true, ["minimal"]);
   for (const [distribution, allowed] of Object.entries(policy.versions ?? {})) {
     allowed.forEach((value, i) => {
-      if (!RELEASE2.test(value) && import_semver2.default.validRange(value) === null) {
+      if (!RELEASE3.test(value) && import_semver2.default.validRange(value) === null) {
         add(
           ["versions", distribution, i],
           `"${value}" is neither a release such as "22.04" nor a semver range such as ">=3.19" or "3.x"`
@@ -30411,6 +30971,7 @@ var INPUT_DEFAULTS = {
   policy: "",
   paths: ".",
   mode: "",
+  render: "auto",
   "changed-files-only": "false",
   annotations: "true",
   "sarif-file": "",
@@ -30473,6 +31034,7 @@ function readCheckInputs(get) {
     ...get("policy") && { policy: get("policy") },
     paths: get("paths").split(/\s+/).filter(Boolean),
     ...mode && { mode: oneOf(get, "mode", ["enforce", "audit"]) },
+    render: oneOf(get, "render", ["auto", "never"]),
     changedFilesOnly: booleanInput(get, "changed-files-only"),
     annotations: booleanInput(get, "annotations"),
     ...get("sarif-file") && { sarifFile: get("sarif-file") },
@@ -30512,12 +31074,12 @@ function trivyVersionInput(get) {
 }
 
 // src/action/new-findings.ts
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join as join3 } from "node:path";
+import { mkdtempSync as mkdtempSync2, rmSync as rmSync2 } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join5 } from "node:path";
 
 // src/action/pull-request.ts
-import { posix as posix4 } from "node:path";
+import { posix as posix5 } from "node:path";
 function pullRequestOf(eventName, payload, repository) {
   const [owner = "", repo = ""] = repository.split("/");
   if (eventName === "merge_group") {
@@ -30587,7 +31149,7 @@ async function fileAtBase(octokit, pr, path, cwd) {
 var MAX_LINK_HOPS = 8;
 function gitFileAtBase(cwd, sha, path) {
   ensureCommit(cwd, sha);
-  let current = posix4.normalize(path);
+  let current = posix5.normalize(path);
   for (let hop = 0; ; hop++) {
     const entry = nulSeparated(git(cwd, ["ls-tree", "-z", sha, "--", current]))[0];
     if (entry === void 0)
@@ -30597,8 +31159,8 @@ function gitFileAtBase(cwd, sha, path) {
     const blob = git(cwd, ["cat-file", "blob", object]);
     if (mode !== "120000") return blob;
     if (hop >= MAX_LINK_HOPS) return refuse(path, `is a chain of more than ${MAX_LINK_HOPS} symbolic links`);
-    const target = posix4.normalize(posix4.join(posix4.dirname(current), blob));
-    if (posix4.isAbsolute(blob) || target === ".." || target.startsWith("../")) {
+    const target = posix5.normalize(posix5.join(posix5.dirname(current), blob));
+    if (posix5.isAbsolute(blob) || target === ".." || target.startsWith("../")) {
       return refuse(
         path,
         `is a symbolic link out of the repository (${blob}) at the base commit; it is not followed`
@@ -30662,7 +31224,7 @@ async function upsertComment(octokit, pr, marker, body, resolvedBody) {
 // src/action/new-findings.ts
 function baseCommitFindings(cwd, pr, options) {
   ensureCommit(cwd, pr.baseSha);
-  const tree = mkdtempSync(join3(process.env.RUNNER_TEMP ?? tmpdir(), "big-base-"));
+  const tree = mkdtempSync2(join5(process.env.RUNNER_TEMP ?? tmpdir2(), "big-base-"));
   try {
     git(cwd, ["worktree", "add", "--detach", "--force", tree, pr.baseSha]);
     const result = runCheck({
@@ -30678,7 +31240,7 @@ function baseCommitFindings(cwd, pr, options) {
       git(cwd, ["worktree", "remove", "--force", tree]);
     } catch {
     }
-    rmSync(tree, { recursive: true, force: true });
+    rmSync2(tree, { recursive: true, force: true });
   }
 }
 
@@ -30703,14 +31265,14 @@ async function writeSummary(markdown2) {
 }
 
 // src/action/upload-report.ts
-import { copyFileSync } from "node:fs";
-import { basename as basename3, join as join4 } from "node:path";
+import { copyFileSync as copyFileSync2 } from "node:fs";
+import { basename as basename3, join as join6 } from "node:path";
 async function uploadReport(step, dir, files) {
   const name = `base-image-guard-report-${step}`;
   try {
     const inDir = files.map((file) => {
-      const target = join4(dir, basename3(file));
-      if (target !== file) copyFileSync(file, target);
+      const target = join6(dir, basename3(file));
+      if (target !== file) copyFileSync2(file, target);
       return target;
     });
     const { DefaultArtifactClient } = await import("./chunks/artifact-RZQZNWIN.js");
@@ -30738,8 +31300,8 @@ function runUrl() {
   return GITHUB_SERVER_URL && GITHUB_REPOSITORY && GITHUB_RUN_ID ? `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}` : void 0;
 }
 function writeFile(path, text) {
-  mkdirSync(dirname6(path), { recursive: true });
-  writeFileSync(path, text);
+  mkdirSync2(dirname6(path), { recursive: true });
+  writeFileSync2(path, text);
 }
 async function policyFor(inputs, cwd, pr, octokit, changed) {
   const central = centralPolicyOf(inputs.policy);
@@ -30812,7 +31374,7 @@ Every finding of earlier runs is fixed as of ${pr.headSha.slice(0, 7)}.
 }
 function workspaceText(cwd, path, what) {
   try {
-    return readFileSync3(resolve6(cwd, path), "utf8");
+    return readFileSync4(resolve6(cwd, path), "utf8");
   } catch (error2) {
     throw new InputError(
       `${what} ${path}: ${error2.code ?? error2.message}`
@@ -30886,6 +31448,7 @@ async function check(inputs) {
     cwd,
     loaded,
     ...inputs.mode && { mode: inputs.mode },
+    render: inputs.render,
     ...onlyFiles && { onlyFiles },
     ...inputs.digests && {
       digests: readDigests(workspaceText(cwd, inputs.digests, "digests"), inputs.digests)
@@ -30893,7 +31456,7 @@ async function check(inputs) {
   });
   const result = known ? applyBaseline(checked, known.fingerprints, known.name) : checked;
   if (inputs.annotations) annotate(result, changed);
-  const reportPath = join5(process.env.RUNNER_TEMP ?? tmpdir2(), "base-image-guard", stepId(), "report.json");
+  const reportPath = join7(process.env.RUNNER_TEMP ?? tmpdir3(), "base-image-guard", stepId(), "report.json");
   writeFile(reportPath, renderJson(result));
   setOutput("report", reportPath);
   setOutput("violations", String(result.findings.length));
@@ -30930,12 +31493,12 @@ async function check(inputs) {
 }
 
 // src/action/export.ts
-import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import { join as join6, relative as relative3, resolve as resolve8 } from "node:path";
+import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { join as join8, relative as relative4, resolve as resolve8 } from "node:path";
 
 // src/admission/export.ts
 import { existsSync } from "node:fs";
-import { basename as basename4, dirname as dirname7, isAbsolute as isAbsolute2, relative as relative2, resolve as resolve7, sep as sep4 } from "node:path";
+import { basename as basename4, dirname as dirname7, isAbsolute as isAbsolute2, relative as relative3, resolve as resolve7, sep as sep5 } from "node:path";
 
 // src/admission/cel.ts
 var import_semver3 = __toESM(require_semver2(), 1);
@@ -31418,13 +31981,13 @@ function resourceRules() {
   return RESOURCES.map((rule) => ({ ...rule, operations: ["CREATE", "UPDATE"] }));
 }
 function sourceLabel(source, cwd = process.cwd()) {
-  if (!isAbsolute2(source) && !source.includes(sep4) && !existsSync(resolve7(cwd, source))) return source;
+  if (!isAbsolute2(source) && !source.includes(sep5) && !existsSync(resolve7(cwd, source))) return source;
   const file = resolve7(cwd, source);
   for (let dir = dirname7(file); ; dir = dirname7(dir)) {
-    if (existsSync(resolve7(dir, ".git"))) return relative2(dir, file).split(sep4).join("/");
+    if (existsSync(resolve7(dir, ".git"))) return relative3(dir, file).split(sep5).join("/");
     if (dirname7(dir) === dir) break;
   }
-  return isAbsolute2(source) ? basename4(file) : source.split(sep4).join("/");
+  return isAbsolute2(source) ? basename4(file) : source.split(sep5).join("/");
 }
 function annotations(policy, options) {
   return {
@@ -31598,11 +32161,11 @@ function exportPolicies(get) {
   const loaded = loadPolicy(policyInput === "" ? void 0 : policyInput, cwd);
   for (const warning2 of loaded.warnings) warning(warning2, { title: "base-image-guard policy" });
   const today = (/* @__PURE__ */ new Date()).toISOString().slice(0, 10);
-  mkdirSync2(dir, { recursive: true });
+  mkdirSync3(dir, { recursive: true });
   const files = [];
   for (const target of targets) {
-    const file = join6(dir, EXPORT_FILES[target]);
-    writeFileSync2(
+    const file = join8(dir, EXPORT_FILES[target]);
+    writeFileSync3(
       file,
       exportPolicy(loaded.policy, {
         target,
@@ -31612,17 +32175,17 @@ function exportPolicies(get) {
         ...loaded.calendar && { calendar: loaded.calendar }
       })
     );
-    files.push(relative3(cwd, file));
-    info(`wrote ${relative3(cwd, file)} (${target})`);
+    files.push(relative4(cwd, file));
+    info(`wrote ${relative4(cwd, file)} (${target})`);
   }
   setOutput("files", JSON.stringify(files));
 }
 
 // src/fix/index.ts
-import { lstatSync as lstatSync3, realpathSync as realpathSync4 } from "node:fs";
+import { lstatSync as lstatSync4, realpathSync as realpathSync5 } from "node:fs";
 
 // src/fix/claims.ts
-import { readFileSync as readFileSync4 } from "node:fs";
+import { readFileSync as readFileSync5 } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 
 // src/fix/file-text.ts
@@ -31826,7 +32389,7 @@ var Files = class {
     if (!entry) {
       const absolute = resolvePath(this.cwd, file);
       try {
-        const bytes2 = readFileSync4(absolute);
+        const bytes2 = readFileSync5(absolute);
         const text = bytes2.toString("utf8");
         entry = Buffer.from(text, "utf8").equals(bytes2) ? { text: new FileText(text), bytes: bytes2, absolute } : { reason: "the file is not UTF-8, so rewriting it could change other bytes" };
       } catch (error2) {
@@ -32315,14 +32878,14 @@ async function runFix(options) {
 }
 function realPath(path) {
   try {
-    return realpathSync4(path);
+    return realpathSync5(path);
   } catch {
     return path;
   }
 }
 function isLink(path) {
   try {
-    return lstatSync3(path).isSymbolicLink();
+    return lstatSync4(path).isSymbolicLink();
   } catch {
     return false;
   }
@@ -32363,14 +32926,14 @@ import {
   fchmodSync,
   fsyncSync,
   openSync as openSync2,
-  readFileSync as readFileSync5,
-  realpathSync as realpathSync5,
+  readFileSync as readFileSync6,
+  realpathSync as realpathSync6,
   renameSync,
-  statSync as statSync4,
+  statSync as statSync6,
   unlinkSync,
   writeSync
 } from "node:fs";
-import { basename as basename5, dirname as dirname8, join as join7 } from "node:path";
+import { basename as basename5, dirname as dirname8, join as join9 } from "node:path";
 var WriteError = class extends GuardError {
 };
 function writeChanges(files) {
@@ -32386,10 +32949,10 @@ function writeChanges(files) {
   for (const change of files) {
     let temp;
     try {
-      const target = realpathSync5(change.absolute);
+      const target = realpathSync6(change.absolute);
       refuseIfChanged(target, change);
-      const stats = statSync4(target);
-      temp = join7(
+      const stats = statSync6(target);
+      temp = join9(
         dirname8(target),
         `.${basename5(target)}.base-image-guard-${randomBytes(6).toString("hex")}.tmp`
       );
@@ -32428,7 +32991,7 @@ function writeChanges(files) {
   }
 }
 function refuseIfChanged(target, change) {
-  if (!readFileSync5(target).equals(change.before)) {
+  if (!readFileSync6(target).equals(change.before)) {
     throw new WriteError(
       `${change.file} changed since fix read it; nothing was written: run fix again on the new text`
     );
@@ -32442,7 +33005,7 @@ function removeQuietly(path) {
 }
 
 // src/action/fix-pull-request.ts
-import { readFileSync as readFileSync6, statSync as statSync5 } from "node:fs";
+import { readFileSync as readFileSync7, statSync as statSync7 } from "node:fs";
 async function openFixPullRequest(octokit, target, result, body) {
   const { owner, repo } = target;
   if (!/^[0-9a-f]{40}$/.test(target.parent))
@@ -32453,10 +33016,10 @@ async function openFixPullRequest(octokit, target, result, body) {
     const blob = await octokit.rest.git.createBlob({
       owner,
       repo,
-      content: readFileSync6(file.absolute).toString("base64"),
+      content: readFileSync7(file.absolute).toString("base64"),
       encoding: "base64"
     });
-    const executable = (statSync5(file.absolute).mode & 73) !== 0;
+    const executable = (statSync7(file.absolute).mode & 73) !== 0;
     tree.push({
       path: file.file,
       mode: executable ? "100755" : "100644",
@@ -32701,18 +33264,18 @@ function summaryOf(result, posted) {
 }
 
 // src/action/rebuild.ts
-import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
-import { tmpdir as tmpdir4 } from "node:os";
-import { dirname as dirname9, join as join13 } from "node:path";
+import { mkdirSync as mkdirSync4, writeFileSync as writeFileSync5 } from "node:fs";
+import { tmpdir as tmpdir5 } from "node:os";
+import { dirname as dirname9, join as join15 } from "node:path";
 
 // src/rebuild/index.ts
-import { mkdtempSync as mkdtempSync2, rmSync as rmSync3 } from "node:fs";
-import { tmpdir as tmpdir3 } from "node:os";
-import { join as join11 } from "node:path";
+import { mkdtempSync as mkdtempSync3, rmSync as rmSync4 } from "node:fs";
+import { tmpdir as tmpdir4 } from "node:os";
+import { join as join13 } from "node:path";
 
 // src/rebuild/builders.ts
-import { readFileSync as readFileSync7 } from "node:fs";
-import { join as join8 } from "node:path";
+import { readFileSync as readFileSync8 } from "node:fs";
+import { join as join10 } from "node:path";
 
 // src/rebuild/tools.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -32827,16 +33390,16 @@ function buildahBuilder(tools) {
     build: (image, refs, labels) => tools.run("buildah", ["bud", ...buildFlags(image, refs, labels), "--pull-always", image.context]),
     // Trivy cannot read buildah's storage: export the image to an OCI archive and scan that.
     async scanTarget(ref, workDir) {
-      const archive = join8(workDir, `${safeName(ref)}.oci.tar`);
+      const archive = join10(workDir, `${safeName(ref)}.oci.tar`);
       const result = await tools.run("buildah", ["push", ref, `oci-archive:${archive}`]);
       return result.exitCode === 0 ? { args: ["--input", archive] } : { failed: result };
     },
     async push(ref, workDir) {
-      const digestFile = join8(workDir, `${safeName(ref)}.digest`);
+      const digestFile = join10(workDir, `${safeName(ref)}.digest`);
       const result = await tools.run("buildah", ["push", "--digestfile", digestFile, ref, `docker://${ref}`]);
       if (result.exitCode !== 0) return { failed: result };
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
-      const digest = DIGEST3.exec(readFileSync7(digestFile, "utf8"))?.[0];
+      const digest = DIGEST3.exec(readFileSync8(digestFile, "utf8"))?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
     },
     async index(refs, manifests, workDir) {
@@ -32856,7 +33419,7 @@ function buildahBuilder(tools) {
         }
         let digest;
         for (const ref of refs) {
-          const digestFile = join8(workDir, `${safeName(ref)}.index.digest`);
+          const digestFile = join10(workDir, `${safeName(ref)}.index.digest`);
           const pushed = await tools.run("buildah", [
             "manifest",
             "push",
@@ -32869,7 +33432,7 @@ function buildahBuilder(tools) {
           ]);
           if (pushed.exitCode !== 0) return { failed: pushed };
           if (tools.dryRun) digest ??= DRY_RUN_DIGEST;
-          else digest ??= DIGEST3.exec(readFileSync7(digestFile, "utf8"))?.[0];
+          else digest ??= DIGEST3.exec(readFileSync8(digestFile, "utf8"))?.[0];
         }
         return digest ? { digest } : {
           failed: {
@@ -32903,14 +33466,14 @@ async function chooseBuilder(choice, tools) {
 }
 
 // src/rebuild/library.ts
-var import_yaml7 = __toESM(require_dist(), 1);
-import { existsSync as existsSync2, readdirSync as readdirSync2, readFileSync as readFileSync8 } from "node:fs";
-import { join as join9 } from "node:path";
+var import_yaml8 = __toESM(require_dist(), 1);
+import { existsSync as existsSync2, readdirSync as readdirSync3, readFileSync as readFileSync9 } from "node:fs";
+import { join as join11 } from "node:path";
 var NAME2 = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 function readLibrary(baseDir, cwd, only = []) {
-  const dir = join9(cwd, baseDir);
+  const dir = join11(cwd, baseDir);
   if (!existsSync2(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
-  const imagesFile = join9(dir, "images.yml");
+  const imagesFile = join11(dir, "images.yml");
   const entries = existsSync2(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
   const images = entries.map((entry) => describe(entry, baseDir, cwd));
   const unknown = only.filter((name) => !images.some((image) => image.name === name));
@@ -32922,13 +33485,13 @@ function readLibrary(baseDir, cwd, only = []) {
   return only.length > 0 ? images.filter((image) => only.includes(image.name)) : images;
 }
 function fromFileNames(dir) {
-  return readdirSync2(dir).filter((file) => file.endsWith(".Dockerfile")).sort().map((file) => ({ name: file.slice(0, -".Dockerfile".length), dockerfile: file }));
+  return readdirSync3(dir).filter((file) => file.endsWith(".Dockerfile")).sort().map((file) => ({ name: file.slice(0, -".Dockerfile".length), dockerfile: file }));
 }
 function readImagesFile(path, baseDir) {
   const where = `${baseDir}/images.yml`;
   let data2;
   try {
-    data2 = (0, import_yaml7.parse)(readFileSync8(path, "utf8"));
+    data2 = (0, import_yaml8.parse)(readFileSync9(path, "utf8"));
   } catch (error2) {
     throw new UsageError(`${where} is not valid YAML: ${error2.message}`);
   }
@@ -32968,16 +33531,16 @@ function readImagesFile(path, baseDir) {
   });
 }
 function contextOf(entry, baseDir, cwd, display) {
-  const folder = join9(cwd, baseDir, entry.context ?? ".");
+  const folder = join11(cwd, baseDir, entry.context ?? ".");
   if (!existsSync2(folder))
     throw new UsageError(`${display}: the build context ${entry.context} does not exist`);
   return displayPath(cwd, folder);
 }
 function describe(entry, baseDir, cwd) {
-  const path = join9(cwd, baseDir, entry.dockerfile);
+  const path = join11(cwd, baseDir, entry.dockerfile);
   const display = displayPath(cwd, path);
   if (!existsSync2(path)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
-  const { occurrences, problems } = readDockerfile(readFileSync8(path, "utf8"), display);
+  const { occurrences, problems } = readDockerfile(readFileSync9(path, "utf8"), display);
   if (problems[0]) throw new UsageError(`${display}:${problems[0].line}: ${problems[0].message}`);
   const base = occurrences.find((o) => o.via === "from" && o.stage?.final);
   if (base?.image.kind !== "image") {
@@ -32991,7 +33554,7 @@ function describe(entry, baseDir, cwd) {
     );
   }
   const beside = (suffix) => {
-    const file = join9(cwd, baseDir, `${entry.name}${suffix}`);
+    const file = join11(cwd, baseDir, `${entry.name}${suffix}`);
     return existsSync2(file) ? displayPath(cwd, file) : void 0;
   };
   const trivyIgnore = beside(".trivyignore");
@@ -33010,8 +33573,8 @@ function describe(entry, baseDir, cwd) {
 }
 
 // src/rebuild/pipeline.ts
-import { readFileSync as readFileSync9, rmSync as rmSync2 } from "node:fs";
-import { join as join10 } from "node:path";
+import { readFileSync as readFileSync10, rmSync as rmSync3 } from "node:fs";
+import { join as join12 } from "node:path";
 
 // src/rebuild/trivy.ts
 var SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
@@ -33092,8 +33655,8 @@ function scanFilters(options, image, report, exit = []) {
 }
 async function publishedCves(ref, options, tools, image, name) {
   if (tools.dryRun) return void 0;
-  const report = join10(options.workDir, `${name}.published.trivy.json`);
-  rmSync2(report, { force: true });
+  const report = join12(options.workDir, `${name}.published.trivy.json`);
+  rmSync3(report, { force: true });
   const scan = await tools.run("trivy", ["image", ...scanFilters(options, image, report), ref]);
   const summary2 = readScanReport(report);
   if (scan.exitCode !== 0 || !summary2) {
@@ -33251,12 +33814,12 @@ function addScan(outcome, summary2) {
 }
 async function scanVariant(v, published, image, options, builder2, tools, step) {
   if (!options.scan) return {};
-  const report = join10(options.workDir, `${v.label}.trivy.json`);
+  const report = join12(options.workDir, `${v.label}.trivy.json`);
   const local = v.refs[0];
   step("scan");
   const target = await builder2.scanTarget(local, options.workDir);
   if ("failed" in target) return { step: "scan", failed: toolError(builder2.tool, target.failed) };
-  if (!tools.dryRun) rmSync2(report, { force: true });
+  if (!tools.dryRun) rmSync3(report, { force: true });
   const scan = await tools.run("trivy", [
     "image",
     ...scanFilters(options, image, report, ["--exit-code", "1"]),
@@ -33297,7 +33860,7 @@ async function scanVariant(v, published, image, options, builder2, tools, step) 
   }
   if (options.attest) {
     step("sbom");
-    const sbom = join10(options.workDir, `${v.label}.cdx.json`);
+    const sbom = join12(options.workDir, `${v.label}.cdx.json`);
     const made = await tools.run("trivy", [
       "image",
       "--format",
@@ -33311,8 +33874,8 @@ async function scanVariant(v, published, image, options, builder2, tools, step) 
   return { ...summary2 && { summary: summary2 }, ...gate && { gate } };
 }
 async function attestVariant(v, subject, key, options, tools) {
-  const report = join10(options.workDir, `${v.label}.trivy.json`);
-  const predicate = join10(options.workDir, `${v.label}.cosign-vuln.json`);
+  const report = join12(options.workDir, `${v.label}.trivy.json`);
+  const predicate = join12(options.workDir, `${v.label}.cosign-vuln.json`);
   const convert = await tools.run("trivy", [
     "convert",
     "--format",
@@ -33325,7 +33888,7 @@ async function attestVariant(v, subject, key, options, tools) {
   const attest = (type2, file) => tools.run("cosign", ["attest", "--yes", ...key, "--type", type2, "--predicate", file, subject]);
   const vuln = await attest("vuln", predicate);
   if (vuln.exitCode !== 0) return toolError("cosign", vuln);
-  const cyclonedx = await attest("cyclonedx", join10(options.workDir, `${v.label}.cdx.json`));
+  const cyclonedx = await attest("cyclonedx", join12(options.workDir, `${v.label}.cdx.json`));
   if (cyclonedx.exitCode !== 0) return toolError("cosign", cyclonedx);
   return void 0;
 }
@@ -33339,7 +33902,7 @@ async function requireTools(options, tools) {
 }
 function readScanReport(path) {
   try {
-    return summarizeScan(readFileSync9(path, "utf8"));
+    return summarizeScan(readFileSync10(path, "utf8"));
   } catch {
     return void 0;
   }
@@ -33418,7 +33981,7 @@ async function runRebuild(settings, tools, onImage = () => {
 }, onStep) {
   const registry = validateRegistry(settings.registry);
   const images = libraryOf(settings);
-  const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync2(join11(tmpdir3(), "base-image-guard-rebuild-"));
+  const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync3(join13(tmpdir4(), "base-image-guard-rebuild-"));
   const options = {
     registry,
     scan: settings.scan,
@@ -33440,13 +34003,13 @@ async function runRebuild(settings, tools, onImage = () => {
     if (options.push && !await tools.has(builder2.inspector)) throw new MissingToolError(builder2.inspector);
     return await rebuildLibrary(images, options, builder2, tools, onImage);
   } finally {
-    if (!tools.dryRun) rmSync3(workDir, { recursive: true, force: true });
+    if (!tools.dryRun) rmSync4(workDir, { recursive: true, force: true });
   }
 }
 
 // src/rebuild/pin.ts
-import { readFileSync as readFileSync10, writeFileSync as writeFileSync3 } from "node:fs";
-import { join as join12 } from "node:path";
+import { readFileSync as readFileSync11, writeFileSync as writeFileSync4 } from "node:fs";
+import { join as join14 } from "node:path";
 async function currentDigest(ref, tools) {
   const result = await tools.run("skopeo", skopeoArgs(["inspect", "--raw", `docker://${ref}`]));
   if (result.exitCode !== 0) {
@@ -33489,8 +34052,8 @@ async function pinUpstreams(images, cwd, tools) {
       continue;
     }
     if (!tools.dryRun) {
-      const path = join12(cwd, image.dockerfile);
-      const lines = readFileSync10(path, "utf8").split("\n");
+      const path = join14(cwd, image.dockerfile);
+      const lines = readFileSync11(path, "utf8").split("\n");
       const at2 = image.from.line - 1;
       const line = lines[at2] ?? "";
       const column = image.from.column - 1;
@@ -33503,7 +34066,7 @@ async function pinUpstreams(images, cwd, tools) {
         continue;
       }
       lines[at2] = `${line.slice(0, column)}${upstream}@${current.digest}${line.slice(column + written.length)}`;
-      writeFileSync3(path, lines.join("\n"));
+      writeFileSync4(path, lines.join("\n"));
     }
     outcomes.push({ ...base, new: current.digest, status: "pinned" });
   }
@@ -33662,9 +34225,9 @@ async function rebuild(get) {
     }
   ).finally(close);
   setOutput("images", imagesOutput(outcomes));
-  const digestsPath = join13(process.env.RUNNER_TEMP ?? tmpdir4(), "base-image-guard", "digests.json");
-  mkdirSync3(dirname9(digestsPath), { recursive: true });
-  writeFileSync4(
+  const digestsPath = join15(process.env.RUNNER_TEMP ?? tmpdir5(), "base-image-guard", "digests.json");
+  mkdirSync4(dirname9(digestsPath), { recursive: true });
+  writeFileSync5(
     digestsPath,
     `${JSON.stringify(digestsOf(outcomes, provenance(workspace()).date), null, 2)}
 `

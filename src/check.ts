@@ -15,11 +15,13 @@ import { waiverFor } from "./rules/waivers.js";
 import { readPodList } from "./sources/cluster.js";
 import { withDependents } from "./sources/dependents.js";
 import { type Candidate, discoverFiles } from "./sources/discover.js";
+import { type ChartRendering, chartsToRender, type RenderMode, renderChart } from "./sources/helm-render.js";
 import { applyKustomizations, type Kustomization } from "./sources/kustomize.js";
 import { readManifestStream } from "./sources/manifests.js";
 import { defaultJobs, readInOrder } from "./sources/parallel.js";
 import { isBuilderFile, Layout } from "./sources/read.js";
 import type { Occurrence, ParseProblem, SourceResult } from "./sources/types.js";
+import { pathRunner, type SyncToolRunner } from "./tool-run.js";
 
 export interface CheckOptions {
   /** Files and folders to scan, relative to `cwd`. None (and no pod list or manifests) means `cwd`. */
@@ -48,6 +50,10 @@ export interface CheckOptions {
   jobs?: number;
   /** Called after each discovered file is read (or skipped): `done` of `total`, for a progress line. */
   onProgress?: (done: number, total: number) => void;
+  /** `--render` (SPEC §4 "Helm, rendered"): `auto` renders each chart when helm is on PATH. Default: auto. */
+  render?: RenderMode;
+  /** Runs helm; the real one on PATH by default. */
+  runner?: SyncToolRunner;
 }
 
 export interface Skip {
@@ -201,19 +207,39 @@ export function runCheck(options: CheckOptions): CheckResult {
     {},
   );
   for (const { file } of unreadable) judged.push(file);
+  const charts = renderCharts(options, discovery.candidates, discovery.roots, only);
+  for (const notice of charts.notices) skipped.push(notice);
+  /** Values images of each chart folder, for one occurrence where both readings find an image. */
+  const valuesImages = new Map<string, string[]>();
   const total = candidates.length;
   let done = 0;
   for (const outcome of readInOrder(candidates, readOptions, options.jobs ?? defaultJobs())) {
     options.onProgress?.(++done, total);
     if ("skip" in outcome) {
+      // A chart's templates that rendering looked at are judged; the others say why they were not.
+      const templates = outcome.group === undefined ? undefined : charts.templates.get(outcome.group);
+      if (outcome.group !== undefined) charts.unsaid.delete(outcome.group);
+      if (templates?.judged) {
+        judged.push(outcome.file);
+        continue;
+      }
       skipped.push({
         file: outcome.file,
-        reason: outcome.skip,
+        reason: templates ? templates.reason : outcome.skip,
         ...(outcome.group && { group: outcome.group }),
       });
       continue;
     }
     judged.push(outcome.file);
+    for (const occurrence of outcome.result.occurrences) {
+      if (occurrence.source !== "helm") continue;
+      const folder = occurrence.file.includes("/")
+        ? occurrence.file.slice(0, occurrence.file.lastIndexOf("/"))
+        : "";
+      const list = valuesImages.get(imageKey(occurrence));
+      if (list) list.push(folder);
+      else valuesImages.set(imageKey(occurrence), [folder]);
+    }
     for (const problem of outcome.suppressionProblems)
       invalidSuppressions.push({ file: outcome.file, ...problem });
     if (needsWholeRepository(outcome.result)) deferred.push(outcome.result);
@@ -226,6 +252,13 @@ export function runCheck(options: CheckOptions): CheckResult {
     if (!input) continue;
     judged.push(input.origin);
     deferred.push(read(input.text, input.origin));
+  }
+
+  for (const rendering of charts.renderings) deferred.push(withoutValuesImages(rendering, valuesImages));
+  // A chart rendered for a changed helper or values file whose templates were not read: its failure is still said.
+  for (const group of charts.unsaid) {
+    const state = charts.templates.get(group);
+    if (state && !state.judged) skipped.push({ file: group, reason: state.reason, group });
   }
 
   const built = kustomized(deferred);
@@ -249,6 +282,69 @@ export function runCheck(options: CheckOptions): CheckResult {
     suppressed: suppressed.sort(byPosition),
     skipped,
     ...(tally && { releases: tally.list() }),
+  };
+}
+
+/** What rendering the charts found: their images, which templates it judged, and notices. */
+function renderCharts(
+  options: CheckOptions,
+  candidates: readonly Candidate[],
+  roots: readonly string[],
+  only: ReadonlySet<string> | undefined,
+): {
+  renderings: ChartRendering[];
+  templates: Map<string, { judged: true } | { judged: false; reason: string }>;
+  notices: Skip[];
+  /** Template folders of the charts rendered whose state no skip has said yet. */
+  unsaid: Set<string>;
+} {
+  const none = { renderings: [], templates: new Map(), notices: [], unsaid: new Set<string>() };
+  if ((options.render ?? "auto") === "never") return none;
+  // A changed template helper or values file is not itself read: it brings its chart.
+  const charts = chartsToRender(candidates, options.onlyFiles ?? only);
+  if (charts.length === 0) return none;
+  const runner = options.runner ?? pathRunner;
+  const templates = new Map<string, { judged: true } | { judged: false; reason: string }>();
+  if (runner.find("helm") === undefined) {
+    for (const chart of chartsToRender(candidates))
+      templates.set(chart.display === "" ? "templates" : `${chart.display}/templates`, {
+        judged: false,
+        reason:
+          "Helm chart template: helm is not on PATH, so it was not rendered (render it with helm template … | base-image-guard check --manifests -)",
+      });
+    return { renderings: [], templates, notices: [], unsaid: new Set<string>() };
+  }
+  const chartFolders = candidates
+    .filter((c) => c.path === "Chart.yaml" || c.path.endsWith("/Chart.yaml"))
+    .map((c) => (c.path === "Chart.yaml" ? "" : c.path.slice(0, -"/Chart.yaml".length)));
+  const renderings = charts.map((chart) => renderChart(chart, { runner, roots, chartFolders }));
+  for (const rendering of renderings)
+    for (const [group, state] of rendering.templates) templates.set(group, state);
+  return {
+    renderings,
+    templates,
+    notices: renderings.flatMap((r) => r.notices),
+    unsaid: new Set(renderings.flatMap((r) => [...r.templates.keys()])),
+  };
+}
+
+/** How two readings of a chart (values, rendering) name the same image. */
+function imageKey(occurrence: Occurrence): string {
+  return occurrence.image.kind === "image" ? occurrence.image.ref.normalized : occurrence.text;
+}
+
+/** A rendered image that the chart's values reading found too is one occurrence, at its values line (SPEC §4). */
+function withoutValuesImages(
+  rendering: ChartRendering,
+  valuesImages: ReadonlyMap<string, string[]>,
+): SourceResult {
+  const chart = rendering.chart.display;
+  const inChart = (folder: string) => chart === "" || folder === chart || folder.startsWith(`${chart}/`);
+  return {
+    ...rendering.result,
+    occurrences: rendering.result.occurrences.filter(
+      (occurrence) => !(valuesImages.get(imageKey(occurrence)) ?? []).some(inChart),
+    ),
   };
 }
 

@@ -33,6 +33,7 @@ import { jsonChunks, jsonLines } from "./report/json.js";
 import { terminal } from "./report/neutralise.js";
 import { skipLine, skipNotices } from "./report/skips.js";
 import { displayPath } from "./sources/discover.js";
+import type { RenderMode } from "./sources/helm-render.js";
 import { defaultJobs } from "./sources/parallel.js";
 import { pathStats } from "./sources/path-stats.js";
 
@@ -46,6 +47,7 @@ interface CheckFlags {
   buildArg: Record<string, string>;
   fromJson?: string;
   manifests?: string;
+  render: RenderMode;
   changedSince?: string;
   sarifCategory?: string;
   baseline?: string;
@@ -119,6 +121,7 @@ function check(paths: string[], flags: CheckFlags): number {
       buildArgs: flags.buildArg,
       ...(flags.fromJson && { podList: readInput(flags.fromJson, cwd, "pod list", "stdin") }),
       ...(flags.manifests && { manifests: readInput(flags.manifests, cwd, "manifests", "<stdin>") }),
+      render: flags.render,
       ...(listed && { paths: ["."], onlyFiles: listed }),
       ...(flags.changedSince && { onlyFiles: changedFiles(flags.changedSince, cwd, listed) }),
       ...(flags.digests && {
@@ -434,6 +437,14 @@ function program(setExitCode: (code: number) => void): Command {
     .option(
       "--manifests <file>",
       "judge rendered manifests: helm template or kustomize build output, or - for stdin (# Source: comments name the files)",
+    )
+    .addOption(
+      new Option(
+        "--render <when>",
+        "Helm charts: auto renders each with helm template when helm is on PATH and judges what it renders; never reads only their values",
+      )
+        .choices(["auto", "never"])
+        .default("auto"),
     )
     .option("--changed-since <ref>", "check only files changed since a git ref (each changed file whole)")
     .option("--digests <file>", "a rebuild's digests.json: pinning findings name the exact digest to pin to")

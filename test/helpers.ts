@@ -33,7 +33,7 @@ export function withPolicy(overrides: Record<string, unknown>): LoadedPolicy {
   return parsePolicy(stringify({ ...base, ...overrides }), "test-policy.yml");
 }
 
-/** Runs the engine over a fixture repository. */
+/** Runs the engine over a fixture repository (without helm on PATH: test/setup/no-helm.ts). */
 export function check(
   files: Record<string, string | Buffer>,
   options: Partial<Omit<CheckOptions, "cwd">> = {},

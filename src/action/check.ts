@@ -239,6 +239,7 @@ export async function check(inputs: CheckInputs): Promise<void> {
     cwd,
     loaded,
     ...(inputs.mode && { mode: inputs.mode }),
+    render: inputs.render,
     ...(onlyFiles && { onlyFiles }),
     ...(inputs.digests && {
       digests: readDigests(workspaceText(cwd, inputs.digests, "digests"), inputs.digests),

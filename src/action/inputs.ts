@@ -5,12 +5,14 @@
 import { resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import type { Mode } from "../policy/types.js";
+import type { RenderMode } from "../sources/helm-render.js";
 
 export const INPUT_DEFAULTS = {
   command: "check",
   policy: "",
   paths: ".",
   mode: "",
+  render: "auto",
   "changed-files-only": "false",
   annotations: "true",
   "sarif-file": "",
@@ -48,6 +50,8 @@ export interface CheckInputs {
   policy?: string;
   paths: string[];
   mode?: Mode;
+  /** Render Helm charts with helm when it is on PATH (`auto`), or read only their values (`never`). */
+  render: RenderMode;
   changedFilesOnly: boolean;
   annotations: boolean;
   sarifFile?: string;
@@ -111,6 +115,7 @@ export function readCheckInputs(get: GetInput): CheckInputs {
     ...(get("policy") && { policy: get("policy") }),
     paths: get("paths").split(/\s+/).filter(Boolean),
     ...(mode && { mode: oneOf(get, "mode", ["enforce", "audit"] as const) }),
+    render: oneOf(get, "render", ["auto", "never"] as const),
     changedFilesOnly: booleanInput(get, "changed-files-only"),
     annotations: booleanInput(get, "annotations"),
     ...(get("sarif-file") && { sarifFile: get("sarif-file") }),

@@ -21,15 +21,7 @@ export function readManifestStream(text: string, origin: string): SourceResult {
   for (const doc of parsed.documents) readManifest(doc, origin, result);
   result.problems.push(...parsed.problems);
 
-  // For each line, the `# Source:` path in force: set by the comment, cleared by the next `---`.
-  const sources: (string | undefined)[] = [undefined];
-  let current: string | undefined;
-  for (const line of text.split("\n")) {
-    if (DOCUMENT_START.test(line)) current = undefined;
-    const source = SOURCE_COMMENT.exec(line)?.[1];
-    if (source !== undefined) current = source;
-    sources.push(current);
-  }
+  const sources = sourcesByLine(text);
   // What a stream says is rendered: fixed where it is written, never here (SPEC §9).
   for (const found of result.occurrences) found.written = RENDERED;
   for (const found of [...result.occurrences, ...result.problems]) {
@@ -40,4 +32,17 @@ export function readManifestStream(text: string, origin: string): SourceResult {
     found.column = 0;
   }
   return result;
+}
+
+/** For each line of a rendered stream (1-based), the `# Source:` path in force: set by the comment, cleared by the next `---`. */
+export function sourcesByLine(text: string): (string | undefined)[] {
+  const sources: (string | undefined)[] = [undefined];
+  let current: string | undefined;
+  for (const line of text.split("\n")) {
+    if (DOCUMENT_START.test(line)) current = undefined;
+    const source = SOURCE_COMMENT.exec(line)?.[1];
+    if (source !== undefined) current = source;
+    sources.push(current);
+  }
+  return sources;
 }

@@ -6,6 +6,8 @@ export type SourceKind =
   | "dockerfile"
   | "kubernetes"
   | "helm"
+  /** An image of what `helm template` renders, at its template (SPEC §4 "Helm, rendered"). */
+  | "helm-template"
   | "compose"
   | "workflow"
   | "cluster"

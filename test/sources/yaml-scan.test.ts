@@ -15,9 +15,13 @@ import { compareYaml } from "./yaml-compare.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 
+/** YAML files below `dir`; a Helm chart's templates are Go templates, not YAML, and left out. */
 function* yamlFiles(dir: string): Generator<string> {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+  const entries = readdirSync(dir, { withFileTypes: true });
+  const chart = entries.some((entry) => entry.name === "Chart.yaml");
+  for (const entry of entries) {
     const path = join(dir, entry.name);
+    if (entry.isDirectory() && chart && entry.name === "templates") continue;
     if (entry.isDirectory()) yield* yamlFiles(path);
     else if (/\.ya?ml$/i.test(entry.name)) yield path;
   }
