@@ -25408,10 +25408,12 @@ function coerce(release2) {
   return `${major}.${minor}.${patch}`;
 }
 
-// src/admission/patterns.ts
+// src/regex.ts
 function escapeRegex(text) {
   return text.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&");
 }
+
+// src/admission/patterns.ts
 function globToRegex(glob) {
   let out = "";
   for (let i = 0; i < glob.length; i++) {
@@ -34205,13 +34207,15 @@ function valueSets(chartDir) {
 }
 function helmError(stderr, copy, name, display) {
   const lines = stderr.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("Use --debug"));
-  const error = lines.find((line) => line.startsWith("Error:")) ?? lines.at(-1) ?? "no message";
-  let text = error.replace(/^Error:\s*/, "").split(copy).join(display === "" ? "." : display);
-  if (name !== void 0 && name !== "")
-    text = text.split(`(${name}/`).join(`(${joinDisplay(display, "")}`).split(`on ${name}/`).join(`on ${joinDisplay(display, "")}`);
+  const error = (lines.find((line) => line.startsWith("Error:")) ?? lines.at(-1) ?? "no message").replace(
+    /^Error:\s*/,
+    ""
+  );
+  const inChart = name ? new RegExp(`(\\(|\\bon )${escapeRegex(name)}/`, "g") : void 0;
+  const text = (inChart ? error.replace(inChart, (_, before) => `${before}${joinDisplay(display, "")}`) : error).split(copy).join(display === "" ? "." : display);
   return text.length > 400 ? `${text.slice(0, 400)}\u2026` : text;
 }
-var keyLine = (key) => new RegExp(`^(\\s*(?:-\\s+)?["']?${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["']?\\s*:\\s*)(\\S.*)$`);
+var keyLine = (key) => new RegExp(`^(\\s*(?:-\\s+)?["']?${escapeRegex(key)}["']?\\s*:\\s*)(\\S.*)$`);
 function valuesRead(line, values) {
   const read = [];
   for (const match of line.matchAll(/\.Values((?:\.[A-Za-z_][\w-]*)+)/g)) {
@@ -34269,7 +34273,9 @@ function locateInTemplate(text, images, values) {
       found[index] = all.length === 1 ? all[0] : expressions.length === indexes.length ? expressions[n] : void 0;
     });
   }
-  return found.map((at2) => at2 ? { line: at2.line, column: at2.column } : { line: 0, column: 0 });
+  return found.map(
+    (at2) => at2 ? { line: at2.line, column: at2.column, literal: !at2.expression } : { line: 0, column: 0 }
+  );
 }
 function isValues(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
@@ -34458,7 +34464,7 @@ function readRendered(stdout, chart, name, set2, state, into) {
     );
     const suppressions = text === void 0 ? void 0 : readSuppressions(text).valid;
     list.forEach(({ occurrence }, i) => {
-      const { line, column } = at2[i];
+      const { line, column, literal } = at2[i];
       const unique2 = `${file}\0${line}\0${column}\0${occurrence.text}`;
       if (state.seen.has(unique2)) return;
       state.seen.add(unique2);
@@ -34469,9 +34475,10 @@ function readRendered(stdout, chart, name, set2, state, into) {
         line,
         column,
         source: "helm-template",
-        written: {
+        // An image the template writes as it is: fixed there (SPEC §9); one it computes is not.
+        written: literal ? { kind: "value", at: { file, line, column, value: occurrence.text } } : {
           kind: "fixed",
-          reason: `rendered by helm from ${file}: change the template, or the values it reads`
+          reason: `rendered by helm from ${file}: the template computes it, so change the values it reads or the template`
         },
         ...suppression ? { suppression } : {}
       });

@@ -4,10 +4,9 @@
  * Kept beside each other so a change to either side is seen here.
  */
 
-/** `\.`-style escapes for every RE2 metacharacter. */
-export function escapeRegex(text: string): string {
-  return text.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&");
-}
+import { escapeRegex } from "../regex.js";
+
+export { escapeRegex };
 
 /**
  * A policy glob (SPEC §3: `*` any characters but `/`, `**` any characters, `?` one character but

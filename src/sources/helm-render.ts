@@ -26,6 +26,7 @@ import {
 import { tmpdir } from "node:os";
 import { join, posix, relative, sep } from "node:path";
 import { isMap, isSeq, parseDocument } from "yaml";
+import { escapeRegex } from "../regex.js";
 import { readSuppressions } from "../rules/waivers.js";
 import type { SyncToolRunner } from "../tool-run.js";
 import type { Candidate } from "./discover.js";
@@ -239,28 +240,30 @@ function helmError(stderr: string, copy: string, name: string | undefined, displ
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== "" && !line.startsWith("Use --debug"));
-  const error = lines.find((line) => line.startsWith("Error:")) ?? lines.at(-1) ?? "no message";
-  let text = error
-    .replace(/^Error:\s*/, "")
+  const error = (lines.find((line) => line.startsWith("Error:")) ?? lines.at(-1) ?? "no message").replace(
+    /^Error:\s*/,
+    "",
+  );
+  // helm names templates `<chart name>/templates/x.yaml` ("at (…", "on …"); the copy by its scratch path.
+  const inChart = name ? new RegExp(`(\\(|\\bon )${escapeRegex(name)}/`, "g") : undefined;
+  const text = (
+    inChart ? error.replace(inChart, (_, before: string) => `${before}${joinDisplay(display, "")}`) : error
+  )
     .split(copy)
     .join(display === "" ? "." : display);
-  if (name !== undefined && name !== "")
-    text = text
-      .split(`(${name}/`)
-      .join(`(${joinDisplay(display, "")}`)
-      .split(`on ${name}/`)
-      .join(`on ${joinDisplay(display, "")}`);
   return text.length > 400 ? `${text.slice(0, 400)}…` : text;
 }
 
 interface Located {
   line: number;
   column: number;
+  /** The line writes the image itself (no expression): `fix` can rewrite it there. */
+  literal?: boolean;
 }
 
 /** Where a template writes a key's value: the column after `key:` and its blanks. */
 const keyLine = (key: string) =>
-  new RegExp(`^(\\s*(?:-\\s+)?["']?${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["']?\\s*:\\s*)(\\S.*)$`);
+  new RegExp(`^(\\s*(?:-\\s+)?["']?${escapeRegex(key)}["']?\\s*:\\s*)(\\S.*)$`);
 
 /** The strings a template line reads from the values (`.Values.a.b`), as the values in force give them. */
 function valuesRead(line: string, values: unknown): string[] {
@@ -321,7 +324,7 @@ function locateInTemplate(
     }
     return list;
   };
-  const found: (Located | undefined)[] = images.map(({ text: image, key }) => {
+  const found: (KeyLine | undefined)[] = images.map(({ text: image, key }) => {
     const candidates = keyLines(key);
     return (
       candidates.find((line) => !line.expression && line.value === image) ??
@@ -337,7 +340,7 @@ function locateInTemplate(
     else left.set(key, [i]);
   });
   for (const [key, indexes] of left) {
-    const taken = new Set(found.filter((at): at is Located => at !== undefined).map((at) => at.line));
+    const taken = new Set(found.filter((at): at is KeyLine => at !== undefined).map((at) => at.line));
     const expressions = keyLines(key).filter((line) => line.expression && !taken.has(line.line));
     const all = keyLines(key).filter((line) => line.expression);
     indexes.forEach((index, n) => {
@@ -345,7 +348,9 @@ function locateInTemplate(
         all.length === 1 ? all[0] : expressions.length === indexes.length ? expressions[n] : undefined;
     });
   }
-  return found.map((at) => (at ? { line: at.line, column: at.column } : { line: 0, column: 0 }));
+  return found.map((at) =>
+    at ? { line: at.line, column: at.column, literal: !at.expression } : { line: 0, column: 0 },
+  );
 }
 
 type Values = Record<string, unknown>;
@@ -580,7 +585,7 @@ function readRendered(
     );
     const suppressions = text === undefined ? undefined : readSuppressions(text).valid;
     list.forEach(({ occurrence }, i) => {
-      const { line, column } = at[i] as Located;
+      const { line, column, literal } = at[i] as Located;
       const unique = `${file}\0${line}\0${column}\0${occurrence.text}`;
       if (state.seen.has(unique)) return;
       state.seen.add(unique);
@@ -591,10 +596,13 @@ function readRendered(
         line,
         column,
         source: "helm-template",
-        written: {
-          kind: "fixed",
-          reason: `rendered by helm from ${file}: change the template, or the values it reads`,
-        },
+        // An image the template writes as it is: fixed there (SPEC §9); one it computes is not.
+        written: literal
+          ? { kind: "value", at: { file, line, column, value: occurrence.text } }
+          : {
+              kind: "fixed",
+              reason: `rendered by helm from ${file}: the template computes it, so change the values it reads or the template`,
+            },
         ...(suppression ? { suppression } : {}),
       });
     });

@@ -13,6 +13,7 @@
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
+import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { findOnPath, pathRunner } from "../../src/tool-run.js";
 import { fakeToolsDir, fixture } from "../helpers.js";
@@ -98,6 +99,10 @@ describe("Helm charts as helm renders them (SPEC §4 Helm, rendered)", () => {
 
   it("renders with the default values, each values-*.yaml and ci/*-values.yaml; subcharts, conditions, missing dependencies and failures said", () => {
     const r = report([], repository("platform"), withHelm());
+    const validate = new Ajv({ strict: true }).compile(
+      JSON.parse(readFileSync("schema/report.schema.json", "utf8")),
+    );
+    expect(validate(r), JSON.stringify(validate.errors)).toBe(true);
     expect(seen(r)).toEqual([
       // A subchart's template, rendered with its parent.
       "charts/platform/charts/cache/templates/statefulset.yaml:18:18 helm-template redis:7.2",
@@ -244,6 +249,39 @@ describe("Helm charts as helm renders them (SPEC §4 Helm, rendered)", () => {
     const run = cli(["check", "--format", "github"], repo, withHelm());
     expect(run.stdout).not.toMatch(/^::error::owned/m);
     expect(run.stdout).toContain("test-connection.yaml");
+  });
+});
+
+describe("fix and rendered images (SPEC §9)", () => {
+  const A = "registry.example.com/base/alpine";
+  const DIGEST = `sha256:${"4".repeat(64)}`;
+  const POLICY = `approved: [${A}]\nreplacements:\n  - {match: busybox, use: ${A}}\n  - {match: centos, use: ${A}}\n`;
+  const DIGESTS = JSON.stringify({
+    version: 1,
+    images: [{ image: A, tag: "3.20", digest: DIGEST, date: "2026-12-07" }],
+  });
+
+  it("rewrites an image a template writes as it is, in place, every other byte kept; a computed one is listed with why", () => {
+    const repo = repository("starter", "platform");
+    writeFileSync(join(repo, ".policy.yml"), POLICY);
+    writeFileSync(join(repo, "digests.json"), DIGESTS);
+    const before = (file: string) => readFileSync(join(CHARTS, file), "utf8");
+    const args = ["fix", ".", "--policy", ".policy.yml", "--digests", "digests.json"];
+    const shown = cli(args, repo, withHelm());
+    expect(shown.code, shown.stderr).toBe(1);
+    expect(shown.stderr).toMatch(
+      /charts\/platform\/templates\/deployment\.yaml:25 approved-base-images centos:7: rendered by helm from charts\/platform\/templates\/deployment\.yaml: the template computes it/,
+    );
+    expect(cli([...args, "--write"], repo, withHelm()).code).toBe(0);
+    const pinned = `${A}:3.20@${DIGEST}`;
+    for (const [file, from] of [
+      ["starter/templates/tests/test-connection.yaml", "image: busybox\n"],
+      ["platform/templates/deployment.yaml", "image: busybox:1.36\n"],
+    ] as const) {
+      expect(readFileSync(join(repo, "charts", file), "utf8")).toBe(
+        before(file).replace(from, `image: ${pinned}\n`),
+      );
+    }
   });
 });
 
