@@ -34333,7 +34333,7 @@ function renderChart(chart, options) {
         `Helm chart template: the chart could not be read to render it (${error.message})`
       );
     }
-    for (const link of left)
+    for (const link of left.filter((file) => !options.reported?.has(file)))
       rendering.result.problems.push({
         file: link,
         line: 0,
@@ -34851,7 +34851,7 @@ function runCheck(options) {
     {}
   );
   for (const { file } of unreadable) judged.push(file);
-  const charts = renderCharts(options, discovery.candidates, discovery.roots, only);
+  const charts = renderCharts(options, discovery, only);
   for (const notice of charts.notices) skipped.push(notice);
   const valuesImages = /* @__PURE__ */ new Map();
   const total = candidates.length;
@@ -34920,7 +34920,8 @@ function runCheck(options) {
     ...tally && { releases: tally.list() }
   };
 }
-function renderCharts(options, candidates, roots, only) {
+function renderCharts(options, discovery, only) {
+  const { candidates, roots } = discovery;
   const none = { renderings: [], templates: /* @__PURE__ */ new Map(), notices: [], unsaid: /* @__PURE__ */ new Set() };
   if ((options.render ?? "auto") === "never") return none;
   const charts = chartsToRender(candidates, options.onlyFiles ?? only);
@@ -34936,7 +34937,8 @@ function renderCharts(options, candidates, roots, only) {
     return { renderings: [], templates, notices: [], unsaid: /* @__PURE__ */ new Set() };
   }
   const chartFolders = candidates.filter((c) => c.path === "Chart.yaml" || c.path.endsWith("/Chart.yaml")).map((c) => c.path === "Chart.yaml" ? "" : c.path.slice(0, -"/Chart.yaml".length));
-  const renderings = charts.map((chart) => renderChart(chart, { runner, roots, chartFolders }));
+  const reported = new Set(discovery.unreadable.map((u) => u.file));
+  const renderings = charts.map((chart) => renderChart(chart, { runner, roots, chartFolders, reported }));
   for (const rendering of renderings)
     for (const [group, state] of rendering.templates) templates.set(group, state);
   return {

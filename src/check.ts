@@ -207,7 +207,7 @@ export function runCheck(options: CheckOptions): CheckResult {
     {},
   );
   for (const { file } of unreadable) judged.push(file);
-  const charts = renderCharts(options, discovery.candidates, discovery.roots, only);
+  const charts = renderCharts(options, discovery, only);
   for (const notice of charts.notices) skipped.push(notice);
   /** Values images of each chart folder, for one occurrence where both readings find an image. */
   const valuesImages = new Map<string, string[]>();
@@ -288,8 +288,11 @@ export function runCheck(options: CheckOptions): CheckResult {
 /** What rendering the charts found: their images, which templates it judged, and notices. */
 function renderCharts(
   options: CheckOptions,
-  candidates: readonly Candidate[],
-  roots: readonly string[],
+  discovery: {
+    candidates: readonly Candidate[];
+    roots: readonly string[];
+    unreadable: readonly { file: string }[];
+  },
   only: ReadonlySet<string> | undefined,
 ): {
   renderings: ChartRendering[];
@@ -298,6 +301,7 @@ function renderCharts(
   /** Template folders of the charts rendered whose state no skip has said yet. */
   unsaid: Set<string>;
 } {
+  const { candidates, roots } = discovery;
   const none = { renderings: [], templates: new Map(), notices: [], unsaid: new Set<string>() };
   if ((options.render ?? "auto") === "never") return none;
   // A changed template helper or values file is not itself read: it brings its chart.
@@ -317,7 +321,8 @@ function renderCharts(
   const chartFolders = candidates
     .filter((c) => c.path === "Chart.yaml" || c.path.endsWith("/Chart.yaml"))
     .map((c) => (c.path === "Chart.yaml" ? "" : c.path.slice(0, -"/Chart.yaml".length)));
-  const renderings = charts.map((chart) => renderChart(chart, { runner, roots, chartFolders }));
+  const reported = new Set(discovery.unreadable.map((u) => u.file));
+  const renderings = charts.map((chart) => renderChart(chart, { runner, roots, chartFolders, reported }));
   for (const rendering of renderings)
     for (const [group, state] of rendering.templates) templates.set(group, state);
   return {

@@ -400,6 +400,8 @@ export interface RenderOptions {
   roots: readonly string[];
   /** Display paths of the chart folders found (Chart.yaml beside them), subcharts among them. */
   chartFolders: readonly string[];
+  /** Files the discovery has already reported as unreadable (a link out of the tree): not said twice. */
+  reported?: ReadonlySet<string>;
 }
 
 /** Renders one chart with each of its value sets; never throws for what the chart holds. */
@@ -429,7 +431,7 @@ export function renderChart(chart: ChartFolder, options: RenderOptions): ChartRe
         `Helm chart template: the chart could not be read to render it (${(error as Error).message})`,
       );
     }
-    for (const link of left)
+    for (const link of left.filter((file) => !options.reported?.has(file)))
       rendering.result.problems.push({
         file: link,
         line: 0,

@@ -206,12 +206,16 @@ describe("Helm charts as helm renders them (SPEC §4 Helm, rendered)", () => {
 
   it("a link out of the checked tree is not given to helm and is a parse-error naming it", () => {
     const repo = repository("starter");
+    // A helper `check` does not read (only rendering sees it), and a template discovery reports itself.
     symlinkSync("/etc/passwd", join(repo, "charts/starter/templates/_outside.tpl"));
+    symlinkSync("/etc/passwd", join(repo, "charts/starter/templates/outside.yaml"));
     const run = cli(["check", "--format", "json"], repo, withHelm());
     expect(run.stdout).not.toContain("root:x:");
     const r = JSON.parse(run.stdout) as Report;
+    // Each once: rendering does not say again what discovery said.
     expect(r.findings.filter((f) => f.rule === "parse-error").map((f) => f.file)).toEqual([
       "charts/starter/templates/_outside.tpl",
+      "charts/starter/templates/outside.yaml",
     ]);
   });
 
