@@ -31244,6 +31244,8 @@ function baseCommitFindings(cwd, pr, options) {
       cwd: tree,
       loaded: options.loaded,
       mode: "audit",
+      // Judged as the head is, so a finding is new only when the change made it.
+      ...options.render && { render: options.render },
       ...options.onlyFiles && { onlyFiles: options.onlyFiles }
     });
     return new Set(fingerprints(result.findings));
@@ -31414,7 +31416,12 @@ async function knownFindings(inputs, cwd, pr, octokit, loaded, onlyFiles) {
   if (inputs.newFindingsOnly) {
     if (pr) {
       sets.push(
-        baseCommitFindings(cwd, pr, { paths: inputs.paths, loaded, ...onlyFiles && { onlyFiles } })
+        baseCommitFindings(cwd, pr, {
+          paths: inputs.paths,
+          loaded,
+          render: inputs.render,
+          ...onlyFiles && { onlyFiles }
+        })
       );
       names.push(`the base commit ${pr.baseSha.slice(0, 7)}`);
     } else {

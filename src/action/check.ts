@@ -180,7 +180,12 @@ async function knownFindings(
   if (inputs.newFindingsOnly) {
     if (pr) {
       sets.push(
-        baseCommitFindings(cwd, pr, { paths: inputs.paths, loaded, ...(onlyFiles && { onlyFiles }) }),
+        baseCommitFindings(cwd, pr, {
+          paths: inputs.paths,
+          loaded,
+          render: inputs.render,
+          ...(onlyFiles && { onlyFiles }),
+        }),
       );
       names.push(`the base commit ${pr.baseSha.slice(0, 7)}`);
     } else {

@@ -10,12 +10,13 @@ import { runCheck } from "../check.js";
 import { git } from "../git.js";
 import type { LoadedPolicy } from "../policy/types.js";
 import { fingerprints } from "../report/fingerprint.js";
+import type { RenderMode } from "../sources/helm-render.js";
 import { ensureCommit, type PullRequest } from "./pull-request.js";
 
 export function baseCommitFindings(
   cwd: string,
   pr: PullRequest,
-  options: { paths: string[]; loaded: LoadedPolicy; onlyFiles?: ReadonlySet<string> },
+  options: { paths: string[]; loaded: LoadedPolicy; onlyFiles?: ReadonlySet<string>; render?: RenderMode },
 ): Set<string> {
   ensureCommit(cwd, pr.baseSha);
   const tree = mkdtempSync(join(process.env.RUNNER_TEMP ?? tmpdir(), "big-base-"));
@@ -26,6 +27,8 @@ export function baseCommitFindings(
       cwd: tree,
       loaded: options.loaded,
       mode: "audit",
+      // Judged as the head is, so a finding is new only when the change made it.
+      ...(options.render && { render: options.render }),
       ...(options.onlyFiles && { onlyFiles: options.onlyFiles }),
     });
     return new Set(fingerprints(result.findings));

@@ -4,9 +4,9 @@
  * GitHub API on 127.0.0.1 that records every request.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { join, resolve } from "node:path";
+import { delimiter, join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { INPUT_DEFAULTS } from "../../src/action/inputs.js";
@@ -249,6 +249,27 @@ describe("non-negotiable 7: hostile file names and images cannot inject workflow
     expect(run.stdout).not.toMatch(/^::error::x/m);
     expect(run.summary).toContain("a ::error::x&#124;&lt;b&gt;@<span></span>all");
     expect(run.summary).not.toContain("<b>");
+  });
+});
+
+describe("input render (SPEC §4 Helm, rendered)", () => {
+  it("renders a chart with the helm on PATH by default, and reads only its values with render: never", async () => {
+    const workspace = fixture({});
+    cpSync("test/fixtures/helm/charts/starter", join(workspace, "chart"), { recursive: true });
+    // The recording fake helm (test/sources/helm-render.test.ts) stands in for the runner's helm.
+    const env = { PATH: `${fakeToolsDir(["helm"])}${delimiter}${process.env.PATH}` };
+    const rendered = await runAction(workspace, { mode: "audit" }, { eventName: "push", env });
+    expect(rendered.stdout).toContain(
+      "file=chart/templates/tests/test-connection.yaml,line=12,col=14::busybox",
+    );
+    expect(rendered.stdout).toContain("file=chart/values.yaml,line=10,col=15::nginx:1.16.0");
+    const values = await runAction(workspace, { mode: "audit", render: "never" }, { eventName: "push", env });
+    expect(values.stdout).not.toContain("test-connection.yaml,line=12");
+    expect(values.stdout).toContain("file=chart/values.yaml,line=10,col=15::nginx:1.16.0");
+    expect(values.summary).toMatch(/skipped/i);
+    const wrong = await runAction(workspace, { render: "sometimes" }, { eventName: "push", env });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stdout).toContain("input render must be one of auto, never");
   });
 });
 
