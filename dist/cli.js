@@ -34117,10 +34117,13 @@ function presentSubcharts(chartDir) {
   return names;
 }
 function chartName(dir) {
+  const name = chartField(dir, "name");
+  return typeof name === "string" ? name : void 0;
+}
+function chartField(dir, key) {
   try {
     const data2 = (0, import_yaml7.parseDocument)(readFileSync3(join3(dir, "Chart.yaml"), "utf8")).toJS();
-    const name = data2?.name;
-    return typeof name === "string" ? name : void 0;
+    return data2?.[key];
   } catch {
     return void 0;
   }
@@ -34309,6 +34312,7 @@ function keyOfStreamLine(line) {
 }
 function renderChart(chart, options) {
   const rendering = { chart, result: emptyResult(), templates: /* @__PURE__ */ new Map(), notices: [] };
+  if (chartField(chart.absolute, "type") === "library") return rendering;
   const templatesOf = (folder) => joinDisplay(folder, "templates");
   const subcharts = options.chartFolders.filter(
     (folder) => folder !== chart.display && under2(folder, chart.display)

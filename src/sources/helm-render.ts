@@ -129,10 +129,14 @@ function presentSubcharts(chartDir: string): Set<string> {
 }
 
 function chartName(dir: string): string | undefined {
+  const name = chartField(dir, "name");
+  return typeof name === "string" ? name : undefined;
+}
+
+function chartField(dir: string, key: string): unknown {
   try {
     const data = parseDocument(readFileSync(join(dir, "Chart.yaml"), "utf8")).toJS() as unknown;
-    const name = (data as { name?: unknown } | null)?.name;
-    return typeof name === "string" ? name : undefined;
+    return (data as Record<string, unknown> | null)?.[key];
   } catch {
     return undefined;
   }
@@ -407,6 +411,8 @@ export interface RenderOptions {
 /** Renders one chart with each of its value sets; never throws for what the chart holds. */
 export function renderChart(chart: ChartFolder, options: RenderOptions): ChartRendering {
   const rendering: ChartRendering = { chart, result: emptyResult(), templates: new Map(), notices: [] };
+  // A library chart renders nothing of its own (helm refuses it): the charts that use it render its helpers.
+  if (chartField(chart.absolute, "type") === "library") return rendering;
   const templatesOf = (folder: string) => joinDisplay(folder, "templates");
   const subcharts = options.chartFolders.filter(
     (folder) => folder !== chart.display && under(folder, chart.display),

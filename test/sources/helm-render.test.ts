@@ -11,7 +11,7 @@
  * shapes Helm's chart documentation gives: subcharts, conditions, values files, ci/ values).
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
@@ -192,6 +192,19 @@ describe("Helm charts as helm renders them (SPEC §4 Helm, rendered)", () => {
       "--set=image.tag=evil/values---post-renderer=evil.yaml:1:8 helm debian:12",
       "--set=image.tag=evil/values---set=image=evil.yaml:1:8 helm ubuntu:24.04",
     ]);
+  });
+
+  it("a library chart is not rendered (helm refuses it: the charts that use it render its helpers), and nothing is said", () => {
+    const repo = fixture({
+      "charts/common/Chart.yaml": "apiVersion: v2\nname: common\ntype: library\nversion: 1.0.0\n",
+      "charts/common/templates/_images.tpl":
+        '{{- define "common.image" -}}{{ .repository }}:{{ .tag }}{{- end -}}\n',
+    });
+    const log = join(fixture({}), "helm.log");
+    const r = report([], repo, withHelm(), { FAKE_TOOLS_LOG: log });
+    expect(r.skipped).toEqual([]);
+    expect(r.findings).toEqual([]);
+    expect(existsSync(log)).toBe(false);
   });
 
   it("a recording made from other chart files is refused: the fake never answers with old output", () => {
