@@ -27703,11 +27703,59 @@ function withDependents(changed, candidates) {
 
 // src/sources/discover.ts
 var import_ignore = __toESM(require_ignore(), 1);
-import { lstatSync, readdirSync, realpathSync as realpathSync2, statSync as statSync2 } from "node:fs";
-import { basename as basename2, dirname as dirname4, isAbsolute, join as join2, relative, resolve as resolve3, sep as sep3 } from "node:path";
+import { lstatSync, readdirSync, realpathSync as realpathSync2, statSync as statSync3 } from "node:fs";
+import { basename as basename2, dirname as dirname4, isAbsolute, join as join3, relative, resolve as resolve3, sep as sep3 } from "node:path";
+
+// src/tool-run.ts
+import { spawnSync } from "node:child_process";
+import { accessSync, constants as constants2, statSync as statSync2 } from "node:fs";
+import { delimiter, join as join2 } from "node:path";
+function findOnPath(tool, path = process.env.PATH ?? "") {
+  const names = process.platform === "win32" ? [`${tool}.exe`, `${tool}.cmd`, tool] : [tool];
+  for (const dir of path.split(delimiter)) {
+    if (dir === "") continue;
+    for (const name of names) {
+      const candidate = join2(dir, name);
+      try {
+        if (!statSync2(candidate).isFile()) continue;
+        accessSync(candidate, constants2.X_OK);
+        return candidate;
+      } catch {
+      }
+    }
+  }
+  return void 0;
+}
+function runTool(tool, args, options) {
+  const result = spawnSync(tool, args, {
+    ...options.cwd && { cwd: options.cwd },
+    env: options.env ? { ...process.env, ...options.env } : process.env,
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: options.timeoutMs,
+    killSignal: "SIGKILL",
+    maxBuffer: options.maxOutputBytes,
+    windowsHide: true
+  });
+  const error2 = result.error;
+  const stopped = error2?.code === "ETIMEDOUT" ? "timeout" : error2?.code === "ENOBUFS" ? "output" : void 0;
+  const stderr = result.stderr?.toString("utf8") ?? "";
+  return {
+    exitCode: result.status ?? (error2?.code === "ENOENT" ? 127 : 1),
+    stdout: result.stdout ?? Buffer.alloc(0),
+    stderr: stderr === "" && error2 && !stopped ? error2.message : stderr,
+    ...stopped && { stopped }
+  };
+}
+var pathRunner = {
+  find: (tool) => findOnPath(tool),
+  run(tool, args, options) {
+    const result = runTool(tool, args, options);
+    return { ...result, stdout: result.stdout.toString("utf8") };
+  }
+};
 
 // src/git.ts
-import { execFileSync } from "node:child_process";
+var GIT = { timeoutMs: 0, maxOutputBytes: 256 << 20 };
 var GitError = class extends Error {
   constructor(args, stderr) {
     super(`git ${args[0] ?? ""} failed${stderr ? `: ${stderr}` : ""}`);
@@ -27719,17 +27767,9 @@ var GitError = class extends Error {
   stderr;
 };
 function git(cwd, args) {
-  try {
-    return execFileSync("git", args, {
-      cwd,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      maxBuffer: 256 << 20
-    });
-  } catch (error2) {
-    const stderr = String(error2.stderr ?? error2.message).trim();
-    throw new GitError(args, stderr);
-  }
+  const result = runTool("git", args, { cwd, ...GIT });
+  if (result.exitCode !== 0 || result.stopped) throw new GitError(args, result.stderr.trim());
+  return result.stdout.toString("utf8");
 }
 function nulSeparated(output) {
   return output.split("\0").filter(Boolean);
@@ -27742,16 +27782,9 @@ function isInsideWorkTree(dir) {
   }
 }
 function trackedFiles(dir) {
-  let output;
-  try {
-    output = execFileSync("git", ["ls-files", "-z", "--cached", "--", "."], {
-      cwd: dir,
-      stdio: ["ignore", "pipe", "pipe"],
-      maxBuffer: 256 << 20
-    });
-  } catch {
-    return [];
-  }
+  const result = runTool("git", ["ls-files", "-z", "--cached", "--", "."], { cwd: dir, ...GIT });
+  if (result.exitCode !== 0 || result.stopped) return [];
+  const output = result.stdout;
   const names = [];
   let start = 0;
   for (let end = output.indexOf(0); end >= 0; start = end + 1, end = output.indexOf(0, start)) {
@@ -27841,7 +27874,7 @@ function discoverFiles(paths, options) {
     }
     const invalid = entries.some((e) => e.name.includes("\uFFFD")) ? invalidNames(absoluteDir) : void 0;
     const gitignore = entries.find((e) => e.name === ".gitignore" && e.isFile());
-    const rules = gitignore && readIgnoreFile(join2(absoluteDir, ".gitignore"));
+    const rules = gitignore && readIgnoreFile(join3(absoluteDir, ".gitignore"));
     if (rules) scopes = [...scopes, { base: relativeDir, rules }];
     for (const entry of entries) {
       const name = entry.name;
@@ -27921,7 +27954,7 @@ function discoverFiles(paths, options) {
     const tracked = isInsideWorkTree(absolute) ? trackedFiles(absolute) : [];
     for (const file of tracked) {
       const path = `${prefix}${file}`;
-      const fileAbsolute = join2(absolute, file);
+      const fileAbsolute = join3(absolute, file);
       if (found.has(fileAbsolute) || isUnder(path, excluded)) continue;
       consider(root, path, fileAbsolute);
     }
@@ -27960,7 +27993,7 @@ function linkTarget(path) {
 function ancestorScopes(cwd, dir) {
   const scopes = [];
   for (let current = dirname4(dir); current.startsWith(cwd) && current !== dir; current = dirname4(current)) {
-    const rules = readIgnoreFile(join2(current, ".gitignore"));
+    const rules = readIgnoreFile(join3(current, ".gitignore"));
     if (rules) scopes.unshift({ base: relative(cwd, current).split(sep3).join("/"), rules });
     if (current === cwd) break;
   }
@@ -28000,7 +28033,7 @@ function escapedName(raw) {
 }
 function statOrUndefined(path) {
   try {
-    return statSync2(path);
+    return statSync3(path);
   } catch {
     return void 0;
   }
@@ -28024,11 +28057,11 @@ import {
   readFileSync as readFileSync2,
   realpathSync as realpathSync3,
   rmSync,
-  statSync as statSync3,
+  statSync as statSync4,
   writeFileSync
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join3, posix as posix4, relative as relative2, sep as sep4 } from "node:path";
+import { join as join4, posix as posix4, relative as relative2, sep as sep4 } from "node:path";
 
 // src/regex.ts
 function escapeRegex(text) {
@@ -28106,7 +28139,7 @@ function presentSubcharts(chartDir) {
   const names = /* @__PURE__ */ new Set();
   let entries;
   try {
-    entries = readdirSync2(join3(chartDir, "charts"));
+    entries = readdirSync2(join4(chartDir, "charts"));
   } catch {
     return names;
   }
@@ -28116,7 +28149,7 @@ function presentSubcharts(chartDir) {
       names.add(archive[1]);
       continue;
     }
-    const name = chartName(join3(chartDir, "charts", entry));
+    const name = chartName(join4(chartDir, "charts", entry));
     if (name !== void 0) names.add(name);
   }
   return names;
@@ -28127,7 +28160,7 @@ function chartName(dir) {
 }
 function chartField(dir, key) {
   try {
-    const data2 = (0, import_yaml6.parseDocument)(readFileSync2(join3(dir, "Chart.yaml"), "utf8")).toJS();
+    const data2 = (0, import_yaml6.parseDocument)(readFileSync2(join4(dir, "Chart.yaml"), "utf8")).toJS();
     return data2?.[key];
   } catch {
     return void 0;
@@ -28142,7 +28175,7 @@ function dropMissingDependencies(copy) {
   ]) {
     let text;
     try {
-      text = readFileSync2(join3(copy, file), "utf8");
+      text = readFileSync2(join4(copy, file), "utf8");
     } catch {
       continue;
     }
@@ -28157,8 +28190,8 @@ function dropMissingDependencies(copy) {
     });
     if (kept.length === list.items.length) continue;
     list.items = kept;
-    writeFileSync(join3(copy, file), String(doc));
-    rmSync(join3(copy, lock), { force: true });
+    writeFileSync(join4(copy, file), String(doc));
+    rmSync(join4(copy, lock), { force: true });
   }
   return missing;
 }
@@ -28175,8 +28208,8 @@ function copyChart(from, to, roots, display, left) {
     mkdirSync(target, { recursive: true });
     for (const name of readdirSync2(source).sort()) {
       if (name === ".git") continue;
-      const path = join3(source, name);
-      const into = join3(target, name);
+      const path = join4(source, name);
+      const into = join4(target, name);
       const entryShown = joinDisplay(shown, name);
       let stats = lstatSync2(path);
       if (stats.isSymbolicLink()) {
@@ -28190,7 +28223,7 @@ function copyChart(from, to, roots, display, left) {
           left.push(entryShown);
           continue;
         }
-        stats = statSync3(path);
+        stats = statSync4(path);
       }
       if (stats.isDirectory()) walk(path, into, entryShown);
       else if (stats.isFile()) {
@@ -28206,12 +28239,12 @@ function copyChart(from, to, roots, display, left) {
 function valueSets(chartDir) {
   const list = (dir, pattern) => {
     try {
-      return readdirSync2(dir).filter((name) => pattern.test(name) && statSync3(join3(dir, name)).isFile()).sort().map((name) => relative2(chartDir, join3(dir, name)).split(sep4).join("/"));
+      return readdirSync2(dir).filter((name) => pattern.test(name) && statSync4(join4(dir, name)).isFile()).sort().map((name) => relative2(chartDir, join4(dir, name)).split(sep4).join("/"));
     } catch {
       return [];
     }
   };
-  return [...list(chartDir, VALUES_SET), ...list(join3(chartDir, "ci"), CI_VALUES_SET)];
+  return [...list(chartDir, VALUES_SET), ...list(join4(chartDir, "ci"), CI_VALUES_SET)];
 }
 function helmError(stderr, copy, name, display) {
   const lines = stderr.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("Use --debug"));
@@ -28309,8 +28342,8 @@ function valuesFor(rest, values, copy) {
   if (!sub?.[1] || !sub[2]) return values;
   const given = isValues(values[sub[1]]) ? values[sub[1]] : {};
   const global = isValues(values.global) ? { global: values.global } : {};
-  const own = readValues(join3(copy, "charts", sub[1], "values.yaml"));
-  return valuesFor(sub[2], mergeValues(mergeValues(own, given), global), join3(copy, "charts", sub[1]));
+  const own = readValues(join4(copy, "charts", sub[1], "values.yaml"));
+  return valuesFor(sub[2], mergeValues(mergeValues(own, given), global), join4(copy, "charts", sub[1]));
 }
 function keyOfStreamLine(line) {
   return /^\s*(?:-\s+)?["']?([\w.-]+)["']?\s*:/.exec(line ?? "")?.[1] ?? "image";
@@ -28327,9 +28360,9 @@ function renderChart(chart, options) {
       rendering.templates.set(templatesOf(folder), { judged: false, reason });
     return rendering;
   };
-  const scratch = mkdtempSync(join3(tmpdir(), "base-image-guard-helm-"));
+  const scratch = mkdtempSync(join4(tmpdir(), "base-image-guard-helm-"));
   try {
-    const copy = join3(scratch, "chart");
+    const copy = join4(scratch, "chart");
     const left = [];
     try {
       copyChart(chart.absolute, copy, options.roots, chart.display, left);
@@ -28356,17 +28389,17 @@ function renderChart(chart, options) {
         file: joinDisplay(chart.display, "Chart.yaml"),
         reason: `rendered without its dependencies ${missing.join(", ")}: they are not in charts/ (helm dependency build fetches them), so what they render was not judged`
       });
-    const home = join3(scratch, "home");
+    const home = join4(scratch, "home");
     mkdirSync(home);
-    writeFileSync(join3(scratch, "kubeconfig"), "");
+    writeFileSync(join4(scratch, "kubeconfig"), "");
     const env = {
-      HELM_CONFIG_HOME: join3(home, "config"),
-      HELM_CACHE_HOME: join3(home, "cache"),
-      HELM_DATA_HOME: join3(home, "data"),
-      HELM_PLUGINS: join3(home, "plugins"),
-      HELM_REPOSITORY_CONFIG: join3(home, "repositories.yaml"),
-      HELM_REGISTRY_CONFIG: join3(home, "registry.json"),
-      KUBECONFIG: join3(scratch, "kubeconfig")
+      HELM_CONFIG_HOME: join4(home, "config"),
+      HELM_CACHE_HOME: join4(home, "cache"),
+      HELM_DATA_HOME: join4(home, "data"),
+      HELM_PLUGINS: join4(home, "plugins"),
+      HELM_REPOSITORY_CONFIG: join4(home, "repositories.yaml"),
+      HELM_REGISTRY_CONFIG: join4(home, "registry.json"),
+      KUBECONFIG: join4(scratch, "kubeconfig")
     };
     const sets = valueSets(copy);
     if (sets.length > MAX_VALUE_SETS)
@@ -28380,7 +28413,7 @@ function renderChart(chart, options) {
       if (!texts.has(path)) {
         let text;
         try {
-          text = readFileSync2(join3(copy, ...path.split("/")), "utf8");
+          text = readFileSync2(join4(copy, ...path.split("/")), "utf8");
         } catch {
         }
         texts.set(path, text);
@@ -28388,13 +28421,13 @@ function renderChart(chart, options) {
       return texts.get(path);
     };
     const sourced = /* @__PURE__ */ new Set();
-    const defaults = readValues(join3(copy, "values.yaml"));
+    const defaults = readValues(join4(copy, "values.yaml"));
     for (const set2 of [void 0, ...sets.slice(0, MAX_VALUE_SETS)]) {
       const args = [
         "template",
         "--namespace",
         NAMESPACE,
-        ...set2 === void 0 ? [] : [`--values=${join3(copy, ...set2.split("/"))}`],
+        ...set2 === void 0 ? [] : [`--values=${join4(copy, ...set2.split("/"))}`],
         "--",
         RELEASE2,
         copy
@@ -28414,7 +28447,7 @@ function renderChart(chart, options) {
         });
         continue;
       }
-      const values = set2 === void 0 ? defaults : mergeValues(defaults, readValues(join3(copy, ...set2.split("/"))));
+      const values = set2 === void 0 ? defaults : mergeValues(defaults, readValues(join4(copy, ...set2.split("/"))));
       readRendered(
         run2.stdout,
         chart,
@@ -28712,52 +28745,6 @@ if (!isMainThread && workerData?.[MARK]) {
   const { port, shared } = workerData;
   serve(port, shared);
 }
-
-// src/tool-run.ts
-import { spawnSync } from "node:child_process";
-import { accessSync, constants as constants2, statSync as statSync4 } from "node:fs";
-import { delimiter, join as join4 } from "node:path";
-function findOnPath(tool, path = process.env.PATH ?? "") {
-  const names = process.platform === "win32" ? [`${tool}.exe`, `${tool}.cmd`, tool] : [tool];
-  for (const dir of path.split(delimiter)) {
-    if (dir === "") continue;
-    for (const name of names) {
-      const candidate = join4(dir, name);
-      try {
-        if (!statSync4(candidate).isFile()) continue;
-        accessSync(candidate, constants2.X_OK);
-        return candidate;
-      } catch {
-      }
-    }
-  }
-  return void 0;
-}
-var pathRunner = {
-  find: (tool) => findOnPath(tool),
-  run(tool, args, options) {
-    const found = findOnPath(tool);
-    if (found === void 0) return { exitCode: 127, stdout: "", stderr: `${tool}: not found on PATH` };
-    const result = spawnSync(found, args, {
-      ...options.cwd && { cwd: options.cwd },
-      env: { ...process.env, ...options.env },
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: options.timeoutMs,
-      killSignal: "SIGKILL",
-      maxBuffer: options.maxOutputBytes,
-      windowsHide: true
-    });
-    const error2 = result.error;
-    const stopped = error2?.code === "ETIMEDOUT" ? "timeout" : error2?.code === "ENOBUFS" ? "output" : void 0;
-    return {
-      exitCode: result.status ?? (error2 ? 1 : 0),
-      stdout: result.stdout ?? "",
-      stderr: result.stderr ?? (error2 && !stopped ? error2.message : ""),
-      ...stopped && { stopped }
-    };
-  }
-};
 
 // src/check.ts
 function runCheck(options) {

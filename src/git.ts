@@ -1,8 +1,11 @@
 /**
- * The one place that runs git. Arguments are passed as an array (no shell), and callers put `--`
- * before any value that comes from a user, so a value can never become an option.
+ * git, through the tool runner (src/tool-run.ts). Arguments are passed as an array (no shell), and
+ * callers put `--` before any value that comes from a user, so a value can never become an option.
  */
-import { execFileSync } from "node:child_process";
+import { runTool } from "./tool-run.js";
+
+/** git's output is read whole; no time limit (a large repository's history takes what it takes). */
+const GIT = { timeoutMs: 0, maxOutputBytes: 256 << 20 };
 
 export class GitError extends Error {
   constructor(
@@ -16,17 +19,9 @@ export class GitError extends Error {
 
 /** Runs git in `cwd` and returns its stdout; a non-zero exit is a GitError carrying stderr. */
 export function git(cwd: string, args: readonly string[]): string {
-  try {
-    return execFileSync("git", args, {
-      cwd,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      maxBuffer: 256 << 20,
-    });
-  } catch (error) {
-    const stderr = String((error as { stderr?: unknown }).stderr ?? (error as Error).message).trim();
-    throw new GitError(args, stderr);
-  }
+  const result = runTool("git", args, { cwd, ...GIT });
+  if (result.exitCode !== 0 || result.stopped) throw new GitError(args, result.stderr.trim());
+  return result.stdout.toString("utf8");
 }
 
 /** Splits `-z` output into names. */
@@ -48,16 +43,9 @@ export function isInsideWorkTree(dir: string): boolean {
  * this). Names that are not valid UTF-8 are left out: the walk reports them.
  */
 export function trackedFiles(dir: string): string[] {
-  let output: Buffer;
-  try {
-    output = execFileSync("git", ["ls-files", "-z", "--cached", "--", "."], {
-      cwd: dir,
-      stdio: ["ignore", "pipe", "pipe"],
-      maxBuffer: 256 << 20,
-    });
-  } catch {
-    return [];
-  }
+  const result = runTool("git", ["ls-files", "-z", "--cached", "--", "."], { cwd: dir, ...GIT });
+  if (result.exitCode !== 0 || result.stopped) return [];
+  const output = result.stdout;
   const names: string[] = [];
   let start = 0;
   for (let end = output.indexOf(0); end >= 0; start = end + 1, end = output.indexOf(0, start)) {

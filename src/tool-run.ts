@@ -1,8 +1,8 @@
 /**
- * Runs a tool the check itself needs (helm for rendering charts) and waits for it: an argument
+ * The one place that runs a tool and waits for it: helm, for rendering charts, and git. An argument
  * array, never a shell, so a value can never become a command; a time limit and an output limit,
  * so a tool that hangs or floods cannot hang or fill the run. The rebuild's tools, which print as
- * they go, run through `rebuild/tools.ts`; git through `git.ts`.
+ * they go, run through `rebuild/tools.ts`.
  */
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
@@ -48,29 +48,40 @@ export function findOnPath(tool: string, path = process.env.PATH ?? ""): string 
   return undefined;
 }
 
+/** What a tool printed, as bytes (a file list whose names need not be UTF-8). */
+export interface ByteResult extends Omit<SyncResult, "stdout"> {
+  stdout: Buffer;
+}
+
+/**
+ * Runs `tool` (found on PATH by the system) and waits: never throws for what the tool does. A tool
+ * that is not there exits 127 with the system's message on stderr. `timeoutMs: 0` sets no limit.
+ */
+export function runTool(tool: string, args: readonly string[], options: SyncRunOptions): ByteResult {
+  const result = spawnSync(tool, args, {
+    ...(options.cwd && { cwd: options.cwd }),
+    env: options.env ? { ...process.env, ...options.env } : process.env,
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: options.timeoutMs,
+    killSignal: "SIGKILL",
+    maxBuffer: options.maxOutputBytes,
+    windowsHide: true,
+  });
+  const error = result.error as NodeJS.ErrnoException | undefined;
+  const stopped = error?.code === "ETIMEDOUT" ? "timeout" : error?.code === "ENOBUFS" ? "output" : undefined;
+  const stderr = result.stderr?.toString("utf8") ?? "";
+  return {
+    exitCode: result.status ?? (error?.code === "ENOENT" ? 127 : 1),
+    stdout: result.stdout ?? Buffer.alloc(0),
+    stderr: stderr === "" && error && !stopped ? error.message : stderr,
+    ...(stopped && { stopped }),
+  };
+}
+
 export const pathRunner: SyncToolRunner = {
   find: (tool) => findOnPath(tool),
   run(tool, args, options) {
-    const found = findOnPath(tool);
-    if (found === undefined) return { exitCode: 127, stdout: "", stderr: `${tool}: not found on PATH` };
-    const result = spawnSync(found, args, {
-      ...(options.cwd && { cwd: options.cwd }),
-      env: { ...process.env, ...options.env },
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: options.timeoutMs,
-      killSignal: "SIGKILL",
-      maxBuffer: options.maxOutputBytes,
-      windowsHide: true,
-    });
-    const error = result.error as NodeJS.ErrnoException | undefined;
-    const stopped =
-      error?.code === "ETIMEDOUT" ? "timeout" : error?.code === "ENOBUFS" ? "output" : undefined;
-    return {
-      exitCode: result.status ?? (error ? 1 : 0),
-      stdout: result.stdout ?? "",
-      stderr: result.stderr ?? (error && !stopped ? error.message : ""),
-      ...(stopped && { stopped }),
-    };
+    const result = runTool(tool, args, options);
+    return { ...result, stdout: result.stdout.toString("utf8") };
   },
 };
