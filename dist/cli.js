@@ -19786,8 +19786,8 @@ var require_ignore = __commonJS({
 import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/cli.ts
-import { existsSync as existsSync4, mkdirSync as mkdirSync4, readFileSync as readFileSync13, statSync as statSync8, writeFileSync as writeFileSync5 } from "node:fs";
-import { dirname as dirname11, join as join15, resolve as resolve10 } from "node:path";
+import { existsSync as existsSync4, mkdirSync as mkdirSync5, readFileSync as readFileSync14, statSync as statSync8, writeFileSync as writeFileSync6 } from "node:fs";
+import { dirname as dirname11, join as join16, resolve as resolve10 } from "node:path";
 
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
@@ -34047,12 +34047,16 @@ function displayPath(cwd, absolute) {
 }
 
 // src/sources/helm-render.ts
-var import_yaml7 = __toESM(require_dist(), 1);
+import { mkdirSync as mkdirSync2, mkdtempSync, readFileSync as readFileSync4, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as join5, posix as posix4 } from "node:path";
+
+// src/sources/helm-chart.ts
+var import_yaml6 = __toESM(require_dist(), 1);
 import {
   copyFileSync,
   lstatSync as lstatSync3,
   mkdirSync,
-  mkdtempSync,
   readdirSync as readdirSync2,
   readFileSync as readFileSync3,
   realpathSync as realpathSync4,
@@ -34060,52 +34064,9 @@ import {
   statSync as statSync5,
   writeFileSync
 } from "node:fs";
-import { tmpdir } from "node:os";
-import { join as join4, posix as posix4, relative as relative3, sep as sep5 } from "node:path";
-
-// src/sources/manifests.ts
-var RENDERED = {
-  kind: "fixed",
-  reason: "a rendered stream (--manifests): fix the chart or kustomization it was rendered from"
-};
-var SOURCE_COMMENT = /^#[ \t]*Source:[ \t]*(\S.*?)[ \t]*\r?$/;
-var DOCUMENT_START = /^---(?:[ \t]|\r?$)/;
-function readManifestStream(text, origin) {
-  const result = emptyResult();
-  const parsed = readYamlFile(text, origin);
-  for (const doc of parsed.documents) readManifest(doc, origin, result);
-  result.problems.push(...parsed.problems);
-  const sources = sourcesByLine(text);
-  for (const found of result.occurrences) found.written = RENDERED;
-  for (const found of [...result.occurrences, ...result.problems]) {
-    const source = sources[found.line];
-    if (source === void 0) continue;
-    found.file = source;
-    found.line = 0;
-    found.column = 0;
-  }
-  return result;
-}
-function sourcesByLine(text) {
-  const sources = [void 0];
-  let current;
-  for (const line of text.split("\n")) {
-    if (DOCUMENT_START.test(line)) current = void 0;
-    const source = SOURCE_COMMENT.exec(line)?.[1];
-    if (source !== void 0) current = source;
-    sources.push(current);
-  }
-  return sources;
-}
-
-// src/sources/helm-render.ts
-var RELEASE3 = "release-name";
-var NAMESPACE = "default";
-var TIMEOUT_MS = 6e4;
-var MAX_OUTPUT_BYTES = 64 << 20;
+import { join as join4, relative as relative3, sep as sep5 } from "node:path";
 var MAX_CHART_FILES = 5e3;
 var MAX_CHART_BYTES = 64 << 20;
-var MAX_VALUE_SETS = 20;
 var VALUES_SET = /^values-.+\.ya?ml$/;
 var CI_VALUES_SET = /-values\.ya?ml$/;
 function under2(display, folder) {
@@ -34113,22 +34074,6 @@ function under2(display, folder) {
 }
 function joinDisplay(folder, rest) {
   return folder === "" ? rest : `${folder}/${rest}`;
-}
-function chartsToRender(candidates, only) {
-  const charts = [];
-  for (const candidate of candidates) {
-    if (posix4.basename(candidate.path) !== "Chart.yaml") continue;
-    const display = posix4.dirname(candidate.path);
-    charts.push({
-      absolute: candidate.absolute.slice(0, -"Chart.yaml".length - 1),
-      display: display === "." ? "" : display
-    });
-  }
-  const tops = charts.filter(
-    (chart) => !charts.some((other) => other !== chart && under2(chart.display, joinDisplay(other.display, "charts")))
-  );
-  const changed = only ? [...only] : void 0;
-  return tops.filter((chart) => !changed || changed.some((file) => under2(file, chart.display))).sort((a, b) => a.display < b.display ? -1 : a.display > b.display ? 1 : 0);
 }
 function presentSubcharts(chartDir) {
   const names = /* @__PURE__ */ new Set();
@@ -34155,7 +34100,7 @@ function chartName(dir) {
 }
 function chartField(dir, key) {
   try {
-    const data2 = (0, import_yaml7.parseDocument)(readFileSync3(join4(dir, "Chart.yaml"), "utf8")).toJS();
+    const data2 = (0, import_yaml6.parseDocument)(readFileSync3(join4(dir, "Chart.yaml"), "utf8")).toJS();
     return data2?.[key];
   } catch {
     return void 0;
@@ -34174,11 +34119,11 @@ function dropMissingDependencies(copy) {
     } catch {
       continue;
     }
-    const doc = (0, import_yaml7.parseDocument)(text);
-    const list = (0, import_yaml7.isMap)(doc.contents) ? doc.contents.get("dependencies", true) : void 0;
-    if (!(0, import_yaml7.isSeq)(list)) continue;
+    const doc = (0, import_yaml6.parseDocument)(text);
+    const list = (0, import_yaml6.isMap)(doc.contents) ? doc.contents.get("dependencies", true) : void 0;
+    if (!(0, import_yaml6.isSeq)(list)) continue;
     const kept = list.items.filter((item) => {
-      const name = (0, import_yaml7.isMap)(item) ? item.get("name") : void 0;
+      const name = (0, import_yaml6.isMap)(item) ? item.get("name") : void 0;
       if (typeof name !== "string" || present2.has(name)) return true;
       missing.push(name);
       return false;
@@ -34241,16 +34186,35 @@ function valueSets(chartDir) {
   };
   return [...list(chartDir, VALUES_SET), ...list(join4(chartDir, "ci"), CI_VALUES_SET)];
 }
-function helmError(stderr, copy, name, display) {
-  const lines = stderr.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("Use --debug"));
-  const error = (lines.find((line) => line.startsWith("Error:")) ?? lines.at(-1) ?? "no message").replace(
-    /^Error:\s*/,
-    ""
-  );
-  const inChart = name ? new RegExp(`(\\(|\\bon )${escapeRegex(name)}/`, "g") : void 0;
-  const text = (inChart ? error.replace(inChart, (_, before) => `${before}${joinDisplay(display, "")}`) : error).split(copy).join(display === "" ? "." : display);
-  return text.length > 400 ? `${text.slice(0, 400)}\u2026` : text;
+function isValues(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
+function readValues(path4) {
+  try {
+    const data2 = (0, import_yaml6.parseDocument)(readFileSync3(path4, "utf8")).toJS({ maxAliasCount: 100 });
+    return isValues(data2) ? data2 : {};
+  } catch {
+    return {};
+  }
+}
+function mergeValues(base, over) {
+  const merged2 = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const old = merged2[key];
+    merged2[key] = isValues(old) && isValues(value) ? mergeValues(old, value) : value;
+  }
+  return merged2;
+}
+function valuesFor(rest, values, copy) {
+  const sub = /^charts\/([^/]+)\/(.+)$/.exec(rest);
+  if (!sub?.[1] || !sub[2]) return values;
+  const given = isValues(values[sub[1]]) ? values[sub[1]] : {};
+  const global = isValues(values.global) ? { global: values.global } : {};
+  const own = readValues(join4(copy, "charts", sub[1], "values.yaml"));
+  return valuesFor(sub[2], mergeValues(mergeValues(own, given), global), join4(copy, "charts", sub[1]));
+}
+
+// src/sources/helm-locate.ts
 var keyLine = (key) => new RegExp(`^(\\s*(?:-\\s+)?["']?${escapeRegex(key)}["']?\\s*:\\s*)(\\S.*)$`);
 function valuesRead(line, values) {
   const read = [];
@@ -34313,35 +34277,76 @@ function locateInTemplate(text, images, values) {
     (at2) => at2 ? { line: at2.line, column: at2.column, literal: !at2.expression } : { line: 0, column: 0 }
   );
 }
-function isValues(value) {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-function readValues(path4) {
-  try {
-    const data2 = (0, import_yaml7.parseDocument)(readFileSync3(path4, "utf8")).toJS({ maxAliasCount: 100 });
-    return isValues(data2) ? data2 : {};
-  } catch {
-    return {};
-  }
-}
-function mergeValues(base, over) {
-  const merged2 = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    const old = merged2[key];
-    merged2[key] = isValues(old) && isValues(value) ? mergeValues(old, value) : value;
-  }
-  return merged2;
-}
-function valuesFor(rest, values, copy) {
-  const sub = /^charts\/([^/]+)\/(.+)$/.exec(rest);
-  if (!sub?.[1] || !sub[2]) return values;
-  const given = isValues(values[sub[1]]) ? values[sub[1]] : {};
-  const global = isValues(values.global) ? { global: values.global } : {};
-  const own = readValues(join4(copy, "charts", sub[1], "values.yaml"));
-  return valuesFor(sub[2], mergeValues(mergeValues(own, given), global), join4(copy, "charts", sub[1]));
-}
 function keyOfStreamLine(line) {
   return /^\s*(?:-\s+)?["']?([\w.-]+)["']?\s*:/.exec(line ?? "")?.[1] ?? "image";
+}
+
+// src/sources/manifests.ts
+var RENDERED = {
+  kind: "fixed",
+  reason: "a rendered stream (--manifests): fix the chart or kustomization it was rendered from"
+};
+var SOURCE_COMMENT = /^#[ \t]*Source:[ \t]*(\S.*?)[ \t]*\r?$/;
+var DOCUMENT_START = /^---(?:[ \t]|\r?$)/;
+function readManifestStream(text, origin) {
+  const result = emptyResult();
+  const parsed = readYamlFile(text, origin);
+  for (const doc of parsed.documents) readManifest(doc, origin, result);
+  result.problems.push(...parsed.problems);
+  const sources = sourcesByLine(text);
+  for (const found of result.occurrences) found.written = RENDERED;
+  for (const found of [...result.occurrences, ...result.problems]) {
+    const source = sources[found.line];
+    if (source === void 0) continue;
+    found.file = source;
+    found.line = 0;
+    found.column = 0;
+  }
+  return result;
+}
+function sourcesByLine(text) {
+  const sources = [void 0];
+  let current;
+  for (const line of text.split("\n")) {
+    if (DOCUMENT_START.test(line)) current = void 0;
+    const source = SOURCE_COMMENT.exec(line)?.[1];
+    if (source !== void 0) current = source;
+    sources.push(current);
+  }
+  return sources;
+}
+
+// src/sources/helm-render.ts
+var RELEASE3 = "release-name";
+var NAMESPACE = "default";
+var TIMEOUT_MS = 6e4;
+var MAX_OUTPUT_BYTES = 64 << 20;
+var MAX_VALUE_SETS = 20;
+function chartsToRender(candidates, only) {
+  const charts = [];
+  for (const candidate of candidates) {
+    if (posix4.basename(candidate.path) !== "Chart.yaml") continue;
+    const display = posix4.dirname(candidate.path);
+    charts.push({
+      absolute: candidate.absolute.slice(0, -"Chart.yaml".length - 1),
+      display: display === "." ? "" : display
+    });
+  }
+  const tops = charts.filter(
+    (chart) => !charts.some((other) => other !== chart && under2(chart.display, joinDisplay(other.display, "charts")))
+  );
+  const changed = only ? [...only] : void 0;
+  return tops.filter((chart) => !changed || changed.some((file) => under2(file, chart.display))).sort((a, b) => a.display < b.display ? -1 : a.display > b.display ? 1 : 0);
+}
+function helmError(stderr, copy, name, display) {
+  const lines = stderr.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("Use --debug"));
+  const error = (lines.find((line) => line.startsWith("Error:")) ?? lines.at(-1) ?? "no message").replace(
+    /^Error:\s*/,
+    ""
+  );
+  const inChart = name ? new RegExp(`(\\(|\\bon )${escapeRegex(name)}/`, "g") : void 0;
+  const text = (inChart ? error.replace(inChart, (_, before) => `${before}${joinDisplay(display, "")}`) : error).split(copy).join(display === "" ? "." : display);
+  return text.length > 400 ? `${text.slice(0, 400)}\u2026` : text;
 }
 function renderChart(chart, options) {
   const rendering = { chart, result: emptyResult(), templates: /* @__PURE__ */ new Map(), notices: [] };
@@ -34355,9 +34360,9 @@ function renderChart(chart, options) {
       rendering.templates.set(templatesOf(folder), { judged: false, reason });
     return rendering;
   };
-  const scratch = mkdtempSync(join4(tmpdir(), "base-image-guard-helm-"));
+  const scratch = mkdtempSync(join5(tmpdir(), "base-image-guard-helm-"));
   try {
-    const copy = join4(scratch, "chart");
+    const copy = join5(scratch, "chart");
     const left = [];
     try {
       copyChart(chart.absolute, copy, options.roots, chart.display, left);
@@ -34384,17 +34389,17 @@ function renderChart(chart, options) {
         file: joinDisplay(chart.display, "Chart.yaml"),
         reason: `rendered without its dependencies ${missing.join(", ")}: they are not in charts/ (helm dependency build fetches them), so what they render was not judged`
       });
-    const home = join4(scratch, "home");
-    mkdirSync(home);
-    writeFileSync(join4(scratch, "kubeconfig"), "");
+    const home = join5(scratch, "home");
+    mkdirSync2(home);
+    writeFileSync2(join5(scratch, "kubeconfig"), "");
     const env = {
-      HELM_CONFIG_HOME: join4(home, "config"),
-      HELM_CACHE_HOME: join4(home, "cache"),
-      HELM_DATA_HOME: join4(home, "data"),
-      HELM_PLUGINS: join4(home, "plugins"),
-      HELM_REPOSITORY_CONFIG: join4(home, "repositories.yaml"),
-      HELM_REGISTRY_CONFIG: join4(home, "registry.json"),
-      KUBECONFIG: join4(scratch, "kubeconfig")
+      HELM_CONFIG_HOME: join5(home, "config"),
+      HELM_CACHE_HOME: join5(home, "cache"),
+      HELM_DATA_HOME: join5(home, "data"),
+      HELM_PLUGINS: join5(home, "plugins"),
+      HELM_REPOSITORY_CONFIG: join5(home, "repositories.yaml"),
+      HELM_REGISTRY_CONFIG: join5(home, "registry.json"),
+      KUBECONFIG: join5(scratch, "kubeconfig")
     };
     const sets = valueSets(copy);
     if (sets.length > MAX_VALUE_SETS)
@@ -34408,7 +34413,7 @@ function renderChart(chart, options) {
       if (!texts.has(path4)) {
         let text;
         try {
-          text = readFileSync3(join4(copy, ...path4.split("/")), "utf8");
+          text = readFileSync4(join5(copy, ...path4.split("/")), "utf8");
         } catch {
         }
         texts.set(path4, text);
@@ -34416,13 +34421,13 @@ function renderChart(chart, options) {
       return texts.get(path4);
     };
     const sourced = /* @__PURE__ */ new Set();
-    const defaults = readValues(join4(copy, "values.yaml"));
+    const defaults = readValues(join5(copy, "values.yaml"));
     for (const set2 of [void 0, ...sets.slice(0, MAX_VALUE_SETS)]) {
       const args = [
         "template",
         "--namespace",
         NAMESPACE,
-        ...set2 === void 0 ? [] : [`--values=${join4(copy, ...set2.split("/"))}`],
+        ...set2 === void 0 ? [] : [`--values=${join5(copy, ...set2.split("/"))}`],
         "--",
         RELEASE3,
         copy
@@ -34442,7 +34447,7 @@ function renderChart(chart, options) {
         });
         continue;
       }
-      const values = set2 === void 0 ? defaults : mergeValues(defaults, readValues(join4(copy, ...set2.split("/"))));
+      const values = set2 === void 0 ? defaults : mergeValues(defaults, readValues(join5(copy, ...set2.split("/"))));
       readRendered(
         run.stdout,
         chart,
@@ -34465,7 +34470,7 @@ function renderChart(chart, options) {
     }
     return rendering;
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    rmSync2(scratch, { recursive: true, force: true });
   }
 }
 function readRendered(stdout, chart, name, set2, state, into) {
@@ -34531,6 +34536,47 @@ function readRendered(stdout, chart, name, set2, state, into) {
       message: `${problem.message} (in what ${origin} rendered)`
     });
   }
+}
+function renderCharts(input) {
+  const { render, runner, discovery, only } = input;
+  const { candidates, roots } = discovery;
+  const none = { renderings: [], templates: /* @__PURE__ */ new Map(), notices: [], unsaid: /* @__PURE__ */ new Set() };
+  if (render === "never") return none;
+  const charts = chartsToRender(candidates, only);
+  if (charts.length === 0) return none;
+  const templates = /* @__PURE__ */ new Map();
+  if (runner.find("helm") === void 0) {
+    for (const chart of chartsToRender(candidates))
+      templates.set(chart.display === "" ? "templates" : `${chart.display}/templates`, {
+        judged: false,
+        reason: "Helm chart template: helm is not on PATH, so it was not rendered (render it with helm template \u2026 | base-image-guard check --manifests -)"
+      });
+    return { renderings: [], templates, notices: [], unsaid: /* @__PURE__ */ new Set() };
+  }
+  const chartFolders = candidates.filter((c) => c.path === "Chart.yaml" || c.path.endsWith("/Chart.yaml")).map((c) => c.path === "Chart.yaml" ? "" : c.path.slice(0, -"/Chart.yaml".length));
+  const reported = new Set(discovery.unreadable.map((u) => u.file));
+  const renderings = charts.map((chart) => renderChart(chart, { runner, roots, chartFolders, reported }));
+  for (const rendering of renderings)
+    for (const [group, state] of rendering.templates) templates.set(group, state);
+  return {
+    renderings,
+    templates,
+    notices: renderings.flatMap((r) => r.notices),
+    unsaid: new Set(renderings.flatMap((r) => [...r.templates.keys()]))
+  };
+}
+function imageKey(occurrence) {
+  return occurrence.image.kind === "image" ? occurrence.image.ref.normalized : occurrence.text;
+}
+function withoutValuesImages(rendering, valuesImages) {
+  const chart = rendering.chart.display;
+  const inChart = (folder) => chart === "" || folder === chart || folder.startsWith(`${chart}/`);
+  return {
+    ...rendering.result,
+    occurrences: rendering.result.occurrences.filter(
+      (occurrence) => !(valuesImages.get(imageKey(occurrence)) ?? []).some(inChart)
+    )
+  };
 }
 
 // src/sources/parallel.ts
@@ -34842,7 +34888,13 @@ function runCheck(options) {
     {}
   );
   for (const { file } of unreadable) judged.push(file);
-  const charts = renderCharts(options, discovery, only);
+  const charts = renderCharts({
+    render: options.render ?? "auto",
+    runner: options.runner ?? pathRunner,
+    discovery,
+    // A changed template helper or values file is not itself read: it brings its chart.
+    ...(options.onlyFiles ?? only) && { only: options.onlyFiles ?? only }
+  });
   for (const notice of charts.notices) skipped.push(notice);
   const valuesImages = /* @__PURE__ */ new Map();
   const total = candidates.length;
@@ -34911,47 +34963,6 @@ function runCheck(options) {
     ...tally && { releases: tally.list() }
   };
 }
-function renderCharts(options, discovery, only) {
-  const { candidates, roots } = discovery;
-  const none = { renderings: [], templates: /* @__PURE__ */ new Map(), notices: [], unsaid: /* @__PURE__ */ new Set() };
-  if ((options.render ?? "auto") === "never") return none;
-  const charts = chartsToRender(candidates, options.onlyFiles ?? only);
-  if (charts.length === 0) return none;
-  const runner = options.runner ?? pathRunner;
-  const templates = /* @__PURE__ */ new Map();
-  if (runner.find("helm") === void 0) {
-    for (const chart of chartsToRender(candidates))
-      templates.set(chart.display === "" ? "templates" : `${chart.display}/templates`, {
-        judged: false,
-        reason: "Helm chart template: helm is not on PATH, so it was not rendered (render it with helm template \u2026 | base-image-guard check --manifests -)"
-      });
-    return { renderings: [], templates, notices: [], unsaid: /* @__PURE__ */ new Set() };
-  }
-  const chartFolders = candidates.filter((c) => c.path === "Chart.yaml" || c.path.endsWith("/Chart.yaml")).map((c) => c.path === "Chart.yaml" ? "" : c.path.slice(0, -"/Chart.yaml".length));
-  const reported = new Set(discovery.unreadable.map((u) => u.file));
-  const renderings = charts.map((chart) => renderChart(chart, { runner, roots, chartFolders, reported }));
-  for (const rendering of renderings)
-    for (const [group, state] of rendering.templates) templates.set(group, state);
-  return {
-    renderings,
-    templates,
-    notices: renderings.flatMap((r) => r.notices),
-    unsaid: new Set(renderings.flatMap((r) => [...r.templates.keys()]))
-  };
-}
-function imageKey(occurrence) {
-  return occurrence.image.kind === "image" ? occurrence.image.ref.normalized : occurrence.text;
-}
-function withoutValuesImages(rendering, valuesImages) {
-  const chart = rendering.chart.display;
-  const inChart = (folder) => chart === "" || folder === chart || folder.startsWith(`${chart}/`);
-  return {
-    ...rendering.result,
-    occurrences: rendering.result.occurrences.filter(
-      (occurrence) => !(valuesImages.get(imageKey(occurrence)) ?? []).some(inChart)
-    )
-  };
-}
 function kustomized(results) {
   const all = results.flatMap((r) => r.occurrences);
   const kustomizations = results.map((r) => r.kustomization).filter((k) => k !== void 0);
@@ -34975,7 +34986,7 @@ function exitCodeOf(result) {
 }
 
 // src/command-inputs.ts
-import { closeSync as closeSync2, mkdirSync as mkdirSync2, openSync as openSync2, readFileSync as readFileSync4, writeSync } from "node:fs";
+import { closeSync as closeSync2, mkdirSync as mkdirSync3, openSync as openSync2, readFileSync as readFileSync5, writeSync } from "node:fs";
 import { dirname as dirname7, resolve as resolve6 } from "node:path";
 function collectBuildArg(value, previous) {
   const at2 = value.indexOf("=");
@@ -34991,7 +35002,7 @@ function jobsOf(text) {
 }
 function readInput(from, cwd, what, stdinName) {
   try {
-    return from === "-" ? { text: readFileSync4(0, "utf8"), origin: stdinName } : { text: readFileSync4(resolve6(cwd, from), "utf8"), origin: from };
+    return from === "-" ? { text: readFileSync5(0, "utf8"), origin: stdinName } : { text: readFileSync5(resolve6(cwd, from), "utf8"), origin: from };
   } catch (error) {
     throw new InputError(`cannot read ${what} ${from}: ${error.message}`);
   }
@@ -35019,7 +35030,7 @@ function writeChunks(chunks, path4, shown) {
   }
   let fd;
   try {
-    mkdirSync2(dirname7(path4), { recursive: true });
+    mkdirSync3(dirname7(path4), { recursive: true });
     fd = openSync2(path4, "w");
     const flush = (descriptor) => {
       const bytes = Buffer.from(batch, "utf8");
@@ -35089,8 +35100,8 @@ function readDigests(text, file) {
 }
 
 // src/rebuild/pin.ts
-import { readFileSync as readFileSync5, writeFileSync as writeFileSync2 } from "node:fs";
-import { join as join7 } from "node:path";
+import { readFileSync as readFileSync6, writeFileSync as writeFileSync3 } from "node:fs";
+import { join as join8 } from "node:path";
 
 // src/rebuild/tools.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -35945,8 +35956,8 @@ async function pinUpstreams(images, cwd, tools) {
       continue;
     }
     if (!tools.dryRun) {
-      const path4 = join7(cwd, image.dockerfile);
-      const lines = readFileSync5(path4, "utf8").split("\n");
+      const path4 = join8(cwd, image.dockerfile);
+      const lines = readFileSync6(path4, "utf8").split("\n");
       const at2 = image.from.line - 1;
       const line = lines[at2] ?? "";
       const column = image.from.column - 1;
@@ -35959,7 +35970,7 @@ async function pinUpstreams(images, cwd, tools) {
         continue;
       }
       lines[at2] = `${line.slice(0, column)}${upstream}@${current.digest}${line.slice(column + written.length)}`;
-      writeFileSync2(path4, lines.join("\n"));
+      writeFileSync3(path4, lines.join("\n"));
     }
     outcomes.push({ ...base, new: current.digest, status: "pinned" });
   }
@@ -35979,7 +35990,7 @@ function renderPins(outcomes) {
 import { lstatSync as lstatSync4, realpathSync as realpathSync5 } from "node:fs";
 
 // src/fix/claims.ts
-import { readFileSync as readFileSync6 } from "node:fs";
+import { readFileSync as readFileSync7 } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 
 // src/fix/file-text.ts
@@ -36183,7 +36194,7 @@ var Files = class {
     if (!entry) {
       const absolute = resolvePath(this.cwd, file);
       try {
-        const bytes = readFileSync6(absolute);
+        const bytes = readFileSync7(absolute);
         const text = bytes.toString("utf8");
         entry = Buffer.from(text, "utf8").equals(bytes) ? { text: new FileText(text), bytes, absolute } : { reason: "the file is not UTF-8, so rewriting it could change other bytes" };
       } catch (error) {
@@ -36720,14 +36731,14 @@ import {
   fchmodSync,
   fsyncSync,
   openSync as openSync3,
-  readFileSync as readFileSync7,
+  readFileSync as readFileSync8,
   realpathSync as realpathSync6,
   renameSync,
   statSync as statSync6,
   unlinkSync,
   writeSync as writeSync2
 } from "node:fs";
-import { basename as basename6, dirname as dirname10, join as join8 } from "node:path";
+import { basename as basename6, dirname as dirname10, join as join9 } from "node:path";
 var WriteError = class extends GuardError {
 };
 function writeChanges(files) {
@@ -36746,7 +36757,7 @@ function writeChanges(files) {
       const target = realpathSync6(change.absolute);
       refuseIfChanged(target, change);
       const stats = statSync6(target);
-      temp = join8(
+      temp = join9(
         dirname10(target),
         `.${basename6(target)}.base-image-guard-${randomBytes(6).toString("hex")}.tmp`
       );
@@ -36785,7 +36796,7 @@ function writeChanges(files) {
   }
 }
 function refuseIfChanged(target, change) {
-  if (!readFileSync7(target).equals(change.before)) {
+  if (!readFileSync8(target).equals(change.before)) {
     throw new WriteError(
       `${change.file} changed since fix read it; nothing was written: run fix again on the new text`
     );
@@ -36875,8 +36886,8 @@ function registryResolver(tools) {
 }
 
 // src/inventory/command.ts
-import { appendFileSync, writeFileSync as writeFileSync3 } from "node:fs";
-import { join as join9, resolve as resolve9 } from "node:path";
+import { appendFileSync, writeFileSync as writeFileSync4 } from "node:fs";
+import { join as join10, resolve as resolve9 } from "node:path";
 
 // src/action/central-policy.ts
 function centralPolicyOf(input) {
@@ -37065,7 +37076,7 @@ function withProgress(progress, work) {
 }
 
 // src/inventory/merge.ts
-import { createReadStream, readFileSync as readFileSync8 } from "node:fs";
+import { createReadStream, readFileSync as readFileSync9 } from "node:fs";
 async function eachLine(files, visit2) {
   for (const file of files) {
     let lineNumber = 0;
@@ -37259,7 +37270,7 @@ function changesSince(now, previous) {
 }
 function readPrevious(file) {
   try {
-    return { text: readFileSync8(file, "utf8"), file };
+    return { text: readFileSync9(file, "utf8"), file };
   } catch (error) {
     throw new InputError(`cannot read --previous ${file}: ${error.message}`);
   }
@@ -37786,7 +37797,7 @@ async function inventoryScan(dirs, flags) {
   const out = resolve9(cwd, flags.out);
   const write = (text, first = false) => {
     try {
-      (first ? writeFileSync3 : appendFileSync)(out, text);
+      (first ? writeFileSync4 : appendFileSync)(out, text);
     } catch (error) {
       throw new InputError(
         `cannot write ${flags.out}: ${error.code ?? error.message}`
@@ -37868,7 +37879,7 @@ async function inventoryMerge(files, flags) {
     ["inventory.md", [renderInventoryMarkdown(inventory)]],
     ["inventory.html", [renderInventoryHtml(inventory)]]
   ];
-  for (const [name, chunks] of reports) writeChunks(chunks, join9(dir, name), join9(flags.out, name));
+  for (const [name, chunks] of reports) writeChunks(chunks, join10(dir, name), join10(flags.out, name));
   const failed = inventory.repositories.filter((r) => r.error !== void 0);
   for (const r of failed)
     process.stderr.write(`not judged: ${terminal(r.repository)}: ${terminal(r.error ?? "")}
@@ -37881,8 +37892,8 @@ async function inventoryMerge(files, flags) {
 }
 
 // src/policy/eol/update.ts
-import { existsSync as existsSync2, mkdirSync as mkdirSync3, readFileSync as readFileSync9, renameSync as renameSync2, writeFileSync as writeFileSync4 } from "node:fs";
-import { join as join10 } from "node:path";
+import { existsSync as existsSync2, mkdirSync as mkdirSync4, readFileSync as readFileSync10, renameSync as renameSync2, writeFileSync as writeFileSync5 } from "node:fs";
+import { join as join11 } from "node:path";
 function parseJson(text, file) {
   try {
     return JSON.parse(text);
@@ -37945,8 +37956,8 @@ function updateProduct(dir, product, text, from, today) {
       `no end-of-life product ${JSON.stringify(product)}: the calendar has ${PRODUCTS.map((p) => p.product).join(", ")}`
     );
   }
-  const file = join10(dir, `${product}.json`);
-  const current = existsSync2(file) ? productFromFile(readFileSync9(file, "utf8"), file, bundled) : bundled;
+  const file = join11(dir, `${product}.json`);
+  const current = existsSync2(file) ? productFromFile(readFileSync10(file, "utf8"), file, bundled) : bundled;
   const releases = releasesFromApi(text, from);
   const before = new Map(current.releases.map((r) => [r.release, JSON.stringify(r)]));
   const after = new Map(releases.map((r) => [r.release, JSON.stringify(r)]));
@@ -37964,9 +37975,9 @@ function updateProduct(dir, product, text, from, today) {
     taken: today,
     releases
   };
-  mkdirSync3(dir, { recursive: true });
+  mkdirSync4(dir, { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync4(temporary, `${JSON.stringify(next, null, 2)}
+  writeFileSync5(temporary, `${JSON.stringify(next, null, 2)}
 `);
   renameSync2(temporary, file);
   return update;
@@ -38000,13 +38011,13 @@ function policyText(policy, header = []) {
 }
 
 // src/rebuild/index.ts
-import { mkdtempSync as mkdtempSync2, rmSync as rmSync3 } from "node:fs";
+import { mkdtempSync as mkdtempSync2, rmSync as rmSync4 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join14 } from "node:path";
+import { join as join15 } from "node:path";
 
 // src/rebuild/builders.ts
-import { readFileSync as readFileSync10 } from "node:fs";
-import { join as join11 } from "node:path";
+import { readFileSync as readFileSync11 } from "node:fs";
+import { join as join12 } from "node:path";
 function loopbackTls(ref) {
   const host = ref.split("/")[0] ?? "";
   return /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/.test(host) ? ["--tls-verify=false"] : [];
@@ -38077,16 +38088,16 @@ function buildahBuilder(tools) {
     build: (image, refs, labels) => tools.run("buildah", ["bud", ...buildFlags(image, refs, labels), "--pull-always", image.context]),
     // Trivy cannot read buildah's storage: export the image to an OCI archive and scan that.
     async scanTarget(ref, workDir) {
-      const archive = join11(workDir, `${safeName(ref)}.oci.tar`);
+      const archive = join12(workDir, `${safeName(ref)}.oci.tar`);
       const result = await tools.run("buildah", ["push", ref, `oci-archive:${archive}`]);
       return result.exitCode === 0 ? { args: ["--input", archive] } : { failed: result };
     },
     async push(ref, workDir) {
-      const digestFile = join11(workDir, `${safeName(ref)}.digest`);
+      const digestFile = join12(workDir, `${safeName(ref)}.digest`);
       const result = await tools.run("buildah", ["push", "--digestfile", digestFile, ref, `docker://${ref}`]);
       if (result.exitCode !== 0) return { failed: result };
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
-      const digest = DIGEST3.exec(readFileSync10(digestFile, "utf8"))?.[0];
+      const digest = DIGEST3.exec(readFileSync11(digestFile, "utf8"))?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
     },
     async index(refs, manifests, workDir) {
@@ -38106,7 +38117,7 @@ function buildahBuilder(tools) {
         }
         let digest;
         for (const ref of refs) {
-          const digestFile = join11(workDir, `${safeName(ref)}.index.digest`);
+          const digestFile = join12(workDir, `${safeName(ref)}.index.digest`);
           const pushed = await tools.run("buildah", [
             "manifest",
             "push",
@@ -38119,7 +38130,7 @@ function buildahBuilder(tools) {
           ]);
           if (pushed.exitCode !== 0) return { failed: pushed };
           if (tools.dryRun) digest ??= DRY_RUN_DIGEST;
-          else digest ??= DIGEST3.exec(readFileSync10(digestFile, "utf8"))?.[0];
+          else digest ??= DIGEST3.exec(readFileSync11(digestFile, "utf8"))?.[0];
         }
         return digest ? { digest } : {
           failed: {
@@ -38154,13 +38165,13 @@ async function chooseBuilder(choice, tools) {
 
 // src/rebuild/library.ts
 var import_yaml8 = __toESM(require_dist(), 1);
-import { existsSync as existsSync3, readdirSync as readdirSync3, readFileSync as readFileSync11 } from "node:fs";
-import { join as join12 } from "node:path";
+import { existsSync as existsSync3, readdirSync as readdirSync3, readFileSync as readFileSync12 } from "node:fs";
+import { join as join13 } from "node:path";
 var NAME2 = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 function readLibrary(baseDir, cwd, only = []) {
-  const dir = join12(cwd, baseDir);
+  const dir = join13(cwd, baseDir);
   if (!existsSync3(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
-  const imagesFile = join12(dir, "images.yml");
+  const imagesFile = join13(dir, "images.yml");
   const entries = existsSync3(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
   const images = entries.map((entry) => describe(entry, baseDir, cwd));
   const unknown = only.filter((name) => !images.some((image) => image.name === name));
@@ -38178,7 +38189,7 @@ function readImagesFile(path4, baseDir) {
   const where2 = `${baseDir}/images.yml`;
   let data2;
   try {
-    data2 = (0, import_yaml8.parse)(readFileSync11(path4, "utf8"));
+    data2 = (0, import_yaml8.parse)(readFileSync12(path4, "utf8"));
   } catch (error) {
     throw new UsageError(`${where2} is not valid YAML: ${error.message}`);
   }
@@ -38218,16 +38229,16 @@ function readImagesFile(path4, baseDir) {
   });
 }
 function contextOf(entry, baseDir, cwd, display) {
-  const folder = join12(cwd, baseDir, entry.context ?? ".");
+  const folder = join13(cwd, baseDir, entry.context ?? ".");
   if (!existsSync3(folder))
     throw new UsageError(`${display}: the build context ${entry.context} does not exist`);
   return displayPath(cwd, folder);
 }
 function describe(entry, baseDir, cwd) {
-  const path4 = join12(cwd, baseDir, entry.dockerfile);
+  const path4 = join13(cwd, baseDir, entry.dockerfile);
   const display = displayPath(cwd, path4);
   if (!existsSync3(path4)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
-  const { occurrences, problems } = readDockerfile(readFileSync11(path4, "utf8"), display);
+  const { occurrences, problems } = readDockerfile(readFileSync12(path4, "utf8"), display);
   if (problems[0]) throw new UsageError(`${display}:${problems[0].line}: ${problems[0].message}`);
   const base = occurrences.find((o) => o.via === "from" && o.stage?.final);
   if (base?.image.kind !== "image") {
@@ -38241,7 +38252,7 @@ function describe(entry, baseDir, cwd) {
     );
   }
   const beside = (suffix) => {
-    const file = join12(cwd, baseDir, `${entry.name}${suffix}`);
+    const file = join13(cwd, baseDir, `${entry.name}${suffix}`);
     return existsSync3(file) ? displayPath(cwd, file) : void 0;
   };
   const trivyIgnore = beside(".trivyignore");
@@ -38260,8 +38271,8 @@ function describe(entry, baseDir, cwd) {
 }
 
 // src/rebuild/pipeline.ts
-import { readFileSync as readFileSync12, rmSync as rmSync2 } from "node:fs";
-import { join as join13 } from "node:path";
+import { readFileSync as readFileSync13, rmSync as rmSync3 } from "node:fs";
+import { join as join14 } from "node:path";
 
 // src/rebuild/trivy.ts
 var SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
@@ -38342,8 +38353,8 @@ function scanFilters(options, image, report, exit = []) {
 }
 async function publishedCves(ref, options, tools, image, name) {
   if (tools.dryRun) return void 0;
-  const report = join13(options.workDir, `${name}.published.trivy.json`);
-  rmSync2(report, { force: true });
+  const report = join14(options.workDir, `${name}.published.trivy.json`);
+  rmSync3(report, { force: true });
   const scan = await tools.run("trivy", ["image", ...scanFilters(options, image, report), ref]);
   const summary2 = readScanReport(report);
   if (scan.exitCode !== 0 || !summary2) {
@@ -38501,12 +38512,12 @@ function addScan(outcome, summary2) {
 }
 async function scanVariant(v, published, image, options, builder2, tools, step) {
   if (!options.scan) return {};
-  const report = join13(options.workDir, `${v.label}.trivy.json`);
+  const report = join14(options.workDir, `${v.label}.trivy.json`);
   const local = v.refs[0];
   step("scan");
   const target = await builder2.scanTarget(local, options.workDir);
   if ("failed" in target) return { step: "scan", failed: toolError(builder2.tool, target.failed) };
-  if (!tools.dryRun) rmSync2(report, { force: true });
+  if (!tools.dryRun) rmSync3(report, { force: true });
   const scan = await tools.run("trivy", [
     "image",
     ...scanFilters(options, image, report, ["--exit-code", "1"]),
@@ -38547,7 +38558,7 @@ async function scanVariant(v, published, image, options, builder2, tools, step) 
   }
   if (options.attest) {
     step("sbom");
-    const sbom = join13(options.workDir, `${v.label}.cdx.json`);
+    const sbom = join14(options.workDir, `${v.label}.cdx.json`);
     const made = await tools.run("trivy", [
       "image",
       "--format",
@@ -38561,8 +38572,8 @@ async function scanVariant(v, published, image, options, builder2, tools, step) 
   return { ...summary2 && { summary: summary2 }, ...gate && { gate } };
 }
 async function attestVariant(v, subject, key, options, tools) {
-  const report = join13(options.workDir, `${v.label}.trivy.json`);
-  const predicate = join13(options.workDir, `${v.label}.cosign-vuln.json`);
+  const report = join14(options.workDir, `${v.label}.trivy.json`);
+  const predicate = join14(options.workDir, `${v.label}.cosign-vuln.json`);
   const convert = await tools.run("trivy", [
     "convert",
     "--format",
@@ -38575,7 +38586,7 @@ async function attestVariant(v, subject, key, options, tools) {
   const attest = (type2, file) => tools.run("cosign", ["attest", "--yes", ...key, "--type", type2, "--predicate", file, subject]);
   const vuln = await attest("vuln", predicate);
   if (vuln.exitCode !== 0) return toolError("cosign", vuln);
-  const cyclonedx = await attest("cyclonedx", join13(options.workDir, `${v.label}.cdx.json`));
+  const cyclonedx = await attest("cyclonedx", join14(options.workDir, `${v.label}.cdx.json`));
   if (cyclonedx.exitCode !== 0) return toolError("cosign", cyclonedx);
   return void 0;
 }
@@ -38589,7 +38600,7 @@ async function requireTools(options, tools) {
 }
 function readScanReport(path4) {
   try {
-    return summarizeScan(readFileSync12(path4, "utf8"));
+    return summarizeScan(readFileSync13(path4, "utf8"));
   } catch {
     return void 0;
   }
@@ -38668,7 +38679,7 @@ async function runRebuild(settings, tools, onImage = () => {
 }, onStep) {
   const registry = validateRegistry(settings.registry);
   const images = libraryOf(settings);
-  const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync2(join14(tmpdir2(), "base-image-guard-rebuild-"));
+  const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync2(join15(tmpdir2(), "base-image-guard-rebuild-"));
   const options = {
     registry,
     scan: settings.scan,
@@ -38690,7 +38701,7 @@ async function runRebuild(settings, tools, onImage = () => {
     if (options.push && !await tools.has(builder2.inspector)) throw new MissingToolError(builder2.inspector);
     return await rebuildLibrary(images, options, builder2, tools, onImage);
   } finally {
-    if (!tools.dryRun) rmSync3(workDir, { recursive: true, force: true });
+    if (!tools.dryRun) rmSync4(workDir, { recursive: true, force: true });
   }
 }
 
@@ -39284,7 +39295,7 @@ function check(paths, flags) {
   const chunks = flags.format === "json" ? jsonChunks2(result) : flags.format === "jsonl" ? jsonLines(result) : [renderBuilt(flags, result, !toFile && useColor(process.stdout))];
   writeChunks(chunks, flags.output === void 0 ? void 0 : resolve10(cwd, flags.output), flags.output);
   const stats = process.env.BASE_IMAGE_GUARD_PATH_STATS;
-  if (stats) writeFileSync5(stats, `${JSON.stringify(pathStats)}
+  if (stats) writeFileSync6(stats, `${JSON.stringify(pathStats)}
 `);
   return exitCodeOf(result);
 }
@@ -39400,7 +39411,7 @@ function exportAdmission(flags) {
       today,
       ...loaded.calendar && { calendar: loaded.calendar }
     });
-    const file = flags.outputDir !== void 0 ? join15(flags.outputDir, EXPORT_FILES[target]) : flags.output;
+    const file = flags.outputDir !== void 0 ? join16(flags.outputDir, EXPORT_FILES[target]) : flags.output;
     writeChunks([file === void 0 && i > 0 ? `---
 ${text}` : text], file, file);
     if (file !== void 0) process.stderr.write(`wrote ${terminal(file)} (${target})
@@ -39411,7 +39422,7 @@ ${text}` : text], file, file);
 function importAdmission(file, flags) {
   let text;
   try {
-    text = file === "-" ? readFileSync13(0, "utf8") : readFileSync13(resolve10(file), "utf8");
+    text = file === "-" ? readFileSync14(0, "utf8") : readFileSync14(resolve10(file), "utf8");
   } catch (error) {
     throw new InputError(
       `cannot read ${file}: ${error.code ?? error.message}`
@@ -39474,8 +39485,8 @@ function init(options) {
   if (existsSync4(target) && !options.force) {
     throw new UsageError(`${options.path} already exists; use --force to overwrite it`);
   }
-  mkdirSync4(dirname11(target), { recursive: true });
-  writeFileSync5(target, starterPolicyText);
+  mkdirSync5(dirname11(target), { recursive: true });
+  writeFileSync6(target, starterPolicyText);
   process.stdout.write(
     `wrote ${options.path}: the built-in default policy with the end-of-life calendar on, commented; edit approved and deprecated first
 `

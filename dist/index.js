@@ -16344,9 +16344,9 @@ var require_ignore = __commonJS({
 import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action/check.ts
-import { mkdirSync as mkdirSync2, readFileSync as readFileSync4, writeFileSync as writeFileSync2 } from "node:fs";
+import { mkdirSync as mkdirSync3, readFileSync as readFileSync5, writeFileSync as writeFileSync3 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
-import { dirname as dirname6, join as join7, resolve as resolve6 } from "node:path";
+import { dirname as dirname6, join as join8, resolve as resolve6 } from "node:path";
 
 // package.json
 var package_default = {
@@ -28047,12 +28047,21 @@ function displayPath(cwd, absolute) {
 }
 
 // src/sources/helm-render.ts
-var import_yaml6 = __toESM(require_dist(), 1);
+import { mkdirSync as mkdirSync2, mkdtempSync, readFileSync as readFileSync3, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as join5, posix as posix4 } from "node:path";
+
+// src/regex.ts
+function escapeRegex(text) {
+  return text.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&");
+}
+
+// src/sources/helm-chart.ts
+var import_yaml5 = __toESM(require_dist(), 1);
 import {
   copyFileSync,
   lstatSync as lstatSync2,
   mkdirSync,
-  mkdtempSync,
   readdirSync as readdirSync2,
   readFileSync as readFileSync2,
   realpathSync as realpathSync3,
@@ -28060,57 +28069,9 @@ import {
   statSync as statSync4,
   writeFileSync
 } from "node:fs";
-import { tmpdir } from "node:os";
-import { join as join4, posix as posix4, relative as relative2, sep as sep4 } from "node:path";
-
-// src/regex.ts
-function escapeRegex(text) {
-  return text.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&");
-}
-
-// src/sources/manifests.ts
-var RENDERED = {
-  kind: "fixed",
-  reason: "a rendered stream (--manifests): fix the chart or kustomization it was rendered from"
-};
-var SOURCE_COMMENT = /^#[ \t]*Source:[ \t]*(\S.*?)[ \t]*\r?$/;
-var DOCUMENT_START = /^---(?:[ \t]|\r?$)/;
-function readManifestStream(text, origin) {
-  const result = emptyResult();
-  const parsed = readYamlFile(text, origin);
-  for (const doc of parsed.documents) readManifest(doc, origin, result);
-  result.problems.push(...parsed.problems);
-  const sources = sourcesByLine(text);
-  for (const found of result.occurrences) found.written = RENDERED;
-  for (const found of [...result.occurrences, ...result.problems]) {
-    const source = sources[found.line];
-    if (source === void 0) continue;
-    found.file = source;
-    found.line = 0;
-    found.column = 0;
-  }
-  return result;
-}
-function sourcesByLine(text) {
-  const sources = [void 0];
-  let current;
-  for (const line of text.split("\n")) {
-    if (DOCUMENT_START.test(line)) current = void 0;
-    const source = SOURCE_COMMENT.exec(line)?.[1];
-    if (source !== void 0) current = source;
-    sources.push(current);
-  }
-  return sources;
-}
-
-// src/sources/helm-render.ts
-var RELEASE2 = "release-name";
-var NAMESPACE = "default";
-var TIMEOUT_MS = 6e4;
-var MAX_OUTPUT_BYTES = 64 << 20;
+import { join as join4, relative as relative2, sep as sep4 } from "node:path";
 var MAX_CHART_FILES = 5e3;
 var MAX_CHART_BYTES = 64 << 20;
-var MAX_VALUE_SETS = 20;
 var VALUES_SET = /^values-.+\.ya?ml$/;
 var CI_VALUES_SET = /-values\.ya?ml$/;
 function under2(display, folder) {
@@ -28118,22 +28079,6 @@ function under2(display, folder) {
 }
 function joinDisplay(folder, rest) {
   return folder === "" ? rest : `${folder}/${rest}`;
-}
-function chartsToRender(candidates, only) {
-  const charts = [];
-  for (const candidate of candidates) {
-    if (posix4.basename(candidate.path) !== "Chart.yaml") continue;
-    const display = posix4.dirname(candidate.path);
-    charts.push({
-      absolute: candidate.absolute.slice(0, -"Chart.yaml".length - 1),
-      display: display === "." ? "" : display
-    });
-  }
-  const tops = charts.filter(
-    (chart) => !charts.some((other) => other !== chart && under2(chart.display, joinDisplay(other.display, "charts")))
-  );
-  const changed = only ? [...only] : void 0;
-  return tops.filter((chart) => !changed || changed.some((file) => under2(file, chart.display))).sort((a, b) => a.display < b.display ? -1 : a.display > b.display ? 1 : 0);
 }
 function presentSubcharts(chartDir) {
   const names = /* @__PURE__ */ new Set();
@@ -28160,7 +28105,7 @@ function chartName(dir) {
 }
 function chartField(dir, key) {
   try {
-    const data2 = (0, import_yaml6.parseDocument)(readFileSync2(join4(dir, "Chart.yaml"), "utf8")).toJS();
+    const data2 = (0, import_yaml5.parseDocument)(readFileSync2(join4(dir, "Chart.yaml"), "utf8")).toJS();
     return data2?.[key];
   } catch {
     return void 0;
@@ -28179,11 +28124,11 @@ function dropMissingDependencies(copy) {
     } catch {
       continue;
     }
-    const doc = (0, import_yaml6.parseDocument)(text);
-    const list = (0, import_yaml6.isMap)(doc.contents) ? doc.contents.get("dependencies", true) : void 0;
-    if (!(0, import_yaml6.isSeq)(list)) continue;
+    const doc = (0, import_yaml5.parseDocument)(text);
+    const list = (0, import_yaml5.isMap)(doc.contents) ? doc.contents.get("dependencies", true) : void 0;
+    if (!(0, import_yaml5.isSeq)(list)) continue;
     const kept = list.items.filter((item) => {
-      const name = (0, import_yaml6.isMap)(item) ? item.get("name") : void 0;
+      const name = (0, import_yaml5.isMap)(item) ? item.get("name") : void 0;
       if (typeof name !== "string" || present2.has(name)) return true;
       missing.push(name);
       return false;
@@ -28246,16 +28191,35 @@ function valueSets(chartDir) {
   };
   return [...list(chartDir, VALUES_SET), ...list(join4(chartDir, "ci"), CI_VALUES_SET)];
 }
-function helmError(stderr, copy, name, display) {
-  const lines = stderr.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("Use --debug"));
-  const error2 = (lines.find((line) => line.startsWith("Error:")) ?? lines.at(-1) ?? "no message").replace(
-    /^Error:\s*/,
-    ""
-  );
-  const inChart = name ? new RegExp(`(\\(|\\bon )${escapeRegex(name)}/`, "g") : void 0;
-  const text = (inChart ? error2.replace(inChart, (_, before) => `${before}${joinDisplay(display, "")}`) : error2).split(copy).join(display === "" ? "." : display);
-  return text.length > 400 ? `${text.slice(0, 400)}\u2026` : text;
+function isValues(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
+function readValues(path) {
+  try {
+    const data2 = (0, import_yaml5.parseDocument)(readFileSync2(path, "utf8")).toJS({ maxAliasCount: 100 });
+    return isValues(data2) ? data2 : {};
+  } catch {
+    return {};
+  }
+}
+function mergeValues(base, over) {
+  const merged2 = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const old = merged2[key];
+    merged2[key] = isValues(old) && isValues(value) ? mergeValues(old, value) : value;
+  }
+  return merged2;
+}
+function valuesFor(rest, values, copy) {
+  const sub = /^charts\/([^/]+)\/(.+)$/.exec(rest);
+  if (!sub?.[1] || !sub[2]) return values;
+  const given = isValues(values[sub[1]]) ? values[sub[1]] : {};
+  const global = isValues(values.global) ? { global: values.global } : {};
+  const own = readValues(join4(copy, "charts", sub[1], "values.yaml"));
+  return valuesFor(sub[2], mergeValues(mergeValues(own, given), global), join4(copy, "charts", sub[1]));
+}
+
+// src/sources/helm-locate.ts
 var keyLine = (key) => new RegExp(`^(\\s*(?:-\\s+)?["']?${escapeRegex(key)}["']?\\s*:\\s*)(\\S.*)$`);
 function valuesRead(line, values) {
   const read = [];
@@ -28318,35 +28282,76 @@ function locateInTemplate(text, images, values) {
     (at2) => at2 ? { line: at2.line, column: at2.column, literal: !at2.expression } : { line: 0, column: 0 }
   );
 }
-function isValues(value) {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-function readValues(path) {
-  try {
-    const data2 = (0, import_yaml6.parseDocument)(readFileSync2(path, "utf8")).toJS({ maxAliasCount: 100 });
-    return isValues(data2) ? data2 : {};
-  } catch {
-    return {};
-  }
-}
-function mergeValues(base, over) {
-  const merged2 = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    const old = merged2[key];
-    merged2[key] = isValues(old) && isValues(value) ? mergeValues(old, value) : value;
-  }
-  return merged2;
-}
-function valuesFor(rest, values, copy) {
-  const sub = /^charts\/([^/]+)\/(.+)$/.exec(rest);
-  if (!sub?.[1] || !sub[2]) return values;
-  const given = isValues(values[sub[1]]) ? values[sub[1]] : {};
-  const global = isValues(values.global) ? { global: values.global } : {};
-  const own = readValues(join4(copy, "charts", sub[1], "values.yaml"));
-  return valuesFor(sub[2], mergeValues(mergeValues(own, given), global), join4(copy, "charts", sub[1]));
-}
 function keyOfStreamLine(line) {
   return /^\s*(?:-\s+)?["']?([\w.-]+)["']?\s*:/.exec(line ?? "")?.[1] ?? "image";
+}
+
+// src/sources/manifests.ts
+var RENDERED = {
+  kind: "fixed",
+  reason: "a rendered stream (--manifests): fix the chart or kustomization it was rendered from"
+};
+var SOURCE_COMMENT = /^#[ \t]*Source:[ \t]*(\S.*?)[ \t]*\r?$/;
+var DOCUMENT_START = /^---(?:[ \t]|\r?$)/;
+function readManifestStream(text, origin) {
+  const result = emptyResult();
+  const parsed = readYamlFile(text, origin);
+  for (const doc of parsed.documents) readManifest(doc, origin, result);
+  result.problems.push(...parsed.problems);
+  const sources = sourcesByLine(text);
+  for (const found of result.occurrences) found.written = RENDERED;
+  for (const found of [...result.occurrences, ...result.problems]) {
+    const source = sources[found.line];
+    if (source === void 0) continue;
+    found.file = source;
+    found.line = 0;
+    found.column = 0;
+  }
+  return result;
+}
+function sourcesByLine(text) {
+  const sources = [void 0];
+  let current;
+  for (const line of text.split("\n")) {
+    if (DOCUMENT_START.test(line)) current = void 0;
+    const source = SOURCE_COMMENT.exec(line)?.[1];
+    if (source !== void 0) current = source;
+    sources.push(current);
+  }
+  return sources;
+}
+
+// src/sources/helm-render.ts
+var RELEASE2 = "release-name";
+var NAMESPACE = "default";
+var TIMEOUT_MS = 6e4;
+var MAX_OUTPUT_BYTES = 64 << 20;
+var MAX_VALUE_SETS = 20;
+function chartsToRender(candidates, only) {
+  const charts = [];
+  for (const candidate of candidates) {
+    if (posix4.basename(candidate.path) !== "Chart.yaml") continue;
+    const display = posix4.dirname(candidate.path);
+    charts.push({
+      absolute: candidate.absolute.slice(0, -"Chart.yaml".length - 1),
+      display: display === "." ? "" : display
+    });
+  }
+  const tops = charts.filter(
+    (chart) => !charts.some((other) => other !== chart && under2(chart.display, joinDisplay(other.display, "charts")))
+  );
+  const changed = only ? [...only] : void 0;
+  return tops.filter((chart) => !changed || changed.some((file) => under2(file, chart.display))).sort((a, b) => a.display < b.display ? -1 : a.display > b.display ? 1 : 0);
+}
+function helmError(stderr, copy, name, display) {
+  const lines = stderr.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("Use --debug"));
+  const error2 = (lines.find((line) => line.startsWith("Error:")) ?? lines.at(-1) ?? "no message").replace(
+    /^Error:\s*/,
+    ""
+  );
+  const inChart = name ? new RegExp(`(\\(|\\bon )${escapeRegex(name)}/`, "g") : void 0;
+  const text = (inChart ? error2.replace(inChart, (_, before) => `${before}${joinDisplay(display, "")}`) : error2).split(copy).join(display === "" ? "." : display);
+  return text.length > 400 ? `${text.slice(0, 400)}\u2026` : text;
 }
 function renderChart(chart, options) {
   const rendering = { chart, result: emptyResult(), templates: /* @__PURE__ */ new Map(), notices: [] };
@@ -28360,9 +28365,9 @@ function renderChart(chart, options) {
       rendering.templates.set(templatesOf(folder), { judged: false, reason });
     return rendering;
   };
-  const scratch = mkdtempSync(join4(tmpdir(), "base-image-guard-helm-"));
+  const scratch = mkdtempSync(join5(tmpdir(), "base-image-guard-helm-"));
   try {
-    const copy = join4(scratch, "chart");
+    const copy = join5(scratch, "chart");
     const left = [];
     try {
       copyChart(chart.absolute, copy, options.roots, chart.display, left);
@@ -28389,17 +28394,17 @@ function renderChart(chart, options) {
         file: joinDisplay(chart.display, "Chart.yaml"),
         reason: `rendered without its dependencies ${missing.join(", ")}: they are not in charts/ (helm dependency build fetches them), so what they render was not judged`
       });
-    const home = join4(scratch, "home");
-    mkdirSync(home);
-    writeFileSync(join4(scratch, "kubeconfig"), "");
+    const home = join5(scratch, "home");
+    mkdirSync2(home);
+    writeFileSync2(join5(scratch, "kubeconfig"), "");
     const env = {
-      HELM_CONFIG_HOME: join4(home, "config"),
-      HELM_CACHE_HOME: join4(home, "cache"),
-      HELM_DATA_HOME: join4(home, "data"),
-      HELM_PLUGINS: join4(home, "plugins"),
-      HELM_REPOSITORY_CONFIG: join4(home, "repositories.yaml"),
-      HELM_REGISTRY_CONFIG: join4(home, "registry.json"),
-      KUBECONFIG: join4(scratch, "kubeconfig")
+      HELM_CONFIG_HOME: join5(home, "config"),
+      HELM_CACHE_HOME: join5(home, "cache"),
+      HELM_DATA_HOME: join5(home, "data"),
+      HELM_PLUGINS: join5(home, "plugins"),
+      HELM_REPOSITORY_CONFIG: join5(home, "repositories.yaml"),
+      HELM_REGISTRY_CONFIG: join5(home, "registry.json"),
+      KUBECONFIG: join5(scratch, "kubeconfig")
     };
     const sets = valueSets(copy);
     if (sets.length > MAX_VALUE_SETS)
@@ -28413,7 +28418,7 @@ function renderChart(chart, options) {
       if (!texts.has(path)) {
         let text;
         try {
-          text = readFileSync2(join4(copy, ...path.split("/")), "utf8");
+          text = readFileSync3(join5(copy, ...path.split("/")), "utf8");
         } catch {
         }
         texts.set(path, text);
@@ -28421,13 +28426,13 @@ function renderChart(chart, options) {
       return texts.get(path);
     };
     const sourced = /* @__PURE__ */ new Set();
-    const defaults = readValues(join4(copy, "values.yaml"));
+    const defaults = readValues(join5(copy, "values.yaml"));
     for (const set2 of [void 0, ...sets.slice(0, MAX_VALUE_SETS)]) {
       const args = [
         "template",
         "--namespace",
         NAMESPACE,
-        ...set2 === void 0 ? [] : [`--values=${join4(copy, ...set2.split("/"))}`],
+        ...set2 === void 0 ? [] : [`--values=${join5(copy, ...set2.split("/"))}`],
         "--",
         RELEASE2,
         copy
@@ -28447,7 +28452,7 @@ function renderChart(chart, options) {
         });
         continue;
       }
-      const values = set2 === void 0 ? defaults : mergeValues(defaults, readValues(join4(copy, ...set2.split("/"))));
+      const values = set2 === void 0 ? defaults : mergeValues(defaults, readValues(join5(copy, ...set2.split("/"))));
       readRendered(
         run2.stdout,
         chart,
@@ -28470,7 +28475,7 @@ function renderChart(chart, options) {
     }
     return rendering;
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    rmSync2(scratch, { recursive: true, force: true });
   }
 }
 function readRendered(stdout, chart, name, set2, state, into) {
@@ -28536,6 +28541,47 @@ function readRendered(stdout, chart, name, set2, state, into) {
       message: `${problem.message} (in what ${origin} rendered)`
     });
   }
+}
+function renderCharts(input) {
+  const { render, runner, discovery, only } = input;
+  const { candidates, roots } = discovery;
+  const none = { renderings: [], templates: /* @__PURE__ */ new Map(), notices: [], unsaid: /* @__PURE__ */ new Set() };
+  if (render === "never") return none;
+  const charts = chartsToRender(candidates, only);
+  if (charts.length === 0) return none;
+  const templates = /* @__PURE__ */ new Map();
+  if (runner.find("helm") === void 0) {
+    for (const chart of chartsToRender(candidates))
+      templates.set(chart.display === "" ? "templates" : `${chart.display}/templates`, {
+        judged: false,
+        reason: "Helm chart template: helm is not on PATH, so it was not rendered (render it with helm template \u2026 | base-image-guard check --manifests -)"
+      });
+    return { renderings: [], templates, notices: [], unsaid: /* @__PURE__ */ new Set() };
+  }
+  const chartFolders = candidates.filter((c) => c.path === "Chart.yaml" || c.path.endsWith("/Chart.yaml")).map((c) => c.path === "Chart.yaml" ? "" : c.path.slice(0, -"/Chart.yaml".length));
+  const reported = new Set(discovery.unreadable.map((u) => u.file));
+  const renderings = charts.map((chart) => renderChart(chart, { runner, roots, chartFolders, reported }));
+  for (const rendering of renderings)
+    for (const [group, state] of rendering.templates) templates.set(group, state);
+  return {
+    renderings,
+    templates,
+    notices: renderings.flatMap((r) => r.notices),
+    unsaid: new Set(renderings.flatMap((r) => [...r.templates.keys()]))
+  };
+}
+function imageKey(occurrence) {
+  return occurrence.image.kind === "image" ? occurrence.image.ref.normalized : occurrence.text;
+}
+function withoutValuesImages(rendering, valuesImages) {
+  const chart = rendering.chart.display;
+  const inChart = (folder) => chart === "" || folder === chart || folder.startsWith(`${chart}/`);
+  return {
+    ...rendering.result,
+    occurrences: rendering.result.occurrences.filter(
+      (occurrence) => !(valuesImages.get(imageKey(occurrence)) ?? []).some(inChart)
+    )
+  };
 }
 
 // src/sources/parallel.ts
@@ -28847,7 +28893,13 @@ function runCheck(options) {
     {}
   );
   for (const { file } of unreadable) judged.push(file);
-  const charts = renderCharts(options, discovery, only);
+  const charts = renderCharts({
+    render: options.render ?? "auto",
+    runner: options.runner ?? pathRunner,
+    discovery,
+    // A changed template helper or values file is not itself read: it brings its chart.
+    ...(options.onlyFiles ?? only) && { only: options.onlyFiles ?? only }
+  });
   for (const notice2 of charts.notices) skipped.push(notice2);
   const valuesImages = /* @__PURE__ */ new Map();
   const total = candidates.length;
@@ -28914,47 +28966,6 @@ function runCheck(options) {
     suppressed: suppressed.sort(byPosition),
     skipped,
     ...tally && { releases: tally.list() }
-  };
-}
-function renderCharts(options, discovery, only) {
-  const { candidates, roots } = discovery;
-  const none = { renderings: [], templates: /* @__PURE__ */ new Map(), notices: [], unsaid: /* @__PURE__ */ new Set() };
-  if ((options.render ?? "auto") === "never") return none;
-  const charts = chartsToRender(candidates, options.onlyFiles ?? only);
-  if (charts.length === 0) return none;
-  const runner = options.runner ?? pathRunner;
-  const templates = /* @__PURE__ */ new Map();
-  if (runner.find("helm") === void 0) {
-    for (const chart of chartsToRender(candidates))
-      templates.set(chart.display === "" ? "templates" : `${chart.display}/templates`, {
-        judged: false,
-        reason: "Helm chart template: helm is not on PATH, so it was not rendered (render it with helm template \u2026 | base-image-guard check --manifests -)"
-      });
-    return { renderings: [], templates, notices: [], unsaid: /* @__PURE__ */ new Set() };
-  }
-  const chartFolders = candidates.filter((c) => c.path === "Chart.yaml" || c.path.endsWith("/Chart.yaml")).map((c) => c.path === "Chart.yaml" ? "" : c.path.slice(0, -"/Chart.yaml".length));
-  const reported = new Set(discovery.unreadable.map((u) => u.file));
-  const renderings = charts.map((chart) => renderChart(chart, { runner, roots, chartFolders, reported }));
-  for (const rendering of renderings)
-    for (const [group, state] of rendering.templates) templates.set(group, state);
-  return {
-    renderings,
-    templates,
-    notices: renderings.flatMap((r) => r.notices),
-    unsaid: new Set(renderings.flatMap((r) => [...r.templates.keys()]))
-  };
-}
-function imageKey(occurrence) {
-  return occurrence.image.kind === "image" ? occurrence.image.ref.normalized : occurrence.text;
-}
-function withoutValuesImages(rendering, valuesImages) {
-  const chart = rendering.chart.display;
-  const inChart = (folder) => chart === "" || folder === chart || folder.startsWith(`${chart}/`);
-  return {
-    ...rendering.result,
-    occurrences: rendering.result.occurrences.filter(
-      (occurrence) => !(valuesImages.get(imageKey(occurrence)) ?? []).some(inChart)
-    )
   };
 }
 function kustomized(results) {
@@ -29031,7 +29042,7 @@ function readDigests(text, file) {
 // src/policy/load.ts
 var import_semver2 = __toESM(require_semver2(), 1);
 var import_yaml7 = __toESM(require_dist(), 1);
-import { lstatSync as lstatSync3, readFileSync as readFileSync3, realpathSync as realpathSync4, statSync as statSync5 } from "node:fs";
+import { lstatSync as lstatSync3, readFileSync as readFileSync4, realpathSync as realpathSync4, statSync as statSync5 } from "node:fs";
 import { dirname as dirname5, resolve as resolve4 } from "node:path";
 
 // schema/policy.schema.json
@@ -30186,7 +30197,7 @@ function workingTreeReader(cwd) {
     }
     if (statSync5(file).isDirectory()) return cannot("it is a folder");
     try {
-      return readFileSync3(file, "utf8");
+      return readFileSync4(file, "utf8");
     } catch (error2) {
       return cannot(error2.message);
     }
@@ -31077,9 +31088,9 @@ function trivyVersionInput(get) {
 }
 
 // src/action/new-findings.ts
-import { mkdtempSync as mkdtempSync2, rmSync as rmSync2 } from "node:fs";
+import { mkdtempSync as mkdtempSync2, rmSync as rmSync3 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 
 // src/action/pull-request.ts
 import { posix as posix5 } from "node:path";
@@ -31227,7 +31238,7 @@ async function upsertComment(octokit, pr, marker, body, resolvedBody) {
 // src/action/new-findings.ts
 function baseCommitFindings(cwd, pr, options) {
   ensureCommit(cwd, pr.baseSha);
-  const tree = mkdtempSync2(join5(process.env.RUNNER_TEMP ?? tmpdir2(), "big-base-"));
+  const tree = mkdtempSync2(join6(process.env.RUNNER_TEMP ?? tmpdir2(), "big-base-"));
   try {
     git(cwd, ["worktree", "add", "--detach", "--force", tree, pr.baseSha]);
     const result = runCheck({
@@ -31245,7 +31256,7 @@ function baseCommitFindings(cwd, pr, options) {
       git(cwd, ["worktree", "remove", "--force", tree]);
     } catch {
     }
-    rmSync2(tree, { recursive: true, force: true });
+    rmSync3(tree, { recursive: true, force: true });
   }
 }
 
@@ -31271,12 +31282,12 @@ async function writeSummary(markdown2) {
 
 // src/action/upload-report.ts
 import { copyFileSync as copyFileSync2 } from "node:fs";
-import { basename as basename3, join as join6 } from "node:path";
+import { basename as basename3, join as join7 } from "node:path";
 async function uploadReport(step, dir, files) {
   const name = `base-image-guard-report-${step}`;
   try {
     const inDir = files.map((file) => {
-      const target = join6(dir, basename3(file));
+      const target = join7(dir, basename3(file));
       if (target !== file) copyFileSync2(file, target);
       return target;
     });
@@ -31305,8 +31316,8 @@ function runUrl() {
   return GITHUB_SERVER_URL && GITHUB_REPOSITORY && GITHUB_RUN_ID ? `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}` : void 0;
 }
 function writeFile(path, text) {
-  mkdirSync2(dirname6(path), { recursive: true });
-  writeFileSync2(path, text);
+  mkdirSync3(dirname6(path), { recursive: true });
+  writeFileSync3(path, text);
 }
 async function policyFor(inputs, cwd, pr, octokit, changed) {
   const central = centralPolicyOf(inputs.policy);
@@ -31379,7 +31390,7 @@ Every finding of earlier runs is fixed as of ${pr.headSha.slice(0, 7)}.
 }
 function workspaceText(cwd, path, what) {
   try {
-    return readFileSync4(resolve6(cwd, path), "utf8");
+    return readFileSync5(resolve6(cwd, path), "utf8");
   } catch (error2) {
     throw new InputError(
       `${what} ${path}: ${error2.code ?? error2.message}`
@@ -31466,7 +31477,7 @@ async function check(inputs) {
   });
   const result = known ? applyBaseline(checked, known.fingerprints, known.name) : checked;
   if (inputs.annotations) annotate(result, changed);
-  const reportPath = join7(process.env.RUNNER_TEMP ?? tmpdir3(), "base-image-guard", stepId(), "report.json");
+  const reportPath = join8(process.env.RUNNER_TEMP ?? tmpdir3(), "base-image-guard", stepId(), "report.json");
   writeFile(reportPath, renderJson(result));
   setOutput("report", reportPath);
   setOutput("violations", String(result.findings.length));
@@ -31503,8 +31514,8 @@ async function check(inputs) {
 }
 
 // src/action/export.ts
-import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
-import { join as join8, relative as relative4, resolve as resolve8 } from "node:path";
+import { mkdirSync as mkdirSync4, writeFileSync as writeFileSync4 } from "node:fs";
+import { join as join9, relative as relative4, resolve as resolve8 } from "node:path";
 
 // src/admission/export.ts
 import { existsSync } from "node:fs";
@@ -32168,11 +32179,11 @@ function exportPolicies(get) {
   const loaded = loadPolicy(policyInput === "" ? void 0 : policyInput, cwd);
   for (const warning2 of loaded.warnings) warning(warning2, { title: "base-image-guard policy" });
   const today = (/* @__PURE__ */ new Date()).toISOString().slice(0, 10);
-  mkdirSync3(dir, { recursive: true });
+  mkdirSync4(dir, { recursive: true });
   const files = [];
   for (const target of targets) {
-    const file = join8(dir, EXPORT_FILES[target]);
-    writeFileSync3(
+    const file = join9(dir, EXPORT_FILES[target]);
+    writeFileSync4(
       file,
       exportPolicy(loaded.policy, {
         target,
@@ -32192,7 +32203,7 @@ function exportPolicies(get) {
 import { lstatSync as lstatSync4, realpathSync as realpathSync5 } from "node:fs";
 
 // src/fix/claims.ts
-import { readFileSync as readFileSync5 } from "node:fs";
+import { readFileSync as readFileSync6 } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 
 // src/fix/file-text.ts
@@ -32396,7 +32407,7 @@ var Files = class {
     if (!entry) {
       const absolute = resolvePath(this.cwd, file);
       try {
-        const bytes2 = readFileSync5(absolute);
+        const bytes2 = readFileSync6(absolute);
         const text = bytes2.toString("utf8");
         entry = Buffer.from(text, "utf8").equals(bytes2) ? { text: new FileText(text), bytes: bytes2, absolute } : { reason: "the file is not UTF-8, so rewriting it could change other bytes" };
       } catch (error2) {
@@ -32933,14 +32944,14 @@ import {
   fchmodSync,
   fsyncSync,
   openSync as openSync2,
-  readFileSync as readFileSync6,
+  readFileSync as readFileSync7,
   realpathSync as realpathSync6,
   renameSync,
   statSync as statSync6,
   unlinkSync,
   writeSync
 } from "node:fs";
-import { basename as basename5, dirname as dirname8, join as join9 } from "node:path";
+import { basename as basename5, dirname as dirname8, join as join10 } from "node:path";
 var WriteError = class extends GuardError {
 };
 function writeChanges(files) {
@@ -32959,7 +32970,7 @@ function writeChanges(files) {
       const target = realpathSync6(change.absolute);
       refuseIfChanged(target, change);
       const stats = statSync6(target);
-      temp = join9(
+      temp = join10(
         dirname8(target),
         `.${basename5(target)}.base-image-guard-${randomBytes(6).toString("hex")}.tmp`
       );
@@ -32998,7 +33009,7 @@ function writeChanges(files) {
   }
 }
 function refuseIfChanged(target, change) {
-  if (!readFileSync6(target).equals(change.before)) {
+  if (!readFileSync7(target).equals(change.before)) {
     throw new WriteError(
       `${change.file} changed since fix read it; nothing was written: run fix again on the new text`
     );
@@ -33012,7 +33023,7 @@ function removeQuietly(path) {
 }
 
 // src/action/fix-pull-request.ts
-import { readFileSync as readFileSync7, statSync as statSync7 } from "node:fs";
+import { readFileSync as readFileSync8, statSync as statSync7 } from "node:fs";
 async function openFixPullRequest(octokit, target, result, body) {
   const { owner, repo } = target;
   if (!/^[0-9a-f]{40}$/.test(target.parent))
@@ -33023,7 +33034,7 @@ async function openFixPullRequest(octokit, target, result, body) {
     const blob = await octokit.rest.git.createBlob({
       owner,
       repo,
-      content: readFileSync7(file.absolute).toString("base64"),
+      content: readFileSync8(file.absolute).toString("base64"),
       encoding: "base64"
     });
     const executable = (statSync7(file.absolute).mode & 73) !== 0;
@@ -33271,18 +33282,18 @@ function summaryOf(result, posted) {
 }
 
 // src/action/rebuild.ts
-import { mkdirSync as mkdirSync4, writeFileSync as writeFileSync5 } from "node:fs";
+import { mkdirSync as mkdirSync5, writeFileSync as writeFileSync6 } from "node:fs";
 import { tmpdir as tmpdir5 } from "node:os";
-import { dirname as dirname9, join as join15 } from "node:path";
+import { dirname as dirname9, join as join16 } from "node:path";
 
 // src/rebuild/index.ts
-import { mkdtempSync as mkdtempSync3, rmSync as rmSync4 } from "node:fs";
+import { mkdtempSync as mkdtempSync3, rmSync as rmSync5 } from "node:fs";
 import { tmpdir as tmpdir4 } from "node:os";
-import { join as join13 } from "node:path";
+import { join as join14 } from "node:path";
 
 // src/rebuild/builders.ts
-import { readFileSync as readFileSync8 } from "node:fs";
-import { join as join10 } from "node:path";
+import { readFileSync as readFileSync9 } from "node:fs";
+import { join as join11 } from "node:path";
 
 // src/rebuild/tools.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -33397,16 +33408,16 @@ function buildahBuilder(tools) {
     build: (image, refs, labels) => tools.run("buildah", ["bud", ...buildFlags(image, refs, labels), "--pull-always", image.context]),
     // Trivy cannot read buildah's storage: export the image to an OCI archive and scan that.
     async scanTarget(ref, workDir) {
-      const archive = join10(workDir, `${safeName(ref)}.oci.tar`);
+      const archive = join11(workDir, `${safeName(ref)}.oci.tar`);
       const result = await tools.run("buildah", ["push", ref, `oci-archive:${archive}`]);
       return result.exitCode === 0 ? { args: ["--input", archive] } : { failed: result };
     },
     async push(ref, workDir) {
-      const digestFile = join10(workDir, `${safeName(ref)}.digest`);
+      const digestFile = join11(workDir, `${safeName(ref)}.digest`);
       const result = await tools.run("buildah", ["push", "--digestfile", digestFile, ref, `docker://${ref}`]);
       if (result.exitCode !== 0) return { failed: result };
       if (tools.dryRun) return { digest: DRY_RUN_DIGEST };
-      const digest = DIGEST3.exec(readFileSync8(digestFile, "utf8"))?.[0];
+      const digest = DIGEST3.exec(readFileSync9(digestFile, "utf8"))?.[0];
       return digest ? { digest } : { failed: { ...result, stderr: `buildah push wrote no digest for ${ref}` } };
     },
     async index(refs, manifests, workDir) {
@@ -33426,7 +33437,7 @@ function buildahBuilder(tools) {
         }
         let digest;
         for (const ref of refs) {
-          const digestFile = join10(workDir, `${safeName(ref)}.index.digest`);
+          const digestFile = join11(workDir, `${safeName(ref)}.index.digest`);
           const pushed = await tools.run("buildah", [
             "manifest",
             "push",
@@ -33439,7 +33450,7 @@ function buildahBuilder(tools) {
           ]);
           if (pushed.exitCode !== 0) return { failed: pushed };
           if (tools.dryRun) digest ??= DRY_RUN_DIGEST;
-          else digest ??= DIGEST3.exec(readFileSync8(digestFile, "utf8"))?.[0];
+          else digest ??= DIGEST3.exec(readFileSync9(digestFile, "utf8"))?.[0];
         }
         return digest ? { digest } : {
           failed: {
@@ -33474,13 +33485,13 @@ async function chooseBuilder(choice, tools) {
 
 // src/rebuild/library.ts
 var import_yaml8 = __toESM(require_dist(), 1);
-import { existsSync as existsSync2, readdirSync as readdirSync3, readFileSync as readFileSync9 } from "node:fs";
-import { join as join11 } from "node:path";
+import { existsSync as existsSync2, readdirSync as readdirSync3, readFileSync as readFileSync10 } from "node:fs";
+import { join as join12 } from "node:path";
 var NAME2 = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 function readLibrary(baseDir, cwd, only = []) {
-  const dir = join11(cwd, baseDir);
+  const dir = join12(cwd, baseDir);
   if (!existsSync2(dir)) throw new UsageError(`base image folder ${baseDir} does not exist`);
-  const imagesFile = join11(dir, "images.yml");
+  const imagesFile = join12(dir, "images.yml");
   const entries = existsSync2(imagesFile) ? readImagesFile(imagesFile, baseDir) : fromFileNames(dir);
   const images = entries.map((entry) => describe(entry, baseDir, cwd));
   const unknown = only.filter((name) => !images.some((image) => image.name === name));
@@ -33498,7 +33509,7 @@ function readImagesFile(path, baseDir) {
   const where = `${baseDir}/images.yml`;
   let data2;
   try {
-    data2 = (0, import_yaml8.parse)(readFileSync9(path, "utf8"));
+    data2 = (0, import_yaml8.parse)(readFileSync10(path, "utf8"));
   } catch (error2) {
     throw new UsageError(`${where} is not valid YAML: ${error2.message}`);
   }
@@ -33538,16 +33549,16 @@ function readImagesFile(path, baseDir) {
   });
 }
 function contextOf(entry, baseDir, cwd, display) {
-  const folder = join11(cwd, baseDir, entry.context ?? ".");
+  const folder = join12(cwd, baseDir, entry.context ?? ".");
   if (!existsSync2(folder))
     throw new UsageError(`${display}: the build context ${entry.context} does not exist`);
   return displayPath(cwd, folder);
 }
 function describe(entry, baseDir, cwd) {
-  const path = join11(cwd, baseDir, entry.dockerfile);
+  const path = join12(cwd, baseDir, entry.dockerfile);
   const display = displayPath(cwd, path);
   if (!existsSync2(path)) throw new UsageError(`${display} (base image ${entry.name}) does not exist`);
-  const { occurrences, problems } = readDockerfile(readFileSync9(path, "utf8"), display);
+  const { occurrences, problems } = readDockerfile(readFileSync10(path, "utf8"), display);
   if (problems[0]) throw new UsageError(`${display}:${problems[0].line}: ${problems[0].message}`);
   const base = occurrences.find((o) => o.via === "from" && o.stage?.final);
   if (base?.image.kind !== "image") {
@@ -33561,7 +33572,7 @@ function describe(entry, baseDir, cwd) {
     );
   }
   const beside = (suffix) => {
-    const file = join11(cwd, baseDir, `${entry.name}${suffix}`);
+    const file = join12(cwd, baseDir, `${entry.name}${suffix}`);
     return existsSync2(file) ? displayPath(cwd, file) : void 0;
   };
   const trivyIgnore = beside(".trivyignore");
@@ -33580,8 +33591,8 @@ function describe(entry, baseDir, cwd) {
 }
 
 // src/rebuild/pipeline.ts
-import { readFileSync as readFileSync10, rmSync as rmSync3 } from "node:fs";
-import { join as join12 } from "node:path";
+import { readFileSync as readFileSync11, rmSync as rmSync4 } from "node:fs";
+import { join as join13 } from "node:path";
 
 // src/rebuild/trivy.ts
 var SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
@@ -33662,8 +33673,8 @@ function scanFilters(options, image, report, exit = []) {
 }
 async function publishedCves(ref, options, tools, image, name) {
   if (tools.dryRun) return void 0;
-  const report = join12(options.workDir, `${name}.published.trivy.json`);
-  rmSync3(report, { force: true });
+  const report = join13(options.workDir, `${name}.published.trivy.json`);
+  rmSync4(report, { force: true });
   const scan = await tools.run("trivy", ["image", ...scanFilters(options, image, report), ref]);
   const summary2 = readScanReport(report);
   if (scan.exitCode !== 0 || !summary2) {
@@ -33821,12 +33832,12 @@ function addScan(outcome, summary2) {
 }
 async function scanVariant(v, published, image, options, builder2, tools, step) {
   if (!options.scan) return {};
-  const report = join12(options.workDir, `${v.label}.trivy.json`);
+  const report = join13(options.workDir, `${v.label}.trivy.json`);
   const local = v.refs[0];
   step("scan");
   const target = await builder2.scanTarget(local, options.workDir);
   if ("failed" in target) return { step: "scan", failed: toolError(builder2.tool, target.failed) };
-  if (!tools.dryRun) rmSync3(report, { force: true });
+  if (!tools.dryRun) rmSync4(report, { force: true });
   const scan = await tools.run("trivy", [
     "image",
     ...scanFilters(options, image, report, ["--exit-code", "1"]),
@@ -33867,7 +33878,7 @@ async function scanVariant(v, published, image, options, builder2, tools, step) 
   }
   if (options.attest) {
     step("sbom");
-    const sbom = join12(options.workDir, `${v.label}.cdx.json`);
+    const sbom = join13(options.workDir, `${v.label}.cdx.json`);
     const made = await tools.run("trivy", [
       "image",
       "--format",
@@ -33881,8 +33892,8 @@ async function scanVariant(v, published, image, options, builder2, tools, step) 
   return { ...summary2 && { summary: summary2 }, ...gate && { gate } };
 }
 async function attestVariant(v, subject, key, options, tools) {
-  const report = join12(options.workDir, `${v.label}.trivy.json`);
-  const predicate = join12(options.workDir, `${v.label}.cosign-vuln.json`);
+  const report = join13(options.workDir, `${v.label}.trivy.json`);
+  const predicate = join13(options.workDir, `${v.label}.cosign-vuln.json`);
   const convert = await tools.run("trivy", [
     "convert",
     "--format",
@@ -33895,7 +33906,7 @@ async function attestVariant(v, subject, key, options, tools) {
   const attest = (type2, file) => tools.run("cosign", ["attest", "--yes", ...key, "--type", type2, "--predicate", file, subject]);
   const vuln = await attest("vuln", predicate);
   if (vuln.exitCode !== 0) return toolError("cosign", vuln);
-  const cyclonedx = await attest("cyclonedx", join12(options.workDir, `${v.label}.cdx.json`));
+  const cyclonedx = await attest("cyclonedx", join13(options.workDir, `${v.label}.cdx.json`));
   if (cyclonedx.exitCode !== 0) return toolError("cosign", cyclonedx);
   return void 0;
 }
@@ -33909,7 +33920,7 @@ async function requireTools(options, tools) {
 }
 function readScanReport(path) {
   try {
-    return summarizeScan(readFileSync10(path, "utf8"));
+    return summarizeScan(readFileSync11(path, "utf8"));
   } catch {
     return void 0;
   }
@@ -33988,7 +33999,7 @@ async function runRebuild(settings, tools, onImage = () => {
 }, onStep) {
   const registry = validateRegistry(settings.registry);
   const images = libraryOf(settings);
-  const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync3(join13(tmpdir4(), "base-image-guard-rebuild-"));
+  const workDir = tools.dryRun ? DRY_RUN_WORK_DIR : mkdtempSync3(join14(tmpdir4(), "base-image-guard-rebuild-"));
   const options = {
     registry,
     scan: settings.scan,
@@ -34010,13 +34021,13 @@ async function runRebuild(settings, tools, onImage = () => {
     if (options.push && !await tools.has(builder2.inspector)) throw new MissingToolError(builder2.inspector);
     return await rebuildLibrary(images, options, builder2, tools, onImage);
   } finally {
-    if (!tools.dryRun) rmSync4(workDir, { recursive: true, force: true });
+    if (!tools.dryRun) rmSync5(workDir, { recursive: true, force: true });
   }
 }
 
 // src/rebuild/pin.ts
-import { readFileSync as readFileSync11, writeFileSync as writeFileSync4 } from "node:fs";
-import { join as join14 } from "node:path";
+import { readFileSync as readFileSync12, writeFileSync as writeFileSync5 } from "node:fs";
+import { join as join15 } from "node:path";
 async function currentDigest(ref, tools) {
   const result = await tools.run("skopeo", skopeoArgs(["inspect", "--raw", `docker://${ref}`]));
   if (result.exitCode !== 0) {
@@ -34059,8 +34070,8 @@ async function pinUpstreams(images, cwd, tools) {
       continue;
     }
     if (!tools.dryRun) {
-      const path = join14(cwd, image.dockerfile);
-      const lines = readFileSync11(path, "utf8").split("\n");
+      const path = join15(cwd, image.dockerfile);
+      const lines = readFileSync12(path, "utf8").split("\n");
       const at2 = image.from.line - 1;
       const line = lines[at2] ?? "";
       const column = image.from.column - 1;
@@ -34073,7 +34084,7 @@ async function pinUpstreams(images, cwd, tools) {
         continue;
       }
       lines[at2] = `${line.slice(0, column)}${upstream}@${current.digest}${line.slice(column + written.length)}`;
-      writeFileSync4(path, lines.join("\n"));
+      writeFileSync5(path, lines.join("\n"));
     }
     outcomes.push({ ...base, new: current.digest, status: "pinned" });
   }
@@ -34232,9 +34243,9 @@ async function rebuild(get) {
     }
   ).finally(close);
   setOutput("images", imagesOutput(outcomes));
-  const digestsPath = join15(process.env.RUNNER_TEMP ?? tmpdir5(), "base-image-guard", "digests.json");
-  mkdirSync4(dirname9(digestsPath), { recursive: true });
-  writeFileSync5(
+  const digestsPath = join16(process.env.RUNNER_TEMP ?? tmpdir5(), "base-image-guard", "digests.json");
+  mkdirSync5(dirname9(digestsPath), { recursive: true });
+  writeFileSync6(
     digestsPath,
     `${JSON.stringify(digestsOf(outcomes, provenance(workspace()).date), null, 2)}
 `

@@ -15,7 +15,7 @@ import { waiverFor } from "./rules/waivers.js";
 import { readPodList } from "./sources/cluster.js";
 import { withDependents } from "./sources/dependents.js";
 import { type Candidate, discoverFiles } from "./sources/discover.js";
-import { type ChartRendering, chartsToRender, type RenderMode, renderChart } from "./sources/helm-render.js";
+import { imageKey, type RenderMode, renderCharts, withoutValuesImages } from "./sources/helm-render.js";
 import { applyKustomizations, type Kustomization } from "./sources/kustomize.js";
 import { readManifestStream } from "./sources/manifests.js";
 import { defaultJobs, readInOrder } from "./sources/parallel.js";
@@ -207,7 +207,13 @@ export function runCheck(options: CheckOptions): CheckResult {
     {},
   );
   for (const { file } of unreadable) judged.push(file);
-  const charts = renderCharts(options, discovery, only);
+  const charts = renderCharts({
+    render: options.render ?? "auto",
+    runner: options.runner ?? pathRunner,
+    discovery,
+    // A changed template helper or values file is not itself read: it brings its chart.
+    ...((options.onlyFiles ?? only) && { only: options.onlyFiles ?? only }),
+  });
   for (const notice of charts.notices) skipped.push(notice);
   /** Values images of each chart folder, for one occurrence where both readings find an image. */
   const valuesImages = new Map<string, string[]>();
@@ -282,74 +288,6 @@ export function runCheck(options: CheckOptions): CheckResult {
     suppressed: suppressed.sort(byPosition),
     skipped,
     ...(tally && { releases: tally.list() }),
-  };
-}
-
-/** What rendering the charts found: their images, which templates it judged, and notices. */
-function renderCharts(
-  options: CheckOptions,
-  discovery: {
-    candidates: readonly Candidate[];
-    roots: readonly string[];
-    unreadable: readonly { file: string }[];
-  },
-  only: ReadonlySet<string> | undefined,
-): {
-  renderings: ChartRendering[];
-  templates: Map<string, { judged: true } | { judged: false; reason: string }>;
-  notices: Skip[];
-  /** Template folders of the charts rendered whose state no skip has said yet. */
-  unsaid: Set<string>;
-} {
-  const { candidates, roots } = discovery;
-  const none = { renderings: [], templates: new Map(), notices: [], unsaid: new Set<string>() };
-  if ((options.render ?? "auto") === "never") return none;
-  // A changed template helper or values file is not itself read: it brings its chart.
-  const charts = chartsToRender(candidates, options.onlyFiles ?? only);
-  if (charts.length === 0) return none;
-  const runner = options.runner ?? pathRunner;
-  const templates = new Map<string, { judged: true } | { judged: false; reason: string }>();
-  if (runner.find("helm") === undefined) {
-    for (const chart of chartsToRender(candidates))
-      templates.set(chart.display === "" ? "templates" : `${chart.display}/templates`, {
-        judged: false,
-        reason:
-          "Helm chart template: helm is not on PATH, so it was not rendered (render it with helm template … | base-image-guard check --manifests -)",
-      });
-    return { renderings: [], templates, notices: [], unsaid: new Set<string>() };
-  }
-  const chartFolders = candidates
-    .filter((c) => c.path === "Chart.yaml" || c.path.endsWith("/Chart.yaml"))
-    .map((c) => (c.path === "Chart.yaml" ? "" : c.path.slice(0, -"/Chart.yaml".length)));
-  const reported = new Set(discovery.unreadable.map((u) => u.file));
-  const renderings = charts.map((chart) => renderChart(chart, { runner, roots, chartFolders, reported }));
-  for (const rendering of renderings)
-    for (const [group, state] of rendering.templates) templates.set(group, state);
-  return {
-    renderings,
-    templates,
-    notices: renderings.flatMap((r) => r.notices),
-    unsaid: new Set(renderings.flatMap((r) => [...r.templates.keys()])),
-  };
-}
-
-/** How two readings of a chart (values, rendering) name the same image. */
-function imageKey(occurrence: Occurrence): string {
-  return occurrence.image.kind === "image" ? occurrence.image.ref.normalized : occurrence.text;
-}
-
-/** A rendered image that the chart's values reading found too is one occurrence, at its values line (SPEC §4). */
-function withoutValuesImages(
-  rendering: ChartRendering,
-  valuesImages: ReadonlyMap<string, string[]>,
-): SourceResult {
-  const chart = rendering.chart.display;
-  const inChart = (folder: string) => chart === "" || folder === chart || folder.startsWith(`${chart}/`);
-  return {
-    ...rendering.result,
-    occurrences: rendering.result.occurrences.filter(
-      (occurrence) => !(valuesImages.get(imageKey(occurrence)) ?? []).some(inChart),
-    ),
   };
 }
 

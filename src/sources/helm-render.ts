@@ -11,28 +11,32 @@
  * homes and kubeconfig point into the scratch folder, the namespace is fixed, and `lookup` finds
  * nothing (`helm template` renders client-side).
  */
-import {
-  copyFileSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, posix, relative, sep } from "node:path";
-import { isMap, isSeq, parseDocument } from "yaml";
+import { join, posix } from "node:path";
 import { escapeRegex } from "../regex.js";
 import { readSuppressions } from "../rules/waivers.js";
 import type { SyncToolRunner } from "../tool-run.js";
 import type { Candidate } from "./discover.js";
+import {
+  ChartTooLarge,
+  chartField,
+  chartName,
+  copyChart,
+  dropMissingDependencies,
+  joinDisplay,
+  MAX_CHART_BYTES,
+  MAX_CHART_FILES,
+  mergeValues,
+  readValues,
+  under,
+  type Values,
+  valueSets,
+  valuesFor,
+} from "./helm-chart.js";
+import { keyOfStreamLine, type Located, locateInTemplate } from "./helm-locate.js";
 import { sourcesByLine } from "./manifests.js";
 import { readManifestText } from "./read.js";
-import { isInsideAny } from "./small-file.js";
 import { emptyResult, type Occurrence, type SourceResult } from "./types.js";
 
 export type RenderMode = "never" | "auto";
@@ -49,6 +53,18 @@ export interface RenderNotice {
   reason: string;
 }
 
+/** What rendering the charts of a check found. */
+export interface Renderings {
+  renderings: ChartRendering[];
+  /** For each `templates/` folder (display path): judged through rendering, or why not. */
+  templates: Map<string, TemplatesState>;
+  notices: RenderNotice[];
+  /** Template folders of the charts rendered whose state no skip has said yet. */
+  unsaid: Set<string>;
+}
+
+export type TemplatesState = { judged: true } | { judged: false; reason: string };
+
 export interface ChartRendering {
   chart: ChartFolder;
   /** Rendered images (source `helm-template`) and problems, at their template files. */
@@ -57,7 +73,7 @@ export interface ChartRendering {
    * For each `templates/` folder of the chart and its subcharts (display path): judged through
    * rendering, or why not. Folders not named here keep the plain templates notice.
    */
-  templates: Map<string, { judged: true } | { judged: false; reason: string }>;
+  templates: Map<string, TemplatesState>;
   notices: RenderNotice[];
 }
 
@@ -65,22 +81,8 @@ const RELEASE = "release-name";
 const NAMESPACE = "default";
 const TIMEOUT_MS = 60_000;
 const MAX_OUTPUT_BYTES = 64 << 20;
-/** A chart copied for helm holds at most this many files and bytes. */
-const MAX_CHART_FILES = 5_000;
-const MAX_CHART_BYTES = 64 << 20;
 /** Value sets beyond the default values that one chart is rendered with. */
 const MAX_VALUE_SETS = 20;
-const VALUES_SET = /^values-.+\.ya?ml$/;
-const CI_VALUES_SET = /-values\.ya?ml$/;
-
-/** Whether `display` is `folder` or lies below it (display paths; `""` is the checked folder). */
-function under(display: string, folder: string): boolean {
-  return folder === "" || display === folder || display.startsWith(`${folder}/`);
-}
-
-function joinDisplay(folder: string, rest: string): string {
-  return folder === "" ? rest : `${folder}/${rest}`;
-}
 
 /**
  * The charts to render among the files found: each folder with a `Chart.yaml` that is not a
@@ -107,137 +109,6 @@ export function chartsToRender(candidates: readonly Candidate[], only?: Readonly
     .sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
 }
 
-/** The chart's subcharts, by name, as helm finds them in `charts/`: folders with a Chart.yaml, and archives. */
-function presentSubcharts(chartDir: string): Set<string> {
-  const names = new Set<string>();
-  let entries: string[];
-  try {
-    entries = readdirSync(join(chartDir, "charts"));
-  } catch {
-    return names;
-  }
-  for (const entry of entries) {
-    const archive = /^(.+?)-v?\d+\.\d+\.\d+[^/]*\.tgz$/.exec(entry);
-    if (archive?.[1]) {
-      names.add(archive[1]);
-      continue;
-    }
-    const name = chartName(join(chartDir, "charts", entry));
-    if (name !== undefined) names.add(name);
-  }
-  return names;
-}
-
-function chartName(dir: string): string | undefined {
-  const name = chartField(dir, "name");
-  return typeof name === "string" ? name : undefined;
-}
-
-function chartField(dir: string, key: string): unknown {
-  try {
-    const data = parseDocument(readFileSync(join(dir, "Chart.yaml"), "utf8")).toJS() as unknown;
-    return (data as Record<string, unknown> | null)?.[key];
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Takes the dependencies that are not in `charts/` out of the copy's dependency list (Chart.yaml
- * for apiVersion v2, requirements.yaml for v1), so helm renders the chart without them. Returns
- * their names.
- */
-function dropMissingDependencies(copy: string): string[] {
-  const present = presentSubcharts(copy);
-  const missing: string[] = [];
-  for (const [file, lock] of [
-    ["Chart.yaml", "Chart.lock"],
-    ["requirements.yaml", "requirements.lock"],
-  ] as const) {
-    let text: string;
-    try {
-      text = readFileSync(join(copy, file), "utf8");
-    } catch {
-      continue;
-    }
-    const doc = parseDocument(text);
-    const list = isMap(doc.contents) ? doc.contents.get("dependencies", true) : undefined;
-    if (!isSeq(list)) continue;
-    const kept = list.items.filter((item) => {
-      const name = isMap(item) ? item.get("name") : undefined;
-      if (typeof name !== "string" || present.has(name)) return true;
-      missing.push(name);
-      return false;
-    });
-    if (kept.length === list.items.length) continue;
-    list.items = kept;
-    writeFileSync(join(copy, file), String(doc));
-    rmSync(join(copy, lock), { force: true });
-  }
-  return missing;
-}
-
-class ChartTooLarge extends Error {}
-
-/**
- * Copies the chart into `to`: regular files and folders; a link is followed only when its target
- * lies in the checked tree (else it is left out and named). Bounded in files and bytes.
- */
-function copyChart(from: string, to: string, roots: readonly string[], display: string, left: string[]) {
-  let files = 0;
-  let bytes = 0;
-  const seen = new Set<string>();
-  const walk = (source: string, target: string, shown: string) => {
-    const real = realpathSync(source);
-    if (seen.has(real)) return;
-    seen.add(real);
-    mkdirSync(target, { recursive: true });
-    for (const name of readdirSync(source).sort()) {
-      if (name === ".git") continue;
-      const path = join(source, name);
-      const into = join(target, name);
-      const entryShown = joinDisplay(shown, name);
-      let stats = lstatSync(path);
-      if (stats.isSymbolicLink()) {
-        let target: string;
-        try {
-          target = realpathSync(path);
-        } catch {
-          continue;
-        }
-        if (roots.length > 0 && !isInsideAny(target, roots)) {
-          left.push(entryShown);
-          continue;
-        }
-        stats = statSync(path);
-      }
-      if (stats.isDirectory()) walk(path, into, entryShown);
-      else if (stats.isFile()) {
-        files += 1;
-        bytes += stats.size;
-        if (files > MAX_CHART_FILES || bytes > MAX_CHART_BYTES) throw new ChartTooLarge();
-        copyFileSync(path, into);
-      }
-    }
-  };
-  walk(from, to, display);
-}
-
-/** The value sets a chart is rendered with after its default values: `values-*.yaml`, then `ci/*-values.yaml`. */
-function valueSets(chartDir: string): string[] {
-  const list = (dir: string, pattern: RegExp) => {
-    try {
-      return readdirSync(dir)
-        .filter((name) => pattern.test(name) && statSync(join(dir, name)).isFile())
-        .sort()
-        .map((name) => relative(chartDir, join(dir, name)).split(sep).join("/"));
-    } catch {
-      return [];
-    }
-  };
-  return [...list(chartDir, VALUES_SET), ...list(join(chartDir, "ci"), CI_VALUES_SET)];
-}
-
 /** helm's error, in a line: its `Error:` text, with the scratch folder and chart name put back as the repository has them. */
 function helmError(stderr: string, copy: string, name: string | undefined, display: string): string {
   const lines = stderr
@@ -256,146 +127,6 @@ function helmError(stderr: string, copy: string, name: string | undefined, displ
     .split(copy)
     .join(display === "" ? "." : display);
   return text.length > 400 ? `${text.slice(0, 400)}…` : text;
-}
-
-interface Located {
-  line: number;
-  column: number;
-  /** The line writes the image itself (no expression): `fix` can rewrite it there. */
-  literal?: boolean;
-}
-
-/** Where a template writes a key's value: the column after `key:` and its blanks. */
-const keyLine = (key: string) =>
-  new RegExp(`^(\\s*(?:-\\s+)?["']?${escapeRegex(key)}["']?\\s*:\\s*)(\\S.*)$`);
-
-/** The strings a template line reads from the values (`.Values.a.b`), as the values in force give them. */
-function valuesRead(line: string, values: unknown): string[] {
-  const read: string[] = [];
-  for (const match of line.matchAll(/\.Values((?:\.[A-Za-z_][\w-]*)+)/g)) {
-    let value: unknown = values;
-    for (const key of (match[1] ?? "").slice(1).split(".")) {
-      value =
-        value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
-    }
-    if ((typeof value === "string" && value.trim() !== "") || typeof value === "number")
-      read.push(String(value));
-  }
-  return read;
-}
-
-interface KeyLine extends Located {
-  /** The value as written, quotes and a trailing comment taken off. */
-  value: string;
-  expression: boolean;
-  /** What the line reads from the values, for an expression. */
-  reads: string[];
-}
-
-/**
- * The template line of each rendered image of one template (SPEC §4): the line that writes the
- * image as rendered under its key; else the expression line under that key whose values make the
- * image (`.Values.image.repository` is in it), the only expression line, or the n-th for the n-th
- * image when their counts agree; else line 0.
- */
-function locateInTemplate(
-  text: string | undefined,
-  images: { text: string; key: string }[],
-  values: unknown,
-): Located[] {
-  if (text === undefined) return images.map(() => ({ line: 0, column: 0 }));
-  const lines = text.split(/\r?\n/);
-  const linesOf = new Map<string, KeyLine[]>();
-  const keyLines = (key: string) => {
-    let list = linesOf.get(key);
-    if (!list) {
-      const pattern = keyLine(key);
-      list = [];
-      for (let i = 0; i < lines.length; i++) {
-        const match = pattern.exec(lines[i] ?? "");
-        if (!match?.[1] || !match[2]) continue;
-        const value = match[2].replace(/\s+#.*$/, "").trim();
-        const expression = value.includes("{{");
-        list.push({
-          line: i + 1,
-          column: match[1].length + 1,
-          value: /^(["']).*\1$/.test(value) ? value.slice(1, -1) : value,
-          expression,
-          reads: expression ? valuesRead(value, values) : [],
-        });
-      }
-      linesOf.set(key, list);
-    }
-    return list;
-  };
-  const found: (KeyLine | undefined)[] = images.map(({ text: image, key }) => {
-    const candidates = keyLines(key);
-    return (
-      candidates.find((line) => !line.expression && line.value === image) ??
-      candidates.find((line) => line.expression && line.reads.some((read) => image.includes(read)))
-    );
-  });
-  // What the values do not tell: the only expression under the key, or the n-th of as many.
-  const left = new Map<string, number[]>();
-  images.forEach(({ key }, i) => {
-    if (found[i] !== undefined) return;
-    const list = left.get(key);
-    if (list) list.push(i);
-    else left.set(key, [i]);
-  });
-  for (const [key, indexes] of left) {
-    const taken = new Set(found.filter((at): at is KeyLine => at !== undefined).map((at) => at.line));
-    const expressions = keyLines(key).filter((line) => line.expression && !taken.has(line.line));
-    const all = keyLines(key).filter((line) => line.expression);
-    indexes.forEach((index, n) => {
-      found[index] =
-        all.length === 1 ? all[0] : expressions.length === indexes.length ? expressions[n] : undefined;
-    });
-  }
-  return found.map((at) =>
-    at ? { line: at.line, column: at.column, literal: !at.expression } : { line: 0, column: 0 },
-  );
-}
-
-type Values = Record<string, unknown>;
-
-function isValues(value: unknown): value is Values {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-/** A values file's data; empty when it cannot be read (helm then says why, when it renders). */
-function readValues(path: string): Values {
-  try {
-    const data = parseDocument(readFileSync(path, "utf8")).toJS({ maxAliasCount: 100 }) as unknown;
-    return isValues(data) ? data : {};
-  } catch {
-    return {};
-  }
-}
-
-/** `over` merged into `base` as helm merges values files: maps key by key, everything else replaced. */
-function mergeValues(base: Values, over: Values): Values {
-  const merged: Values = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    const old = merged[key];
-    merged[key] = isValues(old) && isValues(value) ? mergeValues(old, value) : value;
-  }
-  return merged;
-}
-
-/** The values a template reads: the chart's, or for a subchart's template its own merged with what the parent gives it. */
-function valuesFor(rest: string, values: Values, copy: string): Values {
-  const sub = /^charts\/([^/]+)\/(.+)$/.exec(rest);
-  if (!sub?.[1] || !sub[2]) return values;
-  const given = isValues(values[sub[1]]) ? (values[sub[1]] as Values) : {};
-  const global = isValues(values.global) ? { global: values.global } : {};
-  const own = readValues(join(copy, "charts", sub[1], "values.yaml"));
-  return valuesFor(sub[2], mergeValues(mergeValues(own, given), global), join(copy, "charts", sub[1]));
-}
-
-/** The key an image is written under in the rendered stream: `image` mostly, `repository` for a map. */
-function keyOfStreamLine(line: string | undefined): string {
-  return /^\s*(?:-\s+)?["']?([\w.-]+)["']?\s*:/.exec(line ?? "")?.[1] ?? "image";
 }
 
 export interface RenderOptions {
@@ -625,4 +356,67 @@ function readRendered(
       message: `${problem.message} (in what ${origin} rendered)`,
     });
   }
+}
+
+/** What rendering the charts found: their images, which templates it judged, and notices. */
+export function renderCharts(input: {
+  render: RenderMode;
+  runner: SyncToolRunner;
+  discovery: {
+    candidates: readonly Candidate[];
+    roots: readonly string[];
+    unreadable: readonly { file: string }[];
+  };
+  /** Changed-files mode: only the charts holding one of these files. */
+  only?: ReadonlySet<string>;
+}): Renderings {
+  const { render, runner, discovery, only } = input;
+  const { candidates, roots } = discovery;
+  const none = { renderings: [], templates: new Map(), notices: [], unsaid: new Set<string>() };
+  if (render === "never") return none;
+  const charts = chartsToRender(candidates, only);
+  if (charts.length === 0) return none;
+  const templates = new Map<string, TemplatesState>();
+  if (runner.find("helm") === undefined) {
+    for (const chart of chartsToRender(candidates))
+      templates.set(chart.display === "" ? "templates" : `${chart.display}/templates`, {
+        judged: false,
+        reason:
+          "Helm chart template: helm is not on PATH, so it was not rendered (render it with helm template … | base-image-guard check --manifests -)",
+      });
+    return { renderings: [], templates, notices: [], unsaid: new Set<string>() };
+  }
+  const chartFolders = candidates
+    .filter((c) => c.path === "Chart.yaml" || c.path.endsWith("/Chart.yaml"))
+    .map((c) => (c.path === "Chart.yaml" ? "" : c.path.slice(0, -"/Chart.yaml".length)));
+  const reported = new Set(discovery.unreadable.map((u) => u.file));
+  const renderings = charts.map((chart) => renderChart(chart, { runner, roots, chartFolders, reported }));
+  for (const rendering of renderings)
+    for (const [group, state] of rendering.templates) templates.set(group, state);
+  return {
+    renderings,
+    templates,
+    notices: renderings.flatMap((r) => r.notices),
+    unsaid: new Set(renderings.flatMap((r) => [...r.templates.keys()])),
+  };
+}
+
+/** How two readings of a chart (values, rendering) name the same image. */
+export function imageKey(occurrence: Occurrence): string {
+  return occurrence.image.kind === "image" ? occurrence.image.ref.normalized : occurrence.text;
+}
+
+/** A rendered image that the chart's values reading found too is one occurrence, at its values line (SPEC §4). */
+export function withoutValuesImages(
+  rendering: ChartRendering,
+  valuesImages: ReadonlyMap<string, string[]>,
+): SourceResult {
+  const chart = rendering.chart.display;
+  const inChart = (folder: string) => chart === "" || folder === chart || folder.startsWith(`${chart}/`);
+  return {
+    ...rendering.result,
+    occurrences: rendering.result.occurrences.filter(
+      (occurrence) => !(valuesImages.get(imageKey(occurrence)) ?? []).some(inChart),
+    ),
+  };
 }
