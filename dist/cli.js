@@ -30580,7 +30580,7 @@ function applyKustomizations(kustomizations, byFile) {
 
 // src/sources/read.ts
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { basename as basename2, dirname as dirname5, join, posix as posix3, sep as sep3 } from "node:path";
+import { basename as basename2, dirname as dirname5, join as join2, posix as posix4, sep as sep4 } from "node:path";
 
 // src/sources/bake.ts
 import { dirname as dirname3, resolve as resolve3 } from "node:path";
@@ -32799,6 +32799,199 @@ function helmValuesImages(data2, written, appVersion) {
   return images;
 }
 
+// src/sources/helm-chart.ts
+var import_yaml5 = __toESM(require_dist(), 1);
+import {
+  copyFileSync,
+  lstatSync as lstatSync2,
+  mkdirSync,
+  readdirSync,
+  readFileSync as readFileSync3,
+  realpathSync as realpathSync3,
+  rmSync,
+  statSync as statSync3,
+  writeFileSync
+} from "node:fs";
+import { join, posix as posix3, relative as relative2, sep as sep3 } from "node:path";
+
+// src/sources/small-file.ts
+import { readFileSync as readFileSync2, realpathSync as realpathSync2, statSync as statSync2 } from "node:fs";
+var MAX_SIDE_FILE_BYTES = 1 << 20;
+var OUT_OF_TREE = /* @__PURE__ */ Symbol("out of the checked tree");
+function readSideFile(path4, roots) {
+  try {
+    const stats = statSync2(path4);
+    if (!stats.isFile() || stats.size > MAX_SIDE_FILE_BYTES) return void 0;
+    if (roots && !isInsideAny(realpathSync2(path4), roots)) return OUT_OF_TREE;
+    return readFileSync2(path4, "utf8");
+  } catch {
+    return void 0;
+  }
+}
+function isInsideAny(path4, folders) {
+  return folders.some((folder) => isInside(path4, folder));
+}
+
+// src/sources/helm-chart.ts
+var MAX_CHART_FILES = 5e3;
+var MAX_CHART_BYTES = 64 << 20;
+var VALUES_SET = /^values-.+\.ya?ml$/;
+var CI_VALUES_SET = /-values\.ya?ml$/;
+function under(display, folder) {
+  return folder === "" || display === folder || display.startsWith(`${folder}/`);
+}
+function joinDisplay(folder, rest) {
+  return folder === "" ? rest : `${folder}/${rest}`;
+}
+function folderOf(path4) {
+  const folder = posix3.dirname(path4);
+  return folder === "." ? "" : folder;
+}
+function templatesOf(folder) {
+  return joinDisplay(folder, "templates");
+}
+function presentSubcharts(chartDir) {
+  const names = /* @__PURE__ */ new Set();
+  let entries;
+  try {
+    entries = readdirSync(join(chartDir, "charts"));
+  } catch {
+    return names;
+  }
+  for (const entry of entries) {
+    const archive = /^(.+?)-v?\d+\.\d+\.\d+[^/]*\.tgz$/.exec(entry);
+    if (archive?.[1]) {
+      names.add(archive[1]);
+      continue;
+    }
+    const { name } = chartMeta(textOf(join(chartDir, "charts", entry, "Chart.yaml")));
+    if (name !== void 0) names.add(name);
+  }
+  return names;
+}
+function chartMeta(text) {
+  if (text === void 0) return {};
+  try {
+    const data2 = (0, import_yaml5.parseDocument)(text).toJS();
+    if (!isObject(data2)) return {};
+    return {
+      ...typeof data2.name === "string" && { name: data2.name },
+      ...typeof data2.type === "string" && { type: data2.type }
+    };
+  } catch {
+    return {};
+  }
+}
+function textOf(path4) {
+  try {
+    return readFileSync3(path4, "utf8");
+  } catch {
+    return void 0;
+  }
+}
+function dropMissingDependencies(copy) {
+  const present2 = presentSubcharts(copy);
+  const missing = [];
+  for (const [file, lock] of [
+    ["Chart.yaml", "Chart.lock"],
+    ["requirements.yaml", "requirements.lock"]
+  ]) {
+    const text = textOf(join(copy, file));
+    if (text === void 0) continue;
+    const doc = (0, import_yaml5.parseDocument)(text);
+    const list = (0, import_yaml5.isMap)(doc.contents) ? doc.contents.get("dependencies", true) : void 0;
+    if (!(0, import_yaml5.isSeq)(list)) continue;
+    const kept = list.items.filter((item) => {
+      const name = (0, import_yaml5.isMap)(item) ? item.get("name") : void 0;
+      if (typeof name !== "string" || present2.has(name)) return true;
+      missing.push(name);
+      return false;
+    });
+    if (kept.length === list.items.length) continue;
+    list.items = kept;
+    writeFileSync(join(copy, file), String(doc));
+    rmSync(join(copy, lock), { force: true });
+  }
+  return missing;
+}
+var ChartTooLarge = class extends Error {
+};
+function copyChart(from, to, roots, display, left) {
+  let files = 0;
+  let bytes = 0;
+  const seen = /* @__PURE__ */ new Set();
+  const walk = (source, target, shown) => {
+    const real = realpathSync3(source);
+    if (seen.has(real)) return;
+    seen.add(real);
+    mkdirSync(target, { recursive: true });
+    for (const name of readdirSync(source).sort()) {
+      if (name === ".git") continue;
+      const path4 = join(source, name);
+      const into = join(target, name);
+      const entryShown = joinDisplay(shown, name);
+      let stats = lstatSync2(path4);
+      if (stats.isSymbolicLink()) {
+        let target2;
+        try {
+          target2 = realpathSync3(path4);
+        } catch {
+          continue;
+        }
+        if (roots.length > 0 && !isInsideAny(target2, roots)) {
+          left.push(entryShown);
+          continue;
+        }
+        stats = statSync3(path4);
+      }
+      if (stats.isDirectory()) walk(path4, into, entryShown);
+      else if (stats.isFile()) {
+        files += 1;
+        bytes += stats.size;
+        if (files > MAX_CHART_FILES || bytes > MAX_CHART_BYTES) throw new ChartTooLarge();
+        copyFileSync(path4, into);
+      }
+    }
+  };
+  walk(from, to, display);
+}
+function valueSets(chartDir) {
+  const list = (dir, pattern) => {
+    try {
+      return readdirSync(dir).filter((name) => pattern.test(name) && statSync3(join(dir, name)).isFile()).sort().map((name) => relative2(chartDir, join(dir, name)).split(sep3).join("/"));
+    } catch {
+      return [];
+    }
+  };
+  return [...list(chartDir, VALUES_SET), ...list(join(chartDir, "ci"), CI_VALUES_SET)];
+}
+function readValues(path4) {
+  const text = textOf(path4);
+  if (text === void 0) return {};
+  try {
+    const data2 = (0, import_yaml5.parseDocument)(text).toJS({ maxAliasCount: 100 });
+    return isObject(data2) ? data2 : {};
+  } catch {
+    return {};
+  }
+}
+function mergeValues(base, over) {
+  const merged2 = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const old = merged2[key];
+    merged2[key] = isObject(old) && isObject(value) ? mergeValues(old, value) : value;
+  }
+  return merged2;
+}
+function valuesFor(rest, values, copy, read) {
+  const sub = /^charts\/([^/]+)\/(.+)$/.exec(rest);
+  if (!sub?.[1] || !sub[2]) return values;
+  const given = isObject(values[sub[1]]) ? values[sub[1]] : {};
+  const global = isObject(values.global) ? { global: values.global } : {};
+  const own = read(join(copy, "charts", sub[1], "values.yaml"));
+  return valuesFor(sub[2], mergeValues(mergeValues(own, given), global), join(copy, "charts", sub[1]), read);
+}
+
 // src/sources/jenkins.ts
 var JENKINSFILE_NAME = /^(?:Jenkinsfile|.+\.jenkinsfile)$/i;
 function isJenkinsfileName(name) {
@@ -33159,24 +33352,6 @@ function pipelineKindOf(path4) {
   return PIPELINE_KINDS.find((kind) => kind.matches(path4));
 }
 
-// src/sources/small-file.ts
-import { readFileSync as readFileSync2, realpathSync as realpathSync2, statSync as statSync2 } from "node:fs";
-var MAX_SIDE_FILE_BYTES = 1 << 20;
-var OUT_OF_TREE = /* @__PURE__ */ Symbol("out of the checked tree");
-function readSideFile(path4, roots) {
-  try {
-    const stats = statSync2(path4);
-    if (!stats.isFile() || stats.size > MAX_SIDE_FILE_BYTES) return void 0;
-    if (roots && !isInsideAny(realpathSync2(path4), roots)) return OUT_OF_TREE;
-    return readFileSync2(path4, "utf8");
-  } catch {
-    return void 0;
-  }
-}
-function isInsideAny(path4, folders) {
-  return folders.some((folder) => isInside(path4, folder));
-}
-
 // src/sources/workflows.ts
 var WORKFLOW_PATH = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i;
 function isWorkflowPath(path4) {
@@ -33244,7 +33419,7 @@ var Layout = class {
   chartAt(dir) {
     let chart = this.charts.get(dir);
     if (chart === void 0) {
-      const text = this.read(join(dir, "Chart.yaml"));
+      const text = this.read(join2(dir, "Chart.yaml"));
       chart = null;
       if (text === OUT_OF_TREE) chart = {};
       else if (text !== void 0) {
@@ -33257,10 +33432,10 @@ var Layout = class {
   }
   /** The chart folder when `absolute` lies under that chart's `templates/` folder. */
   templateChart(absolute) {
-    const parts = absolute.split(sep3);
+    const parts = absolute.split(sep4);
     for (let i = parts.length - 2; i > 0; i--) {
       if (parts[i] !== "templates") continue;
-      const chartDir = parts.slice(0, i).join(sep3);
+      const chartDir = parts.slice(0, i).join(sep4);
       if (this.chartAt(chartDir)) return chartDir;
     }
     return void 0;
@@ -33269,7 +33444,7 @@ var Layout = class {
   envAt(dir) {
     let env = this.envs.get(dir);
     if (!env) {
-      const text = this.read(join(dir, ".env"));
+      const text = this.read(join2(dir, ".env"));
       if (text === OUT_OF_TREE) this.envsOutside.add(dir);
       const positions = /* @__PURE__ */ new Map();
       env = text === void 0 || text === OUT_OF_TREE ? /* @__PURE__ */ new Map() : parseEnvFile(text, positions);
@@ -33330,7 +33505,7 @@ var Layout = class {
       const merged2 = {};
       let file;
       for (const name of BAKE_FILES) {
-        const path4 = join(dir, name);
+        const path4 = join2(dir, name);
         if (!this.builderFiles.has(path4)) continue;
         const text = this.read(path4);
         if (typeof text !== "string") continue;
@@ -33373,12 +33548,12 @@ function readOneSource(candidate, options) {
   if (candidate.kind !== "dockerfile") {
     const chart = options.layout.templateChart(candidate.absolute);
     if (chart !== void 0) {
-      const below = candidate.absolute.slice(chart.length + 1).split(sep3).length;
+      const below = candidate.absolute.slice(chart.length + 1).split(sep4).length;
       const chartFolder = file.split("/").slice(0, -below).join("/");
       return {
         file,
         skip: "Helm chart template: render it with helm template \u2026 | base-image-guard check --manifests -",
-        group: chartFolder === "" ? "templates" : `${chartFolder}/templates`
+        group: templatesOf(chartFolder)
       };
     }
   }
@@ -33459,7 +33634,7 @@ var MIGHT_HOLD_IMAGES = /image|Namespace|pkg\.crossplane\.io/;
 var WORKFLOW_MIGHT_HOLD_IMAGES = /container|services|docker:\/\//;
 function readYamlSource(text, file, role, options, dir, folder) {
   const result = emptyResult();
-  if (role.kind === "bake") return readBakeSource(text, file, join(dir, basename2(file)));
+  if (role.kind === "bake") return readBakeSource(text, file, join2(dir, basename2(file)));
   if (role.kind === "devcontainer") {
     const parsed2 = readJsonc(text, file);
     result.problems.push(...parsed2.problems);
@@ -33618,9 +33793,9 @@ function withoutRepeats(occurrences, from) {
 function sideFiles(dir, folder, layout, result) {
   return {
     yaml(path4) {
-      const relative5 = posix3.normalize(path4.replace(/^\/+/, ""));
+      const relative5 = posix4.normalize(path4.replace(/^\/+/, ""));
       if (relative5.startsWith("../") || relative5 === "..") return "it is outside the repository";
-      const text = layout.read(join(dir, ...relative5.split("/")));
+      const text = layout.read(join2(dir, ...relative5.split("/")));
       if (text === OUT_OF_TREE) return "it is a symbolic link out of the checked tree";
       if (text === void 0) return "there is no such file";
       const file = folder === "." ? relative5 : `${folder}/${relative5}`;
@@ -33676,8 +33851,8 @@ function formatSize(bytes) {
 }
 
 // src/sources/dependents.ts
-var folderOf = (path4) => path4.includes("/") ? path4.slice(0, path4.lastIndexOf("/")) : "";
-var under = (path4, folder) => folder === "" || path4.startsWith(`${folder}/`);
+var folderOf2 = (path4) => path4.includes("/") ? path4.slice(0, path4.lastIndexOf("/")) : "";
+var under2 = (path4, folder) => folder === "" || path4.startsWith(`${folder}/`);
 var nameOf = (path4) => path4.slice(path4.lastIndexOf("/") + 1);
 function withDependents(changed, candidates) {
   const out = new Set(changed);
@@ -33685,14 +33860,14 @@ function withDependents(changed, candidates) {
     for (const candidate of candidates) if (test(candidate)) out.add(candidate.path);
   };
   for (const path4 of changed) {
-    const folder = folderOf(path4);
+    const folder = folderOf2(path4);
     const name = nameOf(path4);
     if (isBuilderFile(path4)) {
       const devcontainer = path4.lastIndexOf(".devcontainer/");
       const reach = devcontainer === -1 ? folder : path4.slice(0, devcontainer).replace(/\/$/, "");
-      add((c) => c.kind === "dockerfile" && under(c.path, reach));
+      add((c) => c.kind === "dockerfile" && under2(c.path, reach));
     }
-    if (name === ".env") add((c) => c.kind === "yaml" && folderOf(c.path) === folder);
+    if (name === ".env") add((c) => c.kind === "yaml" && folderOf2(c.path) === folder);
     if (isKustomizationName(name)) add((c) => c.kind === "yaml" || c.kind === "json");
     if (/\.(?:ya?ml|json)$/i.test(name)) {
       add((c) => isKustomizationName(nameOf(c.path)) || isGitlabCiPath(c.path));
@@ -33703,21 +33878,21 @@ function withDependents(changed, candidates) {
 
 // src/sources/discover.ts
 var import_ignore = __toESM(require_ignore(), 1);
-import { lstatSync as lstatSync2, readdirSync, realpathSync as realpathSync3, statSync as statSync4 } from "node:fs";
-import { basename as basename3, dirname as dirname6, isAbsolute as isAbsolute2, join as join3, relative as relative2, resolve as resolve5, sep as sep4 } from "node:path";
+import { lstatSync as lstatSync3, readdirSync as readdirSync2, realpathSync as realpathSync4, statSync as statSync5 } from "node:fs";
+import { basename as basename3, dirname as dirname6, isAbsolute as isAbsolute2, join as join4, relative as relative3, resolve as resolve5, sep as sep5 } from "node:path";
 
 // src/tool-run.ts
 import { spawnSync } from "node:child_process";
-import { accessSync, constants as constants2, statSync as statSync3 } from "node:fs";
-import { delimiter, join as join2 } from "node:path";
+import { accessSync, constants as constants2, statSync as statSync4 } from "node:fs";
+import { delimiter, join as join3 } from "node:path";
 function findOnPath(tool, path4 = process.env.PATH ?? "") {
   const names = process.platform === "win32" ? [`${tool}.exe`, `${tool}.cmd`, tool] : [tool];
   for (const dir of path4.split(delimiter)) {
     if (dir === "") continue;
     for (const name of names) {
-      const candidate = join2(dir, name);
+      const candidate = join3(dir, name);
       try {
-        if (!statSync3(candidate).isFile()) continue;
+        if (!statSync4(candidate).isFile()) continue;
         accessSync(candidate, constants2.X_OK);
         return candidate;
       } catch {
@@ -33827,7 +34002,7 @@ function discoverFiles(paths, options) {
   const skip = (file, reason) => skipped.set(file, { file, reason });
   const unreadable = /* @__PURE__ */ new Map();
   const failClosed = (file, reason) => unreadable.set(file, { file, reason });
-  const toPosix = (path4) => sep4 === "/" ? path4 : path4.split(sep4).join("/");
+  const toPosix = (path4) => sep5 === "/" ? path4 : path4.split(sep5).join("/");
   const consider = (root, path4, absolute, regular = false) => {
     if (!included(path4) || excluded(path4)) return;
     const name = path4.slice(path4.lastIndexOf("/") + 1);
@@ -33840,7 +34015,7 @@ function discoverFiles(paths, options) {
     }
     let stats;
     try {
-      stats = lstatSync2(absolute);
+      stats = lstatSync3(absolute);
     } catch {
       skip(display, "listed by git but missing from the work tree");
       return;
@@ -33864,7 +34039,7 @@ function discoverFiles(paths, options) {
   const walk = (root, absoluteDir, relativeDir, scopes) => {
     let entries;
     try {
-      entries = readdirSync(absoluteDir, { withFileTypes: true });
+      entries = readdirSync2(absoluteDir, { withFileTypes: true });
     } catch (error) {
       failClosed(
         root.display(relativeDir, absoluteDir) || ".",
@@ -33874,7 +34049,7 @@ function discoverFiles(paths, options) {
     }
     const invalid = entries.some((e) => e.name.includes("\uFFFD")) ? invalidNames(absoluteDir) : void 0;
     const gitignore = entries.find((e) => e.name === ".gitignore" && e.isFile());
-    const rules = gitignore && readIgnoreFile(join3(absoluteDir, ".gitignore"));
+    const rules = gitignore && readIgnoreFile(join4(absoluteDir, ".gitignore"));
     if (rules) scopes = [...scopes, { base: relativeDir, rules }];
     for (const entry of entries) {
       const name = entry.name;
@@ -33884,21 +34059,21 @@ function discoverFiles(paths, options) {
         const folder = root.display(relativeDir, absoluteDir);
         const shown = `${folder === "" ? "" : `${folder}/`}${escapedName(raw)}`;
         if (excluded(path4) || ignoredBy(scopes, path4, entry.isDirectory())) continue;
-        const bytes = Buffer.concat([Buffer.from(`${absoluteDir}${sep4}`), raw]);
+        const bytes = Buffer.concat([Buffer.from(`${absoluteDir}${sep5}`), raw]);
         const kind = fileKind(name);
         if (entry.isDirectory()) {
           failClosed(shown, "folder name is not valid UTF-8, so none of its files were judged; rename it");
         } else if (kind && entry.isFile() && included(path4)) {
-          found.set(`${absoluteDir}${sep4}${name}`, {
+          found.set(`${absoluteDir}${sep5}${name}`, {
             path: shown,
-            absolute: `${absoluteDir}${sep4}${name}`,
+            absolute: `${absoluteDir}${sep5}${name}`,
             bytes,
             kind
           });
         }
         continue;
       }
-      const absolute = `${absoluteDir}${sep4}${name}`;
+      const absolute = `${absoluteDir}${sep5}${name}`;
       let isDirectory2 = entry.isDirectory();
       if (entry.isSymbolicLink()) {
         const target = linkTarget(absolute);
@@ -33933,16 +34108,16 @@ function discoverFiles(paths, options) {
       continue;
     }
     if (stats.isFile()) {
-      roots.push(realpathSync3(dirname6(absolute)));
+      roots.push(realpathSync4(dirname6(absolute)));
       const kind = fileKind(basename3(absolute)) ?? "dockerfile";
       found.set(absolute, { path: displayPath(options.cwd, absolute), absolute, kind });
       continue;
     }
-    const fromCwd = toPosix(relative2(options.cwd, absolute));
+    const fromCwd = toPosix(relative3(options.cwd, absolute));
     const outside = fromCwd === ".." || fromCwd.startsWith("../") || isAbsolute2(fromCwd);
     const root = {
       absolute,
-      real: realpathSync3(absolute),
+      real: realpathSync4(absolute),
       relative: outside ? "" : fromCwd,
       display: outside ? (_path, file) => displayPath(options.cwd, file) : (path4) => path4
     };
@@ -33954,7 +34129,7 @@ function discoverFiles(paths, options) {
     const tracked = isInsideWorkTree(absolute) ? trackedFiles(absolute) : [];
     for (const file of tracked) {
       const path4 = `${prefix}${file}`;
-      const fileAbsolute = join3(absolute, file);
+      const fileAbsolute = join4(absolute, file);
       if (found.has(fileAbsolute) || isUnder(path4, excluded)) continue;
       consider(root, path4, fileAbsolute);
     }
@@ -33985,7 +34160,7 @@ function ignoredBy(scopes, path4, isDirectory2) {
 }
 function linkTarget(path4) {
   try {
-    return realpathSync3(path4);
+    return realpathSync4(path4);
   } catch {
     return void 0;
   }
@@ -33993,8 +34168,8 @@ function linkTarget(path4) {
 function ancestorScopes(cwd, dir) {
   const scopes = [];
   for (let current = dirname6(dir); current.startsWith(cwd) && current !== dir; current = dirname6(current)) {
-    const rules = readIgnoreFile(join3(current, ".gitignore"));
-    if (rules) scopes.unshift({ base: relative2(cwd, current).split(sep4).join("/"), rules });
+    const rules = readIgnoreFile(join4(current, ".gitignore"));
+    if (rules) scopes.unshift({ base: relative3(cwd, current).split(sep5).join("/"), rules });
     if (current === cwd) break;
   }
   return scopes;
@@ -34005,7 +34180,7 @@ function readIgnoreFile(path4) {
 }
 function invalidNames(dir) {
   const names = /* @__PURE__ */ new Map();
-  for (const raw of readdirSync(dir, { encoding: "buffer" })) {
+  for (const raw of readdirSync2(dir, { encoding: "buffer" })) {
     const name = raw.toString("utf8");
     if (!Buffer.from(name, "utf8").equals(raw)) names.set(name, raw);
   }
@@ -34033,7 +34208,7 @@ function escapedName(raw) {
 }
 function statOrUndefined(path4) {
   try {
-    return statSync4(path4);
+    return statSync5(path4);
   } catch {
     return void 0;
   }
@@ -34042,177 +34217,14 @@ function errorCode(error) {
   return error.code ?? String(error);
 }
 function displayPath(cwd, absolute) {
-  const path4 = relative2(cwd, absolute);
-  return (path4 === "" ? "." : path4).split(sep4).join("/");
+  const path4 = relative3(cwd, absolute);
+  return (path4 === "" ? "." : path4).split(sep5).join("/");
 }
 
 // src/sources/helm-render.ts
 import { mkdirSync as mkdirSync2, mkdtempSync, readFileSync as readFileSync4, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join5, posix as posix4 } from "node:path";
-
-// src/sources/helm-chart.ts
-var import_yaml6 = __toESM(require_dist(), 1);
-import {
-  copyFileSync,
-  lstatSync as lstatSync3,
-  mkdirSync,
-  readdirSync as readdirSync2,
-  readFileSync as readFileSync3,
-  realpathSync as realpathSync4,
-  rmSync,
-  statSync as statSync5,
-  writeFileSync
-} from "node:fs";
-import { join as join4, relative as relative3, sep as sep5 } from "node:path";
-var MAX_CHART_FILES = 5e3;
-var MAX_CHART_BYTES = 64 << 20;
-var VALUES_SET = /^values-.+\.ya?ml$/;
-var CI_VALUES_SET = /-values\.ya?ml$/;
-function under2(display, folder) {
-  return folder === "" || display === folder || display.startsWith(`${folder}/`);
-}
-function joinDisplay(folder, rest) {
-  return folder === "" ? rest : `${folder}/${rest}`;
-}
-function presentSubcharts(chartDir) {
-  const names = /* @__PURE__ */ new Set();
-  let entries;
-  try {
-    entries = readdirSync2(join4(chartDir, "charts"));
-  } catch {
-    return names;
-  }
-  for (const entry of entries) {
-    const archive = /^(.+?)-v?\d+\.\d+\.\d+[^/]*\.tgz$/.exec(entry);
-    if (archive?.[1]) {
-      names.add(archive[1]);
-      continue;
-    }
-    const name = chartName(join4(chartDir, "charts", entry));
-    if (name !== void 0) names.add(name);
-  }
-  return names;
-}
-function chartName(dir) {
-  const name = chartField(dir, "name");
-  return typeof name === "string" ? name : void 0;
-}
-function chartField(dir, key) {
-  try {
-    const data2 = (0, import_yaml6.parseDocument)(readFileSync3(join4(dir, "Chart.yaml"), "utf8")).toJS();
-    return data2?.[key];
-  } catch {
-    return void 0;
-  }
-}
-function dropMissingDependencies(copy) {
-  const present2 = presentSubcharts(copy);
-  const missing = [];
-  for (const [file, lock] of [
-    ["Chart.yaml", "Chart.lock"],
-    ["requirements.yaml", "requirements.lock"]
-  ]) {
-    let text;
-    try {
-      text = readFileSync3(join4(copy, file), "utf8");
-    } catch {
-      continue;
-    }
-    const doc = (0, import_yaml6.parseDocument)(text);
-    const list = (0, import_yaml6.isMap)(doc.contents) ? doc.contents.get("dependencies", true) : void 0;
-    if (!(0, import_yaml6.isSeq)(list)) continue;
-    const kept = list.items.filter((item) => {
-      const name = (0, import_yaml6.isMap)(item) ? item.get("name") : void 0;
-      if (typeof name !== "string" || present2.has(name)) return true;
-      missing.push(name);
-      return false;
-    });
-    if (kept.length === list.items.length) continue;
-    list.items = kept;
-    writeFileSync(join4(copy, file), String(doc));
-    rmSync(join4(copy, lock), { force: true });
-  }
-  return missing;
-}
-var ChartTooLarge = class extends Error {
-};
-function copyChart(from, to, roots, display, left) {
-  let files = 0;
-  let bytes = 0;
-  const seen = /* @__PURE__ */ new Set();
-  const walk = (source, target, shown) => {
-    const real = realpathSync4(source);
-    if (seen.has(real)) return;
-    seen.add(real);
-    mkdirSync(target, { recursive: true });
-    for (const name of readdirSync2(source).sort()) {
-      if (name === ".git") continue;
-      const path4 = join4(source, name);
-      const into = join4(target, name);
-      const entryShown = joinDisplay(shown, name);
-      let stats = lstatSync3(path4);
-      if (stats.isSymbolicLink()) {
-        let target2;
-        try {
-          target2 = realpathSync4(path4);
-        } catch {
-          continue;
-        }
-        if (roots.length > 0 && !isInsideAny(target2, roots)) {
-          left.push(entryShown);
-          continue;
-        }
-        stats = statSync5(path4);
-      }
-      if (stats.isDirectory()) walk(path4, into, entryShown);
-      else if (stats.isFile()) {
-        files += 1;
-        bytes += stats.size;
-        if (files > MAX_CHART_FILES || bytes > MAX_CHART_BYTES) throw new ChartTooLarge();
-        copyFileSync(path4, into);
-      }
-    }
-  };
-  walk(from, to, display);
-}
-function valueSets(chartDir) {
-  const list = (dir, pattern) => {
-    try {
-      return readdirSync2(dir).filter((name) => pattern.test(name) && statSync5(join4(dir, name)).isFile()).sort().map((name) => relative3(chartDir, join4(dir, name)).split(sep5).join("/"));
-    } catch {
-      return [];
-    }
-  };
-  return [...list(chartDir, VALUES_SET), ...list(join4(chartDir, "ci"), CI_VALUES_SET)];
-}
-function isValues(value) {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-function readValues(path4) {
-  try {
-    const data2 = (0, import_yaml6.parseDocument)(readFileSync3(path4, "utf8")).toJS({ maxAliasCount: 100 });
-    return isValues(data2) ? data2 : {};
-  } catch {
-    return {};
-  }
-}
-function mergeValues(base, over) {
-  const merged2 = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    const old = merged2[key];
-    merged2[key] = isValues(old) && isValues(value) ? mergeValues(old, value) : value;
-  }
-  return merged2;
-}
-function valuesFor(rest, values, copy) {
-  const sub = /^charts\/([^/]+)\/(.+)$/.exec(rest);
-  if (!sub?.[1] || !sub[2]) return values;
-  const given = isValues(values[sub[1]]) ? values[sub[1]] : {};
-  const global = isValues(values.global) ? { global: values.global } : {};
-  const own = readValues(join4(copy, "charts", sub[1], "values.yaml"));
-  return valuesFor(sub[2], mergeValues(mergeValues(own, given), global), join4(copy, "charts", sub[1]));
-}
+import { join as join5, posix as posix5 } from "node:path";
 
 // src/sources/helm-locate.ts
 var keyLine = (key) => new RegExp(`^(\\s*(?:-\\s+)?["']?${escapeRegex(key)}["']?\\s*:\\s*)(\\S.*)$`);
@@ -34322,21 +34334,18 @@ var NAMESPACE = "default";
 var TIMEOUT_MS = 6e4;
 var MAX_OUTPUT_BYTES = 64 << 20;
 var MAX_VALUE_SETS = 20;
-function chartsToRender(candidates, only) {
-  const charts = [];
-  for (const candidate of candidates) {
-    if (posix4.basename(candidate.path) !== "Chart.yaml") continue;
-    const display = posix4.dirname(candidate.path);
-    charts.push({
-      absolute: candidate.absolute.slice(0, -"Chart.yaml".length - 1),
-      display: display === "." ? "" : display
-    });
-  }
+function chartFolders(candidates) {
+  return candidates.filter((candidate) => posix5.basename(candidate.path) === "Chart.yaml").map((candidate) => ({
+    absolute: candidate.absolute.slice(0, -"Chart.yaml".length - 1),
+    display: folderOf(candidate.path)
+  }));
+}
+function chartsToRender(charts, only) {
   const tops = charts.filter(
-    (chart) => !charts.some((other) => other !== chart && under2(chart.display, joinDisplay(other.display, "charts")))
+    (chart) => !charts.some((other) => other !== chart && under(chart.display, joinDisplay(other.display, "charts")))
   );
   const changed = only ? [...only] : void 0;
-  return tops.filter((chart) => !changed || changed.some((file) => under2(file, chart.display))).sort((a, b) => a.display < b.display ? -1 : a.display > b.display ? 1 : 0);
+  return tops.filter((chart) => !changed || changed.some((file) => under(file, chart.display))).sort((a, b) => a.display < b.display ? -1 : a.display > b.display ? 1 : 0);
 }
 function helmError(stderr, copy, name, display) {
   const lines = stderr.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("Use --debug"));
@@ -34350,10 +34359,11 @@ function helmError(stderr, copy, name, display) {
 }
 function renderChart(chart, options) {
   const rendering = { chart, result: emptyResult(), templates: /* @__PURE__ */ new Map(), notices: [] };
-  if (chartField(chart.absolute, "type") === "library") return rendering;
-  const templatesOf = (folder) => joinDisplay(folder, "templates");
+  const meta = options.layout.read(join5(chart.absolute, "Chart.yaml"));
+  const { name, type: type2 } = chartMeta(typeof meta === "string" ? meta : void 0);
+  if (type2 === "library") return rendering;
   const subcharts = options.chartFolders.filter(
-    (folder) => folder !== chart.display && under2(folder, chart.display)
+    (folder) => folder !== chart.display && under(folder, chart.display)
   );
   const fail = (reason) => {
     for (const folder of [chart.display, ...subcharts])
@@ -34365,7 +34375,7 @@ function renderChart(chart, options) {
     const copy = join5(scratch, "chart");
     const left = [];
     try {
-      copyChart(chart.absolute, copy, options.roots, chart.display, left);
+      copyChart(chart.absolute, copy, options.layout.roots, chart.display, left);
     } catch (error) {
       if (error instanceof ChartTooLarge)
         return fail(
@@ -34382,7 +34392,6 @@ function renderChart(chart, options) {
         column: 0,
         message: "a link out of the checked tree: not read, and not given to helm to render"
       });
-    const name = chartName(copy);
     const missing = dropMissingDependencies(copy);
     if (missing.length > 0)
       rendering.notices.push({
@@ -34421,7 +34430,16 @@ function renderChart(chart, options) {
       return texts.get(path4);
     };
     const sourced = /* @__PURE__ */ new Set();
-    const defaults = readValues(join5(copy, "values.yaml"));
+    const valuesFiles = /* @__PURE__ */ new Map();
+    const valuesAt = (path4) => {
+      let values = valuesFiles.get(path4);
+      if (!values) {
+        values = readValues(path4);
+        valuesFiles.set(path4, values);
+      }
+      return values;
+    };
+    const defaults = valuesAt(join5(copy, "values.yaml"));
     for (const set2 of [void 0, ...sets.slice(0, MAX_VALUE_SETS)]) {
       const args = [
         "template",
@@ -34447,19 +34465,19 @@ function renderChart(chart, options) {
         });
         continue;
       }
-      const values = set2 === void 0 ? defaults : mergeValues(defaults, readValues(join5(copy, ...set2.split("/"))));
+      const values = set2 === void 0 ? defaults : mergeValues(defaults, valuesAt(join5(copy, ...set2.split("/"))));
       readRendered(
         run.stdout,
         chart,
         name,
         set2,
-        { seen, sourced, templateText, values, copy },
+        { seen, sourced, templateText, values: (rest) => valuesFor(rest, values, copy, valuesAt) },
         rendering.result
       );
     }
     rendering.templates.set(templatesOf(chart.display), { judged: true });
     for (const folder of subcharts) {
-      const rendered = [...sourced].some((file) => under2(file, templatesOf(folder)));
+      const rendered = [...sourced].some((file) => under(file, templatesOf(folder)));
       rendering.templates.set(
         templatesOf(folder),
         rendered ? { judged: true } : {
@@ -34502,7 +34520,7 @@ function readRendered(stdout, chart, name, set2, state, into) {
     const at2 = locateInTemplate(
       text,
       list.map(({ occurrence, key }) => ({ text: occurrence.text, key })),
-      valuesFor(rest, state.values, state.copy)
+      state.values(rest)
     );
     const suppressions = text === void 0 ? void 0 : readSuppressions(text).valid;
     list.forEach(({ occurrence }, i) => {
@@ -34538,24 +34556,28 @@ function readRendered(stdout, chart, name, set2, state, into) {
   }
 }
 function renderCharts(input) {
-  const { render, runner, discovery, only } = input;
-  const { candidates, roots } = discovery;
+  const { render, runner, layout, discovery, only } = input;
   const none = { renderings: [], templates: /* @__PURE__ */ new Map(), notices: [], unsaid: /* @__PURE__ */ new Set() };
   if (render === "never") return none;
-  const charts = chartsToRender(candidates, only);
+  const folders = chartFolders(discovery.candidates);
+  const charts = chartsToRender(folders, only);
   if (charts.length === 0) return none;
   const templates = /* @__PURE__ */ new Map();
   if (runner.find("helm") === void 0) {
-    for (const chart of chartsToRender(candidates))
-      templates.set(chart.display === "" ? "templates" : `${chart.display}/templates`, {
+    for (const chart of chartsToRender(folders))
+      templates.set(templatesOf(chart.display), {
         judged: false,
         reason: "Helm chart template: helm is not on PATH, so it was not rendered (render it with helm template \u2026 | base-image-guard check --manifests -)"
       });
-    return { renderings: [], templates, notices: [], unsaid: /* @__PURE__ */ new Set() };
+    return { ...none, templates };
   }
-  const chartFolders = candidates.filter((c) => c.path === "Chart.yaml" || c.path.endsWith("/Chart.yaml")).map((c) => c.path === "Chart.yaml" ? "" : c.path.slice(0, -"/Chart.yaml".length));
-  const reported = new Set(discovery.unreadable.map((u) => u.file));
-  const renderings = charts.map((chart) => renderChart(chart, { runner, roots, chartFolders, reported }));
+  const options = {
+    runner,
+    layout,
+    chartFolders: folders.map((folder) => folder.display),
+    reported: new Set(discovery.unreadable.map((u) => u.file))
+  };
+  const renderings = charts.map((chart) => renderChart(chart, options));
   for (const rendering of renderings)
     for (const [group, state] of rendering.templates) templates.set(group, state);
   return {
@@ -34570,11 +34592,10 @@ function imageKey(occurrence) {
 }
 function withoutValuesImages(rendering, valuesImages) {
   const chart = rendering.chart.display;
-  const inChart = (folder) => chart === "" || folder === chart || folder.startsWith(`${chart}/`);
   return {
     ...rendering.result,
     occurrences: rendering.result.occurrences.filter(
-      (occurrence) => !(valuesImages.get(imageKey(occurrence)) ?? []).some(inChart)
+      (occurrence) => !(valuesImages.get(imageKey(occurrence)) ?? []).some((folder) => under(folder, chart))
     )
   };
 }
@@ -34891,6 +34912,7 @@ function runCheck(options) {
   const charts = renderCharts({
     render: options.render ?? "auto",
     runner: options.runner ?? pathRunner,
+    layout: readOptions.layout,
     discovery,
     // A changed template helper or values file is not itself read: it brings its chart.
     ...(options.onlyFiles ?? only) && { only: options.onlyFiles ?? only }
@@ -34916,13 +34938,13 @@ function runCheck(options) {
       continue;
     }
     judged.push(outcome.file);
-    for (const occurrence of outcome.result.occurrences) {
-      if (occurrence.source !== "helm") continue;
-      const folder = occurrence.file.includes("/") ? occurrence.file.slice(0, occurrence.file.lastIndexOf("/")) : "";
-      const list = valuesImages.get(imageKey(occurrence));
-      if (list) list.push(folder);
-      else valuesImages.set(imageKey(occurrence), [folder]);
-    }
+    if (charts.renderings.length > 0)
+      for (const occurrence of outcome.result.occurrences) {
+        if (occurrence.source !== "helm") continue;
+        const list = valuesImages.get(imageKey(occurrence));
+        if (list) list.push(folderOf(occurrence.file));
+        else valuesImages.set(imageKey(occurrence), [folderOf(occurrence.file)]);
+      }
     for (const problem of outcome.suppressionProblems)
       invalidSuppressions.push({ file: outcome.file, ...problem });
     if (needsWholeRepository(outcome.result)) deferred.push(outcome.result);

@@ -24574,7 +24574,7 @@ function applyKustomizations(kustomizations, byFile) {
 
 // src/sources/read.ts
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { basename, dirname as dirname3, join, posix as posix3, sep as sep2 } from "node:path";
+import { basename, dirname as dirname3, join as join2, posix as posix4, sep as sep3 } from "node:path";
 
 // src/paths.ts
 import { sep } from "node:path";
@@ -26799,6 +26799,199 @@ function helmValuesImages(data2, written, appVersion) {
   return images;
 }
 
+// src/sources/helm-chart.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+import {
+  copyFileSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync as readFileSync2,
+  realpathSync as realpathSync2,
+  rmSync,
+  statSync as statSync2,
+  writeFileSync
+} from "node:fs";
+import { join, posix as posix3, relative, sep as sep2 } from "node:path";
+
+// src/sources/small-file.ts
+import { readFileSync, realpathSync, statSync } from "node:fs";
+var MAX_SIDE_FILE_BYTES = 1 << 20;
+var OUT_OF_TREE = /* @__PURE__ */ Symbol("out of the checked tree");
+function readSideFile(path, roots) {
+  try {
+    const stats = statSync(path);
+    if (!stats.isFile() || stats.size > MAX_SIDE_FILE_BYTES) return void 0;
+    if (roots && !isInsideAny(realpathSync(path), roots)) return OUT_OF_TREE;
+    return readFileSync(path, "utf8");
+  } catch {
+    return void 0;
+  }
+}
+function isInsideAny(path, folders) {
+  return folders.some((folder) => isInside(path, folder));
+}
+
+// src/sources/helm-chart.ts
+var MAX_CHART_FILES = 5e3;
+var MAX_CHART_BYTES = 64 << 20;
+var VALUES_SET = /^values-.+\.ya?ml$/;
+var CI_VALUES_SET = /-values\.ya?ml$/;
+function under(display, folder) {
+  return folder === "" || display === folder || display.startsWith(`${folder}/`);
+}
+function joinDisplay(folder, rest) {
+  return folder === "" ? rest : `${folder}/${rest}`;
+}
+function folderOf(path) {
+  const folder = posix3.dirname(path);
+  return folder === "." ? "" : folder;
+}
+function templatesOf(folder) {
+  return joinDisplay(folder, "templates");
+}
+function presentSubcharts(chartDir) {
+  const names = /* @__PURE__ */ new Set();
+  let entries;
+  try {
+    entries = readdirSync(join(chartDir, "charts"));
+  } catch {
+    return names;
+  }
+  for (const entry of entries) {
+    const archive = /^(.+?)-v?\d+\.\d+\.\d+[^/]*\.tgz$/.exec(entry);
+    if (archive?.[1]) {
+      names.add(archive[1]);
+      continue;
+    }
+    const { name } = chartMeta(textOf(join(chartDir, "charts", entry, "Chart.yaml")));
+    if (name !== void 0) names.add(name);
+  }
+  return names;
+}
+function chartMeta(text) {
+  if (text === void 0) return {};
+  try {
+    const data2 = (0, import_yaml4.parseDocument)(text).toJS();
+    if (!isObject(data2)) return {};
+    return {
+      ...typeof data2.name === "string" && { name: data2.name },
+      ...typeof data2.type === "string" && { type: data2.type }
+    };
+  } catch {
+    return {};
+  }
+}
+function textOf(path) {
+  try {
+    return readFileSync2(path, "utf8");
+  } catch {
+    return void 0;
+  }
+}
+function dropMissingDependencies(copy) {
+  const present2 = presentSubcharts(copy);
+  const missing = [];
+  for (const [file, lock] of [
+    ["Chart.yaml", "Chart.lock"],
+    ["requirements.yaml", "requirements.lock"]
+  ]) {
+    const text = textOf(join(copy, file));
+    if (text === void 0) continue;
+    const doc = (0, import_yaml4.parseDocument)(text);
+    const list = (0, import_yaml4.isMap)(doc.contents) ? doc.contents.get("dependencies", true) : void 0;
+    if (!(0, import_yaml4.isSeq)(list)) continue;
+    const kept = list.items.filter((item) => {
+      const name = (0, import_yaml4.isMap)(item) ? item.get("name") : void 0;
+      if (typeof name !== "string" || present2.has(name)) return true;
+      missing.push(name);
+      return false;
+    });
+    if (kept.length === list.items.length) continue;
+    list.items = kept;
+    writeFileSync(join(copy, file), String(doc));
+    rmSync(join(copy, lock), { force: true });
+  }
+  return missing;
+}
+var ChartTooLarge = class extends Error {
+};
+function copyChart(from, to, roots, display, left) {
+  let files = 0;
+  let bytes2 = 0;
+  const seen = /* @__PURE__ */ new Set();
+  const walk = (source, target, shown) => {
+    const real = realpathSync2(source);
+    if (seen.has(real)) return;
+    seen.add(real);
+    mkdirSync(target, { recursive: true });
+    for (const name of readdirSync(source).sort()) {
+      if (name === ".git") continue;
+      const path = join(source, name);
+      const into = join(target, name);
+      const entryShown = joinDisplay(shown, name);
+      let stats = lstatSync(path);
+      if (stats.isSymbolicLink()) {
+        let target2;
+        try {
+          target2 = realpathSync2(path);
+        } catch {
+          continue;
+        }
+        if (roots.length > 0 && !isInsideAny(target2, roots)) {
+          left.push(entryShown);
+          continue;
+        }
+        stats = statSync2(path);
+      }
+      if (stats.isDirectory()) walk(path, into, entryShown);
+      else if (stats.isFile()) {
+        files += 1;
+        bytes2 += stats.size;
+        if (files > MAX_CHART_FILES || bytes2 > MAX_CHART_BYTES) throw new ChartTooLarge();
+        copyFileSync(path, into);
+      }
+    }
+  };
+  walk(from, to, display);
+}
+function valueSets(chartDir) {
+  const list = (dir, pattern) => {
+    try {
+      return readdirSync(dir).filter((name) => pattern.test(name) && statSync2(join(dir, name)).isFile()).sort().map((name) => relative(chartDir, join(dir, name)).split(sep2).join("/"));
+    } catch {
+      return [];
+    }
+  };
+  return [...list(chartDir, VALUES_SET), ...list(join(chartDir, "ci"), CI_VALUES_SET)];
+}
+function readValues(path) {
+  const text = textOf(path);
+  if (text === void 0) return {};
+  try {
+    const data2 = (0, import_yaml4.parseDocument)(text).toJS({ maxAliasCount: 100 });
+    return isObject(data2) ? data2 : {};
+  } catch {
+    return {};
+  }
+}
+function mergeValues(base, over) {
+  const merged2 = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const old = merged2[key];
+    merged2[key] = isObject(old) && isObject(value) ? mergeValues(old, value) : value;
+  }
+  return merged2;
+}
+function valuesFor(rest, values, copy, read) {
+  const sub = /^charts\/([^/]+)\/(.+)$/.exec(rest);
+  if (!sub?.[1] || !sub[2]) return values;
+  const given = isObject(values[sub[1]]) ? values[sub[1]] : {};
+  const global = isObject(values.global) ? { global: values.global } : {};
+  const own = read(join(copy, "charts", sub[1], "values.yaml"));
+  return valuesFor(sub[2], mergeValues(mergeValues(own, given), global), join(copy, "charts", sub[1]), read);
+}
+
 // src/sources/jenkins.ts
 var JENKINSFILE_NAME = /^(?:Jenkinsfile|.+\.jenkinsfile)$/i;
 function isJenkinsfileName(name) {
@@ -27159,24 +27352,6 @@ function pipelineKindOf(path) {
   return PIPELINE_KINDS.find((kind) => kind.matches(path));
 }
 
-// src/sources/small-file.ts
-import { readFileSync, realpathSync, statSync } from "node:fs";
-var MAX_SIDE_FILE_BYTES = 1 << 20;
-var OUT_OF_TREE = /* @__PURE__ */ Symbol("out of the checked tree");
-function readSideFile(path, roots) {
-  try {
-    const stats = statSync(path);
-    if (!stats.isFile() || stats.size > MAX_SIDE_FILE_BYTES) return void 0;
-    if (roots && !isInsideAny(realpathSync(path), roots)) return OUT_OF_TREE;
-    return readFileSync(path, "utf8");
-  } catch {
-    return void 0;
-  }
-}
-function isInsideAny(path, folders) {
-  return folders.some((folder) => isInside(path, folder));
-}
-
 // src/sources/workflows.ts
 var WORKFLOW_PATH = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i;
 function isWorkflowPath(path) {
@@ -27244,7 +27419,7 @@ var Layout = class {
   chartAt(dir) {
     let chart = this.charts.get(dir);
     if (chart === void 0) {
-      const text = this.read(join(dir, "Chart.yaml"));
+      const text = this.read(join2(dir, "Chart.yaml"));
       chart = null;
       if (text === OUT_OF_TREE) chart = {};
       else if (text !== void 0) {
@@ -27257,10 +27432,10 @@ var Layout = class {
   }
   /** The chart folder when `absolute` lies under that chart's `templates/` folder. */
   templateChart(absolute) {
-    const parts = absolute.split(sep2);
+    const parts = absolute.split(sep3);
     for (let i = parts.length - 2; i > 0; i--) {
       if (parts[i] !== "templates") continue;
-      const chartDir = parts.slice(0, i).join(sep2);
+      const chartDir = parts.slice(0, i).join(sep3);
       if (this.chartAt(chartDir)) return chartDir;
     }
     return void 0;
@@ -27269,7 +27444,7 @@ var Layout = class {
   envAt(dir) {
     let env = this.envs.get(dir);
     if (!env) {
-      const text = this.read(join(dir, ".env"));
+      const text = this.read(join2(dir, ".env"));
       if (text === OUT_OF_TREE) this.envsOutside.add(dir);
       const positions = /* @__PURE__ */ new Map();
       env = text === void 0 || text === OUT_OF_TREE ? /* @__PURE__ */ new Map() : parseEnvFile(text, positions);
@@ -27330,7 +27505,7 @@ var Layout = class {
       const merged2 = {};
       let file;
       for (const name of BAKE_FILES) {
-        const path = join(dir, name);
+        const path = join2(dir, name);
         if (!this.builderFiles.has(path)) continue;
         const text = this.read(path);
         if (typeof text !== "string") continue;
@@ -27373,12 +27548,12 @@ function readOneSource(candidate, options) {
   if (candidate.kind !== "dockerfile") {
     const chart = options.layout.templateChart(candidate.absolute);
     if (chart !== void 0) {
-      const below = candidate.absolute.slice(chart.length + 1).split(sep2).length;
+      const below = candidate.absolute.slice(chart.length + 1).split(sep3).length;
       const chartFolder = file.split("/").slice(0, -below).join("/");
       return {
         file,
         skip: "Helm chart template: render it with helm template \u2026 | base-image-guard check --manifests -",
-        group: chartFolder === "" ? "templates" : `${chartFolder}/templates`
+        group: templatesOf(chartFolder)
       };
     }
   }
@@ -27459,7 +27634,7 @@ var MIGHT_HOLD_IMAGES = /image|Namespace|pkg\.crossplane\.io/;
 var WORKFLOW_MIGHT_HOLD_IMAGES = /container|services|docker:\/\//;
 function readYamlSource(text, file, role, options, dir, folder) {
   const result = emptyResult();
-  if (role.kind === "bake") return readBakeSource(text, file, join(dir, basename(file)));
+  if (role.kind === "bake") return readBakeSource(text, file, join2(dir, basename(file)));
   if (role.kind === "devcontainer") {
     const parsed2 = readJsonc(text, file);
     result.problems.push(...parsed2.problems);
@@ -27618,9 +27793,9 @@ function withoutRepeats(occurrences, from) {
 function sideFiles(dir, folder, layout, result) {
   return {
     yaml(path) {
-      const relative5 = posix3.normalize(path.replace(/^\/+/, ""));
+      const relative5 = posix4.normalize(path.replace(/^\/+/, ""));
       if (relative5.startsWith("../") || relative5 === "..") return "it is outside the repository";
-      const text = layout.read(join(dir, ...relative5.split("/")));
+      const text = layout.read(join2(dir, ...relative5.split("/")));
       if (text === OUT_OF_TREE) return "it is a symbolic link out of the checked tree";
       if (text === void 0) return "there is no such file";
       const file = folder === "." ? relative5 : `${folder}/${relative5}`;
@@ -27676,8 +27851,8 @@ function formatSize(bytes2) {
 }
 
 // src/sources/dependents.ts
-var folderOf = (path) => path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "";
-var under = (path, folder) => folder === "" || path.startsWith(`${folder}/`);
+var folderOf2 = (path) => path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "";
+var under2 = (path, folder) => folder === "" || path.startsWith(`${folder}/`);
 var nameOf = (path) => path.slice(path.lastIndexOf("/") + 1);
 function withDependents(changed, candidates) {
   const out = new Set(changed);
@@ -27685,14 +27860,14 @@ function withDependents(changed, candidates) {
     for (const candidate of candidates) if (test(candidate)) out.add(candidate.path);
   };
   for (const path of changed) {
-    const folder = folderOf(path);
+    const folder = folderOf2(path);
     const name = nameOf(path);
     if (isBuilderFile(path)) {
       const devcontainer = path.lastIndexOf(".devcontainer/");
       const reach = devcontainer === -1 ? folder : path.slice(0, devcontainer).replace(/\/$/, "");
-      add((c) => c.kind === "dockerfile" && under(c.path, reach));
+      add((c) => c.kind === "dockerfile" && under2(c.path, reach));
     }
-    if (name === ".env") add((c) => c.kind === "yaml" && folderOf(c.path) === folder);
+    if (name === ".env") add((c) => c.kind === "yaml" && folderOf2(c.path) === folder);
     if (isKustomizationName(name)) add((c) => c.kind === "yaml" || c.kind === "json");
     if (/\.(?:ya?ml|json)$/i.test(name)) {
       add((c) => isKustomizationName(nameOf(c.path)) || isGitlabCiPath(c.path));
@@ -27703,21 +27878,21 @@ function withDependents(changed, candidates) {
 
 // src/sources/discover.ts
 var import_ignore = __toESM(require_ignore(), 1);
-import { lstatSync, readdirSync, realpathSync as realpathSync2, statSync as statSync3 } from "node:fs";
-import { basename as basename2, dirname as dirname4, isAbsolute, join as join3, relative, resolve as resolve3, sep as sep3 } from "node:path";
+import { lstatSync as lstatSync2, readdirSync as readdirSync2, realpathSync as realpathSync3, statSync as statSync4 } from "node:fs";
+import { basename as basename2, dirname as dirname4, isAbsolute, join as join4, relative as relative2, resolve as resolve3, sep as sep4 } from "node:path";
 
 // src/tool-run.ts
 import { spawnSync } from "node:child_process";
-import { accessSync, constants as constants2, statSync as statSync2 } from "node:fs";
-import { delimiter, join as join2 } from "node:path";
+import { accessSync, constants as constants2, statSync as statSync3 } from "node:fs";
+import { delimiter, join as join3 } from "node:path";
 function findOnPath(tool, path = process.env.PATH ?? "") {
   const names = process.platform === "win32" ? [`${tool}.exe`, `${tool}.cmd`, tool] : [tool];
   for (const dir of path.split(delimiter)) {
     if (dir === "") continue;
     for (const name of names) {
-      const candidate = join2(dir, name);
+      const candidate = join3(dir, name);
       try {
-        if (!statSync2(candidate).isFile()) continue;
+        if (!statSync3(candidate).isFile()) continue;
         accessSync(candidate, constants2.X_OK);
         return candidate;
       } catch {
@@ -27827,7 +28002,7 @@ function discoverFiles(paths, options) {
   const skip = (file, reason) => skipped.set(file, { file, reason });
   const unreadable = /* @__PURE__ */ new Map();
   const failClosed = (file, reason) => unreadable.set(file, { file, reason });
-  const toPosix = (path) => sep3 === "/" ? path : path.split(sep3).join("/");
+  const toPosix = (path) => sep4 === "/" ? path : path.split(sep4).join("/");
   const consider = (root, path, absolute, regular = false) => {
     if (!included(path) || excluded(path)) return;
     const name = path.slice(path.lastIndexOf("/") + 1);
@@ -27840,7 +28015,7 @@ function discoverFiles(paths, options) {
     }
     let stats;
     try {
-      stats = lstatSync(absolute);
+      stats = lstatSync2(absolute);
     } catch {
       skip(display, "listed by git but missing from the work tree");
       return;
@@ -27864,7 +28039,7 @@ function discoverFiles(paths, options) {
   const walk = (root, absoluteDir, relativeDir, scopes) => {
     let entries;
     try {
-      entries = readdirSync(absoluteDir, { withFileTypes: true });
+      entries = readdirSync2(absoluteDir, { withFileTypes: true });
     } catch (error2) {
       failClosed(
         root.display(relativeDir, absoluteDir) || ".",
@@ -27874,7 +28049,7 @@ function discoverFiles(paths, options) {
     }
     const invalid = entries.some((e) => e.name.includes("\uFFFD")) ? invalidNames(absoluteDir) : void 0;
     const gitignore = entries.find((e) => e.name === ".gitignore" && e.isFile());
-    const rules = gitignore && readIgnoreFile(join3(absoluteDir, ".gitignore"));
+    const rules = gitignore && readIgnoreFile(join4(absoluteDir, ".gitignore"));
     if (rules) scopes = [...scopes, { base: relativeDir, rules }];
     for (const entry of entries) {
       const name = entry.name;
@@ -27884,21 +28059,21 @@ function discoverFiles(paths, options) {
         const folder = root.display(relativeDir, absoluteDir);
         const shown = `${folder === "" ? "" : `${folder}/`}${escapedName(raw)}`;
         if (excluded(path) || ignoredBy(scopes, path, entry.isDirectory())) continue;
-        const bytes2 = Buffer.concat([Buffer.from(`${absoluteDir}${sep3}`), raw]);
+        const bytes2 = Buffer.concat([Buffer.from(`${absoluteDir}${sep4}`), raw]);
         const kind = fileKind(name);
         if (entry.isDirectory()) {
           failClosed(shown, "folder name is not valid UTF-8, so none of its files were judged; rename it");
         } else if (kind && entry.isFile() && included(path)) {
-          found.set(`${absoluteDir}${sep3}${name}`, {
+          found.set(`${absoluteDir}${sep4}${name}`, {
             path: shown,
-            absolute: `${absoluteDir}${sep3}${name}`,
+            absolute: `${absoluteDir}${sep4}${name}`,
             bytes: bytes2,
             kind
           });
         }
         continue;
       }
-      const absolute = `${absoluteDir}${sep3}${name}`;
+      const absolute = `${absoluteDir}${sep4}${name}`;
       let isDirectory = entry.isDirectory();
       if (entry.isSymbolicLink()) {
         const target = linkTarget(absolute);
@@ -27933,16 +28108,16 @@ function discoverFiles(paths, options) {
       continue;
     }
     if (stats.isFile()) {
-      roots.push(realpathSync2(dirname4(absolute)));
+      roots.push(realpathSync3(dirname4(absolute)));
       const kind = fileKind(basename2(absolute)) ?? "dockerfile";
       found.set(absolute, { path: displayPath(options.cwd, absolute), absolute, kind });
       continue;
     }
-    const fromCwd = toPosix(relative(options.cwd, absolute));
+    const fromCwd = toPosix(relative2(options.cwd, absolute));
     const outside = fromCwd === ".." || fromCwd.startsWith("../") || isAbsolute(fromCwd);
     const root = {
       absolute,
-      real: realpathSync2(absolute),
+      real: realpathSync3(absolute),
       relative: outside ? "" : fromCwd,
       display: outside ? (_path, file) => displayPath(options.cwd, file) : (path) => path
     };
@@ -27954,7 +28129,7 @@ function discoverFiles(paths, options) {
     const tracked = isInsideWorkTree(absolute) ? trackedFiles(absolute) : [];
     for (const file of tracked) {
       const path = `${prefix}${file}`;
-      const fileAbsolute = join3(absolute, file);
+      const fileAbsolute = join4(absolute, file);
       if (found.has(fileAbsolute) || isUnder(path, excluded)) continue;
       consider(root, path, fileAbsolute);
     }
@@ -27985,7 +28160,7 @@ function ignoredBy(scopes, path, isDirectory) {
 }
 function linkTarget(path) {
   try {
-    return realpathSync2(path);
+    return realpathSync3(path);
   } catch {
     return void 0;
   }
@@ -27993,8 +28168,8 @@ function linkTarget(path) {
 function ancestorScopes(cwd, dir) {
   const scopes = [];
   for (let current = dirname4(dir); current.startsWith(cwd) && current !== dir; current = dirname4(current)) {
-    const rules = readIgnoreFile(join3(current, ".gitignore"));
-    if (rules) scopes.unshift({ base: relative(cwd, current).split(sep3).join("/"), rules });
+    const rules = readIgnoreFile(join4(current, ".gitignore"));
+    if (rules) scopes.unshift({ base: relative2(cwd, current).split(sep4).join("/"), rules });
     if (current === cwd) break;
   }
   return scopes;
@@ -28005,7 +28180,7 @@ function readIgnoreFile(path) {
 }
 function invalidNames(dir) {
   const names = /* @__PURE__ */ new Map();
-  for (const raw of readdirSync(dir, { encoding: "buffer" })) {
+  for (const raw of readdirSync2(dir, { encoding: "buffer" })) {
     const name = raw.toString("utf8");
     if (!Buffer.from(name, "utf8").equals(raw)) names.set(name, raw);
   }
@@ -28033,7 +28208,7 @@ function escapedName(raw) {
 }
 function statOrUndefined(path) {
   try {
-    return statSync3(path);
+    return statSync4(path);
   } catch {
     return void 0;
   }
@@ -28042,181 +28217,18 @@ function errorCode(error2) {
   return error2.code ?? String(error2);
 }
 function displayPath(cwd, absolute) {
-  const path = relative(cwd, absolute);
-  return (path === "" ? "." : path).split(sep3).join("/");
+  const path = relative2(cwd, absolute);
+  return (path === "" ? "." : path).split(sep4).join("/");
 }
 
 // src/sources/helm-render.ts
 import { mkdirSync as mkdirSync2, mkdtempSync, readFileSync as readFileSync3, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join5, posix as posix4 } from "node:path";
+import { join as join5, posix as posix5 } from "node:path";
 
 // src/regex.ts
 function escapeRegex(text) {
   return text.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&");
-}
-
-// src/sources/helm-chart.ts
-var import_yaml5 = __toESM(require_dist(), 1);
-import {
-  copyFileSync,
-  lstatSync as lstatSync2,
-  mkdirSync,
-  readdirSync as readdirSync2,
-  readFileSync as readFileSync2,
-  realpathSync as realpathSync3,
-  rmSync,
-  statSync as statSync4,
-  writeFileSync
-} from "node:fs";
-import { join as join4, relative as relative2, sep as sep4 } from "node:path";
-var MAX_CHART_FILES = 5e3;
-var MAX_CHART_BYTES = 64 << 20;
-var VALUES_SET = /^values-.+\.ya?ml$/;
-var CI_VALUES_SET = /-values\.ya?ml$/;
-function under2(display, folder) {
-  return folder === "" || display === folder || display.startsWith(`${folder}/`);
-}
-function joinDisplay(folder, rest) {
-  return folder === "" ? rest : `${folder}/${rest}`;
-}
-function presentSubcharts(chartDir) {
-  const names = /* @__PURE__ */ new Set();
-  let entries;
-  try {
-    entries = readdirSync2(join4(chartDir, "charts"));
-  } catch {
-    return names;
-  }
-  for (const entry of entries) {
-    const archive = /^(.+?)-v?\d+\.\d+\.\d+[^/]*\.tgz$/.exec(entry);
-    if (archive?.[1]) {
-      names.add(archive[1]);
-      continue;
-    }
-    const name = chartName(join4(chartDir, "charts", entry));
-    if (name !== void 0) names.add(name);
-  }
-  return names;
-}
-function chartName(dir) {
-  const name = chartField(dir, "name");
-  return typeof name === "string" ? name : void 0;
-}
-function chartField(dir, key) {
-  try {
-    const data2 = (0, import_yaml5.parseDocument)(readFileSync2(join4(dir, "Chart.yaml"), "utf8")).toJS();
-    return data2?.[key];
-  } catch {
-    return void 0;
-  }
-}
-function dropMissingDependencies(copy) {
-  const present2 = presentSubcharts(copy);
-  const missing = [];
-  for (const [file, lock] of [
-    ["Chart.yaml", "Chart.lock"],
-    ["requirements.yaml", "requirements.lock"]
-  ]) {
-    let text;
-    try {
-      text = readFileSync2(join4(copy, file), "utf8");
-    } catch {
-      continue;
-    }
-    const doc = (0, import_yaml5.parseDocument)(text);
-    const list = (0, import_yaml5.isMap)(doc.contents) ? doc.contents.get("dependencies", true) : void 0;
-    if (!(0, import_yaml5.isSeq)(list)) continue;
-    const kept = list.items.filter((item) => {
-      const name = (0, import_yaml5.isMap)(item) ? item.get("name") : void 0;
-      if (typeof name !== "string" || present2.has(name)) return true;
-      missing.push(name);
-      return false;
-    });
-    if (kept.length === list.items.length) continue;
-    list.items = kept;
-    writeFileSync(join4(copy, file), String(doc));
-    rmSync(join4(copy, lock), { force: true });
-  }
-  return missing;
-}
-var ChartTooLarge = class extends Error {
-};
-function copyChart(from, to, roots, display, left) {
-  let files = 0;
-  let bytes2 = 0;
-  const seen = /* @__PURE__ */ new Set();
-  const walk = (source, target, shown) => {
-    const real = realpathSync3(source);
-    if (seen.has(real)) return;
-    seen.add(real);
-    mkdirSync(target, { recursive: true });
-    for (const name of readdirSync2(source).sort()) {
-      if (name === ".git") continue;
-      const path = join4(source, name);
-      const into = join4(target, name);
-      const entryShown = joinDisplay(shown, name);
-      let stats = lstatSync2(path);
-      if (stats.isSymbolicLink()) {
-        let target2;
-        try {
-          target2 = realpathSync3(path);
-        } catch {
-          continue;
-        }
-        if (roots.length > 0 && !isInsideAny(target2, roots)) {
-          left.push(entryShown);
-          continue;
-        }
-        stats = statSync4(path);
-      }
-      if (stats.isDirectory()) walk(path, into, entryShown);
-      else if (stats.isFile()) {
-        files += 1;
-        bytes2 += stats.size;
-        if (files > MAX_CHART_FILES || bytes2 > MAX_CHART_BYTES) throw new ChartTooLarge();
-        copyFileSync(path, into);
-      }
-    }
-  };
-  walk(from, to, display);
-}
-function valueSets(chartDir) {
-  const list = (dir, pattern) => {
-    try {
-      return readdirSync2(dir).filter((name) => pattern.test(name) && statSync4(join4(dir, name)).isFile()).sort().map((name) => relative2(chartDir, join4(dir, name)).split(sep4).join("/"));
-    } catch {
-      return [];
-    }
-  };
-  return [...list(chartDir, VALUES_SET), ...list(join4(chartDir, "ci"), CI_VALUES_SET)];
-}
-function isValues(value) {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-function readValues(path) {
-  try {
-    const data2 = (0, import_yaml5.parseDocument)(readFileSync2(path, "utf8")).toJS({ maxAliasCount: 100 });
-    return isValues(data2) ? data2 : {};
-  } catch {
-    return {};
-  }
-}
-function mergeValues(base, over) {
-  const merged2 = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    const old = merged2[key];
-    merged2[key] = isValues(old) && isValues(value) ? mergeValues(old, value) : value;
-  }
-  return merged2;
-}
-function valuesFor(rest, values, copy) {
-  const sub = /^charts\/([^/]+)\/(.+)$/.exec(rest);
-  if (!sub?.[1] || !sub[2]) return values;
-  const given = isValues(values[sub[1]]) ? values[sub[1]] : {};
-  const global = isValues(values.global) ? { global: values.global } : {};
-  const own = readValues(join4(copy, "charts", sub[1], "values.yaml"));
-  return valuesFor(sub[2], mergeValues(mergeValues(own, given), global), join4(copy, "charts", sub[1]));
 }
 
 // src/sources/helm-locate.ts
@@ -28327,21 +28339,18 @@ var NAMESPACE = "default";
 var TIMEOUT_MS = 6e4;
 var MAX_OUTPUT_BYTES = 64 << 20;
 var MAX_VALUE_SETS = 20;
-function chartsToRender(candidates, only) {
-  const charts = [];
-  for (const candidate of candidates) {
-    if (posix4.basename(candidate.path) !== "Chart.yaml") continue;
-    const display = posix4.dirname(candidate.path);
-    charts.push({
-      absolute: candidate.absolute.slice(0, -"Chart.yaml".length - 1),
-      display: display === "." ? "" : display
-    });
-  }
+function chartFolders(candidates) {
+  return candidates.filter((candidate) => posix5.basename(candidate.path) === "Chart.yaml").map((candidate) => ({
+    absolute: candidate.absolute.slice(0, -"Chart.yaml".length - 1),
+    display: folderOf(candidate.path)
+  }));
+}
+function chartsToRender(charts, only) {
   const tops = charts.filter(
-    (chart) => !charts.some((other) => other !== chart && under2(chart.display, joinDisplay(other.display, "charts")))
+    (chart) => !charts.some((other) => other !== chart && under(chart.display, joinDisplay(other.display, "charts")))
   );
   const changed = only ? [...only] : void 0;
-  return tops.filter((chart) => !changed || changed.some((file) => under2(file, chart.display))).sort((a, b) => a.display < b.display ? -1 : a.display > b.display ? 1 : 0);
+  return tops.filter((chart) => !changed || changed.some((file) => under(file, chart.display))).sort((a, b) => a.display < b.display ? -1 : a.display > b.display ? 1 : 0);
 }
 function helmError(stderr, copy, name, display) {
   const lines = stderr.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("Use --debug"));
@@ -28355,10 +28364,11 @@ function helmError(stderr, copy, name, display) {
 }
 function renderChart(chart, options) {
   const rendering = { chart, result: emptyResult(), templates: /* @__PURE__ */ new Map(), notices: [] };
-  if (chartField(chart.absolute, "type") === "library") return rendering;
-  const templatesOf = (folder) => joinDisplay(folder, "templates");
+  const meta = options.layout.read(join5(chart.absolute, "Chart.yaml"));
+  const { name, type: type2 } = chartMeta(typeof meta === "string" ? meta : void 0);
+  if (type2 === "library") return rendering;
   const subcharts = options.chartFolders.filter(
-    (folder) => folder !== chart.display && under2(folder, chart.display)
+    (folder) => folder !== chart.display && under(folder, chart.display)
   );
   const fail = (reason) => {
     for (const folder of [chart.display, ...subcharts])
@@ -28370,7 +28380,7 @@ function renderChart(chart, options) {
     const copy = join5(scratch, "chart");
     const left = [];
     try {
-      copyChart(chart.absolute, copy, options.roots, chart.display, left);
+      copyChart(chart.absolute, copy, options.layout.roots, chart.display, left);
     } catch (error2) {
       if (error2 instanceof ChartTooLarge)
         return fail(
@@ -28387,7 +28397,6 @@ function renderChart(chart, options) {
         column: 0,
         message: "a link out of the checked tree: not read, and not given to helm to render"
       });
-    const name = chartName(copy);
     const missing = dropMissingDependencies(copy);
     if (missing.length > 0)
       rendering.notices.push({
@@ -28426,7 +28435,16 @@ function renderChart(chart, options) {
       return texts.get(path);
     };
     const sourced = /* @__PURE__ */ new Set();
-    const defaults = readValues(join5(copy, "values.yaml"));
+    const valuesFiles = /* @__PURE__ */ new Map();
+    const valuesAt = (path) => {
+      let values = valuesFiles.get(path);
+      if (!values) {
+        values = readValues(path);
+        valuesFiles.set(path, values);
+      }
+      return values;
+    };
+    const defaults = valuesAt(join5(copy, "values.yaml"));
     for (const set2 of [void 0, ...sets.slice(0, MAX_VALUE_SETS)]) {
       const args = [
         "template",
@@ -28452,19 +28470,19 @@ function renderChart(chart, options) {
         });
         continue;
       }
-      const values = set2 === void 0 ? defaults : mergeValues(defaults, readValues(join5(copy, ...set2.split("/"))));
+      const values = set2 === void 0 ? defaults : mergeValues(defaults, valuesAt(join5(copy, ...set2.split("/"))));
       readRendered(
         run2.stdout,
         chart,
         name,
         set2,
-        { seen, sourced, templateText, values, copy },
+        { seen, sourced, templateText, values: (rest) => valuesFor(rest, values, copy, valuesAt) },
         rendering.result
       );
     }
     rendering.templates.set(templatesOf(chart.display), { judged: true });
     for (const folder of subcharts) {
-      const rendered = [...sourced].some((file) => under2(file, templatesOf(folder)));
+      const rendered = [...sourced].some((file) => under(file, templatesOf(folder)));
       rendering.templates.set(
         templatesOf(folder),
         rendered ? { judged: true } : {
@@ -28507,7 +28525,7 @@ function readRendered(stdout, chart, name, set2, state, into) {
     const at2 = locateInTemplate(
       text,
       list.map(({ occurrence, key }) => ({ text: occurrence.text, key })),
-      valuesFor(rest, state.values, state.copy)
+      state.values(rest)
     );
     const suppressions = text === void 0 ? void 0 : readSuppressions(text).valid;
     list.forEach(({ occurrence }, i) => {
@@ -28543,24 +28561,28 @@ function readRendered(stdout, chart, name, set2, state, into) {
   }
 }
 function renderCharts(input) {
-  const { render, runner, discovery, only } = input;
-  const { candidates, roots } = discovery;
+  const { render, runner, layout, discovery, only } = input;
   const none = { renderings: [], templates: /* @__PURE__ */ new Map(), notices: [], unsaid: /* @__PURE__ */ new Set() };
   if (render === "never") return none;
-  const charts = chartsToRender(candidates, only);
+  const folders = chartFolders(discovery.candidates);
+  const charts = chartsToRender(folders, only);
   if (charts.length === 0) return none;
   const templates = /* @__PURE__ */ new Map();
   if (runner.find("helm") === void 0) {
-    for (const chart of chartsToRender(candidates))
-      templates.set(chart.display === "" ? "templates" : `${chart.display}/templates`, {
+    for (const chart of chartsToRender(folders))
+      templates.set(templatesOf(chart.display), {
         judged: false,
         reason: "Helm chart template: helm is not on PATH, so it was not rendered (render it with helm template \u2026 | base-image-guard check --manifests -)"
       });
-    return { renderings: [], templates, notices: [], unsaid: /* @__PURE__ */ new Set() };
+    return { ...none, templates };
   }
-  const chartFolders = candidates.filter((c) => c.path === "Chart.yaml" || c.path.endsWith("/Chart.yaml")).map((c) => c.path === "Chart.yaml" ? "" : c.path.slice(0, -"/Chart.yaml".length));
-  const reported = new Set(discovery.unreadable.map((u) => u.file));
-  const renderings = charts.map((chart) => renderChart(chart, { runner, roots, chartFolders, reported }));
+  const options = {
+    runner,
+    layout,
+    chartFolders: folders.map((folder) => folder.display),
+    reported: new Set(discovery.unreadable.map((u) => u.file))
+  };
+  const renderings = charts.map((chart) => renderChart(chart, options));
   for (const rendering of renderings)
     for (const [group, state] of rendering.templates) templates.set(group, state);
   return {
@@ -28575,11 +28597,10 @@ function imageKey(occurrence) {
 }
 function withoutValuesImages(rendering, valuesImages) {
   const chart = rendering.chart.display;
-  const inChart = (folder) => chart === "" || folder === chart || folder.startsWith(`${chart}/`);
   return {
     ...rendering.result,
     occurrences: rendering.result.occurrences.filter(
-      (occurrence) => !(valuesImages.get(imageKey(occurrence)) ?? []).some(inChart)
+      (occurrence) => !(valuesImages.get(imageKey(occurrence)) ?? []).some((folder) => under(folder, chart))
     )
   };
 }
@@ -28896,6 +28917,7 @@ function runCheck(options) {
   const charts = renderCharts({
     render: options.render ?? "auto",
     runner: options.runner ?? pathRunner,
+    layout: readOptions.layout,
     discovery,
     // A changed template helper or values file is not itself read: it brings its chart.
     ...(options.onlyFiles ?? only) && { only: options.onlyFiles ?? only }
@@ -28921,13 +28943,13 @@ function runCheck(options) {
       continue;
     }
     judged.push(outcome.file);
-    for (const occurrence of outcome.result.occurrences) {
-      if (occurrence.source !== "helm") continue;
-      const folder = occurrence.file.includes("/") ? occurrence.file.slice(0, occurrence.file.lastIndexOf("/")) : "";
-      const list = valuesImages.get(imageKey(occurrence));
-      if (list) list.push(folder);
-      else valuesImages.set(imageKey(occurrence), [folder]);
-    }
+    if (charts.renderings.length > 0)
+      for (const occurrence of outcome.result.occurrences) {
+        if (occurrence.source !== "helm") continue;
+        const list = valuesImages.get(imageKey(occurrence));
+        if (list) list.push(folderOf(occurrence.file));
+        else valuesImages.set(imageKey(occurrence), [folderOf(occurrence.file)]);
+      }
     for (const problem of outcome.suppressionProblems)
       invalidSuppressions.push({ file: outcome.file, ...problem });
     if (needsWholeRepository(outcome.result)) deferred.push(outcome.result);
@@ -31093,7 +31115,7 @@ import { tmpdir as tmpdir2 } from "node:os";
 import { join as join6 } from "node:path";
 
 // src/action/pull-request.ts
-import { posix as posix5 } from "node:path";
+import { posix as posix6 } from "node:path";
 function pullRequestOf(eventName, payload, repository) {
   const [owner = "", repo = ""] = repository.split("/");
   if (eventName === "merge_group") {
@@ -31163,7 +31185,7 @@ async function fileAtBase(octokit, pr, path, cwd) {
 var MAX_LINK_HOPS = 8;
 function gitFileAtBase(cwd, sha, path) {
   ensureCommit(cwd, sha);
-  let current = posix5.normalize(path);
+  let current = posix6.normalize(path);
   for (let hop = 0; ; hop++) {
     const entry = nulSeparated(git(cwd, ["ls-tree", "-z", sha, "--", current]))[0];
     if (entry === void 0)
@@ -31173,8 +31195,8 @@ function gitFileAtBase(cwd, sha, path) {
     const blob = git(cwd, ["cat-file", "blob", object]);
     if (mode !== "120000") return blob;
     if (hop >= MAX_LINK_HOPS) return refuse(path, `is a chain of more than ${MAX_LINK_HOPS} symbolic links`);
-    const target = posix5.normalize(posix5.join(posix5.dirname(current), blob));
-    if (posix5.isAbsolute(blob) || target === ".." || target.startsWith("../")) {
+    const target = posix6.normalize(posix6.join(posix6.dirname(current), blob));
+    if (posix6.isAbsolute(blob) || target === ".." || target.startsWith("../")) {
       return refuse(
         path,
         `is a symbolic link out of the repository (${blob}) at the base commit; it is not followed`

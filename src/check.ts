@@ -15,6 +15,7 @@ import { waiverFor } from "./rules/waivers.js";
 import { readPodList } from "./sources/cluster.js";
 import { withDependents } from "./sources/dependents.js";
 import { type Candidate, discoverFiles } from "./sources/discover.js";
+import { folderOf } from "./sources/helm-chart.js";
 import { imageKey, type RenderMode, renderCharts, withoutValuesImages } from "./sources/helm-render.js";
 import { applyKustomizations, type Kustomization } from "./sources/kustomize.js";
 import { readManifestStream } from "./sources/manifests.js";
@@ -210,6 +211,7 @@ export function runCheck(options: CheckOptions): CheckResult {
   const charts = renderCharts({
     render: options.render ?? "auto",
     runner: options.runner ?? pathRunner,
+    layout: readOptions.layout,
     discovery,
     // A changed template helper or values file is not itself read: it brings its chart.
     ...((options.onlyFiles ?? only) && { only: options.onlyFiles ?? only }),
@@ -237,15 +239,13 @@ export function runCheck(options: CheckOptions): CheckResult {
       continue;
     }
     judged.push(outcome.file);
-    for (const occurrence of outcome.result.occurrences) {
-      if (occurrence.source !== "helm") continue;
-      const folder = occurrence.file.includes("/")
-        ? occurrence.file.slice(0, occurrence.file.lastIndexOf("/"))
-        : "";
-      const list = valuesImages.get(imageKey(occurrence));
-      if (list) list.push(folder);
-      else valuesImages.set(imageKey(occurrence), [folder]);
-    }
+    if (charts.renderings.length > 0)
+      for (const occurrence of outcome.result.occurrences) {
+        if (occurrence.source !== "helm") continue;
+        const list = valuesImages.get(imageKey(occurrence));
+        if (list) list.push(folderOf(occurrence.file));
+        else valuesImages.set(imageKey(occurrence), [folderOf(occurrence.file)]);
+      }
     for (const problem of outcome.suppressionProblems)
       invalidSuppressions.push({ file: outcome.file, ...problem });
     if (needsWholeRepository(outcome.result)) deferred.push(outcome.result);

@@ -14,8 +14,9 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { join, posix, relative, sep } from "node:path";
 import { isMap, isSeq, parseDocument } from "yaml";
+import { isObject, type Json } from "./image-keys.js";
 import { isInsideAny } from "./small-file.js";
 
 /** A chart copied for helm holds at most this many files and bytes. */
@@ -33,6 +34,17 @@ export function joinDisplay(folder: string, rest: string): string {
   return folder === "" ? rest : `${folder}/${rest}`;
 }
 
+/** The folder of a display path, `""` for the checked folder itself. */
+export function folderOf(path: string): string {
+  const folder = posix.dirname(path);
+  return folder === "." ? "" : folder;
+}
+
+/** A chart's `templates/` folder (display path): what the templates notice groups by. */
+export function templatesOf(folder: string): string {
+  return joinDisplay(folder, "templates");
+}
+
 /** The chart's subcharts, by name, as helm finds them in `charts/`: folders with a Chart.yaml, and archives. */
 function presentSubcharts(chartDir: string): Set<string> {
   const names = new Set<string>();
@@ -48,21 +60,30 @@ function presentSubcharts(chartDir: string): Set<string> {
       names.add(archive[1]);
       continue;
     }
-    const name = chartName(join(chartDir, "charts", entry));
+    const { name } = chartMeta(textOf(join(chartDir, "charts", entry, "Chart.yaml")));
     if (name !== undefined) names.add(name);
   }
   return names;
 }
 
-export function chartName(dir: string): string | undefined {
-  const name = chartField(dir, "name");
-  return typeof name === "string" ? name : undefined;
+/** `name` and `type` of a Chart.yaml's text (nothing when there is none, or it does not parse). */
+export function chartMeta(text: string | undefined): { name?: string; type?: string } {
+  if (text === undefined) return {};
+  try {
+    const data = parseDocument(text).toJS() as unknown;
+    if (!isObject(data)) return {};
+    return {
+      ...(typeof data.name === "string" && { name: data.name }),
+      ...(typeof data.type === "string" && { type: data.type }),
+    };
+  } catch {
+    return {};
+  }
 }
 
-export function chartField(dir: string, key: string): unknown {
+function textOf(path: string): string | undefined {
   try {
-    const data = parseDocument(readFileSync(join(dir, "Chart.yaml"), "utf8")).toJS() as unknown;
-    return (data as Record<string, unknown> | null)?.[key];
+    return readFileSync(path, "utf8");
   } catch {
     return undefined;
   }
@@ -80,12 +101,8 @@ export function dropMissingDependencies(copy: string): string[] {
     ["Chart.yaml", "Chart.lock"],
     ["requirements.yaml", "requirements.lock"],
   ] as const) {
-    let text: string;
-    try {
-      text = readFileSync(join(copy, file), "utf8");
-    } catch {
-      continue;
-    }
+    const text = textOf(join(copy, file));
+    if (text === undefined) continue;
     const doc = parseDocument(text);
     const list = isMap(doc.contents) ? doc.contents.get("dependencies", true) : undefined;
     if (!isSeq(list)) continue;
@@ -170,17 +187,15 @@ export function valueSets(chartDir: string): string[] {
   return [...list(chartDir, VALUES_SET), ...list(join(chartDir, "ci"), CI_VALUES_SET)];
 }
 
-export type Values = Record<string, unknown>;
-
-function isValues(value: unknown): value is Values {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
+export type Values = Json;
 
 /** A values file's data; empty when it cannot be read (helm then says why, when it renders). */
 export function readValues(path: string): Values {
+  const text = textOf(path);
+  if (text === undefined) return {};
   try {
-    const data = parseDocument(readFileSync(path, "utf8")).toJS({ maxAliasCount: 100 }) as unknown;
-    return isValues(data) ? data : {};
+    const data = parseDocument(text).toJS({ maxAliasCount: 100 }) as unknown;
+    return isObject(data) ? data : {};
   } catch {
     return {};
   }
@@ -191,17 +206,25 @@ export function mergeValues(base: Values, over: Values): Values {
   const merged: Values = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const old = merged[key];
-    merged[key] = isValues(old) && isValues(value) ? mergeValues(old, value) : value;
+    merged[key] = isObject(old) && isObject(value) ? mergeValues(old, value) : value;
   }
   return merged;
 }
 
-/** The values a template reads: the chart's, or for a subchart's template its own merged with what the parent gives it. */
-export function valuesFor(rest: string, values: Values, copy: string): Values {
+/**
+ * The values a template reads: the chart's, or for a subchart's template its own merged with what
+ * the parent gives it. `read` reads a values file (each once per chart, through the caller's cache).
+ */
+export function valuesFor(
+  rest: string,
+  values: Values,
+  copy: string,
+  read: (path: string) => Values,
+): Values {
   const sub = /^charts\/([^/]+)\/(.+)$/.exec(rest);
   if (!sub?.[1] || !sub[2]) return values;
-  const given = isValues(values[sub[1]]) ? (values[sub[1]] as Values) : {};
-  const global = isValues(values.global) ? { global: values.global } : {};
-  const own = readValues(join(copy, "charts", sub[1], "values.yaml"));
-  return valuesFor(sub[2], mergeValues(mergeValues(own, given), global), join(copy, "charts", sub[1]));
+  const given = isObject(values[sub[1]]) ? (values[sub[1]] as Values) : {};
+  const global = isObject(values.global) ? { global: values.global } : {};
+  const own = read(join(copy, "charts", sub[1], "values.yaml"));
+  return valuesFor(sub[2], mergeValues(mergeValues(own, given), global), join(copy, "charts", sub[1]), read);
 }

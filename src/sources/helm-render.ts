@@ -20,15 +20,16 @@ import type { SyncToolRunner } from "../tool-run.js";
 import type { Candidate } from "./discover.js";
 import {
   ChartTooLarge,
-  chartField,
-  chartName,
+  chartMeta,
   copyChart,
   dropMissingDependencies,
+  folderOf,
   joinDisplay,
   MAX_CHART_BYTES,
   MAX_CHART_FILES,
   mergeValues,
   readValues,
+  templatesOf,
   under,
   type Values,
   valueSets,
@@ -36,7 +37,7 @@ import {
 } from "./helm-chart.js";
 import { keyOfStreamLine, type Located, locateInTemplate } from "./helm-locate.js";
 import { sourcesByLine } from "./manifests.js";
-import { readManifestText } from "./read.js";
+import { type Layout, readManifestText } from "./read.js";
 import { emptyResult, type Occurrence, type SourceResult } from "./types.js";
 
 export type RenderMode = "never" | "auto";
@@ -84,21 +85,22 @@ const MAX_OUTPUT_BYTES = 64 << 20;
 /** Value sets beyond the default values that one chart is rendered with. */
 const MAX_VALUE_SETS = 20;
 
-/**
- * The charts to render among the files found: each folder with a `Chart.yaml` that is not a
- * subchart of another (a subchart renders with its parent). With `only` (changed-files mode),
- * only the charts that hold a changed file — a template helper or a values file brings its chart.
- */
-export function chartsToRender(candidates: readonly Candidate[], only?: ReadonlySet<string>): ChartFolder[] {
-  const charts: ChartFolder[] = [];
-  for (const candidate of candidates) {
-    if (posix.basename(candidate.path) !== "Chart.yaml") continue;
-    const display = posix.dirname(candidate.path);
-    charts.push({
+/** Every chart folder among the files found (a Chart.yaml beside it), subcharts among them. */
+function chartFolders(candidates: readonly Candidate[]): ChartFolder[] {
+  return candidates
+    .filter((candidate) => posix.basename(candidate.path) === "Chart.yaml")
+    .map((candidate) => ({
       absolute: candidate.absolute.slice(0, -"Chart.yaml".length - 1),
-      display: display === "." ? "" : display,
-    });
-  }
+      display: folderOf(candidate.path),
+    }));
+}
+
+/**
+ * The charts to render among the chart folders found: each that is not a subchart of another (a
+ * subchart renders with its parent). With `only` (changed-files mode), only the charts that hold a
+ * changed file — a template helper or a values file brings its chart.
+ */
+function chartsToRender(charts: readonly ChartFolder[], only?: ReadonlySet<string>): ChartFolder[] {
   const tops = charts.filter(
     (chart) =>
       !charts.some((other) => other !== chart && under(chart.display, joinDisplay(other.display, "charts"))),
@@ -131,8 +133,8 @@ function helmError(stderr: string, copy: string, name: string | undefined, displ
 
 export interface RenderOptions {
   runner: SyncToolRunner;
-  /** Real paths of the checked folders: links out of them are not given to helm. */
-  roots: readonly string[];
+  /** The check's side-file reader, and its roots: links out of them are not given to helm. */
+  layout: Layout;
   /** Display paths of the chart folders found (Chart.yaml beside them), subcharts among them. */
   chartFolders: readonly string[];
   /** Files the discovery has already reported as unreadable (a link out of the tree): not said twice. */
@@ -142,9 +144,10 @@ export interface RenderOptions {
 /** Renders one chart with each of its value sets; never throws for what the chart holds. */
 export function renderChart(chart: ChartFolder, options: RenderOptions): ChartRendering {
   const rendering: ChartRendering = { chart, result: emptyResult(), templates: new Map(), notices: [] };
+  const meta = options.layout.read(join(chart.absolute, "Chart.yaml"));
+  const { name, type } = chartMeta(typeof meta === "string" ? meta : undefined);
   // A library chart renders nothing of its own (helm refuses it): the charts that use it render its helpers.
-  if (chartField(chart.absolute, "type") === "library") return rendering;
-  const templatesOf = (folder: string) => joinDisplay(folder, "templates");
+  if (type === "library") return rendering;
   const subcharts = options.chartFolders.filter(
     (folder) => folder !== chart.display && under(folder, chart.display),
   );
@@ -158,7 +161,7 @@ export function renderChart(chart: ChartFolder, options: RenderOptions): ChartRe
     const copy = join(scratch, "chart");
     const left: string[] = [];
     try {
-      copyChart(chart.absolute, copy, options.roots, chart.display, left);
+      copyChart(chart.absolute, copy, options.layout.roots, chart.display, left);
     } catch (error) {
       if (error instanceof ChartTooLarge)
         return fail(
@@ -175,7 +178,6 @@ export function renderChart(chart: ChartFolder, options: RenderOptions): ChartRe
         column: 0,
         message: "a link out of the checked tree: not read, and not given to helm to render",
       });
-    const name = chartName(copy);
     const missing = dropMissingDependencies(copy);
     if (missing.length > 0)
       rendering.notices.push({
@@ -213,7 +215,17 @@ export function renderChart(chart: ChartFolder, options: RenderOptions): ChartRe
       return texts.get(path);
     };
     const sourced = new Set<string>();
-    const defaults = readValues(join(copy, "values.yaml"));
+    // Each values file is read once per chart, however many templates and renders read it.
+    const valuesFiles = new Map<string, Values>();
+    const valuesAt = (path: string) => {
+      let values = valuesFiles.get(path);
+      if (!values) {
+        values = readValues(path);
+        valuesFiles.set(path, values);
+      }
+      return values;
+    };
+    const defaults = valuesAt(join(copy, "values.yaml"));
     for (const set of [undefined, ...sets.slice(0, MAX_VALUE_SETS)]) {
       const args = [
         "template",
@@ -247,13 +259,13 @@ export function renderChart(chart: ChartFolder, options: RenderOptions): ChartRe
         continue;
       }
       const values =
-        set === undefined ? defaults : mergeValues(defaults, readValues(join(copy, ...set.split("/"))));
+        set === undefined ? defaults : mergeValues(defaults, valuesAt(join(copy, ...set.split("/"))));
       readRendered(
         run.stdout,
         chart,
         name,
         set,
-        { seen, sourced, templateText, values, copy },
+        { seen, sourced, templateText, values: (rest) => valuesFor(rest, values, copy, valuesAt) },
         rendering.result,
       );
     }
@@ -286,8 +298,8 @@ function readRendered(
     seen: Set<string>;
     sourced: Set<string>;
     templateText: (path: string) => string | undefined;
-    values: Values;
-    copy: string;
+    /** The values a template (its path in the chart) reads in this render. */
+    values: (rest: string) => Values;
   },
   into: SourceResult,
 ): void {
@@ -320,7 +332,7 @@ function readRendered(
     const at = locateInTemplate(
       text,
       list.map(({ occurrence, key }) => ({ text: occurrence.text, key })),
-      valuesFor(rest, state.values, state.copy),
+      state.values(rest),
     );
     const suppressions = text === undefined ? undefined : readSuppressions(text).valid;
     list.forEach(({ occurrence }, i) => {
@@ -362,35 +374,34 @@ function readRendered(
 export function renderCharts(input: {
   render: RenderMode;
   runner: SyncToolRunner;
-  discovery: {
-    candidates: readonly Candidate[];
-    roots: readonly string[];
-    unreadable: readonly { file: string }[];
-  };
+  layout: Layout;
+  discovery: { candidates: readonly Candidate[]; unreadable: readonly { file: string }[] };
   /** Changed-files mode: only the charts holding one of these files. */
   only?: ReadonlySet<string>;
 }): Renderings {
-  const { render, runner, discovery, only } = input;
-  const { candidates, roots } = discovery;
+  const { render, runner, layout, discovery, only } = input;
   const none = { renderings: [], templates: new Map(), notices: [], unsaid: new Set<string>() };
   if (render === "never") return none;
-  const charts = chartsToRender(candidates, only);
+  const folders = chartFolders(discovery.candidates);
+  const charts = chartsToRender(folders, only);
   if (charts.length === 0) return none;
   const templates = new Map<string, TemplatesState>();
   if (runner.find("helm") === undefined) {
-    for (const chart of chartsToRender(candidates))
-      templates.set(chart.display === "" ? "templates" : `${chart.display}/templates`, {
+    for (const chart of chartsToRender(folders))
+      templates.set(templatesOf(chart.display), {
         judged: false,
         reason:
           "Helm chart template: helm is not on PATH, so it was not rendered (render it with helm template … | base-image-guard check --manifests -)",
       });
-    return { renderings: [], templates, notices: [], unsaid: new Set<string>() };
+    return { ...none, templates };
   }
-  const chartFolders = candidates
-    .filter((c) => c.path === "Chart.yaml" || c.path.endsWith("/Chart.yaml"))
-    .map((c) => (c.path === "Chart.yaml" ? "" : c.path.slice(0, -"/Chart.yaml".length)));
-  const reported = new Set(discovery.unreadable.map((u) => u.file));
-  const renderings = charts.map((chart) => renderChart(chart, { runner, roots, chartFolders, reported }));
+  const options = {
+    runner,
+    layout,
+    chartFolders: folders.map((folder) => folder.display),
+    reported: new Set(discovery.unreadable.map((u) => u.file)),
+  };
+  const renderings = charts.map((chart) => renderChart(chart, options));
   for (const rendering of renderings)
     for (const [group, state] of rendering.templates) templates.set(group, state);
   return {
@@ -412,11 +423,10 @@ export function withoutValuesImages(
   valuesImages: ReadonlyMap<string, string[]>,
 ): SourceResult {
   const chart = rendering.chart.display;
-  const inChart = (folder: string) => chart === "" || folder === chart || folder.startsWith(`${chart}/`);
   return {
     ...rendering.result,
     occurrences: rendering.result.occurrences.filter(
-      (occurrence) => !(valuesImages.get(imageKey(occurrence)) ?? []).some(inChart),
+      (occurrence) => !(valuesImages.get(imageKey(occurrence)) ?? []).some((folder) => under(folder, chart)),
     ),
   };
 }

@@ -24,6 +24,7 @@ import {
 import type { Candidate } from "./discover.js";
 import { readDockerfile } from "./dockerfile.js";
 import { helmValuesImages, isValuesFileName } from "./helm.js";
+import { templatesOf } from "./helm-chart.js";
 import { type FileVariables, type ImageAt, isObject, type Json, type SideFiles } from "./image-keys.js";
 import { JENKINS_WORDS, readJenkinsfile } from "./jenkins.js";
 import { readJsonc } from "./jsonc.js";
@@ -259,7 +260,7 @@ function readOneSource(candidate: Candidate, options: ReadOptions): FileOutcome 
       return {
         file,
         skip: "Helm chart template: render it with helm template … | base-image-guard check --manifests -",
-        group: chartFolder === "" ? "templates" : `${chartFolder}/templates`,
+        group: templatesOf(chartFolder),
       };
     }
   }
